@@ -1,0 +1,214 @@
+/**
+ * A bounded buffered reader over a byte source (a BYOB reader of `conn.readable`): one buffer
+ * per connection, reused for every read, grown only up to a fixed maximum.
+ *
+ * This module must not know HTTP: it finds LF-terminated lines and hands out bytes. What a line
+ * means (and whether a CR must precede the LF) is the parser's business.
+ * @module
+ */
+
+/** The part of a `ReadableStreamBYOBReader` the reader needs. */
+export interface ByteSource {
+  /** Fills (part of) `view` and returns it, transferred, or `done` at end of stream. */
+  read<T extends ArrayBufferView>(view: T): Promise<ReadableStreamReadResult<T>>;
+  /** Gives up the stream. */
+  cancel(reason?: unknown): Promise<void>;
+  /** Releases the lock on the stream. */
+  releaseLock(): void;
+}
+
+/** Returned by `tryReadLine` when no complete line is buffered yet. */
+export const NEED_MORE = null;
+/** Returned by `tryReadLine` when the line would exceed its maximum. */
+export const LINE_TOO_LONG = 0;
+
+const LF = 0x0a;
+
+/**
+ * Buffered reads with line scanning that never re-scans bytes it has already looked at.
+ *
+ * Views it returns point into the shared buffer and are valid only until the next `fill`.
+ */
+export class BufferedReader {
+  #source: ByteSource;
+  #buf: Uint8Array;
+  #maxBytes: number;
+  #start = 0;
+  #end = 0;
+  /** Where the search for the next LF resumes (absolute index into the buffer). */
+  #scan = 0;
+  /** Bytes from here on are kept through compaction (see `mark`), or -1. */
+  #mark = -1;
+  #eof = false;
+
+  /**
+   * @param source where bytes come from
+   * @param initialBytes the buffer's first size
+   * @param maxBytes the size the buffer may grow to; a caller keeping more than this gets a
+   *   `fill` that returns false with the buffer full (its own limit should fire first)
+   */
+  constructor(source: ByteSource, initialBytes: number, maxBytes: number) {
+    this.#source = source;
+    this.#buf = new Uint8Array(Math.min(initialBytes, maxBytes));
+    this.#maxBytes = Math.max(initialBytes, maxBytes);
+  }
+
+  /** Bytes buffered and not yet consumed. */
+  get buffered(): number {
+    return this.#end - this.#start;
+  }
+
+  /** Whether the source has ended. */
+  get eof(): boolean {
+    return this.#eof;
+  }
+
+  /** Current capacity of the buffer in bytes. */
+  get capacity(): number {
+    return this.#buf.length;
+  }
+
+  /**
+   * Takes one line ending in LF from the buffer: the view excludes the LF (a preceding CR stays,
+   * for the caller to check). Returns `NEED_MORE` when no LF is buffered yet and
+   * `LINE_TOO_LONG` when more than `maxBytes` bytes precede the LF (or are buffered without one).
+   */
+  tryReadLine(maxBytes: number): Uint8Array | typeof NEED_MORE | typeof LINE_TOO_LONG {
+    const buf = this.#buf;
+    const start = this.#start;
+    const end = this.#end;
+    let i = this.#scan > start ? this.#scan : start;
+    const at = buf.subarray(i, end).indexOf(LF);
+    if (at < 0) {
+      this.#scan = end;
+      return end - start > maxBytes ? LINE_TOO_LONG : NEED_MORE;
+    }
+    i += at;
+    if (i - start > maxBytes) return LINE_TOO_LONG;
+    this.#start = i + 1;
+    this.#scan = i + 1;
+    return buf.subarray(start, i);
+  }
+
+  /** Consumes up to `maxBytes` buffered bytes and returns them as a view, or null if none. */
+  take(maxBytes: number): Uint8Array | null {
+    const n = Math.min(maxBytes, this.#end - this.#start);
+    if (n <= 0) return null;
+    const start = this.#start;
+    this.#start = start + n;
+    return this.#buf.subarray(start, start + n);
+  }
+
+  /** Discards up to `maxBytes` buffered bytes; returns how many were discarded. */
+  skip(maxBytes: number): number {
+    const n = Math.min(maxBytes, this.#end - this.#start);
+    this.#start += n;
+    return n;
+  }
+
+  /** Looks at the next buffered byte without consuming it, or -1 when none is buffered. */
+  peekByte(): number {
+    return this.#start < this.#end ? this.#buf[this.#start] : -1;
+  }
+
+  /** Starts keeping bytes from the current position (for the raw copy of a request head). */
+  mark(): void {
+    this.#mark = this.#start;
+  }
+
+  /** A copy of the bytes consumed since `mark`, and stops keeping them. */
+  takeMarked(): Uint8Array {
+    const out = this.#buf.slice(this.#mark, this.#start);
+    this.#mark = -1;
+    return out;
+  }
+
+  /** Stops keeping marked bytes without copying them. */
+  unmark(): void {
+    this.#mark = -1;
+  }
+
+  /**
+   * Reads more bytes from the source into the buffer. Returns false at end of stream, or when
+   * the buffer is full at its maximum and nothing can be dropped.
+   */
+  async fill(): Promise<boolean> {
+    if (this.#eof) return false;
+    if (!this.#makeRoom()) return false;
+    const buf = this.#buf;
+    const result = await this.#source.read(
+      new Uint8Array(buf.buffer, buf.byteOffset + this.#end, buf.length - this.#end),
+    );
+    if (result.done || result.value === undefined) {
+      this.#eof = true;
+      // A BYOB read that ends hands the buffer back (possibly with zero length).
+      if (result.value !== undefined) this.#adopt(result.value.buffer as ArrayBuffer);
+      return false;
+    }
+    const value = result.value;
+    // The read transferred our buffer: adopt the new ArrayBuffer that holds the same bytes.
+    this.#adopt(value.buffer as ArrayBuffer);
+    this.#end += value.length;
+    return true;
+  }
+
+  /**
+   * Reads body bytes straight into `view`, bypassing the buffer when it is empty (large uploads
+   * skip a copy). Returns the filled view (the source may transfer `view`'s memory: use the
+   * returned view's buffer from now on), or null at end of stream.
+   */
+  async readInto(view: Uint8Array): Promise<Uint8Array | null> {
+    if (this.#end > this.#start) {
+      const n = Math.min(view.length, this.#end - this.#start);
+      view.set(this.#buf.subarray(this.#start, this.#start + n));
+      this.#start += n;
+      return view.subarray(0, n);
+    }
+    if (this.#eof) return null;
+    const result = await this.#source.read(view);
+    if (result.done || result.value === undefined || result.value.length === 0) {
+      this.#eof = true;
+      return null;
+    }
+    return result.value;
+  }
+
+  /** Gives up the source (pending reads end). Safe to call more than once. */
+  async cancel(): Promise<void> {
+    this.#eof = true;
+    try {
+      await this.#source.cancel();
+    } catch {
+      // already closed or errored: nothing left to give up
+    }
+  }
+
+  #adopt(buffer: ArrayBuffer): void {
+    if (buffer !== this.#buf.buffer) this.#buf = new Uint8Array(buffer);
+  }
+
+  /** Makes space at the end of the buffer: reset, compact, or grow. */
+  #makeRoom(): boolean {
+    const keepFrom = this.#mark >= 0 ? this.#mark : this.#start;
+    if (keepFrom === this.#end) {
+      // Nothing to keep: start over at the front.
+      this.#start = this.#end = this.#scan = 0;
+      if (this.#mark >= 0) this.#mark = 0;
+      return true;
+    }
+    if (this.#end < this.#buf.length) return true;
+    if (keepFrom > 0) {
+      this.#buf.copyWithin(0, keepFrom, this.#end);
+      this.#start -= keepFrom;
+      this.#end -= keepFrom;
+      this.#scan = Math.max(0, this.#scan - keepFrom);
+      if (this.#mark >= 0) this.#mark = 0;
+      return true;
+    }
+    if (this.#buf.length >= this.#maxBytes) return false;
+    const grown = new Uint8Array(Math.min(this.#maxBytes, this.#buf.length * 2));
+    grown.set(this.#buf.subarray(0, this.#end));
+    this.#buf = grown;
+    return true;
+  }
+}

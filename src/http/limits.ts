@@ -1,0 +1,62 @@
+/**
+ * Every size and time the protocol layer enforces, in one object with the unit in each name.
+ *
+ * This module must not know about routes or handlers: app-level limits (upload size, echo caps)
+ * live with the app.
+ * @module
+ */
+
+/** Sizes (bytes), counts and times (milliseconds) enforced by the HTTP engine. */
+export interface Limits {
+  /** Longest request line, without its CRLF. Past it: 414. */
+  maxRequestLineBytes: number;
+  /** Longest header section (all field lines with their CRLFs, request line excluded). Past it: 431. */
+  maxHeaderBytes: number;
+  /** Most header field lines in one request. Past it: 431. */
+  maxHeaderCount: number;
+  /** Longest chunk-size line (size, extensions) in a chunked body. Past it: 400. */
+  maxChunkLineBytes: number;
+  /** Longest trailer section of a chunked body (field lines with CRLFs). Past it: 431. */
+  maxTrailerBytes: number;
+  /** Most trailer field lines of a chunked body. Past it: 431. */
+  maxTrailerCount: number;
+  /** Unread request body the engine will read and discard to keep a connection alive; more closes it. */
+  maxDrainBytes: number;
+  /** Time allowed from the first byte of a request head to its end. Past it: 408 and close. */
+  headerTimeoutMs: number;
+  /** Time a keep-alive connection may sit idle between requests before it is closed. */
+  idleTimeoutMs: number;
+  /** Time a request body may go without a byte arriving while a handler reads it. Past it: 408 and close. */
+  bodyIdleTimeoutMs: number;
+  /** Time to keep reading (and discarding) after answering a request whose body was not read, before closing. */
+  lingerTimeoutMs: number;
+  /** Bytes discarded at most during that linger before the socket is closed. */
+  maxLingerBytes: number;
+  /** Initial size of each connection's read buffer; it grows only to hold a large head. */
+  readBufferBytes: number;
+  /** Bytes of pipelined responses gathered before they are written in one call. */
+  maxCoalesceBytes: number;
+}
+
+/** The defaults: documented in the README's limits table. */
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  maxRequestLineBytes: 8 * 1024,
+  maxHeaderBytes: 32 * 1024,
+  maxHeaderCount: 100,
+  maxChunkLineBytes: 4 * 1024,
+  maxTrailerBytes: 16 * 1024,
+  maxTrailerCount: 32,
+  maxDrainBytes: 256 * 1024,
+  headerTimeoutMs: 10_000,
+  idleTimeoutMs: 5_000,
+  bodyIdleTimeoutMs: 30_000,
+  lingerTimeoutMs: 2_000,
+  maxLingerBytes: 4 * 1024 * 1024,
+  readBufferBytes: 8 * 1024,
+  maxCoalesceBytes: 64 * 1024,
+});
+
+/** Defaults overridden by `overrides` (tests shrink them so limit tests run fast). */
+export function makeLimits(overrides: Partial<Limits> = {}): Limits {
+  return { ...DEFAULT_LIMITS, ...overrides };
+}

@@ -1,0 +1,140 @@
+/**
+ * The seam between the protocol layer and the app: the request a handler receives and the
+ * response description it returns. Plain data, no sockets (see STYLE.md, "The seam").
+ *
+ * This module must not know about routes, files or the UI.
+ * @module
+ */
+
+import type { HeaderFields } from "./header_fields.ts";
+
+/** The HTTP versions wireserve speaks; a higher 1.x minor is treated as 1.1 (RFC 9110 §6.2). */
+export type HttpVersion = "HTTP/1.0" | "HTTP/1.1";
+
+/** The form of the request-target (RFC 9112 §3.2). */
+export type TargetForm = "origin" | "absolute" | "authority" | "asterisk";
+
+/** What one chunk of a chunked body looked like on the wire (for inspection). */
+export interface ChunkInfo {
+  /** Chunk size in bytes as declared. */
+  size: number;
+  /** The chunk-size line exactly as sent, without CRLF (hex size plus any extensions). */
+  line: string;
+}
+
+/** The request body: a read-once byte stream with backpressure, never buffered whole. */
+export interface RequestBody {
+  /** Declared length (Content-Length), 0 when there is no body, null when chunked. */
+  readonly length: number | null;
+  /** Whether the body is chunked (RFC 9112 §7.1). */
+  readonly chunked: boolean;
+  /** Body bytes delivered so far (decoded, for chunked). */
+  readonly bytesRead: number;
+  /** Whether the end of the body has been reached. */
+  readonly done: boolean;
+  /** Whether reading started (for `Expect: 100-continue`, reading is what sends the 100). */
+  readonly started: boolean;
+  /**
+   * The next piece of the body, or null at its end. The view is only valid until the next call:
+   * copy it to keep it. Throws an `HttpError` on malformed framing, timeout or disconnect.
+   */
+  read(): Promise<Uint8Array | null>;
+  /** Trailer fields of a chunked body once it is done, else null. */
+  readonly trailers: HeaderFields | null;
+  /** The chunk-size lines seen so far (bounded), or null for a body that is not chunked. */
+  readonly chunks: readonly ChunkInfo[] | null;
+}
+
+/** Facts about the connection a request arrived on. */
+export interface ConnectionFacts {
+  /** Server-wide connection number, from 1. */
+  readonly id: number;
+  /** This request's number on its connection, from 1. */
+  readonly requestIndex: number;
+  /** Whether this request's first bytes were already buffered behind the previous request. */
+  readonly pipelined: boolean;
+  /** Remote address. */
+  readonly remoteAddress: string;
+  /** Remote port. */
+  readonly remotePort: number;
+  /** Whether the connection is TLS. */
+  readonly tls: boolean;
+}
+
+/** A parsed request as handlers see it. */
+export interface HttpRequest {
+  /** The method token, case preserved (methods are case-sensitive, RFC 9110 §9.1). */
+  readonly method: string;
+  /** The request-target exactly as sent. */
+  readonly target: string;
+  /** Which form the target took. */
+  readonly targetForm: TargetForm;
+  /** The path of the target, still percent-encoded; "*" for asterisk-form. */
+  readonly path: string;
+  /** The query after "?", raw, without the "?"; "" when absent. */
+  readonly query: string;
+  /** The version, normalized (1.x with x > 1 becomes 1.1). */
+  readonly version: HttpVersion;
+  /** The version exactly as sent in the request line. */
+  readonly rawVersion: string;
+  /** The header fields in original case and order. */
+  readonly headers: HeaderFields;
+  /** The request head exactly as received: request line through the empty line. */
+  readonly rawHead: Uint8Array;
+  /** The request body (an empty one when there is none). */
+  readonly body: RequestBody;
+  /** Whether the client sent `Expect: 100-continue` (HTTP/1.1 only). */
+  readonly expectContinue: boolean;
+  /** Whether the engine sent `100 Continue` (it does when the handler starts reading). */
+  readonly continueSent: boolean;
+  /** Facts about the connection. */
+  readonly connection: ConnectionFacts;
+}
+
+/** A body the writer streams from an open file, closing the file when done. */
+export interface FileBody {
+  readonly kind: "file";
+  /** The open file; the writer closes it. */
+  readonly file: Deno.FsFile;
+  /** Where to start in the file. */
+  readonly offset: number;
+  /** How many bytes to send. */
+  readonly length: number;
+}
+
+/** A body produced piece by piece; `length` when known is sent as Content-Length. */
+export interface StreamBody {
+  readonly kind: "stream";
+  /** The pieces; a ReadableStream or an async generator. */
+  readonly stream: AsyncIterable<Uint8Array>;
+  /** Total length when known in advance; otherwise the writer uses chunked (or close for 1.0). */
+  readonly length?: number;
+  /** Flush every piece as it comes (event streams, drip) instead of batching. */
+  readonly flush?: boolean;
+}
+
+/** What a response body can be. Strings are sent as UTF-8. */
+export type ResponseBody = string | Uint8Array | FileBody | StreamBody | null;
+
+/** A response description: the writer decides framing from it. */
+export interface HttpResponse {
+  /** Status code. */
+  status: number;
+  /**
+   * Header fields in order. Framing fields (Content-Length, Transfer-Encoding, Connection) are
+   * the writer's: any given here are ignored. Date and Server are added by the writer.
+   */
+  headers?: Array<[string, string]>;
+  /** The body; omitted or null for none. */
+  body?: ResponseBody;
+  /** Close the connection after this response. */
+  close?: boolean;
+  /**
+   * Content-Length to announce when the body is absent (a HEAD answer built without a body).
+   * Ignored when a body with a known length is given.
+   */
+  contentLength?: number;
+}
+
+/** A request handler: the app's whole interface to the engine. */
+export type Handler = (req: HttpRequest) => HttpResponse | Promise<HttpResponse>;
