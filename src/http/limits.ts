@@ -20,6 +20,8 @@ export interface Limits {
   maxTrailerBytes: number;
   /** Most trailer field lines of a chunked body. Past it: 431. */
   maxTrailerCount: number;
+  /** Chunk-size lines remembered per chunked body for inspection; later chunks are counted only. */
+  maxChunkRecords: number;
   /** Unread request body the engine will read and discard to keep a connection alive; more closes it. */
   maxDrainBytes: number;
   /** Time allowed from the first byte of a request head to its end. Past it: 408 and close. */
@@ -46,6 +48,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxChunkLineBytes: 4 * 1024,
   maxTrailerBytes: 16 * 1024,
   maxTrailerCount: 32,
+  maxChunkRecords: 1000,
   maxDrainBytes: 256 * 1024,
   headerTimeoutMs: 10_000,
   idleTimeoutMs: 5_000,
