@@ -196,7 +196,10 @@ export class BufferedReader {
       if (this.#mark >= 0) this.#mark = 0;
       return true;
     }
-    if (this.#end < this.#buf.length) return true;
+    const room = this.#buf.length - this.#end;
+    // Read into the free tail only when it is at least as large as what compaction would free:
+    // otherwise a nearly full buffer would make a run of tiny reads.
+    if (room > 0 && room >= keepFrom) return true;
     if (keepFrom > 0) {
       this.#buf.copyWithin(0, keepFrom, this.#end);
       this.#start -= keepFrom;

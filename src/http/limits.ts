@@ -36,6 +36,12 @@ export interface Limits {
   maxLingerBytes: number;
   /** Initial size of each connection's read buffer; it grows only to hold a large head. */
   readBufferBytes: number;
+  /** Buffer size for reading large request bodies straight from the socket. */
+  bodyReadBufferBytes: number;
+  /** Initial size of a response head buffer (grows for a large head). */
+  writeBufferBytes: number;
+  /** Size of the pieces a file body is read and sent in. */
+  fileChunkBytes: number;
   /** Bytes of pipelined responses gathered before they are written in one call. */
   maxCoalesceBytes: number;
 }
@@ -56,6 +62,9 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   lingerTimeoutMs: 2_000,
   maxLingerBytes: 4 * 1024 * 1024,
   readBufferBytes: 8 * 1024,
+  bodyReadBufferBytes: 256 * 1024,
+  writeBufferBytes: 16 * 1024,
+  fileChunkBytes: 256 * 1024,
   maxCoalesceBytes: 64 * 1024,
 });
 

@@ -1,0 +1,150 @@
+/**
+ * The markdown report: throughput table with ratios and floors, memory table, and the facts
+ * needed to reproduce the run (command line, date, versions, exact wrk and server commands).
+ *
+ * This module must not run anything: it formats what `run.ts` measured.
+ * @module
+ */
+
+import type { MemoryResult } from "./memory.ts";
+import { IDLE_CONNECTIONS, MEMORY_CHECK, type Scenario } from "./scenarios.ts";
+import type { WrkRun } from "./wrk.ts";
+
+/** One scenario's runs against the subject and the baseline. */
+export interface ScenarioOutcome {
+  scenario: Scenario;
+  subject: WrkRun;
+  baseline: WrkRun;
+}
+
+/** The memory check for one server: its result or why there is none. */
+export interface MemoryOutcome {
+  server: string;
+  result: MemoryResult | { error: string };
+  /** The ceiling applies to the subject only. */
+  judged: boolean;
+}
+
+/** Everything the report shows. */
+export interface ReportInput {
+  subjectName: string;
+  baselineName: string;
+  date: Date;
+  commandLine: string;
+  /** `key: value` facts about the machine and tools. */
+  environment: string[];
+  /** Lines about the page both servers send (sizes, equality). */
+  page: string[];
+  scenarios: ScenarioOutcome[];
+  memory: MemoryOutcome[];
+  /** Exact commands: servers and every measured wrk run. */
+  commands: string[];
+  /** Anything that makes a number suspect. */
+  warnings: string[];
+}
+
+/** Renders the whole report as markdown. */
+export function renderReport(r: ReportInput): string {
+  const out: string[] = [`# wireserve benchmark — ${r.date.toISOString()}`, ""];
+  out.push("```", r.commandLine, "```", "");
+  for (const e of r.environment) out.push(`- ${e}`);
+  out.push("", ...r.page.map((p) => `- ${p}`), "");
+  if (r.scenarios.length > 0) out.push(...throughputTable(r), "");
+  if (r.memory.length > 0) out.push(...memoryTable(r.memory), "");
+  if (r.warnings.length > 0) {
+    out.push("## Warnings", "", ...r.warnings.map((w) => `- ${w}`), "");
+  }
+  out.push("Floors are a report, not a gate: the bench exits 0 whether they pass or fail.", "");
+  out.push("<details><summary>Commands</summary>", "", "```", ...r.commands, "```", "");
+  out.push("</details>", "");
+  return out.join("\n");
+}
+
+/** The wrk problems worth a warning for one run (socket errors, non-2xx, unreadable output). */
+export function wrkWarnings(server: string, scenario: string, run: WrkRun): string[] {
+  const where = `${server}, ${scenario}`;
+  if (run.result === null) {
+    return [`${where}: wrk printed no report: \`${run.output.trim().slice(0, 300)}\``];
+  }
+  const w: string[] = [];
+  if (run.result.socketErrors !== null) {
+    w.push(`${where}: wrk Socket errors: ${run.result.socketErrors}`);
+  }
+  if (run.result.non2xx > 0) {
+    w.push(`${where}: ${run.result.non2xx} Non-2xx or 3xx responses`);
+  }
+  return w;
+}
+
+function throughputTable(r: ReportInput): string[] {
+  const s = r.subjectName;
+  const b = r.baselineName;
+  const rows = [
+    `| scenario | ${s} req/s | ${s} p99 | ${b} req/s | ${b} p99 | ratio | floor | result |`,
+    "|---|--:|--:|--:|--:|--:|--:|:-:|",
+  ];
+  for (const o of r.scenarios) {
+    const a = o.subject.result;
+    const c = o.baseline.result;
+    const ratio = a !== null && c !== null && c.requestsPerSec > 0
+      ? a.requestsPerSec / c.requestsPerSec
+      : null;
+    const floor = o.scenario.floor;
+    const verdict = floor === undefined ? "—" : ratio === null ? "n/a" : passFail(
+      ratio >= floor.minRatio,
+    );
+    rows.push(
+      `| ${o.scenario.title} | ${rps(a?.requestsPerSec)} | ${ms(a?.p99Ms)} | ` +
+        `${rps(c?.requestsPerSec)} | ${ms(c?.p99Ms)} | ${
+          ratio === null ? "n/a" : `${ratio.toFixed(2)}×`
+        } | ` +
+        `${floor === undefined ? "—" : `≥ ${floor.minRatio}×`} | ${verdict} |`,
+    );
+  }
+  return [
+    "## Throughput",
+    "",
+    ...rows,
+    "",
+    "ratio = wireserve req/s ÷ Deno.serve req/s. Pipelined p99 is per batch of requests.",
+  ];
+}
+
+function memoryTable(memory: MemoryOutcome[]): string[] {
+  const n = IDLE_CONNECTIONS.toLocaleString("en");
+  const rows = [
+    `| server | idle RSS | RSS with ${n} idle conns | growth | conns held by server | floor | result |`,
+    "|---|--:|--:|--:|--:|--:|:-:|",
+  ];
+  for (const m of memory) {
+    if ("error" in m.result) {
+      rows.push(`| ${m.server} | n/a | n/a | n/a | n/a | — | n/a: ${m.result.error} |`);
+      continue;
+    }
+    const x = m.result;
+    const floor = m.judged ? `≤ +${MEMORY_CHECK.maxGrowthMiB} MiB` : "—";
+    const verdict = m.judged ? passFail(x.growthMiB <= MEMORY_CHECK.maxGrowthMiB) : "—";
+    rows.push(
+      `| ${m.server} | ${mib(x.idleMiB)} | ${mib(x.loadedMiB)} | +${mib(x.growthMiB)} | ` +
+        `${x.heldByServer ?? "n/a"} of ${x.opened} | ${floor} | ${verdict} |`,
+    );
+  }
+  return [`## Memory: ${MEMORY_CHECK.title}`, "", ...rows];
+}
+
+function passFail(ok: boolean): string {
+  return ok ? "PASS" : "FAIL";
+}
+
+function rps(v: number | undefined): string {
+  return v === undefined ? "n/a" : Math.round(v).toLocaleString("en");
+}
+
+function ms(v: number | undefined): string {
+  if (v === undefined) return "n/a";
+  return `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`;
+}
+
+function mib(v: number): string {
+  return `${v.toFixed(1)} MiB`;
+}

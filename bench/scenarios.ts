@@ -1,0 +1,88 @@
+/**
+ * The benchmark's scenarios as one list: a later issue adds a load pattern by adding an object
+ * here (and, if the baseline cannot answer its path yet, a route in `baseline_deno_serve.ts`).
+ *
+ * This module must not start processes: `run.ts` turns each scenario into wrk runs.
+ * @module
+ */
+
+/** wrk threads for every run: the same for both servers so only the server differs. */
+export const WRK_THREADS = 2;
+
+/** Requests sent per round trip in the pipelined scenario (see `pipeline.lua`). */
+export const PIPELINE_DEPTH = 16;
+
+/** Idle keep-alive connections held open while the server's RSS is read. */
+export const IDLE_CONNECTIONS = 1_000;
+
+/** Floor for a throughput scenario: wireserve req/s divided by Deno.serve req/s. */
+export interface RatioFloor {
+  /** The ratio must be at least this. */
+  minRatio: number;
+  /** Where the floor comes from. */
+  source: string;
+}
+
+/** One wrk load pattern, run against every server in the same bench run. */
+export interface Scenario {
+  /** Short name used by `--only`. */
+  name: string;
+  /** What the table shows. */
+  title: string;
+  /** Request path (the baseline must answer it with the same bytes). */
+  path: string;
+  /** Open connections (`wrk -c`). */
+  connections: number;
+  /** Extra wrk options placed before the URL (headers, `-s script`). */
+  wrkArgs: readonly string[];
+  /** Arguments after `--`, handed to the Lua script's `init(args)`. */
+  scriptArgs: readonly string[];
+  /** The floor wireserve must reach against Deno.serve, if the issue sets one. */
+  floor?: RatioFloor;
+}
+
+/** Path of a file in bench/, for wrk's `-s`. */
+function benchFile(name: string): string {
+  return decodeURIComponent(new URL(name, import.meta.url).pathname);
+}
+
+/** Every throughput scenario, in the order they run and print. */
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: "keepalive",
+    title: "keep-alive, 64 connections",
+    path: "/",
+    connections: 64,
+    wrkArgs: [],
+    scriptArgs: [],
+    floor: { minRatio: 0.8, source: "issue: keep-alive ≥ 0.8× Deno.serve" },
+  },
+  {
+    name: "close",
+    title: "new connection per request, 64 connections",
+    path: "/",
+    connections: 64,
+    wrkArgs: ["-H", "Connection: close"],
+    scriptArgs: [],
+  },
+  {
+    name: "pipelined",
+    title: `${PIPELINE_DEPTH} pipelined per round trip, 64 connections`,
+    path: "/",
+    connections: 64,
+    wrkArgs: ["-s", benchFile("pipeline.lua")],
+    scriptArgs: [String(PIPELINE_DEPTH)],
+    floor: { minRatio: 5, source: "issue: pipelined ≥ 5× Deno.serve" },
+  },
+];
+
+/** The memory check's name for `--only`, and its ceiling on RSS growth. */
+export const MEMORY_CHECK = {
+  name: "memory",
+  title: `RSS growth with ${IDLE_CONNECTIONS.toLocaleString("en")} idle keep-alive connections`,
+  maxGrowthMiB: 40,
+  source: "issue: 1,000 idle connections ≤ +40 MiB",
+} as const;
+
+/** Every name `--only` accepts. */
+export const CHECK_NAMES: readonly string[] = [...SCENARIOS.map((s) => s.name), MEMORY_CHECK.name];

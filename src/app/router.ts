@@ -1,0 +1,95 @@
+/**
+ * Method + path → handler. Unknown method → 501 (RFC 9110 §9.1); unknown path → 404; a known
+ * path with another method → 405 with `Allow` (RFC 9110 §15.5.6); OPTIONS → 204 with `Allow`;
+ * HEAD is served by the GET handler when no HEAD route exists (the writer drops the body).
+ *
+ * This module must not know what the handlers do.
+ * @module
+ */
+
+import { STATUS } from "../http/status.ts";
+import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
+
+/** One line of the route table. */
+export interface Route {
+  /** Methods this route answers. */
+  methods: readonly string[];
+  /** The path, matched exactly, or as a prefix when it ends with "*" (`/echo/*`). */
+  path: string;
+  /** What answers it. */
+  handler: Handler;
+}
+
+/** Methods the server implements somewhere; anything else is 501. */
+export const KNOWN_METHODS: ReadonlySet<string> = new Set([
+  "GET",
+  "HEAD",
+  "POST",
+  "PUT",
+  "DELETE",
+  "PATCH",
+  "OPTIONS",
+  "MKCOL",
+]);
+
+const TEXT = [["Content-Type", "text/plain; charset=utf-8"]] as Array<[string, string]>;
+
+/** A plain-text response with a fixed message. */
+export function textResponse(status: number, text: string): HttpResponse {
+  return { status, headers: [...TEXT], body: text };
+}
+
+/** Builds the app's handler from a route table. */
+export function createRouter(routes: readonly Route[]): Handler {
+  const exact = new Map<string, Route[]>();
+  const prefixes: Array<{ prefix: string; route: Route }> = [];
+  for (const route of routes) {
+    if (route.path.endsWith("*")) prefixes.push({ prefix: route.path.slice(0, -1), route });
+    else exact.set(route.path, [...(exact.get(route.path) ?? []), route]);
+  }
+  // Longest prefix first, so /files/ beats /.
+  prefixes.sort((a, b) => b.prefix.length - a.prefix.length);
+
+  const match = (path: string): Route[] => {
+    const found = exact.get(path);
+    if (found !== undefined) return found;
+    for (const { prefix } of prefixes) {
+      if (path.startsWith(prefix)) {
+        return prefixes.filter((p) => p.prefix === prefix).map((p) => p.route);
+      }
+    }
+    return [];
+  };
+
+  return (req: HttpRequest) => {
+    const method = req.method;
+    if (!KNOWN_METHODS.has(method)) {
+      return textResponse(STATUS.NotImplemented, "Method not implemented\n");
+    }
+    if (req.targetForm === "asterisk") {
+      return { status: STATUS.NoContent, headers: [["Allow", [...KNOWN_METHODS].join(", ")]] };
+    }
+    const candidates = match(req.path);
+    if (candidates.length === 0) return textResponse(STATUS.NotFound, "Not found\n");
+    for (const route of candidates) {
+      if (route.methods.includes(method)) return route.handler(req);
+    }
+    if (method === "HEAD") {
+      for (const route of candidates) if (route.methods.includes("GET")) return route.handler(req);
+    }
+    const allow = allowed(candidates);
+    if (method === "OPTIONS") return { status: STATUS.NoContent, headers: [["Allow", allow]] };
+    const res = textResponse(STATUS.MethodNotAllowed, "Method not allowed\n");
+    res.headers!.push(["Allow", allow]);
+    return res;
+  };
+}
+
+/** The Allow value for a set of routes: their methods, plus HEAD with GET, plus OPTIONS. */
+function allowed(routes: readonly Route[]): string {
+  const methods = new Set<string>();
+  for (const r of routes) for (const m of r.methods) methods.add(m);
+  if (methods.has("GET")) methods.add("HEAD");
+  methods.add("OPTIONS");
+  return [...methods].join(", ");
+}

@@ -1,0 +1,28 @@
+/**
+ * The fixed responses the engine sends by itself for protocol errors: the status from the
+ * taxonomy, a fixed text that never echoes request bytes, and `Connection: close`.
+ *
+ * This module must not know routes.
+ * @module
+ */
+
+import { ERROR_KINDS, type ErrorKind, errorText } from "./errors.ts";
+import { formatHttpDate } from "./http_date.ts";
+import { reasonPhrase } from "./status.ts";
+
+const encoder = new TextEncoder();
+
+/** The complete response for a protocol error of `kind`, closing the connection. */
+export function cannedErrorResponse(kind: ErrorKind, now: number = Date.now()): Uint8Array {
+  const status = ERROR_KINDS[kind].status;
+  const body = `${errorText(kind)}\n`;
+  return encoder.encode(
+    `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n` +
+      "Content-Type: text/plain; charset=utf-8\r\n" +
+      `Content-Length: ${body.length}\r\n` +
+      "Connection: close\r\n" +
+      "Server: wireserve\r\n" +
+      `Date: ${formatHttpDate(now)}\r\n` +
+      "\r\n" + body,
+  );
+}

@@ -1,0 +1,301 @@
+/**
+ * The chunked transfer coding (RFC 9112 §7.1): an incremental decoder over a `BufferedReader`,
+ * and the byte strings a response writer needs to encode.
+ *
+ * This module must not know about sockets, clocks or handlers: the caller owns timeouts and maps
+ * each `HttpError` kind to its response.
+ * @module
+ */
+
+import { type BufferedReader, LINE_TOO_LONG, NEED_MORE } from "./buffered_reader.ts";
+import { type ErrorKind, HttpError } from "./errors.ts";
+import { HeaderFields } from "./header_fields.ts";
+import type { Limits } from "./limits.ts";
+import type { ChunkInfo } from "./types.ts";
+
+const HTAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+const SP = 0x20;
+const COLON = 0x3a;
+const SEMICOLON = 0x3b;
+const DEL = 0x7f;
+const HEX_RADIX = 16;
+const BYTE_VALUES = 256;
+/** `tryReadLine` counts the CR before the LF but not the LF itself. */
+const LF_LENGTH = 1;
+/** The empty line that ends the trailer section is just "\r" to `tryReadLine`. */
+const EMPTY_LINE_LENGTH = 1;
+/** Bytes per `String.fromCharCode` call: far below engine argument-count limits. */
+const LATIN1_SLICE = 4096;
+
+/** Each byte's hex digit value, or -1 (RFC 5234 HEXDIG, either case). */
+const HEX_VALUE = new Int8Array(BYTE_VALUES).fill(-1);
+for (const [i, c] of [..."0123456789abcdef"].entries()) {
+  HEX_VALUE[c.charCodeAt(0)] = i;
+  HEX_VALUE[c.toUpperCase().charCodeAt(0)] = i;
+}
+
+/** 1 for each tchar (RFC 9110 §5.6.2), the bytes a field name may hold. */
+const TCHAR = new Uint8Array(BYTE_VALUES);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+  TCHAR[c.charCodeAt(0)] = 1;
+}
+
+/** The CRLF that follows each chunk's data. */
+export const CHUNK_END: Uint8Array = Uint8Array.of(CR, LF);
+
+/** The last-chunk with an empty trailer section: "0" CRLF CRLF. */
+export const LAST_CHUNK: Uint8Array = new TextEncoder().encode("0\r\n\r\n");
+
+/** Returned by a step that cannot go on until more bytes are buffered. */
+const MORE = undefined;
+
+type State = "size" | "data" | "dataCr" | "dataLf" | "trailers" | "done";
+
+/** Whether `b` is a control byte other than HTAB: never allowed inside a line (bare CR too). */
+function isForbiddenControl(b: number): boolean {
+  return (b < SP && b !== HTAB) || b === DEL;
+}
+
+/** One byte → one char code; `TextDecoder("latin1")` is really windows-1252 and remaps 0x80–0x9f. */
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  let s = "";
+  for (let i = start; i < end; i += LATIN1_SLICE) {
+    s += String.fromCharCode(...bytes.subarray(i, Math.min(end, i + LATIN1_SLICE)));
+  }
+  return s;
+}
+
+/**
+ * Decodes a chunked request body read from a `BufferedReader`, enforcing the chunk-line and
+ * trailer limits. Throws `HttpError` (`badChunk`, `trailersTooLarge`, `clientGone`); an error
+ * from the byte source itself (a reset socket) passes through unchanged. After a failure every
+ * later `read` throws the same error.
+ */
+export class ChunkedDecoder {
+  #reader: BufferedReader;
+  #limits: Limits;
+  #state: State = "size";
+  /** Data bytes left in the current chunk. */
+  #remaining = 0;
+  #bytesDecoded = 0;
+  #chunks: ChunkInfo[] = [];
+  #chunkCount = 0;
+  #trailers = new HeaderFields();
+  #trailerBytes = 0;
+  /** The first error `read` threw (wrapped so that any thrown value counts), or null. */
+  #failure: { error: unknown } | null = null;
+
+  /** A decoder that reads the body starting at the reader's current position. */
+  constructor(reader: BufferedReader, limits: Limits) {
+    this.#reader = reader;
+    this.#limits = limits;
+  }
+
+  /** Trailer fields once the body is done, else null. */
+  get trailers(): HeaderFields | null {
+    return this.#state === "done" ? this.#trailers : null;
+  }
+
+  /** The first `maxChunkRecords` chunk-size lines, as sent. */
+  get chunks(): readonly ChunkInfo[] {
+    return this.#chunks;
+  }
+
+  /** Chunks seen so far, the last (zero-size) chunk included. */
+  get chunkCount(): number {
+    return this.#chunkCount;
+  }
+
+  /** Whether the last chunk and the trailer section have been consumed. */
+  get done(): boolean {
+    return this.#state === "done";
+  }
+
+  /** Data bytes returned so far. */
+  get bytesDecoded(): number {
+    return this.#bytesDecoded;
+  }
+
+  /**
+   * The next piece of body data, or null once the body and its trailers are consumed. The view
+   * points into the reader's buffer and is valid only until the next call: copy it to keep it.
+   */
+  async read(): Promise<Uint8Array | null> {
+    if (this.#failure !== null) throw this.#failure.error;
+    try {
+      for (;;) {
+        const piece = this.#advance();
+        if (piece !== MORE) return piece;
+        await this.#fill();
+      }
+    } catch (e) {
+      // Sticky: the reader is mid-frame, so nothing after a failure can be trusted.
+      this.#failure = { error: e };
+      throw e;
+    }
+  }
+
+  /** Runs the state machine on buffered bytes only, until data, the end, or a need for more. */
+  #advance(): Uint8Array | null | typeof MORE {
+    const reader = this.#reader;
+    for (;;) {
+      switch (this.#state) {
+        case "size": {
+          // + LF_LENGTH: the limit is on the line without CRLF, tryReadLine counts the CR.
+          const line = reader.tryReadLine(this.#limits.maxChunkLineBytes + LF_LENGTH);
+          if (line === NEED_MORE) return MORE;
+          if (line === LINE_TOO_LONG) {
+            throw new HttpError("badChunk", "Chunk-size line longer than maxChunkLineBytes");
+          }
+          this.#startChunk(line);
+          break;
+        }
+        case "data": {
+          const piece = reader.take(this.#remaining);
+          if (piece === null) return MORE;
+          this.#remaining -= piece.length;
+          this.#bytesDecoded += piece.length;
+          if (this.#remaining === 0) this.#state = "dataCr";
+          return piece;
+        }
+        case "dataCr":
+        case "dataLf": {
+          // RFC 9112 §7.1: chunk-data is followed by exactly CRLF. Anything else means the
+          // sender's framing and ours disagree (the classic smuggling vector), so refuse.
+          const b = reader.peekByte();
+          if (b < 0) return MORE;
+          if (b !== (this.#state === "dataCr" ? CR : LF)) {
+            throw new HttpError("badChunk", "Chunk data not followed by CRLF");
+          }
+          reader.skip(1);
+          this.#state = this.#state === "dataCr" ? "dataLf" : "size";
+          break;
+        }
+        case "trailers": {
+          // A field line costs its bytes plus CRLF and tryReadLine counts all but the LF, so
+          // asking for `left - 1` enforces the budget. The floor lets the empty line through
+          // when the budget is spent; any other one-byte line is malformed and refused below.
+          const left = this.#limits.maxTrailerBytes - this.#trailerBytes;
+          const line = reader.tryReadLine(Math.max(left - LF_LENGTH, EMPTY_LINE_LENGTH));
+          if (line === NEED_MORE) return MORE;
+          if (line === LINE_TOO_LONG) {
+            throw new HttpError("trailersTooLarge", "Trailer section longer than maxTrailerBytes");
+          }
+          // RFC 9112 §7.1.2: the trailer section ends with an empty line.
+          if (line.length === EMPTY_LINE_LENGTH && line[0] === CR) {
+            this.#state = "done";
+            return null;
+          }
+          this.#trailerBytes += line.length + LF_LENGTH;
+          if (this.#trailers.size >= this.#limits.maxTrailerCount) {
+            throw new HttpError("trailersTooLarge", "More trailer fields than maxTrailerCount");
+          }
+          this.#addTrailer(line);
+          break;
+        }
+        case "done":
+          return null;
+      }
+    }
+  }
+
+  /** Awaits more bytes; end of stream before the end of the body means the client left. */
+  async #fill(): Promise<void> {
+    const reader = this.#reader;
+    if (await reader.fill()) return;
+    if (reader.eof) throw new HttpError("clientGone", "End of stream inside a chunked body");
+    // Not EOF: the reader's buffer is full at its maximum with one unfinished line.
+    const kind: ErrorKind = this.#state === "trailers" ? "trailersTooLarge" : "badChunk";
+    throw new HttpError(kind, "Line does not fit in the read buffer");
+  }
+
+  /** Parses one chunk-size line (RFC 9112 §7.1) and moves to its data or to the trailers. */
+  #startChunk(line: Uint8Array): void {
+    const end = line.length - 1;
+    // RFC 9112 §7.1 puts CRLF after chunk-size; a bare LF is one framing rule a proxy may not
+    // share with us, so refuse it.
+    if (end < 0 || line[end] !== CR) {
+      throw new HttpError("badChunk", "Chunk-size line not ended by CRLF");
+    }
+    let size = 0;
+    let i = 0;
+    // chunk-size = 1*HEXDIG, by hand: no sign, no "0x", no whitespace, and no wrap-around.
+    for (; i < end; i++) {
+      const digit = HEX_VALUE[line[i]];
+      if (digit < 0) break;
+      if (size > (Number.MAX_SAFE_INTEGER - digit) / HEX_RADIX) {
+        throw new HttpError("badChunk", "Chunk size above Number.MAX_SAFE_INTEGER");
+      }
+      size = size * HEX_RADIX + digit;
+    }
+    if (i === 0) throw new HttpError("badChunk", "Chunk-size line without a hex size");
+    checkExtensions(line, i, end);
+    if (this.#chunks.length < this.#limits.maxChunkRecords) {
+      this.#chunks.push({ size, line: latin1(line, 0, end) });
+    }
+    this.#chunkCount++;
+    this.#remaining = size;
+    this.#state = size === 0 ? "trailers" : "data";
+  }
+
+  /** Parses one trailer field line (RFC 9112 §5, §7.1.2) into the trailer fields. */
+  #addTrailer(line: Uint8Array): void {
+    const end = line.length - 1;
+    if (line[end] !== CR) throw new HttpError("badChunk", "Trailer line not ended by CRLF");
+    let colon = 0;
+    while (colon < end && TCHAR[line[colon]] === 1) colon++;
+    // The name must be a token followed at once by ":". This refuses obs-fold (a line starting
+    // with SP/HTAB, RFC 9112 §5.2) and whitespace before the colon (RFC 9112 §5.1).
+    if (colon === 0 || colon === end || line[colon] !== COLON) {
+      throw new HttpError("badChunk", "Malformed trailer field name");
+    }
+    let start = colon + 1;
+    let stop = end;
+    while (start < stop && (line[start] === SP || line[start] === HTAB)) start++;
+    while (stop > start && (line[stop - 1] === SP || line[stop - 1] === HTAB)) stop--;
+    for (let i = start; i < stop; i++) {
+      if (isForbiddenControl(line[i])) {
+        throw new HttpError("badChunk", "Control byte in a trailer field value");
+      }
+    }
+    this.#trailers.add(latin1(line, 0, colon), latin1(line, start, stop));
+  }
+}
+
+/**
+ * Checks what follows chunk-size, loosely: optional BWS then ";" (RFC 9112 §7.1.1 chunk-ext),
+ * and no control byte but HTAB anywhere. Extension names and values are not interpreted.
+ */
+function checkExtensions(line: Uint8Array, from: number, end: number): void {
+  let i = from;
+  while (i < end && (line[i] === SP || line[i] === HTAB)) i++;
+  if (i === end) {
+    if (i === from) return;
+    throw new HttpError("badChunk", "Whitespace after chunk-size without an extension");
+  }
+  if (line[i] !== SEMICOLON) throw new HttpError("badChunk", "Unexpected byte after chunk-size");
+  for (; i < end; i++) {
+    // Refuse bare CR and other controls: a parser that ends the line at CR would see two lines.
+    if (isForbiddenControl(line[i])) {
+      throw new HttpError("badChunk", "Control byte in a chunk extension");
+    }
+  }
+}
+
+/**
+ * The chunk-size line for a chunk of `size` bytes: lower-case hex and CRLF, in ASCII. Throws a
+ * `RangeError` for a size that is not a positive safe integer: a zero-size chunk is the
+ * last-chunk and would end the body early (RFC 9112 §7.1).
+ */
+export function chunkHeader(size: number): Uint8Array {
+  if (!Number.isSafeInteger(size) || size < 1) {
+    throw new RangeError(`Cannot frame a chunk of size "${size}": not a positive safe integer`);
+  }
+  const hex = size.toString(HEX_RADIX);
+  const out = new Uint8Array(hex.length + CHUNK_END.length);
+  for (let i = 0; i < hex.length; i++) out[i] = hex.charCodeAt(i);
+  out.set(CHUNK_END, hex.length);
+  return out;
+}

@@ -1,0 +1,359 @@
+/**
+ * The keep-alive loop of one connection: read a head, decide framing, call the handler, decide
+ * persistence, write, repeat. One error switch: every protocol failure becomes exactly one
+ * canned response and a close. Separate clocks for idle, head and body reads.
+ *
+ * This module must not know routes, files or the UI: it calls one `Handler`.
+ * @module
+ */
+
+import { BufferedReader, type ByteSource } from "./buffered_reader.ts";
+import { decideFraming } from "./body_framing.ts";
+import { cannedErrorResponse } from "./canned_response.ts";
+import type { DeadlineClock, HasDeadline } from "./deadline_clock.ts";
+import { HttpError } from "./errors.ts";
+import type { Limits } from "./limits.ts";
+import { wantsPersistence } from "./persistence.ts";
+import { type BodyHooks, ChunkedBody, drainBody, EMPTY_BODY, LengthBody } from "./request_body.ts";
+import { readRequestHead } from "./request_head.ts";
+import { ResponseWriter } from "./response_writer.ts";
+import { STATUS } from "./status.ts";
+import type { ConnectionFacts, Handler, HttpRequest, HttpResponse, RequestBody } from "./types.ts";
+
+/** One line of the access log, handed to `onResponse`. */
+export interface AccessEntry {
+  remoteAddress: string;
+  method: string;
+  target: string;
+  version: string;
+  status: number;
+  bodyBytes: number;
+  durationMs: number;
+  userAgent: string | undefined;
+  referer: string | undefined;
+}
+
+/** What a connection needs from its server. */
+export interface ConnectionOptions {
+  limits: Limits;
+  handler: Handler;
+  clock: DeadlineClock;
+  tls: boolean;
+  /** Whether the server is shutting down (finish the current exchange, then close). */
+  shuttingDown(): boolean;
+  /** Reports a failure that is the server's fault (never a client's bad input). */
+  onError(err: unknown, where: string): void;
+  /** Reports each response written (the access log). */
+  onResponse?: (entry: AccessEntry) => void;
+}
+
+type Phase = "none" | "idle" | "head" | "body" | "linger";
+
+/** Serves requests on one accepted connection until it closes. */
+export class Connection implements HasDeadline, BodyHooks {
+  /** When the current phase's clock runs out (ms since epoch), or 0. */
+  deadline = 0;
+  readonly id: number;
+  #conn: Deno.Conn;
+  #opts: ConnectionOptions;
+  #limits: Limits;
+  #reader: BufferedReader;
+  #writer: ResponseWriter;
+  #byob: ReadableStreamBYOBReader;
+  #phase: Phase = "none";
+  #timedOut: Phase = "none";
+  #closed = false;
+  #idle = true;
+  #expectContinue = false;
+  /** Per-exchange state the request object reads live. */
+  #exchange = { continueSent: false };
+
+  constructor(conn: Deno.Conn, id: number, opts: ConnectionOptions) {
+    this.#conn = conn;
+    this.id = id;
+    this.#opts = opts;
+    this.#limits = opts.limits;
+    this.#writer = new ResponseWriter(conn, opts.limits);
+    this.#byob = conn.readable.getReader({ mode: "byob" });
+    const byob = this.#byob;
+    const writer = this.#writer;
+    // Never wait for input with output pending: pipelined responses go out before any read blocks.
+    const source: ByteSource = {
+      async read<T extends ArrayBufferView>(view: T) {
+        if (writer.pending > 0) await writer.flush();
+        return await byob.read(view);
+      },
+      cancel: (reason?: unknown) => byob.cancel(reason),
+      releaseLock: () => byob.releaseLock(),
+    };
+    const maxHead = opts.limits.maxRequestLineBytes + opts.limits.maxHeaderBytes + 64;
+    this.#reader = new BufferedReader(source, opts.limits.readBufferBytes, maxHead);
+  }
+
+  /** Whether the connection waits for a request (shutdown closes such connections at once). */
+  get idle(): boolean {
+    return this.#idle;
+  }
+
+  /** Serves until the connection ends; never throws. */
+  async serve(): Promise<void> {
+    this.#opts.clock.add(this);
+    try {
+      await this.#loop();
+    } catch (err) {
+      if (!this.#closed && !isDisconnect(err)) this.#opts.onError(err, "connection");
+    } finally {
+      this.deadline = 0;
+      this.#opts.clock.delete(this);
+      this.close();
+    }
+  }
+
+  /** Closes the socket now. Safe to call more than once. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#conn.close();
+    } catch {
+      // already closed by the peer or by a racing close
+    }
+  }
+
+  /** Called by the clock when the current phase's deadline passes. */
+  expire(): void {
+    const phase = this.#phase;
+    this.#timedOut = phase;
+    if (phase === "head" || phase === "body") {
+      // RFC 9110 §15.5.9: tell the client why before closing.
+      const kind = phase === "head" ? "headerTimeout" : "bodyTimeout";
+      this.#conn.write(cannedErrorResponse(kind)).catch(() => {}).finally(() => this.close());
+    } else {
+      this.close();
+    }
+  }
+
+  // BodyHooks: how request bodies reach back into the connection.
+
+  /** Sends `100 Continue` before the first body read when the client is waiting for it. */
+  async beforeFirstRead(): Promise<void> {
+    if (!this.#expectContinue || this.#exchange.continueSent) return;
+    this.#exchange.continueSent = true;
+    await this.#writer.writeContinue();
+  }
+
+  /** Arms the body-idle clock. */
+  armBodyTimeout(): void {
+    this.#arm("body", this.#limits.bodyIdleTimeoutMs);
+  }
+
+  /** Disarms the body-idle clock. */
+  disarmBodyTimeout(): void {
+    this.#disarm();
+  }
+
+  /** Whether the body clock fired. */
+  timedOut(): boolean {
+    return this.#timedOut === "body";
+  }
+
+  async #loop(): Promise<void> {
+    const reader = this.#reader;
+    const writer = this.#writer;
+    const limits = this.#limits;
+    const opts = this.#opts;
+    const addr = this.#conn.remoteAddr as Deno.NetAddr;
+    let index = 0;
+    for (;;) {
+      const pipelined = index > 0 && reader.buffered > 0;
+      if (reader.buffered === 0) {
+        await writer.flush();
+        writer.release();
+        if (opts.shuttingDown()) return;
+        this.#idle = true;
+        this.#arm("idle", limits.idleTimeoutMs);
+        const more = await reader.fill();
+        this.#disarm();
+        this.#idle = false;
+        if (!more) return;
+      }
+      this.#idle = false;
+      this.#arm("head", limits.headerTimeoutMs);
+      const head = await readRequestHead(reader, limits);
+      this.#disarm();
+      if (head === null) return;
+      if (head instanceof HttpError) return await this.#fail(head);
+      index++;
+      const started = opts.onResponse ? performance.now() : 0;
+
+      const framing = decideFraming(head);
+      if (framing instanceof HttpError) return await this.#fail(framing);
+      // RFC 9110 §10.1.1: 100-continue is the only expectation; HTTP/1.0 ones are ignored.
+      this.#expectContinue = false;
+      const exchange = { continueSent: false };
+      this.#exchange = exchange;
+      const expect = head.headers.get("expect");
+      if (expect !== undefined) {
+        if (head.headers.count("expect") !== 1 || expect.toLowerCase() !== "100-continue") {
+          return await this.#fail(new HttpError("expectationFailed"));
+        }
+        this.#expectContinue = head.version === "HTTP/1.1";
+      }
+      const body: RequestBody = framing.kind === "none"
+        ? EMPTY_BODY
+        : framing.kind === "length"
+        ? new LengthBody(reader, framing.length, this, limits.bodyReadBufferBytes)
+        : new ChunkedBody(reader, limits, this);
+      const facts: ConnectionFacts = {
+        id: this.id,
+        requestIndex: index,
+        pipelined,
+        remoteAddress: addr.hostname,
+        remotePort: addr.port,
+        tls: opts.tls,
+      };
+      const req: HttpRequest = {
+        method: head.method,
+        target: head.target,
+        targetForm: head.targetForm,
+        path: head.path,
+        query: head.query,
+        version: head.version,
+        rawVersion: head.rawVersion,
+        headers: head.headers,
+        rawHead: head.rawHead,
+        body,
+        expectContinue: this.#expectContinue,
+        get continueSent() {
+          return exchange.continueSent;
+        },
+        connection: facts,
+      };
+
+      let res: HttpResponse;
+      try {
+        res = await opts.handler(req);
+      } catch (err) {
+        if (this.#closed) return;
+        // A body that failed to read leaves the framing unknown: answer and close.
+        if (err instanceof HttpError) return await this.#fail(err);
+        opts.onError(err, "handler");
+        res = internalError();
+      }
+      if (this.#closed) return;
+
+      let keepAlive = !res.close && !opts.shuttingDown() &&
+        wantsPersistence(head.version, head.headers);
+      let bodyLeft = !body.done;
+      if (bodyLeft && keepAlive) {
+        if (this.#expectContinue && !body.started) {
+          // The client may still be holding the body back waiting for 100: it cannot be drained.
+          keepAlive = false;
+        } else {
+          try {
+            bodyLeft = !(await drainBody(body, limits.maxDrainBytes));
+          } catch {
+            bodyLeft = true;
+          }
+          keepAlive = !bodyLeft;
+        }
+      }
+      if (this.#closed) return;
+
+      const ctx = { head: head.method === "HEAD", http10: head.version === "HTTP/1.0", keepAlive };
+      let outcome;
+      try {
+        outcome = await writer.write(res, ctx);
+      } catch (err) {
+        if (this.#closed || isDisconnect(err)) return;
+        opts.onError(err, "response");
+        // A head that failed validation left nothing behind: a 500 can still go out.
+        if (err instanceof HttpError && err.kind === "internal") {
+          res = internalError();
+          outcome = await writer.write(res, { ...ctx, keepAlive: false });
+          keepAlive = false;
+        } else return;
+      }
+      opts.onResponse?.({
+        remoteAddress: addr.hostname,
+        method: head.method,
+        target: head.target,
+        version: head.rawVersion,
+        status: res.status,
+        bodyBytes: outcome.bodyBytes,
+        durationMs: performance.now() - started,
+        userAgent: head.headers.get("user-agent"),
+        referer: head.headers.get("referer"),
+      });
+      if (!keepAlive || outcome.mustClose) {
+        await writer.flush();
+        return await this.#closeAfterResponse(bodyLeft);
+      }
+      if (writer.pending >= limits.maxCoalesceBytes) await writer.flush();
+    }
+  }
+
+  /** Sends the canned response for `err` and closes (after lingering over unread input). */
+  async #fail(err: HttpError): Promise<void> {
+    if (this.#closed) return;
+    await this.#writer.writeRaw(cannedErrorResponse(err.kind));
+    await this.#closeAfterResponse(true);
+  }
+
+  /**
+   * Closes after a final response. When request bytes may still be arriving, closing at once
+   * would make the kernel reset the connection and the client could lose the response, so we
+   * half-close and read-and-discard for a bounded time first (a "lingering close").
+   */
+  async #closeAfterResponse(inputLeft: boolean): Promise<void> {
+    if (!inputLeft || this.#closed) return this.close();
+    try {
+      await this.#conn.closeWrite();
+    } catch {
+      return this.close();
+    }
+    this.#arm("linger", this.#limits.lingerTimeoutMs);
+    let left = this.#limits.maxLingerBytes;
+    const reader = this.#reader;
+    try {
+      while (left > 0 && !this.#closed) {
+        left -= reader.skip(left);
+        if (!(await reader.fill())) break;
+      }
+    } catch {
+      // the peer reset or the linger clock closed the socket: either way we are done
+    } finally {
+      this.#disarm();
+      this.close();
+    }
+  }
+
+  #arm(phase: Phase, ms: number): void {
+    this.#phase = phase;
+    this.deadline = Date.now() + ms;
+  }
+
+  #disarm(): void {
+    this.#phase = "none";
+    this.deadline = 0;
+  }
+}
+
+function internalError(): HttpResponse {
+  return {
+    status: STATUS.InternalServerError,
+    headers: [["Content-Type", "text/plain; charset=utf-8"]],
+    body: "Internal server error\n",
+  };
+}
+
+/** Whether `err` only says the peer went away (not worth a log line). */
+function isDisconnect(err: unknown): boolean {
+  return err instanceof Deno.errors.BadResource ||
+    err instanceof Deno.errors.ConnectionReset ||
+    err instanceof Deno.errors.BrokenPipe ||
+    err instanceof Deno.errors.ConnectionAborted ||
+    err instanceof Deno.errors.NotConnected ||
+    err instanceof Deno.errors.Interrupted ||
+    (err instanceof TypeError && /closed|locked|released/i.test(err.message));
+}

@@ -1,0 +1,215 @@
+/**
+ * Request bodies as read-once streams over the connection's reader: none, Content-Length, or
+ * chunked (RFC 9112 §6.3). Each read arms the body-idle clock and the first read sends
+ * `100 Continue` when the client asked for it (RFC 9110 §10.1.1).
+ *
+ * This module must not know routes or sockets: the connection passes in a small `BodyHooks`.
+ * @module
+ */
+
+import type { BufferedReader } from "./buffered_reader.ts";
+import { ChunkedDecoder } from "./chunked.ts";
+import { HttpError } from "./errors.ts";
+import type { HeaderFields } from "./header_fields.ts";
+import type { Limits } from "./limits.ts";
+import type { ChunkInfo, RequestBody } from "./types.ts";
+
+/** What a body needs from its connection. */
+export interface BodyHooks {
+  /** Called once before the first byte is read (sends `100 Continue` when expected). */
+  beforeFirstRead(): Promise<void>;
+  /** Arms the body-idle clock before a read may wait on the network. */
+  armBodyTimeout(): void;
+  /** Disarms it after the read. */
+  disarmBodyTimeout(): void;
+  /** Whether the body-idle clock fired (a failed read then reports a timeout). */
+  timedOut(): boolean;
+}
+
+/** The body of a request that has none. */
+export class EmptyBody implements RequestBody {
+  readonly length = 0;
+  readonly chunked = false;
+  readonly bytesRead = 0;
+  readonly done = true;
+  readonly started = false;
+  readonly trailers = null;
+  readonly chunks = null;
+  /** Always the end. */
+  read(): Promise<Uint8Array | null> {
+    return Promise.resolve(null);
+  }
+}
+
+/** A shared empty body: it has no state to keep per request. */
+export const EMPTY_BODY: RequestBody = new EmptyBody();
+
+/** A body of exactly `length` bytes (Content-Length, RFC 9112 §6.2). */
+export class LengthBody implements RequestBody {
+  readonly length: number;
+  readonly chunked = false;
+  readonly trailers = null;
+  readonly chunks = null;
+  #reader: BufferedReader;
+  #hooks: BodyHooks;
+  #remaining: number;
+  #started = false;
+  #big: Uint8Array | null = null;
+  #bigBytes: number;
+
+  /**
+   * @param bigReadBytes bodies with more than this left are read straight from the socket into a
+   *   buffer of this size (fewer, larger reads for uploads)
+   */
+  constructor(reader: BufferedReader, length: number, hooks: BodyHooks, bigReadBytes: number) {
+    this.#reader = reader;
+    this.length = length;
+    this.#remaining = length;
+    this.#hooks = hooks;
+    this.#bigBytes = bigReadBytes;
+  }
+
+  /** Bytes delivered so far. */
+  get bytesRead(): number {
+    return this.length - this.#remaining;
+  }
+
+  /** Whether every declared byte has been delivered. */
+  get done(): boolean {
+    return this.#remaining === 0;
+  }
+
+  /** Whether reading started. */
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /** The next piece (a view valid until the next call), or null at the end. */
+  async read(): Promise<Uint8Array | null> {
+    if (this.#remaining === 0) return null;
+    if (!this.#started) {
+      this.#started = true;
+      await this.#hooks.beforeFirstRead();
+    }
+    const reader = this.#reader;
+    let piece = reader.take(this.#remaining);
+    if (piece === null) {
+      this.#hooks.armBodyTimeout();
+      try {
+        if (this.#remaining > this.#bigBytes) {
+          // Large remainder: read straight into a big buffer, skipping the small head buffer.
+          const big = this.#big ?? new Uint8Array(this.#bigBytes);
+          piece = await reader.readInto(big);
+          if (piece !== null) this.#big = new Uint8Array(piece.buffer as ArrayBuffer);
+        } else if (await reader.fill()) {
+          piece = reader.take(this.#remaining);
+        }
+      } catch (err) {
+        throw this.#failure(err);
+      } finally {
+        this.#hooks.disarmBodyTimeout();
+      }
+      if (piece === null) throw this.#failure(null);
+    }
+    this.#remaining -= piece.length;
+    return piece;
+  }
+
+  #failure(err: unknown): HttpError {
+    if (err instanceof HttpError) return err;
+    return new HttpError(this.#hooks.timedOut() ? "bodyTimeout" : "clientGone");
+  }
+}
+
+/** A chunked body (RFC 9112 §7.1), decoded as it is read. */
+export class ChunkedBody implements RequestBody {
+  readonly length = null;
+  readonly chunked = true;
+  #decoder: ChunkedDecoder;
+  #hooks: BodyHooks;
+  #started = false;
+
+  constructor(reader: BufferedReader, limits: Limits, hooks: BodyHooks) {
+    this.#decoder = new ChunkedDecoder(reader, limits);
+    this.#hooks = hooks;
+  }
+
+  /** Decoded bytes delivered so far. */
+  get bytesRead(): number {
+    return this.#decoder.bytesDecoded;
+  }
+
+  /** Whether the last chunk and the trailers have been read. */
+  get done(): boolean {
+    return this.#decoder.done;
+  }
+
+  /** Whether reading started. */
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /** Trailer fields, once done. */
+  get trailers(): HeaderFields | null {
+    return this.#decoder.trailers;
+  }
+
+  /** Chunk-size lines seen so far (bounded by `maxChunkRecords`). */
+  get chunks(): readonly ChunkInfo[] {
+    return this.#decoder.chunks;
+  }
+
+  /** The next decoded piece (a view valid until the next call), or null at the end. */
+  async read(): Promise<Uint8Array | null> {
+    if (!this.#started) {
+      this.#started = true;
+      await this.#hooks.beforeFirstRead();
+    }
+    if (this.#decoder.done) return null;
+    this.#hooks.armBodyTimeout();
+    try {
+      return await this.#decoder.read();
+    } catch (err) {
+      if (err instanceof HttpError && err.kind !== "clientGone") throw err;
+      throw new HttpError(this.#hooks.timedOut() ? "bodyTimeout" : "clientGone");
+    } finally {
+      this.#hooks.disarmBodyTimeout();
+    }
+  }
+}
+
+/**
+ * Reads a whole body into one array, refusing more than `maxBytes` with `contentTooLarge`.
+ * For handlers that need the body at once (JSON, forms); everything else should stream.
+ */
+export async function readBodyBytes(body: RequestBody, maxBytes: number): Promise<Uint8Array> {
+  if (body.length !== null && body.length > maxBytes) throw new HttpError("contentTooLarge");
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (let piece = await body.read(); piece !== null; piece = await body.read()) {
+    total += piece.length;
+    if (total > maxBytes) throw new HttpError("contentTooLarge");
+    parts.push(piece.slice());
+  }
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Reads and discards up to `maxBytes` of what is left of `body`; true when it reached the end. */
+export async function drainBody(body: RequestBody, maxBytes: number): Promise<boolean> {
+  let left = maxBytes;
+  if (body.length !== null && body.length - body.bytesRead > maxBytes) return false;
+  while (!body.done) {
+    const piece = await body.read();
+    if (piece === null) return true;
+    left -= piece.length;
+    if (left < 0) return false;
+  }
+  return true;
+}

@@ -1,0 +1,318 @@
+/**
+ * Serializes response descriptions onto a connection: status line with the standard reason,
+ * validated header fields, Date, framing (Content-Length or chunked), and the body — no body for
+ * HEAD, 1xx, 204 and 304 (RFC 9110 §6.4.1, RFC 9112 §6.3). Small responses leave in one write,
+ * and pipelined ones are gathered until the connection flushes.
+ *
+ * This module must not know routes or how requests are read.
+ * @module
+ */
+
+import { CHUNK_END, chunkHeader, LAST_CHUNK } from "./chunked.ts";
+import { HttpError } from "./errors.ts";
+import { dateHeaderLine } from "./http_date.ts";
+import type { Limits } from "./limits.ts";
+import { reasonPhrase } from "./status.ts";
+import type { FileBody, HttpResponse, StreamBody } from "./types.ts";
+
+/** Where response bytes go: `Deno.Conn` fits. */
+export interface ByteSink {
+  /** Writes some of `p`, returning how many bytes were taken. */
+  write(p: Uint8Array): Promise<number>;
+}
+
+/** How the request shapes its response. */
+export interface ResponseContext {
+  /** Whether the request was HEAD (headers only). */
+  head: boolean;
+  /** Whether the client speaks HTTP/1.0 (no chunked: unknown lengths end by closing). */
+  http10: boolean;
+  /** Whether the connection stays open after this response. */
+  keepAlive: boolean;
+}
+
+/** What the writer did, for the connection's persistence decision and the access log. */
+export interface WriteOutcome {
+  /** Body bytes sent (0 for HEAD). */
+  bodyBytes: number;
+  /** The response could only be delimited by closing the connection (HTTP/1.0, unknown length). */
+  mustClose: boolean;
+}
+
+const encoder = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+const ascii = (s: string) => encoder.encode(s);
+const SERVER_LINE = ascii("Server: wireserve\r\n");
+const CLOSE_LINE = ascii("Connection: close\r\n");
+const KEEP_ALIVE_LINE = ascii("Connection: keep-alive\r\n");
+const CHUNKED_LINE = ascii("Transfer-Encoding: chunked\r\n");
+const CONTINUE_BYTES = ascii("HTTP/1.1 100 Continue\r\n\r\n");
+const statusLines = new Map<number, Uint8Array>();
+
+/**
+ * Free output buffers. A connection holds one only while it has a response in hand, so a
+ * thousand idle keep-alive connections hold none.
+ */
+const freeBuffers: Uint8Array[] = [];
+const MAX_FREE_BUFFERS = 256;
+
+/** `HTTP/1.1 <code> <reason>\r\n`, cached per code. We always answer as 1.1 (RFC 9110 §6.2). */
+function statusLine(status: number): Uint8Array {
+  let line = statusLines.get(status);
+  if (line === undefined) {
+    if (!Number.isInteger(status) || status < 100 || status > 999) {
+      throw new HttpError("internal", `invalid status ${status}`);
+    }
+    line = ascii(`HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n`);
+    statusLines.set(status, line);
+  }
+  return line;
+}
+
+/** tchar (RFC 9110 §5.6.2) as a lookup table. */
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~") TCHAR[c.charCodeAt(0)] = 1;
+for (let c = 0x30; c <= 0x39; c++) TCHAR[c] = 1;
+for (let c = 0x41; c <= 0x5a; c++) TCHAR[c] = 1;
+for (let c = 0x61; c <= 0x7a; c++) TCHAR[c] = 1;
+
+/** Fields the writer owns: what a handler sets under these names is ignored. */
+const OWNED = new Set(["content-length", "transfer-encoding", "connection", "date", "server"]);
+
+/** Whether `status` forbids a body: 1xx, 204, 304 (RFC 9110 §15). */
+function bodyless(status: number): boolean {
+  return status < 200 || status === 204 || status === 304;
+}
+
+/** Writes responses to one connection, owning its output buffer. */
+export class ResponseWriter {
+  #sink: ByteSink;
+  #limits: Limits;
+  #out: Uint8Array = EMPTY;
+  #len = 0;
+  #fileBuf: Uint8Array | null = null;
+
+  constructor(sink: ByteSink, limits: Limits) {
+    this.#sink = sink;
+    this.#limits = limits;
+  }
+
+  /** Gives the output buffers back while the connection is idle (nothing may be pending). */
+  release(): void {
+    if (this.#len !== 0) return;
+    const out = this.#out;
+    if (out.length === this.#limits.writeBufferBytes && freeBuffers.length < MAX_FREE_BUFFERS) {
+      freeBuffers.push(out);
+    }
+    this.#out = EMPTY;
+    this.#fileBuf = null;
+  }
+
+  /** Bytes gathered and not yet written. */
+  get pending(): number {
+    return this.#len;
+  }
+
+  /** Writes everything gathered so far. */
+  async flush(): Promise<void> {
+    if (this.#len === 0) return;
+    const n = this.#len;
+    this.#len = 0;
+    await this.#writeAll(this.#out.subarray(0, n));
+  }
+
+  /** Sends `100 Continue` now (after anything gathered before it). */
+  async writeContinue(): Promise<void> {
+    this.#append(CONTINUE_BYTES);
+    await this.flush();
+  }
+
+  /** Gathers raw bytes (a canned error response) and flushes them. */
+  async writeRaw(bytes: Uint8Array): Promise<void> {
+    this.#append(bytes);
+    await this.flush();
+  }
+
+  /**
+   * Serializes `res`. A small known-length body is gathered with its head (the caller flushes);
+   * files and streams flush the head and go straight to the sink.
+   */
+  async write(res: HttpResponse, ctx: ResponseContext): Promise<WriteOutcome> {
+    const status = res.status;
+    const body = res.body ?? null;
+    const noBody = bodyless(status);
+    let bytes: Uint8Array | null = null;
+    let length: number | undefined;
+    if (typeof body === "string") bytes = encoder.encode(body);
+    else if (body instanceof Uint8Array) bytes = body;
+    if (bytes !== null) length = bytes.length;
+    else if (body !== null) length = body.length;
+    else if (!noBody) length = res.contentLength ?? 0;
+
+    const chunked = !noBody && length === undefined && !ctx.http10 && !ctx.head;
+    const mustClose = !noBody && length === undefined && !chunked && !ctx.head;
+    const keepAlive = ctx.keepAlive && !mustClose;
+
+    const start = this.#len;
+    try {
+      this.#append(statusLine(status));
+      if (res.headers !== undefined) this.#appendFields(res.headers);
+      this.#append(SERVER_LINE);
+      this.#append(dateHeaderLine());
+      if (status >= 200 && status !== 204) {
+        if (length !== undefined && (status !== 304 || res.contentLength !== undefined)) {
+          this.#appendAscii(`Content-Length: ${length}\r\n`);
+        } else if (chunked) this.#append(CHUNKED_LINE);
+      }
+      if (!keepAlive) this.#append(CLOSE_LINE);
+      else if (ctx.http10) this.#append(KEEP_ALIVE_LINE);
+      this.#appendAscii("\r\n");
+    } catch (err) {
+      this.#len = start; // drop the half-built head; the caller answers 500 instead
+      await discard(body);
+      throw err;
+    }
+
+    if (noBody || ctx.head || body === null) {
+      await discard(body);
+      return { bodyBytes: 0, mustClose };
+    }
+    if (bytes !== null) {
+      if (this.#len + bytes.length <= this.#out.length) this.#append(bytes);
+      else {
+        await this.flush();
+        await this.#writeAll(bytes);
+      }
+      return { bodyBytes: bytes.length, mustClose };
+    }
+    await this.flush();
+    const piecewise = body as FileBody | StreamBody;
+    const sent = piecewise.kind === "file"
+      ? await this.#sendFile(piecewise)
+      : await this.#sendStream(piecewise, chunked);
+    return { bodyBytes: sent, mustClose };
+  }
+
+  async #sendFile(body: FileBody): Promise<number> {
+    const { file } = body;
+    let left = body.length;
+    try {
+      if (body.offset > 0) await file.seek(body.offset, Deno.SeekMode.Start);
+      let buf = this.#fileBuf ?? new Uint8Array(this.#limits.fileChunkBytes);
+      this.#fileBuf = buf;
+      while (left > 0) {
+        const n = await file.read(left < buf.length ? buf.subarray(0, left) : buf);
+        if (n === null || n === 0) throw new Error("file ended before its announced length");
+        await this.#writeAll(buf.subarray(0, n));
+        left -= n;
+        buf = this.#fileBuf;
+      }
+    } finally {
+      file.close();
+    }
+    return body.length;
+  }
+
+  async #sendStream(body: StreamBody, chunked: boolean): Promise<number> {
+    let sent = 0;
+    const limit = body.length;
+    for await (const piece of body.stream) {
+      if (piece.length === 0) continue;
+      if (limit !== undefined && sent + piece.length > limit) {
+        throw new Error("stream longer than its announced length");
+      }
+      sent += piece.length;
+      if (chunked) {
+        this.#append(chunkHeader(piece.length));
+        this.#append(piece);
+        this.#append(CHUNK_END);
+      } else this.#append(piece);
+      if (body.flush || this.#len >= this.#limits.maxCoalesceBytes) await this.flush();
+    }
+    if (limit !== undefined && sent !== limit) {
+      throw new Error("stream shorter than its announced length");
+    }
+    if (chunked) this.#append(LAST_CHUNK);
+    await this.flush();
+    return sent;
+  }
+
+  /** Appends handler fields, refusing names that are not tokens and values with CTLs. */
+  #appendFields(fields: Array<[string, string]>): void {
+    for (let f = 0; f < fields.length; f++) {
+      const [name, value] = fields[f];
+      if (OWNED.has(name.toLowerCase())) continue;
+      this.#reserve(name.length + value.length + 4);
+      const out = this.#out;
+      let p = this.#len;
+      if (name.length === 0) throw new HttpError("internal", "empty header name");
+      for (let i = 0; i < name.length; i++) {
+        const c = name.charCodeAt(i);
+        if (c >= 128 || TCHAR[c] === 0) throw new HttpError("internal", "invalid header name");
+        out[p++] = c;
+      }
+      out[p++] = 0x3a;
+      out[p++] = 0x20;
+      for (let i = 0; i < value.length; i++) {
+        const c = value.charCodeAt(i);
+        // refuse: CR, LF, NUL or any CTL from handler data would split or corrupt the head
+        if ((c < 0x20 && c !== 0x09) || c === 0x7f || c > 0xff) {
+          throw new HttpError("internal", "invalid header value");
+        }
+        out[p++] = c;
+      }
+      out[p++] = 0x0d;
+      out[p++] = 0x0a;
+      this.#len = p;
+    }
+  }
+
+  #appendAscii(s: string): void {
+    this.#reserve(s.length);
+    const out = this.#out;
+    let p = this.#len;
+    for (let i = 0; i < s.length; i++) out[p++] = s.charCodeAt(i);
+    this.#len = p;
+  }
+
+  #append(bytes: Uint8Array): void {
+    this.#reserve(bytes.length);
+    this.#out.set(bytes, this.#len);
+    this.#len += bytes.length;
+  }
+
+  #reserve(n: number): void {
+    const need = this.#len + n;
+    if (need <= this.#out.length) return;
+    if (this.#out === EMPTY && need <= this.#limits.writeBufferBytes) {
+      const free = freeBuffers.pop();
+      this.#out = free !== undefined && free.length === this.#limits.writeBufferBytes
+        ? free
+        : new Uint8Array(this.#limits.writeBufferBytes);
+      return;
+    }
+    let size = Math.max(this.#out.length * 2, this.#limits.writeBufferBytes);
+    while (size < need) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.#out.subarray(0, this.#len));
+    this.#out = grown;
+  }
+
+  async #writeAll(bytes: Uint8Array): Promise<void> {
+    let at = 0;
+    while (at < bytes.length) at += await this.#sink.write(bytes.subarray(at));
+  }
+}
+
+/** Releases a body that will not be sent (HEAD, 304, an error before it). */
+async function discard(body: HttpResponse["body"]): Promise<void> {
+  if (body === null || body === undefined || typeof body === "string") return;
+  if (body instanceof Uint8Array) return;
+  if (body.kind === "file") {
+    body.file.close();
+    return;
+  }
+  const stream = body.stream as AsyncIterable<Uint8Array> & { cancel?: () => Promise<void> };
+  if (typeof stream.cancel === "function") await stream.cancel().catch(() => {});
+  else await stream[Symbol.asyncIterator]().return?.();
+}

@@ -1,0 +1,142 @@
+/**
+ * The accept loop: one `Connection` task per accepted socket, failures contained to their
+ * connection, and graceful shutdown (stop accepting, close idle connections, let in-flight
+ * exchanges finish within a bound, then force the rest closed).
+ *
+ * This module must not know routes: it serves one `Handler`.
+ * @module
+ */
+
+import { type AccessEntry, Connection } from "./connection.ts";
+import { DeadlineClock, tickFor } from "./deadline_clock.ts";
+import { type Limits, makeLimits } from "./limits.ts";
+import type { Handler } from "./types.ts";
+
+/** How to start a server. */
+export interface ServerOptions {
+  /** Address to bind; 127.0.0.1 unless told otherwise. */
+  hostname?: string;
+  /** Port to bind; 0 picks a free one. */
+  port: number;
+  /** The app. */
+  handler: Handler;
+  /** Overrides of the default limits. */
+  limits?: Partial<Limits>;
+  /** PEM certificate and key: serve HTTPS (ALPN http/1.1) with the same engine. */
+  tls?: { cert: string; key: string };
+  /** Server-side failures (a handler that threw, a failed write). Defaults to stderr. */
+  onError?: (err: unknown, where: string) => void;
+  /** Called after each response (the access log). */
+  onResponse?: (entry: AccessEntry) => void;
+}
+
+/** Pause after a failed accept (e.g. out of file descriptors) before trying again. */
+const ACCEPT_RETRY_MS = 50;
+
+/** A listening wireserve engine. */
+export class HttpServer {
+  /** The bound address (the real port when 0 was asked for). */
+  readonly addr: Deno.NetAddr;
+  /** Resolves when the accept loop and every connection have ended. */
+  readonly finished: Promise<void>;
+  #listener: Deno.Listener;
+  #conns = new Set<Connection>();
+  #tasks = new Set<Promise<void>>();
+  #shuttingDown = false;
+  #clock: DeadlineClock;
+  #nextId = 1;
+  #limits: Limits;
+  #opts: ServerOptions;
+
+  /** Binds and starts accepting. Throws when the address cannot be bound. */
+  constructor(opts: ServerOptions) {
+    this.#opts = opts;
+    this.#limits = makeLimits(opts.limits);
+    const hostname = opts.hostname ?? "127.0.0.1";
+    this.#listener = opts.tls
+      ? Deno.listenTls({
+        hostname,
+        port: opts.port,
+        cert: opts.tls.cert,
+        key: opts.tls.key,
+        alpnProtocols: ["http/1.1"],
+      })
+      : Deno.listen({ hostname, port: opts.port, transport: "tcp" });
+    this.addr = this.#listener.addr as Deno.NetAddr;
+    const l = this.#limits;
+    this.#clock = new DeadlineClock(
+      tickFor([l.idleTimeoutMs, l.headerTimeoutMs, l.bodyIdleTimeoutMs, l.lingerTimeoutMs]),
+    );
+    this.finished = this.#acceptLoop();
+  }
+
+  /** Connections currently open. */
+  get connectionCount(): number {
+    return this.#conns.size;
+  }
+
+  /**
+   * Stops accepting, closes idle connections, waits up to `timeoutMs` for in-flight exchanges,
+   * then closes whatever is left. Resolves when everything has ended.
+   */
+  async shutdown(timeoutMs = 10_000): Promise<void> {
+    if (!this.#shuttingDown) {
+      this.#shuttingDown = true;
+      try {
+        this.#listener.close();
+      } catch {
+        // already closed
+      }
+      for (const c of this.#conns) if (c.idle) c.close();
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    });
+    const result = await Promise.race([this.finished.then(() => "done" as const), deadline]);
+    clearTimeout(timer);
+    if (result === "timeout") {
+      for (const c of this.#conns) c.close();
+      await this.finished;
+    }
+    this.#clock.stop();
+  }
+
+  async #acceptLoop(): Promise<void> {
+    const onError = this.#opts.onError ?? defaultOnError;
+    const options = {
+      limits: this.#limits,
+      handler: this.#opts.handler,
+      clock: this.#clock,
+      tls: this.#opts.tls !== undefined,
+      shuttingDown: () => this.#shuttingDown,
+      onError,
+      onResponse: this.#opts.onResponse,
+    };
+    while (!this.#shuttingDown) {
+      let conn: Deno.Conn;
+      try {
+        conn = await this.#listener.accept();
+      } catch (err) {
+        if (this.#shuttingDown || err instanceof Deno.errors.BadResource) break;
+        onError(err, "accept");
+        await new Promise((r) => setTimeout(r, ACCEPT_RETRY_MS));
+        continue;
+      }
+      // Small responses leave in one write already; Nagle would only delay the next one.
+      if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
+      const c = new Connection(conn, this.#nextId++, options);
+      this.#conns.add(c);
+      const task = c.serve().finally(() => {
+        this.#conns.delete(c);
+        this.#tasks.delete(task);
+      });
+      this.#tasks.add(task);
+    }
+    while (this.#tasks.size > 0) await Promise.all(this.#tasks);
+  }
+}
+
+function defaultOnError(err: unknown, where: string): void {
+  console.error(`wireserve: ${where} failed:`, err);
+}

@@ -1,0 +1,301 @@
+/**
+ * The engine over real TCP: keep-alive, pipelining, slow clients, persistence rules, bodies,
+ * 100-continue, bodyless statuses, and handler failures.
+ */
+
+import { assert, assertEquals } from "../support/assert.ts";
+import { RawClient, startServer } from "../support/server.ts";
+import { testHandler } from "../support/test_handler.ts";
+
+const GET = (path: string, extra = "") => `GET ${path} HTTP/1.1\r\nHost: t\r\n${extra}\r\n`;
+
+Deno.test("connection stays open for a second request when HTTP/1.1 keep-alive", async () => {
+  const srv = startServer(testHandler);
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send(GET("/"));
+    const a = await c.readResponse();
+    await c.send(GET("/"));
+    const b = await c.readResponse();
+    assertEquals([a?.status, a?.text, b?.text], [200, "hello 1", "hello 2"]);
+    assertEquals(a?.header("connection"), undefined);
+    assert(a?.header("date")?.endsWith(" GMT"));
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("ten pipelined requests in one write are answered in order", async () => {
+  const srv = startServer(testHandler);
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send(Array.from({ length: 10 }, () => GET("/")).join(""));
+    const texts = [];
+    for (let i = 0; i < 10; i++) texts.push((await c.readResponse())?.text);
+    assertEquals(texts, Array.from({ length: 10 }, (_, i) => `hello ${i + 1}`));
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("a client sending one byte at a time gets its answer", async () => {
+  const srv = startServer(testHandler);
+  const c = await RawClient.connect(srv.port);
+  try {
+    const req = "POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello";
+    for (const ch of req) await c.send(ch);
+    const res = await c.readResponse();
+    assertEquals([res?.status, res?.text], [200, "hello"]);
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("Connection: close from the client closes right after the response", async () => {
+  const srv = startServer(testHandler);
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send(GET("/", "Connection: close\r\n") + GET("/"));
+    const res = await c.readResponse();
+    assertEquals(res?.header("connection"), "close");
+    assertEquals(await c.readAll(), "", "nothing after the close");
+    assert(await c.closedByServer());
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("close from the handler ends the connection with Connection: close", async () => {
+  const srv = startServer(testHandler);
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send(GET("/close"));
+    const res = await c.readResponse();
+    assertEquals([res?.text, res?.header("connection")], ["bye", "close"]);
+    assert(await c.closedByServer());
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("HTTP/1.0 closes unless it asked for keep-alive", async () => {
+  const srv = startServer(testHandler);
+  const plain = await RawClient.connect(srv.port);
+  const kept = await RawClient.connect(srv.port);
+  try {
+    await plain.send("GET / HTTP/1.0\r\n\r\n");
+    const a = await plain.readResponse();
+    assertEquals([a?.statusLine, a?.header("connection")], ["HTTP/1.1 200 OK", "close"]);
+    assert(await plain.closedByServer());
+
+    await kept.send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    const b = await kept.readResponse();
+    assertEquals(b?.header("connection"), "keep-alive");
+    await kept.send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    assertEquals((await kept.readResponse())?.text, "hello 2");
+  } finally {
+    plain.close();
+    kept.close();
+    await srv.close();
+  }
+});
+
+Deno.test("a streamed body is chunked for 1.1 and close-delimited for 1.0", async () => {
+  const srv = startServer(testHandler);
+  const c11 = await RawClient.connect(srv.port);
+  const c10 = await RawClient.connect(srv.port);
+  try {
+    await c11.send(GET("/stream"));
+    const a = await c11.readResponse();
+    assertEquals([a?.header("transfer-encoding"), a?.text], ["chunked", "one,two"]);
+    await c10.send("GET /stream HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    const raw = await c10.readAll();
+    assert(!/transfer-encoding/i.test(raw), raw);
+    assert(raw.includes("Connection: close\r\n"), raw);
+    assert(raw.endsWith("\r\n\r\none,two"), raw);
+  } finally {
+    c11.close();
+    c10.close();
+    await srv.close();
+  }
+});
+
+Deno.test("HEAD gets the headers with Content-Length and no body", async () => {
+  const srv = startServer(testHandler);
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send(`HEAD / HTTP/1.1\r\nHost: t\r\n\r\n` + GET("/", "Connection: close\r\n"));
+    const raw = await c.readAll();
+    const [head, next] = raw.split("HTTP/1.1 ").slice(1);
+    assert(head.includes("Content-Length: 7\r\n"), head);
+    assert(head.endsWith("\r\n\r\n"), `no body after the head: ${JSON.stringify(head)}`);
+    assert(next.endsWith("hello 2"), next);
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("204 and 304 carry no body and 204 no Content-Length", async () => {
+  const srv = startServer(testHandler);
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send(GET("/empty") + GET("/not-modified") + GET("/", "Connection: close\r\n"));
+    const raw = await c.readAll();
+    const parts = raw.split("HTTP/1.1 ");
+    assertEquals(parts.length, 4, raw);
+    assert(parts[1].startsWith("204 No Content\r\n") && parts[1].endsWith("\r\n\r\n"), parts[1]);
+    assert(!/content-length/i.test(parts[1]), parts[1]);
+    assert(parts[2].startsWith("304 Not Modified\r\n") && parts[2].endsWith("\r\n\r\n"), parts[2]);
+    assert(parts[3].endsWith("hello 3"));
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("a chunked request body with trailers reaches the handler decoded", async () => {
+  const srv = startServer(testHandler);
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send(
+      "POST /body HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" +
+        "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 11\r\n\r\n" + GET("/"),
+    );
+    const res = await c.readResponse();
+    assertEquals([res?.text, res?.header("x-trailers")], ["hello world", "X-Sum=11"]);
+    assertEquals((await c.readResponse())?.text, "hello 2");
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("an unread small body is drained and the connection kept", async () => {
+  const srv = startServer(testHandler);
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send("POST /noread HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello" + GET("/"));
+    assertEquals((await c.readResponse())?.status, 200);
+    assertEquals((await c.readResponse())?.text, "hello 2");
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("an unread body over the drain limit closes the connection", async () => {
+  const srv = startServer(testHandler, { maxDrainBytes: 4 });
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send("POST /noread HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello");
+    const res = await c.readResponse();
+    assertEquals([res?.status, res?.header("connection")], [200, "close"]);
+    assert(await c.closedByServer());
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("100 Continue is sent only when the handler reads the body", async () => {
+  const srv = startServer(testHandler);
+  const c = await RawClient.connect(srv.port);
+  const n = await RawClient.connect(srv.port);
+  try {
+    await c.send(
+      "POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n",
+    );
+    const interim = await c.readResponse();
+    assertEquals(interim?.statusLine, "HTTP/1.1 100 Continue");
+    await c.send("abc");
+    const res = await c.readResponse();
+    assertEquals([res?.text, res?.header("x-continue")], ["abc", "true"]);
+
+    await n.send(
+      "POST /noread HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n",
+    );
+    const final = await n.readResponse();
+    assertEquals([final?.status, final?.header("connection")], [200, "close"]);
+    assert(await n.closedByServer());
+  } finally {
+    c.close();
+    n.close();
+    await srv.close();
+  }
+});
+
+Deno.test("an expectation other than 100-continue gets 417", async () => {
+  const srv = startServer(testHandler);
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send("POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nExpect: fly\r\n\r\nabc");
+    const res = await c.readResponse();
+    assertEquals([res?.status, res?.header("connection")], [417, "close"]);
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("a throwing handler gets a 500 without internals and the server stays up", async () => {
+  const srv = startServer(testHandler);
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send(GET("/throw") + GET("/"));
+    const res = await c.readResponse();
+    assertEquals(res?.status, 500);
+    assert(!res?.text.includes("exploded"));
+    assertEquals((await c.readResponse())?.text, "hello 2");
+    assertEquals(srv.errors.length, 1);
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("a header value with CRLF from a handler becomes a 500, not an injected header", async () => {
+  const srv = startServer(testHandler);
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send(GET("/bad-header"));
+    const raw = await c.readAll();
+    assert(raw.startsWith("HTTP/1.1 500 Internal Server Error\r\n"), raw);
+    assert(!raw.includes("Injected"), raw);
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("shutdown lets an in-flight request finish and closes idle connections", async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => release = r);
+  const srv = startServer(async (req) => {
+    if (req.path === "/slow") await gate;
+    return { status: 200, body: "done" };
+  });
+  const busy = await RawClient.connect(srv.port);
+  const idle = await RawClient.connect(srv.port);
+  try {
+    await idle.send(GET("/"));
+    await idle.readResponse();
+    await busy.send(GET("/slow"));
+    await new Promise((r) => setTimeout(r, 50));
+    const stopping = srv.server.shutdown(2000);
+    assert(await idle.closedByServer(), "idle connection closed at once");
+    release();
+    const res = await busy.readResponse();
+    assertEquals([res?.text, res?.header("connection")], ["done", "close"]);
+    await stopping;
+  } finally {
+    busy.close();
+    idle.close();
+    await srv.close();
+  }
+});
