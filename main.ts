@@ -5,6 +5,7 @@
  */
 
 import { parseCli } from "./src/cli.ts";
+import { appConfig } from "./src/app/app_config.ts";
 import { createApp } from "./src/app/routes.ts";
 import { HttpServer } from "./src/http/server.ts";
 
@@ -25,7 +26,7 @@ export async function main(args: string[]): Promise<number> {
     server = new HttpServer({
       hostname: config.hostname,
       port: config.port,
-      handler: createApp({ directory: config.directory }),
+      handler: createApp(appConfig({ directory: config.directory })),
     });
   } catch (err) {
     console.error(

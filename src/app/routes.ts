@@ -6,18 +6,15 @@
  */
 
 import type { Handler } from "../http/types.ts";
+import type { AppConfig } from "./app_config.ts";
 import { homePage } from "./handlers/home.ts";
 import { createRouter, type Route } from "./router.ts";
 
-/** What the app needs to know to build its routes. */
-export interface AppConfig {
-  /** The shared folder served at /files/. */
-  directory: string;
-}
 
 /** The app's routes for `config`. */
 export function appRoutes(_config: AppConfig): Route[] {
   return [
+    // routes: one line per endpoint (or one spread of a feature's lines)
     { methods: ["GET"], path: "/", handler: homePage },
   ];
 }

@@ -1,0 +1,80 @@
+/**
+ * Everything the app (routes and handlers) is configured with, and the defaults. The CLI builds
+ * one of these from flags and environment; tests build one with `appConfig({...})`.
+ *
+ * This module must not read flags, the environment or the disk.
+ * @module
+ */
+
+/** The app's configuration. Sizes in bytes, times in milliseconds or seconds as named. */
+export interface AppConfig {
+  /** Folder shared at /files/ (absolute or relative to the working directory). */
+  directory: string;
+  /** Folder served at / instead of the embedded UI, or null for the UI in `www/`. */
+  www: string | null;
+  /** Answer unknown extensionless paths under / with /index.html (single-page apps). */
+  spa: boolean;
+  /** Serve and list dotfiles. */
+  dotfiles: boolean;
+  /** Follow symlinks whose target is outside the root. */
+  followSymlinks: boolean;
+  /** Cache-Control max-age for files in seconds, or null for `no-cache`. */
+  cacheSeconds: number | null;
+  /** Largest accepted upload. */
+  maxUploadBytes: number;
+  /** Refuse every write. */
+  readOnly: boolean;
+  /** Refuse writes that would replace an existing file (409). */
+  noOverwrite: boolean;
+  /** Allow DELETE on /files/. */
+  allowDelete: boolean;
+  /** Allow creating folders (MKCOL) on /files/. */
+  allowMkdir: boolean;
+  /** Basic credentials "user:pass" protecting writes (or everything with authAll), or null. */
+  auth: string | null;
+  /** Bearer token protecting writes (or everything with authAll), or null. */
+  token: string | null;
+  /** Protect reads too, not only writes. */
+  authAll: boolean;
+  /** Reflect the Origin for CORS, with preflight. */
+  cors: boolean;
+  /** Largest body /inspect and /anything capture. */
+  maxCaptureBytes: number;
+  /** Longest /delay in seconds. */
+  maxDelaySeconds: number;
+  /** Largest /bytes, /stream-bytes, /range and /drip size. */
+  maxGeneratedBytes: number;
+  /** Allow /redirect-to to send clients to other hosts. */
+  allowExternalRedirects: boolean;
+  /** Version string shown by the UI's info endpoint. */
+  version: string;
+}
+
+/** Defaults: safe on a LAN, generous for a single user. */
+export const DEFAULT_APP_CONFIG: Readonly<AppConfig> = Object.freeze({
+  directory: ".",
+  www: null,
+  spa: false,
+  dotfiles: false,
+  followSymlinks: false,
+  cacheSeconds: null,
+  maxUploadBytes: 1024 * 1024 * 1024,
+  readOnly: false,
+  noOverwrite: false,
+  allowDelete: false,
+  allowMkdir: false,
+  auth: null,
+  token: null,
+  authAll: false,
+  cors: false,
+  maxCaptureBytes: 1024 * 1024,
+  maxDelaySeconds: 10,
+  maxGeneratedBytes: 100 * 1024 * 1024,
+  allowExternalRedirects: false,
+  version: "0.1.0",
+});
+
+/** Defaults overridden by `overrides`. */
+export function appConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+  return { ...DEFAULT_APP_CONFIG, ...overrides };
+}
