@@ -1,0 +1,234 @@
+/**
+ * Every engine limit at its boundary and one byte (or one field, or a little time) past it,
+ * against the real server with shrunk limits.
+ */
+
+import { assert, assertEquals } from "../support/assert.ts";
+import { RawClient, startServer } from "../support/server.ts";
+import { testHandler } from "../support/test_handler.ts";
+import type { Limits } from "../../src/http/limits.ts";
+
+/** Sends `request` on a fresh connection and returns the first response's status and whether the server then closed. */
+async function exchange(
+  limits: Partial<Limits>,
+  request: string,
+): Promise<{ status: number | undefined; closed: boolean; text: string | undefined }> {
+  const srv = startServer(testHandler, limits);
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send(request);
+    const res = await c.readResponse();
+    const closed = res?.header("connection") === "close" && await c.closedByServer();
+    return { status: res?.status, closed, text: res?.text };
+  } finally {
+    c.close();
+    await srv.close();
+  }
+}
+
+const pad = (n: number) => "a".repeat(n);
+
+Deno.test("request line of exactly maxRequestLineBytes is accepted", async () => {
+  const line = `GET /${pad(64 - "GET / HTTP/1.1".length)} HTTP/1.1`;
+  assertEquals(line.length, 64);
+  const r = await exchange({ maxRequestLineBytes: 64 }, `${line}\r\nHost: t\r\n\r\n`);
+  assertEquals(r.status, 404);
+});
+
+Deno.test("request line one byte past maxRequestLineBytes gets 414 and close", async () => {
+  const line = `GET /${pad(65 - "GET / HTTP/1.1".length)} HTTP/1.1`;
+  const r = await exchange({ maxRequestLineBytes: 64 }, `${line}\r\nHost: t\r\n\r\n`);
+  assertEquals([r.status, r.closed], [414, true]);
+});
+
+/** A header section of exactly `size` bytes (field lines with their CRLFs). */
+function headerSection(size: number): string {
+  const host = "Host: t\r\n";
+  const filler = size - host.length - "X: \r\n".length;
+  return `${host}X: ${pad(filler)}\r\n`;
+}
+
+Deno.test("header section of exactly maxHeaderBytes is accepted", async () => {
+  const r = await exchange({ maxHeaderBytes: 128 }, `GET / HTTP/1.1\r\n${headerSection(128)}\r\n`);
+  assertEquals(r.status, 200);
+});
+
+Deno.test("header section one byte past maxHeaderBytes gets 431 and close", async () => {
+  const r = await exchange({ maxHeaderBytes: 128 }, `GET / HTTP/1.1\r\n${headerSection(129)}\r\n`);
+  assertEquals([r.status, r.closed], [431, true]);
+});
+
+const fields = (n: number) =>
+  "Host: t\r\n" + Array.from({ length: n - 1 }, (_, i) => `X-${i}: v\r\n`).join("");
+
+Deno.test("exactly maxHeaderCount fields are accepted", async () => {
+  const r = await exchange({ maxHeaderCount: 5 }, `GET / HTTP/1.1\r\n${fields(5)}\r\n`);
+  assertEquals(r.status, 200);
+});
+
+Deno.test("one field past maxHeaderCount gets 431 and close", async () => {
+  const r = await exchange({ maxHeaderCount: 5 }, `GET / HTTP/1.1\r\n${fields(6)}\r\n`);
+  assertEquals([r.status, r.closed], [431, true]);
+});
+
+const chunkedPost = (body: string) =>
+  `POST /body HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n${body}`;
+
+Deno.test("chunk-size line of exactly maxChunkLineBytes is accepted", async () => {
+  const sizeLine = `3;e=${pad(16 - 4)}`;
+  assertEquals(sizeLine.length, 16);
+  const r = await exchange(
+    { maxChunkLineBytes: 16 },
+    chunkedPost(`${sizeLine}\r\nabc\r\n0\r\n\r\n`),
+  );
+  assertEquals([r.status, r.text], [200, "abc"]);
+});
+
+Deno.test("chunk-size line one byte past maxChunkLineBytes gets 400 and close", async () => {
+  const sizeLine = `3;e=${pad(17 - 4)}`;
+  const r = await exchange(
+    { maxChunkLineBytes: 16 },
+    chunkedPost(`${sizeLine}\r\nabc\r\n0\r\n\r\n`),
+  );
+  assertEquals([r.status, r.closed], [400, true]);
+});
+
+/** A trailer section of exactly `size` bytes (field lines with CRLFs). */
+const trailers = (size: number) => `T: ${pad(size - "T: \r\n".length)}\r\n`;
+
+Deno.test("trailer section of exactly maxTrailerBytes is accepted", async () => {
+  const r = await exchange(
+    { maxTrailerBytes: 32 },
+    chunkedPost(`3\r\nabc\r\n0\r\n${trailers(32)}\r\n`),
+  );
+  assertEquals([r.status, r.text], [200, "abc"]);
+});
+
+Deno.test("trailer section one byte past maxTrailerBytes gets 431 and close", async () => {
+  const r = await exchange(
+    { maxTrailerBytes: 32 },
+    chunkedPost(`3\r\nabc\r\n0\r\n${trailers(33)}\r\n`),
+  );
+  assertEquals([r.status, r.closed], [431, true]);
+});
+
+const trailerFields = (n: number) => Array.from({ length: n }, (_, i) => `T${i}: v\r\n`).join("");
+
+Deno.test("exactly maxTrailerCount trailer fields are accepted", async () => {
+  const r = await exchange(
+    { maxTrailerCount: 3 },
+    chunkedPost(`3\r\nabc\r\n0\r\n${trailerFields(3)}\r\n`),
+  );
+  assertEquals(r.status, 200);
+});
+
+Deno.test("one trailer field past maxTrailerCount gets 431 and close", async () => {
+  const r = await exchange(
+    { maxTrailerCount: 3 },
+    chunkedPost(`3\r\nabc\r\n0\r\n${trailerFields(4)}\r\n`),
+  );
+  assertEquals([r.status, r.closed], [431, true]);
+});
+
+Deno.test("an unread body of exactly maxDrainBytes is drained and the connection kept", async () => {
+  const srv = startServer(testHandler, { maxDrainBytes: 5 });
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send("POST /noread HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello");
+    const res = await c.readResponse();
+    assertEquals([res?.status, res?.header("connection")], [200, undefined]);
+    await c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+    assertEquals((await c.readResponse())?.text, "hello 2");
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+Deno.test("a head completed within headerTimeoutMs is answered", async () => {
+  const srv = startServer(testHandler, { headerTimeoutMs: 600 });
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send("GET / HTTP/1.1\r\n");
+    await sleep(100);
+    await c.send("Host: t\r\n\r\n");
+    assertEquals((await c.readResponse())?.status, 200);
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("a head not completed within headerTimeoutMs gets 408 and close", async () => {
+  const srv = startServer(testHandler, { headerTimeoutMs: 150 });
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send("GET / HTTP/1.1\r\nHost: t\r\n");
+    const raw = await c.readAll(2000);
+    assert(raw.startsWith("HTTP/1.1 408 Request Timeout\r\n"), raw);
+    assert(raw.includes("Connection: close\r\n"), raw);
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("a keep-alive connection idle within idleTimeoutMs still serves", async () => {
+  const srv = startServer(testHandler, { idleTimeoutMs: 600 });
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+    await c.readResponse();
+    await sleep(100);
+    await c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+    assertEquals((await c.readResponse())?.text, "hello 2");
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("a keep-alive connection idle past idleTimeoutMs is closed without a response", async () => {
+  const srv = startServer(testHandler, { idleTimeoutMs: 150 });
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+    await c.readResponse();
+    const started = Date.now();
+    assert(await c.closedByServer(2000));
+    assert(Date.now() - started < 1500);
+    assertEquals(await c.readAll(100), "");
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("a body whose bytes keep coming within bodyIdleTimeoutMs is read", async () => {
+  const srv = startServer(testHandler, { bodyIdleTimeoutMs: 600 });
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send("POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 6\r\n\r\nabc");
+    await sleep(100);
+    await c.send("def");
+    assertEquals((await c.readResponse())?.text, "abcdef");
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("a body that stalls past bodyIdleTimeoutMs gets 408 and close", async () => {
+  const srv = startServer(testHandler, { bodyIdleTimeoutMs: 150 });
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send("POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 6\r\n\r\nabc");
+    const raw = await c.readAll(2000);
+    assert(raw.startsWith("HTTP/1.1 408 Request Timeout\r\n"), raw);
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
