@@ -1,0 +1,164 @@
+/**
+ * The response writer against an in-memory sink: exact bytes for each framing decision.
+ */
+
+import { assert, assertEquals } from "../support/assert.ts";
+import { makeLimits } from "../../src/http/limits.ts";
+import { type ResponseContext, ResponseWriter } from "../../src/http/response_writer.ts";
+import type { HttpResponse } from "../../src/http/types.ts";
+import { HttpError } from "../../src/http/errors.ts";
+
+/** A sink that takes at most `maxPerWrite` bytes per call, recording every call. */
+class MemorySink {
+  writes: Uint8Array[] = [];
+  constructor(private maxPerWrite = Infinity) {}
+  write(p: Uint8Array): Promise<number> {
+    const n = Math.min(p.length, this.maxPerWrite);
+    this.writes.push(p.slice(0, n));
+    return Promise.resolve(n);
+  }
+  text(): string {
+    return this.writes.map((w) => String.fromCharCode(...w)).join("");
+  }
+}
+
+const KEEP: ResponseContext = { head: false, http10: false, keepAlive: true };
+
+async function render(res: HttpResponse, ctx = KEEP, sink = new MemorySink()) {
+  const w = new ResponseWriter(sink, makeLimits());
+  const outcome = await w.write(res, ctx);
+  await w.flush();
+  const text = sink.text().replace(/Date: [^\r]+\r\n/, "");
+  return { text, outcome, sink };
+}
+
+Deno.test("writer sends head and small body in one write with Content-Length", async () => {
+  const { text, sink } = await render({
+    status: 200,
+    headers: [["Content-Type", "text/plain"]],
+    body: "hi",
+  });
+  assertEquals(
+    text,
+    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nServer: wireserve\r\nContent-Length: 2\r\n\r\nhi",
+  );
+  assertEquals(sink.writes.length, 1);
+});
+
+Deno.test("writer ignores framing fields set by the handler", async () => {
+  const { text } = await render({
+    status: 200,
+    headers: [["Content-Length", "99"], ["Transfer-Encoding", "chunked"], ["Connection", "close"]],
+    body: "abc",
+  });
+  assert(!text.includes("99") && !text.includes("chunked") && !text.includes("close"), text);
+  assert(text.includes("Content-Length: 3\r\n"));
+});
+
+Deno.test("writer frames a stream of unknown length as chunked for HTTP/1.1", async () => {
+  const stream = (async function* () {
+    yield new Uint8Array([0x61, 0x62]);
+    yield new Uint8Array(0);
+    yield new Uint8Array([0x63]);
+  })();
+  const { text } = await render({ status: 200, body: { kind: "stream", stream } });
+  assert(text.endsWith("Transfer-Encoding: chunked\r\n\r\n2\r\nab\r\n1\r\nc\r\n0\r\n\r\n"), text);
+});
+
+Deno.test("writer ends an unknown-length body by closing for HTTP/1.0", async () => {
+  const stream = (async function* () {
+    yield new Uint8Array([0x61]);
+  })();
+  const { text, outcome } = await render(
+    { status: 200, body: { kind: "stream", stream } },
+    { head: false, http10: true, keepAlive: true },
+  );
+  assert(text.endsWith("Connection: close\r\n\r\na"), text);
+  assertEquals(outcome.mustClose, true);
+});
+
+Deno.test("writer sends no body for HEAD but keeps Content-Length", async () => {
+  const { text } = await render({ status: 200, body: "hello" }, { ...KEEP, head: true });
+  assert(text.endsWith("Content-Length: 5\r\n\r\n"), text);
+});
+
+Deno.test("writer sends neither body nor Content-Length for 204 and 1xx", async () => {
+  for (const status of [204, 101]) {
+    const { text } = await render({ status, body: "ignored" });
+    assert(!text.includes("Content-Length") && text.endsWith("\r\n\r\n"), text);
+  }
+});
+
+Deno.test("writer sends no body for 304", async () => {
+  const { text } = await render({ status: 304, headers: [["ETag", '"a"']], body: "ignored" });
+  assert(text.startsWith('HTTP/1.1 304 Not Modified\r\nETag: "a"\r\n'), text);
+  assert(text.endsWith("\r\n\r\n") && !text.includes("ignored"), text);
+});
+
+Deno.test("writer refuses CR, LF, NUL and non-token names from handler data", async () => {
+  const bad: Array<[string, string]> = [
+    ["X-A", "a\r\nInjected: 1"],
+    ["X-A", "a\nb"],
+    ["X-A", "a\0b"],
+    ["X A", "v"],
+    ["X-A", "\u0100"],
+    ["", "v"],
+  ];
+  for (const field of bad) {
+    const sink = new MemorySink();
+    const w = new ResponseWriter(sink, makeLimits());
+    let error: unknown;
+    try {
+      await w.write({ status: 200, headers: [field], body: "x" }, KEEP);
+    } catch (err) {
+      error = err;
+    }
+    assert(error instanceof HttpError && error.kind === "internal", JSON.stringify(field));
+    assertEquals(w.pending, 0, "a refused head leaves nothing to send");
+  }
+});
+
+Deno.test("writer keeps obs-text bytes in values as single bytes (latin1)", async () => {
+  const { text } = await render({ status: 200, headers: [["X-A", "caf\u00e9"]], body: "" });
+  // One byte 0xE9 (not UTF-8's C3 A9) between "caf" and CRLF.
+  assert(text.includes("X-A: caf\u00e9\r\n"), JSON.stringify(text));
+});
+
+Deno.test("writer completes partial writes", async () => {
+  const { text } = await render({ status: 200, body: "hello world" }, KEEP, new MemorySink(3));
+  assert(text.endsWith("\r\n\r\nhello world"), text);
+});
+
+Deno.test("writer says Connection: close when not keeping alive and keep-alive for 1.0", async () => {
+  const closing = await render({ status: 200, body: "" }, { ...KEEP, keepAlive: false });
+  assert(closing.text.includes("Connection: close\r\n"));
+  const kept10 = await render({ status: 200, body: "" }, { ...KEEP, http10: true });
+  assert(kept10.text.includes("Connection: keep-alive\r\n"));
+});
+
+Deno.test("writer uses the standard reason phrase", async () => {
+  const { text } = await render({ status: 431, body: "" });
+  assert(text.startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"), text);
+});
+
+Deno.test("writer streams a file range and closes the file", async () => {
+  const path = await Deno.makeTempFile();
+  try {
+    await Deno.writeTextFile(path, "0123456789");
+    const file = await Deno.open(path);
+    const { text } = await render({
+      status: 206,
+      body: { kind: "file", file, offset: 2, length: 5 },
+    });
+    assert(text.endsWith("Content-Length: 5\r\n\r\n23456"), text);
+    let closedAlready = false;
+    try {
+      file.close();
+    } catch {
+      closedAlready = true;
+    }
+    assert(closedAlready, "the writer closed the file");
+  } finally {
+    await Deno.remove(path);
+  }
+});
