@@ -1,0 +1,74 @@
+/**
+ * The buffered reader: line scanning across reads without re-scanning, marks kept through
+ * compaction, bounded growth, and direct reads for large bodies.
+ */
+
+import { assert, assertEquals } from "../support/assert.ts";
+import { LINE_TOO_LONG, NEED_MORE } from "../../src/http/buffered_reader.ts";
+import { bytes, drain, readerOver, text } from "./byte_feed.ts";
+
+Deno.test("reader finds a line split across reads", async () => {
+  const r = readerOver([bytes("GET / HT"), bytes("TP/1.1\r\nrest")]);
+  await r.fill();
+  assertEquals(r.tryReadLine(100), NEED_MORE);
+  await r.fill();
+  const line = r.tryReadLine(100);
+  assert(line !== NEED_MORE && line !== LINE_TOO_LONG);
+  assertEquals(text(line), "GET / HTTP/1.1\r");
+  assertEquals(await drain(r), "rest");
+});
+
+Deno.test("reader reports a line too long before its LF arrives", async () => {
+  const r = readerOver([bytes("0123456789")], 64, 64);
+  await r.fill();
+  assertEquals(r.tryReadLine(9), LINE_TOO_LONG);
+  assertEquals(r.tryReadLine(10), NEED_MORE, "ten bytes without LF are within a limit of ten");
+});
+
+Deno.test("reader accepts a line of exactly the limit and refuses one byte more", async () => {
+  const r = readerOver([bytes("abcd\nabcde\n")]);
+  await r.fill();
+  const first = r.tryReadLine(4);
+  assert(first !== NEED_MORE && first !== LINE_TOO_LONG);
+  assertEquals(text(first), "abcd");
+  assertEquals(r.tryReadLine(4), LINE_TOO_LONG);
+});
+
+Deno.test("reader keeps marked bytes through compaction and growth", async () => {
+  const pieces = ["AAAA\n", "BBBBBBBB\n", "CCCCCCCCCCCC\n"].map(bytes);
+  const r = readerOver(pieces, 8, 64);
+  r.mark();
+  const lines: string[] = [];
+  while (lines.length < 3) {
+    const line = r.tryReadLine(64);
+    if (line === NEED_MORE) assert(await r.fill(), "more input expected");
+    else if (line === LINE_TOO_LONG) throw new Error("unexpected");
+    else lines.push(text(line));
+  }
+  assertEquals(lines, ["AAAA", "BBBBBBBB", "CCCCCCCCCCCC"]);
+  assertEquals(text(r.takeMarked()), "AAAA\nBBBBBBBB\nCCCCCCCCCCCC\n");
+});
+
+Deno.test("reader stops growing at its maximum", async () => {
+  const r = readerOver([bytes("x".repeat(40))], 8, 16);
+  let filled = 0;
+  while (await r.fill()) filled++;
+  assertEquals(r.capacity, 16);
+  assertEquals(r.buffered, 16);
+  assert(!r.eof, "a full buffer is not the end of the stream");
+  assert(filled >= 1);
+  r.skip(16);
+  assertEquals(await drain(r), "x".repeat(24));
+});
+
+Deno.test("reader hands buffered bytes to readInto before reading the source", async () => {
+  const r = readerOver([bytes("abc"), bytes("defgh")]);
+  await r.fill();
+  const first = await r.readInto(new Uint8Array(2));
+  assertEquals(first && text(first), "ab");
+  const second = await r.readInto(new Uint8Array(8));
+  assertEquals(second && text(second), "c");
+  const third = await r.readInto(new Uint8Array(8));
+  assertEquals(third && text(third), "defgh");
+  assertEquals(await r.readInto(new Uint8Array(8)), null);
+});
