@@ -10,7 +10,6 @@ import type { AppConfig } from "./app_config.ts";
 import { homePage } from "./handlers/home.ts";
 import { createRouter, type Route } from "./router.ts";
 
-
 /** The app's routes for `config`. */
 export function appRoutes(_config: AppConfig): Route[] {
   return [
