@@ -16,7 +16,7 @@ import type { Limits } from "./limits.ts";
 import { wantsPersistence } from "./persistence.ts";
 import { type BodyHooks, ChunkedBody, drainBody, EMPTY_BODY, LengthBody } from "./request_body.ts";
 import { readRequestHead } from "./request_head.ts";
-import { ResponseWriter } from "./response_writer.ts";
+import { type ByteSink, ResponseWriter } from "./response_writer.ts";
 import { STATUS } from "./status.ts";
 import type { ConnectionFacts, Handler, HttpRequest, HttpResponse, RequestBody } from "./types.ts";
 
@@ -47,7 +47,7 @@ export interface ConnectionOptions {
   onResponse?: (entry: AccessEntry) => void;
 }
 
-type Phase = "none" | "idle" | "head" | "body" | "linger";
+type Phase = "none" | "idle" | "head" | "body" | "write" | "linger";
 
 /** Serves requests on one accepted connection until it closes. */
 export class Connection implements HasDeadline, BodyHooks {
@@ -73,7 +73,25 @@ export class Connection implements HasDeadline, BodyHooks {
     this.id = id;
     this.#opts = opts;
     this.#limits = opts.limits;
-    this.#writer = new ResponseWriter(conn, opts.limits);
+    // Every write runs on the write clock, so a client that stops reading cannot pin the
+    // connection (and whatever body it is being sent) forever. The phase it interrupts (a read
+    // waiting behind a flush) gets its own clock back afterwards.
+    const writeTimeoutMs = opts.limits.writeTimeoutMs;
+    const sink: ByteSink = {
+      write: async (p: Uint8Array) => {
+        const phase = this.#phase;
+        const deadline = this.deadline;
+        this.#phase = "write";
+        this.deadline = Date.now() + writeTimeoutMs;
+        try {
+          return await conn.write(p);
+        } finally {
+          this.#phase = phase;
+          this.deadline = deadline;
+        }
+      },
+    };
+    this.#writer = new ResponseWriter(sink, opts.limits);
     this.#byob = conn.readable.getReader({ mode: "byob" });
     const byob = this.#byob;
     const writer = this.#writer;

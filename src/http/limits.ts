@@ -30,6 +30,8 @@ export interface Limits {
   idleTimeoutMs: number;
   /** Time a request body may go without a byte arriving while a handler reads it. Past it: 408 and close. */
   bodyIdleTimeoutMs: number;
+  /** Time one write to the client may take before the connection is dropped (a client that stops reading). */
+  writeTimeoutMs: number;
   /** Time to keep reading (and discarding) after answering a request whose body was not read, before closing. */
   lingerTimeoutMs: number;
   /** Bytes discarded at most during that linger before the socket is closed. */
@@ -59,6 +61,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   headerTimeoutMs: 10_000,
   idleTimeoutMs: 5_000,
   bodyIdleTimeoutMs: 30_000,
+  writeTimeoutMs: 60_000,
   lingerTimeoutMs: 2_000,
   maxLingerBytes: 4 * 1024 * 1024,
   readBufferBytes: 8 * 1024,

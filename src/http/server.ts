@@ -65,7 +65,13 @@ export class HttpServer {
     this.addr = this.#listener.addr as Deno.NetAddr;
     const l = this.#limits;
     this.#clock = new DeadlineClock(
-      tickFor([l.idleTimeoutMs, l.headerTimeoutMs, l.bodyIdleTimeoutMs, l.lingerTimeoutMs]),
+      tickFor([
+        l.idleTimeoutMs,
+        l.headerTimeoutMs,
+        l.bodyIdleTimeoutMs,
+        l.writeTimeoutMs,
+        l.lingerTimeoutMs,
+      ]),
     );
     this.finished = this.#acceptLoop();
   }

@@ -232,3 +232,68 @@ Deno.test("a body that stalls past bodyIdleTimeoutMs gets 408 and close", async 
     await srv.close();
   }
 });
+
+/** A handler streaming 64 KiB pieces until stopped; `finished` resolves when its stream ends. */
+function endlessStream() {
+  let stopped!: () => void;
+  const finished = new Promise<void>((r) => stopped = r);
+  const piece = new Uint8Array(64 * 1024).fill(0x61);
+  const handler = () => ({
+    status: 200,
+    body: {
+      kind: "stream" as const,
+      stream: (async function* () {
+        try {
+          for (let i = 0; i < 100_000; i++) yield piece;
+        } finally {
+          stopped();
+        }
+      })(),
+    },
+  });
+  return { handler, finished };
+}
+
+Deno.test("a client reading within writeTimeoutMs keeps receiving", async () => {
+  const { handler } = endlessStream();
+  const srv = startServer(handler, { writeTimeoutMs: 1000 });
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: srv.port });
+  try {
+    await conn.write(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: t\r\n\r\n"));
+    const buf = new Uint8Array(256 * 1024);
+    let got = 0;
+    const until = Date.now() + 600;
+    while (Date.now() < until) {
+      const n = await conn.read(buf);
+      if (n === null) break;
+      got += n;
+      await sleep(20); // slow, but never stalled as long as the write timeout
+    }
+    assert(got > 1024 * 1024, `received ${got} bytes`);
+    assertEquals(srv.server.connectionCount, 1);
+  } finally {
+    conn.close();
+    await srv.close();
+  }
+});
+
+Deno.test("a client that stops reading is dropped after writeTimeoutMs", async () => {
+  const { handler, finished } = endlessStream();
+  const srv = startServer(handler, { writeTimeoutMs: 150 });
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: srv.port });
+  try {
+    await conn.write(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: t\r\n\r\n"));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const outcome = await Promise.race([
+      finished.then(() => "stream stopped"),
+      new Promise((r) => timer = setTimeout(() => r("still streaming"), 5000)),
+    ]);
+    clearTimeout(timer);
+    assertEquals(outcome, "stream stopped");
+    for (let i = 0; i < 50 && srv.server.connectionCount > 0; i++) await sleep(20);
+    assertEquals(srv.server.connectionCount, 0);
+  } finally {
+    conn.close();
+    await srv.close();
+  }
+});
