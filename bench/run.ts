@@ -10,10 +10,12 @@
  */
 
 import { measureIdleConnections } from "./memory.ts";
-import { parseBenchArgs } from "./options.ts";
+import { type BenchOptions, parseBenchArgs } from "./options.ts";
+import { environment } from "./environment.ts";
 import { fdSoftLimit, ownCommandLine } from "./proc.ts";
-import { getOnce, headerValue, type RawResponse } from "./raw_http.ts";
+import { getOnce, headerValue } from "./raw_http.ts";
 import {
+  describePages,
   type MemoryOutcome,
   renderReport,
   type ReportInput,
@@ -28,17 +30,18 @@ import {
   shellLine,
   startServer,
 } from "./servers.ts";
-import { findWrk, runWrk, type Wrk, wrkArgs } from "./wrk.ts";
+import { findWrk, runWrk, type Wrk, wrkArgs, type WrkRun } from "./wrk.ts";
 
 const REPO_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname);
-const RESULTS_FILE = decodeURIComponent(new URL("results/latest.md", import.meta.url).pathname);
+const RESULTS_DIR = decodeURIComponent(new URL("results", import.meta.url).pathname);
+const RESULTS_FILE = `${RESULTS_DIR}/latest.md`;
 const BASELINE_FILE = decodeURIComponent(
   new URL("baseline_deno_serve.ts", import.meta.url).pathname,
 );
 /** Descriptors the memory check needs beyond the idle connections themselves. */
 const FD_HEADROOM = 100;
-/** Connections in the unmeasured warm-up run. */
-const WARMUP_CONNECTIONS = 64;
+/** The unmeasured keep-alive run before the scenarios, so neither server is measured cold. */
+const WARMUP = { threads: WRK_THREADS, connections: 64, extra: [], scriptArgs: [] } as const;
 
 const SUBJECT: ServerSpec = {
   name: "wireserve",
@@ -74,6 +77,7 @@ export async function main(args: string[], env: Record<string, string>): Promise
     return 2;
   }
   const opts = parsed.options;
+  const loadAtStart = Deno.loadavg();
   const wrk = await findWrk(env);
   if (wrk === null) {
     console.error(
@@ -82,10 +86,18 @@ export async function main(args: string[], env: Record<string, string>): Promise
     return 1;
   }
   const servers: RunningServer[] = [];
-  const stopAll = () => Promise.all(servers.map((s) => s.stop()));
-  const onSignal = () => void stopAll().finally(() => Deno.exit(130));
-  Deno.addSignalListener("SIGINT", onSignal);
   const tmp = await Deno.makeTempDir({ prefix: "wireserve-bench-" });
+  const cleanup = async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  };
+  const abort = new AbortController();
+  const onSignal = () => {
+    progress("interrupted: stopping wrk and the servers");
+    abort.abort();
+    void cleanup().finally(() => Deno.exit(130));
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
   try {
     const subject = await startServer(SUBJECT, REPO_ROOT);
     servers.push(subject);
@@ -100,62 +112,21 @@ export async function main(args: string[], env: Record<string, string>): Promise
     const basePage = await getOnce(baseline.port, "/");
 
     const warnings: string[] = [];
-    const pageLines = comparePages(page, basePage, warnings);
+    const pageLines = describePages(page, basePage, warnings);
     const memory = opts.only.has(MEMORY_CHECK.name)
       ? await memoryCheck([subject, baseline], warnings)
       : [];
     const commands = [`# ${subject.command}`, `# ${baseline.command}`];
-    const pair = [subject, baseline] as const;
-    if (SCENARIOS.some((s) => opts.only.has(s.name)) && opts.warmup !== "0s") {
-      for (const server of pair) {
-        progress(`warm-up ${server.name} for ${opts.warmup}`);
-        await runWrk(
-          wrk,
-          wrkArgs({
-            threads: WRK_THREADS,
-            connections: WARMUP_CONNECTIONS,
-            duration: opts.warmup,
-            url: `http://127.0.0.1:${server.port}/`,
-            extra: [],
-            scriptArgs: [],
-          }),
-        );
-      }
-    }
-    const scenarios: ScenarioOutcome[] = [];
-    for (const scenario of SCENARIOS) {
-      if (!opts.only.has(scenario.name)) continue;
-      const [a, b] = await Promise.resolve().then(async () => {
-        const runs = [];
-        for (const server of pair) {
-          progress(`${scenario.name}: ${server.name} for ${opts.duration}`);
-          const run = await runWrk(
-            wrk,
-            wrkArgs({
-              threads: WRK_THREADS,
-              connections: scenario.connections,
-              duration: opts.duration,
-              url: `http://127.0.0.1:${server.port}${scenario.path}`,
-              extra: scenario.wrkArgs,
-              scriptArgs: scenario.scriptArgs,
-            }),
-          );
-          commands.push(shellLine(run.command));
-          warnings.push(...wrkWarnings(server.name, scenario.name, run));
-          warnings.push(...exitWarnings(server));
-          runs.push(run);
-        }
-        return runs;
-      });
-      scenarios.push({ scenario, subject: a, baseline: b });
-    }
-
+    const scenarios = await runScenarios(wrk, opts, [subject, baseline], abort.signal, {
+      commands,
+      warnings,
+    });
     const report: ReportInput = {
       subjectName: subject.name,
       baselineName: baseline.name,
       date: new Date(),
       commandLine: shellLine(await ownCommandLine() ?? ["bench/run.ts", ...args]),
-      environment: await environment(wrk, opts.duration, servers),
+      environment: await environment({ wrk, duration: opts.duration, servers, loadAtStart }),
       page: pageLines,
       scenarios,
       memory,
@@ -164,43 +135,59 @@ export async function main(args: string[], env: Record<string, string>): Promise
     };
     const text = renderReport(report);
     console.log(text);
-    await Deno.mkdir(decodeURIComponent(new URL("results", import.meta.url).pathname), {
-      recursive: true,
-    });
+    await Deno.mkdir(RESULTS_DIR, { recursive: true });
     await Deno.writeTextFile(RESULTS_FILE, text);
     progress(`written to ${RESULTS_FILE}`);
     return 0;
   } catch (err) {
+    if (abort.signal.aborted) return 130;
     if (!(err instanceof ServerStartError)) throw err;
     console.error(`bench: ${err.message}`);
     return 1;
   } finally {
     Deno.removeSignalListener("SIGINT", onSignal);
-    await stopAll();
-    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    await cleanup();
   }
 }
 
-/** Lines describing both pages; a warning when they differ. */
-function comparePages(a: RawResponse, b: RawResponse, warnings: string[]): string[] {
-  const same = a.body.length === b.body.length && a.body.every((x, i) => x === b.body[i]);
-  const typeA = headerValue(a, "content-type");
-  const typeB = headerValue(b, "content-type");
-  if (!same) warnings.push("The two servers' `GET /` bodies differ: ratios compare unlike pages.");
-  if (typeA !== typeB) warnings.push(`Content-Type differs: "${typeA}" vs "${typeB}".`);
-  if (a.status !== 200 || b.status !== 200) {
-    warnings.push(`GET / answered ${a.status} and ${b.status}, not 200 and 200.`);
+/** Warm-up, then every selected scenario against each server in turn. */
+async function runScenarios(
+  wrk: Wrk,
+  opts: BenchOptions,
+  pair: readonly [RunningServer, RunningServer],
+  signal: AbortSignal,
+  log: { commands: string[]; warnings: string[] },
+): Promise<ScenarioOutcome[]> {
+  const selected = SCENARIOS.filter((s) => opts.only.has(s.name));
+  if (selected.length > 0 && opts.warmup !== "0s") {
+    for (const server of pair) {
+      progress(`warm-up ${server.name} for ${opts.warmup}`);
+      const url = urlOf(server, "/");
+      await runWrk(wrk, wrkArgs({ ...WARMUP, duration: opts.warmup, url }), signal);
+    }
   }
-  return [
-    `GET / body: wireserve ${a.body.length} B, Deno.serve ${b.body.length} B ` +
-    `(${same ? "identical bytes" : "DIFFERENT"}), Content-Type \`${typeA}\``,
-    `GET / response head: wireserve ${a.headBytes} B (${names(a)}), ` +
-    `Deno.serve ${b.headBytes} B (${names(b)})`,
-  ];
-}
-
-function names(r: RawResponse): string {
-  return r.headers.map(([k]) => k.toLowerCase()).join(", ");
+  const outcomes: ScenarioOutcome[] = [];
+  for (const scenario of selected) {
+    const runs: WrkRun[] = [];
+    for (const server of pair) {
+      signal.throwIfAborted();
+      progress(`${scenario.name}: ${server.name} for ${opts.duration}`);
+      const args = wrkArgs({
+        threads: WRK_THREADS,
+        connections: scenario.connections,
+        duration: opts.duration,
+        url: urlOf(server, scenario.path),
+        extra: scenario.wrkArgs,
+        scriptArgs: scenario.scriptArgs,
+      });
+      const run = await runWrk(wrk, args, signal);
+      log.commands.push(shellLine(run.command));
+      log.warnings.push(...wrkWarnings(server.name, scenario, run), ...exitWarnings(server));
+      runs.push(run);
+    }
+    outcomes.push({ scenario, subject: runs[0], baseline: runs[1] });
+  }
+  return outcomes;
 }
 
 async function memoryCheck(
@@ -241,33 +228,8 @@ function exitWarnings(server: RunningServer): string[] {
   return [`${server.name} exited with code ${code} mid-run: \`${server.output().slice(-500)}\``];
 }
 
-async function environment(
-  wrk: Wrk,
-  duration: string,
-  servers: readonly RunningServer[],
-): Promise<string[]> {
-  const fds = [`bench ${await fdSoftLimit() ?? "?"}`];
-  for (const s of servers) fds.push(`${s.name} ${await fdSoftLimit(s.pid) ?? "?"}`);
-  return [
-    `deno ${Deno.version.deno} (v8 ${Deno.version.v8}); ${wrk.version}`,
-    `${navigator.hardwareConcurrency} CPUs, ${Deno.build.os} ${Deno.osRelease()}, ` +
-    `load average at the end ${Deno.loadavg().map((l) => l.toFixed(2)).join(" ")}`,
-    `git ${await gitRevision()}`,
-    `wrk: ${WRK_THREADS} threads, ${duration} per run, same run for both servers`,
-    `open-file limit (ulimit -n): ${fds.join(", ")}`,
-  ];
-}
-
-async function gitRevision(): Promise<string> {
-  try {
-    const run = (args: string[]) =>
-      new Deno.Command("git", { args, cwd: REPO_ROOT, stdout: "piped", stderr: "null" }).output();
-    const head = new TextDecoder().decode((await run(["rev-parse", "--short", "HEAD"])).stdout);
-    const dirty = (await run(["status", "--porcelain"])).stdout.length > 0;
-    return `${head.trim()}${dirty ? " + uncommitted changes" : ""}`;
-  } catch {
-    return "unknown";
-  }
+function urlOf(server: RunningServer, path: string): string {
+  return `http://127.0.0.1:${server.port}${path}`;
 }
 
 function firstLine(text: string): string {

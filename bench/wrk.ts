@@ -19,7 +19,8 @@ export interface Wrk {
 /** What one wrk run measured. */
 export interface WrkResult {
   requestsPerSec: number;
-  p99Ms: number;
+  /** Null when wrk's latency distribution is inconsistent (see `parseWrkOutput`). */
+  p99Ms: number | null;
   /** Responses wrk counted. */
   requests: number;
   /** `connect 0, read 0, write 0, timeout 0` when wrk reported socket errors, else null. */
@@ -66,25 +67,45 @@ export function wrkArgs(opts: {
   return args;
 }
 
-/** Runs wrk with `args` and parses its report. */
-export async function runWrk(wrk: Wrk, args: string[]): Promise<WrkRun> {
-  const out = await new Deno.Command(wrk.path, { args, stdout: "piped", stderr: "piped" })
-    .output();
-  const output = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  return { command: [wrk.path, ...args], output, result: parseWrkOutput(output) };
+/** Runs wrk with `args` and parses its report; aborting `signal` kills wrk. */
+export async function runWrk(wrk: Wrk, args: string[], signal: AbortSignal): Promise<WrkRun> {
+  signal.throwIfAborted();
+  const child = new Deno.Command(wrk.path, { args, stdout: "piped", stderr: "piped" }).spawn();
+  const kill = () => {
+    try {
+      child.kill("SIGTERM");
+    } catch {
+      // already exited
+    }
+  };
+  signal.addEventListener("abort", kill);
+  try {
+    const out = await child.output();
+    const output = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    return { command: [wrk.path, ...args], output, result: parseWrkOutput(output) };
+  } finally {
+    signal.removeEventListener("abort", kill);
+  }
 }
 
-/** Reads wrk's text report; null when the numbers are missing (wrk failed). */
+/**
+ * Reads wrk's text report; null when the numbers are missing (wrk failed). The latency
+ * percentiles must rise from 50% to 99%: wrk 4.1 prints 0 for some of them when its latency
+ * correction adds samples below the recorded minimum (wg/wrk#354), and such a p99 is reported as
+ * null rather than as 0 ms.
+ */
 export function parseWrkOutput(text: string): WrkResult | null {
   const rps = /^Requests\/sec:\s+([\d.]+)\s*$/m.exec(text);
-  const p99 = /^\s*99%\s+([\d.]+)(us|ms|s|m|h)\s*$/m.exec(text);
   const total = /^\s*(\d+) requests in /m.exec(text);
-  if (rps === null || p99 === null || total === null) return null;
+  const percentiles = [...text.matchAll(/^\s*(50|75|90|99)%\s+([\d.]+)(us|ms|s|m|h)\s*$/gm)]
+    .map((m) => Number(m[2]) * MS_PER_UNIT[m[3]]);
+  if (rps === null || total === null || percentiles.length !== 4) return null;
+  const rising = percentiles.every((p, i) => p > 0 && (i === 0 || p >= percentiles[i - 1]));
   const socket = /^\s*Socket errors: (.+?)\s*$/m.exec(text);
   const non2xx = /^\s*Non-2xx or 3xx responses: (\d+)\s*$/m.exec(text);
   return {
     requestsPerSec: Number(rps[1]),
-    p99Ms: Number(p99[1]) * MS_PER_UNIT[p99[2]],
+    p99Ms: rising ? percentiles[3] : null,
     requests: Number(total[1]),
     socketErrors: socket === null ? null : socket[1],
     non2xx: non2xx === null ? 0 : Number(non2xx[1]),
