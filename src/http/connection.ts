@@ -15,8 +15,9 @@ import { HttpError } from "./errors.ts";
 import type { Limits } from "./limits.ts";
 import { wantsPersistence } from "./persistence.ts";
 import { type BodyHooks, ChunkedBody, drainBody, EMPTY_BODY, LengthBody } from "./request_body.ts";
-import { readRequestHead } from "./request_head.ts";
-import { type ByteSink, ResponseWriter } from "./response_writer.ts";
+import { HeadReader, INCOMPLETE } from "./head_reader.ts";
+import type { RequestHead } from "./request_head.ts";
+import { ResponseWriter, type WriteClock } from "./response_writer.ts";
 import { STATUS } from "./status.ts";
 import type { ConnectionFacts, Handler, HttpRequest, HttpResponse, RequestBody } from "./types.ts";
 
@@ -50,7 +51,7 @@ export interface ConnectionOptions {
 type Phase = "none" | "idle" | "head" | "body" | "write" | "linger";
 
 /** Serves requests on one accepted connection until it closes. */
-export class Connection implements HasDeadline, BodyHooks {
+export class Connection implements HasDeadline, BodyHooks, WriteClock {
   /** When the current phase's clock runs out (ms since epoch), or 0. */
   deadline = 0;
   readonly id: number;
@@ -65,6 +66,9 @@ export class Connection implements HasDeadline, BodyHooks {
   #closed = false;
   #idle = true;
   #expectContinue = false;
+  /** The phase and deadline a write interrupted, restored after it. */
+  #savedPhase: Phase = "none";
+  #savedDeadline = 0;
   /** Per-exchange state the request object reads live. */
   #exchange = { continueSent: false };
 
@@ -73,33 +77,15 @@ export class Connection implements HasDeadline, BodyHooks {
     this.id = id;
     this.#opts = opts;
     this.#limits = opts.limits;
-    // Every write runs on the write clock, so a client that stops reading cannot pin the
-    // connection (and whatever body it is being sent) forever. The phase it interrupts (a read
-    // waiting behind a flush) gets its own clock back afterwards.
-    const writeTimeoutMs = opts.limits.writeTimeoutMs;
-    const sink: ByteSink = {
-      write: async (p: Uint8Array) => {
-        const phase = this.#phase;
-        const deadline = this.deadline;
-        this.#phase = "write";
-        this.deadline = Date.now() + writeTimeoutMs;
-        try {
-          return await conn.write(p);
-        } finally {
-          this.#phase = phase;
-          this.deadline = deadline;
-        }
-      },
-    };
-    this.#writer = new ResponseWriter(sink, opts.limits);
+    this.#writer = new ResponseWriter(conn, opts.limits, this);
     this.#byob = conn.readable.getReader({ mode: "byob" });
     const byob = this.#byob;
     const writer = this.#writer;
     // Never wait for input with output pending: pipelined responses go out before any read blocks.
     const source: ByteSource = {
-      async read<T extends ArrayBufferView>(view: T) {
-        if (writer.pending > 0) await writer.flush();
-        return await byob.read(view);
+      read<T extends ArrayBufferView>(view: T) {
+        if (writer.pending > 0) return writer.flush().then(() => byob.read(view));
+        return byob.read(view);
       },
       cancel: (reason?: unknown) => byob.cancel(reason),
       releaseLock: () => byob.releaseLock(),
@@ -151,6 +137,23 @@ export class Connection implements HasDeadline, BodyHooks {
     }
   }
 
+  // WriteClock: every write runs on the write clock, so a client that stops reading cannot pin
+  // the connection (and the body it is being sent) forever. The phase a write interrupts (a read
+  // waiting behind a flush of pipelined responses) gets its own clock back afterwards.
+
+  /** Arms the write clock. */
+  beforeWrite(): void {
+    this.#savedPhase = this.#phase;
+    this.#savedDeadline = this.deadline;
+    this.#arm("write", this.#limits.writeTimeoutMs);
+  }
+
+  /** Restores the interrupted phase's clock. */
+  afterWrite(): void {
+    this.#phase = this.#savedPhase;
+    this.deadline = this.#savedDeadline;
+  }
+
   // BodyHooks: how request bodies reach back into the connection.
 
   /** Sends `100 Continue` before the first body read when the client is waiting for it. */
@@ -181,6 +184,7 @@ export class Connection implements HasDeadline, BodyHooks {
     const limits = this.#limits;
     const opts = this.#opts;
     const addr = this.#conn.remoteAddr as Deno.NetAddr;
+    const heads = new HeadReader(reader, limits);
     let index = 0;
     for (;;) {
       const pipelined = index > 0 && reader.buffered > 0;
@@ -197,7 +201,11 @@ export class Connection implements HasDeadline, BodyHooks {
       }
       this.#idle = false;
       this.#arm("head", limits.headerTimeoutMs);
-      const head = await readRequestHead(reader, limits);
+      heads.begin();
+      let head: RequestHead | HttpError | typeof INCOMPLETE | null = heads.advance();
+      while (head === INCOMPLETE) {
+        head = await reader.fill() ? heads.advance() : heads.stopped();
+      }
       this.#disarm();
       if (head === null) return;
       if (head instanceof HttpError) return await this.#fail(head);
@@ -250,7 +258,9 @@ export class Connection implements HasDeadline, BodyHooks {
 
       let res: HttpResponse;
       try {
-        res = await opts.handler(req);
+        // A handler that answers synchronously costs no extra turn of the microtask queue.
+        const answer = opts.handler(req);
+        res = answer instanceof Promise ? await answer : answer;
       } catch (err) {
         if (this.#closed) return;
         // A body that failed to read leaves the framing unknown: answer and close.
@@ -281,7 +291,8 @@ export class Connection implements HasDeadline, BodyHooks {
       const ctx = { head: head.method === "HEAD", http10: head.version === "HTTP/1.0", keepAlive };
       let outcome;
       try {
-        outcome = await writer.write(res, ctx);
+        const written = writer.write(res, ctx);
+        outcome = written instanceof Promise ? await written : written;
       } catch (err) {
         if (this.#closed || isDisconnect(err)) return;
         opts.onError(err, "response");

@@ -1,7 +1,7 @@
 /**
  * Strict parsing of a request head (RFC 9112 §2–5): pure functions from line bytes to values or
- * `HttpError` values (never thrown), and `readRequestHead`, which pulls lines from a
- * `BufferedReader` under the head limits.
+ * `HttpError` values (never thrown). `head_reader.ts` pulls the lines from the connection under
+ * the head limits.
  *
  * Decisions, all strict by default (STYLE.md rule 3):
  * - Lines end in CRLF only. RFC 9112 §2.2 lets a recipient accept a bare LF; we refuse it (400),
@@ -16,10 +16,8 @@
  * @module
  */
 
-import { type BufferedReader, LINE_TOO_LONG, NEED_MORE } from "./buffered_reader.ts";
 import { HttpError } from "./errors.ts";
 import { HeaderFields } from "./header_fields.ts";
-import type { Limits } from "./limits.ts";
 import type { HttpVersion, TargetForm } from "./types.ts";
 
 /** A parsed request line (RFC 9112 §3) with its target split by form (§3.2). */
@@ -55,7 +53,7 @@ export interface RequestHead extends Omit<RequestLine, "authority"> {
 // Bytes the grammar names (RFC 9112 §2–5, RFC 3986 §3.2).
 const CR = 0x0d, SP = 0x20, HTAB = 0x09, COLON = 0x3a, SLASH = 0x2f, QUESTION = 0x3f;
 const HASH = 0x23, DOT = 0x2e, DIGIT_0 = 0x30, PERCENT = 0x25, OPEN_BRACKET = 0x5b;
-const CR_BYTES = 1, LF_BYTES = 1, CRLF_BYTES = CR_BYTES + LF_BYTES;
+const CR_BYTES = 1;
 const HTTP_NAME = new TextEncoder().encode("HTTP/");
 /** "HTTP/" DIGIT "." DIGIT (RFC 9112 §2.3). */
 const VERSION_BYTES = HTTP_NAME.length + 3;
@@ -276,82 +274,4 @@ export function checkHead(line: RequestLine, headers: HeaderFields): string | Ht
     return new HttpError("badHost", "invalid Host");
   }
   return line.authority !== "" ? line.authority : value;
-}
-
-/**
- * Reads one request head from `reader` under `limits`. Resolves to the head, to null when the
- * stream ends first (the client left: close quietly), or to an `HttpError`. Awaits only when
- * the buffer runs dry; rejects only if the byte source does.
- */
-export async function readRequestHead(
-  reader: BufferedReader,
-  limits: Limits,
-): Promise<RequestHead | null | HttpError> {
-  reader.mark();
-  let skipped = 0;
-  let line: RequestLine;
-  for (;;) {
-    const bytes = reader.tryReadLine(limits.maxRequestLineBytes + CR_BYTES);
-    if (bytes === NEED_MORE) {
-      if (await reader.fill()) continue;
-      return stopped(reader, "uriTooLong");
-    }
-    if (bytes === LINE_TOO_LONG) return failed(reader, new HttpError("uriTooLong"));
-    if (bytes.length === CR_BYTES && bytes[0] === CR) {
-      // §2.2: ignore empty lines before the request line, but no more than a line's worth.
-      skipped += CRLF_BYTES;
-      if (skipped > limits.maxRequestLineBytes) {
-        return failed(reader, new HttpError("badRequestLine", "too many leading empty lines"));
-      }
-      reader.mark();
-      continue;
-    }
-    const parsed = parseRequestLine(bytes);
-    if (parsed instanceof HttpError) return failed(reader, parsed);
-    line = parsed;
-    break;
-  }
-  const headers = new HeaderFields();
-  let budget = limits.maxHeaderBytes;
-  for (;;) {
-    // A field line costs its bytes plus LF; the empty line that ends the head costs nothing.
-    const bytes = reader.tryReadLine(Math.max(budget - LF_BYTES, CR_BYTES));
-    if (bytes === NEED_MORE) {
-      if (await reader.fill()) continue;
-      return stopped(reader, "headersTooLarge");
-    }
-    if (bytes === LINE_TOO_LONG) return failed(reader, new HttpError("headersTooLarge"));
-    if (bytes.length === CR_BYTES && bytes[0] === CR) break;
-    if (headers.size >= limits.maxHeaderCount) {
-      return failed(reader, new HttpError("headersTooLarge", "too many fields"));
-    }
-    budget -= bytes.length + LF_BYTES;
-    const error = parseFieldLine(bytes, headers);
-    if (error !== null) return failed(reader, error);
-  }
-  const host = checkHead(line, headers);
-  if (host instanceof HttpError) return failed(reader, host);
-  return {
-    method: line.method,
-    target: line.target,
-    targetForm: line.targetForm,
-    path: line.path,
-    query: line.query,
-    version: line.version,
-    rawVersion: line.rawVersion,
-    headers,
-    host,
-    rawHead: reader.takeMarked(),
-  };
-}
-
-function failed(reader: BufferedReader, error: HttpError): HttpError {
-  reader.unmark();
-  return error;
-}
-
-/** `fill` gave nothing: the stream ended (null), or the reader's buffer is smaller than our limits. */
-function stopped(reader: BufferedReader, kind: "uriTooLong" | "headersTooLarge"): HttpError | null {
-  reader.unmark();
-  return reader.eof ? null : new HttpError(kind, "read buffer full");
 }

@@ -21,6 +21,14 @@ export interface ByteSink {
   write(p: Uint8Array): Promise<number>;
 }
 
+/** Told around every write, so that a connection can put a deadline on it. */
+export interface WriteClock {
+  /** A write is about to wait on the client. */
+  beforeWrite(): void;
+  /** The write finished or failed. */
+  afterWrite(): void;
+}
+
 /** How the request shapes its response. */
 export interface ResponseContext {
   /** Whether the request was HEAD (headers only). */
@@ -41,12 +49,14 @@ export interface WriteOutcome {
 
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
+const DONE: Promise<void> = Promise.resolve();
 const ascii = (s: string) => encoder.encode(s);
 const SERVER_LINE = ascii("Server: wireserve\r\n");
 const CLOSE_LINE = ascii("Connection: close\r\n");
 const KEEP_ALIVE_LINE = ascii("Connection: keep-alive\r\n");
 const CHUNKED_LINE = ascii("Transfer-Encoding: chunked\r\n");
 const CONTINUE_BYTES = ascii("HTTP/1.1 100 Continue\r\n\r\n");
+const CRLF = ascii("\r\n");
 const statusLines = new Map<number, Uint8Array>();
 
 /**
@@ -91,10 +101,13 @@ export class ResponseWriter {
   #out: Uint8Array = EMPTY;
   #len = 0;
   #fileBuf: Uint8Array | null = null;
+  #clock: WriteClock | undefined;
 
-  constructor(sink: ByteSink, limits: Limits) {
+  /** @param clock told before and after each write, to time it (see `WriteClock`) */
+  constructor(sink: ByteSink, limits: Limits, clock?: WriteClock) {
     this.#sink = sink;
     this.#limits = limits;
+    this.#clock = clock;
   }
 
   /** Gives the output buffers back while the connection is idle (nothing may be pending). */
@@ -114,30 +127,31 @@ export class ResponseWriter {
   }
 
   /** Writes everything gathered so far. */
-  async flush(): Promise<void> {
-    if (this.#len === 0) return;
+  flush(): Promise<void> {
+    if (this.#len === 0) return DONE;
     const n = this.#len;
     this.#len = 0;
-    await this.#writeAll(this.#out.subarray(0, n));
+    return this.#writeAll(this.#out.subarray(0, n));
   }
 
   /** Sends `100 Continue` now (after anything gathered before it). */
-  async writeContinue(): Promise<void> {
+  writeContinue(): Promise<void> {
     this.#append(CONTINUE_BYTES);
-    await this.flush();
+    return this.flush();
   }
 
   /** Gathers raw bytes (a canned error response) and flushes them. */
-  async writeRaw(bytes: Uint8Array): Promise<void> {
+  writeRaw(bytes: Uint8Array): Promise<void> {
     this.#append(bytes);
-    await this.flush();
+    return this.flush();
   }
 
   /**
-   * Serializes `res`. A small known-length body is gathered with its head (the caller flushes);
-   * files and streams flush the head and go straight to the sink.
+   * Serializes `res`. A small known-length body is gathered with its head and nothing is awaited
+   * (the caller flushes); files and streams flush the head and go straight to the sink. Throws
+   * `HttpError("internal")` (synchronously, with nothing gathered) when the head is invalid.
    */
-  async write(res: HttpResponse, ctx: ResponseContext): Promise<WriteOutcome> {
+  write(res: HttpResponse, ctx: ResponseContext): WriteOutcome | Promise<WriteOutcome> {
     const status = res.status;
     const body = res.body ?? null;
     const noBody = bodyless(status);
@@ -166,30 +180,38 @@ export class ResponseWriter {
       }
       if (!keepAlive) this.#append(CLOSE_LINE);
       else if (ctx.http10) this.#append(KEEP_ALIVE_LINE);
-      this.#appendAscii("\r\n");
+      this.#append(CRLF);
     } catch (err) {
       this.#len = start; // drop the half-built head; the caller answers 500 instead
-      await discard(body);
+      discard(body).catch(() => {});
       throw err;
     }
 
     if (noBody || ctx.head || body === null) {
-      await discard(body);
-      return { bodyBytes: 0, mustClose };
+      if (bytes !== null || body === null) return { bodyBytes: 0, mustClose };
+      return discard(body).then(() => ({ bodyBytes: 0, mustClose }));
     }
     if (bytes !== null) {
-      if (this.#len + bytes.length <= this.#out.length) this.#append(bytes);
-      else {
-        await this.flush();
-        await this.#writeAll(bytes);
+      const outcome = { bodyBytes: bytes.length, mustClose };
+      if (this.#len + bytes.length <= this.#out.length) {
+        this.#append(bytes);
+        return outcome;
       }
-      return { bodyBytes: bytes.length, mustClose };
+      const large = bytes;
+      return this.flush().then(() => this.#writeAll(large)).then(() => outcome);
     }
+    return this.#writePiecewise(body as FileBody | StreamBody, chunked, mustClose);
+  }
+
+  async #writePiecewise(
+    body: FileBody | StreamBody,
+    chunked: boolean,
+    mustClose: boolean,
+  ): Promise<WriteOutcome> {
     await this.flush();
-    const piecewise = body as FileBody | StreamBody;
-    const sent = piecewise.kind === "file"
-      ? await this.#sendFile(piecewise)
-      : await this.#sendStream(piecewise, chunked);
+    const sent = body.kind === "file"
+      ? await this.#sendFile(body)
+      : await this.#sendStream(body, chunked);
     return { bodyBytes: sent, mustClose };
   }
 
@@ -299,8 +321,14 @@ export class ResponseWriter {
   }
 
   async #writeAll(bytes: Uint8Array): Promise<void> {
-    let at = 0;
-    while (at < bytes.length) at += await this.#sink.write(bytes.subarray(at));
+    const clock = this.#clock;
+    clock?.beforeWrite();
+    try {
+      let at = await this.#sink.write(bytes);
+      while (at < bytes.length) at += await this.#sink.write(bytes.subarray(at));
+    } finally {
+      clock?.afterWrite();
+    }
   }
 }
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { type BodyFraming, decideFraming } from "../../src/http/body_framing.ts";
 import { type ErrorKind, HttpError } from "../../src/http/errors.ts";
 import { makeLimits } from "../../src/http/limits.ts";
-import { readRequestHead } from "../../src/http/request_head.ts";
+import { readRequestHead } from "../../src/http/head_reader.ts";
 import { bytes, feedings, readerOver } from "./byte_feed.ts";
 
 type Outcome = BodyFraming | { error: ErrorKind; status: number };

@@ -13,9 +13,9 @@ import {
   checkHead,
   parseFieldLine,
   parseRequestLine,
-  readRequestHead,
   type RequestHead,
 } from "../../src/http/request_head.ts";
+import { readRequestHead } from "../../src/http/head_reader.ts";
 import { bytes, byteStream, drain, feedings, readerOver, text } from "./byte_feed.ts";
 import {
   type ExpectedError,

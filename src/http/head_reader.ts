@@ -1,0 +1,138 @@
+/**
+ * Pulls one request head's lines from a `BufferedReader` under the head limits, resumably: a
+ * head that is already buffered is parsed without a single await, and a partial one picks up
+ * where it stopped once more bytes arrive (nothing is scanned twice).
+ *
+ * This module must not know about sockets, timeouts, bodies or routes.
+ * @module
+ */
+
+import { type BufferedReader, LINE_TOO_LONG, NEED_MORE } from "./buffered_reader.ts";
+import { HttpError } from "./errors.ts";
+import { HeaderFields } from "./header_fields.ts";
+import type { Limits } from "./limits.ts";
+import {
+  checkHead,
+  parseFieldLine,
+  parseRequestLine,
+  type RequestHead,
+  type RequestLine,
+} from "./request_head.ts";
+
+/** Returned by `advance` when the buffered bytes end before the head does. */
+export const INCOMPLETE: unique symbol = Symbol("incomplete head");
+
+const CR = 0x0d;
+const CR_BYTES = 1, LF_BYTES = 1, CRLF_BYTES = CR_BYTES + LF_BYTES;
+
+/** The state of reading one head, reused for every request on a connection. */
+export class HeadReader {
+  #reader: BufferedReader;
+  #limits: Limits;
+  #line: RequestLine | null = null;
+  #headers = new HeaderFields();
+  #skipped = 0;
+  #budget = 0;
+
+  constructor(reader: BufferedReader, limits: Limits) {
+    this.#reader = reader;
+    this.#limits = limits;
+  }
+
+  /** Starts a new head at the reader's current position. */
+  begin(): void {
+    this.#reader.mark();
+    this.#line = null;
+    this.#headers = new HeaderFields();
+    this.#skipped = 0;
+    this.#budget = this.#limits.maxHeaderBytes;
+  }
+
+  /** Parses as far as the buffered bytes go: the head, an error, or `INCOMPLETE`. */
+  advance(): RequestHead | HttpError | typeof INCOMPLETE {
+    const reader = this.#reader;
+    const limits = this.#limits;
+    while (this.#line === null) {
+      const bytes = reader.tryReadLine(limits.maxRequestLineBytes + CR_BYTES);
+      if (bytes === NEED_MORE) return INCOMPLETE;
+      if (bytes === LINE_TOO_LONG) return this.#failed(new HttpError("uriTooLong"));
+      if (bytes.length === CR_BYTES && bytes[0] === CR) {
+        // RFC 9112 §2.2: ignore empty lines before the request line, but no more than a line's worth.
+        this.#skipped += CRLF_BYTES;
+        if (this.#skipped > limits.maxRequestLineBytes) {
+          return this.#failed(new HttpError("badRequestLine", "too many leading empty lines"));
+        }
+        reader.mark();
+        continue;
+      }
+      const parsed = parseRequestLine(bytes);
+      if (parsed instanceof HttpError) return this.#failed(parsed);
+      this.#line = parsed;
+    }
+    const headers = this.#headers;
+    for (;;) {
+      // A field line costs its bytes plus LF; the empty line that ends the head costs nothing.
+      const bytes = reader.tryReadLine(Math.max(this.#budget - LF_BYTES, CR_BYTES));
+      if (bytes === NEED_MORE) return INCOMPLETE;
+      if (bytes === LINE_TOO_LONG) return this.#failed(new HttpError("headersTooLarge"));
+      if (bytes.length === CR_BYTES && bytes[0] === CR) break;
+      if (headers.size >= limits.maxHeaderCount) {
+        return this.#failed(new HttpError("headersTooLarge", "too many fields"));
+      }
+      this.#budget -= bytes.length + LF_BYTES;
+      const error = parseFieldLine(bytes, headers);
+      if (error !== null) return this.#failed(error);
+    }
+    const line = this.#line;
+    const host = checkHead(line, headers);
+    if (host instanceof HttpError) return this.#failed(host);
+    return {
+      method: line.method,
+      target: line.target,
+      targetForm: line.targetForm,
+      path: line.path,
+      query: line.query,
+      version: line.version,
+      rawVersion: line.rawVersion,
+      headers,
+      host,
+      rawHead: reader.takeMarked(),
+    };
+  }
+
+  /**
+   * What it means that `fill` gave nothing more: the stream ended (null: the client left, close
+   * quietly), or the reader's buffer is smaller than the limits allow.
+   */
+  stopped(): HttpError | null {
+    this.#reader.unmark();
+    if (this.#reader.eof) return null;
+    return new HttpError(
+      this.#line === null ? "uriTooLong" : "headersTooLarge",
+      "read buffer full",
+    );
+  }
+
+  #failed(error: HttpError): HttpError {
+    this.#reader.unmark();
+    return error;
+  }
+}
+
+/**
+ * Reads one request head from `reader` under `limits`. Resolves to the head, to null when the
+ * stream ends first (the client left: close quietly), or to an `HttpError`. Awaits only when
+ * the buffer runs dry; rejects only if the byte source does.
+ */
+export async function readRequestHead(
+  reader: BufferedReader,
+  limits: Limits,
+): Promise<RequestHead | null | HttpError> {
+  const head = new HeadReader(reader, limits);
+  head.begin();
+  for (;;) {
+    const result = head.advance();
+    if (result !== INCOMPLETE) return result;
+    if (!(await reader.fill())) return head.stopped();
+  }
+}
