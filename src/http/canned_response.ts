@@ -8,7 +8,8 @@
 
 import { ERROR_KINDS, type ErrorKind, errorText } from "./errors.ts";
 import { formatHttpDate } from "./http_date.ts";
-import { reasonPhrase } from "./status.ts";
+import { reasonPhrase, STATUS } from "./status.ts";
+import type { HttpResponse } from "./types.ts";
 
 const encoder = new TextEncoder();
 
@@ -25,4 +26,13 @@ export function cannedErrorResponse(kind: ErrorKind, now: number = Date.now()): 
       `Date: ${formatHttpDate(now)}\r\n` +
       "\r\n" + body,
   );
+}
+
+/** The 500 a handler failure becomes: it reveals nothing about the failure. */
+export function internalErrorResponse(): HttpResponse {
+  return {
+    status: STATUS.InternalServerError,
+    headers: [["Content-Type", "text/plain; charset=utf-8"]],
+    body: "Internal server error\n",
+  };
 }

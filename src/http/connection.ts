@@ -9,44 +9,18 @@
 
 import { BufferedReader, type ByteSource } from "./buffered_reader.ts";
 import { decideFraming } from "./body_framing.ts";
-import { cannedErrorResponse } from "./canned_response.ts";
-import type { DeadlineClock, HasDeadline } from "./deadline_clock.ts";
-import { HttpError } from "./errors.ts";
+import { cannedErrorResponse, internalErrorResponse } from "./canned_response.ts";
+import type { ConnectionOptions } from "./connection_options.ts";
+import type { HasDeadline } from "./deadline_clock.ts";
+import { HttpError, isDisconnect } from "./errors.ts";
 import type { Limits } from "./limits.ts";
 import { wantsPersistence } from "./persistence.ts";
 import { type BodyHooks, ChunkedBody, drainBody, EMPTY_BODY, LengthBody } from "./request_body.ts";
 import { HeadReader, INCOMPLETE } from "./head_reader.ts";
 import type { RequestHead } from "./request_head.ts";
 import { ResponseWriter, type WriteClock } from "./response_writer.ts";
-import { STATUS } from "./status.ts";
-import type { ConnectionFacts, Handler, HttpRequest, HttpResponse, RequestBody } from "./types.ts";
-
-/** One line of the access log, handed to `onResponse`. */
-export interface AccessEntry {
-  remoteAddress: string;
-  method: string;
-  target: string;
-  version: string;
-  status: number;
-  bodyBytes: number;
-  durationMs: number;
-  userAgent: string | undefined;
-  referer: string | undefined;
-}
-
-/** What a connection needs from its server. */
-export interface ConnectionOptions {
-  limits: Limits;
-  handler: Handler;
-  clock: DeadlineClock;
-  tls: boolean;
-  /** Whether the server is shutting down (finish the current exchange, then close). */
-  shuttingDown(): boolean;
-  /** Reports a failure that is the server's fault (never a client's bad input). */
-  onError(err: unknown, where: string): void;
-  /** Reports each response written (the access log). */
-  onResponse?: (entry: AccessEntry) => void;
-}
+import type { ConnectionFacts, HttpResponse, RequestBody } from "./types.ts";
+import { IncomingRequest } from "./incoming_request.ts";
 
 type Phase = "none" | "idle" | "head" | "body" | "write" | "linger";
 
@@ -69,8 +43,8 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
   /** The phase and deadline a write interrupted, restored after it. */
   #savedPhase: Phase = "none";
   #savedDeadline = 0;
-  /** Per-exchange state the request object reads live. */
-  #exchange = { continueSent: false };
+  /** The request being served (the connection records `100 Continue` on it). */
+  #request: IncomingRequest | null = null;
 
   constructor(conn: Deno.Conn, id: number, opts: ConnectionOptions) {
     this.#conn = conn;
@@ -158,8 +132,9 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
 
   /** Sends `100 Continue` before the first body read when the client is waiting for it. */
   async beforeFirstRead(): Promise<void> {
-    if (!this.#expectContinue || this.#exchange.continueSent) return;
-    this.#exchange.continueSent = true;
+    const req = this.#request;
+    if (!this.#expectContinue || req === null || req.continueSent) return;
+    req.continueSent = true;
     await this.#writer.writeContinue();
   }
 
@@ -216,8 +191,6 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
       if (framing instanceof HttpError) return await this.#fail(framing);
       // RFC 9110 §10.1.1: 100-continue is the only expectation; HTTP/1.0 ones are ignored.
       this.#expectContinue = false;
-      const exchange = { continueSent: false };
-      this.#exchange = exchange;
       const expect = head.headers.get("expect");
       if (expect !== undefined) {
         if (head.headers.count("expect") !== 1 || expect.toLowerCase() !== "100-continue") {
@@ -238,23 +211,8 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
         remotePort: addr.port,
         tls: opts.tls,
       };
-      const req: HttpRequest = {
-        method: head.method,
-        target: head.target,
-        targetForm: head.targetForm,
-        path: head.path,
-        query: head.query,
-        version: head.version,
-        rawVersion: head.rawVersion,
-        headers: head.headers,
-        rawHead: head.rawHead,
-        body,
-        expectContinue: this.#expectContinue,
-        get continueSent() {
-          return exchange.continueSent;
-        },
-        connection: facts,
-      };
+      const req = new IncomingRequest(head, body, this.#expectContinue, facts);
+      this.#request = req;
 
       let res: HttpResponse;
       try {
@@ -266,7 +224,7 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
         // A body that failed to read leaves the framing unknown: answer and close.
         if (err instanceof HttpError) return await this.#fail(err);
         opts.onError(err, "handler");
-        res = internalError();
+        res = internalErrorResponse();
       }
       if (this.#closed) return;
 
@@ -298,7 +256,7 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
         opts.onError(err, "response");
         // A head that failed validation left nothing behind: a 500 can still go out.
         if (err instanceof HttpError && err.kind === "internal") {
-          res = internalError();
+          res = internalErrorResponse();
           outcome = await writer.write(res, { ...ctx, keepAlive: false });
           keepAlive = false;
         } else return;
@@ -366,23 +324,4 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
     this.#phase = "none";
     this.deadline = 0;
   }
-}
-
-function internalError(): HttpResponse {
-  return {
-    status: STATUS.InternalServerError,
-    headers: [["Content-Type", "text/plain; charset=utf-8"]],
-    body: "Internal server error\n",
-  };
-}
-
-/** Whether `err` only says the peer went away (not worth a log line). */
-function isDisconnect(err: unknown): boolean {
-  return err instanceof Deno.errors.BadResource ||
-    err instanceof Deno.errors.ConnectionReset ||
-    err instanceof Deno.errors.BrokenPipe ||
-    err instanceof Deno.errors.ConnectionAborted ||
-    err instanceof Deno.errors.NotConnected ||
-    err instanceof Deno.errors.Interrupted ||
-    (err instanceof TypeError && /closed|locked|released/i.test(err.message));
 }

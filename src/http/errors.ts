@@ -68,3 +68,14 @@ export class HttpError extends Error {
 export function errorText(kind: ErrorKind): string {
   return ERROR_KINDS[kind].text;
 }
+
+/** Whether `err` only says the peer went away (not worth a log line). */
+export function isDisconnect(err: unknown): boolean {
+  return err instanceof Deno.errors.BadResource ||
+    err instanceof Deno.errors.ConnectionReset ||
+    err instanceof Deno.errors.BrokenPipe ||
+    err instanceof Deno.errors.ConnectionAborted ||
+    err instanceof Deno.errors.NotConnected ||
+    err instanceof Deno.errors.Interrupted ||
+    (err instanceof TypeError && /closed|locked|released/i.test(err.message));
+}

@@ -7,7 +7,8 @@
  * @module
  */
 
-import { type AccessEntry, Connection } from "./connection.ts";
+import { Connection } from "./connection.ts";
+import type { AccessEntry } from "./connection_options.ts";
 import { DeadlineClock, tickFor } from "./deadline_clock.ts";
 import { type Limits, makeLimits } from "./limits.ts";
 import type { Handler } from "./types.ts";

@@ -54,3 +54,14 @@ Deno.test("router answers OPTIONS with 204 and Allow", async () => {
   const star = await call("OPTIONS", "*", "asterisk");
   assertEquals(star.status, 204);
 });
+
+Deno.test("router hands any method token to an any-method route, and 501 elsewhere", async () => {
+  const anyRouter = createRouter([
+    { methods: ["*"], path: "/inspect", handler: ok("inspect") },
+    { methods: ["GET"], path: "/", handler: ok("root") },
+  ]);
+  const res = await anyRouter(req("PROPFIND", "/inspect"));
+  assertEquals([res.status, res.body], [200, "inspect"]);
+  assertEquals((await anyRouter(req("PROPFIND", "/"))).status, 501);
+  assertEquals((await anyRouter(req("PROPFIND", "/missing"))).status, 501);
+});
