@@ -10,9 +10,12 @@
 import { STATUS } from "../http/status.ts";
 import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
 
+/** In a route's `methods`: any method token at all (for echo endpoints that show what came). */
+export const ANY_METHOD = "*";
+
 /** One line of the route table. */
 export interface Route {
-  /** Methods this route answers. */
+  /** Methods this route answers, or `[ANY_METHOD]`. */
   methods: readonly string[];
   /** The path, matched exactly, or as a prefix when it ends with "*" (`/echo/*`). */
   path: string;
@@ -63,17 +66,22 @@ export function createRouter(routes: readonly Route[]): Handler {
 
   return (req: HttpRequest) => {
     const method = req.method;
-    if (!KNOWN_METHODS.has(method)) {
-      return textResponse(STATUS.NotImplemented, "Method not implemented\n");
-    }
     if (req.targetForm === "asterisk") {
+      if (method !== "OPTIONS") return textResponse(STATUS.BadRequest, "Bad request\n");
       return { status: STATUS.NoContent, headers: [["Allow", [...KNOWN_METHODS].join(", ")]] };
     }
     const candidates = match(req.path);
-    if (candidates.length === 0) return textResponse(STATUS.NotFound, "Not found\n");
     for (const route of candidates) {
       if (route.methods.includes(method)) return route.handler(req);
     }
+    // The parser already made sure the method is a token, so "any method" routes may take it.
+    for (const route of candidates) {
+      if (route.methods.includes(ANY_METHOD)) return route.handler(req);
+    }
+    if (!KNOWN_METHODS.has(method)) {
+      return textResponse(STATUS.NotImplemented, "Method not implemented\n");
+    }
+    if (candidates.length === 0) return textResponse(STATUS.NotFound, "Not found\n");
     if (method === "HEAD") {
       for (const route of candidates) if (route.methods.includes("GET")) return route.handler(req);
     }
@@ -88,7 +96,9 @@ export function createRouter(routes: readonly Route[]): Handler {
 /** The Allow value for a set of routes: their methods, plus HEAD with GET, plus OPTIONS. */
 function allowed(routes: readonly Route[]): string {
   const methods = new Set<string>();
-  for (const r of routes) for (const m of r.methods) methods.add(m);
+  for (const r of routes) {
+    for (const m of r.methods) methods.add(m === ANY_METHOD ? [...KNOWN_METHODS].join(", ") : m);
+  }
   if (methods.has("GET")) methods.add("HEAD");
   methods.add("OPTIONS");
   return [...methods].join(", ");
