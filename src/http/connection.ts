@@ -12,7 +12,7 @@ import { decideFraming } from "./body_framing.ts";
 import { cannedErrorResponse, internalErrorResponse } from "./canned_response.ts";
 import type { ConnectionOptions } from "./connection_options.ts";
 import type { HasDeadline } from "./deadline_clock.ts";
-import { HttpError, isDisconnect } from "./errors.ts";
+import { ERROR_KINDS, type ErrorKind, errorText, HttpError, isDisconnect } from "./errors.ts";
 import type { Limits } from "./limits.ts";
 import { wantsPersistence } from "./persistence.ts";
 import { type BodyHooks, ChunkedBody, drainBody, EMPTY_BODY, LengthBody } from "./request_body.ts";
@@ -45,6 +45,10 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
   #savedDeadline = 0;
   /** The request being served (the connection records `100 Continue` on it). */
   #request: IncomingRequest | null = null;
+  /** The head being served (for the access log of canned responses), or null between requests. */
+  #head: RequestHead | null = null;
+  /** When the current head started arriving (performance.now()), for durations in the log. */
+  #headStarted = 0;
 
   constructor(conn: Deno.Conn, id: number, opts: ConnectionOptions) {
     this.#conn = conn;
@@ -105,6 +109,7 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
     if (phase === "head" || phase === "body") {
       // RFC 9110 §15.5.9: tell the client why before closing.
       const kind = phase === "head" ? "headerTimeout" : "bodyTimeout";
+      this.#logCanned(kind);
       this.#conn.write(cannedErrorResponse(kind)).catch(() => {}).finally(() => this.close());
     } else {
       this.close();
@@ -176,6 +181,8 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
       }
       this.#idle = false;
       this.#arm("head", limits.headerTimeoutMs);
+      this.#head = null;
+      if (opts.onResponse) this.#headStarted = performance.now();
       heads.begin();
       let head: RequestHead | HttpError | typeof INCOMPLETE | null = heads.advance();
       while (head === INCOMPLETE) {
@@ -184,8 +191,8 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
       this.#disarm();
       if (head === null) return;
       if (head instanceof HttpError) return await this.#fail(head);
+      this.#head = head;
       index++;
-      const started = opts.onResponse ? performance.now() : 0;
 
       const framing = decideFraming(head);
       if (framing instanceof HttpError) return await this.#fail(framing);
@@ -268,7 +275,7 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
         version: head.rawVersion,
         status: res.status,
         bodyBytes: outcome.bodyBytes,
-        durationMs: performance.now() - started,
+        durationMs: performance.now() - this.#headStarted,
         userAgent: head.headers.get("user-agent"),
         referer: head.headers.get("referer"),
       });
@@ -283,8 +290,27 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
   /** Sends the canned response for `err` and closes (after lingering over unread input). */
   async #fail(err: HttpError): Promise<void> {
     if (this.#closed) return;
+    this.#logCanned(err.kind);
     await this.#writer.writeRaw(cannedErrorResponse(err.kind));
     await this.#closeAfterResponse(true);
+  }
+
+  /** Reports a canned response to the access log, with whatever of the head was parsed. */
+  #logCanned(kind: ErrorKind): void {
+    const onResponse = this.#opts.onResponse;
+    if (onResponse === undefined) return;
+    const head = this.#head;
+    onResponse({
+      remoteAddress: (this.#conn.remoteAddr as Deno.NetAddr).hostname,
+      method: head?.method ?? "-",
+      target: head?.target ?? "-",
+      version: head?.rawVersion ?? "-",
+      status: ERROR_KINDS[kind].status,
+      bodyBytes: errorText(kind).length + 1,
+      durationMs: this.#headStarted === 0 ? 0 : performance.now() - this.#headStarted,
+      userAgent: head?.headers.get("user-agent"),
+      referer: head?.headers.get("referer"),
+    });
   }
 
   /**

@@ -299,3 +299,27 @@ Deno.test("shutdown lets an in-flight request finish and closes idle connections
     await srv.close();
   }
 });
+
+Deno.test("canned error responses and timeouts reach the access log", async () => {
+  const entries: Array<{ status: number; method: string; target: string }> = [];
+  const srv = startServer(testHandler, { headerTimeoutMs: 100 }, {
+    onResponse: (e) => entries.push({ status: e.status, method: e.method, target: e.target }),
+  });
+  const bad = await RawClient.connect(srv.port);
+  const slow = await RawClient.connect(srv.port);
+  try {
+    await bad.send("GET /x HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
+    await bad.readAll();
+    await slow.send("GET /y HTTP/1.1\r\n");
+    await slow.readAll();
+    entries.sort((a, b) => a.status - b.status);
+    assertEquals(entries, [
+      { status: 400, method: "-", target: "-" },
+      { status: 408, method: "-", target: "-" },
+    ]);
+  } finally {
+    bad.close();
+    slow.close();
+    await srv.close();
+  }
+});

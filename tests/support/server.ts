@@ -5,7 +5,7 @@
  */
 
 import type { Limits } from "../../src/http/limits.ts";
-import { HttpServer } from "../../src/http/server.ts";
+import { HttpServer, type ServerOptions } from "../../src/http/server.ts";
 import type { Handler } from "../../src/http/types.ts";
 
 /** A running test server; `close()` shuts it down and waits for every connection. */
@@ -17,7 +17,11 @@ export interface TestServer {
 }
 
 /** Starts `handler` on a free loopback port. */
-export function startServer(handler: Handler, limits: Partial<Limits> = {}): TestServer {
+export function startServer(
+  handler: Handler,
+  limits: Partial<Limits> = {},
+  extra: Partial<ServerOptions> = {},
+): TestServer {
   const errors: unknown[] = [];
   const server = new HttpServer({
     hostname: "127.0.0.1",
@@ -25,6 +29,7 @@ export function startServer(handler: Handler, limits: Partial<Limits> = {}): Tes
     handler,
     limits,
     onError: (err) => errors.push(err),
+    ...extra,
   });
   return {
     server,
