@@ -1,0 +1,83 @@
+/**
+ * Applies the negotiated content coding to a response a handler built: picks the coding from
+ * the request's `Accept-Encoding`, compresses the body, and sets `Content-Encoding` and
+ * `Vary: Accept-Encoding` (RFC 9110 §8.4, §12.5.3, §12.5.5).
+ *
+ * This module must not touch sockets; the coding machinery itself is in `content_coding.ts`.
+ * @module
+ */
+
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { STATUS } from "../http/status.ts";
+import {
+  compressBytes,
+  compressStream,
+  type ContentCoding,
+  isCompressible,
+  MIN_COMPRESS_BYTES,
+  negotiateEncoding,
+} from "./content_coding.ts";
+
+/** How {@link compressResponse} decides. */
+export interface CompressOptions {
+  /** Codings to offer, most preferred first; include `identity`. */
+  offered: readonly ContentCoding[];
+  /** Bodies shorter than this stay uncompressed (default {@link MIN_COMPRESS_BYTES}). */
+  minBytes?: number;
+  /** Compress whatever the Content-Type (default: only {@link isCompressible} types). */
+  anyType?: boolean;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Returns `res` with its body compressed when the client accepts one of `offered` (else
+ * unchanged apart from `Vary`). Left alone: statuses other than 200, bodies that already have a
+ * Content-Encoding, files, and bodies below `minBytes` or of incompressible types. A streamed
+ * body is compressed as a stream and loses its announced length (it goes out chunked).
+ *
+ * When nothing offered is acceptable the body goes out as identity rather than 406: RFC 9110
+ * §12.1 lets a server disregard the preference, and an error would help no client.
+ */
+export function compressResponse(
+  req: HttpRequest,
+  res: HttpResponse,
+  options: CompressOptions,
+): HttpResponse {
+  // Only 200: a 206 body is a range of the identity representation, and error texts are tiny.
+  if (res.status !== STATUS.OK) return res;
+  const headers = res.headers ?? [];
+  let contentType = "";
+  for (const [name, value] of headers) {
+    const key = name.toLowerCase();
+    if (key === "content-encoding") return res;
+    if (key === "content-type") contentType = value;
+  }
+  const body = res.body ?? null;
+  if (body === null || (typeof body === "object" && "kind" in body && body.kind === "file")) {
+    return res;
+  }
+  if (options.anyType !== true && !isCompressible(contentType)) return res;
+
+  // The answer now depends on Accept-Encoding whatever it says: caches must key on it.
+  const varied: Array<[string, string]> = [...headers, ["Vary", "Accept-Encoding"]];
+  const coding = negotiateEncoding(req.headers.list("accept-encoding"), options.offered);
+  if (coding === null || coding === "identity") return { ...res, headers: varied };
+  const withCoding: Array<[string, string]> = [...varied, ["Content-Encoding", coding]];
+
+  if (typeof body === "string" || body instanceof Uint8Array) {
+    const bytes = typeof body === "string" ? encoder.encode(body) : body;
+    if (bytes.length < (options.minBytes ?? MIN_COMPRESS_BYTES)) {
+      return { ...res, headers: varied };
+    }
+    return { ...res, headers: withCoding, body: compressBytes(bytes, coding) };
+  }
+  if (body.length !== undefined && body.length < (options.minBytes ?? MIN_COMPRESS_BYTES)) {
+    return { ...res, headers: varied };
+  }
+  return {
+    ...res,
+    headers: withCoding,
+    body: { kind: "stream", stream: compressStream(body.stream, coding), flush: body.flush },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * httpbin authentication routes: `/basic-auth/<user>/<password>`,
+ * `/hidden-basic-auth/<user>/<password>` (404 instead of 401, so browsers show no prompt) and
+ * `/bearer`.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { createHash, timingSafeEqual } from "node:crypto";
+import { STATUS } from "../../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../../http/types.ts";
+import { displayText, utf8OrNull } from "../byte_text.ts";
+import { percentDecode } from "../percent_decode.ts";
+import { badRequest, jsonError, jsonResponse } from "./httpbin_json.ts";
+
+/** The challenge go-httpbin sends (RFC 7617 §2). */
+const BASIC_CHALLENGE = 'Basic realm="Fake Realm"';
+/** RFC 6750 §3: the bearer challenge. */
+const BEARER_CHALLENGE = "Bearer";
+/** token68 as RFC 6750 §2.1 defines b64token. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/**
+ * A handler for `<prefix><user>/<password>` that answers 200 `{"authorized": true, "user": …}`
+ * to matching Basic credentials and otherwise 401 with a challenge (or 404 when `hidden`).
+ */
+export function basicAuthHandler(prefix: string, hidden: boolean) {
+  return (req: HttpRequest): HttpResponse => {
+    const segments = req.path.slice(prefix.length).split("/");
+    const user = segments.length === 2 ? percentDecode(segments[0]) : null;
+    const password = segments.length === 2 ? percentDecode(segments[1]) : null;
+    if (user === null || password === null) {
+      return badRequest("Cannot check credentials: the path must end in /<user>/<password>");
+    }
+    const given = basicCredentials(req.headers.get("authorization"));
+    if (given !== null && sameSecret(given.pair, `${user}:${password}`)) {
+      return jsonResponse(STATUS.OK, { authorized: true, user });
+    }
+    // Hidden: look like a missing page, so that a browser shows no login prompt.
+    if (hidden) return jsonError(STATUS.NotFound, "Not found");
+    return jsonResponse(
+      STATUS.Unauthorized,
+      { authorized: false, user: given?.user ?? "" },
+      [["WWW-Authenticate", BASIC_CHALLENGE]],
+    );
+  };
+}
+
+/** The decoded `user:password` of a Basic Authorization value (RFC 7617 §2), or null. */
+function basicCredentials(value: string | undefined): { pair: string; user: string } | null {
+  if (value === undefined) return null;
+  const space = value.indexOf(" ");
+  // RFC 9110 §11.1: the scheme name is case-insensitive.
+  if (space === -1 || value.slice(0, space).toLowerCase() !== "basic") return null;
+  let bytes: Uint8Array;
+  try {
+    bytes = Uint8Array.fromBase64(value.slice(space + 1).trim());
+  } catch {
+    return null;
+  }
+  // RFC 7617 §2.1: UTF-8 is the charset clients use in practice; anything else cannot match.
+  const pair = utf8OrNull(bytes);
+  if (pair === null) return null;
+  const colon = pair.indexOf(":");
+  if (colon === -1) return null;
+  return { pair, user: pair.slice(0, colon) };
+}
+
+/**
+ * Compares secrets in constant time: both sides are hashed first so that neither the length nor
+ * the position of the first difference shows in the timing.
+ */
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/**
+ * `/bearer`: 200 `{"authenticated": true, "token": …}` for `Authorization: Bearer <token>`
+ * (any well-formed token: there is nothing to check it against), else 401 with
+ * `WWW-Authenticate: Bearer`.
+ */
+export function bearerHandler(req: HttpRequest): HttpResponse {
+  const value = req.headers.get("authorization") ?? "";
+  const space = value.indexOf(" ");
+  const scheme = space === -1 ? "" : value.slice(0, space).toLowerCase();
+  const token = space === -1 ? "" : value.slice(space + 1).trim();
+  if (scheme === "bearer" && B64TOKEN.test(token)) {
+    return jsonResponse(STATUS.OK, { authenticated: true, token });
+  }
+  return jsonResponse(
+    STATUS.Unauthorized,
+    { authenticated: false, token: displayText(token) },
+    [["WWW-Authenticate", BEARER_CHALLENGE]],
+  );
+}

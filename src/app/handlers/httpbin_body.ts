@@ -1,0 +1,100 @@
+/**
+ * The request body as go-httpbin shows it: `data` (the body as text, or a base64 `data:` URL
+ * when it is not UTF-8), `json` (parsed when the Content-Type is JSON and it parses, else null),
+ * `form` (urlencoded or multipart fields) and `files` (multipart uploads).
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { bytesToLatin1, displayText, toBase64, utf8OrNull } from "../byte_text.ts";
+import { parseMultipart } from "../multipart_form.ts";
+import { groupPairs, parseQuery } from "../query_params.ts";
+import { readBodyBytes } from "../../http/request_body.ts";
+import type { HttpRequest, HttpResponse } from "../../http/types.ts";
+import { badRequest } from "./httpbin_json.ts";
+
+/** Media type of a body that says nothing about itself (RFC 9110 §8.3). */
+const OCTET_STREAM = "application/octet-stream";
+
+/** The body fields of a description, or the response that stopped reading it. */
+export type BodyFields = { fields: Record<string, unknown> } | { error: HttpResponse };
+
+/**
+ * Reads the whole body (refusing more than `maxBytes` with 413, via the engine) and describes
+ * it. A form that cannot be parsed is a 400; JSON that does not parse is `json: null`, since the
+ * raw text is in `data` anyway.
+ */
+export async function readHttpbinBody(req: HttpRequest, maxBytes: number): Promise<BodyFields> {
+  const body = await readBodyBytes(req.body, maxBytes);
+  const contentType = req.headers.get("content-type") ?? "";
+  const type = mediaType(contentType);
+  const form: Record<string, string[]> = Object.create(null);
+  const files: Record<string, string[]> = Object.create(null);
+  let json: unknown = null;
+
+  if (type === "application/x-www-form-urlencoded") {
+    const text = utf8OrNull(body);
+    const pairs = text === null ? null : parseQuery(text);
+    if (pairs === null) {
+      return { error: badRequest("Cannot parse the form body: invalid encoding") };
+    }
+    Object.assign(form, groupPairs(pairs));
+  } else if (type === "multipart/form-data") {
+    const boundary = parameter(contentType, "boundary");
+    const parts = boundary === null ? null : parseMultipart(body, boundary);
+    if (parts === null) return { error: badRequest("Cannot parse the multipart form body") };
+    for (const part of parts) {
+      const into = part.filename === null ? form : files;
+      const value = part.filename === null
+        ? displayBytes(part.data)
+        : dataText(part.data, part.contentType ?? OCTET_STREAM);
+      (into[displayText(part.name)] ??= []).push(value);
+    }
+  } else if (type === "application/json" || type.endsWith("+json")) {
+    const text = utf8OrNull(body);
+    if (text !== null) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = null;
+      }
+    }
+  }
+  return {
+    fields: { data: dataText(body, contentType || OCTET_STREAM), files, form, json },
+  };
+}
+
+/** Bytes as text when UTF-8, else a `data:<type>;base64,…` URL (go-httpbin's convention). */
+export function dataText(bytes: Uint8Array, contentType: string): string {
+  const text = utf8OrNull(bytes);
+  return text ?? `data:${mediaType(contentType) || OCTET_STREAM};base64,${toBase64(bytes)}`;
+}
+
+/** Field bytes as text, with `\xHH` for bytes that are not UTF-8. */
+function displayBytes(bytes: Uint8Array): string {
+  const text = utf8OrNull(bytes);
+  if (text !== null) return text;
+  return displayText(bytesToLatin1(bytes));
+}
+
+/** The media type of a Content-Type value, lower case, without parameters. */
+export function mediaType(contentType: string): string {
+  const semicolon = contentType.indexOf(";");
+  return (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+}
+
+/** One parameter of a Content-Type value (token or quoted-string), or null. */
+export function parameter(contentType: string, name: string): string | null {
+  for (const raw of contentType.split(";").slice(1)) {
+    const eq = raw.indexOf("=");
+    if (eq === -1 || raw.slice(0, eq).trim().toLowerCase() !== name) continue;
+    const value = raw.slice(eq + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
+      return value.slice(1, -1);
+    }
+    return value;
+  }
+  return null;
+}

@@ -1,0 +1,98 @@
+/**
+ * httpbin caching routes: `/cache` (304 to any conditional request), `/cache/<seconds>`
+ * (`Cache-Control: public, max-age=<seconds>`) and `/etag/<etag>` (If-Match / If-None-Match
+ * evaluated against that tag, RFC 9110 §13.1–13.2).
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { formatHttpDate } from "../../http/http_date.ts";
+import { STATUS } from "../../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../../http/types.ts";
+import type { AppConfig } from "../app_config.ts";
+import { type EntityTag, parseEntityTags, strongMatch, weakMatch } from "../etag.ts";
+import { parseDigits } from "../parse_number.ts";
+import { percentDecode } from "../percent_decode.ts";
+import { badRequest, jsonResponse } from "./httpbin_json.ts";
+import { describeFully } from "./httpbin_request.ts";
+
+/** Longest max-age `/cache/<n>` sets, in seconds: a year, more than any cache test needs. */
+export const MAX_CACHE_SECONDS = 365 * 24 * 60 * 60;
+/** etagc = %x21 / %x23-7E (RFC 9110 §8.8.3); obs-text is refused here to keep tags ASCII. */
+const ETAGC = /^[\x21\x23-\x7e]+$/;
+
+/** The request described as `/get` does, as a 200 with `extra` fields, or the error. */
+async function describedOk(
+  req: HttpRequest,
+  config: AppConfig,
+  extra: Array<[string, string]>,
+): Promise<HttpResponse> {
+  const d = await describeFully(req, config, false);
+  return "error" in d ? d.error : jsonResponse(STATUS.OK, d.fields, extra);
+}
+
+/**
+ * `/cache`: 304 when the request carries If-Modified-Since or If-None-Match (whatever their
+ * values: go-httpbin's behaviour, handy for testing a client's cache), else 200 with a fresh
+ * Last-Modified and ETag.
+ */
+export function cacheHandler(config: AppConfig) {
+  return (req: HttpRequest): Promise<HttpResponse> | HttpResponse => {
+    if (req.headers.has("if-modified-since") || req.headers.has("if-none-match")) {
+      return { status: STATUS.NotModified };
+    }
+    const tag = `"${crypto.randomUUID().replaceAll("-", "")}"`;
+    return describedOk(req, config, [["Last-Modified", formatHttpDate(Date.now())], [
+      "ETag",
+      tag,
+    ]]);
+  };
+}
+
+/** `/cache/<seconds>`: 200 with `Cache-Control: public, max-age=<seconds>`. */
+export function cacheForHandler(prefix: string, config: AppConfig) {
+  return (req: HttpRequest): Promise<HttpResponse> | HttpResponse => {
+    const seconds = parseDigits(req.path.slice(prefix.length));
+    if (seconds === null) return badRequest("Cannot set max-age: the seconds must be digits");
+    if (seconds > MAX_CACHE_SECONDS) {
+      return badRequest(`Cannot set max-age ${seconds}: the most is ${MAX_CACHE_SECONDS}`);
+    }
+    return describedOk(req, config, [["Cache-Control", `public, max-age=${seconds}`]]);
+  };
+}
+
+/**
+ * `/etag/<etag>`: the resource has the strong tag `"<etag>"`. In RFC 9110 §13.2.2 order:
+ * If-Match that matches nothing (strong comparison; malformed counts as no match) → 412;
+ * If-None-Match that matches (weak comparison, `*` included) → 304 for GET/HEAD, 412 otherwise;
+ * else 200 with the ETag. A malformed If-None-Match is ignored (the field is then not a
+ * condition we can evaluate, RFC 9110 §13.1.2).
+ */
+export function etagHandler(prefix: string, config: AppConfig) {
+  return (req: HttpRequest): Promise<HttpResponse> | HttpResponse => {
+    const opaque = percentDecode(req.path.slice(prefix.length));
+    if (opaque === null || !ETAGC.test(opaque)) {
+      return badRequest("Cannot use the etag: it must be visible ASCII without quotes");
+    }
+    const ours: EntityTag = { weak: false, opaque };
+    const etag: [string, string] = ["ETag", `"${opaque}"`];
+
+    const ifMatch = req.headers.list("if-match");
+    if (ifMatch !== undefined) {
+      const tags = parseEntityTags(ifMatch);
+      const matches = tags === "*" || (tags !== null && tags.some((t) => strongMatch(t, ours)));
+      if (!matches) return { status: STATUS.PreconditionFailed, headers: [etag] };
+    }
+    const ifNoneMatch = req.headers.list("if-none-match");
+    if (ifNoneMatch !== undefined) {
+      const tags = parseEntityTags(ifNoneMatch);
+      const matches = tags === "*" || (tags !== null && tags.some((t) => weakMatch(t, ours)));
+      if (matches) {
+        const safe = req.method === "GET" || req.method === "HEAD";
+        return { status: safe ? STATUS.NotModified : STATUS.PreconditionFailed, headers: [etag] };
+      }
+    }
+    return describedOk(req, config, [etag]);
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * httpbin redirect routes: `/redirect/<n>`, `/relative-redirect/<n>`, `/absolute-redirect/<n>`
+ * (a chain of n 302s ending at `/get`) and `/redirect-to?url=…&status_code=…`, which sends
+ * clients only to local targets unless `allowExternalRedirects` is set.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { STATUS } from "../../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../../http/types.ts";
+import type { AppConfig } from "../app_config.ts";
+import { hasControl } from "../byte_text.ts";
+import { parseDigits } from "../parse_number.ts";
+import { firstValue, parseQuery } from "../query_params.ts";
+import { badRequest } from "./httpbin_json.ts";
+import { BAD_QUERY } from "./httpbin_request.ts";
+
+/** Longest redirect chain `/redirect/<n>` builds: enough for any client's redirect limit. */
+export const MAX_REDIRECT_HOPS = 100;
+/** Where every chain ends. */
+const CHAIN_END = "/get";
+const MIN_REDIRECT_STATUS = 300;
+const MAX_REDIRECT_STATUS = 399;
+/** A Host we are willing to put in an absolute Location: reg-name or IP literal, and a port. */
+const SAFE_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
+
+type ChainKind = "redirect" | "relative" | "absolute";
+
+/**
+ * A handler for one of the chain routes: `/redirect/<n>` (relative Locations unless
+ * `?absolute=true`), `/relative-redirect/<n>` and `/absolute-redirect/<n>`, each hop a 302 to
+ * the same kind of route with n-1, the last one to `/get`.
+ */
+export function redirectChain(prefix: string, kind: ChainKind) {
+  return (req: HttpRequest): HttpResponse => {
+    const n = parseDigits(req.path.slice(prefix.length));
+    if (n === null || n < 1) return badRequest("Cannot redirect: the count must be 1 or more");
+    if (n > MAX_REDIRECT_HOPS) {
+      return badRequest(`Cannot redirect ${n} times: the most is ${MAX_REDIRECT_HOPS}`);
+    }
+    const absolute = kind === "absolute" ||
+      (kind === "redirect" && firstValue(parseQuery(req.query) ?? [], "absolute") === "true");
+    const nextPrefix = kind === "redirect" ? prefix : `/${kind}-redirect/`;
+    const path = n === 1 ? CHAIN_END : `${nextPrefix}${n - 1}`;
+    if (!absolute) return redirect(STATUS.Found, path);
+    const host = req.headers.get("host") ?? "";
+    // refuse: an absolute Location built from an arbitrary Host could point anywhere
+    if (!SAFE_HOST.test(host)) {
+      return badRequest("Cannot build an absolute redirect: the Host field is not a host name");
+    }
+    return redirect(STATUS.Found, `${req.connection.tls ? "https" : "http"}://${host}${path}`);
+  };
+}
+
+/**
+ * `/redirect-to?url=<target>[&status_code=<3xx>]` (any method). The target must be local —
+ * a path (`/get`), a relative reference (`status/200`, `?x=1`) — unless the server runs with
+ * `allowExternalRedirects`, which also admits absolute `http:`/`https:` URLs. Everything else
+ * is 400, see {@link localRedirectTarget}.
+ */
+export function redirectToHandler(config: AppConfig) {
+  return (req: HttpRequest): HttpResponse => {
+    const pairs = parseQuery(req.query);
+    if (pairs === null) return badRequest(BAD_QUERY);
+    const url = firstValue(pairs, "url");
+    if (url === undefined || url === "") {
+      return badRequest("Cannot redirect: the url parameter is missing");
+    }
+    const code = firstValue(pairs, "status_code");
+    const status = code === undefined ? STATUS.Found : parseDigits(code);
+    if (status === null || status < MIN_REDIRECT_STATUS || status > MAX_REDIRECT_STATUS) {
+      return badRequest("Cannot redirect: status_code must be between 300 and 399");
+    }
+    const local = localRedirectTarget(url);
+    if (local !== null) return redirect(status, local);
+    const external = config.allowExternalRedirects ? externalRedirectTarget(url) : null;
+    if (external !== null) return redirect(status, external);
+    return badRequest(
+      config.allowExternalRedirects
+        ? "Cannot redirect: the url must be a local path or an http(s) URL"
+        : "Cannot redirect: the url must be a local path (external redirects are disabled)",
+    );
+  };
+}
+
+/** What a URL must not start with to stay on this host: `//host` and `\\host`/`/\host`. */
+const NETWORK_PATH = /^[/\\][/\\]/;
+
+/**
+ * The Location for a local target, or null when `url` could leave this host. Refused:
+ * - control characters anywhere, and leading or trailing spaces (browsers strip TAB/CR/LF
+ *   and leading C0/space, so `/\t/evil.com` and ` //evil.com` become network-path references);
+ * - backslashes anywhere (WHATWG URL treats `\` as `/` in http URLs: `/\evil.com`);
+ * - a leading `//` (a network-path reference, RFC 3986 §4.2);
+ * - a scheme (`http:`, `javascript:`): a colon before the first `/`, `?` or `#`
+ *   (RFC 3986 §4.2 forbids a colon in the first segment of a relative-path reference).
+ * Spaces and non-ASCII characters are percent-encoded (as UTF-8) so the value is plain ASCII.
+ */
+export function localRedirectTarget(url: string): string | null {
+  if (hasControl(url) || url.includes("\\") || NETWORK_PATH.test(url)) return null;
+  if (url.startsWith(" ") || url.endsWith(" ")) return null;
+  const firstDelimiter = url.search(/[/?#]/);
+  const firstSegment = firstDelimiter === -1 ? url : url.slice(0, firstDelimiter);
+  if (firstSegment.includes(":")) return null;
+  return encodeLoose(url);
+}
+
+/** An absolute http(s) URL, normalized by the URL parser, or null. */
+function externalRedirectTarget(url: string): string | null {
+  if (hasControl(url) || url.includes("\\")) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return null;
+  return parsed.href;
+}
+
+/** Visible ASCII: kept as is in a Location; anything else is percent-encoded. */
+const FIRST_VISIBLE = 0x21;
+const LAST_VISIBLE = 0x7e;
+
+/** Percent-encodes spaces and non-ASCII characters (UTF-8), leaving every other byte as is. */
+function encodeLoose(url: string): string {
+  let out = "";
+  for (const ch of url) {
+    const c = ch.codePointAt(0)!;
+    out += c >= FIRST_VISIBLE && c <= LAST_VISIBLE ? ch : encodeURIComponent(ch);
+  }
+  return out;
+}
+
+function redirect(status: number, location: string): HttpResponse {
+  return {
+    status,
+    headers: [["Location", location], ["Content-Type", "text/plain; charset=utf-8"]],
+    body: "",
+  };
+}

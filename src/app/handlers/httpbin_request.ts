@@ -1,0 +1,125 @@
+/**
+ * The httpbin routes that describe the request back: `/anything[/…]`, `/get`, `/post`, `/put`,
+ * `/patch`, `/delete`, `/headers` and `/ip`, in go-httpbin's JSON shapes (`args` and `headers`
+ * map each name to a list of values) plus what only a raw server can add: `raw_headers` (every
+ * field line in original case and order, duplicates kept), the path as sent and the HTTP version.
+ *
+ * Header values are bytes; they are shown as UTF-8 text when they are valid UTF-8 and with
+ * `\xHH` escapes otherwise (see `displayText`), so the JSON encoder never sees lone bytes.
+ * This module must not touch sockets.
+ * @module
+ */
+
+import type { AppConfig } from "../app_config.ts";
+import { displayText } from "../byte_text.ts";
+import { groupPairs, parseQuery, type QueryPairs } from "../query_params.ts";
+import { STATUS } from "../../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../../http/types.ts";
+import { readHttpbinBody } from "./httpbin_body.ts";
+import { badRequest, jsonResponse } from "./httpbin_json.ts";
+
+/** The message for a query that is not valid percent-encoded UTF-8. */
+export const BAD_QUERY = "Cannot parse the query string: invalid percent-encoding";
+
+/**
+ * A header name in Go's canonical form (`content-type` → `Content-Type`), the key go-httpbin
+ * uses, so client suites that look up `headers["User-Agent"]` work whatever case was sent.
+ */
+export function canonicalHeaderName(name: string): string {
+  let out = "";
+  let upper = true;
+  for (const ch of name) {
+    out += upper ? ch.toUpperCase() : ch.toLowerCase();
+    upper = ch === "-";
+  }
+  return out;
+}
+
+/** `headers` in go-httpbin's shape: canonical name → values in order (no prototype). */
+export function headerMap(req: HttpRequest): Record<string, string[]> {
+  const out: Record<string, string[]> = Object.create(null);
+  const { names, values } = req.headers;
+  for (let i = 0; i < names.length; i++) {
+    (out[canonicalHeaderName(names[i])] ??= []).push(displayText(values[i]));
+  }
+  return out;
+}
+
+/** Every field line as `[name, value]`, original case and order, duplicates kept. */
+export function rawHeaderList(req: HttpRequest): Array<[string, string]> {
+  const { names, values } = req.headers;
+  return names.map((n, i) => [displayText(n), displayText(values[i])]);
+}
+
+/**
+ * The client's address. go-httpbin trusts X-Forwarded-For; we do not: any client can send it,
+ * and wireserve is not meant to sit behind a proxy that would strip a forged one.
+ */
+export function origin(req: HttpRequest): string {
+  return req.connection.remoteAddress;
+}
+
+/**
+ * The URL the client asked for: the target itself when it is absolute-form, else
+ * `http(s)://` + Host + target (the Host is shown as sent, so it may be anything the client
+ * chose; it is data here, never used to build a redirect).
+ */
+export function requestUrl(req: HttpRequest): string {
+  if (req.targetForm === "absolute") return displayText(req.target);
+  const scheme = req.connection.tls ? "https" : "http";
+  return `${scheme}://${displayText(req.headers.get("host") ?? "")}${displayText(req.target)}`;
+}
+
+/** The fields every request description has: go-httpbin's `/get` shape plus raw extras. */
+export function describeRequest(req: HttpRequest, args: QueryPairs): Record<string, unknown> {
+  return {
+    args: groupPairs(args),
+    headers: headerMap(req),
+    method: req.method,
+    origin: origin(req),
+    url: requestUrl(req),
+    path: displayText(req.path),
+    http_version: req.rawVersion,
+    raw_headers: rawHeaderList(req),
+  };
+}
+
+/** A request description, or the error response that stopped it. */
+export type Described = { fields: Record<string, unknown> } | { error: HttpResponse };
+
+/**
+ * Describes the request with its query parsed (400 for a bad query); with `withBody` also
+ * reads the body (bounded by `maxCaptureBytes`, 413 past it) into `data`, `json`, `form` and
+ * `files`.
+ */
+export async function describeFully(
+  req: HttpRequest,
+  config: AppConfig,
+  withBody: boolean,
+): Promise<Described> {
+  const args = parseQuery(req.query);
+  if (args === null) return { error: badRequest(BAD_QUERY) };
+  const fields = describeRequest(req, args);
+  if (!withBody) return { fields };
+  const body = await readHttpbinBody(req, config.maxCaptureBytes);
+  if ("error" in body) return body;
+  return { fields: { ...fields, ...body.fields } };
+}
+
+/** A handler answering 200 with the description (with the body when `withBody`). */
+export function describingHandler(config: AppConfig, withBody: boolean) {
+  return async (req: HttpRequest): Promise<HttpResponse> => {
+    const d = await describeFully(req, config, withBody);
+    return "error" in d ? d.error : jsonResponse(STATUS.OK, d.fields);
+  };
+}
+
+/** `/headers`: `{"headers": {...}, "raw_headers": [[name, value], ...]}`. */
+export function headersHandler(req: HttpRequest): HttpResponse {
+  return jsonResponse(STATUS.OK, { headers: headerMap(req), raw_headers: rawHeaderList(req) });
+}
+
+/** `/ip`: `{"origin": "<address>"}`. */
+export function ipHandler(req: HttpRequest): HttpResponse {
+  return jsonResponse(STATUS.OK, { origin: origin(req) });
+}

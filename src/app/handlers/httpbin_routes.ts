@@ -1,0 +1,84 @@
+/**
+ * The httpbin-style route table, one line per endpoint, in go-httpbin's paths and shapes so
+ * client test suites written against httpbin can point at wireserve.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import type { AppConfig } from "../app_config.ts";
+import { ANY_METHOD, type Route } from "../router.ts";
+import { basicAuthHandler, bearerHandler } from "./httpbin_auth.ts";
+import { cacheForHandler, cacheHandler, etagHandler } from "./httpbin_cache.ts";
+import {
+  base64Handler,
+  bytesHandler,
+  compressedHandler,
+  streamBytesHandler,
+  uuidHandler,
+} from "./httpbin_data.ts";
+import { rangeHandler } from "./httpbin_range.ts";
+import { redirectChain, redirectToHandler } from "./httpbin_redirect.ts";
+import { describingHandler, headersHandler, ipHandler } from "./httpbin_request.ts";
+import { responseHeadersHandler, STATUS_PREFIX, statusHandler } from "./httpbin_status.ts";
+import { delayHandler, dripHandler, sseHandler } from "./httpbin_timed.ts";
+
+/** `/anything` answers every method, including ones the rest of the server does not know. */
+const ALL = [ANY_METHOD];
+/** The usual methods: OPTIONS is left to the router (204 with Allow). */
+const ANY = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"] as const;
+const GET = ["GET"] as const;
+
+/** The httpbin routes for `config`. */
+export function httpbinRoutes(config: AppConfig): Route[] {
+  const withBody = describingHandler(config, true);
+  return [
+    { methods: ALL, path: "/anything", handler: withBody },
+    { methods: ALL, path: "/anything/*", handler: withBody },
+    { methods: GET, path: "/get", handler: describingHandler(config, false) },
+    { methods: ["POST"], path: "/post", handler: withBody },
+    { methods: ["PUT"], path: "/put", handler: withBody },
+    { methods: ["PATCH"], path: "/patch", handler: withBody },
+    { methods: ["DELETE"], path: "/delete", handler: withBody },
+    { methods: GET, path: "/headers", handler: headersHandler },
+    { methods: GET, path: "/ip", handler: ipHandler },
+    { methods: ANY, path: `${STATUS_PREFIX}*`, handler: statusHandler },
+    { methods: ANY, path: "/delay/*", handler: delayHandler("/delay/", config) },
+    { methods: GET, path: "/bytes/*", handler: bytesHandler("/bytes/", config) },
+    {
+      methods: GET,
+      path: "/stream-bytes/*",
+      handler: streamBytesHandler("/stream-bytes/", config),
+    },
+    { methods: GET, path: "/drip", handler: dripHandler(config) },
+    { methods: GET, path: "/redirect/*", handler: redirectChain("/redirect/", "redirect") },
+    {
+      methods: GET,
+      path: "/relative-redirect/*",
+      handler: redirectChain("/relative-redirect/", "relative"),
+    },
+    {
+      methods: GET,
+      path: "/absolute-redirect/*",
+      handler: redirectChain("/absolute-redirect/", "absolute"),
+    },
+    { methods: ANY, path: "/redirect-to", handler: redirectToHandler(config) },
+    { methods: ["GET", "POST"], path: "/response-headers", handler: responseHeadersHandler },
+    { methods: GET, path: "/cache", handler: cacheHandler(config) },
+    { methods: GET, path: "/cache/*", handler: cacheForHandler("/cache/", config) },
+    { methods: GET, path: "/etag/*", handler: etagHandler("/etag/", config) },
+    { methods: GET, path: "/range/*", handler: rangeHandler("/range/", config) },
+    { methods: GET, path: "/basic-auth/*", handler: basicAuthHandler("/basic-auth/", false) },
+    {
+      methods: GET,
+      path: "/hidden-basic-auth/*",
+      handler: basicAuthHandler("/hidden-basic-auth/", true),
+    },
+    { methods: GET, path: "/bearer", handler: bearerHandler },
+    { methods: GET, path: "/gzip", handler: compressedHandler("gzip", config) },
+    { methods: GET, path: "/brotli", handler: compressedHandler("br", config) },
+    { methods: GET, path: "/base64/*", handler: base64Handler("/base64/") },
+    { methods: GET, path: "/uuid", handler: uuidHandler },
+    { methods: GET, path: "/sse", handler: sseHandler(config) },
+  ];
+}

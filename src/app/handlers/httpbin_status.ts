@@ -1,0 +1,163 @@
+/**
+ * httpbin routes that choose the status and header fields of their answer:
+ * `/status/<code>[,<code>…]` (optionally weighted, `200:0.9,500:0.1`) and
+ * `/response-headers?name=value…`.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { STATUS } from "../../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../../http/types.ts";
+import { hasControl } from "../byte_text.ts";
+import { parseDigits, parseMillis } from "../parse_number.ts";
+import { percentDecode } from "../percent_decode.ts";
+import { groupPairs, parseQuery } from "../query_params.ts";
+import { BAD_QUERY } from "./httpbin_request.ts";
+import { badRequest, JSON_CONTENT_TYPE, jsonResponse } from "./httpbin_json.ts";
+
+/** Where the code list starts in `/status/…`. */
+export const STATUS_PREFIX = "/status/";
+/** Most codes one `/status` list may hold. */
+export const MAX_STATUS_CHOICES = 100;
+/** Most fields `/response-headers` sets in one answer. */
+export const MAX_RESPONSE_HEADERS = 50;
+/**
+ * The final statuses `/status` answers with. 1xx is refused: it is an interim response, so the
+ * client would keep waiting for a final one that never comes (RFC 9110 §15.2).
+ */
+const MIN_FINAL_STATUS = 200;
+const MAX_STATUS = 599;
+/** Codes the status table has no name for (RFC 9110 §15.5.8; RFC 2324 §2.3.2). */
+const PROXY_AUTH_REQUIRED = 407;
+const TEAPOT = 418;
+/** The weight of a code listed without one. */
+const DEFAULT_WEIGHT_MILLIS = 1000;
+/** go-httpbin's realm for the 401/407 examples. */
+const FAKE_REALM = 'Basic realm="Fake Realm"';
+/** Where go-httpbin points its example redirects. */
+const REDIRECT_EXAMPLE = "/redirect/1";
+/** The 3xx codes that carry a Location in go-httpbin's examples. */
+const REDIRECTS_WITH_LOCATION: ReadonlySet<number> = new Set([301, 302, 303, 305, 307, 308]);
+
+/**
+ * `/status/<codes>` (any method): answers with one code, chosen at random (by weight) when
+ * several are listed. Bodies follow go-httpbin's examples: 3xx → `Location: /redirect/1`,
+ * 401 → `WWW-Authenticate`, 407 → `Proxy-Authenticate`, 418 → a teapot.
+ */
+export function statusHandler(req: HttpRequest): HttpResponse {
+  const list = percentDecode(req.path.slice(STATUS_PREFIX.length));
+  const choices = list === null ? null : parseChoices(list);
+  if (typeof choices === "string") return badRequest(choices);
+  if (choices === null) return badRequest("Cannot parse the status list: invalid encoding");
+  return exampleResponse(pick(choices));
+}
+
+interface Choice {
+  status: number;
+  weight: number;
+}
+
+/** The weighted codes of `200`, `200,404` or `200:0.5,500:0.5`, or a message saying why not. */
+function parseChoices(list: string): Choice[] | string {
+  const items = list.split(",");
+  if (items.length > MAX_STATUS_CHOICES) {
+    return `Cannot choose among ${items.length} codes: the most is ${MAX_STATUS_CHOICES}`;
+  }
+  const choices: Choice[] = [];
+  for (const item of items) {
+    const colon = item.indexOf(":");
+    const status = parseDigits(colon === -1 ? item : item.slice(0, colon));
+    if (status === null) return "Cannot parse the status list: each code must be digits";
+    if (status < MIN_FINAL_STATUS || status > MAX_STATUS) {
+      return `Cannot answer with status ${status}: only final statuses 200 to 599 are allowed`;
+    }
+    const weight = colon === -1 ? DEFAULT_WEIGHT_MILLIS : parseMillis(item.slice(colon + 1));
+    if (weight === null || weight === Infinity) {
+      return "Cannot parse the status list: each weight must be a decimal number";
+    }
+    choices.push({ status, weight });
+  }
+  if (choices.every((c) => c.weight === 0)) {
+    return "Cannot choose a status: every weight is zero";
+  }
+  return choices;
+}
+
+/** A weighted random choice (weights in thousandths, at least one positive). */
+function pick(choices: readonly Choice[]): number {
+  const total = choices.reduce((sum, c) => sum + c.weight, 0);
+  let r = Math.random() * total;
+  for (const c of choices) {
+    if (r < c.weight) return c.status;
+    r -= c.weight;
+  }
+  return choices.findLast((c) => c.weight > 0)!.status;
+}
+
+function exampleResponse(status: number): HttpResponse {
+  const headers: Array<[string, string]> = [["Content-Type", "text/plain; charset=utf-8"]];
+  let body = "";
+  if (REDIRECTS_WITH_LOCATION.has(status)) headers.push(["Location", REDIRECT_EXAMPLE]);
+  else if (status === STATUS.Unauthorized) headers.push(["WWW-Authenticate", FAKE_REALM]);
+  else if (status === PROXY_AUTH_REQUIRED) headers.push(["Proxy-Authenticate", FAKE_REALM]);
+  else if (status === TEAPOT) body = "I'm a teapot\n";
+  return { status, headers, body };
+}
+
+/** Fields the writer owns (it would ignore them silently, so the JSON would lie: refuse). */
+const WRITER_OWNED = new Set([
+  "content-length",
+  "transfer-encoding",
+  "connection",
+  "date",
+  "server",
+]);
+/** tchar (RFC 9110 §5.6.2). */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * `/response-headers?name=value…` (GET, POST): answers with those fields set (a repeated name
+ * gives repeated lines) and a JSON body listing them, Content-Type included; a `Content-Type`
+ * in the query replaces the JSON one. Values are sent as their UTF-8 bytes.
+ *
+ * Refused with 400: a name that is not a token, a value with a control character (CR/LF
+ * would split the response head: response splitting), the framing fields the writer owns, and
+ * more than {@link MAX_RESPONSE_HEADERS} fields.
+ */
+export function responseHeadersHandler(req: HttpRequest): HttpResponse {
+  const pairs = parseQuery(req.query);
+  if (pairs === null) return badRequest(BAD_QUERY);
+  if (pairs.length > MAX_RESPONSE_HEADERS) {
+    return badRequest(`Cannot set ${pairs.length} fields: the most is ${MAX_RESPONSE_HEADERS}`);
+  }
+  const fields: Array<[string, string]> = [];
+  let contentType: [string, string] = ["Content-Type", JSON_CONTENT_TYPE];
+  for (const [name, rawValue] of pairs) {
+    if (!TOKEN.test(name)) return badRequest("Cannot set a field: its name is not a token");
+    // Checked before trimming: trim() would quietly drop a leading CR/LF and hide the attempt.
+    if (hasControl(rawValue, true)) {
+      return badRequest("Cannot set a field: its value holds a control character");
+    }
+    // RFC 9110 §5.5: a field value has no leading or trailing whitespace.
+    const value = rawValue.replace(/^[ \t]+|[ \t]+$/g, "");
+    if (WRITER_OWNED.has(name.toLowerCase())) {
+      return badRequest("Cannot set a framing field: the server writes those itself");
+    }
+    if (name.toLowerCase() === "content-type") contentType = [name, value];
+    else fields.push([name, value]);
+  }
+  const shown = groupPairs([contentType, ...fields]);
+  // The wire carries bytes: each UTF-8 value goes out as its bytes, one char per byte.
+  const wire = fields.map(([n, v]): [string, string] => [n, toLatin1Wire(v)]);
+  const res = jsonResponse(STATUS.OK, shown, wire);
+  res.headers![0] = [contentType[0], toLatin1Wire(contentType[1])];
+  return res;
+}
+
+/** A string's UTF-8 bytes as a latin1 string (what the writer puts on the wire byte by byte). */
+function toLatin1Wire(s: string): string {
+  let out = "";
+  for (const b of new TextEncoder().encode(s)) out += String.fromCharCode(b);
+  return out;
+}

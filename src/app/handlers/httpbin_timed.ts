@@ -1,0 +1,168 @@
+/**
+ * httpbin routes that take time on purpose: `/delay/<seconds>`, `/drip` (bytes spread over a
+ * duration) and `/sse` (a short server-sent event stream). Every wait is capped by
+ * `maxDelaySeconds` and every count by a named constant, checked before anything starts.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { STATUS } from "../../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../../http/types.ts";
+import type { AppConfig } from "../app_config.ts";
+import { parseDigits, parseMillis } from "../parse_number.ts";
+import { firstValue, parseQuery, type QueryPairs } from "../query_params.ts";
+import { badRequest, jsonResponse } from "./httpbin_json.ts";
+import { BAD_QUERY, describeFully } from "./httpbin_request.ts";
+
+const MS_PER_SECOND = 1000;
+/** Most pieces `/drip` sends: beyond that, pieces grow instead of timers multiplying. */
+export const MAX_DRIP_PIECES = 1000;
+/** Most events one `/sse` stream sends. */
+export const MAX_SSE_EVENTS = 100;
+/** go-httpbin's `/drip` defaults: 10 bytes over 2 seconds. */
+const DRIP_DEFAULT_BYTES = 10;
+const DRIP_DEFAULT_DURATION_MS = 2 * MS_PER_SECOND;
+/** `/sse` defaults: 10 events over 2 seconds (a short stream; go-httpbin uses 5 s). */
+const SSE_DEFAULT_COUNT = 10;
+const SSE_DEFAULT_DURATION_MS = 2 * MS_PER_SECOND;
+const MIN_FINAL_STATUS = 200;
+const MAX_STATUS = 599;
+/** The byte `/drip` sends, as go-httpbin does. */
+const DRIP_BYTE = 0x2a; // "*"
+
+/** Resolves after `ms` milliseconds. */
+function sleep(ms: number): Promise<void> {
+  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A message refusing a wait of `ms` that passes the cap. */
+function tooLong(what: string, ms: number, config: AppConfig): HttpResponse {
+  return badRequest(
+    `Cannot ${what} ${ms / MS_PER_SECOND} seconds: the most is ${config.maxDelaySeconds} ` +
+      "(maxDelaySeconds)",
+  );
+}
+
+/**
+ * `/delay/<seconds>` (any method; decimals allowed): waits, then answers like `/anything`.
+ * Over `maxDelaySeconds` → 400 at once. The body is read before the wait, so a client
+ * expecting `100 Continue` gets it straight away.
+ */
+export function delayHandler(prefix: string, config: AppConfig) {
+  return async (req: HttpRequest): Promise<HttpResponse> => {
+    const ms = parseMillis(req.path.slice(prefix.length));
+    if (ms === null) return badRequest("Cannot delay: the seconds must be a decimal number");
+    if (ms > config.maxDelaySeconds * MS_PER_SECOND) return tooLong("delay", ms, config);
+    const d = await describeFully(req, config, true);
+    if ("error" in d) return d.error;
+    await sleep(ms);
+    return jsonResponse(STATUS.OK, d.fields);
+  };
+}
+
+/** A decimal-seconds query parameter in ms, its default when absent, or null when malformed. */
+function millisParam(pairs: QueryPairs, name: string, fallback: number): number | null {
+  const text = firstValue(pairs, name);
+  return text === undefined ? fallback : parseMillis(text);
+}
+
+/**
+ * `/drip?numbytes=&duration=&delay=&code=` : waits `delay` seconds, then sends `numbytes` `*`
+ * bytes spread evenly over `duration` seconds (Content-Length set, every piece flushed) with
+ * status `code`. numbytes ≤ maxGeneratedBytes, delay + duration ≤ maxDelaySeconds; with more
+ * bytes than {@link MAX_DRIP_PIECES} the pieces grow rather than the timers multiply.
+ */
+export function dripHandler(config: AppConfig) {
+  return async (req: HttpRequest): Promise<HttpResponse> => {
+    const pairs = parseQuery(req.query);
+    if (pairs === null) return badRequest(BAD_QUERY);
+    const bytesText = firstValue(pairs, "numbytes");
+    const n = bytesText === undefined ? DRIP_DEFAULT_BYTES : parseDigits(bytesText);
+    const duration = millisParam(pairs, "duration", DRIP_DEFAULT_DURATION_MS);
+    const delay = millisParam(pairs, "delay", 0);
+    const codeText = firstValue(pairs, "code");
+    const code = codeText === undefined ? STATUS.OK : parseDigits(codeText);
+    if (n === null || duration === null || delay === null || code === null) {
+      return badRequest("Cannot drip: numbytes and code must be digits, times decimal seconds");
+    }
+    if (n > config.maxGeneratedBytes) {
+      return badRequest(`Cannot drip ${n} bytes: the most is ${config.maxGeneratedBytes}`);
+    }
+    if (delay + duration > config.maxDelaySeconds * MS_PER_SECOND) {
+      return tooLong("drip for", delay + duration, config);
+    }
+    if (code < MIN_FINAL_STATUS || code > MAX_STATUS) {
+      return badRequest(`Cannot answer with status ${code}: only 200 to 599 are allowed`);
+    }
+    await sleep(delay);
+    const pieces = Math.min(n, MAX_DRIP_PIECES);
+    return {
+      status: code,
+      headers: [["Content-Type", "application/octet-stream"]],
+      body: { kind: "stream", stream: drip(n, pieces, duration), length: n, flush: true },
+    };
+  };
+}
+
+/** `n` bytes in `pieces` near-equal pieces, one every `duration / pieces` ms. */
+async function* drip(n: number, pieces: number, duration: number): AsyncGenerator<Uint8Array> {
+  const interval = pieces === 0 ? 0 : duration / pieces;
+  const start = Date.now();
+  let sent = 0;
+  for (let i = 1; i <= pieces; i++) {
+    // Piece i ends at byte round(n * i / pieces): sizes differ by at most one byte.
+    const end = Math.round((n * i) / pieces);
+    // Sleep to the ideal time of piece i rather than a fixed interval, so delays do not add up.
+    await sleep(start + interval * i - Date.now());
+    yield new Uint8Array(end - sent).fill(DRIP_BYTE);
+    sent = end;
+  }
+}
+
+/**
+ * `/sse?count=&duration=&delay=`: waits `delay` seconds, then sends `count` events spread over
+ * `duration` seconds as `text/event-stream`, each flushed as it is written, in go-httpbin's
+ * shape: `id: <n>`, `event: ping`, `data: {"id":<n>,"timestamp":<ms>}`. count ≤
+ * {@link MAX_SSE_EVENTS}; delay + duration ≤ maxDelaySeconds.
+ */
+export function sseHandler(config: AppConfig) {
+  return async (req: HttpRequest): Promise<HttpResponse> => {
+    const pairs = parseQuery(req.query);
+    if (pairs === null) return badRequest(BAD_QUERY);
+    const countText = firstValue(pairs, "count");
+    const count = countText === undefined ? SSE_DEFAULT_COUNT : parseDigits(countText);
+    const duration = millisParam(pairs, "duration", SSE_DEFAULT_DURATION_MS);
+    const delay = millisParam(pairs, "delay", 0);
+    if (count === null || duration === null || delay === null) {
+      return badRequest("Cannot stream events: count must be digits, times decimal seconds");
+    }
+    if (count < 1 || count > MAX_SSE_EVENTS) {
+      return badRequest(`Cannot send ${count} events: count must be 1 to ${MAX_SSE_EVENTS}`);
+    }
+    if (delay + duration > config.maxDelaySeconds * MS_PER_SECOND) {
+      return tooLong("stream events for", delay + duration, config);
+    }
+    await sleep(delay);
+    return {
+      status: STATUS.OK,
+      headers: [["Content-Type", "text/event-stream; charset=utf-8"], [
+        "Cache-Control",
+        "no-cache",
+      ]],
+      body: { kind: "stream", stream: events(count, duration), flush: true },
+    };
+  };
+}
+
+/** `count` ping events, the first at once, the rest spread evenly over `duration` ms. */
+async function* events(count: number, duration: number): AsyncGenerator<Uint8Array> {
+  const encoder = new TextEncoder();
+  const interval = count > 1 ? duration / (count - 1) : 0;
+  const start = Date.now();
+  for (let id = 1; id <= count; id++) {
+    await sleep(start + interval * (id - 1) - Date.now());
+    const data = JSON.stringify({ id, timestamp: Date.now() });
+    yield encoder.encode(`id: ${id}\nevent: ping\ndata: ${data}\n\n`);
+  }
+}

@@ -1,0 +1,83 @@
+/** The CodeCrafters text routes without sockets: exact headers, decoding, compression. */
+
+import { gunzipSync } from "node:zlib";
+import { echo, userAgent } from "../../src/app/handlers/echo.ts";
+import { assertEquals } from "../support/assert.ts";
+import { bodyBytes, bodyJson, bodyText, buildRequest, header } from "../support/request_builder.ts";
+
+const get = (target: string, extra: Array<[string, string]> = []) =>
+  buildRequest({ target, headers: [["Host", "t"], ...extra] });
+
+Deno.test("echo answers 200 text/plain with the text when no coding is accepted", async () => {
+  const res = echo(get("/echo/abc"));
+  assertEquals(res.status, 200);
+  assertEquals(header(res, "content-type"), "text/plain");
+  assertEquals(header(res, "content-encoding"), undefined);
+  assertEquals(await bodyText(res.body), "abc");
+});
+
+Deno.test("echo percent-decodes the text, slashes included", async () => {
+  assertEquals(await bodyText(echo(get("/echo/hello%20w%C3%B6rld/x%2Fy")).body), "hello wörld/x/y");
+});
+
+Deno.test("echo answers 400 when the percent-encoding is invalid", () => {
+  assertEquals(echo(get("/echo/%zz")).status, 400);
+  assertEquals(echo(get("/echo/%ff")).status, 400);
+});
+
+Deno.test("echo of nothing is an empty 200", async () => {
+  const res = echo(get("/echo/"));
+  assertEquals([res.status, await bodyText(res.body)], [200, ""]);
+});
+
+for (const ae of ["gzip", "encoding-1, gzip, encoding-2", "GZIP;q=0.5", "x-gzip", "*"]) {
+  Deno.test(`echo gzips the text when Accept-Encoding is ${JSON.stringify(ae)}`, async () => {
+    const res = echo(get("/echo/abc", [["Accept-Encoding", ae]]));
+    assertEquals(header(res, "content-encoding"), "gzip");
+    assertEquals(header(res, "vary"), "Accept-Encoding");
+    assertEquals(header(res, "content-type"), "text/plain");
+    assertEquals(new TextDecoder().decode(gunzipSync(await bodyBytes(res.body))), "abc");
+  });
+}
+
+for (const ae of ["invalid-encoding", "br", "gzip;q=0", "identity;q=0", ""]) {
+  Deno.test(`echo sends no Content-Encoding when Accept-Encoding is ${JSON.stringify(ae)}`, async () => {
+    const res = echo(get("/echo/abc", [["Accept-Encoding", ae]]));
+    assertEquals(header(res, "content-encoding"), undefined);
+    assertEquals(await bodyText(res.body), "abc");
+  });
+}
+
+Deno.test("echo joins several Accept-Encoding lines into one list", () => {
+  const res = echo(get("/echo/abc", [["Accept-Encoding", "foo"], ["Accept-Encoding", "gzip"]]));
+  assertEquals(header(res, "content-encoding"), "gzip");
+});
+
+Deno.test("userAgent answers the User-Agent bytes exactly as sent", async () => {
+  const res = userAgent(get("/user-agent", [["User-Agent", "foobar/1.2.3"]]));
+  assertEquals([res.status, header(res, "content-type")], [200, "text/plain"]);
+  assertEquals(await bodyText(res.body), "foobar/1.2.3");
+  // obs-text bytes go back as the same bytes, not re-encoded
+  const odd = userAgent(get("/user-agent", [["User-Agent", "caf\u00e9"]]));
+  assertEquals(await bodyBytes(odd.body), new Uint8Array([0x63, 0x61, 0x66, 0xe9]));
+});
+
+Deno.test("userAgent answers 200 with an empty body when there is no User-Agent", async () => {
+  const res = userAgent(get("/user-agent"));
+  assertEquals([res.status, await bodyText(res.body)], [200, ""]);
+});
+
+Deno.test("userAgent gives go-httpbin's JSON for ?format=json or Accept: application/json", async () => {
+  const ua: [string, string] = ["User-Agent", "curl/8"];
+  assertEquals(await bodyJson(userAgent(get("/user-agent?format=json", [ua])).body), {
+    "user-agent": "curl/8",
+  });
+  const res = userAgent(get("/user-agent", [ua, ["Accept", "application/json"]]));
+  assertEquals(header(res, "content-type"), "application/json; charset=utf-8");
+});
+
+Deno.test("userAgent is gzipped like echo when gzip is accepted", async () => {
+  const res = userAgent(get("/user-agent", [["User-Agent", "x"], ["Accept-Encoding", "gzip"]]));
+  assertEquals(header(res, "content-encoding"), "gzip");
+  assertEquals(new TextDecoder().decode(gunzipSync(await bodyBytes(res.body))), "x");
+});

@@ -1,0 +1,78 @@
+/** Basic and bearer authentication routes. */
+
+import { appConfig } from "../../src/app/app_config.ts";
+import { httpbinRoutes } from "../../src/app/handlers/httpbin_routes.ts";
+import { createRouter } from "../../src/app/router.ts";
+import { assertEquals } from "../support/assert.ts";
+import { bodyJson, buildRequest, header } from "../support/request_builder.ts";
+
+const app = createRouter(httpbinRoutes(appConfig()));
+const basic = (user: string, pass: string) =>
+  `Basic ${new TextEncoder().encode(`${user}:${pass}`).toBase64()}`;
+const call = (target: string, authorization?: string) =>
+  app(buildRequest({
+    target,
+    headers: authorization === undefined
+      ? [["Host", "t"]]
+      : [["Host", "t"], ["Authorization", authorization]],
+  }));
+
+Deno.test("/basic-auth answers 200 with the user for matching credentials", async () => {
+  const res = await call("/basic-auth/alice/s3cret", basic("alice", "s3cret"));
+  assertEquals(res.status, 200);
+  assertEquals(await bodyJson(res.body), { authorized: true, user: "alice" });
+});
+
+Deno.test("/basic-auth accepts a lower-case scheme and UTF-8 credentials", async () => {
+  const auth = basic("zoë", "pässword").replace("Basic", "basic");
+  const res = await call("/basic-auth/zo%C3%AB/p%C3%A4ssword", auth);
+  assertEquals(res.status, 200);
+});
+
+const WRONG: Array<[string, string | undefined]> = [
+  ["no Authorization", undefined],
+  ["a wrong password", basic("alice", "nope")],
+  ["a wrong user", basic("bob", "s3cret")],
+  ["a password with a suffix", basic("alice", "s3cretx")],
+  ["another scheme", "Bearer abc"],
+  ["invalid base64", "Basic !!!"],
+  ["no colon in the credentials", `Basic ${btoa("alices3cret")}`],
+];
+
+for (const [why, auth] of WRONG) {
+  Deno.test(`/basic-auth answers 401 with a challenge for ${why}`, async () => {
+    const res = await call("/basic-auth/alice/s3cret", auth);
+    assertEquals(res.status, 401);
+    assertEquals(header(res, "www-authenticate"), 'Basic realm="Fake Realm"');
+    assertEquals(((await bodyJson(res.body)) as { authorized: boolean }).authorized, false);
+  });
+}
+
+Deno.test("/hidden-basic-auth answers 404 instead of 401, without a challenge", async () => {
+  const res = await call("/hidden-basic-auth/a/b", basic("a", "x"));
+  assertEquals([res.status, header(res, "www-authenticate")], [404, undefined]);
+  assertEquals((await call("/hidden-basic-auth/a/b", basic("a", "b"))).status, 200);
+});
+
+Deno.test("/basic-auth answers 400 when the path lacks user or password", async () => {
+  assertEquals((await call("/basic-auth/alice")).status, 400);
+  assertEquals((await call("/basic-auth/a/b/c")).status, 400);
+  assertEquals((await call("/basic-auth/a/%zz")).status, 400);
+});
+
+Deno.test("/bearer answers 200 with the token for a well-formed bearer token", async () => {
+  const res = await call("/bearer", "Bearer abc.DEF-123_~+/==");
+  assertEquals(await bodyJson(res.body), { authenticated: true, token: "abc.DEF-123_~+/==" });
+});
+
+for (
+  const [why, auth] of [["none", undefined], ["Basic", basic("a", "b")], [
+    "an empty token",
+    "Bearer ",
+  ], ["a token with a space", "Bearer a b"]] as Array<[string, string | undefined]>
+) {
+  Deno.test(`/bearer answers 401 with a Bearer challenge for ${why}`, async () => {
+    const res = await call("/bearer", auth);
+    assertEquals([res.status, header(res, "www-authenticate")], [401, "Bearer"]);
+  });
+}

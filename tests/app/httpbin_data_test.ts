@@ -1,0 +1,111 @@
+/** /bytes, /stream-bytes, /base64, /uuid, /gzip and /brotli without sockets. */
+
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { appConfig } from "../../src/app/app_config.ts";
+import { GENERATED_PIECE_BYTES } from "../../src/app/handlers/httpbin_data.ts";
+import { httpbinRoutes } from "../../src/app/handlers/httpbin_routes.ts";
+import { createRouter } from "../../src/app/router.ts";
+import type { StreamBody } from "../../src/http/types.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+import { bodyBytes, bodyJson, bodyText, buildRequest, header } from "../support/request_builder.ts";
+
+const CAP = 200_000;
+const app = createRouter(httpbinRoutes(appConfig({ maxGeneratedBytes: CAP })));
+const call = (target: string) => app(buildRequest({ target }));
+
+Deno.test("/bytes/<n> answers n bytes of octet-stream", async () => {
+  const res = await call("/bytes/100");
+  assertEquals([res.status, header(res, "content-type")], [200, "application/octet-stream"]);
+  assertEquals((await bodyBytes(res.body)).length, 100);
+});
+
+Deno.test("/bytes/<n> with the same seed gives the same bytes, another seed others", async () => {
+  const a = await bodyBytes((await call("/bytes/64?seed=7")).body);
+  const b = await bodyBytes((await call("/bytes/64?seed=7")).body);
+  const c = await bodyBytes((await call("/bytes/64?seed=8")).body);
+  assertEquals(a, b);
+  assert(a.some((x, i) => x !== c[i]));
+});
+
+Deno.test("/bytes/<n> streams a large body in pieces with its length announced", async () => {
+  const res = await call(`/bytes/${CAP}`);
+  const body = res.body as StreamBody;
+  assertEquals([body.kind, body.length], ["stream", CAP]);
+  let pieces = 0;
+  let total = 0;
+  for await (const p of body.stream) {
+    pieces++;
+    total += p.length;
+    assert(p.length <= GENERATED_PIECE_BYTES);
+  }
+  assertEquals(total, CAP);
+  assert(pieces > 1);
+});
+
+Deno.test("/bytes refuses a size over maxGeneratedBytes without allocating it", async () => {
+  const res = await call("/bytes/10000000000");
+  assertEquals(res.status, 400);
+  assertEquals(
+    ((await bodyJson(res.body)) as { error: string }).error,
+    `Cannot generate 10000000000 bytes: the most is ${CAP} (maxGeneratedBytes)`,
+  );
+  assertEquals((await call(`/bytes/${CAP + 1}`)).status, 400);
+  assertEquals((await call("/bytes/99999999999999999999999999")).status, 400);
+  assertEquals((await call("/bytes/1e3")).status, 400);
+  assertEquals((await call("/bytes/5?seed=x")).status, 400);
+});
+
+Deno.test("/stream-bytes/<n> streams without a length in chunk_size pieces", async () => {
+  const res = await call("/stream-bytes/2500?chunk_size=1000");
+  const body = res.body as StreamBody;
+  assertEquals(body.length, undefined);
+  const sizes: number[] = [];
+  for await (const p of body.stream) sizes.push(p.length);
+  assertEquals(sizes, [1000, 1000, 500]);
+});
+
+Deno.test("/stream-bytes refuses a bad chunk_size or size", async () => {
+  assertEquals((await call("/stream-bytes/10?chunk_size=0")).status, 400);
+  assertEquals((await call("/stream-bytes/10?chunk_size=99999999")).status, 400);
+  assertEquals((await call(`/stream-bytes/${CAP + 1}`)).status, 400);
+});
+
+Deno.test("/base64 decodes standard and URL-safe base64, padding optional", async () => {
+  assertEquals(await bodyText((await call("/base64/aGVsbG8gd29ybGQ=")).body), "hello world");
+  assertEquals(await bodyText((await call("/base64/aGVsbG8gd29ybGQ")).body), "hello world");
+  assertEquals(await bodyBytes((await call("/base64/-_8")).body), new Uint8Array([0xfb, 0xff]));
+  assertEquals(
+    await bodyBytes((await call("/base64/%2B%2F8%3D")).body),
+    new Uint8Array([0xfb, 0xff]),
+  );
+  assertEquals(header(await call("/base64/-_8"), "content-type"), "application/octet-stream");
+});
+
+Deno.test("/base64 answers 400 for input that is not base64", async () => {
+  for (const bad of ["!!!", "a", "ab-/", "%zz"]) {
+    assertEquals((await call(`/base64/${bad}`)).status, 400, bad);
+  }
+});
+
+Deno.test("/uuid answers a fresh v4 UUID", async () => {
+  const a = ((await bodyJson((await call("/uuid")).body)) as { uuid: string }).uuid;
+  const b = ((await bodyJson((await call("/uuid")).body)) as { uuid: string }).uuid;
+  assert(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(a), a);
+  assert(a !== b);
+});
+
+Deno.test("/gzip is always gzipped JSON with gzipped: true", async () => {
+  const res = await call("/gzip");
+  assertEquals(header(res, "content-encoding"), "gzip");
+  const json = JSON.parse(new TextDecoder().decode(gunzipSync(await bodyBytes(res.body))));
+  assertEquals([json.gzipped, json.method], [true, "GET"]);
+});
+
+Deno.test("/brotli is always brotli JSON with brotli: true", async () => {
+  const res = await call("/brotli");
+  assertEquals(header(res, "content-encoding"), "br");
+  const json = JSON.parse(
+    new TextDecoder().decode(brotliDecompressSync(await bodyBytes(res.body))),
+  );
+  assertEquals(json.brotli, true);
+});

@@ -1,0 +1,109 @@
+/** Redirect chains and /redirect-to's local-only rule, with a table of hostile targets. */
+
+import { appConfig } from "../../src/app/app_config.ts";
+import { localRedirectTarget, MAX_REDIRECT_HOPS } from "../../src/app/handlers/httpbin_redirect.ts";
+import { httpbinRoutes } from "../../src/app/handlers/httpbin_routes.ts";
+import { createRouter } from "../../src/app/router.ts";
+import { assertEquals } from "../support/assert.ts";
+import { buildRequest, header } from "../support/request_builder.ts";
+
+const app = createRouter(httpbinRoutes(appConfig()));
+const open = createRouter(httpbinRoutes(appConfig({ allowExternalRedirects: true })));
+const call = (target: string, headers: Array<[string, string]> = [["Host", "me.test:8080"]]) =>
+  app(buildRequest({ target, headers }));
+
+Deno.test("/redirect/<n> answers 302 to n-1 and finally to /get", async () => {
+  const three = await call("/redirect/3");
+  assertEquals([three.status, header(three, "location")], [302, "/redirect/2"]);
+  assertEquals(header(await call("/redirect/1"), "location"), "/get");
+});
+
+Deno.test("/redirect/<n>?absolute=true and /absolute-redirect use the Host", async () => {
+  assertEquals(
+    header(await call("/redirect/2?absolute=true"), "location"),
+    "http://me.test:8080/redirect/1",
+  );
+  assertEquals(
+    header(await call("/absolute-redirect/2"), "location"),
+    "http://me.test:8080/absolute-redirect/1",
+  );
+  assertEquals(header(await call("/relative-redirect/2"), "location"), "/relative-redirect/1");
+});
+
+Deno.test("/absolute-redirect refuses a Host that is not a host name", async () => {
+  const res = await call("/absolute-redirect/1", [["Host", "evil.test/x?"]]);
+  assertEquals(res.status, 400);
+});
+
+Deno.test("/redirect/<n> refuses 0, non-digits and more than MAX_REDIRECT_HOPS", async () => {
+  for (const n of ["0", "x", "-1", String(MAX_REDIRECT_HOPS + 1)]) {
+    assertEquals((await call(`/redirect/${n}`)).status, 400, n);
+  }
+  assertEquals((await call(`/redirect/${MAX_REDIRECT_HOPS}`)).status, 302);
+});
+
+Deno.test("/redirect-to sends a local target with the chosen 3xx", async () => {
+  const res = await call("/redirect-to?url=%2Fget%3Fa%3D1&status_code=307");
+  assertEquals([res.status, header(res, "location")], [307, "/get?a=1"]);
+  assertEquals((await call("/redirect-to?url=/x")).status, 302);
+});
+
+Deno.test("/redirect-to refuses a status outside 300-399 and a missing url", async () => {
+  assertEquals((await call("/redirect-to?url=/x&status_code=200")).status, 400);
+  assertEquals((await call("/redirect-to?url=/x&status_code=abc")).status, 400);
+  assertEquals((await call("/redirect-to")).status, 400);
+});
+
+/** [url as decoded from the query, why it must be refused]. */
+const HOSTILE: Array<[string, string]> = [
+  ["//evil.com", "a network-path reference"],
+  ["///evil.com", "three slashes"],
+  ["http://evil.com", "an absolute URL"],
+  ["HTTPS://evil.com", "an upper-case scheme"],
+  ["/\\evil.com", "slash backslash (WHATWG reads it as //)"],
+  ["\\\\evil.com", "two backslashes"],
+  ["/a\\b", "a backslash anywhere"],
+  ["/\t/evil.com", "a TAB browsers strip"],
+  ["/\n/evil.com", "a LF browsers strip"],
+  ["\r\nSet-Cookie: x", "CR LF header injection"],
+  [" //evil.com", "a leading space browsers trim"],
+  ["\x00//evil.com", "a leading NUL browsers trim"],
+  ["javascript:alert(1)", "a javascript: URL"],
+  ["data:text/html,x", "a data: URL"],
+  ["evil.com:80/x", "a colon in the first segment (a scheme)"],
+];
+
+for (const [url, why] of HOSTILE) {
+  Deno.test(`/redirect-to refuses ${why}`, async () => {
+    assertEquals(localRedirectTarget(url), null);
+    const res = await call(`/redirect-to?url=${encodeURIComponent(url)}`);
+    assertEquals([res.status, header(res, "location")], [400, undefined]);
+  });
+}
+
+const LOCAL: Array<[string, string]> = [
+  ["/get", "/get"],
+  ["status/200", "status/200"],
+  ["?x=1", "?x=1"],
+  ["#top", "#top"],
+  ["/a:b", "/a:b"],
+  ["/a b/é", "/a%20b/%C3%A9"],
+  ["/%2F%2Fevil.com", "/%2F%2Fevil.com"],
+];
+
+for (const [url, location] of LOCAL) {
+  Deno.test(`/redirect-to allows the local target ${JSON.stringify(url)}`, () => {
+    assertEquals(localRedirectTarget(url), location);
+  });
+}
+
+Deno.test("/redirect-to allows http(s) URLs only with allowExternalRedirects", async () => {
+  const req = () => buildRequest({ target: "/redirect-to?url=https%3A%2F%2Fexample.com%2Fx" });
+  assertEquals((await app(req())).status, 400);
+  const res = await open(req());
+  assertEquals([res.status, header(res, "location")], [302, "https://example.com/x"]);
+  const js = await open(buildRequest({ target: "/redirect-to?url=javascript%3Aalert(1)" }));
+  assertEquals(js.status, 400);
+  const slash = await open(buildRequest({ target: "/redirect-to?url=https%3A%2F%5Cevil.com" }));
+  assertEquals(slash.status, 400);
+});

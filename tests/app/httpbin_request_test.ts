@@ -1,0 +1,171 @@
+/** The request-describing httpbin routes, without sockets: go-httpbin's shapes plus raw extras. */
+
+import { appConfig } from "../../src/app/app_config.ts";
+import { canonicalHeaderName } from "../../src/app/handlers/httpbin_request.ts";
+import { httpbinRoutes } from "../../src/app/handlers/httpbin_routes.ts";
+import { createRouter } from "../../src/app/router.ts";
+import { HttpError } from "../../src/http/errors.ts";
+import { assert, assertEquals, assertRejects } from "../support/assert.ts";
+import { bodyJson, buildRequest, type RequestSpec } from "../support/request_builder.ts";
+
+const app = createRouter(httpbinRoutes(appConfig({ maxCaptureBytes: 1000 })));
+const call = async (spec: RequestSpec) => {
+  const res = await app(buildRequest(spec));
+  return { res, json: await bodyJson(res.body) as Record<string, unknown> };
+};
+
+Deno.test("/anything describes a GET in go-httpbin's shape with raw headers kept", async () => {
+  const { res, json } = await call({
+    target: "/anything/x/y?a=1&b=two&a=3",
+    headers: [["Host", "example.test"], ["x-dup", "1"], ["X-Dup", "2"], ["user-agent", "t/1"]],
+  });
+  assertEquals(res.status, 200);
+  assertEquals(json, {
+    args: { a: ["1", "3"], b: ["two"] },
+    headers: { Host: ["example.test"], "X-Dup": ["1", "2"], "User-Agent": ["t/1"] },
+    method: "GET",
+    origin: "127.0.0.1",
+    url: "http://example.test/anything/x/y?a=1&b=two&a=3",
+    path: "/anything/x/y",
+    http_version: "HTTP/1.1",
+    raw_headers: [["Host", "example.test"], ["x-dup", "1"], ["X-Dup", "2"], ["user-agent", "t/1"]],
+    data: "",
+    files: {},
+    form: {},
+    json: null,
+  });
+});
+
+Deno.test("/anything answers any method, MKCOL included", async () => {
+  for (const method of ["POST", "PUT", "PATCH", "DELETE", "OPTIONS", "MKCOL"]) {
+    const { json } = await call({ method, target: "/anything" });
+    assertEquals(json.method, method);
+  }
+});
+
+Deno.test("/anything parses a JSON body and keeps its text in data", async () => {
+  const body = '{"k":[1,2],"s":"é"}';
+  const { json } = await call({
+    method: "POST",
+    target: "/anything",
+    headers: [["Host", "t"], ["Content-Type", "application/json"]],
+    body,
+  });
+  assertEquals([json.data, json.json], [body, { k: [1, 2], s: "é" }]);
+});
+
+Deno.test("/anything gives json null when a JSON body does not parse", async () => {
+  const { json } = await call({
+    method: "POST",
+    target: "/anything",
+    headers: [["Host", "t"], ["Content-Type", "application/json"]],
+    body: "{nope",
+  });
+  assertEquals([json.data, json.json], ["{nope", null]);
+});
+
+Deno.test("/anything parses an urlencoded form with repeated fields", async () => {
+  const { json } = await call({
+    method: "POST",
+    target: "/anything",
+    headers: [["Host", "t"], ["Content-Type", "application/x-www-form-urlencoded"]],
+    body: "a=1&a=2&b=x+y%21",
+  });
+  assertEquals(json.form, { a: ["1", "2"], b: ["x y!"] });
+});
+
+Deno.test("/anything answers 400 for a form body with invalid encoding", async () => {
+  const res = await app(buildRequest({
+    method: "POST",
+    target: "/anything",
+    headers: [["Host", "t"], ["Content-Type", "application/x-www-form-urlencoded"]],
+    body: "a=%zz",
+  }));
+  assertEquals(res.status, 400);
+});
+
+Deno.test("/anything parses multipart fields and files", async () => {
+  const body = '--B\r\nContent-Disposition: form-data; name="f"\r\n\r\nv\r\n' +
+    '--B\r\nContent-Disposition: form-data; name="up"; filename="a.bin"\r\n' +
+    "Content-Type: application/octet-stream\r\n\r\n\xff\r\n--B--\r\n";
+  const bytes = Uint8Array.from(body, (c) => c.charCodeAt(0));
+  const { json } = await call({
+    method: "POST",
+    target: "/anything",
+    headers: [["Host", "t"], ["Content-Type", 'multipart/form-data; boundary="B"']],
+    body: bytes,
+  });
+  assertEquals(json.form, { f: ["v"] });
+  assertEquals(json.files, { up: ["data:application/octet-stream;base64,/w=="] });
+});
+
+Deno.test("/anything shows a body that is not UTF-8 as a base64 data URL", async () => {
+  const { json } = await call({
+    method: "PUT",
+    target: "/anything",
+    headers: [["Host", "t"], ["Content-Type", "image/x-thing"]],
+    body: new Uint8Array([0xff, 0x00, 0xfe]),
+  });
+  assertEquals(json.data, "data:image/x-thing;base64,/wD+");
+});
+
+Deno.test("/anything shows obs-text header bytes escaped, never as broken JSON", async () => {
+  const { json } = await call({
+    target: "/anything",
+    headers: [["Host", "t"], ["X-Latin", "caf\u00e9"], ["X-Utf8", "caf\u00c3\u00a9"]],
+  });
+  assertEquals((json.headers as Record<string, string[]>)["X-Latin"], ["caf\\xE9"]);
+  assertEquals((json.headers as Record<string, string[]>)["X-Utf8"], ["café"]);
+});
+
+Deno.test("/anything answers 400 for a query with invalid percent-encoding", async () => {
+  const res = await app(buildRequest({ target: "/anything?a=%zz" }));
+  assertEquals(res.status, 400);
+  assertEquals(
+    ((await bodyJson(res.body)) as { error: string }).error,
+    "Cannot parse the query string: invalid percent-encoding",
+  );
+});
+
+Deno.test("/anything refuses a body over maxCaptureBytes with contentTooLarge", async () => {
+  await assertRejects(
+    async () =>
+      await app(buildRequest({ method: "POST", target: "/anything", body: "x".repeat(1001) })),
+    (e: unknown) => e instanceof HttpError && e.kind === "contentTooLarge",
+  );
+  const { res } = await call({ method: "POST", target: "/anything", body: "x".repeat(1000) });
+  assertEquals(res.status, 200);
+});
+
+Deno.test("/anything reports the absolute-form target as the url", async () => {
+  const { json } = await call({ target: "http://elsewhere.test/anything?q=1" });
+  assertEquals([json.url, json.path], ["http://elsewhere.test/anything?q=1", "/anything"]);
+});
+
+Deno.test("/get describes without body fields; /post answers POST only", async () => {
+  const { json } = await call({ target: "/get?x=1" });
+  assertEquals(Object.keys(json).includes("data"), false);
+  assertEquals(json.args, { x: ["1"] });
+  const post = await call({ method: "POST", target: "/post", body: "hi" });
+  assertEquals(post.json.data, "hi");
+  assertEquals((await app(buildRequest({ target: "/post" }))).status, 405);
+});
+
+Deno.test("/headers lists headers both ways and /ip gives the origin", async () => {
+  const { json } = await call({
+    target: "/headers",
+    headers: [["Host", "t"], ["a", "1"], ["A", "2"]],
+  });
+  assertEquals(json, {
+    headers: { Host: ["t"], A: ["1", "2"] },
+    raw_headers: [["Host", "t"], ["a", "1"], ["A", "2"]],
+  });
+  const ip = await call({ target: "/ip", connection: { remoteAddress: "10.1.2.3" } });
+  assertEquals(ip.json, { origin: "10.1.2.3" });
+});
+
+Deno.test("canonicalHeaderName capitalizes each dash-separated word", () => {
+  assertEquals(canonicalHeaderName("x-forwarded-FOR"), "X-Forwarded-For");
+  assertEquals(canonicalHeaderName("etag"), "Etag");
+  assert(canonicalHeaderName("") === "");
+});

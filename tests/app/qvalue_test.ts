@@ -1,0 +1,35 @@
+/** qvalues (RFC 9110 §12.4.2) and list-member weights. */
+
+import { memberWeight, parseQValue } from "../../src/app/qvalue.ts";
+import { assertEquals } from "../support/assert.ts";
+
+const Q: Array<[string, number | null]> = [
+  ["0", 0],
+  ["0.", 0],
+  ["0.5", 0.5],
+  ["0.125", 0.125],
+  ["0.999", 0.999],
+  ["1", 1],
+  ["1.", 1],
+  ["1.000", 1],
+  ["1.001", null],
+  ["0.1234", null],
+  ["2", null],
+  [".5", null],
+  ["", null],
+  ["abc", null],
+];
+
+for (const [input, expected] of Q) {
+  Deno.test(`parseQValue gives ${expected} for ${JSON.stringify(input)}`, () => {
+    assertEquals(parseQValue(input), expected);
+  });
+}
+
+Deno.test("memberWeight is 1 without q, the q when valid, and 0 when malformed", () => {
+  assertEquals(memberWeight([]), 1);
+  assertEquals(memberWeight(["level=1"]), 1);
+  assertEquals(memberWeight([" q=0.3 "]), 0.3);
+  assertEquals(memberWeight(["Q=0.3"]), 0.3);
+  assertEquals(memberWeight(["q=7"]), 0);
+});
