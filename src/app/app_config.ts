@@ -20,6 +20,11 @@ export interface AppConfig {
   followSymlinks: boolean;
   /** Cache-Control max-age for files in seconds, or null for `no-cache`. */
   cacheSeconds: number | null;
+  /**
+   * How long a file's metadata (and a small file's bytes) is trusted before the disk is checked
+   * again, in milliseconds; 0 checks on every request. Edits show up within this time.
+   */
+  statCacheMs: number;
   /** Largest accepted upload. */
   maxUploadBytes: number;
   /** Refuse every write. */
@@ -58,6 +63,7 @@ export const DEFAULT_APP_CONFIG: Readonly<AppConfig> = Object.freeze({
   dotfiles: false,
   followSymlinks: false,
   cacheSeconds: null,
+  statCacheMs: 1000,
   maxUploadBytes: 1024 * 1024 * 1024,
   readOnly: false,
   noOverwrite: false,

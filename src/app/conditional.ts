@@ -1,0 +1,106 @@
+/**
+ * Conditional requests (RFC 9110 §13): evaluating If-Match, If-Unmodified-Since, If-None-Match
+ * and If-Modified-Since in the order of §13.2.2, and If-Range (§13.1.5). Pure: the caller passes
+ * the request's fields and the selected representation's validators.
+ *
+ * This module must not touch the disk or build responses.
+ * @module
+ */
+
+import { type EntityTag, parseEntityTag, parseEntityTags, strongMatch, weakMatch } from "./etag.ts";
+import { parseHttpDate } from "./parse_http_date.ts";
+
+/** Validators of the selected representation (RFC 9110 §8.8). */
+export interface Validators {
+  /** The strong entity-tag, with its quotes (`"abc"`). */
+  etag: string;
+  /** Last-Modified in milliseconds, whole seconds (HTTP dates carry no finer precision). */
+  lastModifiedMs: number;
+}
+
+/** Read access to request fields: every value of a field joined as one list. */
+export interface FieldSource {
+  list(key: string): string | undefined;
+}
+
+/** What the preconditions decided. */
+export type PreconditionOutcome = "proceed" | "not-modified" | "failed";
+
+/**
+ * Evaluates the preconditions of a request for a representation that exists (`current`) or not
+ * (null), following RFC 9110 §13.2.2 steps 1–4. "not-modified" means 304 (GET and HEAD only),
+ * "failed" means 412.
+ */
+export function evaluatePreconditions(
+  method: string,
+  fields: FieldSource,
+  current: Validators | null,
+): PreconditionOutcome {
+  const safe = method === "GET" || method === "HEAD";
+  const ifMatch = fields.list("if-match");
+  // Step 1: If-Match present → if false, 412.
+  if (ifMatch !== undefined) {
+    if (!ifMatchPasses(ifMatch, current)) return "failed";
+  } else {
+    // Step 2: no If-Match, If-Unmodified-Since present → if false, 412. A value that is not a
+    // date is ignored (§13.1.4), as is the field when there is no representation to compare.
+    const ius = fields.list("if-unmodified-since");
+    const date = ius === undefined ? null : parseHttpDate(ius);
+    if (date !== null && current !== null && current.lastModifiedMs > date) return "failed";
+  }
+  const ifNoneMatch = fields.list("if-none-match");
+  // Step 3: If-None-Match present → if false, 304 for GET/HEAD, else 412.
+  if (ifNoneMatch !== undefined) {
+    if (!ifNoneMatchPasses(ifNoneMatch, current)) return safe ? "not-modified" : "failed";
+    return "proceed";
+  }
+  // Step 4: GET/HEAD, no If-None-Match, If-Modified-Since present → if false, 304.
+  if (safe && current !== null) {
+    const ims = fields.list("if-modified-since");
+    const date = ims === undefined ? null : parseHttpDate(ims);
+    // A date in the future is not a valid validator (§13.1.3): the client's clock is wrong.
+    if (date !== null && date <= Date.now() && current.lastModifiedMs <= date) {
+      return "not-modified";
+    }
+  }
+  return "proceed";
+}
+
+/**
+ * Whether a Range request may be served as ranges given its If-Range value (RFC 9110 §13.1.5):
+ * true when there is no If-Range, when its entity-tag strongly matches, or when its date equals
+ * Last-Modified exactly. A weak or malformed validator means "send the whole representation".
+ */
+export function ifRangePasses(value: string | undefined, current: Validators): boolean {
+  if (value === undefined) return true;
+  const v = value.trim();
+  if (v.startsWith('"') || v.startsWith("W/")) {
+    const tag = parseEntityTag(v);
+    const mine = parseEntityTag(current.etag);
+    return tag !== null && mine !== null && strongMatch(tag, mine);
+  }
+  const date = parseHttpDate(v);
+  return date !== null && date === current.lastModifiedMs;
+}
+
+/** If-Match (§13.1.1): `*` matches any current representation; a list uses strong comparison. */
+function ifMatchPasses(value: string, current: Validators | null): boolean {
+  if (current === null) return false;
+  const tags = parseEntityTags(value);
+  if (tags === "*") return true;
+  // A malformed If-Match cannot match: the safe reading for a request that guards a write.
+  if (tags === null) return false;
+  const mine = parseEntityTag(current.etag);
+  return mine !== null && tags.some((t: EntityTag) => strongMatch(t, mine));
+}
+
+/** If-None-Match (§13.1.2): false when `*` and a representation exists, or any tag weakly matches. */
+function ifNoneMatchPasses(value: string, current: Validators | null): boolean {
+  if (current === null) return true;
+  const tags = parseEntityTags(value);
+  if (tags === "*") return false;
+  // A malformed list matches nothing: the full response is always a correct answer.
+  if (tags === null) return true;
+  const mine = parseEntityTag(current.etag);
+  return mine === null || !tags.some((t) => weakMatch(t, mine));
+}

@@ -1,0 +1,234 @@
+/**
+ * What a path inside a served root is — missing, a folder, or a file with its validators and,
+ * when small, its bytes — cached per path and checked against the disk at most once per
+ * `ttlMs`. Every awaited fs call is a thread-pool hop, and one `stat` per request halves a fast
+ * server, so hot files answer from memory; the cache is bounded by entries and bytes.
+ *
+ * Security: this is where symlinks are checked. A path that resolved lexically inside the root
+ * (`safe_path.ts`) can still leave it through a symlink, so the real path is computed
+ * (`Deno.realPath`) and must lie below the real root, and — unless dotfiles are allowed — must
+ * not pass through a dot-folder inside the root (a link `docs -> .git` would otherwise publish
+ * it). Only regular files are served: a FIFO would block a reader forever and a device never
+ * ends. Files are later opened by their real path, which narrows (but, without `openat2`'s
+ * RESOLVE_BENEATH in Deno, cannot close) the window in which a local user who can write inside
+ * the root swaps a checked folder for a symlink.
+ *
+ * This module must not know about HTTP requests or responses.
+ * @module
+ */
+
+import { posix, win32 } from "node:path";
+import { contentTypeFor } from "./content_type.ts";
+import { fileEtag } from "./etag.ts";
+import {
+  baseName,
+  describeFile,
+  type FileFacts,
+  type PathFacts,
+  readOrNull,
+  sibling,
+  SMALL_FILE_MAX_BYTES,
+} from "./file_facts.ts";
+
+export { SMALL_FILE_MAX_BYTES };
+export type { FileFacts, PathFacts, Sibling } from "./file_facts.ts";
+
+/** Most bytes of file contents the cache holds. */
+export const MAX_CACHE_BYTES = 32 * 1024 * 1024;
+/** Most paths the cache remembers (hits, misses and folders alike). */
+export const MAX_CACHE_ENTRIES = 8192;
+/** Bytes counted for an entry besides its contents (names, headers, objects). */
+const ENTRY_OVERHEAD_BYTES = 512;
+
+/** How the cache checks paths. */
+export interface FileCacheOptions {
+  /** The served root (absolute). */
+  root: string;
+  /** Serve targets outside the root reached through symlinks. */
+  followSymlinks: boolean;
+  /** Serve paths through dot-folders. */
+  dotfiles: boolean;
+  /** How long facts are trusted, in ms (0: check every time). */
+  ttlMs: number;
+  /**
+   * Mixed into every ETag (etagc characters only). For files whose times may be missing or
+   * meaningless — the UI embedded in a compiled binary — the program version keeps a new
+   * release's files from matching an old release's tags.
+   */
+  etagSalt?: string;
+}
+
+interface Entry {
+  facts: PathFacts;
+  checkedAt: number;
+  bytes: number;
+}
+
+const MISSING: PathFacts = Object.freeze({ kind: "missing" });
+
+/** A bounded cache of {@link PathFacts} per file-system path. */
+export class FileCache {
+  #opts: FileCacheOptions;
+  #entries = new Map<string, Entry>();
+  #pending = new Map<string, Promise<PathFacts>>();
+  #bytes = 0;
+  #realRoot: string | null = null;
+  #sep: string;
+  #salt: string;
+
+  constructor(opts: FileCacheOptions) {
+    this.#opts = opts;
+    this.#sep = Deno.build.os === "windows" ? win32.sep : posix.sep;
+    this.#salt = opts.etagSalt ?? "";
+  }
+
+  /** Facts about `fsPath` (a path below the root); synchronous when fresh in the cache. */
+  lookup(fsPath: string): PathFacts | Promise<PathFacts> {
+    const entry = this.#entries.get(fsPath);
+    if (entry !== undefined && Date.now() - entry.checkedAt < this.#opts.ttlMs) return entry.facts;
+    let pending = this.#pending.get(fsPath);
+    if (pending === undefined) {
+      pending = this.#refresh(fsPath, entry?.facts).finally(() => this.#pending.delete(fsPath));
+      this.#pending.set(fsPath, pending);
+    }
+    return pending;
+  }
+
+  /** Forgets `fsPath` (its file changed under an open response). */
+  invalidate(fsPath: string): void {
+    const entry = this.#entries.get(fsPath);
+    if (entry === undefined) return;
+    this.#entries.delete(fsPath);
+    this.#bytes -= entry.bytes;
+  }
+
+  /**
+   * The facts for a file just opened at `fsPath` whose `fstat` is `st`: `facts` itself when
+   * nothing changed, else fresh facts (without cached bytes) that replace the cached ones, so
+   * the validators and length sent describe the bytes about to be read.
+   */
+  confirm(fsPath: string, facts: FileFacts, st: Deno.FileInfo): FileFacts {
+    const mtimeMs = st.mtime?.getTime() ?? 0;
+    const ino = st.ino ?? null;
+    if (st.size === facts.size && mtimeMs === facts.mtimeMs && ino === facts.ino) return facts;
+    const fresh: FileFacts = {
+      ...describeFile(facts.realPath, st, facts.contentType, this.#salt),
+      br: facts.br,
+      gzip: facts.gzip,
+    };
+    const entry = this.#entries.get(fsPath);
+    if (entry !== undefined && entry.facts === facts) {
+      this.#bytes -= entry.bytes - ENTRY_OVERHEAD_BYTES;
+      entry.bytes = ENTRY_OVERHEAD_BYTES;
+      entry.facts = fresh;
+    }
+    return fresh;
+  }
+
+  /** Remembers a compressed form of a small file, within the byte budget. */
+  remember(fsPath: string, facts: FileFacts, coding: "br" | "gzip", data: Uint8Array): void {
+    facts.encoded[coding] = data;
+    const entry = this.#entries.get(fsPath);
+    if (entry === undefined || entry.facts !== facts) return;
+    entry.bytes += data.length;
+    this.#bytes += data.length;
+    this.#evict();
+  }
+
+  /** Whether `real` (a real path) may be served: inside the real root, not via a dot-folder. */
+  async allowed(real: string): Promise<boolean> {
+    const root = await this.#root();
+    if (root === null) return false;
+    const prefix = root.endsWith(this.#sep) ? root : root + this.#sep;
+    if (real !== root && !real.startsWith(prefix)) {
+      // refuse: a symlink leads outside the shared folder (unless the user allowed that)
+      return this.#opts.followSymlinks;
+    }
+    if (this.#opts.dotfiles || real === root) return true;
+    // refuse: a link inside the root pointing into a dot-folder would publish it
+    return !real.slice(prefix.length).split(this.#sep).some((s) => s.startsWith("."));
+  }
+
+  async #root(): Promise<string | null> {
+    if (this.#realRoot === null) {
+      try {
+        this.#realRoot = await Deno.realPath(this.#opts.root);
+      } catch {
+        return null; // the root is missing right now: everything is missing, try again later
+      }
+    }
+    return this.#realRoot;
+  }
+
+  async #refresh(fsPath: string, previous: PathFacts | undefined): Promise<PathFacts> {
+    const facts = await this.#load(fsPath, previous);
+    const old = this.#entries.get(fsPath);
+    if (old !== undefined) {
+      this.#entries.delete(fsPath);
+      this.#bytes -= old.bytes;
+    }
+    const bytes = ENTRY_OVERHEAD_BYTES + contentBytes(facts);
+    // Re-inserting moves the path to the end: eviction takes the least recently checked first.
+    this.#entries.set(fsPath, { facts, checkedAt: Date.now(), bytes });
+    this.#bytes += bytes;
+    this.#evict();
+    return facts;
+  }
+
+  #evict(): void {
+    for (const [path, entry] of this.#entries) {
+      if (this.#bytes <= MAX_CACHE_BYTES && this.#entries.size <= MAX_CACHE_ENTRIES) return;
+      this.#entries.delete(path);
+      this.#bytes -= entry.bytes;
+    }
+  }
+
+  async #load(fsPath: string, previous: PathFacts | undefined): Promise<PathFacts> {
+    let real: string;
+    let st: Deno.FileInfo;
+    try {
+      real = await Deno.realPath(fsPath);
+      if (!await this.allowed(real)) return MISSING;
+      st = await Deno.stat(real);
+    } catch {
+      return MISSING; // not found, permission denied, a loop of links: all look missing
+    }
+    if (st.isDirectory) return { kind: "dir", realPath: real };
+    // refuse: only regular files — a FIFO blocks the reader, a device never ends
+    if (!st.isFile) return MISSING;
+    const mtimeMs = st.mtime?.getTime() ?? 0;
+    const ino = st.ino ?? null;
+    const contentType = contentTypeFor(baseName(fsPath));
+    const same = previous?.kind === "file" && previous.realPath === real &&
+      previous.size === st.size && previous.mtimeMs === mtimeMs && previous.ino === ino &&
+      previous.contentType === contentType;
+    const facts: FileFacts = same
+      ? { ...(previous as FileFacts) }
+      : describeFile(real, st, contentType, this.#salt);
+    if (!same && st.size <= SMALL_FILE_MAX_BYTES) {
+      const bytes = await readOrNull(real);
+      if (bytes === null) return MISSING;
+      if (bytes.length !== st.size) {
+        // It changed between stat and read: describe what was read; the next check catches up.
+        facts.size = bytes.length;
+        facts.etag = fileEtag(bytes.length, mtimeMs, ino, this.#salt);
+      }
+      if (bytes.length <= SMALL_FILE_MAX_BYTES) facts.bytes = bytes;
+    }
+    if (facts.compressible) {
+      const old = previous?.kind === "file" ? previous : null;
+      const small = facts.bytes !== null;
+      facts.br = await sibling(`${real}.br`, "br", old?.br ?? null, small, this.#salt);
+      facts.gzip = await sibling(`${real}.gz`, "gz", old?.gzip ?? null, small, this.#salt);
+      // A changed sibling makes on-demand forms irrelevant only if the file changed: keep them.
+    }
+    return facts;
+  }
+}
+
+function contentBytes(facts: PathFacts): number {
+  if (facts.kind !== "file") return 0;
+  return (facts.bytes?.length ?? 0) + (facts.br?.bytes?.length ?? 0) +
+    (facts.gzip?.bytes?.length ?? 0) + (facts.encoded.br?.length ?? 0) +
+    (facts.encoded.gzip?.length ?? 0);
+}

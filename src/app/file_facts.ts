@@ -1,0 +1,134 @@
+/**
+ * The facts kept about a served path: a regular file's size, time, validators, type, contents
+ * when small, and its precompressed siblings — and how to read them from a stat.
+ *
+ * This module must not cache or decide what may be served: `file_cache.ts` does both.
+ * @module
+ */
+
+import { formatHttpDate } from "../http/http_date.ts";
+import { isCompressible } from "./content_coding.ts";
+import { fileEtag, withSuffix } from "./etag.ts";
+
+/** Files up to this size are kept in memory (with their compressed forms). */
+export const SMALL_FILE_MAX_BYTES = 128 * 1024;
+const MS_PER_SECOND = 1000;
+
+/** A precompressed sibling (`x.js.br`, `x.js.gz`) of a file. */
+export interface Sibling {
+  /** Its real path, to open it. */
+  path: string;
+  size: number;
+  /** Strong ETag of the sibling's own bytes. */
+  etag: string;
+  mtimeMs: number;
+  /** Its bytes when small, else null (opened per request). */
+  bytes: Uint8Array | null;
+}
+
+/** A regular file's facts. */
+export interface FileFacts {
+  kind: "file";
+  realPath: string;
+  size: number;
+  mtimeMs: number;
+  ino: number | null;
+  /** Strong ETag of the identity representation. */
+  etag: string;
+  /** Last-Modified as whole seconds (ms), and formatted. */
+  lastModifiedMs: number;
+  lastModified: string;
+  contentType: string;
+  /** Whether the type is worth compressing (and so varies by Accept-Encoding). */
+  compressible: boolean;
+  /** The contents when size ≤ SMALL_FILE_MAX_BYTES, else null. */
+  bytes: Uint8Array | null;
+  /** Precompressed siblings found beside the file. */
+  br: Sibling | null;
+  gzip: Sibling | null;
+  /** Compressed forms made from `bytes` on demand, remembered with the entry. */
+  encoded: { br?: Uint8Array; gzip?: Uint8Array };
+  /** Response fields for a whole identity 200, built once (handlers fill it lazily). */
+  okHeaders: Array<[string, string]> | null;
+}
+
+/** What a path is. */
+export type PathFacts = { kind: "missing" } | { kind: "dir"; realPath: string } | FileFacts;
+
+/**
+ * Facts for a regular file from its stat, without contents or siblings. `salt` goes into the
+ * ETag (see `FileCacheOptions.etagSalt`).
+ */
+export function describeFile(
+  realPath: string,
+  st: Deno.FileInfo,
+  contentType: string,
+  salt: string,
+): FileFacts {
+  const mtimeMs = st.mtime?.getTime() ?? 0;
+  const ino = st.ino ?? null;
+  const lastModifiedMs = wholeSeconds(mtimeMs);
+  return {
+    kind: "file",
+    realPath,
+    size: st.size,
+    mtimeMs,
+    ino,
+    etag: fileEtag(st.size, mtimeMs, ino, salt),
+    lastModifiedMs,
+    lastModified: formatHttpDate(lastModifiedMs),
+    contentType,
+    compressible: isCompressible(contentType),
+    bytes: null,
+    br: null,
+    gzip: null,
+    encoded: {},
+    okHeaders: null,
+  };
+}
+
+/** A precompressed sibling's facts, reusing `old` when unchanged; null when absent. */
+export async function sibling(
+  path: string,
+  suffix: string,
+  old: Sibling | null,
+  wantBytes: boolean,
+  salt: string,
+): Promise<Sibling | null> {
+  let st: Deno.FileInfo;
+  try {
+    // lstat: a sibling that is a symlink is ignored rather than followed out of the root
+    st = await Deno.lstat(path);
+  } catch {
+    return null;
+  }
+  if (!st.isFile) return null;
+  const mtimeMs = st.mtime?.getTime() ?? 0;
+  if (old !== null && old.size === st.size && old.mtimeMs === mtimeMs) return old;
+  let bytes: Uint8Array | null = null;
+  if (wantBytes && st.size <= SMALL_FILE_MAX_BYTES) {
+    bytes = await readOrNull(path);
+    if (bytes === null || bytes.length !== st.size) return null;
+  }
+  const etag = withSuffix(fileEtag(st.size, mtimeMs, st.ino ?? null, salt), suffix);
+  return { path, size: st.size, etag, mtimeMs, bytes };
+}
+
+/** The whole file, or null when it cannot be read (gone, permissions). */
+export async function readOrNull(path: string): Promise<Uint8Array | null> {
+  try {
+    return await Deno.readFile(path);
+  } catch {
+    return null;
+  }
+}
+
+function wholeSeconds(ms: number): number {
+  return Math.floor(ms / MS_PER_SECOND) * MS_PER_SECOND;
+}
+
+/** The last component of a path with either separator (the name the type comes from). */
+export function baseName(fsPath: string): string {
+  const i = Math.max(fsPath.lastIndexOf("/"), fsPath.lastIndexOf("\\"));
+  return fsPath.slice(i + 1);
+}

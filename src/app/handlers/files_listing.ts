@@ -1,0 +1,84 @@
+/**
+ * The answer for a folder under `/files/`: its listing as HTML (browsers, no JavaScript needed)
+ * or JSON (`?format=json`, or an Accept that prefers `application/json` to `text/html`), sorted
+ * by `?sort=name|size|date&order=asc|desc`, compressed when the client accepts it.
+ *
+ * This module must not resolve paths: it receives a checked folder.
+ * @module
+ */
+
+import { STATUS } from "../../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../../http/types.ts";
+import { compressResponse } from "../compress_response.ts";
+import type { ContentCoding } from "../content_coding.ts";
+import { readListing, type SortKey, sortListing, type SortOrder } from "../listing.ts";
+import { renderListingHtml } from "../listing_html.ts";
+import { renderListingJson } from "../listing_json.ts";
+import { memberWeight } from "../qvalue.ts";
+import { firstValue, parseQuery } from "../query_params.ts";
+import { notFound, type ServedRoot } from "../served_root.ts";
+
+const SORT_KEYS: readonly SortKey[] = ["name", "size", "date"];
+const OFFERED: readonly ContentCoding[] = ["br", "gzip", "identity"];
+const HTML_TYPE = "text/html; charset=utf-8";
+const JSON_TYPE = "application/json; charset=utf-8";
+
+/** The listing of the folder `realDir`, named by `segments` below `mount`. */
+export async function listingResponse(
+  req: HttpRequest,
+  root: ServedRoot,
+  mount: string,
+  segments: readonly string[],
+  realDir: string,
+): Promise<HttpResponse> {
+  let listing;
+  try {
+    listing = await readListing(realDir, {
+      dotfiles: root.dotfiles,
+      allowed: (real) => root.cache.allowed(real),
+    });
+  } catch {
+    return notFound(); // unreadable (permissions) or gone: nothing to show
+  }
+  // An invalid query is ignored rather than refused: it only chooses a presentation.
+  const query = parseQuery(req.query) ?? [];
+  const sortParam = firstValue(query, "sort");
+  const sort = SORT_KEYS.find((k) => k === sortParam) ?? "name";
+  const order: SortOrder = firstValue(query, "order") === "desc" ? "desc" : "asc";
+  sortListing(listing.entries, sort, order);
+  const json = wantsJson(req, firstValue(query, "format"));
+  const body = json
+    ? renderListingJson(mount, segments, listing.entries, listing.truncated)
+    : renderListingHtml({ mount, segments, ...listing, sort, order });
+  const res: HttpResponse = {
+    status: STATUS.OK,
+    headers: [
+      ["Content-Type", json ? JSON_TYPE : HTML_TYPE],
+      ["Cache-Control", "no-cache"],
+      // The same URL answers HTML or JSON by Accept: caches must key on it.
+      ["Vary", "Accept"],
+    ],
+    body,
+  };
+  return compressResponse(req, res, { offered: OFFERED });
+}
+
+/**
+ * JSON for `format=json`, HTML for `format=html`; otherwise JSON only when Accept ranks
+ * `application/json` above `text/html` (wildcards ignored: browsers and curl send them).
+ */
+function wantsJson(req: HttpRequest, format: string | undefined): boolean {
+  if (format === "json") return true;
+  if (format === "html") return false;
+  const accept = req.headers.list("accept");
+  if (accept === undefined) return false;
+  let jsonQ = 0;
+  let htmlQ = 0;
+  for (const member of accept.split(",")) {
+    const params = member.split(";");
+    const type = params[0].trim().toLowerCase();
+    if (type === "application/json") jsonQ = Math.max(jsonQ, memberWeight(params.slice(1)));
+    else if (type === "text/html") htmlQ = Math.max(htmlQ, memberWeight(params.slice(1)));
+  }
+  return jsonQ > htmlQ;
+}

@@ -1,0 +1,95 @@
+/**
+ * `GET`/`HEAD /…`: the web root. By default the embedded `www/` UI; with `--www <dir>` a folder
+ * of the user's (a static site). A folder answers with its `index.html` (never a listing: that
+ * is `/files/`'s job), `--spa` answers unknown extensionless paths with `/index.html` and 200,
+ * and a `404.html` at the root is the body of every 404 when present.
+ *
+ * Locating `www/`: it is resolved from this module's URL (`new URL("../../../www/",
+ * import.meta.url)`), not from the working directory, so `deno run` works from any folder. In a
+ * binary built with `deno compile --include www`, `import.meta.url` points into the binary's
+ * embedded file system (a `file:` URL below a temporary-looking root such as
+ * `/tmp/deno-compile-wireserve/`), and the Deno fs calls used here (realPath, stat, open, read,
+ * readDir) are served from the embedded copy, so the same URL arithmetic finds the bundled
+ * files.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Handler, HttpRequest, HttpResponse } from "../../http/types.ts";
+import type { AppConfig } from "../app_config.ts";
+import type { PathFacts } from "../file_cache.ts";
+import type { SafePathOk } from "../safe_path.ts";
+import { folderRedirect, notFound, refused, ServedRoot } from "../served_root.ts";
+
+/** The embedded UI folder, next to `src/` in the repository (and in the compiled binary). */
+export const EMBEDDED_WWW: string = fileURLToPath(new URL("../../../www/", import.meta.url));
+/** Where the web root is mounted. */
+const MOUNT = "/";
+const INDEX = "index.html";
+const NOT_FOUND_PAGE = "404.html";
+const STATUS_NOT_FOUND = 404;
+
+type Reply = HttpResponse | Promise<HttpResponse>;
+/** Characters of a version string kept in an ETag (a subset of etagc). */
+const VERSION_TAG_CHARS = /[^0-9A-Za-z.]/g;
+
+/** The version as ETag-safe text: `1.2.0+build 7` → `1.2.0build7`. */
+function versionTag(version: string): string {
+  return version.replace(VERSION_TAG_CHARS, "");
+}
+
+/** The handler for every path not claimed by another route. */
+export function webRootHandler(config: AppConfig): Handler {
+  const root = new ServedRoot({
+    root: config.www ?? EMBEDDED_WWW,
+    dotfiles: config.dotfiles,
+    followSymlinks: config.followSymlinks,
+    statCacheMs: config.statCacheMs,
+    cacheSeconds: config.cacheSeconds,
+    // Embedded files may carry no useful times: a new version must not revalidate as an old one.
+    etagSalt: config.www === null ? versionTag(config.version) : undefined,
+  });
+  const rootIndex = join(root.root, INDEX);
+  const notFoundPath = join(root.root, NOT_FOUND_PAGE);
+
+  /** Runs `then` on the facts of `fsPath`, synchronously when they are cached. */
+  const withFacts = (fsPath: string, then: (f: PathFacts) => Reply): Reply => {
+    const facts = root.lookup(fsPath);
+    return facts instanceof Promise ? facts.then(then) : then(facts);
+  };
+
+  /** 404, with the root's `404.html` as the body when there is one. */
+  const missing = (req: HttpRequest): Reply =>
+    withFacts(
+      notFoundPath,
+      (page) =>
+        page.kind === "file" ? root.serve(req, notFoundPath, page, STATUS_NOT_FOUND) : notFound(),
+    );
+
+  /** The file at `fsPath` when it is one, else 404. */
+  const fileOr404 = (req: HttpRequest, fsPath: string): Reply =>
+    withFacts(fsPath, (f) => f.kind === "file" ? root.serve(req, fsPath, f) : missing(req));
+
+  const answer = (req: HttpRequest, path: SafePathOk, facts: PathFacts): Reply => {
+    if (facts.kind === "dir") {
+      if (!path.trailingSlash) return folderRedirect(MOUNT, path.segments, req.query);
+      return fileOr404(req, path.segments.length === 0 ? rootIndex : join(path.fsPath, INDEX));
+    }
+    if (facts.kind === "file" && !path.trailingSlash) return root.serve(req, path.fsPath, facts);
+    // An app route the client-side router knows (`/settings/profile`): its page is index.html.
+    const last = path.segments[path.segments.length - 1] ?? "";
+    if (config.spa && facts.kind === "missing" && !last.includes(".")) {
+      return fileOr404(req, rootIndex);
+    }
+    return missing(req);
+  };
+
+  return (req: HttpRequest): Reply => {
+    const path = root.resolve(req.path.slice(MOUNT.length));
+    if (!path.ok) return path.status === STATUS_NOT_FOUND ? missing(req) : refused(path.status);
+    return withFacts(path.fsPath, (f) => answer(req, path, f));
+  };
+}

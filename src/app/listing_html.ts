@@ -1,0 +1,111 @@
+/**
+ * The HTML listing of a folder: breadcrumbs, a table sortable by name, size and date through
+ * plain links (no JavaScript), folders first, human-readable sizes, and a note when the listing
+ * was truncated. Every name is escaped for HTML and percent-encoded in links (`listing_text.ts`).
+ *
+ * This module must not touch the disk or know about requests.
+ * @module
+ */
+
+import { isFolder, type ListingEntry, type SortKey, type SortOrder } from "./listing.ts";
+import {
+  encodeSegment,
+  escapeHtml,
+  humanSize,
+  segmentsUrl,
+  shortDate,
+  visibleName,
+} from "./listing_text.ts";
+
+/** What the HTML page shows. */
+export interface HtmlListing {
+  /** The mount's URL path, ending with "/" (`/files/`). */
+  mount: string;
+  /** The folder's decoded segments below the mount. */
+  segments: readonly string[];
+  /** Entries, already sorted. */
+  entries: readonly ListingEntry[];
+  truncated: boolean;
+  /** How the entries were sorted (the active column and its direction). */
+  sort: SortKey;
+  order: SortOrder;
+}
+
+const STYLE = `body{font:15px/1.4 system-ui,sans-serif;margin:1.5rem;color:#222;background:#fff}
+@media (prefers-color-scheme:dark){body{color:#ddd;background:#161616}a{color:#8ab4f8}}
+h1{font-size:1.2rem;word-break:break-all}nav{margin-bottom:.5rem}
+table{border-collapse:collapse;width:100%}th,td{padding:.25rem .6rem;text-align:left}
+th{border-bottom:1px solid #8884}td.n{text-align:right;white-space:nowrap}
+td.d{white-space:nowrap}tbody tr:hover{background:#8881}p.note{color:#a60}`;
+
+const COLUMNS: ReadonlyArray<[SortKey, string]> = [["name", "Name"], ["size", "Size"], [
+  "date",
+  "Modified",
+]];
+
+/** The page for `listing`. */
+export function renderListingHtml(listing: HtmlListing): string {
+  const { mount, segments } = listing;
+  const here = segmentsUrl(mount, segments, true);
+  const title = escapeHtml(visibleName(`${mount}${segments.map((s) => `${s}/`).join("")}`));
+  const rows: string[] = [];
+  if (segments.length > 0) {
+    const parent = escapeHtml(segmentsUrl(mount, segments.slice(0, -1), true));
+    rows.push(`<tr><td><a href="${parent}">../</a></td><td class="n">—</td><td></td></tr>`);
+  }
+  for (const e of listing.entries) rows.push(row(here, e));
+  const note = listing.truncated
+    ? `<p class="note">Only the first ${listing.entries.length} entries are shown.</p>\n`
+    : "";
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Index of ${title}</title><style>${STYLE}</style></head>
+<body>
+<nav aria-label="Breadcrumbs">${breadcrumbs(mount, segments)}</nav>
+<h1>Index of ${title}</h1>
+<table>
+<thead><tr>${COLUMNS.map(([key, label]) => header(key, label, listing)).join("")}</tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody>
+</table>
+${note}</body></html>
+`;
+}
+
+function row(here: string, e: ListingEntry): string {
+  const folder = isFolder(e);
+  const href = escapeHtml(here + encodeSegment(e.name) + (folder ? "/" : ""));
+  const name = escapeHtml(visibleName(e.name)) + (folder ? "/" : "");
+  const link = e.type === "symlink" ? `${name} <small>(link)</small>` : name;
+  const size = folder ? "—" : `<span title="${e.size} bytes">${humanSize(e.size)}</span>`;
+  const when = e.mtime === null
+    ? ""
+    : `<time datetime="${e.mtime.toISOString()}">${shortDate(e.mtime)}</time>`;
+  return `<tr><td><a href="${href}">${link}</a></td><td class="n">${size}</td>` +
+    `<td class="d">${when}</td></tr>`;
+}
+
+function breadcrumbs(mount: string, segments: readonly string[]): string {
+  const parts = [`<a href="${escapeHtml(mount)}">${escapeHtml(mount.replaceAll("/", ""))}</a>`];
+  for (let i = 0; i < segments.length; i++) {
+    const href = escapeHtml(segmentsUrl(mount, segments.slice(0, i + 1), true));
+    const text = escapeHtml(visibleName(segments[i]));
+    parts.push(
+      i === segments.length - 1
+        ? `<span aria-current="page">${text}</span>`
+        : `<a href="${href}">${text}</a>`,
+    );
+  }
+  return `${parts.join(" / ")} /`;
+}
+
+/** A column header: a link sorting by it, toggling the order when it is the active column. */
+function header(key: SortKey, label: string, listing: HtmlListing): string {
+  const active = listing.sort === key;
+  const next: SortOrder = active && listing.order === "asc" ? "desc" : "asc";
+  const arrow = active ? (listing.order === "asc" ? " ▲" : " ▼") : "";
+  const aria = active ? ` aria-sort="${listing.order === "asc" ? "ascending" : "descending"}"` : "";
+  return `<th${aria}><a href="?sort=${key}&amp;order=${next}">${label}${arrow}</a></th>`;
+}

@@ -1,0 +1,199 @@
+/**
+ * Resolve a URL path inside a root folder, or refuse. One pure function: no disk access, so it
+ * can be tested with a table of hostile inputs for both POSIX and Windows roots. What it cannot
+ * see — symlinks — is checked against the real path by the caller (see `file_lookup.ts`).
+ *
+ * Security reasoning, in the order the checks run:
+ * - The raw path is split on "/" BEFORE percent-decoding, and every segment is decoded exactly
+ *   once: `%252e` becomes the literal name `%2e`, never `.`. Decoding the whole path first would
+ *   let `..%2f` smuggle a separator past the split.
+ * - refuse (400): a decoded segment containing "/" or "\" (`%2F`, `%5C`, raw `\`). An encoded
+ *   slash cannot name a file on any platform we ship for, and Windows treats "\" as a separator,
+ *   so accepting either would let one segment climb out (`..%5c..%5cwindows`). Refusing is
+ *   clearer than re-splitting, and no legitimate link ever needs them.
+ * - refuse (400): malformed escapes and bytes that are not UTF-8 (`%c0%ae`, an overlong "."), via
+ *   the strict `percentDecode`: guessing would make two different byte strings name one file.
+ * - refuse (400): NUL and other control characters (C0, DEL, C1). NUL truncates paths in C
+ *   libraries; the others are never in a link we generate worth following and end up in logs.
+ * - refuse (400): a segment that looks like a drive (`C:`), and on Windows any ":" at all: a
+ *   drive-relative segment makes `path.win32.join` leave the root, and `name:stream` opens an
+ *   NTFS alternate data stream.
+ * - `.` segments are dropped and `..` pops the previous segment — lexically, inside the list of
+ *   segments only. refuse (404): a `..` with nothing left to pop would leave the root; 404 and not
+ *   400 so a probe learns nothing about what lies outside.
+ * - Empty segments (`a//b`, a leading `//`) are skipped: they name nothing, and the result is
+ *   always joined below the root — an absolute-looking input never becomes an absolute path.
+ * - refuse (404): dotfiles (any remaining segment starting with "."), unless `dotfiles` is set:
+ *   `.git`, `.env`, `.ssh` are the classic leaks of a shared folder.
+ * - On Windows, refuse (404) names Windows cannot hold or rewrites: reserved device names (`CON`,
+ *   `NUL`, `COM1`, `LPT1.txt`, …) open devices, and trailing dots or spaces are stripped by the
+ *   Win32 layer (`secret.txt.` would open `secret.txt`, `.. ` would be `..`).
+ * - refuse (400): paths past MAX_PATH_CHARS, more than MAX_SEGMENTS segments, or one segment
+ *   past MAX_SEGMENT_BYTES (no file system stores longer names), so later work stays bounded.
+ * - Unicode look-alikes (`．．`, `‥`) are not normalized: they are ordinary names inside the
+ *   root, and normalizing them (NFKC) is exactly what would turn them into `..`.
+ *
+ * This module must not touch the disk, the network or HTTP messages.
+ * @module
+ */
+
+import { posix, win32 } from "node:path";
+import { percentDecode } from "./percent_decode.ts";
+
+/** Longest raw (still encoded) path accepted, in characters. */
+export const MAX_PATH_CHARS = 4096;
+/** Most segments accepted in one path. */
+export const MAX_SEGMENTS = 128;
+/** Longest decoded segment in UTF-8 bytes (NAME_MAX on Linux, the NTFS limit is lower). */
+export const MAX_SEGMENT_BYTES = 255;
+
+/** Options for {@link resolveSafePath}. */
+export interface SafePathOptions {
+  /** Allow segments starting with "." (default false: 404). */
+  dotfiles?: boolean;
+  /** Path rules and separators to use; defaults to the platform the process runs on. */
+  platform?: "posix" | "win32";
+}
+
+/** A path resolved inside the root. */
+export interface SafePathOk {
+  ok: true;
+  /** The root joined with the decoded segments (platform separators). */
+  fsPath: string;
+  /** The decoded segments below the root after resolving `.` and `..`; empty for the root. */
+  segments: string[];
+  /** Whether the URL named a folder (ended with "/", "/." or "/..", or was empty). */
+  trailingSlash: boolean;
+}
+
+/** A refused path; `reason` is for logs and tests, not for clients. */
+export interface SafePathRefused {
+  ok: false;
+  /** 400 for malformed or forbidden syntax, 404 for what must look like a missing file. */
+  status: 400 | 404;
+  reason: string;
+}
+
+/** The outcome of {@link resolveSafePath}. */
+export type SafePathResult = SafePathOk | SafePathRefused;
+
+const IS_WINDOWS = Deno.build.os === "windows";
+/** Device names Windows opens whatever the folder or extension (`con.txt` is CON). */
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\.|$)/i;
+/** A decoded segment ≥ this many UTF-16 units may exceed MAX_SEGMENT_BYTES (3 bytes each max). */
+const SEGMENT_BYTES_CHECK_CHARS = Math.floor(MAX_SEGMENT_BYTES / 3);
+const encoder = new TextEncoder();
+/** Length of `%2e%2e`, the longest way to write `..` in one segment. */
+const DOTS_MAX_RAW_CHARS = 6;
+
+const refuse = (status: 400 | 404, reason: string): SafePathRefused => ({
+  ok: false,
+  status,
+  reason,
+});
+
+/**
+ * Resolves `urlPath` — the RAW, still percent-encoded path below the mount point (for
+ * `/files/a%20b/c.txt` it is `a%20b/c.txt`) — inside `root`, or refuses it. Never touches the
+ * disk: symlinks are the caller's to check.
+ */
+export function resolveSafePath(
+  root: string,
+  urlPath: string,
+  opts: SafePathOptions = {},
+): SafePathResult {
+  const windows = (opts.platform ?? (IS_WINDOWS ? "win32" : "posix")) === "win32";
+  if (urlPath.length > MAX_PATH_CHARS) return refuse(400, "path too long");
+  // refuse: "\" is a separator on Windows; on POSIX it is refused too so both behave alike.
+  if (urlPath.includes("\\")) return refuse(400, "backslash in path");
+  const raw = urlPath.split("/");
+  if (raw.length > MAX_SEGMENTS) return refuse(400, "too many segments");
+  const segments: string[] = [];
+  for (const encoded of raw) {
+    if (encoded === "" || encoded === ".") continue;
+    const segment = percentDecode(encoded);
+    if (segment === null) return refuse(400, "invalid percent-encoding");
+    const bad = badSegment(segment, windows);
+    if (bad !== null) return bad;
+    if (segment === ".") continue;
+    if (segment === "..") {
+      // refuse: a ".." with nothing to pop would name the root's parent
+      if (segments.pop() === undefined) return refuse(404, "path leaves the root");
+      continue;
+    }
+    segments.push(segment);
+  }
+  for (const segment of segments) {
+    if (!opts.dotfiles && segment.charCodeAt(0) === 0x2e) return refuse(404, "dotfile");
+    if (windows && windowsUnsafeName(segment)) return refuse(404, "name Windows cannot hold");
+  }
+  const last = raw[raw.length - 1];
+  const trailingSlash = urlPath === "" || last === "" || isDots(last);
+  return { ok: true, fsPath: joinBelow(root, segments, windows), segments, trailingSlash };
+}
+
+/**
+ * `root` + separator + segments. Plain concatenation is safe here, and cheaper than
+ * `path.join` on the hot path, because every segment was checked above: none is empty, `.` or
+ * `..`, and none holds a separator. Only the root is normalized.
+ */
+function joinBelow(root: string, segments: readonly string[], windows: boolean): string {
+  const path = windows ? win32 : posix;
+  if (root !== memoRoot || windows !== memoWindows) {
+    memoRoot = root;
+    memoWindows = windows;
+    memoBase = path.normalize(root);
+  }
+  const base = memoBase;
+  if (segments.length === 0) return base;
+  const sep = path.sep;
+  return (base.endsWith(sep) ? base : base + sep) + segments.join(sep);
+}
+
+/** The last root normalized (a server resolves against one or two roots all day). */
+let memoRoot: string | null = null;
+let memoWindows = false;
+let memoBase = "";
+
+/** Whether a raw segment is `.` or `..`, written plainly or encoded (`%2e`, `.%2E`). */
+function isDots(raw: string): boolean {
+  if (raw.length > DOTS_MAX_RAW_CHARS) return false; // "%2e%2e" is the longest spelling
+  const d = percentDecode(raw);
+  return d === "." || d === "..";
+}
+
+/** The refusal for a decoded segment with forbidden characters, or null when it is clean. */
+function badSegment(segment: string, windows: boolean): SafePathRefused | null {
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment.charCodeAt(i);
+    // refuse: NUL truncates paths; other C0, DEL and C1 controls never belong in a link
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return refuse(400, "control character in path");
+    // refuse: an encoded "/" or "\" would be a separator once handed to the file system
+    if (c === 0x2f || c === 0x5c) return refuse(400, "encoded separator in path");
+    // refuse: ":" makes a drive (C:) or an NTFS stream (a:b) on Windows
+    if (c === 0x3a && (windows || i === 1 && isAsciiLetter(segment.charCodeAt(0)))) {
+      return refuse(400, "drive or stream syntax in path");
+    }
+  }
+  if (segment.length >= SEGMENT_BYTES_CHECK_CHARS) {
+    if (encoder.encode(segment).length > MAX_SEGMENT_BYTES) return refuse(400, "name too long");
+  }
+  return null;
+}
+
+/** Whether Windows would open something else than the file `name` names. */
+function windowsUnsafeName(name: string): boolean {
+  const end = name.charCodeAt(name.length - 1);
+  // refuse: Win32 strips trailing dots and spaces, so "a.txt." would open "a.txt"
+  if (end === 0x2e || end === 0x20) return true;
+  if (WINDOWS_RESERVED.test(name)) return true;
+  for (let i = 0; i < name.length; i++) {
+    // refuse: characters NTFS forbids in names (a wildcard would reach FindFirstFile patterns)
+    if ('<>"|?*'.includes(name[i])) return true;
+  }
+  return false;
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}

@@ -1,0 +1,141 @@
+/**
+ * One folder served over HTTP: resolve a raw URL path inside it (`safe_path.ts`), look the
+ * result up in a bounded cache that checks symlinks (`file_cache.ts`), and answer for a file —
+ * from memory when small, through an open-and-fstat for large ones. Both the shared folder at
+ * `/files/` and the web root at `/` are one of these.
+ *
+ * This module must not know about routes or listings.
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { FileCache, type FileFacts, type PathFacts } from "./file_cache.ts";
+import { type FileServeContext, serveFile, whole } from "./file_response.ts";
+import { encodeSegment } from "./listing_text.ts";
+import { textResponse } from "./router.ts";
+import { resolveSafePath, type SafePathResult } from "./safe_path.ts";
+
+/** How a folder is served. */
+export interface ServedRootOptions {
+  /** The folder (relative paths are taken from the working directory, once). */
+  root: string;
+  /** Serve and list names starting with ".". */
+  dotfiles: boolean;
+  /** Follow symlinks whose target is outside the folder. */
+  followSymlinks: boolean;
+  /** How long file facts are trusted, in ms. */
+  statCacheMs: number;
+  /** Cache-Control max-age in seconds, or null for `no-cache`. */
+  cacheSeconds: number | null;
+  /** Mixed into every ETag (see `FileCacheOptions.etagSalt`). */
+  etagSalt?: string;
+}
+
+/** A folder served over HTTP. */
+export class ServedRoot {
+  /** The folder as an absolute path. */
+  readonly root: string;
+  readonly dotfiles: boolean;
+  readonly cache: FileCache;
+  readonly #ctx: FileServeContext;
+
+  constructor(opts: ServedRootOptions) {
+    this.root = resolve(opts.root);
+    this.dotfiles = opts.dotfiles;
+    this.cache = new FileCache({
+      root: this.root,
+      dotfiles: opts.dotfiles,
+      followSymlinks: opts.followSymlinks,
+      ttlMs: opts.statCacheMs,
+      etagSalt: opts.etagSalt,
+    });
+    this.#ctx = {
+      cache: this.cache,
+      // no-cache: browsers revalidate every time (cheap with the validators), so edits show
+      // up at once; a max-age is the user's explicit choice.
+      cacheControl: opts.cacheSeconds === null ? "no-cache" : `max-age=${opts.cacheSeconds}`,
+    };
+  }
+
+  /** Resolves a raw URL path below the mount (see `resolveSafePath`). */
+  resolve(urlPath: string): SafePathResult {
+    return resolveSafePath(this.root, urlPath, { dotfiles: this.dotfiles });
+  }
+
+  /** What `fsPath` is; synchronous when fresh in the cache. */
+  lookup(fsPath: string): PathFacts | Promise<PathFacts> {
+    return this.cache.lookup(fsPath);
+  }
+
+  /**
+   * Answers GET/HEAD for the file at `fsPath` with conditionals, ranges and compression; with
+   * `status` other than 200 (a `404.html`), the whole file as it is.
+   */
+  serve(
+    req: HttpRequest,
+    fsPath: string,
+    facts: FileFacts,
+    status: number = STATUS.OK,
+  ): HttpResponse | Promise<HttpResponse> {
+    if (facts.bytes !== null) {
+      return status === STATUS.OK
+        ? serveFile(req, this.#ctx, fsPath, facts, null)
+        : whole(req, this.#ctx, facts, status, null);
+    }
+    return this.#openAndServe(req, fsPath, facts, status);
+  }
+
+  async #openAndServe(
+    req: HttpRequest,
+    fsPath: string,
+    facts: FileFacts,
+    status: number,
+  ): Promise<HttpResponse> {
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(facts.realPath, { read: true });
+    } catch {
+      this.cache.invalidate(fsPath);
+      return notFound();
+    }
+    let current: FileFacts;
+    try {
+      const st = await file.stat();
+      // refuse: the path now names something else than a regular file
+      if (!st.isFile) throw new Error("Not a regular file");
+      current = this.cache.confirm(fsPath, facts, st);
+    } catch {
+      file.close();
+      this.cache.invalidate(fsPath);
+      return notFound();
+    }
+    return status === STATUS.OK
+      ? serveFile(req, this.#ctx, fsPath, current, file)
+      : whole(req, this.#ctx, current, status, file);
+  }
+}
+
+/** The plain 404 every file route answers with. */
+export function notFound(): HttpResponse {
+  return textResponse(STATUS.NotFound, "Not found\n");
+}
+
+/** The plain answer for a refused path (400 or 404). */
+export function refused(status: 400 | 404): HttpResponse {
+  return status === STATUS.BadRequest ? textResponse(status, "Bad request path\n") : notFound();
+}
+
+/**
+ * A 308 to the folder form of a path (RFC 9110 §15.4.9 keeps the method). The Location is
+ * rebuilt from the decoded segments, never copied from the request: `//evil.example` must not
+ * become a protocol-relative redirect to another host.
+ */
+export function folderRedirect(mount: string, segments: readonly string[], query: string) {
+  const path = mount + segments.map((s) => `${encodeSegment(s)}/`).join("");
+  const location = query === "" ? path : `${path}?${query}`;
+  const res = textResponse(STATUS.PermanentRedirect, "Moved to the folder URL\n");
+  res.headers!.push(["Location", location]);
+  return res;
+}

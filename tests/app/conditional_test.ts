@@ -1,0 +1,119 @@
+/**
+ * Preconditions in RFC 9110 §13.2.2 order, and If-Range (§13.1.5), as tables over a fixed
+ * representation.
+ */
+
+import {
+  evaluatePreconditions,
+  ifRangePasses,
+  type PreconditionOutcome,
+  type Validators,
+} from "../../src/app/conditional.ts";
+import { HeaderFields } from "../../src/http/header_fields.ts";
+import { assertEquals } from "../support/assert.ts";
+
+const CURRENT: Validators = {
+  etag: '"abc"',
+  lastModifiedMs: Date.UTC(2024, 0, 15, 12, 0, 0),
+};
+const AT = "Mon, 15 Jan 2024 12:00:00 GMT";
+const BEFORE = "Mon, 15 Jan 2024 11:59:59 GMT";
+const AFTER = "Mon, 15 Jan 2024 12:00:01 GMT";
+
+function fields(pairs: Array<[string, string]>): HeaderFields {
+  const h = new HeaderFields();
+  for (const [k, v] of pairs) h.add(k, v);
+  return h;
+}
+
+const CASES: Array<[string, string, Array<[string, string]>, PreconditionOutcome]> = [
+  ["no conditions", "GET", [], "proceed"],
+  ["If-None-Match equal", "GET", [["If-None-Match", '"abc"']], "not-modified"],
+  [
+    "If-None-Match weak equal (weak comparison)",
+    "GET",
+    [["If-None-Match", 'W/"abc"']],
+    "not-modified",
+  ],
+  ["If-None-Match in a list", "GET", [["If-None-Match", '"x", "abc"']], "not-modified"],
+  ["If-None-Match over two field lines", "GET", [["If-None-Match", '"x"'], [
+    "If-None-Match",
+    '"abc"',
+  ]], "not-modified"],
+  ["If-None-Match different", "GET", [["If-None-Match", '"x"']], "proceed"],
+  ["If-None-Match star", "GET", [["If-None-Match", "*"]], "not-modified"],
+  ["If-None-Match on HEAD", "HEAD", [["If-None-Match", '"abc"']], "not-modified"],
+  ["If-None-Match match on PUT fails", "PUT", [["If-None-Match", "*"]], "failed"],
+  ["If-None-Match malformed is no match", "GET", [["If-None-Match", "abc"]], "proceed"],
+  ["If-Modified-Since at the time", "GET", [["If-Modified-Since", AT]], "not-modified"],
+  ["If-Modified-Since after", "GET", [["If-Modified-Since", AFTER]], "not-modified"],
+  ["If-Modified-Since before", "GET", [["If-Modified-Since", BEFORE]], "proceed"],
+  [
+    "If-Modified-Since invalid date ignored",
+    "GET",
+    [["If-Modified-Since", "yesterday"]],
+    "proceed",
+  ],
+  ["If-Modified-Since in the future ignored", "GET", [[
+    "If-Modified-Since",
+    "Fri, 01 Jan 2100 00:00:00 GMT",
+  ]], "proceed"],
+  ["If-Modified-Since ignored on POST", "POST", [["If-Modified-Since", AT]], "proceed"],
+  ["If-None-Match wins over If-Modified-Since", "GET", [["If-None-Match", '"x"'], [
+    "If-Modified-Since",
+    AT,
+  ]], "proceed"],
+  ["If-Match equal", "GET", [["If-Match", '"abc"']], "proceed"],
+  ["If-Match different", "GET", [["If-Match", '"x"']], "failed"],
+  [
+    "If-Match weak tag never matches (strong comparison)",
+    "GET",
+    [["If-Match", 'W/"abc"']],
+    "failed",
+  ],
+  ["If-Match star", "PUT", [["If-Match", "*"]], "proceed"],
+  ["If-Match malformed fails", "PUT", [["If-Match", "abc"]], "failed"],
+  ["If-Unmodified-Since at the time", "GET", [["If-Unmodified-Since", AT]], "proceed"],
+  ["If-Unmodified-Since before", "GET", [["If-Unmodified-Since", BEFORE]], "failed"],
+  ["If-Unmodified-Since invalid ignored", "GET", [["If-Unmodified-Since", "nope"]], "proceed"],
+  ["If-Match wins over If-Unmodified-Since", "GET", [["If-Match", '"abc"'], [
+    "If-Unmodified-Since",
+    BEFORE,
+  ]], "proceed"],
+  ["If-Match checked before If-None-Match", "GET", [["If-Match", '"x"'], [
+    "If-None-Match",
+    '"abc"',
+  ]], "failed"],
+  ["If-Unmodified-Since checked before If-None-Match", "GET", [["If-Unmodified-Since", BEFORE], [
+    "If-None-Match",
+    '"abc"',
+  ]], "failed"],
+];
+
+for (const [name, method, pairs, want] of CASES) {
+  Deno.test(`evaluatePreconditions: ${name} → ${want}`, () => {
+    assertEquals(evaluatePreconditions(method, fields(pairs), CURRENT), want);
+  });
+}
+
+Deno.test("evaluatePreconditions fails If-Match and passes If-None-Match star when nothing exists", () => {
+  assertEquals(evaluatePreconditions("PUT", fields([["If-Match", "*"]]), null), "failed");
+  assertEquals(evaluatePreconditions("PUT", fields([["If-None-Match", "*"]]), null), "proceed");
+});
+
+const IF_RANGE: Array<[string, string | undefined, boolean]> = [
+  ["absent", undefined, true],
+  ["same strong tag", '"abc"', true],
+  ["other tag", '"x"', false],
+  ["weak tag (never for If-Range)", 'W/"abc"', false],
+  ["exact date", AT, true],
+  ["later date", AFTER, false],
+  ["earlier date", BEFORE, false],
+  ["garbage", "whenever", false],
+];
+
+for (const [name, value, want] of IF_RANGE) {
+  Deno.test(`ifRangePasses: ${name} → ${want}`, () => {
+    assertEquals(ifRangePasses(value, CURRENT), want);
+  });
+}

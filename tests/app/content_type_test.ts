@@ -1,0 +1,26 @@
+/** Content-Type from file names: the database, charset on text, octet-stream otherwise. */
+
+import { contentTypeFor, OCTET_STREAM } from "../../src/app/content_type.ts";
+import { assertEquals } from "../support/assert.ts";
+
+const CASES: Array<[string, string]> = [
+  ["index.html", "text/html; charset=utf-8"],
+  ["style.CSS", "text/css; charset=utf-8"],
+  ["notes.txt", "text/plain; charset=utf-8"],
+  ["app.js", "text/javascript; charset=utf-8"],
+  ["data.json", "application/json; charset=utf-8"],
+  ["logo.svg", "image/svg+xml"],
+  ["photo.jpeg", "image/jpeg"],
+  ["archive.tar.gz", "application/gzip"],
+  ["file.unknownext", OCTET_STREAM],
+  ["README", OCTET_STREAM],
+  ["json", OCTET_STREAM],
+  [".json", OCTET_STREAM],
+  ["trailing.", OCTET_STREAM],
+];
+
+for (const [name, want] of CASES) {
+  Deno.test(`contentTypeFor gives ${want} for ${JSON.stringify(name)}`, () => {
+    assertEquals(contentTypeFor(name), want);
+  });
+}

@@ -1,0 +1,58 @@
+/** Entity-tag making, parsing and comparison (RFC 9110 §8.8.3). */
+
+import { fileEtag, parseEntityTags, strongMatch, weakMatch } from "../../src/app/etag.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+
+Deno.test("fileEtag changes when size, time or inode change", () => {
+  const base = fileEtag(100, 1_700_000_000_000, 42);
+  assertEquals(base, `"2s-${(1_700_000_000_000).toString(36)}-16"`);
+  const others = [
+    fileEtag(101, 1_700_000_000_000, 42),
+    fileEtag(100, 1_700_000_000_001, 42),
+    fileEtag(100, 1_700_000_000_000, 43),
+    fileEtag(100, 1_700_000_000_000, null),
+    fileEtag(100, 1_700_000_000_000, 42, "br"),
+  ];
+  assertEquals(new Set([base, ...others]).size, 6);
+});
+
+Deno.test("fileEtag is a valid strong entity-tag", () => {
+  const tags = parseEntityTags(fileEtag(123456, 1_700_000_000_123, 987654321, "gzip"));
+  assert(Array.isArray(tags) && tags.length === 1 && !tags[0].weak);
+});
+
+const PARSE: Array<[string, ReturnType<typeof parseEntityTags>]> = [
+  ['"a"', [{ weak: false, opaque: "a" }]],
+  ['W/"a"', [{ weak: true, opaque: "a" }]],
+  ['"a", W/"b" ,"c"', [{ weak: false, opaque: "a" }, { weak: true, opaque: "b" }, {
+    weak: false,
+    opaque: "c",
+  }]],
+  ['""', [{ weak: false, opaque: "" }]],
+  ["*", "*"],
+  ["a", null],
+  ['"a" "b"', null],
+  ['"a', null],
+  ['w/"a"', null],
+  ['"a b"', null],
+  ["", null],
+];
+
+for (const [value, want] of PARSE) {
+  Deno.test(`parseEntityTags parses ${JSON.stringify(value)}`, () => {
+    assertEquals(parseEntityTags(value), want);
+  });
+}
+
+Deno.test("strongMatch needs both strong and equal; weakMatch only equal", () => {
+  const s = { weak: false, opaque: "x" };
+  const w = { weak: true, opaque: "x" };
+  const other = { weak: false, opaque: "y" };
+  assertEquals([strongMatch(s, s), strongMatch(s, w), strongMatch(w, w), strongMatch(s, other)], [
+    true,
+    false,
+    false,
+    false,
+  ]);
+  assertEquals([weakMatch(s, w), weakMatch(w, w), weakMatch(s, other)], [true, true, false]);
+});

@@ -1,0 +1,111 @@
+/**
+ * The file cache without sockets: hot paths answer synchronously from memory within the TTL (no
+ * stat per request), changes show up after it, symlinks out of the root and into dot-folders
+ * look missing, and only regular files are files.
+ */
+
+import { FileCache, type PathFacts, SMALL_FILE_MAX_BYTES } from "../../src/app/file_cache.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+
+const LONG_TTL_MS = 60_000;
+
+async function withTree(fn: (root: string, base: string) => Promise<void>) {
+  const base = await Deno.realPath(await Deno.makeTempDir({ prefix: "wireserve-cache-" }));
+  const root = `${base}/root`;
+  await Deno.mkdir(`${root}/.dot`, { recursive: true });
+  try {
+    await fn(root, base);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+}
+
+function cache(root: string, ttlMs = LONG_TTL_MS, more: Partial<{ dotfiles: boolean }> = {}) {
+  return new FileCache({ root, followSymlinks: false, dotfiles: false, ttlMs, ...more });
+}
+
+Deno.test("FileCache answers a hot path synchronously from memory within the TTL", async () => {
+  await withTree(async (root) => {
+    await Deno.writeTextFile(`${root}/a.txt`, "abc");
+    const c = cache(root);
+    const first = await c.lookup(`${root}/a.txt`);
+    assertEquals(first.kind === "file" && new TextDecoder().decode(first.bytes!), "abc");
+    const second = c.lookup(`${root}/a.txt`);
+    assert(!(second instanceof Promise), "a fresh entry must not touch the disk");
+    assertEquals(second, first);
+    // an edit is not seen inside the TTL: that is the point of the cache
+    await Deno.writeTextFile(`${root}/a.txt`, "changed");
+    const cached = c.lookup(`${root}/a.txt`) as PathFacts;
+    assertEquals(cached.kind === "file" && cached.size, 3);
+  });
+});
+
+Deno.test("FileCache sees a change once the TTL has passed", async () => {
+  await withTree(async (root) => {
+    await Deno.writeTextFile(`${root}/a.txt`, "abc");
+    const c = cache(root, 0);
+    const first = await c.lookup(`${root}/a.txt`);
+    await Deno.writeTextFile(`${root}/a.txt`, "changed");
+    const second = await c.lookup(`${root}/a.txt`);
+    assert(first.kind === "file" && second.kind === "file");
+    assertEquals([second.size, new TextDecoder().decode(second.bytes!)], [7, "changed"]);
+    assert(first.etag !== second.etag);
+  });
+});
+
+Deno.test("FileCache keeps large files' bytes out of memory", async () => {
+  await withTree(async (root) => {
+    await Deno.writeFile(`${root}/big.bin`, new Uint8Array(SMALL_FILE_MAX_BYTES + 1));
+    await Deno.writeFile(`${root}/edge.bin`, new Uint8Array(SMALL_FILE_MAX_BYTES));
+    const c = cache(root);
+    const big = await c.lookup(`${root}/big.bin`);
+    const edge = await c.lookup(`${root}/edge.bin`);
+    assertEquals(big.kind === "file" && big.bytes, null);
+    assertEquals(edge.kind === "file" && edge.bytes?.length, SMALL_FILE_MAX_BYTES);
+  });
+});
+
+Deno.test("FileCache treats links out of the root and into dot-folders as missing", async () => {
+  await withTree(async (root, base) => {
+    await Deno.writeTextFile(`${base}/secret.txt`, "secret");
+    await Deno.writeTextFile(`${root}/.dot/x.txt`, "dot");
+    await Deno.writeTextFile(`${root}/in.txt`, "in");
+    await Deno.symlink(`${base}/secret.txt`, `${root}/out.txt`);
+    await Deno.symlink(".dot", `${root}/dotlink`);
+    await Deno.symlink("in.txt", `${root}/inlink.txt`);
+    const c = cache(root);
+    assertEquals((await c.lookup(`${root}/out.txt`)).kind, "missing");
+    assertEquals((await c.lookup(`${root}/dotlink/x.txt`)).kind, "missing");
+    assertEquals((await c.lookup(`${root}/inlink.txt`)).kind, "file");
+    assertEquals((await c.lookup(`${root}/nope.txt`)).kind, "missing");
+    const withDots = cache(root, LONG_TTL_MS, { dotfiles: true });
+    assertEquals((await withDots.lookup(`${root}/dotlink/x.txt`)).kind, "file");
+    assertEquals((await withDots.lookup(`${root}/out.txt`)).kind, "missing");
+  });
+});
+
+Deno.test("FileCache reports folders as folders with their real path", async () => {
+  await withTree(async (root) => {
+    await Deno.mkdir(`${root}/d`);
+    const facts = await cache(root).lookup(`${root}/d`);
+    assertEquals(facts, { kind: "dir", realPath: `${root}/d` });
+  });
+});
+
+Deno.test("FileCache finds precompressed siblings only for compressible types", async () => {
+  await withTree(async (root) => {
+    for (const name of ["a.js", "a.js.br", "a.js.gz", "p.png", "p.png.gz"]) {
+      await Deno.writeTextFile(`${root}/${name}`, name);
+    }
+    await Deno.symlink(`${root}/a.js.gz`, `${root}/b.js.gz`);
+    await Deno.writeTextFile(`${root}/b.js`, "b");
+    const c = cache(root);
+    const js = await c.lookup(`${root}/a.js`);
+    assert(js.kind === "file" && js.br !== null && js.gzip !== null);
+    assertEquals(new TextDecoder().decode(js.br.bytes!), "a.js.br");
+    const png = await c.lookup(`${root}/p.png`);
+    assert(png.kind === "file" && png.gzip === null);
+    const linked = await c.lookup(`${root}/b.js`);
+    assert(linked.kind === "file" && linked.gzip === null, "a symlinked sibling is ignored");
+  });
+});

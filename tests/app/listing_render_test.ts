@@ -1,0 +1,148 @@
+/**
+ * Listing renderers: hostile names are escaped in HTML text and attributes, percent-encoded in
+ * links, and round-trip through the JSON; sizes, sort links, breadcrumbs and truncation.
+ */
+
+import type { ListingEntry } from "../../src/app/listing.ts";
+import { renderListingHtml } from "../../src/app/listing_html.ts";
+import { renderListingJson } from "../../src/app/listing_json.ts";
+import { escapeHtml, humanSize, visibleName } from "../../src/app/listing_text.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+
+const MTIME = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));
+const file = (name: string, size = 1): ListingEntry => ({ name, type: "file", size, mtime: MTIME });
+
+/** [name, how its link must look, a fragment that must never appear raw in the page]. */
+const HOSTILE: Array<[string, string, string]> = [
+  ["a b.txt", "/files/dir/a%20b.txt", 'href="/files/dir/a b'],
+  ["100%.txt", "/files/dir/100%25.txt", 'href="/files/dir/100%.txt"'],
+  ["a#b", "/files/dir/a%23b", 'href="/files/dir/a#b"'],
+  ["a?b", "/files/dir/a%3Fb", 'href="/files/dir/a?b"'],
+  ['say "hi"', "/files/dir/say%20%22hi%22", 'say "hi"'],
+  ["it's", "/files/dir/it's", "it's<"],
+  ["<script>alert(1)</script>", "/files/dir/%3Cscript%3Ealert(1)%3C%2Fscript%3E", "<script>"],
+  ["a&b", "/files/dir/a%26b", "a&b<"],
+  ["😀.png", "/files/dir/%F0%9F%98%80.png", "%F0%9F%98%80.png<"],
+  ["line\nbreak", "/files/dir/line%0Abreak", "line\nbreak"],
+  ["javascript:alert(1)", "/files/dir/javascript%3Aalert(1)", 'href="javascript:'],
+  ["%20", "/files/dir/%2520", 'href="/files/dir/%20"'],
+];
+
+for (const [name, href, forbidden] of HOSTILE) {
+  Deno.test(`HTML listing escapes ${JSON.stringify(name)} in text and link`, () => {
+    const html = renderListingHtml({
+      mount: "/files/",
+      segments: ["dir"],
+      entries: [file(name)],
+      truncated: false,
+      sort: "name",
+      order: "asc",
+    });
+    assert(html.includes(`href="${escapeHtml(href)}"`), `link ${href} missing`);
+    assert(html.includes(`>${escapeHtml(visibleName(name))}</a>`), "escaped text missing");
+    assert(!html.includes(forbidden), `raw ${JSON.stringify(forbidden)} in page`);
+  });
+
+  Deno.test(`JSON listing keeps ${JSON.stringify(name)} and encodes its url`, () => {
+    const doc = JSON.parse(renderListingJson("/files/", ["dir"], [file(name)], false));
+    assertEquals(doc.entries[0].name, name);
+    assertEquals(doc.entries[0].url, href);
+  });
+}
+
+Deno.test("HTML listing shows a newline in a name as a visible symbol", () => {
+  assertEquals(visibleName("a\nb\x00c\x7f"), "a␊b␀c␡");
+});
+
+Deno.test("HTML listing escapes hostile folder names in the title and breadcrumbs", () => {
+  const html = renderListingHtml({
+    mount: "/files/",
+    segments: ["<b>", "x y"],
+    entries: [],
+    truncated: false,
+    sort: "name",
+    order: "asc",
+  });
+  assert(!html.includes("<b>"));
+  assert(html.includes('<a href="/files/%3Cb%3E/">&lt;b&gt;</a>'));
+  assert(html.includes('<a href="/files/%3Cb%3E/">../</a>'), "parent link");
+  assert(html.includes("<title>Index of /files/&lt;b&gt;/x y/</title>"));
+});
+
+Deno.test("HTML listing links folders with a final slash and marks links", () => {
+  const html = renderListingHtml({
+    mount: "/files/",
+    segments: [],
+    entries: [
+      { name: "d", type: "dir", size: 0, mtime: MTIME },
+      { name: "l", type: "symlink", target: "dir", size: 0, mtime: MTIME },
+    ],
+    truncated: false,
+    sort: "name",
+    order: "asc",
+  });
+  assert(html.includes('<a href="/files/d/">d/</a>'));
+  assert(html.includes('<a href="/files/l/">l/ <small>(link)</small></a>'));
+  assert(!html.includes("../"), "no parent link at the mount");
+});
+
+Deno.test("HTML listing sort links toggle the active column and keep others ascending", () => {
+  const html = renderListingHtml({
+    mount: "/files/",
+    segments: [],
+    entries: [],
+    truncated: false,
+    sort: "size",
+    order: "asc",
+  });
+  assert(html.includes('href="?sort=size&amp;order=desc">Size ▲</a>'));
+  assert(html.includes('href="?sort=name&amp;order=asc">Name</a>'));
+  assert(html.includes('aria-sort="ascending"'));
+});
+
+Deno.test("HTML listing says when it was truncated", () => {
+  const page = (truncated: boolean) =>
+    renderListingHtml({
+      mount: "/files/",
+      segments: [],
+      entries: [file("a")],
+      truncated,
+      sort: "name",
+      order: "asc",
+    });
+  assert(page(true).includes("Only the first 1 entries are shown."));
+  assert(!page(false).includes("Only the first"));
+});
+
+Deno.test("JSON listing has path, entries with ISO mtime, and truncated", () => {
+  const doc = JSON.parse(
+    renderListingJson("/files/", ["a b"], [
+      file("x", 5),
+      { name: "l", type: "symlink", target: "file", size: 3, mtime: null },
+    ], true),
+  );
+  assertEquals(doc, {
+    path: "/files/a%20b/",
+    entries: [
+      { name: "x", type: "file", size: 5, mtime: MTIME.toISOString(), url: "/files/a%20b/x" },
+      { name: "l", type: "symlink", target: "file", size: 3, mtime: null, url: "/files/a%20b/l" },
+    ],
+    truncated: true,
+  });
+});
+
+const SIZES: Array<[number, string]> = [
+  [0, "0 B"],
+  [1023, "1023 B"],
+  [1024, "1.0 KiB"],
+  [1536, "1.5 KiB"],
+  [10 * 1024, "10 KiB"],
+  [20 * 1024 * 1024, "20 MiB"],
+  [5 * 1024 ** 4, "5.0 TiB"],
+];
+
+for (const [bytes, want] of SIZES) {
+  Deno.test(`humanSize shows ${bytes} bytes as ${want}`, () => {
+    assertEquals(humanSize(bytes), want);
+  });
+}

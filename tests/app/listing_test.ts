@@ -1,0 +1,84 @@
+/**
+ * Reading and sorting folders for listings, without sockets: the cap and its truncation flag,
+ * hidden dotfiles, symlinks judged by the same rule as requests, and folders-first ordering.
+ */
+
+import { type ListingEntry, readListing, sortListing } from "../../src/app/listing.ts";
+import { assertEquals } from "../support/assert.ts";
+
+async function withDir(fn: (dir: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-listing-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const allowAll = () => Promise.resolve(true);
+
+Deno.test("readListing stops at the cap and says it truncated", async () => {
+  await withDir(async (dir) => {
+    for (let i = 0; i < 5; i++) await Deno.writeTextFile(`${dir}/f${i}`, "x");
+    const atCap = await readListing(dir, { dotfiles: false, allowed: allowAll, maxEntries: 5 });
+    assertEquals([atCap.entries.length, atCap.truncated], [5, false]);
+    const under = await readListing(dir, { dotfiles: false, allowed: allowAll, maxEntries: 4 });
+    assertEquals([under.entries.length, under.truncated], [4, true]);
+  });
+});
+
+Deno.test("readListing hides dotfiles unless allowed", async () => {
+  await withDir(async (dir) => {
+    await Deno.writeTextFile(`${dir}/.env`, "x");
+    await Deno.writeTextFile(`${dir}/a`, "x");
+    const names = async (dotfiles: boolean) =>
+      (await readListing(dir, { dotfiles, allowed: allowAll })).entries.map((e) => e.name).sort();
+    assertEquals(await names(false), ["a"]);
+    assertEquals(await names(true), [".env", "a"]);
+  });
+});
+
+Deno.test("readListing shows links the server would follow and hides the others", async () => {
+  await withDir(async (dir) => {
+    await Deno.mkdir(`${dir}/d`);
+    await Deno.writeTextFile(`${dir}/f`, "abc");
+    await Deno.symlink("d", `${dir}/to-dir`);
+    await Deno.symlink("f", `${dir}/to-file`);
+    await Deno.symlink("nowhere", `${dir}/broken`);
+    const real = await Deno.realPath(dir);
+    const allowed = (p: string) => Promise.resolve(p !== `${real}/f`);
+    const { entries } = await readListing(dir, { dotfiles: false, allowed });
+    const byName = new Map(entries.map((e) => [e.name, e]));
+    assertEquals(byName.get("to-dir")?.type, "symlink");
+    assertEquals(byName.get("to-dir")?.target, "dir");
+    assertEquals(byName.has("to-file"), false, "a refused target is hidden");
+    assertEquals(byName.has("broken"), false);
+    assertEquals(byName.get("f")?.size, 3, "the file itself is listed");
+  });
+});
+
+Deno.test("sortListing puts folders first in every order", () => {
+  const e = (name: string, type: ListingEntry["type"], size: number, day: number) => ({
+    name,
+    type,
+    size,
+    mtime: new Date(Date.UTC(2024, 0, day)),
+    ...(type === "symlink" ? { target: "dir" as const } : {}),
+  });
+  const list: ListingEntry[] = [
+    e("b.txt", "file", 30, 1),
+    e("a.txt", "file", 10, 3),
+    e("file10", "file", 20, 2),
+    e("file9", "file", 20, 2),
+    e("zdir", "dir", 0, 1),
+    e("link", "symlink", 0, 5),
+  ];
+  const names = (key: "name" | "size" | "date", order: "asc" | "desc") => {
+    sortListing(list, key, order);
+    return list.map((x) => x.name);
+  };
+  assertEquals(names("name", "asc"), ["link", "zdir", "a.txt", "b.txt", "file9", "file10"]);
+  assertEquals(names("name", "desc"), ["zdir", "link", "file10", "file9", "b.txt", "a.txt"]);
+  assertEquals(names("size", "asc"), ["link", "zdir", "a.txt", "file9", "file10", "b.txt"]);
+  assertEquals(names("date", "desc"), ["link", "zdir", "a.txt", "file9", "file10", "b.txt"]);
+});

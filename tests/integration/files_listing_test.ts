@@ -1,0 +1,139 @@
+/**
+ * Folder listings and redirects on the real server: HTML and JSON, sorting, hostile names
+ * fetched back through the links the listing gives, and the 308 to the slash form.
+ */
+
+import { assert, assertEquals } from "../support/assert.ts";
+import { curl, HOSTILE_NAMES, startFilesServer, text } from "./files_fixture.ts";
+
+interface Entry {
+  name: string;
+  type: string;
+  size: number;
+  mtime: string;
+  url: string;
+  target?: string;
+}
+
+Deno.test("JSON listing gives name, type, size, mtime and url, folders first", async () => {
+  const fs = await startFilesServer();
+  try {
+    const res = await curl(["-H", "Accept: application/json", fs.url("/files/")]);
+    assertEquals(res.headers.get("content-type"), "application/json; charset=utf-8");
+    const doc = JSON.parse(text(res.body));
+    assertEquals([doc.path, doc.truncated], ["/files/", false]);
+    const entries: Entry[] = doc.entries;
+    const hello = entries.find((e) => e.name === "hello.txt")!;
+    assertEquals([hello.type, hello.size, hello.url], ["file", 12, "/files/hello.txt"]);
+    assert(!Number.isNaN(Date.parse(hello.mtime)));
+    const sub = entries.find((e) => e.name === "sub")!;
+    assertEquals([sub.type, sub.url], ["dir", "/files/sub/"]);
+    const link = entries.find((e) => e.name === "link-sub")!;
+    assertEquals([link.type, link.target, link.url], ["symlink", "dir", "/files/link-sub/"]);
+    const firstFile = entries.findIndex((e) => e.type === "file");
+    assert(entries.slice(0, firstFile).every((e) => e.type === "dir" || e.target === "dir"));
+    const viaQuery = await curl([fs.url("/files/sub/?format=json")]);
+    assertEquals(JSON.parse(text(viaQuery.body)).entries.map((e: Entry) => e.name), ["nested.txt"]);
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("every hostile name is listed and its link fetches the file (newline refused)", async () => {
+  const fs = await startFilesServer();
+  try {
+    const doc = JSON.parse(text((await curl([fs.url("/files/?format=json")])).body));
+    for (const name of HOSTILE_NAMES) {
+      const entry = (doc.entries as Entry[]).find((e) => e.name === name);
+      assert(entry !== undefined, `${JSON.stringify(name)} not listed`);
+      assertEquals(entry.url, `/files/${encodeURIComponent(name)}`);
+      const res = await curl([fs.url(entry.url)]);
+      if (name.includes("\n")) {
+        assertEquals(res.status, 400, "control characters in paths are refused by policy");
+      } else {
+        assertEquals([res.status, text(res.body)], [200, `content of ${name}`], name);
+      }
+    }
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("HTML listing escapes hostile names and links them percent-encoded", async () => {
+  const fs = await startFilesServer();
+  try {
+    const res = await curl([fs.url("/files/")]);
+    assertEquals(res.headers.get("content-type"), "text/html; charset=utf-8");
+    const html = text(res.body);
+    assert(!html.includes("<tag>"), "raw tag from a file name");
+    assert(html.includes("&lt;tag&gt;&amp;amp.txt"));
+    assert(html.includes('href="/files/%3Ctag%3E%26amp.txt"'));
+    assert(html.includes('href="/files/q%22uote.txt">q&quot;uote.txt</a>'));
+    assert(html.includes('href="/files/new%0Aline.txt">new␊line.txt</a>'));
+    assert(
+      html.includes('href="/files/h%23sh.txt"') && html.includes('href="/files/q%3Fmark.txt"'),
+    );
+    assert(html.includes('href="/files/%2520.txt"') && html.includes('href="/files/100%25.txt"'));
+    assert(html.includes(`href="/files/${encodeURIComponent("😀 emoji.txt")}"`));
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("HTML listing sorts by size and date through query links", async () => {
+  const fs = await startFilesServer();
+  try {
+    await Deno.writeTextFile(`${fs.tree.root}/sub/big.txt`, "x".repeat(5000));
+    await Deno.writeTextFile(`${fs.tree.root}/sub/mid.txt`, "x".repeat(500));
+    await Deno.utime(`${fs.tree.root}/sub/mid.txt`, new Date(0), new Date(Date.UTC(2001, 0, 1)));
+    const order = async (query: string) => {
+      const html = text((await curl([fs.url(`/files/sub/${query}`)])).body);
+      return [...html.matchAll(/<a href="\/files\/sub\/([^"]+)">/g)].map((m) => m[1]);
+    };
+    assertEquals(await order("?sort=size&order=desc"), ["big.txt", "mid.txt", "nested.txt"]);
+    assertEquals(await order("?sort=size"), ["nested.txt", "mid.txt", "big.txt"]);
+    assertEquals((await order("?sort=date"))[0], "mid.txt");
+    assertEquals(await order("?sort=name&order=desc"), ["nested.txt", "mid.txt", "big.txt"]);
+    assertEquals(await order("?sort=bogus"), ["big.txt", "mid.txt", "nested.txt"]);
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("a folder without its slash redirects 308 to the slash form keeping the query", async () => {
+  const fs = await startFilesServer();
+  try {
+    await Deno.mkdir(`${fs.tree.root}/a b`);
+    const cases: Array<[string, string]> = [
+      ["/files/sub", "/files/sub/"],
+      ["/files/sub?sort=size&order=desc", "/files/sub/?sort=size&order=desc"],
+      ["/files", "/files/"],
+      ["/files?format=json", "/files/?format=json"],
+      ["/files//sub", "/files/sub/"],
+      ["/files/a%20b", "/files/a%20b/"],
+    ];
+    for (const [path, location] of cases) {
+      const res = await curl([fs.url(path)]);
+      assertEquals([res.status, res.headers.get("location")], [308, location], path);
+    }
+    const followed = await curl(["-L", fs.url("/files/sub")]);
+    assert(text(followed.body).includes("nested.txt"));
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("listing reflects new files at once when the stat cache is off", async () => {
+  const fs = await startFilesServer();
+  try {
+    const names = async () =>
+      JSON.parse(text((await curl([fs.url("/files/sub/?format=json")])).body)).entries.map((
+        e: Entry,
+      ) => e.name);
+    assertEquals(await names(), ["nested.txt"]);
+    await Deno.writeTextFile(`${fs.tree.root}/sub/new.txt`, "new");
+    assertEquals(await names(), ["nested.txt", "new.txt"]);
+  } finally {
+    await fs.close();
+  }
+});

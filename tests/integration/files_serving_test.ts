@@ -1,0 +1,335 @@
+/**
+ * `GET`/`HEAD /files/<file>` against the real server with curl and raw TCP: types, validators,
+ * 304/412 flows, ranges (single, suffix, open, multipart, 416, If-Range), compression and
+ * precompressed siblings, HEAD, methods, and a 20 MiB file streamed byte-exact.
+ */
+
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { assert, assertEquals } from "../support/assert.ts";
+import { RawClient } from "../support/server.ts";
+import { APP_JS, curl, startFilesServer, TEXT, text } from "./files_fixture.ts";
+
+/** How long closed client connections may take to be closed on the server side too. */
+const FD_SETTLE_MS = 2000;
+const FD_POLL_MS = 20;
+
+Deno.test("a file answers with its type, length, validators and cache policy", async () => {
+  const fs = await startFilesServer();
+  try {
+    const res = await curl([fs.url("/files/hello.txt")]);
+    assertEquals([res.status, text(res.body)], [200, "hello world\n"]);
+    assertEquals(res.headers.get("content-type"), "text/plain; charset=utf-8");
+    assertEquals(res.headers.get("content-length"), "12");
+    assertEquals(res.headers.get("accept-ranges"), "bytes");
+    assertEquals(res.headers.get("cache-control"), "no-cache");
+    assert(/^"[0-9a-z-]+"$/.test(res.headers.get("etag") ?? ""), "strong etag");
+    assert(res.headers.get("last-modified")?.endsWith(" GMT"));
+    const unknown = await curl([fs.url("/files/data.unknownext")]);
+    assertEquals(unknown.headers.get("content-type"), "application/octet-stream");
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("cacheSeconds sets a max-age", async () => {
+  const fs = await startFilesServer({ cacheSeconds: 3600 });
+  try {
+    const res = await curl([fs.url("/files/hello.txt")]);
+    assertEquals(res.headers.get("cache-control"), "max-age=3600");
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("HEAD answers the same fields as GET and no body", async () => {
+  const fs = await startFilesServer();
+  try {
+    for (const path of ["/files/hello.txt", "/files/text.txt"]) {
+      const get = await exchange(fs.port, `GET ${path} HTTP/1.1\r\nHost: t\r\n`);
+      // HEAD then GET on one connection: any HEAD body would show up before the second status
+      const both = await exchange(
+        fs.port,
+        `HEAD ${path} HTTP/1.1\r\nHost: t\r\n\r\nGET ${path} HTTP/1.1\r\nHost: t\r\n`,
+      );
+      const headPart = both.slice(0, both.indexOf("\r\n\r\n") + 4);
+      assertEquals(both.slice(headPart.length), get, "the GET follows the HEAD's head at once");
+      const fields = (raw: string) =>
+        raw.slice(0, raw.indexOf("\r\n\r\n")).split("\r\n").filter((l) =>
+          !/^(date|connection):/i.test(l)
+        );
+      assertEquals(fields(headPart), fields(get));
+    }
+  } finally {
+    await fs.close();
+  }
+});
+
+/** Sends `head` (without its final CRLF) with Connection: close and returns all bytes back. */
+async function exchange(port: number, head: string): Promise<string> {
+  const c = await RawClient.connect(port);
+  try {
+    await c.send(`${head}Connection: close\r\n\r\n`);
+    return (await c.readAll()).replace(/^Date: .*\r\n/gm, "");
+  } finally {
+    c.close();
+  }
+}
+
+Deno.test("If-None-Match and If-Modified-Since give 304, a changed file 200", async () => {
+  const fs = await startFilesServer();
+  try {
+    const first = await curl([fs.url("/files/hello.txt")]);
+    const etag = first.headers.get("etag")!;
+    const lastModified = first.headers.get("last-modified")!;
+    const inm = await curl(["-H", `If-None-Match: "x", ${etag}`, fs.url("/files/hello.txt")]);
+    assertEquals([inm.status, inm.body.length, inm.headers.get("etag")], [304, 0, etag]);
+    const weak = await curl(["-H", `If-None-Match: W/${etag}`, fs.url("/files/hello.txt")]);
+    assertEquals(weak.status, 304);
+    const star = await curl(["-H", "If-None-Match: *", fs.url("/files/hello.txt")]);
+    assertEquals(star.status, 304);
+    const ims = await curl([
+      "-H",
+      `If-Modified-Since: ${lastModified}`,
+      fs.url("/files/hello.txt"),
+    ]);
+    assertEquals(ims.status, 304);
+    await Deno.writeTextFile(`${fs.tree.root}/hello.txt`, "changed!\n");
+    await Deno.utime(`${fs.tree.root}/hello.txt`, new Date(), new Date(Date.now() + 5000));
+    const after = await curl(["-H", `If-None-Match: ${etag}`, fs.url("/files/hello.txt")]);
+    assertEquals([after.status, text(after.body)], [200, "changed!\n"]);
+    assert(after.headers.get("etag") !== etag);
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("If-Match and If-Unmodified-Since give 412 when they fail", async () => {
+  const fs = await startFilesServer();
+  try {
+    const first = await curl([fs.url("/files/hello.txt")]);
+    const etag = first.headers.get("etag")!;
+    const ok = await curl(["-H", `If-Match: ${etag}`, fs.url("/files/hello.txt")]);
+    assertEquals(ok.status, 200);
+    const bad = await curl(["-H", 'If-Match: "other"', fs.url("/files/hello.txt")]);
+    assertEquals(bad.status, 412);
+    const old = "Sat, 01 Jan 2000 00:00:00 GMT";
+    const ius = await curl(["-H", `If-Unmodified-Since: ${old}`, fs.url("/files/hello.txt")]);
+    assertEquals(ius.status, 412);
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("single, suffix and open ranges answer 206 with Content-Range", async () => {
+  const fs = await startFilesServer();
+  try {
+    const size = TEXT.length;
+    const cases: Array<[string, number, number]> = [
+      ["0-9", 0, 9],
+      ["-5", size - 5, size - 1],
+      [`${size - 3}-`, size - 3, size - 1],
+      [`10-${size * 2}`, 10, size - 1],
+    ];
+    for (const [spec, start, end] of cases) {
+      const res = await curl(["-H", `Range: bytes=${spec}`, fs.url("/files/text.txt")]);
+      assertEquals(res.status, 206, spec);
+      assertEquals(res.headers.get("content-range"), `bytes ${start}-${end}/${size}`);
+      assertEquals(text(res.body), TEXT.slice(start, end + 1));
+      assertEquals(res.headers.get("content-encoding"), undefined, "a 206 is never compressed");
+    }
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("several ranges answer multipart/byteranges with each part's range", async () => {
+  const fs = await startFilesServer();
+  try {
+    const res = await curl(["-H", "Range: bytes=0-4,-6", fs.url("/files/text.txt")]);
+    assertEquals(res.status, 206);
+    const type = res.headers.get("content-type")!;
+    const boundary = type.match(/^multipart\/byteranges; boundary=(.+)$/)?.[1];
+    assert(boundary !== undefined, type);
+    assertEquals(Number(res.headers.get("content-length")), res.body.length);
+    const size = TEXT.length;
+    assertEquals(
+      text(res.body),
+      `--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+        `Content-Range: bytes 0-4/${size}\r\n\r\n${TEXT.slice(0, 5)}\r\n` +
+        `--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+        `Content-Range: bytes ${size - 6}-${size - 1}/${size}\r\n\r\n${TEXT.slice(-6)}\r\n` +
+        `--${boundary}--\r\n`,
+    );
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("an unsatisfiable range is 416 and a malformed one is ignored", async () => {
+  const fs = await startFilesServer();
+  try {
+    const res = await curl(["-H", "Range: bytes=99999-", fs.url("/files/hello.txt")]);
+    assertEquals([res.status, res.headers.get("content-range")], [416, "bytes */12"]);
+    const bad = await curl(["-H", "Range: bytes=abc", fs.url("/files/hello.txt")]);
+    assertEquals([bad.status, text(bad.body)], [200, "hello world\n"]);
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("If-Range serves the range only while the validator matches", async () => {
+  const fs = await startFilesServer();
+  try {
+    const first = await curl([fs.url("/files/hello.txt")]);
+    const etag = first.headers.get("etag")!;
+    const date = first.headers.get("last-modified")!;
+    const args = (v: string) => ["-H", "Range: bytes=0-4", "-H", `If-Range: ${v}`];
+    assertEquals((await curl([...args(etag), fs.url("/files/hello.txt")])).status, 206);
+    assertEquals((await curl([...args(date), fs.url("/files/hello.txt")])).status, 206);
+    const stale = await curl([...args('"old"'), fs.url("/files/hello.txt")]);
+    assertEquals([stale.status, text(stale.body)], [200, "hello world\n"]);
+    assertEquals((await curl([...args(`W/${etag}`), fs.url("/files/hello.txt")])).status, 200);
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("gzip and br responses decompress to the file, with Vary", async () => {
+  const fs = await startFilesServer();
+  try {
+    const gz = await curl(["-H", "Accept-Encoding: gzip", fs.url("/files/text.txt")]);
+    assertEquals(gz.headers.get("content-encoding"), "gzip");
+    assertEquals(gz.headers.get("vary"), "Accept-Encoding");
+    assertEquals(text(gunzipSync(gz.body)), TEXT);
+    assert(gz.body.length < TEXT.length / 4);
+    const br = await curl(["-H", "Accept-Encoding: br, gzip", fs.url("/files/text.txt")]);
+    assertEquals(br.headers.get("content-encoding"), "br");
+    assertEquals(text(brotliDecompressSync(br.body)), TEXT);
+    const auto = await curl(["--compressed", fs.url("/files/text.txt")]);
+    assertEquals(text(auto.body), TEXT);
+    const none = await curl(["-H", "Accept-Encoding: identity", fs.url("/files/text.txt")]);
+    assertEquals([none.headers.get("content-encoding"), text(none.body)], [undefined, TEXT]);
+    const small = await curl(["-H", "Accept-Encoding: gzip", fs.url("/files/hello.txt")]);
+    assertEquals(small.headers.get("content-encoding"), undefined, "below the threshold");
+    // a compressed form has its own strong tag, and revalidates against it
+    const tag = gz.headers.get("etag")!;
+    const again = await curl([
+      "-H",
+      "Accept-Encoding: gzip",
+      "-H",
+      `If-None-Match: ${tag}`,
+      fs.url("/files/text.txt"),
+    ]);
+    assertEquals(again.status, 304);
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("precompressed siblings are served when acceptable, with the original's type", async () => {
+  const fs = await startFilesServer();
+  try {
+    const siblingBytes = async (ext: string) =>
+      await Deno.readFile(`${fs.tree.root}/app.js.${ext}`);
+    const br = await curl(["-H", "Accept-Encoding: br", fs.url("/files/app.js")]);
+    assertEquals(br.headers.get("content-encoding"), "br");
+    assertEquals(br.headers.get("content-type"), "text/javascript; charset=utf-8");
+    assertEquals(br.body, await siblingBytes("br"));
+    const gz = await curl(["-H", "Accept-Encoding: gzip", fs.url("/files/app.js")]);
+    assertEquals([gz.headers.get("content-encoding"), gz.body], ["gzip", await siblingBytes("gz")]);
+    assertEquals(text(gunzipSync(gz.body)), APP_JS);
+    const plain = await curl([fs.url("/files/app.js")]);
+    assertEquals(text(plain.body), APP_JS);
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("other methods answer 405 with Allow, OPTIONS answers Allow", async () => {
+  const fs = await startFilesServer();
+  try {
+    const del = await curl(["-X", "DELETE", fs.url("/files/hello.txt")]);
+    assertEquals(del.status, 405);
+    assert(del.headers.get("allow")?.includes("GET"));
+    const opt = await curl(["-X", "OPTIONS", fs.url("/files/hello.txt")]);
+    assert(opt.headers.get("allow")?.includes("HEAD"));
+    assert(await Deno.stat(`${fs.tree.root}/hello.txt`));
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("a 20 MiB file streams byte-exact, whole, by range and compressed", async () => {
+  const fs = await startFilesServer();
+  try {
+    const size = 20 * 1024 * 1024;
+    const data = new Uint8Array(size);
+    for (let i = 0; i < size; i++) data[i] = (i * 7 + (i >> 13)) & 0xff;
+    await Deno.writeFile(`${fs.tree.root}/big.bin`, data);
+    const whole = await curl([fs.url("/files/big.bin")]);
+    assertEquals(whole.status, 200);
+    assertEquals(whole.body.length, size);
+    assert(whole.body.every((b, i) => b === data[i]), "bytes differ");
+    const part = await curl(["-H", "Range: bytes=1000000-1999999", fs.url("/files/big.bin")]);
+    assertEquals(part.status, 206);
+    assert(part.body.every((b, i) => b === data[1_000_000 + i]) && part.body.length === 1_000_000);
+    const multi = await curl(["-H", "Range: bytes=0-9,-10", fs.url("/files/big.bin")]);
+    assertEquals(multi.status, 206);
+    assertEquals(Number(multi.headers.get("content-length")), multi.body.length);
+    const bigText = "0123456789abcdef\n".repeat(200_000);
+    await Deno.writeTextFile(`${fs.tree.root}/big.txt`, bigText);
+    const gz = await curl(["-H", "Accept-Encoding: gzip", fs.url("/files/big.txt")]);
+    assertEquals(gz.headers.get("transfer-encoding"), "chunked");
+    assertEquals(text(gunzipSync(gz.body)), bigText);
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("a large file's descriptor is closed on HEAD, 304, 412, 416 and encoded HEAD", async () => {
+  const fs = await startFilesServer();
+  try {
+    await Deno.writeTextFile(`${fs.tree.root}/large.txt`, "x".repeat(300 * 1024));
+    const url = fs.url("/files/large.txt");
+    const etag = (await curl(["-I", url])).headers.get("etag")!;
+    const before = openFds();
+    const cases: Array<[string[], number]> = [
+      [["-I"], 200],
+      [["-I", "-H", "Accept-Encoding: gzip"], 200],
+      [["-H", `If-None-Match: ${etag}`], 304],
+      [["-H", 'If-Match: "nope"'], 412],
+      [["-H", "Range: bytes=999999999-"], 416],
+      [["-I", "-H", "Range: bytes=0-1,5-6"], 200],
+    ];
+    for (const [args, status] of cases) {
+      assertEquals((await curl([...args, url])).status, status, args.join(" "));
+    }
+    const encodedHead = await curl(["-I", "-H", "Accept-Encoding: gzip", url]);
+    assertEquals(encodedHead.headers.get("content-encoding"), "gzip");
+    assertEquals(encodedHead.headers.get("content-length"), undefined, "length unknown");
+    // The server runs in this process: a file left open by any answer shows up here.
+    if (before !== null) assertEquals(await fdsSettledAt(before), before, "descriptors leaked");
+  } finally {
+    await fs.close();
+  }
+});
+
+/** Open descriptors of this process where /proc tells (Linux), else null. */
+function openFds(): number | null {
+  try {
+    return [...Deno.readDirSync("/proc/self/fd")].length;
+  } catch {
+    return null;
+  }
+}
+
+/** Waits (bounded) for the server to close the connections curl left, then counts again. */
+async function fdsSettledAt(target: number): Promise<number | null> {
+  const deadline = Date.now() + FD_SETTLE_MS;
+  let now = openFds();
+  while (now !== null && now > target && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, FD_POLL_MS));
+    now = openFds();
+  }
+  return now;
+}

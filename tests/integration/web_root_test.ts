@@ -1,0 +1,95 @@
+/**
+ * The web root at `/` on the real server: index.html for folders, 404.html for misses, the
+ * single-page-app fallback, redirects, and the embedded `www/` UI by default.
+ */
+
+import { appConfig } from "../../src/app/app_config.ts";
+import { createApp } from "../../src/app/routes.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+import { startServer } from "../support/server.ts";
+import { curl, startFilesServer, text } from "./files_fixture.ts";
+
+Deno.test("/ answers index.html and folders their index.html", async () => {
+  const fs = await startFilesServer();
+  try {
+    const home = await curl([fs.url("/")]);
+    assertEquals([home.status, text(home.body)], [200, "<h1>home</h1>"]);
+    assertEquals(home.headers.get("content-type"), "text/html; charset=utf-8");
+    const about = await curl([fs.url("/about/")]);
+    assertEquals([about.status, text(about.body)], [200, "<h1>about</h1>"]);
+    const css = await curl([fs.url("/style.css")]);
+    assertEquals([css.status, css.headers.get("content-type")], [200, "text/css; charset=utf-8"]);
+    const direct = await curl([fs.url("/index.html")]);
+    assertEquals(text(direct.body), "<h1>home</h1>");
+    const version = appConfig().version.replace(/[^0-9A-Za-z.]/g, "");
+    assert(!direct.headers.get("etag")?.includes(version), "a user's folder is not salted");
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("a folder without its slash redirects, never to another host", async () => {
+  const fs = await startFilesServer();
+  try {
+    await Deno.mkdir(`${fs.tree.www}/evil.example`);
+    const about = await curl([fs.url("/about?x=1")]);
+    assertEquals([about.status, about.headers.get("location")], [308, "/about/?x=1"]);
+    const evil = await curl([fs.url("//evil.example")]);
+    assertEquals([evil.status, evil.headers.get("location")], [308, "/evil.example/"]);
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("misses answer 404 with the root's 404.html, or plain text without one", async () => {
+  const fs = await startFilesServer();
+  try {
+    const miss = await curl([fs.url("/nope.html")]);
+    assertEquals([miss.status, text(miss.body)], [404, "<h1>custom 404</h1>"]);
+    assertEquals(miss.headers.get("content-type"), "text/html; charset=utf-8");
+    const extensionless = await curl([fs.url("/some/app/route")]);
+    assertEquals(extensionless.status, 404, "no spa: extensionless misses are 404 too");
+    const dots = await curl([fs.url("/../outside/sentinel.txt")]);
+    assertEquals([dots.status, text(dots.body)], [404, "<h1>custom 404</h1>"]);
+    await Deno.remove(`${fs.tree.www}/404.html`);
+    const plain = await curl([fs.url("/nope.html")]);
+    assertEquals([plain.status, text(plain.body)], [404, "Not found\n"]);
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("spa answers unknown extensionless paths with index.html and 200", async () => {
+  const fs = await startFilesServer({ spa: true });
+  try {
+    for (const path of ["/settings", "/settings/profile", "/a/b/c"]) {
+      const res = await curl([fs.url(path)]);
+      assertEquals([res.status, text(res.body)], [200, "<h1>home</h1>"], path);
+    }
+    const asset = await curl([fs.url("/missing.js")]);
+    assertEquals(asset.status, 404, "a missing file with an extension stays 404");
+    const real = await curl([fs.url("/style.css")]);
+    assertEquals(text(real.body), "body{}");
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("the embedded www/ UI is served at / by default", async () => {
+  const tmp = await Deno.makeTempDir();
+  const srv = startServer(createApp(appConfig({ directory: tmp })));
+  try {
+    const res = await curl([`http://127.0.0.1:${srv.port}/`]);
+    assertEquals(res.status, 200);
+    assertEquals(res.headers.get("content-type"), "text/html; charset=utf-8");
+    const onDisk = await Deno.readFile(new URL("../../www/index.html", import.meta.url));
+    assertEquals(res.body, onDisk);
+    assert(text(res.body).toLowerCase().includes("<!doctype html>"));
+    // embedded files are tagged with the version, so an upgrade never revalidates as unchanged
+    const version = appConfig().version.replace(/[^0-9A-Za-z.]/g, "");
+    assert(res.headers.get("etag")?.endsWith(`-${version}"`), res.headers.get("etag"));
+  } finally {
+    await srv.close();
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
