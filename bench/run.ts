@@ -22,7 +22,13 @@ import {
   type ScenarioOutcome,
   wrkWarnings,
 } from "./report.ts";
-import { IDLE_CONNECTIONS, MEMORY_CHECK, SCENARIOS, WRK_THREADS } from "./scenarios.ts";
+import {
+  IDLE_CONNECTIONS,
+  MEMORY_CHECK,
+  SCENARIOS,
+  UPLOAD_CHECK,
+  WRK_THREADS,
+} from "./scenarios.ts";
 import {
   type RunningServer,
   type ServerSpec,
@@ -30,6 +36,7 @@ import {
   shellLine,
   startServer,
 } from "./servers.ts";
+import { runUploadBench } from "./upload_bench.ts";
 import { findWrk, runWrk, type Wrk, wrkArgs, type WrkRun } from "./wrk.ts";
 
 const REPO_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname);
@@ -121,6 +128,10 @@ export async function main(args: string[], env: Record<string, string>): Promise
       commands,
       warnings,
     });
+    // Uploads run on servers of their own, writing to tmpfs (upload_bench.ts).
+    const uploads = opts.only.has(UPLOAD_CHECK.name)
+      ? await runUploadBench(UPLOAD_CHECK.rounds)
+      : null;
     const report: ReportInput = {
       subjectName: subject.name,
       baselineName: baseline.name,
@@ -133,7 +144,7 @@ export async function main(args: string[], env: Record<string, string>): Promise
       commands,
       warnings,
     };
-    const text = renderReport(report);
+    const text = renderReport(report) + (uploads === null ? "" : `\n${uploads}`);
     console.log(text);
     await Deno.mkdir(RESULTS_DIR, { recursive: true });
     await Deno.writeTextFile(RESULTS_FILE, text);

@@ -89,5 +89,12 @@ export const MEMORY_CHECK = {
   source: "issue: 1,000 idle connections ≤ +40 MiB",
 } as const;
 
+/** The upload benchmark's name for `--only` (256 MiB PUT and multipart POST, `upload_bench.ts`). */
+export const UPLOAD_CHECK = { name: "uploads", rounds: 3 } as const;
+
 /** Every name `--only` accepts. */
-export const CHECK_NAMES: readonly string[] = [...SCENARIOS.map((s) => s.name), MEMORY_CHECK.name];
+export const CHECK_NAMES: readonly string[] = [
+  ...SCENARIOS.map((s) => s.name),
+  MEMORY_CHECK.name,
+  UPLOAD_CHECK.name,
+];

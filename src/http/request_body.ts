@@ -115,6 +115,32 @@ export class LengthBody implements RequestBody {
     return piece;
   }
 
+  /**
+   * The next bytes into the caller's `view` (see `RequestBody.readInto`): buffered bytes are
+   * copied, otherwise the socket reads straight into `view` with no copy at all.
+   */
+  async readInto(view: Uint8Array): Promise<Uint8Array | null> {
+    if (this.#remaining === 0) return null;
+    if (view.length === 0) throw new RangeError("Cannot read a body into an empty view");
+    if (!this.#started) {
+      this.#started = true;
+      await this.#hooks.beforeFirstRead();
+    }
+    const target = view.length > this.#remaining ? view.subarray(0, this.#remaining) : view;
+    let piece: Uint8Array | null;
+    this.#hooks.armBodyTimeout();
+    try {
+      piece = await this.#reader.readInto(target);
+    } catch (err) {
+      throw this.#failure(err);
+    } finally {
+      this.#hooks.disarmBodyTimeout();
+    }
+    if (piece === null) throw this.#failure(null);
+    this.#remaining -= piece.length;
+    return piece;
+  }
+
   #failure(err: unknown): HttpError {
     if (err instanceof HttpError) return err;
     return new HttpError(this.#hooks.timedOut() ? "bodyTimeout" : "clientGone");

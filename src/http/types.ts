@@ -39,6 +39,15 @@ export interface RequestBody {
    * copy it to keep it. Throws an `HttpError` on malformed framing, timeout or disconnect.
    */
   read(): Promise<Uint8Array | null>;
+  /**
+   * Reads the next body bytes into `view` (at most `view.length`, never past the body's end) and
+   * returns the filled part, or null at the end. Unlike `read`, the memory is the caller's: by
+   * alternating two buffers a caller can write one piece to disk while the next is being read
+   * (uploads). The socket read may transfer `view`'s memory to a new ArrayBuffer: keep using the
+   * returned view's `buffer`, not `view`'s. Optional: bodies built by tests may lack it, and
+   * callers fall back to `read`. Throws like `read`.
+   */
+  readInto?(view: Uint8Array): Promise<Uint8Array | null>;
   /** Trailer fields of a chunked body once it is done, else null. */
   readonly trailers: HeaderFields | null;
   /** The chunk-size lines seen so far (bounded), or null for a body that is not chunked. */

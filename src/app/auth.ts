@@ -1,0 +1,112 @@
+/**
+ * Access control for the whole app, in one place: `--auth user:pass` (Basic, RFC 7617) and/or
+ * `--token <secret>` (Bearer, RFC 6750) protect writes, or every request with `--auth-all`. Any
+ * handler asks the guard before acting: `const denied = guard(req, "write"); if (denied) return
+ * denied;` — before reading the body, so a refused upload is answered at once and its body is
+ * never read (and `100 Continue` never sent).
+ *
+ * Security reasoning:
+ * - Credentials are compared in constant time: both sides are hashed with SHA-256 first and the
+ *   digests compared with `timingSafeEqual`, so neither the content nor the length of the secret
+ *   leaks through response timing.
+ * - A missing and a wrong credential get the same 401 with the same challenges (RFC 9110
+ *   §11.6.1): a client learns nothing about which part was wrong.
+ * - Either configured scheme is accepted when both are set; a scheme that is not configured never
+ *   is (a Bearer token sent when only Basic is set is simply wrong).
+ * - `OPTIONS` passes unauthenticated under `--auth-all`: CORS preflights never carry
+ *   credentials (Fetch §4.8), and the answer reveals only which methods a path allows.
+ *
+ * This module must not touch the disk or know what the handlers do.
+ * @module
+ */
+
+import { createHash, timingSafeEqual } from "node:crypto";
+import { STATUS } from "../http/status.ts";
+import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
+import type { AppConfig } from "./app_config.ts";
+
+/** What a request wants to do: reads are open unless `authAll`; writes need credentials. */
+export type Access = "read" | "write";
+
+/** Answers a request with a 401 when it lacks the credentials `access` needs, else null. */
+export type AuthGuard = (req: HttpRequest, access: Access) => HttpResponse | null;
+
+/** The protection space named in challenges (RFC 9110 §11.5). */
+export const AUTH_REALM = "wireserve";
+
+const BASIC = "basic ";
+const BEARER = "bearer ";
+const decoder = new TextDecoder();
+
+/** The config fields the guard reads. */
+export type AuthConfig = Pick<AppConfig, "auth" | "token" | "authAll" | "readOnly">;
+
+/** Whether writes are possible without credentials (the CLI warns when binding beyond loopback). */
+export function writesOpenWithoutAuth(config: AuthConfig): boolean {
+  return !config.readOnly && config.auth === null && config.token === null;
+}
+
+/** Builds the guard for `config`; the secrets are hashed once, here. */
+export function authGuard(config: AuthConfig): AuthGuard {
+  const basic = config.auth === null ? null : sha256(config.auth);
+  const bearer = config.token === null ? null : sha256(config.token);
+  if (basic === null && bearer === null) return () => null;
+  const challenges: string[] = [];
+  if (basic !== null) challenges.push(`Basic realm="${AUTH_REALM}", charset="UTF-8"`);
+  if (bearer !== null) challenges.push(`Bearer realm="${AUTH_REALM}"`);
+  const challenge = challenges.join(", ");
+  return (req, access) => {
+    if (access === "read" && !config.authAll) return null;
+    const value = req.headers.get("authorization");
+    if (value !== undefined && credentialsMatch(value, basic, bearer)) return null;
+    return {
+      status: STATUS.Unauthorized,
+      headers: [["Content-Type", "text/plain; charset=utf-8"], ["WWW-Authenticate", challenge]],
+      body: "Authentication required\n",
+    };
+  };
+}
+
+/**
+ * Wraps the whole app so that, under `authAll`, every request but OPTIONS needs credentials;
+ * returns `handler` itself otherwise (writes are checked by the write handlers).
+ */
+export function requireAuthForAll(config: AuthConfig, handler: Handler): Handler {
+  if (!config.authAll || (config.auth === null && config.token === null)) return handler;
+  const guard = authGuard(config);
+  return (req) => {
+    if (req.method === "OPTIONS") return handler(req);
+    return guard(req, "read") ?? handler(req);
+  };
+}
+
+/** Whether an Authorization value carries a configured credential. */
+function credentialsMatch(
+  value: string,
+  basic: Uint8Array | null,
+  bearer: Uint8Array | null,
+): boolean {
+  const v = value.trim();
+  const lower = v.slice(0, BEARER.length).toLowerCase(); // auth-scheme is case-insensitive
+  if (basic !== null && lower.startsWith(BASIC)) {
+    const userPass = decodeBasic(v.slice(BASIC.length).trim());
+    return userPass !== null && timingSafeEqual(sha256(userPass), basic);
+  }
+  if (bearer !== null && lower.startsWith(BEARER)) {
+    return timingSafeEqual(sha256(v.slice(BEARER.length).trim()), bearer);
+  }
+  return false;
+}
+
+/** `user:pass` from a Basic token68 (UTF-8, as our challenge's charset says), or null. */
+function decodeBasic(token: string): string | null {
+  try {
+    return decoder.decode(Uint8Array.fromBase64(token));
+  } catch {
+    return null;
+  }
+}
+
+function sha256(text: string): Uint8Array {
+  return new Uint8Array(createHash("sha256").update(text).digest());
+}

@@ -1,0 +1,79 @@
+/**
+ * The write routes on `/files/`: one route line beside the read route, so the router answers a
+ * method neither has with 405 and an `Allow` listing both.
+ *
+ * | method | path | what |
+ * |---|---|---|
+ * | PUT | `/files/<path>` | raw body → file (201 new / 204 replaced) |
+ * | POST | `/files/<path>` | raw body → file (201) — the CodeCrafters stage |
+ * | POST | `/files/<dir>/` | `multipart/form-data` → every file part into the folder |
+ * | DELETE | `/files/<path>` | only with `--allow-delete` |
+ * | MKCOL | `/files/<dir>/` | only with `--allow-mkdir` |
+ *
+ * Turned-off methods are left out of the route rather than answered 403: the method is then not
+ * supported on the resource, which is what 405 says (RFC 9110 §15.5.6), and `OPTIONS`/`Allow`
+ * tell clients what they can do. `--read-only` is different: writes exist but are refused (403).
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import type { HttpRequest, HttpResponse } from "../../http/types.ts";
+import type { AppConfig } from "../app_config.ts";
+import { formDataBoundary } from "../multipart_part_head.ts";
+import type { Route } from "../router.ts";
+import {
+  UPLOAD_MOUNT,
+  type UploadContext,
+  uploadContext,
+  type UploadHooks,
+} from "./upload_context.ts";
+import { deleteEntry } from "./upload_delete.ts";
+import { makeFolder } from "./upload_mkcol.ts";
+import { formUpload } from "./upload_multipart.ts";
+import { rawUpload } from "./upload_raw.ts";
+
+export type { UploadHooks } from "./upload_context.ts";
+
+/** The write methods `config` turns on for `/files/*`. */
+export function uploadMethods(config: AppConfig): string[] {
+  const methods = ["POST", "PUT"];
+  if (config.allowDelete) methods.push("DELETE");
+  if (config.allowMkdir) methods.push("MKCOL");
+  return methods;
+}
+
+/** The route line(s) for writes under `/files/`. */
+export function uploadRoutes(config: AppConfig, hooks: UploadHooks = {}): Route[] {
+  const ctx = uploadContext(config, hooks);
+  const methods = uploadMethods(config);
+  // What the router would list for /files/* (the read route's GET and HEAD, ours, OPTIONS).
+  const allow = ["GET", "HEAD", ...methods, "OPTIONS"].join(", ");
+  return [{
+    methods,
+    path: `${UPLOAD_MOUNT}*`,
+    handler: (req) => dispatch(ctx, req, allow),
+  }];
+}
+
+function dispatch(
+  ctx: UploadContext,
+  req: HttpRequest,
+  allow: string,
+): Promise<HttpResponse> {
+  switch (req.method) {
+    case "DELETE":
+      return deleteEntry(ctx, req);
+    case "MKCOL":
+      return makeFolder(ctx, req, allow);
+    case "POST":
+      // A form goes to a folder; anything else, or a folder URL without a form, is a raw file
+      // (a folder URL then gets the form handler's 415 explaining what it takes).
+      if (formDataBoundary(req.headers.get("content-type")) !== null || req.path.endsWith("/")) {
+        return formUpload(ctx, req);
+      }
+      return rawUpload(ctx, req);
+    default:
+      return rawUpload(ctx, req);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Whether a write may go ahead given the request's preconditions and what exists now — pure,
+ * decided before the body is read, with a table test.
+ *
+ * - RFC 9110 §13.2.2 through `evaluatePreconditions` (the same code and the same ETags the GET
+ *   side uses, so a tag from a download guards an upload): `If-Match` that does not match, or
+ *   `If-None-Match: *` when the file exists → 412. Together they give the two safe-update idioms:
+ *   create-only (`If-None-Match: *`) and no lost update (`If-Match: <tag from GET>`).
+ * - `--no-overwrite` → 409 Conflict when the name exists (the state of the resource, not a
+ *   precondition the client sent, so not 412).
+ * - The check is repeated where the file is published, because a long upload leaves time for
+ *   another writer: create-only writes are published with link(2), which cannot replace
+ *   (`createOnly`), and an `If-Match` write compares the tag again just before the rename
+ *   (`recheckEtag`).
+ *
+ * This module must not touch the disk.
+ * @module
+ */
+
+import { STATUS } from "../../http/status.ts";
+import { evaluatePreconditions, type FieldSource, type Validators } from "../conditional.ts";
+
+/** What to do with a write. */
+export type WriteDecision =
+  | {
+    kind: "proceed";
+    /** Publish only if the name is still free (link instead of rename). */
+    createOnly: boolean;
+    /** The tag the file must still have when published, or null. */
+    recheckEtag: string | null;
+  }
+  | { kind: "refuse"; status: number; text: string };
+
+/** Decides a write (`PUT`, `POST`, `DELETE`) of a file whose current validators are `current`. */
+export function decideWrite(
+  method: string,
+  fields: FieldSource,
+  current: Validators | null,
+  noOverwrite: boolean,
+): WriteDecision {
+  if (evaluatePreconditions(method, fields, current) !== "proceed") {
+    return { kind: "refuse", status: STATUS.PreconditionFailed, text: "Precondition failed" };
+  }
+  if (noOverwrite && current !== null) {
+    return {
+      kind: "refuse",
+      status: STATUS.Conflict,
+      text: "A file with this name exists and overwriting is disabled (--no-overwrite)",
+    };
+  }
+  const ifMatch = fields.list("if-match");
+  return {
+    kind: "proceed",
+    createOnly: noOverwrite || fields.list("if-none-match")?.trim() === "*",
+    recheckEtag: ifMatch !== undefined && ifMatch.trim() !== "*" && current !== null
+      ? current.etag
+      : null,
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * What every write handler on `/files/` shares: the resolved root, the auth guard, the hook that
+ * tells the read side a path changed, and the answers for refusals that come before any body
+ * byte is read (so a client waiting on `Expect: 100-continue` gets them at once) and for storage
+ * failures after.
+ *
+ * Status decisions:
+ * - 401 (auth) before 403 (`--read-only`): a client learns about the server's policy only once
+ *   it is allowed to talk to it.
+ * - Storage errors: no space or quota (ENOSPC, EDQUOT) → 507 Insufficient Storage (RFC 4918
+ *   §11.5); permission denied or a read-only file system → 403; a path segment that is a file,
+ *   or a folder where a file should go → 409 Conflict; anything else → 500. The message names
+ *   the problem, never the server's paths.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { STATUS } from "../../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../../http/types.ts";
+import type { AppConfig } from "../app_config.ts";
+import { type AuthGuard, authGuard } from "../auth.ts";
+import { textResponse } from "../router.ts";
+
+/** Where the shared folder is mounted (the same prefix the read routes use). */
+export const UPLOAD_MOUNT = "/files/";
+
+/** Optional links from the write side to the rest of the app. */
+export interface UploadHooks {
+  /**
+   * Called with the file-system path of every file or folder a write created, replaced or
+   * removed (and of its folder), so caches on the read side can forget it at once.
+   */
+  changed?: (fsPath: string) => void;
+}
+
+/** Shared state of the write handlers for one config. */
+export interface UploadContext {
+  config: AppConfig;
+  /** `config.directory` made absolute once, exactly as the read side does. */
+  root: string;
+  guard: AuthGuard;
+  changed(fsPath: string): void;
+}
+
+/** Builds the context for `config`. */
+export function uploadContext(config: AppConfig, hooks: UploadHooks = {}): UploadContext {
+  return {
+    config,
+    root: resolve(config.directory),
+    guard: authGuard(config),
+    changed: changedWithSiblings(hooks.changed ?? (() => {})),
+  };
+}
+
+/** A precompressed sibling (`x.js.br`) changes what is served for `x.js` too. */
+const SIBLING_SUFFIX = /\.(br|gz)$/;
+
+function changedWithSiblings(hook: (fsPath: string) => void): (fsPath: string) => void {
+  return (fsPath) => {
+    hook(fsPath);
+    const m = SIBLING_SUFFIX.exec(fsPath);
+    if (m !== null) hook(fsPath.slice(0, -m[0].length));
+  };
+}
+
+/** The refusal that applies to any write before looking at its path (auth, read-only), or null. */
+export function writeRefusal(ctx: UploadContext, req: HttpRequest): HttpResponse | null {
+  const denied = ctx.guard(req, "write");
+  if (denied !== null) return denied;
+  if (ctx.config.readOnly) return plain(STATUS.Forbidden, "Writes are disabled (--read-only)");
+  return null;
+}
+
+/** The raw URL path below the mount (`/files/a%20b` → `a%20b`). */
+export function pathBelowMount(req: HttpRequest): string {
+  return req.path.slice(UPLOAD_MOUNT.length);
+}
+
+/**
+ * 413 for a declared length over the limit; the connection closes so an unread body (or one the
+ * client is still holding back for `100 Continue`) never has to be drained.
+ */
+export function tooLarge(maxBytes: number): HttpResponse {
+  const res = plain(STATUS.ContentTooLarge, `Upload larger than the limit of ${maxBytes} bytes`);
+  res.close = true;
+  return res;
+}
+
+/** A plain-text answer: `text` plus a newline. */
+export function plain(status: number, text: string): HttpResponse {
+  return textResponse(status, `${text}\n`);
+}
+
+/** The answer for an error thrown by a file-system call during a write, or null if not one. */
+export function storageFailure(err: unknown): HttpResponse | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === "ENOSPC" || code === "EDQUOT") {
+    return plain(STATUS.InsufficientStorage, "Not enough disk space to store the upload");
+  }
+  if (err instanceof Deno.errors.PermissionDenied || code === "EACCES" || code === "EROFS") {
+    return plain(STATUS.Forbidden, "The server may not write to this folder");
+  }
+  if (err instanceof Deno.errors.NotADirectory || code === "ENOTDIR") {
+    return plain(STATUS.Conflict, "A folder in the path is a file");
+  }
+  if (err instanceof Deno.errors.IsADirectory || code === "EISDIR") {
+    return plain(STATUS.Conflict, "A folder exists with this name");
+  }
+  if (code === "ENAMETOOLONG") return plain(STATUS.BadRequest, "Path too long for the disk");
+  return null;
+}

@@ -1,0 +1,56 @@
+/**
+ * `MKCOL /files/<dir>/` (RFC 4918 §9.3), only with `--allow-mkdir` (otherwise the method is not
+ * routed and the router answers 405 with an `Allow` that omits it). Creates one folder → 201
+ * with `Location`. As §9.3.1 requires: a name already in use → 405, a missing parent → 409 (no
+ * intermediate folders are made, unlike uploads), a request body → 415. The folder name follows
+ * the same rules as uploaded names (400).
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { dirname } from "node:path";
+import { STATUS } from "../../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../../http/types.ts";
+import { pathBelowMount, plain, type UploadContext, writeRefusal } from "./upload_context.ts";
+import { failure, resolveWriteTarget } from "./upload_target.ts";
+
+/** Creates the folder named by `req`; `allow` is the `Allow` value for a 405. */
+export async function makeFolder(
+  ctx: UploadContext,
+  req: HttpRequest,
+  allow: string,
+): Promise<HttpResponse> {
+  const refusal = writeRefusal(ctx, req);
+  if (refusal !== null) return refusal;
+  if (req.body.chunked || (req.body.length ?? 0) > 0) {
+    return plain(STATUS.UnsupportedMediaType, "MKCOL takes no request body");
+  }
+  const resolved = await resolveWriteTarget(ctx, pathBelowMount(req));
+  if (!resolved.ok) return resolved.response;
+  const target = resolved.target;
+  if (target.segments.length === 0 || target.existing !== null) {
+    const res = plain(STATUS.MethodNotAllowed, "The name is already in use");
+    res.headers!.push(["Allow", allow]);
+    return res;
+  }
+  try {
+    await Deno.mkdir(target.fsPath);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      return plain(STATUS.Conflict, "The parent folder does not exist");
+    }
+    if (err instanceof Deno.errors.AlreadyExists) {
+      const res = plain(STATUS.MethodNotAllowed, "The name is already in use");
+      res.headers!.push(["Allow", allow]);
+      return res;
+    }
+    return failure(err);
+  }
+  ctx.changed(target.fsPath);
+  ctx.changed(dirname(target.fsPath));
+  const location = target.url.endsWith("/") ? target.url : `${target.url}/`;
+  const res = plain(STATUS.Created, "Folder created");
+  res.headers!.push(["Location", location]);
+  return res;
+}

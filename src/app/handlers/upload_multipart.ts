@@ -1,0 +1,228 @@
+/**
+ * `POST /files/<dir>/` with `multipart/form-data`: every file part is streamed into its own temp
+ * file in that folder while the body arrives (`multipart_stream.ts`, pumped with overlapping
+ * reads and writes), and only when the whole body has arrived, ended with its closing boundary
+ * and passed its digest are they all renamed into place. Plain form fields are ignored.
+ *
+ * Decisions:
+ * - All or nothing: a body that breaks off, is malformed, or names a refused file stores nothing
+ *   — the same promise as a single upload, and what a user who sees an error expects.
+ * - A part's filename is reduced to its base name (`C:\x\a.txt`, `../a.txt` → `a.txt`) and must
+ *   then pass the write name rules (400 otherwise); two files of the same name in one form → 400,
+ *   since one would silently replace the other; a part without a filename (a text field), or with
+ *   an empty one (a file input left empty), is skipped.
+ * - Existing names are replaced unless `--no-overwrite` (409 before the body continues).
+ * - The answer is JSON listing what was stored (201, or 200 when the form held no file); a plain
+ *   HTML form submission — `Accept` with text/html and no `Sec-Fetch-Mode` other than
+ *   `navigate`, i.e. not `fetch()` — gets `303 See Other` back to the folder listing, so the
+ *   browser shows the folder with the new files and a reload does not post again.
+ * - `Content-Digest` / `Repr-Digest` cover the whole multipart body (that is the content).
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { join } from "node:path";
+import { HttpError } from "../../http/errors.ts";
+import { STATUS } from "../../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../../http/types.ts";
+import { BodyDigests, expectedDigests } from "../digest.ts";
+import { encodeSegment } from "../listing_text.ts";
+import { formDataBoundary, parsePartHead } from "../multipart_part_head.ts";
+import { MultipartError, type MultipartEvent, MultipartStreamParser } from "../multipart_stream.ts";
+import { isTempFileName, TempFile } from "../temp_file.ts";
+import { baseName, uploadNameProblem } from "../upload_name.ts";
+import { pumpBody } from "../upload_pump.ts";
+import { jsonResponse } from "./httpbin_json.ts";
+import {
+  pathBelowMount,
+  plain,
+  storageFailure,
+  tooLarge,
+  type UploadContext,
+  writeRefusal,
+} from "./upload_context.ts";
+import { prepareFolder, resolveWriteTarget } from "./upload_target.ts";
+
+/** One file of the form, written to its temp file. */
+interface StoredPart {
+  name: string;
+  temp: TempFile;
+  size: number;
+}
+
+/** A refusal decided while parsing, answered with `status`. */
+class FormRefusal extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** Stores every file of a multipart form posted to a folder. */
+export async function formUpload(ctx: UploadContext, req: HttpRequest): Promise<HttpResponse> {
+  const refusal = writeRefusal(ctx, req);
+  if (refusal !== null) return refusal;
+  const boundary = formDataBoundary(req.headers.get("content-type"));
+  if (boundary === null) {
+    return plain(STATUS.UnsupportedMediaType, "Posting to a folder takes multipart/form-data");
+  }
+  const max = ctx.config.maxUploadBytes;
+  if (req.body.length !== null && req.body.length > max) return tooLarge(max);
+  const resolved = await resolveWriteTarget(ctx, pathBelowMount(req));
+  if (!resolved.ok) return resolved.response;
+  const target = resolved.target;
+  if (target.existing !== null && !target.existing.isDirectory) {
+    return plain(STATUS.Conflict, "The path names a file, not a folder");
+  }
+  const digests = expectedDigests(req.headers);
+  if (!digests.ok) return plain(STATUS.BadRequest, "Malformed Content-Digest or Repr-Digest");
+
+  const folder = await prepareFolder(ctx, target.fsPath);
+  if (!folder.ok) return folder.response;
+  const form = new FormWriter(ctx, target.fsPath);
+  let published = false;
+  try {
+    const hashes = digests.expected.length > 0 ? new BodyDigests(digests.expected, null) : null;
+    const parser = new MultipartStreamParser(boundary);
+    await pumpBody(req.body, max, (piece) => {
+      hashes?.update(piece);
+      return form.apply(parser.push(piece));
+    });
+    parser.finish();
+    if (hashes !== null && hashes.finish() !== null) {
+      return plain(STATUS.BadRequest, "The body does not match its Content-Digest or Repr-Digest");
+    }
+    const conflict = await form.publish();
+    published = true;
+    if (conflict !== null) return plain(STATUS.Conflict, conflict);
+    return answer(req, target.url, form.parts);
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    let res: HttpResponse | null;
+    if (err instanceof FormRefusal) res = plain(err.status, err.message);
+    else if (err instanceof MultipartError) res = plain(STATUS.BadRequest, err.message);
+    else res = storageFailure(err);
+    if (res === null) throw err;
+    res.close = !req.body.done; // the rest of a refused body is not worth reading
+    return res;
+  } finally {
+    if (!published) {
+      await form.discard();
+      await folder.undo();
+    }
+  }
+}
+
+/** Applies parser events: opens, fills and closes one temp file per file part. */
+class FormWriter {
+  readonly parts: StoredPart[] = [];
+  #ctx: UploadContext;
+  #folder: string;
+  #current: StoredPart | null = null;
+  #names = new Set<string>();
+
+  constructor(ctx: UploadContext, folder: string) {
+    this.#ctx = ctx;
+    this.#folder = folder;
+  }
+
+  /** Handles the events of one pushed piece, in order. */
+  async apply(events: MultipartEvent[]): Promise<void> {
+    for (const event of events) {
+      if (event.kind === "data") {
+        if (this.#current !== null) {
+          await this.#current.temp.write(event.bytes);
+          this.#current.size += event.bytes.length;
+        }
+      } else if (event.kind === "part") {
+        this.#current = await this.#open(event.head);
+      } else {
+        this.#current?.temp.close();
+        this.#current = null;
+      }
+    }
+  }
+
+  /** Renames every temp file into place; returns a conflict message when a name got taken. */
+  async publish(): Promise<string | null> {
+    const createOnly = this.#ctx.config.noOverwrite;
+    let conflict: string | null = null;
+    for (const part of this.parts) {
+      const path = join(this.#folder, part.name);
+      if (conflict !== null || await part.temp.commit(path, createOnly) === "exists") {
+        await part.temp.discard();
+        conflict = "A file of the form was created by someone else meanwhile";
+        continue;
+      }
+      this.#ctx.changed(path);
+    }
+    this.#ctx.changed(this.#folder);
+    return conflict;
+  }
+
+  /** Removes every temp file not published. */
+  async discard(): Promise<void> {
+    for (const part of this.parts) await part.temp.discard();
+  }
+
+  async #open(head: Uint8Array): Promise<StoredPart | null> {
+    const parsed = parsePartHead(head);
+    if (parsed === null) throw new FormRefusal(STATUS.BadRequest, "Malformed part header");
+    if (parsed.filename === null || parsed.filename === "") return null;
+    const name = baseName(parsed.filename);
+    const problem = uploadNameProblem(name, { dotfiles: this.#ctx.config.dotfiles }) ??
+      (isTempFileName(name) ? "reserved" : null);
+    if (problem !== null) throw new FormRefusal(STATUS.BadRequest, `Refused name: ${problem}`);
+    if (this.#names.has(name)) {
+      throw new FormRefusal(STATUS.BadRequest, "Two files in the form have the same name");
+    }
+    this.#names.add(name);
+    const existing = await statOrNull(join(this.#folder, name));
+    if (existing?.isDirectory) {
+      throw new FormRefusal(STATUS.Conflict, "A folder exists with the name of a file");
+    }
+    if (existing !== null && this.#ctx.config.noOverwrite) {
+      throw new FormRefusal(STATUS.Conflict, "A file of the form exists (--no-overwrite)");
+    }
+    const part = { name, temp: await TempFile.create(this.#folder, name), size: 0 };
+    this.parts.push(part);
+    return part;
+  }
+}
+
+/** JSON listing of the stored files, or a 303 to the folder for a browser form. */
+function answer(req: HttpRequest, folderUrl: string, parts: readonly StoredPart[]): HttpResponse {
+  const url = folderUrl.endsWith("/") ? folderUrl : `${folderUrl}/`;
+  if (isBrowserForm(req)) {
+    return {
+      status: STATUS.SeeOther,
+      headers: [["Location", url], ["Content-Type", "text/plain; charset=utf-8"]],
+      body: "Stored; see the folder\n",
+    };
+  }
+  const stored = parts.map((p) => ({
+    name: p.name,
+    url: url + encodeSegment(p.name),
+    size: p.size,
+  }));
+  const status = stored.length > 0 ? STATUS.Created : STATUS.OK;
+  const extra: Array<[string, string]> = stored.length === 1 ? [["Location", stored[0].url]] : [];
+  return jsonResponse(status, { stored }, extra);
+}
+
+/** A navigation from an HTML form, not a script: it should land on a page, not on JSON. */
+function isBrowserForm(req: HttpRequest): boolean {
+  const accept = req.headers.list("accept") ?? "";
+  if (!/(^|[\s,])text\/html\s*(;|,|$)/i.test(accept)) return false;
+  const mode = req.headers.get("sec-fetch-mode");
+  return mode === undefined || mode === "navigate";
+}
+
+async function statOrNull(path: string): Promise<Deno.FileInfo | null> {
+  try {
+    return await Deno.stat(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
+    throw err;
+  }
+}

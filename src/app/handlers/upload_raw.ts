@@ -1,0 +1,206 @@
+/**
+ * `PUT /files/<path>` and `POST /files/<path>` with the file as the raw body (Content-Length or
+ * chunked): streamed into a temp file beside the target, verified, published by rename.
+ *
+ * Order (RFC 9110 §10.1.1: a server that will refuse should do so before the client sends the
+ * body): auth → read-only → content coding → declared size → path and names → digest fields →
+ * preconditions and `--no-overwrite` — all without reading a byte, so under
+ * `Expect: 100-continue` a refusal goes out instead of the `100` and the body is never sent.
+ * Only then do the folders get created and the first `read` send `100 Continue`.
+ *
+ * Answers: `PUT` → 201 for a new file, 204 when it replaced one (RFC 9110 §9.3.4); `POST` → 201
+ * either way (the CodeCrafters stage expects 201). Success carries `ETag` (the one GET will send:
+ * the stored bytes are exactly the body, §9.3.4 allows it) and `Repr-Digest` of the stored bytes
+ * (sha-256, or what `Want-Repr-Digest` prefers) — always when the client sent a digest or asked
+ * with `Want-Repr-Digest` (RFC 9530 §4), and unasked for bodies up to
+ * {@link UNASKED_DIGEST_MAX_BYTES}. Past that it is left out unasked because hashing is the
+ * single largest cost of an upload: SHA-256 runs at about 1.5 GB/s on one core here, which took
+ * a 256 MiB upload from about 330 to 480 ms of server CPU — more than the 2-core machine has
+ * to spare at the speed of a Deno.serve server writing the same body (measured).
+ * A body with `Content-Encoding` other than identity → 415: the coded bytes would be stored and
+ * then served as if they were the file.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { basename, dirname } from "node:path";
+import { HttpError } from "../../http/errors.ts";
+import { STATUS } from "../../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../../http/types.ts";
+import {
+  BodyDigests,
+  type DigestAlgorithm,
+  type ExpectedDigest,
+  expectedDigests,
+  formatDigest,
+  preferredAlgorithm,
+} from "../digest.ts";
+import { rememberReprDigest } from "../repr_digest.ts";
+import { TempFile } from "../temp_file.ts";
+import { pumpBody } from "../upload_pump.ts";
+import { jsonResponse } from "./httpbin_json.ts";
+import { decideWrite, type WriteDecision } from "./upload_conditions.ts";
+import {
+  pathBelowMount,
+  plain,
+  storageFailure,
+  tooLarge,
+  type UploadContext,
+  writeRefusal,
+} from "./upload_context.ts";
+import {
+  prepareFolder,
+  resolveWriteTarget,
+  validatorsOf,
+  type WriteTarget,
+} from "./upload_target.ts";
+
+/** Largest body answered with `Repr-Digest` without being asked (see the module doc). */
+export const UNASKED_DIGEST_MAX_BYTES = 64 * 1024 * 1024;
+
+/** What the checks before the body decided for a write that may go ahead. */
+interface RawWritePlan {
+  target: WriteTarget;
+  decision: Extract<WriteDecision, { kind: "proceed" }>;
+  expected: ExpectedDigest[];
+  /** The algorithm of the `Repr-Digest` answer, or null for none. */
+  answerWith: DigestAlgorithm | null;
+  /** Whether no digest was sent or asked for (the answer is then dropped past a size). */
+  unasked: boolean;
+}
+
+/** Stores the raw body of `req` at its URL path. */
+export async function rawUpload(ctx: UploadContext, req: HttpRequest): Promise<HttpResponse> {
+  const plan = await planRawWrite(ctx, req);
+  return "status" in plan ? plan : await storeBody(ctx, req, plan);
+}
+
+/** Every check that needs no body byte, in the order of the module doc. */
+async function planRawWrite(
+  ctx: UploadContext,
+  req: HttpRequest,
+): Promise<RawWritePlan | HttpResponse> {
+  const refusal = writeRefusal(ctx, req);
+  if (refusal !== null) return refusal;
+  const coding = req.headers.list("content-encoding")?.trim().toLowerCase();
+  if (coding !== undefined && coding !== "" && coding !== "identity") {
+    return plain(STATUS.UnsupportedMediaType, "Send the file without a Content-Encoding");
+  }
+  const declared = req.body.length;
+  if (declared !== null && declared > ctx.config.maxUploadBytes) {
+    return tooLarge(ctx.config.maxUploadBytes);
+  }
+  const resolved = await resolveWriteTarget(ctx, pathBelowMount(req));
+  if (!resolved.ok) return resolved.response;
+  const target = resolved.target;
+  if (target.trailingSlash || target.segments.length === 0) {
+    return plain(STATUS.BadRequest, "The path names a folder: add a file name");
+  }
+  if (target.existing?.isDirectory) return plain(STATUS.Conflict, "A folder exists with this name");
+  const digests = expectedDigests(req.headers);
+  if (!digests.ok) return plain(STATUS.BadRequest, "Malformed Content-Digest or Repr-Digest");
+  const current = target.existing === null ? null : validatorsOf(target.existing);
+  const decision = decideWrite(req.method, req.headers, current, ctx.config.noOverwrite);
+  if (decision.kind === "refuse") return plain(decision.status, decision.text);
+  const want = req.headers.list("want-repr-digest");
+  const unasked = want === undefined && digests.expected.length === 0;
+  const tooBigToHash = unasked && (declared ?? 0) > UNASKED_DIGEST_MAX_BYTES;
+  return {
+    target,
+    decision,
+    expected: digests.expected,
+    answerWith: tooBigToHash ? null : preferredAlgorithm(want),
+    unasked,
+  };
+}
+
+/** Streams the body into a temp file, verifies it, publishes it, answers. */
+async function storeBody(
+  ctx: UploadContext,
+  req: HttpRequest,
+  plan: RawWritePlan,
+): Promise<HttpResponse> {
+  const { target, decision } = plan;
+  const dir = dirname(target.fsPath);
+  const folder = await prepareFolder(ctx, dir);
+  if (!folder.ok) return folder.response;
+  let temp: TempFile | null = null;
+  let published = false;
+  try {
+    temp = await TempFile.create(dir, basename(target.fsPath));
+    const file = temp;
+    const hashes = new BodyDigests(plan.expected, plan.answerWith);
+    let answer = plan.answerWith;
+    await pumpBody(req.body, ctx.config.maxUploadBytes, (piece) => {
+      // Unasked, hash for the answer only while the body stays small (see the module doc).
+      if (plan.unasked && answer !== null && req.body.bytesRead > UNASKED_DIGEST_MAX_BYTES) {
+        hashes.drop(answer);
+        answer = null;
+      }
+      hashes.update(piece);
+      return file.write(piece);
+    });
+    if (hashes.finish() !== null) {
+      return plain(STATUS.BadRequest, "The body does not match its Content-Digest or Repr-Digest");
+    }
+    const stored = await file.stat();
+    const etag = decision.recheckEtag;
+    if (etag !== null && !(await stillTagged(target.fsPath, etag))) {
+      return plain(STATUS.PreconditionFailed, "Precondition failed: the file changed meanwhile");
+    }
+    const outcome = await file.commit(target.fsPath, decision.createOnly);
+    if (outcome === "exists") {
+      return ctx.config.noOverwrite
+        ? plain(STATUS.Conflict, "A file with this name exists and overwriting is disabled")
+        : plain(STATUS.PreconditionFailed, "Precondition failed: the file exists");
+    }
+    published = true;
+    ctx.changed(target.fsPath);
+    ctx.changed(dir);
+    return storedAnswer(req, target, stored, answer === null ? null : [answer, hashes], outcome);
+  } catch (err) {
+    // Body errors (too large, timeout, client gone) are the engine's to answer, then it closes.
+    if (err instanceof HttpError) throw err;
+    const res = storageFailure(err);
+    if (res === null) throw err; // a bug, not the disk: the engine logs it and answers 500
+    res.close = !req.body.done; // never drain the rest of a body we could not store
+    return res;
+  } finally {
+    if (!published) {
+      await temp?.discard();
+      await folder.undo();
+    }
+  }
+}
+
+/** The success answer: 204 for a PUT that replaced, else 201 with Location and a JSON body. */
+function storedAnswer(
+  req: HttpRequest,
+  target: WriteTarget,
+  stored: Deno.FileInfo,
+  digest: [DigestAlgorithm, BodyDigests] | null,
+  outcome: "created" | "replaced",
+): HttpResponse {
+  const etag = validatorsOf(stored).etag;
+  const headers: Array<[string, string]> = [["ETag", etag]];
+  if (digest !== null) {
+    const [alg, hashes] = digest;
+    const value = hashes.result(alg)!;
+    rememberReprDigest(target.fsPath, etag, alg, value);
+    headers.push(["Repr-Digest", formatDigest(alg, value)]);
+  }
+  if (req.method === "PUT" && outcome === "replaced") return { status: STATUS.NoContent, headers };
+  headers.push(["Location", target.url]);
+  const name = target.segments[target.segments.length - 1];
+  return jsonResponse(STATUS.Created, { name, url: target.url, size: stored.size }, headers);
+}
+
+/** Whether the file at `fsPath` still carries `etag` (for `If-Match` right before publishing). */
+async function stillTagged(fsPath: string, etag: string): Promise<boolean> {
+  try {
+    return validatorsOf(await Deno.stat(fsPath)).etag === etag;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * Where a write goes: the URL path resolved inside the root (`safe_path.ts`), every segment held
+ * to the stricter rules for names a write creates (`upload_name.ts`), the real folder checked
+ * against the real root, and what exists there now. Everything here happens before the body is
+ * read.
+ *
+ * Security reasoning:
+ * - refuse (403): a folder on the way that is a symlink leading outside the root — or, without
+ *   `--dotfiles`, into a dot-folder inside it (`docs -> .git`). This holds even with
+ *   `--follow-symlinks`, which widens what may be *read*: a write through a link is a write
+ *   somewhere the user never shared, so it is never followed out. The check runs on the deepest
+ *   folder that exists (`realPath`), again after missing folders are created, and the file itself
+ *   is published by rename(2), which replaces a symlink at the final name rather than writing
+ *   through it.
+ * - The remaining window — a local user who can write inside the root swapping a checked folder
+ *   for a symlink between the check and the rename — needs `openat2(RESOLVE_BENEATH)`, which
+ *   Deno does not offer; it is narrowed, not closed.
+ * - Folders created for a write that then fails are removed again (only if still empty).
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { dirname, isAbsolute, join, relative, sep } from "node:path";
+import { STATUS } from "../../http/status.ts";
+import type { HttpResponse } from "../../http/types.ts";
+import { fileEtag } from "../etag.ts";
+import { encodeSegment } from "../listing_text.ts";
+import { resolveSafePath } from "../safe_path.ts";
+import { isTempFileName } from "../temp_file.ts";
+import { uploadNameProblem } from "../upload_name.ts";
+import { plain, storageFailure, UPLOAD_MOUNT, type UploadContext } from "./upload_context.ts";
+
+const MS_PER_SECOND = 1000;
+/** A name inside a folder, so that `escapesRoot` checks the folder itself. */
+const FOLDER_PROBE = "x";
+
+/** A resolved place to write. */
+export interface WriteTarget {
+  /** Decoded segments below the root; empty for the root itself. */
+  segments: string[];
+  /** The final path on disk. */
+  fsPath: string;
+  /** Its URL, rebuilt from the segments (never copied from the request). */
+  url: string;
+  /** Whether the URL ended with "/" (names a folder). */
+  trailingSlash: boolean;
+  /** What is at `fsPath` now (symlinks followed, except for deletions), or null when nothing is. */
+  existing: Deno.FileInfo | null;
+}
+
+/** A target, or the response that refuses it. */
+export type TargetResult = { ok: true; target: WriteTarget } | {
+  ok: false;
+  response: HttpResponse;
+};
+
+/**
+ * Resolves the raw URL path below the mount for a write. `creating` (default) holds every
+ * segment to the name rules for new names; DELETE passes false, since a file that exists (put
+ * there by other means) must stay deletable, and gets the read side's rules instead.
+ */
+export async function resolveWriteTarget(
+  ctx: UploadContext,
+  rawPath: string,
+  creating = true,
+): Promise<TargetResult> {
+  // For a creation, dotfiles pass here and are refused below with the name rules' 400.
+  const dotfiles = creating || ctx.config.dotfiles;
+  const path = resolveSafePath(ctx.root, rawPath, { dotfiles });
+  if (!path.ok) {
+    return refuse(
+      path.status === STATUS.BadRequest ? "Bad request path" : "Not found",
+      path.status,
+    );
+  }
+  for (const segment of path.segments) {
+    const problem = creating ? uploadNameProblem(segment, { dotfiles: ctx.config.dotfiles }) : null;
+    if (problem !== null) return refuse(`Refused name: ${problem}`, STATUS.BadRequest);
+    // refuse: a client must never address our temp files, even with --dotfiles
+    if (isTempFileName(segment)) return refuse("Refused name: reserved", STATUS.BadRequest);
+  }
+  const outside = await escapesRoot(ctx, path.segments.length === 0 ? ctx.root : path.fsPath);
+  if (outside !== null) return { ok: false, response: outside };
+  let existing: Deno.FileInfo | null = null;
+  try {
+    // A deletion removes a symlink itself, never its target: look at the link, not through it.
+    existing = creating ? await Deno.stat(path.fsPath) : await Deno.lstat(path.fsPath);
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotFound)) return { ok: false, response: failure(err) };
+  }
+  const url = UPLOAD_MOUNT + path.segments.map(encodeSegment).join("/");
+  return {
+    ok: true,
+    target: {
+      segments: path.segments,
+      fsPath: path.fsPath,
+      url: path.trailingSlash && path.segments.length > 0 ? `${url}/` : url,
+      trailingSlash: path.trailingSlash,
+      existing,
+    },
+  };
+}
+
+/**
+ * Creates `folder` and the missing folders above it, then re-checks that the real folder is
+ * inside the root. Returns a cleanup that removes the folders it created (if still empty), or a
+ * refusal.
+ */
+export async function prepareFolder(
+  ctx: UploadContext,
+  folder: string,
+): Promise<{ ok: true; undo: () => Promise<void> } | { ok: false; response: HttpResponse }> {
+  const created: string[] = [];
+  for (let dir = folder; dir !== ctx.root && dir.startsWith(ctx.root); dir = dirname(dir)) {
+    if (await pathExists(dir)) break;
+    created.unshift(dir);
+  }
+  // Only folders this upload made are undone: a racing upload may have made the others.
+  const made: string[] = [];
+  const undo = async () => {
+    for (const dir of [...made].reverse()) {
+      await Deno.remove(dir).catch(() => {}); // not recursive: only if still empty
+      ctx.changed(dir);
+    }
+  };
+  try {
+    for (const dir of created) {
+      try {
+        await Deno.mkdir(dir);
+        made.push(dir);
+      } catch (err) {
+        // Another upload made it between our look and our mkdir: fine when it is a folder (the
+        // escape check below still follows whatever it is to its real place).
+        if (!(err instanceof Deno.errors.AlreadyExists) || !(await Deno.stat(dir)).isDirectory) {
+          throw err;
+        }
+      }
+    }
+  } catch (err) {
+    await undo();
+    return { ok: false, response: failure(err) };
+  }
+  const outside = await escapesRoot(ctx, join(folder, FOLDER_PROBE));
+  if (outside !== null) {
+    await undo();
+    return { ok: false, response: outside };
+  }
+  for (const dir of made) ctx.changed(dir);
+  return { ok: true, undo };
+}
+
+/** The strong ETag and Last-Modified the read side computes for `info` (`file_cache.ts`). */
+export function validatorsOf(info: Deno.FileInfo): { etag: string; lastModifiedMs: number } {
+  const mtimeMs = info.mtime?.getTime() ?? 0;
+  return {
+    etag: fileEtag(info.size, mtimeMs, info.ino ?? null),
+    lastModifiedMs: Math.floor(mtimeMs / MS_PER_SECOND) * MS_PER_SECOND,
+  };
+}
+
+/** The answer for a storage error, 500 when it is not a known one. */
+export function failure(err: unknown): HttpResponse {
+  return storageFailure(err) ?? plain(STATUS.InternalServerError, "Cannot write the file");
+}
+
+/**
+ * A 403 when the deepest existing folder at or above `fsPath` really lies outside the root (or
+ * in a dot-folder without `--dotfiles`), a 409 when it is a file, else null.
+ */
+async function escapesRoot(ctx: UploadContext, fsPath: string): Promise<HttpResponse | null> {
+  let realRoot: string;
+  try {
+    realRoot = await Deno.realPath(ctx.root);
+  } catch (err) {
+    return failure(err);
+  }
+  let dir = fsPath === ctx.root ? fsPath : dirname(fsPath);
+  for (;;) {
+    try {
+      const real = await Deno.realPath(dir);
+      const info = await Deno.stat(real);
+      if (!info.isDirectory) return plain(STATUS.Conflict, "A folder in the path is a file");
+      const rel = relative(realRoot, real);
+      // refuse: the real folder is outside the root (a symlink on the way leads out)
+      if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return outside();
+      // refuse: a link into a dot-folder would let a write land in `.git` or `.ssh`
+      if (!ctx.config.dotfiles && rel.split(sep).some((s) => s.startsWith("."))) return outside();
+      return null;
+    } catch (err) {
+      if (!(err instanceof Deno.errors.NotFound)) return failure(err);
+      if (dir === ctx.root || !dir.startsWith(ctx.root)) return failure(err);
+      dir = dirname(dir);
+    }
+  }
+}
+
+function outside(): HttpResponse {
+  return plain(STATUS.Forbidden, "Refused: the folder is outside the shared folder");
+}
+
+function refuse(text: string, status: number): TargetResult {
+  return { ok: false, response: plain(status, text) };
+}
+
+async function pathExists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * `Repr-Digest` on downloads (RFC 9530 §3, §4): when a request carries `Want-Repr-Digest`, a
+ * successful file response (200, or 206 — the digest always covers the whole representation)
+ * gets the digest of the file, by the algorithm the client prefers. A wrapper around the read
+ * handler, so the file-serving code stays unaware of it.
+ *
+ * Hashing a large file costs a full read, so results are remembered per path and ETag (bounded,
+ * oldest first out) and uploads seed the memory with the digest they computed while streaming:
+ * asking right after an upload costs nothing. A response with `Content-Encoding` gets no digest:
+ * its selected representation is the coded bytes, which are made as they are sent. And when the
+ * file changes while it is hashed (its ETag moves), no digest is sent rather than a wrong one.
+ *
+ * This module must not know how files are served: it sees the path, the ETag and the status.
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import { STATUS } from "../http/status.ts";
+import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
+import {
+  DIGEST_ALGORITHMS,
+  type DigestAlgorithm,
+  formatDigest,
+  preferredAlgorithm,
+} from "./digest.ts";
+import { fileEtag } from "./etag.ts";
+import { resolveSafePath } from "./safe_path.ts";
+
+/** Digests remembered (per algorithm, path and ETag). */
+export const MAX_REMEMBERED_DIGESTS = 1024;
+/** Read size while hashing a file. */
+const HASH_READ_BYTES = 1024 * 1024;
+
+const remembered = new Map<string, string>();
+
+/** Remembers the field value for `fsPath` at `etag` (uploads call this after storing). */
+export function rememberReprDigest(
+  fsPath: string,
+  etag: string,
+  alg: DigestAlgorithm,
+  digest: Uint8Array,
+): void {
+  const key = cacheKey(alg, fsPath, etag);
+  remembered.delete(key);
+  remembered.set(key, formatDigest(alg, digest));
+  if (remembered.size > MAX_REMEMBERED_DIGESTS) {
+    remembered.delete(remembered.keys().next().value!);
+  }
+}
+
+/** Where the wrapped handler serves files from. */
+export interface ReprDigestOptions {
+  /** The served folder (absolute). */
+  root: string;
+  /** URL prefix of the folder (`/files/`). */
+  mount: string;
+  /** Whether dotfiles are served (the path resolves as the read side resolves it). */
+  dotfiles: boolean;
+}
+
+/** Wraps a file handler so that `Want-Repr-Digest` requests get `Repr-Digest`. */
+export function withReprDigest(opts: ReprDigestOptions, handler: Handler): Handler {
+  return (req) => {
+    const want = req.headers.list("want-repr-digest");
+    if (want === undefined) return handler(req);
+    const res = handler(req);
+    return res instanceof Promise
+      ? res.then((r) => addDigest(opts, req, r, want))
+      : addDigest(opts, req, res, want);
+  };
+}
+
+async function addDigest(
+  opts: ReprDigestOptions,
+  req: HttpRequest,
+  res: HttpResponse,
+  want: string,
+): Promise<HttpResponse> {
+  if (res.status !== STATUS.OK && res.status !== STATUS.PartialContent) return res;
+  const headers = res.headers ?? [];
+  const field = (name: string) => headers.find(([k]) => k.toLowerCase() === name)?.[1];
+  const etag = field("etag");
+  if (etag === undefined || field("content-encoding") !== undefined) return res;
+  const alg = preferredAlgorithm(want);
+  if (alg === null) return res;
+  const path = resolveSafePath(opts.root, req.path.slice(opts.mount.length), {
+    dotfiles: opts.dotfiles,
+  });
+  if (!path.ok || path.trailingSlash) return res;
+  const value = remembered.get(cacheKey(alg, path.fsPath, etag)) ??
+    await hashFile(path.fsPath, etag, alg);
+  if (value !== null) res.headers = [...headers, ["Repr-Digest", value]];
+  return res;
+}
+
+/** The field value for the file at `fsPath` if it still has `etag` once hashed, else null. */
+async function hashFile(
+  fsPath: string,
+  etag: string,
+  alg: DigestAlgorithm,
+): Promise<string | null> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(fsPath, { read: true });
+  } catch {
+    return null;
+  }
+  try {
+    const hash = createHash(DIGEST_ALGORITHMS[alg]);
+    const buf = new Uint8Array(HASH_READ_BYTES);
+    for (let n = await file.read(buf); n !== null; n = await file.read(buf)) {
+      hash.update(buf.subarray(0, n));
+    }
+    const st = await file.stat();
+    if (fileEtag(st.size, st.mtime?.getTime() ?? 0, st.ino ?? null) !== etag) return null;
+    const digest = new Uint8Array(hash.digest());
+    rememberReprDigest(fsPath, etag, alg, digest);
+    return formatDigest(alg, digest);
+  } catch {
+    return null;
+  } finally {
+    file.close();
+  }
+}
+
+function cacheKey(alg: DigestAlgorithm, fsPath: string, etag: string): string {
+  return `${alg}\0${fsPath}\0${etag}`;
+}

@@ -1,0 +1,175 @@
+/**
+ * The temporary file an upload streams into, beside its final name, and the one atomic step that
+ * publishes it. A reader sees either the old file or the complete new one, never a prefix: the
+ * bytes go to `.<name>.wireserve-<random>.tmp` in the target folder (same file system, so the
+ * rename is atomic, POSIX rename(2)) and only a finished, verified upload is renamed into place.
+ * A temp file that is not committed is removed (`discard`), whatever went wrong.
+ *
+ * Decisions:
+ * - No fsync. Durability across a power cut would cost a full flush per upload (seconds for a
+ *   large file on a disk) and is not what a LAN file drop promises; atomicity against readers and
+ *   against failed uploads is. (ext4 and XFS already flush a file renamed over another.)
+ * - Create-only commits (`If-None-Match: *`, `--no-overwrite`) use link(2), which fails when the
+ *   name exists, so two racing creators cannot both win; where the file system cannot link
+ *   (FAT, some network shares) it falls back to check-then-rename, racy by a few microseconds.
+ * - The temp name starts with "." so listings that hide dotfiles hide it, and embeds at most
+ *   {@link TEMP_NAME_KEEP_BYTES} bytes (whole characters) of the final name so a leftover after a
+ *   crash can be traced without ever exceeding the 255-byte name limit.
+ *
+ * This module must not know about HTTP.
+ * @module
+ */
+
+import { join } from "node:path";
+
+/**
+ * UTF-8 bytes of the final name kept in the temp name: with the 32 bytes of marks around it the
+ * temp name stays well under the 255-byte limit.
+ */
+export const TEMP_NAME_KEEP_BYTES = 128;
+/** Random bytes in a temp name: collisions between concurrent uploads are not a concern. */
+const TEMP_RANDOM_BYTES = 8;
+const TEMP_MARK = ".wireserve-";
+const TEMP_SUFFIX = ".tmp";
+const TEMP_PATTERN = /^\..*\.wireserve-[0-9a-f]{16}\.tmp$/s;
+const HEX_RADIX = 16;
+const encoder = new TextEncoder();
+const HEX_BYTE_DIGITS = 2;
+
+/** Whether `name` is one of our temporary upload names (listings and writes skip them). */
+export function isTempFileName(name: string): boolean {
+  return TEMP_PATTERN.test(name);
+}
+
+/** How a commit went. */
+export type CommitOutcome = "created" | "replaced" | "exists";
+
+/** A temporary file open for writing in the folder of its final name. */
+export class TempFile {
+  /** Where the bytes are going. */
+  readonly path: string;
+  #file: Deno.FsFile | null;
+  #done = false;
+
+  private constructor(path: string, file: Deno.FsFile) {
+    this.path = path;
+    this.#file = file;
+  }
+
+  /** Creates a new, empty temp file in `dir` for the final name `finalName`. */
+  static async create(dir: string, finalName: string): Promise<TempFile> {
+    const keep = utf8Prefix(finalName, TEMP_NAME_KEEP_BYTES);
+    const path = join(dir, `.${keep}${TEMP_MARK}${randomHex()}${TEMP_SUFFIX}`);
+    // createNew: never open (and truncate) a file someone else made under this name
+    const file = await Deno.open(path, { write: true, createNew: true });
+    return new TempFile(path, file);
+  }
+
+  /** Writes all of `bytes` (a file write may be partial). */
+  async write(bytes: Uint8Array): Promise<void> {
+    const file = this.#open();
+    let at = 0;
+    while (at < bytes.length) at += await file.write(at === 0 ? bytes : bytes.subarray(at));
+  }
+
+  /** The temp file's metadata (size, mtime, inode carry over to the final name on rename). */
+  stat(): Promise<Deno.FileInfo> {
+    return this.#open().stat();
+  }
+
+  /**
+   * Publishes the file as `finalPath`. With `createOnly`, an existing name is left alone and the
+   * outcome is "exists" (the temp file is then discarded); otherwise it is replaced atomically.
+   */
+  async commit(finalPath: string, createOnly: boolean): Promise<CommitOutcome> {
+    this.#close(); // Windows cannot rename an open file
+    try {
+      if (createOnly) return await this.#commitCreateOnly(finalPath);
+      const existed = await exists(finalPath);
+      await Deno.rename(this.path, finalPath);
+      this.#done = true;
+      return existed ? "replaced" : "created";
+    } finally {
+      if (!this.#done) await this.discard();
+    }
+  }
+
+  /** Closes the file but keeps it on disk for a later `commit` (frees the descriptor). */
+  close(): void {
+    this.#close();
+  }
+
+  /** Closes and removes the temp file; safe to call at any time, more than once; never throws. */
+  async discard(): Promise<void> {
+    this.#close();
+    if (this.#done) return;
+    this.#done = true;
+    await Deno.remove(this.path).catch(() => {});
+  }
+
+  async #commitCreateOnly(finalPath: string): Promise<CommitOutcome> {
+    try {
+      await Deno.link(this.path, finalPath);
+    } catch (err) {
+      if (err instanceof Deno.errors.AlreadyExists) return "exists";
+      if (!linkUnsupported(err)) throw err;
+      if (await exists(finalPath)) return "exists";
+      await Deno.rename(this.path, finalPath);
+      this.#done = true;
+      return "created";
+    }
+    await Deno.remove(this.path).catch(() => {});
+    this.#done = true;
+    return "created";
+  }
+
+  #open(): Deno.FsFile {
+    if (this.#file === null) throw new Error("Cannot use temp file: it is already closed");
+    return this.#file;
+  }
+
+  #close(): void {
+    if (this.#file === null) return;
+    try {
+      this.#file.close();
+    } catch {
+      // already closed
+    }
+    this.#file = null;
+  }
+}
+
+/** Whether `path` names something (a file, folder or link, even a dangling one). */
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}
+
+/** Errors a file system without hard links gives for link(2). */
+function linkUnsupported(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return err instanceof Deno.errors.NotSupported || code === "EPERM" || code === "ENOTSUP" ||
+    code === "EOPNOTSUPP" || code === "EXDEV" || code === "EMLINK";
+}
+
+/** The longest prefix of `s` of whole characters within `maxBytes` of UTF-8. */
+function utf8Prefix(s: string, maxBytes: number): string {
+  let bytes = 0;
+  let out = "";
+  for (const ch of s) {
+    bytes += encoder.encode(ch).length;
+    if (bytes > maxBytes) break;
+    out += ch;
+  }
+  return out;
+}
+
+function randomHex(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(TEMP_RANDOM_BYTES));
+  return Array.from(bytes, (b) => b.toString(HEX_RADIX).padStart(HEX_BYTE_DIGITS, "0")).join("");
+}

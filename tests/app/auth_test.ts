@@ -1,0 +1,85 @@
+/** The auth guard: Basic and Bearer, writes versus reads, the --auth-all wrapper, the CLI helper. */
+
+import { appConfig } from "../../src/app/app_config.ts";
+import { authGuard, requireAuthForAll, writesOpenWithoutAuth } from "../../src/app/auth.ts";
+import { assertEquals } from "../support/assert.ts";
+import { buildRequest, header } from "../support/request_builder.ts";
+
+const basic = (userPass: string) => `Basic ${new TextEncoder().encode(userPass).toBase64()}`;
+const req = (authorization?: string, method = "PUT") =>
+  buildRequest({
+    method,
+    target: "/files/a.txt",
+    headers: authorization === undefined
+      ? [["Host", "t"]]
+      : [["Host", "t"], ["Authorization", authorization]],
+  });
+
+Deno.test("authGuard lets everything through when no credentials are configured", () => {
+  const guard = authGuard(appConfig({ authAll: true }));
+  assertEquals(guard(req(), "write"), null);
+});
+
+Deno.test("authGuard asks for Basic credentials on a write and accepts the right ones", () => {
+  const guard = authGuard(appConfig({ auth: "alice:s3cret:with:colons" }));
+  const refused = guard(req(), "write");
+  assertEquals(refused?.status, 401);
+  assertEquals(header(refused!, "www-authenticate"), 'Basic realm="wireserve", charset="UTF-8"');
+  assertEquals(guard(req(basic("alice:s3cret:with:colons")), "write"), null);
+  assertEquals(guard(req(`bAsIc ${basic("alice:s3cret:with:colons").slice(6)}`), "write"), null);
+  for (
+    const wrong of [basic("alice:s3cret"), basic("bob:s3cret:with:colons"), "Basic !!!", "Basic"]
+  ) {
+    assertEquals(guard(req(wrong), "write")?.status, 401, wrong);
+  }
+});
+
+Deno.test("authGuard reads UTF-8 Basic credentials", () => {
+  const guard = authGuard(appConfig({ auth: "zoë:pässwörd" }));
+  assertEquals(guard(req(basic("zoë:pässwörd")), "write"), null);
+});
+
+Deno.test("authGuard accepts a Bearer token only when a token is configured", () => {
+  const guard = authGuard(appConfig({ token: "tok-123" }));
+  assertEquals(header(guard(req(), "write")!, "www-authenticate"), 'Bearer realm="wireserve"');
+  assertEquals(guard(req("Bearer tok-123"), "write"), null);
+  assertEquals(guard(req("Bearer tok-1234")!, "write")?.status, 401);
+  assertEquals(guard(req(basic("x:tok-123")), "write")?.status, 401);
+  const basicOnly = authGuard(appConfig({ auth: "a:b" }));
+  assertEquals(basicOnly(req("Bearer a:b"), "write")?.status, 401);
+});
+
+Deno.test("authGuard offers both challenges and accepts either scheme when both are set", () => {
+  const guard = authGuard(appConfig({ auth: "a:b", token: "t" }));
+  assertEquals(
+    header(guard(req(), "write")!, "www-authenticate"),
+    'Basic realm="wireserve", charset="UTF-8", Bearer realm="wireserve"',
+  );
+  assertEquals(guard(req(basic("a:b")), "write"), null);
+  assertEquals(guard(req("Bearer t"), "write"), null);
+});
+
+Deno.test("authGuard leaves reads open unless authAll", () => {
+  assertEquals(authGuard(appConfig({ token: "t" }))(req(undefined, "GET"), "read"), null);
+  assertEquals(
+    authGuard(appConfig({ token: "t", authAll: true }))(req(undefined, "GET"), "read")?.status,
+    401,
+  );
+});
+
+Deno.test("requireAuthForAll guards every method but OPTIONS, and only under authAll", async () => {
+  const inner = () => ({ status: 200 });
+  const open = requireAuthForAll(appConfig({ token: "t" }), inner);
+  assertEquals(open, inner);
+  const guarded = requireAuthForAll(appConfig({ token: "t", authAll: true }), inner);
+  assertEquals((await guarded(req(undefined, "GET"))).status, 401);
+  assertEquals((await guarded(req(undefined, "OPTIONS"))).status, 200);
+  assertEquals((await guarded(req("Bearer t", "GET"))).status, 200);
+});
+
+Deno.test("writesOpenWithoutAuth is true only for writable servers without credentials", () => {
+  assertEquals(writesOpenWithoutAuth(appConfig()), true);
+  assertEquals(writesOpenWithoutAuth(appConfig({ readOnly: true })), false);
+  assertEquals(writesOpenWithoutAuth(appConfig({ auth: "a:b" })), false);
+  assertEquals(writesOpenWithoutAuth(appConfig({ token: "t" })), false);
+});

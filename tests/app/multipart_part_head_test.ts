@@ -1,0 +1,106 @@
+/** The boundary of a form's Content-Type and the names in each part's Content-Disposition. */
+
+import { formDataBoundary, parsePartHead } from "../../src/app/multipart_part_head.ts";
+import { assertEquals } from "../support/assert.ts";
+
+const enc = new TextEncoder();
+const head = (text: string) => parsePartHead(enc.encode(text));
+
+Deno.test("formDataBoundary reads plain and quoted boundaries of multipart/form-data only", () => {
+  const cases: Array<[string | undefined, string | null]> = [
+    ["multipart/form-data; boundary=----abc123", "----abc123"],
+    ['Multipart/Form-Data; charset=utf-8; boundary="a b:c"', "a b:c"],
+    ["multipart/form-data;boundary=x", "x"],
+    ["multipart/form-data", null],
+    ["multipart/mixed; boundary=x", null],
+    ["application/octet-stream", null],
+    [undefined, null],
+    ["multipart/form-data; boundary=" + "b".repeat(70), "b".repeat(70)],
+    ["multipart/form-data; boundary=" + "b".repeat(71), null],
+    ['multipart/form-data; boundary="ends with space "', null],
+    ["multipart/form-data; boundary=bad<char>", null],
+    ['multipart/form-data; boundary=""', null],
+  ];
+  for (const [value, want] of cases) assertEquals(formDataBoundary(value), want, String(value));
+});
+
+Deno.test("parsePartHead reads name, filename and type as browsers and curl send them", () => {
+  assertEquals(
+    head(
+      'Content-Disposition: form-data; name="f"; filename="a b.txt"\r\nContent-Type: text/plain',
+    ),
+    { name: "f", filename: "a b.txt", contentType: "text/plain" },
+  );
+  assertEquals(head("content-disposition: FORM-DATA; name=field"), {
+    name: "field",
+    filename: null,
+    contentType: null,
+  });
+  // UTF-8 bytes straight in the quoted string (browsers)
+  assertEquals(
+    head('Content-Disposition: form-data; name="f"; filename="résumé 😀.pdf"')?.filename,
+    "résumé 😀.pdf",
+  );
+  // curl escapes quote and backslash
+  assertEquals(
+    head('Content-Disposition: form-data; name="f"; filename="say \\"hi\\" \\\\ x"')?.filename,
+    'say "hi" \\ x',
+  );
+  // an old browser's Windows path keeps its backslashes (for baseName)
+  assertEquals(
+    head('Content-Disposition: form-data; name="f"; filename="C:\\Users\\me\\a.txt"')?.filename,
+    "C:\\Users\\me\\a.txt",
+  );
+  // browser escapes of quote and newline are not decoded (a literal %22 typed by a user stays)
+  assertEquals(
+    head('Content-Disposition: form-data; name="f"; filename="a%22b.txt"')?.filename,
+    "a%22b.txt",
+  );
+  // filename* (RFC 8187) wins over filename
+  assertEquals(
+    head(
+      'Content-Disposition: form-data; name="f"; filename="euro.txt"; filename*=UTF-8\'\'%E2%82%AC%20rates.txt',
+    )?.filename,
+    "€ rates.txt",
+  );
+  assertEquals(head('Content-Disposition: form-data; name="f"; filename=""')?.filename, "");
+});
+
+Deno.test("parsePartHead falls back to Latin-1 for bytes that are not UTF-8", () => {
+  const bytes = Uint8Array.from(
+    'Content-Disposition: form-data; name="f"; filename="caf\xe9"',
+    (c) => c.charCodeAt(0),
+  );
+  assertEquals(parsePartHead(bytes)?.filename, "café");
+});
+
+Deno.test("parsePartHead accepts a head without Content-Disposition as a nameless field", () => {
+  assertEquals(head(""), { name: "", filename: null, contentType: null });
+  assertEquals(head("Content-Type: text/plain"), {
+    name: "",
+    filename: null,
+    contentType: "text/plain",
+  });
+});
+
+Deno.test("parsePartHead refuses malformed heads", () => {
+  const bad = [
+    "no colon here",
+    ": empty name",
+    "Content-Disposition: attachment; filename=a.txt",
+    'Content-Disposition: form-data; name="unterminated',
+    "Content-Disposition: form-data; name",
+  ];
+  for (const text of bad) assertEquals(head(text), null, text);
+});
+
+Deno.test("parsePartHead ignores a filename* that is malformed or not UTF-8", () => {
+  assertEquals(
+    head("Content-Disposition: form-data; filename=\"a.txt\"; filename*=UTF-8''%zz")?.filename,
+    "a.txt",
+  );
+  assertEquals(
+    head("Content-Disposition: form-data; filename=\"a.txt\"; filename*=ISO-8859-1''%e9")?.filename,
+    "a.txt",
+  );
+});

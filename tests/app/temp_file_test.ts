@@ -1,0 +1,94 @@
+/** Temp files: hidden unique names, atomic publish by rename or create-only link, cleanup. */
+
+import { isTempFileName, TEMP_NAME_KEEP_BYTES, TempFile } from "../../src/app/temp_file.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+
+async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-temp-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const names = async (dir: string) =>
+  (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+Deno.test("a temp file has a hidden name in the target folder that isTempFileName knows", async () => {
+  await withDir(async (dir) => {
+    const temp = await TempFile.create(dir, "report.txt");
+    const [name] = await names(dir);
+    assert(name.startsWith(".report.txt.wireserve-") && name.endsWith(".tmp"), name);
+    assertEquals(isTempFileName(name), true);
+    assertEquals(isTempFileName("report.txt"), false);
+    assertEquals(isTempFileName(".report.txt"), false);
+    await temp.discard();
+  });
+});
+
+Deno.test("a temp name stays under 255 bytes for a final name of 255 bytes", async () => {
+  await withDir(async (dir) => {
+    const temp = await TempFile.create(dir, "😀".repeat(63) + "abc"); // 255 bytes of UTF-8
+    const [name] = await names(dir);
+    assert(new TextEncoder().encode(name).length <= 255, name);
+    const kept = name.slice(1, name.indexOf(".wireserve-"));
+    assertEquals(kept, "😀".repeat(TEMP_NAME_KEEP_BYTES / 4));
+    assertEquals(isTempFileName(name), true);
+    await temp.discard();
+  });
+});
+
+Deno.test("commit renames the bytes into place and says whether it replaced a file", async () => {
+  await withDir(async (dir) => {
+    const a = await TempFile.create(dir, "f");
+    await a.write(bytes("first"));
+    assertEquals(await a.commit(`${dir}/f`, false), "created");
+    const b = await TempFile.create(dir, "f");
+    await b.write(bytes("second"));
+    assertEquals(await b.commit(`${dir}/f`, false), "replaced");
+    assertEquals(await Deno.readTextFile(`${dir}/f`), "second");
+    assertEquals(await names(dir), ["f"]);
+  });
+});
+
+Deno.test("a create-only commit leaves an existing file alone and removes the temp", async () => {
+  await withDir(async (dir) => {
+    await Deno.writeTextFile(`${dir}/f`, "original");
+    const temp = await TempFile.create(dir, "f");
+    await temp.write(bytes("intruder"));
+    assertEquals(await temp.commit(`${dir}/f`, true), "exists");
+    assertEquals(await Deno.readTextFile(`${dir}/f`), "original");
+    assertEquals(await names(dir), ["f"]);
+    const fresh = await TempFile.create(dir, "g");
+    await fresh.write(bytes("new"));
+    assertEquals(await fresh.commit(`${dir}/g`, true), "created");
+    assertEquals(await names(dir), ["f", "g"]);
+  });
+});
+
+Deno.test("discard removes the temp file and can be called again", async () => {
+  await withDir(async (dir) => {
+    const temp = await TempFile.create(dir, "f");
+    await temp.write(bytes("partial"));
+    await temp.discard();
+    await temp.discard();
+    assertEquals(await names(dir), []);
+  });
+});
+
+Deno.test("a commit that fails removes the temp file and rethrows", async () => {
+  await withDir(async (dir) => {
+    await Deno.mkdir(`${dir}/taken/inside`, { recursive: true });
+    const temp = await TempFile.create(dir, "taken");
+    let failed = false;
+    try {
+      await temp.commit(`${dir}/taken`, false); // rename over a non-empty folder fails
+    } catch {
+      failed = true;
+    }
+    assertEquals(failed, true);
+    assertEquals(await names(dir), ["taken"]);
+  });
+});

@@ -1,0 +1,246 @@
+/**
+ * Who may write what, over the real server: --read-only, Basic and Bearer auth (writes, or
+ * everything with --auth-all), --no-overwrite and conditional writes, the DELETE and MKCOL
+ * switches, hostile names, symlinks out of the root, and a full disk.
+ */
+
+import { assert, assertEquals } from "../support/assert.ts";
+import { filesBelow, request, settledFiles, withUploadServer } from "./upload_fixture.ts";
+
+const basic = (userPass: string) => `Basic ${new TextEncoder().encode(userPass).toBase64()}`;
+
+Deno.test("--read-only refuses every write with 403 and still serves reads", async () => {
+  await withUploadServer(
+    { readOnly: true, allowDelete: true, allowMkdir: true, statCacheMs: 0 },
+    async (s) => {
+      await Deno.writeTextFile(`${s.root}/keep.txt`, "keep");
+      for (const method of ["PUT", "POST", "DELETE", "MKCOL"]) {
+        const res = await request(
+          s.port,
+          method,
+          "/files/keep.txt",
+          [],
+          method === "MKCOL" ? "" : "x",
+        );
+        assertEquals(res.status, 403, method);
+      }
+      assertEquals((await request(s.port, "GET", "/files/keep.txt")).text, "keep");
+      assertEquals(await filesBelow(s.root), ["keep.txt"]);
+    },
+  );
+});
+
+Deno.test("--auth protects writes with Basic: 401 with a challenge, then 201 with credentials", async () => {
+  await withUploadServer({ auth: "ann:pw", statCacheMs: 0 }, async (s) => {
+    const refused = await request(s.port, "PUT", "/files/a", [], "x");
+    assertEquals(refused.status, 401);
+    assertEquals(refused.header("www-authenticate"), 'Basic realm="wireserve", charset="UTF-8"');
+    const wrong = await request(
+      s.port,
+      "PUT",
+      "/files/a",
+      [["Authorization", basic("ann:nope")]],
+      "x",
+    );
+    assertEquals(wrong.status, 401);
+    assertEquals(await filesBelow(s.root), []);
+    const ok = await request(s.port, "PUT", "/files/a", [["Authorization", basic("ann:pw")]], "x");
+    assertEquals(ok.status, 201);
+    assertEquals((await request(s.port, "GET", "/files/a")).status, 200); // reads stay open
+  });
+});
+
+Deno.test("--token protects writes with Bearer; --auth-all protects reads too, but not OPTIONS", async () => {
+  await withUploadServer({ token: "s3cret", authAll: true }, async (s) => {
+    assertEquals((await request(s.port, "PUT", "/files/a", [], "x")).status, 401);
+    const bearer: Array<[string, string]> = [["Authorization", "Bearer s3cret"]];
+    assertEquals((await request(s.port, "PUT", "/files/a", bearer, "x")).status, 201);
+    const read = await request(s.port, "GET", "/files/a");
+    assertEquals([read.status, read.header("www-authenticate")], [401, 'Bearer realm="wireserve"']);
+    assertEquals((await request(s.port, "GET", "/files/a", bearer)).text, "x");
+    assertEquals((await request(s.port, "GET", "/")).status, 401);
+    assertEquals((await request(s.port, "OPTIONS", "/files/a")).status, 204);
+  });
+});
+
+Deno.test("--no-overwrite answers 409 for an existing name and stores new names", async () => {
+  await withUploadServer({ noOverwrite: true }, async (s) => {
+    await Deno.writeTextFile(`${s.root}/old.txt`, "old");
+    assertEquals((await request(s.port, "PUT", "/files/old.txt", [], "new")).status, 409);
+    assertEquals((await request(s.port, "POST", "/files/old.txt", [], "new")).status, 409);
+    assertEquals(await Deno.readTextFile(`${s.root}/old.txt`), "old");
+    assertEquals((await request(s.port, "PUT", "/files/fresh.txt", [], "new")).status, 201);
+  });
+});
+
+Deno.test("If-None-Match: * creates only: 201 for a new name, 412 when it exists", async () => {
+  await withUploadServer({}, async (s) => {
+    const create: Array<[string, string]> = [["If-None-Match", "*"]];
+    assertEquals((await request(s.port, "PUT", "/files/once", create, "1")).status, 201);
+    assertEquals((await request(s.port, "PUT", "/files/once", create, "2")).status, 412);
+    assertEquals(await Deno.readTextFile(`${s.root}/once`), "1");
+  });
+});
+
+Deno.test("If-Match with the ETag from GET updates; a stale ETag gets 412 (no lost update)", async () => {
+  await withUploadServer({ statCacheMs: 0 }, async (s) => {
+    await request(s.port, "PUT", "/files/doc", [], "v1");
+    const etag = (await request(s.port, "GET", "/files/doc")).header("etag")!;
+    const update = await request(s.port, "PUT", "/files/doc", [["If-Match", etag]], "v2");
+    assertEquals(update.status, 204);
+    const stale = await request(s.port, "PUT", "/files/doc", [["If-Match", etag]], "v3");
+    assertEquals(stale.status, 412);
+    assertEquals(await Deno.readTextFile(`${s.root}/doc`), "v2");
+    assertEquals(
+      (await request(s.port, "PUT", "/files/none", [["If-Match", etag]], "x")).status,
+      412,
+    );
+  });
+});
+
+Deno.test("DELETE and MKCOL are 405 without their switches, and Allow omits them", async () => {
+  await withUploadServer({}, async (s) => {
+    await Deno.writeTextFile(`${s.root}/f`, "x");
+    for (const method of ["DELETE", "MKCOL"]) {
+      const res = await request(s.port, method, "/files/f");
+      assertEquals(res.status, 405, method);
+      assertEquals(res.header("allow"), "GET, POST, PUT, HEAD, OPTIONS");
+    }
+    assertEquals(await filesBelow(s.root), ["f"]);
+  });
+});
+
+Deno.test("--allow-delete removes files and empty folders, refuses full folders and the root", async () => {
+  await withUploadServer({ allowDelete: true }, async (s) => {
+    await Deno.mkdir(`${s.root}/full/inner`, { recursive: true });
+    await Deno.mkdir(`${s.root}/empty`);
+    await Deno.writeTextFile(`${s.root}/f.txt`, "x");
+    assertEquals((await request(s.port, "DELETE", "/files/f.txt")).status, 204);
+    assertEquals((await request(s.port, "DELETE", "/files/f.txt")).status, 404);
+    assertEquals((await request(s.port, "DELETE", "/files/empty/")).status, 204);
+    assertEquals((await request(s.port, "DELETE", "/files/full/")).status, 409);
+    assertEquals((await request(s.port, "DELETE", "/files/")).status, 403);
+    assertEquals(
+      (await request(s.port, "OPTIONS", "/files/x")).header("allow"),
+      "GET, POST, PUT, DELETE, HEAD, OPTIONS",
+    );
+  });
+});
+
+Deno.test("DELETE of a symlink removes the link, never its target outside the root", async () => {
+  await withUploadServer({ allowDelete: true }, async (s) => {
+    await Deno.symlink(`${s.outside}/sentinel.txt`, `${s.root}/link`);
+    assertEquals((await request(s.port, "DELETE", "/files/link")).status, 204);
+    assertEquals(await Deno.readTextFile(`${s.outside}/sentinel.txt`), "outside");
+  });
+});
+
+Deno.test("--allow-mkdir creates a folder (201), refuses a used name (405) and a missing parent (409)", async () => {
+  await withUploadServer({ allowMkdir: true }, async (s) => {
+    const made = await request(s.port, "MKCOL", "/files/new%20folder/");
+    assertEquals([made.status, made.header("location")], [201, "/files/new%20folder/"]);
+    assert((await Deno.stat(`${s.root}/new folder`)).isDirectory);
+    const again = await request(s.port, "MKCOL", "/files/new%20folder/");
+    assertEquals(again.status, 405);
+    assert(again.header("allow")?.includes("MKCOL"));
+    assertEquals((await request(s.port, "MKCOL", "/files/a/b/")).status, 409);
+    assertEquals((await request(s.port, "MKCOL", "/files/CON/")).status, 400);
+    assertEquals((await request(s.port, "MKCOL", "/files/x/", [], "body")).status, 415);
+  });
+});
+
+/** [case, raw path below /files/, expected status] */
+const HOSTILE: Array<[string, string, number]> = [
+  ["Windows device", "CON", 400],
+  ["device with extension, any case", "nUl.txt", 400],
+  ["COM port in a folder", "dir/com1/x.txt", 400],
+  ["trailing dot", "report.txt.", 400],
+  ["trailing space", "report.txt%20", 400],
+  ["NUL byte", "a%00b", 400],
+  ["newline", "a%0Ab", 400],
+  ["encoded backslash", "a%5Cb", 400],
+  ["raw backslash", "a\\b", 400],
+  ["colon stream", "a.txt:evil", 400],
+  ["bidi override", "x%E2%80%AEtxt.exe", 400],
+  ["dotfile", ".env", 400],
+  ["dot-folder", ".git/config", 400],
+  ["name too long", "a".repeat(256), 400],
+  ["invalid percent-encoding", "%zz", 400],
+  ["climb out of the root", "../outside/sentinel.txt", 404],
+  ["encoded climb", "%2e%2e/outside/sentinel.txt", 404],
+  ["encoded slash", "..%2Foutside%2Fsentinel.txt", 400],
+  ["a temp-file name", ".x.wireserve-0123456789abcdef.tmp", 400],
+];
+
+Deno.test("hostile names are refused and nothing is written anywhere", async () => {
+  await withUploadServer({}, async (s) => {
+    for (const [what, path, status] of HOSTILE) {
+      const res = await request(s.port, "PUT", `/files/${path}`, [], "evil");
+      assertEquals(res.status, status, what);
+    }
+    assertEquals(await filesBelow(s.root), []);
+    assertEquals(await Deno.readTextFile(`${s.outside}/sentinel.txt`), "outside");
+  });
+});
+
+Deno.test("a write through a symlinked folder that leads out of the root gets 403", async () => {
+  await withUploadServer({ followSymlinks: true }, async (s) => {
+    await Deno.symlink(s.outside, `${s.root}/out`);
+    assertEquals(
+      (await request(s.port, "PUT", "/files/out/sentinel.txt", [], "pwned")).status,
+      403,
+    );
+    assertEquals((await request(s.port, "PUT", "/files/out/new/x.txt", [], "pwned")).status, 403);
+    assertEquals(await Deno.readTextFile(`${s.outside}/sentinel.txt`), "outside");
+    assertEquals(await filesBelow(s.outside), ["sentinel.txt"]);
+  });
+});
+
+Deno.test("a write replaces a symlink at the final name instead of writing through it", async () => {
+  await withUploadServer({}, async (s) => {
+    await Deno.symlink(`${s.outside}/sentinel.txt`, `${s.root}/link.txt`);
+    assertEquals((await request(s.port, "PUT", "/files/link.txt", [], "mine")).status, 204);
+    assertEquals(await Deno.readTextFile(`${s.outside}/sentinel.txt`), "outside");
+    assertEquals((await Deno.lstat(`${s.root}/link.txt`)).isSymlink, false);
+  });
+});
+
+Deno.test("a PUT onto a folder gets 409; onto a path through a file gets 409", async () => {
+  await withUploadServer({}, async (s) => {
+    await Deno.mkdir(`${s.root}/dir`);
+    await Deno.writeTextFile(`${s.root}/file`, "x");
+    assertEquals((await request(s.port, "PUT", "/files/dir", [], "x")).status, 409);
+    assertEquals((await request(s.port, "PUT", "/files/file/child", [], "x")).status, 409);
+    assertEquals((await request(s.port, "PUT", "/files/dir/", [], "x")).status, 400);
+  });
+});
+
+Deno.test({
+  name: "a full disk gets 507 with a clear message and leaves no temp file",
+  ignore: Deno.build.os !== "linux", // mounts a small tmpfs: Linux, as root
+  fn: async () => {
+    await withUploadServer({}, async (s) => {
+      const small = `${s.root}/small`;
+      await Deno.mkdir(small);
+      const mount = await new Deno.Command("mount", {
+        args: ["-t", "tmpfs", "-o", "size=256k", "tmpfs", small],
+        stderr: "null",
+      }).output();
+      if (!mount.success) return console.warn("skipped: cannot mount a tmpfs (not root?)");
+      try {
+        const res = await request(
+          s.port,
+          "PUT",
+          "/files/small/big.bin",
+          [],
+          new Uint8Array(1024 * 1024),
+        );
+        assertEquals(res.status, 507);
+        assertEquals(res.text, "Not enough disk space to store the upload\n");
+        assertEquals(await settledFiles(small, []), []);
+      } finally {
+        await new Deno.Command("umount", { args: [small] }).output();
+      }
+    });
+  },
+});

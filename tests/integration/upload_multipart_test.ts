@@ -1,0 +1,197 @@
+/**
+ * Form uploads over the real server: curl -F with two files (one over 1 MiB), hostile and
+ * duplicate filenames, a form cut off mid-body, the redirect for a browser form, and the limits.
+ */
+
+import { assertEquals } from "../support/assert.ts";
+import { RawClient } from "../support/server.ts";
+import {
+  curlRun,
+  filesBelow,
+  head,
+  pattern,
+  request,
+  settledFiles,
+  withUploadServer,
+} from "./upload_fixture.ts";
+
+const BOUNDARY = "----wireserveTestBoundary7MA4YWxk";
+const FORM: [string, string] = ["Content-Type", `multipart/form-data; boundary=${BOUNDARY}`];
+
+/** A form body: each part is [filename or null for a field, content]. */
+function form(parts: Array<[string | null, string | Uint8Array]>, close = true): Uint8Array {
+  const enc = new TextEncoder();
+  const pieces: Uint8Array[] = [];
+  for (const [filename, content] of parts) {
+    const disposition = filename === null
+      ? 'form-data; name="field"'
+      : `form-data; name="file"; filename="${filename}"`;
+    pieces.push(enc.encode(`--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\n\r\n`));
+    pieces.push(typeof content === "string" ? enc.encode(content) : content);
+    pieces.push(enc.encode("\r\n"));
+  }
+  if (close) pieces.push(enc.encode(`--${BOUNDARY}--\r\n`));
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+Deno.test("curl -F stores two files into the folder and answers a JSON listing", async () => {
+  await withUploadServer({}, async (s) => {
+    const dir = await Deno.makeTempDir();
+    const big = pattern(2 * 1024 * 1024 + 3, 11);
+    await Deno.writeFile(`${dir}/big.bin`, big);
+    await Deno.writeTextFile(`${dir}/notes.txt`, "some notes\r\n--with dashes\r\n");
+    try {
+      const run = await curlRun([
+        "-F",
+        `a=@${dir}/big.bin`,
+        "-F",
+        `b=@${dir}/notes.txt;filename=../../escape/notes.txt`,
+        "-F",
+        "comment=just a field",
+        s.url("/files/up/new/"),
+      ]);
+      assertEquals(run.status, 201);
+      assertEquals(JSON.parse(run.body), {
+        stored: [
+          { name: "big.bin", url: "/files/up/new/big.bin", size: big.length },
+          { name: "notes.txt", url: "/files/up/new/notes.txt", size: 27 },
+        ],
+      });
+      assertEquals(await Deno.readFile(`${s.root}/up/new/big.bin`), big);
+      assertEquals(
+        await Deno.readTextFile(`${s.root}/up/new/notes.txt`),
+        "some notes\r\n--with dashes\r\n",
+      );
+      assertEquals(await filesBelow(s.root), ["up/new/big.bin", "up/new/notes.txt"]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
+Deno.test("a plain HTML form post is redirected (303) back to the folder listing", async () => {
+  await withUploadServer({}, async (s) => {
+    const res = await request(s.port, "POST", "/files/inbox/", [
+      FORM,
+      ["Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"],
+      ["Sec-Fetch-Mode", "navigate"],
+    ], form([["a.txt", "A"]]));
+    assertEquals([res.status, res.header("location")], [303, "/files/inbox/"]);
+    const viaFetch = await request(s.port, "POST", "/files/inbox/", [
+      FORM,
+      ["Accept", "text/html"],
+      ["Sec-Fetch-Mode", "cors"],
+    ], form([["b.txt", "B"]]));
+    assertEquals(viaFetch.status, 201);
+    assertEquals(await filesBelow(s.root), ["inbox/a.txt", "inbox/b.txt"]);
+  });
+});
+
+Deno.test("a refused filename in a form stores nothing at all, not even the good files", async () => {
+  await withUploadServer({}, async (s) => {
+    for (const bad of ["CON.txt", "a\x01b", "trailing.", ".env", "a:b"]) {
+      const res = await request(
+        s.port,
+        "POST",
+        "/files/f/",
+        [FORM],
+        form([["good.txt", "ok"], [bad, "x"]]),
+      );
+      assertEquals(res.status, 400, bad);
+    }
+    assertEquals(await settledFiles(s.root, []), []);
+    // the folder made for the form is removed again
+    assertEquals(await Array.fromAsync(Deno.readDir(s.root)), []);
+  });
+});
+
+Deno.test("two files of the same name in one form get 400 and nothing is stored", async () => {
+  await withUploadServer({}, async (s) => {
+    const res = await request(
+      s.port,
+      "POST",
+      "/files/",
+      [FORM],
+      form([["x.txt", "1"], ["dir/x.txt", "2"]]),
+    );
+    assertEquals(res.status, 400);
+    assertEquals(await filesBelow(s.root), []);
+  });
+});
+
+Deno.test("fields and empty file inputs are skipped; a form without files answers 200", async () => {
+  await withUploadServer({}, async (s) => {
+    const res = await request(s.port, "POST", "/files/", [FORM], form([[null, "v"], ["", ""]]));
+    assertEquals([res.status, JSON.parse(res.text)], [200, { stored: [] }]);
+    assertEquals(await filesBelow(s.root), []);
+  });
+});
+
+Deno.test("a form cut off before its closing boundary stores nothing", async () => {
+  await withUploadServer({}, async (s) => {
+    const res = await request(
+      s.port,
+      "POST",
+      "/files/",
+      [FORM],
+      form([["a.txt", "complete part"]], false),
+    );
+    assertEquals(res.status, 400);
+    assertEquals(await filesBelow(s.root), []);
+  });
+});
+
+Deno.test("a client that disconnects mid-form leaves no file and no temp file", async () => {
+  await withUploadServer({}, async (s) => {
+    const body = form([["done.txt", "first part complete"], ["big.bin", pattern(3 * 1024 * 1024)]]);
+    const c = await RawClient.connect(s.port);
+    await c.send(head("POST", "/files/", [FORM, ["Content-Length", String(body.length)]]));
+    await c.send(body.subarray(0, 2 * 1024 * 1024));
+    await new Promise((r) => setTimeout(r, 100));
+    c.close();
+    assertEquals(await settledFiles(s.root, []), []);
+  });
+});
+
+Deno.test("--no-overwrite refuses a form that names an existing file with 409", async () => {
+  await withUploadServer({ noOverwrite: true }, async (s) => {
+    await Deno.writeTextFile(`${s.root}/old.txt`, "old");
+    const res = await request(
+      s.port,
+      "POST",
+      "/files/",
+      [FORM],
+      form([["new.txt", "n"], ["old.txt", "x"]]),
+    );
+    assertEquals(res.status, 409);
+    assertEquals(await filesBelow(s.root), ["old.txt"]);
+    assertEquals(await Deno.readTextFile(`${s.root}/old.txt`), "old");
+  });
+});
+
+Deno.test("a form over the upload limit gets 413 and stores nothing", async () => {
+  await withUploadServer({ maxUploadBytes: 10_000 }, async (s) => {
+    const body = form([["a.bin", pattern(20_000)]]);
+    const res = await request(s.port, "POST", "/files/", [FORM], body);
+    assertEquals(res.status, 413);
+    assertEquals(await filesBelow(s.root), []);
+  });
+});
+
+Deno.test("POST to a folder without a form gets 415; a form onto a file path gets 409", async () => {
+  await withUploadServer({}, async (s) => {
+    await Deno.writeTextFile(`${s.root}/file`, "x");
+    assertEquals((await request(s.port, "POST", "/files/dir/", [], "raw")).status, 415);
+    assertEquals(
+      (await request(s.port, "POST", "/files/file", [FORM], form([["a", "b"]]))).status,
+      409,
+    );
+    assertEquals(await filesBelow(s.root), ["file"]);
+  });
+});
