@@ -1,0 +1,112 @@
+/**
+ * Browser-test support: Debian's Chromium, headless, driven by `playwright-core` (which runs
+ * under Deno 2.9 as an npm package: its pipe transport to the browser works with Deno's
+ * `node:child_process`; loading it needs `--allow-all`, see ui_test.ts), plus a real wireserve
+ * on a free loopback port serving a temp folder.
+ * @module
+ */
+
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type AppConfig, appConfig } from "../../src/app/app_config.ts";
+import { createApp } from "../../src/app/routes.ts";
+import { startServer, type TestServer } from "../support/server.ts";
+import { CHROMIUM_PATH } from "./chromium.ts";
+
+export { browserAvailable } from "./chromium.ts";
+
+/**
+ * Flags for a quiet, deterministic headless run: no sandbox (CI runs as root in a container,
+ * where Chromium's sandbox cannot start), no GPU, no QUIC, and none of the background services
+ * that would reach for the network.
+ */
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Desktop viewport for the main-view screenshot. */
+export const DESKTOP_VIEWPORT = { width: 1100, height: 820 };
+/** How long one browser action or wait may take before the test fails, in milliseconds. */
+export const ACTION_TIMEOUT_MS = 10_000;
+/** Where screenshots go (gitignored; CI keeps the folder as its artifacts). */
+export const ARTIFACTS_DIR = new URL("../../.ci/artifacts/", import.meta.url);
+/** crypto.getRandomValues fills at most this many bytes per call. */
+const MAX_RANDOM_BYTES_PER_CALL = 65536;
+
+/** One browser tab against a real server over a temp shared folder. */
+export interface UiSession {
+  /** The shared folder on disk. */
+  dir: string;
+  /** `http://127.0.0.1:<port>` */
+  origin: string;
+  page: Page;
+  context: BrowserContext;
+  server: TestServer;
+  /** Console errors and uncaught exceptions the page reported. */
+  pageErrors: string[];
+}
+
+/**
+ * Starts a server with `config` over a fresh temp folder (filled by `setup`), launches Chromium
+ * with a new empty profile, runs `fn` with a tab, and tears everything down whatever happens.
+ */
+export async function withUi(
+  config: Partial<AppConfig>,
+  setup: (dir: string) => Promise<void>,
+  fn: (s: UiSession) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-ui-" });
+  const profile = await Deno.makeTempDir({ prefix: "wireserve-chromium-" });
+  const server = startServer(createApp(appConfig({ directory: dir, ...config })));
+  let context: BrowserContext | null = null;
+  try {
+    await setup(dir);
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: DESKTOP_VIEWPORT,
+      acceptDownloads: true,
+    });
+    context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+    const page = context.pages()[0] ?? await context.newPage();
+    const pageErrors: string[] = [];
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    page.on("console", (m) => {
+      if (m.type() === "error") pageErrors.push(m.text());
+    });
+    await fn({ dir, origin: `http://127.0.0.1:${server.port}`, page, context, server, pageErrors });
+  } finally {
+    await context?.close();
+    await server.close();
+    await Deno.remove(profile, { recursive: true }).catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Opens `path` (default `/`) and waits until the UI has read the server's info. */
+export async function openUi(s: UiSession, path = "/"): Promise<void> {
+  await s.page.goto(s.origin + path);
+  await s.page.waitForSelector("body[data-ready=true]");
+}
+
+/** The names in the listing, in display order. */
+export function listedNames(page: Page): Promise<string[]> {
+  return page.locator("#listing-body .name span").allTextContents();
+}
+
+/** `length` random bytes. */
+export function randomBytes(length: number): Uint8Array {
+  const bytes = new Uint8Array(length);
+  for (let at = 0; at < length; at += MAX_RANDOM_BYTES_PER_CALL) {
+    const end = Math.min(length, at + MAX_RANDOM_BYTES_PER_CALL);
+    crypto.getRandomValues(bytes.subarray(at, end));
+  }
+  return bytes;
+}

@@ -1,0 +1,191 @@
+/**
+ * Every request the UI makes: the server's info, folder listings, uploads with progress,
+ * new folders, deletes — and the one table that turns a failed answer into a sentence.
+ *
+ * Nothing here touches the DOM.
+ * @module
+ */
+
+import { formatBytes } from "./format.js";
+
+/** Where the server describes its mode, limits and version. */
+export const INFO_URL = "/api/info";
+const CREDENTIAL_KEY = "wireserve.authorization";
+const JSON_ACCEPT = "application/json";
+
+/** A failed request: `status` is the HTTP status, or 0 when no answer arrived. */
+export class RequestError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.name = "RequestError";
+    this.status = status;
+  }
+}
+
+/**
+ * The Authorization value to send, if the user signed in. Kept in sessionStorage, not
+ * localStorage: a password should not outlive the tab, and nothing else on this origin is
+ * meant to run script (see the report on serving uploaded HTML).
+ */
+export function authorization() {
+  try {
+    return sessionStorage.getItem(CREDENTIAL_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** Remembers credentials for this tab: a user and password (Basic) or a token (Bearer). */
+export function signIn({ user, password, token }) {
+  const value = token
+    ? `Bearer ${token}`
+    // Basic takes UTF-8 bytes (RFC 7617 §2.1); btoa alone would throw on non-Latin-1 input.
+    : `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${user}:${password}`)))}`;
+  sessionStorage.setItem(CREDENTIAL_KEY, value);
+}
+
+/** Forgets the credentials. */
+export function signOut() {
+  sessionStorage.removeItem(CREDENTIAL_KEY);
+}
+
+function withAuth(headers = {}) {
+  const auth = authorization();
+  return auth ? { ...headers, Authorization: auth } : headers;
+}
+
+async function send(url, init = {}) {
+  let res;
+  try {
+    res = await fetch(url, { ...init, headers: withAuth(init.headers), cache: "no-store" });
+  } catch {
+    throw new RequestError(0, "The server could not be reached.");
+  }
+  if (!res.ok) throw new RequestError(res.status, describeFailure(res.status, await res.text()));
+  return res;
+}
+
+/** The server's info document (see src/app/handlers/info.ts). */
+export async function fetchInfo() {
+  return (await send(INFO_URL, { headers: { Accept: JSON_ACCEPT } })).json();
+}
+
+/**
+ * A folder's entries as `{name, folder, size, mtime: Date|null}` plus `truncated`. Accepts the
+ * listing as an array or as `{entries, truncated}`, and `type` "dir" or a symlink whose
+ * `target` is "dir" as a folder.
+ */
+export async function fetchListing(url) {
+  const res = await send(`${url}?format=json`, { headers: { Accept: JSON_ACCEPT } });
+  const doc = await res.json();
+  const raw = Array.isArray(doc) ? doc : (doc.entries ?? doc.files ?? []);
+  return {
+    truncated: doc.truncated === true,
+    entries: raw.map((e) => ({
+      name: String(e.name),
+      folder: e.type === "dir" || e.type === "directory" || e.target === "dir",
+      size: typeof e.size === "number" ? e.size : 0,
+      mtime: e.mtime === null || e.mtime === undefined ? null : new Date(e.mtime),
+    })),
+  };
+}
+
+/** Creates a folder (`MKCOL`, RFC 4918 §9.3; the collection URL ends in "/"). */
+export async function makeFolder(url) {
+  await send(url, { method: "MKCOL" });
+}
+
+/** Deletes a file or folder. */
+export async function deleteEntry(url) {
+  await send(url, { method: "DELETE" });
+}
+
+/**
+ * Uploads `file` with `PUT url`. Returns `{done, abort}`: `done` resolves with
+ * `{status, reprDigest}` (the server's `Repr-Digest` of the stored file, RFC 9530 §3, or null), or
+ * rejects with a RequestError (status 0 and `aborted: true` after `abort()`). XMLHttpRequest, not
+ * fetch: only it reports upload progress in every current browser.
+ *
+ * Without `overwrite`, `If-None-Match: *` makes the write create-only (RFC 9110 §13.1.2), so an
+ * existing file is never replaced by accident: the server answers 412 instead.
+ */
+export function uploadFile({ url, file, digest, overwrite, limit, onProgress }) {
+  const xhr = new XMLHttpRequest();
+  const done = new Promise((resolve, reject) => {
+    xhr.open("PUT", url);
+    const auth = authorization();
+    if (auth) xhr.setRequestHeader("Authorization", auth);
+    if (digest) xhr.setRequestHeader("Content-Digest", digest);
+    if (!overwrite) xhr.setRequestHeader("If-None-Match", "*");
+    xhr.setRequestHeader("Content-Type", file.type || "application/octet-stream");
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve({ status: xhr.status, reprDigest: xhr.getResponseHeader("Repr-Digest") });
+      } else {reject(
+          new RequestError(xhr.status, describeFailure(xhr.status, xhr.responseText, limit)),
+        );}
+    };
+    xhr.onerror = () => reject(new RequestError(0, describeFailure(0, "", limit)));
+    xhr.onabort = () => reject(Object.assign(new RequestError(0, "Cancelled."), { aborted: true }));
+    xhr.send(file);
+  });
+  return { done, abort: () => xhr.abort() };
+}
+
+/** The longest piece of the server's own message shown to the user. */
+const MAX_SERVER_TEXT = 200;
+
+/** The message the server sent: the `error` of a JSON answer, or the first line of text. */
+function serverText(body) {
+  let text = body ?? "";
+  try {
+    const doc = JSON.parse(text);
+    if (doc && typeof doc.error === "string") text = doc.error;
+    else if (doc && typeof doc.message === "string") text = doc.message;
+  } catch { /* not JSON: plain text */ }
+  const line = text.trim().split("\n")[0] ?? "";
+  // An HTML error page says nothing useful in one line; its tags would read as noise.
+  if (line.startsWith("<")) return "";
+  return line.length > MAX_SERVER_TEXT ? line.slice(0, MAX_SERVER_TEXT) + "…" : line;
+}
+
+/**
+ * One sentence for a failed answer: what happened in the user's terms, then the server's own
+ * words when it gave some. `limit` is the server's upload limit in bytes, when known.
+ */
+export function describeFailure(status, body, limit) {
+  const said = serverText(body);
+  const tail = said ? ` (${said})` : "";
+  switch (status) {
+    case 0:
+      return "The connection failed before the server answered." +
+        (limit
+          ? ` If the file is larger than ${formatBytes(limit)}, the server may have refused it.`
+          : "");
+    case 400:
+      return `The server refused the request${tail}.`;
+    case 401:
+      return "Sign-in needed: the server asks for credentials.";
+    case 403:
+      return said
+        ? `Not allowed: ${said}.`
+        : "Not allowed: the server is read-only or the folder is protected.";
+    case 404:
+      return "Not found: it may have been moved or deleted.";
+    case 409:
+      return said
+        ? `Cannot store it: ${said}.`
+        : "Already exists, and the server does not replace it.";
+    case 412:
+      return "Already exists. Tick “Replace existing files” to overwrite it.";
+    case 413:
+      return `Too large: the server accepts uploads up to ${
+        limit ? formatBytes(limit) : "its limit"
+      }.`;
+    case 507:
+      return "The server's disk is full.";
+    default:
+      return `The server answered ${status}${tail}.`;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Folder paths inside the shared folder, as arrays of decoded names, and the two ways they are
+ * written: the server URL (`/files/a%20b/`) and the deep link in the page's hash (`#/a%20b/`).
+ *
+ * Why the hash: the web root is served as static files, so `/sub/dir/` would be a 404 unless
+ * the server ran with `--spa`; a hash is never sent to the server, changing it does not reload
+ * the page, and the browser's back and forward buttons walk through it for free.
+ * @module
+ */
+
+/** Where the shared folder is served. */
+export const FILES_PREFIX = "/files/";
+
+/**
+ * One name as a URL path segment. `encodeURIComponent` also escapes "/", "?", "#" and "%", so a
+ * file called `a#b?.txt` stays one segment; "." and ".." never occur because the server never
+ * lists them.
+ */
+export function encodeName(name) {
+  return encodeURIComponent(name);
+}
+
+/** The server URL of a folder (`/files/a/b/`). */
+export function folderUrl(segments) {
+  return FILES_PREFIX + segments.map((s) => encodeName(s) + "/").join("");
+}
+
+/** The server URL of the file `name` inside the folder `segments`. */
+export function fileUrl(segments, name) {
+  return folderUrl(segments) + encodeName(name);
+}
+
+/**
+ * The server URL for an upload of `relativePath` ("album/inner/b.txt", from a dropped or picked
+ * folder) into `segments`; the server creates the folders on the way.
+ */
+export function uploadUrl(segments, relativePath) {
+  return folderUrl(segments) + relativePath.split("/").map(encodeName).join("/");
+}
+
+/** The deep link of a folder (`#/a/b/`). */
+export function folderHash(segments) {
+  return "#/" + segments.map((s) => encodeName(s) + "/").join("");
+}
+
+/**
+ * The folder a hash points at ("#/a/b/"; any other fragment is the root). Empty segments, "." and ".." are dropped (the server would refuse
+ * them anyway) and a malformed escape gives the root rather than an exception.
+ */
+export function segmentsFromHash(hash) {
+  if (!hash.startsWith("#/")) return [];
+  const raw = hash.slice(2);
+  const segments = [];
+  for (const part of raw.split("/")) {
+    if (part === "") continue;
+    let name;
+    try {
+      name = decodeURIComponent(part);
+    } catch {
+      return [];
+    }
+    if (name === "." || name === "..") continue;
+    segments.push(name);
+  }
+  return segments;
+}
+
+/** The folder a plain (already decoded) path like `/a/b/` names; "." and ".." dropped. */
+export function segmentsFromPath(path) {
+  return path.split("/").filter((s) => s !== "" && s !== "." && s !== "..");
+}

@@ -1,0 +1,234 @@
+/**
+ * Uploads: files and whole folders from drag-and-drop (drop.js) or the pickers, a queue sending
+ * a few at a time with `PUT /files/...`, one row per file with a progress bar, speed, cancel and retry, and
+ * the server's refusals in plain words.
+ * @module
+ */
+
+import { describeFailure, RequestError, uploadFile } from "./api.js";
+import { filesFromInput, watchDrops } from "./drop.js";
+import { contentDigest, digestAvailable, MAX_DIGEST_BYTES } from "./digest.js";
+import { formatBytes, formatSpeed, plural } from "./format.js";
+import { uploadUrl } from "./paths.js";
+
+/** Uploads in flight at once: enough to hide per-request latency, few enough to share the link. */
+const MAX_PARALLEL_UPLOADS = 3;
+const PERCENT = 100;
+const MS_PER_SECOND = 1000;
+/**
+ * Smallest upload whose speed is shown: below this the time is mostly the round trip, and
+ * "47 B/s" for a 2-byte file would say nothing about the link.
+ */
+const MIN_BYTES_FOR_SPEED = 64 * 1024;
+
+/**
+ * The upload panel bound to the page's elements. `getInfo()` returns the server's info,
+ * `getSegments()` the folder on screen; `onUploaded()` runs when the queue drains after at least
+ * one success; `announce(text)` speaks to screen readers; `onSignInNeeded()` opens sign-in.
+ */
+export function createUploader({ getInfo, getSegments, onUploaded, announce, onSignInNeeded }) {
+  const $ = (id) => document.getElementById(id);
+  const queueList = $("queue");
+  const jobs = [];
+  let active = 0;
+  let succeededSinceIdle = 0;
+  let failedSinceIdle = [];
+
+  function setStatus(job, state, text) {
+    job.state = state;
+    job.li.dataset.state = state;
+    job.status.textContent = text;
+    job.cancel.hidden = !(state === "queued" || state === "hashing" || state === "sending");
+    job.retry.hidden = !(state === "failed" || state === "cancelled");
+    $("clear-finished-button").hidden = !jobs.some((j) => isFinished(j));
+  }
+
+  function isFinished(job) {
+    return job.state === "done" || job.state === "failed" || job.state === "cancelled";
+  }
+
+  function makeRow(job) {
+    const li = document.createElement("li");
+    li.className = "job";
+    const head = document.createElement("div");
+    head.className = "job-head";
+    const name = document.createElement("span");
+    name.className = "job-name";
+    name.textContent = job.path;
+    const size = document.createElement("span");
+    size.className = "job-size muted";
+    size.textContent = formatBytes(job.file.size);
+    head.append(name, size);
+    const bar = document.createElement("progress");
+    bar.max = PERCENT;
+    bar.value = 0;
+    bar.setAttribute("aria-label", `Upload of ${job.path}`);
+    const foot = document.createElement("div");
+    foot.className = "job-foot";
+    const status = document.createElement("span");
+    status.className = "job-status";
+    const cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "quiet small";
+    cancel.textContent = "Cancel";
+    cancel.setAttribute("aria-label", `Cancel upload of ${job.path}`);
+    cancel.addEventListener("click", () => cancelJob(job));
+    const retry = document.createElement("button");
+    retry.type = "button";
+    retry.className = "quiet small";
+    retry.textContent = "Retry";
+    retry.setAttribute("aria-label", `Retry upload of ${job.path}`);
+    retry.addEventListener("click", () => {
+      job.bar.value = 0;
+      setStatus(job, "queued", "Waiting…");
+      pump();
+    });
+    foot.append(status, cancel, retry);
+    li.append(head, bar, foot);
+    Object.assign(job, { li, bar, status, cancel, retry });
+  }
+
+  function cancelJob(job) {
+    job.abort?.();
+    job.generation += 1; // a run still hashing sees this and stops
+    setStatus(job, "cancelled", "Cancelled.");
+    pump();
+  }
+
+  async function run(job) {
+    const info = getInfo();
+    const limit = info?.maxUploadBytes;
+    const generation = ++job.generation;
+    job.abort = null;
+    // Refuse here what the server would refuse anyway: sending gigabytes only to get a 413
+    // wastes the link, and the server closing mid-body often reaches the browser as a reset
+    // rather than as the 413.
+    if (typeof limit === "number" && job.file.size > limit) {
+      throw new RequestError(413, describeFailure(413, "", limit));
+    }
+    setStatus(job, "hashing", "Computing checksum…");
+    const digest = await contentDigest(job.file);
+    if (job.generation !== generation) return;
+    setStatus(job, "sending", "Starting…");
+    const started = performance.now();
+    const { done, abort } = uploadFile({
+      url: uploadUrl(job.segments, job.path),
+      file: job.file,
+      digest,
+      overwrite: $("overwrite").checked,
+      limit,
+      onProgress(loaded, total) {
+        const percent = total > 0 ? Math.floor((loaded / total) * PERCENT) : PERCENT;
+        job.bar.value = percent;
+        const seconds = (performance.now() - started) / MS_PER_SECOND;
+        const speed = seconds > 0 ? formatSpeed(loaded / seconds) : "";
+        job.status.textContent = `${percent}% · ${formatBytes(loaded)} of ${formatBytes(total)}${
+          speed ? ` · ${speed}` : ""
+        }`;
+      },
+    });
+    job.abort = abort;
+    const { reprDigest } = await done;
+    const seconds = (performance.now() - started) / MS_PER_SECOND;
+    job.bar.value = PERCENT;
+    const notes = ["Done"];
+    if (job.file.size >= MIN_BYTES_FOR_SPEED && seconds > 0) {
+      notes.push(formatSpeed(job.file.size / seconds));
+    }
+    // "Verified" only when the server's digest of what it stored matches ours.
+    if (digest && reprDigest?.includes(digest)) notes.push("checksum verified by the server");
+    else if (digest) notes.push("checksum sent");
+    setStatus(job, "done", notes.join(" · "));
+  }
+
+  function pump() {
+    while (active < MAX_PARALLEL_UPLOADS) {
+      const job = jobs.find((j) => j.state === "queued");
+      if (!job) break;
+      active += 1;
+      job.state = "starting";
+      run(job).then(() => {
+        if (job.state === "done") succeededSinceIdle += 1;
+      }, (err) => {
+        if (err?.aborted || job.state === "cancelled") return;
+        setStatus(job, "failed", err.message);
+        failedSinceIdle.push(job);
+        if (err instanceof RequestError && err.status === 401) onSignInNeeded();
+      }).finally(() => {
+        active -= 1;
+        pump();
+      });
+    }
+    if (active === 0 && !jobs.some((j) => j.state === "queued")) idle();
+  }
+
+  function idle() {
+    if (succeededSinceIdle === 0 && failedSinceIdle.length === 0) return;
+    const parts = [];
+    if (succeededSinceIdle) parts.push(`Uploaded ${plural(succeededSinceIdle, "file", "files")}.`);
+    for (const job of failedSinceIdle) parts.push(`${job.path}: ${job.status.textContent}`);
+    announce(parts.join(" "));
+    if (succeededSinceIdle) onUploaded();
+    succeededSinceIdle = 0;
+    failedSinceIdle = [];
+  }
+
+  /** Queues `files` ({file, path}) for the folder on screen. */
+  function enqueue(files) {
+    const segments = getSegments();
+    for (const { file, path } of files) {
+      const job = { file, path, segments, state: "queued", generation: 0, abort: null };
+      makeRow(job);
+      jobs.push(job);
+      queueList.append(job.li);
+      setStatus(job, "queued", "Waiting…");
+    }
+    if (files.length) announce(`${plural(files.length, "file", "files")} queued for upload.`);
+    pump();
+  }
+
+  function describeTarget() {
+    const info = getInfo();
+    const notes = [];
+    if (typeof info?.maxUploadBytes === "number") {
+      notes.push(`Up to ${formatBytes(info.maxUploadBytes)} per file.`);
+    }
+    notes.push(
+      digestAvailable()
+        ? `Files up to ${formatBytes(MAX_DIGEST_BYTES)} are sent with a SHA-256 checksum.`
+        : "No checksum: this browser offers hashing only on https or localhost.",
+    );
+    if (info?.noOverwrite) notes.push("Existing files are never replaced.");
+    $("upload-note").textContent = notes.join(" ");
+    $("overwrite").closest("label").hidden = info?.noOverwrite === true;
+  }
+
+  const fileInput = $("file-input");
+  const folderInput = $("folder-input");
+  $("pick-files-button").addEventListener("click", () => fileInput.click());
+  $("pick-folder-button").addEventListener("click", () => folderInput.click());
+  for (const input of [fileInput, folderInput]) {
+    input.addEventListener("change", () => {
+      enqueue(filesFromInput(input));
+      input.value = ""; // choosing the same file again must fire change again
+    });
+  }
+  $("clear-finished-button").addEventListener("click", () => {
+    for (const job of jobs.filter(isFinished)) {
+      job.li.remove();
+      jobs.splice(jobs.indexOf(job), 1);
+    }
+    $("clear-finished-button").hidden = true;
+  });
+
+  watchDrops({
+    area: $("main"),
+    zone: $("drop-zone"),
+    accepting: () => !$("upload").hidden,
+    onFiles: enqueue,
+    onRefused: () => announce("This server does not accept uploads."),
+    onError: () => announce("The dropped items could not be read."),
+  });
+
+  return { enqueue, describeTarget };
+}
