@@ -1,0 +1,136 @@
+/**
+ * The start-up banner (where to open wireserve, what it shares, in which mode, with which
+ * limits) and the warnings printed when the configuration is risky. Pure: the bound address and
+ * the machine's network interfaces are passed in.
+ *
+ * This module must not open sockets, read the disk or write output.
+ * @module
+ */
+
+import { writesOpenWithoutAuth } from "./app/auth.ts";
+import type { Config } from "./cli/config.ts";
+import { formatDuration, formatSize } from "./cli/parse_values.ts";
+import { VERSION } from "./version.ts";
+
+/** An interface address as `Deno.networkInterfaces()` reports it (only what is used). */
+export interface InterfaceAddress {
+  family: "IPv4" | "IPv6";
+  address: string;
+}
+
+/** What the banner is built from. */
+export interface BannerInput {
+  config: Config;
+  /** The address really bound (the port is the real one when 0 was asked for). */
+  addr: { hostname: string; port: number };
+  /** The machine's addresses, for the LAN URLs when bound to every interface. */
+  interfaces: readonly InterfaceAddress[];
+}
+
+const LABEL_WIDTH = 11;
+
+/** Whether `host` only accepts connections from this machine. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase();
+  return h === "localhost" || h === "::1" || h.startsWith("127.") || h.startsWith("::ffff:127.");
+}
+
+/** Whether `host` means every interface. */
+export function isWildcard(host: string): boolean {
+  return host === "0.0.0.0" || host === "::" || host === "[::]";
+}
+
+/** The URLs to open, the loopback one first, then the LAN ones when bound to every interface. */
+export function urls(input: BannerInput): string[] {
+  const { addr, interfaces, config } = input;
+  const scheme = config.tls === null ? "http" : "https";
+  const url = (host: string) =>
+    `${scheme}://${host.includes(":") ? `[${host}]` : host}:${addr.port}/`;
+  if (!isWildcard(addr.hostname)) return [url(addr.hostname)];
+  const v6 = addr.hostname !== "0.0.0.0";
+  const out = [url(v6 ? "::1" : "127.0.0.1")];
+  const seen = new Set<string>();
+  for (const i of interfaces) {
+    if (isLoopback(i.address) || seen.has(i.address)) continue;
+    // Link-local IPv6 needs a zone id that browsers do not accept in URLs.
+    if (i.family === "IPv6" && (!v6 || i.address.toLowerCase().startsWith("fe80:"))) continue;
+    seen.add(i.address);
+    out.push(url(i.address));
+  }
+  return out;
+}
+
+/** The banner lines (stdout). */
+export function bannerLines(input: BannerInput): string[] {
+  const { config } = input;
+  const app = config.app;
+  const row = (label: string, text: string) => `  ${label.padEnd(LABEL_WIDTH)}${text}`;
+  const pad = " ".repeat(2 + LABEL_WIDTH);
+  const [first, ...lan] = urls(input);
+  const lines = [`wireserve ${VERSION}`, row("open", first)];
+  for (const u of lan) lines.push(`${pad}${u}  (network)`);
+  lines.push(row("sharing", `${app.directory}  at /files/`));
+  lines.push(row("mode", modeText(config)));
+  lines.push(row("web root", webRootText(config)));
+  lines.push(row("access", accessText(config)));
+  const limits = [
+    `upload ${formatSize(app.maxUploadBytes)}`,
+    `shutdown wait ${formatDuration(config.shutdownTimeoutMs)}`,
+  ];
+  lines.push(row("limits", limits.join(" · ")));
+  const log = config.log === "off" ? "access log off" : `${config.log} access log to stdout`;
+  lines.push(row("log", `${log} · Ctrl+C to stop`));
+  return lines;
+}
+
+function modeText(config: Config): string {
+  const app = config.app;
+  if (app.readOnly) return "read-only";
+  const parts = ["read-write"];
+  if (app.noOverwrite) parts.push("no overwrite");
+  parts.push(app.allowDelete ? "delete allowed" : "no delete");
+  parts.push(app.allowMkdir ? "mkdir allowed" : "no mkdir");
+  return parts.join(" · ");
+}
+
+function webRootText(config: Config): string {
+  const app = config.app;
+  const root = app.www === null ? "built-in UI" : app.www;
+  const extras = [app.spa ? "spa" : "", app.dotfiles ? "dotfiles shown" : "dotfiles hidden"];
+  if (app.followSymlinks) extras.push("symlinks followed outside");
+  return [root, ...extras.filter((e) => e !== "")].join(" · ");
+}
+
+function accessText(config: Config): string {
+  const app = config.app;
+  const schemes = [app.auth !== null ? "Basic" : "", app.token !== null ? "Bearer" : ""]
+    .filter((s) => s !== "").join(" or ");
+  let text = schemes === ""
+    ? "no credentials needed"
+    : `${app.authAll ? "everything needs" : "writes need"} ${schemes} credentials`;
+  if (app.cors) text += " · cors on";
+  if (config.tls !== null) text += " · https";
+  return text;
+}
+
+/** Warnings (stderr, shown even with --quiet) for a risky configuration. */
+export function warningLines(input: BannerInput): string[] {
+  const { config, addr } = input;
+  const app = config.app;
+  const out: string[] = [];
+  if (isLoopback(addr.hostname)) return out;
+  const where = isWildcard(addr.hostname) ? "the network" : addr.hostname;
+  if (writesOpenWithoutAuth(app)) {
+    out.push(
+      `wireserve: warning: listening on ${where} with writes open and no --auth or --token: ` +
+        `anyone who can connect can upload into ${app.directory} ` +
+        `(add --auth user:pass, --token <secret> or --read-only)`,
+    );
+  }
+  if ((app.auth !== null || app.token !== null) && config.tls === null) {
+    out.push(
+      `wireserve: warning: credentials cross ${where} in clear text without --tls-cert/--tls-key`,
+    );
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+/**
+ * The .env file: `KEY=value` lines (quotes, `export`, comments, as the `dotenv` package reads
+ * them) feeding the same variables as the environment. Only wireserve's own variables are kept;
+ * nothing is written into the process environment.
+ *
+ * This module reads one file; it must not start anything or exit.
+ * @module
+ */
+
+import dotenv from "dotenv";
+import { ENV_NAMES } from "./options.ts";
+
+/** The .env file read when none is named. */
+export const DEFAULT_ENV_FILE = ".env";
+
+/** Variables of a .env file, or why it could not be read. */
+export type EnvFileResult =
+  | { ok: true; vars: Record<string, string> }
+  | { ok: false; message: string; exitCode: 1 | 2 };
+
+const KNOWN: ReadonlySet<string> = new Set(ENV_NAMES);
+const PREFIX = "WIRESERVE_";
+
+/**
+ * Reads `path`. A missing file is fine when `required` is false (the default ./.env is
+ * optional); a named file that cannot be read is an error (exit 1), and so is an unknown
+ * `WIRESERVE_*` name in it (exit 2, like a bad flag).
+ */
+export async function loadEnvFile(path: string, required: boolean): Promise<EnvFileResult> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    if (!required && err instanceof Deno.errors.NotFound) return { ok: true, vars: {} };
+    return { ok: false, exitCode: 1, message: `${path}: cannot read: ${errorText(err)}` };
+  }
+  const parsed: Record<string, string> = dotenv.parse(text);
+  const unknown = unknownVariable(parsed);
+  if (unknown !== undefined) {
+    return {
+      ok: false,
+      exitCode: 2,
+      message: `${unknown} in ${path}: unknown variable (see --help)`,
+    };
+  }
+  const vars: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parsed)) {
+    if (KNOWN.has(name)) vars[name] = value;
+  }
+  return { ok: true, vars };
+}
+
+/**
+ * The first `WIRESERVE_*` variable wireserve does not know, or undefined: a typo such as
+ * `WIRESERVE_READONLY=1` would otherwise be ignored and leave writes open.
+ */
+export function unknownVariable(vars: Readonly<Record<string, unknown>>): string | undefined {
+  return Object.keys(vars).find((name) => name.startsWith(PREFIX) && !KNOWN.has(name));
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Deno.errors.NotFound) return "no such file";
+  if (err instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (err instanceof Deno.errors.IsADirectory) return "is a folder";
+  return err instanceof Error ? err.message : String(err);
+}

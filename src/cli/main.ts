@@ -1,0 +1,225 @@
+/**
+ * The program a person runs, as a function: `main(args, env, io)` parses and validates
+ * everything before starting, starts the server, prints the banner, and on SIGINT/SIGTERM shuts
+ * down gracefully; it resolves to the exit code. Output and signals come through `io`, so tests
+ * run it in-process; `main.ts` at the root passes the real ones and is the only `Deno.exit`.
+ *
+ * Exit codes: 0 stopped cleanly; 1 could not start (a file, folder or port problem); 2 bad
+ * option or value; 128 + the signal number (130 for SIGINT, 143 for SIGTERM) when a second
+ * signal forced the exit before in-flight requests finished.
+ *
+ * This module must not call Deno.exit.
+ * @module
+ */
+
+import { withCors } from "../app/cors.ts";
+import { createApp } from "../app/routes.ts";
+import { bannerLines, type InterfaceAddress, isWildcard, urls, warningLines } from "../banner.ts";
+import { HttpServer } from "../http/server.ts";
+import type { Handler } from "../http/types.ts";
+import { type ByteWriter, LineSink } from "../line_sink.ts";
+import { accessLogger } from "../log.ts";
+import { collectValues, type EnvVars, parseFlags } from "./args.ts";
+import { buildConfig, type Config } from "./config.ts";
+import { DEFAULT_ENV_FILE, loadEnvFile } from "./env_file.ts";
+import { formatDuration } from "./parse_values.ts";
+import { checkStartup } from "./startup_checks.ts";
+import { usageText, versionText } from "./usage.ts";
+import { resolve } from "node:path";
+
+/** The signals that stop wireserve. */
+export type StopSignal = "SIGINT" | "SIGTERM";
+
+/** Everything `main` touches outside itself. */
+export interface MainIo {
+  /** Banner and access log. */
+  stdout: ByteWriter;
+  /** Errors and warnings. */
+  stderr: ByteWriter;
+  /** Subscribes to the stop signals; returns the unsubscribe. */
+  onSignal(listener: (signal: StopSignal) => void): () => void;
+  /** The working folder: relative paths and ./.env resolve against it. */
+  cwd: string;
+  /** The machine's addresses for the banner; [] when they cannot be read. */
+  networkInterfaces(): readonly InterfaceAddress[];
+}
+
+/** Exit codes, as documented in the help. */
+export const EXIT = { ok: 0, cannotStart: 1, usage: 2 } as const;
+
+/** Shell convention for "ended by signal N": 128 + N. */
+const SIGNAL_EXIT_BASE = 128;
+const SIGNAL_NUMBERS: Readonly<Record<StopSignal, number>> = { SIGINT: 2, SIGTERM: 15 };
+/** How long the last log lines may take to leave before the process exits anyway. */
+const FINAL_FLUSH_MS = 2000;
+
+/** Runs wireserve with `args`; resolves to the exit code. */
+export async function main(args: readonly string[], env: EnvVars, io: MainIo): Promise<number> {
+  const out = new LineSink(io.stdout);
+  const err = new LineSink(io.stderr);
+  try {
+    return await run(args, env, io, out, err);
+  } finally {
+    await flushBounded([out, err]);
+  }
+}
+
+async function run(
+  args: readonly string[],
+  env: EnvVars,
+  io: MainIo,
+  out: LineSink,
+  err: LineSink,
+): Promise<number> {
+  const failWith = (code: number, message: string) => {
+    err.line(`wireserve: ${message}`);
+    return code;
+  };
+  const parsed = parseFlags(args);
+  if (!parsed.ok) return failWith(EXIT.usage, parsed.message);
+  if (parsed.flags.has("help")) return print(out, usageText());
+  if (parsed.flags.has("version")) return print(out, versionText());
+
+  // An empty WIRESERVE_ENV_FILE counts as unset, like every other variable.
+  const named = parsed.flags.get("env-file")?.value ?? (env.WIRESERVE_ENV_FILE || undefined);
+  const envFilePath = typeof named === "string" ? named : DEFAULT_ENV_FILE;
+  const envFile = await loadEnvFile(resolve(io.cwd, envFilePath), named !== undefined);
+  if (!envFile.ok) return failWith(envFile.exitCode, envFile.message);
+  const values = collectValues(parsed, env, envFile.vars, envFilePath);
+  const built = buildConfig(values, io.cwd);
+  if (!built.ok) return failWith(EXIT.usage, built.message);
+  const config = built.config;
+  const checked = await checkStartup(config, values);
+  if (!checked.ok) return failWith(EXIT.cannotStart, checked.message);
+
+  const handler = appHandler(config);
+  let server: HttpServer;
+  try {
+    server = new HttpServer({
+      hostname: config.hostname,
+      port: config.port,
+      handler,
+      limits: config.limits,
+      tls: checked.tls ?? undefined,
+      onError: (e, where) => err.line(`wireserve: ${where} failed: ${errorText(e)}`),
+      onResponse: accessLogger(config.log, out),
+    });
+  } catch (e) {
+    return failWith(EXIT.cannotStart, listenError(config, e));
+  }
+  // Interfaces are listed only when bound to all of them: that is when LAN URLs are shown.
+  const interfaces = isWildcard(server.addr.hostname) ? safeInterfaces(io) : [];
+  const banner = { config, addr: server.addr, interfaces };
+  if (!config.quiet) { for (const line of bannerLines(banner)) out.line(line); }
+  // Even when quiet, a port picked by the system must be told, or nobody can connect.
+  else if (config.port === 0) out.line(urls(banner)[0]);
+  for (const line of warningLines(banner)) err.line(line);
+  return await serveUntilSignal(server, config, io, out);
+}
+
+/**
+ * The app (which applies --auth-all itself) with CORS around it when asked: outermost, so
+ * preflights are answered before auth and 401s carry the CORS headers (see cors.ts).
+ */
+function appHandler(config: Config): Handler {
+  const app = createApp(config.app);
+  return config.app.cors ? withCors(app) : app;
+}
+
+async function serveUntilSignal(
+  server: HttpServer,
+  config: Config,
+  io: MainIo,
+  out: LineSink,
+): Promise<number> {
+  let first!: (s: StopSignal) => void;
+  let again!: (s: StopSignal) => void;
+  const firstSignal = new Promise<StopSignal>((r) => first = r);
+  const secondSignal = new Promise<StopSignal>((r) => again = r);
+  let count = 0;
+  const unsubscribe = io.onSignal((signal) => {
+    count++;
+    if (count === 1) first(signal);
+    else again(signal);
+  });
+  try {
+    const signal = await Promise.race([firstSignal, server.finished.then(() => null)]);
+    if (signal === null) return EXIT.ok;
+    if (!config.quiet) {
+      out.line(
+        `wireserve: ${signal}: stopping; waiting up to ${
+          formatDuration(config.shutdownTimeoutMs)
+        }` +
+          ` for ${server.connectionCount} open connection(s) (signal again to force)`,
+      );
+    }
+    const graceful = server.shutdown(config.shutdownTimeoutMs).then(() => EXIT.ok);
+    const forced = secondSignal.then((s) => SIGNAL_EXIT_BASE + SIGNAL_NUMBERS[s]);
+    const code = await Promise.race([graceful, forced]);
+    if (!config.quiet) out.line(code === EXIT.ok ? "wireserve: stopped" : "wireserve: forced exit");
+    return code;
+  } finally {
+    unsubscribe();
+  }
+}
+
+function print(out: LineSink, text: string): number {
+  out.line(text.trimEnd());
+  return EXIT.ok;
+}
+
+function listenError(config: Config, e: unknown): string {
+  const where = `${config.hostname}:${config.port}`;
+  if (e instanceof Deno.errors.AddrInUse) {
+    return `cannot listen on ${where}: the port is already in use (--port 0 picks a free one)`;
+  }
+  if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotCapable) {
+    return `cannot listen on ${where}: permission denied (ports below 1024 need privileges)`;
+  }
+  if (e instanceof Deno.errors.AddrNotAvailable) {
+    return `cannot listen on ${where}: no such address on this machine (--host)`;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  // Deno reports a certificate/key problem (mismatch, bad key type) only when listening.
+  if (config.tls !== null) return `cannot use --tls-cert and --tls-key: ${message}`;
+  return `cannot listen on ${where}: ${message}`;
+}
+
+function safeInterfaces(io: MainIo): readonly InterfaceAddress[] {
+  try {
+    return io.networkInterfaces();
+  } catch {
+    return []; // the banner then shows the bound address only
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+}
+
+async function flushBounded(sinks: LineSink[]): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((r) => timer = setTimeout(r, FINAL_FLUSH_MS));
+  await Promise.race([Promise.all(sinks.map((s) => s.flush())), timeout]);
+  clearTimeout(timer);
+}
+
+/** The real `io`: Deno's stdout, stderr, signals, working folder and interfaces. */
+export function denoIo(): MainIo {
+  return {
+    stdout: Deno.stdout,
+    stderr: Deno.stderr,
+    cwd: Deno.cwd(),
+    networkInterfaces: () => Deno.networkInterfaces(),
+    onSignal(listener) {
+      const signals: StopSignal[] = Deno.build.os === "windows"
+        ? ["SIGINT"]
+        : ["SIGINT", "SIGTERM"];
+      const handlers = signals.map((s) => [s, () => listener(s)] as const);
+      for (const [s, h] of handlers) Deno.addSignalListener(s, h);
+      return () => {
+        for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
+      };
+    },
+  };
+}

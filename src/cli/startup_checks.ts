@@ -1,0 +1,83 @@
+/**
+ * What must hold on disk before wireserve starts: the shared folder and the --www folder exist
+ * and are folders, the TLS certificate and key can be read and look like PEM. Each failure is
+ * one line naming the option, and exit code 1 (the command line was fine; the machine is not).
+ *
+ * This module reads the disk; it must not start anything or exit.
+ * @module
+ */
+
+import type { RawValue } from "./args.ts";
+import type { Config } from "./config.ts";
+
+/** The PEM texts read for `--tls-cert` and `--tls-key`. */
+export interface TlsFiles {
+  cert: string;
+  key: string;
+}
+
+/** Everything checked, with the TLS files read; or the line explaining what is wrong. */
+export type StartupCheck = { ok: true; tls: TlsFiles | null } | { ok: false; message: string };
+
+/** RFC 7468 labels: a certificate file must hold a certificate, a key file a private key. */
+const PEM_CERT = /-----BEGIN CERTIFICATE-----/;
+const PEM_KEY = /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/;
+
+/** Checks `config` against the disk; `sources` name the options in messages. */
+export async function checkStartup(
+  config: Config,
+  sources: ReadonlyMap<string, RawValue>,
+): Promise<StartupCheck> {
+  const name = (option: string) => sources.get(option)?.source ?? `--${option}`;
+  const folder = await checkFolder(config.app.directory);
+  if (folder !== null) return fail(`${name("directory")}: ${q(config.app.directory)} ${folder}`);
+  if (config.app.www !== null) {
+    const www = await checkFolder(config.app.www);
+    if (www !== null) return fail(`${name("www")}: ${q(config.app.www)} ${www}`);
+  }
+  if (config.tls === null) return { ok: true, tls: null };
+  const cert = await readPem(config.tls.certFile, PEM_CERT, "a PEM certificate");
+  if (typeof cert !== "string") return fail(`${name("tls-cert")}: ${cert.problem}`);
+  const key = await readPem(config.tls.keyFile, PEM_KEY, "a PEM private key");
+  if (typeof key !== "string") return fail(`${name("tls-key")}: ${key.problem}`);
+  return { ok: true, tls: { cert, key } };
+}
+
+function fail(message: string): StartupCheck {
+  return { ok: false, message };
+}
+
+/** Null when `path` is a folder, else what is wrong with it. */
+async function checkFolder(path: string): Promise<string | null> {
+  try {
+    const info = await Deno.stat(path);
+    return info.isDirectory ? null : "is not a folder";
+  } catch (err) {
+    return problem(err);
+  }
+}
+
+async function readPem(
+  path: string,
+  label: RegExp,
+  what: string,
+): Promise<string | { problem: string }> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (err) {
+    return { problem: `${q(path)} ${problem(err)}` };
+  }
+  return label.test(text) ? text : { problem: `${q(path)} does not contain ${what}` };
+}
+
+function q(path: string): string {
+  return JSON.stringify(path);
+}
+
+function problem(err: unknown): string {
+  if (err instanceof Deno.errors.NotFound) return "does not exist";
+  if (err instanceof Deno.errors.PermissionDenied) return "cannot be read (permission denied)";
+  if (err instanceof Deno.errors.IsADirectory) return "is a folder, not a file";
+  return `cannot be read: ${err instanceof Error ? err.message : String(err)}`;
+}

@@ -1,0 +1,98 @@
+/**
+ * A line writer that never makes its caller wait: lines are queued and written in batches by a
+ * single write in flight at a time, so a request never awaits the terminal or a pipe. When the
+ * output is slower than the lines arrive (a paused terminal, a slow log shipper), the queue is
+ * bounded: lines past `maxPendingBytes` are dropped and counted, and one line saying how many
+ * were lost is written once the output catches up. Losing log lines is better than stalling
+ * every request or growing memory without bound.
+ *
+ * This module must not know what the lines are.
+ * @module
+ */
+
+/** Where bytes go: `Deno.stdout`, `Deno.stderr`, or a test's collector. */
+export interface ByteWriter {
+  /** Writes some of `p`; resolves to how many bytes were taken. */
+  write(p: Uint8Array): Promise<number>;
+}
+
+/** Default bound on queued, unwritten output (1 MiB: some thousands of access log lines). */
+export const DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
+
+const encoder = new TextEncoder();
+
+/** Queued, batched, bounded line output. */
+export class LineSink {
+  #writer: ByteWriter;
+  #maxPending: number;
+  #pending: string[] = [];
+  #pendingBytes = 0;
+  #writing: Promise<void> | null = null;
+  #dropped = 0;
+  #unreported = 0;
+  #broken = false;
+
+  /**
+   * Lines are expected to be ASCII (the log formats escape everything else), so a string's
+   * length is its size in bytes for the bound.
+   */
+  constructor(writer: ByteWriter, maxPendingBytes = DEFAULT_MAX_PENDING_BYTES) {
+    this.#writer = writer;
+    this.#maxPending = maxPendingBytes;
+  }
+
+  /** Lines dropped so far because the output was too slow or broken. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Queues `text` plus a newline; returns at once. */
+  line(text: string): void {
+    const size = text.length + 1;
+    if (this.#broken || this.#pendingBytes + size > this.#maxPending) {
+      this.#dropped++;
+      this.#unreported++;
+      return;
+    }
+    this.#pending.push(text);
+    this.#pendingBytes += size;
+    this.#writing ??= this.#drain();
+  }
+
+  /** Resolves once every line queued so far has been written (or dropped). */
+  async flush(): Promise<void> {
+    while (this.#writing !== null) await this.#writing;
+  }
+
+  async #drain(): Promise<void> {
+    // Let the rest of this turn's lines join the first batch.
+    await Promise.resolve();
+    let inFlight = 0;
+    try {
+      while (this.#pending.length > 0 || (this.#unreported > 0 && !this.#broken)) {
+        if (this.#unreported > 0) {
+          this.#pending.push(`wireserve: ${this.#unreported} log lines dropped (output too slow)`);
+          this.#unreported = 0;
+        }
+        const batch = this.#pending.join("\n") + "\n";
+        inFlight = this.#pending.length;
+        this.#pending = [];
+        this.#pendingBytes = 0;
+        await this.#writeAll(encoder.encode(batch));
+      }
+    } catch {
+      // A closed stdout (`wireserve | head`) must not take the server down: stop logging.
+      this.#broken = true;
+      this.#dropped += inFlight + this.#pending.length;
+      this.#pending = [];
+      this.#pendingBytes = 0;
+    } finally {
+      this.#writing = null;
+    }
+  }
+
+  async #writeAll(bytes: Uint8Array): Promise<void> {
+    let at = 0;
+    while (at < bytes.length) at += await this.#writer.write(bytes.subarray(at));
+  }
+}

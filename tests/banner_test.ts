@@ -1,0 +1,130 @@
+/**
+ * The start-up banner and warnings: URLs for loopback, one address and every interface; the
+ * mode and limits; the warning for writes open to the network.
+ */
+
+import { appConfig } from "../src/app/app_config.ts";
+import {
+  type BannerInput,
+  bannerLines,
+  type InterfaceAddress,
+  isLoopback,
+  urls,
+  warningLines,
+} from "../src/banner.ts";
+import type { Config } from "../src/cli/config.ts";
+import { VERSION } from "../src/version.ts";
+import { assert, assertEquals } from "./support/assert.ts";
+
+const INTERFACES: InterfaceAddress[] = [
+  { family: "IPv4", address: "127.0.0.1" },
+  { family: "IPv6", address: "::1" },
+  { family: "IPv4", address: "192.168.1.20" },
+  { family: "IPv6", address: "fe80::1" },
+  { family: "IPv6", address: "2001:db8::5" },
+  { family: "IPv4", address: "192.168.1.20" },
+];
+
+function input(overrides: Partial<Config> = {}, hostname = "127.0.0.1"): BannerInput {
+  const config: Config = {
+    app: appConfig({ directory: "/srv/share" }),
+    hostname,
+    port: 8000,
+    tls: null,
+    limits: {},
+    shutdownTimeoutMs: 10_000,
+    log: "common",
+    quiet: false,
+    ...overrides,
+  };
+  return { config, addr: { hostname, port: 8123 }, interfaces: INTERFACES };
+}
+
+Deno.test("urls shows the bound loopback address with the real port", () => {
+  assertEquals(urls(input()), ["http://127.0.0.1:8123/"]);
+});
+
+Deno.test("urls lists loopback then each IPv4 LAN address when bound to 0.0.0.0", () => {
+  assertEquals(urls(input({}, "0.0.0.0")), ["http://127.0.0.1:8123/", "http://192.168.1.20:8123/"]);
+});
+
+Deno.test("urls lists IPv6 addresses too, without link-local ones, when bound to ::", () => {
+  assertEquals(urls(input({}, "::")), [
+    "http://[::1]:8123/",
+    "http://192.168.1.20:8123/",
+    "http://[2001:db8::5]:8123/",
+  ]);
+});
+
+Deno.test("urls uses https when TLS is on", () => {
+  assertEquals(urls(input({ tls: { certFile: "c", keyFile: "k" } }, "localhost")), [
+    "https://localhost:8123/",
+  ]);
+});
+
+Deno.test("bannerLines shows folder, mode, access and limits", () => {
+  assertEquals(bannerLines(input()), [
+    `wireserve ${VERSION}`,
+    "  open       http://127.0.0.1:8123/",
+    "  sharing    /srv/share  at /files/",
+    "  mode       read-write · no delete · no mkdir",
+    "  web root   built-in UI · dotfiles hidden",
+    "  access     no credentials needed",
+    "  limits     upload 1G · shutdown wait 10s",
+    "  log        common access log to stdout · Ctrl+C to stop",
+  ]);
+});
+
+Deno.test("bannerLines describes a locked-down configuration", () => {
+  const app = appConfig({
+    directory: "/d",
+    readOnly: true,
+    token: "t",
+    authAll: true,
+    cors: true,
+    www: "/site",
+    spa: true,
+    maxUploadBytes: 500 * 1024 * 1024,
+  });
+  const lines = bannerLines(input({ app, log: "off", tls: { certFile: "c", keyFile: "k" } }));
+  assertEquals(lines.slice(3), [
+    "  mode       read-only",
+    "  web root   /site · spa · dotfiles hidden",
+    "  access     everything needs Bearer credentials · cors on · https",
+    "  limits     upload 500M · shutdown wait 10s",
+    "  log        access log off · Ctrl+C to stop",
+  ]);
+});
+
+Deno.test("bannerLines lists the LAN URLs under the first", () => {
+  const lines = bannerLines(input({}, "0.0.0.0"));
+  assertEquals(lines[2], "             http://192.168.1.20:8123/  (network)");
+});
+
+Deno.test("warningLines warns when writes are open to the network without credentials", () => {
+  const lines = warningLines(input({}, "0.0.0.0"));
+  assertEquals(lines.length, 1);
+  assert(lines[0].startsWith("wireserve: warning: listening on the network with writes open"));
+  assert(lines[0].includes("/srv/share"));
+});
+
+Deno.test("warningLines stays quiet on loopback or when writes are closed or protected", () => {
+  assertEquals(warningLines(input()), []);
+  assertEquals(warningLines(input({ app: appConfig({ readOnly: true }) }, "0.0.0.0")), []);
+  const tls = { certFile: "c", keyFile: "k" };
+  assertEquals(warningLines(input({ app: appConfig({ auth: "a:b" }), tls }, "0.0.0.0")), []);
+});
+
+Deno.test("warningLines warns when credentials would cross the network in clear text", () => {
+  const lines = warningLines(input({ app: appConfig({ auth: "a:b" }) }, "192.168.1.20"));
+  assertEquals(lines, [
+    "wireserve: warning: credentials cross 192.168.1.20 in clear text without --tls-cert/--tls-key",
+  ]);
+});
+
+Deno.test("isLoopback knows the loopback names and ranges", () => {
+  for (const h of ["127.0.0.1", "127.1.2.3", "::1", "localhost", "::ffff:127.0.0.1"]) {
+    assert(isLoopback(h), h);
+  }
+  for (const h of ["0.0.0.0", "::", "192.168.1.2", "10.0.0.1"]) assert(!isLoopback(h), h);
+});

@@ -1,0 +1,203 @@
+/**
+ * Raw values → Config: the defaults, every option reaching its field, and one line naming the
+ * option for every bad value. The defaults the help shows are checked against the real ones.
+ */
+
+import { resolve } from "node:path";
+import { collectValues, parseFlags } from "../../src/cli/args.ts";
+import {
+  buildConfig,
+  type Config,
+  DEFAULT_HOSTNAME,
+  DEFAULT_LOG,
+  DEFAULT_PORT,
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+} from "../../src/cli/config.ts";
+import { OPTIONS_BY_NAME } from "../../src/cli/options.ts";
+import { formatDuration, formatSize } from "../../src/cli/parse_values.ts";
+import { DEFAULT_APP_CONFIG } from "../../src/app/app_config.ts";
+import { DEFAULT_LIMITS } from "../../src/http/limits.ts";
+import { VERSION } from "../../src/version.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+
+/** A working folder; expectations resolve against it the platform's way. */
+const CWD = resolve("/srv");
+
+function config(args: string[], env: Record<string, string> = {}): Config {
+  const parsed = parseFlags(args);
+  assert(parsed.ok);
+  const built = buildConfig(collectValues(parsed, env), CWD);
+  assert(built.ok, !built.ok ? built.message : "");
+  return built.config;
+}
+
+function failure(args: string[], env: Record<string, string> = {}): string {
+  const parsed = parseFlags(args);
+  assert(parsed.ok, !parsed.ok ? parsed.message : "");
+  const built = buildConfig(collectValues(parsed, env), CWD);
+  assert(!built.ok, `expected ${JSON.stringify(args)} to be refused`);
+  return built.message;
+}
+
+Deno.test("buildConfig gives safe defaults when nothing is set", () => {
+  const c = config([]);
+  assertEquals(c.hostname, "127.0.0.1");
+  assertEquals(c.port, 8000);
+  assertEquals(c.tls, null);
+  assertEquals(c.limits, {});
+  assertEquals(c.shutdownTimeoutMs, 10_000);
+  assertEquals(c.log, "common");
+  assertEquals(c.quiet, false);
+  assertEquals(c.app, { ...DEFAULT_APP_CONFIG, directory: CWD, version: VERSION });
+});
+
+Deno.test("buildConfig sets every app field from its flag", () => {
+  const c = config([
+    "share",
+    "--www=site",
+    "--spa",
+    "--dotfiles",
+    "--follow-symlinks",
+    "--cache=1h",
+    "--stat-cache=0",
+    "--max-upload=500M",
+    "--read-only",
+    "--no-overwrite",
+    "--allow-delete",
+    "--allow-mkdir",
+    "--auth=al:pw",
+    "--token=abc-123",
+    "--auth-all",
+    "--cors",
+    "--max-capture=2M",
+    "--max-delay=1.5",
+    "--max-generated=1G",
+    "--allow-external-redirects",
+  ]);
+  assertEquals(c.app, {
+    ...DEFAULT_APP_CONFIG,
+    directory: resolve(CWD, "share"),
+    www: resolve(CWD, "site"),
+    spa: true,
+    dotfiles: true,
+    followSymlinks: true,
+    cacheSeconds: 3600,
+    statCacheMs: 0,
+    maxUploadBytes: 500 * 1024 * 1024,
+    readOnly: true,
+    noOverwrite: true,
+    allowDelete: true,
+    allowMkdir: true,
+    auth: "al:pw",
+    token: "abc-123",
+    authAll: true,
+    cors: true,
+    maxCaptureBytes: 2 * 1024 * 1024,
+    maxDelaySeconds: 1.5,
+    maxGeneratedBytes: 1024 ** 3,
+    allowExternalRedirects: true,
+    version: VERSION,
+  });
+  // A field added to AppConfig without a flag would keep its default here.
+  for (const [key, value] of Object.entries(DEFAULT_APP_CONFIG)) {
+    if (key === "version") continue;
+    assert(c.app[key as keyof typeof c.app] !== value, `no flag sets AppConfig.${key}`);
+  }
+});
+
+Deno.test("buildConfig sets the server fields from their flags", () => {
+  const c = config([
+    "-p0",
+    "-H[::1]",
+    "--tls-cert=c.pem",
+    "--tls-key=/k.pem",
+    "--idle-timeout=30s",
+    "--header-timeout=500ms",
+    "--body-timeout=2m",
+    "--shutdown-timeout=0",
+    "--log=json",
+  ]);
+  assertEquals(c.port, 0);
+  assertEquals(c.hostname, "::1");
+  assertEquals(c.tls, { certFile: resolve(CWD, "c.pem"), keyFile: resolve("/k.pem") });
+  assertEquals(c.limits, {
+    idleTimeoutMs: 30_000,
+    headerTimeoutMs: 500,
+    bodyIdleTimeoutMs: 120_000,
+  });
+  assertEquals(c.shutdownTimeoutMs, 0);
+  assertEquals(c.log, "json");
+});
+
+Deno.test("buildConfig reads switches from the environment", () => {
+  assertEquals(config([], { WIRESERVE_READ_ONLY: "yes" }).app.readOnly, true);
+  assertEquals(config([], { WIRESERVE_CORS: "0" }).app.cors, false);
+});
+
+Deno.test("buildConfig turns the access log off with --quiet unless a format is given", () => {
+  assertEquals(config(["--quiet"]).log, "off");
+  assertEquals(config(["--quiet", "--log", "json"]).log, "json");
+  assertEquals(config(["--quiet"], { WIRESERVE_LOG: "combined" }).log, "combined");
+});
+
+Deno.test("buildConfig refuses bad values with one line naming the option", () => {
+  const cases: Array<[string[], Record<string, string>, string]> = [
+    [["--port", "99999"], {}, '--port: expected a port from 0 to 65535, got "99999"'],
+    [[], { PORT: "http" }, 'PORT: expected a port from 0 to 65535, got "http"'],
+    [["-p", "-1"], {}, '-p: expected a port from 0 to 65535, got "-1"'],
+    [
+      ["--max-upload", "lots"],
+      {},
+      '--max-upload: expected a size like 1024, 64K, 500M or 2G, got "lots"',
+    ],
+    [["--cache", "1.5"], {}, '--cache: expected whole seconds, got "1.5"'],
+    [["--idle-timeout", "0"], {}, '--idle-timeout: expected a duration above 0, got "0"'],
+    [
+      ["--header-timeout", "soon"],
+      {},
+      '--header-timeout: expected a duration like 30, 1.5, 500ms, 30s, 5m or 1h, got "soon"',
+    ],
+    [["--log", "xml"], {}, '--log: expected common, combined, json, off, got "xml"'],
+    [
+      [],
+      { WIRESERVE_CORS: "maybe" },
+      'WIRESERVE_CORS: expected 1, true, yes, on or 0, false, no, off, got "maybe"',
+    ],
+    [["--host", "a b"], {}, '--host: expected an IP address or host name, got "a b"'],
+    [["--tls-cert", "c.pem"], {}, "--tls-cert: needs --tls-key as well"],
+    [["--tls-key", "k.pem"], {}, "--tls-key: needs --tls-cert as well"],
+    [["--auth-all"], {}, "--auth-all: needs --auth or --token to protect anything"],
+  ];
+  for (const [args, env, want] of cases) assertEquals(failure(args, env), want);
+});
+
+Deno.test("buildConfig never repeats a secret in its error", () => {
+  for (const bad of ["nocolon", ":pw", "user:", "us\ter:pw"]) {
+    assertEquals(
+      failure(["--auth", bad]),
+      "--auth: expected user:password (no ':' in the user, no controls), got (hidden)",
+    );
+  }
+  assertEquals(
+    failure([], { WIRESERVE_TOKEN: "has space" }),
+    "WIRESERVE_TOKEN: expected a token of A-Z a-z 0-9 - . _ ~ + /, got (hidden)",
+  );
+});
+
+Deno.test("the help shows the real defaults", () => {
+  const shown = (name: string) => OPTIONS_BY_NAME.get(name)!.defaultText;
+  assertEquals(shown("port"), String(DEFAULT_PORT));
+  assertEquals(shown("host"), DEFAULT_HOSTNAME);
+  assertEquals(shown("log"), DEFAULT_LOG);
+  assertEquals(shown("shutdown-timeout"), formatDuration(DEFAULT_SHUTDOWN_TIMEOUT_MS));
+  assertEquals(shown("idle-timeout"), formatDuration(DEFAULT_LIMITS.idleTimeoutMs));
+  assertEquals(shown("header-timeout"), formatDuration(DEFAULT_LIMITS.headerTimeoutMs));
+  assertEquals(shown("body-timeout"), formatDuration(DEFAULT_LIMITS.bodyIdleTimeoutMs));
+  assertEquals(shown("max-upload"), formatSize(DEFAULT_APP_CONFIG.maxUploadBytes));
+  assertEquals(shown("max-capture"), formatSize(DEFAULT_APP_CONFIG.maxCaptureBytes));
+  assertEquals(shown("max-generated"), formatSize(DEFAULT_APP_CONFIG.maxGeneratedBytes));
+  assertEquals(shown("stat-cache"), formatDuration(DEFAULT_APP_CONFIG.statCacheMs));
+  assertEquals(shown("max-delay"), formatDuration(DEFAULT_APP_CONFIG.maxDelaySeconds * 1000));
+  assertEquals(DEFAULT_APP_CONFIG.cacheSeconds, null); // shown as no-cache
+  assertEquals(DEFAULT_APP_CONFIG.version, VERSION);
+});

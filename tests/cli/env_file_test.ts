@@ -1,0 +1,61 @@
+/**
+ * The .env file: its variables are read (quotes, export, comments), only wireserve's own are
+ * kept, a typo in a WIRESERVE_ name is refused, and a missing file is fine only when not named.
+ */
+
+import { join } from "node:path";
+import { loadEnvFile, unknownVariable } from "../../src/cli/env_file.ts";
+import { assertEquals } from "../support/assert.ts";
+
+async function withFile(text: string, fn: (path: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-env-" });
+  try {
+    const path = join(dir, ".env");
+    await Deno.writeTextFile(path, text);
+    await fn(path);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("loadEnvFile reads quoted, exported and commented lines", async () => {
+  const text = [
+    "# settings",
+    "PORT=9000",
+    "export WIRESERVE_AUTH='al:p w#1'",
+    'WIRESERVE_WWW="my site" # trailing comment',
+    "HOME=/elsewhere",
+    "",
+  ].join("\n");
+  await withFile(text, async (path) => {
+    assertEquals(await loadEnvFile(path, true), {
+      ok: true,
+      vars: { PORT: "9000", WIRESERVE_AUTH: "al:p w#1", WIRESERVE_WWW: "my site" },
+    });
+  });
+});
+
+Deno.test("loadEnvFile refuses an unknown WIRESERVE_ variable with exit code 2", async () => {
+  await withFile("WIRESERVE_READONLY=1\n", async (path) => {
+    assertEquals(await loadEnvFile(path, false), {
+      ok: false,
+      exitCode: 2,
+      message: `WIRESERVE_READONLY in ${path}: unknown variable (see --help)`,
+    });
+  });
+});
+
+Deno.test("loadEnvFile accepts a missing file only when it was not named", async () => {
+  const missing = join(Deno.cwd(), "no-such-dir-wireserve", ".env");
+  assertEquals(await loadEnvFile(missing, false), { ok: true, vars: {} });
+  assertEquals(await loadEnvFile(missing, true), {
+    ok: false,
+    exitCode: 1,
+    message: `${missing}: cannot read: no such file`,
+  });
+});
+
+Deno.test("unknownVariable ignores names outside the WIRESERVE_ prefix", () => {
+  assertEquals(unknownVariable({ PATH: "/bin", WIRESERVE_PORT: "1" }), undefined);
+  assertEquals(unknownVariable({ WIRESERVE_PROT: "1" }), "WIRESERVE_PROT");
+});

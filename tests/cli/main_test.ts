@@ -1,0 +1,200 @@
+/**
+ * `main(args, env, io)` in-process: exit codes, the one-line errors, the banner, the access
+ * log, .env loading, CORS, and a clean stop on a (fake) signal. Real sockets on 127.0.0.1.
+ */
+
+import { join, resolve } from "node:path";
+import { main, type MainIo, type StopSignal } from "../../src/cli/main.ts";
+import { usageText } from "../../src/cli/usage.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+import { RawClient } from "../support/server.ts";
+
+const decoder = new TextDecoder();
+/** How long a started main may take to print its URL. */
+const START_TIMEOUT_MS = 5000;
+
+/** The default working folder: empty, so a developer's own ./.env cannot change a test. */
+const EMPTY_CWD = Deno.makeTempDirSync({ prefix: "wireserve-main-cwd-" });
+globalThis.addEventListener("unload", () => Deno.removeSync(EMPTY_CWD, { recursive: true }));
+
+/** A running (or finished) `main` with collected output and a fake signal source. */
+interface Run {
+  result: Promise<number>;
+  stdout(): string;
+  stderr(): string;
+  signal(s: StopSignal): void;
+  /** The port from the first printed URL (waits for it). */
+  port(): Promise<number>;
+}
+
+function start(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}): Run {
+  const out: string[] = [];
+  const err: string[] = [];
+  const listeners = new Set<(s: StopSignal) => void>();
+  const collect = (into: string[]) => ({
+    write: (p: Uint8Array) => {
+      into.push(decoder.decode(p));
+      return Promise.resolve(p.length);
+    },
+  });
+  const io: MainIo = {
+    stdout: collect(out),
+    stderr: collect(err),
+    cwd: opts.cwd ?? EMPTY_CWD,
+    networkInterfaces: () => [],
+    onSignal(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  const result = main(args, opts.env ?? {}, io);
+  return {
+    result,
+    stdout: () => out.join(""),
+    stderr: () => err.join(""),
+    signal: (s) => {
+      for (const l of listeners) l(s);
+    },
+    async port() {
+      const deadline = Date.now() + START_TIMEOUT_MS;
+      while (Date.now() < deadline) {
+        const m = out.join("").match(/https?:\/\/127\.0\.0\.1:(\d+)\//);
+        if (m) return Number(m[1]);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`no URL printed; stderr: ${err.join("")}`);
+    },
+  };
+}
+
+async function get(port: number, target: string, headers = ""): Promise<string> {
+  const c = await RawClient.connect(port);
+  try {
+    await c.send(`GET ${target} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n${headers}\r\n`);
+    return await c.readAll();
+  } finally {
+    c.close();
+  }
+}
+
+Deno.test("main prints the help and exits 0", async () => {
+  const run = start(["--help"]);
+  assertEquals(await run.result, 0);
+  assertEquals(run.stdout(), usageText());
+  assertEquals(run.stderr(), "");
+});
+
+Deno.test("main prints the version and exits 0", async () => {
+  const run = start(["-V"]);
+  assertEquals(await run.result, 0);
+  assert(/^wireserve \d+\.\d+\.\d+\n$/.test(run.stdout()), run.stdout());
+});
+
+Deno.test("main exits 2 with one line naming the flag for a bad value", async () => {
+  const run = start(["--port", "99999"]);
+  assertEquals(await run.result, 2);
+  assertEquals(run.stderr(), 'wireserve: --port: expected a port from 0 to 65535, got "99999"\n');
+  assertEquals(run.stdout(), "");
+});
+
+Deno.test("main exits 1 with one line when the shared folder is missing", async () => {
+  const missing = resolve("/no/such/folder/wireserve");
+  const run = start([missing]);
+  assertEquals(await run.result, 1);
+  assertEquals(run.stderr(), `wireserve: DIR: ${JSON.stringify(missing)} does not exist\n`);
+});
+
+Deno.test("main exits 1 with one line when the port is taken", async () => {
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const port = (taken.addr as Deno.NetAddr).port;
+    const run = start(["--port", String(port)]);
+    assertEquals(await run.result, 1);
+    assertEquals(
+      run.stderr(),
+      `wireserve: cannot listen on 127.0.0.1:${port}: the port is already in use ` +
+        "(--port 0 picks a free one)\n",
+    );
+  } finally {
+    taken.close();
+  }
+});
+
+Deno.test("main exits 1 when a TLS file cannot be read or is not PEM", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-main-" });
+  try {
+    await Deno.writeTextFile(join(dir, "cert.pem"), "not a certificate\n");
+    const missing = start(["--tls-cert", "nope.pem", "--tls-key", "k.pem"], { cwd: dir });
+    assertEquals(await missing.result, 1);
+    assertEquals(
+      missing.stderr(),
+      `wireserve: --tls-cert: "${join(dir, "nope.pem")}" does not exist\n`,
+    );
+    const junk = start(["--tls-cert", "cert.pem", "--tls-key", "cert.pem"], { cwd: dir });
+    assertEquals(await junk.result, 1);
+    assertEquals(
+      junk.stderr(),
+      `wireserve: --tls-cert: "${join(dir, "cert.pem")}" does not contain a PEM certificate\n`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("main serves, logs each request and exits 0 on a signal", async () => {
+  const run = start(["--port", "0"]);
+  const port = await run.port();
+  const res = await get(port, "/nope", "User-Agent: t/1\r\n");
+  assert(res.startsWith("HTTP/1.1 404 "), res);
+  run.signal("SIGTERM");
+  assertEquals(await run.result, 0);
+  const out = run.stdout();
+  assert(out.startsWith("wireserve "), out);
+  assert(/\n127\.0\.0\.1 - - \[[^\]]+\] "GET \/nope HTTP\/1\.1" 404 \d+ [\d.]+ms\n/.test(out), out);
+  assert(out.includes("wireserve: SIGTERM: stopping"), out);
+  assert(out.endsWith("wireserve: stopped\n"), out);
+  assertEquals(run.stderr(), "");
+});
+
+Deno.test("main with --quiet prints only the URL of a port it picked", async () => {
+  const run = start(["--quiet", "-p", "0"]);
+  const port = await run.port();
+  await get(port, "/");
+  run.signal("SIGINT");
+  assertEquals(await run.result, 0);
+  assertEquals(run.stdout(), `http://127.0.0.1:${port}/\n`);
+});
+
+Deno.test("main reads .env from its working folder, below the environment", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-main-" });
+  try {
+    await Deno.writeTextFile(join(dir, ".env"), "WIRESERVE_LOG=json\nWIRESERVE_PORT=1\n");
+    const run = start([], { cwd: dir, env: { WIRESERVE_PORT: "0" } });
+    const port = await run.port();
+    await get(port, "/files/");
+    run.signal("SIGINT");
+    assertEquals(await run.result, 0);
+    const json = run.stdout().split("\n").find((l) => l.startsWith("{"));
+    assertEquals(JSON.parse(json!).target, "/files/");
+    assert(run.stdout().includes(`sharing    ${dir}  at /files/`), run.stdout());
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("main exits 1 when a named env file is missing", async () => {
+  const missing = resolve("/no/such/wireserve.env");
+  const run = start(["--env-file", missing]);
+  assertEquals(await run.result, 1);
+  assertEquals(run.stderr(), `wireserve: ${missing}: cannot read: no such file\n`);
+});
+
+Deno.test("main with --cors reflects the Origin", async () => {
+  const run = start(["--cors", "--port", "0", "--log", "off"]);
+  const port = await run.port();
+  const res = await get(port, "/", "Origin: https://app.example\r\n");
+  run.signal("SIGINT");
+  assertEquals(await run.result, 0);
+  assert(res.includes("\r\nAccess-Control-Allow-Origin: https://app.example\r\n"), res);
+  assert(res.includes("\r\nVary: "), res);
+});

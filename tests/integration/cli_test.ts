@@ -1,0 +1,117 @@
+/**
+ * wireserve as a real process, with the binary's permissions: the help and error exits, a
+ * shared folder served to curl with the access log on stdout, .env from the working folder, and
+ * the compile tasks baking in the same permissions.
+ */
+
+import { join } from "node:path";
+import { usageText } from "../../src/cli/usage.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+import {
+  curl,
+  hasProgram,
+  spawnWireserve,
+  WIRESERVE_PERMISSIONS,
+} from "../support/wireserve_process.ts";
+
+const HAS_CURL = await hasProgram("curl");
+/** SIGTERM cannot be sent to a process on Windows. */
+const CAN_SIGTERM = Deno.build.os !== "windows";
+
+Deno.test("wireserve --help prints the help and exits 0", async () => {
+  const p = spawnWireserve(["--help"]);
+  assertEquals(await p.exit(), 0);
+  assertEquals(p.stdout(), usageText());
+});
+
+Deno.test("wireserve exits 2 with one line and no stack trace on a bad value", async () => {
+  const p = spawnWireserve(["--max-upload", "lots"]);
+  assertEquals(await p.exit(), 2);
+  assertEquals(
+    p.stderr(),
+    'wireserve: --max-upload: expected a size like 1024, 64K, 500M or 2G, got "lots"\n',
+  );
+});
+
+Deno.test("wireserve exits 2 on a bad environment variable, naming it", async () => {
+  const p = spawnWireserve([], { env: { PORT: "eighty" } });
+  assertEquals(await p.exit(), 2);
+  assertEquals(p.stderr(), 'wireserve: PORT: expected a port from 0 to 65535, got "eighty"\n');
+});
+
+Deno.test("wireserve exits 1 with one line when the port is in use", async () => {
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const port = (taken.addr as Deno.NetAddr).port;
+    const p = spawnWireserve(["-p", String(port)]);
+    assertEquals(await p.exit(), 1);
+    assertEquals(p.stderr().split("\n").length, 2, p.stderr());
+    assert(p.stderr().includes("already in use"), p.stderr());
+  } finally {
+    taken.close();
+  }
+});
+
+Deno.test({
+  name: "wireserve serves a folder to curl, logs the request and exits 0 on SIGTERM",
+  ignore: !HAS_CURL || !CAN_SIGTERM,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "wireserve-cli-" });
+    try {
+      await Deno.writeTextFile(join(dir, "hello.txt"), "hello from disk\n");
+      const p = spawnWireserve([dir, "--port", "0", "--log", "combined"]);
+      const port = await p.port();
+      const r = await curl(["-sS", "-A", "itest/1", `http://127.0.0.1:${port}/files/hello.txt`]);
+      assertEquals(r.out, "hello from disk\n");
+      p.child.kill("SIGTERM");
+      assertEquals(await p.exit(), 0);
+      const out = p.stdout();
+      assert(out.includes(`sharing    ${dir}  at /files/`), out);
+      assert(out.includes('"GET /files/hello.txt HTTP/1.1" 200 16 "-" "itest/1" '), out);
+      assertEquals(p.stderr(), "");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "wireserve reads .env in its working folder",
+  ignore: !HAS_CURL || !CAN_SIGTERM,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "wireserve-cli-" });
+    try {
+      await Deno.writeTextFile(join(dir, ".env"), "WIRESERVE_LOG=json\nWIRESERVE_CORS=1\n");
+      const p = spawnWireserve(["--port", "0"], { cwd: dir });
+      const port = await p.port();
+      const r = await curl([
+        "-sS",
+        "-i",
+        "-H",
+        "Origin: https://x.example",
+        `http://127.0.0.1:${port}/`,
+      ]);
+      assert(r.out.includes("Access-Control-Allow-Origin: https://x.example\r\n"), r.out);
+      p.child.kill("SIGTERM");
+      assertEquals(await p.exit(), 0);
+      const line = p.stdout().split("\n").find((l) => l.startsWith("{"));
+      assertEquals(JSON.parse(line!).status, 200);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("the compile tasks embed www/ and grant exactly the tested permissions", async () => {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
+  const tasks = Object.entries(config.tasks as Record<string, string>)
+    .filter(([name]) => name === "compile" || name.startsWith("compile:"))
+    .filter(([name]) => name !== "compile:all");
+  assert(tasks.length >= 6, "compile and five targets");
+  for (const [name, command] of tasks) {
+    const words = command.split(/\s+/);
+    assertEquals(words.filter((w) => w.startsWith("--allow-")), [...WIRESERVE_PERMISSIONS], name);
+    assert(command.includes("--include www"), name);
+    assert(command.trimEnd().endsWith("main.ts"), name);
+  }
+});

@@ -1,0 +1,175 @@
+/**
+ * Graceful shutdown of the real process: on SIGTERM/SIGINT it stops accepting, closes idle
+ * connections at once, lets in-flight requests finish (a /delay/1 and a request still dripping
+ * its head), exits 0; past --shutdown-timeout it closes what is left and still exits 0; a
+ * second signal forces the exit with 128 + the signal number; an upload cut off by the timeout
+ * leaves neither its file nor its temp file. Unix signals: skipped on Windows.
+ */
+
+import { join } from "node:path";
+import { assert, assertEquals } from "../support/assert.ts";
+import { RawClient } from "../support/server.ts";
+import { spawnWireserve } from "../support/wireserve_process.ts";
+
+const UNIX = Deno.build.os !== "windows";
+/** Time for the server to read what was sent / see a signal before the next step. */
+const SETTLE_MS = 300;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function connectedTo(port: number, head: string): Promise<RawClient> {
+  const c = await RawClient.connect(port);
+  await c.send(head);
+  return c;
+}
+
+Deno.test({
+  name: "SIGTERM lets a /delay/1 in flight finish, closes idle connections and exits 0",
+  ignore: !UNIX,
+  fn: async () => {
+    const p = spawnWireserve(["--port", "0"]);
+    const port = await p.port();
+    const idle = await connectedTo(port, "GET /files/ HTTP/1.1\r\nHost: t\r\n\r\n");
+    const slow = await connectedTo(port, "GET /delay/1 HTTP/1.1\r\nHost: t\r\n\r\n");
+    try {
+      assertEquals((await idle.readResponse())?.status, 200);
+      await sleep(SETTLE_MS);
+      const signalled = Date.now();
+      p.child.kill("SIGTERM");
+      assert(await idle.closedByServer(SETTLE_MS * 3), "idle keep-alive closed at once");
+      const res = await slow.readResponse(5000);
+      assertEquals(res?.status, 200);
+      assertEquals(res?.header("connection"), "close");
+      assert(Date.now() - signalled >= SETTLE_MS, "the response came after the signal");
+      assertEquals(await p.exit(), 0);
+      assert(p.stdout().includes('"GET /delay/1 HTTP/1.1" 200 '), p.stdout());
+      // Nothing new is accepted once stopped.
+      await RawClient.connect(port).then(
+        (c) => {
+          c.close();
+          throw new Error("still accepting");
+        },
+        () => {},
+      );
+    } finally {
+      idle.close();
+      slow.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "SIGINT waits for a request whose head is still dripping in, then exits 0",
+  ignore: !UNIX,
+  fn: async () => {
+    const p = spawnWireserve(["--port", "0", "--log", "off"]);
+    const port = await p.port();
+    const c = await connectedTo(port, "GET /files/ HTTP/1.1\r\nHo");
+    try {
+      await sleep(SETTLE_MS);
+      p.child.kill("SIGINT");
+      await sleep(SETTLE_MS);
+      await c.send("st: t\r\n");
+      await sleep(SETTLE_MS);
+      await c.send("\r\n");
+      const res = await c.readResponse(5000);
+      assertEquals(res?.status, 200);
+      assertEquals(await p.exit(), 0);
+    } finally {
+      c.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "shutdown closes a request still unfinished after --shutdown-timeout and exits 0",
+  ignore: !UNIX,
+  fn: async () => {
+    const p = spawnWireserve(["--port", "0", "--shutdown-timeout", "500ms"]);
+    const port = await p.port();
+    const c = await connectedTo(port, "GET /files/ HTTP/1.1\r\nHost: t\r\n");
+    try {
+      await sleep(SETTLE_MS);
+      const signalled = Date.now();
+      p.child.kill("SIGTERM");
+      assert(await c.closedByServer(5000), "closed after the timeout");
+      assertEquals(await p.exit(), 0);
+      const waited = Date.now() - signalled;
+      assert(waited >= 400 && waited < 4000, `waited ${waited} ms`);
+    } finally {
+      c.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "a second signal forces the exit with 128 + its number",
+  ignore: !UNIX,
+  fn: async () => {
+    const p = spawnWireserve(["--port", "0", "--shutdown-timeout", "60s"]);
+    const port = await p.port();
+    const c = await connectedTo(port, "GET /files/ HTTP/1.1\r\nHost: t\r\n");
+    try {
+      await sleep(SETTLE_MS);
+      p.child.kill("SIGTERM");
+      await sleep(SETTLE_MS);
+      p.child.kill("SIGINT");
+      assertEquals(await p.exit(), 130);
+      assert(p.stdout().includes("wireserve: forced exit"), p.stdout());
+    } finally {
+      c.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "an upload still running at the shutdown timeout is aborted without leaving files",
+  ignore: !UNIX,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "wireserve-shutdown-" });
+    const declared = 1024 * 1024;
+    const p = spawnWireserve([dir, "--port", "0", "--shutdown-timeout", "500ms"]);
+    const port = await p.port();
+    const c = await connectedTo(
+      port,
+      `PUT /files/half.bin HTTP/1.1\r\nHost: t\r\nContent-Length: ${declared}\r\n\r\n`,
+    );
+    try {
+      await c.send(new Uint8Array(declared / 4));
+      await sleep(SETTLE_MS);
+      const during = [...Deno.readDirSync(dir)].map((e) => e.name);
+      assertEquals(during.length, 1, "the upload is streaming into a temp file");
+      p.child.kill("SIGTERM");
+      assertEquals(await p.exit(), 0);
+      assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), [], "nothing left behind");
+    } finally {
+      c.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "an upload that finishes within the shutdown timeout is kept",
+  ignore: !UNIX,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "wireserve-shutdown-" });
+    const p = spawnWireserve([dir, "--port", "0"]);
+    const port = await p.port();
+    const c = await connectedTo(
+      port,
+      "PUT /files/whole.txt HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nhello",
+    );
+    try {
+      await sleep(SETTLE_MS);
+      p.child.kill("SIGTERM");
+      await sleep(SETTLE_MS);
+      await c.send(" wire");
+      assertEquals((await c.readResponse(5000))?.status, 201);
+      assertEquals(await p.exit(), 0);
+      assertEquals(await Deno.readTextFile(join(dir, "whole.txt")), "hello wire");
+    } finally {
+      c.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -1,0 +1,92 @@
+/**
+ * The non-blocking line sink: lines from one turn leave in one write, a partial write is
+ * completed, a slow output drops lines past the bound and says so, a broken one stops logging
+ * without throwing.
+ */
+
+import { type ByteWriter, LineSink } from "../src/line_sink.ts";
+import { assertEquals } from "./support/assert.ts";
+
+const decoder = new TextDecoder();
+
+/** A writer whose writes wait until `release()` and take at most `maxBytes` each. */
+class SlowWriter implements ByteWriter {
+  writes: string[] = [];
+  #waiting: Array<() => void> = [];
+  #maxBytes: number;
+  gated = true;
+
+  constructor(maxBytes = Infinity) {
+    this.#maxBytes = maxBytes;
+  }
+
+  async write(p: Uint8Array): Promise<number> {
+    if (this.gated) await new Promise<void>((r) => this.#waiting.push(r));
+    const n = Math.min(p.length, this.#maxBytes);
+    this.writes.push(decoder.decode(p.subarray(0, n)));
+    return n;
+  }
+
+  release(): void {
+    this.gated = false;
+    for (const r of this.#waiting.splice(0)) r();
+  }
+}
+
+Deno.test("LineSink returns at once and writes a turn's lines in one write", async () => {
+  const w = new SlowWriter();
+  const sink = new LineSink(w);
+  sink.line("a");
+  sink.line("b");
+  sink.line("c");
+  assertEquals(w.writes, []);
+  w.release();
+  await sink.flush();
+  assertEquals(w.writes, ["a\nb\nc\n"]);
+});
+
+Deno.test("LineSink completes partial writes", async () => {
+  const w = new SlowWriter(3);
+  w.gated = false;
+  const sink = new LineSink(w);
+  sink.line("hello");
+  sink.line("world");
+  await sink.flush();
+  assertEquals(w.writes.join(""), "hello\nworld\n");
+  assertEquals(w.writes.length, 4);
+});
+
+Deno.test("LineSink drops lines past its bound while the output is stuck, then says so", async () => {
+  const w = new SlowWriter();
+  const sink = new LineSink(w, 10);
+  sink.line("first"); // taken by the first write, which is stuck
+  await Promise.resolve();
+  await Promise.resolve();
+  sink.line("12345678"); // 9 bytes: fits the bound
+  sink.line("x"); // 2 more: past it, dropped
+  sink.line("y"); // dropped
+  assertEquals(sink.dropped, 2);
+  w.release();
+  await sink.flush();
+  assertEquals(
+    w.writes.join(""),
+    "first\n12345678\nwireserve: 2 log lines dropped (output too slow)\n",
+  );
+});
+
+Deno.test("LineSink stops logging without throwing when the output breaks", async () => {
+  let calls = 0;
+  const sink = new LineSink({
+    write: () => {
+      calls++;
+      return Promise.reject(new Deno.errors.BrokenPipe("closed"));
+    },
+  });
+  sink.line("a");
+  sink.line("b");
+  await sink.flush();
+  sink.line("c");
+  await sink.flush();
+  assertEquals(calls, 1);
+  assertEquals(sink.dropped, 3);
+});
