@@ -42,7 +42,7 @@ export interface Limits {
   bodyReadBufferBytes: number;
   /** Initial size of a response head buffer (grows for a large head). */
   writeBufferBytes: number;
-  /** Size of the pieces a file body is read and sent in. */
+  /** Size of the pieces a file body is read and sent in (two such buffers per sending connection). */
   fileChunkBytes: number;
   /** Bytes of pipelined responses gathered before they are written in one call. */
   maxCoalesceBytes: number;
@@ -67,7 +67,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   readBufferBytes: 8 * 1024,
   bodyReadBufferBytes: 256 * 1024,
   writeBufferBytes: 16 * 1024,
-  fileChunkBytes: 256 * 1024,
+  fileChunkBytes: 1024 * 1024,
   maxCoalesceBytes: 64 * 1024,
 });
 

@@ -162,3 +162,23 @@ Deno.test("writer streams a file range and closes the file", async () => {
     await Deno.remove(path);
   }
 });
+
+Deno.test("writer streams a file range larger than its buffers through both of them", async () => {
+  const path = await Deno.makeTempFile();
+  try {
+    const content = Array.from({ length: 100 }, (_, i) => String.fromCharCode(33 + (i % 90)))
+      .join("");
+    await Deno.writeTextFile(path, content);
+    const file = await Deno.open(path);
+    const sink = new MemorySink();
+    const w = new ResponseWriter(sink, makeLimits({ fileChunkBytes: 7 }));
+    const outcome = await w.write(
+      { status: 200, body: { kind: "file", file, offset: 3, length: 90 } },
+      KEEP,
+    );
+    assertEquals(outcome.bodyBytes, 90);
+    assert(sink.text().endsWith("\r\n\r\n" + content.slice(3, 93)), sink.text());
+  } finally {
+    await Deno.remove(path);
+  }
+});
