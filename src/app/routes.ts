@@ -16,6 +16,7 @@ import { uploadRoutes } from "./handlers/upload.ts";
 import { webRootHandler } from "./handlers/web_root.ts";
 import { requireAuthForAll } from "./auth.ts";
 import { withReprDigest } from "./repr_digest.ts";
+import { withUntrustedContentHeaders } from "./untrusted_content.ts";
 import { createRouter, type Route } from "./router.ts";
 
 /** The app's routes for `config`. */
@@ -24,7 +25,8 @@ export function appRoutes(config: AppConfig): Route[] {
   const files = filesHandler(config, filesRoot);
   // Want-Repr-Digest → Repr-Digest on downloads (RFC 9530), around the file handler.
   const digestOpts = { root: filesRoot.root, mount: FILES_MOUNT, dotfiles: config.dotfiles };
-  const filesWithDigest = withReprDigest(digestOpts, files);
+  // Uploaded HTML/SVG must not run as the UI's origin: nosniff everywhere, sandbox active types.
+  const filesWithDigest = withUntrustedContentHeaders(withReprDigest(digestOpts, files));
   // Writes tell the read side's cache at once, so a GET right after an upload sees it.
   const changed = (fsPath: string) => filesRoot.cache.invalidate(fsPath);
   return [

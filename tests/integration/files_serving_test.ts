@@ -6,7 +6,9 @@
 
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { assert, assertEquals } from "../support/assert.ts";
-import { RawClient } from "../support/server.ts";
+import { RawClient, startServer } from "../support/server.ts";
+import { createApp } from "../../src/app/routes.ts";
+import { appConfig } from "../../src/app/app_config.ts";
 import { APP_JS, curl, startFilesServer, TEXT, text } from "./files_fixture.ts";
 
 /** How long closed client connections may take to be closed on the server side too. */
@@ -333,3 +335,26 @@ async function fdsSettledAt(target: number): Promise<number | null> {
   }
   return now;
 }
+
+Deno.test("an uploaded HTML file is served sandboxed and nosniff, a text file only nosniff", async () => {
+  const root = await Deno.makeTempDir();
+  await Deno.writeTextFile(
+    `${root}/evil.html`,
+    "<script>fetch('/files/x',{method:'DELETE'})</script>",
+  );
+  await Deno.writeTextFile(`${root}/note.txt`, "hello");
+  const srv = startServer(createApp(appConfig({ directory: root })));
+  try {
+    const html = await fetch(`http://127.0.0.1:${srv.port}/files/evil.html`);
+    await html.body?.cancel();
+    assertEquals(html.headers.get("content-security-policy"), "sandbox");
+    assertEquals(html.headers.get("x-content-type-options"), "nosniff");
+    const text = await fetch(`http://127.0.0.1:${srv.port}/files/note.txt`);
+    assertEquals(await text.text(), "hello");
+    assertEquals(text.headers.get("content-security-policy"), null);
+    assertEquals(text.headers.get("x-content-type-options"), "nosniff");
+  } finally {
+    await srv.close();
+    await Deno.remove(root, { recursive: true });
+  }
+});
