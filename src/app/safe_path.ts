@@ -79,6 +79,8 @@ export type SafePathResult = SafePathOk | SafePathRefused;
 
 const IS_WINDOWS = Deno.build.os === "windows";
 /** Device names Windows opens whatever the folder or extension (`con.txt` is CON). */
+/** The shape of an 8.3 short name's tail: "~" and a digit ("PROGRA~1", "SECRET~12.TXT"). */
+const SHORT_NAME = /~\d/;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\.|$)/i;
 /** A decoded segment ≥ this many UTF-16 units may exceed MAX_SEGMENT_BYTES (3 bytes each max). */
 const SEGMENT_BYTES_CHECK_CHARS = Math.floor(MAX_SEGMENT_BYTES / 3);
@@ -187,6 +189,9 @@ function windowsUnsafeName(name: string): boolean {
   // refuse: Win32 strips trailing dots and spaces, so "a.txt." would open "a.txt"
   if (end === 0x2e || end === 0x20) return true;
   if (WINDOWS_RESERVED.test(name)) return true;
+  // refuse: an 8.3 short name ("GITCON~1") can alias a long one the other rules refuse
+  // (".gitconfig"), so "~" followed by a digit never names a file we serve on Windows
+  if (SHORT_NAME.test(name)) return true;
   for (let i = 0; i < name.length; i++) {
     // refuse: characters NTFS forbids in names (a wildcard would reach FindFirstFile patterns)
     if ('<>"|?*'.includes(name[i])) return true;

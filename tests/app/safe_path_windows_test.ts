@@ -70,14 +70,11 @@ for (const [name, raw, want] of CASES) {
 }
 
 /**
- * Known gap, reported (not fixed here: safe_path.ts is the file engineer's): on volumes that
- * generate 8.3 short names, `GITCON~1` opens `.gitconfig` and `SECRET~1.TXT` may open a
- * dotfile or a name the other checks refuse, so the dotfile and reserved-name rules can be
- * bypassed on Windows. Un-ignore once short names (`~` followed by a digit) are refused.
+ * On volumes that generate 8.3 short names, `GITCON~1` opens `.gitconfig` and `SECRET~1.TXT` may
+ * open a dotfile or a name the other checks refuse: short names are refused on Windows.
  */
 Deno.test({
   name: "resolveSafePath on Windows refuses 8.3 short names that can alias a dotfile",
-  ignore: true,
   fn: () => {
     for (const raw of ["GITCON~1", "ENV~1", "dir/SSH~1/id_rsa"]) {
       const got = resolveSafePath(ROOT, raw, { platform: "win32" });
