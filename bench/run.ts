@@ -23,6 +23,7 @@ import {
   wrkWarnings,
 } from "./report.ts";
 import {
+  FILES_CHECK,
   IDLE_CONNECTIONS,
   MEMORY_CHECK,
   SCENARIOS,
@@ -36,6 +37,7 @@ import {
   shellLine,
   startServer,
 } from "./servers.ts";
+import { runFilesBench } from "./files_bench.ts";
 import { runUploadBench } from "./upload_bench.ts";
 import { findWrk, runWrk, type Wrk, wrkArgs, type WrkRun } from "./wrk.ts";
 
@@ -52,7 +54,8 @@ const WARMUP = { threads: WRK_THREADS, connections: 64, extra: [], scriptArgs: [
 
 const SUBJECT: ServerSpec = {
   name: "wireserve",
-  denoArgs: ["run", "-A", "main.ts", "--port", "{port}", "--host", "127.0.0.1"],
+  // --log off: the baseline writes no access log either.
+  denoArgs: ["run", "-A", "main.ts", "--port", "{port}", "--host", "127.0.0.1", "--log", "off"],
 };
 
 function baselineSpec(bodyFile: string, contentType: string): ServerSpec {
@@ -144,7 +147,15 @@ export async function main(args: string[], env: Record<string, string>): Promise
       commands,
       warnings,
     };
-    const text = renderReport(report) + (uploads === null ? "" : `\n${uploads}`);
+    // Files run on servers of their own too, with nginx when it is installed (files_bench.ts).
+    const files = opts.only.has(FILES_CHECK.name)
+      ? await runFilesBench(
+        { duration: opts.duration, rounds: FILES_CHECK.rounds },
+        Deno.env.toObject(),
+      )
+      : null;
+    const text = renderReport(report) + (uploads === null ? "" : `\n${uploads}`) +
+      (files === null ? "" : `\n${files}`);
     console.log(text);
     await Deno.mkdir(RESULTS_DIR, { recursive: true });
     await Deno.writeTextFile(RESULTS_FILE, text);

@@ -92,9 +92,13 @@ export const MEMORY_CHECK = {
 /** The upload benchmark's name for `--only` (256 MiB PUT and multipart POST, `upload_bench.ts`). */
 export const UPLOAD_CHECK = { name: "uploads", rounds: 3 } as const;
 
+/** The file-serving comparison (1 KiB, 100 KiB, 64 MiB) against Deno.serve and nginx. */
+export const FILES_CHECK = { name: "files", rounds: 2 } as const;
+
 /** Every name `--only` accepts. */
 export const CHECK_NAMES: readonly string[] = [
   ...SCENARIOS.map((s) => s.name),
   MEMORY_CHECK.name,
   UPLOAD_CHECK.name,
+  FILES_CHECK.name,
 ];
