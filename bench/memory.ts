@@ -6,6 +6,7 @@
  * @module
  */
 
+import { SMALL_PATH } from "./scenarios.ts";
 import { exchange, getRequest } from "./raw_http.ts";
 import { openFdCount, rssKiB } from "./proc.ts";
 
@@ -65,7 +66,7 @@ export async function measureIdleConnections(
 /** Opens `count` connections, each answered once with 200 and left open. */
 async function openIdle(port: number, count: number): Promise<Deno.Conn[]> {
   const conns: Deno.Conn[] = [];
-  const request = getRequest(port, "/", false);
+  const request = getRequest(port, SMALL_PATH, false);
   let next = 0;
   const worker = async () => {
     while (next < count) {

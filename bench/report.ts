@@ -8,7 +8,7 @@
 
 import type { MemoryResult } from "./memory.ts";
 import { headerValue, type RawResponse } from "./raw_http.ts";
-import { IDLE_CONNECTIONS, MEMORY_CHECK, type Scenario } from "./scenarios.ts";
+import { IDLE_CONNECTIONS, MEMORY_CHECK, type Scenario, SMALL_PATH } from "./scenarios.ts";
 import type { WrkRun } from "./wrk.ts";
 
 /** One scenario's runs against the subject and the baseline. */
@@ -66,15 +66,19 @@ export function describePages(a: RawResponse, b: RawResponse, warnings: string[]
   const same = a.body.length === b.body.length && a.body.every((x, i) => x === b.body[i]);
   const typeA = headerValue(a, "content-type");
   const typeB = headerValue(b, "content-type");
-  if (!same) warnings.push("The two servers' `GET /` bodies differ: ratios compare unlike pages.");
+  if (!same) {
+    warnings.push(
+      `The two servers' \`GET ${SMALL_PATH}\` bodies differ: ratios compare unlike pages.`,
+    );
+  }
   if (typeA !== typeB) warnings.push(`Content-Type differs: "${typeA}" vs "${typeB}".`);
   if (a.status !== 200 || b.status !== 200) {
-    warnings.push(`GET / answered ${a.status} and ${b.status}, not 200 and 200.`);
+    warnings.push(`GET ${SMALL_PATH} answered ${a.status} and ${b.status}, not 200 and 200.`);
   }
   return [
-    `GET / body: wireserve ${a.body.length} B, Deno.serve ${b.body.length} B ` +
+    `GET ${SMALL_PATH} body: wireserve ${a.body.length} B, Deno.serve ${b.body.length} B ` +
     `(${same ? "identical bytes" : "DIFFERENT"}), Content-Type \`${typeA}\``,
-    `GET / response head: wireserve ${a.headBytes} B (${names(a)}), ` +
+    `GET ${SMALL_PATH} response head: wireserve ${a.headBytes} B (${names(a)}), ` +
     `Deno.serve ${b.headBytes} B (${names(b)})`,
   ];
 }

@@ -27,6 +27,7 @@ import {
   IDLE_CONNECTIONS,
   MEMORY_CHECK,
   SCENARIOS,
+  SMALL_PATH,
   UPLOAD_CHECK,
   WRK_THREADS,
 } from "./scenarios.ts";
@@ -112,14 +113,14 @@ export async function main(args: string[], env: Record<string, string>): Promise
     const subject = await startServer(SUBJECT, REPO_ROOT);
     servers.push(subject);
     progress(`${subject.name}: pid ${subject.pid}, ${firstLine(subject.output())}`);
-    const page = await getOnce(subject.port, "/");
+    const page = await getOnce(subject.port, SMALL_PATH);
     const bodyFile = `${tmp}/page.body`;
     await Deno.writeFile(bodyFile, page.body);
     const contentType = headerValue(page, "content-type") ?? "application/octet-stream";
     const baseline = await startServer(baselineSpec(bodyFile, contentType), REPO_ROOT);
     servers.push(baseline);
     progress(`${baseline.name}: pid ${baseline.pid}, ${firstLine(baseline.output())}`);
-    const basePage = await getOnce(baseline.port, "/");
+    const basePage = await getOnce(baseline.port, SMALL_PATH);
 
     const warnings: string[] = [];
     const pageLines = describePages(page, basePage, warnings);
@@ -184,7 +185,7 @@ async function runScenarios(
   if (selected.length > 0 && opts.warmup !== "0s") {
     for (const server of pair) {
       progress(`warm-up ${server.name} for ${opts.warmup}`);
-      const url = urlOf(server, "/");
+      const url = urlOf(server, SMALL_PATH);
       await runWrk(wrk, wrkArgs({ ...WARMUP, duration: opts.warmup, url }), signal);
     }
   }

@@ -45,23 +45,23 @@ export function textResponse(status: number, text: string): HttpResponse {
 /** Builds the app's handler from a route table. */
 export function createRouter(routes: readonly Route[]): Handler {
   const exact = new Map<string, Route[]>();
-  const prefixes: Array<{ prefix: string; route: Route }> = [];
+  const byPrefix = new Map<string, Route[]>();
   for (const route of routes) {
-    if (route.path.endsWith("*")) prefixes.push({ prefix: route.path.slice(0, -1), route });
-    else exact.set(route.path, [...(exact.get(route.path) ?? []), route]);
+    const table = route.path.endsWith("*") ? byPrefix : exact;
+    const key = route.path.endsWith("*") ? route.path.slice(0, -1) : route.path;
+    table.set(key, [...(table.get(key) ?? []), route]);
   }
   // Longest prefix first, so /files/ beats /.
-  prefixes.sort((a, b) => b.prefix.length - a.prefix.length);
+  const prefixes = [...byPrefix.entries()].sort((a, b) => b[0].length - a[0].length);
+  const NONE: Route[] = [];
 
   const match = (path: string): Route[] => {
     const found = exact.get(path);
     if (found !== undefined) return found;
-    for (const { prefix } of prefixes) {
-      if (path.startsWith(prefix)) {
-        return prefixes.filter((p) => p.prefix === prefix).map((p) => p.route);
-      }
+    for (let i = 0; i < prefixes.length; i++) {
+      if (path.startsWith(prefixes[i][0])) return prefixes[i][1];
     }
-    return [];
+    return NONE;
   };
 
   return (req: HttpRequest) => {

@@ -25,6 +25,28 @@ export const LINE_TOO_LONG = 0;
 const LF = 0x0a;
 
 /**
+ * Copies of marked bytes are carved out of shared slabs: allocating a typed array per copy costs
+ * far more than the copy itself (a backing store each), and a head copy is made per request. A
+ * slab is dropped, not reused, once full: the copies keep it alive only as long as they are.
+ */
+const SLAB_BYTES = 64 * 1024;
+let slab = new Uint8Array(SLAB_BYTES);
+let slabUsed = 0;
+
+function copyToSlab(from: Uint8Array, start: number, end: number): Uint8Array {
+  const n = end - start;
+  if (n > SLAB_BYTES / 4) return from.slice(start, end);
+  if (slabUsed + n > SLAB_BYTES) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = slab.subarray(slabUsed, slabUsed + n);
+  out.set(from.subarray(start, end));
+  slabUsed += n;
+  return out;
+}
+
+/**
  * Buffered reads with line scanning that never re-scans bytes it has already looked at.
  *
  * Views it returns point into the shared buffer and are valid only until the next `fill`.
@@ -118,7 +140,7 @@ export class BufferedReader {
 
   /** A copy of the bytes consumed since `mark`, and stops keeping them. */
   takeMarked(): Uint8Array {
-    const out = this.#buf.slice(this.#mark, this.#start);
+    const out = copyToSlab(this.#buf, this.#mark, this.#start);
     this.#mark = -1;
     return out;
   }

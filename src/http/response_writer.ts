@@ -50,6 +50,13 @@ export interface WriteOutcome {
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
 const DONE: Promise<void> = Promise.resolve();
+/** String bodies up to this many characters are checked for ASCII and written inline. */
+const ASCII_INLINE_MAX = 4096;
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+function isAscii(s: string): boolean {
+  return ASCII_ONLY.test(s);
+}
 const ascii = (s: string) => encoder.encode(s);
 const SERVER_LINE = ascii("Server: wireserve\r\n");
 const CLOSE_LINE = ascii("Connection: close\r\n");
@@ -157,7 +164,11 @@ export class ResponseWriter {
     const noBody = bodyless(status);
     let bytes: Uint8Array | null = null;
     let length: number | undefined;
-    if (typeof body === "string") bytes = encoder.encode(body);
+    // A short ASCII string is copied straight into the output after the head: encoding it
+    // apart would allocate an array per response.
+    const ascii = typeof body === "string" && body.length <= ASCII_INLINE_MAX && isAscii(body);
+    if (ascii) length = (body as string).length;
+    else if (typeof body === "string") bytes = encoder.encode(body);
     else if (body instanceof Uint8Array) bytes = body;
     if (bytes !== null) length = bytes.length;
     else if (body !== null) length = body.length;
@@ -188,8 +199,12 @@ export class ResponseWriter {
     }
 
     if (noBody || ctx.head || body === null) {
-      if (bytes !== null || body === null) return { bodyBytes: 0, mustClose };
+      if (bytes !== null || body === null || ascii) return { bodyBytes: 0, mustClose };
       return discard(body).then(() => ({ bodyBytes: 0, mustClose }));
+    }
+    if (ascii) {
+      this.#appendAscii(body as string);
+      return { bodyBytes: length!, mustClose };
     }
     if (bytes !== null) {
       const outcome = { bodyBytes: bytes.length, mustClose };

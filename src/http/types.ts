@@ -88,7 +88,10 @@ export interface HttpRequest {
   readonly rawVersion: string;
   /** The header fields in original case and order. */
   readonly headers: HeaderFields;
-  /** The request head exactly as received: request line through the empty line. */
+  /**
+   * The request head exactly as received: request line through the empty line. It is a view into
+   * a slab shared with other requests: read its bytes, never its `.buffer`.
+   */
   readonly rawHead: Uint8Array;
   /** The request body (an empty one when there is none). */
   readonly body: RequestBody;
