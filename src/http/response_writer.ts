@@ -52,10 +52,11 @@ const EMPTY = new Uint8Array(0);
 const DONE: Promise<void> = Promise.resolve();
 /** String bodies up to this many characters are checked for ASCII and written inline. */
 const ASCII_INLINE_MAX = 4096;
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
+const ASCII_MAX = 0x7f;
 
 function isAscii(s: string): boolean {
-  return ASCII_ONLY.test(s);
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > ASCII_MAX) return false;
+  return true;
 }
 const ascii = (s: string) => encoder.encode(s);
 const SERVER_LINE = ascii("Server: wireserve\r\n");

@@ -182,3 +182,11 @@ Deno.test("writer streams a file range larger than its buffers through both of t
     await Deno.remove(path);
   }
 });
+
+Deno.test("writer sends string bodies as UTF-8 whether ASCII or not", async () => {
+  const ascii = await render({ status: 200, body: "plain" });
+  assert(ascii.text.endsWith("Content-Length: 5\r\n\r\nplain"), ascii.text);
+  const utf8 = await render({ status: 200, body: "caf\u00e9" });
+  // "é" is two bytes in UTF-8: C3 A9, seen here one char per byte.
+  assert(utf8.text.endsWith("Content-Length: 5\r\n\r\ncaf\u00c3\u00a9"), JSON.stringify(utf8.text));
+});
