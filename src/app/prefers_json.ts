@@ -20,17 +20,25 @@ const FORMAT_JSON = /(?:^|&)format=json(?:&|$)/;
  */
 export function prefersJson(req: HttpRequest): boolean {
   if (req.query !== "" && FORMAT_JSON.test(req.query)) return true;
+  return acceptRanksJsonAbove(req, TEXT_TYPE);
+}
+
+/**
+ * Whether `Accept` gives `application/json` a higher q than `other` (e.g. `text/html` for a
+ * listing). Types not listed count 0; wildcards are ignored; a malformed q counts as 0.
+ */
+export function acceptRanksJsonAbove(req: HttpRequest, other: string): boolean {
   const accept = req.headers.list("accept");
   if (accept === undefined) return false;
   let jsonQ = 0;
-  let textQ = 0;
+  let otherQ = 0;
   for (const member of accept.split(",")) {
     const params = member.split(";");
     const type = params[0].trim().toLowerCase();
-    if (type !== JSON_TYPE && type !== TEXT_TYPE) continue;
+    if (type !== JSON_TYPE && type !== other) continue;
     const q = memberWeight(params.slice(1));
     if (type === JSON_TYPE) jsonQ = Math.max(jsonQ, q);
-    else textQ = Math.max(textQ, q);
+    else otherQ = Math.max(otherQ, q);
   }
-  return jsonQ > textQ;
+  return jsonQ > otherQ;
 }

@@ -14,7 +14,7 @@ import type { ContentCoding } from "../content_coding.ts";
 import { readListing, type SortKey, sortListing, type SortOrder } from "../listing.ts";
 import { renderListingHtml } from "../listing_html.ts";
 import { renderListingJson } from "../listing_json.ts";
-import { memberWeight } from "../qvalue.ts";
+import { acceptRanksJsonAbove } from "../prefers_json.ts";
 import { firstValue, parseQuery } from "../query_params.ts";
 import { notFound, type ServedRoot } from "../served_root.ts";
 
@@ -70,15 +70,5 @@ export async function listingResponse(
 function wantsJson(req: HttpRequest, format: string | undefined): boolean {
   if (format === "json") return true;
   if (format === "html") return false;
-  const accept = req.headers.list("accept");
-  if (accept === undefined) return false;
-  let jsonQ = 0;
-  let htmlQ = 0;
-  for (const member of accept.split(",")) {
-    const params = member.split(";");
-    const type = params[0].trim().toLowerCase();
-    if (type === "application/json") jsonQ = Math.max(jsonQ, memberWeight(params.slice(1)));
-    else if (type === "text/html") htmlQ = Math.max(htmlQ, memberWeight(params.slice(1)));
-  }
-  return jsonQ > htmlQ;
+  return acceptRanksJsonAbove(req, "text/html");
 }
