@@ -24,6 +24,9 @@ const HEX_RADIX = 16;
 const BYTE_VALUES = 256;
 /** `tryReadLine` counts the CR before the LF but not the LF itself. */
 const LF_LENGTH = 1;
+const CRLF_LENGTH = 2;
+/** Framing bytes every data chunk may carry for free (a size line and two CRLFs, roughly). */
+const CHUNK_OVERHEAD_ALLOWANCE = 16;
 /** The empty line that ends the trailer section is just "\r" to `tryReadLine`. */
 const EMPTY_LINE_LENGTH = 1;
 /** Bytes per `String.fromCharCode` call: far below engine argument-count limits. */
@@ -80,6 +83,8 @@ export class ChunkedDecoder {
   /** Data bytes left in the current chunk. */
   #remaining = 0;
   #bytesDecoded = 0;
+  /** Framing bytes not yet paid for by data (see `#chargeOverhead`). */
+  #overhead = 0;
   #chunks: ChunkInfo[] = [];
   #chunkCount = 0;
   #trailers = new HeaderFields();
@@ -236,8 +241,24 @@ export class ChunkedDecoder {
       this.#chunks.push({ size, line: latin1(line, 0, end) });
     }
     this.#chunkCount++;
+    if (size !== 0) this.#chargeOverhead(line.length + LF_LENGTH + CRLF_LENGTH, size);
     this.#remaining = size;
     this.#state = size === 0 ? "trailers" : "data";
+  }
+
+  /**
+   * Charges a chunk's framing (`framingBytes`: its size line and CRLFs) against the data it
+   * carries. Each line is bounded, but their number is not: a body of 1-byte chunks with long
+   * extensions would make us parse kilobytes of framing per byte of data. Every chunk earns an
+   * allowance (a small constant plus twice its size), and framing beyond it may pile up to
+   * `maxChunkOverheadBytes` before the body is refused (the rule Go adopted for CVE-2023-39326).
+   */
+  #chargeOverhead(framingBytes: number, size: number): void {
+    const allowance = CHUNK_OVERHEAD_ALLOWANCE + 2 * size;
+    this.#overhead = Math.max(0, this.#overhead + framingBytes - allowance);
+    if (this.#overhead > this.#limits.maxChunkOverheadBytes) {
+      throw new HttpError("badChunk", "Too much chunk framing for the data it carries");
+    }
   }
 
   /** Parses one trailer field line (RFC 9112 §5, §7.1.2) into the trailer fields. */

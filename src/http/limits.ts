@@ -16,6 +16,11 @@ export interface Limits {
   maxHeaderCount: number;
   /** Longest chunk-size line (size, extensions) in a chunked body. Past it: 400. */
   maxChunkLineBytes: number;
+  /**
+   * Chunk framing (size lines, extensions, CRLFs) allowed to pile up beyond what the data earns
+   * (16 bytes plus twice each chunk's size). Past it: 400.
+   */
+  maxChunkOverheadBytes: number;
   /** Longest trailer section of a chunked body (field lines with CRLFs). Past it: 431. */
   maxTrailerBytes: number;
   /** Most trailer field lines of a chunked body. Past it: 431. */
@@ -54,6 +59,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxHeaderBytes: 32 * 1024,
   maxHeaderCount: 100,
   maxChunkLineBytes: 4 * 1024,
+  maxChunkOverheadBytes: 16 * 1024,
   maxTrailerBytes: 16 * 1024,
   maxTrailerCount: 32,
   maxChunkRecords: 1000,

@@ -297,3 +297,27 @@ Deno.test("a client that stops reading is dropped after writeTimeoutMs", async (
     await srv.close();
   }
 });
+
+/** One 1-byte chunk whose framing exceeds its allowance by exactly `excess` bytes. */
+function oneChunkWithExcess(excess: number): string {
+  // framing = size line with CR + LF + CRLF after data; allowance = 16 + 2 * 1.
+  const lineWithCr = excess + 18 - 3;
+  const sizeLine = `1;e=${pad(lineWithCr - 1 - 4)}`;
+  return `${sizeLine}\r\na\r\n0\r\n\r\n`;
+}
+
+Deno.test("chunk framing exactly maxChunkOverheadBytes past its allowance is accepted", async () => {
+  const r = await exchange({ maxChunkOverheadBytes: 10 }, chunkedPost(oneChunkWithExcess(10)));
+  assertEquals([r.status, r.text], [200, "a"]);
+});
+
+Deno.test("chunk framing one byte past maxChunkOverheadBytes gets 400 and close", async () => {
+  const r = await exchange({ maxChunkOverheadBytes: 10 }, chunkedPost(oneChunkWithExcess(11)));
+  assertEquals([r.status, r.closed], [400, true]);
+});
+
+Deno.test("many tiny chunks with plain framing stay within the overhead budget", async () => {
+  const body = "1\r\nx\r\n".repeat(2000) + "0\r\n\r\n";
+  const r = await exchange({ maxChunkOverheadBytes: 64 }, chunkedPost(body));
+  assertEquals([r.status, r.text?.length], [200, 2000]);
+});
