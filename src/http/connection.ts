@@ -268,17 +268,7 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
           keepAlive = false;
         } else return;
       }
-      opts.onResponse?.({
-        remoteAddress: addr.hostname,
-        method: head.method,
-        target: head.target,
-        version: head.rawVersion,
-        status: res.status,
-        bodyBytes: outcome.bodyBytes,
-        durationMs: performance.now() - this.#headStarted,
-        userAgent: head.headers.get("user-agent"),
-        referer: head.headers.get("referer"),
-      });
+      this.#log(res.status, outcome.bodyBytes);
       if (!keepAlive || outcome.mustClose) {
         await writer.flush();
         return await this.#closeAfterResponse(bodyLeft);
@@ -297,6 +287,11 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
 
   /** Reports a canned response to the access log, with whatever of the head was parsed. */
   #logCanned(kind: ErrorKind): void {
+    this.#log(ERROR_KINDS[kind].status, errorText(kind).length + 1);
+  }
+
+  /** One access-log entry for the current exchange (with what was parsed of its head). */
+  #log(status: number, bodyBytes: number): void {
     const onResponse = this.#opts.onResponse;
     if (onResponse === undefined) return;
     const head = this.#head;
@@ -305,8 +300,8 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
       method: head?.method ?? "-",
       target: head?.target ?? "-",
       version: head?.rawVersion ?? "-",
-      status: ERROR_KINDS[kind].status,
-      bodyBytes: errorText(kind).length + 1,
+      status,
+      bodyBytes,
       durationMs: this.#headStarted === 0 ? 0 : performance.now() - this.#headStarted,
       userAgent: head?.headers.get("user-agent"),
       referer: head?.headers.get("referer"),

@@ -1,0 +1,51 @@
+/**
+ * Sends a file body range through two buffers, so the disk read of the next piece overlaps the
+ * socket write of this one (measured here: a 64 MiB file at ~0.5× nginx with one 256 KiB buffer,
+ * ~1× with two of 1 MiB).
+ *
+ * This module must not know about connections or heads: it reads a file and calls `write`.
+ * @module
+ */
+
+import type { FileBody } from "./types.ts";
+
+/**
+ * Sends `body.length` bytes of `body.file` from `body.offset` through `buffers`, then closes the
+ * file (also on failure). Resolves to the bytes sent.
+ */
+export async function sendFileBody(
+  body: FileBody,
+  buffers: [Uint8Array, Uint8Array],
+  write: (bytes: Uint8Array) => Promise<void>,
+): Promise<number> {
+  const { file } = body;
+  let left = body.length; // bytes still to send
+  let unread = body.length; // bytes not yet asked of the file
+  let reading: Promise<number | null> | null = null;
+  let asked = 0;
+  const read = (buf: Uint8Array) => {
+    asked = Math.min(unread, buf.length);
+    unread -= asked;
+    return file.read(buf.subarray(0, asked));
+  };
+  try {
+    if (body.offset > 0) await file.seek(body.offset, Deno.SeekMode.Start);
+    let [current, next] = buffers;
+    reading = left > 0 ? read(current) : null;
+    while (reading !== null) {
+      const n = await reading;
+      reading = null;
+      if (n === null || n === 0) throw new Error("file ended before its announced length");
+      unread += asked - n; // a short read leaves the rest to ask for again
+      left -= n;
+      if (left > 0) reading = read(next);
+      await write(current.subarray(0, n));
+      [current, next] = [next, current];
+    }
+  } finally {
+    // A read still in flight must settle before its file is closed.
+    if (reading !== null) await reading.catch(() => null);
+    file.close();
+  }
+  return body.length;
+}

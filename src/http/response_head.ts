@@ -1,0 +1,74 @@
+/**
+ * The parts of a response head that are the same whatever the connection: status lines (cached
+ * per code) and header fields encoded byte for byte, refusing what would split or corrupt the
+ * head.
+ *
+ * This module must not know about sockets or bodies.
+ * @module
+ */
+
+import { HttpError } from "./errors.ts";
+import { reasonPhrase } from "./status.ts";
+
+const encoder = new TextEncoder();
+const statusLines = new Map<number, Uint8Array>();
+
+/** `HTTP/1.1 <code> <reason>\r\n`, cached per code. We always answer as 1.1 (RFC 9110 §6.2). */
+export function statusLine(status: number): Uint8Array {
+  let line = statusLines.get(status);
+  if (line === undefined) {
+    if (!Number.isInteger(status) || status < 100 || status > 999) {
+      throw new HttpError("internal", `invalid status ${status}`);
+    }
+    line = encoder.encode(`HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n`);
+    statusLines.set(status, line);
+  }
+  return line;
+}
+
+/** tchar (RFC 9110 §5.6.2) as a lookup table. */
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~") TCHAR[c.charCodeAt(0)] = 1;
+for (let c = 0x30; c <= 0x39; c++) TCHAR[c] = 1;
+for (let c = 0x41; c <= 0x5a; c++) TCHAR[c] = 1;
+for (let c = 0x61; c <= 0x7a; c++) TCHAR[c] = 1;
+
+/** Fields the writer owns: what a handler sets under these names is ignored. */
+export const OWNED_FIELDS: ReadonlySet<string> = new Set([
+  "content-length",
+  "transfer-encoding",
+  "connection",
+  "date",
+  "server",
+]);
+
+/** Bytes a field adds beyond its name and value: ": " and CRLF. */
+export const FIELD_FRAMING_BYTES = 4;
+
+/**
+ * Writes `name: value\r\n` into `out` at `at` (room for name, value and FIELD_FRAMING_BYTES
+ * must be there) and returns the new end. One byte per char: values are latin1 (obs-text kept).
+ * Throws `HttpError("internal")` for a name that is not a token or a value with a CTL.
+ */
+export function encodeField(out: Uint8Array, at: number, name: string, value: string): number {
+  let p = at;
+  if (name.length === 0) throw new HttpError("internal", "empty header name");
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 128 || TCHAR[c] === 0) throw new HttpError("internal", "invalid header name");
+    out[p++] = c;
+  }
+  out[p++] = 0x3a;
+  out[p++] = 0x20;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    // refuse: CR, LF, NUL or any CTL from handler data would split or corrupt the head
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f || c > 0xff) {
+      throw new HttpError("internal", "invalid header value");
+    }
+    out[p++] = c;
+  }
+  out[p++] = 0x0d;
+  out[p++] = 0x0a;
+  return p;
+}
