@@ -75,6 +75,7 @@ export function inspectJson(
       chunks: chunks === null
         ? null
         : chunks.map((c) => ({ size: c.size, line: escapeLatin1(c.line) })),
+      chunk_count: req.body.chunked ? req.body.chunkCount : null,
       trailers: trailers === null
         ? null
         : trailers.entries().map(([n, v]) => [displayText(n), displayText(v)]),
@@ -120,7 +121,7 @@ export function inspectText(req: HttpRequest, body: CapturedBody, maxCaptureByte
   }
   const chunks = req.body.chunks;
   if (chunks !== null) {
-    out.push(`chunk-size lines (${chunks.length} recorded):`);
+    out.push(`chunk-size lines (${req.body.chunkCount} received, ${chunks.length} recorded):`);
     for (const c of chunks) out.push(`  ${escapeLatin1(c.line)}\\r\\n  (${c.size} bytes)`);
     const trailers = req.body.trailers;
     out.push(`trailer fields (${trailers?.size ?? 0}):`);

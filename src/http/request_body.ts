@@ -35,6 +35,7 @@ export class EmptyBody implements RequestBody {
   readonly started = false;
   readonly trailers = null;
   readonly chunks = null;
+  readonly chunkCount = 0;
   /** Always the end. */
   read(): Promise<Uint8Array | null> {
     return Promise.resolve(null);
@@ -50,6 +51,7 @@ export class LengthBody implements RequestBody {
   readonly chunked = false;
   readonly trailers = null;
   readonly chunks = null;
+  readonly chunkCount = 0;
   #reader: BufferedReader;
   #hooks: BodyHooks;
   #remaining: number;
@@ -183,6 +185,11 @@ export class ChunkedBody implements RequestBody {
   /** Chunk-size lines seen so far (bounded by `maxChunkRecords`). */
   get chunks(): readonly ChunkInfo[] {
     return this.#decoder.chunks;
+  }
+
+  /** Every chunk seen so far, recorded or not. */
+  get chunkCount(): number {
+    return this.#decoder.chunkCount;
   }
 
   /** The next decoded piece (a view valid until the next call), or null at the end. */

@@ -52,6 +52,8 @@ export interface RequestBody {
   readonly trailers: HeaderFields | null;
   /** The chunk-size lines seen so far (bounded), or null for a body that is not chunked. */
   readonly chunks: readonly ChunkInfo[] | null;
+  /** How many chunks arrived (the last, empty one included), recorded or not; 0 if not chunked. */
+  readonly chunkCount: number;
 }
 
 /** Facts about the connection a request arrived on. */

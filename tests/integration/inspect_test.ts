@@ -188,3 +188,23 @@ Deno.test("inspect answers in text by default, for any method and any path below
     }
   });
 });
+
+Deno.test("inspect counts every chunk even past the records it keeps", async () => {
+  const srv = startServer(createApp(appConfig()), { maxChunkRecords: 2 });
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send(
+      "POST /inspect HTTP/1.1\r\nHost: t\r\nAccept: application/json\r\n" +
+        "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
+        "1\r\na\r\n1\r\nb\r\n1\r\nc\r\n1\r\nd\r\n1\r\ne\r\n0\r\n\r\n",
+    );
+    const res = await c.readResponse();
+    const report = JSON.parse(res!.text);
+    assertEquals(report.body.chunk_count, 6);
+    assertEquals(report.body.chunks.length, 2);
+    assertEquals(report.body.text, "abcde");
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});

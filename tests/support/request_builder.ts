@@ -109,6 +109,11 @@ export class FakeBody implements RequestBody {
     return this.#chunks;
   }
 
+  /** Chunks in the fake framing (the last, empty one included), 0 when not chunked. */
+  get chunkCount(): number {
+    return this.#chunks === null ? 0 : this.#chunks.length;
+  }
+
   /** The next piece (a copy, like the engine's view it must not be kept), or null. */
   read(): Promise<Uint8Array | null> {
     if (!this.#started) {
