@@ -60,8 +60,7 @@ Deno.test("LineSink drops lines past its bound while the output is stuck, then s
   const w = new SlowWriter();
   const sink = new LineSink(w, 10);
   sink.line("first"); // taken by the first write, which is stuck
-  await Promise.resolve();
-  await Promise.resolve();
+  await new Promise((r) => setTimeout(r, 50)); // past the batch delay: the write has started
   sink.line("12345678"); // 9 bytes: fits the bound
   sink.line("x"); // 2 more: past it, dropped
   sink.line("y"); // dropped
@@ -89,4 +88,19 @@ Deno.test("LineSink stops logging without throwing when the output breaks", asyn
   await sink.flush();
   assertEquals(calls, 1);
   assertEquals(sink.dropped, 3);
+});
+
+Deno.test("LineSink writes lines queued in separate turns within the batch delay at once", async () => {
+  const writes: string[] = [];
+  const sink = new LineSink({
+    write: (p: Uint8Array) => {
+      writes.push(new TextDecoder().decode(p));
+      return Promise.resolve(p.length);
+    },
+  });
+  sink.line("a");
+  await new Promise((r) => setTimeout(r, 0)); // a later turn, as the next request would be
+  sink.line("b");
+  await sink.flush();
+  assertEquals(writes, ["a\nb\n"]);
 });
