@@ -169,14 +169,17 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
     for (;;) {
       const pipelined = index > 0 && reader.buffered > 0;
       if (reader.buffered === 0) {
-        await writer.flush();
-        writer.release();
-        if (opts.shuttingDown()) return;
+        // The answers go out while we already wait for the next request: one turn of the event
+        // loop serves both. The idle clock covers a client that stops reading meanwhile.
+        // Released as soon as it is written: idle connections hold no output buffer.
+        const flushed = writer.flushUntimed().then(() => writer.release());
+        if (opts.shuttingDown()) return await flushed;
         this.#idle = true;
         this.#arm("idle", limits.idleTimeoutMs);
         const more = await reader.fill();
         this.#disarm();
         this.#idle = false;
+        await flushed;
         if (!more) return;
       }
       this.#idle = false;

@@ -118,6 +118,17 @@ export class ResponseWriter {
     return this.#writeAll(this.#out.subarray(0, n));
   }
 
+  /**
+   * Writes everything gathered so far without the write clock, for a caller that waits on a
+   * clock of its own meanwhile (the idle clock, while the next request is read concurrently).
+   */
+  flushUntimed(): Promise<void> {
+    if (this.#len === 0) return DONE;
+    const n = this.#len;
+    this.#len = 0;
+    return this.#writeAll(this.#out.subarray(0, n), false);
+  }
+
   /** Sends `100 Continue` now (after anything gathered before it). */
   writeContinue(): Promise<void> {
     this.#append(CONTINUE_BYTES);
@@ -286,8 +297,8 @@ export class ResponseWriter {
     this.#out = grown;
   }
 
-  async #writeAll(bytes: Uint8Array): Promise<void> {
-    const clock = this.#clock;
+  async #writeAll(bytes: Uint8Array, timed = true): Promise<void> {
+    const clock = timed ? this.#clock : undefined;
     clock?.beforeWrite();
     try {
       let at = await this.#sink.write(bytes);
