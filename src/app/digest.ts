@@ -115,6 +115,14 @@ export class BodyDigests {
     for (const alg of algorithms) this.#hashes.set(alg, createHash(DIGEST_ALGORITHMS[alg]));
   }
 
+  /**
+   * Stops computing `alg` unless a digest to verify needs it (an answer no longer wanted);
+   * `result(alg)` is then null.
+   */
+  drop(alg: DigestAlgorithm): void {
+    if (!this.#expected.some((e) => e.algorithm === alg)) this.#hashes.delete(alg);
+  }
+
   /** Feeds the next piece of the body. */
   update(piece: Uint8Array): void {
     for (const h of this.#hashes.values()) h.update(piece);
