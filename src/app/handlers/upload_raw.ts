@@ -138,8 +138,11 @@ async function storeBody(
         hashes.drop(answer);
         answer = null;
       }
+      // The write is handed to the file system's thread first, so hashing here runs alongside
+      // it instead of before it (both only read `piece`).
+      const written = file.write(piece);
       hashes.update(piece);
-      return file.write(piece);
+      return written;
     });
     if (hashes.finish() !== null) {
       return plain(STATUS.BadRequest, "The body does not match its Content-Digest or Repr-Digest");
