@@ -13,11 +13,14 @@
  * @module
  */
 
+import { largeBuffers } from "../http/buffer_budget.ts";
 import { HttpError } from "../http/errors.ts";
 import type { RequestBody } from "../http/types.ts";
 
 /** Size of each of the two alternating buffers: large writes, few thread-pool hops. */
 export const PUMP_PIECE_BYTES = 1024 * 1024;
+/** Piece size when the shared budget for large buffers is spent. */
+export const SMALL_PIECE_BYTES = 64 * 1024;
 
 /** Consumes one piece; the piece's memory is reused once the returned promise settles. */
 export type PieceConsumer = (piece: Uint8Array) => Promise<void>;
@@ -34,7 +37,11 @@ export async function pumpBody(
   pieceBytes: number = PUMP_PIECE_BYTES,
 ): Promise<number> {
   const source = new PieceSource(body, maxBytes);
-  const buffers = [new Uint8Array(pieceBytes), new Uint8Array(pieceBytes)];
+  // Big pieces only while the process-wide budget lasts: many slow uploads at once must not
+  // pin a pair of large buffers each. Past the budget, small pieces still stream.
+  const big = largeBuffers.acquire(2 * pieceBytes);
+  const size = big ? pieceBytes : Math.min(pieceBytes, SMALL_PIECE_BYTES);
+  const buffers = [new Uint8Array(size), new Uint8Array(size)];
   let pending: Promise<void> | null = null;
   let turn = 0;
   try {
@@ -54,6 +61,7 @@ export async function pumpBody(
     }
   } finally {
     if (pending !== null) await pending.catch(() => {});
+    if (big) largeBuffers.release(2 * pieceBytes);
   }
 }
 

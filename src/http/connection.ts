@@ -88,6 +88,7 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
       this.deadline = 0;
       this.#opts.clock.delete(this);
       this.close();
+      this.#writer.dispose();
     }
   }
 

@@ -11,6 +11,7 @@
 import { CHUNK_END, chunkHeader, LAST_CHUNK } from "./chunked.ts";
 import { dateHeaderLine } from "./http_date.ts";
 import { sendFileBody } from "./file_sender.ts";
+import { largeBuffers } from "./buffer_budget.ts";
 import { encodeField, FIELD_FRAMING_BYTES, OWNED_FIELDS, statusLine } from "./response_head.ts";
 import type { Limits } from "./limits.ts";
 import type { FileBody, HttpResponse, StreamBody } from "./types.ts";
@@ -50,6 +51,8 @@ export interface WriteOutcome {
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
 const DONE: Promise<void> = Promise.resolve();
+/** File piece size when the shared budget for large buffers is spent. */
+const SMALL_FILE_CHUNK_BYTES = 64 * 1024;
 /** String bodies up to this many characters are checked for ASCII and written inline. */
 const ASCII_INLINE_MAX = 4096;
 const ASCII_MAX = 0x7f;
@@ -85,6 +88,8 @@ export class ResponseWriter {
   #out: Uint8Array = EMPTY;
   #len = 0;
   #fileBufs: [Uint8Array, Uint8Array] | null = null;
+  /** What the file buffers took from the shared budget (0 for small ones). */
+  #fileBudgetBytes = 0;
   #clock: WriteClock | undefined;
 
   /** @param clock told before and after each write, to time it (see `WriteClock`) */
@@ -102,7 +107,14 @@ export class ResponseWriter {
       freeBuffers.push(out);
     }
     this.#out = EMPTY;
-    this.#fileBufs = null;
+    this.#dropFileBuffers();
+  }
+
+  /** Lets go of every buffer, pending output included: the connection is gone. */
+  dispose(): void {
+    this.#len = 0;
+    this.#out = EMPTY;
+    this.#dropFileBuffers();
   }
 
   /** Bytes gathered and not yet written. */
@@ -224,10 +236,21 @@ export class ResponseWriter {
     return { bodyBytes: sent, mustClose };
   }
 
+  #dropFileBuffers(): void {
+    largeBuffers.release(this.#fileBudgetBytes);
+    this.#fileBudgetBytes = 0;
+    this.#fileBufs = null;
+  }
+
   async #sendFile(body: FileBody): Promise<number> {
     const size = Math.min(this.#limits.fileChunkBytes, body.length);
     if (this.#fileBufs === null || this.#fileBufs[0].length < size) {
-      this.#fileBufs = [new Uint8Array(size), new Uint8Array(size)];
+      this.#dropFileBuffers();
+      // Big buffers only while the shared budget lasts; past it, small ones still stream.
+      const big = largeBuffers.acquire(2 * size);
+      const bytes = big ? size : Math.min(size, SMALL_FILE_CHUNK_BYTES);
+      this.#fileBufs = [new Uint8Array(bytes), new Uint8Array(bytes)];
+      this.#fileBudgetBytes = big ? 2 * size : 0;
     }
     return await sendFileBody(body, this.#fileBufs, (bytes) => this.#writeAll(bytes));
   }
