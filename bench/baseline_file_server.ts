@@ -10,27 +10,14 @@
  */
 
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseBaselineArgs } from "./baseline_args.ts";
 
 const PREFIX = "/files/";
-const { values } = parseArgs({
-  args: Deno.args,
-  strict: true,
-  options: {
-    port: { type: "string" },
-    host: { type: "string", default: "127.0.0.1" },
-    root: { type: "string" },
-  },
-});
-if (!values.port || !values.root) {
-  console.error("baseline: --port and --root are required (see the module doc)");
-  Deno.exit(2);
-}
-const root = values.root;
+const { port, host, root } = parseBaselineArgs(Deno.args);
 
 Deno.serve({
-  hostname: values.host,
-  port: Number(values.port),
+  hostname: host,
+  port,
   onListen: ({ hostname, port }) => {
     console.log(`Deno.serve file baseline on http://${hostname}:${port}${PREFIX} (${root})`);
   },

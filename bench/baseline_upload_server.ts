@@ -11,29 +11,16 @@
  */
 
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseBaselineArgs } from "./baseline_args.ts";
 
 const PREFIX = "/files/";
 /** What a folder URL (`/files/dir/`) is written to: the whole form body, as one file. */
 const FORM_FILE = "form.body";
-const { values } = parseArgs({
-  args: Deno.args,
-  strict: true,
-  options: {
-    port: { type: "string" },
-    host: { type: "string", default: "127.0.0.1" },
-    root: { type: "string" },
-  },
-});
-if (!values.port || !values.root) {
-  console.error("baseline: --port and --root are required (see the module doc)");
-  Deno.exit(2);
-}
-const root = values.root;
+const { port, host, root } = parseBaselineArgs(Deno.args);
 
 Deno.serve({
-  hostname: values.host,
-  port: Number(values.port),
+  hostname: host,
+  port,
   onListen: ({ hostname, port }) => {
     console.log(`Deno.serve upload baseline on http://${hostname}:${port}${PREFIX} (${root})`);
   },

@@ -19,7 +19,7 @@ import {
   type ScenarioFigures,
 } from "./files_report.ts";
 import { findNginx, startNginx } from "./nginx.ts";
-import { type RunningServer, shellLine, startServer } from "./servers.ts";
+import { type RunningServer, shellLine, startServer, wireserveSpec } from "./servers.ts";
 import { findWrk, runWrk, type Wrk, wrkArgs } from "./wrk.ts";
 
 const REPO_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname);
@@ -79,23 +79,7 @@ export async function runFilesBench(
     for (const [name, size] of Object.values(FILES)) await writeFile(`${root}/${name}`, size);
     progress("starting servers");
     servers.push(
-      await startServer({
-        name: "wireserve",
-        // --log off: nginx runs with access_log off, so neither writes a line per request.
-        denoArgs: [
-          "run",
-          "-A",
-          "main.ts",
-          "--port",
-          "{port}",
-          "--host",
-          "127.0.0.1",
-          "--directory",
-          root,
-          "--log",
-          "off",
-        ],
-      }, REPO_ROOT),
+      await startServer(wireserveSpec(root), REPO_ROOT),
     );
     servers.push(
       await startServer({

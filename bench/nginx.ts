@@ -9,7 +9,7 @@
  */
 
 import { getOnce } from "./raw_http.ts";
-import { freePort, type RunningServer, shellLine } from "./servers.ts";
+import { drain, freePort, type RunningServer, shellLine, signal } from "./servers.ts";
 
 /** Where nginx is looked for: `$NGINX`, then the Debian path, then PATH. */
 const NGINX_CANDIDATES = ["/usr/sbin/nginx", "nginx"];
@@ -105,22 +105,5 @@ export async function startNginx(nginx: string, root: string, tmp: string): Prom
       throw new Error(`nginx did not answer within ${START_TIMEOUT_MS} ms: ${output}`);
     }
     await new Promise((r) => setTimeout(r, PROBE_INTERVAL_MS));
-  }
-}
-
-function signal(pid: number, sig: Deno.Signal): void {
-  try {
-    Deno.kill(pid, sig);
-  } catch {
-    // already gone
-  }
-}
-
-async function drain(stream: ReadableStream<Uint8Array>, onText: (t: string) => void) {
-  const decoder = new TextDecoder();
-  try {
-    for await (const chunk of stream) onText(decoder.decode(chunk, { stream: true }));
-  } catch {
-    // the process went away mid-read
   }
 }

@@ -37,6 +37,7 @@ import {
   ServerStartError,
   shellLine,
   startServer,
+  wireserveSpec,
 } from "./servers.ts";
 import { runFilesBench } from "./files_bench.ts";
 import { runUploadBench } from "./upload_bench.ts";
@@ -53,11 +54,7 @@ const FD_HEADROOM = 100;
 /** The unmeasured keep-alive run before the scenarios, so neither server is measured cold. */
 const WARMUP = { threads: WRK_THREADS, connections: 64, extra: [], scriptArgs: [] } as const;
 
-const SUBJECT: ServerSpec = {
-  name: "wireserve",
-  // --log off: the baseline writes no access log either.
-  denoArgs: ["run", "-A", "main.ts", "--port", "{port}", "--host", "127.0.0.1", "--log", "off"],
-};
+const SUBJECT: ServerSpec = wireserveSpec();
 
 function baselineSpec(bodyFile: string, contentType: string): ServerSpec {
   return {

@@ -112,13 +112,24 @@ export async function startServer(spec: ServerSpec, cwd: string): Promise<Runnin
   return server;
 }
 
+/**
+ * wireserve as the bench runs it: loopback, a free port, and no access log (no baseline writes
+ * one either). `directory` is the shared folder, when the scenario needs one.
+ */
+export function wireserveSpec(directory?: string): ServerSpec {
+  const args = ["run", "-A", "main.ts", "--port", "{port}", "--host", "127.0.0.1", "--log", "off"];
+  if (directory !== undefined) args.push("--directory", directory);
+  return { name: "wireserve", denoArgs: args };
+}
+
 /** `args` as one line a POSIX shell would split back into the same arguments. */
 export function shellLine(args: readonly string[]): string {
   return args.map((a) => /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)
     .join(" ");
 }
 
-function signal(pid: number, sig: Deno.Signal): void {
+/** Sends `sig` to `pid`, ignoring a process that is already gone. */
+export function signal(pid: number, sig: Deno.Signal): void {
   try {
     Deno.kill(pid, sig);
   } catch {
@@ -126,7 +137,11 @@ function signal(pid: number, sig: Deno.Signal): void {
   }
 }
 
-async function drain(stream: ReadableStream<Uint8Array>, onText: (t: string) => void) {
+/** Reads `stream` to its end as text, handing each piece to `onText`. */
+export async function drain(
+  stream: ReadableStream<Uint8Array>,
+  onText: (t: string) => void,
+) {
   const decoder = new TextDecoder();
   try {
     for await (const chunk of stream) onText(decoder.decode(chunk, { stream: true }));

@@ -14,7 +14,7 @@
 
 import { parseArgs } from "node:util";
 import { renderUploadReport, type UploadFigures, type UploadReport } from "./upload_report.ts";
-import { type RunningServer, shellLine, startServer } from "./servers.ts";
+import { type RunningServer, shellLine, startServer, wireserveSpec } from "./servers.ts";
 
 const REPO_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname);
 const RESULTS_FILE = decodeURIComponent(new URL("results/uploads.md", import.meta.url).pathname);
@@ -61,20 +61,7 @@ export async function runUploadBench(rounds: number): Promise<string> {
     if (made === null) throw new Error(`Cannot write the source file in ${tmp}`);
     progress("starting servers");
     servers.push(
-      await startServer({
-        name: "wireserve",
-        denoArgs: [
-          "run",
-          "-A",
-          "main.ts",
-          "--port",
-          "{port}",
-          "--host",
-          "127.0.0.1",
-          "--directory",
-          `${tmp}/ws`,
-        ],
-      }, REPO_ROOT),
+      await startServer(wireserveSpec(`${tmp}/ws`), REPO_ROOT),
       await startServer({
         name: "Deno.serve",
         denoArgs: ["run", "-A", BASELINE, "--port", "{port}", "--root", `${tmp}/base`],
