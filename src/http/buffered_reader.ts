@@ -21,6 +21,10 @@ export interface ByteSource {
 export const NEED_MORE = null;
 /** Returned by `tryReadLine` when the line would exceed its maximum. */
 export const LINE_TOO_LONG = 0;
+/** Returned by `scanLine` when no complete line is buffered yet. */
+export const LINE_NEED_MORE = -1;
+/** Returned by `scanLine` when the line would exceed its maximum. */
+export const LINE_OVERLONG = -2;
 
 const LF = 0x0a;
 
@@ -30,6 +34,7 @@ const LF = 0x0a;
  * slab is dropped, not reused, once full: the copies keep it alive only as long as they are.
  */
 const SLAB_BYTES = 64 * 1024;
+const SHORT_COPY_BYTES = 512;
 let slab = new Uint8Array(SLAB_BYTES);
 let slabUsed = 0;
 
@@ -41,7 +46,10 @@ function copyToSlab(from: Uint8Array, start: number, end: number): Uint8Array {
     slabUsed = 0;
   }
   const out = slab.subarray(slabUsed, slabUsed + n);
-  out.set(from.subarray(start, end));
+  if (n <= SHORT_COPY_BYTES) {
+    // A request head is short: a loop is cheaper than making a view to hand to `set`.
+    for (let i = 0; i < n; i++) out[i] = from[start + i];
+  } else out.set(from.subarray(start, end));
   slabUsed += n;
   return out;
 }
@@ -59,6 +67,8 @@ export class BufferedReader {
   #end = 0;
   /** Where the search for the next LF resumes (absolute index into the buffer). */
   #scan = 0;
+  /** Where the last line `scanLine` took starts. */
+  #lineStart = 0;
   /** Bytes from here on are kept through compaction (see `mark`), or -1. */
   #mark = -1;
   #eof = false;
@@ -96,20 +106,43 @@ export class BufferedReader {
    * `LINE_TOO_LONG` when more than `maxBytes` bytes precede the LF (or are buffered without one).
    */
   tryReadLine(maxBytes: number): Uint8Array | typeof NEED_MORE | typeof LINE_TOO_LONG {
+    const lf = this.scanLine(maxBytes);
+    if (lf === LINE_NEED_MORE) return NEED_MORE;
+    if (lf === LINE_OVERLONG) return LINE_TOO_LONG;
+    return this.#buf.subarray(this.#lineStart, lf);
+  }
+
+  /**
+   * `tryReadLine` without a view: consumes one line and returns the index of its LF in `bytes`
+   * (the line is `bytes[lineStart, lf)`, CR included), or `LINE_NEED_MORE` / `LINE_OVERLONG`.
+   * The head parser uses it to read lines in place, allocating nothing per line.
+   */
+  scanLine(maxBytes: number): number {
     const buf = this.#buf;
     const start = this.#start;
     const end = this.#end;
     let i = this.#scan > start ? this.#scan : start;
-    const at = buf.subarray(i, end).indexOf(LF);
-    if (at < 0) {
+    // A plain loop beats `subarray().indexOf()` for the short lines of a head (no view to make).
+    while (i < end && buf[i] !== LF) i++;
+    if (i === end) {
       this.#scan = end;
-      return end - start > maxBytes ? LINE_TOO_LONG : NEED_MORE;
+      return end - start > maxBytes ? LINE_OVERLONG : LINE_NEED_MORE;
     }
-    i += at;
-    if (i - start > maxBytes) return LINE_TOO_LONG;
+    if (i - start > maxBytes) return LINE_OVERLONG;
+    this.#lineStart = start;
     this.#start = i + 1;
     this.#scan = i + 1;
-    return buf.subarray(start, i);
+    return i;
+  }
+
+  /** Where the line `scanLine` returned last starts in `bytes`. */
+  get lineStart(): number {
+    return this.#lineStart;
+  }
+
+  /** The buffer itself, valid until the next `fill` (for reading lines in place). */
+  get bytes(): Uint8Array {
+    return this.#buf;
   }
 
   /** Consumes up to `maxBytes` buffered bytes and returns them as a view, or null if none. */

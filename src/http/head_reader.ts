@@ -7,14 +7,14 @@
  * @module
  */
 
-import { type BufferedReader, LINE_TOO_LONG, NEED_MORE } from "./buffered_reader.ts";
+import { type BufferedReader, LINE_NEED_MORE, LINE_OVERLONG } from "./buffered_reader.ts";
 import { HttpError } from "./errors.ts";
 import { HeaderFields } from "./header_fields.ts";
 import type { Limits } from "./limits.ts";
 import {
   checkHead,
-  parseFieldLine,
-  parseRequestLine,
+  parseFieldLineAt,
+  parseRequestLineAt,
   type RequestHead,
   type RequestLine,
 } from "./request_head.ts";
@@ -31,6 +31,9 @@ export class HeadReader {
   #limits: Limits;
   #line: RequestLine | null = null;
   #headers = new HeaderFields();
+  /** The last head's target and fields, whose strings a repeating head reuses. */
+  #previousTarget: string | undefined;
+  #previous: HeaderFields | undefined;
   #skipped = 0;
   #budget = 0;
 
@@ -42,7 +45,9 @@ export class HeadReader {
   /** Starts a new head at the reader's current position. */
   begin(): void {
     this.#reader.mark();
+    if (this.#line !== null) this.#previousTarget = this.#line.target;
     this.#line = null;
+    this.#previous = this.#headers;
     this.#headers = new HeaderFields();
     this.#skipped = 0;
     this.#budget = this.#limits.maxHeaderBytes;
@@ -52,11 +57,14 @@ export class HeadReader {
   advance(): RequestHead | HttpError | typeof INCOMPLETE {
     const reader = this.#reader;
     const limits = this.#limits;
+    const bytes = reader.bytes;
     while (this.#line === null) {
-      const bytes = reader.tryReadLine(limits.maxRequestLineBytes + CR_BYTES);
-      if (bytes === NEED_MORE) return INCOMPLETE;
-      if (bytes === LINE_TOO_LONG) return this.#failed(new HttpError("uriTooLong"));
-      if (bytes.length === CR_BYTES && bytes[0] === CR) {
+      // Lines are read in place (`scanLine`): no view or copy per line.
+      const lf = reader.scanLine(limits.maxRequestLineBytes + CR_BYTES);
+      if (lf === LINE_NEED_MORE) return INCOMPLETE;
+      if (lf === LINE_OVERLONG) return this.#failed(new HttpError("uriTooLong"));
+      const start = reader.lineStart;
+      if (lf - start === CR_BYTES && bytes[start] === CR) {
         // RFC 9112 §2.2: ignore empty lines before the request line, but no more than a line's worth.
         this.#skipped += CRLF_BYTES;
         if (this.#skipped > limits.maxRequestLineBytes) {
@@ -65,22 +73,23 @@ export class HeadReader {
         reader.mark();
         continue;
       }
-      const parsed = parseRequestLine(bytes);
+      const parsed = parseRequestLineAt(bytes, start, lf, this.#previousTarget);
       if (parsed instanceof HttpError) return this.#failed(parsed);
       this.#line = parsed;
     }
     const headers = this.#headers;
     for (;;) {
       // A field line costs its bytes plus LF; the empty line that ends the head costs nothing.
-      const bytes = reader.tryReadLine(Math.max(this.#budget - LF_BYTES, CR_BYTES));
-      if (bytes === NEED_MORE) return INCOMPLETE;
-      if (bytes === LINE_TOO_LONG) return this.#failed(new HttpError("headersTooLarge"));
-      if (bytes.length === CR_BYTES && bytes[0] === CR) break;
+      const lf = reader.scanLine(Math.max(this.#budget - LF_BYTES, CR_BYTES));
+      if (lf === LINE_NEED_MORE) return INCOMPLETE;
+      if (lf === LINE_OVERLONG) return this.#failed(new HttpError("headersTooLarge"));
+      const start = reader.lineStart;
+      if (lf - start === CR_BYTES && bytes[start] === CR) break;
       if (headers.size >= limits.maxHeaderCount) {
         return this.#failed(new HttpError("headersTooLarge", "too many fields"));
       }
-      this.#budget -= bytes.length + LF_BYTES;
-      const error = parseFieldLine(bytes, headers);
+      this.#budget -= lf - start + LF_BYTES;
+      const error = parseFieldLineAt(bytes, start, lf, headers, this.#previous);
       if (error !== null) return this.#failed(error);
     }
     const line = this.#line;

@@ -18,6 +18,7 @@
 
 import { HttpError } from "./errors.ts";
 import { HeaderFields } from "./header_fields.ts";
+import { HASH_SEED, hashStep, knownName } from "./known_fields.ts";
 import type { HttpVersion, TargetForm } from "./types.ts";
 
 /** A parsed request line (RFC 9112 §3) with its target split by form (§3.2). */
@@ -84,8 +85,20 @@ function buildClasses(): Uint8Array {
   return table;
 }
 
+/**
+ * Spans up to this long are decoded with a loop: cheaper than making a view for `apply`. V8
+ * builds strings this short flat; longer ones built by `+=` would be cons strings, which cost a
+ * copy later, the first time they are hashed or compared.
+ */
+const SHORT_DECODE_BYTES = 12;
+
 /** Bytes `[start, end)` as a string, one byte to one char code (latin1, not windows-1252). */
-function latin1(bytes: Uint8Array, start: number, end: number): string {
+export function latin1(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start <= SHORT_DECODE_BYTES) {
+    let out = "";
+    for (let i = start; i < end; i++) out += String.fromCharCode(bytes[i]);
+    return out;
+  }
   let out = "";
   for (let i = start; i < end; i += DECODE_CHUNK_BYTES) {
     const part = bytes.subarray(i, Math.min(end, i + DECODE_CHUNK_BYTES));
@@ -95,45 +108,118 @@ function latin1(bytes: Uint8Array, start: number, end: number): string {
 }
 
 /**
+ * `bytes[start, end)` as a string, reusing `previous` when it spells the same bytes: requests
+ * on one connection repeat most of their text (Host, User-Agent…), and comparing is cheaper
+ * than decoding.
+ */
+function latin1Again(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  previous: string | undefined,
+): string {
+  if (previous !== undefined && previous.length === end - start) {
+    let i = 0;
+    while (i < previous.length && previous.charCodeAt(i) === bytes[start + i]) i++;
+    if (i === previous.length) return previous;
+  }
+  return latin1(bytes, start, end);
+}
+
+/** The method token `bytes[start, end)`, as a shared string when it is a common one. */
+function methodName(bytes: Uint8Array, start: number, end: number): string {
+  const b0 = bytes[start];
+  switch (end - start) {
+    case 3:
+      if (b0 === 0x47 && bytes[start + 1] === 0x45 && bytes[start + 2] === 0x54) return "GET";
+      if (b0 === 0x50 && bytes[start + 1] === 0x55 && bytes[start + 2] === 0x54) return "PUT";
+      break;
+    case 4:
+      if (matches(bytes, start, "HEAD")) return "HEAD";
+      if (matches(bytes, start, "POST")) return "POST";
+      break;
+    case 5:
+      if (matches(bytes, start, "PATCH")) return "PATCH";
+      break;
+    case 6:
+      if (matches(bytes, start, "DELETE")) return "DELETE";
+      break;
+    case 7:
+      if (matches(bytes, start, "OPTIONS")) return "OPTIONS";
+      break;
+  }
+  return latin1(bytes, start, end);
+}
+
+/** Whether `bytes` at `start` spell `text` (ASCII). */
+function matches(bytes: Uint8Array, start: number, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (bytes[start + i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
  * Parses one request line (RFC 9112 §3): `line` is the bytes before the LF, CR included.
  * Exactly one SP between the three parts; the version must be `HTTP/` DIGIT "." DIGIT.
  */
 export function parseRequestLine(line: Uint8Array): RequestLine | HttpError {
-  const end = line.length - CR_BYTES;
-  if (end < 0 || line[end] !== CR) return new HttpError("badRequestLine", "not ended by CRLF");
-  let sp1 = 0;
-  while (sp1 < end && CLASS[line[sp1]] & TCHAR) sp1++;
-  if (sp1 === 0 || line[sp1] !== SP) {
+  return parseRequestLineAt(line, 0, line.length);
+}
+
+/**
+ * `parseRequestLine` for the line `bytes[start, lf)` read in place (`lf` is where its LF is).
+ * `previousTarget` (the last request's) is reused as the target's string when the bytes match.
+ */
+export function parseRequestLineAt(
+  bytes: Uint8Array,
+  start: number,
+  lf: number,
+  previousTarget?: string,
+): RequestLine | HttpError {
+  const end = lf - CR_BYTES;
+  if (end < start || bytes[end] !== CR) {
+    return new HttpError("badRequestLine", "not ended by CRLF");
+  }
+  let sp1 = start;
+  while (sp1 < end && CLASS[bytes[sp1]] & TCHAR) sp1++;
+  if (sp1 === start || bytes[sp1] !== SP) {
     return new HttpError("badRequestLine", "method is not a token followed by one space");
   }
-  const sp2 = line.indexOf(SP, sp1 + 1);
+  let sp2 = sp1 + 1;
+  let query = -1;
+  let bad = -1;
+  // One pass over the target: its bytes are checked while the second space is looked for (a
+  // bad byte is reported only after the version, as when the checks ran one after the other).
+  for (; sp2 < end; sp2++) {
+    const c = bytes[sp2];
+    if (c === SP) break;
+    if ((CLASS[c] & TARGET) === 0) {
+      if (bad < 0) bad = sp2;
+    } else if (c === QUESTION && query < 0) query = sp2 - sp1 - 1;
+  }
   // No second space: an HTTP/0.9-style line without a version, which we do not speak.
-  if (sp2 < 0) return new HttpError("badRequestLine", "no version");
+  if (sp2 === end) return new HttpError("badRequestLine", "no version");
   if (sp2 === sp1 + 1) return new HttpError("badRequestLine", "empty target");
   const v = sp2 + 1;
   if (end - v !== VERSION_BYTES) return new HttpError("badRequestLine", "malformed version");
   for (let i = 0; i < HTTP_NAME.length; i++) {
-    if (line[v + i] !== HTTP_NAME[i]) return new HttpError("badRequestLine", "malformed version");
+    if (bytes[v + i] !== HTTP_NAME[i]) {
+      return new HttpError("badRequestLine", "malformed version");
+    }
   }
-  const major = line[v + HTTP_NAME.length], dot = line[v + HTTP_NAME.length + 1];
-  const minor = line[v + HTTP_NAME.length + 2];
+  const major = bytes[v + HTTP_NAME.length], dot = bytes[v + HTTP_NAME.length + 1];
+  const minor = bytes[v + HTTP_NAME.length + 2];
   if (!(CLASS[major] & DIGIT & CLASS[minor]) || dot !== DOT) {
     return new HttpError("badRequestLine", "malformed version");
   }
   // RFC 9110 §6.2: a 1.x minor we do not know is answered as the highest 1.x we speak.
   if (major !== DIGIT_0 + 1) return new HttpError("versionNotSupported", "major version not 1");
   const version: HttpVersion = minor === DIGIT_0 ? "HTTP/1.0" : "HTTP/1.1";
-  let query = -1;
-  for (let i = sp1 + 1; i < sp2; i++) {
-    const c = line[i];
-    if ((CLASS[c] & TARGET) === 0) {
-      return new HttpError("badTarget", c === HASH ? "fragment sent" : "byte not allowed");
-    }
-    if (c === QUESTION && query < 0) query = i - sp1 - 1;
+  if (bad >= 0) {
+    return new HttpError("badTarget", bytes[bad] === HASH ? "fragment sent" : "byte not allowed");
   }
-  const method = latin1(line, 0, sp1);
-  const target = latin1(line, sp1 + 1, sp2);
-  const rawVersion = minor <= DIGIT_0 + 1 ? version : latin1(line, v, end);
+  const method = methodName(bytes, start, sp1);
+  const target = latin1Again(bytes, sp1 + 1, sp2, previousTarget);
+  const rawVersion = minor <= DIGIT_0 + 1 ? version : latin1(bytes, v, end);
   const out: RequestLine = {
     method,
     target,
@@ -233,25 +319,57 @@ function isAuthority(s: string, start: number, end: number, requirePort: boolean
  * included. Returns null on success or the error.
  */
 export function parseFieldLine(line: Uint8Array, into: HeaderFields): HttpError | null {
-  const end = line.length - CR_BYTES;
-  if (end < 0 || line[end] !== CR) return new HttpError("badHeader", "not ended by CRLF");
-  let colon = 0;
-  while (colon < end && CLASS[line[colon]] & TCHAR) colon++;
-  // A leading SP/HTAB is obs-fold (or whitespace after the start line): refused, §5.2 and §2.2.
-  if (colon === 0) return new HttpError("badHeader", "empty name or obs-fold");
-  // §5.1: whitespace between name and colon MUST be rejected (it has enabled smuggling).
-  if (line[colon] !== COLON) return new HttpError("badHeader", "name not followed by colon");
-  let start = colon + 1;
-  let stop = end;
-  while (start < stop && (line[start] === SP || line[start] === HTAB)) start++;
-  while (stop > start && (line[stop - 1] === SP || line[stop - 1] === HTAB)) stop--;
-  for (let i = start; i < stop; i++) {
-    if ((CLASS[line[i]] & VALUE) === 0) return new HttpError("badHeader", "byte not allowed");
+  return parseFieldLineAt(line, 0, line.length, into);
+}
+
+/**
+ * `parseFieldLine` for the line `bytes[start, lf)` read in place (`lf` is where its LF is).
+ * `previous` (the last request's fields) lends its strings when this line repeats the line at
+ * the same position there.
+ */
+export function parseFieldLineAt(
+  bytes: Uint8Array,
+  start: number,
+  lf: number,
+  into: HeaderFields,
+  previous?: HeaderFields,
+): HttpError | null {
+  const end = lf - CR_BYTES;
+  if (end < start || bytes[end] !== CR) return new HttpError("badHeader", "not ended by CRLF");
+  let colon = start;
+  let hash = HASH_SEED;
+  for (; colon < end; colon++) {
+    const c = bytes[colon];
+    if ((CLASS[c] & TCHAR) === 0) break;
+    hash = hashStep(hash, c);
   }
-  const name = latin1(line, 0, colon);
-  into.add(name, latin1(line, start, stop), name.toLowerCase());
+  // A leading SP/HTAB is obs-fold (or whitespace after the start line): refused, §5.2 and §2.2.
+  if (colon === start) return new HttpError("badHeader", "empty name or obs-fold");
+  // §5.1: whitespace between name and colon MUST be rejected (it has enabled smuggling).
+  if (bytes[colon] !== COLON) return new HttpError("badHeader", "name not followed by colon");
+  let from = colon + 1;
+  let stop = end;
+  while (from < stop && (bytes[from] === SP || bytes[from] === HTAB)) from++;
+  while (stop > from && (bytes[stop - 1] === SP || bytes[stop - 1] === HTAB)) stop--;
+  for (let i = from; i < stop; i++) {
+    if ((CLASS[bytes[i]] & VALUE) === 0) return new HttpError("badHeader", "byte not allowed");
+  }
+  const at = into.size;
+  const again = previous !== undefined && at < previous.size;
+  const known = knownName(bytes, start, colon, hash);
+  if (known !== null) {
+    const prior = again && previous.keys[at] === known.key ? previous.values[at] : undefined;
+    into.add(known.name, latin1Again(bytes, from, stop, prior), known.key);
+  } else {
+    const name = latin1Again(bytes, start, colon, again ? previous.names[at] : undefined);
+    const prior = again && previous.names[at] === name ? previous.values[at] : undefined;
+    into.add(name, latin1Again(bytes, from, stop, prior), name.toLowerCase());
+  }
   return null;
 }
+
+/** The last Host value that passed the check (strings are immutable: equal means valid). */
+let lastValidHost = "";
 
 /**
  * Whole-head rules (RFC 9112 §3.2): an HTTP/1.1 request has exactly one Host, no request has
@@ -270,8 +388,12 @@ export function checkHead(line: RequestLine, headers: HeaderFields): string | Ht
     if (line.version === "HTTP/1.1") return new HttpError("badHost", "no Host");
     return line.authority;
   }
-  if (value !== "" && !isAuthority(value, 0, value.length, false)) {
-    return new HttpError("badHost", "invalid Host");
+  // Consecutive requests nearly always name the same host: it is checked once.
+  if (value !== lastValidHost) {
+    if (value !== "" && !isAuthority(value, 0, value.length, false)) {
+      return new HttpError("badHost", "invalid Host");
+    }
+    lastValidHost = value;
   }
   return line.authority !== "" ? line.authority : value;
 }
