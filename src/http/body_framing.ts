@@ -29,8 +29,10 @@ const CHUNKED_NAME = "chunked";
  * about responses). Every error kind returned here means: answer, then close the connection.
  */
 export function decideFraming(head: RequestHead): BodyFraming | HttpError {
-  // One pass over the fields: this runs for every request.
-  const { keys, values } = head.headers;
+  // Most requests have neither field: two lookups that rarely scan, then at most one pass.
+  const headers = head.headers;
+  if (!headers.has("transfer-encoding") && !headers.has("content-length")) return NONE;
+  const { keys, values } = headers;
   let te: string | undefined;
   let length: string | undefined;
   let lengthsDiffer = false;

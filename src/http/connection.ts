@@ -184,15 +184,19 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
         if (!more) return;
       }
       this.#idle = false;
-      this.#arm("head", limits.headerTimeoutMs);
       this.#head = null;
       if (opts.onResponse) this.#headStarted = performance.now();
       heads.begin();
       let head: RequestHead | HttpError | typeof INCOMPLETE | null = heads.advance();
-      while (head === INCOMPLETE) {
-        head = await reader.fill() ? heads.advance() : heads.stopped();
+      if (head === INCOMPLETE) {
+        // The head clock runs only while we wait for the rest of a head (a whole head already
+        // buffered, as when requests are pipelined, is parsed without waiting).
+        this.#arm("head", limits.headerTimeoutMs);
+        while (head === INCOMPLETE) {
+          head = await reader.fill() ? heads.advance() : heads.stopped();
+        }
+        this.#disarm();
       }
-      this.#disarm();
       if (head === null) return;
       if (head instanceof HttpError) return await this.#fail(head);
       this.#head = head;

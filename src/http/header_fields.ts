@@ -14,12 +14,18 @@ export class HeaderFields {
   readonly values: string[] = [];
   /** Lower-cased names, parallel to `names`, for lookup. */
   readonly keys: string[] = [];
+  /**
+   * One bit per key length (mod 32) present: a lookup of a field that is absent — most lookups
+   * are (Expect, Transfer-Encoding, Connection…) — usually ends without a scan.
+   */
+  #lengths = 0;
 
   /** Appends one field line; `key` is `name` lower-cased (the parser already has it). */
   add(name: string, value: string, key: string = name.toLowerCase()): void {
     this.names.push(name);
     this.values.push(value);
     this.keys.push(key);
+    this.#lengths |= lengthBit(key);
   }
 
   /** Number of field lines. */
@@ -29,6 +35,7 @@ export class HeaderFields {
 
   /** The first value of the field `key` (lower case), or undefined. */
   get(key: string): string | undefined {
+    if ((this.#lengths & lengthBit(key)) === 0) return undefined;
     const keys = this.keys;
     for (let i = 0; i < keys.length; i++) {
       if (keys[i] === key) return this.values[i];
@@ -39,6 +46,7 @@ export class HeaderFields {
   /** Every value of the field `key` (lower case), in order. */
   getAll(key: string): string[] {
     const out: string[] = [];
+    if ((this.#lengths & lengthBit(key)) === 0) return out;
     const keys = this.keys;
     for (let i = 0; i < keys.length; i++) {
       if (keys[i] === key) out.push(this.values[i]);
@@ -48,6 +56,7 @@ export class HeaderFields {
 
   /** How many field lines are named `key` (lower case). */
   count(key: string): number {
+    if ((this.#lengths & lengthBit(key)) === 0) return 0;
     let n = 0;
     for (const k of this.keys) if (k === key) n++;
     return n;
@@ -55,7 +64,7 @@ export class HeaderFields {
 
   /** Whether a field named `key` (lower case) is present. */
   has(key: string): boolean {
-    return this.keys.includes(key);
+    return (this.#lengths & lengthBit(key)) !== 0 && this.keys.includes(key);
   }
 
   /** The values of `key` joined as one comma-separated list (RFC 9110 §5.3), or undefined. */
@@ -68,4 +77,9 @@ export class HeaderFields {
   entries(): Array<[string, string]> {
     return this.names.map((n, i) => [n, this.values[i]]);
   }
+}
+
+/** The bit of `#lengths` for a key of this length. */
+function lengthBit(key: string): number {
+  return 1 << (key.length & 31);
 }

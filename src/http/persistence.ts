@@ -11,6 +11,7 @@ import type { HttpVersion } from "./types.ts";
 
 /** Whether the client wants the connection kept open after this exchange. */
 export function wantsPersistence(version: HttpVersion, headers: HeaderFields): boolean {
+  if (!headers.has("connection")) return version === "HTTP/1.1";
   let close = false;
   let keepAlive = false;
   const keys = headers.keys;
