@@ -42,24 +42,36 @@ export const OWNED_FIELDS: ReadonlySet<string> = new Set([
   "server",
 ]);
 
-/** Bytes a field adds beyond its name and value: ": " and CRLF. */
-export const FIELD_FRAMING_BYTES = 4;
+/** Encoded `name: ` per handler field name already checked, or null for owned names. */
+const fieldNames = new Map<string, Uint8Array | null>();
+/** Names are nearly always constants in the code; a handler making them up gets no cache. */
+const MAX_CACHED_NAMES = 512;
 
 /**
- * Writes `name: value\r\n` into `out` at `at` (room for name, value and FIELD_FRAMING_BYTES
- * must be there) and returns the new end. One byte per char: values are latin1 (obs-text kept).
- * Throws `HttpError("internal")` for a name that is not a token or a value with a CTL.
+ * `name: ` as bytes for a handler field name (null when the writer owns the field and the
+ * handler's line is to be dropped), checked once per distinct name. Throws
+ * `HttpError("internal")` for a name that is not a token.
  */
-export function encodeField(out: Uint8Array, at: number, name: string, value: string): number {
-  let p = at;
-  if (name.length === 0) throw new HttpError("internal", "empty header name");
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c >= 128 || TCHAR[c] === 0) throw new HttpError("internal", "invalid header name");
-    out[p++] = c;
+export function fieldNamePrefix(name: string): Uint8Array | null {
+  const cached = fieldNames.get(name);
+  if (cached !== undefined) return cached;
+  let prefix: Uint8Array | null = null;
+  if (!OWNED_FIELDS.has(name.toLowerCase())) {
+    prefix = new Uint8Array(name.length + 2);
+    const end = encodeName(prefix, 0, name);
+    prefix[end] = 0x3a;
+    prefix[end + 1] = 0x20;
   }
-  out[p++] = 0x3a;
-  out[p++] = 0x20;
+  if (fieldNames.size < MAX_CACHED_NAMES) fieldNames.set(name, prefix);
+  return prefix;
+}
+
+/**
+ * Writes `value\r\n` into `out` at `at` (room for the value and CRLF must be there) and returns
+ * the new end. Throws `HttpError("internal")` for a value with a CTL or a char above 0xFF.
+ */
+export function encodeFieldValue(out: Uint8Array, at: number, value: string): number {
+  let p = at;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     // refuse: CR, LF, NUL or any CTL from handler data would split or corrupt the head
@@ -71,4 +83,27 @@ export function encodeField(out: Uint8Array, at: number, name: string, value: st
   out[p++] = 0x0d;
   out[p++] = 0x0a;
   return p;
+}
+
+function encodeName(out: Uint8Array, at: number, name: string): number {
+  let p = at;
+  if (name.length === 0) throw new HttpError("internal", "empty header name");
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 128 || TCHAR[c] === 0) throw new HttpError("internal", "invalid header name");
+    out[p++] = c;
+  }
+  return p;
+}
+
+/**
+ * Writes `name: value\r\n` into `out` at `at` (room for name, value and FIELD_FRAMING_BYTES
+ * must be there) and returns the new end. One byte per char: values are latin1 (obs-text kept).
+ * Throws `HttpError("internal")` for a name that is not a token or a value with a CTL.
+ */
+export function encodeField(out: Uint8Array, at: number, name: string, value: string): number {
+  let p = encodeName(out, at, name);
+  out[p++] = 0x3a;
+  out[p++] = 0x20;
+  return encodeFieldValue(out, p, value);
 }

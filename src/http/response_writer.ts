@@ -12,7 +12,7 @@ import { CHUNK_END, chunkHeader, LAST_CHUNK } from "./chunked.ts";
 import { dateHeaderLine } from "./http_date.ts";
 import { sendFileBody } from "./file_sender.ts";
 import { largeBuffers } from "./buffer_budget.ts";
-import { encodeField, FIELD_FRAMING_BYTES, OWNED_FIELDS, statusLine } from "./response_head.ts";
+import { encodeFieldValue, fieldNamePrefix, statusLine } from "./response_head.ts";
 import type { Limits } from "./limits.ts";
 import type { FileBody, HttpResponse, StreamBody } from "./types.ts";
 
@@ -68,6 +68,28 @@ const KEEP_ALIVE_LINE = ascii("Connection: keep-alive\r\n");
 const CHUNKED_LINE = ascii("Transfer-Encoding: chunked\r\n");
 const CONTINUE_BYTES = ascii("HTTP/1.1 100 Continue\r\n\r\n");
 const CRLF = ascii("\r\n");
+const CRLF_BYTES = 2;
+const SHORT_APPEND_BYTES = 48;
+const CONTENT_LENGTH_PREFIX = ascii("Content-Length: ");
+/** Digits of the largest safe integer: room enough for any length. */
+const MAX_LENGTH_DIGITS = 16;
+const DECIMAL_BASE = 10;
+const DIGIT_0 = 0x30;
+
+let dateLine: Uint8Array | null = null;
+let serverAndDate = SERVER_LINE;
+
+/** `Server` and `Date` as one piece of bytes, rebuilt when the date line changes (each second). */
+function serverAndDateLines(): Uint8Array {
+  const date = dateHeaderLine();
+  if (date !== dateLine) {
+    dateLine = date;
+    serverAndDate = new Uint8Array(SERVER_LINE.length + date.length);
+    serverAndDate.set(SERVER_LINE);
+    serverAndDate.set(date, SERVER_LINE.length);
+  }
+  return serverAndDate;
+}
 
 /**
  * Free output buffers. A connection holds one only while it has a response in hand, so a
@@ -182,11 +204,10 @@ export class ResponseWriter {
     try {
       this.#append(statusLine(status));
       if (res.headers !== undefined) this.#appendFields(res.headers);
-      this.#append(SERVER_LINE);
-      this.#append(dateHeaderLine());
+      this.#append(serverAndDateLines());
       if (status >= 200 && status !== 204) {
         if (length !== undefined && (status !== 304 || res.contentLength !== undefined)) {
-          this.#appendAscii(`Content-Length: ${length}\r\n`);
+          this.#appendContentLength(length);
         } else if (chunked) this.#append(CHUNKED_LINE);
       }
       if (!keepAlive) this.#append(CLOSE_LINE);
@@ -279,14 +300,33 @@ export class ResponseWriter {
     return sent;
   }
 
-  /** Appends handler fields (see `encodeField`). */
+  /** Appends handler fields, dropping those the writer owns (see `fieldNamePrefix`). */
   #appendFields(fields: Array<[string, string]>): void {
     for (let f = 0; f < fields.length; f++) {
-      const [name, value] = fields[f];
-      if (OWNED_FIELDS.has(name.toLowerCase())) continue;
-      this.#reserve(name.length + value.length + FIELD_FRAMING_BYTES);
-      this.#len = encodeField(this.#out, this.#len, name, value);
+      const field = fields[f];
+      const prefix = fieldNamePrefix(field[0]);
+      if (prefix === null) continue;
+      const value = field[1];
+      this.#reserve(prefix.length + value.length + CRLF_BYTES);
+      this.#out.set(prefix, this.#len);
+      this.#len = encodeFieldValue(this.#out, this.#len + prefix.length, value);
     }
+  }
+
+  /** Appends `Content-Length: n\r\n` without building a string for it. */
+  #appendContentLength(n: number): void {
+    this.#reserve(CONTENT_LENGTH_PREFIX.length + MAX_LENGTH_DIGITS + CRLF_BYTES);
+    const out = this.#out;
+    out.set(CONTENT_LENGTH_PREFIX, this.#len);
+    let p = this.#len + CONTENT_LENGTH_PREFIX.length;
+    if (n < DECIMAL_BASE) out[p++] = DIGIT_0 + n;
+    else {
+      const digits = String(n);
+      for (let i = 0; i < digits.length; i++) out[p++] = digits.charCodeAt(i);
+    }
+    out[p++] = 0x0d;
+    out[p++] = 0x0a;
+    this.#len = p;
   }
 
   #appendAscii(s: string): void {
@@ -298,9 +338,14 @@ export class ResponseWriter {
   }
 
   #append(bytes: Uint8Array): void {
-    this.#reserve(bytes.length);
-    this.#out.set(bytes, this.#len);
-    this.#len += bytes.length;
+    const n = bytes.length;
+    this.#reserve(n);
+    const out = this.#out;
+    const at = this.#len;
+    // The pieces of a head are short: a loop beats the fixed cost of `set` for them.
+    if (n <= SHORT_APPEND_BYTES) { for (let i = 0; i < n; i++) out[at + i] = bytes[i]; }
+    else out.set(bytes, at);
+    this.#len = at + n;
   }
 
   #reserve(n: number): void {
