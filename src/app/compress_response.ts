@@ -29,6 +29,9 @@ export interface CompressOptions {
 }
 
 const encoder = new TextEncoder();
+const CONTENT_ENCODING = "content-encoding";
+const CONTENT_TYPE = "content-type";
+const VARY_ACCEPT_ENCODING: [string, string] = ["Vary", "Accept-Encoding"];
 
 /**
  * Returns `res` with its body compressed when the client accepts one of `offered` (else
@@ -48,10 +51,15 @@ export function compressResponse(
   if (res.status !== STATUS.OK) return res;
   const headers = res.headers ?? [];
   let contentType = "";
-  for (const [name, value] of headers) {
-    const key = name.toLowerCase();
-    if (key === "content-encoding") return res;
-    if (key === "content-type") contentType = value;
+  for (let i = 0; i < headers.length; i++) {
+    const name = headers[i][0];
+    // Only names of the right length are lower-cased: this runs for every echo.
+    if (name.length === CONTENT_ENCODING.length && name.toLowerCase() === CONTENT_ENCODING) {
+      return res;
+    }
+    if (name.length === CONTENT_TYPE.length && name.toLowerCase() === CONTENT_TYPE) {
+      contentType = headers[i][1];
+    }
   }
   const body = res.body ?? null;
   if (body === null || (typeof body === "object" && "kind" in body && body.kind === "file")) {
@@ -60,7 +68,7 @@ export function compressResponse(
   if (options.anyType !== true && !isCompressible(contentType)) return res;
 
   // The answer now depends on Accept-Encoding whatever it says: caches must key on it.
-  const varied: Array<[string, string]> = [...headers, ["Vary", "Accept-Encoding"]];
+  const varied: Array<[string, string]> = [...headers, VARY_ACCEPT_ENCODING];
   const coding = negotiateEncoding(req.headers.list("accept-encoding"), options.offered);
   if (coding === null || coding === "identity") return { ...res, headers: varied };
   const withCoding: Array<[string, string]> = [...varied, ["Content-Encoding", coding]];

@@ -205,6 +205,19 @@ const COMPRESSIBLE_TYPES: ReadonlySet<string> = new Set([
  * (PNG, JPEG, video, audio, zip, gzip, woff2…) and unknown types are not.
  */
 export function isCompressible(contentType: string): boolean {
+  // The same few constant types come by again and again: decide each once.
+  let known = compressibleByType.get(contentType);
+  if (known === undefined) {
+    known = decideCompressible(contentType);
+    if (compressibleByType.size < MAX_CACHED_TYPES) compressibleByType.set(contentType, known);
+  }
+  return known;
+}
+
+const compressibleByType = new Map<string, boolean>();
+const MAX_CACHED_TYPES = 256;
+
+function decideCompressible(contentType: string): boolean {
   const semicolon = contentType.indexOf(";");
   const type = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim()
     .toLowerCase();

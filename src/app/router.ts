@@ -51,15 +51,43 @@ export function createRouter(routes: readonly Route[]): Handler {
     const key = route.path.endsWith("*") ? route.path.slice(0, -1) : route.path;
     table.set(key, [...(table.get(key) ?? []), route]);
   }
-  // Longest prefix first, so /files/ beats /.
-  const prefixes = [...byPrefix.entries()].sort((a, b) => b[0].length - a[0].length);
+  // Longest prefix first, so /files/ beats /. Prefixes that reach past their first segment are
+  // grouped under it ("/files/" under "/files/"), so a path only tries the ones it can match;
+  // the rest ("/") are tried after them.
+  const longestFirst = [...byPrefix.entries()].sort((a, b) => b[0].length - a[0].length);
+  const bySegment = new Map<string, Array<[string, Route[]]>>();
+  const unsegmented: Array<[string, Route[]]> = [];
+  for (const entry of longestFirst) {
+    const segment = firstSegment(entry[0]);
+    if (segment === null) unsegmented.push(entry);
+    else bySegment.set(segment, [...(bySegment.get(segment) ?? []), entry]);
+  }
   const NONE: Route[] = [];
 
+  // Requests on a connection often repeat their path (the parser even hands out the same string
+  // then): the last answer is kept, checked by identity first.
+  let lastPath = "";
+  let lastRoutes = NONE;
   const match = (path: string): Route[] => {
+    if (path === lastPath) return lastRoutes;
+    const routes = lookup(path);
+    lastPath = path;
+    lastRoutes = routes;
+    return routes;
+  };
+
+  const lookup = (path: string): Route[] => {
     const found = exact.get(path);
     if (found !== undefined) return found;
-    for (let i = 0; i < prefixes.length; i++) {
-      if (path.startsWith(prefixes[i][0])) return prefixes[i][1];
+    const segment = firstSegment(path);
+    const group = segment === null ? undefined : bySegment.get(segment);
+    if (group !== undefined) {
+      for (let i = 0; i < group.length; i++) {
+        if (path.startsWith(group[i][0])) return group[i][1];
+      }
+    }
+    for (let i = 0; i < unsegmented.length; i++) {
+      if (path.startsWith(unsegmented[i][0])) return unsegmented[i][1];
     }
     return NONE;
   };
@@ -91,6 +119,12 @@ export function createRouter(routes: readonly Route[]): Handler {
     res.headers!.push(["Allow", allow]);
     return res;
   };
+}
+
+/** `/name/` for a path that has a second "/", else null. */
+function firstSegment(path: string): string | null {
+  const slash = path.indexOf("/", 1);
+  return slash < 0 ? null : path.slice(0, slash + 1);
 }
 
 /** The Allow value for a set of routes: their methods, plus HEAD with GET, plus OPTIONS. */
