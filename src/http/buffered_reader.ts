@@ -188,12 +188,25 @@ export class BufferedReader {
    * the buffer is full at its maximum and nothing can be dropped.
    */
   async fill(): Promise<boolean> {
-    if (this.#eof) return false;
-    if (!this.#makeRoom()) return false;
+    const view = this.fillTarget();
+    if (view === null) return false;
+    return this.filled(await this.#source.read(view));
+  }
+
+  /**
+   * The first half of `fill`, for a caller that reads the source itself (one promise fewer per
+   * read): where the next bytes go, or null when nothing can be read (end of stream, or the
+   * buffer full at its maximum). Hand what the read returned to `filled`.
+   */
+  fillTarget(): Uint8Array | null {
+    if (this.#eof) return null;
+    if (!this.#makeRoom()) return null;
     const buf = this.#buf;
-    const result = await this.#source.read(
-      new Uint8Array(buf.buffer, buf.byteOffset + this.#end, buf.length - this.#end),
-    );
+    return new Uint8Array(buf.buffer, buf.byteOffset + this.#end, buf.length - this.#end);
+  }
+
+  /** The second half of `fill`: takes the result of reading into `fillTarget()`'s view. */
+  filled(result: ReadableStreamReadResult<Uint8Array>): boolean {
     if (result.done || result.value === undefined) {
       this.#eof = true;
       // A BYOB read that ends hands the buffer back (possibly with zero length).

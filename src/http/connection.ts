@@ -173,14 +173,18 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
         // The answers go out while we already wait for the next request: one turn of the event
         // loop serves both. The idle clock covers a client that stops reading meanwhile.
         // Released as soon as it is written: idle connections hold no output buffer.
-        const flushed = writer.flushUntimed().then(() => writer.release());
-        if (opts.shuttingDown()) return await flushed;
+        writer.flushInBackground();
+        if (opts.shuttingDown()) return await writer.settle();
         this.#idle = true;
         this.#arm("idle", limits.idleTimeoutMs);
-        const more = await reader.fill();
+        // The BYOB reader is read directly here (no wrapper promise): this is once per request.
+        const view = reader.fillTarget();
+        const more = view !== null && reader.filled(await this.#byob.read(view));
         this.#disarm();
         this.#idle = false;
-        await flushed;
+        // A client that sent its next request has read our answer: the write is nearly always
+        // done by now, and then there is nothing to wait for.
+        if (writer.writing) await writer.settle();
         if (!more) return;
       }
       this.#idle = false;

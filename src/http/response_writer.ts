@@ -113,6 +113,9 @@ export class ResponseWriter {
   /** What the file buffers took from the shared budget (0 for small ones). */
   #fileBudgetBytes = 0;
   #clock: WriteClock | undefined;
+  /** A flush started by `flushInBackground`, until it ends. */
+  #background: Promise<void> | null = null;
+  #backgroundError: { cause: unknown } | null = null;
 
   /** @param clock told before and after each write, to time it (see `WriteClock`) */
   constructor(sink: ByteSink, limits: Limits, clock?: WriteClock) {
@@ -153,15 +156,56 @@ export class ResponseWriter {
   }
 
   /**
-   * Writes everything gathered so far without the write clock, for a caller that waits on a
-   * clock of its own meanwhile (the idle clock, while the next request is read concurrently).
+   * Starts writing everything gathered, without the write clock (the caller's idle clock covers
+   * a client that stops reading), and gives the output buffer back once it is out. `writing`
+   * says whether it is still going; `settle` waits for it and reports its failure.
    */
-  flushUntimed(): Promise<void> {
-    if (this.#len === 0) return DONE;
+  flushInBackground(): void {
     const n = this.#len;
+    if (n === 0) {
+      this.release();
+      return;
+    }
     this.#len = 0;
-    return this.#writeAll(this.#out.subarray(0, n), false);
+    const bytes = this.#out.subarray(0, n);
+    this.#background = this.#sink.write(bytes).then(
+      (written) =>
+        written < n
+          ? this.#writeAll(bytes.subarray(written), false).then(
+            this.#backgroundDone,
+            this.#backgroundFailed,
+          )
+          : this.#backgroundDone(),
+      this.#backgroundFailed,
+    );
   }
+
+  /** Whether a background flush is still going, or ended in a failure not yet reported. */
+  get writing(): boolean {
+    return this.#background !== null || this.#backgroundError !== null;
+  }
+
+  /** Waits for the background flush; throws what made it fail. */
+  async settle(): Promise<void> {
+    if (this.#background !== null) await this.#background;
+    const error = this.#backgroundError;
+    if (error !== null) {
+      this.#backgroundError = null;
+      throw error.cause;
+    }
+  }
+
+  #backgroundDone = (): void => {
+    this.#background = null;
+    this.release();
+  };
+
+  // Handled here, so that a flush nobody waits for (the connection died reading) never becomes
+  // an unhandled rejection; `settle` rethrows it for whoever does wait.
+  #backgroundFailed = (cause: unknown): void => {
+    this.#background = null;
+    this.#backgroundError = { cause };
+  };
 
   /** Sends `100 Continue` now (after anything gathered before it). */
   writeContinue(): Promise<void> {
