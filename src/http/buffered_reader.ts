@@ -17,6 +17,12 @@ export interface ByteSource {
   releaseLock(): void;
 }
 
+/** Borrows bytes of the buffer in place (see `BufferedReader.lendMarked`). */
+export interface LentBytesKeeper {
+  /** Takes its own copy of the lent bytes: the buffer is about to change under them. */
+  keepCopy(copy: Uint8Array): void;
+}
+
 /** Returned by `tryReadLine` when no complete line is buffered yet. */
 export const NEED_MORE = null;
 /** Returned by `tryReadLine` when the line would exceed its maximum. */
@@ -69,6 +75,10 @@ export class BufferedReader {
   #scan = 0;
   /** Where the last line `scanLine` took starts. */
   #lineStart = 0;
+  /** Who borrows `[#lentStart, #lentEnd)` (see `lendMarked`), or null. */
+  #lentTo: LentBytesKeeper | null = null;
+  #lentStart = 0;
+  #lentEnd = 0;
   /** Bytes from here on are kept through compaction (see `mark`), or -1. */
   #mark = -1;
   #eof = false;
@@ -184,6 +194,40 @@ export class BufferedReader {
   }
 
   /**
+   * Lends the bytes consumed since `mark` to `keeper` instead of copying them (and stops keeping
+   * them as marked): they stay in the buffer, untouched, until the next `fill` — which first
+   * hands `keeper` a copy — or until `keeper` asks for its copy (`copyLent`) or gives the loan
+   * back (`endLoan`). One loan at a time: a new one ends the previous one with a copy.
+   */
+  lendMarked(keeper: LentBytesKeeper): void {
+    this.#spillLoan();
+    this.#lentTo = keeper;
+    this.#lentStart = this.#mark;
+    this.#lentEnd = this.#start;
+    this.#mark = -1;
+  }
+
+  /** A copy of the bytes lent to `keeper`, ending the loan. */
+  copyLent(keeper: LentBytesKeeper): Uint8Array {
+    if (this.#lentTo !== keeper) throw new Error("no bytes are lent to this keeper");
+    this.#lentTo = null;
+    return copyToSlab(this.#buf, this.#lentStart, this.#lentEnd);
+  }
+
+  /** Ends `keeper`'s loan without a copy (it will not ask for the bytes). */
+  endLoan(keeper: LentBytesKeeper): void {
+    if (this.#lentTo === keeper) this.#lentTo = null;
+  }
+
+  /** Gives the current borrower its copy: the buffer is about to be read into or moved. */
+  #spillLoan(): void {
+    const keeper = this.#lentTo;
+    if (keeper === null) return;
+    this.#lentTo = null;
+    keeper.keepCopy(copyToSlab(this.#buf, this.#lentStart, this.#lentEnd));
+  }
+
+  /**
    * Reads more bytes from the source into the buffer. Returns false at end of stream, or when
    * the buffer is full at its maximum and nothing can be dropped.
    */
@@ -200,6 +244,9 @@ export class BufferedReader {
    */
   fillTarget(): Uint8Array | null {
     if (this.#eof) return null;
+    // A BYOB read detaches the buffer until it completes, and room may be made by moving bytes:
+    // lent bytes are copied out first.
+    this.#spillLoan();
     if (!this.#makeRoom()) return null;
     const buf = this.#buf;
     return new Uint8Array(buf.buffer, buf.byteOffset + this.#end, buf.length - this.#end);

@@ -168,6 +168,8 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
     const heads = new HeadReader(reader, limits);
     let index = 0;
     for (;;) {
+      // The last exchange is over: its head's raw bytes need not be kept for it any longer.
+      heads.release();
       const pipelined = index > 0 && reader.buffered > 0;
       if (reader.buffered === 0) {
         // The answers go out while we already wait for the next request: one turn of the event

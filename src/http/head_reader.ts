@@ -7,7 +7,12 @@
  * @module
  */
 
-import { type BufferedReader, LINE_NEED_MORE, LINE_OVERLONG } from "./buffered_reader.ts";
+import {
+  type BufferedReader,
+  type LentBytesKeeper,
+  LINE_NEED_MORE,
+  LINE_OVERLONG,
+} from "./buffered_reader.ts";
 import { HttpError } from "./errors.ts";
 import { HeaderFields } from "./header_fields.ts";
 import type { Limits } from "./limits.ts";
@@ -25,6 +30,60 @@ export const INCOMPLETE: unique symbol = Symbol("incomplete head");
 const CR = 0x0d;
 const CR_BYTES = 1, LF_BYTES = 1, CRLF_BYTES = CR_BYTES + LF_BYTES;
 
+/**
+ * A parsed head whose raw bytes stay in the reader's buffer until they are asked for (then
+ * copied) or the buffer is about to change (then copied for it): most exchanges never look at
+ * them. Once its exchange is released (`HeadReader.release`), bytes not yet copied are gone.
+ */
+class ReceivedHead implements RequestHead, LentBytesKeeper {
+  readonly method: string;
+  readonly target: string;
+  readonly targetForm: RequestLine["targetForm"];
+  readonly path: string;
+  readonly query: string;
+  readonly version: RequestLine["version"];
+  readonly rawVersion: string;
+  readonly headers: HeaderFields;
+  readonly host: string;
+  #raw: Uint8Array | null = null;
+  #reader: BufferedReader | null;
+
+  constructor(line: RequestLine, headers: HeaderFields, host: string, reader: BufferedReader) {
+    this.method = line.method;
+    this.target = line.target;
+    this.targetForm = line.targetForm;
+    this.path = line.path;
+    this.query = line.query;
+    this.version = line.version;
+    this.rawVersion = line.rawVersion;
+    this.headers = headers;
+    this.host = host;
+    this.#reader = reader;
+    reader.lendMarked(this);
+  }
+
+  get rawHead(): Uint8Array {
+    if (this.#raw === null) {
+      const reader = this.#reader;
+      if (reader === null) throw new Error("rawHead read after its exchange ended");
+      this.#raw = reader.copyLent(this);
+      this.#reader = null;
+    }
+    return this.#raw;
+  }
+
+  keepCopy(copy: Uint8Array): void {
+    this.#raw = copy;
+    this.#reader = null;
+  }
+
+  /** The exchange is over: stop borrowing the bytes. */
+  expire(): void {
+    this.#reader?.endLoan(this);
+    this.#reader = null;
+  }
+}
+
 /** The state of reading one head, reused for every request on a connection. */
 export class HeadReader {
   #reader: BufferedReader;
@@ -36,6 +95,8 @@ export class HeadReader {
   #previous: HeaderFields | undefined;
   #skipped = 0;
   #budget = 0;
+  /** The last head returned, whose raw bytes the reader still lends it. */
+  #current: ReceivedHead | null = null;
 
   constructor(reader: BufferedReader, limits: Limits) {
     this.#reader = reader;
@@ -95,18 +156,19 @@ export class HeadReader {
     const line = this.#line;
     const host = checkHead(line, headers);
     if (host instanceof HttpError) return this.#failed(host);
-    return {
-      method: line.method,
-      target: line.target,
-      targetForm: line.targetForm,
-      path: line.path,
-      query: line.query,
-      version: line.version,
-      rawVersion: line.rawVersion,
-      headers,
-      host,
-      rawHead: reader.takeMarked(),
-    };
+    const head = new ReceivedHead(line, headers, host, reader);
+    this.#current = head;
+    return head;
+  }
+
+  /**
+   * Ends the exchange of the last head: its raw bytes are no longer kept for it (reading its
+   * `rawHead` from now on throws unless it was read before). The connection calls this once the
+   * response is out, so that most heads are never copied at all.
+   */
+  release(): void {
+    this.#current?.expire();
+    this.#current = null;
   }
 
   /**

@@ -26,12 +26,17 @@ export class IncomingRequest implements HttpRequest {
   readonly version: HttpVersion;
   readonly rawVersion: string;
   readonly headers: HeaderFields;
-  readonly rawHead: Uint8Array;
   readonly body: RequestBody;
   readonly expectContinue: boolean;
   readonly connection: ConnectionFacts;
   /** Set by the connection when it sends `100 Continue`. */
   continueSent = false;
+  #head: RequestHead;
+
+  /** The head as received (copied out of the connection's buffer on first use). */
+  get rawHead(): Uint8Array {
+    return this.#head.rawHead;
+  }
 
   constructor(
     head: RequestHead,
@@ -47,7 +52,7 @@ export class IncomingRequest implements HttpRequest {
     this.version = head.version;
     this.rawVersion = head.rawVersion;
     this.headers = head.headers;
-    this.rawHead = head.rawHead;
+    this.#head = head;
     this.body = body;
     this.expectContinue = expectContinue;
     this.connection = connection;

@@ -92,7 +92,8 @@ export interface HttpRequest {
   readonly headers: HeaderFields;
   /**
    * The request head exactly as received: request line through the empty line. It is a view into
-   * a slab shared with other requests: read its bytes, never its `.buffer`.
+   * a slab shared with other requests: read its bytes, never its `.buffer`. Available while the
+   * exchange lasts (copied on first use): reading it after the response went out throws.
    */
   readonly rawHead: Uint8Array;
   /** The request body (an empty one when there is none). */
