@@ -47,6 +47,8 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
   #request: IncomingRequest | null = null;
   /** The head being served (for the access log of canned responses), or null between requests. */
   #head: RequestHead | null = null;
+  /** When the last bytes of requests arrived (ms since epoch): the Date of at-once answers. */
+  #readAt = 0;
   /** When the current head started arriving (performance.now()), for durations in the log. */
   #headStarted = 0;
 
@@ -182,6 +184,7 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
         // The BYOB reader is read directly here (no wrapper promise): this is once per request.
         const view = reader.fillTarget();
         const more = view !== null && reader.filled(await this.#byob.read(view));
+        this.#readAt = Date.now();
         this.#disarm();
         this.#idle = false;
         // A client that sent its next request has read our answer: the write is nearly always
@@ -201,6 +204,7 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
         while (head === INCOMPLETE) {
           head = await reader.fill() ? heads.advance() : heads.stopped();
         }
+        this.#readAt = Date.now();
         this.#disarm();
       }
       if (head === null) return;
@@ -236,10 +240,14 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
       this.#request = req;
 
       let res: HttpResponse;
+      let answeredAtOnce = true;
       try {
         // A handler that answers synchronously costs no extra turn of the microtask queue.
         const answer = opts.handler(req);
-        res = answer instanceof Promise ? await answer : answer;
+        if (answer instanceof Promise) {
+          answeredAtOnce = false;
+          res = await answer;
+        } else res = answer;
       } catch (err) {
         if (this.#closed) return;
         // A body that failed to read leaves the framing unknown: answer and close.
@@ -267,7 +275,14 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
       }
       if (this.#closed) return;
 
-      const ctx = { head: head.method === "HEAD", http10: head.version === "HTTP/1.0", keepAlive };
+      // A handler that answered at once answers at the time its bytes arrived (read once per
+      // batch of pipelined requests); one that waited on something reads the clock again.
+      const ctx = {
+        head: head.method === "HEAD",
+        http10: head.version === "HTTP/1.0",
+        keepAlive,
+        now: answeredAtOnce ? this.#readAt : Date.now(),
+      };
       let outcome;
       try {
         const written = writer.write(res, ctx);

@@ -38,6 +38,11 @@ export interface ResponseContext {
   http10: boolean;
   /** Whether the connection stays open after this response. */
   keepAlive: boolean;
+  /**
+   * When the response originates (ms since epoch) for its Date, if the caller already knows
+   * (a connection answering a pipelined batch reads the clock once for all of it); else now.
+   */
+  now?: number;
 }
 
 /** What the writer did, for the connection's persistence decision and the access log. */
@@ -80,8 +85,8 @@ let dateLine: Uint8Array | null = null;
 let serverAndDate = SERVER_LINE;
 
 /** `Server` and `Date` as one piece of bytes, rebuilt when the date line changes (each second). */
-function serverAndDateLines(): Uint8Array {
-  const date = dateHeaderLine();
+function serverAndDateLines(now: number): Uint8Array {
+  const date = dateHeaderLine(now);
   if (date !== dateLine) {
     dateLine = date;
     serverAndDate = new Uint8Array(SERVER_LINE.length + date.length);
@@ -248,7 +253,7 @@ export class ResponseWriter {
     try {
       this.#append(statusLine(status));
       if (res.headers !== undefined) this.#appendFields(res.headers);
-      this.#append(serverAndDateLines());
+      this.#append(serverAndDateLines(ctx.now ?? Date.now()));
       if (status >= 200 && status !== 204) {
         if (length !== undefined && (status !== 304 || res.contentLength !== undefined)) {
           this.#appendContentLength(length);
@@ -352,8 +357,10 @@ export class ResponseWriter {
       if (prefix === null) continue;
       const value = field[1];
       this.#reserve(prefix.length + value.length + CRLF_BYTES);
-      this.#out.set(prefix, this.#len);
-      this.#len = encodeFieldValue(this.#out, this.#len + prefix.length, value);
+      const out = this.#out;
+      const at = this.#len;
+      for (let i = 0; i < prefix.length; i++) out[at + i] = prefix[i];
+      this.#len = encodeFieldValue(out, at + prefix.length, value);
     }
   }
 
