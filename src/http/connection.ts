@@ -19,8 +19,8 @@ import { type BodyHooks, ChunkedBody, drainBody, EMPTY_BODY, LengthBody } from "
 import { HeadReader, INCOMPLETE } from "./head_reader.ts";
 import type { RequestHead } from "./request_head.ts";
 import { ResponseWriter, type WriteClock } from "./response_writer.ts";
-import type { ConnectionFacts, HttpResponse, RequestBody } from "./types.ts";
-import { IncomingRequest } from "./incoming_request.ts";
+import type { HttpResponse, RequestBody } from "./types.ts";
+import { type ConnectionPeer, IncomingRequest } from "./incoming_request.ts";
 
 type Phase = "none" | "idle" | "head" | "body" | "write" | "linger";
 
@@ -167,6 +167,12 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
     const limits = this.#limits;
     const opts = this.#opts;
     const addr = this.#conn.remoteAddr as Deno.NetAddr;
+    const peer: ConnectionPeer = {
+      id: this.id,
+      remoteAddress: addr.hostname,
+      remotePort: addr.port,
+      tls: opts.tls,
+    };
     const heads = new HeadReader(reader, limits);
     let index = 0;
     for (;;) {
@@ -228,15 +234,14 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
         : framing.kind === "length"
         ? new LengthBody(reader, framing.length, this, limits.bodyReadBufferBytes)
         : new ChunkedBody(reader, limits, this);
-      const facts: ConnectionFacts = {
-        id: this.id,
-        requestIndex: index,
+      const req = new IncomingRequest(
+        head,
+        body,
+        this.#expectContinue,
+        peer,
+        index,
         pipelined,
-        remoteAddress: addr.hostname,
-        remotePort: addr.port,
-        tls: opts.tls,
-      };
-      const req = new IncomingRequest(head, body, this.#expectContinue, facts);
+      );
       this.#request = req;
 
       let res: HttpResponse;

@@ -16,6 +16,9 @@ import type {
 } from "./types.ts";
 import type { HeaderFields } from "./header_fields.ts";
 
+/** What stays the same for every request on a connection. */
+export type ConnectionPeer = Pick<ConnectionFacts, "id" | "remoteAddress" | "remotePort" | "tls">;
+
 /** One request as a plain class (cheaper to build than an object literal with accessors). */
 export class IncomingRequest implements HttpRequest {
   readonly method: string;
@@ -28,21 +31,21 @@ export class IncomingRequest implements HttpRequest {
   readonly headers: HeaderFields;
   readonly body: RequestBody;
   readonly expectContinue: boolean;
-  readonly connection: ConnectionFacts;
   /** Set by the connection when it sends `100 Continue`. */
   continueSent = false;
   #head: RequestHead;
-
-  /** The head as received (copied out of the connection's buffer on first use). */
-  get rawHead(): Uint8Array {
-    return this.#head.rawHead;
-  }
+  #peer: ConnectionPeer;
+  #requestIndex: number;
+  #pipelined: boolean;
+  #facts: ConnectionFacts | null = null;
 
   constructor(
     head: RequestHead,
     body: RequestBody,
     expectContinue: boolean,
-    connection: ConnectionFacts,
+    peer: ConnectionPeer,
+    requestIndex: number,
+    pipelined: boolean,
   ) {
     this.method = head.method;
     this.target = head.target;
@@ -55,6 +58,29 @@ export class IncomingRequest implements HttpRequest {
     this.#head = head;
     this.body = body;
     this.expectContinue = expectContinue;
-    this.connection = connection;
+    this.#peer = peer;
+    this.#requestIndex = requestIndex;
+    this.#pipelined = pipelined;
+  }
+
+  /** The head as received (copied out of the connection's buffer on first use). */
+  get rawHead(): Uint8Array {
+    return this.#head.rawHead;
+  }
+
+  /** Facts about the connection (built on first use: few handlers ask). */
+  get connection(): ConnectionFacts {
+    if (this.#facts === null) {
+      const peer = this.#peer;
+      this.#facts = {
+        id: peer.id,
+        requestIndex: this.#requestIndex,
+        pipelined: this.#pipelined,
+        remoteAddress: peer.remoteAddress,
+        remotePort: peer.remotePort,
+        tls: peer.tls,
+      };
+    }
+    return this.#facts;
   }
 }

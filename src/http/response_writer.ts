@@ -120,6 +120,7 @@ export class ResponseWriter {
   #clock: WriteClock | undefined;
   /** A flush started by `flushInBackground`, until it ends. */
   #background: Promise<void> | null = null;
+  #backgroundBytes: Uint8Array = EMPTY;
   #backgroundError: { cause: unknown } | null = null;
 
   /** @param clock told before and after each write, to time it (see `WriteClock`) */
@@ -173,17 +174,19 @@ export class ResponseWriter {
     }
     this.#len = 0;
     const bytes = this.#out.subarray(0, n);
-    this.#background = this.#sink.write(bytes).then(
-      (written) =>
-        written < n
-          ? this.#writeAll(bytes.subarray(written), false).then(
-            this.#backgroundDone,
-            this.#backgroundFailed,
-          )
-          : this.#backgroundDone(),
+    this.#backgroundBytes = bytes;
+    this.#background = this.#sink.write(bytes).then(this.#backgroundWrote, this.#backgroundFailed);
+  }
+
+  // Bound once: a background flush per request allocates no closure.
+  #backgroundWrote = (written: number): Promise<void> | void => {
+    const bytes = this.#backgroundBytes;
+    if (written >= bytes.length) return this.#backgroundDone();
+    return this.#writeAll(bytes.subarray(written), false).then(
+      this.#backgroundDone,
       this.#backgroundFailed,
     );
-  }
+  };
 
   /** Whether a background flush is still going, or ended in a failure not yet reported. */
   get writing(): boolean {
@@ -202,6 +205,7 @@ export class ResponseWriter {
 
   #backgroundDone = (): void => {
     this.#background = null;
+    this.#backgroundBytes = EMPTY;
     this.release();
   };
 
