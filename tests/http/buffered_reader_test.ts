@@ -72,3 +72,73 @@ Deno.test("reader hands buffered bytes to readInto before reading the source", a
   assertEquals(third && text(third), "defgh");
   assertEquals(await r.readInto(new Uint8Array(8)), null);
 });
+
+/** A keeper that records the copy the reader hands it. */
+function keeper(): { copies: string[]; keepCopy(copy: Uint8Array): void } {
+  return {
+    copies: [],
+    keepCopy(copy: Uint8Array) {
+      this.copies.push(text(copy));
+    },
+  };
+}
+
+Deno.test("reader lends marked bytes and copies them on request", async () => {
+  const r = readerOver([bytes("HEAD\nrest")]);
+  await r.fill();
+  r.mark();
+  assert(r.tryReadLine(64) !== NEED_MORE);
+  const k = keeper();
+  r.lendMarked(k);
+  assertEquals(text(r.copyLent(k)), "HEAD\n");
+  assertEquals(k.copies, [], "asked for: no spill");
+  let threw = false;
+  try {
+    r.copyLent(k);
+  } catch {
+    threw = true;
+  }
+  assert(threw, "a loan is copied once: a second copy must not read bytes that may have moved");
+});
+
+Deno.test("reader hands lent bytes over before a fill can move or detach them", async () => {
+  // An 8-byte buffer: the next fill must reset or compact over the lent bytes.
+  const r = readerOver([bytes("AB\nCD\n"), bytes("EFGHIJ\n")], 8, 8);
+  await r.fill();
+  r.mark();
+  assert(r.tryReadLine(8) !== NEED_MORE);
+  const k = keeper();
+  r.lendMarked(k);
+  assert(r.tryReadLine(8) !== NEED_MORE);
+  assert(await r.fill());
+  assertEquals(k.copies, ["AB\n"], "copied before the buffer changed, with the original bytes");
+  const line = r.tryReadLine(8);
+  assert(line !== NEED_MORE && line !== LINE_TOO_LONG);
+  assertEquals(text(line), "EFGHIJ");
+});
+
+Deno.test("reader ends a loan without a copy when the keeper gives it back", async () => {
+  const r = readerOver([bytes("AB\n"), bytes("CD\n")], 8, 8);
+  await r.fill();
+  r.mark();
+  assert(r.tryReadLine(8) !== NEED_MORE);
+  const k = keeper();
+  r.lendMarked(k);
+  r.endLoan(k);
+  assert(await r.fill());
+  assertEquals(k.copies, [], "no copy for a keeper that gave the bytes back");
+});
+
+Deno.test("reader spills the previous loan when a new one starts", async () => {
+  const r = readerOver([bytes("A\nB\n")]);
+  await r.fill();
+  const first = keeper(), second = keeper();
+  r.mark();
+  assert(r.tryReadLine(8) !== NEED_MORE);
+  r.lendMarked(first);
+  r.mark();
+  assert(r.tryReadLine(8) !== NEED_MORE);
+  r.lendMarked(second);
+  assertEquals(first.copies, ["A\n"]);
+  assertEquals(text(r.copyLent(second)), "B\n");
+});

@@ -6,6 +6,8 @@
 import { assert, assertEquals } from "../support/assert.ts";
 import { RawClient, startServer } from "../support/server.ts";
 import { testHandler } from "../support/test_handler.ts";
+import { readBodyBytes } from "../../src/http/request_body.ts";
+import type { HttpRequest } from "../../src/http/types.ts";
 
 const GET = (path: string, extra = "") => `GET ${path} HTTP/1.1\r\nHost: t\r\n${extra}\r\n`;
 
@@ -320,6 +322,54 @@ Deno.test("canned error responses and timeouts reach the access log", async () =
   } finally {
     bad.close();
     slow.close();
+    await srv.close();
+  }
+});
+
+Deno.test("rawHead is the exact head even when read after a body that refilled the buffer", async () => {
+  const heads: string[] = [];
+  const srv = startServer(async (req) => {
+    await readBodyBytes(req.body, 1 << 20);
+    heads.push(new TextDecoder("latin1").decode(req.rawHead));
+    return { status: 200, body: "ok" };
+  }, { readBufferBytes: 256 });
+  const c = await RawClient.connect(srv.port);
+  const head =
+    "POST /x HTTP/1.1\r\nHost: t\r\nX-A:  spaced  \r\nTransfer-Encoding: chunked\r\n\r\n";
+  try {
+    await c.send(head);
+    // The chunked body arrives later, through the reader's own buffer: it is refilled over the head.
+    await new Promise((r) => setTimeout(r, 30));
+    await c.send(`bb8\r\n${"b".repeat(3000)}\r\n0\r\n\r\n`);
+    assertEquals((await c.readResponse())?.text, "ok");
+    assertEquals(heads, [head]);
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("rawHead read after its exchange ended throws instead of showing other bytes", async () => {
+  let previous: HttpRequest | null = null;
+  const srv = startServer((req) => {
+    let seen = "none";
+    if (previous !== null) {
+      try {
+        seen = `read ${previous.rawHead.length} bytes`;
+      } catch {
+        seen = "threw";
+      }
+    }
+    previous = req;
+    return { status: 200, body: seen };
+  });
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send(GET("/a") + GET("/b"));
+    assertEquals((await c.readResponse())?.text, "none");
+    assertEquals((await c.readResponse())?.text, "threw");
+  } finally {
+    c.close();
     await srv.close();
   }
 });
