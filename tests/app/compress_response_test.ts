@@ -74,3 +74,40 @@ Deno.test("compressResponse streams a stream body and drops its length", async (
   assert(body.kind === "stream" && body.length === undefined);
   assertEquals(new TextDecoder().decode(gunzipSync(await bodyBytes(res.body))), big.repeat(4));
 });
+
+Deno.test("compressResponse finds Content-Type and Content-Encoding whatever their case", () => {
+  const offered = { offered: ["gzip", "identity"] as const };
+  const shouting: HttpResponse = {
+    status: 200,
+    headers: [["CONTENT-TYPE", "text/plain"]],
+    body: big,
+  };
+  assertEquals(
+    header(compressResponse(req("gzip"), shouting, offered), "content-encoding"),
+    "gzip",
+  );
+  const png: HttpResponse = { status: 200, headers: [["content-type", "image/png"]], body: big };
+  assertEquals(compressResponse(req("gzip"), png, offered), png);
+  const encoded: HttpResponse = {
+    status: 200,
+    headers: [["content-type", "text/plain"], ["CONTENT-ENCODING", "br"]],
+    body: big,
+  };
+  assertEquals(compressResponse(req("gzip"), encoded, offered), encoded);
+});
+
+Deno.test("compressResponse ignores names of the same length as Content-Type or Content-Encoding", () => {
+  const offered = { offered: ["gzip", "identity"] as const };
+  // Taken for Content-Type, "Content-Typo" (as long) would make it PNG; taken for
+  // Content-Encoding, "Content-Encodinx" would make it left alone.
+  const res: HttpResponse = {
+    status: 200,
+    headers: [
+      ["Content-Type", "text/plain"],
+      ["Content-Typo", "image/png"],
+      ["Content-Encodinx", "br"],
+    ],
+    body: big,
+  };
+  assertEquals(header(compressResponse(req("gzip"), res, offered), "content-encoding"), "gzip");
+});

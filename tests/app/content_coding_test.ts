@@ -185,6 +185,40 @@ for (const [type, expected] of TYPES) {
   });
 }
 
+/** [content type, whether compressible], each asked repeatedly and interleaved below. */
+const REPEATED: Array<[string, boolean]> = [
+  ["text/plain", true],
+  ["TEXT/HTML; charset=utf-8", true],
+  ["image/png", false],
+  ["application/json", true],
+  ["text/event-stream", false],
+  ["Text/Event-Stream; charset=utf-8", false],
+  ["IMAGE/PNG", false],
+  // As long as "text/plain", and not compressible.
+  ["image/webp", false],
+  ["application/x-unknown-thing", false],
+];
+
+Deno.test("isCompressible gives the same answer every time a type is asked again", () => {
+  // Round after round, in order and in reverse: a remembered answer must be the first answer.
+  for (let round = 0; round < 3; round++) {
+    const order = round % 2 === 0 ? REPEATED : REPEATED.toReversed();
+    for (const [type, expected] of order) {
+      assertEquals(isCompressible(type), expected, `${JSON.stringify(type)}, round ${round}`);
+      assertEquals(isCompressible(type), expected, `${JSON.stringify(type)}, again`);
+    }
+  }
+});
+
+Deno.test("isCompressible still decides each type once many distinct types were asked", () => {
+  // Past what the memo keeps, types it did not keep are still decided, not guessed.
+  for (let i = 0; i < 1000; i++) {
+    assertEquals(isCompressible(`text/x-made-up-${i}`), true);
+    assertEquals(isCompressible(`image/x-made-up-${i}`), false);
+  }
+  for (const [type, expected] of REPEATED) assertEquals(isCompressible(type), expected, type);
+});
+
 Deno.test("MIN_COMPRESS_BYTES is a small positive threshold", () => {
   assert(MIN_COMPRESS_BYTES > 0 && MIN_COMPRESS_BYTES <= 4096);
 });

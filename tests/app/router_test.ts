@@ -65,3 +65,86 @@ Deno.test("router hands any method token to an any-method route, and 501 elsewhe
   assertEquals((await anyRouter(req("PROPFIND", "/"))).status, 501);
   assertEquals((await anyRouter(req("PROPFIND", "/missing"))).status, 501);
 });
+
+/** Distinct handlers, so every answer says which route took the request. */
+const memoRouter = createRouter([
+  { methods: ["GET"], path: "/", handler: ok("root") },
+  { methods: ["GET"], path: "/echo/*", handler: ok("echo") },
+  { methods: ["GET"], path: "/files/*", handler: ok("files") },
+  { methods: ["GET"], path: "/files/special", handler: ok("special") },
+]);
+
+/** [path, status, body (undefined for the router's own 404 text)], in the order sent. */
+const ALTERNATING: Array<[string, number, string | undefined]> = [
+  ["/echo/x", 200, "echo"],
+  ["/files/", 200, "files"],
+  ["/", 200, "root"],
+  ["/unknown/deep/path", 404, undefined],
+  ["/echo/x", 200, "echo"],
+  ["/echo/x", 200, "echo"],
+  ["/files/special", 200, "special"],
+  ["/files/specials", 200, "files"],
+  ["/files", 404, undefined],
+  ["/files/", 200, "files"],
+  ["/files", 404, undefined],
+  ["/unknown/deep/path", 404, undefined],
+  ["/", 200, "root"],
+  ["/echo", 404, undefined],
+  ["/echo/", 200, "echo"],
+];
+
+Deno.test("router routes each path right when paths alternate and repeat (no stale memo)", async () => {
+  for (const [i, [path, status, body]] of ALTERNATING.entries()) {
+    const r = await memoRouter(req("GET", path));
+    assertEquals(r.status, status, `#${i} ${path}`);
+    if (body !== undefined) assertEquals(r.body, body, `#${i} ${path}`);
+  }
+});
+
+Deno.test("router answers a repeated path per method, not per the last answer", async () => {
+  assertEquals((await memoRouter(req("GET", "/"))).status, 200);
+  assertEquals((await memoRouter(req("POST", "/"))).status, 405);
+  assertEquals((await memoRouter(req("GET", "/"))).body, "root");
+});
+
+const nested = createRouter([
+  { methods: ["GET"], path: "/*", handler: ok("catch-all") },
+  { methods: ["GET"], path: "/a/*", handler: ok("a") },
+  { methods: ["GET"], path: "/a/b/*", handler: ok("a/b") },
+  { methods: ["GET"], path: "/ab*", handler: ok("ab") },
+]);
+
+/** [path, the route that must take it]. */
+const NESTED: Array<[string, string]> = [
+  ["/a/b/c", "a/b"],
+  ["/a/c", "a"],
+  ["/a/b/", "a/b"],
+  ["/a/b", "a"],
+  ["/a/", "a"],
+  ["/a", "catch-all"],
+  ["/a/bc", "a"],
+  ["/ab", "ab"],
+  ["/abc/d", "ab"],
+  ["/b/a/b/c", "catch-all"],
+  ["/", "catch-all"],
+];
+
+for (const [path, body] of NESTED) {
+  Deno.test(`router gives ${path} to the ${body} route when prefixes nest`, async () => {
+    assertEquals((await nested(req("GET", path))).body, body);
+  });
+}
+
+Deno.test("router gives nested prefixes the longest match when paths alternate", async () => {
+  for (const [path, body] of [...NESTED, ...NESTED.toReversed()]) {
+    assertEquals((await nested(req("GET", path))).body, body, path);
+  }
+});
+
+Deno.test("router gives 404 to a path without the trailing slash of a prefix route", async () => {
+  // No catch-all: "/files" is not under "/files/" and must not borrow its routes.
+  const r = createRouter([{ methods: ["GET"], path: "/files/*", handler: ok("files") }]);
+  assertEquals((await r(req("GET", "/files/"))).body, "files");
+  assertEquals((await r(req("GET", "/files"))).status, 404);
+  assertEquals((await r(req("GET", "/files/"))).body, "files");
+});

@@ -190,3 +190,92 @@ Deno.test("writer sends string bodies as UTF-8 whether ASCII or not", async () =
   // "é" is two bytes in UTF-8: C3 A9, seen here one char per byte.
   assert(utf8.text.endsWith("Content-Length: 5\r\n\r\ncaf\u00c3\u00a9"), JSON.stringify(utf8.text));
 });
+
+/** A fixed clock for exact heads: the Date line of 2001-02-03 04:05:06 UTC. */
+const NOW = Date.UTC(2001, 1, 3, 4, 5, 6);
+const DATE_LINE = "Date: Sat, 03 Feb 2001 04:05:06 GMT\r\n";
+
+Deno.test("writer drops handler Content-Length, Date and Server in any case, keeping its own once", async () => {
+  const sink = new MemorySink();
+  const w = new ResponseWriter(sink, makeLimits());
+  await w.write({
+    status: 200,
+    headers: [
+      ["content-length", "99"],
+      ["DATE", "Mon, 01 Jan 1990 00:00:00 GMT"],
+      ["X-Keep", "1"],
+      ["Date", "yesterday"],
+      ["server", "impostor"],
+      ["Content-Length", "98"],
+    ],
+    body: "abc",
+  }, { ...KEEP, now: NOW });
+  await w.flush();
+  assertEquals(
+    sink.text(),
+    `HTTP/1.1 200 OK\r\nX-Keep: 1\r\nServer: wireserve\r\n${DATE_LINE}Content-Length: 3\r\n\r\nabc`,
+  );
+});
+
+Deno.test("writer leaves nothing of a head it refuses, keeping what was gathered before it", async () => {
+  const bad: Array<Array<[string, string]>> = [
+    [["X-Ok", "1"], ["X-Bad", "a\r\nInjected: 1"]],
+    [["X-Ok", "1"], ["X-Bad", "a\rb"]],
+    [["X-Ok", "1"], ["X-Bad", "a\nb"]],
+    [["X-Ok", "1"], ["Bad Name", "v"]],
+  ];
+  const good = `HTTP/1.1 204 No Content\r\nServer: wireserve\r\n${DATE_LINE}\r\n`;
+  for (const headers of bad) {
+    const sink = new MemorySink();
+    const w = new ResponseWriter(sink, makeLimits());
+    await w.write({ status: 204 }, { ...KEEP, now: NOW });
+    const before = w.pending;
+    // Twice: a refused name or value must not be remembered as fine.
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      let error: unknown;
+      try {
+        await w.write({ status: 200, headers, body: "x" }, { ...KEEP, now: NOW });
+      } catch (err) {
+        error = err;
+      }
+      const label = `${JSON.stringify(headers)}, attempt ${attempt}`;
+      assert(error instanceof HttpError && error.kind === "internal", label);
+      assertEquals(w.pending, before, label);
+    }
+    await w.write({ status: 204 }, { ...KEEP, now: NOW });
+    await w.flush();
+    assertEquals(sink.text(), good + good, "only the two good heads go out");
+  }
+});
+
+/** [announced length, its digits]: one digit, the first two-digit, longer, past 2^32. */
+const LENGTHS: Array<[number, string]> = [
+  [0, "0"],
+  [9, "9"],
+  [10, "10"],
+  [12345, "12345"],
+  [2 ** 32, "4294967296"],
+  [2 ** 40, "1099511627776"],
+  [Number.MAX_SAFE_INTEGER, "9007199254740991"],
+];
+
+for (const [length, digits] of LENGTHS) {
+  Deno.test(`writer announces Content-Length: ${digits} when the length is ${length}`, async () => {
+    const sink = new MemorySink();
+    const w = new ResponseWriter(sink, makeLimits());
+    await w.write({ status: 200, contentLength: length }, { ...KEEP, now: NOW });
+    await w.flush();
+    assertEquals(
+      sink.text(),
+      `HTTP/1.1 200 OK\r\nServer: wireserve\r\n${DATE_LINE}Content-Length: ${digits}\r\n\r\n`,
+    );
+  });
+}
+
+Deno.test("writer announces the exact length of string bodies around the one-digit boundary", async () => {
+  for (const n of [0, 1, 9, 10, 11, 99, 100]) {
+    const body = "b".repeat(n);
+    const { text } = await render({ status: 200, body });
+    assert(text.endsWith(`\r\nContent-Length: ${n}\r\n\r\n${body}`), `${n}: ${text}`);
+  }
+});
