@@ -14,14 +14,17 @@ export interface BenchOptions {
   duration: string;
   /** The same in seconds. */
   durationSeconds: number;
+  /** Rounds per throughput scenario, each a back-to-back run of both servers. */
+  rounds: number;
   /** Length of the unmeasured keep-alive warm-up per server (`0s` skips it). */
   warmup: string;
   /** The checks to run (scenario names and `memory`). */
   only: ReadonlySet<string>;
 }
 
-/** Defaults: 10-second runs after a 2-second warm-up, every check. */
+/** Defaults: 3 rounds of 10-second runs after a 2-second warm-up, every check. */
 export const DEFAULT_DURATION = "10s";
+export const DEFAULT_ROUNDS = 3;
 export const DEFAULT_WARMUP = "2s";
 
 /** The --help text. */
@@ -32,6 +35,7 @@ Runs wireserve and a Deno.serve baseline side by side under wrk and prints a mar
 
 Options:
   --duration <t>   length of each measured wrk run, e.g. 3s, 1m  (default: ${DEFAULT_DURATION}, env BENCH_DURATION)
+  --rounds <n>     rounds per scenario; the ratio is their median  (default: ${DEFAULT_ROUNDS}, env BENCH_ROUNDS)
   --warmup <t>     unmeasured warm-up per server, 0s to skip    (default: ${DEFAULT_WARMUP}, env BENCH_WARMUP)
   --only <list>    comma list of checks: ${CHECK_NAMES.join(",")}  (default: all, env BENCH_ONLY)
   -h, --help       show this help
@@ -55,6 +59,7 @@ export function parseBenchArgs(
       strict: true,
       options: {
         duration: { type: "string" },
+        rounds: { type: "string" },
         warmup: { type: "string" },
         only: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -68,6 +73,11 @@ export function parseBenchArgs(
   const durationSeconds = parseSeconds(duration);
   if (durationSeconds === null || durationSeconds === 0) {
     return { kind: "error", message: `Invalid --duration "${duration}": expected e.g. 5s or 1m` };
+  }
+  const roundsText = values.rounds ?? env.BENCH_ROUNDS ?? String(DEFAULT_ROUNDS);
+  const rounds = parseRounds(roundsText);
+  if (rounds === null) {
+    return { kind: "error", message: `Invalid --rounds "${roundsText}": expected e.g. 1 or 3` };
   }
   const warmup = values.warmup ?? env.BENCH_WARMUP ?? DEFAULT_WARMUP;
   if (parseSeconds(warmup) === null) {
@@ -86,7 +96,13 @@ export function parseBenchArgs(
   if (only.size === 0) return { kind: "error", message: "Empty --only: name at least one check" };
   return {
     kind: "run",
-    options: { duration: normalize(duration), durationSeconds, warmup: normalize(warmup), only },
+    options: {
+      duration: normalize(duration),
+      durationSeconds,
+      rounds,
+      warmup: normalize(warmup),
+      only,
+    },
   };
 }
 
@@ -95,6 +111,13 @@ export function parseSeconds(text: string): number | null {
   const m = /^(\d{1,5})(s|m)?$/.exec(text.trim());
   if (m === null) return null;
   return Number(m[1]) * (m[2] === "m" ? 60 : 1);
+}
+
+/** A whole number of rounds from 1, or null. */
+function parseRounds(text: string): number | null {
+  const m = /^\d{1,4}$/.exec(text.trim());
+  if (m === null || Number(m[0]) === 0) return null;
+  return Number(m[0]);
 }
 
 /** A bare number means seconds; wrk wants the unit spelled out. */

@@ -8,14 +8,14 @@
 
 import type { MemoryResult } from "./memory.ts";
 import { headerValue, type RawResponse } from "./raw_http.ts";
+import { type Round, type RoundsSummary, summarizeRounds } from "./rounds.ts";
 import { IDLE_CONNECTIONS, MEMORY_CHECK, type Scenario, SMALL_PATH } from "./scenarios.ts";
 import type { WrkRun } from "./wrk.ts";
 
-/** One scenario's runs against the subject and the baseline. */
+/** One scenario's rounds, each a back-to-back run against the subject and the baseline. */
 export interface ScenarioOutcome {
   scenario: Scenario;
-  subject: WrkRun;
-  baseline: WrkRun;
+  rounds: Round[];
 }
 
 /** The memory check for one server: its result or why there is none. */
@@ -32,6 +32,8 @@ export interface ReportInput {
   baselineName: string;
   date: Date;
   commandLine: string;
+  /** Rounds per throughput scenario (`--rounds`). */
+  rounds: number;
   /** `key: value` facts about the machine and tools. */
   environment: string[];
   /** Lines about the page both servers send (sizes, equality). */
@@ -48,6 +50,7 @@ export interface ReportInput {
 export function renderReport(r: ReportInput): string {
   const out: string[] = [`# wireserve benchmark — ${r.date.toISOString()}`, ""];
   out.push("```", r.commandLine, "```", "");
+  if (r.scenarios.length > 0) out.push(roundsLine(r), "");
   for (const e of r.environment) out.push(`- ${e}`);
   out.push("", ...r.page.map((p) => `- ${p}`), "");
   if (r.scenarios.length > 0) out.push(...throughputTable(r), "");
@@ -87,9 +90,17 @@ function names(r: RawResponse): string {
   return r.headers.map(([k]) => k.toLowerCase()).join(", ");
 }
 
-/** The wrk problems worth a warning for one run (socket errors, non-2xx, unreadable output). */
-export function wrkWarnings(server: string, scenario: Scenario, run: WrkRun): string[] {
-  const where = `${server}, ${scenario.name}`;
+/**
+ * The wrk problems worth a warning for one run (socket errors, non-2xx, unreadable output);
+ * `round` (e.g. `round 2/3`) says which run when there are several.
+ */
+export function wrkWarnings(
+  server: string,
+  scenario: Scenario,
+  run: WrkRun,
+  round?: string,
+): string[] {
+  const where = `${server}, ${scenario.name}${round === undefined ? "" : `, ${round}`}`;
   if (run.result === null) {
     return [`${where}: wrk printed no report: \`${run.output.trim().slice(0, 300)}\``];
   }
@@ -106,32 +117,36 @@ export function wrkWarnings(server: string, scenario: Scenario, run: WrkRun): st
   return w;
 }
 
+function roundsLine(r: ReportInput): string {
+  const pairs = r.rounds === 1 ? "1 round" : `${r.rounds} rounds`;
+  return `Throughput: ${pairs} per scenario, each a back-to-back pair of runs ` +
+    `(${r.subjectName} first in odd rounds, ${r.baselineName} first in even ones); ` +
+    "the ratio is the median of the per-round ratios.";
+}
+
 function throughputTable(r: ReportInput): string[] {
   const s = r.subjectName;
   const b = r.baselineName;
   const rows = [
-    `| scenario | ${s} req/s | ${s} p99 | ${b} req/s | ${b} p99 | ratio | floor | result |`,
-    "|---|--:|--:|--:|--:|--:|--:|:-:|",
+    `| scenario | ${s} req/s | ${s} p99 | ${b} req/s | ${b} p99 | ratio | ratio range | floor ` +
+    "| result |",
+    "|---|--:|--:|--:|--:|--:|--:|--:|:-:|",
   ];
   const caveats: string[] = [];
   for (const o of r.scenarios) {
-    const a = o.subject.result;
-    const c = o.baseline.result;
+    const sum = summarizeRounds(o.rounds);
     const caveat = o.scenario.latencyCaveat;
     if (caveat !== undefined) caveats.push(`n/a* (${o.scenario.name}): ${caveat}`);
-    const p99 = (v: number | null | undefined) => caveat === undefined ? ms(v) : "n/a*";
-    const ratio = a !== null && c !== null && c.requestsPerSec > 0
-      ? a.requestsPerSec / c.requestsPerSec
-      : null;
+    const p99 = (v: number | null) => caveat === undefined ? ms(v) : "n/a*";
     const floor = o.scenario.floor;
-    const verdict = floor === undefined ? "—" : ratio === null ? "n/a" : passFail(
-      ratio >= floor.minRatio,
+    const verdict = floor === undefined ? "—" : sum.ratio === null ? "n/a" : passFail(
+      sum.ratio >= floor.minRatio,
     );
     rows.push(
-      `| ${o.scenario.title} | ${rps(a?.requestsPerSec)} | ${p99(a?.p99Ms)} | ` +
-        `${rps(c?.requestsPerSec)} | ${p99(c?.p99Ms)} | ${
-          ratio === null ? "n/a" : `${ratio.toFixed(2)}×`
-        } | ` +
+      `| ${o.scenario.title} | ${rps(sum.subject.requestsPerSec)} | ${p99(sum.subject.p99Ms)} | ` +
+        `${rps(sum.baseline.requestsPerSec)} | ${p99(sum.baseline.p99Ms)} | ` +
+        `${sum.ratio === null ? "n/a" : `${sum.ratio.toFixed(2)}×`} | ` +
+        `${ratioRange(sum, o.rounds.length)} | ` +
         `${floor === undefined ? "—" : `≥ ${floor.minRatio}×`} | ${verdict} |`,
     );
   }
@@ -140,9 +155,22 @@ function throughputTable(r: ReportInput): string[] {
     "",
     ...rows,
     "",
-    `ratio = ${s} req/s ÷ ${b} req/s.`,
+    `req/s: each server's median over its rounds; p99: from that server's median round (the lower ` +
+    "middle one for an even count).",
+    `ratio: median over the rounds of ${s} req/s ÷ ${b} req/s, each from the two runs of one ` +
+    "round; ratio range: lowest–highest of those per-round ratios.",
     ...caveats,
   ];
+}
+
+/** `0.74–0.86`, noting rounds wrk did not report on. */
+function ratioRange(sum: RoundsSummary, rounds: number): string {
+  if (sum.ratioRange === null) return "n/a";
+  const lo = sum.ratioRange.min.toFixed(2);
+  const hi = sum.ratioRange.max.toFixed(2);
+  const span = lo === hi ? lo : `${lo}–${hi}`;
+  const used = sum.ratios.length;
+  return used === rounds ? span : `${span} (${used} of ${rounds} rounds)`;
 }
 
 function memoryTable(memory: MemoryOutcome[]): string[] {
@@ -171,12 +199,12 @@ function passFail(ok: boolean): string {
   return ok ? "PASS" : "FAIL";
 }
 
-function rps(v: number | undefined): string {
-  return v === undefined ? "n/a" : Math.round(v).toLocaleString("en");
+function rps(v: number | null): string {
+  return v === null ? "n/a" : Math.round(v).toLocaleString("en");
 }
 
-function ms(v: number | null | undefined): string {
-  if (v === undefined || v === null) return "n/a";
+function ms(v: number | null): string {
+  if (v === null) return "n/a";
   return `${v < 10 ? v.toFixed(2) : v.toFixed(1)} ms`;
 }
 

@@ -40,6 +40,7 @@ import {
   wireserveSpec,
 } from "./servers.ts";
 import { runFilesBench } from "./files_bench.ts";
+import { pairOrder, type Round } from "./rounds.ts";
 import { runUploadBench } from "./upload_bench.ts";
 import { findWrk, runWrk, type Wrk, wrkArgs, type WrkRun } from "./wrk.ts";
 
@@ -138,6 +139,7 @@ export async function main(args: string[], env: Record<string, string>): Promise
       baselineName: baseline.name,
       date: new Date(),
       commandLine: shellLine(await ownCommandLine() ?? ["bench/run.ts", ...args]),
+      rounds: opts.rounds,
       environment: await environment({ wrk, duration: opts.duration, servers, loadAtStart }),
       page: pageLines,
       scenarios,
@@ -170,7 +172,11 @@ export async function main(args: string[], env: Record<string, string>): Promise
   }
 }
 
-/** Warm-up, then every selected scenario against each server in turn. */
+/**
+ * Warm-up, then every selected scenario for `opts.rounds` rounds; each round runs both servers
+ * back to back, and the order alternates from round to round (`pairOrder`) so drift in the
+ * machine's load weighs on both alike.
+ */
 async function runScenarios(
   wrk: Wrk,
   opts: BenchOptions,
@@ -188,24 +194,33 @@ async function runScenarios(
   }
   const outcomes: ScenarioOutcome[] = [];
   for (const scenario of selected) {
-    const runs: WrkRun[] = [];
-    for (const server of pair) {
-      signal.throwIfAborted();
-      progress(`${scenario.name}: ${server.name} for ${opts.duration}`);
-      const args = wrkArgs({
-        threads: WRK_THREADS,
-        connections: scenario.connections,
-        duration: opts.duration,
-        url: urlOf(server, scenario.path),
-        extra: scenario.wrkArgs,
-        scriptArgs: scenario.scriptArgs,
-      });
-      const run = await runWrk(wrk, args, signal);
-      log.commands.push(shellLine(run.command));
-      log.warnings.push(...wrkWarnings(server.name, scenario, run), ...exitWarnings(server));
-      runs.push(run);
+    const rounds: Round[] = [];
+    for (let round = 0; round < opts.rounds; round++) {
+      const label = `round ${round + 1}/${opts.rounds}`;
+      const runs: WrkRun[] = [];
+      for (const i of pairOrder(round)) {
+        const server = pair[i];
+        signal.throwIfAborted();
+        progress(`${scenario.name} ${label}: ${server.name} for ${opts.duration}`);
+        const args = wrkArgs({
+          threads: WRK_THREADS,
+          connections: scenario.connections,
+          duration: opts.duration,
+          url: urlOf(server, scenario.path),
+          extra: scenario.wrkArgs,
+          scriptArgs: scenario.scriptArgs,
+        });
+        const run = await runWrk(wrk, args, signal);
+        log.commands.push(shellLine(run.command));
+        log.warnings.push(
+          ...wrkWarnings(server.name, scenario, run, opts.rounds > 1 ? label : undefined),
+          ...exitWarnings(server),
+        );
+        runs[i] = run;
+      }
+      rounds.push({ subject: runs[0], baseline: runs[1] });
     }
-    outcomes.push({ scenario, subject: runs[0], baseline: runs[1] });
+    outcomes.push({ scenario, rounds });
   }
   return outcomes;
 }
