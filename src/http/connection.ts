@@ -18,7 +18,7 @@ import { wantsPersistence } from "./persistence.ts";
 import { type BodyHooks, ChunkedBody, drainBody, EMPTY_BODY, LengthBody } from "./request_body.ts";
 import { HeadReader, INCOMPLETE } from "./head_reader.ts";
 import type { RequestHead } from "./request_head.ts";
-import { ResponseWriter, type WriteClock } from "./response_writer.ts";
+import { type ResponseContext, ResponseWriter, type WriteClock } from "./response_writer.ts";
 import type { HttpResponse, RequestBody } from "./types.ts";
 import { type ConnectionPeer, IncomingRequest } from "./incoming_request.ts";
 
@@ -174,6 +174,8 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
       tls: opts.tls,
     };
     const heads = new HeadReader(reader, limits);
+    // One context per connection, refilled for each response (the writer does not keep it).
+    const ctx: ResponseContext = { head: false, http10: false, keepAlive: true, now: 0 };
     let index = 0;
     for (;;) {
       // The last exchange is over: its head's raw bytes need not be kept for it any longer.
@@ -282,12 +284,10 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
 
       // A handler that answered at once answers at the time its bytes arrived (read once per
       // batch of pipelined requests); one that waited on something reads the clock again.
-      const ctx = {
-        head: head.method === "HEAD",
-        http10: head.version === "HTTP/1.0",
-        keepAlive,
-        now: answeredAtOnce ? this.#readAt : Date.now(),
-      };
+      ctx.head = head.method === "HEAD";
+      ctx.http10 = head.version === "HTTP/1.0";
+      ctx.keepAlive = keepAlive;
+      ctx.now = answeredAtOnce ? this.#readAt : Date.now();
       let outcome;
       try {
         const written = writer.write(res, ctx);

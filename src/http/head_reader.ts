@@ -95,6 +95,17 @@ export class HeadReader {
   #previous: HeaderFields | undefined;
   #skipped = 0;
   #budget = 0;
+  /** The request line's parts, rewritten for every head (the head copies them out). */
+  #scratch: RequestLine = {
+    method: "",
+    target: "",
+    targetForm: "origin",
+    path: "",
+    query: "",
+    version: "HTTP/1.1",
+    rawVersion: "",
+    authority: "",
+  };
   /** The last head returned, whose raw bytes the reader still lends it. */
   #current: ReceivedHead | null = null;
 
@@ -134,7 +145,7 @@ export class HeadReader {
         reader.mark();
         continue;
       }
-      const parsed = parseRequestLineAt(bytes, start, lf, this.#previousTarget);
+      const parsed = parseRequestLineAt(bytes, start, lf, this.#previousTarget, this.#scratch);
       if (parsed instanceof HttpError) return this.#failed(parsed);
       this.#line = parsed;
     }

@@ -167,13 +167,16 @@ export function parseRequestLine(line: Uint8Array): RequestLine | HttpError {
 
 /**
  * `parseRequestLine` for the line `bytes[start, lf)` read in place (`lf` is where its LF is).
- * `previousTarget` (the last request's) is reused as the target's string when the bytes match.
+ * `previousTarget` (the last request's) is reused as the target's string when the bytes match,
+ * and the parts are written into `into` when given (a caller's reused scratch object) rather
+ * than a new object.
  */
 export function parseRequestLineAt(
   bytes: Uint8Array,
   start: number,
   lf: number,
   previousTarget?: string,
+  into?: RequestLine,
 ): RequestLine | HttpError {
   const end = lf - CR_BYTES;
   if (end < start || bytes[end] !== CR) {
@@ -220,16 +223,29 @@ export function parseRequestLineAt(
   const method = methodName(bytes, start, sp1);
   const target = latin1Again(bytes, sp1 + 1, sp2, previousTarget);
   const rawVersion = minor <= DIGIT_0 + 1 ? version : latin1(bytes, v, end);
-  const out: RequestLine = {
-    method,
-    target,
-    targetForm: "origin",
-    path: target,
-    query: "",
-    version,
-    rawVersion,
-    authority: "",
-  };
+  let out: RequestLine;
+  if (into === undefined) {
+    out = {
+      method,
+      target,
+      targetForm: "origin",
+      path: target,
+      query: "",
+      version,
+      rawVersion,
+      authority: "",
+    };
+  } else {
+    out = into;
+    out.method = method;
+    out.target = target;
+    out.targetForm = "origin";
+    out.path = target;
+    out.query = "";
+    out.version = version;
+    out.rawVersion = rawVersion;
+    out.authority = "";
+  }
   return splitTarget(out, query) ?? out;
 }
 

@@ -122,6 +122,7 @@ export class ResponseWriter {
   #background: Promise<void> | null = null;
   #backgroundBytes: Uint8Array = EMPTY;
   #backgroundError: { cause: unknown } | null = null;
+  #syncOutcome: WriteOutcome = { bodyBytes: 0, mustClose: false };
 
   /** @param clock told before and after each write, to time it (see `WriteClock`) */
   constructor(sink: ByteSink, limits: Limits, clock?: WriteClock) {
@@ -230,7 +231,8 @@ export class ResponseWriter {
 
   /**
    * Serializes `res`. A small known-length body is gathered with its head and nothing is awaited
-   * (the caller flushes); files and streams flush the head and go straight to the sink. Throws
+   * (the caller flushes; the outcome returned then is reused by the next write, so read it
+   * first); files and streams flush the head and go straight to the sink. Throws
    * `HttpError("internal")` (synchronously, with nothing gathered) when the head is invalid.
    */
   write(res: HttpResponse, ctx: ResponseContext): WriteOutcome | Promise<WriteOutcome> {
@@ -273,23 +275,31 @@ export class ResponseWriter {
     }
 
     if (noBody || ctx.head || body === null) {
-      if (bytes !== null || body === null || ascii) return { bodyBytes: 0, mustClose };
+      if (bytes !== null || body === null || ascii) return this.#outcome(0, mustClose);
       return discard(body).then(() => ({ bodyBytes: 0, mustClose }));
     }
     if (ascii) {
       this.#appendAscii(body as string);
-      return { bodyBytes: length!, mustClose };
+      return this.#outcome(length!, mustClose);
     }
     if (bytes !== null) {
-      const outcome = { bodyBytes: bytes.length, mustClose };
       if (this.#len + bytes.length <= this.#out.length) {
         this.#append(bytes);
-        return outcome;
+        return this.#outcome(bytes.length, mustClose);
       }
+      const outcome = { bodyBytes: bytes.length, mustClose };
       const large = bytes;
       return this.flush().then(() => this.#writeAll(large)).then(() => outcome);
     }
     return this.#writePiecewise(body as FileBody | StreamBody, chunked, mustClose);
+  }
+
+  /** The outcome of a write done at once: one object per writer, valid until the next write. */
+  #outcome(bodyBytes: number, mustClose: boolean): WriteOutcome {
+    const outcome = this.#syncOutcome;
+    outcome.bodyBytes = bodyBytes;
+    outcome.mustClose = mustClose;
+    return outcome;
   }
 
   async #writePiecewise(
