@@ -16,13 +16,8 @@ import {
 import { HttpError } from "./errors.ts";
 import { HeaderFields } from "./header_fields.ts";
 import type { Limits } from "./limits.ts";
-import {
-  checkHead,
-  parseFieldLineAt,
-  parseRequestLineAt,
-  type RequestHead,
-  type RequestLine,
-} from "./request_head.ts";
+import { checkHead, parseFieldLineAt, type RequestHead } from "./request_head.ts";
+import { parseRequestLineAt, type RequestLine } from "./request_line.ts";
 
 /** Returned by `advance` when the buffered bytes end before the head does. */
 export const INCOMPLETE: unique symbol = Symbol("incomplete head");

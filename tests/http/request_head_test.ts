@@ -9,12 +9,8 @@ import { BufferedReader, type ByteSource } from "../../src/http/buffered_reader.
 import { HttpError } from "../../src/http/errors.ts";
 import { HeaderFields } from "../../src/http/header_fields.ts";
 import { makeLimits } from "../../src/http/limits.ts";
-import {
-  checkHead,
-  parseFieldLine,
-  parseRequestLine,
-  type RequestHead,
-} from "../../src/http/request_head.ts";
+import { checkHead, parseFieldLine, type RequestHead } from "../../src/http/request_head.ts";
+import { parseRequestLine } from "../../src/http/request_line.ts";
 import { readRequestHead } from "../../src/http/head_reader.ts";
 import { bytes, byteStream, drain, feedings, readerOver, text } from "./byte_feed.ts";
 import {
