@@ -7,6 +7,8 @@
  * @module
  */
 
+import { copyToSlab } from "./slab_copy.ts";
+
 /** The part of a `ReadableStreamBYOBReader` the reader needs. */
 export interface ByteSource {
   /** Fills (part of) `view` and returns it, transferred, or `done` at end of stream. */
@@ -33,32 +35,6 @@ export const LINE_NEED_MORE = -1;
 export const LINE_OVERLONG = -2;
 
 const LF = 0x0a;
-
-/**
- * Copies of marked bytes are carved out of shared slabs: allocating a typed array per copy costs
- * far more than the copy itself (a backing store each), and a head copy is made per request. A
- * slab is dropped, not reused, once full: the copies keep it alive only as long as they are.
- */
-const SLAB_BYTES = 64 * 1024;
-const SHORT_COPY_BYTES = 512;
-let slab = new Uint8Array(SLAB_BYTES);
-let slabUsed = 0;
-
-function copyToSlab(from: Uint8Array, start: number, end: number): Uint8Array {
-  const n = end - start;
-  if (n > SLAB_BYTES / 4) return from.slice(start, end);
-  if (slabUsed + n > SLAB_BYTES) {
-    slab = new Uint8Array(SLAB_BYTES);
-    slabUsed = 0;
-  }
-  const out = slab.subarray(slabUsed, slabUsed + n);
-  if (n <= SHORT_COPY_BYTES) {
-    // A request head is short: a loop is cheaper than making a view to hand to `set`.
-    for (let i = 0; i < n; i++) out[i] = from[start + i];
-  } else out.set(from.subarray(start, end));
-  slabUsed += n;
-  return out;
-}
 
 /**
  * Buffered reads with line scanning that never re-scans bytes it has already looked at.

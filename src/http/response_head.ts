@@ -8,6 +8,7 @@
  */
 
 import { HttpError } from "./errors.ts";
+import { dateHeaderLine } from "./http_date.ts";
 import { reasonPhrase } from "./status.ts";
 
 const encoder = new TextEncoder();
@@ -24,6 +25,25 @@ export function statusLine(status: number): Uint8Array {
     statusLines.set(status, line);
   }
   return line;
+}
+
+const SERVER_LINE = encoder.encode("Server: wireserve\r\n");
+let dateLine: Uint8Array | null = null;
+let serverAndDate = SERVER_LINE;
+
+/**
+ * `Server: wireserve` and `Date: <now>` lines as one piece of bytes, rebuilt when the date line
+ * changes (once a second).
+ */
+export function serverAndDateLines(now: number): Uint8Array {
+  const date = dateHeaderLine(now);
+  if (date !== dateLine) {
+    dateLine = date;
+    serverAndDate = new Uint8Array(SERVER_LINE.length + date.length);
+    serverAndDate.set(SERVER_LINE);
+    serverAndDate.set(date, SERVER_LINE.length);
+  }
+  return serverAndDate;
 }
 
 /** tchar (RFC 9110 §5.6.2) as a lookup table. */

@@ -9,10 +9,10 @@
  */
 
 import { CHUNK_END, chunkHeader, LAST_CHUNK } from "./chunked.ts";
-import { dateHeaderLine } from "./http_date.ts";
 import { sendFileBody } from "./file_sender.ts";
 import { largeBuffers } from "./buffer_budget.ts";
-import { encodeFieldValue, fieldNamePrefix, statusLine } from "./response_head.ts";
+import { OutputBuffer } from "./output_buffer.ts";
+import { serverAndDateLines, statusLine } from "./response_head.ts";
 import type { Limits } from "./limits.ts";
 import type { FileBody, HttpResponse, StreamBody } from "./types.ts";
 
@@ -67,41 +67,11 @@ function isAscii(s: string): boolean {
   return true;
 }
 const ascii = (s: string) => encoder.encode(s);
-const SERVER_LINE = ascii("Server: wireserve\r\n");
 const CLOSE_LINE = ascii("Connection: close\r\n");
 const KEEP_ALIVE_LINE = ascii("Connection: keep-alive\r\n");
 const CHUNKED_LINE = ascii("Transfer-Encoding: chunked\r\n");
 const CONTINUE_BYTES = ascii("HTTP/1.1 100 Continue\r\n\r\n");
 const CRLF = ascii("\r\n");
-const CRLF_BYTES = 2;
-const SHORT_APPEND_BYTES = 48;
-const CONTENT_LENGTH_PREFIX = ascii("Content-Length: ");
-/** Digits of the largest safe integer: room enough for any length. */
-const MAX_LENGTH_DIGITS = 16;
-const DECIMAL_BASE = 10;
-const DIGIT_0 = 0x30;
-
-let dateLine: Uint8Array | null = null;
-let serverAndDate = SERVER_LINE;
-
-/** `Server` and `Date` as one piece of bytes, rebuilt when the date line changes (each second). */
-function serverAndDateLines(now: number): Uint8Array {
-  const date = dateHeaderLine(now);
-  if (date !== dateLine) {
-    dateLine = date;
-    serverAndDate = new Uint8Array(SERVER_LINE.length + date.length);
-    serverAndDate.set(SERVER_LINE);
-    serverAndDate.set(date, SERVER_LINE.length);
-  }
-  return serverAndDate;
-}
-
-/**
- * Free output buffers. A connection holds one only while it has a response in hand, so a
- * thousand idle keep-alive connections hold none.
- */
-const freeBuffers: Uint8Array[] = [];
-const MAX_FREE_BUFFERS = 256;
 
 /** Whether `status` forbids a body: 1xx, 204, 304 (RFC 9110 §15). */
 function bodyless(status: number): boolean {
@@ -112,8 +82,7 @@ function bodyless(status: number): boolean {
 export class ResponseWriter {
   #sink: ByteSink;
   #limits: Limits;
-  #out: Uint8Array = EMPTY;
-  #len = 0;
+  #out: OutputBuffer;
   #fileBufs: [Uint8Array, Uint8Array] | null = null;
   /** What the file buffers took from the shared budget (0 for small ones). */
   #fileBudgetBytes = 0;
@@ -129,37 +98,31 @@ export class ResponseWriter {
     this.#sink = sink;
     this.#limits = limits;
     this.#clock = clock;
+    this.#out = new OutputBuffer(limits.writeBufferBytes);
   }
 
   /** Gives the output buffers back while the connection is idle (nothing may be pending). */
   release(): void {
-    if (this.#len !== 0) return;
-    const out = this.#out;
-    if (out.length === this.#limits.writeBufferBytes && freeBuffers.length < MAX_FREE_BUFFERS) {
-      freeBuffers.push(out);
-    }
-    this.#out = EMPTY;
+    if (this.#out.length !== 0) return;
+    this.#out.release();
     this.#dropFileBuffers();
   }
 
   /** Lets go of every buffer, pending output included: the connection is gone. */
   dispose(): void {
-    this.#len = 0;
-    this.#out = EMPTY;
+    this.#out.dispose();
     this.#dropFileBuffers();
   }
 
   /** Bytes gathered and not yet written. */
   get pending(): number {
-    return this.#len;
+    return this.#out.length;
   }
 
   /** Writes everything gathered so far. */
   flush(): Promise<void> {
-    if (this.#len === 0) return DONE;
-    const n = this.#len;
-    this.#len = 0;
-    return this.#writeAll(this.#out.subarray(0, n));
+    if (this.#out.length === 0) return DONE;
+    return this.#writeAll(this.#out.take());
   }
 
   /**
@@ -168,13 +131,11 @@ export class ResponseWriter {
    * says whether it is still going; `settle` waits for it and reports its failure.
    */
   flushInBackground(): void {
-    const n = this.#len;
-    if (n === 0) {
+    if (this.#out.length === 0) {
       this.release();
       return;
     }
-    this.#len = 0;
-    const bytes = this.#out.subarray(0, n);
+    const bytes = this.#out.take();
     this.#backgroundBytes = bytes;
     this.#background = this.#sink.write(bytes).then(this.#backgroundWrote, this.#backgroundFailed);
   }
@@ -219,13 +180,13 @@ export class ResponseWriter {
 
   /** Sends `100 Continue` now (after anything gathered before it). */
   writeContinue(): Promise<void> {
-    this.#append(CONTINUE_BYTES);
+    this.#out.append(CONTINUE_BYTES);
     return this.flush();
   }
 
   /** Gathers raw bytes (a canned error response) and flushes them. */
   writeRaw(bytes: Uint8Array): Promise<void> {
-    this.#append(bytes);
+    this.#out.append(bytes);
     return this.flush();
   }
 
@@ -255,21 +216,22 @@ export class ResponseWriter {
     const mustClose = !noBody && length === undefined && !chunked && !ctx.head;
     const keepAlive = ctx.keepAlive && !mustClose;
 
-    const start = this.#len;
+    const out = this.#out;
+    const start = out.length;
     try {
-      this.#append(statusLine(status));
-      if (res.headers !== undefined) this.#appendFields(res.headers);
-      this.#append(serverAndDateLines(ctx.now ?? Date.now()));
+      out.append(statusLine(status));
+      if (res.headers !== undefined) out.appendFields(res.headers);
+      out.append(serverAndDateLines(ctx.now ?? Date.now()));
       if (status >= 200 && status !== 204) {
         if (length !== undefined && (status !== 304 || res.contentLength !== undefined)) {
-          this.#appendContentLength(length);
-        } else if (chunked) this.#append(CHUNKED_LINE);
+          out.appendContentLength(length);
+        } else if (chunked) out.append(CHUNKED_LINE);
       }
-      if (!keepAlive) this.#append(CLOSE_LINE);
-      else if (ctx.http10) this.#append(KEEP_ALIVE_LINE);
-      this.#append(CRLF);
+      if (!keepAlive) out.append(CLOSE_LINE);
+      else if (ctx.http10) out.append(KEEP_ALIVE_LINE);
+      out.append(CRLF);
     } catch (err) {
-      this.#len = start; // drop the half-built head; the caller answers 500 instead
+      out.truncate(start); // drop the half-built head; the caller answers 500 instead
       discard(body).catch(() => {});
       throw err;
     }
@@ -279,12 +241,12 @@ export class ResponseWriter {
       return discard(body).then(() => ({ bodyBytes: 0, mustClose }));
     }
     if (ascii) {
-      this.#appendAscii(body as string);
+      out.appendAscii(body as string);
       return this.#outcome(length!, mustClose);
     }
     if (bytes !== null) {
-      if (this.#len + bytes.length <= this.#out.length) {
-        this.#append(bytes);
+      if (out.fits(bytes.length)) {
+        out.append(bytes);
         return this.#outcome(bytes.length, mustClose);
       }
       const outcome = { bodyBytes: bytes.length, mustClose };
@@ -348,86 +310,20 @@ export class ResponseWriter {
         throw new Error("stream longer than its announced length");
       }
       sent += piece.length;
+      const out = this.#out;
       if (chunked) {
-        this.#append(chunkHeader(piece.length));
-        this.#append(piece);
-        this.#append(CHUNK_END);
-      } else this.#append(piece);
-      if (body.flush || this.#len >= this.#limits.maxCoalesceBytes) await this.flush();
+        out.append(chunkHeader(piece.length));
+        out.append(piece);
+        out.append(CHUNK_END);
+      } else out.append(piece);
+      if (body.flush || out.length >= this.#limits.maxCoalesceBytes) await this.flush();
     }
     if (limit !== undefined && sent !== limit) {
       throw new Error("stream shorter than its announced length");
     }
-    if (chunked) this.#append(LAST_CHUNK);
+    if (chunked) this.#out.append(LAST_CHUNK);
     await this.flush();
     return sent;
-  }
-
-  /** Appends handler fields, dropping those the writer owns (see `fieldNamePrefix`). */
-  #appendFields(fields: Array<[string, string]>): void {
-    for (let f = 0; f < fields.length; f++) {
-      const field = fields[f];
-      const prefix = fieldNamePrefix(field[0]);
-      if (prefix === null) continue;
-      const value = field[1];
-      this.#reserve(prefix.length + value.length + CRLF_BYTES);
-      const out = this.#out;
-      const at = this.#len;
-      for (let i = 0; i < prefix.length; i++) out[at + i] = prefix[i];
-      this.#len = encodeFieldValue(out, at + prefix.length, value);
-    }
-  }
-
-  /** Appends `Content-Length: n\r\n` without building a string for it. */
-  #appendContentLength(n: number): void {
-    this.#reserve(CONTENT_LENGTH_PREFIX.length + MAX_LENGTH_DIGITS + CRLF_BYTES);
-    const out = this.#out;
-    out.set(CONTENT_LENGTH_PREFIX, this.#len);
-    let p = this.#len + CONTENT_LENGTH_PREFIX.length;
-    if (n < DECIMAL_BASE) out[p++] = DIGIT_0 + n;
-    else {
-      const digits = String(n);
-      for (let i = 0; i < digits.length; i++) out[p++] = digits.charCodeAt(i);
-    }
-    out[p++] = 0x0d;
-    out[p++] = 0x0a;
-    this.#len = p;
-  }
-
-  #appendAscii(s: string): void {
-    this.#reserve(s.length);
-    const out = this.#out;
-    let p = this.#len;
-    for (let i = 0; i < s.length; i++) out[p++] = s.charCodeAt(i);
-    this.#len = p;
-  }
-
-  #append(bytes: Uint8Array): void {
-    const n = bytes.length;
-    this.#reserve(n);
-    const out = this.#out;
-    const at = this.#len;
-    // The pieces of a head are short: a loop beats the fixed cost of `set` for them.
-    if (n <= SHORT_APPEND_BYTES) { for (let i = 0; i < n; i++) out[at + i] = bytes[i]; }
-    else out.set(bytes, at);
-    this.#len = at + n;
-  }
-
-  #reserve(n: number): void {
-    const need = this.#len + n;
-    if (need <= this.#out.length) return;
-    if (this.#out === EMPTY && need <= this.#limits.writeBufferBytes) {
-      const free = freeBuffers.pop();
-      this.#out = free !== undefined && free.length === this.#limits.writeBufferBytes
-        ? free
-        : new Uint8Array(this.#limits.writeBufferBytes);
-      return;
-    }
-    let size = Math.max(this.#out.length * 2, this.#limits.writeBufferBytes);
-    while (size < need) size *= 2;
-    const grown = new Uint8Array(size);
-    grown.set(this.#out.subarray(0, this.#len));
-    this.#out = grown;
   }
 
   async #writeAll(bytes: Uint8Array, timed = true): Promise<void> {
