@@ -66,6 +66,12 @@ export function parseFieldLineAt(
 ): HttpError | null {
   const end = lf - CR_BYTES;
   if (end < start || bytes[end] !== CR) return new HttpError("badHeader", "not ended by CRLF");
+  const at = into.size;
+  if (
+    previous !== undefined && at < previous.size && repeatField(bytes, start, end, into, previous)
+  ) {
+    return null;
+  }
   let colon = start;
   let hash = HASH_SEED;
   for (; colon < end; colon++) {
@@ -84,7 +90,6 @@ export function parseFieldLineAt(
   for (let i = from; i < stop; i++) {
     if ((CLASS[bytes[i]] & VALUE) === 0) return new HttpError("badHeader", "byte not allowed");
   }
-  const at = into.size;
   const again = previous !== undefined && at < previous.size;
   const known = knownName(bytes, start, colon, hash);
   if (known !== null) {
@@ -96,6 +101,35 @@ export function parseFieldLineAt(
     into.add(name, latin1Again(bytes, from, stop, prior), name.toLowerCase());
   }
   return null;
+}
+
+/**
+ * The fast path of `parseFieldLineAt`: when the line `bytes[start, end)` (CR excluded) spells
+ * exactly the field at the same position of `previous` — same name, colon, same value once OWS
+ * is trimmed — that field is added again and true returned. Bytes equal to a field already
+ * accepted need no checking again; anything else returns false for the full parse.
+ */
+function repeatField(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  into: HeaderFields,
+  previous: HeaderFields,
+): boolean {
+  const at = into.size;
+  const name = previous.names[at];
+  const colon = start + name.length;
+  if (colon >= end || bytes[colon] !== COLON) return false;
+  for (let i = 0; i < name.length; i++) if (bytes[start + i] !== name.charCodeAt(i)) return false;
+  let from = colon + 1;
+  let stop = end;
+  while (from < stop && (bytes[from] === SP || bytes[from] === HTAB)) from++;
+  while (stop > from && (bytes[stop - 1] === SP || bytes[stop - 1] === HTAB)) stop--;
+  const value = previous.values[at];
+  if (stop - from !== value.length) return false;
+  for (let i = 0; i < value.length; i++) if (bytes[from + i] !== value.charCodeAt(i)) return false;
+  into.add(name, value, previous.keys[at]);
+  return true;
 }
 
 /** The last Host value that passed the check (strings are immutable: equal means valid). */

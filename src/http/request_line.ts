@@ -93,8 +93,8 @@ export function parseRequestLine(line: Uint8Array): RequestLine | HttpError {
 /**
  * `parseRequestLine` for the line `bytes[start, lf)` read in place (`lf` is where its LF is).
  * `previousTarget` (the last request's) is reused as the target's string when the bytes match,
- * and the parts are written into `into` when given (a caller's reused scratch object) rather
- * than a new object.
+ * and the parts are written into `into` when given (a caller's reused scratch object, holding
+ * the last line it parsed successfully, or `method` "") rather than a new object.
  */
 export function parseRequestLineAt(
   bytes: Uint8Array,
@@ -107,6 +107,9 @@ export function parseRequestLineAt(
   if (end < start || bytes[end] !== CR) {
     return new HttpError("badRequestLine", "not ended by CRLF");
   }
+  // A line that repeats the one `into` holds (keep-alive clients often send the same request
+  // again) is already parsed: bytes equal to an accepted line need no checking again.
+  if (into !== undefined && repeatsLine(bytes, start, end, into)) return into;
   let sp1 = start;
   while (sp1 < end && CLASS[bytes[sp1]] & TCHAR) sp1++;
   if (sp1 === start || bytes[sp1] !== SP) {
@@ -171,7 +174,28 @@ export function parseRequestLineAt(
     out.rawVersion = rawVersion;
     out.authority = "";
   }
-  return splitTarget(out, query) ?? out;
+  const error = splitTarget(out, query);
+  if (error === null) return out;
+  // `into` must only ever hold an accepted line: a refused one must not pass as a repeat.
+  out.method = "";
+  return error;
+}
+
+/** Whether `bytes[start, end)` spells `line`'s method, target and version, one space apart. */
+function repeatsLine(bytes: Uint8Array, start: number, end: number, line: RequestLine): boolean {
+  const { method, target, rawVersion } = line;
+  if (method === "" || end - start !== method.length + target.length + rawVersion.length + 2) {
+    return false;
+  }
+  let p = start;
+  for (let i = 0; i < method.length; i++) if (bytes[p++] !== method.charCodeAt(i)) return false;
+  if (bytes[p++] !== SP) return false;
+  for (let i = 0; i < target.length; i++) if (bytes[p++] !== target.charCodeAt(i)) return false;
+  if (bytes[p++] !== SP) return false;
+  for (let i = 0; i < rawVersion.length; i++) {
+    if (bytes[p++] !== rawVersion.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /**

@@ -284,3 +284,26 @@ Deno.test("HeadReader refuses a Host of the same length as a valid one before it
     "valid then invalid Host",
   );
 });
+
+Deno.test("a request line refused once is refused again when it repeats on the same reader", async () => {
+  const refused = "GET * HTTP/1.1\r\n";
+  await assertHeads(
+    `${refused}${refused}Host: a\r\n\r\n`,
+    [{ error: "badTarget" }, { error: "badTarget" }],
+    "asterisk-form without OPTIONS, twice",
+  );
+});
+
+Deno.test("a repeated request line and fields give the same head, and one changed byte is seen", async () => {
+  const first = wire("/same?q=1", [["Host", "a"], ["X-Y", "z"]]);
+  const changed = wire("/same?q=2", [["Host", "a"], ["X-Y", "y"]]);
+  await assertHeads(
+    first + first + changed,
+    [
+      get("/same?q=1", [["Host", "a"], ["X-Y", "z"]]),
+      get("/same?q=1", [["Host", "a"], ["X-Y", "z"]]),
+      get("/same?q=2", [["Host", "a"], ["X-Y", "y"]]),
+    ],
+    "repeat then change",
+  );
+});
