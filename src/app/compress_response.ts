@@ -53,13 +53,8 @@ export function compressResponse(
   let contentType = "";
   for (let i = 0; i < headers.length; i++) {
     const name = headers[i][0];
-    // Only names of the right length are lower-cased: this runs for every echo.
-    if (name.length === CONTENT_ENCODING.length && name.toLowerCase() === CONTENT_ENCODING) {
-      return res;
-    }
-    if (name.length === CONTENT_TYPE.length && name.toLowerCase() === CONTENT_TYPE) {
-      contentType = headers[i][1];
-    }
+    if (sameName(name, CONTENT_ENCODING)) return res;
+    if (sameName(name, CONTENT_TYPE)) contentType = headers[i][1];
   }
   const body = res.body ?? null;
   if (body === null || (typeof body === "object" && "kind" in body && body.kind === "file")) {
@@ -88,4 +83,16 @@ export function compressResponse(
     headers: withCoding,
     body: { kind: "stream", stream: compressStream(body.stream, coding), flush: body.flush },
   };
+}
+
+const UPPER_A = 0x41, UPPER_Z = 0x5a, CASE_BIT = 0x20;
+
+/** Whether field name `name` is `lower` (lower case) ignoring ASCII case, without a new string. */
+function sameName(name: string, lower: string): boolean {
+  if (name.length !== lower.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if ((c >= UPPER_A && c <= UPPER_Z ? c | CASE_BIT : c) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }

@@ -69,6 +69,7 @@ export class HeaderFields {
 
   /** The values of `key` joined as one comma-separated list (RFC 9110 §5.3), or undefined. */
   list(key: string): string | undefined {
+    if ((this.#lengths & lengthBit(key)) === 0) return undefined;
     const all = this.getAll(key);
     return all.length === 0 ? undefined : all.join(", ");
   }

@@ -10,7 +10,7 @@
 import { STATUS } from "../../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../../http/types.ts";
 import { displayText, latin1Bytes } from "../byte_text.ts";
-import { compressResponse } from "../compress_response.ts";
+import { type CompressOptions, compressResponse } from "../compress_response.ts";
 import type { ContentCoding } from "../content_coding.ts";
 import { percentDecode } from "../percent_decode.ts";
 import { prefersJson } from "../prefers_json.ts";
@@ -25,6 +25,9 @@ export const ECHO_PREFIX = "/echo/";
  * listing both would be a behaviour nobody pinned. Brotli is for the file routes and `/brotli`.
  */
 const ECHO_CODINGS: readonly ContentCoding[] = ["gzip", "identity"];
+
+/** gzip whenever accepted, however short the text. */
+const ECHO_COMPRESSION: CompressOptions = { offered: ECHO_CODINGS, minBytes: 0 };
 
 /** `text/plain` exactly: the tester compares the whole field value. */
 const TEXT_PLAIN: [string, string] = ["Content-Type", "text/plain"];
@@ -41,7 +44,7 @@ export function echo(req: HttpRequest): HttpResponse {
     return textResponse(STATUS.BadRequest, "Cannot echo the path: invalid percent-encoding\n");
   }
   const res: HttpResponse = { status: STATUS.OK, headers: [TEXT_PLAIN], body: text };
-  return compressResponse(req, res, { offered: ECHO_CODINGS, minBytes: 0 });
+  return compressResponse(req, res, ECHO_COMPRESSION);
 }
 
 /**
@@ -67,7 +70,7 @@ export function userAgent(req: HttpRequest): HttpResponse {
     headers: [TEXT_PLAIN, vary],
     body: latin1Bytes(value),
   };
-  return compressResponse(req, res, { offered: ECHO_CODINGS, minBytes: 0 });
+  return compressResponse(req, res, ECHO_COMPRESSION);
 }
 
 /** The CodeCrafters text routes. */
