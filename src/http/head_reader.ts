@@ -85,8 +85,7 @@ export class HeadReader {
   #limits: Limits;
   #line: RequestLine | null = null;
   #headers = new HeaderFields();
-  /** The last head's target and fields, whose strings a repeating head reuses. */
-  #previousTarget: string | undefined;
+  /** The last head's fields: a field line that repeats its counterpart there is taken as is. */
   #previous: HeaderFields | undefined;
   #skipped = 0;
   #budget = 0;
@@ -112,7 +111,6 @@ export class HeadReader {
   /** Starts a new head at the reader's current position. */
   begin(): void {
     this.#reader.mark();
-    if (this.#line !== null) this.#previousTarget = this.#line.target;
     this.#line = null;
     this.#previous = this.#headers;
     this.#headers = new HeaderFields();
@@ -140,7 +138,7 @@ export class HeadReader {
         reader.mark();
         continue;
       }
-      const parsed = parseRequestLineAt(bytes, start, lf, this.#previousTarget, this.#scratch);
+      const parsed = parseRequestLineAt(bytes, start, lf, this.#scratch);
       if (parsed instanceof HttpError) return this.#failed(parsed);
       this.#line = parsed;
     }

@@ -63,25 +63,6 @@ export function latin1(bytes: Uint8Array, start: number, end: number): string {
 }
 
 /**
- * `bytes[start, end)` as a string, reusing `previous` when it spells the same bytes: requests
- * on one connection repeat most of their text (Host, User-Agent…), and comparing is cheaper
- * than decoding.
- */
-export function latin1Again(
-  bytes: Uint8Array,
-  start: number,
-  end: number,
-  previous: string | undefined,
-): string {
-  if (previous !== undefined && previous.length === end - start) {
-    let i = 0;
-    while (i < previous.length && previous.charCodeAt(i) === bytes[start + i]) i++;
-    if (i === previous.length) return previous;
-  }
-  return latin1(bytes, start, end);
-}
-
-/**
  * Whether `s[start, end)` is `uri-host [ ":" port ]` (RFC 3986 §3.2.2–3.2.3): an IP-literal in
  * brackets or a non-empty reg-name/IPv4 (unreserved, pct-encoded, sub-delims), then digits.
  */

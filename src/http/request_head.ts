@@ -26,7 +26,7 @@ import {
   CR_BYTES,
   HTAB,
   isAuthority,
-  latin1Again,
+  latin1,
   SP,
   TCHAR,
   VALUE,
@@ -90,15 +90,11 @@ export function parseFieldLineAt(
   for (let i = from; i < stop; i++) {
     if ((CLASS[bytes[i]] & VALUE) === 0) return new HttpError("badHeader", "byte not allowed");
   }
-  const again = previous !== undefined && at < previous.size;
   const known = knownName(bytes, start, colon, hash);
-  if (known !== null) {
-    const prior = again && previous.keys[at] === known.key ? previous.values[at] : undefined;
-    into.add(known.name, latin1Again(bytes, from, stop, prior), known.key);
-  } else {
-    const name = latin1Again(bytes, start, colon, again ? previous.names[at] : undefined);
-    const prior = again && previous.names[at] === name ? previous.values[at] : undefined;
-    into.add(name, latin1Again(bytes, from, stop, prior), name.toLowerCase());
+  if (known !== null) into.add(known.name, latin1(bytes, from, stop), known.key);
+  else {
+    const name = latin1(bytes, start, colon);
+    into.add(name, latin1(bytes, from, stop), name.toLowerCase());
   }
   return null;
 }

@@ -18,7 +18,6 @@ import {
   HASH,
   isAuthority,
   latin1,
-  latin1Again,
   QUESTION,
   SLASH,
   SP,
@@ -92,15 +91,13 @@ export function parseRequestLine(line: Uint8Array): RequestLine | HttpError {
 
 /**
  * `parseRequestLine` for the line `bytes[start, lf)` read in place (`lf` is where its LF is).
- * `previousTarget` (the last request's) is reused as the target's string when the bytes match,
- * and the parts are written into `into` when given (a caller's reused scratch object, holding
- * the last line it parsed successfully, or `method` "") rather than a new object.
+ * The parts are written into `into` when given (a caller's reused scratch object, holding the
+ * last line it parsed successfully, or `method` "") rather than a new object.
  */
 export function parseRequestLineAt(
   bytes: Uint8Array,
   start: number,
   lf: number,
-  previousTarget?: string,
   into?: RequestLine,
 ): RequestLine | HttpError {
   const end = lf - CR_BYTES;
@@ -149,7 +146,7 @@ export function parseRequestLineAt(
     return new HttpError("badTarget", bytes[bad] === HASH ? "fragment sent" : "byte not allowed");
   }
   const method = methodName(bytes, start, sp1);
-  const target = latin1Again(bytes, sp1 + 1, sp2, previousTarget);
+  const target = latin1(bytes, sp1 + 1, sp2);
   const rawVersion = minor <= DIGIT_0 + 1 ? version : latin1(bytes, v, end);
   let out: RequestLine;
   if (into === undefined) {
