@@ -47,7 +47,11 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
   #request: IncomingRequest | null = null;
   /** The head being served (for the access log of canned responses), or null between requests. */
   #head: RequestHead | null = null;
-  /** When the last bytes of requests arrived (ms since epoch): the Date of at-once answers. */
+  /**
+   * The clock (ms since epoch) read after the last wait of any kind — for input, a handler, a
+   * drain or a write. Until the next wait no time worth a Date passes, so the responses made in
+   * between (a pipelined batch) share this one reading.
+   */
   #readAt = 0;
   /** When the current head started arriving (performance.now()), for durations in the log. */
   #headStarted = 0;
@@ -247,13 +251,12 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
       this.#request = req;
 
       let res: HttpResponse;
-      let answeredAtOnce = true;
       try {
         // A handler that answers synchronously costs no extra turn of the microtask queue.
         const answer = opts.handler(req);
         if (answer instanceof Promise) {
-          answeredAtOnce = false;
           res = await answer;
+          this.#readAt = Date.now();
         } else res = answer;
       } catch (err) {
         if (this.#closed) return;
@@ -277,21 +280,23 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
           } catch {
             bodyLeft = true;
           }
+          this.#readAt = Date.now();
           keepAlive = !bodyLeft;
         }
       }
       if (this.#closed) return;
 
-      // A handler that answered at once answers at the time its bytes arrived (read once per
-      // batch of pipelined requests); one that waited on something reads the clock again.
       ctx.head = head.method === "HEAD";
       ctx.http10 = head.version === "HTTP/1.0";
       ctx.keepAlive = keepAlive;
-      ctx.now = answeredAtOnce ? this.#readAt : Date.now();
+      ctx.now = this.#readAt;
       let outcome;
       try {
         const written = writer.write(res, ctx);
-        outcome = written instanceof Promise ? await written : written;
+        if (written instanceof Promise) {
+          outcome = await written;
+          this.#readAt = Date.now();
+        } else outcome = written;
       } catch (err) {
         if (this.#closed || isDisconnect(err)) return;
         opts.onError(err, "response");
@@ -307,7 +312,10 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
         await writer.flush();
         return await this.#closeAfterResponse(bodyLeft);
       }
-      if (writer.pending >= limits.maxCoalesceBytes) await writer.flush();
+      if (writer.pending >= limits.maxCoalesceBytes) {
+        await writer.flush();
+        this.#readAt = Date.now();
+      }
     }
   }
 

@@ -373,3 +373,25 @@ Deno.test("rawHead read after its exchange ended throws instead of showing other
     await srv.close();
   }
 });
+
+Deno.test("a pipelined answer after a slow one carries a Date no older than the slow one's", async () => {
+  // Only /slow answers later; /fast answers at once (a plain value, not a promise).
+  const srv = startServer((req) => {
+    const res = { status: 200, body: req.path };
+    if (req.path !== "/slow") return res;
+    return new Promise((resolve) => setTimeout(() => resolve(res), 1100));
+  });
+  const c = await RawClient.connect(srv.port);
+  try {
+    // Both heads arrive in one read: the second must not reuse the clock reading of that read.
+    await c.send(GET("/slow") + GET("/fast"));
+    const slow = await c.readResponse();
+    const fast = await c.readResponse();
+    assertEquals([slow?.text, fast?.text], ["/slow", "/fast"]);
+    const dateOf = (r: typeof slow) => Date.parse(r?.header("date") ?? "");
+    assert(dateOf(fast) >= dateOf(slow), `${fast?.header("date")} < ${slow?.header("date")}`);
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
