@@ -157,13 +157,6 @@ export class BufferedReader {
     this.#mark = this.#start;
   }
 
-  /** A copy of the bytes consumed since `mark`, and stops keeping them. */
-  takeMarked(): Uint8Array {
-    const out = copyToSlab(this.#buf, this.#mark, this.#start);
-    this.#mark = -1;
-    return out;
-  }
-
   /** Stops keeping marked bytes without copying them. */
   unmark(): void {
     this.#mark = -1;
