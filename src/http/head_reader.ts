@@ -16,7 +16,7 @@ import {
 import { HttpError } from "./errors.ts";
 import { HeaderFields } from "./header_fields.ts";
 import type { Limits } from "./limits.ts";
-import { checkHead, parseFieldLineAt, type RequestHead } from "./request_head.ts";
+import { checkHead, parseFieldLineAt, repeatsFieldLine, type RequestHead } from "./request_head.ts";
 import { parseRequestLineAt, type RequestLine } from "./request_line.ts";
 
 /** Returned by `advance` when the buffered bytes end before the head does. */
@@ -84,8 +84,11 @@ export class HeadReader {
   #reader: BufferedReader;
   #limits: Limits;
   #line: RequestLine | null = null;
-  #headers = new HeaderFields();
-  /** The last head's fields: a field line that repeats its counterpart there is taken as is. */
+  /** The fields parsed so far, or null while every line repeats `#previous` (see `advance`). */
+  #headers: HeaderFields | null = null;
+  /** How many leading lines repeated `#previous`'s, while `#headers` is null. */
+  #repeated = 0;
+  /** The last accepted head's fields (sealed): lines that repeat them are taken as they are. */
   #previous: HeaderFields | undefined;
   #skipped = 0;
   #budget = 0;
@@ -112,8 +115,8 @@ export class HeadReader {
   begin(): void {
     this.#reader.mark();
     this.#line = null;
-    this.#previous = this.#headers;
-    this.#headers = new HeaderFields();
+    this.#headers = null;
+    this.#repeated = 0;
     this.#skipped = 0;
     this.#budget = this.#limits.maxHeaderBytes;
   }
@@ -142,7 +145,7 @@ export class HeadReader {
       if (parsed instanceof HttpError) return this.#failed(parsed);
       this.#line = parsed;
     }
-    const headers = this.#headers;
+    const previous = this.#previous;
     for (;;) {
       // A field line costs its bytes plus LF; the empty line that ends the head costs nothing.
       const lf = reader.scanLine(Math.max(this.#budget - LF_BYTES, CR_BYTES));
@@ -150,16 +153,42 @@ export class HeadReader {
       if (lf === LINE_OVERLONG) return this.#failed(new HttpError("headersTooLarge"));
       const start = reader.lineStart;
       if (lf - start === CR_BYTES && bytes[start] === CR) break;
-      if (headers.size >= limits.maxHeaderCount) {
+      let headers = this.#headers;
+      if ((headers === null ? this.#repeated : headers.size) >= limits.maxHeaderCount) {
         return this.#failed(new HttpError("headersTooLarge", "too many fields"));
       }
       this.#budget -= lf - start + LF_BYTES;
-      const error = parseFieldLineAt(bytes, start, lf, headers, this.#previous);
+      if (headers === null) {
+        // While the lines repeat the last head's, nothing is built: if they all do, this head
+        // shares that head's (sealed) fields.
+        const at = this.#repeated;
+        if (
+          previous !== undefined && at < previous.size &&
+          repeatsFieldLine(bytes, start, lf - CR_BYTES, previous, at)
+        ) {
+          this.#repeated = at + 1;
+          continue;
+        }
+        headers = previous === undefined ? new HeaderFields() : previous.firstLines(at);
+        this.#headers = headers;
+      }
+      const error = parseFieldLineAt(bytes, start, lf, headers, previous);
       if (error !== null) return this.#failed(error);
+    }
+    let headers = this.#headers;
+    if (headers === null) {
+      headers = previous !== undefined && this.#repeated === previous.size
+        ? previous
+        : previous === undefined
+        ? new HeaderFields()
+        : previous.firstLines(this.#repeated);
+      this.#headers = headers;
     }
     const line = this.#line;
     const host = checkHead(line, headers);
     if (host instanceof HttpError) return this.#failed(host);
+    headers.seal();
+    this.#previous = headers;
     const head = new ReceivedHead(line, headers, host, reader);
     this.#current = head;
     return head;

@@ -9,23 +9,40 @@
 /** Ordered name/value pairs with case-insensitive lookup by lower-case name. */
 export class HeaderFields {
   /** Field names as sent (original case), in arrival order. */
-  readonly names: string[] = [];
+  readonly names: readonly string[] = [];
   /** Field values (OWS trimmed), parallel to `names`. */
-  readonly values: string[] = [];
+  readonly values: readonly string[] = [];
   /** Lower-cased names, parallel to `names`, for lookup. */
-  readonly keys: string[] = [];
+  readonly keys: readonly string[] = [];
   /**
    * One bit per key length (mod 32) present: a lookup of a field that is absent — most lookups
    * are (Expect, Transfer-Encoding, Connection…) — usually ends without a scan.
    */
   #lengths = 0;
+  #sealed = false;
 
   /** Appends one field line; `key` is `name` lower-cased (the parser already has it). */
   add(name: string, value: string, key: string = name.toLowerCase()): void {
-    this.names.push(name);
-    this.values.push(value);
-    this.keys.push(key);
+    if (this.#sealed) throw new Error("header fields are sealed");
+    (this.names as string[]).push(name);
+    (this.values as string[]).push(value);
+    (this.keys as string[]).push(key);
     this.#lengths |= lengthBit(key);
+  }
+
+  /**
+   * Refuses any further `add`: a sealed list may be handed to more than one request (a head that
+   * repeats the previous one on a connection shares its fields).
+   */
+  seal(): void {
+    this.#sealed = true;
+  }
+
+  /** A new, unsealed list holding the first `count` lines of this one. */
+  firstLines(count: number): HeaderFields {
+    const out = new HeaderFields();
+    for (let i = 0; i < count; i++) out.add(this.names[i], this.values[i], this.keys[i]);
+    return out;
   }
 
   /** Number of field lines. */

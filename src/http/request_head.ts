@@ -101,9 +101,8 @@ export function parseFieldLineAt(
 
 /**
  * The fast path of `parseFieldLineAt`: when the line `bytes[start, end)` (CR excluded) spells
- * exactly the field at the same position of `previous` — same name, colon, same value once OWS
- * is trimmed — that field is added again and true returned. Bytes equal to a field already
- * accepted need no checking again; anything else returns false for the full parse.
+ * exactly the field at the same position of `previous`, that field is added again and true
+ * returned; anything else returns false for the full parse.
  */
 function repeatField(
   bytes: Uint8Array,
@@ -113,7 +112,24 @@ function repeatField(
   previous: HeaderFields,
 ): boolean {
   const at = into.size;
-  const name = previous.names[at];
+  if (!repeatsFieldLine(bytes, start, end, previous, at)) return false;
+  into.add(previous.names[at], previous.values[at], previous.keys[at]);
+  return true;
+}
+
+/**
+ * Whether the field line `bytes[start, end)` (CR excluded) spells exactly line `at` of
+ * `fields`: same name, colon, same value once OWS is trimmed. Bytes equal to a line already
+ * accepted need no checking again.
+ */
+export function repeatsFieldLine(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  fields: HeaderFields,
+  at: number,
+): boolean {
+  const name = fields.names[at];
   const colon = start + name.length;
   if (colon >= end || bytes[colon] !== COLON) return false;
   for (let i = 0; i < name.length; i++) if (bytes[start + i] !== name.charCodeAt(i)) return false;
@@ -121,10 +137,9 @@ function repeatField(
   let stop = end;
   while (from < stop && (bytes[from] === SP || bytes[from] === HTAB)) from++;
   while (stop > from && (bytes[stop - 1] === SP || bytes[stop - 1] === HTAB)) stop--;
-  const value = previous.values[at];
+  const value = fields.values[at];
   if (stop - from !== value.length) return false;
   for (let i = 0; i < value.length; i++) if (bytes[from + i] !== value.charCodeAt(i)) return false;
-  into.add(name, value, previous.keys[at]);
   return true;
 }
 

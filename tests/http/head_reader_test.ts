@@ -307,3 +307,35 @@ Deno.test("a repeated request line and fields give the same head, and one change
     "repeat then change",
   );
 });
+
+Deno.test("a head that extends, shortens or repeats the last one never changes that one's fields", async () => {
+  const first = wire("/", [["Host", "a"], ["X-A", "1"]]);
+  const longer = wire("/", [["Host", "a"], ["X-A", "1"], ["X-B", "2"]]);
+  const shorter = wire("/", [["Host", "a"]]);
+  const reader = readerOver([bytes(first + longer + first + shorter + first)]);
+  const heads = new HeadReader(reader, LIMITS);
+  const got: RequestHead[] = [];
+  try {
+    for (let n = 0; n < 5; n++) {
+      heads.release();
+      heads.begin();
+      let head: RequestHead | HttpError | typeof INCOMPLETE | null = heads.advance();
+      while (head === INCOMPLETE) head = await reader.fill() ? heads.advance() : heads.stopped();
+      assert(head !== null && !(head instanceof HttpError), `head ${n}`);
+      got.push(head);
+    }
+  } finally {
+    heads.release();
+    await reader.cancel();
+  }
+  const entries = got.map((h) => h.headers.entries());
+  const firstFields = [["Host", "a"], ["X-A", "1"]];
+  assert.deepEqual(entries, [
+    firstFields,
+    [...firstFields, ["X-B", "2"]],
+    firstFields,
+    [["Host", "a"]],
+    firstFields,
+  ]);
+  assert.deepEqual(got[0].headers.entries(), firstFields, "the first head is as it was");
+});

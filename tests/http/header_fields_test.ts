@@ -98,3 +98,16 @@ Deno.test("HeaderFields finds each key as it is added, whatever came before", ()
     for (let j = 0; j <= i; j++) assert.equal(fields.get(keys[j]), String(j), keys[j]);
   }
 });
+
+Deno.test("sealed fields refuse another line, and firstLines gives an unsealed copy of a prefix", () => {
+  const fields = sample();
+  fields.seal();
+  assert.throws(() => fields.add("X-More", "1"));
+  assert.equal(fields.size, 7, "the refused line left nothing behind");
+  const prefix = fields.firstLines(2);
+  assert.deepEqual(prefix.entries(), [["Host", "a.example"], ["Accept", "text/html"]]);
+  prefix.add("X-More", "1");
+  assert.equal(prefix.get("x-more"), "1");
+  assert.equal(fields.get("x-more"), undefined, "the copy does not write through");
+  assert.equal(prefix.get("x-custom-header"), undefined, "the copy stops at its prefix");
+});
