@@ -110,6 +110,11 @@ export class ResponseWriter {
 
   /** Lets go of every buffer, pending output included: the connection is gone. */
   dispose(): void {
+    // The output buffer goes back to the pool unless a write may still be reading it.
+    if (this.#background === null) {
+      this.#out.truncate(0);
+      this.#out.release();
+    }
     this.#out.dispose();
     this.#dropFileBuffers();
   }
