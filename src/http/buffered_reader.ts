@@ -36,6 +36,21 @@ export const LINE_OVERLONG = -2;
 
 const LF = 0x0a;
 
+const EMPTY = new Uint8Array(0);
+/** Read buffers of released readers, by size: a new connection takes one instead of allocating. */
+const freeBuffers = new Map<number, Uint8Array[]>();
+const MAX_FREE_PER_SIZE = 256;
+
+function takeBuffer(bytes: number): Uint8Array {
+  return freeBuffers.get(bytes)?.pop() ?? new Uint8Array(bytes);
+}
+
+function giveBuffer(buf: Uint8Array): void {
+  let free = freeBuffers.get(buf.length);
+  if (free === undefined) freeBuffers.set(buf.length, free = []);
+  if (free.length < MAX_FREE_PER_SIZE) free.push(buf);
+}
+
 /**
  * Buffered reads with line scanning that never re-scans bytes it has already looked at.
  *
@@ -45,6 +60,7 @@ export class BufferedReader {
   #source: ByteSource;
   #buf: Uint8Array;
   #maxBytes: number;
+  #initialBytes: number;
   #start = 0;
   #end = 0;
   /** Where the search for the next LF resumes (absolute index into the buffer). */
@@ -67,8 +83,24 @@ export class BufferedReader {
    */
   constructor(source: ByteSource, initialBytes: number, maxBytes: number) {
     this.#source = source;
-    this.#buf = new Uint8Array(Math.min(initialBytes, maxBytes));
+    this.#initialBytes = Math.min(initialBytes, maxBytes);
+    this.#buf = takeBuffer(this.#initialBytes);
     this.#maxBytes = Math.max(initialBytes, maxBytes);
+  }
+
+  /**
+   * Gives the buffer to the next reader of the same size, when no read holds it (a pending BYOB
+   * read has it detached). The reader must not be used afterwards; nothing may be lent.
+   */
+  release(): void {
+    const buf = this.#buf;
+    this.#buf = EMPTY;
+    this.#start = this.#end = this.#scan = 0;
+    this.#mark = -1;
+    this.#lentTo = null;
+    this.#eof = true;
+    // A view of a detached buffer has length 0; a grown buffer is not the size readers start with.
+    if (buf.length === this.#initialBytes && buf.byteOffset === 0) giveBuffer(buf);
   }
 
   /** Bytes buffered and not yet consumed. */

@@ -33,6 +33,7 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
   #opts: ConnectionOptions;
   #limits: Limits;
   #reader: BufferedReader;
+  #heads: HeadReader;
   #writer: ResponseWriter;
   #byob: ReadableStreamBYOBReader;
   #phase: Phase = "none";
@@ -76,6 +77,7 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
     };
     const maxHead = opts.limits.maxRequestLineBytes + opts.limits.maxHeaderBytes + 64;
     this.#reader = new BufferedReader(source, opts.limits.readBufferBytes, maxHead);
+    this.#heads = new HeadReader(this.#reader, opts.limits);
   }
 
   /** Whether the connection waits for a request (shutdown closes such connections at once). */
@@ -95,6 +97,9 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
       this.#opts.clock.delete(this);
       this.close();
       this.#writer.dispose();
+      // No head may borrow bytes from the read buffer once it goes back to the pool.
+      this.#heads.release();
+      this.#reader.release();
     }
   }
 
@@ -177,7 +182,7 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
       remotePort: addr.port,
       tls: opts.tls,
     };
-    const heads = new HeadReader(reader, limits);
+    const heads = this.#heads;
     // One context per connection, refilled for each response (the writer does not keep it).
     const ctx: ResponseContext = { head: false, http10: false, keepAlive: true, now: 0 };
     let index = 0;

@@ -4,7 +4,7 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { LINE_TOO_LONG, NEED_MORE } from "../../src/http/buffered_reader.ts";
+import { BufferedReader, LINE_TOO_LONG, NEED_MORE } from "../../src/http/buffered_reader.ts";
 import { bytes, drain, readerOver, text } from "./byte_feed.ts";
 
 Deno.test("reader finds a line split across reads", async () => {
@@ -143,4 +143,35 @@ Deno.test("reader spills the previous loan when a new one starts", async () => {
   r.lendMarked(second);
   assertEquals(first.copies, ["A\n"]);
   assertEquals(text(r.copyLent(second)), "B\n");
+});
+
+Deno.test("a released reader's buffer serves the next reader, which never sees the old bytes", async () => {
+  // An odd size, so that no other test's released buffer is in the way.
+  const size = 24;
+  const first = readerOver([bytes("SECRET-LINE\nmore\n")], size, size);
+  assert(await first.fill());
+  const used = first.bytes;
+  first.release();
+  const second = readerOver([bytes("ab")], size, size);
+  assert(second.bytes === used, "the released buffer is taken again");
+  assert(await second.fill());
+  assertEquals(second.tryReadLine(size), NEED_MORE, "an old LF past the new bytes is not seen");
+  assertEquals(await drain(second), "ab");
+});
+
+Deno.test("a reader released while a read holds its buffer gives nothing to the next one", async () => {
+  const size = 40;
+  let pulled!: () => void;
+  const pending = new Promise<void>((resolve) => pulled = resolve);
+  // A source that never answers: the read stays pending, holding the buffer.
+  const stream = new ReadableStream({ type: "bytes", pull: () => pulled() });
+  const byob = stream.getReader({ mode: "byob" });
+  const r = new BufferedReader(byob, size, size);
+  const reading = r.fill();
+  await pending; // the BYOB read now holds (has detached) the buffer
+  r.release();
+  const next = readerOver([bytes("x\n")], size, size);
+  assert(next.bytes.length === size, "a fresh buffer, not the detached one");
+  await byob.cancel();
+  await reading.catch(() => {});
 });
