@@ -32,6 +32,7 @@ const encoder = new TextEncoder();
 const CONTENT_ENCODING = "content-encoding";
 const CONTENT_TYPE = "content-type";
 const VARY_ACCEPT_ENCODING: [string, string] = ["Vary", "Accept-Encoding"];
+const NO_FIELDS: ReadonlyArray<[string, string]> = [];
 
 /**
  * Returns `res` with its body compressed when the client accepts one of `offered` (else
@@ -41,6 +42,9 @@ const VARY_ACCEPT_ENCODING: [string, string] = ["Vary", "Accept-Encoding"];
  *
  * When nothing offered is acceptable the body goes out as identity rather than 406: RFC 9110
  * §12.1 lets a server disregard the preference, and an error would help no client.
+ *
+ * `res` is changed in place (its headers array and body) and returned, which spares a copy of
+ * every echo: pass a response built for this call, never a shared or cached one.
  */
 export function compressResponse(
   req: HttpRequest,
@@ -49,7 +53,7 @@ export function compressResponse(
 ): HttpResponse {
   // Only 200: a 206 body is a range of the identity representation, and error texts are tiny.
   if (res.status !== STATUS.OK) return res;
-  const headers = res.headers ?? [];
+  const headers = res.headers ?? NO_FIELDS;
   let contentType = "";
   for (let i = 0; i < headers.length; i++) {
     const name = headers[i][0];
@@ -63,26 +67,23 @@ export function compressResponse(
   if (options.anyType !== true && !isCompressible(contentType)) return res;
 
   // The answer now depends on Accept-Encoding whatever it says: caches must key on it.
-  const varied: Array<[string, string]> = [...headers, VARY_ACCEPT_ENCODING];
+  const varied = res.headers ?? (res.headers = []);
+  varied.push(VARY_ACCEPT_ENCODING);
   const coding = negotiateEncoding(req.headers.list("accept-encoding"), options.offered);
-  if (coding === null || coding === "identity") return { ...res, headers: varied };
-  const withCoding: Array<[string, string]> = [...varied, ["Content-Encoding", coding]];
+  if (coding === null || coding === "identity") return res;
+  const minBytes = options.minBytes ?? MIN_COMPRESS_BYTES;
 
   if (typeof body === "string" || body instanceof Uint8Array) {
     const bytes = typeof body === "string" ? encoder.encode(body) : body;
-    if (bytes.length < (options.minBytes ?? MIN_COMPRESS_BYTES)) {
-      return { ...res, headers: varied };
-    }
-    return { ...res, headers: withCoding, body: compressBytes(bytes, coding) };
+    if (bytes.length < minBytes) return res;
+    varied.push(["Content-Encoding", coding]);
+    res.body = compressBytes(bytes, coding);
+    return res;
   }
-  if (body.length !== undefined && body.length < (options.minBytes ?? MIN_COMPRESS_BYTES)) {
-    return { ...res, headers: varied };
-  }
-  return {
-    ...res,
-    headers: withCoding,
-    body: { kind: "stream", stream: compressStream(body.stream, coding), flush: body.flush },
-  };
+  if (body.length !== undefined && body.length < minBytes) return res;
+  varied.push(["Content-Encoding", coding]);
+  res.body = { kind: "stream", stream: compressStream(body.stream, coding), flush: body.flush };
+  return res;
 }
 
 const UPPER_A = 0x41, UPPER_Z = 0x5a, CASE_BIT = 0x20;

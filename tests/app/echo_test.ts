@@ -81,3 +81,22 @@ Deno.test("userAgent is gzipped like echo when gzip is accepted", async () => {
   assertEquals(header(res, "content-encoding"), "gzip");
   assertEquals(new TextDecoder().decode(gunzipSync(await bodyBytes(res.body))), "x");
 });
+
+Deno.test("echo answers built one after another never share their header lists", () => {
+  const fieldsOf = (res: ReturnType<typeof echo>) =>
+    (res.headers ?? []).map(([n, v]) => `${n}: ${v}`);
+  const expected = ["Content-Type: text/plain", "Vary: Accept-Encoding"];
+  for (let i = 0; i < 3; i++) {
+    assertEquals(fieldsOf(echo(get("/echo/abc"))), expected, `plain answer ${i}`);
+    assertEquals(
+      fieldsOf(echo(get("/echo/abc", [["Accept-Encoding", "gzip"]]))),
+      [...expected, "Content-Encoding: gzip"],
+      `gzip answer ${i}`,
+    );
+    assertEquals(fieldsOf(userAgent(get("/user-agent", [["User-Agent", "x"]]))), [
+      "Content-Type: text/plain",
+      "Vary: Accept",
+      "Vary: Accept-Encoding",
+    ]);
+  }
+});
