@@ -16,7 +16,7 @@
  * @module
  */
 
-import type { AccessEntry } from "./http/connection_options.ts";
+import type { AccessEntry } from "./http/access_entry.ts";
 import type { LogFormat } from "./cli/config.ts";
 import type { LineSink } from "./line_sink.ts";
 

@@ -3,7 +3,7 @@
  * "off" installing no callback at all.
  */
 
-import type { AccessEntry } from "../src/http/connection_options.ts";
+import type { AccessEntry } from "../src/http/access_entry.ts";
 import { LineSink } from "../src/line_sink.ts";
 import { accessLogger, escapeClf, formatCombined, formatCommon, formatJson } from "../src/log.ts";
 import { assert, assertEquals } from "./support/assert.ts";

@@ -7,13 +7,15 @@
  * @module
  */
 
+import { accessEntry } from "./access_entry.ts";
 import { BufferedReader, type ByteSource } from "./buffered_reader.ts";
 import { decideFraming } from "./body_framing.ts";
 import { cannedErrorResponse, internalErrorResponse } from "./canned_response.ts";
 import type { ConnectionOptions } from "./connection_options.ts";
-import type { HasDeadline } from "./deadline_clock.ts";
 import { ERROR_KINDS, type ErrorKind, errorText, HttpError, isDisconnect } from "./errors.ts";
 import type { Limits } from "./limits.ts";
+import { lingerThenClose } from "./lingering_close.ts";
+import { type Phase, PhaseTimer } from "./phase_timer.ts";
 import { wantsPersistence } from "./persistence.ts";
 import { type BodyHooks, ChunkedBody, drainBody, EMPTY_BODY, LengthBody } from "./request_body.ts";
 import { HeadReader, INCOMPLETE } from "./head_reader.ts";
@@ -22,12 +24,8 @@ import { type ResponseContext, ResponseWriter, type WriteClock } from "./respons
 import type { HttpResponse, RequestBody } from "./types.ts";
 import { type ConnectionPeer, IncomingRequest } from "./incoming_request.ts";
 
-type Phase = "none" | "idle" | "head" | "body" | "write" | "linger";
-
 /** Serves requests on one accepted connection until it closes. */
-export class Connection implements HasDeadline, BodyHooks, WriteClock {
-  /** When the current phase's clock runs out (ms since epoch), or 0. */
-  deadline = 0;
+export class Connection implements BodyHooks, WriteClock {
   readonly id: number;
   #conn: Deno.Conn;
   #opts: ConnectionOptions;
@@ -36,14 +34,11 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
   #heads: HeadReader;
   #writer: ResponseWriter;
   #byob: ReadableStreamBYOBReader;
-  #phase: Phase = "none";
-  #timedOut: Phase = "none";
+  /** The clock of the current wait (idle, head, body, write, linger). */
+  #timer: PhaseTimer;
   #closed = false;
   #idle = true;
   #expectContinue = false;
-  /** The phase and deadline a write interrupted, restored after it. */
-  #savedPhase: Phase = "none";
-  #savedDeadline = 0;
   /** The request being served (the connection records `100 Continue` on it). */
   #request: IncomingRequest | null = null;
   /** The head being served (for the access log of canned responses), or null between requests. */
@@ -62,6 +57,7 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
     this.id = id;
     this.#opts = opts;
     this.#limits = opts.limits;
+    this.#timer = new PhaseTimer((phase) => this.#expired(phase));
     this.#writer = new ResponseWriter(conn, opts.limits, this);
     this.#byob = conn.readable.getReader({ mode: "byob" });
     const byob = this.#byob;
@@ -87,14 +83,14 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
 
   /** Serves until the connection ends; never throws. */
   async serve(): Promise<void> {
-    this.#opts.clock.add(this);
+    this.#opts.clock.add(this.#timer);
     try {
       await this.#loop();
     } catch (err) {
       if (!this.#closed && !isDisconnect(err)) this.#opts.onError(err, "connection");
     } finally {
-      this.deadline = 0;
-      this.#opts.clock.delete(this);
+      this.#timer.disarm();
+      this.#opts.clock.delete(this.#timer);
       this.close();
       this.#writer.dispose();
       // No head may borrow bytes from the read buffer once it goes back to the pool.
@@ -114,10 +110,18 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
     }
   }
 
-  /** Called by the clock when the current phase's deadline passes. */
-  expire(): void {
-    const phase = this.#phase;
-    this.#timedOut = phase;
+  /** Whether the socket is closed (by us, the peer's reset or a clock). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Ends our side of the stream (see `lingerThenClose`). */
+  closeWrite(): Promise<void> {
+    return this.#conn.closeWrite();
+  }
+
+  /** What the clock does when the current wait runs out. */
+  #expired(phase: Phase): void {
     if (phase === "head" || phase === "body") {
       // RFC 9110 §15.5.9: tell the client why before closing.
       const kind = phase === "head" ? "headerTimeout" : "bodyTimeout";
@@ -134,15 +138,12 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
 
   /** Arms the write clock. */
   beforeWrite(): void {
-    this.#savedPhase = this.#phase;
-    this.#savedDeadline = this.deadline;
-    this.#arm("write", this.#limits.writeTimeoutMs);
+    this.#timer.interrupt("write", this.#limits.writeTimeoutMs);
   }
 
   /** Restores the interrupted phase's clock. */
   afterWrite(): void {
-    this.#phase = this.#savedPhase;
-    this.deadline = this.#savedDeadline;
+    this.#timer.resume();
   }
 
   // BodyHooks: how request bodies reach back into the connection.
@@ -157,17 +158,17 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
 
   /** Arms the body-idle clock. */
   armBodyTimeout(): void {
-    this.#arm("body", this.#limits.bodyIdleTimeoutMs);
+    this.#timer.arm("body", this.#limits.bodyIdleTimeoutMs);
   }
 
   /** Disarms the body-idle clock. */
   disarmBodyTimeout(): void {
-    this.#disarm();
+    this.#timer.disarm();
   }
 
   /** Whether the body clock fired. */
   timedOut(): boolean {
-    return this.#timedOut === "body";
+    return this.#timer.expired === "body";
   }
 
   async #loop(): Promise<void> {
@@ -183,9 +184,11 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
       tls: opts.tls,
     };
     const heads = this.#heads;
+    const timer = this.#timer;
     // One context per connection, refilled for each response (the writer does not keep it).
     const ctx: ResponseContext = { head: false, http10: false, keepAlive: true, now: 0 };
     let index = 0;
+    this.#readAt = Date.now();
     for (;;) {
       // The last exchange is over: its head's raw bytes need not be kept for it any longer.
       heads.release();
@@ -197,12 +200,13 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
         writer.flushInBackground();
         if (opts.shuttingDown()) return await writer.settle();
         this.#idle = true;
-        this.#arm("idle", limits.idleTimeoutMs);
+        // No time worth a clock reading passed since the last wait (see `#readAt`).
+        timer.arm("idle", limits.idleTimeoutMs, this.#readAt);
         // The BYOB reader is read directly here (no wrapper promise): this is once per request.
         const view = reader.fillTarget();
         const more = view !== null && reader.filled(await this.#byob.read(view));
         this.#readAt = Date.now();
-        this.#disarm();
+        timer.disarm();
         this.#idle = false;
         // A client that sent its next request has read our answer: the write is nearly always
         // done by now, and then there is nothing to wait for.
@@ -217,12 +221,12 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
       if (head === INCOMPLETE) {
         // The head clock runs only while we wait for the rest of a head (a whole head already
         // buffered, as when requests are pipelined, is parsed without waiting).
-        this.#arm("head", limits.headerTimeoutMs);
+        timer.arm("head", limits.headerTimeoutMs);
         while (head === INCOMPLETE) {
           head = await reader.fill() ? heads.advance() : heads.stopped();
         }
         this.#readAt = Date.now();
-        this.#disarm();
+        timer.disarm();
       }
       if (head === null) return;
       if (head instanceof HttpError) return await this.#fail(head);
@@ -341,55 +345,19 @@ export class Connection implements HasDeadline, BodyHooks, WriteClock {
   #log(status: number, bodyBytes: number): void {
     const onResponse = this.#opts.onResponse;
     if (onResponse === undefined) return;
-    const head = this.#head;
-    onResponse({
-      remoteAddress: (this.#conn.remoteAddr as Deno.NetAddr).hostname,
-      method: head?.method ?? "-",
-      target: head?.target ?? "-",
-      version: head?.rawVersion ?? "-",
+    const started = this.#headStarted;
+    onResponse(accessEntry(
+      (this.#conn.remoteAddr as Deno.NetAddr).hostname,
+      this.#head,
       status,
       bodyBytes,
-      durationMs: this.#headStarted === 0 ? 0 : performance.now() - this.#headStarted,
-      userAgent: head?.headers.get("user-agent"),
-      referer: head?.headers.get("referer"),
-    });
+      started === 0 ? 0 : performance.now() - started,
+    ));
   }
 
-  /**
-   * Closes after a final response. When request bytes may still be arriving, closing at once
-   * would make the kernel reset the connection and the client could lose the response, so we
-   * half-close and read-and-discard for a bounded time first (a "lingering close").
-   */
-  async #closeAfterResponse(inputLeft: boolean): Promise<void> {
+  /** Closes after a final response, lingering first when request bytes may still arrive. */
+  #closeAfterResponse(inputLeft: boolean): Promise<void> | void {
     if (!inputLeft || this.#closed) return this.close();
-    try {
-      await this.#conn.closeWrite();
-    } catch {
-      return this.close();
-    }
-    this.#arm("linger", this.#limits.lingerTimeoutMs);
-    let left = this.#limits.maxLingerBytes;
-    const reader = this.#reader;
-    try {
-      while (left > 0 && !this.#closed) {
-        left -= reader.skip(left);
-        if (!(await reader.fill())) break;
-      }
-    } catch {
-      // the peer reset or the linger clock closed the socket: either way we are done
-    } finally {
-      this.#disarm();
-      this.close();
-    }
-  }
-
-  #arm(phase: Phase, ms: number): void {
-    this.#phase = phase;
-    this.deadline = Date.now() + ms;
-  }
-
-  #disarm(): void {
-    this.#phase = "none";
-    this.deadline = 0;
+    return lingerThenClose(this, this.#reader, this.#limits, this.#timer);
   }
 }

@@ -1,26 +1,15 @@
 /**
- * What a connection needs from its server, and the access-log entry it reports per response.
+ * What a connection needs from its server: limits, the handler, the shared clock and the hooks
+ * it reports failures and responses to.
  *
  * This module must not know routes.
  * @module
  */
 
+import type { AccessEntry } from "./access_entry.ts";
 import type { DeadlineClock } from "./deadline_clock.ts";
 import type { Limits } from "./limits.ts";
 import type { Handler } from "./types.ts";
-
-/** One line of the access log, handed to `onResponse`. */
-export interface AccessEntry {
-  remoteAddress: string;
-  method: string;
-  target: string;
-  version: string;
-  status: number;
-  bodyBytes: number;
-  durationMs: number;
-  userAgent: string | undefined;
-  referer: string | undefined;
-}
 
 /** What a connection needs from its server. */
 export interface ConnectionOptions {

@@ -8,7 +8,7 @@
  */
 
 import { Connection } from "./connection.ts";
-import type { AccessEntry } from "./connection_options.ts";
+import type { AccessEntry } from "./access_entry.ts";
 import { DeadlineClock, tickFor } from "./deadline_clock.ts";
 import { type Limits, makeLimits } from "./limits.ts";
 import type { Handler } from "./types.ts";

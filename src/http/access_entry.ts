@@ -1,0 +1,43 @@
+/**
+ * One access-log entry per response: what the connection reports to `onResponse`, built from
+ * whatever of the request head was parsed (a canned error may answer a head that never parsed).
+ *
+ * This module must not format the entry (that is the log's job) nor know routes.
+ * @module
+ */
+
+import type { RequestHead } from "./request_head.ts";
+
+/** One line of the access log, handed to `onResponse`. */
+export interface AccessEntry {
+  remoteAddress: string;
+  method: string;
+  target: string;
+  version: string;
+  status: number;
+  bodyBytes: number;
+  durationMs: number;
+  userAgent: string | undefined;
+  referer: string | undefined;
+}
+
+/** The entry for a response to `head` ("-" for each part of a head that was never parsed). */
+export function accessEntry(
+  remoteAddress: string,
+  head: RequestHead | null,
+  status: number,
+  bodyBytes: number,
+  durationMs: number,
+): AccessEntry {
+  return {
+    remoteAddress,
+    method: head?.method ?? "-",
+    target: head?.target ?? "-",
+    version: head?.rawVersion ?? "-",
+    status,
+    bodyBytes,
+    durationMs,
+    userAgent: head?.headers.get("user-agent"),
+    referer: head?.headers.get("referer"),
+  };
+}
