@@ -1,6 +1,7 @@
 /**
  * The chunked transfer coding (RFC 9112 §7.1): an incremental decoder over a `BufferedReader`,
- * and the byte strings a response writer needs to encode.
+ * and the byte strings a response writer needs to encode. The grammar of one chunk-size line
+ * lives in `chunk_size_line.ts`; this decoder owns the framing state, the limits and trailers.
  *
  * This module must not know about sockets, clocks or handlers: the caller owns timeouts and maps
  * each `HttpError` kind to its response.
@@ -8,20 +9,15 @@
  */
 
 import { type BufferedReader, LINE_TOO_LONG, NEED_MORE } from "./buffered_reader.ts";
+import { parseChunkSizeLine } from "./chunk_size_line.ts";
 import { type ErrorKind, HttpError } from "./errors.ts";
 import { HeaderFields } from "./header_fields.ts";
+import { CLASS, COLON, CR, HTAB, latin1, SP, TCHAR, VALUE } from "./head_syntax.ts";
 import type { Limits } from "./limits.ts";
 import type { ChunkInfo } from "./types.ts";
 
-const HTAB = 0x09;
 const LF = 0x0a;
-const CR = 0x0d;
-const SP = 0x20;
-const COLON = 0x3a;
-const SEMICOLON = 0x3b;
-const DEL = 0x7f;
 const HEX_RADIX = 16;
-const BYTE_VALUES = 256;
 /** `tryReadLine` counts the CR before the LF but not the LF itself. */
 const LF_LENGTH = 1;
 const CRLF_LENGTH = 2;
@@ -29,21 +25,6 @@ const CRLF_LENGTH = 2;
 const CHUNK_OVERHEAD_ALLOWANCE = 16;
 /** The empty line that ends the trailer section is just "\r" to `tryReadLine`. */
 const EMPTY_LINE_LENGTH = 1;
-/** Bytes per `String.fromCharCode` call: far below engine argument-count limits. */
-const LATIN1_SLICE = 4096;
-
-/** Each byte's hex digit value, or -1 (RFC 5234 HEXDIG, either case). */
-const HEX_VALUE = new Int8Array(BYTE_VALUES).fill(-1);
-for (const [i, c] of [..."0123456789abcdef"].entries()) {
-  HEX_VALUE[c.charCodeAt(0)] = i;
-  HEX_VALUE[c.toUpperCase().charCodeAt(0)] = i;
-}
-
-/** 1 for each tchar (RFC 9110 §5.6.2), the bytes a field name may hold. */
-const TCHAR = new Uint8Array(BYTE_VALUES);
-for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
-  TCHAR[c.charCodeAt(0)] = 1;
-}
 
 /** The CRLF that follows each chunk's data. */
 export const CHUNK_END: Uint8Array = Uint8Array.of(CR, LF);
@@ -55,20 +36,6 @@ export const LAST_CHUNK: Uint8Array = new TextEncoder().encode("0\r\n\r\n");
 const MORE = undefined;
 
 type State = "size" | "data" | "dataCr" | "dataLf" | "trailers" | "done";
-
-/** Whether `b` is a control byte other than HTAB: never allowed inside a line (bare CR too). */
-function isForbiddenControl(b: number): boolean {
-  return (b < SP && b !== HTAB) || b === DEL;
-}
-
-/** One byte → one char code; `TextDecoder("latin1")` is really windows-1252 and remaps 0x80–0x9f. */
-function latin1(bytes: Uint8Array, start: number, end: number): string {
-  let s = "";
-  for (let i = start; i < end; i += LATIN1_SLICE) {
-    s += String.fromCharCode(...bytes.subarray(i, Math.min(end, i + LATIN1_SLICE)));
-  }
-  return s;
-}
 
 /**
  * Decodes a chunked request body read from a `BufferedReader`, enforcing the chunk-line and
@@ -216,27 +183,11 @@ export class ChunkedDecoder {
     throw new HttpError(kind, "Line does not fit in the read buffer");
   }
 
-  /** Parses one chunk-size line (RFC 9112 §7.1) and moves to its data or to the trailers. */
+  /** Takes one chunk-size line (RFC 9112 §7.1) and moves to its data or to the trailers. */
   #startChunk(line: Uint8Array): void {
+    const size = parseChunkSizeLine(line);
+    // The parser has checked that the line ends in CR; the record keeps the line without it.
     const end = line.length - 1;
-    // RFC 9112 §7.1 puts CRLF after chunk-size; a bare LF is one framing rule a proxy may not
-    // share with us, so refuse it.
-    if (end < 0 || line[end] !== CR) {
-      throw new HttpError("badChunk", "Chunk-size line not ended by CRLF");
-    }
-    let size = 0;
-    let i = 0;
-    // chunk-size = 1*HEXDIG, by hand: no sign, no "0x", no whitespace, and no wrap-around.
-    for (; i < end; i++) {
-      const digit = HEX_VALUE[line[i]];
-      if (digit < 0) break;
-      if (size > (Number.MAX_SAFE_INTEGER - digit) / HEX_RADIX) {
-        throw new HttpError("badChunk", "Chunk size above Number.MAX_SAFE_INTEGER");
-      }
-      size = size * HEX_RADIX + digit;
-    }
-    if (i === 0) throw new HttpError("badChunk", "Chunk-size line without a hex size");
-    checkExtensions(line, i, end);
     if (this.#chunks.length < this.#limits.maxChunkRecords) {
       this.#chunks.push({ size, line: latin1(line, 0, end) });
     }
@@ -266,7 +217,7 @@ export class ChunkedDecoder {
     const end = line.length - 1;
     if (line[end] !== CR) throw new HttpError("badChunk", "Trailer line not ended by CRLF");
     let colon = 0;
-    while (colon < end && TCHAR[line[colon]] === 1) colon++;
+    while (colon < end && (CLASS[line[colon]] & TCHAR) !== 0) colon++;
     // The name must be a token followed at once by ":". This refuses obs-fold (a line starting
     // with SP/HTAB, RFC 9112 §5.2) and whitespace before the colon (RFC 9112 §5.1).
     if (colon === 0 || colon === end || line[colon] !== COLON) {
@@ -277,31 +228,11 @@ export class ChunkedDecoder {
     while (start < stop && (line[start] === SP || line[start] === HTAB)) start++;
     while (stop > start && (line[stop - 1] === SP || line[stop - 1] === HTAB)) stop--;
     for (let i = start; i < stop; i++) {
-      if (isForbiddenControl(line[i])) {
+      if ((CLASS[line[i]] & VALUE) === 0) {
         throw new HttpError("badChunk", "Control byte in a trailer field value");
       }
     }
     this.#trailers.add(latin1(line, 0, colon), latin1(line, start, stop));
-  }
-}
-
-/**
- * Checks what follows chunk-size, loosely: optional BWS then ";" (RFC 9112 §7.1.1 chunk-ext),
- * and no control byte but HTAB anywhere. Extension names and values are not interpreted.
- */
-function checkExtensions(line: Uint8Array, from: number, end: number): void {
-  let i = from;
-  while (i < end && (line[i] === SP || line[i] === HTAB)) i++;
-  if (i === end) {
-    if (i === from) return;
-    throw new HttpError("badChunk", "Whitespace after chunk-size without an extension");
-  }
-  if (line[i] !== SEMICOLON) throw new HttpError("badChunk", "Unexpected byte after chunk-size");
-  for (; i < end; i++) {
-    // Refuse bare CR and other controls: a parser that ends the line at CR would see two lines.
-    if (isForbiddenControl(line[i])) {
-      throw new HttpError("badChunk", "Control byte in a chunk extension");
-    }
   }
 }
 

@@ -1,0 +1,70 @@
+/**
+ * One chunk-size line of the chunked transfer coding (RFC 9112 §7.1, §7.1.1): its bytes in, the
+ * chunk size out, or an `HttpError` ("badChunk").
+ *
+ * This module must not know about readers, limits or the decoder's state: it sees one line,
+ * already cut, and keeps nothing between calls.
+ * @module
+ */
+
+import { HttpError } from "./errors.ts";
+import { CLASS, CR, HTAB, SP, VALUE } from "./head_syntax.ts";
+
+const SEMICOLON = 0x3b;
+const HEX_RADIX = 16;
+const BYTE_VALUES = 256;
+
+/** Each byte's hex digit value, or -1 (RFC 5234 HEXDIG, either case). */
+const HEX_VALUE = new Int8Array(BYTE_VALUES).fill(-1);
+for (const [i, c] of [..."0123456789abcdef"].entries()) {
+  HEX_VALUE[c.charCodeAt(0)] = i;
+  HEX_VALUE[c.toUpperCase().charCodeAt(0)] = i;
+}
+
+/**
+ * The chunk size a chunk-size line announces. `line` is the line as `tryReadLine` gives it: up
+ * to and including the CR, without the LF. Refuses a missing CR, a size that is not 1*HEXDIG or
+ * passes `Number.MAX_SAFE_INTEGER`, and anything after the size but a loosely checked chunk-ext.
+ */
+export function parseChunkSizeLine(line: Uint8Array): number {
+  const end = line.length - 1;
+  // RFC 9112 §7.1 puts CRLF after chunk-size; a bare LF is one framing rule a proxy may not
+  // share with us, so refuse it.
+  if (end < 0 || line[end] !== CR) {
+    throw new HttpError("badChunk", "Chunk-size line not ended by CRLF");
+  }
+  let size = 0;
+  let i = 0;
+  // chunk-size = 1*HEXDIG, by hand: no sign, no "0x", no whitespace, and no wrap-around.
+  for (; i < end; i++) {
+    const digit = HEX_VALUE[line[i]];
+    if (digit < 0) break;
+    if (size > (Number.MAX_SAFE_INTEGER - digit) / HEX_RADIX) {
+      throw new HttpError("badChunk", "Chunk size above Number.MAX_SAFE_INTEGER");
+    }
+    size = size * HEX_RADIX + digit;
+  }
+  if (i === 0) throw new HttpError("badChunk", "Chunk-size line without a hex size");
+  checkExtensions(line, i, end);
+  return size;
+}
+
+/**
+ * Checks what follows chunk-size, loosely: optional BWS then ";" (RFC 9112 §7.1.1 chunk-ext),
+ * and no control byte but HTAB anywhere. Extension names and values are not interpreted.
+ */
+function checkExtensions(line: Uint8Array, from: number, end: number): void {
+  let i = from;
+  while (i < end && (line[i] === SP || line[i] === HTAB)) i++;
+  if (i === end) {
+    if (i === from) return;
+    throw new HttpError("badChunk", "Whitespace after chunk-size without an extension");
+  }
+  if (line[i] !== SEMICOLON) throw new HttpError("badChunk", "Unexpected byte after chunk-size");
+  for (; i < end; i++) {
+    // Refuse bare CR and other controls: a parser that ends the line at CR would see two lines.
+    if ((CLASS[line[i]] & VALUE) === 0) {
+      throw new HttpError("badChunk", "Control byte in a chunk extension");
+    }
+  }
+}
