@@ -12,16 +12,17 @@ import { BufferedReader, type ByteSource } from "./buffered_reader.ts";
 import { decideFraming } from "./body_framing.ts";
 import { cannedErrorResponse, internalErrorResponse } from "./canned_response.ts";
 import type { ConnectionOptions } from "./connection_options.ts";
+import { waitsForContinue } from "./expectation.ts";
 import { ERROR_KINDS, type ErrorKind, errorText, HttpError, isDisconnect } from "./errors.ts";
 import type { Limits } from "./limits.ts";
 import { lingerThenClose } from "./lingering_close.ts";
 import { type Phase, PhaseTimer } from "./phase_timer.ts";
 import { wantsPersistence } from "./persistence.ts";
-import { type BodyHooks, ChunkedBody, drainBody, EMPTY_BODY, LengthBody } from "./request_body.ts";
+import { type BodyHooks, drainBody, requestBody } from "./request_body.ts";
 import { HeadReader, INCOMPLETE } from "./head_reader.ts";
 import type { RequestHead } from "./request_head.ts";
 import { type ResponseContext, ResponseWriter, type WriteClock } from "./response_writer.ts";
-import type { HttpResponse, RequestBody } from "./types.ts";
+import type { HttpResponse } from "./types.ts";
 import { type ConnectionPeer, IncomingRequest } from "./incoming_request.ts";
 
 /** Serves requests on one accepted connection until it closes. */
@@ -235,20 +236,10 @@ export class Connection implements BodyHooks, WriteClock {
 
       const framing = decideFraming(head);
       if (framing instanceof HttpError) return await this.#fail(framing);
-      // RFC 9110 §10.1.1: 100-continue is the only expectation; HTTP/1.0 ones are ignored.
-      this.#expectContinue = false;
-      const expect = head.headers.get("expect");
-      if (expect !== undefined) {
-        if (head.headers.count("expect") !== 1 || expect.toLowerCase() !== "100-continue") {
-          return await this.#fail(new HttpError("expectationFailed"));
-        }
-        this.#expectContinue = head.version === "HTTP/1.1";
-      }
-      const body: RequestBody = framing.kind === "none"
-        ? EMPTY_BODY
-        : framing.kind === "length"
-        ? new LengthBody(reader, framing.length, this, limits.bodyReadBufferBytes)
-        : new ChunkedBody(reader, limits, this);
+      const expectContinue = waitsForContinue(head);
+      if (expectContinue instanceof HttpError) return await this.#fail(expectContinue);
+      this.#expectContinue = expectContinue;
+      const body = requestBody(framing, reader, limits, this);
       const req = new IncomingRequest(
         head,
         body,

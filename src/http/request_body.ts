@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { BodyFraming } from "./body_framing.ts";
 import type { BufferedReader } from "./buffered_reader.ts";
 import { ChunkedDecoder } from "./chunked.ts";
 import { HttpError } from "./errors.ts";
@@ -209,6 +210,22 @@ export class ChunkedBody implements RequestBody {
       this.#hooks.disarmBodyTimeout();
     }
   }
+}
+
+/**
+ * The body `framing` describes, read from `reader` under `limits` (no body: the shared empty one).
+ */
+export function requestBody(
+  framing: BodyFraming,
+  reader: BufferedReader,
+  limits: Limits,
+  hooks: BodyHooks,
+): RequestBody {
+  if (framing.kind === "none") return EMPTY_BODY;
+  if (framing.kind === "length") {
+    return new LengthBody(reader, framing.length, hooks, limits.bodyReadBufferBytes);
+  }
+  return new ChunkedBody(reader, limits, hooks);
 }
 
 /**
