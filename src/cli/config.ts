@@ -13,7 +13,7 @@ import { type AppConfig, appConfig, DEFAULT_APP_CONFIG } from "../app/app_config
 import type { Limits } from "../http/limits.ts";
 import { VERSION } from "../version.ts";
 import type { CliError, RawValue } from "./args.ts";
-import { parseDurationMs, parsePort, parseSize, parseSwitch } from "./parse_values.ts";
+import { parseCount, parseDurationMs, parsePort, parseSize, parseSwitch } from "./parse_values.ts";
 
 /** Access log formats. */
 export const LOG_FORMATS = ["common", "combined", "json", "off"] as const;
@@ -114,6 +114,8 @@ function build(r: Reader, cwd: string): Config {
   if (header !== undefined) limits.headerTimeoutMs = positive(r, "header-timeout", header);
   const body = r.duration("body-timeout");
   if (body !== undefined) limits.bodyIdleTimeoutMs = positive(r, "body-timeout", body);
+  const maxConnections = r.count("max-connections");
+  if (maxConnections !== undefined) limits.maxConnections = maxConnections;
   const maxDelayMs = r.duration("max-delay");
   const app = appConfig({
     directory: resolve(cwd, r.string("directory") ?? d.directory),
@@ -215,6 +217,10 @@ class Reader {
 
   size(name: string): number | undefined {
     return this.#parsed(name, parseSize, "a size like 1024, 64K, 500M or 2G");
+  }
+
+  count(name: string): number | undefined {
+    return this.#parsed(name, parseCount, "a whole number from 1 up");
   }
 
   duration(name: string): number | undefined {

@@ -169,6 +169,17 @@ export const OPTIONS: readonly OptionSpec[] = [
     defaultText: "30s",
     example: "--body-timeout 2m",
   }),
+  opt(
+    "max-connections",
+    "Network",
+    "connections open at once; past it idle ones make room, else 503",
+    {
+      kind: "string",
+      placeholder: "<n>",
+      defaultText: "4096",
+      example: "--max-connections 10000",
+    },
+  ),
   opt("shutdown-timeout", "Network", "on SIGINT/SIGTERM, wait this long for requests to end", {
     kind: "string",
     placeholder: "<duration>",

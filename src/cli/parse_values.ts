@@ -33,12 +33,20 @@ const DURATION_FACTORS_MS: Readonly<Record<string, number>> = {
 const SIZE = /^(\d{1,15}(?:\.\d{1,6})?)([KMGT]?)(?:i?B)?$/i;
 const DURATION = /^(\d{1,10}(?:\.\d{1,6})?)(ms|s|m|h)?$/;
 const PORT = /^\d{1,5}$/;
+const COUNT = /^\d{1,9}$/;
 
 /** A port number 0–65535 written in decimal digits only, or null. */
 export function parsePort(text: string): number | null {
   if (!PORT.test(text)) return null;
   const port = Number(text);
   return port <= MAX_PORT ? port : null;
+}
+
+/** A whole number from 1 up, written in decimal digits only (`4096`), or null. */
+export function parseCount(text: string): number | null {
+  if (!COUNT.test(text)) return null;
+  const n = Number(text);
+  return n >= 1 ? n : null;
 }
 
 /** A size in whole bytes (`500M` → 524288000), or null when malformed or too large. */

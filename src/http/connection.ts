@@ -39,6 +39,8 @@ export class Connection implements BodyHooks, WriteClock {
   #timer: PhaseTimer;
   #closed = false;
   #idle = true;
+  /** Whether a request was answered (set when the connection starts waiting for the next). */
+  #answered = false;
   #expectContinue = false;
   /** The request being served (the connection records `100 Continue` on it). */
   #request: IncomingRequest | null = null;
@@ -80,6 +82,11 @@ export class Connection implements BodyHooks, WriteClock {
   /** Whether the connection waits for a request (shutdown closes such connections at once). */
   get idle(): boolean {
     return this.#idle;
+  }
+
+  /** Whether it waits for a further request after answering one (a kept-alive connection). */
+  get keptAlive(): boolean {
+    return this.#idle && this.#answered;
   }
 
   /** Serves until the connection ends; never throws. */
@@ -201,6 +208,7 @@ export class Connection implements BodyHooks, WriteClock {
         writer.flushInBackground();
         if (opts.shuttingDown()) return await writer.settle();
         this.#idle = true;
+        this.#answered = index > 0;
         // No time worth a clock reading passed since the last wait (see `#readAt`).
         timer.arm("idle", limits.idleTimeoutMs, this.#readAt);
         // The BYOB reader is read directly here (no wrapper promise): this is once per request.

@@ -41,6 +41,7 @@ export const ERROR_KINDS = {
   contentTooLarge: { status: STATUS.ContentTooLarge, text: "Request body too large" },
   clientGone: { status: STATUS.BadRequest, text: "Connection closed before the body ended" },
   internal: { status: STATUS.InternalServerError, text: "Internal server error" },
+  tooManyConnections: { status: STATUS.ServiceUnavailable, text: "Too many connections" },
 } as const;
 
 /** The name of one kind of protocol failure. */

@@ -29,6 +29,11 @@ export interface Limits {
   maxChunkRecords: number;
   /** Unread request body the engine will read and discard to keep a connection alive; more closes it. */
   maxDrainBytes: number;
+  /**
+   * Connections open at once. Past it the connection idle the longest (by accept order) is
+   * closed to make room; when none is idle, the new one gets 503 and is closed.
+   */
+  maxConnections: number;
   /** Time allowed from the first byte of a request head to its end. Past it: 408 and close. */
   headerTimeoutMs: number;
   /** Time a keep-alive connection may sit idle between requests before it is closed. */
@@ -64,6 +69,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxTrailerCount: 32,
   maxChunkRecords: 1000,
   maxDrainBytes: 256 * 1024,
+  maxConnections: 4096,
   headerTimeoutMs: 10_000,
   idleTimeoutMs: 5_000,
   bodyIdleTimeoutMs: 30_000,

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { cannedErrorResponse } from "./canned_response.ts";
 import { Connection } from "./connection.ts";
 import type { AccessEntry } from "./access_entry.ts";
 import { DeadlineClock, tickFor } from "./deadline_clock.ts";
@@ -109,6 +110,22 @@ export class HttpServer {
     this.#clock.stop();
   }
 
+  /**
+   * Closes a kept-alive connection waiting for its next request (the earliest accepted of them)
+   * to make room for a new one. RFC 9112 §9.5: a server may close an idle connection at any
+   * time; clients retry on a new one. A connection that has not sent its first request yet is
+   * left alone: its client has only just arrived. False when no connection can go.
+   */
+  #closeOneIdle(): boolean {
+    for (const c of this.#conns) {
+      if (c.keptAlive && !c.closed) {
+        c.close();
+        return true;
+      }
+    }
+    return false;
+  }
+
   async #acceptLoop(): Promise<void> {
     const onError = this.#opts.onError ?? defaultOnError;
     const options = {
@@ -130,6 +147,10 @@ export class HttpServer {
         await new Promise((r) => setTimeout(r, ACCEPT_RETRY_MS));
         continue;
       }
+      if (this.#conns.size >= this.#limits.maxConnections && !this.#closeOneIdle()) {
+        refuse(conn);
+        continue;
+      }
       // Small responses leave in one write already; Nagle would only delay the next one.
       if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
       const c = new Connection(conn, this.#nextId++, options);
@@ -142,6 +163,22 @@ export class HttpServer {
     }
     while (this.#tasks.size > 0) await Promise.all(this.#tasks);
   }
+}
+
+/**
+ * Answers a connection over `maxConnections` with 503 and closes it (RFC 9110 §15.6.4: the
+ * overload is temporary). Its request is never read: the client learns why, not what.
+ */
+function refuse(conn: Deno.Conn): void {
+  conn.write(cannedErrorResponse("tooManyConnections"))
+    .catch(() => {})
+    .finally(() => {
+      try {
+        conn.close();
+      } catch {
+        // the client left already
+      }
+    });
 }
 
 function defaultOnError(err: unknown, where: string): void {

@@ -114,6 +114,7 @@ Deno.test("buildConfig sets the server fields from their flags", () => {
     "--idle-timeout=30s",
     "--header-timeout=500ms",
     "--body-timeout=2m",
+    "--max-connections=10000",
     "--shutdown-timeout=0",
     "--log=json",
   ]);
@@ -124,6 +125,7 @@ Deno.test("buildConfig sets the server fields from their flags", () => {
     idleTimeoutMs: 30_000,
     headerTimeoutMs: 500,
     bodyIdleTimeoutMs: 120_000,
+    maxConnections: 10_000,
   });
   assertEquals(c.shutdownTimeoutMs, 0);
   assertEquals(c.log, "json");
@@ -159,6 +161,11 @@ Deno.test("buildConfig refuses bad values with one line naming the option", () =
     ],
     [["--log", "xml"], {}, '--log: expected common, combined, json, off, got "xml"'],
     [
+      ["--max-connections", "0"],
+      {},
+      '--max-connections: expected a whole number from 1 up, got "0"',
+    ],
+    [
       [],
       { WIRESERVE_CORS: "maybe" },
       'WIRESERVE_CORS: expected 1, true, yes, on or 0, false, no, off, got "maybe"',
@@ -193,6 +200,7 @@ Deno.test("the help shows the real defaults", () => {
   assertEquals(shown("idle-timeout"), formatDuration(DEFAULT_LIMITS.idleTimeoutMs));
   assertEquals(shown("header-timeout"), formatDuration(DEFAULT_LIMITS.headerTimeoutMs));
   assertEquals(shown("body-timeout"), formatDuration(DEFAULT_LIMITS.bodyIdleTimeoutMs));
+  assertEquals(shown("max-connections"), String(DEFAULT_LIMITS.maxConnections));
   assertEquals(shown("max-upload"), formatSize(DEFAULT_APP_CONFIG.maxUploadBytes));
   assertEquals(shown("max-capture"), formatSize(DEFAULT_APP_CONFIG.maxCaptureBytes));
   assertEquals(shown("max-generated"), formatSize(DEFAULT_APP_CONFIG.maxGeneratedBytes));

@@ -7,6 +7,7 @@ import {
   formatDuration,
   formatSize,
   MAX_DURATION_MS,
+  parseCount,
   parseDurationMs,
   parsePort,
   parseSize,
@@ -17,6 +18,18 @@ import { assertEquals } from "../support/assert.ts";
 const KIB = 1024;
 const MIB = KIB * KIB;
 const GIB = KIB * MIB;
+
+Deno.test("parseCount accepts whole numbers from 1 written in digits", () => {
+  assertEquals(parseCount("1"), 1);
+  assertEquals(parseCount("4096"), 4096);
+  assertEquals(parseCount("999999999"), 999_999_999);
+});
+
+Deno.test("parseCount refuses zero, signs, fractions, spaces and huge numbers", () => {
+  for (const bad of ["0", "-1", "+5", "1.5", " 5", "5 ", "1e3", "", "1000000000"]) {
+    assertEquals(parseCount(bad), null, bad);
+  }
+});
 
 Deno.test("parsePort accepts 0 to 65535 written in digits", () => {
   assertEquals(parsePort("0"), 0);

@@ -79,6 +79,9 @@ Network:
       --body-timeout <duration>   time a request body may stall between bytes (408)
                                   default: 30s · env: WIRESERVE_BODY_TIMEOUT
                                   e.g. --body-timeout 2m
+      --max-connections <n>       connections open at once; past it idle ones make room, else 503
+                                  default: 4096 · env: WIRESERVE_MAX_CONNECTIONS
+                                  e.g. --max-connections 10000
       --shutdown-timeout <duration>
                                   on SIGINT/SIGTERM, wait this long for requests to end
                                   default: 10s · env: WIRESERVE_SHUTDOWN_TIMEOUT
