@@ -8,27 +8,17 @@
  * @module
  */
 
-import { CHUNK_END, chunkHeader, LAST_CHUNK } from "./chunked.ts";
+import { discardBody } from "./discard_body.ts";
+import { FileBuffers } from "./file_buffers.ts";
 import { sendFileBody } from "./file_sender.ts";
-import { largeBuffers } from "./buffer_budget.ts";
+import { sendStreamBody } from "./stream_sender.ts";
 import { OutputBuffer } from "./output_buffer.ts";
 import { serverAndDateLines, statusLine } from "./response_head.ts";
+import { type ByteSink, SinkWriter, type WriteClock } from "./sink_writer.ts";
 import type { Limits } from "./limits.ts";
 import type { FileBody, HttpResponse, StreamBody } from "./types.ts";
 
-/** Where response bytes go: `Deno.Conn` fits. */
-export interface ByteSink {
-  /** Writes some of `p`, returning how many bytes were taken. */
-  write(p: Uint8Array): Promise<number>;
-}
-
-/** Told around every write, so that a connection can put a deadline on it. */
-export interface WriteClock {
-  /** A write is about to wait on the client. */
-  beforeWrite(): void;
-  /** The write finished or failed. */
-  afterWrite(): void;
-}
+export type { ByteSink, WriteClock } from "./sink_writer.ts";
 
 /** How the request shapes its response. */
 export interface ResponseContext {
@@ -54,10 +44,7 @@ export interface WriteOutcome {
 }
 
 const encoder = new TextEncoder();
-const EMPTY = new Uint8Array(0);
 const DONE: Promise<void> = Promise.resolve();
-/** File piece size when the shared budget for large buffers is spent. */
-const SMALL_FILE_CHUNK_BYTES = 64 * 1024;
 /** String bodies up to this many characters are checked for ASCII and written inline. */
 const ASCII_INLINE_MAX = 4096;
 const ASCII_MAX = 0x7f;
@@ -80,24 +67,18 @@ function bodyless(status: number): boolean {
 
 /** Writes responses to one connection, owning its output buffer. */
 export class ResponseWriter {
-  #sink: ByteSink;
+  #sink: SinkWriter;
   #limits: Limits;
   #out: OutputBuffer;
-  #fileBufs: [Uint8Array, Uint8Array] | null = null;
-  /** What the file buffers took from the shared budget (0 for small ones). */
-  #fileBudgetBytes = 0;
-  #clock: WriteClock | undefined;
-  /** A flush started by `flushInBackground`, until it ends. */
-  #background: Promise<void> | null = null;
-  #backgroundBytes: Uint8Array = EMPTY;
-  #backgroundError: { cause: unknown } | null = null;
+  /** Made on the first file response: a connection that sends none never allocates it. */
+  #fileBufs: FileBuffers | null = null;
   #syncOutcome: WriteOutcome = { bodyBytes: 0, mustClose: false };
 
   /** @param clock told before and after each write, to time it (see `WriteClock`) */
   constructor(sink: ByteSink, limits: Limits, clock?: WriteClock) {
-    this.#sink = sink;
+    // A background flush that got out gives the output buffer back.
+    this.#sink = new SinkWriter(sink, clock, () => this.release());
     this.#limits = limits;
-    this.#clock = clock;
     this.#out = new OutputBuffer(limits.writeBufferBytes);
   }
 
@@ -105,18 +86,18 @@ export class ResponseWriter {
   release(): void {
     if (this.#out.length !== 0) return;
     this.#out.release();
-    this.#dropFileBuffers();
+    this.#fileBufs?.release();
   }
 
   /** Lets go of every buffer, pending output included: the connection is gone. */
   dispose(): void {
     // The output buffer goes back to the pool unless a write may still be reading it.
-    if (this.#background === null) {
+    if (!this.#sink.inFlight) {
       this.#out.truncate(0);
       this.#out.release();
     }
     this.#out.dispose();
-    this.#dropFileBuffers();
+    this.#fileBufs?.release();
   }
 
   /** Bytes gathered and not yet written. */
@@ -127,7 +108,7 @@ export class ResponseWriter {
   /** Writes everything gathered so far. */
   flush(): Promise<void> {
     if (this.#out.length === 0) return DONE;
-    return this.#writeAll(this.#out.take());
+    return this.#sink.writeAll(this.#out.take());
   }
 
   /**
@@ -140,48 +121,18 @@ export class ResponseWriter {
       this.release();
       return;
     }
-    const bytes = this.#out.take();
-    this.#backgroundBytes = bytes;
-    this.#background = this.#sink.write(bytes).then(this.#backgroundWrote, this.#backgroundFailed);
+    this.#sink.writeInBackground(this.#out.take());
   }
-
-  // Bound once: a background flush per request allocates no closure.
-  #backgroundWrote = (written: number): Promise<void> | void => {
-    const bytes = this.#backgroundBytes;
-    if (written >= bytes.length) return this.#backgroundDone();
-    return this.#writeAll(bytes.subarray(written), false).then(
-      this.#backgroundDone,
-      this.#backgroundFailed,
-    );
-  };
 
   /** Whether a background flush is still going, or ended in a failure not yet reported. */
   get writing(): boolean {
-    return this.#background !== null || this.#backgroundError !== null;
+    return this.#sink.writing;
   }
 
   /** Waits for the background flush; throws what made it fail. */
-  async settle(): Promise<void> {
-    if (this.#background !== null) await this.#background;
-    const error = this.#backgroundError;
-    if (error !== null) {
-      this.#backgroundError = null;
-      throw error.cause;
-    }
+  settle(): Promise<void> {
+    return this.#sink.settle();
   }
-
-  #backgroundDone = (): void => {
-    this.#background = null;
-    this.#backgroundBytes = EMPTY;
-    this.release();
-  };
-
-  // Handled here, so that a flush nobody waits for (the connection died reading) never becomes
-  // an unhandled rejection; `settle` rethrows it for whoever does wait.
-  #backgroundFailed = (cause: unknown): void => {
-    this.#background = null;
-    this.#backgroundError = { cause };
-  };
 
   /** Sends `100 Continue` now (after anything gathered before it). */
   writeContinue(): Promise<void> {
@@ -237,13 +188,13 @@ export class ResponseWriter {
       out.append(CRLF);
     } catch (err) {
       out.truncate(start); // drop the half-built head; the caller answers 500 instead
-      discard(body).catch(() => {});
+      discardBody(body).catch(() => {});
       throw err;
     }
 
     if (noBody || ctx.head || body === null) {
       if (bytes !== null || body === null || ascii) return this.#outcome(0, mustClose);
-      return discard(body).then(() => ({ bodyBytes: 0, mustClose }));
+      return discardBody(body).then(() => ({ bodyBytes: 0, mustClose }));
     }
     if (ascii) {
       out.appendAscii(body as string);
@@ -256,7 +207,7 @@ export class ResponseWriter {
       }
       const outcome = { bodyBytes: bytes.length, mustClose };
       const large = bytes;
-      return this.flush().then(() => this.#writeAll(large)).then(() => outcome);
+      return this.flush().then(() => this.#sink.writeAll(large)).then(() => outcome);
     }
     return this.#writePiecewise(body as FileBody | StreamBody, chunked, mustClose);
   }
@@ -278,7 +229,7 @@ export class ResponseWriter {
       await this.flush();
     } catch (err) {
       // The head never got out: the file or stream will not be read, release it now.
-      await discard(body).catch(() => {});
+      await discardBody(body).catch(() => {});
       throw err;
     }
     const sent = body.kind === "file"
@@ -287,71 +238,14 @@ export class ResponseWriter {
     return { bodyBytes: sent, mustClose };
   }
 
-  #dropFileBuffers(): void {
-    largeBuffers.release(this.#fileBudgetBytes);
-    this.#fileBudgetBytes = 0;
-    this.#fileBufs = null;
-  }
-
   async #sendFile(body: FileBody): Promise<number> {
-    const size = Math.min(this.#limits.fileChunkBytes, body.length);
-    if (this.#fileBufs === null || this.#fileBufs[0].length < size) {
-      this.#dropFileBuffers();
-      // Big buffers only while the shared budget lasts; past it, small ones still stream.
-      const big = largeBuffers.acquire(2 * size);
-      const bytes = big ? size : Math.min(size, SMALL_FILE_CHUNK_BYTES);
-      this.#fileBufs = [new Uint8Array(bytes), new Uint8Array(bytes)];
-      this.#fileBudgetBytes = big ? 2 * size : 0;
-    }
-    return await sendFileBody(body, this.#fileBufs, (bytes) => this.#writeAll(bytes));
+    this.#fileBufs ??= new FileBuffers();
+    const buffers = this.#fileBufs.pair(Math.min(this.#limits.fileChunkBytes, body.length));
+    return await sendFileBody(body, buffers, (bytes) => this.#sink.writeAll(bytes));
   }
 
-  async #sendStream(body: StreamBody, chunked: boolean): Promise<number> {
-    let sent = 0;
-    const limit = body.length;
-    for await (const piece of body.stream) {
-      if (piece.length === 0) continue;
-      if (limit !== undefined && sent + piece.length > limit) {
-        throw new Error("stream longer than its announced length");
-      }
-      sent += piece.length;
-      const out = this.#out;
-      if (chunked) {
-        out.append(chunkHeader(piece.length));
-        out.append(piece);
-        out.append(CHUNK_END);
-      } else out.append(piece);
-      if (body.flush || out.length >= this.#limits.maxCoalesceBytes) await this.flush();
-    }
-    if (limit !== undefined && sent !== limit) {
-      throw new Error("stream shorter than its announced length");
-    }
-    if (chunked) this.#out.append(LAST_CHUNK);
-    await this.flush();
-    return sent;
+  #sendStream(body: StreamBody, chunked: boolean): Promise<number> {
+    const flushAt = this.#limits.maxCoalesceBytes;
+    return sendStreamBody(body, chunked, this.#out, flushAt, () => this.flush());
   }
-
-  async #writeAll(bytes: Uint8Array, timed = true): Promise<void> {
-    const clock = timed ? this.#clock : undefined;
-    clock?.beforeWrite();
-    try {
-      let at = await this.#sink.write(bytes);
-      while (at < bytes.length) at += await this.#sink.write(bytes.subarray(at));
-    } finally {
-      clock?.afterWrite();
-    }
-  }
-}
-
-/** Releases a body that will not be sent (HEAD, 304, an error before it). */
-async function discard(body: HttpResponse["body"]): Promise<void> {
-  if (body === null || body === undefined || typeof body === "string") return;
-  if (body instanceof Uint8Array) return;
-  if (body.kind === "file") {
-    body.file.close();
-    return;
-  }
-  const stream = body.stream as AsyncIterable<Uint8Array> & { cancel?: () => Promise<void> };
-  if (typeof stream.cancel === "function") await stream.cancel().catch(() => {});
-  else await stream[Symbol.asyncIterator]().return?.();
 }

@@ -1,0 +1,51 @@
+/**
+ * Sends a streamed body: each piece is gathered into the writer's output buffer (chunk-framed
+ * when the length is unknown, RFC 9112 §7.1) and flushed once enough has gathered, or at once for
+ * a body that asks for it (event streams). A body that announced its length must send exactly
+ * that many bytes: a Content-Length that lies would desynchronise the client's framing.
+ *
+ * This module must not know about connections, heads or sockets: it appends to `out` and calls
+ * `flush`.
+ * @module
+ */
+
+import { CHUNK_END, chunkHeader, LAST_CHUNK } from "./chunked.ts";
+import type { OutputBuffer } from "./output_buffer.ts";
+import type { StreamBody } from "./types.ts";
+
+/**
+ * Sends the pieces of `body.stream` through `out`, calling `flush` whenever a piece leaves
+ * `flushAtBytes` or more gathered (or after every piece when `body.flush`), and once at the end.
+ * With `chunked`, frames each non-empty piece and ends with the last chunk. Resolves to the body
+ * bytes sent; throws when the stream is longer or shorter than `body.length`.
+ */
+export async function sendStreamBody(
+  body: StreamBody,
+  chunked: boolean,
+  out: OutputBuffer,
+  flushAtBytes: number,
+  flush: () => Promise<void>,
+): Promise<number> {
+  let sent = 0;
+  const limit = body.length;
+  for await (const piece of body.stream) {
+    // An empty chunk would be the last-chunk and end the body early.
+    if (piece.length === 0) continue;
+    if (limit !== undefined && sent + piece.length > limit) {
+      throw new Error("stream longer than its announced length");
+    }
+    sent += piece.length;
+    if (chunked) {
+      out.append(chunkHeader(piece.length));
+      out.append(piece);
+      out.append(CHUNK_END);
+    } else out.append(piece);
+    if (body.flush || out.length >= flushAtBytes) await flush();
+  }
+  if (limit !== undefined && sent !== limit) {
+    throw new Error("stream shorter than its announced length");
+  }
+  if (chunked) out.append(LAST_CHUNK);
+  await flush();
+  return sent;
+}
