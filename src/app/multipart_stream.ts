@@ -11,18 +11,19 @@
  * so memory grows with the file. `@fastify/busboy` 3.2 (and `busboy` 1.6, same design) stream
  * with bounded memory, but through Node streams and Buffer copies: about 280 MiB/s for parsing
  * alone, before any disk write — far under the upload floor (0.6× a Deno.serve server streaming
- * the raw body to disk, which writes about 1.2 GB/s). The delimiter search here is
- * Boyer–Moore–Horspool in plain JS, measured at about 8 GB/s on random data, so parsing costs a
- * few percent of an upload.
+ * the raw body to disk, which writes about 1.2 GB/s). Finding the delimiter (CRLF "--" boundary)
+ * is `multipart_delimiter.ts`, fast enough that parsing costs a few percent of an upload; this
+ * file is the state machine around it: preamble, delimiter line, part head, content, epilogue.
  *
- * The delimiter is CRLF "--" boundary (§5.1.1: the CRLF before it belongs to the delimiter, not
- * to the content). The body is scanned as if a CRLF came before its first byte, so a body that
- * starts with "--boundary" needs no special case. A partial delimiter at the end of a chunk is
- * carried (copied, at most the delimiter's length) into the next push.
+ * The body is scanned as if a CRLF came before its first byte, so a body that starts with
+ * "--boundary" needs no special case. A partial delimiter at the end of a chunk is carried
+ * (copied, at most the delimiter's length) into the next push.
  *
  * This module must not know about requests, files or names: it splits bytes.
  * @module
  */
+
+import { MultipartDelimiter } from "./multipart_delimiter.ts";
 
 /** What the parser saw. Views are valid while the pushed chunk's memory is. */
 export type MultipartEvent =
@@ -59,7 +60,6 @@ const LF = 0x0a;
 const DASH = 0x2d;
 const SPACE = 0x20;
 const TAB = 0x09;
-const BYTE_VALUES = 256;
 /** CRLF CRLF ends a part's header block. */
 const HEAD_END = [CR, LF, CR, LF];
 
@@ -81,8 +81,7 @@ const enum Tail {
 
 /** Splits one multipart body into events; push chunks in order, then call `finish`. */
 export class MultipartStreamParser {
-  #needle: Uint8Array;
-  #skip: Int32Array;
+  #needle: MultipartDelimiter;
   #limits: MultipartLimits;
   #state = State.Preamble;
   #tail = Tail.Start;
@@ -94,15 +93,9 @@ export class MultipartStreamParser {
 
   /** A parser for parts separated by `boundary` (already validated, 1–70 characters). */
   constructor(boundary: string, limits: MultipartLimits = DEFAULT_MULTIPART_LIMITS) {
-    const needle = new Uint8Array(4 + boundary.length);
-    needle.set([CR, LF, DASH, DASH]);
-    for (let i = 0; i < boundary.length; i++) needle[4 + i] = boundary.charCodeAt(i);
-    this.#needle = needle;
-    const n = needle.length;
-    this.#skip = new Int32Array(BYTE_VALUES).fill(n);
-    for (let i = 0; i < n - 1; i++) this.#skip[needle[i]] = n - 1 - i;
+    this.#needle = new MultipartDelimiter(boundary);
     this.#limits = limits;
-    this.#carry = needle.slice(0, 2); // as if a CRLF preceded the body
+    this.#carry = Uint8Array.of(CR, LF); // as if a CRLF preceded the body
   }
 
   /** Whether the close delimiter has been seen (what follows is epilogue, ignored). */
@@ -161,19 +154,19 @@ export class MultipartStreamParser {
         return chunk.length;
       }
       for (let p = 0; p < carry.length; p++) {
-        if (matchesAcross(carry, p, chunk, at, needle)) {
+        if (needle.startsAcross(carry, p, chunk, at)) {
           if (emit && p > 0) events.push({ kind: "data", bytes: carry.subarray(0, p) });
           return this.#delimiter(at + n - (carry.length - p), events);
         }
       }
       if (emit) events.push({ kind: "data", bytes: carry });
     }
-    const found = this.#search(chunk, at);
+    const found = needle.indexIn(chunk, at);
     if (found >= 0) {
       if (emit && found > at) events.push({ kind: "data", bytes: chunk.subarray(at, found) });
       return this.#delimiter(found + n, events);
     }
-    const keep = partialMatchLength(chunk, at, needle);
+    const keep = needle.partialAtEnd(chunk, at);
     const end = chunk.length - keep;
     if (emit && end > at) events.push({ kind: "data", bytes: chunk.subarray(at, end) });
     if (keep > 0) this.#carry = chunk.slice(end);
@@ -244,55 +237,6 @@ export class MultipartStreamParser {
     this.#state = State.Body;
     return at + (end + HEAD_END.length - before);
   }
-
-  /** Boyer–Moore–Horspool: the first full delimiter in `hay` at or after `from`, or -1. */
-  #search(hay: Uint8Array, from: number): number {
-    const needle = this.#needle;
-    const skip = this.#skip;
-    const last = needle.length - 1;
-    const lastByte = needle[last];
-    const end = hay.length - needle.length;
-    let pos = from;
-    while (pos <= end) {
-      const c = hay[pos + last];
-      if (c === lastByte) {
-        let j = last - 1;
-        while (j >= 0 && hay[pos + j] === needle[j]) j--;
-        if (j < 0) return pos;
-      }
-      pos += skip[c];
-    }
-    return -1;
-  }
-}
-
-/** Whether `carry[p..]` followed by `chunk[at..]` starts with the whole `needle`. */
-function matchesAcross(
-  carry: Uint8Array,
-  p: number,
-  chunk: Uint8Array,
-  at: number,
-  needle: Uint8Array,
-): boolean {
-  const fromCarry = carry.length - p;
-  for (let i = 0; i < fromCarry; i++) if (carry[p + i] !== needle[i]) return false;
-  for (let i = fromCarry; i < needle.length; i++) {
-    if (chunk[at + i - fromCarry] !== needle[i]) return false;
-  }
-  return true;
-}
-
-/** Length of the longest end of `chunk[from..]` that is a proper prefix of `needle`. */
-function partialMatchLength(chunk: Uint8Array, from: number, needle: Uint8Array): number {
-  const longest = Math.min(needle.length - 1, chunk.length - from);
-  for (let k = longest; k > 0; k--) {
-    const start = chunk.length - k;
-    if (chunk[start] !== needle[0]) continue;
-    let i = 1;
-    while (i < k && chunk[start + i] === needle[i]) i++;
-    if (i === k) return k;
-  }
-  return 0;
 }
 
 /** Index of `seq` in `hay[from..end)`, or -1. */
