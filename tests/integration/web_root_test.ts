@@ -1,6 +1,7 @@
 /**
  * The web root at `/` on the real server: index.html for folders, 404.html for misses, the
- * single-page-app fallback, redirects, and the embedded `www/` UI by default.
+ * single-page-app fallback, redirects, and the embedded `www/` UI by default, with every
+ * stylesheet and script its index.html links.
  */
 
 import { appConfig } from "../../src/app/app_config.ts";
@@ -88,6 +89,57 @@ Deno.test("the embedded www/ UI is served at / by default", async () => {
     // embedded files are tagged with the version, so an upgrade never revalidates as unchanged
     const version = appConfig().version.replace(/[^0-9A-Za-z.]/g, "");
     assert(res.headers.get("etag")?.endsWith(`-${version}"`), res.headers.get("etag"));
+  } finally {
+    await srv.close();
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+/** Every `name` attribute value of the `tag` elements in `html`, for those `keep` accepts. */
+function attributeValues(
+  html: string,
+  tag: string,
+  name: string,
+  keep: (element: string) => boolean,
+): string[] {
+  // Tags inside comments are not loaded by a browser, so they must not count here either.
+  const live = html.replace(/<!--[\s\S]*?-->/g, "");
+  const attribute = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, "i");
+  const values: string[] = [];
+  for (const [element] of live.matchAll(new RegExp(`<${tag}\\b[^>]*>`, "gi"))) {
+    const m = element.match(attribute);
+    if (m && keep(element)) values.push(m[1] ?? m[2] ?? m[3]);
+  }
+  return values;
+}
+
+const isStylesheet = (element: string) => /\srel\s*=\s*["']?[^"'>]*\bstylesheet\b/i.test(element);
+
+Deno.test("every stylesheet and script the embedded index.html links is served", async () => {
+  const tmp = await Deno.makeTempDir();
+  const srv = startServer(createApp(appConfig({ directory: tmp })));
+  try {
+    const page = `http://127.0.0.1:${srv.port}/`;
+    const res = await fetch(page);
+    const html = await res.text();
+    assertEquals(res.status, 200);
+    const styles = attributeValues(html, "link", "href", isStylesheet);
+    const scripts = attributeValues(html, "script", "src", () => true);
+    // Guards against a broken pattern finding nothing and the loop below passing vacuously.
+    assert(styles.length >= 5, `stylesheets found: ${styles}`);
+    assert(scripts.length >= 1, `scripts found: ${scripts}`);
+    const assets: Array<[string, string]> = [
+      ...styles.map((href): [string, string] => [href, "text/css; charset=utf-8"]),
+      ...scripts.map((src): [string, string] => [src, "text/javascript; charset=utf-8"]),
+    ];
+    for (const [link, type] of assets) {
+      const url = new URL(link, page);
+      assertEquals(url.origin, new URL(page).origin, `${link} stays on this server`);
+      const asset = await fetch(url);
+      const body = await asset.arrayBuffer();
+      assertEquals([asset.status, asset.headers.get("content-type")], [200, type], link);
+      assert(body.byteLength > 0, `${link} is not empty`);
+    }
   } finally {
     await srv.close();
     await Deno.remove(tmp, { recursive: true });
