@@ -217,9 +217,14 @@ export class Connection implements BodyHooks, WriteClock {
         this.#readAt = Date.now();
         timer.disarm();
         this.#idle = false;
-        // A client that sent its next request has read our answer: the write is nearly always
-        // done by now, and then there is nothing to wait for.
-        if (writer.writing) await writer.settle();
+        // A client that sent its next request has nearly always read our answer: the write is
+        // done by now, and then there is nothing to wait for. When it is not, the wait runs on
+        // the write clock: a client that sends requests but stops reading must not pin us.
+        if (writer.writing) {
+          timer.arm("write", limits.writeTimeoutMs);
+          await writer.settle();
+          timer.disarm();
+        }
         if (!more) return;
       }
       this.#idle = false;

@@ -277,6 +277,35 @@ Deno.test("a client reading within writeTimeoutMs keeps receiving", async () => 
   }
 });
 
+Deno.test("a client that keeps sending requests but never reads is dropped after writeTimeoutMs", async () => {
+  // Each answer fits the output buffer, so it leaves in a background write while the next
+  // request is read; once the socket buffers are full, that write can only end by the clock.
+  const body = new Uint8Array(12_000).fill(0x78);
+  const srv = startServer(() => ({ status: 200, body }), {
+    writeTimeoutMs: 200,
+    idleTimeoutMs: 60_000,
+  });
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: srv.port });
+  const request = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+  try {
+    const until = Date.now() + 8000;
+    let dropped = false;
+    while (!dropped && Date.now() < until) {
+      try {
+        await conn.write(request);
+      } catch {
+        dropped = true; // reset by the server
+      }
+      await sleep(1);
+      if (srv.server.connectionCount === 0) dropped = true;
+    }
+    assert(dropped, "the connection was still open after 8 s of unread answers");
+  } finally {
+    conn.close();
+    await srv.close();
+  }
+});
+
 Deno.test("a client that stops reading is dropped after writeTimeoutMs", async () => {
   const { handler, finished } = endlessStream();
   const srv = startServer(handler, { writeTimeoutMs: 150 });
