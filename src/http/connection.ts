@@ -223,6 +223,7 @@ export class Connection implements BodyHooks, WriteClock {
         if (writer.writing) {
           timer.arm("write", limits.writeTimeoutMs);
           await writer.settle();
+          this.#readAt = Date.now();
           timer.disarm();
         }
         if (!more) return;
