@@ -8,15 +8,15 @@
 import type { Handler } from "../http/types.ts";
 import type { AppConfig } from "./app_config.ts";
 import { echoRoutes } from "./handlers/echo.ts";
-import { FILES_BARE, FILES_MOUNT, filesHandler, sharedFolderRoot } from "./handlers/files.ts";
+import { FILES_BARE, FILES_MOUNT, filesHandler, sharedFolderRoot } from "../files/files_handler.ts";
 import { httpbinRoutes } from "./handlers/httpbin_routes.ts";
 import { INFO_PATH, infoHandler } from "./handlers/info.ts";
 import { inspectRoutes } from "./handlers/inspect.ts";
 import { uploadRoutes } from "./handlers/upload.ts";
 import { webRootHandler } from "./handlers/web_root.ts";
 import { requireAuthForAll } from "./auth.ts";
-import { withReprDigest } from "./repr_digest.ts";
-import { withUntrustedContentHeaders } from "./untrusted_content.ts";
+import { withReprDigest } from "../files/repr_digest.ts";
+import { withUntrustedContentHeaders } from "../files/untrusted_content.ts";
 import { createRouter, type Route } from "./router.ts";
 
 /** The app's routes for `config`. */

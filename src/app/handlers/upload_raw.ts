@@ -36,7 +36,7 @@ import {
   formatDigest,
   preferredAlgorithm,
 } from "../digest.ts";
-import { rememberReprDigest } from "../repr_digest.ts";
+import { rememberReprDigest } from "../../files/repr_digest.ts";
 import { TempFile } from "../temp_file.ts";
 import { pumpBody } from "../upload_pump.ts";
 import { jsonResponse } from "./httpbin_json.ts";

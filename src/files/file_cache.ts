@@ -19,7 +19,7 @@
 
 import { posix, win32 } from "node:path";
 import { contentTypeFor } from "./content_type.ts";
-import { fileEtag } from "./etag.ts";
+import { fileEtag } from "../app/etag.ts";
 import {
   baseName,
   describeFile,

@@ -3,7 +3,7 @@
  * abusive sets that are merged or ignored.
  */
 
-import { MAX_RANGES, parseRange, type RangeRequest } from "../../src/app/ranges.ts";
+import { MAX_RANGES, parseRange, type RangeRequest } from "../../src/files/ranges.ts";
 import { assertEquals } from "../support/assert.ts";
 
 const SIZE = 10_000;

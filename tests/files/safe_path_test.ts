@@ -9,7 +9,7 @@ import {
   MAX_SEGMENT_BYTES,
   MAX_SEGMENTS,
   resolveSafePath,
-} from "../../src/app/safe_path.ts";
+} from "../../src/files/safe_path.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
 const ROOT = "/srv/share";

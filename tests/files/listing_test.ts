@@ -3,7 +3,7 @@
  * hidden dotfiles, symlinks judged by the same rule as requests, and folders-first ordering.
  */
 
-import { type ListingEntry, readListing, sortListing } from "../../src/app/listing.ts";
+import { type ListingEntry, readListing, sortListing } from "../../src/files/listing.ts";
 import { assertEquals } from "../support/assert.ts";
 
 async function withDir(fn: (dir: string) => Promise<void>) {

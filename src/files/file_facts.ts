@@ -7,8 +7,8 @@
  */
 
 import { formatHttpDate } from "../http/http_date.ts";
-import { isCompressible } from "./content_coding.ts";
-import { fileEtag, withSuffix } from "./etag.ts";
+import { isCompressible } from "../app/content_coding.ts";
+import { fileEtag, withSuffix } from "../app/etag.ts";
 
 /** Files up to this size are kept in memory (with their compressed forms). */
 export const SMALL_FILE_MAX_BYTES = 128 * 1024;

@@ -1,7 +1,7 @@
 /**
  * `GET`/`HEAD /files/<path>`: the shared folder (`--directory`). A file comes back with its
  * type, validators, ranges and compression (`file_response.ts`); a folder named with a final "/"
- * is listed (`files_listing.ts`), without it redirected (308) to that form; anything refused or
+ * is listed (`listing_response.ts`), without it redirected (308) to that form; anything refused or
  * missing is 404 (400 for malformed paths). Write methods on the same prefix are another
  * route's (uploads).
  *
@@ -9,12 +9,12 @@
  * @module
  */
 
-import type { Handler, HttpRequest, HttpResponse } from "../../http/types.ts";
-import type { AppConfig } from "../app_config.ts";
-import type { PathFacts } from "../file_cache.ts";
-import type { SafePathOk } from "../safe_path.ts";
-import { folderRedirect, notFound, refused, ServedRoot } from "../served_root.ts";
-import { listingResponse } from "./files_listing.ts";
+import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
+import type { AppConfig } from "../app/app_config.ts";
+import type { PathFacts } from "./file_cache.ts";
+import type { SafePathOk } from "./safe_path.ts";
+import { folderRedirect, notFound, refused, ServedRoot } from "./served_root.ts";
+import { listingResponse } from "./listing_response.ts";
 
 /** Where the shared folder is mounted. */
 export const FILES_MOUNT = "/files/";

@@ -7,16 +7,16 @@
  * @module
  */
 
-import { STATUS } from "../../http/status.ts";
-import type { HttpRequest, HttpResponse } from "../../http/types.ts";
-import { compressResponse } from "../compress_response.ts";
-import type { ContentCoding } from "../content_coding.ts";
-import { readListing, type SortKey, sortListing, type SortOrder } from "../listing.ts";
-import { renderListingHtml } from "../listing_html.ts";
-import { renderListingJson } from "../listing_json.ts";
-import { acceptRanksJsonAbove } from "../prefers_json.ts";
-import { firstValue, parseQuery } from "../query_params.ts";
-import { notFound, type ServedRoot } from "../served_root.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { compressResponse } from "../app/compress_response.ts";
+import type { ContentCoding } from "../app/content_coding.ts";
+import { readListing, type SortKey, sortListing, type SortOrder } from "./listing.ts";
+import { renderListingHtml } from "./listing_html.ts";
+import { renderListingJson } from "./listing_json.ts";
+import { acceptRanksJsonAbove } from "../app/prefers_json.ts";
+import { firstValue, parseQuery } from "../app/query_params.ts";
+import { notFound, type ServedRoot } from "./served_root.ts";
 
 const SORT_KEYS: readonly SortKey[] = ["name", "size", "date"];
 const OFFERED: readonly ContentCoding[] = ["br", "gzip", "identity"];

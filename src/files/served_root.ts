@@ -14,7 +14,7 @@ import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { FileCache, type FileFacts, type PathFacts } from "./file_cache.ts";
 import { type FileServeContext, serveFile, whole } from "./file_response.ts";
 import { encodeSegment } from "./listing_text.ts";
-import { textResponse } from "./router.ts";
+import { textResponse } from "../app/router.ts";
 import { resolveSafePath, type SafePathResult } from "./safe_path.ts";
 
 /** How a folder is served. */

@@ -22,8 +22,8 @@ import {
   type DigestAlgorithm,
   formatDigest,
   preferredAlgorithm,
-} from "./digest.ts";
-import { fileEtag } from "./etag.ts";
+} from "../app/digest.ts";
+import { fileEtag } from "../app/etag.ts";
 import { resolveSafePath } from "./safe_path.ts";
 
 /** Digests remembered (per algorithm, path and ETag). */

@@ -38,7 +38,7 @@
  */
 
 import { posix, win32 } from "node:path";
-import { percentDecode } from "./percent_decode.ts";
+import { percentDecode } from "../app/percent_decode.ts";
 
 /** Longest raw (still encoded) path accepted, in characters. */
 export const MAX_PATH_CHARS = 4096;

@@ -4,7 +4,7 @@
  * look missing, and only regular files are files.
  */
 
-import { FileCache, type PathFacts, SMALL_FILE_MAX_BYTES } from "../../src/app/file_cache.ts";
+import { FileCache, type PathFacts, SMALL_FILE_MAX_BYTES } from "../../src/files/file_cache.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
 const LONG_TTL_MS = 60_000;

@@ -1,6 +1,6 @@
 /** Content-Type from file names: the database, charset on text, octet-stream otherwise. */
 
-import { contentTypeFor, OCTET_STREAM } from "../../src/app/content_type.ts";
+import { contentTypeFor, OCTET_STREAM } from "../../src/files/content_type.ts";
 import { assertEquals } from "../support/assert.ts";
 
 const CASES: Array<[string, string]> = [

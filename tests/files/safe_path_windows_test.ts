@@ -7,7 +7,7 @@
  */
 
 import { win32 } from "node:path";
-import { resolveSafePath } from "../../src/app/safe_path.ts";
+import { resolveSafePath } from "../../src/files/safe_path.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
 const ROOT = "C:\\Users\\me\\Share";

@@ -3,7 +3,7 @@
  */
 
 import { assertEquals } from "../support/assert.ts";
-import { withUntrustedContentHeaders } from "../../src/app/untrusted_content.ts";
+import { withUntrustedContentHeaders } from "../../src/files/untrusted_content.ts";
 import type { HttpRequest, HttpResponse } from "../../src/http/types.ts";
 
 async function headersFor(type: string): Promise<Array<[string, string]>> {

@@ -3,10 +3,10 @@
  * links, and round-trip through the JSON; sizes, sort links, breadcrumbs and truncation.
  */
 
-import type { ListingEntry } from "../../src/app/listing.ts";
-import { renderListingHtml } from "../../src/app/listing_html.ts";
-import { renderListingJson } from "../../src/app/listing_json.ts";
-import { escapeHtml, humanSize, visibleName } from "../../src/app/listing_text.ts";
+import type { ListingEntry } from "../../src/files/listing.ts";
+import { renderListingHtml } from "../../src/files/listing_html.ts";
+import { renderListingJson } from "../../src/files/listing_json.ts";
+import { escapeHtml, humanSize, visibleName } from "../../src/files/listing_text.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
 const MTIME = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));

@@ -10,21 +10,21 @@
 
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse, ResponseBody } from "../http/types.ts";
-import { evaluatePreconditions, ifRangePasses, type Validators } from "./conditional.ts";
+import { evaluatePreconditions, ifRangePasses, type Validators } from "../app/conditional.ts";
 import {
   compressBytes,
   compressStream,
   type ContentCoding,
   MIN_COMPRESS_BYTES,
   negotiateEncoding,
-} from "./content_coding.ts";
-import { withSuffix } from "./etag.ts";
+} from "../app/content_coding.ts";
+import { withSuffix } from "../app/etag.ts";
 import type { FileCache } from "./file_cache.ts";
 import type { FileFacts, Sibling } from "./file_facts.ts";
 import { closingStream, readFileRange } from "./file_stream.ts";
 import { multipartByteranges } from "./multipart_byteranges.ts";
 import { type ByteRange, parseRange, type RangeRequest } from "./ranges.ts";
-import { textResponse } from "./router.ts";
+import { textResponse } from "../app/router.ts";
 
 /** What every file response of one root shares. */
 export interface FileServeContext {
