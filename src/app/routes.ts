@@ -12,7 +12,7 @@ import { FILES_BARE, FILES_MOUNT, filesHandler, sharedFolderRoot } from "../file
 import { httpbinRoutes } from "./handlers/httpbin_routes.ts";
 import { INFO_PATH, infoHandler } from "./handlers/info.ts";
 import { inspectRoutes } from "./handlers/inspect.ts";
-import { uploadRoutes } from "./handlers/upload.ts";
+import { uploadRoutes } from "../uploads/upload_routes.ts";
 import { webRootHandler } from "./handlers/web_root.ts";
 import { requireAuthForAll } from "./auth.ts";
 import { withReprDigest } from "../files/repr_digest.ts";
@@ -33,7 +33,7 @@ export function appRoutes(config: AppConfig): Route[] {
     // routes: one line per endpoint (or one spread of a feature's lines)
     { methods: ["GET"], path: "/*", handler: webRootHandler(config) }, // / → index.html, www/ or --www
     { methods: ["GET"], path: `${FILES_MOUNT}*`, handler: filesWithDigest }, // /files/<path>: file or listing
-    ...uploadRoutes(config, { changed }), // PUT/POST/DELETE/MKCOL /files/<path> (handlers/upload.ts)
+    ...uploadRoutes(config, { changed }), // PUT/POST/DELETE/MKCOL /files/<path> (uploads/upload_routes.ts)
     { methods: ["GET"], path: FILES_BARE, handler: files }, // /files → 308 /files/
     { methods: ["GET"], path: INFO_PATH, handler: infoHandler(config) },
     ...echoRoutes(), // /echo/<text>, /user-agent (CodeCrafters)

@@ -8,7 +8,7 @@
  */
 
 import { join } from "node:path";
-import { isTempFileName } from "../app/temp_file.ts";
+import { isTempFileName } from "../app/temp_name.ts";
 
 /** Most entries one listing reads and shows; the rest is reported as truncated. */
 export const MAX_LISTING_ENTRIES = 10_000;

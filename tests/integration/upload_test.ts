@@ -4,7 +4,7 @@
  * left on disk: the stored file, and never a temp file.
  */
 
-import { UNASKED_DIGEST_MAX_BYTES } from "../../src/app/handlers/upload_raw.ts";
+import { UNASKED_DIGEST_MAX_BYTES } from "../../src/uploads/raw_upload.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { RawClient } from "../support/server.ts";
 import {

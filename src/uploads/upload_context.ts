@@ -17,11 +17,11 @@
  */
 
 import { resolve } from "node:path";
-import { STATUS } from "../../http/status.ts";
-import type { HttpRequest, HttpResponse } from "../../http/types.ts";
-import type { AppConfig } from "../app_config.ts";
-import { type AuthGuard, authGuard } from "../auth.ts";
-import { textResponse } from "../router.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import type { AppConfig } from "../app/app_config.ts";
+import { type AuthGuard, authGuard } from "../app/auth.ts";
+import { textResponse } from "../app/router.ts";
 
 /** Where the shared folder is mounted (the same prefix the read routes use). */
 export const UPLOAD_MOUNT = "/files/";

@@ -11,11 +11,11 @@
  */
 
 import { dirname } from "node:path";
-import { STATUS } from "../../http/status.ts";
-import type { HttpRequest, HttpResponse } from "../../http/types.ts";
-import { decideWrite } from "./upload_conditions.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { decideWrite } from "./write_conditions.ts";
 import { pathBelowMount, plain, type UploadContext, writeRefusal } from "./upload_context.ts";
-import { failure, resolveWriteTarget, validatorsOf } from "./upload_target.ts";
+import { failure, resolveWriteTarget, validatorsOf } from "./write_target.ts";
 
 /** Removes the file, link or empty folder named by `req`. */
 export async function deleteEntry(ctx: UploadContext, req: HttpRequest): Promise<HttpResponse> {

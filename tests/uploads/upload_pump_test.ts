@@ -1,6 +1,6 @@
 /** The body pump: every byte in order, pieces up to the buffer size, limits, errors, fallbacks. */
 
-import { pumpBody } from "../../src/app/upload_pump.ts";
+import { pumpBody } from "../../src/uploads/upload_pump.ts";
 import { HttpError } from "../../src/http/errors.ts";
 import type { RequestBody } from "../../src/http/types.ts";
 import { assertEquals, assertRejects } from "../support/assert.ts";

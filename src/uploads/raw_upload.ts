@@ -25,9 +25,9 @@
  */
 
 import { basename, dirname } from "node:path";
-import { HttpError } from "../../http/errors.ts";
-import { STATUS } from "../../http/status.ts";
-import type { HttpRequest, HttpResponse } from "../../http/types.ts";
+import { HttpError } from "../http/errors.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import {
   BodyDigests,
   type DigestAlgorithm,
@@ -35,12 +35,12 @@ import {
   expectedDigests,
   formatDigest,
   preferredAlgorithm,
-} from "../digest.ts";
-import { rememberReprDigest } from "../../files/repr_digest.ts";
-import { TempFile } from "../temp_file.ts";
-import { pumpBody } from "../upload_pump.ts";
-import { jsonResponse } from "./httpbin_json.ts";
-import { decideWrite, type WriteDecision } from "./upload_conditions.ts";
+} from "../app/digest.ts";
+import { rememberReprDigest } from "../files/repr_digest.ts";
+import { TempFile } from "./temp_file.ts";
+import { pumpBody } from "./upload_pump.ts";
+import { jsonResponse } from "../app/handlers/httpbin_json.ts";
+import { decideWrite, type WriteDecision } from "./write_conditions.ts";
 import {
   pathBelowMount,
   plain,
@@ -54,7 +54,7 @@ import {
   resolveWriteTarget,
   validatorsOf,
   type WriteTarget,
-} from "./upload_target.ts";
+} from "./write_target.ts";
 
 /** Largest body answered with `Repr-Digest` without being asked (see the module doc). */
 export const UNASKED_DIGEST_MAX_BYTES = 64 * 1024 * 1024;

@@ -21,25 +21,7 @@
  */
 
 import { join } from "node:path";
-
-/**
- * UTF-8 bytes of the final name kept in the temp name: with the 32 bytes of marks around it the
- * temp name stays well under the 255-byte limit.
- */
-export const TEMP_NAME_KEEP_BYTES = 128;
-/** Random bytes in a temp name: collisions between concurrent uploads are not a concern. */
-const TEMP_RANDOM_BYTES = 8;
-const TEMP_MARK = ".wireserve-";
-const TEMP_SUFFIX = ".tmp";
-const TEMP_PATTERN = /^\..*\.wireserve-[0-9a-f]{16}\.tmp$/s;
-const HEX_RADIX = 16;
-const encoder = new TextEncoder();
-const HEX_BYTE_DIGITS = 2;
-
-/** Whether `name` is one of our temporary upload names (listings and writes skip them). */
-export function isTempFileName(name: string): boolean {
-  return TEMP_PATTERN.test(name);
-}
+import { tempNameFor } from "../app/temp_name.ts";
 
 /** How a commit went. */
 export type CommitOutcome = "created" | "replaced" | "exists";
@@ -58,8 +40,7 @@ export class TempFile {
 
   /** Creates a new, empty temp file in `dir` for the final name `finalName`. */
   static async create(dir: string, finalName: string): Promise<TempFile> {
-    const keep = utf8Prefix(finalName, TEMP_NAME_KEEP_BYTES);
-    const path = join(dir, `.${keep}${TEMP_MARK}${randomHex()}${TEMP_SUFFIX}`);
+    const path = join(dir, tempNameFor(finalName));
     // createNew: never open (and truncate) a file someone else made under this name
     const file = await Deno.open(path, { write: true, createNew: true });
     return new TempFile(path, file);
@@ -155,21 +136,4 @@ function linkUnsupported(err: unknown): boolean {
   const code = (err as { code?: string }).code;
   return err instanceof Deno.errors.NotSupported || code === "EPERM" || code === "ENOTSUP" ||
     code === "EOPNOTSUPP" || code === "EXDEV" || code === "EMLINK";
-}
-
-/** The longest prefix of `s` of whole characters within `maxBytes` of UTF-8. */
-function utf8Prefix(s: string, maxBytes: number): string {
-  let bytes = 0;
-  let out = "";
-  for (const ch of s) {
-    bytes += encoder.encode(ch).length;
-    if (bytes > maxBytes) break;
-    out += ch;
-  }
-  return out;
-}
-
-function randomHex(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(TEMP_RANDOM_BYTES));
-  return Array.from(bytes, (b) => b.toString(HEX_RADIX).padStart(HEX_BYTE_DIGITS, "0")).join("");
 }

@@ -17,8 +17,8 @@
  * @module
  */
 
-import { STATUS } from "../../http/status.ts";
-import { evaluatePreconditions, type FieldSource, type Validators } from "../conditional.ts";
+import { STATUS } from "../http/status.ts";
+import { evaluatePreconditions, type FieldSource, type Validators } from "../app/conditional.ts";
 
 /** What to do with a write. */
 export type WriteDecision =

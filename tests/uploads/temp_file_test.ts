@@ -1,6 +1,7 @@
 /** Temp files: hidden unique names, atomic publish by rename or create-only link, cleanup. */
 
-import { isTempFileName, TEMP_NAME_KEEP_BYTES, TempFile } from "../../src/app/temp_file.ts";
+import { isTempFileName, TEMP_NAME_KEEP_BYTES } from "../../src/app/temp_name.ts";
+import { TempFile } from "../../src/uploads/temp_file.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {

@@ -1,6 +1,6 @@
 /** The boundary of a form's Content-Type and the names in each part's Content-Disposition. */
 
-import { formDataBoundary, parsePartHead } from "../../src/app/multipart_part_head.ts";
+import { formDataBoundary, parsePartHead } from "../../src/uploads/multipart_part_head.ts";
 import { assertEquals } from "../support/assert.ts";
 
 const enc = new TextEncoder();

@@ -10,10 +10,10 @@
  */
 
 import { dirname } from "node:path";
-import { STATUS } from "../../http/status.ts";
-import type { HttpRequest, HttpResponse } from "../../http/types.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { pathBelowMount, plain, type UploadContext, writeRefusal } from "./upload_context.ts";
-import { failure, resolveWriteTarget } from "./upload_target.ts";
+import { failure, resolveWriteTarget } from "./write_target.ts";
 
 /** Creates the folder named by `req`; `allow` is the `Allow` value for a 405. */
 export async function makeFolder(

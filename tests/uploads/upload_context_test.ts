@@ -1,7 +1,7 @@
 /** How storage failures map to statuses, with real errors from the file system where possible. */
 
-import { storageFailure, tooLarge } from "../../../src/app/handlers/upload_context.ts";
-import { assertEquals } from "../../support/assert.ts";
+import { storageFailure, tooLarge } from "../../src/uploads/upload_context.ts";
+import { assertEquals } from "../support/assert.ts";
 
 async function errorOf(fn: () => Promise<unknown>): Promise<unknown> {
   try {

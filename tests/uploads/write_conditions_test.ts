@@ -1,8 +1,8 @@
 /** Conditional-write decisions (RFC 9110 §13.2.2) and --no-overwrite, as a table. */
 
-import { decideWrite } from "../../../src/app/handlers/upload_conditions.ts";
-import { HeaderFields } from "../../../src/http/header_fields.ts";
-import { assertEquals } from "../../support/assert.ts";
+import { decideWrite } from "../../src/uploads/write_conditions.ts";
+import { HeaderFields } from "../../src/http/header_fields.ts";
+import { assertEquals } from "../support/assert.ts";
 
 const CURRENT = { etag: '"5-abc-1"', lastModifiedMs: Date.UTC(2024, 0, 1) };
 const OLD_DATE = "Sun, 31 Dec 2023 00:00:00 GMT";

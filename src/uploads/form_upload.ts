@@ -23,17 +23,18 @@
  */
 
 import { join } from "node:path";
-import { HttpError } from "../../http/errors.ts";
-import { STATUS } from "../../http/status.ts";
-import type { HttpRequest, HttpResponse } from "../../http/types.ts";
-import { BodyDigests, expectedDigests } from "../digest.ts";
-import { encodeSegment } from "../../files/listing_text.ts";
-import { formDataBoundary, parsePartHead } from "../multipart_part_head.ts";
-import { MultipartError, type MultipartEvent, MultipartStreamParser } from "../multipart_stream.ts";
-import { isTempFileName, TempFile } from "../temp_file.ts";
-import { baseName, uploadNameProblem } from "../upload_name.ts";
-import { pumpBody } from "../upload_pump.ts";
-import { jsonResponse } from "./httpbin_json.ts";
+import { HttpError } from "../http/errors.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { BodyDigests, expectedDigests } from "../app/digest.ts";
+import { encodeSegment } from "../files/listing_text.ts";
+import { formDataBoundary, parsePartHead } from "./multipart_part_head.ts";
+import { MultipartError, type MultipartEvent, MultipartStreamParser } from "./multipart_stream.ts";
+import { isTempFileName } from "../app/temp_name.ts";
+import { TempFile } from "./temp_file.ts";
+import { baseName, uploadNameProblem } from "./upload_name.ts";
+import { pumpBody } from "./upload_pump.ts";
+import { jsonResponse } from "../app/handlers/httpbin_json.ts";
 import {
   pathBelowMount,
   plain,
@@ -42,7 +43,7 @@ import {
   type UploadContext,
   writeRefusal,
 } from "./upload_context.ts";
-import { prepareFolder, resolveWriteTarget } from "./upload_target.ts";
+import { prepareFolder, resolveWriteTarget } from "./write_target.ts";
 
 /** One file of the form, written to its temp file. */
 interface StoredPart {

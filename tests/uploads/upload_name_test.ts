@@ -3,7 +3,7 @@
  * on Windows, and the base name taken from form filenames.
  */
 
-import { baseName, MAX_NAME_BYTES, uploadNameProblem } from "../../src/app/upload_name.ts";
+import { baseName, MAX_NAME_BYTES, uploadNameProblem } from "../../src/uploads/upload_name.ts";
 import { assertEquals } from "../support/assert.ts";
 
 type Verdict = "ok" | "refused";

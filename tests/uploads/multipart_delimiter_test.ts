@@ -5,7 +5,7 @@
  * the carried tail is exactly the longest possible start, and near misses are not delimiters.
  */
 
-import { MultipartDelimiter } from "../../src/app/multipart_delimiter.ts";
+import { MultipartDelimiter } from "../../src/uploads/multipart_delimiter.ts";
 import { assertEquals } from "../support/assert.ts";
 
 const BOUNDARY = "----WebKitFormBoundaryX3c9";

@@ -8,7 +8,7 @@ import {
   MultipartError,
   type MultipartEvent,
   MultipartStreamParser,
-} from "../../src/app/multipart_stream.ts";
+} from "../../src/uploads/multipart_stream.ts";
 import { assertEquals } from "../support/assert.ts";
 
 const BOUNDARY = "----WebKitFormBoundaryX3c9";

@@ -22,13 +22,13 @@
  */
 
 import { dirname, isAbsolute, join, relative, sep } from "node:path";
-import { STATUS } from "../../http/status.ts";
-import type { HttpResponse } from "../../http/types.ts";
-import { fileEtag } from "../etag.ts";
-import { encodeSegment } from "../../files/listing_text.ts";
-import { resolveSafePath } from "../../files/safe_path.ts";
-import { isTempFileName } from "../temp_file.ts";
-import { uploadNameProblem } from "../upload_name.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpResponse } from "../http/types.ts";
+import { fileEtag } from "../app/etag.ts";
+import { encodeSegment } from "../files/listing_text.ts";
+import { resolveSafePath } from "../files/safe_path.ts";
+import { isTempFileName } from "../app/temp_name.ts";
+import { uploadNameProblem } from "./upload_name.ts";
 import { plain, storageFailure, UPLOAD_MOUNT, type UploadContext } from "./upload_context.ts";
 
 const MS_PER_SECOND = 1000;

@@ -18,20 +18,20 @@
  * @module
  */
 
-import type { HttpRequest, HttpResponse } from "../../http/types.ts";
-import type { AppConfig } from "../app_config.ts";
-import { formDataBoundary } from "../multipart_part_head.ts";
-import type { Route } from "../router.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import type { AppConfig } from "../app/app_config.ts";
+import { formDataBoundary } from "./multipart_part_head.ts";
+import type { Route } from "../app/router.ts";
 import {
   UPLOAD_MOUNT,
   type UploadContext,
   uploadContext,
   type UploadHooks,
 } from "./upload_context.ts";
-import { deleteEntry } from "./upload_delete.ts";
-import { makeFolder } from "./upload_mkcol.ts";
-import { formUpload } from "./upload_multipart.ts";
-import { rawUpload } from "./upload_raw.ts";
+import { deleteEntry } from "./delete_entry.ts";
+import { makeFolder } from "./make_folder.ts";
+import { formUpload } from "./form_upload.ts";
+import { rawUpload } from "./raw_upload.ts";
 
 export type { UploadHooks } from "./upload_context.ts";
 
