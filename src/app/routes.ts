@@ -7,11 +7,11 @@
 
 import type { Handler } from "../http/types.ts";
 import type { AppConfig } from "./app_config.ts";
-import { echoRoutes } from "./handlers/echo.ts";
+import { echoRoutes } from "../echo/echo.ts";
 import { FILES_BARE, FILES_MOUNT, filesHandler, sharedFolderRoot } from "../files/files_handler.ts";
 import { httpbinRoutes } from "./handlers/httpbin_routes.ts";
 import { INFO_PATH, infoHandler } from "./handlers/info.ts";
-import { inspectRoutes } from "./handlers/inspect.ts";
+import { inspectRoutes } from "../echo/inspect.ts";
 import { uploadRoutes } from "../uploads/upload_routes.ts";
 import { webRootHandler } from "./handlers/web_root.ts";
 import { requireAuthForAll } from "./auth.ts";

@@ -34,7 +34,7 @@ import { isTempFileName } from "../app/temp_name.ts";
 import { TempFile } from "./temp_file.ts";
 import { baseName, uploadNameProblem } from "./upload_name.ts";
 import { pumpBody } from "./upload_pump.ts";
-import { jsonResponse } from "../app/handlers/httpbin_json.ts";
+import { jsonResponse } from "../app/json_response.ts";
 import {
   pathBelowMount,
   plain,

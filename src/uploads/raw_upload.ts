@@ -39,7 +39,7 @@ import {
 import { rememberReprDigest } from "../files/repr_digest.ts";
 import { TempFile } from "./temp_file.ts";
 import { pumpBody } from "./upload_pump.ts";
-import { jsonResponse } from "../app/handlers/httpbin_json.ts";
+import { jsonResponse } from "../app/json_response.ts";
 import { decideWrite, type WriteDecision } from "./write_conditions.ts";
 import {
   pathBelowMount,

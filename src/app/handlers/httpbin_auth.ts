@@ -12,7 +12,7 @@ import { STATUS } from "../../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../../http/types.ts";
 import { displayText, utf8OrNull } from "../byte_text.ts";
 import { percentDecode } from "../percent_decode.ts";
-import { badRequest, jsonError, jsonResponse } from "./httpbin_json.ts";
+import { badRequest, jsonError, jsonResponse } from "../json_response.ts";
 
 /** The challenge go-httpbin sends (RFC 7617 §2). */
 const BASIC_CHALLENGE = 'Basic realm="Fake Realm"';

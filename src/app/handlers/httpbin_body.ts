@@ -12,7 +12,7 @@ import { parseMultipart } from "../multipart_form.ts";
 import { groupPairs, parseQuery } from "../query_params.ts";
 import { readBodyBytes } from "../../http/request_body.ts";
 import type { HttpRequest, HttpResponse } from "../../http/types.ts";
-import { badRequest } from "./httpbin_json.ts";
+import { badRequest } from "../json_response.ts";
 
 /** Media type of a body that says nothing about itself (RFC 9110 §8.3). */
 const OCTET_STREAM = "application/octet-stream";

@@ -14,7 +14,7 @@ import type { AppConfig } from "../app_config.ts";
 import { type EntityTag, parseEntityTags, strongMatch, weakMatch } from "../etag.ts";
 import { parseDigits } from "../parse_number.ts";
 import { percentDecode } from "../percent_decode.ts";
-import { badRequest, jsonResponse } from "./httpbin_json.ts";
+import { badRequest, jsonResponse } from "../json_response.ts";
 import { describeFully } from "./httpbin_request.ts";
 
 /** Longest max-age `/cache/<n>` sets, in seconds: a year, more than any cache test needs. */

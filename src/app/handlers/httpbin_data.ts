@@ -17,7 +17,7 @@ import { compressBytes } from "../content_coding.ts";
 import { parseDigits } from "../parse_number.ts";
 import { percentDecode } from "../percent_decode.ts";
 import { firstValue, parseQuery, type QueryPairs } from "../query_params.ts";
-import { badRequest, JSON_CONTENT_TYPE, jsonResponse, jsonText } from "./httpbin_json.ts";
+import { badRequest, JSON_CONTENT_TYPE, jsonResponse, jsonText } from "../json_response.ts";
 import { BAD_QUERY, describeFully } from "./httpbin_request.ts";
 
 /** Size of each generated piece; `crypto.getRandomValues` fills at most 64 KiB per call. */

@@ -12,7 +12,7 @@ import type { HttpRequest, HttpResponse, ResponseBody } from "../../http/types.t
 import type { AppConfig } from "../app_config.ts";
 import { parseEntityTag, strongMatch } from "../etag.ts";
 import { parseDigits } from "../parse_number.ts";
-import { badRequest } from "./httpbin_json.ts";
+import { badRequest } from "../json_response.ts";
 import { GENERATED_PIECE_BYTES } from "./httpbin_data.ts";
 
 const ALPHABET = new TextEncoder().encode("abcdefghijklmnopqrstuvwxyz");

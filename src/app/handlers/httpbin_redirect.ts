@@ -13,7 +13,7 @@ import type { AppConfig } from "../app_config.ts";
 import { hasControl } from "../byte_text.ts";
 import { parseDigits } from "../parse_number.ts";
 import { firstValue, parseQuery } from "../query_params.ts";
-import { badRequest } from "./httpbin_json.ts";
+import { badRequest } from "../json_response.ts";
 import { BAD_QUERY } from "./httpbin_request.ts";
 
 /** Longest redirect chain `/redirect/<n>` builds: enough for any client's redirect limit. */

@@ -16,7 +16,7 @@ import { groupPairs, parseQuery, type QueryPairs } from "../query_params.ts";
 import { STATUS } from "../../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../../http/types.ts";
 import { readHttpbinBody } from "./httpbin_body.ts";
-import { badRequest, jsonResponse } from "./httpbin_json.ts";
+import { badRequest, jsonResponse } from "../json_response.ts";
 
 /** The message for a query that is not valid percent-encoded UTF-8. */
 export const BAD_QUERY = "Cannot parse the query string: invalid percent-encoding";

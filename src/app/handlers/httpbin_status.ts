@@ -14,7 +14,7 @@ import { parseDigits, parseMillis } from "../parse_number.ts";
 import { percentDecode } from "../percent_decode.ts";
 import { groupPairs, parseQuery } from "../query_params.ts";
 import { BAD_QUERY } from "./httpbin_request.ts";
-import { badRequest, JSON_CONTENT_TYPE, jsonResponse } from "./httpbin_json.ts";
+import { badRequest, JSON_CONTENT_TYPE, jsonResponse } from "../json_response.ts";
 
 /** Where the code list starts in `/status/…`. */
 export const STATUS_PREFIX = "/status/";

@@ -12,7 +12,7 @@ import type { HttpRequest, HttpResponse } from "../../http/types.ts";
 import type { AppConfig } from "../app_config.ts";
 import { parseDigits, parseMillis } from "../parse_number.ts";
 import { firstValue, parseQuery, type QueryPairs } from "../query_params.ts";
-import { badRequest, jsonResponse } from "./httpbin_json.ts";
+import { badRequest, jsonResponse } from "../json_response.ts";
 import { BAD_QUERY, describeFully } from "./httpbin_request.ts";
 
 const MS_PER_SECOND = 1000;

@@ -9,7 +9,7 @@
 
 import type { HttpRequest } from "../http/types.ts";
 import type { CapturedBody } from "./body_capture.ts";
-import { displayText, escapeBytes, toBase64, utf8OrNull } from "./byte_text.ts";
+import { displayText, escapeBytes, toBase64, utf8OrNull } from "../app/byte_text.ts";
 
 const LF = 0x0a;
 const CR = 0x0d;

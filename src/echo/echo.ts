@@ -7,15 +7,15 @@
  * @module
  */
 
-import { STATUS } from "../../http/status.ts";
-import type { HttpRequest, HttpResponse } from "../../http/types.ts";
-import { displayText, latin1Bytes } from "../byte_text.ts";
-import { type CompressOptions, compressResponse } from "../compress_response.ts";
-import type { ContentCoding } from "../content_coding.ts";
-import { percentDecode } from "../percent_decode.ts";
-import { prefersJson } from "../prefers_json.ts";
-import { type Route, textResponse } from "../router.ts";
-import { jsonResponse } from "./httpbin_json.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { displayText, latin1Bytes } from "../app/byte_text.ts";
+import { type CompressOptions, compressResponse } from "../app/compress_response.ts";
+import type { ContentCoding } from "../app/content_coding.ts";
+import { percentDecode } from "../app/percent_decode.ts";
+import { prefersJson } from "../app/prefers_json.ts";
+import { type Route, textResponse } from "../app/router.ts";
+import { jsonResponse } from "../app/json_response.ts";
 
 /** Where the echoed text starts in the path. */
 export const ECHO_PREFIX = "/echo/";

@@ -1,7 +1,7 @@
 /** /inspect without sockets: the raw head byte for byte, body capture, chunks, connection facts. */
 
 import { appConfig } from "../../src/app/app_config.ts";
-import { inspectHandler } from "../../src/app/handlers/inspect.ts";
+import { inspectHandler } from "../../src/echo/inspect.ts";
 import { HttpError } from "../../src/http/errors.ts";
 import { assert, assertEquals, assertRejects } from "../support/assert.ts";
 import {

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { STATUS } from "../../http/status.ts";
-import type { HttpResponse } from "../../http/types.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpResponse } from "../http/types.ts";
 
 /** The media type of every JSON answer. */
 export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";

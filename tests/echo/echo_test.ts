@@ -1,7 +1,7 @@
 /** The CodeCrafters text routes without sockets: exact headers, decoding, compression. */
 
 import { gunzipSync } from "node:zlib";
-import { echo, userAgent } from "../../src/app/handlers/echo.ts";
+import { echo, userAgent } from "../../src/echo/echo.ts";
 import { assertEquals } from "../support/assert.ts";
 import { bodyBytes, bodyJson, bodyText, buildRequest, header } from "../support/request_builder.ts";
 

@@ -10,14 +10,14 @@
  * @module
  */
 
-import { STATUS } from "../../http/status.ts";
-import type { HttpRequest, HttpResponse } from "../../http/types.ts";
-import type { AppConfig } from "../app_config.ts";
-import { captureBody } from "../body_capture.ts";
-import { inspectJson, inspectText } from "../inspect_report.ts";
-import { prefersJson } from "../prefers_json.ts";
-import { ANY_METHOD, type Route } from "../router.ts";
-import { JSON_CONTENT_TYPE, jsonText } from "./httpbin_json.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import type { AppConfig } from "../app/app_config.ts";
+import { captureBody } from "./body_capture.ts";
+import { inspectJson, inspectText } from "./inspect_report.ts";
+import { prefersJson } from "../app/prefers_json.ts";
+import { ANY_METHOD, type Route } from "../app/router.ts";
+import { JSON_CONTENT_TYPE, jsonText } from "../app/json_response.ts";
 
 /**
  * A handler for `/inspect`. It reads the whole body before answering (so `continueSent` is

@@ -1,6 +1,6 @@
 /** Bounded body capture: keep the first bytes, count all, refuse past the total cap. */
 
-import { captureBody } from "../../src/app/body_capture.ts";
+import { captureBody } from "../../src/echo/body_capture.ts";
 import { HttpError } from "../../src/http/errors.ts";
 import { assertEquals, assertRejects } from "../support/assert.ts";
 import { FakeBody } from "../support/request_builder.ts";
