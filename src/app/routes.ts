@@ -9,7 +9,7 @@ import type { Handler } from "../http/types.ts";
 import type { AppConfig } from "./app_config.ts";
 import { echoRoutes } from "../echo/echo.ts";
 import { FILES_BARE, FILES_MOUNT, filesHandler, sharedFolderRoot } from "../files/files_handler.ts";
-import { httpbinRoutes } from "./handlers/httpbin_routes.ts";
+import { httpbinRoutes } from "../httpbin/httpbin_routes.ts";
 import { INFO_PATH, infoHandler } from "./handlers/info.ts";
 import { inspectRoutes } from "../echo/inspect.ts";
 import { uploadRoutes } from "../uploads/upload_routes.ts";
@@ -38,7 +38,7 @@ export function appRoutes(config: AppConfig): Route[] {
     { methods: ["GET"], path: INFO_PATH, handler: infoHandler(config) },
     ...echoRoutes(), // /echo/<text>, /user-agent (CodeCrafters)
     ...inspectRoutes(config), // /inspect[/…]
-    ...httpbinRoutes(config), // /anything, /status/<codes>, /bytes/<n>… (handlers/httpbin_routes.ts)
+    ...httpbinRoutes(config), // /anything, /status/<codes>, /bytes/<n>… (httpbin/httpbin_routes.ts)
   ];
 }
 

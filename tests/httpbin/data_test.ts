@@ -2,8 +2,8 @@
 
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { appConfig } from "../../src/app/app_config.ts";
-import { GENERATED_PIECE_BYTES } from "../../src/app/handlers/httpbin_data.ts";
-import { httpbinRoutes } from "../../src/app/handlers/httpbin_routes.ts";
+import { GENERATED_PIECE_BYTES } from "../../src/httpbin/data.ts";
+import { httpbinRoutes } from "../../src/httpbin/httpbin_routes.ts";
 import { createRouter } from "../../src/app/router.ts";
 import type { StreamBody } from "../../src/http/types.ts";
 import { assert, assertEquals } from "../support/assert.ts";

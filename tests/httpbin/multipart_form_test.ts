@@ -1,6 +1,6 @@
 /** multipart/form-data parsing: fields, files, and malformed bodies refused. */
 
-import { MAX_FORM_PARTS, parseMultipart } from "../../src/app/multipart_form.ts";
+import { MAX_FORM_PARTS, parseMultipart } from "../../src/httpbin/multipart_form.ts";
 import { assertEquals } from "../support/assert.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);

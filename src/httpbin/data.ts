@@ -9,16 +9,16 @@
  * @module
  */
 
-import { STATUS } from "../../http/status.ts";
-import type { HttpRequest, HttpResponse, ResponseBody } from "../../http/types.ts";
-import type { AppConfig } from "../app_config.ts";
-import { utf8OrNull } from "../byte_text.ts";
-import { compressBytes } from "../content_coding.ts";
-import { parseDigits } from "../parse_number.ts";
-import { percentDecode } from "../percent_decode.ts";
-import { firstValue, parseQuery, type QueryPairs } from "../query_params.ts";
-import { badRequest, JSON_CONTENT_TYPE, jsonResponse, jsonText } from "../json_response.ts";
-import { BAD_QUERY, describeFully } from "./httpbin_request.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse, ResponseBody } from "../http/types.ts";
+import type { AppConfig } from "../app/app_config.ts";
+import { utf8OrNull } from "../app/byte_text.ts";
+import { compressBytes } from "../app/content_coding.ts";
+import { parseDigits } from "../app/parse_number.ts";
+import { percentDecode } from "../app/percent_decode.ts";
+import { firstValue, parseQuery, type QueryPairs } from "../app/query_params.ts";
+import { badRequest, JSON_CONTENT_TYPE, jsonResponse, jsonText } from "../app/json_response.ts";
+import { BAD_QUERY, describeFully } from "./request.ts";
 
 /** Size of each generated piece; `crypto.getRandomValues` fills at most 64 KiB per call. */
 export const GENERATED_PIECE_BYTES = 64 * 1024;

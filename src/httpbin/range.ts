@@ -7,13 +7,13 @@
  * @module
  */
 
-import { STATUS } from "../../http/status.ts";
-import type { HttpRequest, HttpResponse, ResponseBody } from "../../http/types.ts";
-import type { AppConfig } from "../app_config.ts";
-import { parseEntityTag, strongMatch } from "../etag.ts";
-import { parseDigits } from "../parse_number.ts";
-import { badRequest } from "../json_response.ts";
-import { GENERATED_PIECE_BYTES } from "./httpbin_data.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse, ResponseBody } from "../http/types.ts";
+import type { AppConfig } from "../app/app_config.ts";
+import { parseEntityTag, strongMatch } from "../app/etag.ts";
+import { parseDigits } from "../app/parse_number.ts";
+import { badRequest } from "../app/json_response.ts";
+import { GENERATED_PIECE_BYTES } from "./data.ts";
 
 const ALPHABET = new TextEncoder().encode("abcdefghijklmnopqrstuvwxyz");
 const RANGE_UNIT = "bytes=";

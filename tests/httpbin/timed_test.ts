@@ -1,8 +1,8 @@
 /** /delay, /drip and /sse: bounded times and counts, refused at once past the caps. */
 
 import { appConfig } from "../../src/app/app_config.ts";
-import { httpbinRoutes } from "../../src/app/handlers/httpbin_routes.ts";
-import { MAX_SSE_EVENTS } from "../../src/app/handlers/httpbin_timed.ts";
+import { httpbinRoutes } from "../../src/httpbin/httpbin_routes.ts";
+import { MAX_SSE_EVENTS } from "../../src/httpbin/timed.ts";
 import { createRouter } from "../../src/app/router.ts";
 import type { StreamBody } from "../../src/http/types.ts";
 import { assert, assertEquals } from "../support/assert.ts";

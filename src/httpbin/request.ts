@@ -10,13 +10,13 @@
  * @module
  */
 
-import type { AppConfig } from "../app_config.ts";
-import { displayText } from "../byte_text.ts";
-import { groupPairs, parseQuery, type QueryPairs } from "../query_params.ts";
-import { STATUS } from "../../http/status.ts";
-import type { HttpRequest, HttpResponse } from "../../http/types.ts";
-import { readHttpbinBody } from "./httpbin_body.ts";
-import { badRequest, jsonResponse } from "../json_response.ts";
+import type { AppConfig } from "../app/app_config.ts";
+import { displayText } from "../app/byte_text.ts";
+import { groupPairs, parseQuery, type QueryPairs } from "../app/query_params.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { readHttpbinBody } from "./body.ts";
+import { badRequest, jsonResponse } from "../app/json_response.ts";
 
 /** The message for a query that is not valid percent-encoded UTF-8. */
 export const BAD_QUERY = "Cannot parse the query string: invalid percent-encoding";

@@ -7,12 +7,12 @@
  * @module
  */
 
-import { bytesToLatin1, displayText, toBase64, utf8OrNull } from "../byte_text.ts";
-import { parseMultipart } from "../multipart_form.ts";
-import { groupPairs, parseQuery } from "../query_params.ts";
-import { readBodyBytes } from "../../http/request_body.ts";
-import type { HttpRequest, HttpResponse } from "../../http/types.ts";
-import { badRequest } from "../json_response.ts";
+import { bytesToLatin1, displayText, toBase64, utf8OrNull } from "../app/byte_text.ts";
+import { parseMultipart } from "./multipart_form.ts";
+import { groupPairs, parseQuery } from "../app/query_params.ts";
+import { readBodyBytes } from "../http/request_body.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { badRequest } from "../app/json_response.ts";
 
 /** Media type of a body that says nothing about itself (RFC 9110 §8.3). */
 const OCTET_STREAM = "application/octet-stream";

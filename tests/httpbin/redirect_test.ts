@@ -1,8 +1,8 @@
 /** Redirect chains and /redirect-to's local-only rule, with a table of hostile targets. */
 
 import { appConfig } from "../../src/app/app_config.ts";
-import { localRedirectTarget, MAX_REDIRECT_HOPS } from "../../src/app/handlers/httpbin_redirect.ts";
-import { httpbinRoutes } from "../../src/app/handlers/httpbin_routes.ts";
+import { localRedirectTarget, MAX_REDIRECT_HOPS } from "../../src/httpbin/redirect.ts";
+import { httpbinRoutes } from "../../src/httpbin/httpbin_routes.ts";
 import { createRouter } from "../../src/app/router.ts";
 import { assertEquals } from "../support/assert.ts";
 import { buildRequest, header } from "../support/request_builder.ts";

@@ -1,8 +1,8 @@
 /** /status and /response-headers without sockets. */
 
 import { appConfig } from "../../src/app/app_config.ts";
-import { httpbinRoutes } from "../../src/app/handlers/httpbin_routes.ts";
-import { MAX_RESPONSE_HEADERS, MAX_STATUS_CHOICES } from "../../src/app/handlers/httpbin_status.ts";
+import { httpbinRoutes } from "../../src/httpbin/httpbin_routes.ts";
+import { MAX_RESPONSE_HEADERS, MAX_STATUS_CHOICES } from "../../src/httpbin/status.ts";
 import { createRouter } from "../../src/app/router.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { bodyJson, bodyText, buildRequest, header } from "../support/request_builder.ts";

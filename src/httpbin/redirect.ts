@@ -7,14 +7,14 @@
  * @module
  */
 
-import { STATUS } from "../../http/status.ts";
-import type { HttpRequest, HttpResponse } from "../../http/types.ts";
-import type { AppConfig } from "../app_config.ts";
-import { hasControl } from "../byte_text.ts";
-import { parseDigits } from "../parse_number.ts";
-import { firstValue, parseQuery } from "../query_params.ts";
-import { badRequest } from "../json_response.ts";
-import { BAD_QUERY } from "./httpbin_request.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import type { AppConfig } from "../app/app_config.ts";
+import { hasControl } from "../app/byte_text.ts";
+import { parseDigits } from "../app/parse_number.ts";
+import { firstValue, parseQuery } from "../app/query_params.ts";
+import { badRequest } from "../app/json_response.ts";
+import { BAD_QUERY } from "./request.ts";
 
 /** Longest redirect chain `/redirect/<n>` builds: enough for any client's redirect limit. */
 export const MAX_REDIRECT_HOPS = 100;

@@ -1,8 +1,8 @@
 /** /range/<n>: single byte ranges, 206/416, If-Range. */
 
 import { appConfig } from "../../src/app/app_config.ts";
-import { parseSingleRange } from "../../src/app/handlers/httpbin_range.ts";
-import { httpbinRoutes } from "../../src/app/handlers/httpbin_routes.ts";
+import { parseSingleRange } from "../../src/httpbin/range.ts";
+import { httpbinRoutes } from "../../src/httpbin/httpbin_routes.ts";
 import { createRouter } from "../../src/app/router.ts";
 import { assertEquals } from "../support/assert.ts";
 import { bodyText, buildRequest, header } from "../support/request_builder.ts";

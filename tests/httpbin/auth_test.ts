@@ -1,7 +1,7 @@
 /** Basic and bearer authentication routes. */
 
 import { appConfig } from "../../src/app/app_config.ts";
-import { httpbinRoutes } from "../../src/app/handlers/httpbin_routes.ts";
+import { httpbinRoutes } from "../../src/httpbin/httpbin_routes.ts";
 import { createRouter } from "../../src/app/router.ts";
 import { assertEquals } from "../support/assert.ts";
 import { bodyJson, buildRequest, header } from "../support/request_builder.ts";

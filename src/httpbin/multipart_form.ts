@@ -8,7 +8,7 @@
  * @module
  */
 
-import { bytesToLatin1 } from "./byte_text.ts";
+import { bytesToLatin1 } from "../app/byte_text.ts";
 
 /** One part of a multipart body. */
 export interface FormPart {

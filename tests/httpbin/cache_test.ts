@@ -1,8 +1,8 @@
 /** /cache, /cache/<n> and /etag/<etag> conditionals (RFC 9110 §13). */
 
 import { appConfig } from "../../src/app/app_config.ts";
-import { MAX_CACHE_SECONDS } from "../../src/app/handlers/httpbin_cache.ts";
-import { httpbinRoutes } from "../../src/app/handlers/httpbin_routes.ts";
+import { MAX_CACHE_SECONDS } from "../../src/httpbin/cache.ts";
+import { httpbinRoutes } from "../../src/httpbin/httpbin_routes.ts";
 import { createRouter } from "../../src/app/router.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { bodyJson, buildRequest, header } from "../support/request_builder.ts";

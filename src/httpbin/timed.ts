@@ -7,13 +7,13 @@
  * @module
  */
 
-import { STATUS } from "../../http/status.ts";
-import type { HttpRequest, HttpResponse } from "../../http/types.ts";
-import type { AppConfig } from "../app_config.ts";
-import { parseDigits, parseMillis } from "../parse_number.ts";
-import { firstValue, parseQuery, type QueryPairs } from "../query_params.ts";
-import { badRequest, jsonResponse } from "../json_response.ts";
-import { BAD_QUERY, describeFully } from "./httpbin_request.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import type { AppConfig } from "../app/app_config.ts";
+import { parseDigits, parseMillis } from "../app/parse_number.ts";
+import { firstValue, parseQuery, type QueryPairs } from "../app/query_params.ts";
+import { badRequest, jsonResponse } from "../app/json_response.ts";
+import { BAD_QUERY, describeFully } from "./request.ts";
 
 const MS_PER_SECOND = 1000;
 /** Most pieces `/drip` sends: beyond that, pieces grow instead of timers multiplying. */

@@ -7,14 +7,14 @@
  * @module
  */
 
-import { STATUS } from "../../http/status.ts";
-import type { HttpRequest, HttpResponse } from "../../http/types.ts";
-import { hasControl } from "../byte_text.ts";
-import { parseDigits, parseMillis } from "../parse_number.ts";
-import { percentDecode } from "../percent_decode.ts";
-import { groupPairs, parseQuery } from "../query_params.ts";
-import { BAD_QUERY } from "./httpbin_request.ts";
-import { badRequest, JSON_CONTENT_TYPE, jsonResponse } from "../json_response.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { hasControl } from "../app/byte_text.ts";
+import { parseDigits, parseMillis } from "../app/parse_number.ts";
+import { percentDecode } from "../app/percent_decode.ts";
+import { groupPairs, parseQuery } from "../app/query_params.ts";
+import { BAD_QUERY } from "./request.ts";
+import { badRequest, JSON_CONTENT_TYPE, jsonResponse } from "../app/json_response.ts";
 
 /** Where the code list starts in `/status/…`. */
 export const STATUS_PREFIX = "/status/";

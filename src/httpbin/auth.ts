@@ -8,11 +8,11 @@
  */
 
 import { createHash, timingSafeEqual } from "node:crypto";
-import { STATUS } from "../../http/status.ts";
-import type { HttpRequest, HttpResponse } from "../../http/types.ts";
-import { displayText, utf8OrNull } from "../byte_text.ts";
-import { percentDecode } from "../percent_decode.ts";
-import { badRequest, jsonError, jsonResponse } from "../json_response.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { displayText, utf8OrNull } from "../app/byte_text.ts";
+import { percentDecode } from "../app/percent_decode.ts";
+import { badRequest, jsonError, jsonResponse } from "../app/json_response.ts";
 
 /** The challenge go-httpbin sends (RFC 7617 §2). */
 const BASIC_CHALLENGE = 'Basic realm="Fake Realm"';

@@ -1,8 +1,8 @@
 /** The request-describing httpbin routes, without sockets: go-httpbin's shapes plus raw extras. */
 
 import { appConfig } from "../../src/app/app_config.ts";
-import { canonicalHeaderName } from "../../src/app/handlers/httpbin_request.ts";
-import { httpbinRoutes } from "../../src/app/handlers/httpbin_routes.ts";
+import { canonicalHeaderName } from "../../src/httpbin/request.ts";
+import { httpbinRoutes } from "../../src/httpbin/httpbin_routes.ts";
 import { createRouter } from "../../src/app/router.ts";
 import { HttpError } from "../../src/http/errors.ts";
 import { assert, assertEquals, assertRejects } from "../support/assert.ts";

@@ -6,22 +6,22 @@
  * @module
  */
 
-import type { AppConfig } from "../app_config.ts";
-import { ANY_METHOD, type Route } from "../router.ts";
-import { basicAuthHandler, bearerHandler } from "./httpbin_auth.ts";
-import { cacheForHandler, cacheHandler, etagHandler } from "./httpbin_cache.ts";
+import type { AppConfig } from "../app/app_config.ts";
+import { ANY_METHOD, type Route } from "../app/router.ts";
+import { basicAuthHandler, bearerHandler } from "./auth.ts";
+import { cacheForHandler, cacheHandler, etagHandler } from "./cache.ts";
 import {
   base64Handler,
   bytesHandler,
   compressedHandler,
   streamBytesHandler,
   uuidHandler,
-} from "./httpbin_data.ts";
-import { rangeHandler } from "./httpbin_range.ts";
-import { redirectChain, redirectToHandler } from "./httpbin_redirect.ts";
-import { describingHandler, headersHandler, ipHandler } from "./httpbin_request.ts";
-import { responseHeadersHandler, STATUS_PREFIX, statusHandler } from "./httpbin_status.ts";
-import { delayHandler, dripHandler, sseHandler } from "./httpbin_timed.ts";
+} from "./data.ts";
+import { rangeHandler } from "./range.ts";
+import { redirectChain, redirectToHandler } from "./redirect.ts";
+import { describingHandler, headersHandler, ipHandler } from "./request.ts";
+import { responseHeadersHandler, STATUS_PREFIX, statusHandler } from "./status.ts";
+import { delayHandler, dripHandler, sseHandler } from "./timed.ts";
 
 /** `/anything` answers every method, including ones the rest of the server does not know. */
 const ALL = [ANY_METHOD];

@@ -7,15 +7,15 @@
  * @module
  */
 
-import { formatHttpDate } from "../../http/http_date.ts";
-import { STATUS } from "../../http/status.ts";
-import type { HttpRequest, HttpResponse } from "../../http/types.ts";
-import type { AppConfig } from "../app_config.ts";
-import { type EntityTag, parseEntityTags, strongMatch, weakMatch } from "../etag.ts";
-import { parseDigits } from "../parse_number.ts";
-import { percentDecode } from "../percent_decode.ts";
-import { badRequest, jsonResponse } from "../json_response.ts";
-import { describeFully } from "./httpbin_request.ts";
+import { formatHttpDate } from "../http/http_date.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import type { AppConfig } from "../app/app_config.ts";
+import { type EntityTag, parseEntityTags, strongMatch, weakMatch } from "../app/etag.ts";
+import { parseDigits } from "../app/parse_number.ts";
+import { percentDecode } from "../app/percent_decode.ts";
+import { badRequest, jsonResponse } from "../app/json_response.ts";
+import { describeFully } from "./request.ts";
 
 /** Longest max-age `/cache/<n>` sets, in seconds: a year, more than any cache test needs. */
 export const MAX_CACHE_SECONDS = 365 * 24 * 60 * 60;
