@@ -12,13 +12,11 @@ import { resolve } from "node:path";
 import { type AppConfig, appConfig, DEFAULT_APP_CONFIG } from "../app/app_config.ts";
 import type { Limits } from "../http/limits.ts";
 import { VERSION } from "../version.ts";
+import { LOG_FORMATS, type LogFormat } from "../log/access_log.ts";
 import type { CliError, RawValue } from "./args.ts";
 import { parseCount, parseDurationMs, parsePort, parseSize, parseSwitch } from "./parse_values.ts";
 
-/** Access log formats. */
-export const LOG_FORMATS = ["common", "combined", "json", "off"] as const;
-/** An access log format; "off" writes none. */
-export type LogFormat = typeof LOG_FORMATS[number];
+export { LOG_FORMATS, type LogFormat };
 
 /** Everything wireserve starts from. */
 export interface Config {

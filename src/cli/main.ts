@@ -14,11 +14,11 @@
 
 import { withCors } from "../app/cors.ts";
 import { createApp } from "../app/routes.ts";
-import { bannerLines, type InterfaceAddress, isWildcard, urls, warningLines } from "../banner.ts";
+import { bannerLines, type InterfaceAddress, isWildcard, urls, warningLines } from "./banner.ts";
 import { HttpServer } from "../http/server.ts";
 import type { Handler } from "../http/types.ts";
-import { type ByteWriter, LineSink } from "../line_sink.ts";
-import { accessLogger } from "../log.ts";
+import { type ByteWriter, LineSink } from "../log/line_sink.ts";
+import { accessLogger } from "../log/access_log.ts";
 import { collectValues, type EnvVars, parseFlags } from "./args.ts";
 import { buildConfig, type Config } from "./config.ts";
 import { DEFAULT_ENV_FILE, loadEnvFile } from "./env_file.ts";

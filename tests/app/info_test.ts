@@ -4,7 +4,7 @@
 
 import { assert, assertEquals } from "../support/assert.ts";
 import { appConfig } from "../../src/app/app_config.ts";
-import { infoHandler, serverInfo } from "../../src/app/handlers/info.ts";
+import { infoHandler, serverInfo } from "../../src/app/info.ts";
 import { createApp } from "../../src/app/routes.ts";
 import { startServer } from "../support/server.ts";
 

@@ -3,7 +3,7 @@
  * mode and limits; the warning for writes open to the network.
  */
 
-import { appConfig } from "../src/app/app_config.ts";
+import { appConfig } from "../../src/app/app_config.ts";
 import {
   type BannerInput,
   bannerLines,
@@ -11,10 +11,10 @@ import {
   isLoopback,
   urls,
   warningLines,
-} from "../src/banner.ts";
-import type { Config } from "../src/cli/config.ts";
-import { VERSION } from "../src/version.ts";
-import { assert, assertEquals } from "./support/assert.ts";
+} from "../../src/cli/banner.ts";
+import type { Config } from "../../src/cli/config.ts";
+import { VERSION } from "../../src/version.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 
 const INTERFACES: InterfaceAddress[] = [
   { family: "IPv4", address: "127.0.0.1" },

@@ -3,10 +3,16 @@
  * "off" installing no callback at all.
  */
 
-import type { AccessEntry } from "../src/http/access_entry.ts";
-import { LineSink } from "../src/line_sink.ts";
-import { accessLogger, escapeClf, formatCombined, formatCommon, formatJson } from "../src/log.ts";
-import { assert, assertEquals } from "./support/assert.ts";
+import type { AccessEntry } from "../../src/http/access_entry.ts";
+import { LineSink } from "../../src/log/line_sink.ts";
+import {
+  accessLogger,
+  escapeClf,
+  formatCombined,
+  formatCommon,
+  formatJson,
+} from "../../src/log/access_log.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 
 const ENTRY: AccessEntry = {
   remoteAddress: "127.0.0.1",

@@ -7,10 +7,10 @@
  * @module
  */
 
-import { STATUS } from "../../http/status.ts";
-import type { HttpResponse } from "../../http/types.ts";
-import type { AppConfig } from "../app_config.ts";
-import { jsonResponse } from "../json_response.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpResponse } from "../http/types.ts";
+import type { AppConfig } from "./app_config.ts";
+import { jsonResponse } from "./json_response.ts";
 
 /** The route of the info endpoint. */
 export const INFO_PATH = "/api/info";

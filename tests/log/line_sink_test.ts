@@ -4,8 +4,8 @@
  * without throwing.
  */
 
-import { type ByteWriter, LineSink } from "../src/line_sink.ts";
-import { assertEquals } from "./support/assert.ts";
+import { type ByteWriter, LineSink } from "../../src/log/line_sink.ts";
+import { assertEquals } from "../support/assert.ts";
 
 const decoder = new TextDecoder();
 

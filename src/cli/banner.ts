@@ -7,10 +7,10 @@
  * @module
  */
 
-import { writesOpenWithoutAuth } from "./app/auth.ts";
-import type { Config } from "./cli/config.ts";
-import { formatDuration, formatSize } from "./cli/parse_values.ts";
-import { VERSION } from "./version.ts";
+import { writesOpenWithoutAuth } from "../app/auth.ts";
+import type { Config } from "./config.ts";
+import { formatDuration, formatSize } from "./parse_values.ts";
+import { VERSION } from "../version.ts";
 
 /** An interface address as `Deno.networkInterfaces()` reports it (only what is used). */
 export interface InterfaceAddress {

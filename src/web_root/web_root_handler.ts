@@ -18,14 +18,14 @@
 
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Handler, HttpRequest, HttpResponse } from "../../http/types.ts";
-import type { AppConfig } from "../app_config.ts";
-import type { PathFacts } from "../../files/file_cache.ts";
-import type { SafePathOk } from "../../files/safe_path.ts";
-import { folderRedirect, notFound, refused, ServedRoot } from "../../files/served_root.ts";
+import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
+import type { AppConfig } from "../app/app_config.ts";
+import type { PathFacts } from "../files/file_cache.ts";
+import type { SafePathOk } from "../files/safe_path.ts";
+import { folderRedirect, notFound, refused, ServedRoot } from "../files/served_root.ts";
 
 /** The embedded UI folder, next to `src/` in the repository (and in the compiled binary). */
-export const EMBEDDED_WWW: string = fileURLToPath(new URL("../../../www/", import.meta.url));
+export const EMBEDDED_WWW: string = fileURLToPath(new URL("../../www/", import.meta.url));
 /** Where the web root is mounted. */
 const MOUNT = "/";
 const INDEX = "index.html";

@@ -16,9 +16,13 @@
  * @module
  */
 
-import type { AccessEntry } from "./http/access_entry.ts";
-import type { LogFormat } from "./cli/config.ts";
+import type { AccessEntry } from "../http/access_entry.ts";
 import type { LineSink } from "./line_sink.ts";
+
+/** Access log formats. */
+export const LOG_FORMATS = ["common", "combined", "json", "off"] as const;
+/** An access log format; "off" writes none. */
+export type LogFormat = typeof LOG_FORMATS[number];
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const MS_PER_SECOND = 1000;
