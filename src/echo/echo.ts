@@ -14,7 +14,7 @@ import { type CompressOptions, compressResponse } from "../app/compress_response
 import type { ContentCoding } from "../app/content_coding.ts";
 import { percentDecode } from "../app/percent_decode.ts";
 import { prefersJson } from "../app/prefers_json.ts";
-import { type Route, textResponse } from "../app/router.ts";
+import { textResponse } from "../app/router.ts";
 import { jsonResponse } from "../app/json_response.ts";
 
 /** Where the echoed text starts in the path. */
@@ -71,12 +71,4 @@ export function userAgent(req: HttpRequest): HttpResponse {
     body: latin1Bytes(value),
   };
   return compressResponse(req, res, ECHO_COMPRESSION);
-}
-
-/** The CodeCrafters text routes. */
-export function echoRoutes(): Route[] {
-  return [
-    { methods: ["GET"], path: `${ECHO_PREFIX}*`, handler: echo },
-    { methods: ["GET"], path: "/user-agent", handler: userAgent },
-  ];
 }

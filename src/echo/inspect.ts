@@ -16,7 +16,6 @@ import type { AppConfig } from "../app/app_config.ts";
 import { captureBody } from "./body_capture.ts";
 import { inspectJson, inspectText } from "./inspect_report.ts";
 import { prefersJson } from "../app/prefers_json.ts";
-import { ANY_METHOD, type Route } from "../app/router.ts";
 import { JSON_CONTENT_TYPE, jsonText } from "../app/json_response.ts";
 
 /**
@@ -37,14 +36,4 @@ export function inspectHandler(config: AppConfig) {
       : inspectText(req, body, config.maxCaptureBytes);
     return { status: STATUS.OK, headers, body: text };
   };
-}
-
-/** The inspect routes: any method at all, on `/inspect` and below it. */
-export function inspectRoutes(config: AppConfig): Route[] {
-  const handler = inspectHandler(config);
-  const methods = [ANY_METHOD];
-  return [
-    { methods, path: "/inspect", handler },
-    { methods, path: "/inspect/*", handler },
-  ];
 }

@@ -27,7 +27,7 @@ import { HttpError } from "../http/errors.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { BodyDigests, expectedDigests } from "../app/digest.ts";
-import { encodeSegment } from "../files/listing_text.ts";
+import { encodeSegment } from "../files/mod.ts";
 import { formDataBoundary, parsePartHead } from "./multipart_part_head.ts";
 import { MultipartError, type MultipartEvent, MultipartStreamParser } from "./multipart_stream.ts";
 import { isTempFileName } from "../app/temp_name.ts";

@@ -36,7 +36,7 @@ import {
   formatDigest,
   preferredAlgorithm,
 } from "../app/digest.ts";
-import { rememberReprDigest } from "../files/repr_digest.ts";
+import { rememberReprDigest } from "../files/mod.ts";
 import { TempFile } from "./temp_file.ts";
 import { pumpBody } from "./upload_pump.ts";
 import { jsonResponse } from "../app/json_response.ts";

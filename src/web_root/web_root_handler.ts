@@ -4,7 +4,7 @@
  * is `/files/`'s job), `--spa` answers unknown extensionless paths with `/index.html` and 200,
  * and a `404.html` at the root is the body of every 404 when present.
  *
- * Locating `www/`: it is resolved from this module's URL (`new URL("../../../www/",
+ * Locating `www/`: it is resolved from this module's URL (`new URL("../../www/",
  * import.meta.url)`), not from the working directory, so `deno run` works from any folder. In a
  * binary built with `deno compile --include www`, `import.meta.url` points into the binary's
  * embedded file system (a `file:` URL below a temporary-looking root such as
@@ -20,9 +20,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
-import type { PathFacts } from "../files/file_cache.ts";
-import type { SafePathOk } from "../files/safe_path.ts";
-import { folderRedirect, notFound, refused, ServedRoot } from "../files/served_root.ts";
+import {
+  folderRedirect,
+  notFound,
+  type PathFacts,
+  refused,
+  type SafePathOk,
+  ServedRoot,
+} from "../files/mod.ts";
 
 /** The embedded UI folder, next to `src/` in the repository (and in the compiled binary). */
 export const EMBEDDED_WWW: string = fileURLToPath(new URL("../../www/", import.meta.url));

@@ -1,0 +1,23 @@
+/**
+ * The echo feature's route lines: `/echo/<text>` and `/user-agent` (the CodeCrafters stages) and
+ * `/inspect[/…]`, which takes any method and shows the request as it arrived.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import type { AppConfig } from "../app/app_config.ts";
+import { ANY_METHOD, type Route } from "../app/router.ts";
+import { echo, ECHO_PREFIX, userAgent } from "./echo.ts";
+import { inspectHandler } from "./inspect.ts";
+
+/** The echo and inspect routes. */
+export function echoRoutes(config: AppConfig): Route[] {
+  const inspect = inspectHandler(config);
+  return [
+    { methods: ["GET"], path: `${ECHO_PREFIX}*`, handler: echo }, // /echo/<text>
+    { methods: ["GET"], path: "/user-agent", handler: userAgent }, // User-Agent as sent
+    { methods: [ANY_METHOD], path: "/inspect", handler: inspect }, // the request, byte for byte
+    { methods: [ANY_METHOD], path: "/inspect/*", handler: inspect },
+  ];
+}

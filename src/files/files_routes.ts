@@ -1,0 +1,28 @@
+/**
+ * The serving-files feature's route lines: `GET`/`HEAD /files/<path>` (a file or a listing, with
+ * `Repr-Digest` when asked and the headers that keep uploaded pages from running as the UI) and
+ * `/files` (308 to `/files/`).
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import type { AppConfig } from "../app/app_config.ts";
+import type { Route } from "../app/router.ts";
+import { FILES_BARE, FILES_MOUNT, filesHandler } from "./files_handler.ts";
+import { withReprDigest } from "./repr_digest.ts";
+import type { ServedRoot } from "./served_root.ts";
+import { withUntrustedContentHeaders } from "./untrusted_content.ts";
+
+/** The read routes of the shared folder, served through `root` (see `sharedFolderRoot`). */
+export function filesRoutes(config: AppConfig, root: ServedRoot): Route[] {
+  const files = filesHandler(config, root);
+  // Want-Repr-Digest → Repr-Digest on downloads (RFC 9530), around the file handler.
+  const digestOpts = { root: root.root, mount: FILES_MOUNT, dotfiles: config.dotfiles };
+  // Uploaded HTML/SVG must not run as the UI's origin: nosniff everywhere, sandbox active types.
+  const served = withUntrustedContentHeaders(withReprDigest(digestOpts, files));
+  return [
+    { methods: ["GET"], path: `${FILES_MOUNT}*`, handler: served }, // /files/<path>: file or listing
+    { methods: ["GET"], path: FILES_BARE, handler: files }, // /files → 308 /files/
+  ];
+}

@@ -1,0 +1,15 @@
+/**
+ * The web root's route line: `GET`/`HEAD` of every path no other route claims (`/` is the UI).
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import type { AppConfig } from "../app/app_config.ts";
+import type { Route } from "../app/router.ts";
+import { webRootHandler } from "./web_root_handler.ts";
+
+/** The catch-all read route of the web root (`--www`, or the embedded UI). */
+export function webRootRoutes(config: AppConfig): Route[] {
+  return [{ methods: ["GET"], path: "/*", handler: webRootHandler(config) }]; // / → index.html
+}

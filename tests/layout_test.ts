@@ -1,0 +1,116 @@
+/**
+ * The dependency rules of docs/architecture.md, checked on every import in src/:
+ * `main.ts → src/cli → src/app → src/<feature> → src/http`, a feature reaches another only
+ * through its `mod.ts`, and the protocol knows nothing above it.
+ */
+
+import { dirname, join, normalize, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { assertEquals } from "./support/assert.ts";
+
+const SRC = fileURLToPath(new URL("../src/", import.meta.url));
+/** Folders of src/ that are not features. */
+const LAYERS = new Set(["http", "app", "cli", "log"]);
+/** The one app module that knows every feature. */
+const ROUTE_TABLE = "app/routes.ts";
+const SPECIFIER = /(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)["'](\.{1,2}\/[^"']+)["']/g;
+
+interface Edge {
+  from: string;
+  to: string;
+}
+
+/** Every relative import in src/, as paths relative to src/. */
+export async function sourceImports(): Promise<Edge[]> {
+  const edges: Edge[] = [];
+  const walk = async (dir: string) => {
+    for await (const entry of Deno.readDir(join(SRC, dir))) {
+      const path = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isDirectory) await walk(path);
+      else if (path.endsWith(".ts")) {
+        const text = await Deno.readTextFile(join(SRC, path));
+        for (const m of text.matchAll(SPECIFIER)) {
+          edges.push({ from: path, to: relative(".", normalize(join(dirname(path), m[1]))) });
+        }
+      }
+    }
+  };
+  await walk("");
+  return edges;
+}
+
+/** The top folder of a src/-relative path ("" for src/version.ts). */
+function folderOf(path: string): string {
+  return path.includes("/") ? path.slice(0, path.indexOf("/")) : "";
+}
+
+/** Why the import `edge` breaks a rule, or null. */
+export function ruleBroken(edge: Edge): string | null {
+  const from = folderOf(edge.from);
+  const to = folderOf(edge.to);
+  if (edge.to.startsWith("..")) return "imports from outside src/";
+  if (from === to || to === "" || to === "http") return null; // own folder, version.ts, protocol
+  if (from === "http") return "the protocol imports nothing above it";
+  if (to === "cli") return "only main.ts may import src/cli";
+  const toFeature = !LAYERS.has(to);
+  if (from === "log") return "the access log imports only the protocol";
+  if (from === "app" && toFeature && edge.from !== ROUTE_TABLE) {
+    return `only ${ROUTE_TABLE} may import a feature`;
+  }
+  if (!LAYERS.has(from) && (to === "log" || edge.to === ROUTE_TABLE)) {
+    return "a feature imports the shared app pieces, not the route table or the log";
+  }
+  if (toFeature && edge.to !== `${to}/mod.ts`) {
+    return `another feature is reached through ${to}/mod.ts only`;
+  }
+  return null;
+}
+
+Deno.test("every import in src/ follows the dependency rules", async () => {
+  const edges = await sourceImports();
+  const broken = edges
+    .map((e) => ({ ...e, why: ruleBroken(e) }))
+    .filter((e) => e.why !== null)
+    .map((e) => `${e.from} → ${e.to}: ${e.why}`);
+  assertEquals(broken, []);
+});
+
+Deno.test("features depend on each other without cycles", async () => {
+  const graph = new Map<string, Set<string>>();
+  for (const { from, to } of await sourceImports()) {
+    const a = folderOf(from);
+    const b = folderOf(to);
+    if (a === b || LAYERS.has(a) || LAYERS.has(b) || a === "" || b === "") continue;
+    if (!graph.has(a)) graph.set(a, new Set());
+    graph.get(a)!.add(b);
+  }
+  const cycles: string[] = [];
+  const visit = (node: string, path: string[]) => {
+    if (path.includes(node)) {
+      cycles.push([...path.slice(path.indexOf(node)), node].join(" → "));
+      return;
+    }
+    for (const next of graph.get(node) ?? []) visit(next, [...path, node]);
+  };
+  for (const node of graph.keys()) visit(node, []);
+  assertEquals(cycles, []);
+});
+
+Deno.test("the rules catch the imports they forbid", () => {
+  const cases: Array<[string, string, boolean]> = [
+    ["http/server.ts", "app/router.ts", false],
+    ["uploads/raw_upload.ts", "files/safe_path.ts", false],
+    ["uploads/raw_upload.ts", "files/mod.ts", true],
+    ["uploads/raw_upload.ts", "app/etag.ts", true],
+    ["uploads/raw_upload.ts", "app/routes.ts", false],
+    ["uploads/raw_upload.ts", "cli/config.ts", false],
+    ["app/etag.ts", "files/mod.ts", false],
+    ["app/routes.ts", "files/mod.ts", true],
+    ["log/access_log.ts", "cli/config.ts", false],
+    ["cli/main.ts", "app/routes.ts", true],
+    ["files/listing.ts", "http/types.ts", true],
+  ];
+  for (const [from, to, ok] of cases) {
+    assertEquals(ruleBroken({ from, to }) === null, ok, `${from} → ${to}`);
+  }
+});
