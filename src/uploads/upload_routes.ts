@@ -12,7 +12,9 @@
  *
  * Turned-off methods are left out of the route rather than answered 403: the method is then not
  * supported on the resource, which is what 405 says (RFC 9110 §15.5.6), and `OPTIONS`/`Allow`
- * tell clients what they can do. `--read-only` is different: writes exist but are refused (403).
+ * tell clients what they can do. `--read-only` is different: every change exists but is refused
+ * (403, "the server understood the request but refuses to fulfill it"), DELETE and MKCOL too, so
+ * a read-only share answers every write the same way whatever else is turned on.
  *
  * This module must not touch sockets.
  * @module
@@ -38,8 +40,9 @@ export type { UploadHooks } from "./upload_context.ts";
 /** The write methods `config` turns on for `/files/*`. */
 export function uploadMethods(config: AppConfig): string[] {
   const methods = ["POST", "PUT"];
-  if (config.allowDelete) methods.push("DELETE");
-  if (config.allowMkdir) methods.push("MKCOL");
+  // Read-only: listed so that writeRefusal answers them 403 like every other change.
+  if (config.allowDelete || config.readOnly) methods.push("DELETE");
+  if (config.allowMkdir || config.readOnly) methods.push("MKCOL");
   return methods;
 }
 

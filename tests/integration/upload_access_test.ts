@@ -30,6 +30,17 @@ Deno.test("--read-only refuses every write with 403 and still serves reads", asy
   );
 });
 
+Deno.test("--read-only alone answers DELETE and MKCOL 403 too, not 405", async () => {
+  await withUploadServer({ readOnly: true, statCacheMs: 0 }, async (s) => {
+    await Deno.writeTextFile(`${s.root}/keep.txt`, "keep");
+    for (const method of ["DELETE", "MKCOL"]) {
+      const path = method === "MKCOL" ? "/files/new/" : "/files/keep.txt";
+      assertEquals((await request(s.port, method, path)).status, 403, method);
+    }
+    assertEquals(await filesBelow(s.root), ["keep.txt"]);
+  });
+});
+
 Deno.test("--auth protects writes with Basic: 401 with a challenge, then 201 with credentials", async () => {
   await withUploadServer({ auth: "ann:pw", statCacheMs: 0 }, async (s) => {
     const refused = await request(s.port, "PUT", "/files/a", [], "x");
