@@ -1,6 +1,6 @@
 /**
  * The --help text, pinned: a change to any flag, default or wording shows up here and has to be
- * accepted on purpose (and copied to the README's "Command line" section).
+ * accepted on purpose (and carried over to docs/flags.md).
  */
 
 import { usageText, versionText } from "../../src/cli/usage.ts";

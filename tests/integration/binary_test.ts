@@ -1,7 +1,7 @@
 /**
- * The compiled binary: built with exactly the flags of `deno task compile` (read from
- * deno.json), started from a folder that has no www/ in it, it serves the embedded UI at / and
- * a shared folder at /files/, and stops on SIGTERM with exit code 0.
+ * The compiled binary: built with exactly the flags of `deno task compile` (the list in
+ * .ci/compile.ts), started from a folder that has no www/ in it, it serves the embedded UI at /
+ * and a shared folder at /files/, and stops on SIGTERM with exit code 0.
  *
  * `deno compile` needs its runtime (denort), which it downloads unless DENORT_BIN names one.
  * A quick probe compiles a one-line program first; when that cannot produce a working binary
@@ -10,7 +10,7 @@
  */
 
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { compileArgs, explainFailure, ROOT as ROOT_PATH } from "../../.ci/compile.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { RawClient } from "../support/server.ts";
 import { spawnWireserve } from "../support/wireserve_process.ts";
@@ -37,8 +37,7 @@ async function probeCompile(): Promise<string | null> {
     }).output();
     if (!built.success) {
       const err = new TextDecoder().decode(built.stderr);
-      const cause = err.match(/error sending request[^\n]*|dns error[^\n]*/)?.[0] ?? err.trim();
-      return `deno compile cannot get its runtime (set DENORT_BIN to a denort binary): ${cause}`;
+      return explainFailure(err, Deno.build.target, Deno.env.get("DENORT_BIN"));
     }
     const ran = await new Deno.Command(out, {
       stdin: "null",
@@ -60,16 +59,6 @@ async function probeCompile(): Promise<string | null> {
 const SKIP_REASON = await probeCompile();
 if (SKIP_REASON !== null) console.log(`binary_test: skipped: ${SKIP_REASON}`);
 
-/** The `deno task compile` command's arguments with the output moved to `output`. */
-async function compileArgs(output: string): Promise<string[]> {
-  const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
-  const words = (config.tasks.compile as string).split(/\s+/);
-  assertEquals(words.slice(0, 2), ["deno", "compile"]);
-  const at = words.indexOf("--output");
-  words[at + 1] = output;
-  return words.slice(1);
-}
-
 Deno.test({
   name: "the compiled binary serves the embedded UI at / and a folder at /files/",
   ignore: SKIP_REASON !== null,
@@ -79,8 +68,8 @@ Deno.test({
     try {
       const binary = join(dir, `wireserve${EXE}`);
       const built = await new Deno.Command(Deno.execPath(), {
-        args: await compileArgs(binary),
-        cwd: fileURLToPath(ROOT),
+        args: compileArgs(null, binary),
+        cwd: ROOT_PATH,
         stdout: "piped",
         stderr: "piped",
         signal: AbortSignal.timeout(COMPILE_TIMEOUT_MS),

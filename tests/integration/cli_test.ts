@@ -1,18 +1,13 @@
 /**
  * wireserve as a real process, with the binary's permissions: the help and error exits, a
- * shared folder served to curl with the access log on stdout, .env from the working folder, and
- * the compile tasks baking in the same permissions.
+ * shared folder served to curl with the access log on stdout, and .env from the working folder.
+ * (That the compiled binary gets the same permissions is tests/ci/compile_test.ts's check.)
  */
 
 import { join } from "node:path";
 import { usageText } from "../../src/cli/usage.ts";
 import { assert, assertEquals } from "../support/assert.ts";
-import {
-  curl,
-  hasProgram,
-  spawnWireserve,
-  WIRESERVE_PERMISSIONS,
-} from "../support/wireserve_process.ts";
+import { curl, hasProgram, spawnWireserve } from "../support/wireserve_process.ts";
 
 const HAS_CURL = await hasProgram("curl");
 /** SIGTERM cannot be sent to a process on Windows. */
@@ -100,18 +95,4 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
-});
-
-Deno.test("the compile tasks embed www/ and grant exactly the tested permissions", async () => {
-  const config = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
-  const tasks = Object.entries(config.tasks as Record<string, string>)
-    .filter(([name]) => name === "compile" || name.startsWith("compile:"))
-    .filter(([name]) => name !== "compile:all");
-  assert(tasks.length >= 6, "compile and five targets");
-  for (const [name, command] of tasks) {
-    const words = command.split(/\s+/);
-    assertEquals(words.filter((w) => w.startsWith("--allow-")), [...WIRESERVE_PERMISSIONS], name);
-    assert(command.includes("--include www"), name);
-    assert(command.trimEnd().endsWith("main.ts"), name);
-  }
 });

@@ -7,7 +7,7 @@
 
 import { fileURLToPath } from "node:url";
 
-/** The permissions baked into the binary by `deno task compile` (a test checks deno.json). */
+/** The permissions baked into the binary by `.ci/compile.ts` (tests/ci/compile_test.ts checks). */
 export const WIRESERVE_PERMISSIONS: readonly string[] = [
   "--allow-net",
   "--allow-read",
