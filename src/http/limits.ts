@@ -58,7 +58,7 @@ export interface Limits {
   maxCoalesceBytes: number;
 }
 
-/** The defaults: documented in the README's limits table. */
+/** The defaults: documented in docs/limits.md. */
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxRequestLineBytes: 8 * 1024,
   maxHeaderBytes: 32 * 1024,
