@@ -14,16 +14,30 @@ import { uploadRoutes } from "../uploads/mod.ts";
 import { webRootRoutes } from "../web_root/mod.ts";
 import type { AppConfig } from "./app_config.ts";
 import { requireAuthForAll } from "./auth.ts";
+import { withCors } from "./cors.ts";
 import { INFO_PATH, infoHandler } from "./info.ts";
 import { createRouter, type Route } from "./router.ts";
+import { localSharedState, type ServiceFactories, type SharedState } from "./shared_state.ts";
 
-/** The app's routes for `config`. */
-export function appRoutes(config: AppConfig): Route[] {
-  const filesRoot = sharedFolderRoot(config);
-  // Writes tell the read side's cache at once, so a GET right after an upload sees it.
-  const changed = (fsPath: string) => filesRoot.cache.invalidate(fsPath);
+/**
+ * The services features keep server-wide state in (see shared_state.ts), by name. The main
+ * thread hosts them when there are workers.
+ */
+export function sharedServices(_config: AppConfig): ServiceFactories {
+  return {};
+}
+
+/** The app's routes for `config`, sharing `shared` with the other workers. */
+export function appRoutes(config: AppConfig, shared: SharedState): Route[] {
+  const filesRoot = sharedFolderRoot(config, shared.changes);
+  // Writes tell the read caches at once — this worker's, and through the change board every
+  // other worker's — so a GET right after an upload sees it, wherever it lands.
+  const changed = (fsPath: string) => {
+    shared.changes.changed(fsPath);
+    filesRoot.cache.invalidate(fsPath);
+  };
   return [
-    ...webRootRoutes(config), // GET /… → www/ or --www (src/web_root/)
+    ...webRootRoutes(config, shared.changes), // GET /… → www/ or --www (src/web_root/)
     ...filesRoutes(config, filesRoot), // GET /files/<path>: file or listing (src/files/)
     ...uploadRoutes(config, { changed }), // PUT/POST/DELETE/MKCOL /files/<path> (src/uploads/)
     { methods: ["GET"], path: INFO_PATH, handler: infoHandler(config) }, // /api/info for the UI
@@ -32,8 +46,16 @@ export function appRoutes(config: AppConfig): Route[] {
   ];
 }
 
-/** The app as one handler. */
-export function createApp(config: AppConfig): Handler {
+/**
+ * The app as one handler. `shared` is the server-wide state (one isolate's own by default).
+ * CORS, when on, is outermost, so preflights are answered before auth and 401s carry the CORS
+ * headers (see cors.ts).
+ */
+export function createApp(
+  config: AppConfig,
+  shared: SharedState = localSharedState(sharedServices(config)),
+): Handler {
   // --auth-all: every request needs credentials (writes are checked by their handlers anyway).
-  return requireAuthForAll(config, createRouter(appRoutes(config)));
+  const app = requireAuthForAll(config, createRouter(appRoutes(config, shared)));
+  return config.cors ? withCors(app) : app;
 }

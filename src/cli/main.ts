@@ -12,11 +12,9 @@
  * @module
  */
 
-import { withCors } from "../app/cors.ts";
 import { createApp } from "../app/routes.ts";
 import { bannerLines, type InterfaceAddress, isWildcard, urls, warningLines } from "./banner.ts";
 import { HttpServer } from "../http/server.ts";
-import type { Handler } from "../http/types.ts";
 import { type ByteWriter, LineSink } from "../log/line_sink.ts";
 import { accessLogger } from "../log/access_log.ts";
 import { collectValues, type EnvVars, parseFlags } from "./args.ts";
@@ -92,7 +90,7 @@ async function run(
   const checked = await checkStartup(config, values);
   if (!checked.ok) return failWith(EXIT.cannotStart, checked.message);
 
-  const handler = appHandler(config);
+  const handler = createApp(config.app);
   let server: HttpServer;
   try {
     server = new HttpServer({
@@ -115,15 +113,6 @@ async function run(
   else if (config.port === 0) out.line(urls(banner)[0]);
   for (const line of warningLines(banner)) err.line(line);
   return await serveUntilSignal(server, config, io, out);
-}
-
-/**
- * The app (which applies --auth-all itself) with CORS around it when asked: outermost, so
- * preflights are answered before auth and 401s carry the CORS headers (see cors.ts).
- */
-function appHandler(config: Config): Handler {
-  const app = createApp(config.app);
-  return config.app.cors ? withCors(app) : app;
 }
 
 async function serveUntilSignal(

@@ -18,6 +18,7 @@
  */
 
 import { posix, win32 } from "node:path";
+import type { ChangeBoard } from "../app/change_board.ts";
 import { contentTypeFor } from "./content_type.ts";
 import { fileEtag } from "../app/etag.ts";
 import {
@@ -56,12 +57,20 @@ export interface FileCacheOptions {
    * release's files from matching an old release's tags.
    */
   etagSalt?: string;
+  /**
+   * Where writes (on any worker) say what changed: an entry whose bucket moved since it was read
+   * is read again, whatever its age. Without one, only `invalidate` and the age do.
+   */
+  changes?: ChangeBoard;
 }
 
 interface Entry {
   facts: PathFacts;
   checkedAt: number;
   bytes: number;
+  /** The path's bucket on the change board, and its counter before the disk was read. */
+  bucket: number;
+  stamp: number;
 }
 
 const MISSING: PathFacts = Object.freeze({ kind: "missing" });
@@ -75,8 +84,10 @@ export class FileCache {
   #realRoot: string | null = null;
   #sep: string;
   #salt: string;
+  #changes: ChangeBoard | null;
 
   constructor(opts: FileCacheOptions) {
+    this.#changes = opts.changes ?? null;
     this.#opts = opts;
     this.#sep = Deno.build.os === "windows" ? win32.sep : posix.sep;
     this.#salt = opts.etagSalt ?? "";
@@ -85,7 +96,10 @@ export class FileCache {
   /** Facts about `fsPath` (a path below the root); synchronous when fresh in the cache. */
   lookup(fsPath: string): PathFacts | Promise<PathFacts> {
     const entry = this.#entries.get(fsPath);
-    if (entry !== undefined && Date.now() - entry.checkedAt < this.#opts.ttlMs) return entry.facts;
+    if (
+      entry !== undefined && Date.now() - entry.checkedAt < this.#opts.ttlMs &&
+      (this.#changes === null || this.#changes.stamp(entry.bucket) === entry.stamp)
+    ) return entry.facts;
     let pending = this.#pending.get(fsPath);
     if (pending === undefined) {
       pending = this.#refresh(fsPath, entry?.facts).finally(() => this.#pending.delete(fsPath));
@@ -161,6 +175,9 @@ export class FileCache {
   }
 
   async #refresh(fsPath: string, previous: PathFacts | undefined): Promise<PathFacts> {
+    // The stamp is read before the disk: a write that lands while we read moves it past ours.
+    const bucket = this.#changes?.bucketOf(fsPath) ?? 0;
+    const stamp = this.#changes?.stamp(bucket) ?? 0;
     const facts = await this.#load(fsPath, previous);
     const old = this.#entries.get(fsPath);
     if (old !== undefined) {
@@ -169,7 +186,7 @@ export class FileCache {
     }
     const bytes = ENTRY_OVERHEAD_BYTES + contentBytes(facts);
     // Re-inserting moves the path to the end: eviction takes the least recently checked first.
-    this.#entries.set(fsPath, { facts, checkedAt: Date.now(), bytes });
+    this.#entries.set(fsPath, { facts, checkedAt: Date.now(), bytes, bucket, stamp });
     this.#bytes += bytes;
     this.#evict();
     return facts;

@@ -11,6 +11,7 @@
 
 import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
+import type { ChangeBoard } from "../app/change_board.ts";
 import type { PathFacts } from "./file_cache.ts";
 import type { SafePathOk } from "./safe_path.ts";
 import { folderRedirect, notFound, refused, ServedRoot } from "./served_root.ts";
@@ -25,8 +26,9 @@ export const FILES_BARE = "/files";
  * The shared folder as served for `config`. One per app: the upload routes tell its cache about
  * every write (`root.cache.invalidate`), so a GET right after an upload sees the new file.
  */
-export function sharedFolderRoot(config: AppConfig): ServedRoot {
+export function sharedFolderRoot(config: AppConfig, changes?: ChangeBoard): ServedRoot {
   return new ServedRoot({
+    changes,
     root: config.directory,
     dotfiles: config.dotfiles,
     followSymlinks: config.followSymlinks,

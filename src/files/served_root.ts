@@ -14,6 +14,7 @@ import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { FileCache, type FileFacts, type PathFacts } from "./file_cache.ts";
 import { type FileServeContext, serveFile, whole } from "./file_response.ts";
 import { encodeSegment } from "./listing_text.ts";
+import type { ChangeBoard } from "../app/change_board.ts";
 import { textResponse } from "../app/router.ts";
 import { resolveSafePath, type SafePathResult } from "./safe_path.ts";
 
@@ -31,6 +32,8 @@ export interface ServedRootOptions {
   cacheSeconds: number | null;
   /** Mixed into every ETag (see `FileCacheOptions.etagSalt`). */
   etagSalt?: string;
+  /** Where writes say what changed (see `FileCacheOptions.changes`). */
+  changes?: ChangeBoard;
 }
 
 /** A folder served over HTTP. */
@@ -50,6 +53,7 @@ export class ServedRoot {
       followSymlinks: opts.followSymlinks,
       ttlMs: opts.statCacheMs,
       etagSalt: opts.etagSalt,
+      changes: opts.changes,
     });
     this.#ctx = {
       cache: this.cache,

@@ -12,6 +12,7 @@ import { Connection } from "./connection.ts";
 import type { AccessEntry } from "./access_entry.ts";
 import { DeadlineClock, tickFor } from "./deadline_clock.ts";
 import { type Limits, makeLimits } from "./limits.ts";
+import { localCount, type SharedCount } from "./shared_count.ts";
 import type { Handler } from "./types.ts";
 
 /** How to start a server. */
@@ -30,6 +31,16 @@ export interface ServerOptions {
   onError?: (err: unknown, where: string) => void;
   /** Called after each response (the access log). */
   onResponse?: (entry: AccessEntry) => void;
+  /**
+   * Bind with SO_REUSEPORT, so that every worker listens on the same port and the kernel spreads
+   * new connections over them (Linux). Needs `--unstable-net`.
+   */
+  reusePort?: boolean;
+  /**
+   * Open connections, counted against `maxConnections`: shared by every worker when given, so
+   * the limit is the server's, not each worker's. Defaults to a count of this server's own.
+   */
+  openConnections?: SharedCount;
 }
 
 /** Pause after a failed accept (e.g. out of file descriptors) before trying again. */
@@ -47,6 +58,7 @@ export class HttpServer {
   #shuttingDown = false;
   #clock: DeadlineClock;
   #nextId = 1;
+  #open: SharedCount;
   #limits: Limits;
   #opts: ServerOptions;
 
@@ -54,6 +66,7 @@ export class HttpServer {
   constructor(opts: ServerOptions) {
     this.#opts = opts;
     this.#limits = makeLimits(opts.limits);
+    this.#open = opts.openConnections ?? localCount();
     const hostname = opts.hostname ?? "127.0.0.1";
     this.#listener = opts.tls
       ? Deno.listenTls({
@@ -62,8 +75,9 @@ export class HttpServer {
         cert: opts.tls.cert,
         key: opts.tls.key,
         alpnProtocols: ["http/1.1"],
+        reusePort: opts.reusePort,
       })
-      : Deno.listen({ hostname, port: opts.port, transport: "tcp" });
+      : Deno.listen({ hostname, port: opts.port, transport: "tcp", reusePort: opts.reusePort });
     this.addr = this.#listener.addr as Deno.NetAddr;
     const l = this.#limits;
     this.#clock = new DeadlineClock(
@@ -147,15 +161,21 @@ export class HttpServer {
         await new Promise((r) => setTimeout(r, ACCEPT_RETRY_MS));
         continue;
       }
-      if (this.#conns.size >= this.#limits.maxConnections && !this.#closeOneIdle()) {
-        refuse(conn);
-        continue;
+      // Past the server-wide limit an idle connection of ours makes room (its slot comes back
+      // when it ends: the count runs over by one meanwhile), else the newcomer is refused.
+      if (!this.#open.tryAdd(1, this.#limits.maxConnections)) {
+        if (!this.#closeOneIdle()) {
+          refuse(conn);
+          continue;
+        }
+        this.#open.add(1);
       }
       // Small responses leave in one write already; Nagle would only delay the next one.
       if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
       const c = new Connection(conn, this.#nextId++, options);
       this.#conns.add(c);
       const task = c.serve().finally(() => {
+        this.#open.add(-1);
         this.#conns.delete(c);
         this.#tasks.delete(task);
       });

@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
+import type { ChangeBoard } from "../app/change_board.ts";
 import {
   folderRedirect,
   notFound,
@@ -47,8 +48,9 @@ function versionTag(version: string): string {
 }
 
 /** The handler for every path not claimed by another route. */
-export function webRootHandler(config: AppConfig): Handler {
+export function webRootHandler(config: AppConfig, changes?: ChangeBoard): Handler {
   const root = new ServedRoot({
+    changes,
     root: config.www ?? EMBEDDED_WWW,
     dotfiles: config.dotfiles,
     followSymlinks: config.followSymlinks,

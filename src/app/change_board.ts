@@ -1,0 +1,54 @@
+/**
+ * The change board: how a write on one worker reaches the read caches of every other at once.
+ * A table of counters in shared memory, one per hash bucket of file-system paths. A write bumps
+ * the counter of the changed path and of its folder (whose listing changed) before it answers;
+ * a cache entry remembers the counter it saw before it read the disk, and a lookup that finds the
+ * counter moved reads the disk again. One atomic load per cache hit; no message, no wait, so no
+ * stale second after a write. Buckets are shared by many paths: a collision only costs an extra
+ * check of the disk, never a stale answer.
+ *
+ * Race: the reader takes the stamp before it stats, the writer bumps after its rename. A reader
+ * that stats the old file therefore holds a stamp older than the bump, and the next lookup
+ * looks again.
+ *
+ * This module must not know HTTP.
+ * @module
+ */
+
+import { dirname } from "node:path";
+
+/** Buckets on the board (a power of two): 256 KiB of shared memory. */
+export const CHANGE_BUCKETS = 65_536;
+const BUCKET_MASK = CHANGE_BUCKETS - 1;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** Counters of changes per bucket of paths. */
+export class ChangeBoard {
+  #cells: Int32Array;
+
+  /** A board over `cells` (a view of a SharedArrayBuffer to share it across isolates). */
+  constructor(cells: Int32Array = new Int32Array(CHANGE_BUCKETS)) {
+    if (cells.length !== CHANGE_BUCKETS) throw new RangeError("A change board needs 65536 cells");
+    this.#cells = cells;
+  }
+
+  /** The bucket of `fsPath`. */
+  bucketOf(fsPath: string): number {
+    // FNV-1a over the UTF-16 code units: cheap, and spreads the paths of one folder well.
+    let h = FNV_OFFSET;
+    for (let i = 0; i < fsPath.length; i++) h = Math.imul(h ^ fsPath.charCodeAt(i), FNV_PRIME);
+    return h & BUCKET_MASK;
+  }
+
+  /** The counter of `bucket` now. */
+  stamp(bucket: number): number {
+    return Atomics.load(this.#cells, bucket);
+  }
+
+  /** Records that `fsPath` changed (and so did its folder's listing). */
+  changed(fsPath: string): void {
+    Atomics.add(this.#cells, this.bucketOf(fsPath), 1);
+    Atomics.add(this.#cells, this.bucketOf(dirname(fsPath)), 1);
+  }
+}
