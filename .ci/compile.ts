@@ -36,8 +36,9 @@ export type Target = typeof TARGETS[number];
 /**
  * Every flag the binary is compiled with, in one list: the permissions baked into it (tests run
  * wireserve with exactly these, see tests/support/wireserve_process.ts), the embedded web UI,
- * and no npm packages the program does not load. Add flags here (`--unstable-net`,
- * `--include <worker module>`): every task, the release and the binary test pick them up.
+ * the worker module (loaded by URL, so `deno compile` must be told to embed it), SO_REUSEPORT
+ * for `--workers` (`--unstable-net`), and no npm packages the program does not load. Every
+ * task, the release and the binary test pick them up from here.
  */
 export const COMPILE_FLAGS: readonly string[] = [
   "--allow-net",
@@ -45,8 +46,11 @@ export const COMPILE_FLAGS: readonly string[] = [
   "--allow-write",
   "--allow-env=PORT,HOST,WIRESERVE_*",
   "--allow-sys=networkInterfaces",
+  "--unstable-net",
   "--include",
   "www",
+  "--include",
+  "src/workers/worker_main.ts",
   "--exclude-unused-npm",
 ];
 

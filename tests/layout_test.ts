@@ -10,7 +10,7 @@ import { assertEquals } from "./support/assert.ts";
 
 const SRC = fileURLToPath(new URL("../src/", import.meta.url));
 /** Folders of src/ that are not features. */
-const LAYERS = new Set(["http", "app", "cli", "log"]);
+const LAYERS = new Set(["http", "app", "cli", "log", "workers"]);
 /** The one app module that knows every feature. */
 const ROUTE_TABLE = "app/routes.ts";
 const SPECIFIER = /(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)["'](\.{1,2}\/[^"']+)["']/g;
@@ -39,6 +39,11 @@ export async function sourceImports(): Promise<Edge[]> {
   return edges;
 }
 
+/** Whether `folder` (a top folder of src/) is a feature. */
+function toFeature(folder: string): boolean {
+  return folder !== "" && !LAYERS.has(folder);
+}
+
 /** The top folder of a src/-relative path ("" for src/version.ts). */
 function folderOf(path: string): string {
   return path.includes("/") ? path.slice(0, path.indexOf("/")) : "";
@@ -52,15 +57,17 @@ export function ruleBroken(edge: Edge): string | null {
   if (from === to || to === "" || to === "http") return null; // own folder, version.ts, protocol
   if (from === "http") return "the protocol imports nothing above it";
   if (to === "cli") return "only main.ts may import src/cli";
-  const toFeature = !LAYERS.has(to);
+  if (to === "workers" && from !== "cli") return "only src/cli starts workers";
+  if (from === "workers" && toFeature(to)) return "a worker builds the app through app/routes.ts";
+  const toFeatureFolder = toFeature(to);
   if (from === "log") return "the access log imports only the protocol";
-  if (from === "app" && toFeature && edge.from !== ROUTE_TABLE) {
+  if (from === "app" && toFeatureFolder && edge.from !== ROUTE_TABLE) {
     return `only ${ROUTE_TABLE} may import a feature`;
   }
   if (!LAYERS.has(from) && (to === "log" || edge.to === ROUTE_TABLE)) {
     return "a feature imports the shared app pieces, not the route table or the log";
   }
-  if (toFeature && edge.to !== `${to}/mod.ts`) {
+  if (toFeatureFolder && edge.to !== `${to}/mod.ts`) {
     return `another feature is reached through ${to}/mod.ts only`;
   }
   return null;
@@ -109,6 +116,10 @@ Deno.test("the rules catch the imports they forbid", () => {
     ["log/access_log.ts", "cli/config.ts", false],
     ["cli/main.ts", "app/routes.ts", true],
     ["files/listing.ts", "http/types.ts", true],
+    ["cli/main.ts", "workers/worker_pool.ts", true],
+    ["app/routes.ts", "workers/worker_pool.ts", false],
+    ["workers/worker_main.ts", "app/routes.ts", true],
+    ["workers/worker_main.ts", "files/mod.ts", false],
   ];
   for (const [from, to, ok] of cases) {
     assertEquals(ruleBroken({ from, to }) === null, ok, `${from} → ${to}`);

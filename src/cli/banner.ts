@@ -78,6 +78,8 @@ export function bannerLines(input: BannerInput): string[] {
     `shutdown wait ${formatDuration(config.shutdownTimeoutMs)}`,
   ];
   lines.push(row("limits", limits.join(" · ")));
+  const threads = config.workers === 1 ? "1 (one thread)" : `${config.workers} (one thread each)`;
+  lines.push(row("workers", threads));
   const log = config.log === "off" ? "access log off" : `${config.log} access log to stdout`;
   lines.push(row("log", `${log} · Ctrl+C to stop`));
   return lines;

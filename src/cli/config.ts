@@ -36,7 +36,25 @@ export interface Config {
   log: LogFormat;
   /** No banner (the access log follows --log, off by default when quiet). */
   quiet: boolean;
+  /** Isolates serving the port: 1 serves in the main thread. */
+  workers: number;
 }
+
+/** What the machine offers, for `--workers auto` (injectable for tests). */
+export interface SystemFacts {
+  /** `Deno.build.os`. */
+  os: string;
+  /** Logical CPUs. */
+  cpus: number;
+}
+
+/** The machine wireserve runs on. */
+export function systemFacts(): SystemFacts {
+  return { os: Deno.build.os, cpus: navigator.hardwareConcurrency || 1 };
+}
+
+/** Most workers `--workers` accepts (each is an isolate of its own: memory, start-up time). */
+export const MAX_WORKERS = 256;
 
 /** Loopback only: nothing is reachable from the network unless asked for. */
 export const DEFAULT_HOSTNAME = "127.0.0.1";
@@ -65,16 +83,20 @@ export type ConfigResult = { ok: true; config: Config } | CliError;
  * Validates `values` (from `collectValues`) into a `Config`; a relative directory is resolved
  * against `cwd`. Options that are absent take their defaults.
  */
-export function buildConfig(values: ReadonlyMap<string, RawValue>, cwd: string): ConfigResult {
+export function buildConfig(
+  values: ReadonlyMap<string, RawValue>,
+  cwd: string,
+  system: SystemFacts = systemFacts(),
+): ConfigResult {
   try {
-    return { ok: true, config: build(new Reader(values), cwd) };
+    return { ok: true, config: build(new Reader(values), cwd, system) };
   } catch (err) {
     if (err instanceof BadValue) return { ok: false, message: err.message };
     throw err;
   }
 }
 
-function build(r: Reader, cwd: string): Config {
+function build(r: Reader, cwd: string, system: SystemFacts): Config {
   const d = DEFAULT_APP_CONFIG;
   const auth = r.string("auth", checkAuth, "user:password (no ':' in the user, no controls)");
   const token = r.string("token", (t) => B64TOKEN.test(t), "a token of A-Z a-z 0-9 - . _ ~ + /");
@@ -150,7 +172,34 @@ function build(r: Reader, cwd: string): Config {
     // --quiet turns the access log off unless a format was asked for explicitly.
     log: (log as LogFormat | undefined) ?? (quiet ? "off" : DEFAULT_LOG),
     quiet,
+    workers: workerCount(r, system),
   };
+}
+
+/**
+ * `--workers`: `auto` is one per CPU where the kernel balances a shared port (Linux
+ * SO_REUSEPORT), else 1. Elsewhere (macOS, Windows) a port shared by several listeners is not
+ * balanced — one listener gets every connection — so more than one worker is refused.
+ */
+function workerCount(r: Reader, system: SystemFacts): number {
+  const text = r.string("workers");
+  const balanced = system.os === "linux";
+  if (text === undefined || text === "auto") return balanced ? Math.max(1, system.cpus) : 1;
+  const n = parseCount(text);
+  if (n === null || n < 1 || n > MAX_WORKERS) {
+    throw new BadValue(
+      `${r.source("workers")}: expected auto or a number from 1 to ${MAX_WORKERS}, got ${
+        r.quoted("workers")
+      }`,
+    );
+  }
+  if (n > 1 && !balanced) {
+    throw new BadValue(
+      `${r.source("workers")}: more than 1 worker needs a port the system shares out ` +
+        `(SO_REUSEPORT on Linux); on ${system.os} use 1`,
+    );
+  }
+  return n;
 }
 
 /** The engine's timeouts must be positive: a zero clock would close every connection at once. */

@@ -12,7 +12,8 @@
  * @module
  */
 
-import { createApp } from "../app/routes.ts";
+import { createApp, sharedServices } from "../app/routes.ts";
+import { canSharePort, WorkerPool } from "../workers/worker_pool.ts";
 import { bannerLines, type InterfaceAddress, isWildcard, urls, warningLines } from "./banner.ts";
 import { HttpServer } from "../http/server.ts";
 import { type ByteWriter, LineSink } from "../log/line_sink.ts";
@@ -86,22 +87,13 @@ async function run(
   const values = collectValues(parsed, env, envFile.vars, envFilePath);
   const built = buildConfig(values, io.cwd);
   if (!built.ok) return failWith(EXIT.usage, built.message);
-  const config = built.config;
+  let config = built.config;
   const checked = await checkStartup(config, values);
   if (!checked.ok) return failWith(EXIT.cannotStart, checked.message);
 
-  const handler = createApp(config.app);
-  let server: HttpServer;
+  let server: Serving;
   try {
-    server = new HttpServer({
-      hostname: config.hostname,
-      port: config.port,
-      handler,
-      limits: config.limits,
-      tls: checked.tls ?? undefined,
-      onError: (e, where) => err.line(`wireserve: ${where} failed: ${errorText(e)}`),
-      onResponse: accessLogger(config.log, out),
-    });
+    ({ server, config } = await startServing(config, checked.tls, out, err));
   } catch (e) {
     return failWith(EXIT.cannotStart, listenError(config, e));
   }
@@ -115,8 +107,61 @@ async function run(
   return await serveUntilSignal(server, config, io, out);
 }
 
+/** A running server: one HttpServer in this thread, or a pool of workers. */
+interface Serving extends Pick<HttpServer, "addr" | "finished" | "connectionCount" | "shutdown"> {
+  /** Ends the workers at once (a second signal); the main thread's server just goes away. */
+  terminate?(): void;
+}
+
+/**
+ * Starts serving `config`: in this thread with one worker, else a pool of worker isolates on one
+ * port. Without `--unstable-net` (a plain `deno run`) SO_REUSEPORT is unavailable: it says so
+ * and serves with one worker rather than not at all.
+ */
+async function startServing(
+  config: Config,
+  tls: { cert: string; key: string } | null,
+  out: LineSink,
+  err: LineSink,
+): Promise<{ server: Serving; config: Config }> {
+  if (config.workers > 1 && !canSharePort()) {
+    err.line(`wireserve: warning: --workers needs ${UNSTABLE_NET}; serving with 1 worker`);
+    config = { ...config, workers: 1 };
+  }
+  if (config.workers > 1) {
+    const pool = await WorkerPool.start({
+      count: config.workers,
+      config: {
+        app: config.app,
+        hostname: config.hostname,
+        port: config.port,
+        tls,
+        limits: config.limits,
+        log: config.log,
+      },
+      services: sharedServices(config.app),
+      out,
+      err,
+    });
+    return { server: pool, config };
+  }
+  const server = new HttpServer({
+    hostname: config.hostname,
+    port: config.port,
+    handler: createApp(config.app),
+    limits: config.limits,
+    tls: tls ?? undefined,
+    onError: (e, where) => err.line(`wireserve: ${where} failed: ${errorText(e)}`),
+    onResponse: accessLogger(config.log, out),
+  });
+  return { server, config };
+}
+
+/** The Deno flag SO_REUSEPORT needs (`deno task start` and the binary have it). */
+const UNSTABLE_NET = "--unstable-net";
+
 async function serveUntilSignal(
-  server: HttpServer,
+  server: Serving,
   config: Config,
   io: MainIo,
   out: LineSink,
@@ -145,6 +190,7 @@ async function serveUntilSignal(
     const graceful = server.shutdown(config.shutdownTimeoutMs).then(() => EXIT.ok);
     const forced = secondSignal.then((s) => SIGNAL_EXIT_BASE + SIGNAL_NUMBERS[s]);
     const code = await Promise.race([graceful, forced]);
+    if (code !== EXIT.ok) server.terminate?.();
     if (!config.quiet) out.line(code === EXIT.ok ? "wireserve: stopped" : "wireserve: forced exit");
     return code;
   } finally {

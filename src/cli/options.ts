@@ -180,6 +180,12 @@ export const OPTIONS: readonly OptionSpec[] = [
       example: "--max-connections 10000",
     },
   ),
+  opt("workers", "Network", "JavaScript threads serving the port; auto = one per CPU (Linux)", {
+    kind: "string",
+    placeholder: "<n|auto>",
+    defaultText: "auto",
+    example: "--workers 4",
+  }),
   opt("shutdown-timeout", "Network", "on SIGINT/SIGTERM, wait this long for requests to end", {
     kind: "string",
     placeholder: "<duration>",

@@ -103,9 +103,10 @@ Deno.test("every compile task runs .ci/compile.ts, and compile:all builds the fi
 });
 
 Deno.test("the compile flags embed www/ and grant exactly the permissions the tests use", () => {
-  assertEquals(COMPILE_FLAGS.filter((f) => f.startsWith("--allow-")), [...WIRESERVE_PERMISSIONS]);
-  const include = COMPILE_FLAGS.indexOf("--include");
-  assertEquals(COMPILE_FLAGS[include + 1], "www");
+  const runtime = COMPILE_FLAGS.filter((f) => f.startsWith("--allow-") || f === "--unstable-net");
+  assertEquals(runtime, [...WIRESERVE_PERMISSIONS]);
+  const included = COMPILE_FLAGS.flatMap((f, i) => COMPILE_FLAGS[i - 1] === "--include" ? [f] : []);
+  assertEquals(included, ["www", "src/workers/worker_main.ts"]);
   const args = compileArgs("x86_64-pc-windows-msvc", "out/w.exe");
   assertEquals(args.slice(-3), ["--output", "out/w.exe", ENTRY]);
   assertEquals(args[args.indexOf("--target") + 1], "x86_64-pc-windows-msvc");

@@ -35,6 +35,7 @@ function input(overrides: Partial<Config> = {}, hostname = "127.0.0.1"): BannerI
     shutdownTimeoutMs: 10_000,
     log: "common",
     quiet: false,
+    workers: 2,
     ...overrides,
   };
   return { config, addr: { hostname, port: 8123 }, interfaces: INTERFACES };
@@ -71,6 +72,7 @@ Deno.test("bannerLines shows folder, mode, access and limits", () => {
     "  web root   built-in UI · dotfiles hidden",
     "  access     no credentials needed",
     "  limits     upload 1G · shutdown wait 10s",
+    "  workers    2 (one thread each)",
     "  log        common access log to stdout · Ctrl+C to stop",
   ]);
 });
@@ -86,12 +88,14 @@ Deno.test("bannerLines describes a locked-down configuration", () => {
     spa: true,
     maxUploadBytes: 500 * 1024 * 1024,
   });
-  const lines = bannerLines(input({ app, log: "off", tls: { certFile: "c", keyFile: "k" } }));
+  const tls = { certFile: "c", keyFile: "k" };
+  const lines = bannerLines(input({ app, log: "off", tls, workers: 1 }));
   assertEquals(lines.slice(3), [
     "  mode       read-only",
     "  web root   /site · spa · dotfiles hidden",
     "  access     everything needs Bearer credentials · cors on · https",
     "  limits     upload 500M · shutdown wait 10s",
+    "  workers    1 (one thread)",
     "  log        access log off · Ctrl+C to stop",
   ]);
 });

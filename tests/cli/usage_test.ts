@@ -82,6 +82,8 @@ Network:
       --max-connections <n>       connections open at once; past it idle ones make room, else 503
                                   default: 4096 · env: WIRESERVE_MAX_CONNECTIONS
                                   e.g. --max-connections 10000
+      --workers <n|auto>          JavaScript threads serving the port; auto = one per CPU (Linux)
+                                  default: auto · env: WIRESERVE_WORKERS · e.g. --workers 4
       --shutdown-timeout <duration>
                                   on SIGINT/SIGTERM, wait this long for requests to end
                                   default: 10s · env: WIRESERVE_SHUTDOWN_TIMEOUT

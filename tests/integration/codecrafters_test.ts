@@ -6,16 +6,16 @@
  */
 
 import { gunzipSync } from "node:zlib";
+import { type AppServer, startApp } from "../support/app_server.ts";
 import { appConfig } from "../../src/app/app_config.ts";
-import { createApp } from "../../src/app/routes.ts";
 import { assert, assertEquals } from "../support/assert.ts";
-import { RawClient, startServer, type TestServer } from "../support/server.ts";
+import { RawClient } from "../support/server.ts";
 
 const GET = (path: string, extra = "") =>
   `GET ${path} HTTP/1.1\r\nHost: localhost:4221\r\n${extra}\r\n`;
 
-async function withServer(fn: (srv: TestServer) => Promise<void>): Promise<void> {
-  const srv = startServer(createApp(appConfig()));
+async function withServer(fn: (srv: AppServer) => Promise<void>): Promise<void> {
+  const srv = await startApp(appConfig());
   try {
     await fn(srv);
   } finally {
@@ -181,9 +181,9 @@ Deno.test("stage connection closure: Connection: close is echoed and the server 
 });
 
 /** A server sharing a fresh temp folder, as the tester runs `--directory <dir>`. */
-async function withFilesServer(fn: (srv: TestServer, dir: string) => Promise<void>): Promise<void> {
+async function withFilesServer(fn: (srv: AppServer, dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "wireserve-cc-" });
-  const srv = startServer(createApp(appConfig({ directory: dir })));
+  const srv = await startApp(appConfig({ directory: dir }));
   try {
     await fn(srv, dir);
   } finally {

@@ -4,17 +4,15 @@
  * brotli.
  */
 
+import { type AppServer, startApp } from "../support/app_server.ts";
 import { appConfig } from "../../src/app/app_config.ts";
-import { createApp } from "../../src/app/routes.ts";
 import { assert, assertEquals } from "../support/assert.ts";
-import { RawClient, startServer, type TestServer } from "../support/server.ts";
+import { RawClient } from "../support/server.ts";
 
 const GET = (path: string, extra = "") => `GET ${path} HTTP/1.1\r\nHost: t\r\n${extra}\r\n`;
 
-async function withServer(fn: (srv: TestServer) => Promise<void>): Promise<void> {
-  const srv = startServer(
-    createApp(appConfig({ maxDelaySeconds: 2, maxGeneratedBytes: 1024 * 1024 })),
-  );
+async function withServer(fn: (srv: AppServer) => Promise<void>): Promise<void> {
+  const srv = await startApp(appConfig({ maxDelaySeconds: 2, maxGeneratedBytes: 1024 * 1024 }));
   try {
     await fn(srv);
   } finally {

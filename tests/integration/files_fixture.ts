@@ -5,11 +5,10 @@
  * @module
  */
 
+import { type AppServer, startApp } from "../support/app_server.ts";
 import { type AppConfig, appConfig } from "../../src/app/app_config.ts";
-import { createApp } from "../../src/app/routes.ts";
 import { gzipSync } from "node:zlib";
 import { brotliCompressSync } from "node:zlib";
-import { startServer, type TestServer } from "../support/server.ts";
 
 /** The secret that must never leave the server. */
 export const SENTINEL = "SENTINEL-7f3a9c-outside-the-root";
@@ -82,7 +81,7 @@ export async function makeTree(): Promise<Tree> {
 /** A server over a fresh tree with `overrides`; `close()` stops it and removes the tree. */
 export interface FilesServer {
   tree: Tree;
-  srv: TestServer;
+  srv: AppServer;
   port: number;
   url(path: string): string;
   close(): Promise<void>;
@@ -91,12 +90,12 @@ export interface FilesServer {
 /** Starts the real app over a fresh tree. */
 export async function startFilesServer(overrides: Partial<AppConfig> = {}): Promise<FilesServer> {
   const tree = await makeTree();
-  const srv = startServer(createApp(appConfig({
+  const srv = await startApp(appConfig({
     directory: tree.root,
     www: tree.www,
     statCacheMs: 0,
     ...overrides,
-  })));
+  }));
   return {
     tree,
     srv,

@@ -6,8 +6,8 @@
 
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { assert, assertEquals } from "../support/assert.ts";
-import { RawClient, startServer } from "../support/server.ts";
-import { createApp } from "../../src/app/routes.ts";
+import { RawClient } from "../support/server.ts";
+import { startApp } from "../support/app_server.ts";
 import { appConfig } from "../../src/app/app_config.ts";
 import { APP_JS, curl, startFilesServer, TEXT, text } from "./files_fixture.ts";
 
@@ -343,7 +343,7 @@ Deno.test("an uploaded HTML file is served sandboxed and nosniff, a text file on
     "<script>fetch('/files/x',{method:'DELETE'})</script>",
   );
   await Deno.writeTextFile(`${root}/note.txt`, "hello");
-  const srv = startServer(createApp(appConfig({ directory: root })));
+  const srv = await startApp(appConfig({ directory: root }));
   try {
     const html = await fetch(`http://127.0.0.1:${srv.port}/files/evil.html`);
     await html.body?.cancel();

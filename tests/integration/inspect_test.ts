@@ -4,16 +4,16 @@
  * facts (pipelining, 100-continue) as they happened.
  */
 
+import { type AppServer, startApp } from "../support/app_server.ts";
 import { appConfig } from "../../src/app/app_config.ts";
-import { createApp } from "../../src/app/routes.ts";
 import { assert, assertEquals } from "../support/assert.ts";
-import { latin1, RawClient, startServer, type TestServer } from "../support/server.ts";
+import { latin1, RawClient } from "../support/server.ts";
 
 async function withServer(
-  fn: (srv: TestServer) => Promise<void>,
+  fn: (srv: AppServer) => Promise<void>,
   overrides: Parameters<typeof appConfig>[0] = {},
 ): Promise<void> {
-  const srv = startServer(createApp(appConfig(overrides)));
+  const srv = await startApp(appConfig(overrides));
   try {
     await fn(srv);
   } finally {
@@ -190,7 +190,7 @@ Deno.test("inspect answers in text by default, for any method and any path below
 });
 
 Deno.test("inspect counts every chunk even past the records it keeps", async () => {
-  const srv = startServer(createApp(appConfig()), { maxChunkRecords: 2 });
+  const srv = await startApp(appConfig(), { maxChunkRecords: 2 });
   const c = await RawClient.connect(srv.port);
   try {
     await c.send(

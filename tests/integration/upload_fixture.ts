@@ -5,15 +5,15 @@
  * @module
  */
 
+import { type AppServer, startApp } from "../support/app_server.ts";
 import { createHash } from "node:crypto";
 import { type AppConfig, appConfig } from "../../src/app/app_config.ts";
-import { createApp } from "../../src/app/routes.ts";
 import type { Limits } from "../../src/http/limits.ts";
-import { RawClient, type RawResponse, startServer, type TestServer } from "../support/server.ts";
+import { RawClient, type RawResponse } from "../support/server.ts";
 
 /** A running app over a fresh root. */
 export interface UploadServer {
-  srv: TestServer;
+  srv: AppServer;
   port: number;
   /** The shared folder. */
   root: string;
@@ -34,7 +34,7 @@ export async function startUploadServer(
   await Deno.mkdir(root);
   await Deno.mkdir(outside);
   await Deno.writeTextFile(`${outside}/sentinel.txt`, "outside");
-  const srv = startServer(createApp(appConfig({ directory: root, ...overrides })), limits);
+  const srv = await startApp(appConfig({ directory: root, ...overrides }), limits);
   return {
     srv,
     port: srv.port,

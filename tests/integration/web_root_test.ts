@@ -4,10 +4,9 @@
  * stylesheet and script its index.html links.
  */
 
+import { startApp } from "../support/app_server.ts";
 import { appConfig } from "../../src/app/app_config.ts";
-import { createApp } from "../../src/app/routes.ts";
 import { assert, assertEquals } from "../support/assert.ts";
-import { startServer } from "../support/server.ts";
 import { curl, startFilesServer, text } from "./files_fixture.ts";
 
 Deno.test("/ answers index.html and folders their index.html", async () => {
@@ -78,7 +77,7 @@ Deno.test("spa answers unknown extensionless paths with index.html and 200", asy
 
 Deno.test("the embedded www/ UI is served at / by default", async () => {
   const tmp = await Deno.makeTempDir();
-  const srv = startServer(createApp(appConfig({ directory: tmp })));
+  const srv = await startApp(appConfig({ directory: tmp }));
   try {
     const res = await curl([`http://127.0.0.1:${srv.port}/`]);
     assertEquals(res.status, 200);
@@ -117,7 +116,7 @@ const isStylesheet = (element: string) => /\srel\s*=\s*["']?[^"'>]*\bstylesheet\
 
 Deno.test("every stylesheet and script the embedded index.html links is served", async () => {
   const tmp = await Deno.makeTempDir();
-  const srv = startServer(createApp(appConfig({ directory: tmp })));
+  const srv = await startApp(appConfig({ directory: tmp }));
   try {
     const page = `http://127.0.0.1:${srv.port}/`;
     const res = await fetch(page);

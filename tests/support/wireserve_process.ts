@@ -7,13 +7,14 @@
 
 import { fileURLToPath } from "node:url";
 
-/** The permissions baked into the binary by `.ci/compile.ts` (tests/ci/compile_test.ts checks). */
+/** The permissions and unstable APIs baked into the binary by `.ci/compile.ts` (tests/ci/compile_test.ts checks). */
 export const WIRESERVE_PERMISSIONS: readonly string[] = [
   "--allow-net",
   "--allow-read",
   "--allow-write",
   "--allow-env=PORT,HOST,WIRESERVE_*",
   "--allow-sys=networkInterfaces",
+  "--unstable-net",
 ];
 
 /** main.ts as a path. */

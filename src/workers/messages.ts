@@ -1,0 +1,47 @@
+/**
+ * What the main thread and the workers say to each other: every message, in one place.
+ *
+ * This module must not know routes or sockets.
+ * @module
+ */
+
+import type { AppConfig } from "../app/app_config.ts";
+import type { Limits } from "../http/limits.ts";
+import type { LogFormat } from "../log/access_log.ts";
+import type { SharedMemory } from "./shared_memory.ts";
+
+/** Everything a worker serves from: plain data, cloned into each worker. */
+export interface WorkerConfig {
+  app: AppConfig;
+  hostname: string;
+  /** The port every worker binds (SO_REUSEPORT); 0 only for the first, which picks one. */
+  port: number;
+  /** PEM certificate and key, read by the main thread. */
+  tls: { cert: string; key: string } | null;
+  limits: Partial<Limits>;
+  log: LogFormat;
+}
+
+/** Main thread → worker. */
+export type ToWorker =
+  | { type: "start"; index: number; config: WorkerConfig; memory: SharedMemory }
+  /** Graceful stop: stop accepting, let in-flight exchanges finish within `timeoutMs`. */
+  | { type: "stop"; timeoutMs: number }
+  /** The answer to a service call. */
+  | { type: "reply"; id: number; ok: true; value: unknown }
+  | { type: "reply"; id: number; ok: false; error: string }
+  /** Dies of an uncaught error, as a bug would make it (tests of the supervisor). */
+  | { type: "crash" };
+
+/** Worker → main thread. */
+export type FromWorker =
+  /** Listening on `port`. */
+  | { type: "ready"; port: number }
+  /** Could not listen: `name` is the Deno error class (`AddrInUse`…). */
+  | { type: "failed"; name: string; message: string }
+  /** Whole lines for stdout (`out`) or stderr (`err`). */
+  | { type: "log"; stream: "out" | "err"; bytes: Uint8Array }
+  /** A call of a service the main thread hosts. */
+  | { type: "call"; id: number; service: string; method: string; args: unknown[] }
+  /** Every connection has ended after a `stop`. */
+  | { type: "stopped" };

@@ -1,0 +1,228 @@
+/**
+ * The worker pool over real TCP: several isolates on one port share what must be one truth
+ * (writes seen by every read cache, the connection limit, one access log) and the server keeps
+ * serving when a worker dies, and stops them all on shutdown.
+ */
+
+import { appConfig } from "../../src/app/app_config.ts";
+import { sharedServices } from "../../src/app/routes.ts";
+import type { Limits } from "../../src/http/limits.ts";
+import { type PoolOptions, WorkerPool } from "../../src/workers/worker_pool.ts";
+import { collectingSink } from "../support/app_server.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+import { RawClient } from "../support/server.ts";
+
+const WORKERS = 2;
+/** SO_REUSEPORT balancing, which --workers needs, is Linux's. */
+const ignore = Deno.build.os !== "linux";
+
+async function withPool(
+  limits: Partial<Limits>,
+  fn: (
+    pool: WorkerPool,
+    root: string,
+    log: string[],
+    errors: string[],
+    flush: () => Promise<void>,
+  ) => Promise<void>,
+  extra: Partial<PoolOptions["config"]> = {},
+): Promise<void> {
+  const root = await Deno.makeTempDir({ prefix: "wireserve-pool-" });
+  // A stat cache of a minute: only the change board can make a write visible in time.
+  const app = appConfig({ directory: root, statCacheMs: 60_000 });
+  const out = collectingSink();
+  const err = collectingSink();
+  const pool = await WorkerPool.start({
+    count: WORKERS,
+    config: { app, hostname: "127.0.0.1", port: 0, tls: null, limits, log: "common", ...extra },
+    services: sharedServices(app),
+    out: out.sink,
+    err: err.sink,
+  });
+  try {
+    const flush = async () => void await Promise.all([out.sink.flush(), err.sink.flush()]);
+    await fn(pool, root, out.lines, err.lines, flush);
+  } finally {
+    await pool.shutdown(1000);
+    await Promise.all([out.sink.flush(), err.sink.flush()]);
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+/** One keep-alive request on `c`; resolves to the status and body. */
+async function exchange(c: RawClient, head: string, body = ""): Promise<[number, string]> {
+  await c.send(`${head}\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+  const res = await c.readResponse();
+  if (res === null) return [0, ""]; // closed without an answer
+  return [res.status, new TextDecoder().decode(res.body)];
+}
+
+Deno.test({
+  name: "a write through one connection is seen at once on every other, on every worker",
+  ignore,
+}, async () => {
+  await withPool({}, async (pool, root) => {
+    await Deno.writeTextFile(`${root}/note.txt`, "old");
+    const clients = await Promise.all(
+      Array.from({ length: 16 }, () => RawClient.connect(pool.addr.port)),
+    );
+    try {
+      // Every connection (spread over both workers by the kernel) caches the old file.
+      for (const c of clients) {
+        assertEquals(await exchange(c, "GET /files/note.txt HTTP/1.1"), [200, "old"]);
+      }
+      const [writer, ...readers] = clients;
+      assertEquals((await exchange(writer, "PUT /files/note.txt HTTP/1.1", "new!"))[0], 204);
+      for (const c of readers) {
+        assertEquals(await exchange(c, "GET /files/note.txt HTTP/1.1"), [200, "new!"]);
+      }
+      assertEquals((await exchange(writer, "DELETE /files/note.txt HTTP/1.1"))[0], 405);
+    } finally {
+      for (const c of clients) c.close();
+    }
+  });
+});
+
+Deno.test(
+  { name: "the connection limit holds for the server, not for each worker", ignore },
+  async () => {
+    await withPool({ maxConnections: 4 }, async (pool) => {
+      // Connections that have not sent a request are never pushed out to make room.
+      const held = await Promise.all(
+        Array.from({ length: 4 }, () => RawClient.connect(pool.addr.port)),
+      );
+      try {
+        for (let i = 0; i < 50 && pool.connectionCount < 4; i++) await sleep(20);
+        assertEquals(pool.connectionCount, 4);
+        // Two workers with a limit of 4 each would take four more; the server takes none.
+        for (let i = 0; i < 4; i++) {
+          const extra = await RawClient.connect(pool.addr.port);
+          const text = await extra.readAll(3000);
+          extra.close();
+          assert(text.startsWith("HTTP/1.1 503 "), text);
+        }
+      } finally {
+        for (const c of held) c.close();
+      }
+    });
+  },
+);
+
+Deno.test({
+  name: "a worker that dies is reported and replaced while the port keeps being served",
+  ignore,
+}, async () => {
+  await withPool({}, async (pool, _root, _log, errors) => {
+    assertEquals(pool.generation(0), 1);
+    pool.crash(0);
+    // The port stays served throughout: every new connection gets an answer.
+    let served = 0;
+    for (let i = 0; i < 100 && pool.generation(0) < 2; i++) {
+      const c = await RawClient.connect(pool.addr.port);
+      const [status] = await exchange(c, "GET /echo/alive HTTP/1.1");
+      c.close();
+      if (status === 200) served++;
+      await sleep(20);
+    }
+    assertEquals(pool.generation(0), 2);
+    assert(served > 0);
+    for (let i = 0; i < 20; i++) {
+      const c = await RawClient.connect(pool.addr.port);
+      assertEquals(await exchange(c, "GET /echo/again HTTP/1.1"), [200, "again"]);
+      c.close();
+    }
+    assert(errors.some((l) => l.includes("worker 1 stopped unexpectedly")), errors.join("\n"));
+  });
+});
+
+Deno.test(
+  { name: "every response of every worker gets one whole access-log line", ignore },
+  async () => {
+    await withPool({}, async (pool, _root, log, _errors, flush) => {
+      const clients = await Promise.all(
+        Array.from({ length: 8 }, () => RawClient.connect(pool.addr.port)),
+      );
+      try {
+        await Promise.all(clients.map(async (c, i) => {
+          for (let j = 0; j < 25; j++) await exchange(c, `GET /echo/c${i}-r${j} HTTP/1.1`);
+        }));
+      } finally {
+        for (const c of clients) c.close();
+      }
+      await pool.shutdown(1000);
+      await flush();
+      const lines = log.filter((l) => l.includes('"GET /echo/'));
+      assertEquals(lines.length, 200);
+      for (const line of lines) {
+        assert(
+          /^127\.0\.0\.1 - - \[[^\]]+\] "GET \/echo\/c\d-r\d+ HTTP\/1\.1" 200 \d+ [\d.]+ms$/.test(
+            line,
+          ),
+          line,
+        );
+      }
+    }, { log: "common" });
+  },
+);
+
+Deno.test({
+  name: "shutdown lets in-flight requests finish on every worker, then nothing listens",
+  ignore,
+}, async () => {
+  await withPool({}, async (pool) => {
+    const clients = await Promise.all(
+      Array.from({ length: 8 }, () => RawClient.connect(pool.addr.port)),
+    );
+    // /delay holds each request in flight while the pool is told to stop.
+    for (const c of clients) await c.send("GET /delay/0.3 HTTP/1.1\r\nHost: x\r\n\r\n");
+    await sleep(100);
+    const stopping = pool.shutdown(5000);
+    const answers = await Promise.all(clients.map((c) => c.readResponse()));
+    for (const res of answers) assertEquals(res?.status, 200);
+    for (const c of clients) c.close();
+    await stopping;
+    await pool.finished;
+    let refused = false;
+    try {
+      (await Deno.connect({ hostname: "127.0.0.1", port: pool.addr.port })).close();
+    } catch {
+      refused = true;
+    }
+    assert(refused, "the port is closed after shutdown");
+  });
+});
+
+Deno.test(
+  { name: "a second pool on a port in use fails to start with AddrInUse", ignore },
+  async () => {
+    await withPool({}, async (pool, root) => {
+      const app = appConfig({ directory: root });
+      const sink = collectingSink().sink;
+      let error: unknown = null;
+      try {
+        const other = await WorkerPool.start({
+          count: WORKERS,
+          config: {
+            app,
+            hostname: "127.0.0.1",
+            port: pool.addr.port,
+            tls: null,
+            limits: {},
+            log: "off",
+          },
+          services: {},
+          out: sink,
+          err: sink,
+        });
+        await other.shutdown(100);
+      } catch (e) {
+        error = e;
+      }
+      assert(error instanceof Deno.errors.AddrInUse, String(error));
+    });
+  },
+);
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
