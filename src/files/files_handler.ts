@@ -11,6 +11,7 @@
 
 import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
+import { HiddenPaths } from "../app/hidden_paths.ts";
 import type { PathFacts } from "./file_cache.ts";
 import type { SafePathOk } from "./safe_path.ts";
 import { folderRedirect, notFound, refused, ServedRoot } from "./served_root.ts";
@@ -32,6 +33,7 @@ export function sharedFolderRoot(config: AppConfig): ServedRoot {
     followSymlinks: config.followSymlinks,
     statCacheMs: config.statCacheMs,
     cacheSeconds: config.cacheSeconds,
+    hidden: new HiddenPaths(config.hide),
   });
 }
 

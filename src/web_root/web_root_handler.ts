@@ -20,6 +20,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
+import { HiddenPaths } from "../app/hidden_paths.ts";
 import {
   folderRedirect,
   notFound,
@@ -56,6 +57,9 @@ export function webRootHandler(config: AppConfig): Handler {
     cacheSeconds: config.cacheSeconds,
     // Embedded files may carry no useful times: a new version must not revalidate as an old one.
     etagSalt: config.www === null ? versionTag(config.version) : undefined,
+    // --hide is about the user's files: the built-in UI holds none, and hiding `*.js` there
+    // would only break it.
+    hidden: config.www === null ? undefined : new HiddenPaths(config.hide),
   });
   const rootIndex = join(root.root, INDEX);
   const notFoundPath = join(root.root, NOT_FOUND_PAGE);
