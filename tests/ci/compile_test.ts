@@ -103,7 +103,9 @@ Deno.test("every compile task runs .ci/compile.ts, and compile:all builds the fi
 });
 
 Deno.test("the compile flags embed www/ and grant exactly the permissions the tests use", () => {
-  assertEquals(COMPILE_FLAGS.filter((f) => f.startsWith("--allow-")), [...WIRESERVE_PERMISSIONS]);
+  assertEquals(COMPILE_FLAGS.filter((f) => /^--(allow|ignore)-/.test(f)), [
+    ...WIRESERVE_PERMISSIONS,
+  ]);
   const include = COMPILE_FLAGS.indexOf("--include");
   assertEquals(COMPILE_FLAGS[include + 1], "www");
   const args = compileArgs("x86_64-pc-windows-msvc", "out/w.exe");
