@@ -13,17 +13,18 @@ import { httpbinRoutes } from "../httpbin/mod.ts";
 import { uploadRoutes } from "../uploads/mod.ts";
 import { webRootRoutes } from "../web_root/mod.ts";
 import type { AppConfig } from "./app_config.ts";
+import { type AppHooks, NO_HOOKS } from "./app_hooks.ts";
 import { requireAuthForAll } from "./auth.ts";
 import { INFO_PATH, infoHandler } from "./info.ts";
 import { createRouter, type Route } from "./router.ts";
 
 /** The app's routes for `config`. */
-export function appRoutes(config: AppConfig): Route[] {
+export function appRoutes(config: AppConfig, hooks: AppHooks = NO_HOOKS): Route[] {
   const filesRoot = sharedFolderRoot(config);
   // Writes tell the read side's cache at once, so a GET right after an upload sees it.
   const changed = (fsPath: string) => filesRoot.cache.invalidate(fsPath);
   return [
-    ...webRootRoutes(config), // GET /… → www/ or --www (src/web_root/)
+    ...webRootRoutes(config, hooks), // GET /… → www/ or --www, templates (src/web_root/)
     ...filesRoutes(config, filesRoot), // GET /files/<path>: file or listing (src/files/)
     ...uploadRoutes(config, { changed }), // PUT/POST/DELETE/MKCOL /files/<path> (src/uploads/)
     { methods: ["GET"], path: INFO_PATH, handler: infoHandler(config) }, // /api/info for the UI
@@ -33,7 +34,7 @@ export function appRoutes(config: AppConfig): Route[] {
 }
 
 /** The app as one handler. */
-export function createApp(config: AppConfig): Handler {
+export function createApp(config: AppConfig, hooks: AppHooks = NO_HOOKS): Handler {
   // --auth-all: every request needs credentials (writes are checked by their handlers anyway).
-  return requireAuthForAll(config, createRouter(appRoutes(config)));
+  return requireAuthForAll(config, createRouter(appRoutes(config, hooks)));
 }

@@ -13,6 +13,7 @@
  */
 
 import { withCors } from "../app/cors.ts";
+import type { AppHooks } from "../app/app_hooks.ts";
 import { createApp } from "../app/routes.ts";
 import { bannerLines, type InterfaceAddress, isWildcard, urls, warningLines } from "./banner.ts";
 import { HttpServer } from "../http/server.ts";
@@ -24,6 +25,7 @@ import { buildConfig, type Config } from "./config.ts";
 import { DEFAULT_ENV_FILE, loadEnvFile } from "./env_file.ts";
 import { formatDuration } from "./parse_values.ts";
 import { checkStartup } from "./startup_checks.ts";
+import { isTemplateVariable, templateVarReader } from "./template_vars.ts";
 import { usageText, versionText } from "./usage.ts";
 import { resolve } from "node:path";
 
@@ -42,6 +44,11 @@ export interface MainIo {
   cwd: string;
   /** The machine's addresses for the banner; [] when they cannot be read. */
   networkInterfaces(): readonly InterfaceAddress[];
+  /**
+   * One `WIRESERVE_VAR_*` variable of the process environment, read when a template asks for it
+   * (Deno cannot list the variables it may read); undefined when unset or not readable.
+   */
+  readVar?(name: string): string | undefined;
 }
 
 /** Exit codes, as documented in the help. */
@@ -92,7 +99,11 @@ async function run(
   const checked = await checkStartup(config, values);
   if (!checked.ok) return failWith(EXIT.cannotStart, checked.message);
 
-  const handler = appHandler(config);
+  const hooks: AppHooks = {
+    warn: (line) => err.line(line),
+    templateVar: templateVarReader((name) => io.readVar?.(name), envFile.vars),
+  };
+  const handler = appHandler(config, hooks);
   let server: HttpServer;
   try {
     server = new HttpServer({
@@ -121,8 +132,8 @@ async function run(
  * The app (which applies --auth-all itself) with CORS around it when asked: outermost, so
  * preflights are answered before auth and 401s carry the CORS headers (see cors.ts).
  */
-function appHandler(config: Config): Handler {
-  const app = createApp(config.app);
+function appHandler(config: Config, hooks: AppHooks): Handler {
+  const app = createApp(config.app, hooks);
   return config.app.cors ? withCors(app) : app;
 }
 
@@ -211,6 +222,15 @@ export function denoIo(): MainIo {
     stderr: Deno.stderr,
     cwd: Deno.cwd(),
     networkInterfaces: () => Deno.networkInterfaces(),
+    readVar(name) {
+      // refuse: this reads template variables only, never any other part of the environment
+      if (!isTemplateVariable(name)) return undefined;
+      try {
+        return Deno.env.get(name);
+      } catch {
+        return undefined; // not granted: the variable is as good as unset
+      }
+    },
     onSignal(listener) {
       const signals: StopSignal[] = Deno.build.os === "windows"
         ? ["SIGINT"]

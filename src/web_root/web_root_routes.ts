@@ -6,10 +6,11 @@
  */
 
 import type { AppConfig } from "../app/app_config.ts";
+import type { AppHooks } from "../app/app_hooks.ts";
 import type { Route } from "../app/router.ts";
 import { webRootHandler } from "./web_root_handler.ts";
 
 /** The catch-all read route of the web root (`--www`, or the embedded UI). */
-export function webRootRoutes(config: AppConfig): Route[] {
-  return [{ methods: ["GET"], path: "/*", handler: webRootHandler(config) }]; // / → index.html
+export function webRootRoutes(config: AppConfig, hooks?: AppHooks): Route[] {
+  return [{ methods: ["GET"], path: "/*", handler: webRootHandler(config, hooks) }]; // / → index.html
 }
