@@ -72,6 +72,8 @@ export function bannerLines(input: BannerInput): string[] {
   lines.push(row("sharing", `${app.directory}  at /files/`));
   lines.push(row("mode", modeText(config)));
   lines.push(row("web root", webRootText(config)));
+  // What is private is worth seeing at start: a pattern that hides nothing is a silent mistake.
+  if (app.hide.length > 0) lines.push(row("private", `${app.hide.join("  ")}  (--hide)`));
   lines.push(row("access", accessText(config)));
   const limits = [
     `upload ${formatSize(app.maxUploadBytes)}`,
@@ -96,7 +98,11 @@ function modeText(config: Config): string {
 function webRootText(config: Config): string {
   const app = config.app;
   const root = app.www === null ? "built-in UI" : app.www;
-  const extras = [app.spa ? "spa" : "", app.dotfiles ? "dotfiles shown" : "dotfiles hidden"];
+  const extras = [
+    app.templates ? "templates" : "",
+    app.spa ? "spa" : "",
+    app.dotfiles ? "dotfiles shown" : "dotfiles hidden",
+  ];
   if (app.followSymlinks) extras.push("symlinks followed outside");
   return [root, ...extras.filter((e) => e !== "")].join(" · ");
 }

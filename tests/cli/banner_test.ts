@@ -84,12 +84,15 @@ Deno.test("bannerLines describes a locked-down configuration", () => {
     cors: true,
     www: "/site",
     spa: true,
+    templates: true,
+    hide: ["private/", "*.key"],
     maxUploadBytes: 500 * 1024 * 1024,
   });
   const lines = bannerLines(input({ app, log: "off", tls: { certFile: "c", keyFile: "k" } }));
   assertEquals(lines.slice(3), [
     "  mode       read-only",
-    "  web root   /site · spa · dotfiles hidden",
+    "  web root   /site · templates · spa · dotfiles hidden",
+    "  private    private/  *.key  (--hide)",
     "  access     everything needs Bearer credentials · cors on · https",
     "  limits     upload 500M · shutdown wait 10s",
     "  log        access log off · Ctrl+C to stop",
