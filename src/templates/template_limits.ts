@@ -25,5 +25,7 @@ export const META_READ_BYTES = 16 * 1024;
 export const MAX_RENDER_CACHE_BYTES = 16 * 1024 * 1024;
 /** Rendered variants the page cache holds. */
 export const MAX_RENDER_CACHE_ENTRIES = 1024;
+/** Rendered variants of the root's `404.html` kept apart (one per missing path it shows). */
+export const MAX_ERROR_PAGE_CACHE_ENTRIES = 64;
 /** Listed files whose title, date and description are remembered between renders. */
 export const MAX_META_CACHE_ENTRIES = 4096;

@@ -12,6 +12,11 @@
  *
  * Concurrent requests for a variant being rendered or revalidated wait on the same work.
  *
+ * What a client can vary at will does not crowd out the site: a render that ends in 404 (a
+ * post page asked for a post that does not exist) is not kept — it is cheap to redo — and the
+ * root's `404.html`, which may show `${request.path}` and so differ for every missing path, has
+ * a small cache of its own.
+ *
  * This module must not resolve request paths: the web root hands it a checked file.
  * @module
  */
@@ -24,7 +29,12 @@ import { type CachedPage, RenderCache, type VariantRequest } from "./render_cach
 import { renderPage, type RenderSources } from "./template_render.ts";
 import { renderedEtag, renderedResponse } from "./template_response.ts";
 import { TemplateFiles } from "./template_files.ts";
-import { MAX_RENDER_CACHE_BYTES, MAX_RENDER_CACHE_ENTRIES } from "./template_limits.ts";
+import {
+  MAX_ERROR_PAGE_CACHE_ENTRIES,
+  MAX_RENDER_CACHE_BYTES,
+  MAX_RENDER_CACHE_ENTRIES,
+} from "./template_limits.ts";
+import { STATUS } from "../http/status.ts";
 
 type Reply = HttpResponse | Promise<HttpResponse>;
 
@@ -64,9 +74,13 @@ export function isTemplateName(fsPath: string): boolean {
 export class TemplatePages {
   readonly #opts: TemplatePagesOptions;
   readonly #sources: RenderSources;
-  readonly #cache = new RenderCache({
+  readonly #pages = new RenderCache({
     maxEntries: MAX_RENDER_CACHE_ENTRIES,
     maxBytes: MAX_RENDER_CACHE_BYTES,
+  });
+  readonly #errorPages = new RenderCache({
+    maxEntries: MAX_ERROR_PAGE_CACHE_ENTRIES,
+    maxBytes: MAX_RENDER_CACHE_BYTES / MAX_RENDER_CACHE_ENTRIES * MAX_ERROR_PAGE_CACHE_ENTRIES,
   });
   readonly #rendering = new Map<string, Promise<CachedPage>>();
 
@@ -85,30 +99,36 @@ export class TemplatePages {
    */
   serve(req: HttpRequest, page: TemplatePage, status: number, notFound: () => Reply): Reply {
     const variant: VariantRequest = { path: req.path, query: parseQuery(req.query) ?? [] };
-    const key = this.#cache.keyFor(page.fsPath, variant);
-    const cached = key === null ? undefined : this.#cache.get(key);
+    const cache = status === STATUS.OK ? this.#pages : this.#errorPages;
+    const key = cache.keyFor(page.fsPath, variant);
+    const cached = key === null ? undefined : cache.get(key);
     if (cached !== undefined && cached.pageTag === page.facts.etag) {
       if (Date.now() - cached.checkedAt < this.#opts.statCacheMs) {
-        return this.#answer(req, cached, status, notFound);
+        return this.#answer(req, cache, cached, status, notFound);
       }
       return this.#revalidate(cached).then((current) =>
         current
-          ? this.#answer(req, cached, status, notFound)
-          : this.#render(req, page, variant).then((p) => this.#answer(req, p, status, notFound))
+          ? this.#answer(req, cache, cached, status, notFound)
+          : this.#render(cache, req, page, variant).then((p) =>
+            this.#answer(req, cache, p, status, notFound)
+          )
       );
     }
-    return this.#render(req, page, variant).then((p) => this.#answer(req, p, status, notFound));
+    return this.#render(cache, req, page, variant).then((p) =>
+      this.#answer(req, cache, p, status, notFound)
+    );
   }
 
-  #answer(req: HttpRequest, page: CachedPage, status: number, notFound: () => Reply): Reply {
+  #answer(
+    req: HttpRequest,
+    cache: RenderCache,
+    page: CachedPage,
+    status: number,
+    notFound: () => Reply,
+  ): Reply {
     if (page.notFound) return notFound();
-    return renderedResponse(
-      req,
-      page,
-      status,
-      this.#opts.cacheControl,
-      (n) => this.#cache.grew(page, n),
-    );
+    const grew = (n: number) => cache.grew(page, n);
+    return renderedResponse(req, page, status, this.#opts.cacheControl, grew);
   }
 
   /** Whether everything `page` read is unchanged; if so it counts as checked now. */
@@ -129,17 +149,28 @@ export class TemplatePages {
   }
 
   /** Renders the variant `variant` of `page` (once, however many requests wait for it). */
-  #render(req: HttpRequest, page: TemplatePage, variant: VariantRequest): Promise<CachedPage> {
+  #render(
+    cache: RenderCache,
+    req: HttpRequest,
+    page: TemplatePage,
+    variant: VariantRequest,
+  ): Promise<CachedPage> {
     const pendingKey = `${page.fsPath}\n${req.path}?${req.query}`;
     let pending = this.#rendering.get(pendingKey);
     if (pending === undefined) {
-      pending = this.#renderNow(page, variant).finally(() => this.#rendering.delete(pendingKey));
+      pending = this.#renderNow(cache, page, variant).finally(() =>
+        this.#rendering.delete(pendingKey)
+      );
       this.#rendering.set(pendingKey, pending);
     }
     return pending;
   }
 
-  async #renderNow(page: TemplatePage, variant: VariantRequest): Promise<CachedPage> {
+  async #renderNow(
+    cache: RenderCache,
+    page: TemplatePage,
+    variant: VariantRequest,
+  ): Promise<CachedPage> {
     const startedAt = Date.now();
     // The raw path was resolved already, so it decodes; the raw form is the fallback anyway.
     const shownPath = percentDecode(variant.path) ?? variant.path;
@@ -160,8 +191,11 @@ export class TemplatePages {
       notFound: result.notFound,
       revalidating: null,
     };
-    const used = { usesPath: result.usesPath, queryNames: result.queryNames };
-    this.#cache.store(page.fsPath, variant, used, rendered);
+    // A 404 is cheap to render again, and caching one per made-up query would crowd out pages.
+    if (!result.notFound) {
+      const used = { usesPath: result.usesPath, queryNames: result.queryNames };
+      cache.store(page.fsPath, variant, used, rendered);
+    }
     return rendered;
   }
 }

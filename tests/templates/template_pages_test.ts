@@ -11,6 +11,7 @@ import { createApp } from "../../src/app/routes.ts";
 import { EMBEDDED_WWW } from "../../src/web_root/mod.ts";
 import type { Handler, HttpResponse } from "../../src/http/types.ts";
 import { buildRequest } from "../support/request_builder.ts";
+import { MAX_RENDER_CACHE_ENTRIES } from "../../src/templates/template_limits.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
 const STAT_CACHE_MS = 80;
@@ -175,6 +176,21 @@ Deno.test("a post page answers the web root's rendered 404 page for a missing po
     const plain = await site.get("/post.html?p=nope");
     assertEquals([plain.status, body(plain)], [404, "Not found\n"]);
   }, 0);
+});
+
+Deno.test("made-up post names and missing paths do not crowd the site out of the cache", async () => {
+  await withSite(async (site) => {
+    await Deno.writeTextFile(`${site.www}/index.html`, "home");
+    await Deno.writeTextFile(`${site.www}/post.html`, "${markdown /posts/{request.query.p}.md}");
+    await Deno.writeTextFile(`${site.www}/404.html`, "no ${request.path}");
+    await site.get("/");
+    for (let i = 0; i < MAX_RENDER_CACHE_ENTRIES + 10; i++) {
+      assertEquals((await site.get(`/post.html?p=x${i}`)).status, 404);
+      assertEquals(body(await site.get(`/missing-${i}`)), `no /missing-${i}`);
+    }
+    const home = site.app(buildRequest({ target: "/" }));
+    assert(!(home instanceof Promise), "the home page is still cached");
+  }, 60_000);
 });
 
 Deno.test("only the .html files of --www are rendered", async () => {
