@@ -29,15 +29,11 @@ import { escapeHtml } from "../files/mod.ts";
 import type { QueryPairs } from "../app/query_params.ts";
 import { renderMarkdown } from "../app/markdown.ts";
 import { splitFrontMatter } from "./front_matter.ts";
-import { folderEntries, type FolderEntry } from "./folder_entries.ts";
+import { folderEntries } from "./folder_entries.ts";
 import type { SourceResult, TemplateFiles } from "./template_files.ts";
 import { MAX_INCLUDE_DEPTH, MAX_LOOP_ITERATIONS, MAX_RENDERED_CHARS } from "./template_limits.ts";
-import {
-  parseTemplate,
-  type PathTemplate,
-  type TemplateNode,
-  type ValueRef,
-} from "./template_syntax.ts";
+import { parseTemplate, type PathTemplate, type TemplateNode } from "./template_syntax.ts";
+import { describe, type FilledPath, type Scope, TemplateValues } from "./template_values.ts";
 import { errorBox } from "./error_box.ts";
 
 /** Something a render read, and its tag at the time (null: it was missing). */
@@ -81,11 +77,6 @@ export interface RenderResult {
 
 const HTML_SOURCE = /\.html?$/i;
 const MARKDOWN_SOURCE = /\.(md|markdown)$/i;
-// deno-lint-ignore no-control-regex
-const BAD_VALUE_CHAR = /[\u0000-\u001f\u007f-\u009f/\\]/;
-
-/** A loop variable's entry, by variable name. */
-type Scope = ReadonlyMap<string, FolderEntry>;
 
 /** Where in which file a node sits, for messages. */
 interface Frame {
@@ -95,11 +86,6 @@ interface Frame {
   chain: readonly string[];
   depth: number;
 }
-
-/** A path after its values were filled in. */
-type FilledPath =
-  | { ok: true; segments: string[]; text: string; fromRequest: boolean }
-  | { ok: false; message: string; fromRequest: boolean };
 
 /** Renders the page at `segments` (decoded, below the web root) for `req`. */
 export async function renderPage(
@@ -123,29 +109,27 @@ export async function renderPage(
 
 class Renderer {
   readonly #sources: RenderSources;
-  readonly #req: RenderRequest;
+  readonly #values: TemplateValues;
   readonly #out: string[] = [];
   #chars = 0;
   #iterations = 0;
   #stopped = false;
   #notFound = false;
-  #usesPath = false;
-  readonly #queryNames = new Set<string>();
   readonly #dependencies = new Map<string, Dependency>();
   readonly #reads = new Map<string, Promise<SourceResult>>();
   readonly #errors: string[] = [];
 
   constructor(sources: RenderSources, req: RenderRequest) {
     this.#sources = sources;
-    this.#req = req;
+    this.#values = new TemplateValues(sources, req);
   }
 
   result(): RenderResult {
     return {
       html: this.#out.join(""),
       dependencies: [...this.#dependencies.values()],
-      usesPath: this.#usesPath,
-      queryNames: [...this.#queryNames],
+      usesPath: this.#values.usesPath,
+      queryNames: [...this.#values.queryNames],
       notFound: this.#notFound,
       errors: this.#errors,
     };
@@ -179,7 +163,7 @@ class Renderer {
       case "error":
         return this.#fail(frame, node.line, node.message);
       case "value": {
-        const value = this.#value(node.ref, scope);
+        const value = this.#values.value(node.ref, scope);
         if (value === undefined) {
           return this.#fail(frame, node.line, `${describe(node.ref)} is not set`);
         }
@@ -187,7 +171,7 @@ class Renderer {
         return this.#emit(escapeHtml(text));
       }
       case "if": {
-        const value = this.#value(node.ref, scope);
+        const value = this.#values.value(node.ref, scope);
         const truthy = value !== undefined && value !== "";
         return await this.nodes(truthy ? node.then : node.otherwise, scope, frame);
       }
@@ -201,7 +185,7 @@ class Renderer {
   }
 
   async #include(path: PathTemplate, line: number, scope: Scope, frame: Frame): Promise<void> {
-    const filled = this.#fill(path, scope);
+    const filled = this.#values.fill(path, scope);
     if (!filled.ok) return this.#refuse(filled, frame, line);
     if (!HTML_SOURCE.test(filled.text)) {
       return this.#fail(frame, line, `include ${filled.text}: only .html files can be included`);
@@ -228,7 +212,7 @@ class Renderer {
   }
 
   async #markdown(path: PathTemplate, line: number, scope: Scope, frame: Frame): Promise<void> {
-    const filled = this.#fill(path, scope);
+    const filled = this.#values.fill(path, scope);
     if (!filled.ok) return this.#refuse(filled, frame, line);
     if (!MARKDOWN_SOURCE.test(filled.text)) {
       return this.#fail(frame, line, `markdown ${filled.text}: only .md files are Markdown`);
@@ -245,7 +229,7 @@ class Renderer {
     scope: Scope,
     frame: Frame,
   ): Promise<void> {
-    const filled = this.#fill(node.folder.path, scope);
+    const filled = this.#values.fill(node.folder.path, scope);
     if (!filled.ok) return this.#refuse(filled, frame, node.line);
     const listed = await folderEntries(this.#sources.files, filled.segments, node.folder);
     if (listed.fsPath !== null) {
@@ -266,51 +250,6 @@ class Renderer {
       await this.nodes(node.body, inner, frame);
       if (this.#stopped || this.#notFound) return;
     }
-  }
-
-  /** The text of a value, or undefined when it has none (an env variable not set). */
-  #value(ref: ValueRef, scope: Scope): string | undefined {
-    switch (ref.kind) {
-      case "env":
-        return this.#sources.env(ref.name);
-      case "path":
-        this.#usesPath = true;
-        return this.#req.path;
-      case "query": {
-        this.#queryNames.add(ref.name);
-        for (const [name, value] of this.#req.query) if (name === ref.name) return value;
-        return "";
-      }
-      case "version":
-        return this.#sources.version;
-      case "field":
-        return scope.get(ref.variable)?.[ref.field];
-    }
-  }
-
-  /** The path with its values filled in, each held to one name. */
-  #fill(path: PathTemplate, scope: Scope): FilledPath {
-    let text = "";
-    let fromRequest = false;
-    for (const piece of path.pieces) {
-      if (typeof piece === "string") {
-        text += piece;
-        continue;
-      }
-      fromRequest ||= piece.kind === "query" || piece.kind === "path";
-      const value = this.#value(piece, scope);
-      // refuse: a value fills part of one name; "/", "\" or dots would let it choose another
-      // folder (`../secret`), and control characters have no place in a file name
-      if (
-        value === undefined || value === "" || value === "." || value === ".." ||
-        BAD_VALUE_CHAR.test(value)
-      ) {
-        return { ok: false, message: `${describe(piece)} is not a usable name`, fromRequest };
-      }
-      text += value;
-    }
-    const segments = text.split("/").filter((s) => s !== "");
-    return { ok: true, segments, text, fromRequest };
   }
 
   /** A path whose value is unusable: a 404 when the request chose it, else the owner's error. */
@@ -352,21 +291,5 @@ class Renderer {
     const full = `${frame.file} line ${line}: ${message}`;
     this.#errors.push(full);
     this.#emit(errorBox(full));
-  }
-}
-
-/** How a value is written in a template, for messages. */
-function describe(ref: ValueRef): string {
-  switch (ref.kind) {
-    case "env":
-      return `env.${ref.name} (WIRESERVE_VAR_${ref.name})`;
-    case "path":
-      return "request.path";
-    case "query":
-      return `request.query.${ref.name}`;
-    case "version":
-      return "server.version";
-    case "field":
-      return `${ref.variable}.${ref.field}`;
   }
 }
