@@ -14,7 +14,7 @@
  * @module
  */
 
-import { firstValue, type QueryPairs } from "../app/query_params.ts";
+import { firstValue, parseQuery } from "../app/query_params.ts";
 import type { Dependency } from "./template_render.ts";
 
 /** One rendered variant. */
@@ -25,6 +25,8 @@ export interface CachedPage {
   etag: string;
   /** Compressed forms made on demand. */
   encoded: { br?: Uint8Array; gzip?: Uint8Array };
+  /** Fields of an identity 200, built once and shared (never mutated) by every answer. */
+  okHeaders: Array<[string, string]> | null;
   /** What the render read, to revalidate against. */
   dependencies: readonly Dependency[];
   /** The page file's ETag when it was rendered (a changed page is seen without a disk check). */
@@ -48,7 +50,8 @@ export interface PageInputs {
 export interface VariantRequest {
   /** The raw path. */
   path: string;
-  query: QueryPairs;
+  /** The raw query (parsed only for a page that uses query values). */
+  query: string;
 }
 
 /** How much the cache holds. */
@@ -145,7 +148,11 @@ export class RenderCache {
 
 /** The key: the page, and the value of every request part its renders used. */
 function variantKey(fsPath: string, inputs: PageInputs, req: VariantRequest): string {
-  const values = inputs.queryNames.map((n) => firstValue(req.query, n) ?? "");
+  // The common page uses no request value: its key is its path, with no parse and no copy.
+  // (No other key is a bare path: the others are JSON arrays.)
+  if (!inputs.usesPath && inputs.queryNames.length === 0) return fsPath;
+  const pairs = parseQuery(req.query) ?? [];
+  const values = inputs.queryNames.map((n) => firstValue(pairs, n) ?? "");
   return JSON.stringify([fsPath, inputs.usesPath ? req.path : null, ...values]);
 }
 

@@ -98,7 +98,7 @@ export class TemplatePages {
    * answers when the page itself says the request names nothing (a missing post).
    */
   serve(req: HttpRequest, page: TemplatePage, status: number, notFound: () => Reply): Reply {
-    const variant: VariantRequest = { path: req.path, query: parseQuery(req.query) ?? [] };
+    const variant: VariantRequest = { path: req.path, query: req.query };
     const cache = status === STATUS.OK ? this.#pages : this.#errorPages;
     const key = cache.keyFor(page.fsPath, variant);
     const cached = key === null ? undefined : cache.get(key);
@@ -174,17 +174,15 @@ export class TemplatePages {
     const startedAt = Date.now();
     // The raw path was resolved already, so it decodes; the raw form is the fallback anyway.
     const shownPath = percentDecode(variant.path) ?? variant.path;
-    const result = await renderPage(
-      this.#sources,
-      { path: shownPath, query: variant.query },
-      page.segments,
-    );
+    const query = parseQuery(variant.query) ?? [];
+    const result = await renderPage(this.#sources, { path: shownPath, query }, page.segments);
     for (const error of result.errors) this.#opts.warn(`wireserve: template ${error}`);
     const body = encoder.encode(result.html);
     const rendered: CachedPage = {
       body,
       etag: renderedEtag(body),
       encoded: {},
+      okHeaders: null,
       dependencies: result.dependencies,
       pageTag: page.facts.etag,
       checkedAt: startedAt,

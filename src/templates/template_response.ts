@@ -70,13 +70,21 @@ export function renderedResponse(
     };
   }
   if (pre === "failed") return textResponse(STATUS.PreconditionFailed, "Precondition failed\n");
+  if (coding === "identity") {
+    page.okHeaders ??= [
+      ["Content-Type", HTML_TYPE],
+      ["ETag", etag],
+      ["Cache-Control", cacheControl],
+      VARY,
+    ];
+    return { status, headers: page.okHeaders, body: page.body };
+  }
   const headers: Array<[string, string]> = [
     ["Content-Type", HTML_TYPE],
     ["ETag", etag],
     ["Cache-Control", cacheControl],
     VARY,
   ];
-  if (coding === "identity") return { status, headers, body: page.body };
   let data = page.encoded[coding];
   if (data === undefined) {
     data = compressBytes(page.body, coding);
