@@ -45,6 +45,9 @@ export const COMPILE_FLAGS: readonly string[] = [
   "--allow-read",
   "--allow-write",
   "--allow-env=PORT,HOST,WIRESERVE_*",
+  // Any other variable reads as unset instead of throwing: npm packages probe a few at load
+  // (picocolors, under sanitize-html, reads CI and TERM) and must get undefined, not a crash.
+  "--ignore-env",
   "--allow-sys=networkInterfaces",
   "--unstable-net",
   "--include",

@@ -28,6 +28,7 @@ import {
   MEMORY_CHECK,
   SCENARIOS,
   SMALL_PATH,
+  TEMPLATES_CHECK,
   UPLOAD_CHECK,
   WRK_THREADS,
 } from "./scenarios.ts";
@@ -40,6 +41,7 @@ import {
   wireserveSpec,
 } from "./servers.ts";
 import { runFilesBench } from "./files_bench.ts";
+import { runTemplatesBench } from "./templates_bench.ts";
 import { pairOrder, type Round } from "./rounds.ts";
 import { runUploadBench } from "./upload_bench.ts";
 import { findWrk, runWrk, type Wrk, wrkArgs, type WrkRun } from "./wrk.ts";
@@ -154,8 +156,15 @@ export async function main(args: string[], env: Record<string, string>): Promise
         Deno.env.toObject(),
       )
       : null;
+    // Templates run on two wireserves of their own: templated and static (templates_bench.ts).
+    const templates = opts.only.has(TEMPLATES_CHECK.name)
+      ? await runTemplatesBench(
+        { duration: opts.duration, rounds: TEMPLATES_CHECK.rounds },
+        Deno.env.toObject(),
+      )
+      : null;
     const text = renderReport(report) + (uploads === null ? "" : `\n${uploads}`) +
-      (files === null ? "" : `\n${files}`);
+      (files === null ? "" : `\n${files}`) + (templates === null ? "" : `\n${templates}`);
     console.log(text);
     await Deno.mkdir(RESULTS_DIR, { recursive: true });
     await Deno.writeTextFile(RESULTS_FILE, text);

@@ -102,10 +102,14 @@ export const UPLOAD_CHECK = { name: "uploads", rounds: 3 } as const;
 /** The file-serving comparison (1 KiB, 100 KiB, 64 MiB) against Deno.serve and nginx. */
 export const FILES_CHECK = { name: "files", rounds: 2 } as const;
 
+/** A templated index of 100 posts against the same page served static (`templates_bench.ts`). */
+export const TEMPLATES_CHECK = { name: "templates", rounds: 3 } as const;
+
 /** Every name `--only` accepts. */
 export const CHECK_NAMES: readonly string[] = [
   ...SCENARIOS.map((s) => s.name),
   MEMORY_CHECK.name,
   UPLOAD_CHECK.name,
   FILES_CHECK.name,
+  TEMPLATES_CHECK.name,
 ];

@@ -18,6 +18,13 @@ export interface AppConfig {
   dotfiles: boolean;
   /** Follow symlinks whose target is outside the root. */
   followSymlinks: boolean;
+  /**
+   * `--hide` patterns: paths under the web root and the shared folder that are never listed,
+   * served or written (see `hidden_paths.ts`).
+   */
+  hide: readonly string[];
+  /** Render `${…}` placeholders in the .html files of `www` (never in the embedded UI). */
+  templates: boolean;
   /** Cache-Control max-age for files in seconds, or null for `no-cache`. */
   cacheSeconds: number | null;
   /**
@@ -62,6 +69,8 @@ export const DEFAULT_APP_CONFIG: Readonly<AppConfig> = Object.freeze({
   spa: false,
   dotfiles: false,
   followSymlinks: false,
+  hide: [],
+  templates: false,
   cacheSeconds: null,
   statCacheMs: 1000,
   maxUploadBytes: 1024 * 1024 * 1024,

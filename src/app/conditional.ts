@@ -14,8 +14,12 @@ import { parseHttpDate } from "./parse_http_date.ts";
 export interface Validators {
   /** The strong entity-tag, with its quotes (`"abc"`). */
   etag: string;
-  /** Last-Modified in milliseconds, whole seconds (HTTP dates carry no finer precision). */
-  lastModifiedMs: number;
+  /**
+   * Last-Modified in milliseconds, whole seconds (HTTP dates carry no finer precision); null when
+   * the representation has none (a rendered template): the date conditions are then ignored, as
+   * §13.1.3 and §13.1.4 apply them only to a known modification date.
+   */
+  lastModifiedMs: number | null;
 }
 
 /** Read access to request fields: every value of a field joined as one list. */
@@ -46,7 +50,8 @@ export function evaluatePreconditions(
     // date is ignored (§13.1.4), as is the field when there is no representation to compare.
     const ius = fields.list("if-unmodified-since");
     const date = ius === undefined ? null : parseHttpDate(ius);
-    if (date !== null && current !== null && current.lastModifiedMs > date) return "failed";
+    const modified = current?.lastModifiedMs ?? null;
+    if (date !== null && modified !== null && modified > date) return "failed";
   }
   const ifNoneMatch = fields.list("if-none-match");
   // Step 3: If-None-Match present → if false, 304 for GET/HEAD, else 412.
@@ -55,11 +60,12 @@ export function evaluatePreconditions(
     return "proceed";
   }
   // Step 4: GET/HEAD, no If-None-Match, If-Modified-Since present → if false, 304.
-  if (safe && current !== null) {
+  const modified = current?.lastModifiedMs ?? null;
+  if (safe && modified !== null) {
     const ims = fields.list("if-modified-since");
     const date = ims === undefined ? null : parseHttpDate(ims);
     // A date in the future is not a valid validator (§13.1.3): the client's clock is wrong.
-    if (date !== null && date <= Date.now() && current.lastModifiedMs <= date) {
+    if (date !== null && date <= Date.now() && modified <= date) {
       return "not-modified";
     }
   }
@@ -80,7 +86,7 @@ export function ifRangePasses(value: string | undefined, current: Validators): b
     return tag !== null && mine !== null && strongMatch(tag, mine);
   }
   const date = parseHttpDate(v);
-  return date !== null && date === current.lastModifiedMs;
+  return date !== null && current.lastModifiedMs !== null && date === current.lastModifiedMs;
 }
 
 /** If-Match (§13.1.1): `*` matches any current representation; a list uses strong comparison. */

@@ -13,6 +13,7 @@ import { httpbinRoutes } from "../httpbin/mod.ts";
 import { uploadRoutes } from "../uploads/mod.ts";
 import { webRootRoutes } from "../web_root/mod.ts";
 import type { AppConfig } from "./app_config.ts";
+import { type AppHooks, NO_HOOKS } from "./app_hooks.ts";
 import { requireAuthForAll } from "./auth.ts";
 import { withCors } from "./cors.ts";
 import { INFO_PATH, infoHandler } from "./info.ts";
@@ -27,8 +28,11 @@ export function sharedServices(_config: AppConfig): ServiceFactories {
   return {};
 }
 
-/** The app's routes for `config`, sharing `shared` with the other workers. */
-export function appRoutes(config: AppConfig, shared: SharedState): Route[] {
+/**
+ * The app's routes for `config`, sharing `shared` with the other workers; `hooks` link it to
+ * the program that runs it (warnings, template variables).
+ */
+export function appRoutes(config: AppConfig, shared: SharedState, hooks: AppHooks): Route[] {
   const filesRoot = sharedFolderRoot(config, shared.changes);
   // Writes tell the read caches at once — this worker's, and through the change board every
   // other worker's — so a GET right after an upload sees it, wherever it lands.
@@ -37,7 +41,7 @@ export function appRoutes(config: AppConfig, shared: SharedState): Route[] {
     filesRoot.cache.invalidate(fsPath);
   };
   return [
-    ...webRootRoutes(config, shared.changes), // GET /… → www/ or --www (src/web_root/)
+    ...webRootRoutes(config, hooks, shared.changes), // GET /… → www/ or --www, templates (src/web_root/)
     ...filesRoutes(config, filesRoot), // GET /files/<path>: file or listing (src/files/)
     ...uploadRoutes(config, { changed }), // PUT/POST/DELETE/MKCOL /files/<path> (src/uploads/)
     { methods: ["GET"], path: INFO_PATH, handler: infoHandler(config) }, // /api/info for the UI
@@ -53,9 +57,10 @@ export function appRoutes(config: AppConfig, shared: SharedState): Route[] {
  */
 export function createApp(
   config: AppConfig,
+  hooks: AppHooks = NO_HOOKS,
   shared: SharedState = localSharedState(sharedServices(config)),
 ): Handler {
   // --auth-all: every request needs credentials (writes are checked by their handlers anyway).
-  const app = requireAuthForAll(config, createRouter(appRoutes(config, shared)));
+  const app = requireAuthForAll(config, createRouter(appRoutes(config, shared, hooks)));
   return config.cors ? withCors(app) : app;
 }

@@ -48,9 +48,13 @@ const PARSE_OPTIONS: ParseOptions = Object.fromEntries(
   OPTIONS.map((o) => [o.name, o.short ? { type: o.kind, short: o.short } : { type: o.kind }]),
 );
 
+/** What joins the values of a repeated flag: the same list the variable's form takes. */
+export const LIST_SEPARATOR = ",";
+
 /**
  * Reads `args` into flag values. Unknown options, a missing value, a value given to a switch
- * (`--cors=yes`) and more than one DIR are errors. Repeating a flag keeps the last value.
+ * (`--cors=yes`) and more than one DIR are errors. Repeating a flag keeps the last value, except
+ * for repeatable ones (`--hide`), whose values are joined with commas into one list.
  */
 export function parseFlags(args: readonly string[]): ParsedFlags | CliError {
   // Non-strict with tokens: node's strict errors are long and vary; ours name the flag once.
@@ -75,6 +79,12 @@ export function parseFlags(args: readonly string[]): ParsedFlags | CliError {
     }
     const value = optionValue(spec, token.rawName, token.value, token.inlineValue);
     if (typeof value === "object") return value;
+    const before = flags.get(spec.name);
+    if (spec.repeatable && before !== undefined && typeof value === "string") {
+      const joined = `${before.value}${LIST_SEPARATOR}${value}`;
+      flags.set(spec.name, { value: joined, source: token.rawName, fromFlag: true });
+      continue;
+    }
     flags.set(spec.name, { value, source: token.rawName, fromFlag: true });
   }
   if (positionals.length > 1) {

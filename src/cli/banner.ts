@@ -7,6 +7,7 @@
  * @module
  */
 
+import { sep } from "node:path";
 import { writesOpenWithoutAuth } from "../app/auth.ts";
 import type { Config } from "./config.ts";
 import { formatDuration, formatSize } from "./parse_values.ts";
@@ -72,6 +73,8 @@ export function bannerLines(input: BannerInput): string[] {
   lines.push(row("sharing", `${app.directory}  at /files/`));
   lines.push(row("mode", modeText(config)));
   lines.push(row("web root", webRootText(config)));
+  // What is private is worth seeing at start: a pattern that hides nothing is a silent mistake.
+  if (app.hide.length > 0) lines.push(row("private", `${app.hide.join("  ")}  (--hide)`));
   lines.push(row("access", accessText(config)));
   const limits = [
     `upload ${formatSize(app.maxUploadBytes)}`,
@@ -98,7 +101,11 @@ function modeText(config: Config): string {
 function webRootText(config: Config): string {
   const app = config.app;
   const root = app.www === null ? "built-in UI" : app.www;
-  const extras = [app.spa ? "spa" : "", app.dotfiles ? "dotfiles shown" : "dotfiles hidden"];
+  const extras = [
+    app.templates ? "templates" : "",
+    app.spa ? "spa" : "",
+    app.dotfiles ? "dotfiles shown" : "dotfiles hidden",
+  ];
   if (app.followSymlinks) extras.push("symlinks followed outside");
   return [root, ...extras.filter((e) => e !== "")].join(" · ");
 }
@@ -115,11 +122,23 @@ function accessText(config: Config): string {
   return text;
 }
 
+/** Whether one folder is the other or inside it (both absolute, as the config holds them). */
+function overlap(a: string, b: string): boolean {
+  const inside = (x: string, y: string) => x === y || x.startsWith(y.endsWith(sep) ? y : y + sep);
+  return inside(a, b) || inside(b, a);
+}
+
 /** Warnings (stderr, shown even with --quiet) for a risky configuration. */
 export function warningLines(input: BannerInput): string[] {
   const { config, addr } = input;
   const app = config.app;
   const out: string[] = [];
+  if (app.templates && app.www !== null && !app.readOnly && overlap(app.www, app.directory)) {
+    out.push(
+      `wireserve: warning: uploads to /files/ can land in --www ${app.www}, where .html files ` +
+        "are rendered as templates (add --read-only or keep the two folders apart)",
+    );
+  }
   if (isLoopback(addr.hostname)) return out;
   const where = isWildcard(addr.hostname) ? "the network" : addr.hostname;
   if (writesOpenWithoutAuth(app)) {

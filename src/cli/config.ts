@@ -10,10 +10,11 @@
 
 import { resolve } from "node:path";
 import { type AppConfig, appConfig, DEFAULT_APP_CONFIG } from "../app/app_config.ts";
+import { hidePatternProblem, MAX_HIDE_PATTERNS } from "../app/hidden_paths.ts";
 import type { Limits } from "../http/limits.ts";
 import { VERSION } from "../version.ts";
 import { LOG_FORMATS, type LogFormat } from "../log/access_log.ts";
-import type { CliError, RawValue } from "./args.ts";
+import { type CliError, LIST_SEPARATOR, type RawValue } from "./args.ts";
 import { parseCount, parseDurationMs, parsePort, parseSize, parseSwitch } from "./parse_values.ts";
 
 export { LOG_FORMATS, type LogFormat };
@@ -137,12 +138,19 @@ function build(r: Reader, cwd: string, system: SystemFacts): Config {
   const maxConnections = r.count("max-connections");
   if (maxConnections !== undefined) limits.maxConnections = maxConnections;
   const maxDelayMs = r.duration("max-delay");
+  const www = nullable(r.string("www"), (w) => resolve(cwd, w));
+  const templates = r.flag("templates");
+  if (templates && www === null) {
+    throw new BadValue(`${r.source("templates")}: needs --www (the built-in UI is never rendered)`);
+  }
   const app = appConfig({
     directory: resolve(cwd, r.string("directory") ?? d.directory),
-    www: nullable(r.string("www"), (w) => resolve(cwd, w)),
+    www,
     spa: r.flag("spa"),
     dotfiles: r.flag("dotfiles"),
     followSymlinks: r.flag("follow-symlinks"),
+    hide: hidePatterns(r),
+    templates,
     cacheSeconds: cacheMs === undefined ? d.cacheSeconds : cacheMs / MS_PER_SECOND,
     statCacheMs: r.duration("stat-cache") ?? d.statCacheMs,
     maxUploadBytes: r.size("max-upload") ?? d.maxUploadBytes,
@@ -200,6 +208,28 @@ function workerCount(r: Reader, system: SystemFacts): number {
     );
   }
   return n;
+}
+
+/**
+ * The `--hide` patterns: every flag's value and the variable's, split on commas (dufs' form),
+ * each trimmed and checked, so a typo is refused at start instead of hiding nothing.
+ */
+function hidePatterns(r: Reader): string[] {
+  const text = r.string("hide");
+  if (text === undefined) return [];
+  const patterns = text.split(LIST_SEPARATOR).map((p) => p.trim()).filter((p) => p !== "");
+  if (patterns.length > MAX_HIDE_PATTERNS) {
+    throw new BadValue(
+      `${r.source("hide")}: expected at most ${MAX_HIDE_PATTERNS} patterns, got ${patterns.length}`,
+    );
+  }
+  for (const pattern of patterns) {
+    const problem = hidePatternProblem(pattern);
+    if (problem !== null) {
+      throw new BadValue(`${r.source("hide")}: cannot use ${JSON.stringify(pattern)}: ${problem}`);
+    }
+  }
+  return patterns;
 }
 
 /** The engine's timeouts must be positive: a zero clock would close every connection at once. */

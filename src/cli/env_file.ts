@@ -1,7 +1,8 @@
 /**
  * The .env file: `KEY=value` lines (quotes, `export`, comments, as the `dotenv` package reads
- * them) feeding the same variables as the environment. Only wireserve's own variables are kept;
- * nothing is written into the process environment.
+ * them) feeding the same variables as the environment. Only wireserve's own variables are kept —
+ * its options' and the template values `WIRESERVE_VAR_<NAME>`; nothing is written into the
+ * process environment.
  *
  * This module reads one file; it must not start anything or exit.
  * @module
@@ -9,6 +10,7 @@
 
 import dotenv from "dotenv";
 import { ENV_NAMES } from "./options.ts";
+import { isTemplateVariable } from "../app/template_vars.ts";
 
 /** The .env file read when none is named. */
 export const DEFAULT_ENV_FILE = ".env";
@@ -45,7 +47,7 @@ export async function loadEnvFile(path: string, required: boolean): Promise<EnvF
   }
   const vars: Record<string, string> = {};
   for (const [name, value] of Object.entries(parsed)) {
-    if (KNOWN.has(name)) vars[name] = value;
+    if (KNOWN.has(name) || isTemplateVariable(name)) vars[name] = value;
   }
   return { ok: true, vars };
 }
@@ -55,7 +57,9 @@ export async function loadEnvFile(path: string, required: boolean): Promise<EnvF
  * `WIRESERVE_READONLY=1` would otherwise be ignored and leave writes open.
  */
 export function unknownVariable(vars: Readonly<Record<string, unknown>>): string | undefined {
-  return Object.keys(vars).find((name) => name.startsWith(PREFIX) && !KNOWN.has(name));
+  return Object.keys(vars).find((name) =>
+    name.startsWith(PREFIX) && !KNOWN.has(name) && !isTemplateVariable(name)
+  );
 }
 
 function errorText(err: unknown): string {

@@ -14,6 +14,7 @@
 
 import { createApp, sharedServices } from "../app/routes.ts";
 import { canSharePort, WorkerPool } from "../workers/worker_pool.ts";
+import type { AppHooks } from "../app/app_hooks.ts";
 import { bannerLines, type InterfaceAddress, isWildcard, urls, warningLines } from "./banner.ts";
 import { HttpServer } from "../http/server.ts";
 import { type ByteWriter, LineSink } from "../log/line_sink.ts";
@@ -23,6 +24,7 @@ import { buildConfig, type Config } from "./config.ts";
 import { DEFAULT_ENV_FILE, loadEnvFile } from "./env_file.ts";
 import { formatDuration } from "./parse_values.ts";
 import { checkStartup } from "./startup_checks.ts";
+import { readProcessVar, templateVariables, templateVarReader } from "../app/template_vars.ts";
 import { usageText, versionText } from "./usage.ts";
 import { resolve } from "node:path";
 
@@ -41,6 +43,11 @@ export interface MainIo {
   cwd: string;
   /** The machine's addresses for the banner; [] when they cannot be read. */
   networkInterfaces(): readonly InterfaceAddress[];
+  /**
+   * One `WIRESERVE_VAR_*` variable of the process environment, read when a template asks for it
+   * (Deno cannot list the variables it may read); undefined when unset or not readable.
+   */
+  readVar?(name: string): string | undefined;
 }
 
 /** Exit codes, as documented in the help. */
@@ -91,9 +98,14 @@ async function run(
   const checked = await checkStartup(config, values);
   if (!checked.ok) return failWith(EXIT.cannotStart, checked.message);
 
+  const hooks: AppHooks = {
+    warn: (line) => err.line(line),
+    templateVar: templateVarReader((name) => io.readVar?.(name), envFile.vars),
+  };
   let server: Serving;
   try {
-    ({ server, config } = await startServing(config, checked.tls, out, err));
+    const fileVars = templateVariables(envFile.vars);
+    ({ server, config } = await startServing(config, checked.tls, hooks, fileVars, out, err));
   } catch (e) {
     return failWith(EXIT.cannotStart, listenError(config, e));
   }
@@ -121,6 +133,8 @@ interface Serving extends Pick<HttpServer, "addr" | "finished" | "connectionCoun
 async function startServing(
   config: Config,
   tls: { cert: string; key: string } | null,
+  hooks: AppHooks,
+  templateFileVars: Record<string, string>,
   out: LineSink,
   err: LineSink,
 ): Promise<{ server: Serving; config: Config }> {
@@ -138,6 +152,7 @@ async function startServing(
         tls,
         limits: config.limits,
         log: config.log,
+        templateFileVars,
       },
       services: sharedServices(config.app),
       out,
@@ -148,7 +163,7 @@ async function startServing(
   const server = new HttpServer({
     hostname: config.hostname,
     port: config.port,
-    handler: createApp(config.app),
+    handler: createApp(config.app, hooks),
     limits: config.limits,
     tls: tls ?? undefined,
     onError: (e, where) => err.line(`wireserve: ${where} failed: ${errorText(e)}`),
@@ -246,6 +261,7 @@ export function denoIo(): MainIo {
     stderr: Deno.stderr,
     cwd: Deno.cwd(),
     networkInterfaces: () => Deno.networkInterfaces(),
+    readVar: readProcessVar,
     onSignal(listener) {
       const signals: StopSignal[] = Deno.build.os === "windows"
         ? ["SIGINT"]

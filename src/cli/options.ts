@@ -30,6 +30,11 @@ export interface OptionSpec {
   readonly help: string;
   /** The help section it is listed under. */
   readonly group: OptionGroup;
+  /**
+   * Whether the flag may be given several times, each value adding to the list (`--hide a
+   * --hide b`); its variable then takes a comma-separated list. Other flags keep the last value.
+   */
+  readonly repeatable?: boolean;
 }
 
 /** Help sections, in the order they are printed. */
@@ -85,7 +90,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     example: "--www ./site",
   }),
   opt("spa", "Files", "answer unknown extensionless paths under / with /index.html"),
+  opt("templates", "Files", "render ${…} placeholders in the .html files of --www"),
   opt("dotfiles", "Files", "serve and list names starting with a dot (.env, .git)"),
+  opt("hide", "Files", "never list, serve or write paths matching this glob; repeatable", {
+    kind: "string",
+    placeholder: "<glob>",
+    defaultText: "none (env: a comma list)",
+    example: "--hide '*.key' --hide private/",
+    repeatable: true,
+  }),
   opt("follow-symlinks", "Files", "follow symlinks whose target is outside the shared folder"),
   opt("cache", "Files", "Cache-Control max-age for files (unset: no-cache, revalidate)", {
     kind: "string",

@@ -8,7 +8,8 @@
  * (`safe_path.ts`) can still leave it through a symlink, so the real path is computed
  * (`Deno.realPath`) and must lie below the real root, and — unless dotfiles are allowed — must
  * not pass through a dot-folder inside the root (a link `docs -> .git` would otherwise publish
- * it). Only regular files are served: a FIFO would block a reader forever and a device never
+ * it), and must not match a `--hide` pattern (a link to a private file is private). Only regular
+ * files are served: a FIFO would block a reader forever and a device never
  * ends. Files are later opened by their real path, which narrows (but, without `openat2`'s
  * RESOLVE_BENEATH in Deno, cannot close) the window in which a local user who can write inside
  * the root swaps a checked folder for a symlink.
@@ -21,6 +22,7 @@ import { posix, win32 } from "node:path";
 import type { ChangeBoard } from "../app/change_board.ts";
 import { contentTypeFor } from "./content_type.ts";
 import { fileEtag } from "../app/etag.ts";
+import { HiddenPaths } from "../app/hidden_paths.ts";
 import {
   baseName,
   describeFile,
@@ -51,6 +53,8 @@ export interface FileCacheOptions {
   dotfiles: boolean;
   /** How long facts are trusted, in ms (0: check every time). */
   ttlMs: number;
+  /** `--hide` patterns, checked on the real path below the real root (default: none). */
+  hidden?: HiddenPaths;
   /**
    * Mixed into every ETag (etagc characters only). For files whose times may be missing or
    * meaningless — the UI embedded in a compiled binary — the program version keeps a new
@@ -85,19 +89,25 @@ export class FileCache {
   #sep: string;
   #salt: string;
   #changes: ChangeBoard | null;
+  #hidden: HiddenPaths;
 
   constructor(opts: FileCacheOptions) {
     this.#changes = opts.changes ?? null;
     this.#opts = opts;
     this.#sep = Deno.build.os === "windows" ? win32.sep : posix.sep;
     this.#salt = opts.etagSalt ?? "";
+    this.#hidden = opts.hidden ?? HiddenPaths.NONE;
   }
 
-  /** Facts about `fsPath` (a path below the root); synchronous when fresh in the cache. */
-  lookup(fsPath: string): PathFacts | Promise<PathFacts> {
+  /**
+   * Facts about `fsPath` (a path below the root); synchronous when fresh in the cache. Facts
+   * older than `maxAgeMs` (default: the cache's ttl) are checked against the disk first; 0 always
+   * checks (templates read their sources that way, so a render never uses old bytes).
+   */
+  lookup(fsPath: string, maxAgeMs: number = this.#opts.ttlMs): PathFacts | Promise<PathFacts> {
     const entry = this.#entries.get(fsPath);
     if (
-      entry !== undefined && Date.now() - entry.checkedAt < this.#opts.ttlMs &&
+      entry !== undefined && Date.now() - entry.checkedAt < maxAgeMs &&
       (this.#changes === null || this.#changes.stamp(entry.bucket) === entry.stamp)
     ) return entry.facts;
     let pending = this.#pending.get(fsPath);
@@ -149,18 +159,27 @@ export class FileCache {
     this.#evict();
   }
 
-  /** Whether `real` (a real path) may be served: inside the real root, not via a dot-folder. */
-  async allowed(real: string): Promise<boolean> {
+  /**
+   * Whether `real` (a real path) may be served: inside the real root, not via a dot-folder, not
+   * matched by a `--hide` pattern. `isDir` says whether it is a folder; null when unknown, and
+   * then folder-only patterns (`private/`) apply too.
+   */
+  async allowed(real: string, isDir: boolean | null = null): Promise<boolean> {
     const root = await this.#root();
     if (root === null) return false;
+    if (real === root) return true;
     const prefix = root.endsWith(this.#sep) ? root : root + this.#sep;
-    if (real !== root && !real.startsWith(prefix)) {
+    if (!real.startsWith(prefix)) {
       // refuse: a symlink leads outside the shared folder (unless the user allowed that)
-      return this.#opts.followSymlinks;
+      if (!this.#opts.followSymlinks) return false;
+      // Outside the root only the name itself can be held to the patterns.
+      return !this.#hidden.hides([real.slice(real.lastIndexOf(this.#sep) + 1)], isDir);
     }
-    if (this.#opts.dotfiles || real === root) return true;
+    const segments = real.slice(prefix.length).split(this.#sep);
     // refuse: a link inside the root pointing into a dot-folder would publish it
-    return !real.slice(prefix.length).split(this.#sep).some((s) => s.startsWith("."));
+    if (!this.#opts.dotfiles && segments.some((s) => s.startsWith("."))) return false;
+    // refuse: a private path, reached by its real name (a link to it is as private as it is)
+    return !this.#hidden.hides(segments, isDir);
   }
 
   async #root(): Promise<string | null> {
@@ -205,8 +224,9 @@ export class FileCache {
     let st: Deno.FileInfo;
     try {
       real = await Deno.realPath(fsPath);
-      if (!await this.allowed(real)) return MISSING;
       st = await Deno.stat(real);
+      // The stat comes first: whether `private/` matches depends on the path being a folder.
+      if (!await this.allowed(real, st.isDirectory)) return MISSING;
     } catch {
       return MISSING; // not found, permission denied, a loop of links: all look missing
     }

@@ -12,6 +12,7 @@
 import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
 import type { ChangeBoard } from "../app/change_board.ts";
+import { HiddenPaths } from "../app/hidden_paths.ts";
 import type { PathFacts } from "./file_cache.ts";
 import type { SafePathOk } from "./safe_path.ts";
 import { folderRedirect, notFound, refused, ServedRoot } from "./served_root.ts";
@@ -34,6 +35,7 @@ export function sharedFolderRoot(config: AppConfig, changes?: ChangeBoard): Serv
     followSymlinks: config.followSymlinks,
     statCacheMs: config.statCacheMs,
     cacheSeconds: config.cacheSeconds,
+    hidden: new HiddenPaths(config.hide),
   });
 }
 

@@ -1,7 +1,9 @@
 /**
  * Reading a folder for a listing: the entries a client may see (no dotfiles unless allowed, no
- * symlinks that lead where the server would refuse to go, no FIFOs or devices), with their
- * sizes and times, sorted folders first. Bounded: at most MAX_LISTING_ENTRIES are read.
+ * `--hide` matches, no symlinks that lead where the server would refuse to go, no FIFOs or
+ * devices), with their sizes and times, sorted folders first. Bounded: at most
+ * MAX_LISTING_ENTRIES are read. Whatever lists a folder — the listing page, a zip, a search,
+ * the templates' folder data — reads it here, so each leaves out the same entries.
  *
  * This module must not know about HTTP or HTML: the renderers take its entries.
  * @module
@@ -40,8 +42,12 @@ export interface Listing {
 export interface ListingOptions {
   /** Show names starting with ".". */
   dotfiles: boolean;
-  /** Whether a symlink's real target may be served (the same check as for requests). */
-  allowed(realPath: string): Promise<boolean>;
+  /**
+   * Whether a real path may be served, the same check as for requests (`FileCache.allowed`):
+   * asked for every entry's own path and, for a symlink, for its target too, with whether it is
+   * a folder (so `--hide` patterns apply).
+   */
+  allowed(realPath: string, isDir: boolean): Promise<boolean>;
   /** Cap on entries (default MAX_LISTING_ENTRIES). */
   maxEntries?: number;
 }
@@ -83,13 +89,15 @@ async function describe(
 ): Promise<ListingEntry | null> {
   const path = join(dir, e.name);
   try {
-    if (e.isSymlink) {
-      // hidden: a link whose target the server would refuse (outside the root, into a
-      // dot-folder, broken) — listing it would also leak the target's size and time
-      if (!await opts.allowed(await Deno.realPath(path))) return null;
-    }
     const st = await Deno.stat(path);
     if (!st.isFile && !st.isDirectory) return null; // FIFOs, sockets, devices are never served
+    // hidden: a name a --hide pattern matches
+    if (!await opts.allowed(path, st.isDirectory)) return null;
+    if (e.isSymlink) {
+      // hidden: a link whose target the server would refuse (outside the root, into a
+      // dot-folder, private, broken) — listing it would also leak the target's size and time
+      if (!await opts.allowed(await Deno.realPath(path), st.isDirectory)) return null;
+    }
     const kind = st.isDirectory ? "dir" : "file";
     return {
       name: e.name,

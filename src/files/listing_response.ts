@@ -11,7 +11,7 @@ import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { compressResponse } from "../app/compress_response.ts";
 import type { ContentCoding } from "../app/content_coding.ts";
-import { readListing, type SortKey, sortListing, type SortOrder } from "./listing.ts";
+import { type SortKey, sortListing, type SortOrder } from "./listing.ts";
 import { renderListingHtml } from "./listing_html.ts";
 import { renderListingJson } from "./listing_json.ts";
 import { acceptRanksJsonAbove } from "../app/prefers_json.ts";
@@ -33,10 +33,7 @@ export async function listingResponse(
 ): Promise<HttpResponse> {
   let listing;
   try {
-    listing = await readListing(realDir, {
-      dotfiles: root.dotfiles,
-      allowed: (real) => root.cache.allowed(real),
-    });
+    listing = await root.list(realDir);
   } catch {
     return notFound(); // unreadable (permissions) or gone: nothing to show
   }

@@ -8,8 +8,9 @@
 
 export { FILES_MOUNT, sharedFolderRoot } from "./files_handler.ts";
 export { filesRoutes } from "./files_routes.ts";
-export type { PathFacts } from "./file_cache.ts";
-export { encodeSegment, segmentsUrl } from "./listing_text.ts";
+export type { FileFacts, PathFacts } from "./file_cache.ts";
+export type { Listing, ListingEntry } from "./listing.ts";
+export { encodeSegment, escapeHtml, segmentsUrl } from "./listing_text.ts";
 export { rememberReprDigest } from "./repr_digest.ts";
 export { resolveSafePath, type SafePathOk, type SafePathResult } from "./safe_path.ts";
 export { folderRedirect, notFound, refused, ServedRoot } from "./served_root.ts";

@@ -25,6 +25,10 @@
  *   always joined below the root — an absolute-looking input never becomes an absolute path.
  * - refuse (404): dotfiles (any remaining segment starting with "."), unless `dotfiles` is set:
  *   `.git`, `.env`, `.ssh` are the classic leaks of a shared folder.
+ * - refuse (404): paths the `--hide` patterns match (`hidden`), checked on the decoded segments
+ *   after `.` and `..` are resolved, so `%2e%2e`, `a/../private` and `//private` all name the
+ *   same `private`. The last segment counts as a folder only when the URL ends with "/": whether
+ *   it is one is known after a stat, where the caller checks the real path again.
  * - On Windows, refuse (404) names Windows cannot hold or rewrites: reserved device names (`CON`,
  *   `NUL`, `COM1`, `LPT1.txt`, …) open devices, and trailing dots or spaces are stripped by the
  *   Win32 layer (`secret.txt.` would open `secret.txt`, `.. ` would be `..`).
@@ -38,6 +42,7 @@
  */
 
 import { posix, win32 } from "node:path";
+import type { HiddenPaths } from "../app/hidden_paths.ts";
 import { percentDecode } from "../app/percent_decode.ts";
 
 /** Longest raw (still encoded) path accepted, in characters. */
@@ -53,6 +58,8 @@ export interface SafePathOptions {
   dotfiles?: boolean;
   /** Path rules and separators to use; defaults to the platform the process runs on. */
   platform?: "posix" | "win32";
+  /** `--hide` patterns: a match is refused with 404, like a missing file. */
+  hidden?: HiddenPaths;
 }
 
 /** A path resolved inside the root. */
@@ -131,6 +138,8 @@ export function resolveSafePath(
   }
   const last = raw[raw.length - 1];
   const trailingSlash = urlPath === "" || last === "" || isDots(last);
+  // refuse: a private path looks exactly like a missing one, whoever asks
+  if (opts.hidden?.hides(segments, trailingSlash) === true) return refuse(404, "hidden");
   return { ok: true, fsPath: joinBelow(root, segments, windows), segments, trailingSlash };
 }
 

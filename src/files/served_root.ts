@@ -9,10 +9,12 @@
  */
 
 import { resolve } from "node:path";
+import { HiddenPaths } from "../app/hidden_paths.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { FileCache, type FileFacts, type PathFacts } from "./file_cache.ts";
 import { type FileServeContext, serveFile, whole } from "./file_response.ts";
+import { type Listing, readListing } from "./listing.ts";
 import { encodeSegment } from "./listing_text.ts";
 import type { ChangeBoard } from "../app/change_board.ts";
 import { textResponse } from "../app/router.ts";
@@ -34,6 +36,8 @@ export interface ServedRootOptions {
   etagSalt?: string;
   /** Where writes say what changed (see `FileCacheOptions.changes`). */
   changes?: ChangeBoard;
+  /** `--hide` patterns: never resolved, looked up, listed or served (default: none). */
+  hidden?: HiddenPaths;
 }
 
 /** A folder served over HTTP. */
@@ -41,12 +45,15 @@ export class ServedRoot {
   /** The folder as an absolute path. */
   readonly root: string;
   readonly dotfiles: boolean;
+  /** The `--hide` patterns of this folder. */
+  readonly hidden: HiddenPaths;
   readonly cache: FileCache;
   readonly #ctx: FileServeContext;
 
   constructor(opts: ServedRootOptions) {
     this.root = resolve(opts.root);
     this.dotfiles = opts.dotfiles;
+    this.hidden = opts.hidden ?? HiddenPaths.NONE;
     this.cache = new FileCache({
       root: this.root,
       dotfiles: opts.dotfiles,
@@ -54,6 +61,7 @@ export class ServedRoot {
       ttlMs: opts.statCacheMs,
       etagSalt: opts.etagSalt,
       changes: opts.changes,
+      hidden: this.hidden,
     });
     this.#ctx = {
       cache: this.cache,
@@ -65,12 +73,26 @@ export class ServedRoot {
 
   /** Resolves a raw URL path below the mount (see `resolveSafePath`). */
   resolve(urlPath: string): SafePathResult {
-    return resolveSafePath(this.root, urlPath, { dotfiles: this.dotfiles });
+    return resolveSafePath(this.root, urlPath, { dotfiles: this.dotfiles, hidden: this.hidden });
   }
 
-  /** What `fsPath` is; synchronous when fresh in the cache. */
-  lookup(fsPath: string): PathFacts | Promise<PathFacts> {
-    return this.cache.lookup(fsPath);
+  /**
+   * What `fsPath` is; synchronous when fresh in the cache. `maxAgeMs` as for
+   * `FileCache.lookup` (0: ask the disk now).
+   */
+  lookup(fsPath: string, maxAgeMs?: number): PathFacts | Promise<PathFacts> {
+    return this.cache.lookup(fsPath, maxAgeMs);
+  }
+
+  /**
+   * The visible entries of the folder whose real path is `realDir` (from a lookup): the same
+   * dotfile, symlink and `--hide` rules as requests. Throws when the folder cannot be read.
+   */
+  list(realDir: string): Promise<Listing> {
+    return readListing(realDir, {
+      dotfiles: this.dotfiles,
+      allowed: (real, isDir) => this.cache.allowed(real, isDir),
+    });
   }
 
   /**

@@ -43,7 +43,7 @@ import {
   type UploadContext,
   writeRefusal,
 } from "./upload_context.ts";
-import { prepareFolder, resolveWriteTarget } from "./write_target.ts";
+import { prepareFolder, realSegments, resolveWriteTarget } from "./write_target.ts";
 
 /** One file of the form, written to its temp file. */
 interface StoredPart {
@@ -69,7 +69,7 @@ export async function formUpload(ctx: UploadContext, req: HttpRequest): Promise<
   }
   const max = ctx.config.maxUploadBytes;
   if (req.body.length !== null && req.body.length > max) return tooLarge(max);
-  const resolved = await resolveWriteTarget(ctx, pathBelowMount(req));
+  const resolved = await resolveWriteTarget(ctx, pathBelowMount(req), true, true);
   if (!resolved.ok) return resolved.response;
   const target = resolved.target;
   if (target.existing !== null && !target.existing.isDirectory) {
@@ -80,7 +80,12 @@ export async function formUpload(ctx: UploadContext, req: HttpRequest): Promise<
 
   const folder = await prepareFolder(ctx, target.fsPath);
   if (!folder.ok) return folder.response;
-  const form = new FormWriter(ctx, target.fsPath);
+  const realFolder = await realSegments(ctx, target.fsPath);
+  // A part's name is private when the folder's URL path or its real path joined with it is.
+  const hiddenName = (name: string) =>
+    ctx.hidden.hides([...target.segments, name], false) ||
+    (realFolder !== null && ctx.hidden.hides([...realFolder, name], false));
+  const form = new FormWriter(ctx, target.fsPath, hiddenName);
   let published = false;
   try {
     const hashes = digests.expected.length > 0 ? new BodyDigests(digests.expected, null) : null;
@@ -121,10 +126,12 @@ class FormWriter {
   #folder: string;
   #current: StoredPart | null = null;
   #names = new Set<string>();
+  #hidden: (name: string) => boolean;
 
-  constructor(ctx: UploadContext, folder: string) {
+  constructor(ctx: UploadContext, folder: string, hidden: (name: string) => boolean) {
     this.#ctx = ctx;
     this.#folder = folder;
+    this.#hidden = hidden;
   }
 
   /** Handles the events of one pushed piece, in order. */
@@ -174,6 +181,8 @@ class FormWriter {
     const problem = uploadNameProblem(name, { dotfiles: this.#ctx.config.dotfiles }) ??
       (isTempFileName(name) ? "reserved" : null);
     if (problem !== null) throw new FormRefusal(STATUS.BadRequest, `Refused name: ${problem}`);
+    // refuse: a private name is not writable; 404 as for any other request to it
+    if (this.#hidden(name)) throw new FormRefusal(STATUS.NotFound, "Not found");
     if (this.#names.has(name)) {
       throw new FormRefusal(STATUS.BadRequest, "Two files in the form have the same name");
     }

@@ -26,7 +26,7 @@ export async function makeFolder(
   if (req.body.chunked || (req.body.length ?? 0) > 0) {
     return plain(STATUS.UnsupportedMediaType, "MKCOL takes no request body");
   }
-  const resolved = await resolveWriteTarget(ctx, pathBelowMount(req));
+  const resolved = await resolveWriteTarget(ctx, pathBelowMount(req), true, true);
   if (!resolved.ok) return resolved.response;
   const target = resolved.target;
   if (target.segments.length === 0 || target.existing !== null) {

@@ -21,6 +21,7 @@ import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
 import { type AuthGuard, authGuard } from "../app/auth.ts";
+import { HiddenPaths } from "../app/hidden_paths.ts";
 import { textResponse } from "../app/router.ts";
 
 /** Where the shared folder is mounted (the same prefix the read routes use). */
@@ -41,6 +42,8 @@ export interface UploadContext {
   /** `config.directory` made absolute once, exactly as the read side does. */
   root: string;
   guard: AuthGuard;
+  /** `--hide` patterns: a write to a private path is answered 404, like a read. */
+  hidden: HiddenPaths;
   changed(fsPath: string): void;
 }
 
@@ -50,6 +53,7 @@ export function uploadContext(config: AppConfig, hooks: UploadHooks = {}): Uploa
     config,
     root: resolve(config.directory),
     guard: authGuard(config),
+    hidden: new HiddenPaths(config.hide),
     changed: changedWithSiblings(hooks.changed ?? (() => {})),
   };
 }

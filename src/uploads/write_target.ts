@@ -16,6 +16,10 @@
  *   for a symlink between the check and the rename — needs `openat2(RESOLVE_BENEATH)`, which
  *   Deno does not offer; it is narrowed, not closed.
  * - Folders created for a write that then fails are removed again (only if still empty).
+ * - refuse (404): a path a `--hide` pattern matches, as the read side refuses it — checked on the
+ *   decoded URL segments, on the real folder the write lands in, and on the real path of what
+ *   exists at the name (a link to a private file). 404 rather than 403, so a write probe learns
+ *   no more about a private path than a read does.
  *
  * This module must not touch sockets.
  * @module
@@ -63,10 +67,11 @@ export async function resolveWriteTarget(
   ctx: UploadContext,
   rawPath: string,
   creating = true,
+  folder = false,
 ): Promise<TargetResult> {
   // For a creation, dotfiles pass here and are refused below with the name rules' 400.
   const dotfiles = creating || ctx.config.dotfiles;
-  const path = resolveSafePath(ctx.root, rawPath, { dotfiles });
+  const path = resolveSafePath(ctx.root, rawPath, { dotfiles, hidden: ctx.hidden });
   if (!path.ok) {
     return refuse(
       path.status === STATUS.BadRequest ? "Bad request path" : "Not found",
@@ -87,6 +92,10 @@ export async function resolveWriteTarget(
     existing = creating ? await Deno.stat(path.fsPath) : await Deno.lstat(path.fsPath);
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) return { ok: false, response: failure(err) };
+  }
+  const isDir = existing === null ? folder : existing.isDirectory;
+  if (path.segments.length > 0 && await hiddenTarget(ctx, path.segments, path.fsPath, isDir)) {
+    return refuse("Not found", STATUS.NotFound);
   }
   const url = UPLOAD_MOUNT + path.segments.map(encodeSegment).join("/");
   return {
@@ -158,6 +167,41 @@ export function validatorsOf(info: Deno.FileInfo): { etag: string; lastModifiedM
   };
 }
 
+/**
+ * Whether a write to `fsPath` (named by `segments`) touches a private path: the segments as a
+ * folder or file (`isDir`), and, when something exists there, its real path — a symlink to a
+ * private file or folder is private.
+ */
+async function hiddenTarget(
+  ctx: UploadContext,
+  segments: readonly string[],
+  fsPath: string,
+  isDir: boolean,
+): Promise<boolean> {
+  if (ctx.hidden.empty) return false;
+  if (ctx.hidden.hides(segments, isDir)) return true;
+  const real = await realSegments(ctx, fsPath);
+  if (real === null || real.length === 0) return false;
+  // The link itself may be a file while its target is a folder: ask the target.
+  const targetIsDir = await Deno.stat(fsPath).then((st) => st.isDirectory, () => null);
+  return ctx.hidden.hides(real, targetIsDir);
+}
+
+/**
+ * The segments of `fsPath`'s real path below the real root; null when it does not exist or
+ * lies outside the root (which the folder checks refuse on their own).
+ */
+export async function realSegments(ctx: UploadContext, fsPath: string): Promise<string[] | null> {
+  try {
+    const rel = relative(await Deno.realPath(ctx.root), await Deno.realPath(fsPath));
+    if (rel === "") return [];
+    if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return null;
+    return rel.split(sep);
+  } catch {
+    return null;
+  }
+}
+
 /** The answer for a storage error, 500 when it is not a known one. */
 export function failure(err: unknown): HttpResponse {
   return storageFailure(err) ?? plain(STATUS.InternalServerError, "Cannot write the file");
@@ -185,6 +229,10 @@ async function escapesRoot(ctx: UploadContext, fsPath: string): Promise<HttpResp
       if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return outside();
       // refuse: a link into a dot-folder would let a write land in `.git` or `.ssh`
       if (!ctx.config.dotfiles && rel.split(sep).some((s) => s.startsWith("."))) return outside();
+      // refuse: a link into a private folder would let a write land there (404, as for reads)
+      if (rel !== "" && ctx.hidden.hides(rel.split(sep), true)) {
+        return plain(STATUS.NotFound, "Not found");
+      }
       return null;
     } catch (err) {
       if (!(err instanceof Deno.errors.NotFound)) return failure(err);

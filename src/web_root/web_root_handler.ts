@@ -2,7 +2,9 @@
  * `GET`/`HEAD /…`: the web root. By default the embedded `www/` UI; with `--www <dir>` a folder
  * of the user's (a static site). A folder answers with its `index.html` (never a listing: that
  * is `/files/`'s job), `--spa` answers unknown extensionless paths with `/index.html` and 200,
- * and a `404.html` at the root is the body of every 404 when present.
+ * and a `404.html` at the root is the body of every 404 when present. With `--templates`, the
+ * `.html` files of `--www` (index pages and `404.html` included) are rendered by
+ * `src/templates/`; the embedded UI and every other file are served as they are.
  *
  * Locating `www/`: it is resolved from this module's URL (`new URL("../../www/",
  * import.meta.url)`), not from the working directory, so `deno run` works from any folder. In a
@@ -18,10 +20,14 @@
 
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { STATUS } from "../http/status.ts";
 import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
 import type { ChangeBoard } from "../app/change_board.ts";
+import { type AppHooks, NO_HOOKS } from "../app/app_hooks.ts";
+import { HiddenPaths } from "../app/hidden_paths.ts";
 import {
+  type FileFacts,
   folderRedirect,
   notFound,
   type PathFacts,
@@ -29,6 +35,7 @@ import {
   type SafePathOk,
   ServedRoot,
 } from "../files/mod.ts";
+import { isTemplateName, TemplatePages } from "../templates/mod.ts";
 
 /** The embedded UI folder, next to `src/` in the repository (and in the compiled binary). */
 export const EMBEDDED_WWW: string = fileURLToPath(new URL("../../www/", import.meta.url));
@@ -37,6 +44,7 @@ const MOUNT = "/";
 const INDEX = "index.html";
 const NOT_FOUND_PAGE = "404.html";
 const STATUS_NOT_FOUND = 404;
+const STATUS_OK = STATUS.OK;
 
 type Reply = HttpResponse | Promise<HttpResponse>;
 /** Characters of a version string kept in an ETag (a subset of etagc). */
@@ -48,7 +56,11 @@ function versionTag(version: string): string {
 }
 
 /** The handler for every path not claimed by another route. */
-export function webRootHandler(config: AppConfig, changes?: ChangeBoard): Handler {
+export function webRootHandler(
+  config: AppConfig,
+  hooks: AppHooks = NO_HOOKS,
+  changes?: ChangeBoard,
+): Handler {
   const root = new ServedRoot({
     changes,
     root: config.www ?? EMBEDDED_WWW,
@@ -58,9 +70,40 @@ export function webRootHandler(config: AppConfig, changes?: ChangeBoard): Handle
     cacheSeconds: config.cacheSeconds,
     // Embedded files may carry no useful times: a new version must not revalidate as an old one.
     etagSalt: config.www === null ? versionTag(config.version) : undefined,
+    // --hide is about the user's files: the built-in UI holds none, and hiding `*.js` there
+    // would only break it.
+    hidden: config.www === null ? undefined : new HiddenPaths(config.hide),
   });
   const rootIndex = join(root.root, INDEX);
   const notFoundPath = join(root.root, NOT_FOUND_PAGE);
+  // Only a user's folder is ever rendered: the built-in UI is served byte for byte.
+  const pages = config.templates && config.www !== null
+    ? new TemplatePages({
+      root,
+      version: config.version,
+      statCacheMs: config.statCacheMs,
+      cacheControl: config.cacheSeconds === null ? "no-cache" : `max-age=${config.cacheSeconds}`,
+      env: (name) => hooks.templateVar(name),
+      warn: (line) => hooks.warn(line),
+    })
+    : null;
+
+  /**
+   * The file at `fsPath` (`segments` below the root) with `status`: rendered when it is a
+   * template, else as it is. A template that names a missing post answers 404 instead.
+   */
+  const serve = (
+    req: HttpRequest,
+    fsPath: string,
+    segments: readonly string[],
+    facts: FileFacts,
+    status: number = STATUS_OK,
+  ): Reply => {
+    if (pages === null || !isTemplateName(fsPath)) return root.serve(req, fsPath, facts, status);
+    // The 404 page itself cannot ask for a 404 page: that would never end.
+    const onMissing = () => status === STATUS_NOT_FOUND ? notFound() : missing(req);
+    return pages.serve(req, { fsPath, segments, facts }, status, onMissing);
+  };
 
   /** Runs `then` on the facts of `fsPath`, synchronously when they are cached. */
   const withFacts = (fsPath: string, then: (f: PathFacts) => Reply): Reply => {
@@ -73,23 +116,28 @@ export function webRootHandler(config: AppConfig, changes?: ChangeBoard): Handle
     withFacts(
       notFoundPath,
       (page) =>
-        page.kind === "file" ? root.serve(req, notFoundPath, page, STATUS_NOT_FOUND) : notFound(),
+        page.kind === "file"
+          ? serve(req, notFoundPath, [NOT_FOUND_PAGE], page, STATUS_NOT_FOUND)
+          : notFound(),
     );
 
-  /** The file at `fsPath` when it is one, else 404. */
-  const fileOr404 = (req: HttpRequest, fsPath: string): Reply =>
-    withFacts(fsPath, (f) => f.kind === "file" ? root.serve(req, fsPath, f) : missing(req));
+  /** The file at `fsPath` (`segments` below the root) when it is one, else 404. */
+  const fileOr404 = (req: HttpRequest, fsPath: string, segments: readonly string[]): Reply =>
+    withFacts(fsPath, (f) => f.kind === "file" ? serve(req, fsPath, segments, f) : missing(req));
 
   const answer = (req: HttpRequest, path: SafePathOk, facts: PathFacts): Reply => {
     if (facts.kind === "dir") {
       if (!path.trailingSlash) return folderRedirect(MOUNT, path.segments, req.query);
-      return fileOr404(req, path.segments.length === 0 ? rootIndex : join(path.fsPath, INDEX));
+      const index = path.segments.length === 0 ? rootIndex : join(path.fsPath, INDEX);
+      return fileOr404(req, index, [...path.segments, INDEX]);
     }
-    if (facts.kind === "file" && !path.trailingSlash) return root.serve(req, path.fsPath, facts);
+    if (facts.kind === "file" && !path.trailingSlash) {
+      return serve(req, path.fsPath, path.segments, facts);
+    }
     // An app route the client-side router knows (`/settings/profile`): its page is index.html.
     const last = path.segments[path.segments.length - 1] ?? "";
     if (config.spa && facts.kind === "missing" && !last.includes(".")) {
-      return fileOr404(req, rootIndex);
+      return fileOr404(req, rootIndex, [INDEX]);
     }
     return missing(req);
   };

@@ -7,10 +7,15 @@
 
 import type { AppConfig } from "../app/app_config.ts";
 import type { ChangeBoard } from "../app/change_board.ts";
+import type { AppHooks } from "../app/app_hooks.ts";
 import type { Route } from "../app/router.ts";
 import { webRootHandler } from "./web_root_handler.ts";
 
 /** The catch-all read route of the web root (`--www`, or the embedded UI). */
-export function webRootRoutes(config: AppConfig, changes?: ChangeBoard): Route[] {
-  return [{ methods: ["GET"], path: "/*", handler: webRootHandler(config, changes) }]; // / → index.html
+export function webRootRoutes(
+  config: AppConfig,
+  hooks?: AppHooks,
+  changes?: ChangeBoard,
+): Route[] {
+  return [{ methods: ["GET"], path: "/*", handler: webRootHandler(config, hooks, changes) }]; // / → index.html
 }

@@ -20,6 +20,8 @@ export interface WorkerConfig {
   tls: { cert: string; key: string } | null;
   limits: Partial<Limits>;
   log: LogFormat;
+  /** The .env file's `WIRESERVE_VAR_*` values, for `${env.NAME}` (the environment comes first). */
+  templateFileVars: Record<string, string>;
 }
 
 /** Main thread → worker. */

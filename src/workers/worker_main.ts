@@ -11,6 +11,7 @@
 /// <reference lib="deno.worker" />
 
 import { createApp } from "../app/routes.ts";
+import { readProcessVar, templateVarReader } from "../app/template_vars.ts";
 import { largeBuffers } from "../http/buffer_budget.ts";
 import { HttpServer } from "../http/server.ts";
 import { accessLogger } from "../log/access_log.ts";
@@ -44,11 +45,15 @@ function start(msg: Extract<ToWorker, { type: "start" }>): void {
     service: <T extends object>(name: string) => services.remote<T>(name),
   };
   const config = msg.config;
+  const hooks = {
+    warn: (line: string) => err.line(line),
+    templateVar: templateVarReader(readProcessVar, config.templateFileVars),
+  };
   try {
     server = new HttpServer({
       hostname: config.hostname,
       port: config.port,
-      handler: createApp(config.app, shared),
+      handler: createApp(config.app, hooks, shared),
       limits: config.limits,
       tls: config.tls ?? undefined,
       reusePort: true,

@@ -101,6 +101,17 @@ Deno.test("evaluatePreconditions fails If-Match and passes If-None-Match star wh
   assertEquals(evaluatePreconditions("PUT", fields([["If-None-Match", "*"]]), null), "proceed");
 });
 
+Deno.test("evaluatePreconditions ignores date conditions for a representation without a date", () => {
+  const undated: Validators = { etag: '"abc"', lastModifiedMs: null };
+  const check = (pairs: Array<[string, string]>) =>
+    evaluatePreconditions("GET", fields(pairs), undated);
+  assertEquals(check([["If-Modified-Since", AFTER]]), "proceed");
+  assertEquals(check([["If-Unmodified-Since", BEFORE]]), "proceed");
+  assertEquals(check([["If-None-Match", '"abc"']]), "not-modified");
+  assertEquals(ifRangePasses(AT, undated), false);
+  assertEquals(ifRangePasses('"abc"', undated), true);
+});
+
 const IF_RANGE: Array<[string, string | undefined, boolean]> = [
   ["absent", undefined, true],
   ["same strong tag", '"abc"', true],

@@ -33,6 +33,12 @@ Deno.test("parseFlags keeps the last value when a flag repeats", () => {
   assertEquals(flags(["-p", "1", "--port", "2"]).flags.get("port")?.value, "2");
 });
 
+Deno.test("parseFlags adds up the values of a repeatable flag as one comma list", () => {
+  const p = flags(["--hide", "*.key", "--hide=private/", "--port", "1"]);
+  assertEquals(p.flags.get("hide")?.value, "*.key,private/");
+  assertEquals(p.flags.get("hide")?.source, "--hide");
+});
+
 Deno.test("parseFlags takes one DIR, also after --", () => {
   assertEquals(flags(["share"]).positionals, ["share"]);
   assertEquals(flags(["--", "-odd-name"]).positionals, ["-odd-name"]);

@@ -86,13 +86,16 @@ Deno.test("bannerLines describes a locked-down configuration", () => {
     cors: true,
     www: "/site",
     spa: true,
+    templates: true,
+    hide: ["private/", "*.key"],
     maxUploadBytes: 500 * 1024 * 1024,
   });
   const tls = { certFile: "c", keyFile: "k" };
   const lines = bannerLines(input({ app, log: "off", tls, workers: 1 }));
   assertEquals(lines.slice(3), [
     "  mode       read-only",
-    "  web root   /site · spa · dotfiles hidden",
+    "  web root   /site · templates · spa · dotfiles hidden",
+    "  private    private/  *.key  (--hide)",
     "  access     everything needs Bearer credentials · cors on · https",
     "  limits     upload 500M · shutdown wait 10s",
     "  workers    1 (one thread)",
@@ -131,4 +134,18 @@ Deno.test("isLoopback knows the loopback names and ranges", () => {
     assert(isLoopback(h), h);
   }
   for (const h of ["0.0.0.0", "::", "192.168.1.2", "10.0.0.1"]) assert(!isLoopback(h), h);
+});
+
+Deno.test("warningLines warns when uploads can land in a templated --www", () => {
+  const warn = (app: Partial<Parameters<typeof appConfig>[0]>) =>
+    warningLines(input({ app: appConfig({ templates: true, ...app }) }));
+  const inside = warn({ directory: "/srv/site", www: "/srv/site/public" });
+  assertEquals(inside.length, 1);
+  assert(inside[0].startsWith("wireserve: warning: uploads to /files/ can land in --www"));
+  assertEquals(warn({ directory: "/srv", www: "/srv" }).length, 1);
+  assertEquals(warn({ directory: "/srv/site/uploads", www: "/srv/site" }).length, 1);
+  assertEquals(warn({ directory: "/srv/share", www: "/srv/site" }), [], "apart");
+  assertEquals(warn({ directory: "/srv/sitex", www: "/srv/site" }), [], "a prefix is not a parent");
+  assertEquals(warn({ directory: "/srv", www: "/srv/site", readOnly: true }), [], "read-only");
+  assertEquals(warn({ directory: "/srv", www: "/srv/site", templates: false }), []);
 });

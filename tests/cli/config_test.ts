@@ -56,6 +56,10 @@ Deno.test("buildConfig sets every app field from its flag", () => {
     "share",
     "--www=site",
     "--spa",
+    "--templates",
+    "--hide=*.key",
+    "--hide",
+    "private/, **/secret*",
     "--dotfiles",
     "--follow-symlinks",
     "--cache=1h",
@@ -79,6 +83,8 @@ Deno.test("buildConfig sets every app field from its flag", () => {
     directory: resolve(CWD, "share"),
     www: resolve(CWD, "site"),
     spa: true,
+    templates: true,
+    hide: ["*.key", "private/", "**/secret*"],
     dotfiles: true,
     followSymlinks: true,
     cacheSeconds: 3600,
@@ -176,6 +182,35 @@ Deno.test("buildConfig refuses bad values with one line naming the option", () =
     [["--auth-all"], {}, "--auth-all: needs --auth or --token to protect anything"],
   ];
   for (const [args, env, want] of cases) assertEquals(failure(args, env), want);
+});
+
+Deno.test("buildConfig reads --hide from flags or as a comma list from the environment", () => {
+  assertEquals(config(["--hide", "*.key", "--hide", "private/"]).app.hide, ["*.key", "private/"]);
+  assertEquals(config([], { WIRESERVE_HIDE: " *.key , private/,,**/secret*" }).app.hide, [
+    "*.key",
+    "private/",
+    "**/secret*",
+  ]);
+  // Flags win over the variable as for every option: the lists are not merged.
+  assertEquals(config(["--hide", "a"], { WIRESERVE_HIDE: "b" }).app.hide, ["a"]);
+});
+
+Deno.test("buildConfig refuses --hide patterns that cannot work, and --templates without --www", () => {
+  assertEquals(
+    failure(["--hide", "private\\"]),
+    '--hide: cannot use "private\\\\": use "/" between folders (no "\\")',
+  );
+  assertEquals(failure(["--hide", "a//b"]), '--hide: cannot use "a//b": empty folder name ("//")');
+  assertEquals(
+    failure([], { WIRESERVE_HIDE: "../x" }),
+    'WIRESERVE_HIDE: cannot use "../x": ".." names no file',
+  );
+  const many = Array.from({ length: 65 }, (_, i) => `p${i}`).join(",");
+  assertEquals(failure(["--hide", many]), "--hide: expected at most 64 patterns, got 65");
+  assertEquals(
+    failure(["--templates"]),
+    "--templates: needs --www (the built-in UI is never rendered)",
+  );
 });
 
 Deno.test("buildConfig never repeats a secret in its error", () => {

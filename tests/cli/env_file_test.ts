@@ -59,3 +59,19 @@ Deno.test("unknownVariable ignores names outside the WIRESERVE_ prefix", () => {
   assertEquals(unknownVariable({ PATH: "/bin", WIRESERVE_PORT: "1" }), undefined);
   assertEquals(unknownVariable({ WIRESERVE_PROT: "1" }), "WIRESERVE_PROT");
 });
+
+Deno.test("loadEnvFile keeps template values WIRESERVE_VAR_<NAME> and no other new name", async () => {
+  await withFile(
+    "WIRESERVE_VAR_SITE_NAME=My site\nWIRESERVE_HIDE=private/,*.key\n",
+    async (path) => {
+      assertEquals(await loadEnvFile(path, true), {
+        ok: true,
+        vars: { WIRESERVE_VAR_SITE_NAME: "My site", WIRESERVE_HIDE: "private/,*.key" },
+      });
+    },
+  );
+  assertEquals(unknownVariable({ WIRESERVE_VAR_X: "1", WIRESERVE_VAR_a_b2: "1" }), undefined);
+  for (const bad of ["WIRESERVE_VAR_", "WIRESERVE_VAR_1X", "WIRESERVE_VAR_A-B", "WIRESERVE_VARX"]) {
+    assertEquals(unknownVariable({ [bad]: "1" }), bad);
+  }
+});

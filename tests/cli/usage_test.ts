@@ -27,8 +27,13 @@ Files:
                                   default: the built-in UI · env: WIRESERVE_WWW · e.g. --www ./site
       --spa                       answer unknown extensionless paths under / with /index.html
                                   default: off · env: WIRESERVE_SPA
+      --templates                 render \${…} placeholders in the .html files of --www
+                                  default: off · env: WIRESERVE_TEMPLATES
       --dotfiles                  serve and list names starting with a dot (.env, .git)
                                   default: off · env: WIRESERVE_DOTFILES
+      --hide <glob>               never list, serve or write paths matching this glob; repeatable
+                                  default: none (env: a comma list) · env: WIRESERVE_HIDE
+                                  e.g. --hide '*.key' --hide private/
       --follow-symlinks           follow symlinks whose target is outside the shared folder
                                   default: off · env: WIRESERVE_FOLLOW_SYMLINKS
       --cache <duration>          Cache-Control max-age for files (unset: no-cache, revalidate)

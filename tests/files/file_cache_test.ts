@@ -5,6 +5,7 @@
  */
 
 import { FileCache, type PathFacts, SMALL_FILE_MAX_BYTES } from "../../src/files/file_cache.ts";
+import { HiddenPaths } from "../../src/app/hidden_paths.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
 const LONG_TTL_MS = 60_000;
@@ -81,6 +82,31 @@ Deno.test("FileCache treats links out of the root and into dot-folders as missin
     const withDots = cache(root, LONG_TTL_MS, { dotfiles: true });
     assertEquals((await withDots.lookup(`${root}/dotlink/x.txt`)).kind, "file");
     assertEquals((await withDots.lookup(`${root}/out.txt`)).kind, "missing");
+  });
+});
+
+Deno.test("FileCache treats private paths, and links to them, as missing", async () => {
+  await withTree(async (root) => {
+    await Deno.mkdir(`${root}/private`);
+    await Deno.writeTextFile(`${root}/private/plan.txt`, "plan");
+    await Deno.writeTextFile(`${root}/server.key`, "key");
+    await Deno.writeTextFile(`${root}/private.txt`, "a file called like the folder");
+    await Deno.symlink("private/plan.txt", `${root}/alias.txt`);
+    await Deno.symlink("private", `${root}/alias-dir`);
+    await Deno.symlink("server.key", `${root}/key-link`);
+    const hidden = new HiddenPaths(["private/", "*.key"], "exact");
+    const c = new FileCache({ root, followSymlinks: false, dotfiles: false, ttlMs: 0, hidden });
+    for (const path of ["private", "private/plan.txt", "server.key", "alias.txt", "alias-dir"]) {
+      assertEquals((await c.lookup(`${root}/${path}`)).kind, "missing", path);
+    }
+    assertEquals((await c.lookup(`${root}/key-link`)).kind, "missing", "a link to a key");
+    assertEquals((await c.lookup(`${root}/alias-dir/plan.txt`)).kind, "missing");
+    assertEquals((await c.lookup(`${root}/private.txt`)).kind, "file", "a file is not a folder");
+    assertEquals(
+      await c.allowed(`${root}/private`, null),
+      false,
+      "unknown kind: folder rules apply",
+    );
   });
 });
 

@@ -41,19 +41,38 @@ Deno.test("readListing hides dotfiles unless allowed", async () => {
 Deno.test("readListing shows links the server would follow and hides the others", async () => {
   await withDir(async (dir) => {
     await Deno.mkdir(`${dir}/d`);
+    await Deno.mkdir(`${dir}/refused`);
     await Deno.writeTextFile(`${dir}/f`, "abc");
+    await Deno.writeTextFile(`${dir}/refused/f`, "abc");
     await Deno.symlink("d", `${dir}/to-dir`);
-    await Deno.symlink("f", `${dir}/to-file`);
+    await Deno.symlink("refused/f", `${dir}/to-file`);
     await Deno.symlink("nowhere", `${dir}/broken`);
     const real = await Deno.realPath(dir);
-    const allowed = (p: string) => Promise.resolve(p !== `${real}/f`);
+    const allowed = (p: string) => Promise.resolve(!p.startsWith(`${real}/refused`));
     const { entries } = await readListing(dir, { dotfiles: false, allowed });
     const byName = new Map(entries.map((e) => [e.name, e]));
     assertEquals(byName.get("to-dir")?.type, "symlink");
     assertEquals(byName.get("to-dir")?.target, "dir");
     assertEquals(byName.has("to-file"), false, "a refused target is hidden");
+    assertEquals(byName.has("refused"), false, "a refused entry is hidden");
     assertEquals(byName.has("broken"), false);
     assertEquals(byName.get("f")?.size, 3, "the file itself is listed");
+  });
+});
+
+Deno.test("readListing asks about every entry with whether it is a folder", async () => {
+  await withDir(async (dir) => {
+    await Deno.mkdir(`${dir}/private`);
+    await Deno.mkdir(`${dir}/other`);
+    await Deno.writeTextFile(`${dir}/a.key`, "k");
+    await Deno.writeTextFile(`${dir}/private.txt`, "p");
+    await Deno.symlink("private", `${dir}/alias`);
+    const real = await Deno.realPath(dir);
+    // --hide private/ and *.key, as FileCache.allowed decides them
+    const allowed = (p: string, isDir: boolean) =>
+      Promise.resolve(!(isDir && p === `${real}/private`) && !p.endsWith(".key"));
+    const { entries } = await readListing(dir, { dotfiles: false, allowed });
+    assertEquals(entries.map((e) => e.name).sort(), ["other", "private.txt"]);
   });
 });
 

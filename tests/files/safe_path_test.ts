@@ -10,6 +10,7 @@ import {
   MAX_SEGMENTS,
   resolveSafePath,
 } from "../../src/files/safe_path.ts";
+import { HiddenPaths } from "../../src/app/hidden_paths.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
 const ROOT = "/srv/share";
@@ -156,4 +157,50 @@ Deno.test("resolveSafePath never turns an empty root into the file-system root",
   const got = resolveSafePath("", "etc/passwd", { platform: "posix" });
   assert(got.ok);
   assertEquals(got.fsPath, "./etc/passwd");
+});
+
+/** [name, raw url path, hidden?] for `--hide private/ --hide *.key` on each platform's rules. */
+const HIDDEN_CASES: Array<[string, string, boolean]> = [
+  ["plain", "private/a.txt", true],
+  ["folder with its slash", "private/", true],
+  ["folder without its slash (decided after a stat)", "private", false],
+  ["a name that only starts alike", "privateer/a.txt", false],
+  ["percent-encoded letter", "%70rivate/a.txt", true],
+  ["percent-encoded dot in a key", "server%2Ekey", true],
+  ["double slashes", "//private//a.txt", true],
+  ["dot segments", "./public/../private/a.txt", true],
+  ["encoded dot segments", "public/%2e%2e/private/a.txt", true],
+  ["encoded dot dot as one segment", "public/.%2E/private/a.txt", true],
+  ["deep", "a/b/private/c/d.txt", true],
+  ["key at depth", "a/b/server.key", true],
+  ["double-encoded stays a literal name", "%2570rivate/a.txt", false],
+];
+
+Deno.test("resolveSafePath refuses hidden paths with 404 however they are spelled", () => {
+  const hidden = new HiddenPaths(["private/", "*.key"], "exact");
+  for (const [name, raw, want] of HIDDEN_CASES) {
+    const r = resolveSafePath(ROOT, raw, { hidden });
+    const got = !r.ok && r.status === 404 && r.reason === "hidden";
+    assertEquals(got, want, `${name}: ${raw} → ${JSON.stringify(r)}`);
+  }
+});
+
+Deno.test("resolveSafePath folds case and Windows spellings where the file system does", () => {
+  const win = new HiddenPaths(["private/", "*.key"], "win32");
+  for (const raw of ["PRIVATE/a.txt", "Private/a.txt", "a/SERVER.KEY"]) {
+    const r = resolveSafePath(WIN_ROOT, raw, { hidden: win, platform: "win32" });
+    assert(!r.ok && r.status === 404, `win32 ${raw}`);
+    const exact = resolveSafePath(ROOT, raw, {
+      hidden: new HiddenPaths(["private/", "*.key"], "exact"),
+    });
+    assert(exact.ok, `linux ${raw}: another file`);
+  }
+  // Trailing dots and spaces are refused on Windows before any pattern is asked.
+  for (const raw of ["server.key.", "private./a.txt", "server.key%20"]) {
+    const r = resolveSafePath(WIN_ROOT, raw, { hidden: win, platform: "win32" });
+    assert(!r.ok && r.status === 404, `win32 ${raw}`);
+  }
+  const mac = new HiddenPaths(["private/"], "darwin");
+  const r = resolveSafePath(ROOT, "PRIVATE/a.txt", { hidden: mac });
+  assert(!r.ok && r.status === 404, "darwin");
 });

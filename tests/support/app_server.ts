@@ -63,7 +63,15 @@ export async function startApp(
   const err = collectingSink();
   const pool = await WorkerPool.start({
     count: workers,
-    config: { app: config, hostname: "127.0.0.1", port: 0, tls: null, limits, log: "off" },
+    config: {
+      app: config,
+      hostname: "127.0.0.1",
+      port: 0,
+      tls: null,
+      limits,
+      log: "off",
+      templateFileVars: {},
+    },
     services: sharedServices(config),
     out: out.sink,
     err: err.sink,

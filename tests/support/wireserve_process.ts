@@ -13,6 +13,7 @@ export const WIRESERVE_PERMISSIONS: readonly string[] = [
   "--allow-read",
   "--allow-write",
   "--allow-env=PORT,HOST,WIRESERVE_*",
+  "--ignore-env",
   "--allow-sys=networkInterfaces",
   "--unstable-net",
 ];

@@ -34,7 +34,16 @@ async function withPool(
   const err = collectingSink();
   const pool = await WorkerPool.start({
     count: WORKERS,
-    config: { app, hostname: "127.0.0.1", port: 0, tls: null, limits, log: "common", ...extra },
+    config: {
+      app,
+      hostname: "127.0.0.1",
+      port: 0,
+      tls: null,
+      limits,
+      log: "common",
+      templateFileVars: {},
+      ...extra,
+    },
     services: sharedServices(app),
     out: out.sink,
     err: err.sink,
@@ -209,6 +218,7 @@ Deno.test(
             tls: null,
             limits: {},
             log: "off",
+            templateFileVars: {},
           },
           services: {},
           out: sink,

@@ -1,0 +1,211 @@
+/**
+ * Private paths (`--hide <glob>`): which paths under a served folder nobody may list, read,
+ * search, zip or write, whoever asks. One pure matcher, checked by every feature where it
+ * resolves a path — on the decoded segments of the request (after `.`/`..` are resolved) and
+ * again on the real path once symlinks are resolved, so that a link to a hidden target is hidden.
+ *
+ * Patterns, as dufs' `--hidden` and `.gitignore` write them:
+ * - `*.key`, `secret*`, `drafts` — no "/" (except a final one): matches a file or folder of that
+ *   name at any depth, and everything below a matching folder.
+ * - `private/` — a final "/" restricts it to folders (a file called `private` stays visible).
+ * - `docs/private`, `/drafts` — a "/" at the start or in the middle anchors the pattern at the
+ *   top of the served folder. `**` as a whole segment matches any number of folders (zero
+ *   included): `**` then `/secret*` is the same as `secret*`, and `docs/**` hides `docs` too.
+ * - `*` matches any run of characters within one name (never "/"), `?` exactly one character.
+ *   That is all: no `[…]` classes, no `{a,b}` braces (the comma separates patterns in the
+ *   environment form), no `!` negation. `?` also matches a literal `*`, `?` or `[`.
+ * - A `*` also matches a leading dot: `*.key` hides `.secret.key` (hiding more is the safe side).
+ *
+ * Names are compared as the file system compares them, so a spelling the file system treats as
+ * the same name cannot slip past (see {@link NameRules}).
+ *
+ * Matching never backtracks more than once per wildcard: each pattern costs O(pattern × name),
+ * so a hostile name cannot make a pattern with many `*` slow (a RegExp could be exponential).
+ *
+ * This module must not touch the disk or know HTTP.
+ * @module
+ */
+
+/**
+ * How the file system under the server compares names, which decides how patterns compare:
+ * - `exact` (Linux and other POSIX systems): names are bytes; `Secret.key` and `secret.key` are
+ *   two files, so a pattern matches the exact spelling only.
+ * - `darwin` (macOS: APFS and HFS+ are case- and normalization-insensitive by default): names
+ *   are compared in Unicode NFC and without case, so `PRIVATE/` and a decomposed `é` match.
+ * - `win32` (Windows: NTFS is case-insensitive, and the Win32 layer strips trailing dots and
+ *   spaces, so `secret.key.` opens `secret.key`): compared without case and with trailing dots
+ *   and spaces removed.
+ * Case is folded by upper- then lower-casing: that merges a few more names than the file systems'
+ * own tables (`ß` and `ss`), which only ever hides more, never less.
+ */
+export type NameRules = "exact" | "darwin" | "win32";
+
+/** The rules for the platform the server runs on. */
+export function nameRulesFor(os: string = Deno.build.os): NameRules {
+  if (os === "darwin") return "darwin";
+  if (os === "windows") return "win32";
+  return "exact";
+}
+
+/** Most patterns `--hide` accepts. */
+export const MAX_HIDE_PATTERNS = 64;
+/** Longest pattern accepted, in characters. */
+export const MAX_HIDE_PATTERN_CHARS = 256;
+
+const STAR = 0x2a; // *
+const QUESTION = 0x3f; // ?
+const GLOBSTAR = "**";
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+const WINDOWS_TRAILING = /[. ]+$/;
+
+/** One compiled pattern. */
+interface Pattern {
+  /** Segment globs; `**` is a whole segment matching any number of segments. */
+  parts: string[];
+  /** Whether it is matched against the path from the top (else against each name). */
+  anchored: boolean;
+  /** Whether only folders match (it ended with "/"). */
+  dirOnly: boolean;
+}
+
+/**
+ * Why `pattern` cannot be used, or null when it can. Config validation calls it, so a typo is
+ * refused at start rather than silently hiding nothing.
+ */
+export function hidePatternProblem(pattern: string): string | null {
+  if (pattern.length > MAX_HIDE_PATTERN_CHARS) {
+    return `longer than ${MAX_HIDE_PATTERN_CHARS} characters`;
+  }
+  if (CONTROL.test(pattern)) return "control characters";
+  // refuse: "\" is a separator on Windows and an escape in other globs; one meaning is safer
+  if (pattern.includes("\\")) return 'use "/" between folders (no "\\")';
+  const body = pattern.replace(/^\/+/, "").replace(/\/+$/, "");
+  if (body === "") return "an empty pattern hides nothing";
+  for (const part of body.split("/")) {
+    if (part === "") return 'empty folder name ("//")';
+    if (part === "." || part === "..") return `"${part}" names no file`;
+  }
+  return null;
+}
+
+/** The set of `--hide` patterns of one served folder. */
+export class HiddenPaths {
+  /** No pattern: nothing is hidden. */
+  static readonly NONE: HiddenPaths = new HiddenPaths([]);
+
+  readonly #names: Pattern[] = [];
+  readonly #anchored: Pattern[] = [];
+  readonly #rules: NameRules;
+
+  /** Compiles `patterns` (checked with {@link hidePatternProblem}; bad ones throw). */
+  constructor(patterns: readonly string[], rules: NameRules = nameRulesFor()) {
+    this.#rules = rules;
+    for (const text of patterns) {
+      const problem = hidePatternProblem(text);
+      if (problem !== null) throw new Error(`Hide pattern ${JSON.stringify(text)}: ${problem}`);
+      const dirOnly = text.endsWith("/");
+      const body = text.replace(/\/+$/, "");
+      const anchored = body.includes("/");
+      const parts = body.replace(/^\/+/, "").split("/").map((p) =>
+        p === GLOBSTAR ? p : fold(p.replaceAll(GLOBSTAR, "*"), rules)
+      );
+      // `**` then `/x` is `x` at any depth: matched per name, which is cheaper.
+      if (anchored && parts.length === 2 && parts[0] === GLOBSTAR && parts[1] !== GLOBSTAR) {
+        this.#names.push({ parts: [parts[1]], anchored: false, dirOnly });
+      } else if (anchored) this.#anchored.push({ parts, anchored, dirOnly });
+      else this.#names.push({ parts, anchored, dirOnly });
+    }
+  }
+
+  /** Whether there is no pattern (every check is then a constant false). */
+  get empty(): boolean {
+    return this.#names.length === 0 && this.#anchored.length === 0;
+  }
+
+  /**
+   * Whether the path with these decoded `segments` below the served folder is hidden: it, or a
+   * folder above it, matches a pattern. `isDir` says whether the last segment is a folder; null
+   * when unknown, and then folder-only patterns apply to it too (the safe side). Every segment
+   * before the last is a folder.
+   */
+  hides(segments: readonly string[], isDir: boolean | null): boolean {
+    if (this.empty || segments.length === 0) return false;
+    const last = segments.length - 1;
+    const folded = this.#rules === "exact" ? segments : segments.map((s) => fold(s, this.#rules));
+    for (let i = 0; i <= last; i++) {
+      const dir = i < last || isDir !== false;
+      for (const p of this.#names) {
+        if ((dir || !p.dirOnly) && globMatch(p.parts[0], folded[i])) return true;
+      }
+      for (const p of this.#anchored) {
+        if ((dir || !p.dirOnly) && pathMatch(p.parts, folded, i + 1)) return true;
+      }
+    }
+    return false;
+  }
+}
+
+/** A name as the file system under `rules` compares it. */
+function fold(name: string, rules: NameRules): string {
+  if (rules === "exact") return name;
+  const n = rules === "win32" ? name.replace(WINDOWS_TRAILING, "") : name.normalize("NFC");
+  return n.toUpperCase().toLowerCase();
+}
+
+/**
+ * Whether `glob` (`*`, `?`, literal characters) matches all of `name`. The greedy algorithm
+ * with one remembered star: on a mismatch the last `*` absorbs one more character, so the cost
+ * is bounded by glob length × name length whatever the input.
+ */
+export function globMatch(glob: string, name: string): boolean {
+  let g = 0, n = 0, starG = -1, starN = 0;
+  while (n < name.length) {
+    const c = g < glob.length ? glob.charCodeAt(g) : -1;
+    if (c === STAR) {
+      starG = g++;
+      starN = n;
+    } else if (c === QUESTION) {
+      g++;
+      n += charLength(name, n);
+    } else if (c !== -1 && c === name.charCodeAt(n)) {
+      g++;
+      n++;
+    } else if (starG !== -1) {
+      g = starG + 1;
+      starN += charLength(name, starN);
+      n = starN;
+    } else return false;
+  }
+  while (g < glob.length && glob.charCodeAt(g) === STAR) g++;
+  return g === glob.length;
+}
+
+/**
+ * Whether `parts` (segment globs and `**`) matches the first `count` segments exactly — the
+ * same greedy algorithm one level up, with `**` as the star and a segment glob as a character.
+ */
+function pathMatch(parts: readonly string[], segments: readonly string[], count: number): boolean {
+  let p = 0, s = 0, starP = -1, starS = 0;
+  while (s < count) {
+    const part = p < parts.length ? parts[p] : null;
+    if (part === GLOBSTAR) {
+      starP = p++;
+      starS = s;
+    } else if (part !== null && globMatch(part, segments[s])) {
+      p++;
+      s++;
+    } else if (starP !== -1) {
+      p = starP + 1;
+      s = ++starS;
+    } else return false;
+  }
+  while (p < parts.length && parts[p] === GLOBSTAR) p++;
+  return p === parts.length;
+}
+
+/** UTF-16 units of the character at `i`: `?` matches one character, not half an emoji. */
+function charLength(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  return c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1;
+}

@@ -1,0 +1,123 @@
+/**
+ * What a Markdown post says about itself: an optional front-matter block at the very top
+ *
+ * ```
+ * ---
+ * title: Hello, world
+ * date: 2024-05-01
+ * description: "The first post"
+ * ---
+ * ```
+ *
+ * and otherwise its first `# ` heading as the title. Only `key: value` lines are read (values may
+ * be quoted) — a small, predictable subset of YAML, since a title, a date and a description are
+ * all a listing shows; anything else in the block is ignored.
+ *
+ * This module must not touch the disk.
+ * @module
+ */
+
+/** A post's title, date and description; null where it says nothing. */
+export interface PostMeta {
+  title: string | null;
+  date: Date | null;
+  description: string | null;
+}
+
+const FENCE = /^---[ \t]*$/;
+const CLOSING_FENCE = /^(---|\.\.\.)[ \t]*$/;
+const FIELD = /^([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)$/;
+const HEADING = /^#[ \t]+(.+?)[ \t#]*$/;
+/** `2024-05-01`, optionally with a time (`T` or a space) and a zone (`Z`, `+02:00`). */
+const DATE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?[ \t]*(Z|[+-]\d{2}:?\d{2})?)?$/;
+const BOM = "\ufeff";
+const MS_PER_MINUTE = 60_000;
+const MINUTES_PER_HOUR = 60;
+
+/** The front matter's fields and the text after it (the whole text when there is none). */
+export function splitFrontMatter(text: string): { fields: Map<string, string>; body: string } {
+  const fields = new Map<string, string>();
+  const source = text.startsWith(BOM) ? text.slice(BOM.length) : text;
+  const firstEnd = source.indexOf("\n");
+  if (firstEnd === -1 || !FENCE.test(source.slice(0, firstEnd).replace(/\r$/, ""))) {
+    return { fields, body: source };
+  }
+  let at = firstEnd + 1;
+  while (at < source.length) {
+    const end = source.indexOf("\n", at);
+    const line = source.slice(at, end === -1 ? source.length : end).replace(/\r$/, "");
+    const next = end === -1 ? source.length : end + 1;
+    if (CLOSING_FENCE.test(line)) return { fields, body: source.slice(next) };
+    const m = FIELD.exec(line);
+    if (m !== null && !fields.has(m[1].toLowerCase())) {
+      fields.set(m[1].toLowerCase(), unquote(m[2].trim()));
+    }
+    at = next;
+  }
+  // No closing fence: it was not front matter after all.
+  return { fields: new Map(), body: source };
+}
+
+/** The title, date and description of a Markdown post from its (beginning of) text. */
+export function readPostMeta(text: string): PostMeta {
+  const { fields, body } = splitFrontMatter(text);
+  const title = nonEmpty(fields.get("title")) ?? firstHeading(body);
+  const dateText = fields.get("date");
+  return {
+    title,
+    date: dateText === undefined ? null : parseDate(dateText),
+    description: nonEmpty(fields.get("description") ?? fields.get("summary")),
+  };
+}
+
+/** A front-matter date as a Date (UTC when it names no zone), or null. */
+export function parseDate(text: string): Date | null {
+  const m = DATE.exec(text.trim());
+  if (m === null) return null;
+  const [, y, mo, d, h, mi, s, zone] = m;
+  const ms = Date.UTC(
+    Number(y),
+    Number(mo) - 1,
+    Number(d),
+    Number(h ?? 0),
+    Number(mi ?? 0),
+    Number(s ?? 0),
+  );
+  const date = new Date(ms - zoneOffsetMinutes(zone) * MS_PER_MINUTE);
+  // Date.UTC rolls 2024-02-31 over into March: such a date is not one.
+  if (Number.isNaN(date.getTime()) || new Date(ms).getUTCDate() !== Number(d)) return null;
+  return date;
+}
+
+/** `2024-05-01` for a date (in UTC). */
+export function formatDate(date: Date): string {
+  return date.toISOString().slice(0, "yyyy-mm-dd".length);
+}
+
+function zoneOffsetMinutes(zone: string | undefined): number {
+  if (zone === undefined || zone === "Z") return 0;
+  const sign = zone.startsWith("-") ? -1 : 1;
+  const digits = zone.slice(1).replace(":", "");
+  return sign * (Number(digits.slice(0, 2)) * MINUTES_PER_HOUR + Number(digits.slice(2)));
+}
+
+function firstHeading(body: string): string | null {
+  for (const raw of body.split("\n")) {
+    const m = HEADING.exec(raw.replace(/\r$/, ""));
+    if (m !== null) return m[1];
+  }
+  return null;
+}
+
+function unquote(value: string): string {
+  if (value.length >= 2) {
+    const q = value[0];
+    if ((q === '"' || q === "'") && value.endsWith(q)) return value.slice(1, -1);
+  }
+  return value;
+}
+
+function nonEmpty(value: string | undefined | null): string | null {
+  return value === undefined || value === null || value === "" ? null : value;
+}

@@ -1,0 +1,31 @@
+/**
+ * The bounds of rendering one page: whatever a template (or a folder it lists) holds, a render
+ * reads, loops and writes a bounded amount, and the cache of rendered pages stays bounded. Each
+ * is listed in docs/limits.md with what happens past it.
+ *
+ * This module must not know anything but numbers.
+ * @module
+ */
+
+/** Largest page, include or Markdown file read as a source; past it, an error box. */
+export const MAX_SOURCE_BYTES = 1024 * 1024;
+/** Deepest chain of includes (a page including a partial is depth 1); past it, an error box. */
+export const MAX_INCLUDE_DEPTH = 8;
+/** Longest rendered page in characters (UTF-16 units); past it rendering stops, error box. */
+export const MAX_RENDERED_CHARS = 4 * 1024 * 1024;
+/** Most entries one `folder(...)` yields (its `limit` may ask for fewer). */
+export const MAX_FOLDER_ENTRIES = 1000;
+/** Most loop iterations in one render, all loops together; past it, an error box. */
+export const MAX_LOOP_ITERATIONS = 10_000;
+/** Longest placeholder between `${` and `}`; a longer one is an error box. */
+export const MAX_PLACEHOLDER_CHARS = 1000;
+/** Bytes read from the top of each listed Markdown file for its title, date and description. */
+export const META_READ_BYTES = 16 * 1024;
+/** Rendered bytes the page cache holds (all pages and query variants together). */
+export const MAX_RENDER_CACHE_BYTES = 16 * 1024 * 1024;
+/** Rendered variants the page cache holds. */
+export const MAX_RENDER_CACHE_ENTRIES = 1024;
+/** Rendered variants of the root's `404.html` kept apart (one per missing path it shows). */
+export const MAX_ERROR_PAGE_CACHE_ENTRIES = 64;
+/** Listed files whose title, date and description are remembered between renders. */
+export const MAX_META_CACHE_ENTRIES = 4096;

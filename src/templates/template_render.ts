@@ -1,0 +1,295 @@
+/**
+ * Rendering one page: walk its parsed nodes, fill in values (HTML-escaped), render includes and
+ * Markdown in place, loop over folders — and note everything the result depended on (files,
+ * folders, which parts of the request), so the render cache knows when it is still good.
+ *
+ * Security reasoning:
+ * - Values are always HTML-escaped (`& < > " '`), so no value — a query parameter, a file name,
+ *   a post title — can open a tag or leave an attribute. `| url` percent-encodes first, so a
+ *   value can only ever be data inside a URL, never its syntax.
+ * - Only two things are inserted as HTML: an included template (the owner's own file, rendered
+ *   by these same rules) and Markdown, which `renderMarkdown` sanitises (no script, no event
+ *   handler, no `javascript:` URL).
+ * - Every file is reached through `TemplateFiles`, which holds paths to the web root's rules
+ *   (below the root, no dotfiles, no `--hide` matches, symlinks checked). A value used in a path
+ *   fills part of one name only: one holding "/", "\", a control character, or being "." or
+ *   "..", makes the page a 404 before anything is read.
+ * - A missing file named through a request value (`{request.query.p}`) makes the page a 404:
+ *   the visitor asked for something that is not there. A problem in the owner's own template
+ *   (an unknown placeholder, a missing include) is an error box in the page and a log line,
+ *   never an exception; error texts name web-root paths, never paths on the server.
+ * - Rendering is bounded: include depth and cycles, loop iterations, source sizes and output
+ *   length (`template_limits.ts`).
+ *
+ * This module must not know HTTP responses or caching.
+ * @module
+ */
+
+import { escapeHtml } from "../files/mod.ts";
+import type { QueryPairs } from "../app/query_params.ts";
+import { renderMarkdown } from "../app/markdown.ts";
+import { splitFrontMatter } from "./front_matter.ts";
+import { folderEntries } from "./folder_entries.ts";
+import type { SourceResult, TemplateFiles } from "./template_files.ts";
+import { MAX_INCLUDE_DEPTH, MAX_LOOP_ITERATIONS, MAX_RENDERED_CHARS } from "./template_limits.ts";
+import { parseTemplate, type PathTemplate, type TemplateNode } from "./template_syntax.ts";
+import { describe, type FilledPath, type Scope, TemplateValues } from "./template_values.ts";
+import { errorBox } from "./error_box.ts";
+
+/** Something a render read, and its tag at the time (null: it was missing). */
+export interface Dependency {
+  kind: "file" | "folder";
+  fsPath: string;
+  tag: string | null;
+}
+
+/** The parts of a request a page can show. */
+export interface RenderRequest {
+  /** The request's path, percent-decoded for display. */
+  path: string;
+  /** The query's name/value pairs. */
+  query: QueryPairs;
+}
+
+/** What a render reads values and files from. */
+export interface RenderSources {
+  files: TemplateFiles;
+  /** `${server.version}`. */
+  version: string;
+  /** `${env.NAME}`: the value of `WIRESERVE_VAR_NAME`, or undefined when it is not set. */
+  env(name: string): string | undefined;
+}
+
+/** A rendered page and what it depended on. */
+export interface RenderResult {
+  html: string;
+  /** Files and folders read, with their tags. */
+  dependencies: Dependency[];
+  /** Whether `${request.path}` was used. */
+  usesPath: boolean;
+  /** The query names used (`${request.query.NAME}`). */
+  queryNames: string[];
+  /** Whether a file named through a request value is missing: the page is then a 404. */
+  notFound: boolean;
+  /** Problems shown as error boxes, one line each, for the log. */
+  errors: string[];
+}
+
+const HTML_SOURCE = /\.html?$/i;
+const MARKDOWN_SOURCE = /\.(md|markdown)$/i;
+
+/** Where in which file a node sits, for messages. */
+interface Frame {
+  /** The file's web-root path (`/partials/head.html`). */
+  file: string;
+  /** The fs paths of the includes open above this one, for cycles. */
+  chain: readonly string[];
+  depth: number;
+}
+
+/** Renders the page at `segments` (decoded, below the web root) for `req`. */
+export async function renderPage(
+  sources: RenderSources,
+  req: RenderRequest,
+  segments: readonly string[],
+): Promise<RenderResult> {
+  const r = new Renderer(sources, req);
+  const text = "/" + segments.join("/");
+  const source = await r.read(segments);
+  if (!source.ok) {
+    return { ...r.result(), notFound: true };
+  }
+  await r.nodes(parseTemplate(source.text), new Map(), {
+    file: text,
+    chain: [source.fsPath],
+    depth: 0,
+  });
+  return r.result();
+}
+
+class Renderer {
+  readonly #sources: RenderSources;
+  readonly #values: TemplateValues;
+  readonly #out: string[] = [];
+  #chars = 0;
+  #iterations = 0;
+  #stopped = false;
+  #notFound = false;
+  readonly #dependencies = new Map<string, Dependency>();
+  readonly #reads = new Map<string, Promise<SourceResult>>();
+  readonly #errors: string[] = [];
+
+  constructor(sources: RenderSources, req: RenderRequest) {
+    this.#sources = sources;
+    this.#values = new TemplateValues(sources, req);
+  }
+
+  result(): RenderResult {
+    return {
+      html: this.#out.join(""),
+      dependencies: [...this.#dependencies.values()],
+      usesPath: this.#values.usesPath,
+      queryNames: [...this.#values.queryNames],
+      notFound: this.#notFound,
+      errors: this.#errors,
+    };
+  }
+
+  /** Reads a source once per render (a partial included in a loop is read once). */
+  read(segments: readonly string[]): Promise<SourceResult> {
+    const key = segments.join("/");
+    let pending = this.#reads.get(key);
+    if (pending === undefined) {
+      pending = this.#sources.files.read(segments).then((res) => {
+        if (res.fsPath !== null) this.#depend("file", res.fsPath, res.ok ? res.tag : null);
+        return res;
+      });
+      this.#reads.set(key, pending);
+    }
+    return pending;
+  }
+
+  async nodes(nodes: readonly TemplateNode[], scope: Scope, frame: Frame): Promise<void> {
+    for (const node of nodes) {
+      if (this.#stopped || this.#notFound) return;
+      await this.#node(node, scope, frame);
+    }
+  }
+
+  async #node(node: TemplateNode, scope: Scope, frame: Frame): Promise<void> {
+    switch (node.kind) {
+      case "text":
+        return this.#emit(node.text);
+      case "error":
+        return this.#fail(frame, node.line, node.message);
+      case "value": {
+        const value = this.#values.value(node.ref, scope);
+        if (value === undefined) {
+          return this.#fail(frame, node.line, `${describe(node.ref)} is not set`);
+        }
+        const text = node.url ? encodeURIComponent(value.toWellFormed()) : value;
+        return this.#emit(escapeHtml(text));
+      }
+      case "if": {
+        const value = this.#values.value(node.ref, scope);
+        const truthy = value !== undefined && value !== "";
+        return await this.nodes(truthy ? node.then : node.otherwise, scope, frame);
+      }
+      case "include":
+        return await this.#include(node.path, node.line, scope, frame);
+      case "markdown":
+        return await this.#markdown(node.path, node.line, scope, frame);
+      case "for":
+        return await this.#loop(node, scope, frame);
+    }
+  }
+
+  async #include(path: PathTemplate, line: number, scope: Scope, frame: Frame): Promise<void> {
+    const filled = this.#values.fill(path, scope);
+    if (!filled.ok) return this.#refuse(filled, frame, line);
+    if (!HTML_SOURCE.test(filled.text)) {
+      return this.#fail(frame, line, `include ${filled.text}: only .html files can be included`);
+    }
+    if (frame.depth + 1 > MAX_INCLUDE_DEPTH) {
+      return this.#fail(
+        frame,
+        line,
+        `include ${filled.text}: more than ${MAX_INCLUDE_DEPTH} levels`,
+      );
+    }
+    const source = await this.read(filled.segments);
+    if (!source.ok) {
+      return this.#missing(filled, source.problem, `include ${filled.text}`, frame, line);
+    }
+    if (frame.chain.includes(source.fsPath)) {
+      return this.#fail(frame, line, `include ${filled.text}: includes itself`);
+    }
+    await this.nodes(parseTemplate(source.text, [...scope.keys()]), scope, {
+      file: filled.text,
+      chain: [...frame.chain, source.fsPath],
+      depth: frame.depth + 1,
+    });
+  }
+
+  async #markdown(path: PathTemplate, line: number, scope: Scope, frame: Frame): Promise<void> {
+    const filled = this.#values.fill(path, scope);
+    if (!filled.ok) return this.#refuse(filled, frame, line);
+    if (!MARKDOWN_SOURCE.test(filled.text)) {
+      return this.#fail(frame, line, `markdown ${filled.text}: only .md files are Markdown`);
+    }
+    const source = await this.read(filled.segments);
+    if (!source.ok) {
+      return this.#missing(filled, source.problem, `markdown ${filled.text}`, frame, line);
+    }
+    this.#emit(renderMarkdown(splitFrontMatter(source.text).body));
+  }
+
+  async #loop(
+    node: Extract<TemplateNode, { kind: "for" }>,
+    scope: Scope,
+    frame: Frame,
+  ): Promise<void> {
+    const filled = this.#values.fill(node.folder.path, scope);
+    if (!filled.ok) return this.#refuse(filled, frame, node.line);
+    const listed = await folderEntries(this.#sources.files, filled.segments, node.folder);
+    if (listed.fsPath !== null) {
+      this.#depend("folder", listed.fsPath, listed.ok ? listed.tag : null);
+    }
+    if (!listed.ok) {
+      return this.#missing(filled, "missing", `folder("${filled.text}")`, frame, node.line);
+    }
+    if (listed.entries.length === 0) return await this.nodes(node.empty, scope, frame);
+    for (const entry of listed.entries) {
+      if (++this.#iterations > MAX_LOOP_ITERATIONS) {
+        this.#fail(frame, node.line, `more than ${MAX_LOOP_ITERATIONS} loop iterations`);
+        this.#stopped = true;
+        return;
+      }
+      const inner = new Map(scope);
+      inner.set(node.variable, entry);
+      await this.nodes(node.body, inner, frame);
+      if (this.#stopped || this.#notFound) return;
+    }
+  }
+
+  /** A path whose value is unusable: a 404 when the request chose it, else the owner's error. */
+  #refuse(filled: Extract<FilledPath, { ok: false }>, frame: Frame, line: number): void {
+    if (filled.fromRequest) this.#notFound = true;
+    else this.#fail(frame, line, filled.message);
+  }
+
+  #missing(
+    filled: Extract<FilledPath, { ok: true }>,
+    problem: string,
+    what: string,
+    frame: Frame,
+    line: number,
+  ): void {
+    if (filled.fromRequest && problem === "missing") this.#notFound = true;
+    else this.#fail(frame, line, `${what}: ${problem}`);
+  }
+
+  #depend(kind: "file" | "folder", fsPath: string, tag: string | null): void {
+    const key = `${kind}:${fsPath}`;
+    if (!this.#dependencies.has(key)) this.#dependencies.set(key, { kind, fsPath, tag });
+  }
+
+  #emit(text: string): void {
+    if (this.#stopped) return;
+    if (this.#chars + text.length > MAX_RENDERED_CHARS) {
+      this.#stopped = true;
+      const message = `the page is longer than ${MAX_RENDERED_CHARS} characters`;
+      this.#errors.push(message);
+      this.#out.push(errorBox(message));
+      return;
+    }
+    this.#chars += text.length;
+    this.#out.push(text);
+  }
+
+  #fail(frame: Frame, line: number, message: string): void {
+    const full = `${frame.file} line ${line}: ${message}`;
+    this.#errors.push(full);
+    this.#emit(errorBox(full));
+  }
+}
