@@ -6,19 +6,22 @@
  * images keep only http(s), mailto and relative URLs, and no script, style, event handler,
  * iframe or form gets through.
  *
+ * Both libraries are loaded on first use, not at start: together they hold about 4 MiB in
+ * every isolate that loads them (measured), and with `--workers` each worker is an isolate —
+ * a server that never renders Markdown should not pay for it N times.
+ *
  * This module must not know HTTP or the file system.
  * @module
  */
 
-import { marked } from "marked";
 // @ts-types="npm:@types/sanitize-html@^2.16.0"
-import sanitizeHtml from "sanitize-html";
+import type sanitizeHtml from "sanitize-html";
 
 /** Tags kept besides sanitize-html's defaults (headings, lists, tables, code, quotes…). */
 const EXTRA_TAGS = ["img", "h1", "h2", "del", "input", "details", "summary"];
 
 const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
-  allowedTags: [...sanitizeHtml.defaults.allowedTags, ...EXTRA_TAGS],
+  allowedTags: [], // filled with sanitize-html's defaults plus EXTRA_TAGS when it is loaded
   allowedAttributes: {
     a: ["href", "title"],
     img: ["src", "alt", "title", "width", "height"],
@@ -39,8 +42,20 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
     frame.tag === "input" && (frame.attribs.type !== "checkbox" || !("disabled" in frame.attribs)),
 };
 
+type Renderer = (source: string) => string;
+let renderer: Promise<Renderer> | null = null;
+
+async function loadRenderer(): Promise<Renderer> {
+  const [{ marked }, { default: sanitize }] = await Promise.all([
+    import("marked"),
+    import("sanitize-html"),
+  ]);
+  SANITIZE_OPTIONS.allowedTags = [...sanitize.defaults.allowedTags, ...EXTRA_TAGS];
+  return (source) => sanitize(marked.parse(source, { async: false, gfm: true }), SANITIZE_OPTIONS);
+}
+
 /** The HTML for Markdown `source`, sanitised: safe to insert into a page as is. */
-export function renderMarkdown(source: string): string {
-  const html = marked.parse(source, { async: false, gfm: true });
-  return sanitizeHtml(html, SANITIZE_OPTIONS);
+export async function renderMarkdown(source: string): Promise<string> {
+  renderer ??= loadRenderer();
+  return (await renderer)(source);
 }

@@ -221,7 +221,7 @@ class Renderer {
     if (!source.ok) {
       return this.#missing(filled, source.problem, `markdown ${filled.text}`, frame, line);
     }
-    this.#emit(renderMarkdown(splitFrontMatter(source.text).body));
+    this.#emit(await renderMarkdown(splitFrontMatter(source.text).body));
   }
 
   async #loop(

@@ -3,8 +3,8 @@
 import { renderMarkdown } from "../../src/app/markdown.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
-Deno.test("renderMarkdown renders headings, emphasis, lists, tables and fenced code", () => {
-  const html = renderMarkdown(
+Deno.test("renderMarkdown renders headings, emphasis, lists, tables and fenced code", async () => {
+  const html = await renderMarkdown(
     "# Title\n\n*a* **b** ~~c~~\n\n- one\n- [x] done\n\n| h |\n|---|\n| v |\n\n```ts\nlet x = 1;\n```\n",
   );
   for (
@@ -21,8 +21,8 @@ Deno.test("renderMarkdown renders headings, emphasis, lists, tables and fenced c
   ) assert(html.includes(part), `${part} in ${html}`);
 });
 
-Deno.test("renderMarkdown drops scripts, handlers, styles, frames and forms", () => {
-  const html = renderMarkdown(
+Deno.test("renderMarkdown drops scripts, handlers, styles, frames and forms", async () => {
+  const html = await renderMarkdown(
     '<script>alert(1)</script><img src="https://x/y.png" onerror="alert(2)">' +
       '<iframe src="https://x"></iframe><style>*{}</style><form><input name="q"></form>' +
       '<p style="color:red" onclick="alert(3)">p</p>',
@@ -35,10 +35,11 @@ Deno.test("renderMarkdown drops scripts, handlers, styles, frames and forms", ()
   assert(html.includes('<img src="https://x/y.png" />'), html);
 });
 
-Deno.test("renderMarkdown keeps safe links and drops script URLs", () => {
+Deno.test("renderMarkdown keeps safe links and drops script URLs", async () => {
   assertEquals(
-    renderMarkdown("[a](https://example.org/) [b](javascript:alert(1)) [c](page.md)").trim(),
+    (await renderMarkdown("[a](https://example.org/) [b](javascript:alert(1)) [c](page.md)"))
+      .trim(),
     '<p><a href="https://example.org/">a</a> <a>b</a> <a href="page.md">c</a></p>',
   );
-  assert(!renderMarkdown("![x](data:image/svg+xml;base64,AAAA)").includes("data:"));
+  assert(!(await renderMarkdown("![x](data:image/svg+xml;base64,AAAA)")).includes("data:"));
 });
