@@ -94,8 +94,10 @@ test("ui navigates into folders with deep links, breadcrumbs, back and forward",
 
     // A deep link opened cold shows that folder straight away, as does the ?path= form.
     await openUi(s, "/#/docs/deep/");
+    await s.page.locator("#listing-body", { hasText: "note.md" }).waitFor();
     assertEquals(await listedNames(s.page), ["note.md"]);
     await openUi(s, "/?path=/docs/");
+    await s.page.locator("#listing-body", { hasText: "guide.txt" }).waitFor();
     assertEquals(await listedNames(s.page), ["deep", "guide.txt"]);
     assert(s.page.url().endsWith("/#/docs/"), `canonical deep link, got ${s.page.url()}`);
     noPageErrors(s);
