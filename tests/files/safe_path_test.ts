@@ -157,3 +157,26 @@ Deno.test("resolveSafePath never turns an empty root into the file-system root",
   assert(got.ok);
   assertEquals(got.fsPath, "./etc/passwd");
 });
+
+Deno.test("resolveSafePath refuses the upload state folder at any depth, even with dotfiles", () => {
+  for (
+    const path of [
+      ".wireserve-uploads",
+      ".wireserve-uploads/",
+      ".wireserve-uploads/x.part",
+      "a/.wireserve-uploads/x",
+      "%2Ewireserve-uploads/x",
+      "a/../.wireserve-uploads",
+    ]
+  ) {
+    for (const dotfiles of [false, true]) {
+      const r = resolveSafePath("/srv", path, { dotfiles, platform: "posix" });
+      assertEquals(r.ok ? "ok" : r.status, 404, `${path} dotfiles=${dotfiles}`);
+    }
+  }
+  const near = resolveSafePath("/srv", ".wireserve-uploads2", {
+    dotfiles: true,
+    platform: "posix",
+  });
+  assertEquals(near.ok, true);
+});
