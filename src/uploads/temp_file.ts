@@ -65,11 +65,9 @@ export class TempFile {
   async commit(finalPath: string, createOnly: boolean): Promise<CommitOutcome> {
     this.#close(); // Windows cannot rename an open file
     try {
-      if (createOnly) return await this.#commitCreateOnly(finalPath);
-      const existed = await exists(finalPath);
-      await Deno.rename(this.path, finalPath);
-      this.#done = true;
-      return existed ? "replaced" : "created";
+      const outcome = await publishFile(this.path, finalPath, createOnly);
+      if (outcome !== "exists") this.#done = true;
+      return outcome;
     } finally {
       if (!this.#done) await this.discard();
     }
@@ -88,22 +86,6 @@ export class TempFile {
     await Deno.remove(this.path).catch(() => {});
   }
 
-  async #commitCreateOnly(finalPath: string): Promise<CommitOutcome> {
-    try {
-      await Deno.link(this.path, finalPath);
-    } catch (err) {
-      if (err instanceof Deno.errors.AlreadyExists) return "exists";
-      if (!linkUnsupported(err)) throw err;
-      if (await exists(finalPath)) return "exists";
-      await Deno.rename(this.path, finalPath);
-      this.#done = true;
-      return "created";
-    }
-    await Deno.remove(this.path).catch(() => {});
-    this.#done = true;
-    return "created";
-  }
-
   #open(): Deno.FsFile {
     if (this.#file === null) throw new Error("Cannot use temp file: it is already closed");
     return this.#file;
@@ -118,6 +100,34 @@ export class TempFile {
     }
     this.#file = null;
   }
+}
+
+/**
+ * Moves the finished file at `sourcePath` (same file system) to `finalPath` in one atomic step:
+ * rename(2), or with `createOnly` link(2) then unlink, which cannot replace an existing name
+ * ("exists" then, and `sourcePath` is left in place). The one way every upload is published.
+ */
+export async function publishFile(
+  sourcePath: string,
+  finalPath: string,
+  createOnly: boolean,
+): Promise<CommitOutcome> {
+  if (!createOnly) {
+    const existed = await exists(finalPath);
+    await Deno.rename(sourcePath, finalPath);
+    return existed ? "replaced" : "created";
+  }
+  try {
+    await Deno.link(sourcePath, finalPath);
+  } catch (err) {
+    if (err instanceof Deno.errors.AlreadyExists) return "exists";
+    if (!linkUnsupported(err)) throw err;
+    if (await exists(finalPath)) return "exists";
+    await Deno.rename(sourcePath, finalPath);
+    return "created";
+  }
+  await Deno.remove(sourcePath).catch(() => {});
+  return "created";
 }
 
 /** Whether `path` names something (a file, folder or link, even a dangling one). */
