@@ -13,7 +13,7 @@
  */
 
 import { withCors } from "../app/cors.ts";
-import { createApp } from "../app/routes.ts";
+import { createApp, startBackgroundTasks } from "../app/routes.ts";
 import { bannerLines, type InterfaceAddress, isWildcard, urls, warningLines } from "./banner.ts";
 import { HttpServer } from "../http/server.ts";
 import type { Handler } from "../http/types.ts";
@@ -114,7 +114,15 @@ async function run(
   // Even when quiet, a port picked by the system must be told, or nobody can connect.
   else if (config.port === 0) out.line(urls(banner)[0]);
   for (const line of warningLines(banner)) err.line(line);
-  return await serveUntilSignal(server, config, io, out);
+  const stopTasks = startBackgroundTasks(
+    config.app,
+    (e) => err.line(`wireserve: cleaning unfinished uploads failed: ${errorText(e)}`),
+  );
+  try {
+    return await serveUntilSignal(server, config, io, out);
+  } finally {
+    stopTasks();
+  }
 }
 
 /**

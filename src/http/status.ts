@@ -41,6 +41,7 @@ export const STATUS = {
   ExpectationFailed: 417,
   MisdirectedRequest: 421,
   UnprocessableContent: 422,
+  Locked: 423,
   TooManyRequests: 429,
   RequestHeaderFieldsTooLarge: 431,
   InternalServerError: 500,

@@ -20,7 +20,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { tempNameFor } from "../app/temp_name.ts";
 
 /** How a commit went. */
@@ -108,6 +108,29 @@ export class TempFile {
  * ("exists" then, and `sourcePath` is left in place). The one way every upload is published.
  */
 export async function publishFile(
+  sourcePath: string,
+  finalPath: string,
+  createOnly: boolean,
+): Promise<CommitOutcome> {
+  try {
+    return await publishOnSameFileSystem(sourcePath, finalPath, createOnly);
+  } catch (err) {
+    if ((err as { code?: string }).code !== "EXDEV") throw err;
+  }
+  // Another file system (resumable uploads kept elsewhere): copy beside the final name first,
+  // so that the step that makes the name appear is still one rename or link.
+  const temp = join(dirname(finalPath), tempNameFor(basename(finalPath)));
+  try {
+    await Deno.copyFile(sourcePath, temp);
+    const outcome = await publishOnSameFileSystem(temp, finalPath, createOnly);
+    if (outcome !== "exists") await Deno.remove(sourcePath).catch(() => {});
+    return outcome;
+  } finally {
+    await Deno.remove(temp).catch(() => {});
+  }
+}
+
+async function publishOnSameFileSystem(
   sourcePath: string,
   finalPath: string,
   createOnly: boolean,
