@@ -22,7 +22,6 @@
  * @module
  */
 
-import { HttpError } from "../http/errors.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { BodyDigests, expectedDigests, preferredAlgorithm } from "../app/digest.ts";
@@ -117,8 +116,7 @@ export async function appendBody(
     } catch (err) {
       // Unverifiable bytes go; the others stay for the client to resume after.
       if (ask.checksum !== null) await file.truncate(start).catch(() => {});
-      if (err instanceof HttpError) throw err;
-      throw err;
+      throw err; // a body error (HttpError) is the engine's to answer; the rest is a 500
     } finally {
       file.close();
     }

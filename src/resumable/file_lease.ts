@@ -26,11 +26,12 @@ export class FileLease {
   }
 
   /**
-   * Takes the lock on `path` (created when missing), waiting up to `waitMs`; null when another
-   * holder kept it that long. Throws `NotFound` when the folder is gone.
+   * Takes the lock on `path`, waiting up to `waitMs`; null when another holder kept it that
+   * long. With `create`, a missing lock file is made; without, its absence throws `NotFound` (an
+   * upload whose lock file is gone is gone: a look must not bring its file back).
    */
-  static async acquire(path: string, waitMs: number): Promise<FileLease | null> {
-    const file = await Deno.open(path, { read: true, write: true, create: true });
+  static async acquire(path: string, waitMs: number, create = false): Promise<FileLease | null> {
+    const file = await Deno.open(path, { read: true, write: true, create });
     const deadline = Date.now() + waitMs;
     try {
       for (;;) {

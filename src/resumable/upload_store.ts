@@ -88,7 +88,7 @@ export class UploadStore {
    */
   async create(record: UploadRecord): Promise<CreateRefusal | null> {
     await this.ready();
-    const gate = await FileLease.acquire(join(this.dir, CREATE_LOCK), CREATE_LOCK_WAIT_MS);
+    const gate = await FileLease.acquire(join(this.dir, CREATE_LOCK), CREATE_LOCK_WAIT_MS, true);
     if (gate === null) throw new Error("Cannot create an upload: the store is busy");
     try {
       await this.sweep();
