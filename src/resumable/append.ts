@@ -23,7 +23,7 @@
  */
 
 import { STATUS } from "../http/status.ts";
-import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import type { HttpRequest, HttpResponse, RequestBody } from "../http/types.ts";
 import { BodyDigests, expectedDigests, preferredAlgorithm } from "../app/digest.ts";
 import { plain, publishFinished, pumpBody } from "../uploads/mod.ts";
 import type { ResumableContext } from "./resumable_context.ts";
@@ -103,7 +103,7 @@ export async function appendBody(
     let end = start;
     try {
       const check = ask.checksum;
-      await pumpBody(req.body, room, async (piece) => {
+      await pumpBody(copyingBody(req.body), room, async (piece) => {
         const written = writeAll(file, piece);
         check?.update(piece);
         await written;
@@ -182,6 +182,42 @@ export function fieldSource(pairs: ReadonlyArray<readonly [string, string]>) {
 
 function locationOf(res: HttpResponse): string | null {
   return res.headers?.find(([k]) => k === "Location")?.[1] ?? null;
+}
+
+/**
+ * `body` without `readInto`: its pieces are copied into the pump's buffers, so the bytes that
+ * arrived before a dropped connection are still there to keep (a socket read straight into the
+ * pump's buffer takes the buffer with it when it fails). One memory copy, far cheaper than the
+ * disk write it precedes.
+ */
+function copyingBody(body: RequestBody): RequestBody {
+  return {
+    get length() {
+      return body.length;
+    },
+    get chunked() {
+      return body.chunked;
+    },
+    get bytesRead() {
+      return body.bytesRead;
+    },
+    get done() {
+      return body.done;
+    },
+    get started() {
+      return body.started;
+    },
+    get trailers() {
+      return body.trailers;
+    },
+    get chunks() {
+      return body.chunks;
+    },
+    get chunkCount() {
+      return body.chunkCount;
+    },
+    read: () => body.read(),
+  };
 }
 
 async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {

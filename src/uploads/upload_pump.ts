@@ -5,6 +5,11 @@
  * leaves one side idle at any time: measured here, 64 KiB reads each awaited in turn gave about
  * 520 MiB/s, 1 MiB pieces with the next read overlapping the write about 1.17 GB/s.
  *
+ * A body that fails midway (disconnect, timeout) still hands on the bytes it delivered before
+ * the failure, then rejects — when they were copied (`read`): a failed socket read straight into
+ * the pump's buffer (`readInto`) takes the buffer with it. Resumable uploads, which keep every
+ * byte that arrived, therefore pump through `read`.
+ *
  * Memory: two pieces per upload in flight, whatever the body size. The size limit is enforced
  * here as bytes arrive, for chunked bodies whose size is not declared: crossing it throws
  * `HttpError("contentTooLarge")` (the engine answers 413 and closes).
@@ -73,6 +78,8 @@ class PieceSource {
   /** What is left of the last `read()` piece (valid until the next `read()`). */
   #leftover: Uint8Array | null = null;
   #ended = false;
+  /** A read failure held back until the bytes before it were handed on. */
+  #failure: unknown = null;
 
   constructor(body: RequestBody, maxBytes: number) {
     this.#body = body;
@@ -83,10 +90,22 @@ class PieceSource {
   async fill(buffer: Uint8Array): Promise<Uint8Array> {
     // A socket read detaches the memory it was given (`length` drops to 0): keep the size.
     const capacity = buffer.length;
+    if (this.#failure !== null) throw this.#failure;
     let whole = buffer;
     let at = 0;
     while (at < capacity && !this.#ended) {
-      const got = await this.#next(whole.subarray(at));
+      let got: Uint8Array | null;
+      try {
+        got = await this.#next(whole.subarray(at));
+      } catch (err) {
+        // A socket read into our buffer takes the memory away (a failed one never gives it
+        // back): then nothing can be handed on.
+        if (at === 0 || whole.byteLength === 0) throw err;
+        // The bytes that did arrive go to the consumer first (a resumable upload keeps them);
+        // the failure comes with the next fill.
+        this.#failure = err;
+        break;
+      }
       if (got === null) {
         this.#ended = true;
         break;
