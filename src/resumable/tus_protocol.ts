@@ -193,7 +193,8 @@ async function patch(ctx: ResumableContext, req: HttpRequest, id: string): Promi
       status: STATUS.NoContent,
       headers: [
         ["Upload-Offset", String(result.offset)],
-        ["Upload-Expires", formatHttpDate(await ctx.store.expiresAt(result.record))],
+        // The data was just written: the upload expires the expiry from now.
+        ["Upload-Expires", formatHttpDate(ctx.now() + ctx.config.resumableExpiryMs)],
       ],
     };
   }

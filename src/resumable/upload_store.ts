@@ -119,6 +119,20 @@ export class UploadStore {
     return (await this.#expiresAt(record)) <= this.#now() ? null : record;
   }
 
+  /**
+   * The record of `id` whatever its age, or null: for a caller that judges expiry itself from a
+   * stat it needs anyway (`expired`), saving a file-system call per append.
+   */
+  async readUnchecked(id: string): Promise<UploadRecord | null> {
+    return isUploadId(id) ? await this.#readAny(id) : null;
+  }
+
+  /** Whether `record`, whose data file was last written at `mtimeMs`, has expired. */
+  expired(record: UploadRecord, mtimeMs: number): boolean {
+    const last = record.completedMs ?? Math.max(record.createdMs, mtimeMs);
+    return last + this.limits.expiryMs <= this.#now();
+  }
+
   /** Bytes received so far (the data file's size); for a complete upload, its length. */
   async offset(record: UploadRecord): Promise<number> {
     if (record.completedMs !== null) return record.length ?? 0;

@@ -46,7 +46,7 @@ export async function pumpBody(
   // pin a pair of large buffers each. Past the budget, small pieces still stream.
   const big = largeBuffers.acquire(2 * pieceBytes);
   const size = big ? pieceBytes : Math.min(pieceBytes, SMALL_PIECE_BYTES);
-  const buffers = [new Uint8Array(size), new Uint8Array(size)];
+  const buffers = [takeBuffer(size), takeBuffer(size)];
   let pending: Promise<void> | null = null;
   let turn = 0;
   try {
@@ -66,7 +66,29 @@ export async function pumpBody(
     }
   } finally {
     if (pending !== null) await pending.catch(() => {});
+    for (const b of buffers) giveBuffer(b, size);
     if (big) largeBuffers.release(2 * pieceBytes);
+  }
+}
+
+/**
+ * Pump buffers kept for the next body: a resumable upload is many short bodies in a row (4 MiB
+ * PATCHes), and two fresh megabytes for each — allocated, zeroed, then left to the collector —
+ * cost time and showed as tens of MiB of peak RSS (measured, bench/resumable_bench.ts).
+ */
+const spareBuffers: Uint8Array[] = [];
+/** Most spare buffers kept (two uploads' pairs). */
+const MAX_SPARE_BUFFERS = 4;
+
+function takeBuffer(size: number): Uint8Array {
+  const at = spareBuffers.findIndex((b) => b.byteLength === size);
+  return at === -1 ? new Uint8Array(size) : spareBuffers.splice(at, 1)[0];
+}
+
+function giveBuffer(buffer: Uint8Array, size: number): void {
+  // A buffer a failed socket read took (detached) or of another size is not kept.
+  if (buffer.byteLength === size && spareBuffers.length < MAX_SPARE_BUFFERS) {
+    spareBuffers.push(buffer);
   }
 }
 
