@@ -14,7 +14,7 @@
 
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
-import { plain, planWrite, writeRefusal } from "../uploads/mod.ts";
+import { plain, planWrite, storageFailure, writeRefusal } from "../uploads/mod.ts";
 import type { ResumableContext } from "./resumable_context.ts";
 import { CONDITION_FIELDS, newUploadId, type UploadRecord } from "./upload_record.ts";
 
@@ -49,7 +49,15 @@ export async function createUpload(
     completedMs: null,
     url: null,
   };
-  const refused = await ctx.store.create(record);
+  let refused;
+  try {
+    refused = await ctx.store.create(record);
+  } catch (err) {
+    // The state folder cannot be made or written (a read-only disk, no space): say so plainly.
+    const res = storageFailure(err);
+    if (res === null) throw err;
+    return { ok: false, response: res };
+  }
   if (refused === "count") {
     return {
       ok: false,

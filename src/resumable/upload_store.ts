@@ -205,7 +205,10 @@ export class UploadStore {
         ? await this.#expiresAt(record)
         : (await this.#newestMtime(id)) + this.limits.expiryMs;
       if (expires > now) continue;
-      const lease = await this.lease(id, 0).catch(() => null);
+      // With create: a leftover without a lock file is nobody's (remove() takes the new one too).
+      const lease = await FileLease.acquire(join(this.dir, `${id}.lock`), 0, true).catch(() =>
+        null
+      );
       if (lease === null) continue; // in use right now: not abandoned after all
       try {
         await this.remove(id);
