@@ -38,6 +38,17 @@ export interface AppConfig {
   readOnly: boolean;
   /** Refuse writes that would replace an existing file (409). */
   noOverwrite: boolean;
+  /**
+   * Where resumable uploads keep their partial data and records, or null for
+   * `<directory>/.wireserve-uploads` (never served, listed or writable).
+   */
+  resumableDir: string | null;
+  /** How long an untouched incomplete resumable upload is kept, in milliseconds. */
+  resumableExpiryMs: number;
+  /** Most incomplete resumable uploads at once. */
+  resumableMaxUploads: number;
+  /** Most bytes reserved by incomplete resumable uploads at once. */
+  resumableMaxBytes: number;
   /** Allow DELETE on /files/. */
   allowDelete: boolean;
   /** Allow creating folders (MKCOL) on /files/. */
@@ -76,6 +87,10 @@ export const DEFAULT_APP_CONFIG: Readonly<AppConfig> = Object.freeze({
   maxUploadBytes: 1024 * 1024 * 1024,
   readOnly: false,
   noOverwrite: false,
+  resumableDir: null,
+  resumableExpiryMs: 24 * 60 * 60 * 1000,
+  resumableMaxUploads: 1000,
+  resumableMaxBytes: 100 * 1024 * 1024 * 1024,
   allowDelete: false,
   allowMkdir: false,
   auth: null,

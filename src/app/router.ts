@@ -21,6 +21,12 @@ export interface Route {
   path: string;
   /** What answers it. */
   handler: Handler;
+  /**
+   * Takes only the requests this accepts (e.g. those with `Tus-Resumable`); the others go on to
+   * the next route with the method, so a feature can claim part of another's path and method
+   * without either knowing the other. Must be cheap and synchronous.
+   */
+  when?: (req: HttpRequest) => boolean;
 }
 
 /** Methods the server implements somewhere; anything else is 501. */
@@ -100,7 +106,9 @@ export function createRouter(routes: readonly Route[]): Handler {
     }
     const candidates = match(req.path);
     for (const route of candidates) {
-      if (route.methods.includes(method)) return route.handler(req);
+      if (route.methods.includes(method) && (route.when === undefined || route.when(req))) {
+        return route.handler(req);
+      }
     }
     // The parser already made sure the method is a token, so "any method" routes may take it.
     for (const route of candidates) {
@@ -134,6 +142,7 @@ function allowed(routes: readonly Route[]): string {
     for (const m of r.methods) methods.add(m === ANY_METHOD ? [...KNOWN_METHODS].join(", ") : m);
   }
   if (methods.has("GET")) methods.add("HEAD");
+  methods.delete("OPTIONS"); // always last, whichever route listed it
   methods.add("OPTIONS");
   return [...methods].join(", ");
 }

@@ -11,6 +11,7 @@ import { echoRoutes } from "../echo/mod.ts";
 import { filesRoutes, sharedFolderRoot } from "../files/mod.ts";
 import { httpbinRoutes } from "../httpbin/mod.ts";
 import { uploadRoutes } from "../uploads/mod.ts";
+import { resumableRoutes, startSweeper } from "../resumable/mod.ts";
 import { webRootRoutes } from "../web_root/mod.ts";
 import type { AppConfig } from "./app_config.ts";
 import { type AppHooks, NO_HOOKS } from "./app_hooks.ts";
@@ -43,6 +44,8 @@ export function appRoutes(config: AppConfig, shared: SharedState, hooks: AppHook
   return [
     ...webRootRoutes(config, hooks, shared.changes), // GET /… → www/ or --www, templates (src/web_root/)
     ...filesRoutes(config, filesRoot), // GET /files/<path>: file or listing (src/files/)
+    // tus and the IETF draft: POST/PUT /files/… that ask for it, /api/uploads/<id> (src/resumable/)
+    ...resumableRoutes(config, { changed }),
     ...uploadRoutes(config, { changed }), // PUT/POST/DELETE/MKCOL /files/<path> (src/uploads/)
     { methods: ["GET"], path: INFO_PATH, handler: infoHandler(config) }, // /api/info for the UI
     ...echoRoutes(config), // /echo/<text>, /user-agent, /inspect (src/echo/)
@@ -63,4 +66,16 @@ export function createApp(
   // --auth-all: every request needs credentials (writes are checked by their handlers anyway).
   const app = requireAuthForAll(config, createRouter(appRoutes(config, shared, hooks)));
   return config.cors ? withCors(app) : app;
+}
+
+/**
+ * Starts what the app does without being asked (the resumable uploads' sweeper: expired uploads
+ * removed at start and periodically); returns the function that stops it.
+ */
+export function startBackgroundTasks(
+  config: AppConfig,
+  onError: (err: unknown) => void,
+): () => void {
+  const sweeper = startSweeper(config, onError);
+  return () => sweeper.stop();
 }

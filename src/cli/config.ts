@@ -8,7 +8,7 @@
  * @module
  */
 
-import { resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { type AppConfig, appConfig, DEFAULT_APP_CONFIG } from "../app/app_config.ts";
 import { hidePatternProblem, MAX_HIDE_PATTERNS } from "../app/hidden_paths.ts";
 import type { Limits } from "../http/limits.ts";
@@ -138,13 +138,25 @@ function build(r: Reader, cwd: string, system: SystemFacts): Config {
   const maxConnections = r.count("max-connections");
   if (maxConnections !== undefined) limits.maxConnections = maxConnections;
   const maxDelayMs = r.duration("max-delay");
+  const directory = resolve(cwd, r.string("directory") ?? d.directory);
   const www = nullable(r.string("www"), (w) => resolve(cwd, w));
   const templates = r.flag("templates");
   if (templates && www === null) {
     throw new BadValue(`${r.source("templates")}: needs --www (the built-in UI is never rendered)`);
   }
+  const resumableDir = nullable(r.string("resumable-dir"), (dir) => resolve(cwd, dir));
+  // refuse: a state folder inside the shared folder under another name would be served and
+  // listed like any folder — partial uploads included (only the default name is never served)
+  if (resumableDir !== null && isInside(resumableDir, directory)) {
+    throw new BadValue(
+      `${r.source("resumable-dir")}: expected a folder outside the shared folder, got ${
+        r.quoted("resumable-dir")
+      }`,
+    );
+  }
+  const expiry = r.duration("resumable-expiry");
   const app = appConfig({
-    directory: resolve(cwd, r.string("directory") ?? d.directory),
+    directory,
     www,
     spa: r.flag("spa"),
     dotfiles: r.flag("dotfiles"),
@@ -154,6 +166,12 @@ function build(r: Reader, cwd: string, system: SystemFacts): Config {
     cacheSeconds: cacheMs === undefined ? d.cacheSeconds : cacheMs / MS_PER_SECOND,
     statCacheMs: r.duration("stat-cache") ?? d.statCacheMs,
     maxUploadBytes: r.size("max-upload") ?? d.maxUploadBytes,
+    resumableDir,
+    resumableExpiryMs: expiry === undefined
+      ? d.resumableExpiryMs
+      : positive(r, "resumable-expiry", expiry),
+    resumableMaxUploads: r.count("resumable-max-uploads") ?? d.resumableMaxUploads,
+    resumableMaxBytes: r.size("resumable-max-bytes") ?? d.resumableMaxBytes,
     readOnly: r.flag("read-only"),
     noOverwrite: r.flag("no-overwrite"),
     allowDelete: r.flag("allow-delete"),
@@ -230,6 +248,12 @@ function hidePatterns(r: Reader): string[] {
     }
   }
   return patterns;
+}
+
+/** Whether `path` is `folder` or below it (both absolute). */
+function isInside(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
 }
 
 /** The engine's timeouts must be positive: a zero clock would close every connection at once. */

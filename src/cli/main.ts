@@ -12,7 +12,7 @@
  * @module
  */
 
-import { createApp, sharedServices } from "../app/routes.ts";
+import { createApp, sharedServices, startBackgroundTasks } from "../app/routes.ts";
 import { canSharePort, WorkerPool } from "../workers/worker_pool.ts";
 import type { AppHooks } from "../app/app_hooks.ts";
 import { bannerLines, type InterfaceAddress, isWildcard, urls, warningLines } from "./banner.ts";
@@ -116,7 +116,15 @@ async function run(
   // Even when quiet, a port picked by the system must be told, or nobody can connect.
   else if (config.port === 0) out.line(urls(banner)[0]);
   for (const line of warningLines(banner)) err.line(line);
-  return await serveUntilSignal(server, config, io, out);
+  const stopTasks = startBackgroundTasks(
+    config.app,
+    (e) => err.line(`wireserve: cleaning unfinished uploads failed: ${errorText(e)}`),
+  );
+  try {
+    return await serveUntilSignal(server, config, io, out);
+  } finally {
+    stopTasks();
+  }
 }
 
 /** A running server: one HttpServer in this thread, or a pool of workers. */

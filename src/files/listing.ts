@@ -11,6 +11,7 @@
 
 import { join } from "node:path";
 import { isTempFileName } from "../app/temp_name.ts";
+import { isStateFolderName } from "../app/state_folder.ts";
 
 /** Most entries one listing reads and shows; the rest is reported as truncated. */
 export const MAX_LISTING_ENTRIES = 10_000;
@@ -67,6 +68,8 @@ export async function readListing(realDir: string, opts: ListingOptions): Promis
     if (!opts.dotfiles && e.name.startsWith(".")) continue;
     // hidden: an upload in progress (its temp file) is not a file yet
     if (isTempFileName(e.name)) continue;
+    // hidden: the resumable uploads' partial data, even with --dotfiles
+    if (isStateFolderName(e.name)) continue;
     if (raw.length === max) {
       truncated = true;
       break;

@@ -23,6 +23,8 @@
  *   400 so a probe learns nothing about what lies outside.
  * - Empty segments (`a//b`, a leading `//`) are skipped: they name nothing, and the result is
  *   always joined below the root — an absolute-looking input never becomes an absolute path.
+ * - refuse (404): the resumable uploads' state folder (`.wireserve-uploads`), at any depth and
+ *   whatever the options: its partial files are not files anyone finished sending.
  * - refuse (404): dotfiles (any remaining segment starting with "."), unless `dotfiles` is set:
  *   `.git`, `.env`, `.ssh` are the classic leaks of a shared folder.
  * - refuse (404): paths the `--hide` patterns match (`hidden`), checked on the decoded segments
@@ -44,6 +46,7 @@
 import { posix, win32 } from "node:path";
 import type { HiddenPaths } from "../app/hidden_paths.ts";
 import { percentDecode } from "../app/percent_decode.ts";
+import { isStateFolderName } from "../app/state_folder.ts";
 
 /** Longest raw (still encoded) path accepted, in characters. */
 export const MAX_PATH_CHARS = 4096;
@@ -133,6 +136,9 @@ export function resolveSafePath(
     segments.push(segment);
   }
   for (const segment of segments) {
+    // refuse: partial uploads live in the state folder; they are never served or written to,
+    // even with --dotfiles (a 404, as for anything else that is not there to be had)
+    if (isStateFolderName(segment)) return refuse(404, "upload state folder");
     if (!opts.dotfiles && segment.charCodeAt(0) === 0x2e) return refuse(404, "dotfile");
     if (windows && windowsUnsafeName(segment)) return refuse(404, "name Windows cannot hold");
   }

@@ -23,10 +23,10 @@ import { HeadReader, INCOMPLETE } from "./head_reader.ts";
 import type { RequestHead } from "./request_head.ts";
 import { type ResponseContext, ResponseWriter, type WriteClock } from "./response_writer.ts";
 import type { HttpResponse } from "./types.ts";
-import { type ConnectionPeer, IncomingRequest } from "./incoming_request.ts";
+import { type ConnectionPeer, IncomingRequest, type InterimSender } from "./incoming_request.ts";
 
 /** Serves requests on one accepted connection until it closes. */
-export class Connection implements BodyHooks, WriteClock {
+export class Connection implements BodyHooks, WriteClock, InterimSender {
   readonly id: number;
   #conn: Deno.Conn;
   #opts: ConnectionOptions;
@@ -42,6 +42,8 @@ export class Connection implements BodyHooks, WriteClock {
   /** Whether a request was answered (set when the connection starts waiting for the next). */
   #answered = false;
   #expectContinue = false;
+  /** Whether the handler of `#request` is running (interim responses may go out). */
+  #handling = false;
   /** The request being served (the connection records `100 Continue` on it). */
   #request: IncomingRequest | null = null;
   /** The head being served (for the access log of canned responses), or null between requests. */
@@ -164,6 +166,24 @@ export class Connection implements BodyHooks, WriteClock {
     await this.#writer.writeContinue();
   }
 
+  /**
+   * Sends a 1xx for `req` while its handler runs (the request checked the status and version);
+   * nothing once the handler returned or the connection closed. The write runs on the write clock
+   * and a failed one is left to the body read or the final write to report.
+   */
+  async sendInterim(
+    req: IncomingRequest,
+    status: number,
+    headers: Array<[string, string]>,
+  ): Promise<void> {
+    if (this.#closed || this.#request !== req || !this.#handling) return;
+    try {
+      await this.#writer.writeInterim(status, headers);
+    } catch (err) {
+      if (err instanceof HttpError && err.kind === "internal") throw err;
+    }
+  }
+
   /** Arms the body-idle clock. */
   armBodyTimeout(): void {
     this.#timer.arm("body", this.#limits.bodyIdleTimeoutMs);
@@ -261,10 +281,12 @@ export class Connection implements BodyHooks, WriteClock {
         peer,
         index,
         pipelined,
+        this,
       );
       this.#request = req;
 
       let res: HttpResponse;
+      this.#handling = true;
       try {
         // A handler that answers synchronously costs no extra turn of the microtask queue.
         const answer = opts.handler(req);
@@ -278,6 +300,8 @@ export class Connection implements BodyHooks, WriteClock {
         if (err instanceof HttpError) return await this.#fail(err);
         opts.onError(err, "handler");
         res = internalErrorResponse();
+      } finally {
+        this.#handling = false;
       }
       if (this.#closed) return;
 

@@ -16,6 +16,18 @@ import type {
 } from "./types.ts";
 import type { HeaderFields } from "./header_fields.ts";
 
+const DONE: Promise<void> = Promise.resolve();
+
+/** How a request reaches its connection to send an interim response. */
+export interface InterimSender {
+  /** Sends `status` with `headers` for `req` if it is still being handled (see `sendInterim`). */
+  sendInterim(
+    req: IncomingRequest,
+    status: number,
+    headers: Array<[string, string]>,
+  ): Promise<void>;
+}
+
 /** What stays the same for every request on a connection. */
 export type ConnectionPeer = Pick<ConnectionFacts, "id" | "remoteAddress" | "remotePort" | "tls">;
 
@@ -38,6 +50,7 @@ export class IncomingRequest implements HttpRequest {
   #requestIndex: number;
   #pipelined: boolean;
   #facts: ConnectionFacts | null = null;
+  #interim: InterimSender | null;
 
   constructor(
     head: RequestHead,
@@ -46,6 +59,7 @@ export class IncomingRequest implements HttpRequest {
     peer: ConnectionPeer,
     requestIndex: number,
     pipelined: boolean,
+    interim: InterimSender | null = null,
   ) {
     this.method = head.method;
     this.target = head.target;
@@ -61,6 +75,18 @@ export class IncomingRequest implements HttpRequest {
     this.#peer = peer;
     this.#requestIndex = requestIndex;
     this.#pipelined = pipelined;
+    this.#interim = interim;
+  }
+
+  /** Sends a 1xx ahead of the final answer (see `HttpRequest.sendInterim`). */
+  sendInterim(status: number, headers: Array<[string, string]> = []): Promise<void> {
+    // refuse: 101 switches protocols and 2xx–5xx are final; neither may go out this way
+    if (!Number.isInteger(status) || status < 100 || status > 199 || status === 101) {
+      throw new RangeError(`Cannot send status ${status} as an interim response`);
+    }
+    // RFC 9110 §15.2: a server must not send a 1xx response to an HTTP/1.0 client.
+    if (this.version === "HTTP/1.0" || this.#interim === null) return DONE;
+    return this.#interim.sendInterim(this, status, headers);
   }
 
   /** The head as received (copied out of the connection's buffer on first use). */

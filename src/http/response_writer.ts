@@ -140,6 +140,25 @@ export class ResponseWriter {
     return this.flush();
   }
 
+  /**
+   * Sends an interim response now (after anything gathered before it): status line, `fields`,
+   * the empty line — no Date, Server or framing (RFC 9110 §15.2: a 1xx has no content). Throws
+   * `HttpError("internal")` with nothing gathered for a field that is not a valid line.
+   */
+  writeInterim(status: number, fields: Array<[string, string]>): Promise<void> {
+    const out = this.#out;
+    const start = out.length;
+    try {
+      out.append(statusLine(status));
+      out.appendFields(fields);
+      out.append(CRLF);
+    } catch (err) {
+      out.truncate(start);
+      throw err;
+    }
+    return this.flush();
+  }
+
   /** Gathers raw bytes (a canned error response) and flushes them. */
   writeRaw(bytes: Uint8Array): Promise<void> {
     this.#out.append(bytes);

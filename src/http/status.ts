@@ -9,6 +9,8 @@
 export const STATUS = {
   Continue: 100,
   SwitchingProtocols: 101,
+  /** draft-ietf-httpbis-resumable-upload §"Status Code 104" (a suggested value, not yet IANA's). */
+  UploadResumptionSupported: 104,
   OK: 200,
   Created: 201,
   Accepted: 202,
@@ -39,6 +41,7 @@ export const STATUS = {
   ExpectationFailed: 417,
   MisdirectedRequest: 421,
   UnprocessableContent: 422,
+  Locked: 423,
   TooManyRequests: 429,
   RequestHeaderFieldsTooLarge: 431,
   InternalServerError: 500,
@@ -59,6 +62,7 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
   101: "Switching Protocols",
   102: "Processing",
   103: "Early Hints",
+  104: "Upload Resumption Supported",
   200: "OK",
   201: "Created",
   202: "Accepted",

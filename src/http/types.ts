@@ -104,6 +104,15 @@ export interface HttpRequest {
   readonly continueSent: boolean;
   /** Facts about the connection. */
   readonly connection: ConnectionFacts;
+  /**
+   * Sends an interim (1xx) response now, ahead of the final one (RFC 9110 §15.2) — e.g. `104
+   * Upload Resumption Supported` with the upload's `Location`. Any 1xx but 101 (a protocol switch
+   * is not an interim answer). Sends nothing and resolves for an HTTP/1.0 client (§15.2: a server
+   * must not send a 1xx to one), once the handler has returned, or after the connection closed.
+   * Throws a `RangeError` for another status (a bug in the handler) and `HttpError("internal")`
+   * for a field that is not a valid line (nothing of it is sent).
+   */
+  sendInterim(status: number, headers?: Array<[string, string]>): Promise<void>;
 }
 
 /** A body the writer streams from an open file, closing the file when done. */

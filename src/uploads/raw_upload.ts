@@ -33,13 +33,11 @@ import {
   type DigestAlgorithm,
   type ExpectedDigest,
   expectedDigests,
-  formatDigest,
   preferredAlgorithm,
 } from "../app/digest.ts";
-import { rememberReprDigest } from "../files/mod.ts";
 import { TempFile } from "./temp_file.ts";
+import { stillTagged, storedAnswer } from "./finished_file.ts";
 import { pumpBody } from "./upload_pump.ts";
-import { jsonResponse } from "../app/json_response.ts";
 import { decideWrite, type WriteDecision } from "./write_conditions.ts";
 import {
   pathBelowMount,
@@ -161,7 +159,8 @@ async function storeBody(
     published = true;
     ctx.changed(target.fsPath);
     ctx.changed(dir);
-    return storedAnswer(req, target, stored, answer === null ? null : [answer, hashes], outcome);
+    const digest = answer === null ? null : { algorithm: answer, value: hashes.result(answer)! };
+    return storedAnswer(req.method, target, stored, digest, outcome);
   } catch (err) {
     // Body errors (too large, timeout, client gone) are the engine's to answer, then it closes.
     if (err instanceof HttpError) throw err;
@@ -174,36 +173,5 @@ async function storeBody(
       await temp?.discard();
       await folder.undo();
     }
-  }
-}
-
-/** The success answer: 204 for a PUT that replaced, else 201 with Location and a JSON body. */
-function storedAnswer(
-  req: HttpRequest,
-  target: WriteTarget,
-  stored: Deno.FileInfo,
-  digest: [DigestAlgorithm, BodyDigests] | null,
-  outcome: "created" | "replaced",
-): HttpResponse {
-  const etag = validatorsOf(stored).etag;
-  const headers: Array<[string, string]> = [["ETag", etag]];
-  if (digest !== null) {
-    const [alg, hashes] = digest;
-    const value = hashes.result(alg)!;
-    rememberReprDigest(target.fsPath, etag, alg, value);
-    headers.push(["Repr-Digest", formatDigest(alg, value)]);
-  }
-  if (req.method === "PUT" && outcome === "replaced") return { status: STATUS.NoContent, headers };
-  headers.push(["Location", target.url]);
-  const name = target.segments[target.segments.length - 1];
-  return jsonResponse(STATUS.Created, { name, url: target.url, size: stored.size }, headers);
-}
-
-/** Whether the file at `fsPath` still carries `etag` (for `If-Match` right before publishing). */
-async function stillTagged(fsPath: string, etag: string): Promise<boolean> {
-  try {
-    return validatorsOf(await Deno.stat(fsPath)).etag === etag;
-  } catch {
-    return false;
   }
 }

@@ -20,7 +20,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { tempNameFor } from "../app/temp_name.ts";
 
 /** How a commit went. */
@@ -65,11 +65,9 @@ export class TempFile {
   async commit(finalPath: string, createOnly: boolean): Promise<CommitOutcome> {
     this.#close(); // Windows cannot rename an open file
     try {
-      if (createOnly) return await this.#commitCreateOnly(finalPath);
-      const existed = await exists(finalPath);
-      await Deno.rename(this.path, finalPath);
-      this.#done = true;
-      return existed ? "replaced" : "created";
+      const outcome = await publishFile(this.path, finalPath, createOnly);
+      if (outcome !== "exists") this.#done = true;
+      return outcome;
     } finally {
       if (!this.#done) await this.discard();
     }
@@ -88,22 +86,6 @@ export class TempFile {
     await Deno.remove(this.path).catch(() => {});
   }
 
-  async #commitCreateOnly(finalPath: string): Promise<CommitOutcome> {
-    try {
-      await Deno.link(this.path, finalPath);
-    } catch (err) {
-      if (err instanceof Deno.errors.AlreadyExists) return "exists";
-      if (!linkUnsupported(err)) throw err;
-      if (await exists(finalPath)) return "exists";
-      await Deno.rename(this.path, finalPath);
-      this.#done = true;
-      return "created";
-    }
-    await Deno.remove(this.path).catch(() => {});
-    this.#done = true;
-    return "created";
-  }
-
   #open(): Deno.FsFile {
     if (this.#file === null) throw new Error("Cannot use temp file: it is already closed");
     return this.#file;
@@ -118,6 +100,57 @@ export class TempFile {
     }
     this.#file = null;
   }
+}
+
+/**
+ * Moves the finished file at `sourcePath` (same file system) to `finalPath` in one atomic step:
+ * rename(2), or with `createOnly` link(2) then unlink, which cannot replace an existing name
+ * ("exists" then, and `sourcePath` is left in place). The one way every upload is published.
+ */
+export async function publishFile(
+  sourcePath: string,
+  finalPath: string,
+  createOnly: boolean,
+): Promise<CommitOutcome> {
+  try {
+    return await publishOnSameFileSystem(sourcePath, finalPath, createOnly);
+  } catch (err) {
+    if ((err as { code?: string }).code !== "EXDEV") throw err;
+  }
+  // Another file system (resumable uploads kept elsewhere): copy beside the final name first,
+  // so that the step that makes the name appear is still one rename or link.
+  const temp = join(dirname(finalPath), tempNameFor(basename(finalPath)));
+  try {
+    await Deno.copyFile(sourcePath, temp);
+    const outcome = await publishOnSameFileSystem(temp, finalPath, createOnly);
+    if (outcome !== "exists") await Deno.remove(sourcePath).catch(() => {});
+    return outcome;
+  } finally {
+    await Deno.remove(temp).catch(() => {});
+  }
+}
+
+async function publishOnSameFileSystem(
+  sourcePath: string,
+  finalPath: string,
+  createOnly: boolean,
+): Promise<CommitOutcome> {
+  if (!createOnly) {
+    const existed = await exists(finalPath);
+    await Deno.rename(sourcePath, finalPath);
+    return existed ? "replaced" : "created";
+  }
+  try {
+    await Deno.link(sourcePath, finalPath);
+  } catch (err) {
+    if (err instanceof Deno.errors.AlreadyExists) return "exists";
+    if (!linkUnsupported(err)) throw err;
+    if (await exists(finalPath)) return "exists";
+    await Deno.rename(sourcePath, finalPath);
+    return "created";
+  }
+  await Deno.remove(sourcePath).catch(() => {});
+  return "created";
 }
 
 /** Whether `path` names something (a file, folder or link, even a dangling one). */

@@ -5,6 +5,11 @@
  * leaves one side idle at any time: measured here, 64 KiB reads each awaited in turn gave about
  * 520 MiB/s, 1 MiB pieces with the next read overlapping the write about 1.17 GB/s.
  *
+ * A body that fails midway (disconnect, timeout) still hands on the bytes it delivered before
+ * the failure, then rejects — when they were copied (`read`): a failed socket read straight into
+ * the pump's buffer (`readInto`) takes the buffer with it. Resumable uploads, which keep every
+ * byte that arrived, therefore pump through `read`.
+ *
  * Memory: two pieces per upload in flight, whatever the body size. The size limit is enforced
  * here as bytes arrive, for chunked bodies whose size is not declared: crossing it throws
  * `HttpError("contentTooLarge")` (the engine answers 413 and closes).
@@ -41,7 +46,7 @@ export async function pumpBody(
   // pin a pair of large buffers each. Past the budget, small pieces still stream.
   const big = largeBuffers.acquire(2 * pieceBytes);
   const size = big ? pieceBytes : Math.min(pieceBytes, SMALL_PIECE_BYTES);
-  const buffers = [new Uint8Array(size), new Uint8Array(size)];
+  const buffers = [takeBuffer(size), takeBuffer(size)];
   let pending: Promise<void> | null = null;
   let turn = 0;
   try {
@@ -61,7 +66,29 @@ export async function pumpBody(
     }
   } finally {
     if (pending !== null) await pending.catch(() => {});
+    for (const b of buffers) giveBuffer(b, size);
     if (big) largeBuffers.release(2 * pieceBytes);
+  }
+}
+
+/**
+ * Pump buffers kept for the next body: a resumable upload is many short bodies in a row (4 MiB
+ * PATCHes), and two fresh megabytes for each — allocated, zeroed, then left to the collector —
+ * cost time and showed as tens of MiB of peak RSS (measured, bench/resumable_bench.ts).
+ */
+const spareBuffers: Uint8Array[] = [];
+/** Most spare buffers kept (two uploads' pairs). */
+const MAX_SPARE_BUFFERS = 4;
+
+function takeBuffer(size: number): Uint8Array {
+  const at = spareBuffers.findIndex((b) => b.byteLength === size);
+  return at === -1 ? new Uint8Array(size) : spareBuffers.splice(at, 1)[0];
+}
+
+function giveBuffer(buffer: Uint8Array, size: number): void {
+  // A buffer a failed socket read took (detached) or of another size is not kept.
+  if (buffer.byteLength === size && spareBuffers.length < MAX_SPARE_BUFFERS) {
+    spareBuffers.push(buffer);
   }
 }
 
@@ -73,6 +100,8 @@ class PieceSource {
   /** What is left of the last `read()` piece (valid until the next `read()`). */
   #leftover: Uint8Array | null = null;
   #ended = false;
+  /** A read failure held back until the bytes before it were handed on. */
+  #failure: unknown = null;
 
   constructor(body: RequestBody, maxBytes: number) {
     this.#body = body;
@@ -83,10 +112,22 @@ class PieceSource {
   async fill(buffer: Uint8Array): Promise<Uint8Array> {
     // A socket read detaches the memory it was given (`length` drops to 0): keep the size.
     const capacity = buffer.length;
+    if (this.#failure !== null) throw this.#failure;
     let whole = buffer;
     let at = 0;
     while (at < capacity && !this.#ended) {
-      const got = await this.#next(whole.subarray(at));
+      let got: Uint8Array | null;
+      try {
+        got = await this.#next(whole.subarray(at));
+      } catch (err) {
+        // A socket read into our buffer takes the memory away (a failed one never gives it
+        // back): then nothing can be handed on.
+        if (at === 0 || whole.byteLength === 0) throw err;
+        // The bytes that did arrive go to the consumer first (a resumable upload keeps them);
+        // the failure comes with the next fill.
+        this.#failure = err;
+        break;
+      }
       if (got === null) {
         this.#ended = true;
         break;

@@ -148,3 +148,19 @@ Deno.test("router gives 404 to a path without the trailing slash of a prefix rou
   assertEquals((await r(req("GET", "/files"))).status, 404);
   assertEquals((await r(req("GET", "/files/"))).body, "files");
 });
+
+Deno.test("router hands a request to a route with `when` only if it accepts it", async () => {
+  const claimed = createRouter([
+    {
+      methods: ["POST"],
+      path: "/files/*",
+      when: (r) => r.query === "tus",
+      handler: ok("resumable"),
+    },
+    { methods: ["GET", "POST"], path: "/files/*", handler: ok("upload") },
+  ]);
+  const post = (query: string) =>
+    claimed({ method: "POST", path: "/files/a", query, targetForm: "origin" } as HttpRequest);
+  assertEquals((await post("tus")).body, "resumable");
+  assertEquals((await post("")).body, "upload");
+});

@@ -65,6 +65,10 @@ Deno.test("buildConfig sets every app field from its flag", () => {
     "--cache=1h",
     "--stat-cache=0",
     "--max-upload=500M",
+    "--resumable-dir=/var/tmp/partial",
+    "--resumable-expiry=2h",
+    "--resumable-max-uploads=5",
+    "--resumable-max-bytes=3G",
     "--read-only",
     "--no-overwrite",
     "--allow-delete",
@@ -90,6 +94,10 @@ Deno.test("buildConfig sets every app field from its flag", () => {
     cacheSeconds: 3600,
     statCacheMs: 0,
     maxUploadBytes: 500 * 1024 * 1024,
+    resumableDir: "/var/tmp/partial",
+    resumableExpiryMs: 2 * 60 * 60 * 1000,
+    resumableMaxUploads: 5,
+    resumableMaxBytes: 3 * 1024 ** 3,
     readOnly: true,
     noOverwrite: true,
     allowDelete: true,
@@ -237,10 +245,26 @@ Deno.test("the help shows the real defaults", () => {
   assertEquals(shown("body-timeout"), formatDuration(DEFAULT_LIMITS.bodyIdleTimeoutMs));
   assertEquals(shown("max-connections"), String(DEFAULT_LIMITS.maxConnections));
   assertEquals(shown("max-upload"), formatSize(DEFAULT_APP_CONFIG.maxUploadBytes));
+  assertEquals(shown("resumable-expiry"), formatDuration(DEFAULT_APP_CONFIG.resumableExpiryMs));
+  assertEquals(shown("resumable-max-uploads"), String(DEFAULT_APP_CONFIG.resumableMaxUploads));
+  assertEquals(shown("resumable-max-bytes"), formatSize(DEFAULT_APP_CONFIG.resumableMaxBytes));
   assertEquals(shown("max-capture"), formatSize(DEFAULT_APP_CONFIG.maxCaptureBytes));
   assertEquals(shown("max-generated"), formatSize(DEFAULT_APP_CONFIG.maxGeneratedBytes));
   assertEquals(shown("stat-cache"), formatDuration(DEFAULT_APP_CONFIG.statCacheMs));
   assertEquals(shown("max-delay"), formatDuration(DEFAULT_APP_CONFIG.maxDelaySeconds * 1000));
   assertEquals(DEFAULT_APP_CONFIG.cacheSeconds, null); // shown as no-cache
   assertEquals(DEFAULT_APP_CONFIG.version, VERSION);
+});
+
+Deno.test("buildConfig refuses a --resumable-dir inside the shared folder", () => {
+  for (const dir of ["share/partial", "share"]) {
+    assertEquals(
+      failure(["share", "--resumable-dir", dir]),
+      `--resumable-dir: expected a folder outside the shared folder, got "${dir}"`,
+    );
+  }
+  assertEquals(
+    failure(["--resumable-expiry", "0"]),
+    '--resumable-expiry: expected a duration above 0, got "0"',
+  );
 });

@@ -44,6 +44,21 @@ Files:
 Uploads and changes:
       --max-upload <size>         largest accepted upload
                                   default: 1G · env: WIRESERVE_MAX_UPLOAD · e.g. --max-upload 500M
+      --resumable-dir <dir>       where unfinished resumable uploads are kept
+                                  default: DIR/.wireserve-uploads · env: WIRESERVE_RESUMABLE_DIR
+                                  e.g. --resumable-dir /var/tmp/wireserve
+      --resumable-expiry <duration>
+                                  how long an untouched unfinished upload is kept
+                                  default: 24h · env: WIRESERVE_RESUMABLE_EXPIRY
+                                  e.g. --resumable-expiry 2h
+      --resumable-max-uploads <count>
+                                  most unfinished resumable uploads (429)
+                                  default: 1000 · env: WIRESERVE_RESUMABLE_MAX_UPLOADS
+                                  e.g. --resumable-max-uploads 50
+      --resumable-max-bytes <size>
+                                  most bytes of unfinished uploads (413)
+                                  default: 100G · env: WIRESERVE_RESUMABLE_MAX_BYTES
+                                  e.g. --resumable-max-bytes 20G
       --read-only                 refuse every upload and change (403)
                                   default: off · env: WIRESERVE_READ_ONLY
       --no-overwrite              refuse uploads that would replace a file (409)

@@ -14,7 +14,12 @@ import { assertEquals } from "../support/assert.ts";
 import { browserAvailable } from "./chromium.ts";
 
 /** The browser test files, relative to this folder. */
-const E2E_FILES = ["ui_browse_e2e.ts", "ui_upload_e2e.ts", "portfolio_e2e.ts"];
+const E2E_FILES = [
+  "ui_browse_e2e.ts",
+  "ui_upload_e2e.ts",
+  "ui_resumable_e2e.ts",
+  "portfolio_e2e.ts",
+];
 /** The whole browser suite must finish within this time, in milliseconds. */
 const SUITE_TIMEOUT_MS = 180_000;
 

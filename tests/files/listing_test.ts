@@ -101,3 +101,14 @@ Deno.test("sortListing puts folders first in every order", () => {
   assertEquals(names("size", "asc"), ["link", "zdir", "a.txt", "file9", "file10", "b.txt"]);
   assertEquals(names("date", "desc"), ["link", "zdir", "a.txt", "file9", "file10", "b.txt"]);
 });
+
+Deno.test("readListing never shows the upload state folder, even with dotfiles", async () => {
+  await withDir(async (dir) => {
+    await Deno.mkdir(`${dir}/.wireserve-uploads`);
+    await Deno.writeTextFile(`${dir}/a`, "x");
+    const names = (await readListing(dir, { dotfiles: true, allowed: allowAll })).entries.map((e) =>
+      e.name
+    );
+    assertEquals(names, ["a"]);
+  });
+});

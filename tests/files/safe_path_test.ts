@@ -204,3 +204,26 @@ Deno.test("resolveSafePath folds case and Windows spellings where the file syste
   const r = resolveSafePath(ROOT, "PRIVATE/a.txt", { hidden: mac });
   assert(!r.ok && r.status === 404, "darwin");
 });
+
+Deno.test("resolveSafePath refuses the upload state folder at any depth, even with dotfiles", () => {
+  for (
+    const path of [
+      ".wireserve-uploads",
+      ".wireserve-uploads/",
+      ".wireserve-uploads/x.part",
+      "a/.wireserve-uploads/x",
+      "%2Ewireserve-uploads/x",
+      "a/../.wireserve-uploads",
+    ]
+  ) {
+    for (const dotfiles of [false, true]) {
+      const r = resolveSafePath("/srv", path, { dotfiles, platform: "posix" });
+      assertEquals(r.ok ? "ok" : r.status, 404, `${path} dotfiles=${dotfiles}`);
+    }
+  }
+  const near = resolveSafePath("/srv", ".wireserve-uploads2", {
+    dotfiles: true,
+    platform: "posix",
+  });
+  assertEquals(near.ok, true);
+});

@@ -40,6 +40,14 @@ export interface RequestSpec {
   expectContinue?: boolean;
   /** Connection facts to override. */
   connection?: Partial<ConnectionFacts>;
+  /** Where `sendInterim` records what a handler sent (default: dropped). */
+  interims?: InterimRecord[];
+}
+
+/** One interim response a handler sent through a built request. */
+export interface InterimRecord {
+  status: number;
+  headers: Array<[string, string]>;
 }
 
 const encoder = new TextEncoder();
@@ -196,6 +204,10 @@ export function buildRequest(spec: RequestSpec = {}): HttpRequest {
       remotePort: 40000,
       tls: false,
       ...spec.connection,
+    },
+    sendInterim(status: number, headers: Array<[string, string]> = []) {
+      if (version !== "HTTP/1.0") spec.interims?.push({ status, headers });
+      return Promise.resolve();
     },
   };
 }

@@ -100,3 +100,24 @@ Deno.test("pumpBody resolves to 0 for an empty body without calling the consumer
   );
   assertEquals(calls, 0);
 });
+
+Deno.test("pumpBody hands on the bytes read before a failure, then rejects with it", async () => {
+  let calls = 0;
+  const body = new FakeBody(DATA, { pieceBytes: 1000 });
+  const failing = Object.assign(body, {
+    read(): Promise<Uint8Array | null> {
+      if (++calls > 3) return Promise.reject(new HttpError("clientGone"));
+      return FakeBody.prototype.read.call(body);
+    },
+  });
+  const got: number[] = [];
+  await assertRejects(
+    () =>
+      pumpBody(failing, Infinity, (piece) => {
+        got.push(...piece);
+        return Promise.resolve();
+      }, 64 * 1024),
+    HttpError,
+  );
+  assertEquals(got, [...DATA.subarray(0, 3000)]);
+});

@@ -1,7 +1,9 @@
 /**
  * Uploads: files and whole folders from drag-and-drop (drop.js) or the pickers, a queue sending
  * a few at a time with `PUT /files/...`, one row per file with a progress bar, speed, cancel and retry, and
- * the server's refusals in plain words.
+ * the server's refusals in plain words. Files from `RESUMABLE_MIN_BYTES` on go resumably
+ * (resumable.js): pause and resume buttons, automatic resumption after a dropped connection, and
+ * after a reload the page lists what was left unfinished, to resume by picking the same file.
  * @module
  */
 
@@ -9,7 +11,14 @@ import { describeFailure, RequestError, uploadFile } from "./api.js";
 import { filesFromInput, watchDrops } from "./drop.js";
 import { contentDigest, digestAvailable, MAX_DIGEST_BYTES } from "./digest.js";
 import { formatBytes, formatSpeed, plural } from "./format.js";
-import { uploadUrl } from "./paths.js";
+import { folderUrl, uploadUrl } from "./paths.js";
+import {
+  forget,
+  RESUMABLE_MIN_BYTES,
+  resumableUpload,
+  unfinishedUploads,
+  uploadKey,
+} from "./resumable.js";
 
 /** Uploads in flight at once: enough to hide per-request latency, few enough to share the link. */
 const MAX_PARALLEL_UPLOADS = 3;
@@ -38,7 +47,9 @@ export function createUploader({ getInfo, getSegments, onUploaded, announce, onS
     job.state = state;
     job.li.dataset.state = state;
     job.status.textContent = text;
-    job.cancel.hidden = !(state === "queued" || state === "hashing" || state === "sending");
+    job.cancel.hidden = !["queued", "hashing", "sending", "paused", "waiting"].includes(state);
+    job.pause.hidden = !(job.resumable && (state === "sending" || state === "waiting"));
+    job.resume.hidden = !(job.resumable && state === "paused");
     job.retry.hidden = !(state === "failed" || state === "cancelled");
     $("clear-finished-button").hidden = !jobs.some((j) => isFinished(j));
   }
@@ -80,16 +91,37 @@ export function createUploader({ getInfo, getSegments, onUploaded, announce, onS
     retry.setAttribute("aria-label", `Retry upload of ${job.path}`);
     retry.addEventListener("click", () => {
       job.bar.value = 0;
+      job.control = null;
       setStatus(job, "queued", "Waiting…");
       pump();
     });
-    foot.append(status, cancel, retry);
+    const pause = document.createElement("button");
+    pause.type = "button";
+    pause.className = "quiet small";
+    pause.textContent = "Pause";
+    pause.setAttribute("aria-label", `Pause upload of ${job.path}`);
+    pause.addEventListener("click", () => {
+      job.control?.pause();
+      setStatus(job, "paused", `Paused at ${job.bar.value}%.`);
+    });
+    const resume = document.createElement("button");
+    resume.type = "button";
+    resume.className = "quiet small";
+    resume.textContent = "Resume";
+    resume.setAttribute("aria-label", `Resume upload of ${job.path}`);
+    resume.addEventListener("click", () => {
+      setStatus(job, "sending", "Resuming…");
+      job.control?.resume();
+    });
+    foot.append(status, pause, resume, cancel, retry);
     li.append(head, bar, foot);
-    Object.assign(job, { li, bar, status, cancel, retry });
+    Object.assign(job, { li, bar, status, cancel, retry, pause, resume });
   }
 
   function cancelJob(job) {
     job.abort?.();
+    job.control?.cancel();
+    job.control = null;
     job.generation += 1; // a run still hashing sees this and stops
     setStatus(job, "cancelled", "Cancelled.");
     pump();
@@ -106,6 +138,7 @@ export function createUploader({ getInfo, getSegments, onUploaded, announce, onS
     if (typeof limit === "number" && job.file.size > limit) {
       throw new RequestError(413, describeFailure(413, "", limit));
     }
+    if (job.resumable) return await runResumable(job, limit, generation);
     setStatus(job, "hashing", "Computing checksum…");
     const digest = await contentDigest(job.file);
     if (job.generation !== generation) return;
@@ -140,6 +173,89 @@ export function createUploader({ getInfo, getSegments, onUploaded, announce, onS
     else if (digest) notes.push("checksum sent");
     setStatus(job, "done", notes.join(" · "));
   }
+
+  /** A large file: tus slices that survive drops, pauses and reloads (resumable.js). */
+  async function runResumable(job, limit, generation) {
+    setStatus(job, "sending", "Starting…");
+    dropOffer(uploadKey(job.file, folderUrl(job.segments) + job.path));
+    const started = performance.now();
+    let firstSent = null;
+    const control = resumableUpload({
+      file: job.file,
+      folder: folderUrl(job.segments),
+      relativePath: job.path,
+      overwrite: $("overwrite").checked,
+      limit,
+      onProgress(sent, total) {
+        if (job.generation !== generation || job.state === "paused") return;
+        firstSent ??= sent;
+        const percent = total > 0 ? Math.floor((sent / total) * PERCENT) : PERCENT;
+        job.bar.value = percent;
+        const seconds = (performance.now() - started) / MS_PER_SECOND;
+        const speed = seconds > 0 ? formatSpeed((sent - firstSent) / seconds) : "";
+        if (job.state !== "sending") setStatus(job, "sending", "");
+        job.status.textContent = `${percent}% · ${formatBytes(sent)} of ${formatBytes(total)}${
+          speed ? ` · ${speed}` : ""
+        } · resumable`;
+      },
+      onWaiting(ms) {
+        if (job.generation !== generation || job.state === "paused") return;
+        setStatus(
+          job,
+          "waiting",
+          `Connection lost; trying again in ${Math.ceil(ms / MS_PER_SECOND)} s…`,
+        );
+      },
+    });
+    job.control = control;
+    await control.done;
+    job.control = null;
+    job.bar.value = PERCENT;
+    setStatus(job, "done", "Done · resumable upload complete");
+  }
+
+  /** What this browser left unfinished (a reload, a closed tab): offered to resume. */
+  const offers = document.createElement("div");
+  offers.id = "resume-offers";
+  offers.className = "resume-offers";
+  offers.setAttribute("role", "status");
+  $("upload").append(offers);
+
+  function showOffers() {
+    offers.replaceChildren();
+    const list = unfinishedUploads();
+    if (list.length === 0) return;
+    const title = document.createElement("p");
+    title.textContent = `Unfinished ${
+      plural(list.length, "upload", "uploads")
+    }: pick the same file again to resume.`;
+    const ul = document.createElement("ul");
+    for (const u of list) {
+      const li = document.createElement("li");
+      li.dataset.key = u.key;
+      const text = document.createElement("span");
+      text.textContent = `${u.path} — ${formatBytes(u.sent ?? 0)} of ${formatBytes(u.size)} sent`;
+      const drop = document.createElement("button");
+      drop.type = "button";
+      drop.className = "quiet small";
+      drop.textContent = "Forget";
+      drop.setAttribute("aria-label", `Forget the unfinished upload of ${u.path}`);
+      drop.addEventListener("click", () => {
+        forget(u.key);
+        showOffers();
+      });
+      li.append(text, " ", drop);
+      ul.append(li);
+    }
+    offers.append(title, ul);
+  }
+
+  function dropOffer(key) {
+    offers.querySelector(`li[data-key="${CSS.escape(key)}"]`)?.remove();
+    if (offers.querySelector("li") === null) offers.replaceChildren();
+  }
+
+  showOffers();
 
   function pump() {
     while (active < MAX_PARALLEL_UPLOADS) {
@@ -177,7 +293,16 @@ export function createUploader({ getInfo, getSegments, onUploaded, announce, onS
   function enqueue(files) {
     const segments = getSegments();
     for (const { file, path } of files) {
-      const job = { file, path, segments, state: "queued", generation: 0, abort: null };
+      const job = {
+        file,
+        path,
+        segments,
+        state: "queued",
+        generation: 0,
+        abort: null,
+        control: null,
+        resumable: file.size >= RESUMABLE_MIN_BYTES,
+      };
       makeRow(job);
       jobs.push(job);
       queueList.append(job.li);

@@ -1,0 +1,250 @@
+/**
+ * The resumable-upload benchmark (issue 15): a 256 MiB file sent to wireserve as a tus upload in
+ * 4 MiB PATCHes on one kept-alive connection, against the same file as one plain `PUT` to the
+ * same server in the same run, into a folder on tmpfs (/dev/shm, so the server and not the disk
+ * is measured). Both go through the same small raw-TCP client here, reading the source file in
+ * 1 MiB pieces, so the comparison is of the server's two paths, not of two clients. Rounds
+ * alternate and the best of each counts. The server's peak RSS growth during each upload is read
+ * from VmHWM (reset through `/proc/<pid>/clear_refs` before it).
+ *
+ * Floors (the issue): resumable ≥ 0.9× the plain PUT; peak RSS growth ≤ 32 MiB.
+ *
+ * Run: `deno run -A bench/resumable_bench.ts [--rounds 3]`; writes bench/results/resumable.md.
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { type RunningServer, startServer, wireserveSpec } from "./servers.ts";
+
+const REPO_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname);
+const RESULTS_FILE = decodeURIComponent(new URL("results/resumable.md", import.meta.url).pathname);
+const MIB = 1024 * 1024;
+const UPLOAD_BYTES = 256 * MIB;
+const PATCH_BYTES = 4 * MIB;
+const READ_BYTES = 1 * MIB;
+const TMPFS = "/dev/shm";
+const DEFAULT_ROUNDS = 3;
+const SETTLE_MS = 500;
+const RESET_PEAK = "5";
+const FLOOR = 0.9;
+const MAX_GROWTH_MIB = 32;
+const KIB_PER_MIB = 1024;
+const BYTES_PER_MB = 1e6;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A kept-alive raw connection that sends heads and file slices and reads short answers. */
+class RawClient {
+  #conn: Deno.TcpConn;
+  #buf = new Uint8Array(0);
+  private constructor(conn: Deno.TcpConn) {
+    this.#conn = conn;
+  }
+  static async connect(port: number): Promise<RawClient> {
+    return new RawClient(await Deno.connect({ hostname: "127.0.0.1", port }));
+  }
+  async writeAll(bytes: Uint8Array): Promise<void> {
+    for (let at = 0; at < bytes.length;) at += await this.#conn.write(bytes.subarray(at));
+  }
+  /** Sends `length` bytes of `file` from `offset` after `head`. */
+  async send(head: string, file: Deno.FsFile, offset: number, length: number, piece: Uint8Array) {
+    await this.writeAll(encoder.encode(head));
+    await file.seek(offset, Deno.SeekMode.Start);
+    let left = length;
+    while (left > 0) {
+      const n = await file.read(piece.subarray(0, Math.min(piece.length, left)));
+      if (n === null) throw new Error("source ended early");
+      await this.writeAll(piece.subarray(0, n));
+      left -= n;
+    }
+  }
+  /** One answer: status and fields (bodies are read and dropped by Content-Length). */
+  async answer(): Promise<{ status: number; fields: Map<string, string> }> {
+    for (;;) {
+      const text = decoder.decode(this.#buf);
+      const end = text.indexOf("\r\n\r\n");
+      if (end >= 0) {
+        const lines = text.slice(0, end).split("\r\n");
+        const fields = new Map(
+          lines.slice(1).map((l) => {
+            const i = l.indexOf(":");
+            return [l.slice(0, i).toLowerCase(), l.slice(i + 1).trim()] as [string, string];
+          }),
+        );
+        const length = Number(fields.get("content-length") ?? "0");
+        if (this.#buf.length >= end + 4 + length) {
+          this.#buf = this.#buf.slice(end + 4 + length);
+          return { status: Number(lines[0].split(" ")[1]), fields };
+        }
+      }
+      const chunk = new Uint8Array(64 * 1024);
+      const n = await this.#conn.read(chunk);
+      if (n === null) throw new Error("connection closed");
+      const grown = new Uint8Array(this.#buf.length + n);
+      grown.set(this.#buf);
+      grown.set(chunk.subarray(0, n), this.#buf.length);
+      this.#buf = grown;
+    }
+  }
+  close(): void {
+    this.#conn.close();
+  }
+}
+
+/** A plain PUT of the whole file; resolves to bytes/s. */
+async function plainPut(port: number, source: string, name: string): Promise<number> {
+  const file = await Deno.open(source);
+  const client = await RawClient.connect(port);
+  try {
+    const started = performance.now();
+    await client.send(
+      `PUT /files/${name} HTTP/1.1\r\nHost: bench\r\nContent-Length: ${UPLOAD_BYTES}\r\n\r\n`,
+      file,
+      0,
+      UPLOAD_BYTES,
+      new Uint8Array(READ_BYTES),
+    );
+    const res = await client.answer();
+    if (res.status !== 201 && res.status !== 204) throw new Error(`PUT answered ${res.status}`);
+    return UPLOAD_BYTES / ((performance.now() - started) / 1000);
+  } finally {
+    client.close();
+    file.close();
+  }
+}
+
+/** A tus upload: creation, then 4 MiB PATCHes on one connection; resolves to bytes/s. */
+async function resumable(port: number, source: string, name: string): Promise<number> {
+  const file = await Deno.open(source);
+  const client = await RawClient.connect(port);
+  const piece = new Uint8Array(READ_BYTES);
+  try {
+    const started = performance.now();
+    await client.writeAll(encoder.encode(
+      `POST /files/ HTTP/1.1\r\nHost: bench\r\nTus-Resumable: 1.0.0\r\n` +
+        `Upload-Length: ${UPLOAD_BYTES}\r\nUpload-Metadata: filename ${btoa(name)}\r\n` +
+        `Content-Length: 0\r\n\r\n`,
+    ));
+    const created = await client.answer();
+    if (created.status !== 201) throw new Error(`creation answered ${created.status}`);
+    const location = created.fields.get("location")!;
+    for (let offset = 0; offset < UPLOAD_BYTES; offset += PATCH_BYTES) {
+      await client.send(
+        `PATCH ${location} HTTP/1.1\r\nHost: bench\r\nTus-Resumable: 1.0.0\r\n` +
+          `Upload-Offset: ${offset}\r\nContent-Type: application/offset+octet-stream\r\n` +
+          `Content-Length: ${PATCH_BYTES}\r\n\r\n`,
+        file,
+        offset,
+        PATCH_BYTES,
+        piece,
+      );
+      const res = await client.answer();
+      if (res.status !== 204) throw new Error(`PATCH at ${offset} answered ${res.status}`);
+    }
+    return UPLOAD_BYTES / ((performance.now() - started) / 1000);
+  } finally {
+    client.close();
+    file.close();
+  }
+}
+
+/** Runs the benchmark; resolves to the markdown report. */
+export async function runResumableBench(rounds: number): Promise<string> {
+  const tmp = await sh(`mktemp -d -p ${TMPFS} wireserve-resumable-bench-XXXXXX`) ??
+    await Deno.makeTempDir({ prefix: "wireserve-resumable-bench-" });
+  let server: RunningServer | null = null;
+  try {
+    const source = `${tmp}/source.bin`;
+    await sh(`mkdir ${tmp}/ws && head -c ${UPLOAD_BYTES} /dev/urandom > ${source}`);
+    server = await startServer(wireserveSpec(`${tmp}/ws`), REPO_ROOT);
+    const runs = { put: [] as number[], resumable: [] as number[] };
+    const growth = { put: [] as number[], resumable: [] as number[] };
+    for (let round = 0; round < rounds; round++) {
+      for (const kind of ["put", "resumable"] as const) {
+        console.error(`bench: ${kind}, round ${round + 1}`);
+        await new Promise((r) => setTimeout(r, SETTLE_MS));
+        await sh(`rm -f ${tmp}/ws/*.bin`);
+        const before = await resetPeak(server.pid);
+        const name = `${kind}-${round}.bin`;
+        const speed = kind === "put"
+          ? await plainPut(server.port, source, name)
+          : await resumable(server.port, source, name);
+        const peak = await procField(server.pid, "VmHWM");
+        runs[kind].push(speed);
+        if (before !== null && peak !== null) growth[kind].push(peak - before);
+        const size = Number(await sh(`stat -c %s ${tmp}/ws/${name}`) ?? -1);
+        if (size !== UPLOAD_BYTES) throw new Error(`${name} holds ${size} bytes`);
+      }
+    }
+    const best = (xs: number[]) => Math.max(...xs);
+    const ratio = best(runs.resumable) / best(runs.put);
+    const peakMiB = (xs: number[]) => xs.length === 0 ? NaN : Math.max(...xs) / KIB_PER_MIB;
+    const mb = (x: number) => (x / BYTES_PER_MB).toFixed(0);
+    const lines = [
+      "# Resumable upload benchmark",
+      "",
+      `${
+        new Date().toISOString()
+      } · deno ${Deno.version.deno} · ${navigator.hardwareConcurrency} CPUs · load ${
+        Deno.loadavg().map((l) => l.toFixed(2)).join(" ")
+      } · ${rounds} round(s), best counts · target on ${tmp.startsWith(TMPFS) ? "tmpfs" : "disk"}`,
+      "",
+      "| 256 MiB to wireserve | MB/s per round | best | peak RSS growth |",
+      "|---|---|---|---|",
+      `| plain PUT | ${runs.put.map(mb).join(", ")} | ${mb(best(runs.put))} | ${
+        peakMiB(growth.put).toFixed(1)
+      } MiB |`,
+      `| tus, 4 MiB PATCHes | ${runs.resumable.map(mb).join(", ")} | ${
+        mb(best(runs.resumable))
+      } | ${peakMiB(growth.resumable).toFixed(1)} MiB |`,
+      "",
+      `Resumable / PUT: **${ratio.toFixed(2)}×** (floor ${FLOOR}×: ${
+        ratio >= FLOOR ? "met" : "NOT met"
+      }); peak RSS growth of the resumable upload ${
+        peakMiB(growth.resumable).toFixed(1)
+      } MiB (ceiling ${MAX_GROWTH_MIB} MiB: ${
+        peakMiB(growth.resumable) <= MAX_GROWTH_MIB ? "met" : "NOT met"
+      }).`,
+      "",
+      "Command: `deno run -A bench/resumable_bench.ts --rounds " + rounds + "`",
+      "",
+    ];
+    return lines.join("\n");
+  } finally {
+    await server?.stop();
+    await sh(`rm -rf ${tmp}`);
+  }
+}
+
+async function resetPeak(pid: number): Promise<number | null> {
+  const reset = await new Deno.Command("sh", {
+    args: ["-c", `echo ${RESET_PEAK} > /proc/${pid}/clear_refs`],
+    stderr: "null",
+  }).output();
+  return reset.success ? await procField(pid, "VmRSS") : null;
+}
+
+async function procField(pid: number, field: string): Promise<number | null> {
+  const out = await new Deno.Command("cat", {
+    args: [`/proc/${pid}/status`],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(decoder.decode(out.stdout));
+  return m === null ? null : Number(m[1]);
+}
+
+async function sh(line: string): Promise<string | null> {
+  const out = await new Deno.Command("sh", { args: ["-c", line], stdout: "piped", stderr: "null" })
+    .output();
+  return out.success ? decoder.decode(out.stdout).trim() : null;
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({ args: Deno.args, options: { rounds: { type: "string" } } });
+  const rounds = values.rounds === undefined ? DEFAULT_ROUNDS : Number(values.rounds);
+  const text = await runResumableBench(rounds);
+  console.log(text);
+  await Deno.mkdir(new URL("results", import.meta.url), { recursive: true });
+  await Deno.writeTextFile(RESULTS_FILE, text);
+}

@@ -1,0 +1,241 @@
+/**
+ * Appending a request body to an upload, and finishing the upload when its last byte is in —
+ * the part both protocols share, so they share its guarantees:
+ *
+ * - One writer at a time: the upload's lease (`file_lease.ts`) is held from the offset check to
+ *   the last write, in whichever worker; a second append waits for it, then finds the offset
+ *   moved and gets a 409 with the right one.
+ * - The offset is the data file's size, checked under the lease: a wrong `Upload-Offset` → 409
+ *   (tus 1.0 core; draft §"Upload Append") carrying the right offset.
+ * - An interrupted body keeps every byte that reached the disk (the draft: "append as much of
+ *   the request content as possible"), unless the request carried a checksum: unverifiable
+ *   bytes are cut off again (tus checksum extension: "the bytes MUST be discarded").
+ * - Never past the length: a body that would run past the declared length, or `--max-upload`
+ *   while the length is not known, is refused before a byte is read (a declared length) or
+ *   stopped where it crosses (chunked).
+ * - Completion is `finish`: the record's digest and precondition checks, then the one atomic
+ *   move into the final name (`publishFinished` from `src/uploads/`), the write hook, and the
+ *   answer the original request would have had. A completion that is refused ends the upload
+ *   (its data goes): resuming cannot change the answer.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse, RequestBody } from "../http/types.ts";
+import { BodyDigests, expectedDigests, preferredAlgorithm } from "../app/digest.ts";
+import { plain, publishFinished, pumpBody } from "../uploads/mod.ts";
+import type { ResumableContext } from "./resumable_context.ts";
+import type { UploadRecord } from "./upload_record.ts";
+import { type PieceChecksum } from "./checksum.ts";
+
+/** What an append request asks. */
+export interface AppendRequest {
+  /** Where the client says its body starts. */
+  offset: number;
+  /** A total length this request declares, or null. */
+  length: number | null;
+  /** Whether this request ends the upload: true, false, or "at-length" (tus: when full). */
+  complete: boolean | "at-length";
+  /** A checksum of this request's body to verify before keeping it, or null. */
+  checksum: PieceChecksum | null;
+}
+
+/** How an append went. */
+export type AppendResult =
+  | { kind: "appended"; offset: number; record: UploadRecord }
+  | { kind: "completed"; offset: number; record: UploadRecord; response: HttpResponse }
+  | { kind: "conflict"; offset: number }
+  | { kind: "locked" }
+  | { kind: "gone" }
+  | { kind: "already-complete"; record: UploadRecord }
+  | { kind: "checksum-mismatch"; offset: number }
+  | { kind: "too-large"; record: UploadRecord }
+  | { kind: "inconsistent-length"; record: UploadRecord };
+
+/** Appends `req`'s body to upload `id` as `ask` says; see the module doc. */
+export async function appendBody(
+  ctx: ResumableContext,
+  id: string,
+  req: HttpRequest,
+  ask: AppendRequest,
+): Promise<AppendResult> {
+  const store = ctx.store;
+  const lease = await store.lease(id, ctx.leaseWaitMs).catch((err) => {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  });
+  if (lease === undefined) return { kind: "gone" };
+  if (lease === null) return { kind: "locked" };
+  let file: Deno.FsFile | null = null;
+  try {
+    // One open and one fstat give the offset and the expiry: every file-system call counts when
+    // an upload is many short PATCHes (bench/resumable_bench.ts).
+    let record = await store.readUnchecked(id);
+    if (record === null) return { kind: "gone" };
+    if (record.completedMs !== null) {
+      return store.expired(record, 0) ? { kind: "gone" } : { kind: "already-complete", record };
+    }
+    try {
+      file = await Deno.open(store.partPath(id), { write: true, append: true });
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return { kind: "gone" };
+      throw err;
+    }
+    const info = await file.stat();
+    if (store.expired(record, info.mtime?.getTime() ?? 0)) return { kind: "gone" };
+    const start = info.size;
+    if (ask.offset !== start) return { kind: "conflict", offset: start };
+
+    const declared = req.body.length;
+    let length = record.length;
+    if (ask.length !== null) {
+      if (length !== null && length !== ask.length) return { kind: "inconsistent-length", record };
+      length = ask.length;
+    }
+    // The draft §"Length": Upload-Complete ?1 with a Content-Length declares the length too.
+    if (ask.complete === true && declared !== null) {
+      if (length !== null && length !== start + declared) {
+        return { kind: "inconsistent-length", record };
+      }
+      length = start + declared;
+    }
+    const max = ctx.config.maxUploadBytes;
+    if (length !== null && (length > max || length < start)) {
+      return length > max ? { kind: "too-large", record } : { kind: "inconsistent-length", record };
+    }
+    if (length !== record.length) {
+      record = { ...record, length };
+      await store.update(record);
+    }
+    const room = (length ?? max) - start;
+    if (declared !== null && declared > room) return { kind: "too-large", record };
+
+    const part = file;
+    let end = start;
+    try {
+      const check = ask.checksum;
+      await pumpBody(copyingBody(req.body), room, async (piece) => {
+        const written = writeAll(part, piece);
+        check?.update(piece);
+        await written;
+        end += piece.length;
+      });
+      if (check !== null && !check.matches()) {
+        await part.truncate(start);
+        return { kind: "checksum-mismatch", offset: start };
+      }
+    } catch (err) {
+      // Unverifiable bytes go; the others stay for the client to resume after.
+      if (ask.checksum !== null) await part.truncate(start).catch(() => {});
+      throw err; // a body error (HttpError) is the engine's to answer; the rest is a 500
+    } finally {
+      part.close();
+      file = null;
+    }
+
+    const finishing = ask.complete === true || (ask.complete === "at-length" && end === length);
+    if (!finishing) return { kind: "appended", offset: end, record };
+    if (length === null) {
+      record = { ...record, length: end };
+      await store.update(record);
+    } else if (end !== length) return { kind: "inconsistent-length", record };
+    const response = await finish(ctx, record);
+    if (response.status >= STATUS.MultipleChoices) {
+      await store.remove(id);
+      return { kind: "completed", offset: end, record, response };
+    }
+    record = { ...record, completedMs: ctx.now(), url: locationOf(response) };
+    await store.update(record);
+    return { kind: "completed", offset: end, record, response };
+  } finally {
+    file?.close();
+    lease.release();
+  }
+}
+
+/**
+ * Publishes a fully received upload: verifies the creating request's `Repr-Digest`, computes
+ * the one `Want-Repr-Digest` asked for, then `publishFinished`.
+ */
+async function finish(ctx: ResumableContext, record: UploadRecord): Promise<HttpResponse> {
+  const part = ctx.store.partPath(record.id);
+  const fields = fieldSource(record.conditions);
+  let digest = null;
+  if (record.reprDigest !== null || record.wantReprDigest !== null) {
+    const wanted = expectedDigests(fieldSource([["repr-digest", record.reprDigest ?? ""]]));
+    const expected = wanted.ok && record.reprDigest !== null ? wanted.expected : [];
+    const answer = record.wantReprDigest === null
+      ? null
+      : preferredAlgorithm(record.wantReprDigest);
+    const hashes = new BodyDigests(expected, answer);
+    const file = await Deno.open(part, { read: true });
+    try {
+      for await (const piece of file.readable) hashes.update(piece);
+    } catch (err) {
+      file.close();
+      throw err;
+    }
+    if (hashes.finish() !== null) {
+      return plain(STATUS.BadRequest, "The upload does not match its Repr-Digest");
+    }
+    digest = answer === null ? null : { algorithm: answer, value: hashes.result(answer)! };
+  }
+  return await publishFinished(ctx.upload, record.method, record.path, fields, part, digest);
+}
+
+/** A `FieldSource` over stored pairs (lower-case names). */
+export function fieldSource(pairs: ReadonlyArray<readonly [string, string]>) {
+  return {
+    list(key: string): string | undefined {
+      const values = pairs.filter(([k]) => k === key).map(([, v]) => v);
+      return values.length === 0 ? undefined : values.join(", ");
+    },
+  };
+}
+
+function locationOf(res: HttpResponse): string | null {
+  return res.headers?.find(([k]) => k === "Location")?.[1] ?? null;
+}
+
+/**
+ * `body` without `readInto`: its pieces are copied into the pump's buffers, so the bytes that
+ * arrived before a dropped connection are still there to keep (a socket read straight into the
+ * pump's buffer takes the buffer with it when it fails). One memory copy, far cheaper than the
+ * disk write it precedes.
+ */
+function copyingBody(body: RequestBody): RequestBody {
+  return {
+    get length() {
+      return body.length;
+    },
+    get chunked() {
+      return body.chunked;
+    },
+    get bytesRead() {
+      return body.bytesRead;
+    },
+    get done() {
+      return body.done;
+    },
+    get started() {
+      return body.started;
+    },
+    get trailers() {
+      return body.trailers;
+    },
+    get chunks() {
+      return body.chunks;
+    },
+    get chunkCount() {
+      return body.chunkCount;
+    },
+    read: () => body.read(),
+  };
+}
+
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  let at = 0;
+  while (at < bytes.length) at += await file.write(at === 0 ? bytes : bytes.subarray(at));
+}

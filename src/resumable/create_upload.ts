@@ -1,0 +1,85 @@
+/**
+ * Creating an upload resource, for either protocol: auth and `--read-only` (`writeRefusal`),
+ * the target's checks before any data (`planWrite`: names, folders, `--max-upload`,
+ * preconditions, `--no-overwrite`), then a record in the store unless a cap refuses it.
+ *
+ * Status decisions past the caps: too many incomplete uploads → 429 Too Many Requests (the
+ * client may retry once others finish or expire, RFC 6585 §4); their bytes over the cap → 413
+ * Content Too Large (the draft's status for an upload a limit refuses), each with a message
+ * naming the flag.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { plain, planWrite, storageFailure, writeRefusal } from "../uploads/mod.ts";
+import type { ResumableContext } from "./resumable_context.ts";
+import { CONDITION_FIELDS, newUploadId, type UploadRecord } from "./upload_record.ts";
+
+/** A creation that passed: the stored record. */
+export type Created = { ok: true; record: UploadRecord } | { ok: false; response: HttpResponse };
+
+/** Creates an upload of `length` (null: not known yet) to the raw path `rawPath`. */
+export async function createUpload(
+  ctx: ResumableContext,
+  req: HttpRequest,
+  rawPath: string,
+  length: number | null,
+  metadata: string | null,
+): Promise<Created> {
+  const plan = await planWrite(ctx.upload, req.method, rawPath, req.headers, length);
+  if ("status" in plan) return { ok: false, response: plan };
+  const conditions: Array<[string, string]> = [];
+  for (const name of CONDITION_FIELDS) {
+    const value = req.headers.list(name);
+    if (value !== undefined) conditions.push([name, value]);
+  }
+  const record: UploadRecord = {
+    id: newUploadId(),
+    path: plan.target.url.slice("/files/".length),
+    method: req.method === "PUT" ? "PUT" : "POST",
+    length,
+    createdMs: ctx.now(),
+    metadata,
+    conditions,
+    reprDigest: req.headers.list("repr-digest") ?? null,
+    wantReprDigest: req.headers.list("want-repr-digest") ?? null,
+    completedMs: null,
+    url: null,
+  };
+  let refused;
+  try {
+    refused = await ctx.store.create(record);
+  } catch (err) {
+    // The state folder cannot be made or written (a read-only disk, no space): say so plainly.
+    const res = storageFailure(err);
+    if (res === null) throw err;
+    return { ok: false, response: res };
+  }
+  if (refused === "count") {
+    return {
+      ok: false,
+      response: plain(
+        STATUS.TooManyRequests,
+        `Too many unfinished uploads (--resumable-max-uploads ${ctx.config.resumableMaxUploads}); finish or cancel some first`,
+      ),
+    };
+  }
+  if (refused === "bytes") {
+    return {
+      ok: false,
+      response: plain(
+        STATUS.ContentTooLarge,
+        `Unfinished uploads would pass --resumable-max-bytes (${ctx.config.resumableMaxBytes} bytes)`,
+      ),
+    };
+  }
+  return { ok: true, record };
+}
+
+/** The refusal before the path for any resumable request (auth, read-only), or null. */
+export function resumableRefusal(ctx: ResumableContext, req: HttpRequest): HttpResponse | null {
+  return writeRefusal(ctx.upload, req);
+}

@@ -1,0 +1,55 @@
+/**
+ * The few field values resumable uploads read, parsed by hand and strictly (house rule 3: no
+ * `parseInt` on wire data):
+ *
+ * - `Upload-Offset`, `Upload-Length`: a non-negative integer. tus 1.0 says "non-negative
+ *   integer"; the IETF draft makes them Structured Field Items (RFC 9651 §3.3.1: at most 15
+ *   digits), whose parameters we ignore. Anything else → null, which the caller answers 400
+ *   (tus) or treats as absent (the draft: "other values MUST cause the entire header field to
+ *   be ignored").
+ * - `Upload-Complete`: a Structured Field Boolean `?0` / `?1` (RFC 9651 §3.3.6).
+ * - `Upload-Draft-Interop-Version`: an integer; which versions we speak is the caller's.
+ *
+ * This module must not know about requests.
+ * @module
+ */
+
+/** Most digits of a Structured Field Integer (RFC 9651 §3.3.1). */
+const MAX_INTEGER_DIGITS = 15;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const DECIMAL_RADIX = 10;
+
+/** The item part of a Structured Field Item: before any `;parameters`, trimmed. */
+function bareItem(value: string): string {
+  const semi = value.indexOf(";");
+  return (semi === -1 ? value : value.slice(0, semi)).trim();
+}
+
+/** A non-negative integer of at most 15 digits (parameters dropped), or null. */
+export function parseUploadInteger(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const s = bareItem(value);
+  if (s.length === 0 || s.length > MAX_INTEGER_DIGITS) return null;
+  let v = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < DIGIT_0 || c > DIGIT_9) return null;
+    v = v * DECIMAL_RADIX + (c - DIGIT_0);
+  }
+  return v;
+}
+
+/** A Structured Field Boolean (`?1` true, `?0` false; parameters dropped), or null. */
+export function parseSfBoolean(value: string | undefined): boolean | null {
+  if (value === undefined) return null;
+  const s = bareItem(value);
+  if (s === "?1") return true;
+  if (s === "?0") return false;
+  return null;
+}
+
+/** The boolean as a Structured Field (`?1` / `?0`). */
+export function sfBoolean(value: boolean): string {
+  return value ? "?1" : "?0";
+}

@@ -1,0 +1,9 @@
+/**
+ * The resumable-uploads feature (tus 1.0.0 and the IETF draft, one store) as the rest of the app
+ * sees it: its route lines and the sweeper that removes expired uploads. Everything else in
+ * `src/resumable/` is the feature's own.
+ * @module
+ */
+
+export { resumableRoutes } from "./resumable_routes.ts";
+export { startSweeper, SWEEP_INTERVAL_MS, type Sweeper } from "./sweeper.ts";

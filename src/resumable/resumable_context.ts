@@ -1,0 +1,52 @@
+/**
+ * What every resumable-upload handler shares: the write context of `src/uploads/` (root, auth,
+ * write hook, config), the one upload store, where upload resources are mounted, and how long a
+ * request waits for another one holding the same upload.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { join } from "node:path";
+import type { AppConfig } from "../app/app_config.ts";
+import { STATE_FOLDER_NAME } from "../app/state_folder.ts";
+import { type UploadContext, uploadContext, type UploadHooks } from "../uploads/mod.ts";
+import { UploadStore } from "./upload_store.ts";
+
+/** Where upload resources live: `/api/uploads/<id>` (both protocols). */
+export const UPLOADS_MOUNT = "/api/uploads/";
+/**
+ * How long a request waits for the lease of an upload another request holds. A client that
+ * resumes after a dropped connection can arrive while the server still reads the dead request,
+ * which ends as soon as the socket reports the drop; past this it gets 423 and retries.
+ */
+export const LEASE_WAIT_MS = 3000;
+
+/** Shared state of the resumable-upload handlers. */
+export interface ResumableContext {
+  upload: UploadContext;
+  config: AppConfig;
+  store: UploadStore;
+  leaseWaitMs: number;
+  now(): number;
+}
+
+/** The state folder `config` asks for: `--resumable-dir`, else inside the shared folder. */
+export function stateFolder(config: AppConfig, root: string): string {
+  return config.resumableDir ?? join(root, STATE_FOLDER_NAME);
+}
+
+/** Builds the context for `config`. */
+export function resumableContext(
+  config: AppConfig,
+  hooks: UploadHooks = {},
+  now: () => number = Date.now,
+): ResumableContext {
+  const upload = uploadContext(config, hooks);
+  const store = new UploadStore(stateFolder(config, upload.root), {
+    expiryMs: config.resumableExpiryMs,
+    maxUploads: config.resumableMaxUploads,
+    maxBytes: config.resumableMaxBytes,
+  }, now);
+  return { upload, config, store, leaseWaitMs: LEASE_WAIT_MS, now };
+}

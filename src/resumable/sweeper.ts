@@ -1,0 +1,47 @@
+/**
+ * Cleaning expired uploads without being asked: once at start (uploads that expired while the
+ * server was down) and then every {@link SWEEP_INTERVAL_MS}. The timer is unref'd, so it never
+ * keeps the process alive, and `stop` clears it. Creations sweep too (`UploadStore.create`), so
+ * the caps never count an expired upload.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { resolve } from "node:path";
+import type { AppConfig } from "../app/app_config.ts";
+import { stateFolder } from "./resumable_context.ts";
+import { UploadStore } from "./upload_store.ts";
+
+/** How often expired uploads are looked for. */
+export const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
+
+/** A running sweeper. */
+export interface Sweeper {
+  /** The first sweep (at start); resolves to how many uploads it removed. */
+  readonly first: Promise<number>;
+  /** Stops the periodic sweeps. */
+  stop(): void;
+}
+
+/** Starts sweeping the store `config` names; errors go to `onError` (the disk may be away). */
+export function startSweeper(
+  config: AppConfig,
+  onError: (err: unknown) => void,
+  intervalMs: number = SWEEP_INTERVAL_MS,
+): Sweeper {
+  const store = new UploadStore(stateFolder(config, resolve(config.directory)), {
+    expiryMs: config.resumableExpiryMs,
+    maxUploads: config.resumableMaxUploads,
+    maxBytes: config.resumableMaxBytes,
+  });
+  const sweep = () =>
+    store.sweep().catch((err) => {
+      onError(err);
+      return 0;
+    });
+  const first = sweep();
+  const timer = setInterval(sweep, intervalMs);
+  Deno.unrefTimer(timer);
+  return { first, stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,287 @@
+/**
+ * tus 1.0.0 (https://tus.io/protocols/resumable-upload): core, creation, creation-with-upload,
+ * creation-defer-length, termination, expiration and checksum, over the one upload store.
+ *
+ * | request | answer |
+ * |---|---|
+ * | `OPTIONS /files/…` | 204, `Tus-Version`, `Tus-Extension`, `Tus-Max-Size`, `Tus-Checksum-Algorithm` |
+ * | `POST /files/<folder>/` + `Upload-Length` / `Upload-Defer-Length`, `Upload-Metadata` | 201, `Location: /api/uploads/<id>` |
+ * | `HEAD /api/uploads/<id>` | 204, `Upload-Offset`, `Upload-Length`, `Upload-Metadata` |
+ * | `PATCH /api/uploads/<id>` (`application/offset+octet-stream`) | 204, `Upload-Offset` |
+ * | `DELETE /api/uploads/<id>` | 204 |
+ *
+ * Decisions (tus 1.0.0 section names in quotes):
+ * - A request with another `Tus-Resumable` than 1.0.0 → 412 with `Tus-Version` ("Core").
+ * - A wrong `Upload-Offset` → 409 with the right one in `Upload-Offset` ("PATCH"); a missing or
+ *   malformed one → 400; another media type → 415.
+ * - A busy upload (another PATCH holds it past the wait) → 423 Locked, which tus clients retry.
+ * - `Upload-Checksum` with an algorithm we lack → 400; a mismatch → 460 and the bytes go
+ *   ("Checksum").
+ * - An unknown or expired upload → 404 ("Expiration": 404 or 410; 404 also hides whether an id
+ *   ever existed).
+ * - The PATCH that brings the offset to the length publishes the file; its answer is still 204
+ *   with `Upload-Offset` (what tus clients expect), plus the `Location` and `ETag` of the file. A
+ *   refused publication (`--no-overwrite`, a precondition) is answered with its own 4xx.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { formatHttpDate } from "../http/http_date.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { pathBelowMount, plain } from "../uploads/mod.ts";
+import { appendBody, type AppendResult } from "./append.ts";
+import { TUS_CHECKSUM_ALGORITHMS, tusChecksum } from "./checksum.ts";
+import { createUpload, resumableRefusal } from "./create_upload.ts";
+import { creationTarget } from "./creation_target.ts";
+import { parseUploadInteger } from "./field_values.ts";
+import { type ResumableContext, UPLOADS_MOUNT } from "./resumable_context.ts";
+import { parseTusMetadata } from "./tus_metadata.ts";
+import type { UploadRecord } from "./upload_record.ts";
+
+/** The protocol version we speak. */
+export const TUS_VERSION = "1.0.0";
+/** The extensions we implement (`Tus-Extension`). */
+export const TUS_EXTENSIONS =
+  "creation,creation-with-upload,creation-defer-length,termination,expiration,checksum";
+/** tus's status for a checksum mismatch (tus 1.0.0 "Checksum"; not an IANA code). */
+export const TUS_CHECKSUM_MISMATCH = 460;
+const OFFSET_MEDIA_TYPE = "application/offset+octet-stream";
+
+/** Whether `req` speaks tus (every tus request but OPTIONS carries `Tus-Resumable`). */
+export function isTusRequest(req: HttpRequest): boolean {
+  return req.headers.get("tus-resumable") !== undefined;
+}
+
+/** The discovery fields of an `OPTIONS` answer. */
+export function tusDiscoveryFields(ctx: ResumableContext): Array<[string, string]> {
+  return [
+    ["Tus-Resumable", TUS_VERSION],
+    ["Tus-Version", TUS_VERSION],
+    ["Tus-Extension", TUS_EXTENSIONS],
+    ["Tus-Max-Size", String(ctx.config.maxUploadBytes)],
+    ["Tus-Checksum-Algorithm", Object.keys(TUS_CHECKSUM_ALGORITHMS).join(",")],
+  ];
+}
+
+/** Answers a tus request (creation on `/files/`, or one on `/api/uploads/<id>`). */
+export async function tusHandler(ctx: ResumableContext, req: HttpRequest): Promise<HttpResponse> {
+  if (req.headers.get("tus-resumable")?.trim() !== TUS_VERSION) {
+    return tus(plain(STATUS.PreconditionFailed, "Unsupported Tus-Resumable version"), [
+      ["Tus-Version", TUS_VERSION],
+    ]);
+  }
+  const refusal = resumableRefusal(ctx, req);
+  if (refusal !== null) return tus(refusal);
+  if (!req.path.startsWith(UPLOADS_MOUNT)) return tus(await create(ctx, req));
+  const id = req.path.slice(UPLOADS_MOUNT.length);
+  switch (req.method) {
+    case "HEAD":
+      return tus(await head(ctx, id));
+    case "PATCH":
+      return tus(await patch(ctx, req, id));
+    case "DELETE":
+      return tus(await terminate(ctx, id));
+    default:
+      return tus(plain(STATUS.MethodNotAllowed, "Method not allowed"));
+  }
+}
+
+async function create(ctx: ResumableContext, req: HttpRequest): Promise<HttpResponse> {
+  if (req.method !== "POST") return plain(STATUS.MethodNotAllowed, "tus creates with POST");
+  const lengthField = req.headers.list("upload-length");
+  const deferred = req.headers.list("upload-defer-length");
+  const length = parseUploadInteger(lengthField);
+  if ((lengthField !== undefined) === (deferred !== undefined)) {
+    return plain(STATUS.BadRequest, "Send one of Upload-Length or Upload-Defer-Length: 1");
+  }
+  if (lengthField !== undefined && length === null) {
+    return plain(STATUS.BadRequest, "Malformed Upload-Length");
+  }
+  if (deferred !== undefined && deferred.trim() !== "1") {
+    return plain(STATUS.BadRequest, "Malformed Upload-Defer-Length");
+  }
+  const withData = (req.body.length ?? 1) > 0;
+  if (withData && mediaType(req) !== OFFSET_MEDIA_TYPE) {
+    return plain(STATUS.UnsupportedMediaType, `Data at creation takes ${OFFSET_MEDIA_TYPE}`);
+  }
+  const rawMeta = req.headers.list("upload-metadata") ?? null;
+  const meta = rawMeta === null ? null : parseTusMetadata(rawMeta);
+  if (rawMeta !== null && meta === null) {
+    return plain(STATUS.BadRequest, "Malformed Upload-Metadata");
+  }
+  const target = creationTarget(pathBelowMount(req), meta, req.headers, ctx.config.dotfiles);
+  if (!target.ok) return plain(STATUS.BadRequest, target.reason);
+  const created = await createUpload(ctx, req, target.rawPath, length, rawMeta);
+  if (!created.ok) return created.response;
+  const record = created.record;
+  const location = UPLOADS_MOUNT + record.id;
+  const fields: Array<[string, string]> = [["Location", location]];
+  if (!withData) {
+    fields.push(["Upload-Expires", formatHttpDate(await ctx.store.expiresAt(record))]);
+    return { status: STATUS.Created, headers: fields };
+  }
+  // creation-with-upload: the body is the first PATCH.
+  const result = await appendBody(ctx, record.id, req, {
+    offset: 0,
+    length: null,
+    complete: "at-length",
+    checksum: null,
+  });
+  if (result.kind === "appended" || result.kind === "completed") {
+    if (result.kind === "completed" && result.response.status >= STATUS.MultipleChoices) {
+      return result.response;
+    }
+    fields.push(["Upload-Offset", String(result.offset)]);
+    fields.push(["Upload-Expires", formatHttpDate(await ctx.store.expiresAt(result.record))]);
+    return { status: STATUS.Created, headers: fields };
+  }
+  return appendFailure(result);
+}
+
+async function head(ctx: ResumableContext, id: string): Promise<HttpResponse> {
+  const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(() => undefined);
+  if (lease === null) return locked();
+  try {
+    const record = lease === undefined ? null : await ctx.store.read(id);
+    if (record === null) return plain(STATUS.NotFound, "No such upload");
+    const fields: Array<[string, string]> = [
+      ["Upload-Offset", String(await ctx.store.offset(record))],
+      ["Cache-Control", "no-store"],
+    ];
+    if (record.length === null) fields.push(["Upload-Defer-Length", "1"]);
+    else fields.push(["Upload-Length", String(record.length)]);
+    if (record.metadata !== null) fields.push(["Upload-Metadata", record.metadata]);
+    if (record.completedMs === null) {
+      fields.push(["Upload-Expires", formatHttpDate(await ctx.store.expiresAt(record))]);
+    }
+    return { status: STATUS.NoContent, headers: fields };
+  } finally {
+    lease?.release();
+  }
+}
+
+async function patch(ctx: ResumableContext, req: HttpRequest, id: string): Promise<HttpResponse> {
+  if (mediaType(req) !== OFFSET_MEDIA_TYPE) {
+    return plain(STATUS.UnsupportedMediaType, `PATCH takes ${OFFSET_MEDIA_TYPE}`);
+  }
+  const offset = parseUploadInteger(req.headers.list("upload-offset"));
+  if (offset === null) return plain(STATUS.BadRequest, "Missing or malformed Upload-Offset");
+  const lengthField = req.headers.list("upload-length");
+  const length = parseUploadInteger(lengthField);
+  if (lengthField !== undefined && length === null) {
+    return plain(STATUS.BadRequest, "Malformed Upload-Length");
+  }
+  const checksum = tusChecksum(req.headers.list("upload-checksum"));
+  if (!checksum.ok) {
+    return plain(
+      STATUS.BadRequest,
+      checksum.reason === "unsupported"
+        ? "Unsupported Upload-Checksum algorithm"
+        : "Malformed Upload-Checksum",
+    );
+  }
+  const result = await appendBody(ctx, id, req, {
+    offset,
+    length,
+    complete: "at-length",
+    checksum: checksum.checksum,
+  });
+  if (result.kind === "appended") {
+    return {
+      status: STATUS.NoContent,
+      headers: [
+        ["Upload-Offset", String(result.offset)],
+        // The data was just written: the upload expires the expiry from now.
+        ["Upload-Expires", formatHttpDate(ctx.now() + ctx.config.resumableExpiryMs)],
+      ],
+    };
+  }
+  if (result.kind === "completed") {
+    const res = result.response;
+    if (res.status >= STATUS.MultipleChoices) return res;
+    const keep = (res.headers ?? []).filter(([k]) =>
+      k === "ETag" || k === "Location" || k === "Repr-Digest"
+    );
+    return {
+      status: STATUS.NoContent,
+      headers: [["Upload-Offset", String(result.offset)], ...keep],
+    };
+  }
+  if (result.kind === "already-complete") {
+    const done = result.record.length ?? 0;
+    if (offset === done && req.body.length === 0) {
+      return { status: STATUS.NoContent, headers: [["Upload-Offset", String(done)]] };
+    }
+    return conflict(done);
+  }
+  return appendFailure(result);
+}
+
+async function terminate(ctx: ResumableContext, id: string): Promise<HttpResponse> {
+  const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(() => undefined);
+  if (lease === null) return locked();
+  try {
+    if (lease === undefined || await ctx.store.read(id) === null) {
+      return plain(STATUS.NotFound, "No such upload");
+    }
+    await ctx.store.remove(id);
+    return { status: STATUS.NoContent };
+  } finally {
+    lease?.release();
+  }
+}
+
+/** The answers for append outcomes that are not a success. */
+function appendFailure(result: AppendResult): HttpResponse {
+  switch (result.kind) {
+    case "conflict":
+      return conflict(result.offset);
+    case "locked":
+      return locked();
+    case "gone":
+      return plain(STATUS.NotFound, "No such upload");
+    case "checksum-mismatch":
+      return plain(TUS_CHECKSUM_MISMATCH, "Checksum mismatch: the data was not kept");
+    case "too-large": {
+      const res = plain(
+        STATUS.ContentTooLarge,
+        "The data would pass the upload's length or --max-upload",
+      );
+      res.close = true;
+      return res;
+    }
+    case "inconsistent-length":
+      return plain(STATUS.BadRequest, "The length does not match the upload's");
+    case "already-complete":
+      return conflict(result.record.length ?? 0);
+    default:
+      return plain(STATUS.InternalServerError, "Unexpected upload state");
+  }
+}
+
+function conflict(offset: number): HttpResponse {
+  const res = plain(STATUS.Conflict, `Wrong Upload-Offset: the upload is at ${offset}`);
+  res.headers!.push(["Upload-Offset", String(offset)]);
+  return res;
+}
+
+function locked(): HttpResponse {
+  const res = plain(STATUS.Locked, "Another request is writing this upload; retry shortly");
+  res.headers!.push(["Retry-After", "1"]);
+  return res;
+}
+
+/** `Tus-Resumable` on every answer (tus 1.0.0 "Core"), plus `extra`. */
+function tus(res: HttpResponse, extra: Array<[string, string]> = []): HttpResponse {
+  res.headers = [...(res.headers ?? []), ["Tus-Resumable", TUS_VERSION], ...extra];
+  return res;
+}
+
+/** The media type of the body, lower-cased, without parameters. */
+export function mediaType(req: HttpRequest): string | undefined {
+  return req.headers.get("content-type")?.split(";")[0].trim().toLowerCase();
+}
+
+export type { UploadRecord };

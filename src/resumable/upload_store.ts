@@ -1,0 +1,288 @@
+/**
+ * The one store of resumable uploads, whichever protocol created them: per upload, three files
+ * in the state folder — `<id>.json` (the record), `<id>.part` (the bytes received so far) and
+ * `<id>.lock` (the lease, `file_lease.ts`). The offset is the size of `<id>.part`, so it comes
+ * from disk: the same in every worker, the same after a restart, and an interrupted append keeps
+ * every byte that reached the disk.
+ *
+ * Decisions:
+ * - The state folder is `<shared folder>/.wireserve-uploads` unless `--resumable-dir` moves it:
+ *   `src/files/` never serves, lists or writes that name, and on the shared folder's file system
+ *   the finished file is published by rename — no copy. It is made 0700.
+ * - A record is written to a temp name and renamed, so a crash leaves the old record or the new
+ *   one, never half of one; it is written last at creation (a record means a complete set).
+ * - Expiry: an incomplete upload expires `expiryMs` after its last byte arrived (the data file's
+ *   mtime) or its creation; a complete one `expiryMs` after it completed (its record is kept so
+ *   a client that missed the last answer can still ask, as the draft recommends). Expired uploads
+ *   are removed by `sweep` (at start, periodically, and on every creation) and are not found
+ *   meanwhile.
+ * - Caps: at most `maxUploads` incomplete uploads and `maxBytes` reserved by them (the declared
+ *   length, or the bytes so far when none was declared). Creation checks them under a lock on
+ *   `create.lock`, so two creations in two workers cannot both take the last place.
+ *
+ * This module must not know about HTTP.
+ * @module
+ */
+
+import { join } from "node:path";
+import { FileLease } from "./file_lease.ts";
+import { decodeRecord, encodeRecord, isUploadId, type UploadRecord } from "./upload_record.ts";
+
+/** How the store is bounded. */
+export interface StoreLimits {
+  /** How long an untouched incomplete upload (or a completed record) is kept, in ms. */
+  expiryMs: number;
+  /** Most incomplete uploads at once. */
+  maxUploads: number;
+  /** Most bytes reserved by incomplete uploads at once. */
+  maxBytes: number;
+}
+
+/** Why a creation was refused. */
+export type CreateRefusal = "count" | "bytes";
+
+/** What the store knows about incomplete uploads. */
+export interface StoreUsage {
+  count: number;
+  bytes: number;
+}
+
+/** How long a creation waits for another creation's check of the caps. */
+const CREATE_LOCK_WAIT_MS = 5000;
+const CREATE_LOCK = "create.lock";
+const STATE_FOLDER_MODE = 0o700;
+const SUFFIXES = [".part", ".json", ".lock"] as const;
+
+/** Resumable uploads on disk. */
+export class UploadStore {
+  readonly dir: string;
+  readonly limits: StoreLimits;
+  #now: () => number;
+  #ready: Promise<void> | null = null;
+
+  constructor(dir: string, limits: StoreLimits, now: () => number = Date.now) {
+    this.dir = dir;
+    this.limits = limits;
+    this.#now = now;
+  }
+
+  /** The data file of `id`. */
+  partPath(id: string): string {
+    return join(this.dir, `${id}.part`);
+  }
+
+  /** Makes the state folder (once). */
+  ready(): Promise<void> {
+    this.#ready ??= Deno.mkdir(this.dir, { recursive: true, mode: STATE_FOLDER_MODE }).catch(
+      (err) => {
+        this.#ready = null;
+        throw err;
+      },
+    );
+    return this.#ready;
+  }
+
+  /**
+   * Stores a new upload with no data yet, unless a cap refuses it. Expired uploads are swept
+   * first, so an abandoned upload never holds a place past its expiry.
+   */
+  async create(record: UploadRecord): Promise<CreateRefusal | null> {
+    await this.ready();
+    const gate = await FileLease.acquire(join(this.dir, CREATE_LOCK), CREATE_LOCK_WAIT_MS, true);
+    if (gate === null) throw new Error("Cannot create an upload: the store is busy");
+    try {
+      await this.sweep();
+      const usage = await this.usage();
+      if (usage.count >= this.limits.maxUploads) return "count";
+      if (usage.bytes + (record.length ?? 0) > this.limits.maxBytes) return "bytes";
+      await Deno.writeFile(join(this.dir, `${record.id}.lock`), new Uint8Array(0));
+      await Deno.writeFile(this.partPath(record.id), new Uint8Array(0), { createNew: true });
+      await this.#writeRecord(record);
+      return null;
+    } finally {
+      gate.release();
+    }
+  }
+
+  /** The record of `id`, or null when there is none (never made, removed, expired, corrupt). */
+  async read(id: string): Promise<UploadRecord | null> {
+    if (!isUploadId(id)) return null;
+    let text: string;
+    try {
+      text = await Deno.readTextFile(join(this.dir, `${id}.json`));
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return null;
+      throw err;
+    }
+    const record = decodeRecord(text);
+    if (record === null || record.id !== id) return null;
+    return (await this.#expiresAt(record)) <= this.#now() ? null : record;
+  }
+
+  /**
+   * The record of `id` whatever its age, or null: for a caller that judges expiry itself from a
+   * stat it needs anyway (`expired`), saving a file-system call per append.
+   */
+  async readUnchecked(id: string): Promise<UploadRecord | null> {
+    return isUploadId(id) ? await this.#readAny(id) : null;
+  }
+
+  /** Whether `record`, whose data file was last written at `mtimeMs`, has expired. */
+  expired(record: UploadRecord, mtimeMs: number): boolean {
+    const last = record.completedMs ?? Math.max(record.createdMs, mtimeMs);
+    return last + this.limits.expiryMs <= this.#now();
+  }
+
+  /** Bytes received so far (the data file's size); for a complete upload, its length. */
+  async offset(record: UploadRecord): Promise<number> {
+    if (record.completedMs !== null) return record.length ?? 0;
+    return (await Deno.stat(this.partPath(record.id))).size;
+  }
+
+  /** When `record` expires (ms since epoch). */
+  async expiresAt(record: UploadRecord): Promise<number> {
+    return await this.#expiresAt(record);
+  }
+
+  /** Takes the lease of `id`, waiting up to `waitMs`; null when still held by another. */
+  async lease(id: string, waitMs: number): Promise<FileLease | null> {
+    return await FileLease.acquire(join(this.dir, `${id}.lock`), waitMs);
+  }
+
+  /** Saves a changed record (the length learnt late, completion). Hold the lease. */
+  async update(record: UploadRecord): Promise<void> {
+    await this.#writeRecord(record);
+  }
+
+  /** Removes every file of `id` (hold its lease, or know nobody does). Never throws NotFound. */
+  async remove(id: string): Promise<void> {
+    // The record first: from then on the upload is not found, whatever is left behind.
+    for (const suffix of [".json", ".part", ".lock"]) {
+      await Deno.remove(join(this.dir, `${id}${suffix}`)).catch((err) => {
+        if (!(err instanceof Deno.errors.NotFound)) throw err;
+      });
+    }
+  }
+
+  /** Incomplete uploads now: how many, and the bytes they reserve. */
+  async usage(): Promise<StoreUsage> {
+    let count = 0;
+    let bytes = 0;
+    for (const record of await this.#records()) {
+      if (record.completedMs !== null) continue;
+      count++;
+      const size = await this.#partSize(record.id);
+      bytes += Math.max(record.length ?? 0, size);
+    }
+    return { count, bytes };
+  }
+
+  /**
+   * Removes expired uploads (those nobody holds the lease of) and leftovers of creations or
+   * removals a crash cut short (files without a record, older than the expiry). Returns how many
+   * uploads went.
+   */
+  async sweep(): Promise<number> {
+    let removed = 0;
+    const now = this.#now();
+    const ids = new Set<string>();
+    const withRecord = new Set<string>();
+    try {
+      for await (const entry of Deno.readDir(this.dir)) {
+        const dot = entry.name.indexOf(".");
+        const id = dot === -1 ? "" : entry.name.slice(0, dot);
+        if (!isUploadId(id)) continue;
+        ids.add(id);
+        if (entry.name === `${id}.json`) withRecord.add(id);
+      }
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return 0;
+      throw err;
+    }
+    for (const id of ids) {
+      const record = withRecord.has(id) ? await this.#readAny(id) : null;
+      const expires = record !== null
+        ? await this.#expiresAt(record)
+        : (await this.#newestMtime(id)) + this.limits.expiryMs;
+      if (expires > now) continue;
+      // With create: a leftover without a lock file is nobody's (remove() takes the new one too).
+      const lease = await FileLease.acquire(join(this.dir, `${id}.lock`), 0, true).catch(() =>
+        null
+      );
+      if (lease === null) continue; // in use right now: not abandoned after all
+      try {
+        await this.remove(id);
+        if (record !== null) removed++;
+      } finally {
+        lease.release();
+      }
+    }
+    return removed;
+  }
+
+  async #expiresAt(record: UploadRecord): Promise<number> {
+    if (record.completedMs !== null) return record.completedMs + this.limits.expiryMs;
+    let last = record.createdMs;
+    try {
+      last = Math.max(last, (await Deno.stat(this.partPath(record.id))).mtime?.getTime() ?? 0);
+    } catch {
+      return 0; // the data is gone: the state is lost, the upload is over
+    }
+    return last + this.limits.expiryMs;
+  }
+
+  async #records(): Promise<UploadRecord[]> {
+    const out: UploadRecord[] = [];
+    for await (const entry of Deno.readDir(this.dir)) {
+      if (!entry.name.endsWith(".json")) continue;
+      const record = await this.read(entry.name.slice(0, -".json".length));
+      if (record !== null) out.push(record);
+    }
+    return out;
+  }
+
+  /** A record whatever its age (for the sweep). */
+  async #readAny(id: string): Promise<UploadRecord | null> {
+    try {
+      const record = decodeRecord(await Deno.readTextFile(join(this.dir, `${id}.json`)));
+      return record?.id === id ? record : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async #partSize(id: string): Promise<number> {
+    try {
+      return (await Deno.stat(this.partPath(id))).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  async #newestMtime(id: string): Promise<number> {
+    let newest = 0;
+    for (const suffix of SUFFIXES) {
+      try {
+        newest = Math.max(
+          newest,
+          (await Deno.stat(join(this.dir, id + suffix))).mtime?.getTime() ?? 0,
+        );
+      } catch {
+        // not there
+      }
+    }
+    return newest;
+  }
+
+  async #writeRecord(record: UploadRecord): Promise<void> {
+    const path = join(this.dir, `${record.id}.json`);
+    const temp = `${path}.${crypto.randomUUID()}.tmp`;
+    try {
+      await Deno.writeTextFile(temp, encodeRecord(record));
+      await Deno.rename(temp, path);
+    } catch (err) {
+      await Deno.remove(temp).catch(() => {});
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The pure pieces of resumable uploads: tus `Upload-Metadata`, the draft's Structured Field
+ * values, which file a creation names (with hostile relative paths), and stored records.
+ */
+
+import { assertEquals } from "../support/assert.ts";
+import { metadataText, parseTusMetadata } from "../../src/resumable/tus_metadata.ts";
+import { parseSfBoolean, parseUploadInteger } from "../../src/resumable/field_values.ts";
+import { creationTarget, dispositionFilename } from "../../src/resumable/creation_target.ts";
+import { decodeRecord, encodeRecord, newUploadId } from "../../src/resumable/upload_record.ts";
+
+const none = { list: () => undefined };
+const b64 = (t: string) => btoa(String.fromCharCode(...new TextEncoder().encode(t)));
+
+Deno.test("parseTusMetadata reads pairs and keys without values, and refuses malformed ones", () => {
+  const meta = parseTusMetadata(
+    `filename ${b64("wörld.jpg")},is_confidential, type ${b64("a/b")}`,
+  )!;
+  assertEquals(metadataText(meta, "filename"), "wörld.jpg");
+  assertEquals(meta.get("is_confidential")?.length, 0);
+  assertEquals(metadataText(meta, "type"), "a/b");
+  for (const bad of ["filename !!!", "a b c", "a x,a y", `filename ${b64("x")} extra`]) {
+    assertEquals(parseTusMetadata(bad), null, bad);
+  }
+  assertEquals(metadataText(parseTusMetadata(`n ${btoa("\xff\xfe")}`)!, "n"), null); // not UTF-8
+});
+
+Deno.test("parseUploadInteger and parseSfBoolean accept only the Structured Field forms", () => {
+  assertEquals(parseUploadInteger("0"), 0);
+  assertEquals(parseUploadInteger("123;x=1"), 123);
+  assertEquals(parseUploadInteger("999999999999999"), 999999999999999);
+  for (const bad of ["", "-1", "+1", "1.0", "0x10", "1e3", " ", "1000000000000000", "１"]) {
+    assertEquals(parseUploadInteger(bad), null, bad);
+  }
+  assertEquals([parseSfBoolean("?1"), parseSfBoolean("?0"), parseSfBoolean(" ?1;a")], [
+    true,
+    false,
+    true,
+  ]);
+  for (const bad of ["1", "true", "?2", "?", ""]) assertEquals(parseSfBoolean(bad), null, bad);
+});
+
+Deno.test("creationTarget keeps a file URL and names a folder's file from the request", () => {
+  const meta = (pairs: string) => parseTusMetadata(pairs);
+  assertEquals(creationTarget("docs/a.bin", null, none, false), {
+    ok: true,
+    rawPath: "docs/a.bin",
+  });
+  assertEquals(creationTarget("docs/", meta(`filename ${b64("a b#.txt")}`), none, false), {
+    ok: true,
+    rawPath: "docs/a%20b%23.txt",
+  });
+  assertEquals(
+    creationTarget(
+      "",
+      meta(`relativePath ${b64("x/y/z.txt")},filename ${b64("z.txt")}`),
+      none,
+      false,
+    ),
+    { ok: true, rawPath: "x/y/z.txt" },
+  );
+  assertEquals(
+    creationTarget("", meta(`relativePath ${b64("null")},filename ${b64("f")}`), none, false),
+    {
+      ok: true,
+      rawPath: "f",
+    },
+  );
+  for (
+    const hostile of ["..", "../x", "a/../../x", "a//b", ".git/config", "a/b\\c", "c:x", "x\u202e"]
+  ) {
+    const res = creationTarget("up/", meta(`relativePath ${b64(hostile)}`), none, false);
+    assertEquals(res.ok, false, hostile);
+  }
+  assertEquals(creationTarget("up/", null, none, false).ok, false);
+});
+
+Deno.test("dispositionFilename prefers filename*, then the quoted or token form", () => {
+  assertEquals(
+    dispositionFilename(`inline; filename="a.txt"; filename*=UTF-8''%C3%A9.txt`),
+    "é.txt",
+  );
+  assertEquals(dispositionFilename(`inline; filename="q\\"uote.txt"`), 'q"uote.txt');
+  assertEquals(dispositionFilename("attachment; filename=plain.txt"), "plain.txt");
+  assertEquals(dispositionFilename("inline"), null);
+});
+
+Deno.test("decodeRecord round-trips a record and refuses anything else", () => {
+  const record = {
+    id: newUploadId(),
+    path: "a%20b/c.txt",
+    method: "PUT" as const,
+    length: null,
+    createdMs: 1,
+    metadata: null,
+    conditions: [["if-none-match", "*"]] as Array<[string, string]>,
+    reprDigest: null,
+    wantReprDigest: null,
+    completedMs: null,
+    url: null,
+  };
+  assertEquals(decodeRecord(encodeRecord(record)), record);
+  for (
+    const bad of [
+      "",
+      "{",
+      "null",
+      "[]",
+      encodeRecord({ ...record, id: "../x" }),
+      encodeRecord({ ...record, length: -1 }),
+    ]
+  ) {
+    assertEquals(decodeRecord(bad), null, bad);
+  }
+});

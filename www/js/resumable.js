@@ -1,0 +1,235 @@
+/**
+ * Resumable uploads from the page: a small tus 1.0 client (the server's
+ * `POST /files/<folder>/` creation, `PATCH` of slices, `HEAD` for the offset), so a large file
+ * survives a dropped connection, a pause, and a reload of the page.
+ *
+ * - Slices of {@link SLICE_BYTES} per PATCH: progress and the work a drop can lose stay small.
+ * - After a failure that is not the server refusing (no answer, 5xx, 409 offset, 423 busy) it
+ *   waits (back-off: {@link RETRY_DELAYS_MS}), asks the server for its offset, and goes on from
+ *   there; past the last delay it gives up.
+ * - The upload URL is kept in localStorage under the file's name, size and last-modified time
+ *   and its destination, so the same file picked again after a reload resumes where the server
+ *   is; {@link unfinishedUploads} lists them for the page to offer.
+ * @module
+ */
+
+import { authorization, describeFailure, RequestError } from "./api.js";
+
+/** Files from this size on are sent resumably. */
+export const RESUMABLE_MIN_BYTES = 8 * 1024 * 1024;
+/** Bytes per PATCH. */
+export const SLICE_BYTES = 8 * 1024 * 1024;
+/** Waits before each retry after a dropped connection or a busy server, in ms. */
+export const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000, 8000, 15000, 30000];
+const STORE_KEY = "wireserve.resumable";
+const TUS_VERSION = "1.0.0";
+const HTTP_CONFLICT = 409;
+const HTTP_LOCKED = 423;
+const HTTP_SERVER_ERROR = 500;
+const HTTP_NOT_FOUND = 404;
+
+/** The key of `file` going to `destination` (a folder URL and relative path). */
+export function uploadKey(file, destination) {
+  return `${destination}|${file.name}|${file.size}|${file.lastModified}`;
+}
+
+function readStore() {
+  try {
+    const value = JSON.parse(localStorage.getItem(STORE_KEY) ?? "{}");
+    return value && typeof value === "object" ? value : {};
+  } catch {
+    return {};
+  }
+}
+
+function writeStore(store) {
+  try {
+    localStorage.setItem(STORE_KEY, JSON.stringify(store));
+  } catch {
+    // storage full or disabled: the upload still works, it just cannot survive a reload
+  }
+}
+
+function remember(key, entry) {
+  const store = readStore();
+  store[key] = entry;
+  writeStore(store);
+}
+
+/** Forgets the saved upload `key`. */
+export function forget(key) {
+  const store = readStore();
+  delete store[key];
+  writeStore(store);
+}
+
+/** Uploads started on this browser and not finished: `{key, name, size, path, url, sent}`. */
+export function unfinishedUploads() {
+  return Object.entries(readStore()).map(([key, e]) => ({ key, ...e }));
+}
+
+/**
+ * Starts (or resumes) the upload of `file` to the folder URL `folder` under `relativePath`.
+ * `onProgress(sent, total)` reports bytes the server has or is receiving; `onWaiting(ms)` a retry
+ * wait. Returns `{done, pause, resume, cancel}`; `done` resolves when the file is stored.
+ */
+export function resumableUpload(
+  { file, folder, relativePath, overwrite, limit, onProgress, onWaiting },
+) {
+  const key = uploadKey(file, folder + relativePath);
+  let xhr = null;
+  let paused = false;
+  let cancelled = false;
+  let wake = null;
+  let url = readStore()[key]?.url ?? null;
+
+  const request = (method, target, headers, body) =>
+    new Promise((resolve, reject) => {
+      const r = new XMLHttpRequest();
+      xhr = r;
+      r.open(method, target);
+      r.setRequestHeader("Tus-Resumable", TUS_VERSION);
+      const auth = authorization();
+      if (auth) r.setRequestHeader("Authorization", auth);
+      for (const [k, v] of Object.entries(headers)) r.setRequestHeader(k, v);
+      if (body && method === "PATCH") {
+        r.upload.onprogress = (e) =>
+          onProgress(Number(headers["Upload-Offset"]) + e.loaded, file.size);
+      }
+      r.onload = () => resolve(r);
+      r.onerror = () => reject(new RequestError(0, describeFailure(0, "", limit)));
+      r.onabort = () => reject(Object.assign(new RequestError(0, "Paused."), { aborted: true }));
+      r.send(body ?? null);
+    });
+
+  const sleep = (ms) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const waitWhilePaused = () =>
+    new Promise((resolve) => {
+      if (!paused) return resolve();
+      wake = resolve;
+    });
+
+  /** The server's offset for `url`, or null when it no longer knows the upload. */
+  async function serverOffset() {
+    const r = await request("HEAD", url, {});
+    if (r.status === HTTP_NOT_FOUND) return null;
+    if (r.status === HTTP_LOCKED || r.status >= HTTP_SERVER_ERROR) throw retryable(r);
+    if (r.status >= 300) throw refused(r);
+    return Number(r.getResponseHeader("Upload-Offset"));
+  }
+
+  async function create() {
+    const meta = [`filename ${base64(file.name)}`];
+    if (relativePath.includes("/")) meta.push(`relativePath ${base64(relativePath)}`);
+    const headers = { "Upload-Length": String(file.size), "Upload-Metadata": meta.join(",") };
+    if (!overwrite) headers["If-None-Match"] = "*";
+    const r = await request("POST", folder, headers);
+    if (r.status !== 201) throw r.status >= HTTP_SERVER_ERROR ? retryable(r) : refused(r);
+    url = new URL(r.getResponseHeader("Location"), location.href).href;
+    remember(key, { name: file.name, size: file.size, path: relativePath, url, sent: 0 });
+  }
+
+  /** One pass: find the offset (or create), then send slices until done. */
+  async function attempt() {
+    let offset = url === null ? null : await serverOffset();
+    if (offset === null) {
+      await create();
+      offset = 0;
+    }
+    while (offset < file.size || file.size === 0) {
+      if (paused || cancelled) return false;
+      onProgress(offset, file.size);
+      const slice = file.slice(offset, Math.min(file.size, offset + SLICE_BYTES));
+      const r = await request("PATCH", url, {
+        "Content-Type": "application/offset+octet-stream",
+        "Upload-Offset": String(offset),
+      }, slice);
+      if (r.status === HTTP_CONFLICT || r.status === HTTP_LOCKED || r.status >= HTTP_SERVER_ERROR) {
+        throw retryable(r);
+      }
+      if (r.status !== 204) throw refused(r);
+      offset = Number(r.getResponseHeader("Upload-Offset"));
+      remember(key, { ...readStore()[key], sent: offset });
+      if (file.size === 0) break;
+    }
+    onProgress(file.size, file.size);
+    return true;
+  }
+
+  const done = (async () => {
+    let failures = 0;
+    for (;;) {
+      await waitWhilePaused();
+      if (cancelled) throw Object.assign(new RequestError(0, "Cancelled."), { aborted: true });
+      try {
+        if (await attempt()) break;
+        failures = 0;
+      } catch (err) {
+        if (cancelled) throw Object.assign(new RequestError(0, "Cancelled."), { aborted: true });
+        if (paused && err.aborted) continue;
+        if (!err.retry && err.status !== 0) throw err;
+        if (failures >= RETRY_DELAYS_MS.length) throw err;
+        const delay = RETRY_DELAYS_MS[failures++];
+        onWaiting(delay);
+        await sleep(delay);
+      }
+    }
+    forget(key);
+    return { status: 204 };
+  })();
+
+  return {
+    done,
+    pause() {
+      paused = true;
+      xhr?.abort();
+    },
+    resume() {
+      paused = false;
+      wake?.();
+    },
+    cancel() {
+      cancelled = true;
+      xhr?.abort();
+      wake?.();
+      forget(key);
+      if (url !== null) {
+        const r = new XMLHttpRequest();
+        r.open("DELETE", url);
+        r.setRequestHeader("Tus-Resumable", TUS_VERSION);
+        const auth = authorization();
+        if (auth) r.setRequestHeader("Authorization", auth);
+        r.send();
+      }
+    },
+  };
+
+  function retryable(r) {
+    return Object.assign(
+      new RequestError(r.status, describeFailure(r.status, r.responseText, limit)),
+      {
+        retry: true,
+      },
+    );
+  }
+
+  function refused(r) {
+    if (url !== null && r.status !== 401) forget(key);
+    return new RequestError(r.status, describeFailure(r.status, r.responseText, limit));
+  }
+}
+
+/** Base64 of a string's UTF-8 bytes (for Upload-Metadata). */
+function base64(text) {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
