@@ -1,5 +1,6 @@
 /**
- * Method + path → handler. Unknown method → 501 (RFC 9110 §9.1); unknown path → 404; a known
+ * Method + path → handler. A method no route takes and the server does not know → 501 (RFC 9110
+ * §9.1); unknown path → 404; a known
  * path with another method → 405 with `Allow` (RFC 9110 §15.5.6); OPTIONS → 204 with `Allow`;
  * HEAD is served by the GET handler when no HEAD route exists (the writer drops the body).
  *
@@ -23,7 +24,10 @@ export interface Route {
   handler: Handler;
 }
 
-/** Methods the server implements somewhere; anything else is 501. */
+/**
+ * Methods every server implements; a router also knows every method of its routes (WebDAV's
+ * PROPFIND, LOCK, …), and anything else is 501.
+ */
 export const KNOWN_METHODS: ReadonlySet<string> = new Set([
   "GET",
   "HEAD",
@@ -63,6 +67,9 @@ export function createRouter(routes: readonly Route[]): Handler {
     else bySegment.set(segment, [...(bySegment.get(segment) ?? []), entry]);
   }
   const NONE: Route[] = [];
+  const known = new Set(KNOWN_METHODS);
+  for (const route of routes) for (const m of route.methods) if (m !== ANY_METHOD) known.add(m);
+  const allMethods = [...known].join(", ");
 
   // Requests on a connection often repeat their path (the parser even hands out the same string
   // then): the last answer is kept, checked by identity first.
@@ -76,9 +83,18 @@ export function createRouter(routes: readonly Route[]): Handler {
     return routes;
   };
 
+  // Exact lines come first; the longest prefix's lines follow them, so an exact line adds
+  // methods to a path (OPTIONS / for WebDAV clients) without hiding the prefix's (GET /). An
+  // exact line that takes any method (/inspect) takes the path whole.
   const lookup = (path: string): Route[] => {
     const found = exact.get(path);
-    if (found !== undefined) return found;
+    if (found !== undefined && found.some((r) => r.methods.includes(ANY_METHOD))) return found;
+    const prefixed = longestPrefix(path);
+    if (found === undefined) return prefixed;
+    return prefixed.length === 0 ? found : [...found, ...prefixed];
+  };
+
+  const longestPrefix = (path: string): Route[] => {
     const segment = firstSegment(path);
     const group = segment === null ? undefined : bySegment.get(segment);
     if (group !== undefined) {
@@ -96,7 +112,7 @@ export function createRouter(routes: readonly Route[]): Handler {
     const method = req.method;
     if (req.targetForm === "asterisk") {
       if (method !== "OPTIONS") return textResponse(STATUS.BadRequest, "Bad request\n");
-      return { status: STATUS.NoContent, headers: [["Allow", [...KNOWN_METHODS].join(", ")]] };
+      return { status: STATUS.NoContent, headers: [["Allow", allMethods]] };
     }
     const candidates = match(req.path);
     for (const route of candidates) {
@@ -106,14 +122,14 @@ export function createRouter(routes: readonly Route[]): Handler {
     for (const route of candidates) {
       if (route.methods.includes(ANY_METHOD)) return route.handler(req);
     }
-    if (!KNOWN_METHODS.has(method)) {
+    if (!known.has(method)) {
       return textResponse(STATUS.NotImplemented, "Method not implemented\n");
     }
     if (candidates.length === 0) return textResponse(STATUS.NotFound, "Not found\n");
     if (method === "HEAD") {
       for (const route of candidates) if (route.methods.includes("GET")) return route.handler(req);
     }
-    const allow = allowed(candidates);
+    const allow = allowed(candidates, allMethods);
     if (method === "OPTIONS") return { status: STATUS.NoContent, headers: [["Allow", allow]] };
     const res = textResponse(STATUS.MethodNotAllowed, "Method not allowed\n");
     res.headers!.push(["Allow", allow]);
@@ -128,10 +144,10 @@ function firstSegment(path: string): string | null {
 }
 
 /** The Allow value for a set of routes: their methods, plus HEAD with GET, plus OPTIONS. */
-function allowed(routes: readonly Route[]): string {
+function allowed(routes: readonly Route[], allMethods: string): string {
   const methods = new Set<string>();
   for (const r of routes) {
-    for (const m of r.methods) methods.add(m === ANY_METHOD ? [...KNOWN_METHODS].join(", ") : m);
+    for (const m of r.methods) methods.add(m === ANY_METHOD ? allMethods : m);
   }
   if (methods.has("GET")) methods.add("HEAD");
   methods.add("OPTIONS");

@@ -20,6 +20,7 @@
 import { posix, win32 } from "node:path";
 import { contentTypeFor } from "./content_type.ts";
 import { fileEtag } from "../app/etag.ts";
+import { isReservedName } from "../app/reserved_names.ts";
 import {
   baseName,
   describeFile,
@@ -144,9 +145,14 @@ export class FileCache {
       // refuse: a symlink leads outside the shared folder (unless the user allowed that)
       return this.#opts.followSymlinks;
     }
-    if (this.#opts.dotfiles || real === root) return true;
+    if (real === root) return true;
+    const segments = real.slice(prefix.length).split(this.#sep);
+    // refuse: the server's own names (upload temp files, WebDAV properties) are never served,
+    // whatever the flags — a half-written upload or another client's metadata is not a file
+    if (segments.some(isReservedName)) return false;
+    if (this.#opts.dotfiles) return true;
     // refuse: a link inside the root pointing into a dot-folder would publish it
-    return !real.slice(prefix.length).split(this.#sep).some((s) => s.startsWith("."));
+    return !segments.some((s) => s.startsWith("."));
   }
 
   async #root(): Promise<string | null> {

@@ -2,7 +2,7 @@
  * The router's decisions: 404, 405 with Allow, 501, OPTIONS, HEAD falling back to GET, prefixes.
  */
 
-import { assertEquals } from "../support/assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { createRouter } from "../../src/app/router.ts";
 import type { HttpRequest, HttpResponse } from "../../src/http/types.ts";
 
@@ -147,4 +147,27 @@ Deno.test("router gives 404 to a path without the trailing slash of a prefix rou
   assertEquals((await r(req("GET", "/files/"))).body, "files");
   assertEquals((await r(req("GET", "/files"))).status, 404);
   assertEquals((await r(req("GET", "/files/"))).body, "files");
+});
+
+Deno.test("router knows every method of its routes: 405 elsewhere, not 501", async () => {
+  const dav = createRouter([
+    { methods: ["GET"], path: "/*", handler: ok("root") },
+    { methods: ["PROPFIND"], path: "/files/*", handler: ok("dav") },
+  ]);
+  assertEquals((await dav(req("PROPFIND", "/files/a"))).body, "dav");
+  assertEquals((await dav(req("PROPFIND", "/other"))).status, 405);
+  assertEquals((await dav(req("BREW", "/other"))).status, 501);
+  const star = await dav(req("OPTIONS", "*", "asterisk"));
+  assert(star.headers?.find(([k]) => k === "Allow")?.[1].includes("PROPFIND"));
+});
+
+Deno.test("an exact line adds methods to a path without hiding the prefix's", async () => {
+  const both = createRouter([
+    { methods: ["GET"], path: "/*", handler: ok("web root") },
+    { methods: ["OPTIONS"], path: "/", handler: ok("dav options") },
+    { methods: ["*"], path: "/inspect", handler: ok("inspect") },
+  ]);
+  assertEquals((await both(req("GET", "/"))).body, "web root");
+  assertEquals((await both(req("OPTIONS", "/"))).body, "dav options");
+  assertEquals((await both(req("GET", "/inspect"))).body, "inspect", "any-method takes it whole");
 });
