@@ -1,7 +1,40 @@
 /**
- * The receiving-files feature as the rest of the app sees it: its route lines and the hooks it
- * calls after every write. Everything else in `src/uploads/` is the feature's own.
+ * The receiving-files feature as the rest of the app sees it: its route lines, the hooks it calls
+ * around every write, and the building blocks another feature that writes into the shared folder
+ * (WebDAV's COPY, MOVE, PROPPATCH and LOCK) reuses so it follows exactly the same rules:
+ *
+ * - `uploadContext` / `writeRefusal`: auth (401) and `--read-only` (403), in that order;
+ * - `resolveWriteTarget`: the path inside the root, the name rules for new names (400), the
+ *   server's reserved names (400), symlinks leading out (403), and what exists there now;
+ * - `prepareFolder`: missing parent folders, re-checked against the root after creation;
+ * - `TempFile`: the temp-file-then-rename that makes every write atomic for readers;
+ * - `validatorsOf`: the ETag the read side sends for a stat;
+ * - `storageFailure` / `failure`: disk errors → 507, 403, 409, 400 or 500;
+ * - `removeResource`: DELETE's removal of a file or a whole folder, with its hooks and the
+ *   members that failed.
+ *
+ * Everything else in `src/uploads/` is the feature's own.
  * @module
  */
 
 export { type UploadHooks, uploadMethods, uploadRoutes } from "./upload_routes.ts";
+export {
+  plain,
+  storageFailure,
+  UPLOAD_MOUNT,
+  type UploadContext,
+  uploadContext,
+  type WriteGuard,
+  type WriteIntent,
+  writeRefusal,
+} from "./upload_context.ts";
+export {
+  failure,
+  prepareFolder,
+  resolveWriteTarget,
+  type TargetResult,
+  validatorsOf,
+  type WriteTarget,
+} from "./write_target.ts";
+export { type CommitOutcome, TempFile } from "./temp_file.ts";
+export { type RemoveOutcome, removeResource } from "./delete_entry.ts";
