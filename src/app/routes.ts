@@ -12,6 +12,7 @@ import { filesRoutes, sharedFolderRoot } from "../files/mod.ts";
 import { httpbinRoutes } from "../httpbin/mod.ts";
 import { uploadRoutes } from "../uploads/mod.ts";
 import { webRootRoutes } from "../web_root/mod.ts";
+import { hideFinderMetadata, localLockService, webdav } from "../webdav/mod.ts";
 import type { AppConfig } from "./app_config.ts";
 import { requireAuthForAll } from "./auth.ts";
 import { INFO_PATH, infoHandler } from "./info.ts";
@@ -22,10 +23,17 @@ export function appRoutes(config: AppConfig): Route[] {
   const filesRoot = sharedFolderRoot(config);
   // Writes tell the read side's cache at once, so a GET right after an upload sees it.
   const changed = (fsPath: string) => filesRoot.cache.invalidate(fsPath);
+  // WebDAV's locks: one table per app until the shared-state host serves it to every worker.
+  const dav = webdav(config, { files: filesRoot, changed, locks: localLockService() });
+  // Uploads ask WebDAV's locks before writing, and drop a deleted file's properties and locks.
+  const uploadHooks = { changed, guard: dav.guard, removed: dav.removed };
   return [
     ...webRootRoutes(config), // GET /… → www/ or --www (src/web_root/)
-    ...filesRoutes(config, filesRoot), // GET /files/<path>: file or listing (src/files/)
-    ...uploadRoutes(config, { changed }), // PUT/POST/DELETE/MKCOL /files/<path> (src/uploads/)
+    ...hideFinderMetadata(config, [ // `._*`, `.DS_Store` on /files/: 404 / 403 at once
+      ...filesRoutes(config, filesRoot), // GET /files/<path>: file or listing (src/files/)
+      ...uploadRoutes(config, uploadHooks), // PUT/POST/DELETE/MKCOL /files/<path> (src/uploads/)
+      ...dav.routes, // OPTIONS, PROPFIND, PROPPATCH, COPY, MOVE, LOCK, UNLOCK (src/webdav/)
+    ]),
     { methods: ["GET"], path: INFO_PATH, handler: infoHandler(config) }, // /api/info for the UI
     ...echoRoutes(config), // /echo/<text>, /user-agent, /inspect (src/echo/)
     ...httpbinRoutes(config), // /anything, /status/<codes>, /bytes/<n>… (src/httpbin/)
