@@ -25,8 +25,9 @@ export interface Route {
 }
 
 /**
- * Methods every server implements; a router also knows every method of its routes (WebDAV's
- * PROPFIND, LOCK, …), and anything else is 501.
+ * Methods wireserve implements somewhere — WebDAV's (RFC 4918) among them, so one a flag turns
+ * off (MOVE without --allow-delete) is 405, not 501. A router also knows every method of its
+ * routes; anything else is 501.
  */
 export const KNOWN_METHODS: ReadonlySet<string> = new Set([
   "GET",
@@ -37,6 +38,12 @@ export const KNOWN_METHODS: ReadonlySet<string> = new Set([
   "PATCH",
   "OPTIONS",
   "MKCOL",
+  "PROPFIND",
+  "PROPPATCH",
+  "COPY",
+  "MOVE",
+  "LOCK",
+  "UNLOCK",
 ]);
 
 const TEXT = [["Content-Type", "text/plain; charset=utf-8"]] as Array<[string, string]>;

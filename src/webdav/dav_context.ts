@@ -42,6 +42,8 @@ export function xmlAnswer(status: number, body: string, headers: Array<[string, 
 /** A `DAV:error` body naming one precondition or postcondition (RFC 4918 §16). */
 export function conditionAnswer(status: number, condition: string, inner = ""): HttpResponse {
   const body = '<?xml version="1.0" encoding="utf-8"?>\n' +
-    `<D:error xmlns:D="DAV:"><D:${condition}>${inner}</D:${condition}></D:error>\n`;
+    `<D:error xmlns:D="DAV:">${
+      inner === "" ? `<D:${condition}/>` : `<D:${condition}>${inner}</D:${condition}>`
+    }</D:error>\n`;
   return xmlAnswer(status, body);
 }
