@@ -23,11 +23,14 @@ const ESCAPES: Record<string, string> = {
   '"': "&quot;",
   "\r": "&#13;",
 };
+// deno-lint-ignore no-control-regex
+const NEEDS_ESCAPE = /[&<>"\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
 const REPLACEMENT = "\ufffd";
 const XML_NS = "http://www.w3.org/XML/1998/namespace";
 
 /** `s` safe as XML character data or a double-quoted attribute value. */
 export function escapeXml(s: string): string {
+  if (!NEEDS_ESCAPE.test(s) && s.isWellFormed()) return s; // most names and values
   const wf = s.isWellFormed() ? s : s.toWellFormed();
   return wf.replace(SPECIAL, (c) => ESCAPES[c] ?? REPLACEMENT);
 }
