@@ -29,6 +29,7 @@ import {
   SCENARIOS,
   SMALL_PATH,
   UPLOAD_CHECK,
+  WEBDAV_CHECK,
   WRK_THREADS,
 } from "./scenarios.ts";
 import {
@@ -42,6 +43,7 @@ import {
 import { runFilesBench } from "./files_bench.ts";
 import { pairOrder, type Round } from "./rounds.ts";
 import { runUploadBench } from "./upload_bench.ts";
+import { runWebdavBench } from "./webdav_bench.ts";
 import { findWrk, runWrk, type Wrk, wrkArgs, type WrkRun } from "./wrk.ts";
 
 const REPO_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname);
@@ -154,8 +156,12 @@ export async function main(args: string[], env: Record<string, string>): Promise
         Deno.env.toObject(),
       )
       : null;
+    // WebDAV runs on servers of its own too, with Apache and rclone beside it (webdav_bench.ts).
+    const webdav = opts.only.has(WEBDAV_CHECK.name)
+      ? await runWebdavBench(WEBDAV_CHECK.rounds)
+      : null;
     const text = renderReport(report) + (uploads === null ? "" : `\n${uploads}`) +
-      (files === null ? "" : `\n${files}`);
+      (files === null ? "" : `\n${files}`) + (webdav === null ? "" : `\n${webdav}`);
     console.log(text);
     await Deno.mkdir(RESULTS_DIR, { recursive: true });
     await Deno.writeTextFile(RESULTS_FILE, text);

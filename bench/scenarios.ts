@@ -102,10 +102,17 @@ export const UPLOAD_CHECK = { name: "uploads", rounds: 3 } as const;
 /** The file-serving comparison (1 KiB, 100 KiB, 64 MiB) against Deno.serve and nginx. */
 export const FILES_CHECK = { name: "files", rounds: 2 } as const;
 
+/**
+ * The WebDAV comparison (PROPFIND Depth 1 of 10,000 files, a 1,000-file rclone copy) against
+ * Apache mod_dav and `rclone serve webdav` (`webdav_bench.ts`).
+ */
+export const WEBDAV_CHECK = { name: "webdav", rounds: 2 } as const;
+
 /** Every name `--only` accepts. */
 export const CHECK_NAMES: readonly string[] = [
   ...SCENARIOS.map((s) => s.name),
   MEMORY_CHECK.name,
   UPLOAD_CHECK.name,
   FILES_CHECK.name,
+  WEBDAV_CHECK.name,
 ];
