@@ -130,11 +130,10 @@ Deno.test({
 async function davfsSkipReason(): Promise<string | null> {
   if (Deno.build.os !== "linux") return "davfs2 is Linux only";
   if (!(await installed("mount.davfs", ["-V"]))) return "mount.davfs is not installed (davfs2)";
-  try {
-    await Deno.stat("/dev/fuse");
-  } catch {
-    return "/dev/fuse is missing (no FUSE in this kernel or container)";
-  }
+  // Asked of the shell: Deno lets only --allow-all stat a device, and the suite runs without it.
+  const fuse = await new Deno.Command("test", { args: ["-c", "/dev/fuse"] }).output()
+    .then((r) => r.success, () => false);
+  if (!fuse) return "/dev/fuse is missing (no FUSE in this kernel or container)";
   if (Deno.uid() !== 0) return "mounting needs root (uid is not 0)";
   return null;
 }
