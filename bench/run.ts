@@ -30,6 +30,7 @@ import {
   SMALL_PATH,
   TEMPLATES_CHECK,
   UPLOAD_CHECK,
+  WEBDAV_CHECK,
   WRK_THREADS,
 } from "./scenarios.ts";
 import {
@@ -44,6 +45,7 @@ import { runFilesBench } from "./files_bench.ts";
 import { runTemplatesBench } from "./templates_bench.ts";
 import { pairOrder, type Round } from "./rounds.ts";
 import { runUploadBench } from "./upload_bench.ts";
+import { runWebdavBench } from "./webdav_bench.ts";
 import { findWrk, runWrk, type Wrk, wrkArgs, type WrkRun } from "./wrk.ts";
 
 const REPO_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname);
@@ -163,8 +165,13 @@ export async function main(args: string[], env: Record<string, string>): Promise
         Deno.env.toObject(),
       )
       : null;
+    // WebDAV runs on servers of its own too, with Apache and rclone beside it (webdav_bench.ts).
+    const webdav = opts.only.has(WEBDAV_CHECK.name)
+      ? await runWebdavBench(WEBDAV_CHECK.rounds)
+      : null;
     const text = renderReport(report) + (uploads === null ? "" : `\n${uploads}`) +
-      (files === null ? "" : `\n${files}`) + (templates === null ? "" : `\n${templates}`);
+      (files === null ? "" : `\n${files}`) + (templates === null ? "" : `\n${templates}`) +
+      (webdav === null ? "" : `\n${webdav}`);
     console.log(text);
     await Deno.mkdir(RESULTS_DIR, { recursive: true });
     await Deno.writeTextFile(RESULTS_FILE, text);

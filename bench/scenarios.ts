@@ -104,6 +104,11 @@ export const FILES_CHECK = { name: "files", rounds: 2 } as const;
 
 /** A templated index of 100 posts against the same page served static (`templates_bench.ts`). */
 export const TEMPLATES_CHECK = { name: "templates", rounds: 3 } as const;
+/**
+ * The WebDAV comparison (PROPFIND Depth 1 of 10,000 files, a 1,000-file rclone copy) against
+ * Apache mod_dav and `rclone serve webdav` (`webdav_bench.ts`).
+ */
+export const WEBDAV_CHECK = { name: "webdav", rounds: 2 } as const;
 
 /** Every name `--only` accepts. */
 export const CHECK_NAMES: readonly string[] = [
@@ -112,4 +117,5 @@ export const CHECK_NAMES: readonly string[] = [
   UPLOAD_CHECK.name,
   FILES_CHECK.name,
   TEMPLATES_CHECK.name,
+  WEBDAV_CHECK.name,
 ];

@@ -1,5 +1,6 @@
 /**
- * Method + path → handler. Unknown method → 501 (RFC 9110 §9.1); unknown path → 404; a known
+ * Method + path → handler. A method no route takes and the server does not know → 501 (RFC 9110
+ * §9.1); unknown path → 404; a known
  * path with another method → 405 with `Allow` (RFC 9110 §15.5.6); OPTIONS → 204 with `Allow`;
  * HEAD is served by the GET handler when no HEAD route exists (the writer drops the body).
  *
@@ -29,7 +30,11 @@ export interface Route {
   when?: (req: HttpRequest) => boolean;
 }
 
-/** Methods the server implements somewhere; anything else is 501. */
+/**
+ * Methods wireserve implements somewhere — WebDAV's (RFC 4918) among them, so one a flag turns
+ * off (MOVE without --allow-delete) is 405, not 501. A router also knows every method of its
+ * routes; anything else is 501.
+ */
 export const KNOWN_METHODS: ReadonlySet<string> = new Set([
   "GET",
   "HEAD",
@@ -39,6 +44,12 @@ export const KNOWN_METHODS: ReadonlySet<string> = new Set([
   "PATCH",
   "OPTIONS",
   "MKCOL",
+  "PROPFIND",
+  "PROPPATCH",
+  "COPY",
+  "MOVE",
+  "LOCK",
+  "UNLOCK",
 ]);
 
 const TEXT = [["Content-Type", "text/plain; charset=utf-8"]] as Array<[string, string]>;
@@ -69,6 +80,9 @@ export function createRouter(routes: readonly Route[]): Handler {
     else bySegment.set(segment, [...(bySegment.get(segment) ?? []), entry]);
   }
   const NONE: Route[] = [];
+  const known = new Set(KNOWN_METHODS);
+  for (const route of routes) for (const m of route.methods) if (m !== ANY_METHOD) known.add(m);
+  const allMethods = [...known].join(", ");
 
   // Requests on a connection often repeat their path (the parser even hands out the same string
   // then): the last answer is kept, checked by identity first.
@@ -82,9 +96,18 @@ export function createRouter(routes: readonly Route[]): Handler {
     return routes;
   };
 
+  // Exact lines come first; the longest prefix's lines follow them, so an exact line adds
+  // methods to a path (OPTIONS / for WebDAV clients) without hiding the prefix's (GET /). An
+  // exact line that takes any method (/inspect) takes the path whole.
   const lookup = (path: string): Route[] => {
     const found = exact.get(path);
-    if (found !== undefined) return found;
+    if (found !== undefined && found.some((r) => r.methods.includes(ANY_METHOD))) return found;
+    const prefixed = longestPrefix(path);
+    if (found === undefined) return prefixed;
+    return prefixed.length === 0 ? found : [...found, ...prefixed];
+  };
+
+  const longestPrefix = (path: string): Route[] => {
     const segment = firstSegment(path);
     const group = segment === null ? undefined : bySegment.get(segment);
     if (group !== undefined) {
@@ -102,7 +125,7 @@ export function createRouter(routes: readonly Route[]): Handler {
     const method = req.method;
     if (req.targetForm === "asterisk") {
       if (method !== "OPTIONS") return textResponse(STATUS.BadRequest, "Bad request\n");
-      return { status: STATUS.NoContent, headers: [["Allow", [...KNOWN_METHODS].join(", ")]] };
+      return { status: STATUS.NoContent, headers: [["Allow", allMethods]] };
     }
     const candidates = match(req.path);
     for (const route of candidates) {
@@ -114,14 +137,14 @@ export function createRouter(routes: readonly Route[]): Handler {
     for (const route of candidates) {
       if (route.methods.includes(ANY_METHOD)) return route.handler(req);
     }
-    if (!KNOWN_METHODS.has(method)) {
+    if (!known.has(method)) {
       return textResponse(STATUS.NotImplemented, "Method not implemented\n");
     }
     if (candidates.length === 0) return textResponse(STATUS.NotFound, "Not found\n");
     if (method === "HEAD") {
       for (const route of candidates) if (route.methods.includes("GET")) return route.handler(req);
     }
-    const allow = allowed(candidates);
+    const allow = allowed(candidates, allMethods);
     if (method === "OPTIONS") return { status: STATUS.NoContent, headers: [["Allow", allow]] };
     const res = textResponse(STATUS.MethodNotAllowed, "Method not allowed\n");
     res.headers!.push(["Allow", allow]);
@@ -136,10 +159,10 @@ function firstSegment(path: string): string | null {
 }
 
 /** The Allow value for a set of routes: their methods, plus HEAD with GET, plus OPTIONS. */
-function allowed(routes: readonly Route[]): string {
+function allowed(routes: readonly Route[], allMethods: string): string {
   const methods = new Set<string>();
   for (const r of routes) {
-    for (const m of r.methods) methods.add(m === ANY_METHOD ? [...KNOWN_METHODS].join(", ") : m);
+    for (const m of r.methods) methods.add(m === ANY_METHOD ? allMethods : m);
   }
   if (methods.has("GET")) methods.add("HEAD");
   methods.delete("OPTIONS"); // always last, whichever route listed it

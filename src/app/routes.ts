@@ -11,8 +11,9 @@ import { echoRoutes } from "../echo/mod.ts";
 import { filesRoutes, sharedFolderRoot } from "../files/mod.ts";
 import { httpbinRoutes } from "../httpbin/mod.ts";
 import { uploadRoutes } from "../uploads/mod.ts";
-import { resumableRoutes, startSweeper } from "../resumable/mod.ts";
+import { resumableOptionsFields, resumableRoutes, startSweeper } from "../resumable/mod.ts";
 import { webRootRoutes } from "../web_root/mod.ts";
+import { hideFinderMetadata, LOCK_SERVICE, LockServiceHost, webdav } from "../webdav/mod.ts";
 import type { AppConfig } from "./app_config.ts";
 import { type AppHooks, NO_HOOKS } from "./app_hooks.ts";
 import { requireAuthForAll } from "./auth.ts";
@@ -26,7 +27,9 @@ import { localSharedState, type ServiceFactories, type SharedState } from "./sha
  * thread hosts them when there are workers.
  */
 export function sharedServices(_config: AppConfig): ServiceFactories {
-  return {};
+  return {
+    [LOCK_SERVICE]: () => new LockServiceHost(), // WebDAV's locks: one table for every worker
+  };
 }
 
 /**
@@ -41,12 +44,21 @@ export function appRoutes(config: AppConfig, shared: SharedState, hooks: AppHook
     shared.changes.changed(fsPath);
     filesRoot.cache.invalidate(fsPath);
   };
+  const locks = shared.service<LockServiceHost>(LOCK_SERVICE);
+  // WebDAV answers OPTIONS on the share; resumable uploads add their discovery fields to it.
+  const optionsFields = resumableOptionsFields(config);
+  const dav = webdav(config, { files: filesRoot, changed, locks, optionsFields });
+  // Uploads ask WebDAV's locks before writing, and drop a deleted file's properties and locks.
+  const uploadHooks = { changed, guard: dav.guard, removed: dav.removed };
   return [
     ...webRootRoutes(config, hooks, shared.changes), // GET /… → www/ or --www, templates (src/web_root/)
-    ...filesRoutes(config, filesRoot), // GET /files/<path>: file or listing (src/files/)
-    // tus and the IETF draft: POST/PUT /files/… that ask for it, /api/uploads/<id> (src/resumable/)
-    ...resumableRoutes(config, { changed }),
-    ...uploadRoutes(config, { changed }), // PUT/POST/DELETE/MKCOL /files/<path> (src/uploads/)
+    ...hideFinderMetadata(config, [ // `._*`, `.DS_Store` on /files/: 404 / 403 at once
+      ...filesRoutes(config, filesRoot), // GET /files/<path>: file or listing (src/files/)
+      // tus and the IETF draft: POST/PUT /files/… that ask for it, /api/uploads/<id> (src/resumable/)
+      ...resumableRoutes(config, uploadHooks),
+      ...uploadRoutes(config, uploadHooks), // PUT/POST/DELETE/MKCOL /files/<path> (src/uploads/)
+      ...dav.routes, // OPTIONS, PROPFIND, PROPPATCH, COPY, MOVE, LOCK, UNLOCK (src/webdav/)
+    ]),
     { methods: ["GET"], path: INFO_PATH, handler: infoHandler(config) }, // /api/info for the UI
     ...echoRoutes(config), // /echo/<text>, /user-agent, /inspect (src/echo/)
     ...httpbinRoutes(config), // /anything, /status/<codes>, /bytes/<n>… (src/httpbin/)

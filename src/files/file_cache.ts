@@ -23,6 +23,7 @@ import type { ChangeBoard } from "../app/change_board.ts";
 import { contentTypeFor } from "./content_type.ts";
 import { fileEtag } from "../app/etag.ts";
 import { HiddenPaths } from "../app/hidden_paths.ts";
+import { isReservedName } from "../app/reserved_names.ts";
 import {
   baseName,
   describeFile,
@@ -176,6 +177,9 @@ export class FileCache {
       return !this.#hidden.hides([real.slice(real.lastIndexOf(this.#sep) + 1)], isDir);
     }
     const segments = real.slice(prefix.length).split(this.#sep);
+    // refuse: the server's own names (upload temp files and state, WebDAV properties) are never
+    // served, whatever the flags — a half-written upload or another client's metadata is not a file
+    if (segments.some(isReservedName)) return false;
     // refuse: a link inside the root pointing into a dot-folder would publish it
     if (!this.#opts.dotfiles && segments.some((s) => s.startsWith("."))) return false;
     // refuse: a private path, reached by its real name (a link to it is as private as it is)

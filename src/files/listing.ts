@@ -10,8 +10,7 @@
  */
 
 import { join } from "node:path";
-import { isTempFileName } from "../app/temp_name.ts";
-import { isStateFolderName } from "../app/state_folder.ts";
+import { isReservedName } from "../app/reserved_names.ts";
 
 /** Most entries one listing reads and shows; the rest is reported as truncated. */
 export const MAX_LISTING_ENTRIES = 10_000;
@@ -66,10 +65,9 @@ export async function readListing(realDir: string, opts: ListingOptions): Promis
   for await (const e of Deno.readDir(realDir)) {
     // hidden: dotfiles are neither listed nor served unless allowed
     if (!opts.dotfiles && e.name.startsWith(".")) continue;
-    // hidden: an upload in progress (its temp file) is not a file yet
-    if (isTempFileName(e.name)) continue;
-    // hidden: the resumable uploads' partial data, even with --dotfiles
-    if (isStateFolderName(e.name)) continue;
+    // hidden: the server's own names — an upload in progress (its temp file) is not a file yet,
+    // and WebDAV's property folder is bookkeeping — even with --dotfiles
+    if (isReservedName(e.name)) continue;
     if (raw.length === max) {
       truncated = true;
       break;

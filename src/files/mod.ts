@@ -1,12 +1,14 @@
 /**
  * The serving-files feature as the rest of the app sees it. Other features build on it: the web
  * root serves its folder through a `ServedRoot`, uploads resolve their targets with the same safe
- * path rules, build the same URLs and seed the download side's digest memory. Everything else in
+ * path rules, build the same URLs and seed the download side's digest memory; WebDAV describes
+ * files with the same media types and hides what the read side refuses. Everything else in
  * `src/files/` is the feature's own.
  * @module
  */
 
-export { FILES_MOUNT, sharedFolderRoot } from "./files_handler.ts";
+export { contentTypeFor } from "./content_type.ts";
+export { FILES_BARE, FILES_MOUNT, sharedFolderRoot } from "./files_handler.ts";
 export { filesRoutes } from "./files_routes.ts";
 export type { FileFacts, PathFacts } from "./file_cache.ts";
 export type { Listing, ListingEntry } from "./listing.ts";

@@ -33,6 +33,7 @@
  * @module
  */
 
+import type { AppConfig } from "../app/app_config.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { jsonResponse } from "../app/json_response.ts";
@@ -75,10 +76,10 @@ export async function uploadLimit(
 }
 
 /** The draft's fields for `OPTIONS` on a resource that can create uploads ("Limits"). */
-export function draftDiscoveryFields(ctx: ResumableContext): Array<[string, string]> {
+export function draftDiscoveryFields(config: AppConfig): Array<[string, string]> {
   return [
     ["Accept-Patch", PARTIAL_UPLOAD_MEDIA_TYPE],
-    ["Upload-Limit", `max-size=${ctx.config.maxUploadBytes}`],
+    ["Upload-Limit", `max-size=${config.maxUploadBytes}`],
   ];
 }
 

@@ -5,5 +5,5 @@
  * @module
  */
 
-export { resumableRoutes } from "./resumable_routes.ts";
+export { resumableOptionsFields, resumableRoutes } from "./resumable_routes.ts";
 export { startSweeper, SWEEP_INTERVAL_MS, type Sweeper } from "./sweeper.ts";

@@ -27,6 +27,7 @@
  * @module
  */
 
+import type { AppConfig } from "../app/app_config.ts";
 import { formatHttpDate } from "../http/http_date.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
@@ -55,12 +56,12 @@ export function isTusRequest(req: HttpRequest): boolean {
 }
 
 /** The discovery fields of an `OPTIONS` answer. */
-export function tusDiscoveryFields(ctx: ResumableContext): Array<[string, string]> {
+export function tusDiscoveryFields(config: AppConfig): Array<[string, string]> {
   return [
     ["Tus-Resumable", TUS_VERSION],
     ["Tus-Version", TUS_VERSION],
     ["Tus-Extension", TUS_EXTENSIONS],
-    ["Tus-Max-Size", String(ctx.config.maxUploadBytes)],
+    ["Tus-Max-Size", String(config.maxUploadBytes)],
     ["Tus-Checksum-Algorithm", Object.keys(TUS_CHECKSUM_ALGORITHMS).join(",")],
   ];
 }

@@ -1,23 +1,43 @@
 /**
  * `DELETE /files/<path>`, only with `--allow-delete` (otherwise the method is not routed and the
  * router answers 405 with an `Allow` that omits it). A file or symlink is removed (the link, not
- * its target) → 204; a folder only when empty → 204, else 409: a recursive delete of a shared
- * tree is one mistyped URL away from losing everything, and RFC 4918's all-or-nothing collection
- * DELETE cannot be done atomically anyway. `If-Match` guards it like a write (412). The shared
- * folder itself cannot be deleted (403).
+ * its target) → 204; a folder is removed with everything in it (RFC 4918 §9.6.1: DELETE on a
+ * collection acts as if `Depth: infinity`, which is what every WebDAV client — Finder, Explorer,
+ * rclone's purge — relies on) → 204. `If-Match` guards it like a write (412), the write guard
+ * (WebDAV locks) after it (423). The shared folder itself cannot be deleted (403).
+ *
+ * Decisions:
+ * - A folder is walked depth-first and each entry removed on its own: no file system offers an
+ *   atomic recursive delete. When some members cannot be removed, the rest are, and the answer is
+ *   207 listing only the members that failed (§9.6.1: their parents' implied 424 is left out);
+ *   a member the client cannot see (a dotfile without `--dotfiles`, the server's own names) is
+ *   reported as its folder, so no hidden name leaks.
+ * - Symlinks inside are removed as links and never followed: the walk stays inside the tree.
+ * - `--allow-delete` is the user's consent to removing what the share holds; the dotfiles and
+ *   the server's own files inside a deleted folder go with it, since the folder is gone.
  *
  * This module must not touch sockets.
  * @module
  */
 
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { type MemberStatus, multiStatus } from "../app/multistatus.ts";
+import { isReservedName } from "../app/reserved_names.ts";
+import { segmentsUrl } from "../files/mod.ts";
 import { decideWrite } from "./write_conditions.ts";
-import { pathBelowMount, plain, type UploadContext, writeRefusal } from "./upload_context.ts";
+import {
+  pathBelowMount,
+  plain,
+  storageFailure,
+  UPLOAD_MOUNT,
+  type UploadContext,
+  writeRefusal,
+} from "./upload_context.ts";
 import { failure, resolveWriteTarget, validatorsOf } from "./write_target.ts";
 
-/** Removes the file, link or empty folder named by `req`. */
+/** Removes the file, link or folder (with its contents) named by `req`. */
 export async function deleteEntry(ctx: UploadContext, req: HttpRequest): Promise<HttpResponse> {
   const refusal = writeRefusal(ctx, req);
   if (refusal !== null) return refusal;
@@ -33,16 +53,115 @@ export async function deleteEntry(ctx: UploadContext, req: HttpRequest): Promise
   const current = existing.isFile ? validatorsOf(existing) : null;
   const decision = decideWrite(req.method, req.headers, current, false);
   if (decision.kind === "refuse") return plain(decision.status, decision.text);
-  try {
-    await Deno.remove(target.fsPath); // never recursive: see the module doc
-  } catch (err) {
-    if ((err as { code?: string }).code === "ENOTEMPTY") {
-      return plain(STATUS.Conflict, "The folder is not empty");
+  const guarded = await ctx.writeGuard(req, {
+    kind: "remove",
+    segments: target.segments,
+    fsPath: target.fsPath,
+    existing,
+  });
+  if (guarded !== null) return guarded;
+  const isDir = existing.isDirectory; // lstat: a link to a folder is a link
+  const outcome = await removeResource(ctx, target.segments, target.fsPath, isDir);
+  if (outcome.gone) return { status: STATUS.NoContent };
+  if (outcome.failed.length > 0) return multiStatus(outcome.failed);
+  return outcome.error ?? plain(STATUS.NotFound, "Not found");
+}
+
+/** How a removal went: gone, or the members that failed (a folder) or the answer (a file). */
+export interface RemoveOutcome {
+  gone: boolean;
+  failed: MemberStatus[];
+  error: HttpResponse | null;
+}
+
+/**
+ * Removes the file, link or folder (with everything in it) at `fsPath`, tells the `removed` and
+ * `changed` hooks, and says how it went. Shared with WebDAV, whose MOVE and COPY remove what they
+ * overwrite exactly as DELETE does.
+ */
+export async function removeResource(
+  ctx: UploadContext,
+  segments: readonly string[],
+  fsPath: string,
+  isDir: boolean,
+): Promise<RemoveOutcome> {
+  if (isDir) {
+    const failed: MemberStatus[] = [];
+    const gone = await removeTree(ctx, segments, fsPath, failed);
+    if (!gone) {
+      ctx.changed(dirname(fsPath));
+      return { gone, failed, error: null };
     }
-    if (err instanceof Deno.errors.NotFound) return plain(STATUS.NotFound, "Not found");
-    return failure(err);
+  } else {
+    try {
+      await Deno.remove(fsPath);
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return { gone: false, failed: [], error: null };
+      return { gone: false, failed: [], error: failure(err) };
+    }
   }
-  ctx.changed(target.fsPath);
-  ctx.changed(dirname(target.fsPath));
-  return { status: STATUS.NoContent };
+  await ctx.removed(segments, fsPath, isDir);
+  ctx.changed(fsPath);
+  ctx.changed(dirname(fsPath));
+  return { gone: true, failed: [], error: null };
+}
+
+/**
+ * Removes the folder at `fsPath` and everything in it; adds each member that could not be
+ * removed to `failed`. Resolves to whether the folder is gone.
+ */
+async function removeTree(
+  ctx: UploadContext,
+  segments: readonly string[],
+  fsPath: string,
+  failed: MemberStatus[],
+): Promise<boolean> {
+  const entries: Deno.DirEntry[] = [];
+  try {
+    for await (const e of Deno.readDir(fsPath)) entries.push(e);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return true;
+    failed.push(memberStatus(ctx, segments, err));
+    return false;
+  }
+  let all = true;
+  for (const e of entries) {
+    const child = join(fsPath, e.name);
+    const childSegments = [...segments, e.name];
+    if (e.isDirectory && !e.isSymlink) {
+      if (!await removeTree(ctx, childSegments, child, failed)) all = false;
+      continue;
+    }
+    try {
+      await Deno.remove(child);
+      ctx.changed(child);
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) continue;
+      all = false;
+      failed.push(memberStatus(ctx, childSegments, err));
+    }
+  }
+  if (!all) return false; // the folder stays: its failed members are the ones to report
+  try {
+    await Deno.remove(fsPath);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return true;
+    failed.push(memberStatus(ctx, segments, err));
+    return false;
+  }
+  ctx.changed(fsPath);
+  return true;
+}
+
+/**
+ * The answer for a member that could not be removed, reported under its path — or, when a
+ * segment of it is hidden from the client, under the folder above the first hidden one.
+ */
+function memberStatus(ctx: UploadContext, segments: readonly string[], err: unknown): MemberStatus {
+  const hidden = segments.findIndex((s) =>
+    isReservedName(s) || (!ctx.config.dotfiles && s.startsWith("."))
+  );
+  const shown = hidden < 0 ? segments : segments.slice(0, hidden);
+  const status = storageFailure(err)?.status ?? STATUS.InternalServerError;
+  return { href: segmentsUrl(UPLOAD_MOUNT, shown, false), status };
 }

@@ -30,7 +30,7 @@ import { BodyDigests, expectedDigests } from "../app/digest.ts";
 import { encodeSegment } from "../files/mod.ts";
 import { formDataBoundary, parsePartHead } from "./multipart_part_head.ts";
 import { MultipartError, type MultipartEvent, MultipartStreamParser } from "./multipart_stream.ts";
-import { isTempFileName } from "../app/temp_name.ts";
+import { isReservedName } from "../app/reserved_names.ts";
 import { TempFile } from "./temp_file.ts";
 import { baseName, uploadNameProblem } from "./upload_name.ts";
 import { pumpBody } from "./upload_pump.ts";
@@ -43,7 +43,12 @@ import {
   type UploadContext,
   writeRefusal,
 } from "./upload_context.ts";
-import { prepareFolder, realSegments, resolveWriteTarget } from "./write_target.ts";
+import {
+  prepareFolder,
+  realSegments,
+  resolveWriteTarget,
+  type WriteTarget,
+} from "./write_target.ts";
 
 /** One file of the form, written to its temp file. */
 interface StoredPart {
@@ -54,7 +59,8 @@ interface StoredPart {
 
 /** A refusal decided while parsing, answered with `status`. */
 class FormRefusal extends Error {
-  constructor(readonly status: number, message: string) {
+  /** `response`: a whole answer to send as it is (the write guard's), instead of the text. */
+  constructor(readonly status: number, message: string, readonly response?: HttpResponse) {
     super(message);
   }
 }
@@ -85,7 +91,7 @@ export async function formUpload(ctx: UploadContext, req: HttpRequest): Promise<
   const hiddenName = (name: string) =>
     ctx.hidden.hides([...target.segments, name], false) ||
     (realFolder !== null && ctx.hidden.hides([...realFolder, name], false));
-  const form = new FormWriter(ctx, target.fsPath, hiddenName);
+  const form = new FormWriter(ctx, req, target, hiddenName);
   let published = false;
   try {
     const hashes = digests.expected.length > 0 ? new BodyDigests(digests.expected, null) : null;
@@ -105,7 +111,7 @@ export async function formUpload(ctx: UploadContext, req: HttpRequest): Promise<
   } catch (err) {
     if (err instanceof HttpError) throw err;
     let res: HttpResponse | null;
-    if (err instanceof FormRefusal) res = plain(err.status, err.message);
+    if (err instanceof FormRefusal) res = err.response ?? plain(err.status, err.message);
     else if (err instanceof MultipartError) res = plain(STATUS.BadRequest, err.message);
     else res = storageFailure(err);
     if (res === null) throw err;
@@ -123,14 +129,23 @@ export async function formUpload(ctx: UploadContext, req: HttpRequest): Promise<
 class FormWriter {
   readonly parts: StoredPart[] = [];
   #ctx: UploadContext;
+  #req: HttpRequest;
   #folder: string;
+  #segments: readonly string[];
   #current: StoredPart | null = null;
   #names = new Set<string>();
   #hidden: (name: string) => boolean;
 
-  constructor(ctx: UploadContext, folder: string, hidden: (name: string) => boolean) {
+  constructor(
+    ctx: UploadContext,
+    req: HttpRequest,
+    target: WriteTarget,
+    hidden: (name: string) => boolean,
+  ) {
     this.#ctx = ctx;
-    this.#folder = folder;
+    this.#req = req;
+    this.#folder = target.fsPath;
+    this.#segments = target.segments;
     this.#hidden = hidden;
   }
 
@@ -179,7 +194,7 @@ class FormWriter {
     if (parsed.filename === null || parsed.filename === "") return null;
     const name = baseName(parsed.filename);
     const problem = uploadNameProblem(name, { dotfiles: this.#ctx.config.dotfiles }) ??
-      (isTempFileName(name) ? "reserved" : null);
+      (isReservedName(name) ? "reserved" : null);
     if (problem !== null) throw new FormRefusal(STATUS.BadRequest, `Refused name: ${problem}`);
     // refuse: a private name is not writable; 404 as for any other request to it
     if (this.#hidden(name)) throw new FormRefusal(STATUS.NotFound, "Not found");
@@ -194,6 +209,13 @@ class FormWriter {
     if (existing !== null && this.#ctx.config.noOverwrite) {
       throw new FormRefusal(STATUS.Conflict, "A file of the form exists (--no-overwrite)");
     }
+    const guarded = await this.#ctx.writeGuard(this.#req, {
+      kind: existing === null ? "create" : "replace",
+      segments: [...this.#segments, name],
+      fsPath: join(this.#folder, name),
+      existing,
+    });
+    if (guarded !== null) throw new FormRefusal(guarded.status, "", guarded);
     const part = { name, temp: await TempFile.create(this.#folder, name), size: 0 };
     this.parts.push(part);
     return part;

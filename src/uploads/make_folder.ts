@@ -34,6 +34,13 @@ export async function makeFolder(
     res.headers!.push(["Allow", allow]);
     return res;
   }
+  const guarded = await ctx.writeGuard(req, {
+    kind: "create",
+    segments: target.segments,
+    fsPath: target.fsPath,
+    existing: null,
+  });
+  if (guarded !== null) return guarded;
   try {
     await Deno.mkdir(target.fsPath);
   } catch (err) {

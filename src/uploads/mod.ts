@@ -1,16 +1,24 @@
 /**
- * The receiving-files feature as the rest of the app sees it: its route lines, the hooks it
- * calls after every write, and — for features that assemble a file some other way (resumable
- * uploads) — the rules every upload lands by, so there is one set of them:
+ * The receiving-files feature as the rest of the app sees it: its route lines, the hooks it calls
+ * around every write, and the building blocks other features that write into the shared folder
+ * (resumable uploads assembling a file elsewhere; WebDAV's COPY, MOVE, PROPPATCH and LOCK) reuse
+ * so they follow exactly the same rules:
  *
- * - `uploadContext` / `writeRefusal`: the root, auth guard and write hook; auth and
- *   `--read-only` for each request.
+ * - `uploadContext` / `writeRefusal`: auth (401) and `--read-only` (403), in that order;
  * - `planWrite` / `publishFinished`: the path, name, size, precondition and `--no-overwrite`
  *   checks before data, the same again at the end, and the one atomic move into the final name
- *   (`finished_file.ts`).
- * - `pumpBody`: a request body to disk with two overlapping buffers and the size limit.
- * - `uploadNameProblem` / `baseName`: the rules for names a write creates.
- * - `plain`, `tooLarge`, `storageFailure`: the answers every write handler gives.
+ *   (`finished_file.ts`);
+ * - `resolveWriteTarget`: the path inside the root, the name rules for new names (400), the
+ *   server's reserved names (400), symlinks leading out (403), and what exists there now;
+ * - `prepareFolder`: missing parent folders, re-checked against the root after creation;
+ * - `TempFile`: the temp-file-then-rename that makes every write atomic for readers;
+ * - `pumpBody`: a request body to disk with two overlapping buffers and the size limit;
+ * - `uploadNameProblem` / `baseName`: the rules for names a write creates;
+ * - `validatorsOf`: the ETag the read side sends for a stat;
+ * - `plain`, `tooLarge`, `storageFailure` / `failure`: the answers every write handler gives
+ *   (disk errors → 507, 403, 409, 400 or 500);
+ * - `removeResource`: DELETE's removal of a file or a whole folder, with its hooks and the
+ *   members that failed.
  *
  * Everything else in `src/uploads/` is the feature's own.
  * @module
@@ -25,6 +33,8 @@ export {
   UPLOAD_MOUNT,
   type UploadContext,
   uploadContext,
+  type WriteGuard,
+  type WriteIntent,
   writeRefusal,
 } from "./upload_context.ts";
 export {
@@ -35,3 +45,13 @@ export {
 } from "./finished_file.ts";
 export { type PieceConsumer, pumpBody } from "./upload_pump.ts";
 export { baseName, uploadNameProblem } from "./upload_name.ts";
+export {
+  failure,
+  prepareFolder,
+  resolveWriteTarget,
+  type TargetResult,
+  validatorsOf,
+  type WriteTarget,
+} from "./write_target.ts";
+export { type CommitOutcome, TempFile } from "./temp_file.ts";
+export { type RemoveOutcome, removeResource } from "./delete_entry.ts";

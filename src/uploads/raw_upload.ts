@@ -4,7 +4,7 @@
  *
  * Order (RFC 9110 §10.1.1: a server that will refuse should do so before the client sends the
  * body): auth → read-only → content coding → declared size → path and names → digest fields →
- * preconditions and `--no-overwrite` — all without reading a byte, so under
+ * preconditions and `--no-overwrite` → the write guard (WebDAV locks) — all without reading a byte, so under
  * `Expect: 100-continue` a refusal goes out instead of the `100` and the body is never sent.
  * Only then do the folders get created and the first `read` send `100 Continue`.
  *
@@ -101,6 +101,13 @@ async function planRawWrite(
   const current = target.existing === null ? null : validatorsOf(target.existing);
   const decision = decideWrite(req.method, req.headers, current, ctx.config.noOverwrite);
   if (decision.kind === "refuse") return plain(decision.status, decision.text);
+  const guarded = await ctx.writeGuard(req, {
+    kind: target.existing === null ? "create" : "replace",
+    segments: target.segments,
+    fsPath: target.fsPath,
+    existing: target.existing,
+  });
+  if (guarded !== null) return guarded;
   const want = req.headers.list("want-repr-digest");
   const unasked = want === undefined && digests.expected.length === 0;
   const tooBigToHash = unasked && (declared ?? 0) > UNASKED_DIGEST_MAX_BYTES;

@@ -27,6 +27,28 @@ import { textResponse } from "../app/router.ts";
 /** Where the shared folder is mounted (the same prefix the read routes use). */
 export const UPLOAD_MOUNT = "/files/";
 
+/** What a write is about to change, as the write guard sees it. */
+export interface WriteIntent {
+  /**
+   * `create`: a new name appears in its folder (PUT of a new file, MKCOL); `replace`: an
+   * existing file gets new contents; `remove`: the name and everything below it go (DELETE).
+   */
+  kind: "create" | "replace" | "remove";
+  /** Decoded segments below the root (empty for the shared folder itself). */
+  segments: readonly string[];
+  /** The path on disk. */
+  fsPath: string;
+  /** What is there now, or null. */
+  existing: Deno.FileInfo | null;
+}
+
+/**
+ * Asked before a write changes anything (after auth, `--read-only`, the path and the HTTP
+ * preconditions passed, before the body is read): an answer refuses the write, null lets it
+ * go ahead. WebDAV plugs its locks and `If` header in here (423, 412).
+ */
+export type WriteGuard = (req: HttpRequest, intent: WriteIntent) => Promise<HttpResponse | null>;
+
 /** Optional links from the write side to the rest of the app. */
 export interface UploadHooks {
   /**
@@ -34,6 +56,13 @@ export interface UploadHooks {
    * removed (and of its folder), so caches on the read side can forget it at once.
    */
   changed?: (fsPath: string) => void;
+  /** Asked before every write (see {@link WriteGuard}); none lets every write through. */
+  guard?: WriteGuard;
+  /**
+   * Called after a file or folder was deleted, with its segments, so what other features keep
+   * about it (WebDAV's dead properties and locks) goes with it.
+   */
+  removed?: (segments: readonly string[], fsPath: string, isDir: boolean) => Promise<void>;
 }
 
 /** Shared state of the write handlers for one config. */
@@ -45,7 +74,12 @@ export interface UploadContext {
   /** `--hide` patterns: a write to a private path is answered 404, like a read. */
   hidden: HiddenPaths;
   changed(fsPath: string): void;
+  /** The write guard (a pass-through when no feature gave one). */
+  writeGuard: WriteGuard;
+  removed(segments: readonly string[], fsPath: string, isDir: boolean): Promise<void>;
 }
+
+const PASS: WriteGuard = () => Promise.resolve(null);
 
 /** Builds the context for `config`. */
 export function uploadContext(config: AppConfig, hooks: UploadHooks = {}): UploadContext {
@@ -55,6 +89,8 @@ export function uploadContext(config: AppConfig, hooks: UploadHooks = {}): Uploa
     guard: authGuard(config),
     hidden: new HiddenPaths(config.hide),
     changed: changedWithSiblings(hooks.changed ?? (() => {})),
+    writeGuard: hooks.guard ?? PASS,
+    removed: hooks.removed ?? (() => Promise.resolve()),
   };
 }
 

@@ -30,7 +30,7 @@ import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
 import { fileEtag } from "../app/etag.ts";
 import { encodeSegment, resolveSafePath } from "../files/mod.ts";
-import { isTempFileName } from "../app/temp_name.ts";
+import { isReservedName } from "../app/reserved_names.ts";
 import { uploadNameProblem } from "./upload_name.ts";
 import { plain, storageFailure, UPLOAD_MOUNT, type UploadContext } from "./upload_context.ts";
 
@@ -82,7 +82,7 @@ export async function resolveWriteTarget(
     const problem = creating ? uploadNameProblem(segment, { dotfiles: ctx.config.dotfiles }) : null;
     if (problem !== null) return refuse(`Refused name: ${problem}`, STATUS.BadRequest);
     // refuse: a client must never address our temp files, even with --dotfiles
-    if (isTempFileName(segment)) return refuse("Refused name: reserved", STATUS.BadRequest);
+    if (isReservedName(segment)) return refuse("Refused name: reserved", STATUS.BadRequest);
   }
   const outside = await escapesRoot(ctx, path.segments.length === 0 ? ctx.root : path.fsPath);
   if (outside !== null) return { ok: false, response: outside };

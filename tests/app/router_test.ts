@@ -2,7 +2,7 @@
  * The router's decisions: 404, 405 with Allow, 501, OPTIONS, HEAD falling back to GET, prefixes.
  */
 
-import { assertEquals } from "../support/assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { createRouter } from "../../src/app/router.ts";
 import type { HttpRequest, HttpResponse } from "../../src/http/types.ts";
 
@@ -62,8 +62,8 @@ Deno.test("router hands any method token to an any-method route, and 501 elsewhe
   ]);
   const res = await anyRouter(req("PROPFIND", "/inspect"));
   assertEquals([res.status, res.body], [200, "inspect"]);
-  assertEquals((await anyRouter(req("PROPFIND", "/"))).status, 501);
-  assertEquals((await anyRouter(req("PROPFIND", "/missing"))).status, 501);
+  assertEquals((await anyRouter(req("REPORT", "/"))).status, 501);
+  assertEquals((await anyRouter(req("REPORT", "/missing"))).status, 501);
 });
 
 /** Distinct handlers, so every answer says which route took the request. */
@@ -163,4 +163,28 @@ Deno.test("router hands a request to a route with `when` only if it accepts it",
     claimed({ method: "POST", path: "/files/a", query, targetForm: "origin" } as HttpRequest);
   assertEquals((await post("tus")).body, "resumable");
   assertEquals((await post("")).body, "upload");
+});
+
+Deno.test("router knows every method of its routes: 405 elsewhere, not 501", async () => {
+  const dav = createRouter([
+    { methods: ["GET"], path: "/*", handler: ok("root") },
+    { methods: ["REPORT"], path: "/files/*", handler: ok("dav") },
+  ]);
+  assertEquals((await dav(req("REPORT", "/files/a"))).body, "dav");
+  assertEquals((await dav(req("REPORT", "/other"))).status, 405);
+  assertEquals((await dav(req("BREW", "/other"))).status, 501);
+  assertEquals((await dav(req("MOVE", "/other"))).status, 405, "WebDAV's methods are known");
+  const star = await dav(req("OPTIONS", "*", "asterisk"));
+  assert(star.headers?.find(([k]) => k === "Allow")?.[1].includes("REPORT"));
+});
+
+Deno.test("an exact line adds methods to a path without hiding the prefix's", async () => {
+  const both = createRouter([
+    { methods: ["GET"], path: "/*", handler: ok("web root") },
+    { methods: ["OPTIONS"], path: "/", handler: ok("dav options") },
+    { methods: ["*"], path: "/inspect", handler: ok("inspect") },
+  ]);
+  assertEquals((await both(req("GET", "/"))).body, "web root");
+  assertEquals((await both(req("OPTIONS", "/"))).body, "dav options");
+  assertEquals((await both(req("GET", "/inspect"))).body, "inspect", "any-method takes it whole");
 });

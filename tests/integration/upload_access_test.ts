@@ -70,7 +70,8 @@ Deno.test("--token protects writes with Bearer; --auth-all protects reads too, b
     assertEquals([read.status, read.header("www-authenticate")], [401, 'Bearer realm="wireserve"']);
     assertEquals((await request(s.port, "GET", "/files/a", bearer)).text, "x");
     assertEquals((await request(s.port, "GET", "/")).status, 401);
-    assertEquals((await request(s.port, "OPTIONS", "/files/a")).status, 204);
+    const options = await request(s.port, "OPTIONS", "/files/a");
+    assertEquals([options.status, options.header("dav")], [200, "1, 2"]); // WebDAV's answer
   });
 });
 
@@ -115,28 +116,86 @@ Deno.test("DELETE and MKCOL are 405 without their switches, and Allow omits them
     for (const method of ["DELETE", "MKCOL"]) {
       const res = await request(s.port, method, "/files/f");
       assertEquals(res.status, 405, method);
-      assertEquals(res.header("allow"), "GET, POST, PUT, HEAD, OPTIONS");
+      // The order of Allow carries no meaning (RFC 9110 §10.2.1): compared as a set.
+      assertEquals(
+        res.header("allow")?.split(", ").sort(),
+        [
+          "COPY",
+          "GET",
+          "HEAD",
+          "LOCK",
+          "OPTIONS",
+          "POST",
+          "PROPFIND",
+          "PROPPATCH",
+          "PUT",
+          "UNLOCK",
+        ],
+      );
     }
     assertEquals(await filesBelow(s.root), ["f"]);
   });
 });
 
-Deno.test("--allow-delete removes files and empty folders, refuses full folders and the root", async () => {
+Deno.test("--allow-delete removes files and folders with their contents, refuses the root", async () => {
   await withUploadServer({ allowDelete: true }, async (s) => {
     await Deno.mkdir(`${s.root}/full/inner`, { recursive: true });
+    await Deno.writeTextFile(`${s.root}/full/inner/deep.txt`, "x");
+    await Deno.writeTextFile(`${s.root}/full/.hidden`, "x");
     await Deno.mkdir(`${s.root}/empty`);
     await Deno.writeTextFile(`${s.root}/f.txt`, "x");
     assertEquals((await request(s.port, "DELETE", "/files/f.txt")).status, 204);
     assertEquals((await request(s.port, "DELETE", "/files/f.txt")).status, 404);
     assertEquals((await request(s.port, "DELETE", "/files/empty/")).status, 204);
-    assertEquals((await request(s.port, "DELETE", "/files/full/")).status, 409);
+    // RFC 4918 §9.6.1: a folder goes with everything in it.
+    assertEquals((await request(s.port, "DELETE", "/files/full/")).status, 204);
+    assertEquals(await filesBelow(s.root), []);
     assertEquals((await request(s.port, "DELETE", "/files/")).status, 403);
     assertEquals(
       (await request(s.port, "OPTIONS", "/files/x")).header("allow"),
-      "GET, POST, PUT, DELETE, HEAD, OPTIONS",
+      "OPTIONS, GET, HEAD, POST, PUT, DELETE, PROPFIND, PROPPATCH, COPY, LOCK, UNLOCK, MOVE",
     );
   });
 });
+
+Deno.test("a recursive DELETE that cannot remove a member answers 207 naming it and keeps it", async () => {
+  await withUploadServer({ allowDelete: true }, async (s) => {
+    await Deno.mkdir(`${s.root}/tree/locked`, { recursive: true });
+    await Deno.writeTextFile(`${s.root}/tree/locked/keep.txt`, "x");
+    await Deno.writeTextFile(`${s.root}/tree/gone.txt`, "x");
+    const pinned = await pinFile(`${s.root}/tree/locked/keep.txt`);
+    if (pinned === null) return; // neither chattr (as root) nor folder modes can pin a file here
+    try {
+      const res = await request(s.port, "DELETE", "/files/tree/");
+      assertEquals(res.status, 207, res.text);
+      assert(res.text.includes("<D:href>/files/tree/locked/keep.txt</D:href>"), res.text);
+      assert(res.text.includes("HTTP/1.1 403 Forbidden"), res.text);
+      assert(!res.text.includes("<D:href>/files/tree/</D:href>"), "parents are not listed");
+      assertEquals(await filesBelow(s.root), ["tree/locked/keep.txt"]);
+    } finally {
+      await pinned();
+    }
+  });
+});
+
+/**
+ * Makes `file` impossible to delete — immutable with chattr as root (who ignores modes), else a
+ * read-only folder — and returns the undo, or null when neither works here.
+ */
+async function pinFile(file: string): Promise<(() => Promise<void>) | null> {
+  if (Deno.uid() !== 0) {
+    const dir = file.slice(0, file.lastIndexOf("/"));
+    await Deno.chmod(dir, 0o555);
+    return () => Deno.chmod(dir, 0o755);
+  }
+  const run = (flag: string) =>
+    new Deno.Command("chattr", { args: [flag, file], stdout: "null", stderr: "null" }).output()
+      .then((r) => r.success, () => false);
+  if (!await run("+i")) return null;
+  return async () => {
+    await run("-i");
+  };
+}
 
 Deno.test("DELETE of a symlink removes the link, never its target outside the root", async () => {
   await withUploadServer({ allowDelete: true }, async (s) => {

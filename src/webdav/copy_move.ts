@@ -1,0 +1,245 @@
+/**
+ * `COPY` and `MOVE` (RFC 4918 §9.8, §9.9): from the request URL to the `Destination`, on this
+ * server and under `/files/` only.
+ *
+ * Order: auth → `--read-only` (403) → source (404) → `Destination` (400 missing or malformed,
+ * 502 another host or outside `/files/`) → destination path rules (400/403, the uploads' own) →
+ * `Depth` and `Overwrite` (400 when malformed) → same or nested resource (403) → the
+ * destination's folder exists (409, §9.8.5: no intermediate collections are made) → an existing
+ * destination with `Overwrite: F`, or with `--no-overwrite` (412, §10.6) → locks and `If` (423 /
+ * 412) → the change.
+ *
+ * Decisions:
+ * - MOVE is routed only with `--allow-delete`: it removes the source. COPY of a folder creates
+ *   folders, so it needs `--allow-mkdir` (403 otherwise), like MKCOL.
+ * - `Depth`: COPY takes 0 (a folder without its members) or infinity (the default); MOVE only
+ *   infinity (§9.9.2). Anything else → 400.
+ * - An existing destination is deleted first, exactly as DELETE would (§9.8.4, §9.9.3) — with its
+ *   properties and the locks rooted in it — and the answer is 204; a new one is 201.
+ * - MOVE is one rename(2) where the file system allows (atomic: the resource is at one name or
+ *   the other, with its dead properties, which live inside a folder or travel with a file's
+ *   record); across file systems it is a copy and a delete. Locks do not move (§7.7, §9.9.1):
+ *   those rooted at the source are released.
+ * - COPY writes each file to a temp name and renames it into place (`tree_copy.ts`); a tree
+ *   copied with failures answers 207 with the members that failed.
+ * - Every path created, replaced or removed — both ends of a move, and everything below a moved
+ *   folder — is reported to the read cache before the answer.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { dirname, join } from "node:path";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { type MemberStatus, multiStatus } from "../app/multistatus.ts";
+import {
+  failure,
+  removeResource,
+  resolveWriteTarget,
+  validatorsOf,
+  writeRefusal,
+  type WriteTarget,
+} from "../uploads/mod.ts";
+import { type DavContext, plainAnswer } from "./dav_context.ts";
+import { belowMount, parentPath, resourcePath, urlBelowMount } from "./dav_path.ts";
+import { moveDeadProps } from "./dead_props.ts";
+import type { LockedResource } from "./lock_table.ts";
+import { findResource, type Resource } from "./resource.ts";
+import { copyFile, copyFolder } from "./tree_copy.ts";
+import { guardWrite } from "./write_guard.ts";
+
+/** Answers a COPY (`move` false) or a MOVE (`move` true). */
+export async function copyMove(
+  ctx: DavContext,
+  req: HttpRequest,
+  move: boolean,
+): Promise<HttpResponse> {
+  const refusal = writeRefusal(ctx.uploads, req);
+  if (refusal !== null) return refusal;
+  const src = await findResource(ctx, belowMount(req.path));
+  if ("status" in src) return src;
+  const destination = req.headers.get("destination");
+  if (destination === undefined) return plainAnswer(STATUS.BadRequest, "Destination required");
+  const url = urlBelowMount(destination, req.headers.get("host"));
+  if (!url.ok) {
+    return url.reason === "malformed"
+      ? plainAnswer(STATUS.BadRequest, "Malformed Destination")
+      : plainAnswer(STATUS.BadGateway, "The Destination is not under /files/ on this server");
+  }
+  const resolved = await resolveWriteTarget(ctx.uploads, url.raw);
+  if (!resolved.ok) return resolved.response;
+  const dst = resolved.target;
+  const depth = req.headers.list("depth")?.trim().toLowerCase() ?? "infinity";
+  if (depth !== "infinity" && (move || depth !== "0")) {
+    return plainAnswer(STATUS.BadRequest, move ? "MOVE takes Depth: infinity" : "Bad Depth");
+  }
+  const overwrite = req.headers.list("overwrite")?.trim().toUpperCase() ?? "T";
+  if (overwrite !== "T" && overwrite !== "F") {
+    return plainAnswer(STATUS.BadRequest, "Overwrite must be T or F");
+  }
+  const problem = await placementProblem(ctx, src, dst, move);
+  if (problem !== null) return problem;
+  if (dst.existing !== null) {
+    if (overwrite === "F") {
+      return plainAnswer(STATUS.PreconditionFailed, "The destination exists (Overwrite: F)");
+    }
+    if (ctx.config.noOverwrite) {
+      return plainAnswer(
+        STATUS.PreconditionFailed,
+        "The destination exists and overwriting is disabled (--no-overwrite)",
+      );
+    }
+  }
+  const resources: LockedResource[] = [...destinationResources(dst)];
+  if (move) resources.push(...sourceResources(src));
+  const guard = await guardWrite(ctx, req, {
+    segments: src.segments,
+    etag: validatorsOf(src.info).etag,
+    resources,
+  });
+  if (guard.refusal !== null) return guard.refusal;
+
+  const replaced = dst.existing !== null;
+  if (replaced) {
+    const removed = await removeResource(
+      ctx.uploads,
+      dst.segments,
+      dst.fsPath,
+      dst.existing!.isDirectory,
+    );
+    if (!removed.gone) {
+      if (removed.failed.length > 0) return multiStatus(removed.failed);
+      if (removed.error !== null) return removed.error;
+    }
+  }
+  try {
+    const failed = move
+      ? await moveResource(ctx, src, dst)
+      : await copyResource(ctx, src, dst, depth);
+    if (failed.length > 0) return multiStatus(failed);
+  } catch (err) {
+    return failure(err);
+  }
+  ctx.uploads.changed(dst.fsPath);
+  ctx.uploads.changed(dirname(dst.fsPath));
+  return replaced
+    ? { status: STATUS.NoContent }
+    : { ...plainAnswer(STATUS.Created, move ? "Moved" : "Copied"), headers: created(dst) };
+}
+
+/** The refusal for a destination that cannot take the source, or null. */
+async function placementProblem(
+  ctx: DavContext,
+  src: Resource,
+  dst: WriteTarget,
+  move: boolean,
+): Promise<HttpResponse | null> {
+  if (dst.segments.length === 0) {
+    return plainAnswer(STATUS.Forbidden, "The shared folder itself cannot be replaced");
+  }
+  const s = resourcePath(src.segments);
+  const d = resourcePath(dst.segments);
+  if (s === d) return plainAnswer(STATUS.Forbidden, "The source and destination are the same");
+  if (src.isDir && d.startsWith(s === "/" ? "/" : `${s}/`)) {
+    return plainAnswer(STATUS.Forbidden, "A folder cannot be put inside itself");
+  }
+  if (move && src.segments.length === 0) {
+    return plainAnswer(STATUS.Forbidden, "The shared folder itself cannot be moved");
+  }
+  if (!move && src.isDir && !ctx.config.allowMkdir) {
+    return plainAnswer(STATUS.Forbidden, "Copying a folder creates folders (--allow-mkdir)");
+  }
+  try {
+    if (!(await Deno.stat(dirname(dst.fsPath))).isDirectory) throw new Deno.errors.NotFound();
+  } catch {
+    return plainAnswer(STATUS.Conflict, "The destination's folder does not exist");
+  }
+  return null;
+}
+
+/** What a COPY or MOVE changes at its destination (§7.4, §9.8.4). */
+function destinationResources(dst: WriteTarget): LockedResource[] {
+  const path = resourcePath(dst.segments);
+  if (dst.existing !== null) return [{ path, depth: "infinity" }];
+  const parent = parentPath(dst.segments);
+  return parent === null ? [{ path, depth: "0" }] : [{ path, depth: "0" }, {
+    path: parent,
+    depth: "0",
+  }];
+}
+
+/** What a MOVE changes at its source: the whole tree, and its folder's membership. */
+function sourceResources(src: Resource): LockedResource[] {
+  const out: LockedResource[] = [{ path: resourcePath(src.segments), depth: "infinity" }];
+  const parent = parentPath(src.segments);
+  if (parent !== null) out.push({ path: parent, depth: "0" });
+  return out;
+}
+
+async function copyResource(
+  ctx: DavContext,
+  src: Resource,
+  dst: WriteTarget,
+  depth: string,
+): Promise<MemberStatus[]> {
+  const failed: MemberStatus[] = [];
+  if (src.isDir) {
+    await copyFolder(ctx, src.fsPath, dst.fsPath, dst.segments, depth === "infinity", failed);
+  } else await copyFile(src.fsPath, dst.fsPath);
+  return failed;
+}
+
+async function moveResource(
+  ctx: DavContext,
+  src: Resource,
+  dst: WriteTarget,
+): Promise<MemberStatus[]> {
+  // Everything below a moved folder changes URL: the read cache forgets the old paths.
+  const below = src.isDir ? await treePaths(src.fsPath) : [];
+  try {
+    await Deno.rename(src.fsPath, dst.fsPath);
+    await moveDeadProps(src.fsPath, dst.fsPath, src.isDir);
+  } catch (err) {
+    if ((err as { code?: string }).code !== "EXDEV") throw err;
+    // Another file system below the share: copy, then delete the source as DELETE would (its
+    // properties and locks go with it).
+    const failed: MemberStatus[] = [];
+    if (src.isDir) await copyFolder(ctx, src.fsPath, dst.fsPath, dst.segments, true, failed);
+    else await copyFile(src.fsPath, dst.fsPath);
+    if (failed.length > 0) return failed;
+    const gone = await removeResource(ctx.uploads, src.segments, src.fsPath, src.isDir);
+    if (!gone.gone) return gone.failed;
+  }
+  for (const rel of below) {
+    ctx.uploads.changed(join(src.fsPath, rel));
+    ctx.uploads.changed(join(dst.fsPath, rel));
+  }
+  // Locks stay with their URL, which no longer names anything (§7.7, §9.9.1).
+  await ctx.locks.release(resourcePath(src.segments));
+  ctx.uploads.changed(src.fsPath);
+  ctx.uploads.changed(dirname(src.fsPath));
+  return [];
+}
+
+/** The paths below `folder`, relative to it (for telling the cache). */
+async function treePaths(folder: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string, rel: string) => {
+    try {
+      for await (const e of Deno.readDir(dir)) {
+        const r = rel === "" ? e.name : `${rel}/${e.name}`;
+        out.push(r);
+        if (e.isDirectory) await walk(join(dir, e.name), r);
+      }
+    } catch {
+      // unreadable: nothing of it is cached either
+    }
+  };
+  await walk(folder, "");
+  return out;
+}
+
+function created(dst: WriteTarget): Array<[string, string]> {
+  return [["Content-Type", "text/plain; charset=utf-8"], ["Location", dst.url]];
+}

@@ -1,0 +1,72 @@
+/**
+ * Names of WebDAV resources: the resource path the lock table and the `If` header use
+ * ("/a/b", "/" for the share), the `href` a 207 carries, and the URLs clients send back in
+ * `Destination` and in the `If` header's resource tags.
+ *
+ * Decisions:
+ * - `Destination` (RFC 4918 §10.3) may be an absolute URI or an absolute path. An absolute URI
+ *   whose authority is not the request's `Host`, or any path outside `/files/`, names a resource
+ *   this server does not hold here → 502 Bad Gateway (§9.8.5, §9.9.4: "on another server,
+ *   repository, or URL namespace"). A malformed one → 400.
+ * - Only the path is kept; query and fragment are dropped. The path is then resolved by the same
+ *   safe-path rules as a request path (the caller does that), never trusted as it came.
+ *
+ * This module must not touch the disk.
+ * @module
+ */
+
+import { FILES_BARE, FILES_MOUNT, segmentsUrl } from "../files/mod.ts";
+
+/** The resource path of `segments` ("/" for none). */
+export function resourcePath(segments: readonly string[]): string {
+  return `/${segments.join("/")}`;
+}
+
+/** The resource path of the folder holding `segments` (null for the share itself). */
+export function parentPath(segments: readonly string[]): string | null {
+  return segments.length === 0 ? null : resourcePath(segments.slice(0, -1));
+}
+
+/** The `href` of a resource: percent-encoded, with a final "/" for a collection. */
+export function hrefOf(segments: readonly string[], isDir: boolean): string {
+  return segmentsUrl(FILES_MOUNT, segments, isDir);
+}
+
+/** The raw (still encoded) path below the mount of a request path under `/files`. */
+export function belowMount(path: string): string {
+  return path === FILES_BARE ? "" : path.slice(FILES_MOUNT.length);
+}
+
+/** A URL a client sent, reduced to the raw path below `/files/`, or why it cannot be. */
+export type UrlTarget = { ok: true; raw: string } | {
+  ok: false;
+  reason: "malformed" | "elsewhere";
+};
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * The raw path below the mount that `url` names (an absolute URI on `host`, or an absolute
+ * path), or why not.
+ */
+export function urlBelowMount(url: string, host: string | undefined): UrlTarget {
+  let path = url.trim();
+  if (path === "") return { ok: false, reason: "malformed" };
+  const scheme = SCHEME.exec(path);
+  if (scheme !== null) {
+    const rest = path.slice(scheme[0].length);
+    const slash = rest.indexOf("/");
+    const authority = slash < 0 ? rest : rest.slice(0, slash);
+    if (host === undefined || authority.toLowerCase() !== host.trim().toLowerCase()) {
+      return { ok: false, reason: "elsewhere" };
+    }
+    path = slash < 0 ? "/" : rest.slice(slash);
+  } else if (!path.startsWith("/") || path.startsWith("//")) {
+    return { ok: false, reason: "malformed" };
+  }
+  const end = path.search(/[?#]/);
+  if (end >= 0) path = path.slice(0, end);
+  if (path === FILES_BARE) return { ok: true, raw: "" };
+  if (!path.startsWith(FILES_MOUNT)) return { ok: false, reason: "elsewhere" };
+  return { ok: true, raw: path.slice(FILES_MOUNT.length) };
+}

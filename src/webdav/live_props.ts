@@ -1,0 +1,108 @@
+/**
+ * The live properties (RFC 4918 §15) of a file or folder, computed from its stat and its locks,
+ * as the inner markup of each `DAV:` property element. All of them are protected: PROPPATCH
+ * cannot set or remove them (§15, "protected").
+ *
+ * - `getetag` is the ETag a GET of the file sends (same stat fields, same function), so a client
+ *   can use a tag from PROPFIND in `If-Match` or an `If` header; folders have none (their GET is a
+ *   listing, which carries no tag).
+ * - `creationdate` is the birth time where the file system records one, else the modification
+ *   time (Linux filesystems without statx birth times).
+ * - `displayname` is the decoded last segment (the share itself: empty).
+ * - `getcontenttype` uses the read side's extension table, so it matches GET.
+ *
+ * This module must not touch the disk or know about HTTP.
+ * @module
+ */
+
+import { formatHttpDate } from "../http/http_date.ts";
+import { contentTypeFor } from "../files/mod.ts";
+import { validatorsOf } from "../uploads/mod.ts";
+import { hrefOf } from "./dav_path.ts";
+import type { LockInfo } from "./lock_table.ts";
+import { escapeXml } from "./xml_writer.ts";
+
+/** The live properties wireserve computes, in the order allprop lists them. */
+export const LIVE_PROPS: readonly string[] = [
+  "resourcetype",
+  "displayname",
+  "getcontentlength",
+  "getlastmodified",
+  "creationdate",
+  "getetag",
+  "getcontenttype",
+  "supportedlock",
+  "lockdiscovery",
+];
+const LIVE = new Set(LIVE_PROPS);
+const MS_PER_SECOND = 1000;
+
+/** What the live properties are computed from. */
+export interface Described {
+  segments: readonly string[];
+  isDir: boolean;
+  info: Deno.FileInfo;
+  /** The locks covering it (for `lockdiscovery`). */
+  locks: readonly LockInfo[];
+  /** Now, in ms (for the remaining lock timeouts). */
+  nowMs: number;
+}
+
+/** Whether `DAV:<name>` is a live (and so protected) property. */
+export function isLiveProp(name: string): boolean {
+  return LIVE.has(name);
+}
+
+/** The inner markup of the live property `DAV:<name>`, or null when `d` has none. */
+export function liveValue(name: string, d: Described): string | null {
+  switch (name) {
+    case "resourcetype":
+      return d.isDir ? "<D:collection/>" : "";
+    case "displayname":
+      return escapeXml(d.segments.length === 0 ? "" : d.segments[d.segments.length - 1]);
+    case "getcontentlength":
+      return d.isDir ? null : String(d.info.size);
+    case "getlastmodified":
+      return formatHttpDate(d.info.mtime?.getTime() ?? 0);
+    case "creationdate":
+      return rfc3339(d.info.birthtime?.getTime() ?? d.info.mtime?.getTime() ?? 0);
+    case "getetag":
+      return d.isDir ? null : escapeXml(validatorsOf(d.info).etag);
+    case "getcontenttype":
+      return d.isDir ? null : escapeXml(contentTypeFor(d.segments[d.segments.length - 1] ?? ""));
+    case "supportedlock":
+      return SUPPORTED_LOCK;
+    case "lockdiscovery":
+      return d.locks.map((l) => activeLock(l, d.nowMs)).join("");
+    default:
+      return null;
+  }
+}
+
+/** One `DAV:activelock` (§14.1), as LOCK answers and `lockdiscovery` lists it. */
+export function activeLock(lock: LockInfo, nowMs: number): string {
+  const left = Math.max(0, Math.ceil((lock.expiresAtMs - nowMs) / MS_PER_SECOND));
+  const rootSegments = lock.root === "/" ? [] : lock.root.slice(1).split("/");
+  return "<D:activelock>" +
+    "<D:locktype><D:write/></D:locktype>" +
+    `<D:lockscope><D:${lock.scope}/></D:lockscope>` +
+    `<D:depth>${lock.depth === "0" ? "0" : "infinity"}</D:depth>` +
+    (lock.owner === "" ? "" : `<D:owner>${lock.owner}</D:owner>`) +
+    `<D:timeout>Second-${left}</D:timeout>` +
+    `<D:locktoken><D:href>${escapeXml(lock.token)}</D:href></D:locktoken>` +
+    `<D:lockroot><D:href>${escapeXml(hrefOf(rootSegments, false))}</D:href></D:lockroot>` +
+    "</D:activelock>";
+}
+
+const SUPPORTED_LOCK = "<D:lockentry><D:lockscope><D:exclusive/></D:lockscope>" +
+  "<D:locktype><D:write/></D:locktype></D:lockentry>" +
+  "<D:lockentry><D:lockscope><D:shared/></D:lockscope>" +
+  "<D:locktype><D:write/></D:locktype></D:lockentry>";
+
+/** An RFC 3339 date-time in UTC, whole seconds (`creationdate`, §15.1). */
+function rfc3339(ms: number): string {
+  return new Date(Math.floor(ms / MS_PER_SECOND) * MS_PER_SECOND).toISOString().replace(
+    ".000Z",
+    "Z",
+  );
+}

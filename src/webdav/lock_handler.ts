@@ -1,0 +1,206 @@
+/**
+ * `LOCK` and `UNLOCK` (RFC 4918 §9.10, §9.11): write locks, exclusive or shared, depth 0 or
+ * infinity, with timeouts and refresh, held in the lock service (`lock_service.ts`).
+ *
+ * Decisions:
+ * - `Timeout` (§10.7): the first `Second-N` or `Infinite` of the list; none →
+ *   {@link DEFAULT_LOCK_TIMEOUT_SECONDS}; anything longer, `Infinite` included, is cut to
+ *   {@link MAX_LOCK_TIMEOUT_SECONDS} — a client that vanished must not hold a file forever. The
+ *   answer says what was granted.
+ * - A LOCK without a body is a refresh (§9.10.2): the token comes in the `If` header and must
+ *   name a lock covering the resource (else 412); its timeout restarts.
+ * - Locking an unmapped URL creates an empty file there (§7.3, §9.10.4) → 201, under the write
+ *   rules of a PUT: name rules, the folder must exist (409), the folder's locks (423).
+ * - A conflicting lock → 423 with `no-conflicting-lock` (§16); the table is full → 503.
+ * - `UNLOCK` needs a `Lock-Token` naming a lock that covers the resource → 204; otherwise 409
+ *   with `lock-token-matches-request-uri` (§9.11.1), and 400 when the field is malformed.
+ * - Both are writes: auth, then `--read-only` (403).
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { dirname } from "node:path";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { parseDigits } from "../app/parse_number.ts";
+import { failure, resolveWriteTarget, validatorsOf, writeRefusal } from "../uploads/mod.ts";
+import { conditionAnswer, type DavContext, plainAnswer, xmlAnswer } from "./dav_context.ts";
+import { belowMount, resourcePath } from "./dav_path.ts";
+import { parseIfHeader } from "./if_header.ts";
+import { activeLock } from "./live_props.ts";
+import type { LockDepth, LockInfo, LockScope } from "./lock_table.ts";
+import { readXmlBody } from "./request_xml.ts";
+import { findResource, resolveRead } from "./resource.ts";
+import { changedResources, guardWrite } from "./write_guard.ts";
+import { DAV_NS, findChild, type XmlElement } from "./xml_tree.ts";
+import { serializeChildren } from "./xml_writer.ts";
+
+/** Timeout granted when the client asks for none. */
+export const DEFAULT_LOCK_TIMEOUT_SECONDS = 3600;
+/** Longest timeout granted (`Infinite` included): one day. */
+export const MAX_LOCK_TIMEOUT_SECONDS = 86_400;
+
+/** Answers a LOCK. */
+export async function lock(ctx: DavContext, req: HttpRequest): Promise<HttpResponse> {
+  const refusal = writeRefusal(ctx.uploads, req);
+  if (refusal !== null) return refusal;
+  const depth = req.headers.list("depth")?.trim().toLowerCase() ?? "infinity";
+  if (depth !== "0" && depth !== "infinity") {
+    return plainAnswer(STATUS.BadRequest, "Depth must be 0 or infinity");
+  }
+  const timeoutSeconds = grantedTimeout(req.headers.list("timeout"));
+  const body = await readXmlBody(req);
+  if (!body.ok) return body.response;
+  if (body.root === null) return refresh(ctx, req, timeoutSeconds);
+  const info = parseLockInfo(body.root);
+  if (info === null) return plainAnswer(STATUS.BadRequest, "Not a DAV:lockinfo for a write lock");
+
+  const raw = belowMount(req.path);
+  let segments: string[];
+  let created = false;
+  const found = await findResource(ctx, raw);
+  if ("status" in found) {
+    if (found.status !== STATUS.NotFound) return found;
+    const made = await createEmpty(ctx, req, raw);
+    if ("status" in made) return made;
+    segments = made.segments;
+    created = true;
+  } else {
+    segments = found.segments;
+    const guard = await guardWrite(ctx, req, {
+      segments,
+      etag: validatorsOf(found.info).etag,
+      resources: [], // the lock table decides conflicts; the If header must still hold
+    });
+    if (guard.refusal !== null) return guard.refusal;
+  }
+  const result = await ctx.locks.lock({
+    root: resourcePath(segments),
+    depth: depth as LockDepth,
+    scope: info.scope,
+    owner: info.owner,
+    timeoutSeconds,
+  });
+  if (!result.ok) {
+    if (result.reason === "full") {
+      return plainAnswer(STATUS.ServiceUnavailable, "Too many locks are held; try again later");
+    }
+    return conditionAnswer(STATUS.Locked, "no-conflicting-lock");
+  }
+  return lockAnswer(created ? STATUS.Created : STATUS.OK, result.lock, true);
+}
+
+/** Answers an UNLOCK. */
+export async function unlock(ctx: DavContext, req: HttpRequest): Promise<HttpResponse> {
+  const refusal = writeRefusal(ctx.uploads, req);
+  if (refusal !== null) return refusal;
+  const field = req.headers.get("lock-token")?.trim();
+  if (field === undefined || !field.startsWith("<") || !field.endsWith(">") || field.length < 3) {
+    return plainAnswer(STATUS.BadRequest, "Lock-Token must be <token>");
+  }
+  const path = resolveRead(ctx, belowMount(req.path));
+  if ("status" in path) return path;
+  const done = await ctx.locks.unlock({
+    token: field.slice(1, -1),
+    path: resourcePath(path.segments),
+  });
+  if (!done) return conditionAnswer(STATUS.Conflict, "lock-token-matches-request-uri");
+  return { status: STATUS.NoContent };
+}
+
+/** A LOCK without a body: restart the timeout of the lock named in the `If` header. */
+async function refresh(
+  ctx: DavContext,
+  req: HttpRequest,
+  timeoutSeconds: number,
+): Promise<HttpResponse> {
+  const value = req.headers.list("if");
+  if (value === undefined) {
+    return plainAnswer(STATUS.BadRequest, "A lock refresh names its lock in the If header");
+  }
+  const lists = parseIfHeader(value);
+  if (lists === null) return plainAnswer(STATUS.BadRequest, "Malformed If header");
+  const path = resolveRead(ctx, belowMount(req.path));
+  if ("status" in path) return path;
+  for (const list of lists) {
+    for (const c of list.conditions) {
+      if (c.kind !== "token" || c.not) continue;
+      const lock = await ctx.locks.refresh({
+        token: c.value,
+        path: resourcePath(path.segments),
+        timeoutSeconds,
+      });
+      if (lock !== null) return lockAnswer(STATUS.OK, lock, false);
+    }
+  }
+  return conditionAnswer(STATUS.PreconditionFailed, "lock-token-matches-request-uri");
+}
+
+/** Creates the empty file a LOCK on an unmapped URL makes; its segments, or the refusal. */
+async function createEmpty(
+  ctx: DavContext,
+  req: HttpRequest,
+  raw: string,
+): Promise<{ segments: string[] } | HttpResponse> {
+  const resolved = await resolveWriteTarget(ctx.uploads, raw);
+  if (!resolved.ok) return resolved.response;
+  const target = resolved.target;
+  if (target.trailingSlash || target.segments.length === 0) {
+    return plainAnswer(STATUS.Conflict, "Only a file can be locked into existence");
+  }
+  const guard = await guardWrite(ctx, req, {
+    segments: target.segments,
+    etag: null,
+    resources: changedResources("create", target.segments),
+  });
+  if (guard.refusal !== null) return guard.refusal;
+  try {
+    const file = await Deno.open(target.fsPath, { write: true, createNew: true });
+    file.close();
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) {
+      return plainAnswer(STATUS.Conflict, "The parent folder does not exist");
+    }
+    if (!(err instanceof Deno.errors.AlreadyExists)) return failure(err);
+  }
+  ctx.uploads.changed(target.fsPath);
+  ctx.uploads.changed(dirname(target.fsPath));
+  return { segments: target.segments };
+}
+
+/** What a `DAV:lockinfo` asks for, or null when it is not a write lock request. */
+function parseLockInfo(root: XmlElement): { scope: LockScope; owner: string } | null {
+  if (root.ns !== DAV_NS || root.local !== "lockinfo") return null;
+  const scope = findChild(root, DAV_NS, "lockscope");
+  const type = findChild(root, DAV_NS, "locktype");
+  if (scope === null || type === null || findChild(type, DAV_NS, "write") === null) return null;
+  const exclusive = findChild(scope, DAV_NS, "exclusive") !== null;
+  if (!exclusive && findChild(scope, DAV_NS, "shared") === null) return null;
+  const owner = findChild(root, DAV_NS, "owner");
+  return {
+    scope: exclusive ? "exclusive" : "shared",
+    owner: owner ? serializeChildren(owner) : "",
+  };
+}
+
+/** The timeout to grant for a `Timeout` field value (see the module doc). */
+export function grantedTimeout(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_LOCK_TIMEOUT_SECONDS;
+  for (const item of value.split(",")) {
+    const t = item.trim();
+    if (t.toLowerCase() === "infinite") return MAX_LOCK_TIMEOUT_SECONDS;
+    if (t.toLowerCase().startsWith("second-")) {
+      const n = parseDigits(t.slice("second-".length));
+      if (n !== null) return Math.min(Math.max(n, 1), MAX_LOCK_TIMEOUT_SECONDS);
+    }
+  }
+  return DEFAULT_LOCK_TIMEOUT_SECONDS;
+}
+
+function lockAnswer(status: number, lock: LockInfo, withToken: boolean): HttpResponse {
+  const body = '<?xml version="1.0" encoding="utf-8"?>\n' +
+    `<D:prop xmlns:D="DAV:"><D:lockdiscovery>${activeLock(lock, Date.now())}` +
+    "</D:lockdiscovery></D:prop>\n";
+  return xmlAnswer(status, body, withToken ? [["Lock-Token", `<${lock.token}>`]] : []);
+}

@@ -1,0 +1,221 @@
+/**
+ * The server's WebDAV write locks (RFC 4918 §6, §7): one table, in memory, with plain-data
+ * methods only — every argument and result is structured-cloneable, so the one table can live on
+ * the main thread and be reached from every worker through an async proxy (`lock_service.ts`).
+ *
+ * Paths are resource paths below the share: "/" for the share itself, "/a/b" for a member,
+ * decoded, without a final slash. A lock covers its root, and with depth infinity everything
+ * below it (§6.1).
+ *
+ * Decisions:
+ * - Locks live in memory: a restart releases them all. Clients already treat a lock as a lease
+ *   (they refresh it before its timeout and re-lock on 412), and a stale lock surviving a crash
+ *   would block the real owner's file until it expired.
+ * - Conflicts (§6.1, §9.10.3): a new lock conflicts with a lock covering its root, and, for depth
+ *   infinity, with any lock rooted below it — unless both are shared.
+ * - Submitting a lock token (§6.4, §7.5): a resource that a lock covers may be changed only when
+ *   one of the tokens sent covers it. For an exclusive lock only its own token does; any holder
+ *   of a shared lock may write (§6.2).
+ * - Expiry: a lock past its timeout is gone; expired locks are swept on every call, so the table
+ *   never grows past the live ones, and it holds at most {@link MAX_LOCKS}.
+ *
+ * This module must not know about HTTP, XML or the disk.
+ * @module
+ */
+
+/** Most locks held at once; past it a new LOCK is refused (503). */
+export const MAX_LOCKS = 10_000;
+const MS_PER_SECOND = 1000;
+
+/** Exclusive or shared (RFC 4918 §14.13). */
+export type LockScope = "exclusive" | "shared";
+/** Depth of a lock (§9.10.3: 0 or infinity). */
+export type LockDepth = "0" | "infinity";
+
+/** One lock, as plain data. */
+export interface LockInfo {
+  /** The lock token (a URI, `urn:uuid:…`). */
+  token: string;
+  /** The resource path the lock was taken on. */
+  root: string;
+  depth: LockDepth;
+  scope: LockScope;
+  /** The `DAV:owner` contents as the client sent them (markup), "" for none. */
+  owner: string;
+  /** The timeout granted, in seconds. */
+  timeoutSeconds: number;
+  /** When it expires (ms since the epoch). */
+  expiresAtMs: number;
+}
+
+/** What a LOCK asks for. */
+export interface LockRequest {
+  root: string;
+  depth: LockDepth;
+  scope: LockScope;
+  owner: string;
+  timeoutSeconds: number;
+}
+
+/** The outcome of taking a lock. */
+export type LockResult =
+  | { ok: true; lock: LockInfo }
+  | { ok: false; reason: "conflict"; root: string }
+  | { ok: false; reason: "full" };
+
+/** A resource a request changes, and whether the change reaches everything below it. */
+export interface LockedResource {
+  path: string;
+  depth: LockDepth;
+}
+
+/** Which resources a request changes, and the lock tokens it submitted. */
+export interface LockCheck {
+  resources: LockedResource[];
+  tokens: string[];
+}
+
+/** Whether the tokens cover the resources; if not, the root of a lock they miss. */
+export type LockCheckResult = { ok: true } | { ok: false; root: string };
+
+/** Options for the table (tests shrink them). */
+export interface LockTableOptions {
+  /** The clock, in ms since the epoch. */
+  now?: () => number;
+  maxLocks?: number;
+}
+
+/** The lock table. Synchronous; see `lock_service.ts` for how the app reaches it. */
+export class LockTable {
+  #byToken = new Map<string, LockInfo>();
+  #now: () => number;
+  #max: number;
+
+  constructor(opts: LockTableOptions = {}) {
+    this.#now = opts.now ?? Date.now;
+    this.#max = opts.maxLocks ?? MAX_LOCKS;
+  }
+
+  /** Takes a new lock, unless another conflicts with it. */
+  lock(req: LockRequest): LockResult {
+    this.#sweep();
+    for (const held of this.#byToken.values()) {
+      if (held.scope === "shared" && req.scope === "shared") continue;
+      const overlaps = covers(held, req.root) ||
+        (req.depth === "infinity" && isBelow(held.root, req.root));
+      if (overlaps) return { ok: false, reason: "conflict", root: held.root };
+    }
+    if (this.#byToken.size >= this.#max) return { ok: false, reason: "full" };
+    const lock: LockInfo = {
+      token: `urn:uuid:${crypto.randomUUID()}`,
+      root: req.root,
+      depth: req.depth,
+      scope: req.scope,
+      owner: req.owner,
+      timeoutSeconds: req.timeoutSeconds,
+      expiresAtMs: this.#now() + req.timeoutSeconds * MS_PER_SECOND,
+    };
+    this.#byToken.set(lock.token, lock);
+    return { ok: true, lock: { ...lock } };
+  }
+
+  /** Restarts the timeout of the lock `token` if it covers `path` (§9.10.2); else null. */
+  refresh(token: string, path: string, timeoutSeconds: number): LockInfo | null {
+    this.#sweep();
+    const lock = this.#byToken.get(token);
+    if (lock === undefined || !covers(lock, path)) return null;
+    lock.timeoutSeconds = timeoutSeconds;
+    lock.expiresAtMs = this.#now() + timeoutSeconds * MS_PER_SECOND;
+    return { ...lock };
+  }
+
+  /** Removes the lock `token` if it covers `path` (§9.11.1); whether it did. */
+  unlock(token: string, path: string): boolean {
+    this.#sweep();
+    const lock = this.#byToken.get(token);
+    if (lock === undefined || !covers(lock, path)) return false;
+    this.#byToken.delete(token);
+    return true;
+  }
+
+  /** The locks covering `path` (its `DAV:lockdiscovery`, §15.8). */
+  covering(path: string): LockInfo[] {
+    this.#sweep();
+    const out: LockInfo[] = [];
+    for (const lock of this.#byToken.values()) if (covers(lock, path)) out.push({ ...lock });
+    return out;
+  }
+
+  /** The locks rooted at or below `path` (with `covering`, a folder listing's locks at once). */
+  within(path: string): LockInfo[] {
+    this.#sweep();
+    const out: LockInfo[] = [];
+    for (const lock of this.#byToken.values()) {
+      if (lock.root === path || isBelow(lock.root, path)) out.push({ ...lock });
+    }
+    return out;
+  }
+
+  /** Whether `check.tokens` cover every lock on `check.resources` (see the module doc). */
+  check(check: LockCheck): LockCheckResult {
+    this.#sweep();
+    if (this.#byToken.size === 0) return { ok: true };
+    const tokens = new Set(check.tokens);
+    for (const resource of check.resources) {
+      for (const lock of this.#byToken.values()) {
+        const matters = covers(lock, resource.path) ||
+          (resource.depth === "infinity" && isBelow(lock.root, resource.path));
+        if (!matters || tokens.has(lock.token)) continue;
+        // Any holder of a lock covering this one's root may write (shared locks, §6.2).
+        if (lock.scope === "shared" && this.#anyCovering(lock.root, tokens)) continue;
+        return { ok: false, root: lock.root };
+      }
+    }
+    return { ok: true };
+  }
+
+  /** Drops every lock rooted at or below `path` (its resource was deleted or moved away). */
+  release(path: string): number {
+    let dropped = 0;
+    for (const [token, lock] of this.#byToken) {
+      if (lock.root === path || isBelow(lock.root, path)) {
+        this.#byToken.delete(token);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /** How many live locks there are. */
+  size(): number {
+    this.#sweep();
+    return this.#byToken.size;
+  }
+
+  #anyCovering(path: string, tokens: Set<string>): boolean {
+    for (const token of tokens) {
+      const lock = this.#byToken.get(token);
+      if (lock !== undefined && covers(lock, path)) return true;
+    }
+    return false;
+  }
+
+  #sweep(): void {
+    const now = this.#now();
+    for (const [token, lock] of this.#byToken) {
+      if (lock.expiresAtMs <= now) this.#byToken.delete(token);
+    }
+  }
+}
+
+/** Whether `lock` covers the resource at `path` (§6.1). */
+export function covers(lock: Pick<LockInfo, "root" | "depth">, path: string): boolean {
+  return lock.root === path || (lock.depth === "infinity" && isBelow(path, lock.root));
+}
+
+/** Whether `path` lies strictly below `ancestor`. */
+export function isBelow(path: string, ancestor: string): boolean {
+  if (ancestor === "/") return path !== "/";
+  return path.length > ancestor.length && path.startsWith(ancestor) &&
+    path.charCodeAt(ancestor.length) === 0x2f;
+}

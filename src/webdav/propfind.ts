@@ -1,0 +1,240 @@
+/**
+ * `PROPFIND` (RFC 4918 §9.1): the properties of a resource (`Depth: 0`) or of a folder and its
+ * members (`Depth: 1`), as a 207 Multi-Status.
+ *
+ * Decisions:
+ * - `Depth: infinity`, and a missing `Depth` (which means infinity, §9.1) → 403 with the
+ *   `propfind-finite-depth` precondition (§16): a whole-tree listing of a large share is an
+ *   unbounded amount of work for one request. A bad value → 400.
+ * - An empty body is `allprop` (§9.1). `allprop` lists the dead properties and the live ones
+ *   (`live_props.ts`); `propname` their names; `prop` the named ones, with the unknown ones in a
+ *   404 propstat. `DAV:include` adds nothing: every live property is in `allprop` already.
+ * - The answer streams: the folder's names are read at once, then described and written out in
+ *   batches of {@link PROPFIND_BATCH}, so a `Depth: 1` of 10,000 files holds the names and one
+ *   batch of answers in memory, never the whole document (4 MB for 10,000 files). Members are
+ *   stat'ed synchronously (see `describeMember`): on a slow network file system that blocks the
+ *   loop for the time of one batch's stats. Dead properties are read only when the request needs them, and
+ *   only for members that have a record (one directory read finds which).
+ * - Members are what the listing would show: no dotfiles without `--dotfiles`, none of the
+ *   server's own names (temp files of uploads in progress, property records), no symlinks the
+ *   read side would not follow, no FIFOs or devices.
+ * - Reads need credentials only under `--auth-all` (like GET).
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { sep as SEP } from "node:path";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { XML_CONTENT_TYPE } from "../app/multistatus.ts";
+import { encodeSegment } from "../files/mod.ts";
+import { isReservedName } from "../app/reserved_names.ts";
+import { conditionAnswer, type DavContext, plainAnswer } from "./dav_context.ts";
+import { belowMount, hrefOf, resourcePath } from "./dav_path.ts";
+import { type DeadProp, memberRecordName, readDeadProps, recordNames } from "./dead_props.ts";
+import { type Described, isLiveProp, LIVE_PROPS, liveValue } from "./live_props.ts";
+import { covers, type LockInfo } from "./lock_table.ts";
+import { type PropName, renderResponse } from "./prop_render.ts";
+import { readXmlBody } from "./request_xml.ts";
+import { findResource, type Resource, statVisible } from "./resource.ts";
+import { childElements, DAV_NS, findChild, type XmlElement } from "./xml_tree.ts";
+
+/** Members described (stat, properties) and written out at a time. */
+export const PROPFIND_BATCH = 64;
+
+/** What the client asked for. */
+type PropfindQuery =
+  | { kind: "allprop" }
+  | { kind: "propname" }
+  | { kind: "prop"; names: PropName[] };
+
+const HEAD = '<?xml version="1.0" encoding="utf-8"?>\n<D:multistatus xmlns:D="DAV:">\n';
+const TAIL = "</D:multistatus>\n";
+const encoder = new TextEncoder();
+
+/** Answers a PROPFIND. */
+export async function propfind(ctx: DavContext, req: HttpRequest): Promise<HttpResponse> {
+  const denied = ctx.uploads.guard(req, "read");
+  if (denied !== null) return denied;
+  const depth = req.headers.list("depth")?.trim().toLowerCase() ?? "infinity";
+  if (depth !== "0" && depth !== "1" && depth !== "infinity") {
+    return plainAnswer(STATUS.BadRequest, "Depth must be 0, 1 or infinity");
+  }
+  if (depth === "infinity") return conditionAnswer(STATUS.Forbidden, "propfind-finite-depth");
+  const body = await readXmlBody(req);
+  if (!body.ok) return body.response;
+  const query = body.root === null ? { kind: "allprop" as const } : parseQuery(body.root);
+  if (query === null) return plainAnswer(STATUS.BadRequest, "Not a DAV:propfind body");
+  const found = await findResource(ctx, belowMount(req.path));
+  if ("status" in found) return found;
+  const [covering, within] = await Promise.all([
+    ctx.locks.covering(resourcePath(found.segments)),
+    depth === "1" && found.isDir ? ctx.locks.within(resourcePath(found.segments)) : [],
+  ]);
+  const needsDead = query.kind !== "prop" || query.names.some((n) => !isLive(n));
+  const needsLocks = query.kind !== "prop" || query.names.some((n) => isLive(n));
+  const self: Described = {
+    segments: found.segments,
+    isDir: found.isDir,
+    info: found.info,
+    locks: covering,
+    nowMs: Date.now(),
+  };
+  const first = describeOne(
+    self,
+    needsDead ? await readDeadProps(found.fsPath, found.isDir) : [],
+    query,
+  );
+  const stream = depth === "1" && found.isDir
+    ? members(ctx, found, query, first, {
+      needsDead,
+      locks: needsLocks ? [...covering, ...within] : [],
+    })
+    : single(first);
+  return {
+    status: STATUS.MultiStatus,
+    headers: [["Content-Type", XML_CONTENT_TYPE]],
+    body: { kind: "stream", stream },
+  };
+}
+
+/** The PROPFIND body's request, or null when it is not one. */
+function parseQuery(root: XmlElement): PropfindQuery | null {
+  if (root.ns !== DAV_NS || root.local !== "propfind") return null;
+  if (findChild(root, DAV_NS, "allprop") !== null) return { kind: "allprop" };
+  if (findChild(root, DAV_NS, "propname") !== null) return { kind: "propname" };
+  const prop = findChild(root, DAV_NS, "prop");
+  if (prop === null) return null;
+  return { kind: "prop", names: childElements(prop).map((e) => ({ ns: e.ns, local: e.local })) };
+}
+
+function isLive(n: PropName): boolean {
+  return n.ns === DAV_NS && isLiveProp(n.local);
+}
+
+async function* single(text: string): AsyncGenerator<Uint8Array> {
+  yield encoder.encode(HEAD + text + TAIL);
+}
+
+/** The folder's own answer, then its members', batch by batch. */
+async function* members(
+  ctx: DavContext,
+  folder: Resource,
+  query: PropfindQuery,
+  first: string,
+  opts: { needsDead: boolean; locks: readonly LockInfo[] },
+): AsyncGenerator<Uint8Array> {
+  yield encoder.encode(HEAD + first);
+  const records = opts.needsDead ? await recordNames(folder.fsPath) : new Set<string>();
+  const member = { ...opts, records, folderHref: hrefOf(folder.segments, true) };
+  let batch: Deno.DirEntry[] = [];
+  const flush = async (): Promise<Uint8Array> => {
+    const texts = batch.map((e) => describeMember(ctx, folder, e, query, member));
+    batch = [];
+    // Most members answer synchronously; only symlinks and property records are awaited.
+    const all = texts.some((t) => typeof t !== "string") ? await Promise.all(texts) : texts;
+    return encoder.encode((all as string[]).join(""));
+  };
+  try {
+    // One call for the whole folder: the async iterator costs an op per entry (measured: 7% of
+    // a 10,000-entry answer), and the names alone are small next to the answer they make.
+    for (const e of Deno.readDirSync(folder.fsPath)) {
+      // hidden: the server's own names always, dotfiles unless --dotfiles (as in listings)
+      if (isReservedName(e.name) || (!ctx.config.dotfiles && e.name.startsWith("."))) continue;
+      batch.push(e);
+      if (batch.length === PROPFIND_BATCH) yield await flush();
+    }
+  } catch {
+    // The folder went away or became unreadable mid-listing: end the document cleanly.
+  }
+  if (batch.length > 0) yield await flush();
+  yield encoder.encode(TAIL);
+}
+
+/** Member options computed once per listing. */
+interface MemberOptions {
+  needsDead: boolean;
+  locks: readonly LockInfo[];
+  records: Set<string>;
+  folderHref: string;
+}
+
+const NO_LOCKS: readonly LockInfo[] = [];
+
+function describeMember(
+  ctx: DavContext,
+  folder: Resource,
+  e: Deno.DirEntry,
+  query: PropfindQuery,
+  opts: MemberOptions,
+): string | Promise<string> {
+  const fsPath = folder.fsPath + SEP + e.name; // a listed name holds no separator
+  if (e.isSymlink) {
+    // the same rules as the read side
+    return statVisible(ctx, fsPath).then((info) => describeStat(folder, e, query, opts, info));
+  }
+  let info: Deno.FileInfo | null;
+  try {
+    // Synchronous on purpose: a stat of a freshly listed entry is a few microseconds, while an
+    // async one costs a thread-pool hop each — 5× slower over a 10,000-entry folder (measured:
+    // 17 ms against 80 ms). A batch blocks the loop for well under a millisecond.
+    info = Deno.statSync(fsPath);
+  } catch {
+    info = null;
+  }
+  return describeStat(folder, e, query, opts, info);
+}
+
+function describeStat(
+  folder: Resource,
+  e: Deno.DirEntry,
+  query: PropfindQuery,
+  opts: MemberOptions,
+  info: Deno.FileInfo | null,
+): string | Promise<string> {
+  if (info === null || (!info.isFile && !info.isDirectory)) return "";
+  const segments = [...folder.segments, e.name];
+  let locks = NO_LOCKS;
+  if (opts.locks.length > 0) {
+    const path = resourcePath(segments);
+    locks = opts.locks.filter((l) => covers(l, path));
+  }
+  const d: Described = { segments, isDir: info.isDirectory, info, locks, nowMs: Date.now() };
+  const href = opts.folderHref + encodeSegment(e.name) + (d.isDir ? "/" : "");
+  if (opts.needsDead && (d.isDir || opts.records.has(memberRecordName(e.name)))) {
+    const fsPath = folder.fsPath + SEP + e.name;
+    return readDeadProps(fsPath, d.isDir).then((dead) => describeOne(d, dead, query, href));
+  }
+  return describeOne(d, NO_DEAD, query, href);
+}
+
+const NO_DEAD: readonly DeadProp[] = [];
+
+/** One `DAV:response` for the resource `d` with dead properties `dead`. */
+function describeOne(
+  d: Described,
+  dead: readonly DeadProp[],
+  query: PropfindQuery,
+  href: string = hrefOf(d.segments, d.isDir),
+): string {
+  const found: Array<[PropName, string]> = [];
+  const missing: PropName[] = [];
+  if (query.kind === "prop") {
+    for (const name of query.names) {
+      const value = name.ns === DAV_NS && isLiveProp(name.local)
+        ? liveValue(name.local, d)
+        : dead.find((p) => p.ns === name.ns && p.name === name.local)?.xml ?? null;
+      if (value === null) missing.push(name);
+      else found.push([name, value]);
+    }
+    return renderResponse(href, found, missing);
+  }
+  const names = query.kind === "propname";
+  for (const local of LIVE_PROPS) {
+    const value = liveValue(local, d);
+    if (value !== null) found.push([{ ns: DAV_NS, local }, names ? "" : value]);
+  }
+  for (const p of dead) found.push([{ ns: p.ns, local: p.name }, names ? "" : p.xml]);
+  return renderResponse(href, found, missing);
+}

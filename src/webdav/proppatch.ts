@@ -1,0 +1,124 @@
+/**
+ * `PROPPATCH` (RFC 4918 §9.2): sets and removes dead properties of an existing resource, in
+ * document order, all or nothing.
+ *
+ * Decisions:
+ * - Any namespace may hold a dead property, the empty one too; values are kept as markup with
+ *   their namespaces (`xml_writer.ts`), so they come back as they were set (§4.3). Windows'
+ *   `Win32*` time properties are ordinary dead properties here: stored, and answered 200.
+ * - A live property (`live_props.ts`) cannot be changed: 403 with
+ *   `cannot-modify-protected-property` (§16), and every other instruction of the request 424
+ *   Failed Dependency (§9.2) — nothing is written.
+ * - Removing a property that does not exist is a success (§14.23).
+ * - The new set is written with one atomic rename (`dead_props.ts`); past
+ *   `MAX_DEAD_PROPS_BYTES` every instruction gets 507 and nothing is kept.
+ * - A write: auth, `--read-only` (403), then locks and `If` (423 / 412) on the resource.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { XML_CONTENT_TYPE } from "../app/multistatus.ts";
+import { failure, validatorsOf, writeRefusal } from "../uploads/mod.ts";
+import { type DavContext, plainAnswer } from "./dav_context.ts";
+import { belowMount, hrefOf, resourcePath } from "./dav_path.ts";
+import { type DeadProp, DeadPropsTooLarge, readDeadProps, writeDeadProps } from "./dead_props.ts";
+import { isLiveProp } from "./live_props.ts";
+import { propElement, type PropName, renderPropstats } from "./prop_render.ts";
+import { readXmlBody } from "./request_xml.ts";
+import { findResource } from "./resource.ts";
+import { guardWrite } from "./write_guard.ts";
+import { childElements, DAV_NS, findChild, type XmlElement } from "./xml_tree.ts";
+import { serializeChildren } from "./xml_writer.ts";
+
+/** One instruction of the body. */
+interface Instruction {
+  op: "set" | "remove";
+  name: PropName;
+  /** For `set`: the value as markup. */
+  xml: string;
+}
+
+/** Answers a PROPPATCH. */
+export async function proppatch(ctx: DavContext, req: HttpRequest): Promise<HttpResponse> {
+  const refusal = writeRefusal(ctx.uploads, req);
+  if (refusal !== null) return refusal;
+  const found = await findResource(ctx, belowMount(req.path));
+  if ("status" in found) return found;
+  const guard = await guardWrite(ctx, req, {
+    segments: found.segments,
+    etag: validatorsOf(found.info).etag,
+    resources: [{ path: resourcePath(found.segments), depth: "0" }],
+  });
+  if (guard.refusal !== null) return guard.refusal;
+  const body = await readXmlBody(req);
+  if (!body.ok) return body.response;
+  const instructions = body.root === null ? null : parseUpdate(body.root);
+  if (instructions === null) return plainAnswer(STATUS.BadRequest, "Not a DAV:propertyupdate body");
+
+  const href = hrefOf(found.segments, found.isDir);
+  const protectedNames = instructions.filter((i) =>
+    i.name.ns === DAV_NS && isLiveProp(i.name.local)
+  );
+  if (protectedNames.length > 0) {
+    return answer(
+      href,
+      instructions.map((i) => [
+        protectedNames.includes(i) ? STATUS.Forbidden : STATUS.FailedDependency,
+        i.name,
+      ]),
+    );
+  }
+  const props: DeadProp[] = await readDeadProps(found.fsPath, found.isDir);
+  for (const i of instructions) {
+    const at = props.findIndex((p) => p.ns === i.name.ns && p.name === i.name.local);
+    if (i.op === "remove") {
+      if (at >= 0) props.splice(at, 1);
+      continue;
+    }
+    const prop = { ns: i.name.ns, name: i.name.local, xml: i.xml };
+    if (at >= 0) props[at] = prop;
+    else props.push(prop);
+  }
+  try {
+    await writeDeadProps(found.fsPath, found.isDir, props);
+  } catch (err) {
+    if (err instanceof DeadPropsTooLarge) {
+      return answer(href, instructions.map((i) => [STATUS.InsufficientStorage, i.name]));
+    }
+    return failure(err);
+  }
+  return answer(href, instructions.map((i) => [STATUS.OK, i.name]));
+}
+
+/** The instructions of a `DAV:propertyupdate`, or null when the body is not one. */
+function parseUpdate(root: XmlElement): Instruction[] | null {
+  if (root.ns !== DAV_NS || root.local !== "propertyupdate") return null;
+  const out: Instruction[] = [];
+  for (const child of childElements(root)) {
+    if (child.ns !== DAV_NS || (child.local !== "set" && child.local !== "remove")) continue;
+    const prop = findChild(child, DAV_NS, "prop");
+    if (prop === null) return null;
+    for (const p of childElements(prop)) {
+      out.push({
+        op: child.local,
+        name: { ns: p.ns, local: p.local },
+        xml: child.local === "set" ? serializeChildren(p) : "",
+      });
+    }
+  }
+  return out.length === 0 ? null : out;
+}
+
+/** A 207 with one propstat per status, in the order the statuses first appear. */
+function answer(href: string, results: Array<[number, PropName]>): HttpResponse {
+  const groups = new Map<number, string>();
+  for (const [status, name] of results) {
+    groups.set(status, (groups.get(status) ?? "") + propElement(name, ""));
+  }
+  const body = '<?xml version="1.0" encoding="utf-8"?>\n<D:multistatus xmlns:D="DAV:">\n' +
+    renderPropstats(href, [...groups]) + "</D:multistatus>\n";
+  return { status: STATUS.MultiStatus, headers: [["Content-Type", XML_CONTENT_TYPE]], body };
+}

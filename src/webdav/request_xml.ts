@@ -1,0 +1,96 @@
+/**
+ * Reading the XML body of a WebDAV request (PROPFIND, PROPPATCH, LOCK): capped at
+ * {@link MAX_DAV_BODY_BYTES}, decoded as UTF-8 and parsed (`xml_tree.ts`).
+ *
+ * Decisions:
+ * - Past the cap → 413: before reading when the length is declared, else as soon as the body
+ *   crosses it, with the connection closed so the rest is never drained. WebDAV bodies are small
+ *   (a PROPPATCH of many properties is a few KiB); a megabyte leaves room for large values while
+ *   keeping a parse, and the tree it builds, bounded.
+ * - An empty body is "no body" (`null`), which PROPFIND reads as allprop (RFC 4918 §9.1) and
+ *   LOCK as a refresh (§9.10.2).
+ * - The bytes must be UTF-8 (400 otherwise): RFC 4918 §8.2 requires servers to accept UTF-8, and
+ *   guessing another charset would let two byte strings mean one name.
+ *
+ * This module must not touch the disk.
+ * @module
+ */
+
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { textResponse } from "../app/router.ts";
+import { parseXml, type XmlElement, XmlRefused } from "./xml_tree.ts";
+
+/** Largest WebDAV request body accepted (PROPFIND, PROPPATCH, LOCK), in bytes. */
+export const MAX_DAV_BODY_BYTES = 1024 * 1024;
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The parsed body (null when empty), or the response that refuses it. */
+export type XmlBodyResult = { ok: true; root: XmlElement | null } | {
+  ok: false;
+  response: HttpResponse;
+};
+
+/** Reads and parses the body of `req`, at most `maxBytes` of it. */
+export async function readXmlBody(
+  req: HttpRequest,
+  maxBytes: number = MAX_DAV_BODY_BYTES,
+): Promise<XmlBodyResult> {
+  const declared = req.body.length;
+  if (declared !== null && declared > maxBytes) return refuse(tooLarge(maxBytes));
+  if (declared === 0) return { ok: true, root: null };
+  const pieces: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const piece = await req.body.read();
+    if (piece === null) break;
+    total += piece.length;
+    if (total > maxBytes) return refuse(tooLarge(maxBytes));
+    pieces.push(piece.slice()); // the view is only valid until the next read
+  }
+  if (total === 0 || isAllWhitespace(pieces)) return { ok: true, root: null };
+  let text: string;
+  try {
+    text = utf8.decode(join(pieces, total));
+  } catch {
+    return refuse(textResponse(STATUS.BadRequest, "The XML body is not UTF-8\n"));
+  }
+  try {
+    return { ok: true, root: parseXml(text) };
+  } catch (err) {
+    if (!(err instanceof XmlRefused)) throw err;
+    return refuse(textResponse(STATUS.BadRequest, `${err.message}\n`));
+  }
+}
+
+function tooLarge(maxBytes: number): HttpResponse {
+  const res = textResponse(
+    STATUS.ContentTooLarge,
+    `XML body larger than the limit of ${maxBytes} bytes\n`,
+  );
+  res.close = true;
+  return res;
+}
+
+function refuse(response: HttpResponse): XmlBodyResult {
+  return { ok: false, response };
+}
+
+function join(pieces: Uint8Array[], total: number): Uint8Array {
+  if (pieces.length === 1) return pieces[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function isAllWhitespace(pieces: Uint8Array[]): boolean {
+  for (const p of pieces) {
+    for (const b of p) if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return false;
+  }
+  return true;
+}

@@ -1,0 +1,67 @@
+/**
+ * Finding a resource the way the read side would show it: a path resolved by the safe-path rules
+ * (`--dotfiles`, 400 for malformed, 404 for a climb out), the server's reserved names refused,
+ * symlinks followed only where the read side follows them (inside the root unless
+ * `--follow-symlinks`, never into a dot-folder without `--dotfiles`), and only folders and
+ * regular files — what `GET` would not show, PROPFIND does not show either.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { STATUS } from "../http/status.ts";
+import type { HttpResponse } from "../http/types.ts";
+import { isReservedName } from "../app/reserved_names.ts";
+import { refused, resolveSafePath } from "../files/mod.ts";
+import { type DavContext, plainAnswer } from "./dav_context.ts";
+
+/** A resource that exists and may be shown. */
+export interface Resource {
+  segments: string[];
+  fsPath: string;
+  /** Whether the URL ended with "/". */
+  trailingSlash: boolean;
+  isDir: boolean;
+  /** Its stat (through a symlink when it is one). */
+  info: Deno.FileInfo;
+}
+
+/** A path resolved for reading: segments and disk path, existing or not. */
+export interface ReadPath {
+  segments: string[];
+  fsPath: string;
+  trailingSlash: boolean;
+}
+
+/** Resolves the raw path below the mount for reading, or the answer that refuses it. */
+export function resolveRead(ctx: DavContext, raw: string): ReadPath | HttpResponse {
+  const path = resolveSafePath(ctx.uploads.root, raw, { dotfiles: ctx.config.dotfiles });
+  if (!path.ok) return refused(path.status);
+  // refuse: the server's own names are never a resource, even with --dotfiles
+  if (path.segments.some(isReservedName)) return plainAnswer(STATUS.NotFound, "Not found");
+  return { segments: path.segments, fsPath: path.fsPath, trailingSlash: path.trailingSlash };
+}
+
+/** The stat of what is at `fsPath` if the read side would show it, else null. */
+export async function statVisible(ctx: DavContext, fsPath: string): Promise<Deno.FileInfo | null> {
+  try {
+    const real = await Deno.realPath(fsPath);
+    if (!await ctx.files.cache.allowed(real)) return null;
+    const info = await Deno.stat(real);
+    return info.isFile || info.isDirectory ? info : null;
+  } catch {
+    return null; // missing, unreadable, a loop of links: all look missing
+  }
+}
+
+/** The resource at `raw` (below the mount), or the answer: 400/404, or 404 when missing. */
+export async function findResource(ctx: DavContext, raw: string): Promise<Resource | HttpResponse> {
+  const path = resolveRead(ctx, raw);
+  if ("status" in path) return path;
+  const info = await statVisible(ctx, path.fsPath);
+  // A file named as a folder (`a.txt/`) does not exist, as on every file system.
+  if (info === null || (path.trailingSlash && !info.isDirectory && path.segments.length > 0)) {
+    return plainAnswer(STATUS.NotFound, "Not found");
+  }
+  return { ...path, isDir: info.isDirectory, info };
+}

@@ -1,0 +1,102 @@
+/**
+ * Copying files and folders inside the share for COPY (and for a MOVE that crosses file
+ * systems): each file is copied to a temp name beside its destination and renamed into place,
+ * so a reader sees either nothing or the whole file; folders are created as they are reached.
+ *
+ * Decisions:
+ * - Dead properties come along: a file's record is copied with it, a folder's `.wireserve-dav`
+ *   (its own record and its files') is copied as part of the folder, without any temp files
+ *   that happen to be in it.
+ * - Never copied: the server's temp files (an upload in progress is not a file yet), FIFOs and
+ *   devices, symlinks the read side would not follow — and symlinks to folders at all, so a link
+ *   cycle cannot make a copy endless. A symlink to a file inside the share is copied as the file
+ *   it shows.
+ * - A member that fails to copy is reported, the rest goes on (RFC 4918 §9.8.8: 207 with the
+ *   failed members).
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { basename, dirname, join } from "node:path";
+import { STATUS } from "../http/status.ts";
+import type { MemberStatus } from "../app/multistatus.ts";
+import { DAV_PROPS_FOLDER, isReservedName } from "../app/reserved_names.ts";
+import { tempNameFor } from "../app/temp_name.ts";
+import { storageFailure } from "../uploads/mod.ts";
+import type { DavContext } from "./dav_context.ts";
+import { hrefOf } from "./dav_path.ts";
+import { copyDeadProps } from "./dead_props.ts";
+import { statVisible } from "./resource.ts";
+
+/** Copies the file at `from` to `to` (replacing a file there) atomically, with its properties. */
+export async function copyFile(from: string, to: string): Promise<void> {
+  await copyBytes(from, to);
+  await copyDeadProps(from, to, false);
+}
+
+/**
+ * Copies the folder `from` to the new folder `to` (`segments` are its URL segments), and with
+ * `deep` everything in it; reports members that failed in `failed`.
+ */
+export async function copyFolder(
+  ctx: DavContext,
+  from: string,
+  to: string,
+  segments: readonly string[],
+  deep: boolean,
+  failed: MemberStatus[],
+): Promise<void> {
+  await Deno.mkdir(to);
+  ctx.uploads.changed(to);
+  if (!deep) {
+    await copyDeadProps(from, to, true);
+    return;
+  }
+  const entries: Deno.DirEntry[] = [];
+  for await (const e of Deno.readDir(from)) entries.push(e);
+  for (const e of entries) {
+    const source = join(from, e.name);
+    const target = join(to, e.name);
+    const memberSegments = [...segments, e.name];
+    try {
+      if (e.name === DAV_PROPS_FOLDER && e.isDirectory) await copyRecords(source, target);
+      else if (isReservedName(e.name)) continue;
+      else if (e.isSymlink) {
+        const info = await statVisible(ctx, source);
+        if (info === null || !info.isFile) continue; // see the module doc
+        await copyBytes(source, target);
+        ctx.uploads.changed(target);
+      } else if (e.isDirectory) {
+        await copyFolder(ctx, source, target, memberSegments, true, failed);
+      } else if (e.isFile) {
+        await copyBytes(source, target);
+        ctx.uploads.changed(target);
+      }
+    } catch (err) {
+      const status = storageFailure(err)?.status ?? STATUS.InternalServerError;
+      failed.push({ href: hrefOf(memberSegments, e.isDirectory), status });
+    }
+  }
+}
+
+/** Copies a folder's property records (regular files only, no temp files). */
+async function copyRecords(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const e of Deno.readDir(from)) {
+    if (!e.isFile || isReservedName(e.name)) continue;
+    await copyBytes(join(from, e.name), join(to, e.name));
+  }
+}
+
+/** Copies the bytes of `from` to a temp file beside `to`, then renames it into place. */
+async function copyBytes(from: string, to: string): Promise<void> {
+  const temp = join(dirname(to), tempNameFor(basename(to)));
+  try {
+    await Deno.copyFile(from, temp);
+    await Deno.rename(temp, to);
+  } catch (err) {
+    await Deno.remove(temp).catch(() => {});
+    throw err;
+  }
+}

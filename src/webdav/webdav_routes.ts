@@ -1,0 +1,86 @@
+/**
+ * WebDAV's route lines (RFC 4918) on the shared folder, beside the read route (GET, HEAD) and the
+ * uploads' (PUT, POST, DELETE, MKCOL), so the share mounts as a drive:
+ *
+ * | method | path | what |
+ * |---|---|---|
+ * | OPTIONS | `/`, `/files`, `/files/<path>` | `DAV: 1, 2` and the full `Allow`, no credentials |
+ * | PROPFIND | `/files[/<path>]` | properties, Depth 0 or 1, streamed (`propfind.ts`) |
+ * | PROPPATCH | `/files[/<path>]` | dead properties, all or nothing (`proppatch.ts`) |
+ * | COPY | `/files/<path>` | to `Destination` (`copy_move.ts`) |
+ * | MOVE | `/files/<path>` | only with `--allow-delete` (it removes the source) |
+ * | LOCK, UNLOCK | `/files[/<path>]` | write locks (`lock_handler.ts`) |
+ *
+ * Turned-off methods are left out, as the uploads do: MOVE without `--allow-delete` is 405 and
+ * absent from `Allow`; under `--read-only` every method is routed and every change refused (403).
+ * `OPTIONS /` answers at the server root because Windows' WebDAV client probes the root before
+ * it maps any folder below it; `--auth-all` lets OPTIONS through (`src/app/auth.ts`).
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { STATUS } from "../http/status.ts";
+import type { AppConfig } from "../app/app_config.ts";
+import type { Route } from "../app/router.ts";
+import { FILES_BARE, FILES_MOUNT } from "../files/mod.ts";
+import { uploadMethods } from "../uploads/mod.ts";
+import { copyMove } from "./copy_move.ts";
+import type { DavContext } from "./dav_context.ts";
+import { lock, unlock } from "./lock_handler.ts";
+import { propfind } from "./propfind.ts";
+import { proppatch } from "./proppatch.ts";
+
+/** The WebDAV methods `config` turns on for `/files/`. */
+export function davMethods(config: AppConfig): string[] {
+  const methods = ["PROPFIND", "PROPPATCH", "COPY", "LOCK", "UNLOCK"];
+  // Read-only: listed so that MOVE is answered 403 like every other change.
+  if (config.allowDelete || config.readOnly) methods.push("MOVE");
+  return methods;
+}
+
+/** Every method `/files/` answers under `config`, for `Allow`. */
+export function filesAllow(config: AppConfig): string {
+  return ["OPTIONS", "GET", "HEAD", ...uploadMethods(config), ...davMethods(config)].join(", ");
+}
+
+/** The WebDAV route lines for `ctx`. */
+export function davRoutes(ctx: DavContext): Route[] {
+  const methods = [...davMethods(ctx.config), "OPTIONS"];
+  const allow = filesAllow(ctx.config);
+  const options = (): HttpResponse => ({
+    status: STATUS.OK,
+    headers: [
+      // Class 1 and 2: properties, collections, locks (RFC 4918 §10.1, §18).
+      ["DAV", "1, 2"],
+      ["Allow", allow],
+      // Microsoft Office opens documents for editing only from servers that say this.
+      ["MS-Author-Via", "DAV"],
+      ...(ctx.optionsFields ?? []),
+    ],
+  });
+  const handler = (req: HttpRequest): HttpResponse | Promise<HttpResponse> => {
+    switch (req.method) {
+      case "OPTIONS":
+        return options();
+      case "PROPFIND":
+        return propfind(ctx, req);
+      case "PROPPATCH":
+        return proppatch(ctx, req);
+      case "COPY":
+        return copyMove(ctx, req, false);
+      case "MOVE":
+        return copyMove(ctx, req, true);
+      case "LOCK":
+        return lock(ctx, req);
+      default:
+        return unlock(ctx, req);
+    }
+  };
+  return [
+    { methods, path: `${FILES_MOUNT}*`, handler },
+    { methods, path: FILES_BARE, handler },
+    { methods: ["OPTIONS"], path: "/", handler: options },
+  ];
+}

@@ -1,0 +1,134 @@
+/**
+ * The lock check every change under `/files/` passes — WebDAV's own (PROPPATCH, COPY, MOVE,
+ * LOCK) and, through the uploads' write-guard hook, PUT, POST, DELETE and MKCOL:
+ *
+ * 1. An `If` header (RFC 4918 §10.4) is parsed (400 when malformed) and evaluated against the
+ *    resources it names — their current ETag and the locks covering them; false → 412.
+ * 2. Every lock on what the request changes must be matched by a token the header submitted
+ *    (§7.5, §6.4); otherwise → 423 with the `lock-token-submitted` precondition naming the lock's
+ *    root (§16).
+ *
+ * What a request changes (the caller says): a new name changes its folder's membership, so the
+ * folder's locks count (§7.4: a depth-0 lock on a collection protects its member list); a
+ * removal changes the folder and everything below the removed name (§9.6.1).
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { escapeXmlText } from "../app/multistatus.ts";
+import { validatorsOf, type WriteGuard } from "../uploads/mod.ts";
+import { conditionAnswer, type DavContext, plainAnswer } from "./dav_context.ts";
+import { hrefOf, parentPath, resourcePath, urlBelowMount } from "./dav_path.ts";
+import { evaluateIf, type IfResourceState, parseIfHeader, taggedResources } from "./if_header.ts";
+import type { LockedResource } from "./lock_table.ts";
+import { resolveRead, statVisible } from "./resource.ts";
+
+/** What a guarded request is about. */
+export interface GuardRequest {
+  /** The request's own resource (untagged `If` lists apply to it). */
+  segments: readonly string[];
+  /** Its current ETag, or null when it does not exist. */
+  etag: string | null;
+  /** What the request changes. */
+  resources: LockedResource[];
+}
+
+/** The outcome: null to go ahead, or the refusal; `tokens` are the lock tokens submitted. */
+export interface GuardOutcome {
+  refusal: HttpResponse | null;
+  tokens: string[];
+}
+
+/** Checks the `If` header and the locks for a change; see the module doc. */
+export async function guardWrite(
+  ctx: DavContext,
+  req: HttpRequest,
+  g: GuardRequest,
+): Promise<GuardOutcome> {
+  const value = req.headers.list("if");
+  let tokens: string[] = [];
+  if (value !== undefined) {
+    const lists = parseIfHeader(value);
+    if (lists === null) {
+      return { refusal: plainAnswer(STATUS.BadRequest, "Malformed If header"), tokens };
+    }
+    const requestPath = resourcePath(g.segments);
+    const states = new Map<string | null, IfResourceState>();
+    states.set(null, { etag: null, lockTokens: [] });
+    states.set(requestPath, {
+      etag: g.etag,
+      lockTokens: (await ctx.locks.covering(requestPath)).map((l) => l.token),
+    });
+    const tagPaths = new Map<string, string | null>();
+    for (const tag of taggedResources(lists)) {
+      const path = await tagState(ctx, req, tag, states);
+      tagPaths.set(tag, path);
+    }
+    const outcome = evaluateIf(
+      lists,
+      requestPath,
+      (tag) => tagPaths.get(tag) ?? null,
+      (path) => states.get(path) ?? states.get(null)!,
+    );
+    if (!outcome.ok) {
+      return { refusal: plainAnswer(STATUS.PreconditionFailed, "Precondition failed"), tokens };
+    }
+    tokens = outcome.tokens;
+  }
+  const check = await ctx.locks.check({ resources: g.resources, tokens });
+  if (check.ok) return { refusal: null, tokens };
+  return { refusal: lockedAnswer(check.root), tokens };
+}
+
+/** The 423 for a change that did not submit the token of the lock rooted at `root`. */
+export function lockedAnswer(root: string): HttpResponse {
+  const segments = root === "/" ? [] : root.slice(1).split("/");
+  const href = `<D:href>${escapeXmlText(hrefOf(segments, false))}</D:href>`;
+  return conditionAnswer(STATUS.Locked, "lock-token-submitted", href);
+}
+
+/** The resources a change of `kind` at `segments` touches (see the module doc). */
+export function changedResources(
+  kind: "create" | "replace" | "remove",
+  segments: readonly string[],
+): LockedResource[] {
+  const path = resourcePath(segments);
+  const parent = parentPath(segments);
+  const out: LockedResource[] = [{ path, depth: kind === "remove" ? "infinity" : "0" }];
+  if (kind !== "replace" && parent !== null) out.push({ path: parent, depth: "0" });
+  return out;
+}
+
+/** The uploads' write guard: PUT, POST, DELETE and MKCOL pass the same lock check. */
+export function uploadWriteGuard(ctx: DavContext): WriteGuard {
+  return async (req, intent) => {
+    const etag = intent.existing === null ? null : validatorsOf(intent.existing).etag;
+    const resources = changedResources(intent.kind, intent.segments);
+    return (await guardWrite(ctx, req, { segments: intent.segments, etag, resources })).refusal;
+  };
+}
+
+/** Looks up the resource a tag names, records its state, and returns its path (or null). */
+async function tagState(
+  ctx: DavContext,
+  req: HttpRequest,
+  tag: string,
+  states: Map<string | null, IfResourceState>,
+): Promise<string | null> {
+  const url = urlBelowMount(tag, req.headers.get("host"));
+  if (!url.ok) return null; // another server's resource: no state of ours matches it
+  const path = resolveRead(ctx, url.raw);
+  if ("status" in path) return null;
+  const key = resourcePath(path.segments);
+  if (!states.has(key)) {
+    const info = await statVisible(ctx, path.fsPath);
+    states.set(key, {
+      etag: info === null ? null : validatorsOf(info).etag,
+      lockTokens: (await ctx.locks.covering(key)).map((l) => l.token),
+    });
+  }
+  return key;
+}

@@ -1,0 +1,77 @@
+/**
+ * Writing XML: escaping text and attribute values, and turning a parsed element back into
+ * self-contained markup (for dead property values and lock owners, which RFC 4918 §4.3 and
+ * §14.17 ask us to keep as the client sent them, namespaces included).
+ *
+ * Security: every piece of client data that reaches a response goes through `escapeXml`, so no
+ * name, value or owner can close an element or open a new one; characters XML 1.0 cannot carry
+ * at all (most C0 controls, lone surrogates) are replaced with U+FFFD rather than written raw,
+ * because one of them would make the whole 207 unreadable to the client.
+ *
+ * This module must not know about HTTP or files.
+ * @module
+ */
+
+import type { XmlElement, XmlNode } from "./xml_tree.ts";
+
+// deno-lint-ignore no-control-regex
+const SPECIAL = /[&<>"\r]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+const ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "\r": "&#13;",
+};
+// deno-lint-ignore no-control-regex
+const NEEDS_ESCAPE = /[&<>"\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+const REPLACEMENT = "\ufffd";
+const XML_NS = "http://www.w3.org/XML/1998/namespace";
+
+/** `s` safe as XML character data or a double-quoted attribute value. */
+export function escapeXml(s: string): string {
+  if (!NEEDS_ESCAPE.test(s) && s.isWellFormed()) return s; // most names and values
+  const wf = s.isWellFormed() ? s : s.toWellFormed();
+  return wf.replace(SPECIAL, (c) => ESCAPES[c] ?? REPLACEMENT);
+}
+
+/**
+ * The children of `el` as markup that means the same wherever it is pasted: every element
+ * declares the default namespace it needs (`xmlns=""` too, so an element in no namespace stays
+ * in none inside a `DAV:` parent), and attributes in a namespace get a declared prefix.
+ */
+export function serializeChildren(el: XmlElement): string {
+  let out = "";
+  for (const child of el.children) out += serializeNode(child, null);
+  return out;
+}
+
+function serializeNode(node: XmlNode, parentNs: string | null): string {
+  if (typeof node === "string") return escapeXml(node);
+  let out = `<${node.local}`;
+  if (node.ns !== parentNs) out += ` xmlns="${escapeXml(node.ns)}"`;
+  node.attributes.forEach((attr, i) => {
+    if (attr.ns === "") out += ` ${attr.local}="${escapeXml(attr.value)}"`;
+    // The xml: prefix is bound by definition and may not be declared again.
+    else if (attr.ns === XML_NS) out += ` xml:${attr.local}="${escapeXml(attr.value)}"`;
+    else {
+      const prefix = `a${i}`;
+      out += ` xmlns:${prefix}="${escapeXml(attr.ns)}" ${prefix}:${attr.local}="${
+        escapeXml(attr.value)
+      }"`;
+    }
+  });
+  if (node.children.length === 0) return `${out}/>`;
+  out += ">";
+  for (const child of node.children) out += serializeNode(child, node.ns);
+  return `${out}</${node.local}>`;
+}
+
+/**
+ * Builds the start of a property element `{ns}local` in a response whose root declares `D` for
+ * `DAV:`: DAV properties use that prefix, others declare a default namespace of their own.
+ */
+export function propertyTag(ns: string, local: string): { open: string; close: string } {
+  if (ns === "DAV:") return { open: `<D:${local}`, close: `</D:${local}>` };
+  return { open: `<${local} xmlns="${escapeXml(ns)}"`, close: `</${local}>` };
+}

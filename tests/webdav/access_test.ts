@@ -1,0 +1,83 @@
+/**
+ * Who may do what over WebDAV: OPTIONS everywhere without credentials, reads under --auth-all,
+ * writes under --auth and --read-only, and Finder's metadata files refused before the disk.
+ */
+
+import { assert, assertEquals } from "../support/assert.ts";
+import { lockBody, withDav } from "./webdav_fixture.ts";
+
+Deno.test("OPTIONS / and /files/... advertise DAV 1, 2 and the full Allow, without credentials", async () => {
+  await withDav({ auth: "u:p", token: "t", authAll: true, allowDelete: true }, async (app) => {
+    for (const path of ["/", "/files", "/files/", "/files/a/b.txt"]) {
+      const res = await app.call("OPTIONS", path);
+      assertEquals([res.status, res.header("dav")], [200, "1, 2"], path);
+      assertEquals(
+        res.header("allow"),
+        "OPTIONS, GET, HEAD, POST, PUT, DELETE, PROPFIND, PROPPATCH, COPY, LOCK, UNLOCK, MOVE",
+        path,
+      );
+    }
+    assertEquals((await app.call("GET", "/")).status, 401, "OPTIONS only");
+  });
+});
+
+Deno.test("--auth-all guards PROPFIND; --auth alone guards only WebDAV's writes", async () => {
+  const basic: [string, string] = ["Authorization", `Basic ${btoa("u:p")}`];
+  await withDav({ auth: "u:p", authAll: true }, async (app) => {
+    assertEquals((await app.call("PROPFIND", "/files/", [["Depth", "0"]])).status, 401);
+    assertEquals((await app.call("PROPFIND", "/files/", [["Depth", "0"], basic])).status, 207);
+  });
+  await withDav({ auth: "u:p" }, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "x");
+    assertEquals((await app.call("PROPFIND", "/files/", [["Depth", "1"]])).status, 207);
+    assertEquals((await app.call("LOCK", "/files/f", [], lockBody())).status, 401);
+    assertEquals((await app.call("LOCK", "/files/f", [basic], lockBody())).status, 200);
+  });
+});
+
+Deno.test("--read-only refuses every WebDAV write with 403 and still answers PROPFIND", async () => {
+  await withDav({ readOnly: true }, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "x");
+    for (
+      const method of ["PROPPATCH", "COPY", "MOVE", "LOCK", "UNLOCK", "PUT", "DELETE", "MKCOL"]
+    ) {
+      const res = await app.call(method, "/files/f", [["Destination", "/files/g"]]);
+      assertEquals(res.status, 403, method);
+    }
+    assertEquals((await app.call("PROPFIND", "/files/f", [["Depth", "0"]])).status, 207);
+  });
+});
+
+Deno.test("Finder's ._ files and .DS_Store: 403 to writes, 404 to reads, nothing on disk", async () => {
+  await withDav({ allowDelete: true, allowMkdir: true }, async (app) => {
+    await Deno.mkdir(`${app.root}/d`);
+    for (const path of ["/files/._photo.jpg", "/files/d/.DS_Store", "/files/%2E_x"]) {
+      assertEquals((await app.call("PUT", path, [], "junk")).status, 403, path);
+      assertEquals((await app.call("LOCK", path, [], lockBody())).status, 403, path);
+      assertEquals((await app.call("GET", path)).status, 404, path);
+      assertEquals((await app.call("PROPFIND", path, [["Depth", "0"]])).status, 404, path);
+    }
+    assertEquals([...Deno.readDirSync(app.root)].map((e) => e.name), ["d"]);
+    assertEquals([...Deno.readDirSync(`${app.root}/d`)], []);
+  });
+  await withDav({ dotfiles: true }, async (app) => {
+    assertEquals((await app.call("PUT", "/files/._x", [], "kept")).status, 201, "--dotfiles");
+  });
+});
+
+Deno.test("writes tell the read cache at once: a GET after each change sees it", async () => {
+  await withDav({ allowDelete: true, allowMkdir: true, statCacheMs: 60_000 }, async (app) => {
+    await Deno.writeTextFile(`${app.root}/a`, "A");
+    assertEquals((await app.call("GET", "/files/a")).text, "A");
+    assertEquals((await app.call("GET", "/files/b")).status, 404);
+    await app.call("COPY", "/files/a", [["Destination", "/files/b"]]);
+    assertEquals((await app.call("GET", "/files/b")).text, "A");
+    await Deno.writeTextFile(`${app.root}/c`, "C");
+    assertEquals((await app.call("GET", "/files/c")).text, "C");
+    await app.call("MOVE", "/files/c", [["Destination", "/files/a"]]);
+    assertEquals((await app.call("GET", "/files/a")).text, "C");
+    assertEquals((await app.call("GET", "/files/c")).status, 404);
+    assert((await app.call("LOCK", "/files/made", [], lockBody())).status === 201);
+    assertEquals((await app.call("GET", "/files/made")).status, 200);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * COPY and MOVE: the statuses of RFC 4918 §9.8.5 and §9.9.4, the flags, and what ends up on disk.
+ */
+
+import { assert, assertEquals } from "../support/assert.ts";
+import { tempNameFor } from "../../src/app/temp_name.ts";
+import { withDav } from "./webdav_fixture.ts";
+
+const ALL = { allowDelete: true, allowMkdir: true };
+const to = (path: string): [string, string] => ["Destination", `http://dav.test${path}`];
+
+Deno.test("COPY: 201 new, 204 replaced, 412 with Overwrite: F, 409 without the folder", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.writeTextFile(`${app.root}/a`, "A");
+    await Deno.writeTextFile(`${app.root}/b`, "B");
+    const made = await app.call("COPY", "/files/a", [to("/files/c")]);
+    assertEquals([made.status, made.header("location")], [201, "/files/c"]);
+    assertEquals(await Deno.readTextFile(`${app.root}/c`), "A");
+    assertEquals(
+      (await app.call("COPY", "/files/a", [to("/files/b"), ["Overwrite", "F"]])).status,
+      412,
+    );
+    assertEquals(await Deno.readTextFile(`${app.root}/b`), "B");
+    assertEquals((await app.call("COPY", "/files/a", [to("/files/b")])).status, 204);
+    assertEquals(await Deno.readTextFile(`${app.root}/b`), "A");
+    assertEquals((await app.call("COPY", "/files/a", [to("/files/no/such")])).status, 409);
+    assertEquals((await app.call("COPY", "/files/missing", [to("/files/x")])).status, 404);
+  });
+});
+
+Deno.test("COPY of a folder copies the tree, without temp files; Depth 0 only the folder", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.mkdir(`${app.root}/t/sub`, { recursive: true });
+    await Deno.writeTextFile(`${app.root}/t/sub/deep.txt`, "deep");
+    await Deno.writeTextFile(`${app.root}/t/${tempNameFor("up")}`, "partial upload");
+    assertEquals((await app.call("COPY", "/files/t/", [to("/files/u/")])).status, 201);
+    assertEquals(await Deno.readTextFile(`${app.root}/u/sub/deep.txt`), "deep");
+    assertEquals([...Deno.readDirSync(`${app.root}/u`)].map((e) => e.name), ["sub"]);
+    assertEquals(
+      (await app.call("COPY", "/files/t/", [to("/files/v/"), ["Depth", "0"]])).status,
+      201,
+    );
+    assertEquals([...Deno.readDirSync(`${app.root}/v`)], []);
+    assertEquals(
+      (await app.call("COPY", "/files/t/", [to("/files/w/"), ["Depth", "1"]])).status,
+      400,
+    );
+  });
+});
+
+Deno.test("MOVE renames files and folders: 201, 204 over an existing one, the source gone", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.mkdir(`${app.root}/d`);
+    await Deno.writeTextFile(`${app.root}/d/f`, "F");
+    await Deno.writeTextFile(`${app.root}/old`, "old");
+    const before = await app.call("GET", "/files/d/f"); // cached by the read side
+    assertEquals(before.status, 200);
+    assertEquals((await app.call("MOVE", "/files/d/", [to("/files/e/")])).status, 201);
+    assertEquals((await app.call("GET", "/files/d/f")).status, 404, "the cache was told");
+    assertEquals((await app.call("GET", "/files/e/f")).text, "F");
+    assertEquals((await app.call("MOVE", "/files/e/f", [to("/files/old")])).status, 204);
+    assertEquals(await Deno.readTextFile(`${app.root}/old`), "F");
+    assertEquals(
+      (await app.call("MOVE", "/files/old", [to("/files/e/"), ["Overwrite", "F"]])).status,
+      412,
+    );
+    assertEquals((await app.call("MOVE", "/files/e/", [to("/files/e/inside/")])).status, 403);
+    assertEquals((await app.call("MOVE", "/files/old", [to("/files/old")])).status, 403);
+    assertEquals(
+      (await app.call("MOVE", "/files/old", [to("/files/e/"), ["Depth", "0"]])).status,
+      400,
+    );
+  });
+});
+
+Deno.test("Destination: another host or outside /files/ is 502, missing or malformed 400", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.writeTextFile(`${app.root}/a`, "A");
+    assertEquals(
+      (await app.call("COPY", "/files/a", [["Destination", "http://elsewhere/files/b"]])).status,
+      502,
+    );
+    assertEquals((await app.call("COPY", "/files/a", [["Destination", "/echo/b"]])).status, 502);
+    assertEquals((await app.call("COPY", "/files/a", [])).status, 400);
+    assertEquals((await app.call("COPY", "/files/a", [["Destination", "b"]])).status, 400);
+    assertEquals((await app.call("COPY", "/files/a", [to("/files/../../etc/x")])).status, 404);
+    assertEquals((await app.call("COPY", "/files/a", [to("/files/CON")])).status, 400);
+    const temp = tempNameFor("x");
+    assertEquals((await app.call("COPY", "/files/a", [to(`/files/${temp}`)])).status, 400);
+    assertEquals((await app.call("COPY", `/files/${temp}`, [to("/files/z")])).status, 404);
+  });
+});
+
+Deno.test("flags: --no-overwrite makes Overwrite: T onto a file 412; MOVE needs --allow-delete", async () => {
+  await withDav({ ...ALL, noOverwrite: true }, async (app) => {
+    await Deno.writeTextFile(`${app.root}/a`, "A");
+    await Deno.writeTextFile(`${app.root}/b`, "B");
+    assertEquals((await app.call("COPY", "/files/a", [to("/files/b")])).status, 412);
+    assertEquals(await Deno.readTextFile(`${app.root}/b`), "B");
+    assertEquals((await app.call("COPY", "/files/a", [to("/files/c")])).status, 201);
+  });
+  await withDav({ allowMkdir: true }, async (app) => {
+    await Deno.writeTextFile(`${app.root}/a`, "A");
+    const res = await app.call("MOVE", "/files/a", [to("/files/b")]);
+    assertEquals(res.status, 405);
+    assert(!res.header("allow")!.includes("MOVE"));
+    assertEquals(await Deno.readTextFile(`${app.root}/a`), "A");
+  });
+  await withDav({}, async (app) => {
+    await Deno.mkdir(`${app.root}/d`);
+    assertEquals((await app.call("COPY", "/files/d/", [to("/files/e/")])).status, 403, "mkdir");
+  });
+  await withDav({ ...ALL, readOnly: true }, async (app) => {
+    await Deno.writeTextFile(`${app.root}/a`, "A");
+    for (const m of ["COPY", "MOVE"]) {
+      assertEquals((await app.call(m, "/files/a", [to("/files/b")])).status, 403, m);
+    }
+  });
+});

@@ -1,0 +1,35 @@
+/**
+ * Destination and If-tag URLs reduced to the path below /files/ — or refused.
+ */
+
+import { assertEquals } from "../support/assert.ts";
+import { hrefOf, resourcePath, urlBelowMount } from "../../src/webdav/dav_path.ts";
+
+/** [case, url, host, outcome] */
+const CASES: Array<[string, string, string | undefined, ReturnType<typeof urlBelowMount>]> = [
+  ["absolute URI", "http://h:8080/files/a%20b", "h:8080", { ok: true, raw: "a%20b" }],
+  ["host compared without case", "http://H:8080/files/a", "h:8080", { ok: true, raw: "a" }],
+  ["absolute path", "/files/dir/", "h", { ok: true, raw: "dir/" }],
+  ["the mount itself", "/files", "h", { ok: true, raw: "" }],
+  ["query and fragment dropped", "/files/a?x=1#y", "h", { ok: true, raw: "a" }],
+  ["another host", "http://evil/files/a", "h", { ok: false, reason: "elsewhere" }],
+  ["another port", "http://h:1/files/a", "h:8080", { ok: false, reason: "elsewhere" }],
+  ["no Host to compare", "http://h/files/a", undefined, { ok: false, reason: "elsewhere" }],
+  ["outside /files/", "/echo/x", "h", { ok: false, reason: "elsewhere" }],
+  ["a prefix look-alike", "/filesystem/x", "h", { ok: false, reason: "elsewhere" }],
+  ["relative", "files/a", "h", { ok: false, reason: "malformed" }],
+  ["protocol-relative", "//h/files/a", "h", { ok: false, reason: "malformed" }],
+  ["empty", " ", "h", { ok: false, reason: "malformed" }],
+];
+
+Deno.test("urlBelowMount keeps this server's /files/ paths and names the rest", () => {
+  for (const [what, url, host, want] of CASES) assertEquals(urlBelowMount(url, host), want, what);
+});
+
+Deno.test("hrefs are percent-encoded UTF-8 with a final slash for collections", () => {
+  assertEquals(hrefOf(["a b", "é€", "x&y#?"], false), "/files/a%20b/%C3%A9%E2%82%AC/x%26y%23%3F");
+  assertEquals(hrefOf(["dir"], true), "/files/dir/");
+  assertEquals(hrefOf([], true), "/files/");
+  assertEquals(resourcePath([]), "/");
+  assertEquals(resourcePath(["a", "b"]), "/a/b");
+});

@@ -1,0 +1,125 @@
+/**
+ * The lock table: conflicts, shared locks, depth, submitted tokens, refresh, expiry, release and
+ * the cap — with a hand-driven clock.
+ */
+
+import { assert, assertEquals } from "../support/assert.ts";
+import { covers, isBelow, type LockRequest, LockTable } from "../../src/webdav/lock_table.ts";
+
+function table(maxLocks?: number) {
+  const clock = { now: 1_000_000 };
+  return { t: new LockTable({ now: () => clock.now, maxLocks }), clock };
+}
+
+const req = (root: string, over: Partial<LockRequest> = {}): LockRequest => ({
+  root,
+  depth: "0",
+  scope: "exclusive",
+  owner: "<href>me</href>",
+  timeoutSeconds: 60,
+  ...over,
+});
+
+function token(r: ReturnType<LockTable["lock"]>): string {
+  assert(r.ok, JSON.stringify(r));
+  return r.lock.token;
+}
+
+Deno.test("paths: covers follows depth, isBelow needs a whole segment", () => {
+  assert(covers({ root: "/a", depth: "0" }, "/a"));
+  assert(!covers({ root: "/a", depth: "0" }, "/a/b"));
+  assert(covers({ root: "/a", depth: "infinity" }, "/a/b/c"));
+  assert(!covers({ root: "/a", depth: "infinity" }, "/ab"));
+  assert(covers({ root: "/", depth: "infinity" }, "/x"));
+  assert(isBelow("/a/b", "/a") && !isBelow("/a", "/a") && !isBelow("/ab", "/a"));
+});
+
+Deno.test("an exclusive lock conflicts with any other; shared locks stack", () => {
+  const { t } = table();
+  token(t.lock(req("/f")));
+  assertEquals(t.lock(req("/f")), { ok: false, reason: "conflict", root: "/f" });
+  assertEquals(t.lock(req("/f", { scope: "shared" })).ok, false);
+  token(t.lock(req("/g", { scope: "shared" })));
+  token(t.lock(req("/g", { scope: "shared" })));
+  assertEquals(t.lock(req("/g")).ok, false, "exclusive over shared");
+});
+
+Deno.test("depth infinity conflicts with locks below; depth 0 on a folder does not", () => {
+  const { t } = table();
+  token(t.lock(req("/d/f")));
+  assertEquals(t.lock(req("/d", { depth: "infinity" })), {
+    ok: false,
+    reason: "conflict",
+    root: "/d/f",
+  });
+  token(t.lock(req("/d", { depth: "0" })));
+  token(t.lock(req("/e", { depth: "infinity" })));
+  assertEquals(t.lock(req("/e/deep/x")).ok, false, "covered by the folder's lock");
+});
+
+Deno.test("check wants a covering token for every lock on what changes", () => {
+  const { t } = table();
+  const file = token(t.lock(req("/d/f")));
+  const folder = token(t.lock(req("/d", { depth: "0" })));
+  const change = (tokens: string[], path = "/d/f", depth: "0" | "infinity" = "0") =>
+    t.check({ resources: [{ path, depth }], tokens });
+  assertEquals(change([]), { ok: false, root: "/d/f" });
+  assertEquals(change([file]), { ok: true });
+  assertEquals(change([folder]), { ok: false, root: "/d/f" }, "a depth-0 folder lock");
+  assertEquals(change([file], "/d", "infinity"), { ok: false, root: "/d" });
+  assertEquals(change([file, folder], "/d", "infinity"), { ok: true });
+  assertEquals(change([], "/other"), { ok: true });
+});
+
+Deno.test("check: any holder of a shared lock may write", () => {
+  const { t } = table();
+  const a = token(t.lock(req("/s", { scope: "shared" })));
+  const b = token(t.lock(req("/s", { scope: "shared" })));
+  assertEquals(t.check({ resources: [{ path: "/s", depth: "0" }], tokens: [a] }), { ok: true });
+  assertEquals(t.check({ resources: [{ path: "/s", depth: "0" }], tokens: [b] }), { ok: true });
+  assertEquals(t.check({ resources: [{ path: "/s", depth: "0" }], tokens: [] }).ok, false);
+});
+
+Deno.test("locks expire; refresh restarts the timeout only through a covering path", () => {
+  const { t, clock } = table();
+  const tok = token(t.lock(req("/d", { depth: "infinity" })));
+  clock.now += 59_000;
+  assertEquals(t.refresh(tok, "/elsewhere", 60), null);
+  assertEquals(t.refresh(tok, "/d/inner", 60)?.expiresAtMs, clock.now + 60_000, "indirect");
+  clock.now += 59_000;
+  assertEquals(t.covering("/d/x").length, 1);
+  clock.now += 1_000;
+  assertEquals(t.covering("/d/x"), [], "expired at its timeout");
+  assertEquals(t.size(), 0);
+  token(t.lock(req("/d")));
+});
+
+Deno.test("unlock needs a covering path; release drops the locks of a removed tree", () => {
+  const { t } = table();
+  const tok = token(t.lock(req("/d", { depth: "infinity" })));
+  assertEquals(t.unlock(tok, "/other"), false);
+  assertEquals(t.unlock("urn:uuid:bogus", "/d"), false);
+  assertEquals(t.unlock(tok, "/d/x"), true);
+  token(t.lock(req("/d/a")));
+  token(t.lock(req("/d/b/c")));
+  token(t.lock(req("/dd")));
+  assertEquals(t.within("/d").length, 2);
+  assertEquals(t.release("/d"), 2);
+  assertEquals(t.size(), 1);
+});
+
+Deno.test("the table holds at most maxLocks", () => {
+  const { t } = table(2);
+  token(t.lock(req("/a")));
+  token(t.lock(req("/b")));
+  assertEquals(t.lock(req("/c")), { ok: false, reason: "full" });
+});
+
+Deno.test("results are copies: changing one does not change the table", () => {
+  const { t } = table();
+  const r = t.lock(req("/a"));
+  assert(r.ok);
+  r.lock.root = "/elsewhere";
+  assertEquals(t.covering("/a").length, 1);
+  assertEquals(structuredClone(t.covering("/a")), t.covering("/a"), "plain data");
+});

@@ -1,0 +1,157 @@
+/**
+ * LOCK and UNLOCK, and the lock check every write passes — WebDAV's own and the uploads' PUT,
+ * DELETE and MKCOL through the write guard.
+ */
+
+import { assert, assertEquals } from "../support/assert.ts";
+import { lockBody, propfindBody, readMultistatus, textIn, withDav } from "./webdav_fixture.ts";
+
+const ALL = { allowDelete: true, allowMkdir: true };
+
+Deno.test("LOCK answers the lock with Lock-Token; lockdiscovery shows it with its owner", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "x");
+    const res = await app.call(
+      "LOCK",
+      "/files/f",
+      [["Timeout", "Second-600"], ["Depth", "0"]],
+      lockBody("exclusive", "<D:href>mailto:me</D:href>"),
+    );
+    assertEquals(res.status, 200);
+    const token = res.header("lock-token")!;
+    assert(/^<urn:uuid:[0-9a-f-]{36}>$/.test(token), token);
+    assert(res.text.includes("<D:timeout>Second-600</D:timeout>"), res.text);
+    const found = await app.call(
+      "PROPFIND",
+      "/files/f",
+      [["Depth", "0"]],
+      propfindBody("lockdiscovery"),
+    );
+    const disc = readMultistatus(found.text).get("/files/f")!.get("{DAV:}lockdiscovery")!;
+    const text = textIn(disc.element);
+    assert(text.includes(token.slice(1, -1)) && text.includes("mailto:me"), found.text);
+  });
+});
+
+Deno.test("a locked file refuses PUT, DELETE, PROPPATCH, MOVE without the token (423), takes it with", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "v1");
+    const token = (await app.call("LOCK", "/files/f", [], lockBody())).header("lock-token")!;
+    const put = await app.call("PUT", "/files/f", [], "v2");
+    assertEquals(put.status, 423);
+    assert(put.text.includes("<D:lock-token-submitted><D:href>/files/f</D:href>"), put.text);
+    assertEquals((await app.call("DELETE", "/files/f")).status, 423);
+    assertEquals((await app.call("MOVE", "/files/f", [["Destination", "/files/g"]])).status, 423);
+    assertEquals(
+      (await app.call("COPY", "/files/f", [["Destination", "/files/g"]])).status,
+      201,
+      "reading is free",
+    );
+    assertEquals((await app.call("COPY", "/files/g", [["Destination", "/files/f"]])).status, 423);
+    assertEquals(await Deno.readTextFile(`${app.root}/f`), "v1");
+    const withToken: [string, string] = ["If", `(${token})`];
+    assertEquals((await app.call("PUT", "/files/f", [withToken], "v2")).status, 204);
+    assertEquals(await Deno.readTextFile(`${app.root}/f`), "v2");
+    assertEquals(
+      (await app.call("PUT", "/files/f", [["If", "(<urn:uuid:wrong>)"]], "v3")).status,
+      412,
+    );
+    assertEquals((await app.call("PUT", "/files/f", [["If", "((("]], "v3")).status, 400);
+    assertEquals((await app.call("UNLOCK", "/files/f", [["Lock-Token", token]])).status, 204);
+    assertEquals((await app.call("PUT", "/files/f", [], "v3")).status, 204);
+  });
+});
+
+Deno.test("a depth-infinity folder lock guards new members: PUT, MKCOL, POST of a form", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.mkdir(`${app.root}/d`);
+    const token = (await app.call("LOCK", "/files/d/", [["Depth", "infinity"]], lockBody())).header(
+      "lock-token",
+    )!;
+    assertEquals((await app.call("PUT", "/files/d/new.txt", [], "x")).status, 423);
+    assertEquals((await app.call("MKCOL", "/files/d/sub/")).status, 423);
+    const form =
+      "--B\r\nContent-Disposition: form-data; name=f; filename=a.txt\r\n\r\nx\r\n--B--\r\n";
+    const post = await app.call("POST", "/files/d/", [[
+      "Content-Type",
+      "multipart/form-data; boundary=B",
+    ]], form);
+    assertEquals(post.status, 423);
+    assertEquals([...Deno.readDirSync(`${app.root}/d`)], [], "nothing was written");
+    const tagged: [string, string] = ["If", `<http://dav.test/files/d/> (${token})`];
+    assertEquals((await app.call("PUT", "/files/d/new.txt", [tagged], "x")).status, 201);
+    assertEquals((await app.call("DELETE", "/files/d/")).status, 423);
+    assertEquals((await app.call("DELETE", "/files/d/", [tagged])).status, 204);
+    // The folder is gone, and its lock with it.
+    assertEquals((await app.call("MKCOL", "/files/d/")).status, 201);
+  });
+});
+
+Deno.test("exclusive conflicts 423; shared locks stack; UNLOCK with a wrong token is 409", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "x");
+    await Deno.writeTextFile(`${app.root}/s`, "x");
+    assertEquals((await app.call("LOCK", "/files/f", [], lockBody())).status, 200);
+    const again = await app.call("LOCK", "/files/f", [], lockBody());
+    assertEquals(again.status, 423);
+    assert(again.text.includes("no-conflicting-lock"));
+    assertEquals((await app.call("LOCK", "/files/s", [], lockBody("shared"))).status, 200);
+    assertEquals((await app.call("LOCK", "/files/s", [], lockBody("shared"))).status, 200);
+    assertEquals(
+      (await app.call("UNLOCK", "/files/f", [["Lock-Token", "<urn:uuid:nope>"]])).status,
+      409,
+    );
+    assertEquals((await app.call("UNLOCK", "/files/f", [["Lock-Token", "nope"]])).status, 400);
+    assertEquals((await app.call("LOCK", "/files/f", [["Depth", "1"]], lockBody())).status, 400);
+    assertEquals(
+      (await app.call("LOCK", "/files/f", [], "<D:lockinfo xmlns:D='DAV:'/>")).status,
+      400,
+    );
+  });
+});
+
+Deno.test("LOCK on an unmapped URL makes an empty file (201); a refresh restarts the timeout", async () => {
+  await withDav(ALL, async (app) => {
+    const res = await app.call("LOCK", "/files/new.txt", [[
+      "Timeout",
+      "Infinite, Second-4100000000",
+    ]], lockBody());
+    assertEquals(res.status, 201);
+    assertEquals(await Deno.readTextFile(`${app.root}/new.txt`), "");
+    assert(res.text.includes("<D:timeout>Second-86400</D:timeout>"), "capped at one day");
+    const token = res.header("lock-token")!;
+    const refreshed = await app.call("LOCK", "/files/new.txt", [["If", `(${token})`], [
+      "Timeout",
+      "Second-60",
+    ]]);
+    assertEquals(refreshed.status, 200);
+    assert(refreshed.text.includes("<D:timeout>Second-60</D:timeout>"), refreshed.text);
+    assertEquals(refreshed.header("lock-token"), undefined);
+    assertEquals(
+      (await app.call("LOCK", "/files/new.txt", [["If", "(<urn:uuid:x>)"]])).status,
+      412,
+    );
+    assertEquals((await app.call("LOCK", "/files/new.txt")).status, 400);
+    assertEquals((await app.call("LOCK", "/files/no/dir/x", [], lockBody())).status, 409);
+  });
+});
+
+Deno.test("locks do not follow a COPY, and a MOVE leaves them behind", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "x");
+    const token = (await app.call("LOCK", "/files/f", [], lockBody())).header("lock-token")!;
+    assertEquals((await app.call("COPY", "/files/f", [["Destination", "/files/c"]])).status, 201);
+    assertEquals((await app.call("PUT", "/files/c", [], "y")).status, 204, "the copy is free");
+    const moved = await app.call("MOVE", "/files/f", [["Destination", "/files/m"], [
+      "If",
+      `(${token})`,
+    ]]);
+    assertEquals(moved.status, 201);
+    assertEquals((await app.call("PUT", "/files/m", [], "y")).status, 204);
+    assertEquals(
+      (await app.call("PUT", "/files/f", [], "z")).status,
+      201,
+      "released with the move",
+    );
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * PROPFIND through the real app, without sockets: depths, the three kinds of request, live
+ * properties (the ETag GET sends), hrefs, hidden names, and the streamed body.
+ */
+
+import { assert, assertEquals } from "../support/assert.ts";
+import { appConfig } from "../../src/app/app_config.ts";
+import { createApp } from "../../src/app/routes.ts";
+import { tempNameFor } from "../../src/app/temp_name.ts";
+import { buildRequest } from "../support/request_builder.ts";
+import { propfindBody, readMultistatus, textIn, withDav } from "./webdav_fixture.ts";
+
+const D = (local: string) => `{DAV:}${local}`;
+
+Deno.test("PROPFIND Depth 0 gives a file's live properties, with the ETag GET sends", async () => {
+  await withDav({}, async (app) => {
+    await Deno.writeTextFile(`${app.root}/notes.txt`, "hello");
+    const res = await app.call("PROPFIND", "/files/notes.txt", [["Depth", "0"]]);
+    assertEquals(res.status, 207);
+    assertEquals(res.header("content-type"), "application/xml; charset=utf-8");
+    const props = readMultistatus(res.text).get("/files/notes.txt")!;
+    const get = await app.call("GET", "/files/notes.txt");
+    assertEquals(textIn(props.get(D("getetag"))!.element), get.header("etag"));
+    assertEquals(textIn(props.get(D("getcontentlength"))!.element), "5");
+    assertEquals(textIn(props.get(D("getcontenttype"))!.element), get.header("content-type"));
+    assertEquals(textIn(props.get(D("getlastmodified"))!.element), get.header("last-modified"));
+    assertEquals(textIn(props.get(D("displayname"))!.element), "notes.txt");
+    assert(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(textIn(props.get(D("creationdate"))!.element)));
+    assertEquals(props.get(D("resourcetype"))!.element.children, []);
+    assertEquals(props.get(D("supportedlock"))!.status, 200);
+    assertEquals(props.get(D("lockdiscovery"))!.status, 200);
+  });
+});
+
+Deno.test("PROPFIND Depth 1 lists a folder and its visible members, hrefs encoded", async () => {
+  await withDav({}, async (app) => {
+    await Deno.mkdir(`${app.root}/dir/sub folder`, { recursive: true });
+    await Deno.writeTextFile(`${app.root}/dir/é €&.txt`, "x");
+    await Deno.writeTextFile(`${app.root}/dir/.hidden`, "x");
+    await Deno.writeTextFile(`${app.root}/dir/${tempNameFor("up.bin")}`, "partial");
+    await Deno.mkdir(`${app.root}/dir/.wireserve-dav`);
+    await Deno.symlink("/etc/hostname", `${app.root}/dir/out-link`);
+    const res = await app.call("PROPFIND", "/files/dir", [["Depth", "1"]], "");
+    assertEquals(res.status, 207);
+    assertEquals(res.kind, "stream");
+    const all = readMultistatus(res.text);
+    assertEquals([...all.keys()].sort(), [
+      "/files/dir/",
+      "/files/dir/%C3%A9%20%E2%82%AC%26.txt",
+      "/files/dir/sub%20folder/",
+    ]);
+    const sub = all.get("/files/dir/sub%20folder/")!;
+    assertEquals(sub.get(D("resourcetype"))!.element.children.length, 1);
+    assertEquals(sub.get(D("getcontentlength")), undefined, "folders have no length");
+  });
+});
+
+Deno.test("PROPFIND: --dotfiles shows dotfiles but never the server's own names", async () => {
+  await withDav({ dotfiles: true }, async (app) => {
+    await Deno.writeTextFile(`${app.root}/.env`, "x");
+    await Deno.writeTextFile(`${app.root}/${tempNameFor("a")}`, "x");
+    await Deno.mkdir(`${app.root}/.wireserve-dav`);
+    await Deno.writeTextFile(`${app.root}/.wireserve-dav/self`, '{"props":[]}');
+    const all = readMultistatus((await app.call("PROPFIND", "/files/", [["Depth", "1"]])).text);
+    assertEquals([...all.keys()].sort(), ["/files/", "/files/.env"]);
+    assertEquals((await app.call("GET", "/files/.wireserve-dav/self")).status, 404);
+    assertEquals(
+      (await app.call("PROPFIND", "/files/.wireserve-dav/", [["Depth", "0"]])).status,
+      404,
+    );
+  });
+});
+
+Deno.test("PROPFIND Depth infinity (or none) is 403 propfind-finite-depth; a bad Depth 400", async () => {
+  await withDav({}, async (app) => {
+    for (const headers of [[["Depth", "infinity"]], []] as Array<Array<[string, string]>>) {
+      const res = await app.call("PROPFIND", "/files/", headers);
+      assertEquals(res.status, 403);
+      assert(res.text.includes("<D:propfind-finite-depth/>"), res.text);
+    }
+    assertEquals((await app.call("PROPFIND", "/files/", [["Depth", "2"]])).status, 400);
+  });
+});
+
+Deno.test("PROPFIND prop: unknown properties land in a 404 propstat, known ones in 200", async () => {
+  await withDav({}, async (app) => {
+    await Deno.mkdir(`${app.root}/d`);
+    const body = propfindBody("getetag", "resourcetype", "{urn:x}missing", "{}bare");
+    const res = await app.call("PROPFIND", "/files/d/", [["Depth", "0"]], body);
+    const props = readMultistatus(res.text).get("/files/d/")!;
+    assertEquals(props.get(D("resourcetype"))!.status, 200);
+    assertEquals(props.get(D("getetag"))!.status, 404, "a folder has no ETag");
+    assertEquals(props.get("{urn:x}missing")!.status, 404);
+    assertEquals(props.get("{}bare")!.status, 404, "the empty namespace");
+  });
+});
+
+Deno.test("PROPFIND propname lists names without values; bad bodies get 400", async () => {
+  await withDav({}, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "abc");
+    const names = await app.call(
+      "PROPFIND",
+      "/files/f",
+      [["Depth", "0"]],
+      '<D:propfind xmlns:D="DAV:"><D:propname/></D:propfind>',
+    );
+    const props = readMultistatus(names.text).get("/files/f")!;
+    assertEquals(props.get(D("getcontentlength"))!.element.children, []);
+    const bad = ["<D:propfind xmlns:D='DAV:'><D:prop>", "<x/>", "<!DOCTYPE x><x/>"];
+    for (const body of bad) {
+      assertEquals((await app.call("PROPFIND", "/files/f", [["Depth", "0"]], body)).status, 400);
+    }
+    assertEquals((await app.call("PROPFIND", "/files/missing", [["Depth", "0"]])).status, 404);
+    assertEquals((await app.call("PROPFIND", "/files/f/", [["Depth", "0"]])).status, 404);
+  });
+});
+
+Deno.test("PROPFIND Depth 1 on 10,000 entries streams in bounded pieces", async () => {
+  const root = await Deno.makeTempDir({ prefix: "wireserve-dav-big-" });
+  try {
+    const COUNT = 10_000;
+    await Promise.all(
+      Array.from({ length: COUNT }, (_, i) => Deno.writeTextFile(`${root}/file-${i}.txt`, "x")),
+    );
+    const app = createApp(appConfig({ directory: root }));
+    const res = await app(
+      buildRequest({ method: "PROPFIND", target: "/files/", headers: [["Depth", "1"]] }),
+    );
+    assertEquals(res.status, 207);
+    const body = res.body as { kind: string; stream: AsyncIterable<Uint8Array> };
+    assertEquals(body.kind, "stream");
+    let pieces = 0;
+    let largest = 0;
+    let total = 0;
+    let responses = 0;
+    const decoder = new TextDecoder();
+    for await (const piece of body.stream) {
+      pieces++;
+      largest = Math.max(largest, piece.length);
+      total += piece.length;
+      responses += decoder.decode(piece).split("<D:response>").length - 1;
+    }
+    assertEquals(responses, COUNT + 1);
+    // One batch of 64 answers at a time, never the whole document (several MB) at once.
+    assert(pieces > COUNT / 64, `${pieces} pieces`);
+    assert(largest < 128 * 1024 && total > 10 * largest, `largest ${largest} of ${total}`);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -1,0 +1,142 @@
+/**
+ * PROPPATCH and dead properties: any namespace, XML values kept, all or nothing, stored on disk
+ * where nothing serves them, and carried by MOVE and COPY and removed by DELETE.
+ */
+
+import { assert, assertEquals } from "../support/assert.ts";
+import { parseXml, type XmlNode } from "../../src/webdav/xml_tree.ts";
+import { propfindBody, proppatchBody, readMultistatus, textIn, withDav } from "./webdav_fixture.ts";
+
+const ALL = { allowDelete: true, allowMkdir: true };
+
+/** Nodes without attribute prefixes: what the markup means, not how it was spelled. */
+function meaning(nodes: XmlNode[]): unknown[] {
+  return nodes.map((n) =>
+    typeof n === "string" ? n : {
+      ns: n.ns,
+      local: n.local,
+      attributes: n.attributes.map(({ ns, local, value }) => ({ ns, local, value })),
+      children: meaning(n.children),
+    }
+  );
+}
+const NS = "http://example.com/ns/";
+
+async function propsOf(app: Parameters<Parameters<typeof withDav>[1]>[0], path: string) {
+  const res = await app.call("PROPFIND", path, [["Depth", "0"]], "");
+  return [...readMultistatus(res.text).values()][0];
+}
+
+Deno.test("PROPPATCH sets properties in any namespace and PROPFIND returns them as set", async () => {
+  await withDav({}, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f.txt`, "x");
+    const value = '<a:deep xmlns:a="urn:a" a:attr="1">text &amp; <b xmlns="">mixed</b></a:deep>';
+    const res = await app.call(
+      "PROPPATCH",
+      "/files/f.txt",
+      [],
+      proppatchBody([[NS, "rich", value], ["", "bare", "plain"], [NS, "empty", ""]]),
+    );
+    assertEquals(res.status, 207);
+    const statuses = [...readMultistatus(res.text).get("/files/f.txt")!.values()].map((p) =>
+      p.status
+    );
+    assertEquals(statuses, [200, 200, 200]);
+    const props = await propsOf(app, "/files/f.txt");
+    assertEquals(textIn(props.get("{}bare")!.element), "plain");
+    assertEquals(props.get(`{${NS}}empty`)!.element.children, []);
+    const rich = props.get(`{${NS}}rich`)!.element;
+    const want = parseXml(`<r xmlns="${NS}">${value}</r>`);
+    assertEquals(meaning(rich.children), meaning(want.children), "namespaces, mixed content");
+  });
+});
+
+Deno.test("PROPPATCH is all or nothing: a protected property fails it with 403 and 424", async () => {
+  await withDav({}, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "x");
+    const body = proppatchBody([[NS, "ok", "1"], ["DAV:", "getetag", "forged"]]);
+    const res = await app.call("PROPPATCH", "/files/f", [], body);
+    assertEquals(res.status, 207);
+    const props = readMultistatus(res.text).get("/files/f")!;
+    assertEquals(props.get(`{${NS}}ok`)!.status, 424);
+    assertEquals(props.get("{DAV:}getetag")!.status, 403);
+    assertEquals((await propsOf(app, "/files/f")).get(`{${NS}}ok`), undefined, "nothing stored");
+  });
+});
+
+Deno.test("PROPPATCH removes properties in document order; Windows' Win32 times answer 200", async () => {
+  await withDav({}, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "x");
+    await app.call("PROPPATCH", "/files/f", [], proppatchBody([[NS, "a", "1"], [NS, "b", "2"]]));
+    const res = await app.call(
+      "PROPPATCH",
+      "/files/f",
+      [],
+      proppatchBody([], [[NS, "a"], [NS, "never-set"]]),
+    );
+    assertEquals(res.status, 207);
+    const props = await propsOf(app, "/files/f");
+    assertEquals([props.has(`{${NS}}a`), props.has(`{${NS}}b`)], [false, true]);
+    const win = await app.call(
+      "PROPPATCH",
+      "/files/f",
+      [],
+      proppatchBody([["urn:schemas-microsoft-com:", "Win32LastModifiedTime", "Wed, 01 Jan 2025"]]),
+    );
+    assertEquals(win.status, 207);
+    assert(win.text.includes("HTTP/1.1 200 OK"), win.text);
+  });
+});
+
+Deno.test("dead properties move with MOVE, copy with COPY and go with DELETE", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.mkdir(`${app.root}/dir`);
+    await Deno.writeTextFile(`${app.root}/dir/f`, "x");
+    await app.call("PROPPATCH", "/files/dir/f", [], proppatchBody([[NS, "tag", "file"]]));
+    await app.call("PROPPATCH", "/files/dir/", [], proppatchBody([[NS, "tag", "folder"]]));
+    // A file on its own.
+    assertEquals(
+      (await app.call("COPY", "/files/dir/f", [["Destination", "/files/g"]])).status,
+      201,
+    );
+    assertEquals(textIn((await propsOf(app, "/files/g")).get(`{${NS}}tag`)!.element), "file");
+    assertEquals((await app.call("MOVE", "/files/g", [["Destination", "/files/h"]])).status, 201);
+    assertEquals(textIn((await propsOf(app, "/files/h")).get(`{${NS}}tag`)!.element), "file");
+    // A folder with its members.
+    assertEquals(
+      (await app.call("COPY", "/files/dir/", [["Destination", "/files/c/"]])).status,
+      201,
+    );
+    assertEquals(textIn((await propsOf(app, "/files/c/")).get(`{${NS}}tag`)!.element), "folder");
+    assertEquals(textIn((await propsOf(app, "/files/c/f")).get(`{${NS}}tag`)!.element), "file");
+    assertEquals((await app.call("MOVE", "/files/c/", [["Destination", "/files/m/"]])).status, 201);
+    assertEquals(textIn((await propsOf(app, "/files/m/f")).get(`{${NS}}tag`)!.element), "file");
+    // DELETE takes a file's record; a new file of that name starts with none.
+    assertEquals((await app.call("DELETE", "/files/h")).status, 204);
+    await app.call("PUT", "/files/h", [], "new");
+    assertEquals((await propsOf(app, "/files/h")).get(`{${NS}}tag`), undefined);
+    // Nothing of it is served or listed.
+    assertEquals((await app.call("GET", "/files/dir/.wireserve-dav/p-f")).status, 404);
+    assert(!(await app.call("GET", "/files/dir/?format=json")).text.includes("wireserve-dav"));
+  });
+});
+
+Deno.test("PROPPATCH needs a resource, a propertyupdate body and write access", async () => {
+  await withDav({ readOnly: true }, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "x");
+    assertEquals(
+      (await app.call("PROPPATCH", "/files/f", [], proppatchBody([[NS, "a", "1"]]))).status,
+      403,
+    );
+  });
+  await withDav({ auth: "u:p" }, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "x");
+    assertEquals(
+      (await app.call("PROPPATCH", "/files/f", [], proppatchBody([[NS, "a", "1"]]))).status,
+      401,
+    );
+    const auth: [string, string] = ["Authorization", `Basic ${btoa("u:p")}`];
+    assertEquals((await app.call("PROPPATCH", "/files/f", [auth], "<x/>")).status, 400);
+    assertEquals((await app.call("PROPPATCH", "/files/nope", [auth], propfindBody())).status, 404);
+  });
+});
