@@ -92,6 +92,38 @@ Deno.test({
   });
 });
 
+Deno.test({
+  name: "a WebDAV lock taken through one worker holds on every other",
+  ignore,
+}, async () => {
+  await withPool({}, async (pool, root) => {
+    await Deno.writeTextFile(`${root}/doc.txt`, "v1");
+    const clients = await Promise.all(
+      Array.from({ length: 12 }, () => RawClient.connect(pool.addr.port)),
+    );
+    try {
+      const [locker, ...others] = clients;
+      const body = '<?xml version="1.0"?><D:lockinfo xmlns:D="DAV:"><D:lockscope><D:exclusive/>' +
+        "</D:lockscope><D:locktype><D:write/></D:locktype></D:lockinfo>";
+      await locker.send(
+        `LOCK /files/doc.txt HTTP/1.1\r\nHost: x\r\nContent-Type: application/xml\r\n` +
+          `Content-Length: ${body.length}\r\n\r\n${body}`,
+      );
+      const locked = await locker.readResponse();
+      assertEquals(locked?.status, 200);
+      const token = locked!.header("lock-token")!;
+      // Spread over both workers by the kernel: without the token every write is refused.
+      for (const c of others) {
+        assertEquals((await exchange(c, "PUT /files/doc.txt HTTP/1.1", "v2"))[0], 423);
+      }
+      const withToken = `PUT /files/doc.txt HTTP/1.1\r\nIf: (${token})`;
+      assertEquals((await exchange(others[0], withToken, "v2"))[0], 204);
+    } finally {
+      for (const c of clients) c.close();
+    }
+  });
+});
+
 Deno.test(
   { name: "the connection limit holds for the server, not for each worker", ignore },
   async () => {
