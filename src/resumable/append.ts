@@ -78,12 +78,12 @@ export async function appendBody(
       return store.expired(record, 0) ? { kind: "gone" } : { kind: "already-complete", record };
     }
     try {
-      file = await Deno.open(store.partPath(id), { write: true, append: true });
+      file = Deno.openSync(store.partPath(id), { write: true, append: true });
     } catch (err) {
       if (err instanceof Deno.errors.NotFound) return { kind: "gone" };
       throw err;
     }
-    const info = await file.stat();
+    const info = file.statSync(); // synchronous, as the lease and the record (file_lease.ts)
     if (store.expired(record, info.mtime?.getTime() ?? 0)) return { kind: "gone" };
     const start = info.size;
     if (ask.offset !== start) return { kind: "conflict", offset: start };
