@@ -24,6 +24,7 @@ import {
   versionHandler,
 } from "./service_info.ts";
 import { jsonlHandler, streamHandler } from "./stream.ts";
+import { trailersHandler } from "./trailers.ts";
 import {
   base64Handler,
   bytesHandler,
@@ -112,5 +113,6 @@ export function httpbinRoutes(config: AppConfig): Route[] {
     { methods: GET, path: "/hostname", handler: hostnameHandler },
     { methods: GET, path: "/version", handler: versionHandler(config) },
     { methods: GET, path: "/env", handler: envHandler },
+    { methods: ANY, path: "/trailers", handler: trailersHandler(config) },
   ];
 }

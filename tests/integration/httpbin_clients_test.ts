@@ -1,11 +1,13 @@
 /**
  * The httpbin routes with real clients: curl's `--digest` (MD5 and SHA-256) and cookie jar
- * (`-c`/`-b`), `fetch` decoding the always-compressed routes, and digest nonces answered on
+ * (`-c`/`-b`), `fetch` and curl decoding the always-compressed routes, Node's http client
+ * reading `/trailers`, and digest nonces answered on
  * another connection than the one that got them — with `WIRESERVE_TEST_WORKERS=2`, on another
  * worker isolate, which must verify a nonce it did not mint.
  */
 
 import { createHash } from "node:crypto";
+import { get as httpGet } from "node:http";
 import { appConfig } from "../../src/app/app_config.ts";
 import { parseAuthParams } from "../../src/httpbin/auth_params.ts";
 import { type AppServer, startApp } from "../support/app_server.ts";
@@ -105,6 +107,19 @@ Deno.test({
       assertEquals(res.status, "200");
       assertEquals(JSON.parse(res.body).deflated, true);
     }),
+});
+
+Deno.test("Node's http client reads the trailers /trailers sends", async () => {
+  await withServer(async (_srv, base) => {
+    const trailers = await new Promise<Record<string, string | undefined>>((resolve, reject) => {
+      httpGet(`${base}/trailers?x-checksum=abc&x-count=2`, (res) => {
+        res.resume();
+        res.on("end", () => resolve({ ...res.trailers, status: String(res.statusCode) }));
+        res.on("error", reject);
+      }).on("error", reject);
+    });
+    assertEquals(trailers, { "x-checksum": "abc", "x-count": "2", status: "200" });
+  });
 });
 
 /** One raw exchange on a fresh connection (so, with workers, possibly another isolate). */

@@ -193,6 +193,14 @@ const TABLE: Row[] = [
     status: 200,
     body: "valid_base64_encoded_string",
   },
+  {
+    req: ["GET", "/trailers?x-foo=bar&x-two=2"],
+    status: 200,
+    fields: { trailer: "X-Foo, X-Two", "transfer-encoding": "chunked" },
+    body: (r) =>
+      JSON.stringify(r.trailers) === '[["X-Foo","bar"],["X-Two","2"]]' && json(r).method === "GET",
+  },
+  { req: ["GET", "/trailers?content-length=1"], status: 400 },
   // The endpoints that were there before, for the same suite.
   { req: ["GET", "/get?foo=bar"], status: 200, body: (r) => json(r).args.foo[0] === "bar" },
   { req: ["GET", "/status/418"], status: 418 },
