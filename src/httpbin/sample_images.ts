@@ -1,7 +1,9 @@
 /**
  * The sample images `/image/<kind>` serves: a 32×32 gradient with a white disc, drawn once on a
  * canvas in Chromium and kept here as bytes (PNG, JPEG, WebP), plus the same picture as SVG.
- * Each is under 2 KiB, so they are embedded rather than read from disk.
+ * Each is under 2 KiB, so they are embedded rather than read from disk. The drawing: a 32×32
+ * canvas, a linear gradient from #2b6cb0 (top left) to #f6ad55 (bottom right), a white disc of
+ * radius 8 at the centre, exported with `canvas.toDataURL(type, 0.8)`.
  *
  * This module must not know routes or sockets.
  * @module
