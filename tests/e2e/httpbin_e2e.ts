@@ -1,7 +1,8 @@
 /**
  * httpbin routes in Chromium: every sample image decodes (32×32) whether asked by kind or
  * negotiated by the browser's own Accept, the `/forms/post` form submits to `/post`, and
- * `/cookies/set` leaves an HttpOnly cookie the browser sends back to `/cookies`.
+ * `/cookies/set` leaves an HttpOnly cookie the browser sends back to `/cookies`, and Chromium
+ * answers `/digest-auth` challenges with MD5 and SHA-256.
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
@@ -52,6 +53,13 @@ Deno.test("httpbin images decode, the form posts and cookies round-trip in Chrom
     await s.page.goto(`${s.origin}/cookies/delete?flavour`);
     assertEquals(JSON.parse(await s.page.locator("body").innerText()), { cookies: {} });
     assertEquals(await s.context.cookies(), []);
+    // Digest auth as the browser does it: it answers the challenge with the context's credentials.
+    await s.context.setHTTPCredentials({ username: "zoe", password: "pw" });
+    for (const algorithm of ["MD5", "SHA-256"]) {
+      const res = await s.page.goto(`${s.origin}/digest-auth/auth/zoe/pw/${algorithm}`);
+      assertEquals(res?.status(), 200, algorithm);
+      assertEquals(JSON.parse(await s.page.locator("body").innerText()).user, "zoe");
+    }
     // The pages have no favicon: Chromium logs its 404 as a console error; nothing else may fail.
     assertEquals(s.pageErrors.filter((e) => !e.startsWith("Failed to load resource")), []);
   });
