@@ -71,7 +71,16 @@ export interface AppConfig {
   allowExternalRedirects: boolean;
   /** Version string shown by the UI's info endpoint. */
   version: string;
+  /**
+   * A random key (hex) made once per process, in the main thread, and cloned into every worker
+   * with the rest of the config: what is signed with it in one worker (a digest-auth nonce)
+   * verifies in any other, without shared state. Not a flag: nothing outlives the process.
+   */
+  processKey: string;
 }
+
+/** Bytes of {@link AppConfig.processKey}: 256 bits, as HMAC-SHA-256 keys are best sized. */
+const PROCESS_KEY_BYTES = 32;
 
 /** Defaults: safe on a LAN, generous for a single user. */
 export const DEFAULT_APP_CONFIG: Readonly<AppConfig> = Object.freeze({
@@ -102,6 +111,7 @@ export const DEFAULT_APP_CONFIG: Readonly<AppConfig> = Object.freeze({
   maxGeneratedBytes: 100 * 1024 * 1024,
   allowExternalRedirects: false,
   version: "0.1.0",
+  processKey: crypto.getRandomValues(new Uint8Array(PROCESS_KEY_BYTES)).toHex(),
 });
 
 /** Defaults overridden by `overrides`. */

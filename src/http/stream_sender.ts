@@ -13,10 +13,14 @@ import { CHUNK_END, chunkHeader, LAST_CHUNK } from "./chunked.ts";
 import type { OutputBuffer } from "./output_buffer.ts";
 import type { StreamBody } from "./types.ts";
 
+/** `0\r\n`: the last chunk without the empty line that ends a body with no trailer section. */
+const LAST_CHUNK_LINE = LAST_CHUNK.subarray(0, LAST_CHUNK.length - CHUNK_END.length);
+
 /**
  * Sends the pieces of `body.stream` through `out`, calling `flush` whenever a piece leaves
  * `flushAtBytes` or more gathered (or after every piece when `body.flush`), and once at the end.
- * With `chunked`, frames each non-empty piece and ends with the last chunk. Resolves to the body
+ * With `chunked`, frames each non-empty piece and ends with the last chunk, then the body's
+ * trailer fields if it has any (RFC 9112 §7.1.2). Resolves to the body
  * bytes sent; throws when the stream is longer or shorter than `body.length`.
  */
 export async function sendStreamBody(
@@ -45,7 +49,15 @@ export async function sendStreamBody(
   if (limit !== undefined && sent !== limit) {
     throw new Error("stream shorter than its announced length");
   }
-  if (chunked) out.append(LAST_CHUNK);
+  if (chunked) {
+    const trailers = body.trailers?.() ?? [];
+    if (trailers.length === 0) out.append(LAST_CHUNK);
+    else {
+      out.append(LAST_CHUNK_LINE);
+      out.appendFields(trailers);
+      out.append(CHUNK_END);
+    }
+  }
   await flush();
   return sent;
 }

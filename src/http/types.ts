@@ -135,6 +135,12 @@ export interface StreamBody {
   readonly length?: number;
   /** Flush every piece as it comes (event streams, drip) instead of batching. */
   readonly flush?: boolean;
+  /**
+   * Trailer fields sent after the last chunk (RFC 9112 §7.1.2), read once the stream has ended,
+   * so a field can carry what only the end knows. Fields the writer owns are dropped like in the
+   * head; all are dropped when the body is not chunked (a known length, HTTP/1.0).
+   */
+  readonly trailers?: () => Array<[string, string]>;
 }
 
 /** What a response body can be. Strings are sent as UTF-8. */

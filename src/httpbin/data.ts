@@ -1,6 +1,6 @@
 /**
  * httpbin routes that generate or decode data: `/bytes/<n>`, `/stream-bytes/<n>`,
- * `/base64/<data>`, `/uuid`, and the always-compressed `/gzip` and `/brotli`.
+ * `/base64/<data>`, `/uuid`, and the always-compressed `/gzip`, `/deflate` and `/brotli`.
  *
  * Sizes are capped by `maxGeneratedBytes` before anything is allocated, and anything larger
  * than one piece is produced piece by piece, so `/bytes/10000000000` costs a 400 and nothing
@@ -9,6 +9,7 @@
  * @module
  */
 
+import { deflateSync } from "node:zlib";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse, ResponseBody } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
@@ -29,7 +30,7 @@ export const MAX_STREAM_CHUNK_BYTES = 1024 * 1024;
 const OCTET_STREAM: [string, string] = ["Content-Type", "application/octet-stream"];
 
 /** A source of pseudo-random bytes: seeded (reproducible) or from the system's CSPRNG. */
-type Fill = (into: Uint8Array) => void;
+export type Fill = (into: Uint8Array) => void;
 
 /** Parses `<prefix><n>` and `?seed=`, checking n against the cap. */
 function sizeAndFill(
@@ -66,7 +67,7 @@ const BYTE_SHIFTS = [0, 8, 16, 24];
 const BYTE_MASK = 0xff;
 
 /** A reproducible byte source from `seed` (mulberry32): the same seed gives the same bytes. */
-function seededFill(seed: number): Fill {
+export function seededFill(seed: number): Fill {
   let state = seed >>> 0;
   let word = 0;
   let left = 0;
@@ -138,16 +139,32 @@ export function streamBytesHandler(prefix: string, config: AppConfig) {
   };
 }
 
+/** `/base64/encode/<text>` and `/base64/decode/<data>` (go-httpbin's operations). */
+const ENCODE = "encode/";
+const DECODE = "decode/";
+const TEXT_PLAIN = "text/plain; charset=utf-8";
+
 /**
- * `/base64/<data>`: the decoded bytes of standard or URL-safe base64 (RFC 4648 §4, §5), padding
- * optional; text/plain when they are UTF-8, else application/octet-stream. Invalid → 400.
+ * `/base64/<data>` and `/base64/decode/<data>`: the decoded bytes of standard or URL-safe
+ * base64 (RFC 4648 §4, §5), padding optional; text/plain when they are UTF-8, else
+ * application/octet-stream. Invalid → 400. `/base64/encode/<text>`: the text in URL-safe base64
+ * with padding (as go-httpbin encodes). Bounded by the request-line limit.
  */
 export function base64Handler(prefix: string) {
   return (req: HttpRequest): HttpResponse => {
-    const encoded = percentDecode(req.path.slice(prefix.length));
-    const bytes = encoded === null ? null : decodeBase64(encoded);
+    const rest = req.path.slice(prefix.length);
+    if (rest.startsWith(ENCODE)) {
+      const text = percentDecode(rest.slice(ENCODE.length));
+      if (text === null || text === "") {
+        return badRequest("Cannot encode the data: it is empty or not valid UTF-8");
+      }
+      const encoded = new TextEncoder().encode(text).toBase64({ alphabet: "base64url" });
+      return { status: STATUS.OK, headers: [["Content-Type", TEXT_PLAIN]], body: encoded };
+    }
+    const encoded = percentDecode(rest.startsWith(DECODE) ? rest.slice(DECODE.length) : rest);
+    const bytes = encoded === null || encoded === "" ? null : decodeBase64(encoded);
     if (bytes === null) return badRequest("Cannot decode the data: it is not valid base64");
-    const type = utf8OrNull(bytes) === null ? OCTET_STREAM[1] : "text/plain; charset=utf-8";
+    const type = utf8OrNull(bytes) === null ? OCTET_STREAM[1] : TEXT_PLAIN;
     return { status: STATUS.OK, headers: [["Content-Type", type]], body: bytes };
   };
 }
@@ -167,21 +184,27 @@ export function uuidHandler(): HttpResponse {
   return jsonResponse(STATUS.OK, { uuid: crypto.randomUUID() });
 }
 
+/** The flag each always-compressed route adds to its description (go-httpbin's names). */
+const CODING_FLAG = { gzip: "gzipped", deflate: "deflated", br: "brotli" } as const;
+
 /**
- * `/gzip` and `/brotli`: the request described as `/get` does, plus `"gzipped": true` (or
- * `"brotli": true`), always compressed with that coding whatever Accept-Encoding says: the
- * point of the route is to test a client's decoder.
+ * `/gzip`, `/deflate` and `/brotli`: the request described as `/get` does, plus
+ * `"gzipped": true` (or `"deflated"`, `"brotli"`), always compressed with that coding whatever
+ * Accept-Encoding says: the point of the route is to test a client's decoder. `deflate` is the
+ * zlib format (RFC 9110 §8.4.1.2: RFC 1950 around RFC 1951 data), as go-httpbin sends it.
  */
-export function compressedHandler(coding: "gzip" | "br", config: AppConfig) {
+export function compressedHandler(coding: "gzip" | "deflate" | "br", config: AppConfig) {
   return async (req: HttpRequest): Promise<HttpResponse> => {
     const d = await describeFully(req, config, false);
     if ("error" in d) return d.error;
-    const flag = coding === "gzip" ? { gzipped: true } : { brotli: true };
-    const json = new TextEncoder().encode(jsonText({ ...flag, ...d.fields }));
+    const json = new TextEncoder().encode(jsonText({ [CODING_FLAG[coding]]: true, ...d.fields }));
+    const body = coding === "deflate"
+      ? new Uint8Array(deflateSync(json))
+      : compressBytes(json, coding);
     return {
       status: STATUS.OK,
       headers: [["Content-Type", JSON_CONTENT_TYPE], ["Content-Encoding", coding]],
-      body: compressBytes(json, coding),
+      body,
     };
   };
 }

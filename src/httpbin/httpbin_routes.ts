@@ -10,6 +10,21 @@ import type { AppConfig } from "../app/app_config.ts";
 import { ANY_METHOD, type Route } from "../app/router.ts";
 import { basicAuthHandler, bearerHandler } from "./auth.ts";
 import { cacheForHandler, cacheHandler, etagHandler } from "./cache.ts";
+import { cookiesHandler, setCookiesHandler } from "./cookies.ts";
+import { digestAuthHandler } from "./digest_auth.ts";
+import { DOCUMENTS } from "./documents.ts";
+import { imageAcceptHandler, imageKindHandler } from "./images.ts";
+import { linksHandler } from "./links.ts";
+import {
+  dumpRequestHandler,
+  envHandler,
+  hostnameHandler,
+  unstableHandler,
+  uploadHandler,
+  versionHandler,
+} from "./service_info.ts";
+import { jsonlHandler, streamHandler } from "./stream.ts";
+import { trailersHandler } from "./trailers.ts";
 import {
   base64Handler,
   bytesHandler,
@@ -40,6 +55,9 @@ export function httpbinRoutes(config: AppConfig): Route[] {
     { methods: ["PUT"], path: "/put", handler: withBody },
     { methods: ["PATCH"], path: "/patch", handler: withBody },
     { methods: ["DELETE"], path: "/delete", handler: withBody },
+    { methods: ["HEAD"], path: "/head", handler: describingHandler(config, false) },
+    { methods: ["POST", "PUT", "PATCH"], path: "/upload", handler: uploadHandler(config) },
+    { methods: ALL, path: "/dump/request", handler: dumpRequestHandler(config) },
     { methods: GET, path: "/headers", handler: headersHandler },
     { methods: GET, path: "/ip", handler: ipHandler },
     { methods: ANY, path: `${STATUS_PREFIX}*`, handler: statusHandler },
@@ -69,6 +87,7 @@ export function httpbinRoutes(config: AppConfig): Route[] {
     { methods: GET, path: "/etag/*", handler: etagHandler("/etag/", config) },
     { methods: GET, path: "/range/*", handler: rangeHandler("/range/", config) },
     { methods: GET, path: "/basic-auth/*", handler: basicAuthHandler("/basic-auth/", false) },
+    { methods: ANY, path: "/digest-auth/*", handler: digestAuthHandler("/digest-auth/", config) },
     {
       methods: GET,
       path: "/hidden-basic-auth/*",
@@ -76,9 +95,24 @@ export function httpbinRoutes(config: AppConfig): Route[] {
     },
     { methods: GET, path: "/bearer", handler: bearerHandler },
     { methods: GET, path: "/gzip", handler: compressedHandler("gzip", config) },
+    { methods: GET, path: "/deflate", handler: compressedHandler("deflate", config) },
     { methods: GET, path: "/brotli", handler: compressedHandler("br", config) },
     { methods: GET, path: "/base64/*", handler: base64Handler("/base64/") },
     { methods: GET, path: "/uuid", handler: uuidHandler },
     { methods: GET, path: "/sse", handler: sseHandler(config) },
+    { methods: GET, path: "/stream/*", handler: streamHandler("/stream/") },
+    { methods: GET, path: "/jsonl", handler: jsonlHandler(config) },
+    { methods: GET, path: "/cookies", handler: cookiesHandler },
+    { methods: GET, path: "/cookies/set", handler: setCookiesHandler(false) },
+    { methods: GET, path: "/cookies/delete", handler: setCookiesHandler(true) },
+    { methods: GET, path: "/image", handler: imageAcceptHandler },
+    { methods: GET, path: "/image/*", handler: imageKindHandler("/image/") },
+    { methods: GET, path: "/links/*", handler: linksHandler("/links/") },
+    ...DOCUMENTS.map(([path, handler]) => ({ methods: GET, path, handler })), // /json, /html…
+    { methods: ANY, path: "/unstable", handler: unstableHandler },
+    { methods: GET, path: "/hostname", handler: hostnameHandler },
+    { methods: GET, path: "/version", handler: versionHandler(config) },
+    { methods: GET, path: "/env", handler: envHandler },
+    { methods: ANY, path: "/trailers", handler: trailersHandler(config) },
   ];
 }

@@ -15,7 +15,8 @@ import { firstValue, parseQuery, type QueryPairs } from "../app/query_params.ts"
 import { badRequest, jsonResponse } from "../app/json_response.ts";
 import { BAD_QUERY, describeFully } from "./request.ts";
 
-const MS_PER_SECOND = 1000;
+/** Milliseconds in a second (times in queries are decimal seconds). */
+export const MS_PER_SECOND = 1000;
 /** Most pieces `/drip` sends: beyond that, pieces grow instead of timers multiplying. */
 export const MAX_DRIP_PIECES = 1000;
 /** Most events one `/sse` stream sends. */
@@ -32,12 +33,12 @@ const MAX_STATUS = 599;
 const DRIP_BYTE = 0x2a; // "*"
 
 /** Resolves after `ms` milliseconds. */
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** A message refusing a wait of `ms` that passes the cap. */
-function tooLong(what: string, ms: number, config: AppConfig): HttpResponse {
+export function tooLong(what: string, ms: number, config: AppConfig): HttpResponse {
   return badRequest(
     `Cannot ${what} ${ms / MS_PER_SECOND} seconds: the most is ${config.maxDelaySeconds} ` +
       "(maxDelaySeconds)",
@@ -62,7 +63,7 @@ export function delayHandler(prefix: string, config: AppConfig) {
 }
 
 /** A decimal-seconds query parameter in ms, its default when absent, or null when malformed. */
-function millisParam(pairs: QueryPairs, name: string, fallback: number): number | null {
+export function millisParam(pairs: QueryPairs, name: string, fallback: number): number | null {
   const text = firstValue(pairs, name);
   return text === undefined ? fallback : parseMillis(text);
 }

@@ -19,6 +19,7 @@ const E2E_FILES = [
   "ui_upload_e2e.ts",
   "ui_resumable_e2e.ts",
   "portfolio_e2e.ts",
+  "httpbin_e2e.ts",
 ];
 /** The whole browser suite must finish within this time, in milliseconds. */
 const SUITE_TIMEOUT_MS = 180_000;

@@ -91,3 +91,24 @@ Deno.test("stream sender throws when the stream is shorter than announced, witho
   );
   assertEquals(flushes, 0);
 });
+
+Deno.test("stream sender ends a chunked body with its trailer fields, read at the end", async () => {
+  let done = false;
+  async function* two() {
+    yield bytesOf("ab");
+    done = true;
+  }
+  const body: StreamBody = {
+    kind: "stream",
+    stream: two(),
+    trailers: () => [["X-Done", String(done)], ["Content-Length", "9"], ["X-B", "2"]],
+  };
+  const { writes } = await send(body, true);
+  // Content-Length is the writer's and dropped, as in a head.
+  assertEquals(writes, ["2\r\nab\r\n0\r\nX-Done: true\r\nX-B: 2\r\n\r\n"]);
+});
+
+Deno.test("stream sender drops the trailers when the body is not chunked", async () => {
+  const body: StreamBody = { kind: "stream", stream: pieces("ab"), trailers: () => [["X-A", "1"]] };
+  assertEquals((await send(body, false)).writes, ["ab"]);
+});

@@ -139,6 +139,8 @@ export interface RawResponse {
   status: number;
   headers: Array<[string, string]>;
   body: Uint8Array;
+  /** Trailer fields of a chunked response, in order. */
+  trailers: Array<[string, string]>;
   text: string;
   header(name: string): string | undefined;
 }
@@ -157,6 +159,7 @@ function parseResponse(buf: Uint8Array): { response: RawResponse; consumed: numb
   const get = (n: string) => headers.find(([k]) => k.toLowerCase() === n)?.[1];
   let at = end + 4;
   let body: Uint8Array;
+  const trailers: Array<[string, string]> = [];
   if (status < 200 || status === 204 || status === 304) body = new Uint8Array(0);
   else if (get("transfer-encoding")?.toLowerCase() === "chunked") {
     const parts: number[] = [];
@@ -166,9 +169,16 @@ function parseResponse(buf: Uint8Array): { response: RawResponse; consumed: numb
       const size = parseInt(text.slice(at, lineEnd), 16);
       at = lineEnd + 2;
       if (size === 0) {
-        const trailerEnd = text.indexOf("\r\n", at);
-        if (trailerEnd < 0) return null;
-        at = trailerEnd + 2;
+        // The trailer section: field lines up to an empty line (RFC 9112 §7.1.2).
+        for (;;) {
+          const lineEnd = text.indexOf("\r\n", at);
+          if (lineEnd < 0) return null;
+          const line = text.slice(at, lineEnd);
+          at = lineEnd + 2;
+          if (line === "") break;
+          const colon = line.indexOf(":");
+          trailers.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
+        }
         break;
       }
       if (buf.length < at + size + 2) return null;
@@ -189,6 +199,7 @@ function parseResponse(buf: Uint8Array): { response: RawResponse; consumed: numb
       status,
       headers,
       body,
+      trailers,
       text: decoder.decode(body),
       header: get,
     },

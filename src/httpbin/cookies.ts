@@ -1,0 +1,132 @@
+/**
+ * httpbin's cookie routes: `/cookies` lists the cookies sent, `/cookies/set?name=value` sets
+ * them and `/cookies/delete?name` expires them, both then redirecting (302) to `/cookies` so a
+ * client with a cookie jar sees the result. `attr[Path]`, `attr[Domain]`, `attr[Secure]`,
+ * `attr[HttpOnly]` and `attr[SameSite]` in the query override the defaults (`Path=/`,
+ * `HttpOnly`, `Secure` over TLS), as in go-httpbin.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { displayText } from "../app/byte_text.ts";
+import { badRequest, jsonResponse } from "../app/json_response.ts";
+import { parseQuery, type QueryPairs } from "../app/query_params.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { BAD_QUERY } from "./request.ts";
+
+/** Where set and delete send the client afterwards. */
+export const COOKIES_PATH = "/cookies";
+/** Most cookies one `/cookies/set` or `/cookies/delete` names (each is a header line). */
+export const MAX_COOKIES_PER_REQUEST = 50;
+/** RFC 6265 §4.1.1: a date in the past makes user agents drop the cookie. */
+const EXPIRED = "Thu, 01 Jan 1970 00:00:00 GMT";
+/** cookie-name is an RFC 9110 §5.6.2 token. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 6265 §4.1.1 cookie-octet: printable ASCII but `"`, `,`, `;`, `\` and space. */
+const COOKIE_OCTETS = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;
+/**
+ * Space and comma are not cookie-octets, but clients accept them inside quotes and Go's
+ * `http.SetCookie` (hence go-httpbin) quotes such values, so we do too.
+ */
+const QUOTABLE = /^[\x20-\x21\x23-\x2B\x2C-\x3A\x3C-\x5B\x5D-\x7E]*$/;
+/** `attr[Name]` query parameters set cookie attributes rather than cookies. */
+const ATTRIBUTE_PARAM = /^attr\[(.+)\]$/;
+/** A Path or Domain attribute value: RFC 6265 §4.1.1 av-octet (no CTLs, no `;`). */
+const AV_OCTETS = /^[\x20-\x3A\x3C-\x7E]*$/;
+const SAME_SITE: Readonly<Record<string, string>> = { strict: "Strict", lax: "Lax", none: "None" };
+
+/**
+ * The cookies of the request's Cookie fields (RFC 6265 §5.4 `name=value; …`), last one wins for
+ * a repeated name, surrounding quotes removed, as go-httpbin shows them.
+ */
+export function requestCookies(req: HttpRequest): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  for (const line of req.headers.getAll("cookie")) {
+    for (const pair of line.split(";")) {
+      const eq = pair.indexOf("=");
+      if (eq === -1) continue;
+      const name = pair.slice(0, eq).trim();
+      let value = pair.slice(eq + 1).trim();
+      if (name === "") continue;
+      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
+        value = value.slice(1, -1);
+      }
+      out[displayText(name)] = displayText(value);
+    }
+  }
+  return out;
+}
+
+/** `/cookies`: `{"cookies": {name: value, …}}`. */
+export function cookiesHandler(req: HttpRequest): HttpResponse {
+  return jsonResponse(STATUS.OK, { cookies: requestCookies(req) });
+}
+
+/** Cookie attributes after `; ` in a Set-Cookie line, or the message refusing them. */
+function attributes(pairs: QueryPairs, tls: boolean): string[] | string {
+  let path = "/";
+  let domain: string | null = null;
+  let httpOnly = true;
+  let secure = tls;
+  let sameSite: string | null = null;
+  for (const [name, value] of pairs) {
+    const m = ATTRIBUTE_PARAM.exec(name);
+    if (m === null) continue;
+    const attr = m[1].toLowerCase();
+    const flag = value === "1" || value.toLowerCase() === "true";
+    if (attr === "path" || attr === "domain") {
+      // refuse: a `;` or a line break would add attributes or header lines of the client's.
+      if (!AV_OCTETS.test(value)) return `Cannot set the ${attr}: it has a forbidden character`;
+      if (attr === "path") path = value;
+      else domain = value;
+    } else if (attr === "httponly") httpOnly = flag;
+    else if (attr === "secure") secure = flag;
+    else if (attr === "samesite") sameSite = SAME_SITE[value.toLowerCase()] ?? null;
+  }
+  const out = [];
+  if (path !== "") out.push(`Path=${path}`);
+  if (domain !== null && domain !== "") out.push(`Domain=${domain}`);
+  if (httpOnly) out.push("HttpOnly");
+  if (secure) out.push("Secure");
+  if (sameSite !== null) out.push(`SameSite=${sameSite}`);
+  return out;
+}
+
+/**
+ * The Set-Cookie lines for the query's cookies, or a 400: names must be tokens, values
+ * cookie-octets (space and comma allowed, quoted), at most {@link MAX_COOKIES_PER_REQUEST}.
+ * `expire` gives each an empty value and a date in the past (RFC 6265 §3.1, §5.3 step 11).
+ */
+function setCookieLines(req: HttpRequest, expire: boolean): Array<[string, string]> | HttpResponse {
+  const pairs = parseQuery(req.query);
+  if (pairs === null) return badRequest(BAD_QUERY);
+  const attrs = attributes(pairs, req.connection.tls);
+  if (typeof attrs === "string") return badRequest(attrs);
+  const cookies = pairs.filter(([name]) => !ATTRIBUTE_PARAM.test(name));
+  if (cookies.length > MAX_COOKIES_PER_REQUEST) {
+    return badRequest(`Cannot set cookies: the most at once is ${MAX_COOKIES_PER_REQUEST}`);
+  }
+  const lines: Array<[string, string]> = [];
+  for (const [name, raw] of cookies) {
+    // refuse: anything else would split the line into attributes or other cookies.
+    if (!TOKEN.test(name)) return badRequest("Cannot set a cookie: its name is not a token");
+    if (!expire && !QUOTABLE.test(raw)) {
+      return badRequest("Cannot set a cookie: its value has a forbidden character");
+    }
+    const value = expire ? "" : COOKIE_OCTETS.test(raw) ? raw : `"${raw}"`;
+    const expiry = expire ? [`Expires=${EXPIRED}`, "Max-Age=0"] : [];
+    lines.push(["Set-Cookie", [`${name}=${value}`, ...attrs, ...expiry].join("; ")]);
+  }
+  return lines;
+}
+
+/** A handler for `/cookies/set` (`expire` false) or `/cookies/delete` (true): 302 to /cookies. */
+export function setCookiesHandler(expire: boolean) {
+  return (req: HttpRequest): HttpResponse => {
+    const lines = setCookieLines(req, expire);
+    if (!Array.isArray(lines)) return lines;
+    return { status: STATUS.Found, headers: [...lines, ["Location", COOKIES_PATH]] };
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * httpbin's small service routes: `/head` (HEAD only, described like `/get`), `/upload`
+ * (the body counted and discarded), `/dump/request` (the request as it came on the wire),
+ * `/unstable` (200 or 500 at random), `/hostname`, `/version` and `/env`.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import type { AppConfig } from "../app/app_config.ts";
+import { badRequest, jsonResponse } from "../app/json_response.ts";
+import { parseDigits, parseMillis } from "../app/parse_number.ts";
+import { firstValue, parseQuery } from "../app/query_params.ts";
+import { HttpError } from "../http/errors.ts";
+import { readBodyBytes } from "../http/request_body.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { type Fill, seededFill } from "./data.ts";
+import { TEXT_CONTENT_TYPE } from "./documents.ts";
+import { BAD_QUERY, describeFully } from "./request.ts";
+
+/** The name `/hostname` and `/version` give: the machine's own name is not the client's business. */
+export const SERVICE_NAME = "wireserve";
+/** go-httpbin's default `/unstable` failure rate. */
+const DEFAULT_FAILURE_RATE_MILLI = 500;
+const MILLI = 1000;
+/** Bytes of randomness one `/unstable` draw takes (a 32-bit fraction). */
+const DRAW_BYTES = 4;
+const UINT32_RANGE = 2 ** 32;
+
+/**
+ * `/upload` (POST, PUT, PATCH): reads the whole body without keeping it (at most
+ * `maxUploadBytes`, 413 past it) and answers the `/get` description plus `bytes_received`.
+ */
+export function uploadHandler(config: AppConfig) {
+  return async (req: HttpRequest): Promise<HttpResponse> => {
+    const d = await describeFully(req, config, false);
+    if ("error" in d) return d.error;
+    const { body } = req;
+    if (body.length !== null && body.length > config.maxUploadBytes) {
+      throw new HttpError("contentTooLarge");
+    }
+    let received = 0;
+    for (let piece = await body.read(); piece !== null; piece = await body.read()) {
+      received += piece.length;
+      if (received > config.maxUploadBytes) throw new HttpError("contentTooLarge");
+    }
+    return jsonResponse(STATUS.OK, { ...d.fields, bytes_received: received });
+  };
+}
+
+/**
+ * `/dump/request`: the request head exactly as received, then its body (at most
+ * `maxCaptureBytes`, 413 past it), as text/plain — what go-httpbin approximates, byte for byte.
+ */
+export function dumpRequestHandler(config: AppConfig) {
+  return async (req: HttpRequest): Promise<HttpResponse> => {
+    const body = await readBodyBytes(req.body, config.maxCaptureBytes);
+    const out = new Uint8Array(req.rawHead.length + body.length);
+    out.set(req.rawHead);
+    out.set(body, req.rawHead.length);
+    return { status: STATUS.OK, headers: [["Content-Type", TEXT_CONTENT_TYPE]], body: out };
+  };
+}
+
+/**
+ * `/unstable?failure_rate=&seed=`: 500 with probability failure_rate (0 to 1, default 0.5),
+ * else 200; the same seed gives the same answer.
+ */
+export function unstableHandler(req: HttpRequest): HttpResponse {
+  const pairs = parseQuery(req.query);
+  if (pairs === null) return badRequest(BAD_QUERY);
+  const rateText = firstValue(pairs, "failure_rate");
+  // parseMillis reads a decimal fraction f as f * 1000.
+  const rate = rateText === undefined ? DEFAULT_FAILURE_RATE_MILLI : parseMillis(rateText);
+  if (rate === null || rate > MILLI) {
+    return badRequest("Cannot fail at that rate: failure_rate must be a decimal from 0 to 1");
+  }
+  const seedText = firstValue(pairs, "seed");
+  const seed = seedText === undefined ? undefined : parseDigits(seedText);
+  if (seed === null || seed === Infinity) {
+    return badRequest("Cannot seed the generator: the seed must be digits");
+  }
+  const fill: Fill = seed === undefined ? (b) => crypto.getRandomValues(b) : seededFill(seed);
+  const draw = new Uint8Array(DRAW_BYTES);
+  fill(draw);
+  const fraction = new DataView(draw.buffer).getUint32(0) / UINT32_RANGE;
+  const status = fraction < rate / MILLI ? STATUS.InternalServerError : STATUS.OK;
+  return { status, headers: [["Content-Type", TEXT_CONTENT_TYPE]] };
+}
+
+/** `/hostname`: `{"hostname": "wireserve"}` (go-httpbin shows its own name unless told not to). */
+export function hostnameHandler(): HttpResponse {
+  return jsonResponse(STATUS.OK, { hostname: SERVICE_NAME });
+}
+
+/** `/version`: `{"service": "wireserve", "version": …}`. */
+export function versionHandler(config: AppConfig) {
+  return (): HttpResponse =>
+    jsonResponse(STATUS.OK, { service: SERVICE_NAME, version: config.version });
+}
+
+/**
+ * `/env`: `{"env": {}}` always. go-httpbin shows the `HTTPBIN_*` variables an operator set; the
+ * app reads no environment (the CLI does), and a server that shows its environment is one
+ * mistake away from showing a secret.
+ */
+export function envHandler(): HttpResponse {
+  return jsonResponse(STATUS.OK, { env: {} });
+}

@@ -1,0 +1,79 @@
+/**
+ * `/trailers?name=value&…`: answers like `/anything`, chunked, and sends each query pair as a
+ * trailer field after the body (RFC 9112 §7.1.2), announced in a `Trailer` field (RFC 9110
+ * §6.6.2). Names are canonicalised (`x-foo` → `X-Foo`), as go-httpbin does.
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import type { AppConfig } from "../app/app_config.ts";
+import { badRequest, JSON_CONTENT_TYPE, jsonText } from "../app/json_response.ts";
+import { parseQuery } from "../app/query_params.ts";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { BAD_QUERY, canonicalHeaderName, describeFully } from "./request.ts";
+import { MAX_RESPONSE_HEADERS } from "./status.ts";
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Tab, space and visible ASCII: what a trailer value may hold here. */
+const PRINTABLE_ASCII = /^[\t -~]*$/;
+/**
+ * Fields a trailer must not carry: framing, routing, authentication, controls and the fields
+ * that say how to read the content (RFC 9110 §6.5.1) — go-httpbin's list.
+ */
+const FORBIDDEN_TRAILERS: ReadonlySet<string> = new Set([
+  "authorization",
+  "cache-control",
+  "connection",
+  "content-encoding",
+  "content-length",
+  "content-range",
+  "content-type",
+  "host",
+  "max-forwards",
+  "set-cookie",
+  "te",
+  "trailer",
+  "transfer-encoding",
+]);
+
+/** The handler; the body's description is read (up to `maxCaptureBytes`) as `/anything` does. */
+export function trailersHandler(config: AppConfig) {
+  return async (req: HttpRequest): Promise<HttpResponse> => {
+    const pairs = parseQuery(req.query);
+    if (pairs === null) return badRequest(BAD_QUERY);
+    if (pairs.length > MAX_RESPONSE_HEADERS) {
+      return badRequest(`Cannot send trailers: the most is ${MAX_RESPONSE_HEADERS}`);
+    }
+    const trailers: Array<[string, string]> = [];
+    for (const [name, value] of pairs) {
+      if (!TOKEN.test(name)) return badRequest("Cannot send a trailer: its name is not a token");
+      if (FORBIDDEN_TRAILERS.has(name.toLowerCase())) {
+        return badRequest("Cannot send a trailer: that field is not allowed in trailers");
+      }
+      // refuse: a CR or LF would end the trailer section early and start something else.
+      if (!PRINTABLE_ASCII.test(value)) {
+        return badRequest("Cannot send a trailer: its value must be printable ASCII");
+      }
+      trailers.push([canonicalHeaderName(name), value.trim()]);
+    }
+    const d = await describeFully(req, config, true);
+    if ("error" in d) return d.error;
+    const json = new TextEncoder().encode(jsonText(d.fields));
+    const names = [...new Set(trailers.map(([n]) => n))];
+    return {
+      status: STATUS.OK,
+      headers: [
+        ["Content-Type", JSON_CONTENT_TYPE],
+        ...(names.length > 0 ? [["Trailer", names.join(", ")] as [string, string]] : []),
+      ],
+      // No length: the writer sends it chunked, the only framing with a trailer section.
+      body: { kind: "stream", stream: once(json), trailers: () => trailers },
+    };
+  };
+}
+
+async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}

@@ -1,0 +1,91 @@
+/** `/head`, `/upload`, `/dump/request`, `/unstable`, `/hostname`, `/version`, `/env`, `/deflate`. */
+
+import { inflateSync } from "node:zlib";
+import { appConfig } from "../../src/app/app_config.ts";
+import { createRouter } from "../../src/app/router.ts";
+import { httpbinRoutes } from "../../src/httpbin/httpbin_routes.ts";
+import { assertEquals, assertRejects } from "../support/assert.ts";
+import {
+  bodyBytes,
+  bodyJson,
+  bodyText,
+  buildRequest,
+  header,
+  type RequestSpec,
+} from "../support/request_builder.ts";
+
+const app = createRouter(httpbinRoutes(appConfig({ maxUploadBytes: 10, maxCaptureBytes: 10 })));
+const call = async (spec: RequestSpec) => await app(buildRequest(spec));
+
+Deno.test("/upload counts and discards the body, up to maxUploadBytes", async () => {
+  const res = await call({ method: "PUT", target: "/upload?a=1", body: "0123456789" });
+  assertEquals(res.status, 200);
+  const json = await bodyJson(res.body) as Record<string, unknown>;
+  assertEquals([json.bytes_received, json.method, json.data], [10, "PUT", undefined]);
+  await assertRejects(() => call({ method: "POST", target: "/upload", body: "0123456789A" }));
+  await assertRejects(() =>
+    call({ method: "POST", target: "/upload", body: "0123456789A", chunked: true, pieceBytes: 4 })
+  );
+  assertEquals((await call({ method: "GET", target: "/upload" })).status, 405);
+});
+
+Deno.test("/head answers HEAD only", async () => {
+  assertEquals((await call({ method: "HEAD", target: "/head" })).status, 200);
+  assertEquals((await call({ method: "GET", target: "/head" })).status, 405);
+});
+
+Deno.test("/dump/request answers the head as received and the body", async () => {
+  const res = await call({ method: "POST", target: "/dump/request?x", body: "hi" });
+  const text = await bodyText(res.body);
+  assertEquals(text.startsWith("POST /dump/request?x HTTP/1.1\r\n"), true);
+  assertEquals(text.endsWith("\r\n\r\nhi"), true);
+  await assertRejects(() =>
+    call({ method: "POST", target: "/dump/request", body: "x".repeat(11) })
+  );
+});
+
+Deno.test("/unstable fails at the given rate, reproducibly with a seed", async () => {
+  assertEquals((await call({ target: "/unstable?failure_rate=0" })).status, 200);
+  assertEquals((await call({ target: "/unstable?failure_rate=1" })).status, 500);
+  const seeded = async () => (await call({ target: "/unstable?seed=42" })).status;
+  assertEquals(await seeded(), await seeded());
+  let failures = 0;
+  for (let seed = 0; seed < 200; seed++) {
+    if ((await call({ target: `/unstable?seed=${seed}&failure_rate=0.25` })).status === 500) {
+      failures++;
+    }
+  }
+  assertEquals(failures > 20 && failures < 80, true, `${failures} of 200 at 0.25`);
+  for (const q of ["failure_rate=1.5", "failure_rate=x", "seed=x"]) {
+    assertEquals((await call({ target: `/unstable?${q}` })).status, 400, q);
+  }
+});
+
+Deno.test("/hostname, /version and /env answer go-httpbin's shapes without host facts", async () => {
+  assertEquals(await bodyJson((await call({ target: "/hostname" })).body), {
+    hostname: "wireserve",
+  });
+  assertEquals(await bodyJson((await call({ target: "/version" })).body), {
+    service: "wireserve",
+    version: appConfig().version,
+  });
+  assertEquals(await bodyJson((await call({ target: "/env" })).body), { env: {} });
+});
+
+Deno.test("/deflate answers zlib-wrapped JSON with deflated: true whatever is accepted", async () => {
+  const res = await call({
+    target: "/deflate",
+    headers: [["Host", "t"], ["Accept-Encoding", "identity"]],
+  });
+  assertEquals(header(res, "content-encoding"), "deflate");
+  const json = JSON.parse(new TextDecoder().decode(inflateSync(await bodyBytes(res.body))));
+  assertEquals(json.deflated, true);
+  assertEquals(json.method, "GET");
+});
+
+Deno.test("/base64/encode and /base64/decode work both ways", async () => {
+  const enc = await call({ target: "/base64/encode/hi%3F%3E" });
+  assertEquals(await bodyText(enc.body), "aGk_Pg==");
+  assertEquals(await bodyText((await call({ target: "/base64/decode/aGk_Pg==" })).body), "hi?>");
+  assertEquals((await call({ target: "/base64/encode/" })).status, 400);
+});

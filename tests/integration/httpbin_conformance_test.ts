@@ -1,0 +1,246 @@
+/**
+ * go-httpbin conformance: a table of go-httpbin's documented request → response pairs (its
+ * README and handlers: status, the fields that matter, the body's shape), each sent over raw TCP
+ * to the real app on port 0. Where wireserve differs on purpose (docs/httpbin.md), the row says
+ * so and pins our answer.
+ */
+
+import { inflateSync } from "node:zlib";
+import { appConfig } from "../../src/app/app_config.ts";
+import { type AppServer, startApp } from "../support/app_server.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+import { RawClient, type RawResponse } from "../support/server.ts";
+
+interface Row {
+  /** The request line's method and target, plus any field lines and body. */
+  req: [method: string, target: string, fields?: string[], body?: string];
+  status: number;
+  /** Response fields: exact value, or a pattern it must match. */
+  fields?: Record<string, string | RegExp>;
+  /** The body: exact text, or a check of the response. */
+  body?: string | ((res: RawResponse) => boolean);
+}
+
+const json = (res: RawResponse) => JSON.parse(res.text);
+const lineCount = (res: RawResponse) => res.text.split("\n").filter((l) => l !== "").length;
+const JSON_TYPE = "application/json; charset=utf-8";
+const HTML_TYPE = "text/html; charset=utf-8";
+const TEXT_TYPE = "text/plain; charset=utf-8";
+
+const TABLE: Row[] = [
+  // Sample documents (go-httpbin: static assets with these types).
+  {
+    req: ["GET", "/json"],
+    status: 200,
+    fields: { "content-type": JSON_TYPE },
+    body: (r) => json(r).slideshow.slides.length === 2,
+  },
+  {
+    req: ["GET", "/xml"],
+    status: 200,
+    fields: { "content-type": "application/xml" },
+    body: (r) => r.text.includes("<slideshow"),
+  },
+  {
+    req: ["GET", "/html"],
+    status: 200,
+    fields: { "content-type": HTML_TYPE },
+    body: (r) => r.text.includes("Herman Melville - Moby-Dick"),
+  },
+  { req: ["GET", "/encoding/utf8"], status: 200, fields: { "content-type": HTML_TYPE } },
+  {
+    req: ["GET", "/forms/post"],
+    status: 200,
+    fields: { "content-type": HTML_TYPE },
+    body: (r) => r.text.includes('<form method="post" action="/post">'),
+  },
+  {
+    req: ["GET", "/robots.txt"],
+    status: 200,
+    fields: { "content-type": TEXT_TYPE },
+    body: "User-agent: *\nDisallow: /deny\n",
+  },
+  {
+    req: ["GET", "/deny"],
+    status: 200,
+    fields: { "content-type": TEXT_TYPE },
+    body: "YOU SHOULDN'T BE HERE",
+  },
+  // Images: /image/<kind> and Accept negotiation.
+  { req: ["GET", "/image/png"], status: 200, fields: { "content-type": "image/png" } },
+  { req: ["GET", "/image/jpeg"], status: 200, fields: { "content-type": "image/jpeg" } },
+  { req: ["GET", "/image/webp"], status: 200, fields: { "content-type": "image/webp" } },
+  { req: ["GET", "/image/svg"], status: 200, fields: { "content-type": "image/svg+xml" } },
+  { req: ["GET", "/image/gif"], status: 404 },
+  { req: ["GET", "/image"], status: 200, fields: { "content-type": "image/png" } },
+  {
+    req: ["GET", "/image", ["Accept: image/*"]],
+    status: 200,
+    fields: { "content-type": "image/png" },
+  },
+  {
+    req: ["GET", "/image", ["Accept: image/webp"]],
+    status: 200,
+    fields: { "content-type": "image/webp" },
+  },
+  {
+    req: ["GET", "/image", ["Accept: image/svg+xml"]],
+    status: 200,
+    fields: { "content-type": "image/svg+xml" },
+  },
+  {
+    req: ["GET", "/image", ["Accept: image/jpeg"]],
+    status: 200,
+    fields: { "content-type": "image/jpeg" },
+  },
+  // Differs on purpose: go-httpbin answers 415; RFC 9110 §15.5.7 (and httpbin.org) say 406.
+  { req: ["GET", "/image", ["Accept: image/raw"]], status: 406 },
+  // Cookies.
+  {
+    req: ["GET", "/cookies", ["Cookie: k1=v1; k2=v2"]],
+    status: 200,
+    fields: { "content-type": JSON_TYPE },
+    body: (r) => JSON.stringify(json(r)) === '{"cookies":{"k1":"v1","k2":"v2"}}',
+  },
+  {
+    req: ["GET", "/cookies"],
+    status: 200,
+    body: (r) => JSON.stringify(json(r)) === '{"cookies":{}}',
+  },
+  {
+    req: ["GET", "/cookies/set?k1=v1"],
+    status: 302,
+    fields: { location: "/cookies", "set-cookie": "k1=v1; Path=/; HttpOnly" },
+  },
+  {
+    req: ["GET", "/cookies/delete?k1"],
+    status: 302,
+    fields: {
+      location: "/cookies",
+      "set-cookie": /^k1=; Path=\/; HttpOnly; Expires=.*1970.*; Max-Age=0$/,
+    },
+  },
+  // Links.
+  { req: ["GET", "/links/10"], status: 302, fields: { location: "/links/10/0" } },
+  {
+    req: ["GET", "/links/10/1"],
+    status: 200,
+    fields: { "content-type": HTML_TYPE },
+    body: (r) => (r.text.match(/<a href=/g) ?? []).length === 9,
+  },
+  { req: ["GET", "/links/257"], status: 400 },
+  { req: ["GET", "/links/foo"], status: 400 },
+  // Streams.
+  {
+    req: ["GET", "/stream/5"],
+    status: 200,
+    fields: { "transfer-encoding": "chunked" },
+    body: (r) => lineCount(r) === 5,
+  },
+  { req: ["GET", "/stream/500"], status: 200, body: (r) => lineCount(r) === 100 },
+  { req: ["GET", "/stream/foo"], status: 400 },
+  {
+    req: ["GET", "/jsonl?count=3"],
+    status: 200,
+    fields: { "content-type": "application/x-ndjson; charset=utf-8" },
+    body: (r) => lineCount(r) === 3,
+  },
+  // Compression: always compressed, whatever Accept-Encoding says.
+  {
+    req: ["GET", "/deflate"],
+    status: 200,
+    fields: { "content-encoding": "deflate" },
+    body: (r) => JSON.parse(new TextDecoder().decode(inflateSync(r.body))).deflated === true,
+  },
+  // Digest auth: the challenge, and the path checks.
+  {
+    req: ["GET", "/digest-auth/auth/user/passwd"],
+    status: 401,
+    fields: { "www-authenticate": /^Digest .*qop="auth".*algorithm=MD5.*nonce=/ },
+  },
+  {
+    req: ["GET", "/digest-auth/auth/user/passwd/SHA-256"],
+    status: 401,
+    fields: { "www-authenticate": /algorithm=SHA-256/ },
+  },
+  { req: ["GET", "/digest-auth/auth-int/user/passwd"], status: 400 },
+  { req: ["GET", "/digest-auth/auth/user/passwd/SHA-512"], status: 400 },
+  { req: ["GET", "/digest-auth/auth/user"], status: 400 },
+  // Small service routes.
+  {
+    req: ["POST", "/upload", ["Content-Length: 5"], "hello"],
+    status: 200,
+    body: (r) => json(r).bytes_received === 5 && json(r).method === "POST",
+  },
+  { req: ["GET", "/unstable?failure_rate=1"], status: 500 },
+  { req: ["GET", "/unstable?failure_rate=0"], status: 200 },
+  { req: ["GET", "/unstable?failure_rate=2"], status: 400 },
+  { req: ["GET", "/hostname"], status: 200, body: (r) => typeof json(r).hostname === "string" },
+  { req: ["GET", "/version"], status: 200, body: (r) => typeof json(r).service === "string" },
+  { req: ["GET", "/env"], status: 200, body: (r) => typeof json(r).env === "object" },
+  {
+    req: ["GET", "/dump/request?x=1"],
+    status: 200,
+    body: (r) => r.text.startsWith("GET /dump/request?x=1 HTTP/1.1\r\n"),
+  },
+  {
+    req: ["GET", "/base64/encode/valid_base64_encoded_string"],
+    status: 200,
+    body: "dmFsaWRfYmFzZTY0X2VuY29kZWRfc3RyaW5n",
+  },
+  {
+    req: ["GET", "/base64/decode/dmFsaWRfYmFzZTY0X2VuY29kZWRfc3RyaW5n"],
+    status: 200,
+    body: "valid_base64_encoded_string",
+  },
+  {
+    req: ["GET", "/trailers?x-foo=bar&x-two=2"],
+    status: 200,
+    fields: { trailer: "X-Foo, X-Two", "transfer-encoding": "chunked" },
+    body: (r) =>
+      JSON.stringify(r.trailers) === '[["X-Foo","bar"],["X-Two","2"]]' && json(r).method === "GET",
+  },
+  { req: ["GET", "/trailers?content-length=1"], status: 400 },
+  // The endpoints that were there before, for the same suite.
+  { req: ["GET", "/get?foo=bar"], status: 200, body: (r) => json(r).args.foo[0] === "bar" },
+  { req: ["GET", "/status/418"], status: 418 },
+  { req: ["GET", "/bearer", ["Authorization: Bearer abc"]], status: 200 },
+  { req: ["GET", "/basic-auth/u/p"], status: 401, fields: { "www-authenticate": /^Basic / } },
+  { req: ["GET", "/uuid"], status: 200, body: (r) => /^[0-9a-f-]{36}$/.test(json(r).uuid) },
+];
+
+/** The request bytes of a row. */
+function wire([method, target, fields = [], body = ""]: Row["req"]): string {
+  return `${method} ${target} HTTP/1.1\r\nHost: conformance.test\r\n` +
+    fields.map((f) => `${f}\r\n`).join("") + "\r\n" + body;
+}
+
+Deno.test("go-httpbin conformance table over raw TCP", async (t) => {
+  const srv: AppServer = await startApp(appConfig());
+  try {
+    // One connection for the whole table: keep-alive must survive every row.
+    const client = await RawClient.connect(srv.port);
+    try {
+      for (const row of TABLE) {
+        await t.step(`${row.req[0]} ${row.req[1]} → ${row.status}`, async () => {
+          await client.send(wire(row.req));
+          const res = await client.readResponse();
+          assert(res !== null, "a response");
+          assertEquals(res.status, row.status);
+          for (const [name, want] of Object.entries(row.fields ?? {})) {
+            const got = res.header(name);
+            if (typeof want === "string") assertEquals(got, want, name);
+            else assert(got !== undefined && want.test(got), `${name}: ${got}`);
+          }
+          if (typeof row.body === "string") assertEquals(res.text, row.body);
+          else if (row.body !== undefined) assert(row.body(res), `body: ${res.text.slice(0, 200)}`);
+        });
+      }
+    } finally {
+      client.close();
+    }
+  } finally {
+    await srv.close();
+  }
+  assertEquals(srv.errors, []);
+});
