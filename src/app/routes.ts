@@ -19,6 +19,7 @@ import { type AppHooks, NO_HOOKS } from "./app_hooks.ts";
 import { requireAuthForAll } from "./auth.ts";
 import { withCors } from "./cors.ts";
 import { INFO_PATH, infoHandler } from "./info.ts";
+import { QR_PATH, qrHandler } from "./qr_code.ts";
 import { createRouter, type Route } from "./router.ts";
 import { localSharedState, type ServiceFactories, type SharedState } from "./shared_state.ts";
 
@@ -59,7 +60,8 @@ export function appRoutes(config: AppConfig, shared: SharedState, hooks: AppHook
       ...uploadRoutes(config, uploadHooks), // PUT/POST/DELETE/MKCOL /files/<path> (src/uploads/)
       ...dav.routes, // OPTIONS, PROPFIND, PROPPATCH, COPY, MOVE, LOCK, UNLOCK (src/webdav/)
     ]),
-    { methods: ["GET"], path: INFO_PATH, handler: infoHandler(config) }, // /api/info for the UI
+    { methods: ["GET"], path: INFO_PATH, handler: infoHandler(config, hooks) }, // /api/info for the UI
+    { methods: ["GET"], path: QR_PATH, handler: qrHandler }, // /api/qr?text=<url>: the QR code as SVG
     ...echoRoutes(config), // /echo/<text>, /user-agent, /inspect (src/echo/)
     ...httpbinRoutes(config), // /anything, /status/<codes>, /bytes/<n>… (src/httpbin/)
   ];

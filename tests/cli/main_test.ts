@@ -186,7 +186,79 @@ Deno.test("main exits 1 when a named env file is missing", async () => {
   const missing = resolve("/no/such/wireserve.env");
   const run = start(["--env-file", missing]);
   assertEquals(await run.result, 1);
-  assertEquals(run.stderr(), `wireserve: ${missing}: cannot read: no such file\n`);
+  assertEquals(run.stderr(), `wireserve: --env-file: ${missing}: cannot read: no such file\n`);
+  const fromEnv = start([], { env: { WIRESERVE_ENV_FILE: missing } });
+  assertEquals(await fromEnv.result, 1);
+  assertEquals(
+    fromEnv.stderr(),
+    `wireserve: WIRESERVE_ENV_FILE: ${missing}: cannot read: no such file\n`,
+  );
+});
+
+Deno.test("main exits 2 naming --host for an address that is not one", async () => {
+  const run = start(["--host", "999.1.1.1", "--port", "0"]);
+  assertEquals(await run.result, 2);
+  assertEquals(
+    run.stderr(),
+    'wireserve: --host: expected an IP address or host name, got "999.1.1.1"\n',
+  );
+  // A well-formed name that nothing resolves is a bad value too (".invalid" never resolves).
+  const unknown = start(["-H", "nowhere.invalid", "--port", "0"]);
+  assertEquals(await unknown.result, 2);
+  assertEquals(
+    unknown.stderr(),
+    'wireserve: -H: "nowhere.invalid" is not an address of this machine or a name it can ' +
+      "resolve\n",
+  );
+});
+
+Deno.test("main exits 2 naming both flags for --read-only with --allow-delete", async () => {
+  const run = start(["--read-only", "--allow-delete", "--port", "0"]);
+  assertEquals(await run.result, 2);
+  assert(run.stderr().includes("--read-only: cannot be combined with --allow-delete"));
+});
+
+Deno.test("main exits 1 with a sentence when the TLS key is not the certificate's", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-main-" });
+  try {
+    for (const n of ["a", "b"]) {
+      const made = await new Deno.Command("openssl", {
+        args: ["genrsa", "-out", `${n}.key`, "2048"],
+        cwd: dir,
+        stdout: "null",
+        stderr: "null",
+      }).output().catch(() => null);
+      if (made === null) return; // no openssl: nothing to compare with
+      await new Deno.Command("openssl", {
+        args: [
+          "req",
+          "-x509",
+          "-new",
+          "-key",
+          `${n}.key`,
+          "-out",
+          `${n}.crt`,
+          "-subj",
+          "/CN=t",
+          "-days",
+          "1",
+        ],
+        cwd: dir,
+        stdout: "null",
+        stderr: "null",
+      }).output();
+    }
+    const run = start(["--tls-cert", "a.crt", "--tls-key", "b.key", "--port", "0"], { cwd: dir });
+    assertEquals(await run.result, 1);
+    assertEquals(
+      run.stderr(),
+      `wireserve: --tls-key: "${join(dir, "b.key")}" is not the private key of the certificate ` +
+        `in --tls-cert "${join(dir, "a.crt")}" (pass the key the certificate was made for)\n`,
+    );
+    assert(!run.stderr().includes("KeyMismatch"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("main with --cors reflects the Origin", async () => {
