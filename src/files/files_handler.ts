@@ -50,6 +50,11 @@ export function filesHandler(
   config: AppConfig,
   root: ServedRoot = sharedFolderRoot(config),
 ): Handler {
+  // The listing page offers the forms the write routes will accept.
+  const forms = {
+    upload: !config.readOnly,
+    mkdir: config.allowMkdir && !config.readOnly,
+  };
   const answer = (req: HttpRequest, path: SafePathOk, facts: PathFacts) => {
     if (facts.kind === "missing") return notFound();
     if (facts.kind === "dir") {
@@ -59,7 +64,7 @@ export function filesHandler(
         const special = folderQuery(req, root, path.segments, facts.realPath);
         if (special !== null) return special;
       }
-      return listingResponse(req, root, FILES_MOUNT, path.segments, facts.realPath);
+      return listingResponse(req, root, FILES_MOUNT, path.segments, facts.realPath, forms);
     }
     // A file named as a folder (`a.txt/`) does not exist, as on every file system.
     if (path.trailingSlash) return notFound();

@@ -39,6 +39,7 @@ export async function listingResponse(
   mount: string,
   segments: readonly string[],
   realDir: string,
+  forms?: { upload: boolean; mkdir: boolean },
 ): Promise<HttpResponse> {
   let listing;
   try {
@@ -55,7 +56,7 @@ export async function listingResponse(
   const json = wantsJson(req, firstValue(query, "format"));
   const body = json
     ? renderListingJson(mount, segments, listing.entries, listing.truncated)
-    : renderListingHtml({ mount, segments, ...listing, sort, order });
+    : renderListingHtml({ mount, segments, ...listing, sort, order, forms });
   const res: HttpResponse = {
     status: STATUS.OK,
     headers: [

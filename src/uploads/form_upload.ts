@@ -250,7 +250,7 @@ function answer(req: HttpRequest, folderUrl: string, parts: readonly StoredPart[
 }
 
 /** A navigation from an HTML form, not a script: it should land on a page, not on JSON. */
-function isBrowserForm(req: HttpRequest): boolean {
+export function isBrowserForm(req: HttpRequest): boolean {
   const accept = req.headers.list("accept") ?? "";
   if (!/(^|[\s,])text\/html\s*(;|,|$)/i.test(accept)) return false;
   const mode = req.headers.get("sec-fetch-mode");

@@ -110,3 +110,88 @@ Deno.test("GET /api/qr answers an SVG over TCP, and /api/info lists no LAN URL o
     assertEquals(info.lanUrls, []);
   });
 });
+
+const NAVIGATE: Array<[string, string]> = [
+  ["Accept", BROWSER_ACCEPT],
+  ["Sec-Fetch-Mode", "navigate"],
+];
+const URLENCODED: [string, string] = ["Content-Type", "application/x-www-form-urlencoded"];
+
+Deno.test("the listing page offers upload and new-folder forms only when the server takes them", async () => {
+  await withUploadServer({ allowMkdir: true }, async (s) => {
+    const page = await request(s.port, "GET", "/files/", [["Accept", BROWSER_ACCEPT]]);
+    assert(
+      page.text.includes(
+        '<form method="post" enctype="multipart/form-data" action="/files/">' +
+          '<label>Upload files <input type="file" name="file" multiple required>',
+      ),
+      page.text,
+    );
+    assert(page.text.includes('<input name="mkdir" required maxlength="255">'), page.text);
+    assert(!page.text.includes("<script"), page.text);
+  });
+  await withUploadServer({}, async (s) => {
+    const page = await request(s.port, "GET", "/files/", [["Accept", BROWSER_ACCEPT]]);
+    assert(page.text.includes('name="file"'), page.text);
+    assert(!page.text.includes('name="mkdir"'), "no folder form without --allow-mkdir");
+  });
+  await withUploadServer({ readOnly: true }, async (s) => {
+    const page = await request(s.port, "GET", "/files/", [["Accept", BROWSER_ACCEPT]]);
+    assert(!page.text.includes('method="post"'), page.text);
+    assert(page.text.includes('name="q"'), "the search form stays");
+  });
+});
+
+Deno.test("the upload form posted by a browser (curl -F as one) lands back on the folder: 303", async () => {
+  await withUploadServer({}, async (s) => {
+    await Deno.mkdir(`${s.root}/in`);
+    await Deno.writeTextFile(`${s.root}/../pick.txt`, "picked");
+    const res = await curlRun([
+      "-F",
+      `file=@${s.root}/../pick.txt`,
+      "-H",
+      `Accept: ${BROWSER_ACCEPT}`,
+      "-H",
+      "Sec-Fetch-Mode: navigate",
+      s.url("/files/in/"),
+    ]);
+    assertEquals([res.status, headField(res.heads[0], "location")], [303, "/files/in/"]);
+    assertEquals(await Deno.readTextFile(`${s.root}/in/pick.txt`), "picked");
+  });
+});
+
+Deno.test("the new-folder form makes the folder and answers 303 to the listing", async () => {
+  await withUploadServer({ allowMkdir: true }, async (s) => {
+    const res = await request(
+      s.port,
+      "POST",
+      "/files/",
+      [...NAVIGATE, URLENCODED],
+      "mkdir=My+Photos",
+    );
+    assertEquals([res.status, res.header("location")], [303, "/files/"]);
+    assert((await Deno.stat(`${s.root}/My Photos`)).isDirectory);
+    const script = await request(s.port, "POST", "/files/", [URLENCODED], "mkdir=b%C3%A9");
+    assertEquals([script.status, script.header("location")], [201, "/files/b%C3%A9/"]);
+    const again = await request(s.port, "POST", "/files/", [URLENCODED], "mkdir=My+Photos");
+    assertEquals(again.status, 405);
+  });
+});
+
+Deno.test("the new-folder form refuses ../evil, a missing name, a big body and a server without --allow-mkdir", async () => {
+  await withUploadServer({ allowMkdir: true }, async (s) => {
+    for (const body of ["mkdir=..%2Fevil", "mkdir=..", "mkdir=a%2Fb", "other=x", "mkdir="]) {
+      const res = await request(s.port, "POST", "/files/", [URLENCODED], body);
+      assertEquals(res.status, 400, body);
+    }
+    const big = await request(s.port, "POST", "/files/", [URLENCODED], `mkdir=${"a".repeat(1100)}`);
+    assertEquals(big.status, 413);
+    assertEquals(await Array.fromAsync(Deno.readDir(s.root)), []);
+    assertEquals(await Array.fromAsync(Deno.readDir(s.outside)).then((e) => e.length), 1);
+  });
+  await withUploadServer({}, async (s) => {
+    const res = await request(s.port, "POST", "/files/", [URLENCODED], "mkdir=x");
+    assertEquals(res.status, 403);
+    assertEquals(await Array.fromAsync(Deno.readDir(s.root)), []);
+  });
+});
