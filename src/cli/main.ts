@@ -117,17 +117,25 @@ async function run(
     templateVar: templateVarReader((name) => io.readVar?.(name), envFile.vars),
     lanUrls: () => lan,
   };
+  // Interfaces are listed only when bound to all of them: that is when LAN URLs are shown. Read
+  // once, here, so the banner and every worker's /api/info give the same URLs.
+  const interfaces = isWildcard(config.hostname) ? safeInterfaces(io) : [];
   let server: Serving;
   try {
     const fileVars = templateVariables(envFile.vars);
-    ({ server, config } = await startServing(config, checked.tls, hooks, fileVars, out, err));
+    ({ server, config } = await startServing(
+      config,
+      { tls: checked.tls, interfaces },
+      hooks,
+      fileVars,
+      out,
+      err,
+    ));
   } catch (e) {
     // A host name nothing resolves is a bad --host value (exit 2), like a malformed one.
     const code = isLookupFailure(e) ? EXIT.usage : EXIT.cannotStart;
     return failWith(code, listenError(config, e, values.get("host")?.source ?? "--host"));
   }
-  // Interfaces are listed only when bound to all of them: that is when LAN URLs are shown.
-  const interfaces = isWildcard(server.addr.hostname) ? safeInterfaces(io) : [];
   const banner = { config, addr: server.addr, interfaces };
   lan = lanUrls(server.addr.hostname, server.addr.port, config.tls !== null, interfaces);
   if (!config.quiet) {
@@ -163,7 +171,7 @@ interface Serving extends Pick<HttpServer, "addr" | "finished" | "connectionCoun
  */
 async function startServing(
   config: Config,
-  tls: { cert: string; key: string } | null,
+  machine: { tls: { cert: string; key: string } | null; interfaces: readonly InterfaceAddress[] },
   hooks: AppHooks,
   templateFileVars: Record<string, string>,
   out: LineSink,
@@ -180,7 +188,8 @@ async function startServing(
         app: config.app,
         hostname: config.hostname,
         port: config.port,
-        tls,
+        tls: machine.tls,
+        interfaces: [...machine.interfaces],
         limits: config.limits,
         log: config.log,
         templateFileVars,
@@ -196,7 +205,7 @@ async function startServing(
     port: config.port,
     handler: createApp(config.app, hooks),
     limits: config.limits,
-    tls: tls ?? undefined,
+    tls: machine.tls ?? undefined,
     onError: (e, where) => err.line(`wireserve: ${where} failed: ${errorText(e)}`),
     onResponse: accessLogger(config.log, out),
   });

@@ -16,15 +16,15 @@ import { pathBelowMount, plain, type UploadContext, writeRefusal } from "./uploa
 import { failure, resolveWriteTarget } from "./write_target.ts";
 
 /** Creates the folder named by `req`; `allow` is the `Allow` value for a 405. */
-export async function makeFolder(
+export function makeFolder(
   ctx: UploadContext,
   req: HttpRequest,
   allow: string,
 ): Promise<HttpResponse> {
   const refusal = writeRefusal(ctx, req);
-  if (refusal !== null) return refusal;
+  if (refusal !== null) return Promise.resolve(refusal);
   if (req.body.chunked || (req.body.length ?? 0) > 0) {
-    return plain(STATUS.UnsupportedMediaType, "MKCOL takes no request body");
+    return Promise.resolve(plain(STATUS.UnsupportedMediaType, "MKCOL takes no request body"));
   }
   return createFolder(ctx, req, pathBelowMount(req), allow);
 }

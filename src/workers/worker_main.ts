@@ -11,7 +11,7 @@
 /// <reference lib="deno.worker" />
 
 import { createApp } from "../app/routes.ts";
-import { type InterfaceAddress, lanUrls } from "../app/lan_urls.ts";
+import { lanUrls } from "../app/lan_urls.ts";
 import { readProcessVar, templateVarReader } from "../app/template_vars.ts";
 import { largeBuffers } from "../http/buffer_budget.ts";
 import { HttpServer } from "../http/server.ts";
@@ -69,17 +69,8 @@ function start(msg: Extract<ToWorker, { type: "start" }>): void {
     post({ type: "failed", name: error.name, message: error.message });
     return;
   }
-  lan = lanUrls(server.addr.hostname, server.addr.port, config.tls !== null, interfaces());
+  lan = lanUrls(server.addr.hostname, server.addr.port, config.tls !== null, config.interfaces);
   post({ type: "ready", port: server.addr.port });
-}
-
-/** The machine's addresses when they can be read (for `/api/info`'s `lanUrls`), else none. */
-function interfaces(): InterfaceAddress[] {
-  try {
-    return Deno.networkInterfaces();
-  } catch {
-    return [];
-  }
 }
 
 async function stop(timeoutMs: number): Promise<void> {

@@ -6,6 +6,7 @@
 import { join, resolve } from "node:path";
 import { main, type MainIo, type StopSignal } from "../../src/cli/main.ts";
 import { usageText } from "../../src/cli/usage.ts";
+import type { InterfaceAddress } from "../../src/app/lan_urls.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { RawClient } from "../support/server.ts";
 
@@ -27,7 +28,15 @@ interface Run {
   port(): Promise<number>;
 }
 
-function start(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}): Run {
+function start(
+  args: string[],
+  opts: {
+    env?: Record<string, string>;
+    cwd?: string;
+    interfaces?: InterfaceAddress[];
+    terminal?: boolean;
+  } = {},
+): Run {
   const out: string[] = [];
   const err: string[] = [];
   const listeners = new Set<(s: StopSignal) => void>();
@@ -41,7 +50,8 @@ function start(args: string[], opts: { env?: Record<string, string>; cwd?: strin
     stdout: collect(out),
     stderr: collect(err),
     cwd: opts.cwd ?? EMPTY_CWD,
-    networkInterfaces: () => [],
+    networkInterfaces: () => opts.interfaces ?? [],
+    isTerminal: () => opts.terminal ?? false,
     onSignal(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -269,4 +279,29 @@ Deno.test("main with --cors reflects the Origin", async () => {
   assertEquals(await run.result, 0);
   assert(res.includes("\r\nAccess-Control-Allow-Origin: https://app.example\r\n"), res);
   assert(res.includes("\r\nVary: "), res);
+});
+
+Deno.test("main on every interface prints the LAN URL's QR code on a terminal and serves lanUrls", async () => {
+  const interfaces: InterfaceAddress[] = [{ family: "IPv4", address: "192.168.1.20" }];
+  const run = start(["--host", "0.0.0.0", "--port", "0", "--log", "off"], {
+    interfaces,
+    terminal: true,
+  });
+  const port = await run.port();
+  const info = await get(port, "/api/info");
+  run.signal("SIGINT");
+  assertEquals(await run.result, 0);
+  const lan = `http://192.168.1.20:${port}/`;
+  assert(info.includes(`"lanUrls": ["${lan}"]`), info);
+  assert(
+    run.stdout().includes(`  scan to open ${lan} on a phone:\n\x1b[47m\x1b[30m`),
+    run.stdout(),
+  );
+  // Not a terminal (a pipe, a log file): the URLs but no picture.
+  const piped = start(["--host", "0.0.0.0", "--port", "0", "--log", "off"], { interfaces });
+  await piped.port();
+  piped.signal("SIGINT");
+  assertEquals(await piped.result, 0);
+  assert(piped.stdout().includes("(network)"), piped.stdout());
+  assert(!piped.stdout().includes("scan to open"), piped.stdout());
 });
