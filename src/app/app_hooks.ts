@@ -22,6 +22,11 @@ export interface AppHooks {
    * undefined when it is not set. No other variable is ever asked for.
    */
   templateVar(name: string): string | undefined;
+  /**
+   * The URLs a phone on the LAN can open (`/api/info`'s `lanUrls`), known once the server is
+   * listening; none when bound to loopback only. Absent: none.
+   */
+  lanUrls?(): readonly string[];
 }
 
 /** Hooks that do nothing: no warnings shown, no template variables (tests, defaults). */

@@ -13,6 +13,10 @@
  *   §11.6.1): a client learns nothing about which part was wrong.
  * - Either configured scheme is accepted when both are set; a scheme that is not configured never
  *   is (a Bearer token sent when only Basic is set is simply wrong).
+ * - A request of the web page (`X-Wireserve-UI: 1`) is challenged with `WireserveBasic` instead
+ *   of `Basic`: browsers show their own login dialog only for schemes they know, and while it is
+ *   open the page never sees the 401 (an upload looked stuck at 100 %). The credentials checked
+ *   are the same; only the name of the scheme in the challenge changes.
  * - `OPTIONS` passes unauthenticated under `--auth-all`: CORS preflights never carry
  *   credentials (Fetch §4.8), and the answer reveals only which methods a path allows.
  *
@@ -33,6 +37,15 @@ export type AuthGuard = (req: HttpRequest, access: Access) => HttpResponse | nul
 
 /** The protection space named in challenges (RFC 9110 §11.5). */
 export const AUTH_REALM = "wireserve";
+
+/** The header every request of the web page carries (lower case, as looked up). */
+export const UI_HEADER = "x-wireserve-ui";
+/** The header's name as sent and listed in Vary. */
+export const UI_HEADER_NAME = "X-Wireserve-UI";
+/** Its value. */
+export const UI_HEADER_VALUE = "1";
+/** The scheme named instead of Basic in a 401 to the web page (no browser has a dialog for it). */
+export const UI_BASIC_SCHEME = "WireserveBasic";
 
 const BASIC = "basic ";
 const BEARER = "bearer ";
@@ -55,13 +68,23 @@ export function authGuard(config: AuthConfig): AuthGuard {
   if (basic !== null) challenges.push(`Basic realm="${AUTH_REALM}", charset="UTF-8"`);
   if (bearer !== null) challenges.push(`Bearer realm="${AUTH_REALM}"`);
   const challenge = challenges.join(", ");
+  // The web page's requests get the same realm under a scheme no browser knows, so none opens
+  // its own login dialog (which would hide the 401 from the page); the page asks itself and
+  // retries with `Authorization: Basic …`. Bearer has no browser dialog and stays as it is.
+  const uiChallenge = challenge.replace(/^Basic /, `${UI_BASIC_SCHEME} `);
   return (req, access) => {
     if (access === "read" && !config.authAll) return null;
     const value = req.headers.get("authorization");
     if (value !== undefined && credentialsMatch(value, basic, bearer)) return null;
+    const fromUi = req.headers.get(UI_HEADER) === UI_HEADER_VALUE;
     return {
       status: STATUS.Unauthorized,
-      headers: [["Content-Type", "text/plain; charset=utf-8"], ["WWW-Authenticate", challenge]],
+      headers: [
+        ["Content-Type", "text/plain; charset=utf-8"],
+        ["WWW-Authenticate", fromUi ? uiChallenge : challenge],
+        // The challenge depends on the header: a cache must not hand one to the other.
+        ["Vary", UI_HEADER_NAME],
+      ],
       body: "Authentication required\n",
     };
   };

@@ -17,6 +17,7 @@ import {
   MIN_COMPRESS_BYTES,
   negotiateEncoding,
 } from "./content_coding.ts";
+import { addVary } from "./vary.ts";
 
 /** How {@link compressResponse} decides. */
 export interface CompressOptions {
@@ -31,7 +32,6 @@ export interface CompressOptions {
 const encoder = new TextEncoder();
 const CONTENT_ENCODING = "content-encoding";
 const CONTENT_TYPE = "content-type";
-const VARY_ACCEPT_ENCODING: [string, string] = ["Vary", "Accept-Encoding"];
 const NO_FIELDS: ReadonlyArray<[string, string]> = [];
 
 /**
@@ -68,7 +68,8 @@ export function compressResponse(
 
   // The answer now depends on Accept-Encoding whatever it says: caches must key on it.
   const varied = res.headers ?? (res.headers = []);
-  varied.push(VARY_ACCEPT_ENCODING);
+  // One Vary line: a listing already varies by Accept (RFC 9110 §12.5.5 takes a list).
+  addVary(varied, "Accept-Encoding");
   const coding = negotiateEncoding(req.headers.list("accept-encoding"), options.offered);
   if (coding === null || coding === "identity") return res;
   const minBytes = options.minBytes ?? MIN_COMPRESS_BYTES;

@@ -10,6 +10,7 @@
 import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "./app_config.ts";
+import type { AppHooks } from "./app_hooks.ts";
 import { jsonResponse } from "./json_response.ts";
 
 /** The route of the info endpoint. */
@@ -32,16 +33,21 @@ export interface ServerInfo {
   allowDelete: boolean;
   /** Creating folders (`MKCOL /files/...`) is allowed. */
   allowMkdir: boolean;
-  /** Largest accepted upload in bytes. */
-  maxUploadBytes: number;
+  /** Largest accepted upload in bytes; null on a read-only server (it takes no upload). */
+  maxUploadBytes: number | null;
   /** Whether writes, and reads, need credentials (Basic or Bearer). */
   authRequired: { writes: boolean; reads: boolean };
   /** Dotfiles are listed and served. */
   dotfiles: boolean;
+  /**
+   * The http(s) URLs another machine on the LAN can open (the page shows them with a QR code);
+   * empty when the server is bound to loopback only.
+   */
+  lanUrls: string[];
 }
 
 /** The info document for `config`. */
-export function serverInfo(config: AppConfig): ServerInfo {
+export function serverInfo(config: AppConfig, lanUrls: readonly string[] = []): ServerInfo {
   const anyCredential = config.auth !== null || config.token !== null;
   return {
     name: SERVER_NAME,
@@ -50,9 +56,10 @@ export function serverInfo(config: AppConfig): ServerInfo {
     noOverwrite: config.noOverwrite,
     allowDelete: config.allowDelete && !config.readOnly,
     allowMkdir: config.allowMkdir && !config.readOnly,
-    maxUploadBytes: config.maxUploadBytes,
+    maxUploadBytes: config.readOnly ? null : config.maxUploadBytes,
     authRequired: { writes: anyCredential, reads: anyCredential && config.authAll },
     dotfiles: config.dotfiles,
+    lanUrls: [...lanUrls],
   };
 }
 
@@ -60,13 +67,21 @@ export function serverInfo(config: AppConfig): ServerInfo {
  * The handler for `GET /api/info`, built once per config (the document never changes while the
  * server runs).
  *
- * Security: the document holds booleans, a size and the version — never the credentials, the
+ * Security: the document holds booleans, a size, the version and the addresses the server is
+ * bound to (what a visitor already reached it by, or its LAN neighbours can) — never the credentials, the
  * shared folder's path or any file name — so it is open to whoever may read: everyone by
  * default, only signed-in clients under `--auth-all` (the app-wide guard in auth.ts runs before
  * every route, this one included). `no-store` so a browser never shows the mode of a server
  * that has since restarted with other flags.
  */
-export function infoHandler(config: AppConfig): () => HttpResponse {
+export function infoHandler(
+  config: AppConfig,
+  hooks?: Pick<AppHooks, "lanUrls">,
+): () => HttpResponse {
   const info = serverInfo(config);
-  return () => jsonResponse(STATUS.OK, info, [["Cache-Control", "no-store"]]);
+  // The LAN URLs are known only once the server listens: read at each request.
+  return () =>
+    jsonResponse(STATUS.OK, { ...info, lanUrls: [...(hooks?.lanUrls?.() ?? [])] }, [
+      ["Cache-Control", "no-store"],
+    ]);
 }

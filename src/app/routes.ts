@@ -18,7 +18,9 @@ import type { AppConfig } from "./app_config.ts";
 import { type AppHooks, NO_HOOKS } from "./app_hooks.ts";
 import { requireAuthForAll } from "./auth.ts";
 import { withCors } from "./cors.ts";
+import { withHtmlErrors } from "./html_errors.ts";
 import { INFO_PATH, infoHandler } from "./info.ts";
+import { QR_PATH, qrHandler } from "./qr_code.ts";
 import { createRouter, type Route } from "./router.ts";
 import { localSharedState, type ServiceFactories, type SharedState } from "./shared_state.ts";
 
@@ -50,16 +52,18 @@ export function appRoutes(config: AppConfig, shared: SharedState, hooks: AppHook
   const dav = webdav(config, { files: filesRoot, changed, locks, optionsFields });
   // Uploads ask WebDAV's locks before writing, and drop a deleted file's properties and locks.
   const uploadHooks = { changed, guard: dav.guard, removed: dav.removed };
+  // What people open in a browser answers its errors as a small page (html_errors.ts).
   return [
-    ...webRootRoutes(config, hooks, shared.changes), // GET /… → www/ or --www, templates (src/web_root/)
-    ...hideFinderMetadata(config, [ // `._*`, `.DS_Store` on /files/: 404 / 403 at once
+    ...withHtmlErrors(webRootRoutes(config, hooks, shared.changes)), // GET /… → www/ or --www, templates (src/web_root/)
+    ...withHtmlErrors(hideFinderMetadata(config, [ // `._*`, `.DS_Store` on /files/: 404 / 403 at once
       ...filesRoutes(config, filesRoot), // GET /files/<path>: file or listing (src/files/)
       // tus and the IETF draft: POST/PUT /files/… that ask for it, /api/uploads/<id> (src/resumable/)
       ...resumableRoutes(config, uploadHooks),
       ...uploadRoutes(config, uploadHooks), // PUT/POST/DELETE/MKCOL /files/<path> (src/uploads/)
       ...dav.routes, // OPTIONS, PROPFIND, PROPPATCH, COPY, MOVE, LOCK, UNLOCK (src/webdav/)
-    ]),
-    { methods: ["GET"], path: INFO_PATH, handler: infoHandler(config) }, // /api/info for the UI
+    ])),
+    { methods: ["GET"], path: INFO_PATH, handler: infoHandler(config, hooks) }, // /api/info for the UI
+    { methods: ["GET"], path: QR_PATH, handler: qrHandler }, // /api/qr?text=<url>: the QR code as SVG
     ...echoRoutes(config), // /echo/<text>, /user-agent, /inspect (src/echo/)
     ...httpbinRoutes(config), // /anything, /status/<codes>, /bytes/<n>… (src/httpbin/)
   ];

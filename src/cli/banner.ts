@@ -9,15 +9,10 @@
 
 import { sep } from "node:path";
 import { writesOpenWithoutAuth } from "../app/auth.ts";
+import { type InterfaceAddress, isLoopback, isWildcard, serverUrls } from "../app/lan_urls.ts";
 import type { Config } from "./config.ts";
 import { formatDuration, formatSize } from "./parse_values.ts";
 import { VERSION } from "../version.ts";
-
-/** An interface address as `Deno.networkInterfaces()` reports it (only what is used). */
-export interface InterfaceAddress {
-  family: "IPv4" | "IPv6";
-  address: string;
-}
 
 /** What the banner is built from. */
 export interface BannerInput {
@@ -30,35 +25,12 @@ export interface BannerInput {
 
 const LABEL_WIDTH = 11;
 
-/** Whether `host` only accepts connections from this machine. */
-export function isLoopback(host: string): boolean {
-  const h = host.toLowerCase();
-  return h === "localhost" || h === "::1" || h.startsWith("127.") || h.startsWith("::ffff:127.");
-}
-
-/** Whether `host` means every interface. */
-export function isWildcard(host: string): boolean {
-  return host === "0.0.0.0" || host === "::" || host === "[::]";
-}
+export { type InterfaceAddress, isLoopback, isWildcard };
 
 /** The URLs to open, the loopback one first, then the LAN ones when bound to every interface. */
 export function urls(input: BannerInput): string[] {
   const { addr, interfaces, config } = input;
-  const scheme = config.tls === null ? "http" : "https";
-  const url = (host: string) =>
-    `${scheme}://${host.includes(":") ? `[${host}]` : host}:${addr.port}/`;
-  if (!isWildcard(addr.hostname)) return [url(addr.hostname)];
-  const v6 = addr.hostname !== "0.0.0.0";
-  const out = [url(v6 ? "::1" : "127.0.0.1")];
-  const seen = new Set<string>();
-  for (const i of interfaces) {
-    if (isLoopback(i.address) || seen.has(i.address)) continue;
-    // Link-local IPv6 needs a zone id that browsers do not accept in URLs.
-    if (i.family === "IPv6" && (!v6 || i.address.toLowerCase().startsWith("fe80:"))) continue;
-    seen.add(i.address);
-    out.push(url(i.address));
-  }
-  return out;
+  return serverUrls(addr.hostname, addr.port, config.tls !== null, interfaces);
 }
 
 /** The banner lines (stdout). */
@@ -76,10 +48,9 @@ export function bannerLines(input: BannerInput): string[] {
   // What is private is worth seeing at start: a pattern that hides nothing is a silent mistake.
   if (app.hide.length > 0) lines.push(row("private", `${app.hide.join("  ")}  (--hide)`));
   lines.push(row("access", accessText(config)));
-  const limits = [
-    `upload ${formatSize(app.maxUploadBytes)}`,
-    `shutdown wait ${formatDuration(config.shutdownTimeoutMs)}`,
-  ];
+  // A read-only server takes no upload: an upload limit would suggest it does.
+  const limits = app.readOnly ? [] : [`upload ${formatSize(app.maxUploadBytes)}`];
+  limits.push(`shutdown wait ${formatDuration(config.shutdownTimeoutMs)}`);
   lines.push(row("limits", limits.join(" · ")));
   const threads = config.workers === 1 ? "1 (one thread)" : `${config.workers} (one thread each)`;
   lines.push(row("workers", threads));

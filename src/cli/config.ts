@@ -74,6 +74,16 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 // deno-lint-ignore no-control-regex
 const CONTROL = /[\x00-\x1f\x7f]/;
 
+/** Digits and dots only: meant as an IPv4 address, so it must be one (RFC 791 dotted quad). */
+const DOTTED = /^[0-9.]+$/;
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/**
+ * Flags that allow or shape changes: none means anything beside `--read-only`, which refuses every
+ * change, so asking for both is a mistake to point out rather than a silent winner.
+ */
+export const WRITE_FLAGS: readonly string[] = ["allow-delete", "allow-mkdir", "no-overwrite"];
+
 /** Options whose values are never repeated in an error message. */
 const SECRET_OPTIONS: ReadonlySet<string> = new Set(["auth", "token"]);
 
@@ -125,9 +135,21 @@ function build(r: Reader, cwd: string, system: SystemFacts): Config {
   const quiet = r.flag("quiet");
   const hostText = r.string(
     "host",
-    (t) => HOST.test(stripBrackets(t)),
+    (t) => HOST.test(stripBrackets(t)) && (!DOTTED.test(t) || IPV4.test(t)),
     "an IP address or host name",
   );
+  const readOnly = r.flag("read-only");
+  if (readOnly) {
+    // refuse: `--read-only --allow-delete` would otherwise silently keep deletes off; the user
+    // asked for two opposite things and should pick one.
+    const contrary = WRITE_FLAGS.find((name) => r.flag(name));
+    if (contrary !== undefined) {
+      throw new BadValue(
+        `${r.source("read-only")}: cannot be combined with ${r.source(contrary)} ` +
+          "(read-only refuses every change); drop one of them",
+      );
+    }
+  }
   const limits: Partial<Limits> = {};
   const idle = r.duration("idle-timeout");
   if (idle !== undefined) limits.idleTimeoutMs = positive(r, "idle-timeout", idle);
@@ -172,7 +194,7 @@ function build(r: Reader, cwd: string, system: SystemFacts): Config {
       : positive(r, "resumable-expiry", expiry),
     resumableMaxUploads: r.count("resumable-max-uploads") ?? d.resumableMaxUploads,
     resumableMaxBytes: r.size("resumable-max-bytes") ?? d.resumableMaxBytes,
-    readOnly: r.flag("read-only"),
+    readOnly,
     noOverwrite: r.flag("no-overwrite"),
     allowDelete: r.flag("allow-delete"),
     allowMkdir: r.flag("allow-mkdir"),

@@ -26,6 +26,8 @@ import { formatDuration } from "./parse_values.ts";
 import { checkStartup } from "./startup_checks.ts";
 import { readProcessVar, templateVariables, templateVarReader } from "../app/template_vars.ts";
 import { usageText, versionText } from "./usage.ts";
+import { lanUrls } from "../app/lan_urls.ts";
+import { qrTerminal } from "../app/qr_code.ts";
 import { resolve } from "node:path";
 
 /** The signals that stop wireserve. */
@@ -48,6 +50,8 @@ export interface MainIo {
    * (Deno cannot list the variables it may read); undefined when unset or not readable.
    */
   readVar?(name: string): string | undefined;
+  /** Whether stdout is a terminal (the banner then draws a QR code); absent: it is not. */
+  isTerminal?(): boolean;
 }
 
 /** Exit codes, as documented in the help. */
@@ -90,7 +94,15 @@ async function run(
   const named = parsed.flags.get("env-file")?.value ?? (env.WIRESERVE_ENV_FILE || undefined);
   const envFilePath = typeof named === "string" ? named : DEFAULT_ENV_FILE;
   const envFile = await loadEnvFile(resolve(io.cwd, envFilePath), named !== undefined);
-  if (!envFile.ok) return failWith(envFile.exitCode, envFile.message);
+  if (!envFile.ok) {
+    // Name where the file came from: `--env-file` (as typed) or WIRESERVE_ENV_FILE.
+    const from = parsed.flags.get("env-file")?.source ??
+      (named === undefined ? null : "WIRESERVE_ENV_FILE");
+    return failWith(
+      envFile.exitCode,
+      from === null ? envFile.message : `${from}: ${envFile.message}`,
+    );
+  }
   const values = collectValues(parsed, env, envFile.vars, envFilePath);
   const built = buildConfig(values, io.cwd);
   if (!built.ok) return failWith(EXIT.usage, built.message);
@@ -98,22 +110,41 @@ async function run(
   const checked = await checkStartup(config, values);
   if (!checked.ok) return failWith(EXIT.cannotStart, checked.message);
 
+  // Filled in once the server listens (the port may be the system's pick).
+  let lan: readonly string[] = [];
   const hooks: AppHooks = {
     warn: (line) => err.line(line),
     templateVar: templateVarReader((name) => io.readVar?.(name), envFile.vars),
+    lanUrls: () => lan,
   };
+  // Interfaces are listed only when bound to all of them: that is when LAN URLs are shown. Read
+  // once, here, so the banner and every worker's /api/info give the same URLs.
+  const interfaces = isWildcard(config.hostname) ? safeInterfaces(io) : [];
   let server: Serving;
   try {
     const fileVars = templateVariables(envFile.vars);
-    ({ server, config } = await startServing(config, checked.tls, hooks, fileVars, out, err));
+    ({ server, config } = await startServing(
+      config,
+      { tls: checked.tls, interfaces },
+      hooks,
+      fileVars,
+      out,
+      err,
+    ));
   } catch (e) {
-    return failWith(EXIT.cannotStart, listenError(config, e));
+    // A host name nothing resolves is a bad --host value (exit 2), like a malformed one.
+    const code = isLookupFailure(e) ? EXIT.usage : EXIT.cannotStart;
+    return failWith(code, listenError(config, e, values.get("host")?.source ?? "--host"));
   }
-  // Interfaces are listed only when bound to all of them: that is when LAN URLs are shown.
-  const interfaces = isWildcard(server.addr.hostname) ? safeInterfaces(io) : [];
   const banner = { config, addr: server.addr, interfaces };
-  if (!config.quiet) { for (const line of bannerLines(banner)) out.line(line); }
-  // Even when quiet, a port picked by the system must be told, or nobody can connect.
+  lan = lanUrls(server.addr.hostname, server.addr.port, config.tls !== null, interfaces);
+  if (!config.quiet) {
+    for (const line of bannerLines(banner)) out.line(line);
+    // A QR code of the first LAN URL for a phone; only on a terminal (a log file gets none).
+    if (lan.length > 0 && io.isTerminal?.() === true) {
+      for (const line of await qrBannerLines(lan[0])) out.line(line);
+    }
+  } // Even when quiet, a port picked by the system must be told, or nobody can connect.
   else if (config.port === 0) out.line(urls(banner)[0]);
   for (const line of warningLines(banner)) err.line(line);
   const stopTasks = startBackgroundTasks(
@@ -140,7 +171,7 @@ interface Serving extends Pick<HttpServer, "addr" | "finished" | "connectionCoun
  */
 async function startServing(
   config: Config,
-  tls: { cert: string; key: string } | null,
+  machine: { tls: { cert: string; key: string } | null; interfaces: readonly InterfaceAddress[] },
   hooks: AppHooks,
   templateFileVars: Record<string, string>,
   out: LineSink,
@@ -157,7 +188,8 @@ async function startServing(
         app: config.app,
         hostname: config.hostname,
         port: config.port,
-        tls,
+        tls: machine.tls,
+        interfaces: [...machine.interfaces],
         limits: config.limits,
         log: config.log,
         templateFileVars,
@@ -173,7 +205,7 @@ async function startServing(
     port: config.port,
     handler: createApp(config.app, hooks),
     limits: config.limits,
-    tls: tls ?? undefined,
+    tls: machine.tls ?? undefined,
     onError: (e, where) => err.line(`wireserve: ${where} failed: ${errorText(e)}`),
     onResponse: accessLogger(config.log, out),
   });
@@ -221,13 +253,36 @@ async function serveUntilSignal(
   }
 }
 
+/** The banner's QR code of `url`, with a line saying what it is; none if it cannot be drawn. */
+async function qrBannerLines(url: string): Promise<string[]> {
+  try {
+    return [`  scan to open ${url} on a phone:`, ...await qrTerminal(url)];
+  } catch {
+    return []; // a banner without its picture is still a banner
+  }
+}
+
 function print(out: LineSink, text: string): number {
   out.line(text.trimEnd());
   return EXIT.ok;
 }
 
-function listenError(config: Config, e: unknown): string {
+/** Deno's error for a host name the resolver does not know (getaddrinfo failed). */
+const LOOKUP_FAILED = /failed to lookup address/i;
+/** The TLS layer's word for a key that does not belong to the certificate. */
+const KEY_MISMATCH = /KeyMismatch/;
+
+function isLookupFailure(e: unknown): boolean {
+  return e instanceof Error && LOOKUP_FAILED.test(e.message);
+}
+
+function listenError(config: Config, e: unknown, hostSource: string): string {
   const where = `${config.hostname}:${config.port}`;
+  if (isLookupFailure(e)) {
+    return `${hostSource}: ${
+      JSON.stringify(config.hostname)
+    } is not an address of this machine or a name it can resolve`;
+  }
   if (e instanceof Deno.errors.AddrInUse) {
     return `cannot listen on ${where}: the port is already in use (--port 0 picks a free one)`;
   }
@@ -238,7 +293,11 @@ function listenError(config: Config, e: unknown): string {
     return `cannot listen on ${where}: no such address on this machine (--host)`;
   }
   const message = e instanceof Error ? e.message : String(e);
-  // Deno reports a certificate/key problem (mismatch, bad key type) only when listening.
+  // Deno reports a certificate/key problem (mismatch, bad key type) only when listening; the
+  // start-up check catches a mismatch first, this is the backstop for what it cannot parse.
+  if (config.tls !== null && KEY_MISMATCH.test(message)) {
+    return "--tls-key: the private key does not match the certificate in --tls-cert";
+  }
   if (config.tls !== null) return `cannot use --tls-cert and --tls-key: ${message}`;
   return `cannot listen on ${where}: ${message}`;
 }
@@ -270,6 +329,7 @@ export function denoIo(): MainIo {
     cwd: Deno.cwd(),
     networkInterfaces: () => Deno.networkInterfaces(),
     readVar: readProcessVar,
+    isTerminal: () => Deno.stdout.isTerminal(),
     onSignal(listener) {
       const signals: StopSignal[] = Deno.build.os === "windows"
         ? ["SIGINT"]

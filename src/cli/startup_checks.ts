@@ -7,6 +7,7 @@
  * @module
  */
 
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import type { RawValue } from "./args.ts";
 import type { Config } from "./config.ts";
 
@@ -40,7 +41,34 @@ export async function checkStartup(
   if (typeof cert !== "string") return fail(`${name("tls-cert")}: ${cert.problem}`);
   const key = await readPem(config.tls.keyFile, PEM_KEY, "a PEM private key");
   if (typeof key !== "string") return fail(`${name("tls-key")}: ${key.problem}`);
+  if (keyMatches(cert, key) === false) {
+    return fail(
+      `${name("tls-key")}: ${q(config.tls.keyFile)} is not the private key of the certificate in ` +
+        `${name("tls-cert")} ${q(config.tls.certFile)} (pass the key the certificate was made for)`,
+    );
+  }
   return { ok: true, tls: { cert, key } };
+}
+
+/**
+ * Whether the key belongs to the (first) certificate; null when either cannot be parsed here, and
+ * the TLS layer's own error at listen time is then the answer. Checked before listening because
+ * the TLS layer names a mismatch only as "KeyMismatch".
+ */
+export function keyMatches(certPem: string, keyPem: string): boolean | null {
+  let cert: X509Certificate;
+  let key: ReturnType<typeof createPrivateKey>;
+  try {
+    cert = new X509Certificate(certPem);
+    key = createPrivateKey(keyPem);
+  } catch {
+    return null;
+  }
+  try {
+    return cert.checkPrivateKey(key);
+  } catch {
+    return false; // a key of another type (EC against RSA) cannot match
+  }
 }
 
 function fail(message: string): StartupCheck {

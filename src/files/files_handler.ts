@@ -1,7 +1,8 @@
 /**
  * `GET`/`HEAD /files/<path>`: the shared folder (`--directory`). A file comes back with its
  * type, validators, ranges and compression (`file_response.ts`); a folder named with a final "/"
- * is listed (`listing_response.ts`), without it redirected (308) to that form; anything refused or
+ * is listed (`listing_response.ts`), searched (`?q=`, `folder_search.ts`) or zipped (`?zip`,
+ * `folder_zip.ts`), without the "/" redirected (308) to that form; anything refused or
  * missing is 404 (400 for malformed paths). Write methods on the same prefix are another
  * route's (uploads).
  *
@@ -16,7 +17,12 @@ import { HiddenPaths } from "../app/hidden_paths.ts";
 import type { PathFacts } from "./file_cache.ts";
 import type { SafePathOk } from "./safe_path.ts";
 import { folderRedirect, notFound, refused, ServedRoot } from "./served_root.ts";
-import { listingResponse } from "./listing_response.ts";
+import { listingResponse, searchResponse } from "./listing_response.ts";
+import { zipResponse } from "./folder_zip.ts";
+import { parseQuery } from "../app/query_params.ts";
+import { textResponse } from "../app/router.ts";
+import { STATUS } from "../http/status.ts";
+import { SEARCH_MAX_QUERY_CHARS } from "./folder_search.ts";
 
 /** Where the shared folder is mounted. */
 export const FILES_MOUNT = "/files/";
@@ -44,11 +50,21 @@ export function filesHandler(
   config: AppConfig,
   root: ServedRoot = sharedFolderRoot(config),
 ): Handler {
+  // The listing page offers the forms the write routes will accept.
+  const forms = {
+    upload: !config.readOnly,
+    mkdir: config.allowMkdir && !config.readOnly,
+  };
   const answer = (req: HttpRequest, path: SafePathOk, facts: PathFacts) => {
     if (facts.kind === "missing") return notFound();
     if (facts.kind === "dir") {
       if (!path.trailingSlash) return folderRedirect(FILES_MOUNT, path.segments, req.query);
-      return listingResponse(req, root, FILES_MOUNT, path.segments, facts.realPath);
+      // `?zip` and `?q=` are asked of a folder; anything else in the query shapes the listing.
+      if (req.query !== "") {
+        const special = folderQuery(req, root, path.segments, facts.realPath);
+        if (special !== null) return special;
+      }
+      return listingResponse(req, root, FILES_MOUNT, path.segments, facts.realPath, forms);
     }
     // A file named as a folder (`a.txt/`) does not exist, as on every file system.
     if (path.trailingSlash) return notFound();
@@ -65,4 +81,38 @@ export function filesHandler(
       ? facts.then((f) => answer(req, path, f))
       : answer(req, path, facts);
   };
+}
+
+/**
+ * The answer for `?zip[&name=…]` or `?q=<text>` on a folder, or null for a plain listing. A
+ * malformed query is 400 here (it names what to download or find, unlike sort options).
+ */
+function folderQuery(
+  req: HttpRequest,
+  root: ServedRoot,
+  segments: readonly string[],
+  realDir: string,
+): Promise<HttpResponse> | HttpResponse | null {
+  const pairs = parseQuery(req.query);
+  const asks = (name: string) => /(?:^|&)(?:zip|q)(?:[=&]|$)/.test(name);
+  if (pairs === null) {
+    return asks(req.query) ? textResponse(STATUS.BadRequest, "Malformed query\n") : null;
+  }
+  if (pairs.some(([n]) => n === "zip")) {
+    const names = pairs.filter(([n]) => n === "name").map(([, v]) => v);
+    // refuse: a name is one entry of this folder, never a path that could lead elsewhere
+    if (names.some((n) => n === "" || n === "." || n === ".." || /[\/\0]/.test(n))) {
+      return textResponse(STATUS.BadRequest, "Each name must be one entry of the folder\n");
+    }
+    return zipResponse(root, realDir, segments.at(-1) ?? "", names.length > 0 ? names : null);
+  }
+  const q = pairs.find(([n]) => n === "q")?.[1];
+  if (q === undefined || q.trim() === "") return null; // an empty search shows the folder
+  if (q.length > SEARCH_MAX_QUERY_CHARS) {
+    return textResponse(
+      STATUS.BadRequest,
+      `The search text is longer than ${SEARCH_MAX_QUERY_CHARS} characters\n`,
+    );
+  }
+  return searchResponse(req, root, FILES_MOUNT, segments, realDir, q.trim());
 }

@@ -1,6 +1,7 @@
 /**
- * The HTML listing of a folder: breadcrumbs, a table sortable by name, size and date through
- * plain links (no JavaScript), folders first, human-readable sizes, and a note when the listing
+ * The HTML listing of a folder: breadcrumbs, a search form, the upload and new-folder forms when
+ * the server takes them, a table sortable by name, size and date through plain links (no
+ * JavaScript anywhere), folders first, human-readable sizes, and a note when the listing
  * was truncated. Every name is escaped for HTML and percent-encoded in links (`listing_text.ts`).
  *
  * This module must not touch the disk or know about requests.
@@ -29,6 +30,12 @@ export interface HtmlListing {
   /** How the entries were sorted (the active column and its direction). */
   sort: SortKey;
   order: SortOrder;
+  /**
+   * Which write forms the page offers (none by default): `upload` posts the picked files as
+   * `multipart/form-data` (field `file`), `mkdir` posts `mkdir=<name>` to make a folder. They
+   * work without JavaScript; the server answers a form post with 303 back to this page.
+   */
+  forms?: { upload: boolean; mkdir: boolean };
 }
 
 const STYLE = `body{font:15px/1.4 system-ui,sans-serif;margin:1.5rem;color:#222;background:#fff}
@@ -36,7 +43,8 @@ const STYLE = `body{font:15px/1.4 system-ui,sans-serif;margin:1.5rem;color:#222;
 h1{font-size:1.2rem;word-break:break-all}nav{margin-bottom:.5rem}
 table{border-collapse:collapse;width:100%}th,td{padding:.25rem .6rem;text-align:left}
 th{border-bottom:1px solid #8884}td.n{text-align:right;white-space:nowrap}
-td.d{white-space:nowrap}tbody tr:hover{background:#8881}p.note{color:#a60}`;
+td.d{white-space:nowrap}tbody tr:hover{background:#8881}p.note{color:#a60}
+form{margin:.4rem 0}fieldset{border:1px solid #8884;margin:.8rem 0;padding:.4rem .8rem}`;
 
 const COLUMNS: ReadonlyArray<[SortKey, string]> = [["name", "Name"], ["size", "Size"], [
   "date",
@@ -64,7 +72,7 @@ export function renderListingHtml(listing: HtmlListing): string {
 <body>
 <nav aria-label="Breadcrumbs">${breadcrumbs(mount, segments)}</nav>
 <h1>Index of ${title}</h1>
-<table>
+${forms(here, listing)}<table>
 <thead><tr>${COLUMNS.map(([key, label]) => header(key, label, listing)).join("")}</tr></thead>
 <tbody>
 ${rows.join("\n")}
@@ -72,6 +80,35 @@ ${rows.join("\n")}
 </table>
 ${note}</body></html>
 `;
+}
+
+/** The search form, and the write forms the server accepts here. */
+function forms(here: string, listing: HtmlListing): string {
+  const action = escapeHtml(here);
+  const parts = [
+    `<form method="get" action="${action}" role="search">` +
+    `<label>Find names below this folder <input type="search" name="q"></label> ` +
+    `<button>Search</button></form>`,
+  ];
+  const writes: string[] = [];
+  if (listing.forms?.upload) {
+    writes.push(
+      `<form method="post" enctype="multipart/form-data" action="${action}">` +
+        `<label>Upload files <input type="file" name="file" multiple required></label> ` +
+        `<button>Upload</button></form>`,
+    );
+  }
+  if (listing.forms?.mkdir) {
+    writes.push(
+      `<form method="post" action="${action}">` +
+        `<label>New folder <input name="mkdir" required maxlength="255"></label> ` +
+        `<button>Create</button></form>`,
+    );
+  }
+  if (writes.length > 0) {
+    parts.push(`<fieldset><legend>Add to this folder</legend>\n${writes.join("\n")}\n</fieldset>`);
+  }
+  return `${parts.join("\n")}\n`;
 }
 
 function row(here: string, e: ListingEntry): string {

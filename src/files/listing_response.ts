@@ -17,11 +17,20 @@ import { renderListingJson } from "./listing_json.ts";
 import { acceptRanksJsonAbove } from "../app/prefers_json.ts";
 import { firstValue, parseQuery } from "../app/query_params.ts";
 import { notFound, type ServedRoot } from "./served_root.ts";
+import { searchFolder } from "./folder_search.ts";
+import { renderSearchHtml, renderSearchJson } from "./search_render.ts";
 
 const SORT_KEYS: readonly SortKey[] = ["name", "size", "date"];
 const OFFERED: readonly ContentCoding[] = ["br", "gzip", "identity"];
 const HTML_TYPE = "text/html; charset=utf-8";
 const JSON_TYPE = "application/json; charset=utf-8";
+/**
+ * Our listing and search pages: no script can run (script-src falls back to 'none'), styles
+ * inline only, forms post only to this server, nothing may frame them.
+ */
+export const OWN_PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; " +
+  "base-uri 'none'; frame-ancestors 'self'";
 
 /** The listing of the folder `realDir`, named by `segments` below `mount`. */
 export async function listingResponse(
@@ -30,6 +39,7 @@ export async function listingResponse(
   mount: string,
   segments: readonly string[],
   realDir: string,
+  forms?: { upload: boolean; mkdir: boolean },
 ): Promise<HttpResponse> {
   let listing;
   try {
@@ -46,7 +56,7 @@ export async function listingResponse(
   const json = wantsJson(req, firstValue(query, "format"));
   const body = json
     ? renderListingJson(mount, segments, listing.entries, listing.truncated)
-    : renderListingHtml({ mount, segments, ...listing, sort, order });
+    : renderListingHtml({ mount, segments, ...listing, sort, order, forms });
   const res: HttpResponse = {
     status: STATUS.OK,
     headers: [
@@ -54,6 +64,34 @@ export async function listingResponse(
       ["Cache-Control", "no-cache"],
       // The same URL answers HTML or JSON by Accept: caches must key on it.
       ["Vary", "Accept"],
+      ...(json ? [] : [["Content-Security-Policy", OWN_PAGE_CSP] as [string, string]]),
+    ],
+    body,
+  };
+  return compressResponse(req, res, { offered: OFFERED });
+}
+
+/** The answer to `?q=<text>` on the folder `realDir`: its matches as JSON or HTML. */
+export async function searchResponse(
+  req: HttpRequest,
+  root: ServedRoot,
+  mount: string,
+  segments: readonly string[],
+  realDir: string,
+  text: string,
+): Promise<HttpResponse> {
+  const { hits, truncated } = await searchFolder(root, realDir, text);
+  const json = wantsJson(req, firstValue(parseQuery(req.query) ?? [], "format"));
+  const body = json
+    ? renderSearchJson(mount, segments, text, hits, truncated)
+    : renderSearchHtml(mount, segments, text, hits, truncated);
+  const res: HttpResponse = {
+    status: STATUS.OK,
+    headers: [
+      ["Content-Type", json ? JSON_TYPE : HTML_TYPE],
+      ["Cache-Control", "no-cache"],
+      ["Vary", "Accept"],
+      ...(json ? [] : [["Content-Security-Policy", OWN_PAGE_CSP] as [string, string]]),
     ],
     body,
   };

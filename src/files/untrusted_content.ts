@@ -28,8 +28,12 @@ export function withUntrustedContentHeaders(handler: Handler): Handler {
 function guard(res: HttpResponse): HttpResponse {
   const headers = res.headers ?? [];
   const type = headers.find(([name]) => name.toLowerCase() === "content-type")?.[1] ?? "";
-  // Our own HTML listings are sandboxed too: they are links only (no scripts, no forms).
-  const extra: Array<[string, string]> = ACTIVE_TYPES.test(type) ? [NOSNIFF, SANDBOX] : [NOSNIFF];
+  // Our own pages (listings, search results) bring their own policy — no script at all, forms
+  // posting to this server only — and are left with it; a file's bytes never come with one.
+  const own = headers.some(([name]) => name.toLowerCase() === "content-security-policy");
+  const extra: Array<[string, string]> = ACTIVE_TYPES.test(type) && !own
+    ? [NOSNIFF, SANDBOX]
+    : [NOSNIFF];
   // The handler may share its header arrays between requests (cached facts): never mutate them.
   return { ...res, headers: [...headers, ...extra] };
 }

@@ -12,7 +12,9 @@
  *   since one would silently replace the other; a part without a filename (a text field), or with
  *   an empty one (a file input left empty), is skipped.
  * - Existing names are replaced unless `--no-overwrite` (409 before the body continues).
- * - The answer is JSON listing what was stored (201, or 200 when the form held no file); a plain
+ * - A form without any file part (only fields, or a file input left empty) is 400 and changes
+ *   nothing — no folder is left behind for it.
+ * - The answer is JSON listing what was stored (201); a plain
  *   HTML form submission — `Accept` with text/html and no `Sec-Fetch-Mode` other than
  *   `navigate`, i.e. not `fetch()` — gets `303 See Other` back to the folder listing, so the
  *   browser shows the folder with the new files and a reload does not post again.
@@ -103,6 +105,11 @@ export async function formUpload(ctx: UploadContext, req: HttpRequest): Promise<
     parser.finish();
     if (hashes !== null && hashes.finish() !== null) {
       return plain(STATUS.BadRequest, "The body does not match its Content-Digest or Repr-Digest");
+    }
+    // refuse: a form without a file changes nothing, and must not leave the folder it named
+    // behind either (the finally below removes what prepareFolder made)
+    if (form.parts.length === 0) {
+      return plain(STATUS.BadRequest, "The form holds no file: pick at least one");
     }
     const conflict = await form.publish();
     published = true;
@@ -237,13 +244,13 @@ function answer(req: HttpRequest, folderUrl: string, parts: readonly StoredPart[
     url: url + encodeSegment(p.name),
     size: p.size,
   }));
-  const status = stored.length > 0 ? STATUS.Created : STATUS.OK;
+  const status = STATUS.Created;
   const extra: Array<[string, string]> = stored.length === 1 ? [["Location", stored[0].url]] : [];
   return jsonResponse(status, { stored }, extra);
 }
 
 /** A navigation from an HTML form, not a script: it should land on a page, not on JSON. */
-function isBrowserForm(req: HttpRequest): boolean {
+export function isBrowserForm(req: HttpRequest): boolean {
   const accept = req.headers.list("accept") ?? "";
   if (!/(^|[\s,])text\/html\s*(;|,|$)/i.test(accept)) return false;
   const mode = req.headers.get("sec-fetch-mode");

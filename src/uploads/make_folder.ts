@@ -16,17 +16,30 @@ import { pathBelowMount, plain, type UploadContext, writeRefusal } from "./uploa
 import { failure, resolveWriteTarget } from "./write_target.ts";
 
 /** Creates the folder named by `req`; `allow` is the `Allow` value for a 405. */
-export async function makeFolder(
+export function makeFolder(
   ctx: UploadContext,
   req: HttpRequest,
   allow: string,
 ): Promise<HttpResponse> {
   const refusal = writeRefusal(ctx, req);
-  if (refusal !== null) return refusal;
+  if (refusal !== null) return Promise.resolve(refusal);
   if (req.body.chunked || (req.body.length ?? 0) > 0) {
-    return plain(STATUS.UnsupportedMediaType, "MKCOL takes no request body");
+    return Promise.resolve(plain(STATUS.UnsupportedMediaType, "MKCOL takes no request body"));
   }
-  const resolved = await resolveWriteTarget(ctx, pathBelowMount(req), true, true);
+  return createFolder(ctx, req, pathBelowMount(req), allow);
+}
+
+/**
+ * Creates the one folder at the raw URL path `rawPath` below the mount, after auth and
+ * `--read-only` were checked: MKCOL's rules (405 in use, 409 no parent, 400 bad name).
+ */
+export async function createFolder(
+  ctx: UploadContext,
+  req: HttpRequest,
+  rawPath: string,
+  allow: string,
+): Promise<HttpResponse> {
+  const resolved = await resolveWriteTarget(ctx, rawPath, true, true);
   if (!resolved.ok) return resolved.response;
   const target = resolved.target;
   if (target.segments.length === 0 || target.existing !== null) {

@@ -7,6 +7,7 @@
  * | PUT | `/files/<path>` | raw body → file (201 new / 204 replaced) |
  * | POST | `/files/<path>` | raw body → file (201) — the CodeCrafters stage |
  * | POST | `/files/<dir>/` | `multipart/form-data` → every file part into the folder |
+ * | POST | `/files/<dir>/` | urlencoded `mkdir=<name>` → new folder (with `--allow-mkdir`) |
  * | DELETE | `/files/<path>` | only with `--allow-delete` |
  * | MKCOL | `/files/<dir>/` | only with `--allow-mkdir` |
  *
@@ -33,6 +34,7 @@ import {
 import { deleteEntry } from "./delete_entry.ts";
 import { makeFolder } from "./make_folder.ts";
 import { formUpload } from "./form_upload.ts";
+import { formFolder, isUrlencodedForm } from "./form_folder.ts";
 import { rawUpload } from "./raw_upload.ts";
 
 export type { UploadHooks } from "./upload_context.ts";
@@ -72,6 +74,8 @@ function dispatch(
     case "POST":
       // A form goes to a folder; anything else, or a folder URL without a form, is a raw file
       // (a folder URL then gets the form handler's 415 explaining what it takes).
+      // The listing page's new-folder form (no JavaScript: a form cannot send MKCOL).
+      if (isUrlencodedForm(req) && req.path.endsWith("/")) return formFolder(ctx, req, allow);
       if (formDataBoundary(req.headers.get("content-type")) !== null || req.path.endsWith("/")) {
         return formUpload(ctx, req);
       }

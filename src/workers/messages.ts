@@ -6,6 +6,7 @@
  */
 
 import type { AppConfig } from "../app/app_config.ts";
+import type { InterfaceAddress } from "../app/lan_urls.ts";
 import type { Limits } from "../http/limits.ts";
 import type { LogFormat } from "../log/access_log.ts";
 import type { SharedMemory } from "./shared_memory.ts";
@@ -18,6 +19,8 @@ export interface WorkerConfig {
   port: number;
   /** PEM certificate and key, read by the main thread. */
   tls: { cert: string; key: string } | null;
+  /** The machine's addresses as the main thread read them, for `/api/info`'s `lanUrls`. */
+  interfaces: InterfaceAddress[];
   limits: Partial<Limits>;
   log: LogFormat;
   /** The .env file's `WIRESERVE_VAR_*` values, for `${env.NAME}` (the environment comes first). */

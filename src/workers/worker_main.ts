@@ -11,6 +11,7 @@
 /// <reference lib="deno.worker" />
 
 import { createApp } from "../app/routes.ts";
+import { lanUrls } from "../app/lan_urls.ts";
 import { readProcessVar, templateVarReader } from "../app/template_vars.ts";
 import { largeBuffers } from "../http/buffer_budget.ts";
 import { HttpServer } from "../http/server.ts";
@@ -45,9 +46,11 @@ function start(msg: Extract<ToWorker, { type: "start" }>): void {
     service: <T extends object>(name: string) => services.remote<T>(name),
   };
   const config = msg.config;
+  let lan: readonly string[] = [];
   const hooks = {
     warn: (line: string) => err.line(line),
     templateVar: templateVarReader(readProcessVar, config.templateFileVars),
+    lanUrls: () => lan,
   };
   try {
     server = new HttpServer({
@@ -66,6 +69,7 @@ function start(msg: Extract<ToWorker, { type: "start" }>): void {
     post({ type: "failed", name: error.name, message: error.message });
     return;
   }
+  lan = lanUrls(server.addr.hostname, server.addr.port, config.tls !== null, config.interfaces);
   post({ type: "ready", port: server.addr.port });
 }
 

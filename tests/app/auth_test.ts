@@ -83,3 +83,43 @@ Deno.test("writesOpenWithoutAuth is true only for writable servers without crede
   assertEquals(writesOpenWithoutAuth(appConfig({ auth: "a:b" })), false);
   assertEquals(writesOpenWithoutAuth(appConfig({ token: "t" })), false);
 });
+
+const uiReq = (authorization?: string) =>
+  buildRequest({
+    method: "PUT",
+    target: "/files/a.txt",
+    headers: [
+      ["Host", "t"],
+      ["X-Wireserve-UI", "1"],
+      ...(authorization === undefined ? [] : [["Authorization", authorization]] as const),
+    ] as Array<[string, string]>,
+  });
+
+Deno.test("authGuard challenges the web page with WireserveBasic, so no browser prompt opens", () => {
+  const guard = authGuard(appConfig({ auth: "a:b" }));
+  const refused = guard(uiReq(), "write")!;
+  assertEquals(refused.status, 401);
+  assertEquals(
+    header(refused, "www-authenticate"),
+    'WireserveBasic realm="wireserve", charset="UTF-8"',
+  );
+  assertEquals(header(refused, "vary"), "X-Wireserve-UI");
+  // The page then signs in with plain Basic credentials.
+  assertEquals(guard(uiReq(basic("a:b")), "write"), null);
+  assertEquals(guard(uiReq(basic("a:x")), "write")?.status, 401);
+  // Without the header nothing changes, but the 401 still says it varies by it.
+  assertEquals(header(guard(req(), "write")!, "vary"), "X-Wireserve-UI");
+});
+
+Deno.test("authGuard keeps the Bearer challenge beside WireserveBasic for the web page", () => {
+  const both = authGuard(appConfig({ auth: "a:b", token: "t" }));
+  assertEquals(
+    header(both(uiReq(), "write")!, "www-authenticate"),
+    'WireserveBasic realm="wireserve", charset="UTF-8", Bearer realm="wireserve"',
+  );
+  const tokenOnly = authGuard(appConfig({ token: "t" }));
+  assertEquals(
+    header(tokenOnly(uiReq(), "write")!, "www-authenticate"),
+    'Bearer realm="wireserve"',
+  );
+});

@@ -20,6 +20,7 @@ Deno.test("serverInfo reports the default mode: writable, nothing destructive, n
     maxUploadBytes: config.maxUploadBytes,
     authRequired: { writes: false, reads: false },
     dotfiles: false,
+    lanUrls: [],
   });
 });
 
@@ -40,6 +41,19 @@ Deno.test("serverInfo reports the flags the config sets", () => {
 Deno.test("serverInfo hides delete and mkdir when the server is read-only", () => {
   const info = serverInfo(appConfig({ readOnly: true, allowDelete: true, allowMkdir: true }));
   assertEquals([info.readOnly, info.allowDelete, info.allowMkdir], [true, false, false]);
+});
+
+Deno.test("serverInfo reports no upload limit when the server is read-only", () => {
+  assertEquals(serverInfo(appConfig({ readOnly: true })).maxUploadBytes, null);
+});
+
+Deno.test("infoHandler reports the LAN URLs the program knows at each request", async () => {
+  let lan: string[] = [];
+  const handler = infoHandler(appConfig(), { lanUrls: () => lan });
+  assertEquals(JSON.parse(String(handler().body)).lanUrls, []);
+  lan = ["http://192.168.1.20:8000/"];
+  assertEquals(JSON.parse(String(handler().body)).lanUrls, ["http://192.168.1.20:8000/"]);
+  await Promise.resolve();
 });
 
 Deno.test("serverInfo asks for credentials on writes only when auth is set without authAll", () => {

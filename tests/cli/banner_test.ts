@@ -97,7 +97,7 @@ Deno.test("bannerLines describes a locked-down configuration", () => {
     "  web root   /site · templates · spa · dotfiles hidden",
     "  private    private/  *.key  (--hide)",
     "  access     everything needs Bearer credentials · cors on · https",
-    "  limits     upload 500M · shutdown wait 10s",
+    "  limits     shutdown wait 10s",
     "  workers    1 (one thread)",
     "  log        access log off · Ctrl+C to stop",
   ]);
@@ -148,4 +148,10 @@ Deno.test("warningLines warns when uploads can land in a templated --www", () =>
   assertEquals(warn({ directory: "/srv/sitex", www: "/srv/site" }), [], "a prefix is not a parent");
   assertEquals(warn({ directory: "/srv", www: "/srv/site", readOnly: true }), [], "read-only");
   assertEquals(warn({ directory: "/srv", www: "/srv/site", templates: false }), []);
+});
+
+Deno.test("bannerLines shows no upload limit on a read-only server", () => {
+  const lines = bannerLines(input({ app: appConfig({ directory: "/d", readOnly: true }) }));
+  assert(lines.includes("  limits     shutdown wait 10s"), lines.join("\n"));
+  assert(!lines.some((l) => l.includes("upload")), lines.join("\n"));
 });

@@ -69,7 +69,6 @@ Deno.test("buildConfig sets every app field from its flag", () => {
     "--resumable-expiry=2h",
     "--resumable-max-uploads=5",
     "--resumable-max-bytes=3G",
-    "--read-only",
     "--no-overwrite",
     "--allow-delete",
     "--allow-mkdir",
@@ -98,7 +97,6 @@ Deno.test("buildConfig sets every app field from its flag", () => {
     resumableExpiryMs: 2 * 60 * 60 * 1000,
     resumableMaxUploads: 5,
     resumableMaxBytes: 3 * 1024 ** 3,
-    readOnly: true,
     noOverwrite: true,
     allowDelete: true,
     allowMkdir: true,
@@ -112,10 +110,13 @@ Deno.test("buildConfig sets every app field from its flag", () => {
     allowExternalRedirects: true,
     version: VERSION,
   });
+  // --read-only cannot go with the write flags above: it is set on its own.
+  assertEquals(config(["--read-only"]).app.readOnly, true);
   // A field added to AppConfig without a flag would keep its default here.
   for (const [key, value] of Object.entries(DEFAULT_APP_CONFIG)) {
-    // Made by the program, not chosen by the user: the version, and the per-process key.
-    if (key === "version" || key === "processKey") continue;
+    // Made by the program, not chosen by the user: the version, and the per-process key;
+    // --read-only is checked on its own above.
+    if (key === "version" || key === "processKey" || key === "readOnly") continue;
     assert(c.app[key as keyof typeof c.app] !== value, `no flag sets AppConfig.${key}`);
   }
 });
@@ -186,11 +187,39 @@ Deno.test("buildConfig refuses bad values with one line naming the option", () =
       'WIRESERVE_CORS: expected 1, true, yes, on or 0, false, no, off, got "maybe"',
     ],
     [["--host", "a b"], {}, '--host: expected an IP address or host name, got "a b"'],
+    [["--host", "999.1.1.1"], {}, '--host: expected an IP address or host name, got "999.1.1.1"'],
+    [["-H", "10.0.0"], {}, '-H: expected an IP address or host name, got "10.0.0"'],
+    [
+      ["--read-only", "--allow-delete"],
+      {},
+      "--read-only: cannot be combined with --allow-delete (read-only refuses every change); " +
+      "drop one of them",
+    ],
+    [
+      ["--allow-mkdir"],
+      { WIRESERVE_READ_ONLY: "1" },
+      "WIRESERVE_READ_ONLY: cannot be combined with --allow-mkdir (read-only refuses every " +
+      "change); drop one of them",
+    ],
+    [
+      ["--read-only", "--no-overwrite"],
+      {},
+      "--read-only: cannot be combined with --no-overwrite (read-only refuses every change); " +
+      "drop one of them",
+    ],
     [["--tls-cert", "c.pem"], {}, "--tls-cert: needs --tls-key as well"],
     [["--tls-key", "k.pem"], {}, "--tls-key: needs --tls-cert as well"],
     [["--auth-all"], {}, "--auth-all: needs --auth or --token to protect anything"],
   ];
   for (const [args, env, want] of cases) assertEquals(failure(args, env), want);
+});
+
+Deno.test("buildConfig takes dotted IPv4 addresses, names and IPv6 for --host", () => {
+  for (
+    const host of ["0.0.0.0", "192.168.1.20", "255.255.255.255", "my-host.lan", "::", "1e100.net"]
+  ) {
+    assertEquals(config(["--host", host]).hostname, host);
+  }
 });
 
 Deno.test("buildConfig reads --hide from flags or as a comma list from the environment", () => {

@@ -6,6 +6,7 @@
 import { join, resolve } from "node:path";
 import { main, type MainIo, type StopSignal } from "../../src/cli/main.ts";
 import { usageText } from "../../src/cli/usage.ts";
+import type { InterfaceAddress } from "../../src/app/lan_urls.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { RawClient } from "../support/server.ts";
 
@@ -27,7 +28,15 @@ interface Run {
   port(): Promise<number>;
 }
 
-function start(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}): Run {
+function start(
+  args: string[],
+  opts: {
+    env?: Record<string, string>;
+    cwd?: string;
+    interfaces?: InterfaceAddress[];
+    terminal?: boolean;
+  } = {},
+): Run {
   const out: string[] = [];
   const err: string[] = [];
   const listeners = new Set<(s: StopSignal) => void>();
@@ -41,7 +50,8 @@ function start(args: string[], opts: { env?: Record<string, string>; cwd?: strin
     stdout: collect(out),
     stderr: collect(err),
     cwd: opts.cwd ?? EMPTY_CWD,
-    networkInterfaces: () => [],
+    networkInterfaces: () => opts.interfaces ?? [],
+    isTerminal: () => opts.terminal ?? false,
     onSignal(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -186,7 +196,79 @@ Deno.test("main exits 1 when a named env file is missing", async () => {
   const missing = resolve("/no/such/wireserve.env");
   const run = start(["--env-file", missing]);
   assertEquals(await run.result, 1);
-  assertEquals(run.stderr(), `wireserve: ${missing}: cannot read: no such file\n`);
+  assertEquals(run.stderr(), `wireserve: --env-file: ${missing}: cannot read: no such file\n`);
+  const fromEnv = start([], { env: { WIRESERVE_ENV_FILE: missing } });
+  assertEquals(await fromEnv.result, 1);
+  assertEquals(
+    fromEnv.stderr(),
+    `wireserve: WIRESERVE_ENV_FILE: ${missing}: cannot read: no such file\n`,
+  );
+});
+
+Deno.test("main exits 2 naming --host for an address that is not one", async () => {
+  const run = start(["--host", "999.1.1.1", "--port", "0"]);
+  assertEquals(await run.result, 2);
+  assertEquals(
+    run.stderr(),
+    'wireserve: --host: expected an IP address or host name, got "999.1.1.1"\n',
+  );
+  // A well-formed name that nothing resolves is a bad value too (".invalid" never resolves).
+  const unknown = start(["-H", "nowhere.invalid", "--port", "0"]);
+  assertEquals(await unknown.result, 2);
+  assertEquals(
+    unknown.stderr(),
+    'wireserve: -H: "nowhere.invalid" is not an address of this machine or a name it can ' +
+      "resolve\n",
+  );
+});
+
+Deno.test("main exits 2 naming both flags for --read-only with --allow-delete", async () => {
+  const run = start(["--read-only", "--allow-delete", "--port", "0"]);
+  assertEquals(await run.result, 2);
+  assert(run.stderr().includes("--read-only: cannot be combined with --allow-delete"));
+});
+
+Deno.test("main exits 1 with a sentence when the TLS key is not the certificate's", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-main-" });
+  try {
+    for (const n of ["a", "b"]) {
+      const made = await new Deno.Command("openssl", {
+        args: ["genrsa", "-out", `${n}.key`, "2048"],
+        cwd: dir,
+        stdout: "null",
+        stderr: "null",
+      }).output().catch(() => null);
+      if (made === null) return; // no openssl: nothing to compare with
+      await new Deno.Command("openssl", {
+        args: [
+          "req",
+          "-x509",
+          "-new",
+          "-key",
+          `${n}.key`,
+          "-out",
+          `${n}.crt`,
+          "-subj",
+          "/CN=t",
+          "-days",
+          "1",
+        ],
+        cwd: dir,
+        stdout: "null",
+        stderr: "null",
+      }).output();
+    }
+    const run = start(["--tls-cert", "a.crt", "--tls-key", "b.key", "--port", "0"], { cwd: dir });
+    assertEquals(await run.result, 1);
+    assertEquals(
+      run.stderr(),
+      `wireserve: --tls-key: "${join(dir, "b.key")}" is not the private key of the certificate ` +
+        `in --tls-cert "${join(dir, "a.crt")}" (pass the key the certificate was made for)\n`,
+    );
+    assert(!run.stderr().includes("KeyMismatch"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("main with --cors reflects the Origin", async () => {
@@ -197,4 +279,29 @@ Deno.test("main with --cors reflects the Origin", async () => {
   assertEquals(await run.result, 0);
   assert(res.includes("\r\nAccess-Control-Allow-Origin: https://app.example\r\n"), res);
   assert(res.includes("\r\nVary: "), res);
+});
+
+Deno.test("main on every interface prints the LAN URL's QR code on a terminal and serves lanUrls", async () => {
+  const interfaces: InterfaceAddress[] = [{ family: "IPv4", address: "192.168.1.20" }];
+  const run = start(["--host", "0.0.0.0", "--port", "0", "--log", "off"], {
+    interfaces,
+    terminal: true,
+  });
+  const port = await run.port();
+  const info = await get(port, "/api/info");
+  run.signal("SIGINT");
+  assertEquals(await run.result, 0);
+  const lan = `http://192.168.1.20:${port}/`;
+  assert(info.includes(`"lanUrls": ["${lan}"]`), info);
+  assert(
+    run.stdout().includes(`  scan to open ${lan} on a phone:\n\x1b[47m\x1b[30m`),
+    run.stdout(),
+  );
+  // Not a terminal (a pipe, a log file): the URLs but no picture.
+  const piped = start(["--host", "0.0.0.0", "--port", "0", "--log", "off"], { interfaces });
+  await piped.port();
+  piped.signal("SIGINT");
+  assertEquals(await piped.result, 0);
+  assert(piped.stdout().includes("(network)"), piped.stdout());
+  assert(!piped.stdout().includes("scan to open"), piped.stdout());
 });

@@ -95,8 +95,7 @@ Deno.test("echo answers built one after another never share their header lists",
     );
     assertEquals(fieldsOf(userAgent(get("/user-agent", [["User-Agent", "x"]]))), [
       "Content-Type: text/plain",
-      "Vary: Accept",
-      "Vary: Accept-Encoding",
+      "Vary: Accept, Accept-Encoding", // one line (RFC 9110 §12.5.5 takes a list)
     ]);
   }
 });

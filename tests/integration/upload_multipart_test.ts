@@ -3,7 +3,7 @@
  * duplicate filenames, a form cut off mid-body, the redirect for a browser form, and the limits.
  */
 
-import { assertEquals } from "../support/assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { RawClient } from "../support/server.ts";
 import {
   curlRun,
@@ -125,11 +125,32 @@ Deno.test("two files of the same name in one form get 400 and nothing is stored"
   });
 });
 
-Deno.test("fields and empty file inputs are skipped; a form without files answers 200", async () => {
+Deno.test("a form without files answers 400 and creates nothing, not even its folder", async () => {
   await withUploadServer({}, async (s) => {
     const res = await request(s.port, "POST", "/files/", [FORM], form([[null, "v"], ["", ""]]));
-    assertEquals([res.status, JSON.parse(res.text)], [200, { stored: [] }]);
-    assertEquals(await filesBelow(s.root), []);
+    assertEquals([res.status, res.text], [400, "The form holds no file: pick at least one\n"]);
+    const into = await request(s.port, "POST", "/files/new/deeper/", [FORM], form([[null, "v"]]));
+    assertEquals(into.status, 400);
+    assertEquals(await Array.fromAsync(Deno.readDir(s.root)), []);
+    // Fields beside a file are skipped, the file stored.
+    const mixed = await request(s.port, "POST", "/files/", [FORM], form([[null, "v"], ["a", "A"]]));
+    assertEquals(mixed.status, 201);
+    assertEquals(await filesBelow(s.root), ["a"]);
+  });
+});
+
+Deno.test("a browser form with an error gets it as a small HTML page", async () => {
+  await withUploadServer({}, async (s) => {
+    const res = await request(s.port, "POST", "/files/", [
+      FORM,
+      ["Accept", "text/html,application/xhtml+xml,*/*;q=0.8"],
+      ["Sec-Fetch-Mode", "navigate"],
+    ], form([["", ""]]));
+    assertEquals(res.status, 400);
+    assertEquals(res.header("content-type"), "text/html; charset=utf-8");
+    assert(res.text.includes("<h1>400 Bad Request</h1>"), res.text);
+    assert(res.text.includes("The form holds no file: pick at least one"), res.text);
+    assert(!res.text.includes("<script"), res.text);
   });
 });
 

@@ -71,6 +71,7 @@ export async function startApp(
       limits,
       log: "off",
       templateFileVars: {},
+      interfaces: [],
     },
     services: sharedServices(config),
     out: out.sink,

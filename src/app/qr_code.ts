@@ -1,0 +1,73 @@
+/**
+ * QR codes of the share's URLs, made with the npm `qrcode` package (a maintained encoder; a QR
+ * encoder is Reed–Solomon and mask scoring, nothing to write by hand): `GET /api/qr?text=<url>`
+ * answers an SVG the page shows beside the LAN URL, and the terminal banner draws the same code
+ * in text so a phone can open the share.
+ *
+ * Bounds: the text is at most QR_MAX_TEXT_BYTES of UTF-8 (414 past it), so one request costs a
+ * small, fixed amount of work and the code stays scannable from a screen.
+ *
+ * This module must not touch sockets or the disk.
+ * @module
+ */
+
+// @ts-types="@types/qrcode"
+import QRCode from "qrcode";
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { firstValue, parseQuery } from "./query_params.ts";
+import { textResponse } from "./router.ts";
+
+/** The route of the QR endpoint. */
+export const QR_PATH = "/api/qr";
+/** Longest `text` a QR code is made for, in UTF-8 bytes (a URL is far shorter). */
+export const QR_MAX_TEXT_BYTES = 512;
+/** How long a browser may keep a code: the same text always gives the same picture. */
+const QR_CACHE_SECONDS = 86_400;
+/** Modules of white around the code: the quiet zone scanners need (ISO/IEC 18004 asks for 4). */
+const QR_MARGIN_MODULES = 4;
+
+const encoder = new TextEncoder();
+
+/** The QR code of `text` as an SVG document. */
+export function qrSvg(text: string): Promise<string> {
+  return QRCode.toString(text, {
+    type: "svg",
+    margin: QR_MARGIN_MODULES,
+    errorCorrectionLevel: "M",
+  });
+}
+
+/**
+ * The QR code of `text` drawn for a terminal: two modules per character cell, with the colours
+ * set explicitly (black on white) so it scans on dark terminals too.
+ */
+export async function qrTerminal(text: string): Promise<string[]> {
+  const drawn = await QRCode.toString(text, { type: "terminal", small: true });
+  return drawn.split("\n").filter((line) => line !== "");
+}
+
+/** `GET /api/qr?text=<text>`: the code as `image/svg+xml`; 400 without text, 414 past the cap. */
+export async function qrHandler(req: HttpRequest): Promise<HttpResponse> {
+  const query = parseQuery(req.query);
+  if (query === null) return textResponse(STATUS.BadRequest, "Malformed query\n");
+  const text = firstValue(query, "text");
+  if (text === undefined || text === "") {
+    return textResponse(STATUS.BadRequest, "Missing ?text=<what to encode>\n");
+  }
+  if (encoder.encode(text).length > QR_MAX_TEXT_BYTES) {
+    return textResponse(STATUS.URITooLong, `The text is longer than ${QR_MAX_TEXT_BYTES} bytes\n`);
+  }
+  const svg = await qrSvg(text);
+  return {
+    status: STATUS.OK,
+    headers: [
+      ["Content-Type", "image/svg+xml"],
+      ["Cache-Control", `max-age=${QR_CACHE_SECONDS}`],
+      ["X-Content-Type-Options", "nosniff"],
+      // The picture holds only paths, but an SVG is a document: opened on its own it runs nothing.
+      ["Content-Security-Policy", "sandbox"],
+    ],
+    body: svg,
+  };
+}

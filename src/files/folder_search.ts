@@ -1,0 +1,115 @@
+/**
+ * `GET /files/<dir>/?q=<text>`: a recursive, case-insensitive search of names below a folder.
+ * It walks the folders breadth-first (shallow matches come first, each folder in listing order)
+ * through `ServedRoot.list`, so
+ * it sees exactly what listings show: no dotfiles unless `--dotfiles`, no `--hide` matches, no
+ * reserved names, symlinks only where a download would follow them, a folder reached twice
+ * through links walked once.
+ *
+ * Bounds, each reported as `truncated` rather than an error (the matches found so far are still
+ * useful): SEARCH_MAX_RESULTS matches, SEARCH_MAX_FOLDERS folders read, SEARCH_MAX_MS of walking.
+ * The text is at most SEARCH_MAX_QUERY_CHARS characters (400 past it).
+ *
+ * This module must not resolve request paths or render: it receives a checked folder and returns
+ * entries.
+ * @module
+ */
+
+import { join } from "node:path";
+import { isFolder, type ListingEntry, sortListing } from "./listing.ts";
+import type { ServedRoot } from "./served_root.ts";
+
+/** Most matches one search answers. */
+export const SEARCH_MAX_RESULTS = 1000;
+/** Most folders one search reads. */
+export const SEARCH_MAX_FOLDERS = 10_000;
+/** Longest a search walks before answering with what it found. */
+export const SEARCH_MAX_MS = 5000;
+/** Longest search text, in characters. */
+export const SEARCH_MAX_QUERY_CHARS = 256;
+
+/** One match: a listing entry whose `name` is its path below the searched folder. */
+export interface SearchHit extends ListingEntry {
+  /** The decoded segments below the searched folder ("sub", "photo.jpg"). */
+  segments: string[];
+}
+
+/** What a search found. */
+export interface SearchResult {
+  hits: SearchHit[];
+  /** Whether a bound stopped the walk (or a folder held more than a listing reads). */
+  truncated: boolean;
+}
+
+/** How a search is bounded (tests shrink these). */
+export interface SearchBounds {
+  maxResults: number;
+  maxFolders: number;
+  maxMs: number;
+  /** The clock, in ms (default `performance.now`). */
+  now?: () => number;
+}
+
+/** The default bounds. */
+export const SEARCH_BOUNDS: Readonly<SearchBounds> = Object.freeze({
+  maxResults: SEARCH_MAX_RESULTS,
+  maxFolders: SEARCH_MAX_FOLDERS,
+  maxMs: SEARCH_MAX_MS,
+});
+
+/** Searches below the folder whose real path is `realDir` for names containing `text`. */
+export async function searchFolder(
+  root: ServedRoot,
+  realDir: string,
+  text: string,
+  bounds: SearchBounds = SEARCH_BOUNDS,
+): Promise<SearchResult> {
+  const now = bounds.now ?? (() => performance.now());
+  const deadline = now() + bounds.maxMs;
+  const needle = text.toLowerCase();
+  const hits: SearchHit[] = [];
+  const seen = new Set<string>([realDir]);
+  const queue: Array<{ dir: string; segments: string[] }> = [{ dir: realDir, segments: [] }];
+  let folders = 0;
+  let truncated = false;
+  while (queue.length > 0) {
+    if (folders === bounds.maxFolders || now() > deadline) {
+      truncated = true;
+      break;
+    }
+    const { dir, segments } = queue.shift()!;
+    folders++;
+    let listing;
+    try {
+      listing = await root.list(dir);
+    } catch {
+      continue; // unreadable or gone meanwhile: nothing to find there
+    }
+    if (listing.truncated) truncated = true;
+    // Folders first, then by name: the same order as a listing, and the same on every run.
+    sortListing(listing.entries, "name", "asc");
+    for (const e of listing.entries) {
+      const here = [...segments, e.name];
+      if (e.name.toLowerCase().includes(needle)) {
+        if (hits.length === bounds.maxResults) {
+          return { hits, truncated: true };
+        }
+        hits.push({ ...e, name: here.join("/"), segments: here });
+      }
+      if (!isFolder(e)) continue;
+      const path = join(dir, e.name);
+      let real = path;
+      if (e.type === "symlink") {
+        try {
+          real = await Deno.realPath(path);
+        } catch {
+          continue;
+        }
+      }
+      if (seen.has(real)) continue;
+      seen.add(real);
+      queue.push({ dir: real, segments: here });
+    }
+  }
+  return { hits, truncated };
+}

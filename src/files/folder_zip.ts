@@ -1,0 +1,213 @@
+/**
+ * `GET /files/<dir>/?zip` (the name dufs uses): the folder as one zip archive, streamed while it
+ * is built — no temp file, the whole archive never in memory — and `?zip&name=a&name=b` for only
+ * some entries of the folder.
+ *
+ * The writer is npm `yazl`, chosen over fflate's `Zip` because it writes ZIP64 records by itself
+ * when an entry or the archive passes 4 GiB (fflate has no ZIP64: a large folder would come out
+ * as a broken archive), reads each file lazily (one file open at a time, opened when its turn
+ * comes), and is driven by Node stream backpressure: nothing is read from disk faster than the
+ * socket takes the archive, so memory stays at a few buffers whatever the folder's size.
+ *
+ * What goes in is what a listing shows (`ServedRoot.list`): no dotfiles unless `--dotfiles`, no
+ * `--hide` matches, never the server's reserved names (temp files of uploads in progress, the
+ * WebDAV and resumable state folders), and symlinks only where a download would follow them. A
+ * folder reached twice through links is archived once. Already-compressed files (images, video,
+ * audio, archives) are stored; the rest is deflated.
+ *
+ * Bounds: ZIP_MAX_ENTRIES entries (the names are collected before the first byte goes out, so
+ * the answer can still be a 413); a folder the listing truncates is refused, rather than zipped
+ * with files silently missing.
+ *
+ * This module must not resolve request paths: it receives a checked folder.
+ * @module
+ */
+
+import { createReadStream, type ReadStream } from "node:fs";
+import { join } from "node:path";
+// @ts-types="@types/yazl"
+import yazl from "yazl";
+import { STATUS } from "../http/status.ts";
+import type { HttpResponse } from "../http/types.ts";
+import { textResponse } from "../app/router.ts";
+import { isFolder, type ListingEntry } from "./listing.ts";
+import type { ServedRoot } from "./served_root.ts";
+
+/** Most entries (files and folders) one archive holds; past it the answer is 413. */
+export const ZIP_MAX_ENTRIES = 50_000;
+/** Bytes read from a file at a time while it is archived. */
+const ZIP_READ_BYTES = 64 * 1024;
+/** The archive's name for the share itself (its folder has no name in URLs). */
+export const ROOT_ZIP_NAME = "files.zip";
+
+/**
+ * Extensions of formats that are compressed already: deflating them again costs CPU for
+ * nothing (often a few bytes more), so they are stored.
+ */
+// deno-fmt-ignore
+const STORED_EXTENSIONS: ReadonlySet<string> = new Set([
+  "jpg", "jpeg", "png", "gif", "webp", "avif", "heic", "heif", "jxl",
+  "mp3", "m4a", "aac", "ogg", "oga", "opus", "flac",
+  "mp4", "m4v", "mov", "mkv", "webm", "avi", "ogv",
+  "zip", "gz", "tgz", "bz2", "xz", "zst", "7z", "rar", "br", "lz", "lzma",
+  "jar", "apk", "docx", "xlsx", "pptx", "odt", "ods", "odp", "epub", "pdf", "woff", "woff2",
+]); // deno-fmt-ignore
+
+/** One entry to archive. */
+interface ZipItem {
+  /** The name inside the archive ("sub/a.txt"; folders without the final "/"). */
+  zipPath: string;
+  /** Where to read it (a folder: nothing is read). */
+  path: string;
+  folder: boolean;
+  mtime: Date;
+}
+
+/** Why the archive cannot be made. */
+class ZipRefusal extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** Whether `name` is stored rather than deflated in an archive. */
+export function storedInZip(name: string): boolean {
+  const dot = name.lastIndexOf(".");
+  return dot > 0 && STORED_EXTENSIONS.has(name.slice(dot + 1).toLowerCase());
+}
+
+/**
+ * The answer for `?zip` on the folder whose real path is `realDir`, named `folderName` (empty
+ * for the share's root). `names`: only these entries of the folder (single segments; each must
+ * be listed there, else 404); null for the whole folder.
+ */
+export async function zipResponse(
+  root: ServedRoot,
+  realDir: string,
+  folderName: string,
+  names: readonly string[] | null,
+  maxEntries: number = ZIP_MAX_ENTRIES,
+): Promise<HttpResponse> {
+  let items: ZipItem[];
+  try {
+    items = await collect(root, realDir, names, maxEntries);
+  } catch (err) {
+    if (err instanceof ZipRefusal) return textResponse(err.status, `${err.message}\n`);
+    return textResponse(STATUS.NotFound, "Not found\n"); // the folder went away or is unreadable
+  }
+  const fileName = folderName === "" ? ROOT_ZIP_NAME : `${folderName}.zip`;
+  return {
+    status: STATUS.OK,
+    headers: [
+      ["Content-Type", "application/zip"],
+      ["Content-Disposition", attachment(fileName)],
+      // Built anew at each request from what is on disk now: nothing to revalidate against.
+      ["Cache-Control", "no-store"],
+    ],
+    body: { kind: "stream", stream: archive(items) },
+  };
+}
+
+/** Every entry to archive, in archive order (a folder before what it holds). */
+async function collect(
+  root: ServedRoot,
+  realDir: string,
+  names: readonly string[] | null,
+  maxEntries: number,
+): Promise<ZipItem[]> {
+  const items: ZipItem[] = [];
+  const seen = new Set<string>([realDir]);
+  const add = (item: ZipItem) => {
+    if (items.length === maxEntries) {
+      throw new ZipRefusal(
+        STATUS.ContentTooLarge,
+        `The folder holds more than ${maxEntries} entries: too many for one zip`,
+      );
+    }
+    items.push(item);
+  };
+  const walk = async (dir: string, prefix: string, only: readonly string[] | null) => {
+    const listing = await root.list(dir);
+    if (listing.truncated) {
+      throw new ZipRefusal(
+        STATUS.ContentTooLarge,
+        "A folder holds more entries than one listing shows: too many for one zip",
+      );
+    }
+    let entries: ListingEntry[] = listing.entries;
+    if (only !== null) {
+      const byName = new Map(entries.map((e) => [e.name, e]));
+      entries = [];
+      for (const name of only) {
+        const found = byName.get(name);
+        // refuse: a name the listing does not show (missing, hidden, reserved) is not there
+        if (found === undefined) throw new ZipRefusal(STATUS.NotFound, "Not found");
+        if (!entries.includes(found)) entries.push(found);
+      }
+    }
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      const zipPath = prefix + e.name;
+      const mtime = e.mtime ?? new Date();
+      if (!isFolder(e)) {
+        add({ zipPath, path, folder: false, mtime });
+        continue;
+      }
+      // A folder reached again through a link (a loop, or two links to one place) goes in once.
+      const real = e.type === "symlink" ? await Deno.realPath(path) : path;
+      if (seen.has(real)) continue;
+      seen.add(real);
+      add({ zipPath, path: real, folder: true, mtime });
+      await walk(real, `${zipPath}/`, null);
+    }
+  };
+  await walk(realDir, "", names);
+  return items;
+}
+
+/**
+ * The archive's bytes as they are made. yazl pulls each file through a read stream when its
+ * turn comes; the output is read only as fast as the socket takes it (the writer awaits each
+ * piece), and yazl's pipes hold the file reads back meanwhile. If the client goes away the
+ * archive and the file being read are destroyed, so no file stays open.
+ */
+async function* archive(items: readonly ZipItem[]): AsyncGenerator<Uint8Array> {
+  const zip = new yazl.ZipFile();
+  let current: ReadStream | null = null;
+  for (const item of items) {
+    if (item.folder) {
+      zip.addEmptyDirectory(item.zipPath, { mtime: item.mtime });
+      continue;
+    }
+    zip.addReadStreamLazy(
+      item.zipPath,
+      { mtime: item.mtime, compress: !storedInZip(item.zipPath) },
+      (done: (err: Error | null, stream: NodeJS.ReadableStream) => void) => {
+        current = createReadStream(item.path, { highWaterMark: ZIP_READ_BYTES });
+        done(null, current);
+      },
+    );
+  }
+  zip.end();
+  const output = zip.outputStream;
+  try {
+    for await (const piece of output) yield piece as Uint8Array;
+  } finally {
+    // Normal end: both are finished already. Cut off: stop reading and close the file.
+    (current as ReadStream | null)?.destroy();
+    (output as unknown as { destroy(): void }).destroy();
+  }
+}
+
+/**
+ * `attachment` with the name as an ASCII fallback and as UTF-8 (RFC 6266 §4.3, RFC 8187), so
+ * every browser saves it under its own name.
+ */
+export function attachment(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}

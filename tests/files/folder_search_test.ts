@@ -1,0 +1,77 @@
+/**
+ * The recursive name search: case-insensitive substring, breadth-first, what listings show only,
+ * a linked folder walked once, and each bound (results, folders, time) reported as truncated.
+ */
+
+import { join } from "node:path";
+import { SEARCH_BOUNDS, searchFolder } from "../../src/files/folder_search.ts";
+import { ServedRoot } from "../../src/files/served_root.ts";
+import { assertEquals } from "../support/assert.ts";
+
+async function tree(): Promise<string> {
+  const root = await Deno.makeTempDir({ prefix: "wireserve-search-" });
+  await Deno.mkdir(join(root, "a/b/c"), { recursive: true });
+  await Deno.writeTextFile(join(root, "Photo-1.JPG"), "x");
+  await Deno.writeTextFile(join(root, "a/photo-2.jpg"), "x");
+  await Deno.writeTextFile(join(root, "a/b/c/photo-3.jpg"), "x");
+  await Deno.writeTextFile(join(root, "a/b/notes.txt"), "x");
+  await Deno.writeTextFile(join(root, ".photo-hidden"), "x");
+  await Deno.writeTextFile(join(root, "a/.photo.jpg.wireserve-0123456789abcdef.tmp"), "x");
+  await Deno.symlink(join(root, "a"), join(root, "photo-link"));
+  return root;
+}
+
+function served(root: string): ServedRoot {
+  return new ServedRoot({
+    root,
+    dotfiles: false,
+    followSymlinks: false,
+    statCacheMs: 0,
+    cacheSeconds: null,
+  });
+}
+
+Deno.test("searchFolder finds names case-insensitively, shallow first, listings' rules", async () => {
+  const root = await tree();
+  try {
+    const { hits, truncated } = await searchFolder(served(root), root, "PHOTO");
+    // "photo-link" leads to "a", walked already: its files are found once, under "a".
+    assertEquals(hits.map((h) => h.name), [
+      "photo-link",
+      "Photo-1.JPG",
+      "a/photo-2.jpg",
+      "a/b/c/photo-3.jpg",
+    ]);
+    assertEquals(hits[0].type, "symlink");
+    assertEquals(hits[3].segments, ["a", "b", "c", "photo-3.jpg"]);
+    assertEquals(truncated, false);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("searchFolder stops at each bound and says so", async () => {
+  const root = await tree();
+  try {
+    const r = served(root);
+    const few = await searchFolder(r, root, "photo", { ...SEARCH_BOUNDS, maxResults: 2 });
+    assertEquals([few.hits.length, few.truncated], [2, true]);
+    const exact = await searchFolder(r, root, "photo", { ...SEARCH_BOUNDS, maxResults: 4 });
+    assertEquals([exact.hits.length, exact.truncated], [4, false]);
+    const shallow = await searchFolder(r, root, "photo", { ...SEARCH_BOUNDS, maxFolders: 1 });
+    assertEquals([shallow.hits.map((h) => h.name), shallow.truncated], [
+      ["photo-link", "Photo-1.JPG"],
+      true,
+    ]);
+    let t = 0;
+    const clock = () => (t += 1000);
+    const slow = await searchFolder(r, root, "photo", {
+      ...SEARCH_BOUNDS,
+      maxMs: 1500,
+      now: clock,
+    });
+    assertEquals(slow.truncated, true);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -1,0 +1,137 @@
+/**
+ * `?zip` over the real server, checked with curl and Info-ZIP's `unzip`: the archive holds what
+ * a listing shows (no dotfiles, no temp or reserved names, no symlink out of the share), stores
+ * compressed types, deflates the rest, names selected entries with `&name=`, and is refused or
+ * answered 404/400 as the contract says.
+ */
+
+import { join } from "node:path";
+import { assert, assertEquals } from "../support/assert.ts";
+import { curlRun, headField, pattern, request, withUploadServer } from "./upload_fixture.ts";
+
+const HAS_UNZIP = await new Deno.Command("unzip", { args: ["-v"], stdout: "null", stderr: "null" })
+  .output().then((o) => o.success, () => false);
+
+/** Fills the share: files, a subfolder, hidden and reserved names, a link out and a link in. */
+async function fill(root: string, outside: string): Promise<void> {
+  await Deno.mkdir(join(root, "photos/2024"), { recursive: true });
+  await Deno.writeTextFile(join(root, "notes.txt"), "hello ".repeat(1000));
+  await Deno.writeFile(join(root, "photos/cat.jpg"), pattern(70_000));
+  await Deno.writeTextFile(join(root, "photos/2024/trip.md"), "# trip\n");
+  await Deno.writeTextFile(join(root, ".secret"), "dotfile");
+  await Deno.writeTextFile(join(root, ".notes.txt.wireserve-0123456789abcdef.tmp"), "partial");
+  await Deno.mkdir(join(root, ".wireserve-dav"));
+  await Deno.symlink(join(outside, "sentinel.txt"), join(root, "out.txt"));
+  await Deno.symlink(join(root, "photos"), join(root, "again"));
+}
+
+/** `unzip -Z1` (one name per line) and `unzip -v` (methods) of an archive file. */
+async function unzipList(file: string): Promise<{ names: string[]; verbose: string }> {
+  const run = async (args: string[]) =>
+    new TextDecoder().decode((await new Deno.Command("unzip", { args }).output()).stdout);
+  const names = (await run(["-Z1", file])).split("\n").filter((l) => l !== "").sort();
+  return { names, verbose: await run(["-v", file]) };
+}
+
+Deno.test({
+  name: "?zip streams the folder as a zip that unzip reads, with only what a listing shows",
+  ignore: !HAS_UNZIP,
+  fn: async () => {
+    await withUploadServer({}, async (s) => {
+      await fill(s.root, s.outside);
+      const out = join(s.root, "..", "got.zip");
+      const got = await curlRun(["-o", out, s.url("/files/?zip")]);
+      assertEquals(got.status, 200);
+      const head = got.heads[0];
+      assertEquals(headField(head, "content-type"), "application/zip");
+      assertEquals(
+        headField(head, "content-disposition"),
+        `attachment; filename="files.zip"; filename*=UTF-8''files.zip`,
+      );
+      assertEquals(headField(head, "transfer-encoding"), "chunked");
+      const { names, verbose } = await unzipList(out);
+      // "again" links to photos: the same folder goes in once, under its first name.
+      assertEquals(names, [
+        "again/",
+        "again/2024/",
+        "again/2024/trip.md",
+        "again/cat.jpg",
+        "notes.txt",
+      ]);
+      assert(/70000\s+Stored\s+70000\s.*again\/cat\.jpg/.test(verbose), verbose);
+      assert(/6000\s+Defl:N\s+\d+\s.*notes\.txt/.test(verbose), verbose);
+      const test = await new Deno.Command("unzip", { args: ["-t", out] }).output();
+      assert(test.success, new TextDecoder().decode(test.stdout));
+      const extracted = await new Deno.Command("unzip", {
+        args: ["-p", out, "again/cat.jpg"],
+        stdout: "piped",
+      }).output();
+      assertEquals(extracted.stdout, pattern(70_000));
+    });
+  },
+});
+
+Deno.test({
+  name: "?zip&name= zips only the named entries of the folder, named after the folder",
+  ignore: !HAS_UNZIP,
+  fn: async () => {
+    await withUploadServer({}, async (s) => {
+      await fill(s.root, s.outside);
+      const out = join(s.root, "..", "sel.zip");
+      const got = await curlRun(["-o", out, s.url("/files/photos/?zip&name=2024&name=cat.jpg")]);
+      assertEquals(got.status, 200);
+      assertEquals(
+        headField(got.heads[0], "content-disposition"),
+        `attachment; filename="photos.zip"; filename*=UTF-8''photos.zip`,
+      );
+      assertEquals((await unzipList(out)).names, ["2024/", "2024/trip.md", "cat.jpg"]);
+    });
+  },
+});
+
+Deno.test("?zip&name= answers 404 for a missing, hidden or reserved name and 400 for a path", async () => {
+  await withUploadServer({}, async (s) => {
+    await fill(s.root, s.outside);
+    for (const name of ["nope", ".secret", ".wireserve-dav", "out.txt"]) {
+      const res = await request(s.port, "GET", `/files/?zip&name=${encodeURIComponent(name)}`);
+      assertEquals(res.status, 404, name);
+    }
+    for (const name of ["..", ".", "photos/cat.jpg", "photos%2Fcat.jpg", "", "a%00b"]) {
+      const res = await request(s.port, "GET", `/files/?zip&name=${name}`);
+      assertEquals(res.status, 400, name);
+    }
+    // A zip of a missing folder is the folder's 404.
+    assertEquals((await request(s.port, "GET", "/files/nope/?zip")).status, 404);
+  });
+});
+
+Deno.test("a client that leaves mid-zip leaves no file open and the server serving", async () => {
+  await withUploadServer({}, async (s) => {
+    await Deno.writeFile(join(s.root, "big.mp4"), pattern(8 * 1024 * 1024));
+    // Open files of this process, counted by the shell (Deno lists /proc only under --allow-all).
+    const fds = async () => {
+      const out = await new Deno.Command("sh", {
+        args: ["-c", `ls /proc/${Deno.pid}/fd | wc -l`],
+        stdout: "piped",
+      }).output();
+      return Number(new TextDecoder().decode(out.stdout).trim());
+    };
+    const before = await fds();
+    for (let i = 0; i < 3; i++) {
+      const c = await Deno.connect({ hostname: "127.0.0.1", port: s.port });
+      await c.write(new TextEncoder().encode("GET /files/?zip HTTP/1.1\r\nHost: t\r\n\r\n"));
+      const first = new Uint8Array(4096);
+      const n = await c.read(first);
+      assert(new TextDecoder().decode(first.subarray(0, n ?? 0)).startsWith("HTTP/1.1 200 "));
+      c.close();
+    }
+    // The writer notices at its next write; give it a moment, then every file is closed.
+    const deadline = Date.now() + 5000;
+    while (await fds() > before && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assertEquals(await fds(), before);
+    const again = await curlRun(["-o", "/dev/null", s.url("/files/?zip")]);
+    assertEquals(again.status, 200);
+  });
+});
