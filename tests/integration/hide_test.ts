@@ -101,6 +101,33 @@ Deno.test("hidden paths are left out of listings, links to them included", async
   }
 });
 
+Deno.test("hidden paths are never found by ?q= search nor put in a ?zip", async () => {
+  const fs = await hiddenServer();
+  try {
+    // Every private thing holds "PRIVATE" or is named for it; search names, then zip contents.
+    for (const q of ["plan", "key", "secret", "alias", "innocent", "a.md", "deep"]) {
+      const res = await fetch(fs.url(`/files/?q=${q}&format=json`));
+      assertEquals(res.status, 200);
+      const found = ((await res.json()).entries as Array<{ name: string }>).map((e) => e.name);
+      assertEquals(found, [], `?q=${q} found ${found.join(", ")}`);
+    }
+    const zipped = await fetch(fs.url("/files/?zip"));
+    assertEquals(zipped.status, 200);
+    const zip = text(new Uint8Array(await zipped.arrayBuffer()));
+    // Names sit in the archive uncompressed; text files under 64 bytes are stored or deflated,
+    // so look for the names (every entry's name is in its local header and the directory).
+    assert(zip.includes("public/drafts/b.md") && zip.includes("private.txt"), "the rest is in");
+    for (const name of ["plan.txt", "server.key", "drafts/a.md", "secret-notes", "alias"]) {
+      assert(!zip.replace("public/drafts/b.md", "").includes(name), `${name} is in the zip`);
+    }
+    const picked = await fetch(fs.url("/files/?zip&name=private"));
+    assertEquals(picked.status, 404);
+    await picked.body?.cancel();
+  } finally {
+    await fs.close();
+  }
+});
+
 Deno.test("hidden paths are not writable: PUT, POST, form parts, MKCOL and DELETE get 404", async () => {
   const fs = await hiddenServer();
   const { root } = fs.tree;
