@@ -12,6 +12,10 @@ import { STATUS } from "./status.ts";
 /** Each error kind with its status and the fixed text sent to the client. */
 export const ERROR_KINDS = {
   badRequestLine: { status: STATUS.BadRequest, text: "Malformed request line" },
+  notHttp: {
+    status: STATUS.BadRequest,
+    text: "Malformed request line: not HTTP/1.x (TLS sent to a plain-HTTP port?)",
+  },
   badHeader: { status: STATUS.BadRequest, text: "Malformed header field" },
   badHost: { status: STATUS.BadRequest, text: "Missing, repeated or invalid Host header" },
   badFraming: { status: STATUS.BadRequest, text: "Invalid message framing" },

@@ -14,6 +14,7 @@ import {
   LINE_OVERLONG,
 } from "./buffered_reader.ts";
 import { HttpError } from "./errors.ts";
+import { CLASS, TCHAR } from "./head_syntax.ts";
 import { HeaderFields } from "./header_fields.ts";
 import type { Limits } from "./limits.ts";
 import { checkHead, parseFieldLineAt, repeatsFieldLine, type RequestHead } from "./request_head.ts";
@@ -22,7 +23,7 @@ import { parseRequestLineAt, type RequestLine } from "./request_line.ts";
 /** Returned by `advance` when the buffered bytes end before the head does. */
 export const INCOMPLETE: unique symbol = Symbol("incomplete head");
 
-const CR = 0x0d;
+const CR = 0x0d, LF = 0x0a;
 const CR_BYTES = 1, LF_BYTES = 1, CRLF_BYTES = CR_BYTES + LF_BYTES;
 
 /**
@@ -129,7 +130,12 @@ export class HeadReader {
     while (this.#line === null) {
       // Lines are read in place (`scanLine`): no view or copy per line.
       const lf = reader.scanLine(limits.maxRequestLineBytes + CR_BYTES);
-      if (lf === LINE_NEED_MORE) return INCOMPLETE;
+      if (lf === LINE_NEED_MORE) {
+        // Judged before its line end arrives: see `startsRequestLine`.
+        const first = reader.peekByte();
+        if (first !== -1 && !startsRequestLine(first)) return this.#failed(notHttp(first));
+        return INCOMPLETE;
+      }
       if (lf === LINE_OVERLONG) return this.#failed(new HttpError("uriTooLong"));
       const start = reader.lineStart;
       if (lf - start === CR_BYTES && bytes[start] === CR) {
@@ -141,6 +147,7 @@ export class HeadReader {
         reader.mark();
         continue;
       }
+      if (!startsRequestLine(bytes[start])) return this.#failed(notHttp(bytes[start]));
       const parsed = parseRequestLineAt(bytes, start, lf, this.#scratch);
       if (parsed instanceof HttpError) return this.#failed(parsed);
       this.#line = parsed;
@@ -239,4 +246,19 @@ export async function readRequestHead(
     if (result !== INCOMPLETE) return result;
     if (!(await reader.fill())) return head.stopped();
   }
+}
+
+/**
+ * Whether `byte` can begin a request line or the empty line allowed before one: a method is a
+ * token (RFC 9112 §3, RFC 9110 §5.6.2). Anything else — a TLS ClientHello (0x16 0x03 …) sent to
+ * the plain port, SSH, binary — can never become a request, so it is refused on its first byte,
+ * the same whether or not a line end has arrived, instead of after the head clock (a TLS client
+ * waits for the server's hello and would hang until then).
+ */
+function startsRequestLine(byte: number): boolean {
+  return (CLASS[byte] & TCHAR) !== 0 || byte === CR || byte === LF;
+}
+
+function notHttp(first: number): HttpError {
+  return new HttpError("notHttp", `first byte 0x${first.toString(16).padStart(2, "0")}`);
 }
