@@ -50,6 +50,8 @@ export class ChunkedDecoder {
   /** Data bytes left in the current chunk. */
   #remaining = 0;
   #bytesDecoded = 0;
+  /** The most data bytes the body's reader takes (`limitTo`). */
+  #maxBytes = Infinity;
   /** Framing bytes not yet paid for by data (see `#chargeOverhead`). */
   #overhead = 0;
   #chunks: ChunkInfo[] = [];
@@ -83,6 +85,14 @@ export class ChunkedDecoder {
   /** Whether the last chunk and the trailer section have been consumed. */
   get done(): boolean {
     return this.#state === "done";
+  }
+
+  /**
+   * Refuses (`contentTooLarge`) any chunk whose size line would carry the data past `maxBytes`,
+   * as soon as that line is parsed.
+   */
+  limitTo(maxBytes: number): void {
+    this.#maxBytes = maxBytes;
   }
 
   /** Data bytes returned so far. */
@@ -192,6 +202,10 @@ export class ChunkedDecoder {
       this.#chunks.push({ size, line: latin1(line, 0, end) });
     }
     this.#chunkCount++;
+    // Every earlier chunk's data has been returned by now, so this is the body's running sum.
+    if (size > this.#maxBytes - this.#bytesDecoded) {
+      throw new HttpError("contentTooLarge", `a chunk of ${size} bytes passes the body limit`);
+    }
     if (size !== 0) this.#chargeOverhead(line.length + LF_LENGTH + CRLF_LENGTH, size);
     this.#remaining = size;
     this.#state = size === 0 ? "trailers" : "data";

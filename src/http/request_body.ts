@@ -193,6 +193,11 @@ export class ChunkedBody implements RequestBody {
     return this.#decoder.chunkCount;
   }
 
+  /** See `RequestBody.limitTo`. */
+  limitTo(maxBytes: number): void {
+    this.#decoder.limitTo(maxBytes);
+  }
+
   /** The next decoded piece (a view valid until the next call), or null at the end. */
   async read(): Promise<Uint8Array | null> {
     if (!this.#started) {
@@ -234,6 +239,7 @@ export function requestBody(
  */
 export async function readBodyBytes(body: RequestBody, maxBytes: number): Promise<Uint8Array> {
   if (body.length !== null && body.length > maxBytes) throw new HttpError("contentTooLarge");
+  body.limitTo?.(maxBytes);
   const parts: Uint8Array[] = [];
   let total = 0;
   for (let piece = await body.read(); piece !== null; piece = await body.read()) {

@@ -48,6 +48,14 @@ export interface RequestBody {
    * callers fall back to `read`. Throws like `read`.
    */
   readInto?(view: Uint8Array): Promise<Uint8Array | null>;
+  /**
+   * Tells the body the most bytes its reader will take. A chunked body then refuses, with
+   * `contentTooLarge` (413), the chunk-size line that would carry it past `maxBytes` as soon as
+   * the line is parsed, before its data is read: a size line announcing a terabyte needs no
+   * terabyte of reading to be refused. (A declared Content-Length is checked by its reader
+   * before reading.) Optional: bodies built by tests may lack it.
+   */
+  limitTo?(maxBytes: number): void;
   /** Trailer fields of a chunked body once it is done, else null. */
   readonly trailers: HeaderFields | null;
   /** The chunk-size lines seen so far (bounded), or null for a body that is not chunked. */

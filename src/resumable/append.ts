@@ -232,6 +232,7 @@ function copyingBody(body: RequestBody): RequestBody {
       return body.chunkCount;
     },
     read: () => body.read(),
+    limitTo: body.limitTo === undefined ? undefined : (max: number) => body.limitTo!(max),
   };
 }
 

@@ -106,6 +106,7 @@ class PieceSource {
   constructor(body: RequestBody, maxBytes: number) {
     this.#body = body;
     this.#maxBytes = maxBytes;
+    body.limitTo?.(maxBytes); // a chunked body refuses a chunk past the limit at its size line
   }
 
   /** Fills `buffer` as far as the body goes; returns the filled view from offset 0. */

@@ -181,6 +181,42 @@ Deno.test("a chunked body crossing the limit gets 413, closes, and leaves nothin
   });
 });
 
+Deno.test("a chunk-size line announcing more than --max-upload gets 413 before any data", async () => {
+  await withUploadServer({ maxUploadBytes: 1000 }, async (s) => {
+    // 1 TiB announced, no data sent: only the size line can have been judged.
+    const { res, client } = await send(
+      s.port,
+      head("PUT", "/files/huge", [["Transfer-Encoding", "chunked"]]),
+      "10000000000\r\n",
+    );
+    try {
+      assertEquals(res?.status, 413);
+      assertEquals(await client.closedByServer(3000), true);
+    } finally {
+      client.close();
+    }
+    assertEquals(await settledFiles(s.root, []), []);
+  });
+});
+
+Deno.test("chunks whose sum passes --max-upload get 413 at the size line that crosses", async () => {
+  await withUploadServer({ maxUploadBytes: 1000 }, async (s) => {
+    // 600 bytes in, then a size line for 600 more: refused before those 600 are sent.
+    const { res, client } = await send(
+      s.port,
+      head("PUT", "/files/sum", [["Transfer-Encoding", "chunked"]]),
+      `258\r\n${"a".repeat(600)}\r\n258\r\n`,
+    );
+    try {
+      assertEquals(res?.status, 413);
+      assertEquals(await client.closedByServer(3000), true);
+    } finally {
+      client.close();
+    }
+    assertEquals(await settledFiles(s.root, []), []);
+  });
+});
+
 Deno.test("a client that disconnects mid-body leaves no file and no temp file", async () => {
   await withUploadServer({}, async (s) => {
     const c = await RawClient.connect(s.port);
