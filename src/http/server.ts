@@ -43,8 +43,33 @@ export interface ServerOptions {
   openConnections?: SharedCount;
 }
 
-/** Pause after a failed accept (e.g. out of file descriptors) before trying again. */
-const ACCEPT_RETRY_MS = 50;
+/**
+ * Pause after a failed accept (e.g. out of file descriptors) before trying again; it doubles
+ * with each failure in a row, up to `ACCEPT_RETRY_MAX_MS`, so a server out of descriptors does
+ * not spin on a listener whose backlog keeps the accept failing.
+ */
+const ACCEPT_RETRY_MS = 10;
+const ACCEPT_RETRY_MAX_MS = 1000;
+/**
+ * After an accept failure is logged, further ones stay quiet this long: an episode of running
+ * out of descriptors is one line (with the count the next line carries), not a line per retry,
+ * flooding the log exactly when the machine is struggling.
+ */
+const ACCEPT_LOG_QUIET_MS = 60_000;
+
+/** A failed accept as one log line: the OS's reason and what the server does about it. */
+class AcceptFailure extends Error {
+  constructor(cause: unknown, unlogged: number) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `${reason}; retrying with back-off, further failures unlogged for ` +
+        `${ACCEPT_LOG_QUIET_MS / 1000} s` +
+        (unlogged > 0 ? ` (${unlogged} failed unlogged before this)` : ""),
+    );
+    this.name = "AcceptFailure";
+    this.stack = this.message; // a stack would only name the accept loop
+  }
+}
 
 /** A listening wireserve engine. */
 export class HttpServer {
@@ -151,16 +176,29 @@ export class HttpServer {
       onError,
       onResponse: this.#opts.onResponse,
     };
+    /** Failed accepts in a row (the back-off grows with them). */
+    let failures = 0;
+    /** When the next failure may be logged, and how many were not meanwhile. */
+    let quietUntil = 0;
+    let unlogged = 0;
     while (!this.#shuttingDown) {
       let conn: Deno.Conn;
       try {
         conn = await this.#listener.accept();
       } catch (err) {
         if (this.#shuttingDown || err instanceof Deno.errors.BadResource) break;
-        onError(err, "accept");
-        await new Promise((r) => setTimeout(r, ACCEPT_RETRY_MS));
+        const now = Date.now();
+        if (now >= quietUntil) {
+          onError(new AcceptFailure(err, unlogged), "accept");
+          quietUntil = now + ACCEPT_LOG_QUIET_MS;
+          unlogged = 0;
+        } else unlogged++;
+        const pause = Math.min(ACCEPT_RETRY_MS * 2 ** Math.min(failures, 16), ACCEPT_RETRY_MAX_MS);
+        failures++;
+        await new Promise((r) => setTimeout(r, pause));
         continue;
       }
+      failures = 0;
       // Past the server-wide limit an idle connection of ours makes room (its slot comes back
       // when it ends: the count runs over by one meanwhile), else the newcomer is refused.
       if (!this.#open.tryAdd(1, this.#limits.maxConnections)) {
