@@ -19,7 +19,16 @@ export interface AccessEntry {
   durationMs: number;
   userAgent: string | undefined;
   referer: string | undefined;
+  /**
+   * Why the exchange ended before its response was sent whole (absent when it was): the server
+   * shut down, the client went away, or a clock ran out. `status` is then the status that went
+   * out, or 0 when none did.
+   */
+  ended?: EndReason;
 }
+
+/** Why an exchange that reached its handler ended early. */
+export type EndReason = "shutdown" | "client-gone" | "timeout";
 
 /** The entry for a response to `head` ("-" for each part of a head that was never parsed). */
 export function accessEntry(
@@ -28,8 +37,9 @@ export function accessEntry(
   status: number,
   bodyBytes: number,
   durationMs: number,
+  ended?: EndReason,
 ): AccessEntry {
-  return {
+  const entry: AccessEntry = {
     remoteAddress,
     method: head?.method ?? "-",
     target: head?.target ?? "-",
@@ -40,4 +50,6 @@ export function accessEntry(
     userAgent: head?.headers.get("user-agent"),
     referer: head?.headers.get("referer"),
   };
+  if (ended !== undefined) entry.ended = ended;
+  return entry;
 }

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { accessEntry } from "./access_entry.ts";
+import { accessEntry, type EndReason } from "./access_entry.ts";
 import { BufferedReader, type ByteSource } from "./buffered_reader.ts";
 import { decideFraming } from "./body_framing.ts";
 import { cannedErrorResponse, internalErrorResponse } from "./canned_response.ts";
@@ -38,6 +38,10 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
   /** The clock of the current wait (idle, head, body, write, linger). */
   #timer: PhaseTimer;
   #closed = false;
+  /** Whether the current exchange reached its handler and has no access-log line yet. */
+  #unlogged = false;
+  /** The status of the response being written for it, 0 before one is. */
+  #sending = 0;
   #idle = true;
   /** Whether a request was answered (set when the connection starts waiting for the next). */
   #answered = false;
@@ -113,6 +117,9 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    // An exchange cut here (a shutdown past its timeout, a clock) may never get back to the loop
+    // (its handler may still be waiting, and the process may exit first): its line goes now.
+    if (this.#unlogged) this.#logEnded(this.#sending);
     try {
       this.#conn.close();
     } catch {
@@ -267,6 +274,8 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
       if (head instanceof HttpError) return await this.#fail(head);
       this.#head = head;
       index++;
+      this.#unlogged = true;
+      this.#sending = 0;
 
       const framing = decideFraming(head);
       if (framing instanceof HttpError) return await this.#fail(framing);
@@ -295,7 +304,7 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
           this.#readAt = Date.now();
         } else res = answer;
       } catch (err) {
-        if (this.#closed) return;
+        if (this.#closed) return this.#logEnded(0);
         // A body that failed to read leaves the framing unknown: answer and close.
         if (err instanceof HttpError) return await this.#fail(err);
         opts.onError(err, "handler");
@@ -303,7 +312,7 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
       } finally {
         this.#handling = false;
       }
-      if (this.#closed) return;
+      if (this.#closed) return this.#logEnded(0);
 
       let keepAlive = !res.close && !opts.shuttingDown() &&
         wantsPersistence(head.version, head.headers);
@@ -322,8 +331,9 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
           keepAlive = !bodyLeft;
         }
       }
-      if (this.#closed) return;
+      if (this.#closed) return this.#logEnded(0);
 
+      this.#sending = res.status;
       ctx.head = head.method === "HEAD";
       ctx.http10 = head.version === "HTTP/1.0";
       ctx.keepAlive = keepAlive;
@@ -336,7 +346,8 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
           this.#readAt = Date.now();
         } else outcome = written;
       } catch (err) {
-        if (this.#closed || isDisconnect(err)) return;
+        // The head has gone out (or begun to): its status is the one the client may have seen.
+        if (this.#closed || isDisconnect(err)) return this.#logEnded(res.status);
         opts.onError(err, "response");
         // A head that failed validation left nothing behind: a 500 can still go out.
         if (err instanceof HttpError && err.kind === "internal") {
@@ -370,8 +381,23 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
     this.#log(ERROR_KINDS[kind].status, errorText(kind).length + 1);
   }
 
+  /**
+   * The one access-log entry of an exchange that reached its handler but ended before its
+   * response was sent whole: `status` is what went out (0: nothing), and the reason is told.
+   */
+  #logEnded(status: number): void {
+    if (!this.#unlogged) return; // told already (close() tells before the loop sees it)
+    const reason = this.#opts.shuttingDown() && this.#closed
+      ? "shutdown"
+      : this.timedOut()
+      ? "timeout"
+      : "client-gone";
+    this.#log(status, 0, reason);
+  }
+
   /** One access-log entry for the current exchange (with what was parsed of its head). */
-  #log(status: number, bodyBytes: number): void {
+  #log(status: number, bodyBytes: number, ended?: EndReason): void {
+    this.#unlogged = false;
     const onResponse = this.#opts.onResponse;
     if (onResponse === undefined) return;
     const started = this.#headStarted;
@@ -381,6 +407,7 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
       status,
       bodyBytes,
       started === 0 ? 0 : performance.now() - started,
+      ended,
     ));
   }
 

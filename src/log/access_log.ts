@@ -81,33 +81,44 @@ function requestLine(e: AccessEntry): string {
 
 function commonPrefix(e: AccessEntry, time: string): string {
   const bytes = e.bodyBytes === 0 ? "-" : String(e.bodyBytes);
-  return `${escapeClf(e.remoteAddress)} - - [${time}] "${requestLine(e)}" ${e.status} ${bytes}`;
+  const status = e.status === 0 ? "-" : String(e.status); // 0: no response went out
+  return `${escapeClf(e.remoteAddress)} - - [${time}] "${requestLine(e)}" ${status} ${bytes}`;
+}
+
+/** ` ended=<reason>` for an exchange cut short, else nothing. */
+function endedSuffix(e: AccessEntry): string {
+  return e.ended === undefined ? "" : ` ended=${e.ended}`;
 }
 
 /** One `common` line (without newline). */
 export function formatCommon(e: AccessEntry, time: string): string {
-  return `${commonPrefix(e, time)} ${duration(e.durationMs)}`;
+  return `${commonPrefix(e, time)} ${duration(e.durationMs)}${endedSuffix(e)}`;
 }
 
 /** One `combined` line (without newline). */
 export function formatCombined(e: AccessEntry, time: string): string {
   const referer = e.referer === undefined ? "-" : escapeClf(e.referer);
   const agent = e.userAgent === undefined ? "-" : escapeClf(e.userAgent);
-  return `${commonPrefix(e, time)} "${referer}" "${agent}" ${duration(e.durationMs)}`;
+  return `${commonPrefix(e, time)} "${referer}" "${agent}" ${duration(e.durationMs)}${
+    endedSuffix(e)
+  }`;
 }
 
 /**
  * One `json` line: `time` (ISO 8601, UTC), `remote`, `method`, `target`, `version`, `status`,
- * `bytes`, `durationMs`, `referer` and `userAgent` (null when absent). Non-ASCII is escaped.
+ * `bytes`, `durationMs`, `referer` and `userAgent` (null when absent), and `ended` for an
+ * exchange cut short (`status` null when no response went out). Non-ASCII is escaped.
  * Built by hand: JSON.stringify of an object per request cost three times as much (measured).
  */
 export function formatJson(e: AccessEntry, time: string): string {
   return `{"time":"${time}","remote":${jsonString(e.remoteAddress)},` +
     `"method":${jsonString(e.method)},"target":${jsonString(e.target)},` +
-    `"version":${jsonString(e.version)},"status":${e.status},"bytes":${e.bodyBytes},` +
+    `"version":${jsonString(e.version)},"status":${e.status === 0 ? "null" : e.status},` +
+    `"bytes":${e.bodyBytes},` +
     `"durationMs":${Number(e.durationMs.toFixed(DURATION_DECIMALS))},` +
     `"referer":${e.referer === undefined ? "null" : jsonString(e.referer)},` +
-    `"userAgent":${e.userAgent === undefined ? "null" : jsonString(e.userAgent)}}`;
+    `"userAgent":${e.userAgent === undefined ? "null" : jsonString(e.userAgent)}` +
+    (e.ended === undefined ? "}" : `,"ended":"${e.ended}"}`);
 }
 
 /** A JSON string literal for `text` that is pure printable ASCII (`\uHHHH` for the rest). */

@@ -173,3 +173,32 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "requests cut by the shutdown timeout get exactly one access-log line, saying so",
+  ignore: !UNIX,
+  fn: async () => {
+    // Two workers: the lines of a worker's cut requests must still reach the log before exit.
+    const p = spawnWireserve(["--port", "0", "--shutdown-timeout", "500ms", "--workers", "2"]);
+    const port = await p.port();
+    const slow = await connectedTo(port, "GET /delay/10 HTTP/1.1\r\nHost: t\r\n\r\n");
+    const upload = await connectedTo(
+      port,
+      "PUT /files/cut.bin HTTP/1.1\r\nHost: t\r\nContent-Length: 1000\r\n\r\nhalf",
+    );
+    try {
+      await sleep(SETTLE_MS);
+      p.child.kill("SIGTERM");
+      assertEquals(await p.exit(), 0);
+      const lines = p.stdout().split("\n");
+      for (const request of ["GET /delay/10 HTTP/1.1", "PUT /files/cut.bin HTTP/1.1"]) {
+        const mine = lines.filter((l) => l.includes(`"${request}"`));
+        assertEquals(mine.length, 1, `one line for ${request}:\n${p.stdout()}`);
+        assert(/" - - [\d.]+ms ended=shutdown$/.test(mine[0]), mine[0]);
+      }
+    } finally {
+      slow.close();
+      upload.close();
+    }
+  },
+});

@@ -42,6 +42,19 @@ Deno.test("formatCommon writes - for a response without body bytes", () => {
   assert(line.includes('" 304 - '), line);
 });
 
+Deno.test("an exchange cut short says why, with - (null in JSON) when no status went out", () => {
+  const cut = { ...ENTRY, status: 0, bodyBytes: 0, ended: "shutdown" as const };
+  assertEquals(
+    formatCommon(cut, CLF_TIME),
+    '127.0.0.1 - - [22/Nov/2026:05:09:56 +0000] "GET /files/a%20b.txt?x=1 HTTP/1.1" - - 1.235ms ended=shutdown',
+  );
+  assert(formatCombined(cut, CLF_TIME).endsWith('"curl/8.5.0" 1.235ms ended=shutdown'));
+  const json = JSON.parse(formatJson({ ...cut, status: 200, ended: "client-gone" }, ISO_TIME));
+  assertEquals([json.status, json.ended], [200, "client-gone"]);
+  assertEquals(JSON.parse(formatJson(cut, ISO_TIME)).status, null);
+  assertEquals("ended" in JSON.parse(formatJson(ENTRY, ISO_TIME)), false);
+});
+
 Deno.test("formatCombined adds referer and user agent before the duration", () => {
   assertEquals(
     formatCombined({ ...ENTRY, referer: "http://x/" }, CLF_TIME),
