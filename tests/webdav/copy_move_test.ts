@@ -117,3 +117,21 @@ Deno.test("flags: --no-overwrite makes Overwrite: T onto a file 412; MOVE needs 
     }
   });
 });
+
+Deno.test("MOVE and COPY of a source another request moved meanwhile answer 404, not 500 (fuzz: seed 1)", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.writeTextFile(`${app.root}/src.txt`, "S");
+    // Both pass their checks before either renames: the second rename finds no source.
+    const moves = await Promise.all([
+      app.call("MOVE", "/files/src.txt", [to("/files/one.txt")]),
+      app.call("MOVE", "/files/src.txt", [to("/files/two.txt")]),
+    ]);
+    assertEquals(moves.map((r) => r.status).sort(), [201, 404]);
+    await Deno.writeTextFile(`${app.root}/src.txt`, "S");
+    const raced = await Promise.all([
+      app.call("MOVE", "/files/src.txt", [to("/files/three.txt")]),
+      app.call("COPY", "/files/src.txt", [to("/files/four.txt")]),
+    ]);
+    for (const r of raced) assert(r.status !== 500, `${r.status}: ${r.text}`);
+  });
+});
