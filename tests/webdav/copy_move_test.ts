@@ -135,3 +135,16 @@ Deno.test("MOVE and COPY of a source another request moved meanwhile answer 404,
     for (const r of raced) assert(r.status !== 500, `${r.status}: ${r.text}`);
   });
 });
+
+Deno.test("COPY of a folder to a new name another COPY is creating answers 409, not 500 (fuzz: seed 4)", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.mkdir(`${app.root}/tree`);
+    await Deno.writeTextFile(`${app.root}/tree/f`, "F");
+    const copies = await Promise.all([
+      app.call("COPY", "/files/tree/", [to("/files/copy/")]),
+      app.call("COPY", "/files/tree/", [to("/files/copy/")]),
+    ]);
+    assertEquals(copies.map((r) => r.status).sort(), [201, 409]);
+    assertEquals(await Deno.readTextFile(`${app.root}/copy/f`), "F");
+  });
+});

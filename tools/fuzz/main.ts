@@ -61,7 +61,11 @@ export async function cli(args: string[]): Promise<number> {
   const concurrency = count(values.concurrency, DEFAULT_CONCURRENCY);
   const workers = count(values.workers, 1);
   const warmUpCases = count(values["warm-up"], DEFAULT_WARM_UP_CASES);
-  if (![seed, cases, concurrency, workers, warmUpCases].every((n) => Number.isSafeInteger(n) && n >= 0)) {
+  if (
+    ![seed, cases, concurrency, workers, warmUpCases].every((n) =>
+      Number.isSafeInteger(n) && n >= 0
+    )
+  ) {
     console.error(
       `fuzz: --seed, --cases, --concurrency and --workers take whole numbers\n${USAGE}`,
     );

@@ -17,6 +17,8 @@ export interface ParsedResponse {
   headers: Array<[string, string]>;
   /** Body bytes (the decoded chunk data for chunked bodies). */
   bodyBytes: number;
+  /** Where the body (or its first chunk-size line) starts in the stream. */
+  bodyStart: number;
   /** Whether the body was taken as absent because it answered a HEAD. */
   asHead: boolean;
 }
@@ -83,7 +85,13 @@ export function parseResponseStream(bytes: Uint8Array, opts: ParseOptions = {}):
         at = field.next;
       }
       const framing = framingOf(status, headers, start);
-      const response: ParsedResponse = { status, headers, bodyBytes: 0, asHead: false };
+      const response: ParsedResponse = {
+        status,
+        headers,
+        bodyBytes: 0,
+        bodyStart: at,
+        asHead: false,
+      };
       responses.push(response);
       if (status === SWITCHING_PROTOCOLS) return { responses, error: null }; // another protocol follows
       if (framing.kind !== "none" && opts.mayBeHead && looksLikeHeadAnswer(bytes, at)) {

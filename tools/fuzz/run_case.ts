@@ -36,6 +36,8 @@ export interface CaseOutcome {
 const INTERNAL_SERVER_ERROR = 500;
 const READ_CHUNK_BYTES = 64 * 1024;
 const latin1 = new TextDecoder("latin1");
+/** Bytes of a 500's body quoted in the failure. */
+const SHOWN_BODY_BYTES = 200;
 
 /** Runs `c` against 127.0.0.1:`port`. */
 export async function runCase(port: number, c: FuzzCase, clocks: Clocks): Promise<CaseOutcome> {
@@ -120,7 +122,9 @@ function judge(c: FuzzCase, bytes: Uint8Array, reset: boolean, bytesIn: number):
   if (parsed.error !== null && !(reset && /cut short|ends inside/.test(parsed.error))) {
     failure = `malformed response stream: ${parsed.error}`;
   } else if (statuses.includes(INTERNAL_SERVER_ERROR) && !asksForStatus(c)) {
-    failure = `status 500 for ${caseBytes(c).length} request bytes`;
+    const r = parsed.responses.find((x) => x.status === INTERNAL_SERVER_ERROR)!;
+    const text = latin1.decode(bytes.subarray(r.bodyStart, r.bodyStart + SHOWN_BODY_BYTES));
+    failure = `status 500 (${JSON.stringify(text)}) for ${caseBytes(c).length} request bytes`;
   }
   return { failure, statuses, reset, bytesIn };
 }
