@@ -146,6 +146,9 @@ export class UploadStore {
 
   /** Takes the lease of `id`, waiting up to `waitMs`; null when still held by another. */
   async lease(id: string, waitMs: number): Promise<FileLease | null> {
+    // refuse: an id from the URL names a file in the state folder; anything but an id's shape
+    // (a 2 KiB name is ENAMETOOLONG, a 500) is an upload that does not exist.
+    if (!isUploadId(id)) throw new Deno.errors.NotFound("No such upload");
     return await FileLease.acquire(join(this.dir, `${id}.lock`), waitMs);
   }
 
