@@ -157,6 +157,8 @@ export async function soak(opts: SoakOptions): Promise<SoakResult> {
   } finally {
     const code = await server.stop();
     if (code !== 0) failures.push(`server exited ${code} on SIGTERM`);
+    const errors = server.stderr().split("\n").filter((l) => l.includes("failed")).slice(-5);
+    if (errors.length > 0) opts.log(`soak: server stderr (last lines):\n  ${errors.join("\n  ")}`);
   }
   const seconds = opts.loadMs / MS_PER_S;
   opts.log(

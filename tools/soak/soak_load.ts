@@ -190,7 +190,8 @@ const ACTIONS: Array<[number, string, Action]> = [
     try {
       await writeAll(conn, encoder.encode(batch));
       const text = new TextDecoder().decode(await readToEnd(conn));
-      const answered = text.match(/^HTTP\/1\.1 200 /gm)?.length ?? 0;
+      // Bodies end without a newline: count status lines anywhere, not at line starts.
+      const answered = text.match(/HTTP\/1\.1 200 /g)?.length ?? 0;
       c.requests += PIPELINE_DEPTH;
       if (answered !== PIPELINE_DEPTH) {
         c.unexpected[`pipeline ${answered}/${PIPELINE_DEPTH}`] =
