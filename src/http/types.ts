@@ -48,6 +48,11 @@ export interface RequestBody {
    * callers fall back to `read`. Throws like `read`.
    */
   readInto?(view: Uint8Array): Promise<Uint8Array | null>;
+  /**
+   * Gives back what the body holds against the server's buffer budget; the connection calls it
+   * once the exchange is over. Optional: bodies that hold nothing lack it.
+   */
+  release?(): void;
   /** Trailer fields of a chunked body once it is done, else null. */
   readonly trailers: HeaderFields | null;
   /** The chunk-size lines seen so far (bounded), or null for a body that is not chunked. */

@@ -34,6 +34,9 @@ interface Sample {
   fds: number | null;
   tempFiles: number;
   requests: number;
+  /** V8 heap used / external MiB of the serving isolate (with --workers 1). */
+  heapMiB: number | null;
+  externalMiB: number | null;
 }
 
 if (import.meta.main) Deno.exit(await cli(Deno.args));
@@ -98,7 +101,8 @@ export async function soak(opts: SoakOptions): Promise<SoakResult> {
   const dir = await makeFixture();
   const flags = ["--quiet", "--allow-delete", "--allow-mkdir"];
   if (opts.workers !== undefined) flags.push("--workers", opts.workers);
-  const server = await startChildServer(dir, flags);
+  // The heap report describes the serving isolate only when the main thread serves.
+  const server = await startChildServer(dir, flags, opts.workers === "1");
   const counts: LoadCounts = { requests: 0, unexpected: {}, errors: {}, serverErrors: 0 };
   const samples: Sample[] = [];
   const failures: string[] = [];
@@ -111,6 +115,8 @@ export async function soak(opts: SoakOptions): Promise<SoakResult> {
       fds: await server.fds(),
       tempFiles: server.tempFiles(),
       requests: counts.requests,
+      heapMiB: server.heap()?.usedMiB ?? null,
+      externalMiB: server.heap()?.externalMiB ?? null,
     };
     samples.push(s);
     opts.log(row(s));
@@ -125,13 +131,18 @@ export async function soak(opts: SoakOptions): Promise<SoakResult> {
     let lastLoad: Sample | null = null;
     const loadEnd = t0 + opts.warmUpMs + opts.loadMs;
     stopAt = loadEnd;
+    const warmUpEnd = t0 + opts.warmUpMs;
     while (performance.now() < loadEnd && server.alive()) {
-      const next = Math.min(performance.now() + opts.sampleMs, loadEnd);
+      // One sample falls exactly at the end of the warm-up: the value the run is judged against.
+      const due = warmEnd === null ? warmUpEnd : loadEnd;
+      const next = Math.min(performance.now() + opts.sampleMs, due, loadEnd);
       await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
-      const inWarmUp = warmEnd === null && performance.now() < t0 + opts.warmUpMs;
-      const s = await sample(inWarmUp ? "warm-up" : "load");
-      if (!inWarmUp && warmEnd === null) warmEnd = samples[samples.length - 2] ?? s;
-      if (!inWarmUp) lastLoad = s;
+      if (warmEnd === null && performance.now() >= warmUpEnd) {
+        warmEnd = await sample("warm-up");
+        continue;
+      }
+      const s = await sample(warmEnd === null ? "warm-up" : "load");
+      if (warmEnd !== null) lastLoad = s;
     }
     await load;
     if (!server.alive()) failures.push("the server died");
@@ -202,7 +213,7 @@ function judge(
 }
 
 function header(): string {
-  return "   time  phase       RSS MiB   fds  temp  requests";
+  return "   time  phase       RSS MiB   fds  temp  requests  heap MiB  external MiB";
 }
 
 function row(s: Sample): string {
@@ -210,6 +221,8 @@ function row(s: Sample): string {
     (s.rssMiB?.toFixed(1) ?? "n/a").padStart(8)
   }${String(s.fds ?? "n/a").padStart(6)}${String(s.tempFiles).padStart(6)}${
     String(s.requests).padStart(10)
+  }${(s.heapMiB?.toFixed(1) ?? "-").padStart(10)}${
+    (s.externalMiB?.toFixed(1) ?? "-").padStart(14)
   }`;
 }
 

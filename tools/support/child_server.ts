@@ -9,7 +9,12 @@
  */
 
 import { join } from "node:path";
-import { spawnWireserve, type WireserveProcess } from "../../tests/support/wireserve_process.ts";
+import { fileURLToPath } from "node:url";
+import {
+  spawnWireserve,
+  WIRESERVE_PERMISSIONS,
+  type WireserveProcess,
+} from "../../tests/support/wireserve_process.ts";
 import { openFdCount, rssKiB } from "../../bench/proc.ts";
 import { isTempFileName } from "../../src/app/temp_name.ts";
 
@@ -26,6 +31,11 @@ export interface ChildServer {
   rssMiB(): Promise<number | null>;
   /** Open file descriptors (null when /proc cannot be read). */
   fds(): Promise<number | null>;
+  /**
+   * The serving isolate's last reported V8 heap and external memory in MiB (started with
+   * `memoryReport`; null otherwise or before the first report).
+   */
+  heap(): { usedMiB: number; totalMiB: number; externalMiB: number } | null;
   /** Upload temp files (`.name.wireserve-<hex>.tmp`) anywhere under the shared folder. */
   tempFiles(): number;
   /** SIGTERM, then the exit code; the folder is removed. */
@@ -34,9 +44,24 @@ export interface ChildServer {
 
 const KIB_PER_MIB = 1024;
 
-/** Starts wireserve on port 0 sharing `dir` (made by the caller), with `flags` after it. */
-export async function startChildServer(dir: string, flags: string[]): Promise<ChildServer> {
-  const proc: WireserveProcess = spawnWireserve([dir, "--port", "0", ...flags]);
+const MEMORY_MAIN = fileURLToPath(new URL("./memory_reporting_main.ts", import.meta.url));
+const BYTES_PER_MIB = 1024 * 1024;
+
+/**
+ * Starts wireserve on port 0 sharing `dir` (made by the caller), with `flags` after it; with
+ * `memoryReport`, through `memory_reporting_main.ts` (same permissions) so `heap()` works.
+ */
+export async function startChildServer(
+  dir: string,
+  flags: string[],
+  memoryReport = false,
+): Promise<ChildServer> {
+  const args = [dir, "--port", "0", ...flags];
+  const proc: WireserveProcess = memoryReport
+    ? spawnWireserve(["run", ...WIRESERVE_PERMISSIONS, MEMORY_MAIN, ...args], {
+      binary: Deno.execPath(),
+    })
+    : spawnWireserve(args);
   let running = true;
   proc.child.status.then(() => running = false);
   let port: number;
@@ -58,6 +83,18 @@ export async function startChildServer(dir: string, flags: string[]): Promise<Ch
       return kib === null ? null : kib / KIB_PER_MIB;
     },
     fds: () => openFdCount(pid),
+    heap: () => {
+      const text = proc.stderr();
+      const at = text.lastIndexOf("memory: {");
+      if (at < 0) return null;
+      const line = text.slice(at + "memory: ".length, text.indexOf("\n", at));
+      const m = JSON.parse(line) as { heapUsed: number; heapTotal: number; external: number };
+      return {
+        usedMiB: m.heapUsed / BYTES_PER_MIB,
+        totalMiB: m.heapTotal / BYTES_PER_MIB,
+        externalMiB: m.external / BYTES_PER_MIB,
+      };
+    },
     tempFiles: () => countTempFiles(dir),
     async stop() {
       if (running) {
