@@ -5,7 +5,7 @@
  * once the load stops descriptors and temp files are back to their values before it — and no
  * answer was a 5xx other than 503/507. Prints a table; exits 1 on failure, 2 on a usage error.
  *
- *   deno task soak --minutes 10 [--warm-up 60] [--clients 16] [--sample 15] [--workers N]
+ *   deno task soak --minutes 10 [--warm-up 120] [--clients 16] [--sample 15] [--workers N]
  * @module
  */
 
@@ -15,7 +15,7 @@ import { type ChildServer, settle, startChildServer } from "../support/child_ser
 import { type LoadCounts, runLoad, SOAK_FILES } from "./soak_load.ts";
 
 const DEFAULT_MINUTES = 10;
-const DEFAULT_WARM_UP_S = 60;
+const DEFAULT_WARM_UP_S = 120;
 const DEFAULT_CLIENTS = 16;
 const DEFAULT_SAMPLE_S = 15;
 /** Allowed RSS growth over the post-warm-up value (the issue's +10%). */
@@ -34,8 +34,9 @@ interface Sample {
   fds: number | null;
   tempFiles: number;
   requests: number;
-  /** V8 heap used / external MiB of the serving isolate (with --workers 1). */
+  /** V8 heap used, heap reserved and external MiB of the serving isolate (with --workers 1). */
   heapMiB: number | null;
+  heapTotalMiB: number | null;
   externalMiB: number | null;
 }
 
@@ -116,6 +117,7 @@ export async function soak(opts: SoakOptions): Promise<SoakResult> {
       tempFiles: server.tempFiles(),
       requests: counts.requests,
       heapMiB: server.heap()?.usedMiB ?? null,
+      heapTotalMiB: server.heap()?.totalMiB ?? null,
       externalMiB: server.heap()?.externalMiB ?? null,
     };
     samples.push(s);
@@ -213,7 +215,7 @@ function judge(
 }
 
 function header(): string {
-  return "   time  phase       RSS MiB   fds  temp  requests  heap MiB  external MiB";
+  return "   time  phase       RSS MiB   fds  temp  requests  heap used/total MiB  external MiB";
 }
 
 function row(s: Sample): string {
@@ -221,9 +223,11 @@ function row(s: Sample): string {
     (s.rssMiB?.toFixed(1) ?? "n/a").padStart(8)
   }${String(s.fds ?? "n/a").padStart(6)}${String(s.tempFiles).padStart(6)}${
     String(s.requests).padStart(10)
-  }${(s.heapMiB?.toFixed(1) ?? "-").padStart(10)}${
-    (s.externalMiB?.toFixed(1) ?? "-").padStart(14)
-  }`;
+  }${
+    (s.heapMiB === null ? "-" : `${s.heapMiB.toFixed(1)}/${s.heapTotalMiB?.toFixed(1)}`).padStart(
+      21,
+    )
+  }${(s.externalMiB?.toFixed(1) ?? "-").padStart(14)}`;
 }
 
 async function makeFixture(): Promise<string> {
