@@ -123,8 +123,11 @@ export async function copyMove(
     // above — two clients moving one file at once: answer what the checks would answer now, 404
     // or 409 (§9.8.5, §9.9.4), not a 500. Found by the fuzzer (seed 1).
     if (err instanceof Deno.errors.NotFound) return await vanished(src);
-    // Two COPYs of a folder to one new name: the other made the destination folder first.
-    if (err instanceof Deno.errors.AlreadyExists) {
+    // Two COPYs or MOVEs of folders to one new name: the other made the destination folder
+    // first (mkdir: EEXIST; rename over a folder that is not empty: ENOTEMPTY).
+    if (
+      err instanceof Deno.errors.AlreadyExists || (err as { code?: unknown }).code === "ENOTEMPTY"
+    ) {
       return plainAnswer(STATUS.Conflict, "Another request created the destination meanwhile");
     }
     return failure(err);

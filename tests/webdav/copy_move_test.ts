@@ -148,3 +148,18 @@ Deno.test("COPY of a folder to a new name another COPY is creating answers 409, 
     assertEquals(await Deno.readTextFile(`${app.root}/copy/f`), "F");
   });
 });
+
+Deno.test("two MOVEs of folders to one new name: the loser answers 409, not 500 (fuzz: seed 2000)", async () => {
+  await withDav(ALL, async (app) => {
+    for (const name of ["a", "b"]) {
+      await Deno.mkdir(`${app.root}/${name}`);
+      await Deno.writeTextFile(`${app.root}/${name}/f`, name);
+    }
+    // Both find no destination; the second rename meets the first's folder (ENOTEMPTY).
+    const moves = await Promise.all([
+      app.call("MOVE", "/files/a/", [to("/files/d/")]),
+      app.call("MOVE", "/files/b/", [to("/files/d/")]),
+    ]);
+    assertEquals(moves.map((r) => r.status).sort(), [201, 409]);
+  });
+});
