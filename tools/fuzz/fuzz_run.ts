@@ -301,6 +301,7 @@ async function probe(port: number): Promise<string | null> {
       await exchange.catch(() => {});
       return `no answer within ${PROBE_TIMEOUT_MS} ms`;
     }
+    if (bytes.length === 0) return "the connection was closed with no byte of answer";
     const parsed = parseResponseStream(bytes);
     if (parsed.error !== null) return parsed.error;
     const status = parsed.responses[0]?.status;
