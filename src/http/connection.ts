@@ -22,7 +22,7 @@ import { type BodyHooks, drainBody, requestBody } from "./request_body.ts";
 import { HeadReader, INCOMPLETE } from "./head_reader.ts";
 import type { RequestHead } from "./request_head.ts";
 import { type ResponseContext, ResponseWriter, type WriteClock } from "./response_writer.ts";
-import type { HttpResponse } from "./types.ts";
+import type { HttpResponse, RequestBody } from "./types.ts";
 import { type ConnectionPeer, IncomingRequest, type InterimSender } from "./incoming_request.ts";
 
 /** Serves requests on one accepted connection until it closes. */
@@ -50,6 +50,8 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
   #handling = false;
   /** The request being served (the connection records `100 Continue` on it). */
   #request: IncomingRequest | null = null;
+  /** The current exchange's body: released (its budget share given back) when the exchange ends. */
+  #body: RequestBody | null = null;
   /** The head being served (for the access log of canned responses), or null between requests. */
   #head: RequestHead | null = null;
   /**
@@ -106,6 +108,7 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
       this.#timer.disarm();
       this.#opts.clock.delete(this.#timer);
       this.close();
+      this.#body?.release?.();
       this.#writer.dispose();
       // No head may borrow bytes from the read buffer once it goes back to the pool.
       this.#heads.release();
@@ -282,7 +285,9 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
       const expectContinue = waitsForContinue(head);
       if (expectContinue instanceof HttpError) return await this.#fail(expectContinue);
       this.#expectContinue = expectContinue;
+      this.#body?.release?.(); // the previous exchange is over
       const body = requestBody(framing, reader, limits, this);
+      this.#body = body;
       const req = new IncomingRequest(
         head,
         body,

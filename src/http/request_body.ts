@@ -8,6 +8,7 @@
  */
 
 import type { BodyFraming } from "./body_framing.ts";
+import { type BufferBudget, largeBuffers } from "./buffer_budget.ts";
 import type { BufferedReader } from "./buffered_reader.ts";
 import { ChunkedDecoder } from "./chunked.ts";
 import { HttpError } from "./errors.ts";
@@ -59,17 +60,37 @@ export class LengthBody implements RequestBody {
   #started = false;
   #big: Uint8Array | null = null;
   #bigBytes: number;
+  #budget: BufferBudget;
+  /** Whether the big buffer is charged to the budget (given back by `release`). */
+  #charged = false;
 
   /**
    * @param bigReadBytes bodies with more than this left are read straight from the socket into a
-   *   buffer of this size (fewer, larger reads for uploads)
+   *   buffer of this size (fewer, larger reads for uploads), while `budget` can cover it
    */
-  constructor(reader: BufferedReader, length: number, hooks: BodyHooks, bigReadBytes: number) {
+  constructor(
+    reader: BufferedReader,
+    length: number,
+    hooks: BodyHooks,
+    bigReadBytes: number,
+    budget: BufferBudget = largeBuffers,
+  ) {
     this.#reader = reader;
     this.length = length;
     this.#remaining = length;
     this.#hooks = hooks;
     this.#bigBytes = bigReadBytes;
+    this.#budget = budget;
+  }
+
+  /**
+   * Lets go of the big read buffer and gives it back to the budget; the connection calls it when
+   * the exchange ends, whether or not the body was read to its end. Safe to call more than once.
+   */
+  release(): void {
+    this.#big = null;
+    if (this.#charged) this.#budget.release(this.#bigBytes);
+    this.#charged = false;
   }
 
   /** Bytes delivered so far. */
@@ -99,10 +120,9 @@ export class LengthBody implements RequestBody {
     if (piece === null) {
       this.#hooks.armBodyTimeout();
       try {
-        if (this.#remaining > this.#bigBytes) {
+        if (this.#remaining > this.#bigBytes && this.#bigBuffer() !== null) {
           // Large remainder: read straight into a big buffer, skipping the small head buffer.
-          const big = this.#big ?? new Uint8Array(this.#bigBytes);
-          piece = await reader.readInto(big);
+          piece = await reader.readInto(this.#big!);
           if (piece !== null) this.#big = new Uint8Array(piece.buffer as ArrayBuffer);
         } else if (await reader.fill()) {
           piece = reader.take(this.#remaining);
@@ -142,6 +162,20 @@ export class LengthBody implements RequestBody {
     if (piece === null) throw this.#failure(null);
     this.#remaining -= piece.length;
     return piece;
+  }
+
+  /**
+   * The big read buffer, made once per body while the process-wide budget covers it; null past
+   * the budget, and the body is read through the connection's small buffer instead. Without the
+   * charge, every connection sending a large body to a handler that reads pieces (`/anything`,
+   * WebDAV XML, multipart) held 256 KiB of its own: 4,096 of them, a gigabyte.
+   */
+  #bigBuffer(): Uint8Array | null {
+    if (this.#big === null && this.#budget.acquire(this.#bigBytes)) {
+      this.#charged = true;
+      this.#big = new Uint8Array(this.#bigBytes);
+    }
+    return this.#big;
   }
 
   #failure(err: unknown): HttpError {

@@ -56,6 +56,11 @@ export interface RequestBody {
    * before reading.) Optional: bodies built by tests may lack it.
    */
   limitTo?(maxBytes: number): void;
+  /**
+   * Gives back what the body holds against the server's buffer budget; the connection calls it
+   * once the exchange is over. Optional: bodies that hold nothing lack it.
+   */
+  release?(): void;
   /** Trailer fields of a chunked body once it is done, else null. */
   readonly trailers: HeaderFields | null;
   /** The chunk-size lines seen so far (bounded), or null for a body that is not chunked. */

@@ -17,6 +17,7 @@ import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { plain, planWrite, storageFailure, writeRefusal } from "../uploads/mod.ts";
 import type { ResumableContext } from "./resumable_context.ts";
 import { CONDITION_FIELDS, newUploadId, type UploadRecord } from "./upload_record.ts";
+import { StoreBusy } from "./upload_store.ts";
 
 /** A creation that passed: the stored record. */
 export type Created = { ok: true; record: UploadRecord } | { ok: false; response: HttpResponse };
@@ -53,6 +54,16 @@ export async function createUpload(
   try {
     refused = await ctx.store.create(record);
   } catch (err) {
+    // Creations queued past the create lock's wait under load: 503 with Retry-After (RFC 9110
+    // §15.6.4), which tus clients retry — a 500 said the server was broken. Found by the soak.
+    if (err instanceof StoreBusy) {
+      const busy = plain(
+        STATUS.ServiceUnavailable,
+        "Too many uploads starting at once; retry shortly",
+      );
+      busy.headers!.push(["Retry-After", "1"]);
+      return { ok: false, response: busy };
+    }
     // The state folder cannot be made or written (a read-only disk, no space): say so plainly.
     const res = storageFailure(err);
     if (res === null) throw err;

@@ -41,6 +41,14 @@ export interface StoreLimits {
 /** Why a creation was refused. */
 export type CreateRefusal = "count" | "bytes";
 
+/** Other creations held the store's create lock past the wait: a load to retry, not a fault. */
+export class StoreBusy extends Error {
+  constructor() {
+    super("Cannot create an upload: the store is busy");
+    this.name = "StoreBusy";
+  }
+}
+
 /** What the store knows about incomplete uploads. */
 export interface StoreUsage {
   count: number;
@@ -89,7 +97,7 @@ export class UploadStore {
   async create(record: UploadRecord): Promise<CreateRefusal | null> {
     await this.ready();
     const gate = await FileLease.acquire(join(this.dir, CREATE_LOCK), CREATE_LOCK_WAIT_MS, true);
-    if (gate === null) throw new Error("Cannot create an upload: the store is busy");
+    if (gate === null) throw new StoreBusy();
     try {
       await this.sweep();
       const usage = await this.usage();
@@ -146,6 +154,9 @@ export class UploadStore {
 
   /** Takes the lease of `id`, waiting up to `waitMs`; null when still held by another. */
   async lease(id: string, waitMs: number): Promise<FileLease | null> {
+    // refuse: an id from the URL names a file in the state folder; anything but an id's shape
+    // (a 2 KiB name is ENAMETOOLONG, a 500) is an upload that does not exist.
+    if (!isUploadId(id)) throw new Deno.errors.NotFound("No such upload");
     return await FileLease.acquire(join(this.dir, `${id}.lock`), waitMs);
   }
 

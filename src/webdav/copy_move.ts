@@ -119,6 +119,17 @@ export async function copyMove(
       : await copyResource(ctx, src, dst, depth);
     if (failed.length > 0) return multiStatus(failed);
   } catch (err) {
+    // Another request moved or removed the source (or the destination's folder) after the checks
+    // above — two clients moving one file at once: answer what the checks would answer now, 404
+    // or 409 (§9.8.5, §9.9.4), not a 500. Found by the fuzzer (seed 1).
+    if (err instanceof Deno.errors.NotFound) return await vanished(src);
+    // Two COPYs or MOVEs of folders to one new name: the other made the destination folder
+    // first (mkdir: EEXIST; rename over a folder that is not empty: ENOTEMPTY).
+    if (
+      err instanceof Deno.errors.AlreadyExists || (err as { code?: unknown }).code === "ENOTEMPTY"
+    ) {
+      return plainAnswer(STATUS.Conflict, "Another request created the destination meanwhile");
+    }
     return failure(err);
   }
   ctx.uploads.changed(dst.fsPath);
@@ -126,6 +137,16 @@ export async function copyMove(
   return replaced
     ? { status: STATUS.NoContent }
     : { ...plainAnswer(STATUS.Created, move ? "Moved" : "Copied"), headers: created(dst) };
+}
+
+/** The answer when the source or the destination's folder vanished during the change. */
+async function vanished(src: Resource): Promise<HttpResponse> {
+  try {
+    await Deno.lstat(src.fsPath);
+  } catch {
+    return plainAnswer(STATUS.NotFound, "Not found");
+  }
+  return plainAnswer(STATUS.Conflict, "The destination's folder does not exist");
 }
 
 /** The refusal for a destination that cannot take the source, or null. */

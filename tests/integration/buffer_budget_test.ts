@@ -4,7 +4,7 @@
 
 import { assertEquals } from "../support/assert.ts";
 import { LARGE_BUFFER_BUDGET_BYTES, largeBuffers } from "../../src/http/buffer_budget.ts";
-import { startApp } from "../support/app_server.ts";
+import { startApp, testWorkers } from "../support/app_server.ts";
 import { appConfig } from "../../src/app/app_config.ts";
 
 Deno.test("downloads and uploads give their large buffers back to the shared budget", async () => {
@@ -24,4 +24,70 @@ Deno.test("downloads and uploads give their large buffers back to the shared bud
     await Deno.remove(root, { recursive: true });
   }
   assertEquals(largeBuffers.left, LARGE_BUFFER_BUDGET_BYTES);
+});
+
+const BODY_READ_BYTES = 256 * 1024; // DEFAULT_LIMITS.bodyReadBufferBytes
+
+async function until(ok: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+// With worker isolates the budget they charge is theirs (shared memory), not this isolate's.
+const IN_THIS_ISOLATE = testWorkers() === 1;
+
+Deno.test({
+  name:
+    "a large body read in pieces is charged to the budget while it is read, given back when the client vanishes",
+  ignore: !IN_THIS_ISOLATE,
+}, async () => {
+  const root = await Deno.makeTempDir();
+  const srv = await startApp(appConfig({ directory: root }));
+  const conns: Deno.Conn[] = [];
+  try {
+    const head = `POST /anything HTTP/1.1\r\nHost: x\r\nContent-Length: ${1024 * 1024}\r\n\r\n`;
+    for (let i = 0; i < 4; i++) {
+      const c = await Deno.connect({ hostname: "127.0.0.1", port: srv.port });
+      conns.push(c);
+      await c.write(new TextEncoder().encode(head));
+      const part = new Uint8Array(300 * 1024).fill(0x61);
+      for (let at = 0; at < part.length;) at += await c.write(part.subarray(at));
+    }
+    // Four stalled bodies, each past its first big read: four buffers charged (not 4 × 256 KiB
+    // of memory nobody counts).
+    await until(
+      () => largeBuffers.left === LARGE_BUFFER_BUDGET_BYTES - 4 * BODY_READ_BYTES,
+      `4 × 256 KiB charged (left: ${LARGE_BUFFER_BUDGET_BYTES - largeBuffers.left})`,
+    );
+    for (const c of conns.splice(0)) c.close();
+    await until(() => largeBuffers.left === LARGE_BUFFER_BUDGET_BYTES, "the budget given back");
+  } finally {
+    for (const c of conns) c.close();
+    await srv.close();
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test({
+  name: "a large body is still read whole when the budget is spent (through the small buffer)",
+  ignore: !IN_THIS_ISOLATE,
+}, async () => {
+  const root = await Deno.makeTempDir();
+  const srv = await startApp(appConfig({ directory: root }));
+  const taken = largeBuffers.left;
+  assertEquals(largeBuffers.acquire(taken), true);
+  try {
+    const body = new Uint8Array(900 * 1024).fill(0x62);
+    const res = await fetch(`http://127.0.0.1:${srv.port}/inspect`, { method: "POST", body });
+    const text = await res.text();
+    assertEquals(res.status, 200);
+    assertEquals(text.includes(`${body.length}`), true, text.slice(0, 300));
+  } finally {
+    largeBuffers.release(taken);
+    await srv.close();
+    await Deno.remove(root, { recursive: true });
+  }
 });

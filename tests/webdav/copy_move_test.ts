@@ -117,3 +117,49 @@ Deno.test("flags: --no-overwrite makes Overwrite: T onto a file 412; MOVE needs 
     }
   });
 });
+
+Deno.test("MOVE and COPY of a source another request moved meanwhile answer 404, not 500 (fuzz: seed 1)", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.writeTextFile(`${app.root}/src.txt`, "S");
+    // Both pass their checks before either renames: the second rename finds no source.
+    const moves = await Promise.all([
+      app.call("MOVE", "/files/src.txt", [to("/files/one.txt")]),
+      app.call("MOVE", "/files/src.txt", [to("/files/two.txt")]),
+    ]);
+    assertEquals(moves.map((r) => r.status).sort(), [201, 404]);
+    await Deno.writeTextFile(`${app.root}/src.txt`, "S");
+    const raced = await Promise.all([
+      app.call("MOVE", "/files/src.txt", [to("/files/three.txt")]),
+      app.call("COPY", "/files/src.txt", [to("/files/four.txt")]),
+    ]);
+    for (const r of raced) assert(r.status !== 500, `${r.status}: ${r.text}`);
+  });
+});
+
+Deno.test("COPY of a folder to a new name another COPY is creating answers 409, not 500 (fuzz: seed 4)", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.mkdir(`${app.root}/tree`);
+    await Deno.writeTextFile(`${app.root}/tree/f`, "F");
+    const copies = await Promise.all([
+      app.call("COPY", "/files/tree/", [to("/files/copy/")]),
+      app.call("COPY", "/files/tree/", [to("/files/copy/")]),
+    ]);
+    assertEquals(copies.map((r) => r.status).sort(), [201, 409]);
+    assertEquals(await Deno.readTextFile(`${app.root}/copy/f`), "F");
+  });
+});
+
+Deno.test("two MOVEs of folders to one new name: the loser answers 409, not 500 (fuzz: seed 2000)", async () => {
+  await withDav(ALL, async (app) => {
+    for (const name of ["a", "b"]) {
+      await Deno.mkdir(`${app.root}/${name}`);
+      await Deno.writeTextFile(`${app.root}/${name}/f`, name);
+    }
+    // Both find no destination; the second rename meets the first's folder (ENOTEMPTY).
+    const moves = await Promise.all([
+      app.call("MOVE", "/files/a/", [to("/files/d/")]),
+      app.call("MOVE", "/files/b/", [to("/files/d/")]),
+    ]);
+    assertEquals(moves.map((r) => r.status).sort(), [201, 409]);
+  });
+});
