@@ -43,20 +43,25 @@ export function filesFromInput(input) {
 }
 
 /**
- * Handles drops anywhere on `area`, highlighting `zone` while files hover. When `accepting()` is
+ * Handles drops anywhere on `area` (the whole page), highlighting `zone` and showing `overlay`
+ * while files hover. When `accepting()` is
  * false (a read-only server) the drop is still caught — otherwise the browser would navigate
  * away to show the dropped file — and `onRefused()` says why nothing happens.
  */
-export function watchDrops({ area, zone, accepting, onFiles, onRefused, onError }) {
+export function watchDrops({ area, zone, overlay, accepting, onFiles, onRefused, onError }) {
   let dragDepth = 0; // enter/leave fire for every child element crossed
+  const hover = (on) => {
+    zone.classList.toggle("is-over", on);
+    overlay.hidden = !on;
+  };
   area.addEventListener("dragenter", (e) => {
     if (!accepting() || !e.dataTransfer?.types.includes("Files")) return;
     dragDepth += 1;
-    zone.classList.add("is-over");
+    hover(true);
   });
   area.addEventListener("dragleave", () => {
     dragDepth = Math.max(0, dragDepth - 1);
-    if (dragDepth === 0) zone.classList.remove("is-over");
+    if (dragDepth === 0) hover(false);
   });
   area.addEventListener("dragover", (e) => {
     e.preventDefault(); // without this the browser would open the dropped file instead
@@ -65,7 +70,7 @@ export function watchDrops({ area, zone, accepting, onFiles, onRefused, onError 
   area.addEventListener("drop", async (e) => {
     e.preventDefault();
     dragDepth = 0;
-    zone.classList.remove("is-over");
+    hover(false);
     if (!accepting()) return onRefused();
     try {
       onFiles(await filesFromDrop(e.dataTransfer));

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { authorization, describeFailure, RequestError } from "./api.js";
+import { describeFailure, markRequest, RequestError } from "./api.js";
 
 /** Files from this size on are sent resumably. */
 export const RESUMABLE_MIN_BYTES = 8 * 1024 * 1024;
@@ -89,8 +89,7 @@ export function resumableUpload(
       xhr = r;
       r.open(method, target);
       r.setRequestHeader("Tus-Resumable", TUS_VERSION);
-      const auth = authorization();
-      if (auth) r.setRequestHeader("Authorization", auth);
+      markRequest(r);
       for (const [k, v] of Object.entries(headers)) r.setRequestHeader(k, v);
       if (body && method === "PATCH") {
         r.upload.onprogress = (e) =>
@@ -205,8 +204,7 @@ export function resumableUpload(
         const r = new XMLHttpRequest();
         r.open("DELETE", url);
         r.setRequestHeader("Tus-Resumable", TUS_VERSION);
-        const auth = authorization();
-        if (auth) r.setRequestHeader("Authorization", auth);
+        markRequest(r);
         r.send();
       }
     },

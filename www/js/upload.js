@@ -35,7 +35,9 @@ const MIN_BYTES_FOR_SPEED = 64 * 1024;
  * `getSegments()` the folder on screen; `onUploaded()` runs when the queue drains after at least
  * one success; `announce(text)` speaks to screen readers; `onSignInNeeded()` opens sign-in.
  */
-export function createUploader({ getInfo, getSegments, onUploaded, announce, onSignInNeeded }) {
+export function createUploader(
+  { getInfo, getSegments, onUploaded, announce, onSignInNeeded, canUpload },
+) {
   const $ = (id) => document.getElementById(id);
   const queueList = $("queue");
   const jobs = [];
@@ -50,7 +52,11 @@ export function createUploader({ getInfo, getSegments, onUploaded, announce, onS
     job.cancel.hidden = !["queued", "hashing", "sending", "paused", "waiting"].includes(state);
     job.pause.hidden = !(job.resumable && (state === "sending" || state === "waiting"));
     job.resume.hidden = !(job.resumable && state === "paused");
-    job.retry.hidden = !(state === "failed" || state === "cancelled");
+    // Retry only where trying again can succeed: a lost connection, a busy or failing server,
+    // a cancel. A refusal (too large, not allowed, bad name) would fail the same way again;
+    // "Already exists" offers Replace instead, and a 401 retries by itself after sign-in.
+    job.retry.hidden = !(state === "cancelled" || (state === "failed" && job.failure === "retry"));
+    job.replace.hidden = !(state === "failed" && job.failure === "exists");
     $("clear-finished-button").hidden = !jobs.some((j) => isFinished(j));
   }
 
@@ -89,12 +95,13 @@ export function createUploader({ getInfo, getSegments, onUploaded, announce, onS
     retry.className = "quiet small";
     retry.textContent = "Retry";
     retry.setAttribute("aria-label", `Retry upload of ${job.path}`);
-    retry.addEventListener("click", () => {
-      job.bar.value = 0;
-      job.control = null;
-      setStatus(job, "queued", "Waiting…");
-      pump();
-    });
+    retry.addEventListener("click", () => requeue(job));
+    const replace = document.createElement("button");
+    replace.type = "button";
+    replace.className = "quiet small";
+    replace.textContent = "Replace";
+    replace.setAttribute("aria-label", `Replace the existing ${job.path}`);
+    replace.addEventListener("click", () => requeue(job, { overwrite: true }));
     const pause = document.createElement("button");
     pause.type = "button";
     pause.className = "quiet small";
@@ -113,9 +120,25 @@ export function createUploader({ getInfo, getSegments, onUploaded, announce, onS
       setStatus(job, "sending", "Resuming…");
       job.control?.resume();
     });
-    foot.append(status, pause, resume, cancel, retry);
+    foot.append(status, pause, resume, cancel, retry, replace);
     li.append(head, bar, foot);
-    Object.assign(job, { li, bar, status, cancel, retry, pause, resume });
+    Object.assign(job, { li, bar, status, cancel, retry, replace, pause, resume });
+  }
+
+  function requeue(job, { overwrite = job.overwrite } = {}) {
+    job.bar.value = 0;
+    job.control = null;
+    job.failure = null;
+    job.overwrite = overwrite;
+    setStatus(job, "queued", "Waiting…");
+    pump();
+  }
+
+  /** Sends again every upload refused for want of credentials (after the user signed in). */
+  function retryAfterSignIn() {
+    for (const job of jobs.filter((j) => j.state === "failed" && j.failure === "sign-in")) {
+      requeue(job);
+    }
   }
 
   function cancelJob(job) {
@@ -148,7 +171,7 @@ export function createUploader({ getInfo, getSegments, onUploaded, announce, onS
       url: uploadUrl(job.segments, job.path),
       file: job.file,
       digest,
-      overwrite: $("overwrite").checked,
+      overwrite: job.overwrite || $("overwrite").checked,
       limit,
       onProgress(loaded, total) {
         const percent = total > 0 ? Math.floor((loaded / total) * PERCENT) : PERCENT;
@@ -184,7 +207,7 @@ export function createUploader({ getInfo, getSegments, onUploaded, announce, onS
       file: job.file,
       folder: folderUrl(job.segments),
       relativePath: job.path,
-      overwrite: $("overwrite").checked,
+      overwrite: job.overwrite || $("overwrite").checked,
       limit,
       onProgress(sent, total) {
         if (job.generation !== generation || job.state === "paused") return;
@@ -267,9 +290,10 @@ export function createUploader({ getInfo, getSegments, onUploaded, announce, onS
         if (job.state === "done") succeededSinceIdle += 1;
       }, (err) => {
         if (err?.aborted || job.state === "cancelled") return;
+        job.failure = failureKind(err?.status ?? 0);
         setStatus(job, "failed", err.message);
         failedSinceIdle.push(job);
-        if (err instanceof RequestError && err.status === 401) onSignInNeeded();
+        if (job.failure === "sign-in") onSignInNeeded();
       }).finally(() => {
         active -= 1;
         pump();
@@ -301,6 +325,8 @@ export function createUploader({ getInfo, getSegments, onUploaded, announce, onS
         generation: 0,
         abort: null,
         control: null,
+        failure: null,
+        overwrite: false,
         resumable: file.size >= RESUMABLE_MIN_BYTES,
       };
       makeRow(job);
@@ -347,13 +373,28 @@ export function createUploader({ getInfo, getSegments, onUploaded, announce, onS
   });
 
   watchDrops({
-    area: $("main"),
+    area: document,
     zone: $("drop-zone"),
-    accepting: () => !$("upload").hidden,
+    overlay: $("drop-overlay"),
+    accepting: canUpload,
     onFiles: enqueue,
     onRefused: () => announce("This server does not accept uploads."),
     onError: () => announce("The dropped items could not be read."),
   });
 
-  return { enqueue, describeTarget };
+  return { enqueue, describeTarget, retryAfterSignIn };
+}
+
+/**
+ * What a failed upload's status allows next: "sign-in" (401: sent again after sign-in),
+ * "exists" (412: the user may replace it), "retry" (no answer, 408, 423, 429, 5xx: trying again
+ * can work), or "final" (the server refused this file: trying again fails the same way).
+ */
+export function failureKind(status) {
+  if (status === 401) return "sign-in";
+  if (status === 412) return "exists";
+  if (status === 0 || status === 408 || status === 423 || status === 429 || status >= 500) {
+    return "retry";
+  }
+  return "final";
 }
