@@ -18,6 +18,9 @@ const E2E_FILES = [
   "ui_browse_e2e.ts",
   "ui_upload_e2e.ts",
   "ui_resumable_e2e.ts",
+  "ui_defects_e2e.ts",
+  "ui_manager_e2e.ts",
+  "ui_views_e2e.ts",
   "portfolio_e2e.ts",
 ];
 /** The whole browser suite must finish within this time, in milliseconds. */

@@ -49,8 +49,8 @@ function showError(message) {
 /** Where uploads go, in words, and whether there is anywhere to go (a folder that loaded). */
 function showUploadTarget(segments, ok) {
   const where = segments.length ? segments.join("/") : "Home";
-  $("upload-target").textContent = `Into ${where}`;
-  $("drop-overlay-target").textContent = where;
+  $("upload-target").textContent = ok ? `Into ${where}` : "";
+  $("drop-overlay-target").textContent = ok ? where : "";
   const canUpload = ok && (info ? !info.readOnly : modeUnknown);
   $("upload").hidden = !canUpload;
   $("upload-fab").hidden = !canUpload;
