@@ -127,7 +127,10 @@ test("defect 7: a missing folder shows the error alone, no table, no upload pane
     assert(await s.page.locator("#listing").isHidden(), "no table");
     assert(await s.page.locator("#upload").isHidden(), "no upload panel");
     assert(await s.page.locator("#listing-empty").isHidden(), "not 'empty'");
-    assertEquals(await s.page.getByText("Into does-not-exist").filter({ visible: true }).count(), 0);
+    assertEquals(
+      await s.page.getByText("Into does-not-exist").filter({ visible: true }).count(),
+      0,
+    );
     // Back home, everything returns.
     await s.page.getByRole("link", { name: "Home" }).click();
     await s.page.locator("#listing-body", { hasText: "readme.txt" }).waitFor();
