@@ -48,10 +48,21 @@ function entryLink(entry, className, onOpen) {
   return link;
 }
 
-function button(label, text, onClick, className = "action") {
-  const b = element("button", className, text);
+/**
+ * An icon action: the icon shows, the label is its accessible name and its tooltip — compact
+ * enough that four actions leave a long name its room, on a phone too.
+ */
+function iconAction(el, kind, label) {
+  el.classList.add("action", "icon-action");
+  el.setAttribute("aria-label", label);
+  el.title = label;
+  el.append(icon(kind));
+  return el;
+}
+
+function button(kind, label, onClick, extraClass = "") {
+  const b = iconAction(element("button", extraClass), kind, label);
   b.type = "button";
-  b.setAttribute("aria-label", label);
   b.addEventListener("click", onClick);
   return b;
 }
@@ -62,19 +73,19 @@ function button(label, text, onClick, className = "action") {
  */
 function actions(entry, can, on) {
   const box = element("div", "row-actions");
-  const download = element("a", "action", "Download");
-  download.href = entry.downloadHref;
-  download.download = entry.folder ? `${entry.parts.at(-1)}.zip` : entry.parts.at(-1);
-  download.setAttribute(
-    "aria-label",
+  const download = iconAction(
+    element("a"),
+    "download",
     entry.folder ? `Download ${entry.name} as zip` : `Download ${entry.name}`,
   );
+  download.href = entry.downloadHref;
+  download.download = entry.folder ? `${entry.parts.at(-1)}.zip` : entry.parts.at(-1);
   download.addEventListener("click", (event) => on.download(event, entry));
   box.append(download);
-  box.append(button(`Copy link to ${entry.name}`, "Copy link", () => on.copyLink(entry)));
-  if (can.move) box.append(button(`Rename ${entry.name}`, "Rename", () => on.rename(entry)));
+  box.append(button("link", `Copy link to ${entry.name}`, () => on.copyLink(entry)));
+  if (can.move) box.append(button("rename", `Rename ${entry.name}`, () => on.rename(entry)));
   if (can.delete) {
-    box.append(button(`Delete ${entry.name}`, "Delete", () => on.remove(entry), "action delete"));
+    box.append(button("delete", `Delete ${entry.name}`, () => on.remove(entry), "delete"));
   }
   return box;
 }
@@ -89,7 +100,14 @@ export function entryRow(entry, { selected, can, on }) {
   const link = entryLink(entry, "name", on.open);
   link.append(icon(entry.kind), element("span", "", entry.name));
   const line = element("div", "name-line");
-  line.append(link, actions(entry, can, on));
+  // Size and date again under the name, shown only on phones where their columns go.
+  const meta = element(
+    "span",
+    "row-meta muted",
+    [entry.folder ? "Folder" : formatBytes(entry.size), formatDate(entry.mtime)]
+      .filter(Boolean).join(" · "),
+  );
+  line.append(link, meta, actions(entry, can, on));
   nameCell.append(line);
   const size = element("td", "col-size", entry.folder ? "—" : formatBytes(entry.size));
   if (!entry.folder) size.title = `${entry.size} bytes`;
