@@ -255,6 +255,7 @@ test("previews: image gallery with next and previous, text, and Markdown sanitis
     const article = dialog.locator(".preview-markdown");
     await article.locator("h1", { hasText: "Holiday" }).waitFor();
     assertEquals(await article.locator("em").textContent(), "words");
+    assertEquals(await dialog.getByText("Showing the first").count(), 0, "a small file is whole");
     assertEquals(await article.locator("a").getAttribute("href"), "https://example.com");
     assertEquals(await article.locator("script").count(), 0);
     assertEquals(await article.locator("[onerror]").count(), 0);

@@ -53,7 +53,10 @@ export function createPreview({ getInfo }) {
       cache: "no-store",
     });
     if (!res.ok) throw new Error(`The server answered ${res.status}.`);
-    return { text: await res.text(), partial: res.status === 206 };
+    // A 206 whose range held the whole file is not partial: "bytes 0-20/21".
+    const total = Number(res.headers.get("Content-Range")?.split("/")[1]);
+    const partial = res.status === 206 && total > MAX_TEXT_PREVIEW_BYTES;
+    return { text: await res.text(), partial };
   }
 
   async function content(entry) {
