@@ -71,6 +71,14 @@ test("filter narrows the folder as you type and stays in the URL with sort and v
       await s.page.getByRole("button", { name: "Grid" }).getAttribute("aria-pressed"),
       "true",
     );
+    // Into a folder (and back by the breadcrumb) the sort and grid go along, the filter does not.
+    await s.page.getByLabel("Filter this folder").fill("phot");
+    await s.page.getByRole("link", { name: "photos", exact: true }).click();
+    await s.page.locator("#grid .card", { hasText: "a.png" }).waitFor();
+    assertEquals(new URL(s.page.url()).hash, "#/photos/?sort=size&order=desc&view=grid");
+    assertEquals(await s.page.getByLabel("Filter this folder").inputValue(), "");
+    await s.page.getByRole("link", { name: "Home" }).click();
+    await s.page.waitForURL(/#\/\?sort=size&order=desc&view=grid$/);
     assertEquals(s.pageErrors, []);
   });
 });

@@ -9,7 +9,7 @@ import { fetchListing, RequestError, searchFolder } from "./api.js";
 import { entryCard, entryRow } from "./entry_view.js";
 import { fileKind } from "./file_kinds.js";
 import { plural } from "./format.js";
-import { entryUrl, folderHash, folderUrl } from "./paths.js";
+import { entryUrl, folderUrl } from "./paths.js";
 import { DEFAULT_VIEW, formatHash } from "./view_state.js";
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
@@ -122,11 +122,16 @@ export function createBrowser(
       const li = document.createElement("li");
       const link = document.createElement("a");
       link.textContent = name;
-      link.href = folderHash(state.segments.slice(0, i));
+      link.href = formatHash(state.segments.slice(0, i), folderView());
       if (i === names.length - 1) link.setAttribute("aria-current", "page");
       li.append(link);
       list.append(li);
     });
+  }
+
+  /** The view another folder opens with: this sort and layout, no filter, no search. */
+  function folderView() {
+    return { ...state.view, filter: "", search: "" };
   }
 
   function capabilities() {
@@ -214,9 +219,8 @@ export function createBrowser(
         parts,
         kind: folder ? "folder" : fileKind(parts.at(-1)),
         url,
-        href: folder
-          ? formatHash([...state.segments, ...parts], { ...state.view, search: "" })
-          : url,
+        // Into a folder: the sort and the view go along, the filter and search stay here.
+        href: folder ? formatHash([...state.segments, ...parts], folderView()) : url,
         downloadHref: folder ? `${url}?zip` : url,
       };
     });

@@ -6,7 +6,7 @@
 
 import { authorization, fetchInfo, makeFolder, signIn, signOut } from "./api.js";
 import { createBrowser } from "./browse.js";
-import { needsBlob } from "./download.js";
+import { download, needsBlob } from "./download.js";
 import { createEntryActions } from "./entry_actions.js";
 import { formatBytes } from "./format.js";
 import { askName, setUpNameDialog } from "./name_dialog.js";
@@ -168,7 +168,6 @@ $("bulk-clear").addEventListener("click", () => browser.clearSelection());
 $("zip-link").addEventListener("click", async (event) => {
   if (!needsBlob(info)) return;
   event.preventDefault();
-  const { download } = await import("./download.js");
   download($("zip-link").href, $("zip-link").download, info);
 });
 $("upload-fab").addEventListener("click", () => $("file-input").click());
