@@ -332,3 +332,75 @@ contractTest("folder and selection download as zip files", async () => {
     assert(text.includes("a.png") && text.includes("notes.txt") && !text.includes("b.png"));
   });
 });
+
+/**
+ * The page's side of search, with the server's answer as UI_CONTRACT.md §1 describes it
+ * (emulated until ui-server's `?q=` is merged; the contract test above runs the real one).
+ */
+test("search shows the server's matches with their paths, opens them and clears", async () => {
+  await withUi({}, tree, async (s) => {
+    const asked: string[] = [];
+    await s.page.route(/\/files\/\?q=/, async (route) => {
+      const url = new URL(route.request().url());
+      asked.push(url.search);
+      const entry = (name: string) => ({
+        name,
+        type: "file",
+        size: PNG.length,
+        mtime: "2026-01-02T03:04:05Z",
+        url: `/files/${name}`,
+      });
+      await route.fulfill({
+        json: {
+          path: "/",
+          query: url.searchParams.get("q"),
+          entries: [entry("photos/a.png"), entry("photos/b.png")],
+          truncated: false,
+        },
+      });
+    });
+    await openUi(s);
+    await s.page.getByLabel("Search below this folder").fill("PNG");
+    await s.page.getByRole("button", { name: "Search" }).click();
+    await s.page.waitForURL(/#\/\?search=PNG$/);
+    await s.page.getByText("2 matches for “PNG” below Home.").waitFor();
+    assertEquals(asked, ["?q=PNG&format=json"]);
+    assertEquals(await listedNames(s.page), ["photos/a.png", "photos/b.png"]);
+    assertEquals(
+      await s.page.getByRole("link", { name: "photos/b.png", exact: true }).getAttribute("href"),
+      "/files/photos/b.png",
+    );
+    await s.page.getByRole("link", { name: "photos/b.png", exact: true }).click();
+    await s.page.locator("#preview-dialog").getByRole("img", { name: "photos/b.png" }).waitFor();
+    await s.page.keyboard.press("Escape");
+    assert(await s.page.getByRole("button", { name: "Download as zip" }).isHidden());
+    await s.page.getByRole("button", { name: "Clear search" }).click();
+    await s.page.locator("#listing-body", { hasText: "alpha.txt" }).waitFor();
+    assertEquals(new URL(s.page.url()).hash, "#/");
+  });
+});
+
+test("the folder zip link and the selection zip ask for the contract's URLs", async () => {
+  await withUi({}, tree, async (s) => {
+    await openUi(s, "/#/photos/");
+    await s.page.locator("#listing-body", { hasText: "a.png" }).waitFor();
+    const [folderZip] = await Promise.all([
+      s.page.waitForEvent("download"),
+      s.page.getByRole("link", { name: "Download folder (zip)" }).click(),
+    ]);
+    assertEquals(folderZip.suggestedFilename(), "photos.zip");
+    await s.page.getByLabel("Select a.png").check();
+    await s.page.getByLabel("Select notes.txt").check();
+    const [selection] = await Promise.all([
+      s.page.waitForEvent("download"),
+      s.page.getByRole("button", { name: "Download as zip" }).click(),
+    ]);
+    const path = (u: string) => new URL(u).pathname + new URL(u).search;
+    assertEquals([path(folderZip.url()), path(selection.url())], [
+      "/files/photos/?zip",
+      "/files/photos/?zip&name=a.png&name=notes.txt",
+    ]);
+    await folderZip.cancel();
+    await selection.cancel();
+  });
+});

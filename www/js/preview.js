@@ -64,7 +64,7 @@ export function createPreview({ getInfo }) {
     switch (entry.kind) {
       case "image": {
         const img = element("img", "preview-image");
-        img.alt = name;
+        img.alt = entry.name;
         img.src = await source(entry);
         return img;
       }
