@@ -9,7 +9,7 @@ import { describeFailure } from "../../www/js/api.js";
 import { filterEntries, sortEntries } from "../../www/js/browse.js";
 import { folderPathProblem, selectionZipUrl } from "../../www/js/entry_actions.js";
 import { fileKind, previewable } from "../../www/js/file_kinds.js";
-import { failureKind } from "../../www/js/upload.js";
+import { failureKind } from "../../www/js/upload_row.js";
 import { DEFAULT_VIEW, formatHash, parseHash } from "../../www/js/view_state.js";
 import { formatBytes, formatSpeed, plural } from "../../www/js/format.js";
 import { parseHeaderLines, wireValue } from "../../www/js/inspector.js";

@@ -165,10 +165,12 @@ $("bulk-rename").addEventListener("click", () => {
   if (only) actions.row.rename(only);
 });
 $("bulk-clear").addEventListener("click", () => browser.clearSelection());
-$("zip-link").addEventListener("click", async (event) => {
+$("zip-link").addEventListener("click", (event) => {
   if (!needsBlob(info)) return;
   event.preventDefault();
-  download($("zip-link").href, $("zip-link").download, info);
+  download($("zip-link").href, $("zip-link").download, info).catch((err) =>
+    showError(`Could not download the folder: ${err.message}`)
+  );
 });
 $("upload-fab").addEventListener("click", () => $("file-input").click());
 

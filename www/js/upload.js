@@ -12,6 +12,7 @@ import { filesFromInput, watchDrops } from "./drop.js";
 import { contentDigest, digestAvailable, MAX_DIGEST_BYTES } from "./digest.js";
 import { formatBytes, formatSpeed, plural } from "./format.js";
 import { folderUrl, uploadUrl } from "./paths.js";
+import { failureKind, isFinished, makeJobRow, showJobState } from "./upload_row.js";
 import {
   forget,
   RESUMABLE_MIN_BYTES,
@@ -46,83 +47,24 @@ export function createUploader(
   let failedSinceIdle = [];
 
   function setStatus(job, state, text) {
-    job.state = state;
-    job.li.dataset.state = state;
-    job.status.textContent = text;
-    job.cancel.hidden = !["queued", "hashing", "sending", "paused", "waiting"].includes(state);
-    job.pause.hidden = !(job.resumable && (state === "sending" || state === "waiting"));
-    job.resume.hidden = !(job.resumable && state === "paused");
-    // Retry only where trying again can succeed: a lost connection, a busy or failing server,
-    // a cancel. A refusal (too large, not allowed, bad name) would fail the same way again;
-    // "Already exists" offers Replace instead, and a 401 retries by itself after sign-in.
-    job.retry.hidden = !(state === "cancelled" || (state === "failed" && job.failure === "retry"));
-    job.replace.hidden = !(state === "failed" && job.failure === "exists");
-    $("clear-finished-button").hidden = !jobs.some((j) => isFinished(j));
-  }
-
-  function isFinished(job) {
-    return job.state === "done" || job.state === "failed" || job.state === "cancelled";
+    showJobState(job, state, text);
+    $("clear-finished-button").hidden = !jobs.some(isFinished);
   }
 
   function makeRow(job) {
-    const li = document.createElement("li");
-    li.className = "job";
-    const head = document.createElement("div");
-    head.className = "job-head";
-    const name = document.createElement("span");
-    name.className = "job-name";
-    name.textContent = job.path;
-    const size = document.createElement("span");
-    size.className = "job-size muted";
-    size.textContent = formatBytes(job.file.size);
-    head.append(name, size);
-    const bar = document.createElement("progress");
-    bar.max = PERCENT;
-    bar.value = 0;
-    bar.setAttribute("aria-label", `Upload of ${job.path}`);
-    const foot = document.createElement("div");
-    foot.className = "job-foot";
-    const status = document.createElement("span");
-    status.className = "job-status";
-    const cancel = document.createElement("button");
-    cancel.type = "button";
-    cancel.className = "quiet small";
-    cancel.textContent = "Cancel";
-    cancel.setAttribute("aria-label", `Cancel upload of ${job.path}`);
-    cancel.addEventListener("click", () => cancelJob(job));
-    const retry = document.createElement("button");
-    retry.type = "button";
-    retry.className = "quiet small";
-    retry.textContent = "Retry";
-    retry.setAttribute("aria-label", `Retry upload of ${job.path}`);
-    retry.addEventListener("click", () => requeue(job));
-    const replace = document.createElement("button");
-    replace.type = "button";
-    replace.className = "quiet small";
-    replace.textContent = "Replace";
-    replace.setAttribute("aria-label", `Replace the existing ${job.path}`);
-    replace.addEventListener("click", () => requeue(job, { overwrite: true }));
-    const pause = document.createElement("button");
-    pause.type = "button";
-    pause.className = "quiet small";
-    pause.textContent = "Pause";
-    pause.setAttribute("aria-label", `Pause upload of ${job.path}`);
-    pause.addEventListener("click", () => {
-      job.control?.pause();
-      setStatus(job, "paused", `Paused at ${job.bar.value}%.`);
+    makeJobRow(job, {
+      cancel: () => cancelJob(job),
+      retry: () => requeue(job),
+      replace: () => requeue(job, { overwrite: true }),
+      pause() {
+        job.control?.pause();
+        setStatus(job, "paused", `Paused at ${job.bar.value}%.`);
+      },
+      resume() {
+        setStatus(job, "sending", "Resuming…");
+        job.control?.resume();
+      },
     });
-    const resume = document.createElement("button");
-    resume.type = "button";
-    resume.className = "quiet small";
-    resume.textContent = "Resume";
-    resume.setAttribute("aria-label", `Resume upload of ${job.path}`);
-    resume.addEventListener("click", () => {
-      setStatus(job, "sending", "Resuming…");
-      job.control?.resume();
-    });
-    foot.append(status, pause, resume, cancel, retry, replace);
-    li.append(head, bar, foot);
-    Object.assign(job, { li, bar, status, cancel, retry, replace, pause, resume });
   }
 
   function requeue(job, { overwrite = job.overwrite } = {}) {
@@ -383,18 +325,4 @@ export function createUploader(
   });
 
   return { enqueue, describeTarget, retryAfterSignIn };
-}
-
-/**
- * What a failed upload's status allows next: "sign-in" (401: sent again after sign-in),
- * "exists" (412: the user may replace it), "retry" (no answer, 408, 423, 429, 5xx: trying again
- * can work), or "final" (the server refused this file: trying again fails the same way).
- */
-export function failureKind(status) {
-  if (status === 401) return "sign-in";
-  if (status === 412) return "exists";
-  if (status === 0 || status === 408 || status === 423 || status === 429 || status >= 500) {
-    return "retry";
-  }
-  return "final";
 }
