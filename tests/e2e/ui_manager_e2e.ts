@@ -51,6 +51,7 @@ test("filter narrows the folder as you type and stays in the URL with sort and v
     await s.page.locator("#listing-body", { hasText: "alpha.txt" }).waitFor();
     await s.page.getByLabel("Filter this folder").pressSequentially("ta");
     assertEquals(await listedNames(s.page), ["beta.txt"]);
+    await s.page.locator("#announcer", { hasText: "1 of 7 items shown." }).waitFor();
     await s.page.getByLabel("Filter this folder").fill("zzz");
     await s.page.getByText("Nothing here matches the filter.").waitFor();
     await s.page.getByLabel("Filter this folder").fill(".txt");
@@ -117,6 +118,9 @@ test("selecting many deletes them with one confirmation", async () => {
     await openUi(s);
     await s.page.getByLabel("Select alpha.txt").check();
     await s.page.getByLabel("Select gamma.log").check();
+    await s.page.getByLabel("Select beta.txt").check();
+    // What the filter hides is not deleted: beta.txt stays selected but out of sight.
+    await s.page.getByLabel("Filter this folder").fill("l");
     const bar = s.page.getByRole("toolbar", { name: "Selected items" });
     await bar.getByText("2 items selected").waitFor();
     let asked = "";

@@ -16,6 +16,8 @@ import { filterEntries, sortEntries } from "./entry_order.js";
 export { filterEntries, sortEntries };
 
 const ARIA_SORT = { asc: "ascending", desc: "descending" };
+/** How long the filter waits after the last key before saying how many items are shown. */
+const FILTER_ANNOUNCE_DELAY_MS = 600;
 
 /**
  * The folder view bound to the page's elements. `getInfo()` returns the server's info;
@@ -57,10 +59,16 @@ export function createBrowser(
     });
   }
   const filterInput = $("filter");
+  let filterTimer = 0;
   filterInput.addEventListener("input", () => {
     state.view.filter = filterInput.value;
     saveView();
     render();
+    // Said once typing pauses, not at every key: "3 of 12 items shown."
+    clearTimeout(filterTimer);
+    filterTimer = setTimeout(() => {
+      announce(`${state.shown.length} of ${plural(state.entries.length, "item", "items")} shown.`);
+    }, FILTER_ANNOUNCE_DELAY_MS);
   });
   for (const [id, view] of [["view-list", "list"], ["view-grid", "grid"]]) {
     $(id).addEventListener("click", () => {
@@ -117,7 +125,8 @@ export function createBrowser(
   }
 
   function renderSelection() {
-    const count = state.selected.size;
+    // What the filter hides is not acted on: the bulk actions take the selected rows shown.
+    const count = state.shown.filter((e) => state.selected.has(e.name)).length;
     const info = getInfo();
     $("bulk-bar").hidden = count === 0;
     $("bulk-count").textContent = `${plural(count, "item", "items")} selected`;
@@ -269,7 +278,7 @@ export function createBrowser(
     },
     /** The selected entries, in display order. */
     get selection() {
-      return state.entries.filter((e) => state.selected.has(e.name));
+      return state.shown.filter((e) => state.selected.has(e.name));
     },
     /** The files shown, in display order (the preview's gallery walks them). */
     get shownFiles() {
