@@ -307,6 +307,12 @@ for (
         assert(Date.now() - at401 < SIGN_IN_WITHIN_MS, "the sign-in shows within a second");
         const row = job(s.page, "guarded.txt");
         assertEquals(await row.getByRole("button", { name: /^Retry/ }).isHidden(), true);
+        // Only the fields the challenge asks for.
+        const shown: string[] = [];
+        for (const label of ["User name", "Password", "Token"]) {
+          if (await dialog.getByLabel(label).isVisible()) shown.push(label);
+        }
+        assertEquals(shown, Object.keys(fill));
         for (const [label, value] of Object.entries(fill)) {
           await dialog.getByLabel(label).fill(value);
         }

@@ -65,6 +65,26 @@ export function uiHeaders(headers = {}) {
   return out;
 }
 
+let challenge = null;
+
+/**
+ * Remembers the `WWW-Authenticate` of a 401 (RFC 9110 §11.6.1), so the sign-in form asks for
+ * what the server takes: a user and password, a token, or either.
+ */
+export function noteChallenge(status, value) {
+  if (status === 401) challenge = value ?? null;
+}
+
+/**
+ * The schemes the last 401 offered: `{basic, bearer}`; both true when none was seen or none is
+ * known (the form then offers both).
+ */
+export function challengedSchemes() {
+  const basic = /(^|[\s,])(wireserve)?basic(\s|$)/i.test(challenge ?? "");
+  const bearer = /(^|[\s,])bearer(\s|$)/i.test(challenge ?? "");
+  return basic || bearer ? { basic, bearer } : { basic: true, bearer: true };
+}
+
 /** Sets the UI mark and the credentials on an XMLHttpRequest. */
 export function markRequest(xhr) {
   for (const [name, value] of Object.entries(uiHeaders())) xhr.setRequestHeader(name, value);
@@ -77,6 +97,7 @@ async function send(url, init = {}) {
   } catch {
     throw new RequestError(0, "The server could not be reached.");
   }
+  noteChallenge(res.status, res.headers.get("WWW-Authenticate"));
   if (!res.ok) throw new RequestError(res.status, describeFailure(res.status, await res.text()));
   return res;
 }
@@ -162,6 +183,7 @@ export function uploadFile({ url, file, digest, overwrite, limit, onProgress }) 
     xhr.setRequestHeader("Content-Type", file.type || "application/octet-stream");
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
     xhr.onload = () => {
+      noteChallenge(xhr.status, xhr.getResponseHeader("WWW-Authenticate"));
       if (xhr.status >= 200 && xhr.status < 300) {
         resolve({ status: xhr.status, reprDigest: xhr.getResponseHeader("Repr-Digest") });
       } else {reject(

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { authorization, fetchInfo, makeFolder, signIn, signOut } from "./api.js";
+import { authorization, challengedSchemes, fetchInfo, makeFolder, signIn, signOut } from "./api.js";
 import { createBrowser } from "./browse.js";
 import { download, needsBlob } from "./download.js";
 import { createEntryActions } from "./entry_actions.js";
@@ -37,7 +37,17 @@ function announce(text) {
 function openSignIn(retry) {
   if (typeof retry === "function") afterSignIn.push(retry);
   const dialog = $("sign-in-dialog");
-  if (!dialog.open) dialog.showModal();
+  if (dialog.open) return;
+  // Only the fields the server's challenge asks for: no token field under --auth alone.
+  const { basic, bearer } = challengedSchemes();
+  for (const id of ["sign-in-user", "sign-in-password"]) $(id).closest("label").hidden = !basic;
+  $("sign-in-token").closest("label").hidden = !bearer;
+  $("sign-in-reason").textContent = basic && bearer
+    ? "A user name and password, or a token."
+    : basic
+    ? "This server asks for a user name and password."
+    : "This server asks for a token.";
+  dialog.showModal();
 }
 
 function showError(message) {

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { describeFailure, markRequest, RequestError } from "./api.js";
+import { describeFailure, markRequest, noteChallenge, RequestError } from "./api.js";
 
 /** Files from this size on are sent resumably. */
 export const RESUMABLE_MIN_BYTES = 8 * 1024 * 1024;
@@ -95,7 +95,10 @@ export function resumableUpload(
         r.upload.onprogress = (e) =>
           onProgress(Number(headers["Upload-Offset"]) + e.loaded, file.size);
       }
-      r.onload = () => resolve(r);
+      r.onload = () => {
+        noteChallenge(r.status, r.getResponseHeader("WWW-Authenticate"));
+        resolve(r);
+      };
       r.onerror = () => reject(new RequestError(0, describeFailure(0, "", limit)));
       r.onabort = () => reject(Object.assign(new RequestError(0, "Paused."), { aborted: true }));
       r.send(body ?? null);
