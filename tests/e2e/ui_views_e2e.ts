@@ -41,7 +41,10 @@ async function checkView(s: UiSession, name: string): Promise<void> {
   for (const scheme of ["light", "dark"] as const) {
     await s.page.emulateMedia({ colorScheme: scheme });
     assertEquals(await axeProblems(s.page), [], `${name} (${scheme})`);
-    await s.page.screenshot({ path: new URL(`${name}-${scheme}.png`, SHOTS).pathname });
+    await s.page.screenshot({
+      path: new URL(`${name}-${scheme}.png`, SHOTS).pathname,
+      fullPage: true,
+    });
   }
 }
 
