@@ -242,6 +242,16 @@ test("files dropped anywhere on the page upload into the folder shown", async ()
     assertEquals(await settledJobs(s.page, 1), [["on-the-header.txt", "done"]]);
     assertEquals(await Deno.readTextFile(`${s.dir}/archive/on-the-header.txt`), "dropped");
     assert(await s.page.locator("#drop-overlay").isHidden());
+    // Text dragged onto the filter box is left to the browser (the drop is not cancelled).
+    const textDropCancelled = await s.page.evaluate(`(() => {
+      const dt = new DataTransfer();
+      dt.setData("text/plain", "alpha");
+      const box = document.getElementById("filter");
+      const over = new DragEvent("dragover", { bubbles: true, cancelable: true, dataTransfer: dt });
+      const drop = new DragEvent("drop", { bubbles: true, cancelable: true, dataTransfer: dt });
+      return !box.dispatchEvent(over) || !box.dispatchEvent(drop);
+    })()`);
+    assertEquals(textDropCancelled, false);
   });
 });
 

@@ -55,7 +55,7 @@ export function watchDrops({ area, zone, overlay, accepting, onFiles, onRefused,
     overlay.hidden = !on;
   };
   area.addEventListener("dragenter", (e) => {
-    if (!accepting() || !e.dataTransfer?.types.includes("Files")) return;
+    if (!accepting() || !carriesFiles(e)) return;
     dragDepth += 1;
     hover(true);
   });
@@ -63,11 +63,15 @@ export function watchDrops({ area, zone, overlay, accepting, onFiles, onRefused,
     dragDepth = Math.max(0, dragDepth - 1);
     if (dragDepth === 0) hover(false);
   });
+  // Only drags that carry files are ours: text dragged into the filter box still drops there.
+  const carriesFiles = (e) => e.dataTransfer?.types.includes("Files") === true;
   area.addEventListener("dragover", (e) => {
+    if (!carriesFiles(e)) return;
     e.preventDefault(); // without this the browser would open the dropped file instead
     e.dataTransfer.dropEffect = accepting() ? "copy" : "none";
   });
   area.addEventListener("drop", async (e) => {
+    if (!carriesFiles(e)) return;
     e.preventDefault();
     dragDepth = 0;
     hover(false);
