@@ -418,3 +418,26 @@ test("the folder zip link and the selection zip ask for the contract's URLs", as
     await selection.cancel();
   });
 });
+
+test("a big folder is filtered once typing pauses and keeps its drawn rows", async () => {
+  const BIG = 600; // above the page's FILTER_DEBOUNCE_FROM_ENTRIES (500)
+  await withUi({}, async (dir) => {
+    for (let i = 0; i < BIG; i++) {
+      await Deno.writeTextFile(`${dir}/item-${String(i).padStart(3, "0")}.txt`, "");
+    }
+  }, async (s) => {
+    await openUi(s);
+    await s.page.locator("#listing-body tr").nth(BIG - 1).waitFor({ state: "attached" });
+    // Mark a row element; after narrowing and widening again it must be the same element.
+    await s.page.evaluate(`document.querySelector('[data-name="item-599.txt"]').marked = true`);
+    await s.page.getByLabel("Filter this folder").pressSequentially("item-59");
+    await s.page.locator("#listing-body tr").nth(10).waitFor({ state: "detached" });
+    assertEquals((await listedNames(s.page)).length, 10);
+    await s.page.getByLabel("Filter this folder").fill("");
+    await s.page.locator("#listing-body tr").nth(BIG - 1).waitFor({ state: "attached" });
+    assertEquals(
+      await s.page.evaluate(`document.querySelector('[data-name="item-599.txt"]').marked`),
+      true,
+    );
+  });
+});

@@ -16,6 +16,10 @@ import { filterEntries, sortEntries } from "./entry_order.js";
 export { filterEntries, sortEntries };
 
 const ARIA_SORT = { asc: "ascending", desc: "descending" };
+/** Folders with more entries than this redraw the filtered list only once typing pauses. */
+const FILTER_DEBOUNCE_FROM_ENTRIES = 500;
+/** That pause, in milliseconds. */
+const FILTER_DEBOUNCE_MS = 150;
 /** How long the filter waits after the last key before saying how many items are shown. */
 const FILTER_ANNOUNCE_DELAY_MS = 600;
 
@@ -33,6 +37,15 @@ export function createBrowser(
   const table = $("listing");
   const grid = $("grid");
   const errorBox = $("listing-error");
+  /** The elements drawn for each entry, while the server's capabilities stay the same. */
+  const drawn = {
+    canKey: "",
+    rows: new WeakMap(),
+    cards: new WeakMap(),
+    shown: null,
+    view: "",
+    canKeyShown: "",
+  };
   const state = {
     segments: [],
     view: { ...DEFAULT_VIEW },
@@ -60,10 +73,17 @@ export function createBrowser(
   }
   const filterInput = $("filter");
   let filterTimer = 0;
+  let renderTimer = 0;
   filterInput.addEventListener("input", () => {
     state.view.filter = filterInput.value;
     saveView();
-    render();
+    // A big folder's layout costs more than a keystroke: draw once typing pauses briefly.
+    clearTimeout(renderTimer);
+    if (state.entries.length > FILTER_DEBOUNCE_FROM_ENTRIES) {
+      renderTimer = setTimeout(render, FILTER_DEBOUNCE_MS);
+    } else {
+      render();
+    }
     // Said once typing pauses, not at every key: "3 of 12 items shown."
     clearTimeout(filterTimer);
     filterTimer = setTimeout(() => {
@@ -115,7 +135,12 @@ export function createBrowser(
 
   function capabilities() {
     const info = getInfo();
-    return { delete: info?.allowDelete === true, move: info?.allowDelete === true };
+    return {
+      delete: info?.allowDelete === true,
+      move: info?.allowDelete === true,
+      // Thumbnails depend on it (an <img> cannot carry credentials): part of what is drawn.
+      readsNeedAuth: info?.authRequired?.reads === true,
+    };
   }
 
   function onSelect(entry, checked) {
@@ -158,18 +183,40 @@ export function createBrowser(
     $("view-grid").setAttribute("aria-pressed", String(view === "grid"));
     sortEntries(state.entries, sort, order);
     state.shown = filterEntries(state.entries, filter);
-    const hooks = {
-      can: capabilities(),
-      on: { ...actions, select: onSelect },
-      thumbnailSrc,
+    const can = capabilities();
+    const canKey = JSON.stringify(can);
+    // Rows and cards are built once per entry and kept: the filter and the sort only pick and
+    // order existing elements, so typing in a 2,000-entry folder stays quick.
+    if (canKey !== drawn.canKey) {
+      drawn.rows = new WeakMap();
+      drawn.cards = new WeakMap();
+      drawn.canKey = canKey;
+    }
+    const hooks = { can, on: { ...actions, select: onSelect }, thumbnailSrc };
+    const draw = (cache, build) => (entry) => {
+      let el = cache.get(entry);
+      if (!el) {
+        el = build(entry, { ...hooks, selected: state.selected.has(entry.name) });
+        cache.set(entry, el);
+      }
+      return el;
     };
-    const make = (entry) => ({ ...hooks, selected: state.selected.has(entry.name) });
     const showTable = !state.failed && view === "list";
     const showGrid = !state.failed && view === "grid";
     table.hidden = !showTable;
     grid.hidden = !showGrid;
-    body.replaceChildren(...(showTable ? state.shown.map((e) => entryRow(e, make(e))) : []));
-    grid.replaceChildren(...(showGrid ? state.shown.map((e) => entryCard(e, make(e))) : []));
+    // The same entries in the same order and view (a key that did not change the match): the
+    // elements stay, and the browser has no layout to redo.
+    const same = drawn.shown !== null && drawn.view === view && drawn.canKeyShown === canKey &&
+      drawn.shown.length === state.shown.length &&
+      drawn.shown.every((e, i) => e === state.shown[i]);
+    if (!same) {
+      body.replaceChildren(...(showTable ? state.shown.map(draw(drawn.rows, entryRow)) : []));
+      grid.replaceChildren(...(showGrid ? state.shown.map(draw(drawn.cards, entryCard)) : []));
+      drawn.shown = [...state.shown]; // a copy: the sort reorders state.entries in place
+      drawn.view = view;
+      drawn.canKeyShown = canKey;
+    }
     $("listing-empty").hidden = state.failed || state.entries.length !== 0;
     $("listing-no-match").hidden = state.failed || state.entries.length === 0 ||
       state.shown.length !== 0;
