@@ -7,6 +7,7 @@
 
 import { fetchListing, RequestError, searchFolder } from "./api.js";
 import { entryCard, entryRow } from "./entry_view.js";
+import { createDrawer } from "./listing_draw.js";
 import { fileKind } from "./file_kinds.js";
 import { plural } from "./format.js";
 import { entryUrl, folderUrl } from "./paths.js";
@@ -37,15 +38,7 @@ export function createBrowser(
   const table = $("listing");
   const grid = $("grid");
   const errorBox = $("listing-error");
-  /** The elements drawn for each entry, while the server's capabilities stay the same. */
-  const drawn = {
-    canKey: "",
-    rows: new WeakMap(),
-    cards: new WeakMap(),
-    shown: null,
-    view: "",
-    canKeyShown: "",
-  };
+  const drawer = createDrawer({ body, grid, rowOf: entryRow, cardOf: entryCard });
   const state = {
     segments: [],
     view: { ...DEFAULT_VIEW },
@@ -183,40 +176,16 @@ export function createBrowser(
     $("view-grid").setAttribute("aria-pressed", String(view === "grid"));
     sortEntries(state.entries, sort, order);
     state.shown = filterEntries(state.entries, filter);
-    const can = capabilities();
-    const canKey = JSON.stringify(can);
-    // Rows and cards are built once per entry and kept: the filter and the sort only pick and
-    // order existing elements, so typing in a 2,000-entry folder stays quick.
-    if (canKey !== drawn.canKey) {
-      drawn.rows = new WeakMap();
-      drawn.cards = new WeakMap();
-      drawn.canKey = canKey;
-    }
-    const hooks = { can, on: { ...actions, select: onSelect }, thumbnailSrc };
-    const draw = (cache, build) => (entry) => {
-      let el = cache.get(entry);
-      if (!el) {
-        el = build(entry, { ...hooks, selected: state.selected.has(entry.name) });
-        cache.set(entry, el);
-      }
-      return el;
-    };
     const showTable = !state.failed && view === "list";
     const showGrid = !state.failed && view === "grid";
     table.hidden = !showTable;
     grid.hidden = !showGrid;
-    // The same entries in the same order and view (a key that did not change the match): the
-    // elements stay, and the browser has no layout to redo.
-    const same = drawn.shown !== null && drawn.view === view && drawn.canKeyShown === canKey &&
-      drawn.shown.length === state.shown.length &&
-      drawn.shown.every((e, i) => e === state.shown[i]);
-    if (!same) {
-      body.replaceChildren(...(showTable ? state.shown.map(draw(drawn.rows, entryRow)) : []));
-      grid.replaceChildren(...(showGrid ? state.shown.map(draw(drawn.cards, entryCard)) : []));
-      drawn.shown = [...state.shown]; // a copy: the sort reorders state.entries in place
-      drawn.view = view;
-      drawn.canKeyShown = canKey;
-    }
+    drawer.draw(state.failed ? [] : state.shown, view, {
+      can: capabilities(),
+      on: { ...actions, select: onSelect },
+      thumbnailSrc,
+      isSelected: (entry) => state.selected.has(entry.name),
+    });
     $("listing-empty").hidden = state.failed || state.entries.length !== 0;
     $("listing-no-match").hidden = state.failed || state.entries.length === 0 ||
       state.shown.length !== 0;
