@@ -190,6 +190,21 @@ test("on a phone a long name keeps the row's width instead of one word per line"
   });
 });
 
+test("on a phone the sort menu replaces the hidden size and date headers", async () => {
+  await withUi({}, tree, async (s) => {
+    await s.page.setViewportSize(PHONE);
+    await openUi(s);
+    assert(await s.page.locator("th.col-size").isHidden(), "no size column on a phone");
+    await s.page.getByLabel("Sort by").selectOption("size desc");
+    const names = await s.page.locator("#listing-body .name span").allTextContents();
+    assertEquals(names.slice(2), ["notes.md", LONG_NAME, "readme.txt"]);
+    assertEquals(new URL(s.page.url()).hash, "#/?sort=size&order=desc");
+    await s.page.setViewportSize(DESKTOP);
+    assert(await s.page.getByLabel("Sort by").isHidden(), "desktop sorts by the headers");
+    assertEquals(await s.page.locator("th.col-size").getAttribute("aria-sort"), "descending");
+  });
+});
+
 test("the share dialog explains loopback and shows each LAN address with its QR code", async () => {
   await withUi({}, tree, async (s) => {
     await openUi(s);

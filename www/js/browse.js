@@ -64,6 +64,14 @@ export function createBrowser(
       announce(`Sorted by ${button.textContent.toLowerCase()}, ${ARIA_SORT[state.view.order]}.`);
     });
   }
+  // Phones hide the size and date columns (and their sort buttons): this menu sorts instead.
+  $("sort-select").addEventListener("change", (event) => {
+    const [key, order] = event.target.value.split(" ");
+    state.view.sort = key;
+    state.view.order = order;
+    saveView();
+    render();
+  });
   const filterInput = $("filter");
   let filterTimer = 0;
   let renderTimer = 0;
@@ -171,6 +179,7 @@ export function createBrowser(
       th.setAttribute("aria-sort", key === sort ? ARIA_SORT[order] : "none");
     }
     if (filterInput.value !== filter) filterInput.value = filter;
+    $("sort-select").value = `${sort} ${order}`;
     $("search").value = search;
     $("view-list").setAttribute("aria-pressed", String(view === "list"));
     $("view-grid").setAttribute("aria-pressed", String(view === "grid"));
