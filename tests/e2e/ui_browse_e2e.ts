@@ -112,7 +112,8 @@ test("ui works from the keyboard: skip link, sorting and opening a folder", asyn
     await s.page.keyboard.press("Enter");
     assertEquals(await s.page.evaluate(ACTIVE_ELEMENT), "TABLE#listing.listing");
     assert(!s.page.url().includes("#listing"), "the skip link keeps the folder in the hash");
-    await s.page.keyboard.press("Tab"); // the first column header's sort button
+    await s.page.keyboard.press("Tab"); // the select-all box
+    await s.page.keyboard.press("Tab"); // the name column's sort button
     await s.page.keyboard.press("Enter");
     assertEquals(await s.page.locator("th.col-name").getAttribute("aria-sort"), "descending");
     await s.page.getByRole("link", { name: "docs", exact: true }).focus();
@@ -195,7 +196,9 @@ test("ui shows new-folder and delete only when allowed, and both work", async ()
   await withUi({ allowDelete: true, allowMkdir: true }, fillTree, async (s) => {
     await openUi(s);
     await s.page.locator("#new-folder-button").click();
-    await s.page.locator("#folder-name").fill("fresh folder");
+    await s.page.getByRole("dialog", { name: "New folder" }).getByLabel("Name").fill(
+      "fresh folder",
+    );
     await s.page.getByRole("button", { name: "Create" }).click();
     await s.page.waitForURL(/#\/fresh%20folder\/$/);
     assert((await Deno.stat(`${s.dir}/fresh folder`)).isDirectory, "folder created on disk");
@@ -216,8 +219,7 @@ test("ui shows new-folder and delete only when allowed, and both work", async ()
 
 test("ui inspector sends a composed request and shows the raw bytes received", async () => {
   await withUi({}, fillTree, async (s) => {
-    await openUi(s);
-    await s.page.locator("#inspector-details > summary").click();
+    await s.page.goto(`${s.origin}/inspector.html`);
     await s.page.locator("#inspect-method").selectOption("POST");
     await s.page.locator("#inspect-path").fill("/inspect/demo?x=1");
     await s.page.locator("#inspect-headers").fill("X-Demo: hello\nX-Other:  spaced");

@@ -6,13 +6,19 @@
 
 import { assertEquals } from "../support/assert.ts";
 import { describeFailure } from "../../www/js/api.js";
-import { sortEntries } from "../../www/js/browse.js";
+import { filterEntries, sortEntries } from "../../www/js/browse.js";
+import { folderPathProblem, selectionZipUrl } from "../../www/js/entry_actions.js";
+import { fileKind, previewable } from "../../www/js/file_kinds.js";
+import { failureKind } from "../../www/js/upload_row.js";
+import { DEFAULT_VIEW, formatHash, parseHash } from "../../www/js/view_state.js";
 import { formatBytes, formatSpeed, plural } from "../../www/js/format.js";
-import { parseHeaderLines } from "../../www/js/inspector.js";
+import { parseHeaderLines, wireValue } from "../../www/js/inspector.js";
 import {
+  entryUrl,
   fileUrl,
   folderHash,
   folderUrl,
+  nameProblem,
   segmentsFromHash,
   segmentsFromPath,
   uploadUrl,
@@ -147,4 +153,113 @@ Deno.test("parseHeaderLines reads Name: value lines and refuses a line without a
     message = (err as Error).message;
   }
   assertEquals(message, "Line 2 is not “Name: value”.");
+});
+
+Deno.test("parseHeaderLines sends values beyond Latin-1 as UTF-8 bytes and names bad names", () => {
+  assertEquals(parseHeaderLines("X-Other: ✓"), [["X-Other", "\xe2\x9c\x93"]]);
+  assertEquals(wireValue("café"), "café"); // Latin-1 goes as it is: one byte per character
+  assertEquals(wireValue("日本"), "\xe6\x97\xa5\xe6\x9c\xac");
+  const refusal = (text: string) => {
+    try {
+      parseHeaderLines(text);
+      return "";
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+  assertEquals(
+    refusal("Bad Name: x"),
+    "Line 1: “Bad Name” is not a field name (letters, digits, -).",
+  );
+  assertEquals(refusal("X-A: 1\nX-B: a\u0000b"), "Line 2: a field value cannot hold a NUL byte.");
+});
+
+Deno.test("view state round-trips through the hash and ignores what it does not know", () => {
+  const view = { sort: "size", order: "desc", view: "grid", filter: "a&b #1", search: "" };
+  const hash = formatHash(["docs", "a?b"], view);
+  assertEquals(hash, "#/docs/a%3Fb/?sort=size&order=desc&view=grid&filter=a%26b+%231");
+  assertEquals(parseHash(hash), { segments: ["docs", "a?b"], view });
+  assertEquals(formatHash([], DEFAULT_VIEW), "#/");
+  assertEquals(parseHash("#/x/?sort=evil&order=up&view=3d").view, DEFAULT_VIEW);
+  assertEquals(parseHash("#listing"), { segments: [], view: DEFAULT_VIEW });
+});
+
+Deno.test("nameProblem refuses what cannot be one name and accepts the rest", () => {
+  for (const bad of ["", ".", "..", "../evil", "a/b", "a\\b", "tab\there", "nul\u0000"]) {
+    assertEquals(typeof nameProblem(bad), "string", JSON.stringify(bad));
+  }
+  for (const good of ["evil", "..hidden", "a.b", "emoji 🎉", 'quote"s', "100%"]) {
+    assertEquals(nameProblem(good), null, good);
+  }
+  assertEquals(folderPathProblem("/docs/old/"), null);
+  assertEquals(folderPathProblem("/"), null);
+  assertEquals(typeof folderPathProblem("docs/"), "string");
+  assertEquals(typeof folderPathProblem("/docs/../x/"), "string");
+});
+
+Deno.test("entryUrl and selectionZipUrl encode every part as one segment", () => {
+  assertEquals(entryUrl(["top"], ["sub dir", "a#b.png"], false), "/files/top/sub%20dir/a%23b.png");
+  assertEquals(entryUrl([], ["folder"], true), "/files/folder/");
+  assertEquals(
+    selectionZipUrl(["docs"], ["a b.txt", "x&y"]),
+    "/files/docs/?zip&name=a%20b.txt&name=x%26y",
+  );
+});
+
+Deno.test("fileKind picks the icon and viewer from the name, case-insensitively", () => {
+  const kinds = [
+    "a.PNG",
+    "b.mp4",
+    "c.flac",
+    "d.pdf",
+    "e.md",
+    "f.ts",
+    "g.log",
+    "h.tar",
+    "README",
+    "x",
+  ]
+    .map(fileKind);
+  assertEquals(kinds, [
+    "image",
+    "video",
+    "audio",
+    "pdf",
+    "markdown",
+    "code",
+    "text",
+    "archive",
+    "text",
+    "file",
+  ]);
+  assertEquals([previewable("image"), previewable("archive"), previewable("file")], [
+    true,
+    false,
+    false,
+  ]);
+});
+
+Deno.test("failureKind offers a retry only where trying again can work", () => {
+  assertEquals([0, 401, 412, 413, 403, 400, 409, 423, 503, 507].map(failureKind), [
+    "retry",
+    "sign-in",
+    "exists",
+    "final",
+    "final",
+    "final",
+    "final",
+    "retry",
+    "retry",
+    "retry",
+  ]);
+});
+
+Deno.test("filterEntries narrows by a case-insensitive part of the name", () => {
+  const entries = ["Alpha.txt", "beta.TXT", "gamma.log"].map((name) => ({ name }));
+  assertEquals(filterEntries(entries, "TXT").map((e: { name: string }) => e.name), [
+    "Alpha.txt",
+    "beta.TXT",
+  ]);
+  assertEquals(filterEntries(entries, "  ").length, 3);
+  assertEquals(filterEntries(entries, "zzz"), []);
 });

@@ -49,18 +49,55 @@ export function signOut() {
   sessionStorage.removeItem(CREDENTIAL_KEY);
 }
 
-function withAuth(headers = {}) {
+/**
+ * Marks every request of the page (see docs/endpoints.md, access control): for such a request a
+ * 401 names the `WireserveBasic` scheme instead of `Basic`, so the browser never takes over with
+ * its own login prompt — which a `fetch` or XHR cannot dismiss, leaving an upload hanging — and
+ * the page shows its own sign-in instead.
+ */
+export const UI_HEADER = "X-Wireserve-UI";
+
+/** The fields every request of the page carries: the UI mark, and the credentials if any. */
+export function uiHeaders(headers = {}) {
   const auth = authorization();
-  return auth ? { ...headers, Authorization: auth } : headers;
+  const out = { ...headers, [UI_HEADER]: "1" };
+  if (auth) out.Authorization = auth;
+  return out;
+}
+
+let challenge = null;
+
+/**
+ * Remembers the `WWW-Authenticate` of a 401 (RFC 9110 §11.6.1), so the sign-in form asks for
+ * what the server takes: a user and password, a token, or either.
+ */
+export function noteChallenge(status, value) {
+  if (status === 401) challenge = value ?? null;
+}
+
+/**
+ * The schemes the last 401 offered: `{basic, bearer}`; both true when none was seen or none is
+ * known (the form then offers both).
+ */
+export function challengedSchemes() {
+  const basic = /(^|[\s,])(wireserve)?basic(\s|$)/i.test(challenge ?? "");
+  const bearer = /(^|[\s,])bearer(\s|$)/i.test(challenge ?? "");
+  return basic || bearer ? { basic, bearer } : { basic: true, bearer: true };
+}
+
+/** Sets the UI mark and the credentials on an XMLHttpRequest. */
+export function markRequest(xhr) {
+  for (const [name, value] of Object.entries(uiHeaders())) xhr.setRequestHeader(name, value);
 }
 
 async function send(url, init = {}) {
   let res;
   try {
-    res = await fetch(url, { ...init, headers: withAuth(init.headers), cache: "no-store" });
+    res = await fetch(url, { ...init, headers: uiHeaders(init.headers), cache: "no-store" });
   } catch {
     throw new RequestError(0, "The server could not be reached.");
   }
+  noteChallenge(res.status, res.headers.get("WWW-Authenticate"));
   if (!res.ok) throw new RequestError(res.status, describeFailure(res.status, await res.text()));
   return res;
 }
@@ -77,7 +114,10 @@ export async function fetchInfo() {
  */
 export async function fetchListing(url) {
   const res = await send(`${url}?format=json`, { headers: { Accept: JSON_ACCEPT } });
-  const doc = await res.json();
+  return listingFrom(await res.json());
+}
+
+function listingFrom(doc) {
   const raw = Array.isArray(doc) ? doc : (doc.entries ?? doc.files ?? []);
   return {
     truncated: doc.truncated === true,
@@ -86,6 +126,7 @@ export async function fetchListing(url) {
       folder: e.type === "dir" || e.type === "directory" || e.target === "dir",
       size: typeof e.size === "number" ? e.size : 0,
       mtime: e.mtime === null || e.mtime === undefined ? null : new Date(e.mtime),
+      url: typeof e.url === "string" ? e.url : null,
     })),
   };
 }
@@ -101,6 +142,29 @@ export async function deleteEntry(url) {
 }
 
 /**
+ * Moves (or with `copy`, copies) the resource at `from` to `to`, both server paths: WebDAV
+ * `MOVE`/`COPY` (RFC 4918 §9.8, §9.9) with an absolute `Destination` and `Overwrite: F`, so an
+ * existing name is never replaced (412 instead).
+ */
+export async function transferEntry(from, to, { copy = false } = {}) {
+  await send(from, {
+    method: copy ? "COPY" : "MOVE",
+    headers: { Destination: new URL(to, location.origin).href, Overwrite: "F" },
+  });
+}
+
+/**
+ * The entries below the folder `url` whose names hold `query` (the server's recursive search,
+ * `?q=`): like a listing, each name the path relative to the folder ("sub/photo.jpg").
+ */
+export async function searchFolder(url, query) {
+  const res = await send(`${url}?q=${encodeURIComponent(query)}&format=json`, {
+    headers: { Accept: JSON_ACCEPT },
+  });
+  return listingFrom(await res.json());
+}
+
+/**
  * Uploads `file` with `PUT url`. Returns `{done, abort}`: `done` resolves with
  * `{status, reprDigest}` (the server's `Repr-Digest` of the stored file, RFC 9530 §3, or null), or
  * rejects with a RequestError (status 0 and `aborted: true` after `abort()`). XMLHttpRequest, not
@@ -113,13 +177,13 @@ export function uploadFile({ url, file, digest, overwrite, limit, onProgress }) 
   const xhr = new XMLHttpRequest();
   const done = new Promise((resolve, reject) => {
     xhr.open("PUT", url);
-    const auth = authorization();
-    if (auth) xhr.setRequestHeader("Authorization", auth);
+    markRequest(xhr);
     if (digest) xhr.setRequestHeader("Content-Digest", digest);
     if (!overwrite) xhr.setRequestHeader("If-None-Match", "*");
     xhr.setRequestHeader("Content-Type", file.type || "application/octet-stream");
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
     xhr.onload = () => {
+      noteChallenge(xhr.status, xhr.getResponseHeader("WWW-Authenticate"));
       if (xhr.status >= 200 && xhr.status < 300) {
         resolve({ status: xhr.status, reprDigest: xhr.getResponseHeader("Repr-Digest") });
       } else {reject(

@@ -1,147 +1,211 @@
 /**
- * The folder view: breadcrumbs, the sortable listing (folders first), open and download links,
- * and the delete buttons when the server allows deleting.
- *
- * Names come from the disk and may hold anything (`<`, quotes, newlines, emoji): they are only
- * ever set with `textContent` or as encoded URL segments, never parsed as HTML.
+ * The folder view: breadcrumbs, the listing as a sortable table or a grid of cards, the filter
+ * that narrows it as you type, the server's recursive search, and the selection the bulk
+ * actions work on. The view settings live in the URL's hash (view_state.js).
  * @module
  */
 
-import { authorization, deleteEntry, fetchListing, RequestError } from "./api.js";
-import { formatBytes, formatDate, plural } from "./format.js";
-import { fileUrl, folderHash, folderUrl } from "./paths.js";
+import { fetchListing, RequestError, searchFolder } from "./api.js";
+import { entryCard, entryRow } from "./entry_view.js";
+import { createDrawer } from "./listing_draw.js";
+import { fileKind } from "./file_kinds.js";
+import { plural } from "./format.js";
+import { entryUrl, folderUrl } from "./paths.js";
+import { DEFAULT_VIEW, formatHash } from "./view_state.js";
+import { filterEntries, sortEntries } from "./entry_order.js";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-/** How long a blob URL handed to the browser stays valid: long enough to start a download. */
-const BLOB_URL_LIFETIME_MS = 60_000;
-/** Icon outlines on a 16×16 grid: a folder and a sheet of paper. */
-const ICON_PATHS = {
-  folder: "M1.5 3.5h4.5l1.5 1.5h7v8.5h-13z",
-  file: "M3.5 1.5h6l3 3v10h-9z M9.5 1.5v3h3",
-};
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+export { filterEntries, sortEntries };
+
 const ARIA_SORT = { asc: "ascending", desc: "descending" };
-
-/**
- * An entry of the listing as the UI holds it.
- * @typedef {{name: string, folder: boolean, size: number, mtime: Date | null}} Entry
- */
-
-/**
- * Entries sorted in place: folders first, then by `key` in `order`, ties by name.
- * @param {Entry[]} entries
- * @param {string} key "name", "size" or "date"
- * @param {string} order "asc" or "desc"
- * @returns {Entry[]} the same array
- */
-export function sortEntries(entries, key, order) {
-  const sign = order === "desc" ? -1 : 1;
-  return entries.sort((a, b) => {
-    if (a.folder !== b.folder) return a.folder ? -1 : 1;
-    let d = 0;
-    if (key === "size") d = a.size - b.size;
-    else if (key === "date") d = (a.mtime?.getTime() ?? 0) - (b.mtime?.getTime() ?? 0);
-    if (d === 0) d = collator.compare(a.name, b.name);
-    return sign * d;
-  });
-}
-
-function icon(kind) {
-  const svg = document.createElementNS(SVG_NS, "svg");
-  svg.setAttribute("viewBox", "0 0 16 16");
-  svg.setAttribute("class", `icon icon-${kind}`);
-  svg.setAttribute("aria-hidden", "true");
-  const path = document.createElementNS(SVG_NS, "path");
-  path.setAttribute("d", ICON_PATHS[kind]);
-  svg.append(path);
-  return svg;
-}
-
-function element(tag, className, text) {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
+/** Folders with more entries than this redraw the filtered list only once typing pauses. */
+const FILTER_DEBOUNCE_FROM_ENTRIES = 500;
+/** That pause, in milliseconds. */
+const FILTER_DEBOUNCE_MS = 150;
+/** How long the filter waits after the last key before saying how many items are shown. */
+const FILTER_ANNOUNCE_DELAY_MS = 600;
 
 /**
  * The folder view bound to the page's elements. `getInfo()` returns the server's info;
- * `announce(text)` speaks a status to screen readers; `onSignInNeeded()` opens the sign-in form.
+ * `announce(text)` speaks to screen readers; `onSignInNeeded(retry)` opens the sign-in form;
+ * `onFolderChange(segments, ok)` runs after each load; `actions` holds the entry actions
+ * (entry_actions.js) and `thumbnailSrc(entry)` the image source of a grid thumbnail.
  */
-export function createBrowser({ getInfo, announce, onSignInNeeded, onFolderChange }) {
+export function createBrowser(
+  { getInfo, announce, onSignInNeeded, onFolderChange, actions, thumbnailSrc },
+) {
   const $ = (id) => document.getElementById(id);
   const body = $("listing-body");
   const table = $("listing");
+  const grid = $("grid");
   const errorBox = $("listing-error");
-  const state = { segments: [], entries: [], key: "name", order: "asc", loading: 0 };
+  const drawer = createDrawer({ body, grid, rowOf: entryRow, cardOf: entryCard });
+  const state = {
+    segments: [],
+    view: { ...DEFAULT_VIEW },
+    entries: [],
+    shown: [],
+    selected: new Set(),
+    failed: false,
+    loading: 0,
+  };
+
+  /** Writes the view into the hash without a new history entry (sorting is not navigation). */
+  function saveView() {
+    history.replaceState(null, "", formatHash(state.segments, state.view));
+  }
 
   for (const button of table.querySelectorAll("th button[data-sort]")) {
     button.addEventListener("click", () => {
       const key = button.dataset.sort;
-      state.order = state.key === key && state.order === "asc" ? "desc" : "asc";
-      state.key = key;
+      state.view.order = state.view.sort === key && state.view.order === "asc" ? "desc" : "asc";
+      state.view.sort = key;
+      saveView();
       render();
-      announce(`Sorted by ${button.textContent.toLowerCase()}, ${ARIA_SORT[state.order]}.`);
+      announce(`Sorted by ${button.textContent.toLowerCase()}, ${ARIA_SORT[state.view.order]}.`);
     });
   }
+  // Phones hide the size and date columns (and their sort buttons): this menu sorts instead.
+  $("sort-select").addEventListener("change", (event) => {
+    const [key, order] = event.target.value.split(" ");
+    state.view.sort = key;
+    state.view.order = order;
+    saveView();
+    render();
+  });
+  const filterInput = $("filter");
+  let filterTimer = 0;
+  let renderTimer = 0;
+  filterInput.addEventListener("input", () => {
+    state.view.filter = filterInput.value;
+    saveView();
+    // A big folder's layout costs more than a keystroke: draw once typing pauses briefly.
+    clearTimeout(renderTimer);
+    if (state.entries.length > FILTER_DEBOUNCE_FROM_ENTRIES) {
+      renderTimer = setTimeout(render, FILTER_DEBOUNCE_MS);
+    } else {
+      render();
+    }
+    // Said once typing pauses, not at every key: "3 of 12 items shown."
+    clearTimeout(filterTimer);
+    filterTimer = setTimeout(() => {
+      announce(`${state.shown.length} of ${plural(state.entries.length, "item", "items")} shown.`);
+    }, FILTER_ANNOUNCE_DELAY_MS);
+  });
+  for (const [id, view] of [["view-list", "list"], ["view-grid", "grid"]]) {
+    $(id).addEventListener("click", () => {
+      state.view.view = view;
+      saveView();
+      render();
+    });
+  }
+  $("select-all").addEventListener("change", (event) => {
+    for (const entry of state.shown) {
+      if (event.target.checked) state.selected.add(entry.name);
+      else state.selected.delete(entry.name);
+    }
+    render();
+  });
+  $("search-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const search = $("search").value.trim();
+    location.hash = formatHash(state.segments, { ...state.view, search, filter: "" });
+  });
+  $("clear-search").addEventListener("click", () => {
+    location.hash = formatHash(state.segments, { ...state.view, search: "" });
+  });
 
   function renderCrumbs() {
     const list = $("crumbs");
     list.replaceChildren();
     const names = ["Home", ...state.segments];
     names.forEach((name, i) => {
-      const li = element("li");
-      const link = element("a", "", name);
-      link.href = folderHash(state.segments.slice(0, i));
+      const li = document.createElement("li");
+      const link = document.createElement("a");
+      link.textContent = name;
+      link.href = formatHash(state.segments.slice(0, i), folderView());
       if (i === names.length - 1) link.setAttribute("aria-current", "page");
       li.append(link);
       list.append(li);
     });
   }
 
-  function row(entry) {
-    const tr = element("tr", entry.folder ? "is-folder" : "is-file");
-    const nameCell = element("td", "col-name");
-    const link = element("a", "name");
-    link.append(icon(entry.folder ? "folder" : "file"), element("span", "", entry.name));
-    if (entry.folder) {
-      link.href = folderHash([...state.segments, entry.name]);
-    } else {
-      link.href = fileUrl(state.segments, entry.name);
-      link.addEventListener("click", (e) => openWithCredentials(e, link.href, false));
+  /** The view another folder opens with: this sort and layout, no filter, no search. */
+  function folderView() {
+    return { ...state.view, filter: "", search: "" };
+  }
+
+  function capabilities() {
+    const info = getInfo();
+    return {
+      delete: info?.allowDelete === true,
+      move: info?.allowDelete === true,
+      // Thumbnails depend on it (an <img> cannot carry credentials): part of what is drawn.
+      readsNeedAuth: info?.authRequired?.reads === true,
+    };
+  }
+
+  function onSelect(entry, checked) {
+    if (checked) state.selected.add(entry.name);
+    else state.selected.delete(entry.name);
+    renderSelection();
+  }
+
+  function renderSelection() {
+    // What the filter hides is not acted on: the bulk actions take the selected rows shown.
+    const count = state.shown.filter((e) => state.selected.has(e.name)).length;
+    const info = getInfo();
+    $("bulk-bar").hidden = count === 0;
+    $("bulk-count").textContent = `${plural(count, "item", "items")} selected`;
+    $("bulk-move").hidden = !capabilities().move;
+    $("bulk-rename").hidden = !capabilities().move || count !== 1;
+    $("bulk-copy").hidden = !info || info.readOnly;
+    $("bulk-delete").hidden = !capabilities().delete;
+    // A zip names single entries of one folder: search results from deeper folders cannot go.
+    $("bulk-zip").hidden = state.view.search !== "";
+    const all = $("select-all");
+    const shownSelected = state.shown.filter((e) => state.selected.has(e.name)).length;
+    all.checked = shownSelected > 0 && shownSelected === state.shown.length;
+    all.indeterminate = shownSelected > 0 && shownSelected < state.shown.length;
+    for (const box of document.querySelectorAll("#listing-box .select-box")) {
+      const name = box.closest("[data-name]").dataset.name;
+      box.checked = state.selected.has(name);
     }
-    nameCell.append(link);
-    const size = element("td", "col-size", entry.folder ? "—" : formatBytes(entry.size));
-    if (!entry.folder) size.title = `${entry.size} bytes`;
-    const date = element("td", "col-date", formatDate(entry.mtime));
-    const actions = element("td", "col-actions");
-    if (!entry.folder) {
-      const download = element("a", "action", "Download");
-      download.href = link.href;
-      download.download = entry.name;
-      download.setAttribute("aria-label", `Download ${entry.name}`);
-      download.addEventListener("click", (e) => openWithCredentials(e, download.href, true));
-      actions.append(download);
-    }
-    if (getInfo()?.allowDelete) {
-      const del = element("button", "action danger", "Delete");
-      del.type = "button";
-      del.setAttribute("aria-label", `Delete ${entry.name}`);
-      del.addEventListener("click", () => remove(entry));
-      actions.append(del);
-    }
-    tr.append(nameCell, size, date, actions);
-    return tr;
   }
 
   function render() {
+    const { sort, order, view, filter, search } = state.view;
     for (const th of table.querySelectorAll("th[aria-sort]")) {
       const key = th.querySelector("button").dataset.sort;
-      th.setAttribute("aria-sort", key === state.key ? ARIA_SORT[state.order] : "none");
+      th.setAttribute("aria-sort", key === sort ? ARIA_SORT[order] : "none");
     }
-    sortEntries(state.entries, state.key, state.order);
-    body.replaceChildren(...state.entries.map(row));
-    $("listing-empty").hidden = state.entries.length !== 0 || !errorBox.hidden;
+    if (filterInput.value !== filter) filterInput.value = filter;
+    $("sort-select").value = `${sort} ${order}`;
+    $("search").value = search;
+    $("view-list").setAttribute("aria-pressed", String(view === "list"));
+    $("view-grid").setAttribute("aria-pressed", String(view === "grid"));
+    sortEntries(state.entries, sort, order);
+    state.shown = filterEntries(state.entries, filter);
+    const showTable = !state.failed && view === "list";
+    const showGrid = !state.failed && view === "grid";
+    table.hidden = !showTable;
+    grid.hidden = !showGrid;
+    drawer.draw(state.failed ? [] : state.shown, view, {
+      can: capabilities(),
+      on: { ...actions, select: onSelect },
+      thumbnailSrc,
+      isSelected: (entry) => state.selected.has(entry.name),
+    });
+    $("listing-empty").hidden = state.failed || state.entries.length !== 0;
+    $("listing-no-match").hidden = state.failed || state.entries.length === 0 ||
+      state.shown.length !== 0;
+    $("search-summary").hidden = search === "" || state.failed;
+    const where = state.segments.length ? state.segments.join("/") : "Home";
+    $("search-summary-text").textContent = `${
+      plural(state.entries.length, "match", "matches")
+    } for “${search}” below ${where}.`;
+    $("zip-link").href = `${folderUrl(state.segments)}?zip`;
+    $("zip-link").download = `${state.segments.at(-1) ?? "files"}.zip`;
+    renderSelection();
   }
 
   function showError(message) {
@@ -149,79 +213,110 @@ export function createBrowser({ getInfo, announce, onSignInNeeded, onFolderChang
     errorBox.hidden = message === "";
   }
 
-  /**
-   * Reading needs credentials and the user gave a token: a plain link cannot carry an
-   * Authorization field, so fetch the file and hand the browser a blob URL instead.
-   */
-  async function openWithCredentials(event, url, asDownload) {
-    if (!getInfo()?.authRequired?.reads || !authorization()) return;
-    event.preventDefault();
-    const res = await fetch(url, { headers: { Authorization: authorization() } });
-    if (!res.ok) return showError(`Could not open the file (status ${res.status}).`);
-    const blobUrl = URL.createObjectURL(await res.blob());
-    const a = element("a");
-    a.href = blobUrl;
-    if (asDownload) a.download = event.currentTarget.download;
-    else a.target = "_blank";
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(blobUrl), BLOB_URL_LIFETIME_MS);
-  }
-
-  async function remove(entry) {
-    const what = entry.folder ? "folder" : "file";
-    if (!confirm(`Delete the ${what} “${entry.name}”? This cannot be undone.`)) return;
-    const url = entry.folder
-      ? folderUrl([...state.segments, entry.name])
-      : fileUrl(state.segments, entry.name);
-    try {
-      await deleteEntry(url);
-      await load(state.segments, { quiet: true });
-      announce(`Deleted ${entry.name}.`);
-    } catch (err) {
-      showError(`Could not delete “${entry.name}”: ${err.message}`);
-      if (err instanceof RequestError && err.status === 401) onSignInNeeded();
-    }
+  /** Listing entries with what the views need: path parts, kind, links. */
+  function decorate(entries) {
+    return entries.map((e) => {
+      const parts = e.name.split("/");
+      const folder = e.folder;
+      const url = entryUrl(state.segments, parts, folder);
+      return {
+        ...e,
+        parts,
+        kind: folder ? "folder" : fileKind(parts.at(-1)),
+        url,
+        // Into a folder: the sort and the view go along, the filter and search stay here.
+        href: folder ? formatHash([...state.segments, ...parts], folderView()) : url,
+        downloadHref: folder ? `${url}?zip` : url,
+      };
+    });
   }
 
   /**
-   * Shows the folder `segments`; `focus` moves keyboard focus to the list afterwards, `quiet`
-   * skips the spoken summary (a refresh after uploads, which announce themselves).
+   * Shows the folder `segments` with `view`; `focus` moves keyboard focus to the list
+   * afterwards, `quiet` skips the spoken summary (a refresh after uploads, which announce
+   * themselves).
    */
-  async function load(segments, { focus = false, quiet = false } = {}) {
+  async function load(segments, view = state.view, { focus = false, quiet = false } = {}) {
     const ticket = ++state.loading;
+    const sameFolder = segments.join("/") === state.segments.join("/") &&
+      view.search === state.view.search;
     state.segments = segments;
+    state.view = { ...view };
+    if (!sameFolder) state.selected.clear();
     renderCrumbs();
-    onFolderChange(segments);
     const where = segments.length ? segments[segments.length - 1] : "Home";
     document.title = `${where} — wireserve`;
-    $("listing-caption").textContent = `Contents of ${where}`;
+    $("listing-caption").textContent = view.search
+      ? `Search results for ${view.search} below ${where}`
+      : `Contents of ${where}`;
     table.setAttribute("aria-busy", "true");
     try {
-      const listing = await fetchListing(folderUrl(segments));
+      const url = folderUrl(segments);
+      const listing = view.search ? await searchFolder(url, view.search) : await fetchListing(url);
       if (ticket !== state.loading) return; // a newer navigation won the race
-      state.entries = listing.entries;
+      state.entries = decorate(listing.entries);
+      state.failed = false;
       $("listing-truncated").hidden = !listing.truncated;
       showError("");
       render();
+      onFolderChange(segments, true);
       if (!quiet) announce(`${where}: ${plural(listing.entries.length, "item", "items")}.`);
     } catch (err) {
       if (ticket !== state.loading) return;
       state.entries = [];
+      // A folder that cannot be shown has no table, no upload target, no actions: the error
+      // says everything there is to say.
+      state.failed = true;
+      $("listing-truncated").hidden = true;
       showError(err.message);
       render();
-      if (err instanceof RequestError && err.status === 401) onSignInNeeded();
+      onFolderChange(segments, false);
+      if (err instanceof RequestError && err.status === 401) {
+        onSignInNeeded(() => load(state.segments, state.view));
+      }
     } finally {
       if (ticket === state.loading) table.removeAttribute("aria-busy");
     }
-    if (focus) table.focus();
+    if (focus) (state.view.view === "grid" ? grid : table).focus();
+  }
+
+  /** Applies a view from the hash: reloads only when the folder or the search changed. */
+  function show(segments, view, options) {
+    const sameFolder = segments.join("/") === state.segments.join("/") &&
+      view.search === state.view.search;
+    if (sameFolder && state.loading > 0) {
+      state.view = { ...view };
+      render();
+      return;
+    }
+    return load(segments, view, options);
   }
 
   return {
     load,
-    refresh: (options) => load(state.segments, options),
+    show,
+    refresh: (options) => load(state.segments, state.view, options),
     rerender: render,
+    clearSelection() {
+      state.selected.clear();
+      render();
+    },
+    /** The selected entries, in display order. */
+    get selection() {
+      return state.shown.filter((e) => state.selected.has(e.name));
+    },
+    /** The files shown, in display order (the preview's gallery walks them). */
+    get shownFiles() {
+      return state.shown.filter((e) => !e.folder);
+    },
     get segments() {
       return state.segments;
+    },
+    get failed() {
+      return state.failed;
+    },
+    get searching() {
+      return state.view.search !== "";
     },
   };
 }

@@ -43,29 +43,38 @@ export function filesFromInput(input) {
 }
 
 /**
- * Handles drops anywhere on `area`, highlighting `zone` while files hover. When `accepting()` is
+ * Handles drops anywhere on `area` (the whole page), highlighting `zone` and showing `overlay`
+ * while files hover. When `accepting()` is
  * false (a read-only server) the drop is still caught — otherwise the browser would navigate
  * away to show the dropped file — and `onRefused()` says why nothing happens.
  */
-export function watchDrops({ area, zone, accepting, onFiles, onRefused, onError }) {
+export function watchDrops({ area, zone, overlay, accepting, onFiles, onRefused, onError }) {
   let dragDepth = 0; // enter/leave fire for every child element crossed
+  const hover = (on) => {
+    zone.classList.toggle("is-over", on);
+    overlay.hidden = !on;
+  };
   area.addEventListener("dragenter", (e) => {
-    if (!accepting() || !e.dataTransfer?.types.includes("Files")) return;
+    if (!accepting() || !carriesFiles(e)) return;
     dragDepth += 1;
-    zone.classList.add("is-over");
+    hover(true);
   });
   area.addEventListener("dragleave", () => {
     dragDepth = Math.max(0, dragDepth - 1);
-    if (dragDepth === 0) zone.classList.remove("is-over");
+    if (dragDepth === 0) hover(false);
   });
+  // Only drags that carry files are ours: text dragged into the filter box still drops there.
+  const carriesFiles = (e) => e.dataTransfer?.types.includes("Files") === true;
   area.addEventListener("dragover", (e) => {
+    if (!carriesFiles(e)) return;
     e.preventDefault(); // without this the browser would open the dropped file instead
     e.dataTransfer.dropEffect = accepting() ? "copy" : "none";
   });
   area.addEventListener("drop", async (e) => {
+    if (!carriesFiles(e)) return;
     e.preventDefault();
     dragDepth = 0;
-    zone.classList.remove("is-over");
+    hover(false);
     if (!accepting()) return onRefused();
     try {
       onFiles(await filesFromDrop(e.dataTransfer));

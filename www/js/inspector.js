@@ -6,20 +6,51 @@
  * @module
  */
 
-import { authorization } from "./api.js";
+import { authorization, UI_HEADER } from "./api.js";
 
 /** Methods whose requests carry no body in fetch (it throws if given one). */
 const BODYLESS = new Set(["GET", "HEAD"]);
 const JSON_INDENT = 2;
 
-/** `Name: value` lines → [name, value] pairs; blank lines skipped, a line without ":" refused. */
+/** A field name: an RFC 9110 §5.6.2 token. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Characters a field value can hold as they are: fetch sends each as one byte (Latin-1). */
+// deno-lint-ignore no-control-regex
+const LATIN1 = /^[\u0000-\u00ff]*$/;
+/** Bytes no field value may hold (RFC 9110 §5.5): fetch throws on them. */
+// deno-lint-ignore no-control-regex
+const FORBIDDEN_IN_VALUE = /[\u0000\r\n]/;
+
+/**
+ * A field value as fetch can send it. fetch takes only Latin-1 strings (one character, one
+ * byte) and throws a raw TypeError on anything else, such as "✓". The value's UTF-8 bytes are
+ * what curl would send for the same text, so those bytes go, one character each.
+ */
+export function wireValue(value) {
+  if (LATIN1.test(value)) return value;
+  return String.fromCharCode(...new TextEncoder().encode(value));
+}
+
+/**
+ * `Name: value` lines → [name, value] pairs ready for fetch; blank lines skipped. A line without
+ * ":", a name that is not a token or a value with a NUL refuses the whole form with a sentence
+ * naming the line; values beyond Latin-1 go as their UTF-8 bytes (see {@link wireValue}).
+ */
 export function parseHeaderLines(text) {
   const pairs = [];
   for (const [index, line] of text.split(/\r?\n/).entries()) {
     if (line.trim() === "") continue;
     const colon = line.indexOf(":");
     if (colon <= 0) throw new Error(`Line ${index + 1} is not “Name: value”.`);
-    pairs.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+    const name = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    if (!TOKEN.test(name)) {
+      throw new Error(`Line ${index + 1}: “${name}” is not a field name (letters, digits, -).`);
+    }
+    if (FORBIDDEN_IN_VALUE.test(value)) {
+      throw new Error(`Line ${index + 1}: a field value cannot hold a NUL byte.`);
+    }
+    pairs.push([name, wireValue(value)]);
   }
   return pairs;
 }
@@ -49,9 +80,14 @@ export function createInspector() {
     try {
       headers = new Headers(parseHeaderLines($("inspect-headers").value));
     } catch (err) {
-      status.textContent = err.message;
+      // parseHeaderLines words its own refusals; anything Headers still refuses gets one too.
+      status.textContent = err instanceof TypeError
+        ? "The browser refuses to send these header fields as written."
+        : err.message;
+      show(null);
       return;
     }
+    if (!headers.has(UI_HEADER)) headers.set(UI_HEADER, "1");
     const asJson = $("inspect-json").checked;
     if (asJson && !headers.has("accept")) headers.set("Accept", "application/json");
     if (!headers.has("authorization") && authorization()) {

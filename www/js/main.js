@@ -1,18 +1,27 @@
 /**
  * Starts the UI: reads the server's info, shows only the controls the server accepts, follows
- * the folder in the URL's hash (deep links, back and forward), and wires the dialogs.
+ * the folder and view in the URL's hash (deep links, back and forward), and wires the dialogs.
  * @module
  */
 
-import { authorization, fetchInfo, makeFolder, signIn, signOut } from "./api.js";
+import { authorization, challengedSchemes, fetchInfo, makeFolder, signIn, signOut } from "./api.js";
 import { createBrowser } from "./browse.js";
+import { download, needsBlob } from "./download.js";
+import { createEntryActions } from "./entry_actions.js";
 import { formatBytes } from "./format.js";
-import { createInspector } from "./inspector.js";
-import { folderHash, folderUrl, segmentsFromHash, segmentsFromPath } from "./paths.js";
+import { askName, setUpNameDialog } from "./name_dialog.js";
+import { folderUrl, nameProblem, segmentsFromPath } from "./paths.js";
+import { createPreview } from "./preview.js";
+import { setUpShare } from "./share.js";
 import { createUploader } from "./upload.js";
+import { formatHash, parseHash } from "./view_state.js";
 
 const $ = (id) => document.getElementById(id);
 let info = null;
+/** /api/info could not be read: show the write controls and let the server decide. */
+let modeUnknown = false;
+/** What to do again once the user has signed in (the request that met the 401). */
+let afterSignIn = [];
 
 /** Speaks `text` to screen readers through the polite live region. */
 function announce(text) {
@@ -24,30 +33,70 @@ function announce(text) {
   });
 }
 
-function openSignIn() {
+/** Opens the page's own sign-in form; `retry` runs again after a successful sign-in. */
+function openSignIn(retry) {
+  if (typeof retry === "function") afterSignIn.push(retry);
   const dialog = $("sign-in-dialog");
-  if (!dialog.open) dialog.showModal();
+  if (dialog.open) return;
+  // Only the fields the server's challenge asks for: no token field under --auth alone.
+  const { basic, bearer } = challengedSchemes();
+  for (const id of ["sign-in-user", "sign-in-password"]) $(id).closest("label").hidden = !basic;
+  $("sign-in-token").closest("label").hidden = !bearer;
+  $("sign-in-reason").textContent = basic && bearer
+    ? "A user name and password, or a token."
+    : basic
+    ? "This server asks for a user name and password."
+    : "This server asks for a token.";
+  dialog.showModal();
 }
 
-/** Where uploads go, in words: "Into Home", "Into docs/deep". */
-function showUploadTarget(segments) {
-  $("upload-target").textContent = `Into ${segments.length ? segments.join("/") : "Home"}`;
+function showError(message) {
+  const box = $("listing-error");
+  box.textContent = message;
+  box.hidden = message === "";
 }
 
+/** Where uploads go, in words, and whether there is anywhere to go (a folder that loaded). */
+function showUploadTarget(segments, ok) {
+  const where = segments.length ? segments.join("/") : "Home";
+  $("upload-target").textContent = ok ? `Into ${where}` : "";
+  $("drop-overlay-target").textContent = ok ? where : "";
+  const canUpload = ok && (info ? !info.readOnly : modeUnknown);
+  $("upload").hidden = !canUpload;
+  $("upload-fab").hidden = !canUpload;
+  for (const id of ["zip-link", "refresh-button"]) $(id).hidden = !ok;
+  document.querySelector(".finders").hidden = !ok;
+  $("new-folder-button").hidden = !ok || info?.allowMkdir !== true;
+}
+
+const preview = createPreview({ getInfo: () => info });
+const actions = createEntryActions({
+  browser: () => browser,
+  preview,
+  getInfo: () => info,
+  announce,
+  showError,
+  onSignInNeeded: openSignIn,
+});
 const browser = createBrowser({
   getInfo: () => info,
   announce,
   onSignInNeeded: openSignIn,
   onFolderChange: showUploadTarget,
+  actions: actions.row,
+  // Under --auth-all an <img> cannot carry credentials: thumbnails would all be 401s.
+  thumbnailSrc: (entry) => (info?.authRequired?.reads ? null : entry.url),
 });
 const uploader = createUploader({
   getInfo: () => info,
   getSegments: () => browser.segments,
   onUploaded: () => browser.refresh({ quiet: true }),
   announce,
-  onSignInNeeded: openSignIn,
+  onSignInNeeded: () => openSignIn(),
+  canUpload: () => !$("upload").hidden,
 });
-createInspector();
+setUpNameDialog({ onSignInNeeded: () => openSignIn() });
+setUpShare({ getInfo: () => info, announce });
 
 function showMode() {
   const chips = [];
@@ -63,20 +112,21 @@ function showMode() {
     return li;
   }));
   $("version").textContent = `${info.name} ${info.version}`;
-  $("upload").hidden = info.readOnly;
-  $("new-folder-button").hidden = !info.allowMkdir;
   const needsAuth = info.authRequired?.reads || (info.authRequired?.writes && !info.readOnly);
   const signButton = $("sign-in-button");
   signButton.hidden = !needsAuth;
   signButton.textContent = authorization() ? "Signed in" : "Sign in";
+  showUploadTarget(browser.segments, !browser.failed);
   uploader.describeTarget();
-  browser.rerender(); // delete buttons depend on the mode
+  browser.rerender(); // the actions depend on the mode
 }
 
-$("sign-in-button").addEventListener("click", openSignIn);
+$("sign-in-button").addEventListener("click", () => openSignIn());
 $("sign-in-dialog").addEventListener("close", () => {
   const dialog = $("sign-in-dialog");
   const form = $("sign-in-form");
+  const retries = afterSignIn;
+  afterSignIn = [];
   if (dialog.returnValue === "sign-in") {
     signIn({
       user: $("sign-in-user").value,
@@ -90,52 +140,75 @@ $("sign-in-dialog").addEventListener("close", () => {
   }
   form.reset(); // the password does not stay in the page
   if (info) showMode();
-  if (dialog.returnValue === "sign-in") browser.refresh();
+  if (dialog.returnValue === "sign-in") {
+    // What met the 401 goes again: uploads first, then whatever else asked.
+    uploader.retryAfterSignIn();
+    for (const retry of retries) retry();
+    if (retries.length === 0) browser.refresh({ quiet: true });
+  }
 });
 
 $("new-folder-button").addEventListener("click", () => {
-  $("folder-form").reset();
-  $("folder-dialog").showModal();
+  askName({
+    title: "New folder",
+    label: "Name",
+    submit: "Create",
+    validate: nameProblem,
+    async action(name) {
+      const segments = [...browser.segments, name];
+      await makeFolder(folderUrl(segments));
+      location.hash = formatHash(segments, parseHash(location.hash).view);
+      announce(`Created the folder ${name}.`);
+    },
+  });
 });
-$("folder-dialog").addEventListener("close", async () => {
-  if ($("folder-dialog").returnValue !== "create") return;
-  const name = $("folder-name").value.trim();
-  if (name === "" || name === "." || name === ".." || name.includes("/")) {
-    announce("A folder name cannot be empty, “.”, “..” or contain “/”.");
-    return;
-  }
-  const segments = [...browser.segments, name];
-  try {
-    await makeFolder(folderUrl(segments));
-    location.hash = folderHash(segments);
-    announce(`Created the folder ${name}.`);
-  } catch (err) {
-    const box = $("listing-error");
-    box.textContent = `Could not create “${name}”: ${err.message}`;
-    box.hidden = false;
-    if (err.status === 401) openSignIn();
-  }
+
+$("bulk-zip").addEventListener("click", () => actions.zipSelection(browser.selection));
+$("bulk-delete").addEventListener("click", () => actions.remove(browser.selection));
+$("bulk-move").addEventListener(
+  "click",
+  () => actions.transfer(browser.selection, { copy: false }),
+);
+$("bulk-copy").addEventListener("click", () => actions.transfer(browser.selection, { copy: true }));
+$("bulk-rename").addEventListener("click", () => {
+  const [only] = browser.selection;
+  if (only) actions.row.rename(only);
 });
+$("bulk-clear").addEventListener("click", () => browser.clearSelection());
+$("zip-link").addEventListener("click", (event) => {
+  if (!needsBlob(info)) return;
+  event.preventDefault();
+  download($("zip-link").href, $("zip-link").download, info).catch((err) =>
+    showError(`Could not download the folder: ${err.message}`)
+  );
+});
+$("upload-fab").addEventListener("click", () => $("file-input").click());
 
 $("refresh-button").addEventListener("click", () => browser.refresh());
 addEventListener("hashchange", () => {
   // Only "#/…" names a folder; any other fragment is an in-page anchor and keeps the folder.
   if (location.hash === "" || location.hash.startsWith("#/")) {
-    browser.load(segmentsFromHash(location.hash), { focus: true });
+    const { segments, view } = parseHash(location.hash);
+    browser.show(segments, view, { focus: true });
   }
 });
 // The skip link focuses the list without touching the hash (which holds the folder).
 document.querySelector(".skip-link").addEventListener("click", (event) => {
   event.preventDefault();
-  $("listing").focus();
+  (browser.failed || $("listing").hidden ? $("grid") : $("listing")).focus();
 });
 
 // `?path=/a/b/` (as a link from elsewhere might say) becomes the canonical hash form.
 const queryPath = new URLSearchParams(location.search).get("path");
 if (queryPath !== null && location.hash === "") {
-  history.replaceState(null, "", location.pathname + folderHash(segmentsFromPath(queryPath)));
+  history.replaceState(
+    null,
+    "",
+    location.pathname + formatHash(segmentsFromPath(queryPath), parseHash("").view),
+  );
 }
-browser.load(segmentsFromHash(location.hash));
+const start = parseHash(location.hash);
+browser.load(start.segments, start.view);
 fetchInfo().then((doc) => {
   info = doc;
   showMode();
@@ -143,7 +216,9 @@ fetchInfo().then((doc) => {
 }, (err) => {
   // Without info the UI still browses; the server has the last word on every write anyway.
   $("version").textContent = `wireserve (mode unknown: ${err.message})`;
-  $("upload").hidden = false;
+  modeUnknown = true;
+  showUploadTarget(browser.segments, !browser.failed);
+  if (err.status === 401) openSignIn(() => location.reload());
   uploader.describeTarget();
   document.body.dataset.ready = "true";
 });

@@ -49,7 +49,8 @@ export function folderHash(segments) {
  */
 export function segmentsFromHash(hash) {
   if (!hash.startsWith("#/")) return [];
-  const raw = hash.slice(2);
+  // "?" after the folder starts the view settings (view_state.js); a "?" in a name is "%3F".
+  const raw = hash.slice(2).split("?")[0];
   const segments = [];
   for (const part of raw.split("/")) {
     if (part === "") continue;
@@ -68,4 +69,25 @@ export function segmentsFromHash(hash) {
 /** The folder a plain (already decoded) path like `/a/b/` names; "." and ".." dropped. */
 export function segmentsFromPath(path) {
   return path.split("/").filter((s) => s !== "" && s !== "." && s !== "..");
+}
+
+/**
+ * Why `name` cannot be a new name inside a folder, in words, or null when it can. The server
+ * refuses these too (400/403); saying so before sending keeps the dialog open with the reason.
+ */
+export function nameProblem(name) {
+  if (name === "") return "Type a name.";
+  if (name === "." || name === "..") return "“.” and “..” are not names.";
+  if (name.includes("/") || name.includes("\\")) {
+    return "A name cannot contain “/” or “\\”: it names one item in this folder.";
+  }
+  // deno-lint-ignore no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) return "A name cannot contain control characters.";
+  return null;
+}
+
+/** The server URL of an entry given by its path parts below `segments`; folders end in "/". */
+export function entryUrl(segments, parts, folder) {
+  const url = folderUrl([...segments, ...parts.slice(0, -1)]) + encodeName(parts.at(-1));
+  return folder ? url + "/" : url;
 }

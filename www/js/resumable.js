@@ -13,7 +13,7 @@
  * @module
  */
 
-import { authorization, describeFailure, RequestError } from "./api.js";
+import { describeFailure, markRequest, noteChallenge, RequestError } from "./api.js";
 
 /** Files from this size on are sent resumably. */
 export const RESUMABLE_MIN_BYTES = 8 * 1024 * 1024;
@@ -89,14 +89,16 @@ export function resumableUpload(
       xhr = r;
       r.open(method, target);
       r.setRequestHeader("Tus-Resumable", TUS_VERSION);
-      const auth = authorization();
-      if (auth) r.setRequestHeader("Authorization", auth);
+      markRequest(r);
       for (const [k, v] of Object.entries(headers)) r.setRequestHeader(k, v);
       if (body && method === "PATCH") {
         r.upload.onprogress = (e) =>
           onProgress(Number(headers["Upload-Offset"]) + e.loaded, file.size);
       }
-      r.onload = () => resolve(r);
+      r.onload = () => {
+        noteChallenge(r.status, r.getResponseHeader("WWW-Authenticate"));
+        resolve(r);
+      };
       r.onerror = () => reject(new RequestError(0, describeFailure(0, "", limit)));
       r.onabort = () => reject(Object.assign(new RequestError(0, "Paused."), { aborted: true }));
       r.send(body ?? null);
@@ -205,8 +207,7 @@ export function resumableUpload(
         const r = new XMLHttpRequest();
         r.open("DELETE", url);
         r.setRequestHeader("Tus-Resumable", TUS_VERSION);
-        const auth = authorization();
-        if (auth) r.setRequestHeader("Authorization", auth);
+        markRequest(r);
         r.send();
       }
     },

@@ -12,6 +12,7 @@ import { filesFromInput, watchDrops } from "./drop.js";
 import { contentDigest, digestAvailable, MAX_DIGEST_BYTES } from "./digest.js";
 import { formatBytes, formatSpeed, plural } from "./format.js";
 import { folderUrl, uploadUrl } from "./paths.js";
+import { failureKind, isFinished, makeJobRow, showJobState } from "./upload_row.js";
 import {
   forget,
   RESUMABLE_MIN_BYTES,
@@ -35,7 +36,9 @@ const MIN_BYTES_FOR_SPEED = 64 * 1024;
  * `getSegments()` the folder on screen; `onUploaded()` runs when the queue drains after at least
  * one success; `announce(text)` speaks to screen readers; `onSignInNeeded()` opens sign-in.
  */
-export function createUploader({ getInfo, getSegments, onUploaded, announce, onSignInNeeded }) {
+export function createUploader(
+  { getInfo, getSegments, onUploaded, announce, onSignInNeeded, canUpload },
+) {
   const $ = (id) => document.getElementById(id);
   const queueList = $("queue");
   const jobs = [];
@@ -44,78 +47,40 @@ export function createUploader({ getInfo, getSegments, onUploaded, announce, onS
   let failedSinceIdle = [];
 
   function setStatus(job, state, text) {
-    job.state = state;
-    job.li.dataset.state = state;
-    job.status.textContent = text;
-    job.cancel.hidden = !["queued", "hashing", "sending", "paused", "waiting"].includes(state);
-    job.pause.hidden = !(job.resumable && (state === "sending" || state === "waiting"));
-    job.resume.hidden = !(job.resumable && state === "paused");
-    job.retry.hidden = !(state === "failed" || state === "cancelled");
-    $("clear-finished-button").hidden = !jobs.some((j) => isFinished(j));
-  }
-
-  function isFinished(job) {
-    return job.state === "done" || job.state === "failed" || job.state === "cancelled";
+    showJobState(job, state, text);
+    $("clear-finished-button").hidden = !jobs.some(isFinished);
   }
 
   function makeRow(job) {
-    const li = document.createElement("li");
-    li.className = "job";
-    const head = document.createElement("div");
-    head.className = "job-head";
-    const name = document.createElement("span");
-    name.className = "job-name";
-    name.textContent = job.path;
-    const size = document.createElement("span");
-    size.className = "job-size muted";
-    size.textContent = formatBytes(job.file.size);
-    head.append(name, size);
-    const bar = document.createElement("progress");
-    bar.max = PERCENT;
-    bar.value = 0;
-    bar.setAttribute("aria-label", `Upload of ${job.path}`);
-    const foot = document.createElement("div");
-    foot.className = "job-foot";
-    const status = document.createElement("span");
-    status.className = "job-status";
-    const cancel = document.createElement("button");
-    cancel.type = "button";
-    cancel.className = "quiet small";
-    cancel.textContent = "Cancel";
-    cancel.setAttribute("aria-label", `Cancel upload of ${job.path}`);
-    cancel.addEventListener("click", () => cancelJob(job));
-    const retry = document.createElement("button");
-    retry.type = "button";
-    retry.className = "quiet small";
-    retry.textContent = "Retry";
-    retry.setAttribute("aria-label", `Retry upload of ${job.path}`);
-    retry.addEventListener("click", () => {
-      job.bar.value = 0;
-      job.control = null;
-      setStatus(job, "queued", "Waiting…");
-      pump();
+    makeJobRow(job, {
+      cancel: () => cancelJob(job),
+      retry: () => requeue(job),
+      replace: () => requeue(job, { overwrite: true }),
+      pause() {
+        job.control?.pause();
+        setStatus(job, "paused", `Paused at ${job.bar.value}%.`);
+      },
+      resume() {
+        setStatus(job, "sending", "Resuming…");
+        job.control?.resume();
+      },
     });
-    const pause = document.createElement("button");
-    pause.type = "button";
-    pause.className = "quiet small";
-    pause.textContent = "Pause";
-    pause.setAttribute("aria-label", `Pause upload of ${job.path}`);
-    pause.addEventListener("click", () => {
-      job.control?.pause();
-      setStatus(job, "paused", `Paused at ${job.bar.value}%.`);
-    });
-    const resume = document.createElement("button");
-    resume.type = "button";
-    resume.className = "quiet small";
-    resume.textContent = "Resume";
-    resume.setAttribute("aria-label", `Resume upload of ${job.path}`);
-    resume.addEventListener("click", () => {
-      setStatus(job, "sending", "Resuming…");
-      job.control?.resume();
-    });
-    foot.append(status, pause, resume, cancel, retry);
-    li.append(head, bar, foot);
-    Object.assign(job, { li, bar, status, cancel, retry, pause, resume });
+  }
+
+  function requeue(job, { overwrite = job.overwrite } = {}) {
+    job.bar.value = 0;
+    job.control = null;
+    job.failure = null;
+    job.overwrite = overwrite;
+    setStatus(job, "queued", "Waiting…");
+    pump();
+  }
+
+  /** Sends again every upload refused for want of credentials (after the user signed in). */
+  function retryAfterSignIn() {
+    for (const job of jobs.filter((j) => j.state === "failed" && j.failure === "sign-in")) {
+      requeue(job);
+    }
   }
 
   function cancelJob(job) {
@@ -148,7 +113,7 @@ export function createUploader({ getInfo, getSegments, onUploaded, announce, onS
       url: uploadUrl(job.segments, job.path),
       file: job.file,
       digest,
-      overwrite: $("overwrite").checked,
+      overwrite: job.overwrite || $("overwrite").checked,
       limit,
       onProgress(loaded, total) {
         const percent = total > 0 ? Math.floor((loaded / total) * PERCENT) : PERCENT;
@@ -184,7 +149,7 @@ export function createUploader({ getInfo, getSegments, onUploaded, announce, onS
       file: job.file,
       folder: folderUrl(job.segments),
       relativePath: job.path,
-      overwrite: $("overwrite").checked,
+      overwrite: job.overwrite || $("overwrite").checked,
       limit,
       onProgress(sent, total) {
         if (job.generation !== generation || job.state === "paused") return;
@@ -267,9 +232,10 @@ export function createUploader({ getInfo, getSegments, onUploaded, announce, onS
         if (job.state === "done") succeededSinceIdle += 1;
       }, (err) => {
         if (err?.aborted || job.state === "cancelled") return;
+        job.failure = failureKind(err?.status ?? 0);
         setStatus(job, "failed", err.message);
         failedSinceIdle.push(job);
-        if (err instanceof RequestError && err.status === 401) onSignInNeeded();
+        if (job.failure === "sign-in") onSignInNeeded();
       }).finally(() => {
         active -= 1;
         pump();
@@ -301,6 +267,8 @@ export function createUploader({ getInfo, getSegments, onUploaded, announce, onS
         generation: 0,
         abort: null,
         control: null,
+        failure: null,
+        overwrite: false,
         resumable: file.size >= RESUMABLE_MIN_BYTES,
       };
       makeRow(job);
@@ -347,13 +315,14 @@ export function createUploader({ getInfo, getSegments, onUploaded, announce, onS
   });
 
   watchDrops({
-    area: $("main"),
+    area: document,
     zone: $("drop-zone"),
-    accepting: () => !$("upload").hidden,
+    overlay: $("drop-overlay"),
+    accepting: canUpload,
     onFiles: enqueue,
     onRefused: () => announce("This server does not accept uploads."),
     onError: () => announce("The dropped items could not be read."),
   });
 
-  return { enqueue, describeTarget };
+  return { enqueue, describeTarget, retryAfterSignIn };
 }

@@ -1,0 +1,178 @@
+/**
+ * Issue 16's defects in the web UI, each in Chromium against the real server: the new-folder
+ * dialog that stays open with its reason (2), the upload rows' bars and retry (5), the
+ * inspector with a value beyond Latin-1 (6), a missing folder deep-linked (7), and the page
+ * without JavaScript (8). Defect 1 (sign-in) is in ui_upload_e2e.ts.
+ */
+
+import { Buffer } from "node:buffer";
+import { assert, assertEquals } from "../support/assert.ts";
+import { browserAvailable, openUi, randomBytes, withUi } from "./browser.ts";
+import { SERVER_PARTS_LANDED } from "./contract.ts";
+import { job } from "./upload_helpers.ts";
+
+const test = (name: string, fn: () => Promise<void>) =>
+  Deno.test({ name, ignore: !browserAvailable, fn });
+const contractTest = (name: string, fn: () => Promise<void>) =>
+  Deno.test({ name, ignore: !browserAvailable || !SERVER_PARTS_LANDED, fn });
+
+const KIB = 1024;
+
+async function tree(dir: string): Promise<void> {
+  await Deno.mkdir(`${dir}/docs`);
+  await Deno.writeTextFile(`${dir}/docs/existing.txt`, "already here\n");
+  await Deno.writeTextFile(`${dir}/readme.txt`, "hello\n");
+}
+
+/** The left border colour of every failed upload row (a string: no DOM types in tests). */
+const FAILED_EDGES = `[...document.querySelectorAll("#queue li[data-state=failed]")]
+  .map((r) => getComputedStyle(r).borderLeftColor)`;
+
+async function missing(path: string): Promise<boolean> {
+  return await Deno.lstat(path).then(() => false, () => true);
+}
+
+test("defect 2: a bad new-folder name keeps the dialog open with the reason", async () => {
+  await withUi({ allowMkdir: true }, tree, async (s) => {
+    await openUi(s);
+    await s.page.locator("#new-folder-button").click();
+    const dialog = s.page.getByRole("dialog", { name: "New folder" });
+    await dialog.getByLabel("Name").fill("../evil");
+    await dialog.getByRole("button", { name: "Create" }).click();
+    const alert = dialog.getByRole("alert");
+    await alert.waitFor();
+    assert(
+      (await alert.textContent())?.includes("cannot contain “/”"),
+      String(await alert.textContent()),
+    );
+    assert(await dialog.isVisible(), "the dialog stays open");
+    assertEquals(await dialog.getByLabel("Name").inputValue(), "../evil");
+    assertEquals(await dialog.getByLabel("Name").getAttribute("aria-invalid"), "true");
+    assert(await missing(`${s.dir}/../evil`), "nothing created outside");
+    assert(await missing(`${s.dir}/evil`), "nothing created inside");
+
+    // A refusal from the server (the name exists: MKCOL 405) is shown in the dialog too.
+    await dialog.getByLabel("Name").fill("docs");
+    await dialog.getByRole("button", { name: "Create" }).click();
+    await alert.filter({ hasText: "405" }).or(alert.filter({ hasText: "exists" })).waitFor();
+    assert(await dialog.isVisible(), "still open after the server's refusal");
+
+    await dialog.getByLabel("Name").fill("fine");
+    await dialog.getByRole("button", { name: "Create" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    assert((await Deno.stat(`${s.dir}/fine`)).isDirectory);
+    assertEquals(s.pageErrors.filter((e) => !e.startsWith("Failed to load resource")), []);
+  });
+});
+
+test("defect 5: failed upload rows show no progress bar and offer only what can work", async () => {
+  await withUi({ maxUploadBytes: 4 * KIB }, tree, async (s) => {
+    await openUi(s, "/#/docs/");
+    await s.page.locator("#listing-body", { hasText: "existing.txt" }).waitFor();
+    // The third file's connection is cut: only that one may be retried.
+    await s.page.route("**/files/docs/cut.txt", (route) => route.abort("connectionreset"));
+    await s.page.locator("#file-input").setInputFiles([
+      { name: "existing.txt", mimeType: "text/plain", buffer: Buffer.from("new\n") },
+      { name: "big.bin", mimeType: "text/plain", buffer: Buffer.from(randomBytes(8 * KIB)) },
+      { name: "cut.txt", mimeType: "text/plain", buffer: Buffer.from("cut\n") },
+    ]);
+    for (const name of ["existing.txt", "big.bin", "cut.txt"]) {
+      await job(s.page, name).and(s.page.locator("[data-state=failed]")).waitFor();
+      assert(await job(s.page, name).locator("progress").isHidden(), `${name}: no bar`);
+    }
+    const exists = job(s.page, "existing.txt");
+    assert((await exists.locator(".job-status").textContent())?.startsWith("Already exists"));
+    assert(await exists.getByRole("button", { name: /^Retry/ }).isHidden(), "no Retry: exists");
+    const tooLarge = job(s.page, "big.bin");
+    assert((await tooLarge.locator(".job-status").textContent())?.startsWith("Too large"));
+    assertEquals(await tooLarge.getByRole("button").filter({ visible: true }).count(), 0);
+    const cut = job(s.page, "cut.txt");
+    await cut.getByRole("button", { name: "Retry upload of cut.txt" }).waitFor();
+    // The same red edge on every failed row, whatever the reason.
+    const edges = await s.page.evaluate(FAILED_EDGES) as string[];
+    assertEquals(new Set(edges).size, 1, `edges: ${edges}`);
+
+    await exists.getByRole("button", { name: "Replace the existing existing.txt" }).click();
+    await exists.and(s.page.locator("[data-state=done]")).waitFor();
+    assertEquals(await Deno.readTextFile(`${s.dir}/docs/existing.txt`), "new\n");
+    await s.page.unroute("**/files/docs/cut.txt");
+    await cut.getByRole("button", { name: "Retry upload of cut.txt" }).click();
+    await cut.and(s.page.locator("[data-state=done]")).waitFor();
+    assertEquals(await Deno.readTextFile(`${s.dir}/docs/cut.txt`), "cut\n");
+  });
+});
+
+test("defect 6: the inspector sends a header value beyond Latin-1 as its UTF-8 bytes", async () => {
+  await withUi({}, tree, async (s) => {
+    await s.page.goto(`${s.origin}/inspector.html`);
+    await s.page.locator("#inspect-headers").fill("X-Other: ✓");
+    await s.page.getByRole("button", { name: "Send" }).click();
+    await s.page.locator("#inspect-status", { hasText: "200" }).waitFor();
+    const raw = await s.page.locator("#inspect-output").textContent() ?? "";
+    // The server shows valid UTF-8 as text: the three bytes of ✓ arrived as they should.
+    assert(raw.includes("x-other: ✓\\r\\n"), raw);
+    // A line the browser could never send gets a sentence, not a JavaScript error.
+    await s.page.locator("#inspect-headers").fill("Bad Name: x");
+    await s.page.getByRole("button", { name: "Send" }).click();
+    await s.page.locator("#inspect-status", { hasText: "is not a field name" }).waitFor();
+    assert(!(await s.page.locator("#inspect-status").textContent())?.includes("TypeError"));
+    assertEquals(s.pageErrors, []);
+  });
+});
+
+test("defect 7: a missing folder shows the error alone, no table, no upload panel", async () => {
+  await withUi({}, tree, async (s) => {
+    await openUi(s, "/#/does-not-exist/");
+    await s.page.locator("#listing-error", { hasText: "Not found" }).waitFor();
+    assert(await s.page.locator("#listing").isHidden(), "no table");
+    assert(await s.page.locator("#upload").isHidden(), "no upload panel");
+    assert(await s.page.locator("#listing-empty").isHidden(), "not 'empty'");
+    assertEquals(
+      await s.page.getByText("Into does-not-exist").filter({ visible: true }).count(),
+      0,
+    );
+    // Back home, everything returns.
+    await s.page.getByRole("link", { name: "Home" }).click();
+    await s.page.locator("#listing-body", { hasText: "readme.txt" }).waitFor();
+    assert(await s.page.locator("#upload").isVisible(), "upload panel back");
+    assert(await s.page.locator("#listing-error").isHidden(), "error gone");
+  });
+});
+
+test("defect 8: without JavaScript the root page leads to the working listing", async () => {
+  await withUi({}, tree, async (s) => {
+    const page = await s.context.newPage();
+    const cdp = await s.context.newCDPSession(page);
+    await cdp.send("Emulation.setScriptExecutionDisabled", { value: true });
+    await page.goto(`${s.origin}/`);
+    await page.waitForURL(/\/files\/$/);
+    const text = await page.locator("body").textContent() ?? "";
+    assert(text.includes("readme.txt") && text.includes("docs"), text);
+    await page.close();
+  });
+});
+
+contractTest("defect 8: without JavaScript the listing has a working upload form", async () => {
+  await withUi({}, tree, async (s) => {
+    const page = await s.context.newPage();
+    const cdp = await s.context.newCDPSession(page);
+    await cdp.send("Emulation.setScriptExecutionDisabled", { value: true });
+    await page.goto(`${s.origin}/files/docs/`);
+    const form = page.locator("form:has(input[type=file][name=file])");
+    assertEquals(await form.getAttribute("enctype"), "multipart/form-data");
+    await form.locator("input[type=file][name=file]").setInputFiles({
+      name: "nojs.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("no script\n"),
+    });
+    const [posted] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === "POST"),
+      form.locator("[type=submit]").first().click(),
+    ]);
+    assertEquals(posted.status(), 303);
+    await page.waitForURL(/\/files\/docs\/$/);
+    await page.locator("body", { hasText: "nojs.txt" }).waitFor();
+    assertEquals(await Deno.readTextFile(`${s.dir}/docs/nojs.txt`), "no script\n");
+    await page.close();
+  });
+});

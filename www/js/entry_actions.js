@@ -1,0 +1,170 @@
+/**
+ * What the user can do with entries: open (a folder, or a file in the preview), download (a
+ * folder or a selection as a zip), copy a link, rename, move, copy and delete — one item from
+ * its row, or the selection from the bulk bar. Renames, moves and copies are WebDAV `MOVE` and
+ * `COPY` (never replacing: `Overwrite: F`); a bulk delete is one `DELETE` per item.
+ * @module
+ */
+
+import { deleteEntry, RequestError, transferEntry } from "./api.js";
+import { copyText, download, followWithCredentials } from "./download.js";
+import { previewable } from "./file_kinds.js";
+import { plural } from "./format.js";
+import { askName } from "./name_dialog.js";
+import { encodeName, folderUrl, nameProblem, segmentsFromPath } from "./paths.js";
+
+/** `?zip&name=a&name=b`: the selected entries of the folder `segments` as one zip. */
+export function selectionZipUrl(segments, names) {
+  const query = names.map((n) => `name=${encodeURIComponent(n)}`).join("&");
+  return `${folderUrl(segments)}?zip&${query}`;
+}
+
+/** Why a folder path typed for a move or copy cannot work, or null. */
+export function folderPathProblem(path) {
+  if (!path.startsWith("/")) return "Start the folder with “/”, the top of the share.";
+  const parts = path.split("/").filter((p) => p !== "");
+  for (const part of parts) {
+    const problem = part === "." || part === ".." ? "“.” and “..” are not folder names." : null;
+    if (problem) return problem;
+  }
+  return null;
+}
+
+/**
+ * The entry actions bound to the page. `browser()` returns the folder view, `preview` the
+ * preview dialog, `getInfo()` the server's info; `announce`, `showError` and
+ * `onSignInNeeded(retry)` report back.
+ */
+export function createEntryActions(
+  { browser, preview, getInfo, announce, showError, onSignInNeeded },
+) {
+  function failed(what, err, retry) {
+    showError(`${what}: ${err.message}`);
+    if (err instanceof RequestError && err.status === 401) onSignInNeeded(retry);
+  }
+
+  /** A file opens in the preview when the page can show it; a modified click stays a link. */
+  function open(event, entry) {
+    if (entry.folder) return;
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+      return;
+    }
+    const files = browser().shownFiles.filter((f) => previewable(f.kind));
+    const index = files.findIndex((f) => f.url === entry.url);
+    if (index === -1) return followWithCredentials(event, getInfo(), false);
+    event.preventDefault();
+    preview.open(files, index);
+  }
+
+  function onDownload(event, entry) {
+    followWithCredentials(event, getInfo(), true);
+    if (entry.folder) announce(`Downloading ${entry.name} as a zip.`);
+  }
+
+  async function copyLink(entry) {
+    const href = new URL(entry.folder ? entry.url : entry.href, location.href).href;
+    const ok = await copyText(href);
+    announce(ok ? `Copied the link to ${entry.name}.` : "The browser refused to copy.");
+  }
+
+  /** Removes `entries` after one confirmation; reports those that could not be removed. */
+  async function remove(entries) {
+    if (entries.length === 0) return;
+    const what = entries.length === 1
+      ? `the ${entries[0].folder ? "folder" : "file"} “${entries[0].name}”`
+      : plural(entries.length, "item", "items");
+    if (!confirm(`Delete ${what}? This cannot be undone.`)) return;
+    const failures = [];
+    for (const entry of entries) {
+      try {
+        await deleteEntry(entry.url);
+      } catch (err) {
+        failures.push([entry, err]);
+      }
+    }
+    browser().clearSelection();
+    await browser().refresh({ quiet: true });
+    const done = entries.length - failures.length;
+    if (failures.length) {
+      const [entry, err] = failures[0];
+      failed(`Could not delete “${entry.name}”`, err, () => remove(entries));
+    }
+    if (done) {
+      announce(entries.length === 1 ? `Deleted ${entries[0].name}.` : `Deleted ${done} items.`);
+    }
+  }
+
+  function rename(entry) {
+    const oldName = entry.parts.at(-1);
+    askName({
+      title: `Rename ${oldName}`,
+      label: "New name",
+      value: oldName,
+      submit: "Rename",
+      validate: (name) => nameProblem(name) ?? (name === oldName ? "That is its name now." : null),
+      async action(name) {
+        const parent = folderUrl([...browser().segments, ...entry.parts.slice(0, -1)]);
+        await transferEntry(entry.url, parent + encodeName(name) + (entry.folder ? "/" : ""));
+        await browser().refresh({ quiet: true });
+        announce(`Renamed ${oldName} to ${name}.`);
+      },
+    });
+  }
+
+  /** Moves or copies `entries` into a folder the user types ("/docs/old/"). */
+  function transfer(entries, { copy }) {
+    if (entries.length === 0) return;
+    const verb = copy ? "Copy" : "Move";
+    const here = "/" + browser().segments.map((s) => s + "/").join("");
+    askName({
+      title: `${verb} ${
+        entries.length === 1 ? entries[0].name : plural(entries.length, "item", "items")
+      }`,
+      label: "Into the folder",
+      value: here,
+      submit: verb,
+      note: "A path from the top of the share, like /docs/old/. Existing names are never replaced.",
+      validate: folderPathProblem,
+      async action(path) {
+        const target = segmentsFromPath(path);
+        let done = 0;
+        try {
+          for (const entry of entries) {
+            const name = entry.parts.at(-1);
+            const to = folderUrl(target) + encodeName(name) + (entry.folder ? "/" : "");
+            await transferEntry(entry.url, to, { copy });
+            done += 1;
+          }
+        } finally {
+          if (done) {
+            browser().clearSelection();
+            await browser().refresh({ quiet: true });
+          }
+        }
+        announce(`${copy ? "Copied" : "Moved"} ${plural(done, "item", "items")} to ${path}.`);
+      },
+    });
+  }
+
+  function zipSelection(entries) {
+    if (entries.length === 0) return;
+    const segments = browser().segments;
+    const url = selectionZipUrl(segments, entries.map((e) => e.name));
+    download(url, `${segments.at(-1) ?? "files"}.zip`, getInfo()).catch((err) =>
+      failed("Could not download the selection", err, () => zipSelection(entries))
+    );
+  }
+
+  return {
+    row: {
+      open,
+      download: onDownload,
+      copyLink,
+      rename,
+      remove: (entry) => remove([entry]),
+    },
+    remove,
+    transfer,
+    zipSelection,
+  };
+}
