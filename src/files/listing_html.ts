@@ -88,21 +88,21 @@ function forms(here: string, listing: HtmlListing): string {
   const parts = [
     `<form method="get" action="${action}" role="search">` +
     `<label>Find names below this folder <input type="search" name="q"></label> ` +
-    `<button>Search</button></form>`,
+    `<button type="submit">Search</button></form>`,
   ];
   const writes: string[] = [];
   if (listing.forms?.upload) {
     writes.push(
       `<form method="post" enctype="multipart/form-data" action="${action}">` +
         `<label>Upload files <input type="file" name="file" multiple required></label> ` +
-        `<button>Upload</button></form>`,
+        `<button type="submit">Upload</button></form>`,
     );
   }
   if (listing.forms?.mkdir) {
     writes.push(
       `<form method="post" action="${action}">` +
         `<label>New folder <input name="mkdir" required maxlength="255"></label> ` +
-        `<button>Create</button></form>`,
+        `<button type="submit">Create</button></form>`,
     );
   }
   if (writes.length > 0) {

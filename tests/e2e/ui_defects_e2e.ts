@@ -8,13 +8,12 @@
 import { Buffer } from "node:buffer";
 import { assert, assertEquals } from "../support/assert.ts";
 import { browserAvailable, openUi, randomBytes, withUi } from "./browser.ts";
-import { SERVER_PARTS_LANDED } from "./contract.ts";
 import { job } from "./upload_helpers.ts";
 
 const test = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name, ignore: !browserAvailable, fn });
 const contractTest = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name, ignore: !browserAvailable || !SERVER_PARTS_LANDED, fn });
+  Deno.test({ name, ignore: !browserAvailable, fn });
 
 const KIB = 1024;
 

@@ -2,19 +2,18 @@
  * The file-manager flows of issue 16 in Chromium against the real server: the filter, sort and
  * view kept in the URL, the grid with thumbnails and type icons, selection with bulk delete,
  * move and copy, rename, copy link, drop anywhere, previews (gallery, text, Markdown
- * sanitised, media, PDF). Flows that need ui-server's side (search, zip, QR) are contract
- * tests, skipped until it is merged (contract.ts).
+ * sanitised, media, PDF). Search, zip and the QR
+ * code run against the server's real answers.
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
 import { browserAvailable, listedNames, openUi, withUi } from "./browser.ts";
-import { SERVER_PARTS_LANDED } from "./contract.ts";
 import { settledJobs } from "./upload_helpers.ts";
 
 const test = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name, ignore: !browserAvailable, fn });
 const contractTest = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name, ignore: !browserAvailable || !SERVER_PARTS_LANDED, fn });
+  Deno.test({ name, ignore: !browserAvailable, fn });
 
 /** A 1×1 PNG. */
 const PNG = Uint8Array.from(

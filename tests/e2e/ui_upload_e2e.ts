@@ -7,7 +7,6 @@
 
 import { Buffer } from "node:buffer";
 import type { Page } from "playwright-core";
-import { SERVER_PARTS_LANDED } from "./contract.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import {
   ARTIFACTS_DIR,
@@ -276,13 +275,12 @@ for (
   ] as const
 ) {
   const emulate = flag.includes("contract");
-  // The real --auth case needs ui-server's WireserveBasic challenge: with a Basic one the
+  // The real --auth case relies on the WireserveBasic challenge: with a Basic one the
   // browser's own login handling swallows the 401 and the upload hangs (the defect).
-  const needsServer = flag === "--auth";
   const name =
     `ui asks for credentials when an upload gets 401 with ${flag}, then uploads by itself`;
   Deno.test(
-    { name, ignore: !browserAvailable || (needsServer && !SERVER_PARTS_LANDED) },
+    { name, ignore: !browserAvailable },
     async () => {
       await withUi(config, makeDocs, async (s) => {
         if (emulate) await contractChallenge(s.page);
