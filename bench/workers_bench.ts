@@ -405,6 +405,7 @@ async function measureMemory(
   const perWorker: WorkerMemory[] = MEMORY_WORKER_COUNTS.map((workers) => ({
     workers,
     rssAnonKiB: [],
+    coldKiB: [],
   }));
   const idleRounds: IdleConnectionsRound[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -413,6 +414,8 @@ async function measureMemory(
       const server = await startServer(wireserveSpec(root, w.workers), REPO_ROOT);
       try {
         if (round === 0) commands.push(`# memory, ${w.workers} worker(s): ${server.command}`);
+        const cold = await statusKiB(server.pid, "RssAnon");
+        if (cold !== null) w.coldKiB!.push(cold);
         await runWrk(
           wrk,
           wrkArgs({

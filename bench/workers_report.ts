@@ -45,7 +45,10 @@ export interface PairOutcome {
 /** Idle anonymous RSS of a fresh wireserve with `workers` workers, one figure per round. */
 export interface WorkerMemory {
   workers: number;
+  /** After a short keep-alive run and a rest: what the targets are judged on. */
   rssAnonKiB: number[];
+  /** Right after start, before any request (optional: older callers leave it out). */
+  coldKiB?: number[];
 }
 
 /** Anonymous RSS growth with idle keep-alive connections, one round. */
@@ -193,17 +196,23 @@ function pairTable(r: WorkersReport): string[] {
 function memoryTable(r: WorkersReport): string[] {
   const out = ["### Memory (anonymous RSS, `RssAnon` in /proc/<pid>/status)", ""];
   if (r.perWorker.length > 0) {
-    out.push("| workers | idle RssAnon (median) | per round |", "|--:|--:|---|");
+    out.push(
+      "| workers | cold (median) | idle after use (median) | idle after use, per round |",
+      "|--:|--:|--:|---|",
+    );
     for (const w of r.perWorker) {
       const med = median(w.rssAnonKiB);
+      const cold = median(w.coldKiB ?? []);
       out.push(
-        `| ${w.workers} | ${med === null ? "n/a" : mib(med / KIB_PER_MIB)} | ` +
+        `| ${w.workers} | ${cold === null ? "n/a" : mib(cold / KIB_PER_MIB)} | ` +
+          `${med === null ? "n/a" : mib(med / KIB_PER_MIB)} | ` +
           `${w.rssAnonKiB.map((k) => (k / KIB_PER_MIB).toFixed(1)).join(", ")} |`,
       );
     }
     out.push(
       "",
-      "Each a fresh server, warmed with a short keep-alive run, then left to settle before the read.",
+      "Each a fresh server. cold: read once it answers its first probe; idle after use: after a " +
+        "short keep-alive run and a rest (what the target is judged on).",
       "",
     );
   }

@@ -109,7 +109,7 @@ Deno.test("targets table: ratio, CPU and p99 verdicts against the issue's number
 Deno.test("targets table: memory per worker and idle connections pass under the ceilings", () => {
   const text = report({
     perWorker: [
-      { workers: 1, rssAnonKiB: [40 * 1024] },
+      { workers: 1, rssAnonKiB: [40 * 1024], coldKiB: [30 * 1024] },
       { workers: 2, rssAnonKiB: [52 * 1024] },
       { workers: 4, rssAnonKiB: [76 * 1024] },
     ],
@@ -124,4 +124,7 @@ Deno.test("targets table: memory per worker and idle connections pass under the 
     `per-worker row missing:\n${text}`,
   );
   assert(text.includes("over all 2 workers | +20.0 MiB | PASS |"), text);
+  // Cold and after-use figures side by side; a count read only after use shows n/a when cold.
+  assert(text.includes("| 1 | 30.0 MiB | 40.0 MiB | 40.0 |"), text);
+  assert(text.includes("| 2 | n/a | 52.0 MiB | 52.0 |"), text);
 });
