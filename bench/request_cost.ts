@@ -8,8 +8,12 @@
  * The end-to-end figure against `Deno.serve` stays `deno task bench` (the `keepalive` and
  * `workers` checks); this is the magnifying glass for the JavaScript part of it.
  *
+ * `--close` measures a connection instead: each sends one request with `Connection: close`, 64
+ * at a time (as `wrk -c 64 -H 'Connection: close'` does), so what a connection costs to set up,
+ * track (the deadline clock) and tear down is counted with its one exchange.
+ *
  * Usage: deno run -A bench/request_cost.ts [--path /echo/wireserve] [--requests 50000]
- *          [--batches 15]
+ *          [--batches 15] [--close]
  * Prints ns of CPU per request: the cheapest batch and the median.
  * @module
  */
@@ -29,9 +33,15 @@ const NS_PER_US = 1_000;
 /** The deadline clock's tick: no deadline comes near in a batch. */
 const CLOCK_TICK_MS = 1_000;
 
-/** What wrk sends for `path` (its default request: two fields). */
-export function wrkRequest(path: string): Uint8Array {
-  return new TextEncoder().encode(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n`);
+/** Connections in flight at once in `--close` mode (wrk's `-c` in the load benchmarks). */
+const CLOSE_CONCURRENCY = 64;
+
+/** What wrk sends for `path` (its default request: two fields; `close` adds `Connection: close`). */
+export function wrkRequest(path: string, close = false): Uint8Array {
+  const connection = close ? "Connection: close\r\n" : "";
+  return new TextEncoder().encode(
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n${connection}\r\n`,
+  );
 }
 
 /**
@@ -101,6 +111,49 @@ export async function measureBatch(
   return (used.user + used.system) * NS_PER_US / count;
 }
 
+/**
+ * The deadline clock every `measureConnections` batch shares, as a server's connections share its
+ * one clock for the server's whole life (what churns in it builds up across batches). It stops
+ * itself whenever its last connection has ended.
+ */
+const serverClock = new DeadlineClock(CLOCK_TICK_MS);
+
+/**
+ * Serves `count` connections of one `Connection: close` request each, `CLOSE_CONCURRENCY` at a
+ * time, on one long-lived deadline clock as a server's connections do; resolves to ns of CPU per
+ * connection.
+ */
+export async function measureConnections(
+  handler: Handler,
+  request: Uint8Array,
+  count: number,
+): Promise<number> {
+  const clock = serverClock;
+  const errors: unknown[] = [];
+  const opts = {
+    limits: DEFAULT_LIMITS,
+    handler,
+    clock,
+    tls: false,
+    shuttingDown: () => false,
+    onError: (err: unknown) => errors.push(err),
+  };
+  let started = 0;
+  const client = async () => {
+    while (started < count) {
+      started++;
+      const { conn, written } = memoryConn(request, 1);
+      await new Connection(conn, started, opts).serve();
+      if (written() === 0) errors.push(new Error("A connection ended without an answer"));
+    }
+  };
+  const cpu = cpuUsage();
+  await Promise.all(Array.from({ length: CLOSE_CONCURRENCY }, client));
+  const used = cpuUsage(cpu);
+  if (errors.length > 0) throw errors[0];
+  return (used.user + used.system) * NS_PER_US / count;
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
@@ -109,18 +162,19 @@ if (import.meta.main) {
       path: { type: "string", default: SMALL_PATH },
       requests: { type: "string", default: "50000" },
       batches: { type: "string", default: "15" },
+      close: { type: "boolean", default: false },
     },
   });
   const handler = createApp(appConfig());
-  const request = wrkRequest(values.path);
+  const request = wrkRequest(values.path, values.close);
   const count = Number(values.requests);
-  await measureBatch(handler, request, count); // warm-up: compile the hot path first
+  const measure = values.close ? measureConnections : measureBatch;
+  await measure(handler, request, count); // warm-up: compile the hot path first
   const ns: number[] = [];
-  for (let i = 0; i < Number(values.batches); i++) {
-    ns.push(await measureBatch(handler, request, count));
-  }
+  for (let i = 0; i < Number(values.batches); i++) ns.push(await measure(handler, request, count));
+  const unit = values.close ? "connection (one request each)" : "request";
   console.log(
-    `GET ${values.path}: ${Math.min(...ns).toFixed(0)} ns/request fastest, ` +
+    `GET ${values.path}: ${Math.min(...ns).toFixed(0)} ns/${unit} fastest, ` +
       `${median(ns)!.toFixed(0)} median, over ${ns.length} batches of ${count}`,
   );
 }

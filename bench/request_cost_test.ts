@@ -1,6 +1,6 @@
 import { appConfig } from "../src/app/app_config.ts";
 import { createApp } from "../src/app/routes.ts";
-import { measureBatch, memoryConn, wrkRequest } from "./request_cost.ts";
+import { measureBatch, measureConnections, memoryConn, wrkRequest } from "./request_cost.ts";
 
 function assert(ok: boolean, message: string): void {
   if (!ok) throw new Error(message);
@@ -31,5 +31,20 @@ Deno.test("measureBatch fails when the app does not answer every request", async
   };
   let failed = false;
   await measureBatch(failing, wrkRequest("/"), 3).catch(() => failed = true);
+  assert(failed, "a failing handler went unnoticed");
+});
+
+Deno.test("measureConnections serves one request per connection and reports its CPU cost", async () => {
+  const request = wrkRequest("/echo/wireserve", true);
+  const ns = await measureConnections(createApp(appConfig()), request, 200);
+  assert(Number.isFinite(ns) && ns >= 0, `ns per connection: ${ns}`);
+  let failed = false;
+  await measureConnections(
+    () => {
+      throw new Error("boom");
+    },
+    request,
+    3,
+  ).catch(() => failed = true);
   assert(failed, "a failing handler went unnoticed");
 });
