@@ -8,7 +8,7 @@
 
 import { SMALL_PATH } from "./scenarios.ts";
 import { exchange, getRequest } from "./raw_http.ts";
-import { openFdCount, rssKiB } from "./proc.ts";
+import { openFdCount, statusKiB } from "./proc.ts";
 
 /** Connections opened at once while building up the idle set. */
 const OPEN_CONCURRENCY = 50;
@@ -32,24 +32,28 @@ export interface MemoryResult {
   heldByServer: number | null;
 }
 
-/** Measures `pid`'s RSS growth with `count` idle keep-alive connections to `port`. */
+/**
+ * Measures `pid`'s RSS growth with `count` idle keep-alive connections to `port`. `field` is the
+ * `/proc/<pid>/status` line read: `VmRSS` (default) or `RssAnon` (the process's own memory only).
+ */
 export async function measureIdleConnections(
   pid: number,
   port: number,
   count: number,
+  field = "VmRSS",
 ): Promise<MemoryResult> {
   const warm = await openIdle(port, WARM_CONNECTIONS);
   for (const c of warm) c.close();
   await sleep(SETTLE_MS);
-  const idle = await rssKiB(pid);
+  const idle = await statusKiB(pid, field);
   const fdsBefore = await openFdCount(pid);
   const conns = await openIdle(port, count);
   try {
     await sleep(SETTLE_MS);
-    const loaded = await rssKiB(pid);
+    const loaded = await statusKiB(pid, field);
     const fdsAfter = await openFdCount(pid);
     if (idle === null || loaded === null) {
-      throw new Error(`Cannot read VmRSS of pid ${pid} from /proc`);
+      throw new Error(`Cannot read ${field} of pid ${pid} from /proc`);
     }
     return {
       idleMiB: idle / KIB_PER_MIB,

@@ -1,8 +1,9 @@
 /**
  * nginx as a file-serving reference for `bench/files_bench.ts`, when it is installed (Debian:
  * `apt-get install nginx`): a generated config on a free loopback port with sendfile on,
- * access_log off, one worker, daemon off, its temp paths in the bench's temp folder, and
- * `/files/` aliased to the same folder wireserve serves.
+ * access_log off, one worker (or `workers`), daemon off, its temp paths in the bench's temp
+ * folder, and `/files/` aliased to the same folder wireserve serves — with `PUT` allowed there
+ * (`dav_methods`, Debian builds nginx with the DAV module) when `put` is set.
  *
  * This module must not run load or judge results.
  * @module
@@ -36,9 +37,31 @@ export async function findNginx(
   return null;
 }
 
-/** The config: one worker, sendfile, no access log, `/files/` → `root`, `/` → 200 "ok". */
-export function nginxConfig(port: number, root: string, tmp: string): string {
-  return `worker_processes 1;
+/** How nginx runs besides its folders. */
+export interface NginxOptions {
+  /** `worker_processes` (default 1). */
+  workers?: number;
+  /** Accept `PUT` under `/files/` (no size limit), as a raw-upload reference. */
+  put?: boolean;
+  /**
+   * Where nginx writes request bodies before a PUT renames them into place (default
+   * `<tmp>/body`). Put it on the file system of `root`, or every PUT becomes a copy.
+   */
+  bodyTempPath?: string;
+}
+
+/**
+ * The config: `workers` workers (default 1), sendfile, no access log, `/files/` → `root`
+ * (optionally writable with PUT), `/` → 200 "ok".
+ */
+export function nginxConfig(
+  port: number,
+  root: string,
+  tmp: string,
+  opts: NginxOptions = {},
+): string {
+  const put = opts.put ? "dav_methods PUT; client_max_body_size 0; " : "";
+  return `worker_processes ${opts.workers ?? 1};
 daemon off;
 pid ${tmp}/nginx.pid;
 error_log stderr;
@@ -49,7 +72,7 @@ http {
   tcp_nopush on;
   keepalive_requests 100000000;
   default_type application/octet-stream;
-  client_body_temp_path ${tmp}/body;
+  client_body_temp_path ${opts.bodyTempPath ?? `${tmp}/body`};
   proxy_temp_path ${tmp}/proxy;
   fastcgi_temp_path ${tmp}/fastcgi;
   uwsgi_temp_path ${tmp}/uwsgi;
@@ -57,18 +80,23 @@ http {
   server {
     listen 127.0.0.1:${port};
     location = / { return 200 "ok\\n"; }
-    location /files/ { alias ${root}/; }
+    location /files/ { ${put}alias ${root}/; }
   }
 }
 `;
 }
 
 /** Starts nginx serving `root` with its files in `tmp`; resolves once `GET /` answers 200. */
-export async function startNginx(nginx: string, root: string, tmp: string): Promise<RunningServer> {
+export async function startNginx(
+  nginx: string,
+  root: string,
+  tmp: string,
+  opts: NginxOptions = {},
+): Promise<RunningServer> {
   await Deno.mkdir(tmp, { recursive: true });
   const port = freePort();
   const conf = `${tmp}/nginx.conf`;
-  await Deno.writeTextFile(conf, nginxConfig(port, root, tmp));
+  await Deno.writeTextFile(conf, nginxConfig(port, root, tmp, opts));
   const args = ["-p", tmp, "-c", conf, "-e", "stderr"];
   const child = new Deno.Command(nginx, { args, stdin: "null", stdout: "piped", stderr: "piped" })
     .spawn();
@@ -80,8 +108,9 @@ export async function startNginx(nginx: string, root: string, tmp: string): Prom
   const status = child.status.then((s) => {
     exitCode = s.code;
   });
+  const workers = opts.workers ?? 1;
   const server: RunningServer = {
-    name: "nginx",
+    name: workers === 1 ? "nginx" : `nginx ×${workers}`,
     port,
     pid: child.pid,
     command: shellLine([nginx, ...args]),

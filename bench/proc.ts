@@ -1,6 +1,6 @@
 /**
- * Linux /proc readers: which process owns a listening socket, a process's resident memory,
- * its open descriptors and its descriptor limit. Each returns null where /proc is unreadable.
+ * Linux /proc readers: which process owns a listening socket, a process's resident memory and
+ * CPU time, its open descriptors and its descriptor limit. Each returns null where /proc is unreadable.
  *
  * Deno 2.9 lets a program read /proc only under --allow-all, and `deno task bench` grants
  * narrower permissions, so reads fall back to `cat` and `find` (allowed by --allow-run).
@@ -10,6 +10,8 @@
  * @module
  */
 
+/** USER_HZ on every Linux architecture Deno runs on, when `getconf` is missing. */
+const DEFAULT_CLOCK_TICKS_PER_SECOND = 100;
 /** TCP state code for LISTEN in /proc/net/tcp. */
 const TCP_LISTEN = "0A";
 
@@ -27,10 +29,59 @@ export async function listeningPid(rootPid: number, port: number): Promise<numbe
 }
 
 /** Resident set size of `pid` in KiB (VmRSS), or null. */
-export async function rssKiB(pid: number): Promise<number | null> {
+export function rssKiB(pid: number): Promise<number | null> {
+  return statusKiB(pid, "VmRSS");
+}
+
+/**
+ * A `kB` line of `/proc/<pid>/status` (`VmRSS`, `RssAnon`, `VmHWM`, …), or null. `RssAnon` is the
+ * resident memory that is the process's own (heaps, stacks, buffers), without the mapped
+ * executable and shared libraries that `VmRSS` also counts.
+ */
+export async function statusKiB(pid: number, field: string): Promise<number | null> {
   const text = await readProc(`/proc/${pid}/status`);
-  const m = text === null ? null : /^VmRSS:\s+(\d+) kB$/m.exec(text);
+  const m = text === null ? null : new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(text);
   return m === null ? null : Number(m[1]);
+}
+
+/**
+ * CPU time `pid` and its descendants use now, user + system, in clock ticks, or null when `pid`'s
+ * is unreadable. Each process's threads are summed by the kernel in `/proc/<pid>/stat`; the
+ * descendants count too because nginx serves from worker processes under its master.
+ * `clockTicksPerSecond` converts.
+ */
+export async function cpuTicks(pid: number): Promise<number | null> {
+  let total = 0;
+  for (const p of await processTree(pid)) {
+    const text = await readProc(`/proc/${p}/stat`);
+    const ticks = text === null ? null : parseCpuTicks(text);
+    if (ticks === null && p === pid) return null;
+    total += ticks ?? 0;
+  }
+  return total;
+}
+
+/**
+ * utime + stime from a `/proc/<pid>/stat` line (fields 14 and 15, proc(5)). The command name in
+ * field 2 is in parentheses and may hold spaces or parentheses itself, so fields are counted from
+ * the last `)`. Null when the line is not that shape.
+ */
+export function parseCpuTicks(stat: string): number | null {
+  const end = stat.lastIndexOf(")");
+  if (end < 0) return null;
+  // After ")": field 3 (state) is index 0, so field n is index n - 3.
+  const fields = stat.slice(end + 1).trim().split(/\s+/);
+  const utime = fields[14 - 3];
+  const stime = fields[15 - 3];
+  if (!/^\d+$/.test(utime ?? "") || !/^\d+$/.test(stime ?? "")) return null;
+  return Number(utime) + Number(stime);
+}
+
+/** Clock ticks per second (`getconf CLK_TCK`; 100 on Linux unless the kernel says otherwise). */
+export async function clockTicksPerSecond(): Promise<number> {
+  const text = await helper("getconf", ["CLK_TCK"]);
+  const n = text === null ? NaN : Number(text.trim());
+  return Number.isInteger(n) && n > 0 ? n : DEFAULT_CLOCK_TICKS_PER_SECOND;
 }
 
 /** Number of open file descriptors of `pid`, or null. */

@@ -31,6 +31,7 @@ import {
   TEMPLATES_CHECK,
   UPLOAD_CHECK,
   WEBDAV_CHECK,
+  WORKERS_CHECK,
   WRK_THREADS,
 } from "./scenarios.ts";
 import {
@@ -46,6 +47,7 @@ import { runTemplatesBench } from "./templates_bench.ts";
 import { pairOrder, type Round } from "./rounds.ts";
 import { runUploadBench } from "./upload_bench.ts";
 import { runWebdavBench } from "./webdav_bench.ts";
+import { runWorkersBench } from "./workers_bench.ts";
 import { findWrk, runWrk, type Wrk, wrkArgs, type WrkRun } from "./wrk.ts";
 
 const REPO_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname);
@@ -169,9 +171,16 @@ export async function main(args: string[], env: Record<string, string>): Promise
     const webdav = opts.only.has(WEBDAV_CHECK.name)
       ? await runWebdavBench(WEBDAV_CHECK.rounds)
       : null;
+    // Workers run on servers of their own: 1, 2 and 4 workers, deno serve --parallel, nginx ×2.
+    const workers = opts.only.has(WORKERS_CHECK.name)
+      ? await runWorkersBench(
+        { duration: opts.duration, rounds: opts.rounds, warmup: opts.warmup },
+        Deno.env.toObject(),
+      )
+      : null;
     const text = renderReport(report) + (uploads === null ? "" : `\n${uploads}`) +
       (files === null ? "" : `\n${files}`) + (templates === null ? "" : `\n${templates}`) +
-      (webdav === null ? "" : `\n${webdav}`);
+      (webdav === null ? "" : `\n${webdav}`) + (workers === null ? "" : `\n${workers}`);
     console.log(text);
     await Deno.mkdir(RESULTS_DIR, { recursive: true });
     await Deno.writeTextFile(RESULTS_FILE, text);

@@ -110,6 +110,13 @@ export const TEMPLATES_CHECK = { name: "templates", rounds: 3 } as const;
  */
 export const WEBDAV_CHECK = { name: "webdav", rounds: 2 } as const;
 
+/**
+ * The workers comparison (issue 13, `workers_bench.ts`): `--workers 2` against nginx with 2
+ * workers and `deno serve --parallel`, echo against Deno.serve with server CPU per request, and
+ * memory per worker. Runs `--rounds` rounds of `--duration`.
+ */
+export const WORKERS_CHECK = { name: "workers" } as const;
+
 /** Every name `--only` accepts. */
 export const CHECK_NAMES: readonly string[] = [
   ...SCENARIOS.map((s) => s.name),
@@ -118,4 +125,5 @@ export const CHECK_NAMES: readonly string[] = [
   FILES_CHECK.name,
   TEMPLATES_CHECK.name,
   WEBDAV_CHECK.name,
+  WORKERS_CHECK.name,
 ];

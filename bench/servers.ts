@@ -28,6 +28,8 @@ export interface ServerSpec {
   name: string;
   /** Arguments to `deno` (after the executable), with the literal `{port}` for the port. */
   denoArgs: readonly string[];
+  /** Environment variables set for it on top of the bench's own (e.g. `DENO_JOBS`). */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** A started server. */
@@ -61,6 +63,7 @@ export async function startServer(spec: ServerSpec, cwd: string): Promise<Runnin
   const child = new Deno.Command(Deno.execPath(), {
     args,
     cwd,
+    env: spec.env === undefined ? undefined : { ...spec.env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -76,7 +79,11 @@ export async function startServer(spec: ServerSpec, cwd: string): Promise<Runnin
     name: spec.name,
     port,
     pid: child.pid,
-    command: shellLine(["deno", ...args]),
+    command: shellLine([
+      ...Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
+      "deno",
+      ...args,
+    ]),
     output: () => `${out.stdout}${out.stderr}`,
     exited: () => exitCode,
     async stop() {
@@ -113,13 +120,19 @@ export async function startServer(spec: ServerSpec, cwd: string): Promise<Runnin
 }
 
 /**
- * wireserve as the bench runs it: loopback, a free port, and no access log (no baseline writes
- * one either). `directory` is the shared folder, when the scenario needs one.
+ * wireserve as the bench runs it: loopback, a free port, no access log (no baseline writes one
+ * either), and `workers` JavaScript threads (default 1, said explicitly: the flag's own default is
+ * `auto`). More than one needs `--unstable-net` for SO_REUSEPORT, as `deno task start` passes it.
+ * `directory` is the shared folder, when the scenario needs one.
  */
-export function wireserveSpec(directory?: string): ServerSpec {
-  const args = ["run", "-A", "main.ts", "--port", "{port}", "--host", "127.0.0.1", "--log", "off"];
+export function wireserveSpec(directory?: string, workers = 1): ServerSpec {
+  const args = ["run", "-A"];
+  if (workers > 1) args.push("--unstable-net");
+  args.push("main.ts", "--port", "{port}", "--host", "127.0.0.1", "--log", "off");
+  args.push("--workers", String(workers));
   if (directory !== undefined) args.push("--directory", directory);
-  return { name: "wireserve", denoArgs: args };
+  const name = workers === 1 ? "wireserve" : `wireserve --workers ${workers}`;
+  return { name, denoArgs: args };
 }
 
 /** `args` as one line a POSIX shell would split back into the same arguments. */

@@ -6,15 +6,21 @@
  * @module
  */
 
-/** Something with a deadline (ms since epoch; 0 = none) and what to do when it passes. */
-export interface HasDeadline {
+import { SlotList, type Slotted } from "./slot_list.ts";
+
+/**
+ * Something with a deadline (ms since epoch; 0 = none) and what to do when it passes. It is in at
+ * most one clock (the clock's `SlotList` keeps its index on it).
+ */
+export interface HasDeadline extends Slotted {
   deadline: number;
   expire(): void;
 }
 
 /** Sweeps registered deadlines every `tickMs`. */
 export class DeadlineClock {
-  #members = new Set<HasDeadline>();
+  /** A `SlotList`, not a Set: one member comes and goes per connection (see slot_list.ts). */
+  #members = new SlotList<HasDeadline>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #tickMs: number;
 
@@ -40,14 +46,22 @@ export class DeadlineClock {
     if (this.#members.size === 0) this.stop();
   }
 
-  /** Expires every member whose deadline is at or before `now`. */
+  /** How many members it watches. */
+  get size(): number {
+    return this.#members.size;
+  }
+
+  /**
+   * Expires every member whose deadline is at or before `now`, once (the deadline is cleared
+   * first, so a member visited twice is not expired twice).
+   */
   sweep(now: number): void {
-    for (const m of this.#members) {
+    this.#members.forEachFromLast((m) => {
       if (m.deadline !== 0 && m.deadline <= now) {
         m.deadline = 0;
         m.expire();
       }
-    }
+    });
   }
 
   /** Stops the interval. */

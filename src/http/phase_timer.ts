@@ -17,6 +17,8 @@ export type Phase = "none" | "idle" | "head" | "body" | "write" | "linger";
 export class PhaseTimer implements HasDeadline {
   /** When the current phase runs out (ms since epoch), or 0. */
   deadline = 0;
+  /** The deadline clock's bookkeeping (see `SlotList`). */
+  listSlot = -1;
   #phase: Phase = "none";
   #expired: Phase = "none";
   #savedPhase: Phase = "none";

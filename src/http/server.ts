@@ -11,6 +11,7 @@ import { cannedErrorResponse } from "./canned_response.ts";
 import { Connection } from "./connection.ts";
 import type { AccessEntry } from "./access_entry.ts";
 import { DeadlineClock, tickFor } from "./deadline_clock.ts";
+import { SlotList, type Slotted } from "./slot_list.ts";
 import { type Limits, makeLimits } from "./limits.ts";
 import { localCount, type SharedCount } from "./shared_count.ts";
 import type { Handler } from "./types.ts";
@@ -42,6 +43,15 @@ export interface ServerOptions {
    */
   openConnections?: SharedCount;
 }
+
+/** An open connection and the task serving it, as the server keeps them. */
+interface Served extends Slotted {
+  conn: Connection;
+  /** Resolves when the connection has ended (and left the list). */
+  task: Promise<void>;
+}
+
+const DONE: Promise<void> = Promise.resolve();
 
 /**
  * Pause after a failed accept (e.g. out of file descriptors) before trying again; it doubles
@@ -78,8 +88,11 @@ export class HttpServer {
   /** Resolves when the accept loop and every connection have ended. */
   readonly finished: Promise<void>;
   #listener: Deno.Listener;
-  #conns = new Set<Connection>();
-  #tasks = new Set<Promise<void>>();
+  /**
+   * The open connections with their serving tasks: a `SlotList`, not Sets — one comes and goes per
+   * connection, and Sets churned that way kept ended connections alive (see slot_list.ts).
+   */
+  #served = new SlotList<Served>();
   #shuttingDown = false;
   #clock: DeadlineClock;
   #nextId = 1;
@@ -119,7 +132,7 @@ export class HttpServer {
 
   /** Connections currently open. */
   get connectionCount(): number {
-    return this.#conns.size;
+    return this.#served.size;
   }
 
   /**
@@ -134,7 +147,7 @@ export class HttpServer {
       } catch {
         // already closed
       }
-      for (const c of this.#conns) if (c.idle) c.close();
+      for (const { conn } of this.#served.values()) if (conn.idle) conn.close();
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<"timeout">((resolve) => {
@@ -143,7 +156,7 @@ export class HttpServer {
     const result = await Promise.race([this.finished.then(() => "done" as const), deadline]);
     clearTimeout(timer);
     if (result === "timeout") {
-      for (const c of this.#conns) c.close();
+      for (const { conn } of this.#served.values()) conn.close();
       await this.finished;
     }
     this.#clock.stop();
@@ -156,13 +169,16 @@ export class HttpServer {
    * left alone: its client has only just arrived. False when no connection can go.
    */
   #closeOneIdle(): boolean {
-    for (const c of this.#conns) {
-      if (c.keptAlive && !c.closed) {
-        c.close();
-        return true;
+    // The list keeps no order: the earliest accepted is the one with the lowest id.
+    let oldest: Connection | null = null;
+    for (const { conn } of this.#served.values()) {
+      if (conn.keptAlive && !conn.closed && (oldest === null || conn.id < oldest.id)) {
+        oldest = conn;
       }
     }
-    return false;
+    if (oldest === null) return false;
+    oldest.close();
+    return true;
   }
 
   async #acceptLoop(): Promise<void> {
@@ -210,16 +226,14 @@ export class HttpServer {
       }
       // Small responses leave in one write already; Nagle would only delay the next one.
       if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
-      const c = new Connection(conn, this.#nextId++, options);
-      this.#conns.add(c);
-      const task = c.serve().finally(() => {
+      const served: Served = { conn: new Connection(conn, this.#nextId++, options), task: DONE };
+      this.#served.add(served);
+      served.task = served.conn.serve().finally(() => {
         this.#open.add(-1);
-        this.#conns.delete(c);
-        this.#tasks.delete(task);
+        this.#served.delete(served);
       });
-      this.#tasks.add(task);
     }
-    while (this.#tasks.size > 0) await Promise.all(this.#tasks);
+    while (this.#served.size > 0) await Promise.all(this.#served.values().map((s) => s.task));
   }
 }
 

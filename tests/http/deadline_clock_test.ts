@@ -28,6 +28,53 @@ Deno.test("clock ignores members without a deadline", () => {
   clock.delete(m);
 });
 
+Deno.test("clock keeps sweeping every other member after one in the middle is deleted", () => {
+  const clock = new DeadlineClock(1000);
+  const expired: string[] = [];
+  const make = (name: string) => ({ deadline: 100, expire: () => expired.push(name) });
+  const [a, b, c, d] = [make("a"), make("b"), make("c"), make("d")];
+  for (const m of [a, b, c, d]) clock.add(m);
+  clock.delete(b);
+  clock.delete(b); // not watched any more: ignored
+  clock.delete({ deadline: 1, expire: () => {} }); // never added: ignored
+  assertEquals(clock.size, 3);
+  clock.sweep(100);
+  assertEquals(expired.sort(), ["a", "c", "d"]);
+  for (const m of [a, c, d]) clock.delete(m);
+  assertEquals(clock.size, 0);
+});
+
+Deno.test("clock adds a member once however often it is added", () => {
+  const clock = new DeadlineClock(1000);
+  let expired = 0;
+  const m = { deadline: 100, expire: () => expired++ };
+  clock.add(m);
+  clock.add(m);
+  assertEquals(clock.size, 1);
+  clock.sweep(100);
+  assertEquals(expired, 1);
+  clock.delete(m);
+  assertEquals(clock.size, 0);
+});
+
+Deno.test("a member whose expiry deletes it does not make the sweep skip another", () => {
+  const clock = new DeadlineClock(1000);
+  const expired: string[] = [];
+  const make = (name: string) => {
+    const m = {
+      deadline: 100,
+      expire: () => {
+        expired.push(name);
+        clock.delete(m); // as a connection's end does
+      },
+    };
+    return m;
+  };
+  for (const name of ["a", "b", "c", "d", "e"]) clock.add(make(name));
+  clock.sweep(100);
+  assertEquals([expired.sort(), clock.size], [["a", "b", "c", "d", "e"], 0]);
+});
+
 Deno.test("tick is a quarter of the shortest timeout within 5 to 250 ms", () => {
   assertEquals(tickFor([10_000, 5_000]), 250);
   assertEquals(tickFor([200, 5_000]), 50);
