@@ -131,8 +131,8 @@ export class UploadStore {
    * The record of `id` whatever its age, or null: for a caller that judges expiry itself from a
    * stat it needs anyway (`expired`), saving a file-system call per append.
    */
-  async readUnchecked(id: string): Promise<UploadRecord | null> {
-    return isUploadId(id) ? await this.#readAny(id) : null;
+  readUnchecked(id: string): Promise<UploadRecord | null> {
+    return Promise.resolve(isUploadId(id) ? this.#readAny(id) : null);
   }
 
   /** Whether `record`, whose data file was last written at `mtimeMs`, has expired. */
@@ -211,7 +211,7 @@ export class UploadStore {
       throw err;
     }
     for (const id of ids) {
-      const record = withRecord.has(id) ? await this.#readAny(id) : null;
+      const record = withRecord.has(id) ? this.#readAny(id) : null;
       const expires = record !== null
         ? await this.#expiresAt(record)
         : (await this.#newestMtime(id)) + this.limits.expiryMs;
@@ -253,7 +253,7 @@ export class UploadStore {
   }
 
   /** A record whatever its age (for the sweep). */
-  async #readAny(id: string): Promise<UploadRecord | null> {
+  #readAny(id: string): UploadRecord | null {
     try {
       // Synchronous: a record is a few hundred bytes in the local state folder, read on every
       // PATCH, and the async pool's round trip cost more than the read (see file_lease.ts).
