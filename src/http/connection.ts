@@ -22,7 +22,9 @@ import { type BodyHooks, drainBody, requestBody } from "./request_body.ts";
 import { HeadReader, INCOMPLETE } from "./head_reader.ts";
 import type { RequestHead } from "./request_head.ts";
 import { type ResponseContext, ResponseWriter, type WriteClock } from "./response_writer.ts";
-import type { HttpResponse, RequestBody } from "./types.ts";
+import { STATUS } from "./status.ts";
+import type { HttpResponse, RequestBody, WebSocketUpgrade } from "./types.ts";
+import { WebSocketConnection } from "./websocket_session.ts";
 import { type ConnectionPeer, IncomingRequest, type InterimSender } from "./incoming_request.ts";
 
 /** Serves requests on one accepted connection until it closes. */
@@ -38,6 +40,8 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
   /** The clock of the current wait (idle, head, body, write, linger). */
   #timer: PhaseTimer;
   #closed = false;
+  /** The WebSocket session this connection switched to, while it runs. */
+  #ws: WebSocketConnection | null = null;
   /** Whether the current exchange reached its handler and has no access-log line yet. */
   #unlogged = false;
   /** The status of the response being written for it, 0 before one is. */
@@ -318,6 +322,9 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
         this.#handling = false;
       }
       if (this.#closed) return this.#logEnded(0);
+      if (res.upgrade !== undefined && res.status === STATUS.SwitchingProtocols) {
+        return await this.#switchProtocols(res, res.upgrade);
+      }
 
       let keepAlive = !res.close && !opts.shuttingDown() &&
         wantsPersistence(head.version, head.headers);
@@ -371,6 +378,40 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
         this.#readAt = Date.now();
       }
     }
+  }
+
+  /**
+   * Sends the 101 and runs the WebSocket session over this connection until it ends; the
+   * connection never returns to HTTP (RFC 9110 §7.8).
+   */
+  async #switchProtocols(res: HttpResponse, upgrade: WebSocketUpgrade): Promise<void> {
+    const writer = this.#writer;
+    this.#sending = res.status;
+    await writer.writeSwitch(res.headers ?? [], Date.now());
+    this.#log(res.status, 0);
+    this.#heads.release();
+    const ws = new WebSocketConnection({
+      reader: this.#reader,
+      write: (bytes) => writer.writeRaw(bytes),
+      close: () => this.close(),
+    }, upgrade);
+    this.#ws = ws;
+    try {
+      await upgrade.session(ws);
+    } catch (err) {
+      if (!ws.closed && !this.#closed && !isDisconnect(err)) this.#opts.onError(err, "websocket");
+    } finally {
+      await ws.finish();
+      this.#ws = null;
+    }
+  }
+
+  /**
+   * The server is shutting down: a WebSocket session is told so (close 1001) and ends when its
+   * client answers. HTTP exchanges in flight need nothing: they end with `Connection: close`.
+   */
+  goingAway(): void {
+    this.#ws?.close(1001, "server shutting down").catch(() => {});
   }
 
   /** Sends the canned response for `err` and closes (after lingering over unread input). */

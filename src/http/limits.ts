@@ -87,3 +87,14 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
 export function makeLimits(overrides: Partial<Limits> = {}): Limits {
   return { ...DEFAULT_LIMITS, ...overrides };
 }
+
+/** WebSocket (RFC 6455) sessions: the largest message taken by default (past it: close 1009). */
+export const WEBSOCKET_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** The largest message a handler may allow (a session holds one whole message in memory). */
+export const WEBSOCKET_MAX_MESSAGE_CAP_BYTES = 16 * 1024 * 1024;
+/** Outgoing messages are cut into frames of at most this many bytes by default. */
+export const WEBSOCKET_MAX_FRAGMENT_BYTES = 64 * 1024;
+/** A session with no frame from the client for this long is closed (1001). */
+export const WEBSOCKET_IDLE_TIMEOUT_MS = 120_000;
+/** Time the server waits for the client's close frame after sending its own. */
+export const WEBSOCKET_CLOSE_TIMEOUT_MS = 2_000;

@@ -59,6 +59,7 @@ const KEEP_ALIVE_LINE = ascii("Connection: keep-alive\r\n");
 const CHUNKED_LINE = ascii("Transfer-Encoding: chunked\r\n");
 const CONTINUE_BYTES = ascii("HTTP/1.1 100 Continue\r\n\r\n");
 const CRLF = ascii("\r\n");
+const CONNECTION_UPGRADE = ascii("Connection: Upgrade\r\n");
 
 /** Whether `status` forbids a body: 1xx, 204, 304 (RFC 9110 §15). */
 function bodyless(status: number): boolean {
@@ -151,6 +152,27 @@ export class ResponseWriter {
     try {
       out.append(statusLine(status));
       out.appendFields(fields);
+      out.append(CRLF);
+    } catch (err) {
+      out.truncate(start);
+      throw err;
+    }
+    return this.flush();
+  }
+
+  /**
+   * Sends `101 Switching Protocols` (RFC 9110 §15.2.2) with `fields`, `Connection: Upgrade` and
+   * the Date: the last HTTP bytes of the connection. Throws `HttpError("internal")` with nothing
+   * gathered for a field that is not a valid line.
+   */
+  writeSwitch(fields: Array<[string, string]>, now: number): Promise<void> {
+    const out = this.#out;
+    const start = out.length;
+    try {
+      out.append(statusLine(101));
+      out.append(serverAndDateLines(now));
+      out.appendFields(fields);
+      out.append(CONNECTION_UPGRADE);
       out.append(CRLF);
     } catch (err) {
       out.truncate(start);

@@ -147,7 +147,10 @@ export class HttpServer {
       } catch {
         // already closed
       }
-      for (const { conn } of this.#served.values()) if (conn.idle) conn.close();
+      for (const { conn } of this.#served.values()) {
+        if (conn.idle) conn.close();
+        else conn.goingAway(); // a WebSocket gets its close frame (1001)
+      }
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<"timeout">((resolve) => {

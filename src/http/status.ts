@@ -44,6 +44,7 @@ export const STATUS = {
   UnprocessableContent: 422,
   Locked: 423,
   FailedDependency: 424,
+  UpgradeRequired: 426,
   TooManyRequests: 429,
   RequestHeaderFieldsTooLarge: 431,
   InternalServerError: 500,

@@ -177,6 +177,42 @@ export interface HttpResponse {
    * Ignored when a body with a known length is given.
    */
   contentLength?: number;
+  /**
+   * With status 101: the protocol the connection switches to (RFC 9110 §7.8, §15.2.2). The
+   * engine sends the 101 with these headers and `Connection: Upgrade`, then runs the session
+   * over the connection, which never returns to HTTP. Build it with `acceptWebSocket`
+   * (websocket_handshake.ts), which checks the request first.
+   */
+  upgrade?: WebSocketUpgrade;
+}
+
+/** A switch to WebSocket (RFC 6455) and what to do over it. */
+export interface WebSocketUpgrade {
+  readonly protocol: "websocket";
+  /** The largest message (all fragments together) taken from the client; past it: close 1009. */
+  readonly maxMessageBytes: number;
+  /** Messages sent are cut into frames of at most this many payload bytes. */
+  readonly maxFragmentBytes: number;
+  /** Runs the session; the connection closes when it resolves (or the client leaves). */
+  session(ws: WebSocketSession): Promise<void>;
+}
+
+/** One WebSocket message: text (valid UTF-8, decoded) or binary. */
+export type WebSocketMessage =
+  | { readonly type: "text"; readonly data: string }
+  | { readonly type: "binary"; readonly data: Uint8Array };
+
+/**
+ * A WebSocket session as a handler sees it: messages, never frames or sockets. Pings are
+ * answered, fragments joined, text checked as UTF-8 and the close handshake done by the engine.
+ */
+export interface WebSocketSession {
+  /** The next message, or null once the session is closing or closed (by either side). */
+  receive(): Promise<WebSocketMessage | null>;
+  /** Sends a message (in frames of at most `maxFragmentBytes`); rejects once closing. */
+  send(data: string | Uint8Array): Promise<void>;
+  /** Starts the close handshake with `code` (1000 by default) and `reason` (≤ 123 bytes). */
+  close(code?: number, reason?: string): Promise<void>;
 }
 
 /** A request handler: the app's whole interface to the engine. */

@@ -1,0 +1,48 @@
+/**
+ * `GET /websocket/echo` (go-httpbin's): a WebSocket (RFC 6455) that sends every message back
+ * as it came, text as text and binary as binary. `max_message_size` lowers or raises the largest
+ * message taken (past it: close 1009) and `max_fragment_size` the frames messages are sent back
+ * in, each within [1, WEBSOCKET_MAX_MESSAGE_CAP_BYTES] (else 400, as go-httpbin).
+ *
+ * This module must not touch sockets: the engine runs the session.
+ * @module
+ */
+
+import { STATUS } from "../http/status.ts";
+import type { HttpRequest, HttpResponse, WebSocketSession } from "../http/types.ts";
+import { acceptWebSocket } from "../http/websocket_handshake.ts";
+import { WEBSOCKET_MAX_MESSAGE_CAP_BYTES } from "../http/limits.ts";
+import { firstValue, parseQuery } from "../app/query_params.ts";
+import { textResponse } from "../app/router.ts";
+
+/** The echo route's path. */
+export const WEBSOCKET_ECHO_PATH = "/websocket/echo";
+
+/** Sends every message back until the client closes. */
+async function echoSession(ws: WebSocketSession): Promise<void> {
+  for (let m = await ws.receive(); m !== null; m = await ws.receive()) await ws.send(m.data);
+}
+
+/** A size parameter: absent → undefined, valid → its value, else the 400 answer. */
+function sizeParam(query: string, name: string): number | undefined | HttpResponse {
+  const pairs = parseQuery(query);
+  const raw = pairs === null ? undefined : firstValue(pairs, name);
+  if (raw === undefined) return undefined;
+  const n = /^[0-9]{1,9}$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= 1 && n <= WEBSOCKET_MAX_MESSAGE_CAP_BYTES)) {
+    return textResponse(
+      STATUS.BadRequest,
+      `invalid ${name}: not in range [1, ${WEBSOCKET_MAX_MESSAGE_CAP_BYTES}]`,
+    );
+  }
+  return n;
+}
+
+/** The `/websocket/echo` handler. */
+export function websocketEcho(req: HttpRequest): HttpResponse {
+  const maxMessageBytes = sizeParam(req.query, "max_message_size");
+  if (typeof maxMessageBytes === "object") return maxMessageBytes;
+  const maxFragmentBytes = sizeParam(req.query, "max_fragment_size");
+  if (typeof maxFragmentBytes === "object") return maxFragmentBytes;
+  return acceptWebSocket(req, echoSession, { maxMessageBytes, maxFragmentBytes });
+}

@@ -1,0 +1,180 @@
+/**
+ * WebSocket frames (RFC 6455 §5): the header grammar a server reads from clients, the frames it
+ * writes, unmasking, and the close codes. Pure byte work.
+ *
+ * This module must not know sockets or sessions.
+ * @module
+ */
+
+/** Opcodes (§5.2). */
+export const OPCODE = {
+  continuation: 0x0,
+  text: 0x1,
+  binary: 0x2,
+  close: 0x8,
+  ping: 0x9,
+  pong: 0xa,
+} as const;
+
+/** Close codes the server sends (§7.4.1). */
+export const CLOSE = {
+  normal: 1000,
+  goingAway: 1001,
+  protocolError: 1002,
+  unsupportedData: 1003,
+  noStatus: 1005,
+  invalidPayload: 1007,
+  policyViolation: 1008,
+  tooBig: 1009,
+  internalError: 1011,
+} as const;
+
+/** Control frames carry at most this much payload (§5.5). */
+export const MAX_CONTROL_PAYLOAD_BYTES = 125;
+/** A close reason fits beside its 2-byte code in a control frame. */
+export const MAX_CLOSE_REASON_BYTES = MAX_CONTROL_PAYLOAD_BYTES - 2;
+
+const FIN = 0x80;
+const RSV_BITS = 0x70;
+const OPCODE_BITS = 0x0f;
+const MASK_BIT = 0x80;
+const LENGTH_BITS = 0x7f;
+const LENGTH_16 = 126;
+const LENGTH_64 = 127;
+const MASK_KEY_BYTES = 4;
+/** The bytes of a frame header before any extended length: flags/opcode, mask/length. */
+export const FRAME_HEADER_MIN_BYTES = 2;
+
+/** The fixed part of a client frame's header. */
+export interface FrameStart {
+  fin: boolean;
+  opcode: number;
+  /** Bytes still to read for the header after the first two: extended length and mask key. */
+  restBytes: number;
+  /** The 7-bit length field (126 and 127 announce an extended length). */
+  length7: number;
+}
+
+/** A client frame header, complete. */
+export interface FrameHeader {
+  fin: boolean;
+  opcode: number;
+  length: number;
+  maskKey: Uint8Array;
+}
+
+/** A violation found in a header: the close code it earns and why. */
+export interface FrameError {
+  code: number;
+  reason: string;
+}
+
+/** Whether `opcode` is a control frame's (close, ping, pong). */
+export function isControl(opcode: number): boolean {
+  return (opcode & 0x8) !== 0;
+}
+
+/**
+ * Reads the first two bytes of a client frame (§5.2): what follows, or the error. A server takes
+ * only masked frames (§5.1), no reserved bits (no extension was negotiated), known opcodes, and
+ * control frames whole and small (§5.5).
+ */
+export function parseFrameStart(b0: number, b1: number): FrameStart | FrameError {
+  if ((b0 & RSV_BITS) !== 0) return { code: CLOSE.protocolError, reason: "reserved bits set" };
+  const opcode = b0 & OPCODE_BITS;
+  const known = opcode <= OPCODE.binary || (opcode >= OPCODE.close && opcode <= OPCODE.pong);
+  if (!known) return { code: CLOSE.protocolError, reason: `unknown opcode ${opcode}` };
+  if ((b1 & MASK_BIT) === 0) return { code: CLOSE.protocolError, reason: "unmasked client frame" };
+  const fin = (b0 & FIN) !== 0;
+  const length7 = b1 & LENGTH_BITS;
+  if (isControl(opcode)) {
+    if (!fin) return { code: CLOSE.protocolError, reason: "fragmented control frame" };
+    if (length7 > MAX_CONTROL_PAYLOAD_BYTES) {
+      return { code: CLOSE.protocolError, reason: "control frame over 125 bytes" };
+    }
+  }
+  const extended = length7 === LENGTH_16 ? 2 : length7 === LENGTH_64 ? 8 : 0;
+  return { fin, opcode, length7, restBytes: extended + MASK_KEY_BYTES };
+}
+
+/** Completes a header from its start and the `rest` bytes it asked for. */
+export function parseFrameRest(start: FrameStart, rest: Uint8Array): FrameHeader | FrameError {
+  let length = start.length7;
+  let at = 0;
+  if (length === LENGTH_16) {
+    length = (rest[0] << 8) | rest[1];
+    at = 2;
+  } else if (length === LENGTH_64) {
+    // §5.2: the most significant bit must be 0. Past 2^53 no message could be taken anyway.
+    const high = ((rest[0] << 24) >>> 0) + (rest[1] << 16) + (rest[2] << 8) + rest[3];
+    const low = ((rest[4] << 24) >>> 0) + (rest[5] << 16) + (rest[6] << 8) + rest[7];
+    if (rest[0] & 0x80) return { code: CLOSE.protocolError, reason: "64-bit length with MSB set" };
+    length = high * 2 ** 32 + low;
+    at = 8;
+  }
+  return {
+    fin: start.fin,
+    opcode: start.opcode,
+    length,
+    maskKey: rest.slice(at, at + MASK_KEY_BYTES),
+  };
+}
+
+/** Unmasks `payload` in place (§5.3); `offset` is where it starts within its frame's payload. */
+export function unmask(payload: Uint8Array, key: Uint8Array, offset = 0): void {
+  const n = payload.length;
+  let i = 0;
+  // Four bytes at a time when aligned to the key: the common case of a whole frame.
+  if ((offset & 3) === 0 && payload.byteOffset % 4 === 0 && n >= 16) {
+    const words = new Uint32Array(payload.buffer, payload.byteOffset, n >> 2);
+    const k = new DataView(key.buffer, key.byteOffset, 4).getUint32(0, true);
+    for (let w = 0; w < words.length; w++) words[w] ^= k;
+    i = words.length << 2;
+  }
+  for (; i < n; i++) payload[i] ^= key[(offset + i) & 3];
+}
+
+/** A server frame (unmasked, §5.1) of `opcode` carrying `payload`. */
+export function encodeFrame(opcode: number, payload: Uint8Array, fin = true): Uint8Array {
+  const n = payload.length;
+  const headerBytes = n < LENGTH_16 ? 2 : n <= 0xffff ? 4 : 10;
+  const frame = new Uint8Array(headerBytes + n);
+  frame[0] = (fin ? FIN : 0) | opcode;
+  if (n < LENGTH_16) frame[1] = n;
+  else if (n <= 0xffff) {
+    frame[1] = LENGTH_16;
+    frame[2] = n >> 8;
+    frame[3] = n & 0xff;
+  } else {
+    frame[1] = LENGTH_64;
+    const view = new DataView(frame.buffer);
+    view.setUint32(2, Math.floor(n / 2 ** 32));
+    view.setUint32(6, n >>> 0);
+  }
+  frame.set(payload, headerBytes);
+  return frame;
+}
+
+/** The payload of a close frame: the code, then the reason cut to fit (on a UTF-8 boundary). */
+export function closePayload(code: number, reason = ""): Uint8Array {
+  let text = new TextEncoder().encode(reason);
+  if (text.length > MAX_CLOSE_REASON_BYTES) {
+    let end = MAX_CLOSE_REASON_BYTES;
+    while (end > 0 && (text[end] & 0xc0) === 0x80) end--; // not inside a character
+    text = text.subarray(0, end);
+  }
+  const out = new Uint8Array(2 + text.length);
+  out[0] = code >> 8;
+  out[1] = code & 0xff;
+  out.set(text, 2);
+  return out;
+}
+
+/**
+ * Whether a peer may send `code` in a close frame (§7.4.1, §7.4.2): the defined codes that are
+ * not reserved for local use (1005, 1006, 1015), and the registered and private ranges.
+ */
+export function isSendableCloseCode(code: number): boolean {
+  if (code >= 3000 && code <= 4999) return true;
+  return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014);
+}

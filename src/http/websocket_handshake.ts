@@ -1,0 +1,107 @@
+/**
+ * The server's side of the WebSocket opening handshake (RFC 6455 §4.2): checks the client's
+ * request and answers 101 with `Sec-WebSocket-Accept`, or says what is wrong.
+ *
+ * This module must not know routes: a handler calls `acceptWebSocket` with its session.
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import { STATUS } from "./status.ts";
+import type { HttpRequest, HttpResponse, WebSocketSession } from "./types.ts";
+import {
+  WEBSOCKET_MAX_FRAGMENT_BYTES,
+  WEBSOCKET_MAX_MESSAGE_BYTES,
+  WEBSOCKET_MAX_MESSAGE_CAP_BYTES,
+} from "./limits.ts";
+
+/** The GUID every server appends to the key (§1.3). */
+const WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+/** The one version we (and every browser) speak (§4.1, RFC 6455 §11.6). */
+export const WEBSOCKET_VERSION = "13";
+/** A key is 16 random bytes in base64 (§4.1): 22 characters and "==". */
+const KEY_PATTERN = /^[A-Za-z0-9+/]{22}==$/;
+
+/** How a session is to run. */
+export interface WebSocketOptions {
+  maxMessageBytes?: number;
+  maxFragmentBytes?: number;
+}
+
+/** `Sec-WebSocket-Accept` for `key` (§4.2.2 step 5.4). */
+export function acceptKey(key: string): string {
+  return createHash("sha1").update(key + WEBSOCKET_GUID).digest("base64");
+}
+
+/** Whether a comma-separated field value lists `token` (case-insensitive). */
+function listsToken(value: string | undefined, token: string): boolean {
+  if (value === undefined) return false;
+  return value.split(",").some((t) => t.trim().toLowerCase() === token);
+}
+
+/**
+ * Answers `req` with a switch to WebSocket running `session`, or with the error its handshake
+ * earns: 405 for a method but GET, 426 naming `websocket` without the upgrade, 426 with our
+ * version for another version, 400 for a bad key, a body, or HTTP/1.0 (§4.2.1).
+ */
+export function acceptWebSocket(
+  req: HttpRequest,
+  session: (ws: WebSocketSession) => Promise<void>,
+  options: WebSocketOptions = {},
+): HttpResponse {
+  const text = (status: number, body: string, headers: Array<[string, string]> = []) => ({
+    status,
+    headers: [["Content-Type", "text/plain; charset=utf-8"], ...headers] as Array<
+      [string, string]
+    >,
+    body: `${body}\n`,
+  });
+  if (req.method !== "GET") {
+    return text(STATUS.MethodNotAllowed, "A WebSocket opens with GET", [["Allow", "GET"]]);
+  }
+  const h = req.headers;
+  if (!listsToken(h.get("upgrade"), "websocket") || !listsToken(h.list("connection"), "upgrade")) {
+    // §4.2.1 / RFC 9110 §15.5.22: say which protocol this resource needs.
+    return text(STATUS.UpgradeRequired, "This resource speaks WebSocket: send an Upgrade", [
+      ["Upgrade", "websocket"],
+      ["Connection", "Upgrade"],
+    ]);
+  }
+  if (req.version !== "HTTP/1.1" || req.rawVersion === "HTTP/1.0") {
+    return text(STATUS.BadRequest, "A WebSocket handshake needs HTTP/1.1");
+  }
+  if (h.get("sec-websocket-version")?.trim() !== WEBSOCKET_VERSION) {
+    return text(STATUS.UpgradeRequired, "Unsupported Sec-WebSocket-Version", [
+      ["Sec-WebSocket-Version", WEBSOCKET_VERSION],
+    ]);
+  }
+  const keys = h.list("sec-websocket-key");
+  const key = keys?.trim();
+  if (key === undefined || keys!.includes(",") || !KEY_PATTERN.test(key)) {
+    return text(STATUS.BadRequest, "Missing or malformed Sec-WebSocket-Key");
+  }
+  if (req.body.length !== 0) {
+    return text(STATUS.BadRequest, "A WebSocket handshake has no body");
+  }
+  const cap = (n: number | undefined, fallback: number, max: number) =>
+    n === undefined || !Number.isSafeInteger(n) || n < 1 ? fallback : Math.min(n, max);
+  const maxMessageBytes = cap(
+    options.maxMessageBytes,
+    WEBSOCKET_MAX_MESSAGE_BYTES,
+    WEBSOCKET_MAX_MESSAGE_CAP_BYTES,
+  );
+  return {
+    status: STATUS.SwitchingProtocols,
+    headers: [["Upgrade", "websocket"], ["Sec-WebSocket-Accept", acceptKey(key)]],
+    upgrade: {
+      protocol: "websocket",
+      maxMessageBytes,
+      maxFragmentBytes: cap(
+        options.maxFragmentBytes,
+        WEBSOCKET_MAX_FRAGMENT_BYTES,
+        WEBSOCKET_MAX_MESSAGE_CAP_BYTES,
+      ),
+      session,
+    },
+  };
+}

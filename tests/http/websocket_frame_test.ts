@@ -1,0 +1,80 @@
+/** The WebSocket frame codec and handshake value, byte by byte (RFC 6455 §5, §4.2.2). */
+
+import { assert, assertEquals } from "../support/assert.ts";
+import {
+  CLOSE,
+  closePayload,
+  encodeFrame,
+  isSendableCloseCode,
+  parseFrameRest,
+  parseFrameStart,
+  unmask,
+} from "../../src/http/websocket_frame.ts";
+import { acceptKey } from "../../src/http/websocket_handshake.ts";
+
+Deno.test("acceptKey gives RFC 6455 §1.3's answer for its sample key", () => {
+  assertEquals(acceptKey("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+});
+
+Deno.test("encodeFrame picks the 7-bit, 16-bit and 64-bit length forms at their edges", () => {
+  for (const [n, header] of [[125, 2], [126, 4], [65535, 4], [65536, 10]] as const) {
+    const f = encodeFrame(0x2, new Uint8Array(n));
+    assertEquals(f.length, header + n, `length ${n}`);
+    assertEquals(f[0], 0x82);
+    assertEquals(f[1] & 0x80, 0, "server frames are unmasked");
+  }
+  assertEquals([...encodeFrame(0x1, new Uint8Array([0x61]), false)], [0x01, 0x01, 0x61]);
+});
+
+Deno.test("unmask gives the same bytes by words and byte by byte, at any offset", () => {
+  const key = new Uint8Array([1, 2, 3, 4]);
+  const data = Uint8Array.from({ length: 103 }, (_, i) => i * 5);
+  for (const offset of [0, 1, 3, 4]) {
+    const fast = data.slice();
+    unmask(fast, key, offset);
+    const slow = data.map((b, i) => b ^ key[(offset + i) & 3]);
+    assertEquals(fast, slow, `offset ${offset}`);
+  }
+});
+
+Deno.test("parseFrameStart refuses what a server must not take", () => {
+  const code = (b0: number, b1: number) => {
+    const r = parseFrameStart(b0, b1);
+    return "code" in r ? r.code : 0;
+  };
+  assertEquals(code(0x81, 0x85), 0, "masked text frame");
+  assertEquals(code(0x81, 0x05), CLOSE.protocolError, "unmasked");
+  assertEquals(code(0xc1, 0x85), CLOSE.protocolError, "RSV1");
+  assertEquals(code(0x8b, 0x80), CLOSE.protocolError, "opcode 0xB");
+  assertEquals(code(0x09, 0x80), CLOSE.protocolError, "ping without FIN");
+  assertEquals(code(0x89, 0xfe), CLOSE.protocolError, "ping with a 16-bit length");
+});
+
+Deno.test("parseFrameRest reads 16- and 64-bit lengths and refuses the 64-bit MSB", () => {
+  const start16 = parseFrameStart(0x82, 0xfe);
+  assert(!("code" in start16));
+  const h = parseFrameRest(start16, new Uint8Array([0x01, 0x00, 9, 9, 9, 9]));
+  assert(!("code" in h));
+  assertEquals([h.length, [...h.maskKey]], [256, [9, 9, 9, 9]]);
+  const start64 = parseFrameStart(0x82, 0xff);
+  assert(!("code" in start64));
+  const big = parseFrameRest(start64, new Uint8Array([0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 3, 4]));
+  assert(!("code" in big));
+  assertEquals(big.length, 2 ** 32);
+  const msb = parseFrameRest(start64, new Uint8Array([0x80, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4]));
+  assertEquals("code" in msb && msb.code, CLOSE.protocolError);
+});
+
+Deno.test("closePayload cuts a long reason on a character boundary within 123 bytes", () => {
+  const p = closePayload(1001, "é".repeat(100));
+  assertEquals([p[0], p[1]], [0x03, 0xe9]);
+  assert(p.length <= 125);
+  assertEquals(new TextDecoder("utf-8", { fatal: true }).decode(p.subarray(2)), "é".repeat(61));
+});
+
+Deno.test("isSendableCloseCode: defined codes yes, reserved and unassigned no", () => {
+  for (const c of [1000, 1001, 1002, 1003, 1007, 1011, 3000, 4999]) assert(isSendableCloseCode(c));
+  for (const c of [0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000]) {
+    assert(!isSendableCloseCode(c), String(c));
+  }
+});

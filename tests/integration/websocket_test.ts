@@ -1,0 +1,271 @@
+/**
+ * `/websocket/echo` over real TCP: Deno's built-in WebSocket client (text, binary, a 1 MiB
+ * message, many in a row, the close handshake), and raw frames for the handshake's refusals and
+ * every fault a client can commit — each must end in a close frame with the right code.
+ */
+
+import { assert, assertEquals } from "../support/assert.ts";
+import { type AppServer, startApp } from "../support/app_server.ts";
+import { appConfig } from "../../src/app/app_config.ts";
+
+const KEY = "dGhlIHNhbXBsZSBub25jZQ=="; // RFC 6455 §1.3's sample
+const ACCEPT = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
+const HANDSHAKE = "GET /websocket/echo HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\n" +
+  `Connection: Upgrade\r\nSec-WebSocket-Key: ${KEY}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+
+async function withServer(fn: (s: AppServer) => Promise<void>): Promise<void> {
+  const root = await Deno.makeTempDir();
+  const s = await startApp(appConfig({ directory: root }));
+  try {
+    await fn(s);
+  } finally {
+    await s.close();
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+/** A client frame: masked (unless `mask` is false), FIN unless told, with raw first-byte bits. */
+function frame(
+  opcode: number,
+  payload: Uint8Array | string,
+  opts: { fin?: boolean; mask?: boolean; rsv?: number } = {},
+): Uint8Array {
+  const data = typeof payload === "string" ? new TextEncoder().encode(payload) : payload;
+  const n = data.length;
+  const ext = n < 126 ? 0 : n <= 0xffff ? 2 : 8;
+  const masked = opts.mask ?? true;
+  const out = new Uint8Array(2 + ext + (masked ? 4 : 0) + n);
+  out[0] = ((opts.fin ?? true) ? 0x80 : 0) | (opts.rsv ?? 0) | opcode;
+  out[1] = (masked ? 0x80 : 0) | (ext === 0 ? n : ext === 2 ? 126 : 127);
+  const view = new DataView(out.buffer);
+  if (ext === 2) view.setUint16(2, n);
+  if (ext === 8) view.setUint32(6, n);
+  const at = 2 + ext;
+  const key = [0x12, 0x34, 0x56, 0x78];
+  if (masked) out.set(key, at);
+  const body = at + (masked ? 4 : 0);
+  for (let i = 0; i < n; i++) out[body + i] = masked ? data[i] ^ key[i & 3] : data[i];
+  return out;
+}
+
+/** A raw connection that did the handshake; reads server frames. */
+class RawSocket {
+  #buf = new Uint8Array(0);
+  constructor(readonly conn: Deno.TcpConn) {}
+
+  static async open(port: number, handshake = HANDSHAKE): Promise<{ ws: RawSocket; head: string }> {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    const ws = new RawSocket(conn);
+    await ws.write(new TextEncoder().encode(handshake));
+    let end = -1;
+    while ((end = indexOfHeadEnd(ws.#buf)) < 0) if (!await ws.#fill()) break;
+    const head = new TextDecoder().decode(ws.#buf.subarray(0, Math.max(end, 0)));
+    ws.#buf = end < 0 ? ws.#buf : ws.#buf.slice(end + 4);
+    return { ws, head };
+  }
+
+  async write(bytes: Uint8Array): Promise<void> {
+    for (let at = 0; at < bytes.length;) at += await this.conn.write(bytes.subarray(at));
+  }
+
+  /** The next server frame, or null when the connection ended. */
+  async next(): Promise<{ fin: boolean; opcode: number; payload: Uint8Array } | null> {
+    for (;;) {
+      const b = this.#buf;
+      if (b.length >= 2) {
+        assertEquals(b[1] & 0x80, 0, "server frames are never masked");
+        let n = b[1] & 0x7f;
+        let at = 2;
+        if (n === 126) [n, at] = [(b[2] << 8) | b[3], 4];
+        else if (n === 127) [n, at] = [new DataView(b.buffer, b.byteOffset).getUint32(6), 10];
+        if (b.length >= at + n) {
+          this.#buf = b.slice(at + n);
+          return { fin: (b[0] & 0x80) !== 0, opcode: b[0] & 0x0f, payload: b.slice(at, at + n) };
+        }
+      }
+      if (!await this.#fill()) return null;
+    }
+  }
+
+  /** The close frame's code (after any other frames), and whether the server then closed. */
+  async closeCode(): Promise<{ code: number | null; ended: boolean }> {
+    let code: number | null = null;
+    for (let f = await this.next(); f !== null; f = await this.next()) {
+      if (f.opcode === 0x8) {
+        code = f.payload.length >= 2 ? (f.payload[0] << 8) | f.payload[1] : null;
+        break;
+      }
+    }
+    const ended = (await this.next().catch(() => null)) === null;
+    return { code, ended };
+  }
+
+  async #fill(): Promise<boolean> {
+    const chunk = new Uint8Array(64 * 1024);
+    const timeout = setTimeout(() => this.conn.close(), 5000);
+    try {
+      const n = await this.conn.read(chunk);
+      if (n === null) return false;
+      const grown = new Uint8Array(this.#buf.length + n);
+      grown.set(this.#buf);
+      grown.set(chunk.subarray(0, n), this.#buf.length);
+      this.#buf = grown;
+      return true;
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+
+  close(): void {
+    try {
+      this.conn.close();
+    } catch {
+      // closed by the server already
+    }
+  }
+}
+
+function indexOfHeadEnd(b: Uint8Array): number {
+  for (let i = 0; i + 3 < b.length; i++) {
+    if (b[i] === 13 && b[i + 1] === 10 && b[i + 2] === 13 && b[i + 3] === 10) return i;
+  }
+  return -1;
+}
+
+/** Runs Deno's WebSocket client against `url`: sends `out`, collects as many answers. */
+function echoWith(url: string, out: Array<string | Uint8Array>): Promise<{
+  got: Array<string | Uint8Array>;
+  code: number;
+}> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.binaryType = "arraybuffer";
+    const got: Array<string | Uint8Array> = [];
+    ws.onopen = () => out.forEach((m) => ws.send(m));
+    ws.onmessage = (e) => {
+      got.push(typeof e.data === "string" ? e.data : new Uint8Array(e.data as ArrayBuffer));
+      if (got.length === out.length) ws.close(1000, "done");
+    };
+    ws.onclose = (e) => resolve({ got, code: e.code });
+    ws.onerror = (e) => reject(new Error((e as ErrorEvent).message));
+  });
+}
+
+Deno.test("Deno's WebSocket client gets text, binary and a 1 MiB message echoed, then closes 1000", async () => {
+  await withServer(async (s) => {
+    const big = new Uint8Array(1024 * 1024).map((_, i) => i * 7);
+    const out = ["héllo ✓ 👋", new Uint8Array([0, 1, 2, 255]), big, "", "x".repeat(70_000)];
+    const { got, code } = await echoWith(`ws://127.0.0.1:${s.port}/websocket/echo`, out);
+    assertEquals(got, out);
+    assertEquals(code, 1000);
+  });
+});
+
+Deno.test("many small messages in a row come back in order", async () => {
+  await withServer(async (s) => {
+    const out = Array.from({ length: 500 }, (_, i) => `message ${i}`);
+    const { got } = await echoWith(`ws://127.0.0.1:${s.port}/websocket/echo`, out);
+    assertEquals(got, out);
+  });
+});
+
+Deno.test("the handshake answers 101 with the RFC's accept value and Connection: Upgrade", async () => {
+  await withServer(async (s) => {
+    const { ws, head } = await RawSocket.open(s.port);
+    try {
+      assert(head.startsWith("HTTP/1.1 101 Switching Protocols\r\n"), head);
+      assert(head.includes(`\r\nSec-WebSocket-Accept: ${ACCEPT}`), head);
+      assert(/\r\nUpgrade: websocket/i.test(head) && /\r\nConnection: Upgrade/.test(head), head);
+      // A fragmented text message (split inside a character) and a ping between its fragments.
+      const bytes = new TextEncoder().encode("añb");
+      await ws.write(frame(0x1, bytes.subarray(0, 2), { fin: false }));
+      await ws.write(frame(0x9, "ping!"));
+      await ws.write(frame(0x0, bytes.subarray(2), { fin: true }));
+      const pong = await ws.next();
+      assertEquals([pong?.opcode, new TextDecoder().decode(pong?.payload)], [0xa, "ping!"]);
+      const echo = await ws.next();
+      assertEquals([echo?.opcode, new TextDecoder().decode(echo?.payload)], [0x1, "añb"]);
+      await ws.write(frame(0x8, new Uint8Array([0x03, 0xe8])));
+      assertEquals(await ws.closeCode(), { code: 1000, ended: true });
+    } finally {
+      ws.close();
+    }
+  });
+});
+
+for (
+  const [name, request, status, field] of [
+    ["no Upgrade", HANDSHAKE.replace("Upgrade: websocket\r\n", ""), 426, "upgrade: websocket"],
+    ["version 8", HANDSHAKE.replace("Version: 13", "Version: 8"), 426, "sec-websocket-version: 13"],
+    ["a short key", HANDSHAKE.replace(KEY, "c2hvcnQ="), 400, ""],
+    ["no key", HANDSHAKE.replace(`Sec-WebSocket-Key: ${KEY}\r\n`, ""), 400, ""],
+  ] as const
+) {
+  Deno.test(`a handshake with ${name} gets ${status}`, async () => {
+    await withServer(async (s) => {
+      const { ws, head } = await RawSocket.open(s.port, request);
+      try {
+        assert(head.startsWith(`HTTP/1.1 ${status} `), head);
+        assert(head.toLowerCase().includes(field), head);
+      } finally {
+        ws.close();
+      }
+    });
+  });
+}
+
+const FAULTS: Array<[string, Uint8Array, number]> = [
+  ["an unmasked client frame", frame(0x1, "hi", { mask: false }), 1002],
+  ["a control frame over 125 bytes", frame(0x9, new Uint8Array(126)), 1002],
+  ["a fragmented control frame", frame(0x9, "x", { fin: false }), 1002],
+  ["a reserved bit", frame(0x1, "hi", { rsv: 0x40 }), 1002],
+  ["an unknown opcode", frame(0x3, "hi"), 1002],
+  ["a continuation with nothing to continue", frame(0x0, "hi"), 1002],
+  ["invalid UTF-8 in a text message", frame(0x1, new Uint8Array([0x68, 0xc3, 0x28])), 1007],
+  ["a close code that may not be sent", frame(0x8, new Uint8Array([0x03, 0xed])), 1002],
+];
+
+for (const [name, bytes, code] of FAULTS) {
+  Deno.test(`${name} ends the session with close ${code}`, async () => {
+    await withServer(async (s) => {
+      const { ws } = await RawSocket.open(s.port);
+      try {
+        await ws.write(bytes);
+        assertEquals(await ws.closeCode(), { code, ended: true });
+      } finally {
+        ws.close();
+      }
+    });
+  });
+}
+
+Deno.test("a message past max_message_size gets close 1009; max_fragment_size cuts answers", async () => {
+  await withServer(async (s) => {
+    const handshake = HANDSHAKE.replace("/websocket/echo", "/websocket/echo?max_message_size=10");
+    const { ws } = await RawSocket.open(s.port, handshake);
+    try {
+      await ws.write(frame(0x2, new Uint8Array(11)));
+      assertEquals(await ws.closeCode(), { code: 1009, ended: true });
+    } finally {
+      ws.close();
+    }
+    const cut = HANDSHAKE.replace("/websocket/echo", "/websocket/echo?max_fragment_size=4");
+    const second = await RawSocket.open(s.port, cut);
+    try {
+      await second.ws.write(frame(0x1, "0123456789"));
+      const frames = [await second.ws.next(), await second.ws.next(), await second.ws.next()];
+      assertEquals(frames.map((f) => [f?.opcode, f?.fin, f?.payload.length]), [
+        [0x1, false, 4],
+        [0x0, false, 4],
+        [0x0, true, 2],
+      ]);
+    } finally {
+      second.ws.close();
+    }
+    const bad = await fetch(`http://127.0.0.1:${s.port}/websocket/echo?max_message_size=0`);
+    assertEquals(bad.status, 400);
+    await bad.body?.cancel();
+  });
+});
