@@ -184,6 +184,12 @@ export class BufferedReader {
     return this.#start < this.#end ? this.#buf[this.#start] : -1;
   }
 
+  /** Looks at the buffered byte `offset` bytes ahead without consuming, or -1 past the end. */
+  peekByteAt(offset: number): number {
+    const at = this.#start + offset;
+    return at < this.#end ? this.#buf[at] : -1;
+  }
+
   /** Starts keeping bytes from the current position (for the raw copy of a request head). */
   mark(): void {
     this.#mark = this.#start;

@@ -392,7 +392,7 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
     this.#heads.release();
     const ws = new WebSocketConnection({
       reader: this.#reader,
-      write: (bytes) => writer.writeRaw(bytes),
+      write: (bytes) => writer.writeDirect(bytes),
       close: () => this.close(),
     }, upgrade);
     this.#ws = ws;

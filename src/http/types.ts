@@ -207,7 +207,11 @@ export type WebSocketMessage =
  * answered, fragments joined, text checked as UTF-8 and the close handshake done by the engine.
  */
 export interface WebSocketSession {
-  /** The next message, or null once the session is closing or closed (by either side). */
+  /**
+   * The next message, or null once the session is closing or closed (by either side). Binary
+   * data is lent: valid until the next `receive` (copy it to keep it), so a busy session reuses
+   * one buffer instead of allocating per message.
+   */
   receive(): Promise<WebSocketMessage | null>;
   /** Sends a message (in frames of at most `maxFragmentBytes`); rejects once closing. */
   send(data: string | Uint8Array): Promise<void>;

@@ -42,6 +42,10 @@ export interface WebSocketTransport {
 /** Payloads at least this large that are not buffered yet are read straight into their array. */
 const DIRECT_READ_BYTES = 16 * 1024;
 const EMPTY = new Uint8Array(0);
+/** Queued outgoing frames past this size are written at once, and `send` waits for them. */
+const CORK_BYTES = 64 * 1024;
+/** Payloads up to this size are read into one buffer the session keeps and reuses. */
+const RETAINED_PAYLOAD_BYTES = 256 * 1024;
 const encoder = new TextEncoder();
 
 /** The session the engine runs for an upgrade; see the module doc. */
@@ -55,10 +59,16 @@ export class WebSocketConnection implements WebSocketSession {
   /** The last write, so writes go out one after the other. */
   #writes: Promise<void> = Promise.resolve();
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastFrameAt = 0;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
   #decoder = new TextDecoder("utf-8", { fatal: true });
   /** Whether the last payload read is a view into the reader's buffer (copy it to keep it). */
   #lentPayload = false;
+  #payloadBuf: Uint8Array = EMPTY;
+  /** Frames waiting to go out, their total, and the timer that sends them at the latest. */
+  #queue: Uint8Array[] = [];
+  #queued = 0;
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     transport: WebSocketTransport,
@@ -83,14 +93,16 @@ export class WebSocketConnection implements WebSocketSession {
     const texts: string[] = [];
     const parts: Uint8Array[] = [];
     while (this.#state !== "closed") {
-      const header = await this.#readHeader();
+      // Frames already buffered are parsed without a wait (many small messages arrive at once).
+      const header = this.#bufferedHeader() ?? await this.#readHeader();
       if (header === null) return null;
       if ("code" in header) return await this.#fail(header);
       if (isControl(header.opcode)) {
-        const payload = await this.#readPayload(header);
+        const payload = this.#bufferedPayload(header) ?? await this.#readPayload(header);
         if (payload === null) return null;
         if (header.opcode === OPCODE.ping && this.#state === "open") {
-          await this.#write(encodeFrame(OPCODE.pong, payload)).catch(() => {});
+          this.#enqueue(encodeFrame(OPCODE.pong, payload));
+          await this.#flush().catch(() => {});
         } else if (header.opcode === OPCODE.close) {
           await this.#closeReceived(payload);
           return null;
@@ -108,7 +120,7 @@ export class WebSocketConnection implements WebSocketSession {
       if (total > this.#maxMessageBytes) {
         return await this.#fail({ code: CLOSE.tooBig, reason: "message too big" });
       }
-      const payload = await this.#readPayload(header);
+      const payload = this.#bufferedPayload(header) ?? await this.#readPayload(header);
       if (payload === null) return null;
       if (this.#state !== "open") continue; // after our close frame, data is dropped (§7.1.4)
       if (opcode === OPCODE.text) {
@@ -119,6 +131,9 @@ export class WebSocketConnection implements WebSocketSession {
           this.#decoder = new TextDecoder("utf-8", { fatal: true });
           return await this.#fail({ code: CLOSE.invalidPayload, reason: "invalid UTF-8" });
         }
+      } else if (header.fin && parts.length === 0) {
+        // A whole message in one frame is handed over as lent (see `WebSocketSession.receive`).
+        return { type: "binary", data: payload };
       } else parts.push(this.#lentPayload ? payload.slice() : payload);
       if (!header.fin) continue;
       if (opcode === OPCODE.text) {
@@ -134,12 +149,17 @@ export class WebSocketConnection implements WebSocketSession {
     const bytes = typeof data === "string" ? encoder.encode(data) : data;
     const first = typeof data === "string" ? OPCODE.text : OPCODE.binary;
     const max = this.#maxFragmentBytes;
-    if (bytes.length <= max) return await this.#write(encodeFrame(first, bytes));
-    for (let at = 0; at < bytes.length; at += max) {
-      const end = Math.min(at + max, bytes.length);
-      const opcode = at === 0 ? first : OPCODE.continuation;
-      await this.#write(encodeFrame(opcode, bytes.subarray(at, end), end === bytes.length));
+    if (bytes.length <= max) this.#enqueue(encodeFrame(first, bytes));
+    else {
+      for (let at = 0; at < bytes.length; at += max) {
+        const end = Math.min(at + max, bytes.length);
+        const opcode = at === 0 ? first : OPCODE.continuation;
+        this.#enqueue(encodeFrame(opcode, bytes.subarray(at, end), end === bytes.length));
+        if (this.#queued >= CORK_BYTES) await this.#flush();
+      }
     }
+    // Backpressure: past the cork, wait until the client has taken what is queued.
+    if (this.#queued >= CORK_BYTES) await this.#flush();
   }
 
   async close(code: number = CLOSE.normal, reason = ""): Promise<void> {
@@ -148,7 +168,8 @@ export class WebSocketConnection implements WebSocketSession {
     // The client answers with its close frame, which the receiving side reads; one that does not
     // answer is cut off.
     this.#closeTimer = setTimeout(() => this.#shut(), WEBSOCKET_CLOSE_TIMEOUT_MS);
-    await this.#write(encodeFrame(OPCODE.close, closePayload(code, reason))).catch(() => {});
+    this.#enqueue(encodeFrame(OPCODE.close, closePayload(code, reason)));
+    await this.#flush().catch(() => {});
   }
 
   /**
@@ -158,9 +179,9 @@ export class WebSocketConnection implements WebSocketSession {
   async finish(): Promise<void> {
     if (this.#state === "open") {
       this.#state = "closing";
-      await this.#write(encodeFrame(OPCODE.close, closePayload(CLOSE.normal))).catch(() => {});
+      this.#enqueue(encodeFrame(OPCODE.close, closePayload(CLOSE.normal)));
     }
-    await this.#writes.catch(() => {});
+    await this.#flush().catch(() => {});
     this.#shut();
   }
 
@@ -168,25 +189,37 @@ export class WebSocketConnection implements WebSocketSession {
   #shut(): void {
     clearTimeout(this.#idleTimer);
     clearTimeout(this.#closeTimer);
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
     if (this.#state === "closed") return;
     this.#state = "closed";
     this.#t.close();
   }
 
+  /**
+   * Notes a frame from the client. The idle clock is one timer for the whole session that, when
+   * it rings, looks at when the last frame came (no timer churn per message).
+   */
   #armIdle(): void {
-    clearTimeout(this.#idleTimer);
-    this.#idleTimer = setTimeout(() => {
-      this.close(CLOSE.goingAway, "idle timeout").catch(() => {});
-    }, this.#idleMs);
+    this.#lastFrameAt = Date.now();
+    this.#idleTimer ??= setTimeout(this.#idleCheck, this.#idleMs);
   }
+
+  #idleCheck = (): void => {
+    const quiet = Date.now() - this.#lastFrameAt;
+    if (quiet >= this.#idleMs) {
+      this.#idleTimer = undefined;
+      this.close(CLOSE.goingAway, "idle timeout").catch(() => {});
+    } else this.#idleTimer = setTimeout(this.#idleCheck, this.#idleMs - quiet);
+  };
 
   /** Fails the connection (§7.1.7): a close frame with the fault's code, then the socket. */
   async #fail(error: FrameError): Promise<null> {
     if (this.#state === "open") {
       this.#state = "closing";
-      await this.#write(encodeFrame(OPCODE.close, closePayload(error.code, error.reason)))
-        .catch(() => {});
+      this.#enqueue(encodeFrame(OPCODE.close, closePayload(error.code, error.reason)));
     }
+    await this.#flush().catch(() => {});
     this.#shut();
     return null;
   }
@@ -213,14 +246,34 @@ export class WebSocketConnection implements WebSocketSession {
     }
     if (this.#state === "open") {
       this.#state = "closing";
-      await this.#write(encodeFrame(OPCODE.close, closePayload(code))).catch(() => {});
+      this.#enqueue(encodeFrame(OPCODE.close, closePayload(code)));
     }
+    await this.#flush().catch(() => {});
     // §7.1.1: the server closes the TCP connection first.
     this.#shut();
   }
 
-  /** Writes after every earlier write. */
-  #write(bytes: Uint8Array): Promise<void> {
+  /**
+   * Queues a frame. Queued frames go out together — when the session is about to wait for the
+   * client, when they pass `CORK_BYTES`, or on the next turn of the event loop at the latest —
+   * so an echo of many small messages costs one write per batch, not one per message.
+   */
+  #enqueue(frame: Uint8Array): void {
+    this.#queue.push(frame);
+    this.#queued += frame.length;
+    this.#flushTimer ??= setTimeout(() => {
+      this.#flushTimer = undefined;
+      this.#flush().catch(() => {});
+    }, 0);
+  }
+
+  /** Writes everything queued, after every earlier write; resolves when it is out. */
+  #flush(): Promise<void> {
+    if (this.#queue.length === 0) return this.#writes;
+    const q = this.#queue;
+    const bytes = q.length === 1 ? q[0] : join(q, this.#queued);
+    this.#queue = [];
+    this.#queued = 0;
     const next = this.#writes.then(() => this.#t.write(bytes));
     this.#writes = next.catch(() => {});
     return next;
@@ -229,6 +282,8 @@ export class WebSocketConnection implements WebSocketSession {
   /** Whether at least `n` bytes are buffered, reading as needed; false when the client left. */
   async #need(n: number): Promise<boolean> {
     const reader = this.#t.reader;
+    // About to wait for the client: what is queued goes out meanwhile.
+    if (reader.buffered < n && this.#queue.length !== 0) this.#flush().catch(() => {});
     while (reader.buffered < n) {
       let more: boolean;
       try {
@@ -244,6 +299,32 @@ export class WebSocketConnection implements WebSocketSession {
     return true;
   }
 
+  /**
+   * The next header when it is buffered whole (else undefined, and nothing is consumed): the
+   * path of every frame but the first of a burst.
+   */
+  #bufferedHeader(): FrameHeader | FrameError | undefined {
+    const reader = this.#t.reader;
+    if (reader.buffered < FRAME_HEADER_MIN_BYTES) return undefined;
+    const start = parseFrameStart(reader.peekByte(), reader.peekByteAt(1));
+    if ("code" in start) return start;
+    if (reader.buffered < FRAME_HEADER_MIN_BYTES + start.restBytes) return undefined;
+    reader.skip(FRAME_HEADER_MIN_BYTES);
+    this.#armIdle();
+    return parseFrameRest(start, reader.take(start.restBytes)!);
+  }
+
+  /** The payload when it is buffered whole (a view: use it at once), else undefined. */
+  #bufferedPayload(header: FrameHeader): Uint8Array | undefined {
+    const reader = this.#t.reader;
+    if (header.length === 0) return EMPTY;
+    if (reader.buffered < header.length) return undefined;
+    const view = reader.take(header.length)!;
+    unmask(view, header.maskKey);
+    this.#lentPayload = true;
+    return view;
+  }
+
   /** The next frame header, a violation, or null when the client left. */
   async #readHeader(): Promise<FrameHeader | FrameError | null> {
     if (!await this.#need(FRAME_HEADER_MIN_BYTES)) return null;
@@ -257,9 +338,10 @@ export class WebSocketConnection implements WebSocketSession {
   }
 
   /**
-   * The frame's payload, unmasked, or null when the client left. A payload already buffered is
-   * a view into the reader (valid until the next read: use it at once); a larger one is read
-   * into an array of its own.
+   * The frame's payload, unmasked, or null when the client left. It is always lent: a view into
+   * the reader, or into the session's payload buffer (reused for the next frame, so memory stays
+   * warm and the collector idle) — use it or copy it before the next read. Payloads past
+   * `RETAINED_PAYLOAD_BYTES` get a buffer of their own that is not kept.
    */
   async #readPayload(header: FrameHeader): Promise<Uint8Array | null> {
     const length = header.length;
@@ -271,8 +353,12 @@ export class WebSocketConnection implements WebSocketSession {
       this.#lentPayload = true;
       return view;
     }
-    this.#lentPayload = false;
-    let out = new Uint8Array(length);
+    this.#lentPayload = true;
+    const keep = length <= RETAINED_PAYLOAD_BYTES;
+    let whole = keep && this.#payloadBuf.length >= length
+      ? this.#payloadBuf
+      : new Uint8Array(keep ? Math.max(length, this.#payloadBuf.length) : length);
+    let out = whole.subarray(0, length);
     let at = 0;
     while (at < length) {
       if (reader.buffered === 0) {
@@ -288,7 +374,8 @@ export class WebSocketConnection implements WebSocketSession {
             return null;
           }
           // The read may move the memory into a new buffer: keep the one it returned.
-          out = new Uint8Array(got.buffer as ArrayBuffer, 0, length);
+          whole = new Uint8Array(got.buffer as ArrayBuffer);
+          out = whole.subarray(0, length);
           at += got.length;
           continue;
         }
@@ -298,6 +385,7 @@ export class WebSocketConnection implements WebSocketSession {
       out.set(piece, at);
       at += piece.length;
     }
+    if (keep) this.#payloadBuf = whole;
     unmask(out, header.maskKey);
     return out;
   }

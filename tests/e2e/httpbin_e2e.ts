@@ -64,3 +64,31 @@ Deno.test("httpbin images decode, the form posts and cookies round-trip in Chrom
     assertEquals(s.pageErrors.filter((e) => !e.startsWith("Failed to load resource")), []);
   });
 });
+
+/** Runs in the page: a WebSocket round trip of text and binary, then the close code. */
+const WEBSOCKET_ROUND_TRIP = (url: string) =>
+  `new Promise((resolve) => {
+    const ws = new WebSocket(${JSON.stringify(url)});
+    ws.binaryType = "arraybuffer";
+    const got = [];
+    ws.onopen = () => { ws.send("héllo ✓"); ws.send(new Uint8Array(200000).fill(7)); };
+    ws.onmessage = (e) => {
+      got.push(typeof e.data === "string" ? e.data : e.data.byteLength);
+      if (got.length === 2) ws.close(1000, "done");
+    };
+    ws.onclose = (e) => resolve({ got, code: e.code, clean: e.wasClean });
+    ws.onerror = () => resolve({ got, error: true });
+  })`;
+
+Deno.test("Chromium opens /websocket/echo and gets text and binary back, then a clean close", async () => {
+  await withUi({}, async () => {}, async (s) => {
+    // A page of the server's own origin (Chromium blocks about:blank from reaching loopback).
+    await s.page.goto(`${s.origin}/echo/page`);
+    const url = `${s.origin.replace("http:", "ws:")}/websocket/echo`;
+    assertEquals(await s.page.evaluate(WEBSOCKET_ROUND_TRIP(url)), {
+      got: ["héllo ✓", 200000],
+      code: 1000,
+      clean: true,
+    });
+  });
+});

@@ -30,10 +30,14 @@ Deno.test("unmask gives the same bytes by words and byte by byte, at any offset"
   const key = new Uint8Array([1, 2, 3, 4]);
   const data = Uint8Array.from({ length: 103 }, (_, i) => i * 5);
   for (const offset of [0, 1, 3, 4]) {
-    const fast = data.slice();
-    unmask(fast, key, offset);
-    const slow = data.map((b, i) => b ^ key[(offset + i) & 3]);
-    assertEquals(fast, slow, `offset ${offset}`);
+    for (const shift of [0, 1, 2, 3]) {
+      // `shift`: the view starts off a 4-byte boundary of its memory (a frame inside a buffer).
+      const fast = new Uint8Array(new ArrayBuffer(data.length + 4), shift, data.length);
+      fast.set(data);
+      unmask(fast, key, offset);
+      const slow = data.map((b, i) => b ^ key[(offset + i) & 3]);
+      assertEquals(fast, slow, `offset ${offset}, memory shift ${shift}`);
+    }
   }
 });
 

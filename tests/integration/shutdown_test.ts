@@ -202,3 +202,23 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "SIGTERM closes an open WebSocket with 1001 and still exits 0",
+  ignore: !UNIX,
+  fn: async () => {
+    const p = spawnWireserve(["--port", "0", "--shutdown-timeout", "5s"]);
+    const port = await p.port();
+    const closed = new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/websocket/echo`);
+      ws.onopen = () => ws.send("hello");
+      ws.onmessage = () => p.child.kill("SIGTERM"); // open and echoing: now shut down
+      ws.onclose = (e) => resolve(e.code);
+      ws.onerror = () => reject(new Error("WebSocket error"));
+    });
+    const started = Date.now();
+    assertEquals(await closed, 1001);
+    assertEquals(await p.exit(), 0);
+    assert(Date.now() - started < 4000, "the session did not hold the shutdown to its timeout");
+  },
+});
