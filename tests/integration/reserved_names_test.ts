@@ -1,0 +1,65 @@
+/**
+ * With `--dotfiles`, the server's own files stay out of reach: an upload's temp file while it is
+ * being written, the resumable uploads' state folder and the WebDAV property store are never
+ * served, listed, found, written or deleted — whatever the method.
+ */
+
+import { assert, assertEquals } from "../support/assert.ts";
+import { RawClient } from "../support/server.ts";
+import { head, request, withUploadServer } from "./upload_fixture.ts";
+
+/** Waits until the server has made the upload's temp file in `root`; returns its name. */
+async function tempName(root: string): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    for await (const e of Deno.readDir(root)) {
+      if (e.name.startsWith(".big.bin.wireserve-")) return e.name;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error("no temp file appeared");
+}
+
+Deno.test("with --dotfiles an upload's temp file and the state folders are out of reach", async () => {
+  await withUploadServer({ dotfiles: true, allowDelete: true }, async (s) => {
+    // State folders of the other features, as they exist once those have been used.
+    await Deno.mkdir(`${s.root}/.wireserve-uploads`);
+    await Deno.writeTextFile(`${s.root}/.wireserve-uploads/x.json`, "{}");
+    await Deno.mkdir(`${s.root}/.wireserve-dav`);
+    await Deno.writeTextFile(`${s.root}/.hidden-but-served.txt`, "dotfiles on");
+    const upload = await RawClient.connect(s.port);
+    try {
+      await upload.send(head("PUT", "/files/big.bin", [["Content-Length", "1000"]]) + "0123456789");
+      const temp = await tempName(s.root);
+      for (
+        const name of [temp, ".wireserve-uploads/x.json", ".wireserve-uploads/", ".wireserve-dav/"]
+      ) {
+        for (const method of ["GET", "DELETE", "PROPFIND"]) {
+          const res = await request(s.port, method, `/files/${name}`, [["Depth", "0"]]);
+          assert([400, 403, 404].includes(res.status), `${method} ${name}: ${res.status}`);
+        }
+        const put = await request(s.port, "PUT", `/files/${name}`, [], "overwrite");
+        assert([400, 403, 404].includes(put.status), `PUT ${name}: ${put.status}`);
+      }
+      // Refused, not done: every one of them is still there, untouched.
+      assertEquals(await Deno.readTextFile(`${s.root}/.wireserve-uploads/x.json`), "{}");
+      assert((await Deno.stat(`${s.root}/.wireserve-dav`)).isDirectory);
+      assert((await Deno.stat(`${s.root}/${temp}`)).isFile);
+      const listing = await request(s.port, "GET", "/files/?format=json");
+      const names = (JSON.parse(new TextDecoder().decode(listing.body)).entries as Array<
+        { name: string }
+      >).map((e) => e.name);
+      assertEquals(names.sort(), [".hidden-but-served.txt"]);
+      const dav = await request(s.port, "PROPFIND", "/files/", [["Depth", "1"]]);
+      const xml = new TextDecoder().decode(dav.body);
+      assert(xml.includes(".hidden-but-served.txt") && !xml.includes(".wireserve-"), xml);
+      const found = await request(s.port, "GET", "/files/?q=wireserve&format=json");
+      assertEquals(JSON.parse(new TextDecoder().decode(found.body)).entries, []);
+      // The upload itself is untouched by all that and still completes.
+      await upload.send("x".repeat(990));
+      assertEquals((await upload.readResponse())?.status, 201);
+      assertEquals((await Deno.stat(`${s.root}/big.bin`)).size, 1000);
+    } finally {
+      upload.close();
+    }
+  });
+});
