@@ -150,11 +150,19 @@ export function unmask(payload: Uint8Array, key: Uint8Array, offset = 0): void {
   for (; i < n; i++) payload[i] ^= key[(offset + i) & 3];
 }
 
-/** A server frame (unmasked, §5.1) of `opcode` carrying `payload`. */
-export function encodeFrame(opcode: number, payload: Uint8Array, fin = true): Uint8Array {
+/**
+ * A server frame (unmasked, §5.1) of `opcode` carrying `payload`, in a new array or in the one
+ * `into` gives for the frame's size (a reused buffer).
+ */
+export function encodeFrame(
+  opcode: number,
+  payload: Uint8Array,
+  fin = true,
+  into?: (bytes: number) => Uint8Array,
+): Uint8Array {
   const n = payload.length;
-  const headerBytes = n < LENGTH_16 ? 2 : n <= 0xffff ? 4 : 10;
-  const frame = new Uint8Array(headerBytes + n);
+  const headerBytes = frameHeaderBytes(n);
+  const frame = into === undefined ? new Uint8Array(headerBytes + n) : into(headerBytes + n);
   frame[0] = (fin ? FIN : 0) | opcode;
   if (n < LENGTH_16) frame[1] = n;
   else if (n <= 0xffff) {
@@ -169,6 +177,11 @@ export function encodeFrame(opcode: number, payload: Uint8Array, fin = true): Ui
   }
   frame.set(payload, headerBytes);
   return frame;
+}
+
+/** The header size of a server frame carrying `payloadBytes`. */
+export function frameHeaderBytes(payloadBytes: number): number {
+  return payloadBytes < LENGTH_16 ? 2 : payloadBytes <= 0xffff ? 4 : 10;
 }
 
 /** The payload of a close frame: the code, then the reason cut to fit (on a UTF-8 boundary). */

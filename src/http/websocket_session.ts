@@ -44,6 +44,10 @@ const DIRECT_READ_BYTES = 16 * 1024;
 const EMPTY = new Uint8Array(0);
 /** Queued outgoing frames past this size are written at once, and `send` waits for them. */
 const CORK_BYTES = 64 * 1024;
+/** Frames at least this large are reused once written. */
+const REUSED_FRAME_BYTES = 16 * 1024;
+/** A sender waits while this much of what it sent is not yet written. */
+const MAX_UNWRITTEN_BYTES = 1024 * 1024;
 /** Payloads up to this size are read into one buffer the session keeps and reuses. */
 const RETAINED_PAYLOAD_BYTES = 256 * 1024;
 const encoder = new TextEncoder();
@@ -68,6 +72,20 @@ export class WebSocketConnection implements WebSocketSession {
   /** Frames waiting to go out, their total, and the timer that sends them at the latest. */
   #queue: Uint8Array[] = [];
   #queued = 0;
+  /** Bytes handed to the connection and not yet written. */
+  #unwritten = 0;
+  /** Written large frames kept for reuse (a busy echo would otherwise allocate one a message). */
+  #spareFrames: Uint8Array[] = [];
+
+  /** An array for a frame of `size` bytes: a spare one of that size, or a new one. */
+  #frameBuffer = (size: number): Uint8Array => {
+    if (size < REUSED_FRAME_BYTES) return new Uint8Array(size);
+    const spare = this.#spareFrames;
+    for (let i = spare.length - 1; i >= 0; i--) {
+      if (spare[i].length === size) return spare.splice(i, 1)[0];
+    }
+    return new Uint8Array(size);
+  };
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -149,17 +167,17 @@ export class WebSocketConnection implements WebSocketSession {
     const bytes = typeof data === "string" ? encoder.encode(data) : data;
     const first = typeof data === "string" ? OPCODE.text : OPCODE.binary;
     const max = this.#maxFragmentBytes;
-    if (bytes.length <= max) this.#enqueue(encodeFrame(first, bytes));
+    if (bytes.length <= max) this.#enqueue(encodeFrame(first, bytes, true, this.#frameBuffer));
     else {
       for (let at = 0; at < bytes.length; at += max) {
         const end = Math.min(at + max, bytes.length);
         const opcode = at === 0 ? first : OPCODE.continuation;
-        this.#enqueue(encodeFrame(opcode, bytes.subarray(at, end), end === bytes.length));
-        if (this.#queued >= CORK_BYTES) await this.#flush();
+        const last = end === bytes.length;
+        this.#enqueue(encodeFrame(opcode, bytes.subarray(at, end), last, this.#frameBuffer));
+        await this.#pace();
       }
     }
-    // Backpressure: past the cork, wait until the client has taken what is queued.
-    if (this.#queued >= CORK_BYTES) await this.#flush();
+    await this.#pace();
   }
 
   async close(code: number = CLOSE.normal, reason = ""): Promise<void> {
@@ -274,9 +292,26 @@ export class WebSocketConnection implements WebSocketSession {
     const bytes = q.length === 1 ? q[0] : join(q, this.#queued);
     this.#queue = [];
     this.#queued = 0;
-    const next = this.#writes.then(() => this.#t.write(bytes));
+    this.#unwritten += bytes.length;
+    const next = this.#writes.then(() => this.#t.write(bytes)).finally(() => {
+      this.#unwritten -= bytes.length;
+      // A large frame written whole goes back for the next one of its size.
+      if (q.length === 1 && bytes.length >= REUSED_FRAME_BYTES && this.#spareFrames.length < 4) {
+        this.#spareFrames.push(bytes);
+      }
+    });
     this.#writes = next.catch(() => {});
     return next;
+  }
+
+  /**
+   * Past the cork, what is queued starts out without being waited for (the next message is read
+   * while this one is written); a sender waits only while `MAX_UNWRITTEN_BYTES` are still on their
+   * way — the backpressure from a client that stops reading.
+   */
+  async #pace(): Promise<void> {
+    if (this.#queued >= CORK_BYTES) this.#flush().catch(() => {});
+    if (this.#queued + this.#unwritten >= MAX_UNWRITTEN_BYTES) await this.#flush();
   }
 
   /** Whether at least `n` bytes are buffered, reading as needed; false when the client left. */
