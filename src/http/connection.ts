@@ -316,6 +316,12 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
         if (this.#closed) return this.#logEnded(0);
         // A body that failed to read leaves the framing unknown: answer and close.
         if (err instanceof HttpError) return await this.#fail(err);
+        // The client left while the handler was at work (a `100 Continue` to a vanished client
+        // fails with BrokenPipe): nobody to answer, nothing wrong with the server — no error line.
+        if (isDisconnect(err)) {
+          this.close();
+          return this.#logEnded(0);
+        }
         opts.onError(err, "handler");
         res = internalErrorResponse();
       } finally {

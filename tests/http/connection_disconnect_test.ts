@@ -1,0 +1,61 @@
+/**
+ * A client that vanishes while the handler works — here before its `100 Continue` could be sent,
+ * so the handler's first body read fails with BrokenPipe — is no server error: no error line
+ * (the fuzzer saw one stack per such request), and its one access-log line says `client-gone`.
+ */
+
+import { assertEquals } from "../support/assert.ts";
+import { Connection } from "../../src/http/connection.ts";
+import { DeadlineClock } from "../../src/http/deadline_clock.ts";
+import { DEFAULT_LIMITS } from "../../src/http/limits.ts";
+import type { AccessEntry } from "../../src/http/access_entry.ts";
+
+const HEAD = "PUT /x HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n";
+
+Deno.test("a BrokenPipe while the handler reads its body is logged as client-gone, not an error", async () => {
+  let sent = false;
+  let close = () => {};
+  const closed = new Promise<void>((r) => close = r);
+  const readable = new ReadableStream({
+    type: "bytes",
+    async pull(controller: ReadableByteStreamController) {
+      const byob = controller.byobRequest!;
+      if (!sent) {
+        sent = true;
+        const head = new TextEncoder().encode(HEAD);
+        (byob.view as Uint8Array).set(head);
+        byob.respond(head.length);
+        return;
+      }
+      await closed; // the client sends nothing more
+      controller.close();
+      byob.respond(0);
+    },
+  });
+  const conn = {
+    readable,
+    remoteAddr: { transport: "tcp", hostname: "127.0.0.1", port: 1 },
+    write: () => Promise.reject(new Deno.errors.BrokenPipe("Broken pipe (os error 32)")),
+    close,
+    closeWrite: () => Promise.resolve(),
+  } as unknown as Deno.Conn;
+  const clock = new DeadlineClock(100);
+  const errors: unknown[] = [];
+  const log: AccessEntry[] = [];
+  const c = new Connection(conn, 1, {
+    limits: DEFAULT_LIMITS,
+    handler: async (req) => {
+      await req.body.read(); // sends the 100 first: the write fails
+      return { status: 201 };
+    },
+    clock,
+    tls: false,
+    shuttingDown: () => false,
+    onError: (err) => errors.push(err),
+    onResponse: (e) => log.push(e),
+  });
+  await c.serve();
+  clock.stop();
+  assertEquals(errors, []);
+  assertEquals(log.map((e) => [e.method, e.status, e.ended]), [["PUT", 0, "client-gone"]]);
+});
