@@ -184,6 +184,15 @@ export class BufferedReader {
     return this.#start < this.#end ? this.#buf[this.#start] : -1;
   }
 
+  /**
+   * Reads from `source` from now on, keeping what is buffered (a protocol switch: the bytes after
+   * the 101's request are the new protocol's). No read may be pending; the caller lets the old
+   * source go.
+   */
+  switchSource(source: ByteSource): void {
+    this.#source = source;
+  }
+
   /** Looks at the buffered byte `offset` bytes ahead without consuming, or -1 past the end. */
   peekByteAt(offset: number): number {
     const at = this.#start + offset;

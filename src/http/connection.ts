@@ -396,6 +396,21 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
     await writer.writeSwitch(res.headers ?? [], Date.now());
     this.#log(res.status, 0);
     this.#heads.release();
+    // Frames are read with plain `conn.read` calls into the same buffer: the stream machinery of
+    // `conn.readable` cost a ping-pong session half its speed (bench/websocket_bench.ts, one
+    // message in flight), and the HTTP part — what our reader parses — is over.
+    this.#byob.releaseLock();
+    const conn = this.#conn;
+    this.#reader.switchSource({
+      async read<T extends ArrayBufferView>(view: T): Promise<ReadableStreamReadResult<T>> {
+        const bytes = view as unknown as Uint8Array;
+        const n = await conn.read(bytes);
+        const value = new Uint8Array(bytes.buffer, bytes.byteOffset, n ?? 0) as unknown as T;
+        return n === null ? { done: true, value } : { done: false, value };
+      },
+      cancel: () => Promise.resolve(),
+      releaseLock: () => {},
+    });
     const ws = new WebSocketConnection({
       reader: this.#reader,
       write: (bytes) => writer.writeDirect(bytes),

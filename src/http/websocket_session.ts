@@ -177,6 +177,7 @@ export class WebSocketConnection implements WebSocketSession {
         await this.#pace();
       }
     }
+    this.#sendSoon();
     await this.#pace();
   }
 
@@ -273,12 +274,25 @@ export class WebSocketConnection implements WebSocketSession {
 
   /**
    * Queues a frame. Queued frames go out together — when the session is about to wait for the
-   * client, when they pass `CORK_BYTES`, or on the next turn of the event loop at the latest —
-   * so an echo of many small messages costs one write per batch, not one per message.
+   * client, when they pass `CORK_BYTES`, or as `#sendSoon` decides — so an echo of many small
+   * messages costs one write per batch, not one per message.
    */
   #enqueue(frame: Uint8Array): void {
     this.#queue.push(frame);
     this.#queued += frame.length;
+  }
+
+  /**
+   * After a message is queued: when no client input waits to be processed, nothing would come to
+   * flush it soon, so it goes now (a ping-pong pays no timer). With input buffered, the handler is
+   * most likely still working through a burst: the frames wait for the session's next wait for
+   * input, or the next turn of the event loop at the latest.
+   */
+  #sendSoon(): void {
+    if (this.#t.reader.buffered === 0) {
+      this.#flush().catch(() => {});
+      return;
+    }
     this.#flushTimer ??= setTimeout(() => {
       this.#flushTimer = undefined;
       this.#flush().catch(() => {});
