@@ -20,6 +20,7 @@ const CONNECTIONS = 8;
 const TARGET = 0.8;
 const KEY = "dGhlIHNhbXBsZSBub25jZQ==";
 const SIZES = [
+  { name: "32 B text, 1 in flight", bytes: 32, opcode: 0x1, window: 1 },
   { name: "32 B text", bytes: 32, opcode: 0x1, window: 64 },
   { name: "64 KiB binary", bytes: 64 * 1024, opcode: 0x2, window: 4 },
 ];
