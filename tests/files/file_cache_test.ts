@@ -135,3 +135,21 @@ Deno.test("FileCache finds precompressed siblings only for compressible types", 
     assert(linked.kind === "file" && linked.gzip === null, "a symlinked sibling is ignored");
   });
 });
+
+Deno.test("FileCache sees a file renamed over another of the same size and mtime (by its inode)", async () => {
+  await withTree(async (root) => {
+    const when = new Date("2020-01-02T03:04:05Z");
+    await Deno.writeTextFile(`${root}/a.txt`, "old");
+    await Deno.utime(`${root}/a.txt`, when, when);
+    const c = cache(root, 0);
+    const first = await c.lookup(`${root}/a.txt`);
+    // Another process replaces the file the safe way: same size, same mtime, a new inode.
+    await Deno.writeTextFile(`${root}/.a.txt.new`, "new");
+    await Deno.utime(`${root}/.a.txt.new`, when, when);
+    await Deno.rename(`${root}/.a.txt.new`, `${root}/a.txt`);
+    const second = await c.lookup(`${root}/a.txt`);
+    assert(first.kind === "file" && second.kind === "file");
+    assertEquals(new TextDecoder().decode(second.bytes!), "new");
+    assert(first.etag !== second.etag, "the ETag must change with the inode");
+  });
+});
