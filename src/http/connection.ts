@@ -402,11 +402,12 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
     this.#byob.releaseLock();
     const conn = this.#conn;
     this.#reader.switchSource({
-      async read<T extends ArrayBufferView>(view: T): Promise<ReadableStreamReadResult<T>> {
+      read<T extends ArrayBufferView>(view: T): Promise<ReadableStreamReadResult<T>> {
         const bytes = view as unknown as Uint8Array;
-        const n = await conn.read(bytes);
-        const value = new Uint8Array(bytes.buffer, bytes.byteOffset, n ?? 0) as unknown as T;
-        return n === null ? { done: true, value } : { done: false, value };
+        return conn.read(bytes).then((n) => {
+          const value = new Uint8Array(bytes.buffer, bytes.byteOffset, n ?? 0) as unknown as T;
+          return n === null ? { done: true, value } : { done: false, value };
+        });
       },
       cancel: () => Promise.resolve(),
       releaseLock: () => {},

@@ -185,9 +185,9 @@ export class ResponseWriter {
    * Writes `bytes` straight to the connection, after anything gathered (no copy into the output
    * buffer: for a protocol that took the connection over, whose frames are already whole).
    */
-  async writeDirect(bytes: Uint8Array): Promise<void> {
-    if (this.#out.length !== 0) await this.flush();
-    await this.#sink.writeAll(bytes);
+  writeDirect(bytes: Uint8Array): Promise<void> {
+    if (this.#out.length !== 0) return this.flush().then(() => this.#sink.writeAll(bytes));
+    return this.#sink.writeAll(bytes);
   }
 
   /** Gathers raw bytes (a canned error response) and flushes them. */

@@ -112,8 +112,12 @@ export class WebSocketConnection implements WebSocketSession {
     const parts: Uint8Array[] = [];
     while (this.#state !== "closed") {
       // Frames already buffered are parsed without a wait (many small messages arrive at once).
-      const header = this.#bufferedHeader() ?? await this.#readHeader();
-      if (header === null) return null;
+      const header = this.#bufferedHeader();
+      if (header === undefined) {
+        // Not all here yet: one read, then parse again (no nested waits on the hot path).
+        if (!await this.#more()) return null;
+        continue;
+      }
       if ("code" in header) return await this.#fail(header);
       if (isControl(header.opcode)) {
         const payload = this.#bufferedPayload(header) ?? await this.#readPayload(header);
@@ -307,7 +311,11 @@ export class WebSocketConnection implements WebSocketSession {
     this.#queue = [];
     this.#queued = 0;
     this.#unwritten += bytes.length;
-    const next = this.#writes.then(() => this.#t.write(bytes)).finally(() => {
+    // With nothing on its way the write starts now (a ping-pong's every message), else in turn.
+    const start = this.#unwritten === bytes.length
+      ? this.#t.write(bytes)
+      : this.#writes.then(() => this.#t.write(bytes));
+    const next = start.finally(() => {
       this.#unwritten -= bytes.length;
       // A large frame written whole goes back for the next one of its size.
       if (q.length === 1 && bytes.length >= REUSED_FRAME_BYTES && this.#spareFrames.length < 4) {
@@ -329,6 +337,19 @@ export class WebSocketConnection implements WebSocketSession {
   }
 
   /** Whether at least `n` bytes are buffered, reading as needed; false when the client left. */
+  /** Reads once more from the client (what is queued goes out first); false when it left. */
+  async #more(): Promise<boolean> {
+    if (this.#queue.length !== 0) this.#flush().catch(() => {});
+    let more: boolean;
+    try {
+      more = await this.#t.reader.fill();
+    } catch {
+      more = false;
+    }
+    if (!more) this.#shut();
+    return more;
+  }
+
   async #need(n: number): Promise<boolean> {
     const reader = this.#t.reader;
     // About to wait for the client: what is queued goes out meanwhile.
@@ -372,18 +393,6 @@ export class WebSocketConnection implements WebSocketSession {
     unmask(view, header.maskKey);
     this.#lentPayload = true;
     return view;
-  }
-
-  /** The next frame header, a violation, or null when the client left. */
-  async #readHeader(): Promise<FrameHeader | FrameError | null> {
-    if (!await this.#need(FRAME_HEADER_MIN_BYTES)) return null;
-    this.#armIdle();
-    const reader = this.#t.reader;
-    const two = reader.take(FRAME_HEADER_MIN_BYTES)!;
-    const start = parseFrameStart(two[0], two[1]);
-    if ("code" in start) return start;
-    if (!await this.#need(start.restBytes)) return null;
-    return parseFrameRest(start, reader.take(start.restBytes)!);
   }
 
   /**
