@@ -309,7 +309,9 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
           this.#readAt = Date.now();
         } else res = answer;
       } catch (err) {
-        if (this.#closed) return this.#logEnded(0);
+        // A client gone mid-request (e.g. before its `100 Continue` went out: BrokenPipe) is not
+        // a server fault: log the request as ended, no stack.
+        if (this.#closed || isDisconnect(err)) return this.#logEnded(0);
         // A body that failed to read leaves the framing unknown: answer and close.
         if (err instanceof HttpError) return await this.#fail(err);
         opts.onError(err, "handler");
