@@ -253,14 +253,14 @@ export class UploadStore {
   }
 
   /** A record whatever its age (for the sweep). */
-  async #readAny(id: string): Promise<UploadRecord | null> {
+  #readAny(id: string): Promise<UploadRecord | null> {
     try {
       // Synchronous: a record is a few hundred bytes in the local state folder, read on every
       // PATCH, and the async pool's round trip cost more than the read (see file_lease.ts).
       const record = decodeRecord(Deno.readTextFileSync(join(this.dir, `${id}.json`)));
-      return record?.id === id ? record : null;
+      return Promise.resolve(record?.id === id ? record : null);
     } catch {
-      return null;
+      return Promise.resolve(null);
     }
   }
 
