@@ -135,7 +135,11 @@ export class FileCache {
   confirm(fsPath: string, facts: FileFacts, st: Deno.FileInfo): FileFacts {
     const mtimeMs = st.mtime?.getTime() ?? 0;
     const ino = st.ino ?? null;
-    if (st.size === facts.size && mtimeMs === facts.mtimeMs && ino === facts.ino) return facts;
+    const ctimeMs = st.ctime?.getTime() ?? 0;
+    if (
+      st.size === facts.size && mtimeMs === facts.mtimeMs && ino === facts.ino &&
+      ctimeMs === facts.ctimeMs
+    ) return facts;
     const fresh: FileFacts = {
       ...describeFile(facts.realPath, st, facts.contentType, this.#salt),
       br: facts.br,
@@ -242,6 +246,7 @@ export class FileCache {
     const contentType = contentTypeFor(baseName(fsPath));
     const same = previous?.kind === "file" && previous.realPath === real &&
       previous.size === st.size && previous.mtimeMs === mtimeMs && previous.ino === ino &&
+      previous.ctimeMs === (st.ctime?.getTime() ?? 0) && !racy(previous) &&
       previous.contentType === contentType;
     const facts: FileFacts = same
       ? { ...(previous as FileFacts) }
@@ -265,6 +270,17 @@ export class FileCache {
     }
     return facts;
   }
+}
+
+/**
+ * Deno reports ctime in whole seconds: a file rewritten in place (same size, mtime set back)
+ * within the second its facts were read keeps every stat field we see. Facts read less than
+ * CTIME_RESOLUTION_MS after the file's ctime are "racy" (git's term) and are read again.
+ */
+const CTIME_RESOLUTION_MS = 1000;
+
+function racy(facts: FileFacts): boolean {
+  return facts.loadedAtMs < facts.ctimeMs + CTIME_RESOLUTION_MS;
 }
 
 function contentBytes(facts: PathFacts): number {

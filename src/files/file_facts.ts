@@ -32,6 +32,13 @@ export interface FileFacts {
   realPath: string;
   size: number;
   mtimeMs: number;
+  /**
+   * The inode change time (0 when the platform has none). A file rewritten in place to the same
+   * size with its mtime set back (`touch -d`) keeps size, mtime and inode; only ctime moves.
+   */
+  ctimeMs: number;
+  /** When these facts were read from the disk (Date.now()). */
+  loadedAtMs: number;
   ino: number | null;
   /** Strong ETag of the identity representation. */
   etag: string;
@@ -73,6 +80,8 @@ export function describeFile(
     realPath,
     size: st.size,
     mtimeMs,
+    ctimeMs: st.ctime?.getTime() ?? 0,
+    loadedAtMs: Date.now(),
     ino,
     etag: fileEtag(st.size, mtimeMs, ino, salt),
     lastModifiedMs,

@@ -313,15 +313,11 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
           this.#readAt = Date.now();
         } else res = answer;
       } catch (err) {
-        if (this.#closed) return this.#logEnded(0);
+        // A client gone mid-request (e.g. before its `100 Continue` went out: BrokenPipe) is not
+        // a server fault: log the request as ended, no stack.
+        if (this.#closed || isDisconnect(err)) return this.#logEnded(0);
         // A body that failed to read leaves the framing unknown: answer and close.
         if (err instanceof HttpError) return await this.#fail(err);
-        // The client left while the handler was at work (a `100 Continue` to a vanished client
-        // fails with BrokenPipe): nobody to answer, nothing wrong with the server — no error line.
-        if (isDisconnect(err)) {
-          this.close();
-          return this.#logEnded(0);
-        }
         opts.onError(err, "handler");
         res = internalErrorResponse();
       } finally {

@@ -25,7 +25,7 @@
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse, RequestBody } from "../http/types.ts";
 import { BodyDigests, expectedDigests, preferredAlgorithm } from "../app/digest.ts";
-import { plain, publishFinished, pumpBody } from "../uploads/mod.ts";
+import { plain, publishFinished, pumpBody, storageFailure } from "../uploads/mod.ts";
 import type { ResumableContext } from "./resumable_context.ts";
 import type { UploadRecord } from "./upload_record.ts";
 import { type PieceChecksum } from "./checksum.ts";
@@ -52,7 +52,9 @@ export type AppendResult =
   | { kind: "already-complete"; record: UploadRecord }
   | { kind: "checksum-mismatch"; offset: number }
   | { kind: "too-large"; record: UploadRecord }
-  | { kind: "inconsistent-length"; record: UploadRecord };
+  | { kind: "inconsistent-length"; record: UploadRecord }
+  /** The disk refused the bytes (full, read-only…): what was written stays, to resume after. */
+  | { kind: "storage"; offset: number; response: HttpResponse };
 
 /** Appends `req`'s body to upload `id` as `ask` says; see the module doc. */
 export async function appendBody(
@@ -129,7 +131,13 @@ export async function appendBody(
     } catch (err) {
       // Unverifiable bytes go; the others stay for the client to resume after.
       if (ask.checksum !== null) await part.truncate(start).catch(() => {});
-      throw err; // a body error (HttpError) is the engine's to answer; the rest is a 500
+      // A full disk is the client's to know (507), with the offset it can resume from once
+      // space is freed; a body error (HttpError) is the engine's to answer; the rest is a 500.
+      const refused = storageFailure(err);
+      if (refused === null) throw err;
+      const offset = ask.checksum !== null ? start : (await part.stat()).size;
+      refused.close = true; // the rest of the body was not read
+      return { kind: "storage", offset, response: refused };
     } finally {
       part.close();
       file = null;

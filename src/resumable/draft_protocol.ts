@@ -278,6 +278,9 @@ function appendFailure(result: AppendResult): HttpResponse {
       return inconsistentLength();
     case "already-complete":
       return problem(STATUS.BadRequest, "completed-upload", "upload is already completed", {});
+    case "storage":
+      result.response.headers!.push(["Upload-Offset", String(result.offset)]);
+      return result.response;
     default:
       return plain(STATUS.InternalServerError, "Unexpected upload state");
   }

@@ -257,6 +257,9 @@ function appendFailure(result: AppendResult): HttpResponse {
       return plain(STATUS.BadRequest, "The length does not match the upload's");
     case "already-complete":
       return conflict(result.record.length ?? 0);
+    case "storage":
+      result.response.headers!.push(["Upload-Offset", String(result.offset)]);
+      return result.response;
     default:
       return plain(STATUS.InternalServerError, "Unexpected upload state");
   }
