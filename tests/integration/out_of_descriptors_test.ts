@@ -9,9 +9,11 @@ import { RawClient } from "../support/server.ts";
 import { MAIN_PATH, spawnWireserve, WIRESERVE_PERMISSIONS } from "../support/wireserve_process.ts";
 
 /** Descriptors the server may hold: Deno needs a few dozen of its own; the rest is sockets. */
-const FD_LIMIT = 128;
+const FD_LIMIT = 256;
 /** Connections opened at once: well past what the limit lets the server accept. */
 const FLOOD = 400;
+/** At most this long is spent opening them. */
+const FLOOD_MS = 3000;
 /** How long the flood is held so that many accepts fail (the back-off caps at 1 s). */
 const HOLD_MS = 1500;
 
@@ -23,7 +25,7 @@ Deno.test("out of descriptors: accept backs off and recovers, open connections k
   const p = spawnWireserve(
     [
       "-c",
-      `ulimit -n ${FD_LIMIT} && exec ${line} --port 0 --host 127.0.0.1 --workers 1 --log off "$@"`,
+      `ulimit -n ${FD_LIMIT} && exec ${line} --port 0 --host 127.0.0.1 --workers 1 --log off --idle-timeout 60s "$@"`,
       "sh",
     ],
     { binary: "/bin/sh" },
@@ -36,7 +38,10 @@ Deno.test("out of descriptors: accept backs off and recovers, open connections k
     assertEquals((await kept.readResponse())?.status, 200);
 
     // The kernel completes these handshakes into the backlog; the server can accept only some.
-    for (let i = 0; i < FLOOD; i++) {
+    // Once the listen backlog is full the kernel drops SYNs and connects retry after seconds:
+    // stop flooding by then (the kept connection must not idle out meanwhile, see --idle-timeout).
+    const floodUntil = performance.now() + FLOOD_MS;
+    for (let i = 0; i < FLOOD && performance.now() < floodUntil; i++) {
       try {
         flood.push(await Deno.connect({ hostname: "127.0.0.1", port }));
       } catch {
