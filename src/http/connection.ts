@@ -371,6 +371,7 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
         } else return;
       }
       this.#log(res.status, outcome.bodyBytes);
+      body.release?.(); // the answer is made: what the handler held of the body goes back
       if (!keepAlive || outcome.mustClose) {
         await writer.flush();
         return await this.#closeAfterResponse(bodyLeft);

@@ -46,6 +46,10 @@ export const ERROR_KINDS = {
   clientGone: { status: STATUS.BadRequest, text: "Connection closed before the body ended" },
   internal: { status: STATUS.InternalServerError, text: "Internal server error" },
   tooManyConnections: { status: STATUS.ServiceUnavailable, text: "Too many connections" },
+  bodiesBusy: {
+    status: STATUS.ServiceUnavailable,
+    text: "Too many request bodies held at once; try again",
+  },
 } as const;
 
 /** The name of one kind of protocol failure. */

@@ -8,7 +8,7 @@
  */
 
 import type { BodyFraming } from "./body_framing.ts";
-import { type BufferBudget, largeBuffers } from "./buffer_budget.ts";
+import { type BufferBudget, heldBodies, largeBuffers } from "./buffer_budget.ts";
 import type { BufferedReader } from "./buffered_reader.ts";
 import { ChunkedDecoder } from "./chunked.ts";
 import { HttpError } from "./errors.ts";
@@ -63,6 +63,8 @@ export class LengthBody implements RequestBody {
   #budget: BufferBudget;
   /** Whether the big buffer is charged to the budget (given back by `release`). */
   #charged = false;
+  /** Bytes the handler holds, charged to `heldBodies` (given back by `release`). */
+  #held = 0;
 
   /**
    * @param bigReadBytes bodies with more than this left are read straight from the socket into a
@@ -91,6 +93,14 @@ export class LengthBody implements RequestBody {
     this.#big = null;
     if (this.#charged) this.#budget.release(this.#bigBytes);
     this.#charged = false;
+    this.#held = releaseHeld(this.#held);
+  }
+
+  /** See `RequestBody.hold`. */
+  hold(bytes: number): boolean {
+    if (!heldBodies.acquire(bytes)) return false;
+    this.#held += bytes;
+    return true;
   }
 
   /** Bytes delivered so far. */
@@ -192,9 +202,24 @@ export class ChunkedBody implements RequestBody {
   #hooks: BodyHooks;
   #started = false;
 
+  /** Bytes the handler holds, charged to `heldBodies` (given back by `release`). */
+  #held = 0;
+
   constructor(reader: BufferedReader, limits: Limits, hooks: BodyHooks) {
     this.#decoder = new ChunkedDecoder(reader, limits);
     this.#hooks = hooks;
+  }
+
+  /** See `RequestBody.hold`. */
+  hold(bytes: number): boolean {
+    if (!heldBodies.acquire(bytes)) return false;
+    this.#held += bytes;
+    return true;
+  }
+
+  /** Gives back what the handler held; the connection calls it when the exchange ends. */
+  release(): void {
+    this.#held = releaseHeld(this.#held);
   }
 
   /** Decoded bytes delivered so far. */
@@ -279,6 +304,8 @@ export async function readBodyBytes(body: RequestBody, maxBytes: number): Promis
   for (let piece = await body.read(); piece !== null; piece = await body.read()) {
     total += piece.length;
     if (total > maxBytes) throw new HttpError("contentTooLarge");
+    // Past the process-wide budget for bodies held whole: 503, try again (RFC 9110 §15.6.4).
+    if (body.hold !== undefined && !body.hold(piece.length)) throw new HttpError("bodiesBusy");
     parts.push(piece.slice());
   }
   if (parts.length === 1) return parts[0];
@@ -302,4 +329,10 @@ export async function drainBody(body: RequestBody, maxBytes: number): Promise<bo
     if (left < 0) return false;
   }
   return true;
+}
+
+/** Gives `held` bytes back to `heldBodies`; returns 0 (what is held afterwards). */
+function releaseHeld(held: number): number {
+  if (held > 0) heldBodies.release(held);
+  return 0;
 }

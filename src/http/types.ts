@@ -57,6 +57,12 @@ export interface RequestBody {
    */
   limitTo?(maxBytes: number): void;
   /**
+   * Charges `bytes` of this body that the handler keeps in memory to the process's budget for
+   * bodies held whole, until the exchange ends; false (nothing charged) when the budget is spent.
+   * Optional: bodies built by tests may lack it (then nothing is counted).
+   */
+  hold?(bytes: number): boolean;
+  /**
    * Gives back what the body holds against the server's buffer budget; the connection calls it
    * once the exchange is over. Optional: bodies that hold nothing lack it.
    */

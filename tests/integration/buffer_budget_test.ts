@@ -91,3 +91,42 @@ Deno.test({
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test({
+  name:
+    "bodies held whole share one budget: past it /anything gets 503 and /inspect keeps what fits; an exchange gives its share back",
+  ignore: !IN_THIS_ISOLATE,
+}, async () => {
+  const { HELD_BODY_BUDGET_BYTES, heldBodies } = await import("../../src/http/buffer_budget.ts");
+  const root = await Deno.makeTempDir();
+  const srv = await startApp(appConfig({ directory: root }));
+  const url = (p: string) => `http://127.0.0.1:${srv.port}${p}`;
+  const body = "x".repeat(100_000);
+  try {
+    const ok = await fetch(url("/anything"), { method: "POST", body });
+    assertEquals(ok.status, 200);
+    await ok.body?.cancel();
+    assertEquals(heldBodies.left, HELD_BODY_BUDGET_BYTES, "the exchange gave its share back");
+    // Other connections hold all but 1,000 bytes.
+    const taken = HELD_BODY_BUDGET_BYTES - 1_000;
+    assertEquals(heldBodies.acquire(taken), true);
+    try {
+      const busy = await fetch(url("/anything"), { method: "POST", body });
+      assertEquals(busy.status, 503);
+      await busy.body?.cancel();
+      const inspected = await fetch(url("/inspect?format=json"), { method: "POST", body });
+      assertEquals(inspected.status, 200);
+      const report = await inspected.json();
+      assertEquals(JSON.stringify(report).includes("x".repeat(50_000)), false, "kept past budget");
+    } finally {
+      heldBodies.release(taken);
+    }
+    assertEquals(heldBodies.left, HELD_BODY_BUDGET_BYTES);
+    const again = await fetch(url("/anything"), { method: "POST", body });
+    assertEquals(again.status, 200);
+    await again.body?.cancel();
+  } finally {
+    await srv.close();
+    await Deno.remove(root, { recursive: true });
+  }
+});
