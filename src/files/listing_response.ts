@@ -57,18 +57,7 @@ export async function listingResponse(
   const body = json
     ? renderListingJson(mount, segments, listing.entries, listing.truncated)
     : renderListingHtml({ mount, segments, ...listing, sort, order, forms });
-  const res: HttpResponse = {
-    status: STATUS.OK,
-    headers: [
-      ["Content-Type", json ? JSON_TYPE : HTML_TYPE],
-      ["Cache-Control", "no-cache"],
-      // The same URL answers HTML or JSON by Accept: caches must key on it.
-      ["Vary", "Accept"],
-      ...(json ? [] : [["Content-Security-Policy", OWN_PAGE_CSP] as [string, string]]),
-    ],
-    body,
-  };
-  return compressResponse(req, res, { offered: OFFERED });
+  return folderPage(req, json, body);
 }
 
 /** The answer to `?q=<text>` on the folder `realDir`: its matches as JSON or HTML. */
@@ -85,11 +74,17 @@ export async function searchResponse(
   const body = json
     ? renderSearchJson(mount, segments, text, hits, truncated)
     : renderSearchHtml(mount, segments, text, hits, truncated);
+  return folderPage(req, json, body);
+}
+
+/** A listing or search page as JSON or our own HTML, compressed when the client accepts it. */
+function folderPage(req: HttpRequest, json: boolean, body: string): HttpResponse {
   const res: HttpResponse = {
     status: STATUS.OK,
     headers: [
       ["Content-Type", json ? JSON_TYPE : HTML_TYPE],
       ["Cache-Control", "no-cache"],
+      // The same URL answers HTML or JSON by Accept: caches must key on it.
       ["Vary", "Accept"],
       ...(json ? [] : [["Content-Security-Policy", OWN_PAGE_CSP] as [string, string]]),
     ],

@@ -9,6 +9,7 @@
 
 import type { BodyFraming } from "./body_framing.ts";
 import { type BufferBudget, heldBodies, largeBuffers } from "./buffer_budget.ts";
+import { concatBytes } from "./concat_bytes.ts";
 import type { BufferedReader } from "./buffered_reader.ts";
 import { ChunkedDecoder } from "./chunked.ts";
 import { HttpError } from "./errors.ts";
@@ -308,14 +309,7 @@ export async function readBodyBytes(body: RequestBody, maxBytes: number): Promis
     if (body.hold !== undefined && !body.hold(piece.length)) throw new HttpError("bodiesBusy");
     parts.push(piece.slice());
   }
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts, total);
 }
 
 /** Reads and discards up to `maxBytes` of what is left of `body`; true when it reached the end. */

@@ -12,6 +12,7 @@
  */
 
 import type { BufferedReader } from "./buffered_reader.ts";
+import { concatBytes } from "./concat_bytes.ts";
 import { WEBSOCKET_CLOSE_TIMEOUT_MS, WEBSOCKET_IDLE_TIMEOUT_MS } from "./limits.ts";
 import type { WebSocketMessage, WebSocketSession, WebSocketUpgrade } from "./types.ts";
 import {
@@ -161,7 +162,7 @@ export class WebSocketConnection implements WebSocketSession {
       if (opcode === OPCODE.text) {
         return { type: "text", data: texts.length === 1 ? texts[0] : texts.join("") };
       }
-      return { type: "binary", data: join(parts, total) };
+      return { type: "binary", data: concatBytes(parts, total) };
     }
     return null;
   }
@@ -307,7 +308,7 @@ export class WebSocketConnection implements WebSocketSession {
   #flush(): Promise<void> {
     if (this.#queue.length === 0) return this.#writes;
     const q = this.#queue;
-    const bytes = q.length === 1 ? q[0] : join(q, this.#queued);
+    const bytes = concatBytes(q, this.#queued);
     this.#queue = [];
     this.#queued = 0;
     this.#unwritten += bytes.length;
@@ -447,15 +448,4 @@ export class WebSocketConnection implements WebSocketSession {
     unmask(out, header.maskKey);
     return out;
   }
-}
-
-function join(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -16,6 +16,7 @@
  * @module
  */
 
+import { concatBytes } from "../http/concat_bytes.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { textResponse } from "../app/router.ts";
@@ -52,7 +53,7 @@ export async function readXmlBody(
   if (total === 0 || isAllWhitespace(pieces)) return { ok: true, root: null };
   let text: string;
   try {
-    text = utf8.decode(join(pieces, total));
+    text = utf8.decode(concatBytes(pieces, total));
   } catch {
     return refuse(textResponse(STATUS.BadRequest, "The XML body is not UTF-8\n"));
   }
@@ -75,17 +76,6 @@ function tooLarge(maxBytes: number): HttpResponse {
 
 function refuse(response: HttpResponse): XmlBodyResult {
   return { ok: false, response };
-}
-
-function join(pieces: Uint8Array[], total: number): Uint8Array {
-  if (pieces.length === 1) return pieces[0];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function isAllWhitespace(pieces: Uint8Array[]): boolean {
