@@ -74,6 +74,8 @@ export class BufferedReader {
   /** Bytes from here on are kept through compaction (see `mark`), or -1. */
   #mark = -1;
   #eof = false;
+  /** The view of the whole buffer `fillTarget` hands out when the buffer is empty. */
+  #wholeView: Uint8Array = EMPTY;
 
   /**
    * @param source where bytes come from
@@ -265,7 +267,28 @@ export class BufferedReader {
     this.#spillLoan();
     if (!this.#makeRoom()) return null;
     const buf = this.#buf;
+    // The whole buffer is the target after every read that was consumed whole (a ping-pong's
+    // every read): that view is made once per buffer, not once per read.
+    if (this.#end === 0) {
+      if (this.#wholeView.buffer !== buf.buffer || this.#wholeView.length !== buf.length) {
+        this.#wholeView = buf.subarray(0);
+      }
+      return this.#wholeView;
+    }
     return new Uint8Array(buf.buffer, buf.byteOffset + this.#end, buf.length - this.#end);
+  }
+
+  /**
+   * The second half of `fill` for a plain read (one that copies into `fillTarget()`'s view and
+   * keeps its memory where it is, as `Deno.Conn.read`): how many bytes came, or null at the end.
+   */
+  filledCount(n: number | null): boolean {
+    if (n === null) {
+      this.#eof = true;
+      return false;
+    }
+    this.#end += n;
+    return true;
   }
 
   /** The second half of `fill`: takes the result of reading into `fillTarget()`'s view. */

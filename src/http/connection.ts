@@ -411,6 +411,7 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
     });
     const ws = new WebSocketConnection({
       reader: this.#reader,
+      read: (view) => conn.read(view),
       write: (bytes) => writer.writeDirect(bytes),
       close: () => this.close(),
     }, upgrade);

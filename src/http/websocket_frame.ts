@@ -80,22 +80,44 @@ export function isControl(opcode: number): boolean {
  * control frames whole and small (§5.5).
  */
 export function parseFrameStart(b0: number, b1: number): FrameStart | FrameError {
+  const error = frameStartError(b0, b1);
+  if (error !== null) return error;
+  const length7 = b1 & LENGTH_BITS;
+  const extended = length7 === LENGTH_16 ? 2 : length7 === LENGTH_64 ? 8 : 0;
+  return { fin: (b0 & FIN) !== 0, opcode: b0 & OPCODE_BITS, length7, restBytes: extended + 4 };
+}
+
+/**
+ * `parseFrameStart`'s checks alone: the violation in a frame's first two bytes, or null when
+ * they are acceptable (nothing is allocated then: a session's per-frame path).
+ */
+export function frameStartError(b0: number, b1: number): FrameError | null {
   if ((b0 & RSV_BITS) !== 0) return { code: CLOSE.protocolError, reason: "reserved bits set" };
   const opcode = b0 & OPCODE_BITS;
   const known = opcode <= OPCODE.binary || (opcode >= OPCODE.close && opcode <= OPCODE.pong);
   if (!known) return { code: CLOSE.protocolError, reason: `unknown opcode ${opcode}` };
   if ((b1 & MASK_BIT) === 0) return { code: CLOSE.protocolError, reason: "unmasked client frame" };
-  const fin = (b0 & FIN) !== 0;
-  const length7 = b1 & LENGTH_BITS;
   if (isControl(opcode)) {
-    if (!fin) return { code: CLOSE.protocolError, reason: "fragmented control frame" };
-    if (length7 > MAX_CONTROL_PAYLOAD_BYTES) {
+    if ((b0 & FIN) === 0) return { code: CLOSE.protocolError, reason: "fragmented control frame" };
+    if ((b1 & LENGTH_BITS) > MAX_CONTROL_PAYLOAD_BYTES) {
       return { code: CLOSE.protocolError, reason: "control frame over 125 bytes" };
     }
   }
-  const extended = length7 === LENGTH_16 ? 2 : length7 === LENGTH_64 ? 8 : 0;
-  return { fin, opcode, length7, restBytes: extended + MASK_KEY_BYTES };
+  return null;
 }
+
+/** The whole header size of a client frame whose second byte is `b1` (mask key included). */
+export function clientHeaderBytes(b1: number): number {
+  const length7 = b1 & LENGTH_BITS;
+  return FRAME_HEADER_MIN_BYTES + (length7 === LENGTH_16 ? 2 : length7 === LENGTH_64 ? 8 : 0) +
+    MASK_KEY_BYTES;
+}
+
+/** The error a 64-bit length with its most significant bit set earns (§5.2). */
+export const LENGTH_MSB_ERROR: FrameError = {
+  code: CLOSE.protocolError,
+  reason: "64-bit length with MSB set",
+};
 
 /** Completes a header from its start and the `rest` bytes it asked for. */
 export function parseFrameRest(start: FrameStart, rest: Uint8Array): FrameHeader | FrameError {
@@ -108,7 +130,7 @@ export function parseFrameRest(start: FrameStart, rest: Uint8Array): FrameHeader
     // §5.2: the most significant bit must be 0. Past 2^53 no message could be taken anyway.
     const high = ((rest[0] << 24) >>> 0) + (rest[1] << 16) + (rest[2] << 8) + rest[3];
     const low = ((rest[4] << 24) >>> 0) + (rest[5] << 16) + (rest[6] << 8) + rest[7];
-    if (rest[0] & 0x80) return { code: CLOSE.protocolError, reason: "64-bit length with MSB set" };
+    if (rest[0] & 0x80) return LENGTH_MSB_ERROR;
     length = high * 2 ** 32 + low;
     at = 8;
   }
@@ -163,20 +185,46 @@ export function encodeFrame(
   const n = payload.length;
   const headerBytes = frameHeaderBytes(n);
   const frame = into === undefined ? new Uint8Array(headerBytes + n) : into(headerBytes + n);
-  frame[0] = (fin ? FIN : 0) | opcode;
-  if (n < LENGTH_16) frame[1] = n;
-  else if (n <= 0xffff) {
-    frame[1] = LENGTH_16;
-    frame[2] = n >> 8;
-    frame[3] = n & 0xff;
-  } else {
-    frame[1] = LENGTH_64;
-    const view = new DataView(frame.buffer);
-    view.setUint32(2, Math.floor(n / 2 ** 32));
-    view.setUint32(6, n >>> 0);
-  }
+  writeFrameHeader(frame, 0, opcode, n, fin);
   frame.set(payload, headerBytes);
   return frame;
+}
+
+/**
+ * Writes a server frame's header for `payloadBytes` at `at` in `out`; returns its size
+ * (`frameHeaderBytes(payloadBytes)`).
+ */
+export function writeFrameHeader(
+  out: Uint8Array,
+  at: number,
+  opcode: number,
+  payloadBytes: number,
+  fin = true,
+): number {
+  const n = payloadBytes;
+  out[at] = (fin ? FIN : 0) | opcode;
+  if (n < LENGTH_16) {
+    out[at + 1] = n;
+    return 2;
+  }
+  if (n <= 0xffff) {
+    out[at + 1] = LENGTH_16;
+    out[at + 2] = n >> 8;
+    out[at + 3] = n & 0xff;
+    return 4;
+  }
+  out[at + 1] = LENGTH_64;
+  const high = Math.floor(n / 2 ** 32);
+  const low = n >>> 0;
+  out[at + 2] = high >>> 24;
+  out[at + 3] = (high >>> 16) & 0xff;
+  out[at + 4] = (high >>> 8) & 0xff;
+  out[at + 5] = high & 0xff;
+  out[at + 6] = low >>> 24;
+  out[at + 7] = (low >>> 16) & 0xff;
+  out[at + 8] = (low >>> 8) & 0xff;
+  out[at + 9] = low & 0xff;
+  return 10;
 }
 
 /** The header size of a server frame carrying `payloadBytes`. */

@@ -12,28 +12,34 @@
  */
 
 import type { BufferedReader } from "./buffered_reader.ts";
-import { concatBytes } from "./concat_bytes.ts";
 import { WEBSOCKET_CLOSE_TIMEOUT_MS, WEBSOCKET_IDLE_TIMEOUT_MS } from "./limits.ts";
 import type { WebSocketMessage, WebSocketSession, WebSocketUpgrade } from "./types.ts";
+import { concatBytes } from "./concat_bytes.ts";
 import {
+  clientHeaderBytes,
   CLOSE,
   closePayload,
   encodeFrame,
-  FRAME_HEADER_MIN_BYTES,
   type FrameError,
-  type FrameHeader,
+  frameHeaderBytes,
+  frameStartError,
   isControl,
   isSendableCloseCode,
+  LENGTH_MSB_ERROR,
   OPCODE,
-  parseFrameRest,
-  parseFrameStart,
   unmask,
+  writeFrameHeader,
 } from "./websocket_frame.ts";
 
 /** What a session needs of its connection. */
 export interface WebSocketTransport {
   /** The connection's reader (it may already hold frames sent right after the handshake). */
   readonly reader: BufferedReader;
+  /**
+   * A plain read into `view` that leaves its memory in place (`Deno.Conn.read`): the bytes
+   * read, or null at the end. Optional: without it, the reader reads its own source.
+   */
+  readonly read?: (view: Uint8Array) => Promise<number | null>;
   /** Writes bytes whole; the session never calls it twice at once. */
   write(bytes: Uint8Array): Promise<void>;
   /** Closes the socket now. */
@@ -43,15 +49,33 @@ export interface WebSocketTransport {
 /** Payloads at least this large that are not buffered yet are read straight into their array. */
 const DIRECT_READ_BYTES = 16 * 1024;
 const EMPTY = new Uint8Array(0);
-/** Queued outgoing frames past this size are written at once, and `send` waits for them. */
+/**
+ * Outgoing frames up to this size are written into a cork buffer of this size, one after the
+ * other, and go out together (one write per batch); past it the batch is written at once and
+ * `send` waits for it. Larger frames get an array of their own.
+ */
 const CORK_BYTES = 64 * 1024;
+/** Cork buffers kept for reuse once written (one filling while one is written). */
+const SPARE_CORKS = 2;
 /** Frames at least this large are reused once written. */
 const REUSED_FRAME_BYTES = 16 * 1024;
 /** A sender waits while this much of what it sent is not yet written. */
 const MAX_UNWRITTEN_BYTES = 1024 * 1024;
 /** Payloads up to this size are read into one buffer the session keeps and reuses. */
 const RETAINED_PAYLOAD_BYTES = 256 * 1024;
+/**
+ * Text up to this many characters is tried as ASCII first, both ways: received bytes all below
+ * 0x80 are valid UTF-8 and become the string directly, and a string of such characters is
+ * written straight into the cork buffer — no decoder or encoder call for a short message.
+ */
+const SMALL_TEXT_CHARS = 1024;
+/** `#header`: a complete header is read (its fields are in the session). */
+const HEADER_READ = 1;
+/** `#header`: the header is not all buffered yet (nothing was consumed). */
+const HEADER_NEED_MORE = 0;
 const encoder = new TextEncoder();
+const RESOLVED: Promise<void> = Promise.resolve();
+const ignore = () => {};
 
 /** The session the engine runs for an upgrade; see the module doc. */
 export class WebSocketConnection implements WebSocketSession {
@@ -62,7 +86,7 @@ export class WebSocketConnection implements WebSocketSession {
   /** open → closing (a close frame went out) → closed (the socket is closed). */
   #state: "open" | "closing" | "closed" = "open";
   /** The last write, so writes go out one after the other. */
-  #writes: Promise<void> = Promise.resolve();
+  #writes: Promise<void> = RESOLVED;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #lastFrameAt = 0;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -70,8 +94,20 @@ export class WebSocketConnection implements WebSocketSession {
   /** Whether the last payload read is a view into the reader's buffer (copy it to keep it). */
   #lentPayload = false;
   #payloadBuf: Uint8Array = EMPTY;
-  /** Frames waiting to go out, their total, and the timer that sends them at the latest. */
+  /** The last header read (`#header`): kept in fields, so reading one allocates nothing. */
+  #fin = false;
+  #opcode = 0;
+  #length = 0;
+  #maskKey = new Uint8Array(4);
+  /** The cork buffer being filled with frames, and how far. */
+  #cork: Uint8Array | null = null;
+  #corkAt = 0;
+  /** Cork buffers written and free again. */
+  #spareCorks: Uint8Array[] = [];
+  /** Sealed pieces waiting to go out (filled corks, large frames), and the corks among them. */
   #queue: Uint8Array[] = [];
+  #queuedCorks: Uint8Array[] = [];
+  /** Bytes waiting to go out: the queue's and the cork's. */
   #queued = 0;
   /** Bytes handed to the connection and not yet written. */
   #unwritten = 0;
@@ -109,78 +145,109 @@ export class WebSocketConnection implements WebSocketSession {
   async receive(): Promise<WebSocketMessage | null> {
     let opcode = -1;
     let total = 0;
-    const texts: string[] = [];
-    const parts: Uint8Array[] = [];
+    let texts: string[] | null = null;
+    let parts: Uint8Array[] | null = null;
     while (this.#state !== "closed") {
       // Frames already buffered are parsed without a wait (many small messages arrive at once).
-      const header = this.#bufferedHeader();
-      if (header === undefined) {
+      const header = this.#header();
+      if (header === HEADER_NEED_MORE) {
         // Not all here yet: one read, then parse again (no nested waits on the hot path).
         if (!await this.#more()) return null;
         continue;
       }
-      if ("code" in header) return await this.#fail(header);
-      if (isControl(header.opcode)) {
-        const payload = this.#bufferedPayload(header) ?? await this.#readPayload(header);
+      if (header !== HEADER_READ) return await this.#fail(header);
+      const fin = this.#fin;
+      const length = this.#length;
+      if (isControl(this.#opcode)) {
+        const control = this.#opcode;
+        const payload = this.#bufferedPayload(length) ?? await this.#readPayload(length);
         if (payload === null) return null;
-        if (header.opcode === OPCODE.ping && this.#state === "open") {
-          this.#enqueue(encodeFrame(OPCODE.pong, payload));
-          await this.#flush().catch(() => {});
-        } else if (header.opcode === OPCODE.close) {
+        if (control === OPCODE.ping && this.#state === "open") {
+          this.#appendFrame(OPCODE.pong, payload, true);
+          await this.#flush().catch(ignore);
+        } else if (control === OPCODE.close) {
           await this.#closeReceived(payload);
           return null;
         }
         continue;
       }
-      if (header.opcode === OPCODE.continuation) {
+      if (this.#opcode === OPCODE.continuation) {
         if (opcode === -1) {
           return await this.#fail({ code: CLOSE.protocolError, reason: "continuation first" });
         }
       } else if (opcode !== -1) {
         return await this.#fail({ code: CLOSE.protocolError, reason: "message inside message" });
-      } else opcode = header.opcode;
-      total += header.length;
+      } else opcode = this.#opcode;
+      total += length;
       if (total > this.#maxMessageBytes) {
         return await this.#fail({ code: CLOSE.tooBig, reason: "message too big" });
       }
-      const payload = this.#bufferedPayload(header) ?? await this.#readPayload(header);
+      const payload = this.#bufferedPayload(length) ?? await this.#readPayload(length);
       if (payload === null) return null;
       if (this.#state !== "open") continue; // after our close frame, data is dropped (§7.1.4)
       if (opcode === OPCODE.text) {
-        try {
-          // Checked piece by piece (a bad byte fails before the message ends), whole at the end.
-          texts.push(this.#decoder.decode(payload, { stream: !header.fin }));
-        } catch {
-          this.#decoder = new TextDecoder("utf-8", { fatal: true });
-          return await this.#fail({ code: CLOSE.invalidPayload, reason: "invalid UTF-8" });
+        if (fin && texts === null) {
+          // A whole message in one frame (the common case): a short ASCII one needs no decoder.
+          const text = asciiText(payload) ?? this.#decodeText(payload, false);
+          if (text === null) return await this.#invalidText();
+          return { type: "text", data: text };
         }
-      } else if (header.fin && parts.length === 0) {
-        // A whole message in one frame is handed over as lent (see `WebSocketSession.receive`).
-        return { type: "binary", data: payload };
-      } else parts.push(this.#lentPayload ? payload.slice() : payload);
-      if (!header.fin) continue;
-      if (opcode === OPCODE.text) {
+        // Checked piece by piece (a bad byte fails before the message ends), whole at the end.
+        const piece = this.#decodeText(payload, !fin);
+        if (piece === null) return await this.#invalidText();
+        (texts ??= []).push(piece);
+        if (!fin) continue;
         return { type: "text", data: texts.length === 1 ? texts[0] : texts.join("") };
       }
-      return { type: "binary", data: concatBytes(parts, total) };
+      if (fin && parts === null) {
+        // A whole message in one frame is handed over as lent (see `WebSocketSession.receive`).
+        return { type: "binary", data: payload };
+      }
+      (parts ??= []).push(this.#lentPayload ? payload.slice() : payload);
+      if (fin) return { type: "binary", data: concatBytes(parts, total) };
     }
     return null;
   }
 
-  async send(data: string | Uint8Array): Promise<void> {
-    if (this.#state !== "open") throw new Error("The WebSocket is closing");
-    const bytes = typeof data === "string" ? encoder.encode(data) : data;
-    const first = typeof data === "string" ? OPCODE.text : OPCODE.binary;
+  /** UTF-8 `bytes` as a string, or null when they are not valid UTF-8 (the decoder is reset). */
+  #decodeText(bytes: Uint8Array, stream: boolean): string | null {
+    try {
+      return this.#decoder.decode(bytes, { stream });
+    } catch {
+      this.#decoder = new TextDecoder("utf-8", { fatal: true });
+      return null;
+    }
+  }
+
+  #invalidText(): Promise<null> {
+    return this.#fail({ code: CLOSE.invalidPayload, reason: "invalid UTF-8" });
+  }
+
+  send(data: string | Uint8Array): Promise<void> {
+    if (this.#state !== "open") return Promise.reject(new Error("The WebSocket is closing"));
     const max = this.#maxFragmentBytes;
-    if (bytes.length <= max) this.#enqueue(encodeFrame(first, bytes, true, this.#frameBuffer));
-    else {
-      for (let at = 0; at < bytes.length; at += max) {
-        const end = Math.min(at + max, bytes.length);
-        const opcode = at === 0 ? first : OPCODE.continuation;
-        const last = end === bytes.length;
-        this.#enqueue(encodeFrame(opcode, bytes.subarray(at, end), last, this.#frameBuffer));
-        await this.#pace();
+    if (typeof data === "string") {
+      if (!(data.length <= SMALL_TEXT_CHARS && data.length <= max && this.#appendAscii(data))) {
+        const bytes = encoder.encode(data);
+        if (bytes.length > max) return this.#sendFragments(OPCODE.text, bytes);
+        this.#appendFrame(OPCODE.text, bytes, true);
       }
+    } else {
+      if (data.length > max) return this.#sendFragments(OPCODE.binary, data);
+      this.#appendFrame(OPCODE.binary, data, true);
+    }
+    this.#sendSoon();
+    return this.#pace();
+  }
+
+  /** Sends a message past the fragment size in frames of that size. */
+  async #sendFragments(first: number, bytes: Uint8Array): Promise<void> {
+    const max = this.#maxFragmentBytes;
+    for (let at = 0; at < bytes.length; at += max) {
+      const end = Math.min(at + max, bytes.length);
+      const opcode = at === 0 ? first : OPCODE.continuation;
+      this.#appendFrame(opcode, bytes.subarray(at, end), end === bytes.length);
+      await this.#pace();
     }
     this.#sendSoon();
     await this.#pace();
@@ -192,8 +259,8 @@ export class WebSocketConnection implements WebSocketSession {
     // The client answers with its close frame, which the receiving side reads; one that does not
     // answer is cut off.
     this.#closeTimer = setTimeout(() => this.#shut(), WEBSOCKET_CLOSE_TIMEOUT_MS);
-    this.#enqueue(encodeFrame(OPCODE.close, closePayload(code, reason)));
-    await this.#flush().catch(() => {});
+    this.#appendFrame(OPCODE.close, closePayload(code, reason), true);
+    await this.#flush().catch(ignore);
   }
 
   /**
@@ -203,9 +270,9 @@ export class WebSocketConnection implements WebSocketSession {
   async finish(): Promise<void> {
     if (this.#state === "open") {
       this.#state = "closing";
-      this.#enqueue(encodeFrame(OPCODE.close, closePayload(CLOSE.normal)));
+      this.#appendFrame(OPCODE.close, closePayload(CLOSE.normal), true);
     }
-    await this.#flush().catch(() => {});
+    await this.#flush().catch(ignore);
     this.#shut();
   }
 
@@ -241,9 +308,9 @@ export class WebSocketConnection implements WebSocketSession {
   async #fail(error: FrameError): Promise<null> {
     if (this.#state === "open") {
       this.#state = "closing";
-      this.#enqueue(encodeFrame(OPCODE.close, closePayload(error.code, error.reason)));
+      this.#appendFrame(OPCODE.close, closePayload(error.code, error.reason), true);
     }
-    await this.#flush().catch(() => {});
+    await this.#flush().catch(ignore);
     this.#shut();
     return null;
   }
@@ -270,9 +337,9 @@ export class WebSocketConnection implements WebSocketSession {
     }
     if (this.#state === "open") {
       this.#state = "closing";
-      this.#enqueue(encodeFrame(OPCODE.close, closePayload(code)));
+      this.#appendFrame(OPCODE.close, closePayload(code), true);
     }
-    await this.#flush().catch(() => {});
+    await this.#flush().catch(ignore);
     // §7.1.1: the server closes the TCP connection first.
     this.#shut();
   }
@@ -280,11 +347,65 @@ export class WebSocketConnection implements WebSocketSession {
   /**
    * Queues a frame. Queued frames go out together — when the session is about to wait for the
    * client, when they pass `CORK_BYTES`, or as `#sendSoon` decides — so an echo of many small
-   * messages costs one write per batch, not one per message.
+   * messages costs one write per batch, not one per message. A frame that fits is written
+   * straight into the cork buffer (no array of its own, no copy to join them).
    */
-  #enqueue(frame: Uint8Array): void {
-    this.#queue.push(frame);
-    this.#queued += frame.length;
+  #appendFrame(opcode: number, payload: Uint8Array, fin: boolean): void {
+    const n = payload.length;
+    const size = frameHeaderBytes(n) + n;
+    if (size <= CORK_BYTES) {
+      const at = this.#corkRoom(size);
+      const cork = this.#cork!;
+      const headerBytes = writeFrameHeader(cork, at, opcode, n, fin);
+      cork.set(payload, at + headerBytes);
+      this.#corkAt = at + size;
+    } else {
+      this.#seal();
+      this.#queue.push(encodeFrame(opcode, payload, fin, this.#frameBuffer));
+    }
+    this.#queued += size;
+  }
+
+  /**
+   * Queues `text` as one text frame when every character is ASCII (its UTF-8 bytes are its
+   * character codes, written straight into the cork); false, with nothing queued, otherwise.
+   * `text` is at most `SMALL_TEXT_CHARS` long.
+   */
+  #appendAscii(text: string): boolean {
+    const n = text.length;
+    const headerBytes = frameHeaderBytes(n);
+    const at = this.#corkRoom(headerBytes + n);
+    const cork = this.#cork!;
+    const base = at + headerBytes;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) return false;
+      cork[base + i] = c;
+    }
+    writeFrameHeader(cork, at, OPCODE.text, n, true);
+    this.#corkAt = base + n;
+    this.#queued += headerBytes + n;
+    return true;
+  }
+
+  /** Where the next `size` bytes (at most `CORK_BYTES`) go in the cork, sealing a full one. */
+  #corkRoom(size: number): number {
+    if (this.#cork !== null && this.#corkAt + size > CORK_BYTES) this.#seal();
+    if (this.#cork === null) {
+      this.#cork = this.#spareCorks.pop() ?? new Uint8Array(CORK_BYTES);
+      this.#corkAt = 0;
+    }
+    return this.#corkAt;
+  }
+
+  /** Moves what the cork holds to the queue (the cork is the queue's until it is written). */
+  #seal(): void {
+    const cork = this.#cork;
+    if (cork === null || this.#corkAt === 0) return;
+    this.#queue.push(cork.subarray(0, this.#corkAt));
+    this.#queuedCorks.push(cork);
+    this.#cork = null;
+    this.#corkAt = 0;
   }
 
   /**
@@ -295,35 +416,47 @@ export class WebSocketConnection implements WebSocketSession {
    */
   #sendSoon(): void {
     if (this.#t.reader.buffered === 0) {
-      this.#flush().catch(() => {});
+      this.#flush().catch(ignore);
       return;
     }
-    this.#flushTimer ??= setTimeout(() => {
-      this.#flushTimer = undefined;
-      this.#flush().catch(() => {});
-    }, 0);
+    this.#flushTimer ??= setTimeout(this.#flushLater, 0);
   }
+
+  #flushLater = (): void => {
+    this.#flushTimer = undefined;
+    this.#flush().catch(ignore);
+  };
 
   /** Writes everything queued, after every earlier write; resolves when it is out. */
   #flush(): Promise<void> {
-    if (this.#queue.length === 0) return this.#writes;
+    this.#seal();
     const q = this.#queue;
-    const bytes = concatBytes(q, this.#queued);
+    if (q.length === 0) return this.#writes;
+    const corks = this.#queuedCorks;
+    const bytes = this.#queued;
     this.#queue = [];
+    this.#queuedCorks = [];
     this.#queued = 0;
-    this.#unwritten += bytes.length;
+    this.#unwritten += bytes;
     // With nothing on its way the write starts now (a ping-pong's every message), else in turn.
-    const start = this.#unwritten === bytes.length
-      ? this.#t.write(bytes)
-      : this.#writes.then(() => this.#t.write(bytes));
-    const next = start.finally(() => {
-      this.#unwritten -= bytes.length;
-      // A large frame written whole goes back for the next one of its size.
-      if (q.length === 1 && bytes.length >= REUSED_FRAME_BYTES && this.#spareFrames.length < 4) {
-        this.#spareFrames.push(bytes);
+    const idle = this.#unwritten === bytes;
+    const start = q.length === 1
+      ? (idle ? this.#t.write(q[0]) : this.#writes.then(() => this.#t.write(q[0])))
+      : (idle ? writeEach(this.#t, q) : this.#writes.then(() => writeEach(this.#t, q)));
+    const next = start.then(() => {
+      this.#unwritten -= bytes;
+      // The memory written goes back: corks for the next batch, a large frame for its size.
+      for (const cork of corks) {
+        if (this.#spareCorks.length < SPARE_CORKS) this.#spareCorks.push(cork);
       }
+      if (corks.length === 0 && q.length === 1 && bytes >= REUSED_FRAME_BYTES) {
+        if (this.#spareFrames.length < 4) this.#spareFrames.push(q[0]);
+      }
+    }, (err) => {
+      this.#unwritten -= bytes;
+      throw err;
     });
-    this.#writes = next.catch(() => {});
+    this.#writes = next.catch(ignore);
     return next;
   }
 
@@ -332,66 +465,89 @@ export class WebSocketConnection implements WebSocketSession {
    * while this one is written); a sender waits only while `MAX_UNWRITTEN_BYTES` are still on their
    * way — the backpressure from a client that stops reading.
    */
-  async #pace(): Promise<void> {
-    if (this.#queued >= CORK_BYTES) this.#flush().catch(() => {});
-    if (this.#queued + this.#unwritten >= MAX_UNWRITTEN_BYTES) await this.#flush();
+  #pace(): Promise<void> {
+    if (this.#queued >= CORK_BYTES) this.#flush().catch(ignore);
+    if (this.#queued + this.#unwritten >= MAX_UNWRITTEN_BYTES) return this.#flush();
+    return RESOLVED;
   }
 
-  /** Whether at least `n` bytes are buffered, reading as needed; false when the client left. */
   /** Reads once more from the client (what is queued goes out first); false when it left. */
-  async #more(): Promise<boolean> {
-    if (this.#queue.length !== 0) this.#flush().catch(() => {});
-    let more: boolean;
-    try {
-      more = await this.#t.reader.fill();
-    } catch {
-      more = false;
-    }
+  #more(): Promise<boolean> {
+    if (this.#queued !== 0) this.#flush().catch(ignore);
+    const reader = this.#t.reader;
+    const read = this.#t.read;
+    if (read === undefined) return reader.fill().then(this.#afterRead, this.#readFailed);
+    const view = reader.fillTarget();
+    if (view === null) return this.#readFailed();
+    return read(view).then((n) => this.#afterRead(reader.filledCount(n)), this.#readFailed);
+  }
+
+  #afterRead = (more: boolean): boolean => {
     if (!more) this.#shut();
     return more;
-  }
+  };
 
+  #readFailed = (): Promise<boolean> => {
+    this.#shut();
+    return Promise.resolve(false);
+  };
+
+  /** Whether at least `n` bytes are buffered, reading as needed; false when the client left. */
   async #need(n: number): Promise<boolean> {
-    const reader = this.#t.reader;
-    // About to wait for the client: what is queued goes out meanwhile.
-    if (reader.buffered < n && this.#queue.length !== 0) this.#flush().catch(() => {});
-    while (reader.buffered < n) {
-      let more: boolean;
-      try {
-        more = await reader.fill();
-      } catch {
-        more = false;
-      }
-      if (!more) {
-        this.#shut();
-        return false;
-      }
+    while (this.#t.reader.buffered < n) {
+      if (!await this.#more()) return false;
     }
     return true;
   }
 
   /**
-   * The next header when it is buffered whole (else undefined, and nothing is consumed): the
-   * path of every frame but the first of a burst.
+   * Reads the next header when it is buffered whole into the session's fields (`HEADER_READ`);
+   * `HEADER_NEED_MORE` when it is not all here (nothing consumed); the violation it holds.
+   * Allocates nothing: this runs once per frame.
    */
-  #bufferedHeader(): FrameHeader | FrameError | undefined {
+  #header(): typeof HEADER_READ | typeof HEADER_NEED_MORE | FrameError {
     const reader = this.#t.reader;
-    if (reader.buffered < FRAME_HEADER_MIN_BYTES) return undefined;
-    const start = parseFrameStart(reader.peekByte(), reader.peekByteAt(1));
-    if ("code" in start) return start;
-    if (reader.buffered < FRAME_HEADER_MIN_BYTES + start.restBytes) return undefined;
-    reader.skip(FRAME_HEADER_MIN_BYTES);
+    const buffered = reader.buffered;
+    if (buffered < 2) return HEADER_NEED_MORE;
+    const b0 = reader.peekByte();
+    const b1 = reader.peekByteAt(1);
+    const error = frameStartError(b0, b1);
+    if (error !== null) return error;
+    const headerBytes = clientHeaderBytes(b1);
+    if (buffered < headerBytes) return HEADER_NEED_MORE;
+    let length = b1 & 0x7f;
+    let at = 2;
+    if (length === 126) {
+      length = (reader.peekByteAt(2) << 8) | reader.peekByteAt(3);
+      at = 4;
+    } else if (length === 127) {
+      // §5.2: the most significant bit must be 0. Past 2^53 no message could be taken anyway.
+      if (reader.peekByteAt(2) & 0x80) return LENGTH_MSB_ERROR;
+      let value = 0;
+      for (let i = 2; i < 10; i++) value = value * 256 + reader.peekByteAt(i);
+      length = value;
+      at = 10;
+    }
+    const key = this.#maskKey;
+    key[0] = reader.peekByteAt(at);
+    key[1] = reader.peekByteAt(at + 1);
+    key[2] = reader.peekByteAt(at + 2);
+    key[3] = reader.peekByteAt(at + 3);
+    reader.skip(headerBytes);
+    this.#fin = (b0 & 0x80) !== 0;
+    this.#opcode = b0 & 0x0f;
+    this.#length = length;
     this.#armIdle();
-    return parseFrameRest(start, reader.take(start.restBytes)!);
+    return HEADER_READ;
   }
 
   /** The payload when it is buffered whole (a view: use it at once), else undefined. */
-  #bufferedPayload(header: FrameHeader): Uint8Array | undefined {
+  #bufferedPayload(length: number): Uint8Array | undefined {
     const reader = this.#t.reader;
-    if (header.length === 0) return EMPTY;
-    if (reader.buffered < header.length) return undefined;
-    const view = reader.take(header.length)!;
-    unmask(view, header.maskKey);
+    if (length === 0) return EMPTY;
+    if (reader.buffered < length) return undefined;
+    const view = reader.take(length)!;
+    unmask(view, this.#maskKey);
     this.#lentPayload = true;
     return view;
   }
@@ -402,16 +558,10 @@ export class WebSocketConnection implements WebSocketSession {
    * warm and the collector idle) — use it or copy it before the next read. Payloads past
    * `RETAINED_PAYLOAD_BYTES` get a buffer of their own that is not kept.
    */
-  async #readPayload(header: FrameHeader): Promise<Uint8Array | null> {
-    const length = header.length;
+  async #readPayload(length: number): Promise<Uint8Array | null> {
     if (length === 0) return EMPTY;
     const reader = this.#t.reader;
-    if (reader.buffered >= length) {
-      const view = reader.take(length)!;
-      unmask(view, header.maskKey);
-      this.#lentPayload = true;
-      return view;
-    }
+    if (reader.buffered >= length) return this.#bufferedPayload(length)!;
     this.#lentPayload = true;
     const keep = length <= RETAINED_PAYLOAD_BYTES;
     let whole = keep && this.#payloadBuf.length >= length
@@ -422,6 +572,8 @@ export class WebSocketConnection implements WebSocketSession {
     while (at < length) {
       if (reader.buffered === 0) {
         if (length - at >= DIRECT_READ_BYTES) {
+          // What is queued goes out while the payload comes in.
+          if (this.#queued !== 0) this.#flush().catch(ignore);
           let got: Uint8Array | null = null;
           try {
             got = await reader.readInto(out.subarray(at));
@@ -445,7 +597,23 @@ export class WebSocketConnection implements WebSocketSession {
       at += piece.length;
     }
     if (keep) this.#payloadBuf = whole;
-    unmask(out, header.maskKey);
+    unmask(out, this.#maskKey);
     return out;
   }
+}
+
+/** Writes `pieces` one after the other. */
+async function writeEach(t: WebSocketTransport, pieces: readonly Uint8Array[]): Promise<void> {
+  for (const piece of pieces) await t.write(piece);
+}
+
+/**
+ * `bytes` as a string when they are all ASCII and few (`SMALL_TEXT_CHARS`): valid UTF-8 whose
+ * characters are the bytes themselves. Null otherwise (the decoder decides).
+ */
+function asciiText(bytes: Uint8Array): string | null {
+  const n = bytes.length;
+  if (n > SMALL_TEXT_CHARS) return null;
+  for (let i = 0; i < n; i++) if (bytes[i] >= 0x80) return null;
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }

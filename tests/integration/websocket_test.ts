@@ -163,11 +163,63 @@ Deno.test("Deno's WebSocket client gets text, binary and a 1 MiB message echoed,
   });
 });
 
-Deno.test("many small messages in a row come back in order", async () => {
+Deno.test("many messages in a row come back in order, byte for byte", async () => {
   await withServer(async (s) => {
-    const out = Array.from({ length: 500 }, (_, i) => `message ${i}`);
+    // Short ASCII (written straight into the cork), non-ASCII text, text and binary around the
+    // 126-byte and cork sizes, and frames larger than a cork among them: batches fill corks,
+    // seal them and mix with frames of their own.
+    const out = Array.from({ length: 2_000 }, (_, i): string | Uint8Array => {
+      switch (i % 5) {
+        case 0:
+          return `message ${i}`;
+        case 1:
+          return `héllo ✓ ${i}`;
+        case 2:
+          return "x".repeat(i % 1_500) + i;
+        case 3:
+          return new Uint8Array(i % 700).fill(i & 0xff);
+        default:
+          return new Uint8Array(i % 3 === 0 ? 70_000 + i : 126).fill(i & 0x7f);
+      }
+    });
     const { got } = await echoWith(`ws://127.0.0.1:${s.port}/websocket/echo`, out);
     assertEquals(got, out);
+  });
+});
+
+Deno.test("a client that stops reading holds the echo back, then gets every byte as sent", async () => {
+  await withServer(async (s) => {
+    const { ws } = await RawSocket.open(s.port);
+    // 16 MB of echo: more than the socket buffers on both sides hold, so the server's writes wait
+    // on the client while it keeps parsing; what it queues meanwhile must not touch memory a
+    // waiting write still holds.
+    const count = 64_000;
+    const text = (i: number) => `${i}:${i % 7 === 0 ? "✓" : "a"}` + "bcdefghijk".repeat(25);
+    const frames = Array.from({ length: count }, (_, i) => frame(0x1, text(i)));
+    const burst = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
+    frames.reduce((at, f) => (burst.set(f, at), at + f.length), 0);
+    const sizes = frames.map((f) => f.length - 4); // the same frame unmasked, without its key
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const writing = ws.write(burst);
+    await new Promise((r) => setTimeout(r, 300));
+    const got = new Uint8Array(total);
+    let have = 0;
+    while (have < total) {
+      const n = await ws.conn.read(got.subarray(have));
+      assert(n !== null, `the server closed after ${have} of ${total} bytes`);
+      have += n;
+    }
+    await writing;
+    const decoder = new TextDecoder();
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      const n = got[at + 1] === 126 ? (got[at + 2] << 8) | got[at + 3] : got[at + 1];
+      const head = got[at + 1] === 126 ? 4 : 2;
+      assertEquals(got[at], 0x81, `frame ${i}`);
+      assertEquals(decoder.decode(got.subarray(at + head, at + head + n)), text(i), `frame ${i}`);
+      at += head + n;
+    }
+    ws.close();
   });
 });
 
