@@ -2,8 +2,9 @@
  * The resumable-upload benchmark (issue 15): a 256 MiB file sent to wireserve as a tus upload in
  * 4 MiB PATCHes on one kept-alive connection, against the same file as one plain `PUT` to the
  * same server in the same run, into a folder on tmpfs (/dev/shm, so the server and not the disk
- * is measured). Both go through the same small raw-TCP client here, reading the source file in
- * 1 MiB pieces, so the comparison is of the server's two paths, not of two clients. Rounds
+ * is measured). Both go through the same small raw-TCP client here, which holds the source in
+ * memory and writes it in 1 MiB slices (no file reads of its own between PATCHes), so the
+ * comparison is of the server's two paths, not of two clients. Rounds
  * alternate and the best of each counts. The server's peak RSS growth during each upload is read
  * from VmHWM (reset through `/proc/<pid>/clear_refs` before it).
  *
@@ -21,7 +22,7 @@ const RESULTS_FILE = decodeURIComponent(new URL("results/resumable.md", import.m
 const MIB = 1024 * 1024;
 const UPLOAD_BYTES = 256 * MIB;
 const PATCH_BYTES = 4 * MIB;
-const READ_BYTES = 1 * MIB;
+const WRITE_BYTES = 1 * MIB;
 const TMPFS = "/dev/shm";
 const DEFAULT_ROUNDS = 3;
 const SETTLE_MS = 500;
@@ -46,16 +47,11 @@ class RawClient {
   async writeAll(bytes: Uint8Array): Promise<void> {
     for (let at = 0; at < bytes.length;) at += await this.#conn.write(bytes.subarray(at));
   }
-  /** Sends `length` bytes of `file` from `offset` after `head`. */
-  async send(head: string, file: Deno.FsFile, offset: number, length: number, piece: Uint8Array) {
+  /** Sends `head`, then `data` in slices of `WRITE_BYTES`. */
+  async send(head: string, data: Uint8Array) {
     await this.writeAll(encoder.encode(head));
-    await file.seek(offset, Deno.SeekMode.Start);
-    let left = length;
-    while (left > 0) {
-      const n = await file.read(piece.subarray(0, Math.min(piece.length, left)));
-      if (n === null) throw new Error("source ended early");
-      await this.writeAll(piece.subarray(0, n));
-      left -= n;
+    for (let at = 0; at < data.length; at += WRITE_BYTES) {
+      await this.writeAll(data.subarray(at, Math.min(at + WRITE_BYTES, data.length)));
     }
   }
   /** One answer: status and fields (bodies are read and dropped by Content-Length). */
@@ -92,32 +88,25 @@ class RawClient {
 }
 
 /** A plain PUT of the whole file; resolves to bytes/s. */
-async function plainPut(port: number, source: string, name: string): Promise<number> {
-  const file = await Deno.open(source);
+async function plainPut(port: number, source: Uint8Array, name: string): Promise<number> {
   const client = await RawClient.connect(port);
   try {
     const started = performance.now();
     await client.send(
       `PUT /files/${name} HTTP/1.1\r\nHost: bench\r\nContent-Length: ${UPLOAD_BYTES}\r\n\r\n`,
-      file,
-      0,
-      UPLOAD_BYTES,
-      new Uint8Array(READ_BYTES),
+      source,
     );
     const res = await client.answer();
     if (res.status !== 201 && res.status !== 204) throw new Error(`PUT answered ${res.status}`);
     return UPLOAD_BYTES / ((performance.now() - started) / 1000);
   } finally {
     client.close();
-    file.close();
   }
 }
 
 /** A tus upload: creation, then 4 MiB PATCHes on one connection; resolves to bytes/s. */
-async function resumable(port: number, source: string, name: string): Promise<number> {
-  const file = await Deno.open(source);
+async function resumable(port: number, source: Uint8Array, name: string): Promise<number> {
   const client = await RawClient.connect(port);
-  const piece = new Uint8Array(READ_BYTES);
   try {
     const started = performance.now();
     await client.writeAll(encoder.encode(
@@ -133,10 +122,7 @@ async function resumable(port: number, source: string, name: string): Promise<nu
         `PATCH ${location} HTTP/1.1\r\nHost: bench\r\nTus-Resumable: 1.0.0\r\n` +
           `Upload-Offset: ${offset}\r\nContent-Type: application/offset+octet-stream\r\n` +
           `Content-Length: ${PATCH_BYTES}\r\n\r\n`,
-        file,
-        offset,
-        PATCH_BYTES,
-        piece,
+        source.subarray(offset, offset + PATCH_BYTES),
       );
       const res = await client.answer();
       if (res.status !== 204) throw new Error(`PATCH at ${offset} answered ${res.status}`);
@@ -144,7 +130,6 @@ async function resumable(port: number, source: string, name: string): Promise<nu
     return UPLOAD_BYTES / ((performance.now() - started) / 1000);
   } finally {
     client.close();
-    file.close();
   }
 }
 
@@ -156,6 +141,7 @@ export async function runResumableBench(rounds: number): Promise<string> {
   try {
     const source = `${tmp}/source.bin`;
     await sh(`mkdir ${tmp}/ws && head -c ${UPLOAD_BYTES} /dev/urandom > ${source}`);
+    const bytes = await Deno.readFile(source);
     server = await startServer(wireserveSpec(`${tmp}/ws`), REPO_ROOT);
     const runs = { put: [] as number[], resumable: [] as number[] };
     const growth = { put: [] as number[], resumable: [] as number[] };
@@ -167,8 +153,8 @@ export async function runResumableBench(rounds: number): Promise<string> {
         const before = await resetPeak(server.pid);
         const name = `${kind}-${round}.bin`;
         const speed = kind === "put"
-          ? await plainPut(server.port, source, name)
-          : await resumable(server.port, source, name);
+          ? await plainPut(server.port, bytes, name)
+          : await resumable(server.port, bytes, name);
         const peak = await procField(server.pid, "VmHWM");
         runs[kind].push(speed);
         if (before !== null && peak !== null) growth[kind].push(peak - before);

@@ -17,6 +17,12 @@ export interface ByteSource {
   cancel(reason?: unknown): Promise<void>;
   /** Releases the lock on the stream. */
   releaseLock(): void;
+  /**
+   * Optional: a read that copies into `view` and leaves its memory in place, also when it fails
+   * (a plain `Deno.Conn.read`, made only while no stream read is pending): the bytes read, or null
+   * at the end. See `BufferedReader.readInto`'s `keep`.
+   */
+  readKeeping?(view: Uint8Array): Promise<number | null>;
 }
 
 /** Borrows bytes of the buffer in place (see `BufferedReader.lendMarked`). */
@@ -309,9 +315,10 @@ export class BufferedReader {
   /**
    * Reads body bytes straight into `view`, bypassing the buffer when it is empty (large uploads
    * skip a copy). Returns the filled view (the source may transfer `view`'s memory: use the
-   * returned view's buffer from now on), or null at end of stream.
+   * returned view's buffer from now on), or null at end of stream. `keep`: read so that `view`'s
+   * memory stays in place even if the read fails, where the source can (`readKeeping`).
    */
-  async readInto(view: Uint8Array): Promise<Uint8Array | null> {
+  async readInto(view: Uint8Array, keep = false): Promise<Uint8Array | null> {
     if (this.#end > this.#start) {
       const n = Math.min(view.length, this.#end - this.#start);
       view.set(this.#buf.subarray(this.#start, this.#start + n));
@@ -319,6 +326,17 @@ export class BufferedReader {
       return view.subarray(0, n);
     }
     if (this.#eof) return null;
+    // A caller keeping earlier bytes in `view`'s buffer: a BYOB read would take the buffer (and
+    // those bytes) with it if it failed; a plain read leaves it where it is.
+    const readKeeping = keep ? this.#source.readKeeping : undefined;
+    if (readKeeping !== undefined) {
+      const n = await readKeeping(view);
+      if (n === null || n === 0) {
+        this.#eof = true;
+        return null;
+      }
+      return view.subarray(0, n);
+    }
     const result = await this.#source.read(view);
     if (result.done || result.value === undefined || result.value.length === 0) {
       this.#eof = true;

@@ -85,6 +85,12 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
       },
       cancel: (reason?: unknown) => byob.cancel(reason),
       releaseLock: () => byob.releaseLock(),
+      // The stream reads only when asked (BYOB, nothing queued), so between its reads the socket
+      // may be read directly; a clock that runs out closes the connection, which ends this read.
+      readKeeping(view: Uint8Array) {
+        if (writer.pending > 0) return writer.flush().then(() => conn.read(view));
+        return conn.read(view);
+      },
     };
     const maxHead = opts.limits.maxRequestLineBytes + opts.limits.maxHeaderBytes + 64;
     this.#reader = new BufferedReader(source, opts.limits.readBufferBytes, maxHead);

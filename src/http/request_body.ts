@@ -153,7 +153,7 @@ export class LengthBody implements RequestBody {
    * The next bytes into the caller's `view` (see `RequestBody.readInto`): buffered bytes are
    * copied, otherwise the socket reads straight into `view` with no copy at all.
    */
-  async readInto(view: Uint8Array): Promise<Uint8Array | null> {
+  async readInto(view: Uint8Array, keep = false): Promise<Uint8Array | null> {
     if (this.#remaining === 0) return null;
     if (view.length === 0) throw new RangeError("Cannot read a body into an empty view");
     if (!this.#started) {
@@ -164,7 +164,7 @@ export class LengthBody implements RequestBody {
     let piece: Uint8Array | null;
     this.#hooks.armBodyTimeout();
     try {
-      piece = await this.#reader.readInto(target);
+      piece = await this.#reader.readInto(target, keep);
     } catch (err) {
       throw this.#failure(err);
     } finally {

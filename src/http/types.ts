@@ -46,8 +46,12 @@ export interface RequestBody {
    * (uploads). The socket read may transfer `view`'s memory to a new ArrayBuffer: keep using the
    * returned view's `buffer`, not `view`'s. Optional: bodies built by tests may lack it, and
    * callers fall back to `read`. Throws like `read`.
+   *
+   * `keep`: the caller keeps bytes in `view`'s buffer from earlier reads and must not lose them
+   * when this read fails (a resumable upload appends every byte that arrived). The read then
+   * copies into `view` and leaves its memory where it is, fails or not.
    */
-  readInto?(view: Uint8Array): Promise<Uint8Array | null>;
+  readInto?(view: Uint8Array, keep?: boolean): Promise<Uint8Array | null>;
   /**
    * Tells the body the most bytes its reader will take. A chunked body then refuses, with
    * `contentTooLarge` (413), the chunk-size line that would carry it past `maxBytes` as soon as

@@ -23,9 +23,15 @@
  */
 
 import { STATUS } from "../http/status.ts";
-import type { HttpRequest, HttpResponse, RequestBody } from "../http/types.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { BodyDigests, expectedDigests, preferredAlgorithm } from "../app/digest.ts";
-import { plain, publishFinished, pumpBody, storageFailure } from "../uploads/mod.ts";
+import {
+  plain,
+  publishFinished,
+  PUMP_PIECE_BYTES,
+  pumpBody,
+  storageFailure,
+} from "../uploads/mod.ts";
 import type { ResumableContext } from "./resumable_context.ts";
 import type { UploadRecord } from "./upload_record.ts";
 import { type PieceChecksum } from "./checksum.ts";
@@ -118,12 +124,19 @@ export async function appendBody(
     let end = start;
     try {
       const check = ask.checksum;
-      await pumpBody(copyingBody(req.body), room, async (piece) => {
-        const written = writeAll(part, piece);
-        check?.update(piece);
-        await written;
-        end += piece.length;
-      });
+      // Reads that leave the buffer in place when they fail: every byte that arrived is kept.
+      await pumpBody(
+        req.body,
+        room,
+        async (piece) => {
+          const written = writeAll(part, piece);
+          check?.update(piece);
+          await written;
+          end += piece.length;
+        },
+        PUMP_PIECE_BYTES,
+        true,
+      );
       if (check !== null && !check.matches()) {
         await part.truncate(start);
         return { kind: "checksum-mismatch", offset: start };
@@ -205,43 +218,6 @@ export function fieldSource(pairs: ReadonlyArray<readonly [string, string]>) {
 
 function locationOf(res: HttpResponse): string | null {
   return res.headers?.find(([k]) => k === "Location")?.[1] ?? null;
-}
-
-/**
- * `body` without `readInto`: its pieces are copied into the pump's buffers, so the bytes that
- * arrived before a dropped connection are still there to keep (a socket read straight into the
- * pump's buffer takes the buffer with it when it fails). One memory copy, far cheaper than the
- * disk write it precedes.
- */
-function copyingBody(body: RequestBody): RequestBody {
-  return {
-    get length() {
-      return body.length;
-    },
-    get chunked() {
-      return body.chunked;
-    },
-    get bytesRead() {
-      return body.bytesRead;
-    },
-    get done() {
-      return body.done;
-    },
-    get started() {
-      return body.started;
-    },
-    get trailers() {
-      return body.trailers;
-    },
-    get chunks() {
-      return body.chunks;
-    },
-    get chunkCount() {
-      return body.chunkCount;
-    },
-    read: () => body.read(),
-    limitTo: body.limitTo === undefined ? undefined : (max: number) => body.limitTo!(max),
-  };
 }
 
 async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {

@@ -43,7 +43,7 @@ export {
   publishFinished,
   type WritePlan,
 } from "./finished_file.ts";
-export { type PieceConsumer, pumpBody } from "./upload_pump.ts";
+export { type PieceConsumer, PUMP_PIECE_BYTES, pumpBody } from "./upload_pump.ts";
 export { baseName, uploadNameProblem } from "./upload_name.ts";
 export {
   failure,

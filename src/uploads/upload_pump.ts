@@ -6,9 +6,10 @@
  * 520 MiB/s, 1 MiB pieces with the next read overlapping the write about 1.17 GB/s.
  *
  * A body that fails midway (disconnect, timeout) still hands on the bytes it delivered before
- * the failure, then rejects — when they were copied (`read`): a failed socket read straight into
- * the pump's buffer (`readInto`) takes the buffer with it. Resumable uploads, which keep every
- * byte that arrived, therefore pump through `read`.
+ * the failure, then rejects — when the reads left the pump's buffer in place: a failed BYOB read
+ * straight into the buffer (`readInto`) takes the buffer with it. Resumable uploads, which keep
+ * every byte that arrived, pass `keepOnFailure`: their socket reads copy into the buffer and leave
+ * it where it is (`readInto`'s `keep`), as fast and without a copy of our own.
  *
  * Memory: two pieces per upload in flight, whatever the body size. The size limit is enforced
  * here as bytes arrive, for chunked bodies whose size is not declared: crossing it throws
@@ -26,6 +27,8 @@ import type { RequestBody } from "../http/types.ts";
 export const PUMP_PIECE_BYTES = 1024 * 1024;
 /** Piece size when the shared budget for large buffers is spent. */
 export const SMALL_PIECE_BYTES = 64 * 1024;
+/** The least a piece holds when it goes to an idle consumer before its buffer is full. */
+const EAGER_PIECE_BYTES = 64 * 1024;
 
 /** Consumes one piece; the piece's memory is reused once the returned promise settles. */
 export type PieceConsumer = (piece: Uint8Array) => Promise<void>;
@@ -40,18 +43,28 @@ export async function pumpBody(
   maxBytes: number,
   consume: PieceConsumer,
   pieceBytes: number = PUMP_PIECE_BYTES,
+  keepOnFailure = false,
 ): Promise<number> {
-  const source = new PieceSource(body, maxBytes);
+  const source = new PieceSource(body, maxBytes, keepOnFailure);
   // Big pieces only while the process-wide budget lasts: many slow uploads at once must not
   // pin a pair of large buffers each. Past the budget, small pieces still stream.
   const big = largeBuffers.acquire(2 * pieceBytes);
   const size = big ? pieceBytes : Math.min(pieceBytes, SMALL_PIECE_BYTES);
   const buffers = [takeBuffer(size), takeBuffer(size)];
   let pending: Promise<void> | null = null;
+  // Whether the consumer is busy with the previous piece. While it is, the next piece fills up;
+  // once it is idle, what has arrived goes to it at once (from EAGER_PIECE_BYTES on) instead of
+  // waiting for a full buffer, so the consumer never idles while bytes wait — and the last piece
+  // of a body, which nothing overlaps, is small (a resumable upload pays that wait per PATCH).
+  let consuming = false;
+  const idle = () => !consuming;
+  const done = () => {
+    consuming = false;
+  };
   let turn = 0;
   try {
     for (;;) {
-      const piece = await source.fill(buffers[turn]);
+      const piece = await source.fill(buffers[turn], idle);
       buffers[turn] = new Uint8Array(piece.buffer as ArrayBuffer); // a socket read may move it
       if (pending !== null) {
         const previous = pending;
@@ -59,9 +72,10 @@ export async function pumpBody(
         await previous;
       }
       if (piece.length === 0) return source.total;
+      consuming = true;
       pending = consume(piece);
       // Handled now, awaited later: a rejection must not count as unhandled in between.
-      pending.catch(() => {});
+      pending.then(done, done);
       turn ^= 1;
     }
   } finally {
@@ -102,15 +116,21 @@ class PieceSource {
   #ended = false;
   /** A read failure held back until the bytes before it were handed on. */
   #failure: unknown = null;
+  /** Whether socket reads must leave the buffer in place even when they fail. */
+  #keep: boolean;
 
-  constructor(body: RequestBody, maxBytes: number) {
+  constructor(body: RequestBody, maxBytes: number, keep: boolean) {
     this.#body = body;
     this.#maxBytes = maxBytes;
+    this.#keep = keep;
     body.limitTo?.(maxBytes); // a chunked body refuses a chunk past the limit at its size line
   }
 
-  /** Fills `buffer` as far as the body goes; returns the filled view from offset 0. */
-  async fill(buffer: Uint8Array): Promise<Uint8Array> {
+  /**
+   * Fills `buffer` as far as the body goes, or until `handOff()` says the piece should go now
+   * (checked from `EAGER_PIECE_BYTES` on); returns the filled view from offset 0.
+   */
+  async fill(buffer: Uint8Array, handOff: () => boolean): Promise<Uint8Array> {
     // A socket read detaches the memory it was given (`length` drops to 0): keep the size.
     const capacity = buffer.length;
     if (this.#failure !== null) throw this.#failure;
@@ -137,6 +157,7 @@ class PieceSource {
       at += got.length;
       this.total += got.length;
       if (this.total > this.#maxBytes) throw new HttpError("contentTooLarge");
+      if (at >= EAGER_PIECE_BYTES && handOff()) break;
     }
     return whole.subarray(0, at);
   }
@@ -144,7 +165,9 @@ class PieceSource {
   /** The next bytes placed at the start of `view`, or null at the end of the body. */
   async #next(view: Uint8Array): Promise<Uint8Array | null> {
     const body = this.#body;
-    if (this.#leftover === null && body.readInto !== undefined) return await body.readInto(view);
+    if (this.#leftover === null && body.readInto !== undefined) {
+      return await body.readInto(view, this.#keep);
+    }
     const piece = this.#leftover ?? await body.read();
     if (piece === null) return null;
     const n = Math.min(piece.length, view.length);

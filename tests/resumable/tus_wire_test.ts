@@ -231,3 +231,48 @@ Deno.test("tus: partial data is never served, listed or writable, even with --do
     assertEquals(await exists(`${s.root}/p.txt`), false);
   });
 });
+
+for (const ending of ["closes", "stalls past the body clock"] as const) {
+  Deno.test(`tus: a PATCH whose client ${ending} mid-body keeps every byte that arrived`, async () => {
+    await cutPatch(ending);
+  });
+}
+
+/** Sends part of a PATCH body, then closes or stalls; checks the offset and resumes. */
+function cutPatch(ending: "closes" | "stalls past the body clock"): Promise<void> {
+  return withUploadServer({}, async (s) => {
+    const total = 4 * 1024 * 1024;
+    const created = await create(s.url, "/files/", "cut.bin", total);
+    const url = new URL(created.headers.get("location")!, s.url("/"));
+    // Two whole pump pieces (1 MiB each) and part of a third, held in the pump's buffer when
+    // the connection ends: a read that took that buffer with it would lose the third part.
+    const sent = 3_000_000;
+    const data = Uint8Array.from({ length: sent }, (_, i) => (i * 31) & 0xff);
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: s.port });
+    const head = `PATCH ${url.pathname} HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\n` +
+      `Upload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n` +
+      `Content-Length: ${total}\r\n\r\n`;
+    await conn.write(new TextEncoder().encode(head));
+    for (let at = 0; at < sent;) at += await conn.write(data.subarray(at));
+    // A close ends the body at once (FIN); a stall runs out the body clock, which closes the
+    // connection under a pending read.
+    if (ending === "closes") conn.close();
+    let offset: string | null = null;
+    for (let i = 0; i < 100; i++) {
+      const res = await tusFetch(url.href, "HEAD", {});
+      await res.body?.cancel();
+      if (res.status === 204 || res.status === 200) {
+        offset = res.headers.get("upload-offset");
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 20)); // 423 while the cut request winds down
+    }
+    if (ending !== "closes") conn.close();
+    assertEquals(offset, String(sent));
+    const resumed = await patch(url.href, sent, new Uint8Array(total - sent).fill(1));
+    assertEquals(resumed.status, 204);
+    const stored = await Deno.readFile(`${s.root}/cut.bin`);
+    assertEquals(stored.length, total);
+    assertEquals(stored.subarray(0, sent), data);
+  }, { bodyIdleTimeoutMs: 300 });
+}
