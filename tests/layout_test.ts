@@ -13,6 +13,11 @@ const SRC = fileURLToPath(new URL("../src/", import.meta.url));
 const LAYERS = new Set(["http", "app", "cli", "log", "workers"]);
 /** The one app module that knows every feature. */
 const ROUTE_TABLE = "app/routes.ts";
+/**
+ * The app module of server-wide services and background tasks: it reaches features only
+ * through their `services.ts`, so a pool's main thread runs them without loading the app.
+ */
+const SERVICES = "app/services.ts";
 const SPECIFIER = /(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)["'](\.{1,2}\/[^"']+)["']/g;
 
 interface Edge {
@@ -61,8 +66,11 @@ export function ruleBroken(edge: Edge): string | null {
   if (from === "workers" && toFeature(to)) return "a worker builds the app through app/routes.ts";
   const toFeatureFolder = toFeature(to);
   if (from === "log") return "the access log imports only the protocol";
+  if (edge.from === SERVICES && toFeatureFolder) {
+    return edge.to === `${to}/services.ts` ? null : `${SERVICES} reaches ${to}/services.ts only`;
+  }
   if (from === "app" && toFeatureFolder && edge.from !== ROUTE_TABLE) {
-    return `only ${ROUTE_TABLE} may import a feature`;
+    return `only ${ROUTE_TABLE} and ${SERVICES} may import a feature`;
   }
   if (!LAYERS.has(from) && (to === "log" || edge.to === ROUTE_TABLE)) {
     return "a feature imports the shared app pieces, not the route table or the log";
@@ -113,6 +121,9 @@ Deno.test("the rules catch the imports they forbid", () => {
     ["uploads/raw_upload.ts", "cli/config.ts", false],
     ["app/etag.ts", "files/mod.ts", false],
     ["app/routes.ts", "files/mod.ts", true],
+    ["app/services.ts", "webdav/services.ts", true],
+    ["app/services.ts", "webdav/mod.ts", false],
+    ["app/etag.ts", "webdav/services.ts", false],
     ["log/access_log.ts", "cli/config.ts", false],
     ["cli/main.ts", "app/routes.ts", true],
     ["files/listing.ts", "http/types.ts", true],

@@ -11,9 +11,9 @@ import { echoRoutes } from "../echo/mod.ts";
 import { filesRoutes, sharedFolderRoot } from "../files/mod.ts";
 import { httpbinRoutes } from "../httpbin/mod.ts";
 import { uploadRoutes } from "../uploads/mod.ts";
-import { resumableOptionsFields, resumableRoutes, startSweeper } from "../resumable/mod.ts";
+import { resumableOptionsFields, resumableRoutes } from "../resumable/mod.ts";
 import { webRootRoutes } from "../web_root/mod.ts";
-import { hideFinderMetadata, LOCK_SERVICE, LockServiceHost, webdav } from "../webdav/mod.ts";
+import { hideFinderMetadata, LOCK_SERVICE, type LockServiceHost, webdav } from "../webdav/mod.ts";
 import type { AppConfig } from "./app_config.ts";
 import { type AppHooks, NO_HOOKS } from "./app_hooks.ts";
 import { requireAuthForAll } from "./auth.ts";
@@ -22,17 +22,8 @@ import { withHtmlErrors } from "./html_errors.ts";
 import { INFO_PATH, infoHandler } from "./info.ts";
 import { QR_PATH, qrHandler } from "./qr_code.ts";
 import { createRouter, type Route } from "./router.ts";
-import { localSharedState, type ServiceFactories, type SharedState } from "./shared_state.ts";
-
-/**
- * The services features keep server-wide state in (see shared_state.ts), by name. The main
- * thread hosts them when there are workers.
- */
-export function sharedServices(_config: AppConfig): ServiceFactories {
-  return {
-    [LOCK_SERVICE]: () => new LockServiceHost(), // WebDAV's locks: one table for every worker
-  };
-}
+import { sharedServices } from "./services.ts";
+import { localSharedState, type SharedState } from "./shared_state.ts";
 
 /**
  * The app's routes for `config`, sharing `shared` with the other workers; `hooks` link it to
@@ -82,16 +73,4 @@ export function createApp(
   // --auth-all: every request needs credentials (writes are checked by their handlers anyway).
   const app = requireAuthForAll(config, createRouter(appRoutes(config, shared, hooks)));
   return config.cors ? withCors(app) : app;
-}
-
-/**
- * Starts what the app does without being asked (the resumable uploads' sweeper: expired uploads
- * removed at start and periodically); returns the function that stops it.
- */
-export function startBackgroundTasks(
-  config: AppConfig,
-  onError: (err: unknown) => void,
-): () => void {
-  const sweeper = startSweeper(config, onError);
-  return () => sweeper.stop();
 }

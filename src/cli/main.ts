@@ -12,7 +12,7 @@
  * @module
  */
 
-import { createApp, sharedServices, startBackgroundTasks } from "../app/routes.ts";
+import { sharedServices, startBackgroundTasks } from "../app/services.ts";
 import { canSharePort, WorkerPool } from "../workers/worker_pool.ts";
 import type { AppHooks } from "../app/app_hooks.ts";
 import { bannerLines, type InterfaceAddress, isWildcard, urls, warningLines } from "./banner.ts";
@@ -200,6 +200,9 @@ async function startServing(
     });
     return { server: pool, config };
   }
+  // The app is loaded only here, where this thread serves: a pool's main thread serves nothing
+  // and keeps only the shared services (../app/services.ts), each worker loading the app itself.
+  const { createApp } = await import("../app/routes.ts");
   const server = new HttpServer({
     hostname: config.hostname,
     port: config.port,

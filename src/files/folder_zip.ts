@@ -23,10 +23,10 @@
  * @module
  */
 
-import { createReadStream, type ReadStream } from "node:fs";
+import type { ReadStream } from "node:fs";
 import { join } from "node:path";
 // @ts-types="@types/yazl"
-import yazl from "yazl";
+import type yazlModule from "yazl";
 import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
 import { textResponse } from "../app/router.ts";
@@ -52,6 +52,20 @@ const STORED_EXTENSIONS: ReadonlySet<string> = new Set([
   "zip", "gz", "tgz", "bz2", "xz", "zst", "7z", "rar", "br", "lz", "lzma",
   "jar", "apk", "docx", "xlsx", "pptx", "odt", "ods", "odp", "epub", "pdf", "woff", "woff2",
 ]); // deno-fmt-ignore
+
+/**
+ * yazl and Node's `fs` streams, loaded on first use: most servers never make an archive, and
+ * each worker would otherwise carry them from the start.
+ */
+let libraries: Promise<{ yazl: typeof yazlModule; fs: typeof import("node:fs") }> | null = null;
+
+function zipLibraries() {
+  // @ts-types="@types/yazl"
+  return libraries ??= Promise.all([import("yazl"), import("node:fs")]).then(([y, fs]) => ({
+    yazl: y.default,
+    fs,
+  }));
+}
 
 /** One entry to archive. */
 interface ZipItem {
@@ -172,6 +186,7 @@ async function collect(
  * archive and the file being read are destroyed, so no file stays open.
  */
 async function* archive(items: readonly ZipItem[]): AsyncGenerator<Uint8Array> {
+  const { yazl, fs } = await zipLibraries();
   const zip = new yazl.ZipFile();
   let current: ReadStream | null = null;
   for (const item of items) {
@@ -183,7 +198,7 @@ async function* archive(items: readonly ZipItem[]): AsyncGenerator<Uint8Array> {
       item.zipPath,
       { mtime: item.mtime, compress: !storedInZip(item.zipPath) },
       (done: (err: Error | null, stream: NodeJS.ReadableStream) => void) => {
-        current = createReadStream(item.path, { highWaterMark: ZIP_READ_BYTES });
+        current = fs.createReadStream(item.path, { highWaterMark: ZIP_READ_BYTES });
         done(null, current);
       },
     );

@@ -7,10 +7,9 @@
  * @module
  */
 
-import { join } from "node:path";
 import type { AppConfig } from "../app/app_config.ts";
-import { STATE_FOLDER_NAME } from "../app/state_folder.ts";
 import { type UploadContext, uploadContext, type UploadHooks } from "../uploads/mod.ts";
+import { stateFolder } from "./store_location.ts";
 import { UploadStore } from "./upload_store.ts";
 
 /** Where upload resources live: `/api/uploads/<id>` (both protocols). */
@@ -29,11 +28,6 @@ export interface ResumableContext {
   store: UploadStore;
   leaseWaitMs: number;
   now(): number;
-}
-
-/** The state folder `config` asks for: `--resumable-dir`, else inside the shared folder. */
-export function stateFolder(config: AppConfig, root: string): string {
-  return config.resumableDir ?? join(root, STATE_FOLDER_NAME);
 }
 
 /** Builds the context for `config`. */

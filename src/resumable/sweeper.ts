@@ -10,7 +10,7 @@
 
 import { resolve } from "node:path";
 import type { AppConfig } from "../app/app_config.ts";
-import { stateFolder } from "./resumable_context.ts";
+import { stateFolder } from "./store_location.ts";
 import { UploadStore } from "./upload_store.ts";
 
 /** How often expired uploads are looked for. */

@@ -6,7 +6,8 @@
  */
 
 import type { AppConfig } from "../../src/app/app_config.ts";
-import { createApp, sharedServices } from "../../src/app/routes.ts";
+import { createApp } from "../../src/app/routes.ts";
+import { sharedServices } from "../../src/app/services.ts";
 import type { Limits } from "../../src/http/limits.ts";
 import { type ByteWriter, LineSink } from "../../src/log/line_sink.ts";
 import { WorkerPool } from "../../src/workers/worker_pool.ts";

@@ -5,7 +5,7 @@
  */
 
 import { appConfig } from "../../src/app/app_config.ts";
-import { sharedServices } from "../../src/app/routes.ts";
+import { sharedServices } from "../../src/app/services.ts";
 import type { Limits } from "../../src/http/limits.ts";
 import { type PoolOptions, WorkerPool } from "../../src/workers/worker_pool.ts";
 import { collectingSink } from "../support/app_server.ts";

@@ -1,0 +1,37 @@
+/**
+ * The server-wide pieces that run where the server's state is kept — the main thread of a pool
+ * of workers, or the one thread without workers: the services features share across workers (see
+ * shared_state.ts) and the background tasks. It reaches features through their `services.ts`, not
+ * their routes, so a pool's main thread, which serves no request, does not load the app (each
+ * worker does).
+ *
+ * This module must not touch sockets.
+ * @module
+ */
+
+import { startSweeper } from "../resumable/services.ts";
+import { LOCK_SERVICE, LockServiceHost } from "../webdav/services.ts";
+import type { AppConfig } from "./app_config.ts";
+import type { ServiceFactories } from "./shared_state.ts";
+
+/**
+ * The services features keep server-wide state in (see shared_state.ts), by name. The main
+ * thread hosts them when there are workers.
+ */
+export function sharedServices(_config: AppConfig): ServiceFactories {
+  return {
+    [LOCK_SERVICE]: () => new LockServiceHost(), // WebDAV's locks: one table for every worker
+  };
+}
+
+/**
+ * Starts what the app does without being asked (the resumable uploads' sweeper: expired uploads
+ * removed at start and periodically); returns the function that stops it.
+ */
+export function startBackgroundTasks(
+  config: AppConfig,
+  onError: (err: unknown) => void,
+): () => void {
+  const sweeper = startSweeper(config, onError);
+  return () => sweeper.stop();
+}
