@@ -16,7 +16,9 @@
  * {@link UNASKED_DIGEST_MAX_BYTES}. Past that it is left out unasked because hashing is the
  * single largest cost of an upload: SHA-256 runs at about 1.5 GB/s on one core here, which took
  * a 256 MiB upload from about 330 to 480 ms of server CPU — more than the 2-core machine has
- * to spare at the speed of a Deno.serve server writing the same body (measured).
+ * to spare at the speed of a Deno.serve server writing the same body (measured). At the old
+ * limit of 64 MiB, 64 MiB uploads 4 at a time to 2 workers spent 27% of the server's time in the
+ * hash and ran at 0.39× nginx (bench/workers_bench.ts); 1 MiB costs under a millisecond.
  * A body with `Content-Encoding` other than identity → 415: the coded bytes would be stored and
  * then served as if they were the file.
  *
@@ -55,7 +57,7 @@ import {
 } from "./write_target.ts";
 
 /** Largest body answered with `Repr-Digest` without being asked (see the module doc). */
-export const UNASKED_DIGEST_MAX_BYTES = 64 * 1024 * 1024;
+export const UNASKED_DIGEST_MAX_BYTES = 1024 * 1024;
 
 /** What the checks before the body decided for a write that may go ahead. */
 interface RawWritePlan {
