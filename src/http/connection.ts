@@ -78,19 +78,15 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
     const byob = this.#byob;
     const writer = this.#writer;
     // Never wait for input with output pending: pipelined responses go out before any read blocks.
+    const afterOutput = <R>(read: () => Promise<R>): Promise<R> =>
+      writer.pending > 0 ? writer.flush().then(read) : read();
     const source: ByteSource = {
-      read<T extends ArrayBufferView>(view: T) {
-        if (writer.pending > 0) return writer.flush().then(() => byob.read(view));
-        return byob.read(view);
-      },
+      read: <T extends ArrayBufferView>(view: T) => afterOutput(() => byob.read(view)),
       cancel: (reason?: unknown) => byob.cancel(reason),
       releaseLock: () => byob.releaseLock(),
       // The stream reads only when asked (BYOB, nothing queued), so between its reads the socket
       // may be read directly; a clock that runs out closes the connection, which ends this read.
-      readKeeping(view: Uint8Array) {
-        if (writer.pending > 0) return writer.flush().then(() => conn.read(view));
-        return conn.read(view);
-      },
+      readKeeping: (view: Uint8Array) => afterOutput(() => conn.read(view)),
     };
     const maxHead = opts.limits.maxRequestLineBytes + opts.limits.maxHeaderBytes + 64;
     this.#reader = new BufferedReader(source, opts.limits.readBufferBytes, maxHead);

@@ -43,25 +43,7 @@ const LENGTH_16 = 126;
 const LENGTH_64 = 127;
 const MASK_KEY_BYTES = 4;
 /** The bytes of a frame header before any extended length: flags/opcode, mask/length. */
-export const FRAME_HEADER_MIN_BYTES = 2;
-
-/** The fixed part of a client frame's header. */
-export interface FrameStart {
-  fin: boolean;
-  opcode: number;
-  /** Bytes still to read for the header after the first two: extended length and mask key. */
-  restBytes: number;
-  /** The 7-bit length field (126 and 127 announce an extended length). */
-  length7: number;
-}
-
-/** A client frame header, complete. */
-export interface FrameHeader {
-  fin: boolean;
-  opcode: number;
-  length: number;
-  maskKey: Uint8Array;
-}
+const FRAME_HEADER_MIN_BYTES = 2;
 
 /** A violation found in a header: the close code it earns and why. */
 export interface FrameError {
@@ -75,21 +57,10 @@ export function isControl(opcode: number): boolean {
 }
 
 /**
- * Reads the first two bytes of a client frame (§5.2): what follows, or the error. A server takes
- * only masked frames (§5.1), no reserved bits (no extension was negotiated), known opcodes, and
- * control frames whole and small (§5.5).
- */
-export function parseFrameStart(b0: number, b1: number): FrameStart | FrameError {
-  const error = frameStartError(b0, b1);
-  if (error !== null) return error;
-  const length7 = b1 & LENGTH_BITS;
-  const extended = length7 === LENGTH_16 ? 2 : length7 === LENGTH_64 ? 8 : 0;
-  return { fin: (b0 & FIN) !== 0, opcode: b0 & OPCODE_BITS, length7, restBytes: extended + 4 };
-}
-
-/**
- * `parseFrameStart`'s checks alone: the violation in a frame's first two bytes, or null when
- * they are acceptable (nothing is allocated then: a session's per-frame path).
+ * The violation in a client frame's first two bytes (§5.2), or null when they are acceptable
+ * (nothing is allocated then: this runs once per frame). A server takes only masked frames
+ * (§5.1), no reserved bits (no extension was negotiated), known opcodes, and control frames whole
+ * and small (§5.5).
  */
 export function frameStartError(b0: number, b1: number): FrameError | null {
   if ((b0 & RSV_BITS) !== 0) return { code: CLOSE.protocolError, reason: "reserved bits set" };
@@ -114,32 +85,25 @@ export function clientHeaderBytes(b1: number): number {
 }
 
 /** The error a 64-bit length with its most significant bit set earns (§5.2). */
-export const LENGTH_MSB_ERROR: FrameError = {
+const LENGTH_MSB_ERROR: FrameError = {
   code: CLOSE.protocolError,
   reason: "64-bit length with MSB set",
 };
 
-/** Completes a header from its start and the `rest` bytes it asked for. */
-export function parseFrameRest(start: FrameStart, rest: Uint8Array): FrameHeader | FrameError {
-  let length = start.length7;
-  let at = 0;
-  if (length === LENGTH_16) {
-    length = (rest[0] << 8) | rest[1];
-    at = 2;
-  } else if (length === LENGTH_64) {
-    // §5.2: the most significant bit must be 0. Past 2^53 no message could be taken anyway.
-    const high = ((rest[0] << 24) >>> 0) + (rest[1] << 16) + (rest[2] << 8) + rest[3];
-    const low = ((rest[4] << 24) >>> 0) + (rest[5] << 16) + (rest[6] << 8) + rest[7];
-    if (rest[0] & 0x80) return LENGTH_MSB_ERROR;
-    length = high * 2 ** 32 + low;
-    at = 8;
-  }
-  return {
-    fin: start.fin,
-    opcode: start.opcode,
-    length,
-    maskKey: rest.slice(at, at + MASK_KEY_BYTES),
-  };
+/**
+ * The payload length of a client frame whose second byte is `b1`, reading an extended length
+ * (the frame's bytes 2–9) through `byteAt`; a 64-bit length with its most significant bit set is
+ * refused (§5.2: it must be 0; past 2^53 no message could be taken anyway). The mask key follows
+ * at `clientHeaderBytes(b1) - 4`.
+ */
+export function payloadLength(b1: number, byteAt: (offset: number) => number): number | FrameError {
+  const length7 = b1 & LENGTH_BITS;
+  if (length7 === LENGTH_16) return (byteAt(2) << 8) | byteAt(3);
+  if (length7 !== LENGTH_64) return length7;
+  if (byteAt(2) & 0x80) return LENGTH_MSB_ERROR;
+  let value = 0;
+  for (let i = 2; i < 10; i++) value = value * 256 + byteAt(i);
+  return value;
 }
 
 /** Unmasks `payload` in place (§5.3); `offset` is where it starts within its frame's payload. */

@@ -25,8 +25,8 @@ import {
   frameStartError,
   isControl,
   isSendableCloseCode,
-  LENGTH_MSB_ERROR,
   OPCODE,
+  payloadLength,
   unmask,
   writeFrameHeader,
 } from "./websocket_frame.ts";
@@ -99,6 +99,8 @@ export class WebSocketConnection implements WebSocketSession {
   #opcode = 0;
   #length = 0;
   #maskKey = new Uint8Array(4);
+  /** The byte `offset` bytes ahead in the reader (one function for the session's life). */
+  #peek = (offset: number): number => this.#t.reader.peekByteAt(offset);
   /** The cork buffer being filled with frames, and how far. */
   #cork: Uint8Array | null = null;
   #corkAt = 0;
@@ -515,19 +517,9 @@ export class WebSocketConnection implements WebSocketSession {
     if (error !== null) return error;
     const headerBytes = clientHeaderBytes(b1);
     if (buffered < headerBytes) return HEADER_NEED_MORE;
-    let length = b1 & 0x7f;
-    let at = 2;
-    if (length === 126) {
-      length = (reader.peekByteAt(2) << 8) | reader.peekByteAt(3);
-      at = 4;
-    } else if (length === 127) {
-      // §5.2: the most significant bit must be 0. Past 2^53 no message could be taken anyway.
-      if (reader.peekByteAt(2) & 0x80) return LENGTH_MSB_ERROR;
-      let value = 0;
-      for (let i = 2; i < 10; i++) value = value * 256 + reader.peekByteAt(i);
-      length = value;
-      at = 10;
-    }
+    const length = payloadLength(b1, this.#peek);
+    if (typeof length !== "number") return length;
+    const at = headerBytes - 4;
     const key = this.#maskKey;
     key[0] = reader.peekByteAt(at);
     key[1] = reader.peekByteAt(at + 1);

@@ -5,9 +5,9 @@ import {
   CLOSE,
   closePayload,
   encodeFrame,
+  frameStartError,
   isSendableCloseCode,
-  parseFrameRest,
-  parseFrameStart,
+  payloadLength,
   unmask,
 } from "../../src/http/websocket_frame.ts";
 import { acceptKey } from "../../src/http/websocket_handshake.ts";
@@ -41,11 +41,8 @@ Deno.test("unmask gives the same bytes by words and byte by byte, at any offset"
   }
 });
 
-Deno.test("parseFrameStart refuses what a server must not take", () => {
-  const code = (b0: number, b1: number) => {
-    const r = parseFrameStart(b0, b1);
-    return "code" in r ? r.code : 0;
-  };
+Deno.test("frameStartError refuses what a server must not take", () => {
+  const code = (b0: number, b1: number) => frameStartError(b0, b1)?.code ?? 0;
   assertEquals(code(0x81, 0x85), 0, "masked text frame");
   assertEquals(code(0x81, 0x05), CLOSE.protocolError, "unmasked");
   assertEquals(code(0xc1, 0x85), CLOSE.protocolError, "RSV1");
@@ -54,19 +51,13 @@ Deno.test("parseFrameStart refuses what a server must not take", () => {
   assertEquals(code(0x89, 0xfe), CLOSE.protocolError, "ping with a 16-bit length");
 });
 
-Deno.test("parseFrameRest reads 16- and 64-bit lengths and refuses the 64-bit MSB", () => {
-  const start16 = parseFrameStart(0x82, 0xfe);
-  assert(!("code" in start16));
-  const h = parseFrameRest(start16, new Uint8Array([0x01, 0x00, 9, 9, 9, 9]));
-  assert(!("code" in h));
-  assertEquals([h.length, [...h.maskKey]], [256, [9, 9, 9, 9]]);
-  const start64 = parseFrameStart(0x82, 0xff);
-  assert(!("code" in start64));
-  const big = parseFrameRest(start64, new Uint8Array([0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 3, 4]));
-  assert(!("code" in big));
-  assertEquals(big.length, 2 ** 32);
-  const msb = parseFrameRest(start64, new Uint8Array([0x80, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4]));
-  assertEquals("code" in msb && msb.code, CLOSE.protocolError);
+Deno.test("payloadLength reads 16- and 64-bit lengths and refuses the 64-bit MSB", () => {
+  const reading = (bytes: number[]) => (i: number) => bytes[i];
+  assertEquals(payloadLength(0x85, reading([0x81, 0x85])), 5);
+  assertEquals(payloadLength(0xfe, reading([0x82, 0xfe, 0x01, 0x00])), 256);
+  assertEquals(payloadLength(0xff, reading([0x82, 0xff, 0, 0, 0, 1, 0, 0, 0, 0])), 2 ** 32);
+  const msb = payloadLength(0xff, reading([0x82, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 1]));
+  assertEquals(typeof msb === "object" && msb.code, CLOSE.protocolError);
 });
 
 Deno.test("closePayload cuts a long reason on a character boundary within 123 bytes", () => {
