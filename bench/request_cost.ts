@@ -101,6 +101,7 @@ export async function measureBatch(
     tls: false,
     shuttingDown: () => false,
     onError: (err) => errors.push(err),
+    activity: { requests: 0 },
   });
   const started = cpuUsage();
   await c.serve();
@@ -137,6 +138,7 @@ export async function measureConnections(
     tls: false,
     shuttingDown: () => false,
     onError: (err: unknown) => errors.push(err),
+    activity: { requests: 0 },
   };
   let started = 0;
   const client = async () => {

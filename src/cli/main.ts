@@ -17,6 +17,7 @@ import { canSharePort, WorkerPool } from "../workers/worker_pool.ts";
 import type { AppHooks } from "../app/app_hooks.ts";
 import { bannerLines, type InterfaceAddress, isWildcard, urls, warningLines } from "./banner.ts";
 import { HttpServer } from "../http/server.ts";
+import { reclaimWhenIdle } from "../app/idle_memory.ts";
 import { type ByteWriter, LineSink } from "../log/line_sink.ts";
 import { accessLogger } from "../log/access_log.ts";
 import { collectValues, type EnvVars, parseFlags } from "./args.ts";
@@ -198,6 +199,9 @@ async function startServing(
       out,
       err,
     });
+    // This thread serves nothing, but relays every worker's log lines.
+    const stopReclaiming = reclaimWhenIdle(() => pool.messageCount);
+    pool.finished.finally(stopReclaiming);
     return { server: pool, config };
   }
   // The app is loaded only here, where this thread serves: a pool's main thread serves nothing
@@ -212,6 +216,8 @@ async function startServing(
     onError: (e, where) => err.line(`wireserve: ${where} failed: ${errorText(e)}`),
     onResponse: accessLogger(config.log, out),
   });
+  const stopReclaiming = reclaimWhenIdle(() => server.requestCount);
+  server.finished.finally(stopReclaiming);
   return { server, config };
 }
 

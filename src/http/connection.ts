@@ -283,6 +283,7 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
       if (head instanceof HttpError) return await this.#fail(head);
       this.#head = head;
       index++;
+      opts.activity.requests++;
       this.#unlogged = true;
       this.#sending = 0;
 

@@ -23,4 +23,6 @@ export interface ConnectionOptions {
   onError(err: unknown, where: string): void;
   /** Reports each response written (the access log). */
   onResponse?: (entry: AccessEntry) => void;
+  /** Counts the request heads every connection of the server has read. */
+  activity: { requests: number };
 }

@@ -99,6 +99,7 @@ export class HttpServer {
   #open: SharedCount;
   #limits: Limits;
   #opts: ServerOptions;
+  #activity = { requests: 0 };
 
   /** Binds and starts accepting. Throws when the address cannot be bound. */
   constructor(opts: ServerOptions) {
@@ -133,6 +134,11 @@ export class HttpServer {
   /** Connections currently open. */
   get connectionCount(): number {
     return this.#served.size;
+  }
+
+  /** Request heads read since the server started, on every connection. */
+  get requestCount(): number {
+    return this.#activity.requests;
   }
 
   /**
@@ -194,6 +200,7 @@ export class HttpServer {
       shuttingDown: () => this.#shuttingDown,
       onError,
       onResponse: this.#opts.onResponse,
+      activity: this.#activity,
     };
     /** Failed accepts in a row (the back-off grows with them). */
     let failures = 0;

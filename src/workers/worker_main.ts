@@ -11,6 +11,7 @@
 /// <reference lib="deno.worker" />
 
 import { createApp } from "../app/routes.ts";
+import { reclaimWhenIdle } from "../app/idle_memory.ts";
 import { lanUrls } from "../app/lan_urls.ts";
 import { readProcessVar, templateVarReader } from "../app/template_vars.ts";
 import { largeBuffers } from "../http/buffer_budget.ts";
@@ -69,6 +70,8 @@ function start(msg: Extract<ToWorker, { type: "start" }>): void {
     post({ type: "failed", name: error.name, message: error.message });
     return;
   }
+  const stopReclaiming = reclaimWhenIdle(() => server!.requestCount);
+  server.finished.finally(stopReclaiming);
   lan = lanUrls(server.addr.hostname, server.addr.port, config.tls !== null, config.interfaces);
   post({ type: "ready", port: server.addr.port });
 }

@@ -78,6 +78,7 @@ export class WorkerPool {
   #stopping = false;
   #finish!: () => void;
   #decoder = new TextDecoder();
+  #messages = 0;
 
   private constructor(opts: PoolOptions, memory: SharedMemory, addr: Deno.NetAddr) {
     this.#opts = opts;
@@ -109,6 +110,11 @@ export class WorkerPool {
   /** Connections open on all workers together. */
   get connectionCount(): number {
     return viewSharedMemory(this.#memory).openConnections.value;
+  }
+
+  /** Messages the workers have sent this thread (log lines, service calls…). */
+  get messageCount(): number {
+    return this.#messages;
   }
 
   /** Workers running. */
@@ -167,6 +173,7 @@ export class WorkerPool {
     this.#slots[index] = slot;
     worker.onmessage = (event: MessageEvent<FromWorker>) => {
       const msg = event.data;
+      this.#messages++;
       switch (msg.type) {
         case "ready":
           return settleReady(msg.port);

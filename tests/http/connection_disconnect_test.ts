@@ -53,6 +53,7 @@ Deno.test("a BrokenPipe while the handler reads its body is logged as client-gon
     shuttingDown: () => false,
     onError: (err) => errors.push(err),
     onResponse: (e) => log.push(e),
+    activity: { requests: 0 },
   });
   await c.serve();
   clock.stop();

@@ -42,6 +42,24 @@ Deno.test("ten pipelined requests in one write are answered in order", async () 
   }
 });
 
+Deno.test("requestCount counts the heads read on every connection, pipelined ones too", async () => {
+  const srv = startServer(testHandler);
+  const a = await RawClient.connect(srv.port);
+  const b = await RawClient.connect(srv.port);
+  try {
+    assertEquals(srv.server.requestCount, 0);
+    await a.send(GET("/") + GET("/") + GET("/"));
+    for (let i = 0; i < 3; i++) assert(await a.readResponse());
+    await b.send(GET("/"));
+    assert(await b.readResponse());
+    assertEquals(srv.server.requestCount, 4);
+  } finally {
+    a.close();
+    b.close();
+    await srv.close();
+  }
+});
+
 Deno.test("a client sending one byte at a time gets its answer", async () => {
   const srv = startServer(testHandler);
   const c = await RawClient.connect(srv.port);

@@ -1,0 +1,92 @@
+/** A server that went quiet after work gives its grown heap back with one full collection. */
+
+import { getHeapSpaceStatistics } from "node:v8";
+import {
+  fullCollection,
+  GROWTH_BYTES,
+  IdleReclaimer,
+  reclaimWhenIdle,
+} from "../../src/app/idle_memory.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+
+const MIB = 1024 * 1024;
+
+/** A reclaimer over a settable request count and heap size, recording its collections. */
+function watched(heap = 10 * MIB) {
+  const state = { requests: 0, heap, collections: 0 };
+  const reclaimer = new IdleReclaimer({
+    activity: () => state.requests,
+    heapBytes: () => state.heap,
+    collect: () => {
+      state.collections++;
+      state.heap = 10 * MIB;
+    },
+  });
+  return { state, reclaimer };
+}
+
+Deno.test("IdleReclaimer collects on the first quiet tick after work that grew the heap", () => {
+  const { state, reclaimer } = watched();
+  assertEquals(reclaimer.tick(), false, "no work yet");
+  state.requests = 500;
+  state.heap = 30 * MIB;
+  assertEquals(reclaimer.tick(), false, "still working");
+  state.requests = 900;
+  assertEquals(reclaimer.tick(), false, "still working");
+  assertEquals(state.collections, 0);
+  assertEquals(reclaimer.tick(), true, "quiet now");
+  assertEquals(state.collections, 1);
+  assertEquals(reclaimer.tick(), false, "once per quiet spell");
+  assertEquals(reclaimer.tick(), false);
+  assertEquals(state.collections, 1);
+});
+
+Deno.test("IdleReclaimer leaves a heap that did not grow enough alone", () => {
+  const { state, reclaimer } = watched();
+  state.requests = 3; // a trickle of requests
+  state.heap = 10 * MIB + GROWTH_BYTES - 1;
+  reclaimer.tick();
+  assertEquals(reclaimer.tick(), false);
+  state.heap = 10 * MIB + GROWTH_BYTES;
+  assertEquals(reclaimer.tick(), true, "the heap grew by GROWTH_BYTES while the server worked");
+  state.heap = 10 * MIB + GROWTH_BYTES; // grew, but with no work since the collection
+  assertEquals(reclaimer.tick(), false);
+  assertEquals(state.collections, 1);
+});
+
+Deno.test("IdleReclaimer never collects while the count keeps moving", () => {
+  const { state, reclaimer } = watched(64 * MIB);
+  for (let i = 0; i < 20; i++) {
+    state.requests++;
+    assertEquals(reclaimer.tick(), false);
+  }
+  assertEquals(state.collections, 0);
+});
+
+/** The young generation's reserved size in bytes. */
+function newSpaceBytes(): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === "new_space")?.space_size ?? 0;
+}
+
+Deno.test("fullCollection reaches V8's collector and shrinks a grown young generation", () => {
+  const collect = fullCollection();
+  assert(collect !== null, "V8's gc() should be reachable through node:v8 and node:vm");
+  // Short-lived objects with a few survivors each round grow the young generation, as load does.
+  let survivors: object[] = [];
+  for (let i = 0; i < 2_000_000; i++) {
+    const o = { i, s: `item ${i}` };
+    if (i % 50 === 0) survivors.push(o);
+    if (survivors.length > 20_000) survivors = [];
+  }
+  const grown = newSpaceBytes();
+  assert(grown >= 4 * MIB, `the young generation should have grown (${grown} bytes)`);
+  collect();
+  const after = newSpaceBytes();
+  assert(after < grown / 2, `after the collection: ${after} bytes, before: ${grown}`);
+  assert(survivors.length >= 0);
+});
+
+Deno.test("reclaimWhenIdle stops when asked and leaves no timer behind", () => {
+  const stop = reclaimWhenIdle(() => 0);
+  stop(); // the test sanitizer fails this test if the interval is still armed
+});
