@@ -21,6 +21,7 @@
 
 import { parseArgs } from "node:util";
 import { measureIdleConnections } from "./memory.ts";
+import { IDLE_TICK_MS, QUIET_MS } from "../src/app/idle_memory.ts";
 import { findNginx, startNginx } from "./nginx.ts";
 import { clockTicksPerSecond, statusKiB } from "./proc.ts";
 import { getOnce, headerValue } from "./raw_http.ts";
@@ -62,8 +63,12 @@ const DOWNLOADS_PER_BATCH = 16;
 const UPLOADS_PER_BATCH = 8;
 /** The memory warm-up: a short keep-alive run so every worker has run its hot code. */
 const MEMORY_WARM = { duration: "2s", connections: 16 } as const;
-/** Pause before an idle RSS reading, so freed buffers settle and GC has run. */
-const SETTLE_MS = 1_500;
+/**
+ * Pause before an idle RSS reading: past the quiet spell after which each isolate gives its grown
+ * heap back (src/app/idle_memory.ts), so the reading is of a server that has been idle, not of
+ * one that has just stopped working.
+ */
+const SETTLE_MS = QUIET_MS + 2 * IDLE_TICK_MS;
 /** The ceilings. */
 const TARGETS: WorkersTargets = { perWorkerMiB: 16, idleConnectionsMiB: 30, p99Ms: 5 };
 /** rwxr-xr-x: folders nginx's worker user (nobody) must read; rwxrwxrwx: ones it writes. */

@@ -212,7 +212,8 @@ function memoryTable(r: WorkersReport): string[] {
     out.push(
       "",
       "Each a fresh server. cold: read once it answers its first probe; idle after use: after a " +
-        "short keep-alive run and a rest (what the target is judged on).",
+        "short keep-alive run and 12 s without a request (an isolate gives its grown heap back " +
+        "after 10 s idle; what the target is judged on).",
       "",
     );
   }

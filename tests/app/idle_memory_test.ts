@@ -11,6 +11,8 @@ import { assert, assertEquals } from "../support/assert.ts";
 
 const MIB = 1024 * 1024;
 
+const QUIET = 3;
+
 /** A reclaimer over a settable request count and heap size, recording its collections. */
 function watched(heap = 10 * MIB) {
   const state = { requests: 0, heap, collections: 0 };
@@ -21,23 +23,29 @@ function watched(heap = 10 * MIB) {
       state.collections++;
       state.heap = 10 * MIB;
     },
-  });
+  }, QUIET);
   return { state, reclaimer };
 }
 
-Deno.test("IdleReclaimer collects on the first quiet tick after work that grew the heap", () => {
+/** `n` ticks; what each returned. */
+function ticks(reclaimer: IdleReclaimer, n: number): boolean[] {
+  return Array.from({ length: n }, () => reclaimer.tick());
+}
+
+Deno.test("IdleReclaimer collects once the count has stood still for its quiet ticks after work", () => {
   const { state, reclaimer } = watched();
-  assertEquals(reclaimer.tick(), false, "no work yet");
+  assertEquals(ticks(reclaimer, QUIET + 1), [false, false, false, false], "no work yet");
   state.requests = 500;
   state.heap = 30 * MIB;
-  assertEquals(reclaimer.tick(), false, "still working");
-  state.requests = 900;
-  assertEquals(reclaimer.tick(), false, "still working");
-  assertEquals(state.collections, 0);
-  assertEquals(reclaimer.tick(), true, "quiet now");
-  assertEquals(state.collections, 1);
-  assertEquals(reclaimer.tick(), false, "once per quiet spell");
+  assertEquals(reclaimer.tick(), false, "working");
+  assertEquals(ticks(reclaimer, QUIET - 1), [false, false], "quiet, not yet long enough");
+  state.requests = 900; // a burst again: the quiet spell starts over
   assertEquals(reclaimer.tick(), false);
+  assertEquals(ticks(reclaimer, QUIET - 1), [false, false]);
+  assertEquals(state.collections, 0);
+  assertEquals(reclaimer.tick(), true, `quiet for ${QUIET} ticks`);
+  assertEquals(state.collections, 1);
+  assertEquals(ticks(reclaimer, 2 * QUIET), Array(2 * QUIET).fill(false), "once per quiet spell");
   assertEquals(state.collections, 1);
 });
 
@@ -45,12 +53,12 @@ Deno.test("IdleReclaimer leaves a heap that did not grow enough alone", () => {
   const { state, reclaimer } = watched();
   state.requests = 3; // a trickle of requests
   state.heap = 10 * MIB + GROWTH_BYTES - 1;
-  reclaimer.tick();
-  assertEquals(reclaimer.tick(), false);
+  assertEquals(ticks(reclaimer, QUIET + 2).includes(true), false);
+  state.requests = 4;
   state.heap = 10 * MIB + GROWTH_BYTES;
-  assertEquals(reclaimer.tick(), true, "the heap grew by GROWTH_BYTES while the server worked");
+  assertEquals(ticks(reclaimer, QUIET + 1).at(-1), true, "the heap grew by GROWTH_BYTES");
   state.heap = 10 * MIB + GROWTH_BYTES; // grew, but with no work since the collection
-  assertEquals(reclaimer.tick(), false);
+  assertEquals(ticks(reclaimer, QUIET + 2).includes(true), false);
   assertEquals(state.collections, 1);
 });
 
