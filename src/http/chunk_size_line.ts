@@ -8,9 +8,9 @@
  */
 
 import { HttpError } from "./errors.ts";
-import { CLASS, CR, HTAB, SP, VALUE } from "./head_syntax.ts";
+import { CLASS, CR, HTAB, SP, TCHAR, VALUE } from "./head_syntax.ts";
 
-const SEMICOLON = 0x3b;
+const SEMICOLON = 0x3b, EQUALS = 0x3d, DQUOTE = 0x22, BACKSLASH = 0x5c;
 const HEX_RADIX = 16;
 const BYTE_VALUES = 256;
 
@@ -24,7 +24,7 @@ for (const [i, c] of [..."0123456789abcdef"].entries()) {
 /**
  * The chunk size a chunk-size line announces. `line` is the line as `tryReadLine` gives it: up
  * to and including the CR, without the LF. Refuses a missing CR, a size that is not 1*HEXDIG or
- * passes `Number.MAX_SAFE_INTEGER`, and anything after the size but a loosely checked chunk-ext.
+ * passes `Number.MAX_SAFE_INTEGER`, and anything after the size but a well-formed chunk-ext.
  */
 export function parseChunkSizeLine(line: Uint8Array): number {
   const end = line.length - 1;
@@ -50,21 +50,64 @@ export function parseChunkSizeLine(line: Uint8Array): number {
 }
 
 /**
- * Checks what follows chunk-size, loosely: optional BWS then ";" (RFC 9112 §7.1.1 chunk-ext),
- * and no control byte but HTAB anywhere. Extension names and values are not interpreted.
+ * Checks what follows chunk-size against RFC 9112 §7.1.1:
+ *
+ *     chunk-ext      = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )
+ *     chunk-ext-name = token
+ *     chunk-ext-val  = token / quoted-string
+ *
+ * Names and values are not interpreted, but a line that does not parse is refused: parsers that
+ * disagree on where a malformed extension ends (an unclosed quote, a bare `;`) are how chunked
+ * bodies get smuggled past a proxy.
  */
 function checkExtensions(line: Uint8Array, from: number, end: number): void {
-  let i = from;
-  while (i < end && (line[i] === SP || line[i] === HTAB)) i++;
+  let i = skipBws(line, from, end);
   if (i === end) {
     if (i === from) return;
     throw new HttpError("badChunk", "Whitespace after chunk-size without an extension");
   }
-  if (line[i] !== SEMICOLON) throw new HttpError("badChunk", "Unexpected byte after chunk-size");
-  for (; i < end; i++) {
+  while (i < end) {
+    if (line[i] !== SEMICOLON) throw new HttpError("badChunk", "Unexpected byte after chunk-size");
+    i = skipBws(line, i + 1, end);
+    const name = i;
+    while (i < end && (CLASS[line[i]] & TCHAR) !== 0) i++;
+    if (i === name) throw new HttpError("badChunk", "Chunk extension without a name");
+    i = skipBws(line, i, end);
+    if (i < end && line[i] === EQUALS) {
+      i = skipBws(line, i + 1, end);
+      i = line[i] === DQUOTE ? quotedStringEnd(line, i, end) : tokenEnd(line, i, end);
+      i = skipBws(line, i, end);
+    }
+  }
+}
+
+/** The index after optional whitespace (BWS) from `i`. */
+function skipBws(line: Uint8Array, i: number, end: number): number {
+  while (i < end && (line[i] === SP || line[i] === HTAB)) i++;
+  return i;
+}
+
+/** The index after the token at `i`; refuses an empty one. */
+function tokenEnd(line: Uint8Array, i: number, end: number): number {
+  const start = i;
+  while (i < end && (CLASS[line[i]] & TCHAR) !== 0) i++;
+  if (i === start) throw new HttpError("badChunk", "Chunk extension value is not a token");
+  return i;
+}
+
+/**
+ * The index after the quoted-string opening at `i`: qdtext (HTAB, SP, VCHAR but `"` and `\`,
+ * obs-text) and quoted-pairs, then the closing quote; refuses controls and an unclosed string.
+ */
+function quotedStringEnd(line: Uint8Array, i: number, end: number): number {
+  for (i++; i < end; i++) {
+    const b = line[i];
+    if (b === DQUOTE) return i + 1;
+    if (b === BACKSLASH) i++;
     // Refuse bare CR and other controls: a parser that ends the line at CR would see two lines.
-    if ((CLASS[line[i]] & VALUE) === 0) {
+    if (i === end || (CLASS[line[i]] & VALUE) === 0) {
       throw new HttpError("badChunk", "Control byte in a chunk extension");
     }
   }
+  throw new HttpError("badChunk", "Unclosed quoted-string in a chunk extension");
 }

@@ -147,7 +147,16 @@ const ACCEPTED: Case[] = [
     input: '5;n="a;b\\"c d"\r\n' + TAIL,
     chunks: [{ size: 5, line: '5;n="a;b\\"c d"' }, { size: 0, line: "0" }],
   },
-  { name: "obs-text ext kept as latin1", input: "1;x=\x80\xff\r\nZ\r\n0\r\n\r\n", data: "Z" },
+  {
+    name: "BWS around every part of an extension",
+    input: '5 ; a = b ;\tc="" ; d\r\n' + TAIL,
+    chunks: [{ size: 5, line: '5 ; a = b ;\tc="" ; d' }, { size: 0, line: "0" }],
+  },
+  {
+    name: "obs-text in a quoted ext kept as latin1",
+    input: '1;x="\x80\xff"\r\nZ\r\n0\r\n\r\n',
+    data: "Z",
+  },
   { name: "uppercase hex", input: `A\r\n0123456789\r\naB\r\n${"x".repeat(0xab)}\r\n0\r\n\r\n` },
   { name: "leading zeros ok", input: "0000000000000000000000005\r\nhello\r\n000\r\n\r\n" },
   {
@@ -215,6 +224,17 @@ const REFUSED: Refused[] = [
   ["bare CR after size", "5\r\r\n" + TAIL, "badChunk"],
   ["NUL in extension", "5;a=\0\r\n" + TAIL, "badChunk"],
   ["DEL in extension", "5;a=\x7f\r\n" + TAIL, "badChunk"],
+  // RFC 9112 §7.1.1: chunk-ext = *( BWS ";" BWS token [ BWS "=" BWS ( token / quoted-string ) ] )
+  ["extension name with a space in it", "5;a b=c\r\n" + TAIL, "badChunk"],
+  ["bare semicolon", "5;\r\n" + TAIL, "badChunk"],
+  ["extension without a name", "5;=x\r\n" + TAIL, "badChunk"],
+  ["extension with an empty value", "5;a=\r\n" + TAIL, "badChunk"],
+  ["extension value of two tokens", "5;a=b c\r\n" + TAIL, "badChunk"],
+  ["unclosed quoted-string", '5;a="x\r\n' + TAIL, "badChunk"],
+  ["quoted-string ended by an escaped quote", '5;a="x\\"\r\n' + TAIL, "badChunk"],
+  ["bytes after a quoted-string", '5;a="x"y\r\n' + TAIL, "badChunk"],
+  ["obs-text outside a quoted-string", "5;x=\x80\xff\r\n" + TAIL, "badChunk"],
+  ["separator in an extension name", "5;a/b\r\n" + TAIL, "badChunk"],
   ["chunk line one byte past", `${line(17)}\r\n${TAIL}`, "badChunk", "", LINE_16],
   [
     "last chunk line one byte past",
