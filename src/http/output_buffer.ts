@@ -16,6 +16,7 @@ const DECIMAL_BASE = 10;
 /** Pieces up to this long are copied by a loop: cheaper than the fixed cost of `set`. */
 const SHORT_APPEND_BYTES = 48;
 const CONTENT_LENGTH_PREFIX = new TextEncoder().encode("Content-Length: ");
+const UPGRADE_NAME = "upgrade";
 /** Digits of the largest safe integer: room enough for any length. */
 const MAX_LENGTH_DIGITS = 16;
 
@@ -112,14 +113,20 @@ export class OutputBuffer {
   }
 
   /**
-   * Appends handler fields, dropping those the writer owns (see `fieldNamePrefix`). Throws
+   * Appends handler fields, dropping those the writer owns (see `fieldNamePrefix`); returns
+   * whether one was `Upgrade` (its connection option is the writer's to add). Throws
    * `HttpError("internal")` for an invalid name or value (`truncate` drops the partial head).
    */
-  appendFields(fields: Array<[string, string]>): void {
+  appendFields(fields: Array<[string, string]>): boolean {
+    let upgrade = false;
     for (let f = 0; f < fields.length; f++) {
       const field = fields[f];
-      const prefix = fieldNamePrefix(field[0]);
+      const name = field[0];
+      const prefix = fieldNamePrefix(name);
       if (prefix === null) continue;
+      if (name.length === UPGRADE_NAME.length && name.toLowerCase() === UPGRADE_NAME) {
+        upgrade = true;
+      }
       const value = field[1];
       this.#reserve(prefix.length + value.length + CRLF_BYTES);
       const out = this.#out;
@@ -127,6 +134,7 @@ export class OutputBuffer {
       for (let i = 0; i < prefix.length; i++) out[at + i] = prefix[i];
       this.#len = encodeFieldValue(out, at + prefix.length, value);
     }
+    return upgrade;
   }
 
   #reserve(n: number): void {

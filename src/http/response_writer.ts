@@ -60,6 +60,12 @@ const CHUNKED_LINE = ascii("Transfer-Encoding: chunked\r\n");
 const CONTINUE_BYTES = ascii("HTTP/1.1 100 Continue\r\n\r\n");
 const CRLF = ascii("\r\n");
 const CONNECTION_UPGRADE = ascii("Connection: Upgrade\r\n");
+/**
+ * The same options with `Upgrade` added, for an answer that carries an Upgrade field (a 426, or
+ * an offer): RFC 9110 §7.8, "a sender of Upgrade MUST also send an upgrade connection option".
+ */
+const CLOSE_UPGRADE_LINE = ascii("Connection: close, Upgrade\r\n");
+const KEEP_ALIVE_UPGRADE_LINE = ascii("Connection: keep-alive, Upgrade\r\n");
 
 /** Whether `status` forbids a body: 1xx, 204, 304 (RFC 9110 §15). */
 function bodyless(status: number): boolean {
@@ -226,15 +232,16 @@ export class ResponseWriter {
     const start = out.length;
     try {
       out.append(statusLine(status));
-      if (res.headers !== undefined) out.appendFields(res.headers);
+      const upgrade = res.headers !== undefined && out.appendFields(res.headers);
       out.append(serverAndDateLines(ctx.now ?? Date.now()));
       if (status >= 200 && status !== 204) {
         if (length !== undefined && (status !== 304 || res.contentLength !== undefined)) {
           out.appendContentLength(length);
         } else if (chunked) out.append(CHUNKED_LINE);
       }
-      if (!keepAlive) out.append(CLOSE_LINE);
-      else if (ctx.http10) out.append(KEEP_ALIVE_LINE);
+      if (!keepAlive) out.append(upgrade ? CLOSE_UPGRADE_LINE : CLOSE_LINE);
+      else if (ctx.http10) out.append(upgrade ? KEEP_ALIVE_UPGRADE_LINE : KEEP_ALIVE_LINE);
+      else if (upgrade) out.append(CONNECTION_UPGRADE);
       out.append(CRLF);
     } catch (err) {
       out.truncate(start); // drop the half-built head; the caller answers 500 instead

@@ -41,8 +41,8 @@ function listsToken(value: string | undefined, token: string): boolean {
 
 /**
  * Answers `req` with a switch to WebSocket running `session`, or with the error its handshake
- * earns: 405 for a method but GET, 426 naming `websocket` without the upgrade, 426 with our
- * version for another version, 400 for a bad key, a body, or HTTP/1.0 (§4.2.1).
+ * earns: 405 for a method but GET, 426 naming `websocket` without the upgrade (HTTP/1.0's is
+ * ignored), 426 with our version for another version, 400 for a bad key or a body (§4.2.1).
  */
 export function acceptWebSocket(
   req: HttpRequest,
@@ -60,18 +60,21 @@ export function acceptWebSocket(
     return text(STATUS.MethodNotAllowed, "A WebSocket opens with GET", [["Allow", "GET"]]);
   }
   const h = req.headers;
-  if (!listsToken(h.get("upgrade"), "websocket") || !listsToken(h.list("connection"), "upgrade")) {
-    // §4.2.1 / RFC 9110 §15.5.22: say which protocol this resource needs.
-    return text(STATUS.UpgradeRequired, "This resource speaks WebSocket: send an Upgrade", [
-      ["Upgrade", "websocket"],
-      ["Connection", "Upgrade"],
-    ]);
-  }
-  if (req.version !== "HTTP/1.1" || req.rawVersion === "HTTP/1.0") {
-    return text(STATUS.BadRequest, "A WebSocket handshake needs HTTP/1.1");
+  // RFC 9110 §7.8: a server MUST ignore an Upgrade field in an HTTP/1.0 request.
+  const asked = req.rawVersion !== "HTTP/1.0" && listsToken(h.get("upgrade"), "websocket") &&
+    listsToken(h.list("connection"), "upgrade");
+  if (!asked) {
+    // §4.2.1 / RFC 9110 §15.5.22: say which protocol this resource needs (the writer adds the
+    // `upgrade` connection option that goes with an Upgrade field).
+    return text(
+      STATUS.UpgradeRequired,
+      "This resource speaks WebSocket: send an Upgrade over HTTP/1.1",
+      [["Upgrade", "websocket"]],
+    );
   }
   if (h.get("sec-websocket-version")?.trim() !== WEBSOCKET_VERSION) {
     return text(STATUS.UpgradeRequired, "Unsupported Sec-WebSocket-Version", [
+      ["Upgrade", "websocket"],
       ["Sec-WebSocket-Version", WEBSOCKET_VERSION],
     ]);
   }

@@ -136,6 +136,19 @@ Deno.test("writer says Connection: close when not keeping alive and keep-alive f
   assert(kept10.text.includes("Connection: keep-alive\r\n"));
 });
 
+Deno.test("writer adds the upgrade connection option to an answer with an Upgrade field", async () => {
+  // RFC 9110 §7.8: "A sender of Upgrade MUST also send an upgrade connection option".
+  const res: HttpResponse = { status: 426, headers: [["upgrade", "websocket"]], body: "" };
+  const connection = (text: string) => text.match(/^Connection: [^\r]*/gm);
+  assertEquals(connection((await render(res)).text), ["Connection: Upgrade"]);
+  const closing = await render(res, { ...KEEP, keepAlive: false });
+  assertEquals(connection(closing.text), ["Connection: close, Upgrade"]);
+  const kept10 = await render(res, { ...KEEP, http10: true });
+  assertEquals(connection(kept10.text), ["Connection: keep-alive, Upgrade"]);
+  const plain = await render({ status: 200, headers: [["Upgrades", "x"]], body: "" });
+  assertEquals(connection(plain.text), null, "only the Upgrade field itself");
+});
+
 Deno.test("writer uses the standard reason phrase", async () => {
   const { text } = await render({ status: 431, body: "" });
   assert(text.startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"), text);
