@@ -20,7 +20,8 @@
  * limit of 64 MiB, 64 MiB uploads 4 at a time to 2 workers spent 27% of the server's time in the
  * hash and ran at 0.39× nginx (bench/workers_bench.ts); 1 MiB costs under a millisecond.
  * A body with `Content-Encoding` other than identity → 415: the coded bytes would be stored and
- * then served as if they were the file.
+ * then served as if they were the file. A `Content-Range` → 400 (RFC 9110 §14.5): the piece would
+ * be stored as the whole file.
  *
  * This module must not touch sockets.
  * @module
@@ -86,6 +87,14 @@ async function planRawWrite(
   const coding = req.headers.list("content-encoding")?.trim().toLowerCase();
   if (coding !== undefined && coding !== "" && coding !== "identity") {
     return plain(STATUS.UnsupportedMediaType, "Send the file without a Content-Encoding");
+  }
+  // RFC 9110 §14.5: a partial PUT would be stored as the whole file. Pieces of a file go through
+  // a resumable upload (tus or the IETF draft), which is what carries offsets here.
+  if (req.headers.get("content-range") !== undefined) {
+    return plain(
+      STATUS.BadRequest,
+      "Content-Range is not supported on uploads: send the whole file, or use a resumable upload",
+    );
   }
   const declared = req.body.length;
   if (declared !== null && declared > ctx.config.maxUploadBytes) {

@@ -360,6 +360,18 @@ Deno.test("a body with a Content-Encoding is refused with 415", async () => {
   });
 });
 
+Deno.test("a PUT with Content-Range is refused with 400 and stores nothing (RFC 9110 §14.5)", async () => {
+  await withUploadServer({}, async (s) => {
+    await Deno.writeTextFile(`${s.root}/kept.txt`, "0123456789");
+    for (const path of ["/files/new.txt", "/files/kept.txt"]) {
+      const res = await request(s.port, "PUT", path, [["Content-Range", "bytes 0-4/10"]], "hello");
+      assertEquals(res.status, 400, path);
+    }
+    assertEquals(await filesBelow(s.root), ["kept.txt"]);
+    assertEquals(await Deno.readTextFile(`${s.root}/kept.txt`), "0123456789");
+  });
+});
+
 Deno.test("uploads racing to create the same missing parent folders all succeed", async () => {
   await withUploadServer({}, async (s) => {
     const names = Array.from({ length: 8 }, (_, i) => `deep/er/still/f${i}.txt`);
