@@ -31,6 +31,8 @@ export function inspectHandler(config: AppConfig) {
       ["Cache-Control", "no-store"],
       ["Vary", "Accept"],
     ];
+    // The GET of the same request would show other bytes: a HEAD gets no Content-Length.
+    if (req.method === "HEAD") return { status: STATUS.OK, headers, contentLength: null };
     const text = json
       ? jsonText(inspectJson(req, body, config.maxCaptureBytes))
       : inspectText(req, body, config.maxCaptureBytes);

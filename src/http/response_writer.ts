@@ -222,7 +222,9 @@ export class ResponseWriter {
     else if (body instanceof Uint8Array) bytes = body;
     if (bytes !== null) length = bytes.length;
     else if (body !== null) length = body.length;
-    else if (!noBody) length = res.contentLength ?? 0;
+    else if (!noBody && !(ctx.head && res.contentLength === null)) {
+      length = res.contentLength ?? 0;
+    }
 
     const chunked = !noBody && length === undefined && !ctx.http10 && !ctx.head;
     const mustClose = !noBody && length === undefined && !chunked && !ctx.head;

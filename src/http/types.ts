@@ -184,9 +184,11 @@ export interface HttpResponse {
   close?: boolean;
   /**
    * Content-Length to announce when the body is absent (a HEAD answer built without a body).
-   * Ignored when a body with a known length is given.
+   * Ignored when a body with a known length is given. `null` answers a HEAD with no
+   * Content-Length at all: for a body that depends on the request line, whose GET length is not
+   * the HEAD's (RFC 9110 §8.6 allows none, never a wrong one); other requests get 0.
    */
-  contentLength?: number;
+  contentLength?: number | null;
   /**
    * With status 101: the protocol the connection switches to (RFC 9110 §7.8, §15.2.2). The
    * engine sends the 101 with these headers and `Connection: Upgrade`, then runs the session

@@ -75,7 +75,9 @@ export function describeRequest(req: HttpRequest, args: QueryPairs): Record<stri
   return {
     args: groupPairs(args),
     headers: headerMap(req),
-    method: req.method,
+    // A HEAD is described as the GET it stands for (RFC 9110 §9.3.2): its Content-Length must be
+    // the GET's (§8.6), and the body is never sent anyway.
+    method: req.method === "HEAD" ? "GET" : req.method,
     origin: origin(req),
     url: requestUrl(req),
     path: displayText(req.path),

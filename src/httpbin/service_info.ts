@@ -56,6 +56,14 @@ export function uploadHandler(config: AppConfig) {
 export function dumpRequestHandler(config: AppConfig) {
   return async (req: HttpRequest): Promise<HttpResponse> => {
     const body = await readBodyBytes(req.body, config.maxCaptureBytes);
+    // The GET of the same request would dump other bytes: a HEAD gets no Content-Length.
+    if (req.method === "HEAD") {
+      return {
+        status: STATUS.OK,
+        headers: [["Content-Type", TEXT_CONTENT_TYPE]],
+        contentLength: null,
+      };
+    }
     const out = new Uint8Array(req.rawHead.length + body.length);
     out.set(req.rawHead);
     out.set(body, req.rawHead.length);

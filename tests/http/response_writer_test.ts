@@ -149,6 +149,15 @@ Deno.test("writer adds the upgrade connection option to an answer with an Upgrad
   assertEquals(connection(plain.text), null, "only the Upgrade field itself");
 });
 
+Deno.test("writer answers a HEAD with contentLength null without any length or chunking", async () => {
+  const res: HttpResponse = { status: 200, contentLength: null };
+  const head = await render(res, { ...KEEP, head: true });
+  assert(!/content-length|transfer-encoding|connection/i.test(head.text), head.text);
+  assertEquals(head.outcome.mustClose, false, "a HEAD answer has no body to delimit");
+  const get = await render(res);
+  assert(get.text.includes("Content-Length: 0\r\n"), "for any other request null is no body");
+});
+
 Deno.test("writer uses the standard reason phrase", async () => {
   const { text } = await render({ status: 431, body: "" });
   assert(text.startsWith("HTTP/1.1 431 Request Header Fields Too Large\r\n"), text);

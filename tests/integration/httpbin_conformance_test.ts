@@ -244,3 +244,31 @@ Deno.test("go-httpbin conformance table over raw TCP", async (t) => {
   }
   assertEquals(srv.errors, []);
 });
+
+Deno.test("HEAD announces the GET's Content-Length, or none where the body echoes the request line", async () => {
+  // RFC 9110 §8.6: a HEAD answer MUST NOT carry a Content-Length other than the GET's.
+  const srv: AppServer = await startApp(appConfig());
+  const lengths = async (path: string) => {
+    const url = `http://127.0.0.1:${srv.port}${path}`;
+    const get = await fetch(url);
+    await get.body?.cancel();
+    const head = await fetch(url, { method: "HEAD" });
+    return [head.headers.get("content-length"), get.headers.get("content-length")];
+  };
+  try {
+    const describing = ["/anything", "/anything/x", "/get", "/cache", "/etag/abc", "/delay/0"];
+    for (const path of [...describing, "/gzip", "/headers", "/user-agent", "/json"]) {
+      const [head, get] = await lengths(path);
+      assert(get !== null, path);
+      assertEquals(head, get, path);
+    }
+    for (const path of ["/dump/request", "/inspect"]) {
+      const [head, get] = await lengths(path);
+      assert(get !== null, path);
+      assertEquals(head, null, `${path}: the GET would echo other bytes`);
+    }
+  } finally {
+    await srv.close();
+  }
+  assertEquals(srv.errors, []);
+});
