@@ -14,7 +14,7 @@
 import type { BufferedReader } from "./buffered_reader.ts";
 import { WEBSOCKET_CLOSE_TIMEOUT_MS, WEBSOCKET_IDLE_TIMEOUT_MS } from "./limits.ts";
 import type { WebSocketMessage, WebSocketSession, WebSocketUpgrade } from "./types.ts";
-import { concatBytes } from "./concat_bytes.ts";
+import { ByteCollector } from "./byte_collector.ts";
 import {
   clientHeaderBytes,
   CLOSE,
@@ -74,6 +74,13 @@ const HEADER_READ = 1;
 /** `#header`: the header is not all buffered yet (nothing was consumed). */
 const HEADER_NEED_MORE = 0;
 const encoder = new TextEncoder();
+/** Decodes a gathered text message already checked piece by piece. */
+const utf8 = new TextDecoder();
+/**
+ * Most frames in one message: a limit of its own, since empty continuation frames add nothing to
+ * its size. Far past what a client cuts a message into; a sender that needs more gets 1009.
+ */
+export const MAX_FRAGMENTS = 65_536;
 const RESOLVED: Promise<void> = Promise.resolve();
 const ignore = () => {};
 
@@ -147,8 +154,11 @@ export class WebSocketConnection implements WebSocketSession {
   async receive(): Promise<WebSocketMessage | null> {
     let opcode = -1;
     let total = 0;
-    let texts: string[] | null = null;
-    let parts: Uint8Array[] | null = null;
+    let fragments = 0;
+    // A message of several frames is gathered as bytes in one buffer (text is checked as UTF-8
+    // piece by piece, decoded whole at the end): a piece kept per frame cost hundreds of bytes
+    // for each 1-byte fragment, so a 4 MiB message could take gigabytes (an attack probe).
+    let parts: ByteCollector | null = null;
     while (this.#state !== "closed") {
       // Frames already buffered are parsed without a wait (many small messages arrive at once).
       const header = this.#header();
@@ -181,32 +191,32 @@ export class WebSocketConnection implements WebSocketSession {
         return await this.#fail({ code: CLOSE.protocolError, reason: "message inside message" });
       } else opcode = this.#opcode;
       total += length;
-      if (total > this.#maxMessageBytes) {
+      // Empty fragments cost nothing against the byte limit: their number has its own.
+      if (total > this.#maxMessageBytes || ++fragments > MAX_FRAGMENTS) {
         return await this.#fail({ code: CLOSE.tooBig, reason: "message too big" });
       }
       const payload = this.#bufferedPayload(length) ?? await this.#readPayload(length);
       if (payload === null) return null;
       if (this.#state !== "open") continue; // after our close frame, data is dropped (§7.1.4)
       if (opcode === OPCODE.text) {
-        if (fin && texts === null) {
+        if (fin && parts === null) {
           // A whole message in one frame (the common case): a short ASCII one needs no decoder.
           const text = asciiText(payload) ?? this.#decodeText(payload, false);
           if (text === null) return await this.#invalidText();
           return { type: "text", data: text };
         }
         // Checked piece by piece (a bad byte fails before the message ends), whole at the end.
-        const piece = this.#decodeText(payload, !fin);
-        if (piece === null) return await this.#invalidText();
-        (texts ??= []).push(piece);
+        if (this.#decodeText(payload, !fin) === null) return await this.#invalidText();
+        (parts ??= new ByteCollector()).append(payload);
         if (!fin) continue;
-        return { type: "text", data: texts.length === 1 ? texts[0] : texts.join("") };
+        return { type: "text", data: utf8.decode(parts.bytes()) };
       }
       if (fin && parts === null) {
         // A whole message in one frame is handed over as lent (see `WebSocketSession.receive`).
         return { type: "binary", data: payload };
       }
-      (parts ??= []).push(this.#lentPayload ? payload.slice() : payload);
-      if (fin) return { type: "binary", data: concatBytes(parts, total) };
+      (parts ??= new ByteCollector()).append(payload);
+      if (fin) return { type: "binary", data: parts.bytes() };
     }
     return null;
   }

@@ -4,6 +4,7 @@
  * every fault a client can commit — each must end in a close frame with the right code.
  */
 
+import { MAX_FRAGMENTS } from "../../src/http/websocket_session.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { type AppServer, startApp } from "../support/app_server.ts";
 import { appConfig } from "../../src/app/app_config.ts";
@@ -336,5 +337,41 @@ Deno.test("a message past max_message_size gets close 1009; max_fragment_size cu
     const bad = await fetch(`http://127.0.0.1:${s.port}/websocket/echo?max_message_size=0`);
     assertEquals(bad.status, 400);
     await bad.body?.cancel();
+  });
+});
+
+Deno.test("a message cut into more than MAX_FRAGMENTS frames ends the session with close 1009", async () => {
+  // Empty continuation frames add nothing to a message's size: their number has a limit of its own.
+  await withServer(async (s) => {
+    const { ws } = await RawSocket.open(s.port);
+    try {
+      const empty = frame(0x0, "", { fin: false });
+      const burst = new Uint8Array(empty.length * 4096);
+      for (let i = 0; i < 4096; i++) burst.set(empty, i * empty.length);
+      await ws.write(frame(0x1, "a", { fin: false }));
+      for (let sent = 1; sent <= MAX_FRAGMENTS; sent += 4096) await ws.write(burst);
+      assertEquals(await ws.closeCode(), { code: 1009, ended: true });
+    } finally {
+      ws.close();
+    }
+  });
+});
+
+Deno.test("a text message of 3,000 one-byte fragments arrives whole", async () => {
+  await withServer(async (s) => {
+    const { ws } = await RawSocket.open(s.port);
+    try {
+      const text = "é".repeat(750) + "x".repeat(1500); // 2-byte characters cut between fragments
+      const bytes = new TextEncoder().encode(text);
+      for (let i = 0; i < bytes.length; i++) {
+        await ws.write(frame(i === 0 ? 0x1 : 0x0, bytes.subarray(i, i + 1), {
+          fin: i === bytes.length - 1,
+        }));
+      }
+      const echo = await ws.next();
+      assertEquals([echo?.opcode, new TextDecoder().decode(echo?.payload)], [0x1, text]);
+    } finally {
+      ws.close();
+    }
   });
 });
