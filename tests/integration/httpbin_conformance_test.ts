@@ -272,3 +272,27 @@ Deno.test("HEAD announces the GET's Content-Length, or none where the body echoe
   }
   assertEquals(srv.errors, []);
 });
+
+Deno.test("a stream of 1-byte chunks read at full speed leaves the server answering others", async () => {
+  const srv: AppServer = await startApp(appConfig());
+  const base = `http://127.0.0.1:${srv.port}`;
+  // Read by another process at full speed (a reader in this one would share the event loop).
+  const curl = new Deno.Command("curl", {
+    args: ["-s", "-o", "/dev/null", `${base}/stream-bytes/50000000?chunk_size=1`],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    await new Promise((r) => setTimeout(r, 300)); // the stream is flowing
+    const started = performance.now();
+    const echo = await fetch(`${base}/echo/still-here`, { signal: AbortSignal.timeout(10_000) });
+    assertEquals(await echo.text(), "still-here");
+    const ms = performance.now() - started;
+    // It waited for the whole stream before (tens of seconds); a turn of the loop is enough now.
+    assert(ms < 2000, `answered after ${ms.toFixed(0)} ms`);
+  } finally {
+    curl.kill();
+    await curl.status;
+    await srv.close();
+  }
+});
