@@ -59,12 +59,15 @@ export async function lock(ctx: DavContext, req: HttpRequest): Promise<HttpRespo
   const raw = belowMount(req.path);
   let segments: string[];
   let created = false;
+  /** The empty file this request made, to take back when the lock is refused. */
+  let madeFile: string | null = null;
   const found = await findResource(ctx, raw);
   if ("status" in found) {
     if (found.status !== STATUS.NotFound) return found;
     const made = await createEmpty(ctx, req, raw);
     if ("status" in made) return made;
     segments = made.segments;
+    madeFile = made.madeFile;
     created = true;
   } else {
     segments = found.segments;
@@ -83,6 +86,8 @@ export async function lock(ctx: DavContext, req: HttpRequest): Promise<HttpRespo
     timeoutSeconds,
   });
   if (!result.ok) {
+    // A refused LOCK leaves nothing behind: the empty file was only there to be locked.
+    if (madeFile !== null) await removeMadeFile(ctx, madeFile);
     if (result.reason === "full") {
       return plainAnswer(STATUS.ServiceUnavailable, "Too many locks are held; try again later");
     }
@@ -137,12 +142,15 @@ async function refresh(
   return conditionAnswer(STATUS.PreconditionFailed, "lock-token-matches-request-uri");
 }
 
-/** Creates the empty file a LOCK on an unmapped URL makes; its segments, or the refusal. */
+/**
+ * Creates the empty file a LOCK on an unmapped URL makes; its segments and its path when this
+ * request made it (null when another made it meanwhile), or the refusal.
+ */
 async function createEmpty(
   ctx: DavContext,
   req: HttpRequest,
   raw: string,
-): Promise<{ segments: string[] } | HttpResponse> {
+): Promise<{ segments: string[]; madeFile: string | null } | HttpResponse> {
   const resolved = await resolveWriteTarget(ctx.uploads, raw);
   if (!resolved.ok) return resolved.response;
   const target = resolved.target;
@@ -155,6 +163,7 @@ async function createEmpty(
     resources: changedResources("create", target.segments),
   });
   if (guard.refusal !== null) return guard.refusal;
+  let madeFile: string | null = target.fsPath;
   try {
     const file = await Deno.open(target.fsPath, { write: true, createNew: true });
     file.close();
@@ -163,10 +172,23 @@ async function createEmpty(
       return plainAnswer(STATUS.Conflict, "The parent folder does not exist");
     }
     if (!(err instanceof Deno.errors.AlreadyExists)) return failure(err);
+    madeFile = null;
   }
   ctx.uploads.changed(target.fsPath);
   ctx.uploads.changed(dirname(target.fsPath));
-  return { segments: target.segments };
+  return { segments: target.segments, madeFile };
+}
+
+/** Removes the empty file `createEmpty` made, if it is still empty. */
+async function removeMadeFile(ctx: DavContext, fsPath: string): Promise<void> {
+  try {
+    if ((await Deno.lstat(fsPath)).size !== 0) return;
+    await Deno.remove(fsPath);
+  } catch {
+    return; // gone already, or not ours to remove
+  }
+  ctx.uploads.changed(fsPath);
+  ctx.uploads.changed(dirname(fsPath));
 }
 
 /** What a `DAV:lockinfo` asks for, or null when it is not a write lock request. */

@@ -4,6 +4,7 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
+import { MAX_LOCKS } from "../../src/webdav/lock_table.ts";
 import { lockBody, propfindBody, readMultistatus, textIn, withDav } from "./webdav_fixture.ts";
 
 const ALL = { allowDelete: true, allowMkdir: true };
@@ -136,6 +137,18 @@ Deno.test("LOCK on an unmapped URL makes an empty file (201); a refresh restarts
   });
 });
 
+Deno.test("a LOCK refused because the table is full leaves no file behind (503)", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.writeTextFile(`${app.root}/s`, "x");
+    for (let i = 0; i < MAX_LOCKS; i++) {
+      const res = await app.call("LOCK", "/files/s", [], lockBody("shared"));
+      if (res.status !== 200) throw new Error(`lock ${i}: ${res.status}`);
+    }
+    assertEquals((await app.call("LOCK", "/files/new.txt", [], lockBody())).status, 503);
+    assertEquals(await exists(`${app.root}/new.txt`), false, "the file made for the lock is gone");
+  });
+});
+
 Deno.test("locks do not follow a COPY, and a MOVE leaves them behind", async () => {
   await withDav(ALL, async (app) => {
     await Deno.writeTextFile(`${app.root}/f`, "x");
@@ -155,3 +168,12 @@ Deno.test("locks do not follow a COPY, and a MOVE leaves them behind", async () 
     );
   });
 });
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
