@@ -27,6 +27,7 @@ export const CLOSE = {
   policyViolation: 1008,
   tooBig: 1009,
   internalError: 1011,
+  tryAgainLater: 1013,
 } as const;
 
 /** Control frames carry at most this much payload (§5.5). */

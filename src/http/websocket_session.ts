@@ -15,6 +15,7 @@ import type { BufferedReader } from "./buffered_reader.ts";
 import { WEBSOCKET_CLOSE_TIMEOUT_MS, WEBSOCKET_IDLE_TIMEOUT_MS } from "./limits.ts";
 import type { WebSocketMessage, WebSocketSession, WebSocketUpgrade } from "./types.ts";
 import { ByteCollector } from "./byte_collector.ts";
+import { heldBodies } from "./buffer_budget.ts";
 import {
   clientHeaderBytes,
   CLOSE,
@@ -100,6 +101,12 @@ export class WebSocketConnection implements WebSocketSession {
   #decoder = new TextDecoder("utf-8", { fatal: true });
   /** Whether the last payload read is a view into the reader's buffer (copy it to keep it). */
   #lentPayload = false;
+  /**
+   * Bytes of the message being received charged to `heldBodies`, the isolate's budget for what
+   * is held whole (shared with HTTP bodies): a large frame's buffer and a fragmented message's.
+   * Given back when the next message is asked for, or the session ends.
+   */
+  #held = 0;
   #payloadBuf: Uint8Array = EMPTY;
   /** The last header read (`#header`): kept in fields, so reading one allocates nothing. */
   #fin = false;
@@ -152,6 +159,7 @@ export class WebSocketConnection implements WebSocketSession {
   }
 
   async receive(): Promise<WebSocketMessage | null> {
+    this.#releaseHeld(); // the last message is over (it was lent until this call)
     let opcode = -1;
     let total = 0;
     let fragments = 0;
@@ -195,6 +203,10 @@ export class WebSocketConnection implements WebSocketSession {
       if (total > this.#maxMessageBytes || ++fragments > MAX_FRAGMENTS) {
         return await this.#fail({ code: CLOSE.tooBig, reason: "message too big" });
       }
+      // A frame too large for the reused buffer gets one of its own as soon as it starts: past the
+      // shared budget (many sessions each midway through a large frame) the session ends, 1013.
+      const own = length > RETAINED_PAYLOAD_BYTES && this.#t.reader.buffered < length;
+      if (own && !this.#hold(length)) return await this.#busy();
       const payload = this.#bufferedPayload(length) ?? await this.#readPayload(length);
       if (payload === null) return null;
       if (this.#state !== "open") continue; // after our close frame, data is dropped (§7.1.4)
@@ -207,6 +219,7 @@ export class WebSocketConnection implements WebSocketSession {
         }
         // Checked piece by piece (a bad byte fails before the message ends), whole at the end.
         if (this.#decodeText(payload, !fin) === null) return await this.#invalidText();
+        if (!this.#hold(payload.length)) return await this.#busy();
         (parts ??= new ByteCollector()).append(payload);
         if (!fin) continue;
         return { type: "text", data: utf8.decode(parts.bytes()) };
@@ -215,6 +228,7 @@ export class WebSocketConnection implements WebSocketSession {
         // A whole message in one frame is handed over as lent (see `WebSocketSession.receive`).
         return { type: "binary", data: payload };
       }
+      if (!this.#hold(payload.length)) return await this.#busy();
       (parts ??= new ByteCollector()).append(payload);
       if (fin) return { type: "binary", data: parts.bytes() };
     }
@@ -229,6 +243,25 @@ export class WebSocketConnection implements WebSocketSession {
       this.#decoder = new TextDecoder("utf-8", { fatal: true });
       return null;
     }
+  }
+
+  /** Charges `bytes` of the message being received to the shared budget; false when spent. */
+  #hold(bytes: number): boolean {
+    if (bytes === 0) return true;
+    if (!heldBodies.acquire(bytes)) return false;
+    this.#held += bytes;
+    return true;
+  }
+
+  #releaseHeld(): void {
+    if (this.#held === 0) return;
+    heldBodies.release(this.#held);
+    this.#held = 0;
+  }
+
+  /** The shared budget is spent: end the session, 1013 (try again later). */
+  #busy(): Promise<null> {
+    return this.#fail({ code: CLOSE.tryAgainLater, reason: "server busy, try again later" });
   }
 
   #invalidText(): Promise<null> {
@@ -290,6 +323,7 @@ export class WebSocketConnection implements WebSocketSession {
 
   /** Closes the socket and stops the clocks. */
   #shut(): void {
+    this.#releaseHeld();
     clearTimeout(this.#idleTimer);
     clearTimeout(this.#closeTimer);
     clearTimeout(this.#flushTimer);

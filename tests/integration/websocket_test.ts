@@ -375,3 +375,45 @@ Deno.test("a text message of 3,000 one-byte fragments arrives whole", async () =
     }
   });
 });
+
+Deno.test("large frames in flight share the held-body budget: past it a session ends with 1013", async () => {
+  // Each session announces a 16 MiB binary frame and sends its first 64 KiB: the server gives
+  // each its own buffer at once. HELD_BODY_BUDGET_BYTES (64 MiB) holds four of them, not five.
+  const big = HANDSHAKE.replace("/websocket/echo", "/websocket/echo?max_message_size=16777216");
+  const header = new Uint8Array(14);
+  header[0] = 0x82; // FIN, binary
+  header[1] = 0x80 | 127; // masked, 64-bit length
+  new DataView(header.buffer).setBigUint64(2, 16n * 1024n * 1024n);
+  const start = new Uint8Array(14 + 64 * 1024);
+  start.set(header); // mask key 0: the payload goes as it is
+  await withServer(async (s) => {
+    const sessions: RawSocket[] = [];
+    try {
+      for (let i = 0; i < 4; i++) {
+        const { ws, head } = await RawSocket.open(s.port, big);
+        assert(head.startsWith("HTTP/1.1 101 "), head);
+        await ws.write(start);
+        sessions.push(ws);
+      }
+      await new Promise((r) => setTimeout(r, 100)); // the four buffers are taken
+      const { ws: fifth } = await RawSocket.open(s.port, big);
+      sessions.push(fifth);
+      await fifth.write(start);
+      assertEquals(await fifth.closeCode(), { code: 1013, ended: true });
+      // A session that ends gives its share back: a new one fits again.
+      sessions[0].close();
+      await new Promise((r) => setTimeout(r, 100));
+      const { ws: again } = await RawSocket.open(s.port, big);
+      sessions.push(again);
+      await again.write(start);
+      await again.write(frame(0x9, "still there?"));
+      const pong = await Promise.race([
+        again.next(),
+        new Promise<null>((r) => setTimeout(() => r(null), 300)),
+      ]);
+      assertEquals(pong, null, "inside its frame, nothing is answered: it was not refused");
+    } finally {
+      for (const ws of sessions) ws.close();
+    }
+  });
+});
