@@ -6,6 +6,7 @@
 
 import { assert, assertEquals } from "../support/assert.ts";
 import { curl, type FilesServer, startFilesServer, text } from "./files_fixture.ts";
+import { exists } from "../support/paths.ts";
 
 const HIDE = ["private/", "*.key", "/drafts", "**/secret*"];
 
@@ -189,12 +190,3 @@ Deno.test("hidden paths under the web root answer its 404 page", async () => {
     await fs.close();
   }
 });
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

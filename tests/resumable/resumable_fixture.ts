@@ -5,16 +5,7 @@
  */
 
 export { filesBelow, withUploadServer } from "../integration/upload_fixture.ts";
-
-/** Whether `path` names anything. */
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { exists } from "../support/paths.ts";
 
 /** A tus request with `Tus-Resumable: 1.0.0` and `headers`. */
 export function tusFetch(

@@ -10,6 +10,7 @@ import * as tus from "tus-js-client";
 import { assert, assertEquals } from "../support/assert.ts";
 import { filesBelow, withUploadServer } from "../integration/upload_fixture.ts";
 import { startDroppingProxy } from "../support/dropping_proxy.ts";
+import { exists } from "../support/paths.ts";
 
 const MIB = 1024 * 1024;
 const SIZE = 64 * MIB;
@@ -26,15 +27,6 @@ function randomBytes(n: number): Buffer {
 }
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 Deno.test("tus-js-client: a 64 MiB upload cut at 40% resumes from the server's offset", async () => {
   await withUploadServer({}, async (s) => {

@@ -6,6 +6,7 @@
 import { assert, assertEquals } from "../support/assert.ts";
 import { MAX_LOCKS } from "../../src/webdav/lock_table.ts";
 import { lockBody, propfindBody, readMultistatus, textIn, withDav } from "./webdav_fixture.ts";
+import { exists } from "../support/paths.ts";
 
 const ALL = { allowDelete: true, allowMkdir: true };
 
@@ -168,12 +169,3 @@ Deno.test("locks do not follow a COPY, and a MOVE leaves them behind", async () 
     );
   });
 });
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
