@@ -144,7 +144,14 @@ Deno.test("COPY of a folder to a new name another COPY is creating answers 409, 
       app.call("COPY", "/files/tree/", [to("/files/copy/")]),
       app.call("COPY", "/files/tree/", [to("/files/copy/")]),
     ]);
-    assertEquals(copies.map((r) => r.status).sort(), [201, 409]);
+    // Truly at once, the second meets the first's folder (409). A loaded machine may run them one
+    // after the other instead: then the second replaces the copy (204), or does so while the first
+    // is still copying into it (the first then reports the member it lost, 207). Never a 500.
+    const statuses = copies.map((r) => r.status).sort();
+    assert(
+      [[201, 409], [201, 204], [204, 207]].some((ok) => ok.join() === statuses.join()),
+      `${statuses}: ${copies.map((r) => r.text).join(" | ")}`,
+    );
     assertEquals(await Deno.readTextFile(`${app.root}/copy/f`), "F");
   });
 });
@@ -160,6 +167,11 @@ Deno.test("two MOVEs of folders to one new name: the loser answers 409, not 500 
       app.call("MOVE", "/files/a/", [to("/files/d/")]),
       app.call("MOVE", "/files/b/", [to("/files/d/")]),
     ]);
-    assertEquals(moves.map((r) => r.status).sort(), [201, 409]);
+    // One after the other (a loaded machine), the second replaces the first's folder: 204.
+    const statuses = moves.map((r) => r.status).sort();
+    assert(
+      [[201, 409], [201, 204]].some((ok) => ok.join() === statuses.join()),
+      `${statuses}: ${moves.map((r) => r.text).join(" | ")}`,
+    );
   });
 });
