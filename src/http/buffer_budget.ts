@@ -47,13 +47,13 @@ export class BufferBudget {
 }
 
 /**
- * Bytes of request bodies that handlers hold whole (`/inspect`, `/anything`, WebDAV XML) the
- * whole isolate may keep at once: each is capped on its own, but thousands of connections holding
- * one each would add up to gigabytes.
+ * Bytes of request bodies that handlers hold whole (`/inspect`, `/anything`, WebDAV XML) and of
+ * WebSocket messages being received that the whole process may keep at once: each is capped on
+ * its own, but thousands of connections holding one each would add up to gigabytes.
  */
 export const HELD_BODY_BUDGET_BYTES = 64 * 1024 * 1024;
 
-/** The budget for bodies held whole, per isolate (see `RequestBody.hold`). */
+/** The budget for bodies held whole (see `RequestBody.hold`); attached, every worker's. */
 export const heldBodies: BufferBudget = new BufferBudget(HELD_BODY_BUDGET_BYTES);
 
 /** The budget every connection of this isolate shares (and, attached, every worker). */

@@ -4,6 +4,10 @@
  * open connections against `--max-connections`, bytes of large buffers against their budget. A
  * count made with `localCount()` lives in a private array and behaves the same in one isolate.
  *
+ * A count may also keep, in a second cell, the share its own isolate added (`shareIndex`), so that
+ * what a worker held can be taken off the total when it dies. The two cells change one after the
+ * other: a worker dies of an uncaught error at a throw, never between them.
+ *
  * This module must not know HTTP.
  * @module
  */
@@ -12,11 +16,16 @@
 export class SharedCount {
   #cells: Int32Array;
   #index: number;
+  #share: number;
 
-  /** The count in `cells[index]` (a view of a SharedArrayBuffer to share it across isolates). */
-  constructor(cells: Int32Array, index: number) {
+  /**
+   * The count in `cells[index]` (a view of a SharedArrayBuffer to share it across isolates);
+   * with `shareIndex`, this isolate's own part of it is kept in `cells[shareIndex]` too.
+   */
+  constructor(cells: Int32Array, index: number, shareIndex?: number) {
     this.#cells = cells;
     this.#index = index;
+    this.#share = shareIndex ?? -1;
   }
 
   /** The current value. */
@@ -34,13 +43,16 @@ export class SharedCount {
     for (;;) {
       const now = Atomics.load(cells, i);
       if (now + n > max) return false;
-      if (Atomics.compareExchange(cells, i, now, now + n) === now) return true;
+      if (Atomics.compareExchange(cells, i, now, now + n) === now) break;
     }
+    if (this.#share >= 0) Atomics.add(cells, this.#share, n);
+    return true;
   }
 
   /** Adds `n` whatever the sum (a negative `n` takes away). */
   add(n: number): void {
     Atomics.add(this.#cells, this.#index, n);
+    if (this.#share >= 0) Atomics.add(this.#cells, this.#share, n);
   }
 }
 

@@ -14,7 +14,7 @@ import { createApp } from "../app/routes.ts";
 import { reclaimWhenIdle } from "../app/idle_memory.ts";
 import { lanUrls } from "../app/lan_urls.ts";
 import { readProcessVar, templateVarReader } from "../app/template_vars.ts";
-import { largeBuffers } from "../http/buffer_budget.ts";
+import { heldBodies, largeBuffers } from "../http/buffer_budget.ts";
 import { HttpServer } from "../http/server.ts";
 import { accessLogger } from "../log/access_log.ts";
 import { type ByteWriter, LineSink } from "../log/line_sink.ts";
@@ -40,8 +40,9 @@ function relay(stream: "out" | "err"): ByteWriter {
 }
 
 function start(msg: Extract<ToWorker, { type: "start" }>): void {
-  const views = viewSharedMemory(msg.memory);
+  const views = viewSharedMemory(msg.memory, msg.index);
   largeBuffers.attach(views.largeBufferBytes);
+  heldBodies.attach(views.heldBodyBytes);
   const shared = {
     changes: views.changes,
     service: <T extends object>(name: string) => services.remote<T>(name),

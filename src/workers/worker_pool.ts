@@ -16,7 +16,12 @@ import type { ServiceFactories } from "../app/shared_state.ts";
 import type { LineSink } from "../log/line_sink.ts";
 import type { FromWorker, ToWorker, WorkerConfig } from "./messages.ts";
 import { ServiceHost } from "./service_host.ts";
-import { createSharedMemory, type SharedMemory, viewSharedMemory } from "./shared_memory.ts";
+import {
+  createSharedMemory,
+  releaseShares,
+  type SharedMemory,
+  viewSharedMemory,
+} from "./shared_memory.ts";
 
 /** How long a stopping worker may take past the shutdown timeout before it is terminated. */
 const STOP_GRACE_MS = 2000;
@@ -92,7 +97,7 @@ export class WorkerPool {
   static async start(opts: PoolOptions): Promise<WorkerPool> {
     const { hostname, port } = opts.config;
     if (port !== 0) Deno.listen({ hostname, port }).close(); // throws AddrInUse & co.
-    const memory = createSharedMemory();
+    const memory = createSharedMemory(opts.count);
     const pool = new WorkerPool(opts, memory, { transport: "tcp", hostname, port });
     try {
       const first = pool.#spawn(0, port);
@@ -207,6 +212,8 @@ export class WorkerPool {
   #died(slot: Slot, reason: string): void {
     slot.worker.terminate();
     slot.markStopped();
+    // Its connections closed with it and its buffers are gone: the limits get them back.
+    if (this.#slots[slot.index] === slot) releaseShares(this.#memory, slot.index);
     if (this.#stopping || this.#slots[slot.index] !== slot) return;
     this.#opts.err.line(
       `wireserve: worker ${slot.index + 1} stopped unexpectedly (${reason}); starting another`,

@@ -37,3 +37,14 @@ Deno.test("the main thread sees a worker's adds to a shared count at once", asyn
   worker.terminate();
   assertEquals(new SharedCount(cells, 0).value, 5);
 });
+
+Deno.test("a count with a share cell keeps its own part of the total beside it", () => {
+  const cells = new Int32Array(new SharedArrayBuffer(12));
+  const mine = new SharedCount(cells, 0, 1);
+  const theirs = new SharedCount(cells, 0, 2);
+  assert(mine.tryAdd(3, 10));
+  assert(theirs.tryAdd(4, 10));
+  assert(!mine.tryAdd(4, 10), "refused adds leave the share alone");
+  mine.add(-1);
+  assertEquals([...cells], [6, 2, 4]);
+});

@@ -177,6 +177,30 @@ Deno.test({
   });
 });
 
+Deno.test({
+  name: "a worker that dies gives its connections' share of the limit back",
+  ignore,
+}, async () => {
+  await withPool({ maxConnections: 16 }, async (pool) => {
+    // Eight connections spread by the kernel over both workers (all on one: 1 in 128).
+    const held = await Promise.all(
+      Array.from({ length: 8 }, () => RawClient.connect(pool.addr.port)),
+    );
+    try {
+      for (let i = 0; i < 50 && pool.connectionCount < 8; i++) await sleep(20);
+      assertEquals(pool.connectionCount, 8);
+      pool.crash(0);
+      for (let i = 0; i < 100 && pool.generation(0) < 2; i++) await sleep(20);
+      assertEquals(pool.generation(0), 2);
+    } finally {
+      for (const c of held) c.close();
+    }
+    // The survivors' connections end normally; the dead worker's ended with it.
+    for (let i = 0; i < 100 && pool.connectionCount > 0; i++) await sleep(20);
+    assertEquals(pool.connectionCount, 0);
+  });
+});
+
 Deno.test(
   { name: "every response of every worker gets one whole access-log line", ignore },
   async () => {
