@@ -169,3 +169,12 @@ Deno.test("usageText fits in 100 columns", () => {
 Deno.test("versionText names the version", () => {
   assertEquals(versionText(), `wireserve ${VERSION}\n`);
 });
+
+Deno.test("the README and docs/flags.md name every option", async () => {
+  const root = new URL("../../", import.meta.url);
+  for (const doc of ["README.md", "docs/flags.md"]) {
+    const text = await Deno.readTextFile(new URL(doc, root));
+    const missing = OPTIONS.filter((o) => !text.includes(`--${o.name}`)).map((o) => o.name);
+    assertEquals(missing, [], `${doc} does not mention these flags`);
+  }
+});
