@@ -8,7 +8,7 @@
 
 import type { Handler } from "../http/types.ts";
 import { echoRoutes } from "../echo/mod.ts";
-import { filesRoutes, sharedFolderRoot } from "../files/mod.ts";
+import { filesRoutes, sharedFolderRoot, ZIPS_RUNNING } from "../files/mod.ts";
 import { httpbinRoutes } from "../httpbin/mod.ts";
 import { uploadRoutes } from "../uploads/mod.ts";
 import { resumableOptionsFields, resumableRoutes } from "../resumable/mod.ts";
@@ -47,7 +47,7 @@ export function appRoutes(config: AppConfig, shared: SharedState, hooks: AppHook
   return [
     ...withHtmlErrors(webRootRoutes(config, hooks, shared.changes)), // GET /… → www/ or --www, templates (src/web_root/)
     ...withHtmlErrors(hideFinderMetadata(config, [ // `._*`, `.DS_Store` on /files/: 404 / 403 at once
-      ...filesRoutes(config, filesRoot), // GET /files/<path>: file or listing (src/files/)
+      ...filesRoutes(config, filesRoot, shared.counter(ZIPS_RUNNING)), // GET /files/<path>: file or listing (src/files/)
       // tus and the IETF draft: POST/PUT /files/… that ask for it, /api/uploads/<id> (src/resumable/)
       ...resumableRoutes(config, uploadHooks),
       ...uploadRoutes(config, uploadHooks), // PUT/POST/DELETE/MKCOL /files/<path> (src/uploads/)

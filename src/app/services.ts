@@ -9,6 +9,7 @@
  * @module
  */
 
+import { ZIPS_RUNNING } from "../files/services.ts";
 import { startSweeper } from "../resumable/services.ts";
 import { LOCK_SERVICE, LockServiceHost } from "../webdav/services.ts";
 import type { AppConfig } from "./app_config.ts";
@@ -23,6 +24,11 @@ export function sharedServices(_config: AppConfig): ServiceFactories {
     [LOCK_SERVICE]: () => new LockServiceHost(), // WebDAV's locks: one table for every worker
   };
 }
+
+/** The server-wide counters features keep in shared memory (`SharedState.counter`), by name. */
+export const SHARED_COUNTERS: readonly string[] = [
+  ZIPS_RUNNING, // archives being made (the cap of `?zip` downloads)
+];
 
 /**
  * Starts what the app does without being asked (the resumable uploads' sweeper: expired uploads

@@ -17,6 +17,7 @@
  * @module
  */
 
+import { localCount, type SharedCount } from "../http/shared_count.ts";
 import { ChangeBoard } from "./change_board.ts";
 
 /** A service as seen from a worker: every method answers through a promise. */
@@ -37,13 +38,24 @@ export interface SharedState {
   readonly changes: ChangeBoard;
   /** The server-wide instance of the service `name`, through an async proxy. */
   service<T extends object>(name: string): Remote<T>;
+  /**
+   * The server-wide count `name` (one of the app's `SHARED_COUNTERS`), in shared memory: for
+   * caps that must hold for the whole server, checked synchronously on every request.
+   */
+  counter(name: string): SharedCount;
 }
 
 /** Shared state for a server of one isolate: services are made here, on first use. */
 export function localSharedState(factories: ServiceFactories = {}): SharedState {
   const made = new Map<string, Remote<object>>();
+  const counters = new Map<string, SharedCount>();
   return {
     changes: new ChangeBoard(),
+    counter(name: string): SharedCount {
+      let count = counters.get(name);
+      if (count === undefined) counters.set(name, count = localCount());
+      return count;
+    },
     service<T extends object>(name: string): Remote<T> {
       let remote = made.get(name);
       if (remote === undefined) {

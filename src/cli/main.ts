@@ -12,7 +12,7 @@
  * @module
  */
 
-import { sharedServices, startBackgroundTasks } from "../app/services.ts";
+import { SHARED_COUNTERS, sharedServices, startBackgroundTasks } from "../app/services.ts";
 import { canSharePort, WorkerPool } from "../workers/worker_pool.ts";
 import type { AppHooks } from "../app/app_hooks.ts";
 import { bannerLines, type InterfaceAddress, isWildcard, urls, warningLines } from "./banner.ts";
@@ -196,6 +196,7 @@ async function startServing(
         templateFileVars,
       },
       services: sharedServices(config.app),
+      counters: SHARED_COUNTERS,
       out,
       err,
     });

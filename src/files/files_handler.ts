@@ -21,6 +21,7 @@ import { listingResponse, searchResponse } from "./listing_response.ts";
 import { zipResponse } from "./folder_zip.ts";
 import { parseQuery } from "../app/query_params.ts";
 import { textResponse } from "../app/router.ts";
+import { localCount, type SharedCount } from "../http/shared_count.ts";
 import { STATUS } from "../http/status.ts";
 import { SEARCH_MAX_QUERY_CHARS } from "./folder_search.ts";
 
@@ -49,6 +50,7 @@ export function sharedFolderRoot(config: AppConfig, changes?: ChangeBoard): Serv
 export function filesHandler(
   config: AppConfig,
   root: ServedRoot = sharedFolderRoot(config),
+  zipsRunning: SharedCount = localCount(),
 ): Handler {
   // The listing page offers the forms the write routes will accept.
   const forms = {
@@ -61,7 +63,7 @@ export function filesHandler(
       if (!path.trailingSlash) return folderRedirect(FILES_MOUNT, path.segments, req.query);
       // `?zip` and `?q=` are asked of a folder; anything else in the query shapes the listing.
       if (req.query !== "") {
-        const special = folderQuery(req, root, path.segments, facts.realPath);
+        const special = folderQuery(req, root, path.segments, facts.realPath, zipsRunning);
         if (special !== null) return special;
       }
       return listingResponse(req, root, FILES_MOUNT, path.segments, facts.realPath, forms);
@@ -92,6 +94,7 @@ function folderQuery(
   root: ServedRoot,
   segments: readonly string[],
   realDir: string,
+  zipsRunning: SharedCount,
 ): Promise<HttpResponse> | HttpResponse | null {
   const pairs = parseQuery(req.query);
   const asks = (name: string) => /(?:^|&)(?:zip|q)(?:[=&]|$)/.test(name);
@@ -104,7 +107,8 @@ function folderQuery(
     if (names.some((n) => n === "" || n === "." || n === ".." || /[\/\0]/.test(n))) {
       return textResponse(STATUS.BadRequest, "Each name must be one entry of the folder\n");
     }
-    return zipResponse(root, realDir, segments.at(-1) ?? "", names.length > 0 ? names : null);
+    const only = names.length > 0 ? names : null;
+    return zipResponse(root, realDir, segments.at(-1) ?? "", only, zipsRunning);
   }
   const q = pairs.find(([n]) => n === "q")?.[1];
   if (q === undefined || q.trim() === "") return null; // an empty search shows the folder

@@ -8,6 +8,7 @@
  */
 
 import type { AppConfig } from "../app/app_config.ts";
+import type { SharedCount } from "../http/shared_count.ts";
 import type { Route } from "../app/router.ts";
 import { FILES_BARE, FILES_MOUNT, filesHandler } from "./files_handler.ts";
 import { withReprDigest } from "./repr_digest.ts";
@@ -15,8 +16,12 @@ import type { ServedRoot } from "./served_root.ts";
 import { withUntrustedContentHeaders } from "./untrusted_content.ts";
 
 /** The read routes of the shared folder, served through `root` (see `sharedFolderRoot`). */
-export function filesRoutes(config: AppConfig, root: ServedRoot): Route[] {
-  const files = filesHandler(config, root);
+export function filesRoutes(
+  config: AppConfig,
+  root: ServedRoot,
+  zipsRunning: SharedCount,
+): Route[] {
+  const files = filesHandler(config, root, zipsRunning);
   // Want-Repr-Digest → Repr-Digest on downloads (RFC 9530), around the file handler.
   const digestOpts = { root: root.root, mount: FILES_MOUNT, dotfiles: config.dotfiles };
   // Uploaded HTML/SVG must not run as the UI's origin: nosniff everywhere, sandbox active types.

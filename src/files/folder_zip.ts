@@ -27,6 +27,7 @@ import type { ReadStream } from "node:fs";
 import { join } from "node:path";
 // @ts-types="@types/yazl"
 import type yazlModule from "yazl";
+import type { SharedCount } from "../http/shared_count.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
 import { textResponse } from "../app/router.ts";
@@ -37,10 +38,11 @@ import type { ServedRoot } from "./served_root.ts";
 export const ZIP_MAX_ENTRIES = 50_000;
 /** Bytes read from a file at a time while it is archived. */
 const ZIP_READ_BYTES = 64 * 1024;
-/** Archives being made at once in one isolate; past it a zip request gets 503 with Retry-After. */
+/**
+ * Archives being made at once by the whole server (all workers); past it a zip request gets 503
+ * with Retry-After.
+ */
 export const MAX_ZIPS_RUNNING = 32;
-/** Archives being made now (counted from their first byte to their end or cut-off). */
-let zipsRunning = 0;
 /** The archive's name for the share itself (its folder has no name in URLs). */
 export const ROOT_ZIP_NAME = "files.zip";
 
@@ -104,11 +106,13 @@ export async function zipResponse(
   realDir: string,
   folderName: string,
   names: readonly string[] | null,
+  running: SharedCount,
   maxEntries: number = ZIP_MAX_ENTRIES,
 ): Promise<HttpResponse> {
   // refuse: each archive being made holds its entry list, yazl's records and a deflate state
   // (~3.5 MB for 2,000 files, measured by an attack probe: 600 stalled downloads took 2 GB).
-  if (zipsRunning >= MAX_ZIPS_RUNNING) {
+  // `running` counts archives from their first byte to their end or cut-off, server-wide.
+  if (running.value >= MAX_ZIPS_RUNNING) {
     return {
       status: STATUS.ServiceUnavailable,
       headers: [["Content-Type", "text/plain; charset=utf-8"], ["Retry-After", "5"]],
@@ -131,7 +135,7 @@ export async function zipResponse(
       // Built anew at each request from what is on disk now: nothing to revalidate against.
       ["Cache-Control", "no-store"],
     ],
-    body: { kind: "stream", stream: archive(items) },
+    body: { kind: "stream", stream: archive(items, running) },
   };
 }
 
@@ -198,12 +202,15 @@ async function collect(
  * piece), and yazl's pipes hold the file reads back meanwhile. If the client goes away the
  * archive and the file being read are destroyed, so no file stays open.
  */
-async function* archive(items: readonly ZipItem[]): AsyncGenerator<Uint8Array> {
-  zipsRunning++;
+async function* archive(
+  items: readonly ZipItem[],
+  running: SharedCount,
+): AsyncGenerator<Uint8Array> {
+  running.add(1);
   try {
     yield* archiveOf(items);
   } finally {
-    zipsRunning--;
+    running.add(-1);
   }
 }
 

@@ -16,3 +16,4 @@ export { encodeSegment, escapeHtml, segmentsUrl } from "./listing_text.ts";
 export { rememberReprDigest } from "./repr_digest.ts";
 export { resolveSafePath, type SafePathOk, type SafePathResult } from "./safe_path.ts";
 export { folderRedirect, notFound, refused, ServedRoot } from "./served_root.ts";
+export { ZIPS_RUNNING } from "./services.ts";

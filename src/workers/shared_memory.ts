@@ -1,7 +1,7 @@
 /**
  * The shared memory of a server with workers: one SharedArrayBuffer of counters (open
- * connections, bytes of large buffers, bytes of bodies held whole) and one for the change board.
- * The main thread makes them; each worker views the same bytes.
+ * connections, bytes of large buffers, bytes of bodies held whole, then the app's named counters)
+ * and one for the change board. The main thread makes them; each worker views the same bytes.
  *
  * Each counter has a server-wide total and, beside it, each worker's share of that total. A
  * worker that dies cannot give back what it held (its connections were closed with it, its
@@ -18,12 +18,14 @@ import { SharedCount } from "../http/shared_count.ts";
 
 const BYTES_PER_CELL = Int32Array.BYTES_PER_ELEMENT;
 const COUNTERS = { openConnections: 0, largeBufferBytes: 1, heldBodyBytes: 2 } as const;
-const COUNTER_CELLS = Object.keys(COUNTERS).length;
+const SERVER_COUNTERS = Object.keys(COUNTERS).length;
 
 /** The buffers, as sent to each worker. */
 export interface SharedMemory {
-  /** Row 0: the totals; row 1 + i: worker i's shares (COUNTER_CELLS cells a row). */
+  /** Row 0: the totals; row 1 + i: worker i's shares (a cell per counter in each row). */
   counters: SharedArrayBuffer;
+  /** The app's counters, after the server's own in each row (`SharedState.counter`). */
+  named: readonly string[];
   changes: SharedArrayBuffer;
 }
 
@@ -33,12 +35,16 @@ export interface SharedViews {
   largeBufferBytes: SharedCount;
   heldBodyBytes: SharedCount;
   changes: ChangeBoard;
+  /** The app's counter `name`; throws for a name that was not made. */
+  counter(name: string): SharedCount;
 }
 
-/** New, zeroed shared memory for `workers` workers (main thread). */
-export function createSharedMemory(workers: number): SharedMemory {
+/** New, zeroed shared memory for `workers` workers and the app's counters `named`. */
+export function createSharedMemory(workers: number, named: readonly string[] = []): SharedMemory {
+  const row = SERVER_COUNTERS + named.length;
   return {
-    counters: new SharedArrayBuffer((1 + workers) * COUNTER_CELLS * BYTES_PER_CELL),
+    counters: new SharedArrayBuffer((1 + workers) * row * BYTES_PER_CELL),
+    named: [...named],
     changes: new SharedArrayBuffer(CHANGE_BUCKETS * BYTES_PER_CELL),
   };
 }
@@ -49,17 +55,24 @@ export function createSharedMemory(workers: number): SharedMemory {
  */
 export function viewSharedMemory(memory: SharedMemory, worker?: number): SharedViews {
   const cells = new Int32Array(memory.counters);
+  const row = SERVER_COUNTERS + memory.named.length;
   const count = (counter: number) =>
     new SharedCount(
       cells,
       counter,
-      worker === undefined ? undefined : (1 + worker) * COUNTER_CELLS + counter,
+      worker === undefined ? undefined : (1 + worker) * row + counter,
     );
+  const named = new Map(memory.named.map((name, i) => [name, count(SERVER_COUNTERS + i)]));
   return {
     openConnections: count(COUNTERS.openConnections),
     largeBufferBytes: count(COUNTERS.largeBufferBytes),
     heldBodyBytes: count(COUNTERS.heldBodyBytes),
     changes: new ChangeBoard(new Int32Array(memory.changes)),
+    counter(name: string): SharedCount {
+      const found = named.get(name);
+      if (found === undefined) throw new Error(`No shared counter is named "${name}"`);
+      return found;
+    },
   };
 }
 
@@ -69,8 +82,9 @@ export function viewSharedMemory(memory: SharedMemory, worker?: number): SharedV
  */
 export function releaseShares(memory: SharedMemory, worker: number): void {
   const cells = new Int32Array(memory.counters);
-  for (let counter = 0; counter < COUNTER_CELLS; counter++) {
-    const held = Atomics.exchange(cells, (1 + worker) * COUNTER_CELLS + counter, 0);
+  const row = SERVER_COUNTERS + memory.named.length;
+  for (let counter = 0; counter < row; counter++) {
+    const held = Atomics.exchange(cells, (1 + worker) * row + counter, 0);
     Atomics.sub(cells, counter, held);
   }
 }

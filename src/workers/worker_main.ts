@@ -46,6 +46,7 @@ function start(msg: Extract<ToWorker, { type: "start" }>): void {
   const shared = {
     changes: views.changes,
     service: <T extends object>(name: string) => services.remote<T>(name),
+    counter: views.counter,
   };
   const config = msg.config;
   let lan: readonly string[] = [];

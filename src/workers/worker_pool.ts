@@ -37,6 +37,8 @@ export interface PoolOptions {
   config: WorkerConfig;
   /** The app's shared services, hosted here. */
   services: ServiceFactories;
+  /** The names of the app's shared counters (`SharedState.counter`). */
+  counters: readonly string[];
   /** stdout and stderr lines. */
   out: LineSink;
   err: LineSink;
@@ -97,7 +99,7 @@ export class WorkerPool {
   static async start(opts: PoolOptions): Promise<WorkerPool> {
     const { hostname, port } = opts.config;
     if (port !== 0) Deno.listen({ hostname, port }).close(); // throws AddrInUse & co.
-    const memory = createSharedMemory(opts.count);
+    const memory = createSharedMemory(opts.count, opts.counters);
     const pool = new WorkerPool(opts, memory, { transport: "tcp", hostname, port });
     try {
       const first = pool.#spawn(0, port);

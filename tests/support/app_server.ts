@@ -7,7 +7,7 @@
 
 import type { AppConfig } from "../../src/app/app_config.ts";
 import { createApp } from "../../src/app/routes.ts";
-import { sharedServices } from "../../src/app/services.ts";
+import { SHARED_COUNTERS, sharedServices } from "../../src/app/services.ts";
 import type { Limits } from "../../src/http/limits.ts";
 import { type ByteWriter, LineSink } from "../../src/log/line_sink.ts";
 import { WorkerPool } from "../../src/workers/worker_pool.ts";
@@ -75,6 +75,7 @@ export async function startApp(
       interfaces: [],
     },
     services: sharedServices(config),
+    counters: SHARED_COUNTERS,
     out: out.sink,
     err: err.sink,
   });

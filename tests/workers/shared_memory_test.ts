@@ -5,6 +5,7 @@ import {
   releaseShares,
   viewSharedMemory,
 } from "../../src/workers/shared_memory.ts";
+import { throws } from "node:assert/strict";
 import { assert, assertEquals } from "../support/assert.ts";
 
 Deno.test("releaseShares takes a dead worker's part off every total and no one else's", () => {
@@ -28,4 +29,18 @@ Deno.test("releaseShares takes a dead worker's part off every total and no one e
   second.heldBodyBytes.add(-512);
   assertEquals(totals.openConnections.value, 0);
   assertEquals(totals.heldBodyBytes.value, 0);
+});
+
+Deno.test("the app's named counters are shared, given back by a dead worker, and checked", () => {
+  const memory = createSharedMemory(2, ["a", "b"]);
+  const first = viewSharedMemory(memory, 0);
+  const second = viewSharedMemory(memory, 1);
+  assert(first.counter("b").tryAdd(2, 3));
+  assert(!second.counter("b").tryAdd(2, 3), "the cap holds across workers");
+  second.counter("a").add(1);
+  assert(second.openConnections.tryAdd(1, 1), "named counters do not touch the server's own");
+  releaseShares(memory, 0);
+  assertEquals(viewSharedMemory(memory).counter("b").value, 0);
+  assertEquals(viewSharedMemory(memory).counter("a").value, 1);
+  throws(() => first.counter("c"), /No shared counter is named "c"/);
 });

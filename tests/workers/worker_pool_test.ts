@@ -5,7 +5,7 @@
  */
 
 import { appConfig } from "../../src/app/app_config.ts";
-import { sharedServices } from "../../src/app/services.ts";
+import { SHARED_COUNTERS, sharedServices } from "../../src/app/services.ts";
 import type { Limits } from "../../src/http/limits.ts";
 import { type PoolOptions, WorkerPool } from "../../src/workers/worker_pool.ts";
 import { collectingSink } from "../support/app_server.ts";
@@ -46,6 +46,7 @@ async function withPool(
       ...extra,
     },
     services: sharedServices(app),
+    counters: SHARED_COUNTERS,
     out: out.sink,
     err: err.sink,
   });
@@ -279,6 +280,7 @@ Deno.test(
             interfaces: [],
           },
           services: {},
+          counters: SHARED_COUNTERS,
           out: sink,
           err: sink,
         });
