@@ -35,7 +35,7 @@ import {
   type UploadContext,
   writeRefusal,
 } from "./upload_context.ts";
-import { failure, resolveWriteTarget, validatorsOf } from "./write_target.ts";
+import { existingValidators, failure, resolveWriteTarget } from "./write_target.ts";
 
 /** Removes the file, link or folder (with its contents) named by `req`. */
 export async function deleteEntry(ctx: UploadContext, req: HttpRequest): Promise<HttpResponse> {
@@ -50,7 +50,7 @@ export async function deleteEntry(ctx: UploadContext, req: HttpRequest): Promise
   const existing = target.existing;
   if (existing === null) return plain(STATUS.NotFound, "Not found");
   if (target.trailingSlash && !existing.isDirectory) return plain(STATUS.NotFound, "Not found");
-  const current = existing.isFile ? validatorsOf(existing) : null;
+  const current = existingValidators(existing);
   const decision = decideWrite(req.method, req.headers, current, false);
   if (decision.kind === "refuse") return plain(decision.status, decision.text);
   const guarded = await ctx.writeGuard(req, {

@@ -45,7 +45,9 @@ import {
   type UploadContext,
   writeRefusal,
 } from "./upload_context.ts";
+import { preconditionsFail } from "./write_conditions.ts";
 import {
+  existingValidators,
   prepareFolder,
   realSegments,
   resolveWriteTarget,
@@ -82,6 +84,11 @@ export async function formUpload(ctx: UploadContext, req: HttpRequest): Promise<
   const target = resolved.target;
   if (target.existing !== null && !target.existing.isDirectory) {
     return plain(STATUS.Conflict, "The path names a file, not a folder");
+  }
+  // The request's target is the folder (RFC 9110 §13.1): its conditions, not its files'.
+  const current = target.existing === null ? null : existingValidators(target.existing);
+  if (preconditionsFail(req.method, req.headers, current)) {
+    return plain(STATUS.PreconditionFailed, "Precondition failed");
   }
   const digests = expectedDigests(req.headers);
   if (!digests.ok) return plain(STATUS.BadRequest, "Malformed Content-Digest or Repr-Digest");

@@ -13,6 +13,7 @@ import { dirname } from "node:path";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { pathBelowMount, plain, type UploadContext, writeRefusal } from "./upload_context.ts";
+import { preconditionsFail } from "./write_conditions.ts";
 import { failure, resolveWriteTarget } from "./write_target.ts";
 
 /** Creates the folder named by `req`; `allow` is the `Allow` value for a 405. */
@@ -46,6 +47,10 @@ export async function createFolder(
     const res = plain(STATUS.MethodNotAllowed, "The name is already in use");
     res.headers!.push(["Allow", allow]);
     return res;
+  }
+  // Nothing is there yet: an If-Match (or an If-Unmodified-Since) cannot hold (RFC 9110 §13.1.1).
+  if (preconditionsFail(req.method, req.headers, null)) {
+    return plain(STATUS.PreconditionFailed, "Precondition failed");
   }
   const guarded = await ctx.writeGuard(req, {
     kind: "create",

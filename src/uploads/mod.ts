@@ -46,6 +46,7 @@ export {
 export { type PieceConsumer, PUMP_PIECE_BYTES, pumpBody } from "./upload_pump.ts";
 export { baseName, uploadNameProblem } from "./upload_name.ts";
 export {
+  existingValidators,
   failure,
   prepareFolder,
   resolveWriteTarget,
@@ -53,5 +54,6 @@ export {
   validatorsOf,
   type WriteTarget,
 } from "./write_target.ts";
+export { preconditionsFail } from "./write_conditions.ts";
 export { type CommitOutcome, TempFile } from "./temp_file.ts";
 export { type RemoveOutcome, removeResource } from "./delete_entry.ts";

@@ -38,15 +38,17 @@ export function decideWrite(
   current: Validators | null,
   noOverwrite: boolean,
 ): WriteDecision {
-  if (evaluatePreconditions(method, fields, current) !== "proceed") {
-    return { kind: "refuse", status: STATUS.PreconditionFailed, text: "Precondition failed" };
-  }
+  // RFC 9110 §13.2.1: preconditions are ignored when the answer without them would be an
+  // error other than 412, so the --no-overwrite conflict comes first.
   if (noOverwrite && current !== null) {
     return {
       kind: "refuse",
       status: STATUS.Conflict,
       text: "A file with this name exists and overwriting is disabled (--no-overwrite)",
     };
+  }
+  if (evaluatePreconditions(method, fields, current) !== "proceed") {
+    return { kind: "refuse", status: STATUS.PreconditionFailed, text: "Precondition failed" };
   }
   const ifMatch = fields.list("if-match");
   return {
@@ -56,4 +58,18 @@ export function decideWrite(
       ? current.etag
       : null,
   };
+}
+
+/**
+ * Whether the RFC 9110 preconditions (If-Match, If-None-Match, If-Unmodified-Since) of a change
+ * other than a file's new contents fail for its target resource (`current`, null when nothing is
+ * there): MKCOL, a form POST to a folder, and WebDAV's COPY, MOVE, PROPPATCH and LOCK. §13.1.1:
+ * the server MUST NOT perform the method when one is false — the answer is 412.
+ */
+export function preconditionsFail(
+  method: string,
+  fields: FieldSource,
+  current: Validators | null,
+): boolean {
+  return evaluatePreconditions(method, fields, current) !== "proceed";
 }

@@ -28,6 +28,7 @@
 import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
+import type { Validators } from "../app/conditional.ts";
 import { fileEtag } from "../app/etag.ts";
 import { encodeSegment, resolveSafePath } from "../files/mod.ts";
 import { isReservedName } from "../app/reserved_names.ts";
@@ -158,12 +159,22 @@ export async function prepareFolder(
   return { ok: true, undo };
 }
 
+/**
+ * The validators preconditions see for what exists at a path: a file's own (`validatorsOf`); a
+ * folder or anything else exists without a tag (`*` matches it, no listed tag does), so
+ * `If-None-Match: *` cannot delete or replace a folder (RFC 9110 §13.1.1, §13.1.2).
+ */
+export function existingValidators(info: Deno.FileInfo): Validators {
+  return info.isFile ? validatorsOf(info) : { etag: "", lastModifiedMs: null };
+}
+
 /** The strong ETag and Last-Modified the read side computes for `info` (`file_cache.ts`). */
 export function validatorsOf(info: Deno.FileInfo): { etag: string; lastModifiedMs: number } {
   const mtimeMs = info.mtime?.getTime() ?? 0;
   return {
     etag: fileEtag(info.size, mtimeMs, info.ino ?? null),
-    lastModifiedMs: Math.floor(mtimeMs / MS_PER_SECOND) * MS_PER_SECOND,
+    // Never after now, as the read side sends it (RFC 9110 §8.8.2.1).
+    lastModifiedMs: Math.floor(Math.min(mtimeMs, Date.now()) / MS_PER_SECOND) * MS_PER_SECOND,
   };
 }
 

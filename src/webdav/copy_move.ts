@@ -34,7 +34,9 @@ import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { type MemberStatus, multiStatus } from "../app/multistatus.ts";
 import {
+  existingValidators,
   failure,
+  preconditionsFail,
   removeResource,
   resolveWriteTarget,
   validatorsOf,
@@ -90,6 +92,10 @@ export async function copyMove(
         "The destination exists and overwriting is disabled (--no-overwrite)",
       );
     }
+  }
+  // RFC 9110 §13.1: If-Match and the others are about the request's target, the source.
+  if (preconditionsFail(req.method, req.headers, existingValidators(src.info))) {
+    return plainAnswer(STATUS.PreconditionFailed, "Precondition failed");
   }
   const resources: LockedResource[] = [...destinationResources(dst)];
   if (move) resources.push(...sourceResources(src));

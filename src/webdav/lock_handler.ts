@@ -24,7 +24,14 @@ import { dirname } from "node:path";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { parseDigits } from "../app/parse_number.ts";
-import { failure, resolveWriteTarget, validatorsOf, writeRefusal } from "../uploads/mod.ts";
+import {
+  existingValidators,
+  failure,
+  preconditionsFail,
+  resolveWriteTarget,
+  validatorsOf,
+  writeRefusal,
+} from "../uploads/mod.ts";
 import { conditionAnswer, type DavContext, plainAnswer, xmlAnswer } from "./dav_context.ts";
 import { belowMount, resourcePath } from "./dav_path.ts";
 import { parseIfHeader } from "./if_header.ts";
@@ -71,6 +78,9 @@ export async function lock(ctx: DavContext, req: HttpRequest): Promise<HttpRespo
     created = true;
   } else {
     segments = found.segments;
+    if (preconditionsFail(req.method, req.headers, existingValidators(found.info))) {
+      return plainAnswer(STATUS.PreconditionFailed, "Precondition failed"); // RFC 9110 §13.1
+    }
     const guard = await guardWrite(ctx, req, {
       segments,
       etag: validatorsOf(found.info).etag,
@@ -156,6 +166,10 @@ async function createEmpty(
   const target = resolved.target;
   if (target.trailingSlash || target.segments.length === 0) {
     return plainAnswer(STATUS.Conflict, "Only a file can be locked into existence");
+  }
+  // Nothing is there yet: an If-Match cannot hold (RFC 9110 §13.1.1).
+  if (preconditionsFail(req.method, req.headers, null)) {
+    return plainAnswer(STATUS.PreconditionFailed, "Precondition failed");
   }
   const guard = await guardWrite(ctx, req, {
     segments: target.segments,

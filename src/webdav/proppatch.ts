@@ -21,7 +21,13 @@
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { XML_CONTENT_TYPE } from "../app/multistatus.ts";
-import { failure, validatorsOf, writeRefusal } from "../uploads/mod.ts";
+import {
+  existingValidators,
+  failure,
+  preconditionsFail,
+  validatorsOf,
+  writeRefusal,
+} from "../uploads/mod.ts";
 import { type DavContext, plainAnswer } from "./dav_context.ts";
 import { belowMount, hrefOf, resourcePath } from "./dav_path.ts";
 import { type DeadProp, DeadPropsTooLarge, readDeadProps, writeDeadProps } from "./dead_props.ts";
@@ -47,6 +53,9 @@ export async function proppatch(ctx: DavContext, req: HttpRequest): Promise<Http
   if (refusal !== null) return refusal;
   const found = await findResource(ctx, belowMount(req.path));
   if ("status" in found) return found;
+  if (preconditionsFail(req.method, req.headers, existingValidators(found.info))) {
+    return plainAnswer(STATUS.PreconditionFailed, "Precondition failed"); // RFC 9110 §13.1
+  }
   const guard = await guardWrite(ctx, req, {
     segments: found.segments,
     etag: validatorsOf(found.info).etag,

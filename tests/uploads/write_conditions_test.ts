@@ -36,7 +36,9 @@ const CASES: Array<[string, Array<[string, string]>, boolean, boolean, Want]> = 
   ],
   ["--no-overwrite on a new name", [], false, true, "proceed create-only"],
   ["--no-overwrite on an existing file", [], true, true, 409],
-  ["--no-overwrite and a failed If-Match", [["If-Match", '"zzz"']], true, true, 412],
+  // RFC 9110 §13.2.1: the answer without the condition would be 409, so the condition is ignored.
+  ["--no-overwrite and a failed If-Match", [["If-Match", '"zzz"']], true, true, 409],
+  ["--no-overwrite and If-None-Match *", [["If-None-Match", "*"]], true, true, 409],
 ];
 
 Deno.test("decideWrite follows the conditional-write table", () => {
