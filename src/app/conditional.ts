@@ -20,6 +20,11 @@ export interface Validators {
    * §13.1.3 and §13.1.4 apply them only to a known modification date.
    */
   lastModifiedMs: number | null;
+  /**
+   * The modification time to the millisecond, where known. A date in If-Range is only a strong
+   * validator when nothing could have changed within its second (§8.8.2.2): it must equal this.
+   */
+  modifiedMs?: number;
 }
 
 /** Read access to request fields: every value of a field joined as one list. */
@@ -75,7 +80,11 @@ export function evaluatePreconditions(
 /**
  * Whether a Range request may be served as ranges given its If-Range value (RFC 9110 §13.1.5):
  * true when there is no If-Range, when its entity-tag strongly matches, or when its date equals
- * Last-Modified exactly. A weak or malformed validator means "send the whole representation".
+ * Last-Modified exactly — and, where the exact modification time is known, equals that too: a
+ * file modified at 12:00:00.400 and again at 12:00:00.900 has one Last-Modified for both, so a
+ * date can only vouch for a file whose time is the whole second itself (§8.8.2.2, §13.1.5: a
+ * date that is not strong makes the condition false). A weak or malformed validator means "send
+ * the whole representation".
  */
 export function ifRangePasses(value: string | undefined, current: Validators): boolean {
   if (value === undefined) return true;
@@ -86,7 +95,8 @@ export function ifRangePasses(value: string | undefined, current: Validators): b
     return tag !== null && mine !== null && strongMatch(tag, mine);
   }
   const date = parseHttpDate(v);
-  return date !== null && current.lastModifiedMs !== null && date === current.lastModifiedMs;
+  return date !== null && current.lastModifiedMs !== null && date === current.lastModifiedMs &&
+    (current.modifiedMs === undefined || current.modifiedMs === date);
 }
 
 /** If-Match (§13.1.1): `*` matches any current representation; a list uses strong comparison. */

@@ -74,14 +74,17 @@ export function describeFile(
 ): FileFacts {
   const mtimeMs = st.mtime?.getTime() ?? 0;
   const ino = st.ino ?? null;
-  const lastModifiedMs = wholeSeconds(mtimeMs);
+  const loadedAtMs = Date.now();
+  // RFC 9110 §8.8.2.1: a Last-Modified later than the message's Date is replaced by the Date; a
+  // file dated in the future gets the time it was read (no later than any answer built from it).
+  const lastModifiedMs = wholeSeconds(Math.min(mtimeMs, loadedAtMs));
   return {
     kind: "file",
     realPath,
     size: st.size,
     mtimeMs,
     ctimeMs: st.ctime?.getTime() ?? 0,
-    loadedAtMs: Date.now(),
+    loadedAtMs,
     ino,
     etag: fileEtag(st.size, mtimeMs, ino, salt),
     lastModifiedMs,

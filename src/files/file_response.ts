@@ -148,7 +148,7 @@ function representation(facts: FileFacts, coding: ContentCoding): Representation
   const etag = sibling?.etag ?? withSuffix(facts.etag, coding);
   return {
     coding,
-    validators: { etag, lastModifiedMs: facts.lastModifiedMs },
+    validators: { etag, lastModifiedMs: facts.lastModifiedMs, modifiedMs: facts.mtimeMs },
     lastModified: facts.lastModified,
     sibling,
   };

@@ -53,10 +53,12 @@ export function parseRange(value: string | undefined, size: number): RangeReques
     const first = spec.slice(0, dash);
     const last = spec.slice(dash + 1);
     if (first === "") {
-      // suffix-range: the last N bytes; satisfiable when N > 0 and the file is not empty
+      // suffix-range: the last N bytes. RFC 9110 §14.1.2: on an empty representation a suffix
+      // with N > 0 is satisfiable, yet no Content-Range can describe it: the whole (empty) 200.
       const n = decimal(last);
       if (n === null) return NONE;
-      if (n > 0 && size > 0) ranges.push({ start: Math.max(0, size - n), end: size - 1 });
+      if (n > 0 && size === 0) return NONE;
+      if (n > 0) ranges.push({ start: Math.max(0, size - n), end: size - 1 });
       continue;
     }
     const start = decimal(first);

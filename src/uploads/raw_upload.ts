@@ -86,7 +86,9 @@ async function planRawWrite(
   if (refusal !== null) return refusal;
   const coding = req.headers.list("content-encoding")?.trim().toLowerCase();
   if (coding !== undefined && coding !== "" && coding !== "identity") {
-    return plain(STATUS.UnsupportedMediaType, "Send the file without a Content-Encoding");
+    const res = plain(STATUS.UnsupportedMediaType, "Send the file without a Content-Encoding");
+    res.headers!.push(["Accept-Encoding", "identity"]); // RFC 9110 §12.5.3: what we do accept
+    return res;
   }
   // RFC 9110 §14.5: a partial PUT would be stored as the whole file. Pieces of a file go through
   // a resumable upload (tus or the IETF draft), which is what carries offsets here.

@@ -128,3 +128,10 @@ for (const [name, value, want] of IF_RANGE) {
     assertEquals(ifRangePasses(value, CURRENT), want);
   });
 }
+
+Deno.test("ifRangePasses takes a date only when the exact modification time is that second", () => {
+  const second = CURRENT.lastModifiedMs!;
+  // Changed twice within 12:00:00 (at .400 and .900): the date cannot tell which one it saw.
+  assertEquals(ifRangePasses(AT, { ...CURRENT, modifiedMs: second + 900 }), false);
+  assertEquals(ifRangePasses(AT, { ...CURRENT, modifiedMs: second }), true);
+});

@@ -37,7 +37,9 @@ const CASES: Array<[string, string | undefined, number, RangeRequest]> = [
   ["start at the size", "bytes=10000-", SIZE, unsatisfiable],
   ["zero-length suffix", "bytes=-0", SIZE, unsatisfiable],
   ["any range of an empty file", "bytes=0-", 0, unsatisfiable],
-  ["suffix of an empty file", "bytes=-5", 0, unsatisfiable],
+  // RFC 9110 §14.1.2: satisfiable, yet no Content-Range describes it: the whole (empty) file.
+  ["suffix of an empty file", "bytes=-5", 0, none],
+  ["empty suffix of an empty file", "bytes=-0", 0, unsatisfiable],
   ["other unit ignored", "items=0-5", SIZE, none],
   ["missing unit ignored", "0-5", SIZE, none],
   ["space before equals ignored", "bytes =0-5", SIZE, none],

@@ -33,6 +33,21 @@ Deno.test("a file answers with its type, length, validators and cache policy", a
   }
 });
 
+Deno.test("a file dated in the future is sent with a Last-Modified no later than Date", async () => {
+  const fs = await startFilesServer();
+  try {
+    const future = new Date(Date.UTC(2090, 0, 1));
+    await Deno.utime(`${fs.tree.root}/hello.txt`, future, future);
+    const res = await curl([fs.url("/files/hello.txt")]);
+    const modified = Date.parse(res.headers.get("last-modified") ?? "");
+    const date = Date.parse(res.headers.get("date") ?? "");
+    // RFC 9110 §8.8.2.1: the origin server MUST replace a later date with the Date.
+    assert(modified <= date, `${res.headers.get("last-modified")} > ${res.headers.get("date")}`);
+  } finally {
+    await fs.close();
+  }
+});
+
 Deno.test("cacheSeconds sets a max-age", async () => {
   const fs = await startFilesServer({ cacheSeconds: 3600 });
   try {

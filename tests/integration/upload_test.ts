@@ -356,6 +356,7 @@ Deno.test("a body with a Content-Encoding is refused with 415", async () => {
   await withUploadServer({}, async (s) => {
     const res = await request(s.port, "PUT", "/files/z", [["Content-Encoding", "gzip"]], "x");
     assertEquals(res.status, 415);
+    assertEquals(res.header("accept-encoding"), "identity"); // RFC 9110 §12.5.3
     assertEquals(await filesBelow(s.root), []);
   });
 });
