@@ -102,7 +102,10 @@ export function whole(
   status: number,
   file: Deno.FsFile | null,
 ): HttpResponse {
-  const headers = facts.okHeaders ??= [
+  // A file sent as another status (the web root's 404.html) is not the target's representation:
+  // its validators would describe the page, and a max-age would keep the 404 cached after the
+  // file appears (RFC 9111 §4.2).
+  const headers = status !== STATUS.OK ? notFoundPageHeaders(facts) : facts.okHeaders ??= [
     ["Content-Type", facts.contentType],
     ["ETag", facts.etag],
     ["Last-Modified", facts.lastModified],
@@ -116,6 +119,11 @@ export function whole(
     return { status, headers, contentLength: facts.size };
   }
   return { status, headers, body: { kind: "file", file, offset: 0, length: facts.size } };
+}
+
+/** The fields of a file sent with a status other than 200: its type, and revalidate always. */
+function notFoundPageHeaders(facts: FileFacts): Array<[string, string]> {
+  return [["Content-Type", facts.contentType], ["Cache-Control", "no-cache"]];
 }
 
 function chooseCoding(req: HttpRequest, facts: FileFacts): ContentCoding {

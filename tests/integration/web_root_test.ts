@@ -59,6 +59,22 @@ Deno.test("misses answer 404 with the root's 404.html, or plain text without one
   }
 });
 
+Deno.test("the 404 page carries neither its own validators nor a max-age", async () => {
+  const fs = await startFilesServer({ cacheSeconds: 3600 });
+  try {
+    const miss = await curl([fs.url("/nope.html")]);
+    assertEquals(miss.status, 404);
+    assertEquals(miss.headers.get("cache-control"), "no-cache");
+    for (const name of ["etag", "last-modified", "accept-ranges"]) {
+      assertEquals(miss.headers.get(name), undefined, name);
+    }
+    const found = await curl([fs.url("/404.html")]);
+    assertEquals(found.headers.get("cache-control"), "max-age=3600", "the page itself as before");
+  } finally {
+    await fs.close();
+  }
+});
+
 Deno.test("spa answers unknown extensionless paths with index.html and 200", async () => {
   const fs = await startFilesServer({ spa: true });
   try {
