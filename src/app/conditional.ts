@@ -24,7 +24,7 @@ export interface Validators {
    * The modification time to the millisecond, where known. A date in If-Range is only a strong
    * validator when nothing could have changed within its second (§8.8.2.2): it must equal this.
    */
-  modifiedMs?: number;
+  mtimeMs?: number;
 }
 
 /** Read access to request fields: every value of a field joined as one list. */
@@ -96,7 +96,7 @@ export function ifRangePasses(value: string | undefined, current: Validators): b
   }
   const date = parseHttpDate(v);
   return date !== null && current.lastModifiedMs !== null && date === current.lastModifiedMs &&
-    (current.modifiedMs === undefined || current.modifiedMs === date);
+    (current.mtimeMs === undefined || current.mtimeMs === date);
 }
 
 /** If-Match (§13.1.1): `*` matches any current representation; a list uses strong comparison. */

@@ -156,7 +156,7 @@ function representation(facts: FileFacts, coding: ContentCoding): Representation
   const etag = sibling?.etag ?? withSuffix(facts.etag, coding);
   return {
     coding,
-    validators: { etag, lastModifiedMs: facts.lastModifiedMs, modifiedMs: facts.mtimeMs },
+    validators: { etag, lastModifiedMs: facts.lastModifiedMs, mtimeMs: facts.mtimeMs },
     lastModified: facts.lastModified,
     sibling,
   };

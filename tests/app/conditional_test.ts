@@ -132,6 +132,6 @@ for (const [name, value, want] of IF_RANGE) {
 Deno.test("ifRangePasses takes a date only when the exact modification time is that second", () => {
   const second = CURRENT.lastModifiedMs!;
   // Changed twice within 12:00:00 (at .400 and .900): the date cannot tell which one it saw.
-  assertEquals(ifRangePasses(AT, { ...CURRENT, modifiedMs: second + 900 }), false);
-  assertEquals(ifRangePasses(AT, { ...CURRENT, modifiedMs: second }), true);
+  assertEquals(ifRangePasses(AT, { ...CURRENT, mtimeMs: second + 900 }), false);
+  assertEquals(ifRangePasses(AT, { ...CURRENT, mtimeMs: second }), true);
 });

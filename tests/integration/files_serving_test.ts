@@ -197,6 +197,9 @@ Deno.test("an unsatisfiable range is 416 and a malformed one is ignored", async 
 Deno.test("If-Range serves the range only while the validator matches", async () => {
   const fs = await startFilesServer();
   try {
+    // A whole-second mtime, so that the date form can match too (see the next test).
+    const second = new Date(Date.UTC(2024, 0, 15, 12, 0, 0));
+    await Deno.utime(`${fs.tree.root}/hello.txt`, second, second);
     const first = await curl([fs.url("/files/hello.txt")]);
     const etag = first.headers.get("etag")!;
     const date = first.headers.get("last-modified")!;
@@ -206,6 +209,26 @@ Deno.test("If-Range serves the range only while the validator matches", async ()
     const stale = await curl([...args('"old"'), fs.url("/files/hello.txt")]);
     assertEquals([stale.status, text(stale.body)], [200, "hello world\n"]);
     assertEquals((await curl([...args(`W/${etag}`), fs.url("/files/hello.txt")])).status, 200);
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("an If-Range date vouches only for a file whose mtime is that very second", async () => {
+  const fs = await startFilesServer();
+  try {
+    const path = `${fs.tree.root}/hello.txt`;
+    const url = fs.url("/files/hello.txt");
+    const ranged = async () => {
+      const date = (await curl([url])).headers.get("last-modified")!;
+      return (await curl(["-H", "Range: bytes=0-4", "-H", `If-Range: ${date}`, url])).status;
+    };
+    const second = Date.UTC(2024, 0, 15, 12, 0, 0);
+    await Deno.utime(path, new Date(second), new Date(second));
+    assertEquals(await ranged(), 206);
+    // Written at 12:00:00.400, say, then again at .900: one Last-Modified for both (§13.1.5).
+    await Deno.utime(path, new Date(second + 900), new Date(second + 900));
+    assertEquals(await ranged(), 200);
   } finally {
     await fs.close();
   }
