@@ -25,6 +25,13 @@ export interface Validators {
    * validator when nothing could have changed within its second (§8.8.2.2): it must equal this.
    */
   mtimeMs?: number;
+  /**
+   * Tags of other content codings of the same bytes (the `-br` and `-gzip` forms a download may
+   * have carried). A write's If-Match accepts them: a client that downloaded the Brotli form holds
+   * the current content, and refusing its tag would make lost-update protection unusable from
+   * any browser (Apache's bug 45023 was this).
+   */
+  codingEtags?: readonly string[];
 }
 
 /** Read access to request fields: every value of a field joined as one list. */
@@ -107,7 +114,11 @@ function ifMatchPasses(value: string, current: Validators | null): boolean {
   // A malformed If-Match cannot match: the safe reading for a request that guards a write.
   if (tags === null) return false;
   const mine = parseEntityTag(current.etag);
-  return mine !== null && tags.some((t: EntityTag) => strongMatch(t, mine));
+  if (mine !== null && tags.some((t: EntityTag) => strongMatch(t, mine))) return true;
+  return (current.codingEtags ?? []).some((etag) => {
+    const other = parseEntityTag(etag);
+    return other !== null && tags.some((t: EntityTag) => strongMatch(t, other));
+  });
 }
 
 /** If-None-Match (§13.1.2): false when `*` and a representation exists, or any tag weakly matches. */

@@ -29,6 +29,7 @@ import { publishFile } from "./temp_file.ts";
 import { plain, tooLarge, type UploadContext } from "./upload_context.ts";
 import { decideWrite, type WriteDecision } from "./write_conditions.ts";
 import {
+  existingValidators,
   failure,
   prepareFolder,
   resolveWriteTarget,
@@ -64,7 +65,7 @@ export async function planWrite(
     return plain(STATUS.BadRequest, "The path names a folder: add a file name");
   }
   if (target.existing?.isDirectory) return plain(STATUS.Conflict, "A folder exists with this name");
-  const current = target.existing === null ? null : validatorsOf(target.existing);
+  const current = target.existing === null ? null : existingValidators(target.existing);
   const decision = decideWrite(method, fields, current, ctx.config.noOverwrite);
   if (decision.kind === "refuse") return plain(decision.status, decision.text);
   return { target, decision };

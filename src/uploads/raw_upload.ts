@@ -51,9 +51,9 @@ import {
   writeRefusal,
 } from "./upload_context.ts";
 import {
+  existingValidators,
   prepareFolder,
   resolveWriteTarget,
-  validatorsOf,
   type WriteTarget,
 } from "./write_target.ts";
 
@@ -111,7 +111,7 @@ async function planRawWrite(
   if (target.existing?.isDirectory) return plain(STATUS.Conflict, "A folder exists with this name");
   const digests = expectedDigests(req.headers);
   if (!digests.ok) return plain(STATUS.BadRequest, "Malformed Content-Digest or Repr-Digest");
-  const current = target.existing === null ? null : validatorsOf(target.existing);
+  const current = target.existing === null ? null : existingValidators(target.existing);
   const decision = decideWrite(req.method, req.headers, current, ctx.config.noOverwrite);
   if (decision.kind === "refuse") return plain(decision.status, decision.text);
   const guarded = await ctx.writeGuard(req, {

@@ -29,11 +29,14 @@ import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
 import type { Validators } from "../app/conditional.ts";
-import { fileEtag } from "../app/etag.ts";
+import { fileEtag, withSuffix } from "../app/etag.ts";
 import { encodeSegment, resolveSafePath } from "../files/mod.ts";
 import { isReservedName } from "../app/reserved_names.ts";
 import { uploadNameProblem } from "./upload_name.ts";
 import { plain, storageFailure, UPLOAD_MOUNT, type UploadContext } from "./upload_context.ts";
+
+/** The content codings downloads are compressed with on the fly (their tags carry the name). */
+const DOWNLOAD_CODINGS = ["br", "gzip"] as const;
 
 const MS_PER_SECOND = 1000;
 /** A name inside a folder, so that `escapesRoot` checks the folder itself. */
@@ -160,12 +163,16 @@ export async function prepareFolder(
 }
 
 /**
- * The validators preconditions see for what exists at a path: a file's own (`validatorsOf`); a
- * folder or anything else exists without a tag (`*` matches it, no listed tag does), so
+ * The validators a write's preconditions see for what exists at a path: a file's own
+ * (`validatorsOf`), with the tags of its compressed downloads accepted by If-Match; a folder or
+ * anything else exists without a tag (`*` matches it, no listed tag does), so
  * `If-None-Match: *` cannot delete or replace a folder (RFC 9110 §13.1.1, §13.1.2).
  */
 export function existingValidators(info: Deno.FileInfo): Validators {
-  return info.isFile ? validatorsOf(info) : { etag: "", lastModifiedMs: null };
+  if (!info.isFile) return { etag: "", lastModifiedMs: null };
+  const own = validatorsOf(info);
+  const codingEtags = DOWNLOAD_CODINGS.map((coding) => withSuffix(own.etag, coding));
+  return { ...own, codingEtags };
 }
 
 /** The strong ETag and Last-Modified the read side computes for `info` (`file_cache.ts`). */

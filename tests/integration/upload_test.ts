@@ -4,6 +4,7 @@
  * left on disk: the stored file, and never a temp file.
  */
 
+import { join } from "node:path";
 import { UNASKED_DIGEST_MAX_BYTES } from "../../src/uploads/raw_upload.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { RawClient } from "../support/server.ts";
@@ -381,5 +382,27 @@ Deno.test("uploads racing to create the same missing parent folders all succeed"
     );
     assertEquals(results.map((r) => r.status), names.map(() => 201));
     assertEquals(await filesBelow(s.root), [...names].sort());
+  });
+});
+
+Deno.test("a write's If-Match accepts the tag of a compressed download of the same bytes", async () => {
+  await withUploadServer({ allowDelete: true }, async (s) => {
+    await Deno.writeTextFile(join(s.root, "notes.txt"), "compressible text ".repeat(200));
+    const tagFor = async (coding: string) =>
+      (await request(s.port, "GET", "/files/notes.txt", [["Accept-Encoding", coding]]))
+        .header("etag")!;
+    const br = await tagFor("br");
+    assert(br.endsWith('-br"'), br);
+    const gzip = await tagFor("gzip");
+    // Another suffix is not a coding of ours: that tag names nothing.
+    const bogus = `${br.slice(0, -'br"'.length)}zz"`;
+    const put = (tag: string) =>
+      request(s.port, "PUT", "/files/notes.txt", [["If-Match", tag]], "new text");
+    assertEquals((await put(bogus)).status, 412);
+    assertEquals((await put(br)).status, 204);
+    assertEquals((await put(gzip)).status, 412, "the file changed since that download");
+    const fresh = await tagFor("gzip");
+    const del = await request(s.port, "DELETE", "/files/notes.txt", [["If-Match", fresh]]);
+    assertEquals(del.status, 204);
   });
 });
