@@ -45,7 +45,7 @@ export async function createFolder(
   const target = resolved.target;
   if (target.segments.length === 0 || target.existing !== null) {
     const res = plain(STATUS.MethodNotAllowed, "The name is already in use");
-    res.headers!.push(["Allow", allow]);
+    res.headers!.push(["Allow", withoutMkcol(allow)]);
     return res;
   }
   // Nothing is there yet: an If-Match (or an If-Unmodified-Since) cannot hold (RFC 9110 §13.1.1).
@@ -67,7 +67,7 @@ export async function createFolder(
     }
     if (err instanceof Deno.errors.AlreadyExists) {
       const res = plain(STATUS.MethodNotAllowed, "The name is already in use");
-      res.headers!.push(["Allow", allow]);
+      res.headers!.push(["Allow", withoutMkcol(allow)]);
       return res;
     }
     return failure(err);
@@ -78,4 +78,12 @@ export async function createFolder(
   const res = plain(STATUS.Created, "Folder created");
   res.headers!.push(["Location", location]);
   return res;
+}
+
+/**
+ * `allow` for a name already in use: MKCOL is what such a resource does not allow (RFC 4918
+ * §9.3.1: 405 when it exists), so its 405 must not list it.
+ */
+function withoutMkcol(allow: string): string {
+  return allow.split(", ").filter((m) => m !== "MKCOL").join(", ");
 }

@@ -40,9 +40,23 @@ export function davMethods(config: AppConfig): string[] {
   return methods;
 }
 
-/** Every method `/files/` answers under `config`, for `Allow`. */
+/**
+ * The methods `/files/` advertises under `config`, for `Allow` (RFC 9110 §10.2.1). A read-only
+ * share answers the write methods with 403, but does not advertise them: clients plan from this
+ * list, and a mount offered PUT would offer editing that can only fail.
+ */
 export function filesAllow(config: AppConfig): string {
+  if (config.readOnly) return "OPTIONS, GET, HEAD, PROPFIND";
   return ["OPTIONS", "GET", "HEAD", ...uploadMethods(config), ...davMethods(config)].join(", ");
+}
+
+/**
+ * WebDAV compliance classes for `DAV` (RFC 4918 §10.1, §18): 1 and 2 (locks). A read-only share
+ * says class 1 only: no write can succeed, so locking has nothing to protect, and macOS Finder
+ * mounts a server without locking read-only instead of offering edits that fail.
+ */
+function davClasses(config: AppConfig): string {
+  return config.readOnly ? "1" : "1, 2";
 }
 
 /** The WebDAV route lines for `ctx`. */
@@ -52,8 +66,7 @@ export function davRoutes(ctx: DavContext): Route[] {
   const options = (): HttpResponse => ({
     status: STATUS.OK,
     headers: [
-      // Class 1 and 2: properties, collections, locks (RFC 4918 §10.1, §18).
-      ["DAV", "1, 2"],
+      ["DAV", davClasses(ctx.config)],
       ["Allow", allow],
       // Microsoft Office opens documents for editing only from servers that say this.
       ["MS-Author-Via", "DAV"],

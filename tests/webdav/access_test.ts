@@ -21,6 +21,29 @@ Deno.test("OPTIONS / and /files/... advertise DAV 1, 2 and the full Allow, witho
   });
 });
 
+Deno.test("a read-only share advertises only reads, and DAV class 1 (no locking)", async () => {
+  await withDav({ readOnly: true }, async (app) => {
+    const res = await app.call("OPTIONS", "/files/");
+    assertEquals([res.status, res.header("dav")], [200, "1"]);
+    assertEquals(res.header("allow"), "OPTIONS, GET, HEAD, PROPFIND");
+    assertEquals(
+      (await app.call("PUT", "/files/x", [], "x")).status,
+      403,
+      "still refused, not 405",
+    );
+  });
+});
+
+Deno.test("MKCOL on a name in use answers 405 with an Allow that does not list MKCOL", async () => {
+  await withDav({ allowMkdir: true }, async (app) => {
+    await Deno.mkdir(`${app.root}/d`);
+    const res = await app.call("MKCOL", "/files/d/");
+    assertEquals(res.status, 405);
+    assert(!(res.header("allow") ?? "MKCOL").split(", ").includes("MKCOL"), res.header("allow"));
+    assert(res.header("allow")!.includes("PUT"), res.header("allow"));
+  });
+});
+
 Deno.test("--auth-all guards PROPFIND; --auth alone guards only WebDAV's writes", async () => {
   const basic: [string, string] = ["Authorization", `Basic ${btoa("u:p")}`];
   await withDav({ auth: "u:p", authAll: true }, async (app) => {
