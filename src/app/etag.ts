@@ -20,14 +20,26 @@ export interface EntityTag {
 }
 
 /**
- * A strong ETag for a file: size, modification time in milliseconds and, where the platform has
- * one, the inode (so a file replaced by another of the same size and time still changes tag).
+ * A strong ETag for a file: size, modification time in milliseconds, where the platform has one
+ * the inode (so a file replaced by another of the same size and time still changes tag), and the
+ * inode change time (so a file rewritten in place with its mtime set back — `rsync --inplace -t`,
+ * `touch -r` — changes tag too: RFC 9110 §8.8.1, a strong validator changes with the content).
  * `suffix` distinguishes representations of the same file (`"br"` for its Brotli form): a strong
  * tag promises byte-identical content, so each encoding needs its own.
+ *
+ * A rename or a new link moves the change time, so a tag is only what GET will send when it is
+ * made from a stat taken after the file got its name.
  */
-export function fileEtag(size: number, mtimeMs: number, ino: number | null, suffix = ""): string {
+export function fileEtag(
+  size: number,
+  mtimeMs: number,
+  ctimeMs: number,
+  ino: number | null,
+  suffix = "",
+): string {
   let tag = `"${size.toString(TAG_RADIX)}-${Math.trunc(mtimeMs).toString(TAG_RADIX)}`;
   if (ino !== null) tag += `-${ino.toString(TAG_RADIX)}`;
+  tag += `-${Math.trunc(ctimeMs).toString(TAG_RADIX)}`;
   if (suffix !== "") tag += `-${suffix}`;
   return `${tag}"`;
 }

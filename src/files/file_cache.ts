@@ -257,7 +257,7 @@ export class FileCache {
       if (bytes.length !== st.size) {
         // It changed between stat and read: describe what was read; the next check catches up.
         facts.size = bytes.length;
-        facts.etag = fileEtag(bytes.length, mtimeMs, ino, this.#salt);
+        facts.etag = fileEtag(bytes.length, mtimeMs, facts.ctimeMs, ino, this.#salt);
       }
       if (bytes.length <= SMALL_FILE_MAX_BYTES) facts.bytes = bytes;
     }

@@ -86,7 +86,7 @@ export function describeFile(
     ctimeMs: st.ctime?.getTime() ?? 0,
     loadedAtMs,
     ino,
-    etag: fileEtag(st.size, mtimeMs, ino, salt),
+    etag: fileEtag(st.size, mtimeMs, st.ctime?.getTime() ?? 0, ino, salt),
     lastModifiedMs,
     lastModified: formatHttpDate(lastModifiedMs),
     contentType,
@@ -122,7 +122,8 @@ export async function sibling(
     bytes = await readOrNull(path);
     if (bytes === null || bytes.length !== st.size) return null;
   }
-  const etag = withSuffix(fileEtag(st.size, mtimeMs, st.ino ?? null, salt), suffix);
+  const ctimeMs = st.ctime?.getTime() ?? 0;
+  const etag = withSuffix(fileEtag(st.size, mtimeMs, ctimeMs, st.ino ?? null, salt), suffix);
   return { path, size: st.size, etag, mtimeMs, bytes };
 }
 

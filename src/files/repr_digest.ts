@@ -112,7 +112,8 @@ async function hashFile(
       hash.update(buf.subarray(0, n));
     }
     const st = await file.stat();
-    if (fileEtag(st.size, st.mtime?.getTime() ?? 0, st.ino ?? null) !== etag) return null;
+    const ctimeMs = st.ctime?.getTime() ?? 0;
+    if (fileEtag(st.size, st.mtime?.getTime() ?? 0, ctimeMs, st.ino ?? null) !== etag) return null;
     const digest = new Uint8Array(hash.digest());
     rememberReprDigest(fsPath, etag, alg, digest);
     return formatDigest(alg, digest);

@@ -117,7 +117,7 @@ export async function publishFinished(
     published = true;
     ctx.changed(target.fsPath);
     ctx.changed(dir);
-    return storedAnswer(method, target, stored, digest, outcome);
+    return storedAnswer(method, target, await namedStat(target.fsPath, stored), digest, outcome);
   } catch (err) {
     return failure(err);
   } finally {
@@ -146,6 +146,18 @@ export function storedAnswer(
   headers.push(["Location", target.url]);
   const name = target.segments[target.segments.length - 1];
   return jsonResponse(STATUS.Created, { name, url: target.url, size: stored.size }, headers);
+}
+
+/**
+ * The stat of the file just published at `fsPath`, for its ETag: taken after the rename or link,
+ * which moved its change time (see `fileEtag`). `before` if it is already gone again.
+ */
+export async function namedStat(fsPath: string, before: Deno.FileInfo): Promise<Deno.FileInfo> {
+  try {
+    return await Deno.stat(fsPath);
+  } catch {
+    return before;
+  }
 }
 
 /** Whether the file at `fsPath` still carries `etag` (for `If-Match` right before publishing). */

@@ -39,7 +39,7 @@ import {
   preferredAlgorithm,
 } from "../app/digest.ts";
 import { TempFile } from "./temp_file.ts";
-import { stillTagged, storedAnswer } from "./finished_file.ts";
+import { namedStat, stillTagged, storedAnswer } from "./finished_file.ts";
 import { pumpBody } from "./upload_pump.ts";
 import { decideWrite, type WriteDecision } from "./write_conditions.ts";
 import {
@@ -180,7 +180,13 @@ async function storeBody(
     ctx.changed(target.fsPath);
     ctx.changed(dir);
     const digest = answer === null ? null : { algorithm: answer, value: hashes.result(answer)! };
-    return storedAnswer(req.method, target, stored, digest, outcome);
+    return storedAnswer(
+      req.method,
+      target,
+      await namedStat(target.fsPath, stored),
+      digest,
+      outcome,
+    );
   } catch (err) {
     // Body errors (too large, timeout, client gone) are the engine's to answer, then it closes.
     if (err instanceof HttpError) throw err;

@@ -179,7 +179,7 @@ export function existingValidators(info: Deno.FileInfo): Validators {
 export function validatorsOf(info: Deno.FileInfo): { etag: string; lastModifiedMs: number } {
   const mtimeMs = info.mtime?.getTime() ?? 0;
   return {
-    etag: fileEtag(info.size, mtimeMs, info.ino ?? null),
+    etag: fileEtag(info.size, mtimeMs, info.ctime?.getTime() ?? 0, info.ino ?? null),
     // Never after now, as the read side sends it (RFC 9110 §8.8.2.1).
     lastModifiedMs: Math.floor(Math.min(mtimeMs, Date.now()) / MS_PER_SECOND) * MS_PER_SECOND,
   };

@@ -48,6 +48,28 @@ Deno.test("a file dated in the future is sent with a Last-Modified no later than
   }
 });
 
+Deno.test("a file rewritten in place with its mtime set back gets a new ETag, not a 304", async () => {
+  const fs = await startFilesServer();
+  try {
+    const path = `${fs.tree.root}/same.txt`;
+    const when = new Date(Date.UTC(2024, 0, 15, 12, 0, 0));
+    await Deno.writeTextFile(path, "AAAAAAAA");
+    await Deno.utime(path, when, when);
+    const first = await curl([fs.url("/files/same.txt")]);
+    const tag = first.headers.get("etag")!;
+    // What `rsync --inplace -t` or `touch -r` leave: same size, same mtime, same inode. Deno's
+    // stat gives the change time in whole seconds, so the rewrite comes in the next one.
+    await new Promise((r) => setTimeout(r, 1_050));
+    await Deno.writeTextFile(path, "BBBBBBBB");
+    await Deno.utime(path, when, when);
+    const again = await curl(["-H", `If-None-Match: ${tag}`, fs.url("/files/same.txt")]);
+    assertEquals([again.status, text(again.body)], [200, "BBBBBBBB"]);
+    assert(again.headers.get("etag") !== tag, "RFC 9110 §8.8.1: the strong tag changes");
+  } finally {
+    await fs.close();
+  }
+});
+
 Deno.test("cacheSeconds sets a max-age", async () => {
   const fs = await startFilesServer({ cacheSeconds: 3600 });
   try {
