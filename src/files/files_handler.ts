@@ -19,11 +19,15 @@ import type { SafePathOk } from "./safe_path.ts";
 import { folderRedirect, notFound, refused, ServedRoot } from "./served_root.ts";
 import { listingResponse, searchResponse } from "./listing_response.ts";
 import { zipResponse } from "./folder_zip.ts";
+import { evaluatePreconditions, type Validators } from "../app/conditional.ts";
 import { parseQuery } from "../app/query_params.ts";
 import { textResponse } from "../app/router.ts";
 import { localCount, type SharedCount } from "../http/shared_count.ts";
 import { STATUS } from "../http/status.ts";
 import { SEARCH_MAX_QUERY_CHARS } from "./folder_search.ts";
+
+/** What preconditions see of a folder: it exists, with no tag and no date of its own. */
+const FOLDER_VALIDATORS: Validators = { etag: "", lastModifiedMs: null };
 
 /** Where the shared folder is mounted. */
 export const FILES_MOUNT = "/files/";
@@ -61,6 +65,11 @@ export function filesHandler(
     if (facts.kind === "missing") return notFound();
     if (facts.kind === "dir") {
       if (!path.trailingSlash) return folderRedirect(FILES_MOUNT, path.segments, req.query);
+      // A folder exists without a tag: `If-Match: *` holds, a listed tag does not, and
+      // `If-None-Match: *` is a 304 (RFC 9110 §13.1.1, §13.1.2).
+      const pre = evaluatePreconditions(req.method, req.headers, FOLDER_VALIDATORS);
+      if (pre === "failed") return textResponse(STATUS.PreconditionFailed, "Precondition failed\n");
+      if (pre === "not-modified") return { status: STATUS.NotModified, headers: [] };
       // `?zip` and `?q=` are asked of a folder; anything else in the query shapes the listing.
       if (req.query !== "") {
         const special = folderQuery(req, root, path.segments, facts.realPath, zipsRunning);

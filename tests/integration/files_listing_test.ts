@@ -137,3 +137,16 @@ Deno.test("listing reflects new files at once when the stat cache is off", async
     await fs.close();
   }
 });
+
+Deno.test("a listing evaluates preconditions against a folder that exists without a tag", async () => {
+  const fs = await startFilesServer();
+  try {
+    const status = async (field: string) => (await curl(["-H", field, fs.url("/files/")])).status;
+    assertEquals(await status('If-Match: "x"'), 412);
+    assertEquals(await status("If-Match: *"), 200);
+    assertEquals(await status("If-None-Match: *"), 304);
+    assertEquals(await status('If-None-Match: "x"'), 200);
+  } finally {
+    await fs.close();
+  }
+});
