@@ -1,12 +1,12 @@
 /**
  * How the httpbin-style routes answer: pretty-printed JSON documents, and errors in
- * go-httpbin's shape (`{"status_code": 400, "error": "…"}`).
+ * go-httpbin's shape (`{"status_code": 400, "error": "Bad Request", "detail": "…"}`).
  *
  * This module must not touch sockets.
  * @module
  */
 
-import { STATUS } from "../http/status.ts";
+import { reasonPhrase, STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
 
 /** The media type of every JSON answer. */
@@ -58,15 +58,17 @@ export function jsonResponse(
 }
 
 /**
- * A 4xx/5xx in go-httpbin's error shape. `message` follows the house rule: sentence case, what
- * could not be done and why; it quotes only values the handler already validated as numbers,
- * never raw request bytes.
+ * A 4xx/5xx in go-httpbin's error shape (its `writeError`): `error` is the status's reason
+ * phrase, `detail` the message, left out when there is none. `detail` follows the house rule:
+ * sentence case, what could not be done and why; it quotes only values the handler already
+ * validated, never raw request bytes.
  */
-export function jsonError(status: number, message: string): HttpResponse {
-  return jsonResponse(status, { status_code: status, error: message });
+export function jsonError(status: number, detail?: string): HttpResponse {
+  const error = { status_code: status, error: reasonPhrase(status) };
+  return jsonResponse(status, detail === undefined || detail === "" ? error : { ...error, detail });
 }
 
-/** A 400 with `message` (see {@link jsonError}). */
-export function badRequest(message: string): HttpResponse {
-  return jsonError(STATUS.BadRequest, message);
+/** A 400 with `detail` (see {@link jsonError}). */
+export function badRequest(detail: string): HttpResponse {
+  return jsonError(STATUS.BadRequest, detail);
 }

@@ -10,38 +10,46 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
-import { displayText, utf8OrNull } from "../app/byte_text.ts";
+import { utf8OrNull } from "../app/byte_text.ts";
 import { percentDecode } from "../app/percent_decode.ts";
 import { badRequest, jsonError, jsonResponse } from "../app/json_response.ts";
+import { notFound, pathSegments } from "./not_found.ts";
 
 /** The challenge go-httpbin sends (RFC 7617 §2). */
 const BASIC_CHALLENGE = 'Basic realm="Fake Realm"';
 /** RFC 6750 §3: the bearer challenge. */
 const BEARER_CHALLENGE = "Bearer";
+/** `/basic-auth/<user>/<password>`: the path segments after the prefix. */
+const BASIC_AUTH_SEGMENTS = 2;
+/** The scheme `/bearer` takes, compared case-sensitively as go-httpbin does. */
+const BEARER_SCHEME = "Bearer";
 /** token68 as RFC 6750 §2.1 defines b64token. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /**
- * A handler for `<prefix><user>/<password>` that answers 200 `{"authorized": true, "user": …}`
- * to matching Basic credentials and otherwise 401 with a challenge (or 404 when `hidden`).
+ * A handler for `<prefix><user>/<password>` that answers, as go-httpbin does, 200
+ * `{"authenticated": true, "authorized": true, "user": …}` to matching Basic credentials and
+ * otherwise 401 with a challenge and both flags false (or a bare 404 error when `hidden`). A
+ * path without exactly those two segments is 404, like any unknown path.
  */
 export function basicAuthHandler(prefix: string, hidden: boolean) {
   return (req: HttpRequest): HttpResponse => {
-    const segments = req.path.slice(prefix.length).split("/");
-    const user = segments.length === 2 ? percentDecode(segments[0]) : null;
-    const password = segments.length === 2 ? percentDecode(segments[1]) : null;
+    const segments = pathSegments(req.path, prefix, BASIC_AUTH_SEGMENTS);
+    if (segments === null) return notFound();
+    const user = percentDecode(segments[0]);
+    const password = percentDecode(segments[1]);
     if (user === null || password === null) {
-      return badRequest("Cannot check credentials: the path must end in /<user>/<password>");
+      return badRequest("Cannot check credentials: the user or password is not valid UTF-8");
     }
     const given = basicCredentials(req.headers.get("authorization"));
     if (given !== null && sameSecret(given.pair, `${user}:${password}`)) {
-      return jsonResponse(STATUS.OK, { authorized: true, user });
+      return jsonResponse(STATUS.OK, { authenticated: true, authorized: true, user });
     }
     // Hidden: look like a missing page, so that a browser shows no login prompt.
-    if (hidden) return jsonError(STATUS.NotFound, "Not found");
+    if (hidden) return jsonError(STATUS.NotFound);
     return jsonResponse(
       STATUS.Unauthorized,
-      { authorized: false, user: given?.user ?? "" },
+      { authenticated: false, authorized: false, user: given?.user ?? "" },
       [["WWW-Authenticate", BASIC_CHALLENGE]],
     );
   };
@@ -80,19 +88,16 @@ function sameSecret(given: string, expected: string): boolean {
 /**
  * `/bearer`: 200 `{"authenticated": true, "token": …}` for `Authorization: Bearer <token>`
  * (any well-formed token: there is nothing to check it against), else 401 with
- * `WWW-Authenticate: Bearer`.
+ * `WWW-Authenticate: Bearer` and go-httpbin's bare error body. As in go-httpbin the value must
+ * be exactly two whitespace-separated words and the scheme is matched case-sensitively
+ * (`bearer x` is refused).
  */
 export function bearerHandler(req: HttpRequest): HttpResponse {
-  const value = req.headers.get("authorization") ?? "";
-  const space = value.indexOf(" ");
-  const scheme = space === -1 ? "" : value.slice(0, space).toLowerCase();
-  const token = space === -1 ? "" : value.slice(space + 1).trim();
-  if (scheme === "bearer" && B64TOKEN.test(token)) {
-    return jsonResponse(STATUS.OK, { authenticated: true, token });
+  const words = (req.headers.get("authorization") ?? "").split(/[ \t]+/).filter((w) => w !== "");
+  if (words.length === 2 && words[0] === BEARER_SCHEME && B64TOKEN.test(words[1])) {
+    return jsonResponse(STATUS.OK, { authenticated: true, token: words[1] });
   }
-  return jsonResponse(
-    STATUS.Unauthorized,
-    { authenticated: false, token: displayText(token) },
-    [["WWW-Authenticate", BEARER_CHALLENGE]],
-  );
+  const res = jsonError(STATUS.Unauthorized);
+  res.headers!.push(["WWW-Authenticate", BEARER_CHALLENGE]);
+  return res;
 }

@@ -22,8 +22,8 @@ export type BodyFields = { fields: Record<string, unknown> } | { error: HttpResp
 
 /**
  * Reads the whole body (refusing more than `maxBytes` with 413, via the engine) and describes
- * it. A form that cannot be parsed is a 400; JSON that does not parse is `json: null`, since the
- * raw text is in `data` anyway.
+ * it. A form that cannot be parsed is a 400, and so is a non-empty `application/json` body that
+ * is not JSON (as go-httpbin); a `+json` body that does not parse is `json: null`.
  */
 export async function readHttpbinBody(req: HttpRequest, maxBytes: number): Promise<BodyFields> {
   const body = await readBodyBytes(req.body, maxBytes);
@@ -53,12 +53,18 @@ export async function readHttpbinBody(req: HttpRequest, maxBytes: number): Promi
     }
   } else if (type === "application/json" || type.endsWith("+json")) {
     const text = utf8OrNull(body);
+    let parsed = text !== null;
     if (text !== null) {
       try {
         json = JSON.parse(text);
       } catch {
-        json = null;
+        parsed = false;
       }
+    }
+    // go-httpbin answers 400 to a non-empty application/json body that does not parse; for the
+    // `+json` types, which it does not parse at all, `json` is just null.
+    if (!parsed && type === "application/json" && body.length > 0) {
+      return { error: badRequest("Cannot parse the request body: it is not valid JSON") };
     }
   }
   return {

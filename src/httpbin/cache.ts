@@ -16,6 +16,7 @@ import { parseDigits } from "../app/parse_number.ts";
 import { percentDecode } from "../app/percent_decode.ts";
 import { badRequest, jsonResponse } from "../app/json_response.ts";
 import { describeFully } from "./request.ts";
+import { notFound, pathSegments } from "./not_found.ts";
 
 /** Longest max-age `/cache/<n>` sets, in seconds: a year, more than any cache test needs. */
 export const MAX_CACHE_SECONDS = 365 * 24 * 60 * 60;
@@ -53,7 +54,9 @@ export function cacheHandler(config: AppConfig) {
 /** `/cache/<seconds>`: 200 with `Cache-Control: public, max-age=<seconds>`. */
 export function cacheForHandler(prefix: string, config: AppConfig) {
   return (req: HttpRequest): Promise<HttpResponse> | HttpResponse => {
-    const seconds = parseDigits(req.path.slice(prefix.length));
+    const segments = pathSegments(req.path, prefix, 1);
+    if (segments === null) return notFound();
+    const seconds = parseDigits(segments[0]);
     if (seconds === null) return badRequest("Cannot set max-age: the seconds must be digits");
     if (seconds > MAX_CACHE_SECONDS) {
       return badRequest(`Cannot set max-age ${seconds}: the most is ${MAX_CACHE_SECONDS}`);
@@ -67,11 +70,13 @@ export function cacheForHandler(prefix: string, config: AppConfig) {
  * If-Match that matches nothing (strong comparison; malformed counts as no match) → 412;
  * If-None-Match that matches (weak comparison, `*` included) → 304 for GET/HEAD, 412 otherwise;
  * else 200 with the ETag. A malformed If-None-Match is ignored (the field is then not a
- * condition we can evaluate, RFC 9110 §13.1.2).
+ * condition we can evaluate, RFC 9110 §13.1.2). A missing or extra path segment is 404.
  */
 export function etagHandler(prefix: string, config: AppConfig) {
   return (req: HttpRequest): Promise<HttpResponse> | HttpResponse => {
-    const opaque = percentDecode(req.path.slice(prefix.length));
+    const segments = pathSegments(req.path, prefix, 1);
+    if (segments === null) return notFound();
+    const opaque = percentDecode(segments[0]);
     if (opaque === null || !ETAGC.test(opaque)) {
       return badRequest("Cannot use the etag: it must be visible ASCII without quotes");
     }

@@ -20,6 +20,8 @@ import { percentDecode } from "../app/percent_decode.ts";
 import { firstValue, parseQuery, type QueryPairs } from "../app/query_params.ts";
 import { badRequest, JSON_CONTENT_TYPE, jsonResponse, jsonText } from "../app/json_response.ts";
 import { BAD_QUERY, describeFully } from "./request.ts";
+import { escapeHtmlBytes, isDangerousContentType } from "./html_escape.ts";
+import { notFound, pathSegments } from "./not_found.ts";
 
 /** Size of each generated piece; `crypto.getRandomValues` fills at most 64 KiB per call. */
 export const GENERATED_PIECE_BYTES = 64 * 1024;
@@ -32,13 +34,15 @@ const OCTET_STREAM: [string, string] = ["Content-Type", "application/octet-strea
 /** A source of pseudo-random bytes: seeded (reproducible) or from the system's CSPRNG. */
 export type Fill = (into: Uint8Array) => void;
 
-/** Parses `<prefix><n>` and `?seed=`, checking n against the cap. */
+/** Parses `<prefix><n>` and `?seed=`, checking n against the cap (another path shape: 404). */
 function sizeAndFill(
   req: HttpRequest,
   prefix: string,
   config: AppConfig,
 ): { n: number; pairs: QueryPairs; fill: Fill } | HttpResponse {
-  const n = parseDigits(req.path.slice(prefix.length));
+  const segments = pathSegments(req.path, prefix, 1);
+  if (segments === null) return notFound();
+  const n = parseDigits(segments[0]);
   if (n === null) return badRequest("Cannot generate bytes: the size must be digits");
   if (n > config.maxGeneratedBytes) {
     return badRequest(
@@ -139,33 +143,59 @@ export function streamBytesHandler(prefix: string, config: AppConfig) {
   };
 }
 
-/** `/base64/encode/<text>` and `/base64/decode/<data>` (go-httpbin's operations). */
-const ENCODE = "encode/";
-const DECODE = "decode/";
 const TEXT_PLAIN = "text/plain; charset=utf-8";
+/** An operation name safe to quote back in an error: short, and nothing a client would render. */
+const QUOTABLE_OPERATION = /^[A-Za-z0-9._~-]{1,32}$/;
+/** A Content-Type we are willing to send as given: visible ASCII and spaces only. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
 /**
- * `/base64/<data>` and `/base64/decode/<data>`: the decoded bytes of standard or URL-safe
- * base64 (RFC 4648 §4, §5), padding optional; text/plain when they are UTF-8, else
- * application/octet-stream. Invalid → 400. `/base64/encode/<text>`: the text in URL-safe base64
- * with padding (as go-httpbin encodes). Bounded by the request-line limit.
+ * `/base64/<data>` and `/base64/<op>/<data>` (go-httpbin's `encode` and `decode`; another op →
+ * 400, another number of segments → 404). Decoding takes standard or URL-safe base64
+ * (RFC 4648 §4, §5), padding optional; encoding gives URL-safe base64 with padding (as
+ * go-httpbin encodes). Invalid data → 400. Bounded by the request-line limit.
+ *
+ * The answer is text/plain when it is UTF-8, else application/octet-stream, unless
+ * `?content-type=` names a type: then that type, and the data HTML-escaped when a browser would
+ * render it (see {@link isDangerousContentType}).
  */
 export function base64Handler(prefix: string) {
   return (req: HttpRequest): HttpResponse => {
     const rest = req.path.slice(prefix.length);
-    if (rest.startsWith(ENCODE)) {
-      const text = percentDecode(rest.slice(ENCODE.length));
-      if (text === null || text === "") {
-        return badRequest("Cannot encode the data: it is empty or not valid UTF-8");
-      }
-      const encoded = new TextEncoder().encode(text).toBase64({ alphabet: "base64url" });
-      return { status: STATUS.OK, headers: [["Content-Type", TEXT_PLAIN]], body: encoded };
+    const segments = pathSegments(req.path, prefix, rest.includes("/") ? 2 : 1);
+    if (segments === null) return notFound();
+    const operation = segments.length === 2 ? segments[0] : "decode";
+    if (operation !== "encode" && operation !== "decode") {
+      return badRequest(
+        QUOTABLE_OPERATION.test(operation)
+          ? `invalid operation: ${operation}`
+          : "invalid operation: the operations are encode and decode",
+      );
     }
-    const encoded = percentDecode(rest.startsWith(DECODE) ? rest.slice(DECODE.length) : rest);
-    const bytes = encoded === null || encoded === "" ? null : decodeBase64(encoded);
-    if (bytes === null) return badRequest("Cannot decode the data: it is not valid base64");
-    const type = utf8OrNull(bytes) === null ? OCTET_STREAM[1] : TEXT_PLAIN;
-    return { status: STATUS.OK, headers: [["Content-Type", type]], body: bytes };
+    const pairs = parseQuery(req.query);
+    if (pairs === null) return badRequest(BAD_QUERY);
+    const chosenType = firstValue(pairs, "content-type");
+    if (chosenType !== undefined && !PRINTABLE_ASCII.test(chosenType)) {
+      return badRequest("Cannot use the content-type: it must be printable ASCII");
+    }
+    const data = percentDecode(segments[segments.length - 1]);
+    let bytes: Uint8Array | null;
+    if (operation === "encode") {
+      if (data === null) return badRequest("Cannot encode the data: it is not valid UTF-8");
+      const encoder = new TextEncoder();
+      bytes = encoder.encode(encoder.encode(data).toBase64({ alphabet: "base64url" }));
+    } else {
+      bytes = data === null ? null : decodeBase64(data);
+      if (bytes === null) return badRequest("Cannot decode the data: it is not valid base64");
+    }
+    if (chosenType === undefined) {
+      const type = utf8OrNull(bytes) === null ? OCTET_STREAM[1] : TEXT_PLAIN;
+      return { status: STATUS.OK, headers: [["Content-Type", type]], body: bytes };
+    }
+    // refuse to reflect markup: the client chose the type, so a link could make a browser
+    // render attacker-chosen HTML from this origin.
+    const body = isDangerousContentType(chosenType) ? escapeHtmlBytes(bytes) : bytes;
+    return { status: STATUS.OK, headers: [["Content-Type", chosenType]], body };
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * httpbin redirect routes: `/redirect/<n>`, `/relative-redirect/<n>`, `/absolute-redirect/<n>`
  * (a chain of n 302s ending at `/get`) and `/redirect-to?url=…&status_code=…`, which sends
- * clients only to local targets unless `allowExternalRedirects` is set.
+ * clients only to paths on this host unless `allowExternalRedirects` is set.
  *
  * This module must not touch sockets.
  * @module
@@ -15,9 +15,13 @@ import { parseDigits } from "../app/parse_number.ts";
 import { firstValue, parseQuery } from "../app/query_params.ts";
 import { badRequest } from "../app/json_response.ts";
 import { BAD_QUERY } from "./request.ts";
+import { notFound, pathSegments } from "./not_found.ts";
 
 /** Longest redirect chain `/redirect/<n>` builds: enough for any client's redirect limit. */
 export const MAX_REDIRECT_HOPS = 100;
+/** Where later hops of a chain go. */
+const RELATIVE_PREFIX = "/relative-redirect/";
+const ABSOLUTE_PREFIX = "/absolute-redirect/";
 /** Where every chain ends. */
 const CHAIN_END = "/get";
 const MIN_REDIRECT_STATUS = 300;
@@ -28,20 +32,25 @@ const SAFE_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
 type ChainKind = "redirect" | "relative" | "absolute";
 
 /**
- * A handler for one of the chain routes: `/redirect/<n>` (relative Locations unless
- * `?absolute=true`), `/relative-redirect/<n>` and `/absolute-redirect/<n>`, each hop a 302 to
- * the same kind of route with n-1, the last one to `/get`.
+ * A handler for one of the chain routes, each hop a 302, the last one to `/get`:
+ * `/relative-redirect/<n>` → `/relative-redirect/<n-1>`, `/absolute-redirect/<n>` →
+ * `http://<host>/absolute-redirect/<n-1>`, and `/redirect/<n>`, which starts a relative chain, or
+ * an absolute one with `?absolute=true` (any case), as go-httpbin does. A missing or extra path
+ * segment is 404.
  */
 export function redirectChain(prefix: string, kind: ChainKind) {
   return (req: HttpRequest): HttpResponse => {
-    const n = parseDigits(req.path.slice(prefix.length));
+    const segments = pathSegments(req.path, prefix, 1);
+    if (segments === null) return notFound();
+    const n = parseDigits(segments[0]);
     if (n === null || n < 1) return badRequest("Cannot redirect: the count must be 1 or more");
     if (n > MAX_REDIRECT_HOPS) {
       return badRequest(`Cannot redirect ${n} times: the most is ${MAX_REDIRECT_HOPS}`);
     }
     const absolute = kind === "absolute" ||
-      (kind === "redirect" && firstValue(parseQuery(req.query) ?? [], "absolute") === "true");
-    const nextPrefix = kind === "redirect" ? prefix : `/${kind}-redirect/`;
+      (kind === "redirect" &&
+        firstValue(parseQuery(req.query) ?? [], "absolute")?.toLowerCase() === "true");
+    const nextPrefix = absolute ? ABSOLUTE_PREFIX : RELATIVE_PREFIX;
     const path = n === 1 ? CHAIN_END : `${nextPrefix}${n - 1}`;
     if (!absolute) return redirect(STATUS.Found, path);
     const host = req.headers.get("host") ?? "";
@@ -54,12 +63,14 @@ export function redirectChain(prefix: string, kind: ChainKind) {
 }
 
 /**
- * `/redirect-to?url=<target>[&status_code=<3xx>]` (any method). The target must be local —
- * a path (`/get`), a relative reference (`status/200`, `?x=1`) — unless the server runs with
- * `allowExternalRedirects`, which also admits absolute `http:`/`https:` URLs. Everything else
- * is 400, see {@link localRedirectTarget}.
+ * `/redirect-to?url=<target>[&status_code=<3xx>]` (any method). The target must be a path on
+ * this server (`/get`) unless the server runs with `allowExternalRedirects`, which also admits
+ * absolute `http:`/`https:` URLs; anything else is 403 with go-httpbin's plain-text warning (see
+ * {@link localRedirectTarget}). A missing url, one with control characters (which Go's URL
+ * parser refuses) and a status outside 3xx are 400.
  */
 export function redirectToHandler(config: AppConfig) {
+  const forbidden = forbiddenRedirect(config.allowExternalRedirects);
   return (req: HttpRequest): HttpResponse => {
     const pairs = parseQuery(req.query);
     if (pairs === null) return badRequest(BAD_QUERY);
@@ -67,20 +78,31 @@ export function redirectToHandler(config: AppConfig) {
     if (url === undefined || url === "") {
       return badRequest("Cannot redirect: the url parameter is missing");
     }
+    if (hasControl(url)) return badRequest("Cannot redirect: the url holds a control character");
+    const target = localRedirectTarget(url) ??
+      (config.allowExternalRedirects ? externalRedirectTarget(url) : null);
+    if (target === null) return { ...forbidden, headers: [...forbidden.headers!] };
     const code = firstValue(pairs, "status_code");
     const status = code === undefined ? STATUS.Found : parseDigits(code);
     if (status === null || status < MIN_REDIRECT_STATUS || status > MAX_REDIRECT_STATUS) {
       return badRequest("Cannot redirect: status_code must be between 300 and 399");
     }
-    const local = localRedirectTarget(url);
-    if (local !== null) return redirect(status, local);
-    const external = config.allowExternalRedirects ? externalRedirectTarget(url) : null;
-    if (external !== null) return redirect(status, external);
-    return badRequest(
-      config.allowExternalRedirects
-        ? "Cannot redirect: the url must be a local path or an http(s) URL"
-        : "Cannot redirect: the url must be a local path (external redirects are disabled)",
-    );
+    return redirect(status, target);
+  };
+}
+
+/**
+ * go-httpbin's 403 for a refused target: plain text, not JSON, "because we want it to be more
+ * obviously human readable", listing where redirects may go.
+ */
+function forbiddenRedirect(allowExternal: boolean): HttpResponse {
+  const allowed = ["- paths on this server, starting with /"];
+  if (allowExternal) allowed.push("- http and https URLs");
+  return {
+    status: STATUS.Forbidden,
+    headers: [["Content-Type", "text/plain"]],
+    body: "Forbidden redirect URL. Please be careful with this link.\n\n" +
+      `Allowed redirect destinations:\n${allowed.join("\n")}\n`,
   };
 }
 
@@ -88,21 +110,19 @@ export function redirectToHandler(config: AppConfig) {
 const NETWORK_PATH = /^[/\\][/\\]/;
 
 /**
- * The Location for a local target, or null when `url` could leave this host. Refused:
+ * The Location for a target on this host, or null. It must start with `/` (go-httpbin's rule
+ * for targets that are not absolute URLs: relative references such as `status/200` or `?x=1`
+ * are refused). Refused besides, where go-httpbin would follow them:
  * - control characters anywhere, and leading or trailing spaces (browsers strip TAB/CR/LF
  *   and leading C0/space, so `/\t/evil.com` and ` //evil.com` become network-path references);
  * - backslashes anywhere (WHATWG URL treats `\` as `/` in http URLs: `/\evil.com`);
- * - a leading `//` (a network-path reference, RFC 3986 §4.2);
- * - a scheme (`http:`, `javascript:`): a colon before the first `/`, `?` or `#`
- *   (RFC 3986 §4.2 forbids a colon in the first segment of a relative-path reference).
+ * - a leading `//` (a network-path reference, RFC 3986 §4.2).
  * Spaces and non-ASCII characters are percent-encoded (as UTF-8) so the value is plain ASCII.
  */
 export function localRedirectTarget(url: string): string | null {
+  if (!url.startsWith("/")) return null;
   if (hasControl(url) || url.includes("\\") || NETWORK_PATH.test(url)) return null;
-  if (url.startsWith(" ") || url.endsWith(" ")) return null;
-  const firstDelimiter = url.search(/[/?#]/);
-  const firstSegment = firstDelimiter === -1 ? url : url.slice(0, firstDelimiter);
-  if (firstSegment.includes(":")) return null;
+  if (url.endsWith(" ")) return null;
   return encodeLoose(url);
 }
 

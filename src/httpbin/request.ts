@@ -12,7 +12,7 @@
 
 import type { AppConfig } from "../app/app_config.ts";
 import { displayText } from "../app/byte_text.ts";
-import { groupPairs, parseQuery, type QueryPairs } from "../app/query_params.ts";
+import { firstValue, groupPairs, parseQuery, type QueryPairs } from "../app/query_params.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { readHttpbinBody } from "./body.ts";
@@ -121,7 +121,15 @@ export function headersHandler(req: HttpRequest): HttpResponse {
   return jsonResponse(STATUS.OK, { headers: headerMap(req), raw_headers: rawHeaderList(req) });
 }
 
-/** `/ip`: `{"origin": "<address>"}`. */
+/** `/ip`: `{"origin": "<address>"}`, or with `?format=text` the address and a newline. */
 export function ipHandler(req: HttpRequest): HttpResponse {
+  // A query that does not parse has no format: the JSON answer, as before anything was asked.
+  if (firstValue(parseQuery(req.query) ?? [], "format") === "text") {
+    return {
+      status: STATUS.OK,
+      headers: [["Content-Type", "text/plain; charset=utf-8"]],
+      body: `${origin(req)}\n`,
+    };
+  }
   return jsonResponse(STATUS.OK, { origin: origin(req) });
 }

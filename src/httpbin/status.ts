@@ -14,6 +14,9 @@ import { parseDigits, parseMillis } from "../app/parse_number.ts";
 import { percentDecode } from "../app/percent_decode.ts";
 import { groupPairs, parseQuery } from "../app/query_params.ts";
 import { BAD_QUERY } from "./request.ts";
+import { escapeHtml, isDangerousContentType } from "./html_escape.ts";
+import { notFound, pathSegments } from "./not_found.ts";
+import { statusExample } from "./status_examples.ts";
 import { badRequest, JSON_CONTENT_TYPE, jsonResponse } from "../app/json_response.ts";
 
 /** Where the code list starts in `/status/…`. */
@@ -28,29 +31,22 @@ export const MAX_RESPONSE_HEADERS = 50;
  */
 const MIN_FINAL_STATUS = 200;
 const MAX_STATUS = 599;
-/** Codes the status table has no name for (RFC 9110 §15.5.8; RFC 2324 §2.3.2). */
-const PROXY_AUTH_REQUIRED = 407;
-const TEAPOT = 418;
 /** The weight of a code listed without one. */
 const DEFAULT_WEIGHT_MILLIS = 1000;
-/** go-httpbin's realm for the 401/407 examples. */
-const FAKE_REALM = 'Basic realm="Fake Realm"';
-/** Where go-httpbin points its example redirects. */
-const REDIRECT_EXAMPLE = "/redirect/1";
-/** The 3xx codes that carry a Location in go-httpbin's examples. */
-const REDIRECTS_WITH_LOCATION: ReadonlySet<number> = new Set([301, 302, 303, 305, 307, 308]);
 
 /**
  * `/status/<codes>` (any method): answers with one code, chosen at random (by weight) when
- * several are listed. Bodies follow go-httpbin's examples: 3xx → `Location: /redirect/1`,
- * 401 → `WWW-Authenticate`, 407 → `Proxy-Authenticate`, 418 → a teapot.
+ * several are listed, with go-httpbin's example fields and bodies (see {@link statusExample}).
+ * A missing or extra path segment is 404, as in go-httpbin.
  */
 export function statusHandler(req: HttpRequest): HttpResponse {
-  const list = percentDecode(req.path.slice(STATUS_PREFIX.length));
+  const segments = pathSegments(req.path, STATUS_PREFIX, 1);
+  if (segments === null) return notFound();
+  const list = percentDecode(segments[0]);
   const choices = list === null ? null : parseChoices(list);
   if (typeof choices === "string") return badRequest(choices);
   if (choices === null) return badRequest("Cannot parse the status list: invalid encoding");
-  return exampleResponse(pick(choices));
+  return statusExample(pick(choices));
 }
 
 interface Choice {
@@ -95,16 +91,6 @@ function pick(choices: readonly Choice[]): number {
   return choices.findLast((c) => c.weight > 0)!.status;
 }
 
-function exampleResponse(status: number): HttpResponse {
-  const headers: Array<[string, string]> = [["Content-Type", "text/plain; charset=utf-8"]];
-  let body = "";
-  if (REDIRECTS_WITH_LOCATION.has(status)) headers.push(["Location", REDIRECT_EXAMPLE]);
-  else if (status === STATUS.Unauthorized) headers.push(["WWW-Authenticate", FAKE_REALM]);
-  else if (status === PROXY_AUTH_REQUIRED) headers.push(["Proxy-Authenticate", FAKE_REALM]);
-  else if (status === TEAPOT) body = "I'm a teapot\n";
-  return { status, headers, body };
-}
-
 /** Fields the writer owns (it would ignore them silently, so the JSON would lie: refuse). */
 const WRITER_OWNED = new Set([
   "content-length",
@@ -119,7 +105,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /**
  * `/response-headers?name=value…` (GET, POST): answers with those fields set (a repeated name
  * gives repeated lines) and a JSON body listing them, Content-Type included; a `Content-Type`
- * in the query replaces the JSON one. Values are sent as their UTF-8 bytes.
+ * in the query replaces the JSON one. Values are sent as their UTF-8 bytes. Under a Content-Type
+ * other than text/plain or JSON the body's names and values are HTML-escaped.
  *
  * Refused with 400: a name that is not a token, a value with a control character (CR/LF
  * would split the response head: response splitting), the framing fields the writer owns, and
@@ -147,7 +134,15 @@ export function responseHeadersHandler(req: HttpRequest): HttpResponse {
     if (name.toLowerCase() === "content-type") contentType = [name, value];
     else fields.push([name, value]);
   }
-  const shown = groupPairs([contentType, ...fields]);
+  // refuse to reflect markup: under a type a browser renders (text/html, or one it cannot
+  // parse and may sniff), names and values in the body are HTML-escaped, as go-httpbin does.
+  // The header fields themselves go out as given: they are not rendered.
+  const escape = isDangerousContentType(contentType[1]);
+  const shown = groupPairs(
+    [contentType, ...fields].map(([n, v]): [string, string] =>
+      escape ? [escapeHtml(n), escapeHtml(v)] : [n, v]
+    ),
+  );
   // The wire carries bytes: each UTF-8 value goes out as its bytes, one char per byte.
   const wire = fields.map(([n, v]): [string, string] => [n, toLatin1Wire(v)]);
   const res = jsonResponse(STATUS.OK, shown, wire);

@@ -93,7 +93,7 @@ export function jsonlHandler(config: AppConfig) {
     // parseMillis reads decimal seconds as ms: a fraction f in [0, 1] comes back as f * 1000.
     const jitterMs = jitterText === undefined ? 0 : parseMillis(jitterText);
     if (n === null || duration === null || delay === null) {
-      return badRequest("Cannot stream lines: count must be digits, times decimal seconds");
+      return badRequest("Cannot stream lines: count must be digits, times Go durations or seconds");
     }
     if (jitterMs === null || jitterMs > MS_PER_SECOND) {
       return badRequest("Cannot stream lines: jitter must be a decimal from 0 to 1");

@@ -1,5 +1,5 @@
 /**
- * httpbin routes that take time on purpose: `/delay/<seconds>`, `/drip` (bytes spread over a
+ * httpbin routes that take time on purpose: `/delay/<time>`, `/drip` (bytes spread over a
  * duration) and `/sse` (a short server-sent event stream). Every wait is capped by
  * `maxDelaySeconds` and every count by a named constant, checked before anything starts.
  *
@@ -10,12 +10,13 @@
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
-import { parseDigits, parseMillis } from "../app/parse_number.ts";
+import { parseDigits } from "../app/parse_number.ts";
+import { parseDurationMillis } from "./go_duration.ts";
 import { firstValue, parseQuery, type QueryPairs } from "../app/query_params.ts";
 import { badRequest, jsonResponse } from "../app/json_response.ts";
 import { BAD_QUERY, describeFully } from "./request.ts";
 
-/** Milliseconds in a second (times in queries are decimal seconds). */
+/** Milliseconds in a second. */
 export const MS_PER_SECOND = 1000;
 /** Most pieces `/drip` sends: beyond that, pieces grow instead of timers multiplying. */
 export const MAX_DRIP_PIECES = 1000;
@@ -46,14 +47,17 @@ export function tooLong(what: string, ms: number, config: AppConfig): HttpRespon
 }
 
 /**
- * `/delay/<seconds>` (any method; decimals allowed): waits, then answers like `/anything`.
+ * `/delay/<time>` (any method; a Go duration such as `100ms`, or decimal seconds): waits, then
+ * answers like `/anything`.
  * Over `maxDelaySeconds` → 400 at once. The body is read before the wait, so a client
  * expecting `100 Continue` gets it straight away.
  */
 export function delayHandler(prefix: string, config: AppConfig) {
   return async (req: HttpRequest): Promise<HttpResponse> => {
-    const ms = parseMillis(req.path.slice(prefix.length));
-    if (ms === null) return badRequest("Cannot delay: the seconds must be a decimal number");
+    const ms = parseDurationMillis(req.path.slice(prefix.length));
+    if (ms === null) {
+      return badRequest("Cannot delay: the time must be a Go duration (100ms) or decimal seconds");
+    }
     if (ms > config.maxDelaySeconds * MS_PER_SECOND) return tooLong("delay", ms, config);
     const d = await describeFully(req, config, true);
     if ("error" in d) return d.error;
@@ -62,10 +66,13 @@ export function delayHandler(prefix: string, config: AppConfig) {
   };
 }
 
-/** A decimal-seconds query parameter in ms, its default when absent, or null when malformed. */
+/**
+ * A time query parameter in ms (a Go duration such as `500ms`, or decimal seconds, see
+ * {@link parseDurationMillis}), its default when absent, or null when malformed.
+ */
 export function millisParam(pairs: QueryPairs, name: string, fallback: number): number | null {
   const text = firstValue(pairs, name);
-  return text === undefined ? fallback : parseMillis(text);
+  return text === undefined ? fallback : parseDurationMillis(text);
 }
 
 /**
@@ -85,7 +92,9 @@ export function dripHandler(config: AppConfig) {
     const codeText = firstValue(pairs, "code");
     const code = codeText === undefined ? STATUS.OK : parseDigits(codeText);
     if (n === null || duration === null || delay === null || code === null) {
-      return badRequest("Cannot drip: numbytes and code must be digits, times decimal seconds");
+      return badRequest(
+        "Cannot drip: numbytes and code must be digits, times Go durations or seconds",
+      );
     }
     if (n > config.maxGeneratedBytes) {
       return badRequest(`Cannot drip ${n} bytes: the most is ${config.maxGeneratedBytes}`);
@@ -124,7 +133,7 @@ async function* drip(n: number, pieces: number, duration: number): AsyncGenerato
 /**
  * `/sse?count=&duration=&delay=`: waits `delay` seconds, then sends `count` events spread over
  * `duration` seconds as `text/event-stream`, each flushed as it is written, in go-httpbin's
- * shape: `id: <n>`, `event: ping`, `data: {"id":<n>,"timestamp":<ms>}`. count ≤
+ * shape: `event: ping`, `data: {"id":<n>,"timestamp":<ms>}` with n from 0. count ≤
  * {@link MAX_SSE_EVENTS}; delay + duration ≤ maxDelaySeconds.
  */
 export function sseHandler(config: AppConfig) {
@@ -136,7 +145,9 @@ export function sseHandler(config: AppConfig) {
     const duration = millisParam(pairs, "duration", SSE_DEFAULT_DURATION_MS);
     const delay = millisParam(pairs, "delay", 0);
     if (count === null || duration === null || delay === null) {
-      return badRequest("Cannot stream events: count must be digits, times decimal seconds");
+      return badRequest(
+        "Cannot stream events: count must be digits, times Go durations or seconds",
+      );
     }
     if (count < 1 || count > MAX_SSE_EVENTS) {
       return badRequest(`Cannot send ${count} events: count must be 1 to ${MAX_SSE_EVENTS}`);
@@ -161,9 +172,10 @@ async function* events(count: number, duration: number): AsyncGenerator<Uint8Arr
   const encoder = new TextEncoder();
   const interval = count > 1 ? duration / (count - 1) : 0;
   const start = Date.now();
-  for (let id = 1; id <= count; id++) {
-    await sleep(start + interval * (id - 1) - Date.now());
+  // go-httpbin's writeServerSentEvent: ids from 0, no `id:` field, only `event` and `data`.
+  for (let id = 0; id < count; id++) {
+    await sleep(start + interval * id - Date.now());
     const data = JSON.stringify({ id, timestamp: Date.now() });
-    yield encoder.encode(`id: ${id}\nevent: ping\ndata: ${data}\n\n`);
+    yield encoder.encode(`event: ping\ndata: ${data}\n\n`);
   }
 }

@@ -17,10 +17,18 @@ const call = (target: string, authorization?: string) =>
       : [["Host", "t"], ["Authorization", authorization]],
   }));
 
-Deno.test("/basic-auth answers 200 with the user for matching credentials", async () => {
+Deno.test("/basic-auth answers 200 with authenticated, authorized and the user", async () => {
   const res = await call("/basic-auth/alice/s3cret", basic("alice", "s3cret"));
   assertEquals(res.status, 200);
-  assertEquals(await bodyJson(res.body), { authorized: true, user: "alice" });
+  assertEquals(await bodyJson(res.body), { authenticated: true, authorized: true, user: "alice" });
+});
+
+Deno.test("/basic-auth answers 401 with both flags false and the user that was sent", async () => {
+  const res = await call("/basic-auth/alice/s3cret", basic("bob", "x"));
+  assertEquals(res.status, 401);
+  assertEquals(await bodyJson(res.body), { authenticated: false, authorized: false, user: "bob" });
+  const none = await call("/basic-auth/alice/s3cret");
+  assertEquals(await bodyJson(none.body), { authenticated: false, authorized: false, user: "" });
 });
 
 Deno.test("/basic-auth accepts a lower-case scheme and UTF-8 credentials", async () => {
@@ -51,12 +59,22 @@ for (const [why, auth] of WRONG) {
 Deno.test("/hidden-basic-auth answers 404 instead of 401, without a challenge", async () => {
   const res = await call("/hidden-basic-auth/a/b", basic("a", "x"));
   assertEquals([res.status, header(res, "www-authenticate")], [404, undefined]);
-  assertEquals((await call("/hidden-basic-auth/a/b", basic("a", "b"))).status, 200);
+  assertEquals(await bodyJson(res.body), { status_code: 404, error: "Not Found" });
+  const ok = await call("/hidden-basic-auth/a/b", basic("a", "b"));
+  assertEquals(ok.status, 200);
+  assertEquals(await bodyJson(ok.body), { authenticated: true, authorized: true, user: "a" });
 });
 
-Deno.test("/basic-auth answers 400 when the path lacks user or password", async () => {
-  assertEquals((await call("/basic-auth/alice")).status, 400);
-  assertEquals((await call("/basic-auth/a/b/c")).status, 400);
+Deno.test("/basic-auth answers 404 when the path lacks user or password or has more", async () => {
+  for (
+    const target of ["/basic-auth/alice", "/basic-auth/a/b/c", "/basic-auth/a/", "/basic-auth/"]
+  ) {
+    assertEquals((await call(target)).status, 404, target);
+  }
+  assertEquals((await call("/hidden-basic-auth/a/b/c")).status, 404);
+});
+
+Deno.test("/basic-auth answers 400 when the user or password is not UTF-8", async () => {
   assertEquals((await call("/basic-auth/a/%zz")).status, 400);
 });
 
@@ -65,14 +83,24 @@ Deno.test("/bearer answers 200 with the token for a well-formed bearer token", a
   assertEquals(await bodyJson(res.body), { authenticated: true, token: "abc.DEF-123_~+/==" });
 });
 
+Deno.test("/bearer takes the token after any run of spaces, as go-httpbin's Fields split", async () => {
+  const res = await call("/bearer", "Bearer   abc");
+  assertEquals(await bodyJson(res.body), { authenticated: true, token: "abc" });
+});
+
 for (
-  const [why, auth] of [["none", undefined], ["Basic", basic("a", "b")], [
-    "an empty token",
-    "Bearer ",
-  ], ["a token with a space", "Bearer a b"]] as Array<[string, string | undefined]>
+  const [why, auth] of [
+    ["none", undefined],
+    ["Basic", basic("a", "b")],
+    ["an empty token", "Bearer "],
+    ["a token with a space", "Bearer a b"],
+    ["a lower-case scheme (go-httpbin matches it case-sensitively)", "bearer abc"],
+    ["an upper-case scheme", "BEARER abc"],
+  ] as Array<[string, string | undefined]>
 ) {
   Deno.test(`/bearer answers 401 with a Bearer challenge for ${why}`, async () => {
     const res = await call("/bearer", auth);
     assertEquals([res.status, header(res, "www-authenticate")], [401, "Bearer"]);
+    assertEquals(await bodyJson(res.body), { status_code: 401, error: "Unauthorized" });
   });
 }

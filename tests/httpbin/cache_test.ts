@@ -70,5 +70,10 @@ for (const [why, headers, method, status] of CONDITIONALS) {
 Deno.test("/etag refuses a tag with quotes or spaces", async () => {
   assertEquals((await call("/etag/a%22b")).status, 400);
   assertEquals((await call("/etag/a%20b")).status, 400);
-  assertEquals((await call("/etag/")).status, 400);
+});
+
+Deno.test("/etag and /cache/<n> answer 404 for a missing or an extra path segment", async () => {
+  for (const target of ["/etag/foo/bar", "/etag/", "/cache/10/x"]) {
+    assertEquals((await call(target)).status, 404, target);
+  }
 });

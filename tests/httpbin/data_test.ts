@@ -46,7 +46,7 @@ Deno.test("/bytes refuses a size over maxGeneratedBytes without allocating it", 
   const res = await call("/bytes/10000000000");
   assertEquals(res.status, 400);
   assertEquals(
-    ((await bodyJson(res.body)) as { error: string }).error,
+    ((await bodyJson(res.body)) as { detail: string }).detail,
     `Cannot generate 10000000000 bytes: the most is ${CAP} (maxGeneratedBytes)`,
   );
   assertEquals((await call(`/bytes/${CAP + 1}`)).status, 400);
@@ -82,8 +82,48 @@ Deno.test("/base64 decodes standard and URL-safe base64, padding optional", asyn
 });
 
 Deno.test("/base64 answers 400 for input that is not base64", async () => {
-  for (const bad of ["!!!", "a", "ab-/", "%zz"]) {
+  for (const bad of ["!!!", "a", "ab-/x", "%zz", "decode/!!!"]) {
     assertEquals((await call(`/base64/${bad}`)).status, 400, bad);
+  }
+});
+
+Deno.test("/base64 answers with the type ?content-type= names", async () => {
+  // go-httpbin's "Custom content type" case.
+  const res = await call(
+    "/base64/eyJzZXJ2ZXIiOiAiZ28taHR0cGJpbiJ9Cg==?content-type=application/json",
+  );
+  assertEquals(header(res, "content-type"), "application/json");
+  assertEquals(await bodyText(res.body), '{"server": "go-httpbin"}\n');
+});
+
+Deno.test("/base64 HTML-escapes the data when ?content-type= is one a browser renders", async () => {
+  // go-httpbin's "XSS prevention w/ dangerous content type" case.
+  const res = await call("/base64/PGltZy9zcmMvb25lcnJvcj1hbGVydCgneHNzJyk+?content-type=text/html");
+  assertEquals(header(res, "content-type"), "text/html");
+  assertEquals(await bodyText(res.body), "&lt;img/src/onerror=alert(&#39;xss&#39;)&gt;");
+  const plain = await call("/base64/PGltZz4=?content-type=text/plain");
+  assertEquals(await bodyText(plain.body), "<img>");
+  const encoded = await call("/base64/encode/%3Cb%3E?content-type=text/html");
+  assertEquals(await bodyText(encoded.body), "PGI-");
+});
+
+Deno.test("/base64 answers 400 for a content-type that is not printable ASCII", async () => {
+  assertEquals((await call("/base64/PGltZz4=?content-type=text/html%0d%0aX:1")).status, 400);
+});
+
+Deno.test("/base64 answers 400 naming an operation other than encode or decode", async () => {
+  const res = await call("/base64/unknown/dmFsaWRfYmFzZTY0X2VuY29kZWRfc3RyaW5n");
+  assertEquals(res.status, 400);
+  assertEquals(await bodyJson(res.body), {
+    status_code: 400,
+    error: "Bad Request",
+    detail: "invalid operation: unknown",
+  });
+});
+
+Deno.test("/base64 answers 404 for a missing or an extra path segment", async () => {
+  for (const target of ["/base64/", "/base64/decode/", "/base64/encode/", "/base64/decode/eA/x"]) {
+    assertEquals((await call(target)).status, 404, target);
   }
 });
 
@@ -108,4 +148,10 @@ Deno.test("/brotli is always brotli JSON with brotli: true", async () => {
     new TextDecoder().decode(brotliDecompressSync(await bodyBytes(res.body))),
   );
   assertEquals(json.brotli, true);
+});
+
+Deno.test("/bytes and /stream-bytes answer 404 for a missing or an extra path segment", async () => {
+  for (const target of ["/bytes/16/foo", "/bytes/", "/stream-bytes/16/foo", "/bytes/16/"]) {
+    assertEquals((await call(target)).status, 404, target);
+  }
 });

@@ -4,25 +4,42 @@ import { appConfig } from "../../src/app/app_config.ts";
 import { localRedirectTarget, MAX_REDIRECT_HOPS } from "../../src/httpbin/redirect.ts";
 import { httpbinRoutes } from "../../src/httpbin/httpbin_routes.ts";
 import { createRouter } from "../../src/app/router.ts";
-import { assertEquals } from "../support/assert.ts";
-import { buildRequest, header } from "../support/request_builder.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+import { bodyText, buildRequest, header } from "../support/request_builder.ts";
 
 const app = createRouter(httpbinRoutes(appConfig()));
 const open = createRouter(httpbinRoutes(appConfig({ allowExternalRedirects: true })));
 const call = (target: string, headers: Array<[string, string]> = [["Host", "me.test:8080"]]) =>
   app(buildRequest({ target, headers }));
 
-Deno.test("/redirect/<n> answers 302 to n-1 and finally to /get", async () => {
+Deno.test("/redirect/<n> answers 302 to /relative-redirect/<n-1> and finally to /get", async () => {
   const three = await call("/redirect/3");
-  assertEquals([three.status, header(three, "location")], [302, "/redirect/2"]);
+  assertEquals([three.status, header(three, "location")], [302, "/relative-redirect/2"]);
+  assertEquals(header(await call("/redirect/100"), "location"), "/relative-redirect/99");
   assertEquals(header(await call("/redirect/1"), "location"), "/get");
 });
 
-Deno.test("/redirect/<n>?absolute=true and /absolute-redirect use the Host", async () => {
+Deno.test("/redirect/<n>?absolute=true (any case) continues as /absolute-redirect", async () => {
+  for (const flag of ["true", "TRUE", "True"]) {
+    assertEquals(
+      header(await call(`/redirect/2?absolute=${flag}`), "location"),
+      "http://me.test:8080/absolute-redirect/1",
+      flag,
+    );
+  }
   assertEquals(
-    header(await call("/redirect/2?absolute=true"), "location"),
-    "http://me.test:8080/redirect/1",
+    header(await call("/redirect/1?absolute=true"), "location"),
+    "http://me.test:8080/get",
   );
+  for (const flag of ["t", "1", "yes"]) {
+    assertEquals(
+      header(await call(`/redirect/3?absolute=${flag}`), "location"),
+      "/relative-redirect/2",
+    );
+  }
+});
+
+Deno.test("/absolute-redirect uses the Host", async () => {
   assertEquals(
     header(await call("/absolute-redirect/2"), "location"),
     "http://me.test:8080/absolute-redirect/1",
@@ -42,6 +59,19 @@ Deno.test("/redirect/<n> refuses 0, non-digits and more than MAX_REDIRECT_HOPS",
   assertEquals((await call(`/redirect/${MAX_REDIRECT_HOPS}`)).status, 302);
 });
 
+Deno.test("the redirect chains answer 404 for a missing or an extra path segment", async () => {
+  for (
+    const target of [
+      "/redirect/10/foo",
+      "/redirect/",
+      "/relative-redirect/2/x",
+      "/absolute-redirect/2/",
+    ]
+  ) {
+    assertEquals((await call(target)).status, 404, target);
+  }
+});
+
 Deno.test("/redirect-to sends a local target with the chosen 3xx", async () => {
   const res = await call("/redirect-to?url=%2Fget%3Fa%3D1&status_code=307");
   assertEquals([res.status, header(res, "location")], [307, "/get?a=1"]);
@@ -52,6 +82,17 @@ Deno.test("/redirect-to refuses a status outside 300-399 and a missing url", asy
   assertEquals((await call("/redirect-to?url=/x&status_code=200")).status, 400);
   assertEquals((await call("/redirect-to?url=/x&status_code=abc")).status, 400);
   assertEquals((await call("/redirect-to")).status, 400);
+});
+
+Deno.test("/redirect-to answers 403 with go-httpbin's plain-text warning for a refused url", async () => {
+  const res = await call("/redirect-to?url=http%3A%2F%2Fevil.com&status_code=200");
+  assertEquals([res.status, header(res, "content-type"), header(res, "location")], [
+    403,
+    "text/plain",
+    undefined,
+  ]);
+  const text = await bodyText(res.body);
+  assert(text.startsWith("Forbidden redirect URL. Please be careful with this link.\n"), text);
 });
 
 /** [url as decoded from the query, why it must be refused]. */
@@ -73,19 +114,30 @@ const HOSTILE: Array<[string, string]> = [
   ["evil.com:80/x", "a colon in the first segment (a scheme)"],
 ];
 
+/** Control characters: Go's URL parser refuses them, so go-httpbin answers 400, as we do. */
+const UNPARSABLE = new Set(["/\t/evil.com", "/\n/evil.com", "\r\nSet-Cookie: x", "\x00//evil.com"]);
+
 for (const [url, why] of HOSTILE) {
   Deno.test(`/redirect-to refuses ${why}`, async () => {
     assertEquals(localRedirectTarget(url), null);
     const res = await call(`/redirect-to?url=${encodeURIComponent(url)}`);
-    assertEquals([res.status, header(res, "location")], [400, undefined]);
+    assertEquals([res.status, header(res, "location")], [
+      UNPARSABLE.has(url) ? 400 : 403,
+      undefined,
+    ]);
+  });
+}
+
+/** Relative references: neither absolute nor starting with `/`, so go-httpbin answers 403. */
+for (const url of ["status/200", "?x=1", "#top", "get"]) {
+  Deno.test(`/redirect-to answers 403 for the relative reference ${JSON.stringify(url)}`, async () => {
+    const res = await call(`/redirect-to?url=${encodeURIComponent(url)}`);
+    assertEquals([res.status, header(res, "location")], [403, undefined]);
   });
 }
 
 const LOCAL: Array<[string, string]> = [
   ["/get", "/get"],
-  ["status/200", "status/200"],
-  ["?x=1", "?x=1"],
-  ["#top", "#top"],
   ["/a:b", "/a:b"],
   ["/a b/é", "/a%20b/%C3%A9"],
   ["/%2F%2Fevil.com", "/%2F%2Fevil.com"],
@@ -99,11 +151,11 @@ for (const [url, location] of LOCAL) {
 
 Deno.test("/redirect-to allows http(s) URLs only with allowExternalRedirects", async () => {
   const req = () => buildRequest({ target: "/redirect-to?url=https%3A%2F%2Fexample.com%2Fx" });
-  assertEquals((await app(req())).status, 400);
+  assertEquals((await app(req())).status, 403);
   const res = await open(req());
   assertEquals([res.status, header(res, "location")], [302, "https://example.com/x"]);
   const js = await open(buildRequest({ target: "/redirect-to?url=javascript%3Aalert(1)" }));
-  assertEquals(js.status, 400);
+  assertEquals(js.status, 403);
   const slash = await open(buildRequest({ target: "/redirect-to?url=https%3A%2F%5Cevil.com" }));
-  assertEquals(slash.status, 400);
+  assertEquals(slash.status, 403);
 });

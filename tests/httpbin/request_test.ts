@@ -6,7 +6,7 @@ import { httpbinRoutes } from "../../src/httpbin/httpbin_routes.ts";
 import { createRouter } from "../../src/app/router.ts";
 import { HttpError } from "../../src/http/errors.ts";
 import { assert, assertEquals, assertRejects } from "../support/assert.ts";
-import { bodyJson, buildRequest, type RequestSpec } from "../support/request_builder.ts";
+import { bodyJson, bodyText, buildRequest, type RequestSpec } from "../support/request_builder.ts";
 
 const app = createRouter(httpbinRoutes(appConfig({ maxCaptureBytes: 1000 })));
 const call = async (spec: RequestSpec) => {
@@ -54,14 +54,41 @@ Deno.test("/anything parses a JSON body and keeps its text in data", async () =>
   assertEquals([json.data, json.json], [body, { k: [1, 2], s: "é" }]);
 });
 
-Deno.test("/anything gives json null when a JSON body does not parse", async () => {
-  const { json } = await call({
+for (const target of ["/post", "/put", "/patch", "/delete", "/anything"]) {
+  Deno.test(`${target} answers 400 when an application/json body does not parse`, async () => {
+    const method = target === "/anything" ? "POST" : target.slice(1).toUpperCase();
+    const { res, json } = await call({
+      method,
+      target,
+      headers: [["Host", "t"], ["Content-Type", "application/json; charset=utf-8"]],
+      body: "foo",
+    });
+    assertEquals(res.status, 400);
+    assertEquals(json, {
+      status_code: 400,
+      error: "Bad Request",
+      detail: "Cannot parse the request body: it is not valid JSON",
+    });
+  });
+}
+
+Deno.test("/anything accepts an empty application/json body, with json null", async () => {
+  const { res, json } = await call({
     method: "POST",
     target: "/anything",
     headers: [["Host", "t"], ["Content-Type", "application/json"]],
+  });
+  assertEquals([res.status, json.json], [200, null]);
+});
+
+Deno.test("/anything gives json null when a +json body does not parse", async () => {
+  const { res, json } = await call({
+    method: "POST",
+    target: "/anything",
+    headers: [["Host", "t"], ["Content-Type", "application/problem+json"]],
     body: "{nope",
   });
-  assertEquals([json.data, json.json], ["{nope", null]);
+  assertEquals([res.status, json.data, json.json], [200, "{nope", null]);
 });
 
 Deno.test("/anything parses an urlencoded form with repeated fields", async () => {
@@ -118,13 +145,15 @@ Deno.test("/anything shows obs-text header bytes escaped, never as broken JSON",
   assertEquals((json.headers as Record<string, string[]>)["X-Utf8"], ["café"]);
 });
 
-Deno.test("/anything answers 400 for a query with invalid percent-encoding", async () => {
+Deno.test("/anything answers 400 in go-httpbin's error shape for a bad query", async () => {
   const res = await app(buildRequest({ target: "/anything?a=%zz" }));
   assertEquals(res.status, 400);
-  assertEquals(
-    ((await bodyJson(res.body)) as { error: string }).error,
-    "Cannot parse the query string: invalid percent-encoding",
-  );
+  // go-httpbin's writeError: the reason phrase in `error`, the message in `detail`.
+  assertEquals(await bodyJson(res.body), {
+    status_code: 400,
+    error: "Bad Request",
+    detail: "Cannot parse the query string: invalid percent-encoding",
+  });
 });
 
 Deno.test("/anything refuses a body over maxCaptureBytes with contentTooLarge", async () => {
@@ -162,6 +191,16 @@ Deno.test("/headers lists headers both ways and /ip gives the origin", async () 
   });
   const ip = await call({ target: "/ip", connection: { remoteAddress: "10.1.2.3" } });
   assertEquals(ip.json, { origin: "10.1.2.3" });
+});
+
+Deno.test("/ip?format=text answers the address and a newline as text/plain", async () => {
+  const connection = { remoteAddress: "127.0.0.1" };
+  const res = await app(buildRequest({ target: "/ip?format=text", connection }));
+  assertEquals(res.status, 200);
+  assertEquals(res.headers!.find(([n]) => n === "Content-Type")?.[1], "text/plain; charset=utf-8");
+  assertEquals(await bodyText(res.body), "127.0.0.1\n");
+  const json = await app(buildRequest({ target: "/ip?format=json", connection }));
+  assertEquals(await bodyJson(json.body), { origin: "127.0.0.1" });
 });
 
 Deno.test("canonicalHeaderName capitalizes each dash-separated word", () => {

@@ -87,5 +87,6 @@ Deno.test("/base64/encode and /base64/decode work both ways", async () => {
   const enc = await call({ target: "/base64/encode/hi%3F%3E" });
   assertEquals(await bodyText(enc.body), "aGk_Pg==");
   assertEquals(await bodyText((await call({ target: "/base64/decode/aGk_Pg==" })).body), "hi?>");
-  assertEquals((await call({ target: "/base64/encode/" })).status, 400);
+  // An empty data segment does not match go-httpbin's route: 404.
+  assertEquals((await call({ target: "/base64/encode/" })).status, 404);
 });

@@ -16,10 +16,53 @@ Deno.test("/status/<code> answers that code for any method", async () => {
   }
 });
 
-Deno.test("/status adds go-httpbin's example fields for 3xx, 401 and 418", async () => {
-  assertEquals(header(await call("/status/302"), "location"), "/redirect/1");
+Deno.test("/status adds go-httpbin's example fields for 3xx, 401 and 407", async () => {
+  for (const code of [301, 302, 303, 305, 307]) {
+    const res = await call(`/status/${code}`);
+    assertEquals(header(res, "location"), "/redirect/1", String(code));
+    assertEquals(await bodyText(res.body), "");
+  }
   assertEquals(header(await call("/status/401"), "www-authenticate"), 'Basic realm="Fake Realm"');
-  assertEquals(await bodyText((await call("/status/418")).body), "I'm a teapot\n");
+  assertEquals(header(await call("/status/407"), "proxy-authenticate"), 'Basic realm="Fake Realm"');
+  assertEquals(header(await call("/status/304"), "location"), undefined);
+});
+
+Deno.test("/status/300 and /status/308 point at /image/jpeg with go-httpbin's HTML", async () => {
+  const multiple = await call("/status/300");
+  assertEquals(header(multiple, "location"), "/image/jpeg");
+  assertEquals(header(multiple, "content-type"), "text/plain; charset=utf-8");
+  const text = await bodyText(multiple.body);
+  assert(text.startsWith("<!doctype html>\n<head>\n<title>Multiple Choices</title>"), text);
+  assert(text.includes('<li><a href="/image/svg">/image/svg</a></li>') && text.endsWith("</html>"));
+  const permanent = await call("/status/308");
+  assertEquals(header(permanent, "location"), "/image/jpeg");
+  assert(
+    (await bodyText(permanent.body)).includes(
+      'Permanently redirected to <a href="/image/jpeg">/image/jpeg</a>',
+    ),
+  );
+});
+
+Deno.test("/status/402, 406 and 418 send go-httpbin's bodies exactly", async () => {
+  const pay = await call("/status/402");
+  assertEquals(await bodyText(pay.body), "Fuck you, pay me!");
+  assertEquals(header(pay, "x-more-info"), "http://vimeo.com/22053820");
+  const teapot = await call("/status/418");
+  assertEquals(await bodyText(teapot.body), "I'm a teapot!");
+  assertEquals(header(teapot, "x-more-info"), "http://tools.ietf.org/html/rfc2324");
+  assertEquals(header(teapot, "content-type"), "text/plain; charset=utf-8");
+  const notAcceptable = await call("/status/406");
+  assertEquals(header(notAcceptable, "content-type"), "application/json; charset=utf-8");
+  assertEquals(await bodyJson(notAcceptable.body), {
+    message: "Client did not request a supported media type",
+    accept: ["image/webp", "image/svg+xml", "image/jpeg", "image/png", "image/"],
+  });
+});
+
+Deno.test("/status answers 404 for a missing or an extra path segment", async () => {
+  for (const target of ["/status/", "/status/200/foo", "/status/200/"]) {
+    assertEquals((await call(target)).status, 404, target);
+  }
 });
 
 Deno.test("/status picks only among the listed codes", async () => {
@@ -37,7 +80,7 @@ const BAD = [
   ["a code under 100", "/status/42"],
   ["a code over 599", "/status/600"],
   ["a non-numeric code", "/status/abc"],
-  ["an empty list", "/status/"],
+  ["an empty code", "/status/200,"],
   ["a malformed weight", "/status/200:x"],
   ["all weights zero", "/status/200:0,500:0"],
   ["too many codes", `/status/${Array(MAX_STATUS_CHOICES + 1).fill(200).join(",")}`],
@@ -90,4 +133,41 @@ for (const [why, query] of BAD_FIELDS) {
     assertEquals(res.status, 400);
     assert(!res.headers!.some(([n]) => n.toLowerCase() === "set-cookie"));
   });
+}
+
+const XSS = "<img/src/onerror=alert('xss')>";
+const XSS_ESCAPED = "&lt;img/src/onerror=alert(&#39;xss&#39;)&gt;";
+/** Names must be tokens here (else 400), but `&` and `'` are tchars. */
+const TOKEN_NAME = "X-A&B'C";
+const TOKEN_NAME_ESCAPED = "X-A&amp;B&#39;C";
+
+// go-httpbin's table (handlers_test.go, "escaping HTML content").
+const ESCAPING: Array<[string, boolean]> = [
+  ["application/json; charset=utf8", false],
+  ["text/plain", false],
+  ["application/octet-string", false],
+  ["", false],
+  ["application/xml", true],
+  ["image/png", true],
+  ["text/html; charset=utf8", true],
+  ["text/html", true],
+];
+
+for (const [type, escaped] of ESCAPING) {
+  Deno.test(
+    `/response-headers ${escaped ? "HTML-escapes" : "keeps"} names and values under "${type}"`,
+    async () => {
+      const query = new URLSearchParams([["xss", XSS], [TOKEN_NAME, "xss"]]);
+      if (type !== "") query.set("Content-Type", type);
+      const res = await call(`/response-headers?${query}`);
+      assertEquals(res.status, 200);
+      assertEquals(header(res, "content-type"), type || "application/json; charset=utf-8");
+      // The field itself goes out unescaped: it is not rendered.
+      assertEquals(header(res, "xss"), XSS);
+      const body = (await bodyJson(res.body)) as Record<string, string[]>;
+      assertEquals(body["xss"], [escaped ? XSS_ESCAPED : XSS]);
+      assertEquals(body[escaped ? TOKEN_NAME_ESCAPED : TOKEN_NAME], ["xss"]);
+      assertEquals(body["Content-Type"].length, 1);
+    },
+  );
 }

@@ -47,6 +47,13 @@ Deno.test("/jsonl spreads the lines over duration", async () => {
   assert(Date.now() - start >= 150, "paced");
 });
 
+Deno.test("/jsonl takes Go durations for duration and delay", async () => {
+  const start = Date.now();
+  assertEquals((await lines("/jsonl?count=3&duration=300ms&delay=1ms")).length, 3);
+  assert(Date.now() - start >= 150, "paced");
+  assertEquals((await get("/jsonl?duration=1m")).status, 400);
+});
+
 Deno.test("/jsonl refuses bad numbers, jitter past 1 and time past maxDelaySeconds", async () => {
   for (const q of ["count=x", "duration=-1", "jitter=1.5", "duration=1.5&delay=0.6", "delay=3"]) {
     assertEquals((await get(`/jsonl?${q}`)).status, 400, q);

@@ -25,12 +25,48 @@ Deno.test("/delay refuses more than maxDelaySeconds at once", async () => {
   assert(performance.now() - start < 50);
   assertEquals(res.status, 400);
   assertEquals(
-    ((await bodyJson(res.body)) as { error: string }).error,
+    ((await bodyJson(res.body)) as { detail: string }).detail,
     "Cannot delay 1000 seconds: the most is 1 (maxDelaySeconds)",
   );
   assertEquals((await call("/delay/1.001")).status, 400);
   assertEquals((await call("/delay/-1")).status, 400);
   assertEquals((await call("/delay/abc")).status, 400);
+  assertEquals((await call("/delay/1001ms")).status, 400);
+  assertEquals((await call("/delay/1s1ns")).status, 400);
+});
+
+Deno.test("/delay takes Go durations as go-httpbin does", async () => {
+  const start = performance.now();
+  const res = await call("/delay/100ms");
+  const ms = performance.now() - start;
+  assertEquals(res.status, 200);
+  assert(ms >= 90 && ms < 900, `${ms} ms`);
+  for (const t of ["0ms", "0h", "10us", "5ns", "0.05s", "10ms"]) {
+    const started = performance.now();
+    assertEquals((await call(`/delay/${t}`)).status, 200, t);
+    assert(performance.now() - started < 900, t);
+  }
+});
+
+Deno.test("/drip and /sse take Go durations for duration and delay", async () => {
+  for (
+    const q of [
+      "duration=5ms",
+      "duration=0h",
+      "duration=0&delay=5ms",
+      "duration=0&delay=0h",
+      "duration=5ms&delay=1ms",
+    ]
+  ) {
+    const drip = await call(`/drip?numbytes=2&${q}`);
+    assertEquals(drip.status, 200, q);
+    assertEquals(await bodyText(drip.body), "**");
+    const sse = await call(`/sse?count=2&${q}`);
+    assertEquals(sse.status, 200, q);
+    await bodyText(sse.body);
+  }
+  assertEquals((await call("/drip?duration=600ms&delay=500ms")).status, 400);
+  assertEquals((await call("/sse?duration=1m")).status, 400);
 });
 
 Deno.test("/drip sends numbytes stars over the duration with Content-Length", async () => {
@@ -82,7 +118,10 @@ Deno.test("/sse sends count ping events as a flushed text/event-stream", async (
   const text = await bodyText(res.body);
   const events = text.split("\n\n").filter((e) => e !== "");
   assertEquals(events.length, 3);
-  assert(/^id: 1\nevent: ping\ndata: \{"id":1,"timestamp":\d+\}$/.test(events[0]), events[0]);
+  // go-httpbin's shape: no `id:` field, ids in the data from 0.
+  events.forEach((e, i) => {
+    assert(new RegExp(`^event: ping\ndata: \\{"id":${i},"timestamp":\\d+\\}$`).test(e), e);
+  });
 });
 
 Deno.test("/sse refuses too many events or too long a stream", async () => {

@@ -207,6 +207,89 @@ const TABLE: Row[] = [
   { req: ["GET", "/bearer", ["Authorization: Bearer abc"]], status: 200 },
   { req: ["GET", "/basic-auth/u/p"], status: 401, fields: { "www-authenticate": /^Basic / } },
   { req: ["GET", "/uuid"], status: 200, body: (r) => /^[0-9a-f-]{36}$/.test(json(r).uuid) },
+  // go-httpbin's handlers_test.go cases that wireserve once answered otherwise.
+  ...["/post", "/put", "/patch", "/delete"].flatMap((path): Row[] => [
+    // TestHead: the body routes answer 405, not the web root's 404.
+    {
+      req: ["GET", path],
+      status: 405,
+      fields: { allow: `${path.slice(1).toUpperCase()}, OPTIONS` },
+    },
+    {
+      req: [path.slice(1).toUpperCase(), path, [
+        "Content-Type: application/json; charset=utf-8",
+        "Content-Length: 3",
+      ], "foo"],
+      status: 400,
+      body: (r) => json(r).error === "Bad Request" && json(r).status_code === 400,
+    },
+  ]),
+  {
+    req: [
+      "GET",
+      "/response-headers?Content-Type=text/html&xss=%3Cimg%2Fsrc%2Fonerror%3Dalert(1)%3E",
+    ],
+    status: 200,
+    fields: { "content-type": "text/html", xss: "<img/src/onerror=alert(1)>" },
+    body: (r) => !r.text.includes("<img") && json(r).xss[0] === "&lt;img/src/onerror=alert(1)&gt;",
+  },
+  {
+    req: ["GET", "/base64/PGltZy9zcmMvb25lcnJvcj1hbGVydCgneHNzJyk+?content-type=text/html"],
+    status: 200,
+    fields: { "content-type": "text/html" },
+    body: "&lt;img/src/onerror=alert(&#39;xss&#39;)&gt;",
+  },
+  {
+    req: ["GET", "/base64/unknown/dmFsaWRfYmFzZTY0X2VuY29kZWRfc3RyaW5n"],
+    status: 400,
+    body: (r) => json(r).detail === "invalid operation: unknown",
+  },
+  {
+    req: ["GET", "/basic-auth/u/p", ["Authorization: Basic dTpw"]],
+    status: 200,
+    body: (r) => JSON.stringify(json(r)) === '{"authenticated":true,"authorized":true,"user":"u"}',
+  },
+  {
+    req: ["GET", "/bearer", ["Authorization: bearer abc"]],
+    status: 401,
+    body: (r) => JSON.stringify(json(r)) === '{"status_code":401,"error":"Unauthorized"}',
+  },
+  { req: ["GET", "/delay/100ms"], status: 200 },
+  { req: ["GET", "/drip?duration=5ms&delay=1ms&numbytes=2"], status: 200, body: "**" },
+  {
+    req: ["GET", "/sse?count=2&duration=5ms"],
+    status: 200,
+    body: (r) => /^event: ping\ndata: \{"id":0,"timestamp":\d+\}\n\n/.test(r.text),
+  },
+  { req: ["GET", "/jsonl?count=2&duration=5ms"], status: 200, body: (r) => lineCount(r) === 2 },
+  {
+    req: ["GET", "/status/418"],
+    status: 418,
+    fields: { "x-more-info": "http://tools.ietf.org/html/rfc2324" },
+    body: "I'm a teapot!",
+  },
+  { req: ["GET", "/status/300"], status: 300, fields: { location: "/image/jpeg" } },
+  { req: ["GET", "/redirect/2"], status: 302, fields: { location: "/relative-redirect/1" } },
+  {
+    req: ["GET", "/redirect/2?absolute=TRUE"],
+    status: 302,
+    fields: { location: "http://conformance.test/absolute-redirect/1" },
+  },
+  {
+    req: ["GET", "/redirect-to?url=status/200"],
+    status: 403,
+    fields: { "content-type": "text/plain" },
+  },
+  { req: ["GET", "/ip?format=text"], status: 200, body: "127.0.0.1\n" },
+  ...[
+    "/status/200/foo",
+    "/redirect/10/foo",
+    "/bytes/16/foo",
+    "/etag/foo/bar",
+    "/base64/decode/x/extra",
+    "/basic-auth/user",
+  ]
+    .map((path): Row => ({ req: ["GET", path], status: 404 })),
 ];
 
 /** The request bytes of a row. */
@@ -238,6 +321,21 @@ Deno.test("go-httpbin conformance table over raw TCP", async (t) => {
       }
     } finally {
       client.close();
+    }
+  } finally {
+    await srv.close();
+  }
+  assertEquals(srv.errors, []);
+});
+
+Deno.test("HEAD on /post, /put, /patch and /delete is 405 with Allow, as in go-httpbin", async () => {
+  const srv: AppServer = await startApp(appConfig());
+  try {
+    for (const path of ["/post", "/put", "/patch", "/delete"]) {
+      const res = await fetch(`http://127.0.0.1:${srv.port}${path}`, { method: "HEAD" });
+      await res.body?.cancel();
+      assertEquals(res.status, 405, path);
+      assertEquals(res.headers.get("allow"), `${path.slice(1).toUpperCase()}, OPTIONS`);
     }
   } finally {
     await srv.close();
