@@ -84,6 +84,7 @@ export async function removeResource(
   segments: readonly string[],
   fsPath: string,
   isDir: boolean,
+  replacing = false,
 ): Promise<RemoveOutcome> {
   if (isDir) {
     const failed: MemberStatus[] = [];
@@ -100,7 +101,7 @@ export async function removeResource(
       return { gone: false, failed: [], error: failure(err) };
     }
   }
-  await ctx.removed(segments, fsPath, isDir);
+  await ctx.removed(segments, fsPath, isDir, replacing);
   ctx.changed(fsPath);
   ctx.changed(dirname(fsPath));
   return { gone: true, failed: [], error: null };

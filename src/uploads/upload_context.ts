@@ -60,9 +60,16 @@ export interface UploadHooks {
   guard?: WriteGuard;
   /**
    * Called after a file or folder was deleted, with its segments, so what other features keep
-   * about it (WebDAV's dead properties and locks) goes with it.
+   * about it (WebDAV's dead properties and locks) goes with it. `replacing`: the name is about to
+   * hold a new resource (an overwriting COPY or MOVE), so what belongs to the name rather than to
+   * the old resource — a lock rooted at it — stays.
    */
-  removed?: (segments: readonly string[], fsPath: string, isDir: boolean) => Promise<void>;
+  removed?: (
+    segments: readonly string[],
+    fsPath: string,
+    isDir: boolean,
+    replacing?: boolean,
+  ) => Promise<void>;
 }
 
 /** Shared state of the write handlers for one config. */
@@ -76,7 +83,12 @@ export interface UploadContext {
   changed(fsPath: string): void;
   /** The write guard (a pass-through when no feature gave one). */
   writeGuard: WriteGuard;
-  removed(segments: readonly string[], fsPath: string, isDir: boolean): Promise<void>;
+  removed(
+    segments: readonly string[],
+    fsPath: string,
+    isDir: boolean,
+    replacing?: boolean,
+  ): Promise<void>;
 }
 
 const PASS: WriteGuard = () => Promise.resolve(null);

@@ -14,8 +14,11 @@
  *   folders, so it needs `--allow-mkdir` (403 otherwise), like MKCOL.
  * - `Depth`: COPY takes 0 (a folder without its members) or infinity (the default); MOVE only
  *   infinity (§9.9.2). Anything else → 400.
- * - An existing destination is deleted first, exactly as DELETE would (§9.8.4, §9.9.3) — with its
- *   properties and the locks rooted in it — and the answer is 204; a new one is 201.
+ * - An existing destination is deleted first, as DELETE would (§9.8.4, §9.9.3) — with its
+ *   properties and the locks rooted below it — and the answer is 204; a new one is 201. A lock
+ *   rooted at the destination itself stays: §7.7 adds the new resource to its scope, and Apache
+ *   keeps it too. davfs2 saves a file by writing a locked temp file and moving it over the locked
+ *   original, then goes on with the original's token: dropping that lock lost its data.
  * - MOVE is one rename(2) where the file system allows (atomic: the resource is at one name or
  *   the other, with its dead properties, which live inside a folder or travel with a file's
  *   record); across file systems it is a copy and a delete. Locks do not move (§7.7, §9.9.1):
@@ -108,11 +111,13 @@ export async function copyMove(
 
   const replaced = dst.existing !== null;
   if (replaced) {
+    // replacing: the destination's own locks stay and cover what arrives (RFC 4918 §7.7).
     const removed = await removeResource(
       ctx.uploads,
       dst.segments,
       dst.fsPath,
       dst.existing!.isDirectory,
+      true,
     );
     if (!removed.gone) {
       if (removed.failed.length > 0) return multiStatus(removed.failed);

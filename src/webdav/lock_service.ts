@@ -29,7 +29,7 @@ export interface LockService {
   covering(path: string): Promise<LockInfo[]>;
   within(path: string): Promise<LockInfo[]>;
   check(check: LockCheck): Promise<LockCheckResult>;
-  release(path: string): Promise<number>;
+  release(path: string, keepRoot?: boolean): Promise<number>;
 }
 
 /** A service over a table in this process (a new, empty one unless given). */
@@ -41,7 +41,7 @@ export function localLockService(table: LockTable = new LockTable()): LockServic
     covering: (path) => Promise.resolve(table.covering(path)),
     within: (path) => Promise.resolve(table.within(path)),
     check: (check) => Promise.resolve(table.check(check)),
-    release: (path) => Promise.resolve(table.release(path)),
+    release: (path, keepRoot) => Promise.resolve(table.release(path, keepRoot)),
   };
 }
 
@@ -85,7 +85,7 @@ export class LockServiceHost {
     return this.#table.check(check);
   }
 
-  release(path: string): number {
-    return this.#table.release(path);
+  release(path: string, keepRoot?: boolean): number {
+    return this.#table.release(path, keepRoot);
   }
 }

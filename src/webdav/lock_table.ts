@@ -174,11 +174,16 @@ export class LockTable {
     return { ok: true };
   }
 
-  /** Drops every lock rooted at or below `path` (its resource was deleted or moved away). */
-  release(path: string): number {
+  /**
+   * Drops every lock rooted at or below `path` (its resource was deleted or moved away). With
+   * `keepRoot`, the locks rooted at `path` itself stay: an overwriting COPY or MOVE puts a new
+   * resource there, and RFC 4918 §7.7 adds it to the scope of the destination's lock (clients
+   * such as davfs2 go on using that lock's token for the new file).
+   */
+  release(path: string, keepRoot = false): number {
     let dropped = 0;
     for (const [token, lock] of this.#byToken) {
-      if (lock.root === path || isBelow(lock.root, path)) {
+      if ((lock.root === path && !keepRoot) || isBelow(lock.root, path)) {
         this.#byToken.delete(token);
         dropped++;
       }

@@ -46,14 +46,24 @@ export interface Webdav {
   /** The uploads' write guard: locks and `If` for PUT, POST, DELETE, MKCOL. */
   guard: WriteGuard;
   /** The uploads' `removed` hook: drops a deleted resource's dead properties and locks. */
-  removed: (segments: readonly string[], fsPath: string, isDir: boolean) => Promise<void>;
+  removed: (
+    segments: readonly string[],
+    fsPath: string,
+    isDir: boolean,
+    replacing?: boolean,
+  ) => Promise<void>;
 }
 
 /** Builds the WebDAV feature for `config`. */
 export function webdav(config: AppConfig, deps: WebdavDeps): Webdav {
-  const removed = async (segments: readonly string[], fsPath: string, isDir: boolean) => {
+  const removed = async (
+    segments: readonly string[],
+    fsPath: string,
+    isDir: boolean,
+    replacing = false,
+  ) => {
     await removeDeadProps(fsPath, isDir).catch(() => {}); // a leftover record is harmless
-    await deps.locks.release(resourcePath(segments));
+    await deps.locks.release(resourcePath(segments), replacing);
   };
   const ctx: DavContext = {
     config,

@@ -169,3 +169,35 @@ Deno.test("locks do not follow a COPY, and a MOVE leaves them behind", async () 
     );
   });
 });
+
+Deno.test("a MOVE or COPY over a locked file keeps the destination's lock for what arrives (§7.7)", async () => {
+  await withDav({ allowDelete: true, allowMkdir: true }, async (app) => {
+    const lockOf = async (path: string) =>
+      (await app.call("LOCK", path, [], lockBody())).header("lock-token")!;
+    // davfs2's save: a locked original, a locked temp file moved over it, the original's token.
+    await Deno.writeTextFile(`${app.root}/doc.txt`, "v1");
+    await Deno.writeTextFile(`${app.root}/doc.tmp`, "v2");
+    const a = await lockOf("/files/doc.txt");
+    const b = await lockOf("/files/doc.tmp");
+    const both: [string, string] = [
+      "If",
+      `</files/doc.txt> (${a}) </files/doc.tmp> (${b})`,
+    ];
+    const dest: [string, string] = ["Destination", "http://dav.test/files/doc.txt"];
+    assertEquals((await app.call("MOVE", "/files/doc.tmp", [dest, both])).status, 204);
+    assertEquals(await Deno.readTextFile(`${app.root}/doc.txt`), "v2");
+    const refresh = await app.call("LOCK", "/files/doc.txt", [["If", `(${a})`]]);
+    assertEquals(refresh.status, 200, "the original's lock still holds the name");
+    assertEquals((await app.call("PUT", "/files/doc.txt", [], "stranger")).status, 423);
+    assertEquals((await app.call("PUT", "/files/doc.txt", [["If", `(${a})`]], "v3")).status, 204);
+    // The temp file's lock does not travel: locks do not move (§9.9.1).
+    assertEquals((await app.call("UNLOCK", "/files/doc.tmp", [["Lock-Token", b]])).status, 409);
+    // COPY over a locked file keeps its lock the same way.
+    await Deno.writeTextFile(`${app.root}/other.txt`, "other");
+    const copy: [string, string] = ["Destination", "http://dav.test/files/doc.txt"];
+    const tagged: [string, string] = ["If", `</files/doc.txt> (${a})`];
+    const copied = await app.call("COPY", "/files/other.txt", [copy, tagged]);
+    assertEquals(copied.status, 204);
+    assertEquals((await app.call("PUT", "/files/doc.txt", [], "stranger")).status, 423);
+  });
+});
