@@ -10,16 +10,10 @@
 import type { ByteRange } from "./ranges.ts";
 
 const encoder = new TextEncoder();
-/** Random bytes in the per-process part of a boundary. */
-const BOUNDARY_RANDOM_BYTES = 12;
+/** Random bytes in each boundary (128 bits: never guessed, never met by chance). */
+const BOUNDARY_RANDOM_BYTES = 16;
 const HEX = 16;
 const BYTE_HEX_DIGITS = 2;
-/** A per-process random prefix: a boundary must not occur in the parts (RFC 2046 §5.1.1). */
-const BOUNDARY_PREFIX = Array.from(
-  crypto.getRandomValues(new Uint8Array(BOUNDARY_RANDOM_BYTES)),
-  (b) => b.toString(HEX).padStart(BYTE_HEX_DIGITS, "0"),
-).join("");
-let boundaryCounter = 0;
 
 /** Where a part's bytes come from. */
 export type RangeSource = (range: ByteRange) => Uint8Array | AsyncIterable<Uint8Array>;
@@ -34,10 +28,18 @@ export interface MultipartBody {
   stream: AsyncIterable<Uint8Array>;
 }
 
-/** A fresh boundary: a random per-process prefix and a counter. */
+/**
+ * A fresh random boundary for each response. A boundary must not occur in the parts (RFC 2046
+ * §5.1.1), and the parts are files anyone with upload rights chooses: a boundary they could
+ * predict (a per-process prefix and a counter, as it was) let an uploaded file forge parts of
+ * someone else's range response.
+ */
 export function newBoundary(): string {
-  boundaryCounter = (boundaryCounter + 1) % Number.MAX_SAFE_INTEGER;
-  return `wireserve-${BOUNDARY_PREFIX}-${boundaryCounter.toString(HEX)}`;
+  const random = Array.from(
+    crypto.getRandomValues(new Uint8Array(BOUNDARY_RANDOM_BYTES)),
+    (b) => b.toString(HEX).padStart(BYTE_HEX_DIGITS, "0"),
+  ).join("");
+  return `wireserve-${random}`;
 }
 
 /**
