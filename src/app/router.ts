@@ -28,6 +28,11 @@ export interface Route {
    * without either knowing the other. Must be cheap and synchronous.
    */
   when?: (req: HttpRequest) => boolean;
+  /**
+   * Answers its methods without advertising them in `Allow`: for a method a flag turns off whose
+   * 405 would mean something else to clients (WebDAV's MKCOL: 405 is "the name is in use").
+   */
+  unlisted?: boolean;
 }
 
 /**
@@ -162,6 +167,7 @@ function firstSegment(path: string): string | null {
 function allowed(routes: readonly Route[], allMethods: string): string {
   const methods = new Set<string>();
   for (const r of routes) {
+    if (r.unlisted) continue;
     for (const m of r.methods) methods.add(m === ANY_METHOD ? allMethods : m);
   }
   if (methods.has("GET")) methods.add("HEAD");

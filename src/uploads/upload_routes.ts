@@ -21,11 +21,13 @@
  * @module
  */
 
+import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
 import { formDataBoundary } from "./multipart_part_head.ts";
 import type { Route } from "../app/router.ts";
 import {
+  plain,
   UPLOAD_MOUNT,
   type UploadContext,
   uploadContext,
@@ -54,11 +56,22 @@ export function uploadRoutes(config: AppConfig, hooks: UploadHooks = {}): Route[
   const methods = uploadMethods(config);
   // What the router would list for /files/* (the read route's GET and HEAD, ours, OPTIONS).
   const allow = ["GET", "HEAD", ...methods, "OPTIONS"].join(", ");
-  return [{
+  const routes: Route[] = [{
     methods,
     path: `${UPLOAD_MOUNT}*`,
     handler: (req) => dispatch(ctx, req, allow),
   }];
+  // MKCOL turned off is 403, not 405: to a WebDAV client a 405 MKCOL means the folder exists
+  // (RFC 4918 §9.3.1), and rclone took it as made. It stays out of Allow.
+  if (!methods.includes("MKCOL")) {
+    routes.push({
+      methods: ["MKCOL"],
+      path: `${UPLOAD_MOUNT}*`,
+      handler: () => plain(STATUS.Forbidden, "Creating folders is turned off (--allow-mkdir)"),
+      unlisted: true,
+    });
+  }
+  return routes;
 }
 
 function dispatch(

@@ -110,10 +110,14 @@ Deno.test("If-Match with the ETag from GET updates; a stale ETag gets 412 (no lo
   });
 });
 
-Deno.test("DELETE and MKCOL are 405 without their switches, and Allow omits them", async () => {
+Deno.test("DELETE is 405 and MKCOL 403 without their switches, and Allow omits them", async () => {
   await withUploadServer({}, async (s) => {
     await Deno.writeTextFile(`${s.root}/f`, "x");
-    for (const method of ["DELETE", "MKCOL"]) {
+    // RFC 4918 §9.3.1: a 405 MKCOL says the name is in use; turned off is a refusal, 403.
+    const mkcol = await request(s.port, "MKCOL", "/files/new/");
+    assertEquals(mkcol.status, 403);
+    assertEquals(await filesBelow(s.root), ["f"]);
+    for (const method of ["DELETE", "PATCH"]) {
       const res = await request(s.port, method, "/files/f");
       assertEquals(res.status, 405, method);
       // The order of Allow carries no meaning (RFC 9110 §10.2.1): compared as a set.
