@@ -44,6 +44,16 @@ export type UrlTarget = { ok: true; raw: string } | {
 };
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+/** The ports a URI may leave out (RFC 3986 §6.2.3: `http://h:80/` and `http://h/` are one). */
+const DEFAULT_PORTS: ReadonlyMap<string, string> = new Map([["http", "80"], ["https", "443"]]);
+
+/** `authority` lower-cased, without the scheme's default port, for comparing two of them. */
+function normalAuthority(authority: string, defaultPort: string | undefined): string {
+  const a = authority.toLowerCase();
+  return defaultPort !== undefined && a.endsWith(`:${defaultPort}`)
+    ? a.slice(0, -defaultPort.length - 1)
+    : a;
+}
 
 /**
  * The raw path below the mount that `url` names (an absolute URI on `host`, or an absolute
@@ -57,7 +67,11 @@ export function urlBelowMount(url: string, host: string | undefined): UrlTarget 
     const rest = path.slice(scheme[0].length);
     const slash = rest.indexOf("/");
     const authority = slash < 0 ? rest : rest.slice(0, slash);
-    if (host === undefined || authority.toLowerCase() !== host.trim().toLowerCase()) {
+    const defaultPort = DEFAULT_PORTS.get(scheme[0].slice(0, -"://".length).toLowerCase());
+    if (
+      host === undefined ||
+      normalAuthority(authority, defaultPort) !== normalAuthority(host.trim(), defaultPort)
+    ) {
       return { ok: false, reason: "elsewhere" };
     }
     path = slash < 0 ? "/" : rest.slice(slash);

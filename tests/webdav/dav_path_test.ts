@@ -14,6 +14,11 @@ const CASES: Array<[string, string, string | undefined, ReturnType<typeof urlBel
   ["query and fragment dropped", "/files/a?x=1#y", "h", { ok: true, raw: "a" }],
   ["another host", "http://evil/files/a", "h", { ok: false, reason: "elsewhere" }],
   ["another port", "http://h:1/files/a", "h:8080", { ok: false, reason: "elsewhere" }],
+  // RFC 3986 §6.2.3: the scheme's default port may be written or left out.
+  ["default port written", "http://h:80/files/a", "h", { ok: true, raw: "a" }],
+  ["default port in Host", "http://h/files/a", "h:80", { ok: true, raw: "a" }],
+  ["https default port", "https://h:443/files/a", "h", { ok: true, raw: "a" }],
+  ["another scheme's default", "http://h:443/files/a", "h", { ok: false, reason: "elsewhere" }],
   ["no Host to compare", "http://h/files/a", undefined, { ok: false, reason: "elsewhere" }],
   ["outside /files/", "/echo/x", "h", { ok: false, reason: "elsewhere" }],
   ["a prefix look-alike", "/filesystem/x", "h", { ok: false, reason: "elsewhere" }],
