@@ -45,10 +45,12 @@ export function visibleName(name: string): string {
 
 /**
  * One path segment percent-encoded for a URL. Lone surrogates (possible in Windows names) are
- * replaced first: `encodeURIComponent` would throw on them.
+ * replaced first: `encodeURIComponent` would throw on them. An apostrophe is encoded too
+ * (`%27`, the same segment to any server): left as it is, HTML attributes carry it as `&#39;`,
+ * which some clients (lftp's mirror) do not decode, and fetch `it&` instead of `it's`.
  */
 export function encodeSegment(name: string): string {
-  return encodeURIComponent(name.toWellFormed());
+  return encodeURIComponent(name.toWellFormed()).replaceAll("'", "%27");
 }
 
 /** The absolute URL path of `segments` below `mount` (`/files/`), with a final "/" for folders. */

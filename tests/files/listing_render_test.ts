@@ -19,7 +19,7 @@ const HOSTILE: Array<[string, string, string]> = [
   ["a#b", "/files/dir/a%23b", 'href="/files/dir/a#b"'],
   ["a?b", "/files/dir/a%3Fb", 'href="/files/dir/a?b"'],
   ['say "hi"', "/files/dir/say%20%22hi%22", 'say "hi"'],
-  ["it's", "/files/dir/it's", "it's<"],
+  ["it's", "/files/dir/it%27s", 'href="/files/dir/it&#39;s"'],
   ["<script>alert(1)</script>", "/files/dir/%3Cscript%3Ealert(1)%3C%2Fscript%3E", "<script>"],
   ["a&b", "/files/dir/a%26b", "a&b<"],
   ["😀.png", "/files/dir/%F0%9F%98%80.png", "%F0%9F%98%80.png<"],
