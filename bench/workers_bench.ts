@@ -43,6 +43,7 @@ import { findWrk, runWrk, type Wrk, wrkArgs } from "./wrk.ts";
 const REPO_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname);
 const RESULTS_FILE = decodeURIComponent(new URL("results/workers.md", import.meta.url).pathname);
 const DENO_SERVE = decodeURIComponent(new URL("baseline_deno_serve.ts", import.meta.url).pathname);
+const RAW_LISTEN = decodeURIComponent(new URL("baseline_raw_listen.ts", import.meta.url).pathname);
 const DENO_SERVE_PARALLEL = decodeURIComponent(
   new URL("baseline_deno_serve_parallel.ts", import.meta.url).pathname,
 );
@@ -82,7 +83,7 @@ const FILES = {
 } as const;
 
 /** The servers the comparisons use. */
-type ServerKey = "ws1" | "ws2" | "denoServe" | "denoParallel" | "nginx";
+type ServerKey = "ws1" | "ws2" | "denoServe" | "denoParallel" | "nginx" | "raw1" | "raw2";
 
 /** A comparison: its load, the two servers, and the issue's targets. */
 interface Case {
@@ -93,7 +94,8 @@ interface Case {
     | { kind: "upload" };
   subject: ServerKey;
   baseline: ServerKey;
-  minRatio: number;
+  /** The issue's floor; null for a reference row (the fixed shape's ceiling), judged by none. */
+  minRatio: number | null;
   maxCpuRatio?: number;
   p99Judged?: boolean;
 }
@@ -110,6 +112,13 @@ const CASES: readonly Case[] = [
     minRatio: 1.0,
     maxCpuRatio: 1.0,
     p99Judged: true,
+  },
+  {
+    title: "echo, keep-alive, 1 isolate: the fixed shape's ceiling (reference)",
+    load: { kind: "wrk", path: SMALL_PATH, extra: [] },
+    subject: "raw1",
+    baseline: "denoServe",
+    minRatio: null,
   },
   {
     title: `echo, keep-alive, ${WORKERS} workers`,
@@ -140,6 +149,13 @@ const CASES: readonly Case[] = [
     subject: "ws2",
     baseline: "nginx",
     minRatio: 0.8,
+  },
+  {
+    title: "1 KiB, `Connection: close`: the fixed shape's ceiling (reference)",
+    load: { kind: "wrk", path: FILE_PATH("small"), extra: ["-H", "Connection: close"] },
+    subject: "raw2",
+    baseline: "nginx",
+    minRatio: null,
   },
   {
     title: `64 MiB file, ${DOWNLOADS_PER_BATCH} downloads ${TRANSFER_PARALLEL} at a time`,
@@ -245,6 +261,36 @@ export async function runWorkersBench(
           contentType,
         ],
       }, REPO_ROOT),
+    );
+    // The fixed shape's ceiling: Deno.listen, conn.readable, canned answers, nothing else.
+    const rawSpec = (name: string, workers: number, body: string, type: string) => ({
+      name,
+      denoArgs: [
+        "run",
+        "-A",
+        "--unstable-net",
+        RAW_LISTEN,
+        "--port",
+        "{port}",
+        "--body-file",
+        body,
+        "--content-type",
+        type,
+        "--workers",
+        String(workers),
+      ],
+    });
+    servers.set(
+      "raw1",
+      await startServer(rawSpec("raw Deno.listen", 1, bodyFile, contentType), REPO_ROOT),
+    );
+    const smallFile = `${root}/${FILES.small[0]}`;
+    servers.set(
+      "raw2",
+      await startServer(
+        rawSpec(`raw Deno.listen ×${WORKERS}`, WORKERS, smallFile, "application/octet-stream"),
+        REPO_ROOT,
+      ),
     );
     if (nginx !== null) {
       servers.set(
@@ -476,8 +522,8 @@ async function checkSameBytes(
   warnings: string[],
 ): Promise<void> {
   const groups: Array<[string, ServerKey[]]> = [
-    [SMALL_PATH, ["ws1", "ws2", "denoServe", "denoParallel"]],
-    [FILE_PATH("small"), ["ws2", "nginx"]],
+    [SMALL_PATH, ["ws1", "ws2", "denoServe", "denoParallel", "raw1"]],
+    [FILE_PATH("small"), ["ws2", "nginx", "raw2"]],
   ];
   for (const [path, keys] of groups) {
     const present = keys.map((k) => servers.get(k)).filter((s) => s !== undefined);

@@ -34,7 +34,8 @@ export interface PairOutcome {
   subject: string;
   baseline: string;
   /** The issue's target: the median ratio must be at least this. */
-  minRatio: number;
+  /** The floor; null for a reference row, shown but judged by no target. */
+  minRatio: number | null;
   rounds: PairRound[];
   /** When set, server CPU per request must be at most this × the baseline's. */
   maxCpuRatio?: number;
@@ -235,9 +236,14 @@ function targetTable(r: WorkersReport): string[] {
   const p99s: Array<{ title: string; p99: number | null }> = [];
   for (const p of r.pairs) {
     const s = summarizePair(p.rounds);
+    const floor = p.minRatio;
+    if (floor === null) {
+      rows.push(`| ${p.title}: ${p.subject} vs ${p.baseline} | ${ratio(s.ratio)} | reference |`);
+      continue;
+    }
     rows.push(
-      `| ${p.title}: ${p.subject} ≥ ${p.minRatio}× ${p.baseline} | ${ratio(s.ratio)} | ` +
-        `${verdict(s.ratio, (v) => v >= p.minRatio)} |`,
+      `| ${p.title}: ${p.subject} ≥ ${floor}× ${p.baseline} | ${ratio(s.ratio)} | ` +
+        `${verdict(s.ratio, (v) => v >= floor)} |`,
     );
     if (p.maxCpuRatio !== undefined) {
       rows.push(
