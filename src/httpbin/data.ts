@@ -16,6 +16,7 @@ import type { AppConfig } from "../app/app_config.ts";
 import { utf8OrNull } from "../app/byte_text.ts";
 import { compressBytes } from "../app/content_coding.ts";
 import { parseDigits } from "../app/parse_number.ts";
+import { parseGoInteger } from "./go_integer.ts";
 import { percentDecode } from "../app/percent_decode.ts";
 import { firstValue, parseQuery, type QueryPairs } from "../app/query_params.ts";
 import { badRequest, JSON_CONTENT_TYPE, jsonResponse, jsonText } from "../app/json_response.ts";
@@ -51,13 +52,28 @@ function sizeAndFill(
   }
   const pairs = parseQuery(req.query);
   if (pairs === null) return badRequest(BAD_QUERY);
-  const seedText = firstValue(pairs, "seed");
-  if (seedText === undefined) return { n, pairs, fill: (b) => crypto.getRandomValues(b) };
-  const seed = parseDigits(seedText);
-  if (seed === null || seed === Infinity) {
-    return badRequest("Cannot seed the generator: the seed must be digits");
-  }
-  return { n, pairs, fill: seededFill(seed) };
+  const seed = seedParam(pairs);
+  if (seed === null) return badRequest(BAD_SEED);
+  return {
+    n,
+    pairs,
+    fill: seed === undefined ? (b) => crypto.getRandomValues(b) : seededFill(seed),
+  };
+}
+
+/** The 400 detail for a `seed` that {@link seedParam} refuses. */
+export const BAD_SEED = "Cannot seed the generator: the seed must be an integer";
+
+/**
+ * `?seed=` as go-httpbin reads it (Go's `ParseInt`): an integer, negative ones too; undefined
+ * when absent or empty (go-httpbin then seeds from the clock), null when not an integer or too
+ * large to hold exactly.
+ */
+export function seedParam(pairs: QueryPairs): number | undefined | null {
+  const text = firstValue(pairs, "seed");
+  if (text === undefined || text === "") return undefined;
+  const seed = parseGoInteger(text);
+  return seed === null || !Number.isFinite(seed) ? null : seed;
 }
 
 /** The constants of mulberry32 (Tommy Ettinger's tiny well-mixed 32-bit PRNG). */
@@ -70,7 +86,10 @@ const MIX_ODD = 61;
 const BYTE_SHIFTS = [0, 8, 16, 24];
 const BYTE_MASK = 0xff;
 
-/** A reproducible byte source from `seed` (mulberry32): the same seed gives the same bytes. */
+/**
+ * A reproducible byte source from `seed` (mulberry32): the same seed gives the same bytes. The
+ * generator takes the seed's low 32 bits (two's complement for negative seeds).
+ */
 export function seededFill(seed: number): Fill {
   let state = seed >>> 0;
   let word = 0;
@@ -101,7 +120,7 @@ async function* generated(n: number, pieceBytes: number, fill: Fill): AsyncGener
 }
 
 /**
- * `/bytes/<n>[?seed=<digits>]`: n random bytes with Content-Length. Up to one piece is sent
+ * `/bytes/<n>[?seed=<integer>]`: n random bytes with Content-Length. Up to one piece is sent
  * as one buffer; larger bodies stream piece by piece, so memory stays at one piece.
  */
 export function bytesHandler(prefix: string, config: AppConfig) {
@@ -122,8 +141,10 @@ export function bytesHandler(prefix: string, config: AppConfig) {
 }
 
 /**
- * `/stream-bytes/<n>[?chunk_size=<bytes>&seed=<digits>]`: n random bytes sent chunked (no
- * Content-Length), in pieces of chunk_size (default 10 KiB, at most 64 KiB per piece).
+ * `/stream-bytes/<n>[?chunk_size=<bytes>&seed=<integer>]`: n random bytes sent chunked (no
+ * Content-Length), in pieces of chunk_size (default 10 KiB, at most 64 KiB per piece). A
+ * chunk_size of 0 or less is one piece for the whole body, as go-httpbin writes it (its piece
+ * never fills up).
  */
 export function streamBytesHandler(prefix: string, config: AppConfig) {
   return (req: HttpRequest): HttpResponse => {
@@ -131,14 +152,17 @@ export function streamBytesHandler(prefix: string, config: AppConfig) {
     if ("status" in parsed) return parsed;
     const { n, pairs, fill } = parsed;
     const sizeText = firstValue(pairs, "chunk_size");
-    const chunk = sizeText === undefined ? DEFAULT_STREAM_CHUNK_BYTES : parseDigits(sizeText);
-    if (chunk === null || chunk < 1 || chunk > MAX_STREAM_CHUNK_BYTES) {
-      return badRequest(`Cannot stream: chunk_size must be 1 to ${MAX_STREAM_CHUNK_BYTES}`);
+    const chunk = sizeText === undefined ? DEFAULT_STREAM_CHUNK_BYTES : parseGoInteger(sizeText);
+    if (chunk === null || chunk > MAX_STREAM_CHUNK_BYTES) {
+      return badRequest(
+        `Cannot stream: chunk_size must be an integer up to ${MAX_STREAM_CHUNK_BYTES}`,
+      );
     }
+    const pieceBytes = chunk < 1 ? n : chunk;
     return {
       status: STATUS.OK,
       headers: [OCTET_STREAM],
-      body: { kind: "stream", stream: generated(n, chunk, fill) },
+      body: { kind: "stream", stream: generated(n, pieceBytes, fill) },
     };
   };
 }

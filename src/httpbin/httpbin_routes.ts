@@ -38,7 +38,8 @@ import { rangeHandler } from "./range.ts";
 import { redirectChain, redirectToHandler } from "./redirect.ts";
 import { describingHandler, headersHandler, ipHandler } from "./request.ts";
 import { responseHeadersHandler, STATUS_PREFIX, statusHandler } from "./status.ts";
-import { delayHandler, dripHandler, sseHandler } from "./timed.ts";
+import { sseHandler } from "./sse.ts";
+import { delayHandler, dripHandler } from "./timed.ts";
 
 /** `/anything` answers every method, including ones the rest of the server does not know. */
 const ALL = [ANY_METHOD];

@@ -1,6 +1,8 @@
 /**
- * `/links/<n>` (302 to `/links/<n>/0`) and `/links/<n>/<offset>`: an HTML page of n links to
- * the pages of the same set, the current one as plain text — a tiny site for crawlers.
+ * `/links/<n>` (302 to `/links/<n>/0`, the query kept, as go-httpbin redirects to its URL with
+ * `/0` added) and `/links/<n>/<offset>`: an HTML page of n links to the pages of the same set,
+ * the current one as plain text — a tiny site for crawlers. An offset that is no page's (past
+ * the end, negative) marks none, as in go-httpbin.
  *
  * This module must not touch sockets.
  * @module
@@ -8,6 +10,7 @@
 
 import { badRequest } from "../app/json_response.ts";
 import { parseDigits } from "../app/parse_number.ts";
+import { parseGoInteger } from "./go_integer.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { HTML_CONTENT_TYPE } from "./documents.ts";
@@ -27,10 +30,12 @@ export function linksHandler(prefix: string) {
       return badRequest(`Cannot list links: the count must be 0 to ${MAX_LINKS}`);
     }
     if (segments.length === 1) {
-      return { status: STATUS.Found, headers: [["Location", `${prefix}${n}/0`]] };
+      // The count was digits and the query passed the request-line checks: safe to send back.
+      const query = req.query === "" ? "" : `?${req.query}`;
+      return { status: STATUS.Found, headers: [["Location", `${prefix}${segments[0]}/0${query}`]] };
     }
-    const offset = parseDigits(segments[1]);
-    if (offset === null) return badRequest("Cannot list links: the offset must be digits");
+    const offset = parseGoInteger(segments[1]);
+    if (offset === null) return badRequest("Cannot list links: the offset must be an integer");
     let page = "<html><head><title>Links</title></head><body>";
     for (let i = 0; i < n; i++) {
       page += i === offset ? `${i} ` : `<a href="${prefix}${n}/${i}">${i}</a> `;

@@ -1,7 +1,9 @@
 /**
- * httpbin's `/range/<n>`: n bytes of `abc…xyzabc…` that honour a single byte range
- * (RFC 9110 §14): 206 with Content-Range, 416 with `Content-Range: bytes *\/<n>` when the
- * range cannot be satisfied, and the full 200 otherwise.
+ * httpbin's `/range/<n>?duration=`: n bytes of `abc…xyzabc…` that honour byte ranges as
+ * go-httpbin does through Go's `http.ServeContent` (RFC 9110 §14): one range → 206 with
+ * Content-Range, several → 206 `multipart/byteranges`, none satisfiable → 416 with
+ * `Content-Range: bytes *\/<n>`, a malformed one → 416, otherwise the full 200. `duration`
+ * spreads the bytes sent over that share of it, as go-httpbin's paced byte source does.
  *
  * This module must not touch sockets.
  * @module
@@ -11,51 +13,32 @@ import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse, ResponseBody } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
 import { parseEntityTag, strongMatch } from "../app/etag.ts";
-import { parseDigits } from "../app/parse_number.ts";
 import { badRequest } from "../app/json_response.ts";
+import { firstValue, parseQuery } from "../app/query_params.ts";
+import { textResponse } from "../app/router.ts";
+import { byterangesBody } from "./byteranges_body.ts";
 import { GENERATED_PIECE_BYTES } from "./data.ts";
+import { parseDurationMillis } from "./go_duration.ts";
+import { parseGoInteger } from "./go_integer.ts";
+import { type ByteRange, parseByteRanges } from "./range_spec.ts";
+import { BAD_QUERY } from "./request.ts";
+import { MS_PER_SECOND, sleep, tooLong } from "./timed.ts";
 
 const ALPHABET = new TextEncoder().encode("abcdefghijklmnopqrstuvwxyz");
-const RANGE_UNIT = "bytes=";
-
-/** A satisfiable byte range, inclusive (RFC 9110 §14.1.2). */
-export interface ByteRange {
-  first: number;
-  last: number;
-}
+const CONTENT_TYPE = "application/octet-stream";
+/** Go's `http.ServeContent` texts for a 416, sent as its `http.Error` does (with a newline). */
+const INVALID_RANGE = "invalid range\n";
+const NO_OVERLAP = "invalid range: failed to overlap\n";
 
 /**
- * The range a `Range` value asks of a body of `size` bytes (RFC 9110 §14.1.2): a range, "none"
- * when it cannot be satisfied (416), or "ignore" when the field is malformed, lists several
- * ranges (which we may serve whole, RFC 9110 §14.2), or uses another unit.
+ * The pattern bytes `[from, to)` of the body, in pieces of at most one generated piece; each
+ * piece waits `msPerByte` per byte before it goes, so the whole body would take the duration.
  */
-export function parseSingleRange(value: string, size: number): ByteRange | "none" | "ignore" {
-  if (!value.toLowerCase().startsWith(RANGE_UNIT)) return "ignore";
-  const spec = value.slice(RANGE_UNIT.length).trim();
-  if (spec.includes(",")) return "ignore";
-  const dash = spec.indexOf("-");
-  if (dash === -1) return "ignore";
-  const firstText = spec.slice(0, dash).trim();
-  const lastText = spec.slice(dash + 1).trim();
-  if (firstText === "") {
-    // suffix-range: the last N bytes; "-0" asks for nothing.
-    const suffix = parseDigits(lastText);
-    if (suffix === null) return "ignore";
-    if (suffix === 0 || size === 0) return "none";
-    return { first: Math.max(0, size - suffix), last: size - 1 };
-  }
-  const first = parseDigits(firstText);
-  const last = lastText === "" ? Infinity : parseDigits(lastText);
-  if (first === null || last === null || last < first) return "ignore";
-  if (first >= size) return "none";
-  return { first, last: Math.min(last, size - 1) };
-}
-
-/** The pattern bytes `[from, to)` of the body, in pieces of at most one generated piece. */
-async function* pattern(from: number, to: number): AsyncGenerator<Uint8Array> {
+async function* pattern(from: number, to: number, msPerByte: number): AsyncGenerator<Uint8Array> {
   for (let at = from; at < to;) {
     const piece = patternBytes(at, Math.min(to, at + GENERATED_PIECE_BYTES));
     at += piece.length;
+    await sleep(msPerByte * piece.length);
     yield piece;
   }
 }
@@ -66,28 +49,45 @@ function patternBytes(from: number, to: number): Uint8Array {
   return out;
 }
 
-function slice(from: number, to: number): ResponseBody {
+function slice(from: number, to: number, msPerByte: number): ResponseBody {
   const n = to - from;
-  return n <= GENERATED_PIECE_BYTES
+  return n <= GENERATED_PIECE_BYTES && msPerByte === 0
     ? patternBytes(from, to)
-    : { kind: "stream", stream: pattern(from, to), length: n };
+    : { kind: "stream", stream: pattern(from, to, msPerByte), length: n };
 }
 
 /**
- * `/range/<n>`: ETag `"range<n>"`, `Accept-Ranges: bytes`; honours `Range` (one range) and
- * `If-Range` with that ETag (strong comparison, RFC 9110 §13.1.5: anything else sends all).
- * n ≤ maxGeneratedBytes.
+ * `/range/<n>`: ETag `"range<n>"`, `Accept-Ranges: bytes`; honours `Range` (see
+ * {@link parseByteRanges}) and `If-Range` with that ETag (strong comparison, RFC 9110 §13.1.5:
+ * anything else sends all). 1 ≤ n ≤ maxGeneratedBytes, `duration` ≤ maxDelaySeconds.
  */
 export function rangeHandler(prefix: string, config: AppConfig) {
   return (req: HttpRequest): HttpResponse => {
-    const size = parseDigits(req.path.slice(prefix.length));
+    const size = parseGoInteger(req.path.slice(prefix.length));
     if (size === null) return badRequest("Cannot serve a range: the size must be digits");
-    if (size > config.maxGeneratedBytes) {
-      return badRequest(`Cannot serve ${size} bytes: the most is ${config.maxGeneratedBytes}`);
+    // go-httpbin: the count is in [1, max]; an empty body has no range to ask for.
+    if (size < 1 || size > config.maxGeneratedBytes) {
+      return badRequest(
+        `Cannot serve ${size} bytes: the size must be 1 to ${config.maxGeneratedBytes}`,
+      );
     }
+    const pairs = parseQuery(req.query);
+    if (pairs === null) return badRequest(BAD_QUERY);
+    const durationText = firstValue(pairs, "duration");
+    // As in go-httpbin, an empty `duration=` is no duration.
+    const duration = durationText === undefined || durationText === ""
+      ? 0
+      : parseDurationMillis(durationText);
+    if (duration === null) {
+      return badRequest("Cannot serve a range: the duration must be a Go duration or seconds");
+    }
+    if (duration > config.maxDelaySeconds * MS_PER_SECOND) {
+      return tooLong("spread a range over", duration, config);
+    }
+    const msPerByte = duration / size;
     const etag = `"range${size}"`;
     const headers: Array<[string, string]> = [
-      ["Content-Type", "application/octet-stream"],
+      ["Content-Type", CONTENT_TYPE],
       ["Accept-Ranges", "bytes"],
       ["ETag", etag],
     ];
@@ -99,13 +99,33 @@ export function rangeHandler(prefix: string, config: AppConfig) {
     const rangeApplies = rangeValue !== undefined &&
       (req.method === "GET" || req.method === "HEAD") &&
       (ifRange === undefined || (tag !== null && strongMatch(tag, ours)));
-    const range = rangeApplies ? parseSingleRange(rangeValue, size) : "ignore";
-    if (range === "none") {
-      headers.push(["Content-Range", `bytes */${size}`]);
-      return { status: STATUS.RangeNotSatisfiable, headers, body: "" };
+    const ask = rangeApplies ? parseByteRanges(rangeValue, size) : { kind: "whole" as const };
+    switch (ask.kind) {
+      case "whole":
+        return { status: STATUS.OK, headers, body: slice(0, size, msPerByte) };
+      case "invalid":
+        return refuse(INVALID_RANGE, headers);
+      case "no-overlap":
+        return refuse(NO_OVERLAP, [...headers, ["Content-Range", `bytes */${size}`]]);
     }
-    if (range === "ignore") return { status: STATUS.OK, headers, body: slice(0, size) };
-    headers.push(["Content-Range", `bytes ${range.first}-${range.last}/${size}`]);
-    return { status: STATUS.PartialContent, headers, body: slice(range.first, range.last + 1) };
+    if (ask.ranges.length === 1) {
+      const [{ first, last }] = ask.ranges;
+      headers.push(["Content-Range", `bytes ${first}-${last}/${size}`]);
+      return { status: STATUS.PartialContent, headers, body: slice(first, last + 1, msPerByte) };
+    }
+    const source = (r: ByteRange) => pattern(r.first, r.last + 1, msPerByte);
+    const parts = byterangesBody(ask.ranges, size, CONTENT_TYPE, source);
+    return {
+      status: STATUS.PartialContent,
+      headers: [["Content-Type", parts.contentType], ...headers.slice(1)],
+      body: { kind: "stream", stream: parts.stream, length: parts.length },
+    };
   };
+}
+
+/** A 416 with Go's text, keeping the fields that describe the resource (ETag, Accept-Ranges). */
+function refuse(text: string, headers: Array<[string, string]>): HttpResponse {
+  const res = textResponse(STATUS.RangeNotSatisfiable, text);
+  res.headers!.push(...headers.slice(1));
+  return res;
 }

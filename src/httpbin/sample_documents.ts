@@ -87,7 +87,10 @@ export const SAMPLE_HTML = `<!DOCTYPE html>
 </html>
 `;
 
-/** `/encoding/utf8`: text in many scripts, to test a client's UTF-8 handling. */
+/**
+ * `/encoding/utf8`: text in many scripts, to test a client's UTF-8 handling. The greeting line is
+ * the phrase go-httpbin's page has and its tests look for.
+ */
 export const SAMPLE_UTF8_HTML = `<!DOCTYPE html>
 <html>
 <head>
@@ -98,6 +101,7 @@ export const SAMPLE_UTF8_HTML = `<!DOCTYPE html>
 <h1>Unicode Demo</h1>
 <p>Text in UTF-8, one line per script, plus symbols outside the Basic Multilingual Plane.</p>
 <pre>
+Greeting:            Hello world, Καλημέρα κόσμε, コンニチハ
 Latin-1 and beyond:  ÀÁÂÃÄÅ Æ Ç ÈÉÊË ß ñ ø œ ŧ ž ĳ
 Greek:               Τη γλώσσα μου έδωσαν ελληνική
 Cyrillic:            Съешь же ещё этих мягких французских булок

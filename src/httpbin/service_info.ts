@@ -9,13 +9,13 @@
 
 import type { AppConfig } from "../app/app_config.ts";
 import { badRequest, jsonResponse } from "../app/json_response.ts";
-import { parseDigits, parseMillis } from "../app/parse_number.ts";
+import { parseMillis } from "../app/parse_number.ts";
 import { firstValue, parseQuery } from "../app/query_params.ts";
 import { HttpError } from "../http/errors.ts";
 import { readBodyBytes } from "../http/request_body.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
-import { type Fill, seededFill } from "./data.ts";
+import { BAD_SEED, type Fill, seededFill, seedParam } from "./data.ts";
 import { TEXT_CONTENT_TYPE } from "./documents.ts";
 import { BAD_QUERY, describeFully } from "./request.ts";
 
@@ -84,11 +84,8 @@ export function unstableHandler(req: HttpRequest): HttpResponse {
   if (rate === null || rate > MILLI) {
     return badRequest("Cannot fail at that rate: failure_rate must be a decimal from 0 to 1");
   }
-  const seedText = firstValue(pairs, "seed");
-  const seed = seedText === undefined ? undefined : parseDigits(seedText);
-  if (seed === null || seed === Infinity) {
-    return badRequest("Cannot seed the generator: the seed must be digits");
-  }
+  const seed = seedParam(pairs);
+  if (seed === null) return badRequest(BAD_SEED);
   const fill: Fill = seed === undefined ? (b) => crypto.getRandomValues(b) : seededFill(seed);
   const draw = new Uint8Array(DRAW_BYTES);
   fill(draw);

@@ -9,10 +9,11 @@
 
 import type { AppConfig } from "../app/app_config.ts";
 import { badRequest } from "../app/json_response.ts";
-import { parseDigits, parseMillis } from "../app/parse_number.ts";
+import { parseMillis } from "../app/parse_number.ts";
 import { firstValue, groupPairs, parseQuery, type QueryPairs } from "../app/query_params.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { parseGoInteger } from "./go_integer.ts";
 import { BAD_QUERY, headerMap, origin, requestUrl } from "./request.ts";
 import { millisParam, MS_PER_SECOND, sleep, tooLong } from "./timed.ts";
 
@@ -57,13 +58,13 @@ async function* lines(
 }
 
 /**
- * `/stream/<n>`: n lines (1 to {@link MAX_STREAM_LINES}; more or fewer are clamped, as in
- * go-httpbin), chunked, each flushed as it is written. Not digits → 400.
+ * `/stream/<n>`: n lines (1 to {@link MAX_STREAM_LINES}; more or fewer, negative ones too, are
+ * clamped, as in go-httpbin), chunked, each flushed as it is written. Not an integer → 400.
  */
 export function streamHandler(prefix: string) {
   return (req: HttpRequest): HttpResponse => {
-    const n = parseDigits(req.path.slice(prefix.length));
-    if (n === null) return badRequest("Cannot stream: the count must be digits");
+    const n = parseGoInteger(req.path.slice(prefix.length));
+    if (n === null) return badRequest("Cannot stream: the count must be an integer");
     const pairs = parseQuery(req.query);
     if (pairs === null) return badRequest(BAD_QUERY);
     const count = Math.min(Math.max(n, 1), MAX_STREAM_LINES);
@@ -77,7 +78,7 @@ export function streamHandler(prefix: string) {
 
 /**
  * `/jsonl?count=&duration=&delay=&jitter=`: waits `delay` seconds, then sends `count` lines
- * (default 10, clamped to 1 to {@link MAX_JSONL_LINES}) spread over `duration` seconds (default
+ * (default 10; any integer, clamped to 1 to {@link MAX_JSONL_LINES}) spread over `duration` seconds (default
  * 0: at once), each pause moved by up to ±`jitter` (0 to 1) of itself. delay + duration ≤
  * maxDelaySeconds, else 400.
  */
@@ -86,14 +87,16 @@ export function jsonlHandler(config: AppConfig) {
     const pairs = parseQuery(req.query);
     if (pairs === null) return badRequest(BAD_QUERY);
     const countText = firstValue(pairs, "count");
-    const n = countText === undefined ? JSONL_DEFAULT_COUNT : parseDigits(countText);
+    const n = countText === undefined ? JSONL_DEFAULT_COUNT : parseGoInteger(countText);
     const duration = millisParam(pairs, "duration", 0);
     const delay = millisParam(pairs, "delay", 0);
     const jitterText = firstValue(pairs, "jitter");
     // parseMillis reads decimal seconds as ms: a fraction f in [0, 1] comes back as f * 1000.
     const jitterMs = jitterText === undefined ? 0 : parseMillis(jitterText);
     if (n === null || duration === null || delay === null) {
-      return badRequest("Cannot stream lines: count must be digits, times Go durations or seconds");
+      return badRequest(
+        "Cannot stream lines: count must be an integer, times Go durations or seconds",
+      );
     }
     if (jitterMs === null || jitterMs > MS_PER_SECOND) {
       return badRequest("Cannot stream lines: jitter must be a decimal from 0 to 1");

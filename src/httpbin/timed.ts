@@ -1,7 +1,8 @@
 /**
- * httpbin routes that take time on purpose: `/delay/<time>`, `/drip` (bytes spread over a
- * duration) and `/sse` (a short server-sent event stream). Every wait is capped by
- * `maxDelaySeconds` and every count by a named constant, checked before anything starts.
+ * httpbin routes that take time on purpose: `/delay/<time>` and `/drip` (bytes spread over a
+ * duration), each with go-httpbin's `Server-Timing` field; `/sse` is in `sse.ts`. Every wait is
+ * capped by `maxDelaySeconds` and every count by a named constant, checked before anything
+ * starts.
  *
  * This module must not touch sockets.
  * @module
@@ -12,6 +13,9 @@ import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
 import { parseDigits } from "../app/parse_number.ts";
 import { parseDurationMillis } from "./go_duration.ts";
+import { parseGoInteger } from "./go_integer.ts";
+import { pausePerWriteMs } from "./pacing.ts";
+import { encodeServerTimings, SERVER_TIMING } from "./server_timing.ts";
 import { firstValue, parseQuery, type QueryPairs } from "../app/query_params.ts";
 import { badRequest, jsonResponse } from "../app/json_response.ts";
 import { BAD_QUERY, describeFully } from "./request.ts";
@@ -20,14 +24,9 @@ import { BAD_QUERY, describeFully } from "./request.ts";
 export const MS_PER_SECOND = 1000;
 /** Most pieces `/drip` sends: beyond that, pieces grow instead of timers multiplying. */
 export const MAX_DRIP_PIECES = 1000;
-/** Most events one `/sse` stream sends. */
-export const MAX_SSE_EVENTS = 100;
 /** go-httpbin's `/drip` defaults: 10 bytes over 2 seconds. */
 const DRIP_DEFAULT_BYTES = 10;
 const DRIP_DEFAULT_DURATION_MS = 2 * MS_PER_SECOND;
-/** `/sse` defaults: 10 events over 2 seconds (a short stream; go-httpbin uses 5 s). */
-const SSE_DEFAULT_COUNT = 10;
-const SSE_DEFAULT_DURATION_MS = 2 * MS_PER_SECOND;
 const MIN_FINAL_STATUS = 200;
 const MAX_STATUS = 599;
 /** The byte `/drip` sends, as go-httpbin does. */
@@ -48,7 +47,7 @@ export function tooLong(what: string, ms: number, config: AppConfig): HttpRespon
 
 /**
  * `/delay/<time>` (any method; a Go duration such as `100ms`, or decimal seconds): waits, then
- * answers like `/anything`.
+ * answers like `/anything`, with `Server-Timing: initial_delay;…` as go-httpbin.
  * Over `maxDelaySeconds` → 400 at once. The body is read before the wait, so a client
  * expecting `100 Continue` gets it straight away.
  */
@@ -62,7 +61,10 @@ export function delayHandler(prefix: string, config: AppConfig) {
     const d = await describeFully(req, config, true);
     if ("error" in d) return d.error;
     await sleep(ms);
-    return jsonResponse(STATUS.OK, d.fields);
+    return jsonResponse(STATUS.OK, d.fields, [[
+      SERVER_TIMING,
+      encodeServerTimings([{ name: "initial_delay", ms, desc: "initial delay" }]),
+    ]]);
   };
 }
 
@@ -77,16 +79,18 @@ export function millisParam(pairs: QueryPairs, name: string, fallback: number): 
 
 /**
  * `/drip?numbytes=&duration=&delay=&code=` : waits `delay` seconds, then sends `numbytes` `*`
- * bytes spread evenly over `duration` seconds (Content-Length set, every piece flushed) with
- * status `code`. numbytes ≤ maxGeneratedBytes, delay + duration ≤ maxDelaySeconds; with more
- * bytes than {@link MAX_DRIP_PIECES} the pieces grow rather than the timers multiply.
+ * bytes over `duration` seconds, the first at once and the last at the end, as go-httpbin
+ * (Content-Length set, every piece flushed), with status `code` and go-httpbin's four
+ * `Server-Timing` metrics. 1 ≤ numbytes ≤ maxGeneratedBytes, delay + duration ≤
+ * maxDelaySeconds; with more bytes than {@link MAX_DRIP_PIECES} the pieces grow rather than the
+ * timers multiply.
  */
 export function dripHandler(config: AppConfig) {
   return async (req: HttpRequest): Promise<HttpResponse> => {
     const pairs = parseQuery(req.query);
     if (pairs === null) return badRequest(BAD_QUERY);
     const bytesText = firstValue(pairs, "numbytes");
-    const n = bytesText === undefined ? DRIP_DEFAULT_BYTES : parseDigits(bytesText);
+    const n = bytesText === undefined ? DRIP_DEFAULT_BYTES : parseGoInteger(bytesText);
     const duration = millisParam(pairs, "duration", DRIP_DEFAULT_DURATION_MS);
     const delay = millisParam(pairs, "delay", 0);
     const codeText = firstValue(pairs, "code");
@@ -96,8 +100,11 @@ export function dripHandler(config: AppConfig) {
         "Cannot drip: numbytes and code must be digits, times Go durations or seconds",
       );
     }
-    if (n > config.maxGeneratedBytes) {
-      return badRequest(`Cannot drip ${n} bytes: the most is ${config.maxGeneratedBytes}`);
+    // go-httpbin: numbytes in [1, max]; a drip of nothing has nothing to spread over the time.
+    if (n < 1 || n > config.maxGeneratedBytes) {
+      return badRequest(
+        `Cannot drip ${n} bytes: numbytes must be 1 to ${config.maxGeneratedBytes}`,
+      );
     }
     if (delay + duration > config.maxDelaySeconds * MS_PER_SECOND) {
       return tooLong("drip for", delay + duration, config);
@@ -107,75 +114,31 @@ export function dripHandler(config: AppConfig) {
     }
     await sleep(delay);
     const pieces = Math.min(n, MAX_DRIP_PIECES);
+    const pause = pausePerWriteMs(duration, pieces);
+    const timing = encodeServerTimings([
+      { name: "total_duration", ms: delay + duration, desc: "total request duration" },
+      { name: "initial_delay", ms: delay, desc: "initial delay" },
+      { name: "write_duration", ms: duration, desc: "duration of writes after initial delay" },
+      { name: "pause_per_write", ms: pause, desc: "computed pause between writes" },
+    ]);
     return {
       status: code,
-      headers: [["Content-Type", "application/octet-stream"]],
-      body: { kind: "stream", stream: drip(n, pieces, duration), length: n, flush: true },
+      headers: [["Content-Type", "application/octet-stream"], [SERVER_TIMING, timing]],
+      body: { kind: "stream", stream: drip(n, pieces, pause), length: n, flush: true },
     };
   };
 }
 
-/** `n` bytes in `pieces` near-equal pieces, one every `duration / pieces` ms. */
-async function* drip(n: number, pieces: number, duration: number): AsyncGenerator<Uint8Array> {
-  const interval = pieces === 0 ? 0 : duration / pieces;
+/** `n` bytes in `pieces` near-equal pieces, the first at once, then one every `pause` ms. */
+async function* drip(n: number, pieces: number, pause: number): AsyncGenerator<Uint8Array> {
   const start = Date.now();
   let sent = 0;
   for (let i = 1; i <= pieces; i++) {
     // Piece i ends at byte round(n * i / pieces): sizes differ by at most one byte.
     const end = Math.round((n * i) / pieces);
     // Sleep to the ideal time of piece i rather than a fixed interval, so delays do not add up.
-    await sleep(start + interval * i - Date.now());
+    await sleep(start + pause * (i - 1) - Date.now());
     yield new Uint8Array(end - sent).fill(DRIP_BYTE);
     sent = end;
-  }
-}
-
-/**
- * `/sse?count=&duration=&delay=`: waits `delay` seconds, then sends `count` events spread over
- * `duration` seconds as `text/event-stream`, each flushed as it is written, in go-httpbin's
- * shape: `event: ping`, `data: {"id":<n>,"timestamp":<ms>}` with n from 0. count ≤
- * {@link MAX_SSE_EVENTS}; delay + duration ≤ maxDelaySeconds.
- */
-export function sseHandler(config: AppConfig) {
-  return async (req: HttpRequest): Promise<HttpResponse> => {
-    const pairs = parseQuery(req.query);
-    if (pairs === null) return badRequest(BAD_QUERY);
-    const countText = firstValue(pairs, "count");
-    const count = countText === undefined ? SSE_DEFAULT_COUNT : parseDigits(countText);
-    const duration = millisParam(pairs, "duration", SSE_DEFAULT_DURATION_MS);
-    const delay = millisParam(pairs, "delay", 0);
-    if (count === null || duration === null || delay === null) {
-      return badRequest(
-        "Cannot stream events: count must be digits, times Go durations or seconds",
-      );
-    }
-    if (count < 1 || count > MAX_SSE_EVENTS) {
-      return badRequest(`Cannot send ${count} events: count must be 1 to ${MAX_SSE_EVENTS}`);
-    }
-    if (delay + duration > config.maxDelaySeconds * MS_PER_SECOND) {
-      return tooLong("stream events for", delay + duration, config);
-    }
-    await sleep(delay);
-    return {
-      status: STATUS.OK,
-      headers: [["Content-Type", "text/event-stream; charset=utf-8"], [
-        "Cache-Control",
-        "no-cache",
-      ]],
-      body: { kind: "stream", stream: events(count, duration), flush: true },
-    };
-  };
-}
-
-/** `count` ping events, the first at once, the rest spread evenly over `duration` ms. */
-async function* events(count: number, duration: number): AsyncGenerator<Uint8Array> {
-  const encoder = new TextEncoder();
-  const interval = count > 1 ? duration / (count - 1) : 0;
-  const start = Date.now();
-  // go-httpbin's writeServerSentEvent: ids from 0, no `id:` field, only `event` and `data`.
-  for (let id = 0; id < count; id++) {
-    await sleep(start + interval * id - Date.now());
-    const data = JSON.stringify({ id, timestamp: Date.now() });
-    yield encoder.encode(`event: ping\ndata: ${data}\n\n`);
   }
 }

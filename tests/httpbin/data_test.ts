@@ -64,8 +64,34 @@ Deno.test("/stream-bytes/<n> streams without a length in chunk_size pieces", asy
   assertEquals(sizes, [1000, 1000, 500]);
 });
 
+Deno.test("/stream-bytes sends one piece for a chunk_size of 0 or less, as go-httpbin", async () => {
+  for (const size of ["0", "-10"]) {
+    const res = await call(`/stream-bytes/256?chunk_size=${size}&seed=1`);
+    assertEquals(res.status, 200, size);
+    const sizes: number[] = [];
+    for await (const p of (res.body as StreamBody).stream) sizes.push(p.length);
+    assertEquals(sizes, [256], size);
+  }
+});
+
+Deno.test("/bytes and /unstable take negative seeds, reproducibly, as go-httpbin", async () => {
+  const a = await bodyBytes((await call("/bytes/16?seed=-12345")).body);
+  const b = await bodyBytes((await call("/bytes/16?seed=-12345")).body);
+  const c = await bodyBytes((await call("/bytes/16?seed=12345")).body);
+  assertEquals([a.length, a], [16, b]);
+  assert(a.some((x, i) => x !== c[i]), "another seed, other bytes");
+  assertEquals((await call("/stream-bytes/16?seed=-1")).status, 200);
+  assertEquals((await call("/unstable?seed=-12345")).status === 400, false);
+  // An empty seed is no seed (go-httpbin seeds from the clock).
+  assertEquals((await call("/bytes/4?seed=")).status, 200);
+  for (const seed of ["1.5", "0x10", "99999999999999999999"]) {
+    assertEquals((await call(`/bytes/4?seed=${seed}`)).status, 400, seed);
+  }
+});
+
 Deno.test("/stream-bytes refuses a bad chunk_size or size", async () => {
-  assertEquals((await call("/stream-bytes/10?chunk_size=0")).status, 400);
+  assertEquals((await call("/stream-bytes/10?chunk_size=x")).status, 400);
+  assertEquals((await call("/stream-bytes/10?chunk_size=1.5")).status, 400);
   assertEquals((await call("/stream-bytes/10?chunk_size=99999999")).status, 400);
   assertEquals((await call(`/stream-bytes/${CAP + 1}`)).status, 400);
 });

@@ -17,7 +17,14 @@ const DOCS: Array<[string, string, (text: string) => boolean]> = [
   ],
   ["/xml", "application/xml", (t) => t.startsWith("<?xml") && t.includes("<slideshow")],
   ["/html", "text/html; charset=utf-8", (t) => t.includes("<h1>Herman Melville - Moby-Dick</h1>")],
-  ["/encoding/utf8", "text/html; charset=utf-8", (t) => t.includes("𝄞") && t.includes("中文")],
+  [
+    "/encoding/utf8",
+    "text/html; charset=utf-8",
+    // go-httpbin's TestUTF8 looks for this exact greeting.
+    (t) =>
+      t.includes("Hello world, Καλημέρα κόσμε, コンニチハ") && t.includes("𝄞") &&
+      t.includes("中文"),
+  ],
   [
     "/forms/post",
     "text/html; charset=utf-8",

@@ -16,6 +16,19 @@ Deno.test("/links/<n> redirects 302 to /links/<n>/0", async () => {
   assertEquals(header(res, "location"), "/links/3/0");
 });
 
+Deno.test("/links/<n> keeps the query in the Location, as go-httpbin", async () => {
+  assertEquals(header(await get("/links/3?x=1&y=%20"), "location"), "/links/3/0?x=1&y=%20");
+});
+
+Deno.test("/links/<n>/<offset> with an offset that is no page's links every page", async () => {
+  const all = '<html><head><title>Links</title></head><body><a href="/links/2/0">0</a> ' +
+    '<a href="/links/2/1">1</a> </body></html>';
+  for (const offset of ["-1", "2", "10"]) {
+    const res = await get(`/links/2/${offset}`);
+    assertEquals([res.status, await bodyText(res.body)], [200, all], offset);
+  }
+});
+
 Deno.test("/links/<n>/<offset> lists n links, the current page as plain text", async () => {
   const res = await get("/links/3/1");
   assertEquals(res.status, 200);

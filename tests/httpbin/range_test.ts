@@ -1,13 +1,16 @@
-/** /range/<n>: single byte ranges, 206/416, If-Range. */
+/** /range/<n>: byte ranges as Go's ServeContent answers them (206, multipart, 416), If-Range. */
 
 import { appConfig } from "../../src/app/app_config.ts";
-import { parseSingleRange } from "../../src/httpbin/range.ts";
+import { MAX_RANGES, parseByteRanges } from "../../src/httpbin/range_spec.ts";
+import type { StreamBody } from "../../src/http/types.ts";
 import { httpbinRoutes } from "../../src/httpbin/httpbin_routes.ts";
 import { createRouter } from "../../src/app/router.ts";
-import { assertEquals } from "../support/assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { bodyText, buildRequest, header } from "../support/request_builder.ts";
 
-const app = createRouter(httpbinRoutes(appConfig({ maxGeneratedBytes: 200_000 })));
+const app = createRouter(
+  httpbinRoutes(appConfig({ maxGeneratedBytes: 200_000, maxDelaySeconds: 1 })),
+);
 const call = (target: string, extra: Array<[string, string]> = [], method = "GET") =>
   app(buildRequest({ target, method, headers: [["Host", "t"], ...extra] }));
 
@@ -21,18 +24,24 @@ Deno.test("/range/<n> without Range sends the whole pattern", async () => {
   assertEquals(await bodyText(res.body), "abcdefghijklmnopqrstuvwxyzabcd");
 });
 
+const WHOLE = "abcdefghijklmnopqrstuvwxyzabcd";
 const RANGES: Array<[string, number, string | null, string]> = [
   ["bytes=2-5", 206, "bytes 2-5/30", "cdef"],
   ["bytes=28-", 206, "bytes 28-29/30", "cd"],
   ["bytes=-3", 206, "bytes 27-29/30", "bcd"],
   ["bytes=25-100", 206, "bytes 25-29/30", "zabcd"],
   ["bytes=0-0", 206, "bytes 0-0/30", "a"],
-  ["bytes=30-", 416, "bytes */30", ""],
-  ["bytes=-0", 416, "bytes */30", ""],
-  ["bytes=5-2", 200, null, "abcdefghijklmnopqrstuvwxyzabcd"],
-  ["bytes=0-1,4-5", 200, null, "abcdefghijklmnopqrstuvwxyzabcd"],
-  ["items=0-1", 200, null, "abcdefghijklmnopqrstuvwxyzabcd"],
-  ["bytes=x-1", 200, null, "abcdefghijklmnopqrstuvwxyzabcd"],
+  ["bytes=40-50, 2-3", 206, "bytes 2-3/30", "cd"],
+  // Go's ServeContent texts for a 416.
+  ["bytes=30-", 416, "bytes */30", "invalid range: failed to overlap\n"],
+  ["bytes=-0", 416, "bytes */30", "invalid range: failed to overlap\n"],
+  ["bytes=5-2", 416, null, "invalid range\n"],
+  ["bytes=x-1", 416, null, "invalid range\n"],
+  ["bytes=0-1,7", 416, null, "invalid range\n"],
+  ["items=0-1", 200, null, WHOLE],
+  ["bytes=", 200, null, WHOLE],
+  // Overlaps adding up to more than the body: Go sends it whole.
+  ["bytes=0-20,10-29", 200, null, WHOLE],
 ];
 
 for (const [range, status, contentRange, body] of RANGES) {
@@ -68,8 +77,77 @@ Deno.test("/range refuses a size over maxGeneratedBytes", async () => {
   assertEquals((await call("/range/200001")).status, 400);
 });
 
-Deno.test("parseSingleRange clamps the last byte to the size", () => {
-  assertEquals(parseSingleRange("bytes=0-999", 10), { first: 0, last: 9 });
-  assertEquals(parseSingleRange("bytes=-20", 10), { first: 0, last: 9 });
-  assertEquals(parseSingleRange("bytes=0-", 0), "none");
+Deno.test("/range answers several ranges with 206 multipart/byteranges, in order", async () => {
+  // go-httpbin's ok_multiple_ranges case.
+  const res = await call("/range/100", [["Range", "bytes=10-24, 50-64"]]);
+  assertEquals(res.status, 206);
+  assertEquals([header(res, "etag"), header(res, "accept-ranges")], ['"range100"', "bytes"]);
+  assertEquals(header(res, "content-range"), undefined);
+  const type = header(res, "content-type")!;
+  const boundary = /^multipart\/byteranges; boundary=([0-9a-f]{60})$/.exec(type)?.[1];
+  assert(boundary !== undefined, type);
+  const body = res.body as StreamBody;
+  const text = await bodyText(body);
+  assertEquals(body.length, new TextEncoder().encode(text).length);
+  assertEquals(
+    text,
+    `--${boundary}\r\nContent-Range: bytes 10-24/100\r\n` +
+      `Content-Type: application/octet-stream\r\n\r\nklmnopqrstuvwxy\r\n` +
+      `--${boundary}\r\nContent-Range: bytes 50-64/100\r\n` +
+      `Content-Type: application/octet-stream\r\n\r\nyzabcdefghijklm\r\n--${boundary}--\r\n`,
+  );
+});
+
+Deno.test("/range sends the whole body for more than MAX_RANGES ranges", async () => {
+  const many = Array.from({ length: MAX_RANGES + 1 }, (_, i) => `${i}-${i}`).join(",");
+  const res = await call("/range/30", [["Range", `bytes=${many}`]]);
+  assertEquals([res.status, await bodyText(res.body)], [200, WHOLE]);
+  const most = Array.from({ length: MAX_RANGES }, (_, i) => `${i}-${i}`).join(",");
+  const ok = await call("/range/30", [["Range", `bytes=${most}`]]);
+  assertEquals(ok.status, 206);
+  await bodyText(ok.body);
+});
+
+Deno.test("/range refuses a size below 1 with 400, as go-httpbin", async () => {
+  for (const n of ["0", "-1", "-0", "1.5", "foo"]) {
+    assertEquals((await call(`/range/${n}`)).status, 400, n);
+  }
+  assertEquals(await bodyText((await call("/range/+3")).body), "abc");
+});
+
+Deno.test("/range spreads the bytes sent over ?duration=, in proportion", async () => {
+  // go-httpbin's case: 15 of 100 bytes with duration=100ms take at least 15 ms.
+  const start = performance.now();
+  const res = await call("/range/100?duration=100ms", [["Range", "bytes=10-24"]]);
+  assertEquals([res.status, await bodyText(res.body)], [206, "klmnopqrstuvwxy"]);
+  assert(performance.now() - start >= 14, "paced");
+  const whole = performance.now();
+  assertEquals((await bodyText((await call("/range/10?duration=0.05")).body)).length, 10);
+  assert(performance.now() - whole >= 45, "whole body paced");
+  assertEquals((await call("/range/10?duration=")).status, 200);
+});
+
+Deno.test("/range refuses a negative, unparsable or too long duration with 400", async () => {
+  for (const d of ["-1", "-1ms", "XYZ", "2h", "1.5", "1001ms"]) {
+    assertEquals((await call(`/range/100?duration=${d}`)).status, 400, d);
+  }
+});
+
+Deno.test("parseByteRanges keeps ranges in order, clamps the last byte, drops past-end ones", () => {
+  assertEquals(parseByteRanges("bytes=0-999", 10), {
+    kind: "ranges",
+    ranges: [{ first: 0, last: 9 }],
+  });
+  assertEquals(parseByteRanges("bytes=-20", 10), {
+    kind: "ranges",
+    ranges: [{ first: 0, last: 9 }],
+  });
+  assertEquals(parseByteRanges("bytes=5-6, 0-1", 10), {
+    kind: "ranges",
+    ranges: [{ first: 5, last: 6 }, { first: 0, last: 1 }],
+  });
+  assertEquals(parseByteRanges("Bytes=10-", 10), { kind: "no-overlap" });
+  assertEquals(parseByteRanges("bytes=1", 10), { kind: "invalid" });
+  assertEquals(parseByteRanges("bytes=,,", 10), { kind: "whole" });
+  assertEquals(parseByteRanges("lines=1-2", 10), { kind: "whole" });
 });

@@ -32,6 +32,18 @@ Deno.test("/stream/<n> clamps n to 1..MAX_STREAM_LINES and refuses non-digits", 
   assertEquals((await lines(`/stream/${MAX_STREAM_LINES + 50}`)).length, MAX_STREAM_LINES);
   assertEquals((await lines("/stream/0")).length, 1);
   assertEquals((await get("/stream/x")).status, 400);
+  assertEquals((await get("/stream/1.5")).status, 400);
+});
+
+Deno.test("/stream/<n> clamps a negative n to one line, as go-httpbin", async () => {
+  assertEquals((await lines("/stream/-100")).length, 1);
+  assertEquals((await lines("/stream/+2")).length, 2);
+});
+
+Deno.test("/jsonl clamps a negative or zero count to one line, as go-httpbin", async () => {
+  assertEquals((await lines("/jsonl?count=-5")).length, 1);
+  assertEquals((await lines("/jsonl?count=0")).length, 1);
+  assertEquals((await get("/jsonl?count=1.5")).status, 400);
 });
 
 Deno.test("/jsonl sends 10 NDJSON lines by default and count clamped to MAX_JSONL_LINES", async () => {

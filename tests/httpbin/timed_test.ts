@@ -1,8 +1,7 @@
-/** /delay, /drip and /sse: bounded times and counts, refused at once past the caps. */
+/** /delay and /drip: bounded times and counts, refused at once past the caps; Server-Timing. */
 
 import { appConfig } from "../../src/app/app_config.ts";
 import { httpbinRoutes } from "../../src/httpbin/httpbin_routes.ts";
-import { MAX_SSE_EVENTS } from "../../src/httpbin/timed.ts";
 import { createRouter } from "../../src/app/router.ts";
 import type { StreamBody } from "../../src/http/types.ts";
 import { assert, assertEquals } from "../support/assert.ts";
@@ -48,7 +47,7 @@ Deno.test("/delay takes Go durations as go-httpbin does", async () => {
   }
 });
 
-Deno.test("/drip and /sse take Go durations for duration and delay", async () => {
+Deno.test("/drip takes Go durations for duration and delay", async () => {
   for (
     const q of [
       "duration=5ms",
@@ -61,15 +60,11 @@ Deno.test("/drip and /sse take Go durations for duration and delay", async () =>
     const drip = await call(`/drip?numbytes=2&${q}`);
     assertEquals(drip.status, 200, q);
     assertEquals(await bodyText(drip.body), "**");
-    const sse = await call(`/sse?count=2&${q}`);
-    assertEquals(sse.status, 200, q);
-    await bodyText(sse.body);
   }
   assertEquals((await call("/drip?duration=600ms&delay=500ms")).status, 400);
-  assertEquals((await call("/sse?duration=1m")).status, 400);
 });
 
-Deno.test("/drip sends numbytes stars over the duration with Content-Length", async () => {
+Deno.test("/drip sends the first star at once and the last at the end of the duration", async () => {
   const start = performance.now();
   const res = await call("/drip?numbytes=5&duration=0.2&code=201");
   const body = res.body as StreamBody;
@@ -81,7 +76,37 @@ Deno.test("/drip sends numbytes stars over the duration with Content-Length", as
     text += new TextDecoder().decode(p);
   }
   assertEquals(text, "*****");
-  assert(times[0] >= 30 && times[4] >= 190 && times[4] < 900, String(times));
+  // go-httpbin's pacing: no wait before the first write, pause = duration / (n - 1) after.
+  assert(times[0] < 30 && times[1] >= 40 && times[4] >= 190 && times[4] < 900, String(times));
+});
+
+Deno.test("/delay sends go-httpbin's Server-Timing initial_delay", async () => {
+  const res = await call("/delay/10ms");
+  assertEquals(header(res, "server-timing"), 'initial_delay;dur=10.00;desc="initial delay"');
+  const seconds = await call("/delay/0.25");
+  assertEquals(header(seconds, "server-timing"), 'initial_delay;dur=250.00;desc="initial delay"');
+});
+
+Deno.test("/drip sends go-httpbin's four Server-Timing metrics", async () => {
+  // go-httpbin's own case: 10 bytes over 100 ms after 50 ms, pause = ceil(100 ms / 9).
+  const res = await call("/drip?duration=100ms&delay=50ms&numbytes=10");
+  assertEquals(res.status, 200);
+  assertEquals(
+    header(res, "server-timing"),
+    'total_duration;dur=150.00;desc="total request duration", ' +
+      'initial_delay;dur=50.00;desc="initial delay", ' +
+      'write_duration;dur=100.00;desc="duration of writes after initial delay", ' +
+      'pause_per_write;dur=11.11;desc="computed pause between writes"',
+  );
+  await bodyText(res.body);
+});
+
+Deno.test("/drip refuses numbytes=0 and negative counts, as go-httpbin", async () => {
+  for (const q of ["numbytes=0", "numbytes=-1", "numbytes=0xff", "numbytes=foo"]) {
+    assertEquals((await call(`/drip?${q}`)).status, 400, q);
+  }
+  const one = await call("/drip?numbytes=1&duration=0");
+  assertEquals([one.status, await bodyText(one.body)], [200, "*"]);
 });
 
 Deno.test("/drip keeps the piece count bounded for many bytes", async () => {
@@ -109,24 +134,4 @@ Deno.test("/drip refuses sizes, times and codes past the caps", async () => {
   ) {
     assertEquals((await call(`/drip?${q}`)).status, 400, q);
   }
-});
-
-Deno.test("/sse sends count ping events as a flushed text/event-stream", async () => {
-  const res = await call("/sse?count=3&duration=0.1");
-  assertEquals(header(res, "content-type"), "text/event-stream; charset=utf-8");
-  assertEquals((res.body as StreamBody).flush, true);
-  const text = await bodyText(res.body);
-  const events = text.split("\n\n").filter((e) => e !== "");
-  assertEquals(events.length, 3);
-  // go-httpbin's shape: no `id:` field, ids in the data from 0.
-  events.forEach((e, i) => {
-    assert(new RegExp(`^event: ping\ndata: \\{"id":${i},"timestamp":\\d+\\}$`).test(e), e);
-  });
-});
-
-Deno.test("/sse refuses too many events or too long a stream", async () => {
-  assertEquals((await call(`/sse?count=${MAX_SSE_EVENTS + 1}&duration=0`)).status, 400);
-  assertEquals((await call("/sse?count=0")).status, 400);
-  assertEquals((await call("/sse?duration=2")).status, 400);
-  assertEquals((await call(`/sse?count=${MAX_SSE_EVENTS}&duration=0`)).status, 200);
 });

@@ -262,6 +262,62 @@ const TABLE: Row[] = [
     body: (r) => /^event: ping\ndata: \{"id":0,"timestamp":\d+\}\n\n/.test(r.text),
   },
   { req: ["GET", "/jsonl?count=2&duration=5ms"], status: 200, body: (r) => lineCount(r) === 2 },
+  // Server-Timing in go-httpbin's format; /sse sends it as a trailer of the chunked stream.
+  {
+    req: ["GET", "/delay/10ms"],
+    status: 200,
+    fields: { "server-timing": 'initial_delay;dur=10.00;desc="initial delay"' },
+  },
+  {
+    req: ["GET", "/drip?duration=10ms&numbytes=2"],
+    status: 200,
+    fields: { "server-timing": /^total_duration;dur=10\.00;.*pause_per_write;dur=10\.00;/ },
+    body: "**",
+  },
+  {
+    req: ["GET", "/sse?count=2&duration=5ms"],
+    status: 200,
+    fields: { trailer: "Server-Timing", "transfer-encoding": "chunked" },
+    body: (r) =>
+      r.trailers.length === 1 && r.trailers[0][0] === "Server-Timing" &&
+      /^total_duration;dur=\d+\.\d\d;desc="total request duration", initial_delay;dur=0\.00;/
+        .test(r.trailers[0][1]),
+  },
+  { req: ["GET", "/sse?duration=0"], status: 400 },
+  { req: ["GET", "/sse?jitter=1.5"], status: 400 },
+  { req: ["GET", "/drip?numbytes=0"], status: 400 },
+  // /range as Go's http.ServeContent answers it.
+  { req: ["GET", "/range/0"], status: 400 },
+  { req: ["GET", "/range/100?duration=-1"], status: 400 },
+  {
+    req: ["GET", "/range/100", ["Range: bytes=10-24,50-64"]],
+    status: 206,
+    fields: { "content-type": /^multipart\/byteranges; boundary=[0-9a-f]+$/ },
+    body: (r) =>
+      r.text.includes("Content-Range: bytes 10-24/100\r\n") &&
+      r.text.includes("\r\n\r\nklmnopqrstuvwxy\r\n") &&
+      r.text.includes("\r\n\r\nyzabcdefghijklm\r\n"),
+  },
+  {
+    req: ["GET", "/range/26", ["Range: bytes=10-5"]],
+    status: 416,
+    body: "invalid range\n",
+  },
+  {
+    req: ["GET", "/range/26", ["Range: bytes=30-"]],
+    status: 416,
+    fields: { "content-range": "bytes */26" },
+    body: "invalid range: failed to overlap\n",
+  },
+  // Values go-httpbin clamps or accepts rather than refuses.
+  { req: ["GET", "/stream/-100"], status: 200, body: (r) => lineCount(r) === 1 },
+  { req: ["GET", "/jsonl?count=-5"], status: 200, body: (r) => lineCount(r) === 1 },
+  { req: ["GET", "/links/2/-1"], status: 200, body: (r) => !r.text.includes("> 0 ") },
+  { req: ["GET", "/links/10?x=1"], status: 302, fields: { location: "/links/10/0?x=1" } },
+  { req: ["GET", "/bytes/16?seed=-12345"], status: 200, body: (r) => r.body.length === 16 },
+  { req: ["GET", "/stream-bytes/256?chunk_size=-10"], status: 200 },
+  { req: ["GET", "/stream-bytes/256?chunk_size=0"], status: 200 },
+  { req: ["GET", "/unstable?seed=-12345&failure_rate=0"], status: 200 },
   {
     req: ["GET", "/status/418"],
     status: 418,

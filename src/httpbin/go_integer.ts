@@ -1,0 +1,22 @@
+/**
+ * Integers as go-httpbin reads them (Go's `strconv.Atoi` / `ParseInt(s, 10, 64)`): an optional
+ * `+` or `-`, then decimal digits. go-httpbin then clamps or ignores values out of range where
+ * wireserve used to refuse them (`/stream/-100` is one line, `/links/2/-1` marks no link).
+ *
+ * This module must not know about requests.
+ * @module
+ */
+
+import { parseDigits } from "../app/parse_number.ts";
+
+/**
+ * The value of `s` when it is `[+-]digits`, else null. Like {@link parseDigits}, a magnitude past
+ * `Number.MAX_SAFE_INTEGER` comes back as ±Infinity, so callers clamp or refuse it as too large.
+ */
+export function parseGoInteger(s: string): number | null {
+  const negative = s.startsWith("-");
+  const digits = negative || s.startsWith("+") ? s.slice(1) : s;
+  const magnitude = parseDigits(digits);
+  if (magnitude === null) return null;
+  return negative ? 0 - magnitude : magnitude; // 0 - x: "-0" is plain 0, not -0
+}

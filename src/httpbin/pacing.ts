@@ -1,0 +1,46 @@
+/**
+ * How the paced httpbin streams (`/drip`, `/sse`, `/jsonl`) space their writes, as go-httpbin's
+ * `computePausePerWrite` and `applyJitter` do: the first write at once, then one pause before
+ * each of the others, so that the last one lands at the end of the duration.
+ *
+ * This module must not know about requests.
+ * @module
+ */
+
+import { parseMillis } from "../app/parse_number.ts";
+
+const NANOS_PER_MS = 1e6;
+/** `parseMillis` reads a decimal scaled by this: a jitter of 0.25 comes back as 250. */
+const MILLI = 1000;
+
+/**
+ * The pause between `count` writes spread over `durationMs`: duration / (count - 1), rounded up
+ * to a whole nanosecond (Go's ceiling division, so pause × (count - 1) ≥ duration); the whole
+ * duration when there are fewer than two writes.
+ */
+export function pausePerWriteMs(durationMs: number, count: number): number {
+  if (count <= 1) return durationMs;
+  const nanos = Math.round(durationMs * NANOS_PER_MS);
+  return Math.ceil(nanos / (count - 1)) / NANOS_PER_MS;
+}
+
+/**
+ * A `jitter` query value: a decimal fraction from 0 to 1 (`0.5`, `.5`, `1`), or null otherwise
+ * (go-httpbin refuses those with 400). Exponents, `inf` and `NaN` are refused; precision is to
+ * the thousandth.
+ */
+export function parseJitter(text: string): number | null {
+  let decimal = text.startsWith("+") ? text.slice(1) : text;
+  if (decimal === ".") return null;
+  if (decimal.startsWith(".")) decimal = "0" + decimal;
+  if (decimal.endsWith(".")) decimal = decimal.slice(0, -1);
+  const thousandths = parseMillis(decimal);
+  if (thousandths === null || thousandths > MILLI) return null;
+  return thousandths / MILLI;
+}
+
+/** `pauseMs` moved at random by up to ±`jitter` of itself (0 leaves it as it is). */
+export function jittered(pauseMs: number, jitter: number): number {
+  if (jitter <= 0) return pauseMs;
+  return Math.max(0, pauseMs * (1 + jitter * (2 * Math.random() - 1)));
+}
