@@ -44,5 +44,17 @@ export function websocketEcho(req: HttpRequest): HttpResponse {
   if (typeof maxMessageBytes === "object") return maxMessageBytes;
   const maxFragmentBytes = sizeParam(req.query, "max_fragment_size");
   if (typeof maxFragmentBytes === "object") return maxFragmentBytes;
+  // Both given, the fragments cannot be larger than a message (go-httpbin's rule; with only one
+  // given the other's default is not held against it).
+  if (
+    maxFragmentBytes !== undefined && maxMessageBytes !== undefined &&
+    maxFragmentBytes > maxMessageBytes
+  ) {
+    return textResponse(
+      STATUS.BadRequest,
+      `max_fragment_size ${maxFragmentBytes} must be less than or equal to max_message_size ` +
+        `${maxMessageBytes}`,
+    );
+  }
   return acceptWebSocket(req, echoSession, { maxMessageBytes, maxFragmentBytes });
 }

@@ -337,6 +337,11 @@ Deno.test("a message past max_message_size gets close 1009; max_fragment_size cu
     const bad = await fetch(`http://127.0.0.1:${s.port}/websocket/echo?max_message_size=0`);
     assertEquals(bad.status, 400);
     await bad.body?.cancel();
+    // go-httpbin: fragments larger than the messages they cut are refused.
+    const query = "max_fragment_size=3&max_message_size=2";
+    const crossed = await fetch(`http://127.0.0.1:${s.port}/websocket/echo?${query}`);
+    assertEquals(crossed.status, 400);
+    await crossed.body?.cancel();
   });
 });
 
