@@ -263,6 +263,10 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
           timer.disarm();
         }
         if (!more) return;
+        // The idle clock closed the connection in the same turn the next request arrived: its
+        // answer could never go out, so it must not run — a client may resend a request it got no
+        // answer to only when the server did not act on it (RFC 9112 §9.3.1).
+        if (this.#closed) return;
       }
       this.#idle = false;
       this.#head = null;
@@ -278,6 +282,8 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
         }
         this.#readAt = Date.now();
         timer.disarm();
+        // The head clock answered 408 and closed as the rest arrived: the request is not run.
+        if (this.#closed) return;
       }
       if (head === null) return;
       if (head instanceof HttpError) return await this.#fail(head);
