@@ -74,24 +74,39 @@ export function sseHandler(config: AppConfig) {
       headers: [
         ["Content-Type", SSE_CONTENT_TYPE],
         ["Cache-Control", "no-cache"],
-        ["Trailer", SERVER_TIMING],
+        // HTTP/1.0 has no chunked framing, so no trailer section to announce (RFC 9110 §6.6.2).
+        ...(req.version === "HTTP/1.1" ? [["Trailer", SERVER_TIMING] as [string, string]] : []),
       ],
       // No length: chunked, the only framing that carries the trailer section.
-      body: { kind: "stream", stream: events(count, pause, jitter), flush: true, trailers },
+      body: {
+        kind: "stream",
+        stream: events(count, pause, jitter, duration),
+        flush: true,
+        trailers,
+      },
     };
   };
 }
 
-/** `count` ping events, the first at once, then one every `pause` ms (± jitter). */
-async function* events(count: number, pause: number, jitter: number): AsyncGenerator<Uint8Array> {
+/**
+ * `count` ping events, the first at once, then one every `pause` ms (± jitter), all within
+ * `duration` ms: jitter moves an event, never the end, so the checked cap (maxDelaySeconds) holds.
+ */
+async function* events(
+  count: number,
+  pause: number,
+  jitter: number,
+  duration: number,
+): AsyncGenerator<Uint8Array> {
   const encoder = new TextEncoder();
   // Each wait aims at a point on the schedule rather than sleeping a fixed pause, so the time
   // spent writing does not add up over the stream.
   let due = Date.now();
+  const end = due + duration;
   // go-httpbin's writeServerSentEvent: ids from 0, no `id:` field, only `event` and `data`.
   for (let id = 0; id < count; id++) {
     if (id > 0) {
-      due += jittered(pause, jitter);
+      due = Math.min(due + jittered(pause, jitter), end);
       await sleep(due - Date.now());
     }
     const data = JSON.stringify({ id, timestamp: Date.now() });

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { percentDecode } from "../app/percent_decode.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
@@ -53,7 +54,9 @@ export function tooLong(what: string, ms: number, config: AppConfig): HttpRespon
  */
 export function delayHandler(prefix: string, config: AppConfig) {
   return async (req: HttpRequest): Promise<HttpResponse> => {
-    const ms = parseDurationMillis(req.path.slice(prefix.length));
+    // The path is still percent-encoded: Go's `µs` arrives as %C2%B5s (go-httpbin decodes it).
+    const segment = percentDecode(req.path.slice(prefix.length));
+    const ms = segment === null ? null : parseDurationMillis(segment);
     if (ms === null) {
       return badRequest("Cannot delay: the time must be a Go duration (100ms) or decimal seconds");
     }

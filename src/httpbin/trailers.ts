@@ -66,7 +66,10 @@ export function trailersHandler(config: AppConfig) {
       status: STATUS.OK,
       headers: [
         ["Content-Type", JSON_CONTENT_TYPE],
-        ...(names.length > 0 ? [["Trailer", names.join(", ")] as [string, string]] : []),
+        // HTTP/1.0 has no chunked framing, so no trailer section to announce (RFC 9110 §6.6.2).
+        ...(names.length > 0 && req.version === "HTTP/1.1"
+          ? [["Trailer", names.join(", ")] as [string, string]]
+          : []),
       ],
       // No length: the writer sends it chunked, the only framing with a trailer section.
       body: { kind: "stream", stream: once(json), trailers: () => trailers },

@@ -90,3 +90,24 @@ Deno.test("/sse announces Server-Timing in Trailer and sends it after the events
     'pause_per_write;dur=10.00;desc="computed pause between writes"',
   ]);
 });
+
+Deno.test("/sse with jitter ends within its duration, so the checked cap holds", async () => {
+  const random = Math.random;
+  Math.random = () => 0.999; // every pause drawn at its longest: twice itself with jitter=1
+  try {
+    const started = performance.now();
+    const res = await call("/sse?count=5&duration=0.4&jitter=1");
+    assertEquals(res.status, 200);
+    await bodyText(res.body);
+    const took = performance.now() - started;
+    assert(took < 600, `took ${Math.round(took)} ms for a 400 ms stream`);
+  } finally {
+    Math.random = random;
+  }
+});
+
+Deno.test("/sse announces no trailer to HTTP/1.0, which cannot carry one", async () => {
+  const res = await app(buildRequest({ target: "/sse?count=1&duration=1ms", version: "HTTP/1.0" }));
+  assertEquals(header(res, "trailer"), undefined);
+  await bodyText(res.body);
+});

@@ -40,7 +40,8 @@ Deno.test("/delay takes Go durations as go-httpbin does", async () => {
   const ms = performance.now() - start;
   assertEquals(res.status, 200);
   assert(ms >= 90 && ms < 900, `${ms} ms`);
-  for (const t of ["0ms", "0h", "10us", "5ns", "0.05s", "10ms"]) {
+  // µs arrives percent-encoded in a path (both of Go's spellings: micro sign and Greek mu).
+  for (const t of ["0ms", "0h", "10us", "5ns", "0.05s", "10ms", "1%C2%B5s", "1%CE%BCs", "%2B1ms"]) {
     const started = performance.now();
     assertEquals((await call(`/delay/${t}`)).status, 200, t);
     assert(performance.now() - started < 900, t);

@@ -39,3 +39,9 @@ for (
     assertEquals((await call(target)).status, 400);
   });
 }
+
+Deno.test("/trailers announces no Trailer to HTTP/1.0, which cannot carry a trailer section", async () => {
+  const res = await app(buildRequest({ target: "/trailers?x-foo=bar", version: "HTTP/1.0" }));
+  assertEquals(res.status, 200);
+  assertEquals(header(res, "trailer"), undefined);
+});
