@@ -15,7 +15,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { type RunningServer, startServer, wireserveSpec } from "./servers.ts";
+import { type RunningServer, type ServerSpec, startServer, wireserveSpec } from "./servers.ts";
 
 const REPO_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname);
 const RESULTS_FILE = decodeURIComponent(new URL("results/resumable.md", import.meta.url).pathname);
@@ -88,12 +88,17 @@ class RawClient {
 }
 
 /** A plain PUT of the whole file; resolves to bytes/s. */
-async function plainPut(port: number, source: Uint8Array, name: string): Promise<number> {
+async function plainPut(
+  port: number,
+  source: Uint8Array,
+  name: string,
+  mount = "/files",
+): Promise<number> {
   const client = await RawClient.connect(port);
   try {
     const started = performance.now();
     await client.send(
-      `PUT /files/${name} HTTP/1.1\r\nHost: bench\r\nContent-Length: ${UPLOAD_BYTES}\r\n\r\n`,
+      `PUT ${mount}/${name} HTTP/1.1\r\nHost: bench\r\nContent-Length: ${UPLOAD_BYTES}\r\n\r\n`,
       source,
     );
     const res = await client.answer();
@@ -116,17 +121,33 @@ async function resumable(port: number, source: Uint8Array, name: string): Promis
     ));
     const created = await client.answer();
     if (created.status !== 201) throw new Error(`creation answered ${created.status}`);
-    const location = created.fields.get("location")!;
-    for (let offset = 0; offset < UPLOAD_BYTES; offset += PATCH_BYTES) {
-      await client.send(
-        `PATCH ${location} HTTP/1.1\r\nHost: bench\r\nTus-Resumable: 1.0.0\r\n` +
-          `Upload-Offset: ${offset}\r\nContent-Type: application/offset+octet-stream\r\n` +
-          `Content-Length: ${PATCH_BYTES}\r\n\r\n`,
-        source.subarray(offset, offset + PATCH_BYTES),
-      );
-      const res = await client.answer();
-      if (res.status !== 204) throw new Error(`PATCH at ${offset} answered ${res.status}`);
-    }
+    await patches(client, created.fields.get("location")!, source);
+    return UPLOAD_BYTES / ((performance.now() - started) / 1000);
+  } finally {
+    client.close();
+  }
+}
+
+/** The PATCHes of a tus upload to `location`, one after the other. */
+async function patches(client: RawClient, location: string, source: Uint8Array): Promise<void> {
+  for (let offset = 0; offset < UPLOAD_BYTES; offset += PATCH_BYTES) {
+    await client.send(
+      `PATCH ${location} HTTP/1.1\r\nHost: bench\r\nTus-Resumable: 1.0.0\r\n` +
+        `Upload-Offset: ${offset}\r\nContent-Type: application/offset+octet-stream\r\n` +
+        `Content-Length: ${PATCH_BYTES}\r\n\r\n`,
+      source.subarray(offset, offset + PATCH_BYTES),
+    );
+    const res = await client.answer();
+    if (res.status !== 204) throw new Error(`PATCH at ${offset} answered ${res.status}`);
+  }
+}
+
+/** The same PATCHes to the reference server (no creation: it appends to the path's file). */
+async function rawPatches(port: number, source: Uint8Array, name: string): Promise<number> {
+  const client = await RawClient.connect(port);
+  try {
+    const started = performance.now();
+    await patches(client, `/${name}`, source);
     return UPLOAD_BYTES / ((performance.now() - started) / 1000);
   } finally {
     client.close();
@@ -140,7 +161,7 @@ export async function runResumableBench(rounds: number): Promise<string> {
   let server: RunningServer | null = null;
   try {
     const source = `${tmp}/source.bin`;
-    await sh(`mkdir ${tmp}/ws && head -c ${UPLOAD_BYTES} /dev/urandom > ${source}`);
+    await sh(`mkdir ${tmp}/ws ${tmp}/raw && head -c ${UPLOAD_BYTES} /dev/urandom > ${source}`);
     const bytes = await Deno.readFile(source);
     server = await startServer(wireserveSpec(`${tmp}/ws`), REPO_ROOT);
     const runs = { put: [] as number[], resumable: [] as number[] };
@@ -158,12 +179,31 @@ export async function runResumableBench(rounds: number): Promise<string> {
         const peak = await procField(server.pid, "VmHWM");
         runs[kind].push(speed);
         if (before !== null && peak !== null) growth[kind].push(peak - before);
-        const size = Number(await sh(`stat -c %s ${tmp}/ws/${name}`) ?? -1);
-        if (size !== UPLOAD_BYTES) throw new Error(`${name} holds ${size} bytes`);
+        await checkSize(`${tmp}/ws/${name}`);
+      }
+    }
+    await server.stop();
+    server = null;
+    // The reference: the same two uploads through a minimal server in the fixed shape.
+    const raw = { put: [] as number[], pieces: [] as number[] };
+    server = await startServer(rawAppendSpec(`${tmp}/raw`), REPO_ROOT);
+    for (let round = 0; round < rounds; round++) {
+      for (const kind of ["put", "pieces"] as const) {
+        console.error(`bench: reference ${kind}, round ${round + 1}`);
+        await new Promise((r) => setTimeout(r, SETTLE_MS));
+        await sh(`rm -f ${tmp}/raw/*.bin`);
+        const name = `${kind}-${round}.bin`;
+        raw[kind].push(
+          kind === "put"
+            ? await plainPut(server.port, bytes, name, "")
+            : await rawPatches(server.port, bytes, name),
+        );
+        await checkSize(`${tmp}/raw/${name}`);
       }
     }
     const best = (xs: number[]) => Math.max(...xs);
     const ratio = best(runs.resumable) / best(runs.put);
+    const ceiling = best(raw.pieces) / best(raw.put);
     const peakMiB = (xs: number[]) => xs.length === 0 ? NaN : Math.max(...xs) / KIB_PER_MIB;
     const mb = (x: number) => (x / BYTES_PER_MB).toFixed(0);
     const lines = [
@@ -183,6 +223,12 @@ export async function runResumableBench(rounds: number): Promise<string> {
       `| tus, 4 MiB PATCHes | ${runs.resumable.map(mb).join(", ")} | ${
         mb(best(runs.resumable))
       } | ${peakMiB(growth.resumable).toFixed(1)} MiB |`,
+      `| reference: one request to a minimal server in the shape | ${
+        raw.put.map(mb).join(", ")
+      } | ${mb(best(raw.put))} | — |`,
+      `| reference: 64 × 4 MiB requests to it | ${raw.pieces.map(mb).join(", ")} | ${
+        mb(best(raw.pieces))
+      } | — |`,
       "",
       `Resumable / PUT: **${ratio.toFixed(2)}×** (floor ${FLOOR}×: ${
         ratio >= FLOOR ? "met" : "NOT met"
@@ -192,6 +238,14 @@ export async function runResumableBench(rounds: number): Promise<string> {
         peakMiB(growth.resumable) <= MAX_GROWTH_MIB ? "met" : "NOT met"
       }).`,
       "",
+      `The shape's own ceiling for uploads in pieces (\`bench/baseline_raw_append.ts\`: Deno.listen, ` +
+      `a BYOB reader, overlapped async file writes, a canned 204; no parsing, records or locks): ` +
+      `64 × 4 MiB requests / one 256 MiB request = **${ceiling.toFixed(2)}×**; wireserve's ` +
+      `resumable row is ${
+        (best(runs.resumable) / best(raw.pieces)).toFixed(2)
+      }× of its 64 pieces, ` +
+      `its PUT ${(best(runs.put) / best(raw.put)).toFixed(2)}× of its one request.`,
+      "",
       "Command: `deno run -A bench/resumable_bench.ts --rounds " + rounds + "`",
       "",
     ];
@@ -200,6 +254,20 @@ export async function runResumableBench(rounds: number): Promise<string> {
     await server?.stop();
     await sh(`rm -rf ${tmp}`);
   }
+}
+
+/** The reference server (`bench/baseline_raw_append.ts`) appending into `dir`. */
+function rawAppendSpec(dir: string): ServerSpec {
+  return {
+    name: "raw append baseline",
+    denoArgs: ["run", "-A", "bench/baseline_raw_append.ts", "--port", "{port}", "--dir", dir],
+  };
+}
+
+/** Throws unless the file at `path` holds the whole upload. */
+async function checkSize(path: string): Promise<void> {
+  const size = Number(await sh(`stat -c %s ${path}`) ?? -1);
+  if (size !== UPLOAD_BYTES) throw new Error(`${path} holds ${size} bytes`);
 }
 
 async function resetPeak(pid: number): Promise<number | null> {
