@@ -26,6 +26,7 @@ import {
   FILES_CHECK,
   IDLE_CONNECTIONS,
   MEMORY_CHECK,
+  RESUMABLE_CHECK,
   SCENARIOS,
   SMALL_PATH,
   TEMPLATES_CHECK,
@@ -48,6 +49,7 @@ import { pairOrder, type Round } from "./rounds.ts";
 import { runUploadBench } from "./upload_bench.ts";
 import { runWebdavBench } from "./webdav_bench.ts";
 import { runWorkersBench } from "./workers_bench.ts";
+import { runResumableBench } from "./resumable_bench.ts";
 import { findWrk, runWrk, type Wrk, wrkArgs, type WrkRun } from "./wrk.ts";
 
 const REPO_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname);
@@ -178,9 +180,14 @@ export async function main(args: string[], env: Record<string, string>): Promise
         Deno.env.toObject(),
       )
       : null;
+    // Resumable uploads run on a server of their own, to tmpfs (resumable_bench.ts).
+    const resumable = opts.only.has(RESUMABLE_CHECK.name)
+      ? await runResumableBench(RESUMABLE_CHECK.rounds)
+      : null;
     const text = renderReport(report) + (uploads === null ? "" : `\n${uploads}`) +
       (files === null ? "" : `\n${files}`) + (templates === null ? "" : `\n${templates}`) +
-      (webdav === null ? "" : `\n${webdav}`) + (workers === null ? "" : `\n${workers}`);
+      (webdav === null ? "" : `\n${webdav}`) + (workers === null ? "" : `\n${workers}`) +
+      (resumable === null ? "" : `\n${resumable}`);
     console.log(text);
     await Deno.mkdir(RESULTS_DIR, { recursive: true });
     await Deno.writeTextFile(RESULTS_FILE, text);

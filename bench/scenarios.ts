@@ -117,6 +117,12 @@ export const WEBDAV_CHECK = { name: "webdav", rounds: 2 } as const;
  */
 export const WORKERS_CHECK = { name: "workers" } as const;
 
+/**
+ * The resumable-upload comparison (issue 15, `resumable_bench.ts`): a 256 MiB tus upload in 4 MiB
+ * PATCHes against one plain `PUT` of it, to tmpfs, with the shape's own ceiling beside them.
+ */
+export const RESUMABLE_CHECK = { name: "resumable", rounds: 3 } as const;
+
 /** Every name `--only` accepts. */
 export const CHECK_NAMES: readonly string[] = [
   ...SCENARIOS.map((s) => s.name),
@@ -126,4 +132,5 @@ export const CHECK_NAMES: readonly string[] = [
   TEMPLATES_CHECK.name,
   WEBDAV_CHECK.name,
   WORKERS_CHECK.name,
+  RESUMABLE_CHECK.name,
 ];
