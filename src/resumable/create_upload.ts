@@ -17,6 +17,7 @@ import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { plain, planWrite, storageFailure, writeRefusal } from "../uploads/mod.ts";
 import type { ResumableContext } from "./resumable_context.ts";
 import { CONDITION_FIELDS, newUploadId, type UploadRecord } from "./upload_record.ts";
+import { StateFolderServed } from "./state_folder_guard.ts";
 import { StoreBusy } from "./upload_store.ts";
 
 /** A creation that passed: the stored record. */
@@ -63,6 +64,12 @@ export async function createUpload(
       );
       busy.headers!.push(["Retry-After", "1"]);
       return { ok: false, response: busy };
+    }
+    // A misplaced --resumable-dir is the operator's to fix: a 500 with a fixed text that names
+    // the flag, never the paths.
+    if (err instanceof StateFolderServed) {
+      const text = "Resumable uploads are unavailable: --resumable-dir is inside the shared folder";
+      return { ok: false, response: plain(STATUS.InternalServerError, text) };
     }
     // The state folder cannot be made or written (a read-only disk, no space): say so plainly.
     const res = storageFailure(err);

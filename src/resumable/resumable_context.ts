@@ -37,10 +37,15 @@ export function resumableContext(
   now: () => number = Date.now,
 ): ResumableContext {
   const upload = uploadContext(config, hooks);
-  const store = new UploadStore(stateFolder(config, upload.root), {
-    expiryMs: config.resumableExpiryMs,
-    maxUploads: config.resumableMaxUploads,
-    maxBytes: config.resumableMaxBytes,
-  }, now);
+  const store = new UploadStore(
+    stateFolder(config, upload.root),
+    {
+      expiryMs: config.resumableExpiryMs,
+      maxUploads: config.resumableMaxUploads,
+      maxBytes: config.resumableMaxBytes,
+    },
+    now,
+    upload.root,
+  );
   return { upload, config, store, leaseWaitMs: LEASE_WAIT_MS, now };
 }

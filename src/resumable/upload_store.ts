@@ -27,6 +27,7 @@
 import { join } from "node:path";
 import { FileLease } from "./file_lease.ts";
 import { decodeRecord, encodeRecord, isUploadId, type UploadRecord } from "./upload_record.ts";
+import { StateFolderServed, stateFolderServed } from "./state_folder_guard.ts";
 
 /** How the store is bounded. */
 export interface StoreLimits {
@@ -66,12 +67,23 @@ export class UploadStore {
   readonly dir: string;
   readonly limits: StoreLimits;
   #now: () => number;
+  #sharedRoot: string | null;
   #ready: Promise<void> | null = null;
 
-  constructor(dir: string, limits: StoreLimits, now: () => number = Date.now) {
+  /**
+   * `sharedRoot`: the shared folder, when the store must refuse to work inside it (see
+   * `state_folder_guard.ts`); null for a store that only sweeps.
+   */
+  constructor(
+    dir: string,
+    limits: StoreLimits,
+    now: () => number = Date.now,
+    sharedRoot: string | null = null,
+  ) {
     this.dir = dir;
     this.limits = limits;
     this.#now = now;
+    this.#sharedRoot = sharedRoot;
   }
 
   /** The data file of `id`. */
@@ -79,15 +91,26 @@ export class UploadStore {
     return join(this.dir, `${id}.part`);
   }
 
-  /** Makes the state folder (once). */
+  /**
+   * Makes the state folder (once). Throws {@link StateFolderServed} when it really lies inside
+   * the shared folder (checked again on every later call).
+   */
   ready(): Promise<void> {
-    this.#ready ??= Deno.mkdir(this.dir, { recursive: true, mode: STATE_FOLDER_MODE }).catch(
-      (err) => {
-        this.#ready = null;
-        throw err;
-      },
-    );
+    this.#ready ??= this.#prepare().catch((err) => {
+      this.#ready = null;
+      throw err;
+    });
     return this.#ready;
+  }
+
+  async #prepare(): Promise<void> {
+    await Deno.mkdir(this.dir, { recursive: true, mode: STATE_FOLDER_MODE });
+    // refuse: a state folder the shared folder reaches (through a symlink on the way) would
+    // publish every partial upload and let a client rewrite its record
+    if (this.#sharedRoot !== null && await stateFolderServed(this.dir, this.#sharedRoot)) {
+      await Deno.remove(this.dir).catch(() => {}); // not recursive: only if still empty
+      throw new StateFolderServed();
+    }
   }
 
   /**

@@ -114,6 +114,40 @@ Deno.test("main exits 1 with one line when the shared folder is missing", async 
   assertEquals(run.stderr(), `wireserve: DIR: ${JSON.stringify(missing)} does not exist\n`);
 });
 
+Deno.test("main exits 1 when --resumable-dir reaches into the shared folder through a symlink", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-main-state-" });
+  try {
+    await Deno.mkdir(join(dir, "share", "docs"), { recursive: true });
+    await Deno.symlink(join(dir, "share", "docs"), join(dir, "alias"));
+    const state = join(dir, "alias", "state"); // does not exist yet
+    const run = start([join(dir, "share"), "--resumable-dir", state, "--port", "0"]);
+    const outcome = await Promise.race([run.result, run.port().then(() => "started")]);
+    if (outcome === "started") {
+      run.signal("SIGINT");
+      await run.result;
+    }
+    assertEquals(outcome, 1);
+    assertEquals(
+      run.stderr(),
+      `wireserve: --resumable-dir: ${JSON.stringify(state)} is inside the shared folder by its ` +
+        "real path (a symlink on the way leads there); expected a folder outside it\n",
+    );
+    // The same folder name outside the share starts.
+    const outside = start([
+      join(dir, "share"),
+      "--resumable-dir",
+      join(dir, "state"),
+      "--port",
+      "0",
+    ]);
+    await outside.port();
+    outside.signal("SIGINT");
+    assertEquals(await outside.result, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("main exits 1 with one line when the port is taken", async () => {
   const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   try {

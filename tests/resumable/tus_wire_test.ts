@@ -276,3 +276,45 @@ function cutPatch(ending: "closes" | "stalls past the body clock"): Promise<void
     assertEquals(stored.subarray(0, sent), data);
   }, { bodyIdleTimeoutMs: 300 });
 }
+
+Deno.test("tus: a --resumable-dir that reaches into the shared folder by a symlink is refused (500), nothing served", async () => {
+  const base = await Deno.makeTempDir({ prefix: "wireserve-state-alias-" });
+  try {
+    const share = `${base}/share`;
+    await Deno.mkdir(`${share}/docs`, { recursive: true });
+    // The spelling is outside the share, the real folder inside it: /files/docs/state/ would
+    // list other clients' partial uploads and let anyone rewrite their records.
+    await Deno.symlink(`${share}/docs`, `${base}/alias`);
+    await withUploadServer({ directory: share, resumableDir: `${base}/alias/state` }, async (s) => {
+      const tus = await create(s.url, "/files/", "a.txt", 2);
+      assertEquals(tus.status, 500);
+      const draft = await fetch(s.url("/files/b.txt"), {
+        method: "PUT",
+        headers: { "Upload-Complete": "?0" },
+        body: "x",
+      });
+      await draft.body?.cancel();
+      assertEquals(draft.status, 500);
+      assertEquals([...Deno.readDirSync(`${share}/docs`)].map((e) => e.name), []);
+      const listed = await fetch(s.url("/files/docs/?format=json"));
+      assertEquals((await listed.json()).entries, []);
+    });
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});
+
+Deno.test("tus: a --resumable-dir outside the shared folder, or the default one inside it, works", async () => {
+  const base = await Deno.makeTempDir({ prefix: "wireserve-state-outside-" });
+  try {
+    await Deno.mkdir(`${base}/share`);
+    for (const resumableDir of [`${base}/state`, null]) {
+      await withUploadServer({ directory: `${base}/share`, resumableDir }, async (s) => {
+        const tus = await create(s.url, "/files/", "a.txt", 2);
+        assertEquals(tus.status, 201, String(resumableDir));
+      });
+    }
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});

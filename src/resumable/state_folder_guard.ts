@@ -1,0 +1,43 @@
+/**
+ * Whether the resumable uploads' state folder would be served as part of the shared folder.
+ * `--resumable-dir` must lie outside it, and the CLI compares the spellings; this compares the
+ * real paths, once the folder exists, so a symlink on the way cannot put it back inside
+ * (`--resumable-dir /srv/alias/state` with `alias -> /srv/share/docs`).
+ *
+ * Security reasoning:
+ * - refuse: a state folder inside the shared folder under any other name than the reserved one
+ *   is listed, served, searched, zipped and writable like any folder — other clients' partial
+ *   uploads, their metadata, and records a client could rewrite to redirect an upload.
+ * - allow: the default place, `<shared folder>/.wireserve-uploads`, or anything below a folder of
+ *   that reserved name: the read and write sides never serve, list or write it, at any depth.
+ *
+ * This module must not know about HTTP.
+ * @module
+ */
+
+import { isAbsolute, relative, sep } from "node:path";
+import { isStateFolderName } from "../app/state_folder.ts";
+
+/** The state folder would be served: resumable uploads stay off rather than publish it. */
+export class StateFolderServed extends Error {
+  constructor() {
+    super("Cannot keep resumable uploads: the state folder is inside the shared folder");
+    this.name = "StateFolderServed";
+  }
+}
+
+/**
+ * Whether the existing folder `stateDir` really lies inside the shared folder `root` outside
+ * every reserved state-folder name. A root that cannot be resolved serves nothing: false.
+ */
+export async function stateFolderServed(stateDir: string, root: string): Promise<boolean> {
+  let realRoot: string;
+  try {
+    realRoot = await Deno.realPath(root);
+  } catch {
+    return false;
+  }
+  const rel = relative(realRoot, await Deno.realPath(stateDir));
+  if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return false;
+  return !rel.split(sep).some(isStateFolderName);
+}
