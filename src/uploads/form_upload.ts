@@ -48,6 +48,7 @@ import {
 import { preconditionsFail } from "./write_conditions.ts";
 import {
   existingValidators,
+  hiddenBehindLink,
   prepareFolder,
   realSegments,
   resolveWriteTarget,
@@ -216,6 +217,12 @@ class FormWriter {
       throw new FormRefusal(STATUS.BadRequest, "Two files in the form have the same name");
     }
     this.#names.add(name);
+    // refuse: a part named like a link to a private file or folder would replace that link, a
+    // change to a private path (PUT refuses it the same way, in resolveWriteTarget); 404 before
+    // anything else is said about the name, as a read of it answers
+    if (await hiddenBehindLink(this.#ctx, join(this.#folder, name))) {
+      throw new FormRefusal(STATUS.NotFound, "Not found");
+    }
     const existing = await statOrNull(join(this.#folder, name));
     if (existing?.isDirectory) {
       throw new FormRefusal(STATUS.Conflict, "A folder exists with the name of a file");

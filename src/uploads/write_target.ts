@@ -198,6 +198,16 @@ async function hiddenTarget(
 ): Promise<boolean> {
   if (ctx.hidden.empty) return false;
   if (ctx.hidden.hides(segments, isDir)) return true;
+  return await hiddenBehindLink(ctx, fsPath);
+}
+
+/**
+ * Whether what exists at `fsPath` is private by its real path: a symlink to a private file or
+ * folder is as private as its target. False when nothing is there (or it leads out of the root,
+ * which the folder checks refuse on their own).
+ */
+export async function hiddenBehindLink(ctx: UploadContext, fsPath: string): Promise<boolean> {
+  if (ctx.hidden.empty) return false;
   const real = await realSegments(ctx, fsPath);
   if (real === null || real.length === 0) return false;
   // The link itself may be a file while its target is a folder: ask the target.

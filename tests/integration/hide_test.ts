@@ -142,6 +142,8 @@ Deno.test("hidden paths are not writable: PUT, POST, form parts, MKCOL and DELET
       [["--data-binary", "x", fs.url("/files/private/post.txt")], "POST a raw file"],
       [["-F", "f=@-;filename=upload.key", fs.url("/files/public/")], "a form part's name"],
       [["-F", "f=@-;filename=a.txt", fs.url("/files/private/")], "a form into a private folder"],
+      [["-F", "f=@-;filename=innocent.txt", fs.url("/files/")], "a form part over a link to one"],
+      [["-F", "f=@-;filename=alias-dir", fs.url("/files/")], "a form part over a folder link"],
       [["-X", "MKCOL", fs.url("/files/public/private")], "MKCOL of a private folder name"],
       [["-X", "MKCOL", fs.url("/files/private/sub/")], "MKCOL inside one"],
       [["-X", "DELETE", fs.url("/files/private/plan.txt")], "DELETE a private file"],
@@ -169,6 +171,9 @@ Deno.test("hidden paths are not writable: PUT, POST, form parts, MKCOL and DELET
       assertEquals(await exists(`${root}/${kept}`), true, `${kept} was deleted`);
     }
     assertEquals(await Deno.readTextFile(`${root}/server.key`), "PRIVATE KEY");
+    for (const link of ["innocent.txt", "alias-dir", "alias.txt"]) {
+      assert((await Deno.lstat(`${root}/${link}`)).isSymlink, `${link} was replaced`);
+    }
     // A write elsewhere still works.
     const ok = await curl(["-T", "/dev/null", fs.url("/files/public/fine.txt")]);
     assertEquals(ok.status, 201);
