@@ -25,6 +25,12 @@
  *   those rooted at the source are released.
  * - COPY writes each file to a temp name and renames it into place (`tree_copy.ts`); a tree
  *   copied with failures answers 207 with the members that failed.
+ * - `--hide`: a COPY of a folder leaves out what the patterns cover at the source or would cover
+ *   at the destination; a MOVE of a folder that would change whether any path below it is hidden
+ *   is refused (403) — with `--hide docs/private`, moving `docs` to `old` would publish
+ *   `old/private` (a rename cannot leave part of a tree behind, and leaving it out would lose
+ *   it). A move that keeps every private path private (`--hide '*.key'`) goes ahead. The refusal
+ *   names no path.
  * - Every path created, replaced or removed — both ends of a move, and everything below a moved
  *   folder — is reported to the read cache before the answer.
  *
@@ -50,8 +56,9 @@ import { type DavContext, plainAnswer } from "./dav_context.ts";
 import { belowMount, parentPath, resourcePath, urlBelowMount } from "./dav_path.ts";
 import { moveDeadProps } from "./dead_props.ts";
 import type { LockedResource } from "./lock_table.ts";
-import { findResource, type Resource } from "./resource.ts";
+import { findResource, type Hider, hiderBelow, type Resource } from "./resource.ts";
 import { copyFile, copyFolder } from "./tree_copy.ts";
+import { treeEntries, type TreeEntry } from "./tree_entries.ts";
 import { guardWrite } from "./write_guard.ts";
 
 /** Answers a COPY (`move` false) or a MOVE (`move` true). */
@@ -85,6 +92,15 @@ export async function copyMove(
   }
   const problem = await placementProblem(ctx, src, dst, move);
   if (problem !== null) return problem;
+  // Everything below a moved folder changes URL: the read cache forgets the old paths, and
+  // --hide must hold at the new ones.
+  const below = move && src.isDir ? await treeEntries(src.fsPath) : [];
+  if (below.length > 0 && await movesHiddenness(ctx, src, dst, below)) {
+    return plainAnswer(
+      STATUS.Forbidden,
+      "Moving this folder would change what --hide keeps private below it",
+    );
+  }
   if (dst.existing !== null) {
     if (overwrite === "F") {
       return plainAnswer(STATUS.PreconditionFailed, "The destination exists (Overwrite: F)");
@@ -126,7 +142,7 @@ export async function copyMove(
   }
   try {
     const failed = move
-      ? await moveResource(ctx, src, dst)
+      ? await moveResource(ctx, src, dst, below)
       : await copyResource(ctx, src, dst, depth);
     if (failed.length > 0) return multiStatus(failed);
   } catch (err) {
@@ -217,18 +233,45 @@ async function copyResource(
 ): Promise<MemberStatus[]> {
   const failed: MemberStatus[] = [];
   if (src.isDir) {
-    await copyFolder(ctx, src.fsPath, dst.fsPath, dst.segments, depth === "infinity", failed);
+    const [hiddenHere, hiddenThere] = await Promise.all([
+      hiderBelow(ctx, src.segments, src.fsPath),
+      hiderBelow(ctx, dst.segments, dst.fsPath),
+    ]);
+    const leaveOut: Hider = (rel, isDir) => hiddenHere(rel, isDir) || hiddenThere(rel, isDir);
+    await copyFolder(
+      ctx,
+      src.fsPath,
+      dst.fsPath,
+      dst.segments,
+      depth === "infinity",
+      failed,
+      leaveOut,
+    );
   } else await copyFile(src.fsPath, dst.fsPath);
   return failed;
+}
+
+/** Whether some path in `below` (the source folder's tree) is hidden at one end only. */
+async function movesHiddenness(
+  ctx: DavContext,
+  src: Resource,
+  dst: WriteTarget,
+  below: readonly TreeEntry[],
+): Promise<boolean> {
+  if (ctx.files.hidden.empty) return false;
+  const [here, there] = await Promise.all([
+    hiderBelow(ctx, src.segments, src.fsPath),
+    hiderBelow(ctx, dst.segments, dst.fsPath),
+  ]);
+  return below.some((e) => here(e.rel, e.isDir) !== there(e.rel, e.isDir));
 }
 
 async function moveResource(
   ctx: DavContext,
   src: Resource,
   dst: WriteTarget,
+  below: readonly TreeEntry[],
 ): Promise<MemberStatus[]> {
-  // Everything below a moved folder changes URL: the read cache forgets the old paths.
-  const below = src.isDir ? await treePaths(src.fsPath) : [];
   try {
     await Deno.rename(src.fsPath, dst.fsPath);
     await moveDeadProps(src.fsPath, dst.fsPath, src.isDir);
@@ -243,33 +286,15 @@ async function moveResource(
     const gone = await removeResource(ctx.uploads, src.segments, src.fsPath, src.isDir);
     if (!gone.gone) return gone.failed;
   }
-  for (const rel of below) {
-    ctx.uploads.changed(join(src.fsPath, rel));
-    ctx.uploads.changed(join(dst.fsPath, rel));
+  for (const e of below) {
+    ctx.uploads.changed(join(src.fsPath, ...e.rel));
+    ctx.uploads.changed(join(dst.fsPath, ...e.rel));
   }
   // Locks stay with their URL, which no longer names anything (§7.7, §9.9.1).
   await ctx.locks.release(resourcePath(src.segments));
   ctx.uploads.changed(src.fsPath);
   ctx.uploads.changed(dirname(src.fsPath));
   return [];
-}
-
-/** The paths below `folder`, relative to it (for telling the cache). */
-async function treePaths(folder: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (dir: string, rel: string) => {
-    try {
-      for await (const e of Deno.readDir(dir)) {
-        const r = rel === "" ? e.name : `${rel}/${e.name}`;
-        out.push(r);
-        if (e.isDirectory) await walk(join(dir, e.name), r);
-      }
-    } catch {
-      // unreadable: nothing of it is cached either
-    }
-  };
-  await walk(folder, "");
-  return out;
 }
 
 function created(dst: WriteTarget): Array<[string, string]> {

@@ -10,6 +10,11 @@
  *   repository, or URL namespace"). A malformed one → 400.
  * - Only the path is kept; query and fragment are dropped. The path is then resolved by the same
  *   safe-path rules as a request path (the caller does that), never trusted as it came.
+ * - Bytes above 0x7F written raw (not percent-encoded) are taken as the UTF-8 they are: the HTTP
+ *   layer hands field values over one byte per character (latin1), so `é` sent raw arrives as the
+ *   two characters `Ã©`, and decoding those as they stand wrote a file of that garbled name.
+ *   Escaping each such byte first makes a raw UTF-8 name mean what an encoded one does (invalid
+ *   UTF-8 then fails the decoding: 400), as Apache and nginx read it.
  *
  * This module must not touch the disk.
  * @module
@@ -60,7 +65,9 @@ function normalAuthority(authority: string, defaultPort: string | undefined): st
  * path), or why not.
  */
 export function urlBelowMount(url: string, host: string | undefined): UrlTarget {
-  let path = url.trim();
+  // Only HTTP's whitespace (RFC 9110 §5.6.3): `trim()` would also take U+00A0, the byte 0xA0
+  // that ends a raw UTF-8 `à`.
+  let path = trimOws(url);
   if (path === "") return { ok: false, reason: "malformed" };
   const scheme = SCHEME.exec(path);
   if (scheme !== null) {
@@ -70,7 +77,7 @@ export function urlBelowMount(url: string, host: string | undefined): UrlTarget 
     const defaultPort = DEFAULT_PORTS.get(scheme[0].slice(0, -"://".length).toLowerCase());
     if (
       host === undefined ||
-      normalAuthority(authority, defaultPort) !== normalAuthority(host.trim(), defaultPort)
+      normalAuthority(authority, defaultPort) !== normalAuthority(trimOws(host), defaultPort)
     ) {
       return { ok: false, reason: "elsewhere" };
     }
@@ -82,5 +89,22 @@ export function urlBelowMount(url: string, host: string | undefined): UrlTarget 
   if (end >= 0) path = path.slice(0, end);
   if (path === FILES_BARE) return { ok: true, raw: "" };
   if (!path.startsWith(FILES_MOUNT)) return { ok: false, reason: "elsewhere" };
-  return { ok: true, raw: path.slice(FILES_MOUNT.length) };
+  return { ok: true, raw: escapeRawBytes(path.slice(FILES_MOUNT.length)) };
+}
+
+const OWS_EDGES = /^[ \t]+|[ \t]+$/g;
+const RAW_BYTE = /[\x80-\xff]/g;
+const HEX_RADIX = 16;
+
+/** `s` without the spaces and tabs around it. */
+function trimOws(s: string): string {
+  return s.replace(OWS_EDGES, "");
+}
+
+/** `path` with every character U+0080–U+00FF (a raw byte of the field value) as `%XX`. */
+function escapeRawBytes(path: string): string {
+  return path.replace(
+    RAW_BYTE,
+    (c) => `%${c.charCodeAt(0).toString(HEX_RADIX).toUpperCase().padStart(2, "0")}`,
+  );
 }

@@ -8,7 +8,8 @@
  *   unbounded amount of work for one request. A bad value → 400.
  * - An empty body is `allprop` (§9.1). `allprop` lists the dead properties and the live ones
  *   (`live_props.ts`); `propname` their names; `prop` the named ones, with the unknown ones in a
- *   404 propstat. `DAV:include` adds nothing: every live property is in `allprop` already.
+ *   404 propstat. Windows' `Win32LastModifiedTime` is answered from the mtime when named
+ *   (`win32_times.ts`). `DAV:include` adds nothing: every live property is in `allprop` already.
  * - The answer streams: the folder's names are read at once, then described and written out in
  *   batches of {@link PROPFIND_BATCH}, so a `Depth: 1` of 10,000 files holds the names and one
  *   batch of answers in memory, never the whole document (4 MB for 10,000 files). Members are
@@ -16,8 +17,8 @@
  *   loop for the time of one batch's stats. Dead properties are read only when the request needs them, and
  *   only for members that have a record (one directory read finds which).
  * - Members are what the listing would show: no dotfiles without `--dotfiles`, none of the
- *   server's own names (temp files of uploads in progress, property records), no symlinks the
- *   read side would not follow, no FIFOs or devices.
+ *   server's own names (temp files of uploads in progress, property records), nothing `--hide`
+ *   covers, no symlinks the read side would not follow, no FIFOs or devices.
  * - Reads need credentials only under `--auth-all` (like GET).
  *
  * This module must not touch sockets.
@@ -37,7 +38,8 @@ import { type Described, isLiveProp, LIVE_PROPS, liveValue } from "./live_props.
 import { covers, type LockInfo } from "./lock_table.ts";
 import { type PropName, renderResponse } from "./prop_render.ts";
 import { readXmlBody } from "./request_xml.ts";
-import { findResource, type Resource, statVisible } from "./resource.ts";
+import { isWin32Mtime, win32TimeValue } from "./win32_times.ts";
+import { findResource, type Hider, hiderBelow, type Resource, statVisible } from "./resource.ts";
 import { childElements, DAV_NS, findChild, type XmlElement } from "./xml_tree.ts";
 
 /** Members described (stat, properties) and written out at a time. */
@@ -127,7 +129,8 @@ async function* members(
 ): AsyncGenerator<Uint8Array> {
   yield encoder.encode(HEAD + first);
   const records = opts.needsDead ? await recordNames(folder.fsPath) : new Set<string>();
-  const member = { ...opts, records, folderHref: hrefOf(folder.segments, true) };
+  const hidden = await hiderBelow(ctx, folder.segments, folder.fsPath);
+  const member = { ...opts, records, hidden, folderHref: hrefOf(folder.segments, true) };
   let batch: Deno.DirEntry[] = [];
   const flush = async (): Promise<Uint8Array> => {
     const texts = batch.map((e) => describeMember(ctx, folder, e, query, member));
@@ -157,6 +160,8 @@ interface MemberOptions {
   needsDead: boolean;
   locks: readonly LockInfo[];
   records: Set<string>;
+  /** `--hide`: a private member is not listed (its name alone would tell what it hides). */
+  hidden: Hider;
   folderHref: string;
 }
 
@@ -194,6 +199,7 @@ function describeStat(
   info: Deno.FileInfo | null,
 ): string | Promise<string> {
   if (info === null || (!info.isFile && !info.isDirectory)) return "";
+  if (opts.hidden([e.name], info.isDirectory)) return "";
   const segments = [...folder.segments, e.name];
   let locks = NO_LOCKS;
   if (opts.locks.length > 0) {
@@ -224,6 +230,8 @@ function describeOne(
     for (const name of query.names) {
       const value = name.ns === DAV_NS && isLiveProp(name.local)
         ? liveValue(name.local, d)
+        : isWin32Mtime(name)
+        ? win32TimeValue(d.info)
         : dead.find((p) => p.ns === name.ns && p.name === name.local)?.xml ?? null;
       if (value === null) missing.push(name);
       else found.push([name, value]);

@@ -4,8 +4,10 @@
  *
  * Decisions:
  * - Any namespace may hold a dead property, the empty one too; values are kept as markup with
- *   their namespaces (`xml_writer.ts`), so they come back as they were set (§4.3). Windows'
- *   `Win32*` time properties are ordinary dead properties here: stored, and answered 200.
+ *   their namespaces (`xml_writer.ts`), so they come back as they were set (§4.3).
+ * - Windows' `Win32LastModifiedTime` sets the file's modification time instead of being stored
+ *   (`win32_times.ts`); a value that is not a date → 409 and 424 for the rest. The other `Win32*`
+ *   properties are ordinary dead properties.
  * - A live property (`live_props.ts`) cannot be changed: 403 with
  *   `cannot-modify-protected-property` (§16), and every other instruction of the request 424
  *   Failed Dependency (§9.2) — nothing is written.
@@ -36,7 +38,8 @@ import { propElement, type PropName, renderPropstats } from "./prop_render.ts";
 import { readXmlBody } from "./request_xml.ts";
 import { findResource } from "./resource.ts";
 import { guardWrite } from "./write_guard.ts";
-import { childElements, DAV_NS, findChild, type XmlElement } from "./xml_tree.ts";
+import { isWin32Mtime, parseWin32Time } from "./win32_times.ts";
+import { childElements, DAV_NS, findChild, textOf, type XmlElement } from "./xml_tree.ts";
 import { serializeChildren } from "./xml_writer.ts";
 
 /** One instruction of the body. */
@@ -45,6 +48,8 @@ interface Instruction {
   name: PropName;
   /** For `set`: the value as markup. */
   xml: string;
+  /** For `set`: the value's character data. */
+  text: string;
 }
 
 /** Answers a PROPPATCH. */
@@ -80,10 +85,23 @@ export async function proppatch(ctx: DavContext, req: HttpRequest): Promise<Http
       ]),
     );
   }
+  // The last time set wins, as the last value of any property does.
+  let mtimeMs: number | null = null;
+  for (const i of instructions) {
+    if (i.op !== "set" || !isWin32Mtime(i.name)) continue;
+    mtimeMs = parseWin32Time(i.text);
+    if (mtimeMs === null) {
+      return answer(
+        href,
+        instructions.map((j) => [j === i ? STATUS.Conflict : STATUS.FailedDependency, j.name]),
+      );
+    }
+  }
   const props: DeadProp[] = await readDeadProps(found.fsPath, found.isDir);
   for (const i of instructions) {
     const at = props.findIndex((p) => p.ns === i.name.ns && p.name === i.name.local);
-    if (i.op === "remove") {
+    // The time is the file's own: never kept as a copy (one stored before is dropped).
+    if (i.op === "remove" || isWin32Mtime(i.name)) {
       if (at >= 0) props.splice(at, 1);
       continue;
     }
@@ -93,6 +111,10 @@ export async function proppatch(ctx: DavContext, req: HttpRequest): Promise<Http
   }
   try {
     await writeDeadProps(found.fsPath, found.isDir, props);
+    if (mtimeMs !== null) {
+      await Deno.utime(found.fsPath, found.info.atime ?? new Date(), new Date(mtimeMs));
+      ctx.uploads.changed(found.fsPath); // the ETag and Last-Modified changed with it
+    }
   } catch (err) {
     if (err instanceof DeadPropsTooLarge) {
       return answer(href, instructions.map((i) => [STATUS.InsufficientStorage, i.name]));
@@ -111,10 +133,12 @@ function parseUpdate(root: XmlElement): Instruction[] | null {
     const prop = findChild(child, DAV_NS, "prop");
     if (prop === null) return null;
     for (const p of childElements(prop)) {
+      const set = child.local === "set";
       out.push({
         op: child.local,
         name: { ns: p.ns, local: p.local },
-        xml: child.local === "set" ? serializeChildren(p) : "",
+        xml: set ? serializeChildren(p) : "",
+        text: set ? textOf(p) : "",
       });
     }
   }

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { basename, dirname, isAbsolute, relative, sep as SEP } from "node:path";
 import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
 import { isReservedName } from "../app/reserved_names.ts";
@@ -35,7 +36,11 @@ export interface ReadPath {
 
 /** Resolves the raw path below the mount for reading, or the answer that refuses it. */
 export function resolveRead(ctx: DavContext, raw: string): ReadPath | HttpResponse {
-  const path = resolveSafePath(ctx.uploads.root, raw, { dotfiles: ctx.config.dotfiles });
+  // refuse: a --hide path is missing by its URL already, before any disk access
+  const path = resolveSafePath(ctx.uploads.root, raw, {
+    dotfiles: ctx.config.dotfiles,
+    hidden: ctx.files.hidden,
+  });
   if (!path.ok) return refused(path.status);
   // refuse: the server's own names are never a resource, even with --dotfiles
   if (path.segments.some(isReservedName)) return plainAnswer(STATUS.NotFound, "Not found");
@@ -64,4 +69,54 @@ export async function findResource(ctx: DavContext, raw: string): Promise<Resour
     return plainAnswer(STATUS.NotFound, "Not found");
   }
   return { ...path, isDir: info.isDirectory, info };
+}
+
+/**
+ * Whether a path below a folder is private (`--hide`): `rel` (segments below the folder) and
+ * whether it is a folder.
+ */
+export type Hider = (rel: readonly string[], isDir: boolean) => boolean;
+
+const NOTHING_HIDDEN: Hider = () => false;
+
+/**
+ * The `--hide` check for what lies below the folder `segments` (at `fsPath`, which need not exist
+ * yet): a path is private when its URL path or its real path matches, as the listing and the
+ * read side hold it — a folder reached through a symlink is held to the patterns by both names.
+ * Every member of a listing, a copy or a move passes it, so that none of them shows, or carries
+ * a private path to a name where it would show.
+ */
+export async function hiderBelow(
+  ctx: DavContext,
+  segments: readonly string[],
+  fsPath: string,
+): Promise<Hider> {
+  const hidden = ctx.files.hidden;
+  if (hidden.empty) return NOTHING_HIDDEN;
+  const real = await realSegments(ctx, fsPath);
+  return (rel, isDir) =>
+    hidden.hides([...segments, ...rel], isDir) ||
+    (real !== null && hidden.hides([...real, ...rel], isDir));
+}
+
+/**
+ * The segments of `fsPath`'s real path below the real root (of its folder's, plus its name, when
+ * it does not exist yet); null when neither exists or it lies outside the root.
+ */
+async function realSegments(ctx: DavContext, fsPath: string): Promise<string[] | null> {
+  try {
+    const root = await Deno.realPath(ctx.files.root);
+    let real: string;
+    try {
+      real = await Deno.realPath(fsPath);
+    } catch {
+      real = `${await Deno.realPath(dirname(fsPath))}${SEP}${basename(fsPath)}`;
+    }
+    const rel = relative(root, real);
+    if (rel === "") return [];
+    if (rel === ".." || rel.startsWith(`..${SEP}`) || isAbsolute(rel)) return null;
+    return rel.split(SEP);
+  } catch {
+    return null;
+  }
 }

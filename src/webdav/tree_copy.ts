@@ -11,6 +11,9 @@
  *   devices, symlinks the read side would not follow — and symlinks to folders at all, so a link
  *   cycle cannot make a copy endless. A symlink to a file inside the share is copied as the file
  *   it shows.
+ * - Members the caller leaves out are not copied: COPY leaves out what `--hide` covers at the
+ *   source or would cover at the destination, so a copy can neither publish a private path under
+ *   a name the patterns do not cover (`--hide docs/private`, COPY `docs` → `copy`) nor write one.
  * - A member that fails to copy is reported, the rest goes on (RFC 4918 §9.8.8: 207 with the
  *   failed members).
  *
@@ -27,7 +30,7 @@ import { storageFailure } from "../uploads/mod.ts";
 import type { DavContext } from "./dav_context.ts";
 import { hrefOf } from "./dav_path.ts";
 import { copyDeadProps } from "./dead_props.ts";
-import { statVisible } from "./resource.ts";
+import { type Hider, statVisible } from "./resource.ts";
 
 /** Copies the file at `from` to `to` (replacing a file there) atomically, with its properties. */
 export async function copyFile(from: string, to: string): Promise<void> {
@@ -37,7 +40,8 @@ export async function copyFile(from: string, to: string): Promise<void> {
 
 /**
  * Copies the folder `from` to the new folder `to` (`segments` are its URL segments), and with
- * `deep` everything in it; reports members that failed in `failed`.
+ * `deep` everything in it but what `leaveOut` names (paths below `from`); reports members that
+ * failed in `failed`.
  */
 export async function copyFolder(
   ctx: DavContext,
@@ -46,6 +50,8 @@ export async function copyFolder(
   segments: readonly string[],
   deep: boolean,
   failed: MemberStatus[],
+  leaveOut: Hider = COPY_ALL,
+  rel: readonly string[] = [],
 ): Promise<void> {
   await Deno.mkdir(to);
   ctx.uploads.changed(to);
@@ -59,16 +65,18 @@ export async function copyFolder(
     const source = join(from, e.name);
     const target = join(to, e.name);
     const memberSegments = [...segments, e.name];
+    const memberRel = [...rel, e.name];
     try {
       if (e.name === DAV_PROPS_FOLDER && e.isDirectory) await copyRecords(source, target);
       else if (isReservedName(e.name)) continue;
+      else if (leaveOut(memberRel, e.isDirectory)) continue;
       else if (e.isSymlink) {
         const info = await statVisible(ctx, source);
         if (info === null || !info.isFile) continue; // see the module doc
         await copyBytes(source, target);
         ctx.uploads.changed(target);
       } else if (e.isDirectory) {
-        await copyFolder(ctx, source, target, memberSegments, true, failed);
+        await copyFolder(ctx, source, target, memberSegments, true, failed, leaveOut, memberRel);
       } else if (e.isFile) {
         await copyBytes(source, target);
         ctx.uploads.changed(target);
@@ -79,6 +87,8 @@ export async function copyFolder(
     }
   }
 }
+
+const COPY_ALL: Hider = () => false;
 
 /** Copies a folder's property records (regular files only, no temp files). */
 async function copyRecords(from: string, to: string): Promise<void> {

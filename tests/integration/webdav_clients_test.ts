@@ -1,9 +1,10 @@
 /**
  * Real WebDAV clients against a real `wireserve --allow-delete --allow-mkdir`: rclone (a nested
- * tree up, listed, synced down and compared, then moveto, copyto, deletefile and purge), cadaver
- * (a scripted session: put, get, mkcol, copy, move, propset, propget, lock, unlock), and a
- * davfs2 mount (read, write, rename, delete through the kernel) where FUSE and mounting are
- * possible — skipped with the exact reason elsewhere. Each program is a Debian package that
+ * tree up, listed, checked, a folder moved server-side, synced down and compared, then moveto,
+ * copyto, deletefile and purge), cadaver (a scripted session: put, get, mkcol, copy, move,
+ * propset, propget, lock, unlock), and a davfs2 mount (read, write, rename, delete, names that
+ * need percent-encoding, an editor's save over a locked file, `rm -r`, an 8 MiB file, through the
+ * kernel) where FUSE and mounting are possible — skipped with the exact reason elsewhere. Each program is a Debian package that
  * .ci/run installs.
  */
 
@@ -66,6 +67,10 @@ Deno.test({
         ]);
         await rclone("sync", "w:r/tree", `${work}/down`);
         assertEquals(await tree(`${work}/down`), await tree(`${work}/up`));
+        await rclone("check", `${work}/up`, "w:r/tree"); // exits 1 on any difference
+        await rclone("move", "w:r/tree/a/b c", "w:r/tree/moved dir"); // a folder, server-side
+        assertEquals(await tree(`${s.root}/r/tree/moved dir`), ["ü/", "ü/deep €.txt=deep"]);
+        await rclone("moveto", "w:r/tree/moved dir", "w:r/tree/a/b c");
         await rclone("moveto", "w:r/tree/top.txt", "w:r/moved.txt");
         await rclone("copyto", "w:r/moved.txt", "w:r/copied.txt");
         await rclone("deletefile", "w:r/moved.txt");
@@ -147,6 +152,10 @@ function needsBigBuffer(): boolean {
 }
 
 const DAVFS_SKIP = await davfsSkipReason();
+/** File names a mount must carry to the server unchanged. */
+const NAMES = ["sp ace.txt", "ünï 日本😀.txt", "h#sh.txt", "pc%25t.txt", "pc%t.txt", "q?.txt"];
+/** Larger than davfs2's buffers and the server's small-file cache: many reads and writes. */
+const BIG = new Uint8Array(8 * 1024 * 1024).map((_, i) => (i * 7919 + (i >> 13)) & 0xff);
 
 Deno.test({
   name: DAVFS_SKIP === null
@@ -189,12 +198,33 @@ Deno.test({
         await Deno.rename(`${mnt}/dfs/a.txt`, `${mnt}/dfs/b.txt`);
         assertEquals(await Deno.readTextFile(`${mnt}/dfs/b.txt`), "via davfs\n");
         await Deno.remove(`${mnt}/hello.txt`);
+        // Names that need percent-encoding in every request davfs2 makes for them.
+        for (const name of NAMES) await Deno.writeTextFile(`${mnt}/dfs/${name}`, name);
+        // An editor's save (sed -i too): a new file beside the original, renamed over it — a
+        // MOVE onto a file davfs2 holds locked.
+        await Deno.writeTextFile(`${mnt}/dfs/edit.txt`, "first\n");
+        await Deno.writeTextFile(`${mnt}/dfs/edit.txt.new`, "second\n");
+        await Deno.rename(`${mnt}/dfs/edit.txt.new`, `${mnt}/dfs/edit.txt`);
+        await Deno.writeFile(`${mnt}/dfs/big.bin`, BIG);
+        await Deno.mkdir(`${mnt}/gone/deeper`, { recursive: true });
+        await Deno.writeTextFile(`${mnt}/gone/deeper/x.txt`, "x");
+        await Deno.remove(`${mnt}/gone`, { recursive: true });
       } finally {
         const u = await runClient("umount", [mnt], { timeoutMs: 60_000 });
         assertEquals(u.code, 0, u.err);
       }
       // After the unmount every change has reached the server.
-      assertEquals(await tree(s.root), ["dfs/", "dfs/b.txt=via davfs\n"]);
+      const files = (await tree(s.root)).filter((p) => !p.startsWith("dfs/big.bin="));
+      assertEquals(
+        files,
+        [
+          "dfs/",
+          "dfs/b.txt=via davfs\n",
+          "dfs/edit.txt=second\n",
+          ...NAMES.map((n) => `dfs/${n}=${n}`),
+        ].sort(),
+      );
+      assertEquals(await Deno.readFile(`${s.root}/dfs/big.bin`), BIG);
       await Deno.remove(work, { recursive: true });
     });
   },

@@ -28,6 +28,22 @@ Deno.test("COPY: 201 new, 204 replaced, 412 with Overwrite: F, 409 without the f
   });
 });
 
+Deno.test("COPY and MOVE read a Destination written in raw UTF-8 as UTF-8, not latin1", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.writeTextFile(`${app.root}/a`, "A");
+    // The bytes of "/files/é.txt" as the HTTP layer hands them over (one char per byte).
+    const raw = "/files/\u00c3\u00a9.txt";
+    assertEquals((await app.call("COPY", "/files/a", [to(raw)])).status, 201);
+    assertEquals(
+      (await app.call("MOVE", "/files/a", [["Destination", "/files/\u00c3\u00a0"]])).status,
+      201,
+    );
+    assertEquals([...Deno.readDirSync(app.root)].map((e) => e.name).sort(), ["à", "é.txt"]);
+    // Bytes that are not UTF-8 are refused, not guessed at.
+    assertEquals((await app.call("COPY", "/files/à", [to("/files/\u00e9")])).status, 400);
+  });
+});
+
 Deno.test("COPY of a folder copies the tree, without temp files; Depth 0 only the folder", async () => {
   await withDav(ALL, async (app) => {
     await Deno.mkdir(`${app.root}/t/sub`, { recursive: true });

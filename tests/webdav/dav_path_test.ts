@@ -25,6 +25,12 @@ const CASES: Array<[string, string, string | undefined, ReturnType<typeof urlBel
   ["relative", "files/a", "h", { ok: false, reason: "malformed" }],
   ["protocol-relative", "//h/files/a", "h", { ok: false, reason: "malformed" }],
   ["empty", " ", "h", { ok: false, reason: "malformed" }],
+  // Field values arrive one byte per character: raw UTF-8 `é` is "\u00c3\u00a9".
+  ["raw UTF-8 bytes", "/files/d\u00c3\u00a9j\u00c3\u00a0", "h", {
+    ok: true,
+    raw: "d%C3%A9j%C3%A0",
+  }],
+  ["raw bytes in a URI", "http://h/files/a%20\u00ff", "h", { ok: true, raw: "a%20%FF" }],
 ];
 
 Deno.test("urlBelowMount keeps this server's /files/ paths and names the rest", () => {

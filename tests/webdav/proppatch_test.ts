@@ -64,7 +64,7 @@ Deno.test("PROPPATCH is all or nothing: a protected property fails it with 403 a
   });
 });
 
-Deno.test("PROPPATCH removes properties in document order; Windows' Win32 times answer 200", async () => {
+Deno.test("PROPPATCH removes properties in document order", async () => {
   await withDav({}, async (app) => {
     await Deno.writeTextFile(`${app.root}/f`, "x");
     await app.call("PROPPATCH", "/files/f", [], proppatchBody([[NS, "a", "1"], [NS, "b", "2"]]));
@@ -77,14 +77,86 @@ Deno.test("PROPPATCH removes properties in document order; Windows' Win32 times 
     assertEquals(res.status, 207);
     const props = await propsOf(app, "/files/f");
     assertEquals([props.has(`{${NS}}a`), props.has(`{${NS}}b`)], [false, true]);
-    const win = await app.call(
+  });
+});
+
+const MS = "urn:schemas-microsoft-com:";
+/** What Windows' WebDAV client sends after uploading a file, times and attributes at once. */
+const WINDOWS_TIMES = '<?xml version="1.0" encoding="utf-8" ?><D:propertyupdate xmlns:D="DAV:" ' +
+  'xmlns:Z="urn:schemas-microsoft-com:"><D:set><D:prop>' +
+  "<Z:Win32CreationTime>Thu, 10 Jan 2019 12:10:26 GMT</Z:Win32CreationTime>" +
+  "<Z:Win32LastAccessTime>Thu, 10 Jan 2019 12:10:29 GMT</Z:Win32LastAccessTime>" +
+  "<Z:Win32LastModifiedTime>Thu, 10 Jan 2019 12:10:29 GMT</Z:Win32LastModifiedTime>" +
+  "<Z:Win32FileAttributes>00000020</Z:Win32FileAttributes>" +
+  "</D:prop></D:set></D:propertyupdate>";
+const WINDOWS_MTIME_MS = Date.UTC(2019, 0, 10, 12, 10, 29);
+
+Deno.test("PROPPATCH Win32LastModifiedTime sets the file's mtime: getlastmodified, ETag and GET follow", async () => {
+  // A long stat cache: GET sees the new time only because the PROPPATCH told the cache.
+  await withDav({ statCacheMs: 60_000 }, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "x");
+    const etagBefore = (await app.call("GET", "/files/f")).header("etag");
+    const res = await app.call("PROPPATCH", "/files/f", [], WINDOWS_TIMES);
+    assertEquals(res.status, 207);
+    assert(res.text.includes("HTTP/1.1 200 OK") && !res.text.includes("409"), res.text);
+    assertEquals((await Deno.stat(`${app.root}/f`)).mtime?.getTime(), WINDOWS_MTIME_MS);
+    const props = await propsOf(app, "/files/f");
+    assertEquals(
+      textIn(props.get("{DAV:}getlastmodified")?.element),
+      "Thu, 10 Jan 2019 12:10:29 GMT",
+    );
+    const get = await app.call("GET", "/files/f");
+    assertEquals(get.header("last-modified"), "Thu, 10 Jan 2019 12:10:29 GMT");
+    assert(get.header("etag") !== etagBefore, "the read cache was told");
+    // Named, it is the file's time; the other Win32 properties are kept as they were sent.
+    const named = await app.call(
+      "PROPFIND",
+      "/files/f",
+      [["Depth", "0"]],
+      propfindBody(`{${MS}}Win32LastModifiedTime`, `{${MS}}Win32FileAttributes`),
+    );
+    const got = [...readMultistatus(named.text).values()][0];
+    assertEquals(
+      textIn(got.get(`{${MS}}Win32LastModifiedTime`)?.element),
+      "Thu, 10 Jan 2019 12:10:29 GMT",
+    );
+    assertEquals(textIn(got.get(`{${MS}}Win32FileAttributes`)?.element), "00000020");
+    // Not kept as a stored copy, which the next write would make stale.
+    assertEquals(props.has(`{${MS}}Win32LastModifiedTime`), false);
+    await Deno.writeTextFile(`${app.root}/f`, "changed");
+    const after = await app.call(
+      "PROPFIND",
+      "/files/f",
+      [["Depth", "0"]],
+      propfindBody(`{${MS}}Win32LastModifiedTime`),
+    );
+    assert(!after.text.includes("2019"), after.text);
+  });
+});
+
+Deno.test("PROPPATCH Win32LastModifiedTime that is not a date: 409, 424 for the rest, nothing changed", async () => {
+  await withDav({}, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "x");
+    const before = (await Deno.stat(`${app.root}/f`)).mtime?.getTime();
+    const res = await app.call(
       "PROPPATCH",
       "/files/f",
       [],
-      proppatchBody([["urn:schemas-microsoft-com:", "Win32LastModifiedTime", "Wed, 01 Jan 2025"]]),
+      proppatchBody([[NS, "a", "1"], [MS, "Win32LastModifiedTime", "Wed, 01 Jan 2025"]]),
     );
-    assertEquals(win.status, 207);
-    assert(win.text.includes("HTTP/1.1 200 OK"), win.text);
+    assertEquals(res.status, 207);
+    const statuses = [...res.text.matchAll(/HTTP\/1\.1 (\d+)/g)].map((m) => m[1]);
+    assertEquals(statuses.sort(), ["409", "424"]);
+    assertEquals((await Deno.stat(`${app.root}/f`)).mtime?.getTime(), before);
+    assertEquals((await propsOf(app, "/files/f")).has(`{${NS}}a`), false);
+  });
+});
+
+Deno.test("PROPPATCH Win32LastModifiedTime on a folder sets the folder's mtime", async () => {
+  await withDav({}, async (app) => {
+    await Deno.mkdir(`${app.root}/d`);
+    assertEquals((await app.call("PROPPATCH", "/files/d/", [], WINDOWS_TIMES)).status, 207);
+    assertEquals((await Deno.stat(`${app.root}/d`)).mtime?.getTime(), WINDOWS_MTIME_MS);
   });
 });
 
