@@ -23,6 +23,31 @@ const PNG = Uint8Array.from(
   (c) => c.charCodeAt(0),
 );
 
+/** Samples per second of {@link silentWav}. */
+const WAV_RATE = 8000;
+
+/** A tenth of a second of 8-bit mono silence as a WAV file (RIFF header, then the samples). */
+function silentWav(): Uint8Array {
+  const samples = WAV_RATE / 10;
+  const bytes = new Uint8Array(44 + samples).fill(128, 44); // 128 is silence in 8-bit PCM
+  const view = new DataView(bytes.buffer);
+  const text = (at: number, s: string) =>
+    [...s].forEach((c, i) => view.setUint8(at + i, c.charCodeAt(0)));
+  text(0, "RIFF");
+  view.setUint32(4, 36 + samples, true);
+  text(8, "WAVEfmt ");
+  view.setUint32(16, 16, true); // the fmt chunk's size
+  view.setUint16(20, 1, true); // PCM
+  view.setUint16(22, 1, true); // mono
+  view.setUint32(24, WAV_RATE, true);
+  view.setUint32(28, WAV_RATE, true); // bytes per second
+  view.setUint16(32, 1, true); // bytes per frame
+  view.setUint16(34, 8, true); // bits per sample
+  text(36, "data");
+  view.setUint32(40, samples, true);
+  return bytes;
+}
+
 async function tree(dir: string): Promise<void> {
   await Deno.mkdir(`${dir}/photos`);
   await Deno.mkdir(`${dir}/archive`);
@@ -36,7 +61,9 @@ async function tree(dir: string): Promise<void> {
       '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>\n',
   );
   await Deno.writeTextFile(`${dir}/report.pdf`, "%PDF-1.4\n%%EOF\n");
-  await Deno.writeTextFile(`${dir}/song.mp3`, "not really audio");
+  // Real audio (a short silent WAV: Chromium goes by the bytes, not the name), so the preview
+  // keeps its player instead of saying the browser cannot play it.
+  await Deno.writeFile(`${dir}/song.mp3`, silentWav());
   await Deno.writeTextFile(`${dir}/alpha.txt`, "alpha\n");
   await Deno.writeTextFile(`${dir}/beta.txt`, "beta\n");
   await Deno.writeTextFile(`${dir}/gamma.log`, "gamma\n");

@@ -12,6 +12,7 @@ import { fileKind, previewable } from "../../www/js/file_kinds.js";
 import { failureKind } from "../../www/js/upload_row.js";
 import { DEFAULT_VIEW, formatHash, parseHash } from "../../www/js/view_state.js";
 import { formatBytes, formatSpeed, plural } from "../../www/js/format.js";
+import { headingSlug } from "../../www/js/markdown.js";
 import { parseHeaderLines, wireValue } from "../../www/js/inspector.js";
 import {
   entryUrl,
@@ -262,4 +263,12 @@ Deno.test("filterEntries narrows by a case-insensitive part of the name", () => 
   ]);
   assertEquals(filterEntries(entries, "  ").length, 3);
   assertEquals(filterEntries(entries, "zzz"), []);
+});
+
+Deno.test("headingSlug gives a heading the id GitHub gives it, for #section links", () => {
+  assertEquals(headingSlug("Second part"), "second-part");
+  assertEquals(headingSlug("  Hello, World! "), "hello-world");
+  assertEquals(headingSlug("Ünïcode & emoji 🎉 too"), "ünïcode--emoji--too");
+  assertEquals(headingSlug("snake_case and-hyphen"), "snake_case-and-hyphen");
+  assertEquals(headingSlug("<img src=x onerror=alert(1)>"), "img-srcx-onerroralert1");
 });

@@ -46,6 +46,8 @@ export function createBrowser(
     shown: [],
     selected: new Set(),
     failed: false,
+    /** The status of the failed load (0: no answer), when `failed`. */
+    failedStatus: 0,
     loading: 0,
   };
 
@@ -195,7 +197,8 @@ export function createBrowser(
       thumbnailSrc,
       isSelected: (entry) => state.selected.has(entry.name),
     });
-    $("listing-empty").hidden = state.failed || state.entries.length !== 0;
+    // A search that found nothing says so in its summary: the folder itself is not empty.
+    $("listing-empty").hidden = state.failed || state.entries.length !== 0 || search !== "";
     $("listing-no-match").hidden = state.failed || state.entries.length === 0 ||
       state.shown.length !== 0;
     $("search-summary").hidden = search === "" || state.failed;
@@ -254,11 +257,14 @@ export function createBrowser(
       const url = folderUrl(segments);
       const listing = view.search ? await searchFolder(url, view.search) : await fetchListing(url);
       if (ticket !== state.loading) return; // a newer navigation won the race
+      // The rows are drawn anew: the keyboard's place among them has to be carried over.
+      const spot = sameFolder ? focusSpot() : null;
       state.entries = decorate(listing.entries);
       state.failed = false;
       $("listing-truncated").hidden = !listing.truncated;
       showError("");
       render();
+      if (spot) restoreFocus(spot);
       onFolderChange(segments, true);
       if (!quiet) announce(`${where}: ${plural(listing.entries.length, "item", "items")}.`);
     } catch (err) {
@@ -267,6 +273,7 @@ export function createBrowser(
       // A folder that cannot be shown has no table, no upload target, no actions: the error
       // says everything there is to say.
       state.failed = true;
+      state.failedStatus = err instanceof RequestError ? err.status : 0;
       $("listing-truncated").hidden = true;
       showError(err.message);
       render();
@@ -277,7 +284,60 @@ export function createBrowser(
     } finally {
       if (ticket === state.loading) table.removeAttribute("aria-busy");
     }
-    if (focus) (state.view.view === "grid" ? grid : table).focus();
+    if (focus) listElement().focus();
+  }
+
+  /** The list or the grid, whichever is shown: where focus goes when no entry can take it. */
+  function listElement() {
+    return state.view.view === "grid" ? grid : table;
+  }
+
+  /** The drawn row or card of the entry named `name`, if shown. */
+  function itemNamed(name) {
+    return [...$("listing-box").querySelectorAll("[data-name]")].find((el) =>
+      el.dataset.name === name
+    );
+  }
+
+  /** Whether keyboard focus went nowhere: its element was removed, hidden or never set. */
+  function focusLost() {
+    const active = document.activeElement;
+    return !active || active === document.body || !active.isConnected ||
+      active.getClientRects().length === 0;
+  }
+
+  /** Where focus is among the entries: `{name, index, control}` (which of its controls), or null. */
+  function focusSpot() {
+    const active = document.activeElement;
+    const item = active?.closest?.("#listing-box [data-name]");
+    if (!item) return null;
+    const name = item.dataset.name;
+    return {
+      name,
+      index: state.shown.findIndex((e) => e.name === name),
+      control: [...item.querySelectorAll("a, button, input")].indexOf(active),
+    };
+  }
+
+  /**
+   * Puts focus back on the same control of the same entry after a redraw; an entry that went
+   * (deleted, renamed, moved) hands it to the one now in its place, or to the list.
+   */
+  function restoreFocus({ name, index, control }) {
+    if (!focusLost()) return; // the user has moved on meanwhile
+    const item = itemNamed(name);
+    if (item) {
+      const controls = [...item.querySelectorAll("a, button, input")];
+      return (controls[control] ?? controls[0]).focus();
+    }
+    focusNear(index);
+  }
+
+  /** Focuses the link of the entry shown at `index` (or the last one), else the list. */
+  function focusNear(index) {
+    const entry = state.shown[Math.min(Math.max(index, 0), state.shown.length - 1)];
+    const link = entry && itemNamed(entry.name)?.querySelector("a.name, a.card-link");
+    (link ?? listElement()).focus();
   }
 
   /** Applies a view from the hash: reloads only when the folder or the search changed. */
@@ -312,11 +372,41 @@ export function createBrowser(
     get segments() {
       return state.segments;
     },
+    /** Focuses the link of the entry named `name` (the list when it is not shown). */
+    focusEntry(name) {
+      const link = itemNamed(name)?.querySelector("a.name, a.card-link");
+      (link ?? listElement()).focus();
+    },
+    /**
+     * When focus was lost (its button went with the selection or the row), gives it to the entry
+     * shown at `index`, or to the list.
+     */
+    recoverFocus(index) {
+      if (focusLost()) focusNear(index);
+    },
+    /** Where the entry named `name` is in the list as shown (-1: not shown). */
+    indexOf(name) {
+      return state.shown.findIndex((e) => e.name === name);
+    },
     get failed() {
       return state.failed;
     },
+    /**
+     * Whether the failed load may work if tried again: no answer (the server stopped, the
+     * network dropped), a timeout, a busy or failing server. A missing folder or a refusal will
+     * not.
+     */
+    get mayRecover() {
+      const status = state.failedStatus;
+      return state.failed &&
+        (status === 0 || status === 408 || status === 429 || status >= 500);
+    },
     get searching() {
       return state.view.search !== "";
+    },
+    /** The server search shown ("" when the folder's own listing is shown). */
+    get search() {
+      return state.view.search;
     },
   };
 }

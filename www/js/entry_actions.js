@@ -74,6 +74,7 @@ export function createEntryActions(
       ? `the ${entries[0].folder ? "folder" : "file"} “${entries[0].name}”`
       : plural(entries.length, "item", "items");
     if (!confirm(`Delete ${what}? This cannot be undone.`)) return;
+    const place = browser().indexOf(entries[0].name);
     const failures = [];
     for (const entry of entries) {
       try {
@@ -84,6 +85,9 @@ export function createEntryActions(
     }
     browser().clearSelection();
     await browser().refresh({ quiet: true });
+    // The Delete button went with its row (or with the selection's bar): focus goes to the
+    // entry now in that place, not to the top of the page.
+    browser().recoverFocus(place);
     const done = entries.length - failures.length;
     if (failures.length) {
       const [entry, err] = failures[0];
@@ -103,11 +107,15 @@ export function createEntryActions(
       submit: "Rename",
       validate: (name) => nameProblem(name) ?? (name === oldName ? "That is its name now." : null),
       async action(name) {
-        const parent = folderUrl([...browser().segments, ...entry.parts.slice(0, -1)]);
+        // The entry's own folder, from its URL: not the folder on screen, which Back or Forward
+        // may have changed while the dialog was open.
+        const parent = entry.url.replace(/[^/]*\/?$/, "");
         await transferEntry(entry.url, parent + encodeName(name) + (entry.folder ? "/" : ""));
         await browser().refresh({ quiet: true });
         announce(`Renamed ${oldName} to ${name}.`);
       },
+      // The row was drawn anew under its new name: focus follows it there.
+      afterClose: (name) => browser().focusEntry([...entry.parts.slice(0, -1), name].join("/")),
     });
   }
 
@@ -116,6 +124,7 @@ export function createEntryActions(
     if (entries.length === 0) return;
     const verb = copy ? "Copy" : "Move";
     const here = "/" + browser().segments.map((s) => s + "/").join("");
+    const place = browser().indexOf(entries[0].name);
     askName({
       title: `${verb} ${
         entries.length === 1 ? entries[0].name : plural(entries.length, "item", "items")
@@ -143,6 +152,7 @@ export function createEntryActions(
         }
         announce(`${copy ? "Copied" : "Moved"} ${plural(done, "item", "items")} to ${path}.`);
       },
+      afterClose: () => browser().recoverFocus(place),
     });
   }
 

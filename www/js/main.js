@@ -64,7 +64,9 @@ function showUploadTarget(segments, ok) {
   const canUpload = ok && (info ? !info.readOnly : modeUnknown);
   $("upload").hidden = !canUpload;
   $("upload-fab").hidden = !canUpload;
-  for (const id of ["zip-link", "refresh-button"]) $(id).hidden = !ok;
+  $("zip-link").hidden = !ok;
+  // Refresh stays when trying again can help: a server that stopped answering comes back.
+  $("refresh-button").hidden = !ok && !browser.mayRecover;
   document.querySelector(".finders").hidden = !ok;
   $("new-folder-button").hidden = !ok || info?.allowMkdir !== true;
 }
@@ -82,7 +84,11 @@ const browser = createBrowser({
   getInfo: () => info,
   announce,
   onSignInNeeded: openSignIn,
-  onFolderChange: showUploadTarget,
+  onFolderChange(segments, ok) {
+    showUploadTarget(segments, ok);
+    // The page opened while the server was away: now that it answers, learn its mode.
+    if (ok && modeUnknown) loadInfo();
+  },
   actions: actions.row,
   // Under --auth-all an <img> cannot carry credentials: thumbnails would all be 401s.
   thumbnailSrc: (entry) => (info?.authRequired?.reads ? null : entry.url),
@@ -94,6 +100,16 @@ const uploader = createUploader({
   announce,
   onSignInNeeded: () => openSignIn(),
   canUpload: () => !$("upload").hidden,
+  // Shown, not only spoken: files dropped on a page that takes none would otherwise vanish
+  // without a word for whoever is looking at it.
+  // (A folder that could not be shown keeps its own error, which says why.)
+  onDropRefused() {
+    if (info?.readOnly && !browser.failed) {
+      showError("This server is read-only: it does not accept uploads.");
+    } else {
+      announce("Nothing can be uploaded here: no folder is shown.");
+    }
+  },
 });
 setUpNameDialog({ onSignInNeeded: () => openSignIn() });
 setUpShare({ getInfo: () => info, announce });
@@ -174,7 +190,12 @@ $("bulk-rename").addEventListener("click", () => {
   const [only] = browser.selection;
   if (only) actions.row.rename(only);
 });
-$("bulk-clear").addEventListener("click", () => browser.clearSelection());
+$("bulk-clear").addEventListener("click", () => {
+  // The bar (and this button) hides: focus goes back to the list, where the selection was.
+  const place = browser.indexOf(browser.selection[0]?.name);
+  browser.clearSelection();
+  browser.recoverFocus(place);
+});
 $("zip-link").addEventListener("click", (event) => {
   if (!needsBlob(info)) return;
   event.preventDefault();
@@ -189,6 +210,15 @@ addEventListener("hashchange", () => {
   // Only "#/…" names a folder; any other fragment is an in-page anchor and keeps the folder.
   if (location.hash === "" || location.hash.startsWith("#/")) {
     const { segments, view } = parseHash(location.hash);
+    // Back or Forward with a preview or a name dialog open leaves the folder they were about:
+    // they close rather than stay over another folder's list.
+    const elsewhere = segments.join("/") !== browser.segments.join("/") ||
+      view.search !== browser.search;
+    if (elsewhere) {
+      for (const id of ["preview-dialog", "name-dialog"]) {
+        if ($(id).open) $(id).close("cancel");
+      }
+    }
     browser.show(segments, view, { focus: true });
   }
 });
@@ -209,16 +239,24 @@ if (queryPath !== null && location.hash === "") {
 }
 const start = parseHash(location.hash);
 browser.load(start.segments, start.view);
-fetchInfo().then((doc) => {
-  info = doc;
-  showMode();
-  document.body.dataset.ready = "true";
-}, (err) => {
-  // Without info the UI still browses; the server has the last word on every write anyway.
-  $("version").textContent = `wireserve (mode unknown: ${err.message})`;
-  modeUnknown = true;
-  showUploadTarget(browser.segments, !browser.failed);
-  if (err.status === 401) openSignIn(() => location.reload());
-  uploader.describeTarget();
-  document.body.dataset.ready = "true";
-});
+let infoLoading = null;
+/** Reads the server's info and shows its mode; once at start, again if it could not be read. */
+function loadInfo() {
+  infoLoading ??= fetchInfo().then((doc) => {
+    info = doc;
+    modeUnknown = false;
+    showMode();
+  }, (err) => {
+    // Without info the UI still browses; the server has the last word on every write anyway.
+    $("version").textContent = `wireserve (mode unknown: ${err.message})`;
+    modeUnknown = true;
+    showUploadTarget(browser.segments, !browser.failed);
+    if (err.status === 401) openSignIn(() => location.reload());
+    uploader.describeTarget();
+  }).finally(() => {
+    infoLoading = null;
+    document.body.dataset.ready = "true";
+  });
+  return infoLoading;
+}
+loadInfo();

@@ -13,8 +13,13 @@ let current = null;
  * Opens the dialog. `validate(value)` returns a sentence when `value` cannot work (or null);
  * `action(value)` does the work and throws an Error whose message is shown when it fails. An
  * error with status 401 also calls `onSignInNeeded()`; the user then submits again.
+ * `afterClose(value)`, if given, runs once the dialog has closed after a success: closing hands
+ * focus back to the button that opened it, and when the action redrew the list that button is
+ * gone, so the caller says where focus goes instead.
  */
-export function askName({ title, label, value = "", submit, note = "", validate, action }) {
+export function askName(
+  { title, label, value = "", submit, note = "", validate, action, afterClose },
+) {
   const dialog = $("name-dialog");
   $("name-dialog-title").textContent = title;
   $("name-label").textContent = label;
@@ -24,7 +29,7 @@ export function askName({ title, label, value = "", submit, note = "", validate,
   const input = $("name-input");
   input.value = value;
   showError("");
-  current = { validate, action };
+  current = { validate, action, afterClose };
   dialog.showModal();
   input.focus();
   // A rename starts with the name selected up to its extension, as file managers do.
@@ -57,8 +62,10 @@ export function setUpNameDialog({ onSignInNeeded }) {
     submitButton.disabled = true;
     try {
       await current.action(value);
+      const { afterClose } = current;
       current = null;
       dialog.close("done");
+      afterClose?.(value);
     } catch (err) {
       showError(err.message);
       if (err.status === 401) onSignInNeeded();

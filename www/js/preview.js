@@ -1,7 +1,7 @@
 /**
  * Previews without leaving the page, in one dialog: images, audio and video in the browser's own
  * players, PDF in a frame (the browser's viewer), text and code as text, and Markdown rendered
- * by marked and sanitised by DOMPurify (both vendored in www/vendor/, loaded on first use).
+ * by marked and sanitised by DOMPurify (markdown.js).
  * Previous and Next (and the arrow keys) walk the files of the folder as shown: a gallery.
  *
  * Text is fetched with a Range of {@link MAX_TEXT_PREVIEW_BYTES}, so a huge log never lands
@@ -9,31 +9,18 @@
  * @module
  */
 
-import { uiHeaders } from "./api.js";
+import { describeFailure, uiHeaders } from "./api.js";
 import { blobUrl, needsBlob } from "./download.js";
 import { element } from "./entry_view.js";
 import { formatBytes } from "./format.js";
+import { fitMarkdown, renderMarkdown } from "./markdown.js";
+
+export { renderMarkdown };
 
 /** The most of a text file the preview reads, in bytes. */
 export const MAX_TEXT_PREVIEW_BYTES = 512 * 1024;
 
 const $ = (id) => document.getElementById(id);
-let markdownTools = null;
-
-/** marked and DOMPurify, loaded once, when the first Markdown file is previewed. */
-function loadMarkdown() {
-  markdownTools ??= Promise.all([import("../vendor/marked.js"), import("../vendor/purify.js")])
-    .then(([{ marked }, { default: purify }]) => ({ marked, purify }));
-  return markdownTools;
-}
-
-/** Markdown `source` as sanitised HTML: no script, no event handler, no javascript: URL. */
-export async function renderMarkdown(source) {
-  const { marked, purify } = await loadMarkdown();
-  return purify.sanitize(marked.parse(source, { async: false, gfm: true }), {
-    FORBID_TAGS: ["style", "form", "input", "button", "iframe", "object", "embed"],
-  });
-}
 
 /** The preview dialog; `getInfo()` returns the server's info (for credentials on reads). */
 export function createPreview({ getInfo }) {
@@ -48,11 +35,17 @@ export function createPreview({ getInfo }) {
   }
 
   async function readText(entry) {
-    const res = await fetch(entry.url, {
-      headers: uiHeaders({ Range: `bytes=0-${MAX_TEXT_PREVIEW_BYTES - 1}` }),
-      cache: "no-store",
-    });
-    if (!res.ok) throw new Error(`The server answered ${res.status}.`);
+    let res;
+    try {
+      res = await fetch(entry.url, {
+        headers: uiHeaders({ Range: `bytes=0-${MAX_TEXT_PREVIEW_BYTES - 1}` }),
+        cache: "no-store",
+      });
+    } catch {
+      // fetch's own TypeError reads "Failed to fetch": say what it means.
+      throw new Error("the server could not be reached.");
+    }
+    if (!res.ok) throw new Error(describeFailure(res.status, ""));
     // A 206 whose range held the whole file is not partial: "bytes 0-20/21".
     const total = Number(res.headers.get("Content-Range")?.split("/")[1]);
     const partial = res.status === 206 && total > MAX_TEXT_PREVIEW_BYTES;
@@ -63,14 +56,14 @@ export function createPreview({ getInfo }) {
     const name = entry.parts.at(-1);
     switch (entry.kind) {
       case "image": {
-        const img = element("img", "preview-image");
+        const img = sayWhenBroken(element("img", "preview-image"), entry);
         img.alt = entry.name;
         img.src = await source(entry);
         return img;
       }
       case "video":
       case "audio": {
-        const media = element(entry.kind, `preview-${entry.kind}`);
+        const media = sayWhenBroken(element(entry.kind, `preview-${entry.kind}`), entry);
         media.controls = true;
         media.preload = "metadata";
         media.src = await source(entry);
@@ -87,6 +80,11 @@ export function createPreview({ getInfo }) {
         const { text, partial } = await readText(entry);
         const article = element("div", "preview-markdown");
         article.innerHTML = await renderMarkdown(text); // sanitised by DOMPurify
+        fitMarkdown(article, entry.url);
+        // The preview scrolls: focusable, so the keyboard can scroll it (as the text's <pre>).
+        article.tabIndex = 0;
+        article.setAttribute("role", "region");
+        article.setAttribute("aria-label", `Contents of ${name}`);
         return withNote(article, partial);
       }
       default: {
@@ -97,6 +95,27 @@ export function createPreview({ getInfo }) {
         return withNote(pre, partial);
       }
     }
+  }
+
+  /**
+   * `el` (an image or a player), replaced by a sentence if it cannot show the file of `entry`: a
+   * broken-image icon or a player stuck at 0:00 would say nothing. The element's error does not
+   * say why, so the server is asked: gone, refused, or there and the bytes are what fails.
+   */
+  function sayWhenBroken(el, entry) {
+    el.addEventListener("error", async () => {
+      let why;
+      try {
+        const res = await fetch(entry.url, { method: "HEAD", headers: uiHeaders() });
+        why = res.ok
+          ? `This browser cannot show ${entry.parts.at(-1)}. Download it to open it.`
+          : `Could not show it: ${describeFailure(res.status, "")}`;
+      } catch {
+        why = "Could not show it: the server could not be reached.";
+      }
+      el.replaceWith(element("p", "error", why));
+    }, { once: true });
+    return el;
   }
 
   function withNote(node, partial) {
@@ -144,8 +163,9 @@ export function createPreview({ getInfo }) {
   $("preview-next").addEventListener("click", () => go(1));
   $("preview-close").addEventListener("click", () => dialog.close());
   dialog.addEventListener("keydown", (event) => {
-    // Arrows walk the gallery unless they are moving a media player's slider or a caret.
-    if (event.target.closest("video, audio, input, textarea")) return;
+    // Arrows walk the gallery unless they are moving a media player's slider or a caret
+    // (a Markdown code block scrolls sideways with them).
+    if (event.target.closest("video, audio, input, textarea, .preview-markdown pre")) return;
     if (event.key === "ArrowLeft") go(-1);
     else if (event.key === "ArrowRight") go(1);
   });

@@ -34,10 +34,11 @@ const MIN_BYTES_FOR_SPEED = 64 * 1024;
 /**
  * The upload panel bound to the page's elements. `getInfo()` returns the server's info,
  * `getSegments()` the folder on screen; `onUploaded()` runs when the queue drains after at least
- * one success; `announce(text)` speaks to screen readers; `onSignInNeeded()` opens sign-in.
+ * one success; `announce(text)` speaks to screen readers; `onSignInNeeded()` opens sign-in;
+ * `canUpload()` says whether drops are taken, and `onDropRefused()` runs for one that is not.
  */
 export function createUploader(
-  { getInfo, getSegments, onUploaded, announce, onSignInNeeded, canUpload },
+  { getInfo, getSegments, onUploaded, announce, onSignInNeeded, canUpload, onDropRefused },
 ) {
   const $ = (id) => document.getElementById(id);
   const queueList = $("queue");
@@ -312,6 +313,8 @@ export function createUploader(
       jobs.splice(jobs.indexOf(job), 1);
     }
     $("clear-finished-button").hidden = true;
+    // The button hid itself: focus goes to the next thing one does here, not to the page's top.
+    $("pick-files-button").focus();
   });
 
   watchDrops({
@@ -320,7 +323,7 @@ export function createUploader(
     overlay: $("drop-overlay"),
     accepting: canUpload,
     onFiles: enqueue,
-    onRefused: () => announce("This server does not accept uploads."),
+    onRefused: onDropRefused,
     onError: () => announce("The dropped items could not be read."),
   });
 

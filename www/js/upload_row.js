@@ -75,6 +75,7 @@ export function makeJobRow(job, on) {
 
 /** Shows `state` ("queued", "sending", "failed"…) and `text` on the row of `job`. */
 export function showJobState(job, state, text) {
+  const focused = job.li.contains(document.activeElement) ? document.activeElement : null;
   job.state = state;
   job.li.dataset.state = state;
   job.status.textContent = text;
@@ -86,4 +87,14 @@ export function showJobState(job, state, text) {
   // "Already exists" offers Replace instead, and a 401 retries by itself after sign-in.
   job.retry.hidden = !(state === "cancelled" || (state === "failed" && job.failure === "retry"));
   job.replace.hidden = !(state === "failed" && job.failure === "exists");
+  // The button just pressed may have hidden itself (Pause becomes Resume, Cancel becomes
+  // Retry): focus moves to what the row offers now instead of falling to the page's top.
+  if (focused?.hidden) {
+    const next = [job.pause, job.resume, job.retry, job.replace, job.cancel].find((b) => !b.hidden);
+    if (next) next.focus();
+    else {
+      job.li.tabIndex = -1;
+      job.li.focus();
+    }
+  }
 }

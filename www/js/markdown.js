@@ -1,0 +1,130 @@
+/**
+ * Markdown in the preview: rendered by marked, sanitised by DOMPurify (both vendored in
+ * www/vendor/, loaded on first use), then fitted to where it is shown — inside a dialog of the
+ * page at `/`, not at the file's own URL.
+ *
+ * - Relative links and images are resolved against the file's URL: `![](pic.png)` in
+ *   `/files/docs/readme.md` is `/files/docs/pic.png`, not `/pic.png` (a 404).
+ * - Links open in a new tab: following one in place would leave the file manager behind.
+ * - `#section` links scroll the preview and never touch the page's hash, which holds the folder
+ *   and view (view_state.js): the deep link survives a table of contents.
+ * - Ids and names from the file carry DOMPurify's `user-content-` prefix, so a heading with
+ *   `id="preview-next"` cannot stand in for the page's own element (DOM clobbering); headings get
+ *   GitHub-style ids (`## Two words` → `two-words`) for those `#section` links to find.
+ * - Images without alt text get an empty one (decorative: the file gave no words for them) and
+ *   code blocks, which scroll sideways, are focusable, so the keyboard can scroll them.
+ * @module
+ */
+
+/** The prefix DOMPurify's SANITIZE_NAMED_PROPS puts on every id and name from the file. */
+export const USER_ID_PREFIX = "user-content-";
+
+/** Tags dropped on top of DOMPurify's defaults: nothing in a preview may style, post or embed. */
+const FORBID_TAGS = ["style", "form", "input", "button", "iframe", "object", "embed"];
+
+/** Attributes that hold a URL the browser loads or follows, by element. */
+const URL_ATTRIBUTES = [
+  ["a[href]", "href"],
+  ["img[src]", "src"],
+  ["video[src]", "src"],
+  ["video[poster]", "poster"],
+  ["audio[src]", "src"],
+  ["source[src]", "src"],
+];
+
+let tools = null;
+
+/** marked and DOMPurify, loaded once, when the first Markdown file is previewed. */
+function loadTools() {
+  tools ??= Promise.all([import("../vendor/marked.js"), import("../vendor/purify.js")])
+    .then(([{ marked }, { default: purify }]) => ({ marked, purify }));
+  return tools;
+}
+
+/** Markdown `source` as sanitised HTML: no script, no event handler, no javascript: URL. */
+export async function renderMarkdown(source) {
+  const { marked, purify } = await loadTools();
+  return purify.sanitize(marked.parse(source, { async: false, gfm: true }), {
+    FORBID_TAGS,
+    // Inline styles are refused by the page's CSP anyway (style-src 'self'): dropping them here
+    // keeps the console free of a refusal per styled element.
+    FORBID_ATTR: ["style"],
+    SANITIZE_NAMED_PROPS: true,
+  });
+}
+
+/**
+ * The id GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens
+ * (`"Hello, World!"` → `"hello-world"`).
+ */
+export function headingSlug(text) {
+  return text.trim().toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc}\- ]/gu, "").replace(
+    / /g,
+    "-",
+  );
+}
+
+/**
+ * Fits the rendered Markdown in `root` to the preview of the file at `fileUrl` (a path such as
+ * `/files/docs/readme.md`): see the module comment.
+ */
+export function fitMarkdown(root, fileUrl) {
+  const base = new URL(fileUrl, location.origin);
+  for (const [selector, attribute] of URL_ATTRIBUTES) {
+    for (const el of root.querySelectorAll(selector)) {
+      const value = el.getAttribute(attribute);
+      // Absolute URLs stay as written; "#section" is handled on click, below.
+      if (URL.canParse(value) || (attribute === "href" && value.startsWith("#"))) continue;
+      try {
+        el.setAttribute(attribute, new URL(value, base).href);
+      } catch {
+        el.removeAttribute(attribute); // not a URL at all: nothing to follow
+      }
+    }
+  }
+  // srcset would need the same resolving per candidate; Markdown does not write it.
+  for (const el of root.querySelectorAll("[srcset]")) el.removeAttribute("srcset");
+  for (const a of root.querySelectorAll("a[href]")) {
+    if (a.getAttribute("href").startsWith("#")) continue;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+  }
+  const used = new Set([...root.querySelectorAll("[id]")].map((el) => el.id));
+  for (const h of root.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
+    if (h.id) continue;
+    const slug = USER_ID_PREFIX + headingSlug(h.textContent);
+    let id = slug;
+    for (let n = 1; used.has(id); n += 1) id = `${slug}-${n}`;
+    used.add(id);
+    h.id = id;
+  }
+  for (const img of root.querySelectorAll("img:not([alt])")) img.alt = "";
+  for (const pre of root.querySelectorAll("pre")) pre.tabIndex = 0;
+  root.addEventListener("click", (event) => {
+    const link = event.target.closest?.("a[href^='#']");
+    if (!link || !root.contains(link)) return;
+    event.preventDefault();
+    const target = anchorTarget(root, link.getAttribute("href").slice(1));
+    if (!target) return;
+    target.scrollIntoView();
+    if (target.tabIndex < 0) target.tabIndex = -1; // focusable by script, not a Tab stop
+    target.focus({ preventScroll: true });
+  });
+}
+
+/** The element a `#fragment` of the file names (its id or name, with the prefix), or null. */
+function anchorTarget(root, fragment) {
+  let name;
+  try {
+    name = decodeURIComponent(fragment);
+  } catch {
+    name = fragment;
+  }
+  const wanted = [USER_ID_PREFIX + name, USER_ID_PREFIX + name.toLowerCase()];
+  for (const id of wanted) {
+    for (const el of root.querySelectorAll("[id], a[name]")) {
+      if (el.id === id || el.getAttribute("name") === id) return el;
+    }
+  }
+  return null;
+}
