@@ -119,8 +119,8 @@ function repeatField(
 
 /**
  * Whether the field line `bytes[start, end)` (CR excluded) spells exactly line `at` of
- * `fields`: same name, colon, same value once OWS is trimmed. Bytes equal to a line already
- * accepted need no checking again.
+ * `fields`: same name, colon, same value once OWS is trimmed, and `bytes[end]` is the CR. Bytes
+ * equal to a line already accepted need no checking again.
  */
 export function repeatsFieldLine(
   bytes: Uint8Array,
@@ -129,6 +129,10 @@ export function repeatsFieldLine(
   fields: HeaderFields,
   at: number,
 ): boolean {
+  // refuse: the line must end in CRLF (RFC 9112 §2.2). Without this, `Content-Length: 10` and a
+  // bare LF after a head with `Content-Length: 1` compared equal up to its last byte and was
+  // taken as the length 1, leaving the body's other bytes to be read as the next request.
+  if (bytes[end] !== CR) return false;
   const name = fields.names[at];
   const colon = start + name.length;
   if (colon >= end || bytes[colon] !== COLON) return false;

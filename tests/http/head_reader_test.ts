@@ -339,3 +339,33 @@ Deno.test("a head that extends, shortens or repeats the last one never changes t
   ]);
   assert.deepEqual(got[0].headers.entries(), firstFields, "the first head is as it was");
 });
+
+/**
+ * A field line that spells one of the last head's lines and then one more byte before a bare LF:
+ * the repeat fast path compares the bytes before the line's last one, so that last byte must be
+ * the CR (RFC 9112 §2.2). Taken as a repeat, `Content-Length: 10` + LF read as
+ * `Content-Length: 1`, and the body's other nine bytes became the next request.
+ */
+const REPEAT_THEN_BARE_LF: Array<[string, string, string]> = [
+  ["a digit lengthening Content-Length", "Content-Length: 1", "0"],
+  ["a letter after the Host value", "Host: a.example", "Z"],
+  ["a NUL after the value", "X-Id: 1", "\x00"],
+  ["a space after the value", "X-Id: 1", " "],
+  ["a tab after the value", "X-Id: 1", "\t"],
+];
+
+for (const [what, line, extra] of REPEAT_THEN_BARE_LF) {
+  Deno.test(`HeadReader refuses a line repeating the last head's with ${what} and a bare LF`, async () => {
+    // Heads only: the reader does not take the body Content-Length announces.
+    const fields: Array<[string, string]> = [
+      ["Host", "a.example"],
+      ["X-Id", "1"],
+      ["Content-Length", "1"],
+    ];
+    const lines = fields.map(([n, v]) => `${n}: ${v}`);
+    const second = `GET / HTTP/1.1\r\n${
+      lines.map((l) => l === line ? `${l}${extra}\n` : `${l}\r\n`).join("")
+    }\r\n`;
+    await assertHeads(wire("/", fields) + second, [get("/", fields), { error: "badHeader" }], what);
+  });
+}

@@ -124,3 +124,29 @@ for (const attack of ATTACKS) {
     }
   });
 }
+
+Deno.test("smuggle-repeated-line-bare-lf: a keep-alive head repeating the last one's Content-Length line with one more digit and a bare LF gets 400, and its body is never a request", async () => {
+  // `Content-Length: 44` + LF spells the first head's `Content-Length: 4` up to its last byte.
+  // Taken as a repeat, the length was 4 and the rest of the 44-byte body the next request.
+  const body = `abcd${SMUGGLED}`;
+  assertEquals(body.length, 44);
+  const srv = startServer(testHandler);
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send(
+      "POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n\r\nabcd" +
+        `POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 44\n\r\n${body}`,
+    );
+    const first = await c.readResponse();
+    assertEquals(first?.status, 200);
+    assertEquals(first?.text, "abcd");
+    const raw = await c.readAll(3000);
+    assert(raw.startsWith("HTTP/1.1 400 "), raw);
+    assert(raw.includes("Connection: close\r\n"), raw);
+    assertEquals(raw.split("HTTP/1.1 ").length, 2, `exactly one more response: ${raw}`);
+    assert(!raw.includes("smuggled"), raw);
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
