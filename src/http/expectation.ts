@@ -13,16 +13,38 @@ import type { RequestHead } from "./request_head.ts";
 const CONTINUE = "100-continue";
 
 /**
- * Whether the client waits for `100 Continue` before its body: true only for one
- * `Expect: 100-continue` (any case) in an HTTP/1.1 request — an HTTP/1.0 client cannot read a
- * 1xx response, so its 100-continue is ignored. Any other expectation, or more than one
- * `Expect` line, cannot be met: `HttpError("expectationFailed")` (417).
+ * Whether the client waits for `100 Continue` before its body. `Expect` is a list (RFC 9110
+ * §10.1.1, `#expectation`): its lines are one list (§5.3) and empty members are ignored
+ * (§5.6.1). A list of `100-continue` members only (any case) in an HTTP/1.1 request waits — an
+ * HTTP/1.0 client cannot read a 1xx, so its 100-continue is ignored; an empty list expects
+ * nothing. Any other member cannot be met: `HttpError("expectationFailed")` (417, which §10.1.1
+ * allows for "a member other than 100-continue").
  */
 export function waitsForContinue(head: RequestHead): boolean | HttpError {
-  const expect = head.headers.get("expect");
+  const headers = head.headers;
+  const expect = headers.get("expect");
   if (expect === undefined) return false;
-  if (head.headers.count("expect") !== 1 || expect.toLowerCase() !== CONTINUE) {
-    return new HttpError("expectationFailed");
+  // The common case, one line saying exactly 100-continue, needs no list parsing.
+  let members = 0;
+  if (expect.toLowerCase() === CONTINUE && headers.count("expect") === 1) members = 1;
+  else {
+    for (const value of headers.getAll("expect")) {
+      for (const part of value.split(",")) {
+        const member = trimOws(part);
+        if (member === "") continue;
+        if (member.toLowerCase() !== CONTINUE) return new HttpError("expectationFailed");
+        members++;
+      }
+    }
   }
-  return head.version === "HTTP/1.1";
+  return members > 0 && head.version === "HTTP/1.1";
+}
+
+/** `s` without leading and trailing SP/HTAB (RFC 9110 §5.6.3; not `trim`, which takes more). */
+function trimOws(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && (s[start] === " " || s[start] === "\t")) start++;
+  while (end > start && (s[end - 1] === " " || s[end - 1] === "\t")) end--;
+  return s.slice(start, end);
 }

@@ -33,16 +33,40 @@ Deno.test("expectation: 100-continue is ignored in HTTP/1.0 (its client cannot r
   assertEquals(outcome(waitsForContinue(await head("HTTP/1.0", ["Expect: 100-continue"]))), false);
 });
 
-Deno.test("expectation: anything else, or two Expect lines, cannot be met (417)", async () => {
+Deno.test("expectation: a list of 100-continue members only, on one line or several, waits for 100", async () => {
+  for (
+    const fields of [
+      ["Expect: 100-continue, 100-continue"],
+      ["Expect: 100-continue", "Expect: 100-continue"],
+      ["Expect: ,100-continue , \t"],
+      ["Expect:", "Expect: 100-CONTINUE"],
+    ]
+  ) {
+    assertEquals(outcome(waitsForContinue(await head("HTTP/1.1", fields))), true, String(fields));
+  }
+});
+
+Deno.test("expectation: an empty Expect list expects nothing (RFC 9110 §5.6.1), not 417", async () => {
+  for (const fields of [["Expect:"], ["Expect: ,"], ["Expect:  , \t,"], ["Expect:", "Expect:"]]) {
+    assertEquals(outcome(waitsForContinue(await head("HTTP/1.1", fields))), false, String(fields));
+  }
+});
+
+Deno.test("expectation: any member other than 100-continue cannot be met (417)", async () => {
   for (
     const fields of [
       ["Expect: 200-ok"],
       ["Expect: 100-continue, foo"],
-      ["Expect:"],
-      ["Expect: 100-continue", "Expect: 100-continue"],
+      ["Expect: 100-continue", "Expect: foo"],
+      ["Expect: 100-continue;x=1"],
+      ["Expect: 100-continue\xa0"],
     ]
   ) {
-    assertEquals(outcome(waitsForContinue(await head("HTTP/1.1", fields))), "expectationFailed");
+    assertEquals(
+      outcome(waitsForContinue(await head("HTTP/1.1", fields))),
+      "expectationFailed",
+      String(fields),
+    );
   }
   assertEquals(
     outcome(waitsForContinue(await head("HTTP/1.0", ["Expect: foo"]))),

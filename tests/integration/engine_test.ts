@@ -263,6 +263,39 @@ Deno.test("an expectation other than 100-continue gets 417", async () => {
   }
 });
 
+Deno.test("an empty Expect list is no expectation: answered and kept alive, not 417", async () => {
+  const srv = startServer(testHandler);
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send("POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nExpect:\r\n\r\nabc");
+    const res = await c.readResponse();
+    assertEquals([res?.status, res?.text, res?.header("x-continue")], [200, "abc", "false"]);
+    await c.send(GET("/"));
+    assertEquals((await c.readResponse())?.text, "hello 2");
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("100-continue listed twice (two Expect lines) still gets 100 Continue, not 417", async () => {
+  const srv = startServer(testHandler);
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send(
+      "POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nExpect: 100-continue\r\n" +
+        "Expect: 100-continue\r\n\r\n",
+    );
+    assertEquals((await c.readResponse())?.statusLine, "HTTP/1.1 100 Continue");
+    await c.send("abc");
+    const res = await c.readResponse();
+    assertEquals([res?.status, res?.text, res?.header("x-continue")], [200, "abc", "true"]);
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
 Deno.test("a throwing handler gets a 500 without internals and the server stays up", async () => {
   const srv = startServer(testHandler);
   const c = await RawClient.connect(srv.port);
