@@ -262,6 +262,21 @@ export class BufferedReader {
   }
 
   /**
+   * `fill` through the source's plain read (`readKeeping`) when it has one, else `fill`. For
+   * request bodies: at end of stream a `conn.readable` read closes the whole socket (Deno closes
+   * the resource once its stream ends), so a client that half-closes mid-body could not be told
+   * why its request failed (RFC 9112 §8 lets the server answer before closing); a plain read
+   * leaves the socket open for that answer.
+   */
+  async fillKeeping(): Promise<boolean> {
+    const readKeeping = this.#source.readKeeping;
+    if (readKeeping === undefined) return this.fill();
+    const view = this.fillTarget();
+    if (view === null) return false;
+    return this.filledCount(await readKeeping(view));
+  }
+
+  /**
    * The first half of `fill`, for a caller that reads the source itself (one promise fewer per
    * read): where the next bytes go, or null when nothing can be read (end of stream, or the
    * buffer full at its maximum). Hand what the read returned to `filled`.

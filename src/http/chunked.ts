@@ -186,7 +186,8 @@ export class ChunkedDecoder {
   /** Awaits more bytes; end of stream before the end of the body means the client left. */
   async #fill(): Promise<void> {
     const reader = this.#reader;
-    if (await reader.fill()) return;
+    // A plain socket read (see `fillKeeping`): at end of stream the socket stays open for the 400.
+    if (await reader.fillKeeping()) return;
     if (reader.eof) throw new HttpError("clientGone", "End of stream inside a chunked body");
     // Not EOF: the reader's buffer is full at its maximum with one unfinished line.
     const kind: ErrorKind = this.#state === "trailers" ? "trailersTooLarge" : "badChunk";

@@ -131,11 +131,16 @@ export class LengthBody implements RequestBody {
     if (piece === null) {
       this.#hooks.armBodyTimeout();
       try {
+        // Plain socket reads (see `fillKeeping`): at end of stream the socket stays open for
+        // the 400 that says the body ended early.
         if (this.#remaining > this.#bigBytes && this.#bigBuffer() !== null) {
           // Large remainder: read straight into a big buffer, skipping the small head buffer.
-          piece = await reader.readInto(this.#big!);
-          if (piece !== null) this.#big = new Uint8Array(piece.buffer as ArrayBuffer);
-        } else if (await reader.fill()) {
+          piece = await reader.readInto(this.#big!, true);
+          // A source without plain reads transferred the buffer: adopt its new memory.
+          if (piece !== null && piece.buffer !== this.#big!.buffer) {
+            this.#big = new Uint8Array(piece.buffer as ArrayBuffer);
+          }
+        } else if (await reader.fillKeeping()) {
           piece = reader.take(this.#remaining);
         }
       } catch (err) {
@@ -151,9 +156,11 @@ export class LengthBody implements RequestBody {
 
   /**
    * The next bytes into the caller's `view` (see `RequestBody.readInto`): buffered bytes are
-   * copied, otherwise the socket reads straight into `view` with no copy at all.
+   * copied, otherwise the socket reads straight into `view` with no copy at all. The read is a
+   * plain one whenever the connection offers it, so `keep` is always met (and the socket stays
+   * open at end of stream for the 400, see `BufferedReader.fillKeeping`).
    */
-  async readInto(view: Uint8Array, keep = false): Promise<Uint8Array | null> {
+  async readInto(view: Uint8Array, _keep = false): Promise<Uint8Array | null> {
     if (this.#remaining === 0) return null;
     if (view.length === 0) throw new RangeError("Cannot read a body into an empty view");
     if (!this.#started) {
@@ -164,7 +171,7 @@ export class LengthBody implements RequestBody {
     let piece: Uint8Array | null;
     this.#hooks.armBodyTimeout();
     try {
-      piece = await this.#reader.readInto(target, keep);
+      piece = await this.#reader.readInto(target, true);
     } catch (err) {
       throw this.#failure(err);
     } finally {

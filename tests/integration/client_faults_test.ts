@@ -7,7 +7,8 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { RawClient } from "../support/server.ts";
+import { RawClient, startServer } from "../support/server.ts";
+import { testHandler } from "../support/test_handler.ts";
 import { spawnWireserve } from "../support/wireserve_process.ts";
 import { filesBelow, head, pattern, request } from "./upload_fixture.ts";
 
@@ -202,4 +203,84 @@ Deno.test({
       await Deno.remove(root, { recursive: true });
     }
   },
+});
+
+/**
+ * A client that half-closes before its body ends still reads why its request failed (RFC 9112
+ * §8: the server may answer an incomplete message before closing). Reads through
+ * `conn.readable` closed the whole socket at end of stream, so these clients got no answer.
+ */
+const CUT_BODIES: Array<[string, string]> = [
+  ["Content-Length, the rest expected in the read buffer", "Content-Length: 10\r\n\r\nabc"],
+  [
+    "Content-Length, the rest expected straight into the big body buffer",
+    `Content-Length: 5000\r\n\r\n${"a".repeat(1000)}`,
+  ],
+  ["chunked, mid-data", "Transfer-Encoding: chunked\r\n\r\n5\r\nab"],
+  ["chunked, mid-size line", "Transfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\n1"],
+  ["chunked, mid-trailers", "Transfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\nX-T: 1\r\n"],
+];
+
+for (const [what, rest] of CUT_BODIES) {
+  Deno.test(`a client half-closing before its body ends (${what}) gets 400 and the reason`, async () => {
+    // A small big-body buffer, so the 5000-byte body takes the path that reads straight into it.
+    const srv = startServer(testHandler, { bodyReadBufferBytes: 1024 });
+    const c = await RawClient.connect(srv.port);
+    try {
+      await c.send(`POST /body HTTP/1.1\r\nHost: t\r\n${rest}`);
+      await c.closeWrite();
+      const raw = await c.readAll(3000);
+      assert(raw.startsWith("HTTP/1.1 400 Bad Request\r\n"), JSON.stringify(raw));
+      assert(raw.includes("Connection: close\r\n"), raw);
+      assert(raw.endsWith("\r\n\r\nConnection closed before the body ended\n"), raw);
+      assertEquals(srv.errors, []);
+    } finally {
+      c.close();
+      await srv.close();
+    }
+  });
+}
+
+Deno.test("a client half-closing before its body ends gets 400 from a handler reading into its own buffer (uploads)", async () => {
+  // The upload path: `readInto` straight into the handler's buffer, the read allowed to take it.
+  const srv = startServer(async (req) => {
+    let view = new Uint8Array(64 * 1024);
+    for (;;) {
+      const got = await req.body.readInto!(view, false);
+      if (got === null) return { status: 204 };
+      view = new Uint8Array(got.buffer as ArrayBuffer);
+    }
+  });
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send(
+      `PUT /up HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n${"a".repeat(70000)}`,
+    );
+    await c.closeWrite();
+    const raw = await c.readAll(3000);
+    assert(raw.startsWith("HTTP/1.1 400 Bad Request\r\n"), JSON.stringify(raw));
+    assert(raw.endsWith("\r\n\r\nConnection closed before the body ended\n"), raw);
+    assertEquals(srv.errors, []);
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("a client half-closing before a body its handler did not read ends still gets that answer, with close", async () => {
+  // The engine drains an unread body to keep the connection; the drain meets the end of stream.
+  const srv = startServer(testHandler);
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send("POST /noread HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc");
+    await c.closeWrite();
+    const raw = await c.readAll(3000);
+    assert(raw.startsWith("HTTP/1.1 200 OK\r\n"), JSON.stringify(raw));
+    assert(raw.includes("Connection: close\r\n"), raw);
+    assert(raw.endsWith("\r\n\r\nnot reading your body"), raw);
+    assertEquals(srv.errors, []);
+  } finally {
+    c.close();
+    await srv.close();
+  }
 });
