@@ -11,6 +11,7 @@
 
 import { join } from "node:path";
 import { isReservedName } from "../app/reserved_names.ts";
+import { servableName } from "./safe_path.ts";
 
 /** Most entries one listing reads and shows; the rest is reported as truncated. */
 export const MAX_LISTING_ENTRIES = 10_000;
@@ -68,6 +69,8 @@ export async function readListing(realDir: string, opts: ListingOptions): Promis
     // hidden: the server's own names — an upload in progress (its temp file) is not a file yet,
     // and WebDAV's property folder is bookkeeping — even with --dotfiles
     if (isReservedName(e.name)) continue;
+    // hidden: a name no URL can ask for (a newline, a backslash, bytes that are not UTF-8)
+    if (!servableName(e.name)) continue;
     if (raw.length === max) {
       truncated = true;
       break;

@@ -14,6 +14,11 @@ export type { FileFacts, PathFacts } from "./file_cache.ts";
 export type { Listing, ListingEntry } from "./listing.ts";
 export { encodeSegment, escapeHtml, segmentsUrl } from "./listing_text.ts";
 export { rememberReprDigest } from "./repr_digest.ts";
-export { resolveSafePath, type SafePathOk, type SafePathResult } from "./safe_path.ts";
+export {
+  resolveSafePath,
+  type SafePathOk,
+  type SafePathResult,
+  servableName,
+} from "./safe_path.ts";
 export { folderRedirect, notFound, refused, ServedRoot } from "./served_root.ts";
 export { ZIPS_RUNNING } from "./services.ts";

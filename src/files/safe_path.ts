@@ -150,6 +150,21 @@ export function resolveSafePath(
 }
 
 /**
+ * Whether a name read from the disk could be asked for by URL: what {@link resolveSafePath}
+ * refuses by the name alone (control characters, `/` or `\`, drive or stream syntax, names too
+ * long, on Windows the names it cannot hold) and names that were not valid UTF-8 (Deno reads them
+ * with U+FFFD in place of the bytes, so no URL names the file). Listings leave such names out: a
+ * link that can only answer 400 or 404 is a broken link, and clients that sync a folder (rclone)
+ * fail on it.
+ */
+export function servableName(name: string, platform?: "posix" | "win32"): boolean {
+  const windows = (platform ?? (IS_WINDOWS ? "win32" : "posix")) === "win32";
+  if (name === "" || name === "." || name === ".." || name.includes("\uFFFD")) return false;
+  if (badSegment(name, windows) !== null) return false;
+  return !(windows && windowsUnsafeName(name));
+}
+
+/**
  * `root` + separator + segments. Plain concatenation is safe here, and cheaper than
  * `path.join` on the hot path, because every segment was checked above: none is empty, `.` or
  * `..`, and none holds a separator. Only the root is normalized.

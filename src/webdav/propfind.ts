@@ -29,7 +29,7 @@ import { sep as SEP } from "node:path";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { XML_CONTENT_TYPE } from "../app/multistatus.ts";
-import { encodeSegment } from "../files/mod.ts";
+import { encodeSegment, servableName } from "../files/mod.ts";
 import { isReservedName } from "../app/reserved_names.ts";
 import { conditionAnswer, type DavContext, plainAnswer } from "./dav_context.ts";
 import { belowMount, hrefOf, resourcePath } from "./dav_path.ts";
@@ -145,6 +145,9 @@ async function* members(
     for (const e of Deno.readDirSync(folder.fsPath)) {
       // hidden: the server's own names always, dotfiles unless --dotfiles (as in listings)
       if (isReservedName(e.name) || (!ctx.config.dotfiles && e.name.startsWith("."))) continue;
+      // hidden: a name no URL can ask for (a newline, a backslash, bytes not UTF-8): its href
+      // could only answer 400, and a syncing client fails on it (as in listings)
+      if (!servableName(e.name)) continue;
       batch.push(e);
       if (batch.length === PROPFIND_BATCH) yield await flush();
     }

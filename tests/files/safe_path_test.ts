@@ -9,6 +9,7 @@ import {
   MAX_SEGMENT_BYTES,
   MAX_SEGMENTS,
   resolveSafePath,
+  servableName,
 } from "../../src/files/safe_path.ts";
 import { HiddenPaths } from "../../src/app/hidden_paths.ts";
 import { assert, assertEquals } from "../support/assert.ts";
@@ -226,4 +227,22 @@ Deno.test("resolveSafePath refuses the upload state folder at any depth, even wi
     platform: "posix",
   });
   assertEquals(near.ok, true);
+});
+
+Deno.test("servableName: what a URL segment can name, for listings", () => {
+  for (const name of ["a.txt", "a b", "100%", 'q"uote', "😀", ".env", "x".repeat(255)]) {
+    assert(servableName(name, "posix"), JSON.stringify(name));
+  }
+  for (
+    const name of ["new\nline", "tab\there", "back\\slash", "nul\0", "bad\uFFFD", "x".repeat(256)]
+  ) {
+    assert(!servableName(name, "posix"), JSON.stringify(name));
+  }
+  // Windows cannot hold these; POSIX can.
+  for (const name of ["con.txt", "trail.", "ab:c", "star*"]) {
+    assert(servableName(name, "posix") && !servableName(name, "win32"), name);
+  }
+  // Every servable name resolves to itself as one segment.
+  const ok = resolveSafePath("/srv", encodeURIComponent('q"uote'), { platform: "posix" });
+  assert(ok.ok && ok.segments.join() === 'q"uote');
 });

@@ -71,6 +71,17 @@ Deno.test("PROPFIND: --dotfiles shows dotfiles but never the server's own names"
   });
 });
 
+Deno.test("PROPFIND Depth 1 leaves out names no URL can reach (newline, backslash)", async () => {
+  await withDav({}, async (app) => {
+    await Deno.writeTextFile(`${app.root}/new\nline.txt`, "x");
+    await Deno.writeTextFile(`${app.root}/back\\slash.txt`, "x");
+    await Deno.writeTextFile(`${app.root}/plain.txt`, "x");
+    const all = readMultistatus((await app.call("PROPFIND", "/files/", [["Depth", "1"]])).text);
+    assertEquals([...all.keys()].sort(), ["/files/", "/files/plain.txt"]);
+    assertEquals((await app.call("GET", "/files/new%0Aline.txt")).status, 400);
+  });
+});
+
 Deno.test("PROPFIND Depth infinity (or none) is 403 propfind-finite-depth; a bad Depth 400", async () => {
   await withDav({}, async (app) => {
     for (const headers of [[["Depth", "infinity"]], []] as Array<Array<[string, string]>>) {
