@@ -1,7 +1,8 @@
 /**
  * The fixed shape's ceiling for uploads sent in pieces, a reference for
  * `bench/resumable_bench.ts`: the least a server built the way wireserve must be built can do
- * with a request body — `Deno.listen`, a BYOB reader over `conn.readable`, the body appended to a
+ * with a request body — `Deno.listen`, heads read by a BYOB reader over `conn.readable` and bodies
+ * by plain `conn.read` (as wireserve reads them), appended to a
  * file by async writes that overlap the next socket reads (two 1 MiB buffers, as
  * `src/uploads/upload_pump.ts` does), then `conn.write` of a canned 204 — with no parsing beyond
  * the request line and Content-Length, no routing, no offsets, locks, records or checks, and the
@@ -51,7 +52,7 @@ async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
 }
 
 /** Appends `length` body bytes (the first of them already in `first`) to `file`. */
-async function pumpBody(reader: Byob, file: Deno.FsFile, first: Uint8Array, length: number) {
+async function pumpBody(conn: Deno.Conn, file: Deno.FsFile, first: Uint8Array, length: number) {
   const buffers = [new Uint8Array(PIECE_BYTES), new Uint8Array(PIECE_BYTES)];
   let left = length - first.length;
   let writing = false;
@@ -60,17 +61,17 @@ async function pumpBody(reader: Byob, file: Deno.FsFile, first: Uint8Array, leng
   pending.then(() => writing = false);
   let turn = 0;
   while (left > 0) {
-    let buf = buffers[turn];
+    const buf = buffers[turn];
     let at = 0;
     while (at < PIECE_BYTES && left > 0) {
-      const got = await readInto(reader, buf.subarray(at, Math.min(PIECE_BYTES, at + left)));
+      // Plain reads into the buffer (no stream machinery, the buffer stays ours), as wireserve
+      // reads bodies; only heads go through the BYOB reader.
+      const got = await conn.read(buf.subarray(at, Math.min(PIECE_BYTES, at + left)));
       if (got === null) throw new Error("body cut short");
-      buf = new Uint8Array(got.buffer as ArrayBuffer, 0, PIECE_BYTES);
-      at += got.length;
-      left -= got.length;
+      at += got;
+      left -= got;
       if (at >= EAGER_BYTES && !writing) break;
     }
-    buffers[turn] = buf;
     await pending;
     writing = true;
     pending = writeAll(file, buf.subarray(0, at));
@@ -111,7 +112,7 @@ async function serveConnection(conn: Deno.Conn, dir: string): Promise<void> {
         open = Deno.openSync(`${dir}/${name}`, { write: true, create: true, append: true });
         openName = name;
       }
-      await pumpBody(reader, open!, headBuf.slice(end, filled), length);
+      await pumpBody(conn, open!, headBuf.slice(end, filled), length);
       await conn.write(NO_CONTENT);
     }
   } catch {

@@ -240,7 +240,8 @@ export async function runResumableBench(rounds: number): Promise<string> {
       }).`,
       "",
       `The shape's own ceiling for uploads in pieces (\`bench/baseline_raw_append.ts\`: Deno.listen, ` +
-      `a BYOB reader, overlapped async file writes, a canned 204; no parsing, records or locks): ` +
+      `heads through a BYOB reader, bodies by plain reads, overlapped async file writes, a canned ` +
+      `204; no parsing, records or locks): ` +
       `64 × 4 MiB requests / one 256 MiB request = **${ceiling.toFixed(2)}×**; wireserve's ` +
       `resumable row is ${
         (best(runs.resumable) / best(raw.pieces)).toFixed(2)
