@@ -7,6 +7,8 @@
  * @module
  */
 
+import { trimOws } from "../http/ows.ts";
+
 /** Most ranges served in one response; a longer set is ignored (200, whole file; §14.2 MAY). */
 export const MAX_RANGES = 16;
 
@@ -99,12 +101,4 @@ function decimal(s: string): number | null {
     v = v > SATURATION_GUARD ? SATURATED : v * 10 + d;
   }
   return v;
-}
-
-function trimOws(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && (s[a] === " " || s[a] === "\t")) a++;
-  while (b > a && (s[b - 1] === " " || s[b - 1] === "\t")) b--;
-  return s.slice(a, b);
 }

@@ -9,6 +9,7 @@
  */
 
 import { HttpError } from "./errors.ts";
+import { trimOws } from "./ows.ts";
 import type { RequestHead } from "./request_head.ts";
 
 /** The framing of a request body. */
@@ -94,18 +95,6 @@ function decideCodings(list: string): BodyFraming | HttpError {
   // §6.1: a coding we do not implement gets 501; the framing itself was sound.
   if (unsupported) return new HttpError("unsupportedTransferCoding");
   return CHUNKED;
-}
-
-/**
- * `s` without leading and trailing SP/HTAB (RFC 9110 §5.6.3). Not `String.trim`: that also
- * strips NBSP (0xA0) and more, and "chunked\xA0" must not become "chunked".
- */
-function trimOws(s: string): string {
-  let start = 0;
-  let end = s.length;
-  while (start < end && (s[start] === " " || s[start] === "\t")) start++;
-  while (end > start && (s[end - 1] === " " || s[end - 1] === "\t")) end--;
-  return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
 const TCHARS = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

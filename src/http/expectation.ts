@@ -8,6 +8,7 @@
  */
 
 import { HttpError } from "./errors.ts";
+import { trimOws } from "./ows.ts";
 import type { RequestHead } from "./request_head.ts";
 
 const CONTINUE = "100-continue";
@@ -38,13 +39,4 @@ export function waitsForContinue(head: RequestHead): boolean | HttpError {
     }
   }
   return members > 0 && head.version === "HTTP/1.1";
-}
-
-/** `s` without leading and trailing SP/HTAB (RFC 9110 §5.6.3; not `trim`, which takes more). */
-function trimOws(s: string): string {
-  let start = 0;
-  let end = s.length;
-  while (start < end && (s[start] === " " || s[start] === "\t")) start++;
-  while (end > start && (s[end - 1] === " " || s[end - 1] === "\t")) end--;
-  return s.slice(start, end);
 }

@@ -21,6 +21,7 @@
  */
 
 import { FILES_BARE, FILES_MOUNT, segmentsUrl } from "../files/mod.ts";
+import { trimOws } from "../http/ows.ts";
 
 /** The resource path of `segments` ("/" for none). */
 export function resourcePath(segments: readonly string[]): string {
@@ -92,14 +93,8 @@ export function urlBelowMount(url: string, host: string | undefined): UrlTarget 
   return { ok: true, raw: escapeRawBytes(path.slice(FILES_MOUNT.length)) };
 }
 
-const OWS_EDGES = /^[ \t]+|[ \t]+$/g;
 const RAW_BYTE = /[\x80-\xff]/g;
 const HEX_RADIX = 16;
-
-/** `s` without the spaces and tabs around it. */
-function trimOws(s: string): string {
-  return s.replace(OWS_EDGES, "");
-}
 
 /** `path` with every character U+0080–U+00FF (a raw byte of the field value) as `%XX`. */
 function escapeRawBytes(path: string): string {
