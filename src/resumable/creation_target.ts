@@ -34,8 +34,8 @@ export function creationTarget(
   dotfiles: boolean,
 ): CreationTarget {
   if (rawUrlPath !== "" && !rawUrlPath.endsWith("/")) return { ok: true, rawPath: rawUrlPath };
-  const relative = meta === null ? null : usable(metadataText(meta, "relativePath"));
-  const name = relative ?? (meta === null ? null : usable(metadataText(meta, "filename"))) ??
+  const relative = meta === null ? null : relativePath(metadataText(meta, "relativePath"));
+  const name = relative ?? (meta === null ? null : nonEmpty(metadataText(meta, "filename"))) ??
     dispositionFilename(fields.list("content-disposition"));
   if (name === null) {
     return { ok: false, reason: "A folder URL needs a file name (Upload-Metadata filename)" };
@@ -49,9 +49,16 @@ export function creationTarget(
   return { ok: true, rawPath: rawUrlPath + segments.map(encodeSegment).join("/") };
 }
 
-/** Uppy sends the string "null" for a file without a relative path. */
-function usable(value: string | null): string | null {
-  return value === null || value === "" || value === "null" ? null : value;
+/**
+ * Uppy sends the string "null" for a file without a relative path. Only there: a `filename` of
+ * "null" is a file named so.
+ */
+function relativePath(value: string | null): string | null {
+  return value === "null" ? null : nonEmpty(value);
+}
+
+function nonEmpty(value: string | null): string | null {
+  return value === null || value === "" ? null : value;
 }
 
 /**

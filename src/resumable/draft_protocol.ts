@@ -20,13 +20,26 @@
  *   `application/partial-upload` (it came in draft -04), so for them the media type is not
  *   required.
  * - `104` goes out once the upload resource exists, before the first body byte is read, with
- *   `Location` and `Upload-Limit` ("Server Behavior"); an HTTP/1.0 client gets none (RFC 9110
- *   §15.2) and learns the `Location` from the final answer.
+ *   `Location`, `Upload-Limit` and `Upload-Draft-Interop-Version` ("Server Behavior") — only to
+ *   a client that sent one of the interop versions we follow: the draft's "Draft Version
+ *   Identification" forbids a 104 when the version is missing or another. Any other request
+ *   with `Upload-Complete` still creates an upload and learns its `Location` from the final
+ *   answer; an HTTP/1.0 client gets no 1xx at all (RFC 9110 §15.2).
+ * - Interop versions 5 and 6 (tus-js-client's draft modes, which tusd serves) complete an upload
+ *   whose offset reaches its declared length, as tusd does for them: tus-js-client sends an
+ *   empty file as one creation with `Upload-Complete: ?0` and `Upload-Length: 0` and nothing
+ *   after. From version 7 on, as the draft says ("Length"), only `Upload-Complete: ?1` does.
+ * - `GET` on an upload resource retrieves the offset as `HEAD` does ("Offset Retrieval", since
+ *   the working group's text of June 2026), with no content.
+ * - `Upload-Concat` (tus-js-client's `parallelUploads`, sent in its draft modes too) is refused
+ *   at creation, as for tus.
  * - Every final answer carries `Upload-Offset` too (not required by the draft): tus-js-client's
  *   draft modes read the new offset from it.
- * - Wrong offset → 409 with `Upload-Offset` and the "mismatching-upload-offset" problem type;
- *   inconsistent lengths → 400 "inconsistent-upload-length"; appending to a completed upload
- *   → 400 "completed-upload" (an empty append: 204 with `Upload-Complete: ?1`).
+ * - Wrong offset → 409 with `Upload-Offset` and the "mismatching-upload-offset" problem type
+ *   (with `expected-offset` and `provided-offset`); inconsistent lengths → 400
+ *   "inconsistent-upload-length". Appending to a completed upload is refused and changes
+ *   nothing ("Upload Append"): content → 400 "inconsistent-upload-length", an empty append → 400
+ *   "completed-upload".
  * - `Upload-Limit: max-size` is `--max-upload`; `max-age` the seconds left before expiry.
  *
  * This module must not touch sockets.
@@ -44,7 +57,8 @@ import { createUpload, resumableRefusal } from "./create_upload.ts";
 import { creationTarget } from "./creation_target.ts";
 import { parseSfBoolean, parseUploadInteger, sfBoolean } from "./field_values.ts";
 import { type ResumableContext, UPLOADS_MOUNT } from "./resumable_context.ts";
-import { mediaType } from "./tus_protocol.ts";
+import { resourceMethod } from "./method_override.ts";
+import { concatenationRefused, mediaType } from "./tus_protocol.ts";
 import { parseTusMetadata } from "./tus_metadata.ts";
 import type { UploadRecord } from "./upload_record.ts";
 
@@ -54,6 +68,8 @@ export const PARTIAL_UPLOAD_MEDIA_TYPE = "application/partial-upload";
 export const INTEROP_VERSIONS: ReadonlySet<number> = new Set([5, 6, 7, 8]);
 /** The interop version before `application/partial-upload` was required. */
 const INTEROP_WITHOUT_MEDIA_TYPE = 5;
+/** The last interop version served as tusd serves it: complete once the length is reached. */
+const INTEROP_COMPLETES_AT_LENGTH = 6;
 const MS_PER_SECOND = 1000;
 const PROBLEM = "https://iana.org/assignments/http-problem-types#";
 
@@ -91,10 +107,13 @@ export async function draftHandler(ctx: ResumableContext, req: HttpRequest): Pro
     : [["Upload-Draft-Interop-Version", String(interop)]];
   const refusal = resumableRefusal(ctx, req);
   if (refusal !== null) return withFields(refusal, echo);
-  if (!req.path.startsWith(UPLOADS_MOUNT)) return withFields(await create(ctx, req, echo), echo);
+  if (!req.path.startsWith(UPLOADS_MOUNT)) {
+    return withFields(await create(ctx, req, interop, echo), echo);
+  }
   const id = req.path.slice(UPLOADS_MOUNT.length);
-  switch (req.method) {
+  switch (resourceMethod(req)) {
     case "HEAD":
+    case "GET":
       return withFields(await head(ctx, id), echo);
     case "PATCH":
       return withFields(await append(ctx, req, id, interop), echo);
@@ -108,9 +127,11 @@ export async function draftHandler(ctx: ResumableContext, req: HttpRequest): Pro
 async function create(
   ctx: ResumableContext,
   req: HttpRequest,
+  interop: number | null,
   echo: Array<[string, string]>,
 ): Promise<HttpResponse> {
   const complete = parseSfBoolean(req.headers.list("upload-complete"))!;
+  if (req.headers.get("upload-concat") !== undefined) return concatenationRefused();
   const coding = req.headers.list("content-encoding")?.trim().toLowerCase();
   if (coding !== undefined && coding !== "" && coding !== "identity") {
     return plain(STATUS.UnsupportedMediaType, "Send the file without a Content-Encoding");
@@ -128,15 +149,17 @@ async function create(
   const record = created.record;
   const location = UPLOADS_MOUNT + record.id;
   const limit = await uploadLimit(ctx, record);
-  await req.sendInterim(STATUS.UploadResumptionSupported, [
-    ["Location", location],
-    ["Upload-Limit", limit],
-    ...echo,
-  ]);
+  if (interop !== null) {
+    await req.sendInterim(STATUS.UploadResumptionSupported, [
+      ["Location", location],
+      ["Upload-Limit", limit],
+      ...echo,
+    ]);
+  }
   const result = await appendBody(ctx, record.id, req, {
     offset: 0,
     length,
-    complete,
+    complete: completion(complete, interop),
     checksum: checksum.checksum,
   });
   if (result.kind === "appended") {
@@ -150,7 +173,7 @@ async function create(
       ],
     };
   }
-  const res = result.kind === "completed" ? completedAnswer(result) : appendFailure(result);
+  const res = result.kind === "completed" ? completedAnswer(result) : appendFailure(result, 0);
   return result.kind === "completed" ? res : withFields(res, [["Location", location]]);
 }
 
@@ -195,7 +218,7 @@ async function append(
   const result = await appendBody(ctx, id, req, {
     offset,
     length,
-    complete,
+    complete: completion(complete, interop),
     checksum: checksum.checksum,
   });
   if (result.kind === "appended") {
@@ -208,16 +231,8 @@ async function append(
     };
   }
   if (result.kind === "completed") return completedAnswer(result);
-  if (result.kind === "already-complete" && req.body.length === 0) {
-    return {
-      status: STATUS.NoContent,
-      headers: [
-        ["Upload-Complete", sfBoolean(true)],
-        ["Upload-Offset", String(result.record.length ?? 0)],
-      ],
-    };
-  }
-  return appendFailure(result);
+  if (result.kind === "already-complete" && req.body.length !== 0) return inconsistentLength();
+  return appendFailure(result, offset);
 }
 
 async function cancel(ctx: ResumableContext, id: string): Promise<HttpResponse> {
@@ -242,14 +257,15 @@ function completedAnswer(result: Extract<AppendResult, { kind: "completed" }>): 
   ]);
 }
 
-function appendFailure(result: AppendResult): HttpResponse {
+/** The answer for an append outcome that is not a success; `provided` is the request's offset. */
+function appendFailure(result: AppendResult, provided: number): HttpResponse {
   switch (result.kind) {
     case "conflict": {
       const res = problem(
         STATUS.Conflict,
         "mismatching-upload-offset",
         "offset from request does not match offset of resource",
-        { "expected-offset": result.offset },
+        { "expected-offset": result.offset, "provided-offset": provided },
       );
       res.headers!.push(["Upload-Offset", String(result.offset)]);
       return res;
@@ -299,6 +315,13 @@ function declaredLength(
   const implied = complete && req.body.length !== null ? offset + req.body.length : null;
   if (field !== null && implied !== null && field !== implied) return "inconsistent";
   return field ?? implied;
+}
+
+/** What ends the upload: `Upload-Complete: ?1`, or for interop 5 and 6 also reaching the length. */
+function completion(complete: boolean, interop: number | null): boolean | "at-length" {
+  return !complete && interop !== null && interop <= INTEROP_COMPLETES_AT_LENGTH
+    ? "at-length"
+    : complete;
 }
 
 function interopVersion(req: HttpRequest): number | null {

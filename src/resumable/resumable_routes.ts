@@ -3,8 +3,16 @@
  * `Tus-Resumable` (tus) or a valid `Upload-Complete` (the IETF draft) — and leaves every other
  * `POST`/`PUT` to `src/uploads/` unchanged. Upload resources of both protocols live at
  * `/api/uploads/<id>`; a request there with `Tus-Resumable` is answered as tus, any other as the
- * draft. `OPTIONS` on `/files/…` advertises both (tus discovery; the draft's `Accept-Patch`):
- * WebDAV answers it, with `resumableOptionsFields` appended by the app's route table.
+ * draft, and a `POST` with `X-HTTP-Method-Override` as the method it names
+ * (`method_override.ts`). `OPTIONS` on `/files/…` advertises both (tus discovery; the draft's
+ * `Accept-Patch`): WebDAV answers it, with `resumableOptionsFields` appended by the app's route
+ * table.
+ *
+ * Under `--cors`, every answer here names the fields of both protocols in
+ * `Access-Control-Expose-Headers` (a second field line beside the app's list, which a browser
+ * joins to it, Fetch §3.2.6 "extract header list values"): a cross-origin script cannot read
+ * `Upload-Offset` otherwise, and tus-js-client in a browser then fails every upload with
+ * "invalid or missing offset value".
  *
  * This module must not touch sockets.
  * @module
@@ -16,17 +24,43 @@ import type { AppConfig } from "../app/app_config.ts";
 import type { Route } from "../app/router.ts";
 import { UPLOAD_MOUNT, type UploadHooks } from "../uploads/mod.ts";
 import { draftDiscoveryFields, draftHandler, isDraftCreation } from "./draft_protocol.ts";
+import { hasMethodOverride } from "./method_override.ts";
 import { type ResumableContext, resumableContext, UPLOADS_MOUNT } from "./resumable_context.ts";
 import { isTusRequest, tusDiscoveryFields, tusHandler } from "./tus_protocol.ts";
 
-/** The methods of an upload resource. */
-const RESOURCE_METHODS = ["HEAD", "PATCH", "DELETE", "OPTIONS"];
+/** The methods of an upload resource (`GET` retrieves the offset as `HEAD` does, for the draft). */
+const RESOURCE_METHODS = ["HEAD", "GET", "PATCH", "DELETE", "OPTIONS"];
+
+/**
+ * The response fields of both protocols a cross-origin script needs to read (`Location` is in
+ * the app's own list): the same names tusd exposes.
+ */
+export const RESUMABLE_EXPOSED_HEADERS = [
+  "Upload-Offset",
+  "Upload-Length",
+  "Upload-Defer-Length",
+  "Upload-Metadata",
+  "Upload-Expires",
+  "Upload-Complete",
+  "Upload-Limit",
+  "Upload-Draft-Interop-Version",
+  "Tus-Resumable",
+  "Tus-Version",
+  "Tus-Extension",
+  "Tus-Max-Size",
+  "Tus-Checksum-Algorithm",
+].join(", ");
 
 /** The route lines for resumable uploads under `config`. */
 export function resumableRoutes(config: AppConfig, hooks: UploadHooks = {}): Route[] {
   const ctx = resumableContext(config, hooks);
-  const answer = (req: HttpRequest) =>
-    isTusRequest(req) ? tusHandler(ctx, req) : draftHandler(ctx, req);
+  const expose = exposer(config);
+  const answer = async (req: HttpRequest) =>
+    expose(req, await (isTusRequest(req) ? tusHandler(ctx, req) : draftHandler(ctx, req)));
+  const resource = (req: HttpRequest) =>
+    req.method === "OPTIONS"
+      ? Promise.resolve(expose(req, discovery(ctx, RESOURCE_METHODS.join(", "))))
+      : answer(req);
   return [
     {
       methods: ["POST", "PUT"],
@@ -34,11 +68,15 @@ export function resumableRoutes(config: AppConfig, hooks: UploadHooks = {}): Rou
       when: (req) => isTusRequest(req) || isDraftCreation(req),
       handler: answer,
     },
+    { methods: RESOURCE_METHODS, path: `${UPLOADS_MOUNT}*`, handler: resource },
+    // A POST standing for PATCH, DELETE, HEAD or GET; a plain POST stays a 405 listing the
+    // real methods.
     {
-      methods: RESOURCE_METHODS,
+      methods: ["POST"],
       path: `${UPLOADS_MOUNT}*`,
-      handler: (req) =>
-        req.method === "OPTIONS" ? discovery(ctx, RESOURCE_METHODS.join(", ")) : answer(req),
+      when: hasMethodOverride,
+      unlisted: true,
+      handler: resource,
     },
   ];
 }
@@ -56,5 +94,15 @@ function discovery(ctx: ResumableContext, allow: string): HttpResponse {
   return {
     status: STATUS.NoContent,
     headers: [["Allow", allow], ...resumableOptionsFields(ctx.config)],
+  };
+}
+
+/** Adds the exposed fields to answers to cross-origin requests under `--cors`. */
+function exposer(config: AppConfig): (req: HttpRequest, res: HttpResponse) => HttpResponse {
+  if (!config.cors) return (_req, res) => res;
+  return (req, res) => {
+    if (req.headers.get("origin") === undefined) return res;
+    const exposed: [string, string] = ["Access-Control-Expose-Headers", RESUMABLE_EXPOSED_HEADERS];
+    return { ...res, headers: [...(res.headers ?? []), exposed] };
   };
 }

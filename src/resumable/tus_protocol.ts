@@ -22,6 +22,15 @@
  * - The PATCH that brings the offset to the length publishes the file; its answer is still 204
  *   with `Upload-Offset` (what tus clients expect), plus the `Location` and `ETag` of the file. A
  *   refused publication (`--no-overwrite`, a precondition) is answered with its own 4xx.
+ * - A creation with `Upload-Length: 0` is complete at once: the empty file is published by the
+ *   creation itself (as tusd does), since tus-js-client sends nothing after the 201 for an empty
+ *   file.
+ * - Creation-with-upload is the first PATCH ("creation-with-upload": "as if it was a PATCH"), so
+ *   its `Upload-Checksum` is verified as a PATCH's is.
+ * - `Upload-Concat` (the concatenation extension, which `Tus-Extension` does not list) is refused
+ *   at creation with 400 before anything exists, as tusd refuses it when concatenation is off:
+ *   tus-js-client's `parallelUploads` would otherwise create each part as an upload of its own,
+ *   and with a file URL publish each part under the final name.
  *
  * This module must not touch sockets.
  * @module
@@ -38,6 +47,7 @@ import { createUpload, resumableRefusal } from "./create_upload.ts";
 import { creationTarget } from "./creation_target.ts";
 import { parseUploadInteger } from "./field_values.ts";
 import { type ResumableContext, UPLOADS_MOUNT } from "./resumable_context.ts";
+import { resourceMethod } from "./method_override.ts";
 import { parseTusMetadata } from "./tus_metadata.ts";
 import type { UploadRecord } from "./upload_record.ts";
 
@@ -77,7 +87,7 @@ export async function tusHandler(ctx: ResumableContext, req: HttpRequest): Promi
   if (refusal !== null) return tus(refusal);
   if (!req.path.startsWith(UPLOADS_MOUNT)) return tus(await create(ctx, req));
   const id = req.path.slice(UPLOADS_MOUNT.length);
-  switch (req.method) {
+  switch (resourceMethod(req)) {
     case "HEAD":
       return tus(await head(ctx, id));
     case "PATCH":
@@ -91,6 +101,7 @@ export async function tusHandler(ctx: ResumableContext, req: HttpRequest): Promi
 
 async function create(ctx: ResumableContext, req: HttpRequest): Promise<HttpResponse> {
   if (req.method !== "POST") return plain(STATUS.MethodNotAllowed, "tus creates with POST");
+  if (req.headers.get("upload-concat") !== undefined) return concatenationRefused();
   const lengthField = req.headers.list("upload-length");
   const deferred = req.headers.list("upload-defer-length");
   const length = parseUploadInteger(lengthField);
@@ -107,6 +118,8 @@ async function create(ctx: ResumableContext, req: HttpRequest): Promise<HttpResp
   if (withData && mediaType(req) !== OFFSET_MEDIA_TYPE) {
     return plain(STATUS.UnsupportedMediaType, `Data at creation takes ${OFFSET_MEDIA_TYPE}`);
   }
+  const checksum = tusChecksum(req.headers.list("upload-checksum"));
+  if (!checksum.ok) return checksumRefused(checksum.reason);
   const rawMeta = req.headers.list("upload-metadata") ?? null;
   const meta = rawMeta === null ? null : parseTusMetadata(rawMeta);
   if (rawMeta !== null && meta === null) {
@@ -119,16 +132,16 @@ async function create(ctx: ResumableContext, req: HttpRequest): Promise<HttpResp
   const record = created.record;
   const location = UPLOADS_MOUNT + record.id;
   const fields: Array<[string, string]> = [["Location", location]];
-  if (!withData) {
+  if (!withData && length !== 0) {
     fields.push(["Upload-Expires", formatHttpDate(await ctx.store.expiresAt(record))]);
     return { status: STATUS.Created, headers: fields };
   }
-  // creation-with-upload: the body is the first PATCH.
+  // creation-with-upload: the body is the first PATCH; an empty upload is complete at once.
   const result = await appendBody(ctx, record.id, req, {
     offset: 0,
     length: null,
     complete: "at-length",
-    checksum: null,
+    checksum: withData ? checksum.checksum : null,
   });
   if (result.kind === "appended" || result.kind === "completed") {
     if (result.kind === "completed" && result.response.status >= STATUS.MultipleChoices) {
@@ -175,14 +188,7 @@ async function patch(ctx: ResumableContext, req: HttpRequest, id: string): Promi
     return plain(STATUS.BadRequest, "Malformed Upload-Length");
   }
   const checksum = tusChecksum(req.headers.list("upload-checksum"));
-  if (!checksum.ok) {
-    return plain(
-      STATUS.BadRequest,
-      checksum.reason === "unsupported"
-        ? "Unsupported Upload-Checksum algorithm"
-        : "Malformed Upload-Checksum",
-    );
-  }
+  if (!checksum.ok) return checksumRefused(checksum.reason);
   const result = await appendBody(ctx, id, req, {
     offset,
     length,
@@ -263,6 +269,23 @@ function appendFailure(result: AppendResult): HttpResponse {
     default:
       return plain(STATUS.InternalServerError, "Unexpected upload state");
   }
+}
+
+function checksumRefused(reason: "malformed" | "unsupported"): HttpResponse {
+  return plain(
+    STATUS.BadRequest,
+    reason === "unsupported"
+      ? "Unsupported Upload-Checksum algorithm"
+      : "Malformed Upload-Checksum",
+  );
+}
+
+/** 400 for `Upload-Concat`: tus concatenation is not implemented (see the module doc). */
+export function concatenationRefused(): HttpResponse {
+  return plain(
+    STATUS.BadRequest,
+    "Upload-Concat is not supported: send the file as one upload (no parallelUploads)",
+  );
 }
 
 function conflict(offset: number): HttpResponse {

@@ -6,43 +6,8 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { RawClient, type RawResponse } from "../support/server.ts";
-import { exists, withUploadServer } from "./resumable_fixture.ts";
-
-async function exchange(port: number, request: string | Uint8Array): Promise<RawResponse[]> {
-  const client = await RawClient.connect(port);
-  try {
-    await client.send(request);
-    const out: RawResponse[] = [];
-    for (;;) {
-      const res = await client.readResponse();
-      if (res === null) break;
-      out.push(res);
-      if (res.status >= 200) break;
-    }
-    return out;
-  } finally {
-    client.close();
-  }
-}
-
-/** A HEAD answer (read whole: a parser would wait for the body its Content-Length announces). */
-async function headOf(port: number, path: string) {
-  const client = await RawClient.connect(port);
-  try {
-    await client.send(`HEAD ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
-    const lines = (await client.readAll()).split("\r\n");
-    const fields = new Map(
-      lines.slice(1).filter((l) => l.includes(":")).map((l) => {
-        const at = l.indexOf(":");
-        return [l.slice(0, at).toLowerCase(), l.slice(at + 1).trim()] as [string, string];
-      }),
-    );
-    return { status: Number(lines[0].split(" ")[1]), header: (n: string) => fields.get(n) };
-  } finally {
-    client.close();
-  }
-}
+import { RawClient } from "../support/server.ts";
+import { exchange, exists, headOf, withUploadServer } from "./resumable_fixture.ts";
 
 Deno.test("draft: creation sends 104 with Location and Upload-Limit, then 201 for a part", async () => {
   await withUploadServer({ maxUploadBytes: 1000 }, async (s) => {
@@ -100,15 +65,35 @@ Deno.test("draft: a complete upload in one request is an ordinary upload with a 
     const [interim, final] = await exchange(
       s.port,
       "POST /files/one.txt HTTP/1.1\r\nHost: x\r\nUpload-Complete: ?1\r\nContent-Length: 5\r\n" +
-        "Connection: close\r\n\r\nhello",
+        "Upload-Draft-Interop-Version: 8\r\nConnection: close\r\n\r\nhello",
     );
     assertEquals(interim.status, 104);
+    assertEquals(interim.header("upload-draft-interop-version"), "8");
     assertEquals(final.status, 201);
     assertEquals(final.header("upload-complete"), "?1");
     assertEquals(JSON.parse(final.text), { name: "one.txt", url: "/files/one.txt", size: 5 });
     assertEquals(await Deno.readTextFile(`${s.root}/one.txt`), "hello");
   });
 });
+
+// The draft's "Draft Version Identification": no 104 when the interop version is missing or one
+// we do not follow; the upload is still created, and its Location comes with the final answer.
+for (
+  const [name, field] of [["without", ""], ["with another", "Upload-Draft-Interop-Version: 3\r\n"]]
+) {
+  Deno.test(`draft: a creation ${name} interop version gets no 104, only the final answer`, async () => {
+    await withUploadServer({}, async (s) => {
+      const responses = await exchange(
+        s.port,
+        `POST /files/quiet.txt HTTP/1.1\r\nHost: x\r\nUpload-Complete: ?0\r\n${field}` +
+          "Content-Length: 2\r\nConnection: close\r\n\r\nhi",
+      );
+      assertEquals(responses.map((r) => r.status), [201]);
+      assert(responses[0].header("location")!.startsWith("/api/uploads/"));
+      assertEquals(responses[0].header("upload-offset"), "2");
+    });
+  });
+}
 
 Deno.test("draft: an HTTP/1.0 client gets no 104, only the final answer with Location", async () => {
   await withUploadServer({}, async (s) => {
@@ -125,7 +110,8 @@ Deno.test("draft: a creation cut mid-body keeps what arrived; HEAD tells, PATCH 
   await withUploadServer({}, async (s) => {
     const client = await RawClient.connect(s.port);
     await client.send(
-      "POST /files/cut.bin HTTP/1.1\r\nHost: x\r\nUpload-Complete: ?1\r\nContent-Length: 10\r\n\r\n",
+      "POST /files/cut.bin HTTP/1.1\r\nHost: x\r\nUpload-Complete: ?1\r\nContent-Length: 10\r\n" +
+        "Upload-Draft-Interop-Version: 8\r\n\r\n",
     );
     const interim = await client.readResponse();
     const location = interim!.header("location")!;
@@ -158,7 +144,7 @@ Deno.test("draft: a creation cut mid-body keeps what arrived; HEAD tells, PATCH 
 
 Deno.test("draft: DELETE cancels; the upload resource is gone and nothing was written", async () => {
   await withUploadServer({}, async (s) => {
-    const [, created] = await exchange(
+    const [created] = await exchange(
       s.port,
       "POST /files/c.txt HTTP/1.1\r\nHost: x\r\nUpload-Complete: ?0\r\nContent-Length: 1\r\n" +
         "Connection: close\r\n\r\nx",

@@ -66,6 +66,11 @@ Deno.test("creationTarget keeps a file URL and names a folder's file from the re
       rawPath: "f",
     },
   );
+  // Uppy's "null" means no relativePath; a filename "null" is a file named so.
+  assertEquals(creationTarget("up/", meta(`filename ${b64("null")}`), none, false), {
+    ok: true,
+    rawPath: "up/null",
+  });
   for (
     const hostile of ["..", "../x", "a/../../x", "a//b", ".git/config", "a/b\\c", "c:x", "x\u202e"]
   ) {

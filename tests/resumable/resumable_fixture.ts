@@ -4,6 +4,8 @@
  * @module
  */
 
+import { RawClient, type RawResponse } from "../support/server.ts";
+
 export { filesBelow, withUploadServer } from "../integration/upload_fixture.ts";
 export { exists } from "../support/paths.ts";
 
@@ -20,4 +22,40 @@ export function tusFetch(
 /** Base64 of UTF-8 text (for Upload-Metadata). */
 export function b64(text: string): string {
   return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+}
+
+/** Sends `request` on a new connection; every answer up to the final one. */
+export async function exchange(port: number, request: string | Uint8Array): Promise<RawResponse[]> {
+  const client = await RawClient.connect(port);
+  try {
+    await client.send(request);
+    const out: RawResponse[] = [];
+    for (;;) {
+      const res = await client.readResponse();
+      if (res === null) break;
+      out.push(res);
+      if (res.status >= 200) break;
+    }
+    return out;
+  } finally {
+    client.close();
+  }
+}
+
+/** A HEAD answer (read whole: a parser would wait for the body its Content-Length announces). */
+export async function headOf(port: number, path: string) {
+  const client = await RawClient.connect(port);
+  try {
+    await client.send(`HEAD ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    const lines = (await client.readAll()).split("\r\n");
+    const fields = new Map(
+      lines.slice(1).filter((l) => l.includes(":")).map((l) => {
+        const at = l.indexOf(":");
+        return [l.slice(0, at).toLowerCase(), l.slice(at + 1).trim()] as [string, string];
+      }),
+    );
+    return { status: Number(lines[0].split(" ")[1]), header: (n: string) => fields.get(n) };
+  } finally {
+    client.close();
+  }
 }
