@@ -111,18 +111,26 @@ export async function zipResponse(
 ): Promise<HttpResponse> {
   // refuse: each archive being made holds its entry list, yazl's records and a deflate state
   // (~3.5 MB for 2,000 files, measured by an attack probe: 600 stalled downloads took 2 GB).
-  // `running` counts archives from their first byte to their end or cut-off, server-wide.
-  if (running.value >= MAX_ZIPS_RUNNING) {
+  // `running` counts archives server-wide from this check to their end, cut-off or discard: the
+  // place is taken here, atomically, so two requests (in two workers, or one whose head went out
+  // before its archive started) can never both take the last one.
+  if (!running.tryAdd(1, MAX_ZIPS_RUNNING)) {
     return {
       status: STATUS.ServiceUnavailable,
       headers: [["Content-Type", "text/plain; charset=utf-8"], ["Retry-After", "5"]],
       body: `Too many zip downloads at once (${MAX_ZIPS_RUNNING}); try again shortly\n`,
     };
   }
+  let held = true;
+  const release = () => {
+    if (held) running.add(-1);
+    held = false;
+  };
   let items: ZipItem[];
   try {
     items = await collect(root, realDir, names, maxEntries);
   } catch (err) {
+    release();
     if (err instanceof ZipRefusal) return textResponse(err.status, `${err.message}\n`);
     return textResponse(STATUS.NotFound, "Not found\n"); // the folder went away or is unreadable
   }
@@ -135,7 +143,7 @@ export async function zipResponse(
       // Built anew at each request from what is on disk now: nothing to revalidate against.
       ["Cache-Control", "no-store"],
     ],
-    body: { kind: "stream", stream: archive(items, running) },
+    body: { kind: "stream", stream: holdingPlace(archiveOf(items), release) },
   };
 }
 
@@ -197,23 +205,41 @@ async function collect(
 }
 
 /**
+ * `pieces`, giving the archive's place back (`release`) when they end, fail, or are given up —
+ * also when the writer discards the body before its first piece (HEAD, an error, a client gone):
+ * an async generator's own `finally` never runs when it was never started.
+ */
+function holdingPlace(
+  pieces: AsyncGenerator<Uint8Array>,
+  release: () => void,
+): AsyncIterable<Uint8Array> {
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        try {
+          const step = await pieces.next();
+          if (step.done) release();
+          return step;
+        } catch (err) {
+          release();
+          throw err;
+        }
+      },
+      async return() {
+        release();
+        await pieces.return(undefined);
+        return { done: true, value: undefined };
+      },
+    }),
+  };
+}
+
+/**
  * The archive's bytes as they are made. yazl pulls each file through a read stream when its
  * turn comes; the output is read only as fast as the socket takes it (the writer awaits each
  * piece), and yazl's pipes hold the file reads back meanwhile. If the client goes away the
  * archive and the file being read are destroyed, so no file stays open.
  */
-async function* archive(
-  items: readonly ZipItem[],
-  running: SharedCount,
-): AsyncGenerator<Uint8Array> {
-  running.add(1);
-  try {
-    yield* archiveOf(items);
-  } finally {
-    running.add(-1);
-  }
-}
-
 async function* archiveOf(items: readonly ZipItem[]): AsyncGenerator<Uint8Array> {
   const { yazl, fs } = await zipLibraries();
   const zip = new yazl.ZipFile();
