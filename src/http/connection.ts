@@ -10,6 +10,7 @@
 import { accessEntry, type EndReason } from "./access_entry.ts";
 import { BufferedReader, type ByteSource } from "./buffered_reader.ts";
 import { decideFraming } from "./body_framing.ts";
+import { discardBody } from "./discard_body.ts";
 import { cannedErrorResponse, internalErrorResponse } from "./canned_response.ts";
 import type { ConnectionOptions } from "./connection_options.ts";
 import { waitsForContinue } from "./expectation.ts";
@@ -332,7 +333,12 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
       } finally {
         this.#handling = false;
       }
-      if (this.#closed) return this.#logEnded(0);
+      if (this.#closed) {
+        // The client left while the handler worked: its answer is never written, so what the
+        // body holds (an open file, a producer with a place in a server-wide count) goes now.
+        discardBody(res.body).catch(() => {});
+        return this.#logEnded(0);
+      }
       if (res.upgrade !== undefined && res.status === STATUS.SwitchingProtocols) {
         return await this.#switchProtocols(res, res.upgrade);
       }
@@ -354,7 +360,10 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
           keepAlive = !bodyLeft;
         }
       }
-      if (this.#closed) return this.#logEnded(0);
+      if (this.#closed) {
+        discardBody(res.body).catch(() => {}); // as above: never written
+        return this.#logEnded(0);
+      }
 
       this.#sending = res.status;
       ctx.head = head.method === "HEAD";
