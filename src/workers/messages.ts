@@ -36,7 +36,11 @@ export type ToWorker =
   | { type: "reply"; id: number; ok: true; value: unknown }
   | { type: "reply"; id: number; ok: false; error: string }
   /** Dies of an uncaught error, as a bug would make it (tests of the supervisor). */
-  | { type: "crash" };
+  | { type: "crash" }
+  /** Are you there? Answered with `pong` by a worker whose event loop turns. */
+  | { type: "ping" }
+  /** Blocks its event loop for `ms`, as a runaway synchronous task would (tests of the watch). */
+  | { type: "block"; ms: number };
 
 /** Worker → main thread. */
 export type FromWorker =
@@ -49,4 +53,6 @@ export type FromWorker =
   /** A call of a service the main thread hosts. */
   | { type: "call"; id: number; service: string; method: string; args: unknown[] }
   /** Every connection has ended after a `stop`. */
-  | { type: "stopped" };
+  | { type: "stopped" }
+  /** The answer to a `ping`. */
+  | { type: "pong" };

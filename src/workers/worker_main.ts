@@ -102,5 +102,14 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       setTimeout(() => {
         throw new Error("worker crash requested");
       });
+      return;
+    case "ping":
+      return post({ type: "pong" });
+    case "block": {
+      // A busy wait, not a sleep: nothing else of this isolate may run meanwhile.
+      const until = performance.now() + msg.ms;
+      while (performance.now() < until) { /* blocked on purpose */ }
+      return;
+    }
   }
 };

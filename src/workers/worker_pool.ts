@@ -8,6 +8,8 @@
  * is first bound once without SO_REUSEPORT and released: otherwise a second wireserve started on
  * the same port would silently share it with the first instead of being told it is in use.
  *
+ * A worker whose event loop stops turning is reported, not replaced (`stall_watch.ts` says why).
+ *
  * This module must not know routes or sockets beyond that probe.
  * @module
  */
@@ -16,6 +18,14 @@ import type { ServiceFactories } from "../app/shared_state.ts";
 import type { LineSink } from "../log/line_sink.ts";
 import type { FromWorker, ToWorker, WorkerConfig } from "./messages.ts";
 import { ServiceHost } from "./service_host.ts";
+import {
+  freshWatch,
+  heardFrom,
+  PING_EVERY_MS,
+  STALLED_AFTER_MS,
+  type Watched,
+  watchRound,
+} from "./stall_watch.ts";
 import {
   createSharedMemory,
   releaseShares,
@@ -42,9 +52,11 @@ export interface PoolOptions {
   /** stdout and stderr lines. */
   out: LineSink;
   err: LineSink;
+  /** Silence after which a worker is reported as stalled (default `STALLED_AFTER_MS`). */
+  stalledAfterMs?: number;
 }
 
-interface Slot {
+interface Slot extends Watched {
   index: number;
   worker: Worker;
   /** Settles with the port once listening, or the error that kept it from listening. */
@@ -86,6 +98,7 @@ export class WorkerPool {
   #finish!: () => void;
   #decoder = new TextDecoder();
   #messages = 0;
+  #watch: ReturnType<typeof setInterval> | undefined;
 
   private constructor(opts: PoolOptions, memory: SharedMemory, addr: Deno.NetAddr) {
     this.#opts = opts;
@@ -107,6 +120,7 @@ export class WorkerPool {
       (pool as { addr: Deno.NetAddr }).addr = { transport: "tcp", hostname, port: bound };
       for (let i = 1; i < opts.count; i++) pool.#spawn(i, bound);
       await Promise.all(pool.#slots.map((s) => s.ready));
+      pool.#startWatch();
     } catch (e) {
       pool.terminate();
       throw e;
@@ -117,6 +131,20 @@ export class WorkerPool {
   /** Connections open on all workers together. */
   get connectionCount(): number {
     return viewSharedMemory(this.#memory).openConnections.value;
+  }
+
+  /**
+   * The server-wide totals of the shared counts: open connections and the bytes held of the two
+   * buffer budgets. Tests check they come back to zero once everything has ended, a worker's
+   * death included.
+   */
+  get sharedTotals(): { connections: number; largeBufferBytes: number; heldBodyBytes: number } {
+    const views = viewSharedMemory(this.#memory);
+    return {
+      connections: views.openConnections.value,
+      largeBufferBytes: views.largeBufferBytes.value,
+      heldBodyBytes: views.heldBodyBytes.value,
+    };
   }
 
   /** Messages the workers have sent this thread (log lines, service calls…). */
@@ -155,9 +183,15 @@ export class WorkerPool {
     this.terminate();
   }
 
+  /** Blocks worker `index`'s event loop for `ms` (tests of the stall watch). */
+  block(index: number, ms: number): void {
+    this.#slots[index]?.worker.postMessage({ type: "block", ms } satisfies ToWorker);
+  }
+
   /** Ends every worker at once (the second signal). */
   terminate(): void {
     this.#stopping = true;
+    clearInterval(this.#watch);
     for (const slot of this.#slots) {
       slot.worker.terminate();
       slot.markStopped();
@@ -176,14 +210,28 @@ export class WorkerPool {
       failReady = reject;
     });
     ready.catch(() => {}); // a replacement's failure is handled where it is started
-    const slot: Slot = { index, worker, ready, stopped, markStopped, generation };
+    const slot: Slot = {
+      index,
+      worker,
+      ready,
+      stopped,
+      markStopped,
+      generation,
+      ...freshWatch(),
+      ping: () => worker.postMessage({ type: "ping" } satisfies ToWorker),
+    };
     this.#slots[index] = slot;
     worker.onmessage = (event: MessageEvent<FromWorker>) => {
       const msg = event.data;
-      this.#messages++;
+      // Pongs are not work: counted, they would keep this thread's idle collection from running.
+      if (msg.type !== "pong") this.#messages++;
+      heardFrom(slot, (line) => this.#opts.err.line(line));
       switch (msg.type) {
         case "ready":
+          slot.listening = true;
           return settleReady(msg.port);
+        case "pong":
+          return;
         case "failed":
           return failReady(listenError(msg.name, msg.message));
         case "log":
@@ -209,6 +257,17 @@ export class WorkerPool {
     };
     worker.postMessage(start);
     return slot;
+  }
+
+  /** Pings each listening worker every second; reports the ones silent past `stalledAfterMs`. */
+  #startWatch(): void {
+    const stalledAfterMs = this.#opts.stalledAfterMs ?? STALLED_AFTER_MS;
+    const report = (line: string) => this.#opts.err.line(line);
+    this.#watch = setInterval(() => {
+      if (!this.#stopping) watchRound(this.#slots, performance.now(), stalledAfterMs, report);
+    }, PING_EVERY_MS);
+    // The watch alone must not keep the process alive.
+    Deno.unrefTimer(this.#watch);
   }
 
   #died(slot: Slot, reason: string): void {

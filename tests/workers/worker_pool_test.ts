@@ -8,11 +8,20 @@ import { appConfig } from "../../src/app/app_config.ts";
 import { SHARED_COUNTERS, sharedServices } from "../../src/app/services.ts";
 import type { Limits } from "../../src/http/limits.ts";
 import { type PoolOptions, WorkerPool } from "../../src/workers/worker_pool.ts";
+import { PING_EVERY_MS } from "../../src/workers/stall_watch.ts";
 import { collectingSink } from "../support/app_server.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { RawClient } from "../support/server.ts";
 
 const WORKERS = 2;
+/** A file sent in large pieces (past the small-file cache). */
+const BIG_FILE_BYTES = 16 * 1024 * 1024;
+/** An /anything body: more than the body read buffer, within --max-capture. */
+const CAPTURED_BYTES = 1024 * 1024 - 1024;
+const encoder = new TextEncoder();
+/** The stall watch's limit in the test, and a block that outlasts it by a few pings. */
+const STALLED_AFTER_TEST_MS = 1500;
+const BLOCK_MS = 3500;
 /** SO_REUSEPORT balancing, which --workers needs, is Linux's. */
 const ignore = Deno.build.os !== "linux";
 
@@ -26,6 +35,7 @@ async function withPool(
     flush: () => Promise<void>,
   ) => Promise<void>,
   extra: Partial<PoolOptions["config"]> = {},
+  poolExtra: Partial<PoolOptions> = {},
 ): Promise<void> {
   const root = await Deno.makeTempDir({ prefix: "wireserve-pool-" });
   // A stat cache of a minute: only the change board can make a write visible in time.
@@ -49,6 +59,7 @@ async function withPool(
     counters: SHARED_COUNTERS,
     out: out.sink,
     err: err.sink,
+    ...poolExtra,
   });
   try {
     const flush = async () => void await Promise.all([out.sink.flush(), err.sink.flush()]);
@@ -199,6 +210,96 @@ Deno.test({
     // The survivors' connections end normally; the dead worker's ended with it.
     for (let i = 0; i < 100 && pool.connectionCount > 0; i++) await sleep(20);
     assertEquals(pool.connectionCount, 0);
+  });
+});
+
+Deno.test({
+  name:
+    "a worker that dies mid-download and mid-upload gives its share of both buffer budgets back",
+  ignore,
+}, async () => {
+  await withPool({}, async (pool, root) => {
+    await Deno.writeFile(`${root}/big.bin`, new Uint8Array(BIG_FILE_BYTES));
+    // Downloads that are never read each hold a pair of large file pieces; /anything bodies cut
+    // half-way hold their body read buffer and what has been captured. Sixteen connections spread
+    // by the kernel over both workers (all on one: 1 in 32,768).
+    const clients: Deno.TcpConn[] = [];
+    try {
+      for (let i = 0; i < 8; i++) {
+        const c = await Deno.connect({ hostname: "127.0.0.1", port: pool.addr.port });
+        clients.push(c);
+        await c.write(encoder.encode("GET /files/big.bin HTTP/1.1\r\nHost: x\r\n\r\n"));
+      }
+      for (let i = 0; i < 8; i++) {
+        const c = await Deno.connect({ hostname: "127.0.0.1", port: pool.addr.port });
+        clients.push(c);
+        await c.write(encoder.encode(
+          `POST /anything HTTP/1.1\r\nHost: x\r\nContent-Length: ${CAPTURED_BYTES}\r\n\r\n`,
+        ));
+        await c.write(new Uint8Array(CAPTURED_BYTES / 2));
+      }
+      for (let i = 0; i < 100; i++) {
+        const t = pool.sharedTotals;
+        if (t.connections === 16 && t.largeBufferBytes > 0 && t.heldBodyBytes > 0) break;
+        await sleep(20);
+      }
+      const held = pool.sharedTotals;
+      assertEquals(held.connections, 16);
+      assert(held.largeBufferBytes > 0 && held.heldBodyBytes > 0, JSON.stringify(held));
+      pool.crash(0);
+      for (let i = 0; i < 100 && pool.generation(0) < 2; i++) await sleep(20);
+      assertEquals(pool.generation(0), 2);
+    } finally {
+      for (const c of clients) c.close();
+    }
+    // The survivor's exchanges end as their clients go; the dead worker's went with it.
+    const zero = { connections: 0, largeBufferBytes: 0, heldBodyBytes: 0 };
+    for (let i = 0; i < 250 && JSON.stringify(pool.sharedTotals) !== JSON.stringify(zero); i++) {
+      await sleep(20);
+    }
+    assertEquals(pool.sharedTotals, zero);
+  });
+});
+
+Deno.test({
+  name: "a worker whose event loop is blocked is reported, and again once it answers",
+  ignore,
+}, async () => {
+  await withPool(
+    {},
+    async (pool, _root, _log, errors, flush) => {
+      pool.block(1, BLOCK_MS);
+      for (let i = 0; i < 200 && !errors.some((l) => l.includes("answers again")); i++) {
+        await sleep(20);
+      }
+      await flush();
+      const said = errors.filter((l) => l.includes("worker 2"));
+      assertEquals(said.length, 2, errors.join("\n"));
+      assert(said[0].startsWith("wireserve: worker 2 has not answered for "), said[0]);
+      assert(said[1].startsWith("wireserve: worker 2 answers again after "), said[1]);
+      assert(!errors.some((l) => l.includes("worker 1")), "the other worker was not reported");
+      // Blocked, not dead: it was not replaced, and it serves again.
+      assertEquals(pool.generation(1), 1);
+      for (let i = 0; i < 10; i++) {
+        const c = await RawClient.connect(pool.addr.port);
+        assertEquals(await exchange(c, "GET /echo/back HTTP/1.1"), [200, "back"]);
+        c.close();
+      }
+    },
+    {},
+    { stalledAfterMs: STALLED_AFTER_TEST_MS },
+  );
+});
+
+Deno.test({
+  name: "the watch's pings do not count as work, so an idle pool's main thread can collect",
+  ignore,
+}, async () => {
+  await withPool({}, async (pool) => {
+    await sleep(PING_EVERY_MS); // start-up messages are in
+    const before = pool.messageCount;
+    await sleep(PING_EVERY_MS * 3);
+    assertEquals(pool.messageCount, before);
   });
 });
 
