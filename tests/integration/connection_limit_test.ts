@@ -1,9 +1,13 @@
 /**
  * `maxConnections` on the real server over raw TCP: at the limit every connection is served;
  * past it a kept-alive connection makes room, and when none can, the newcomer gets 503 and close.
+ * After hostile churn on two workers the server-wide count comes back exactly.
  */
 
-import { assertEquals } from "../support/assert.ts";
+import { appConfig } from "../../src/app/app_config.ts";
+import { countIsExact } from "../../tools/soak/hostile.ts";
+import { startApp } from "../support/app_server.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { RawClient, startServer, type TestServer } from "../support/server.ts";
 import { testHandler } from "../support/test_handler.ts";
 
@@ -73,3 +77,60 @@ Deno.test("past maxConnections the earliest kept-alive connection makes room", a
     await srv.close();
   }
 });
+
+/** The limit of the churn test: small, so that every kind of client below crosses it. */
+const CHURN_LIMIT = 20;
+const CHURN_FILE_BYTES = 4 * 1024 * 1024;
+const encoder = new TextEncoder();
+
+Deno.test({
+  name:
+    "after refused, cut, half-closed and pushed-out connections on two workers the count is exact",
+  ignore: Deno.build.os !== "linux", // --workers needs SO_REUSEPORT balancing
+}, async () => {
+  const root = await Deno.makeTempDir({ prefix: "wireserve-limit-" });
+  await Deno.writeFile(`${root}/big.bin`, new Uint8Array(CHURN_FILE_BYTES));
+  const app = await startApp(appConfig({ directory: root }), { maxConnections: CHURN_LIMIT }, 2);
+  const port = app.port;
+  const connect = () => Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    // Silent connections past the limit: the ones over it are refused with 503.
+    const silent = await Promise.all(Array.from({ length: CHURN_LIMIT + 10 }, connect));
+    await sleep(300);
+    for (const c of silent) c.close();
+    await drained(app.connectionCount);
+    // Downloads cut after their first bytes, and heads cut by a FIN.
+    for (let i = 0; i < CHURN_LIMIT; i++) {
+      const cut = await connect();
+      await cut.write(encoder.encode("GET /files/big.bin HTTP/1.1\r\nHost: x\r\n\r\n"));
+      await cut.read(new Uint8Array(1024));
+      cut.close();
+      const half = await connect();
+      await half.write(encoder.encode("GET /files/big.bin HTTP/1.1\r\nHo"));
+      await half.closeWrite();
+      await half.read(new Uint8Array(1024)).catch(() => null);
+      half.close();
+    }
+    // Kept-alive connections pushed out by newcomers, twice over.
+    const kept: RawClient[] = [];
+    for (let i = 0; i < 2 * CHURN_LIMIT; i++) {
+      const c = await RawClient.connect(port);
+      kept.push(c);
+      assertEquals(await status(c), 200, `kept-alive client ${i} is served`);
+    }
+    for (const c of kept) c.close();
+    await drained(app.connectionCount);
+    // Exactly the limit is free again: that many silent connections held, one more refused.
+    const verdict = await countIsExact(port, CHURN_LIMIT);
+    assert(verdict === null, verdict ?? "");
+  } finally {
+    await app.close();
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+/** Waits (bounded) until `count()` is 0, and says so. */
+async function drained(count: () => number): Promise<void> {
+  for (let i = 0; i < 250 && count() > 0; i++) await sleep(20);
+  assertEquals(count(), 0, "every connection has ended");
+}

@@ -222,3 +222,59 @@ Deno.test({
     assert(Date.now() - started < 4000, "the session did not hold the shutdown to its timeout");
   },
 });
+
+/** A file big enough that a client which never reads holds its download open. */
+const UNREAD_FILE_BYTES = 16 * 1024 * 1024;
+/** The shutdown timeout of the loaded test, and how far past it the exit may come. */
+const LOADED_TIMEOUT_MS = 1000;
+/** The pool's grace for workers past the timeout (2 s) and room for a busy machine. */
+const EXIT_SLACK_MS = 4000;
+
+for (const workers of ["1", "2"]) {
+  Deno.test({
+    name:
+      `SIGTERM under load (${workers} worker(s)): readers that never read, slow /drip answers ` +
+      "and idle keep-alive connections end within the timeout, exit 0",
+    ignore: !UNIX,
+    fn: async () => {
+      const dir = await Deno.makeTempDir({ prefix: "wireserve-shutdown-" });
+      await Deno.writeFile(join(dir, "big.bin"), new Uint8Array(UNREAD_FILE_BYTES));
+      const p = spawnWireserve([
+        dir,
+        "--port",
+        "0",
+        "--workers",
+        workers,
+        "--shutdown-timeout",
+        `${LOADED_TIMEOUT_MS}ms`,
+      ]);
+      const port = await p.port();
+      const clients: RawClient[] = [];
+      try {
+        for (let i = 0; i < 8; i++) {
+          clients.push(await connectedTo(port, "GET /files/big.bin HTTP/1.1\r\nHost: t\r\n\r\n"));
+          clients.push(
+            await connectedTo(port, "GET /drip?duration=8&numbytes=8 HTTP/1.1\r\nHost: t\r\n\r\n"),
+          );
+          const idle = await connectedTo(port, "GET /echo/idle HTTP/1.1\r\nHost: t\r\n\r\n");
+          assertEquals((await idle.readResponse())?.status, 200);
+          clients.push(idle);
+        }
+        await sleep(SETTLE_MS);
+        const signalled = Date.now();
+        p.child.kill("SIGTERM");
+        assertEquals(await p.exit(), 0);
+        const waited = Date.now() - signalled;
+        assert(
+          waited >= LOADED_TIMEOUT_MS - 100 && waited < LOADED_TIMEOUT_MS + EXIT_SLACK_MS,
+          `exited ${waited} ms after SIGTERM`,
+        );
+        for (const c of clients) assert(await c.closedByServer(5000), "every connection closed");
+        assert(p.stdout().includes("wireserve: stopped"), p.stdout());
+      } finally {
+        for (const c of clients) c.close();
+        await Deno.remove(dir, { recursive: true });
+      }
+    },
+  });
+}

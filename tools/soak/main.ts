@@ -4,6 +4,7 @@
  * after the warm-up and N minutes, RSS is within +10% of its value at the end of the warm-up, and
  * once the load stops descriptors and temp files are back to their values before it — and no
  * answer was a 5xx other than 503/507. Prints a table; exits 1 on failure, 2 on a usage error.
+ * `--hostile` runs the hostile connection patterns of `hostile.ts` instead of the load.
  *
  *   deno task soak --minutes 10 [--warm-up 120] [--clients 16] [--sample 15] [--workers N]
  * @module
@@ -11,8 +12,12 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { type ChildServer, settle, startChildServer } from "../support/child_server.ts";
-import { type LoadCounts, runLoad, SOAK_FILES } from "./soak_load.ts";
+import { statusKiB } from "../../bench/proc.ts";
+import { settle, startChildServer } from "../support/child_server.ts";
+import { runHostile } from "./hostile.ts";
+import { makeFixture, selfSignedCert } from "./fixture.ts";
+import { type LoadCounts, runLoad } from "./soak_load.ts";
+import { header, latencyLine, row, type Sample, type Timing, timing } from "./report.ts";
 
 const DEFAULT_MINUTES = 10;
 const DEFAULT_WARM_UP_S = 120;
@@ -23,22 +28,44 @@ export const RSS_GROWTH_RATIO = 0.1;
 /** How long descriptors and temp files may take to come back once the load stops: the default
  * keep-alive idle clock (5 s) and lingering close (2 s), with room on a shared machine. */
 const SETTLE_MS = 30_000;
+/**
+ * How long after the load the last row is taken: each isolate gives its heap back after 10 s
+ * without a request (src/app/idle_memory.ts), so RSS is read once that has had time to run.
+ */
+const IDLE_COLLECTION_WAIT_MS = 15_000;
+/** How early a timer may fire and still count as on time. */
+const TIMER_SLACK_MS = 50;
 const MS_PER_S = 1000;
 const S_PER_MIN = 60;
+const KIB_PER_MIB = 1024;
+/** `--hostile` defaults: the server's connection limit, the floods past it, the crowds below it. */
+const DEFAULT_HOSTILE_MAX_CONNECTIONS = 4096;
+const DEFAULT_HOSTILE_FLOOD = 5000;
+const DEFAULT_HOSTILE_CROWD = 2000;
+const DEFAULT_HOSTILE_READERS = 300;
+/** Seconds each hostile scenario holds: past the 10 s head clock, within the 60 s write clock. */
+const DEFAULT_HOSTILE_HOLD_S = 14;
 
-/** One sample of the server. */
-interface Sample {
-  atS: number;
-  phase: "start" | "warm-up" | "load" | "settled";
-  rssMiB: number | null;
-  fds: number | null;
-  tempFiles: number;
-  requests: number;
-  /** V8 heap used, heap reserved and external MiB of the serving isolate (with --workers 1). */
-  heapMiB: number | null;
-  heapTotalMiB: number | null;
-  externalMiB: number | null;
-}
+/** `deno task soak --help`. */
+export const SOAK_USAGE = `Usage: deno task soak [options]
+
+Mixed load against a child wireserve (started on port 0 over a temp folder), sampling its RSS,
+RssAnon, open descriptors and upload temp files; exits 0 on PASS, 1 on FAIL, 2 on a bad option.
+Details and past runs: docs/soak.md.
+
+  --minutes <n>          load after the warm-up, in minutes (default ${DEFAULT_MINUTES})
+  --warm-up <s>          warm-up before the reference sample, in seconds (default ${DEFAULT_WARM_UP_S})
+  --clients <n>          client loops (default ${DEFAULT_CLIENTS})
+  --sample <s>           seconds between samples (default ${DEFAULT_SAMPLE_S})
+  --workers <n|auto>     the server's --workers (default: its own); 1 adds heap columns
+  --log <format>         the server's access log: off, common, combined, json (default off)
+  --hostile              hostile connection patterns instead of the load (tools/soak/hostile.ts)
+  --connections <n>      hostile: connections of the floods (default ${DEFAULT_HOSTILE_FLOOD})
+  --max-connections <n>  hostile: the server's --max-connections (default ${DEFAULT_HOSTILE_MAX_CONNECTIONS})
+  --tls                  hostile: serve HTTPS (a throwaway CA and certificate made with openssl)
+                         and attack the TLS handshake instead
+  -h, --help             show this help
+`;
 
 if (import.meta.main) Deno.exit(await cli(Deno.args));
 
@@ -54,11 +81,37 @@ export async function cli(args: string[]): Promise<number> {
         clients: { type: "string" },
         sample: { type: "string" },
         workers: { type: "string" },
+        log: { type: "string" },
+        hostile: { type: "boolean" },
+        tls: { type: "boolean" },
+        connections: { type: "string" },
+        "max-connections": { type: "string" },
+        help: { type: "boolean", short: "h" },
       },
     }).values;
   } catch (e) {
-    console.error(`soak: ${e instanceof Error ? e.message : e}`);
+    console.error(`soak: ${e instanceof Error ? e.message : e}\n\n${SOAK_USAGE}`);
     return 2;
+  }
+  if (v.help) {
+    console.log(SOAK_USAGE);
+    return 0;
+  }
+  if (v.hostile) {
+    const flood = Number(v.connections ?? DEFAULT_HOSTILE_FLOOD);
+    const maxConnections = Number(v["max-connections"] ?? DEFAULT_HOSTILE_MAX_CONNECTIONS);
+    if (![flood, maxConnections].every((n) => Number.isInteger(n) && n > 0)) {
+      console.error("soak: --connections and --max-connections take positive integers");
+      return 2;
+    }
+    return await hostile({
+      workers: v.workers,
+      logFormat: v.log,
+      tls: v.tls ?? false,
+      maxConnections,
+      flood,
+      log: (line) => console.log(line),
+    });
   }
   const minutes = Number(v.minutes ?? DEFAULT_MINUTES);
   const warmUpS = Number(v["warm-up"] ?? DEFAULT_WARM_UP_S);
@@ -74,6 +127,7 @@ export async function cli(args: string[]): Promise<number> {
     clients: Math.round(clients),
     sampleMs: sampleS * MS_PER_S,
     workers: v.workers,
+    logFormat: v.log,
     log: (line) => console.log(line),
   });
   return result.failures.length === 0 ? 0 : 1;
@@ -87,6 +141,8 @@ export interface SoakOptions {
   sampleMs: number;
   /** `--workers` for the server (its default when undefined). */
   workers?: string;
+  /** `--log` for the server (off when undefined: `--quiet` alone). */
+  logFormat?: string;
   log: (line: string) => void;
 }
 
@@ -100,11 +156,20 @@ export interface SoakResult {
 /** Runs the soak as `opts` says. */
 export async function soak(opts: SoakOptions): Promise<SoakResult> {
   const dir = await makeFixture();
-  const flags = ["--quiet", "--allow-delete", "--allow-mkdir"];
-  if (opts.workers !== undefined) flags.push("--workers", opts.workers);
+  const flags = serverFlags(opts.workers, opts.logFormat);
   // The heap report describes the serving isolate only when the main thread serves.
   const server = await startChildServer(dir, flags, opts.workers === "1");
-  const counts: LoadCounts = { requests: 0, unexpected: {}, errors: {}, serverErrors: 0 };
+  const counts: LoadCounts = {
+    requests: 0,
+    unexpected: {},
+    errors: {},
+    serverErrors: 0,
+    done: {},
+    ms: {},
+  };
+  /** The per-action counts at the end of the warm-up and at the last load sample. */
+  let atWarmEnd: Timing | null = null;
+  let atLastLoad: Timing | null = null;
   const samples: Sample[] = [];
   const failures: string[] = [];
   const t0 = performance.now();
@@ -113,6 +178,7 @@ export async function soak(opts: SoakOptions): Promise<SoakResult> {
       atS: (performance.now() - t0) / MS_PER_S,
       phase,
       rssMiB: await server.rssMiB(),
+      rssAnonMiB: await rssAnonMiB(server.pid),
       fds: await server.fds(),
       tempFiles: server.tempFiles(),
       requests: counts.requests,
@@ -139,18 +205,28 @@ export async function soak(opts: SoakOptions): Promise<SoakResult> {
       const due = warmEnd === null ? warmUpEnd : loadEnd;
       const next = Math.min(performance.now() + opts.sampleMs, due, loadEnd);
       await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
-      if (warmEnd === null && performance.now() >= warmUpEnd) {
+      // A timer may fire a little early: that sample is the end of the warm-up, not one before.
+      if (warmEnd === null && performance.now() >= warmUpEnd - TIMER_SLACK_MS) {
         warmEnd = await sample("warm-up");
+        atWarmEnd = timing(counts);
         continue;
       }
       const s = await sample(warmEnd === null ? "warm-up" : "load");
-      if (warmEnd !== null) lastLoad = s;
+      if (warmEnd !== null) {
+        lastLoad = s;
+        atLastLoad = timing(counts);
+      }
     }
     await load;
+    if (atWarmEnd !== null && atLastLoad !== null) {
+      opts.log(latencyLine(atWarmEnd, atLastLoad));
+    }
     if (!server.alive()) failures.push("the server died");
-    const settledFds = await settle(
+    // A null read is /proc read through `find` while a descriptor vanished: not a settled
+    // count, so it is read again (it used to pass the check unseen).
+    const settledFds = start.fds === null ? null : await settle(
       () => server.fds(),
-      (n) => n === null || n <= (start.fds ?? n),
+      (n) => n !== null && n <= start.fds!,
       SETTLE_MS,
     );
     const settledTemp = await settle(
@@ -158,7 +234,16 @@ export async function soak(opts: SoakOptions): Promise<SoakResult> {
       (n) => n <= start.tempFiles,
       SETTLE_MS,
     );
+    // The figure that says whether memory comes back: after each isolate's idle collection.
+    await new Promise((r) => setTimeout(r, IDLE_COLLECTION_WAIT_MS));
     const end = await sample("settled");
+    if (start.rssAnonMiB !== null && end.rssAnonMiB !== null) {
+      opts.log(
+        `soak: RssAnon ${start.rssAnonMiB.toFixed(1)} MiB before the load, ${
+          Math.max(...samples.map((x) => x.rssAnonMiB ?? 0)).toFixed(1)
+        } at its peak, ${end.rssAnonMiB.toFixed(1)} once idle`,
+      );
+    }
     judge(
       start,
       warmEnd,
@@ -207,39 +292,66 @@ function judge(
     if (verdict === "over") failures.push(line);
     else console.log(`soak: ${line}`);
   }
-  if (end.fds !== null && start.fds !== null && end.fds > start.fds) {
+  if (start.fds !== null && end.fds === null) {
+    failures.push("descriptors: /proc could not be read once the load stopped");
+  } else if (end.fds !== null && start.fds !== null && end.fds > start.fds) {
     failures.push(`descriptors: ${start.fds} before the load, ${end.fds} after it settled`);
   }
   if (end.tempFiles > start.tempFiles) failures.push(`${end.tempFiles} temp files left`);
   if (counts.serverErrors > 0) failures.push(`${counts.serverErrors} answers were 5xx`);
 }
 
-function header(): string {
-  return "   time  phase       RSS MiB   fds  temp  requests  heap used/total MiB  external MiB";
+/** The server's flags: quiet, deletes and folders allowed, `--workers` and `--log` as given. */
+function serverFlags(workers: string | undefined, logFormat: string | undefined): string[] {
+  const flags = ["--quiet", "--allow-delete", "--allow-mkdir"];
+  if (workers !== undefined) flags.push("--workers", workers);
+  if (logFormat !== undefined) flags.push("--log", logFormat);
+  return flags;
 }
 
-function row(s: Sample): string {
-  return `${s.atS.toFixed(0).padStart(6)} s  ${s.phase.padEnd(10)}${
-    (s.rssMiB?.toFixed(1) ?? "n/a").padStart(8)
-  }${String(s.fds ?? "n/a").padStart(6)}${String(s.tempFiles).padStart(6)}${
-    String(s.requests).padStart(10)
-  }${
-    (s.heapMiB === null ? "-" : `${s.heapMiB.toFixed(1)}/${s.heapTotalMiB?.toFixed(1)}`).padStart(
-      21,
-    )
-  }${(s.externalMiB?.toFixed(1) ?? "-").padStart(14)}`;
+async function rssAnonMiB(pid: number): Promise<number | null> {
+  const kib = await statusKiB(pid, "RssAnon");
+  return kib === null ? null : kib / KIB_PER_MIB;
 }
 
-async function makeFixture(): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "wireserve-soak-" });
-  for (let i = 0; i < SOAK_FILES.smallCount; i++) {
-    await Deno.writeTextFile(join(dir, `s${i}.txt`), `${i}`.repeat(SOAK_FILES.smallBytes / 2));
+/** What `--hostile` runs with. */
+interface HostileRun {
+  workers?: string;
+  logFormat?: string;
+  tls: boolean;
+  maxConnections: number;
+  flood: number;
+  log: (line: string) => void;
+}
+
+/** `--hostile`: the scenarios of hostile.ts against one child server; resolves to the exit code. */
+async function hostile(run: HostileRun): Promise<number> {
+  const dir = await makeFixture(true);
+  const flags = serverFlags(run.workers, run.logFormat);
+  flags.push("--max-connections", String(run.maxConnections));
+  // Outside the shared folder, so that the key is never served.
+  const tlsDir = run.tls ? await Deno.makeTempDir({ prefix: "wireserve-soak-tls-" }) : null;
+  const tlsCert = tlsDir === null ? undefined : await selfSignedCert(tlsDir);
+  if (tlsDir !== null) {
+    flags.push("--tls-cert", join(tlsDir, "cert.pem"), "--tls-key", join(tlsDir, "key.pem"));
   }
-  const large = new Uint8Array(SOAK_FILES.largeBytes);
-  for (let i = 0; i < large.length; i += 4096) large[i] = i & 0xff;
-  await Deno.writeFile(join(dir, "large.bin"), large);
-  await Deno.mkdir(join(dir, "up"));
-  return dir;
+  const server = await startChildServer(dir, flags);
+  let failures: string[] = [];
+  try {
+    ({ failures } = await runHostile(server, {
+      tlsCert,
+      maxConnections: run.maxConnections,
+      flood: run.flood,
+      crowd: Math.min(DEFAULT_HOSTILE_CROWD, run.maxConnections),
+      readers: Math.min(DEFAULT_HOSTILE_READERS, run.maxConnections),
+      holdS: DEFAULT_HOSTILE_HOLD_S,
+      log: run.log,
+    }));
+  } finally {
+    const code = await server.stop();
+    if (code !== 0) failures.push(`server exited ${code} on SIGTERM`);
+    if (tlsDir !== null) await Deno.remove(tlsDir, { recursive: true });
+  }
+  run.log(failures.length === 0 ? "soak: PASS" : `soak: FAIL\n  ${failures.join("\n  ")}`);
+  return failures.length === 0 ? 0 : 1;
 }
-
-export type { ChildServer };

@@ -1,13 +1,24 @@
 /**
  * The soak's mixed load: each client loop picks one action at a time, by weight — downloads
- * (small cached files, a large file whole or by range), uploads (raw, chunked, multipart, tus in
- * two PATCHes), WebDAV (PROPFIND, LOCK/UNLOCK, COPY, MOVE, DELETE), echo and /anything, ten
- * pipelined GETs on one raw connection, and clients that vanish mid-download or mid-upload.
- * Uploads go to a fixed set of names, so the disk holds a bounded amount however long it runs.
+ * (small cached files, a large file whole, by range or only its head, a `Connection: close`
+ * GET), uploads (raw, chunked, multipart, tus in two PATCHes), WebDAV (PROPFIND, LOCK/UNLOCK,
+ * COPY, MOVE, DELETE), echo, /anything and /inspect, slow answers (/drip, /delay), WebSocket echo
+ * sessions, ten pipelined GETs on one raw connection, and clients that vanish mid-download,
+ * mid-upload (raw, chunked, multipart) or mid-WebSocket-message. Uploads go to a fixed set of
+ * names, so the disk holds a bounded amount however long it runs.
  *
  * This module must not start the server or sample it.
  * @module
  */
+
+import {
+  HALF_A_FRAME,
+  rawExchange,
+  readToEnd,
+  WEBSOCKET_HANDSHAKE,
+  websocketSession,
+  writeAll,
+} from "./raw_client.ts";
 
 /** Counters the loops update. */
 export interface LoadCounts {
@@ -18,6 +29,10 @@ export interface LoadCounts {
   errors: Record<string, number>;
   /** 5xx answers other than 503/507. */
   serverErrors: number;
+  /** Actions completed, by name (a test checks that each one ran). */
+  done?: Record<string, number>;
+  /** Time spent in completed actions, by name, in ms (with `done`: the mean latency). */
+  ms?: Record<string, number>;
 }
 
 /** The fixture the load expects under the shared folder. */
@@ -30,6 +45,11 @@ export const SOAK_FILES = {
 /** Distinct upload names: the disk holds at most this many uploaded files. */
 const UPLOAD_NAMES = 16;
 const PIPELINE_DEPTH = 10;
+/** /drip: this many bytes over this long; /delay: this long (slow answers hold a connection). */
+const DRIP_BYTES = 64;
+const DRIP_SECONDS = 0.5;
+const DELAY_SECONDS = 0.2;
+const INSPECT_BODY_BYTES = 4096;
 const READ_CHUNK_BYTES = 64 * 1024;
 const RANGE_BYTES = 256 * 1024;
 const encoder = new TextEncoder();
@@ -201,6 +221,48 @@ const ACTIONS: Array<[number, string, Action]> = [
       conn.close();
     }
   }],
+  [3, "head", async (b, _p, _n, c) => {
+    await expect(c, "head", await fetch(`${b}/files/large.bin`, { method: "HEAD" }), [200]);
+  }],
+  [4, "close", async (_b, port, n, c) => {
+    // fetch may not send `Connection: close` itself: a raw request, read to the server's close.
+    const path = `/files/s${n % SOAK_FILES.smallCount}.txt`;
+    const text = await rawExchange(
+      port,
+      `GET ${path} HTTP/1.1\r\nHost: soak\r\nConnection: close\r\n\r\n`,
+    );
+    count(c, "close", text.startsWith("HTTP/1.1 200 ") ? 200 : 0, [200]);
+  }],
+  [4, "inspect", async (b, _p, n, c) => {
+    const res = await fetch(`${b}/inspect/soak?n=${n}`, {
+      method: "POST",
+      body: "i".repeat(INSPECT_BODY_BYTES),
+    });
+    await drain(c, "inspect", res, [200]);
+  }],
+  [2, "drip", async (b, _p, _n, c) => {
+    const res = await fetch(`${b}/drip?numbytes=${DRIP_BYTES}&duration=${DRIP_SECONDS}&delay=0`);
+    await drain(c, "drip", res, [200]);
+  }],
+  [2, "delay", async (b, _p, _n, c) => {
+    await drain(c, "delay", await fetch(`${b}/delay/${DELAY_SECONDS}`), [200]);
+  }],
+  [3, "websocket", async (_b, port, n, c) => {
+    await websocketSession(port, n);
+    count(c, "websocket", 101, [101]);
+  }],
+  [2, "abort-websocket", async (_b, port, _n, c) => {
+    // A handshake, then half a frame, then gone: no close frame, no FIN of the message.
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    try {
+      await writeAll(conn, encoder.encode(WEBSOCKET_HANDSHAKE));
+      await conn.read(new Uint8Array(READ_CHUNK_BYTES));
+      await writeAll(conn, HALF_A_FRAME);
+    } finally {
+      conn.close();
+    }
+    c.requests++;
+  }],
   [4, "abort-download", async (_b, port, _n, c) => {
     const conn = await Deno.connect({ hostname: "127.0.0.1", port });
     await writeAll(conn, encoder.encode("GET /files/large.bin HTTP/1.1\r\nHost: soak\r\n\r\n"));
@@ -217,7 +279,41 @@ const ACTIONS: Array<[number, string, Action]> = [
     conn.close(); // half the body: the temp file must go, the old file stay
     c.requests++;
   }],
+  [2, "abort-chunked", async (_b, port, n, c) => {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    try {
+      const head = `PUT /files/up/ac${n % UPLOAD_NAMES}.bin HTTP/1.1\r\nHost: soak\r\n` +
+        `Transfer-Encoding: chunked\r\n\r\n`;
+      await writeAll(conn, encoder.encode(head));
+      for (let i = 0; i < 4; i++) {
+        await writeAll(conn, encoder.encode(`${READ_CHUNK_BYTES.toString(16)}\r\n`));
+        await writeAll(conn, new Uint8Array(READ_CHUNK_BYTES));
+        await writeAll(conn, encoder.encode("\r\n"));
+      }
+    } finally {
+      conn.close(); // no last chunk: the temp file must go
+    }
+    c.requests++;
+  }],
+  [2, "abort-multipart", async (_b, port, n, c) => {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    try {
+      const part = `--soak\r\nContent-Disposition: form-data; name="file"; ` +
+        `filename="am${n % UPLOAD_NAMES}.bin"\r\n\r\n`;
+      const head = `POST /files/up/ HTTP/1.1\r\nHost: soak\r\n` +
+        `Content-Type: multipart/form-data; boundary=soak\r\n` +
+        `Content-Length: ${SOAK_FILES.uploadBytes}\r\n\r\n`;
+      await writeAll(conn, encoder.encode(head + part));
+      await writeAll(conn, new Uint8Array(SOAK_FILES.uploadBytes / 2));
+    } finally {
+      conn.close();
+    }
+    c.requests++;
+  }],
 ];
+
+/** Every action's name, in the order of the table (a test checks that each one runs clean). */
+export const ACTION_NAMES: readonly string[] = ACTIONS.map(([, name]) => name);
 
 /** Runs `clients` loops against `port` until `stop()` returns true. */
 export async function runLoad(
@@ -235,8 +331,11 @@ export async function runLoad(
       r = (r * 1103515245 + 12345) & 0x7fffffff;
       let pick = r % total;
       const [, name, action] = ACTIONS.find(([w]) => (pick -= w) < 0)!;
+      const started = performance.now();
       try {
         await action(base, port, n++, counts);
+        if (counts.done) counts.done[name] = (counts.done[name] ?? 0) + 1;
+        if (counts.ms) counts.ms[name] = (counts.ms[name] ?? 0) + performance.now() - started;
       } catch (e) {
         if (name.startsWith("abort")) continue; // the server may reset us first
         counts.errors[name] = (counts.errors[name] ?? 0) + 1;
@@ -247,23 +346,12 @@ export async function runLoad(
   await Promise.all(Array.from({ length: clients }, (_, i) => loop(i + 1)));
 }
 
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
-}
-
-async function readToEnd(conn: Deno.Conn): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  const buf = new Uint8Array(READ_CHUNK_BYTES);
-  for (;;) {
-    const got = await conn.read(buf);
-    if (got === null) break;
-    parts.push(buf.slice(0, got));
+/** Counts an answer read by hand (`status` 0: none came). */
+function count(c: LoadCounts, name: string, status: number, ok: number[]): void {
+  c.requests++;
+  if (status >= 500 && status !== 503 && status !== 507) c.serverErrors++;
+  if (!ok.includes(status)) {
+    const key = `${name} ${status}`;
+    c.unexpected[key] = (c.unexpected[key] ?? 0) + 1;
   }
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
