@@ -25,7 +25,7 @@ import type { RequestHead } from "./request_head.ts";
 import { type ResponseContext, ResponseWriter, type WriteClock } from "./response_writer.ts";
 import { STATUS } from "./status.ts";
 import type { HttpResponse, RequestBody, WebSocketUpgrade } from "./types.ts";
-import { WebSocketConnection } from "./websocket_session.ts";
+import { WebSocketClosingError, WebSocketConnection } from "./websocket_session.ts";
 import { type ConnectionPeer, IncomingRequest, type InterimSender } from "./incoming_request.ts";
 
 /** Serves requests on one accepted connection until it closes. */
@@ -437,7 +437,8 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
     try {
       await upgrade.session(ws);
     } catch (err) {
-      if (!ws.closed && !this.#closed && !isDisconnect(err)) this.#opts.onError(err, "websocket");
+      const expected = err instanceof WebSocketClosingError || isDisconnect(err);
+      if (!ws.closed && !this.#closed && !expected) this.#opts.onError(err, "websocket");
     } finally {
       await ws.finish();
       this.#ws = null;

@@ -83,6 +83,19 @@ const utf8 = new TextDecoder();
  */
 export const MAX_FRAGMENTS = 65_536;
 const RESOLVED: Promise<void> = Promise.resolve();
+
+/**
+ * What `send` rejects with once the session is closing: a close frame has gone out (the server's
+ * shutdown, the idle clock, a protocol error, the client's own close), after which no data frame
+ * may follow (RFC 6455 §5.5.1). A message cut by it was not sent whole. It is the expected end of
+ * a session that was sending, not a failure to report.
+ */
+export class WebSocketClosingError extends Error {
+  constructor() {
+    super("The WebSocket is closing");
+    this.name = "WebSocketClosingError";
+  }
+}
 const ignore = () => {};
 
 /** The session the engine runs for an upgrade; see the module doc. */
@@ -209,7 +222,17 @@ export class WebSocketConnection implements WebSocketSession {
       if (own && !this.#hold(length)) return await this.#busy();
       const payload = this.#bufferedPayload(length) ?? await this.#readPayload(length);
       if (payload === null) return null;
-      if (this.#state !== "open") continue; // after our close frame, data is dropped (§7.1.4)
+      if (this.#state !== "open") {
+        // After our close frame, data is dropped (§7.1.4), message after message.
+        if (fin) {
+          opcode = -1;
+          parts = null;
+          total = 0;
+          fragments = 0;
+          this.#releaseHeld();
+        }
+        continue;
+      }
       if (opcode === OPCODE.text) {
         if (fin && parts === null) {
           // A whole message in one frame (the common case): a short ASCII one needs no decoder.
@@ -269,7 +292,7 @@ export class WebSocketConnection implements WebSocketSession {
   }
 
   send(data: string | Uint8Array): Promise<void> {
-    if (this.#state !== "open") return Promise.reject(new Error("The WebSocket is closing"));
+    if (this.#state !== "open") return Promise.reject(new WebSocketClosingError());
     const max = this.#maxFragmentBytes;
     if (typeof data === "string") {
       if (!(data.length <= SMALL_TEXT_CHARS && data.length <= max && this.#appendAscii(data))) {
@@ -289,6 +312,8 @@ export class WebSocketConnection implements WebSocketSession {
   async #sendFragments(first: number, bytes: Uint8Array): Promise<void> {
     const max = this.#maxFragmentBytes;
     for (let at = 0; at < bytes.length; at += max) {
+      // A close frame went out while the last fragments were written: nothing more may follow it.
+      if (this.#state !== "open") throw new WebSocketClosingError();
       const end = Math.min(at + max, bytes.length);
       const opcode = at === 0 ? first : OPCODE.continuation;
       this.#appendFrame(opcode, bytes.subarray(at, end), end === bytes.length);
@@ -315,9 +340,15 @@ export class WebSocketConnection implements WebSocketSession {
   async finish(): Promise<void> {
     if (this.#state === "open") {
       this.#state = "closing";
+      this.#closeTimer = setTimeout(() => this.#shut(), WEBSOCKET_CLOSE_TIMEOUT_MS);
       this.#appendFrame(OPCODE.close, closePayload(CLOSE.normal), true);
     }
     await this.#flush().catch(ignore);
+    // Our close frame is out and the client's is still to come: it is waited for (data before it
+    // is dropped) and then the socket closes (§7.1.1), or the close timeout cuts a client that
+    // never answers. Closed at once, the client's unread data would make the kernel send a reset,
+    // which the client sees as an error instead of a clean close.
+    if (this.#state === "closing") await this.receive();
     this.#shut();
   }
 

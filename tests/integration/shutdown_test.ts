@@ -223,6 +223,35 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "SIGTERM in the middle of a busy WebSocket echo closes it with 1001 and logs no failure",
+  ignore: !UNIX,
+  fn: async () => {
+    const p = spawnWireserve(["--port", "0", "--shutdown-timeout", "5s"]);
+    const port = await p.port();
+    // Large messages in small fragments: the signal falls while one is going out.
+    const message = new Uint8Array(1024 * 1024);
+    const closed = new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/websocket/echo?max_fragment_size=1024`);
+      ws.binaryType = "arraybuffer";
+      let echoed = 0;
+      ws.onopen = () => {
+        for (let i = 0; i < 8; i++) ws.send(message);
+      };
+      ws.onmessage = () => {
+        // Keep the server sending: every echo asks for another, and the signal falls mid-stream.
+        if (ws.readyState === WebSocket.OPEN) ws.send(message);
+        if (++echoed === 4) p.child.kill("SIGTERM");
+      };
+      ws.onclose = (e) => resolve(e.code);
+      ws.onerror = (e) => reject(new Error(`WebSocket error ${(e as ErrorEvent).message}`));
+    });
+    assertEquals(await closed, 1001);
+    assertEquals(await p.exit(), 0);
+    assert(!/failed/i.test(p.stderr()), `stderr: ${p.stderr()}`);
+  },
+});
+
 /** A file big enough that a client which never reads holds its download open. */
 const UNREAD_FILE_BYTES = 16 * 1024 * 1024;
 /** The shutdown timeout of the loaded test, and how far past it the exit may come. */
