@@ -15,13 +15,19 @@ const encoder = new TextEncoder();
 
 /** The complete response for a protocol error of `kind`, closing the connection. */
 export function cannedErrorResponse(kind: ErrorKind, now: number = Date.now()): Uint8Array {
-  const status = ERROR_KINDS[kind].status;
+  const info: { status: number; retryAfterSeconds?: number } = ERROR_KINDS[kind];
+  const status = info.status;
   const body = `${errorText(kind)}\n`;
+  // A 503 says when to come back (RFC 9110 §10.2.3): the overload it reports passes quickly.
+  const retry = info.retryAfterSeconds === undefined
+    ? ""
+    : `Retry-After: ${info.retryAfterSeconds}\r\n`;
   return encoder.encode(
     `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n` +
       "Content-Type: text/plain; charset=utf-8\r\n" +
       `Content-Length: ${body.length}\r\n` +
       "Connection: close\r\n" +
+      retry +
       "Server: wireserve\r\n" +
       `Date: ${formatHttpDate(now)}\r\n` +
       "\r\n" + body,

@@ -45,10 +45,15 @@ export const ERROR_KINDS = {
   contentTooLarge: { status: STATUS.ContentTooLarge, text: "Request body too large" },
   clientGone: { status: STATUS.BadRequest, text: "Connection closed before the body ended" },
   internal: { status: STATUS.InternalServerError, text: "Internal server error" },
-  tooManyConnections: { status: STATUS.ServiceUnavailable, text: "Too many connections" },
+  tooManyConnections: {
+    status: STATUS.ServiceUnavailable,
+    text: "Too many connections",
+    retryAfterSeconds: 1,
+  },
   bodiesBusy: {
     status: STATUS.ServiceUnavailable,
     text: "Too many request bodies held at once; try again",
+    retryAfterSeconds: 1,
   },
 } as const;
 

@@ -112,7 +112,7 @@ Deno.test({
     assertEquals(heldBodies.acquire(taken), true);
     try {
       const busy = await fetch(url("/anything"), { method: "POST", body });
-      assertEquals(busy.status, 503);
+      assertEquals([busy.status, busy.headers.get("retry-after")], [503, "1"]);
       await busy.body?.cancel();
       const inspected = await fetch(url("/inspect?format=json"), { method: "POST", body });
       assertEquals(inspected.status, 200);

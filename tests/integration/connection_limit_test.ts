@@ -48,7 +48,10 @@ Deno.test("one past maxConnections, with none kept alive, gets 503 and is closed
   try {
     await accepted(srv, 2);
     const refused = await c.readResponse();
-    assertEquals([refused?.status, refused?.header("connection")], [503, "close"]);
+    assertEquals(
+      [refused?.status, refused?.header("connection"), refused?.header("retry-after")],
+      [503, "close", "1"],
+    );
     assertEquals(await c.closedByServer(), true);
     assertEquals([await status(a), await status(b)], [200, 200], "the first two are served");
   } finally {
