@@ -1,10 +1,12 @@
 /**
  * A client that vanishes while the handler works — here before its `100 Continue` could be sent,
  * so the handler's first body read fails with BrokenPipe — is no server error: no error line
- * (the fuzzer saw one stack per such request), and its one access-log line says `client-gone`.
+ * (the fuzzer saw one stack per such request), and its one access-log line says `client-gone`. An
+ * answer that is ready only after its connection closed is released (its stream cancelled).
  */
 
 import { assertEquals } from "../support/assert.ts";
+import { RawClient, startServer } from "../support/server.ts";
 import { Connection } from "../../src/http/connection.ts";
 import { DeadlineClock } from "../../src/http/deadline_clock.ts";
 import { DEFAULT_LIMITS } from "../../src/http/limits.ts";
@@ -59,4 +61,44 @@ Deno.test("a BrokenPipe while the handler reads its body is logged as client-gon
   clock.stop();
   assertEquals(errors, []);
   assertEquals(log.map((e) => [e.method, e.status, e.ended]), [["PUT", 0, "client-gone"]]);
+});
+
+Deno.test("an answer ready only after its connection was closed is released, not dropped", async () => {
+  let release = () => {};
+  const gate = new Promise<void>((r) => release = r);
+  let cancelled = false;
+  let handlerDone = () => {};
+  const returned = new Promise<void>((r) => handlerDone = r);
+  const srv = startServer(async () => {
+    await gate;
+    handlerDone();
+    return {
+      status: 200,
+      // A producer that would hold its place (a file, a zip's share) until it is cancelled.
+      body: {
+        kind: "stream" as const,
+        stream: new ReadableStream<Uint8Array>({
+          pull: (c) => c.enqueue(new Uint8Array(1024)),
+          cancel: () => {
+            cancelled = true;
+          },
+        }),
+      },
+    };
+  });
+  const client = await RawClient.connect(srv.port);
+  try {
+    await client.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n");
+    while (srv.server.requestCount === 0) await new Promise((r) => setTimeout(r, 5));
+    // The shutdown's timeout closes the connection while the handler still works.
+    const stopping = srv.server.shutdown(50);
+    await new Promise((r) => setTimeout(r, 100));
+    release();
+    await returned;
+    await stopping;
+    await new Promise((r) => setTimeout(r, 20));
+    assertEquals(cancelled, true, "the unsent body's producer was never cancelled");
+  } finally {
+    client.close();
+  }
 });
