@@ -8,7 +8,7 @@
  * @module
  */
 
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { type AppConfig, appConfig, DEFAULT_APP_CONFIG } from "../app/app_config.ts";
 import { hidePatternProblem, MAX_HIDE_PATTERNS } from "../app/hidden_paths.ts";
 import type { Limits } from "../http/limits.ts";
@@ -275,7 +275,8 @@ function hidePatterns(r: Reader): string[] {
 /** Whether `path` is `folder` or below it (both absolute). */
 function isInside(path: string, folder: string): boolean {
   const rel = relative(folder, path);
-  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+  // "..data" is a name inside, not a way up
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /** The engine's timeouts must be positive: a zero clock would close every connection at once. */

@@ -9,7 +9,7 @@
  */
 
 import { createPrivateKey, X509Certificate } from "node:crypto";
-import { basename, dirname, isAbsolute, join, relative } from "node:path";
+import { realSegmentsInside } from "../app/real_path_inside.ts";
 import type { RawValue } from "./args.ts";
 import type { Config } from "./config.ts";
 
@@ -39,7 +39,9 @@ export async function checkStartup(
     if (www !== null) return fail(`${name("www")}: ${q(config.app.www)} ${www}`);
   }
   const state = config.app.resumableDir;
-  if (state !== null && await reachesInside(state, config.app.directory)) {
+  // refuse: a state folder the shared folder reaches would be served and listed like any folder,
+  // partial uploads and their records included (the CLI refused the spellings inside already)
+  if (state !== null && await realSegmentsInside(state, config.app.directory) !== null) {
     return fail(
       `${name("resumable-dir")}: ${q(state)} is inside the shared folder by its real path ` +
         `(a symlink on the way leads there); expected a folder outside it`,
@@ -78,38 +80,6 @@ export function keyMatches(certPem: string, keyPem: string): boolean | null {
   } catch {
     return false; // a key of another type (EC against RSA) cannot match
   }
-}
-
-/**
- * Whether `path` (which may not exist yet) resolves inside `folder` once symlinks are followed:
- * the real path of its deepest existing ancestor, with the missing rest appended. The CLI already
- * refuses a spelling inside; this catches `--resumable-dir /srv/alias/state` with
- * `alias -> /srv/share/docs`.
- */
-async function reachesInside(path: string, folder: string): Promise<boolean> {
-  let realFolder: string;
-  try {
-    realFolder = await Deno.realPath(folder);
-  } catch {
-    return false; // the folder check above answers for it
-  }
-  const missing: string[] = [];
-  let at = path;
-  for (;;) {
-    try {
-      at = await Deno.realPath(at);
-      break;
-    } catch {
-      const up = dirname(at);
-      if (up === at) return false;
-      missing.unshift(basename(at));
-      at = up;
-    }
-  }
-  // refuse: a state folder the shared folder reaches would be served and listed like any folder,
-  // partial uploads and their records included
-  const rel = relative(realFolder, join(at, ...missing));
-  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
 }
 
 function fail(message: string): StartupCheck {

@@ -15,7 +15,7 @@
  * @module
  */
 
-import { isAbsolute, relative, sep } from "node:path";
+import { realSegmentsInside } from "../app/real_path_inside.ts";
 import { isStateFolderName } from "../app/state_folder.ts";
 
 /** The state folder would be served: resumable uploads stay off rather than publish it. */
@@ -27,17 +27,10 @@ export class StateFolderServed extends Error {
 }
 
 /**
- * Whether the existing folder `stateDir` really lies inside the shared folder `root` outside
- * every reserved state-folder name. A root that cannot be resolved serves nothing: false.
+ * Whether the folder `stateDir` really lies inside the shared folder `root` outside every reserved
+ * state-folder name. A root that cannot be resolved serves nothing: false.
  */
 export async function stateFolderServed(stateDir: string, root: string): Promise<boolean> {
-  let realRoot: string;
-  try {
-    realRoot = await Deno.realPath(root);
-  } catch {
-    return false;
-  }
-  const rel = relative(realRoot, await Deno.realPath(stateDir));
-  if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return false;
-  return !rel.split(sep).some(isStateFolderName);
+  const inside = await realSegmentsInside(stateDir, root);
+  return inside !== null && !inside.some(isStateFolderName);
 }

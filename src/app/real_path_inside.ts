@@ -1,0 +1,41 @@
+/**
+ * Where a path really lies relative to a folder: both compared by their real paths, symlinks on
+ * the way resolved, and a path that does not exist yet resolved through its nearest existing
+ * ancestor. A spelling outside a folder can still lead inside it (`/srv/alias/state` with
+ * `alias -> /srv/share/docs`); the checks that keep private folders out of the shared one use this.
+ *
+ * This module must not know about HTTP.
+ * @module
+ */
+
+import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
+
+/**
+ * The segments of `path` below `folder` by their real paths (`[]` for the folder itself), or null
+ * when `path` lies outside it. A folder that cannot be resolved holds nothing: null.
+ */
+export async function realSegmentsInside(path: string, folder: string): Promise<string[] | null> {
+  let realFolder: string;
+  try {
+    realFolder = await Deno.realPath(folder);
+  } catch {
+    return null;
+  }
+  const missing: string[] = [];
+  let at = path;
+  for (;;) {
+    try {
+      at = await Deno.realPath(at);
+      break;
+    } catch {
+      const up = dirname(at);
+      if (up === at) return null;
+      missing.unshift(basename(at));
+      at = up;
+    }
+  }
+  const rel = relative(realFolder, join(at, ...missing));
+  if (rel === "") return [];
+  if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return null;
+  return rel.split(sep);
+}
