@@ -19,6 +19,7 @@ import { type AppHooks, NO_HOOKS } from "./app_hooks.ts";
 import { requireAuthForAll } from "./auth.ts";
 import { withCors } from "./cors.ts";
 import { withHtmlErrors } from "./html_errors.ts";
+import { withOutOfDescriptors } from "./out_of_descriptors.ts";
 import { INFO_PATH, infoHandler } from "./info.ts";
 import { QR_PATH, qrHandler } from "./qr_code.ts";
 import { createRouter, type Route } from "./router.ts";
@@ -71,6 +72,8 @@ export function createApp(
   shared: SharedState = localSharedState(sharedServices(config)),
 ): Handler {
   // --auth-all: every request needs credentials (writes are checked by their handlers anyway).
-  const app = requireAuthForAll(config, createRouter(appRoutes(config, shared, hooks)));
+  // Out of descriptors, any route answers 503 rather than what its failure would otherwise mean.
+  const routed = withOutOfDescriptors(createRouter(appRoutes(config, shared, hooks)));
+  const app = requireAuthForAll(config, routed);
   return config.cors ? withCors(app) : app;
 }

@@ -33,6 +33,7 @@ import {
   sibling,
   SMALL_FILE_MAX_BYTES,
 } from "./file_facts.ts";
+import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
 export { SMALL_FILE_MAX_BYTES };
 export type { FileFacts, PathFacts, Sibling } from "./file_facts.ts";
@@ -194,7 +195,8 @@ export class FileCache {
     if (this.#realRoot === null) {
       try {
         this.#realRoot = await Deno.realPath(this.#opts.root);
-      } catch {
+      } catch (err) {
+        throwIfOutOfDescriptors(err);
         return null; // the root is missing right now: everything is missing, try again later
       }
     }
@@ -235,7 +237,9 @@ export class FileCache {
       st = await Deno.stat(real);
       // The stat comes first: whether `private/` matches depends on the path being a folder.
       if (!await this.allowed(real, st.isDirectory)) return MISSING;
-    } catch {
+    } catch (err) {
+      // Out of descriptors is not "missing": it must not be cached as such (see out_of_descriptors.ts).
+      throwIfOutOfDescriptors(err);
       return MISSING; // not found, permission denied, a loop of links: all look missing
     }
     if (st.isDirectory) return { kind: "dir", realPath: real };

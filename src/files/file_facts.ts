@@ -9,6 +9,7 @@
 import { formatHttpDate } from "../http/http_date.ts";
 import { isCompressible } from "../app/content_coding.ts";
 import { fileEtag, withSuffix } from "../app/etag.ts";
+import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
 /** Files up to this size are kept in memory (with their compressed forms). */
 export const SMALL_FILE_MAX_BYTES = 128 * 1024;
@@ -111,7 +112,8 @@ export async function sibling(
   try {
     // lstat: a sibling that is a symlink is ignored rather than followed out of the root
     st = await Deno.lstat(path);
-  } catch {
+  } catch (err) {
+    throwIfOutOfDescriptors(err);
     return null;
   }
   if (!st.isFile) return null;
@@ -127,11 +129,15 @@ export async function sibling(
   return { path, size: st.size, etag, mtimeMs, bytes };
 }
 
-/** The whole file, or null when it cannot be read (gone, permissions). */
+/**
+ * The whole file, or null when it cannot be read (gone, permissions). Throws when out of
+ * descriptors: the file is not gone, and facts cached as missing would say it is.
+ */
 export async function readOrNull(path: string): Promise<Uint8Array | null> {
   try {
     return await Deno.readFile(path);
-  } catch {
+  } catch (err) {
+    throwIfOutOfDescriptors(err);
     return null;
   }
 }

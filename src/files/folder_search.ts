@@ -18,6 +18,7 @@
 import { join } from "node:path";
 import { isFolder, type ListingEntry, sortListing } from "./listing.ts";
 import type { ServedRoot } from "./served_root.ts";
+import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
 /** Most matches one search answers. */
 export const SEARCH_MAX_RESULTS = 1000;
@@ -82,7 +83,9 @@ export async function searchFolder(
     let listing;
     try {
       listing = await root.list(dir);
-    } catch {
+    } catch (err) {
+      // Out of descriptors the search would silently miss folders: 503 instead.
+      throwIfOutOfDescriptors(err);
       continue; // unreadable or gone meanwhile: nothing to find there
     }
     if (listing.truncated) truncated = true;
@@ -102,7 +105,8 @@ export async function searchFolder(
       if (e.type === "symlink") {
         try {
           real = await Deno.realPath(path);
-        } catch {
+        } catch (err) {
+          throwIfOutOfDescriptors(err);
           continue;
         }
       }

@@ -33,6 +33,7 @@ import type { HttpResponse } from "../http/types.ts";
 import { textResponse } from "../app/router.ts";
 import { isFolder, type ListingEntry } from "./listing.ts";
 import type { ServedRoot } from "./served_root.ts";
+import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
 /** Most entries (files and folders) one archive holds; past it the answer is 413. */
 export const ZIP_MAX_ENTRIES = 50_000;
@@ -132,6 +133,7 @@ export async function zipResponse(
   } catch (err) {
     release();
     if (err instanceof ZipRefusal) return textResponse(err.status, `${err.message}\n`);
+    throwIfOutOfDescriptors(err);
     return textResponse(STATUS.NotFound, "Not found\n"); // the folder went away or is unreadable
   }
   const fileName = folderName === "" ? ROOT_ZIP_NAME : `${folderName}.zip`;

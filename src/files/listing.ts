@@ -12,6 +12,7 @@
 import { join } from "node:path";
 import { isReservedName } from "../app/reserved_names.ts";
 import { servableName } from "./safe_path.ts";
+import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
 /** Most entries one listing reads and shows; the rest is reported as truncated. */
 export const MAX_LISTING_ENTRIES = 10_000;
@@ -110,7 +111,8 @@ async function describe(
       size: st.isDirectory ? 0 : st.size,
       mtime: st.mtime,
     };
-  } catch {
+  } catch (err) {
+    throwIfOutOfDescriptors(err);
     return null;
   }
 }

@@ -19,6 +19,7 @@ import { firstValue, parseQuery } from "../app/query_params.ts";
 import { notFound, type ServedRoot } from "./served_root.ts";
 import { searchFolder } from "./folder_search.ts";
 import { renderSearchHtml, renderSearchJson } from "./search_render.ts";
+import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
 const SORT_KEYS: readonly SortKey[] = ["name", "size", "date"];
 const OFFERED: readonly ContentCoding[] = ["br", "gzip", "identity"];
@@ -44,7 +45,8 @@ export async function listingResponse(
   let listing;
   try {
     listing = await root.list(realDir);
-  } catch {
+  } catch (err) {
+    throwIfOutOfDescriptors(err);
     return notFound(); // unreadable (permissions) or gone: nothing to show
   }
   // An invalid query is ignored rather than refused: it only chooses a presentation.

@@ -19,6 +19,7 @@ import { encodeSegment } from "./listing_text.ts";
 import type { ChangeBoard } from "../app/change_board.ts";
 import { textResponse } from "../app/router.ts";
 import { resolveSafePath, type SafePathResult } from "./safe_path.ts";
+import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
 /** How a folder is served. */
 export interface ServedRootOptions {
@@ -122,7 +123,9 @@ export class ServedRoot {
     let file: Deno.FsFile;
     try {
       file = await Deno.open(facts.realPath, { read: true });
-    } catch {
+    } catch (err) {
+      // Out of descriptors the file is still there: 503, and the cache keeps what it knows.
+      throwIfOutOfDescriptors(err);
       this.cache.invalidate(fsPath);
       return notFound();
     }
@@ -132,8 +135,9 @@ export class ServedRoot {
       // refuse: the path now names something else than a regular file
       if (!st.isFile) throw new Error("Not a regular file");
       current = this.cache.confirm(fsPath, facts, st);
-    } catch {
+    } catch (err) {
       file.close();
+      throwIfOutOfDescriptors(err);
       this.cache.invalidate(fsPath);
       return notFound();
     }

@@ -23,6 +23,7 @@ import {
 } from "../files/mod.ts";
 import { type PostMeta, readPostMeta } from "./front_matter.ts";
 import { MAX_META_CACHE_ENTRIES, MAX_SOURCE_BYTES, META_READ_BYTES } from "./template_limits.ts";
+import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
 /** A source file's text, or why there is none. */
 export type SourceResult =
@@ -74,7 +75,8 @@ export class TemplateFiles {
     if (bytes === null) {
       try {
         bytes = await Deno.readFile(facts.realPath);
-      } catch {
+      } catch (err) {
+        throwIfOutOfDescriptors(err); // the source is there: 503, not a "missing" error box
         return { ok: false, problem: "missing", fsPath: path.fsPath };
       }
       if (bytes.length > MAX_SOURCE_BYTES) {
@@ -132,7 +134,8 @@ export class TemplateFiles {
     try {
       const { entries } = await this.#root.list(facts.realPath);
       return { ok: true, fsPath, realDir: facts.realPath, entries, tag: folderDigest(entries) };
-    } catch {
+    } catch (err) {
+      throwIfOutOfDescriptors(err);
       return { ok: false, problem: "missing", fsPath };
     }
   }
@@ -156,7 +159,8 @@ async function readHead(path: string): Promise<Uint8Array | null> {
   let file: Deno.FsFile;
   try {
     file = await Deno.open(path, { read: true });
-  } catch {
+  } catch (err) {
+    throwIfOutOfDescriptors(err); // else "no title" would be remembered for this file
     return null;
   }
   try {
@@ -168,7 +172,8 @@ async function readHead(path: string): Promise<Uint8Array | null> {
       filled += n;
     }
     return buf.subarray(0, filled);
-  } catch {
+  } catch (err) {
+    throwIfOutOfDescriptors(err);
     return null;
   } finally {
     file.close();

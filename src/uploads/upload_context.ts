@@ -22,6 +22,7 @@ import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
 import { type AuthGuard, authGuard } from "../app/auth.ts";
 import { HiddenPaths } from "../app/hidden_paths.ts";
+import { isOutOfDescriptors, outOfDescriptorsResponse } from "../app/out_of_descriptors.ts";
 import { textResponse } from "../app/router.ts";
 
 /** Where the shared folder is mounted (the same prefix the read routes use). */
@@ -147,6 +148,9 @@ export function plain(status: number, text: string): HttpResponse {
 
 /** The answer for an error thrown by a file-system call during a write, or null if not one. */
 export function storageFailure(err: unknown): HttpResponse | null {
+  // Out of descriptors (the temp file could not be created or opened): the server's moment, not
+  // the folder's fault — 503 with Retry-After, never 403/409/500.
+  if (isOutOfDescriptors(err)) return outOfDescriptorsResponse();
   const code = (err as { code?: unknown } | null)?.code;
   if (code === "ENOSPC" || code === "EDQUOT") {
     return plain(STATUS.InsufficientStorage, "Not enough disk space to store the upload");

@@ -32,6 +32,7 @@ import { createHash } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { DAV_PROPS_FOLDER } from "../app/reserved_names.ts";
 import { TempFile } from "../uploads/mod.ts";
+import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
 /** Largest stored record of one resource's dead properties, in bytes of JSON. */
 export const MAX_DEAD_PROPS_BYTES = 1024 * 1024;
@@ -70,7 +71,9 @@ export async function readDeadProps(fsPath: string, isDir: boolean): Promise<Dea
   let text: string;
   try {
     text = await Deno.readTextFile(recordPath(fsPath, isDir));
-  } catch {
+  } catch (err) {
+    // Out of descriptors the record is still there: answering "no properties" would lose them.
+    throwIfOutOfDescriptors(err);
     return [];
   }
   return parseRecord(text);
@@ -138,7 +141,8 @@ export async function recordNames(folder: string): Promise<Set<string>> {
   const names = new Set<string>();
   try {
     for await (const e of Deno.readDir(join(folder, DAV_PROPS_FOLDER))) names.add(e.name);
-  } catch {
+  } catch (err) {
+    throwIfOutOfDescriptors(err);
     // no records in this folder
   }
   return names;

@@ -15,6 +15,7 @@ import type { HttpResponse } from "../http/types.ts";
 import { isReservedName } from "../app/reserved_names.ts";
 import { refused, resolveSafePath } from "../files/mod.ts";
 import { type DavContext, plainAnswer } from "./dav_context.ts";
+import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
 /** A resource that exists and may be shown. */
 export interface Resource {
@@ -54,7 +55,8 @@ export async function statVisible(ctx: DavContext, fsPath: string): Promise<Deno
     if (!await ctx.files.cache.allowed(real)) return null;
     const info = await Deno.stat(real);
     return info.isFile || info.isDirectory ? info : null;
-  } catch {
+  } catch (err) {
+    throwIfOutOfDescriptors(err);
     return null; // missing, unreadable, a loop of links: all look missing
   }
 }

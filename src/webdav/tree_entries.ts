@@ -7,6 +7,7 @@
  */
 
 import { join } from "node:path";
+import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
 /** A path below a folder: its segments relative to the folder, and whether it is one. */
 export interface TreeEntry {
@@ -24,7 +25,9 @@ export async function treeEntries(folder: string): Promise<TreeEntry[]> {
         out.push({ rel: r, isDir: e.isDirectory });
         if (e.isDirectory) await walk(join(dir, e.name), r);
       }
-    } catch {
+    } catch (err) {
+      // refuse: out of descriptors the walk would miss paths the --hide check must see
+      throwIfOutOfDescriptors(err);
       // unreadable: nothing of it is cached either
     }
   };
