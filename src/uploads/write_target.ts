@@ -32,6 +32,7 @@ import type { Validators } from "../app/conditional.ts";
 import { fileEtag, withSuffix } from "../app/etag.ts";
 import { encodeSegment, resolveSafePath } from "../files/mod.ts";
 import { isReservedName } from "../app/reserved_names.ts";
+import { realSegmentsInside } from "../app/real_path_inside.ts";
 import { uploadNameProblem } from "./upload_name.ts";
 import { plain, storageFailure, UPLOAD_MOUNT, type UploadContext } from "./upload_context.ts";
 
@@ -208,26 +209,21 @@ async function hiddenTarget(
  */
 export async function hiddenBehindLink(ctx: UploadContext, fsPath: string): Promise<boolean> {
   if (ctx.hidden.empty) return false;
-  const real = await realSegments(ctx, fsPath);
-  if (real === null || real.length === 0) return false;
   // The link itself may be a file while its target is a folder: ask the target.
   const targetIsDir = await Deno.stat(fsPath).then((st) => st.isDirectory, () => null);
+  if (targetIsDir === null) return false; // nothing there (or a dangling link)
+  const real = await realSegments(ctx, fsPath);
+  if (real === null || real.length === 0) return false;
   return ctx.hidden.hides(real, targetIsDir);
 }
 
 /**
- * The segments of `fsPath`'s real path below the real root; null when it does not exist or
- * lies outside the root (which the folder checks refuse on their own).
+ * The segments of `fsPath`'s real path below the real root (through its nearest existing folder
+ * when it does not exist yet); null when it lies outside the root (which the folder checks refuse
+ * on their own).
  */
-export async function realSegments(ctx: UploadContext, fsPath: string): Promise<string[] | null> {
-  try {
-    const rel = relative(await Deno.realPath(ctx.root), await Deno.realPath(fsPath));
-    if (rel === "") return [];
-    if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return null;
-    return rel.split(sep);
-  } catch {
-    return null;
-  }
+export function realSegments(ctx: UploadContext, fsPath: string): Promise<string[] | null> {
+  return realSegmentsInside(fsPath, ctx.root);
 }
 
 /** The answer for a storage error, 500 when it is not a known one. */

@@ -9,13 +9,13 @@
  * @module
  */
 
-import { basename, dirname, isAbsolute, relative, sep as SEP } from "node:path";
 import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
 import { isReservedName } from "../app/reserved_names.ts";
 import { refused, resolveSafePath } from "../files/mod.ts";
 import { type DavContext, plainAnswer } from "./dav_context.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
+import { realSegmentsInside } from "../app/real_path_inside.ts";
 
 /** A resource that exists and may be shown. */
 export interface Resource {
@@ -95,30 +95,8 @@ export async function hiderBelow(
 ): Promise<Hider> {
   const hidden = ctx.files.hidden;
   if (hidden.empty) return NOTHING_HIDDEN;
-  const real = await realSegments(ctx, fsPath);
+  const real = await realSegmentsInside(fsPath, ctx.files.root);
   return (rel, isDir) =>
     hidden.hides([...segments, ...rel], isDir) ||
     (real !== null && hidden.hides([...real, ...rel], isDir));
-}
-
-/**
- * The segments of `fsPath`'s real path below the real root (of its folder's, plus its name, when
- * it does not exist yet); null when neither exists or it lies outside the root.
- */
-async function realSegments(ctx: DavContext, fsPath: string): Promise<string[] | null> {
-  try {
-    const root = await Deno.realPath(ctx.files.root);
-    let real: string;
-    try {
-      real = await Deno.realPath(fsPath);
-    } catch {
-      real = `${await Deno.realPath(dirname(fsPath))}${SEP}${basename(fsPath)}`;
-    }
-    const rel = relative(root, real);
-    if (rel === "") return [];
-    if (rel === ".." || rel.startsWith(`..${SEP}`) || isAbsolute(rel)) return null;
-    return rel.split(SEP);
-  } catch {
-    return null;
-  }
 }
