@@ -16,9 +16,12 @@ import { headingSlug } from "../../www/js/markdown.js";
 import { parseHeaderLines, wireValue } from "../../www/js/inspector.js";
 import {
   entryUrl,
+  fileHash,
   fileUrl,
   folderHash,
   folderUrl,
+  hashFromPath,
+  itemFromHash,
   nameProblem,
   segmentsFromHash,
   segmentsFromPath,
@@ -72,6 +75,34 @@ Deno.test("segmentsFromHash gives the root when the hash is not a folder link", 
 Deno.test("segmentsFromHash and segmentsFromPath drop dot segments and empty ones", () => {
   assertEquals(segmentsFromHash("#/a//./../b/%2e%2e/"), ["a", "b"]);
   assertEquals(segmentsFromPath("/a/../b//c/"), ["a", "b", "c"]);
+});
+
+Deno.test("itemFromHash reverses fileHash for hostile names, views after the name", () => {
+  for (const name of HOSTILE_NAMES) {
+    assertEquals(itemFromHash(fileHash(["top dir"], name)), { segments: ["top dir"], name });
+    assertEquals(itemFromHash(fileHash([], name) + "?sort=size"), { segments: [], name });
+  }
+  assertEquals(fileHash(["a b"], "c#?%.txt"), "#/a%20b/c%23%3F%25.txt");
+});
+
+Deno.test("itemFromHash names no item for a folder link, the root or a dot segment", () => {
+  assertEquals(itemFromHash("#/docs/"), { segments: ["docs"], name: null });
+  assertEquals(itemFromHash("#/docs/?view=grid"), { segments: ["docs"], name: null });
+  assertEquals(itemFromHash("#/"), { segments: [], name: null });
+  assertEquals(itemFromHash(""), { segments: [], name: null });
+  assertEquals(itemFromHash("#listing"), { segments: [], name: null });
+  assertEquals(itemFromHash("#/docs/.."), { segments: ["docs"], name: null });
+  assertEquals(itemFromHash("#/docs/%2e%2e"), { segments: ["docs"], name: null });
+  assertEquals(itemFromHash("#/docs/bad%E0%A4%A"), { segments: [], name: null });
+  assertEquals(itemFromHash("#/docs"), { segments: [], name: "docs" });
+});
+
+Deno.test("hashFromPath tells a folder path (trailing slash) from an item's", () => {
+  assertEquals(hashFromPath("/docs/"), "#/docs/");
+  assertEquals(hashFromPath("/docs/a #1?.txt"), "#/docs/a%20%231%3F.txt");
+  assertEquals(hashFromPath("/docs/.."), "#/docs/");
+  assertEquals(hashFromPath("/"), "#/");
+  assertEquals(hashFromPath(""), "#/");
 });
 
 Deno.test("formatBytes uses binary units with one decimal under ten", () => {

@@ -225,6 +225,8 @@ export function createBrowser(
       return {
         ...e,
         parts,
+        // From the top of the share: the row may outlive the folder shown (a load under way).
+        path: [...state.segments, ...parts],
         kind: folder ? "folder" : fileKind(parts.at(-1)),
         url,
         // Into a folder: the sort and the view go along, the filter and search stay here.
@@ -371,6 +373,10 @@ export function createBrowser(
     },
     get segments() {
       return state.segments;
+    },
+    /** The entry of the folder's listing named `name`, shown or filtered out; null if none. */
+    entryNamed(name) {
+      return state.entries.find((e) => e.name === name) ?? null;
     },
     /** Focuses the link of the entry named `name` (the list when it is not shown). */
     focusEntry(name) {

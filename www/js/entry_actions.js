@@ -11,7 +11,7 @@ import { copyText, download, followWithCredentials } from "./download.js";
 import { previewable } from "./file_kinds.js";
 import { plural } from "./format.js";
 import { askName } from "./name_dialog.js";
-import { encodeName, folderUrl, nameProblem, segmentsFromPath } from "./paths.js";
+import { encodeName, folderHash, folderUrl, nameProblem, segmentsFromPath } from "./paths.js";
 
 /** `?zip&name=a&name=b`: the selected entries of the folder `segments` as one zip. */
 export function selectionZipUrl(segments, names) {
@@ -56,13 +56,32 @@ export function createEntryActions(
     preview.open(files, index);
   }
 
+  /**
+   * Opens the file `entry` in the preview as a click on it would (the gallery walks the files
+   * shown); one the filter hides is previewed alone. False when the page cannot show its kind.
+   */
+  function previewFile(entry) {
+    if (entry.folder || !previewable(entry.kind)) return false;
+    const files = browser().shownFiles.filter((f) => previewable(f.kind));
+    const index = files.findIndex((f) => f.url === entry.url);
+    if (index === -1) preview.open([entry], 0);
+    else preview.open(files, index);
+    return true;
+  }
+
   function onDownload(event, entry) {
     followWithCredentials(event, getInfo(), true);
     if (entry.folder) announce(`Downloading ${entry.name} as a zip.`);
   }
 
+  /**
+   * A folder's link opens this page on it (`/#/docs/`); a file's is the file itself
+   * (`/files/docs/a.txt`), which any browser, `curl` or chat preview can open without the page.
+   */
   async function copyLink(entry) {
-    const href = new URL(entry.folder ? entry.url : entry.href, location.href).href;
+    const href = entry.folder
+      ? location.origin + location.pathname + folderHash(entry.path)
+      : new URL(entry.url, location.href).href;
     const ok = await copyText(href);
     announce(ok ? `Copied the link to ${entry.name}.` : "The browser refused to copy.");
   }
@@ -176,5 +195,6 @@ export function createEntryActions(
     remove,
     transfer,
     zipSelection,
+    previewFile,
   };
 }

@@ -6,11 +6,12 @@
 
 import { authorization, challengedSchemes, fetchInfo, makeFolder, signIn, signOut } from "./api.js";
 import { createBrowser } from "./browse.js";
+import { createLinkFollower } from "./deep_link.js";
 import { download, needsBlob } from "./download.js";
 import { createEntryActions } from "./entry_actions.js";
 import { formatBytes } from "./format.js";
 import { askName, setUpNameDialog } from "./name_dialog.js";
-import { folderUrl, nameProblem, segmentsFromPath } from "./paths.js";
+import { folderUrl, hashFromPath, itemFromHash, nameProblem } from "./paths.js";
 import { createPreview } from "./preview.js";
 import { setUpShare } from "./share.js";
 import { createUploader } from "./upload.js";
@@ -113,6 +114,7 @@ const uploader = createUploader({
 });
 setUpNameDialog({ onSignInNeeded: () => openSignIn() });
 setUpShare({ getInfo: () => info, announce });
+const links = createLinkFollower({ browser, actions, showError, announce });
 
 function showMode() {
   const chips = [];
@@ -207,9 +209,10 @@ $("upload-fab").addEventListener("click", () => $("file-input").click());
 
 $("refresh-button").addEventListener("click", () => browser.refresh());
 addEventListener("hashchange", () => {
-  // Only "#/…" names a folder; any other fragment is an in-page anchor and keeps the folder.
+  // Only "#/…" names a folder or a file; any other fragment is an in-page anchor.
   if (location.hash === "" || location.hash.startsWith("#/")) {
-    const { segments, view } = parseHash(location.hash);
+    const { view } = parseHash(location.hash);
+    const { segments } = itemFromHash(location.hash);
     // Back or Forward with a preview or a name dialog open leaves the folder they were about:
     // they close rather than stay over another folder's list.
     const elsewhere = segments.join("/") !== browser.segments.join("/") ||
@@ -219,7 +222,7 @@ addEventListener("hashchange", () => {
         if ($(id).open) $(id).close("cancel");
       }
     }
-    browser.show(segments, view, { focus: true });
+    links.follow(location.hash, { focus: true });
   }
 });
 // The skip link focuses the list without touching the hash (which holds the folder).
@@ -228,17 +231,12 @@ document.querySelector(".skip-link").addEventListener("click", (event) => {
   (browser.failed || $("listing").hidden ? $("grid") : $("listing")).focus();
 });
 
-// `?path=/a/b/` (as a link from elsewhere might say) becomes the canonical hash form.
+// `?path=/a/b/` or `?path=/a/b.txt` (as a link from elsewhere might say) becomes the hash form.
 const queryPath = new URLSearchParams(location.search).get("path");
 if (queryPath !== null && location.hash === "") {
-  history.replaceState(
-    null,
-    "",
-    location.pathname + formatHash(segmentsFromPath(queryPath), parseHash("").view),
-  );
+  history.replaceState(null, "", location.pathname + hashFromPath(queryPath));
 }
-const start = parseHash(location.hash);
-browser.load(start.segments, start.view);
+links.follow(location.hash, { focus: false });
 let infoLoading = null;
 /** Reads the server's info and shows its mode; once at start, again if it could not be read. */
 function loadInfo() {

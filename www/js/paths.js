@@ -66,9 +66,49 @@ export function segmentsFromHash(hash) {
   return segments;
 }
 
+/**
+ * The deep link of the file `name` inside the folder `segments` (`#/a/b/c.txt`): no trailing
+ * "/", which is what tells it from a folder's link.
+ */
+export function fileHash(segments, name) {
+  return folderHash(segments) + encodeName(name);
+}
+
+/**
+ * The item a hash names when its path does not end in "/" (`#/docs/readme.md`): the folder
+ * holding it and its name. Whether that name is a file or a folder only the folder's listing can
+ * say. `name` is null for a folder link (`#/docs/`), the root, and a last part "." or "..".
+ */
+export function itemFromHash(hash) {
+  const all = segmentsFromHash(hash);
+  const raw = hash.startsWith("#/") ? hash.slice(2).split("?")[0] : "";
+  const last = raw.split("/").at(-1);
+  let name = null;
+  try {
+    name = decodeURIComponent(last);
+  } catch {
+    // a malformed escape: segmentsFromHash already gave the root
+  }
+  if (all.length === 0 || last === "" || name !== all.at(-1)) {
+    return { segments: all, name: null };
+  }
+  return { segments: all.slice(0, -1), name };
+}
+
 /** The folder a plain (already decoded) path like `/a/b/` names; "." and ".." dropped. */
 export function segmentsFromPath(path) {
   return path.split("/").filter((s) => s !== "" && s !== "." && s !== "..");
+}
+
+/**
+ * The deep link a plain (already decoded) path names, as `?path=` gives it: `/a/b/` the folder,
+ * `/a/b` the item `b` of `a` (a file or a folder: the listing tells).
+ */
+export function hashFromPath(path) {
+  const segments = segmentsFromPath(path);
+  const last = path.split("/").at(-1);
+  if (segments.length === 0 || last !== segments.at(-1)) return folderHash(segments);
+  return fileHash(segments.slice(0, -1), last);
 }
 
 /**
