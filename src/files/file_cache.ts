@@ -30,7 +30,9 @@ import {
   type FileFacts,
   type PathFacts,
   readOrNull,
+  type Sibling,
   sibling,
+  siblingIsCurrent,
   SMALL_FILE_MAX_BYTES,
 } from "./file_facts.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
@@ -141,10 +143,13 @@ export class FileCache {
       st.size === facts.size && mtimeMs === facts.mtimeMs && ino === facts.ino &&
       ctimeMs === facts.ctimeMs
     ) return facts;
+    // A sibling that was current may be older than the file rewritten since: drop it then.
+    const current = (s: Sibling | null) =>
+      s !== null && siblingIsCurrent(s.mtimeMs, mtimeMs) ? s : null;
     const fresh: FileFacts = {
       ...describeFile(facts.realPath, st, facts.contentType, this.#salt),
-      br: facts.br,
-      gzip: facts.gzip,
+      br: current(facts.br),
+      gzip: current(facts.gzip),
     };
     const entry = this.#entries.get(fsPath);
     if (entry !== undefined && entry.facts === facts) {
@@ -268,8 +273,9 @@ export class FileCache {
     if (facts.compressible) {
       const old = previous?.kind === "file" ? previous : null;
       const small = facts.bytes !== null;
-      facts.br = await sibling(`${real}.br`, "br", old?.br ?? null, small, this.#salt);
-      facts.gzip = await sibling(`${real}.gz`, "gz", old?.gzip ?? null, small, this.#salt);
+      const at = facts.mtimeMs;
+      facts.br = await sibling(`${real}.br`, "br", at, old?.br ?? null, small, this.#salt);
+      facts.gzip = await sibling(`${real}.gz`, "gz", at, old?.gzip ?? null, small, this.#salt);
       // A changed sibling makes on-demand forms irrelevant only if the file changed: keep them.
     }
     return facts;

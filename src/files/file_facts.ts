@@ -100,10 +100,26 @@ export function describeFile(
   };
 }
 
-/** A precompressed sibling's facts, reusing `old` when unchanged; null when absent. */
+/**
+ * Whether a sibling last written at `siblingMtimeMs` may stand for a source last written at
+ * `sourceMtimeMs`. A sibling older than its source was made from an earlier version: serving it
+ * would give gzip clients other content than everyone else, under Content-Encoding, which must
+ * code the same representation (RFC 9110 §8.4). The times are compared in whole seconds: `brotli
+ * -k` copies the source's time with utime(), which keeps only the seconds, so its output looks a
+ * fraction of a second older than the file it was made from.
+ */
+export function siblingIsCurrent(siblingMtimeMs: number, sourceMtimeMs: number): boolean {
+  return wholeSeconds(siblingMtimeMs) >= wholeSeconds(sourceMtimeMs);
+}
+
+/**
+ * A precompressed sibling's facts, reusing `old` when unchanged; null when absent, or older
+ * than its source (last written at `sourceMtimeMs`; see {@link siblingIsCurrent}).
+ */
 export async function sibling(
   path: string,
   suffix: string,
+  sourceMtimeMs: number,
   old: Sibling | null,
   wantBytes: boolean,
   salt: string,
@@ -118,6 +134,7 @@ export async function sibling(
   }
   if (!st.isFile) return null;
   const mtimeMs = st.mtime?.getTime() ?? 0;
+  if (!siblingIsCurrent(mtimeMs, sourceMtimeMs)) return null;
   if (old !== null && old.size === st.size && old.mtimeMs === mtimeMs) return old;
   let bytes: Uint8Array | null = null;
   if (wantBytes && st.size <= SMALL_FILE_MAX_BYTES) {

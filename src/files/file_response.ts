@@ -76,14 +76,14 @@ export function serveFile(
   if (pre !== "proceed") {
     file?.close();
     if (pre === "not-modified") return notModified(ctx, facts, rep);
-    return textResponse(STATUS.PreconditionFailed, "Precondition failed\n");
+    return varied(facts, textResponse(STATUS.PreconditionFailed, "Precondition failed\n"));
   }
   if (range.kind !== "none" && ifRangePasses(req.headers.list("if-range"), rep.validators)) {
     if (range.kind === "unsatisfiable") {
       file?.close();
       const res = textResponse(STATUS.RangeNotSatisfiable, "Range not satisfiable\n");
       res.headers!.push(["Content-Range", `bytes */${facts.size}`], ACCEPT_RANGES);
-      return res;
+      return varied(facts, res);
     }
     return partial(ctx, facts, range.ranges, file);
   }
@@ -119,6 +119,15 @@ export function whole(
     return { status, headers, contentLength: facts.size };
   }
   return { status, headers, body: { kind: "file", file, offset: 0, length: facts.size } };
+}
+
+/**
+ * `res` with the file's `Vary`: a 412 or 416 was decided against the representation that
+ * Accept-Encoding selected, like the 200 and 206 that say so (RFC 9110 §12.5.5).
+ */
+function varied(facts: FileFacts, res: HttpResponse): HttpResponse {
+  if (facts.compressible) res.headers!.push(VARY);
+  return res;
 }
 
 /** The fields of a file sent with a status other than 200: its type, and revalidate always. */
@@ -237,6 +246,9 @@ function encoded(
     ["ETag", rep.validators.etag],
     ["Last-Modified", rep.lastModified],
     ["Cache-Control", ctx.cacheControl],
+    // A Range request is served from the identity bytes (206): a client probing with its usual
+    // Accept-Encoding must still learn that it can resume (RFC 9110 §14.3).
+    ACCEPT_RANGES,
     VARY,
   ];
   const status = STATUS.OK;

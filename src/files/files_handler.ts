@@ -17,8 +17,8 @@ import { HiddenPaths } from "../app/hidden_paths.ts";
 import type { PathFacts } from "./file_cache.ts";
 import type { SafePathOk } from "./safe_path.ts";
 import { folderRedirect, notFound, refused, ServedRoot } from "./served_root.ts";
-import { listingResponse, searchResponse } from "./listing_response.ts";
-import { zipResponse } from "./folder_zip.ts";
+import { FOLDER_PAGE_CACHING, listingResponse, searchResponse } from "./listing_response.ts";
+import { ZIP_CACHING, zipResponse } from "./folder_zip.ts";
 import { evaluatePreconditions, type Validators } from "../app/conditional.ts";
 import { parseQuery } from "../app/query_params.ts";
 import { textResponse } from "../app/router.ts";
@@ -65,17 +65,26 @@ export function filesHandler(
     if (facts.kind === "missing") return notFound();
     if (facts.kind === "dir") {
       if (!path.trailingSlash) return folderRedirect(FILES_MOUNT, path.segments, req.query);
+      // RFC 9110 §13.2.1: preconditions come after the request's own checks (a malformed query).
+      const ask = folderAsk(req.query);
+      if (ask.kind === "refused") return ask.response;
       // A folder exists without a tag: `If-Match: *` holds, a listed tag does not, and
       // `If-None-Match: *` is a 304 (RFC 9110 §13.1.1, §13.1.2).
       const pre = evaluatePreconditions(req.method, req.headers, FOLDER_VALIDATORS);
       if (pre === "failed") return textResponse(STATUS.PreconditionFailed, "Precondition failed\n");
-      if (pre === "not-modified") return { status: STATUS.NotModified, headers: [] };
-      // `?zip` and `?q=` are asked of a folder; anything else in the query shapes the listing.
-      if (req.query !== "") {
-        const special = folderQuery(req, root, path.segments, facts.realPath, zipsRunning);
-        if (special !== null) return special;
+      if (pre === "not-modified") {
+        // RFC 9110 §15.4.5: the 304 carries the Cache-Control and Vary the 200 would have.
+        const caching = ask.kind === "zip" ? ZIP_CACHING : FOLDER_PAGE_CACHING;
+        return { status: STATUS.NotModified, headers: [...caching] };
       }
-      return listingResponse(req, root, FILES_MOUNT, path.segments, facts.realPath, forms);
+      const segments = path.segments;
+      if (ask.kind === "zip") {
+        return zipResponse(root, facts.realPath, segments.at(-1) ?? "", ask.only, zipsRunning);
+      }
+      if (ask.kind === "search") {
+        return searchResponse(req, root, FILES_MOUNT, segments, facts.realPath, ask.text);
+      }
+      return listingResponse(req, root, FILES_MOUNT, segments, facts.realPath, forms);
     }
     // A file named as a folder (`a.txt/`) does not exist, as on every file system.
     if (path.trailingSlash) return notFound();
@@ -94,38 +103,41 @@ export function filesHandler(
   };
 }
 
+/** What a folder URL's query asks for. */
+type FolderAsk =
+  | { kind: "listing" }
+  | { kind: "zip"; only: readonly string[] | null }
+  | { kind: "search"; text: string }
+  | { kind: "refused"; response: HttpResponse };
+
+const LISTING: FolderAsk = { kind: "listing" };
+
 /**
- * The answer for `?zip[&name=…]` or `?q=<text>` on a folder, or null for a plain listing. A
- * malformed query is 400 here (it names what to download or find, unlike sort options).
+ * What `?zip[&name=…]` or `?q=<text>` asks of a folder; a listing for anything else (the rest
+ * of the query shapes the listing). A malformed query is refused (400) when it names what to
+ * download or find, unlike sort options.
  */
-function folderQuery(
-  req: HttpRequest,
-  root: ServedRoot,
-  segments: readonly string[],
-  realDir: string,
-  zipsRunning: SharedCount,
-): Promise<HttpResponse> | HttpResponse | null {
-  const pairs = parseQuery(req.query);
+function folderAsk(query: string): FolderAsk {
+  if (query === "") return LISTING;
+  const pairs = parseQuery(query);
   const asks = (name: string) => /(?:^|&)(?:zip|q)(?:[=&]|$)/.test(name);
-  if (pairs === null) {
-    return asks(req.query) ? textResponse(STATUS.BadRequest, "Malformed query\n") : null;
-  }
+  if (pairs === null) return asks(query) ? badRequest("Malformed query\n") : LISTING;
   if (pairs.some(([n]) => n === "zip")) {
     const names = pairs.filter(([n]) => n === "name").map(([, v]) => v);
     // refuse: a name is one entry of this folder, never a path that could lead elsewhere
     if (names.some((n) => n === "" || n === "." || n === ".." || /[\/\0]/.test(n))) {
-      return textResponse(STATUS.BadRequest, "Each name must be one entry of the folder\n");
+      return badRequest("Each name must be one entry of the folder\n");
     }
-    const only = names.length > 0 ? names : null;
-    return zipResponse(root, realDir, segments.at(-1) ?? "", only, zipsRunning);
+    return { kind: "zip", only: names.length > 0 ? names : null };
   }
   const q = pairs.find(([n]) => n === "q")?.[1];
-  if (q === undefined || q.trim() === "") return null; // an empty search shows the folder
+  if (q === undefined || q.trim() === "") return LISTING; // an empty search shows the folder
   if (q.length > SEARCH_MAX_QUERY_CHARS) {
-    return textResponse(
-      STATUS.BadRequest,
-      `The search text is longer than ${SEARCH_MAX_QUERY_CHARS} characters\n`,
-    );
+    return badRequest(`The search text is longer than ${SEARCH_MAX_QUERY_CHARS} characters\n`);
   }
-  return searchResponse(req, root, FILES_MOUNT, segments, realDir, q.trim());
+  return { kind: "search", text: q.trim() };
+}
+
+function badRequest(text: string): FolderAsk {
+  return { kind: "refused", response: textResponse(STATUS.BadRequest, text) };
 }

@@ -44,6 +44,13 @@ const ZIP_READ_BYTES = 64 * 1024;
  * with Retry-After.
  */
 export const MAX_ZIPS_RUNNING = 32;
+/**
+ * The caching fields of an archive, which its 304 repeats (RFC 9110 §15.4.5): it is built anew
+ * at each request from what is on disk now, so there is nothing to revalidate against.
+ */
+export const ZIP_CACHING: ReadonlyArray<[string, string]> = [
+  ["Cache-Control", "no-store"],
+];
 /** The archive's name for the share itself (its folder has no name in URLs). */
 export const ROOT_ZIP_NAME = "files.zip";
 
@@ -142,8 +149,7 @@ export async function zipResponse(
     headers: [
       ["Content-Type", "application/zip"],
       ["Content-Disposition", attachment(fileName)],
-      // Built anew at each request from what is on disk now: nothing to revalidate against.
-      ["Cache-Control", "no-store"],
+      ...ZIP_CACHING,
     ],
     body: { kind: "stream", stream: holdingPlace(archiveOf(items), release) },
   };

@@ -26,6 +26,15 @@ const OFFERED: readonly ContentCoding[] = ["br", "gzip", "identity"];
 const HTML_TYPE = "text/html; charset=utf-8";
 const JSON_TYPE = "application/json; charset=utf-8";
 /**
+ * The caching fields of a listing or search page, which its 304 repeats (RFC 9110 §15.4.5):
+ * revalidate every time (a folder has no validator of its own), and the same URL answers HTML or
+ * JSON by Accept, compressed or not by Accept-Encoding, so caches must key on both.
+ */
+export const FOLDER_PAGE_CACHING: ReadonlyArray<[string, string]> = [
+  ["Cache-Control", "no-cache"],
+  ["Vary", "Accept, Accept-Encoding"],
+];
+/**
  * Our listing and search pages: no script can run (script-src falls back to 'none'), styles
  * inline only, forms post only to this server, nothing may frame them.
  */
@@ -85,9 +94,7 @@ function folderPage(req: HttpRequest, json: boolean, body: string): HttpResponse
     status: STATUS.OK,
     headers: [
       ["Content-Type", json ? JSON_TYPE : HTML_TYPE],
-      ["Cache-Control", "no-cache"],
-      // The same URL answers HTML or JSON by Accept: caches must key on it.
-      ["Vary", "Accept"],
+      ...FOLDER_PAGE_CACHING,
       ...(json ? [] : [["Content-Security-Policy", OWN_PAGE_CSP] as [string, string]]),
     ],
     body,

@@ -36,12 +36,18 @@ const UNIT = "bytes=";
 
 /**
  * Parses `value` (the Range field) for a representation of `size` bytes. Malformed values and
- * units other than `bytes` are ignored (`none`), as RFC 9110 §14.2 asks. Overlapping or adjacent
+ * units other than `bytes` are ignored (`none`), as RFC 9110 §14.2 asks, and so is any range
+ * set on an empty representation. Overlapping or adjacent
  * ranges are sorted and merged (§14.2 lets a server coalesce them), so a request for the same
  * bytes many times over costs no more than asking once.
  */
 export function parseRange(value: string | undefined, size: number): RangeRequest {
   if (value === undefined) return NONE;
+  // An empty representation has no byte to satisfy an int-range with (§14.1.1), yet browsers'
+  // media elements and download managers send `bytes=0-` with every request. §14.2 lets a
+  // server ignore Range: like Go's ServeContent (golang/go#54794) and nginx, the whole (empty)
+  // representation (200) rather than 416.
+  if (size === 0) return NONE;
   if (value.length < UNIT.length || value.slice(0, UNIT.length).toLowerCase() !== UNIT) return NONE;
   const specs = value.slice(UNIT.length).split(",");
   const ranges: ByteRange[] = [];
@@ -55,11 +61,9 @@ export function parseRange(value: string | undefined, size: number): RangeReques
     const first = spec.slice(0, dash);
     const last = spec.slice(dash + 1);
     if (first === "") {
-      // suffix-range: the last N bytes. RFC 9110 §14.1.2: on an empty representation a suffix
-      // with N > 0 is satisfiable, yet no Content-Range can describe it: the whole (empty) 200.
+      // suffix-range: the last N bytes (size > 0 here).
       const n = decimal(last);
       if (n === null) return NONE;
-      if (n > 0 && size === 0) return NONE;
       if (n > 0) ranges.push({ start: Math.max(0, size - n), end: size - 1 });
       continue;
     }

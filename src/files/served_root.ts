@@ -158,7 +158,8 @@ export function refused(status: 400 | 404): HttpResponse {
 }
 
 /**
- * A 308 to the folder form of a path (RFC 9110 §15.4.9 keeps the method). The Location is
+ * A 308 to the folder form of a path (RFC 9110 §15.4.9 keeps the method), revalidated at every
+ * use (the path may become a file). The Location is
  * rebuilt from the decoded segments, never copied from the request: `//evil.example` must not
  * become a protocol-relative redirect to another host.
  */
@@ -166,6 +167,8 @@ export function folderRedirect(mount: string, segments: readonly string[], query
   const path = mount + segments.map((s) => `${encodeSegment(s)}/`).join("");
   const location = query === "" ? path : `${path}?${query}`;
   const res = textResponse(STATUS.PermanentRedirect, "Moved to the folder URL\n");
-  res.headers!.push(["Location", location]);
+  // A 308 is cacheable by default (RFC 9111 §4.2.2): a browser would keep sending `sub` to
+  // `sub/` after `sub` became a file. no-cache makes it ask again each time.
+  res.headers!.push(["Location", location], ["Cache-Control", "no-cache"]);
   return res;
 }

@@ -136,6 +136,47 @@ Deno.test("FileCache finds precompressed siblings only for compressible types", 
   });
 });
 
+Deno.test("FileCache ignores a sibling older than its file, and uses it again once remade", async () => {
+  await withTree(async (root) => {
+    const at = (ms: number) => new Date(Date.UTC(2024, 0, 15, 12, 0, 0) + ms);
+    const setTime = (path: string, ms: number) => Deno.utime(path, at(ms), at(ms));
+    await Deno.writeTextFile(`${root}/a.js`, "new");
+    await setTime(`${root}/a.js`, 500);
+    await Deno.writeTextFile(`${root}/a.js.gz`, "old");
+    await setTime(`${root}/a.js.gz`, -60_000);
+    // What `brotli -k` leaves: the file's time cut to the second, so a fraction older.
+    await Deno.writeTextFile(`${root}/a.js.br`, "br");
+    await setTime(`${root}/a.js.br`, 0);
+    const c = cache(root, 0);
+    const first = await c.lookup(`${root}/a.js`);
+    assert(first.kind === "file");
+    assertEquals(first.gzip, null, "made from an earlier version of the file");
+    assert(first.br !== null, "the same second is not older");
+    await setTime(`${root}/a.js.gz`, 60_000);
+    const again = await c.lookup(`${root}/a.js`);
+    assert(again.kind === "file" && again.gzip !== null, "remade after the file: used again");
+  });
+});
+
+Deno.test("FileCache.confirm drops siblings a rewritten large file has outgrown", async () => {
+  await withTree(async (root) => {
+    const path = `${root}/big.js`;
+    const when = new Date(Date.UTC(2024, 0, 15, 12, 0, 0));
+    await Deno.writeTextFile(path, "x".repeat(SMALL_FILE_MAX_BYTES + 1));
+    await Deno.utime(path, when, when);
+    await Deno.writeTextFile(`${path}.gz`, "gz");
+    await Deno.utime(`${path}.gz`, when, when);
+    const c = cache(root);
+    const facts = await c.lookup(path);
+    assert(facts.kind === "file" && facts.gzip !== null && facts.bytes === null);
+    // Rewritten after the lookup, within the TTL: the open file's fstat tells.
+    const later = new Date(when.getTime() + 60_000);
+    await Deno.utime(path, later, later);
+    const fresh = c.confirm(path, facts, await Deno.stat(path));
+    assertEquals([fresh.mtimeMs, fresh.gzip], [later.getTime(), null]);
+  });
+});
+
 Deno.test("FileCache sees a file renamed over another of the same size and mtime (by its inode)", async () => {
   await withTree(async (root) => {
     const when = new Date("2020-01-02T03:04:05Z");

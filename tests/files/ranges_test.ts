@@ -36,10 +36,13 @@ const CASES: Array<[string, string | undefined, number, RangeRequest]> = [
   ["huge first position unsatisfiable", "bytes=99999999999999999999-", SIZE, unsatisfiable],
   ["start at the size", "bytes=10000-", SIZE, unsatisfiable],
   ["zero-length suffix", "bytes=-0", SIZE, unsatisfiable],
-  ["any range of an empty file", "bytes=0-", 0, unsatisfiable],
-  // RFC 9110 §14.1.2: satisfiable, yet no Content-Range describes it: the whole (empty) file.
+  // Clients send `bytes=0-` to every URL: an empty file is sent whole (200), as Go and nginx do.
+  ["open range of an empty file", "bytes=0-", 0, none],
+  ["closed range of an empty file", "bytes=0-0", 0, none],
+  ["range past an empty file", "bytes=5-9", 0, none],
   ["suffix of an empty file", "bytes=-5", 0, none],
-  ["empty suffix of an empty file", "bytes=-0", 0, unsatisfiable],
+  ["empty suffix of an empty file", "bytes=-0", 0, none],
+  ["several ranges of an empty file", "bytes=0-0,-1", 0, none],
   ["other unit ignored", "items=0-5", SIZE, none],
   ["missing unit ignored", "0-5", SIZE, none],
   ["space before equals ignored", "bytes =0-5", SIZE, none],
