@@ -11,7 +11,12 @@ import { echoRoutes } from "../echo/mod.ts";
 import { filesRoutes, sharedFolderRoot, ZIPS_RUNNING } from "../files/mod.ts";
 import { httpbinRoutes } from "../httpbin/mod.ts";
 import { uploadRoutes } from "../uploads/mod.ts";
-import { resumableOptionsFields, resumableRoutes } from "../resumable/mod.ts";
+import {
+  resumableOptionsFields,
+  resumableRoutes,
+  UPLOAD_USAGE_SERVICE,
+  type UploadUsage,
+} from "../resumable/mod.ts";
 import { webRootRoutes } from "../web_root/mod.ts";
 import { hideFinderMetadata, LOCK_SERVICE, type LockServiceHost, webdav } from "../webdav/mod.ts";
 import type { AppConfig } from "./app_config.ts";
@@ -50,7 +55,7 @@ export function appRoutes(config: AppConfig, shared: SharedState, hooks: AppHook
     ...withHtmlErrors(hideFinderMetadata(config, [ // `._*`, `.DS_Store` on /files/: 404 / 403 at once
       ...filesRoutes(config, filesRoot, shared.counter(ZIPS_RUNNING)), // GET /files/<path>: file or listing (src/files/)
       // tus and the IETF draft: POST/PUT /files/… that ask for it, /api/uploads/<id> (src/resumable/)
-      ...resumableRoutes(config, uploadHooks),
+      ...resumableRoutes(config, uploadHooks, shared.service<UploadUsage>(UPLOAD_USAGE_SERVICE)),
       ...uploadRoutes(config, uploadHooks), // PUT/POST/DELETE/MKCOL /files/<path> (src/uploads/)
       ...dav.routes, // OPTIONS, PROPFIND, PROPPATCH, COPY, MOVE, LOCK, UNLOCK (src/webdav/)
     ])),

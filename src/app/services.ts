@@ -10,7 +10,7 @@
  */
 
 import { ZIPS_RUNNING } from "../files/services.ts";
-import { startSweeper } from "../resumable/services.ts";
+import { startSweeper, UPLOAD_USAGE_SERVICE, uploadUsage } from "../resumable/services.ts";
 import { LOCK_SERVICE, LockServiceHost } from "../webdav/services.ts";
 import type { AppConfig } from "./app_config.ts";
 import type { ServiceFactories } from "./shared_state.ts";
@@ -19,9 +19,10 @@ import type { ServiceFactories } from "./shared_state.ts";
  * The services features keep server-wide state in (see shared_state.ts), by name. The main
  * thread hosts them when there are workers.
  */
-export function sharedServices(_config: AppConfig): ServiceFactories {
+export function sharedServices(config: AppConfig): ServiceFactories {
   return {
     [LOCK_SERVICE]: () => new LockServiceHost(), // WebDAV's locks: one table for every worker
+    [UPLOAD_USAGE_SERVICE]: () => uploadUsage(config), // resumable uploads' caps, rebuilt from disk
   };
 }
 

@@ -149,6 +149,7 @@ export async function appendBody(
       const refused = storageFailure(err);
       if (refused === null) throw err;
       const offset = ask.checksum !== null ? start : (await part.stat()).size;
+      if (offset > start) await store.received(record, offset);
       refused.close = true; // the rest of the body was not read
       return { kind: "storage", offset, response: refused };
     } finally {
@@ -156,6 +157,8 @@ export async function appendBody(
       file = null;
     }
 
+    // An upload of unknown length reserves the bytes it holds (the caps, upload_usage.ts).
+    if (end > start) await store.received(record, end);
     const finishing = ask.complete === true || (ask.complete === "at-length" && end === length);
     if (!finishing) return { kind: "appended", offset: end, record };
     if (length === null) {

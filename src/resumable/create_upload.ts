@@ -18,7 +18,6 @@ import { plain, planWrite, storageFailure, writeRefusal } from "../uploads/mod.t
 import type { ResumableContext } from "./resumable_context.ts";
 import { CONDITION_FIELDS, newUploadId, type UploadRecord } from "./upload_record.ts";
 import { StateFolderServed } from "./state_folder_guard.ts";
-import { StoreBusy } from "./upload_store.ts";
 
 /** A creation that passed: the stored record. */
 export type Created = { ok: true; record: UploadRecord } | { ok: false; response: HttpResponse };
@@ -55,16 +54,6 @@ export async function createUpload(
   try {
     refused = await ctx.store.create(record);
   } catch (err) {
-    // Creations queued past the create lock's wait under load: 503 with Retry-After (RFC 9110
-    // §15.6.4), which tus clients retry — a 500 said the server was broken. Found by the soak.
-    if (err instanceof StoreBusy) {
-      const busy = plain(
-        STATUS.ServiceUnavailable,
-        "Too many uploads starting at once; retry shortly",
-      );
-      busy.headers!.push(["Retry-After", "1"]);
-      return { ok: false, response: busy };
-    }
     // A misplaced --resumable-dir is the operator's to fix: a 500 with a fixed text that names
     // the flag, never the paths.
     if (err instanceof StateFolderServed) {

@@ -11,6 +11,7 @@ import type { AppConfig } from "../app/app_config.ts";
 import { type UploadContext, uploadContext, type UploadHooks } from "../uploads/mod.ts";
 import { stateFolder } from "./store_location.ts";
 import { UploadStore } from "./upload_store.ts";
+import { UploadUsage, type UsageLedger } from "./upload_usage.ts";
 
 /** Where upload resources live: `/api/uploads/<id>` (both protocols). */
 export const UPLOADS_MOUNT = "/api/uploads/";
@@ -30,22 +31,25 @@ export interface ResumableContext {
   now(): number;
 }
 
-/** Builds the context for `config`. */
+/**
+ * Builds the context for `config`. `usage` is the server-wide ledger of the caps (the shared
+ * service `UPLOAD_USAGE_SERVICE`); without one, a ledger of this isolate's own, which is the
+ * same thing for a server of one isolate.
+ */
 export function resumableContext(
   config: AppConfig,
   hooks: UploadHooks = {},
   now: () => number = Date.now,
+  usage?: UsageLedger,
 ): ResumableContext {
   const upload = uploadContext(config, hooks);
-  const store = new UploadStore(
-    stateFolder(config, upload.root),
-    {
-      expiryMs: config.resumableExpiryMs,
-      maxUploads: config.resumableMaxUploads,
-      maxBytes: config.resumableMaxBytes,
-    },
-    now,
-    upload.root,
-  );
+  const dir = stateFolder(config, upload.root);
+  const limits = {
+    expiryMs: config.resumableExpiryMs,
+    maxUploads: config.resumableMaxUploads,
+    maxBytes: config.resumableMaxBytes,
+  };
+  const ledger = usage ?? new UploadUsage(dir, limits, now);
+  const store = new UploadStore(dir, limits, now, upload.root, ledger);
   return { upload, config, store, leaseWaitMs: LEASE_WAIT_MS, now };
 }

@@ -27,6 +27,7 @@ import { draftDiscoveryFields, draftHandler, isDraftCreation } from "./draft_pro
 import { hasMethodOverride } from "./method_override.ts";
 import { type ResumableContext, resumableContext, UPLOADS_MOUNT } from "./resumable_context.ts";
 import { isTusRequest, tusDiscoveryFields, tusHandler } from "./tus_protocol.ts";
+import type { UsageLedger } from "./upload_usage.ts";
 
 /** The methods of an upload resource (`GET` retrieves the offset as `HEAD` does, for the draft). */
 const RESOURCE_METHODS = ["HEAD", "GET", "PATCH", "DELETE", "OPTIONS"];
@@ -51,9 +52,16 @@ export const RESUMABLE_EXPOSED_HEADERS = [
   "Tus-Checksum-Algorithm",
 ].join(", ");
 
-/** The route lines for resumable uploads under `config`. */
-export function resumableRoutes(config: AppConfig, hooks: UploadHooks = {}): Route[] {
-  const ctx = resumableContext(config, hooks);
+/**
+ * The route lines for resumable uploads under `config`; `usage` is the server-wide ledger of the
+ * caps (the shared service `UPLOAD_USAGE_SERVICE`), this isolate's own without it.
+ */
+export function resumableRoutes(
+  config: AppConfig,
+  hooks: UploadHooks = {},
+  usage?: UsageLedger,
+): Route[] {
+  const ctx = resumableContext(config, hooks, Date.now, usage);
   const expose = exposer(config);
   const answer = async (req: HttpRequest) =>
     expose(req, await (isTusRequest(req) ? tusHandler(ctx, req) : draftHandler(ctx, req)));

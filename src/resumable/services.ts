@@ -1,8 +1,25 @@
 /**
  * What the main thread runs of resumable uploads without loading the feature's routes: the
- * sweeper that removes expired uploads (at start and periodically). A pool's main thread serves
- * no request, so it imports this instead of `mod.ts` and stays small (see src/app/services.ts).
+ * sweeper that removes expired uploads (at start and periodically), and the ledger of the caps,
+ * the shared service {@link UPLOAD_USAGE_SERVICE} every worker's creations reserve in. A pool's
+ * main thread serves no request, so it imports this instead of `mod.ts` and stays small (see
+ * src/app/services.ts).
  * @module
  */
 
+import { resolve } from "node:path";
+import type { AppConfig } from "../app/app_config.ts";
+import { stateFolder } from "./store_location.ts";
+import { UPLOAD_USAGE_SERVICE, UploadUsage } from "./upload_usage.ts";
+
 export { startSweeper } from "./sweeper.ts";
+export { UPLOAD_USAGE_SERVICE, UploadUsage };
+
+/** The one ledger of the caps for `config` (made once, where the shared services live). */
+export function uploadUsage(config: AppConfig): UploadUsage {
+  return new UploadUsage(stateFolder(config, resolve(config.directory)), {
+    expiryMs: config.resumableExpiryMs,
+    maxUploads: config.resumableMaxUploads,
+    maxBytes: config.resumableMaxBytes,
+  });
+}

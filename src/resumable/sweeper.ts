@@ -1,8 +1,8 @@
 /**
  * Cleaning expired uploads without being asked: once at start (uploads that expired while the
  * server was down) and then every {@link SWEEP_INTERVAL_MS}. The timer is unref'd, so it never
- * keeps the process alive, and `stop` clears it. Creations sweep too (`UploadStore.create`), so
- * the caps never count an expired upload.
+ * keeps the process alive, and `stop` clears it. The caps need no sweep: their ledger
+ * (`upload_usage.ts`) finds an expired upload itself, and removes its files, at the next creations.
  *
  * This module must not touch sockets.
  * @module

@@ -14,11 +14,12 @@
  * - Expiry: an incomplete upload expires `expiryMs` after its last byte arrived (the data file's
  *   mtime) or its creation; a complete one `expiryMs` after it completed (its record is kept so
  *   a client that missed the last answer can still ask, as the draft recommends). Expired uploads
- *   are removed by `sweep` (at start, periodically, and on every creation) and are not found
- *   meanwhile.
+ *   are removed by `sweep` (at start and periodically) and are not found meanwhile. Nothing a
+ *   request does reads the whole folder: completed records pile up until their expiry.
  * - Caps: at most `maxUploads` incomplete uploads and `maxBytes` reserved by them (the declared
- *   length, or the bytes so far when none was declared). Creation checks them under a lock on
- *   `create.lock`, so two creations in two workers cannot both take the last place.
+ *   length, or the bytes so far when none was declared), kept by the server-wide ledger
+ *   (`upload_usage.ts`): a creation reserves its place there before any file exists, and
+ *   completion, termination and the bytes of an upload of unknown length are reported to it.
  *
  * This module must not know about HTTP.
  * @module
@@ -28,6 +29,7 @@ import { join } from "node:path";
 import { FileLease } from "./file_lease.ts";
 import { decodeRecord, encodeRecord, isUploadId, type UploadRecord } from "./upload_record.ts";
 import { StateFolderServed, stateFolderServed } from "./state_folder_guard.ts";
+import type { CreateRefusal, UsageLedger } from "./upload_usage.ts";
 
 /** How the store is bounded. */
 export interface StoreLimits {
@@ -39,26 +41,22 @@ export interface StoreLimits {
   maxBytes: number;
 }
 
-/** Why a creation was refused. */
-export type CreateRefusal = "count" | "bytes";
-
-/** Other creations held the store's create lock past the wait: a load to retry, not a fault. */
-export class StoreBusy extends Error {
-  constructor() {
-    super("Cannot create an upload: the store is busy");
-    this.name = "StoreBusy";
-  }
-}
-
-/** What the store knows about incomplete uploads. */
-export interface StoreUsage {
-  count: number;
+/** An incomplete upload as the caps see it. */
+export interface UploadStanding {
+  /** What it reserves: its declared length, or the bytes so far when none was declared. */
   bytes: number;
+  /** When it expires unless more bytes arrive (ms since epoch). */
+  expiresMs: number;
 }
 
-/** How long a creation waits for another creation's check of the caps. */
-const CREATE_LOCK_WAIT_MS = 5000;
-const CREATE_LOCK = "create.lock";
+/** File-system work a store did, for tests: what one request costs must not grow with it. */
+export interface StoreWork {
+  /** Directory entries read (whole-folder scans). */
+  entriesRead: number;
+  /** Records read. */
+  recordsRead: number;
+}
+
 const STATE_FOLDER_MODE = 0o700;
 const SUFFIXES = [".part", ".json", ".lock"] as const;
 
@@ -66,24 +64,30 @@ const SUFFIXES = [".part", ".json", ".lock"] as const;
 export class UploadStore {
   readonly dir: string;
   readonly limits: StoreLimits;
+  /** What this store has read so far (see {@link StoreWork}). */
+  readonly work: StoreWork = { entriesRead: 0, recordsRead: 0 };
   #now: () => number;
   #sharedRoot: string | null;
+  #usage: UsageLedger | null;
   #ready: Promise<void> | null = null;
 
   /**
    * `sharedRoot`: the shared folder, when the store must refuse to work inside it (see
-   * `state_folder_guard.ts`); null for a store that only sweeps.
+   * `state_folder_guard.ts`); null for a store that only sweeps. `usage`: the server-wide
+   * ledger of the caps, which a store that creates uploads must have.
    */
   constructor(
     dir: string,
     limits: StoreLimits,
     now: () => number = Date.now,
     sharedRoot: string | null = null,
+    usage: UsageLedger | null = null,
   ) {
     this.dir = dir;
     this.limits = limits;
     this.#now = now;
     this.#sharedRoot = sharedRoot;
+    this.#usage = usage;
   }
 
   /** The data file of `id`. */
@@ -114,24 +118,23 @@ export class UploadStore {
   }
 
   /**
-   * Stores a new upload with no data yet, unless a cap refuses it. Expired uploads are swept
-   * first, so an abandoned upload never holds a place past its expiry.
+   * Stores a new upload with no data yet, unless a cap refuses it. The place is reserved in the
+   * ledger first (atomic for the whole server; it never reads the folder unless at a cap, see
+   * `upload_usage.ts`) and given back when the files cannot be written.
    */
   async create(record: UploadRecord): Promise<CreateRefusal | null> {
     await this.ready();
-    const gate = await FileLease.acquire(join(this.dir, CREATE_LOCK), CREATE_LOCK_WAIT_MS, true);
-    if (gate === null) throw new StoreBusy();
+    const usage = this.#ledger();
+    const refused = await usage.reserve(record.id, record.length ?? 0);
+    if (refused !== null) return refused;
     try {
-      await this.sweep();
-      const usage = await this.usage();
-      if (usage.count >= this.limits.maxUploads) return "count";
-      if (usage.bytes + (record.length ?? 0) > this.limits.maxBytes) return "bytes";
       await Deno.writeFile(join(this.dir, `${record.id}.lock`), new Uint8Array(0));
       await Deno.writeFile(this.partPath(record.id), new Uint8Array(0), { createNew: true });
       await this.#writeRecord(record);
       return null;
-    } finally {
-      gate.release();
+    } catch (err) {
+      await this.remove(record.id).catch(() => {});
+      throw err;
     }
   }
 
@@ -139,6 +142,7 @@ export class UploadStore {
   async read(id: string): Promise<UploadRecord | null> {
     if (!isUploadId(id)) return null;
     let text: string;
+    this.work.recordsRead++;
     try {
       text = await Deno.readTextFile(join(this.dir, `${id}.json`));
     } catch (err) {
@@ -183,9 +187,23 @@ export class UploadStore {
     return await FileLease.acquire(join(this.dir, `${id}.lock`), waitMs);
   }
 
-  /** Saves a changed record (the length learnt late, completion). Hold the lease. */
+  /**
+   * Saves a changed record (the length learnt late, completion) and tells the ledger: a
+   * completed upload leaves the caps, a length learnt late is what it reserves now. Hold the
+   * lease.
+   */
   async update(record: UploadRecord): Promise<void> {
     await this.#writeRecord(record);
+    if (record.completedMs !== null) await this.#usage?.release(record.id);
+    else if (record.length !== null) await this.#usage?.resize(record.id, record.length);
+  }
+
+  /**
+   * Upload `record`, of unknown length, now holds `bytes`: what it reserves grows with them.
+   * Hold the lease.
+   */
+  async received(record: UploadRecord, bytes: number): Promise<void> {
+    if (record.length === null) await this.#usage?.resize(record.id, bytes);
   }
 
   /** Removes every file of `id` (hold its lease, or know nobody does). Never throws NotFound. */
@@ -196,19 +214,45 @@ export class UploadStore {
         if (!(err instanceof Deno.errors.NotFound)) throw err;
       });
     }
+    await this.#usage?.release(id);
   }
 
-  /** Incomplete uploads now: how many, and the bytes they reserve. */
-  async usage(): Promise<StoreUsage> {
-    let count = 0;
-    let bytes = 0;
-    for (const record of await this.#records()) {
-      if (record.completedMs !== null) continue;
-      count++;
-      const size = await this.#partSize(record.id);
-      bytes += Math.max(record.length ?? 0, size);
+  /**
+   * Every incomplete, unexpired upload in the folder, read once: the ledger's start
+   * (`upload_usage.ts`). The only whole-folder read besides `sweep`.
+   */
+  async incomplete(): Promise<Array<[string, UploadStanding]>> {
+    const out: Array<[string, UploadStanding]> = [];
+    try {
+      for await (const entry of Deno.readDir(this.dir)) {
+        this.work.entriesRead++;
+        if (!entry.name.endsWith(".json")) continue;
+        const id = entry.name.slice(0, -".json".length);
+        if (!isUploadId(id)) continue;
+        const standing = await this.standing(id);
+        if (standing !== null) out.push([id, standing]);
+      }
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) return out; // no folder yet: no uploads
+      throw err;
     }
-    return { count, bytes };
+    return out;
+  }
+
+  /** What incomplete upload `id` reserves and when it expires; null when it is not one now. */
+  async standing(id: string): Promise<UploadStanding | null> {
+    const record = this.#readAny(id);
+    if (record === null || record.completedMs !== null) return null;
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(this.partPath(id));
+    } catch {
+      return null; // the data is gone: the state is lost, the upload is over
+    }
+    const expiresMs = Math.max(record.createdMs, info.mtime?.getTime() ?? 0) +
+      this.limits.expiryMs;
+    if (expiresMs <= this.#now()) return null;
+    return { bytes: Math.max(record.length ?? 0, info.size), expiresMs };
   }
 
   /**
@@ -223,6 +267,7 @@ export class UploadStore {
     const withRecord = new Set<string>();
     try {
       for await (const entry of Deno.readDir(this.dir)) {
+        this.work.entriesRead++;
         const dot = entry.name.indexOf(".");
         const id = dot === -1 ? "" : entry.name.slice(0, dot);
         if (!isUploadId(id)) continue;
@@ -234,24 +279,35 @@ export class UploadStore {
       throw err;
     }
     for (const id of ids) {
-      const record = withRecord.has(id) ? this.#readAny(id) : null;
-      const expires = record !== null
-        ? await this.#expiresAt(record)
-        : (await this.#newestMtime(id)) + this.limits.expiryMs;
-      if (expires > now) continue;
-      // With create: a leftover without a lock file is nobody's (remove() takes the new one too).
-      const lease = await FileLease.acquire(join(this.dir, `${id}.lock`), 0, true).catch(() =>
-        null
-      );
-      if (lease === null) continue; // in use right now: not abandoned after all
-      try {
-        await this.remove(id);
-        if (record !== null) removed++;
-      } finally {
-        lease.release();
-      }
+      if (await this.#removeExpired(id, withRecord.has(id), now)) removed++;
     }
     return removed;
+  }
+
+  /**
+   * Removes upload `id` if it has expired and nobody holds its lease, as `sweep` would; true
+   * when an upload (with a record) went. For the ledger, which finds expired uploads without
+   * reading the folder (`upload_usage.ts`).
+   */
+  async sweepOne(id: string): Promise<boolean> {
+    return isUploadId(id) && await this.#removeExpired(id, true, this.#now());
+  }
+
+  async #removeExpired(id: string, hasRecord: boolean, now: number): Promise<boolean> {
+    const record = hasRecord ? this.#readAny(id) : null;
+    const expires = record !== null
+      ? await this.#expiresAt(record)
+      : (await this.#newestMtime(id)) + this.limits.expiryMs;
+    if (expires > now) return false;
+    // With create: a leftover without a lock file is nobody's (remove() takes the new one too).
+    const lease = await FileLease.acquire(join(this.dir, `${id}.lock`), 0, true).catch(() => null);
+    if (lease === null) return false; // in use right now: not abandoned after all
+    try {
+      await this.remove(id);
+      return record !== null;
+    } finally {
+      lease.release();
+    }
   }
 
   async #expiresAt(record: UploadRecord): Promise<number> {
@@ -265,18 +321,9 @@ export class UploadStore {
     return last + this.limits.expiryMs;
   }
 
-  async #records(): Promise<UploadRecord[]> {
-    const out: UploadRecord[] = [];
-    for await (const entry of Deno.readDir(this.dir)) {
-      if (!entry.name.endsWith(".json")) continue;
-      const record = await this.read(entry.name.slice(0, -".json".length));
-      if (record !== null) out.push(record);
-    }
-    return out;
-  }
-
   /** A record whatever its age (for the sweep). */
   #readAny(id: string): UploadRecord | null {
+    this.work.recordsRead++;
     try {
       // Synchronous: a record is a few hundred bytes in the local state folder, read on every
       // PATCH, and the async pool's round trip cost more than the read (see file_lease.ts).
@@ -287,12 +334,9 @@ export class UploadStore {
     }
   }
 
-  async #partSize(id: string): Promise<number> {
-    try {
-      return (await Deno.stat(this.partPath(id))).size;
-    } catch {
-      return 0;
-    }
+  #ledger(): UsageLedger {
+    if (this.#usage === null) throw new Error("Cannot create an upload: the store has no ledger");
+    return this.#usage;
   }
 
   async #newestMtime(id: string): Promise<number> {

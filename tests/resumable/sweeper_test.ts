@@ -7,10 +7,16 @@ import { join } from "node:path";
 import { assertEquals } from "../support/assert.ts";
 import { appConfig } from "../../src/app/app_config.ts";
 import { startSweeper } from "../../src/resumable/mod.ts";
-import { UploadStore } from "../../src/resumable/upload_store.ts";
+import { type StoreLimits, UploadStore } from "../../src/resumable/upload_store.ts";
+import { UploadUsage } from "../../src/resumable/upload_usage.ts";
 import { newUploadId, type UploadRecord } from "../../src/resumable/upload_record.ts";
 
 const HOUR_MS = 60 * 60 * 1000;
+
+/** A store that creates uploads: with a ledger of its own. */
+function creatingStore(dir: string, limits: StoreLimits, now: () => number = Date.now) {
+  return new UploadStore(dir, limits, now, null, new UploadUsage(dir, limits, now));
+}
 
 function record(id: string, createdMs: number): UploadRecord {
   return {
@@ -34,13 +40,13 @@ Deno.test("startSweeper removes expired uploads at start, keeps fresh and busy o
     const dir = join(root, ".wireserve-uploads");
     const limits = { expiryMs: HOUR_MS, maxUploads: 10, maxBytes: 1000 };
     // Records written "two hours ago" by a store whose clock is set back.
-    const past = new UploadStore(dir, limits, () => Date.now() - 2 * HOUR_MS);
+    const past = creatingStore(dir, limits, () => Date.now() - 2 * HOUR_MS);
     const old = newUploadId();
     const busy = newUploadId();
     await past.create(record(old, Date.now() - 2 * HOUR_MS));
     await past.create(record(busy, Date.now() - 2 * HOUR_MS));
     const fresh = newUploadId();
-    await new UploadStore(dir, limits).create(record(fresh, Date.now()));
+    await creatingStore(dir, limits).create(record(fresh, Date.now()));
     // Their data files were last written two hours ago too.
     const then = new Date(Date.now() - 2 * HOUR_MS);
     for (const id of [old, busy]) await Deno.utime(join(dir, `${id}.part`), then, then);
