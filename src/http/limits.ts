@@ -36,6 +36,12 @@ export interface Limits {
   maxConnections: number;
   /** Time allowed from the first byte of a request head to its end. Past it: 408 and close. */
   headerTimeoutMs: number;
+  /**
+   * Time a TLS connection has from its accept to the end of its handshake. Past it the
+   * connection is closed without an answer (there is no channel to send one over) and its slot
+   * freed; the idle clock for its first request starts once the handshake is done.
+   */
+  tlsHandshakeTimeoutMs: number;
   /** Time a keep-alive connection may sit idle between requests before it is closed. */
   idleTimeoutMs: number;
   /** Time a request body may go without a byte arriving while a handler reads it. Past it: 408 and close. */
@@ -71,6 +77,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxDrainBytes: 256 * 1024,
   maxConnections: 4096,
   headerTimeoutMs: 10_000,
+  tlsHandshakeTimeoutMs: 10_000,
   idleTimeoutMs: 5_000,
   bodyIdleTimeoutMs: 30_000,
   writeTimeoutMs: 60_000,

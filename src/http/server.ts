@@ -9,11 +9,13 @@
 
 import { cannedErrorResponse } from "./canned_response.ts";
 import { Connection } from "./connection.ts";
+import type { ConnectionOptions } from "./connection_options.ts";
 import type { AccessEntry } from "./access_entry.ts";
 import { DeadlineClock, tickFor } from "./deadline_clock.ts";
 import { SlotList, type Slotted } from "./slot_list.ts";
 import { type Limits, makeLimits } from "./limits.ts";
 import { localCount, type SharedCount } from "./shared_count.ts";
+import { TlsHandshake } from "./tls_handshake.ts";
 import type { Handler } from "./types.ts";
 
 /** How to start a server. */
@@ -93,6 +95,8 @@ export class HttpServer {
    * connection, and Sets churned that way kept ended connections alive (see slot_list.ts).
    */
   #served = new SlotList<Served>();
+  /** TLS connections whose handshake is under way: counted, but not yet `Connection`s. */
+  #handshaking = new SlotList<TlsHandshake>();
   #shuttingDown = false;
   #clock: DeadlineClock;
   #nextId = 1;
@@ -131,9 +135,9 @@ export class HttpServer {
     this.finished = this.#acceptLoop();
   }
 
-  /** Connections currently open. */
+  /** Connections currently open (TLS ones still in their handshake included). */
   get connectionCount(): number {
-    return this.#served.size;
+    return this.#served.size + this.#handshaking.size;
   }
 
   /** Request heads read since the server started, on every connection. */
@@ -157,6 +161,8 @@ export class HttpServer {
         if (conn.idle) conn.close();
         else conn.goingAway(); // a WebSocket gets its close frame (1001)
       }
+      // A client still in its TLS handshake has not sent a request: it is as idle as they come.
+      for (const handshake of this.#handshaking.values()) handshake.abandon();
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<"timeout">((resolve) => {
@@ -236,14 +242,45 @@ export class HttpServer {
       }
       // Small responses leave in one write already; Nagle would only delay the next one.
       if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
-      const served: Served = { conn: new Connection(conn, this.#nextId++, options), task: DONE };
-      this.#served.add(served);
-      served.task = served.conn.serve().finally(() => {
-        this.#open.add(-1);
-        this.#served.delete(served);
-      });
+      if (options.tls) this.#handshake(conn as Deno.TlsConn, options);
+      else this.#serve(conn, options);
     }
-    while (this.#served.size > 0) await Promise.all(this.#served.values().map((s) => s.task));
+    while (this.#served.size > 0 || this.#handshaking.size > 0) {
+      await Promise.all(this.#served.values().map((s) => s.task));
+      await Promise.all(this.#handshaking.values().map((h) => h.done));
+    }
+  }
+
+  /** Serves `conn`, which holds one slot of the count until it ends. */
+  #serve(conn: Deno.Conn, options: ConnectionOptions): void {
+    const served: Served = { conn: new Connection(conn, this.#nextId++, options), task: DONE };
+    this.#served.add(served);
+    served.task = served.conn.serve().finally(() => {
+      this.#open.add(-1);
+      this.#served.delete(served);
+    });
+  }
+
+  /**
+   * Serves a TLS connection once its handshake is done, off the accept loop. A handshake not done
+   * within `tlsHandshakeTimeoutMs` (a client that never sends its ClientHello, or stops halfway)
+   * is abandoned: the connection is closed and its slot given back.
+   */
+  #handshake(conn: Deno.TlsConn, options: ConnectionOptions): void {
+    const handshake = new TlsHandshake(conn, this.#limits.tlsHandshakeTimeoutMs);
+    this.#handshaking.add(handshake);
+    handshake.done.then((done) => {
+      this.#handshaking.delete(handshake);
+      // The shutdown came during the handshake: the connection goes like any idle one.
+      if (done && this.#shuttingDown) handshake.abandon();
+      else if (done) return this.#serve(conn, options);
+      this.#open.add(-1);
+    }).catch((err) => {
+      // Not served after all (a detached task must not reject): its slot comes back.
+      this.#open.add(-1);
+      handshake.abandon();
+      options.onError(err, "connection");
+    });
   }
 }
 
