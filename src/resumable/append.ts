@@ -33,6 +33,7 @@ import {
   storageFailure,
 } from "../uploads/mod.ts";
 import type { ResumableContext } from "./resumable_context.ts";
+import { missingLease } from "./upload_store.ts";
 import type { UploadRecord } from "./upload_record.ts";
 import { type PieceChecksum } from "./checksum.ts";
 
@@ -70,10 +71,7 @@ export async function appendBody(
   ask: AppendRequest,
 ): Promise<AppendResult> {
   const store = ctx.store;
-  const lease = await store.lease(id, ctx.leaseWaitMs).catch((err) => {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw err;
-  });
+  const lease = await store.lease(id, ctx.leaseWaitMs).catch(missingLease);
   if (lease === undefined) return { kind: "gone" };
   if (lease === null) return { kind: "locked" };
   let file: Deno.FsFile | null = null;

@@ -57,6 +57,7 @@ import { createUpload, resumableRefusal } from "./create_upload.ts";
 import { creationTarget } from "./creation_target.ts";
 import { parseSfBoolean, parseUploadInteger, sfBoolean } from "./field_values.ts";
 import { type ResumableContext, UPLOADS_MOUNT } from "./resumable_context.ts";
+import { missingLease } from "./upload_store.ts";
 import { resourceMethod } from "./method_override.ts";
 import { concatenationRefused, mediaType } from "./tus_protocol.ts";
 import { parseTusMetadata } from "./tus_metadata.ts";
@@ -178,7 +179,7 @@ async function create(
 }
 
 async function head(ctx: ResumableContext, id: string): Promise<HttpResponse> {
-  const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(() => undefined);
+  const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(missingLease);
   if (lease === null) return locked();
   try {
     const record = lease === undefined ? null : await ctx.store.read(id);
@@ -236,7 +237,7 @@ async function append(
 }
 
 async function cancel(ctx: ResumableContext, id: string): Promise<HttpResponse> {
-  const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(() => undefined);
+  const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(missingLease);
   if (lease === null) return locked();
   try {
     if (lease === undefined || await ctx.store.read(id) === null) {

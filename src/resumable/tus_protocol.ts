@@ -47,6 +47,7 @@ import { createUpload, resumableRefusal } from "./create_upload.ts";
 import { creationTarget } from "./creation_target.ts";
 import { parseUploadInteger } from "./field_values.ts";
 import { type ResumableContext, UPLOADS_MOUNT } from "./resumable_context.ts";
+import { missingLease } from "./upload_store.ts";
 import { resourceMethod } from "./method_override.ts";
 import { parseTusMetadata } from "./tus_metadata.ts";
 import type { UploadRecord } from "./upload_record.ts";
@@ -155,7 +156,7 @@ async function create(ctx: ResumableContext, req: HttpRequest): Promise<HttpResp
 }
 
 async function head(ctx: ResumableContext, id: string): Promise<HttpResponse> {
-  const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(() => undefined);
+  const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(missingLease);
   if (lease === null) return locked();
   try {
     const record = lease === undefined ? null : await ctx.store.read(id);
@@ -227,7 +228,7 @@ async function patch(ctx: ResumableContext, req: HttpRequest, id: string): Promi
 }
 
 async function terminate(ctx: ResumableContext, id: string): Promise<HttpResponse> {
-  const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(() => undefined);
+  const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(missingLease);
   if (lease === null) return locked();
   try {
     if (lease === undefined || await ctx.store.read(id) === null) {

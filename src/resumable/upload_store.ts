@@ -366,3 +366,13 @@ export class UploadStore {
     }
   }
 }
+
+/**
+ * The `catch` of a {@link UploadStore.lease} that failed: the upload does not exist (undefined,
+ * answered 404). Anything else goes on — out of descriptors above all (503), or an I/O error
+ * (500): an upload that exists must not be reported gone, which would make a client start over.
+ */
+export function missingLease(err: unknown): undefined {
+  if (err instanceof Deno.errors.NotFound) return undefined;
+  throw err;
+}
