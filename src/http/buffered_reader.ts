@@ -80,8 +80,6 @@ export class BufferedReader {
   /** Bytes from here on are kept through compaction (see `mark`), or -1. */
   #mark = -1;
   #eof = false;
-  /** The view of the whole buffer `fillTarget` hands out when the buffer is empty. */
-  #wholeView: Uint8Array = EMPTY;
 
   /**
    * @param source where bytes come from
@@ -289,13 +287,9 @@ export class BufferedReader {
     if (!this.#makeRoom()) return null;
     const buf = this.#buf;
     // The whole buffer is the target after every read that was consumed whole (a ping-pong's
-    // every read): that view is made once per buffer, not once per read.
-    if (this.#end === 0) {
-      if (this.#wholeView.buffer !== buf.buffer || this.#wholeView.length !== buf.length) {
-        this.#wholeView = buf.subarray(0);
-      }
-      return this.#wholeView;
-    }
+    // every read): the buffer's own view is that target (it always spans its whole ArrayBuffer,
+    // see `#adopt`), so no view is made per read.
+    if (this.#end === 0) return buf;
     return new Uint8Array(buf.buffer, buf.byteOffset + this.#end, buf.length - this.#end);
   }
 
