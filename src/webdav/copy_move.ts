@@ -4,10 +4,11 @@
  *
  * Order: auth → `--read-only` (403) → source (404) → `Destination` (400 missing or malformed,
  * 502 another host or outside `/files/`) → destination path rules (400/403, the uploads' own) →
- * `Depth` and `Overwrite` (400 when malformed) → same or nested resource (403) → the
- * destination's folder exists (409, §9.8.5: no intermediate collections are made) → an existing
- * destination with `Overwrite: F`, or with `--no-overwrite` (412, §10.6) → locks and `If` (423 /
- * 412) → the change.
+ * `Depth` and `Overwrite` (400 when malformed) → same or nested resource, either way round, by
+ * URL and by real path (403) → the destination's folder exists (409, §9.8.5: no intermediate
+ * collections are made) → an existing destination with `Overwrite: F`, or with `--no-overwrite`
+ * (412, §10.6), or an existing folder without `--allow-delete` (403: replacing deletes it) →
+ * locks and `If` (423 / 412) → the change.
  *
  * Decisions:
  * - MOVE is routed only with `--allow-delete`: it removes the source. COPY of a folder creates
@@ -60,6 +61,7 @@ import { findResource, type Hider, hiderBelow, type Resource } from "./resource.
 import { copyFile, copyFolder } from "./tree_copy.ts";
 import { treeEntries, type TreeEntry } from "./tree_entries.ts";
 import { guardWrite } from "./write_guard.ts";
+import { realSegmentsInside } from "../app/real_path_inside.ts";
 
 /** Answers a COPY (`move` false) or a MOVE (`move` true). */
 export async function copyMove(
@@ -110,6 +112,10 @@ export async function copyMove(
         STATUS.PreconditionFailed,
         "The destination exists and overwriting is disabled (--no-overwrite)",
       );
+    }
+    // refuse: replacing a folder deletes everything in it, which needs --allow-delete (as DELETE)
+    if (dst.existing.isDirectory && !ctx.config.allowDelete) {
+      return plainAnswer(STATUS.Forbidden, "Replacing a folder deletes it (--allow-delete)");
     }
   }
   // RFC 9110 §13.1: If-Match and the others are about the request's target, the source.
@@ -192,6 +198,25 @@ async function placementProblem(
   if (src.isDir && d.startsWith(s === "/" ? "/" : `${s}/`)) {
     return plainAnswer(STATUS.Forbidden, "A folder cannot be put inside itself");
   }
+  // refuse: the destination holds the source — replacing it (§9.8.4, §9.9.3) would delete the
+  // source first (Apache: 403 too)
+  if (s.startsWith(`${d}/`)) {
+    return plainAnswer(STATUS.Forbidden, "The destination contains the source");
+  }
+  // The same by real paths: a source reached through a symlink (`odd/up -> ..`) may hold its
+  // destination, or lie inside it, whatever the URLs say — a copy into itself runs until the
+  // path is too long, a replacement deletes the source.
+  const [realSrc, realDst] = await Promise.all([
+    realSegmentsInside(src.fsPath, ctx.uploads.root),
+    realSegmentsInside(dst.fsPath, ctx.uploads.root),
+  ]);
+  if (realSrc !== null && realDst !== null) {
+    if (
+      startsWithSegments(realSrc, realDst) || (src.isDir && startsWithSegments(realDst, realSrc))
+    ) {
+      return plainAnswer(STATUS.Forbidden, "The source and destination overlap (by a link)");
+    }
+  }
   if (move && src.segments.length === 0) {
     return plainAnswer(STATUS.Forbidden, "The shared folder itself cannot be moved");
   }
@@ -204,6 +229,11 @@ async function placementProblem(
     return plainAnswer(STATUS.Conflict, "The destination's folder does not exist");
   }
   return null;
+}
+
+/** Whether `path` is `prefix` or lies below it. */
+function startsWithSegments(path: readonly string[], prefix: readonly string[]): boolean {
+  return prefix.length <= path.length && prefix.every((seg, i) => path[i] === seg);
 }
 
 /** What a COPY or MOVE changes at its destination (§7.4, §9.8.4). */

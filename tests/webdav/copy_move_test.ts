@@ -191,3 +191,55 @@ Deno.test("two MOVEs of folders to one new name: the loser answers 409, not 500 
     );
   });
 });
+
+Deno.test("COPY and MOVE onto a folder that holds the source are 403 and delete nothing", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.mkdir(`${app.root}/anc/sub`, { recursive: true });
+    await Deno.writeTextFile(`${app.root}/anc/sub/f.txt`, "F");
+    await Deno.writeTextFile(`${app.root}/anc/keep.txt`, "K");
+    for (
+      const [method, from, dest] of [
+        ["MOVE", "/files/anc/sub/f.txt", "/files/anc/"],
+        ["COPY", "/files/anc/sub/f.txt", "/files/anc"],
+        ["COPY", "/files/anc/sub/", "/files/anc/"],
+        ["MOVE", "/files/anc/sub/", "/files/anc/"],
+      ]
+    ) {
+      assertEquals((await app.call(method, from, [to(dest)])).status, 403, `${method} ${from}`);
+    }
+    assertEquals(await Deno.readTextFile(`${app.root}/anc/sub/f.txt`), "F");
+    assertEquals(await Deno.readTextFile(`${app.root}/anc/keep.txt`), "K");
+  });
+});
+
+Deno.test("COPY through a link to an ancestor is 403, not a copy of the tree into itself", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.mkdir(`${app.root}/odd`);
+    await Deno.writeTextFile(`${app.root}/odd/f.txt`, "F");
+    await Deno.symlink("..", `${app.root}/odd/up`);
+    assertEquals((await app.call("COPY", "/files/odd/up/", [to("/files/copy/")])).status, 403);
+    assertEquals([...Deno.readDirSync(app.root)].map((e) => e.name).sort(), ["odd"]);
+    // A link to a file inside the share still copies as the file it shows.
+    await Deno.symlink("f.txt", `${app.root}/odd/link.txt`);
+    assertEquals((await app.call("COPY", "/files/odd/link.txt", [to("/files/g.txt")])).status, 201);
+    assertEquals(await Deno.readTextFile(`${app.root}/g.txt`), "F");
+  });
+});
+
+Deno.test("without --allow-delete a COPY may replace a file but not a folder (403)", async () => {
+  await withDav({ allowMkdir: true }, async (app) => {
+    await Deno.writeTextFile(`${app.root}/top.txt`, "T");
+    await Deno.mkdir(`${app.root}/victim/inner`, { recursive: true });
+    await Deno.writeTextFile(`${app.root}/victim/inner/v.txt`, "V");
+    await Deno.writeTextFile(`${app.root}/other.txt`, "O");
+    assertEquals((await app.call("COPY", "/files/top.txt", [to("/files/victim")])).status, 403);
+    assertEquals(await Deno.readTextFile(`${app.root}/victim/inner/v.txt`), "V");
+    // Overwrite: F still says what it says first.
+    assertEquals(
+      (await app.call("COPY", "/files/top.txt", [to("/files/victim"), ["Overwrite", "F"]])).status,
+      412,
+    );
+    assertEquals((await app.call("COPY", "/files/top.txt", [to("/files/other.txt")])).status, 204);
+    assertEquals(await Deno.readTextFile(`${app.root}/other.txt`), "T");
+  });
+});
