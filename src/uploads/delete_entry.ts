@@ -50,6 +50,12 @@ export async function deleteEntry(ctx: UploadContext, req: HttpRequest): Promise
   const existing = target.existing;
   if (existing === null) return plain(STATUS.NotFound, "Not found");
   if (target.trailingSlash && !existing.isDirectory) return plain(STATUS.NotFound, "Not found");
+  // refuse: a folder is deleted whole (RFC 4918 §9.6.1: only `Depth: infinity`); a client asking
+  // for less must not lose the rest (Apache: 400 too)
+  const depth = req.headers.list("depth")?.trim().toLowerCase();
+  if (existing.isDirectory && depth !== undefined && depth !== "infinity") {
+    return plain(STATUS.BadRequest, "A folder is deleted with Depth: infinity only");
+  }
   const current = existingValidators(existing);
   const decision = decideWrite(req.method, req.headers, current, false);
   if (decision.kind === "refuse") return plain(decision.status, decision.text);

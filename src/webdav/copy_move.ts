@@ -13,8 +13,8 @@
  * Decisions:
  * - MOVE is routed only with `--allow-delete`: it removes the source. COPY of a folder creates
  *   folders, so it needs `--allow-mkdir` (403 otherwise), like MKCOL.
- * - `Depth`: COPY takes 0 (a folder without its members) or infinity (the default); MOVE only
- *   infinity (§9.9.2). Anything else → 400.
+ * - `Depth`: COPY takes 0 (a folder without its members) or infinity (the default); MOVE of a
+ *   folder only infinity (§9.9.2), of a file either. Anything else → 400.
  * - An existing destination is deleted first, as DELETE would (§9.8.4, §9.9.3) — with its
  *   properties and the locks rooted below it — and the answer is 204; a new one is 201. A lock
  *   rooted at the destination itself stays: §7.7 adds the new resource to its scope, and Apache
@@ -85,7 +85,8 @@ export async function copyMove(
   if (!resolved.ok) return resolved.response;
   const dst = resolved.target;
   const depth = req.headers.list("depth")?.trim().toLowerCase() ?? "infinity";
-  if (depth !== "infinity" && (move || depth !== "0")) {
+  // A file has no members: Depth 0 and infinity mean the same there (Apache takes both).
+  if (depth !== "infinity" && (depth !== "0" || (move && src.isDir))) {
     return plainAnswer(STATUS.BadRequest, move ? "MOVE takes Depth: infinity" : "Bad Depth");
   }
   const overwrite = req.headers.list("overwrite")?.trim().toUpperCase() ?? "T";

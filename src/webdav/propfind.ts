@@ -3,7 +3,7 @@
  * members (`Depth: 1`), as a 207 Multi-Status.
  *
  * Decisions:
- * - `Depth: infinity`, and a missing `Depth` (which means infinity, §9.1) → 403 with the
+ * - `Depth: infinity` on a folder, and a missing `Depth` (which means infinity, §9.1) → 403 with the
  *   `propfind-finite-depth` precondition (§16): a whole-tree listing of a large share is an
  *   unbounded amount of work for one request. A bad value → 400.
  * - An empty body is `allprop` (§9.1). `allprop` lists the dead properties and the live ones
@@ -64,13 +64,16 @@ export async function propfind(ctx: DavContext, req: HttpRequest): Promise<HttpR
   if (depth !== "0" && depth !== "1" && depth !== "infinity") {
     return plainAnswer(STATUS.BadRequest, "Depth must be 0, 1 or infinity");
   }
-  if (depth === "infinity") return conditionAnswer(STATUS.Forbidden, "propfind-finite-depth");
   const body = await readXmlBody(req);
   if (!body.ok) return body.response;
   const query = body.root === null ? { kind: "allprop" as const } : parseQuery(body.root);
   if (query === null) return plainAnswer(STATUS.BadRequest, "Not a DAV:propfind body");
   const found = await findResource(ctx, belowMount(req.path));
   if ("status" in found) return found;
+  // A file has no members: infinity is Depth 0 there (clients stat a file without a Depth).
+  if (depth === "infinity" && found.isDir) {
+    return conditionAnswer(STATUS.Forbidden, "propfind-finite-depth");
+  }
   const [covering, within] = await Promise.all([
     ctx.locks.covering(resourcePath(found.segments)),
     depth === "1" && found.isDir ? ctx.locks.within(resourcePath(found.segments)) : [],

@@ -82,10 +82,16 @@ Deno.test("MOVE renames files and folders: 201, 204 over an existing one, the so
     );
     assertEquals((await app.call("MOVE", "/files/e/", [to("/files/e/inside/")])).status, 403);
     assertEquals((await app.call("MOVE", "/files/old", [to("/files/old")])).status, 403);
+    // A folder moves whole (§9.9.2); a file has no members, so Depth 0 is as good as infinity.
     assertEquals(
-      (await app.call("MOVE", "/files/old", [to("/files/e/"), ["Depth", "0"]])).status,
+      (await app.call("MOVE", "/files/e/", [to("/files/e2/"), ["Depth", "0"]])).status,
       400,
     );
+    assertEquals(
+      (await app.call("MOVE", "/files/old", [to("/files/new"), ["Depth", "0"]])).status,
+      201,
+    );
+    assertEquals(await Deno.readTextFile(`${app.root}/new`), "F");
   });
 });
 
@@ -241,5 +247,19 @@ Deno.test("without --allow-delete a COPY may replace a file but not a folder (40
     );
     assertEquals((await app.call("COPY", "/files/top.txt", [to("/files/other.txt")])).status, 204);
     assertEquals(await Deno.readTextFile(`${app.root}/other.txt`), "T");
+  });
+});
+
+Deno.test("DELETE of a folder with a Depth other than infinity is 400 and deletes nothing", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.mkdir(`${app.root}/d/sub`, { recursive: true });
+    await Deno.writeTextFile(`${app.root}/d/sub/f`, "F");
+    await Deno.writeTextFile(`${app.root}/file`, "F");
+    for (const depth of ["0", "1"]) {
+      assertEquals((await app.call("DELETE", "/files/d/", [["Depth", depth]])).status, 400);
+    }
+    assertEquals(await Deno.readTextFile(`${app.root}/d/sub/f`), "F");
+    assertEquals((await app.call("DELETE", "/files/file", [["Depth", "0"]])).status, 204);
+    assertEquals((await app.call("DELETE", "/files/d/", [["Depth", "infinity"]])).status, 204);
   });
 });

@@ -93,6 +93,17 @@ Deno.test("PROPFIND Depth infinity (or none) is 403 propfind-finite-depth; a bad
   });
 });
 
+Deno.test("PROPFIND of a file with Depth infinity or none describes the file (it has no members)", async () => {
+  await withDav({}, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f.txt`, "F");
+    for (const headers of [[["Depth", "infinity"]], []] as Array<Array<[string, string]>>) {
+      const res = await app.call("PROPFIND", "/files/f.txt", headers);
+      assertEquals(res.status, 207);
+      assertEquals([...readMultistatus(res.text).keys()], ["/files/f.txt"]);
+    }
+  });
+});
+
 Deno.test("PROPFIND prop: unknown properties land in a 404 propstat, known ones in 200", async () => {
   await withDav({}, async (app) => {
     await Deno.mkdir(`${app.root}/d`);
