@@ -48,7 +48,7 @@ export function appRoutes(config: AppConfig, shared: SharedState, hooks: AppHook
   const optionsFields = resumableOptionsFields(config);
   const dav = webdav(config, { files: filesRoot, changed, locks, optionsFields });
   // Uploads ask WebDAV's locks before writing, and drop a deleted file's properties and locks.
-  const uploadHooks = { changed, guard: dav.guard, removed: dav.removed };
+  const uploadHooks = { changed, guard: dav.guard, removed: dav.removed, allow: dav.allow };
   // What people open in a browser answers its errors as a small page (html_errors.ts).
   return [
     ...withHtmlErrors(webRootRoutes(config, hooks, shared.changes)), // GET /… → www/ or --www, templates (src/web_root/)

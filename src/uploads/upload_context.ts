@@ -71,6 +71,11 @@ export interface UploadHooks {
     isDir: boolean,
     replacing?: boolean,
   ) => Promise<void>;
+  /**
+   * Every method `/files/` answers, for the `Allow` of a 405 (RFC 9110 §15.5.6: it lists the
+   * resource's methods), when another feature adds its own (WebDAV); the uploads' own otherwise.
+   */
+  allow?: string;
 }
 
 /** Shared state of the write handlers for one config. */

@@ -55,7 +55,7 @@ export function uploadRoutes(config: AppConfig, hooks: UploadHooks = {}): Route[
   const ctx = uploadContext(config, hooks);
   const methods = uploadMethods(config);
   // What the router would list for /files/* (the read route's GET and HEAD, ours, OPTIONS).
-  const allow = ["GET", "HEAD", ...methods, "OPTIONS"].join(", ");
+  const allow = hooks.allow ?? ["GET", "HEAD", ...methods, "OPTIONS"].join(", ");
   const routes: Route[] = [{
     methods,
     path: `${UPLOAD_MOUNT}*`,

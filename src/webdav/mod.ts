@@ -16,7 +16,7 @@ import type { DavContext } from "./dav_context.ts";
 import { resourcePath } from "./dav_path.ts";
 import { removeDeadProps } from "./dead_props.ts";
 import type { LockService } from "./lock_service.ts";
-import { davRoutes } from "./webdav_routes.ts";
+import { davRoutes, filesAllow } from "./webdav_routes.ts";
 import { uploadWriteGuard } from "./write_guard.ts";
 
 export {
@@ -52,6 +52,8 @@ export interface Webdav {
     isDir: boolean,
     replacing?: boolean,
   ) => Promise<void>;
+  /** What `/files/` advertises in `Allow`, WebDAV's methods included (for the uploads' 405s). */
+  allow: string;
 }
 
 /** Builds the WebDAV feature for `config`. */
@@ -72,5 +74,10 @@ export function webdav(config: AppConfig, deps: WebdavDeps): Webdav {
     locks: deps.locks,
     optionsFields: deps.optionsFields ?? [],
   };
-  return { routes: davRoutes(ctx), guard: uploadWriteGuard(ctx), removed };
+  return {
+    routes: davRoutes(ctx),
+    guard: uploadWriteGuard(ctx),
+    removed,
+    allow: filesAllow(config),
+  };
 }

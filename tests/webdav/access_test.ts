@@ -41,6 +41,10 @@ Deno.test("MKCOL on a name in use answers 405 with an Allow that does not list M
     assertEquals(res.status, 405);
     assert(!(res.header("allow") ?? "MKCOL").split(", ").includes("MKCOL"), res.header("allow"));
     assert(res.header("allow")!.includes("PUT"), res.header("allow"));
+    // It lists what the resource answers (RFC 9110 §15.5.6): WebDAV's methods too.
+    for (const m of ["PROPFIND", "PROPPATCH", "COPY", "LOCK", "UNLOCK"]) {
+      assert(res.header("allow")!.split(", ").includes(m), `${m} in ${res.header("allow")}`);
+    }
   });
 });
 
