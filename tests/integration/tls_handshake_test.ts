@@ -15,10 +15,10 @@ import { selfSignedCert } from "../../tools/soak/fixture.ts";
 import { hasProgram } from "../support/wireserve_process.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { testHandler } from "../support/test_handler.ts";
+import { CAN_COUNT_FDS, openFds } from "../support/open_fds.ts";
 
 const HAS_OPENSSL = await hasProgram("openssl", ["version"]);
 if (!HAS_OPENSSL) console.log("tls_handshake_test: skipped: openssl is needed");
-const CAN_COUNT_FDS = Deno.build.os === "linux";
 
 const HANDSHAKE_MS = 400;
 const SILENT = 12;
@@ -28,7 +28,6 @@ const RECORD_HEADER = new Uint8Array([0x16, 0x03, 0x01, 0x00, 0xc8]);
 const REQUEST = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const openFds = () => Array.from(Deno.readDirSync("/proc/self/fd")).length;
 
 /** The status line of one request over a TLS connection (closed afterwards). */
 async function statusLine(conn: Deno.TlsConn): Promise<string> {
@@ -70,7 +69,7 @@ Deno.test({
       const port = server.addr.port;
       assertEquals(await httpsGet(port, ca), "HTTP/1.1 200 OK", "before");
       assertEquals(await settle(server, 0, 2000), 0, "the first client has gone");
-      const fdsBefore = CAN_COUNT_FDS ? openFds() : 0;
+      const fdsBefore = CAN_COUNT_FDS ? await openFds() : 0;
 
       for (let i = 0; i < SILENT + STALLED; i++) {
         const conn = await Deno.connect({ hostname: "127.0.0.1", port });
@@ -94,10 +93,10 @@ Deno.test({
       if (CAN_COUNT_FDS) {
         // Deno 2.9.6 keeps an abandoned handshake's socket until its client goes: our clients'
         // ends and the server's. Once the clients close, the server's are released too.
-        assert(openFds() >= fdsBefore + 2 * clients.length, "both ends are still open");
+        assert(await openFds() >= fdsBefore + 2 * clients.length, "both ends are still open");
         for (const conn of clients.splice(0)) conn.close();
-        for (let i = 0; i < 100 && openFds() > fdsBefore; i++) await sleep(20);
-        assertEquals(openFds(), fdsBefore, "descriptors once the clients have gone");
+        for (let i = 0; i < 100 && await openFds() > fdsBefore; i++) await sleep(20);
+        assertEquals(await openFds(), fdsBefore, "descriptors once the clients have gone");
       }
     } finally {
       for (const conn of clients) conn.close();
