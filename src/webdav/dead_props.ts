@@ -15,7 +15,7 @@
  *   in its folder's `.wireserve-dav`, is moved, copied or removed with it by hand.
  * - `.wireserve-dav` is a reserved name (`src/app/reserved_names.ts`): never listed, served,
  *   written or copied as a resource through `/files/` or WebDAV, even with `--dotfiles`.
- * - One JSON file per resource, `{"props":[{"ns","name","xml"}]}`, replaced atomically (temp
+ * - One JSON file per resource, `{"props":[{"ns","name","xml","lang"?}]}`, replaced atomically (temp
  *   file + rename), so a PROPPATCH is all or nothing on disk too and a reader never sees half.
  * - Values are stored as self-contained markup (`xml_writer.ts`), so namespaces and mixed
  *   content come back as they were set.
@@ -33,6 +33,7 @@ import { basename, dirname, join } from "node:path";
 import { DAV_PROPS_FOLDER } from "../app/reserved_names.ts";
 import { TempFile } from "../uploads/mod.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
+import { withRecordLock } from "./record_lock.ts";
 
 /** Largest stored record of one resource's dead properties, in bytes of JSON. */
 export const MAX_DEAD_PROPS_BYTES = 1024 * 1024;
@@ -49,6 +50,8 @@ export interface DeadProp {
   name: string;
   /** The value's content as self-contained XML (may be "" for an empty property). */
   xml: string;
+  /** The `xml:lang` in scope on the property element when it was set (§4.3), if any. */
+  lang?: string;
 }
 
 /** Thrown when a resource's properties would pass {@link MAX_DEAD_PROPS_BYTES}. */
@@ -103,6 +106,23 @@ export async function writeDeadProps(
   }
 }
 
+/**
+ * Replaces the dead properties of the resource at `fsPath` with what `change` makes of the
+ * current ones, holding the records' lock (`record_lock.ts`) from the read to the rename, so
+ * concurrent updates from any worker or process are applied one after the other, none lost.
+ */
+export async function updateDeadProps(
+  fsPath: string,
+  isDir: boolean,
+  change: (props: DeadProp[]) => DeadProp[],
+): Promise<void> {
+  const folder = dirname(recordPath(fsPath, isDir));
+  await Deno.mkdir(folder, { recursive: true });
+  await withRecordLock(folder, async () => {
+    await writeDeadProps(fsPath, isDir, change(await readDeadProps(fsPath, isDir)));
+  });
+}
+
 /** Removes a file's record (a folder's goes with the folder). */
 export async function removeDeadProps(fsPath: string, isDir: boolean): Promise<void> {
   if (!isDir) await removeFile(recordPath(fsPath, false));
@@ -155,7 +175,7 @@ function parseRecord(text: string): DeadProp[] {
     // A record is ours, but a name that is not an XML name would break every 207 it appears in.
     return parsed.props.filter((p): p is DeadProp =>
       typeof p?.ns === "string" && typeof p?.name === "string" && XML_NAME.test(p.name) &&
-      typeof p?.xml === "string"
+      typeof p?.xml === "string" && (p.lang === undefined || typeof p.lang === "string")
     );
   } catch {
     return [];

@@ -18,7 +18,7 @@
 import { formatHttpDate } from "../http/http_date.ts";
 import { contentTypeFor } from "../files/mod.ts";
 import { validatorsOf } from "../uploads/mod.ts";
-import { hrefOf } from "./dav_path.ts";
+import { hrefOf, resourcePath } from "./dav_path.ts";
 import type { LockInfo } from "./lock_table.ts";
 import { escapeXml } from "./xml_writer.ts";
 
@@ -73,14 +73,25 @@ export function liveValue(name: string, d: Described): string | null {
     case "supportedlock":
       return SUPPORTED_LOCK;
     case "lockdiscovery":
-      return d.locks.map((l) => activeLock(l, d.nowMs)).join("");
+      return d.locks.map((l) => activeLock(l, d.nowMs, lockRootIsDir(l, d))).join("");
     default:
       return null;
   }
 }
 
-/** One `DAV:activelock` (§14.1), as LOCK answers and `lockdiscovery` lists it. */
-export function activeLock(lock: LockInfo, nowMs: number): string {
+/**
+ * Whether the root of `lock`, which covers `d`, is a collection: `d` itself, or else an ancestor
+ * of it — and only a collection has members a lock can cover (§6.1).
+ */
+function lockRootIsDir(lock: LockInfo, d: Described): boolean {
+  return lock.root === resourcePath(d.segments) ? d.isDir : true;
+}
+
+/**
+ * One `DAV:activelock` (§14.1), as LOCK answers and `lockdiscovery` lists it; `rootIsDir` gives
+ * the lockroot of a collection its final "/", as every other href of it has (§5.2, §8.3).
+ */
+export function activeLock(lock: LockInfo, nowMs: number, rootIsDir: boolean): string {
   const left = Math.max(0, Math.ceil((lock.expiresAtMs - nowMs) / MS_PER_SECOND));
   const rootSegments = lock.root === "/" ? [] : lock.root.slice(1).split("/");
   return "<D:activelock>" +
@@ -90,7 +101,7 @@ export function activeLock(lock: LockInfo, nowMs: number): string {
     (lock.owner === "" ? "" : `<D:owner>${lock.owner}</D:owner>`) +
     `<D:timeout>Second-${left}</D:timeout>` +
     `<D:locktoken><D:href>${escapeXml(lock.token)}</D:href></D:locktoken>` +
-    `<D:lockroot><D:href>${escapeXml(hrefOf(rootSegments, false))}</D:href></D:lockroot>` +
+    `<D:lockroot><D:href>${escapeXml(hrefOf(rootSegments, rootIsDir))}</D:href></D:lockroot>` +
     "</D:activelock>";
 }
 

@@ -103,7 +103,8 @@ export async function lock(ctx: DavContext, req: HttpRequest): Promise<HttpRespo
     }
     return conditionAnswer(STATUS.Locked, "no-conflicting-lock");
   }
-  return lockAnswer(created ? STATUS.Created : STATUS.OK, result.lock, true);
+  const isDir = !created && !("status" in found) && found.isDir;
+  return lockAnswer(created ? STATUS.Created : STATUS.OK, result.lock, true, isDir);
 }
 
 /** Answers an UNLOCK. */
@@ -146,7 +147,11 @@ async function refresh(
         path: resourcePath(path.segments),
         timeoutSeconds,
       });
-      if (lock !== null) return lockAnswer(STATUS.OK, lock, false);
+      if (lock === null) continue;
+      // A lock rooted above the request covers it, so its root is a collection (§6.1).
+      const rootIsDir = lock.root !== resourcePath(path.segments) ||
+        (await statOrNull(path.fsPath))?.isDirectory === true;
+      return lockAnswer(STATUS.OK, lock, false, rootIsDir);
     }
   }
   return conditionAnswer(STATUS.PreconditionFailed, "lock-token-matches-request-uri");
@@ -234,9 +239,22 @@ export function grantedTimeout(value: string | undefined): number {
   return DEFAULT_LOCK_TIMEOUT_SECONDS;
 }
 
-function lockAnswer(status: number, lock: LockInfo, withToken: boolean): HttpResponse {
+function lockAnswer(
+  status: number,
+  lock: LockInfo,
+  withToken: boolean,
+  rootIsDir: boolean,
+): HttpResponse {
   const body = '<?xml version="1.0" encoding="utf-8"?>\n' +
-    `<D:prop xmlns:D="DAV:"><D:lockdiscovery>${activeLock(lock, Date.now())}` +
+    `<D:prop xmlns:D="DAV:"><D:lockdiscovery>${activeLock(lock, Date.now(), rootIsDir)}` +
     "</D:lockdiscovery></D:prop>\n";
   return xmlAnswer(status, body, withToken ? [["Lock-Token", `<${lock.token}>`]] : []);
+}
+
+async function statOrNull(fsPath: string): Promise<Deno.FileInfo | null> {
+  try {
+    return await Deno.stat(fsPath);
+  } catch {
+    return null;
+  }
 }

@@ -14,12 +14,17 @@ import { escapeXml, propertyTag } from "./xml_writer.ts";
 export interface PropName {
   ns: string;
   local: string;
+  /** The `xml:lang` the property element carries (a dead property's, §4.3), if any. */
+  lang?: string;
 }
 
 /** A property element holding `value` (markup), or empty when `value` is "". */
 export function propElement(name: PropName, value: string): string {
   const tag = propertyTag(name.ns, name.local);
-  return value === "" ? `${tag.open}/>` : `${tag.open}>${value}${tag.close}`;
+  const open = name.lang === undefined
+    ? tag.open
+    : `${tag.open} xml:lang="${escapeXml(name.lang)}"`;
+  return value === "" ? `${open}/>` : `${open}>${value}${tag.close}`;
 }
 
 /** A `DAV:response` with the found properties (200) and the missing ones (404). */
@@ -38,12 +43,20 @@ export function renderResponse(
   return renderPropstats(href, groups);
 }
 
-/** A `DAV:response` with one `propstat` per [status, property elements]. */
-export function renderPropstats(href: string, groups: ReadonlyArray<readonly [number, string]>) {
+/**
+ * A `DAV:response` with one `propstat` per [status, property elements, precondition?]; a
+ * precondition's element (e.g. `cannot-modify-protected-property`) goes in the propstat's
+ * `DAV:error` (§14.22).
+ */
+export function renderPropstats(
+  href: string,
+  groups: ReadonlyArray<readonly [number, string, string?]>,
+) {
   let out = `<D:response><D:href>${escapeXml(href)}</D:href>`;
-  for (const [status, props] of groups) {
+  for (const [status, props, condition] of groups) {
+    const error = condition === undefined ? "" : `<D:error><D:${condition}/></D:error>`;
     out += `<D:propstat><D:prop>${props}</D:prop><D:status>${statusLine(status)}</D:status>` +
-      "</D:propstat>";
+      `${error}</D:propstat>`;
   }
   // A response needs a propstat (§14.24): a resource with none gets an empty 200.
   if (groups.length === 0) {

@@ -252,13 +252,18 @@ function describeOne(
   const missing: PropName[] = [];
   if (query.kind === "prop") {
     for (const name of query.names) {
-      const value = name.ns === DAV_NS && isLiveProp(name.local)
+      const live = name.ns === DAV_NS && isLiveProp(name.local);
+      const stored = live || isWin32Mtime(name)
+        ? undefined
+        : dead.find((p) => p.ns === name.ns && p.name === name.local);
+      const value = live
         ? liveValue(name.local, d)
         : isWin32Mtime(name)
         ? win32TimeValue(d.info)
-        : dead.find((p) => p.ns === name.ns && p.name === name.local)?.xml ?? null;
+        : stored?.xml ?? null;
       if (value === null) missing.push(name);
-      else found.push([name, value]);
+      // A dead property comes back with the xml:lang it was set with (RFC 4918 §4.3).
+      else found.push([stored?.lang === undefined ? name : { ...name, lang: stored.lang }, value]);
     }
     return renderResponse(href, found, missing);
   }
@@ -267,6 +272,11 @@ function describeOne(
     const value = liveValue(local, d);
     if (value !== null) found.push([{ ns: DAV_NS, local }, names ? "" : value]);
   }
-  for (const p of dead) found.push([{ ns: p.ns, local: p.name }, names ? "" : p.xml]);
+  for (const p of dead) {
+    const name: PropName = p.lang === undefined || names
+      ? { ns: p.ns, local: p.name }
+      : { ns: p.ns, local: p.name, lang: p.lang };
+    found.push([name, names ? "" : p.xml]);
+  }
   return renderResponse(href, found, missing);
 }

@@ -32,7 +32,7 @@ import {
 } from "../uploads/mod.ts";
 import { type DavContext, plainAnswer } from "./dav_context.ts";
 import { belowMount, hrefOf, resourcePath } from "./dav_path.ts";
-import { type DeadProp, DeadPropsTooLarge, readDeadProps, writeDeadProps } from "./dead_props.ts";
+import { type DeadProp, DeadPropsTooLarge, updateDeadProps } from "./dead_props.ts";
 import { isLiveProp } from "./live_props.ts";
 import { propElement, type PropName, renderPropstats } from "./prop_render.ts";
 import { readXmlBody } from "./request_xml.ts";
@@ -40,7 +40,7 @@ import { findResource } from "./resource.ts";
 import { guardWrite } from "./write_guard.ts";
 import { isWin32Mtime, parseWin32Time } from "./win32_times.ts";
 import { childElements, DAV_NS, findChild, textOf, type XmlElement } from "./xml_tree.ts";
-import { serializeChildren } from "./xml_writer.ts";
+import { serializeChildren, XML_NS } from "./xml_writer.ts";
 
 /** One instruction of the body. */
 interface Instruction {
@@ -50,6 +50,8 @@ interface Instruction {
   xml: string;
   /** For `set`: the value's character data. */
   text: string;
+  /** For `set`: the `xml:lang` in scope on the property element, if any (§4.3). */
+  lang: string | undefined;
 }
 
 /** Answers a PROPPATCH. */
@@ -97,20 +99,9 @@ export async function proppatch(ctx: DavContext, req: HttpRequest): Promise<Http
       );
     }
   }
-  const props: DeadProp[] = await readDeadProps(found.fsPath, found.isDir);
-  for (const i of instructions) {
-    const at = props.findIndex((p) => p.ns === i.name.ns && p.name === i.name.local);
-    // The time is the file's own: never kept as a copy (one stored before is dropped).
-    if (i.op === "remove" || isWin32Mtime(i.name)) {
-      if (at >= 0) props.splice(at, 1);
-      continue;
-    }
-    const prop = { ns: i.name.ns, name: i.name.local, xml: i.xml };
-    if (at >= 0) props[at] = prop;
-    else props.push(prop);
-  }
   try {
-    await writeDeadProps(found.fsPath, found.isDir, props);
+    // Read, change and write under the records' lock: concurrent PROPPATCHes lose nothing.
+    await updateDeadProps(found.fsPath, found.isDir, (props) => applyTo(props, instructions));
     if (mtimeMs !== null) {
       await Deno.utime(found.fsPath, found.info.atime ?? new Date(), new Date(mtimeMs));
       ctx.uploads.changed(found.fsPath); // the ETag and Last-Modified changed with it
@@ -124,6 +115,23 @@ export async function proppatch(ctx: DavContext, req: HttpRequest): Promise<Http
   return answer(href, instructions.map((i) => [STATUS.OK, i.name]));
 }
 
+/** `props` with the instructions applied in document order. */
+function applyTo(props: DeadProp[], instructions: readonly Instruction[]): DeadProp[] {
+  for (const i of instructions) {
+    const at = props.findIndex((p) => p.ns === i.name.ns && p.name === i.name.local);
+    // The time is the file's own: never kept as a copy (one stored before is dropped).
+    if (i.op === "remove" || isWin32Mtime(i.name)) {
+      if (at >= 0) props.splice(at, 1);
+      continue;
+    }
+    const prop: DeadProp = { ns: i.name.ns, name: i.name.local, xml: i.xml };
+    if (i.lang !== undefined) prop.lang = i.lang;
+    if (at >= 0) props[at] = prop;
+    else props.push(prop);
+  }
+  return props;
+}
+
 /** The instructions of a `DAV:propertyupdate`, or null when the body is not one. */
 function parseUpdate(root: XmlElement): Instruction[] | null {
   if (root.ns !== DAV_NS || root.local !== "propertyupdate") return null;
@@ -132,6 +140,8 @@ function parseUpdate(root: XmlElement): Instruction[] | null {
     if (child.ns !== DAV_NS || (child.local !== "set" && child.local !== "remove")) continue;
     const prop = findChild(child, DAV_NS, "prop");
     if (prop === null) return null;
+    // §4.3: the property keeps the xml:lang in scope on its element, maybe an ancestor's.
+    const inherited = langOf(prop) ?? langOf(child) ?? langOf(root);
     for (const p of childElements(prop)) {
       const set = child.local === "set";
       out.push({
@@ -139,10 +149,16 @@ function parseUpdate(root: XmlElement): Instruction[] | null {
         name: { ns: p.ns, local: p.local },
         xml: set ? serializeChildren(p) : "",
         text: set ? textOf(p) : "",
+        lang: set ? langOf(p) ?? inherited : undefined,
       });
     }
   }
   return out.length === 0 ? null : out;
+}
+
+/** The `xml:lang` attribute of `el` itself, if it has one. */
+function langOf(el: XmlElement): string | undefined {
+  return el.attributes.find((a) => a.ns === XML_NS && a.local === "lang")?.value;
 }
 
 /** A 207 with one propstat per status, in the order the statuses first appear. */
@@ -151,7 +167,13 @@ function answer(href: string, results: Array<[number, PropName]>): HttpResponse 
   for (const [status, name] of results) {
     groups.set(status, (groups.get(status) ?? "") + propElement(name, ""));
   }
+  // §16: a protected property's 403 names the precondition it failed.
+  const propstats = [...groups].map(([status, props]) =>
+    status === STATUS.Forbidden
+      ? [status, props, "cannot-modify-protected-property"] as const
+      : [status, props] as const
+  );
   const body = '<?xml version="1.0" encoding="utf-8"?>\n<D:multistatus xmlns:D="DAV:">\n' +
-    renderPropstats(href, [...groups]) + "</D:multistatus>\n";
+    renderPropstats(href, propstats) + "</D:multistatus>\n";
   return { status: STATUS.MultiStatus, headers: [["Content-Type", XML_CONTENT_TYPE]], body };
 }

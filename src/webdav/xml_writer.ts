@@ -26,7 +26,8 @@ const ESCAPES: Record<string, string> = {
 // deno-lint-ignore no-control-regex
 const NEEDS_ESCAPE = /[&<>"\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
 const REPLACEMENT = "\ufffd";
-const XML_NS = "http://www.w3.org/XML/1998/namespace";
+/** The namespace the `xml:` prefix is bound to (Namespaces in XML §3). */
+export const XML_NS = "http://www.w3.org/XML/1998/namespace";
 
 /** `s` safe as XML character data or a double-quoted attribute value. */
 export function escapeXml(s: string): string {

@@ -125,3 +125,27 @@ Deno.test("--hide over the wire: PROPFIND lists no private name; COPY and MOVE c
     assertEquals(await Deno.readTextFile(`${root}/docs/private/plan.txt`), "PRIVATE PLAN");
   });
 });
+
+Deno.test("ten PROPPATCHes at once on one file keep all ten properties, across workers too", async () => {
+  await withShare(WRITES, async (_s, root, base) => {
+    await Deno.writeTextFile(`${root}/c.txt`, "x");
+    const names = Array.from({ length: 10 }, (_, i) => `p${i}`);
+    const answers = await Promise.all(names.map((n) =>
+      dav(
+        `${base}/files/c.txt`,
+        "PROPPATCH",
+        { "Content-Type": "application/xml" },
+        '<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:" xmlns:Z="urn:z">' +
+          `<D:set><D:prop><Z:${n}>${n}</Z:${n}></D:prop></D:set></D:propertyupdate>`,
+      )
+    ));
+    assertEquals(answers.map((a) => a.status), names.map(() => 207));
+    const found = await dav(
+      `${base}/files/c.txt`,
+      "PROPFIND",
+      { Depth: "0" },
+      '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:propname/></D:propfind>',
+    );
+    for (const n of names) assert(found.text.includes(`<${n} xmlns="urn:z"/>`), found.text);
+  });
+});

@@ -201,3 +201,28 @@ Deno.test("a MOVE or COPY over a locked file keeps the destination's lock for wh
     assertEquals((await app.call("PUT", "/files/doc.txt", [], "stranger")).status, 423);
   });
 });
+
+Deno.test("a folder's lockroot ends in / in LOCK, refresh and lockdiscovery; a file's does not", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.mkdir(`${app.root}/l0`);
+    await Deno.writeTextFile(`${app.root}/l0/f`, "x");
+    const root = "<D:lockroot><D:href>/files/l0/</D:href></D:lockroot>";
+    const res = await app.call("LOCK", "/files/l0/", [], lockBody());
+    assertEquals(res.status, 200);
+    assert(res.text.includes(root), res.text);
+    const token = res.header("lock-token")!;
+    const refreshed = await app.call("LOCK", "/files/l0/", [["If", `(${token})`]], "");
+    assert(refreshed.text.includes(root), refreshed.text);
+    for (const path of ["/files/l0/", "/files/l0/f"]) {
+      const found = await app.call(
+        "PROPFIND",
+        path,
+        [["Depth", "0"]],
+        propfindBody("lockdiscovery"),
+      );
+      assert(found.text.includes(root), found.text);
+    }
+    const file = await app.call("LOCK", "/files/g", [["Depth", "0"]], lockBody());
+    assert(file.text.includes("<D:href>/files/g</D:href></D:lockroot>"), file.text);
+  });
+});

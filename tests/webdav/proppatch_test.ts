@@ -4,7 +4,9 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { parseXml, type XmlNode } from "../../src/webdav/xml_tree.ts";
+import { findChild, parseXml, type XmlElement, type XmlNode } from "../../src/webdav/xml_tree.ts";
+import { readDeadProps } from "../../src/webdav/dead_props.ts";
+import { propElement } from "../../src/webdav/prop_render.ts";
 import { propfindBody, proppatchBody, readMultistatus, textIn, withDav } from "./webdav_fixture.ts";
 
 const ALL = { allowDelete: true, allowMkdir: true };
@@ -210,5 +212,72 @@ Deno.test("PROPPATCH needs a resource, a propertyupdate body and write access", 
     const auth: [string, string] = ["Authorization", `Basic ${btoa("u:p")}`];
     assertEquals((await app.call("PROPPATCH", "/files/f", [auth], "<x/>")).status, 400);
     assertEquals((await app.call("PROPPATCH", "/files/nope", [auth], propfindBody())).status, 404);
+  });
+});
+
+Deno.test("PROPPATCH loses no property when ten run at once on one file", async () => {
+  await withDav({}, async (app) => {
+    await Deno.writeTextFile(`${app.root}/c.txt`, "x");
+    const names = Array.from({ length: 10 }, (_, i) => `p${i}`);
+    const answers = await Promise.all(
+      names.map((n) => app.call("PROPPATCH", "/files/c.txt", [], proppatchBody([[NS, n, n]]))),
+    );
+    assertEquals(answers.map((a) => a.status), names.map(() => 207));
+    const props = await propsOf(app, "/files/c.txt");
+    for (const n of names) assertEquals(textIn(props.get(`{${NS}}${n}`)?.element), n, n);
+  });
+});
+
+Deno.test("PROPPATCH keeps the xml:lang in scope on each property element (RFC 4918 §4.3)", async () => {
+  await withDav({}, async (app) => {
+    await Deno.writeTextFile(`${app.root}/l.txt`, "x");
+    const body = '<?xml version="1.0"?><D:propertyupdate xmlns:D="DAV:" xmlns:Z="urn:z" ' +
+      'xml:lang="fr"><D:set><D:prop><Z:p1>bonjour</Z:p1><Z:p2 xml:lang="de">hallo</Z:p2>' +
+      '</D:prop></D:set><D:set xml:lang=""><D:prop><Z:p3>none</Z:p3></D:prop></D:set>' +
+      "</D:propertyupdate>";
+    assertEquals((await app.call("PROPPATCH", "/files/l.txt", [], body)).status, 207);
+    const stored = await readDeadProps(`${app.root}/l.txt`, false);
+    assertEquals(stored.map((p) => [p.name, p.lang]), [["p1", "fr"], ["p2", "de"], ["p3", ""]]);
+    // PROPFIND gives each back with its language, by name and in allprop.
+    const asked = await app.call(
+      "PROPFIND",
+      "/files/l.txt",
+      [["Depth", "0"]],
+      propfindBody("{urn:z}p1", "{urn:z}p2"),
+    );
+    assert(asked.text.includes('<p1 xmlns="urn:z" xml:lang="fr">bonjour</p1>'), asked.text);
+    assert(asked.text.includes('<p2 xmlns="urn:z" xml:lang="de">hallo</p2>'), asked.text);
+    const all = await app.call("PROPFIND", "/files/l.txt", [["Depth", "0"]]);
+    assert(all.text.includes('<p1 xmlns="urn:z" xml:lang="fr">bonjour</p1>'), all.text);
+  });
+});
+
+Deno.test("propElement writes a dead property's xml:lang on its element", () => {
+  assertEquals(
+    propElement({ ns: "urn:z", local: "p", lang: "de" }, "hallo"),
+    '<p xmlns="urn:z" xml:lang="de">hallo</p>',
+  );
+  assertEquals(propElement({ ns: "urn:z", local: "p" }, ""), '<p xmlns="urn:z"/>');
+});
+
+Deno.test("PROPPATCH's 403 for a protected property names cannot-modify-protected-property", async () => {
+  await withDav({}, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "x");
+    const body = proppatchBody([[NS, "ok", "1"], ["DAV:", "getetag", "forged"]]);
+    const res = await app.call("PROPPATCH", "/files/f", [], body);
+    assertEquals(res.status, 207);
+    const stats = parseXml(res.text).children.flatMap((r) =>
+      typeof r === "string"
+        ? []
+        : r.children.filter((c) => typeof c !== "string" && c.local === "propstat")
+    ) as XmlElement[];
+    const forbidden = stats.find((s) => textIn(findChild(s, "DAV:", "status")!).includes("403"))!;
+    const error = findChild(forbidden, "DAV:", "error");
+    assert(
+      error !== null && findChild(error, "DAV:", "cannot-modify-protected-property") !== null,
+      res.text,
+    );
+    const failed = stats.find((s) => textIn(findChild(s, "DAV:", "status")!).includes("424"))!;
+    assertEquals(findChild(failed, "DAV:", "error"), null, "only the 403 names the precondition");
   });
 });
