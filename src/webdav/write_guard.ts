@@ -16,6 +16,7 @@
  * @module
  */
 
+import { join } from "node:path";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { escapeXmlText } from "../app/multistatus.ts";
@@ -80,13 +81,16 @@ export async function guardWrite(
   }
   const check = await ctx.locks.check({ resources: g.resources, tokens });
   if (check.ok) return { refusal: null, tokens };
-  return { refusal: lockedAnswer(check.root), tokens };
+  return { refusal: await lockedAnswer(ctx, check.root), tokens };
 }
 
 /** The 423 for a change that did not submit the token of the lock rooted at `root`. */
-export function lockedAnswer(root: string): HttpResponse {
+export async function lockedAnswer(ctx: DavContext, root: string): Promise<HttpResponse> {
   const segments = root === "/" ? [] : root.slice(1).split("/");
-  const href = `<D:href>${escapeXmlText(hrefOf(segments, false))}</D:href>`;
+  // A folder's href ends in "/", as in PROPFIND and lockroot: the disk says which the root is.
+  const isDir = await Deno.stat(join(ctx.uploads.root, ...segments))
+    .then((st) => st.isDirectory, () => false);
+  const href = `<D:href>${escapeXmlText(hrefOf(segments, isDir))}</D:href>`;
   return conditionAnswer(STATUS.Locked, "lock-token-submitted", href);
 }
 

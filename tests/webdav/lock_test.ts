@@ -226,3 +226,13 @@ Deno.test("a folder's lockroot ends in / in LOCK, refresh and lockdiscovery; a f
     assert(file.text.includes("<D:href>/files/g</D:href></D:lockroot>"), file.text);
   });
 });
+
+Deno.test("the 423 for a write under a locked folder names the folder's href, ending in /", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.mkdir(`${app.root}/ld`);
+    assertEquals((await app.call("LOCK", "/files/ld/", [], lockBody())).status, 200);
+    const put = await app.call("PUT", "/files/ld/new.txt", [], "x");
+    assertEquals(put.status, 423);
+    assert(put.text.includes("<D:lock-token-submitted><D:href>/files/ld/</D:href>"), put.text);
+  });
+});
