@@ -27,6 +27,8 @@ const STALLED = 8;
 const RECORD_HEADER = new Uint8Array([0x16, 0x03, 0x01, 0x00, 0xc8]);
 const REQUEST = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
 
+/** Descriptors of the runtime's own that may come and go during the test. */
+const FD_SLACK = 4;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The status line of one request over a TLS connection (closed afterwards). */
@@ -94,9 +96,14 @@ Deno.test({
         // Deno 2.9.6 keeps an abandoned handshake's socket until its client goes: our clients'
         // ends and the server's. Once the clients close, the server's are released too.
         assert(await openFds() >= fdsBefore + 2 * clients.length, "both ends are still open");
+        const held = clients.length;
         for (const conn of clients.splice(0)) conn.close();
-        for (let i = 0; i < 100 && await openFds() > fdsBefore; i++) await sleep(20);
-        assertEquals(await openFds(), fdsBefore, "descriptors once the clients have gone");
+        // Both ends of every abandoned handshake go. The count is the whole process's, so a
+        // couple of descriptors of the runtime's own may come and go meanwhile (seen in CI).
+        const settled = () => openFds().then((n) => n <= fdsBefore + FD_SLACK);
+        for (let i = 0; i < 150 && !await settled(); i++) await sleep(20);
+        const after = await openFds();
+        assert(after <= fdsBefore + FD_SLACK, `${after} open, ${fdsBefore} before ${held} clients`);
       }
     } finally {
       for (const conn of clients) conn.close();
