@@ -5,6 +5,7 @@
  */
 
 import { RawClient, type RawResponse } from "../support/server.ts";
+import type { UploadRecord } from "../../src/resumable/upload_record.ts";
 
 export { filesBelow, withUploadServer } from "../integration/upload_fixture.ts";
 export { exists } from "../support/paths.ts";
@@ -58,4 +59,21 @@ export async function headOf(port: number, path: string) {
   } finally {
     client.close();
   }
+}
+
+/** A new upload's record as a POST creates it: `length` bytes (null: not known yet). */
+export function newRecord(id: string, length: number | null, createdMs = Date.now()): UploadRecord {
+  return {
+    id,
+    path: `${id}.bin`,
+    method: "POST",
+    length,
+    createdMs,
+    metadata: null,
+    conditions: [],
+    reprDigest: null,
+    wantReprDigest: null,
+    completedMs: null,
+    url: null,
+  };
 }

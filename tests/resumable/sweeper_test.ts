@@ -3,6 +3,7 @@
  * start, uploads in use or still fresh stay, and the periodic timer stops cleanly.
  */
 
+import { newRecord } from "./resumable_fixture.ts";
 import { join } from "node:path";
 import { assertEquals } from "../support/assert.ts";
 import { appConfig } from "../../src/app/app_config.ts";
@@ -19,19 +20,7 @@ function creatingStore(dir: string, limits: StoreLimits, now: () => number = Dat
 }
 
 function record(id: string, createdMs: number): UploadRecord {
-  return {
-    id,
-    path: `${id}.bin`,
-    method: "POST",
-    length: 10,
-    createdMs,
-    metadata: null,
-    conditions: [],
-    reprDigest: null,
-    wantReprDigest: null,
-    completedMs: null,
-    url: null,
-  };
+  return newRecord(id, 10, createdMs);
 }
 
 Deno.test("startSweeper removes expired uploads at start, keeps fresh and busy ones", async () => {

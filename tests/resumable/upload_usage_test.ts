@@ -5,6 +5,7 @@
  * a reservation whose files never came gives its place back once a creation meets the cap.
  */
 
+import { newRecord } from "./resumable_fixture.ts";
 import { join } from "node:path";
 import { assertEquals } from "../support/assert.ts";
 import { type StoreLimits, UploadStore } from "../../src/resumable/upload_store.ts";
@@ -14,20 +15,7 @@ import { newUploadId, type UploadRecord } from "../../src/resumable/upload_recor
 const HOUR_MS = 60 * 60 * 1000;
 
 function record(length: number | null, createdMs = Date.now()): UploadRecord {
-  const id = newUploadId();
-  return {
-    id,
-    path: `${id}.bin`,
-    method: "POST",
-    length,
-    createdMs,
-    metadata: null,
-    conditions: [],
-    reprDigest: null,
-    wantReprDigest: null,
-    completedMs: null,
-    url: null,
-  };
+  return newRecord(newUploadId(), length, createdMs);
 }
 
 async function withStore(
