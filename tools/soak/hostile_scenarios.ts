@@ -40,27 +40,14 @@ export const SCENARIOS: Scenario[] = [
     // Until the idle clock closes them there is no room, and none may be pushed out.
     refusedForS: IDLE_CLOCK_S + CLOCK_SLACK_S,
     closedByClocks: true,
-    async run(port, opts, hold) {
-      const conns = await openMany(port, opts.flood);
-      try {
-        await hold();
-      } finally {
-        closeAll(conns);
-      }
-    },
+    run: (port, opts, hold) => holdOpen(openMany(port, opts.flood), hold),
   },
   {
     name: "kept-alive connections past the limit",
     refusedForS: 0, // each newcomer pushes out the oldest kept-alive one
     closedByClocks: true,
-    async run(port, opts, hold) {
-      const conns = await openMany(port, opts.flood, "GET /echo/kept HTTP/1.1\r\nHost: h\r\n\r\n");
-      try {
-        await hold();
-      } finally {
-        closeAll(conns);
-      }
-    },
+    run: (port, opts, hold) =>
+      holdOpen(openMany(port, opts.flood, "GET /echo/kept HTTP/1.1\r\nHost: h\r\n\r\n"), hold),
   },
   {
     name: "slowloris heads, a byte a second",
@@ -109,14 +96,7 @@ export const SCENARIOS: Scenario[] = [
     name: "readers of the 64 MiB file that never read",
     refusedForS: 0,
     closedByClocks: false,
-    async run(port, opts, hold) {
-      const conns = await openMany(port, opts.readers, fileRequest());
-      try {
-        await hold();
-      } finally {
-        closeAll(conns);
-      }
-    },
+    run: (port, opts, hold) => holdOpen(openMany(port, opts.readers, fileRequest()), hold),
   },
   {
     name: "half-closed: FIN mid-head, or FIN and never read the answer",
@@ -139,15 +119,7 @@ export const SCENARIOS: Scenario[] = [
     name: "upload bodies stalled half-way",
     refusedForS: 0,
     closedByClocks: false,
-    async run(port, opts, hold) {
-      const head = "PUT /files/up/stalled.bin HTTP/1.1\r\nHost: h\r\nContent-Length: 65536\r\n\r\n";
-      const conns = await openMany(port, opts.crowd, head + "z".repeat(32 * 1024));
-      try {
-        await hold();
-      } finally {
-        closeAll(conns);
-      }
-    },
+    run: (port, opts, hold) => holdOpen(openMany(port, opts.crowd, STALLED_UPLOAD), hold),
   },
 ];
 
@@ -157,14 +129,7 @@ export const TLS_SCENARIOS: Scenario[] = [
     name: "TCP connections that never start the TLS handshake",
     refusedForS: IDLE_CLOCK_S + CLOCK_SLACK_S,
     closedByClocks: true,
-    async run(port, opts, hold) {
-      const conns = await openMany(port, opts.flood);
-      try {
-        await hold();
-      } finally {
-        closeAll(conns);
-      }
-    },
+    run: (port, opts, hold) => holdOpen(openMany(port, opts.flood), hold),
   },
   {
     name: "TLS handshakes stalled after a record header",
@@ -201,6 +166,21 @@ export async function openMany(port: number, n: number, first?: string): Promise
   }
   return conns;
 }
+
+/** Opens connections (`opening`), keeps them for the hold, then closes them. */
+async function holdOpen(opening: Promise<Deno.Conn[]>, hold: () => Promise<void>): Promise<void> {
+  const conns = await opening;
+  try {
+    await hold();
+  } finally {
+    closeAll(conns);
+  }
+}
+
+/** A PUT that announces 64 KiB and stops half-way. */
+const STALLED_UPLOAD =
+  "PUT /files/up/stalled.bin HTTP/1.1\r\nHost: h\r\nContent-Length: 65536\r\n\r\n" +
+  "z".repeat(32 * 1024);
 
 export function closeAll(conns: Deno.Conn[]): void {
   for (const c of conns) {
