@@ -29,8 +29,10 @@ test("ui resumes a large upload whose connection was cut and completes it", asyn
     await Deno.writeFile(source, data);
     const proxy = startDroppingProxy(s.server.port, 12 * MIB);
     const patches: string[] = [];
+    let heads = 0;
     s.page.on("request", (r) => {
       if (r.method() === "PATCH") patches.push(r.headers()["upload-offset"]);
+      if (r.method() === "HEAD") heads++;
     });
     let finalAtDrop: boolean | null = null;
     proxy.dropped.then(async () => {
@@ -54,8 +56,10 @@ test("ui resumes a large upload whose connection was cut and completes it", asyn
     assertEquals(finalAtDrop, false);
     assert(await sameBytes(`${s.dir}/big.bin`, data), "the stored file differs");
     // The slice at 8 MiB was cut; the page asked the server for its offset and went on from
-    // there: past 8 MiB, since the server kept what of the cut slice had arrived.
-    const resumed = patches.map(Number).filter((o) => o > 8 * MIB && o < 16 * MIB);
+    // there: past 8 MiB, since the server kept what of the cut slice had arrived — all of it
+    // (16 MiB) when the cut fell on the answer rather than the body, as it can on a busy machine.
+    assert(heads >= 1, "the page never asked the server for its offset");
+    const resumed = patches.map(Number).filter((o) => o > 8 * MIB && o <= 16 * MIB);
     assert(resumed.length === 1, patches.join(","));
     // Chromium may send a cut request again by itself on a fresh connection; the server answers
     // that stale PATCH 409 (its offset moved on) and the page goes on from the right offset.
