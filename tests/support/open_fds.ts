@@ -14,3 +14,16 @@ export async function openFds(): Promise<number> {
   if (!out.success) throw new Error(`ls /proc/${Deno.pid}/fd failed`);
   return new TextDecoder().decode(out.stdout).split("\n").filter((l) => l !== "").length;
 }
+
+/**
+ * How many of this process's descriptors point at `path` (Linux only). Unlike the total, this does
+ * not move with the runtime's own descriptors (a worker's event fd, a pipe), so a test can pin
+ * exactly the file it served.
+ */
+export async function openFdsTo(path: string): Promise<number> {
+  const real = await Deno.realPath(path);
+  const out = await new Deno.Command("ls", { args: ["-l", `/proc/${Deno.pid}/fd`] }).output();
+  if (!out.success) throw new Error(`ls -l /proc/${Deno.pid}/fd failed`);
+  return new TextDecoder().decode(out.stdout).split("\n")
+    .filter((l) => l.endsWith(` -> ${real}`)).length;
+}
