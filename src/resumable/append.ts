@@ -13,10 +13,17 @@
  * - Never past the length: a body that would run past the declared length, or `--max-upload`
  *   while the length is not known, is refused before a byte is read (a declared length) or
  *   stopped where it crosses (chunked).
- * - Completion is `finish`: the record's digest and precondition checks, then the one atomic
- *   move into the final name (`publishFinished` from `src/uploads/`), the write hook, and the
- *   answer the original request would have had. A completion that is refused ends the upload
- *   (its data goes): resuming cannot change the answer.
+ * - Completion is `completeReceived`: the record's digest and precondition checks, then the one
+ *   atomic move into the final name (`publishFinished` from `src/uploads/`), the write hook, and
+ *   the answer the original request would have had. Its outcome is one of three:
+ *   - published: the record says complete (kept until its expiry, for offset retrieval);
+ *   - refused (a 4xx: write conditions, `--no-overwrite`, `Repr-Digest`, the name rules): the
+ *     upload ends and its data goes — resuming cannot change the answer;
+ *   - unpublished (a 5xx: the share full, out of descriptors, an I/O error): the server's
+ *     moment, not the client's fault, so the upload and every byte of it stay, at offset ==
+ *     length, and publishing is tried again by the next completing request (an empty append, or
+ *     the offset retrieval of clients that take offset == length for done: tus, draft interop
+ *     5 and 6). Dropping it would make the client send the whole file again — or lose it.
  *
  * This module must not touch sockets.
  * @module
@@ -61,7 +68,12 @@ export type AppendResult =
   | { kind: "too-large"; record: UploadRecord }
   | { kind: "inconsistent-length"; record: UploadRecord }
   /** The disk refused the bytes (full, read-only…): what was written stays, to resume after. */
-  | { kind: "storage"; offset: number; response: HttpResponse };
+  | { kind: "storage"; offset: number; response: HttpResponse }
+  /** Every byte is in but publishing failed on the server's side (a 5xx): the upload stays. */
+  | { kind: "unpublished"; offset: number; record: UploadRecord; response: HttpResponse };
+
+/** How {@link completeReceived} went: published or refused ("completed"), or "unpublished". */
+export type CompletionResult = Extract<AppendResult, { kind: "completed" | "unpublished" }>;
 
 /** Appends `req`'s body to upload `id` as `ask` says; see the module doc. */
 export async function appendBody(
@@ -163,18 +175,47 @@ export async function appendBody(
       record = { ...record, length: end };
       await store.update(record);
     } else if (end !== length) return { kind: "inconsistent-length", record };
-    const response = await finish(ctx, record);
-    if (response.status >= STATUS.MultipleChoices) {
-      await store.remove(id);
-      return { kind: "completed", offset: end, record, response };
-    }
-    record = { ...record, completedMs: ctx.now(), url: locationOf(response) };
-    await store.update(record);
-    return { kind: "completed", offset: end, record, response };
+    return await completeReceived(ctx, record, end);
   } finally {
     file?.close();
     lease.release();
   }
+}
+
+/**
+ * Publishes upload `record`, all `offset` bytes of which are in, and classifies the outcome (see
+ * the module doc): published → the record says complete; refused (a 4xx) → the upload is
+ * removed; a server-side failure (a 5xx, or an error thrown on the way) → "unpublished", the
+ * upload left as it was. Hold the lease.
+ */
+export async function completeReceived(
+  ctx: ResumableContext,
+  record: UploadRecord,
+  offset: number,
+): Promise<CompletionResult> {
+  let response: HttpResponse;
+  try {
+    response = await finish(ctx, record);
+  } catch (err) {
+    // Reading our own data file for the digests failed: nothing the client did or can change,
+    // so never a 4xx. Anything but a storage error goes on to the engine (a logged 500); the
+    // upload stays then too, since nothing removed it.
+    const failed = storageFailure(err);
+    if (failed === null) throw err;
+    response = failed.status >= STATUS.InternalServerError
+      ? failed
+      : plain(STATUS.InternalServerError, "Cannot read the upload to publish it; it is kept");
+  }
+  if (response.status >= STATUS.InternalServerError) {
+    return { kind: "unpublished", offset, record, response };
+  }
+  if (response.status >= STATUS.MultipleChoices) {
+    await ctx.store.remove(record.id);
+    return { kind: "completed", offset, record, response };
+  }
+  const done = { ...record, completedMs: ctx.now(), url: locationOf(response) };
+  await ctx.store.update(done);
+  return { kind: "completed", offset, record: done, response };
 }
 
 /**
@@ -205,6 +246,15 @@ async function finish(ctx: ResumableContext, record: UploadRecord): Promise<Http
     digest = answer === null ? null : { algorithm: answer, value: hashes.result(answer)! };
   }
   return await publishFinished(ctx.upload, record.method, record.path, fields, part, digest);
+}
+
+/**
+ * Whether upload `record`, holding `offset` bytes, has every byte of its declared length but is
+ * not published: a completion that failed on the server's side ("unpublished"), or a crash
+ * between the last write and the publication.
+ */
+export function awaitsPublication(record: UploadRecord, offset: number): boolean {
+  return record.completedMs === null && record.length === offset;
 }
 
 /** A `FieldSource` over stored pairs (lower-case names). */

@@ -41,6 +41,18 @@
  *   nothing ("Upload Append"): content → 400 "inconsistent-upload-length", an empty append → 400
  *   "completed-upload".
  * - `Upload-Limit: max-size` is `--max-upload`; `max-age` the seconds left before expiry.
+ * - A completion whose publication fails on the server's side (507 the share full, 503, 500)
+ *   keeps the upload ("unpublished", `append.ts`): the 5xx goes with `Upload-Complete: ?0` and
+ *   `Upload-Offset` (the length) — with `?1` the client would take the failure for the
+ *   resource's final answer, one "resuming would not resolve" ("Upload Append"). Offset
+ *   retrieval then says `?0` at the length, and the client completes with an empty append
+ *   carrying `Upload-Complete: ?1` ("Upload Append": "the request has no content"), whose answer
+ *   is the resource's own. Offset retrieval does not publish for them: it is a safe request, and
+ *   "the length and offset values do not determine whether an upload is complete" ("Length").
+ *   Interop 5 and 6 are the exception, as for completion itself: tus-js-client's draft modes
+ *   take offset == length for done after a `HEAD`, so there, as for tus, `HEAD`/`GET` of an
+ *   upload at its length and not published publishes it first (204 `?1`; a refusal's 4xx with
+ *   `?1`; the 5xx again with `?0`).
  *
  * This module must not touch sockets.
  * @module
@@ -51,7 +63,7 @@ import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { jsonResponse } from "../app/json_response.ts";
 import { pathBelowMount, plain } from "../uploads/mod.ts";
-import { appendBody, type AppendResult } from "./append.ts";
+import { appendBody, type AppendResult, awaitsPublication, completeReceived } from "./append.ts";
 import { contentDigestChecksum } from "./checksum.ts";
 import { createUpload, resumableRefusal } from "./create_upload.ts";
 import { creationTarget } from "./creation_target.ts";
@@ -115,7 +127,7 @@ export async function draftHandler(ctx: ResumableContext, req: HttpRequest): Pro
   switch (resourceMethod(req)) {
     case "HEAD":
     case "GET":
-      return withFields(await head(ctx, id), echo);
+      return withFields(await head(ctx, id, interop), echo);
     case "PATCH":
       return withFields(await append(ctx, req, id, interop), echo);
     case "DELETE":
@@ -178,14 +190,26 @@ async function create(
   return result.kind === "completed" ? res : withFields(res, [["Location", location]]);
 }
 
-async function head(ctx: ResumableContext, id: string): Promise<HttpResponse> {
+async function head(
+  ctx: ResumableContext,
+  id: string,
+  interop: number | null,
+): Promise<HttpResponse> {
   const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(missingLease);
   if (lease === null) return locked();
   try {
-    const record = lease === undefined ? null : await ctx.store.read(id);
+    let record = lease === undefined ? null : await ctx.store.read(id);
     if (record === null) return plain(STATUS.NotFound, "No such upload");
+    const offset = await ctx.store.offset(record);
+    // Only for the clients that take offset == length for done (see the module doc).
+    if (completion(false, interop) === "at-length" && awaitsPublication(record, offset)) {
+      const done = await completeReceived(ctx, record, offset);
+      if (done.kind === "unpublished") return appendFailure(done, offset);
+      if (done.response.status >= STATUS.MultipleChoices) return completedAnswer(done);
+      record = done.record;
+    }
     const fields: Array<[string, string]> = [
-      ["Upload-Offset", String(await ctx.store.offset(record))],
+      ["Upload-Offset", String(offset)],
       ["Upload-Complete", sfBoolean(record.completedMs !== null)],
       ["Upload-Limit", await uploadLimit(ctx, record)],
       ["Cache-Control", "no-store"],
@@ -298,6 +322,12 @@ function appendFailure(result: AppendResult, provided: number): HttpResponse {
     case "storage":
       result.response.headers!.push(["Upload-Offset", String(result.offset)]);
       return result.response;
+    case "unpublished":
+      // Not ?1: that would make the 5xx the resource's final answer (see the module doc).
+      return withFields(result.response, [
+        ["Upload-Complete", sfBoolean(false)],
+        ["Upload-Offset", String(result.offset)],
+      ]);
     default:
       return plain(STATUS.InternalServerError, "Unexpected upload state");
   }

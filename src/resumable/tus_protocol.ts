@@ -21,7 +21,14 @@
  *   ever existed).
  * - The PATCH that brings the offset to the length publishes the file; its answer is still 204
  *   with `Upload-Offset` (what tus clients expect), plus the `Location` and `ETag` of the file. A
- *   refused publication (`--no-overwrite`, a precondition) is answered with its own 4xx.
+ *   refused publication (`--no-overwrite`, a precondition) is answered with its own 4xx and ends
+ *   the upload. A publication that fails on the server's side (507 the share full, 503 out of
+ *   descriptors, 500) keeps the upload: the 5xx carries `Upload-Offset` (the length).
+ * - tus clients resume with `HEAD` and take offset == length for done (tus-js-client ends
+ *   there), so a `HEAD` of an upload at its length and not published publishes it first: the
+ *   204 once the file is in place, the refusal's 4xx if the upload ends refused, or the 5xx
+ *   again (with `Upload-Offset`), which clients retry. An empty `PATCH` at the length does the
+ *   same.
  * - A creation with `Upload-Length: 0` is complete at once: the empty file is published by the
  *   creation itself (as tusd does), since tus-js-client sends nothing after the 201 for an empty
  *   file.
@@ -41,7 +48,7 @@ import { formatHttpDate } from "../http/http_date.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { pathBelowMount, plain } from "../uploads/mod.ts";
-import { appendBody, type AppendResult } from "./append.ts";
+import { appendBody, type AppendResult, awaitsPublication, completeReceived } from "./append.ts";
 import { TUS_CHECKSUM_ALGORITHMS, tusChecksum } from "./checksum.ts";
 import { createUpload, resumableRefusal } from "./create_upload.ts";
 import { creationTarget } from "./creation_target.ts";
@@ -144,6 +151,7 @@ async function create(ctx: ResumableContext, req: HttpRequest): Promise<HttpResp
     complete: "at-length",
     checksum: withData ? checksum.checksum : null,
   });
+  if (result.kind === "unpublished") return withFields(appendFailure(result), fields);
   if (result.kind === "appended" || result.kind === "completed") {
     if (result.kind === "completed" && result.response.status >= STATUS.MultipleChoices) {
       return result.response;
@@ -159,10 +167,18 @@ async function head(ctx: ResumableContext, id: string): Promise<HttpResponse> {
   const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(missingLease);
   if (lease === null) return locked();
   try {
-    const record = lease === undefined ? null : await ctx.store.read(id);
+    let record = lease === undefined ? null : await ctx.store.read(id);
     if (record === null) return plain(STATUS.NotFound, "No such upload");
+    const offset = await ctx.store.offset(record);
+    if (awaitsPublication(record, offset)) {
+      // The client will take offset == length for done: publish before saying so.
+      const done = await completeReceived(ctx, record, offset);
+      if (done.kind === "unpublished") return appendFailure(done);
+      if (done.response.status >= STATUS.MultipleChoices) return done.response;
+      record = done.record;
+    }
     const fields: Array<[string, string]> = [
-      ["Upload-Offset", String(await ctx.store.offset(record))],
+      ["Upload-Offset", String(offset)],
       ["Cache-Control", "no-store"],
     ];
     if (record.length === null) fields.push(["Upload-Defer-Length", "1"]);
@@ -265,11 +281,21 @@ function appendFailure(result: AppendResult): HttpResponse {
     case "already-complete":
       return conflict(result.record.length ?? 0);
     case "storage":
-      result.response.headers!.push(["Upload-Offset", String(result.offset)]);
+    case "unpublished":
+      // The upload stays: the client resumes (or retries the publication) from this offset.
+      result.response.headers = [
+        ...(result.response.headers ?? []),
+        ["Upload-Offset", String(result.offset)],
+      ];
       return result.response;
     default:
       return plain(STATUS.InternalServerError, "Unexpected upload state");
   }
+}
+
+function withFields(res: HttpResponse, fields: Array<[string, string]>): HttpResponse {
+  res.headers = [...(res.headers ?? []), ...fields];
+  return res;
 }
 
 function checksumRefused(reason: "malformed" | "unsupported"): HttpResponse {
