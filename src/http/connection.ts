@@ -468,7 +468,8 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
 
   /**
    * The one access-log entry of an exchange that reached its handler but ended before its
-   * response was sent whole: `status` is what went out (0: nothing), and the reason is told.
+   * response was sent whole: `status` is what went out (0: nothing), with the body bytes that
+   * went out before the cut, and the reason is told.
    */
   #logEnded(status: number): void {
     if (!this.#unlogged) return; // told already (close() tells before the loop sees it)
@@ -477,7 +478,7 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
       : this.timedOut()
       ? "timeout"
       : "client-gone";
-    this.#log(status, 0, reason);
+    this.#log(status, status === 0 ? 0 : this.#writer.bodySent, reason);
   }
 
   /** One access-log entry for the current exchange (with what was parsed of its head). */

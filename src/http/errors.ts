@@ -83,9 +83,15 @@ export function errorText(kind: ErrorKind): string {
   return ERROR_KINDS[kind].text;
 }
 
-/** Whether `err` only says the peer went away (not worth a log line). */
+/**
+ * Whether `err` only says the peer went away (not worth a log line). A TLS peer that closes
+ * without close_notify (Python's http.client, any killed client) raises `UnexpectedEof`. RFC 9112
+ * §9.8 asks clients for that alert, but the framing, not the alert, says where each message
+ * ends, so its absence truncates nothing the server relies on: the client is simply gone.
+ */
 export function isDisconnect(err: unknown): boolean {
   return err instanceof Deno.errors.BadResource ||
+    err instanceof Deno.errors.UnexpectedEof ||
     err instanceof Deno.errors.ConnectionReset ||
     err instanceof Deno.errors.BrokenPipe ||
     err instanceof Deno.errors.ConnectionAborted ||

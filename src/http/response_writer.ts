@@ -80,6 +80,11 @@ export class ResponseWriter {
   /** Made on the first file response: a connection that sends none never allocates it. */
   #fileBufs: FileBuffers | null = null;
   #syncOutcome: WriteOutcome = { bodyBytes: 0, mustClose: false };
+  /** `#sink.bytesWritten` when the body being sent on its own began; -1 when there is none. */
+  #bodyFrom = -1;
+  /** Whether that body is a stream, whose progress `sendStreamBody` keeps in `#streamProgress`. */
+  #streaming = false;
+  #streamProgress = { flushedBytes: 0 };
 
   /** @param clock told before and after each write, to time it (see `WriteClock`) */
   constructor(sink: ByteSink, limits: Limits, clock?: WriteClock) {
@@ -105,6 +110,18 @@ export class ResponseWriter {
     }
     this.#out.dispose();
     this.#fileBufs?.release();
+  }
+
+  /**
+   * Body bytes of the response being written that have gone out so far, for the access log of a
+   * response cut short (a client gone mid-download). Exact for a file or a large byte body; for a
+   * stream, the content of the pieces whose flush completed (chunk framing is not counted). 0
+   * for a body gathered with its head.
+   */
+  get bodySent(): number {
+    if (this.#bodyFrom < 0) return 0;
+    if (this.#streaming) return this.#streamProgress.flushedBytes;
+    return this.#sink.bytesWritten - this.#bodyFrom;
   }
 
   /** Bytes gathered and not yet written. */
@@ -172,6 +189,7 @@ export class ResponseWriter {
    * gathered for a field that is not a valid line.
    */
   writeSwitch(fields: Array<[string, string]>, now: number): Promise<void> {
+    this.#bodyFrom = -1;
     const out = this.#out;
     const start = out.length;
     try {
@@ -209,6 +227,7 @@ export class ResponseWriter {
    * `HttpError("internal")` (synchronously, with nothing gathered) when the head is invalid.
    */
   write(res: HttpResponse, ctx: ResponseContext): WriteOutcome | Promise<WriteOutcome> {
+    this.#bodyFrom = -1;
     const status = res.status;
     const body = res.body ?? null;
     const noBody = bodyless(status);
@@ -266,7 +285,10 @@ export class ResponseWriter {
       }
       const outcome = { bodyBytes: bytes.length, mustClose };
       const large = bytes;
-      return this.flush().then(() => this.#sink.writeAll(large)).then(() => outcome);
+      return this.flush().then(() => {
+        this.#startBody(false);
+        return this.#sink.writeAll(large);
+      }).then(() => outcome);
     }
     return this.#writePiecewise(body as FileBody | StreamBody, chunked, mustClose);
   }
@@ -291,10 +313,18 @@ export class ResponseWriter {
       await discardBody(body).catch(() => {});
       throw err;
     }
+    this.#startBody(body.kind === "stream");
     const sent = body.kind === "file"
       ? await this.#sendFile(body)
       : await this.#sendStream(body, chunked);
     return { bodyBytes: sent, mustClose };
+  }
+
+  /** Marks where the body sent on its own begins, for {@link bodySent}; the head is out. */
+  #startBody(streaming: boolean): void {
+    this.#bodyFrom = this.#sink.bytesWritten;
+    this.#streaming = streaming;
+    this.#streamProgress.flushedBytes = 0;
   }
 
   async #sendFile(body: FileBody): Promise<number> {
@@ -305,6 +335,13 @@ export class ResponseWriter {
 
   #sendStream(body: StreamBody, chunked: boolean): Promise<number> {
     const flushAt = this.#limits.maxCoalesceBytes;
-    return sendStreamBody(body, chunked, this.#out, flushAt, () => this.flush());
+    return sendStreamBody(
+      body,
+      chunked,
+      this.#out,
+      flushAt,
+      () => this.flush(),
+      this.#streamProgress,
+    );
   }
 }

@@ -32,6 +32,8 @@ export class SinkWriter {
   #background: Promise<void> | null = null;
   #backgroundBytes: Uint8Array = EMPTY;
   #backgroundError: { cause: unknown } | null = null;
+  /** One addition per socket write: the only cost of knowing how much went out. */
+  #bytesWritten = 0;
 
   /**
    * @param clock told before and after each timed write (see `WriteClock`)
@@ -49,7 +51,12 @@ export class SinkWriter {
     clock?.beforeWrite();
     try {
       let at = await this.#sink.write(bytes);
-      while (at < bytes.length) at += await this.#sink.write(bytes.subarray(at));
+      this.#bytesWritten += at;
+      while (at < bytes.length) {
+        const n = await this.#sink.write(bytes.subarray(at));
+        this.#bytesWritten += n;
+        at += n;
+      }
     } finally {
       clock?.afterWrite();
     }
@@ -63,6 +70,14 @@ export class SinkWriter {
   writeInBackground(bytes: Uint8Array): void {
     this.#backgroundBytes = bytes;
     this.#background = this.#sink.write(bytes).then(this.#backgroundWrote, this.#backgroundFailed);
+  }
+
+  /**
+   * Bytes the sink has taken so far, over every write: a response cut short can tell how much
+   * of its body went out.
+   */
+  get bytesWritten(): number {
+    return this.#bytesWritten;
   }
 
   /** Whether a background write may still be reading its bytes. */
@@ -87,6 +102,7 @@ export class SinkWriter {
 
   // Bound once: a background write per request allocates no closure.
   #backgroundWrote = (written: number): Promise<void> | void => {
+    this.#bytesWritten += written;
     const bytes = this.#backgroundBytes;
     if (written >= bytes.length) return this.#backgroundDone();
     return this.writeAll(bytes.subarray(written), false).then(

@@ -28,7 +28,8 @@ const LAST_CHUNK_LINE = LAST_CHUNK.subarray(0, LAST_CHUNK.length - CHUNK_END.len
  * `flushAtBytes` or more gathered (or after every piece when `body.flush`), and once at the end.
  * With `chunked`, frames each non-empty piece and ends with the last chunk, then the body's
  * trailer fields if it has any (RFC 9112 §7.1.2). Resolves to the body
- * bytes sent; throws when the stream is longer or shorter than `body.length`.
+ * bytes sent; throws when the stream is longer or shorter than `body.length`. `progress`, when
+ * given, holds the body bytes whose flush completed, for a caller whose write fails midway.
  */
 export async function sendStreamBody(
   body: StreamBody,
@@ -36,6 +37,7 @@ export async function sendStreamBody(
   out: OutputBuffer,
   flushAtBytes: number,
   flush: () => Promise<void>,
+  progress?: { flushedBytes: number },
 ): Promise<number> {
   let sent = 0;
   const limit = body.length;
@@ -65,7 +67,10 @@ export async function sendStreamBody(
       out.append(piece);
       out.append(CHUNK_END);
     } else out.append(piece);
-    if (body.flush || out.length >= flushAtBytes) await flush();
+    if (body.flush || out.length >= flushAtBytes) {
+      await flush();
+      if (progress !== undefined) progress.flushedBytes = sent;
+    }
   }
   if (limit !== undefined && sent !== limit) {
     throw new Error("stream shorter than its announced length");
@@ -80,5 +85,6 @@ export async function sendStreamBody(
     }
   }
   await flush();
+  if (progress !== undefined) progress.flushedBytes = sent;
   return sent;
 }

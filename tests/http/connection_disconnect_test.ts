@@ -2,7 +2,8 @@
  * A client that vanishes while the handler works — here before its `100 Continue` could be sent,
  * so the handler's first body read fails with BrokenPipe — is no server error: no error line
  * (the fuzzer saw one stack per such request), and its one access-log line says `client-gone`. An
- * answer that is ready only after its connection closed is released (its stream cancelled).
+ * answer that is ready only after its connection closed is released (its stream cancelled). A
+ * TLS peer that closes without close_notify (`UnexpectedEof`) is a disconnect like any other.
  */
 
 import { assertEquals } from "../support/assert.ts";
@@ -11,6 +12,7 @@ import { Connection } from "../../src/http/connection.ts";
 import { DeadlineClock } from "../../src/http/deadline_clock.ts";
 import { DEFAULT_LIMITS } from "../../src/http/limits.ts";
 import type { AccessEntry } from "../../src/http/access_entry.ts";
+import { isDisconnect } from "../../src/http/errors.ts";
 
 const HEAD = "PUT /x HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n";
 
@@ -101,4 +103,61 @@ Deno.test("an answer ready only after its connection was closed is released, not
   } finally {
     client.close();
   }
+});
+
+Deno.test("isDisconnect counts a TLS peer gone without close_notify as a disconnect", () => {
+  const gone = [
+    new Deno.errors.UnexpectedEof("peer closed connection without sending TLS close_notify"),
+    new Deno.errors.ConnectionReset("Connection reset by peer (os error 104)"),
+    new Deno.errors.BrokenPipe("Broken pipe (os error 32)"),
+  ];
+  const faults = [new Error("boom"), new Deno.errors.InvalidData("bad certificate")];
+  assertEquals(gone.map(isDisconnect), [true, true, true]);
+  assertEquals(faults.map(isDisconnect), [false, false]);
+});
+
+Deno.test("a TLS client that closes without close_notify between requests is no server error", async () => {
+  let sent = false;
+  const head = new TextEncoder().encode("GET /x HTTP/1.1\r\nHost: t\r\n\r\n");
+  const readable = new ReadableStream({
+    type: "bytes",
+    pull(controller: ReadableByteStreamController) {
+      const byob = controller.byobRequest!;
+      if (sent) {
+        // What rustls reports when the peer's TCP stream ends without the closure alert.
+        controller.error(
+          new Deno.errors.UnexpectedEof("peer closed connection without sending TLS close_notify"),
+        );
+        return;
+      }
+      sent = true;
+      (byob.view as Uint8Array).set(head);
+      byob.respond(head.length);
+    },
+  });
+  const conn = {
+    readable,
+    remoteAddr: { transport: "tcp", hostname: "127.0.0.1", port: 1 },
+    write: (p: Uint8Array) => Promise.resolve(p.length),
+    read: () => Promise.reject(new Deno.errors.UnexpectedEof("peer closed connection")),
+    close: () => {},
+    closeWrite: () => Promise.resolve(),
+  } as unknown as Deno.Conn;
+  const clock = new DeadlineClock(100);
+  const errors: unknown[] = [];
+  const log: AccessEntry[] = [];
+  const c = new Connection(conn, 1, {
+    limits: DEFAULT_LIMITS,
+    handler: () => ({ status: 200, body: "ok" }),
+    clock,
+    tls: true,
+    shuttingDown: () => false,
+    onError: (err) => errors.push(err),
+    onResponse: (e) => log.push(e),
+    activity: { requests: 0 },
+  });
+  await c.serve();
+  clock.stop();
+  assertEquals(errors, []);
+  assertEquals(log.map((e) => [e.method, e.status]), [["GET", 200]]);
 });

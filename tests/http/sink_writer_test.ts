@@ -77,3 +77,20 @@ Deno.test("sink writer holds a background failure until settle reports it once",
   await writer.settle();
   assertEquals(done, 0);
 });
+
+Deno.test("sink writer counts the bytes its sink took, partial writes and failures included", async () => {
+  const writer = new SinkWriter(new MemorySink(2), undefined, noop);
+  await writer.writeAll(Uint8Array.of(1, 2, 3, 4, 5));
+  assertEquals(writer.bytesWritten, 5);
+  let calls = 0;
+  const failing = new SinkWriter(
+    {
+      write: (p) =>
+        ++calls === 1 ? Promise.resolve(Math.min(p.length, 3)) : Promise.reject(new Error("reset")),
+    },
+    undefined,
+    noop,
+  );
+  await assertRejects(() => failing.writeAll(new Uint8Array(10)));
+  assertEquals(failing.bytesWritten, 3);
+});

@@ -112,3 +112,17 @@ Deno.test("stream sender drops the trailers when the body is not chunked", async
   const body: StreamBody = { kind: "stream", stream: pieces("ab"), trailers: () => [["X-A", "1"]] };
   assertEquals((await send(body, false)).writes, ["ab"]);
 });
+
+Deno.test("stream sender reports the content of completed flushes, not its chunk framing", async () => {
+  const out = new OutputBuffer(64);
+  const progress = { flushedBytes: 0 };
+  let flushes = 0;
+  const flush = () => {
+    out.take();
+    // The second flush fails: the client went away.
+    return ++flushes === 2 ? Promise.reject(new Error("reset")) : Promise.resolve();
+  };
+  const body: StreamBody = { kind: "stream", stream: pieces("abcd", "efgh", "ijkl") };
+  await assertRejects(() => sendStreamBody(body, true, out, 4, flush, progress));
+  assertEquals(progress.flushedBytes, 4);
+});

@@ -124,3 +124,66 @@ Deno.test({
     }
   },
 });
+
+/** Waits until `check` holds or `ms` pass. */
+async function until(check: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return check();
+}
+
+/**
+ * A TLS client killed after its answer came, mid-download or between requests: `openssl
+ * s_client` with SIGKILL, so its socket closes without a TLS close_notify.
+ */
+async function killedTlsClient(port: number, path: string, stopAt: string): Promise<void> {
+  const child = new Deno.Command("openssl", {
+    args: ["s_client", "-connect", `127.0.0.1:${port}`, "-quiet", "-alpn", "http/1.1"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(`GET ${path} HTTP/1.1\r\nHost: t\r\n\r\n`));
+  let got = "";
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  while (!got.includes(stopAt)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    got += value;
+  }
+  child.kill("SIGKILL");
+  await child.status;
+  await reader.cancel().catch(() => {});
+  await writer.close().catch(() => {});
+}
+
+Deno.test({
+  name: "a TLS client closing without close_notify leaves stderr quiet",
+  ignore: !TOOLS || !CAN_SIGTERM,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "wireserve-tls-" });
+    try {
+      const { cert, key } = await selfSigned(dir);
+      await Deno.writeTextFile(join(dir, "small.txt"), "small\n");
+      await Deno.writeTextFile(join(dir, "big.txt"), "0123456789abcdef\n".repeat(1_000_000));
+      const p = spawnWireserve([dir, "--port", "0", "--tls-cert", cert, "--tls-key", key]);
+      const port = await p.port();
+      // Between requests: the whole answer came, the next read meets the bare EOF.
+      await killedTlsClient(port, "/files/small.txt", "small\n");
+      // Mid-download: the write side finds the peer gone.
+      await killedTlsClient(port, "/files/big.txt", "0123456789abcdef\n");
+      assert(
+        await until(() => (p.stdout().match(/"GET \/files\//g) ?? []).length === 2, 5000),
+        p.stdout(),
+      );
+      // Give a "connection failed" line the time it took before the fix (well under 100 ms).
+      await new Promise((r) => setTimeout(r, 500));
+      p.child.kill("SIGTERM");
+      assertEquals(await p.exit(), 0);
+      assertEquals(p.stderr(), "");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
