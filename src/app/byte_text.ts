@@ -24,6 +24,17 @@ const LEAD_2 = 0xc2;
 const LEAD_3 = 0xe0;
 const LEAD_4 = 0xf0;
 const LEAD_MAX = 0xf4;
+const SURROGATE_LEAD = 0xed;
+/** Continuation bytes, 10xxxxxx, and the narrower second-byte ranges of RFC 3629 §4. */
+const CONT_FIRST = 0x80;
+const CONT_LAST = 0xbf;
+const E0_SECOND_FIRST = 0xa0;
+const ED_SECOND_LAST = 0x9f;
+const F0_SECOND_FIRST = 0x90;
+const F4_SECOND_LAST = 0x8f;
+/** First code points that need 3 and 4 bytes in UTF-8. */
+const FIRST_3_BYTE_CP = 0x800;
+const FIRST_4_BYTE_CP = 0x10000;
 /** Unicode C1 controls and the BOM/other invisibles we escape rather than print. */
 const C1_FIRST = 0x80;
 const C1_LAST = 0x9f;
@@ -77,14 +88,23 @@ export function displayText(latin1: string): string {
 
 /** `\xHH` in upper-case hex. */
 function hexEscape(b: number): string {
-  return "\\x" + b.toString(HEX_RADIX).toUpperCase().padStart(2, "0");
+  return HEX_ESCAPES[b];
 }
+
+/** The 256 escapes, made once: building one per byte dominated escaping binary bodies. */
+const HEX_ESCAPES: readonly string[] = Array.from(
+  { length: 256 },
+  (_, b) => "\\x" + b.toString(HEX_RADIX).toUpperCase().padStart(2, "0"),
+);
 
 /**
  * Bytes as unambiguous, reversible text: printable ASCII as is, except that a backslash is
  * doubled; TAB, CR and LF as `\t`, `\r`, `\n`; well-formed UTF-8 sequences of printable
  * characters as those characters; every other byte as `\xHH`. With `breakAfterLf`, a real line
  * break follows each `\n` so that line structure stays visible.
+ *
+ * UTF-8 is decoded by hand: a strict TextDecoder per candidate sequence threw on every
+ * malformed one, and 1 MiB of random bytes cost seconds of CPU on the server's thread.
  */
 export function escapeBytes(bytes: Uint8Array, breakAfterLf = false): string {
   const parts: string[] = [];
@@ -104,11 +124,10 @@ export function escapeBytes(bytes: Uint8Array, breakAfterLf = false): string {
       parts.push(breakAfterLf ? "\\n\n" : "\\n");
       i++;
     } else {
-      const n = utf8SequenceLength(bytes, i);
-      const ch = n === 0 ? null : utf8OrNull(bytes.subarray(i, i + n));
-      if (ch !== null && isPrintableChar(ch)) {
-        parts.push(ch);
-        i += n;
+      const cp = utf8CodePointAt(bytes, i);
+      if (cp >= 0 && isPrintableCodePoint(cp)) {
+        parts.push(String.fromCodePoint(cp));
+        i += cp < FIRST_3_BYTE_CP ? 2 : cp < FIRST_4_BYTE_CP ? 3 : 4;
       } else {
         parts.push(hexEscape(b));
         i++;
@@ -118,22 +137,47 @@ export function escapeBytes(bytes: Uint8Array, breakAfterLf = false): string {
   return parts.join("");
 }
 
-/** Length of the UTF-8 sequence a lead byte at `i` announces (0 for a byte that cannot lead). */
-function utf8SequenceLength(bytes: Uint8Array, i: number): number {
-  const b = bytes[i];
-  let n = 0;
-  if (b >= LEAD_2 && b < LEAD_3) n = 2;
-  else if (b >= LEAD_3 && b < LEAD_4) n = 3;
-  else if (b >= LEAD_4 && b <= LEAD_MAX) n = 4;
-  return i + n <= bytes.length ? n : 0;
+/**
+ * The code point of the well-formed UTF-8 sequence starting at `i`, or -1 when none starts
+ * there. Follows RFC 3629 §4's table, whose second-byte ranges exclude overlongs (E0 80–9F,
+ * F0 80–8F), surrogates (ED A0–BF) and code points past U+10FFFF (F4 90–BF).
+ */
+function utf8CodePointAt(bytes: Uint8Array, i: number): number {
+  const b0 = bytes[i];
+  const end = bytes.length;
+  if (b0 < LEAD_2 || b0 > LEAD_MAX || i + 1 >= end) return -1;
+  const b1 = bytes[i + 1];
+  if (b0 < LEAD_3) {
+    if (!isContinuation(b1)) return -1;
+    return ((b0 & 0x1f) << 6) | (b1 & 0x3f);
+  }
+  let lo = CONT_FIRST;
+  let hi = CONT_LAST;
+  if (b0 === LEAD_3) lo = E0_SECOND_FIRST;
+  else if (b0 === SURROGATE_LEAD) hi = ED_SECOND_LAST;
+  else if (b0 === LEAD_4) lo = F0_SECOND_FIRST;
+  else if (b0 === LEAD_MAX) hi = F4_SECOND_LAST;
+  if (b1 < lo || b1 > hi) return -1;
+  if (b0 < LEAD_4) {
+    if (i + 2 >= end || !isContinuation(bytes[i + 2])) return -1;
+    return ((b0 & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (bytes[i + 2] & 0x3f);
+  }
+  if (i + 3 >= end || !isContinuation(bytes[i + 2]) || !isContinuation(bytes[i + 3])) return -1;
+  return ((b0 & 0x07) << 18) | ((b1 & 0x3f) << 12) | ((bytes[i + 2] & 0x3f) << 6) |
+    (bytes[i + 3] & 0x3f);
 }
 
-/** Whether a decoded character is worth printing (not a C1 control, not a BOM/invisible). */
-function isPrintableChar(ch: string): boolean {
-  const cp = ch.codePointAt(0)!;
+/** Whether `b` is a UTF-8 continuation byte (10xxxxxx). */
+function isContinuation(b: number): boolean {
+  return b >= CONT_FIRST && b <= CONT_LAST;
+}
+
+/** Whether a decoded code point is worth printing (not a C1 control, not a BOM/invisible). */
+function isPrintableCodePoint(cp: number): boolean {
   if (cp >= C1_FIRST && cp <= C1_LAST) return false;
   // Line/paragraph separators, BOM and bidi controls would reshape the surrounding text.
-  return !/[\u2028\u2029\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(ch);
+  return !(cp === 0x2028 || cp === 0x2029 || cp === 0xfeff || cp === 0x200e || cp === 0x200f ||
+    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069));
 }
 
 /**
