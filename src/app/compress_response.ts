@@ -11,12 +11,12 @@ import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { STATUS } from "../http/status.ts";
 import {
   compressBytes,
-  compressStream,
   type ContentCoding,
   isCompressible,
   MIN_COMPRESS_BYTES,
   negotiateEncoding,
 } from "./content_coding.ts";
+import { compressStreamInPlace } from "./streamed_compressions.ts";
 import { addVary } from "./vary.ts";
 
 /** How {@link compressResponse} decides. */
@@ -38,7 +38,9 @@ const NO_FIELDS: ReadonlyArray<[string, string]> = [];
  * Returns `res` with its body compressed when the client accepts one of `offered` (else
  * unchanged apart from `Vary`). Left alone: statuses other than 200, bodies that already have a
  * Content-Encoding, files, and bodies below `minBytes` or of incompressible types. A streamed
- * body is compressed as a stream and loses its announced length (it goes out chunked).
+ * body is compressed as a stream and loses its announced length (it goes out chunked), unless
+ * the isolate already runs its cap of compressed streams (`streamed_compressions.ts`): then it
+ * goes out as identity.
  *
  * When nothing offered is acceptable the body goes out as identity rather than 406: RFC 9110
  * §12.1 lets a server disregard the preference, and an error would help no client.
@@ -82,8 +84,11 @@ export function compressResponse(
     return res;
   }
   if (body.length !== undefined && body.length < minBytes) return res;
+  // Past the isolate's cap on streamed compressions the body goes out as identity, as it is.
+  const stream = compressStreamInPlace(body.stream, coding);
+  if (stream === null) return res;
   varied.push(["Content-Encoding", coding]);
-  res.body = { kind: "stream", stream: compressStream(body.stream, coding), flush: body.flush };
+  res.body = { kind: "stream", stream, flush: body.flush };
   return res;
 }
 

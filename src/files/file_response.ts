@@ -13,12 +13,12 @@ import type { HttpRequest, HttpResponse, ResponseBody } from "../http/types.ts";
 import { evaluatePreconditions, ifRangePasses, type Validators } from "../app/conditional.ts";
 import {
   compressBytes,
-  compressStream,
   type ContentCoding,
   MIN_COMPRESS_BYTES,
   negotiateEncoding,
 } from "../app/content_coding.ts";
 import { withSuffix } from "../app/etag.ts";
+import { canCompressStream, compressStreamInPlace } from "../app/streamed_compressions.ts";
 import type { FileCache } from "./file_cache.ts";
 import type { FileFacts, Sibling } from "./file_facts.ts";
 import { closingStream, readFileRange } from "./file_stream.ts";
@@ -68,9 +68,12 @@ export function serveFile(
   const rangeValue = req.method === "GET" ? req.headers.list("range") : undefined;
   const range = rangeValue === undefined ? NO_RANGE : parseRange(rangeValue, facts.size);
   // Never compress a 206: a range is served from the identity bytes.
-  const coding = facts.compressible && range.kind === "none"
-    ? chooseCoding(req, facts)
-    : "identity";
+  let coding = facts.compressible && range.kind === "none" ? chooseCoding(req, facts) : "identity";
+  // Past the cap on streamed compressions the identity form goes out, with its own validators;
+  // HEAD asks too, to answer as a GET would now. No await until encoded() takes the place.
+  if (coding !== "identity" && streamsCompressed(facts, coding, file) && !canCompressStream()) {
+    coding = "identity";
+  }
   const rep = representation(facts, coding);
   const pre = evaluatePreconditions(req.method, req.headers, rep.validators);
   if (pre !== "proceed") {
@@ -148,6 +151,11 @@ function chooseCoding(req: HttpRequest, facts: FileFacts): ContentCoding {
     : null;
   if (offered === null) return "identity";
   return negotiateEncoding(accept, offered) ?? "identity";
+}
+
+/** Whether `coding` would be made by compressing the file as it streams (no sibling, not cached). */
+function streamsCompressed(facts: FileFacts, coding: Coded, file: Deno.FsFile | null): boolean {
+  return facts[coding] === null && facts.bytes === null && file !== null;
 }
 
 function representation(facts: FileFacts, coding: ContentCoding): Representation {
@@ -289,9 +297,15 @@ function encoded(
     file.close();
     return { status, headers, body: { kind: "stream", stream: EMPTY_STREAM } };
   }
-  const stream = compressStream(readFileRange(file, 0, facts.size), coding);
-  const body: ResponseBody = { kind: "stream", stream: closingStream(stream, () => file.close()) };
-  return { status, headers, body };
+  // The place is given back, and the file closed, when the stream ends, fails or is cancelled.
+  const stream = compressStreamInPlace(
+    readFileRange(file, 0, facts.size),
+    coding,
+    () => file.close(),
+  );
+  // serveFile saw a free place with no await since: this is only a guard.
+  if (stream === null) return whole(req, ctx, facts, status, file);
+  return { status, headers, body: { kind: "stream", stream } };
 }
 
 /**

@@ -3,6 +3,10 @@
 import { gunzipSync } from "node:zlib";
 import { compressResponse } from "../../src/app/compress_response.ts";
 import { MIN_COMPRESS_BYTES } from "../../src/app/content_coding.ts";
+import {
+  compressStreamInPlace,
+  MAX_STREAMED_COMPRESSIONS,
+} from "../../src/app/streamed_compressions.ts";
 import type { HttpResponse } from "../../src/http/types.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { bodyBytes, buildRequest, header } from "../support/request_builder.ts";
@@ -110,4 +114,27 @@ Deno.test("compressResponse ignores names of the same length as Content-Type or 
     body: big,
   };
   assertEquals(header(compressResponse(req("gzip"), res, offered), "content-encoding"), "gzip");
+});
+
+Deno.test("compressResponse sends a stream as identity while the compressed-stream cap is full", async () => {
+  const held: Array<{ cancel(): Promise<void> }> = [];
+  for (let i = 0; i < MAX_STREAMED_COMPRESSIONS; i++) {
+    held.push(compressStreamInPlace(ReadableStream.from<Uint8Array>([]), "gzip")!);
+  }
+  try {
+    const stream = ReadableStream.from([new TextEncoder().encode(big)]);
+    const res = compressResponse(
+      req("gzip"),
+      text({ kind: "stream", stream, length: big.length }),
+      { offered: ["gzip", "identity"] },
+    );
+    assertEquals([header(res, "content-encoding"), header(res, "vary")], [
+      undefined,
+      "Accept-Encoding",
+    ]);
+    assertEquals((res.body as { length?: number }).length, big.length);
+    assertEquals(new TextDecoder().decode(await bodyBytes(res.body)), big);
+  } finally {
+    for (const s of held) await s.cancel();
+  }
 });
