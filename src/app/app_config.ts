@@ -32,6 +32,11 @@ export interface AppConfig {
    * again, in milliseconds; 0 checks on every request. Edits show up within this time.
    */
   statCacheMs: number;
+  /**
+   * Most entries a folder listing (`/files/<folder>/`, HTML or JSON) shows; past it the page is
+   * marked truncated. Search, zips and templates keep their own, smaller cap.
+   */
+  maxListingEntries: number;
   /** Largest accepted upload. */
   maxUploadBytes: number;
   /** Refuse every write. */
@@ -90,9 +95,11 @@ export const DEFAULT_APP_CONFIG: Readonly<AppConfig> = Object.freeze({
   dotfiles: false,
   followSymlinks: false,
   hide: [],
+  secretFiles: [],
   templates: false,
   cacheSeconds: null,
   statCacheMs: 1000,
+  maxListingEntries: 100_000,
   maxUploadBytes: 1024 * 1024 * 1024,
   readOnly: false,
   noOverwrite: false,

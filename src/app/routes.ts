@@ -8,7 +8,13 @@
 
 import type { Handler } from "../http/types.ts";
 import { echoRoutes } from "../echo/mod.ts";
-import { filesRoutes, sharedFolderRoot, ZIPS_RUNNING } from "../files/mod.ts";
+import {
+  filesRoutes,
+  heldEntries,
+  LISTED_ENTRIES,
+  sharedFolderRoot,
+  ZIPS_RUNNING,
+} from "../files/mod.ts";
 import { httpbinRoutes } from "../httpbin/mod.ts";
 import { uploadRoutes } from "../uploads/mod.ts";
 import {
@@ -46,14 +52,17 @@ export function appRoutes(config: AppConfig, shared: SharedState, hooks: AppHook
   const locks = shared.service<LockServiceHost>(LOCK_SERVICE);
   // WebDAV answers OPTIONS on the share; resumable uploads add their discovery fields to it.
   const optionsFields = resumableOptionsFields(config);
-  const dav = webdav(config, { files: filesRoot, changed, locks, optionsFields });
+  // Large listings and large PROPFINDs hold their entries against one server-wide cap.
+  const listed = heldEntries(shared.counter(LISTED_ENTRIES));
+  const dav = webdav(config, { files: filesRoot, changed, locks, optionsFields, listed });
   // Uploads ask WebDAV's locks before writing, and drop a deleted file's properties and locks.
   const uploadHooks = { changed, guard: dav.guard, removed: dav.removed, allow: dav.allow };
   // What people open in a browser answers its errors as a small page (html_errors.ts).
   return [
     ...withHtmlErrors(webRootRoutes(config, hooks, shared.changes)), // GET /… → www/ or --www, templates (src/web_root/)
     ...withHtmlErrors(hideFinderMetadata(config, [ // `._*`, `.DS_Store` on /files/: 404 / 403 at once
-      ...filesRoutes(config, filesRoot, shared.counter(ZIPS_RUNNING)), // GET /files/<path>: file or listing (src/files/)
+      // GET /files/<path>: file or listing (src/files/), with WebDAV's `If` header checked first
+      ...dav.guardFileReads(filesRoutes(config, filesRoot, shared.counter(ZIPS_RUNNING), listed)),
       // tus and the IETF draft: POST/PUT /files/… that ask for it, /api/uploads/<id> (src/resumable/)
       ...resumableRoutes(config, uploadHooks, shared.service<UploadUsage>(UPLOAD_USAGE_SERVICE)),
       ...uploadRoutes(config, uploadHooks), // PUT/POST/DELETE/MKCOL /files/<path> (src/uploads/)

@@ -9,8 +9,9 @@
  * @module
  */
 
-import { ZIPS_RUNNING } from "../files/services.ts";
+import { LISTED_ENTRIES, ZIPS_RUNNING } from "../files/services.ts";
 import { startSweeper, UPLOAD_USAGE_SERVICE, uploadUsage } from "../resumable/services.ts";
+import { startTempSweep } from "../uploads/services.ts";
 import { LOCK_SERVICE, LockServiceHost } from "../webdav/services.ts";
 import type { AppConfig } from "./app_config.ts";
 import type { ServiceFactories } from "./shared_state.ts";
@@ -29,16 +30,22 @@ export function sharedServices(config: AppConfig): ServiceFactories {
 /** The server-wide counters features keep in shared memory (`SharedState.counter`), by name. */
 export const SHARED_COUNTERS: readonly string[] = [
   ZIPS_RUNNING, // archives being made (the cap of `?zip` downloads)
+  LISTED_ENTRIES, // entries held by large listings being sent (listings, PROPFIND Depth 1)
 ];
 
 /**
  * Starts what the app does without being asked (the resumable uploads' sweeper: expired uploads
- * removed at start and periodically); returns the function that stops it.
+ * removed at start and periodically; the uploads' sweep of temp files a crash left behind, once
+ * at start); returns the function that stops them. Called once per server, by the main thread.
  */
 export function startBackgroundTasks(
   config: AppConfig,
   onError: (err: unknown) => void,
 ): () => void {
   const sweeper = startSweeper(config, onError);
-  return () => sweeper.stop();
+  const tempSweep = startTempSweep(config, onError);
+  return () => {
+    sweeper.stop();
+    tempSweep.stop();
+  };
 }

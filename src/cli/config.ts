@@ -187,6 +187,7 @@ function build(r: Reader, cwd: string, system: SystemFacts): Config {
     templates,
     cacheSeconds: cacheMs === undefined ? d.cacheSeconds : cacheMs / MS_PER_SECOND,
     statCacheMs: r.duration("stat-cache") ?? d.statCacheMs,
+    maxListingEntries: r.count("max-listing") ?? d.maxListingEntries,
     maxUploadBytes: r.size("max-upload") ?? d.maxUploadBytes,
     resumableDir,
     resumableExpiryMs: expiry === undefined

@@ -112,6 +112,12 @@ export const OPTIONS: readonly OptionSpec[] = [
     defaultText: "1s",
     example: "--stat-cache 0",
   }),
+  opt("max-listing", "Files", "most entries a folder listing shows (then marked truncated)", {
+    kind: "string",
+    placeholder: "<count>",
+    defaultText: "100000",
+    example: "--max-listing 500000",
+  }),
   opt("max-upload", "Uploads and changes", "largest accepted upload", {
     kind: "string",
     placeholder: "<size>",

@@ -13,11 +13,17 @@
 import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
 import type { ChangeBoard } from "../app/change_board.ts";
-import { HiddenPaths } from "../app/hidden_paths.ts";
+import { hiddenPathsFor } from "../app/secret_files.ts";
 import type { PathFacts } from "./file_cache.ts";
 import type { SafePathOk } from "./safe_path.ts";
 import { folderRedirect, notFound, refused, ServedRoot } from "./served_root.ts";
-import { FOLDER_PAGE_CACHING, listingResponse, searchResponse } from "./listing_response.ts";
+import {
+  FOLDER_PAGE_CACHING,
+  type HeldEntries,
+  heldEntries,
+  listingResponse,
+  searchResponse,
+} from "./listing_response.ts";
 import { ZIP_CACHING, zipResponse } from "./folder_zip.ts";
 import { evaluatePreconditions, type Validators } from "../app/conditional.ts";
 import { parseQuery } from "../app/query_params.ts";
@@ -46,20 +52,26 @@ export function sharedFolderRoot(config: AppConfig, changes?: ChangeBoard): Serv
     followSymlinks: config.followSymlinks,
     statCacheMs: config.statCacheMs,
     cacheSeconds: config.cacheSeconds,
-    hidden: new HiddenPaths(config.hide),
+    hidden: hiddenPathsFor(config, config.directory),
   });
 }
 
-/** The handler for `/files` and `/files/*`, serving `config.directory` through `root`. */
+/**
+ * The handler for `/files` and `/files/*`, serving `config.directory` through `root`;
+ * `zipsRunning` and `listed` are the server-wide counts of archives being made and of entries
+ * held by streamed listings.
+ */
 export function filesHandler(
   config: AppConfig,
   root: ServedRoot = sharedFolderRoot(config),
   zipsRunning: SharedCount = localCount(),
+  listed: HeldEntries = heldEntries(),
 ): Handler {
-  // The listing page offers the forms the write routes will accept.
-  const forms = {
-    upload: !config.readOnly,
-    mkdir: config.allowMkdir && !config.readOnly,
+  const page = {
+    maxEntries: config.maxListingEntries,
+    held: listed,
+    // The listing page offers the forms the write routes will accept.
+    forms: { upload: !config.readOnly, mkdir: config.allowMkdir && !config.readOnly },
   };
   const answer = (req: HttpRequest, path: SafePathOk, facts: PathFacts) => {
     if (facts.kind === "missing") return notFound();
@@ -84,7 +96,7 @@ export function filesHandler(
       if (ask.kind === "search") {
         return searchResponse(req, root, FILES_MOUNT, segments, facts.realPath, ask.text);
       }
-      return listingResponse(req, root, FILES_MOUNT, segments, facts.realPath, forms);
+      return listingResponse(req, root, FILES_MOUNT, segments, facts.realPath, page);
     }
     // A file named as a folder (`a.txt/`) does not exist, as on every file system.
     if (path.trailingSlash) return notFound();

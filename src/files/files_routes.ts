@@ -11,17 +11,22 @@ import type { AppConfig } from "../app/app_config.ts";
 import type { SharedCount } from "../http/shared_count.ts";
 import type { Route } from "../app/router.ts";
 import { FILES_BARE, FILES_MOUNT, filesHandler } from "./files_handler.ts";
+import type { HeldEntries } from "./listing_response.ts";
 import { withReprDigest } from "./repr_digest.ts";
 import type { ServedRoot } from "./served_root.ts";
 import { withUntrustedContentHeaders } from "./untrusted_content.ts";
 
-/** The read routes of the shared folder, served through `root` (see `sharedFolderRoot`). */
+/**
+ * The read routes of the shared folder, served through `root` (see `sharedFolderRoot`), with the
+ * server-wide counts of archives being made and of entries held by streamed listings.
+ */
 export function filesRoutes(
   config: AppConfig,
   root: ServedRoot,
   zipsRunning: SharedCount,
+  listed: HeldEntries,
 ): Route[] {
-  const files = filesHandler(config, root, zipsRunning);
+  const files = filesHandler(config, root, zipsRunning, listed);
   // Want-Repr-Digest → Repr-Digest on downloads (RFC 9530), around the file handler.
   const digestOpts = { root: root.root, mount: FILES_MOUNT, dotfiles: config.dotfiles };
   // Uploaded HTML/SVG must not run as the UI's origin: nosniff everywhere, sandbox active types.

@@ -2,7 +2,8 @@
  * Reading a folder for a listing: the entries a client may see (no dotfiles unless allowed, no
  * `--hide` matches, no symlinks that lead where the server would refuse to go, no FIFOs or
  * devices), with their sizes and times, sorted folders first. Bounded: at most
- * MAX_LISTING_ENTRIES are read. Whatever lists a folder — the listing page, a zip, a search,
+ * MAX_LISTING_ENTRIES are read unless the caller asks for another cap (the listing page reads up
+ * to `--max-listing`). Whatever lists a folder — the listing page, a zip, a search,
  * the templates' folder data — reads it here, so each leaves out the same entries.
  *
  * This module must not know about HTTP or HTML: the renderers take its entries.
@@ -14,7 +15,10 @@ import { isReservedName } from "../app/reserved_names.ts";
 import { servableName } from "./safe_path.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
-/** Most entries one listing reads and shows; the rest is reported as truncated. */
+/**
+ * Most entries a search, a zip or the templates' folder data read of one folder; the rest is
+ * reported as truncated. The listing page has its own cap (`--max-listing`).
+ */
 export const MAX_LISTING_ENTRIES = 10_000;
 /** stat calls in flight at once while reading a listing (each is a thread-pool hop). */
 const STAT_CONCURRENCY = 64;

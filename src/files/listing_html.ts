@@ -3,6 +3,11 @@
  * the server takes them, a table sortable by name, size and date through plain links (no
  * JavaScript anywhere), folders first, human-readable sizes, and a note when the listing
  * was truncated. Every name is escaped for HTML and percent-encoded in links (`listing_text.ts`).
+ * Every link is an absolute path, the sort links too: wget2 resolved a bare `?sort=…` against the
+ * page's decoded path, so a folder named `a%20b` led it to `a b`.
+ *
+ * A large page is made piece by piece (`listingHtmlPieces`), so it can be streamed without
+ * ever being one string.
  *
  * This module must not touch the disk or know about requests.
  * @module
@@ -51,20 +56,52 @@ const COLUMNS: ReadonlyArray<[SortKey, string]> = [["name", "Name"], ["size", "S
   "Modified",
 ]];
 
-/** The page for `listing`. */
+/** The page for `listing`, as one string. */
 export function renderListingHtml(listing: HtmlListing): string {
-  const { mount, segments } = listing;
+  return [...listingHtmlPieces(listing, listing.entries.length + 1)].join("");
+}
+
+/**
+ * The page for `listing` in pieces: the head, then `rowsPerPiece` rows at a time, then the end.
+ * Joined, they are exactly {@link renderListingHtml}'s page.
+ */
+export function* listingHtmlPieces(
+  listing: HtmlListing,
+  rowsPerPiece: number,
+): Generator<string> {
+  const { mount, segments, entries } = listing;
   const here = segmentsUrl(mount, segments, true);
-  const title = escapeHtml(visibleName(`${mount}${segments.map((s) => `${s}/`).join("")}`));
   const rows: string[] = [];
   if (segments.length > 0) {
     const parent = escapeHtml(segmentsUrl(mount, segments.slice(0, -1), true));
     rows.push(`<tr><td><a href="${parent}">../</a></td><td class="n">—</td><td></td></tr>`);
   }
-  for (const e of listing.entries) rows.push(row(here, e));
+  yield pageHead(here, listing);
+  // Rows are separated by newlines, also across pieces: the page is the same however cut.
+  let first = true;
+  for (let i = 0; i < entries.length; i++) {
+    rows.push(row(here, entries[i]));
+    if (rows.length === rowsPerPiece) {
+      yield (first ? "" : "\n") + rows.join("\n");
+      first = false;
+      rows.length = 0;
+    }
+  }
+  if (rows.length > 0 || first) yield (first ? "" : "\n") + rows.join("\n");
   const note = listing.truncated
-    ? `<p class="note">Only the first ${listing.entries.length} entries are shown.</p>\n`
+    ? `<p class="note">Only the first ${entries.length} entries are shown.</p>\n`
     : "";
+  yield `
+</tbody>
+</table>
+${note}</body></html>
+`;
+}
+
+/** Everything before the first row. */
+function pageHead(here: string, listing: HtmlListing): string {
+  const { mount, segments } = listing;
+  const title = escapeHtml(visibleName(`${mount}${segments.map((s) => `${s}/`).join("")}`));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
@@ -73,12 +110,8 @@ export function renderListingHtml(listing: HtmlListing): string {
 <nav aria-label="Breadcrumbs">${breadcrumbs(mount, segments)}</nav>
 <h1>Index of ${title}</h1>
 ${forms(here, listing)}<table>
-<thead><tr>${COLUMNS.map(([key, label]) => header(key, label, listing)).join("")}</tr></thead>
+<thead><tr>${COLUMNS.map(([key, label]) => header(here, key, label, listing)).join("")}</tr></thead>
 <tbody>
-${rows.join("\n")}
-</tbody>
-</table>
-${note}</body></html>
 `;
 }
 
@@ -139,10 +172,11 @@ function breadcrumbs(mount: string, segments: readonly string[]): string {
 }
 
 /** A column header: a link sorting by it, toggling the order when it is the active column. */
-function header(key: SortKey, label: string, listing: HtmlListing): string {
+function header(here: string, key: SortKey, label: string, listing: HtmlListing): string {
   const active = listing.sort === key;
   const next: SortOrder = active && listing.order === "asc" ? "desc" : "asc";
   const arrow = active ? (listing.order === "asc" ? " ▲" : " ▼") : "";
   const aria = active ? ` aria-sort="${listing.order === "asc" ? "ascending" : "descending"}"` : "";
-  return `<th${aria}><a href="?sort=${key}&amp;order=${next}">${label}${arrow}</a></th>`;
+  const href = escapeHtml(`${here}?sort=${key}&order=${next}`);
+  return `<th${aria}><a href="${href}">${label}${arrow}</a></th>`;
 }

@@ -4,6 +4,9 @@
  * `"file" | "dir" | "symlink"`, `target` (links only) is `"file" | "dir"`, `mtime` is ISO 8601
  * or null, and `url` is the entry's absolute, percent-encoded URL path (folders end with "/").
  *
+ * A large document is made piece by piece (`listingJsonPieces`), so it can be streamed without
+ * ever being one string.
+ *
  * This module must not touch the disk or know about requests.
  * @module
  */
@@ -40,15 +43,42 @@ export function renderListingJson(
   const here = segmentsUrl(mount, segments, true);
   const doc: JsonListing = {
     path: here,
-    entries: entries.map((e) => ({
-      name: e.name,
-      type: e.type,
-      ...(e.target === undefined ? {} : { target: e.target }),
-      size: e.size,
-      mtime: e.mtime?.toISOString() ?? null,
-      url: here + encodeSegment(e.name) + (isFolder(e) ? "/" : ""),
-    })),
+    entries: entries.map((e) => jsonEntry(here, e)),
     truncated,
   };
   return `${JSON.stringify(doc)}\n`;
+}
+
+/**
+ * The same text as {@link renderListingJson} in pieces: the document's start, then
+ * `entriesPerPiece` entries at a time, then its end (`truncated`).
+ */
+export function* listingJsonPieces(
+  mount: string,
+  segments: readonly string[],
+  entries: readonly ListingEntry[],
+  truncated: boolean,
+  entriesPerPiece: number,
+): Generator<string> {
+  const here = segmentsUrl(mount, segments, true);
+  // The keys in the order JSON.stringify writes the whole document: path, entries, truncated.
+  yield `{"path":${JSON.stringify(here)},"entries":[`;
+  for (let i = 0; i < entries.length; i += entriesPerPiece) {
+    const some = entries.slice(i, i + entriesPerPiece).map((e) =>
+      JSON.stringify(jsonEntry(here, e))
+    );
+    yield (i === 0 ? "" : ",") + some.join(",");
+  }
+  yield `],"truncated":${truncated}}\n`;
+}
+
+function jsonEntry(here: string, e: ListingEntry): JsonListingEntry {
+  return {
+    name: e.name,
+    type: e.type,
+    ...(e.target === undefined ? {} : { target: e.target }),
+    size: e.size,
+    mtime: e.mtime?.toISOString() ?? null,
+    url: here + encodeSegment(e.name) + (isFolder(e) ? "/" : ""),
+  };
 }

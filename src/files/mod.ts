@@ -2,7 +2,8 @@
  * The serving-files feature as the rest of the app sees it. Other features build on it: the web
  * root serves its folder through a `ServedRoot`, uploads resolve their targets with the same safe
  * path rules, build the same URLs and seed the download side's digest memory; WebDAV describes
- * files with the same media types and hides what the read side refuses. Everything else in
+ * files with the same media types and hides what the read side refuses, and holds the entries of
+ * a large `PROPFIND` against the same server-wide cap as large listings (`holdingEntries`). Everything else in
  * `src/files/` is the feature's own.
  * @module
  */
@@ -12,6 +13,13 @@ export { FILES_BARE, FILES_MOUNT, sharedFolderRoot } from "./files_handler.ts";
 export { filesRoutes } from "./files_routes.ts";
 export type { FileFacts, PathFacts } from "./file_cache.ts";
 export type { Listing, ListingEntry } from "./listing.ts";
+export {
+  type HeldEntries,
+  heldEntries,
+  holdingEntries,
+  MAX_HELD_ENTRIES,
+  STREAM_FROM_ENTRIES,
+} from "./listing_response.ts";
 export { encodeSegment, escapeHtml, segmentsUrl } from "./listing_text.ts";
 export { rememberReprDigest } from "./repr_digest.ts";
 export {
@@ -21,4 +29,4 @@ export {
   servableName,
 } from "./safe_path.ts";
 export { folderRedirect, notFound, refused, ServedRoot } from "./served_root.ts";
-export { ZIPS_RUNNING } from "./services.ts";
+export { LISTED_ENTRIES, ZIPS_RUNNING } from "./services.ts";

@@ -87,12 +87,14 @@ export class ServedRoot {
 
   /**
    * The visible entries of the folder whose real path is `realDir` (from a lookup): the same
-   * dotfile, symlink and `--hide` rules as requests. Throws when the folder cannot be read.
+   * dotfile, symlink and `--hide` rules as requests; at most `maxEntries` (default
+   * MAX_LISTING_ENTRIES). Throws when the folder cannot be read.
    */
-  list(realDir: string): Promise<Listing> {
+  list(realDir: string, maxEntries?: number): Promise<Listing> {
     return readListing(realDir, {
       dotfiles: this.dotfiles,
       allowed: (real, isDir) => this.cache.allowed(real, isDir),
+      maxEntries,
     });
   }
 

@@ -1,6 +1,7 @@
 /**
- * What the files feature keeps server-wide, for app/services.ts: the name of its shared counter
- * (folder archives being made, capped for the whole server).
+ * What the files feature keeps server-wide, for app/services.ts: the names of its shared counters
+ * (folder archives being made, and listing entries held by streamed answers, each capped for the
+ * whole server).
  *
  * This module must not load the feature: a pool's main thread imports it.
  * @module
@@ -8,3 +9,8 @@
 
 /** The shared counter of archives being made (`?zip`). */
 export const ZIPS_RUNNING = "files.zipsRunning";
+/**
+ * The shared counter of listing entries held in memory by answers still being sent (streamed
+ * listings, WebDAV `PROPFIND Depth: 1` of large folders).
+ */
+export const LISTED_ENTRIES = "files.listedEntries";

@@ -11,7 +11,7 @@ import type { AppConfig } from "../app/app_config.ts";
 import { textResponse } from "../app/router.ts";
 import { XML_CONTENT_TYPE } from "../app/multistatus.ts";
 import type { HttpResponse } from "../http/types.ts";
-import type { ServedRoot } from "../files/mod.ts";
+import type { HeldEntries, ServedRoot } from "../files/mod.ts";
 import type { UploadContext } from "../uploads/mod.ts";
 import type { LockService } from "./lock_service.ts";
 
@@ -25,6 +25,8 @@ export interface DavContext {
   locks: LockService;
   /** Fields other features add to `OPTIONS` on the share (resumable uploads' discovery). */
   optionsFields?: ReadonlyArray<[string, string]>;
+  /** Where a large `PROPFIND Depth: 1` counts the entries it holds (shared with listings). */
+  listed: HeldEntries;
 }
 
 /** A plain-text answer: `text` plus a newline. */

@@ -1,22 +1,24 @@
 /**
  * The WebDAV feature (RFC 4918 class 1 and 2 on `/files/`) as the rest of the app sees it:
- * `webdav()` builds its route lines and the two hooks the uploads call — the write guard (locks
+ * `webdav()` builds its route lines, the two hooks the uploads call — the write guard (locks
  * and the `If` header for PUT, POST, DELETE, MKCOL) and `removed` (a deleted resource's dead
- * properties and locks go with it) — from the app's config, the read side's served root, the
- * `changed` hook and the lock service — the shared service `LOCK_SERVICE` (`LockServiceHost`),
- * one table for every worker. Everything else in `src/webdav/` is the feature's own.
+ * properties and locks go with it) — and the read guard (the `If` header on the read side's GET
+ * and HEAD). It is built from the app's config, the read side's served root, the `changed`
+ * hook and the lock service — the shared service `LOCK_SERVICE` (`LockServiceHost`), one table
+ * for every worker. Everything else in `src/webdav/` is the feature's own.
  * @module
  */
 
 import type { AppConfig } from "../app/app_config.ts";
 import type { Route } from "../app/router.ts";
-import type { ServedRoot } from "../files/mod.ts";
+import { type HeldEntries, heldEntries, type ServedRoot } from "../files/mod.ts";
 import { uploadContext, type WriteGuard } from "../uploads/mod.ts";
 import type { DavContext } from "./dav_context.ts";
 import { resourcePath } from "./dav_path.ts";
 import { removeDeadProps } from "./dead_props.ts";
 import type { LockService } from "./lock_service.ts";
 import { davRoutes, filesAllow } from "./webdav_routes.ts";
+import { guardFileReads } from "./read_guard.ts";
 import { uploadWriteGuard } from "./write_guard.ts";
 
 export {
@@ -38,6 +40,11 @@ export interface WebdavDeps {
   locks: LockService;
   /** Fields other features add to `OPTIONS` on the share (resumable uploads' discovery). */
   optionsFields?: ReadonlyArray<[string, string]>;
+  /**
+   * The server-wide count of entries held by answers being sent, shared with the listings: a
+   * large `PROPFIND Depth: 1` holds its folder's names there (a count of its own by default).
+   */
+  listed?: HeldEntries;
 }
 
 /** The feature: its routes and the hooks it lends the uploads. */
@@ -73,11 +80,13 @@ export function webdav(config: AppConfig, deps: WebdavDeps): Webdav {
     files: deps.files,
     locks: deps.locks,
     optionsFields: deps.optionsFields ?? [],
+    listed: deps.listed ?? heldEntries(),
   };
   return {
     routes: davRoutes(ctx),
     guard: uploadWriteGuard(ctx),
     removed,
     allow: filesAllow(config),
+    guardFileReads: (routes) => guardFileReads(ctx, routes),
   };
 }

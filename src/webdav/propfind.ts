@@ -19,6 +19,8 @@
  * - Members are what the listing would show: no dotfiles without `--dotfiles`, none of the
  *   server's own names (temp files of uploads in progress, property records), nothing `--hide`
  *   covers, no symlinks the read side would not follow, no FIFOs or devices.
+ * - A folder of STREAM_FROM_ENTRIES names or more holds them until its answer is sent, counted
+ *   against the server-wide cap that large listings share (`holdingEntries`): 503 past it.
  * - Reads need credentials only under `--auth-all` (like GET).
  *
  * This module must not touch sockets.
@@ -29,7 +31,7 @@ import { sep as SEP } from "node:path";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { XML_CONTENT_TYPE } from "../app/multistatus.ts";
-import { encodeSegment, servableName } from "../files/mod.ts";
+import { encodeSegment, holdingEntries, servableName, STREAM_FROM_ENTRIES } from "../files/mod.ts";
 import { isReservedName } from "../app/reserved_names.ts";
 import { conditionAnswer, type DavContext, plainAnswer } from "./dav_context.ts";
 import { belowMount, hrefOf, resourcePath } from "./dav_path.ts";
@@ -92,16 +94,26 @@ export async function propfind(ctx: DavContext, req: HttpRequest): Promise<HttpR
     needsDead ? await readDeadProps(found.fsPath, found.isDir) : [],
     query,
   );
+  if (depth !== "1" || !found.isDir) return multistatus(single(first));
   // The folder is read before the 207 goes out: once the head is sent a failure can only cut the
   // document short, and out of descriptors must be a 503, not an empty folder.
-  const stream = depth === "1" && found.isDir
-    ? members(ctx, found, query, first, {
-      needsDead,
-      locks: needsLocks ? [...covering, ...within] : [],
-      entries: readEntries(found.fsPath),
-      records: needsDead ? await recordNames(found.fsPath) : new Set<string>(),
-    })
-    : single(first);
+  const entries = readEntries(found.fsPath);
+  const opts = {
+    needsDead,
+    locks: needsLocks ? [...covering, ...within] : [],
+    entries,
+    records: needsDead ? await recordNames(found.fsPath) : new Set<string>(),
+  };
+  const answer = () => multistatus(members(ctx, found, query, first, opts));
+  // A large folder's names stay in memory until the client has read the answer: they count
+  // against the server-wide cap that large listings share (503 past it).
+  return entries.length < STREAM_FROM_ENTRIES
+    ? answer()
+    : holdingEntries(ctx.listed, entries.length, answer);
+}
+
+/** A 207 whose document is `stream`. */
+function multistatus(stream: AsyncIterable<Uint8Array>): HttpResponse {
   return {
     status: STATUS.MultiStatus,
     headers: [["Content-Type", XML_CONTENT_TYPE]],

@@ -64,6 +64,7 @@ Deno.test("buildConfig sets every app field from its flag", () => {
     "--follow-symlinks",
     "--cache=1h",
     "--stat-cache=0",
+    "--max-listing=500",
     "--max-upload=500M",
     "--resumable-dir=/var/tmp/partial",
     "--resumable-expiry=2h",
@@ -92,6 +93,7 @@ Deno.test("buildConfig sets every app field from its flag", () => {
     followSymlinks: true,
     cacheSeconds: 3600,
     statCacheMs: 0,
+    maxListingEntries: 500,
     maxUploadBytes: 500 * 1024 * 1024,
     resumableDir: "/var/tmp/partial",
     resumableExpiryMs: 2 * 60 * 60 * 1000,
@@ -281,6 +283,7 @@ Deno.test("the help shows the real defaults", () => {
   assertEquals(shown("max-capture"), formatSize(DEFAULT_APP_CONFIG.maxCaptureBytes));
   assertEquals(shown("max-generated"), formatSize(DEFAULT_APP_CONFIG.maxGeneratedBytes));
   assertEquals(shown("stat-cache"), formatDuration(DEFAULT_APP_CONFIG.statCacheMs));
+  assertEquals(shown("max-listing"), String(DEFAULT_APP_CONFIG.maxListingEntries));
   assertEquals(shown("max-delay"), formatDuration(DEFAULT_APP_CONFIG.maxDelaySeconds * 1000));
   assertEquals(DEFAULT_APP_CONFIG.cacheSeconds, null); // shown as no-cache
   assertEquals(DEFAULT_APP_CONFIG.version, VERSION);

@@ -40,6 +40,9 @@ Files:
                                   default: no-cache · env: WIRESERVE_CACHE · e.g. --cache 1h
       --stat-cache <duration>     how long file facts are trusted before the disk is checked again
                                   default: 1s · env: WIRESERVE_STAT_CACHE · e.g. --stat-cache 0
+      --max-listing <count>       most entries a folder listing shows (then marked truncated)
+                                  default: 100000 · env: WIRESERVE_MAX_LISTING
+                                  e.g. --max-listing 500000
 
 Uploads and changes:
       --max-upload <size>         largest accepted upload

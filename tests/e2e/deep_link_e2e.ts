@@ -98,20 +98,22 @@ test("a deep link to a missing file shows its folder and names the file", async 
   await withUi({}, tree, async (s) => {
     await openUi(s, "/#/docs/gone.txt");
     const error = s.page.locator("#listing-error");
-    await error.waitFor();
-    assertEquals(
-      await error.textContent(),
-      "There is no file called “gone.txt” in docs: it may have been moved, renamed or deleted.",
-    );
+    // Each wait names the message it expects: the box may still show an earlier one.
+    const gone =
+      "There is no file called “gone.txt” in docs: it may have been moved, renamed or deleted.";
+    await s.page.locator("#listing-error", { hasText: gone }).waitFor();
+    assertEquals(await error.textContent(), gone);
     assertEquals(await listedNames(s.page), ["data.bin", "notes.txt", "other.txt", "readme.md"]);
     assertEquals(await s.page.evaluate(PREVIEW_OPEN), false);
     assertEquals(hashOf(s), "#/docs/");
     assertEquals(await axeProblems(s.page), []);
 
     // Its folder missing too: the missing folder's own message, no listing.
+    // Only the hash changes here: the page stays, and so does the message above until replaced.
     await openUi(s, "/#/nowhere/gone.txt");
-    await error.waitFor();
-    assertEquals(await error.textContent(), "Not found: it may have been moved or deleted.");
+    const notFound = "Not found: it may have been moved or deleted.";
+    await s.page.locator("#listing-error", { hasText: notFound }).waitFor();
+    assertEquals(await error.textContent(), notFound);
     assert(await s.page.locator("#listing").isHidden(), "no table for a missing folder");
 
     // A folder named without its trailing "/" is that folder.
@@ -124,6 +126,26 @@ test("a deep link to a missing file shows its folder and names the file", async 
     assertEquals(hashOf(s), "#/docs/");
     // Only the error above is expected in the console: the 404 of the missing folder.
     assertEquals(s.pageErrors.filter((e) => !e.includes("404")), []);
+  });
+});
+
+test("a deep link to a file the listing leaves out (past --max-listing) still previews it", async () => {
+  const names = ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"];
+  const many = async (dir: string) => {
+    await Deno.mkdir(`${dir}/many`);
+    for (const name of names) await Deno.writeTextFile(`${dir}/many/${name}`, `text of ${name}\n`);
+  };
+  await withUi({ maxListingEntries: 2 }, many, async (s) => {
+    const doc = await (await fetch(`${s.origin}/files/many/?format=json`)).json();
+    assertEquals([doc.truncated, doc.entries.length], [true, 2]);
+    const listed = doc.entries.map((e: { name: string }) => e.name);
+    const left = names.find((n) => !listed.includes(n))!;
+    await openUi(s, `/#/many/${left}`);
+    await s.page.getByRole("dialog", { name: left }).locator("pre", { hasText: `text of ${left}` })
+      .waitFor();
+    assertEquals(await s.page.locator("#listing-error").isHidden(), true);
+    assertEquals(hashOf(s), "#/many/");
+    assertEquals(s.pageErrors, []);
   });
 });
 

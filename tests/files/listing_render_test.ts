@@ -4,8 +4,8 @@
  */
 
 import type { ListingEntry } from "../../src/files/listing.ts";
-import { renderListingHtml } from "../../src/files/listing_html.ts";
-import { renderListingJson } from "../../src/files/listing_json.ts";
+import { listingHtmlPieces, renderListingHtml } from "../../src/files/listing_html.ts";
+import { listingJsonPieces, renderListingJson } from "../../src/files/listing_json.ts";
 import { escapeHtml, humanSize, visibleName } from "../../src/files/listing_text.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
@@ -86,18 +86,44 @@ Deno.test("HTML listing links folders with a final slash and marks links", () =>
   assert(!html.includes("../"), "no parent link at the mount");
 });
 
-Deno.test("HTML listing sort links toggle the active column and keep others ascending", () => {
+Deno.test("HTML listing sort links are absolute, toggle the active column and keep others ascending", () => {
   const html = renderListingHtml({
     mount: "/files/",
-    segments: [],
+    segments: ["a%20b", "c"],
     entries: [],
     truncated: false,
     sort: "size",
     order: "asc",
   });
-  assert(html.includes('href="?sort=size&amp;order=desc">Size ▲</a>'));
-  assert(html.includes('href="?sort=name&amp;order=asc">Name</a>'));
+  // Absolute: a client resolving `?sort=` against the decoded path would leave this folder.
+  assert(html.includes('href="/files/a%2520b/c/?sort=size&amp;order=desc">Size ▲</a>'));
+  assert(html.includes('href="/files/a%2520b/c/?sort=name&amp;order=asc">Name</a>'));
   assert(html.includes('aria-sort="ascending"'));
+});
+
+Deno.test("HTML listing pieces join into the same page however many rows each holds", () => {
+  const entries = ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"].map((name) => ({
+    name,
+    type: "file" as const,
+    size: 1,
+    mtime: null,
+  }));
+  for (const segments of [[], ["sub"]]) {
+    for (const count of [0, 1, 5]) {
+      const listing = {
+        mount: "/files/",
+        segments,
+        entries: entries.slice(0, count),
+        truncated: true,
+        sort: "name" as const,
+        order: "asc" as const,
+      };
+      const whole = renderListingHtml(listing);
+      for (const rows of [1, 2, 3, 500]) {
+        assertEquals([...listingHtmlPieces(listing, rows)].join(""), whole, `${count}/${rows}`);
+      }
+    }
+  }
 });
 
 Deno.test("HTML listing says when it was truncated", () => {
@@ -146,3 +172,20 @@ for (const [bytes, want] of SIZES) {
     assertEquals(humanSize(bytes), want);
   });
 }
+
+Deno.test("JSON listing pieces join into the same document however many entries each holds", () => {
+  const entries: ListingEntry[] = ["a", "b", "c"].map((name) => ({
+    name,
+    type: "file",
+    size: 2,
+    mtime: new Date(0),
+  }));
+  for (const count of [0, 1, 3]) {
+    const some = entries.slice(0, count);
+    const whole = renderListingJson("/files/", ["d"], some, false);
+    assertEquals(JSON.parse(whole).entries.length, count);
+    for (const per of [1, 2, 500]) {
+      assertEquals([...listingJsonPieces("/files/", ["d"], some, false, per)].join(""), whole);
+    }
+  }
+});

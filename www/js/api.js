@@ -117,6 +117,28 @@ export async function fetchListing(url) {
   return listingFrom(await res.json());
 }
 
+/**
+ * What the server says of the file at `url` without its listing (`HEAD`): `{size, mtime}`, or
+ * null when it is not there (404). A folder answers with a redirect to its "/" form, or as a
+ * listing: it is null too, not a file. A listing cut at the server's cap leaves files out, so a
+ * name it does not show may still be a file.
+ */
+export async function statEntry(url) {
+  let res;
+  try {
+    res = await send(url, { method: "HEAD" });
+  } catch (err) {
+    if (err instanceof RequestError && err.status === 404) return null;
+    throw err;
+  }
+  if (res.redirected || new URL(res.url).pathname.endsWith("/")) return null;
+  const modified = res.headers.get("Last-Modified");
+  return {
+    size: Number(res.headers.get("Content-Length") ?? 0),
+    mtime: modified === null ? null : new Date(modified),
+  };
+}
+
 function listingFrom(doc) {
   const raw = Array.isArray(doc) ? doc : (doc.entries ?? doc.files ?? []);
   return {

@@ -378,6 +378,8 @@ export function createBrowser(
     entryNamed(name) {
       return state.entries.find((e) => e.name === name) ?? null;
     },
+    /** `{name, folder, size, mtime}` of this folder as the views describe an entry. */
+    entryFrom: (raw) => decorate([raw])[0],
     /** Focuses the link of the entry named `name` (the list when it is not shown). */
     focusEntry(name) {
       const link = itemNamed(name)?.querySelector("a.name, a.card-link");

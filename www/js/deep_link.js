@@ -3,6 +3,8 @@
  * (`#/docs/readme.md`, no trailing "/"; paths.js). Whether an item is a file or a folder only
  * the folder's listing can say, so its folder is shown first. A file then opens in the preview
  * as a click on it would, with focus on its row (where focus returns when the preview closes).
+ * A name the listing does not show is asked of the server before it is called missing: a
+ * listing stops at the server's cap (`--max-listing`), and the file may be past it.
  *
  * The hash is rewritten to the folder's (`#/docs/`): it names a folder and its view, never a
  * preview, as after a click on a file — Back leaves the folder (closing the preview with it), as
@@ -10,7 +12,8 @@
  * @module
  */
 
-import { itemFromHash } from "./paths.js";
+import { RequestError, statEntry } from "./api.js";
+import { fileUrl, itemFromHash } from "./paths.js";
 import { formatHash, parseHash } from "./view_state.js";
 
 /**
@@ -33,10 +36,21 @@ export function createLinkFollower({ browser, actions, showError, announce }) {
     history.replaceState(null, "", formatHash(folder, folderView));
     await browser.load(folder, folderView, { focus });
     if (mine !== navigation || browser.failed) return; // a missing folder says so itself
-    const entry = browser.entryNamed(name);
+    let entry = browser.entryNamed(name);
     if (entry?.folder) {
       history.replaceState(null, "", formatHash(segments, view));
       return browser.load(segments, view, { focus });
+    }
+    if (!entry) {
+      let stat = null;
+      try {
+        stat = await statEntry(fileUrl(folder, name));
+      } catch (err) {
+        if (mine === navigation) showError(err instanceof RequestError ? err.message : String(err));
+        return;
+      }
+      if (mine !== navigation) return;
+      if (stat) entry = browser.entryFrom({ name, folder: false, ...stat });
     }
     if (!entry) {
       const where = folder.length ? folder.join("/") : "Home";
