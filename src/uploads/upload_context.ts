@@ -169,6 +169,11 @@ export function storageFailure(err: unknown): HttpResponse | null {
   if (err instanceof Deno.errors.IsADirectory || code === "EISDIR") {
     return plain(STATUS.Conflict, "A folder exists with this name");
   }
+  // A loop of symlinks on the way (`a -> b`, `b -> a`): the tree's state is at fault, not the
+  // server, so 409 like a file in the folder's place (RFC 9110 §15.5.10), never a 500.
+  if (err instanceof Deno.errors.FilesystemLoop || code === "ELOOP") {
+    return plain(STATUS.Conflict, "A loop of symbolic links in the path");
+  }
   if (code === "ENAMETOOLONG") return plain(STATUS.BadRequest, "Path too long for the disk");
   return null;
 }

@@ -61,6 +61,8 @@ export interface Webdav {
   ) => Promise<void>;
   /** What `/files/` advertises in `Allow`, WebDAV's methods included (for the uploads' 405s). */
   allow: string;
+  /** The read side's `/files/` routes with the `If` header checked on GET and HEAD. */
+  guardFileReads: (routes: Route[]) => Route[];
 }
 
 /** Builds the WebDAV feature for `config`. */

@@ -9,7 +9,9 @@
  * - An empty body is `allprop` (§9.1). `allprop` lists the dead properties and the live ones
  *   (`live_props.ts`); `propname` their names; `prop` the named ones, with the unknown ones in a
  *   404 propstat. Windows' `Win32LastModifiedTime` is answered from the mtime when named
- *   (`win32_times.ts`). `DAV:include` adds nothing: every live property is in `allprop` already.
+ *   (`win32_times.ts`). `allprop` with `DAV:include` also answers the included names that
+ *   `allprop` leaves out (§9.1) — `Win32LastModifiedTime`, or a live property with no value here
+ *   — as `prop` would: known ones in the 200 propstat, unknown ones in a 404 propstat.
  * - The answer streams: the folder's names are read at once, then described and written out in
  *   batches of {@link PROPFIND_BATCH}, so a `Depth: 1` of 10,000 files holds the names and one
  *   batch of answers in memory, never the whole document (4 MB for 10,000 files). Members are
@@ -41,6 +43,8 @@ import { covers, type LockInfo } from "./lock_table.ts";
 import { type PropName, renderResponse } from "./prop_render.ts";
 import { readXmlBody } from "./request_xml.ts";
 import { isWin32Mtime, win32TimeValue } from "./win32_times.ts";
+import { validatorsOf } from "../uploads/mod.ts";
+import { checkIf } from "./write_guard.ts";
 import { findResource, type Hider, hiderBelow, type Resource, statVisible } from "./resource.ts";
 import { childElements, DAV_NS, findChild, type XmlElement } from "./xml_tree.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
@@ -50,7 +54,7 @@ export const PROPFIND_BATCH = 64;
 
 /** What the client asked for. */
 type PropfindQuery =
-  | { kind: "allprop" }
+  | { kind: "allprop"; include: PropName[] }
   | { kind: "propname" }
   | { kind: "prop"; names: PropName[] };
 
@@ -68,10 +72,15 @@ export async function propfind(ctx: DavContext, req: HttpRequest): Promise<HttpR
   }
   const body = await readXmlBody(req);
   if (!body.ok) return body.response;
-  const query = body.root === null ? { kind: "allprop" as const } : parseQuery(body.root);
+  const query = body.root === null ? ALLPROP : parseQuery(body.root);
   if (query === null) return plainAnswer(STATUS.BadRequest, "Not a DAV:propfind body");
   const found = await findResource(ctx, belowMount(req.path));
   if ("status" in found) return found;
+  // §10.4.1: If is a precondition of any method; checked once the resource is known to exist.
+  if (req.headers.has("if")) {
+    const checked = await checkIf(ctx, req, found.segments, validatorsOf(found.info).etag);
+    if (checked.refusal !== null) return checked.refusal;
+  }
   // A file has no members: infinity is Depth 0 there (clients stat a file without a Depth).
   if (depth === "infinity" && found.isDir) {
     return conditionAnswer(STATUS.Forbidden, "propfind-finite-depth");
@@ -121,14 +130,24 @@ function multistatus(stream: AsyncIterable<Uint8Array>): HttpResponse {
   };
 }
 
+const ALLPROP: PropfindQuery = { kind: "allprop", include: [] };
+
 /** The PROPFIND body's request, or null when it is not one. */
 function parseQuery(root: XmlElement): PropfindQuery | null {
   if (root.ns !== DAV_NS || root.local !== "propfind") return null;
-  if (findChild(root, DAV_NS, "allprop") !== null) return { kind: "allprop" };
+  if (findChild(root, DAV_NS, "allprop") !== null) {
+    const include = findChild(root, DAV_NS, "include");
+    return { kind: "allprop", include: include === null ? [] : namesIn(include) };
+  }
   if (findChild(root, DAV_NS, "propname") !== null) return { kind: "propname" };
   const prop = findChild(root, DAV_NS, "prop");
   if (prop === null) return null;
-  return { kind: "prop", names: childElements(prop).map((e) => ({ ns: e.ns, local: e.local })) };
+  return { kind: "prop", names: namesIn(prop) };
+}
+
+/** The property names listed as the children of `el` (`DAV:prop`, `DAV:include`). */
+function namesIn(el: XmlElement): PropName[] {
+  return childElements(el).map((e) => ({ ns: e.ns, local: e.local }));
 }
 
 function isLive(n: PropName): boolean {
@@ -263,20 +282,7 @@ function describeOne(
   const found: Array<[PropName, string]> = [];
   const missing: PropName[] = [];
   if (query.kind === "prop") {
-    for (const name of query.names) {
-      const live = name.ns === DAV_NS && isLiveProp(name.local);
-      const stored = live || isWin32Mtime(name)
-        ? undefined
-        : dead.find((p) => p.ns === name.ns && p.name === name.local);
-      const value = live
-        ? liveValue(name.local, d)
-        : isWin32Mtime(name)
-        ? win32TimeValue(d.info)
-        : stored?.xml ?? null;
-      if (value === null) missing.push(name);
-      // A dead property comes back with the xml:lang it was set with (RFC 4918 §4.3).
-      else found.push([stored?.lang === undefined ? name : { ...name, lang: stored.lang }, value]);
-    }
+    for (const name of query.names) lookUp(name, d, dead, found, missing);
     return renderResponse(href, found, missing);
   }
   const names = query.kind === "propname";
@@ -290,5 +296,35 @@ function describeOne(
       : { ns: p.ns, local: p.name, lang: p.lang };
     found.push([name, names ? "" : p.xml]);
   }
+  if (query.kind === "allprop") {
+    // Only what allprop left out: a name answers once, however often it is named.
+    for (const name of query.include) {
+      const seen = (n: PropName) => n.ns === name.ns && n.local === name.local;
+      if (found.some(([n]) => seen(n)) || missing.some(seen)) continue;
+      lookUp(name, d, dead, found, missing);
+    }
+  }
   return renderResponse(href, found, missing);
+}
+
+/** Adds the property `name` of `d` to `found` with its value, or to `missing`. */
+function lookUp(
+  name: PropName,
+  d: Described,
+  dead: readonly DeadProp[],
+  found: Array<[PropName, string]>,
+  missing: PropName[],
+): void {
+  const live = name.ns === DAV_NS && isLiveProp(name.local);
+  const stored = live || isWin32Mtime(name)
+    ? undefined
+    : dead.find((p) => p.ns === name.ns && p.name === name.local);
+  const value = live
+    ? liveValue(name.local, d)
+    : isWin32Mtime(name)
+    ? win32TimeValue(d.info)
+    : stored?.xml ?? null;
+  if (value === null) missing.push(name);
+  // A dead property comes back with the xml:lang it was set with (RFC 4918 §4.3).
+  else found.push([stored?.lang === undefined ? name : { ...name, lang: stored.lang }, value]);
 }

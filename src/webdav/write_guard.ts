@@ -8,6 +8,9 @@
  *    (§7.5, §6.4); otherwise → 423 with the `lock-token-submitted` precondition naming the lock's
  *    root (§16).
  *
+ * Step 1 alone is `checkIf`, which the reads use too (`read_guard.ts`, PROPFIND): the header is a
+ * precondition of any method (§10.4.1); only the lock check is the changes' own.
+ *
  * What a request changes (the caller says): a new name changes its folder's membership, so the
  * folder's locks count (§7.4: a depth-0 lock on a collection protects its member list); a
  * removal changes the folder and everything below the removed name (§9.6.1).
@@ -49,39 +52,54 @@ export async function guardWrite(
   req: HttpRequest,
   g: GuardRequest,
 ): Promise<GuardOutcome> {
-  const value = req.headers.list("if");
-  let tokens: string[] = [];
-  if (value !== undefined) {
-    const lists = parseIfHeader(value);
-    if (lists === null) {
-      return { refusal: plainAnswer(STATUS.BadRequest, "Malformed If header"), tokens };
-    }
-    const requestPath = resourcePath(g.segments);
-    const states = new Map<string | null, IfResourceState>();
-    states.set(null, { etag: null, lockTokens: [] });
-    states.set(requestPath, {
-      etag: g.etag,
-      lockTokens: (await ctx.locks.covering(requestPath)).map((l) => l.token),
-    });
-    const tagPaths = new Map<string, string | null>();
-    for (const tag of taggedResources(lists)) {
-      const path = await tagState(ctx, req, tag, states);
-      tagPaths.set(tag, path);
-    }
-    const outcome = evaluateIf(
-      lists,
-      requestPath,
-      (tag) => tagPaths.get(tag) ?? null,
-      (path) => states.get(path) ?? states.get(null)!,
-    );
-    if (!outcome.ok) {
-      return { refusal: plainAnswer(STATUS.PreconditionFailed, "Precondition failed"), tokens };
-    }
-    tokens = outcome.tokens;
-  }
+  const checked = await checkIf(ctx, req, g.segments, g.etag);
+  if (checked.refusal !== null) return checked;
+  const tokens = checked.tokens;
   const check = await ctx.locks.check({ resources: g.resources, tokens });
   if (check.ok) return { refusal: null, tokens };
   return { refusal: await lockedAnswer(ctx, check.root), tokens };
+}
+
+/**
+ * Evaluates the request's `If` header (RFC 4918 §10.4) for a request on `segments`, whose
+ * current ETag is `etag` (null when it does not exist): 400 when it does not parse, 412 when it
+ * is false, else no refusal and the lock tokens it submits (none without the header). Any
+ * method's: the header is a precondition on reads as on writes (§10.4.1).
+ */
+export async function checkIf(
+  ctx: DavContext,
+  req: HttpRequest,
+  segments: readonly string[],
+  etag: string | null,
+): Promise<GuardOutcome> {
+  const value = req.headers.list("if");
+  if (value === undefined) return { refusal: null, tokens: [] };
+  const lists = parseIfHeader(value);
+  if (lists === null) {
+    return { refusal: plainAnswer(STATUS.BadRequest, "Malformed If header"), tokens: [] };
+  }
+  const requestPath = resourcePath(segments);
+  const states = new Map<string | null, IfResourceState>();
+  states.set(null, { etag: null, lockTokens: [] });
+  states.set(requestPath, {
+    etag,
+    lockTokens: (await ctx.locks.covering(requestPath)).map((l) => l.token),
+  });
+  const tagPaths = new Map<string, string | null>();
+  for (const tag of taggedResources(lists)) {
+    const path = await tagState(ctx, req, tag, states);
+    tagPaths.set(tag, path);
+  }
+  const outcome = evaluateIf(
+    lists,
+    requestPath,
+    (tag) => tagPaths.get(tag) ?? null,
+    (path) => states.get(path) ?? states.get(null)!,
+  );
+  if (!outcome.ok) {
+    return { refusal: plainAnswer(STATUS.PreconditionFailed, "Precondition failed"), tokens: [] };
+  }
+  return { refusal: null, tokens: outcome.tokens };
 }
 
 /** The 423 for a change that did not submit the token of the lock rooted at `root`. */
