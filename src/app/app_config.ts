@@ -23,6 +23,12 @@ export interface AppConfig {
    * served or written (see `hidden_paths.ts`).
    */
   hide: readonly string[];
+  /**
+   * Absolute paths of the settings files wireserve read (`.env`, `--env-file`): private wherever
+   * a served folder holds them, like `hide` (see `secret_files.ts`). Plain strings: the config is
+   * cloned into every worker.
+   */
+  secretFiles: readonly string[];
   /** Render `${…}` placeholders in the .html files of `www` (never in the embedded UI). */
   templates: boolean;
   /** Cache-Control max-age for files in seconds, or null for `no-cache`. */

@@ -96,11 +96,24 @@ export class HiddenPaths {
 
   readonly #names: Pattern[] = [];
   readonly #anchored: Pattern[] = [];
+  /** Literal paths (segments below the folder, folded), hidden with everything below them. */
+  readonly #exact: string[][] = [];
   readonly #rules: NameRules;
 
-  /** Compiles `patterns` (checked with {@link hidePatternProblem}; bad ones throw). */
-  constructor(patterns: readonly string[], rules: NameRules = nameRulesFor()) {
+  /**
+   * Compiles `patterns` (checked with {@link hidePatternProblem}; bad ones throw). `exact` are
+   * literal paths (segments below the folder) hidden as they are: a name there is no glob, so a
+   * file called `a*b` hides that file only, and any name a file system holds can be given.
+   */
+  constructor(
+    patterns: readonly string[],
+    rules: NameRules = nameRulesFor(),
+    exact: readonly (readonly string[])[] = [],
+  ) {
     this.#rules = rules;
+    for (const path of exact) {
+      if (path.length > 0) this.#exact.push(path.map((s) => fold(s, rules)));
+    }
     for (const text of patterns) {
       const problem = hidePatternProblem(text);
       if (problem !== null) throw new Error(`Hide pattern ${JSON.stringify(text)}: ${problem}`);
@@ -120,7 +133,7 @@ export class HiddenPaths {
 
   /** Whether there is no pattern (every check is then a constant false). */
   get empty(): boolean {
-    return this.#names.length === 0 && this.#anchored.length === 0;
+    return this.#names.length === 0 && this.#anchored.length === 0 && this.#exact.length === 0;
   }
 
   /**
@@ -133,6 +146,9 @@ export class HiddenPaths {
     if (this.empty || segments.length === 0) return false;
     const last = segments.length - 1;
     const folded = this.#rules === "exact" ? segments : segments.map((s) => fold(s, this.#rules));
+    for (const path of this.#exact) {
+      if (path.length <= folded.length && path.every((s, i) => s === folded[i])) return true;
+    }
     for (let i = 0; i <= last; i++) {
       const dir = i < last || isDir !== false;
       for (const p of this.#names) {

@@ -36,7 +36,7 @@ export function serverUrls(
   interfaces: readonly InterfaceAddress[],
 ): string[] {
   const scheme = tls ? "https" : "http";
-  const url = (host: string) => `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}/`;
+  const url = (host: string) => `${scheme}://${urlHost(host)}:${port}/`;
   if (!isWildcard(hostname)) return [url(hostname)];
   const v6 = hostname !== "0.0.0.0";
   const out = [url(v6 ? "::1" : "127.0.0.1")];
@@ -51,6 +51,28 @@ export function serverUrls(
   return out;
 }
 
+/**
+ * `host` as a URL writes it: an IPv6 literal in brackets, its zone (`fe80::1%eth0`, the interface
+ * a link-local address is on) after `%25`, the `%` itself percent-encoded (RFC 6874 §2:
+ * `http://[fe80::1%25eth0]:8000/`).
+ */
+export function urlHost(host: string): string {
+  if (!host.includes(":")) return host;
+  const at = host.indexOf("%");
+  if (at === -1) return `[${host}]`;
+  return `[${host.slice(0, at)}%25${encodeURIComponent(host.slice(at + 1))}]`;
+}
+
+/**
+ * The address bound, with the zone `asked` gave (`--host fe80::1%eth0`): the system reports the
+ * bound address without it, and a link-local address without its interface names no host.
+ */
+export function withZone(bound: string, asked: string): string {
+  const at = asked.indexOf("%");
+  if (at === -1 || bound.includes("%") || !bound.includes(":")) return bound;
+  return `${bound}${asked.slice(at)}`;
+}
+
 /** The URLs another machine on the network can open: `serverUrls` without loopback ones. */
 export function lanUrls(
   hostname: string,
@@ -61,7 +83,7 @@ export function lanUrls(
   return serverUrls(hostname, port, tls, interfaces).filter((u) => !isLoopback(hostOf(u)));
 }
 
-/** The host of a URL `serverUrls` built, without brackets. */
+/** The host of a URL `serverUrls` built, without brackets (a zone stays encoded). */
 function hostOf(url: string): string {
   const rest = url.slice(url.indexOf("//") + 2);
   if (rest.startsWith("[")) return rest.slice(1, rest.indexOf("]"));

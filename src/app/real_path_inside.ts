@@ -39,3 +39,16 @@ export async function realSegmentsInside(path: string, folder: string): Promise<
   if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return null;
   return rel.split(sep);
 }
+
+/**
+ * The real path of `path` (symlinks resolved), or `path` itself when it cannot be resolved (it
+ * does not exist, or a folder on the way cannot be read). Synchronous: it is used once at start,
+ * where handlers are built.
+ */
+export function realPathOr(path: string): string {
+  try {
+    return Deno.realPathSync(path);
+  } catch {
+    return path;
+  }
+}

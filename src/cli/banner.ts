@@ -9,7 +9,13 @@
 
 import { sep } from "node:path";
 import { writesOpenWithoutAuth } from "../app/auth.ts";
-import { type InterfaceAddress, isLoopback, isWildcard, serverUrls } from "../app/lan_urls.ts";
+import {
+  type InterfaceAddress,
+  isLoopback,
+  isWildcard,
+  serverUrls,
+  withZone,
+} from "../app/lan_urls.ts";
 import type { Config } from "./config.ts";
 import { formatDuration, formatSize } from "./parse_values.ts";
 import { VERSION } from "../version.ts";
@@ -21,6 +27,11 @@ export interface BannerInput {
   addr: { hostname: string; port: number };
   /** The machine's addresses, for the LAN URLs when bound to every interface. */
   interfaces: readonly InterfaceAddress[];
+  /**
+   * The shared folder and `--www` by their real paths (`checkStartup` resolves them); absent,
+   * the paths as configured are compared.
+   */
+  realFolders?: { directory: string; www: string | null };
 }
 
 const LABEL_WIDTH = 11;
@@ -30,7 +41,8 @@ export { type InterfaceAddress, isLoopback, isWildcard };
 /** The URLs to open, the loopback one first, then the LAN ones when bound to every interface. */
 export function urls(input: BannerInput): string[] {
   const { addr, interfaces, config } = input;
-  return serverUrls(addr.hostname, addr.port, config.tls !== null, interfaces);
+  const host = withZone(addr.hostname, config.hostname);
+  return serverUrls(host, addr.port, config.tls !== null, interfaces);
 }
 
 /** The banner lines (stdout). */
@@ -93,7 +105,7 @@ function accessText(config: Config): string {
   return text;
 }
 
-/** Whether one folder is the other or inside it (both absolute, as the config holds them). */
+/** Whether one folder is the other or inside it (both absolute). */
 function overlap(a: string, b: string): boolean {
   const inside = (x: string, y: string) => x === y || x.startsWith(y.endsWith(sep) ? y : y + sep);
   return inside(a, b) || inside(b, a);
@@ -104,7 +116,12 @@ export function warningLines(input: BannerInput): string[] {
   const { config, addr } = input;
   const app = config.app;
   const out: string[] = [];
-  if (app.templates && app.www !== null && !app.readOnly && overlap(app.www, app.directory)) {
+  // Compared by real paths: `--www site` with `site -> share/site` is inside the share all the same.
+  const real = input.realFolders ?? app;
+  if (
+    app.templates && app.www !== null && real.www !== null && !app.readOnly &&
+    overlap(real.www, real.directory)
+  ) {
     out.push(
       `wireserve: warning: uploads to /files/ can land in --www ${app.www}, where .html files ` +
         "are rendered as templates (add --read-only or keep the two folders apart)",

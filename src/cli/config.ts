@@ -258,7 +258,9 @@ function workerCount(r: Reader, system: SystemFacts): number {
 function hidePatterns(r: Reader): string[] {
   const text = r.string("hide");
   if (text === undefined) return [];
-  const patterns = text.split(LIST_SEPARATOR).map((p) => p.trim()).filter((p) => p !== "");
+  // An empty pattern is refused, not skipped: `--hide ''` (an unset shell variable) hides
+  // nothing, and starting as if it did would be the silent mistake the check is there for.
+  const patterns = text.split(LIST_SEPARATOR).map((p) => p.trim());
   if (patterns.length > MAX_HIDE_PATTERNS) {
     throw new BadValue(
       `${r.source("hide")}: expected at most ${MAX_HIDE_PATTERNS} patterns, got ${patterns.length}`,

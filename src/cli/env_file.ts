@@ -15,16 +15,19 @@ import { isTemplateVariable } from "../app/template_vars.ts";
 /** The .env file read when none is named. */
 export const DEFAULT_ENV_FILE = ".env";
 
-/** Variables of a .env file, or why it could not be read. */
+/**
+ * Variables of a .env file and the `path` read (null when the optional default was missing: no
+ * file was read), or why it could not be read.
+ */
 export type EnvFileResult =
-  | { ok: true; vars: Record<string, string> }
+  | { ok: true; vars: Record<string, string>; path: string | null }
   | { ok: false; message: string; exitCode: 1 | 2 };
 
 const KNOWN: ReadonlySet<string> = new Set(ENV_NAMES);
 const PREFIX = "WIRESERVE_";
 
 /**
- * Reads `path`. A missing file is fine when `required` is false (the default ./.env is
+ * Reads `path` (the caller keeps it private: it holds credentials). A missing file is fine when `required` is false (the default ./.env is
  * optional); a named file that cannot be read is an error (exit 1), and so is an unknown
  * `WIRESERVE_*` name in it (exit 2, like a bad flag).
  */
@@ -33,7 +36,7 @@ export async function loadEnvFile(path: string, required: boolean): Promise<EnvF
   try {
     text = await Deno.readTextFile(path);
   } catch (err) {
-    if (!required && err instanceof Deno.errors.NotFound) return { ok: true, vars: {} };
+    if (!required && err instanceof Deno.errors.NotFound) return { ok: true, vars: {}, path: null };
     return { ok: false, exitCode: 1, message: `${path}: cannot read: ${errorText(err)}` };
   }
   const parsed: Record<string, string> = dotenv.parse(text);
@@ -49,7 +52,7 @@ export async function loadEnvFile(path: string, required: boolean): Promise<EnvF
   for (const [name, value] of Object.entries(parsed)) {
     if (KNOWN.has(name) || isTemplateVariable(name)) vars[name] = value;
   }
-  return { ok: true, vars };
+  return { ok: true, vars, path };
 }
 
 /**

@@ -27,7 +27,7 @@ import { formatDuration } from "./parse_values.ts";
 import { checkStartup } from "./startup_checks.ts";
 import { readProcessVar, templateVariables, templateVarReader } from "../app/template_vars.ts";
 import { usageText, versionText } from "./usage.ts";
-import { lanUrls } from "../app/lan_urls.ts";
+import { lanUrls, withZone } from "../app/lan_urls.ts";
 import { qrTerminal } from "../app/qr_code.ts";
 import { resolve } from "node:path";
 
@@ -107,7 +107,9 @@ async function run(
   const values = collectValues(parsed, env, envFile.vars, envFilePath);
   const built = buildConfig(values, io.cwd);
   if (!built.ok) return failWith(EXIT.usage, built.message);
-  let config = built.config;
+  // refuse: the settings file holds the credentials; no served folder may hand it out
+  const secretFiles = envFile.path === null ? [] : [envFile.path];
+  let config: Config = { ...built.config, app: { ...built.config.app, secretFiles } };
   const checked = await checkStartup(config, values);
   if (!checked.ok) return failWith(EXIT.cannotStart, checked.message);
 
@@ -137,8 +139,9 @@ async function run(
     const code = isLookupFailure(e) ? EXIT.usage : EXIT.cannotStart;
     return failWith(code, listenError(config, e, values.get("host")?.source ?? "--host"));
   }
-  const banner = { config, addr: server.addr, interfaces };
-  lan = lanUrls(server.addr.hostname, server.addr.port, config.tls !== null, interfaces);
+  const banner = { config, addr: server.addr, interfaces, realFolders: checked.realFolders };
+  const host = withZone(server.addr.hostname, config.hostname);
+  lan = lanUrls(host, server.addr.port, config.tls !== null, interfaces);
   if (!config.quiet) {
     for (const line of bannerLines(banner)) out.line(line);
     // A QR code of the first LAN URL for a phone; only on a terminal (a log file gets none).

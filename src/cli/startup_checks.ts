@@ -1,15 +1,15 @@
 /**
  * What must hold on disk before wireserve starts: the shared folder and the --www folder exist
  * and are folders, `--resumable-dir` does not lie inside the shared folder by its real path, the
- * TLS certificate and key can be read and look like PEM. Each failure is one line naming the
- * option, and exit code 1 (the command line was fine; the machine is not).
+ * TLS certificate and key can be read, look like PEM, and the key is not encrypted. Each failure
+ * is one line naming the option, and exit code 1 (the command line was fine; the machine is not).
  *
  * This module reads the disk; it must not start anything or exit.
  * @module
  */
 
 import { createPrivateKey, X509Certificate } from "node:crypto";
-import { realSegmentsInside } from "../app/real_path_inside.ts";
+import { realPathOr, realSegmentsInside } from "../app/real_path_inside.ts";
 import type { RawValue } from "./args.ts";
 import type { Config } from "./config.ts";
 
@@ -19,12 +19,33 @@ export interface TlsFiles {
   key: string;
 }
 
-/** Everything checked, with the TLS files read; or the line explaining what is wrong. */
-export type StartupCheck = { ok: true; tls: TlsFiles | null } | { ok: false; message: string };
+/**
+ * The shared folder and `--www` by their real paths (symlinks resolved): what the warnings compare,
+ * since a link can make two spellings one folder.
+ */
+export interface RealFolders {
+  directory: string;
+  www: string | null;
+}
+
+/**
+ * Everything checked, with the TLS files read and the folders' real paths; or the line explaining
+ * what is wrong.
+ */
+export type StartupCheck =
+  | { ok: true; tls: TlsFiles | null; realFolders: RealFolders }
+  | { ok: false; message: string };
 
 /** RFC 7468 labels: a certificate file must hold a certificate, a key file a private key. */
 const PEM_CERT = /-----BEGIN CERTIFICATE-----/;
 const PEM_KEY = /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/;
+/**
+ * A key that needs a passphrase: PKCS #8's `ENCRYPTED PRIVATE KEY` (RFC 5958 §3) or OpenSSL's
+ * traditional PEM with `Proc-Type: 4,ENCRYPTED` (RFC 1421 §4.6.1.1). The TLS layer cannot use it
+ * and says only "No keys found in key data".
+ */
+const PEM_ENCRYPTED_KEY =
+  /-----BEGIN ENCRYPTED PRIVATE KEY-----|^Proc-Type:[ \t]*4,[ \t]*ENCRYPTED/m;
 
 /** Checks `config` against the disk; `sources` name the options in messages. */
 export async function checkStartup(
@@ -47,18 +68,30 @@ export async function checkStartup(
         `(a symlink on the way leads there); expected a folder outside it`,
     );
   }
-  if (config.tls === null) return { ok: true, tls: null };
+  // Both exist (checked above), so they resolve; realPathOr only guards a race with a removal.
+  const realFolders = {
+    directory: realPathOr(config.app.directory),
+    www: config.app.www === null ? null : realPathOr(config.app.www),
+  };
+  if (config.tls === null) return { ok: true, tls: null, realFolders };
   const cert = await readPem(config.tls.certFile, PEM_CERT, "a PEM certificate");
   if (typeof cert !== "string") return fail(`${name("tls-cert")}: ${cert.problem}`);
   const key = await readPem(config.tls.keyFile, PEM_KEY, "a PEM private key");
   if (typeof key !== "string") return fail(`${name("tls-key")}: ${key.problem}`);
+  // refuse: wireserve asks for no passphrase, and the TLS layer's own error does not say why
+  if (PEM_ENCRYPTED_KEY.test(key)) {
+    return fail(
+      `${name("tls-key")}: ${q(config.tls.keyFile)} is encrypted; give an unencrypted key ` +
+        `(openssl pkey -in ${q(config.tls.keyFile)} -out plain.pem)`,
+    );
+  }
   if (keyMatches(cert, key) === false) {
     return fail(
       `${name("tls-key")}: ${q(config.tls.keyFile)} is not the private key of the certificate in ` +
         `${name("tls-cert")} ${q(config.tls.certFile)} (pass the key the certificate was made for)`,
     );
   }
-  return { ok: true, tls: { cert, key } };
+  return { ok: true, tls: { cert, key }, realFolders };
 }
 
 /**

@@ -21,7 +21,8 @@ import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
 import { type AuthGuard, authGuard } from "../app/auth.ts";
-import { HiddenPaths } from "../app/hidden_paths.ts";
+import type { HiddenPaths } from "../app/hidden_paths.ts";
+import { hiddenPathsFor } from "../app/secret_files.ts";
 import { isOutOfDescriptors, outOfDescriptorsResponse } from "../app/out_of_descriptors.ts";
 import { textResponse } from "../app/router.ts";
 
@@ -105,7 +106,7 @@ export function uploadContext(config: AppConfig, hooks: UploadHooks = {}): Uploa
     config,
     root: resolve(config.directory),
     guard: authGuard(config),
-    hidden: new HiddenPaths(config.hide),
+    hidden: hiddenPathsFor(config, config.directory),
     changed: changedWithSiblings(hooks.changed ?? (() => {})),
     writeGuard: hooks.guard ?? PASS,
     removed: hooks.removed ?? (() => Promise.resolve()),

@@ -25,7 +25,7 @@ import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
 import type { ChangeBoard } from "../app/change_board.ts";
 import { type AppHooks, NO_HOOKS } from "../app/app_hooks.ts";
-import { HiddenPaths } from "../app/hidden_paths.ts";
+import { hiddenPathsFor } from "../app/secret_files.ts";
 import {
   type FileFacts,
   folderRedirect,
@@ -71,8 +71,8 @@ export function webRootHandler(
     // Embedded files may carry no useful times: a new version must not revalidate as an old one.
     etagSalt: config.www === null ? versionTag(config.version) : undefined,
     // --hide is about the user's files: the built-in UI holds none, and hiding `*.js` there
-    // would only break it.
-    hidden: config.www === null ? undefined : new HiddenPaths(config.hide),
+    // would only break it. A user's folder hides the settings file too, when it holds it.
+    hidden: config.www === null ? undefined : hiddenPathsFor(config, config.www),
   });
   const rootIndex = join(root.root, INDEX);
   const notFoundPath = join(root.root, NOT_FOUND_PAGE);

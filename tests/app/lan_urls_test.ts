@@ -3,7 +3,13 @@
  * one, every non-loopback interface (no link-local IPv6) when bound to every interface.
  */
 
-import { type InterfaceAddress, lanUrls, serverUrls } from "../../src/app/lan_urls.ts";
+import {
+  type InterfaceAddress,
+  lanUrls,
+  serverUrls,
+  urlHost,
+  withZone,
+} from "../../src/app/lan_urls.ts";
 import { assertEquals } from "../support/assert.ts";
 
 const INTERFACES: InterfaceAddress[] = [
@@ -37,4 +43,13 @@ Deno.test("serverUrls puts the loopback URL first", () => {
     "http://127.0.0.1:1/",
     "http://192.168.1.20:1/",
   ]);
+});
+
+Deno.test("lanUrls keeps a link-local host's zone, written %25 (RFC 6874)", () => {
+  assertEquals(lanUrls("fe80::1%eth0", 8000, false, []), ["http://[fe80::1%25eth0]:8000/"]);
+  assertEquals(urlHost("fe80::1%en 0"), "[fe80::1%25en%200]");
+  assertEquals(urlHost("192.168.1.2"), "192.168.1.2");
+  assertEquals(withZone("fe80::1", "fe80::1%eth0"), "fe80::1%eth0");
+  assertEquals(withZone("fe80::1%eth0", "fe80::1%eth0"), "fe80::1%eth0");
+  assertEquals(withZone("192.168.1.2", "192.168.1.2"), "192.168.1.2");
 });

@@ -13,6 +13,7 @@ import {
   warningLines,
 } from "../../src/cli/banner.ts";
 import type { Config } from "../../src/cli/config.ts";
+import { checkStartup } from "../../src/cli/startup_checks.ts";
 import { VERSION } from "../../src/version.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
@@ -55,6 +56,20 @@ Deno.test("urls lists IPv6 addresses too, without link-local ones, when bound to
     "http://192.168.1.20:8123/",
     "http://[2001:db8::5]:8123/",
   ]);
+});
+
+Deno.test("urls writes a link-local host's zone as RFC 6874 asks, though the system drops it", () => {
+  // --host fe80::1%eth0: the listener reports "fe80::1", the zone is in the config only.
+  const linkLocal = (hostname: string, bound: string): BannerInput => {
+    const base = input({ hostname });
+    return { ...base, addr: { hostname: bound, port: 8123 } };
+  };
+  assertEquals(urls(linkLocal("fe80::1%eth0", "fe80::1")), ["http://[fe80::1%25eth0]:8123/"]);
+  assertEquals(urls(linkLocal("fe80::1%eth0", "fe80::1%eth0")), ["http://[fe80::1%25eth0]:8123/"]);
+  assertEquals(urls(linkLocal("fe80::1%3", "fe80::1")), ["http://[fe80::1%253]:8123/"]);
+  assertEquals(urls(linkLocal("::1", "::1")), ["http://[::1]:8123/"]);
+  const lines = bannerLines(linkLocal("fe80::1%eth0", "fe80::1"));
+  assert(lines.includes("  open       http://[fe80::1%25eth0]:8123/"), lines.join("\n"));
 });
 
 Deno.test("urls uses https when TLS is on", () => {
@@ -148,6 +163,33 @@ Deno.test("warningLines warns when uploads can land in a templated --www", () =>
   assertEquals(warn({ directory: "/srv/sitex", www: "/srv/site" }), [], "a prefix is not a parent");
   assertEquals(warn({ directory: "/srv", www: "/srv/site", readOnly: true }), [], "read-only");
   assertEquals(warn({ directory: "/srv", www: "/srv/site", templates: false }), []);
+});
+
+Deno.test("warningLines compares real paths: a symlinked --www inside the share still warns", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-banner-" });
+  try {
+    await Deno.mkdir(`${dir}/share/site`, { recursive: true });
+    await Deno.symlink(`${dir}/share/site`, `${dir}/site`);
+    await Deno.symlink(`${dir}/share`, `${dir}/share-link`);
+    const warn = async (app: Partial<Parameters<typeof appConfig>[0]>) => {
+      const base = input({ app: appConfig({ templates: true, ...app }) });
+      const checked = await checkStartup(base.config, new Map());
+      assert(checked.ok, checked.ok ? "" : checked.message);
+      return warningLines({ ...base, realFolders: checked.realFolders });
+    };
+    const www = await warn({ directory: `${dir}/share`, www: `${dir}/site` });
+    assertEquals(www.length, 1, "the link to a folder of the share");
+    assert(www[0].includes(`--www ${dir}/site,`), www[0]);
+    assertEquals((await warn({ directory: `${dir}/share-link`, www: `${dir}/site` })).length, 1);
+    assertEquals(
+      await warn({ directory: `${dir}/site`, www: `${dir}/share-link` }).then((w) => w.length),
+      1,
+    );
+    await Deno.mkdir(`${dir}/apart`);
+    assertEquals(await warn({ directory: `${dir}/apart`, www: `${dir}/site` }), [], "apart");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("bannerLines shows no upload limit on a read-only server", () => {

@@ -116,9 +116,10 @@ Deno.test("buildConfig sets every app field from its flag", () => {
   assertEquals(config(["--read-only"]).app.readOnly, true);
   // A field added to AppConfig without a flag would keep its default here.
   for (const [key, value] of Object.entries(DEFAULT_APP_CONFIG)) {
-    // Made by the program, not chosen by the user: the version, and the per-process key;
-    // --read-only is checked on its own above.
-    if (key === "version" || key === "processKey" || key === "readOnly") continue;
+    // Made by the program, not chosen by the user: the version, the per-process key and the
+    // settings file read (main.ts sets it); --read-only is checked on its own above.
+    const made = ["version", "processKey", "secretFiles", "readOnly"];
+    if (made.includes(key)) continue;
     assert(c.app[key as keyof typeof c.app] !== value, `no flag sets AppConfig.${key}`);
   }
 });
@@ -226,7 +227,7 @@ Deno.test("buildConfig takes dotted IPv4 addresses, names and IPv6 for --host", 
 
 Deno.test("buildConfig reads --hide from flags or as a comma list from the environment", () => {
   assertEquals(config(["--hide", "*.key", "--hide", "private/"]).app.hide, ["*.key", "private/"]);
-  assertEquals(config([], { WIRESERVE_HIDE: " *.key , private/,,**/secret*" }).app.hide, [
+  assertEquals(config([], { WIRESERVE_HIDE: " *.key , private/,**/secret*" }).app.hide, [
     "*.key",
     "private/",
     "**/secret*",
@@ -241,6 +242,15 @@ Deno.test("buildConfig refuses --hide patterns that cannot work, and --templates
     '--hide: cannot use "private\\\\": use "/" between folders (no "\\")',
   );
   assertEquals(failure(["--hide", "a//b"]), '--hide: cannot use "a//b": empty folder name ("//")');
+  // An empty value (an unset shell variable in `--hide "$X"`) would hide nothing: refused.
+  const empty = '--hide: cannot use "": an empty pattern hides nothing';
+  assertEquals(failure(["--hide", ""]), empty);
+  assertEquals(failure(["--hide=", "--hide", "*.key"]), empty);
+  assertEquals(failure(["--hide", "*.key", "--hide", " "]), empty);
+  assertEquals(
+    failure([], { WIRESERVE_HIDE: "*.key,,private/" }),
+    'WIRESERVE_HIDE: cannot use "": an empty pattern hides nothing',
+  );
   assertEquals(
     failure([], { WIRESERVE_HIDE: "../x" }),
     'WIRESERVE_HIDE: cannot use "../x": ".." names no file',

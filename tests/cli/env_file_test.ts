@@ -31,6 +31,7 @@ Deno.test("loadEnvFile reads quoted, exported and commented lines", async () => 
     assertEquals(await loadEnvFile(path, true), {
       ok: true,
       vars: { PORT: "9000", WIRESERVE_AUTH: "al:p w#1", WIRESERVE_WWW: "my site" },
+      path,
     });
   });
 });
@@ -47,7 +48,7 @@ Deno.test("loadEnvFile refuses an unknown WIRESERVE_ variable with exit code 2",
 
 Deno.test("loadEnvFile accepts a missing file only when it was not named", async () => {
   const missing = join(Deno.cwd(), "no-such-dir-wireserve", ".env");
-  assertEquals(await loadEnvFile(missing, false), { ok: true, vars: {} });
+  assertEquals(await loadEnvFile(missing, false), { ok: true, vars: {}, path: null });
   assertEquals(await loadEnvFile(missing, true), {
     ok: false,
     exitCode: 1,
@@ -67,6 +68,7 @@ Deno.test("loadEnvFile keeps template values WIRESERVE_VAR_<NAME> and no other n
       assertEquals(await loadEnvFile(path, true), {
         ok: true,
         vars: { WIRESERVE_VAR_SITE_NAME: "My site", WIRESERVE_HIDE: "private/,*.key" },
+        path,
       });
     },
   );

@@ -305,6 +305,44 @@ Deno.test("main exits 1 with a sentence when the TLS key is not the certificate'
   }
 });
 
+Deno.test("main exits 1 with a sentence when the TLS key is encrypted", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-main-" });
+  const openssl = (args: string[]) =>
+    new Deno.Command("openssl", { args, cwd: dir, stdout: "null", stderr: "null" }).output()
+      .catch(() => null);
+  try {
+    const made = await openssl(["genrsa", "-out", "plain.key", "2048"]);
+    if (made === null) return; // no openssl: no key to encrypt
+    await openssl(["req", "-x509", "-new", "-key", "plain.key", "-out", "a.crt", "-subj", "/CN=t"]);
+    // PKCS #8 "ENCRYPTED PRIVATE KEY", and the traditional form with "Proc-Type: 4,ENCRYPTED".
+    await openssl(["pkey", "-in", "plain.key", "-aes256", "-passout", "pass:x", "-out", "p8.key"]);
+    await openssl([
+      "rsa",
+      "-in",
+      "plain.key",
+      "-aes256",
+      "-passout",
+      "pass:x",
+      "-traditional",
+      "-out",
+      "trad.key",
+    ]);
+    assert((await Deno.readTextFile(join(dir, "trad.key"))).includes("Proc-Type: 4,ENCRYPTED"));
+    for (const key of ["p8.key", "trad.key"]) {
+      const run = start(["--tls-cert", "a.crt", "--tls-key", key, "--port", "0"], { cwd: dir });
+      assertEquals(await run.result, 1);
+      const path = JSON.stringify(join(dir, key));
+      assertEquals(
+        run.stderr(),
+        `wireserve: --tls-key: ${path} is encrypted; give an unencrypted key ` +
+          `(openssl pkey -in ${path} -out plain.pem)\n`,
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("main with --cors reflects the Origin", async () => {
   const run = start(["--cors", "--port", "0", "--log", "off"]);
   const port = await run.port();

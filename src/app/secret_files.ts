@@ -1,0 +1,45 @@
+/**
+ * The private paths of one served folder: the `--hide` patterns, plus the settings file wireserve
+ * read (`.env` or `--env-file`) when it lies below that folder. That file holds the credentials
+ * (`--auth`, `--token`); serving it — and the README's site recipe keeps `.env` in `--www`, with
+ * `--dotfiles` a plain GET would — would hand them to anyone. So it is hidden exactly as `--hide`
+ * hides a path: never served, listed, searched, zipped, included, PROPFINDed or written, whoever
+ * asks and whatever the flags.
+ *
+ * Every feature that serves or writes a folder builds its {@link HiddenPaths} here, so no copy of
+ * the rule can forget the settings file.
+ *
+ * This module reads the disk (real paths, once per served folder at start); it must not know HTTP.
+ * @module
+ */
+
+import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
+import type { AppConfig } from "./app_config.ts";
+import { HiddenPaths, nameRulesFor } from "./hidden_paths.ts";
+import { realPathOr } from "./real_path_inside.ts";
+
+/** The private paths of the folder `root` serves, for `config`. */
+export function hiddenPathsFor(config: AppConfig, root: string): HiddenPaths {
+  const secrets = config.secretFiles.flatMap((file) => secretPathsBelow(file, root));
+  if (config.hide.length === 0 && secrets.length === 0) return HiddenPaths.NONE;
+  return new HiddenPaths(config.hide, nameRulesFor(), secrets);
+}
+
+/**
+ * The segments below `root` of every spelling of `file` inside it, by real paths (a symlinked
+ * root or folder on the way does not hide the overlap): the file's real path, so a link to it is
+ * as private as it is, and its own name in its real folder, so that when the settings file is
+ * itself a link the link is private too (its target may lie outside, where no pattern reaches).
+ */
+export function secretPathsBelow(file: string, root: string): string[][] {
+  const realRoot = realPathOr(root);
+  const spellings = new Set([realPathOr(file), join(realPathOr(dirname(file)), basename(file))]);
+  const out: string[][] = [];
+  for (const path of spellings) {
+    const rel = relative(realRoot, path);
+    // the root itself is a folder, never the file read; outside the root there is nothing to hide
+    if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) continue;
+    out.push(rel.split(sep));
+  }
+  return out;
+}

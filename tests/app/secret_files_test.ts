@@ -1,0 +1,47 @@
+/**
+ * The private paths of a served folder: `--hide` plus the settings file read, found below the
+ * folder by real paths (a symlinked root or a link as the settings file), and matched literally.
+ */
+
+import { join } from "node:path";
+import { appConfig } from "../../src/app/app_config.ts";
+import { HiddenPaths } from "../../src/app/hidden_paths.ts";
+import { hiddenPathsFor, secretPathsBelow } from "../../src/app/secret_files.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+
+Deno.test("secretPathsBelow finds the settings file below a folder by real paths", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-secret-" });
+  try {
+    await Deno.mkdir(join(dir, "share", "conf"), { recursive: true });
+    await Deno.writeTextFile(join(dir, "share", "conf", "a*b.env"), "X=1");
+    await Deno.symlink(join(dir, "share"), join(dir, "link"));
+    await Deno.writeTextFile(join(dir, "outside.env"), "X=1");
+    await Deno.symlink(join(dir, "outside.env"), join(dir, "share", "settings"));
+    const file = join(dir, "share", "conf", "a*b.env");
+    assertEquals(secretPathsBelow(file, join(dir, "share")), [["conf", "a*b.env"]]);
+    assertEquals(secretPathsBelow(file, join(dir, "link")), [["conf", "a*b.env"]], "linked root");
+    assertEquals(secretPathsBelow(join(dir, "link", "conf", "a*b.env"), join(dir, "share")), [
+      ["conf", "a*b.env"],
+    ]);
+    assertEquals(secretPathsBelow(file, join(dir, "share", "conf", "x")), [], "outside");
+    // A link as the settings file: the link is private, its target outside is out of reach.
+    assertEquals(secretPathsBelow(join(dir, "share", "settings"), join(dir, "share")), [
+      ["settings"],
+    ]);
+    const hidden = hiddenPathsFor(appConfig({ secretFiles: [file] }), join(dir, "link"));
+    assert(hidden.hides(["conf", "a*b.env"], false));
+    assert(!hidden.hides(["conf", "aXb.env"], false), "the name is no glob");
+    assert(!hidden.hides(["conf"], true));
+    assertEquals(hiddenPathsFor(appConfig(), dir), HiddenPaths.NONE);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("HiddenPaths hides literal paths beside the patterns, folded as names compare", () => {
+  const hidden = new HiddenPaths(["*.key"], "darwin", [["Conf", ".env"]]);
+  assert(hidden.hides(["conf", ".ENV"], null));
+  assert(hidden.hides(["x.key"], false));
+  assert(!hidden.hides([".env"], false));
+  assert(!new HiddenPaths([], "exact", [["a"]]).empty);
+});
