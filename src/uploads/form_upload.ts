@@ -6,7 +6,10 @@
  *
  * Decisions:
  * - All or nothing: a body that breaks off, is malformed, or names a refused file stores nothing
- *   — the same promise as a single upload, and what a user who sees an error expects.
+ *   — the same promise as a single upload, and what a user who sees an error expects. Names are
+ *   checked when a part starts and again, all of them, once the whole body is there (another
+ *   client may have taken one meanwhile); only then are the files moved, and a move that fails
+ *   undoes the ones before it (`form_place.ts`).
  * - A part's filename is reduced to its base name (`C:\x\a.txt`, `../a.txt` → `a.txt`) and must
  *   then pass the write name rules (400 otherwise); two files of the same name in one form → 400,
  *   since one would silently replace the other; a part without a filename (a text field), or with
@@ -34,6 +37,7 @@ import { formDataBoundary, parsePartHead } from "./multipart_part_head.ts";
 import { MultipartError, type MultipartEvent, MultipartStreamParser } from "./multipart_stream.ts";
 import { isReservedName } from "../app/reserved_names.ts";
 import { TempFile } from "./temp_file.ts";
+import { placeAll } from "./form_place.ts";
 import { baseName, uploadNameProblem } from "./upload_name.ts";
 import { pumpBody } from "./upload_pump.ts";
 import { jsonResponse } from "../app/json_response.ts";
@@ -120,8 +124,8 @@ export async function formUpload(ctx: UploadContext, req: HttpRequest): Promise<
       return plain(STATUS.BadRequest, "The form holds no file: pick at least one");
     }
     const conflict = await form.publish();
-    published = true;
     if (conflict !== null) return plain(STATUS.Conflict, conflict);
+    published = true;
     return answer(req, target.url, form.parts);
   } catch (err) {
     if (err instanceof HttpError) throw err;
@@ -181,21 +185,21 @@ class FormWriter {
     }
   }
 
-  /** Renames every temp file into place; returns a conflict message when a name got taken. */
+  /**
+   * Checks every name again (the body took time), then moves every temp file into place, all or
+   * nothing; returns a conflict message when a name got taken, a `FormRefusal` when a check
+   * fails. Nothing of the form is left in place unless it returns null.
+   */
   async publish(): Promise<string | null> {
-    const createOnly = this.#ctx.config.noOverwrite;
-    let conflict: string | null = null;
-    for (const part of this.parts) {
-      const path = join(this.#folder, part.name);
-      if (conflict !== null || await part.temp.commit(path, createOnly) === "exists") {
-        await part.temp.discard();
-        conflict = "A file of the form was created by someone else meanwhile";
-        continue;
-      }
-      this.#ctx.changed(path);
+    for (const part of this.parts) await this.#checkName(part.name);
+    try {
+      const taken = await placeAll(this.#folder, this.parts, this.#ctx.config.noOverwrite);
+      return taken === null ? null : "A file of the form was created by someone else meanwhile";
+    } finally {
+      // placed or undone: either way a reader may have seen a file of the form come or go
+      for (const part of this.parts) this.#ctx.changed(join(this.#folder, part.name));
+      this.#ctx.changed(this.#folder);
     }
-    this.#ctx.changed(this.#folder);
-    return conflict;
   }
 
   /** Removes every temp file not published. */
@@ -217,6 +221,14 @@ class FormWriter {
       throw new FormRefusal(STATUS.BadRequest, "Two files in the form have the same name");
     }
     this.#names.add(name);
+    await this.#checkName(name);
+    const part = { name, temp: await TempFile.create(this.#folder, name), size: 0 };
+    this.parts.push(part);
+    return part;
+  }
+
+  /** The checks of a part's name against the disk, the flags and the write guard. */
+  async #checkName(name: string): Promise<void> {
     // refuse: a part named like a link to a private file or folder would replace that link, a
     // change to a private path (PUT refuses it the same way, in resolveWriteTarget); 404 before
     // anything else is said about the name, as a read of it answers
@@ -237,9 +249,6 @@ class FormWriter {
       existing,
     });
     if (guarded !== null) throw new FormRefusal(guarded.status, "", guarded);
-    const part = { name, temp: await TempFile.create(this.#folder, name), size: 0 };
-    this.parts.push(part);
-    return part;
   }
 }
 

@@ -10,7 +10,8 @@
  * - curl escapes `"` and `\` with a backslash (quoted-pair); a backslash before anything else is
  *   kept literally, so an old browser's `C:\Users\me\a.txt` keeps its separators for `baseName`.
  * - `filename*=UTF-8''…` (RFC 8187) is honoured when present, although RFC 7578 says senders
- *   should not use it: some do, and it is unambiguous.
+ *   should not use it: some do, and it is unambiguous. An empty, malformed or non-UTF-8 one
+ *   falls back to the plain `filename` (RFC 6266 §4.3).
  * - Header bytes that are not UTF-8 are read as Latin-1 rather than refused (old clients).
  *
  * This module must not touch the disk or know about requests.
@@ -73,7 +74,8 @@ export function parsePartHead(bytes: Uint8Array): PartHead | null {
   const extended = params.has("filename*") ? decodeExtValue(params.get("filename*")!) : null;
   return {
     name: params.get("name") ?? "",
-    filename: extended ?? params.get("filename") ?? null,
+    // RFC 6266 §4.3 fallback: an empty filename* says nothing, so it does not hide `filename`
+    filename: (extended || null) ?? params.get("filename") ?? null,
     contentType,
   };
 }

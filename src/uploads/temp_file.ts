@@ -12,6 +12,11 @@
  * - Create-only commits (`If-None-Match: *`, `--no-overwrite`) use link(2), which fails when the
  *   name exists, so two racing creators cannot both win; where the file system cannot link
  *   (FAT, some network shares) it falls back to check-then-rename, racy by a few microseconds.
+ * - A replaced file's permission bits (mode & 0o777) pass to the file that replaces it, just
+ *   before the rename: a 0600 file must not become world-readable by an upload, nor a script
+ *   lose its execute bit. Only the nine rwx bits: setuid/setgid/sticky are not carried, so an
+ *   upload can never make a set-id program out of its own bytes. (Owner and group are the
+ *   server's, as for any file it creates.)
  * - The temp name starts with "." so listings that hide dotfiles hide it, and embeds at most
  *   {@link TEMP_NAME_KEEP_BYTES} bytes (whole characters) of the final name so a leftover after a
  *   crash can be traced without ever exceeding the 255-byte name limit.
@@ -136,9 +141,10 @@ async function publishOnSameFileSystem(
   createOnly: boolean,
 ): Promise<CommitOutcome> {
   if (!createOnly) {
-    const existed = await exists(finalPath);
+    const existing = await lstatOrNull(finalPath);
+    if (existing?.isFile) await takePermissions(sourcePath, existing);
     await Deno.rename(sourcePath, finalPath);
-    return existed ? "replaced" : "created";
+    return existing !== null ? "replaced" : "created";
   }
   try {
     await Deno.link(sourcePath, finalPath);
@@ -153,15 +159,56 @@ async function publishOnSameFileSystem(
   return "created";
 }
 
-/** Whether `path` names something (a file, folder or link, even a dangling one). */
-async function exists(path: string): Promise<boolean> {
+/** The nine permission bits (rwx for owner, group, others): what a replacement keeps. */
+const PERMISSION_BITS = 0o777;
+
+/** Gives the file at `sourcePath` the permission bits of `replaced` (see the module doc). */
+async function takePermissions(sourcePath: string, replaced: Deno.FileInfo): Promise<void> {
+  if (replaced.mode === null) return; // Windows: no POSIX modes
+  const wanted = replaced.mode & PERMISSION_BITS;
+  const source = await Deno.stat(sourcePath);
+  // Unchanged modes skip the call: on a file system with fixed modes (FAT) chmod may fail.
+  if (source.mode === null || (source.mode & PERMISSION_BITS) === wanted) return;
+  await Deno.chmod(sourcePath, wanted);
+}
+
+/**
+ * Keeps the file (or link) at `path` reachable under a temp name beside it before something
+ * replaces it, so that `putBack` can restore it: a hard link (no bytes copied), or a copy where
+ * the file system has no hard links. Returns the temp path; `Deno.remove` it once the
+ * replacement stands. A leftover after a crash is an ordinary temp name the start-up sweep removes.
+ */
+export async function setAside(path: string): Promise<string> {
+  const aside = join(dirname(path), tempNameFor(basename(path)));
   try {
-    await Deno.lstat(path);
-    return true;
+    await Deno.link(path, aside);
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
+    if (!linkUnsupported(err)) throw err;
+    const info = await Deno.lstat(path);
+    if (info.isSymlink) await Deno.symlink(await Deno.readLink(path), aside);
+    else await Deno.copyFile(path, aside);
+  }
+  return aside;
+}
+
+/** Puts the file set aside at `aside` back under `path`, replacing what is there (one rename). */
+export async function putBack(aside: string, path: string): Promise<void> {
+  await Deno.rename(aside, path);
+}
+
+/** What `path` names (a file, folder or link, even a dangling one), or null when nothing. */
+async function lstatOrNull(path: string): Promise<Deno.FileInfo | null> {
+  try {
+    return await Deno.lstat(path);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return null;
     throw err;
   }
+}
+
+/** Whether `path` names something (a file, folder or link, even a dangling one). */
+async function exists(path: string): Promise<boolean> {
+  return await lstatOrNull(path) !== null;
 }
 
 /** Errors a file system without hard links gives for link(2). */

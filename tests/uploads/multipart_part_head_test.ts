@@ -104,3 +104,15 @@ Deno.test("parsePartHead ignores a filename* that is malformed or not UTF-8", ()
     "a.txt",
   );
 });
+
+Deno.test("parsePartHead falls back to filename when filename* is empty (RFC 6266)", () => {
+  assertEquals(
+    head('Content-Disposition: form-data; name="f"; filename*=UTF-8\'\'; filename="a.txt"')
+      ?.filename,
+    "a.txt",
+  );
+  assertEquals(
+    head("Content-Disposition: form-data; filename=\"a.txt\"; filename*=utf-8'en'")?.filename,
+    "a.txt",
+  );
+});

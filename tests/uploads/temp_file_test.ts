@@ -1,7 +1,7 @@
 /** Temp files: hidden unique names, atomic publish by rename or create-only link, cleanup. */
 
 import { isTempFileName, TEMP_NAME_KEEP_BYTES } from "../../src/app/temp_name.ts";
-import { TempFile } from "../../src/uploads/temp_file.ts";
+import { publishFile, putBack, setAside, TempFile } from "../../src/uploads/temp_file.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
@@ -91,5 +91,45 @@ Deno.test("a commit that fails removes the temp file and rethrows", async () => 
     }
     assertEquals(failed, true);
     assertEquals(await names(dir), ["taken"]);
+  });
+});
+
+const modeOf = async (path: string) => (await Deno.stat(path)).mode! & 0o7777;
+
+Deno.test("a commit that replaces a file keeps the old file's permission bits", async () => {
+  await withDir(async (dir) => {
+    for (const mode of [0o600, 0o755, 0o640]) {
+      await Deno.writeTextFile(`${dir}/f`, "old");
+      await Deno.chmod(`${dir}/f`, mode);
+      const temp = await TempFile.create(dir, "f");
+      await temp.write(bytes("new"));
+      assertEquals(await temp.commit(`${dir}/f`, false), "replaced");
+      assertEquals(await modeOf(`${dir}/f`), mode);
+      assertEquals(await Deno.readTextFile(`${dir}/f`), "new");
+    }
+  });
+});
+
+Deno.test("publishFile (resumable uploads) keeps the permission bits, never set-id bits", async () => {
+  await withDir(async (dir) => {
+    await Deno.writeTextFile(`${dir}/f`, "old");
+    await Deno.chmod(`${dir}/f`, 0o4750); // setuid: not carried over to uploaded bytes
+    await Deno.writeTextFile(`${dir}/finished`, "new");
+    assertEquals(await publishFile(`${dir}/finished`, `${dir}/f`, false), "replaced");
+    assertEquals(await modeOf(`${dir}/f`), 0o750);
+    assertEquals(await names(dir), ["f"]);
+  });
+});
+
+Deno.test("setAside keeps a file under a temp name and putBack restores it", async () => {
+  await withDir(async (dir) => {
+    await Deno.writeTextFile(`${dir}/f`, "old");
+    const aside = await setAside(`${dir}/f`);
+    assert(isTempFileName(aside.slice(dir.length + 1)), aside);
+    await Deno.writeTextFile(`${dir}/new`, "new");
+    await Deno.rename(`${dir}/new`, `${dir}/f`);
+    await putBack(aside, `${dir}/f`);
+    assertEquals(await Deno.readTextFile(`${dir}/f`), "old");
+    assertEquals(await names(dir), ["f"]);
   });
 });
