@@ -17,6 +17,19 @@ export const MAX_RENDERED_CHARS = 4 * 1024 * 1024;
 export const MAX_FOLDER_ENTRIES = 1000;
 /** Most loop iterations in one render, all loops together; past it, an error box. */
 export const MAX_LOOP_ITERATIONS = 10_000;
+/**
+ * Most steps one render takes, includes and loops together: every node walked (text, value,
+ * `if`, `include`, …) and every loop iteration is one. Past it rendering stops, error box. A
+ * page including a partial 5,000 times that itself includes one 5,000 times is 25 million steps
+ * (measured: over a minute of one worker) though every other bound holds; real pages take a few
+ * thousand.
+ */
+export const MAX_RENDER_STEPS = 200_000;
+/**
+ * Steps a render takes before it lets the worker's other requests run (one timer turn, so
+ * sockets are polled too); a page shorter than this never waits.
+ */
+export const STEPS_PER_TURN = 10_000;
 /** Longest placeholder between `${` and `}`; a longer one is an error box. */
 export const MAX_PLACEHOLDER_CHARS = 1000;
 /** Bytes read from the top of each listed Markdown file for its title, date and description. */

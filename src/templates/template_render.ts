@@ -18,8 +18,9 @@
  *   the visitor asked for something that is not there. A problem in the owner's own template
  *   (an unknown placeholder, a missing include) is an error box in the page and a log line,
  *   never an exception; error texts name web-root paths, never paths on the server.
- * - Rendering is bounded: include depth and cycles, loop iterations, source sizes and output
- *   length (`template_limits.ts`).
+ * - Rendering is bounded: include depth and cycles, loop iterations, source sizes, output
+ *   length (`template_limits.ts`), and steps, with a turn for the worker's other requests every
+ *   so many (`render_steps.ts`). Each source is parsed once per render, however often included.
  *
  * This module must not know HTTP responses or caching.
  * @module
@@ -31,10 +32,17 @@ import { renderMarkdown } from "../app/markdown.ts";
 import { splitFrontMatter } from "./front_matter.ts";
 import { folderEntries } from "./folder_entries.ts";
 import type { SourceResult, TemplateFiles } from "./template_files.ts";
-import { MAX_INCLUDE_DEPTH, MAX_LOOP_ITERATIONS, MAX_RENDERED_CHARS } from "./template_limits.ts";
+import {
+  MAX_INCLUDE_DEPTH,
+  MAX_LOOP_ITERATIONS,
+  MAX_RENDER_STEPS,
+  MAX_RENDERED_CHARS,
+  STEPS_PER_TURN,
+} from "./template_limits.ts";
 import { parseTemplate, type PathTemplate, type TemplateNode } from "./template_syntax.ts";
 import { describe, type FilledPath, type Scope, TemplateValues } from "./template_values.ts";
 import { errorBox } from "./error_box.ts";
+import { nextTurn, StepBudget } from "./render_steps.ts";
 
 /** Something a render read, and its tag at the time (null: it was missing). */
 export interface Dependency {
@@ -75,6 +83,22 @@ export interface RenderResult {
   errors: string[];
 }
 
+/** The bounds of a render that tests shrink or watch; the defaults are the real ones. */
+export interface RenderOptions {
+  /** Steps before the render stops (MAX_RENDER_STEPS). */
+  maxSteps: number;
+  /** Steps between two turns of the event loop (STEPS_PER_TURN). */
+  stepsPerTurn: number;
+  /** Parses a source (`parseTemplate`). */
+  parse: typeof parseTemplate;
+}
+
+const DEFAULT_OPTIONS: RenderOptions = {
+  maxSteps: MAX_RENDER_STEPS,
+  stepsPerTurn: STEPS_PER_TURN,
+  parse: parseTemplate,
+};
+
 const HTML_SOURCE = /\.html?$/i;
 const MARKDOWN_SOURCE = /\.(md|markdown)$/i;
 
@@ -92,14 +116,15 @@ export async function renderPage(
   sources: RenderSources,
   req: RenderRequest,
   segments: readonly string[],
+  options: Partial<RenderOptions> = {},
 ): Promise<RenderResult> {
-  const r = new Renderer(sources, req);
+  const r = new Renderer(sources, req, { ...DEFAULT_OPTIONS, ...options });
   const text = "/" + segments.join("/");
   const source = await r.read(segments);
   if (!source.ok) {
     return { ...r.result(), notFound: true };
   }
-  await r.nodes(parseTemplate(source.text), new Map(), {
+  await r.nodes(r.parse(source, []), new Map(), {
     file: text,
     chain: [source.fsPath],
     depth: 0,
@@ -110,6 +135,8 @@ export async function renderPage(
 class Renderer {
   readonly #sources: RenderSources;
   readonly #values: TemplateValues;
+  readonly #opts: RenderOptions;
+  readonly #steps: StepBudget;
   readonly #out: string[] = [];
   #chars = 0;
   #iterations = 0;
@@ -117,11 +144,14 @@ class Renderer {
   #notFound = false;
   readonly #dependencies = new Map<string, Dependency>();
   readonly #reads = new Map<string, Promise<SourceResult>>();
+  readonly #parsed = new Map<string, TemplateNode[]>();
   readonly #errors: string[] = [];
 
-  constructor(sources: RenderSources, req: RenderRequest) {
+  constructor(sources: RenderSources, req: RenderRequest, opts: RenderOptions) {
     this.#sources = sources;
     this.#values = new TemplateValues(sources, req);
+    this.#opts = opts;
+    this.#steps = new StepBudget(opts.maxSteps, opts.stepsPerTurn);
   }
 
   result(): RenderResult {
@@ -149,11 +179,37 @@ class Renderer {
     return pending;
   }
 
+  /**
+   * The nodes of a read source, parsed once per render: a partial included 5,000 times is parsed
+   * once. The loop variables in scope are part of the key, since they decide what parses.
+   */
+  parse(source: { text: string; fsPath: string }, scope: readonly string[]): TemplateNode[] {
+    const key = `${source.fsPath}\0${scope.join("\0")}`;
+    let nodes = this.#parsed.get(key);
+    if (nodes === undefined) {
+      nodes = this.#opts.parse(source.text, scope);
+      this.#parsed.set(key, nodes);
+    }
+    return nodes;
+  }
+
   async nodes(nodes: readonly TemplateNode[], scope: Scope, frame: Frame): Promise<void> {
     for (const node of nodes) {
       if (this.#stopped || this.#notFound) return;
+      const step = this.#steps.take();
+      if (step === "over") return this.#overBudget(frame);
+      if (step === "turn") await nextTurn();
       await this.#node(node, scope, frame);
     }
+  }
+
+  /** Stops the render, with its box: it took all its steps (`frame` is where it was). */
+  #overBudget(frame: Frame): void {
+    const message = `the page takes more than ${this.#steps.max} steps to render ` +
+      `(stopped in ${frame.file})`;
+    this.#errors.push(message);
+    this.#emit(errorBox(message));
+    this.#stopped = true;
   }
 
   async #node(node: TemplateNode, scope: Scope, frame: Frame): Promise<void> {
@@ -204,7 +260,7 @@ class Renderer {
     if (frame.chain.includes(source.fsPath)) {
       return this.#fail(frame, line, `include ${filled.text}: includes itself`);
     }
-    await this.nodes(parseTemplate(source.text, [...scope.keys()]), scope, {
+    await this.nodes(this.parse(source, [...scope.keys()]), scope, {
       file: filled.text,
       chain: [...frame.chain, source.fsPath],
       depth: frame.depth + 1,
@@ -245,6 +301,9 @@ class Renderer {
         this.#stopped = true;
         return;
       }
+      const step = this.#steps.take();
+      if (step === "over") return this.#overBudget(frame);
+      if (step === "turn") await nextTurn();
       const inner = new Map(scope);
       inner.set(node.variable, entry);
       await this.nodes(node.body, inner, frame);

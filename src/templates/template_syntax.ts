@@ -34,6 +34,7 @@ export type {
 export { ENTRY_FIELDS } from "./template_nodes.ts";
 
 const FOR = /^for\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\s+folder\s*\(([\s\S]*)\)$/;
+const BLOCK_WORD = /^(for|if)(\s|$)/;
 const RESERVED = new Set(["env", "request", "server"]);
 const OPEN = "${";
 const ESCAPED_OPEN = "$${";
@@ -41,8 +42,13 @@ const ESCAPED_OPEN = "$${";
 /** An open `for` or `if` while parsing; `node` is null for one too broken to run. */
 interface Block {
   node: Extract<TemplateNode, { kind: "for" | "if" }> | null;
+  /** What it opens as written, even when broken. */
+  kind: "for" | "if";
   line: number;
   inElse: boolean;
+  /** The list holding the node that opened it (its own, or its error when broken). */
+  parent: TemplateNode[];
+  opener: TemplateNode;
 }
 
 /**
@@ -118,17 +124,21 @@ export function parseTemplate(source: string, scope: readonly string[] = []): Te
       continue;
     }
     const node = parseStatement(inner, at, inScope());
-    out().push(node);
-    if (node.kind === "for" || node.kind === "if") stack.push({ node, line: at, inElse: false });
+    const parent = out();
+    parent.push(node);
     // A broken ${for …} or ${if …} still opens a block, so its ${end} closes it.
-    else if (node.kind === "error" && /^(for|if)(\s|$)/.test(inner)) {
-      stack.push({ node: null, line: at, inElse: false });
+    const opens = node.kind === "error" ? BLOCK_WORD.exec(inner)?.[1] : node.kind;
+    if (opens === "for" || opens === "if") {
+      const block = node.kind === "for" || node.kind === "if" ? node : null;
+      stack.push({ node: block, kind: opens, line: at, inElse: false, parent, opener: node });
     }
   }
   flush();
-  for (const open of stack.reverse()) {
-    const kind = open.node?.kind ?? "block";
-    root.push(error(open.line, `\${${kind} …} has no \${end}`));
+  // The box goes where the block opens, before what it holds: a loop repeats the rest of the
+  // page, and a render stopped by a bound would never reach a box at the end.
+  for (const open of stack) {
+    const message = `unclosed \${${open.kind}}: no \${end} closes it`;
+    open.parent.splice(open.parent.indexOf(open.opener), 0, error(open.line, message));
   }
   return root;
 }

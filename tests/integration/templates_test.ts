@@ -10,6 +10,7 @@ import { assert, assertEquals } from "../support/assert.ts";
 import { startServer } from "../support/server.ts";
 import { curl as curlText, spawnWireserve } from "../support/wireserve_process.ts";
 import { curl, text } from "./files_fixture.ts";
+import { MAX_RENDER_STEPS } from "../../src/templates/template_limits.ts";
 
 const STAT_CACHE_MS = 300;
 
@@ -83,3 +84,74 @@ Deno.test("a real wireserve reads WIRESERVE_VAR_* and no other variable into a p
     await Deno.remove(www, { recursive: true });
   }
 });
+
+Deno.test("a nested include bomb answers its step-limit box, and its worker keeps serving", async () => {
+  // 5,000 includes of a partial that includes an empty file 5,000 times: before the step limit,
+  // over a minute of one worker, during which nothing else on it was answered. Each page is
+  // rendered once (then cached), so each test step has its own copy.
+  const bomb = "${include /a.html}".repeat(5000);
+  const www = await site({
+    "bomb.html": bomb,
+    "warm.html": bomb,
+    "again1.html": bomb,
+    "again2.html": bomb,
+    "again3.html": bomb,
+    "a.html": "${include /empty.html}".repeat(5000),
+    "empty.html": "",
+  });
+  const p = spawnWireserve([
+    ...["--www", www, "--templates", "--port", "0", "--log", "off", "--workers", "1"],
+  ]);
+  try {
+    const base = `http://127.0.0.1:${await p.port()}`;
+    const page = await fetch(`${base}/bomb.html`);
+    const body = await page.text();
+    assertEquals(page.status, 200);
+    assert(body.includes('class="wireserve-template-error"'), body.slice(0, 200));
+    assert(
+      body.includes(`the page takes more than ${MAX_RENDER_STEPS} steps to render`),
+      body.slice(-400),
+    );
+
+    // How long one render takes here (warm). Then three at once, which the worker interleaves,
+    // and an echo sent half of one render's time later on a connection already open: it
+    // must be answered before any of them ends. Without turns it waits for the render under way.
+    // Only the order is asserted.
+    const startedAt = performance.now();
+    await (await fetch(`${base}/warm.html`)).text();
+    const renderMs = performance.now() - startedAt;
+    const echoConn = await Deno.connect({ hostname: "127.0.0.1", port: await p.port() });
+    try {
+      assert((await echoOver(echoConn)).startsWith("HTTP/1.1 200 "));
+      const order: string[] = [];
+      const bombs = ["again1.html", "again2.html", "again3.html"].map(async (name) => {
+        await (await fetch(`${base}/${name}`)).text();
+        order.push(name);
+      });
+      await new Promise((r) => setTimeout(r, renderMs / 2));
+      assert((await echoOver(echoConn)).startsWith("HTTP/1.1 200 "));
+      order.push("echo");
+      await Promise.all(bombs);
+      assertEquals(order[0], "echo", order.join(" "));
+    } finally {
+      echoConn.close();
+    }
+  } finally {
+    p.child.kill("SIGTERM");
+    await p.exit();
+    await Deno.remove(www, { recursive: true });
+  }
+});
+
+/** Sends `GET /echo/x` over `conn` (kept alive) and reads its whole answer. */
+async function echoOver(conn: Deno.Conn): Promise<string> {
+  await conn.write(new TextEncoder().encode("GET /echo/x HTTP/1.1\r\nHost: t\r\n\r\n"));
+  const buf = new Uint8Array(4096);
+  let got = "";
+  while (!/\r\n\r\nx$/.test(got)) {
+    const n = await conn.read(buf);
+    if (n === null) throw new Error(`connection closed after ${JSON.stringify(got)}`);
+    got += new TextDecoder().decode(buf.subarray(0, n));
+  }
+  return got;
+}

@@ -118,8 +118,11 @@ const BROKEN: Array<[string, string[]]> = [
   ["${if}x${end}", ["1: ${if}: not env"]],
   ["${if nope}x${else}y${end}", ["1: ${if nope}: not env"]],
   ["${if request.path}${else}${else}${end}", ["1: ${else} without"]],
-  ["x\n${if request.path}\nopen", ["2: ${if …} has no ${end}"]],
-  ['${for x in folder("/a")}', ["1: ${for …} has no ${end}"]],
+  ["x\n${if request.path}\nopen", ["2: unclosed ${if}: no ${end} closes it"]],
+  ['${for x in folder("/a")}', ["1: unclosed ${for}: no ${end} closes it"]],
+  ["${for x in folder(/a)}", ["1: unclosed ${for}", '1: ${for x in folder(/a)}: folder("/path")']],
+  ['${if request.path}\n${for x in folder("/a")}\n${end}', ["1: unclosed ${if}"]],
+  ['${for x in folder("/a")}\n${if x.title}\n${end}', ["1: unclosed ${for}"]],
   ["${request.path", ["1: a placeholder without its closing }"]],
   ["${", ["1: a placeholder without its closing }"]],
   ["${}", ["1: unknown placeholder ${}"]],
@@ -133,6 +136,16 @@ Deno.test("parseTemplate turns each broken placeholder into an error at its line
       assert(got[i].startsWith(want), `${source}: got ${JSON.stringify(got[i])}, want ${want}`);
     }
   }
+});
+
+Deno.test("parseTemplate puts an unclosed block's error where the block opens", () => {
+  const nodes = parseTemplate('top\n${for x in folder("/a")}\n${x.name}');
+  assertEquals(nodes.map((n) => n.kind), ["text", "error", "for"]);
+  assertEquals(nodes[1], {
+    kind: "error",
+    message: "unclosed ${for}: no ${end} closes it",
+    line: 2,
+  });
 });
 
 Deno.test("parseTemplate keeps rendering after an unclosed placeholder", () => {

@@ -1,0 +1,126 @@
+/**
+ * The work one render may do, from a real folder without sockets: every node walked and every
+ * loop iteration is a step, a render stops past MAX_RENDER_STEPS with an error box (a nested
+ * include bomb included), each source is parsed once per render however often it is included,
+ * and a block left open is reported where it opens.
+ */
+
+import { HiddenPaths } from "../../src/app/hidden_paths.ts";
+import { ServedRoot } from "../../src/files/mod.ts";
+import { TemplateFiles } from "../../src/templates/template_files.ts";
+import {
+  type RenderOptions,
+  renderPage,
+  type RenderResult,
+} from "../../src/templates/template_render.ts";
+import { parseTemplate } from "../../src/templates/template_syntax.ts";
+import { MAX_RENDER_STEPS } from "../../src/templates/template_limits.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+
+interface Site {
+  write(path: string, text: string): Promise<void>;
+  render(page: string, options?: Partial<RenderOptions>): Promise<RenderResult>;
+}
+
+async function withSite(fn: (site: Site) => Promise<void>) {
+  const www = await Deno.realPath(await Deno.makeTempDir({ prefix: "wireserve-steps-" }));
+  const root = new ServedRoot({
+    root: www,
+    dotfiles: false,
+    followSymlinks: false,
+    statCacheMs: 1000,
+    cacheSeconds: null,
+    hidden: new HiddenPaths([], "exact"),
+  });
+  const files = new TemplateFiles(root);
+  const site: Site = {
+    async write(path, text) {
+      const full = `${www}/${path}`;
+      await Deno.mkdir(full.slice(0, full.lastIndexOf("/")), { recursive: true });
+      await Deno.writeTextFile(full, text);
+    },
+    render(page, options) {
+      return renderPage(
+        { files, version: "9.9.9", env: () => undefined },
+        { path: `/${page}`, query: [] },
+        page.split("/"),
+        options,
+      );
+    },
+  };
+  try {
+    await fn(site);
+  } finally {
+    await Deno.remove(www, { recursive: true });
+  }
+}
+
+const tooMany = (steps: number, file: string) =>
+  `the page takes more than ${steps} steps to render (stopped in ${file})`;
+
+Deno.test("renderPage takes exactly as many steps as the budget, and stops one past it", async () => {
+  await withSite(async (site) => {
+    await site.write("p.html", "x");
+    // 3 includes + the text of each: 6 steps.
+    await site.write("includes.html", "${include /p.html}".repeat(3));
+    const at = await site.render("includes.html", { maxSteps: 6 });
+    assertEquals(at.errors, []);
+    assertEquals(at.html, "xxx");
+    const past = await site.render("includes.html", { maxSteps: 5 });
+    assertEquals(past.errors, [tooMany(5, "/p.html")]);
+    assert(past.html.startsWith("xx<div"), past.html);
+    // The for node, then per entry one iteration and one value: 1 + 3 × 2 = 7 steps.
+    for (const name of ["a", "b", "c"]) await site.write(`posts/${name}.md`, "");
+    await site.write("loop.html", '${for p in folder("/posts")}${p.slug}${end}');
+    assertEquals((await site.render("loop.html", { maxSteps: 7 })).html, "abc");
+    const loopPast = await site.render("loop.html", { maxSteps: 6 });
+    assertEquals(loopPast.errors, [tooMany(6, "/loop.html")]);
+  });
+});
+
+Deno.test("renderPage stops a nested include bomb at MAX_RENDER_STEPS", async () => {
+  await withSite(async (site) => {
+    // 500 × 500 includes of an empty file: no other bound is crossed.
+    await site.write("empty.html", "");
+    await site.write("a.html", "${include /empty.html}".repeat(500));
+    await site.write("bomb.html", "${include /a.html}".repeat(500) + "after");
+    const r = await site.render("bomb.html");
+    assertEquals(r.errors, [tooMany(MAX_RENDER_STEPS, "/a.html")]);
+    assert(!r.html.includes("after"), "rendering stopped");
+  });
+});
+
+Deno.test("renderPage parses each source once per render, however often it is included", async () => {
+  await withSite(async (site) => {
+    const parsed: string[] = [];
+    const parse: typeof parseTemplate = (source, scope) => {
+      parsed.push(`${source}|${scope?.join(",")}`);
+      return parseTemplate(source, scope);
+    };
+    await site.write("card.html", "[${p.slug}]");
+    await site.write("plain.html", "-");
+    for (const name of ["a", "b", "c"]) await site.write(`posts/${name}.md`, "");
+    await site.write(
+      "page.html",
+      "${include /plain.html}".repeat(50) +
+        '${for p in folder("/posts")}${include /card.html}${include /plain.html}${end}',
+    );
+    const r = await site.render("page.html", { parse });
+    assertEquals(r.errors, []);
+    assertEquals(r.html, "-".repeat(50) + "[a]-[b]-[c]-");
+    // The page; plain.html outside the loop and inside it (where `p` is in scope); card.html.
+    assertEquals(parsed.length, 4, JSON.stringify(parsed));
+  });
+});
+
+Deno.test("renderPage reports an unclosed ${for} at the line it opens, before its body", async () => {
+  await withSite(async (site) => {
+    for (const name of ["a", "b"]) await site.write(`posts/${name}.md`, "");
+    await site.write("list.html", 'top\n<ul>${for p in folder("/posts")}\n<li>${p.slug}');
+    await site.write("page.html", "<h1>${include /list.html}</h1>");
+    const r = await site.render("page.html");
+    assertEquals(r.errors, ["/list.html line 2: unclosed ${for}: no ${end} closes it"]);
+    const box = r.html.indexOf("wireserve-template-error");
+    assert(box > r.html.indexOf("top") && box < r.html.indexOf("<li>a"), r.html);
+  });
+});
