@@ -9,7 +9,7 @@
 import { assert, assertEquals } from "../support/assert.ts";
 import { startDroppingProxy } from "../support/dropping_proxy.ts";
 import { browserAvailable, randomBytes, withUi } from "./browser.ts";
-import { job, throttleUplink } from "./upload_helpers.ts";
+import { fileToPick, job, removePicked, throttleUplink } from "./upload_helpers.ts";
 
 const test = (name: string, fn: () => Promise<void>) =>
   Deno.test({ name, ignore: !browserAvailable, fn });
@@ -25,8 +25,7 @@ async function sameBytes(a: string, b: Uint8Array): Promise<boolean> {
 test("ui resumes a large upload whose connection was cut and completes it", async () => {
   const data = randomBytes(SIZE);
   await withUi({}, async () => {}, async (s) => {
-    const source = `${s.dir}/../${crypto.randomUUID()}.bin`;
-    await Deno.writeFile(source, data);
+    const source = await fileToPick("big.bin", data);
     const proxy = startDroppingProxy(s.server.port, 12 * MIB);
     const patches: string[] = [];
     let heads = 0;
@@ -41,17 +40,13 @@ test("ui resumes a large upload whose connection was cut and completes it", asyn
     try {
       await s.page.goto(`http://127.0.0.1:${proxy.port}/`);
       await s.page.waitForSelector("body[data-ready=true]");
-      await s.page.locator("#file-input").setInputFiles({
-        name: "big.bin",
-        mimeType: "application/octet-stream",
-        buffer: (await import("node:buffer")).Buffer.from(data),
-      });
+      await s.page.locator("#file-input").setInputFiles(source);
       const row = job(s.page, "big.bin");
       await row.and(s.page.locator("[data-state=done]")).waitFor({ timeout: 60_000 });
       await proxy.dropped;
     } finally {
       await proxy.close();
-      await Deno.remove(source).catch(() => {});
+      await removePicked(source);
     }
     assertEquals(finalAtDrop, false);
     assert(await sameBytes(`${s.dir}/big.bin`, data), "the stored file differs");

@@ -17,9 +17,11 @@ import {
   withUi,
 } from "./browser.ts";
 import {
+  fileToPick,
   job,
   RECORD_PROGRESS,
   recordPuts,
+  removePicked,
   settledJobs,
   sha256Field,
   throttleUplink,
@@ -183,14 +185,17 @@ test("ui cancels an upload in flight and keeps nothing under its name", async ()
     await openUi(s);
     // Slow the browser's uplink so the upload is still running when Cancel is pressed.
     await throttleUplink(s.page, s.context, 256 * KIB);
-    const bytes = randomBytes(8 * MIB);
-    await s.page.locator("#file-input").setInputFiles([
-      { name: "slow.bin", mimeType: "application/octet-stream", buffer: Buffer.from(bytes) },
-    ]);
+    // Kept until the end: the browser reads a picked file when it sends it, not when picked.
+    const picked = await fileToPick("slow.bin", randomBytes(8 * MIB));
     const row = job(s.page, "slow.bin");
-    await row.and(s.page.locator("[data-state=sending]")).waitFor();
-    await row.getByRole("button", { name: "Cancel upload of slow.bin" }).click();
-    await row.and(s.page.locator("[data-state=cancelled]")).waitFor();
+    try {
+      await s.page.locator("#file-input").setInputFiles(picked);
+      await row.and(s.page.locator("[data-state=sending]")).waitFor();
+      await row.getByRole("button", { name: "Cancel upload of slow.bin" }).click();
+      await row.and(s.page.locator("[data-state=cancelled]")).waitFor();
+    } finally {
+      await removePicked(picked);
+    }
     assertEquals(await row.locator(".job-status").textContent(), "Cancelled.");
     await Deno.stat(`${s.dir}/slow.bin`).then(
       () => assert(false, "a cancelled upload left a file"),

@@ -68,3 +68,21 @@ export async function settledJobs(page: Page, count: number): Promise<string[][]
 export function job(page: Page, path: string): Locator {
   return page.locator("#queue li.job", { has: page.locator(".job-name", { hasText: path }) });
 }
+
+/**
+ * Writes `bytes` as `name` in a fresh temporary folder and returns its path, for
+ * `setInputFiles(path)`: a buffer handed to `setInputFiles` goes to the browser base64-encoded in
+ * one protocol message, which took over 10 s (the action's timeout) for 24 MiB with Chromium 156,
+ * while a path is only named. Remove the folder with `removePicked`.
+ */
+export async function fileToPick(name: string, bytes: Uint8Array): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-pick-" });
+  const path = `${dir}/${name}`;
+  await Deno.writeFile(path, bytes);
+  return path;
+}
+
+/** Removes the folder `fileToPick` made for `path`. */
+export async function removePicked(path: string): Promise<void> {
+  await Deno.remove(path.slice(0, path.lastIndexOf("/")), { recursive: true }).catch(() => {});
+}
