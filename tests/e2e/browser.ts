@@ -61,6 +61,27 @@ export async function withUi(
   setup: (dir: string) => Promise<void>,
   fn: (s: UiSession) => Promise<void>,
 ): Promise<void> {
+  try {
+    await withUiOnce(config, setup, fn);
+  } catch (err) {
+    if (!(err instanceof ChromiumGone)) throw err;
+    // Chromium 156 under a loaded CI machine sometimes drops the tab mid-test ("Target page,
+    // context or browser has been closed" in a goto, with no crash of ours behind it): the
+    // browser's failure, not the page's. The whole test runs once more on a fresh browser and
+    // server, and says so; a second loss fails it.
+    console.error(`withUi: ${err.message}; running the test once more on a fresh browser`);
+    await withUiOnce(config, setup, fn);
+  }
+}
+
+/** Chromium closed or crashed the tab (or itself) while the test was not closing it. */
+class ChromiumGone extends Error {}
+
+async function withUiOnce(
+  config: Partial<AppConfig>,
+  setup: (dir: string) => Promise<void>,
+  fn: (s: UiSession) => Promise<void>,
+): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "wireserve-ui-" });
   const profile = await Deno.makeTempDir({ prefix: "wireserve-chromium-" });
   const server = startServer(createApp(appConfig({ directory: dir, ...config })));
@@ -76,12 +97,31 @@ export async function withUi(
     });
     context.setDefaultTimeout(ACTION_TIMEOUT_MS);
     const page = context.pages()[0] ?? await context.newPage();
+    let gone: string | null = null;
+    page.on("crash", () => gone ??= "the tab crashed");
+    page.on("close", () => gone ??= "the tab closed");
+    context.on("close", () => gone ??= "the browser closed");
     const pageErrors: string[] = [];
     page.on("pageerror", (e) => pageErrors.push(e.message));
     page.on("console", (m) => {
       if (m.type() === "error") pageErrors.push(m.text());
     });
-    await fn({ dir, origin: `http://127.0.0.1:${server.port}`, page, context, server, pageErrors });
+    try {
+      await fn({
+        dir,
+        origin: `http://127.0.0.1:${server.port}`,
+        page,
+        context,
+        server,
+        pageErrors,
+      });
+    } catch (err) {
+      // Only a loss the test did not cause itself (it never closes the tab it was given).
+      if (gone !== null && /has been closed|Target crashed/.test(String(err))) {
+        throw new ChromiumGone(`${gone} mid-test (${String(err).split("\n")[0]})`);
+      }
+      throw err;
+    }
   } finally {
     await context?.close();
     await server.close();
