@@ -19,7 +19,7 @@ import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { compressResponse } from "../app/compress_response.ts";
 import type { ContentCoding } from "../app/content_coding.ts";
-import { type Listing, type SortKey, sortListing, type SortOrder } from "./listing.ts";
+import { type Listing, type SortKey, sortListingInTurns, type SortOrder } from "./listing.ts";
 import { listingHtmlPieces, renderListingHtml } from "./listing_html.ts";
 import { listingJsonPieces, renderListingJson } from "./listing_json.ts";
 import { acceptRanksJsonAbove } from "../app/prefers_json.ts";
@@ -111,9 +111,9 @@ export async function listingResponse(
   const sortParam = firstValue(query, "sort");
   const sort = SORT_KEYS.find((k) => k === sortParam) ?? "name";
   const order: SortOrder = firstValue(query, "order") === "desc" ? "desc" : "asc";
-  sortListing(listing.entries, sort, order);
+  const entries = await sortListingInTurns(listing.entries, sort, order);
+  const truncated = listing.truncated;
   const json = wantsJson(req, firstValue(query, "format"));
-  const { entries, truncated } = listing;
   const html = { mount, segments, entries, truncated, sort, order, forms: page.forms };
   if (entries.length < STREAM_FROM_ENTRIES) {
     const body = json

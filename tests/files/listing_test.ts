@@ -3,7 +3,13 @@
  * hidden dotfiles, symlinks judged by the same rule as requests, and folders-first ordering.
  */
 
-import { type ListingEntry, readListing, sortListing } from "../../src/files/listing.ts";
+import {
+  type ListingEntry,
+  readListing,
+  SORT_IN_TURNS_FROM,
+  sortListing,
+  sortListingInTurns,
+} from "../../src/files/listing.ts";
 import { assertEquals } from "../support/assert.ts";
 
 async function withDir(fn: (dir: string) => Promise<void>) {
@@ -111,4 +117,52 @@ Deno.test("readListing never shows the upload state folder, even with dotfiles",
     );
     assertEquals(names, ["a"]);
   });
+});
+
+/** `n` entries with random names (numbers in them), sizes, times and kinds. */
+function randomEntries(n: number): ListingEntry[] {
+  const entries: ListingEntry[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = Math.random();
+    const kind = r < 0.1 ? "dir" : r < 0.15 ? "symlink" : "file";
+    entries.push({
+      name: `${"aBc"[i % 3]}${Math.floor(Math.random() * 5000)} ${i}.txt`,
+      type: kind,
+      ...(kind === "symlink" ? { target: Math.random() < 0.5 ? "dir" : "file" } : {}),
+      size: Math.floor(Math.random() * 50),
+      mtime: new Date(1_700_000_000_000 + Math.floor(Math.random() * 30) * 1000),
+    } as ListingEntry);
+  }
+  return entries;
+}
+
+Deno.test("sortListingInTurns gives sortListing's order for every key and direction", async () => {
+  for (const n of [0, 1, 100, SORT_IN_TURNS_FROM, SORT_IN_TURNS_FROM * 3 + 17]) {
+    const entries = randomEntries(n);
+    for (const key of ["name", "size", "date"] as const) {
+      for (const order of ["asc", "desc"] as const) {
+        const expected = entries.slice();
+        sortListing(expected, key, order);
+        const got = await sortListingInTurns(entries.slice(), key, order);
+        assertEquals(got.map((e) => e.name), expected.map((e) => e.name), `${n} ${key} ${order}`);
+      }
+    }
+  }
+});
+
+Deno.test("sortListingInTurns leaves the event loop turns while it sorts a large listing", async () => {
+  const entries = randomEntries(SORT_IN_TURNS_FROM * 4);
+  let turns = 0;
+  const sorted = await sortListingInTurns(entries, "name", "asc", () => {
+    turns++;
+    return new Promise((r) => setTimeout(r, 0));
+  });
+  assertEquals(sorted.length, entries.length);
+  // One turn per sorted run, then more while merging.
+  assertEquals(turns >= 8, true, `${turns} turns`);
+  // And a timer set before it fires before it ends (the real turn is a timer too).
+  let fired = false;
+  setTimeout(() => fired = true, 0);
+  await sortListingInTurns(randomEntries(SORT_IN_TURNS_FROM * 2), "size", "desc");
+  assertEquals(fired, true);
 });
