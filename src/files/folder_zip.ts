@@ -31,6 +31,7 @@ import type { SharedCount } from "../http/shared_count.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
 import { textResponse } from "../app/router.ts";
+import { holdingPlace } from "./held_place.ts";
 import { isFolder, type ListingEntry } from "./listing.ts";
 import type { ServedRoot } from "./served_root.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
@@ -210,36 +211,6 @@ async function collect(
   };
   await walk(realDir, "", names);
   return items;
-}
-
-/**
- * `pieces`, giving the archive's place back (`release`) when they end, fail, or are given up —
- * also when the writer discards the body before its first piece (HEAD, an error, a client gone):
- * an async generator's own `finally` never runs when it was never started.
- */
-function holdingPlace(
-  pieces: AsyncGenerator<Uint8Array>,
-  release: () => void,
-): AsyncIterable<Uint8Array> {
-  return {
-    [Symbol.asyncIterator]: () => ({
-      async next() {
-        try {
-          const step = await pieces.next();
-          if (step.done) release();
-          return step;
-        } catch (err) {
-          release();
-          throw err;
-        }
-      },
-      async return() {
-        release();
-        await pieces.return(undefined);
-        return { done: true, value: undefined };
-      },
-    }),
-  };
 }
 
 /**

@@ -19,6 +19,7 @@ import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { compressResponse } from "../app/compress_response.ts";
 import type { ContentCoding } from "../app/content_coding.ts";
+import { holdingPlace } from "./held_place.ts";
 import { type Listing, type SortKey, sortListingInTurns, type SortOrder } from "./listing.ts";
 import { listingHtmlPieces, renderListingHtml } from "./listing_html.ts";
 import { listingJsonPieces, renderListingJson } from "./listing_json.ts";
@@ -176,38 +177,8 @@ export function holdingEntries(
     return res;
   }
   // Wrapped last (after compression), so whatever the writer does with the body ends here.
-  res.body = { ...body, stream: releasing(body.stream, release) };
+  res.body = { ...body, stream: holdingPlace(body.stream, release) };
   return res;
-}
-
-/**
- * `source`, calling `release` once it ends, fails or is given up — also when it is given up
- * before its first piece: a generator's own `finally` never runs when it was never started.
- */
-function releasing(
-  source: AsyncIterable<Uint8Array>,
-  release: () => void,
-): AsyncIterable<Uint8Array> {
-  let pieces: AsyncIterator<Uint8Array> | null = null;
-  return {
-    [Symbol.asyncIterator]: () => ({
-      async next() {
-        try {
-          const step = await (pieces ??= source[Symbol.asyncIterator]()).next();
-          if (step.done) release();
-          return step;
-        } catch (err) {
-          release();
-          throw err;
-        }
-      },
-      async return() {
-        release();
-        await pieces?.return?.();
-        return { done: true, value: undefined };
-      },
-    }),
-  };
 }
 
 const encoder = new TextEncoder();
