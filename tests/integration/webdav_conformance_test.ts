@@ -6,38 +6,11 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { appConfig } from "../../src/app/app_config.ts";
-import { type AppServer, startApp } from "../support/app_server.ts";
+import { dav, withShare } from "./webdav_share_fixture.ts";
 import { lockBody, readMultistatus } from "../webdav/webdav_fixture.ts";
 
 const WRITES = { allowDelete: true, allowMkdir: true };
 const NO_LOCK_TOKEN = "<urn:uuid:00000000-0000-0000-0000-000000000000>";
-
-/** Runs `fn` against the app over a fresh share with `overrides`. */
-async function withShare(
-  overrides: Partial<Parameters<typeof appConfig>[0]>,
-  fn: (s: AppServer, root: string, base: string) => Promise<void>,
-): Promise<void> {
-  const root = await Deno.makeTempDir({ prefix: "wireserve-dav-conformance-" });
-  const s = await startApp(appConfig({ directory: root, ...overrides }));
-  try {
-    await fn(s, root, `http://127.0.0.1:${s.port}`);
-  } finally {
-    await s.close();
-    await Deno.remove(root, { recursive: true });
-  }
-}
-
-/** Sends `method` with `headers` and `body`, and returns the status, the text and the fields. */
-async function dav(
-  url: string,
-  method: string,
-  headers: Record<string, string> = {},
-  body?: string,
-): Promise<{ status: number; text: string; headers: Headers }> {
-  const res = await fetch(url, { method, headers, body });
-  return { status: res.status, text: await res.text(), headers: res.headers };
-}
 
 const READS: Array<[string, Record<string, string>]> = [
   ["GET", {}],

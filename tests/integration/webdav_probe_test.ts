@@ -6,37 +6,10 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { appConfig } from "../../src/app/app_config.ts";
-import { type AppServer, startApp } from "../support/app_server.ts";
+import { dav, withShare } from "./webdav_share_fixture.ts";
 import { RawClient } from "../support/server.ts";
 
 const WRITES = { allowDelete: true, allowMkdir: true };
-
-/** Runs `fn` against the app over a fresh share with `overrides`. */
-async function withShare(
-  overrides: Partial<Parameters<typeof appConfig>[0]>,
-  fn: (s: AppServer, root: string, base: string) => Promise<void>,
-): Promise<void> {
-  const root = await Deno.makeTempDir({ prefix: "wireserve-dav-probe-" });
-  const s = await startApp(appConfig({ directory: root, ...overrides }));
-  try {
-    await fn(s, root, `http://127.0.0.1:${s.port}`);
-  } finally {
-    await s.close();
-    await Deno.remove(root, { recursive: true });
-  }
-}
-
-/** Sends `method` with `headers` and `body`, and returns the status and the text. */
-async function dav(
-  url: string,
-  method: string,
-  headers: Record<string, string> = {},
-  body?: string,
-): Promise<{ status: number; text: string; headers: Headers }> {
-  const res = await fetch(url, { method, headers, body });
-  return { status: res.status, text: await res.text(), headers: res.headers };
-}
 
 Deno.test("a Destination sent as raw UTF-8 bytes names the UTF-8 file, not its latin1 reading", async () => {
   await withShare(WRITES, async (s, root) => {
