@@ -10,9 +10,9 @@ import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { type AppConfig, appConfig } from "../../src/app/app_config.ts";
 import { createApp } from "../../src/app/routes.ts";
 import { startServer, type TestServer } from "../support/server.ts";
-import { CHROMIUM_PATH } from "./chromium.ts";
+import { browserAvailable, CHROMIUM_PATH } from "./chromium.ts";
 
-export { browserAvailable } from "./chromium.ts";
+export { browserAvailable };
 
 /**
  * Flags for a quiet, deterministic headless run: no sandbox (CI runs as root in a container,
@@ -77,6 +77,43 @@ export async function withUi(
 /** Chromium closed or crashed the tab (or itself) while the test was not closing it. */
 class ChromiumGone extends Error {}
 
+/**
+ * The longest one browser test may take, launch to close. Every playwright action has its own
+ * 10 s timeout, but when Chromium 156 dies under a loaded machine Deno's `node:child_process`
+ * does not always report the exit, and playwright then waits on its pipe forever (seen in CI: no
+ * Chromium left, the test still running after 8 minutes). Past this the browser is killed and the
+ * test runs once more (see `withUi`).
+ */
+const TEST_WATCHDOG_MS = 120_000;
+/** How long closing the browser may take before it is killed instead. */
+const CLOSE_TIMEOUT_MS = 10_000;
+
+/**
+ * `Deno.test` for a browser test: skipped where Chromium is missing, and without the op and
+ * resource sanitizers, since a browser abandoned by the watchdog leaves its pipe reads pending.
+ */
+export function uiTest(name: string, fn: () => Promise<void>): void {
+  Deno.test({ name, ignore: !browserAvailable, fn, sanitizeOps: false, sanitizeResources: false });
+}
+
+/** `promise`, or a rejection with `onTimeout()` once `ms` pass. */
+async function within<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Kills every Chromium process started with `profile` (one test's own profile folder). */
+async function killChromium(profile: string): Promise<void> {
+  await new Deno.Command("pkill", { args: ["-KILL", "-f", profile] }).output().catch(() => {});
+}
+
 async function withUiOnce(
   config: Partial<AppConfig>,
   setup: (dir: string) => Promise<void>,
@@ -85,8 +122,24 @@ async function withUiOnce(
   const dir = await Deno.makeTempDir({ prefix: "wireserve-ui-" });
   const profile = await Deno.makeTempDir({ prefix: "wireserve-chromium-" });
   const server = startServer(createApp(appConfig({ directory: dir, ...config })));
-  let context: BrowserContext | null = null;
+  let context = null as BrowserContext | null;
+  let hung = false;
   try {
+    await within(run(), TEST_WATCHDOG_MS, () => {
+      hung = true;
+      return new ChromiumGone(`the test made no end in ${TEST_WATCHDOG_MS / 1000} s`);
+    });
+  } finally {
+    if (hung) await killChromium(profile);
+    // A browser that died unseen never answers its close: killed instead, after a while.
+    await within(context?.close() ?? Promise.resolve(), CLOSE_TIMEOUT_MS, () => new Error("close"))
+      .catch(() => killChromium(profile));
+    await server.close();
+    await Deno.remove(profile, { recursive: true }).catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+  }
+
+  async function run(): Promise<void> {
     await setup(dir);
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM_PATH,
@@ -122,11 +175,6 @@ async function withUiOnce(
       }
       throw err;
     }
-  } finally {
-    await context?.close();
-    await server.close();
-    await Deno.remove(profile, { recursive: true }).catch(() => {});
-    await Deno.remove(dir, { recursive: true });
   }
 }
 

@@ -7,10 +7,9 @@
 
 import { assert, assertEquals } from "../support/assert.ts";
 import { axeProblems } from "./axe.ts";
-import { browserAvailable, listedNames, openUi, type UiSession, withUi } from "./browser.ts";
+import { listedNames, openUi, type UiSession, uiTest, withUi } from "./browser.ts";
 
-const test = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name, ignore: !browserAvailable, fn });
+const test = uiTest;
 
 /** A folder name and a file name that break any link built without escaping each segment. */
 const ODD_FOLDER = "a b #1 ?x 100% ü€";

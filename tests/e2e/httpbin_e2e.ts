@@ -6,7 +6,7 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { withUi } from "./browser.ts";
+import { uiTest, withUi } from "./browser.ts";
 
 /** Runs in the page (a string: the test is type-checked without the DOM's types). */
 const IMAGE_SIZES =
@@ -18,7 +18,7 @@ const IMAGE_SIZES =
     img.src = src;
   })))`;
 
-Deno.test("httpbin images decode, the form posts and cookies round-trip in Chromium", async () => {
+uiTest("httpbin images decode, the form posts and cookies round-trip in Chromium", async () => {
   await withUi({}, async () => {}, async (s) => {
     await s.page.goto(`${s.origin}/html`);
     assertEquals(await s.page.locator("h1").textContent(), "Herman Melville - Moby-Dick");
@@ -80,15 +80,18 @@ const WEBSOCKET_ROUND_TRIP = (url: string) =>
     ws.onerror = () => resolve({ got, error: true });
   })`;
 
-Deno.test("Chromium opens /websocket/echo and gets text and binary back, then a clean close", async () => {
-  await withUi({}, async () => {}, async (s) => {
-    // A page of the server's own origin (Chromium blocks about:blank from reaching loopback).
-    await s.page.goto(`${s.origin}/echo/page`);
-    const url = `${s.origin.replace("http:", "ws:")}/websocket/echo`;
-    assertEquals(await s.page.evaluate(WEBSOCKET_ROUND_TRIP(url)), {
-      got: ["héllo ✓", 200000],
-      code: 1000,
-      clean: true,
+uiTest(
+  "Chromium opens /websocket/echo and gets text and binary back, then a clean close",
+  async () => {
+    await withUi({}, async () => {}, async (s) => {
+      // A page of the server's own origin (Chromium blocks about:blank from reaching loopback).
+      await s.page.goto(`${s.origin}/echo/page`);
+      const url = `${s.origin.replace("http:", "ws:")}/websocket/echo`;
+      assertEquals(await s.page.evaluate(WEBSOCKET_ROUND_TRIP(url)), {
+        got: ["héllo ✓", 200000],
+        code: 1000,
+        clean: true,
+      });
     });
-  });
-});
+  },
+);

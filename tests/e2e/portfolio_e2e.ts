@@ -7,13 +7,13 @@
 
 import { fileURLToPath } from "node:url";
 import { assert, assertEquals } from "../support/assert.ts";
-import { ARTIFACTS_DIR, withUi } from "./browser.ts";
+import { ARTIFACTS_DIR, uiTest, withUi } from "./browser.ts";
 
 const EXAMPLE = fileURLToPath(new URL("../../examples/portfolio", import.meta.url));
 /** Runs in the page (a string: the test is type-checked without the DOM's types). */
 const BRAND_WEIGHT = `getComputedStyle(document.querySelector(".brand")).fontWeight`;
 
-Deno.test("the portfolio front page leads to a rendered post in Chromium", async () => {
+uiTest("the portfolio front page leads to a rendered post in Chromium", async () => {
   const config = { www: EXAMPLE, templates: true, hide: ["private/", "*.key"] };
   await withUi(config, async () => {}, async (s) => {
     const home = await s.page.goto(`${s.origin}/`);

@@ -5,14 +5,7 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import {
-  ARTIFACTS_DIR,
-  browserAvailable,
-  listedNames,
-  openUi,
-  type UiSession,
-  withUi,
-} from "./browser.ts";
+import { ARTIFACTS_DIR, listedNames, openUi, type UiSession, uiTest, withUi } from "./browser.ts";
 
 /** A small tree with a folder, a nested folder and a name that needs escaping everywhere. */
 async function fillTree(dir: string): Promise<void> {
@@ -40,8 +33,7 @@ const UNLABELLED_CONTROLS = `[...document.querySelectorAll("input, select, texta
   .filter((el) => !(el.labels?.length || el.getAttribute("aria-label") || el.textContent.trim()))
   .map((el) => el.id || el.outerHTML)`;
 
-const test = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name, ignore: !browserAvailable, fn });
+const test = uiTest;
 
 function noPageErrors(s: UiSession): void {
   assertEquals(s.pageErrors, []);

@@ -7,13 +7,11 @@
 
 import { Buffer } from "node:buffer";
 import { assert, assertEquals } from "../support/assert.ts";
-import { browserAvailable, openUi, randomBytes, withUi } from "./browser.ts";
+import { openUi, randomBytes, uiTest, withUi } from "./browser.ts";
 import { job } from "./upload_helpers.ts";
 
-const test = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name, ignore: !browserAvailable, fn });
-const contractTest = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name, ignore: !browserAvailable, fn });
+const test = uiTest;
+const contractTest = uiTest;
 
 const KIB = 1024;
 

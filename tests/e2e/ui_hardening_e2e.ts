@@ -12,18 +12,10 @@ import { createApp } from "../../src/app/routes.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { startServer } from "../support/server.ts";
 import { axeProblems } from "./axe.ts";
-import {
-  ACTION_TIMEOUT_MS,
-  browserAvailable,
-  listedNames,
-  openUi,
-  randomBytes,
-  withUi,
-} from "./browser.ts";
+import { ACTION_TIMEOUT_MS, listedNames, openUi, randomBytes, uiTest, withUi } from "./browser.ts";
 import { fileToPick, job, removePicked, throttleUplink } from "./upload_helpers.ts";
 
-const test = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name, ignore: !browserAvailable, fn });
+const test = uiTest;
 
 /** A file large enough to go resumably (RESUMABLE_MIN_BYTES in www/js/resumable.js is 8 MiB). */
 const LARGE = randomBytes(9 * 1024 * 1024);

@@ -7,13 +7,11 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { browserAvailable, listedNames, openUi, withUi } from "./browser.ts";
+import { listedNames, openUi, uiTest, withUi } from "./browser.ts";
 import { settledJobs } from "./upload_helpers.ts";
 
-const test = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name, ignore: !browserAvailable, fn });
-const contractTest = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name, ignore: !browserAvailable, fn });
+const test = uiTest;
+const contractTest = uiTest;
 
 /** A 1×1 PNG. */
 const PNG = Uint8Array.from(

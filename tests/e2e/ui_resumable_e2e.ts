@@ -8,11 +8,10 @@
 
 import { assert, assertEquals } from "../support/assert.ts";
 import { startDroppingProxy } from "../support/dropping_proxy.ts";
-import { browserAvailable, randomBytes, withUi } from "./browser.ts";
+import { randomBytes, uiTest, withUi } from "./browser.ts";
 import { fileToPick, job, removePicked, throttleUplink } from "./upload_helpers.ts";
 
-const test = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name, ignore: !browserAvailable, fn });
+const test = uiTest;
 
 const MIB = 1024 * 1024;
 const SIZE = 24 * MIB;

@@ -14,6 +14,7 @@ import {
   listedNames,
   openUi,
   randomBytes,
+  uiTest,
   withUi,
 } from "./browser.ts";
 import {
@@ -27,8 +28,7 @@ import {
   throttleUplink,
 } from "./upload_helpers.ts";
 
-const test = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name, ignore: !browserAvailable, fn });
+const test = uiTest;
 
 const MIB = 1024 * 1024;
 /** Defect 1: the page's own sign-in shows within this time of the 401, in milliseconds. */

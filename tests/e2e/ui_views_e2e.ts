@@ -10,12 +10,10 @@
 import { Buffer } from "node:buffer";
 import { assert, assertEquals } from "../support/assert.ts";
 import { axeProblems } from "./axe.ts";
-import { ARTIFACTS_DIR, browserAvailable, openUi, type UiSession, withUi } from "./browser.ts";
+import { ARTIFACTS_DIR, openUi, type UiSession, uiTest, withUi } from "./browser.ts";
 
-const test = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name, ignore: !browserAvailable, fn });
-const contractTest = (name: string, fn: () => Promise<void>) =>
-  Deno.test({ name, ignore: !browserAvailable, fn });
+const test = uiTest;
+const contractTest = uiTest;
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
