@@ -46,6 +46,7 @@ export {
 export { type PieceConsumer, PUMP_PIECE_BYTES, pumpBody } from "./upload_pump.ts";
 export { baseName, uploadNameProblem } from "./upload_name.ts";
 export {
+  codingEtagsOf,
   existingValidators,
   failure,
   prepareFolder,

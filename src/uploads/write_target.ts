@@ -172,8 +172,12 @@ export async function prepareFolder(
 export function existingValidators(info: Deno.FileInfo): Validators {
   if (!info.isFile) return { etag: "", lastModifiedMs: null };
   const own = validatorsOf(info);
-  const codingEtags = DOWNLOAD_CODINGS.map((coding) => withSuffix(own.etag, coding));
-  return { ...own, codingEtags };
+  return { ...own, codingEtags: codingEtagsOf(own.etag) };
+}
+
+/** The tags the compressed downloads of a file whose own tag is `etag` carry. */
+export function codingEtagsOf(etag: string): string[] {
+  return DOWNLOAD_CODINGS.map((coding) => withSuffix(etag, coding));
 }
 
 /** The strong ETag and Last-Modified the read side computes for `info` (`file_cache.ts`). */

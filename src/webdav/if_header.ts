@@ -43,6 +43,11 @@ export interface IfList {
 export interface IfResourceState {
   /** Its current entity tag, or null when it does not exist (or has none). */
   etag: string | null;
+  /**
+   * The tags of its compressed downloads (`-gzip`, `-br`): the same bytes, so a client that read
+   * the file compressed and echoes that tag holds the current state, as If-Match accepts it.
+   */
+  codingEtags?: readonly string[];
   /** The tokens of the locks that cover it. */
   lockTokens: readonly string[];
 }
@@ -135,7 +140,8 @@ export function evaluateIf(
       if (c.kind === "token" && !c.not) tokens.push(c.value);
       const holds = c.kind === "token"
         ? current.lockTokens.includes(c.value)
-        : current.etag !== null && etagsMatch(c.value, current.etag);
+        : current.etag !== null && (etagsMatch(c.value, current.etag) ||
+          (current.codingEtags ?? []).some((tag) => etagsMatch(c.value, tag)));
       if (holds === c.not) all = false;
     }
     if (all) ok = true;

@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { escapeXmlText } from "../app/multistatus.ts";
-import { validatorsOf, type WriteGuard } from "../uploads/mod.ts";
+import { codingEtagsOf, validatorsOf, type WriteGuard } from "../uploads/mod.ts";
 import { conditionAnswer, type DavContext, plainAnswer } from "./dav_context.ts";
 import { hrefOf, parentPath, resourcePath, urlBelowMount } from "./dav_path.ts";
 import { evaluateIf, type IfResourceState, parseIfHeader, taggedResources } from "./if_header.ts";
@@ -83,6 +83,7 @@ export async function checkIf(
   states.set(null, { etag: null, lockTokens: [] });
   states.set(requestPath, {
     etag,
+    codingEtags: etag === null ? [] : codingEtagsOf(etag),
     lockTokens: (await ctx.locks.covering(requestPath)).map((l) => l.token),
   });
   const tagPaths = new Map<string, string | null>();
@@ -147,8 +148,10 @@ async function tagState(
   const key = resourcePath(path.segments);
   if (!states.has(key)) {
     const info = await statVisible(ctx, path.fsPath);
+    const etag = info === null ? null : validatorsOf(info).etag;
     states.set(key, {
-      etag: info === null ? null : validatorsOf(info).etag,
+      etag,
+      codingEtags: etag === null ? [] : codingEtagsOf(etag),
       lockTokens: (await ctx.locks.covering(key)).map((l) => l.token),
     });
   }

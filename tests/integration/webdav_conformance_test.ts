@@ -37,6 +37,26 @@ Deno.test("GET, HEAD and PROPFIND answer as usual when If holds the ETag, 412 wh
   });
 });
 
+Deno.test("If accepts the ETag of a compressed download of the file, on reads and writes", async () => {
+  await withShare(WRITES, async (_s, root, base) => {
+    await Deno.writeTextFile(`${root}/t.txt`, "text ".repeat(400));
+    const url = `${base}/files/t.txt`;
+    const gz = await fetch(url, { headers: { "Accept-Encoding": "gzip" } });
+    await gz.body?.cancel();
+    assertEquals(gz.headers.get("content-encoding"), "gzip");
+    const tag = gz.headers.get("etag")!;
+    assert(tag.endsWith('-gzip"'), tag);
+    // The same bytes compressed: the client holds the current state (as If-Match accepts it).
+    const read = await dav(url, "GET", { "Accept-Encoding": "gzip", If: `([${tag}])` });
+    assertEquals(read.status, 200);
+    const stale = tag.replace(/-gzip"$/, '-zstd"');
+    assertEquals((await dav(url, "GET", { If: `([${stale}])` })).status, 412);
+    const write = await dav(url, "PUT", { If: `([${tag}])` }, "new");
+    assertEquals(write.status, 204);
+    assertEquals(await Deno.readTextFile(`${root}/t.txt`), "new");
+  });
+});
+
 Deno.test("GET, HEAD and PROPFIND answer as usual when If submits a covering lock's token, 412 for another", async () => {
   await withShare(WRITES, async (_s, root, base) => {
     await Deno.writeTextFile(`${root}/a.txt`, "hello");
