@@ -19,7 +19,8 @@
  *   - published: the record says complete (kept until its expiry, for offset retrieval);
  *   - refused (a 4xx: write conditions, `--no-overwrite`, `Repr-Digest`, the name rules): the
  *     upload ends and its data goes — resuming cannot change the answer;
- *   - unpublished (a 5xx: the share full, out of descriptors, an I/O error): the server's
+ *   - unpublished (a 5xx: the share full, out of descriptors, an I/O error; or the 403 of the
+ *     disk's permissions or a read-only mount, `refusedByMachine`): the server's
  *     moment, not the client's fault, so the upload and every byte of it stay, at offset ==
  *     length, and publishing is tried again by the next completing request (an empty append, or
  *     the offset retrieval of clients that take offset == length for done: tus, draft interop
@@ -37,6 +38,7 @@ import {
   publishFinished,
   PUMP_PIECE_BYTES,
   pumpBody,
+  refusedByMachine,
   storageFailure,
 } from "../uploads/mod.ts";
 import type { ResumableContext } from "./resumable_context.ts";
@@ -206,7 +208,9 @@ export async function completeReceived(
       ? failed
       : plain(STATUS.InternalServerError, "Cannot read the upload to publish it; it is kept");
   }
-  if (response.status >= STATUS.InternalServerError) {
+  // The disk's permissions or a read-only mount refuse as a 403, but an administrator can undo
+  // them: the machine's state, like a full disk, so the upload waits for them.
+  if (response.status >= STATUS.InternalServerError || refusedByMachine(response)) {
     return { kind: "unpublished", offset, record, response };
   }
   if (response.status >= STATUS.MultipleChoices) {

@@ -18,7 +18,9 @@
  * - `plain`, `tooLarge`, `storageFailure` / `failure`: the answers every write handler gives
  *   (disk errors → 507, 403, 409, 400 or 500);
  * - `removeResource`: DELETE's removal of a file or a whole folder, with its hooks and the
- *   members that failed.
+ *   members that failed;
+ * - `hiddenTreeRefusal`: the 403 for removing a folder that holds a private path (DELETE, and
+ *   the folder a COPY or MOVE replaces).
  *
  * Everything else in `src/uploads/` is the feature's own.
  * @module
@@ -28,6 +30,7 @@ export { type UploadHooks, uploadMethods, uploadRoutes } from "./upload_routes.t
 export {
   pathBelowMount,
   plain,
+  refusedByMachine,
   storageFailure,
   tooLarge,
   UPLOAD_MOUNT,
@@ -58,3 +61,4 @@ export {
 export { preconditionsFail } from "./write_conditions.ts";
 export { type CommitOutcome, TempFile } from "./temp_file.ts";
 export { type RemoveOutcome, removeResource } from "./delete_entry.ts";
+export { hiddenTreeRefusal } from "./hidden_tree.ts";

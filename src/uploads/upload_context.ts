@@ -152,6 +152,18 @@ export function plain(status: number, text: string): HttpResponse {
   return textResponse(status, `${text}\n`);
 }
 
+/**
+ * The answers `storageFailure` gave for the machine's state rather than the request's: the
+ * disk's permissions, a read-only mount. A 403 to the client, but one an administrator can undo,
+ * so a finished resumable upload keeps its data rather than taking it for a refusal.
+ */
+const MACHINE_REFUSALS = new WeakSet<HttpResponse>();
+
+/** Whether `res` is a refusal by the machine's state (see {@link storageFailure}), not a rule. */
+export function refusedByMachine(res: HttpResponse): boolean {
+  return MACHINE_REFUSALS.has(res);
+}
+
 /** The answer for an error thrown by a file-system call during a write, or null if not one. */
 export function storageFailure(err: unknown): HttpResponse | null {
   // Out of descriptors (the temp file could not be created or opened): the server's moment, not
@@ -162,7 +174,9 @@ export function storageFailure(err: unknown): HttpResponse | null {
     return plain(STATUS.InsufficientStorage, "Not enough disk space to store the upload");
   }
   if (err instanceof Deno.errors.PermissionDenied || code === "EACCES" || code === "EROFS") {
-    return plain(STATUS.Forbidden, "The server may not write to this folder");
+    const res = plain(STATUS.Forbidden, "The server may not write to this folder");
+    MACHINE_REFUSALS.add(res);
+    return res;
   }
   if (err instanceof Deno.errors.NotADirectory || code === "ENOTDIR") {
     return plain(STATUS.Conflict, "A folder in the path is a file");

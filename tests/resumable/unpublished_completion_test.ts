@@ -77,7 +77,12 @@ async function withApp(fn: (app: Handler, root: string) => Promise<void>) {
   }
 }
 
-for (const [code, status] of [["ENOSPC", 507], ["EMFILE", 503], ["EIO", 500]] as const) {
+for (
+  const [code, status] of [["ENOSPC", 507], ["EMFILE", 503], ["EIO", 500], ["EACCES", 403], [
+    "EROFS",
+    403,
+  ]] as const
+) {
   Deno.test(`tus: a publication failing with ${code} (${status}) keeps the upload; HEAD publishes it later`, async () => {
     await withApp(async (app, root) => {
       const upload = await create(app, "a.bin");
