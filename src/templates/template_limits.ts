@@ -30,6 +30,12 @@ export const MAX_RENDER_STEPS = 200_000;
  * sockets are polled too); a page shorter than this never waits.
  */
 export const STEPS_PER_TURN = 10_000;
+/**
+ * Most `${for}` and `${if}` blocks open at once in one file; the block past it is an error box
+ * and the rest of the file is not shown. Without it, 4,000 nested blocks (96 KB) overflowed the
+ * render's stack (a 500), and 55,000 unclosed ones took 26 s to parse; real pages nest a few.
+ */
+export const MAX_NESTING = 100;
 /** Longest placeholder between `${` and `}`; a longer one is an error box. */
 export const MAX_PLACEHOLDER_CHARS = 1000;
 /** Bytes read from the top of each listed Markdown file for its title, date and description. */

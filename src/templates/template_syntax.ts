@@ -19,7 +19,7 @@
  * @module
  */
 
-import { MAX_PLACEHOLDER_CHARS } from "./template_limits.ts";
+import { MAX_NESTING, MAX_PLACEHOLDER_CHARS } from "./template_limits.ts";
 import type { TemplateNode } from "./template_nodes.ts";
 import { parseFolderArgs, parsePath, parseRef } from "./template_refs.ts";
 
@@ -53,7 +53,9 @@ interface Block {
 
 /**
  * Parses `source` into nodes; never throws. `scope` names the loop variables already in use
- * (an include inside `${for post in …}` may use `post.title`).
+ * (an include inside `${for post in …}` may use `post.title`). A block opened past MAX_NESTING
+ * stops the parse: one error before the outermost open block, and nothing after it is kept, so
+ * the tree the renderer recurses into is never deeper than the limit.
  */
 export function parseTemplate(source: string, scope: readonly string[] = []): TemplateNode[] {
   const root: TemplateNode[] = [];
@@ -66,10 +68,14 @@ export function parseTemplate(source: string, scope: readonly string[] = []): Te
     if (top.node.kind === "for") return top.inElse ? top.node.empty : top.node.body;
     return top.inElse ? top.node.otherwise : top.node.then;
   };
-  const inScope = () => [
-    ...scope,
-    ...stack.flatMap((b) => b.node?.kind === "for" ? [b.node.variable] : []),
-  ];
+  // The names usable here: `scope`, then the variable of each open `for`, kept in step with
+  // `stack` (rebuilding it per placeholder was quadratic in the nesting depth).
+  const inScope: string[] = [...scope];
+  const close = () => {
+    const block = stack.pop();
+    if (block?.node?.kind === "for") inScope.pop();
+    return block;
+  };
   let text = "";
   let line = 1;
   let lineCountedTo = 0;
@@ -114,7 +120,7 @@ export function parseTemplate(source: string, scope: readonly string[] = []): Te
     i = end + 1;
     const inner = source.slice(dollar + OPEN.length, end).trim();
     if (inner === "end") {
-      if (stack.pop() === undefined) out().push(error(at, "${end} without ${for} or ${if}"));
+      if (close() === undefined) out().push(error(at, "${end} without ${for} or ${if}"));
       continue;
     }
     if (inner === "else") {
@@ -123,14 +129,24 @@ export function parseTemplate(source: string, scope: readonly string[] = []): Te
       else top.inElse = true;
       continue;
     }
-    const node = parseStatement(inner, at, inScope());
-    const parent = out();
-    parent.push(node);
+    const node = parseStatement(inner, at, inScope);
     // A broken ${for …} or ${if …} still opens a block, so its ${end} closes it.
     const opens = node.kind === "error" ? BLOCK_WORD.exec(inner)?.[1] : node.kind;
+    if ((opens === "for" || opens === "if") && stack.length >= MAX_NESTING) {
+      // One box for the whole page, not one per level or per unclosed block: shown first, before
+      // the outermost open block, whatever its conditions decide. The rest is not parsed, which
+      // keeps both the parse and the render's recursion bounded.
+      const message = `\${${opens}} nested more than ${MAX_NESTING} levels deep ` +
+        `(\${for} and \${if} blocks open at once); the rest of the file is not shown`;
+      root.splice(root.indexOf(stack[0].opener), 0, error(at, message));
+      return root;
+    }
+    const parent = out();
+    parent.push(node);
     if (opens === "for" || opens === "if") {
       const block = node.kind === "for" || node.kind === "if" ? node : null;
       stack.push({ node: block, kind: opens, line: at, inElse: false, parent, opener: node });
+      if (block?.kind === "for") inScope.push(block.variable);
     }
   }
   flush();
@@ -165,7 +181,7 @@ function placeholderEnd(source: string, from: number): number {
 }
 
 /** One placeholder's text (trimmed, not `end` or `else`) as a node. */
-function parseStatement(inner: string, line: number, scope: string[]): TemplateNode {
+function parseStatement(inner: string, line: number, scope: readonly string[]): TemplateNode {
   const word = /^\S+/.exec(inner)?.[0] ?? "";
   const rest = inner.slice(word.length).trim();
   if (word === "include" || word === "markdown") {

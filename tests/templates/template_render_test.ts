@@ -16,6 +16,7 @@ import {
 import {
   MAX_INCLUDE_DEPTH,
   MAX_LOOP_ITERATIONS,
+  MAX_NESTING,
   MAX_RENDERED_CHARS,
 } from "../../src/templates/template_limits.ts";
 import { assert, assertEquals } from "../support/assert.ts";
@@ -238,6 +239,23 @@ Deno.test("renderPage bounds loop iterations and output length", async () => {
     const huge = await site.render("huge.html");
     assertEquals(huge.errors, [`the page is longer than ${MAX_RENDERED_CHARS} characters`]);
     assert(huge.html.length <= MAX_RENDERED_CHARS + 1000);
+  });
+});
+
+Deno.test("renderPage shows one box for blocks nested past the limit, and renders up to it", async () => {
+  await withSite(async (site) => {
+    // 4,000 levels overflowed the render's stack: a RangeError, answered 500.
+    const n = 4000;
+    await site.write("deep.html", "${if request.path}".repeat(n) + "x" + "${end}".repeat(n) + "y");
+    const deep = await site.render("deep.html");
+    assertEquals(deep.errors.length, 1);
+    assert(deep.errors[0].startsWith("/deep.html line 1: ${if} nested more than"), deep.errors[0]);
+    assertEquals(boxes(deep.html), 1);
+    const ok = "${if request.path}".repeat(MAX_NESTING) + "x" + "${end}".repeat(MAX_NESTING) + "y";
+    await site.write("ok.html", ok);
+    const fine = await site.render("ok.html");
+    assertEquals(fine.errors, []);
+    assertEquals(fine.html, "xy");
   });
 });
 
