@@ -4,7 +4,8 @@
  * its target) → 204; a folder is removed with everything in it (RFC 4918 §9.6.1: DELETE on a
  * collection acts as if `Depth: infinity`, which is what every WebDAV client — Finder, Explorer,
  * rclone's purge — relies on) → 204. `If-Match` guards it like a write (412), the write guard
- * (WebDAV locks) after it (423). The shared folder itself cannot be deleted (403).
+ * (WebDAV locks) after it (423). The shared folder itself cannot be deleted (403), nor a folder
+ * that holds a private path (`--hide`, the settings file: 403, nothing removed).
  *
  * Decisions:
  * - A folder is walked depth-first and each entry removed on its own: no file system offers an
@@ -27,6 +28,7 @@ import { type MemberStatus, multiStatus } from "../app/multistatus.ts";
 import { isReservedName } from "../app/reserved_names.ts";
 import { segmentsUrl } from "../files/mod.ts";
 import { decideWrite } from "./write_conditions.ts";
+import { hiddenTreeRefusal } from "./hidden_tree.ts";
 import {
   pathBelowMount,
   plain,
@@ -55,6 +57,11 @@ export async function deleteEntry(ctx: UploadContext, req: HttpRequest): Promise
   const depth = req.headers.list("depth")?.trim().toLowerCase();
   if (existing.isDirectory && depth !== undefined && depth !== "infinity") {
     return plain(STATUS.BadRequest, "A folder is deleted with Depth: infinity only");
+  }
+  // refuse: private paths are never written, and removing their folder would delete them
+  if (existing.isDirectory) {
+    const kept = await hiddenTreeRefusal(ctx, target.segments, target.fsPath, "deleted");
+    if (kept !== null) return kept;
   }
   const current = existingValidators(existing);
   const decision = decideWrite(req.method, req.headers, current, false);

@@ -7,7 +7,8 @@
  * `Depth` and `Overwrite` (400 when malformed) → same or nested resource, either way round, by
  * URL and by real path (403) → the destination's folder exists (409, §9.8.5: no intermediate
  * collections are made) → an existing destination with `Overwrite: F`, or with `--no-overwrite`
- * (412, §10.6), or an existing folder without `--allow-delete` (403: replacing deletes it) →
+ * (412, §10.6), or an existing folder without `--allow-delete` (403: replacing deletes it), or
+ * one holding a private path (403: those are never written) →
  * locks and `If` (423 / 412) → the change.
  *
  * Decisions:
@@ -46,6 +47,7 @@ import { type MemberStatus, multiStatus } from "../app/multistatus.ts";
 import {
   existingValidators,
   failure,
+  hiddenTreeRefusal,
   preconditionsFail,
   removeResource,
   resolveWriteTarget,
@@ -117,6 +119,11 @@ export async function copyMove(
     // refuse: replacing a folder deletes everything in it, which needs --allow-delete (as DELETE)
     if (dst.existing.isDirectory && !ctx.config.allowDelete) {
       return plainAnswer(STATUS.Forbidden, "Replacing a folder deletes it (--allow-delete)");
+    }
+    // refuse: replacing deletes the folder, and with it the private paths inside (never written)
+    if (dst.existing.isDirectory) {
+      const kept = await hiddenTreeRefusal(ctx.uploads, dst.segments, dst.fsPath, "replaced");
+      if (kept !== null) return kept;
     }
   }
   // RFC 9110 §13.1: If-Match and the others are about the request's target, the source.
