@@ -98,19 +98,25 @@ export class HiddenPaths {
   readonly #anchored: Pattern[] = [];
   /** Literal paths (segments below the folder, folded), hidden with everything below them. */
   readonly #exact: string[][] = [];
+  /** Absolute real paths (folded) hidden wherever they lie, inside the folder or outside it. */
+  readonly #realPaths: ReadonlySet<string>;
   readonly #rules: NameRules;
 
   /**
    * Compiles `patterns` (checked with {@link hidePatternProblem}; bad ones throw). `exact` are
    * literal paths (segments below the folder) hidden as they are: a name there is no glob, so a
    * file called `a*b` hides that file only, and any name a file system holds can be given.
+   * `realPaths` are absolute real paths hidden by {@link hidesRealPath}: segments below the
+   * folder cannot name a file outside it, which a followed symlink still reaches.
    */
   constructor(
     patterns: readonly string[],
     rules: NameRules = nameRulesFor(),
     exact: readonly (readonly string[])[] = [],
+    realPaths: readonly string[] = [],
   ) {
     this.#rules = rules;
+    this.#realPaths = new Set(realPaths.map((p) => fold(p, rules)));
     for (const path of exact) {
       if (path.length > 0) this.#exact.push(path.map((s) => fold(s, rules)));
     }
@@ -133,7 +139,17 @@ export class HiddenPaths {
 
   /** Whether there is no pattern (every check is then a constant false). */
   get empty(): boolean {
-    return this.#names.length === 0 && this.#anchored.length === 0 && this.#exact.length === 0;
+    return this.#names.length === 0 && this.#anchored.length === 0 && this.#exact.length === 0 &&
+      this.#realPaths.size === 0;
+  }
+
+  /**
+   * Whether `real` (an absolute real path, symlinks resolved) is one of the hidden real paths:
+   * one Set lookup, and none at all when there is none.
+   */
+  hidesRealPath(real: string): boolean {
+    if (this.#realPaths.size === 0) return false;
+    return this.#realPaths.has(this.#rules === "exact" ? real : fold(real, this.#rules));
   }
 
   /**

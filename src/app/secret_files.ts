@@ -1,6 +1,7 @@
 /**
  * The private paths of one served folder: the `--hide` patterns, plus the settings file wireserve
- * read (`.env` or `--env-file`) when it lies below that folder. That file holds the credentials
+ * read (`.env` or `--env-file`) when it lies below that folder, and that file's real path wherever
+ * it lies (a followed symlink reaches it outside the folder). That file holds the credentials
  * (`--auth`, `--token`); serving it — and the README's site recipe keeps `.env` in `--www`, with
  * `--dotfiles` a plain GET would — would hand them to anyone. So it is hidden exactly as `--hide`
  * hides a path: never served, listed, searched, zipped, included, PROPFINDed or written, whoever
@@ -20,9 +21,13 @@ import { realPathOr } from "./real_path_inside.ts";
 
 /** The private paths of the folder `root` serves, for `config`. */
 export function hiddenPathsFor(config: AppConfig, root: string): HiddenPaths {
+  if (config.hide.length === 0 && config.secretFiles.length === 0) return HiddenPaths.NONE;
   const secrets = config.secretFiles.flatMap((file) => secretPathsBelow(file, root));
-  if (config.hide.length === 0 && secrets.length === 0) return HiddenPaths.NONE;
-  return new HiddenPaths(config.hide, nameRulesFor(), secrets);
+  // By real path too: with --follow-symlinks a link inside the root reaches a settings file
+  // outside it (or the target of a settings file that is itself a link), where no segment
+  // below the root can name it.
+  const reals = config.secretFiles.map(realPathOr);
+  return new HiddenPaths(config.hide, nameRulesFor(), secrets, reals);
 }
 
 /**
@@ -37,7 +42,8 @@ export function secretPathsBelow(file: string, root: string): string[][] {
   const out: string[][] = [];
   for (const path of spellings) {
     const rel = relative(realRoot, path);
-    // the root itself is a folder, never the file read; outside the root there is nothing to hide
+    // the root itself is a folder, never the file read; outside the root no segment names it
+    // (a followed link that reaches it there is refused by real path: see hiddenPathsFor)
     if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) continue;
     out.push(rel.split(sep));
   }

@@ -172,12 +172,16 @@ export class FileCache {
 
   /**
    * Whether `real` (a real path) may be served: inside the real root, not via a dot-folder, not
-   * matched by a `--hide` pattern. `isDir` says whether it is a folder; null when unknown, and
-   * then folder-only patterns (`private/`) apply too.
+   * matched by a `--hide` pattern, not a hidden real path (the settings file, wherever it
+   * lies). `isDir` says whether it is a folder; null when unknown, and then folder-only patterns
+   * (`private/`) apply too.
    */
   async allowed(real: string, isDir: boolean | null = null): Promise<boolean> {
     const root = await this.#root();
     if (root === null) return false;
+    // refuse: a private file by its real path (the settings file), inside the root or outside it
+    // — a followed link to it is as private as it is
+    if (this.#hidden.hidesRealPath(real)) return false;
     if (real === root) return true;
     const prefix = root.endsWith(this.#sep) ? root : root + this.#sep;
     if (!real.startsWith(prefix)) {

@@ -24,7 +24,7 @@ Deno.test("secretPathsBelow finds the settings file below a folder by real paths
       ["conf", "a*b.env"],
     ]);
     assertEquals(secretPathsBelow(file, join(dir, "share", "conf", "x")), [], "outside");
-    // A link as the settings file: the link is private, its target outside is out of reach.
+    // A link as the settings file: the link is private by name (its target by real path).
     assertEquals(secretPathsBelow(join(dir, "share", "settings"), join(dir, "share")), [
       ["settings"],
     ]);
@@ -44,4 +44,39 @@ Deno.test("HiddenPaths hides literal paths beside the patterns, folded as names 
   assert(hidden.hides(["x.key"], false));
   assert(!hidden.hides([".env"], false));
   assert(!new HiddenPaths([], "exact", [["a"]]).empty);
+});
+
+Deno.test("hiddenPathsFor hides the settings file by real path, outside the folder too", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-secret-" });
+  try {
+    await Deno.mkdir(join(dir, "share"));
+    await Deno.writeTextFile(join(dir, "prod.env"), "X=1");
+    await Deno.symlink(join(dir, "prod.env"), join(dir, "share", "e.env"));
+    const real = await Deno.realPath(join(dir, "prod.env"));
+    // Outside the share: no segment below it names the file, its real path does.
+    const outside = hiddenPathsFor(
+      appConfig({ secretFiles: [join(dir, "prod.env")] }),
+      join(dir, "share"),
+    );
+    assert(outside.hidesRealPath(real));
+    assert(!outside.hidesRealPath(`${real}x`));
+    assert(!outside.hides(["prod.env"], false), "no name rule: a file called prod.env elsewhere");
+    // Named through a link inside the share: the link by name, its target by real path.
+    const linked = hiddenPathsFor(
+      appConfig({ secretFiles: [join(dir, "share", "e.env")] }),
+      join(dir, "share"),
+    );
+    assert(linked.hides(["e.env"], false));
+    assert(linked.hidesRealPath(real));
+    assert(!HiddenPaths.NONE.hidesRealPath(real));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("HiddenPaths hides real paths exactly, folded as names compare", () => {
+  assert(new HiddenPaths([], "exact", [], ["/s/Prod.env"]).hidesRealPath("/s/Prod.env"));
+  assert(!new HiddenPaths([], "exact", [], ["/s/Prod.env"]).hidesRealPath("/s/prod.env"));
+  assert(new HiddenPaths([], "darwin", [], ["/s/Prod.env"]).hidesRealPath("/S/PROD.ENV"));
+  assert(!new HiddenPaths([], "exact", [], ["/s/a"]).empty);
 });

@@ -160,3 +160,115 @@ Deno.test("a plain-named --env-file inside the shared folder is never served or 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** The names in `url`'s zip, as `unzip -Z1` reads them (saved to `file` first). */
+async function zipNames(url: string, file: string): Promise<string[]> {
+  const res = await fetch(url);
+  assertEquals(res.status, 200, url);
+  await Deno.writeFile(file, new Uint8Array(await res.arrayBuffer()));
+  const listed = await new Deno.Command("unzip", { args: ["-Z1", file] }).output();
+  assert(listed.success, new TextDecoder().decode(listed.stderr));
+  return new TextDecoder().decode(listed.stdout).split("\n").filter((l) => l !== "").sort();
+}
+
+/** GET and HEAD of each of `paths` answer 404 without the credentials. */
+async function assertRefused(r: Running, paths: string[]): Promise<void> {
+  for (const path of paths) {
+    for (const method of ["GET", "HEAD"]) {
+      const res = await request(r.url(path), { method });
+      assertEquals(res.status, 404, `${method} ${path}`);
+      assert(!res.body.includes("SECRET"), `${method} ${path} leaked`);
+    }
+  }
+}
+
+Deno.test("with --follow-symlinks, links to a settings file outside the share are never served", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-secret-" });
+  try {
+    // out/ is not shared; S is, and links lead from it to out/prod.env, its folder and a neighbour.
+    const out = join(dir, "out");
+    const share = join(dir, "S");
+    await Deno.mkdir(out);
+    await Deno.mkdir(share);
+    await Deno.writeTextFile(join(out, "prod.env"), SECRET);
+    await Deno.writeTextFile(join(out, "public.txt"), "public notes");
+    await Deno.symlink("../out/prod.env", join(share, "link"));
+    await Deno.symlink("../out", join(share, "dirlink"));
+    await Deno.symlink("../out/public.txt", join(share, "publink"));
+    const r = await run(["--follow-symlinks", "--env-file", "out/prod.env", "S"], dir);
+    try {
+      // Each route is a step of its own, so each is seen to fail without the rule.
+      await t.step("GET and HEAD through the file link", async () => {
+        await assertRefused(r, ["/files/link"]);
+        // the neighbour through a link is served: the refusal is the settings file's
+        assertEquals((await request(r.url("/files/publink"))).body, "public notes");
+      });
+      await t.step("GET and HEAD through the folder link", async () => {
+        await assertRefused(r, ["/files/dirlink/prod.env", "/files/dirlink/prod%2eenv"]);
+        assertEquals((await request(r.url("/files/dirlink/public.txt"))).body, "public notes");
+      });
+      await t.step("the share's listing", async () => {
+        const top = await names(r.url("/files/?format=json"));
+        assert(!top.includes("link") && top.includes("publink"), top.join(", "));
+      });
+      await t.step("the folder link's listing", async () => {
+        const inside = await names(r.url("/files/dirlink/?format=json"));
+        assert(!inside.includes("prod.env") && inside.includes("public.txt"), inside.join(", "));
+      });
+      await t.step("the search", async () => {
+        const found = await names(r.url("/files/?q=prod&format=json"));
+        assertEquals(found, [], `?q= found ${found.join(", ")}`);
+        const neighbour = await names(r.url("/files/?q=public&format=json"));
+        assertEquals(neighbour, ["dirlink/public.txt"], "?q= finds the neighbour");
+      });
+      await t.step("the folder link's zip", async () => {
+        const folderZip = await zipNames(r.url("/files/dirlink/?zip"), join(dir, "folder.zip"));
+        assertEquals(folderZip, ["public.txt"], "the folder's zip");
+      });
+      await t.step("the share's zip", async () => {
+        const shareZip = await zipNames(r.url("/files/?zip"), join(dir, "share.zip"));
+        assertEquals(shareZip, ["dirlink/", "dirlink/public.txt", "publink"], "the share's zip");
+      });
+    } finally {
+      await stop(r);
+    }
+    assertEquals(await Deno.readTextFile(join(out, "prod.env")), SECRET);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("with --follow-symlinks, a link to an --env-file that is itself a link out is never served", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-secret-" });
+  try {
+    // S/e.env is the file named, a link to out/prod.env; S/sub/l2 reaches it through e.env.
+    const out = join(dir, "out");
+    const share = join(dir, "S");
+    await Deno.mkdir(out);
+    await Deno.mkdir(join(share, "sub"), { recursive: true });
+    await Deno.writeTextFile(join(out, "prod.env"), SECRET);
+    await Deno.writeTextFile(join(out, "public.txt"), "public notes");
+    await Deno.symlink("../out/prod.env", join(share, "e.env"));
+    await Deno.symlink("../e.env", join(share, "sub", "l2"));
+    await Deno.symlink("../../out/public.txt", join(share, "sub", "pub"));
+    const r = await run(["--follow-symlinks", "--env-file", "S/e.env", "S"], dir);
+    try {
+      await t.step("GET and HEAD", async () => {
+        await assertRefused(r, ["/files/e.env", "/files/sub/l2"]);
+        assertEquals((await request(r.url("/files/sub/pub"))).body, "public notes");
+      });
+      await t.step("the listing", async () => {
+        const listed = await names(r.url("/files/sub/?format=json"));
+        assert(!listed.includes("l2") && listed.includes("pub"), listed.join(", "));
+      });
+      await t.step("the zip", async () => {
+        const zip = await zipNames(r.url("/files/?zip"), join(dir, "share.zip"));
+        assertEquals(zip, ["sub/", "sub/pub"], "the share's zip");
+      });
+    } finally {
+      await stop(r);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
