@@ -22,7 +22,14 @@ export type FolderEntry = Readonly<Record<EntryField, string>>;
 
 /** A folder's entries for a loop, with what the render cache must watch. */
 export type FolderEntriesResult =
-  | { ok: true; entries: FolderEntry[]; fsPath: string; tag: string }
+  | {
+    ok: true;
+    entries: FolderEntry[];
+    fsPath: string;
+    tag: string;
+    /** The work it took: entries listed, plus the files whose front matter was read. */
+    read: number;
+  }
   | { ok: false; fsPath: string | null };
 
 const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
@@ -76,6 +83,7 @@ export async function folderEntries(
     entries: candidates.slice(0, call.limit).map((c) => c.entry),
     fsPath: listed.fsPath,
     tag: listed.tag,
+    read: listed.entries.length + matching.length,
   };
 }
 

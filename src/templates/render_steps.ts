@@ -1,6 +1,7 @@
 /**
  * The step budget of one render. Every node walked and every loop iteration is a step, includes
- * counted in: nested includes multiply (a page including a partial 5,000 times that includes an
+ * counted in, and work one node does in bulk is weighed in steps too (a Markdown file by its
+ * size, a folder by its entries: `template_limits.ts`): nested includes multiply (a page including a partial 5,000 times that includes an
  * empty file 5,000 times crosses no other bound), so steps are what keeps a render short. And a
  * render waits one timer turn every so many steps, so the other requests of its worker are
  * served meanwhile instead of waiting for the page to finish.
@@ -24,10 +25,18 @@ export class StepBudget {
     this.#perTurn = perTurn;
   }
 
-  /** Takes one step. */
-  take(): Step {
-    if (++this.#taken > this.max) return "over";
-    return this.#taken % this.#perTurn === 0 ? "turn" : "go";
+  /**
+   * Takes `n` steps (one by default: a node or an iteration; more for work that one node does in
+   * bulk, a Markdown file rendered or a folder listed). A turn when a multiple of the turn's
+   * steps is reached or passed.
+   */
+  take(n = 1): Step {
+    const before = this.#taken;
+    this.#taken += n;
+    if (this.#taken > this.max) return "over";
+    return Math.floor(this.#taken / this.#perTurn) !== Math.floor(before / this.#perTurn)
+      ? "turn"
+      : "go";
   }
 }
 

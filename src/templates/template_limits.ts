@@ -48,3 +48,10 @@ export const MAX_RENDER_CACHE_ENTRIES = 1024;
 export const MAX_ERROR_PAGE_CACHE_ENTRIES = 64;
 /** Listed files whose title, date and description are remembered between renders. */
 export const MAX_META_CACHE_ENTRIES = 4096;
+
+/**
+ * Bytes of Markdown source that weigh one render step: a `${markdown}` renders its whole file
+ * synchronously each time (1,000 renders of a 1 MB file held a worker 6.3 s as 1,000 steps), so
+ * a 1 MB file weighs 10,000 steps and the step cap bounds Markdown work to ~20 MB per page.
+ */
+export const MARKDOWN_BYTES_PER_STEP = 100;

@@ -33,6 +33,7 @@ import { splitFrontMatter } from "./front_matter.ts";
 import { folderEntries } from "./folder_entries.ts";
 import type { SourceResult, TemplateFiles } from "./template_files.ts";
 import {
+  MARKDOWN_BYTES_PER_STEP,
   MAX_INCLUDE_DEPTH,
   MAX_LOOP_ITERATIONS,
   MAX_RENDER_STEPS,
@@ -203,6 +204,17 @@ class Renderer {
     }
   }
 
+  /** Takes `steps` for work done in bulk; false (the render stopped) when past the budget. */
+  async #bulk(steps: number, frame: Frame): Promise<boolean> {
+    const step = this.#steps.take(steps);
+    if (step === "over") {
+      this.#overBudget(frame);
+      return false;
+    }
+    if (step === "turn") await nextTurn();
+    return true;
+  }
+
   /** Stops the render, with its box: it took all its steps (`frame` is where it was). */
   #overBudget(frame: Frame): void {
     const message = `the page takes more than ${this.#steps.max} steps to render ` +
@@ -277,6 +289,8 @@ class Renderer {
     if (!source.ok) {
       return this.#missing(filled, source.problem, `markdown ${filled.text}`, frame, line);
     }
+    // Weighed by its size: the rendering is synchronous and done again at each use.
+    if (!await this.#bulk(Math.ceil(source.text.length / MARKDOWN_BYTES_PER_STEP), frame)) return;
     this.#emit(await renderMarkdown(splitFrontMatter(source.text).body));
   }
 
@@ -294,6 +308,8 @@ class Renderer {
     if (!listed.ok) {
       return this.#missing(filled, "missing", `folder("${filled.text}")`, frame, node.line);
     }
+    // Weighed by its entries, each read and stat'ed, however few the loop then takes.
+    if (!await this.#bulk(listed.read, frame)) return;
     if (listed.entries.length === 0) return await this.nodes(node.empty, scope, frame);
     for (const entry of listed.entries) {
       if (++this.#iterations > MAX_LOOP_ITERATIONS) {

@@ -69,12 +69,13 @@ Deno.test("renderPage takes exactly as many steps as the budget, and stops one p
     const past = await site.render("includes.html", { maxSteps: 5 });
     assertEquals(past.errors, [tooMany(5, "/p.html")]);
     assert(past.html.startsWith("xx<div"), past.html);
-    // The for node, then per entry one iteration and one value: 1 + 3 × 2 = 7 steps.
+    // The for node, the folder's reading (3 entries listed, 3 front matters read), then per entry
+    // one iteration and one value: 1 + 6 + 3 × 2 = 13 steps.
     for (const name of ["a", "b", "c"]) await site.write(`posts/${name}.md`, "");
     await site.write("loop.html", '${for p in folder("/posts")}${p.slug}${end}');
-    assertEquals((await site.render("loop.html", { maxSteps: 7 })).html, "abc");
-    const loopPast = await site.render("loop.html", { maxSteps: 6 });
-    assertEquals(loopPast.errors, [tooMany(6, "/loop.html")]);
+    assertEquals((await site.render("loop.html", { maxSteps: 13 })).html, "abc");
+    const loopPast = await site.render("loop.html", { maxSteps: 12 });
+    assertEquals(loopPast.errors, [tooMany(12, "/loop.html")]);
   });
 });
 
@@ -122,5 +123,25 @@ Deno.test("renderPage reports an unclosed ${for} at the line it opens, before it
     assertEquals(r.errors, ["/list.html line 2: unclosed ${for}: no ${end} closes it"]);
     const box = r.html.indexOf("wireserve-template-error");
     assert(box > r.html.indexOf("top") && box < r.html.indexOf("<li>a"), r.html);
+  });
+});
+
+Deno.test("renderPage weighs a Markdown file by its size and a folder by its entries", async () => {
+  await withSite(async (site) => {
+    // 1 MB of Markdown is 10,000 steps (MARKDOWN_BYTES_PER_STEP): 30 renders of it pass the cap,
+    // where 30 nodes would not (1,000 renders of such a file held a worker 6 s).
+    await site.write("big.md", "\n".repeat(1_000_000)); // renders to nothing: no length cap hit
+    await site.write("md.html", "${markdown /big.md}".repeat(30));
+    const md = await site.render("md.html");
+    assertEquals(md.errors, [tooMany(MAX_RENDER_STEPS, "/md.html")]);
+    await site.write("once.html", "${markdown /big.md}");
+    assertEquals((await site.render("once.html")).errors, []);
+    // A folder of 300 files read for a loop that takes one of them: 600 steps (listed and front
+    // matter read), not 1 + 2.
+    for (let i = 0; i < 300; i++) await site.write(`many/p${i}.md`, "");
+    await site.write("first.html", '${for p in folder("/many", limit=1)}${p.slug}${end}');
+    assertEquals((await site.render("first.html", { maxSteps: 603 })).html, "p0");
+    const past = await site.render("first.html", { maxSteps: 602 });
+    assertEquals(past.errors, [tooMany(602, "/first.html")]);
   });
 });
