@@ -61,6 +61,15 @@ export interface IfOutcome {
 /** Most lists and conditions in one header: generous for any client, bounded for us. */
 export const MAX_IF_CONDITIONS = 64;
 
+/**
+ * Whether the inside of `<…>` (a URI: RFC 3986 has no blanks) or `[…]` (an entity-tag: RFC 9110
+ * §8.8.3, no blanks either) can be one: not empty and without spaces or tabs — `(<   >)` is a
+ * malformed header (400), not a token that never matches (412).
+ */
+function wellFormedInner(inner: string): boolean {
+  return inner !== "" && !/[ \t]/.test(inner);
+}
+
 /** Parses an `If` field value; null when it is malformed. */
 export function parseIfHeader(value: string): IfList[] | null {
   const lists: IfList[] = [];
@@ -80,7 +89,7 @@ export function parseIfHeader(value: string): IfList[] | null {
       const end = value.indexOf(">", at);
       if (end < 0) return null;
       resource = value.slice(at + 1, end);
-      if (resource === "") return null;
+      if (!wellFormedInner(resource)) return null;
       at = end + 1;
       skipSpace();
       if (value[at] !== "(") return null; // a Resource-Tag is followed by at least one list
@@ -109,7 +118,7 @@ export function parseIfHeader(value: string): IfList[] | null {
       const end = value.indexOf(close, at + 1);
       if (end < 0) return null;
       const inner = value.slice(at + 1, end);
-      if (inner === "") return null;
+      if (!wellFormedInner(inner)) return null;
       if (++conditions > MAX_IF_CONDITIONS) return null;
       list.conditions.push({ not, kind: open === "<" ? "token" : "etag", value: inner });
       at = end + 1;

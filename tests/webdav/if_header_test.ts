@@ -45,6 +45,10 @@ const PARSES: Array<[string, string, IfList[] | null]> = [
   ["tag without list", "<http://h/a>", null],
   ["empty token", "(<>)", null],
   ["Not alone", "(Not)", null],
+  ["blank token", "(<   >)", null],
+  ["token with a space", "(<urn:a b>)", null],
+  ["blank entity-tag", "([ ])", null],
+  ["blank resource tag", "< > (<t>)", null],
 ];
 
 Deno.test("parseIfHeader reads the whole grammar and refuses what is not in it", () => {
