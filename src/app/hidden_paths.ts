@@ -139,8 +139,18 @@ export class HiddenPaths {
 
   /** Whether there is no pattern (every check is then a constant false). */
   get empty(): boolean {
-    return this.#names.length === 0 && this.#anchored.length === 0 && this.#exact.length === 0 &&
-      this.#realPaths.size === 0;
+    return this.emptyBelow && this.#realPaths.size === 0;
+  }
+
+  /**
+   * Whether nothing below the folder is hidden by its path (no pattern, no exact path): what the
+   * checks of paths below the folder (`hides`) may skip on. Real paths (`hidesRealPath`) are
+   * left out: a settings file outside the share, the common case of a `.env` beside it, is only
+   * reached through a followed link, which the read side's `FileCache.allowed` judges; writes,
+   * folder walks and WebDAV's lookups need not pay the per-path checks for it.
+   */
+  get emptyBelow(): boolean {
+    return this.#names.length === 0 && this.#anchored.length === 0 && this.#exact.length === 0;
   }
 
   /**

@@ -51,7 +51,7 @@ export async function holdsHiddenPath(
   segments: readonly string[],
   limits: HiddenWalkLimits = { maxEntries: HIDDEN_WALK_MAX_ENTRIES },
 ): Promise<HiddenTreeVerdict> {
-  if (hidden.empty) return "none";
+  if (hidden.emptyBelow) return "none";
   const real = await realSegmentsInside(fsPath, root);
   const spellings = real === null || sameSegments(real, segments) ? [segments] : [segments, real];
   let seen = 0;

@@ -201,7 +201,7 @@ async function hiddenTarget(
   fsPath: string,
   isDir: boolean,
 ): Promise<boolean> {
-  if (ctx.hidden.empty) return false;
+  if (ctx.hidden.emptyBelow) return false;
   if (ctx.hidden.hides(segments, isDir)) return true;
   return await hiddenBehindLink(ctx, fsPath);
 }
@@ -212,7 +212,7 @@ async function hiddenTarget(
  * which the folder checks refuse on their own).
  */
 export async function hiddenBehindLink(ctx: UploadContext, fsPath: string): Promise<boolean> {
-  if (ctx.hidden.empty) return false;
+  if (ctx.hidden.emptyBelow) return false;
   // The link itself may be a file while its target is a folder: ask the target.
   const targetIsDir = await Deno.stat(fsPath).then((st) => st.isDirectory, () => null);
   if (targetIsDir === null) return false; // nothing there (or a dangling link)

@@ -296,7 +296,7 @@ async function movesHiddenness(
   dst: WriteTarget,
   below: readonly TreeEntry[],
 ): Promise<boolean> {
-  if (ctx.files.hidden.empty) return false;
+  if (ctx.files.hidden.emptyBelow) return false;
   const [here, there] = await Promise.all([
     hiderBelow(ctx, src.segments, src.fsPath),
     hiderBelow(ctx, dst.segments, dst.fsPath),

@@ -94,7 +94,7 @@ export async function hiderBelow(
   fsPath: string,
 ): Promise<Hider> {
   const hidden = ctx.files.hidden;
-  if (hidden.empty) return NOTHING_HIDDEN;
+  if (hidden.emptyBelow) return NOTHING_HIDDEN;
   const real = await realSegmentsInside(fsPath, ctx.files.root);
   return (rel, isDir) =>
     hidden.hides([...segments, ...rel], isDir) ||
