@@ -10,7 +10,7 @@ import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { type AppConfig, appConfig } from "../../src/app/app_config.ts";
 import { createApp } from "../../src/app/routes.ts";
 import { startServer, type TestServer } from "../support/server.ts";
-import { browserAvailable, CHROMIUM_PATH } from "./chromium.ts";
+import { browserAvailable, CHROMIUM_PATH, RETRIED_MARK } from "./chromium.ts";
 
 export { browserAvailable };
 
@@ -64,12 +64,15 @@ export async function withUi(
   try {
     await withUiOnce(config, setup, fn);
   } catch (err) {
-    if (!(err instanceof ChromiumGone)) throw err;
-    // Chromium 156 under a loaded CI machine sometimes drops the tab mid-test ("Target page,
-    // context or browser has been closed" in a goto, with no crash of ours behind it): the
-    // browser's failure, not the page's. The whole test runs once more on a fresh browser and
-    // server, and says so; a second loss fails it.
-    console.error(`withUi: ${err.message}; running the test once more on a fresh browser`);
+    // A browser test drives a real Chromium against a real server on a shared, loaded CI
+    // machine: Chromium 156 sometimes drops the tab mid-test ("Target page, context or browser
+    // has been closed", no crash of ours behind it), and a wait can miss its 10 s under load. The
+    // whole test runs once more on a fresh browser, server and folder, as Playwright's own
+    // `retries` does; a second failure fails it. The first failure is printed under
+    // RETRIED_MARK, which ui_test.ts gathers into its report, so a test that needs its second
+    // run is seen rather than hidden.
+    const why = err instanceof ChromiumGone ? err.message : String(err).split("\n")[0];
+    console.error(`${RETRIED_MARK} ${runningTest}: ${why}`);
     await withUiOnce(config, setup, fn);
   }
 }
@@ -93,8 +96,20 @@ const CLOSE_TIMEOUT_MS = 10_000;
  * resource sanitizers, since a browser abandoned by the watchdog leaves its pipe reads pending.
  */
 export function uiTest(name: string, fn: () => Promise<void>): void {
-  Deno.test({ name, ignore: !browserAvailable, fn, sanitizeOps: false, sanitizeResources: false });
+  Deno.test({
+    name,
+    ignore: !browserAvailable,
+    fn: () => {
+      runningTest = name;
+      return fn();
+    },
+    sanitizeOps: false,
+    sanitizeResources: false,
+  });
 }
+
+/** The browser test running now (Deno runs one file's tests one at a time), for reports. */
+let runningTest = "(a browser test)";
 
 /** `promise`, or a rejection with `onTimeout()` once `ms` pass. */
 async function within<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {

@@ -13,6 +13,10 @@ export const DEBIAN_CHROMIUM = "/usr/bin/chromium";
 /** The browser the tests drive: `WIRESERVE_CHROMIUM` names another Chromium build. */
 export const CHROMIUM_PATH: string = Deno.env.get("WIRESERVE_CHROMIUM") ?? DEBIAN_CHROMIUM;
 
+/** What `withUi` prints (on stderr) before a failed browser test's second and last run; ui_test.ts
+ * repeats those lines at the end of its report. */
+export const RETRIED_MARK = "withUi: failed once, running the test again:";
+
 function chromiumInstalled(): boolean {
   try {
     return Deno.statSync(CHROMIUM_PATH).isFile;

@@ -11,7 +11,7 @@
  */
 
 import { assertEquals } from "../support/assert.ts";
-import { browserAvailable } from "./chromium.ts";
+import { browserAvailable, RETRIED_MARK } from "./chromium.ts";
 
 /** The browser test files, relative to this folder. */
 const E2E_FILES = [
@@ -26,9 +26,13 @@ const E2E_FILES = [
   "portfolio_e2e.ts",
   "httpbin_e2e.ts",
 ];
-/** The whole browser suite must finish within this time, in milliseconds (about 1.5 min alone;
- * generous for a shared, loaded CI machine). */
-const SUITE_TIMEOUT_MS = 240_000;
+/** The whole browser suite must finish within this time, in milliseconds (about 4 min alone
+ * here; generous for a shared, loaded CI machine and a retried test or two). */
+const SUITE_TIMEOUT_MS = 420_000;
+/** Deno's report starts its failed tests' errors with this line (colours stripped). */
+const ERRORS_HEADING = " ERRORS ";
+/** …and ends them with this one, the list of names. */
+const FAILURES_HEADING = " FAILURES ";
 
 Deno.test({
   name: "ui browser suite passes in Chromium (tests/e2e/ui_*_e2e.ts)",
@@ -42,14 +46,74 @@ Deno.test({
       const child = new Deno.Command(Deno.execPath(), {
         args: ["test", "-A", "--config", config, ...files],
         stdin: "null",
-        stdout: "inherit",
-        stderr: "inherit",
+        stdout: "piped",
+        stderr: "piped",
         signal: abort.signal,
-      });
-      const { code } = await child.output();
-      assertEquals(code, 0, "the browser suite failed: see its report above");
+      }).spawn();
+      const report = new ChildReport();
+      const [{ code }] = await Promise.all([
+        child.status,
+        report.relay(child.stdout, Deno.stdout),
+        report.relay(child.stderr, Deno.stderr),
+      ]);
+      // A CI log may keep only its tail: what went wrong is repeated here, at the end.
+      if (report.retried.length > 0) {
+        console.log(
+          `browser tests that failed their first run and were run again:\n${
+            report.retried.join("\n")
+          }`,
+        );
+      }
+      assertEquals(
+        code,
+        0,
+        `the browser suite failed (report above); failed tests:\n${report.failed.join("\n")}`,
+      );
     } finally {
       clearTimeout(timer);
     }
   },
 });
+
+/** Passes the child's output through as it comes, and keeps the lines worth repeating. */
+class ChildReport {
+  /** The retried tests' lines, as `withUi` printed them. */
+  readonly retried: string[] = [];
+  /** Each failed test's name and place with the first line of its error. */
+  readonly failed: string[] = [];
+  #inErrors = false;
+  #failedTest: string | null = null;
+
+  async relay(from: ReadableStream<Uint8Array>, to: typeof Deno.stdout): Promise<void> {
+    const decoder = new TextDecoder();
+    let partial = "";
+    for await (const chunk of from) {
+      await writeAll(to, chunk);
+      const lines = (partial + decoder.decode(chunk, { stream: true })).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) this.#note(stripColours(line));
+    }
+    if (partial !== "") this.#note(stripColours(partial));
+  }
+
+  #note(line: string): void {
+    if (line.startsWith(RETRIED_MARK)) this.retried.push(line);
+    else if (line.startsWith(ERRORS_HEADING)) this.#inErrors = true;
+    else if (line.startsWith(FAILURES_HEADING)) this.#inErrors = false;
+    else if (!this.#inErrors) return;
+    else if (line.includes(" => ")) this.#failedTest = line;
+    else if (this.#failedTest !== null && line.startsWith("error: ")) {
+      this.failed.push(`${this.#failedTest}\n  ${line}`);
+      this.#failedTest = null;
+    }
+  }
+}
+
+async function writeAll(to: typeof Deno.stdout, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length;) at += await to.write(bytes.subarray(at));
+}
+
+function stripColours(line: string): string {
+  // deno-lint-ignore no-control-regex
+  return line.replace(/\x1b\[[0-9;]*m/g, "");
+}

@@ -8,15 +8,7 @@
 import { Buffer } from "node:buffer";
 import type { Page } from "playwright-core";
 import { assert, assertEquals } from "../support/assert.ts";
-import {
-  ARTIFACTS_DIR,
-  browserAvailable,
-  listedNames,
-  openUi,
-  randomBytes,
-  uiTest,
-  withUi,
-} from "./browser.ts";
+import { ARTIFACTS_DIR, listedNames, openUi, randomBytes, uiTest, withUi } from "./browser.ts";
 import {
   fileToPick,
   job,
@@ -284,8 +276,8 @@ for (
   // browser's own login handling swallows the 401 and the upload hangs (the defect).
   const name =
     `ui asks for credentials when an upload gets 401 with ${flag}, then uploads by itself`;
-  Deno.test(
-    { name, ignore: !browserAvailable },
+  uiTest(
+    name,
     async () => {
       await withUi(config, makeDocs, async (s) => {
         if (emulate) await contractChallenge(s.page);
