@@ -107,6 +107,14 @@ test("a deep link to a missing file shows its folder and names the file", async 
     assertEquals(hashOf(s), "#/docs/");
     assertEquals(await axeProblems(s.page), []);
 
+    // From an open preview, a link to a missing file in the same folder closes the preview: the
+    // message is about the link, not the file still shown over it.
+    await s.page.getByRole("link", { name: "notes.txt", exact: true }).click();
+    await s.page.getByRole("dialog", { name: "notes.txt" }).locator("pre").waitFor();
+    await s.page.evaluate(`location.hash = "#/docs/lost.txt"`);
+    await s.page.locator("#listing-error", { hasText: "“lost.txt”" }).waitFor();
+    assertEquals(await s.page.evaluate(PREVIEW_OPEN), false);
+
     // Its folder missing too: the missing folder's own message, no listing.
     // Only the hash changes here: the page stays, and so does the message above until replaced.
     await openUi(s, "/#/nowhere/gone.txt");

@@ -212,11 +212,12 @@ addEventListener("hashchange", () => {
   // Only "#/…" names a folder or a file; any other fragment is an in-page anchor.
   if (location.hash === "" || location.hash.startsWith("#/")) {
     const { view } = parseHash(location.hash);
-    const { segments } = itemFromHash(location.hash);
+    const { segments, name } = itemFromHash(location.hash);
     // Back or Forward with a preview or a name dialog open leaves the folder they were about:
-    // they close rather than stay over another folder's list.
+    // they close rather than stay over another folder's list. A link to an item closes them too:
+    // it opens its own preview, or says the item is missing, and either is about the link.
     const elsewhere = segments.join("/") !== browser.segments.join("/") ||
-      view.search !== browser.search;
+      view.search !== browser.search || name !== null;
     if (elsewhere) {
       for (const id of ["preview-dialog", "name-dialog"]) {
         if ($(id).open) $(id).close("cancel");
