@@ -13,8 +13,17 @@ import type { HttpResponse } from "./types.ts";
 
 const encoder = new TextEncoder();
 
-/** The complete response for a protocol error of `kind`, closing the connection. */
-export function cannedErrorResponse(kind: ErrorKind, now: number = Date.now()): Uint8Array {
+/**
+ * The complete response for a protocol error of `kind`, closing the connection. `headOnly`
+ * (the request line said HEAD) leaves the text out and keeps its Content-Length: a response to
+ * HEAD ends at its empty line whatever its fields say (RFC 9112 §6.3 rule 1, RFC 9110 §9.3.2), so
+ * text after it would be read as the start of the next response.
+ */
+export function cannedErrorResponse(
+  kind: ErrorKind,
+  now: number = Date.now(),
+  headOnly = false,
+): Uint8Array {
   const info: { status: number; retryAfterSeconds?: number } = ERROR_KINDS[kind];
   const status = info.status;
   const body = `${errorText(kind)}\n`;
@@ -30,7 +39,7 @@ export function cannedErrorResponse(kind: ErrorKind, now: number = Date.now()): 
       retry +
       "Server: wireserve\r\n" +
       `Date: ${formatHttpDate(now)}\r\n` +
-      "\r\n" + body,
+      "\r\n" + (headOnly ? "" : body),
   );
 }
 

@@ -152,8 +152,10 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
     if (phase === "head" || phase === "body") {
       // RFC 9110 §15.5.9: tell the client why before closing.
       const kind = phase === "head" ? "headerTimeout" : "bodyTimeout";
-      this.#logCanned(kind);
-      this.#conn.write(cannedErrorResponse(kind)).catch(() => {}).finally(() => this.close());
+      const headOnly = this.#answersHead();
+      this.#logCanned(kind, headOnly);
+      this.#conn.write(cannedErrorResponse(kind, Date.now(), headOnly)).catch(() => {})
+        .finally(() => this.close());
     } else {
       this.close();
     }
@@ -456,14 +458,23 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
   /** Sends the canned response for `err` and closes (after lingering over unread input). */
   async #fail(err: HttpError): Promise<void> {
     if (this.#closed) return;
-    this.#logCanned(err.kind);
-    await this.#writer.writeRaw(cannedErrorResponse(err.kind));
+    const headOnly = this.#answersHead();
+    this.#logCanned(err.kind, headOnly);
+    await this.#writer.writeRaw(cannedErrorResponse(err.kind, Date.now(), headOnly));
     await this.#closeAfterResponse(true);
   }
 
+  /**
+   * Whether the exchange being answered is a HEAD request: its request line was parsed, even if
+   * the rest of the head was then refused. Its client reads no content (RFC 9112 §6.3 rule 1).
+   */
+  #answersHead(): boolean {
+    return (this.#head?.method ?? this.#heads.method) === "HEAD";
+  }
+
   /** Reports a canned response to the access log, with whatever of the head was parsed. */
-  #logCanned(kind: ErrorKind): void {
-    this.#log(ERROR_KINDS[kind].status, errorText(kind).length + 1);
+  #logCanned(kind: ErrorKind, headOnly: boolean): void {
+    this.#log(ERROR_KINDS[kind].status, headOnly ? 0 : errorText(kind).length + 1);
   }
 
   /**

@@ -122,6 +122,14 @@ export class HeadReader {
     this.#budget = this.#limits.maxHeaderBytes;
   }
 
+  /**
+   * The method of the head being read once its request line is parsed, else null: a head refused
+   * after its request line (a bad field, Host, size or clock) still says whether it was HEAD.
+   */
+  get method(): string | null {
+    return this.#line === null ? null : this.#line.method;
+  }
+
   /** Parses as far as the buffered bytes go: the head, an error, or `INCOMPLETE`. */
   advance(): RequestHead | HttpError | typeof INCOMPLETE {
     const reader = this.#reader;
