@@ -21,7 +21,8 @@
  * hash and ran at 0.39× nginx (bench/workers_bench.ts); 1 MiB costs under a millisecond.
  * A body with `Content-Encoding` other than identity → 415: the coded bytes would be stored and
  * then served as if they were the file. A `Content-Range` → 400 (RFC 9110 §14.5): the piece would
- * be stored as the whole file.
+ * be stored as the whole file — unless it names the whole body, as `curl -C - -T` sends
+ * (`whole_content_range.ts`).
  *
  * This module must not touch sockets.
  * @module
@@ -41,6 +42,7 @@ import {
 import { TempFile } from "./temp_file.ts";
 import { namedStat, stillTagged, storedAnswer } from "./finished_file.ts";
 import { pumpBody } from "./upload_pump.ts";
+import { namesWholeBody } from "./whole_content_range.ts";
 import { decideWrite, type WriteDecision } from "./write_conditions.ts";
 import {
   pathBelowMount,
@@ -90,15 +92,17 @@ async function planRawWrite(
     res.headers!.push(["Accept-Encoding", "identity"]); // RFC 9110 §12.5.3: what we do accept
     return res;
   }
+  const declared = req.body.length;
   // RFC 9110 §14.5: a partial PUT would be stored as the whole file. Pieces of a file go through
-  // a resumable upload (tus or the IETF draft), which is what carries offsets here.
-  if (req.headers.get("content-range") !== undefined) {
+  // a resumable upload (tus or the IETF draft), which is what carries offsets here; a range that
+  // is the whole body (`curl -C - -T`) is a plain upload.
+  const range = req.headers.list("content-range");
+  if (range !== undefined && !namesWholeBody(range, declared)) {
     return plain(
       STATUS.BadRequest,
       "Content-Range is not supported on uploads: send the whole file, or use a resumable upload",
     );
   }
-  const declared = req.body.length;
   if (declared !== null && declared > ctx.config.maxUploadBytes) {
     return tooLarge(ctx.config.maxUploadBytes);
   }

@@ -374,6 +374,26 @@ Deno.test("a PUT with Content-Range is refused with 400 and stores nothing (RFC 
   });
 });
 
+Deno.test("curl -C - -T, a Content-Range naming the whole file, stores it as a plain PUT", async () => {
+  await withUploadServer({}, async (s) => {
+    await Deno.writeTextFile(`${s.root}/kept.txt`, "old contents, longer than the new");
+    const path = await Deno.makeTempFile();
+    try {
+      await Deno.writeTextFile(path, "0123456789");
+      // Over HTTP curl cannot learn the remote size: it sends `Content-Range: bytes 0-9/10`.
+      const fresh = await curlRun(["-C", "-", "-T", path, s.url("/files/new.txt")]);
+      assertEquals(fresh.status, 201);
+      const replaced = await curlRun(["-C", "-", "-T", path, s.url("/files/kept.txt")]);
+      assertEquals(replaced.status, 204);
+    } finally {
+      await Deno.remove(path);
+    }
+    assertEquals(await filesBelow(s.root), ["kept.txt", "new.txt"]);
+    assertEquals(await Deno.readTextFile(`${s.root}/new.txt`), "0123456789");
+    assertEquals(await Deno.readTextFile(`${s.root}/kept.txt`), "0123456789");
+  });
+});
+
 Deno.test("uploads racing to create the same missing parent folders all succeed", async () => {
   await withUploadServer({}, async (s) => {
     const names = Array.from({ length: 8 }, (_, i) => `deep/er/still/f${i}.txt`);
