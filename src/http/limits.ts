@@ -50,7 +50,13 @@ export interface Limits {
   writeTimeoutMs: number;
   /** Time to keep reading (and discarding) after answering a request whose body was not read, before closing. */
   lingerTimeoutMs: number;
-  /** Bytes discarded at most during that linger before the socket is closed. */
+  /**
+   * Bytes discarded at most during that linger before the socket is closed. Large on purpose:
+   * wget and Python's http.client send a whole body before reading, so closing while it still
+   * arrives resets the connection and destroys the answer — the 401 that wget needs before it
+   * sends credentials, the 413 that says why. The linger's clock is what bounds the cost; the
+   * bytes match the default upload limit, so a refused upload of that size can be read to its end.
+   */
   maxLingerBytes: number;
   /** Initial size of each connection's read buffer; it grows only to hold a large head. */
   readBufferBytes: number;
@@ -82,7 +88,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   bodyIdleTimeoutMs: 30_000,
   writeTimeoutMs: 60_000,
   lingerTimeoutMs: 2_000,
-  maxLingerBytes: 4 * 1024 * 1024,
+  maxLingerBytes: 1024 * 1024 * 1024,
   readBufferBytes: 8 * 1024,
   bodyReadBufferBytes: 256 * 1024,
   writeBufferBytes: 16 * 1024,

@@ -5,7 +5,11 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { filesBelow, request, settledFiles, withUploadServer } from "./upload_fixture.ts";
+import { hasProgram } from "../support/wireserve_process.ts";
+import { filesBelow, pattern, request, settledFiles, withUploadServer } from "./upload_fixture.ts";
+
+const HAS_WGET = await hasProgram("wget");
+const MIB = 1024 * 1024;
 
 const basic = (userPass: string) => `Basic ${new TextEncoder().encode(userPass).toBase64()}`;
 
@@ -59,6 +63,41 @@ Deno.test("--auth protects writes with Basic: 401 with a challenge, then 201 wit
     assertEquals(ok.status, 201);
     assertEquals((await request(s.port, "GET", "/files/a")).status, 200); // reads stay open
   });
+});
+
+Deno.test("a client that sends a whole 20 MiB body before reading still reads the 401", async () => {
+  await withUploadServer({ auth: "ann:pw" }, async (s) => {
+    // As wget and Python's http.client do: all of the body first, then the answer. Closing under
+    // the upload would reset the connection and destroy the 401 with it.
+    const refused = await request(s.port, "PUT", "/files/big.bin", [], pattern(20 * MIB));
+    assertEquals(refused.status, 401);
+    assertEquals(await filesBelow(s.root), []);
+  });
+});
+
+Deno.test({
+  name: "wget --user uploads 20 MiB: the unauthenticated try reads its 401, the retry stores it",
+  ignore: !HAS_WGET,
+  fn: async () => {
+    await withUploadServer({ auth: "ann:pw" }, async (s) => {
+      const path = await Deno.makeTempFile();
+      const data = pattern(20 * MIB, 9);
+      await Deno.writeFile(path, data);
+      try {
+        // wget sends credentials only after a challenge, and its first try carries the body.
+        const run = await new Deno.Command("wget", {
+          args: ["-q", "-O", "/dev/null", "--tries=1", "--method=PUT", `--body-file=${path}`]
+            .concat(["--user=ann", "--password=pw", s.url("/files/big.bin")]),
+          stdout: "null",
+          stderr: "piped",
+        }).output();
+        assertEquals(run.code, 0, new TextDecoder().decode(run.stderr));
+        assertEquals(await Deno.readFile(`${s.root}/big.bin`), data);
+      } finally {
+        await Deno.remove(path);
+      }
+    });
+  },
 });
 
 Deno.test("--token protects writes with Bearer; --auth-all protects reads too, but not OPTIONS", async () => {
