@@ -43,9 +43,16 @@ import { delayHandler, dripHandler } from "./timed.ts";
 
 /** `/anything` answers every method, including ones the rest of the server does not know. */
 const ALL = [ANY_METHOD];
-/** The usual methods: OPTIONS is left to the router (204 with Allow). */
+/**
+ * The usual methods, for the routes go-httpbin answers whatever the method (a client's redirect
+ * test POSTs to `/redirect/1`, its auth test PUTs to `/basic-auth/…`): OPTIONS is left to the
+ * router (204 with Allow).
+ */
 const ANY = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"] as const;
+/** The routes go-httpbin restricts to GET (`/get`, `/encoding/utf8`, `/forms/post`). */
 const GET = ["GET"] as const;
+/** The sample documents go-httpbin serves to GET only. */
+const GET_ONLY_DOCUMENTS = new Set(["/encoding/utf8", "/forms/post"]);
 /** The routes that describe a request body, with the one method each takes. */
 const BODY_ROUTES = [["/post", "POST"], ["/put", "PUT"], ["/patch", "PATCH"], [
   "/delete",
@@ -81,61 +88,66 @@ export function httpbinRoutes(config: AppConfig): Route[] {
     { methods: ["HEAD"], path: "/head", handler: describingHandler(config, false) },
     { methods: ["POST", "PUT", "PATCH"], path: "/upload", handler: uploadHandler(config) },
     { methods: ALL, path: "/dump/request", handler: dumpRequestHandler(config) },
-    { methods: GET, path: "/headers", handler: headersHandler },
-    { methods: GET, path: "/ip", handler: ipHandler },
+    { methods: ANY, path: "/headers", handler: headersHandler },
+    { methods: ANY, path: "/ip", handler: ipHandler },
     { methods: ANY, path: `${STATUS_PREFIX}*`, handler: statusHandler },
     { methods: ANY, path: "/delay/*", handler: delayHandler("/delay/", config) },
-    { methods: GET, path: "/bytes/*", handler: bytesHandler("/bytes/", config) },
+    { methods: ANY, path: "/bytes/*", handler: bytesHandler("/bytes/", config) },
     {
-      methods: GET,
+      methods: ANY,
       path: "/stream-bytes/*",
       handler: streamBytesHandler("/stream-bytes/", config),
     },
-    { methods: GET, path: "/drip", handler: dripHandler(config) },
-    { methods: GET, path: "/redirect/*", handler: redirectChain("/redirect/", "redirect") },
+    { methods: ANY, path: "/drip", handler: dripHandler(config) },
+    { methods: ANY, path: "/redirect/*", handler: redirectChain("/redirect/", "redirect") },
     {
-      methods: GET,
+      methods: ANY,
       path: "/relative-redirect/*",
       handler: redirectChain("/relative-redirect/", "relative"),
     },
     {
-      methods: GET,
+      methods: ANY,
       path: "/absolute-redirect/*",
       handler: redirectChain("/absolute-redirect/", "absolute"),
     },
     { methods: ANY, path: "/redirect-to", handler: redirectToHandler(config) },
-    { methods: ["GET", "POST"], path: "/response-headers", handler: responseHeadersHandler },
-    { methods: GET, path: "/cache", handler: cacheHandler(config) },
-    { methods: GET, path: "/cache/*", handler: cacheForHandler("/cache/", config) },
-    { methods: GET, path: "/etag/*", handler: etagHandler("/etag/", config) },
-    { methods: GET, path: "/range/*", handler: rangeHandler("/range/", config) },
-    { methods: GET, path: "/basic-auth/*", handler: basicAuthHandler("/basic-auth/", false) },
+    { methods: ANY, path: "/response-headers", handler: responseHeadersHandler },
+    { methods: ANY, path: "/cache", handler: cacheHandler(config) },
+    { methods: ANY, path: "/cache/*", handler: cacheForHandler("/cache/", config) },
+    { methods: ANY, path: "/etag/*", handler: etagHandler("/etag/", config) },
+    { methods: ANY, path: "/range/*", handler: rangeHandler("/range/", config) },
+    { methods: ANY, path: "/basic-auth/*", handler: basicAuthHandler("/basic-auth/", false) },
     { methods: ANY, path: "/digest-auth/*", handler: digestAuthHandler("/digest-auth/", config) },
     {
-      methods: GET,
+      methods: ANY,
       path: "/hidden-basic-auth/*",
       handler: basicAuthHandler("/hidden-basic-auth/", true),
     },
-    { methods: GET, path: "/bearer", handler: bearerHandler },
-    { methods: GET, path: "/gzip", handler: compressedHandler("gzip", config) },
-    { methods: GET, path: "/deflate", handler: compressedHandler("deflate", config) },
-    { methods: GET, path: "/brotli", handler: compressedHandler("br", config) },
-    { methods: GET, path: "/base64/*", handler: base64Handler("/base64/") },
-    { methods: GET, path: "/uuid", handler: uuidHandler },
-    { methods: GET, path: "/sse", handler: sseHandler(config) },
-    { methods: GET, path: "/stream/*", handler: streamHandler("/stream/") },
-    { methods: GET, path: "/jsonl", handler: jsonlHandler(config) },
-    { methods: GET, path: "/cookies", handler: cookiesHandler },
-    { methods: GET, path: "/cookies/set", handler: setCookiesHandler(false) },
-    { methods: GET, path: "/cookies/delete", handler: setCookiesHandler(true) },
-    { methods: GET, path: "/image", handler: imageAcceptHandler },
-    { methods: GET, path: "/image/*", handler: imageKindHandler("/image/") },
-    { methods: GET, path: "/links/*", handler: linksHandler("/links/") },
-    ...DOCUMENTS.map(([path, handler]) => ({ methods: GET, path, handler })), // /json, /html…
+    { methods: ANY, path: "/bearer", handler: bearerHandler },
+    { methods: ANY, path: "/gzip", handler: compressedHandler("gzip", config) },
+    { methods: ANY, path: "/deflate", handler: compressedHandler("deflate", config) },
+    { methods: ANY, path: "/brotli", handler: compressedHandler("br", config) },
+    { methods: ANY, path: "/base64/*", handler: base64Handler("/base64/") },
+    { methods: ANY, path: "/uuid", handler: uuidHandler },
+    { methods: ANY, path: "/sse", handler: sseHandler(config) },
+    { methods: ANY, path: "/stream/*", handler: streamHandler("/stream/") },
+    { methods: ANY, path: "/jsonl", handler: jsonlHandler(config) },
+    { methods: ANY, path: "/cookies", handler: cookiesHandler },
+    { methods: ANY, path: "/cookies/set", handler: setCookiesHandler(false) },
+    { methods: ANY, path: "/cookies/delete", handler: setCookiesHandler(true) },
+    { methods: ANY, path: "/image", handler: imageAcceptHandler },
+    { methods: ANY, path: "/image/*", handler: imageKindHandler("/image/") },
+    { methods: ANY, path: "/links/*", handler: linksHandler("/links/") },
+    // /json, /html…; go-httpbin takes any method on them but /encoding/utf8 and /forms/post.
+    ...DOCUMENTS.map(([path, handler]) => ({
+      methods: GET_ONLY_DOCUMENTS.has(path) ? GET : ANY,
+      path,
+      handler,
+    })),
     { methods: ANY, path: "/unstable", handler: unstableHandler },
-    { methods: GET, path: "/hostname", handler: hostnameHandler },
-    { methods: GET, path: "/version", handler: versionHandler(config) },
-    { methods: GET, path: "/env", handler: envHandler },
+    { methods: ANY, path: "/hostname", handler: hostnameHandler },
+    { methods: ANY, path: "/version", handler: versionHandler(config) },
+    { methods: ANY, path: "/env", handler: envHandler },
     { methods: ANY, path: "/trailers", handler: trailersHandler(config) },
   ];
 }

@@ -1,0 +1,83 @@
+/** The httpbin route table's methods, held against go-httpbin's `httpbin.go` mux. */
+
+import { appConfig } from "../../src/app/app_config.ts";
+import { createRouter } from "../../src/app/router.ts";
+import { httpbinRoutes } from "../../src/httpbin/httpbin_routes.ts";
+import { assertEquals } from "../support/assert.ts";
+import { bodyBytes, buildRequest, header } from "../support/request_builder.ts";
+
+const app = createRouter(httpbinRoutes(appConfig()));
+
+/**
+ * A request to each route go-httpbin registers without a method, and the status go-httpbin
+ * answers it with whatever the method.
+ */
+const ANY_METHOD_ROUTES: Array<[target: string, status: number]> = [
+  ["/absolute-redirect/2", 302],
+  ["/relative-redirect/2", 302],
+  ["/redirect/2", 302],
+  ["/redirect-to?url=/get", 302],
+  ["/base64/aGk=", 200],
+  ["/basic-auth/u/p", 401],
+  ["/hidden-basic-auth/u/p", 404],
+  ["/bearer", 401],
+  ["/bytes/4", 200],
+  ["/stream-bytes/4", 200],
+  ["/cache", 200],
+  ["/cache/10", 200],
+  ["/etag/abc", 200],
+  ["/range/4", 200],
+  ["/cookies", 200],
+  ["/cookies/set?a=1", 302],
+  ["/cookies/delete?a", 302],
+  ["/deflate", 200],
+  ["/gzip", 200],
+  ["/brotli", 200],
+  ["/delay/0", 200],
+  ["/drip?duration=0&numbytes=1", 200],
+  ["/headers", 200],
+  ["/ip", 200],
+  ["/hostname", 200],
+  ["/version", 200],
+  ["/env", 200],
+  ["/image", 200],
+  ["/image/png", 200],
+  ["/json", 200],
+  ["/xml", 200],
+  ["/html", 200],
+  ["/robots.txt", 200],
+  ["/deny", 200],
+  ["/links/3", 302],
+  ["/links/3/0", 200],
+  ["/response-headers?x=1", 200],
+  ["/sse?count=1&duration=1ms", 200],
+  ["/stream/1", 200],
+  ["/jsonl?count=1", 200],
+  ["/status/201", 201],
+  ["/unstable?failure_rate=0", 200],
+  ["/uuid", 200],
+  ["/trailers", 200],
+];
+
+for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
+  Deno.test(`go-httpbin's any-method routes answer ${method} as they answer GET`, async () => {
+    for (const [target, status] of ANY_METHOD_ROUTES) {
+      const res = await app(buildRequest({ method, target, headers: [["Host", "t"]] }));
+      assertEquals([target, res.status], [target, status]);
+      await bodyBytes(res.body); // a stream left unread would hold its timers
+    }
+  });
+}
+
+Deno.test("a redirect chain answered to a POST sends the client on to the next hop", async () => {
+  // The redirect-following test of many HTTP clients: POST, then 302 → GET.
+  const res = await app(buildRequest({ method: "POST", target: "/redirect/2" }));
+  assertEquals([res.status, header(res, "location")], [302, "/relative-redirect/1"]);
+});
+
+Deno.test("the GET-only routes of go-httpbin still answer 405 to POST", async () => {
+  for (const target of ["/get", "/encoding/utf8", "/forms/post"]) {
+    const res = await app(buildRequest({ method: "POST", target }));
+    assertEquals([target, res.status, header(res, "allow")], [target, 405, "GET, HEAD, OPTIONS"]);
+  }
+});
