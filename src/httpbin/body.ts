@@ -1,13 +1,14 @@
 /**
- * The request body as go-httpbin shows it: `data` (the body as text, or a base64 `data:` URL
- * when it is not UTF-8), `json` (parsed when the Content-Type is JSON and it parses, else null),
- * `form` (urlencoded or multipart fields) and `files` (multipart uploads).
+ * The request body as go-httpbin shows it: `data` (the body as text for text, form and JSON
+ * types, else a base64 `data:` URL, as for any body that is not UTF-8), `json` (parsed when the
+ * Content-Type is JSON and it parses, else null), `form` (urlencoded or multipart fields) and
+ * `files` (multipart uploads).
  *
  * This module must not touch sockets.
  * @module
  */
 
-import { bytesToLatin1, displayText, toBase64, utf8OrNull } from "../app/byte_text.ts";
+import { bytesToLatin1, displayText, utf8OrNull } from "../app/byte_text.ts";
 import { parseMultipart } from "./multipart_form.ts";
 import { groupPairs, parseQuery } from "../app/query_params.ts";
 import { readBodyBytes } from "../http/request_body.ts";
@@ -67,15 +68,37 @@ export async function readHttpbinBody(req: HttpRequest, maxBytes: number): Promi
       return { error: badRequest("Cannot parse the request body: it is not valid JSON") };
     }
   }
-  return {
-    fields: { data: dataText(body, contentType || OCTET_STREAM), files, form, json },
-  };
+  // A `+json` body stays text, as the JSON wireserve parses it from (go-httpbin: a data: URL).
+  const data = body.length > 0 && !TEXT_DATA_TYPES.has(type) && !type.endsWith("+json")
+    ? dataUrl(body, type)
+    : dataText(body, contentType || OCTET_STREAM);
+  return { fields: { data, files, form, json } };
 }
+
+/**
+ * The media types whose body go-httpbin shows as text in `data` (its `parseBody`); any other
+ * body, one without a Content-Type included, is a `data:` URL there, so a client that posts
+ * `application/xml` or bare bytes finds the same string here.
+ */
+const TEXT_DATA_TYPES: ReadonlySet<string> = new Set([
+  "text/plain",
+  "text/html",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data",
+  "application/json",
+]);
 
 /** Bytes as text when UTF-8, else a `data:<type>;base64,…` URL (go-httpbin's convention). */
 export function dataText(bytes: Uint8Array, contentType: string): string {
-  const text = utf8OrNull(bytes);
-  return text ?? `data:${mediaType(contentType) || OCTET_STREAM};base64,${toBase64(bytes)}`;
+  return utf8OrNull(bytes) ?? dataUrl(bytes, mediaType(contentType));
+}
+
+/**
+ * `data:<type>;base64,…` in go-httpbin's alphabet: Go's `base64.URLEncoding` (`-` and `_`,
+ * padded), application/octet-stream when the type is empty.
+ */
+function dataUrl(bytes: Uint8Array, type: string): string {
+  return `data:${type || OCTET_STREAM};base64,${bytes.toBase64({ alphabet: "base64url" })}`;
 }
 
 /** Field bytes as text, with `\xHH` for bytes that are not UTF-8. */

@@ -123,17 +123,51 @@ Deno.test("/anything parses multipart fields and files", async () => {
     body: bytes,
   });
   assertEquals(json.form, { f: ["v"] });
-  assertEquals(json.files, { up: ["data:application/octet-stream;base64,/w=="] });
+  assertEquals(json.files, { up: ["data:application/octet-stream;base64,_w=="] });
 });
 
-Deno.test("/anything shows a body that is not UTF-8 as a base64 data URL", async () => {
+Deno.test("/anything shows a body that is not UTF-8 as a base64url data URL", async () => {
   const { json } = await call({
     method: "PUT",
     target: "/anything",
     headers: [["Host", "t"], ["Content-Type", "image/x-thing"]],
     body: new Uint8Array([0xff, 0x00, 0xfe]),
   });
-  assertEquals(json.data, "data:image/x-thing;base64,/wD+");
+  // Go's base64.URLEncoding, as go-httpbin's encodeData writes it.
+  assertEquals(json.data, "data:image/x-thing;base64,_wD-");
+});
+
+for (
+  const [contentType, want] of [
+    [undefined, "data:application/octet-stream;base64,aGk_Pg=="],
+    ["application/octet-stream", "data:application/octet-stream;base64,aGk_Pg=="],
+    ["application/xml; charset=utf-8", "data:application/xml;base64,aGk_Pg=="],
+    ["text/plain; charset=utf-8", "hi?>"],
+    ["text/html", "hi?>"],
+  ] as const
+) {
+  Deno.test(`/post shows a UTF-8 ${contentType ?? "untyped"} body as go-httpbin's data`, async () => {
+    // go-httpbin's parseBody keeps the text for text, form and JSON types only; any other body
+    // is a data: URL, even when it is UTF-8.
+    const { json } = await call({
+      method: "POST",
+      target: "/post",
+      headers: contentType === undefined
+        ? [["Host", "t"]]
+        : [["Host", "t"], ["Content-Type", contentType]],
+      body: "hi?>",
+    });
+    assertEquals(json.data, want);
+  });
+}
+
+Deno.test("/post keeps data empty for an empty body of any type", async () => {
+  const { json } = await call({
+    method: "POST",
+    target: "/post",
+    headers: [["Host", "t"], ["Content-Type", "application/xml"]],
+  });
+  assertEquals(json.data, "");
 });
 
 Deno.test("/anything shows obs-text header bytes escaped, never as broken JSON", async () => {
@@ -175,7 +209,12 @@ Deno.test("/get describes without body fields; /post answers POST only", async (
   const { json } = await call({ target: "/get?x=1" });
   assertEquals(Object.keys(json).includes("data"), false);
   assertEquals(json.args, { x: ["1"] });
-  const post = await call({ method: "POST", target: "/post", body: "hi" });
+  const post = await call({
+    method: "POST",
+    target: "/post",
+    headers: [["Host", "t"], ["Content-Type", "text/plain"]],
+    body: "hi",
+  });
   assertEquals(post.json.data, "hi");
   assertEquals((await app(buildRequest({ target: "/post" }))).status, 405);
 });

@@ -337,6 +337,20 @@ const TABLE: Row[] = [
     fields: { "content-type": "text/plain" },
   },
   { req: ["GET", "/ip?format=text"], status: 200, body: "127.0.0.1\n" },
+  // go-httpbin's routes without a method answer POST (clients test "POST, then follow the 302").
+  { req: ["POST", "/redirect/2"], status: 302, fields: { location: "/relative-redirect/1" } },
+  {
+    req: ["PUT", "/cookies/set?k=v"],
+    status: 302,
+    fields: { "set-cookie": "k=v; Path=/; HttpOnly" },
+  },
+  { req: ["POST", "/encoding/utf8"], status: 405 },
+  // go-httpbin's parseBody: a body of no text type is a data: URL in Go's URL-safe base64.
+  {
+    req: ["POST", "/post", ["Content-Length: 4"], "hi?>"],
+    status: 200,
+    body: (r) => json(r).data === "data:application/octet-stream;base64,aGk_Pg==",
+  },
   ...[
     "/status/200/foo",
     "/redirect/10/foo",
