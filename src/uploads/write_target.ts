@@ -16,6 +16,8 @@
  *   for a symlink between the check and the rename — needs `openat2(RESOLVE_BENEATH)`, which
  *   Deno does not offer; it is narrowed, not closed.
  * - Folders created for a write that then fails are removed again (only if still empty).
+ * - refuse (404): a folder on the way that really is one of the server's own (`reserved_names.ts`),
+ *   reached through a symlink under another name: the read side refuses it by its real path too.
  * - refuse (404): a path a `--hide` pattern matches, as the read side refuses it — checked on the
  *   decoded URL segments, on the real folder the write lands in, and on the real path of what
  *   exists at the name (a link to a private file). 404 rather than 403, so a write probe learns
@@ -255,10 +257,14 @@ async function escapesRoot(ctx: UploadContext, fsPath: string): Promise<HttpResp
       const rel = relative(realRoot, real);
       // refuse: the real folder is outside the root (a symlink on the way leads out)
       if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return outside();
+      const realNames = rel === "" ? [] : rel.split(sep);
       // refuse: a link into a dot-folder would let a write land in `.git` or `.ssh`
-      if (!ctx.config.dotfiles && rel.split(sep).some((s) => s.startsWith("."))) return outside();
+      if (!ctx.config.dotfiles && realNames.some((s) => s.startsWith("."))) return outside();
+      // refuse: a link to the server's own folders (resumable state, dead properties) would let a
+      // client plant or remove the records they hold; 404, as the read side answers
+      if (realNames.some(isReservedName)) return plain(STATUS.NotFound, "Not found");
       // refuse: a link into a private folder would let a write land there (404, as for reads)
-      if (rel !== "" && ctx.hidden.hides(rel.split(sep), true)) {
+      if (realNames.length > 0 && ctx.hidden.hides(realNames, true)) {
         return plain(STATUS.NotFound, "Not found");
       }
       return null;

@@ -8,6 +8,9 @@ import { assert, assertEquals } from "../support/assert.ts";
 import { RawClient } from "../support/server.ts";
 import { head, request, withUploadServer } from "./upload_fixture.ts";
 
+const LOCK_BODY = '<?xml version="1.0"?><D:lockinfo xmlns:D="DAV:"><D:lockscope><D:exclusive/>' +
+  "</D:lockscope><D:locktype><D:write/></D:locktype></D:lockinfo>";
+
 /** Waits until the server has made the upload's temp file in `root`; returns its name. */
 async function tempName(root: string): Promise<string> {
   for (let i = 0; i < 200; i++) {
@@ -61,5 +64,37 @@ Deno.test("with --dotfiles an upload's temp file and the state folders are out o
     } finally {
       upload.close();
     }
+  });
+});
+
+Deno.test("with --dotfiles no write reaches a state folder through a symlink inside the share", async () => {
+  await withUploadServer({ dotfiles: true, allowDelete: true, allowMkdir: true }, async (s) => {
+    await Deno.mkdir(`${s.root}/.wireserve-uploads`);
+    await Deno.writeTextFile(`${s.root}/.wireserve-uploads/x.json`, "{}");
+    await Deno.mkdir(`${s.root}/.wireserve-dav`);
+    await Deno.writeTextFile(`${s.root}/a.txt`, "a");
+    // A link the share's owner made, pointing at the server's own folders by another name.
+    await Deno.symlink(".wireserve-uploads", `${s.root}/state`);
+    await Deno.symlink(".wireserve-dav", `${s.root}/props`);
+    for (const link of ["state", "props"]) {
+      const writes: Array<[string, string, [string, string][]]> = [
+        ["PUT", `/files/${link}/new.json`, []],
+        ["PUT", `/files/${link}/x.json`, []],
+        ["MKCOL", `/files/${link}/made/`, []],
+        ["DELETE", `/files/${link}/x.json`, []],
+        ["COPY", "/files/a.txt", [["Destination", `/files/${link}/copied`]]],
+        ["LOCK", `/files/${link}/locked`, []],
+      ];
+      for (const [method, path, headers] of writes) {
+        const body = method === "PUT" ? "w" : method === "LOCK" ? LOCK_BODY : "";
+        const res = await request(s.port, method, path, headers, body);
+        assert([400, 403, 404].includes(res.status), `${method} ${path}: ${res.status}`);
+      }
+    }
+    const names = async (dir: string) =>
+      (await Array.fromAsync(Deno.readDir(`${s.root}/${dir}`))).map((e) => e.name).sort();
+    assertEquals(await names(".wireserve-uploads"), ["x.json"]);
+    assertEquals(await names(".wireserve-dav"), []);
+    assertEquals(await Deno.readTextFile(`${s.root}/.wireserve-uploads/x.json`), "{}");
   });
 });
