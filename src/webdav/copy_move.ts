@@ -2,7 +2,8 @@
  * `COPY` and `MOVE` (RFC 4918 §9.8, §9.9): from the request URL to the `Destination`, on this
  * server and under `/files/` only.
  *
- * Order: auth → `--read-only` (403) → source (404) → `Destination` (400 missing or malformed,
+ * Order: auth → `--read-only` (403) → source (404; for a MOVE also DELETE's rules, so 403 through
+ * a link out of the root) → `Destination` (400 missing or malformed,
  * 502 another host or outside `/files/`) → destination path rules (400/403, the uploads' own) →
  * `Depth` and `Overwrite` (400 when malformed) → same or nested resource, either way round, by
  * URL and by real path (403) → the destination's folder exists (409, §9.8.5: no intermediate
@@ -75,6 +76,12 @@ export async function copyMove(
   if (refusal !== null) return refusal;
   const src = await findResource(ctx, belowMount(req.path));
   if ("status" in src) return src;
+  // refuse: MOVE removes its source, so the source answers to the write side's rules as DELETE's
+  // target does — a file --follow-symlinks lets a client read outside the root stays unremovable
+  if (move) {
+    const removable = await resolveWriteTarget(ctx.uploads, belowMount(req.path), false);
+    if (!removable.ok) return removable.response;
+  }
   const destination = req.headers.get("destination");
   if (destination === undefined) return plainAnswer(STATUS.BadRequest, "Destination required");
   const url = urlBelowMount(destination, req.headers.get("host"));

@@ -310,6 +310,22 @@ Deno.test("a write through a symlinked folder that leads out of the root gets 40
   });
 });
 
+Deno.test("MOVE out of a folder that --follow-symlinks reaches outside the root gets 403", async () => {
+  await withUploadServer({ followSymlinks: true, allowDelete: true }, async (s) => {
+    await Deno.mkdir(`${s.outside}/dir`);
+    await Deno.writeTextFile(`${s.outside}/dir/kept.txt`, "kept");
+    await Deno.symlink(s.outside, `${s.root}/out`);
+    // Readable through the followed link, but a MOVE removes its source: that is a write there.
+    assertEquals((await request(s.port, "GET", "/files/out/sentinel.txt")).status, 200);
+    for (const source of ["/files/out/sentinel.txt", "/files/out/dir"]) {
+      const res = await request(s.port, "MOVE", source, [["Destination", "/files/moved"]]);
+      assertEquals(res.status, 403, source);
+    }
+    assertEquals(await filesBelow(s.outside), ["dir/kept.txt", "sentinel.txt"]);
+    assertEquals(await filesBelow(s.root), ["out"]);
+  });
+});
+
 Deno.test("a write replaces a symlink at the final name instead of writing through it", async () => {
   await withUploadServer({}, async (s) => {
     await Deno.symlink(`${s.outside}/sentinel.txt`, `${s.root}/link.txt`);
