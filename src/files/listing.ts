@@ -61,6 +61,23 @@ export interface ListingOptions {
   allowed(realPath: string, isDir: boolean): Promise<boolean>;
   /** Cap on entries (default MAX_LISTING_ENTRIES). */
   maxEntries?: number;
+  /**
+   * Asked for `HOLD_STEP` more places each time the entries read pass another `HOLD_STEP`
+   * (none for the first): false stops the read with `ListingBusy`. A listing being read holds
+   * its entries as surely as one being sent, so a caller that caps those counts them here.
+   */
+  hold?: (entries: number) => boolean;
+}
+
+/** Entries read between two `hold` calls. */
+export const HOLD_STEP = 1_000;
+
+/** The read was stopped: `hold` refused more places. */
+export class ListingBusy extends Error {
+  constructor() {
+    super("Cannot read the folder now: too many large folders are held");
+    this.name = "ListingBusy";
+  }
 }
 
 /** Sort keys a listing accepts. */
@@ -84,6 +101,11 @@ export async function readListing(realDir: string, opts: ListingOptions): Promis
     if (raw.length === max) {
       truncated = true;
       break;
+    }
+    // refuse: concurrent reads of a large folder would each hold it whole before any cap on
+    // held entries is asked (a thousand at once took one worker past 700 MB: an attack probe)
+    if (opts.hold && raw.length > 0 && raw.length % HOLD_STEP === 0 && !opts.hold(HOLD_STEP)) {
+      throw new ListingBusy();
     }
     raw.push(e);
   }

@@ -20,7 +20,13 @@ import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { compressResponse } from "../app/compress_response.ts";
 import type { ContentCoding } from "../app/content_coding.ts";
 import { holdingPlace } from "./held_place.ts";
-import { type Listing, type SortKey, sortListingInTurns, type SortOrder } from "./listing.ts";
+import {
+  type Listing,
+  ListingBusy,
+  type SortKey,
+  sortListingInTurns,
+  type SortOrder,
+} from "./listing.ts";
 import { listingHtmlPieces, renderListingHtml } from "./listing_html.ts";
 import { listingJsonPieces, renderListingJson } from "./listing_json.ts";
 import { acceptRanksJsonAbove } from "../app/prefers_json.ts";
@@ -37,8 +43,10 @@ export const STREAM_ROWS_PER_PIECE = 500;
 /**
  * Most listing entries held in memory at once, in the whole server, by answers still being sent
  * (streamed listings, large `PROPFIND Depth: 1`); past it such a request gets 503. A held listing
- * entry costs about 200 bytes of heap (measured: 50,000 entries, 10 MB), so this bounds them to
- * about 200 MB however many clients read slowly.
+ * entry costs about 200 bytes of heap (measured: 50,000 entries, 10 MB), a `PROPFIND`'s raw
+ * directory entry about 400 (measured: 200,000 entries, 81 MB), so this bounds them to 200–400 MB
+ * however many clients read slowly. A listing counts its entries from the moment it reads them
+ * (`readingPlaces`), so reads refused here hold nothing either.
  */
 export const MAX_HELD_ENTRIES = 1_000_000;
 /** Seconds a refused listing is told to wait (`Retry-After`). */
@@ -100,10 +108,15 @@ export async function listingResponse(
   realDir: string,
   page: ListingPage,
 ): Promise<HttpResponse> {
+  // A large folder counts against the held-entries cap from its reading on, not only once its
+  // page is made: many concurrent reads would otherwise each hold it whole, uncounted.
+  const reading = readingPlaces(page.held);
   let listing: Listing;
   try {
-    listing = await root.list(realDir, page.maxEntries);
+    listing = await root.list(realDir, page.maxEntries, reading.hold);
   } catch (err) {
+    reading.release();
+    if (err instanceof ListingBusy) return tooManyHeld();
     throwIfOutOfDescriptors(err);
     return notFound(); // unreadable (permissions) or gone: nothing to show
   }
@@ -112,7 +125,13 @@ export async function listingResponse(
   const sortParam = firstValue(query, "sort");
   const sort = SORT_KEYS.find((k) => k === sortParam) ?? "name";
   const order: SortOrder = firstValue(query, "order") === "desc" ? "desc" : "asc";
-  const entries = await sortListingInTurns(listing.entries, sort, order);
+  let entries: typeof listing.entries;
+  try {
+    entries = await sortListingInTurns(listing.entries, sort, order);
+  } finally {
+    // Handed over without a turn between: the answer below takes the places it holds itself.
+    reading.release();
+  }
   const truncated = listing.truncated;
   const json = wantsJson(req, firstValue(query, "format"));
   const html = { mount, segments, entries, truncated, sort, order, forms: page.forms };
@@ -146,16 +165,7 @@ export function holdingEntries(
   // refuse: a streamed answer keeps its entries (and their sort) in memory until a client reads
   // it, however slowly; without a server-wide bound slow readers could hold any amount. The
   // place is taken here, atomically, so two workers can never both take the last one.
-  if (!held.count.tryAdd(places, held.max)) {
-    return {
-      status: STATUS.ServiceUnavailable,
-      headers: [
-        ["Content-Type", "text/plain; charset=utf-8"],
-        ["Retry-After", String(HELD_RETRY_AFTER_SECONDS)],
-      ],
-      body: "Too many large folder listings are being sent at once; try again shortly\n",
-    };
-  }
+  if (!held.count.tryAdd(places, held.max)) return tooManyHeld();
   let holding = true;
   const release = () => {
     if (holding) held.count.add(-places);
@@ -179,6 +189,42 @@ export function holdingEntries(
   // Wrapped last (after compression), so whatever the writer does with the body ends here.
   res.body = { ...body, stream: holdingPlace(body.stream, release) };
   return res;
+}
+
+/** The 503 for an answer that would take the held entries past their cap. */
+function tooManyHeld(): HttpResponse {
+  return {
+    status: STATUS.ServiceUnavailable,
+    headers: [
+      ["Content-Type", "text/plain; charset=utf-8"],
+      ["Retry-After", String(HELD_RETRY_AFTER_SECONDS)],
+    ],
+    body: "Too many large folder listings are being sent at once; try again shortly\n",
+  };
+}
+
+/**
+ * Places of `held` taken while a folder is read (`ListingOptions.hold`), up to the whole cap for
+ * one folder larger than it (as `holdingEntries` charges it), and given back by `release`.
+ */
+function readingPlaces(held: HeldEntries): {
+  hold: (entries: number) => boolean;
+  release: () => void;
+} {
+  let taken = 0;
+  return {
+    hold(entries) {
+      const more = Math.min(entries, held.max - taken);
+      if (more <= 0) return true;
+      if (!held.count.tryAdd(more, held.max)) return false;
+      taken += more;
+      return true;
+    },
+    release() {
+      if (taken > 0) held.count.add(-taken);
+      taken = 0;
+    },
+  };
 }
 
 const encoder = new TextEncoder();

@@ -88,13 +88,19 @@ export class ServedRoot {
   /**
    * The visible entries of the folder whose real path is `realDir` (from a lookup): the same
    * dotfile, symlink and `--hide` rules as requests; at most `maxEntries` (default
-   * MAX_LISTING_ENTRIES). Throws when the folder cannot be read.
+   * MAX_LISTING_ENTRIES). `hold` as in `ListingOptions`. Throws when the folder cannot be read
+   * (`ListingBusy` when `hold` refused).
    */
-  list(realDir: string, maxEntries?: number): Promise<Listing> {
+  list(
+    realDir: string,
+    maxEntries?: number,
+    hold?: (entries: number) => boolean,
+  ): Promise<Listing> {
     return readListing(realDir, {
       dotfiles: this.dotfiles,
       allowed: (real, isDir) => this.cache.allowed(real, isDir),
       maxEntries,
+      hold,
     });
   }
 

@@ -133,3 +133,78 @@ Deno.test("past the server-wide cap of held entries a large listing or PROPFIND 
   }
   assertEquals(srv.errors, []);
 });
+
+/** Runs `fn` with `srv` over the big folder, `taken` places of the held-entries cap already held. */
+async function withHeldServer(
+  taken: number,
+  fn: (port: number, held: { tryAdd(n: number, max: number): boolean }) => Promise<void>,
+): Promise<void> {
+  const config = appConfig({ directory: base, statCacheMs: 0 });
+  const shared = localSharedState(sharedServices(config));
+  const held = shared.counter(LISTED_ENTRIES);
+  held.add(taken);
+  const srv = startServer(createApp(config, NO_HOOKS, shared));
+  try {
+    await fn(srv.port, held);
+  } finally {
+    held.add(-taken);
+    await srv.close();
+  }
+  assertEquals(srv.errors, []);
+}
+
+Deno.test("a large listing is refused while its folder is read, before the cap would be passed", async () => {
+  // Room for fewer entries than the folder holds: the read stops there, and not one entry is
+  // looked at (a thousand concurrent reads would each hold the whole folder otherwise).
+  await withHeldServer(MAX_HELD_ENTRIES - 1_500, async (port) => {
+    const statSync = Deno.statSync;
+    let described = 0;
+    Deno.statSync = (path) => {
+      if (String(path).startsWith(`${big}/`)) described++;
+      return statSync(path);
+    };
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/files/big/?format=json`);
+      await res.body?.cancel();
+      assertEquals([res.status, described], [503, 0]);
+    } finally {
+      Deno.statSync = statSync;
+    }
+  });
+});
+
+Deno.test("concurrent PROPFINDs of a large folder meet the cap one by one, never holding it all", async () => {
+  await withHeldServer(MAX_HELD_ENTRIES, async (port, held) => {
+    // What happens, in order: a read of the big folder, or a request asking the cap for places.
+    const order: string[] = [];
+    const readDirSync = Deno.readDirSync;
+    const tryAdd = held.tryAdd.bind(held);
+    Deno.readDirSync = (path) => {
+      if (String(path) === big) order.push("read");
+      return readDirSync(path);
+    };
+    held.tryAdd = (n, max) => {
+      order.push("cap");
+      return tryAdd(n, max);
+    };
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/files/big/`, {
+            method: "PROPFIND",
+            headers: { Depth: "1" },
+          });
+          await res.body?.cancel();
+          return res.status;
+        }),
+      );
+      assertEquals(answers, Array(8).fill(503));
+      // Each read is refused before another request reads the folder again.
+      assertEquals(order.join(" "), Array(8).fill("read cap").join(" "));
+    } finally {
+      Deno.readDirSync = readDirSync;
+      // The method lives on the class: dropping the instance's own copy restores it.
+      delete (held as { tryAdd?: unknown }).tryAdd;
+    }
+  });
+});
