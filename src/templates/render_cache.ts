@@ -14,8 +14,9 @@
  * @module
  */
 
-import { firstValue, parseQuery } from "../app/query_params.ts";
+import { firstValue } from "../app/query_params.ts";
 import type { Dependency } from "./template_render.ts";
+import { templateQuery } from "./template_query.ts";
 
 /** One rendered variant. */
 export interface CachedPage {
@@ -151,7 +152,7 @@ function variantKey(fsPath: string, inputs: PageInputs, req: VariantRequest): st
   // The common page uses no request value: its key is its path, with no parse and no copy.
   // (No other key is a bare path: the others are JSON arrays.)
   if (!inputs.usesPath && inputs.queryNames.length === 0) return fsPath;
-  const pairs = parseQuery(req.query) ?? [];
+  const pairs = templateQuery(req.query);
   const values = inputs.queryNames.map((n) => firstValue(pairs, n) ?? "");
   return JSON.stringify([fsPath, inputs.usesPath ? req.path : null, ...values]);
 }

@@ -23,12 +23,12 @@
 
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { percentDecode } from "../app/percent_decode.ts";
-import { parseQuery } from "../app/query_params.ts";
 import type { FileFacts, ServedRoot } from "../files/mod.ts";
 import { type CachedPage, RenderCache, type VariantRequest } from "./render_cache.ts";
 import { renderPage, type RenderSources } from "./template_render.ts";
 import { renderedEtag, renderedResponse } from "./template_response.ts";
 import { TemplateFiles } from "./template_files.ts";
+import { templateQuery } from "./template_query.ts";
 import {
   MAX_ERROR_PAGE_CACHE_ENTRIES,
   MAX_RENDER_CACHE_BYTES,
@@ -174,7 +174,7 @@ export class TemplatePages {
     const startedAt = Date.now();
     // The raw path was resolved already, so it decodes; the raw form is the fallback anyway.
     const shownPath = percentDecode(variant.path) ?? variant.path;
-    const query = parseQuery(variant.query) ?? [];
+    const query = templateQuery(variant.query);
     const result = await renderPage(this.#sources, { path: shownPath, query }, page.segments);
     for (const error of result.errors) this.#opts.warn(`wireserve: template ${error}`);
     const body = encoder.encode(result.html);

@@ -178,6 +178,25 @@ Deno.test("a post page answers the web root's rendered 404 page for a missing po
   }, 0);
 });
 
+Deno.test("a query pair that does not decode is left out, and the other values still count", async () => {
+  await withSite(async (site) => {
+    await Deno.writeTextFile(`${site.www}/posts/hello.md`, "# Hello");
+    await Deno.writeTextFile(`${site.www}/posts/other.md`, "# Other");
+    await Deno.writeTextFile(
+      `${site.www}/post.html`,
+      "[${request.query.ref}]${markdown /posts/{request.query.p}.md}",
+    );
+    // `%E9` is Latin-1 "é", not UTF-8: it made every value empty, so the post was a 404.
+    const ok = await site.get("/post.html?ref=caf%E9&p=hello");
+    assertEquals([ok.status, body(ok)], [200, "[]<h1>Hello</h1>\n"]);
+    // The cache keys the variant by the same values the render read.
+    const other = await site.get("/post.html?ref=caf%E9&p=other");
+    assertEquals([other.status, body(other)], [200, "[]<h1>Other</h1>\n"]);
+    const good = await site.get("/post.html?ref=caf%C3%A9&p=hello");
+    assertEquals([good.status, body(good)], [200, "[café]<h1>Hello</h1>\n"]);
+  });
+});
+
 Deno.test("made-up post names and missing paths do not crowd the site out of the cache", async () => {
   await withSite(async (site) => {
     await Deno.writeTextFile(`${site.www}/index.html`, "home");
