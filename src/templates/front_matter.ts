@@ -9,13 +9,16 @@
  * ---
  * ```
  *
- * and otherwise its first `# ` heading as the title. Only `key: value` lines are read (values may
- * be quoted) — a small, predictable subset of YAML, since a title, a date and a description are
- * all a listing shows; anything else in the block is ignored.
+ * and otherwise its first `# ` heading (outside fenced code), as plain text, as the title. Only
+ * `key: value` lines are read (values may be quoted) — a small, predictable subset of YAML, since
+ * a title, a date and a description are all a listing shows; anything else in the block is
+ * ignored.
  *
  * This module must not touch the disk.
  * @module
  */
+
+import { headingText } from "./heading_text.ts";
 
 /** A post's title, date and description; null where it says nothing. */
 export interface PostMeta {
@@ -28,6 +31,8 @@ const FENCE = /^---[ \t]*$/;
 const CLOSING_FENCE = /^(---|\.\.\.)[ \t]*$/;
 const FIELD = /^([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)$/;
 const HEADING = /^#[ \t]+(.+?)[ \t#]*$/;
+/** A code fence: three or more backticks or tildes, up to three spaces in. */
+const FENCE_MARKER = /^ {0,3}(`{3,}|~{3,})/;
 /** `2024-05-01`, optionally with a time (`T` or a space) and a zone (`Z`, `+02:00`). */
 const DATE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?[ \t]*(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -102,10 +107,19 @@ function zoneOffsetMinutes(zone: string | undefined): number {
   return sign * (Number(digits.slice(0, 2)) * MINUTES_PER_HOUR + Number(digits.slice(2)));
 }
 
+/** The text of the first `# ` heading outside fenced code (a `# comment` in a shell block). */
 function firstHeading(body: string): string | null {
+  let fence: string | null = null;
   for (const raw of body.split("\n")) {
-    const m = HEADING.exec(raw.replace(/\r$/, ""));
-    if (m !== null) return m[1];
+    const line = raw.replace(/\r$/, "");
+    const marker = FENCE_MARKER.exec(line)?.[1];
+    if (marker !== undefined && (fence === null || marker.startsWith(fence))) {
+      fence = fence === null ? marker : null;
+      continue;
+    }
+    if (fence !== null) continue;
+    const m = HEADING.exec(line);
+    if (m !== null) return nonEmpty(headingText(m[1]));
   }
   return null;
 }

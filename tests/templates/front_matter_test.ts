@@ -43,7 +43,10 @@ Deno.test("splitFrontMatter leaves text without a complete block alone", () => {
 
 Deno.test("readPostMeta takes the title from the front matter, else the first heading", () => {
   assertEquals(readPostMeta("---\ntitle: From matter\n---\n# Heading\n").title, "From matter");
-  assertEquals(readPostMeta("intro\n\n# The *first* one #\n\n# second\n").title, "The *first* one");
+  // As text: the Markdown around the words is gone, as in the rendered heading.
+  assertEquals(readPostMeta("intro\n\n# The *first* one #\n\n# second\n").title, "The first one");
+  assertEquals(readPostMeta("```sh\n# a comment\n```\n# Real\n").title, "Real");
+  assertEquals(readPostMeta("~~~~\n# in code\n~~~\n# still code\n~~~~\n").title, null);
   assertEquals(readPostMeta("no heading\n## not level one\n").title, null);
   assertEquals(readPostMeta("---\ntitle: ''\n---\n# Fallback\n").title, "Fallback");
   assertEquals(readPostMeta("---\nsummary: short\n---\n").description, "short");
