@@ -17,6 +17,7 @@ export type ValueRef =
   | { kind: "path" }
   | { kind: "query"; name: string }
   | { kind: "version" }
+  | { kind: "page"; name: string }
   | { kind: "field"; variable: string; field: EntryField };
 
 /** A web-root path as written, with `{value}` pieces that each fill part of one name. */

@@ -1,7 +1,8 @@
 /**
- * The inside of placeholders: value references (`env.NAME`, `request.query.q`, `post.title`),
- * web-root paths with `{value}` pieces, and the arguments of `folder(...)`. Each parser returns
- * what it read, or a string saying why it could not — the caller turns that into an error node.
+ * The inside of placeholders: value references (`env.NAME`, `request.query.q`, `page.title`,
+ * `post.title`), web-root paths with `{value}` pieces, and the arguments of `folder(...)`. Each
+ * parser returns what it read, or a string saying why it could not — the caller turns that into
+ * an error node.
  *
  * This module must not touch the disk or know HTTP.
  * @module
@@ -19,6 +20,8 @@ import {
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const QUERY_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** A front-matter key, as `splitFrontMatter` reads it. */
+const PAGE_FIELD = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 const DEFAULT_SORT: SortKey = "name";
 const SORT_KEYS: readonly SortKey[] = ["name", "date", "title"];
 
@@ -41,12 +44,19 @@ export function parseRef(text: string, scope: readonly string[]): ValueRef | str
     if (parts.length === 2 && second === "version") return { kind: "version" };
     return "write server.version";
   }
+  // A loop variable named `page` (allowed before `page.` existed) still wins inside its loop.
+  if (head === "page" && !scope.includes(head)) {
+    if (parts.length === 2 && PAGE_FIELD.test(second)) {
+      return { kind: "page", name: second.toLowerCase() };
+    }
+    return "write page.NAME (a field of the page's front matter)";
+  }
   if (IDENT.test(head) && scope.includes(head)) {
     const field = ENTRY_FIELDS.find((f) => f === second);
     if (parts.length === 2 && field !== undefined) return { kind: "field", variable: head, field };
     return `an entry has ${ENTRY_FIELDS.map((f) => `${head}.${f}`).join(", ")}`;
   }
-  return "not env.…, request.…, server.… or a loop variable";
+  return "not env.…, request.…, server.…, page.… or a loop variable";
 }
 
 /** A path written after `include`/`markdown` or in `folder("…")`, or why it is not one. */

@@ -38,6 +38,7 @@ import {
   MAX_LOOP_ITERATIONS,
   MAX_RENDER_STEPS,
   MAX_RENDERED_CHARS,
+  MAX_SOURCE_BYTES,
   STEPS_PER_TURN,
 } from "./template_limits.ts";
 import { parseTemplate, type PathTemplate, type TemplateNode } from "./template_syntax.ts";
@@ -101,6 +102,7 @@ const DEFAULT_OPTIONS: RenderOptions = {
 };
 
 const HTML_SOURCE = /\.html?$/i;
+const BOM = "\ufeff";
 const MARKDOWN_SOURCE = /\.(md|markdown)$/i;
 
 /** Where in which file a node sits, for messages. */
@@ -123,9 +125,13 @@ export async function renderPage(
   const text = "/" + segments.join("/");
   const source = await r.read(segments);
   if (!source.ok) {
+    // The page is there but past the bound: say so, like an include past it. A 404 with no log
+    // line left the owner looking for a missing file.
+    if (source.problem === "too large") return r.pageTooLarge(text);
+    // Gone since the web root saw it: the visitor gets the 404 a missing file gets.
     return { ...r.result(), notFound: true };
   }
-  await r.nodes(r.parse(source, []), new Map(), {
+  await r.nodes(r.parsePage(source), new Map(), {
     file: text,
     chain: [source.fsPath],
     depth: 0,
@@ -153,6 +159,14 @@ class Renderer {
     this.#values = new TemplateValues(sources, req);
     this.#opts = opts;
     this.#steps = new StepBudget(opts.maxSteps, opts.stepsPerTurn);
+  }
+
+  /** The result for a page whose own source is past MAX_SOURCE_BYTES: one error box. */
+  pageTooLarge(file: string): RenderResult {
+    const message = `${file}: too large to render (more than ${MAX_SOURCE_BYTES} bytes)`;
+    this.#errors.push(message);
+    this.#emit(errorBox(message));
+    return this.result();
   }
 
   result(): RenderResult {
@@ -190,6 +204,26 @@ class Renderer {
     if (nodes === undefined) {
       nodes = this.#opts.parse(source.text, scope);
       this.#parsed.set(key, nodes);
+    }
+    return nodes;
+  }
+
+  /**
+   * The page's own nodes: a front-matter block at its top is not shown, its fields become
+   * `${page.NAME}`. Its lines are kept as newlines while parsing, so messages name the line in
+   * the file, and then dropped from the output.
+   */
+  parsePage(source: { text: string; fsPath: string }): TemplateNode[] {
+    const { fields, body } = splitFrontMatter(source.text);
+    const withoutBom = source.text.startsWith(BOM) ? source.text.slice(BOM.length) : source.text;
+    if (body.length === withoutBom.length) return this.parse(source, []);
+    this.#values.page = fields;
+    const lines = withoutBom.slice(0, withoutBom.length - body.length).split("\n").length - 1;
+    const nodes = this.parse({ text: "\n".repeat(lines) + body, fsPath: source.fsPath }, []);
+    const first = nodes[0];
+    if (first?.kind === "text") {
+      const rest = first.text.slice(lines);
+      return rest === "" ? nodes.slice(1) : [{ kind: "text", text: rest }, ...nodes.slice(1)];
     }
     return nodes;
   }
@@ -291,7 +325,16 @@ class Renderer {
     }
     // Weighed by its size: the rendering is synchronous and done again at each use.
     if (!await this.#bulk(Math.ceil(source.text.length / MARKDOWN_BYTES_PER_STEP), frame)) return;
-    this.#emit(await renderMarkdown(splitFrontMatter(source.text).body));
+    let html: string;
+    try {
+      html = await renderMarkdown(splitFrontMatter(source.text).body);
+    } catch (err) {
+      // The renderer recurses per nesting level: a file of 4,000 `>` overflows its stack. That is
+      // the owner's file, so a box in the page, not a 500 for the whole page.
+      const why = err instanceof RangeError ? "it nests too deeply" : "the renderer failed";
+      return this.#fail(frame, line, `markdown ${filled.text}: could not be rendered (${why})`);
+    }
+    this.#emit(html);
   }
 
   async #loop(

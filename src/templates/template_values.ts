@@ -1,6 +1,6 @@
 /**
  * The values a render reads — `${env.NAME}`, `${request.path}`, `${request.query.NAME}`,
- * `${server.version}`, loop fields — and the paths they fill in, noting which request parts were
+ * `${server.version}`, `${page.NAME}` (the page's front matter), loop fields — and the paths they fill in, noting which request parts were
  * used (the render cache keys a page by exactly those).
  *
  * Security: a value put into a path fills part of one name and nothing more. One that holds "/",
@@ -33,6 +33,8 @@ export class TemplateValues {
   usesPath = false;
   /** The query names read. */
   readonly queryNames = new Set<string>();
+  /** The front-matter fields of the page being rendered (none until it is read). */
+  page: ReadonlyMap<string, string> = new Map();
   readonly #sources: Pick<RenderSources, "env" | "version">;
   readonly #req: RenderRequest;
 
@@ -56,6 +58,8 @@ export class TemplateValues {
       }
       case "version":
         return this.#sources.version;
+      case "page":
+        return this.page.get(ref.name);
       case "field":
         return scope.get(ref.variable)?.[ref.field];
     }
@@ -98,6 +102,8 @@ export function describe(ref: ValueRef): string {
       return `request.query.${ref.name}`;
     case "version":
       return "server.version";
+    case "page":
+      return `page.${ref.name}`;
     case "field":
       return `${ref.variable}.${ref.field}`;
   }

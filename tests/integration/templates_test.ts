@@ -60,6 +60,39 @@ Deno.test("an edited post shows on the first request after the stat-cache period
   }
 });
 
+Deno.test("a site's odd pages answer 200 with their boxes: deep Markdown, a huge page, a bad query pair", async () => {
+  const www = await site({
+    "post.html": "<p>${request.query.p}</p>${markdown /posts/{request.query.p}.md}<p>end</p>",
+    "posts/deep.md": ">".repeat(20_000) + " x\n",
+    "posts/hello.md": "# Hello\n",
+    "huge.html": "x".repeat(1024 * 1024 + 1),
+  });
+  const warnings: string[] = [];
+  const srv = startServer(createApp(
+    appConfig({ directory: www, www, templates: true, statCacheMs: STAT_CACHE_MS }),
+    { warn: (l) => warnings.push(l), templateVar: () => undefined },
+  ));
+  const base = `http://127.0.0.1:${srv.port}`;
+  try {
+    // Was a 500 for the whole page: marked overflowed its stack.
+    const deep = await curl([`${base}/post.html?p=deep`]);
+    assertEquals(deep.status, 200);
+    assert(text(deep.body).endsWith("(it nests too deeply)</div><p>end</p>"), text(deep.body));
+    // Was a 404 with no log line: the page is there, past the size bound.
+    const huge = await curl([`${base}/huge.html`]);
+    assertEquals(huge.status, 200);
+    assert(text(huge.body).includes("/huge.html: too large to render"), text(huge.body));
+    // Was a 404: one Latin-1 pair emptied every value, `p` included.
+    const hello = await curl([`${base}/post.html?ref=caf%E9&p=hello`]);
+    assertEquals([hello.status, text(hello.body)], [200, "<p>hello</p><h1>Hello</h1>\n<p>end</p>"]);
+    assertEquals(warnings.length, 2, warnings.join("\n"));
+    assertEquals(srv.errors, []);
+  } finally {
+    await srv.close();
+    await Deno.remove(www, { recursive: true });
+  }
+});
+
 Deno.test("a real wireserve reads WIRESERVE_VAR_* and no other variable into a page", async () => {
   const www = await site({
     "index.html": "[${env.GREETING}][${if env.SECRET}${env.SECRET}${else}none${end}]" +

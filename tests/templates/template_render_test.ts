@@ -18,6 +18,7 @@ import {
   MAX_LOOP_ITERATIONS,
   MAX_NESTING,
   MAX_RENDERED_CHARS,
+  MAX_SOURCE_BYTES,
 } from "../../src/templates/template_limits.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
@@ -176,7 +177,7 @@ Deno.test("renderPage lists a folder's files sorted, limited and filtered", asyn
     await site.write("posts/old.md", "---\ntitle: Old\ndate: 2020-01-01\n---\n");
     await site.write(
       "posts/new post.md",
-      "---\ndate: 2024-06-01\ndescription: d\n---\n# New <one>\n",
+      "---\ndate: 2024-06-01\ndescription: d\n---\n# New &lt;one&gt;\n",
     );
     await site.write("posts/mid.md", "---\ndate: 2022-03-04\n---\n");
     await site.write("posts/notes.txt", "not markdown");
@@ -263,5 +264,58 @@ Deno.test("renderPage answers notFound when the page itself is gone", async () =
   await withSite(async (site) => {
     const r = await site.render("gone.html");
     assertEquals(r.notFound, true);
+  });
+});
+
+Deno.test("renderPage shows a box, not a 404, for a page past the source size limit", async () => {
+  await withSite(async (site) => {
+    await site.write("big.html", "x".repeat(MAX_SOURCE_BYTES + 1));
+    const r = await site.render("big.html");
+    assertEquals(r.notFound, false);
+    assertEquals(r.errors, [
+      `/big.html: too large to render (more than ${MAX_SOURCE_BYTES} bytes)`,
+    ]);
+    assertEquals(boxes(r.html), 1);
+    await site.write("edge.html", "y".repeat(MAX_SOURCE_BYTES));
+    const edge = await site.render("edge.html");
+    assertEquals([edge.errors, edge.html.length], [[], MAX_SOURCE_BYTES]);
+  });
+});
+
+Deno.test("renderPage shows a box for Markdown the renderer cannot render, and renders the rest", async () => {
+  await withSite(async (site) => {
+    // marked recurses per blockquote level: 20,000 `>` overflowed its stack, and the page was a 500.
+    await site.write("deep.md", ">".repeat(20_000) + " x\n");
+    await site.write("post.html", "before ${markdown /deep.md} after");
+    const r = await site.render("post.html");
+    assertEquals(r.errors, [
+      "/post.html line 1: markdown /deep.md: could not be rendered (it nests too deeply)",
+    ]);
+    assertEquals(boxes(r.html), 1);
+    assert(r.html.startsWith("before ") && r.html.endsWith(" after"), r.html);
+  });
+});
+
+Deno.test("renderPage hides the page's front matter and shows its fields as page.NAME", async () => {
+  await withSite(async (site) => {
+    await site.write(
+      "index.html",
+      '---\r\ntitle: Home & "more"\nLayout: wide\n---\n<title>${page.title}</title>' +
+        "${if page.layout}[${page.layout}]${end}${if page.nope}x${end}\n${page.missing}",
+    );
+    const r = await site.render("index.html");
+    assert(r.html.startsWith("<title>Home &amp; &quot;more&quot;</title>[wide]\n"), r.html);
+    // Lines are counted in the file, front matter included.
+    assertEquals(r.errors, ["/index.html line 6: page.missing is not set"]);
+    // Only the page's own block: a partial's is its text, and a page without one has no fields.
+    await site.write("part.html", "---\nx: 1\n---\n${if page.title}${page.title}${end}");
+    await site.write("with-part.html", "---\ntitle: T\n---\n${include /part.html}");
+    assertEquals((await site.render("with-part.html")).html, "---\nx: 1\n---\nT");
+    await site.write("plain.html", "<hr>\n---\ntitle: no\n---\n${if page.title}yes${else}no${end}");
+    assertEquals((await site.render("plain.html")).html, "<hr>\n---\ntitle: no\n---\nno");
+    // A loop variable called `page` still means the entry inside its loop.
+    await site.write("list/a.md", "# A");
+    await site.write("loop.html", '${for page in folder("/list")}${page.title}${end}');
+    assertEquals((await site.render("loop.html")).html, "A");
   });
 });

@@ -165,7 +165,7 @@ Deno.test("parseTemplate bounds a placeholder's length", () => {
 Deno.test("parseTemplate counts lines across text and placeholders", () => {
   const nodes = parseTemplate("one\ntwo ${request.path}\n\n${nope}\n");
   assertEquals(errors(nodes), [
-    "4: unknown placeholder ${nope}: not env.…, request.…, server.… or a loop variable",
+    "4: unknown placeholder ${nope}: not env.…, request.…, server.…, page.… or a loop variable",
   ]);
   const value = nodes.find((n) => n.kind === "value");
   assertEquals(value?.kind === "value" && value.line, 2);
