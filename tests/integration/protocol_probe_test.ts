@@ -30,7 +30,8 @@ interface Probe {
 /** Sent behind every probe: answered only when the connection is still in step. */
 const NEXT = "GET /echo/next-request HTTP/1.1\r\nHost: t\r\n\r\n";
 
-const POST = "POST /anything HTTP/1.1\r\nHost: t\r\n";
+/** Typed as text, so `/anything` shows the body as text in `data` (go-httpbin's rule). */
+const POST = "POST /anything HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\n";
 const CHUNKED = `${POST}Transfer-Encoding: chunked\r\n`;
 /** The JSON `/anything` answers when its body was exactly `body`. */
 const data = (body: string) => `"data": ${JSON.stringify(body)}`;
@@ -383,8 +384,8 @@ Deno.test("protocol probe: each named request gets its exact answer, and framing
 
 /** Requests of every framing in one pipelined run, the last closing the connection. */
 const PIPELINE = "GET /echo/one HTTP/1.1\r\nHost: t\r\n\r\n" +
-  "POST /anything HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc" +
-  'POST /anything HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2;x="y"\r\nde\r\n' +
+  `${POST}Content-Length: 3\r\n\r\nabc` +
+  `${POST}Transfer-Encoding: chunked\r\n\r\n2;x="y"\r\nde\r\n` +
   "1\r\nf\r\n0\r\nT: 1\r\n\r\n" +
   "HEAD /echo/head HTTP/1.1\r\nHost: t\r\n\r\n" +
   "OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n" +
