@@ -80,6 +80,14 @@ class ReceivedHead implements RequestHead, LentBytesKeeper {
   }
 }
 
+/**
+ * The fields of the last head accepted on any connection (sealed, so any head may share them).
+ * Clients that open a connection per request (`Connection: close`) mostly send the same head each
+ * time: the first head of a connection is then compared with it byte by byte instead of parsed,
+ * as a kept-alive connection's next head is compared with its last.
+ */
+let lastAccepted: HeaderFields | undefined;
+
 /** The state of reading one head, reused for every request on a connection. */
 export class HeadReader {
   #reader: BufferedReader;
@@ -89,8 +97,11 @@ export class HeadReader {
   #headers: HeaderFields | null = null;
   /** How many leading lines repeated `#previous`'s, while `#headers` is null. */
   #repeated = 0;
-  /** The last accepted head's fields (sealed): lines that repeat them are taken as they are. */
-  #previous: HeaderFields | undefined;
+  /**
+   * The last accepted head's fields (sealed): lines that repeat them are taken as they are. A new
+   * connection starts from the last head any connection accepted (see `lastAccepted`).
+   */
+  #previous: HeaderFields | undefined = lastAccepted;
   #skipped = 0;
   #budget = 0;
   /** The request line's parts, rewritten for every head (the head copies them out). */
@@ -204,6 +215,7 @@ export class HeadReader {
     if (host instanceof HttpError) return this.#failed(host);
     headers.seal();
     this.#previous = headers;
+    lastAccepted = headers;
     const head = new ReceivedHead(line, headers, host, reader);
     this.#current = head;
     return head;

@@ -369,3 +369,28 @@ for (const [what, line, extra] of REPEAT_THEN_BARE_LF) {
     await assertHeads(wire("/", fields) + second, [get("/", fields), { error: "badHeader" }], what);
   });
 }
+
+/** The first head read by a new HeadReader over `input` (a new connection's first request). */
+async function firstHead(input: string): Promise<RequestHead | HttpError | null> {
+  const reader = readerOver([bytes(input)]);
+  const heads = new HeadReader(reader, LIMITS);
+  heads.begin();
+  let head: RequestHead | HttpError | typeof INCOMPLETE | null = heads.advance();
+  while (head === INCOMPLETE) head = await reader.fill() ? heads.advance() : heads.stopped();
+  heads.release();
+  await reader.cancel();
+  return head;
+}
+
+Deno.test("a new connection's first head shares the last accepted head's fields only when it repeats them", async () => {
+  const fields: Array<[string, string]> = [["Host", "a.example"], ["Connection", "close"]];
+  const first = await firstHead(wire("/x", fields));
+  const again = await firstHead(wire("/y", fields));
+  assert.ok(first !== null && !(first instanceof HttpError));
+  assert.ok(again !== null && !(again instanceof HttpError));
+  // Clients that open a connection per request send the same fields each time: not parsed again.
+  assert.equal(again.headers, first.headers);
+  const changed: Array<[string, string]> = [["Host", "a.example"], ["Connection", "clos3"]];
+  assert.deepEqual(seen(await firstHead(wire("/y", changed))), get("/y", changed));
+  assert.deepEqual(seen(first), get("/x", fields));
+});
