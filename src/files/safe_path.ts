@@ -107,7 +107,8 @@ const refuse = (status: 400 | 404, reason: string): SafePathRefused => ({
 /**
  * Resolves `urlPath` — the RAW, still percent-encoded path below the mount point (for
  * `/files/a%20b/c.txt` it is `a%20b/c.txt`) — inside `root`, or refuses it. Never touches the
- * disk: symlinks are the caller's to check.
+ * disk: symlinks are the caller's to check. The answer is frozen (segments too): the same path
+ * asked again may get the same object.
  */
 export function resolveSafePath(
   root: string,
@@ -115,6 +116,43 @@ export function resolveSafePath(
   opts: SafePathOptions = {},
 ): SafePathResult {
   const windows = (opts.platform ?? (IS_WINDOWS ? "win32" : "posix")) === "win32";
+  const dotfiles = opts.dotfiles === true;
+  const hidden = opts.hidden;
+  if (
+    urlPath === lastUrlPath && root === lastRoot && windows === lastWindows &&
+    dotfiles === lastDotfiles && hidden === lastHidden && lastResult !== null
+  ) return lastResult;
+  const result = resolveUncached(root, urlPath, windows, dotfiles, hidden);
+  lastRoot = root;
+  lastUrlPath = urlPath;
+  lastWindows = windows;
+  lastDotfiles = dotfiles;
+  lastHidden = hidden;
+  lastResult = Object.freeze(result);
+  return result;
+}
+
+/**
+ * The last path resolved, with what it was resolved against, and its answer: the answer depends
+ * on nothing else (no disk), so a path asked again (a file fetched over and over, a connection
+ * per request) gets the same answer without decoding, checking and joining it again — and the
+ * same `fsPath` string, already hashed for the file cache's lookup. The answer is frozen: it is
+ * shared by every request that asks for the same path.
+ */
+let lastRoot = "";
+let lastUrlPath = "";
+let lastWindows = false;
+let lastDotfiles = false;
+let lastHidden: HiddenPaths | undefined;
+let lastResult: SafePathResult | null = null;
+
+function resolveUncached(
+  root: string,
+  urlPath: string,
+  windows: boolean,
+  dotfiles: boolean,
+  hidden: HiddenPaths | undefined,
+): SafePathResult {
   if (urlPath.length > MAX_PATH_CHARS) return refuse(400, "path too long");
   // refuse: "\" is a separator on Windows; on POSIX it is refused too so both behave alike.
   if (urlPath.includes("\\")) return refuse(400, "backslash in path");
@@ -139,13 +177,14 @@ export function resolveSafePath(
     // refuse: partial uploads live in the state folder; they are never served or written to,
     // even with --dotfiles (a 404, as for anything else that is not there to be had)
     if (isStateFolderName(segment)) return refuse(404, "upload state folder");
-    if (!opts.dotfiles && segment.charCodeAt(0) === 0x2e) return refuse(404, "dotfile");
+    if (!dotfiles && segment.charCodeAt(0) === 0x2e) return refuse(404, "dotfile");
     if (windows && windowsUnsafeName(segment)) return refuse(404, "name Windows cannot hold");
   }
   const last = raw[raw.length - 1];
   const trailingSlash = urlPath === "" || last === "" || isDots(last);
   // refuse: a private path looks exactly like a missing one, whoever asks
-  if (opts.hidden?.hides(segments, trailingSlash) === true) return refuse(404, "hidden");
+  if (hidden?.hides(segments, trailingSlash) === true) return refuse(404, "hidden");
+  Object.freeze(segments);
   return { ok: true, fsPath: joinBelow(root, segments, windows), segments, trailingSlash };
 }
 

@@ -246,3 +246,21 @@ Deno.test("servableName: what a URL segment can name, for listings", () => {
   const ok = resolveSafePath("/srv", encodeURIComponent('q"uote'), { platform: "posix" });
   assert(ok.ok && ok.segments.join() === 'q"uote');
 });
+
+Deno.test("a path asked again gets the same frozen answer, and only against the same options", () => {
+  const first = resolveSafePath(ROOT, "a/.b.txt", { dotfiles: true });
+  const again = resolveSafePath(ROOT, "a/.b.txt", { dotfiles: true });
+  // The answer is shared by every request that asks for the same path: nobody may change it.
+  assert(first === again, "the same answer");
+  assert(Object.isFrozen(first), "frozen");
+  assert(first.ok && Object.isFrozen(first.segments), "segments frozen");
+  // Whatever the answer depends on is part of the question.
+  assertEquals(resolveSafePath(ROOT, "a/.b.txt").ok, false);
+  assertEquals(resolveSafePath(ROOT, "a/.b.txt", { dotfiles: true }), first);
+  const other = resolveSafePath("/srv/other", "a/.b.txt", { dotfiles: true });
+  assertEquals(other.ok && other.fsPath, posix.join("/srv/other", "a", ".b.txt"));
+  const hidden = new HiddenPaths(["*.txt"], "exact");
+  assertEquals(resolveSafePath(ROOT, "a/.b.txt", { dotfiles: true, hidden }).ok, false);
+  const win = resolveSafePath(WIN_ROOT, "a/.b.txt", { dotfiles: true, platform: "win32" });
+  assertEquals(win.ok && win.fsPath, win32.join(WIN_ROOT, "a", ".b.txt"));
+});
