@@ -16,6 +16,12 @@ const NOSNIFF: [string, string] = ["X-Content-Type-Options", "nosniff"];
 // refuse: scripts, forms, plugins and same-origin access for uploaded active content; a sandboxed
 // document gets an opaque origin, so it cannot read the UI's storage or call its API.
 const SANDBOX: [string, string] = ["Content-Security-Policy", "sandbox"];
+/** The field names looked for, lower-cased (see `sameName`). */
+const CONTENT_TYPE = "content-type";
+const CONTENT_SECURITY_POLICY = "content-security-policy";
+const UPPER_A = 0x41;
+const UPPER_Z = 0x5a;
+const UPPER_TO_LOWER = 0x20;
 
 /** Adds `nosniff` to every answer, and a CSP sandbox to HTML, XHTML, SVG and XML ones. */
 export function withUntrustedContentHeaders(handler: Handler): Handler {
@@ -27,13 +33,34 @@ export function withUntrustedContentHeaders(handler: Handler): Handler {
 
 function guard(res: HttpResponse): HttpResponse {
   const headers = res.headers ?? [];
-  const type = headers.find(([name]) => name.toLowerCase() === "content-type")?.[1] ?? "";
+  // One pass, names compared without lower-cased copies: this runs for every file served.
+  let type = "";
+  let typeFound = false;
+  let own = false;
+  for (let i = 0; i < headers.length; i++) {
+    const name = headers[i][0];
+    if (!typeFound && sameName(name, CONTENT_TYPE)) {
+      type = headers[i][1];
+      typeFound = true;
+    } else if (sameName(name, CONTENT_SECURITY_POLICY)) own = true;
+  }
   // Our own pages (listings, search results) bring their own policy — no script at all, forms
   // posting to this server only — and are left with it; a file's bytes never come with one.
-  const own = headers.some(([name]) => name.toLowerCase() === "content-security-policy");
-  const extra: Array<[string, string]> = ACTIVE_TYPES.test(type) && !own
-    ? [NOSNIFF, SANDBOX]
-    : [NOSNIFF];
+  const active = !own && ACTIVE_TYPES.test(type);
   // The handler may share its header arrays between requests (cached facts): never mutate them.
-  return { ...res, headers: [...headers, ...extra] };
+  const guarded = headers.slice();
+  guarded.push(NOSNIFF);
+  if (active) guarded.push(SANDBOX);
+  return { ...res, headers: guarded };
+}
+
+/** Whether field `name` is `lower` (lower-case letters and `-`) in any letter case. */
+function sameName(name: string, lower: string): boolean {
+  if (name.length !== lower.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const folded = c >= UPPER_A && c <= UPPER_Z ? c + UPPER_TO_LOWER : c;
+    if (folded !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }

@@ -267,11 +267,11 @@ export class BufferedReader {
    * leaves the socket open for that answer.
    */
   async fillKeeping(): Promise<boolean> {
-    const readKeeping = this.#source.readKeeping;
-    if (readKeeping === undefined) return this.fill();
+    const source = this.#source;
+    if (source.readKeeping === undefined) return this.fill();
     const view = this.fillTarget();
     if (view === null) return false;
-    return this.filledCount(await readKeeping(view));
+    return this.filledCount(await source.readKeeping(view));
   }
 
   /**
@@ -337,9 +337,10 @@ export class BufferedReader {
     if (this.#eof) return null;
     // A caller keeping earlier bytes in `view`'s buffer: a BYOB read would take the buffer (and
     // those bytes) with it if it failed; a plain read leaves it where it is.
-    const readKeeping = keep ? this.#source.readKeeping : undefined;
-    if (readKeeping !== undefined) {
-      const n = await readKeeping(view);
+    const source = this.#source;
+    if (keep && source.readKeeping !== undefined) {
+      // Called on the source: it may be a class instance.
+      const n = await source.readKeeping(view);
       if (n === null || n === 0) {
         this.#eof = true;
         return null;

@@ -8,7 +8,7 @@
  */
 
 import { accessEntry, type EndReason } from "./access_entry.ts";
-import { BufferedReader, type ByteSource } from "./buffered_reader.ts";
+import { BufferedReader } from "./buffered_reader.ts";
 import { decideFraming } from "./body_framing.ts";
 import { discardBody } from "./discard_body.ts";
 import { cannedErrorResponse, internalErrorResponse } from "./canned_response.ts";
@@ -23,6 +23,7 @@ import { type BodyHooks, drainBody, requestBody } from "./request_body.ts";
 import { HeadReader, INCOMPLETE } from "./head_reader.ts";
 import type { RequestHead } from "./request_head.ts";
 import { type ResponseContext, ResponseWriter, type WriteClock } from "./response_writer.ts";
+import { SocketSource } from "./socket_source.ts";
 import { STATUS } from "./status.ts";
 import type { HttpResponse, RequestBody, WebSocketUpgrade } from "./types.ts";
 import { WebSocketClosingError, WebSocketConnection } from "./websocket_session.ts";
@@ -76,19 +77,8 @@ export class Connection implements BodyHooks, WriteClock, InterimSender {
     this.#timer = new PhaseTimer((phase) => this.#expired(phase));
     this.#writer = new ResponseWriter(conn, opts.limits, this);
     this.#byob = conn.readable.getReader({ mode: "byob" });
-    const byob = this.#byob;
-    const writer = this.#writer;
-    // Never wait for input with output pending: pipelined responses go out before any read blocks.
-    const afterOutput = <R>(read: () => Promise<R>): Promise<R> =>
-      writer.pending > 0 ? writer.flush().then(read) : read();
-    const source: ByteSource = {
-      read: <T extends ArrayBufferView>(view: T) => afterOutput(() => byob.read(view)),
-      cancel: (reason?: unknown) => byob.cancel(reason),
-      releaseLock: () => byob.releaseLock(),
-      // The stream reads only when asked (BYOB, nothing queued), so between its reads the socket
-      // may be read directly; a clock that runs out closes the connection, which ends this read.
-      readKeeping: (view: Uint8Array) => afterOutput(() => conn.read(view)),
-    };
+    // Never waits for input with output pending: pipelined responses go out before a read blocks.
+    const source = new SocketSource(conn, this.#byob, this.#writer);
     const maxHead = opts.limits.maxRequestLineBytes + opts.limits.maxHeaderBytes + 64;
     this.#reader = new BufferedReader(source, opts.limits.readBufferBytes, maxHead);
     this.#heads = new HeadReader(this.#reader, opts.limits);
