@@ -22,8 +22,22 @@ export async function openFds(): Promise<number> {
  */
 export async function openFdsTo(path: string): Promise<number> {
   const real = await Deno.realPath(path);
-  const out = await new Deno.Command("ls", { args: ["-l", `/proc/${Deno.pid}/fd`] }).output();
-  if (!out.success) throw new Error(`ls -l /proc/${Deno.pid}/fd failed`);
-  return new TextDecoder().decode(out.stdout).split("\n")
-    .filter((l) => l.endsWith(` -> ${real}`)).length;
+  const listing = await longListing(`/proc/${Deno.pid}/fd`);
+  return listing.split("\n").filter((l) => l.endsWith(` -> ${real}`)).length;
+}
+
+/**
+ * `ls -l` of a descriptor folder. A descriptor closed between `ls` reading the folder and reading
+ * its link makes `ls` say "No such file or directory" and exit 1 with the rest listed: that
+ * descriptor is closed, so the listing without it is a true count. Any other failure throws.
+ */
+async function longListing(dir: string): Promise<string> {
+  const out = await new Deno.Command("ls", { args: ["-l", dir], env: { LC_ALL: "C" } }).output();
+  const stderr = new TextDecoder().decode(out.stderr).split("\n").filter((l) => l !== "");
+  const onlyVanished = out.code === 1 && stderr.length > 0 &&
+    stderr.every((l) => l.endsWith("No such file or directory"));
+  if (!out.success && !onlyVanished) {
+    throw new Error(`ls -l ${dir} failed (${out.code}): ${stderr.join("; ")}`);
+  }
+  return new TextDecoder().decode(out.stdout);
 }
