@@ -71,9 +71,13 @@ function build(year: number | null, mon: string, day: number | null, hms: string
   const sec = digits(hms, 6, 2);
   if (h === null || m === null || sec === null) return null;
   if (h > MAX_HOUR || m > MAX_MINUTE || sec > MAX_SECOND || day < 1) return null;
-  const ms = Date.UTC(year, month, day, h, m, sec);
-  // refuse: Date.UTC rolls 31 Feb over into March; a date that does not exist is not a date
-  if (new Date(ms).getUTCDate() !== day && sec !== MAX_SECOND) return null;
+  // Not Date.UTC: it reads years 0–99 as 1900–1999, and `0094` is the year 94 as written.
+  const at = new Date(0);
+  at.setUTCFullYear(year, month, day);
+  at.setUTCHours(h, m, sec);
+  // refuse: the setters roll 31 Feb over into March; a date that does not exist is not a date
+  if (at.getUTCDate() !== day && sec !== MAX_SECOND) return null;
+  const ms = at.getTime();
   return Math.floor(ms / MS_PER_SECOND) * MS_PER_SECOND;
 }
 

@@ -69,13 +69,21 @@ export function serveFile(
   const range = rangeValue === undefined ? NO_RANGE : parseRange(rangeValue, facts.size);
   // Never compress a 206: a range is served from the identity bytes.
   let coding = facts.compressible && range.kind === "none" ? chooseCoding(req, facts) : "identity";
+  let rep = representation(facts, coding);
+  let pre = evaluatePreconditions(req.method, req.headers, rep.validators);
   // Past the cap on streamed compressions the identity form goes out, with its own validators;
-  // HEAD asks too, to answer as a GET would now. No await until encoded() takes the place.
-  if (coding !== "identity" && streamsCompressed(facts, coding, file) && !canCompressStream()) {
+  // HEAD asks too, to answer as a GET would now. A 304 streams nothing, so it is decided for the
+  // negotiated form first: a cache revalidating the compressed form must not be sent the whole
+  // identity body because the server is busy (RFC 9110 §13.1.2, §15.4.5). No await until
+  // encoded() takes the place.
+  if (
+    pre !== "not-modified" && coding !== "identity" && streamsCompressed(facts, coding, file) &&
+    !canCompressStream()
+  ) {
     coding = "identity";
+    rep = representation(facts, coding);
+    pre = evaluatePreconditions(req.method, req.headers, rep.validators);
   }
-  const rep = representation(facts, coding);
-  const pre = evaluatePreconditions(req.method, req.headers, rep.validators);
   if (pre !== "proceed") {
     file?.close();
     if (pre === "not-modified") return notModified(ctx, facts, rep);

@@ -13,6 +13,10 @@ const CASES: Array<[string, string, number | null]> = [
   ["asctime, two-digit day", "Sun Nov 16 08:49:37 1994", Date.UTC(1994, 10, 16, 8, 49, 37)],
   ["surrounding whitespace", "  Sun, 06 Nov 1994 08:49:37 GMT ", NOV_6_1994],
   ["RFC 850 year within 50 years", "Tuesday, 01-Jan-30 00:00:00 GMT", Date.UTC(2030, 0, 1)],
+  // Date.UTC reads years 0–99 as 1900–1999: a four-digit year must be taken as written.
+  ["IMF-fixdate, year 0094", "Sun, 06 Nov 0094 08:49:37 GMT", Date.parse("0094-11-06T08:49:37Z")],
+  ["asctime, year 0099", "Sun Nov  6 08:49:37 0099", Date.parse("0099-11-06T08:49:37Z")],
+  ["29 February of year 0000", "Sun, 29 Feb 0000 00:00:00 GMT", Date.parse("0000-02-29T00:00:00Z")],
   ["zone other than GMT", "Sun, 06 Nov 1994 08:49:37 UTC", null],
   ["lower-case month", "Sun, 06 nov 1994 08:49:37 GMT", null],
   ["hour 24", "Sun, 06 Nov 1994 24:00:00 GMT", null],

@@ -1,0 +1,91 @@
+/**
+ * File responses without sockets: how representation selection meets the preconditions
+ * (RFC 9110 §13.2.2) when the isolate's cap on streamed compressions is full.
+ */
+
+import { withSuffix } from "../../src/app/etag.ts";
+import {
+  compressStreamInPlace,
+  MAX_STREAMED_COMPRESSIONS,
+  type PlacedStream,
+  streamedCompressionsRunning,
+} from "../../src/app/streamed_compressions.ts";
+import { SMALL_FILE_MAX_BYTES } from "../../src/files/file_facts.ts";
+import { ServedRoot } from "../../src/files/served_root.ts";
+import type { HttpResponse } from "../../src/http/types.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+import { buildRequest, header } from "../support/request_builder.ts";
+
+const SUBSTANTIAL_TTL_MS = 60_000;
+/** Larger than the cache keeps in memory, so a compressed answer would stream. */
+const LARGE_TEXT = "a compressible line of text\n".repeat(SMALL_FILE_MAX_BYTES / 16);
+
+/** A source that never yields: the places it holds stay taken until cancelled. */
+const NEVER: AsyncIterable<Uint8Array> = {
+  [Symbol.asyncIterator]: () => ({ next: () => new Promise(() => {}) }),
+};
+
+/** Runs `fn` with every place for a streamed compression taken. */
+async function withCapFull(fn: () => Promise<void>): Promise<void> {
+  const held: PlacedStream[] = [];
+  try {
+    for (let i = 0; i < MAX_STREAMED_COMPRESSIONS; i++) {
+      held.push(compressStreamInPlace(NEVER, "gzip")!);
+    }
+    assertEquals(streamedCompressionsRunning(), MAX_STREAMED_COMPRESSIONS);
+    await fn();
+  } finally {
+    for (const stream of held) await stream.cancel();
+  }
+}
+
+/** Closes what a response body holds open (a file), so the test leaks nothing. */
+function release(res: HttpResponse): void {
+  const body = res.body;
+  if (typeof body === "object" && body !== null && "kind" in body && body.kind === "file") {
+    body.file.close();
+  }
+}
+
+Deno.test("a revalidation of the compressed form is a 304 while the compressed-stream cap is full", async () => {
+  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "wireserve-rep-" }));
+  try {
+    await Deno.writeTextFile(`${root}/big.txt`, LARGE_TEXT);
+    const served = new ServedRoot({
+      root,
+      dotfiles: false,
+      followSymlinks: false,
+      statCacheMs: SUBSTANTIAL_TTL_MS,
+      cacheSeconds: null,
+    });
+    const fsPath = `${root}/big.txt`;
+    const facts = await served.lookup(fsPath);
+    assert(facts.kind === "file" && facts.bytes === null, "a large file is opened per request");
+    const gzipTag = withSuffix(facts.etag, "gzip");
+    await withCapFull(async () => {
+      for (const method of ["GET", "HEAD"]) {
+        const req = buildRequest({
+          method,
+          target: "/big.txt",
+          headers: [["Host", "t"], ["Accept-Encoding", "gzip"], ["If-None-Match", gzipTag]],
+        });
+        const res = await served.serve(req, fsPath, facts);
+        release(res);
+        assertEquals(res.status, 304, `${method}: the cached gzip form is still current`);
+        assertEquals(header(res, "etag"), gzipTag);
+        assertEquals(header(res, "vary"), "Accept-Encoding");
+      }
+      // The identity form a busy server sent earlier still revalidates too.
+      const identity = buildRequest({
+        target: "/big.txt",
+        headers: [["Host", "t"], ["Accept-Encoding", "gzip"], ["If-None-Match", facts.etag]],
+      });
+      const res = await served.serve(identity, fsPath, facts);
+      release(res);
+      assertEquals([res.status, header(res, "etag")], [304, facts.etag]);
+    });
+    assertEquals(streamedCompressionsRunning(), 0);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
