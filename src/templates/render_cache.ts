@@ -15,7 +15,7 @@
  */
 
 import { firstValue } from "../app/query_params.ts";
-import type { Dependency } from "./template_render.ts";
+import type { Dependency } from "./render_output.ts";
 import { templateQuery } from "./template_query.ts";
 
 /** One rendered variant. */
