@@ -35,11 +35,8 @@
  *   at creation, as for tus.
  * - Every final answer carries `Upload-Offset` too (not required by the draft): tus-js-client's
  *   draft modes read the new offset from it.
- * - Wrong offset → 409 with `Upload-Offset` and the "mismatching-upload-offset" problem type
- *   (with `expected-offset` and `provided-offset`); inconsistent lengths → 400
- *   "inconsistent-upload-length". Appending to a completed upload is refused and changes
- *   nothing ("Upload Append"): content → 400 "inconsistent-upload-length", an empty append → 400
- *   "completed-upload".
+ * - Appending to a completed upload is refused and changes nothing ("Upload Append"): content →
+ *   400 "inconsistent-upload-length", an empty append → 400 "completed-upload".
  * - `Upload-Limit: max-size` is `--max-upload`; `max-age` the seconds left before expiry.
  * - A completion whose publication fails on the server's side (507 the share full, 503, 500)
  *   keeps the upload ("unpublished", `append.ts`): the 5xx goes with `Upload-Complete: ?0` and
@@ -54,42 +51,40 @@
  *   upload at its length and not published publishes it first (204 `?1`; a refusal's 4xx with
  *   `?1`; the 5xx again with `?0`).
  *
+ * This module is the draft's flow; its pieces are beside it: what the request fields say
+ * (interop version, completion, length) in `draft_fields.ts`, the answers with the draft's
+ * problem types in `draft_answers.ts`, those it gives like tus (423 busy, 404 unknown, 413) in
+ * `upload_answers.ts`, cancellation in `cancel_upload.ts`, appending in `append.ts`.
+ *
  * This module must not touch sockets.
  * @module
  */
 
-import type { AppConfig } from "../app/app_config.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
-import { jsonResponse } from "../app/json_response.ts";
 import { pathBelowMount, plain } from "../uploads/mod.ts";
-import { appendBody, type AppendResult, awaitsPublication, completeReceived } from "./append.ts";
+import { appendBody, awaitsPublication, completeReceived } from "./append.ts";
+import { cancelUpload } from "./cancel_upload.ts";
 import { contentDigestChecksum } from "./checksum.ts";
 import { createUpload, resumableRefusal } from "./create_upload.ts";
 import { creationTarget } from "./creation_target.ts";
-import { parseSfBoolean, parseUploadInteger, sfBoolean } from "./field_values.ts";
+import { draftAppendFailure, draftCompletedAnswer, inconsistentLength } from "./draft_answers.ts";
+import {
+  declaredLength,
+  draftCompletion,
+  INTEROP_WITHOUT_MEDIA_TYPE,
+  interopVersion,
+  PARTIAL_UPLOAD_MEDIA_TYPE,
+} from "./draft_fields.ts";
+import { mediaType, parseSfBoolean, parseUploadInteger, sfBoolean } from "./field_values.ts";
 import { type ResumableContext, UPLOADS_MOUNT } from "./resumable_context.ts";
 import { missingLease } from "./upload_store.ts";
 import { resourceMethod } from "./method_override.ts";
-import { concatenationRefused, mediaType } from "./tus_protocol.ts";
 import { parseTusMetadata } from "./tus_metadata.ts";
+import { concatenationRefused, noSuchUpload, uploadLocked, withFields } from "./upload_answers.ts";
 import type { UploadRecord } from "./upload_record.ts";
 
-/** The media type of an append ("Media Type application/partial-upload"). */
-export const PARTIAL_UPLOAD_MEDIA_TYPE = "application/partial-upload";
-/** The interop versions we follow (see the module doc). */
-export const INTEROP_VERSIONS: ReadonlySet<number> = new Set([5, 6, 7, 8]);
-/** The interop version before `application/partial-upload` was required. */
-const INTEROP_WITHOUT_MEDIA_TYPE = 5;
-/** The last interop version served as tusd serves it: complete once the length is reached. */
-const INTEROP_COMPLETES_AT_LENGTH = 6;
 const MS_PER_SECOND = 1000;
-const PROBLEM = "https://iana.org/assignments/http-problem-types#";
-
-/** Whether `req` creates a draft upload: a valid `Upload-Complete` ("Upload Creation"). */
-export function isDraftCreation(req: HttpRequest): boolean {
-  return parseSfBoolean(req.headers.list("upload-complete")) !== null;
-}
 
 /** The `Upload-Limit` value of an upload (or of the server, without one). */
 export async function uploadLimit(
@@ -102,14 +97,6 @@ export async function uploadLimit(
     : await ctx.store.expiresAt(record);
   const age = Math.max(0, Math.floor((expires - ctx.now()) / MS_PER_SECOND));
   return `${size}, max-age=${age}`;
-}
-
-/** The draft's fields for `OPTIONS` on a resource that can create uploads ("Limits"). */
-export function draftDiscoveryFields(config: AppConfig): Array<[string, string]> {
-  return [
-    ["Accept-Patch", PARTIAL_UPLOAD_MEDIA_TYPE],
-    ["Upload-Limit", `max-size=${config.maxUploadBytes}`],
-  ];
 }
 
 /** Answers a draft request (creation on `/files/`, or one on `/api/uploads/<id>`). */
@@ -131,7 +118,7 @@ export async function draftHandler(ctx: ResumableContext, req: HttpRequest): Pro
     case "PATCH":
       return withFields(await append(ctx, req, id, interop), echo);
     case "DELETE":
-      return withFields(await cancel(ctx, id), echo);
+      return withFields(await cancelUpload(ctx, id), echo);
     default:
       return withFields(plain(STATUS.MethodNotAllowed, "Method not allowed"), echo);
   }
@@ -172,7 +159,7 @@ async function create(
   const result = await appendBody(ctx, record.id, req, {
     offset: 0,
     length,
-    complete: completion(complete, interop),
+    complete: draftCompletion(complete, interop),
     checksum: checksum.checksum,
   });
   if (result.kind === "appended") {
@@ -186,7 +173,9 @@ async function create(
       ],
     };
   }
-  const res = result.kind === "completed" ? completedAnswer(result) : appendFailure(result, 0);
+  const res = result.kind === "completed"
+    ? draftCompletedAnswer(result)
+    : draftAppendFailure(result, 0);
   return result.kind === "completed" ? res : withFields(res, [["Location", location]]);
 }
 
@@ -196,16 +185,16 @@ async function head(
   interop: number | null,
 ): Promise<HttpResponse> {
   const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(missingLease);
-  if (lease === null) return locked();
+  if (lease === null) return uploadLocked();
   try {
     let record = lease === undefined ? null : await ctx.store.read(id);
-    if (record === null) return plain(STATUS.NotFound, "No such upload");
+    if (record === null) return noSuchUpload();
     const offset = await ctx.store.offset(record);
     // Only for the clients that take offset == length for done (see the module doc).
-    if (completion(false, interop) === "at-length" && awaitsPublication(record, offset)) {
+    if (draftCompletion(false, interop) === "at-length" && awaitsPublication(record, offset)) {
       const done = await completeReceived(ctx, record, offset);
-      if (done.kind === "unpublished") return appendFailure(done, offset);
-      if (done.response.status >= STATUS.MultipleChoices) return completedAnswer(done);
+      if (done.kind === "unpublished") return draftAppendFailure(done, offset);
+      if (done.response.status >= STATUS.MultipleChoices) return draftCompletedAnswer(done);
       record = done.record;
     }
     const fields: Array<[string, string]> = [
@@ -227,7 +216,7 @@ async function append(
   id: string,
   interop: number | null,
 ): Promise<HttpResponse> {
-  const type = mediaType(req);
+  const type = mediaType(req.headers.get("content-type"));
   const lenient = interop !== null && interop <= INTEROP_WITHOUT_MEDIA_TYPE && type === undefined;
   if (type !== PARTIAL_UPLOAD_MEDIA_TYPE && !lenient) {
     return plain(STATUS.UnsupportedMediaType, `Appending takes ${PARTIAL_UPLOAD_MEDIA_TYPE}`);
@@ -243,7 +232,7 @@ async function append(
   const result = await appendBody(ctx, id, req, {
     offset,
     length,
-    complete: completion(complete, interop),
+    complete: draftCompletion(complete, interop),
     checksum: checksum.checksum,
   });
   if (result.kind === "appended") {
@@ -255,145 +244,11 @@ async function append(
       ],
     };
   }
-  if (result.kind === "completed") return completedAnswer(result);
+  if (result.kind === "completed") return draftCompletedAnswer(result);
   if (result.kind === "already-complete" && req.body.length !== 0) return inconsistentLength();
-  return appendFailure(result, offset);
-}
-
-async function cancel(ctx: ResumableContext, id: string): Promise<HttpResponse> {
-  const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(missingLease);
-  if (lease === null) return locked();
-  try {
-    if (lease === undefined || await ctx.store.read(id) === null) {
-      return plain(STATUS.NotFound, "No such upload");
-    }
-    await ctx.store.remove(id);
-    return { status: STATUS.NoContent };
-  } finally {
-    lease?.release();
-  }
-}
-
-/** The upload's own answer with `Upload-Complete: ?1` and the final offset. */
-function completedAnswer(result: Extract<AppendResult, { kind: "completed" }>): HttpResponse {
-  return withFields(result.response, [
-    ["Upload-Complete", sfBoolean(true)],
-    ["Upload-Offset", String(result.offset)],
-  ]);
-}
-
-/** The answer for an append outcome that is not a success; `provided` is the request's offset. */
-function appendFailure(result: AppendResult, provided: number): HttpResponse {
-  switch (result.kind) {
-    case "conflict": {
-      const res = problem(
-        STATUS.Conflict,
-        "mismatching-upload-offset",
-        "offset from request does not match offset of resource",
-        { "expected-offset": result.offset, "provided-offset": provided },
-      );
-      res.headers!.push(["Upload-Offset", String(result.offset)]);
-      return res;
-    }
-    case "locked":
-      return locked();
-    case "gone":
-      return plain(STATUS.NotFound, "No such upload");
-    case "checksum-mismatch": {
-      const res = plain(
-        STATUS.BadRequest,
-        "The content does not match its Content-Digest; it was not kept",
-      );
-      res.headers!.push(["Upload-Offset", String(result.offset)]);
-      return res;
-    }
-    case "too-large": {
-      const res = plain(
-        STATUS.ContentTooLarge,
-        "The data would pass the upload's length or --max-upload",
-      );
-      res.close = true;
-      return res;
-    }
-    case "inconsistent-length":
-      return inconsistentLength();
-    case "already-complete":
-      return problem(STATUS.BadRequest, "completed-upload", "upload is already completed", {});
-    case "storage":
-      result.response.headers!.push(["Upload-Offset", String(result.offset)]);
-      return result.response;
-    case "unpublished":
-      // Not ?1: that would make the 5xx the resource's final answer (see the module doc).
-      return withFields(result.response, [
-        ["Upload-Complete", sfBoolean(false)],
-        ["Upload-Offset", String(result.offset)],
-      ]);
-    default:
-      return plain(STATUS.InternalServerError, "Unexpected upload state");
-  }
-}
-
-/**
- * The length a request declares ("Length"): `Upload-Length`, and with `Upload-Complete: ?1` the
- * offset plus `Content-Length`; they must agree.
- */
-function declaredLength(
-  req: HttpRequest,
-  complete: boolean,
-  offset: number,
-): number | null | "inconsistent" {
-  const field = parseUploadInteger(req.headers.list("upload-length"));
-  const implied = complete && req.body.length !== null ? offset + req.body.length : null;
-  if (field !== null && implied !== null && field !== implied) return "inconsistent";
-  return field ?? implied;
-}
-
-/** What ends the upload: `Upload-Complete: ?1`, or for interop 5 and 6 also reaching the length. */
-function completion(complete: boolean, interop: number | null): boolean | "at-length" {
-  return !complete && interop !== null && interop <= INTEROP_COMPLETES_AT_LENGTH
-    ? "at-length"
-    : complete;
-}
-
-function interopVersion(req: HttpRequest): number | null {
-  const v = parseUploadInteger(req.headers.list("upload-draft-interop-version"));
-  return v !== null && INTEROP_VERSIONS.has(v) ? v : null;
-}
-
-function inconsistentLength(): HttpResponse {
-  return problem(
-    STATUS.BadRequest,
-    "inconsistent-upload-length",
-    "inconsistent length values for upload",
-    {},
-  );
-}
-
-/** An RFC 9457 problem answer with one of the draft's problem types. */
-function problem(
-  status: number,
-  type: string,
-  title: string,
-  extra: Record<string, number>,
-): HttpResponse {
-  const res = jsonResponse(status, { type: PROBLEM + type, title, ...extra });
-  res.headers = (res.headers ?? []).map(([k, v]) =>
-    k.toLowerCase() === "content-type" ? [k, "application/problem+json"] : [k, v]
-  );
-  return res;
-}
-
-function locked(): HttpResponse {
-  const res = plain(STATUS.Locked, "Another request is writing this upload; retry shortly");
-  res.headers!.push(["Retry-After", "1"]);
-  return res;
+  return draftAppendFailure(result, offset);
 }
 
 function withLimit(res: HttpResponse, limit: string): HttpResponse {
   return res.status === STATUS.ContentTooLarge ? withFields(res, [["Upload-Limit", limit]]) : res;
-}
-
-function withFields(res: HttpResponse, fields: Array<[string, string]>): HttpResponse {
-  if (fields.length > 0) res.headers = [...(res.headers ?? []), ...fields];
-  return res;
 }

@@ -9,6 +9,9 @@
  *   be ignored").
  * - `Upload-Complete`: a Structured Field Boolean `?0` / `?1` (RFC 9651 §3.3.6).
  * - `Upload-Draft-Interop-Version`: an integer; which versions we speak is the caller's.
+ * - `Content-Type`: only its media type, lower-cased, without parameters — each protocol takes
+ *   exactly one for an append (tus `application/offset+octet-stream`, the draft
+ *   `application/partial-upload`).
  *
  * This module must not know about requests.
  * @module
@@ -52,4 +55,9 @@ export function parseSfBoolean(value: string | undefined): boolean | null {
 /** The boolean as a Structured Field (`?1` / `?0`). */
 export function sfBoolean(value: boolean): string {
   return value ? "?1" : "?0";
+}
+
+/** The media type of a `Content-Type` value, lower-cased, without parameters. */
+export function mediaType(contentType: string | undefined): string | undefined {
+  return contentType?.split(";")[0].trim().toLowerCase();
 }

@@ -1,8 +1,8 @@
 /**
- * Whether the resumable uploads' state folder would be served as part of the shared folder.
- * `--resumable-dir` must lie outside it, and the CLI compares the spellings; this compares the
- * real paths, once the folder exists, so a symlink on the way cannot put it back inside
- * (`--resumable-dir /srv/alias/state` with `alias -> /srv/share/docs`).
+ * Making the resumable uploads' state folder (mode 0700), and whether it would be served as part
+ * of the shared folder. `--resumable-dir` must lie outside it, and the CLI compares the spellings;
+ * this compares the real paths, once the folder exists, so a symlink on the way cannot put it back
+ * inside (`--resumable-dir /srv/alias/state` with `alias -> /srv/share/docs`).
  *
  * Security reasoning:
  * - refuse: a state folder inside the shared folder under any other name than the reserved one
@@ -17,6 +17,8 @@
 
 import { realSegmentsInside } from "../app/real_path_inside.ts";
 import { isStateFolderName } from "../app/state_folder.ts";
+
+const STATE_FOLDER_MODE = 0o700;
 
 /** The state folder would be served: resumable uploads stay off rather than publish it. */
 export class StateFolderServed extends Error {
@@ -33,4 +35,19 @@ export class StateFolderServed extends Error {
 export async function stateFolderServed(stateDir: string, root: string): Promise<boolean> {
   const inside = await realSegmentsInside(stateDir, root);
   return inside !== null && !inside.some(isStateFolderName);
+}
+
+/**
+ * Makes the state folder `stateDir` (0700, with its parents) and, given the shared folder `root`,
+ * throws {@link StateFolderServed} when it really lies inside it; null `root` checks nothing (a
+ * store that only sweeps).
+ */
+export async function prepareStateFolder(stateDir: string, root: string | null): Promise<void> {
+  await Deno.mkdir(stateDir, { recursive: true, mode: STATE_FOLDER_MODE });
+  // refuse: a state folder the shared folder reaches (through a symlink on the way) would
+  // publish every partial upload and let a client rewrite its record
+  if (root !== null && await stateFolderServed(stateDir, root)) {
+    await Deno.remove(stateDir).catch(() => {}); // not recursive: only if still empty
+    throw new StateFolderServed();
+  }
 }

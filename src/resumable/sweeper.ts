@@ -1,8 +1,9 @@
 /**
  * Cleaning expired uploads without being asked: once at start (uploads that expired while the
- * server was down) and then every {@link SWEEP_INTERVAL_MS}. The timer is unref'd, so it never
- * keeps the process alive, and `stop` clears it. The caps need no sweep: their ledger
- * (`upload_usage.ts`) finds an expired upload itself, and removes its files, at the next creations.
+ * server was down) and then every {@link SWEEP_INTERVAL_MS}; what one sweep removes is
+ * `store_sweep.ts`'s. The timer is unref'd, so it never keeps the process alive, and `stop`
+ * clears it. The caps need no sweep: their ledger (`upload_usage.ts`) finds an expired upload
+ * itself, and removes its files, at the next creations.
  *
  * This module must not touch sockets.
  * @module
@@ -11,6 +12,7 @@
 import { resolve } from "node:path";
 import type { AppConfig } from "../app/app_config.ts";
 import { stateFolder } from "./store_location.ts";
+import { StoreSweep } from "./store_sweep.ts";
 import { UploadStore } from "./upload_store.ts";
 
 /** How often expired uploads are looked for. */
@@ -35,8 +37,9 @@ export function startSweeper(
     maxUploads: config.resumableMaxUploads,
     maxBytes: config.resumableMaxBytes,
   });
+  const sweeping = new StoreSweep(store);
   const sweep = () =>
-    store.sweep().catch((err) => {
+    sweeping.sweep().catch((err) => {
       onError(err);
       return 0;
     });

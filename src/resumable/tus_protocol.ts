@@ -12,13 +12,7 @@
  *
  * Decisions (tus 1.0.0 section names in quotes):
  * - A request with another `Tus-Resumable` than 1.0.0 → 412 with `Tus-Version` ("Core").
- * - A wrong `Upload-Offset` → 409 with the right one in `Upload-Offset` ("PATCH"); a missing or
- *   malformed one → 400; another media type → 415.
- * - A busy upload (another PATCH holds it past the wait) → 423 Locked, which tus clients retry.
- * - `Upload-Checksum` with an algorithm we lack → 400; a mismatch → 460 and the bytes go
- *   ("Checksum").
- * - An unknown or expired upload → 404 ("Expiration": 404 or 410; 404 also hides whether an id
- *   ever existed).
+ * - A missing or malformed `Upload-Offset` → 400; another media type → 415.
  * - The PATCH that brings the offset to the length publishes the file; its answer is still 204
  *   with `Upload-Offset` (what tus clients expect), plus the `Location` and `ETag` of the file. A
  *   refused publication (`--no-overwrite`, a precondition) is answered with its own 4xx and ends
@@ -39,6 +33,11 @@
  *   tus-js-client's `parallelUploads` would otherwise create each part as an upload of its own,
  *   and with a file URL publish each part under the final name.
  *
+ * This module is tus's flow; its pieces are beside it: its own answers (409 wrong offset, 460
+ * checksum mismatch) in `tus_answers.ts`, those it gives like the draft (423 busy, 404 unknown or
+ * expired, 413) in `upload_answers.ts`, termination in `cancel_upload.ts`, appending in
+ * `append.ts`.
+ *
  * This module must not touch sockets.
  * @module
  */
@@ -48,15 +47,18 @@ import { formatHttpDate } from "../http/http_date.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { pathBelowMount, plain } from "../uploads/mod.ts";
-import { appendBody, type AppendResult, awaitsPublication, completeReceived } from "./append.ts";
+import { appendBody, awaitsPublication, completeReceived } from "./append.ts";
+import { cancelUpload } from "./cancel_upload.ts";
 import { TUS_CHECKSUM_ALGORITHMS, tusChecksum } from "./checksum.ts";
 import { createUpload, resumableRefusal } from "./create_upload.ts";
 import { creationTarget } from "./creation_target.ts";
-import { parseUploadInteger } from "./field_values.ts";
+import { mediaType, parseUploadInteger } from "./field_values.ts";
 import { type ResumableContext, UPLOADS_MOUNT } from "./resumable_context.ts";
 import { missingLease } from "./upload_store.ts";
 import { resourceMethod } from "./method_override.ts";
+import { tusAppendFailure, tusChecksumRefused, tusOffsetConflict } from "./tus_answers.ts";
 import { parseTusMetadata } from "./tus_metadata.ts";
+import { concatenationRefused, noSuchUpload, uploadLocked, withFields } from "./upload_answers.ts";
 import type { UploadRecord } from "./upload_record.ts";
 
 /** The protocol version we speak. */
@@ -64,8 +66,6 @@ export const TUS_VERSION = "1.0.0";
 /** The extensions we implement (`Tus-Extension`). */
 export const TUS_EXTENSIONS =
   "creation,creation-with-upload,creation-defer-length,termination,expiration,checksum";
-/** tus's status for a checksum mismatch (tus 1.0.0 "Checksum"; not an IANA code). */
-export const TUS_CHECKSUM_MISMATCH = 460;
 const OFFSET_MEDIA_TYPE = "application/offset+octet-stream";
 
 /** Whether `req` speaks tus (every tus request but OPTIONS carries `Tus-Resumable`). */
@@ -101,7 +101,7 @@ export async function tusHandler(ctx: ResumableContext, req: HttpRequest): Promi
     case "PATCH":
       return tus(await patch(ctx, req, id));
     case "DELETE":
-      return tus(await terminate(ctx, id));
+      return tus(await cancelUpload(ctx, id));
     default:
       return tus(plain(STATUS.MethodNotAllowed, "Method not allowed"));
   }
@@ -123,11 +123,11 @@ async function create(ctx: ResumableContext, req: HttpRequest): Promise<HttpResp
     return plain(STATUS.BadRequest, "Malformed Upload-Defer-Length");
   }
   const withData = (req.body.length ?? 1) > 0;
-  if (withData && mediaType(req) !== OFFSET_MEDIA_TYPE) {
+  if (withData && mediaType(req.headers.get("content-type")) !== OFFSET_MEDIA_TYPE) {
     return plain(STATUS.UnsupportedMediaType, `Data at creation takes ${OFFSET_MEDIA_TYPE}`);
   }
   const checksum = tusChecksum(req.headers.list("upload-checksum"));
-  if (!checksum.ok) return checksumRefused(checksum.reason);
+  if (!checksum.ok) return tusChecksumRefused(checksum.reason);
   const rawMeta = req.headers.list("upload-metadata") ?? null;
   const meta = rawMeta === null ? null : parseTusMetadata(rawMeta);
   if (rawMeta !== null && meta === null) {
@@ -151,7 +151,7 @@ async function create(ctx: ResumableContext, req: HttpRequest): Promise<HttpResp
     complete: "at-length",
     checksum: withData ? checksum.checksum : null,
   });
-  if (result.kind === "unpublished") return withFields(appendFailure(result), fields);
+  if (result.kind === "unpublished") return withFields(tusAppendFailure(result), fields);
   if (result.kind === "appended" || result.kind === "completed") {
     if (result.kind === "completed" && result.response.status >= STATUS.MultipleChoices) {
       return result.response;
@@ -160,20 +160,20 @@ async function create(ctx: ResumableContext, req: HttpRequest): Promise<HttpResp
     fields.push(["Upload-Expires", formatHttpDate(await ctx.store.expiresAt(result.record))]);
     return { status: STATUS.Created, headers: fields };
   }
-  return appendFailure(result);
+  return tusAppendFailure(result);
 }
 
 async function head(ctx: ResumableContext, id: string): Promise<HttpResponse> {
   const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(missingLease);
-  if (lease === null) return locked();
+  if (lease === null) return uploadLocked();
   try {
     let record = lease === undefined ? null : await ctx.store.read(id);
-    if (record === null) return plain(STATUS.NotFound, "No such upload");
+    if (record === null) return noSuchUpload();
     const offset = await ctx.store.offset(record);
     if (awaitsPublication(record, offset)) {
       // The client will take offset == length for done: publish before saying so.
       const done = await completeReceived(ctx, record, offset);
-      if (done.kind === "unpublished") return appendFailure(done);
+      if (done.kind === "unpublished") return tusAppendFailure(done);
       if (done.response.status >= STATUS.MultipleChoices) return done.response;
       record = done.record;
     }
@@ -194,7 +194,7 @@ async function head(ctx: ResumableContext, id: string): Promise<HttpResponse> {
 }
 
 async function patch(ctx: ResumableContext, req: HttpRequest, id: string): Promise<HttpResponse> {
-  if (mediaType(req) !== OFFSET_MEDIA_TYPE) {
+  if (mediaType(req.headers.get("content-type")) !== OFFSET_MEDIA_TYPE) {
     return plain(STATUS.UnsupportedMediaType, `PATCH takes ${OFFSET_MEDIA_TYPE}`);
   }
   const offset = parseUploadInteger(req.headers.list("upload-offset"));
@@ -205,7 +205,7 @@ async function patch(ctx: ResumableContext, req: HttpRequest, id: string): Promi
     return plain(STATUS.BadRequest, "Malformed Upload-Length");
   }
   const checksum = tusChecksum(req.headers.list("upload-checksum"));
-  if (!checksum.ok) return checksumRefused(checksum.reason);
+  if (!checksum.ok) return tusChecksumRefused(checksum.reason);
   const result = await appendBody(ctx, id, req, {
     offset,
     length,
@@ -238,104 +238,15 @@ async function patch(ctx: ResumableContext, req: HttpRequest, id: string): Promi
     if (offset === done && req.body.length === 0) {
       return { status: STATUS.NoContent, headers: [["Upload-Offset", String(done)]] };
     }
-    return conflict(done);
+    return tusOffsetConflict(done);
   }
-  return appendFailure(result);
-}
-
-async function terminate(ctx: ResumableContext, id: string): Promise<HttpResponse> {
-  const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(missingLease);
-  if (lease === null) return locked();
-  try {
-    if (lease === undefined || await ctx.store.read(id) === null) {
-      return plain(STATUS.NotFound, "No such upload");
-    }
-    await ctx.store.remove(id);
-    return { status: STATUS.NoContent };
-  } finally {
-    lease?.release();
-  }
-}
-
-/** The answers for append outcomes that are not a success. */
-function appendFailure(result: AppendResult): HttpResponse {
-  switch (result.kind) {
-    case "conflict":
-      return conflict(result.offset);
-    case "locked":
-      return locked();
-    case "gone":
-      return plain(STATUS.NotFound, "No such upload");
-    case "checksum-mismatch":
-      return plain(TUS_CHECKSUM_MISMATCH, "Checksum mismatch: the data was not kept");
-    case "too-large": {
-      const res = plain(
-        STATUS.ContentTooLarge,
-        "The data would pass the upload's length or --max-upload",
-      );
-      res.close = true;
-      return res;
-    }
-    case "inconsistent-length":
-      return plain(STATUS.BadRequest, "The length does not match the upload's");
-    case "already-complete":
-      return conflict(result.record.length ?? 0);
-    case "storage":
-    case "unpublished":
-      // The upload stays: the client resumes (or retries the publication) from this offset.
-      result.response.headers = [
-        ...(result.response.headers ?? []),
-        ["Upload-Offset", String(result.offset)],
-      ];
-      return result.response;
-    default:
-      return plain(STATUS.InternalServerError, "Unexpected upload state");
-  }
-}
-
-function withFields(res: HttpResponse, fields: Array<[string, string]>): HttpResponse {
-  res.headers = [...(res.headers ?? []), ...fields];
-  return res;
-}
-
-function checksumRefused(reason: "malformed" | "unsupported"): HttpResponse {
-  return plain(
-    STATUS.BadRequest,
-    reason === "unsupported"
-      ? "Unsupported Upload-Checksum algorithm"
-      : "Malformed Upload-Checksum",
-  );
-}
-
-/** 400 for `Upload-Concat`: tus concatenation is not implemented (see the module doc). */
-export function concatenationRefused(): HttpResponse {
-  return plain(
-    STATUS.BadRequest,
-    "Upload-Concat is not supported: send the file as one upload (no parallelUploads)",
-  );
-}
-
-function conflict(offset: number): HttpResponse {
-  const res = plain(STATUS.Conflict, `Wrong Upload-Offset: the upload is at ${offset}`);
-  res.headers!.push(["Upload-Offset", String(offset)]);
-  return res;
-}
-
-function locked(): HttpResponse {
-  const res = plain(STATUS.Locked, "Another request is writing this upload; retry shortly");
-  res.headers!.push(["Retry-After", "1"]);
-  return res;
+  return tusAppendFailure(result);
 }
 
 /** `Tus-Resumable` on every answer (tus 1.0.0 "Core"), plus `extra`. */
 function tus(res: HttpResponse, extra: Array<[string, string]> = []): HttpResponse {
   res.headers = [...(res.headers ?? []), ["Tus-Resumable", TUS_VERSION], ...extra];
   return res;
-}
-
-/** The media type of the body, lower-cased, without parameters. */
-export function mediaType(req: HttpRequest): string | undefined {
-  return req.headers.get("content-type")?.split(";")[0].trim().toLowerCase();
 }
 
 export type { UploadRecord };

@@ -8,14 +8,16 @@
  * Decisions:
  * - The state folder is `<shared folder>/.wireserve-uploads` unless `--resumable-dir` moves it:
  *   `src/files/` never serves, lists or writes that name, and on the shared folder's file system
- *   the finished file is published by rename — no copy. It is made 0700.
+ *   the finished file is published by rename — no copy. It is made 0700, and refused when the
+ *   shared folder really reaches it (`state_folder_guard.ts`).
  * - A record is written to a temp name and renamed, so a crash leaves the old record or the new
  *   one, never half of one; it is written last at creation (a record means a complete set).
  * - Expiry: an incomplete upload expires `expiryMs` after its last byte arrived (the data file's
  *   mtime) or its creation; a complete one `expiryMs` after it completed (its record is kept so
  *   a client that missed the last answer can still ask, as the draft recommends). Expired uploads
- *   are removed by `sweep` (at start and periodically) and are not found meanwhile. Nothing a
- *   request does reads the whole folder: completed records pile up until their expiry.
+ *   are not found, and are removed by the sweep (`store_sweep.ts`, at start and periodically).
+ *   The store has no whole-folder read, so nothing a request does reads the folder: completed
+ *   records pile up until their expiry.
  * - Caps: at most `maxUploads` incomplete uploads and `maxBytes` reserved by them (the declared
  *   length, or the bytes so far when none was declared), kept by the server-wide ledger
  *   (`upload_usage.ts`): a creation reserves its place there before any file exists, and
@@ -28,7 +30,7 @@
 import { join } from "node:path";
 import { FileLease } from "./file_lease.ts";
 import { decodeRecord, encodeRecord, isUploadId, type UploadRecord } from "./upload_record.ts";
-import { StateFolderServed, stateFolderServed } from "./state_folder_guard.ts";
+import { prepareStateFolder } from "./state_folder_guard.ts";
 import type { CreateRefusal, UsageLedger } from "./upload_usage.ts";
 
 /** How the store is bounded. */
@@ -41,24 +43,13 @@ export interface StoreLimits {
   maxBytes: number;
 }
 
-/** An incomplete upload as the caps see it. */
-export interface UploadStanding {
-  /** What it reserves: its declared length, or the bytes so far when none was declared. */
-  bytes: number;
-  /** When it expires unless more bytes arrive (ms since epoch). */
-  expiresMs: number;
-}
-
 /** File-system work a store did, for tests: what one request costs must not grow with it. */
 export interface StoreWork {
-  /** Directory entries read (whole-folder scans). */
+  /** Directory entries read (whole-folder scans, `store_sweep.ts`). */
   entriesRead: number;
   /** Records read. */
   recordsRead: number;
 }
-
-const STATE_FOLDER_MODE = 0o700;
-const SUFFIXES = [".part", ".json", ".lock"] as const;
 
 /** Resumable uploads on disk. */
 export class UploadStore {
@@ -96,25 +87,15 @@ export class UploadStore {
   }
 
   /**
-   * Makes the state folder (once). Throws {@link StateFolderServed} when it really lies inside
+   * Makes the state folder (once). Throws `StateFolderServed` when it really lies inside
    * the shared folder (checked again on every later call).
    */
   ready(): Promise<void> {
-    this.#ready ??= this.#prepare().catch((err) => {
+    this.#ready ??= prepareStateFolder(this.dir, this.#sharedRoot).catch((err) => {
       this.#ready = null;
       throw err;
     });
     return this.#ready;
-  }
-
-  async #prepare(): Promise<void> {
-    await Deno.mkdir(this.dir, { recursive: true, mode: STATE_FOLDER_MODE });
-    // refuse: a state folder the shared folder reaches (through a symlink on the way) would
-    // publish every partial upload and let a client rewrite its record
-    if (this.#sharedRoot !== null && await stateFolderServed(this.dir, this.#sharedRoot)) {
-      await Deno.remove(this.dir).catch(() => {}); // not recursive: only if still empty
-      throw new StateFolderServed();
-    }
   }
 
   /**
@@ -156,7 +137,8 @@ export class UploadStore {
 
   /**
    * The record of `id` whatever its age, or null: for a caller that judges expiry itself from a
-   * stat it needs anyway (`expired`), saving a file-system call per append.
+   * stat it needs anyway — an append (`expired`), saving a file-system call per append, and the
+   * sweep (`store_sweep.ts`).
    */
   readUnchecked(id: string): Promise<UploadRecord | null> {
     return Promise.resolve(isUploadId(id) ? this.#readAny(id) : null);
@@ -217,99 +199,6 @@ export class UploadStore {
     await this.#usage?.release(id);
   }
 
-  /**
-   * Every incomplete, unexpired upload in the folder, read once: the ledger's start
-   * (`upload_usage.ts`). The only whole-folder read besides `sweep`.
-   */
-  async incomplete(): Promise<Array<[string, UploadStanding]>> {
-    const out: Array<[string, UploadStanding]> = [];
-    try {
-      for await (const entry of Deno.readDir(this.dir)) {
-        this.work.entriesRead++;
-        if (!entry.name.endsWith(".json")) continue;
-        const id = entry.name.slice(0, -".json".length);
-        if (!isUploadId(id)) continue;
-        const standing = await this.standing(id);
-        if (standing !== null) out.push([id, standing]);
-      }
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) return out; // no folder yet: no uploads
-      throw err;
-    }
-    return out;
-  }
-
-  /** What incomplete upload `id` reserves and when it expires; null when it is not one now. */
-  async standing(id: string): Promise<UploadStanding | null> {
-    const record = this.#readAny(id);
-    if (record === null || record.completedMs !== null) return null;
-    let info: Deno.FileInfo;
-    try {
-      info = await Deno.stat(this.partPath(id));
-    } catch {
-      return null; // the data is gone: the state is lost, the upload is over
-    }
-    const expiresMs = Math.max(record.createdMs, info.mtime?.getTime() ?? 0) +
-      this.limits.expiryMs;
-    if (expiresMs <= this.#now()) return null;
-    return { bytes: Math.max(record.length ?? 0, info.size), expiresMs };
-  }
-
-  /**
-   * Removes expired uploads (those nobody holds the lease of) and leftovers of creations or
-   * removals a crash cut short (files without a record, older than the expiry). Returns how many
-   * uploads went.
-   */
-  async sweep(): Promise<number> {
-    let removed = 0;
-    const now = this.#now();
-    const ids = new Set<string>();
-    const withRecord = new Set<string>();
-    try {
-      for await (const entry of Deno.readDir(this.dir)) {
-        this.work.entriesRead++;
-        const dot = entry.name.indexOf(".");
-        const id = dot === -1 ? "" : entry.name.slice(0, dot);
-        if (!isUploadId(id)) continue;
-        ids.add(id);
-        if (entry.name === `${id}.json`) withRecord.add(id);
-      }
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) return 0;
-      throw err;
-    }
-    for (const id of ids) {
-      if (await this.#removeExpired(id, withRecord.has(id), now)) removed++;
-    }
-    return removed;
-  }
-
-  /**
-   * Removes upload `id` if it has expired and nobody holds its lease, as `sweep` would; true
-   * when an upload (with a record) went. For the ledger, which finds expired uploads without
-   * reading the folder (`upload_usage.ts`).
-   */
-  async sweepOne(id: string): Promise<boolean> {
-    return isUploadId(id) && await this.#removeExpired(id, true, this.#now());
-  }
-
-  async #removeExpired(id: string, hasRecord: boolean, now: number): Promise<boolean> {
-    const record = hasRecord ? this.#readAny(id) : null;
-    const expires = record !== null
-      ? await this.#expiresAt(record)
-      : (await this.#newestMtime(id)) + this.limits.expiryMs;
-    if (expires > now) return false;
-    // With create: a leftover without a lock file is nobody's (remove() takes the new one too).
-    const lease = await FileLease.acquire(join(this.dir, `${id}.lock`), 0, true).catch(() => null);
-    if (lease === null) return false; // in use right now: not abandoned after all
-    try {
-      await this.remove(id);
-      return record !== null;
-    } finally {
-      lease.release();
-    }
-  }
-
   async #expiresAt(record: UploadRecord): Promise<number> {
     if (record.completedMs !== null) return record.completedMs + this.limits.expiryMs;
     let last = record.createdMs;
@@ -321,7 +210,7 @@ export class UploadStore {
     return last + this.limits.expiryMs;
   }
 
-  /** A record whatever its age (for the sweep). */
+  /** A record whatever its age. */
   #readAny(id: string): UploadRecord | null {
     this.work.recordsRead++;
     try {
@@ -337,21 +226,6 @@ export class UploadStore {
   #ledger(): UsageLedger {
     if (this.#usage === null) throw new Error("Cannot create an upload: the store has no ledger");
     return this.#usage;
-  }
-
-  async #newestMtime(id: string): Promise<number> {
-    let newest = 0;
-    for (const suffix of SUFFIXES) {
-      try {
-        newest = Math.max(
-          newest,
-          (await Deno.stat(join(this.dir, id + suffix))).mtime?.getTime() ?? 0,
-        );
-      } catch {
-        // not there
-      }
-    }
-    return newest;
   }
 
   async #writeRecord(record: UploadRecord): Promise<void> {

@@ -31,12 +31,8 @@
  * @module
  */
 
-import {
-  type StoreLimits,
-  type StoreWork,
-  type UploadStanding,
-  UploadStore,
-} from "./upload_store.ts";
+import { StoreSweep, type UploadStanding } from "./store_sweep.ts";
+import { type StoreLimits, type StoreWork, UploadStore } from "./upload_store.ts";
 
 /** The name the app registers the service under (src/app/services.ts). */
 export const UPLOAD_USAGE_SERVICE = "resumable.usage";
@@ -69,6 +65,7 @@ interface Entry {
 /** The server-wide ledger of incomplete uploads (see the module doc). */
 export class UploadUsage implements UsageLedger {
   #store: UploadStore;
+  #sweep: StoreSweep;
   #now: () => number;
   /** Roughly in the order of their `checkAfterMs`. */
   #entries = new Map<string, Entry>();
@@ -79,6 +76,7 @@ export class UploadUsage implements UsageLedger {
   /** The ledger of the state folder `dir`. */
   constructor(dir: string, limits: StoreLimits, now: () => number = Date.now) {
     this.#store = new UploadStore(dir, limits, now);
+    this.#sweep = new StoreSweep(this.#store, now);
     this.#now = now;
   }
 
@@ -135,7 +133,7 @@ export class UploadUsage implements UsageLedger {
   }
 
   async #load(): Promise<void> {
-    const found = await this.#store.incomplete();
+    const found = await this.#sweep.incomplete();
     found.sort(([, a], [, b]) => a.expiresMs - b.expiresMs); // in the order they fall due
     for (const [id, standing] of found) this.#add(id, standing);
     this.#loaded = true;
@@ -163,10 +161,10 @@ export class UploadUsage implements UsageLedger {
     }
     const before = this.#entries.size;
     for (const id of due) {
-      const standing = await this.#store.standing(id);
+      const standing = await this.#sweep.standing(id);
       this.#drop(id);
       if (standing !== null) this.#add(id, standing); // to the back, with its real time
-      else await this.#store.sweepOne(id);
+      else await this.#sweep.sweepOne(id);
     }
     return this.#entries.size < before;
   }

@@ -1,11 +1,12 @@
 /**
  * The pure pieces of resumable uploads: tus `Upload-Metadata`, the draft's Structured Field
- * values, which file a creation names (with hostile relative paths), and stored records.
+ * values, the media type of an append, which file a creation names (with hostile relative
+ * paths), and stored records.
  */
 
 import { assertEquals } from "../support/assert.ts";
 import { metadataText, parseTusMetadata } from "../../src/resumable/tus_metadata.ts";
-import { parseSfBoolean, parseUploadInteger } from "../../src/resumable/field_values.ts";
+import { mediaType, parseSfBoolean, parseUploadInteger } from "../../src/resumable/field_values.ts";
 import { creationTarget, dispositionFilename } from "../../src/resumable/creation_target.ts";
 import { decodeRecord, encodeRecord, newUploadId } from "../../src/resumable/upload_record.ts";
 
@@ -23,6 +24,16 @@ Deno.test("parseTusMetadata reads pairs and keys without values, and refuses mal
     assertEquals(parseTusMetadata(bad), null, bad);
   }
   assertEquals(metadataText(parseTusMetadata(`n ${btoa("\xff\xfe")}`)!, "n"), null); // not UTF-8
+});
+
+Deno.test("mediaType keeps only the media type, lower-cased, of a Content-Type", () => {
+  assertEquals(mediaType(undefined), undefined);
+  assertEquals(mediaType("application/partial-upload"), "application/partial-upload");
+  assertEquals(
+    mediaType(" Application/Offset+Octet-Stream ; charset=x"),
+    "application/offset+octet-stream",
+  );
+  assertEquals(mediaType(""), "");
 });
 
 Deno.test("parseUploadInteger and parseSfBoolean accept only the Structured Field forms", () => {

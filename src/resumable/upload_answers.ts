@@ -1,0 +1,62 @@
+/**
+ * The answers tus and the draft give alike, so their text is fixed once per kind (house rule 5):
+ * an upload another request holds (423), an upload that does not exist (404), an append past the
+ * length or `--max-upload` (413, closing), and `Upload-Concat` refused at creation. Each protocol
+ * keeps its own answers where the two differ (`tus_answers.ts`, `draft_answers.ts`).
+ *
+ * This module must not touch sockets or the store.
+ * @module
+ */
+
+import { STATUS } from "../http/status.ts";
+import type { HttpResponse } from "../http/types.ts";
+import { plain } from "../uploads/mod.ts";
+
+/**
+ * 423 for an upload whose lease another request kept past the wait, which tus clients retry; no
+ * status says "busy, retry" better, and `Retry-After` tells when.
+ */
+export function uploadLocked(): HttpResponse {
+  const res = plain(STATUS.Locked, "Another request is writing this upload; retry shortly");
+  res.headers!.push(["Retry-After", "1"]);
+  return res;
+}
+
+/**
+ * 404 for an unknown, expired or removed upload (tus 1.0.0 "Expiration" allows 404 or 410; 404
+ * also hides whether an id ever existed).
+ */
+export function noSuchUpload(): HttpResponse {
+  return plain(STATUS.NotFound, "No such upload");
+}
+
+/**
+ * 413 for data that would pass the upload's length or `--max-upload`. The connection closes: the
+ * rest of the body was not read.
+ */
+export function appendTooLarge(): HttpResponse {
+  const res = plain(
+    STATUS.ContentTooLarge,
+    "The data would pass the upload's length or --max-upload",
+  );
+  res.close = true;
+  return res;
+}
+
+/**
+ * 400 for `Upload-Concat`, in both protocols: tus concatenation is not implemented, and refusing
+ * it before anything exists keeps tus-js-client's `parallelUploads` from creating each part as an
+ * upload of its own (see `tus_protocol.ts`).
+ */
+export function concatenationRefused(): HttpResponse {
+  return plain(
+    STATUS.BadRequest,
+    "Upload-Concat is not supported: send the file as one upload (no parallelUploads)",
+  );
+}
+
+/** `res` with `fields` appended (unchanged when there are none). */
+export function withFields(res: HttpResponse, fields: Array<[string, string]>): HttpResponse {
+  if (fields.length > 0) res.headers = [...(res.headers ?? []), ...fields];
+  return res;
+}
