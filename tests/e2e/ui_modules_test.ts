@@ -9,6 +9,7 @@ import { describeFailure } from "../../www/js/api.js";
 import { filterEntries, sortEntries } from "../../www/js/browse.js";
 import { folderPathProblem, selectionZipUrl } from "../../www/js/entry_actions.js";
 import { fileKind, previewable } from "../../www/js/file_kinds.js";
+import { listingEntries } from "../../www/js/listing_entries.js";
 import { failureKind } from "../../www/js/upload_row.js";
 import { DEFAULT_VIEW, formatHash, parseHash } from "../../www/js/view_state.js";
 import { formatBytes, formatSpeed, plural } from "../../www/js/format.js";
@@ -133,6 +134,30 @@ Deno.test("sortEntries puts folders first whatever the key and order", () => {
   assertEquals(names("name", "desc"), ["Zeta", "alpha", "b.txt", "a10.txt", "a9.txt"]);
   assertEquals(names("size", "asc"), ["alpha", "Zeta", "b.txt", "a9.txt", "a10.txt"]);
   assertEquals(names("date", "desc"), ["alpha", "Zeta", "b.txt", "a9.txt", "a10.txt"]);
+});
+
+Deno.test("listingEntries links a folder with the sort and layout but not the filter or search", () => {
+  const view = { sort: "size", order: "desc", view: "grid", filter: "x", search: "q" };
+  const [folder, file] = listingEntries(
+    [
+      { name: "deep/sub #1", folder: true, size: 0, mtime: null },
+      { name: "deep/a b.md", folder: false, size: 3, mtime: null },
+    ],
+    ["docs"],
+    view,
+  );
+  assertEquals(folder.parts, ["deep", "sub #1"]);
+  assertEquals(folder.path, ["docs", "deep", "sub #1"]);
+  assertEquals(folder.kind, "folder");
+  assertEquals(folder.url, "/files/docs/deep/sub%20%231/");
+  assertEquals(folder.href, "#/docs/deep/sub%20%231/?sort=size&order=desc&view=grid");
+  assertEquals(folder.downloadHref, "/files/docs/deep/sub%20%231/?zip");
+  assertEquals(file.kind, fileKind("a b.md"));
+  assertEquals(
+    [file.url, file.href, file.downloadHref],
+    Array(3).fill("/files/docs/deep/a%20b.md"),
+  );
+  assertEquals(view.filter, "x"); // the view shown is not changed
 });
 
 Deno.test("describeFailure names each refusal the UI can meet in the user's terms", () => {

@@ -40,6 +40,11 @@ export function parseHash(hash) {
   return { segments, view };
 }
 
+/** The view another folder opens with: this sort and layout, no filter, no search. */
+export function folderView(view) {
+  return { ...view, filter: "", search: "" };
+}
+
 /** The hash for `segments` shown with `view`; settings at their default are left out. */
 export function formatHash(segments, view) {
   const params = new URLSearchParams();
