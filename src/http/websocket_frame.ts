@@ -220,3 +220,23 @@ export function isSendableCloseCode(code: number): boolean {
   if (code >= 3000 && code <= 4999) return true;
   return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014);
 }
+
+/**
+ * The code to answer a client's close frame with (§5.5.1: its own code, 1000 when it carries
+ * none), or the violation its payload holds: one byte, or a code a peer may not send → 1002; a
+ * reason that is not UTF-8 → 1007.
+ */
+export function closeReplyCode(payload: Uint8Array): number | FrameError {
+  if (payload.length === 0) return CLOSE.normal;
+  if (payload.length === 1) return { code: CLOSE.protocolError, reason: "one-byte close payload" };
+  const code = (payload[0] << 8) | payload[1];
+  if (!isSendableCloseCode(code)) {
+    return { code: CLOSE.protocolError, reason: "invalid close code" };
+  }
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(payload.subarray(2));
+  } catch {
+    return { code: CLOSE.invalidPayload, reason: "invalid UTF-8 in reason" };
+  }
+  return code;
+}

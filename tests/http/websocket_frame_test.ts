@@ -4,6 +4,7 @@ import { assert, assertEquals } from "../support/assert.ts";
 import {
   CLOSE,
   closePayload,
+  closeReplyCode,
   encodeFrame,
   frameStartError,
   isSendableCloseCode,
@@ -71,5 +72,23 @@ Deno.test("isSendableCloseCode: defined codes yes, reserved and unassigned no", 
   for (const c of [1000, 1001, 1002, 1003, 1007, 1011, 3000, 4999]) assert(isSendableCloseCode(c));
   for (const c of [0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000]) {
     assert(!isSendableCloseCode(c), String(c));
+  }
+});
+
+Deno.test("closeReplyCode echoes the client's code, 1000 for none, and refuses bad payloads", () => {
+  const close = (code: number, ...reason: number[]) =>
+    Uint8Array.of(code >> 8, code & 0xff, ...reason);
+  const cases: Array<[string, Uint8Array, number]> = [
+    ["no payload", new Uint8Array(0), 1000],
+    ["a code alone", close(1001), 1001],
+    ["a private code with a UTF-8 reason", close(4000, 0x63, 0xc3, 0xa9), 4000],
+    ["a one-byte payload", Uint8Array.of(0x03), 1002],
+    ["a code reserved for local use", close(1005), 1002],
+    ["an unassigned code", close(2999), 1002],
+    ["a reason that is not UTF-8", close(1000, 0x68, 0xc3, 0x28), 1007],
+  ];
+  for (const [name, payload, code] of cases) {
+    const got = closeReplyCode(payload);
+    assertEquals(typeof got === "number" ? got : got.code, code, name);
   }
 });

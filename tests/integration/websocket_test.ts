@@ -4,7 +4,7 @@
  * every fault a client can commit — each must end in a close frame with the right code.
  */
 
-import { MAX_FRAGMENTS } from "../../src/http/websocket_session.ts";
+import { MAX_FRAGMENTS } from "../../src/http/websocket_message_assembler.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { type AppServer, startApp } from "../support/app_server.ts";
 import { appConfig } from "../../src/app/app_config.ts";
