@@ -30,6 +30,14 @@ export interface AccessEntry {
 /** Why an exchange that reached its handler ended early. */
 export type EndReason = "shutdown" | "client-gone" | "timeout";
 
+/**
+ * Why an exchange that reached its handler ended before its response went out whole: the server
+ * shutting down closed it, its body-idle clock ran out, or else the client went away.
+ */
+export function endReason(closedByShutdown: boolean, timedOut: boolean): EndReason {
+  return closedByShutdown ? "shutdown" : timedOut ? "timeout" : "client-gone";
+}
+
 /** The entry for a response to `head` ("-" for each part of a head that was never parsed). */
 export function accessEntry(
   remoteAddress: string,

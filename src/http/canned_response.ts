@@ -43,6 +43,14 @@ export function cannedErrorResponse(
   );
 }
 
+/**
+ * The body bytes `cannedErrorResponse(kind, now, headOnly)` carries (for the access log): its
+ * text and newline, none for HEAD.
+ */
+export function cannedBodyBytes(kind: ErrorKind, headOnly: boolean): number {
+  return headOnly ? 0 : errorText(kind).length + 1;
+}
+
 /** The 500 a handler failure becomes: it reveals nothing about the failure. */
 export function internalErrorResponse(): HttpResponse {
   return {

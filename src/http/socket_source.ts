@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { ByteSource } from "./buffered_reader.ts";
+import type { ByteSource } from "./byte_source.ts";
 
 /** Output gathered by the connection that must go out before any read waits. */
 export interface PendingOutput {

@@ -1,0 +1,276 @@
+/**
+ * What a connection is to everything but its own loop: the server's view of it (idle, kept
+ * alive, closed, close, going away), the hooks the parts of an exchange call back into it — the
+ * write clock (`WriteClock`), the body's clocks and `100 Continue` (`BodyHooks`), interim
+ * responses (`InterimSender`) — and the ways an exchange ends off the common path: a canned error
+ * answer (with its HEAD rule), a clock running out, the hand-off to WebSocket, the access-log
+ * line of an exchange cut short. `Connection` (`connection.ts`) extends it with the request loop.
+ *
+ * A base class rather than parts the connection holds: the loop sets and reads this state for
+ * every request, and one object keeps that free of an extra load or call per request.
+ *
+ * This module must not know routes, files or the UI, nor how requests follow one another (the
+ * loop's business).
+ * @module
+ */
+
+import { accessEntry, type EndReason, endReason } from "./access_entry.ts";
+import { BufferedReader } from "./buffered_reader.ts";
+import { cannedBodyBytes, cannedErrorResponse } from "./canned_response.ts";
+import type { ConnectionOptions } from "./connection_options.ts";
+import { ERROR_KINDS, type ErrorKind, HttpError } from "./errors.ts";
+import { HeadReader } from "./head_reader.ts";
+import type { IncomingRequest, InterimSender } from "./incoming_request.ts";
+import type { Limits } from "./limits.ts";
+import { lingerThenClose } from "./lingering_close.ts";
+import { type Phase, PhaseTimer } from "./phase_timer.ts";
+import type { BodyHooks } from "./request_body.ts";
+import type { RequestHead } from "./request_head.ts";
+import { ResponseWriter, type WriteClock } from "./response_writer.ts";
+import { SocketSource } from "./socket_source.ts";
+import type { HttpResponse, RequestBody, WebSocketUpgrade } from "./types.ts";
+import { handOffToWebSocket, runWebSocketSession } from "./websocket_handoff.ts";
+import type { WebSocketConnection } from "./websocket_session.ts";
+
+/** One accepted connection's state and hooks; `Connection` adds the loop that serves it. */
+export class ConnectionHooks implements BodyHooks, WriteClock, InterimSender {
+  readonly id: number;
+  protected conn: Deno.Conn;
+  protected opts: ConnectionOptions;
+  protected limits: Limits;
+  protected reader: BufferedReader;
+  protected heads: HeadReader;
+  protected writer: ResponseWriter;
+  protected byob: ReadableStreamBYOBReader;
+  /** The clock of the current wait (idle, head, body, write, linger). */
+  protected timer: PhaseTimer;
+  protected isClosed = false;
+  /** The WebSocket session this connection switched to, while it runs. */
+  #ws: WebSocketConnection | null = null;
+  /** Whether the current exchange reached its handler and has no access-log line yet. */
+  protected unlogged = false;
+  /** The status of the response being written for it, 0 before one is. */
+  protected sending = 0;
+  protected isIdle = true;
+  /** Whether a request was answered (set when the connection starts waiting for the next). */
+  protected answered = false;
+  protected expectContinue = false;
+  /** Whether the handler of `request` is running (interim responses may go out). */
+  protected handling = false;
+  /** The request being served (the connection records `100 Continue` on it). */
+  protected request: IncomingRequest | null = null;
+  /** The current exchange's body: released (its budget share given back) when the exchange ends. */
+  protected body: RequestBody | null = null;
+  /** The head being served (for the access log of canned responses), or null between requests. */
+  protected head: RequestHead | null = null;
+  /**
+   * The clock (ms since epoch) read after the last wait of any kind — for input, a handler, a
+   * drain or a write. Until the next wait no time worth a Date passes, so the responses made in
+   * between (a pipelined batch) share this one reading.
+   */
+  protected readAt = 0;
+  /** When the current head started arriving (performance.now()), for durations in the log. */
+  protected headStarted = 0;
+
+  constructor(conn: Deno.Conn, id: number, opts: ConnectionOptions) {
+    this.conn = conn;
+    this.id = id;
+    this.opts = opts;
+    this.limits = opts.limits;
+    this.timer = new PhaseTimer((phase) => this.#expired(phase));
+    this.writer = new ResponseWriter(conn, opts.limits, this);
+    this.byob = conn.readable.getReader({ mode: "byob" });
+    // Never waits for input with output pending: pipelined responses go out before a read blocks.
+    const source = new SocketSource(conn, this.byob, this.writer);
+    const maxHead = opts.limits.maxRequestLineBytes + opts.limits.maxHeaderBytes + 64;
+    this.reader = new BufferedReader(source, opts.limits.readBufferBytes, maxHead);
+    this.heads = new HeadReader(this.reader, opts.limits);
+  }
+
+  /** Whether the connection waits for a request (shutdown closes such connections at once). */
+  get idle(): boolean {
+    return this.isIdle;
+  }
+
+  /** Whether it waits for a further request after answering one (a kept-alive connection). */
+  get keptAlive(): boolean {
+    return this.isIdle && this.answered;
+  }
+
+  /** Closes the socket now. Safe to call more than once. */
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    // An exchange cut here (a shutdown past its timeout, a clock) may never get back to the loop
+    // (its handler may still be waiting, and the process may exit first): its line goes now.
+    if (this.unlogged) this.logEnded(this.sending);
+    try {
+      this.conn.close();
+    } catch {
+      // already closed by the peer or by a racing close
+    }
+  }
+
+  /** Whether the socket is closed (by us, the peer's reset or a clock). */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Ends our side of the stream (see `lingerThenClose`). */
+  closeWrite(): Promise<void> {
+    return this.conn.closeWrite();
+  }
+
+  /**
+   * The server is shutting down: a WebSocket session is told so (close 1001) and ends when its
+   * client answers. HTTP exchanges in flight need nothing: they end with `Connection: close`.
+   */
+  goingAway(): void {
+    this.#ws?.close(1001, "server shutting down").catch(() => {});
+  }
+
+  /** What the clock does when the current wait runs out. */
+  #expired(phase: Phase): void {
+    if (phase === "head" || phase === "body") {
+      // RFC 9110 §15.5.9: tell the client why before closing.
+      const kind = phase === "head" ? "headerTimeout" : "bodyTimeout";
+      const headOnly = this.#answersHead();
+      this.#logCanned(kind, headOnly);
+      this.conn.write(cannedErrorResponse(kind, Date.now(), headOnly)).catch(() => {})
+        .finally(() => this.close());
+    } else {
+      this.close();
+    }
+  }
+
+  // WriteClock: every write runs on the write clock, so a client that stops reading cannot pin
+  // the connection (and the body it is being sent) forever. The phase a write interrupts (a read
+  // waiting behind a flush of pipelined responses) gets its own clock back afterwards.
+
+  /** Arms the write clock. */
+  beforeWrite(): void {
+    this.timer.interrupt("write", this.limits.writeTimeoutMs);
+  }
+
+  /** Restores the interrupted phase's clock. */
+  afterWrite(): void {
+    this.timer.resume();
+  }
+
+  // BodyHooks: how request bodies reach back into the connection.
+
+  /** Sends `100 Continue` before the first body read when the client is waiting for it. */
+  async beforeFirstRead(): Promise<void> {
+    const req = this.request;
+    if (!this.expectContinue || req === null || req.continueSent) return;
+    req.continueSent = true;
+    await this.writer.writeContinue();
+  }
+
+  /**
+   * Sends a 1xx for `req` while its handler runs (the request checked the status and version);
+   * nothing once the handler returned or the connection closed. The write runs on the write clock
+   * and a failed one is left to the body read or the final write to report.
+   */
+  async sendInterim(
+    req: IncomingRequest,
+    status: number,
+    headers: Array<[string, string]>,
+  ): Promise<void> {
+    if (this.isClosed || this.request !== req || !this.handling) return;
+    try {
+      await this.writer.writeInterim(status, headers);
+    } catch (err) {
+      if (err instanceof HttpError && err.kind === "internal") throw err;
+    }
+  }
+
+  /** Arms the body-idle clock. */
+  armBodyTimeout(): void {
+    this.timer.arm("body", this.limits.bodyIdleTimeoutMs);
+  }
+
+  /** Disarms the body-idle clock. */
+  disarmBodyTimeout(): void {
+    this.timer.disarm();
+  }
+
+  /** Whether the body clock fired. */
+  timedOut(): boolean {
+    return this.timer.expired === "body";
+  }
+
+  /**
+   * Sends the 101 and runs the WebSocket session over this connection until it ends; the
+   * connection never returns to HTTP (RFC 9110 §7.8).
+   */
+  protected async switchProtocols(res: HttpResponse, upgrade: WebSocketUpgrade): Promise<void> {
+    this.sending = res.status;
+    await this.writer.writeSwitch(res.headers ?? [], Date.now());
+    this.log(res.status, 0);
+    this.heads.release();
+    this.byob.releaseLock();
+    const ws = handOffToWebSocket(this.conn, this.reader, this.writer, upgrade, this);
+    this.#ws = ws;
+    try {
+      await runWebSocketSession(ws, upgrade, this, this.opts.onError);
+    } finally {
+      this.#ws = null;
+    }
+  }
+
+  /** Sends the canned response for `err` and closes (after lingering over unread input). */
+  protected async fail(err: HttpError): Promise<void> {
+    if (this.isClosed) return;
+    const headOnly = this.#answersHead();
+    this.#logCanned(err.kind, headOnly);
+    await this.writer.writeRaw(cannedErrorResponse(err.kind, Date.now(), headOnly));
+    await this.closeAfterResponse(true);
+  }
+
+  /**
+   * Whether the exchange being answered is a HEAD request: its request line was parsed, even if
+   * the rest of the head was then refused. Its client reads no content (RFC 9112 §6.3 rule 1).
+   */
+  #answersHead(): boolean {
+    return (this.head?.method ?? this.heads.method) === "HEAD";
+  }
+
+  /** Reports a canned response to the access log, with whatever of the head was parsed. */
+  #logCanned(kind: ErrorKind, headOnly: boolean): void {
+    this.log(ERROR_KINDS[kind].status, cannedBodyBytes(kind, headOnly));
+  }
+
+  /**
+   * The one access-log entry of an exchange that reached its handler but ended before its
+   * response was sent whole: `status` is what went out (0: nothing), with the body bytes that
+   * went out before the cut, and the reason is told.
+   */
+  protected logEnded(status: number): void {
+    if (!this.unlogged) return; // told already (close() tells before the loop sees it)
+    const reason = endReason(this.opts.shuttingDown() && this.isClosed, this.timedOut());
+    this.log(status, status === 0 ? 0 : this.writer.bodySent, reason);
+  }
+
+  /** One access-log entry for the current exchange (with what was parsed of its head). */
+  protected log(status: number, bodyBytes: number, ended?: EndReason): void {
+    this.unlogged = false;
+    const onResponse = this.opts.onResponse;
+    if (onResponse === undefined) return;
+    const started = this.headStarted;
+    onResponse(accessEntry(
+      (this.conn.remoteAddr as Deno.NetAddr).hostname,
+      this.head,
+      status,
+      bodyBytes,
+      started === 0 ? 0 : performance.now() - started,
+      ended,
+    ));
+  }
+
+  /** Closes after a final response, lingering first when request bytes may still arrive. */
+  protected closeAfterResponse(inputLeft: boolean): Promise<void> | void {
+    if (!inputLeft || this.isClosed) return this.close();
+    return lingerThenClose(this, this.reader, this.limits, this.timer);
+  }
+}
