@@ -15,8 +15,8 @@
 
 import { reasonPhrase } from "../http/status.ts";
 import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
+import { acceptRanksAbove } from "./accept_ranks.ts";
 import { UI_HEADER } from "./auth.ts";
-import { memberWeight } from "./qvalue.ts";
 import type { Route } from "./router.ts";
 import { addVary } from "./vary.ts";
 
@@ -86,20 +86,15 @@ export function errorPage(status: number, message: string): string {
 `;
 }
 
-/** Accept ranks text/html above text/plain (wildcards ignored), and it is not the page asking. */
+/**
+ * Accept ranks text/html above text/plain, each by its most specific matching range (RFC 9110
+ * §12.5.1: a browser's `text/html,…,*\/*;q=0.8` does, curl's `*\/*` ties), and it is not the
+ * page asking.
+ */
 function prefersHtml(req: HttpRequest): boolean {
   if (req.headers.get(UI_HEADER) !== undefined) return false;
   const accept = req.headers.list("accept");
-  if (accept === undefined) return false;
-  let html = 0;
-  let text = 0;
-  for (const member of accept.split(",")) {
-    const params = member.split(";");
-    const type = params[0].trim().toLowerCase();
-    if (type === "text/html") html = Math.max(html, memberWeight(params.slice(1)));
-    else if (type === "text/plain") text = Math.max(text, memberWeight(params.slice(1)));
-  }
-  return html > text;
+  return accept !== undefined && acceptRanksAbove(accept, "text/html", "text/plain");
 }
 
 function escape(s: string): string {

@@ -7,16 +7,16 @@
  */
 
 import type { HttpRequest } from "../http/types.ts";
-import { memberWeight } from "./qvalue.ts";
+import { acceptRanksAbove } from "./accept_ranks.ts";
 
 const JSON_TYPE = "application/json";
 const TEXT_TYPE = "text/plain";
 const FORMAT_JSON = /(?:^|&)format=json(?:&|$)/;
 
 /**
- * True for `?format=json`, or when `Accept` lists `application/json` with a q above that of
- * `text/plain` (a type not listed counts 0; wildcards are ignored, so `*\/*` from curl and
- * browsers keeps text). A malformed q counts as 0.
+ * True for `?format=json`, or when `Accept` gives `application/json` a q above that of
+ * `text/plain`, each from its most specific matching range (`accept_ranks.ts`): `*\/*` alone
+ * (curl, fetch) and a browser's `text/html,…,*\/*;q=0.8` tie, so text stands.
  */
 export function prefersJson(req: HttpRequest): boolean {
   if (req.query !== "" && FORMAT_JSON.test(req.query)) return true;
@@ -25,20 +25,10 @@ export function prefersJson(req: HttpRequest): boolean {
 
 /**
  * Whether `Accept` gives `application/json` a higher q than `other` (e.g. `text/html` for a
- * listing). Types not listed count 0; wildcards are ignored; a malformed q counts as 0.
+ * listing), by RFC 9110 §12.5.1 precedence: `text/html;q=0, *\/*;q=0.1` is JSON (HTML refused),
+ * `text/*;q=0.5, application/json;q=0.4` is not; a tie keeps `other`.
  */
 export function acceptRanksJsonAbove(req: HttpRequest, other: string): boolean {
   const accept = req.headers.list("accept");
-  if (accept === undefined) return false;
-  let jsonQ = 0;
-  let otherQ = 0;
-  for (const member of accept.split(",")) {
-    const params = member.split(";");
-    const type = params[0].trim().toLowerCase();
-    if (type !== JSON_TYPE && type !== other) continue;
-    const q = memberWeight(params.slice(1));
-    if (type === JSON_TYPE) jsonQ = Math.max(jsonQ, q);
-    else otherQ = Math.max(otherQ, q);
-  }
-  return jsonQ > otherQ;
+  return accept !== undefined && acceptRanksAbove(accept, JSON_TYPE, other);
 }

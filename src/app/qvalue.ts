@@ -5,29 +5,50 @@
  * @module
  */
 
-/** `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )`. */
-const QVALUE = /^(?:0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?)$/;
 /** Most digits after the point. */
 const MAX_Q_DECIMALS = 3;
 const THOUSANDTHS = 1000;
 const DIGIT_0 = 0x30;
+const DIGIT_1 = 0x31;
 const DIGIT_9 = 0x39;
+const DOT = 0x2e;
 /** Where the decimals start in "0.xyz". */
 const DECIMALS_AT = 2;
+/** The longest qvalue, "0.xyz". */
+const MAX_Q_CHARS = DECIMALS_AT + MAX_Q_DECIMALS;
 
 /**
  * The value of a qvalue string (`0`, `0.5`, `0.125`, `1`, `1.000`), or null when it is not one
  * (`2`, `0.5555`, `.5`, ` 1`, `abc`).
  */
 export function parseQValue(text: string): number | null {
-  if (!QVALUE.test(text)) return null;
-  if (text[0] === "1") return 1;
+  return parseQValueAt(text, 0, text.length);
+}
+
+/**
+ * {@link parseQValue} of `text.slice(start, end)`, without making that string: Accept parsers
+ * call it on every member's weight. `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )`
+ * (RFC 9110 §12.4.2), checked by hand.
+ */
+export function parseQValueAt(text: string, start: number, end: number): number | null {
+  const length = end - start;
+  if (length < 1 || length > MAX_Q_CHARS) return null;
+  const first = text.charCodeAt(start);
+  if (first !== DIGIT_0 && first !== DIGIT_1) return null;
+  if (length === 1) return first - DIGIT_0;
+  if (text.charCodeAt(start + 1) !== DOT) return null;
   let thousandths = 0;
   for (let i = 0; i < MAX_Q_DECIMALS; i++) {
-    // NaN past the end: a missing digit counts as 0.
-    const c = text.charCodeAt(DECIMALS_AT + i);
-    thousandths = thousandths * 10 + (c >= DIGIT_0 && c <= DIGIT_9 ? c - DIGIT_0 : 0);
+    const at = start + DECIMALS_AT + i;
+    let digit = 0; // a missing digit counts as 0
+    if (at < end) {
+      const c = text.charCodeAt(at);
+      if (c < DIGIT_0 || c > DIGIT_9) return null;
+      digit = c - DIGIT_0;
+    }
+    thousandths = thousandths * 10 + digit;
   }
+  if (first === DIGIT_1) return thousandths === 0 ? 1 : null;
   return thousandths / THOUSANDTHS;
 }
 

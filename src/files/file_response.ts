@@ -262,9 +262,10 @@ function encoded(
     ["ETag", rep.validators.etag],
     ["Last-Modified", rep.lastModified],
     ["Cache-Control", ctx.cacheControl],
-    // A Range request is served from the identity bytes (206): a client probing with its usual
-    // Accept-Encoding must still learn that it can resume (RFC 9110 §14.3).
-    ACCEPT_RANGES,
+    // No Accept-Ranges (as nginx's gzip filter clears it): a range is served from the identity
+    // bytes, so a client that took this body's length and asked for a range of it would get
+    // bytes of another representation (RFC 9110 §14.3 advertises ranges of *this* one). The
+    // identity 200, its HEAD and every 206 still say `bytes`.
     VARY,
   ];
   const status = STATUS.OK;

@@ -18,7 +18,6 @@ import type { PathFacts } from "./file_cache.ts";
 import type { SafePathOk } from "./safe_path.ts";
 import { folderRedirect, notFound, refused, ServedRoot } from "./served_root.ts";
 import {
-  FOLDER_PAGE_CACHING,
   type HeldEntries,
   heldEntries,
   listingResponse,
@@ -80,14 +79,15 @@ export function filesHandler(
       // RFC 9110 §13.2.1: preconditions come after the request's own checks (a malformed query).
       const ask = folderAsk(req.query);
       if (ask.kind === "refused") return ask.response;
-      // A folder exists without a tag: `If-Match: *` holds, a listed tag does not, and
-      // `If-None-Match: *` is a 304 (RFC 9110 §13.1.1, §13.1.2).
+      // A folder exists without a strong tag: `If-Match: *` holds, a listed tag does not
+      // (RFC 9110 §13.1.1). A zip has no tag either, so `If-None-Match: *` is its 304; a
+      // listing or search page is tagged by its bytes, so its 304 waits until it is made
+      // (`folderPage`).
       const pre = evaluatePreconditions(req.method, req.headers, FOLDER_VALIDATORS);
       if (pre === "failed") return textResponse(STATUS.PreconditionFailed, "Precondition failed\n");
-      if (pre === "not-modified") {
-        // RFC 9110 §15.4.5: the 304 carries the Cache-Control and Vary the 200 would have.
-        const caching = ask.kind === "zip" ? ZIP_CACHING : FOLDER_PAGE_CACHING;
-        return { status: STATUS.NotModified, headers: [...caching] };
+      if (pre === "not-modified" && ask.kind === "zip") {
+        // RFC 9110 §15.4.5: the 304 carries the Cache-Control the 200 would have.
+        return { status: STATUS.NotModified, headers: [...ZIP_CACHING] };
       }
       const segments = path.segments;
       if (ask.kind === "zip") {

@@ -1,7 +1,8 @@
 /**
  * The answer for a folder under `/files/`: its listing as HTML (browsers, no JavaScript needed)
  * or JSON (`?format=json`, or an Accept that prefers `application/json` to `text/html`), sorted
- * by `?sort=name|size|date&order=asc|desc`, compressed when the client accepts it.
+ * by `?sort=name|size|date&order=asc|desc`, compressed when the client accepts it, tagged by
+ * its bytes when made whole (`folder_page.ts`).
  *
  * A folder is listed whole up to `--max-listing` entries (then marked truncated). A page of
  * STREAM_FROM_ENTRIES entries or more is streamed, STREAM_ROWS_PER_PIECE rows at a time, rather
@@ -17,8 +18,7 @@
 import { localCount, type SharedCount } from "../http/shared_count.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
-import { compressResponse } from "../app/compress_response.ts";
-import type { ContentCoding } from "../app/content_coding.ts";
+import { folderPage } from "./folder_page.ts";
 import { holdingPlace } from "./held_place.ts";
 import {
   type Listing,
@@ -53,26 +53,6 @@ export const MAX_HELD_ENTRIES = 1_000_000;
 const HELD_RETRY_AFTER_SECONDS = 5;
 
 const SORT_KEYS: readonly SortKey[] = ["name", "size", "date"];
-const OFFERED: readonly ContentCoding[] = ["br", "gzip", "identity"];
-const HTML_TYPE = "text/html; charset=utf-8";
-const JSON_TYPE = "application/json; charset=utf-8";
-/**
- * The caching fields of a listing or search page, which its 304 repeats (RFC 9110 §15.4.5):
- * revalidate every time (a folder has no validator of its own), and the same URL answers HTML or
- * JSON by Accept, compressed or not by Accept-Encoding, so caches must key on both.
- */
-export const FOLDER_PAGE_CACHING: ReadonlyArray<[string, string]> = [
-  ["Cache-Control", "no-cache"],
-  ["Vary", "Accept, Accept-Encoding"],
-];
-/**
- * Our listing and search pages: no script can run (script-src falls back to 'none'), styles
- * inline only, forms post only to this server, nothing may frame them.
- */
-export const OWN_PAGE_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; " +
-  "base-uri 'none'; frame-ancestors 'self'";
-
 /** The server-wide count of entries held by answers being sent, and its cap. */
 export interface HeldEntries {
   /** Shared by every worker (`LISTED_ENTRIES`); a local count in one isolate. */
@@ -251,23 +231,10 @@ export async function searchResponse(
   return folderPage(req, json, body);
 }
 
-/** A listing or search page as JSON or our own HTML, compressed when the client accepts it. */
-function folderPage(req: HttpRequest, json: boolean, body: HttpResponse["body"]): HttpResponse {
-  const res: HttpResponse = {
-    status: STATUS.OK,
-    headers: [
-      ["Content-Type", json ? JSON_TYPE : HTML_TYPE],
-      ...FOLDER_PAGE_CACHING,
-      ...(json ? [] : [["Content-Security-Policy", OWN_PAGE_CSP] as [string, string]]),
-    ],
-    body,
-  };
-  return compressResponse(req, res, { offered: OFFERED });
-}
-
 /**
  * JSON for `format=json`, HTML for `format=html`; otherwise JSON only when Accept ranks
- * `application/json` above `text/html` (wildcards ignored: browsers and curl send them).
+ * `application/json` above `text/html` (RFC 9110 §12.5.1: a browser's `text/html,…,*\/*;q=0.8`
+ * and curl's `*\/*` keep HTML, `text/html;q=0, *\/*` does not).
  */
 function wantsJson(req: HttpRequest, format: string | undefined): boolean {
   if (format === "json") return true;

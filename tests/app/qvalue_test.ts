@@ -1,6 +1,6 @@
 /** qvalues (RFC 9110 §12.4.2) and list-member weights. */
 
-import { memberWeight, parseQValue } from "../../src/app/qvalue.ts";
+import { memberWeight, parseQValue, parseQValueAt } from "../../src/app/qvalue.ts";
 import { assertEquals } from "../support/assert.ts";
 
 const Q: Array<[string, number | null]> = [
@@ -32,4 +32,13 @@ Deno.test("memberWeight is 1 without q, the q when valid, and 0 when malformed",
   assertEquals(memberWeight([" q=0.3 "]), 0.3);
   assertEquals(memberWeight(["Q=0.3"]), 0.3);
   assertEquals(memberWeight(["q=7"]), 0);
+});
+
+Deno.test("parseQValueAt reads the qvalue between two offsets of a longer text", () => {
+  const text = "a;q=0.25,b;q=1.0,c;q=1.5";
+  assertEquals(parseQValueAt(text, 4, 8), 0.25);
+  assertEquals(parseQValueAt(text, 13, 16), 1);
+  assertEquals(parseQValueAt(text, 21, 24), null);
+  assertEquals(parseQValueAt(text, 4, 4), null);
+  assertEquals(parseQValueAt(text, 4, 9), null, "the comma is not a digit");
 });

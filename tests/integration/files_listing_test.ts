@@ -165,3 +165,35 @@ Deno.test("a listing evaluates preconditions against a folder that exists withou
     await fs.close();
   }
 });
+
+Deno.test("a listing and a search revisited with their ETag get 304 until the folder changes", async () => {
+  const fs = await startFilesServer();
+  try {
+    const get = async (path: string, fields: Record<string, string> = {}) => {
+      const res = await fetch(fs.url(path), { headers: fields });
+      const body = new Uint8Array(await res.arrayBuffer());
+      return { status: res.status, headers: res.headers, body };
+    };
+    for (const path of ["/files/sub/", "/files/sub/?format=json", "/files/?q=nest"]) {
+      const first = await get(path);
+      const tag = first.headers.get("etag") ?? "";
+      assert(/^W\/"[A-Za-z0-9_-]{22}"$/.test(tag), `${path}: a weak tag, not ${tag}`);
+      assertEquals(first.headers.get("last-modified"), null, path);
+      // fetch asks for gzip and br: the compressed page carries the same tag.
+      const again = await get(path, { "If-None-Match": tag });
+      assertEquals([again.status, again.body.length], [304, 0], path);
+      assertEquals(again.headers.get("etag"), tag, path);
+      assertEquals(again.headers.get("cache-control"), "no-cache", path);
+      assertEquals(again.headers.get("vary"), "Accept, Accept-Encoding", path);
+    }
+    const html = (await get("/files/sub/")).headers.get("etag");
+    const json = (await get("/files/sub/", { Accept: "application/json" })).headers.get("etag");
+    assert(html !== json, "HTML and JSON pages have their own tags");
+    await Deno.writeTextFile(`${fs.tree.root}/sub/nested.txt`, "grown since the first visit");
+    const changed = await get("/files/sub/", { "If-None-Match": html! });
+    assertEquals(changed.status, 200, "a file grew: the page changed");
+    assert(changed.headers.get("etag") !== html);
+  } finally {
+    await fs.close();
+  }
+});
