@@ -155,7 +155,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   }),
   opt("read-only", "Uploads and changes", "refuse every upload and change (403)"),
   opt("no-overwrite", "Uploads and changes", "refuse uploads that would replace a file (409)"),
-  opt("allow-delete", "Uploads and changes", "allow DELETE of files under /files/"),
+  opt("allow-delete", "Uploads and changes", "allow DELETE (and WebDAV MOVE) under /files/"),
   opt("allow-mkdir", "Uploads and changes", "allow creating folders (MKCOL) under /files/"),
   opt("auth", "Access", "Basic credentials required for uploads and changes", {
     kind: "string",

@@ -66,7 +66,7 @@ Uploads and changes:
                                   default: off · env: WIRESERVE_READ_ONLY
       --no-overwrite              refuse uploads that would replace a file (409)
                                   default: off · env: WIRESERVE_NO_OVERWRITE
-      --allow-delete              allow DELETE of files under /files/
+      --allow-delete              allow DELETE (and WebDAV MOVE) under /files/
                                   default: off · env: WIRESERVE_ALLOW_DELETE
       --allow-mkdir               allow creating folders (MKCOL) under /files/
                                   default: off · env: WIRESERVE_ALLOW_MKDIR
