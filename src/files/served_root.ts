@@ -13,7 +13,8 @@ import { HiddenPaths } from "../app/hidden_paths.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { FileCache, type FileFacts, type PathFacts } from "./file_cache.ts";
-import { type FileServeContext, serveFile, whole } from "./file_response.ts";
+import { type FileServeContext, serveFile } from "./file_response.ts";
+import { wholeResponse } from "./whole_response.ts";
 import { type Listing, readListing } from "./listing.ts";
 import { encodeSegment } from "./listing_text.ts";
 import type { ChangeBoard } from "../app/change_board.ts";
@@ -117,7 +118,7 @@ export class ServedRoot {
     if (facts.bytes !== null) {
       return status === STATUS.OK
         ? serveFile(req, this.#ctx, fsPath, facts, null)
-        : whole(req, this.#ctx, facts, status, null);
+        : wholeResponse(req, this.#ctx, facts, status, null);
     }
     return this.#openAndServe(req, fsPath, facts, status);
   }
@@ -151,7 +152,7 @@ export class ServedRoot {
     }
     return status === STATUS.OK
       ? serveFile(req, this.#ctx, fsPath, current, file)
-      : whole(req, this.#ctx, current, status, file);
+      : wholeResponse(req, this.#ctx, current, status, file);
   }
 }
 

@@ -8,7 +8,9 @@
  * is first bound once without SO_REUSEPORT and released: otherwise a second wireserve started on
  * the same port would silently share it with the first instead of being told it is in use.
  *
- * A worker whose event loop stops turning is reported, not replaced (`stall_watch.ts` says why).
+ * Each worker is started and heard through its slot (`worker_slot.ts`); the services run here
+ * (`service_host.ts`). A worker whose event loop stops turning is reported, not replaced
+ * (`stall_watch.ts` says why).
  *
  * This module must not know routes or sockets beyond that probe.
  * @module
@@ -18,27 +20,20 @@ import type { ServiceFactories } from "../app/shared_state.ts";
 import type { LineSink } from "../log/line_sink.ts";
 import type { FromWorker, ToWorker, WorkerConfig } from "./messages.ts";
 import { ServiceHost } from "./service_host.ts";
-import {
-  freshWatch,
-  heardFrom,
-  PING_EVERY_MS,
-  STALLED_AFTER_MS,
-  type Watched,
-  watchRound,
-} from "./stall_watch.ts";
+import { PING_EVERY_MS, STALLED_AFTER_MS, watchRound } from "./stall_watch.ts";
 import {
   createSharedMemory,
   releaseShares,
   type SharedMemory,
   viewSharedMemory,
 } from "./shared_memory.ts";
+import { type SlotEvents, spawnWorker, type WorkerSlot } from "./worker_slot.ts";
 
 /** How long a stopping worker may take past the shutdown timeout before it is terminated. */
 const STOP_GRACE_MS = 2000;
 /** Pause before replacing a worker that died, doubled after each failed start, up to the cap. */
 const RESTART_DELAY_MS = 100;
 const RESTART_DELAY_CAP_MS = 10_000;
-const WORKER_URL = new URL("./worker_main.ts", import.meta.url).href;
 
 /** How to start the pool. */
 export interface PoolOptions {
@@ -56,18 +51,6 @@ export interface PoolOptions {
   stalledAfterMs?: number;
 }
 
-interface Slot extends Watched {
-  index: number;
-  worker: Worker;
-  /** Settles with the port once listening, or the error that kept it from listening. */
-  ready: Promise<number>;
-  /** Resolves once it has stopped (or been terminated). */
-  stopped: Promise<void>;
-  markStopped(): void;
-  /** Times it was started (1 for the first). */
-  generation: number;
-}
-
 /**
  * Whether this process may bind with SO_REUSEPORT: Deno allows it only with `--unstable-net`,
  * and without it ends the whole process rather than throwing. The other API that flag turns on
@@ -75,13 +58,6 @@ interface Slot extends Watched {
  */
 export function canSharePort(): boolean {
   return typeof (Deno as unknown as Record<string, unknown>).listenDatagram === "function";
-}
-
-/** A worker that could not listen, with Deno's error class restored for the caller. */
-function listenError(name: string, message: string): Error {
-  const errors = Deno.errors as unknown as Record<string, (new (m: string) => Error) | undefined>;
-  const Known = Object.hasOwn(errors, name) ? errors[name] : undefined;
-  return Known !== undefined ? new Known(message) : new Error(message);
 }
 
 /** The running workers. */
@@ -93,12 +69,17 @@ export class WorkerPool {
   #opts: PoolOptions;
   #memory: SharedMemory;
   #host: ServiceHost;
-  #slots: Slot[] = [];
+  #slots: WorkerSlot[] = [];
   #stopping = false;
   #finish!: () => void;
   #decoder = new TextDecoder();
   #messages = 0;
   #watch: ReturnType<typeof setInterval> | undefined;
+  #events: SlotEvents = {
+    work: (worker, msg) => this.#work(worker, msg),
+    report: (line) => this.#opts.err.line(line),
+    died: (slot, reason) => this.#died(slot, reason),
+  };
 
   private constructor(opts: PoolOptions, memory: SharedMemory, addr: Deno.NetAddr) {
     this.#opts = opts;
@@ -199,70 +180,22 @@ export class WorkerPool {
     this.#finish();
   }
 
-  #spawn(index: number, port: number, generation = 1): Slot {
-    const worker = new Worker(WORKER_URL, { type: "module", name: `wireserve-worker-${index}` });
-    let markStopped!: () => void;
-    const stopped = new Promise<void>((r) => markStopped = r);
-    let settleReady!: (port: number) => void;
-    let failReady!: (e: Error) => void;
-    const ready = new Promise<number>((resolve, reject) => {
-      settleReady = resolve;
-      failReady = reject;
-    });
-    ready.catch(() => {}); // a replacement's failure is handled where it is started
-    const slot: Slot = {
-      index,
-      worker,
-      ready,
-      stopped,
-      markStopped,
-      generation,
-      ...freshWatch(),
-      ping: () => worker.postMessage({ type: "ping" } satisfies ToWorker),
-    };
-    this.#slots[index] = slot;
-    worker.onmessage = (event: MessageEvent<FromWorker>) => {
-      const msg = event.data;
-      // Pongs are not work: counted, they would keep this thread's idle collection from running.
-      if (msg.type !== "pong") this.#messages++;
-      heardFrom(slot, (line) => this.#opts.err.line(line));
-      switch (msg.type) {
-        case "ready":
-          slot.listening = true;
-          return settleReady(msg.port);
-        case "pong":
-          return;
-        case "failed":
-          return failReady(listenError(msg.name, msg.message));
-        case "log":
-          return this.#relay(msg.stream, msg.bytes);
-        case "call":
-          return this.#answer(worker, msg);
-        case "stopped":
-          return markStopped();
-      }
-    };
-    worker.onerror = (event: ErrorEvent) => {
-      // Handled here: an error in a worker must not take the main thread (and every other
-      // worker's connections) down with it.
-      event.preventDefault();
-      failReady(new Error(event.message));
-      this.#died(slot, event.message);
-    };
-    const start: ToWorker = {
-      type: "start",
-      index,
-      config: { ...this.#opts.config, port },
-      memory: this.#memory,
-    };
-    worker.postMessage(start);
-    return slot;
+  #spawn(index: number, port: number, generation = 1): WorkerSlot {
+    const start = { config: this.#opts.config, memory: this.#memory };
+    return this.#slots[index] = spawnWorker(index, port, generation, start, this.#events);
+  }
+
+  /** What a worker sent that is work for this thread (every message but a pong). */
+  #work(worker: Worker, msg: FromWorker): void {
+    this.#messages++;
+    if (msg.type === "log") this.#relay(msg.stream, msg.bytes);
+    else if (msg.type === "call") this.#host.answer(worker, msg);
   }
 
   /** Pings each listening worker every second; reports the ones silent past `stalledAfterMs`. */
   #startWatch(): void {
     const stalledAfterMs = this.#opts.stalledAfterMs ?? STALLED_AFTER_MS;
-    const report = (line: string) => this.#opts.err.line(line);
+    const report = this.#events.report;
     this.#watch = setInterval(() => {
       if (!this.#stopping) watchRound(this.#slots, performance.now(), stalledAfterMs, report);
     }, PING_EVERY_MS);
@@ -270,7 +203,7 @@ export class WorkerPool {
     Deno.unrefTimer(this.#watch);
   }
 
-  #died(slot: Slot, reason: string): void {
+  #died(slot: WorkerSlot, reason: string): void {
     slot.worker.terminate();
     slot.markStopped();
     // Its connections closed with it and its buffers are gone: the limits get them back.
@@ -282,7 +215,7 @@ export class WorkerPool {
     void this.#replace(slot, RESTART_DELAY_MS);
   }
 
-  async #replace(old: Slot, delayMs: number): Promise<void> {
+  async #replace(old: WorkerSlot, delayMs: number): Promise<void> {
     await new Promise((r) => setTimeout(r, delayMs));
     if (this.#stopping || this.#slots[old.index] !== old) return;
     const slot = this.#spawn(old.index, this.addr.port, old.generation + 1);
@@ -305,18 +238,5 @@ export class WorkerPool {
     const text = this.#decoder.decode(bytes);
     // Whole lines arrive: one entry for the batch keeps them together and in order.
     (stream === "out" ? this.#opts.out : this.#opts.err).line(text.replace(/\n$/, ""));
-  }
-
-  #answer(worker: Worker, msg: Extract<FromWorker, { type: "call" }>): void {
-    this.#host.call(msg.service, msg.method, msg.args).then(
-      (value) => worker.postMessage({ type: "reply", id: msg.id, ok: true, value }),
-      (e) =>
-        worker.postMessage({
-          type: "reply",
-          id: msg.id,
-          ok: false,
-          error: e instanceof Error ? e.message : String(e),
-        }),
-    );
   }
 }
