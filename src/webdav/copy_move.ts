@@ -1,13 +1,16 @@
 /**
  * `COPY` and `MOVE` (RFC 4918 §9.8, §9.9): from the request URL to the `Destination`, on this
- * server and under `/files/` only.
+ * server and under `/files/` only. This file decides the order of the checks and the answers;
+ * whether the destination can take the source is `placement.ts`'s, the change itself
+ * `tree_copy.ts`'s (`copyResource`) and `tree_move.ts`'s (`moveResource`).
  *
  * Order: auth → `--read-only` (403) → source (404; for a MOVE also DELETE's rules, so 403 through
  * a link out of the root) → `Destination` (400 missing or malformed,
  * 502 another host or outside `/files/`) → destination path rules (400/403, the uploads' own) →
  * `Depth` and `Overwrite` (400 when malformed) → same or nested resource, either way round, by
  * URL and by real path (403) → the destination's folder exists (409, §9.8.5: no intermediate
- * collections are made) → an existing destination with `Overwrite: F`, or with `--no-overwrite`
+ * collections are made) → a MOVE of a folder that changes what `--hide` covers below it (403) →
+ * an existing destination with `Overwrite: F`, or with `--no-overwrite`
  * (412, §10.6), or an existing folder without `--allow-delete` (403: replacing deletes it), or
  * one holding a private path (403: those are never written) →
  * locks and `If` (423 / 412) → the change.
@@ -22,18 +25,15 @@
  *   rooted at the destination itself stays: §7.7 adds the new resource to its scope, and Apache
  *   keeps it too. davfs2 saves a file by writing a locked temp file and moving it over the locked
  *   original, then goes on with the original's token: dropping that lock lost its data.
- * - MOVE is one rename(2) where the file system allows (atomic: the resource is at one name or
- *   the other, with its dead properties, which live inside a folder or travel with a file's
- *   record); across file systems it is a copy and a delete. Locks do not move (§7.7, §9.9.1):
- *   those rooted at the source are released.
- * - COPY writes each file to a temp name and renames it into place (`tree_copy.ts`); a tree
- *   copied with failures answers 207 with the members that failed.
- * - `--hide`: a COPY of a folder leaves out what the patterns cover at the source or would cover
- *   at the destination; a MOVE of a folder that would change whether any path below it is hidden
- *   is refused (403) — with `--hide docs/private`, moving `docs` to `old` would publish
- *   `old/private` (a rename cannot leave part of a tree behind, and leaving it out would lose
- *   it). A move that keeps every private path private (`--hide '*.key'`) goes ahead. The refusal
- *   names no path.
+ * - MOVE is one rename(2) where the file system allows, a copy and a delete across file systems;
+ *   locks rooted at the source are released (`tree_move.ts`). COPY writes each file to a temp
+ *   name and renames it into place (`tree_copy.ts`). Either way a tree changed with failures
+ *   answers 207 with the members that failed.
+ * - `--hide`: a COPY of a folder leaves out what the patterns cover at either end
+ *   (`tree_copy.ts`); a MOVE of a folder that would change whether any path below it is hidden
+ *   is refused (403, `placement.ts`). The refusal names no path.
+ * - A change that loses a race with another request (the source moved away, the destination
+ *   made meanwhile) answers what the checks would answer now (404 / 409), not a 500.
  * - Every path created, replaced or removed — both ends of a move, and everything below a moved
  *   folder — is reported to the read cache before the answer.
  *
@@ -41,10 +41,10 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
-import { type MemberStatus, multiStatus } from "../app/multistatus.ts";
+import { multiStatus } from "../app/multistatus.ts";
 import {
   existingValidators,
   failure,
@@ -58,13 +58,13 @@ import {
 } from "../uploads/mod.ts";
 import { type DavContext, plainAnswer } from "./dav_context.ts";
 import { belowMount, parentPath, resourcePath, urlBelowMount } from "./dav_path.ts";
-import { moveDeadProps } from "./dead_props.ts";
 import type { LockedResource } from "./lock_table.ts";
-import { findResource, type Hider, hiderBelow, type Resource } from "./resource.ts";
-import { copyFile, copyFolder } from "./tree_copy.ts";
-import { treeEntries, type TreeEntry } from "./tree_entries.ts";
+import { movesHiddenness, placementProblem } from "./placement.ts";
+import { findResource, type Resource } from "./resource.ts";
+import { copyResource } from "./tree_copy.ts";
+import { treeEntries } from "./tree_entries.ts";
+import { moveResource } from "./tree_move.ts";
 import { guardWrite } from "./write_guard.ts";
-import { realSegmentsInside } from "../app/real_path_inside.ts";
 
 /** Answers a COPY (`move` false) or a MOVE (`move` true). */
 export async function copyMove(
@@ -102,11 +102,14 @@ export async function copyMove(
   if (overwrite !== "T" && overwrite !== "F") {
     return plainAnswer(STATUS.BadRequest, "Overwrite must be T or F");
   }
+  // refuse: the same or nested resources, by URL or through a link by real path — a copy into
+  // itself would run until the path is too long, a replacement would delete its own source
   const problem = await placementProblem(ctx, src, dst, move);
   if (problem !== null) return problem;
   // Everything below a moved folder changes URL: the read cache forgets the old paths, and
   // --hide must hold at the new ones.
   const below = move && src.isDir ? await treeEntries(src.fsPath) : [];
+  // refuse: a moved folder would publish a private path below it, or hide a public one
   if (below.length > 0 && await movesHiddenness(ctx, src, dst, below)) {
     return plainAnswer(
       STATUS.Forbidden,
@@ -197,60 +200,6 @@ async function vanished(src: Resource): Promise<HttpResponse> {
   return plainAnswer(STATUS.Conflict, "The destination's folder does not exist");
 }
 
-/** The refusal for a destination that cannot take the source, or null. */
-async function placementProblem(
-  ctx: DavContext,
-  src: Resource,
-  dst: WriteTarget,
-  move: boolean,
-): Promise<HttpResponse | null> {
-  if (dst.segments.length === 0) {
-    return plainAnswer(STATUS.Forbidden, "The shared folder itself cannot be replaced");
-  }
-  const s = resourcePath(src.segments);
-  const d = resourcePath(dst.segments);
-  if (s === d) return plainAnswer(STATUS.Forbidden, "The source and destination are the same");
-  if (src.isDir && d.startsWith(s === "/" ? "/" : `${s}/`)) {
-    return plainAnswer(STATUS.Forbidden, "A folder cannot be put inside itself");
-  }
-  // refuse: the destination holds the source — replacing it (§9.8.4, §9.9.3) would delete the
-  // source first (Apache: 403 too)
-  if (s.startsWith(`${d}/`)) {
-    return plainAnswer(STATUS.Forbidden, "The destination contains the source");
-  }
-  // The same by real paths: a source reached through a symlink (`odd/up -> ..`) may hold its
-  // destination, or lie inside it, whatever the URLs say — a copy into itself runs until the
-  // path is too long, a replacement deletes the source.
-  const [realSrc, realDst] = await Promise.all([
-    realSegmentsInside(src.fsPath, ctx.uploads.root),
-    realSegmentsInside(dst.fsPath, ctx.uploads.root),
-  ]);
-  if (realSrc !== null && realDst !== null) {
-    if (
-      startsWithSegments(realSrc, realDst) || (src.isDir && startsWithSegments(realDst, realSrc))
-    ) {
-      return plainAnswer(STATUS.Forbidden, "The source and destination overlap (by a link)");
-    }
-  }
-  if (move && src.segments.length === 0) {
-    return plainAnswer(STATUS.Forbidden, "The shared folder itself cannot be moved");
-  }
-  if (!move && src.isDir && !ctx.config.allowMkdir) {
-    return plainAnswer(STATUS.Forbidden, "Copying a folder creates folders (--allow-mkdir)");
-  }
-  try {
-    if (!(await Deno.stat(dirname(dst.fsPath))).isDirectory) throw new Deno.errors.NotFound();
-  } catch {
-    return plainAnswer(STATUS.Conflict, "The destination's folder does not exist");
-  }
-  return null;
-}
-
-/** Whether `path` is `prefix` or lies below it. */
-function startsWithSegments(path: readonly string[], prefix: readonly string[]): boolean {
-  return prefix.length <= path.length && prefix.every((seg, i) => path[i] === seg);
-}
-
 /** What a COPY or MOVE changes at its destination (§7.4, §9.8.4). */
 function destinationResources(dst: WriteTarget): LockedResource[] {
   const path = resourcePath(dst.segments);
@@ -268,78 +217,6 @@ function sourceResources(src: Resource): LockedResource[] {
   const parent = parentPath(src.segments);
   if (parent !== null) out.push({ path: parent, depth: "0" });
   return out;
-}
-
-async function copyResource(
-  ctx: DavContext,
-  src: Resource,
-  dst: WriteTarget,
-  depth: string,
-): Promise<MemberStatus[]> {
-  const failed: MemberStatus[] = [];
-  if (src.isDir) {
-    const [hiddenHere, hiddenThere] = await Promise.all([
-      hiderBelow(ctx, src.segments, src.fsPath),
-      hiderBelow(ctx, dst.segments, dst.fsPath),
-    ]);
-    const leaveOut: Hider = (rel, isDir) => hiddenHere(rel, isDir) || hiddenThere(rel, isDir);
-    await copyFolder(
-      ctx,
-      src.fsPath,
-      dst.fsPath,
-      dst.segments,
-      depth === "infinity",
-      failed,
-      leaveOut,
-    );
-  } else await copyFile(src.fsPath, dst.fsPath);
-  return failed;
-}
-
-/** Whether some path in `below` (the source folder's tree) is hidden at one end only. */
-async function movesHiddenness(
-  ctx: DavContext,
-  src: Resource,
-  dst: WriteTarget,
-  below: readonly TreeEntry[],
-): Promise<boolean> {
-  if (ctx.files.hidden.emptyBelow) return false;
-  const [here, there] = await Promise.all([
-    hiderBelow(ctx, src.segments, src.fsPath),
-    hiderBelow(ctx, dst.segments, dst.fsPath),
-  ]);
-  return below.some((e) => here(e.rel, e.isDir) !== there(e.rel, e.isDir));
-}
-
-async function moveResource(
-  ctx: DavContext,
-  src: Resource,
-  dst: WriteTarget,
-  below: readonly TreeEntry[],
-): Promise<MemberStatus[]> {
-  try {
-    await Deno.rename(src.fsPath, dst.fsPath);
-    await moveDeadProps(src.fsPath, dst.fsPath, src.isDir);
-  } catch (err) {
-    if ((err as { code?: string }).code !== "EXDEV") throw err;
-    // Another file system below the share: copy, then delete the source as DELETE would (its
-    // properties and locks go with it).
-    const failed: MemberStatus[] = [];
-    if (src.isDir) await copyFolder(ctx, src.fsPath, dst.fsPath, dst.segments, true, failed);
-    else await copyFile(src.fsPath, dst.fsPath);
-    if (failed.length > 0) return failed;
-    const gone = await removeResource(ctx.uploads, src.segments, src.fsPath, src.isDir);
-    if (!gone.gone) return gone.failed;
-  }
-  for (const e of below) {
-    ctx.uploads.changed(join(src.fsPath, ...e.rel));
-    ctx.uploads.changed(join(dst.fsPath, ...e.rel));
-  }
-  // Locks stay with their URL, which no longer names anything (§7.7, §9.9.1).
-  await ctx.locks.release(resourcePath(src.segments));
-  ctx.uploads.changed(src.fsPath);
-  ctx.uploads.changed(dirname(src.fsPath));
-  return [];
 }
 
 function created(dst: WriteTarget): Array<[string, string]> {

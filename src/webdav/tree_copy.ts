@@ -1,7 +1,8 @@
 /**
- * Copying files and folders inside the share for COPY (and for a MOVE that crosses file
- * systems): each file is copied to a temp name beside its destination and renamed into place,
- * so a reader sees either nothing or the whole file; folders are created as they are reached.
+ * Copying files and folders inside the share for COPY (`copyResource`) and for a MOVE that
+ * crosses file systems (`tree_move.ts`): each file is copied to a temp name beside its
+ * destination and renamed into place, so a reader sees either nothing or the whole file; folders
+ * are created as they are reached.
  *
  * Decisions:
  * - Dead properties come along: a file's record is copied with it, a folder's `.wireserve-dav`
@@ -11,9 +12,10 @@
  *   devices, symlinks the read side would not follow — and symlinks to folders at all, so a link
  *   cycle cannot make a copy endless. A symlink to a file inside the share is copied as the file
  *   it shows.
- * - Members the caller leaves out are not copied: COPY leaves out what `--hide` covers at the
- *   source or would cover at the destination, so a copy can neither publish a private path under
- *   a name the patterns do not cover (`--hide docs/private`, COPY `docs` → `copy`) nor write one.
+ * - Members the caller leaves out are not copied: COPY (`copyResource`) leaves out what `--hide`
+ *   covers at the source or would cover at the destination, so a copy can neither publish a
+ *   private path under a name the patterns do not cover (`--hide docs/private`, COPY `docs` →
+ *   `copy`) nor write one.
  * - A member that fails to copy is reported, the rest goes on (RFC 4918 §9.8.8: 207 with the
  *   failed members).
  *
@@ -26,11 +28,44 @@ import { STATUS } from "../http/status.ts";
 import type { MemberStatus } from "../app/multistatus.ts";
 import { DAV_PROPS_FOLDER, isReservedName } from "../app/reserved_names.ts";
 import { tempNameFor } from "../app/temp_name.ts";
-import { storageFailure } from "../uploads/mod.ts";
+import { storageFailure, type WriteTarget } from "../uploads/mod.ts";
 import type { DavContext } from "./dav_context.ts";
 import { hrefOf } from "./dav_path.ts";
 import { copyDeadProps } from "./dead_props.ts";
-import { type Hider, statVisible } from "./resource.ts";
+import { type Hider, hiderBelow, type Resource, statVisible } from "./resource.ts";
+
+/**
+ * Copies the resource `src` to `dst` for a COPY (`depth` "0": a folder without its members,
+ * "infinity": with them), leaving out what `--hide` covers at either end; the members that
+ * failed.
+ */
+export async function copyResource(
+  ctx: DavContext,
+  src: Resource,
+  dst: WriteTarget,
+  depth: string,
+): Promise<MemberStatus[]> {
+  const failed: MemberStatus[] = [];
+  if (src.isDir) {
+    const [hiddenHere, hiddenThere] = await Promise.all([
+      hiderBelow(ctx, src.segments, src.fsPath),
+      hiderBelow(ctx, dst.segments, dst.fsPath),
+    ]);
+    // refuse: a private path is neither published under a name --hide misses nor written where
+    // --hide would cover it
+    const leaveOut: Hider = (rel, isDir) => hiddenHere(rel, isDir) || hiddenThere(rel, isDir);
+    await copyFolder(
+      ctx,
+      src.fsPath,
+      dst.fsPath,
+      dst.segments,
+      depth === "infinity",
+      failed,
+      leaveOut,
+    );
+  } else await copyFile(src.fsPath, dst.fsPath);
+  return failed;
+}
 
 /** Copies the file at `from` to `to` (replacing a file there) atomically, with its properties. */
 export async function copyFile(from: string, to: string): Promise<void> {

@@ -1,0 +1,168 @@
+/**
+ * The 207 document of a `PROPFIND` (RFC 4918 §9.1, §13), as a stream: one resource's response,
+ * or a folder's own and then its members' (`Depth: 1`), described and written out in batches of
+ * {@link PROPFIND_BATCH}.
+ *
+ * Decisions:
+ * - Batches: the folder's names are read at once (`readEntries`), then described and written
+ *   out a batch at a time, so a `Depth: 1` of 10,000 files holds the names and one batch of
+ *   answers in memory, never the whole document (4 MB for 10,000 files).
+ * - Members are stat'ed synchronously (see `describeMember`): on a slow network file system that
+ *   blocks the loop for the time of one batch's stats. Dead properties are read only when the
+ *   request needs them, and only for members that have a record (one directory read of the
+ *   folder's records finds which; the caller does it).
+ * - Members are what the listing would show: no dotfiles without `--dotfiles`, none of the
+ *   server's own names (temp files of uploads in progress, property records), no names a URL
+ *   cannot ask for, nothing `--hide` covers, no symlinks the read side would not follow, no FIFOs
+ *   or devices.
+ *
+ * This module must not know about HTTP requests or touch sockets: what the client asked for is
+ * the caller's (`propfind.ts`), which properties answer it `propfind_query.ts`'s.
+ * @module
+ */
+
+import { sep as SEP } from "node:path";
+import { encodeSegment, servableName } from "../files/mod.ts";
+import { isReservedName } from "../app/reserved_names.ts";
+import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
+import type { DavContext } from "./dav_context.ts";
+import { hrefOf, resourcePath } from "./dav_path.ts";
+import { type DeadProp, memberRecordName, readDeadProps } from "./dead_props.ts";
+import type { Described } from "./live_props.ts";
+import { covers, type LockInfo } from "./lock_table.ts";
+import { describeOne, type PropfindQuery } from "./propfind_query.ts";
+import { type Hider, hiderBelow, type Resource, statVisible } from "./resource.ts";
+
+/** Members described (stat, properties) and written out at a time. */
+export const PROPFIND_BATCH = 64;
+
+const HEAD = '<?xml version="1.0" encoding="utf-8"?>\n<D:multistatus xmlns:D="DAV:">\n';
+const TAIL = "</D:multistatus>\n";
+const encoder = new TextEncoder();
+
+/** What the members' answers need, computed once per request. */
+export interface MembersOptions {
+  /** Whether the query needs dead properties. */
+  needsDead: boolean;
+  /** The locks covering the folder or anything in it (none when the query needs no locks). */
+  locks: readonly LockInfo[];
+  /** The folder's entries (`readEntries`). */
+  entries: readonly Deno.DirEntry[];
+  /** The record names in the folder's `.wireserve-dav` (`recordNames`). */
+  records: Set<string>;
+}
+
+/** The document of one response, `text`. */
+export async function* singleResponse(text: string): AsyncGenerator<Uint8Array> {
+  yield encoder.encode(HEAD + text + TAIL);
+}
+
+/** The document of the folder's own response `first`, then its members', batch by batch. */
+export async function* propfindMembers(
+  ctx: DavContext,
+  folder: Resource,
+  query: PropfindQuery,
+  first: string,
+  opts: MembersOptions,
+): AsyncGenerator<Uint8Array> {
+  yield encoder.encode(HEAD + first);
+  const hidden = await hiderBelow(ctx, folder.segments, folder.fsPath);
+  const { needsDead, locks, records } = opts;
+  const member = { needsDead, locks, records, hidden, folderHref: hrefOf(folder.segments, true) };
+  let batch: Deno.DirEntry[] = [];
+  const flush = async (): Promise<Uint8Array> => {
+    const texts = batch.map((e) => describeMember(ctx, folder, e, query, member));
+    batch = [];
+    // Most members answer synchronously; only symlinks and property records are awaited.
+    const all = texts.some((t) => typeof t !== "string") ? await Promise.all(texts) : texts;
+    return encoder.encode((all as string[]).join(""));
+  };
+  for (const e of opts.entries) {
+    // hidden: the server's own names always, dotfiles unless --dotfiles (as in listings)
+    if (isReservedName(e.name) || (!ctx.config.dotfiles && e.name.startsWith("."))) continue;
+    // hidden: a name no URL can ask for (a newline, a backslash, bytes not UTF-8): its href
+    // could only answer 400, and a syncing client fails on it (as in listings)
+    if (!servableName(e.name)) continue;
+    batch.push(e);
+    if (batch.length === PROPFIND_BATCH) yield await flush();
+  }
+  if (batch.length > 0) yield await flush();
+  yield encoder.encode(TAIL);
+}
+
+/**
+ * The folder's entries, read in one call: the async iterator costs an op per entry (measured:
+ * 7% of a 10,000-entry answer), and the names alone are small next to the answer they make.
+ * None when the folder went away or became unreadable; throws when out of descriptors.
+ */
+export function readEntries(fsPath: string): Deno.DirEntry[] {
+  try {
+    return [...Deno.readDirSync(fsPath)];
+  } catch (err) {
+    throwIfOutOfDescriptors(err);
+    return [];
+  }
+}
+
+/** What describing a member needs, computed once per listing. */
+interface DescribeOptions {
+  needsDead: boolean;
+  locks: readonly LockInfo[];
+  records: Set<string>;
+  /** `--hide`: a private member is not listed (its name alone would tell what it hides). */
+  hidden: Hider;
+  folderHref: string;
+}
+
+const NO_LOCKS: readonly LockInfo[] = [];
+
+function describeMember(
+  ctx: DavContext,
+  folder: Resource,
+  e: Deno.DirEntry,
+  query: PropfindQuery,
+  opts: DescribeOptions,
+): string | Promise<string> {
+  const fsPath = folder.fsPath + SEP + e.name; // a listed name holds no separator
+  if (e.isSymlink) {
+    // the same rules as the read side
+    return statVisible(ctx, fsPath).then((info) => describeStat(folder, e, query, opts, info));
+  }
+  let info: Deno.FileInfo | null;
+  try {
+    // Synchronous on purpose: a stat of a freshly listed entry is a few microseconds, while an
+    // async one costs a thread-pool hop each — 5× slower over a 10,000-entry folder (measured:
+    // 17 ms against 80 ms). A batch blocks the loop for well under a millisecond.
+    info = Deno.statSync(fsPath);
+  } catch {
+    info = null;
+  }
+  return describeStat(folder, e, query, opts, info);
+}
+
+function describeStat(
+  folder: Resource,
+  e: Deno.DirEntry,
+  query: PropfindQuery,
+  opts: DescribeOptions,
+  info: Deno.FileInfo | null,
+): string | Promise<string> {
+  // hidden: FIFOs, devices and what is gone or unreadable are no resource (as in listings)
+  if (info === null || (!info.isFile && !info.isDirectory)) return "";
+  if (opts.hidden([e.name], info.isDirectory)) return "";
+  const segments = [...folder.segments, e.name];
+  let locks = NO_LOCKS;
+  if (opts.locks.length > 0) {
+    const path = resourcePath(segments);
+    locks = opts.locks.filter((l) => covers(l, path));
+  }
+  const d: Described = { segments, isDir: info.isDirectory, info, locks, nowMs: Date.now() };
+  const href = opts.folderHref + encodeSegment(e.name) + (d.isDir ? "/" : "");
+  if (opts.needsDead && (d.isDir || opts.records.has(memberRecordName(e.name)))) {
+    const fsPath = folder.fsPath + SEP + e.name;
+    return readDeadProps(fsPath, d.isDir).then((dead) => describeOne(d, dead, query, href));
+  }
+  return describeOne(d, NO_DEAD, query, href);
+}
+
+const NO_DEAD: readonly DeadProp[] = [];

@@ -1,0 +1,123 @@
+/**
+ * What a `PROPFIND` asks for (RFC 4918 §9.1, §14.20) and one resource's `DAV:response` to it:
+ * which properties land in the 200 propstat, which in the 404 one.
+ *
+ * Decisions:
+ * - `allprop` lists the live properties (`live_props.ts`) and the dead ones; `propname` their
+ *   names without values; `prop` the named ones, with the unknown ones in a 404 propstat.
+ * - Windows' `Win32LastModifiedTime` is answered from the mtime when named (`win32_times.ts`),
+ *   never from a stored copy.
+ * - `allprop` with `DAV:include` also answers the included names that `allprop` leaves out
+ *   (§9.1) — `Win32LastModifiedTime`, or a live property with no value here — as `prop` would:
+ *   known ones in the 200 propstat, unknown ones in a 404 propstat. A name answers once, however
+ *   often it is named.
+ * - A dead property comes back with the `xml:lang` it was set with (§4.3), except in `propname`.
+ *
+ * This module must not touch the disk or know about HTTP requests: the caller reads the resource
+ * (its stat, locks and dead properties) and writes the document.
+ * @module
+ */
+
+import type { DeadProp } from "./dead_props.ts";
+import { type Described, isLiveProp, LIVE_PROPS, liveValue } from "./live_props.ts";
+import { type PropName, renderResponse } from "./prop_render.ts";
+import { isWin32Mtime, win32TimeValue } from "./win32_times.ts";
+import { childElements, DAV_NS, findChild, type XmlElement } from "./xml_tree.ts";
+
+/** What the client asked for. */
+export type PropfindQuery =
+  | { kind: "allprop"; include: PropName[] }
+  | { kind: "propname" }
+  | { kind: "prop"; names: PropName[] };
+
+/** The query of a PROPFIND without a body (§9.1: an empty body is `allprop`). */
+export const ALLPROP: PropfindQuery = { kind: "allprop", include: [] };
+
+/** The PROPFIND body's request, or null when it is not one. */
+export function parsePropfindQuery(root: XmlElement): PropfindQuery | null {
+  if (root.ns !== DAV_NS || root.local !== "propfind") return null;
+  if (findChild(root, DAV_NS, "allprop") !== null) {
+    const include = findChild(root, DAV_NS, "include");
+    return { kind: "allprop", include: include === null ? [] : namesIn(include) };
+  }
+  if (findChild(root, DAV_NS, "propname") !== null) return { kind: "propname" };
+  const prop = findChild(root, DAV_NS, "prop");
+  if (prop === null) return null;
+  return { kind: "prop", names: namesIn(prop) };
+}
+
+/** Whether answering `query` needs the resources' dead properties (read from disk). */
+export function needsDeadProps(query: PropfindQuery): boolean {
+  return query.kind !== "prop" || query.names.some((n) => !isLive(n));
+}
+
+/** Whether answering `query` needs the locks covering the resources (for `lockdiscovery`). */
+export function needsLocks(query: PropfindQuery): boolean {
+  return query.kind !== "prop" || query.names.some((n) => isLive(n));
+}
+
+/** The property names listed as the children of `el` (`DAV:prop`, `DAV:include`). */
+function namesIn(el: XmlElement): PropName[] {
+  return childElements(el).map((e) => ({ ns: e.ns, local: e.local }));
+}
+
+function isLive(n: PropName): boolean {
+  return n.ns === DAV_NS && isLiveProp(n.local);
+}
+
+/** One `DAV:response` for the resource `d` with dead properties `dead`, at `href`. */
+export function describeOne(
+  d: Described,
+  dead: readonly DeadProp[],
+  query: PropfindQuery,
+  href: string,
+): string {
+  const found: Array<[PropName, string]> = [];
+  const missing: PropName[] = [];
+  if (query.kind === "prop") {
+    for (const name of query.names) lookUp(name, d, dead, found, missing);
+    return renderResponse(href, found, missing);
+  }
+  const names = query.kind === "propname";
+  for (const local of LIVE_PROPS) {
+    const value = liveValue(local, d);
+    if (value !== null) found.push([{ ns: DAV_NS, local }, names ? "" : value]);
+  }
+  for (const p of dead) {
+    const name: PropName = p.lang === undefined || names
+      ? { ns: p.ns, local: p.name }
+      : { ns: p.ns, local: p.name, lang: p.lang };
+    found.push([name, names ? "" : p.xml]);
+  }
+  if (query.kind === "allprop") {
+    // Only what allprop left out: a name answers once, however often it is named.
+    for (const name of query.include) {
+      const seen = (n: PropName) => n.ns === name.ns && n.local === name.local;
+      if (found.some(([n]) => seen(n)) || missing.some(seen)) continue;
+      lookUp(name, d, dead, found, missing);
+    }
+  }
+  return renderResponse(href, found, missing);
+}
+
+/** Adds the property `name` of `d` to `found` with its value, or to `missing`. */
+function lookUp(
+  name: PropName,
+  d: Described,
+  dead: readonly DeadProp[],
+  found: Array<[PropName, string]>,
+  missing: PropName[],
+): void {
+  const live = name.ns === DAV_NS && isLiveProp(name.local);
+  const stored = live || isWin32Mtime(name)
+    ? undefined
+    : dead.find((p) => p.ns === name.ns && p.name === name.local);
+  const value = live
+    ? liveValue(name.local, d)
+    : isWin32Mtime(name)
+    ? win32TimeValue(d.info)
+    : stored?.xml ?? null;
+  if (value === null) missing.push(name);
+  // A dead property comes back with the xml:lang it was set with (RFC 4918 §4.3).
+  else found.push([stored?.lang === undefined ? name : { ...name, lang: stored.lang }, value]);
+}

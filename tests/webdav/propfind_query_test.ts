@@ -1,0 +1,47 @@
+/**
+ * What a PROPFIND asks for and one resource's answer to it, without a request or a disk: what
+ * each query needs read, and a name `DAV:include` repeats answered once.
+ */
+
+import { assertEquals } from "../support/assert.ts";
+import type { Described } from "../../src/webdav/live_props.ts";
+import {
+  describeOne,
+  needsDeadProps,
+  needsLocks,
+  parsePropfindQuery,
+  type PropfindQuery,
+} from "../../src/webdav/propfind_query.ts";
+import { parseXml } from "../../src/webdav/xml_tree.ts";
+
+const query = (inner: string): PropfindQuery =>
+  parsePropfindQuery(
+    parseXml(`<D:propfind xmlns:D="DAV:" xmlns:T="urn:x-test:">${inner}</D:propfind>`),
+  )!;
+
+Deno.test("a PROPFIND query needs locks when it names a live property, dead ones otherwise", () => {
+  const cases: Array<[string, string, boolean, boolean]> = [
+    // name, body, needs dead properties, needs locks
+    ["allprop", "<D:allprop/>", true, true],
+    ["propname", "<D:propname/>", true, true],
+    ["prop: dead only", "<D:prop><T:color/></D:prop>", true, false],
+    ["prop: lockdiscovery only", "<D:prop><D:lockdiscovery/></D:prop>", false, true],
+    ["prop: both", "<D:prop><D:getetag/><T:color/></D:prop>", true, true],
+    ["prop: a DAV: name that is not live", "<D:prop><D:quota-used-bytes/></D:prop>", true, false],
+  ];
+  for (const [name, body, dead, locks] of cases) {
+    const q = query(body);
+    assertEquals([needsDeadProps(q), needsLocks(q)], [dead, locks], name);
+  }
+});
+
+Deno.test("allprop with include answers a repeated name once, in the 404 propstat too", () => {
+  const info = Deno.statSync(import.meta.filename!);
+  const d: Described = { segments: ["a.txt"], isDir: false, info, locks: [], nowMs: 0 };
+  const q = query(
+    "<D:allprop/><D:include><T:missing/><T:missing/><D:getetag/><D:getetag/></D:include>",
+  );
+  const text = describeOne(d, [], q, "/files/a.txt");
+  assertEquals(text.split("<D:getetag>").length - 1, 1);
+  assertEquals(text.split('<missing xmlns="urn:x-test:"/>').length - 1, 1, text);
+});
