@@ -24,7 +24,7 @@ import type { IncomingRequest, InterimSender } from "./incoming_request.ts";
 import type { Limits } from "./limits.ts";
 import { lingerThenClose } from "./lingering_close.ts";
 import { type Phase, PhaseTimer } from "./phase_timer.ts";
-import type { BodyHooks } from "./request_body.ts";
+import type { BodyHooks } from "./body_hooks.ts";
 import type { RequestHead } from "./request_head.ts";
 import { ResponseWriter, type WriteClock } from "./response_writer.ts";
 import { SocketSource } from "./socket_source.ts";

@@ -1,7 +1,7 @@
 /**
  * The parts of a response head that are the same whatever the connection: status lines (cached
- * per code) and header fields encoded byte for byte, refusing what would split or corrupt the
- * head.
+ * per code), the fixed framing and Connection lines the writer picks from, and header fields
+ * encoded byte for byte, refusing what would split or corrupt the head.
  *
  * This module must not know about sockets or bodies.
  * @module
@@ -26,6 +26,26 @@ export function statusLine(status: number): Uint8Array {
   }
   return line;
 }
+
+/** The empty line that ends a head. */
+export const CRLF: Uint8Array = encoder.encode("\r\n");
+/** Framing of a body of unknown length for an HTTP/1.1 client (RFC 9112 §6.1). */
+export const CHUNKED_LINE: Uint8Array = encoder.encode("Transfer-Encoding: chunked\r\n");
+/** The connection closes after this response (RFC 9112 §9.6). */
+export const CLOSE_LINE: Uint8Array = encoder.encode("Connection: close\r\n");
+/** An HTTP/1.0 client keeps the connection only when told so (RFC 9112 §9.3). */
+export const KEEP_ALIVE_LINE: Uint8Array = encoder.encode("Connection: keep-alive\r\n");
+/**
+ * The connection options of an answer that carries an Upgrade field (a 101, a 426, an offer):
+ * RFC 9110 §7.8, "a sender of Upgrade MUST also send an upgrade connection option".
+ */
+export const UPGRADE_LINE: Uint8Array = encoder.encode("Connection: Upgrade\r\n");
+/** `CLOSE_LINE` with the upgrade option (see `UPGRADE_LINE`). */
+export const CLOSE_UPGRADE_LINE: Uint8Array = encoder.encode("Connection: close, Upgrade\r\n");
+/** `KEEP_ALIVE_LINE` with the upgrade option (see `UPGRADE_LINE`). */
+export const KEEP_ALIVE_UPGRADE_LINE: Uint8Array = encoder.encode(
+  "Connection: keep-alive, Upgrade\r\n",
+);
 
 const SERVER_LINE = encoder.encode("Server: wireserve\r\n");
 let dateLine: Uint8Array | null = null;

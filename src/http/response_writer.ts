@@ -2,46 +2,36 @@
  * Serializes response descriptions onto a connection: status line with the standard reason,
  * validated header fields, Date, framing (Content-Length or chunked), and the body — no body for
  * HEAD, 1xx, 204 and 304 (RFC 9110 §6.4.1, RFC 9112 §6.3). Small responses leave in one write,
- * and pipelined ones are gathered until the connection flushes.
+ * and pipelined ones are gathered until the connection flushes; a body too large for that, a file
+ * or a stream goes out after its head through `BodySender` (`body_sender.ts`), and interim heads
+ * are built by `interim_head.ts`.
  *
  * This module must not know routes or how requests are read.
  * @module
  */
 
+import { BodySender } from "./body_sender.ts";
 import { discardBody } from "./discard_body.ts";
-import { FileBuffers } from "./file_buffers.ts";
-import { sendFileBody } from "./file_sender.ts";
-import { sendStreamBody } from "./stream_sender.ts";
+import { appendInterimHead, appendSwitchHead, CONTINUE_HEAD } from "./interim_head.ts";
 import { OutputBuffer } from "./output_buffer.ts";
-import { serverAndDateLines, statusLine } from "./response_head.ts";
+import type { ResponseContext, WriteOutcome } from "./response_context.ts";
+import {
+  CHUNKED_LINE,
+  CLOSE_LINE,
+  CLOSE_UPGRADE_LINE,
+  CRLF,
+  KEEP_ALIVE_LINE,
+  KEEP_ALIVE_UPGRADE_LINE,
+  serverAndDateLines,
+  statusLine,
+  UPGRADE_LINE,
+} from "./response_head.ts";
 import { type ByteSink, SinkWriter, type WriteClock } from "./sink_writer.ts";
 import type { Limits } from "./limits.ts";
 import type { FileBody, HttpResponse, StreamBody } from "./types.ts";
 
+export type { ResponseContext, WriteOutcome } from "./response_context.ts";
 export type { ByteSink, WriteClock } from "./sink_writer.ts";
-
-/** How the request shapes its response. */
-export interface ResponseContext {
-  /** Whether the request was HEAD (headers only). */
-  head: boolean;
-  /** Whether the client speaks HTTP/1.0 (no chunked: unknown lengths end by closing). */
-  http10: boolean;
-  /** Whether the connection stays open after this response. */
-  keepAlive: boolean;
-  /**
-   * When the response originates (ms since epoch) for its Date, if the caller already knows
-   * (a connection answering a pipelined batch reads the clock once for all of it); else now.
-   */
-  now?: number;
-}
-
-/** What the writer did, for the connection's persistence decision and the access log. */
-export interface WriteOutcome {
-  /** Body bytes sent (0 for HEAD). */
-  bodyBytes: number;
-  /** The response could only be delimited by closing the connection (HTTP/1.0, unknown length). */
-  mustClose: boolean;
-}
 
 const encoder = new TextEncoder();
 const DONE: Promise<void> = Promise.resolve();
@@ -53,19 +43,6 @@ function isAscii(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > ASCII_MAX) return false;
   return true;
 }
-const ascii = (s: string) => encoder.encode(s);
-const CLOSE_LINE = ascii("Connection: close\r\n");
-const KEEP_ALIVE_LINE = ascii("Connection: keep-alive\r\n");
-const CHUNKED_LINE = ascii("Transfer-Encoding: chunked\r\n");
-const CONTINUE_BYTES = ascii("HTTP/1.1 100 Continue\r\n\r\n");
-const CRLF = ascii("\r\n");
-const CONNECTION_UPGRADE = ascii("Connection: Upgrade\r\n");
-/**
- * The same options with `Upgrade` added, for an answer that carries an Upgrade field (a 426, or
- * an offer): RFC 9110 §7.8, "a sender of Upgrade MUST also send an upgrade connection option".
- */
-const CLOSE_UPGRADE_LINE = ascii("Connection: close, Upgrade\r\n");
-const KEEP_ALIVE_UPGRADE_LINE = ascii("Connection: keep-alive, Upgrade\r\n");
 
 /** Whether `status` forbids a body: 1xx, 204, 304 (RFC 9110 §15). */
 function bodyless(status: number): boolean {
@@ -77,14 +54,11 @@ export class ResponseWriter {
   #sink: SinkWriter;
   #limits: Limits;
   #out: OutputBuffer;
-  /** Made on the first file response: a connection that sends none never allocates it. */
-  #fileBufs: FileBuffers | null = null;
   #syncOutcome: WriteOutcome = { bodyBytes: 0, mustClose: false };
-  /** `#sink.bytesWritten` when the body being sent on its own began; -1 when there is none. */
-  #bodyFrom = -1;
-  /** Whether that body is a stream, whose progress `sendStreamBody` keeps in `#streamProgress`. */
-  #streaming = false;
-  #streamProgress = { flushedBytes: 0 };
+  /** Made on the first body sent after its head: a connection that sends none never has one. */
+  #apart: BodySender | null = null;
+  /** Whether the response being written sends its body through `#apart`. */
+  #bodyApart = false;
 
   /** @param clock told before and after each write, to time it (see `WriteClock`) */
   constructor(sink: ByteSink, limits: Limits, clock?: WriteClock) {
@@ -98,7 +72,7 @@ export class ResponseWriter {
   release(): void {
     if (this.#out.length !== 0) return;
     this.#out.release();
-    this.#fileBufs?.release();
+    this.#apart?.release();
   }
 
   /** Lets go of every buffer, pending output included: the connection is gone. */
@@ -109,7 +83,7 @@ export class ResponseWriter {
       this.#out.release();
     }
     this.#out.dispose();
-    this.#fileBufs?.release();
+    this.#apart?.release();
   }
 
   /**
@@ -119,9 +93,7 @@ export class ResponseWriter {
    * for a body gathered with its head.
    */
   get bodySent(): number {
-    if (this.#bodyFrom < 0) return 0;
-    if (this.#streaming) return this.#streamProgress.flushedBytes;
-    return this.#sink.bytesWritten - this.#bodyFrom;
+    return this.#bodyApart ? this.#apart!.sent : 0;
   }
 
   /** Bytes gathered and not yet written. */
@@ -160,7 +132,7 @@ export class ResponseWriter {
 
   /** Sends `100 Continue` now (after anything gathered before it). */
   writeContinue(): Promise<void> {
-    this.#out.append(CONTINUE_BYTES);
+    this.#out.append(CONTINUE_HEAD);
     return this.flush();
   }
 
@@ -170,16 +142,7 @@ export class ResponseWriter {
    * `HttpError("internal")` with nothing gathered for a field that is not a valid line.
    */
   writeInterim(status: number, fields: Array<[string, string]>): Promise<void> {
-    const out = this.#out;
-    const start = out.length;
-    try {
-      out.append(statusLine(status));
-      out.appendFields(fields);
-      out.append(CRLF);
-    } catch (err) {
-      out.truncate(start);
-      throw err;
-    }
+    appendInterimHead(this.#out, status, fields);
     return this.flush();
   }
 
@@ -189,19 +152,8 @@ export class ResponseWriter {
    * gathered for a field that is not a valid line.
    */
   writeSwitch(fields: Array<[string, string]>, now: number): Promise<void> {
-    this.#bodyFrom = -1;
-    const out = this.#out;
-    const start = out.length;
-    try {
-      out.append(statusLine(101));
-      out.append(serverAndDateLines(now));
-      out.appendFields(fields);
-      out.append(CONNECTION_UPGRADE);
-      out.append(CRLF);
-    } catch (err) {
-      out.truncate(start);
-      throw err;
-    }
+    this.#bodyApart = false;
+    appendSwitchHead(this.#out, fields, now);
     return this.flush();
   }
 
@@ -227,7 +179,7 @@ export class ResponseWriter {
    * `HttpError("internal")` (synchronously, with nothing gathered) when the head is invalid.
    */
   write(res: HttpResponse, ctx: ResponseContext): WriteOutcome | Promise<WriteOutcome> {
-    this.#bodyFrom = -1;
+    this.#bodyApart = false;
     const status = res.status;
     const body = res.body ?? null;
     const noBody = bodyless(status);
@@ -262,7 +214,7 @@ export class ResponseWriter {
       }
       if (!keepAlive) out.append(upgrade ? CLOSE_UPGRADE_LINE : CLOSE_LINE);
       else if (ctx.http10) out.append(upgrade ? KEEP_ALIVE_UPGRADE_LINE : KEEP_ALIVE_LINE);
-      else if (upgrade) out.append(CONNECTION_UPGRADE);
+      else if (upgrade) out.append(UPGRADE_LINE);
       out.append(CRLF);
     } catch (err) {
       out.truncate(start); // drop the half-built head; the caller answers 500 instead
@@ -283,14 +235,13 @@ export class ResponseWriter {
         out.append(bytes);
         return this.#outcome(bytes.length, mustClose);
       }
-      const outcome = { bodyBytes: bytes.length, mustClose };
-      const large = bytes;
-      return this.flush().then(() => {
-        this.#startBody(false);
-        return this.#sink.writeAll(large);
-      }).then(() => outcome);
+      this.#bodyApart = true;
+      this.#apart ??= new BodySender(this, this.#sink, out, this.#limits);
+      return this.#apart.sendBytes(bytes, mustClose);
     }
-    return this.#writePiecewise(body as FileBody | StreamBody, chunked, mustClose);
+    this.#bodyApart = true;
+    this.#apart ??= new BodySender(this, this.#sink, out, this.#limits);
+    return this.#apart.send(body as FileBody | StreamBody, chunked, mustClose);
   }
 
   /** The outcome of a write done at once: one object per writer, valid until the next write. */
@@ -299,49 +250,5 @@ export class ResponseWriter {
     outcome.bodyBytes = bodyBytes;
     outcome.mustClose = mustClose;
     return outcome;
-  }
-
-  async #writePiecewise(
-    body: FileBody | StreamBody,
-    chunked: boolean,
-    mustClose: boolean,
-  ): Promise<WriteOutcome> {
-    try {
-      await this.flush();
-    } catch (err) {
-      // The head never got out: the file or stream will not be read, release it now.
-      await discardBody(body).catch(() => {});
-      throw err;
-    }
-    this.#startBody(body.kind === "stream");
-    const sent = body.kind === "file"
-      ? await this.#sendFile(body)
-      : await this.#sendStream(body, chunked);
-    return { bodyBytes: sent, mustClose };
-  }
-
-  /** Marks where the body sent on its own begins, for {@link bodySent}; the head is out. */
-  #startBody(streaming: boolean): void {
-    this.#bodyFrom = this.#sink.bytesWritten;
-    this.#streaming = streaming;
-    this.#streamProgress.flushedBytes = 0;
-  }
-
-  async #sendFile(body: FileBody): Promise<number> {
-    this.#fileBufs ??= new FileBuffers();
-    const buffers = this.#fileBufs.pair(Math.min(this.#limits.fileChunkBytes, body.length));
-    return await sendFileBody(body, buffers, (bytes) => this.#sink.writeAll(bytes));
-  }
-
-  #sendStream(body: StreamBody, chunked: boolean): Promise<number> {
-    const flushAt = this.#limits.maxCoalesceBytes;
-    return sendStreamBody(
-      body,
-      chunked,
-      this.#out,
-      flushAt,
-      () => this.flush(),
-      this.#streamProgress,
-    );
   }
 }

@@ -11,7 +11,7 @@
 import { bytesToLatin1, displayText, utf8OrNull } from "../app/byte_text.ts";
 import { parseMultipart } from "./multipart_form.ts";
 import { groupPairs, parseQuery } from "../app/query_params.ts";
-import { readBodyBytes } from "../http/request_body.ts";
+import { readBodyBytes } from "../http/read_body_bytes.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { badRequest } from "../app/json_response.ts";
 

@@ -12,7 +12,7 @@ import { badRequest, jsonResponse } from "../app/json_response.ts";
 import { parseMillis } from "../app/parse_number.ts";
 import { firstValue, parseQuery } from "../app/query_params.ts";
 import { HttpError } from "../http/errors.ts";
-import { readBodyBytes } from "../http/request_body.ts";
+import { readBodyBytes } from "../http/read_body_bytes.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { BAD_SEED, type Fill, seededFill, seedParam } from "./data.ts";

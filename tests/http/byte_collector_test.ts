@@ -1,7 +1,7 @@
 /** Bodies and messages kept whole cost about their bytes, however finely they are cut. */
 
 import { ByteCollector } from "../../src/http/byte_collector.ts";
-import { readBodyBytes } from "../../src/http/request_body.ts";
+import { readBodyBytes } from "../../src/http/read_body_bytes.ts";
 import type { RequestBody } from "../../src/http/types.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 

@@ -6,7 +6,7 @@
 import { assert, assertEquals } from "../support/assert.ts";
 import { RawClient, startServer } from "../support/server.ts";
 import { testHandler } from "../support/test_handler.ts";
-import { readBodyBytes } from "../../src/http/request_body.ts";
+import { readBodyBytes } from "../../src/http/read_body_bytes.ts";
 import type { HttpRequest } from "../../src/http/types.ts";
 
 const GET = (path: string, extra = "") => `GET ${path} HTTP/1.1\r\nHost: t\r\n${extra}\r\n`;

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { readBodyBytes } from "../../src/http/request_body.ts";
+import { readBodyBytes } from "../../src/http/read_body_bytes.ts";
 import type { Handler, HttpResponse } from "../../src/http/types.ts";
 
 const text = (status: number, body: string): HttpResponse => ({
