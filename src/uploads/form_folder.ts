@@ -16,7 +16,7 @@ import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { firstValue, parseQuery } from "../app/query_params.ts";
 import { encodeSegment } from "../files/mod.ts";
-import { isBrowserForm } from "./form_upload.ts";
+import { isBrowserForm } from "./browser_form.ts";
 import { createFolder } from "./make_folder.ts";
 import { pathBelowMount, plain, type UploadContext, writeRefusal } from "./upload_context.ts";
 

@@ -17,9 +17,9 @@
  * - Existing names are replaced unless `--no-overwrite` (409 before the body continues).
  * - A form without any file part (only fields, or a file input left empty) is 400 and changes
  *   nothing — no folder is left behind for it.
- * - The answer is JSON listing what was stored (201); a plain
- *   HTML form submission — `Accept` with text/html and no `Sec-Fetch-Mode` other than
- *   `navigate`, i.e. not `fetch()` — gets `303 See Other` back to the folder listing, so the
+ * - The answer is JSON listing what was stored (201); a plain HTML form submission — `Accept`
+ *   ranking text/html above JSON and no `Sec-Fetch-Mode` other than `navigate`, i.e. not
+ *   `fetch()` (`browser_form.ts`) — gets `303 See Other` back to the folder listing, so the
  *   browser shows the folder with the new files and a reload does not post again.
  * - `Content-Digest` / `Repr-Digest` cover the whole multipart body (that is the content).
  *
@@ -38,6 +38,7 @@ import { MultipartError, type MultipartEvent, MultipartStreamParser } from "./mu
 import { isReservedName } from "../app/reserved_names.ts";
 import { TempFile } from "./temp_file.ts";
 import { placeAll } from "./form_place.ts";
+import { isBrowserForm } from "./browser_form.ts";
 import { baseName, uploadNameProblem } from "./upload_name.ts";
 import { pumpBody } from "./upload_pump.ts";
 import { jsonResponse } from "../app/json_response.ts";
@@ -270,14 +271,6 @@ function answer(req: HttpRequest, folderUrl: string, parts: readonly StoredPart[
   const status = STATUS.Created;
   const extra: Array<[string, string]> = stored.length === 1 ? [["Location", stored[0].url]] : [];
   return jsonResponse(status, { stored }, extra);
-}
-
-/** A navigation from an HTML form, not a script: it should land on a page, not on JSON. */
-export function isBrowserForm(req: HttpRequest): boolean {
-  const accept = req.headers.list("accept") ?? "";
-  if (!/(^|[\s,])text\/html\s*(;|,|$)/i.test(accept)) return false;
-  const mode = req.headers.get("sec-fetch-mode");
-  return mode === undefined || mode === "navigate";
 }
 
 async function statOrNull(path: string): Promise<Deno.FileInfo | null> {
