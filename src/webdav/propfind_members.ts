@@ -25,6 +25,7 @@ import { sep as SEP } from "node:path";
 import { encodeSegment, servableName } from "../files/mod.ts";
 import { isReservedName } from "../app/reserved_names.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
+import { MULTISTATUS_HEAD, MULTISTATUS_TAIL } from "../app/multistatus.ts";
 import type { DavContext } from "./dav_context.ts";
 import { hrefOf, resourcePath } from "./dav_path.ts";
 import { type DeadProp, memberRecordName, readDeadProps } from "./dead_props.ts";
@@ -36,8 +37,6 @@ import { type Hider, hiderBelow, type Resource, statVisible } from "./resource.t
 /** Members described (stat, properties) and written out at a time. */
 export const PROPFIND_BATCH = 64;
 
-const HEAD = '<?xml version="1.0" encoding="utf-8"?>\n<D:multistatus xmlns:D="DAV:">\n';
-const TAIL = "</D:multistatus>\n";
 const encoder = new TextEncoder();
 
 /** What the members' answers need, computed once per request. */
@@ -54,7 +53,7 @@ export interface MembersOptions {
 
 /** The document of one response, `text`. */
 export async function* singleResponse(text: string): AsyncGenerator<Uint8Array> {
-  yield encoder.encode(HEAD + text + TAIL);
+  yield encoder.encode(MULTISTATUS_HEAD + text + MULTISTATUS_TAIL);
 }
 
 /** The document of the folder's own response `first`, then its members', batch by batch. */
@@ -65,7 +64,7 @@ export async function* propfindMembers(
   first: string,
   opts: MembersOptions,
 ): AsyncGenerator<Uint8Array> {
-  yield encoder.encode(HEAD + first);
+  yield encoder.encode(MULTISTATUS_HEAD + first);
   const hidden = await hiderBelow(ctx, folder.segments, folder.fsPath);
   const { needsDead, locks, records } = opts;
   const member = { needsDead, locks, records, hidden, folderHref: hrefOf(folder.segments, true) };
@@ -87,7 +86,7 @@ export async function* propfindMembers(
     if (batch.length === PROPFIND_BATCH) yield await flush();
   }
   if (batch.length > 0) yield await flush();
-  yield encoder.encode(TAIL);
+  yield encoder.encode(MULTISTATUS_TAIL);
 }
 
 /**

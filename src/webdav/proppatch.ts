@@ -22,7 +22,7 @@
 
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
-import { XML_CONTENT_TYPE } from "../app/multistatus.ts";
+import { MULTISTATUS_HEAD, MULTISTATUS_TAIL, XML_CONTENT_TYPE } from "../app/multistatus.ts";
 import {
   existingValidators,
   failure,
@@ -173,7 +173,6 @@ function answer(href: string, results: Array<[number, PropName]>): HttpResponse 
       ? [status, props, "cannot-modify-protected-property"] as const
       : [status, props] as const
   );
-  const body = '<?xml version="1.0" encoding="utf-8"?>\n<D:multistatus xmlns:D="DAV:">\n' +
-    renderPropstats(href, propstats) + "</D:multistatus>\n";
+  const body = MULTISTATUS_HEAD + renderPropstats(href, propstats) + MULTISTATUS_TAIL;
   return { status: STATUS.MultiStatus, headers: [["Content-Type", XML_CONTENT_TYPE]], body };
 }
