@@ -12,33 +12,21 @@
  * @module
  */
 
-import type { QueryPairs } from "../app/query_params.ts";
 import type { TemplateFiles } from "./template_files.ts";
 import { MAX_RENDER_STEPS, MAX_SOURCE_BYTES, STEPS_PER_TURN } from "./template_limits.ts";
 import { parseTemplate } from "./template_syntax.ts";
-import { TemplateValues } from "./template_values.ts";
+import { type RenderRequest, TemplateValues, type ValueSources } from "./template_values.ts";
 import { StepBudget } from "./render_steps.ts";
 import { RenderOutput, type RenderResult } from "./render_output.ts";
 import { ParsedSources } from "./parsed_sources.ts";
 import { TemplateWalker } from "./template_walker.ts";
 
 export type { Dependency, RenderResult } from "./render_output.ts";
+export type { RenderRequest } from "./template_values.ts";
 
-/** The parts of a request a page can show. */
-export interface RenderRequest {
-  /** The request's path, percent-decoded for display. */
-  path: string;
-  /** The query's name/value pairs. */
-  query: QueryPairs;
-}
-
-/** What a render reads values and files from. */
-export interface RenderSources {
+/** What a render reads values (`${server.version}`, `${env.NAME}`) and files from. */
+export interface RenderSources extends ValueSources {
   files: TemplateFiles;
-  /** `${server.version}`. */
-  version: string;
-  /** `${env.NAME}`: the value of `WIRESERVE_VAR_NAME`, or undefined when it is not set. */
-  env(name: string): string | undefined;
 }
 
 /** The bounds of a render that tests shrink or watch; the defaults are the real ones. */

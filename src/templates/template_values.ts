@@ -12,9 +12,25 @@
  * @module
  */
 
+import type { QueryPairs } from "../app/query_params.ts";
 import type { FolderEntry } from "./folder_entries.ts";
-import type { RenderRequest, RenderSources } from "./template_render.ts";
 import type { PathTemplate, ValueRef } from "./template_nodes.ts";
+
+/** The parts of a request a page can show. */
+export interface RenderRequest {
+  /** The request's path, percent-decoded for display. */
+  path: string;
+  /** The query's name/value pairs. */
+  query: QueryPairs;
+}
+
+/** Where the values that are not the request's come from (a render's sources give them). */
+export interface ValueSources {
+  /** `${server.version}`. */
+  version: string;
+  /** `${env.NAME}`: the value of `WIRESERVE_VAR_NAME`, or undefined when it is not set. */
+  env(name: string): string | undefined;
+}
 
 /** The loop variables in scope: each one's entry, by variable name. */
 export type Scope = ReadonlyMap<string, FolderEntry>;
@@ -35,10 +51,10 @@ export class TemplateValues {
   readonly queryNames = new Set<string>();
   /** The front-matter fields of the page being rendered (none until it is read). */
   page: ReadonlyMap<string, string> = new Map();
-  readonly #sources: Pick<RenderSources, "env" | "version">;
+  readonly #sources: ValueSources;
   readonly #req: RenderRequest;
 
-  constructor(sources: Pick<RenderSources, "env" | "version">, req: RenderRequest) {
+  constructor(sources: ValueSources, req: RenderRequest) {
     this.#sources = sources;
     this.#req = req;
   }

@@ -4,6 +4,7 @@
  */
 
 import { headingText } from "../../src/templates/heading_text.ts";
+import { MAX_EMPHASIS_ROUNDS } from "../../src/templates/emphasis_text.ts";
 import { assertEquals } from "../support/assert.ts";
 
 Deno.test("headingText drops inline Markdown and keeps the words", () => {
@@ -29,6 +30,84 @@ Deno.test("headingText leaves text that is not Markdown syntax as written", () =
     ["`` `ticks` inside ``", "`ticks` inside"],
     ["&unknown; stays", "&unknown; stays"],
     ["Prices: [1, 2] and a [reference][ref]", "Prices: [1, 2] and a [reference][ref]"],
+    // the placeholder the escapes are held under, written in the heading: not another span
+    ["`code` and \ue0000\ue000 here", "code and 0 here"],
   ];
   for (const [source, text] of cases) assertEquals(headingText(source), text, source);
+});
+
+Deno.test("headingText agrees with marked on nested brackets, parentheses, titles and ~", () => {
+  // each expectation is the text of the page: marked's rendering of `# <source>`, sanitised
+  const cases: Array<[string, string]> = [
+    ["[a [b] c](u)", "a [b] c"],
+    ["See [x](a_(b)) now", "See x now"],
+    ['A [link](u "t (x)")', "A link"],
+    ["[a](b 'c') and [d](<e f> (g))", "a and d"],
+    ["[a](b(c)d) e", "a e"],
+    ["[![logo](l.png) Home](/)", "logo Home"],
+    ["[a [b](c) d](e)", "a b d"],
+    ["<!-- draft --> Title", "Title"],
+    ["<!--> A <!---> B", "A B"],
+    ["~one~ and ~~two~~", "one and two"],
+  ];
+  for (const [source, text] of cases) assertEquals(headingText(source), text, source);
+});
+
+Deno.test("headingText leaves what marked does not read as a link or strikethrough", () => {
+  const cases: Array<[string, string]> = [
+    ["[a](b c)", "[a](b c)"],
+    ['[a](b "c" d)', '[a](b "c" d)'],
+    ["[a](b (c)", "[a](b (c)"],
+    ["~~~three~~~ and ~a~~", "~~~three~~~ and ~a~~"],
+    ["x <!-- never closed", "x <!-- never closed"],
+    ["``a` and a]( b", "``a` and a]( b"],
+  ];
+  for (const [source, text] of cases) assertEquals(headingText(source), text, source);
+});
+
+/** Characters of the hostile headings below (16 KiB). */
+const HOSTILE_BYTES = 16 * 1024;
+/**
+ * Most steps per character a heading may take: each scan looks at each character a few times, in
+ * each of up to MAX_EMPHASIS_ROUNDS rounds of emphasis (a rescan from every opener is thousands).
+ */
+const STEPS_PER_CHAR = 16 * MAX_EMPHASIS_ROUNDS;
+
+Deno.test("headingText looks at each character of a hostile heading a bounded number of times", () => {
+  const unit = (pattern: string) => pattern.repeat(Math.floor(HOSTILE_BYTES / pattern.length));
+  const cases: Array<[string, string]> = [
+    ["a run of [", unit("[")],
+    ["a run of ![", unit("![")],
+    ["a run of [ closed once at the end", `${unit("[")}](u)`],
+    ["a run of ![ closed once at the end", `${unit("![")}](u)`],
+    ["links never closed", unit("[](")],
+    ["links with spaces", unit("[]( a")],
+    ["titles never closed", unit('[](a "')],
+    ["pointy destinations never closed", unit("[](<")],
+    ["a long backtick run", "`".repeat(HOSTILE_BYTES / 2) + "a".repeat(HOSTILE_BYTES / 2)],
+    ["comments never closed", unit("<!--")],
+    ["stars never closed", unit("*a ")],
+    ["double stars never closed", unit("**a ")],
+    ["underscores never closed", unit(" _a")],
+    ["tildes never closed", unit("~a ")],
+  ];
+  for (const [name, source] of cases) {
+    const meter = { steps: 0 };
+    const text = source.replace(/\s+/g, " ").trim().replace(/(!?\[)\]\(u\)$/, "");
+    assertEquals(headingText(source, meter), text, name);
+    // at least one look at each character: the meter counts the real scans
+    const bounded = meter.steps >= source.length && meter.steps <= STEPS_PER_CHAR * source.length;
+    assertEquals(bounded, true, `${name}: ${meter.steps} steps for ${source.length} characters`);
+  }
+});
+
+Deno.test("headingText bounds the rounds of emphasis nested past any real title", () => {
+  const depth = HOSTILE_BYTES / 6;
+  const source = "*a ".repeat(depth) + "a* ".repeat(depth);
+  const meter = { steps: 0 };
+  headingText(source, meter);
+  const bounded = meter.steps <= STEPS_PER_CHAR * source.length;
+  assertEquals(bounded, true, `${meter.steps} steps for ${source.length} characters`);
+  // within the rounds, nesting comes off whole
+  assertEquals(headingText("*a _b ~c **d** c~ b_ a*"), "a b c d c b a");
 });
