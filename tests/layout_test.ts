@@ -4,11 +4,9 @@
  * through its `mod.ts`, and the protocol knows nothing above it.
  */
 
-import { dirname, join, normalize, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import { assertEquals } from "./support/assert.ts";
+import { sourceImports } from "./support/source_imports.ts";
 
-const SRC = fileURLToPath(new URL("../src/", import.meta.url));
 /** Folders of src/ that are not features. */
 const LAYERS = new Set(["http", "app", "cli", "log", "workers"]);
 /** The one app module that knows every feature. */
@@ -18,30 +16,11 @@ const ROUTE_TABLE = "app/routes.ts";
  * through their `services.ts`, so a pool's main thread runs them without loading the app.
  */
 const SERVICES = "app/services.ts";
-const SPECIFIER = /(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)["'](\.{1,2}\/[^"']+)["']/g;
 
+/** One import, as paths relative to src/. */
 interface Edge {
   from: string;
   to: string;
-}
-
-/** Every relative import in src/, as paths relative to src/. */
-export async function sourceImports(): Promise<Edge[]> {
-  const edges: Edge[] = [];
-  const walk = async (dir: string) => {
-    for await (const entry of Deno.readDir(join(SRC, dir))) {
-      const path = dir ? `${dir}/${entry.name}` : entry.name;
-      if (entry.isDirectory) await walk(path);
-      else if (path.endsWith(".ts")) {
-        const text = await Deno.readTextFile(join(SRC, path));
-        for (const m of text.matchAll(SPECIFIER)) {
-          edges.push({ from: path, to: relative(".", normalize(join(dirname(path), m[1]))) });
-        }
-      }
-    }
-  };
-  await walk("");
-  return edges;
 }
 
 /** Whether `folder` (a top folder of src/) is a feature. */

@@ -14,7 +14,7 @@ import { compressStreamInPlace } from "../app/streamed_compressions.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse, ResponseBody } from "../http/types.ts";
 import type { FileFacts } from "./file_facts.ts";
-import type { FileServeContext } from "./file_response.ts";
+import type { FileServeContext } from "./file_serve_context.ts";
 import { type Coded, type Representation, VARY } from "./file_representation.ts";
 import { readFileRange } from "./file_stream.ts";
 import { wholeResponse } from "./whole_response.ts";

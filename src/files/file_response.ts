@@ -14,8 +14,8 @@ import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { evaluatePreconditions, ifRangePasses } from "../app/conditional.ts";
 import { canCompressStream } from "../app/streamed_compressions.ts";
 import { textResponse } from "../app/router.ts";
-import type { FileCache } from "./file_cache.ts";
 import type { FileFacts } from "./file_facts.ts";
+import type { FileServeContext } from "./file_serve_context.ts";
 import {
   ACCEPT_RANGES,
   chooseCoding,
@@ -28,13 +28,6 @@ import { encodedResponse } from "./encoded_response.ts";
 import { partialResponse } from "./partial_response.ts";
 import { parseRange, type RangeRequest } from "./ranges.ts";
 import { wholeResponse } from "./whole_response.ts";
-
-/** What every file response of one root shares. */
-export interface FileServeContext {
-  cache: FileCache;
-  /** The Cache-Control value: `no-cache`, or `max-age=<n>`. */
-  cacheControl: string;
-}
 
 const NO_RANGE: RangeRequest = { kind: "none" };
 

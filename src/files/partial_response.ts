@@ -11,7 +11,7 @@
 import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
 import type { FileFacts } from "./file_facts.ts";
-import type { FileServeContext } from "./file_response.ts";
+import type { FileServeContext } from "./file_serve_context.ts";
 import { ACCEPT_RANGES, VARY } from "./file_representation.ts";
 import { closingStream, readFileRange } from "./file_stream.ts";
 import { multipartByteranges } from "./multipart_byteranges.ts";

@@ -12,7 +12,7 @@
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { FileFacts } from "./file_facts.ts";
-import type { FileServeContext } from "./file_response.ts";
+import type { FileServeContext } from "./file_serve_context.ts";
 import { ACCEPT_RANGES, VARY } from "./file_representation.ts";
 
 /**

@@ -11,7 +11,8 @@ import type { AppConfig } from "../app/app_config.ts";
 import { type UploadContext, uploadContext, type UploadHooks } from "../uploads/mod.ts";
 import { stateFolder } from "./store_location.ts";
 import { UploadStore } from "./upload_store.ts";
-import { UploadUsage, type UsageLedger } from "./upload_usage.ts";
+import { UploadUsage } from "./upload_usage.ts";
+import type { UsageLedger } from "./usage_ledger.ts";
 
 /** Where upload resources live: `/api/uploads/<id>` (both protocols). */
 export const UPLOADS_MOUNT = "/api/uploads/";

@@ -28,7 +28,7 @@ import { draftHandler } from "./draft_protocol.ts";
 import { hasMethodOverride } from "./method_override.ts";
 import { type ResumableContext, resumableContext, UPLOADS_MOUNT } from "./resumable_context.ts";
 import { isTusRequest, tusDiscoveryFields, tusHandler } from "./tus_protocol.ts";
-import type { UsageLedger } from "./upload_usage.ts";
+import type { UsageLedger } from "./usage_ledger.ts";
 
 /** The methods of an upload resource (`GET` retrieves the offset as `HEAD` does, for the draft). */
 const RESOURCE_METHODS = ["HEAD", "GET", "PATCH", "DELETE", "OPTIONS"];

@@ -31,7 +31,7 @@ import { join } from "node:path";
 import { FileLease } from "./file_lease.ts";
 import { decodeRecord, encodeRecord, isUploadId, type UploadRecord } from "./upload_record.ts";
 import { prepareStateFolder } from "./state_folder_guard.ts";
-import type { CreateRefusal, UsageLedger } from "./upload_usage.ts";
+import type { CreateRefusal, UsageLedger } from "./usage_ledger.ts";
 
 /** How the store is bounded. */
 export interface StoreLimits {

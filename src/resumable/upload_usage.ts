@@ -33,24 +33,15 @@
 
 import { StoreSweep, type UploadStanding } from "./store_sweep.ts";
 import { type StoreLimits, type StoreWork, UploadStore } from "./upload_store.ts";
+import type { CreateRefusal, UsageLedger } from "./usage_ledger.ts";
 
 /** The name the app registers the service under (src/app/services.ts). */
 export const UPLOAD_USAGE_SERVICE = "resumable.usage";
-
-/** Why a creation was refused. */
-export type CreateRefusal = "count" | "bytes";
 
 /** What the store knows about incomplete uploads. */
 export interface StoreUsage {
   count: number;
   bytes: number;
-}
-
-/** The calls the store makes (the service, through the shared state's async proxy). */
-export interface UsageLedger {
-  reserve(id: string, bytes: number): Promise<CreateRefusal | null>;
-  resize(id: string, bytes: number): Promise<void>;
-  release(id: string): Promise<void>;
 }
 
 /** Entries past their time a creation looks at on disk (all of them only at a cap). */
