@@ -9,9 +9,11 @@
  * - No fsync. Durability across a power cut would cost a full flush per upload (seconds for a
  *   large file on a disk) and is not what a LAN file drop promises; atomicity against readers and
  *   against failed uploads is. (ext4 and XFS already flush a file renamed over another.)
- * - Create-only commits (`If-None-Match: *`, `--no-overwrite`) use link(2), which fails when the
- *   name exists, so two racing creators cannot both win; where the file system cannot link
- *   (FAT, some network shares) it falls back to check-then-rename, racy by a few microseconds.
+ * - Every commit tries link(2) first, which fails when the name exists, so of two uploads racing
+ *   on one new name exactly one is told "created" (201) and the other "replaced" (204), or
+ *   "exists" for create-only commits (`If-None-Match: *`, `--no-overwrite`), which never replace.
+ *   Where the file system cannot link (FAT, some network shares) it falls back to
+ *   check-then-rename, racy by a few microseconds.
  * - A replaced file's permission bits (mode & 0o777) pass to the file that replaces it, just
  *   before the rename: a 0600 file must not become world-readable by an upload, nor a script
  *   lose its execute bit. Only the nine rwx bits: setuid/setgid/sticky are not carried, so an
@@ -109,8 +111,9 @@ export class TempFile {
 
 /**
  * Moves the finished file at `sourcePath` (same file system) to `finalPath` in one atomic step:
- * rename(2), or with `createOnly` link(2) then unlink, which cannot replace an existing name
- * ("exists" then, and `sourcePath` is left in place). The one way every upload is published.
+ * link(2) then unlink while the name is free ("created"), else rename(2) over it ("replaced");
+ * with `createOnly` an existing name is never replaced ("exists" then, and `sourcePath` is left
+ * in place). The one way every upload is published.
  */
 export async function publishFile(
   sourcePath: string,
@@ -140,23 +143,34 @@ async function publishOnSameFileSystem(
   finalPath: string,
   createOnly: boolean,
 ): Promise<CommitOutcome> {
-  if (!createOnly) {
-    const existing = await lstatOrNull(finalPath);
-    if (existing?.isFile) await takePermissions(sourcePath, existing);
-    await Deno.rename(sourcePath, finalPath);
-    return existing !== null ? "replaced" : "created";
-  }
+  // link(2) first, in both modes: it makes the name only if nobody holds it, so of two uploads
+  // racing on one new name exactly one learns "created" (RFC 9110 §9.3.4: 201 for one, 204 for
+  // the other). A check-then-rename would let both see an empty name and both answer 201.
   try {
     await Deno.link(sourcePath, finalPath);
   } catch (err) {
-    if (err instanceof Deno.errors.AlreadyExists) return "exists";
+    if (err instanceof Deno.errors.AlreadyExists) {
+      return createOnly ? "exists" : await replaceExisting(sourcePath, finalPath);
+    }
+    if ((err as { code?: string }).code === "EXDEV") throw err; // publishFile copies across
     if (!linkUnsupported(err)) throw err;
-    if (await exists(finalPath)) return "exists";
-    await Deno.rename(sourcePath, finalPath);
-    return "created";
+    // No hard links here (FAT, some network shares): check-then-rename, racy by microseconds.
+    if (createOnly && await exists(finalPath)) return "exists";
+    return await replaceExisting(sourcePath, finalPath);
   }
   await Deno.remove(sourcePath).catch(() => {});
   return "created";
+}
+
+/**
+ * Renames `sourcePath` over whatever `finalPath` names, keeping a replaced file's permission
+ * bits; "created" when the name turned out to be free after all (removed in the meantime).
+ */
+async function replaceExisting(sourcePath: string, finalPath: string): Promise<CommitOutcome> {
+  const existing = await lstatOrNull(finalPath);
+  if (existing?.isFile) await takePermissions(sourcePath, existing);
+  await Deno.rename(sourcePath, finalPath);
+  return existing !== null ? "replaced" : "created";
 }
 
 /** The nine permission bits (rwx for owner, group, others): what a replacement keeps. */

@@ -3,8 +3,9 @@
  * 4xx) ends the upload; a failure on the server's side (507 disk full, 503 out of descriptors)
  * keeps the upload and every byte, answers the 5xx with `Upload-Offset` at the length, and a tus
  * `HEAD` (what tus clients resume with) tries the publication again. The failure is made by
- * replacing `Deno.rename` for the final name only (the record's own renames go through), with
- * the errors Deno throws (a plain `Error` with `code`).
+ * replacing `Deno.link` and `Deno.rename` (a new name is published by link, a replaced one by
+ * rename) for the final name only (the record's own renames go through), with the errors Deno
+ * throws (a plain `Error` with `code`).
  */
 
 import { appConfig } from "../../src/app/app_config.ts";
@@ -17,20 +18,22 @@ import { exists } from "./resumable_fixture.ts";
 const TUS = ["Tus-Resumable", "1.0.0"] as const;
 const DATA = "0123456789";
 
-function fsError(code: string): Error {
-  return Object.assign(new Error(`${code} (os error): rename`), { code });
+function fsError(code: string, call: string): Error {
+  return Object.assign(new Error(`${code} (os error): ${call}`), { code });
 }
 
-/** `fn` with `Deno.rename` onto a path ending in `name` failing with `code`. */
+/** `fn` with `Deno.link` and `Deno.rename` onto a path ending in `name` failing with `code`. */
 async function withFailingPublish<T>(name: string, code: string, fn: () => Promise<T>) {
-  const deno = Deno as unknown as { rename: typeof Deno.rename };
-  const saved = deno.rename;
+  const deno = Deno as unknown as { rename: typeof Deno.rename; link: typeof Deno.link };
+  const saved = { rename: deno.rename, link: deno.link };
   deno.rename = (from, to) =>
-    String(to).endsWith(name) ? Promise.reject(fsError(code)) : saved(from, to);
+    String(to).endsWith(name) ? Promise.reject(fsError(code, "rename")) : saved.rename(from, to);
+  deno.link = (from, to) =>
+    String(to).endsWith(name) ? Promise.reject(fsError(code, "link")) : saved.link(from, to);
   try {
     return await fn();
   } finally {
-    deno.rename = saved;
+    Object.assign(deno, saved);
   }
 }
 

@@ -54,6 +54,24 @@ Deno.test("commit renames the bytes into place and says whether it replaced a fi
   });
 });
 
+Deno.test("of two commits racing on one new name, one created it and the other replaced it", async () => {
+  // RFC 9110 §9.3.4: one PUT answers 201, the other 204; a check-then-rename told both "created"
+  await withDir(async (dir) => {
+    for (let round = 0; round < 20; round++) {
+      const [a, b] = [await TempFile.create(dir, "f"), await TempFile.create(dir, "f")];
+      await a.write(bytes("from a"));
+      await b.write(bytes("from b"));
+      const outcomes = await Promise.all([
+        a.commit(`${dir}/f`, false),
+        b.commit(`${dir}/f`, false),
+      ]);
+      assertEquals(outcomes.sort(), ["created", "replaced"], `round ${round}`);
+      assertEquals(await names(dir), ["f"]);
+      await Deno.remove(`${dir}/f`);
+    }
+  });
+});
+
 Deno.test("a create-only commit leaves an existing file alone and removes the temp", async () => {
   await withDir(async (dir) => {
     await Deno.writeTextFile(`${dir}/f`, "original");
