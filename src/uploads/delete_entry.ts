@@ -5,7 +5,8 @@
  * collection acts as if `Depth: infinity`, which is what every WebDAV client — Finder, Explorer,
  * rclone's purge — relies on) → 204. `If-Match` guards it like a write (412), the write guard
  * (WebDAV locks) after it (423). The shared folder itself cannot be deleted (403), nor a folder
- * that holds a private path (`--hide`, the settings file: 403, nothing removed).
+ * that holds a private path (`--hide`, the settings file: 403, nothing removed) — checked after
+ * the locks, so a locked folder answers 423 whatever it holds.
  *
  * Decisions:
  * - A folder is walked depth-first and each entry removed on its own: no file system offers an
@@ -58,11 +59,6 @@ export async function deleteEntry(ctx: UploadContext, req: HttpRequest): Promise
   if (existing.isDirectory && depth !== undefined && depth !== "infinity") {
     return plain(STATUS.BadRequest, "A folder is deleted with Depth: infinity only");
   }
-  // refuse: private paths are never written, and removing their folder would delete them
-  if (existing.isDirectory) {
-    const kept = await hiddenTreeRefusal(ctx, target.segments, target.fsPath, "deleted");
-    if (kept !== null) return kept;
-  }
   const current = existingValidators(existing);
   const decision = decideWrite(req.method, req.headers, current, false);
   if (decision.kind === "refuse") return plain(decision.status, decision.text);
@@ -73,6 +69,14 @@ export async function deleteEntry(ctx: UploadContext, req: HttpRequest): Promise
     existing,
   });
   if (guarded !== null) return guarded;
+  // refuse: private paths are never written, and removing their folder would delete them. After
+  // the lock check (RFC 4918 §9.6, §7: a locked folder answers 423 before anything else is said
+  // about the delete), which also keeps a client without the token from learning, by 403 against
+  // 423, whether the folder holds private files.
+  if (existing.isDirectory) {
+    const kept = await hiddenTreeRefusal(ctx, target.segments, target.fsPath, "deleted");
+    if (kept !== null) return kept;
+  }
   const isDir = existing.isDirectory; // lstat: a link to a folder is a link
   const outcome = await removeResource(ctx, target.segments, target.fsPath, isDir);
   if (outcome.gone) return { status: STATUS.NoContent };

@@ -10,7 +10,9 @@
  * - A LOCK without a body is a refresh (§9.10.2): the token comes in the `If` header and must
  *   name a lock covering the resource (else 412); its timeout restarts.
  * - Locking an unmapped URL creates an empty file there (§7.3, §9.10.4) → 201, under the write
- *   rules of a PUT: name rules, the folder must exist (409), the folder's locks (423).
+ *   rules of a PUT: name rules, the folder must exist (409), the folder's locks (423). A name
+ *   held by what the read side never shows (a FIFO, socket or device, a link it does not follow)
+ *   is neither a resource nor free: 404, as for GET, and no lock is taken.
  * - A conflicting lock → 423 with `no-conflicting-lock` (§16); the table is full → 503.
  * - `UNLOCK` needs a `Lock-Token` naming a lock that covers the resource → 204; otherwise 409
  *   with `lock-token-matches-request-uri` (§9.11.1), and 400 when the field is malformed.
@@ -38,7 +40,7 @@ import { parseIfHeader } from "./if_header.ts";
 import { activeLock } from "./live_props.ts";
 import type { LockDepth, LockInfo, LockScope } from "./lock_table.ts";
 import { readXmlBody } from "./request_xml.ts";
-import { findResource, resolveRead } from "./resource.ts";
+import { findResource, resolveRead, statVisible } from "./resource.ts";
 import { changedResources, guardWrite } from "./write_guard.ts";
 import { DAV_NS, findChild, type XmlElement } from "./xml_tree.ts";
 import { serializeChildren } from "./xml_writer.ts";
@@ -191,6 +193,13 @@ async function createEmpty(
       return plainAnswer(STATUS.Conflict, "The parent folder does not exist");
     }
     if (!(err instanceof Deno.errors.AlreadyExists)) return failure(err);
+    // The name is held by something findResource did not show: a FIFO, socket or device, or a
+    // link the read side does not follow. GET, PROPFIND, COPY and MOVE answer 404 for it, and so
+    // does LOCK: it never locks (nor calls created) a name it would not serve. A file or folder
+    // another request made meanwhile is visible, and is locked as before.
+    if (await statVisible(ctx, target.fsPath) === null) {
+      return plainAnswer(STATUS.NotFound, "Not found");
+    }
     madeFile = null;
   }
   ctx.uploads.changed(target.fsPath);

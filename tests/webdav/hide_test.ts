@@ -4,7 +4,7 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { withDav } from "./webdav_fixture.ts";
+import { lockBody, withDav } from "./webdav_fixture.ts";
 
 const ALL = { allowDelete: true, allowMkdir: true };
 const to = (path: string): [string, string] => ["Destination", `http://dav.test${path}`];
@@ -83,5 +83,25 @@ Deno.test("MOVE of a folder whose private paths stay private goes ahead, taking 
     assertEquals((await app.call("MOVE", "/files/docs/", [to("/files/old/")])).status, 201);
     assertEquals(await Deno.readTextFile(`${app.root}/old/a.key`), "key");
     assertEquals((await app.call("GET", "/files/old/a.key")).status, 404);
+  });
+});
+
+Deno.test("DELETE of a locked folder that holds private paths is 423 first (§9.6), 403 with the token", async () => {
+  await withDav({ ...ALL, hide: ["*.key"] }, async (app) => {
+    await tree(app.root);
+    await Deno.mkdir(`${app.root}/plain`);
+    const locked = await app.call("LOCK", "/files/docs/", [], lockBody());
+    assertEquals(locked.status, 200);
+    const token = locked.header("lock-token")!;
+    assertEquals((await app.call("LOCK", "/files/plain/", [], lockBody())).status, 200);
+    // without the token, a folder with private paths answers as one without: 423, nothing leaks
+    const refused = await app.call("DELETE", "/files/docs/");
+    assertEquals(refused.status, 423);
+    assert(refused.text.includes("<D:lock-token-submitted><D:href>/files/docs/</D:href>"));
+    assertEquals((await app.call("DELETE", "/files/plain/")).status, 423);
+    // with it, the private paths still keep the folder
+    assertEquals((await app.call("DELETE", "/files/docs/", [["If", `(${token})`]])).status, 403);
+    assertEquals(await Deno.readTextFile(`${app.root}/docs/a.key`), "key");
+    assertEquals(await Deno.readTextFile(`${app.root}/docs/readme`), "readme");
   });
 });

@@ -138,6 +138,28 @@ Deno.test("LOCK on an unmapped URL makes an empty file (201); a refresh restarts
   });
 });
 
+Deno.test("LOCK on a FIFO answers 404 as GET does, takes no lock and leaves the FIFO", async () => {
+  await withDav(ALL, async (app) => {
+    const made = await new Deno.Command("mkfifo", { args: [`${app.root}/pipe`] }).output()
+      .catch(() => null);
+    if (made === null || !made.success) return; // no mkfifo on this platform
+    await Deno.symlink("pipe", `${app.root}/to-pipe`);
+    for (const path of ["/files/pipe", "/files/to-pipe"]) {
+      assertEquals((await app.call("GET", path)).status, 404, path);
+      for (const depth of ["0", "infinity"]) {
+        const res = await app.call("LOCK", path, [["Depth", depth]], lockBody());
+        assertEquals(res.status, 404, `${path} depth ${depth}`);
+        assertEquals(res.header("lock-token"), undefined);
+      }
+      assertEquals((await Deno.lstat(`${app.root}/pipe`)).isFifo, true);
+    }
+    for (const path of ["/files/pipe", "/files/to-pipe"]) {
+      // no lock was left on the name: a PUT without a token goes through (and replaces it)
+      assertEquals((await app.call("PUT", path, [], "x")).status, 204, path);
+    }
+  });
+});
+
 Deno.test("a LOCK refused because the table is full leaves no file behind (503)", async () => {
   await withDav(ALL, async (app) => {
     await Deno.writeTextFile(`${app.root}/s`, "x");
