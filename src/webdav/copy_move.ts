@@ -130,11 +130,6 @@ export async function copyMove(
     if (dst.existing.isDirectory && !ctx.config.allowDelete) {
       return plainAnswer(STATUS.Forbidden, "Replacing a folder deletes it (--allow-delete)");
     }
-    // refuse: replacing deletes the folder, and with it the private paths inside (never written)
-    if (dst.existing.isDirectory) {
-      const kept = await hiddenTreeRefusal(ctx.uploads, dst.segments, dst.fsPath, "replaced");
-      if (kept !== null) return kept;
-    }
   }
   // RFC 9110 §13.1: If-Match and the others are about the request's target, the source.
   if (preconditionsFail(req.method, req.headers, existingValidators(src.info))) {
@@ -148,6 +143,13 @@ export async function copyMove(
     resources,
   });
   if (guard.refusal !== null) return guard.refusal;
+  // refuse: replacing deletes the folder, and with it the private paths inside (never written).
+  // After the locks, as DELETE: a locked folder is 423 whatever it holds, so whether it holds
+  // private paths is told only to the lock's holder.
+  if (dst.existing?.isDirectory) {
+    const kept = await hiddenTreeRefusal(ctx.uploads, dst.segments, dst.fsPath, "replaced");
+    if (kept !== null) return kept;
+  }
 
   const replaced = dst.existing !== null;
   if (replaced) {

@@ -105,3 +105,21 @@ Deno.test("DELETE of a locked folder that holds private paths is 423 first (§9.
     assertEquals(await Deno.readTextFile(`${app.root}/docs/readme`), "readme");
   });
 });
+
+Deno.test("COPY over a locked folder that holds private paths is 423 first, 403 with the token", async () => {
+  await withDav({ ...ALL, hide: ["*.key"] }, async (app) => {
+    await tree(app.root);
+    await Deno.mkdir(`${app.root}/plain`);
+    const locked = await app.call("LOCK", "/files/docs/", [], lockBody());
+    assertEquals(locked.status, 200);
+    const token = locked.header("lock-token")!;
+    // without the token: 423, as for a locked destination with nothing private in it
+    const refused = await app.call("COPY", "/files/plain/", [to("/files/docs/")]);
+    assertEquals(refused.status, 423);
+    // with it, the private paths still keep the folder from being replaced
+    const tagged: [string, string] = ["If", `</files/docs/> (${token})`];
+    const kept = await app.call("COPY", "/files/plain/", [to("/files/docs/"), tagged]);
+    assertEquals(kept.status, 403);
+    assertEquals(await Deno.readTextFile(`${app.root}/docs/a.key`), "key");
+  });
+});
