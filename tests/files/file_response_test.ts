@@ -11,10 +11,10 @@ import {
   streamedCompressionsRunning,
 } from "../../src/app/streamed_compressions.ts";
 import { SMALL_FILE_MAX_BYTES } from "../../src/files/file_facts.ts";
-import { ServedRoot } from "../../src/files/served_root.ts";
 import type { HttpResponse } from "../../src/http/types.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { buildRequest, header } from "../support/request_builder.ts";
+import { plainServedRoot } from "./served_root_fixture.ts";
 
 const SUBSTANTIAL_TTL_MS = 60_000;
 /** Larger than the cache keeps in memory, so a compressed answer would stream. */
@@ -51,13 +51,7 @@ Deno.test("a revalidation of the compressed form is a 304 while the compressed-s
   const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "wireserve-rep-" }));
   try {
     await Deno.writeTextFile(`${root}/big.txt`, LARGE_TEXT);
-    const served = new ServedRoot({
-      root,
-      dotfiles: false,
-      followSymlinks: false,
-      statCacheMs: SUBSTANTIAL_TTL_MS,
-      cacheSeconds: null,
-    });
+    const served = plainServedRoot(root, SUBSTANTIAL_TTL_MS);
     const fsPath = `${root}/big.txt`;
     const facts = await served.lookup(fsPath);
     assert(facts.kind === "file" && facts.bytes === null, "a large file is opened per request");
@@ -107,13 +101,7 @@ Deno.test("a compressed 200 has no Accept-Ranges; the identity 200, its HEAD and
     await Deno.writeTextFile(`${root}/big.txt`, LARGE_TEXT);
     await Deno.writeTextFile(`${root}/app.js`, "var a = 1;\n");
     await Deno.writeFile(`${root}/app.js.br`, new Uint8Array([0x0b, 0x05, 0x80]));
-    const served = new ServedRoot({
-      root,
-      dotfiles: false,
-      followSymlinks: false,
-      statCacheMs: SUBSTANTIAL_TTL_MS,
-      cacheSeconds: null,
-    });
+    const served = plainServedRoot(root, SUBSTANTIAL_TTL_MS);
     const ask = async (name: string, method: string, fields: Array<[string, string]>) => {
       const fsPath = `${root}/${name}`;
       const facts = await served.lookup(fsPath);

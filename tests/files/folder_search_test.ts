@@ -5,8 +5,9 @@
 
 import { join } from "node:path";
 import { SEARCH_BOUNDS, searchFolder } from "../../src/files/folder_search.ts";
-import { ServedRoot } from "../../src/files/served_root.ts";
+import type { ServedRoot } from "../../src/files/served_root.ts";
 import { assertEquals } from "../support/assert.ts";
+import { plainServedRoot } from "./served_root_fixture.ts";
 
 async function tree(): Promise<string> {
   const root = await Deno.makeTempDir({ prefix: "wireserve-search-" });
@@ -22,13 +23,7 @@ async function tree(): Promise<string> {
 }
 
 function served(root: string): ServedRoot {
-  return new ServedRoot({
-    root,
-    dotfiles: false,
-    followSymlinks: false,
-    statCacheMs: 0,
-    cacheSeconds: null,
-  });
+  return plainServedRoot(root, 0);
 }
 
 Deno.test("searchFolder finds names case-insensitively, shallow first, listings' rules", async () => {

@@ -15,11 +15,11 @@ import {
 } from "../../src/app/out_of_descriptors.ts";
 import { createApp } from "../../src/app/routes.ts";
 import { SMALL_FILE_MAX_BYTES } from "../../src/files/file_facts.ts";
-import { ServedRoot } from "../../src/files/served_root.ts";
 import type { Handler, HttpResponse } from "../../src/http/types.ts";
 import { storageFailure } from "../../src/uploads/upload_context.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { bodyText, buildRequest, header } from "../support/request_builder.ts";
+import { plainServedRoot } from "./served_root_fixture.ts";
 
 const SUBSTANTIAL_TTL_MS = 60_000;
 const BIG = new Uint8Array(SMALL_FILE_MAX_BYTES + 1).fill(0x61);
@@ -148,13 +148,7 @@ Deno.test("withOutOfDescriptors answers 503 with Retry-After for a thrown or rej
 
 Deno.test("a large file that cannot be opened for want of descriptors answers 503, and the cache keeps it", async () => {
   await withTree(async (root) => {
-    const served = new ServedRoot({
-      root,
-      dotfiles: false,
-      followSymlinks: false,
-      statCacheMs: SUBSTANTIAL_TTL_MS,
-      cacheSeconds: null,
-    });
+    const served = plainServedRoot(root, SUBSTANTIAL_TTL_MS);
     const fsPath = `${root}/big.bin`;
     const facts = await served.lookup(fsPath);
     assert(facts.kind === "file" && facts.bytes === null, "a large file is opened per request");

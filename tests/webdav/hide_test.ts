@@ -4,7 +4,7 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { lockBody, withDav } from "./webdav_fixture.ts";
+import { type DavApp, lockBody, withDav } from "./webdav_fixture.ts";
 
 const ALL = { allowDelete: true, allowMkdir: true };
 const to = (path: string): [string, string] => ["Destination", `http://dav.test${path}`];
@@ -22,6 +22,13 @@ async function tree(root: string): Promise<void> {
   await Deno.writeTextFile(`${root}/docs/a.key`, "key");
   await Deno.writeTextFile(`${root}/docs/pub/p.txt`, "public");
   await Deno.writeTextFile(`${root}/docs/readme`, "readme");
+}
+
+/** Locks the folder at `path` (depth infinity) and gives its lock token. */
+async function lockFolder(app: DavApp, path: string): Promise<string> {
+  const locked = await app.call("LOCK", path, [], lockBody());
+  assertEquals(locked.status, 200);
+  return locked.header("lock-token")!;
 }
 
 Deno.test("PROPFIND Depth 1 lists no member --hide covers, anchored or by name", async () => {
@@ -90,10 +97,8 @@ Deno.test("DELETE of a locked folder that holds private paths is 423 first (§9.
   await withDav({ ...ALL, hide: ["*.key"] }, async (app) => {
     await tree(app.root);
     await Deno.mkdir(`${app.root}/plain`);
-    const locked = await app.call("LOCK", "/files/docs/", [], lockBody());
-    assertEquals(locked.status, 200);
-    const token = locked.header("lock-token")!;
-    assertEquals((await app.call("LOCK", "/files/plain/", [], lockBody())).status, 200);
+    const token = await lockFolder(app, "/files/docs/");
+    await lockFolder(app, "/files/plain/");
     // without the token, a folder with private paths answers as one without: 423, nothing leaks
     const refused = await app.call("DELETE", "/files/docs/");
     assertEquals(refused.status, 423);
@@ -110,9 +115,7 @@ Deno.test("COPY over a locked folder that holds private paths is 423 first, 403 
   await withDav({ ...ALL, hide: ["*.key"] }, async (app) => {
     await tree(app.root);
     await Deno.mkdir(`${app.root}/plain`);
-    const locked = await app.call("LOCK", "/files/docs/", [], lockBody());
-    assertEquals(locked.status, 200);
-    const token = locked.header("lock-token")!;
+    const token = await lockFolder(app, "/files/docs/");
     // without the token: 423, as for a locked destination with nothing private in it
     const refused = await app.call("COPY", "/files/plain/", [to("/files/docs/")]);
     assertEquals(refused.status, 423);
