@@ -28,6 +28,7 @@ import {
   baseName,
   describeFile,
   type FileFacts,
+  mayBeRacy,
   type PathFacts,
   readOrNull,
   type Sibling,
@@ -259,7 +260,7 @@ export class FileCache {
     const contentType = contentTypeFor(baseName(fsPath));
     const same = previous?.kind === "file" && previous.realPath === real &&
       previous.size === st.size && previous.mtimeMs === mtimeMs && previous.ino === ino &&
-      previous.ctimeMs === (st.ctime?.getTime() ?? 0) && !racy(previous) &&
+      previous.ctimeMs === (st.ctime?.getTime() ?? 0) && !mayBeRacy(previous) &&
       previous.contentType === contentType;
     const facts: FileFacts = same
       ? { ...(previous as FileFacts) }
@@ -284,17 +285,6 @@ export class FileCache {
     }
     return facts;
   }
-}
-
-/**
- * Deno reports ctime in whole seconds: a file rewritten in place (same size, mtime set back)
- * within the second its facts were read keeps every stat field we see. Facts read less than
- * CTIME_RESOLUTION_MS after the file's ctime are "racy" (git's term) and are read again.
- */
-const CTIME_RESOLUTION_MS = 1000;
-
-function racy(facts: FileFacts): boolean {
-  return facts.loadedAtMs < facts.ctimeMs + CTIME_RESOLUTION_MS;
 }
 
 function contentBytes(facts: PathFacts): number {

@@ -101,6 +101,22 @@ export function describeFile(
 }
 
 /**
+ * Deno reports ctime in whole seconds: a file rewritten in place (same size, mtime set back)
+ * within the second its facts were read keeps every stat field we see. Facts read less than a
+ * second after the file's ctime are "racy" (git's term) and are read again. The kernel stamps
+ * ctime from its coarse clock, which may lag `Date.now()` by a tick (1–10 ms; more in a VM whose
+ * clocks drift), so a rewrite just after our read can still carry the second before it: the
+ * window is widened by CTIME_CLOCK_SLACK_MS.
+ */
+const CTIME_RESOLUTION_MS = 1000;
+const CTIME_CLOCK_SLACK_MS = 1000;
+
+/** Whether `facts` were read too soon after their file's last change to trust an equal stat. */
+export function mayBeRacy(facts: FileFacts): boolean {
+  return facts.loadedAtMs < facts.ctimeMs + CTIME_RESOLUTION_MS + CTIME_CLOCK_SLACK_MS;
+}
+
+/**
  * Whether a sibling last written at `siblingMtimeMs` may stand for a source last written at
  * `sourceMtimeMs`. A sibling older than its source was made from an earlier version: serving it
  * would give gzip clients other content than everyone else, under Content-Encoding, which must
