@@ -15,7 +15,7 @@ const DEFAULT_SEED = 1;
 const DEFAULT_CASES = 20_000;
 const DEFAULT_CONCURRENCY = 32;
 const DEFAULT_OUT = ".fuzz/found";
-const DEFAULT_WARM_UP_CASES = 5_000;
+const DEFAULT_WARM_UP_CASES = 20_000;
 const PROGRESS_EVERY_S = 10;
 const USAGE =
   `Usage: deno task fuzz [--seed N] [--cases N] [--concurrency N] [--workers N] [--warm-up N] [--out DIR]
