@@ -339,14 +339,24 @@ Deno.test({
 }, async () => {
   await withPool({}, async (pool) => {
     const clients = await Promise.all(
-      Array.from({ length: 8 }, () => RawClient.connect(pool.addr.port)),
+      Array.from(
+        { length: 8 },
+        () => Deno.connect({ hostname: "127.0.0.1", port: pool.addr.port }),
+      ),
     );
-    // /delay holds each request in flight while the pool is told to stop.
-    for (const c of clients) await c.send("GET /delay/0.3 HTTP/1.1\r\nHost: x\r\n\r\n");
-    await sleep(100);
+    // A drip sends its head and first byte at once and its last 300 ms later: once every client
+    // has its first byte, every request is in flight on its worker. (A fixed pause instead let a
+    // starved worker get the stop before it had read its request: an idle connection, closed.)
+    const drip = encoder.encode("GET /drip?numbytes=2&duration=0.3 HTTP/1.1\r\nHost: x\r\n\r\n");
+    const heads = await Promise.all(clients.map(async (c) => {
+      await c.write(drip);
+      return await readUntil(c, (text) => text.includes("\r\n\r\n*"));
+    }));
     const stopping = pool.shutdown(5000);
-    const answers = await Promise.all(clients.map((c) => c.readResponse()));
-    for (const res of answers) assertEquals(res?.status, 200);
+    const answers = await Promise.all(clients.map((c, i) => readUntil(c, () => false, heads[i])));
+    for (const text of answers) {
+      assert(text.startsWith("HTTP/1.1 200 ") && text.endsWith("\r\n\r\n**"), text);
+    }
     for (const c of clients) c.close();
     await stopping;
     await pool.finished;
@@ -396,4 +406,20 @@ Deno.test(
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Reads `conn` (after `text` already read) until `done` says so or the server closes it. */
+async function readUntil(
+  conn: Deno.Conn,
+  done: (text: string) => boolean,
+  text = "",
+): Promise<string> {
+  const buf = new Uint8Array(4096);
+  const decoder = new TextDecoder();
+  while (!done(text)) {
+    const n = await conn.read(buf);
+    if (n === null) break;
+    text += decoder.decode(buf.subarray(0, n));
+  }
+  return text;
 }
