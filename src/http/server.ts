@@ -7,8 +7,8 @@
  * @module
  */
 
-import { cannedErrorResponse } from "./canned_response.ts";
 import { Connection } from "./connection.ts";
+import { ConnectionRefusals } from "./connection_refusal.ts";
 import type { ConnectionOptions } from "./connection_options.ts";
 import type { AccessEntry } from "./access_entry.ts";
 import { DeadlineClock, tickFor } from "./deadline_clock.ts";
@@ -104,12 +104,15 @@ export class HttpServer {
   #limits: Limits;
   #opts: ServerOptions;
   #activity = { requests: 0 };
+  /** Connections refused past the limit, lingering over their unread request. */
+  #refusals: ConnectionRefusals;
 
   /** Binds and starts accepting. Throws when the address cannot be bound. */
   constructor(opts: ServerOptions) {
     this.#opts = opts;
     this.#limits = makeLimits(opts.limits);
     this.#open = opts.openConnections ?? localCount();
+    this.#refusals = new ConnectionRefusals(this.#limits);
     const hostname = opts.hostname ?? "127.0.0.1";
     this.#listener = opts.tls
       ? Deno.listenTls({
@@ -235,7 +238,7 @@ export class HttpServer {
       // when it ends: the count runs over by one meanwhile), else the newcomer is refused.
       if (!this.#open.tryAdd(1, this.#limits.maxConnections)) {
         if (!this.#closeOneIdle()) {
-          refuse(conn);
+          this.#refusals.refuse(conn);
           continue;
         }
         this.#open.add(1);
@@ -245,6 +248,8 @@ export class HttpServer {
       if (options.tls) this.#handshake(conn as Deno.TlsConn, options);
       else this.#serve(conn, options);
     }
+    // Refused clients have had their answer: their lingering ends with the listener.
+    await this.#refusals.closeAll();
     while (this.#served.size > 0 || this.#handshaking.size > 0) {
       await Promise.all(this.#served.values().map((s) => s.task));
       await Promise.all(this.#handshaking.values().map((h) => h.done));
@@ -282,22 +287,6 @@ export class HttpServer {
       options.onError(err, "connection");
     });
   }
-}
-
-/**
- * Answers a connection over `maxConnections` with 503 and closes it (RFC 9110 §15.6.4: the
- * overload is temporary). Its request is never read: the client learns why, not what.
- */
-function refuse(conn: Deno.Conn): void {
-  conn.write(cannedErrorResponse("tooManyConnections"))
-    .catch(() => {})
-    .finally(() => {
-      try {
-        conn.close();
-      } catch {
-        // the client left already
-      }
-    });
 }
 
 function defaultOnError(err: unknown, where: string): void {

@@ -1,6 +1,7 @@
 /**
  * `maxConnections` on the real server over raw TCP: at the limit every connection is served;
- * past it a kept-alive connection makes room, and when none can, the newcomer gets 503 and close.
+ * past it a kept-alive connection makes room, and when none can, the newcomer gets 503 and a
+ * lingering close (its request read and dropped, so a client still sending reads the 503).
  * After hostile churn on two workers the server-wide count comes back exactly.
  */
 
@@ -61,6 +62,64 @@ Deno.test("one past maxConnections, with none kept alive, gets 503 and is closed
     await srv.close();
   }
 });
+
+Deno.test("a refused client that sent its request and part of a body reads the 503 and may finish sending", async () => {
+  // Closing with the request unread made the kernel reset the connection: the client's next
+  // write failed (a broken pipe where it should have read the 503), and some stacks drop the
+  // 503 itself. The refusal lingers instead, like any refusal of an unread body.
+  const srv = startServer(testHandler, { maxConnections: 1 });
+  const a = await RawClient.connect(srv.port);
+  const c = await Deno.connect({ hostname: "127.0.0.1", port: srv.port });
+  try {
+    await accepted(srv, 1);
+    const head = "PUT /x HTTP/1.1\r\nHost: t\r\nContent-Length: 300000\r\n\r\n";
+    await c.write(new TextEncoder().encode(head + "x".repeat(1000)));
+    const answer = await readAll(c);
+    assert(answer.startsWith("HTTP/1.1 503 "), answer);
+    // The rest of the body still goes: the server reads and drops it, then closes.
+    await c.write(new Uint8Array(299_000));
+    assertEquals(await c.read(new Uint8Array(16)), null, "the server ends, without a reset");
+  } finally {
+    c.close();
+    a.close();
+    await srv.close();
+  }
+});
+
+Deno.test("a refusal still lingering ends when the server stops", async () => {
+  const srv = startServer(testHandler, { maxConnections: 1, lingerTimeoutMs: 60_000 });
+  const a = await RawClient.connect(srv.port);
+  const c = await Deno.connect({ hostname: "127.0.0.1", port: srv.port });
+  try {
+    await accepted(srv, 1);
+    const head = "PUT /x HTTP/1.1\r\nHost: t\r\nContent-Length: 9\r\n\r\n";
+    await c.write(new TextEncoder().encode(head));
+    assert((await readAll(c)).startsWith("HTTP/1.1 503 "));
+    a.close();
+    await srv.close();
+    // The server's socket is gone, its 60 s linger cut short: a write meets a reset, and the
+    // next one fails. (Lingering, the server would go on reading and dropping them.)
+    let ended = false;
+    for (let i = 0; i < 50 && !ended; i++) {
+      ended = await c.write(new Uint8Array(9)).then(() => false, () => true);
+      if (!ended) await sleep(100);
+    }
+    assert(ended, "the refused connection still lingers after the server stopped");
+  } finally {
+    c.close();
+    a.close();
+  }
+});
+
+/** Reads `conn` until the server ends its side (a refusal half-closes after its 503). */
+async function readAll(conn: Deno.Conn): Promise<string> {
+  const buf = new Uint8Array(4096);
+  let text = "";
+  for (let n = await conn.read(buf); n !== null; n = await conn.read(buf)) {
+    text += new TextDecoder().decode(buf.subarray(0, n));
+  }
+  return text;
+}
 
 Deno.test("past maxConnections the earliest kept-alive connection makes room", async () => {
   const srv = startServer(testHandler, { maxConnections: 2 });

@@ -1,0 +1,86 @@
+/**
+ * Refusing a connection past `maxConnections`: the canned 503 (RFC 9110 §15.6.4: the overload is
+ * temporary), then a bounded lingering close. The client has usually sent its request by then;
+ * closing with it unread makes the kernel answer with a reset, which breaks an upload mid-send (the
+ * client reports a broken pipe, not the 503) and on some stacks discards the 503 unread (RFC 9112
+ * §9.6). So our side is half-closed and what arrives is discarded for at most `lingerTimeoutMs`
+ * and `maxLingerBytes`, as after any other refusal. Its request is never parsed: the client learns
+ * why, not what.
+ *
+ * At most MAX_LINGERING_REFUSALS linger at once; past them (a flood) a refusal closes at once, so
+ * refusing stays far cheaper than serving.
+ *
+ * This module must not know routes.
+ * @module
+ */
+
+import { cannedErrorResponse } from "./canned_response.ts";
+import type { Limits } from "./limits.ts";
+
+/** Refused connections lingering at once, per server. */
+export const MAX_LINGERING_REFUSALS = 64;
+
+/** Where refused connections' input is read and dropped: shared, since nothing reads it back. */
+const DISCARD = new Uint8Array(16 * 1024);
+
+/** The refused connections of one server that are still lingering. */
+export class ConnectionRefusals {
+  #limits: Limits;
+  #lingering = new Set<Deno.Conn>();
+  #tasks = new Set<Promise<void>>();
+
+  constructor(limits: Limits) {
+    this.#limits = limits;
+  }
+
+  /** Refused connections still open (writing their 503 or lingering). */
+  get open(): number {
+    return this.#tasks.size;
+  }
+
+  /** Answers `conn` with 503 and closes it, lingering first while there is room. */
+  refuse(conn: Deno.Conn): void {
+    const task: Promise<void> = this.#refuse(conn).finally(() => this.#tasks.delete(task));
+    this.#tasks.add(task);
+  }
+
+  /** Ends every refusal now (the server is stopping); resolves once all have ended. */
+  async closeAll(): Promise<void> {
+    for (const conn of this.#lingering) closeQuietly(conn);
+    await Promise.all(this.#tasks);
+  }
+
+  async #refuse(conn: Deno.Conn): Promise<void> {
+    try {
+      await conn.write(cannedErrorResponse("tooManyConnections"));
+    } catch {
+      return closeQuietly(conn); // the client left already
+    }
+    if (this.#lingering.size >= MAX_LINGERING_REFUSALS) return closeQuietly(conn);
+    this.#lingering.add(conn);
+    const timer = setTimeout(() => closeQuietly(conn), this.#limits.lingerTimeoutMs);
+    try {
+      await conn.closeWrite();
+      let left = this.#limits.maxLingerBytes;
+      while (left > 0) {
+        const n = await conn.read(DISCARD);
+        if (n === null) break;
+        left -= n;
+      }
+    } catch {
+      // the peer reset, or the clock or a shutdown closed the socket: either way it is over
+    } finally {
+      clearTimeout(timer);
+      this.#lingering.delete(conn);
+      closeQuietly(conn);
+    }
+  }
+}
+
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch {
+    // closed already (by the clock, a shutdown, or the peer's reset)
+  }
+}
