@@ -7,8 +7,10 @@
  * and `maxLingerBytes`, as after any other refusal. Its request is never parsed: the client learns
  * why, not what.
  *
- * At most MAX_LINGERING_REFUSALS linger at once; past them (a flood) a refusal closes at once, so
- * refusing stays far cheaper than serving.
+ * At most MAX_LINGERING_REFUSALS linger at once; past them (a flood) a refusal closes right after
+ * its 503, so refusing stays far cheaper than serving. The linger clock also bounds the 503's
+ * write, which over TLS first waits for the client's handshake (Deno 2.9.6 then keeps that socket
+ * until the client goes, as with any abandoned handshake; the refusal's own state is freed).
  *
  * This module must not know routes.
  * @module
@@ -23,19 +25,16 @@ export const MAX_LINGERING_REFUSALS = 64;
 /** Where refused connections' input is read and dropped: shared, since nothing reads it back. */
 const DISCARD = new Uint8Array(16 * 1024);
 
-/** The refused connections of one server that are still lingering. */
+/** The refused connections of one server still open. */
 export class ConnectionRefusals {
   #limits: Limits;
-  #lingering = new Set<Deno.Conn>();
+  /** Refused connections still open: writing their 503 or lingering. */
+  #conns = new Set<Deno.Conn>();
+  #lingering = 0;
   #tasks = new Set<Promise<void>>();
 
   constructor(limits: Limits) {
     this.#limits = limits;
-  }
-
-  /** Refused connections still open (writing their 503 or lingering). */
-  get open(): number {
-    return this.#tasks.size;
   }
 
   /** Answers `conn` with 503 and closes it, lingering first while there is room. */
@@ -46,20 +45,21 @@ export class ConnectionRefusals {
 
   /** Ends every refusal now (the server is stopping); resolves once all have ended. */
   async closeAll(): Promise<void> {
-    for (const conn of this.#lingering) closeQuietly(conn);
+    for (const conn of this.#conns) closeQuietly(conn);
     await Promise.all(this.#tasks);
   }
 
   async #refuse(conn: Deno.Conn): Promise<void> {
+    this.#conns.add(conn);
+    // One clock for the write and the linger: over TLS the write waits for a handshake that a
+    // client may never finish.
+    const timer = setTimeout(() => closeQuietly(conn), this.#limits.lingerTimeoutMs);
+    let lingering = false;
     try {
       await conn.write(cannedErrorResponse("tooManyConnections"));
-    } catch {
-      return closeQuietly(conn); // the client left already
-    }
-    if (this.#lingering.size >= MAX_LINGERING_REFUSALS) return closeQuietly(conn);
-    this.#lingering.add(conn);
-    const timer = setTimeout(() => closeQuietly(conn), this.#limits.lingerTimeoutMs);
-    try {
+      if (this.#lingering >= MAX_LINGERING_REFUSALS) return;
+      lingering = true;
+      this.#lingering++;
       await conn.closeWrite();
       let left = this.#limits.maxLingerBytes;
       while (left > 0) {
@@ -68,10 +68,11 @@ export class ConnectionRefusals {
         left -= n;
       }
     } catch {
-      // the peer reset, or the clock or a shutdown closed the socket: either way it is over
+      // the peer left or reset, or the clock or a shutdown closed the socket: it is over
     } finally {
       clearTimeout(timer);
-      this.#lingering.delete(conn);
+      if (lingering) this.#lingering--;
+      this.#conns.delete(conn);
       closeQuietly(conn);
     }
   }
