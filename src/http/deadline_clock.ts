@@ -17,12 +17,26 @@ export interface HasDeadline extends Slotted {
   expire(): void;
 }
 
-/** Sweeps registered deadlines every `tickMs`. */
+/**
+ * Sweeps registered deadlines every `tickMs`.
+ *
+ * A deadline measures the client's silence, not the server's. When the event loop is blocked (a
+ * long synchronous task, the process paused), bytes that arrive meanwhile wait unread behind the
+ * late tick, and sweeping up to the late tick's time would close connections whose request is
+ * already here: a fresh or kept-alive connection closed with no answer, a request its client may
+ * not safely resend. So a tick sweeps only up to when it was due (the last tick plus `tickMs`):
+ * a deadline that passed while the loop was blocked is expired by the next tick, after the loop
+ * has delivered the waiting input (nginx, likewise, handles ready events before it expires
+ * timers). A loop late at every tick still expires every deadline, a tick and its lateness after
+ * it passes. (Intervals do not catch up: after a stall the next tick is a whole `tickMs` away.)
+ */
 export class DeadlineClock {
   /** A `SlotList`, not a Set: one member comes and goes per connection (see slot_list.ts). */
   #members = new SlotList<HasDeadline>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #tickMs: number;
+  /** When the last tick ran (or the interval started). */
+  #lastTick = 0;
 
   /** @param tickMs how often deadlines are checked: the granularity of every timeout */
   constructor(tickMs: number) {
@@ -33,7 +47,8 @@ export class DeadlineClock {
   add(member: HasDeadline): void {
     this.#members.add(member);
     if (this.#timer === undefined) {
-      const timer = setInterval(() => this.sweep(Date.now()), this.#tickMs);
+      const timer = setInterval(() => this.tick(Date.now()), this.#tickMs);
+      this.#lastTick = Date.now();
       // The clock alone must not keep the process alive.
       Deno.unrefTimer(timer);
       this.#timer = timer;
@@ -49,6 +64,16 @@ export class DeadlineClock {
   /** How many members it watches. */
   get size(): number {
     return this.#members.size;
+  }
+
+  /**
+   * One tick of the interval at `now`: sweeps up to when the tick was due, not past it (see the
+   * class: a late tick leaves what passed during the stall to the next one).
+   */
+  tick(now: number): void {
+    const due = this.#lastTick + this.#tickMs;
+    this.#lastTick = now;
+    this.sweep(Math.min(now, due));
   }
 
   /**

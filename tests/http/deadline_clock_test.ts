@@ -80,3 +80,41 @@ Deno.test("tick is a quarter of the shortest timeout within 5 to 250 ms", () => 
   assertEquals(tickFor([200, 5_000]), 50);
   assertEquals(tickFor([8]), 5);
 });
+
+Deno.test("a late tick sweeps only up to when it was due; the next tick sweeps the rest", () => {
+  const tickMs = 100;
+  const clock = new DeadlineClock(tickMs);
+  const start = Date.now();
+  const expired: string[] = [];
+  // Passed before the tick was due: a client silent all along.
+  const early = { deadline: start + 50, expire: () => expired.push("early") };
+  // Passed while the loop was blocked: its request may be waiting unread.
+  const duringStall = { deadline: start + 1000, expire: () => expired.push("during the stall") };
+  clock.add(early);
+  clock.add(duringStall);
+  clock.tick(start + 1500); // 1.4 s late
+  assertEquals(expired, ["early"]);
+  clock.tick(start + 1500 + tickMs); // on time: the loop has run meanwhile
+  assertEquals(expired, ["early", "during the stall"]);
+  clock.delete(early);
+  clock.delete(duringStall);
+});
+
+Deno.test("a loop late at every tick still expires a deadline, a tick later", () => {
+  const tickMs = 100;
+  const clock = new DeadlineClock(tickMs);
+  const start = Date.now();
+  let expired = 0;
+  const m = { deadline: start + 500, expire: () => expired++ };
+  clock.add(m);
+  let now = start;
+  const ticks: number[] = [];
+  while (expired === 0 && ticks.length < 10) {
+    now += tickMs + 400; // every tick 400 ms late
+    clock.tick(now);
+    ticks.push(now - start);
+  }
+  assertEquals(expired, 1);
+  assertEquals(ticks, [500, 1000], "due at the first tick's time + tickMs = 600, swept at 1000");
+  clock.delete(m);
+});

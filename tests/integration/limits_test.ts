@@ -206,6 +206,60 @@ Deno.test("a keep-alive connection idle past idleTimeoutMs is closed without a r
   }
 });
 
+/**
+ * The client of the test below, in a process of its own (the server's stall blocks this one): a
+ * kept-alive connection and a fresh one, both waiting when the stall begins, send their requests
+ * while the server is blocked past its idle timeout. Prints the status lines it got, or "EOF".
+ */
+const CLIENT_DURING_STALL = `
+const port = Number(Deno.args[0]);
+const enc = new TextEncoder();
+const get = (path) => enc.encode("GET " + path + " HTTP/1.1\\r\\nHost: t\\r\\n\\r\\n");
+async function statusLine(conn) {
+  const buf = new Uint8Array(4096);
+  const n = await conn.read(buf);
+  return n === null ? "EOF" : new TextDecoder().decode(buf.subarray(0, n)).split("\\r\\n")[0];
+}
+const connect = () => Deno.connect({ hostname: "127.0.0.1", port });
+const kept = await connect();
+await kept.write(get("/"));
+const first = await statusLine(kept);
+const fresh = await connect();
+const blocker = await connect();
+await blocker.write(get("/block"));
+await new Promise((r) => setTimeout(r, 200));
+await kept.write(get("/"));
+await fresh.write(get("/"));
+console.log(JSON.stringify([first, await statusLine(kept), await statusLine(fresh), await statusLine(blocker)]));
+`;
+
+Deno.test("requests that arrive while the server is blocked past idleTimeoutMs are answered", async () => {
+  const stallMs = 2000;
+  const srv = startServer((req) => {
+    if (req.path === "/block") {
+      const started = Date.now();
+      while (Date.now() - started < stallMs) {
+        // a synchronous task holding the event loop, as a slow render would
+      }
+    }
+    return testHandler(req);
+  }, { idleTimeoutMs: 1500 });
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", CLIENT_DURING_STALL, String(srv.port)],
+      stdout: "piped",
+      stderr: "inherit",
+    }).output();
+    assert(out.success, "the client ran");
+    const [first, kept, fresh, blocker] = JSON.parse(new TextDecoder().decode(out.stdout));
+    assertEquals(first, "HTTP/1.1 200 OK");
+    assertEquals({ kept, fresh }, { kept: "HTTP/1.1 200 OK", fresh: "HTTP/1.1 200 OK" });
+    assertEquals(blocker, "HTTP/1.1 404 Not Found");
+  } finally {
+    await srv.close();
+  }
+});
+
 Deno.test("a body whose bytes keep coming within bodyIdleTimeoutMs is read", async () => {
   const srv = startServer(testHandler, { bodyIdleTimeoutMs: 600 });
   const c = await RawClient.connect(srv.port);
