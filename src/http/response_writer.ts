@@ -62,8 +62,7 @@ export class ResponseWriter {
 
   /** @param clock told before and after each write, to time it (see `WriteClock`) */
   constructor(sink: ByteSink, limits: Limits, clock?: WriteClock) {
-    // A background flush that got out gives the output buffer back.
-    this.#sink = new SinkWriter(sink, clock, () => this.release());
+    this.#sink = new SinkWriter(sink, clock);
     this.#limits = limits;
     this.#out = new OutputBuffer(limits.writeBufferBytes);
   }
@@ -77,11 +76,9 @@ export class ResponseWriter {
 
   /** Lets go of every buffer, pending output included: the connection is gone. */
   dispose(): void {
-    // The output buffer goes back to the pool unless a write may still be reading it.
-    if (!this.#sink.inFlight) {
-      this.#out.truncate(0);
-      this.#out.release();
-    }
+    // Every write has been awaited by now: the output buffer can go back to the pool.
+    this.#out.truncate(0);
+    this.#out.release();
     this.#out.dispose();
     this.#apart?.release();
   }
@@ -105,29 +102,6 @@ export class ResponseWriter {
   flush(): Promise<void> {
     if (this.#out.length === 0) return DONE;
     return this.#sink.writeAll(this.#out.take());
-  }
-
-  /**
-   * Starts writing everything gathered, without the write clock (the caller's idle clock covers
-   * a client that stops reading), and gives the output buffer back once it is out. `writing`
-   * says whether it is still going; `settle` waits for it and reports its failure.
-   */
-  flushInBackground(): void {
-    if (this.#out.length === 0) {
-      this.release();
-      return;
-    }
-    this.#sink.writeInBackground(this.#out.take());
-  }
-
-  /** Whether a background flush is still going, or ended in a failure not yet reported. */
-  get writing(): boolean {
-    return this.#sink.writing;
-  }
-
-  /** Waits for the background flush; throws what made it fail. */
-  settle(): Promise<void> {
-    return this.#sink.settle();
   }
 
   /** Sends `100 Continue` now (after anything gathered before it). */
