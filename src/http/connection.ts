@@ -220,6 +220,7 @@ export class Connection extends ConnectionHooks {
       this.log(res.status, outcome.bodyBytes);
       body.release?.(); // the answer is made: what the handler held of the body goes back
       if (!keepAlive || outcome.mustClose) {
+        this.lastWrite = true;
         await writer.flush();
         return await this.closeAfterResponse(bodyLeft);
       }

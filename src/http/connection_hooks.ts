@@ -71,6 +71,14 @@ export class ConnectionHooks implements BodyHooks, WriteClock, InterimSender {
   protected readAt = 0;
   /** When the current head started arriving (performance.now()), for durations in the log. */
   protected headStarted = 0;
+  /**
+   * Set by the loop before the one write that ends a connection (a whole answer, then the close).
+   * The close pushes out whatever Nagle's algorithm would hold, so that write needs no
+   * `TCP_NODELAY`: a `Connection: close` exchange saves the system call.
+   */
+  protected lastWrite = false;
+  /** Whether `TCP_NODELAY` is set (or the socket has no such option). */
+  #noDelay = false;
 
   constructor(conn: Deno.Conn, id: number, opts: ConnectionOptions) {
     this.conn = conn;
@@ -149,7 +157,23 @@ export class ConnectionHooks implements BodyHooks, WriteClock, InterimSender {
 
   /** Arms the write clock. */
   beforeWrite(): void {
+    if (!this.#noDelay && !this.lastWrite) this.#setNoDelay();
     this.timer.interrupt("write", this.limits.writeTimeoutMs);
+  }
+
+  /**
+   * Turns Nagle's algorithm off before any write that another may follow: it would hold a small
+   * write (the next response, a body's last piece) until the client acknowledges the previous
+   * one, which a delayed ACK can put off by 40 ms or more.
+   */
+  #setNoDelay(): void {
+    this.#noDelay = true;
+    const conn = this.conn as Partial<Deno.TcpConn>;
+    try {
+      conn.setNoDelay?.(true);
+    } catch {
+      // the socket is gone: the write about to fail says so
+    }
   }
 
   /** Restores the interrupted phase's clock. */

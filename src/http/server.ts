@@ -243,8 +243,6 @@ export class HttpServer {
         }
         this.#open.add(1);
       }
-      // Small responses leave in one write already; Nagle would only delay the next one.
-      if ("setNoDelay" in conn) (conn as Deno.TcpConn).setNoDelay(true);
       if (options.tls) this.#handshake(conn as Deno.TlsConn, options);
       else this.#serve(conn, options);
     }
