@@ -8,9 +8,7 @@
 
 import { assertEquals } from "../support/assert.ts";
 import { RawClient, startServer } from "../support/server.ts";
-import { Connection } from "../../src/http/connection.ts";
-import { DeadlineClock } from "../../src/http/deadline_clock.ts";
-import { DEFAULT_LIMITS } from "../../src/http/limits.ts";
+import { byteStream, fakeConnection, serveToEnd } from "../support/fake_socket.ts";
 import type { AccessEntry } from "../../src/http/access_entry.ts";
 import { isDisconnect } from "../../src/http/errors.ts";
 
@@ -20,47 +18,33 @@ Deno.test("a BrokenPipe while the handler reads its body is logged as client-gon
   let sent = false;
   let close = () => {};
   const closed = new Promise<void>((r) => close = r);
-  const readable = new ReadableStream({
-    type: "bytes",
-    async pull(controller: ReadableByteStreamController) {
-      const byob = controller.byobRequest!;
-      if (!sent) {
-        sent = true;
-        const head = new TextEncoder().encode(HEAD);
-        (byob.view as Uint8Array).set(head);
-        byob.respond(head.length);
-        return;
-      }
-      await closed; // the client sends nothing more
-      controller.close();
-      byob.respond(0);
-    },
+  const readable = byteStream(async (controller) => {
+    const byob = controller.byobRequest!;
+    if (!sent) {
+      sent = true;
+      const head = new TextEncoder().encode(HEAD);
+      (byob.view as Uint8Array).set(head);
+      byob.respond(head.length);
+      return;
+    }
+    await closed; // the client sends nothing more
+    controller.close();
+    byob.respond(0);
   });
-  const conn = {
-    readable,
-    remoteAddr: { transport: "tcp", hostname: "127.0.0.1", port: 1 },
-    write: () => Promise.reject(new Deno.errors.BrokenPipe("Broken pipe (os error 32)")),
-    close,
-    closeWrite: () => Promise.resolve(),
-  } as unknown as Deno.Conn;
-  const clock = new DeadlineClock(100);
   const errors: unknown[] = [];
   const log: AccessEntry[] = [];
-  const c = new Connection(conn, 1, {
-    limits: DEFAULT_LIMITS,
-    handler: async (req) => {
+  await serveToEnd(fakeConnection(
+    {
+      readable,
+      write: () => Promise.reject(new Deno.errors.BrokenPipe("Broken pipe (os error 32)")),
+      close,
+    },
+    async (req) => {
       await req.body.read(); // sends the 100 first: the write fails
       return { status: 201 };
     },
-    clock,
-    tls: false,
-    shuttingDown: () => false,
-    onError: (err) => errors.push(err),
-    onResponse: (e) => log.push(e),
-    activity: { requests: 0 },
-  });
-  await c.serve();
-  clock.stop();
+    { onError: (err) => errors.push(err), onResponse: (e) => log.push(e) },
+  ));
   assertEquals(errors, []);
   assertEquals(log.map((e) => [e.method, e.status, e.ended]), [["PUT", 0, "client-gone"]]);
 });
@@ -119,45 +103,29 @@ Deno.test("isDisconnect counts a TLS peer gone without close_notify as a disconn
 Deno.test("a TLS client that closes without close_notify between requests is no server error", async () => {
   let sent = false;
   const head = new TextEncoder().encode("GET /x HTTP/1.1\r\nHost: t\r\n\r\n");
-  const readable = new ReadableStream({
-    type: "bytes",
-    pull(controller: ReadableByteStreamController) {
-      const byob = controller.byobRequest!;
-      if (sent) {
-        // What rustls reports when the peer's TCP stream ends without the closure alert.
-        controller.error(
-          new Deno.errors.UnexpectedEof("peer closed connection without sending TLS close_notify"),
-        );
-        return;
-      }
-      sent = true;
-      (byob.view as Uint8Array).set(head);
-      byob.respond(head.length);
-    },
+  const readable = byteStream((controller) => {
+    const byob = controller.byobRequest!;
+    if (sent) {
+      // What rustls reports when the peer's TCP stream ends without the closure alert.
+      controller.error(
+        new Deno.errors.UnexpectedEof("peer closed connection without sending TLS close_notify"),
+      );
+      return;
+    }
+    sent = true;
+    (byob.view as Uint8Array).set(head);
+    byob.respond(head.length);
   });
-  const conn = {
-    readable,
-    remoteAddr: { transport: "tcp", hostname: "127.0.0.1", port: 1 },
-    write: (p: Uint8Array) => Promise.resolve(p.length),
-    read: () => Promise.reject(new Deno.errors.UnexpectedEof("peer closed connection")),
-    close: () => {},
-    closeWrite: () => Promise.resolve(),
-  } as unknown as Deno.Conn;
-  const clock = new DeadlineClock(100);
   const errors: unknown[] = [];
   const log: AccessEntry[] = [];
-  const c = new Connection(conn, 1, {
-    limits: DEFAULT_LIMITS,
-    handler: () => ({ status: 200, body: "ok" }),
-    clock,
-    tls: true,
-    shuttingDown: () => false,
-    onError: (err) => errors.push(err),
-    onResponse: (e) => log.push(e),
-    activity: { requests: 0 },
-  });
-  await c.serve();
-  clock.stop();
+  await serveToEnd(fakeConnection(
+    {
+      readable,
+      read: () => Promise.reject(new Deno.errors.UnexpectedEof("peer closed connection")),
+    },
+    () => ({ status: 200, body: "ok" }),
+    { tls: true, onError: (err) => errors.push(err), onResponse: (e) => log.push(e) },
+  ));
   assertEquals(errors, []);
   assertEquals(log.map((e) => [e.method, e.status]), [["GET", 200]]);
 });

@@ -6,9 +6,8 @@
  */
 
 import { assertEquals } from "../support/assert.ts";
-import { Connection } from "../../src/http/connection.ts";
-import { DeadlineClock } from "../../src/http/deadline_clock.ts";
-import { DEFAULT_LIMITS } from "../../src/http/limits.ts";
+import { byteStream, fakeConnection, serveToEnd } from "../support/fake_socket.ts";
+import type { Connection } from "../../src/http/connection.ts";
 
 const encoder = new TextEncoder();
 
@@ -19,45 +18,26 @@ Deno.test("a request read as the idle clock closes the connection is never handl
   ];
   let connection: Connection | null = null;
   let reads = 0;
-  const readable = new ReadableStream({
-    type: "bytes",
-    pull(controller: ReadableByteStreamController) {
-      const byob = controller.byobRequest!;
-      const next = requests[reads++];
-      if (next === undefined) {
-        controller.close();
-        byob.respond(0);
-        return;
-      }
-      // The second request lands just as the idle clock fires: the clock closes first.
-      if (reads === 2) connection!.close();
-      const bytes = encoder.encode(next);
-      (byob.view as Uint8Array).set(bytes);
-      byob.respond(bytes.length);
-    },
+  const readable = byteStream((controller) => {
+    const byob = controller.byobRequest!;
+    const next = requests[reads++];
+    if (next === undefined) {
+      controller.close();
+      byob.respond(0);
+      return;
+    }
+    // The second request lands just as the idle clock fires: the clock closes first.
+    if (reads === 2) connection!.close();
+    const bytes = encoder.encode(next);
+    (byob.view as Uint8Array).set(bytes);
+    byob.respond(bytes.length);
   });
-  const conn = {
-    readable,
-    remoteAddr: { transport: "tcp", hostname: "127.0.0.1", port: 1 },
-    write: (b: Uint8Array) => Promise.resolve(b.length),
-    close: () => {},
-    closeWrite: () => Promise.resolve(),
-  } as unknown as Deno.Conn;
-  const clock = new DeadlineClock(100);
   const handled: string[] = [];
-  connection = new Connection(conn, 1, {
-    limits: DEFAULT_LIMITS,
-    handler: (req) => {
-      handled.push(`${req.method} ${req.path}`);
-      return { status: 204 };
-    },
-    clock,
-    tls: false,
-    shuttingDown: () => false,
-    onError: () => {},
-    activity: { requests: 0 },
+  const made = fakeConnection({ readable }, (req) => {
+    handled.push(`${req.method} ${req.path}`);
+    return { status: 204 };
   });
-  await connection.serve();
-  clock.stop();
+  connection = made.connection;
+  await serveToEnd(made);
   assertEquals(handled, ["GET /first"]);
 });

@@ -6,9 +6,7 @@
  */
 
 import { assertEquals } from "../support/assert.ts";
-import { Connection } from "../../src/http/connection.ts";
-import { DeadlineClock } from "../../src/http/deadline_clock.ts";
-import { DEFAULT_LIMITS } from "../../src/http/limits.ts";
+import { byteStream, fakeConnection, serveToEnd } from "../support/fake_socket.ts";
 import type { HttpResponse } from "../../src/http/types.ts";
 
 const encoder = new TextEncoder();
@@ -17,44 +15,31 @@ const encoder = new TextEncoder();
 async function socketCalls(requests: string, response: () => HttpResponse): Promise<string[]> {
   const calls: string[] = [];
   let sent = false;
-  const readable = new ReadableStream({
-    type: "bytes",
-    pull(controller: ReadableByteStreamController) {
-      const byob = controller.byobRequest!;
-      if (sent) {
-        controller.close();
-        byob.respond(0);
-        return;
-      }
-      sent = true;
-      const bytes = encoder.encode(requests);
-      (byob.view as Uint8Array).set(bytes);
-      byob.respond(bytes.length);
-    },
+  const readable = byteStream((controller) => {
+    const byob = controller.byobRequest!;
+    if (sent) {
+      controller.close();
+      byob.respond(0);
+      return;
+    }
+    sent = true;
+    const bytes = encoder.encode(requests);
+    (byob.view as Uint8Array).set(bytes);
+    byob.respond(bytes.length);
   });
-  const conn = {
-    readable,
-    remoteAddr: { transport: "tcp", hostname: "127.0.0.1", port: 1 },
-    setNoDelay: (on: boolean) => calls.push(`nodelay ${on}`),
-    write: (b: Uint8Array) => {
-      calls.push("write");
-      return Promise.resolve(b.length);
+  await serveToEnd(fakeConnection(
+    {
+      readable,
+      setNoDelay: (on) => calls.push(`nodelay ${on}`),
+      write: (b) => {
+        calls.push("write");
+        return Promise.resolve(b.length);
+      },
+      close: () => calls.push("close"),
     },
-    close: () => calls.push("close"),
-    closeWrite: () => Promise.resolve(),
-  } as unknown as Deno.Conn;
-  const clock = new DeadlineClock(100);
-  const connection = new Connection(conn, 1, {
-    limits: DEFAULT_LIMITS,
-    handler: response,
-    clock,
-    tls: false,
-    shuttingDown: () => false,
-    onError: (err) => calls.push(`error ${err}`),
-    activity: { requests: 0 },
-  });
-  await connection.serve();
-  clock.stop();
+    response,
+    { onError: (err) => calls.push(`error ${err}`) },
+  ));
   return calls;
 }
 
