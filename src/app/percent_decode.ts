@@ -15,6 +15,8 @@ const NOT_HEX = -1;
 
 /** Decodes bytes strictly: invalid UTF-8 throws instead of becoming U+FFFD. */
 const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+/** Decodes bytes as a browser does: each invalid sequence becomes U+FFFD. */
+const LOSSY_UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
 const ENCODER = new TextEncoder();
 
 /** Options for {@link percentDecode}. */
@@ -24,6 +26,11 @@ export interface PercentDecodeOptions {
    * in a path, `+` is a literal plus (RFC 3986 §3.3).
    */
   plusAsSpace?: boolean;
+  /**
+   * Decoded bytes that are not UTF-8 become U+FFFD instead of making the input invalid (a
+   * malformed escape still does). Off by default: a path that names a file must be exact.
+   */
+  lossyUtf8?: boolean;
 }
 
 /**
@@ -55,6 +62,7 @@ export function percentDecode(s: string, options: PercentDecodeOptions = {}): st
       out[n++] = b;
     }
   }
+  if (options.lossyUtf8 === true) return LOSSY_UTF8.decode(out.subarray(0, n));
   try {
     return STRICT_UTF8.decode(out.subarray(0, n));
   } catch {

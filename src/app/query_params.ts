@@ -1,7 +1,8 @@
 /**
  * The query string of a request as name/value pairs (WHATWG URL §5.1
  * application/x-www-form-urlencoded: `&`-separated, `+` is a space, percent-decoded as UTF-8),
- * strictly: an invalid escape makes the whole query invalid.
+ * strictly: an invalid escape makes the whole query invalid. The go-httpbin surface reads it as
+ * Go does instead (`parseQueryAsGo`, `optionalValue`), since its clients were written against Go.
  *
  * This module must not know about routes or sockets.
  * @module
@@ -44,4 +45,33 @@ export function groupPairs(pairs: QueryPairs): Record<string, string[]> {
 export function firstValue(pairs: QueryPairs, name: string): string | undefined {
   for (const [n, v] of pairs) if (n === name) return v;
   return undefined;
+}
+
+/**
+ * Parses `query` into pairs as Go's `url.ParseQuery` does (what go-httpbin's handlers read
+ * through `r.URL.Query()`, which drops the error): a part with a malformed escape (`%zz`) or a
+ * `;` (Go 1.17 and later) is left out, not the whole query; decoded bytes that are not UTF-8
+ * (`%FF`) become U+FFFD, which is how Go's JSON encoder shows them. Never invalid.
+ */
+export function parseQueryAsGo(query: string): QueryPairs {
+  const pairs: Array<[string, string]> = [];
+  if (query === "") return pairs;
+  const lossy = { plusAsSpace: true, lossyUtf8: true };
+  for (const part of query.split("&")) {
+    if (part === "" || part.includes(";")) continue;
+    const eq = part.indexOf("=");
+    const name = percentDecode(eq === -1 ? part : part.slice(0, eq), lossy);
+    const value = eq === -1 ? "" : percentDecode(part.slice(eq + 1), lossy);
+    if (name !== null && value !== null) pairs.push([name, value]);
+  }
+  return pairs;
+}
+
+/**
+ * An optional parameter as go-httpbin reads one: the first value of `name`, or undefined when it
+ * is absent or empty (`q.Get(name) != ""`), so that `?count=` means the default, not an error.
+ */
+export function optionalValue(pairs: QueryPairs, name: string): string | undefined {
+  const value = firstValue(pairs, name);
+  return value === "" ? undefined : value;
 }

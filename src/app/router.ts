@@ -2,7 +2,8 @@
  * Method + path → handler. A method no route takes and the server does not know → 501 (RFC 9110
  * §9.1); unknown path → 404; a known
  * path with another method → 405 with `Allow` (RFC 9110 §15.5.6); OPTIONS → 204 with `Allow`;
- * HEAD is served by the GET handler when no HEAD route exists (the writer drops the body).
+ * HEAD is served by the GET handler when no HEAD route exists (the writer drops the body). The
+ * 405's and OPTIONS's `Allow` come from one place, the lines that match the path.
  *
  * This module must not know what the handlers do.
  * @module
@@ -101,15 +102,18 @@ export function createRouter(routes: readonly Route[]): Handler {
     return routes;
   };
 
-  // Exact lines come first; the longest prefix's lines follow them, so an exact line adds
-  // methods to a path (OPTIONS / for WebDAV clients) without hiding the prefix's (GET /). An
-  // exact line that takes any method (/inspect) takes the path whole.
+  // An exact line claims its path: a shorter prefix (the web root's catch-all `/`) does not
+  // reach it, so the path's methods — what routes it, what a 405 and OPTIONS list in Allow — are
+  // the exact lines' alone (RFC 9110 §10.2.1: Allow lists what the resource supports; a catch-all
+  // GET on `/post` would list GET there and then answer it with a 404). A prefix that is the path
+  // itself (`/*` at `/`) is the same resource: its lines follow the exact ones, so an exact line
+  // adds methods there (OPTIONS / for WebDAV clients) without hiding the prefix's (GET /).
   const lookup = (path: string): Route[] => {
     const found = exact.get(path);
-    if (found !== undefined && found.some((r) => r.methods.includes(ANY_METHOD))) return found;
-    const prefixed = longestPrefix(path);
-    if (found === undefined) return prefixed;
-    return prefixed.length === 0 ? found : [...found, ...prefixed];
+    if (found === undefined) return longestPrefix(path);
+    if (found.some((r) => r.methods.includes(ANY_METHOD))) return found;
+    const same = byPrefix.get(path);
+    return same === undefined ? found : [...found, ...same];
   };
 
   const longestPrefix = (path: string): Route[] => {

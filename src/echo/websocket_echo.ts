@@ -12,7 +12,7 @@ import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse, WebSocketSession } from "../http/types.ts";
 import { acceptWebSocket } from "../http/websocket_handshake.ts";
 import { WEBSOCKET_MAX_MESSAGE_CAP_BYTES } from "../http/limits.ts";
-import { firstValue, parseQuery } from "../app/query_params.ts";
+import { optionalValue, parseQueryAsGo } from "../app/query_params.ts";
 import { textResponse } from "../app/router.ts";
 
 /** The echo route's path. */
@@ -23,10 +23,12 @@ async function echoSession(ws: WebSocketSession): Promise<void> {
   for (let m = await ws.receive(); m !== null; m = await ws.receive()) await ws.send(m.data);
 }
 
-/** A size parameter: absent → undefined, valid → its value, else the 400 answer. */
+/**
+ * A size parameter: absent or empty → undefined (go-httpbin's `q.Get(name) != ""`), valid → its
+ * value, else the 400 answer.
+ */
 function sizeParam(query: string, name: string): number | undefined | HttpResponse {
-  const pairs = parseQuery(query);
-  const raw = pairs === null ? undefined : firstValue(pairs, name);
+  const raw = optionalValue(parseQueryAsGo(query), name);
   if (raw === undefined) return undefined;
   const n = /^[0-9]{1,9}$/.test(raw) ? Number(raw) : NaN;
   if (!(n >= 1 && n <= WEBSOCKET_MAX_MESSAGE_CAP_BYTES)) {

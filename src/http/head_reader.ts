@@ -14,7 +14,7 @@ import {
   LINE_OVERLONG,
 } from "./buffered_reader.ts";
 import { HttpError } from "./errors.ts";
-import { CLASS, TCHAR } from "./head_syntax.ts";
+import { CLASS, SP, TCHAR } from "./head_syntax.ts";
 import { HeaderFields } from "./header_fields.ts";
 import type { Limits } from "./limits.ts";
 import { checkHead, parseFieldLineAt, repeatsFieldLine, type RequestHead } from "./request_head.ts";
@@ -93,6 +93,8 @@ export class HeadReader {
   #reader: BufferedReader;
   #limits: Limits;
   #line: RequestLine | null = null;
+  /** The method token of a request line refused before it was parsed whole (see `method`). */
+  #refusedLineMethod: string | null = null;
   /** The fields parsed so far, or null while every line repeats `#previous` (see `advance`). */
   #headers: HeaderFields | null = null;
   /** How many leading lines repeated `#previous`'s, while `#headers` is null. */
@@ -127,6 +129,7 @@ export class HeadReader {
   begin(): void {
     this.#reader.mark();
     this.#line = null;
+    this.#refusedLineMethod = null;
     this.#headers = null;
     this.#repeated = 0;
     this.#skipped = 0;
@@ -135,10 +138,12 @@ export class HeadReader {
 
   /**
    * The method of the head being read once its request line is parsed, else null: a head refused
-   * after its request line (a bad field, Host, size or clock) still says whether it was HEAD.
+   * after its request line (a bad field, Host, size or clock) still says whether it was HEAD. So
+   * does a request line refused itself (its version, target or length) once its method token and
+   * the space after it were read: the method is known then, even if the rest of the line is bad.
    */
   get method(): string | null {
-    return this.#line === null ? null : this.#line.method;
+    return this.#line === null ? this.#refusedLineMethod : this.#line.method;
   }
 
   /** Parses as far as the buffered bytes go: the head, an error, or `INCOMPLETE`. */
@@ -155,7 +160,7 @@ export class HeadReader {
         if (first !== -1 && !startsRequestLine(first)) return this.#failed(notHttp(first));
         return INCOMPLETE;
       }
-      if (lf === LINE_OVERLONG) return this.#failed(new HttpError("uriTooLong"));
+      if (lf === LINE_OVERLONG) return this.#failedLine(new HttpError("uriTooLong"));
       const start = reader.lineStart;
       if (lf - start === CR_BYTES && bytes[start] === CR) {
         // RFC 9112 §2.2: ignore empty lines before the request line, but no more than a line's worth.
@@ -168,7 +173,7 @@ export class HeadReader {
       }
       if (!startsRequestLine(bytes[start])) return this.#failed(notHttp(bytes[start]));
       const parsed = parseRequestLineAt(bytes, start, lf, this.#scratch);
-      if (parsed instanceof HttpError) return this.#failed(parsed);
+      if (parsed instanceof HttpError) return this.#failedLine(parsed, start);
       this.#line = parsed;
     }
     const previous = this.#previous;
@@ -236,18 +241,48 @@ export class HeadReader {
    * quietly), or the reader's buffer is smaller than the limits allow.
    */
   stopped(): HttpError | null {
+    if (this.#reader.eof) {
+      this.#reader.unmark();
+      return null;
+    }
+    if (this.#line === null) {
+      return this.#failedLine(new HttpError("uriTooLong", "read buffer full"));
+    }
     this.#reader.unmark();
-    if (this.#reader.eof) return null;
-    return new HttpError(
-      this.#line === null ? "uriTooLong" : "headersTooLarge",
-      "read buffer full",
-    );
+    return new HttpError("headersTooLarge", "read buffer full");
   }
 
   #failed(error: HttpError): HttpError {
     this.#reader.unmark();
     return error;
   }
+
+  /**
+   * `#failed` for the request line: keeps its method token for `method`. `lineStart` is where a
+   * consumed line starts in the buffer; without it the line is the unconsumed bytes ahead.
+   */
+  #failedLine(error: HttpError, lineStart?: number): HttpError {
+    const reader = this.#reader;
+    this.#refusedLineMethod = lineStart === undefined
+      ? leadingMethod((i) => reader.peekByteAt(i))
+      : leadingMethod((
+        i,
+      ) => (lineStart + i < reader.bytes.length ? reader.bytes[lineStart + i] : -1));
+    return this.#failed(error);
+  }
+}
+
+/**
+ * The method token at the start of a request line whose bytes `byteAt` gives (-1 past the
+ * buffered ones), once the space ending it has arrived (RFC 9112 §3: method SP …); else null.
+ */
+function leadingMethod(byteAt: (i: number) => number): string | null {
+  let i = 0;
+  for (let c = byteAt(0); c !== -1 && (CLASS[c] & TCHAR) !== 0; c = byteAt(++i));
+  if (i === 0 || byteAt(i) !== SP) return null;
+  let method = "";
+  for (let k = 0; k < i; k++) method += String.fromCharCode(byteAt(k));
+  return method;
 }
 
 /**

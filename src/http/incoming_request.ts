@@ -41,6 +41,7 @@ export class IncomingRequest implements HttpRequest {
   readonly version: HttpVersion;
   readonly rawVersion: string;
   readonly headers: HeaderFields;
+  readonly host: string;
   readonly body: RequestBody;
   readonly expectContinue: boolean;
   /** Set by the connection when it sends `100 Continue`. */
@@ -69,6 +70,7 @@ export class IncomingRequest implements HttpRequest {
     this.version = head.version;
     this.rawVersion = head.rawVersion;
     this.headers = head.headers;
+    this.host = head.host;
     this.#head = head;
     this.body = body;
     this.expectContinue = expectContinue;

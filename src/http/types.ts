@@ -114,6 +114,13 @@ export interface HttpRequest {
   /** The header fields in original case and order. */
   readonly headers: HeaderFields;
   /**
+   * The host the request is for (RFC 9112 §3.2.2, §7.2 of RFC 9110): the target's authority when
+   * it has one (absolute-form, authority-form; the Host field is then ignored), else the Host
+   * value, checked to be `uri-host [ ":" port ]`; "" when there is neither. Everything that builds
+   * or compares this server's own URLs reads it rather than the Host field.
+   */
+  readonly host: string;
+  /**
    * The request head exactly as received: request line through the empty line. It is a view into
    * a slab shared with other requests: read its bytes, never its `.buffer`. Available while the
    * exchange lasts (copied on first use): reading it after the response went out throws.

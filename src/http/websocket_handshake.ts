@@ -41,8 +41,9 @@ function listsToken(value: string | undefined, token: string): boolean {
 
 /**
  * Answers `req` with a switch to WebSocket running `session`, or with the error its handshake
- * earns: 405 for a method but GET, 426 naming `websocket` without the upgrade (HTTP/1.0's is
- * ignored), 426 with our version for another version, 400 for a bad key or a body (§4.2.1).
+ * earns: 405 for a method but GET and HEAD, 426 naming `websocket` without the upgrade (HTTP/1.0's
+ * is ignored, and a HEAD never upgrades), 426 with our version for another version, 400 for a bad
+ * key or a body (§4.2.1).
  */
 export function acceptWebSocket(
   req: HttpRequest,
@@ -56,13 +57,16 @@ export function acceptWebSocket(
     >,
     body: `${body}\n`,
   });
-  if (req.method !== "GET") {
-    return text(STATUS.MethodNotAllowed, "A WebSocket opens with GET", [["Allow", "GET"]]);
+  // RFC 9110 §9.1: HEAD is answered wherever GET is, as the GET would be without its body.
+  const head = req.method === "HEAD";
+  if (req.method !== "GET" && !head) {
+    return text(STATUS.MethodNotAllowed, "A WebSocket opens with GET", [["Allow", "GET, HEAD"]]);
   }
   const h = req.headers;
-  // RFC 9110 §7.8: a server MUST ignore an Upgrade field in an HTTP/1.0 request.
-  const asked = req.rawVersion !== "HTTP/1.0" && listsToken(h.get("upgrade"), "websocket") &&
-    listsToken(h.list("connection"), "upgrade");
+  // RFC 9110 §7.8: a server MUST ignore an Upgrade field in an HTTP/1.0 request. RFC 6455 §4.1:
+  // the handshake is a GET, so a HEAD gets what a GET without the upgrade gets.
+  const asked = !head && req.rawVersion !== "HTTP/1.0" &&
+    listsToken(h.get("upgrade"), "websocket") && listsToken(h.list("connection"), "upgrade");
   if (!asked) {
     // §4.2.1 / RFC 9110 §15.5.22: say which protocol this resource needs (the writer adds the
     // `upgrade` connection option that goes with an Upgrade field).

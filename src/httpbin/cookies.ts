@@ -11,10 +11,9 @@
 
 import { displayText } from "../app/byte_text.ts";
 import { badRequest, jsonResponse } from "../app/json_response.ts";
-import { parseQuery, type QueryPairs } from "../app/query_params.ts";
+import { parseQueryAsGo, type QueryPairs } from "../app/query_params.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
-import { BAD_QUERY } from "./request.ts";
 
 /** Where set and delete send the client afterwards. */
 export const COOKIES_PATH = "/cookies";
@@ -64,6 +63,21 @@ export function cookiesHandler(req: HttpRequest): HttpResponse {
   return jsonResponse(STATUS.OK, { cookies: requestCookies(req) });
 }
 
+/**
+ * The first pair of each name, in order: go-httpbin reads one value per name (`params.Get`), so
+ * `?a=1&a=2` sets `a=1` once rather than sending two Set-Cookie lines for `a`.
+ */
+function firstOfEachName(pairs: QueryPairs): QueryPairs {
+  const seen = new Set<string>();
+  const out: Array<readonly [string, string]> = [];
+  for (const pair of pairs) {
+    if (seen.has(pair[0])) continue;
+    seen.add(pair[0]);
+    out.push(pair);
+  }
+  return out;
+}
+
 /** Cookie attributes after `; ` in a Set-Cookie line, or the message refusing them. */
 function attributes(pairs: QueryPairs, tls: boolean): string[] | string {
   let path = "/";
@@ -100,8 +114,7 @@ function attributes(pairs: QueryPairs, tls: boolean): string[] | string {
  * `expire` gives each an empty value and a date in the past (RFC 6265 §3.1, §5.3 step 11).
  */
 function setCookieLines(req: HttpRequest, expire: boolean): Array<[string, string]> | HttpResponse {
-  const pairs = parseQuery(req.query);
-  if (pairs === null) return badRequest(BAD_QUERY);
+  const pairs = firstOfEachName(parseQueryAsGo(req.query));
   const attrs = attributes(pairs, req.connection.tls);
   if (typeof attrs === "string") return badRequest(attrs);
   const cookies = pairs.filter(([name]) => !ATTRIBUTE_PARAM.test(name));

@@ -18,9 +18,9 @@ import { compressBytes } from "../app/content_coding.ts";
 import { parseDigits } from "../app/parse_number.ts";
 import { parseGoInteger } from "./go_integer.ts";
 import { percentDecode } from "../app/percent_decode.ts";
-import { firstValue, parseQuery, type QueryPairs } from "../app/query_params.ts";
+import { optionalValue, parseQueryAsGo, type QueryPairs } from "../app/query_params.ts";
 import { badRequest, JSON_CONTENT_TYPE, jsonResponse, jsonText } from "../app/json_response.ts";
-import { BAD_QUERY, describeFully } from "./request.ts";
+import { describeFully } from "./request.ts";
 import { escapeHtmlBytes, isDangerousContentType } from "./html_escape.ts";
 import { notFound, pathSegments } from "./not_found.ts";
 
@@ -50,8 +50,7 @@ function sizeAndFill(
       `Cannot generate ${n} bytes: the most is ${config.maxGeneratedBytes} (maxGeneratedBytes)`,
     );
   }
-  const pairs = parseQuery(req.query);
-  if (pairs === null) return badRequest(BAD_QUERY);
+  const pairs = parseQueryAsGo(req.query);
   const seed = seedParam(pairs);
   if (seed === null) return badRequest(BAD_SEED);
   return {
@@ -70,7 +69,7 @@ export const BAD_SEED = "Cannot seed the generator: the seed must be an integer"
  * large to hold exactly.
  */
 export function seedParam(pairs: QueryPairs): number | undefined | null {
-  const text = firstValue(pairs, "seed");
+  const text = optionalValue(pairs, "seed");
   if (text === undefined || text === "") return undefined;
   const seed = parseGoInteger(text);
   return seed === null || !Number.isFinite(seed) ? null : seed;
@@ -151,7 +150,7 @@ export function streamBytesHandler(prefix: string, config: AppConfig) {
     const parsed = sizeAndFill(req, prefix, config);
     if ("status" in parsed) return parsed;
     const { n, pairs, fill } = parsed;
-    const sizeText = firstValue(pairs, "chunk_size");
+    const sizeText = optionalValue(pairs, "chunk_size");
     const chunk = sizeText === undefined ? DEFAULT_STREAM_CHUNK_BYTES : parseGoInteger(sizeText);
     if (chunk === null || chunk > MAX_STREAM_CHUNK_BYTES) {
       return badRequest(
@@ -196,9 +195,8 @@ export function base64Handler(prefix: string) {
           : "invalid operation: the operations are encode and decode",
       );
     }
-    const pairs = parseQuery(req.query);
-    if (pairs === null) return badRequest(BAD_QUERY);
-    const chosenType = firstValue(pairs, "content-type");
+    const pairs = parseQueryAsGo(req.query);
+    const chosenType = optionalValue(pairs, "content-type");
     if (chosenType !== undefined && !PRINTABLE_ASCII.test(chosenType)) {
       return badRequest("Cannot use the content-type: it must be printable ASCII");
     }

@@ -7,9 +7,7 @@
  */
 
 import type { AppConfig } from "../app/app_config.ts";
-import { ANY_METHOD, type Route, textResponse } from "../app/router.ts";
-import { STATUS } from "../http/status.ts";
-import type { HttpResponse } from "../http/types.ts";
+import { ANY_METHOD, type Route } from "../app/router.ts";
 import { basicAuthHandler, bearerHandler } from "./auth.ts";
 import { cacheForHandler, cacheHandler, etagHandler } from "./cache.ts";
 import { cookiesHandler, setCookiesHandler } from "./cookies.ts";
@@ -53,21 +51,6 @@ const ANY = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"] as const;
 const GET = ["GET"] as const;
 /** The sample documents go-httpbin serves to GET only. */
 const GET_ONLY_DOCUMENTS = new Set(["/encoding/utf8", "/forms/post"]);
-/** The routes that describe a request body, with the one method each takes. */
-const BODY_ROUTES = [["/post", "POST"], ["/put", "PUT"], ["/patch", "PATCH"], [
-  "/delete",
-  "DELETE",
-]] as const;
-
-/** A 405 naming `method` (and OPTIONS, which the router answers) in Allow (RFC 9110 §15.5.6). */
-function methodNotAllowed(method: string) {
-  return (): HttpResponse => {
-    const res = textResponse(STATUS.MethodNotAllowed, "Method not allowed\n");
-    res.headers!.push(["Allow", `${method}, OPTIONS`]);
-    return res;
-  };
-}
-
 /** The httpbin routes for `config`. */
 export function httpbinRoutes(config: AppConfig): Route[] {
   const withBody = describingHandler(config, true);
@@ -79,12 +62,6 @@ export function httpbinRoutes(config: AppConfig): Route[] {
     { methods: ["PUT"], path: "/put", handler: withBody },
     { methods: ["PATCH"], path: "/patch", handler: withBody },
     { methods: ["DELETE"], path: "/delete", handler: withBody },
-    // GET (and so HEAD) would otherwise fall through to the web root's 404: go-httpbin says 405.
-    ...BODY_ROUTES.map(([path, method]) => ({
-      methods: GET,
-      path,
-      handler: methodNotAllowed(method),
-    })),
     { methods: ["HEAD"], path: "/head", handler: describingHandler(config, false) },
     { methods: ["POST", "PUT", "PATCH"], path: "/upload", handler: uploadHandler(config) },
     { methods: ALL, path: "/dump/request", handler: dumpRequestHandler(config) },

@@ -12,16 +12,15 @@
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse, ResponseBody } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
-import { parseEntityTag, strongMatch } from "../app/etag.ts";
+import { evaluatePreconditions, ifRangePasses, type Validators } from "../app/conditional.ts";
 import { badRequest } from "../app/json_response.ts";
-import { firstValue, parseQuery } from "../app/query_params.ts";
+import { optionalValue, parseQueryAsGo } from "../app/query_params.ts";
 import { textResponse } from "../app/router.ts";
 import { byterangesBody } from "./byteranges_body.ts";
 import { GENERATED_PIECE_BYTES } from "./data.ts";
 import { parseDurationMillis } from "./go_duration.ts";
 import { parseGoInteger } from "./go_integer.ts";
 import { type ByteRange, parseByteRanges } from "./range_spec.ts";
-import { BAD_QUERY } from "./request.ts";
 import { MS_PER_SECOND, sleep, tooLong } from "./timed.ts";
 
 const ALPHABET = new TextEncoder().encode("abcdefghijklmnopqrstuvwxyz");
@@ -57,9 +56,11 @@ function slice(from: number, to: number, msPerByte: number): ResponseBody {
 }
 
 /**
- * `/range/<n>`: ETag `"range<n>"`, `Accept-Ranges: bytes`; honours `Range` (see
- * {@link parseByteRanges}) and `If-Range` with that ETag (strong comparison, RFC 9110 §13.1.5:
- * anything else sends all). 1 ≤ n ≤ maxGeneratedBytes, `duration` ≤ maxDelaySeconds.
+ * `/range/<n>`: ETag `"range<n>"`, `Accept-Ranges: bytes`; honours `If-Match` (412) and
+ * `If-None-Match` (304, or 412 for other methods than GET and HEAD) as the app's conditional
+ * requests do, `Range` (see {@link parseByteRanges}) and `If-Range` with that ETag (strong
+ * comparison, RFC 9110 §13.1.5: anything else sends all). 1 ≤ n ≤ maxGeneratedBytes,
+ * `duration` ≤ maxDelaySeconds.
  */
 export function rangeHandler(prefix: string, config: AppConfig) {
   return (req: HttpRequest): HttpResponse => {
@@ -71,9 +72,8 @@ export function rangeHandler(prefix: string, config: AppConfig) {
         `Cannot serve ${size} bytes: the size must be 1 to ${config.maxGeneratedBytes}`,
       );
     }
-    const pairs = parseQuery(req.query);
-    if (pairs === null) return badRequest(BAD_QUERY);
-    const durationText = firstValue(pairs, "duration");
+    const pairs = parseQueryAsGo(req.query);
+    const durationText = optionalValue(pairs, "duration");
     // As in go-httpbin, an empty `duration=` is no duration.
     const duration = durationText === undefined || durationText === ""
       ? 0
@@ -91,14 +91,25 @@ export function rangeHandler(prefix: string, config: AppConfig) {
       ["Accept-Ranges", "bytes"],
       ["ETag", etag],
     ];
+    // The preconditions as the app evaluates them for files (RFC 9110 §13.2.2), as Go's
+    // ServeContent does before ranges: no modification time, so only the entity-tag conditions.
+    const validators: Validators = { etag, lastModifiedMs: null };
+    const pre = evaluatePreconditions(req.method, req.headers, validators);
+    if (pre === "not-modified") {
+      // §15.4.5: the validator fields go out; the content's type and length do not (Go's too).
+      return { status: STATUS.NotModified, headers: headers.slice(1) };
+    }
+    if (pre === "failed") {
+      const res = textResponse(STATUS.PreconditionFailed, "Precondition failed\n");
+      res.headers!.push(...headers.slice(1));
+      return res;
+    }
     const rangeValue = req.headers.get("range");
-    const ifRange = req.headers.get("if-range");
-    const tag = ifRange === undefined ? null : parseEntityTag(ifRange);
-    const ours = { weak: false, opaque: `range${size}` };
     // RFC 9110 §14.2: Range is for GET (HEAD answers as GET would); other methods ignore it.
+    // §13.1.5: If-Range holds only for our entity-tag, strongly compared (no date can match).
     const rangeApplies = rangeValue !== undefined &&
       (req.method === "GET" || req.method === "HEAD") &&
-      (ifRange === undefined || (tag !== null && strongMatch(tag, ours)));
+      ifRangePasses(req.headers.list("if-range"), validators);
     const ask = rangeApplies ? parseByteRanges(rangeValue, size) : { kind: "whole" as const };
     switch (ask.kind) {
       case "whole":

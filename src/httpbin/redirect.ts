@@ -12,9 +12,8 @@ import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
 import { hasControl } from "../app/byte_text.ts";
 import { parseDigits } from "../app/parse_number.ts";
-import { firstValue, parseQuery } from "../app/query_params.ts";
+import { firstValue, optionalValue, parseQueryAsGo } from "../app/query_params.ts";
 import { badRequest } from "../app/json_response.ts";
-import { BAD_QUERY } from "./request.ts";
 import { notFound, pathSegments } from "./not_found.ts";
 
 /** Longest redirect chain `/redirect/<n>` builds: enough for any client's redirect limit. */
@@ -26,8 +25,13 @@ const ABSOLUTE_PREFIX = "/absolute-redirect/";
 const CHAIN_END = "/get";
 const MIN_REDIRECT_STATUS = 300;
 const MAX_REDIRECT_STATUS = 399;
-/** A Host we are willing to put in an absolute Location: reg-name or IP literal, and a port. */
-const SAFE_HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
+/**
+ * A host we are willing to put in an absolute Location: a reg-name of unreserved characters only
+ * (RFC 3986 §3.2.2: letters, digits, `-`, `.`, `_` as in Docker Compose's `my_service`, `~`) or
+ * an IP literal, and a port. No `%`, `@`, `/`, backslash, `?`, `#` or sub-delim reaches the
+ * Location, so it cannot name another host, carry user info or start a path, query or fragment.
+ */
+const SAFE_HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
 
 type ChainKind = "redirect" | "relative" | "absolute";
 
@@ -49,11 +53,12 @@ export function redirectChain(prefix: string, kind: ChainKind) {
     }
     const absolute = kind === "absolute" ||
       (kind === "redirect" &&
-        firstValue(parseQuery(req.query) ?? [], "absolute")?.toLowerCase() === "true");
+        firstValue(parseQueryAsGo(req.query), "absolute")?.toLowerCase() === "true");
     const nextPrefix = absolute ? ABSOLUTE_PREFIX : RELATIVE_PREFIX;
     const path = n === 1 ? CHAIN_END : `${nextPrefix}${n - 1}`;
     if (!absolute) return redirect(STATUS.Found, path);
-    const host = req.headers.get("host") ?? "";
+    // The request's host (an absolute-form target's authority, else Host: RFC 9112 §3.2.2).
+    const host = req.host;
     // refuse: an absolute Location built from an arbitrary Host could point anywhere
     if (!SAFE_HOST.test(host)) {
       return badRequest("Cannot build an absolute redirect: the Host field is not a host name");
@@ -72,9 +77,8 @@ export function redirectChain(prefix: string, kind: ChainKind) {
 export function redirectToHandler(config: AppConfig) {
   const forbidden = forbiddenRedirect(config.allowExternalRedirects);
   return (req: HttpRequest): HttpResponse => {
-    const pairs = parseQuery(req.query);
-    if (pairs === null) return badRequest(BAD_QUERY);
-    const url = firstValue(pairs, "url");
+    const pairs = parseQueryAsGo(req.query);
+    const url = optionalValue(pairs, "url");
     if (url === undefined || url === "") {
       return badRequest("Cannot redirect: the url parameter is missing");
     }
@@ -82,7 +86,7 @@ export function redirectToHandler(config: AppConfig) {
     const target = localRedirectTarget(url) ??
       (config.allowExternalRedirects ? externalRedirectTarget(url) : null);
     if (target === null) return { ...forbidden, headers: [...forbidden.headers!] };
-    const code = firstValue(pairs, "status_code");
+    const code = optionalValue(pairs, "status_code");
     const status = code === undefined ? STATUS.Found : parseDigits(code);
     if (status === null || status < MIN_REDIRECT_STATUS || status > MAX_REDIRECT_STATUS) {
       return badRequest("Cannot redirect: status_code must be between 300 and 399");

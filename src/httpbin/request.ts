@@ -12,14 +12,11 @@
 
 import type { AppConfig } from "../app/app_config.ts";
 import { displayText } from "../app/byte_text.ts";
-import { firstValue, groupPairs, parseQuery, type QueryPairs } from "../app/query_params.ts";
+import { firstValue, groupPairs, parseQueryAsGo, type QueryPairs } from "../app/query_params.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { readHttpbinBody } from "./body.ts";
-import { badRequest, jsonResponse } from "../app/json_response.ts";
-
-/** The message for a query that is not valid percent-encoded UTF-8. */
-export const BAD_QUERY = "Cannot parse the query string: invalid percent-encoding";
+import { jsonResponse } from "../app/json_response.ts";
 
 /**
  * A header name in Go's canonical form (`content-type` → `Content-Type`), the key go-httpbin
@@ -61,13 +58,13 @@ export function origin(req: HttpRequest): string {
 
 /**
  * The URL the client asked for: the target itself when it is absolute-form, else
- * `http(s)://` + Host + target (the Host is shown as sent, so it may be anything the client
- * chose; it is data here, never used to build a redirect).
+ * `http(s)://` + the request's host + target (RFC 9112 §3.2.2: the Host value then; it is shown
+ * as sent, so it may be anything the client chose: it is data here).
  */
 export function requestUrl(req: HttpRequest): string {
   if (req.targetForm === "absolute") return displayText(req.target);
   const scheme = req.connection.tls ? "https" : "http";
-  return `${scheme}://${displayText(req.headers.get("host") ?? "")}${displayText(req.target)}`;
+  return `${scheme}://${displayText(req.host)}${displayText(req.target)}`;
 }
 
 /** The fields every request description has: go-httpbin's `/get` shape plus raw extras. */
@@ -99,8 +96,7 @@ export async function describeFully(
   config: AppConfig,
   withBody: boolean,
 ): Promise<Described> {
-  const args = parseQuery(req.query);
-  if (args === null) return { error: badRequest(BAD_QUERY) };
+  const args = parseQueryAsGo(req.query);
   const fields = describeRequest(req, args);
   if (!withBody) return { fields };
   const body = await readHttpbinBody(req, config.maxCaptureBytes);
@@ -123,8 +119,8 @@ export function headersHandler(req: HttpRequest): HttpResponse {
 
 /** `/ip`: `{"origin": "<address>"}`, or with `?format=text` the address and a newline. */
 export function ipHandler(req: HttpRequest): HttpResponse {
-  // A query that does not parse has no format: the JSON answer, as before anything was asked.
-  if (firstValue(parseQuery(req.query) ?? [], "format") === "text") {
+  // A part that does not parse is left out, as Go leaves it: then there is no format, JSON.
+  if (firstValue(parseQueryAsGo(req.query), "format") === "text") {
     return {
       status: STATUS.OK,
       headers: [["Content-Type", "text/plain; charset=utf-8"]],

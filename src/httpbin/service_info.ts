@@ -8,16 +8,18 @@
  */
 
 import type { AppConfig } from "../app/app_config.ts";
+import { latin1Bytes } from "../app/byte_text.ts";
 import { badRequest, jsonResponse } from "../app/json_response.ts";
 import { parseMillis } from "../app/parse_number.ts";
-import { firstValue, parseQuery } from "../app/query_params.ts";
+import { optionalValue, parseQueryAsGo } from "../app/query_params.ts";
 import { HttpError } from "../http/errors.ts";
 import { readBodyBytes } from "../http/read_body_bytes.ts";
 import { STATUS } from "../http/status.ts";
+import type { HeaderFields } from "../http/header_fields.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { BAD_SEED, type Fill, seededFill, seedParam } from "./data.ts";
 import { TEXT_CONTENT_TYPE } from "./documents.ts";
-import { BAD_QUERY, describeFully } from "./request.ts";
+import { describeFully } from "./request.ts";
 
 /** The name `/hostname` and `/version` give: the machine's own name is not the client's business. */
 export const SERVICE_NAME = "wireserve";
@@ -52,6 +54,9 @@ export function uploadHandler(config: AppConfig) {
 /**
  * `/dump/request`: the request head exactly as received, then its body (at most
  * `maxCaptureBytes`, 413 past it), as text/plain — what go-httpbin approximates, byte for byte.
+ * A chunked body is shown chunked again, as Go's `httputil.DumpRequest` does, so the dump stays
+ * one valid HTTP message: the decoded bytes as one chunk, the last chunk, then the trailer
+ * fields that came (the chunk sizes and extensions as sent are `/inspect`'s business).
  */
 export function dumpRequestHandler(config: AppConfig) {
   return async (req: HttpRequest): Promise<HttpResponse> => {
@@ -64,11 +69,27 @@ export function dumpRequestHandler(config: AppConfig) {
         contentLength: null,
       };
     }
-    const out = new Uint8Array(req.rawHead.length + body.length);
+    const framed = req.body.chunked ? rechunked(body, req.body.trailers) : [body];
+    const out = new Uint8Array(req.rawHead.length + framed.reduce((n, b) => n + b.length, 0));
     out.set(req.rawHead);
-    out.set(body, req.rawHead.length);
+    let at = req.rawHead.length;
+    for (const part of framed) {
+      out.set(part, at);
+      at += part.length;
+    }
     return { status: STATUS.OK, headers: [["Content-Type", TEXT_CONTENT_TYPE]], body: out };
   };
+}
+
+/** `body` in chunked coding (RFC 9112 §7.1): one chunk unless empty, the last chunk, trailers. */
+function rechunked(body: Uint8Array, trailers: HeaderFields | null): Uint8Array[] {
+  let tail = "0\r\n";
+  for (let i = 0; i < (trailers?.size ?? 0); i++) {
+    tail += `${trailers!.names[i]}: ${trailers!.values[i]}\r\n`;
+  }
+  tail += "\r\n";
+  if (body.length === 0) return [latin1Bytes(tail)];
+  return [latin1Bytes(`${body.length.toString(16)}\r\n`), body, latin1Bytes(`\r\n${tail}`)];
 }
 
 /**
@@ -76,9 +97,8 @@ export function dumpRequestHandler(config: AppConfig) {
  * else 200; the same seed gives the same answer.
  */
 export function unstableHandler(req: HttpRequest): HttpResponse {
-  const pairs = parseQuery(req.query);
-  if (pairs === null) return badRequest(BAD_QUERY);
-  const rateText = firstValue(pairs, "failure_rate");
+  const pairs = parseQueryAsGo(req.query);
+  const rateText = optionalValue(pairs, "failure_rate");
   // parseMillis reads a decimal fraction f as f * 1000.
   const rate = rateText === undefined ? DEFAULT_FAILURE_RATE_MILLI : parseMillis(rateText);
   if (rate === null || rate > MILLI) {

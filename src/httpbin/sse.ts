@@ -8,12 +8,11 @@
 
 import type { AppConfig } from "../app/app_config.ts";
 import { badRequest } from "../app/json_response.ts";
-import { firstValue, parseQuery } from "../app/query_params.ts";
+import { optionalValue, parseQueryAsGo } from "../app/query_params.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { parseGoInteger } from "./go_integer.ts";
 import { jittered, parseJitter, pausePerWriteMs } from "./pacing.ts";
-import { BAD_QUERY } from "./request.ts";
 import { encodeServerTimings, SERVER_TIMING } from "./server_timing.ts";
 import { millisParam, MS_PER_SECOND, sleep, tooLong } from "./timed.ts";
 
@@ -34,13 +33,12 @@ const SSE_CONTENT_TYPE = "text/event-stream; charset=utf-8";
 export function sseHandler(config: AppConfig) {
   return async (req: HttpRequest): Promise<HttpResponse> => {
     const start = performance.now();
-    const pairs = parseQuery(req.query);
-    if (pairs === null) return badRequest(BAD_QUERY);
-    const countText = firstValue(pairs, "count");
+    const pairs = parseQueryAsGo(req.query);
+    const countText = optionalValue(pairs, "count");
     const count = countText === undefined ? SSE_DEFAULT_COUNT : parseGoInteger(countText);
     const duration = millisParam(pairs, "duration", SSE_DEFAULT_DURATION_MS);
     const delay = millisParam(pairs, "delay", 0);
-    const jitterText = firstValue(pairs, "jitter");
+    const jitterText = optionalValue(pairs, "jitter");
     const jitter = jitterText === undefined ? 0 : parseJitter(jitterText);
     if (count === null || duration === null || delay === null) {
       return badRequest(

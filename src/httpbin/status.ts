@@ -12,8 +12,7 @@ import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { hasControl } from "../app/byte_text.ts";
 import { parseDigits, parseMillis } from "../app/parse_number.ts";
 import { percentDecode } from "../app/percent_decode.ts";
-import { groupPairs, parseQuery } from "../app/query_params.ts";
-import { BAD_QUERY } from "./request.ts";
+import { groupPairs, parseQueryAsGo } from "../app/query_params.ts";
 import { escapeHtml, isDangerousContentType } from "./html_escape.ts";
 import { notFound, pathSegments } from "./not_found.ts";
 import { statusExample } from "./status_examples.ts";
@@ -113,8 +112,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * more than {@link MAX_RESPONSE_HEADERS} fields.
  */
 export function responseHeadersHandler(req: HttpRequest): HttpResponse {
-  const pairs = parseQuery(req.query);
-  if (pairs === null) return badRequest(BAD_QUERY);
+  const pairs = parseQueryAsGo(req.query);
   if (pairs.length > MAX_RESPONSE_HEADERS) {
     return badRequest(`Cannot set ${pairs.length} fields: the most is ${MAX_RESPONSE_HEADERS}`);
   }

@@ -10,11 +10,11 @@
 import type { AppConfig } from "../app/app_config.ts";
 import { badRequest } from "../app/json_response.ts";
 import { parseMillis } from "../app/parse_number.ts";
-import { firstValue, groupPairs, parseQuery, type QueryPairs } from "../app/query_params.ts";
+import { groupPairs, optionalValue, parseQueryAsGo, type QueryPairs } from "../app/query_params.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { parseGoInteger } from "./go_integer.ts";
-import { BAD_QUERY, headerMap, origin, requestUrl } from "./request.ts";
+import { headerMap, origin, requestUrl } from "./request.ts";
 import { millisParam, MS_PER_SECOND, sleep, tooLong } from "./timed.ts";
 
 /** Most lines `/stream/<n>` sends; more are clamped to it, as go-httpbin does. */
@@ -65,8 +65,7 @@ export function streamHandler(prefix: string) {
   return (req: HttpRequest): HttpResponse => {
     const n = parseGoInteger(req.path.slice(prefix.length));
     if (n === null) return badRequest("Cannot stream: the count must be an integer");
-    const pairs = parseQuery(req.query);
-    if (pairs === null) return badRequest(BAD_QUERY);
+    const pairs = parseQueryAsGo(req.query);
     const count = Math.min(Math.max(n, 1), MAX_STREAM_LINES);
     return {
       status: STATUS.OK,
@@ -84,13 +83,12 @@ export function streamHandler(prefix: string) {
  */
 export function jsonlHandler(config: AppConfig) {
   return async (req: HttpRequest): Promise<HttpResponse> => {
-    const pairs = parseQuery(req.query);
-    if (pairs === null) return badRequest(BAD_QUERY);
-    const countText = firstValue(pairs, "count");
+    const pairs = parseQueryAsGo(req.query);
+    const countText = optionalValue(pairs, "count");
     const n = countText === undefined ? JSONL_DEFAULT_COUNT : parseGoInteger(countText);
     const duration = millisParam(pairs, "duration", 0);
     const delay = millisParam(pairs, "delay", 0);
-    const jitterText = firstValue(pairs, "jitter");
+    const jitterText = optionalValue(pairs, "jitter");
     // parseMillis reads decimal seconds as ms: a fraction f in [0, 1] comes back as f * 1000.
     const jitterMs = jitterText === undefined ? 0 : parseMillis(jitterText);
     if (n === null || duration === null || delay === null) {

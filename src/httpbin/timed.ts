@@ -17,9 +17,9 @@ import { parseDurationMillis } from "./go_duration.ts";
 import { parseGoInteger } from "./go_integer.ts";
 import { pausePerWriteMs } from "./pacing.ts";
 import { encodeServerTimings, SERVER_TIMING } from "./server_timing.ts";
-import { firstValue, parseQuery, type QueryPairs } from "../app/query_params.ts";
+import { optionalValue, parseQueryAsGo, type QueryPairs } from "../app/query_params.ts";
 import { badRequest, jsonResponse } from "../app/json_response.ts";
-import { BAD_QUERY, describeFully } from "./request.ts";
+import { describeFully } from "./request.ts";
 
 /** Milliseconds in a second. */
 export const MS_PER_SECOND = 1000;
@@ -76,7 +76,7 @@ export function delayHandler(prefix: string, config: AppConfig) {
  * {@link parseDurationMillis}), its default when absent, or null when malformed.
  */
 export function millisParam(pairs: QueryPairs, name: string, fallback: number): number | null {
-  const text = firstValue(pairs, name);
+  const text = optionalValue(pairs, name);
   return text === undefined ? fallback : parseDurationMillis(text);
 }
 
@@ -90,13 +90,12 @@ export function millisParam(pairs: QueryPairs, name: string, fallback: number): 
  */
 export function dripHandler(config: AppConfig) {
   return async (req: HttpRequest): Promise<HttpResponse> => {
-    const pairs = parseQuery(req.query);
-    if (pairs === null) return badRequest(BAD_QUERY);
-    const bytesText = firstValue(pairs, "numbytes");
+    const pairs = parseQueryAsGo(req.query);
+    const bytesText = optionalValue(pairs, "numbytes");
     const n = bytesText === undefined ? DRIP_DEFAULT_BYTES : parseGoInteger(bytesText);
     const duration = millisParam(pairs, "duration", DRIP_DEFAULT_DURATION_MS);
     const delay = millisParam(pairs, "delay", 0);
-    const codeText = firstValue(pairs, "code");
+    const codeText = optionalValue(pairs, "code");
     const code = codeText === undefined ? STATUS.OK : parseDigits(codeText);
     if (n === null || duration === null || delay === null || code === null) {
       return badRequest(

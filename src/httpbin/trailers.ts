@@ -9,10 +9,10 @@
 
 import type { AppConfig } from "../app/app_config.ts";
 import { badRequest, JSON_CONTENT_TYPE, jsonText } from "../app/json_response.ts";
-import { parseQuery } from "../app/query_params.ts";
+import { parseQueryAsGo } from "../app/query_params.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
-import { BAD_QUERY, canonicalHeaderName, describeFully } from "./request.ts";
+import { canonicalHeaderName, describeFully } from "./request.ts";
 import { MAX_RESPONSE_HEADERS } from "./status.ts";
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -41,8 +41,7 @@ const FORBIDDEN_TRAILERS: ReadonlySet<string> = new Set([
 /** The handler; the body's description is read (up to `maxCaptureBytes`) as `/anything` does. */
 export function trailersHandler(config: AppConfig) {
   return async (req: HttpRequest): Promise<HttpResponse> => {
-    const pairs = parseQuery(req.query);
-    if (pairs === null) return badRequest(BAD_QUERY);
+    const pairs = parseQueryAsGo(req.query);
     if (pairs.length > MAX_RESPONSE_HEADERS) {
       return badRequest(`Cannot send trailers: the most is ${MAX_RESPONSE_HEADERS}`);
     }

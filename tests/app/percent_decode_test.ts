@@ -31,3 +31,9 @@ for (const [input, expected, why] of CASES) {
 Deno.test("percentDecode turns plus into space when plusAsSpace is set", () => {
   assertEquals(percentDecode("a+b%2B", { plusAsSpace: true }), "a b+");
 });
+
+Deno.test("percentDecode with lossyUtf8 makes bytes that are not UTF-8 U+FFFD, not invalid", () => {
+  assertEquals(percentDecode("a%FFb", { lossyUtf8: true }), "a\uFFFDb");
+  assertEquals(percentDecode("%C3%A9", { lossyUtf8: true }), "\u00e9");
+  assertEquals(percentDecode("%zz", { lossyUtf8: true }), null, "a bad escape is still invalid");
+});

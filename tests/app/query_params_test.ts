@@ -1,6 +1,12 @@
 /** Query strings: pairs in order, repeated names grouped, strict decoding. */
 
-import { firstValue, groupPairs, parseQuery } from "../../src/app/query_params.ts";
+import {
+  firstValue,
+  groupPairs,
+  optionalValue,
+  parseQuery,
+  parseQueryAsGo,
+} from "../../src/app/query_params.ts";
 import { assertEquals } from "../support/assert.ts";
 
 Deno.test("parseQuery keeps pairs in order with repeated names", () => {
@@ -25,4 +31,19 @@ Deno.test("groupPairs groups values by name and treats __proto__ as a plain key"
 Deno.test("firstValue gives the first value of a name", () => {
   assertEquals(firstValue([["a", "1"], ["a", "2"]], "a"), "1");
   assertEquals(firstValue([], "a"), undefined);
+});
+
+Deno.test("parseQueryAsGo leaves out what Go's url.ParseQuery drops and keeps the rest", () => {
+  // A bad escape in the name or the value, and a `;` (Go 1.17+), drop that pair only.
+  assertEquals(parseQueryAsGo("a=%zz&%4=1&b=1;c=2&d=x+y%21&e"), [["d", "x y!"], ["e", ""]]);
+});
+
+Deno.test("parseQueryAsGo turns bytes that are not UTF-8 into U+FFFD, as Go's JSON shows them", () => {
+  assertEquals(parseQueryAsGo("h=%FF&%FE=%C3%A9"), [["h", "\uFFFD"], ["\uFFFD", "\u00e9"]]);
+});
+
+Deno.test("optionalValue takes the first value, and an empty first value as absent", () => {
+  const pairs = parseQueryAsGo("a=&a=2&b=1&b=3");
+  assertEquals([optionalValue(pairs, "a"), optionalValue(pairs, "b")], [undefined, "1"]);
+  assertEquals(optionalValue(pairs, "c"), undefined);
 });

@@ -188,3 +188,18 @@ Deno.test("an exact line adds methods to a path without hiding the prefix's", as
   assertEquals((await both(req("OPTIONS", "/"))).body, "dav options");
   assertEquals((await both(req("GET", "/inspect"))).body, "inspect", "any-method takes it whole");
 });
+
+Deno.test("an exact line hides a shorter prefix: its 405 and OPTIONS list the same methods", async () => {
+  const table = createRouter([
+    { methods: ["GET"], path: "/*", handler: ok("web root") },
+    { methods: ["POST"], path: "/post", handler: ok("post") },
+  ]);
+  const get = await table(req("GET", "/post"));
+  const head = await table(req("HEAD", "/post"));
+  const options = await table(req("OPTIONS", "/post"));
+  const allow = (res: HttpResponse) => res.headers?.find(([k]) => k === "Allow")?.[1];
+  assertEquals([get.status, allow(get)], [405, "POST, OPTIONS"]);
+  assertEquals([head.status, allow(head)], [405, "POST, OPTIONS"]);
+  assertEquals([options.status, allow(options)], [204, "POST, OPTIONS"]);
+  assertEquals((await table(req("GET", "/other"))).body, "web root");
+});

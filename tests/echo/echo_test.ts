@@ -2,6 +2,7 @@
 
 import { gunzipSync } from "node:zlib";
 import { echo, userAgent } from "../../src/echo/echo.ts";
+import { websocketEcho } from "../../src/echo/websocket_echo.ts";
 import { assertEquals } from "../support/assert.ts";
 import { bodyBytes, bodyJson, bodyText, buildRequest, header } from "../support/request_builder.ts";
 
@@ -98,4 +99,11 @@ Deno.test("echo answers built one after another never share their header lists",
       "Vary: Accept, Accept-Encoding", // one line (RFC 9110 §12.5.5 takes a list)
     ]);
   }
+});
+
+Deno.test("the WebSocket echo takes an empty size parameter as its default, as go-httpbin", () => {
+  // No Upgrade: the 426 a valid query gets, not the 400 of a bad size.
+  const req = get("/websocket/echo?max_message_size=&max_fragment_size=");
+  assertEquals(websocketEcho(req).status, 426);
+  assertEquals(websocketEcho(get("/websocket/echo?max_message_size=0")).status, 400);
 });

@@ -294,6 +294,33 @@ Deno.test("a request line refused once is refused again when it repeats on the s
   );
 });
 
+/** Refused request lines, and the method `HeadReader.method` must give for each afterwards. */
+const REFUSED_LINES: Array<[string, string, string | null]> = [
+  ["a bad version", "HEAD / HTTP/3.0\r\nHost: a\r\n\r\n", "HEAD"],
+  ["asterisk-form", "HEAD * HTTP/1.1\r\nHost: a\r\n\r\n", "HEAD"],
+  ["a control byte in the target", "PROPFIND /\x01 HTTP/1.1\r\n\r\n", "PROPFIND"],
+  ["an overlong line", `HEAD /${"a".repeat(9000)} HTTP/1.1\r\n\r\n`, "HEAD"],
+  ["a method token ended by a tab", "HEAD\t/ HTTP/1.1\r\n\r\n", null],
+  ["a method token ended by the line end", "HEAD\r\n\r\n", null],
+];
+
+Deno.test("HeadReader gives the method of a refused request line once its token and space came", async () => {
+  for (const [what, input, method] of REFUSED_LINES) {
+    const all = feedings(bytes(input));
+    // The long line's thousands of split points say nothing its first and last few do not.
+    const fed = all.length > 100 ? [...all.slice(0, 20), ...all.slice(-20)] : all;
+    for (const { label, pieces } of fed) {
+      const reader = readerOver(pieces);
+      const heads = new HeadReader(reader, LIMITS);
+      heads.begin();
+      let head: RequestHead | HttpError | typeof INCOMPLETE | null = heads.advance();
+      while (head === INCOMPLETE) head = await reader.fill() ? heads.advance() : heads.stopped();
+      assert.ok(head instanceof HttpError, `${what}, ${label}`);
+      assert.equal(heads.method, method, `${what}, ${label}`);
+    }
+  }
+});
+
 Deno.test("a repeated request line and fields give the same head, and one changed byte is seen", async () => {
   const first = wire("/same?q=1", [["Host", "a"], ["X-Y", "z"]]);
   const changed = wire("/same?q=2", [["Host", "a"], ["X-Y", "y"]]);

@@ -67,6 +67,23 @@ Deno.test("/range honours If-Range only when it matches the ETag", async () => {
   );
 });
 
+Deno.test("/range honours If-None-Match (304) and If-Match (412) as ServeContent does", async () => {
+  const notModified = await call("/range/26", [["If-None-Match", '"range26"']]);
+  assertEquals(
+    [notModified.status, header(notModified, "etag"), header(notModified, "content-type")],
+    [304, '"range26"', undefined],
+  );
+  assertEquals(notModified.body, undefined);
+  assertEquals((await call("/range/26", [["If-None-Match", "*"]], "HEAD")).status, 304);
+  assertEquals((await call("/range/26", [["If-None-Match", '"other"']])).status, 200);
+  // §13.2.2 step 3: a failed If-None-Match on another method is 412.
+  assertEquals((await call("/range/26", [["If-None-Match", '"range26"']], "POST")).status, 412);
+  const failed = await call("/range/26", [["If-Match", '"nope"'], ["Range", "bytes=0-1"]]);
+  assertEquals([failed.status, header(failed, "etag")], [412, '"range26"']);
+  const matched = await call("/range/26", [["If-Match", '"range26"'], ["Range", "bytes=0-1"]]);
+  assertEquals(matched.status, 206);
+});
+
 Deno.test("/range streams a large slice with the right bytes", async () => {
   const res = await call("/range/200000", [["Range", "bytes=100000-199999"]]);
   const text = await bodyText(res.body);

@@ -52,6 +52,26 @@ Deno.test("/absolute-redirect refuses a Host that is not a host name", async () 
   assertEquals(res.status, 400);
 });
 
+Deno.test("/absolute-redirect takes an absolute-form target's authority as the host", async () => {
+  // RFC 9112 §3.2.2: the target's authority is the host; the Host field is ignored.
+  const res = await call("http://other.example:81/absolute-redirect/1", [["Host", "x"]]);
+  assertEquals(header(res, "location"), "http://other.example:81/get");
+});
+
+Deno.test("/absolute-redirect accepts unreserved characters in the host, `_` too, and no others", async () => {
+  for (const host of ["my_service:8000", "a~b.test", "[::1]:8000", "10.0.0.1"]) {
+    const res = await call("/absolute-redirect/1", [["Host", host]]);
+    assertEquals([host, res.status, header(res, "location")], [host, 302, `http://${host}/get`]);
+  }
+  // Still refused: what the protocol's Host check lets through (pct-encoded, sub-delims) and worse.
+  const hostile = ["a@evil.test", "evil.test%2f", "a!b", "a$b", "a&b", "a'b", "a(b)", "a*b", "a+b"];
+  hostile.push("a,b", "a;b", "a=b", "a\\b", "a/b", "a?b", "a#b", "a b", "a:b:1", "[::1]x");
+  for (const host of hostile) {
+    const res = await call("/absolute-redirect/1", [["Host", host]]);
+    assertEquals([host, res.status], [host, 400]);
+  }
+});
+
 Deno.test("/redirect/<n> refuses 0, non-digits and more than MAX_REDIRECT_HOPS", async () => {
   for (const n of ["0", "x", "-1", String(MAX_REDIRECT_HOPS + 1)]) {
     assertEquals((await call(`/redirect/${n}`)).status, 400, n);

@@ -44,6 +44,25 @@ Deno.test("/dump/request answers the head as received and the body", async () =>
   );
 });
 
+Deno.test("/dump/request shows a chunked body chunked again, trailers included", async () => {
+  // As Go's httputil.DumpRequest: the head says chunked, so the body must be in chunks.
+  const headers: Array<[string, string]> = [["Host", "t"], ["Transfer-Encoding", "chunked"]];
+  const res = await call({
+    method: "POST",
+    target: "/dump/request",
+    headers,
+    body: "abcde",
+    chunked: true,
+    pieceBytes: 3,
+    trailers: [["X-Sum", "1"]],
+  });
+  const text = await bodyText(res.body);
+  assertEquals(text.slice(text.indexOf("\r\n\r\n") + 4), "5\r\nabcde\r\n0\r\nX-Sum: 1\r\n\r\n");
+  const empty = await call({ method: "POST", target: "/dump/request", headers, chunked: true });
+  const emptyText = await bodyText(empty.body);
+  assertEquals(emptyText.endsWith("chunked\r\n\r\n0\r\n\r\n"), true, emptyText);
+});
+
 Deno.test("/unstable fails at the given rate, reproducibly with a seed", async () => {
   assertEquals((await call({ target: "/unstable?failure_rate=0" })).status, 200);
   assertEquals((await call({ target: "/unstable?failure_rate=1" })).status, 500);

@@ -58,7 +58,7 @@ Deno.test("/sse takes jitter from 0 to 1 and refuses anything else, as go-httpbi
     assertEquals(res.status, 200, j);
     assertEquals((await bodyText(res.body)).split("\n\n").filter((e) => e !== "").length, 3, j);
   }
-  for (const j of ["-0.1", "1.5", "abc", "1e-1", "NaN", "", "."]) {
+  for (const j of ["-0.1", "1.5", "abc", "1e-1", "NaN", "."]) {
     assertEquals((await call(`/sse?duration=20ms&jitter=${j}`)).status, 400, j);
   }
 });

@@ -65,6 +65,54 @@ Deno.test("a HEAD request refused with a canned error gets the error's head and 
   assertEquals(srv.errors, []);
 });
 
+/**
+ * HEAD requests whose request line itself is refused: the method token and the space after it
+ * were read, so the method is known even though the rest of the line is bad.
+ */
+const LINE_CASES: Array<{ name: string; request: string; error: ErrorKind }> = [
+  {
+    name: "a version other than 1.x",
+    request: "HEAD / HTTP/3.0\r\nHost: t\r\n\r\n",
+    error: "versionNotSupported",
+  },
+  { name: "asterisk-form", request: "HEAD * HTTP/1.1\r\nHost: t\r\n\r\n", error: "badTarget" },
+  {
+    name: "a control byte in the target",
+    request: "HEAD /a\x01b HTTP/1.1\r\nHost: t\r\n\r\n",
+    error: "badTarget",
+  },
+  { name: "no version", request: "HEAD /\r\nHost: t\r\n\r\n", error: "badRequestLine" },
+  {
+    name: "a request line over the limit",
+    request: `HEAD /${"a".repeat(9000)} HTTP/1.1\r\nHost: t\r\n\r\n`,
+    error: "uriTooLong",
+  },
+];
+
+Deno.test("a HEAD request whose request line is refused gets the error's head and no content", async (t) => {
+  const srv = await startApp(appConfig());
+  try {
+    for (const c of LINE_CASES) {
+      await t.step(c.name, async () => {
+        const client = await RawClient.connect(srv.port);
+        try {
+          await client.send(c.request);
+          const all = await client.readAll();
+          const { status, text } = ERROR_KINDS[c.error];
+          assert(all.startsWith(`HTTP/1.1 ${status} `), all.slice(0, 200));
+          assert(all.includes(`\r\nContent-Length: ${text.length + 1}\r\n`), all);
+          assert(all.endsWith("\r\n\r\n"), `content after the head: ${JSON.stringify(all)}`);
+        } finally {
+          client.close();
+        }
+      });
+    }
+  } finally {
+    await srv.close();
+  }
+  assertEquals(srv.errors, []);
+});
+
 Deno.test("a HEAD request whose head stalls gets 408 without content", async () => {
   const srv = await startApp(appConfig(), { headerTimeoutMs: 200 });
   const client = await RawClient.connect(srv.port);

@@ -215,6 +215,12 @@ const TABLE: Row[] = [
       status: 405,
       fields: { allow: `${path.slice(1).toUpperCase()}, OPTIONS` },
     },
+    // RFC 9110 §10.2.1: OPTIONS lists what the 405 lists.
+    {
+      req: ["OPTIONS", path],
+      status: 204,
+      fields: { allow: `${path.slice(1).toUpperCase()}, OPTIONS` },
+    },
     {
       req: [path.slice(1).toUpperCase(), path, [
         "Content-Type: application/json; charset=utf-8",
@@ -330,6 +336,12 @@ const TABLE: Row[] = [
     req: ["GET", "/redirect/2?absolute=TRUE"],
     status: 302,
     fields: { location: "http://conformance.test/absolute-redirect/1" },
+  },
+  // RFC 9112 §3.2.2: an absolute-form target's authority is the host, not the Host field.
+  {
+    req: ["GET", "http://other.example:81/absolute-redirect/1"],
+    status: 302,
+    fields: { location: "http://other.example:81/get" },
   },
   {
     req: ["GET", "/redirect-to?url=status/200"],

@@ -262,6 +262,8 @@ for (
     ],
     // §7.8: an Upgrade field in an HTTP/1.0 request is ignored, so this is a plain GET.
     ["HTTP/1.0", HANDSHAKE.replace("HTTP/1.1", "HTTP/1.0"), 426, NEEDS_UPGRADE],
+    // RFC 9110 §9.1 and RFC 6455 §4.1: a HEAD is answered as a GET without the upgrade.
+    ["HEAD", HANDSHAKE.replace(/^GET /, "HEAD "), 426, NEEDS_UPGRADE],
     [
       "version 8",
       HANDSHAKE.replace("Version: 13", "Version: 8"),

@@ -180,7 +180,9 @@ export function buildRequest(spec: RequestSpec = {}): HttpRequest {
       if (expectContinue) exchange.continueSent = true;
     },
   });
-  const { form, path, query } = splitTarget(target);
+  const { form, path, query, authority } = splitTarget(target);
+  // As the engine decides it (RFC 9112 §3.2.2): the target's authority first, else Host.
+  const host = authority ?? fields.find(([n]) => n.toLowerCase() === "host")?.[1] ?? "";
   return {
     method,
     target,
@@ -190,6 +192,7 @@ export function buildRequest(spec: RequestSpec = {}): HttpRequest {
     version,
     rawVersion: version,
     headers,
+    host,
     rawHead: latin1(head),
     body,
     expectContinue,
@@ -212,19 +215,23 @@ export function buildRequest(spec: RequestSpec = {}): HttpRequest {
   };
 }
 
-function splitTarget(target: string): { form: TargetForm; path: string; query: string } {
+function splitTarget(
+  target: string,
+): { form: TargetForm; path: string; query: string; authority?: string } {
   if (target === "*") return { form: "asterisk", path: "*", query: "" };
   let rest = target;
   let form: TargetForm = "origin";
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\/[^/?]*/i.exec(target);
+  let authority: string | undefined;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\/([^/?]*)/i.exec(target);
   if (scheme !== null) {
     form = "absolute";
+    authority = scheme[1];
     rest = target.slice(scheme[0].length) || "/";
   }
   const q = rest.indexOf("?");
   return q === -1
-    ? { form, path: rest, query: "" }
-    : { form, path: rest.slice(0, q), query: rest.slice(q + 1) };
+    ? { form, path: rest, query: "", authority }
+    : { form, path: rest.slice(0, q), query: rest.slice(q + 1), authority };
 }
 
 /** The response body as bytes (string → UTF-8; streams are drained). */
