@@ -21,6 +21,7 @@ export {
   STREAM_FROM_ENTRIES,
 } from "./listing_response.ts";
 export { encodeSegment, escapeHtml, segmentsUrl } from "./listing_text.ts";
+export { isLossyName } from "./lossy_name.ts";
 export { rememberReprDigest } from "./repr_digest.ts";
 export {
   resolveSafePath,

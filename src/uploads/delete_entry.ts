@@ -15,6 +15,10 @@
  *   a member the client cannot see (a dotfile without `--dotfiles`, the server's own names) is
  *   reported as its folder, so no hidden name leaks.
  * - Symlinks inside are removed as links and never followed: the walk stays inside the tree.
+ * - A member whose name is not UTF-8 (which Deno cannot name, `isLossyName`) goes with its
+ *   folder: once every other member is gone, the folder is removed recursively by its own path.
+ *   PROPFIND never showed such a member, and a client emptying the folder (rclone purge,
+ *   Explorer) expects the folder gone, not a 500.
  * - `--allow-delete` is the user's consent to removing what the share holds; the dotfiles and
  *   the server's own files inside a deleted folder go with it, since the folder is gone.
  *
@@ -27,7 +31,7 @@ import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { type MemberStatus, multiStatus } from "../app/multistatus.ts";
 import { isReservedName } from "../app/reserved_names.ts";
-import { segmentsUrl } from "../files/mod.ts";
+import { isLossyName, segmentsUrl } from "../files/mod.ts";
 import { decideWrite } from "./write_conditions.ts";
 import { hiddenTreeRefusal } from "./hidden_tree.ts";
 import {
@@ -143,9 +147,15 @@ async function removeTree(
     return false;
   }
   let all = true;
+  /** Whether some member has a name no string can name (bytes that are not UTF-8). */
+  let unnamed = false;
   for (const e of entries) {
     const child = join(fsPath, e.name);
     const childSegments = [...segments, e.name];
+    if (await isLossyName(fsPath, e.name)) {
+      unnamed = true; // removed with the folder below, by the folder's own path
+      continue;
+    }
     if (e.isDirectory && !e.isSymlink) {
       if (!await removeTree(ctx, childSegments, child, failed)) all = false;
       continue;
@@ -161,7 +171,9 @@ async function removeTree(
   }
   if (!all) return false; // the folder stays: its failed members are the ones to report
   try {
-    await Deno.remove(fsPath);
+    // A member whose name is not UTF-8 cannot be removed by name, but it is inside the folder
+    // being deleted: removing the folder's tree by the folder's path takes it (links unfollowed).
+    await Deno.remove(fsPath, { recursive: unnamed });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return true;
     failed.push(memberStatus(ctx, segments, err));

@@ -16,6 +16,9 @@
  *   {@link HIDDEN_WALK_MAX_ENTRIES} entries it cannot vouch for the rest and says so, and the
  *   callers refuse (keeping a file is the safe side). A folder it cannot read is skipped: the
  *   removal cannot read it either, so nothing in it is removed.
+ * - A folder whose name is not UTF-8 (`isLossyName`) cannot be opened by name, so the walk cannot
+ *   look inside, yet the removal takes it whole with its parent (`delete_entry.ts`): the walk
+ *   cannot vouch for it and says so (`unnamed`), and the callers refuse.
  *
  * This module must not touch sockets.
  * @module
@@ -27,13 +30,14 @@ import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 import { realSegmentsInside } from "../app/real_path_inside.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
+import { isLossyName } from "../files/mod.ts";
 import { plain, type UploadContext } from "./upload_context.ts";
 
 /** Most entries the walk looks at before it gives up (and the removal is refused). */
 export const HIDDEN_WALK_MAX_ENTRIES = 100_000;
 
 /** What the walk found: no private path, one, or too many entries to tell. */
-export type HiddenTreeVerdict = "none" | "hidden" | "too-many";
+export type HiddenTreeVerdict = "none" | "hidden" | "too-many" | "unnamed";
 
 /** How far the walk may go. */
 export interface HiddenWalkLimits {
@@ -69,6 +73,7 @@ export async function holdsHiddenPath(
       const r = [...rel, e.name];
       const isDir = e.isDirectory && !e.isSymlink;
       if (spellings.some((s) => hidden.hides([...s, ...r], isDir))) return "hidden";
+      if (isDir && await isLossyName(dir, e.name)) return "unnamed";
       if (isDir) {
         const below = await walk(join(dir, e.name), r);
         if (below !== "none") return below;
@@ -78,6 +83,13 @@ export async function holdsHiddenPath(
   };
   return await walk(fsPath, []);
 }
+
+const REFUSAL_TEXT: Record<Exclude<HiddenTreeVerdict, "none">, string> = {
+  hidden: "The folder holds private files that cannot be $doing",
+  "too-many": "The folder holds too many entries to check for private files; it cannot be $doing",
+  unnamed:
+    "The folder holds a folder whose name is not UTF-8, which cannot be checked for private files; it cannot be $doing",
+};
 
 function sameSegments(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((s, i) => s === b[i]);
@@ -95,10 +107,5 @@ export async function hiddenTreeRefusal(
 ): Promise<HttpResponse | null> {
   const verdict = await holdsHiddenPath(fsPath, ctx.root, ctx.hidden, segments);
   if (verdict === "none") return null;
-  return plain(
-    STATUS.Forbidden,
-    verdict === "hidden"
-      ? `The folder holds private files that cannot be ${doing}`
-      : `The folder holds too many entries to check for private files; it cannot be ${doing}`,
-  );
+  return plain(STATUS.Forbidden, REFUSAL_TEXT[verdict].replace("$doing", doing));
 }

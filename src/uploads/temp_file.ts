@@ -14,6 +14,10 @@
  *   "exists" for create-only commits (`If-None-Match: *`, `--no-overwrite`), which never replace.
  *   Where the file system cannot link (FAT, some network shares) it falls back to
  *   check-then-rename, racy by a few microseconds.
+ * - A name held only by a dangling symlink (or a loop of links) is free: GET, PROPFIND and the
+ *   write checks (`If-None-Match: *`) see no file there, so the upload replaces the link by one
+ *   rename and is "created" (201), create-only commits included — check-then-rename, racy by
+ *   microseconds as above.
  * - A replaced file's permission bits (mode & 0o777) pass to the file that replaces it, just
  *   before the rename: a 0600 file must not become world-readable by an upload, nor a script
  *   lose its execute bit. Only the nine rwx bits: setuid/setgid/sticky are not carried, so an
@@ -150,12 +154,14 @@ async function publishOnSameFileSystem(
     await Deno.link(sourcePath, finalPath);
   } catch (err) {
     if (err instanceof Deno.errors.AlreadyExists) {
-      return createOnly ? "exists" : await replaceExisting(sourcePath, finalPath);
+      // A dangling symlink holds the name but names no file (see the module doc): replaced.
+      if (createOnly && await resourceAt(finalPath) !== null) return "exists";
+      return await replaceExisting(sourcePath, finalPath);
     }
     if ((err as { code?: string }).code === "EXDEV") throw err; // publishFile copies across
     if (!linkUnsupported(err)) throw err;
     // No hard links here (FAT, some network shares): check-then-rename, racy by microseconds.
-    if (createOnly && await exists(finalPath)) return "exists";
+    if (createOnly && await resourceAt(finalPath) !== null) return "exists";
     return await replaceExisting(sourcePath, finalPath);
   }
   await Deno.remove(sourcePath).catch(() => {});
@@ -164,10 +170,11 @@ async function publishOnSameFileSystem(
 
 /**
  * Renames `sourcePath` over whatever `finalPath` names, keeping a replaced file's permission
- * bits; "created" when the name turned out to be free after all (removed in the meantime).
+ * bits; "created" when the name turned out to be free after all (removed in the meantime) or
+ * held only by a dangling symlink.
  */
 async function replaceExisting(sourcePath: string, finalPath: string): Promise<CommitOutcome> {
-  const existing = await lstatOrNull(finalPath);
+  const existing = await resourceAt(finalPath);
   if (existing?.isFile) await takePermissions(sourcePath, existing);
   await Deno.rename(sourcePath, finalPath);
   return existing !== null ? "replaced" : "created";
@@ -220,9 +227,20 @@ async function lstatOrNull(path: string): Promise<Deno.FileInfo | null> {
   }
 }
 
-/** Whether `path` names something (a file, folder or link, even a dangling one). */
-async function exists(path: string): Promise<boolean> {
-  return await lstatOrNull(path) !== null;
+/**
+ * What `path` names as a resource (a file, folder, or link to one: its lstat), or null when
+ * nothing does — a name held only by a dangling symlink (or a loop of them) included, which the
+ * read side answers 404 and an upload replaces as a new file.
+ */
+async function resourceAt(path: string): Promise<Deno.FileInfo | null> {
+  const info = await lstatOrNull(path);
+  if (info === null || !info.isSymlink) return info;
+  try {
+    await Deno.stat(path);
+    return info;
+  } catch {
+    return null;
+  }
 }
 
 /** Errors a file system without hard links gives for link(2). */

@@ -84,7 +84,7 @@ export async function copyMove(
   }
   const destination = req.headers.get("destination");
   if (destination === undefined) return plainAnswer(STATUS.BadRequest, "Destination required");
-  const url = urlBelowMount(destination, req.headers.get("host"));
+  const url = urlBelowMount(destination, req.host);
   if (!url.ok) {
     return url.reason === "malformed"
       ? plainAnswer(STATUS.BadRequest, "Malformed Destination")

@@ -6,10 +6,16 @@
  * - `getetag` is the ETag a GET of the file sends (same stat fields, same function), so a client
  *   can use a tag from PROPFIND in `If-Match` or an `If` header; folders have none (their GET is a
  *   listing, which carries no tag).
+ * - `getlastmodified` is the `Last-Modified` a GET sends: the modification time, or now for a
+ *   file dated in the future (RFC 9110 §8.8.2.1). Windows' `Win32LastModifiedTime` shows the
+ *   time as stored (`win32_times.ts`).
  * - `creationdate` is the birth time where the file system records one, else the modification
  *   time (Linux filesystems without statx birth times).
  * - `displayname` is the decoded last segment (the share itself: empty).
  * - `getcontenttype` uses the read side's extension table, so it matches GET.
+ * - `supportedlock` lists the exclusive and shared write locks, and no lock entry on a
+ *   `--read-only` share (§15.10: an empty one says no lock can be had), which says `DAV: 1` and
+ *   answers LOCK 403.
  *
  * This module must not touch the disk or know about HTTP.
  * @module
@@ -46,6 +52,8 @@ export interface Described {
   locks: readonly LockInfo[];
   /** Now, in ms (for the remaining lock timeouts). */
   nowMs: number;
+  /** Whether the server offers locks (not `--read-only`), for `supportedlock`. */
+  lockable: boolean;
 }
 
 /** Whether `DAV:<name>` is a live (and so protected) property. */
@@ -63,7 +71,8 @@ export function liveValue(name: string, d: Described): string | null {
     case "getcontentlength":
       return d.isDir ? null : String(d.info.size);
     case "getlastmodified":
-      return formatHttpDate(d.info.mtime?.getTime() ?? 0);
+      // The Last-Modified GET sends (§15.7): never after now (RFC 9110 §8.8.2.1).
+      return formatHttpDate(Math.min(d.info.mtime?.getTime() ?? 0, d.nowMs));
     case "creationdate":
       return rfc3339(d.info.birthtime?.getTime() ?? d.info.mtime?.getTime() ?? 0);
     case "getetag":
@@ -71,7 +80,7 @@ export function liveValue(name: string, d: Described): string | null {
     case "getcontenttype":
       return d.isDir ? null : escapeXml(contentTypeFor(d.segments[d.segments.length - 1] ?? ""));
     case "supportedlock":
-      return SUPPORTED_LOCK;
+      return d.lockable ? SUPPORTED_LOCK : "";
     case "lockdiscovery":
       return d.locks.map((l) => activeLock(l, d.nowMs, lockRootIsDir(l, d))).join("");
     default:

@@ -12,7 +12,9 @@
  * - Locking an unmapped URL creates an empty file there (§7.3, §9.10.4) → 201, under the write
  *   rules of a PUT: name rules, the folder must exist (409), the folder's locks (423). A name
  *   held by what the read side never shows (a FIFO, socket or device, a link it does not follow)
- *   is neither a resource nor free: 404, as for GET, and no lock is taken.
+ *   is neither a resource nor free: 404, as for GET, and no lock is taken. The lock is taken
+ *   before the file is made, and only the request holding it makes the file: a refused LOCK
+ *   leaves nothing behind, and a file another request made meanwhile is locked as it is (200).
  * - A conflicting lock → 423 with `no-conflicting-lock` (§16); the table is full → 503.
  * - `UNLOCK` needs a `Lock-Token` naming a lock that covers the resource → 204; otherwise 409
  *   with `lock-token-matches-request-uri` (§9.11.1), and 400 when the field is malformed.
@@ -67,19 +69,19 @@ export async function lock(ctx: DavContext, req: HttpRequest): Promise<HttpRespo
 
   const raw = belowMount(req.path);
   let segments: string[];
-  let created = false;
-  /** The empty file this request made, to take back when the lock is refused. */
-  let madeFile: string | null = null;
+  let isDir = false;
+  /** Where the empty file goes when the URL is unmapped; null when the resource exists. */
+  let newFile: string | null = null;
   const found = await findResource(ctx, raw);
   if ("status" in found) {
     if (found.status !== STATUS.NotFound) return found;
-    const made = await createEmpty(ctx, req, raw);
-    if ("status" in made) return made;
-    segments = made.segments;
-    madeFile = made.madeFile;
-    created = true;
+    const place = await placeForNewFile(ctx, req, raw);
+    if ("status" in place) return place;
+    segments = place.segments;
+    newFile = place.fsPath;
   } else {
     segments = found.segments;
+    isDir = found.isDir;
     if (preconditionsFail(req.method, req.headers, existingValidators(found.info))) {
       return plainAnswer(STATUS.PreconditionFailed, "Precondition failed"); // RFC 9110 §13.1
     }
@@ -90,23 +92,38 @@ export async function lock(ctx: DavContext, req: HttpRequest): Promise<HttpRespo
     });
     if (guard.refusal !== null) return guard.refusal;
   }
+  // The lock comes first and the file after, and only its owner makes the file: a refused LOCK
+  // has no side effect (RFC 4918 §9.10), so of concurrent LOCKs on one unmapped URL the losers
+  // never touch the disk and cannot take away the file the winner locked.
+  const root = resourcePath(segments);
   const result = await ctx.locks.lock({
-    root: resourcePath(segments),
+    root,
     depth: depth as LockDepth,
     scope: info.scope,
     owner: info.owner,
     timeoutSeconds,
   });
   if (!result.ok) {
-    // A refused LOCK leaves nothing behind: the empty file was only there to be locked.
-    if (madeFile !== null) await removeMadeFile(ctx, madeFile);
     if (result.reason === "full") {
       return plainAnswer(STATUS.ServiceUnavailable, "Too many locks are held; try again later");
     }
     return conditionAnswer(STATUS.Locked, "no-conflicting-lock");
   }
-  const isDir = !created && !("status" in found) && found.isDir;
-  return lockAnswer(created ? STATUS.Created : STATUS.OK, result.lock, true, isDir);
+  if (newFile === null) return lockAnswer(STATUS.OK, result.lock, true, isDir);
+  const made = await createEmpty(ctx, newFile);
+  if ("status" in made) {
+    // Nothing was locked into existence: the lock on the unmapped URL goes too.
+    await ctx.locks.unlock({ token: result.lock.token, path: root });
+    return made;
+  }
+  // §9.10.4: 201 only when this LOCK made the resource; one made meanwhile (a PUT or MKCOL that
+  // passed its lock check before this lock was taken) is locked as it is, 200.
+  return lockAnswer(
+    made.created ? STATUS.Created : STATUS.OK,
+    result.lock,
+    true,
+    made.isDir,
+  );
 }
 
 /** Answers an UNLOCK. */
@@ -160,14 +177,14 @@ async function refresh(
 }
 
 /**
- * Creates the empty file a LOCK on an unmapped URL makes; its segments and its path when this
- * request made it (null when another made it meanwhile), or the refusal.
+ * The write checks of a LOCK on an unmapped URL, as for a PUT there (name rules, the folder's
+ * locks, preconditions): where its empty file would go, or the refusal. Nothing is made yet.
  */
-async function createEmpty(
+async function placeForNewFile(
   ctx: DavContext,
   req: HttpRequest,
   raw: string,
-): Promise<{ segments: string[]; madeFile: string | null } | HttpResponse> {
+): Promise<{ segments: string[]; fsPath: string } | HttpResponse> {
   const resolved = await resolveWriteTarget(ctx.uploads, raw);
   if (!resolved.ok) return resolved.response;
   const target = resolved.target;
@@ -184,9 +201,20 @@ async function createEmpty(
     resources: changedResources("create", target.segments),
   });
   if (guard.refusal !== null) return guard.refusal;
-  let madeFile: string | null = target.fsPath;
+  return { segments: target.segments, fsPath: target.fsPath };
+}
+
+/**
+ * Makes the empty file of a granted LOCK on an unmapped URL: whether this request made it (else
+ * another made a file or folder there meanwhile) and whether what is there is a folder, or the
+ * refusal.
+ */
+async function createEmpty(
+  ctx: DavContext,
+  fsPath: string,
+): Promise<{ created: boolean; isDir: boolean } | HttpResponse> {
   try {
-    const file = await Deno.open(target.fsPath, { write: true, createNew: true });
+    const file = await Deno.open(fsPath, { write: true, createNew: true });
     file.close();
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) {
@@ -196,27 +224,14 @@ async function createEmpty(
     // The name is held by something findResource did not show: a FIFO, socket or device, or a
     // link the read side does not follow. GET, PROPFIND, COPY and MOVE answer 404 for it, and so
     // does LOCK: it never locks (nor calls created) a name it would not serve. A file or folder
-    // another request made meanwhile is visible, and is locked as before.
-    if (await statVisible(ctx, target.fsPath) === null) {
-      return plainAnswer(STATUS.NotFound, "Not found");
-    }
-    madeFile = null;
-  }
-  ctx.uploads.changed(target.fsPath);
-  ctx.uploads.changed(dirname(target.fsPath));
-  return { segments: target.segments, madeFile };
-}
-
-/** Removes the empty file `createEmpty` made, if it is still empty. */
-async function removeMadeFile(ctx: DavContext, fsPath: string): Promise<void> {
-  try {
-    if ((await Deno.lstat(fsPath)).size !== 0) return;
-    await Deno.remove(fsPath);
-  } catch {
-    return; // gone already, or not ours to remove
+    // another request made meanwhile is visible, and is locked as it is.
+    const info = await statVisible(ctx, fsPath);
+    if (info === null) return plainAnswer(STATUS.NotFound, "Not found");
+    return { created: false, isDir: info.isDirectory };
   }
   ctx.uploads.changed(fsPath);
   ctx.uploads.changed(dirname(fsPath));
+  return { created: true, isDir: false };
 }
 
 /** What a `DAV:lockinfo` asks for, or null when it is not a write lock request. */

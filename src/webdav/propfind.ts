@@ -76,6 +76,7 @@ export async function propfind(ctx: DavContext, req: HttpRequest): Promise<HttpR
     info: found.info,
     locks: covering,
     nowMs: Date.now(),
+    lockable: !ctx.config.readOnly,
   };
   const first = describeOne(
     self,

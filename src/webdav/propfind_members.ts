@@ -67,7 +67,14 @@ export async function* propfindMembers(
   yield encoder.encode(MULTISTATUS_HEAD + first);
   const hidden = await hiderBelow(ctx, folder.segments, folder.fsPath);
   const { needsDead, locks, records } = opts;
-  const member = { needsDead, locks, records, hidden, folderHref: hrefOf(folder.segments, true) };
+  const member = {
+    needsDead,
+    locks,
+    records,
+    hidden,
+    folderHref: hrefOf(folder.segments, true),
+    lockable: !ctx.config.readOnly,
+  };
   let batch: Deno.DirEntry[] = [];
   const flush = async (): Promise<Uint8Array> => {
     const texts = batch.map((e) => describeMember(ctx, folder, e, query, member));
@@ -111,6 +118,8 @@ interface DescribeOptions {
   /** `--hide`: a private member is not listed (its name alone would tell what it hides). */
   hidden: Hider;
   folderHref: string;
+  /** Whether the server offers locks (see `Described`). */
+  lockable: boolean;
 }
 
 const NO_LOCKS: readonly LockInfo[] = [];
@@ -155,7 +164,14 @@ function describeStat(
     const path = resourcePath(segments);
     locks = opts.locks.filter((l) => covers(l, path));
   }
-  const d: Described = { segments, isDir: info.isDirectory, info, locks, nowMs: Date.now() };
+  const d: Described = {
+    segments,
+    isDir: info.isDirectory,
+    info,
+    locks,
+    nowMs: Date.now(),
+    lockable: opts.lockable,
+  };
   const href = opts.folderHref + encodeSegment(e.name) + (d.isDir ? "/" : "");
   if (opts.needsDead && (d.isDir || opts.records.has(memberRecordName(e.name)))) {
     const fsPath = folder.fsPath + SEP + e.name;

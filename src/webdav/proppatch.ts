@@ -6,7 +6,8 @@
  * - Any namespace may hold a dead property, the empty one too; values are kept as markup with
  *   their namespaces (`xml_writer.ts`), so they come back as they were set (§4.3).
  * - Windows' `Win32LastModifiedTime` sets the file's modification time instead of being stored
- *   (`win32_times.ts`); a value that is not a date → 409 and 424 for the rest. The other `Win32*`
+ *   (`win32_times.ts`); a value that is not a date, or a time the file system cannot hold (read
+ *   back after setting it, and put back) → 409 and 424 for the rest. The other `Win32*`
  *   properties are ordinary dead properties.
  * - A live property (`live_props.ts`) cannot be changed: 403 with
  *   `cannot-modify-protected-property` (§16), and every other instruction of the request 424
@@ -87,24 +88,41 @@ export async function proppatch(ctx: DavContext, req: HttpRequest): Promise<Http
       ]),
     );
   }
+  const conflictOn = (i: Instruction) =>
+    answer(
+      href,
+      instructions.map((j) => [j === i ? STATUS.Conflict : STATUS.FailedDependency, j.name]),
+    );
   // The last time set wins, as the last value of any property does.
   let mtimeMs: number | null = null;
+  let mtimeSet: Instruction | null = null;
   for (const i of instructions) {
     if (i.op !== "set" || !isWin32Mtime(i.name)) continue;
     mtimeMs = parseWin32Time(i.text);
-    if (mtimeMs === null) {
-      return answer(
-        href,
-        instructions.map((j) => [j === i ? STATUS.Conflict : STATUS.FailedDependency, j.name]),
-      );
-    }
+    mtimeSet = i;
+    if (mtimeMs === null) return conflictOn(i);
   }
   try {
-    // Read, change and write under the records' lock: concurrent PROPPATCHes lose nothing.
-    await updateDeadProps(found.fsPath, found.isDir, (props) => applyTo(props, instructions));
-    if (mtimeMs !== null) {
-      await Deno.utime(found.fsPath, found.info.atime ?? new Date(), new Date(mtimeMs));
-      ctx.uploads.changed(found.fsPath); // the ETag and Last-Modified changed with it
+    if (mtimeMs !== null && mtimeSet !== null) {
+      // The time first: only the file system knows which times it can hold (ext4: 1901 to 2446,
+      // FAT: 1980 to 2107), so a time it did not keep is put back and refused like any value
+      // that cannot be used (409, nothing stored) — never a 200 for a time that is not the one
+      // GET and PROPFIND then show.
+      const kept = await setMtime(found.fsPath, found.info, mtimeMs);
+      ctx.uploads.changed(found.fsPath); // the ETag changed with it (and Last-Modified if kept)
+      if (!kept) return conflictOn(mtimeSet);
+    }
+    try {
+      // Read, change and write under the records' lock: concurrent PROPPATCHes lose nothing.
+      await updateDeadProps(found.fsPath, found.isDir, (props) => applyTo(props, instructions));
+      // A folder's record lives inside it, and writing the record moved the folder's time.
+      if (mtimeMs !== null && found.isDir) {
+        await Deno.utime(found.fsPath, found.info.atime ?? new Date(), new Date(mtimeMs));
+      }
+    } catch (err) {
+      // all or nothing: the time goes back with the properties
+      if (mtimeMs !== null) await putTimeBack(found.fsPath, found.info).catch(() => {});
+      throw err;
     }
   } catch (err) {
     if (err instanceof DeadPropsTooLarge) {
@@ -113,6 +131,27 @@ export async function proppatch(ctx: DavContext, req: HttpRequest): Promise<Http
     return failure(err);
   }
   return answer(href, instructions.map((i) => [STATUS.OK, i.name]));
+}
+
+const MS_PER_SECOND = 1000;
+
+/**
+ * Sets the modification time of `fsPath` (whose stat was `info`) to `mtimeMs`, and whether the
+ * file system kept it to the second; a time it did not keep is put back to `info`'s.
+ */
+async function setMtime(fsPath: string, info: Deno.FileInfo, mtimeMs: number): Promise<boolean> {
+  await Deno.utime(fsPath, info.atime ?? new Date(), new Date(mtimeMs));
+  const stored = (await Deno.stat(fsPath)).mtime?.getTime() ?? null;
+  const wholeSeconds = (ms: number) => Math.floor(ms / MS_PER_SECOND);
+  if (stored !== null && wholeSeconds(stored) === wholeSeconds(mtimeMs)) return true;
+  await putTimeBack(fsPath, info);
+  return false;
+}
+
+/** Puts back the times `fsPath` had when its stat was `info`. */
+async function putTimeBack(fsPath: string, info: Deno.FileInfo): Promise<void> {
+  if (info.mtime === null) return;
+  await Deno.utime(fsPath, info.atime ?? new Date(), info.mtime);
 }
 
 /** `props` with the instructions applied in document order. */

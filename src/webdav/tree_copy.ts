@@ -18,6 +18,10 @@
  *   `copy`) nor write one.
  * - A member that fails to copy is reported, the rest goes on (RFC 4918 §9.8.8: 207 with the
  *   failed members).
+ * - A member whose name is not UTF-8 cannot be copied: Deno reads the name with U+FFFD for the
+ *   bad bytes and cannot open the file by it (`isLossyName`). It has no URL either (PROPFIND
+ *   leaves it out), so the 207 names the destination folder that lacks it, with 403 — never an
+ *   href made of U+FFFD. A MOVE that has to copy then keeps its source, member included.
  *
  * This module must not touch sockets.
  * @module
@@ -28,6 +32,7 @@ import { STATUS } from "../http/status.ts";
 import type { MemberStatus } from "../app/multistatus.ts";
 import { DAV_PROPS_FOLDER, isReservedName } from "../app/reserved_names.ts";
 import { tempNameFor } from "../app/temp_name.ts";
+import { isLossyName } from "../files/mod.ts";
 import { storageFailure, type WriteTarget } from "../uploads/mod.ts";
 import type { DavContext } from "./dav_context.ts";
 import { hrefOf } from "./dav_path.ts";
@@ -96,7 +101,12 @@ export async function copyFolder(
   }
   const entries: Deno.DirEntry[] = [];
   for await (const e of Deno.readDir(from)) entries.push(e);
+  let unnamed = false;
   for (const e of entries) {
+    if (await isLossyName(from, e.name)) {
+      unnamed = true; // see the module doc
+      continue;
+    }
     const source = join(from, e.name);
     const target = join(to, e.name);
     const memberSegments = [...segments, e.name];
@@ -121,6 +131,8 @@ export async function copyFolder(
       failed.push({ href: hrefOf(memberSegments, e.isDirectory), status });
     }
   }
+  // refuse: the folder is not a whole copy; it is what the 207 names, as it has no URL for them
+  if (unnamed) failed.push({ href: hrefOf(segments, true), status: STATUS.Forbidden });
 }
 
 const COPY_ALL: Hider = () => false;

@@ -4,7 +4,8 @@
  *
  * | method | path | what |
  * |---|---|---|
- * | OPTIONS | `/`, `/files`, `/files/<path>` | `DAV: 1, 2` and the full `Allow`, no credentials |
+ * | OPTIONS | `/files`, `/files/<path>` | `DAV: 1, 2` and the full `Allow`, no credentials |
+ * | OPTIONS | `/` | `DAV: 1, 2` for Windows' probe, `Allow` of the web root (GET, HEAD) |
  * | PROPFIND | `/files[/<path>]` | properties, Depth 0 or 1, streamed (`propfind.ts`) |
  * | PROPPATCH | `/files[/<path>]` | dead properties, all or nothing (`proppatch.ts`) |
  * | COPY | `/files/<path>` | to `Destination` (`copy_move.ts`) |
@@ -59,11 +60,19 @@ function davClasses(config: AppConfig): string {
   return config.readOnly ? "1" : "1, 2";
 }
 
+/**
+ * What `/` itself answers — the web root's page — for the `Allow` of `OPTIONS /`. Windows probes
+ * `OPTIONS /` for the `DAV` field before it maps a folder below it, so the root says DAV too; but
+ * `Allow` is about the resource asked (RFC 9110 §10.2.1), and `/` answers PROPFIND, PUT or LOCK
+ * with 405: it lists what the 405 lists.
+ */
+const WEB_ROOT_ALLOW = "OPTIONS, GET, HEAD";
+
 /** The WebDAV route lines for `ctx`. */
 export function davRoutes(ctx: DavContext): Route[] {
   const methods = [...davMethods(ctx.config), "OPTIONS"];
   const allow = filesAllow(ctx.config);
-  const options = (): HttpResponse => ({
+  const optionsWith = (allow: string) => (): HttpResponse => ({
     status: STATUS.OK,
     headers: [
       ["DAV", davClasses(ctx.config)],
@@ -73,6 +82,7 @@ export function davRoutes(ctx: DavContext): Route[] {
       ...(ctx.optionsFields ?? []),
     ],
   });
+  const options = optionsWith(allow);
   const handler = (req: HttpRequest): HttpResponse | Promise<HttpResponse> => {
     switch (req.method) {
       case "OPTIONS":
@@ -94,6 +104,6 @@ export function davRoutes(ctx: DavContext): Route[] {
   return [
     { methods, path: `${FILES_MOUNT}*`, handler },
     { methods, path: FILES_BARE, handler },
-    { methods: ["OPTIONS"], path: "/", handler: options },
+    { methods: ["OPTIONS"], path: "/", handler: optionsWith(WEB_ROOT_ALLOW) },
   ];
 }

@@ -141,7 +141,7 @@ async function tagState(
   tag: string,
   states: Map<string | null, IfResourceState>,
 ): Promise<string | null> {
-  const url = urlBelowMount(tag, req.headers.get("host"));
+  const url = urlBelowMount(tag, req.host);
   if (!url.ok) return null; // another server's resource: no state of ours matches it
   const path = resolveRead(ctx, url.raw);
   if ("status" in path) return null;

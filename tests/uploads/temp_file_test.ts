@@ -87,6 +87,21 @@ Deno.test("a create-only commit leaves an existing file alone and removes the te
   });
 });
 
+Deno.test("a commit onto a dangling symlink creates the file in the link's place, create-only too", async () => {
+  await withDir(async (dir) => {
+    for (const createOnly of [false, true]) {
+      const name = createOnly ? "only" : "any";
+      await Deno.symlink(`${dir}/nowhere`, `${dir}/${name}`);
+      const temp = await TempFile.create(dir, name);
+      await temp.write(bytes("new"));
+      assertEquals(await temp.commit(`${dir}/${name}`, createOnly), "created", name);
+      assertEquals((await Deno.lstat(`${dir}/${name}`)).isFile, true, name);
+      assertEquals(await Deno.readTextFile(`${dir}/${name}`), "new");
+    }
+    assertEquals(await names(dir), ["any", "only"], "no link target made, no temp left");
+  });
+});
+
 Deno.test("discard removes the temp file and can be called again", async () => {
   await withDir(async (dir) => {
     const temp = await TempFile.create(dir, "f");

@@ -4,11 +4,13 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { lockBody, withDav } from "./webdav_fixture.ts";
+import { lockBody, propfindBody, readMultistatus, withDav } from "./webdav_fixture.ts";
 
 Deno.test("OPTIONS / and /files/... advertise DAV 1, 2 and the full Allow, without credentials", async () => {
   await withDav({ auth: "u:p", token: "t", authAll: true, allowDelete: true }, async (app) => {
-    for (const path of ["/", "/files", "/files/", "/files/a/b.txt"]) {
+    const root = await app.call("OPTIONS", "/");
+    assertEquals([root.status, root.header("dav")], [200, "1, 2"], "Windows' probe of /");
+    for (const path of ["/files", "/files/", "/files/a/b.txt"]) {
       const res = await app.call("OPTIONS", path);
       assertEquals([res.status, res.header("dav")], [200, "1, 2"], path);
       assertEquals(
@@ -18,6 +20,24 @@ Deno.test("OPTIONS / and /files/... advertise DAV 1, 2 and the full Allow, witho
       );
     }
     assertEquals((await app.call("GET", "/")).status, 401, "OPTIONS only");
+  });
+});
+
+Deno.test("OPTIONS / says DAV for Windows' probe, but its Allow is what / answers: no PROPFIND", async () => {
+  await withDav({ allowDelete: true, allowMkdir: true }, async (app) => {
+    const res = await app.call("OPTIONS", "/");
+    assertEquals([res.status, res.header("dav"), res.header("ms-author-via")], [
+      200,
+      "1, 2",
+      "DAV",
+    ]);
+    const allow = res.header("allow")!.split(", ").sort();
+    assertEquals(allow, ["GET", "HEAD", "OPTIONS"]);
+    for (const method of ["PROPFIND", "LOCK", "PUT", "MKCOL", "DELETE"]) {
+      const refused = await app.call(method, "/", [["Depth", "0"]]);
+      assertEquals(refused.status, 405, method);
+      assertEquals(refused.header("allow")!.split(", ").sort(), allow, method);
+    }
   });
 });
 
@@ -32,6 +52,31 @@ Deno.test("a read-only share advertises only reads, and DAV class 1 (no locking)
       "still refused, not 405",
     );
   });
+});
+
+Deno.test("a read-only share's supportedlock lists no lock entry; a read-write one lists both", async () => {
+  for (const readOnly of [true, false]) {
+    await withDav({ readOnly }, async (app) => {
+      await Deno.mkdir(`${app.root}/d`);
+      await Deno.writeTextFile(`${app.root}/d/a.txt`, "a");
+      const res = await app.call(
+        "PROPFIND",
+        "/files/d/",
+        [["Depth", "1"]],
+        propfindBody("supportedlock"),
+      );
+      const found = readMultistatus(res.text);
+      for (const href of ["/files/d/", "/files/d/a.txt"]) {
+        const prop = found.get(href)!.get("{DAV:}supportedlock")!;
+        const entries = prop.element.children.filter((c) =>
+          typeof c !== "string" && c.local === "lockentry"
+        );
+        // RFC 4918 §15.10: an empty supportedlock says no lock can be had, as DAV: 1 and LOCK's
+        // 403 say on a read-only share
+        assertEquals([prop.status, entries.length], [200, readOnly ? 0 : 2], href);
+      }
+    });
+  }
 });
 
 Deno.test("MKCOL on a name in use answers 405 with an Allow that does not list MKCOL", async () => {

@@ -95,6 +95,18 @@ Deno.test("MOVE renames files and folders: 201, 204 over an existing one, the so
   });
 });
 
+Deno.test("Destination is compared with the target's authority, not Host, in absolute form", async () => {
+  // RFC 9112 §3.2.2: an absolute-form target names the host; the Host field is then ignored.
+  await withDav(ALL, async (app) => {
+    await Deno.writeTextFile(`${app.root}/a`, "A");
+    const copy = (destination: string) =>
+      app.call("COPY", "http://origin.test:81/files/a", [["Destination", destination]]);
+    assertEquals((await copy("http://origin.test:81/files/b")).status, 201);
+    assertEquals(await Deno.readTextFile(`${app.root}/b`), "A");
+    assertEquals((await copy("http://dav.test/files/c")).status, 502);
+  });
+});
+
 Deno.test("Destination: another host or outside /files/ is 502, missing or malformed 400", async () => {
   await withDav(ALL, async (app) => {
     await Deno.writeTextFile(`${app.root}/a`, "A");

@@ -138,6 +138,21 @@ Deno.test("LOCK on an unmapped URL makes an empty file (201); a refresh restarts
   });
 });
 
+Deno.test("concurrent LOCKs on one unmapped URL: one 201 whose file stays, the rest 423", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.mkdir(`${app.root}/race`);
+    for (let round = 0; round < 40; round++) {
+      const path = `/files/race/f${round}.txt`;
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () => app.call("LOCK", path, [["Depth", "0"]], lockBody())),
+      );
+      const statuses = answers.map((a) => a.status).sort();
+      assertEquals(statuses, [201, 423, 423, 423, 423, 423, 423, 423], `round ${round}`);
+      assertEquals(await exists(`${app.root}/race/f${round}.txt`), true, `round ${round}`);
+    }
+  });
+});
+
 Deno.test("LOCK on a FIFO answers 404 as GET does, takes no lock and leaves the FIFO", async () => {
   await withDav(ALL, async (app) => {
     const made = await new Deno.Command("mkfifo", { args: [`${app.root}/pipe`] }).output()

@@ -60,3 +60,19 @@ Deno.test("MKCOL, a form POST and DELETE see a folder as existing without a tag"
     assertEquals((await app.call("DELETE", "/files/d/", [["If-Match", "*"]])).status, 204);
   });
 });
+
+Deno.test("PUT onto a dangling symlink creates a file (201), If-None-Match: * passes, as GET says 404", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.symlink("/nonexistent/target", `${app.root}/r1`);
+    await Deno.symlink("/nonexistent/target", `${app.root}/r2`);
+    assertEquals((await app.call("GET", "/files/r1")).status, 404);
+    assertEquals((await app.call("PUT", "/files/r1", [], "hi")).status, 201);
+    const star = await app.call("PUT", "/files/r2", [["If-None-Match", "*"]], "hi");
+    assertEquals(star.status, 201);
+    for (const name of ["r1", "r2"]) {
+      assertEquals((await Deno.lstat(`${app.root}/${name}`)).isFile, true, name);
+      assertEquals(await Deno.readTextFile(`${app.root}/${name}`), "hi");
+    }
+    assertEquals(await exists("/nonexistent/target"), false);
+  });
+});

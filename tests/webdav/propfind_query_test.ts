@@ -37,7 +37,14 @@ Deno.test("a PROPFIND query needs locks when it names a live property, dead ones
 
 Deno.test("allprop with include answers a repeated name once, in the 404 propstat too", () => {
   const info = Deno.statSync(import.meta.filename!);
-  const d: Described = { segments: ["a.txt"], isDir: false, info, locks: [], nowMs: 0 };
+  const d: Described = {
+    segments: ["a.txt"],
+    isDir: false,
+    info,
+    locks: [],
+    nowMs: 0,
+    lockable: true,
+  };
   const q = query(
     "<D:allprop/><D:include><T:missing/><T:missing/><D:getetag/><D:getetag/></D:include>",
   );

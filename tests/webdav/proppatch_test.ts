@@ -154,6 +154,54 @@ Deno.test("PROPPATCH Win32LastModifiedTime that is not a date: 409, 424 for the 
   });
 });
 
+Deno.test("PROPPATCH Win32LastModifiedTime the file system cannot hold: 409, 424 for the rest, time kept", async () => {
+  await withDav({}, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "x");
+    for (
+      const [value, iso] of [
+        ["Wed, 03 Jan 1601 00:00:00 GMT", "1601-01-03T00:00:00Z"],
+        ["Fri, 31 Dec 9999 23:59:59 GMT", "9999-12-31T23:59:59Z"],
+      ]
+    ) {
+      // What this file system keeps (ext4: 1901 to 2446; tmpfs and btrfs: both times).
+      await Deno.writeTextFile(`${app.root}/probe`, "");
+      await Deno.utime(`${app.root}/probe`, new Date(), new Date(iso));
+      const holds = (await Deno.stat(`${app.root}/probe`)).mtime?.getTime() === Date.parse(iso);
+      const before = (await Deno.stat(`${app.root}/f`)).mtime?.getTime();
+      const res = await app.call(
+        "PROPPATCH",
+        "/files/f",
+        [],
+        proppatchBody([[NS, "a", "1"], [MS, "Win32LastModifiedTime", value]]),
+      );
+      const statuses = [...res.text.matchAll(/HTTP\/1\.1 (\d+)/g)].map((m) => m[1]).sort();
+      const stored = (await Deno.stat(`${app.root}/f`)).mtime?.getTime();
+      if (holds) {
+        assertEquals([statuses, stored], [["200"], Date.parse(iso)], value);
+        await Deno.utime(`${app.root}/f`, new Date(), new Date(before!));
+        continue;
+      }
+      // never a 200 for a time other than the one stored
+      assertEquals(statuses, ["409", "424"], `${value}: ${res.text}`);
+      assertEquals(stored, before, value);
+      assertEquals((await propsOf(app, "/files/f")).has(`{${NS}}a`), false, value);
+    }
+  });
+});
+
+Deno.test("getlastmodified is GET's Last-Modified, now for a file dated in the future", async () => {
+  await withDav({}, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "x");
+    await Deno.utime(`${app.root}/f`, new Date(), new Date(Date.now() + 86_400_000 * 365));
+    const props = await propsOf(app, "/files/f");
+    const lastModified = (await app.call("HEAD", "/files/f")).header("last-modified")!;
+    const shown = textIn(props.get("{DAV:}getlastmodified")?.element);
+    // both are made within the same second or two: neither may be later than now
+    assert(Date.parse(shown) <= Date.now() && Date.parse(lastModified) <= Date.now(), shown);
+    assert(Math.abs(Date.parse(shown) - Date.parse(lastModified)) <= 2000, shown);
+  });
+});
+
 Deno.test("PROPPATCH Win32LastModifiedTime on a folder sets the folder's mtime", async () => {
   await withDav({}, async (app) => {
     await Deno.mkdir(`${app.root}/d`);
