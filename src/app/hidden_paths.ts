@@ -100,6 +100,8 @@ export class HiddenPaths {
   readonly #exact: string[][] = [];
   /** Absolute real paths (folded) hidden wherever they lie, inside the folder or outside it. */
   readonly #realPaths: ReadonlySet<string>;
+  /** Absolute real folders (folded) hidden with everything below them, each with its exception. */
+  readonly #realFolders: RealFolder[];
   readonly #rules: NameRules;
 
   /**
@@ -107,16 +109,23 @@ export class HiddenPaths {
    * literal paths (segments below the folder) hidden as they are: a name there is no glob, so a
    * file called `a*b` hides that file only, and any name a file system holds can be given.
    * `realPaths` are absolute real paths hidden by {@link hidesRealPath}: segments below the
-   * folder cannot name a file outside it, which a followed symlink still reaches.
+   * folder cannot name a file outside it, which a followed symlink still reaches. `realFolders`
+   * are absolute real folders hidden by {@link hidesRealPath} with everything below them, except
+   * what lies at or below a folder's `except` (the served folder, when it lies inside one).
    */
   constructor(
     patterns: readonly string[],
     rules: NameRules = nameRulesFor(),
     exact: readonly (readonly string[])[] = [],
     realPaths: readonly string[] = [],
+    realFolders: readonly RealFolder[] = [],
   ) {
     this.#rules = rules;
     this.#realPaths = new Set(realPaths.map((p) => fold(p, rules)));
+    this.#realFolders = realFolders.map(({ path, except }) => ({
+      path: fold(path, rules),
+      except: except === undefined ? undefined : fold(except, rules),
+    }));
     for (const path of exact) {
       if (path.length > 0) this.#exact.push(path.map((s) => fold(s, rules)));
     }
@@ -139,7 +148,7 @@ export class HiddenPaths {
 
   /** Whether there is no pattern (every check is then a constant false). */
   get empty(): boolean {
-    return this.emptyBelow && this.#realPaths.size === 0;
+    return this.emptyBelow && this.#realPaths.size === 0 && this.#realFolders.length === 0;
   }
 
   /**
@@ -154,12 +163,19 @@ export class HiddenPaths {
   }
 
   /**
-   * Whether `real` (an absolute real path, symlinks resolved) is one of the hidden real paths:
-   * one Set lookup, and none at all when there is none.
+   * Whether `real` (an absolute real path, symlinks resolved) is one of the hidden real paths or
+   * lies in a hidden real folder: one Set lookup and a prefix test per folder, string work only.
    */
   hidesRealPath(real: string): boolean {
-    if (this.#realPaths.size === 0) return false;
-    return this.#realPaths.has(this.#rules === "exact" ? real : fold(real, this.#rules));
+    if (this.#realPaths.size === 0 && this.#realFolders.length === 0) return false;
+    const folded = this.#rules === "exact" ? real : fold(real, this.#rules);
+    if (this.#realPaths.has(folded)) return true;
+    for (const { path, except } of this.#realFolders) {
+      if (isAtOrBelow(folded, path) && (except === undefined || !isAtOrBelow(folded, except))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -169,7 +185,7 @@ export class HiddenPaths {
    * before the last is a folder.
    */
   hides(segments: readonly string[], isDir: boolean | null): boolean {
-    if (this.empty || segments.length === 0) return false;
+    if (this.emptyBelow || segments.length === 0) return false;
     const last = segments.length - 1;
     const folded = this.#rules === "exact" ? segments : segments.map((s) => fold(s, this.#rules));
     for (const path of this.#exact) {
@@ -186,6 +202,20 @@ export class HiddenPaths {
     }
     return false;
   }
+}
+
+/** A real folder hidden with everything below it, but for what lies at or below `except`. */
+export interface RealFolder {
+  path: string;
+  except?: string;
+}
+
+/** Whether the absolute path `path` is `folder` or lies below it ("/a/bc" is not below "/a/b"). */
+function isAtOrBelow(path: string, folder: string): boolean {
+  if (!path.startsWith(folder)) return false;
+  if (path.length === folder.length) return true;
+  const next = path[folder.length];
+  return next === "/" || next === "\\" || folder.endsWith("/") || folder.endsWith("\\");
 }
 
 /** A name as the file system under `rules` compares it. */

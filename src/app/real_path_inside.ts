@@ -52,3 +52,23 @@ export function realPathOr(path: string): string {
     return path;
   }
 }
+
+/**
+ * The real path of `path`, resolved through its nearest existing ancestor when it does not exist
+ * yet (the missing names joined back as they are); `path` itself when nothing resolves.
+ * Synchronous: it is used once at start, where handlers are built.
+ */
+export function realPathThroughAncestors(path: string): string {
+  const missing: string[] = [];
+  let at = path;
+  for (;;) {
+    try {
+      return join(Deno.realPathSync(at), ...missing);
+    } catch {
+      const up = dirname(at);
+      if (up === at) return path;
+      missing.unshift(basename(at));
+      at = up;
+    }
+  }
+}

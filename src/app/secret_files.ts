@@ -8,7 +8,8 @@
  * asks and whatever the flags.
  *
  * Every feature that serves or writes a folder builds its {@link HiddenPaths} here, so no copy of
- * the rule can forget the settings file.
+ * the rule can forget the settings file, or the resumable uploads' state folder (hidden by its
+ * real path: `stateFolderHidden`).
  *
  * This module reads the disk (real paths, once per served folder at start); it must not know HTTP.
  * @module
@@ -16,18 +17,40 @@
 
 import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
 import type { AppConfig } from "./app_config.ts";
-import { HiddenPaths, nameRulesFor } from "./hidden_paths.ts";
-import { realPathOr } from "./real_path_inside.ts";
+import { HiddenPaths, nameRulesFor, type RealFolder } from "./hidden_paths.ts";
+import { realPathOr, realPathThroughAncestors } from "./real_path_inside.ts";
+import { stateFolderOf } from "./state_folder.ts";
 
 /** The private paths of the folder `root` serves, for `config`. */
 export function hiddenPathsFor(config: AppConfig, root: string): HiddenPaths {
-  if (config.hide.length === 0 && config.secretFiles.length === 0) return HiddenPaths.NONE;
   const secrets = config.secretFiles.flatMap((file) => secretPathsBelow(file, root));
   // By real path too: with --follow-symlinks a link inside the root reaches a settings file
   // outside it (or the target of a settings file that is itself a link), where no segment
   // below the root can name it.
   const reals = config.secretFiles.map(realPathOr);
-  return new HiddenPaths(config.hide, nameRulesFor(), secrets, reals);
+  return new HiddenPaths(config.hide, nameRulesFor(), secrets, reals, [
+    stateFolderHidden(config, root),
+  ]);
+}
+
+/**
+ * The resumable uploads' state folder, hidden by its real path with everything in it: partial
+ * uploads, their records, and ids that are capabilities. Below the share it has the reserved name,
+ * which the name rules refuse; but a link followed with `--follow-symlinks` reaches it under any
+ * name, wherever `--resumable-dir` put it (and the `--www` root's links reach the default one).
+ * A folder not made yet is resolved through its nearest existing folder, as `mkdir` will make it.
+ * A shared folder inside the state folder (`--resumable-dir /srv`, `--directory /srv/share`)
+ * stays served: only the rest of the state folder is hidden.
+ */
+function stateFolderHidden(config: AppConfig, root: string): RealFolder {
+  const state = realPathThroughAncestors(stateFolderOf(config));
+  const realRoot = realPathOr(root);
+  return { path: state, except: isInside(realRoot, state) ? realRoot : undefined };
+}
+
+function isInside(path: string, folder: string): boolean {
+  const rel = relative(folder, path);
+  return rel !== "" && rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }
 
 /**

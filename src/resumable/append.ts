@@ -12,7 +12,11 @@
  *   bytes are cut off again (tus checksum extension: "the bytes MUST be discarded").
  * - Never past the length: a body that would run past the declared length, or `--max-upload`
  *   while the length is not known, is refused before a byte is read (a declared length) or
- *   stopped where it crosses (chunked).
+ *   stopped where it crosses (chunked), with the protocol's 413 either way.
+ * - Never past the bytes cap: an upload of unknown length takes its room from the server-wide
+ *   ledger before each append (`UploadStore.room`), up to `--resumable-max-bytes` for all
+ *   unfinished uploads together, and gives back what it did not use; a body that would pass it
+ *   is refused ("over-cap", 413) before a byte is read, or stopped where it crosses (chunked).
  * - Completion is `completeReceived`: the record's digest and precondition checks, then the one
  *   atomic move into the final name (`publishFinished` from `src/uploads/`), the write hook, and
  *   the answer the original request would have had. Its outcome is one of three:
@@ -30,6 +34,7 @@
  * @module
  */
 
+import { HttpError } from "../http/errors.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { BodyDigests, expectedDigests, preferredAlgorithm } from "../app/digest.ts";
@@ -68,6 +73,8 @@ export type AppendResult =
   | { kind: "already-complete"; record: UploadRecord }
   | { kind: "checksum-mismatch"; offset: number }
   | { kind: "too-large"; record: UploadRecord }
+  /** An upload of unknown length would pass `--resumable-max-bytes`; it stays at `offset`. */
+  | { kind: "over-cap"; offset: number; maxBytes: number }
   | { kind: "inconsistent-length"; record: UploadRecord }
   /** The disk refused the bytes (full, read-only…): what was written stays, to resume after. */
   | { kind: "storage"; offset: number; response: HttpResponse }
@@ -129,8 +136,24 @@ export async function appendBody(
       record = { ...record, length };
       await store.update(record);
     }
-    const room = (length ?? max) - start;
+    let room = (length ?? max) - start;
     if (declared !== null && declared > room) return { kind: "too-large", record };
+    // An upload of unknown length reserves its bytes as they come, so it asks the bytes cap for
+    // its room first: without it, it would grow past --resumable-max-bytes unchecked.
+    let reserved: number | null = null;
+    let capped = false;
+    if (length === null) {
+      const wanted = start + (declared ?? room);
+      reserved = await store.room(record, wanted);
+      if (reserved < wanted) {
+        if (declared !== null) {
+          await store.received(record, start); // give back what was granted
+          return { kind: "over-cap", offset: start, maxBytes: ctx.config.resumableMaxBytes };
+        }
+        capped = true; // chunked: take what fits, then refuse where the room ends
+      }
+      room = reserved - start;
+    }
 
     const part = file;
     let end = start;
@@ -151,17 +174,27 @@ export async function appendBody(
       );
       if (check !== null && !check.matches()) {
         await part.truncate(start);
+        if (reserved !== null) await store.received(record, start);
         return { kind: "checksum-mismatch", offset: start };
       }
     } catch (err) {
       // Unverifiable bytes go; the others stay for the client to resume after.
       if (ask.checksum !== null) await part.truncate(start).catch(() => {});
+      const offset = ask.checksum !== null
+        ? start
+        : await part.stat().then((st) => st.size, () => end);
+      // What it holds now, not what it was granted (an upload of unknown length).
+      if (offset > start || reserved !== null) await store.received(record, offset);
+      // A chunked body that runs past the length, --max-upload or the bytes cap: the protocol's
+      // 413 (with its fields), not the engine's; the bytes up to the limit stay.
+      if (err instanceof HttpError && err.kind === "contentTooLarge") {
+        const maxBytes = ctx.config.resumableMaxBytes;
+        return capped ? { kind: "over-cap", offset, maxBytes } : { kind: "too-large", record };
+      }
       // A full disk is the client's to know (507), with the offset it can resume from once
       // space is freed; a body error (HttpError) is the engine's to answer; the rest is a 500.
       const refused = storageFailure(err);
       if (refused === null) throw err;
-      const offset = ask.checksum !== null ? start : (await part.stat()).size;
-      if (offset > start) await store.received(record, offset);
       refused.close = true; // the rest of the body was not read
       return { kind: "storage", offset, response: refused };
     } finally {
@@ -170,7 +203,7 @@ export async function appendBody(
     }
 
     // An upload of unknown length reserves the bytes it holds (the caps, upload_usage.ts).
-    if (end > start) await store.received(record, end);
+    if (end > start || (reserved !== null && reserved !== end)) await store.received(record, end);
     const finishing = ask.complete === true || (ask.complete === "at-length" && end === length);
     if (!finishing) return { kind: "appended", offset: end, record };
     if (length === null) {

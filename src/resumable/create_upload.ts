@@ -19,8 +19,13 @@ import type { ResumableContext } from "./resumable_context.ts";
 import { CONDITION_FIELDS, newUploadId, type UploadRecord } from "./upload_record.ts";
 import { StateFolderServed } from "./state_folder_guard.ts";
 
-/** A creation that passed: the stored record. */
-export type Created = { ok: true; record: UploadRecord } | { ok: false; response: HttpResponse };
+/**
+ * A creation that passed: the stored record; or its refusal, `capped` when only the caps of
+ * unfinished uploads refused it (the request itself would be a fine plain upload).
+ */
+export type Created =
+  | { ok: true; record: UploadRecord }
+  | { ok: false; response: HttpResponse; capped?: true };
 
 /** Creates an upload of `length` (null: not known yet) to the raw path `rawPath`. */
 export async function createUpload(
@@ -68,6 +73,7 @@ export async function createUpload(
   if (refused === "count") {
     return {
       ok: false,
+      capped: true,
       response: plain(
         STATUS.TooManyRequests,
         `Too many unfinished uploads (--resumable-max-uploads ${ctx.config.resumableMaxUploads}); finish or cancel some first`,
@@ -77,6 +83,7 @@ export async function createUpload(
   if (refused === "bytes") {
     return {
       ok: false,
+      capped: true,
       response: plain(
         STATUS.ContentTooLarge,
         `Unfinished uploads would pass --resumable-max-bytes (${ctx.config.resumableMaxBytes} bytes)`,

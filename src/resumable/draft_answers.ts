@@ -25,7 +25,13 @@ import { jsonResponse } from "../app/json_response.ts";
 import { plain } from "../uploads/mod.ts";
 import type { AppendResult } from "./append.ts";
 import { sfBoolean } from "./field_values.ts";
-import { appendTooLarge, noSuchUpload, uploadLocked, withFields } from "./upload_answers.ts";
+import {
+  appendOverCap,
+  appendTooLarge,
+  noSuchUpload,
+  uploadLocked,
+  withFields,
+} from "./upload_answers.ts";
 
 const PROBLEM = "https://iana.org/assignments/http-problem-types#";
 
@@ -66,6 +72,8 @@ export function draftAppendFailure(result: AppendResult, provided: number): Http
     }
     case "too-large":
       return appendTooLarge();
+    case "over-cap":
+      return appendOverCap(result.maxBytes, result.offset);
     case "inconsistent-length":
       return inconsistentLength();
     case "already-complete":

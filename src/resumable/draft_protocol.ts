@@ -37,7 +37,12 @@
  *   draft modes read the new offset from it.
  * - Appending to a completed upload is refused and changes nothing ("Upload Append"): content →
  *   400 "inconsistent-upload-length", an empty append → 400 "completed-upload".
- * - `Upload-Limit: max-size` is `--max-upload`; `max-age` the seconds left before expiry.
+ * - `Upload-Limit: max-size` is `--max-upload`; `max-age` the seconds left before expiry. Every 413
+ *   carries it ("Upload Limit": a 413 the server's limits cause MUST), chunked bodies included.
+ * - A complete upload (`?1`) to a file URL that only the caps of unfinished uploads refuse is
+ *   taken as a plain upload ("Upgrading To Resumable Uploads": a server may decline to make a
+ *   request resumable): no 104, no resource, the answer of `src/uploads/`. To a folder URL it keeps
+ *   the caps' answer: its file name comes from fields a plain upload does not read.
  * - A completion whose publication fails on the server's side (507 the share full, 503, 500)
  *   keeps the upload ("unpublished", `append.ts`): the 5xx goes with `Upload-Complete: ?0` and
  *   `Upload-Offset` (the length) — with `?1` the client would take the failure for the
@@ -62,7 +67,7 @@
 
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
-import { pathBelowMount, plain } from "../uploads/mod.ts";
+import { pathBelowMount, plain, rawUpload } from "../uploads/mod.ts";
 import { appendBody, awaitsPublication, completeReceived } from "./append.ts";
 import { cancelUpload } from "./cancel_upload.ts";
 import { contentDigestChecksum } from "./checksum.ts";
@@ -145,7 +150,16 @@ async function create(
   const checksum = contentDigestChecksum(req.headers);
   if (!checksum.ok) return plain(STATUS.BadRequest, "Malformed Content-Digest");
   const created = await createUpload(ctx, req, target.rawPath, length, rawMeta);
-  if (!created.ok) return withLimit(created.response, await uploadLimit(ctx, null));
+  if (!created.ok) {
+    // "Upgrading To Resumable Uploads": a server that will not make a request resumable may
+    // treat it as a normal upload. A complete one to a file URL that only the caps of
+    // unfinished uploads refuse is one (no 104, no Location): the plain PUT/POST it would be
+    // without Upload-Complete, which the caps do not concern.
+    if (created.capped && complete && target.rawPath === pathBelowMount(req)) {
+      return await rawUpload(ctx.upload, req);
+    }
+    return withLimit(created.response, await uploadLimit(ctx, null));
+  }
   const record = created.record;
   const location = UPLOADS_MOUNT + record.id;
   const limit = await uploadLimit(ctx, record);
@@ -175,7 +189,7 @@ async function create(
   }
   const res = result.kind === "completed"
     ? draftCompletedAnswer(result)
-    : draftAppendFailure(result, 0);
+    : withLimit(draftAppendFailure(result, 0), limit);
   return result.kind === "completed" ? res : withFields(res, [["Location", location]]);
 }
 
@@ -246,9 +260,16 @@ async function append(
   }
   if (result.kind === "completed") return draftCompletedAnswer(result);
   if (result.kind === "already-complete" && req.body.length !== 0) return inconsistentLength();
-  return draftAppendFailure(result, offset);
+  const res = draftAppendFailure(result, offset);
+  if (res.status !== STATUS.ContentTooLarge) return res;
+  const record = "record" in result ? result.record : null;
+  return withLimit(res, await uploadLimit(ctx, record));
 }
 
+/**
+ * `res` with `Upload-Limit` when it is a 413: the draft ("Upload Limit") says a 413 caused by
+ * the server's limits on uploads MUST carry it.
+ */
 function withLimit(res: HttpResponse, limit: string): HttpResponse {
   return res.status === STATUS.ContentTooLarge ? withFields(res, [["Upload-Limit", limit]]) : res;
 }

@@ -8,7 +8,12 @@
  */
 
 import type { AppConfig } from "../app/app_config.ts";
-import { type UploadContext, uploadContext, type UploadHooks } from "../uploads/mod.ts";
+import {
+  type UploadContext,
+  uploadContext,
+  type UploadHooks,
+  uploadMethods,
+} from "../uploads/mod.ts";
 import { stateFolder } from "./store_location.ts";
 import { UploadStore } from "./upload_store.ts";
 import { UploadUsage } from "./upload_usage.ts";
@@ -16,6 +21,8 @@ import type { UsageLedger } from "./usage_ledger.ts";
 
 /** Where upload resources live: `/api/uploads/<id>` (both protocols). */
 export const UPLOADS_MOUNT = "/api/uploads/";
+/** The methods of an upload resource (`GET` retrieves the offset as `HEAD` does, for the draft). */
+export const RESOURCE_METHODS: readonly string[] = ["HEAD", "GET", "PATCH", "DELETE", "OPTIONS"];
 /**
  * How long a request waits for the lease of an upload another request holds. A client that
  * resumes after a dropped connection can arrive while the server still reads the dead request,
@@ -29,6 +36,11 @@ export interface ResumableContext {
   config: AppConfig;
   store: UploadStore;
   leaseWaitMs: number;
+  /**
+   * The `Allow` of a 405 on `/files/` (RFC 9110 §15.5.6: the resource's methods), the same list
+   * the router gives there: a tus request that is not a creation gets one.
+   */
+  filesAllow: string;
   now(): number;
 }
 
@@ -52,5 +64,6 @@ export function resumableContext(
   };
   const ledger = usage ?? new UploadUsage(dir, limits, now);
   const store = new UploadStore(dir, limits, now, upload.root, ledger);
-  return { upload, config, store, leaseWaitMs: LEASE_WAIT_MS, now };
+  const filesAllow = hooks.allow ?? ["GET", "HEAD", ...uploadMethods(config), "OPTIONS"].join(", ");
+  return { upload, config, store, leaseWaitMs: LEASE_WAIT_MS, filesAllow, now };
 }

@@ -26,12 +26,14 @@ import { UPLOAD_MOUNT, type UploadHooks } from "../uploads/mod.ts";
 import { draftDiscoveryFields, isDraftCreation } from "./draft_fields.ts";
 import { draftHandler } from "./draft_protocol.ts";
 import { hasMethodOverride } from "./method_override.ts";
-import { type ResumableContext, resumableContext, UPLOADS_MOUNT } from "./resumable_context.ts";
+import {
+  RESOURCE_METHODS,
+  type ResumableContext,
+  resumableContext,
+  UPLOADS_MOUNT,
+} from "./resumable_context.ts";
 import { isTusRequest, tusDiscoveryFields, tusHandler } from "./tus_protocol.ts";
 import type { UsageLedger } from "./usage_ledger.ts";
-
-/** The methods of an upload resource (`GET` retrieves the offset as `HEAD` does, for the draft). */
-const RESOURCE_METHODS = ["HEAD", "GET", "PATCH", "DELETE", "OPTIONS"];
 
 /**
  * The response fields of both protocols a cross-origin script needs to read (`Location` is in
@@ -77,13 +79,14 @@ export function resumableRoutes(
       when: (req) => isTusRequest(req) || isDraftCreation(req),
       handler: answer,
     },
-    { methods: RESOURCE_METHODS, path: `${UPLOADS_MOUNT}*`, handler: resource },
+    { methods: [...RESOURCE_METHODS], path: `${UPLOADS_MOUNT}*`, handler: resource },
     // A POST standing for PATCH, DELETE, HEAD or GET; a plain POST stays a 405 listing the
-    // real methods.
+    // real methods — tus's own (with Tus-Resumable, which tus puts on every answer) for a tus
+    // request.
     {
       methods: ["POST"],
       path: `${UPLOADS_MOUNT}*`,
-      when: hasMethodOverride,
+      when: (req) => hasMethodOverride(req) || isTusRequest(req),
       unlisted: true,
       handler: resource,
     },

@@ -6,7 +6,8 @@
  *
  * Decisions:
  * - A wrong `Upload-Offset` → 409 with the right one in `Upload-Offset` ("PATCH"), which tus
- *   clients resume from; appending to a completed upload is a wrong offset too (its length).
+ *   clients resume from; appending to a completed upload at another offset than its length is a
+ *   wrong offset too, while data at its length runs past it: 413 (`tus_protocol.ts`).
  * - `Upload-Checksum` with an algorithm we lack, or malformed → 400; a mismatch → 460 and the
  *   bytes go ("Checksum").
  * - A failure on the server's side (the disk refused the bytes, or a publication failed) keeps
@@ -20,7 +21,13 @@ import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
 import { plain } from "../uploads/mod.ts";
 import type { AppendResult } from "./append.ts";
-import { appendTooLarge, noSuchUpload, uploadLocked, withFields } from "./upload_answers.ts";
+import {
+  appendOverCap,
+  appendTooLarge,
+  noSuchUpload,
+  uploadLocked,
+  withFields,
+} from "./upload_answers.ts";
 
 /** tus's status for a checksum mismatch (tus 1.0.0 "Checksum"; not an IANA code). */
 export const TUS_CHECKSUM_MISMATCH = 460;
@@ -38,6 +45,8 @@ export function tusAppendFailure(result: AppendResult): HttpResponse {
       return plain(TUS_CHECKSUM_MISMATCH, "Checksum mismatch: the data was not kept");
     case "too-large":
       return appendTooLarge();
+    case "over-cap":
+      return appendOverCap(result.maxBytes, result.offset);
     case "inconsistent-length":
       return plain(STATUS.BadRequest, "The length does not match the upload's");
     case "already-complete":

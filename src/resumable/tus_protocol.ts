@@ -27,7 +27,15 @@
  *   creation itself (as tusd does), since tus-js-client sends nothing after the 201 for an empty
  *   file.
  * - Creation-with-upload is the first PATCH ("creation-with-upload": "as if it was a PATCH"), so
- *   its `Upload-Checksum` is verified as a PATCH's is.
+ *   its `Upload-Checksum` is verified as a PATCH's is. A creation whose data is refused (460, 413)
+ *   failed: no `Location` ("Creation" acknowledges a creation with 201 and `Location`), and the
+ *   upload is removed, so no upload the client cannot name holds a place of the caps. A failure on
+ *   the server's side (507, 5xx) keeps it and answers its `Location` and `Upload-Offset`.
+ * - Data at the offset of a finished upload runs past its length: 413, as for an unfinished one
+ *   (and tusd); another offset is a 409 naming the length; nothing at the length is a 204.
+ * - `Tus-Resumable` on every answer, and `Allow` on every 405 (RFC 9110 §15.5.6): a `GET` or a
+ *   plain `POST` on an upload resource lists the resource's methods, a `PUT` creation those of
+ *   `/files/`.
  * - `Upload-Concat` (the concatenation extension, which `Tus-Extension` does not list) is refused
  *   at creation with 400 before anything exists, as tusd refuses it when concatenation is off:
  *   tus-js-client's `parallelUploads` would otherwise create each part as an upload of its own,
@@ -53,12 +61,18 @@ import { TUS_CHECKSUM_ALGORITHMS, tusChecksum } from "./checksum.ts";
 import { createUpload, resumableRefusal } from "./create_upload.ts";
 import { creationTarget } from "./creation_target.ts";
 import { mediaType, parseUploadInteger } from "./field_values.ts";
-import { type ResumableContext, UPLOADS_MOUNT } from "./resumable_context.ts";
+import { RESOURCE_METHODS, type ResumableContext, UPLOADS_MOUNT } from "./resumable_context.ts";
 import { missingLease } from "./upload_store.ts";
 import { resourceMethod } from "./method_override.ts";
 import { tusAppendFailure, tusChecksumRefused, tusOffsetConflict } from "./tus_answers.ts";
 import { parseTusMetadata } from "./tus_metadata.ts";
-import { concatenationRefused, noSuchUpload, uploadLocked, withFields } from "./upload_answers.ts";
+import {
+  appendTooLarge,
+  concatenationRefused,
+  noSuchUpload,
+  uploadLocked,
+  withFields,
+} from "./upload_answers.ts";
 import type { UploadRecord } from "./upload_record.ts";
 
 /** The protocol version we speak. */
@@ -103,12 +117,20 @@ export async function tusHandler(ctx: ResumableContext, req: HttpRequest): Promi
     case "DELETE":
       return tus(await cancelUpload(ctx, id));
     default:
-      return tus(plain(STATUS.MethodNotAllowed, "Method not allowed"));
+      // GET (a draft request's offset retrieval) and a plain POST are not tus's
+      return tus(methodNotAllowed("Method not allowed", RESOURCE_METHODS.join(", ")));
   }
 }
 
+/** 405 with the resource's methods in `Allow` (RFC 9110 §15.5.6: a 405 MUST carry it). */
+function methodNotAllowed(text: string, allow: string): HttpResponse {
+  const res = plain(STATUS.MethodNotAllowed, text);
+  res.headers!.push(["Allow", allow]);
+  return res;
+}
+
 async function create(ctx: ResumableContext, req: HttpRequest): Promise<HttpResponse> {
-  if (req.method !== "POST") return plain(STATUS.MethodNotAllowed, "tus creates with POST");
+  if (req.method !== "POST") return methodNotAllowed("tus creates with POST", ctx.filesAllow);
   if (req.headers.get("upload-concat") !== undefined) return concatenationRefused();
   const lengthField = req.headers.list("upload-length");
   const deferred = req.headers.list("upload-defer-length");
@@ -151,7 +173,11 @@ async function create(ctx: ResumableContext, req: HttpRequest): Promise<HttpResp
     complete: "at-length",
     checksum: withData ? checksum.checksum : null,
   });
-  if (result.kind === "unpublished") return withFields(tusAppendFailure(result), fields);
+  // The server's moment (the disk refused the bytes, the publication failed): the upload and its
+  // bytes stay, and the answer says where, so the client can resume or terminate it.
+  if (result.kind === "unpublished" || result.kind === "storage") {
+    return withFields(tusAppendFailure(result), fields);
+  }
   if (result.kind === "appended" || result.kind === "completed") {
     if (result.kind === "completed" && result.response.status >= STATUS.MultipleChoices) {
       return result.response;
@@ -160,6 +186,11 @@ async function create(ctx: ResumableContext, req: HttpRequest): Promise<HttpResp
     fields.push(["Upload-Expires", formatHttpDate(await ctx.store.expiresAt(result.record))]);
     return { status: STATUS.Created, headers: fields };
   }
+  // The client's data was refused (460 checksum, 413 past the length or a cap): the creation
+  // failed as a whole, and a client takes a 4xx to its POST so — tus 1.0.0 "Creation" acknowledges
+  // a creation with 201 and `Location` only — so it never learns the URL. The upload goes, or it
+  // would hold a place of the caps, unreachable, until it expires.
+  await ctx.store.remove(record.id);
   return tusAppendFailure(result);
 }
 
@@ -235,10 +266,13 @@ async function patch(ctx: ResumableContext, req: HttpRequest, id: string): Promi
   }
   if (result.kind === "already-complete") {
     const done = result.record.length ?? 0;
-    if (offset === done && req.body.length === 0) {
+    if (offset !== done) return tusOffsetConflict(done);
+    if (req.body.length === 0) {
       return { status: STATUS.NoContent, headers: [["Upload-Offset", String(done)]] };
     }
-    return tusOffsetConflict(done);
+    // Data at the right offset of a finished upload runs past its length: what an unfinished
+    // upload answers to an overflow (413, as tusd answers it), not a 409 naming this offset.
+    return withFields(appendTooLarge(), [["Upload-Offset", String(done)]]);
   }
   return tusAppendFailure(result);
 }

@@ -1,7 +1,8 @@
 /**
  * The answers tus and the draft give alike, so their text is fixed once per kind (house rule 5):
  * an upload another request holds (423), an upload that does not exist (404), an append past the
- * length or `--max-upload` (413, closing), and `Upload-Concat` refused at creation. Each protocol
+ * length or `--max-upload` (413, closing), one past `--resumable-max-bytes` (413, closing), and
+ * `Upload-Concat` refused at creation. Each protocol
  * keeps its own answers where the two differ (`tus_answers.ts`, `draft_answers.ts`).
  *
  * This module must not touch sockets or the store.
@@ -39,6 +40,22 @@ export function appendTooLarge(): HttpResponse {
     STATUS.ContentTooLarge,
     "The data would pass the upload's length or --max-upload",
   );
+  res.close = true;
+  return res;
+}
+
+/**
+ * 413 for data of an upload of unknown length that would take the unfinished uploads past
+ * `--resumable-max-bytes` (the same status a creation past it gets, `create_upload.ts`), with the
+ * offset where the upload stays: the client may resume once others finish. The connection
+ * closes: the rest of the body was not read.
+ */
+export function appendOverCap(maxBytes: number, offset: number): HttpResponse {
+  const res = plain(
+    STATUS.ContentTooLarge,
+    `Unfinished uploads would pass --resumable-max-bytes (${maxBytes} bytes)`,
+  );
+  res.headers!.push(["Upload-Offset", String(offset)]);
   res.close = true;
   return res;
 }

@@ -21,7 +21,9 @@
  * - Caps: at most `maxUploads` incomplete uploads and `maxBytes` reserved by them (the declared
  *   length, or the bytes so far when none was declared), kept by the server-wide ledger
  *   (`upload_usage.ts`): a creation reserves its place there before any file exists, and
- *   completion, termination and the bytes of an upload of unknown length are reported to it.
+ *   completion, termination and the bytes of an upload of unknown length are reported to it. An
+ *   upload of unknown length asks for its room before each append (`room`), so its data never
+ *   passes `maxBytes` either.
  *
  * This module must not know about HTTP.
  * @module
@@ -186,6 +188,16 @@ export class UploadStore {
    */
   async received(record: UploadRecord, bytes: number): Promise<void> {
     if (record.length === null) await this.#usage?.resize(record.id, bytes);
+  }
+
+  /**
+   * Upload `record`, of unknown length, is about to grow to at most `bytes`: the most it may
+   * hold under the bytes cap (at least what it holds). Follow with {@link received} to give back
+   * what it did not use. Hold the lease.
+   */
+  async room(record: UploadRecord, bytes: number): Promise<number> {
+    if (record.length !== null || this.#usage === null) return bytes;
+    return await this.#usage.extend(record.id, bytes);
   }
 
   /** Removes every file of `id` (hold its lease, or know nobody does). Never throws NotFound. */

@@ -100,6 +100,25 @@ export class UploadUsage implements UsageLedger {
     });
   }
 
+  /**
+   * Upload `id`, of unknown length, asks to reserve `bytes` in all before more of its data
+   * arrives: it gets as many as `maxBytes` leaves free, never fewer than it holds, and the number
+   * granted is returned (checked and taken in one call, so appends racing in several workers
+   * cannot together pass the cap). Unknown (released): nothing is held back, `bytes` comes back.
+   */
+  extend(id: string, bytes: number): Promise<number> {
+    return this.#serial(async () => {
+      if (!this.#entries.has(id)) return bytes;
+      const free = () => this.#store.limits.maxBytes - this.#bytes + this.#entries.get(id)!.bytes;
+      if (bytes > free()) await this.#checkDue(Infinity);
+      const entry = this.#entries.get(id);
+      if (entry === undefined) return bytes; // it expired meanwhile: the append finds it gone
+      const granted = Math.max(entry.bytes, Math.min(bytes, free()));
+      this.#set(id, { ...entry, bytes: granted });
+      return granted;
+    });
+  }
+
   /** Upload `id` is no longer incomplete (completed, terminated, expired). Idempotent. */
   release(id: string): Promise<void> {
     return this.#serial(() => this.#drop(id));

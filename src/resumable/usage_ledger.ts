@@ -14,5 +14,6 @@ export type CreateRefusal = "count" | "bytes";
 export interface UsageLedger {
   reserve(id: string, bytes: number): Promise<CreateRefusal | null>;
   resize(id: string, bytes: number): Promise<void>;
+  extend(id: string, bytes: number): Promise<number>;
   release(id: string): Promise<void>;
 }

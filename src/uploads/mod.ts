@@ -47,6 +47,7 @@ export {
   type WritePlan,
 } from "./finished_file.ts";
 export { type PieceConsumer, PUMP_PIECE_BYTES, pumpBody } from "./upload_pump.ts";
+export { rawUpload } from "./raw_upload.ts";
 export { baseName, uploadNameProblem } from "./upload_name.ts";
 export {
   codingEtagsOf,

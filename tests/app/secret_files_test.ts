@@ -32,7 +32,7 @@ Deno.test("secretPathsBelow finds the settings file below a folder by real paths
     assert(hidden.hides(["conf", "a*b.env"], false));
     assert(!hidden.hides(["conf", "aXb.env"], false), "the name is no glob");
     assert(!hidden.hides(["conf"], true));
-    assertEquals(hiddenPathsFor(appConfig(), dir), HiddenPaths.NONE);
+    assert(hiddenPathsFor(appConfig(), dir).emptyBelow);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -79,4 +79,33 @@ Deno.test("HiddenPaths hides real paths exactly, folded as names compare", () =>
   assert(!new HiddenPaths([], "exact", [], ["/s/Prod.env"]).hidesRealPath("/s/prod.env"));
   assert(new HiddenPaths([], "darwin", [], ["/s/Prod.env"]).hidesRealPath("/S/PROD.ENV"));
   assert(!new HiddenPaths([], "exact", [], ["/s/a"]).empty);
+});
+
+Deno.test("hiddenPathsFor hides the resumable state folder by real path, but not a share inside it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-secret-" });
+  try {
+    const real = await Deno.realPath(dir);
+    await Deno.mkdir(join(dir, "share"));
+    await Deno.symlink(dir, join(dir, "alias"));
+    // Not made yet, and named through a link: resolved through its nearest existing folder.
+    const outside = hiddenPathsFor(
+      appConfig({ directory: join(dir, "share"), resumableDir: join(dir, "alias", "state") }),
+      join(dir, "share"),
+    );
+    assert(outside.hidesRealPath(join(real, "state")));
+    assert(outside.hidesRealPath(join(real, "state", "0123.part")));
+    assert(!outside.hidesRealPath(join(real, "stateX")));
+    assert(outside.emptyBelow, "names below the share pay nothing for it");
+    const around = hiddenPathsFor(
+      appConfig({ directory: join(dir, "share"), resumableDir: dir }),
+      join(dir, "share"),
+    );
+    assert(around.hidesRealPath(join(real, "0123.part")));
+    assert(!around.hidesRealPath(join(real, "share")), "the share inside it stays served");
+    assert(!around.hidesRealPath(join(real, "share", "a.txt")));
+    const byDefault = hiddenPathsFor(appConfig({ directory: join(dir, "share") }), dir);
+    assert(byDefault.hidesRealPath(join(real, "share", ".wireserve-uploads", "x.json")));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -106,3 +106,23 @@ Deno.test("resumable caps: after a restart, an incomplete upload of the previous
     assertEquals(await Deno.readTextFile(`${root}/left.bin`), "abcdef");
   });
 });
+
+Deno.test("resumable caps: 2 workers, racing appends of unknown length take exactly the bytes there are", async () => {
+  await withRoot(async (root) => {
+    const config = appConfig({ directory: root, resumableMaxBytes: 100 });
+    await withServer(config, async (srv) => {
+      const created = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          send(srv.port, "POST", "/files/", [
+            "Upload-Defer-Length: 1",
+            `Upload-Metadata: filename ${b64(`d${i}`)}`,
+          ])),
+      );
+      assertEquals(statuses(created), { 201: 5 });
+      const appends = await Promise.all(
+        created.map((c) => patch(srv.port, c.location, 0, "x".repeat(40))),
+      );
+      assertEquals(statuses(appends.map((status) => ({ status }))), { 204: 2, 413: 3 });
+    });
+  });
+});

@@ -136,3 +136,20 @@ Deno.test("UploadUsage gives back the place of an expired upload, and of a reser
     assertEquals(await usage.usage(), { count: 1, bytes: 10 });
   }, () => now);
 });
+
+Deno.test("an upload of unknown length gets the room the bytes cap leaves, never less than it holds", async () => {
+  const limits = { expiryMs: HOUR_MS, maxUploads: 10, maxBytes: 100 };
+  await withStore(limits, async (store, usage) => {
+    const known = record(60);
+    const open = record(null);
+    assertEquals(await store.create(known), null);
+    assertEquals(await store.create(open), null);
+    assertEquals(await store.room(open, 30), 30, "within the cap: all of it");
+    assertEquals(await store.room(open, 90), 40, "past it: what is left");
+    await store.received(open, 10); // it used 10 of them
+    assertEquals((await usage.usage()).bytes, 70);
+    assertEquals(await store.room(open, 5), 10, "never less than it holds");
+    assertEquals(await store.room(known, 500), 500, "a declared length reserved at creation");
+    assertEquals(await usage.extend("f".repeat(32), 7), 7, "an upload no longer counted");
+  });
+});
