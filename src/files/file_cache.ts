@@ -8,8 +8,9 @@
  * (`safe_path.ts`) can still leave it through a symlink, so the real path is computed
  * (`Deno.realPath`) and must lie below the real root, and — unless dotfiles are allowed — must
  * not pass through a dot-folder inside the root (a link `docs -> .git` would otherwise publish
- * it), and must not match a `--hide` pattern (a link to a private file is private). Only regular
- * files are served: a FIFO would block a reader forever and a device never
+ * it), and must not match a `--hide` pattern (a link to a private file is private). A precompressed
+ * sibling (`x.js.gz`) is held to the same rules as its own URL would be. Only regular files are
+ * served: a FIFO would block a reader forever and a device never
  * ends. Files are later opened by their real path, which narrows (but, without `openat2`'s
  * RESOLVE_BENEATH in Deno, cannot close) the window in which a local user who can write inside
  * the root swaps a checked folder for a symlink.
@@ -279,11 +280,30 @@ export class FileCache {
       const old = previous?.kind === "file" ? previous : null;
       const small = facts.bytes !== null;
       const at = facts.mtimeMs;
-      facts.br = await sibling(`${real}.br`, "br", at, old?.br ?? null, small, this.#salt);
-      facts.gzip = await sibling(`${real}.gz`, "gz", at, old?.gzip ?? null, small, this.#salt);
+      facts.br = await this.#sibling(`${real}.br`, "br", at, old?.br ?? null, small);
+      facts.gzip = await this.#sibling(`${real}.gz`, "gz", at, old?.gzip ?? null, small);
       // A changed sibling makes on-demand forms irrelevant only if the file changed: keep them.
     }
     return facts;
+  }
+
+  /**
+   * The precompressed sibling at `path` (beside the file's real path), or null when absent or
+   * when it could not be served by its own URL.
+   */
+  async #sibling(
+    path: string,
+    suffix: string,
+    sourceMtimeMs: number,
+    old: Sibling | null,
+    wantBytes: boolean,
+  ): Promise<Sibling | null> {
+    // refuse: a sibling is sent in place of its file, so it passes the same rules as a request
+    // for it by name — otherwise `--hide '*.gz'` hides `x.js.gz` at its URL while its bytes go
+    // out as the gzip form of `x.js`. `sibling` lstats and ignores links, so `path` (a name in
+    // the file's real folder) is the sibling's real path.
+    if (!await this.allowed(path, false)) return null;
+    return sibling(path, suffix, sourceMtimeMs, old, wantBytes, this.#salt);
   }
 }
 

@@ -72,6 +72,8 @@ export function filesHandler(
     // The listing page offers the forms the write routes will accept.
     forms: { upload: !config.readOnly, mkdir: config.allowMkdir && !config.readOnly },
   };
+  // A zip holds what the listing shows: a folder the listing truncates is refused (413).
+  const zipLimits = { folderEntries: config.maxListingEntries };
   const answer = (req: HttpRequest, path: SafePathOk, facts: PathFacts) => {
     if (facts.kind === "missing") return notFound();
     if (facts.kind === "dir") {
@@ -91,7 +93,8 @@ export function filesHandler(
       }
       const segments = path.segments;
       if (ask.kind === "zip") {
-        return zipResponse(root, facts.realPath, segments.at(-1) ?? "", ask.only, zipsRunning);
+        const name = segments.at(-1) ?? "";
+        return zipResponse(root, facts.realPath, name, ask.only, zipsRunning, zipLimits);
       }
       if (ask.kind === "search") {
         return searchResponse(req, root, FILES_MOUNT, segments, facts.realPath, ask.text);

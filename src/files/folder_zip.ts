@@ -16,8 +16,8 @@
  * audio, archives) are stored; the rest is deflated.
  *
  * Bounds: ZIP_MAX_ENTRIES entries (the names are collected before the first byte goes out, so
- * the answer can still be a 413); a folder the listing truncates is refused, rather than zipped
- * with files silently missing.
+ * the answer can still be a 413); a folder the listing truncates (past `--max-listing`, the same
+ * cap the listing page reads with) is refused, rather than zipped with files silently missing.
  *
  * This module must not resolve request paths: it receives a checked folder.
  * @module
@@ -105,6 +105,17 @@ export function storedInZip(name: string): boolean {
   return dot > 0 && STORED_EXTENSIONS.has(name.slice(dot + 1).toLowerCase());
 }
 
+/** How large an archive may be. */
+export interface ZipLimits {
+  /**
+   * Most entries the listing page shows of one folder (`--max-listing`): a folder, or any folder
+   * below it, holding more is refused with 413, as its listing would be truncated.
+   */
+  folderEntries: number;
+  /** Most entries in the whole archive (default ZIP_MAX_ENTRIES). */
+  entries?: number;
+}
+
 /**
  * The answer for `?zip` on the folder whose real path is `realDir`, named `folderName` (empty
  * for the share's root). `names`: only these entries of the folder (single segments; each must
@@ -116,7 +127,7 @@ export async function zipResponse(
   folderName: string,
   names: readonly string[] | null,
   running: SharedCount,
-  maxEntries: number = ZIP_MAX_ENTRIES,
+  limits: ZipLimits,
 ): Promise<HttpResponse> {
   // refuse: each archive being made holds its entry list, yazl's records and a deflate state
   // (~3.5 MB for 2,000 files, measured by an attack probe: 600 stalled downloads took 2 GB).
@@ -137,7 +148,13 @@ export async function zipResponse(
   };
   let items: ZipItem[];
   try {
-    items = await collect(root, realDir, names, maxEntries);
+    items = await collect(
+      root,
+      realDir,
+      names,
+      limits.folderEntries,
+      limits.entries ?? ZIP_MAX_ENTRIES,
+    );
   } catch (err) {
     release();
     if (err instanceof ZipRefusal) return textResponse(err.status, `${err.message}\n`);
@@ -161,6 +178,7 @@ async function collect(
   root: ServedRoot,
   realDir: string,
   names: readonly string[] | null,
+  folderEntries: number,
   maxEntries: number,
 ): Promise<ZipItem[]> {
   const items: ZipItem[] = [];
@@ -175,11 +193,16 @@ async function collect(
     items.push(item);
   };
   const walk = async (dir: string, prefix: string, only: readonly string[] | null) => {
-    const listing = await root.list(dir);
+    // Read no more than the archive can still take (one more tells it is too many): a folder of
+    // a million entries is not held in memory to learn that 50,000 are too many.
+    const room = maxEntries - items.length;
+    const listing = await root.list(dir, Math.min(folderEntries, room + 1));
     if (listing.truncated) {
       throw new ZipRefusal(
         STATUS.ContentTooLarge,
-        "A folder holds more entries than one listing shows: too many for one zip",
+        folderEntries <= room
+          ? "A folder holds more entries than one listing shows: too many for one zip"
+          : `The folder holds more than ${maxEntries} entries: too many for one zip`,
       );
     }
     let entries: ListingEntry[] = listing.entries;

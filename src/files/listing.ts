@@ -2,8 +2,10 @@
  * Reading a folder for a listing: the entries a client may see (no dotfiles unless allowed, no
  * `--hide` matches, no symlinks that lead where the server would refuse to go, no FIFOs or
  * devices), with their sizes and times, sorted folders first. Bounded: at most
- * MAX_LISTING_ENTRIES are read unless the caller asks for another cap (the listing page reads up
- * to `--max-listing`). Whatever lists a folder — the listing page, a zip, a search,
+ * MAX_LISTING_ENTRIES are read unless the caller asks for another cap (the listing page and zips
+ * read up to `--max-listing`). The cap is met in the file system's order, before any sorting: a
+ * truncated listing is the first entries read, sorted, not the first of the sorted folder (that
+ * would need every entry in memory, which the cap is there to prevent). Whatever lists a folder — the listing page, a zip, a search,
  * the templates' folder data — reads it here, so each leaves out the same entries.
  *
  * This module must not know about HTTP or HTML: the renderers take its entries.
@@ -16,8 +18,8 @@ import { servableName } from "./safe_path.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
 /**
- * Most entries a search, a zip or the templates' folder data read of one folder; the rest is
- * reported as truncated. The listing page has its own cap (`--max-listing`).
+ * Most entries a search or the templates' folder data read of one folder; the rest is reported
+ * as truncated. The listing page and zips read with `--max-listing` instead.
  */
 export const MAX_LISTING_ENTRIES = 10_000;
 /**

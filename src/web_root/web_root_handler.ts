@@ -1,10 +1,11 @@
 /**
  * `GET`/`HEAD /…`: the web root. By default the embedded `www/` UI; with `--www <dir>` a folder
  * of the user's (a static site). A folder answers with its `index.html` (never a listing: that
- * is `/files/`'s job), `--spa` answers unknown extensionless paths with `/index.html` and 200,
- * and a `404.html` at the root is the body of every 404 when present. With `--templates`, the
- * `.html` files of `--www` (index pages and `404.html` included) are rendered by
- * `src/templates/`; the embedded UI and every other file are served as they are.
+ * is `/files/`'s job), `--spa` answers unknown extensionless paths with `/index.html` and 200
+ * (never a path `--hide` holds: every spelling of one is a 404), and a `404.html` at the root is
+ * the body of every 404 when present. With `--templates`, the `.html` files of `--www` (index
+ * pages and `404.html` included) are rendered by `src/templates/`; the
+ * embedded UI and every other file are served as they are.
  *
  * Locating `www/`: it is resolved from this module's URL (`new URL("../../www/",
  * import.meta.url)`), not from the working directory, so `deno run` works from any folder. In a
@@ -135,8 +136,15 @@ export function webRootHandler(
       return serve(req, path.fsPath, path.segments, facts);
     }
     // An app route the client-side router knows (`/settings/profile`): its page is index.html.
+    // refuse: never for a path a --hide pattern would hide were it a folder. `/private/` and
+    // `/private/x` are refused by name (404); `/private` reaches here as missing whether the
+    // hidden folder exists or not, and must get their 404 too — decided on the name alone, so
+    // a hidden folder that exists and one that does not answer alike.
     const last = path.segments[path.segments.length - 1] ?? "";
-    if (config.spa && facts.kind === "missing" && !last.includes(".")) {
+    if (
+      config.spa && facts.kind === "missing" && !last.includes(".") &&
+      !root.hidden.hides(path.segments, null)
+    ) {
       return fileOr404(req, rootIndex, [INDEX]);
     }
     return missing(req);

@@ -136,6 +136,38 @@ Deno.test("FileCache finds precompressed siblings only for compressible types", 
   });
 });
 
+Deno.test("FileCache never uses a sibling its own URL could not serve (--hide, private real paths)", async () => {
+  await withTree(async (root) => {
+    await Deno.mkdir(`${root}/lib`);
+    for (const name of ["pub.js", "pub.js.br", "pub.js.gz", "lib/x.js", "lib/x.js.gz"]) {
+      await Deno.writeTextFile(`${root}/${name}`, name);
+    }
+    const lookupIn = async (hidden: HiddenPaths, path: string) => {
+      const c = new FileCache({ root, followSymlinks: false, dotfiles: false, ttlMs: 0, hidden });
+      const facts = await c.lookup(`${root}/${path}`);
+      assert(facts.kind === "file", path);
+      return facts;
+    };
+    const gz = await lookupIn(new HiddenPaths(["*.gz"], "exact"), "pub.js");
+    assertEquals(
+      [gz.gzip, gz.br?.bytes?.length],
+      [null, "pub.js.br".length],
+      "*.gz hides gzip only",
+    );
+    const br = await lookupIn(new HiddenPaths(["pub.js.br"], "exact"), "pub.js");
+    assertEquals([br.br, br.gzip?.bytes?.length], [null, "pub.js.gz".length], "br by exact name");
+    const anchored = await lookupIn(new HiddenPaths(["lib/x.js.gz"], "exact"), "lib/x.js");
+    assertEquals(anchored.gzip, null, "an anchored pattern");
+    const settings = await lookupIn(
+      new HiddenPaths([], "exact", [], [`${root}/pub.js.gz`]),
+      "pub.js",
+    );
+    assertEquals(settings.gzip, null, "a private real path");
+    const visible = await lookupIn(HiddenPaths.NONE, "pub.js");
+    assert(visible.gzip !== null && visible.br !== null, "no pattern: both served");
+  });
+});
+
 Deno.test("FileCache ignores a sibling older than its file, and uses it again once remade", async () => {
   await withTree(async (root) => {
     const at = (ms: number) => new Date(Date.UTC(2024, 0, 15, 12, 0, 0) + ms);

@@ -208,3 +208,23 @@ Deno.test("past MAX_ZIPS_RUNNING archives at once in the server a zip request ge
     }
   });
 });
+
+Deno.test("?zip of a folder the listing truncates (--max-listing), at any depth, is 413", async () => {
+  await withUploadServer({ maxListingEntries: 3 }, async (s) => {
+    await Deno.mkdir(join(s.root, "three/many"), { recursive: true });
+    for (const name of ["a", "b"]) await Deno.writeTextFile(join(s.root, "three", name), name);
+    for (const name of ["1", "2", "3", "4"]) {
+      await Deno.writeTextFile(join(s.root, "three/many", name), name);
+    }
+    // At the limit the listing is whole, and so is the zip.
+    const whole = await request(s.port, "GET", "/files/three/?format=json");
+    assertEquals(JSON.parse(new TextDecoder().decode(whole.body)).truncated, false);
+    assertEquals((await request(s.port, "HEAD", "/files/three/?zip&name=a&name=b")).status, 200);
+    // One past it the listing is truncated, and the zip refused before anything is sent.
+    const cut = await request(s.port, "GET", "/files/three/many/?format=json");
+    assertEquals(JSON.parse(new TextDecoder().decode(cut.body)).truncated, true);
+    for (const path of ["/files/three/many/?zip", "/files/three/?zip", "/files/?zip"]) {
+      assertEquals((await request(s.port, "GET", path)).status, 413, path);
+    }
+  });
+});

@@ -197,3 +197,50 @@ Deno.test("hidden paths under the web root answer its 404 page", async () => {
     await fs.close();
   }
 });
+
+Deno.test("a hidden precompressed sibling is never sent as its file's br or gzip form", async () => {
+  const fs = await startFilesServer({ hide: ["*.gz", "*.br"] });
+  try {
+    const later = new Date(Date.now() + 60_000);
+    for (const dir of [fs.tree.root, fs.tree.www]) {
+      await Deno.writeTextFile(`${dir}/pub.js`, "public js ".repeat(300));
+      for (const suffix of [".gz", ".br"]) {
+        // Newer than the file, so it would be current; its bytes are not what pub.js says.
+        await Deno.writeTextFile(`${dir}/pub.js${suffix}`, "PRIVATE SIBLING");
+        await Deno.utime(`${dir}/pub.js${suffix}`, later, later);
+      }
+    }
+    for (const path of ["/files/pub.js", "/pub.js"]) {
+      assertEquals((await curl([fs.url(`${path}.gz`)])).status, 404, `${path}.gz`);
+      for (const coding of ["gzip", "br"]) {
+        const res = await curl(["-H", `Accept-Encoding: ${coding}`, fs.url(path)]);
+        assertEquals(res.status, 200, `${path} ${coding}`);
+        assert(!text(res.body).includes("PRIVATE"), `${path} ${coding} sent the hidden sibling`);
+      }
+    }
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("with --spa, hidden web-root paths answer 404 by every spelling, existing or not", async () => {
+  const fs = await startFilesServer({ spa: true, hide: ["private/", "ghost/"] });
+  try {
+    await Deno.mkdir(`${fs.tree.www}/private`);
+    await Deno.writeTextFile(`${fs.tree.www}/private/page.html`, "PRIVATE PAGE");
+    // `private` exists and `ghost` does not: a client must not tell them apart.
+    for (const name of ["private", "ghost"]) {
+      for (const path of [`/${name}`, `/${name}/`, `/${name}/x`, `/a/../${name}`]) {
+        const res = await curl([fs.url(path)]);
+        assertEquals([res.status, text(res.body)], [404, "<h1>custom 404</h1>"], path);
+      }
+    }
+    // Other unknown extensionless paths are still the app's.
+    for (const path of ["/nothere", "/nothere/x", "/privately"]) {
+      const res = await curl([fs.url(path)]);
+      assertEquals([res.status, text(res.body)], [200, "<h1>home</h1>"], path);
+    }
+  } finally {
+    await fs.close();
+  }
+});

@@ -63,6 +63,8 @@ Deno.test("a folder of more than 10,000 files lists every one, streamed, in HTML
     const gz = await curl(["--compressed", "-H", "Accept: application/json", url]);
     assertEquals(gz.headers.get("content-encoding"), "br");
     assertEquals(JSON.parse(text(gz.body)).entries.length, FILE_COUNT);
+    // What the listing shows whole, a zip takes whole (its own cap is ZIP_MAX_ENTRIES).
+    assertEquals((await curl(["-I", `${url}?zip`])).status, 200);
   } finally {
     await srv.close();
   }
@@ -78,6 +80,8 @@ Deno.test("a listing past --max-listing is marked truncated", async () => {
     assert(page.includes('<p class="note">Only the first 20 entries are shown.</p>'), page);
     const doc = JSON.parse(text((await curl([`${url}?format=json`])).body));
     assertEquals([doc.entries.length, doc.truncated], [20, true]);
+    // A zip holds what the listing shows: never a truncated folder (413 before any byte).
+    assertEquals((await curl(["-I", `${url}?zip`])).status, 413);
   } finally {
     await srv.close();
   }
