@@ -1,14 +1,20 @@
 /**
- * Markdown to safe HTML, for the file previews and the templates: `marked` (GitHub-flavoured
- * Markdown, the most used and among the fastest renderers on npm) and then `sanitize-html` (the
- * standard server-side allowlist sanitiser, no DOM needed). Markdown may carry raw HTML, so the
- * rendered HTML is never trusted: only an allowlist of tags and attributes survives, links and
- * images keep only http(s), mailto and relative URLs, and no script, style, event handler,
- * iframe or form gets through.
+ * Markdown to safe HTML, for the file previews and the templates: `markdown-it` (CommonMark with
+ * GitHub's tables, strikethrough, autolinks and task lists — `markdown_gfm.ts`) and then
+ * `sanitize-html` (the standard server-side allowlist sanitiser, no DOM needed). Markdown may
+ * carry raw HTML, so the rendered HTML is never trusted: only an allowlist of tags and attributes
+ * survives, links and images keep only http(s), mailto and relative URLs, and no script, style,
+ * event handler, iframe or form gets through.
  *
- * Both libraries are loaded on first use, not at start: together they hold about 4 MiB in
- * every isolate that loads them (measured), and with `--workers` each worker is an isolate —
- * a server that never renders Markdown should not pay for it N times.
+ * Both libraries are loaded on first use, not at start: together they hold about 6 MiB in every
+ * isolate that loads them (measured), and with `--workers` each worker is an isolate — a server
+ * that never renders Markdown should not pay for it N times.
+ *
+ * markdown-it rather than `marked`: a Markdown file may be anyone's upload, and its rendering
+ * time must grow with its length only. marked took quadratic time on runs of emphasis openers
+ * (24 KB of `*a ` held a worker 4–8 s, 300 KB over seven minutes) and overflowed its stack at
+ * 4,000 nested `>`; markdown-it and the sanitiser take about 0.5 s on 300 KB of `*a `, and
+ * markdown-it nests blocks at most `maxNesting` (100) deep (measured, docs/limits.md).
  *
  * This module must not know HTTP or the file system.
  * @module
@@ -16,6 +22,7 @@
 
 // @ts-types="npm:@types/sanitize-html@^2.16.0"
 import type sanitizeHtml from "sanitize-html";
+import { useGfm } from "./markdown_gfm.ts";
 
 /** Tags kept besides sanitize-html's defaults (headings, lists, tables, code, quotes…). */
 const EXTRA_TAGS = ["img", "h1", "h2", "del", "input", "details", "summary"];
@@ -46,12 +53,16 @@ type Renderer = (source: string) => string;
 let renderer: Promise<Renderer> | null = null;
 
 async function loadRenderer(): Promise<Renderer> {
-  const [{ marked }, { default: sanitize }] = await Promise.all([
-    import("marked"),
+  const [{ default: MarkdownIt }, { default: sanitize }] = await Promise.all([
+    // @ts-types="@types/markdown-it"
+    import("markdown-it"),
     import("sanitize-html"),
   ]);
   SANITIZE_OPTIONS.allowedTags = [...sanitize.defaults.allowedTags, ...EXTRA_TAGS];
-  return (source) => sanitize(marked.parse(source, { async: false, gfm: true }), SANITIZE_OPTIONS);
+  // html: raw HTML passes through to the sanitiser, as GitHub (and marked) let it.
+  const md = new MarkdownIt({ html: true, linkify: true });
+  useGfm(md);
+  return (source) => sanitize(md.render(source), SANITIZE_OPTIONS);
 }
 
 /** The HTML for Markdown `source`, sanitised: safe to insert into a page as is. */

@@ -1,6 +1,6 @@
 /**
  * Emphasis and strikethrough as their text, for `heading_text.ts`: `**a**`, `__a__`, `*a*`,
- * `_a_`, `~a~` and `~~a~~` lose their delimiters, nested ones too (`**nested *em***`).
+ * `_a_` and `~~a~~` lose their delimiters, nested ones too (`**nested *em***`).
  *
  * Decisions:
  * - The rules are those the heading text always had (see `RULES`), applied as before: each rule
@@ -93,16 +93,11 @@ const RULES: readonly PairRule[] = [
       s[p] === "_" && underscoreMayOpen(s, p, free) && solidOther(s, p + 1, "_") ? 1 : 0,
     close: (s, q) => s[q] === "_" && solidOther(s, q - 1, "_") && !wordAt(s, q + 1),
   },
-  { // ~strike~ and ~~strike~~ (GFM): the same number of tildes on each side, never three
-    lengths: [1, 2],
-    open: (s, p) => {
-      if (s[p] !== "~" || s[p - 1] === "~") return 0;
-      const length = s[p + 1] === "~" ? 2 : 1;
-      return s[p + length] !== "~" && solid(s, p + length) ? length : 0;
-    },
-    close: (s, q, length) =>
-      s.startsWith(length === 2 ? "~~" : "~", q) && s[q + length] !== "~" &&
-      solidOther(s, q - 1, "~"),
+  { // ~~strike~~, as markdown-it reads it: a single `~` is text, and of a longer run of tildes
+    // the last two delimit (`~~~a~~~` → `~a~`; the rounds take a run of four off in two).
+    lengths: [2],
+    open: (s, p) => s.startsWith("~~", p) && s[p + 2] !== "~" && solid(s, p + 2) ? 2 : 0,
+    close: (s, q) => s.startsWith("~~", q) && s[q + 2] !== "~" && solid(s, q - 1),
   },
 ];
 

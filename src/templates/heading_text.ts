@@ -5,11 +5,11 @@
  * words — backticks, asterisks, link targets, character references — must go, or the listing
  * shows `**Deno**` where the post shows **Deno**.
  *
- * A small subset of CommonMark's inline rules, enough for headings, agreeing with `marked` (what
+ * A small subset of CommonMark's inline rules, enough for headings, agreeing with markdown-it (what
  * renders the page) where they differ: code spans (kept literally), backslash escapes, HTML
  * comments (dropped), images (their alt text), inline links (their text: brackets nest, the
  * destination may hold balanced parentheses, a title may follow) and autolinks (their text),
- * inline HTML tags (dropped), `*`/`_` emphasis, `~`/`~~` strikethrough, and numeric and the
+ * inline HTML tags (dropped), `*`/`_` emphasis, `~~` strikethrough, and numeric and the
  * common named character references. Anything it does not recognise stays as written.
  *
  * Decisions: a heading is whatever the file says (up to META_READ_BYTES), so its cost must grow
@@ -131,7 +131,7 @@ class BacktickRuns {
   }
 }
 
-/** `s` without its HTML comments: `<!-- … -->`, and `<!-->`, `<!--->` as marked reads them. */
+/** `s` without its HTML comments: `<!-- … -->`, and `<!-->`, `<!--->` as markdown-it reads them. */
 function dropComments(s: string, meter: ScanMeter): string {
   let out = "";
   let from = 0;

@@ -1,6 +1,6 @@
 /**
  * Inline links and images as their text, for `heading_text.ts`: `[a [b] c](u "t")` → `a [b] c`,
- * `![alt](p.png)` → `alt` (CommonMark §6.3, §6.4, as marked reads them).
+ * `![alt](p.png)` → `alt` (CommonMark §6.3, §6.4, as markdown-it reads them).
  *
  * Decisions: one pass with a stack of open brackets, and the parentheses of the line paired once
  * up front (`ParenPlan`), so each character is looked at a bounded number of times however many
@@ -22,13 +22,17 @@ const LESS = 0x3c, GREATER = 0x3e, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
  * `s` with each inline link and image replaced by its text (CommonMark §6.3, §6.4): a `]` closes
  * the nearest open `[` or `![`, and when `(destination "title")` follows, the marks and the
  * parentheses go. An opener a `]` closes without a link after it stays as written, as does one
- * nothing closes; either way it is never looked at again. Links may nest, as in marked.
+ * nothing closes; either way it is never looked at again. A link may not hold a link: once one
+ * is made, the `[` openers still open before it make none (they stay as written; `![` still
+ * can), so `[a [b](c) d](e)` → `[a b d](e)`, as in markdown-it (marked let links nest).
  */
 export function linksAsText(s: string, meter: ScanMeter): string {
   meter.steps += s.length;
   if (s.indexOf("](") === -1) return s;
   const out: string[] = [];
   const openers: number[] = []; // per open `[` or `![`: where its mark is in `out`
+  // The `[` openers at stack places below this are inside a link made since they opened.
+  let inactiveBelow = 0;
   let parens: ParenPlan | null = null;
   let from = 0;
   for (let i = 0; i < s.length; i++) {
@@ -43,11 +47,15 @@ export function linksAsText(s: string, meter: ScanMeter): string {
       from = i + 1;
     } else if (c === CLOSE_BRACKET) {
       const opener = openers.pop();
-      if (opener === undefined || s.charCodeAt(i + 1) !== OPEN_PAREN) continue;
+      if (opener === undefined) continue;
+      const inactive = openers.length < inactiveBelow && out[opener] === "[";
+      inactiveBelow = Math.min(inactiveBelow, openers.length);
+      if (inactive || s.charCodeAt(i + 1) !== OPEN_PAREN) continue;
       parens ??= new ParenPlan(s, meter);
       const end = linkTailEnd(s, i + 1, parens, meter);
       if (end === -1) continue;
       out.push(s.slice(from, i));
+      if (out[opener] === "[") inactiveBelow = openers.length; // every opener still open
       out[opener] = "";
       from = end;
       i = end - 1;

@@ -1,7 +1,7 @@
 /**
  * The sources of one render, each read once and parsed once: a partial included 5,000 times (in a
- * loop, or by many includes) costs one read and one parse, and every read is noted as a
- * dependency of the page. The page's own source also loses its front-matter block here, whose
+ * loop, or by many includes) costs one read and one parse, a Markdown file shown many times one
+ * rendering, and every read is noted as a dependency of the page. The page's own source also loses its front-matter block here, whose
  * fields become `${page.NAME}`.
  *
  * Reads go through `TemplateFiles`, so the web root's rules hold for every source.
@@ -27,6 +27,9 @@ export interface PageNodes {
   fields: ReadonlyMap<string, string>;
 }
 
+/** Markdown source to safe HTML (`renderMarkdown`). */
+export type MarkdownRenderer = (source: string) => Promise<string>;
+
 const BOM = "\ufeff";
 
 /** The reads and parses of one render. */
@@ -36,11 +39,22 @@ export class ParsedSources {
   readonly #output: RenderOutput;
   readonly #reads = new Map<string, Promise<SourceResult>>();
   readonly #parsed = new Map<string, TemplateNode[]>();
+  readonly #markdown: MarkdownRenderer;
+  readonly #rendered = new Map<string, Promise<string>>();
 
-  /** Reads through `files`, parses with `parse`, and notes each read in `output`. */
-  constructor(files: TemplateFiles, parse: typeof parseTemplate, output: RenderOutput) {
+  /**
+   * Reads through `files`, parses with `parse`, renders Markdown with `markdown`, and notes each
+   * read in `output`.
+   */
+  constructor(
+    files: TemplateFiles,
+    parse: typeof parseTemplate,
+    markdown: MarkdownRenderer,
+    output: RenderOutput,
+  ) {
     this.#files = files;
     this.#parse = parse;
+    this.#markdown = markdown;
     this.#output = output;
   }
 
@@ -70,6 +84,20 @@ export class ParsedSources {
       this.#parsed.set(key, nodes);
     }
     return nodes;
+  }
+
+  /**
+   * The HTML of a read Markdown source without its front matter, rendered once per render: a
+   * 1 MiB file takes the renderer up to a second or so (measured), and a page may show it again
+   * and again. A failed rendering fails every use alike.
+   */
+  markdown(source: ReadSource): Promise<string> {
+    let html = this.#rendered.get(source.fsPath);
+    if (html === undefined) {
+      html = this.#markdown(splitFrontMatter(source.text).body);
+      this.#rendered.set(source.fsPath, html);
+    }
+    return html;
   }
 
   /**

@@ -50,8 +50,10 @@ export const MAX_ERROR_PAGE_CACHE_ENTRIES = 64;
 export const MAX_META_CACHE_ENTRIES = 4096;
 
 /**
- * Bytes of Markdown source that weigh one render step: a `${markdown}` renders its whole file
- * synchronously each time (1,000 renders of a 1 MB file held a worker 6.3 s as 1,000 steps), so
- * a 1 MB file weighs 10,000 steps and the step cap bounds Markdown work to ~20 MB per page.
+ * Bytes of Markdown source that weigh one render step, at each use: a file is rendered in one
+ * synchronous go (once per render), and markdown-it with the sanitiser takes 0.2–1.5 s per MiB
+ * depending on what it holds (measured; blank lines 0.6 s and render to nothing). A 1 MiB file
+ * weighs 104,858 steps, so one page shows at most ~1.9 MiB of Markdown, about 2 s of one worker
+ * at worst. At 100 bytes a step a page could render 20 distinct 1 MiB files (tens of seconds).
  */
-export const MARKDOWN_BYTES_PER_STEP = 100;
+export const MARKDOWN_BYTES_PER_STEP = 10;

@@ -12,13 +12,14 @@
  * @module
  */
 
+import { renderMarkdown } from "../app/markdown.ts";
 import type { TemplateFiles } from "./template_files.ts";
 import { MAX_RENDER_STEPS, MAX_SOURCE_BYTES, STEPS_PER_TURN } from "./template_limits.ts";
 import { parseTemplate } from "./template_syntax.ts";
 import { type RenderRequest, TemplateValues, type ValueSources } from "./template_values.ts";
 import { StepBudget } from "./render_steps.ts";
 import { RenderOutput, type RenderResult } from "./render_output.ts";
-import { ParsedSources } from "./parsed_sources.ts";
+import { type MarkdownRenderer, ParsedSources } from "./parsed_sources.ts";
 import { TemplateWalker } from "./template_walker.ts";
 
 export type { Dependency, RenderResult } from "./render_output.ts";
@@ -37,12 +38,15 @@ export interface RenderOptions {
   stepsPerTurn: number;
   /** Parses a source (`parseTemplate`). */
   parse: typeof parseTemplate;
+  /** Renders a Markdown source (`renderMarkdown`). */
+  markdown: MarkdownRenderer;
 }
 
 const DEFAULT_OPTIONS: RenderOptions = {
   maxSteps: MAX_RENDER_STEPS,
   stepsPerTurn: STEPS_PER_TURN,
   parse: parseTemplate,
+  markdown: renderMarkdown,
 };
 
 /** Renders the page at `segments` (decoded, below the web root) for `req`. */
@@ -55,7 +59,7 @@ export async function renderPage(
   const opts = { ...DEFAULT_OPTIONS, ...options };
   const out = new RenderOutput();
   const values = new TemplateValues(sources, req);
-  const parsed = new ParsedSources(sources.files, opts.parse, out);
+  const parsed = new ParsedSources(sources.files, opts.parse, opts.markdown, out);
   const file = "/" + segments.join("/");
   const source = await parsed.read(segments);
   if (!source.ok) {

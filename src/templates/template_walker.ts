@@ -26,8 +26,6 @@
  */
 
 import { escapeHtml } from "../files/mod.ts";
-import { renderMarkdown } from "../app/markdown.ts";
-import { splitFrontMatter } from "./front_matter.ts";
 import { folderEntries } from "./folder_entries.ts";
 import type { TemplateFiles } from "./template_files.ts";
 import {
@@ -157,14 +155,15 @@ export class TemplateWalker {
     }
     const source = await this.#sources.read(filled.segments);
     if (!source.ok) return this.#out.missing(filled, source.problem, what, frame, line);
-    // Weighed by its size: the rendering is synchronous and done again at each use.
+    // Weighed by its size at each use: the rendering is synchronous, and though a file is
+    // rendered once per render, each use of it writes all of its HTML again.
     if (!await this.#bulk(Math.ceil(source.text.length / MARKDOWN_BYTES_PER_STEP), frame)) return;
     let html: string;
     try {
-      html = await renderMarkdown(splitFrontMatter(source.text).body);
+      html = await this.#sources.markdown(source);
     } catch (err) {
-      // The renderer recurses per nesting level: a file of 4,000 `>` overflows its stack. That is
-      // the owner's file, so a box in the page, not a 500 for the whole page.
+      // A file the renderer cannot render (marked, before markdown-it, overflowed its stack at
+      // 4,000 nested `>`) is the owner's file: a box in the page, not a 500 for the whole page.
       const why = err instanceof RangeError ? "it nests too deeply" : "the renderer failed";
       return this.#out.fail(frame, line, `${what}: could not be rendered (${why})`);
     }

@@ -462,6 +462,27 @@ const HOSTILE_MARKDOWN = [
 const HOSTILE_SVG = '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">' +
   '<script>alert(2)</script><rect width="4" height="4"/></svg>';
 
+test("Markdown built to stall a renderer previews whole instead of freezing the tab", async () => {
+  // marked took minutes on a run of `*a ` (its time grew with the square of the run; the preview
+  // reads 512 KiB) and overflowed its stack at 4,000 nested `>`: the tab froze or showed nothing.
+  // markdown-it renders both in well under a second; a regression fails at the action timeout.
+  const stars = "*a ".repeat(70_000);
+  await withUi({}, async (dir) => {
+    await Deno.writeTextFile(`${dir}/stars.md`, `# Stars\n\n${stars}\n`);
+    await Deno.writeTextFile(`${dir}/quotes.md`, `# Quotes\n\n${">".repeat(4000)} x\n`);
+  }, async (s) => {
+    await openUi(s);
+    await s.page.getByRole("link", { name: "stars.md", exact: true }).click();
+    const article = s.page.locator("#preview-dialog .preview-markdown");
+    await article.locator("h1", { hasText: "Stars" }).waitFor();
+    assertEquals(await article.locator("p").textContent(), stars.trim());
+    await s.page.keyboard.press("Escape");
+    await s.page.getByRole("link", { name: "quotes.md", exact: true }).click();
+    await article.locator("h1", { hasText: "Quotes" }).waitFor();
+    assertEquals(await article.locator("blockquote").count(), 100); // markdown-it's maxNesting
+  });
+});
+
 test("hostile Markdown and SVG run nothing, in the preview or opened raw", async () => {
   await withUi({}, async (dir) => {
     await Deno.writeTextFile(`${dir}/hostile.md`, HOSTILE_MARKDOWN);

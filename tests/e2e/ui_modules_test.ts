@@ -4,7 +4,7 @@
  * They need no Chromium, so they run everywhere.
  */
 
-import { assertEquals } from "../support/assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { describeFailure } from "../../www/js/api.js";
 import { filterEntries, sortEntries } from "../../www/js/browse.js";
 import { folderPathProblem, selectionZipUrl } from "../../www/js/entry_actions.js";
@@ -327,4 +327,26 @@ Deno.test("headingSlug gives a heading the id GitHub gives it, for #section link
   assertEquals(headingSlug("Ünïcode & emoji 🎉 too"), "ünïcode--emoji--too");
   assertEquals(headingSlug("snake_case and-hyphen"), "snake_case-and-hyphen");
   assertEquals(headingSlug("<img src=x onerror=alert(1)>"), "img-srcx-onerroralert1");
+});
+
+Deno.test("the preview's GFM additions render exactly as the server's (two copies kept in step)", async () => {
+  // www/js/markdown_gfm.js repeats src/app/markdown_gfm.ts because the UI has no build step:
+  // the same markdown-it with each copy must give the same HTML, or one copy has drifted.
+  const { default: MarkdownIt } = await import("markdown-it");
+  const { useGfm: serverGfm } = await import("../../src/app/markdown_gfm.ts");
+  const { useGfm: uiGfm } = await import("../../www/js/markdown_gfm.js");
+  const server = new MarkdownIt({ html: true, linkify: true });
+  serverGfm(server);
+  const ui = new MarkdownIt({ html: true, linkify: true });
+  uiGfm(ui);
+  const cases = [
+    "- [x] done\n- [ ] todo\n- [X] caps\n- [x]no space\n",
+    "[x]: https://example.org/\n\n- [x] a defined reference\n",
+    "| l | c | r |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n",
+    "~~gone~~ ~single~ ~~~fence~~~\n",
+    "see https://example.org/x, www.example.org and me@example.org; not notes.md or setup.py\n",
+    "1. [x] ordered\n   - [ ] nested\n",
+  ];
+  for (const source of cases) assertEquals(ui.render(source), server.render(source), source);
+  assert(server.render(cases[0]).includes('type="checkbox"'));
 });

@@ -67,7 +67,7 @@ Deno.test("an edited post shows on the first request after the stat-cache period
   }
 });
 
-Deno.test("a site's odd pages answer 200 with their boxes: deep Markdown, a huge page, a bad query pair", async () => {
+Deno.test("a site's odd pages answer 200: deep Markdown renders, a huge page shows its box", async () => {
   const www = await site({
     "post.html": "<p>${request.query.p}</p>${markdown /posts/{request.query.p}.md}<p>end</p>",
     "posts/deep.md": ">".repeat(20_000) + " x\n",
@@ -81,10 +81,12 @@ Deno.test("a site's odd pages answer 200 with their boxes: deep Markdown, a huge
   ));
   const base = `http://127.0.0.1:${srv.port}`;
   try {
-    // Was a 500 for the whole page: marked overflowed its stack.
+    // Was a 500 for the whole page, then an error box: marked overflowed its stack. markdown-it
+    // nests quotes 100 deep and no further.
     const deep = await curl([`${base}/post.html?p=deep`]);
     assertEquals(deep.status, 200);
-    assert(text(deep.body).endsWith("(it nests too deeply)</div><p>end</p>"), text(deep.body));
+    assert(text(deep.body).endsWith("</blockquote>\n<p>end</p>"), text(deep.body));
+    assertEquals(text(deep.body).split("<blockquote>").length - 1, 100);
     // Was a 404 with no log line: the page is there, past the size bound.
     const huge = await curl([`${base}/huge.html`]);
     assertEquals(huge.status, 200);
@@ -92,7 +94,7 @@ Deno.test("a site's odd pages answer 200 with their boxes: deep Markdown, a huge
     // Was a 404: one Latin-1 pair emptied every value, `p` included.
     const hello = await curl([`${base}/post.html?ref=caf%E9&p=hello`]);
     assertEquals([hello.status, text(hello.body)], [200, "<p>hello</p><h1>Hello</h1>\n<p>end</p>"]);
-    assertEquals(warnings.length, 2, warnings.join("\n"));
+    assertEquals(warnings.length, 1, warnings.join("\n"));
     assertEquals(srv.errors, []);
   } finally {
     await srv.close();

@@ -114,6 +114,27 @@ Deno.test("renderPage parses each source once per render, however often it is in
   });
 });
 
+Deno.test("renderPage renders each Markdown file once per render, however often it is shown", async () => {
+  await withSite(async (site) => {
+    const rendered: string[] = [];
+    const markdown = (source: string) => {
+      rendered.push(source);
+      return Promise.resolve(`<p>${source.trim()}</p>`);
+    };
+    await site.write("a.md", "---\ntitle: A\n---\nalpha\n");
+    await site.write("b.md", "beta");
+    await site.write("part.html", "${markdown /a.md}");
+    await site.write(
+      "page.html",
+      "${markdown /a.md}${include /part.html}".repeat(20) + "${markdown /b.md}",
+    );
+    const r = await site.render("page.html", { markdown });
+    assertEquals(r.errors, []);
+    assertEquals(r.html, "<p>alpha</p>".repeat(40) + "<p>beta</p>");
+    assertEquals(rendered, ["alpha\n", "beta"]);
+  });
+});
+
 Deno.test("renderPage reports an unclosed ${for} at the line it opens, before its body", async () => {
   await withSite(async (site) => {
     for (const name of ["a", "b"]) await site.write(`posts/${name}.md`, "");
@@ -128,10 +149,12 @@ Deno.test("renderPage reports an unclosed ${for} at the line it opens, before it
 
 Deno.test("renderPage weighs a Markdown file by its size and a folder by its entries", async () => {
   await withSite(async (site) => {
-    // 1 MB of Markdown is 10,000 steps (MARKDOWN_BYTES_PER_STEP): 30 renders of it pass the cap,
-    // where 30 nodes would not (1,000 renders of such a file held a worker 6 s).
-    await site.write("big.md", "\n".repeat(1_000_000)); // renders to nothing: no length cap hit
-    await site.write("md.html", "${markdown /big.md}".repeat(30));
+    // 1 MB of Markdown is 100,000 steps (MARKDOWN_BYTES_PER_STEP): two uses of it pass the cap,
+    // where two nodes would not (1 MiB of blank lines takes markdown-it 0.6 s, and renders to
+    // nothing: no length cap is hit).
+    await site.write("big.md", "\n".repeat(1_000_000));
+    await site.write("other.md", "\n".repeat(1_000_000));
+    await site.write("md.html", "${markdown /big.md}${markdown /other.md}");
     const md = await site.render("md.html");
     assertEquals(md.errors, [tooMany(MAX_RENDER_STEPS, "/md.html")]);
     await site.write("once.html", "${markdown /big.md}");

@@ -1,7 +1,7 @@
 /**
  * Previews without leaving the page, in one dialog: images, audio and video in the browser's own
  * players, PDF in a frame (the browser's viewer), text and code as text, and Markdown rendered
- * by marked and sanitised by DOMPurify (markdown.js).
+ * by markdown-it and sanitised by DOMPurify (markdown.js).
  * Previous and Next (and the arrow keys) walk the files of the folder as shown: a gallery.
  *
  * Text is fetched with a Range of {@link MAX_TEXT_PREVIEW_BYTES}, so a huge log never lands
