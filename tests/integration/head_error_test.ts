@@ -40,29 +40,7 @@ const CASES: Array<{ name: string; request: string; error: ErrorKind }> = [
 ];
 
 Deno.test("a HEAD request refused with a canned error gets the error's head and no content", async (t) => {
-  const srv = await startApp(appConfig());
-  try {
-    for (const c of CASES) {
-      await t.step(c.name, async () => {
-        const client = await RawClient.connect(srv.port);
-        try {
-          await client.send(c.request);
-          const all = await client.readAll();
-          const { status, text } = ERROR_KINDS[c.error];
-          assert(all.startsWith(`HTTP/1.1 ${status} `), all);
-          assert(all.includes("\r\nConnection: close\r\n"), all);
-          // The length the GET's text would have (RFC 9110 §8.6), and nothing after the head.
-          assert(all.includes(`\r\nContent-Length: ${text.length + 1}\r\n`), all);
-          assert(all.endsWith("\r\n\r\n"), `content after the head: ${JSON.stringify(all)}`);
-        } finally {
-          client.close();
-        }
-      });
-    }
-  } finally {
-    await srv.close();
-  }
-  assertEquals(srv.errors, []);
+  await expectHeadsWithoutContent(t, CASES);
 });
 
 /**
@@ -90,9 +68,17 @@ const LINE_CASES: Array<{ name: string; request: string; error: ErrorKind }> = [
 ];
 
 Deno.test("a HEAD request whose request line is refused gets the error's head and no content", async (t) => {
+  await expectHeadsWithoutContent(t, LINE_CASES);
+});
+
+/** Sends each case on its own connection and checks the refusal is a head alone, then a close. */
+async function expectHeadsWithoutContent(
+  t: Deno.TestContext,
+  cases: Array<{ name: string; request: string; error: ErrorKind }>,
+): Promise<void> {
   const srv = await startApp(appConfig());
   try {
-    for (const c of LINE_CASES) {
+    for (const c of cases) {
       await t.step(c.name, async () => {
         const client = await RawClient.connect(srv.port);
         try {
@@ -100,6 +86,8 @@ Deno.test("a HEAD request whose request line is refused gets the error's head an
           const all = await client.readAll();
           const { status, text } = ERROR_KINDS[c.error];
           assert(all.startsWith(`HTTP/1.1 ${status} `), all.slice(0, 200));
+          assert(all.includes("\r\nConnection: close\r\n"), all);
+          // The length the GET's text would have (RFC 9110 §8.6), and nothing after the head.
           assert(all.includes(`\r\nContent-Length: ${text.length + 1}\r\n`), all);
           assert(all.endsWith("\r\n\r\n"), `content after the head: ${JSON.stringify(all)}`);
         } finally {
@@ -111,7 +99,7 @@ Deno.test("a HEAD request whose request line is refused gets the error's head an
     await srv.close();
   }
   assertEquals(srv.errors, []);
-});
+}
 
 Deno.test("a HEAD request whose head stalls gets 408 without content", async () => {
   const srv = await startApp(appConfig(), { headerTimeoutMs: 200 });
