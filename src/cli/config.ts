@@ -96,8 +96,8 @@ function build(r: OptionReader, cwd: string, system: SystemFacts): Config {
   if (cacheMs !== undefined && cacheMs % MS_PER_SECOND !== 0) {
     throw new BadValue(`${r.source("cache")}: expected whole seconds, got ${r.quoted("cache")}`);
   }
-  const certFile = r.string("tls-cert");
-  const keyFile = r.string("tls-key");
+  const certFile = r.string("tls-cert", nonEmpty, A_PATH);
+  const keyFile = r.string("tls-key", nonEmpty, A_PATH);
   if ((certFile === undefined) !== (keyFile === undefined)) {
     const [given, missing] = certFile === undefined
       ? ["tls-key", "--tls-cert"]
@@ -133,13 +133,18 @@ function build(r: OptionReader, cwd: string, system: SystemFacts): Config {
   const maxConnections = r.count("max-connections");
   if (maxConnections !== undefined) limits.maxConnections = maxConnections;
   const maxDelayMs = r.duration("max-delay");
-  const directory = resolve(cwd, r.string("directory") ?? d.directory);
-  const www = nullable(r.string("www"), (w) => resolve(cwd, w));
+  // refuse: an empty folder (`wireserve "$SHARE"` with SHARE unset) would resolve to the working
+  // folder and share it, writes open, where the user meant some other folder
+  const directory = resolve(cwd, r.string("directory", nonEmpty, A_PATH) ?? d.directory);
+  const www = nullable(r.string("www", nonEmpty, A_PATH), (w) => resolve(cwd, w));
   const templates = r.flag("templates");
   if (templates && www === null) {
     throw new BadValue(`${r.source("templates")}: needs --www (the built-in UI is never rendered)`);
   }
-  const resumableDir = nullable(r.string("resumable-dir"), (dir) => resolve(cwd, dir));
+  const resumableDir = nullable(
+    r.string("resumable-dir", nonEmpty, A_PATH),
+    (dir) => resolve(cwd, dir),
+  );
   // refuse: a state folder inside the shared folder under another name would be served and
   // listed like any folder — partial uploads included (only the default name is never served)
   if (resumableDir !== null && isInside(resumableDir, directory)) {
@@ -209,6 +214,13 @@ function isInside(path: string, folder: string): boolean {
 function positive(r: OptionReader, name: string, ms: number): number {
   if (ms > 0) return ms;
   throw new BadValue(`${r.source(name)}: expected a duration above 0, got ${r.quoted(name)}`);
+}
+
+/** What a path-valued option expects, in its error message. */
+const A_PATH = "a path";
+
+function nonEmpty(text: string): boolean {
+  return text !== "";
 }
 
 function nullable<T>(value: string | undefined, f: (v: string) => T): T | null {

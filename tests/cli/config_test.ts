@@ -189,6 +189,13 @@ Deno.test("buildConfig refuses bad values with one line naming the option", () =
       { WIRESERVE_CORS: "maybe" },
       'WIRESERVE_CORS: expected 1, true, yes, on or 0, false, no, off, got "maybe"',
     ],
+    // An unset shell variable ("$SHARE") must not share the working folder instead.
+    [[""], {}, 'DIR: expected a path, got ""'],
+    [["--directory="], {}, '--directory: expected a path, got ""'],
+    [["-d", ""], {}, '-d: expected a path, got ""'],
+    [["--www", ""], {}, '--www: expected a path, got ""'],
+    [["--resumable-dir="], {}, '--resumable-dir: expected a path, got ""'],
+    [["--tls-cert", "", "--tls-key", "k"], {}, '--tls-cert: expected a path, got ""'],
     [["--host", "a b"], {}, '--host: expected an IP address or host name, got "a b"'],
     [["--host", "999.1.1.1"], {}, '--host: expected an IP address or host name, got "999.1.1.1"'],
     [["-H", "10.0.0"], {}, '-H: expected an IP address or host name, got "10.0.0"'],
