@@ -14,10 +14,10 @@
  *   "exists" for create-only commits (`If-None-Match: *`, `--no-overwrite`), which never replace.
  *   Where the file system cannot link (FAT, some network shares) it falls back to
  *   check-then-rename, racy by a few microseconds.
- * - A name held only by a dangling symlink (or a loop of links) is free: GET, PROPFIND and the
- *   write checks (`If-None-Match: *`) see no file there, so the upload replaces the link by one
- *   rename and is "created" (201), create-only commits included — check-then-rename, racy by
- *   microseconds as above.
+ * - A name held only by a dangling symlink (or a loop of links) names no file: GET and PROPFIND
+ *   answer 404, and a plain upload replaces the link by one rename and is "created" (201). A
+ *   create-only commit (`If-None-Match: *`, `--no-overwrite`) leaves the link alone ("exists"):
+ *   the user who asked never to replace anything keeps the link they made.
  * - A replaced file's permission bits (mode & 0o777) pass to the file that replaces it, just
  *   before the rename: a 0600 file must not become world-readable by an upload, nor a script
  *   lose its execute bit. Only the nine rwx bits: setuid/setgid/sticky are not carried, so an
@@ -154,14 +154,14 @@ async function publishOnSameFileSystem(
     await Deno.link(sourcePath, finalPath);
   } catch (err) {
     if (err instanceof Deno.errors.AlreadyExists) {
-      // A dangling symlink holds the name but names no file (see the module doc): replaced.
-      if (createOnly && await resourceAt(finalPath) !== null) return "exists";
+      // A create-only commit never replaces what holds the name, a dangling link included.
+      if (createOnly) return "exists";
       return await replaceExisting(sourcePath, finalPath);
     }
     if ((err as { code?: string }).code === "EXDEV") throw err; // publishFile copies across
     if (!linkUnsupported(err)) throw err;
     // No hard links here (FAT, some network shares): check-then-rename, racy by microseconds.
-    if (createOnly && await resourceAt(finalPath) !== null) return "exists";
+    if (createOnly && await lstatOrNull(finalPath) !== null) return "exists";
     return await replaceExisting(sourcePath, finalPath);
   }
   await Deno.remove(sourcePath).catch(() => {});

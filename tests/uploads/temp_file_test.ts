@@ -87,17 +87,21 @@ Deno.test("a create-only commit leaves an existing file alone and removes the te
   });
 });
 
-Deno.test("a commit onto a dangling symlink creates the file in the link's place, create-only too", async () => {
+Deno.test("a commit onto a dangling symlink replaces the link, but a create-only one keeps it", async () => {
   await withDir(async (dir) => {
-    for (const createOnly of [false, true]) {
-      const name = createOnly ? "only" : "any";
-      await Deno.symlink(`${dir}/nowhere`, `${dir}/${name}`);
-      const temp = await TempFile.create(dir, name);
-      await temp.write(bytes("new"));
-      assertEquals(await temp.commit(`${dir}/${name}`, createOnly), "created", name);
-      assertEquals((await Deno.lstat(`${dir}/${name}`)).isFile, true, name);
-      assertEquals(await Deno.readTextFile(`${dir}/${name}`), "new");
-    }
+    await Deno.symlink(`${dir}/nowhere`, `${dir}/any`);
+    const temp = await TempFile.create(dir, "any");
+    await temp.write(bytes("new"));
+    assertEquals(await temp.commit(`${dir}/any`, false), "created");
+    assertEquals((await Deno.lstat(`${dir}/any`)).isFile, true);
+    assertEquals(await Deno.readTextFile(`${dir}/any`), "new");
+    // If-None-Match: * and --no-overwrite never replace what holds the name: the link stays.
+    await Deno.symlink(`${dir}/nowhere`, `${dir}/only`);
+    const kept = await TempFile.create(dir, "only");
+    await kept.write(bytes("new"));
+    assertEquals(await kept.commit(`${dir}/only`, true), "exists");
+    assertEquals((await Deno.lstat(`${dir}/only`)).isSymlink, true);
+    await kept.discard();
     assertEquals(await names(dir), ["any", "only"], "no link target made, no temp left");
   });
 });
