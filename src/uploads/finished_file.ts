@@ -8,7 +8,9 @@
  * - `publishFinished` runs them all again when the last byte is there (the file named by the
  *   URL may have changed meanwhile: RFC 9110 §13.2.2 asks for the preconditions at the time the
  *   change is made), creates the missing folders, and moves the finished file into place in one
- *   atomic step (`publishFile`): nothing exists under the final name before that. Then it tells
+ *   atomic step (`publishFile`): nothing exists under the final name before that. Validator
+ *   preconditions are evaluated and the file moved under a lock on the file it replaces
+ *   (`publishGuarded`), so two completions with one `If-Match` cannot both replace it. Then it tells
  *   the read side (`changed`) and answers as a raw upload would (201 with Location, or 204 for a
  *   PUT that replaced).
  *
@@ -25,6 +27,7 @@ import type { FieldSource } from "../app/conditional.ts";
 import { type DigestAlgorithm, formatDigest } from "../app/digest.ts";
 import { jsonResponse } from "../app/json_response.ts";
 import { rememberReprDigest } from "../files/mod.ts";
+import { publishGuarded } from "./guarded_publish.ts";
 import { publishFile } from "./temp_file.ts";
 import { plain, tooLarge, type UploadContext } from "./upload_context.ts";
 import { decideWrite, type WriteDecision } from "./write_conditions.ts";
@@ -104,11 +107,16 @@ export async function publishFinished(
   if (!folder.ok) return folder.response;
   let published = false;
   try {
-    const etag = decision.recheckEtag;
-    if (etag !== null && !(await stillTagged(target.fsPath, etag))) {
+    const outcome = await publishGuarded(
+      target.fsPath,
+      method,
+      fields,
+      decision.recheck,
+      () => publishFile(sourcePath, target.fsPath, decision.createOnly),
+    );
+    if (outcome === null) {
       return plain(STATUS.PreconditionFailed, "Precondition failed: the file changed meanwhile");
     }
-    const outcome = await publishFile(sourcePath, target.fsPath, decision.createOnly);
     if (outcome === "exists") {
       return ctx.config.noOverwrite
         ? plain(STATUS.Conflict, "A file with this name exists and overwriting is disabled")
@@ -157,14 +165,5 @@ export async function namedStat(fsPath: string, before: Deno.FileInfo): Promise<
     return await Deno.stat(fsPath);
   } catch {
     return before;
-  }
-}
-
-/** Whether the file at `fsPath` still carries `etag` (for `If-Match` right before publishing). */
-export async function stillTagged(fsPath: string, etag: string): Promise<boolean> {
-  try {
-    return validatorsOf(await Deno.stat(fsPath)).etag === etag;
-  } catch {
-    return false;
   }
 }

@@ -40,7 +40,8 @@ import {
   preferredAlgorithm,
 } from "../app/digest.ts";
 import { TempFile } from "./temp_file.ts";
-import { namedStat, stillTagged, storedAnswer } from "./finished_file.ts";
+import { namedStat, storedAnswer } from "./finished_file.ts";
+import { publishGuarded } from "./guarded_publish.ts";
 import { pumpBody } from "./upload_pump.ts";
 import { namesWholeBody } from "./whole_content_range.ts";
 import { decideWrite, type WriteDecision } from "./write_conditions.ts";
@@ -170,11 +171,16 @@ async function storeBody(
       return plain(STATUS.BadRequest, "The body does not match its Content-Digest or Repr-Digest");
     }
     const stored = await file.stat();
-    const etag = decision.recheckEtag;
-    if (etag !== null && !(await stillTagged(target.fsPath, etag))) {
+    const outcome = await publishGuarded(
+      target.fsPath,
+      req.method,
+      req.headers,
+      decision.recheck,
+      () => file.commit(target.fsPath, decision.createOnly),
+    );
+    if (outcome === null) {
       return plain(STATUS.PreconditionFailed, "Precondition failed: the file changed meanwhile");
     }
-    const outcome = await file.commit(target.fsPath, decision.createOnly);
     if (outcome === "exists") {
       return ctx.config.noOverwrite
         ? plain(STATUS.Conflict, "A file with this name exists and overwriting is disabled")

@@ -10,8 +10,10 @@
  *   precondition the client sent, so not 412).
  * - The check is repeated where the file is published, because a long upload leaves time for
  *   another writer: create-only writes are published with link(2), which cannot replace
- *   (`createOnly`), and an `If-Match` write compares the tag again just before the rename
- *   (`recheckEtag`).
+ *   (`createOnly`), and a write with validator preconditions (`If-Match`, `If-Unmodified-Since`,
+ *   `If-None-Match` with tags) evaluates them again under a lock on the file it replaces, so
+ *   that check and rename are one step against every other such writer (`recheck`,
+ *   `guarded_publish.ts`).
  *
  * This module must not touch the disk.
  * @module
@@ -26,8 +28,8 @@ export type WriteDecision =
     kind: "proceed";
     /** Publish only if the name is still free (link instead of rename). */
     createOnly: boolean;
-    /** The tag the file must still have when published, or null. */
-    recheckEtag: string | null;
+    /** Whether the preconditions must hold again when published (`publishGuarded`). */
+    recheck: boolean;
   }
   | { kind: "refuse"; status: number; text: string };
 
@@ -50,13 +52,14 @@ export function decideWrite(
   if (evaluatePreconditions(method, fields, current) !== "proceed") {
     return { kind: "refuse", status: STATUS.PreconditionFailed, text: "Precondition failed" };
   }
-  const ifMatch = fields.list("if-match");
+  const ifNoneMatch = fields.list("if-none-match")?.trim();
   return {
     kind: "proceed",
-    createOnly: noOverwrite || fields.list("if-none-match")?.trim() === "*",
-    recheckEtag: ifMatch !== undefined && ifMatch.trim() !== "*" && current !== null
-      ? current.etag
-      : null,
+    createOnly: noOverwrite || ifNoneMatch === "*",
+    // `If-None-Match: *` alone needs no recheck: link(2) (`createOnly`) already cannot replace.
+    recheck: fields.list("if-match") !== undefined ||
+      fields.list("if-unmodified-since") !== undefined ||
+      (ifNoneMatch !== undefined && ifNoneMatch !== "*"),
   };
 }
 

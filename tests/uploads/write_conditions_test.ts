@@ -17,13 +17,19 @@ const CASES: Array<[string, Array<[string, string]>, boolean, boolean, Want]> = 
   ["If-None-Match * on a new name", [["If-None-Match", "*"]], false, false, "proceed create-only"],
   ["If-None-Match * on an existing file", [["If-None-Match", "*"]], true, false, 412],
   ["If-None-Match with the current tag", [["If-None-Match", '"5-abc-1"']], true, false, 412],
-  ["If-None-Match with another tag", [["If-None-Match", '"other"']], true, false, "proceed"],
+  [
+    "If-None-Match with another tag",
+    [["If-None-Match", '"other"']],
+    true,
+    false,
+    "proceed recheck",
+  ],
   ["If-Match with the current tag", [["If-Match", '"5-abc-1"']], true, false, "proceed recheck"],
   ["If-Match in a list", [["If-Match", '"x", "5-abc-1"']], true, false, "proceed recheck"],
   ["If-Match with a stale tag", [["If-Match", '"5-abc-0"']], true, false, 412],
   ["If-Match with a weak tag", [["If-Match", 'W/"5-abc-1"']], true, false, 412],
   ["If-Match on a missing file", [["If-Match", '"5-abc-1"']], false, false, 412],
-  ["If-Match * on an existing file", [["If-Match", "*"]], true, false, "proceed"],
+  ["If-Match * on an existing file", [["If-Match", "*"]], true, false, "proceed recheck"],
   ["If-Match * on a missing file", [["If-Match", "*"]], false, false, 412],
   ["malformed If-Match", [["If-Match", "no-quotes"]], true, false, 412],
   ["If-Unmodified-Since before the change", [["If-Unmodified-Since", OLD_DATE]], true, false, 412],
@@ -32,7 +38,14 @@ const CASES: Array<[string, Array<[string, string]>, boolean, boolean, Want]> = 
     [["If-Unmodified-Since", NEW_DATE]],
     true,
     false,
-    "proceed",
+    "proceed recheck",
+  ],
+  [
+    "If-Unmodified-Since on a new name",
+    [["If-Unmodified-Since", OLD_DATE]],
+    false,
+    false,
+    "proceed recheck",
   ],
   ["--no-overwrite on a new name", [], false, true, "proceed create-only"],
   ["--no-overwrite on an existing file", [], true, true, 409],
@@ -50,16 +63,9 @@ Deno.test("decideWrite follows the conditional-write table", () => {
       ? d.status as 409 | 412
       : d.createOnly
       ? "proceed create-only"
-      : d.recheckEtag !== null
+      : d.recheck
       ? "proceed recheck"
       : "proceed";
     assertEquals(got, want, what);
   }
-});
-
-Deno.test("decideWrite asks to recheck exactly the tag the file has now", () => {
-  const fields = new HeaderFields();
-  fields.add("If-Match", '"5-abc-1"');
-  const d = decideWrite("PUT", fields, CURRENT, false);
-  assertEquals(d.kind === "proceed" && d.recheckEtag, CURRENT.etag);
 });

@@ -1,0 +1,103 @@
+/**
+ * The publish step of a write whose validator preconditions (`If-Match`, `If-Unmodified-Since`,
+ * `If-None-Match` with tags) must still hold when the file is put in place (RFC 9110 §13.2.2:
+ * they are evaluated when the change is made; §13.1.1: the method MUST NOT be performed when
+ * one is false). A check followed by a rename leaves a window in which two writers carrying the
+ * same `If-Match` both see the old tag and both replace it — one update lost. So check and
+ * rename happen under an exclusive lock on the file being replaced:
+ *
+ * 1. open the file the path names now and take `flock(LOCK_EX)` on it (`FsFile.lock(true)`);
+ * 2. holding it, make sure the path still names that very file (device and inode): a writer that
+ *    published while we waited renamed another file over the path, so we look again (and the
+ *    old tag no longer matches the new file: 412);
+ * 3. evaluate the preconditions against it, and only if they hold, publish (the rename);
+ * 4. close the descriptor, which releases the lock, on every path out.
+ *
+ * Why flock on the destination and not a lock service on the main thread (`app/shared_state.ts`):
+ * a flock belongs to the open file description, so two opens exclude each other within one
+ * isolate, across `--workers` isolates of one process and across processes alike (two servers
+ * over one folder), with no new shared state and no lock to clean up after a crash (the kernel
+ * drops it with the descriptor); a main-thread service would cost a message round trip per
+ * conditional write and cover one process only.
+ *
+ * Only writes that carry such preconditions take the lock (`recheck`); unconditional writes
+ * publish with no extra system call, and since they do not lock, one of them may still land
+ * between a conditional writer's check and its rename — it asked for no guard, and the
+ * conditional writer's file replaces it as an unconditional write would.
+ *
+ * Nothing to lock — no file, a dangling symlink, a folder or other non-file — means the
+ * preconditions are evaluated unlocked, as before: `If-Match` fails there anyway, and the rest
+ * (`If-None-Match` with tags, `If-Unmodified-Since` on no file) hold whatever another writer
+ * does. A file that cannot be opened (no read permission) is checked unlocked too. On Windows
+ * `lock` is `LockFileEx`, which also excludes, but is mandatory: a read of the old file through
+ * another handle fails during the few microseconds the lock is held.
+ *
+ * This module must not know about HTTP beyond the precondition fields.
+ * @module
+ */
+
+import { evaluatePreconditions, type FieldSource } from "../app/conditional.ts";
+import { existingValidators } from "./write_target.ts";
+
+/** Looks before giving up when the file keeps being replaced while we wait for its lock. */
+export const PUBLISH_LOCK_ATTEMPTS = 8;
+
+/**
+ * Runs `publish` (the rename or link that puts the new file at `fsPath`) if the preconditions of
+ * `method` in `fields` hold for what `fsPath` names, atomically with respect to every other
+ * guarded publisher of the same file (see the module doc). Without `recheck`, just `publish`.
+ * Returns what `publish` returned, or null when a precondition is false (answer 412).
+ */
+export async function publishGuarded<T>(
+  fsPath: string,
+  method: string,
+  fields: FieldSource,
+  recheck: boolean,
+  publish: () => Promise<T>,
+): Promise<T | null> {
+  if (!recheck) return await publish();
+  const holds = (current: Deno.FileInfo | null) =>
+    evaluatePreconditions(method, fields, current === null ? null : existingValidators(current)) ===
+      "proceed";
+  for (let attempt = 0; attempt < PUBLISH_LOCK_ATTEMPTS; attempt++) {
+    const current = await statOrNull(fsPath);
+    if (current === null || !current.isFile) return holds(current) ? await publish() : null;
+    let held: Deno.FsFile;
+    try {
+      // Only a regular file is opened: opening a FIFO for reading would block.
+      held = await Deno.open(fsPath, { read: true });
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound) continue; // replaced or removed just now: look again
+      if (!(err instanceof Deno.errors.PermissionDenied)) throw err;
+      return holds(current) ? await publish() : null;
+    }
+    try {
+      await held.lock(true);
+      const locked = await held.stat();
+      const now = await statOrNull(fsPath);
+      if (now === null || !sameFile(locked, now)) continue; // replaced while we waited
+      if (!holds(now)) return null;
+      return await publish();
+    } finally {
+      // Closing the only descriptor of this open file description releases the flock.
+      held.close();
+    }
+  }
+  return null;
+}
+
+/** Whether `a` and `b` are the stats of one file (the inode where known, else its validators). */
+function sameFile(a: Deno.FileInfo, b: Deno.FileInfo): boolean {
+  if (a.ino !== null && b.ino !== null) return a.dev === b.dev && a.ino === b.ino;
+  return existingValidators(a).etag === existingValidators(b).etag;
+}
+
+/** What `path` names, following links; null when nothing is there or it cannot be looked at. */
+async function statOrNull(path: string): Promise<Deno.FileInfo | null> {
+  try {
+    return await Deno.stat(path);
+  } catch {
+    // A dangling symlink, a loop of them, a parent that became a file: no file to match.
+    return null;
+  }
+}

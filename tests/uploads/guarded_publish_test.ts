@@ -1,0 +1,82 @@
+/**
+ * The publish step under validator preconditions: check and rename are one step against every
+ * other guarded publisher of the same file. The publish callback is the seam: a publisher is
+ * held between its check and its rename while another one tries.
+ */
+
+import { publishGuarded } from "../../src/uploads/guarded_publish.ts";
+import { validatorsOf } from "../../src/uploads/write_target.ts";
+import { HeaderFields } from "../../src/http/header_fields.ts";
+import { assertEquals } from "../support/assert.ts";
+
+async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-guard-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const ifMatch = (tag: string) => {
+  const fields = new HeaderFields();
+  fields.add("If-Match", tag);
+  return fields;
+};
+
+/** How long the second publisher gets to run past the first one's check, unguarded. */
+const RACE_WINDOW_MS = 200;
+
+Deno.test("a second If-Match publish with the same tag waits for the first and then fails", async () => {
+  await withDir(async (dir) => {
+    const path = `${dir}/f.txt`;
+    await Deno.writeTextFile(path, "old");
+    const fields = ifMatch(validatorsOf(await Deno.stat(path)).etag);
+    await Deno.writeTextFile(`${dir}/a.tmp`, "from a");
+    await Deno.writeTextFile(`${dir}/b.tmp`, "from b");
+
+    const { promise: gate, resolve: openGate } = Promise.withResolvers<void>();
+    const { promise: aChecked, resolve: markChecked } = Promise.withResolvers<void>();
+    const a = publishGuarded(path, "PUT", fields, true, async () => {
+      markChecked(); // a has checked the tag: hold it before its rename
+      await gate;
+      await Deno.rename(`${dir}/a.tmp`, path);
+      return "a";
+    });
+    await aChecked;
+    const b = publishGuarded(path, "PUT", fields, true, async () => {
+      await Deno.rename(`${dir}/b.tmp`, path);
+      return "b";
+    });
+    // Unguarded, b checks the still unchanged tag and renames within this window.
+    const early = await Promise.race([
+      b.then((got) => `b finished first with ${got}`),
+      new Promise<string>((r) => setTimeout(() => r("b waits"), RACE_WINDOW_MS)),
+    ]);
+    openGate();
+    assertEquals(await a, "a");
+    assertEquals(early, "b waits");
+    assertEquals(await b, null); // the tag it carries is no longer the file's: 412
+    assertEquals(await Deno.readTextFile(path), "from a");
+  });
+});
+
+Deno.test("an If-Unmodified-Since publish fails when the file changed after that date", async () => {
+  await withDir(async (dir) => {
+    const path = `${dir}/f.txt`;
+    await Deno.writeTextFile(path, "old");
+    const day = Date.UTC(2024, 0, 1);
+    await Deno.utime(path, day / 1000, day / 1000);
+    const fields = new HeaderFields();
+    fields.add("If-Unmodified-Since", new Date(day).toUTCString());
+    assertEquals(
+      await publishGuarded(path, "PUT", fields, true, () => Promise.resolve("ok")),
+      "ok",
+    );
+    await Deno.utime(path, day / 1000 + 3600, day / 1000 + 3600); // another writer, an hour on
+    assertEquals(
+      await publishGuarded(path, "PUT", fields, true, () => Promise.resolve("ok")),
+      null,
+    );
+  });
+});
