@@ -40,7 +40,8 @@ export interface AppConfig {
   statCacheMs: number;
   /**
    * Most entries a folder listing (`/files/<folder>/`, HTML or JSON) shows; past it the page is
-   * marked truncated. Search, zips and templates keep their own, smaller cap.
+   * marked truncated, and a zip of a folder it would truncate is refused (413). Search and
+   * templates keep their own, smaller cap.
    */
   maxListingEntries: number;
   /** Largest accepted upload. */

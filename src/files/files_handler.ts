@@ -3,8 +3,9 @@
  * type, validators, ranges and compression (`file_response.ts`); a folder named with a final "/"
  * is listed (`listing_response.ts`), searched (`?q=`, `folder_search.ts`) or zipped (`?zip`,
  * `folder_zip.ts`), without the "/" redirected (308) to that form; anything refused or
- * missing is 404 (400 for malformed paths). Write methods on the same prefix are another
- * route's (uploads).
+ * missing is 404 (400 for malformed paths). `POST /files/<dir>/?zip` with the names in a form
+ * body is the same zip (`zip_form.ts`, `zipFormHandler`). Write methods on the same prefix are
+ * another route's (uploads).
  *
  * This module must not touch sockets.
  * @module
@@ -30,6 +31,7 @@ import { textResponse } from "../app/router.ts";
 import { localCount, type SharedCount } from "../http/shared_count.ts";
 import { STATUS } from "../http/status.ts";
 import { SEARCH_MAX_QUERY_CHARS } from "./folder_search.ts";
+import { readZipForm, zipNamesRefusal } from "./zip_form.ts";
 
 /** What preconditions see of a folder: it exists, with no tag and no date of its own. */
 const FOLDER_VALIDATORS: Validators = { etag: "", lastModifiedMs: null };
@@ -118,6 +120,36 @@ export function filesHandler(
   };
 }
 
+/**
+ * The handler for `POST /files/<dir>/?zip` (`zip_form.ts`): the names come from the form body,
+ * and the answer is the `GET`'s. Only a folder named with its final "/" has one; anything else
+ * is 404, as a form cannot be redirected without being sent again.
+ */
+export function zipFormHandler(
+  config: AppConfig,
+  root: ServedRoot,
+  zipsRunning: SharedCount = localCount(),
+): Handler {
+  const zipLimits = { folderEntries: config.maxListingEntries };
+  return async (req: HttpRequest): Promise<HttpResponse> => {
+    const path = root.resolve(req.path.slice(FILES_MOUNT.length));
+    if (!path.ok) return closing(refused(path.status), req);
+    const form = await readZipForm(req);
+    if ("refusal" in form) return form.refusal;
+    const facts = await root.lookup(path.fsPath);
+    if (facts.kind !== "dir" || !path.trailingSlash) return notFound();
+    const name = path.segments.at(-1) ?? "";
+    const only = form.names.length > 0 ? form.names : null;
+    return zipResponse(root, facts.realPath, name, only, zipsRunning, zipLimits);
+  };
+}
+
+/** A refusal sent before the body was read: close rather than drain it. */
+function closing(res: HttpResponse, req: HttpRequest): HttpResponse {
+  res.close = !req.body.done;
+  return res;
+}
+
 /** What a folder URL's query asks for. */
 type FolderAsk =
   | { kind: "listing" }
@@ -139,10 +171,8 @@ function folderAsk(query: string): FolderAsk {
   if (pairs === null) return asks(query) ? badRequest("Malformed query\n") : LISTING;
   if (pairs.some(([n]) => n === "zip")) {
     const names = pairs.filter(([n]) => n === "name").map(([, v]) => v);
-    // refuse: a name is one entry of this folder, never a path that could lead elsewhere
-    if (names.some((n) => n === "" || n === "." || n === ".." || /[\/\0]/.test(n))) {
-      return badRequest("Each name must be one entry of the folder\n");
-    }
+    const refusal = zipNamesRefusal(names);
+    if (refusal !== null) return { kind: "refused", response: refusal };
     return { kind: "zip", only: names.length > 0 ? names : null };
   }
   const q = pairs.find(([n]) => n === "q")?.[1];
