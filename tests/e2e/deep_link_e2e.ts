@@ -136,6 +136,19 @@ test("a deep link to a missing file shows its folder and names the file", async 
   });
 });
 
+test("a deep link with a malformed escape says the link is broken over Home", async () => {
+  await withUi({}, tree, async (s) => {
+    for (const [link, part] of [["/#/docs/%", "%"], ["/#/docs/x%", "x%"], ["/#/%zz/", "%zz"]]) {
+      await openUi(s, link);
+      const broken = `This link is broken: “${part}” is not a valid name in a link`;
+      await s.page.locator("#listing-error", { hasText: broken }).waitFor();
+      assertEquals(await listedNames(s.page), [ODD_FOLDER, "docs"]);
+      assertEquals(await s.page.evaluate(PREVIEW_OPEN), false);
+    }
+    assertEquals(s.pageErrors, []);
+  });
+});
+
 test("a deep link to a file the listing leaves out (past --max-listing) still previews it", async () => {
   const names = ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"];
   const many = async (dir: string) => {

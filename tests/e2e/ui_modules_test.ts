@@ -5,9 +5,10 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { describeFailure } from "../../www/js/api.js";
+import { describeFailure, describeNameFailure } from "../../www/js/api.js";
 import { filterEntries, sortEntries } from "../../www/js/browse.js";
-import { folderPathProblem, selectionZipUrl } from "../../www/js/entry_actions.js";
+import { folderPathProblem } from "../../www/js/entry_actions.js";
+import { zipFormBody } from "../../www/js/download.js";
 import { fileKind, previewable } from "../../www/js/file_kinds.js";
 import { listingEntries } from "../../www/js/listing_entries.js";
 import { failureKind } from "../../www/js/upload_row.js";
@@ -23,6 +24,7 @@ import {
   folderUrl,
   hashFromPath,
   itemFromHash,
+  malformedHashPart,
   nameProblem,
   segmentsFromHash,
   segmentsFromPath,
@@ -192,10 +194,24 @@ Deno.test("describeFailure names each refusal the UI can meet in the user's term
 });
 
 Deno.test("describeFailure hints at the limit when the connection drops mid-upload", () => {
+  const dropped = "The connection failed before the server answered.";
+  const hint = " If the file is larger than 1.0 MiB, the server may have refused it.";
+  assertEquals(describeFailure(0, "", 1024 * 1024), dropped + hint);
+  assertEquals(describeFailure(0, "", 1024 * 1024, 2 * 1024 * 1024), dropped + hint);
+});
+
+Deno.test("describeFailure claims no size refusal for a file under the limit", () => {
   assertEquals(
-    describeFailure(0, "", 1024 * 1024),
-    "The connection failed before the server answered. If the file is larger than 1.0 MiB, the server may have refused it.",
+    describeFailure(0, "", 1024 * 1024 * 1024, 80 * 1024 * 1024),
+    "The connection failed before the server answered.",
   );
+});
+
+Deno.test("describeNameFailure says the name is taken, without the upload panel's advice", () => {
+  const taken = "A file or folder with that name already exists there.";
+  assertEquals(describeNameFailure(412, "Precondition failed\n"), taken); // MOVE/COPY, Overwrite: F
+  assertEquals(describeNameFailure(405, ""), taken); // MKCOL on a name in use
+  assertEquals(describeNameFailure(403, ""), describeFailure(403, ""));
 });
 
 Deno.test("parseHeaderLines reads Name: value lines and refuses a line without a colon", () => {
@@ -254,12 +270,12 @@ Deno.test("nameProblem refuses what cannot be one name and accepts the rest", ()
   assertEquals(typeof folderPathProblem("/docs/../x/"), "string");
 });
 
-Deno.test("entryUrl and selectionZipUrl encode every part as one segment", () => {
+Deno.test("entryUrl encodes every part as one segment; zipFormBody every name as one value", () => {
   assertEquals(entryUrl(["top"], ["sub dir", "a#b.png"], false), "/files/top/sub%20dir/a%23b.png");
   assertEquals(entryUrl([], ["folder"], true), "/files/folder/");
   assertEquals(
-    selectionZipUrl(["docs"], ["a b.txt", "x&y"]),
-    "/files/docs/?zip&name=a%20b.txt&name=x%26y",
+    zipFormBody(["a b.txt", "x&y", "c=d+%.txt"]),
+    "name=a+b.txt&name=x%26y&name=c%3Dd%2B%25.txt",
   );
 });
 
@@ -349,4 +365,15 @@ Deno.test("the preview's GFM additions render exactly as the server's (two copie
   ];
   for (const source of cases) assertEquals(ui.render(source), server.render(source), source);
   assert(server.render(cases[0]).includes('type="checkbox"'));
+});
+
+Deno.test("malformedHashPart finds the part of a link that is not valid percent-encoding", () => {
+  assertEquals(malformedHashPart("#/odd/%"), "%");
+  assertEquals(malformedHashPart("#/odd/x%"), "x%");
+  assertEquals(malformedHashPart("#/a%zz/b.txt"), "a%zz");
+  assertEquals(malformedHashPart("#/%FF/"), "%FF"); // not UTF-8
+  assertEquals(malformedHashPart("#/odd/a%25b.txt?sort=size"), null);
+  assertEquals(malformedHashPart("#/docs/?filter=%"), null); // the view's part is the view's
+  assertEquals(malformedHashPart("#section"), null);
+  assertEquals(malformedHashPart(""), null);
 });

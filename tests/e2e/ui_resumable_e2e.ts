@@ -100,3 +100,98 @@ test("ui pauses, and after a reload resumes the same file from the server's offs
     }
   });
 });
+
+test("ui completes a resumable upload over a link that drops every other PATCH", async () => {
+  const data = randomBytes(10 * MIB);
+  await withUi({}, async () => {}, async (s) => {
+    const source = await fileToPick("flaky.bin", data);
+    // 1 MiB slices instead of 8, so a 10 MiB file meets ten drops: more than the back-off has
+    // delays (RETRY_DELAYS_MS has eight), which a page that never started the back-off over
+    // after progress gave up on, its waits grown to 30 s, though every retry went through.
+    let rewritten = false;
+    await s.page.route("**/js/resumable.js", async (route) => {
+      const res = await route.fetch();
+      const text = await res.text();
+      const small = text.replace(
+        "export const SLICE_BYTES = 8 * 1024 * 1024;",
+        "export const SLICE_BYTES = 1024 * 1024;",
+      );
+      rewritten = small !== text;
+      await route.fulfill({ response: res, body: small });
+    });
+    let patches = 0;
+    let dropped = 0;
+    await s.page.route("**/api/uploads/**", (route) => {
+      if (route.request().method() !== "PATCH") return route.continue();
+      if (patches++ % 2 === 0) {
+        dropped++;
+        return route.abort("connectionreset");
+      }
+      return route.continue();
+    });
+    try {
+      await s.page.goto(`${s.origin}/`);
+      await s.page.waitForSelector("body[data-ready=true]");
+      assert(rewritten, "resumable.js no longer declares SLICE_BYTES as the test expects");
+      await s.page.locator("#file-input").setInputFiles(source);
+      const row = job(s.page, "flaky.bin");
+      await row.and(s.page.locator("[data-state=done], [data-state=failed]")).waitFor({
+        timeout: 90_000,
+      });
+      assertEquals(await row.getAttribute("data-state"), "done", await row.textContent() ?? "");
+    } finally {
+      await removePicked(source);
+    }
+    assert(dropped >= 10, `only ${dropped} PATCHes dropped`);
+    assert(await sameBytes(`${s.dir}/flaky.bin`, data), "the stored file differs");
+  });
+});
+
+test("ui forgets an unfinished upload on the server too and keeps focus in the panel", async () => {
+  const data = randomBytes(SIZE);
+  await withUi({}, async () => {}, async (s) => {
+    const source = await fileToPick("left.bin", data);
+    try {
+      await s.page.goto(`${s.origin}/`);
+      await s.page.waitForSelector("body[data-ready=true]");
+      await throttleUplink(s.page, s.context, 8 * MIB);
+      let uploadUrl = "";
+      s.page.on("response", (r) => {
+        if (r.request().method() === "POST" && r.status() === 201) {
+          uploadUrl = new URL(r.headers()["location"], s.origin).href;
+        }
+      });
+      await s.page.locator("#file-input").setInputFiles(source);
+      const row = job(s.page, "left.bin");
+      const progress = row.locator("progress");
+      for (let i = 0; i < 300 && Number(await progress.getAttribute("value")) < 20; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await row.getByRole("button", { name: /^Pause upload/ }).click();
+      await row.and(s.page.locator("[data-state=paused]")).waitFor();
+      assert(uploadUrl !== "", "no upload was created");
+      await s.page.reload();
+      await s.page.waitForSelector("body[data-ready=true]");
+      const deletes: string[] = [];
+      s.page.on("request", (r) => {
+        if (r.method() === "DELETE") deletes.push(r.url());
+      });
+      const deleted = s.page.waitForResponse((r) => r.request().method() === "DELETE");
+      await s.page.getByRole("button", { name: "Forget the unfinished upload of left.bin" })
+        .click();
+      assertEquals((await deleted).status(), 204);
+      assertEquals(deletes, [uploadUrl]);
+      assertEquals(await s.page.locator("#resume-offers li").count(), 0);
+      // Focus stays in the panel, on what picks a file, rather than falling to the body.
+      assertEquals(await s.page.evaluate("document.activeElement?.id"), "pick-files-button");
+      const gone = await fetch(uploadUrl, {
+        method: "HEAD",
+        headers: { "Tus-Resumable": "1.0.0" },
+      });
+      await gone.body?.cancel();
+      assertEquals(gone.status, 404);
+    } finally {
+      await removePicked(source);
+    }
+  });
+});

@@ -90,7 +90,7 @@ export function markRequest(xhr) {
   for (const [name, value] of Object.entries(uiHeaders())) xhr.setRequestHeader(name, value);
 }
 
-async function send(url, init = {}) {
+async function send(url, init = {}, describe = describeFailure) {
   let res;
   try {
     res = await fetch(url, { ...init, headers: uiHeaders(init.headers), cache: "no-store" });
@@ -98,7 +98,7 @@ async function send(url, init = {}) {
     throw new RequestError(0, "The server could not be reached.");
   }
   noteChallenge(res.status, res.headers.get("WWW-Authenticate"));
-  if (!res.ok) throw new RequestError(res.status, describeFailure(res.status, await res.text()));
+  if (!res.ok) throw new RequestError(res.status, describe(res.status, await res.text()));
   return res;
 }
 
@@ -155,7 +155,7 @@ function listingFrom(doc) {
 
 /** Creates a folder (`MKCOL`, RFC 4918 §9.3; the collection URL ends in "/"). */
 export async function makeFolder(url) {
-  await send(url, { method: "MKCOL" });
+  await send(url, { method: "MKCOL" }, describeNameFailure);
 }
 
 /** Deletes a file or folder. */
@@ -172,7 +172,7 @@ export async function transferEntry(from, to, { copy = false } = {}) {
   await send(from, {
     method: copy ? "COPY" : "MOVE",
     headers: { Destination: new URL(to, location.origin).href, Overwrite: "F" },
-  });
+  }, describeNameFailure);
 }
 
 /**
@@ -212,11 +212,24 @@ export function uploadFile({ url, file, digest, overwrite, limit, onProgress }) 
           new RequestError(xhr.status, describeFailure(xhr.status, xhr.responseText, limit)),
         );}
     };
-    xhr.onerror = () => reject(new RequestError(0, describeFailure(0, "", limit)));
+    xhr.onerror = () => reject(new RequestError(0, describeFailure(0, "", limit, file.size)));
     xhr.onabort = () => reject(Object.assign(new RequestError(0, "Cancelled."), { aborted: true }));
     xhr.send(file);
   });
   return { done, abort: () => xhr.abort() };
+}
+
+/**
+ * {@link describeFailure} for a request that puts an entry under a name (new folder, rename,
+ * move, copy): there "already exists" is the name being taken — a `MOVE`/`COPY` with
+ * `Overwrite: F` answers 412 (RFC 4918 §9.8.5), a `MKCOL` 405 (§9.3.1) — and the upload panel's
+ * advice to tick "Replace existing files" would not apply.
+ */
+export function describeNameFailure(status, body) {
+  if (status === 412 || status === 405) {
+    return "A file or folder with that name already exists there.";
+  }
+  return describeFailure(status, body);
 }
 
 /** The longest piece of the server's own message shown to the user. */
@@ -238,15 +251,17 @@ function serverText(body) {
 
 /**
  * One sentence for a failed answer: what happened in the user's terms, then the server's own
- * words when it gave some. `limit` is the server's upload limit in bytes, when known.
+ * words when it gave some. `limit` is the server's upload limit in bytes, when known; `size` the
+ * size of the file being sent, when known: a dropped connection hints at the limit only for a
+ * file that may pass it.
  */
-export function describeFailure(status, body, limit) {
+export function describeFailure(status, body, limit, size) {
   const said = serverText(body);
   const tail = said ? ` (${said})` : "";
   switch (status) {
     case 0:
       return "The connection failed before the server answered." +
-        (limit
+        (limit && !(typeof size === "number" && size <= limit)
           ? ` If the file is larger than ${formatBytes(limit)}, the server may have refused it.`
           : "");
     case 400:

@@ -13,7 +13,7 @@
  */
 
 import { RequestError, statEntry } from "./api.js";
-import { fileUrl, itemFromHash } from "./paths.js";
+import { fileUrl, itemFromHash, malformedHashPart } from "./paths.js";
 import { formatHash, parseHash } from "./view_state.js";
 
 /**
@@ -28,6 +28,17 @@ export function createLinkFollower({ browser, actions, showError, announce }) {
   async function follow(hash, { focus }) {
     const mine = ++navigation;
     const { segments, view } = parseHash(hash);
+    const broken = malformedHashPart(hash);
+    if (broken !== null) {
+      // It names nothing: Home is shown (segmentsFromHash gives the root), with why.
+      await browser.show(segments, view, { focus });
+      if (mine !== navigation) return;
+      showError(
+        `This link is broken: “${broken}” is not a valid name in a link (a “%” must be ` +
+          `followed by two hex digits). Home is shown instead.`,
+      );
+      return;
+    }
     const { name } = itemFromHash(hash);
     if (name === null) return browser.show(segments, view, { focus });
     const folder = segments.slice(0, -1);

@@ -7,17 +7,11 @@
  */
 
 import { deleteEntry, RequestError, transferEntry } from "./api.js";
-import { copyText, download, followWithCredentials } from "./download.js";
+import { copyText, downloadSelection, followWithCredentials } from "./download.js";
 import { previewable } from "./file_kinds.js";
 import { plural } from "./format.js";
 import { askName } from "./name_dialog.js";
 import { encodeName, folderHash, folderUrl, nameProblem, segmentsFromPath } from "./paths.js";
-
-/** `?zip&name=a&name=b`: the selected entries of the folder `segments` as one zip. */
-export function selectionZipUrl(segments, names) {
-  const query = names.map((n) => `name=${encodeURIComponent(n)}`).join("&");
-  return `${folderUrl(segments)}?zip&${query}`;
-}
 
 /** Why a folder path typed for a move or copy cannot work, or null. */
 export function folderPathProblem(path) {
@@ -160,7 +154,11 @@ export function createEntryActions(
           for (const entry of entries) {
             const name = entry.parts.at(-1);
             const to = folderUrl(target) + encodeName(name) + (entry.folder ? "/" : "");
-            await transferEntry(entry.url, to, { copy });
+            await transferEntry(entry.url, to, { copy }).catch((err) => {
+              // Say which of several items stopped the rest.
+              if (!(err instanceof RequestError) || entries.length === 1) throw err;
+              throw new RequestError(err.status, `“${name}”: ${err.message}`);
+            });
             done += 1;
           }
         } finally {
@@ -178,8 +176,10 @@ export function createEntryActions(
   function zipSelection(entries) {
     if (entries.length === 0) return;
     const segments = browser().segments;
-    const url = selectionZipUrl(segments, entries.map((e) => e.name));
-    download(url, `${segments.at(-1) ?? "files"}.zip`, getInfo()).catch((err) =>
+    const names = entries.map((e) => e.name);
+    const filename = `${segments.at(-1) ?? "files"}.zip`;
+    const onFailure = (message) => showError(`Could not download the selection: ${message}`);
+    downloadSelection(folderUrl(segments), names, filename, getInfo(), onFailure).catch((err) =>
       failed("Could not download the selection", err, () => zipSelection(entries))
     );
   }

@@ -34,8 +34,11 @@ function announce(text) {
   });
 }
 
-/** Opens the page's own sign-in form; `retry` runs again after a successful sign-in. */
-function openSignIn(retry) {
+/**
+ * Opens the page's own sign-in form; `retry` runs again after a successful sign-in. `asked`: the
+ * user opened it (the Sign in button), rather than a request that met a 401.
+ */
+function openSignIn(retry, { asked = false } = {}) {
   if (typeof retry === "function") afterSignIn.push(retry);
   const dialog = $("sign-in-dialog");
   if (dialog.open) return;
@@ -43,11 +46,16 @@ function openSignIn(retry) {
   const { basic, bearer } = challengedSchemes();
   for (const id of ["sign-in-user", "sign-in-password"]) $(id).closest("label").hidden = !basic;
   $("sign-in-token").closest("label").hidden = !bearer;
-  $("sign-in-reason").textContent = basic && bearer
-    ? "A user name and password, or a token."
-    : basic
-    ? "This server asks for a user name and password."
-    : "This server asks for a token.";
+  // A 401 although the page sent credentials: they were refused, not missing.
+  const refused = !asked && authorization() !== null
+    ? "Those credentials were not accepted: check them and try again. "
+    : "";
+  $("sign-in-reason").textContent = refused +
+    (basic && bearer
+      ? "A user name and password, or a token."
+      : basic
+      ? "This server asks for a user name and password."
+      : "This server asks for a token.");
   dialog.showModal();
 }
 
@@ -139,7 +147,7 @@ function showMode() {
   browser.rerender(); // the actions depend on the mode
 }
 
-$("sign-in-button").addEventListener("click", () => openSignIn());
+$("sign-in-button").addEventListener("click", () => openSignIn(undefined, { asked: true }));
 $("sign-in-dialog").addEventListener("close", () => {
   const dialog = $("sign-in-dialog");
   const form = $("sign-in-form");

@@ -67,6 +67,23 @@ export function segmentsFromHash(hash) {
 }
 
 /**
+ * The first part of a `#/…` link's path that is not valid percent-encoding (`%` not followed by
+ * two hex digits, or bytes that are not UTF-8: `#/odd/x%`), or null when every part decodes.
+ * Such a link names nothing; the page says so rather than silently showing Home.
+ */
+export function malformedHashPart(hash) {
+  if (!hash.startsWith("#/")) return null;
+  for (const part of hash.slice(2).split("?")[0].split("/")) {
+    try {
+      decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  }
+  return null;
+}
+
+/**
  * The deep link of the file `name` inside the folder `segments` (`#/a/b/c.txt`): no trailing
  * "/", which is what tells it from a folder's link.
  */

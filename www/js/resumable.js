@@ -6,7 +6,9 @@
  * - Slices of {@link SLICE_BYTES} per PATCH: progress and the work a drop can lose stay small.
  * - After a failure that is not the server refusing (no answer, 5xx, 409 offset, 423 busy) it
  *   waits (back-off: {@link RETRY_DELAYS_MS}), asks the server for its offset, and goes on from
- *   there; past the last delay it gives up.
+ *   there. Progress (the server holding more bytes than before) starts the back-off over: it
+ *   gives up only after every delay passed with no byte gained, not after as many drops spread
+ *   over a long upload on a flaky link.
  * - The upload URL is kept in localStorage under the file's name, size and last-modified time
  *   and its destination, so the same file picked again after a reload resumes where the server
  *   is; {@link unfinishedUploads} lists them for the page to offer.
@@ -63,6 +65,19 @@ export function forget(key) {
   writeStore(store);
 }
 
+/**
+ * Asks the server to drop the unfinished upload at `url` and its bytes (tus termination:
+ * `DELETE`), without waiting: one it no longer knows (404) or cannot reach is left to its
+ * sweeper of stale uploads.
+ */
+export function terminate(url) {
+  const r = new XMLHttpRequest();
+  r.open("DELETE", url);
+  r.setRequestHeader("Tus-Resumable", TUS_VERSION);
+  markRequest(r);
+  r.send();
+}
+
 /** Uploads started on this browser and not finished: `{key, name, size, path, url, sent}`. */
 export function unfinishedUploads() {
   return Object.entries(readStore()).map(([key, e]) => ({ key, ...e }));
@@ -82,6 +97,15 @@ export function resumableUpload(
   let cancelled = false;
   let wake = null;
   let url = readStore()[key]?.url ?? null;
+  /** Failures in a row since the server last gained bytes: the index into RETRY_DELAYS_MS. */
+  let failures = 0;
+  /** The most the server was known to hold. */
+  let gained = -1;
+  /** Notes the server's offset: any byte gained resets the back-off. */
+  const reached = (offset) => {
+    if (offset > gained) failures = 0;
+    gained = Math.max(gained, offset);
+  };
 
   const request = (method, target, headers, body) =>
     new Promise((resolve, reject) => {
@@ -99,7 +123,7 @@ export function resumableUpload(
         noteChallenge(r.status, r.getResponseHeader("WWW-Authenticate"));
         resolve(r);
       };
-      r.onerror = () => reject(new RequestError(0, describeFailure(0, "", limit)));
+      r.onerror = () => reject(new RequestError(0, describeFailure(0, "", limit, file.size)));
       r.onabort = () => reject(Object.assign(new RequestError(0, "Paused."), { aborted: true }));
       r.send(body ?? null);
     });
@@ -146,6 +170,7 @@ export function resumableUpload(
       await create();
       offset = 0;
     }
+    reached(offset);
     while (offset < file.size || file.size === 0) {
       if (paused || cancelled) return false;
       onProgress(offset, file.size);
@@ -159,6 +184,7 @@ export function resumableUpload(
       }
       if (r.status !== 204) throw refused(r);
       offset = Number(r.getResponseHeader("Upload-Offset"));
+      reached(offset);
       remember(key, { ...readStore()[key], sent: offset });
       if (file.size === 0) break;
     }
@@ -167,7 +193,6 @@ export function resumableUpload(
   }
 
   const done = (async () => {
-    let failures = 0;
     for (;;) {
       await waitWhilePaused();
       if (cancelled) throw Object.assign(new RequestError(0, "Cancelled."), { aborted: true });
@@ -203,13 +228,7 @@ export function resumableUpload(
       xhr?.abort();
       wake?.();
       forget(key);
-      if (url !== null) {
-        const r = new XMLHttpRequest();
-        r.open("DELETE", url);
-        r.setRequestHeader("Tus-Resumable", TUS_VERSION);
-        markRequest(r);
-        r.send();
-      }
+      if (url !== null) terminate(url);
     },
   };
 

@@ -83,7 +83,7 @@ export function createUploader(
   }
 
   // Shown at once: what a reload or a closed tab left unfinished is resumed by picking it again.
-  const offers = createResumeOffers($("upload"));
+  const offers = createResumeOffers($("upload"), $("pick-files-button"));
   offers.show();
 
   function pump() {
