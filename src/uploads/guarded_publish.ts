@@ -39,8 +39,12 @@
 import { evaluatePreconditions, type FieldSource } from "../app/conditional.ts";
 import { existingValidators } from "./write_target.ts";
 
-/** Looks before giving up when the file keeps being replaced while we wait for its lock. */
-export const PUBLISH_LOCK_ATTEMPTS = 8;
+/**
+ * Locks taken before the conditions are evaluated without one, when the file keeps being replaced
+ * while we wait for its lock. Each replacement is another writer's progress (no livelock), but
+ * unconditional writers, which take no lock, could replace it forever.
+ */
+export const PUBLISH_LOCK_ATTEMPTS = 64;
 
 /**
  * Runs `publish` (the rename or link that puts the new file at `fsPath`) if the preconditions of
@@ -83,7 +87,10 @@ export async function publishGuarded<T>(
       held.close();
     }
   }
-  return null;
+  // Replaced at every look: the conditions are still what decides (RFC 9110 §13.2.2), evaluated
+  // on the file there now — a condition true for every file must not become a 412 because others
+  // kept winning. Only the atomicity is given up, under a storm of replacements.
+  return holds(await statOrNull(fsPath)) ? await publish() : null;
 }
 
 /** Whether `a` and `b` are the stats of one file (the inode where known, else its validators). */
