@@ -14,7 +14,8 @@
  *   207 listing only the members that failed (§9.6.1: their parents' implied 424 is left out);
  *   a member the client cannot see (a dotfile without `--dotfiles`, the server's own names) is
  *   reported as its folder, so no hidden name leaks.
- * - Symlinks inside are removed as links and never followed: the walk stays inside the tree.
+ * - Symlinks inside are removed as links and never followed: the walk stays inside the tree, also
+ *   when a member is swapped for a link or another folder while it runs (`removeTree`).
  * - A member whose name is not UTF-8 (which Deno cannot name, `isLossyName`) goes with its
  *   folder: once every other member is gone, the folder is removed recursively by its own path.
  *   PROPFIND never showed such a member, and a client emptying the folder (rclone purge,
@@ -131,6 +132,16 @@ export async function removeResource(
 /**
  * Removes the folder at `fsPath` and everything in it; adds each member that could not be
  * removed to `failed`. Resolves to whether the folder is gone.
+ *
+ * The walk removes by path, and paths can change under it: a client may MOVE a folder holding
+ * private files, or a link leading out of the tree, into a member's name after that name was
+ * listed. So (refuse:) a member that is no longer a folder when the walk reaches it is removed as
+ * what it is now (a link as a link, never followed); a folder must still be the same one (device
+ * and inode) after it is listed and before each of its members goes, else the walk stops there
+ * with 409; and every member is held to the private-path patterns as it is met, not only by the
+ * check before the walk. What is left is the microseconds between a look and the removal after
+ * it: without `unlinkat` relative to an open folder (which Deno does not offer) a path-based walk
+ * cannot close that.
  */
 async function removeTree(
   ctx: UploadContext,
@@ -138,6 +149,12 @@ async function removeTree(
   fsPath: string,
   failed: MemberStatus[],
 ): Promise<boolean> {
+  const self = await lstatOrNull(fsPath);
+  if (self === null) return true;
+  if (!self.isDirectory || self.isSymlink) {
+    // Swapped for a link or a file since its folder was listed: remove that, never what it leads to.
+    return await removeMember(ctx, segments, fsPath, failed);
+  }
   const entries: Deno.DirEntry[] = [];
   try {
     for await (const e of Deno.readDir(fsPath)) entries.push(e);
@@ -150,8 +167,19 @@ async function removeTree(
   /** Whether some member has a name no string can name (bytes that are not UTF-8). */
   let unnamed = false;
   for (const e of entries) {
+    // refuse: what was listed is acted on only while this path still names the listed folder
+    if (!await sameFolder(fsPath, self)) {
+      failed.push(conflict(ctx, segments));
+      return false;
+    }
     const child = join(fsPath, e.name);
     const childSegments = [...segments, e.name];
+    // refuse: a private path never goes, even one moved into the folder while it was walked
+    if (!ctx.hidden.emptyBelow && ctx.hidden.hides(childSegments, e.isDirectory)) {
+      all = false;
+      failed.push({ href: memberHref(ctx, segments), status: STATUS.Forbidden });
+      continue;
+    }
     if (await isLossyName(fsPath, e.name)) {
       unnamed = true; // removed with the folder below, by the folder's own path
       continue;
@@ -160,27 +188,64 @@ async function removeTree(
       if (!await removeTree(ctx, childSegments, child, failed)) all = false;
       continue;
     }
-    try {
-      await Deno.remove(child);
-      ctx.changed(child);
-    } catch (err) {
-      if (err instanceof Deno.errors.NotFound) continue;
-      all = false;
-      failed.push(memberStatus(ctx, childSegments, err));
-    }
+    if (!await removeMember(ctx, childSegments, child, failed)) all = false;
   }
   if (!all) return false; // the folder stays: its failed members are the ones to report
+  if (!await sameFolder(fsPath, self)) {
+    failed.push(conflict(ctx, segments));
+    return false;
+  }
   try {
     // A member whose name is not UTF-8 cannot be removed by name, but it is inside the folder
     // being deleted: removing the folder's tree by the folder's path takes it (links unfollowed).
     await Deno.remove(fsPath, { recursive: unnamed });
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return true;
-    failed.push(memberStatus(ctx, segments, err));
+    // Something was put into the folder while it was emptied: a conflict, not a server fault.
+    const filled = (err as { code?: string }).code === "ENOTEMPTY";
+    failed.push(filled ? conflict(ctx, segments) : memberStatus(ctx, segments, err));
     return false;
   }
   ctx.changed(fsPath);
   return true;
+}
+
+/** Removes one file or link (the link itself); false, with its failure added, when it stays. */
+async function removeMember(
+  ctx: UploadContext,
+  segments: readonly string[],
+  fsPath: string,
+  failed: MemberStatus[],
+): Promise<boolean> {
+  try {
+    await Deno.remove(fsPath);
+    ctx.changed(fsPath);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return true;
+    failed.push(memberStatus(ctx, segments, err));
+    return false;
+  }
+}
+
+/** Whether `fsPath` still names the folder `listed` (not a link, not another folder moved in). */
+async function sameFolder(fsPath: string, listed: Deno.FileInfo): Promise<boolean> {
+  const now = await lstatOrNull(fsPath);
+  return now !== null && now.isDirectory && !now.isSymlink && now.dev === listed.dev &&
+    now.ino === listed.ino;
+}
+
+async function lstatOrNull(path: string): Promise<Deno.FileInfo | null> {
+  try {
+    return await Deno.lstat(path);
+  } catch {
+    return null;
+  }
+}
+
+/** A folder that changed while it was being removed: 409 (RFC 9110 §15.5.10). */
+function conflict(ctx: UploadContext, segments: readonly string[]): MemberStatus {
+  return { href: memberHref(ctx, segments), status: STATUS.Conflict };
 }
 
 /**
@@ -188,10 +253,15 @@ async function removeTree(
  * segment of it is hidden from the client, under the folder above the first hidden one.
  */
 function memberStatus(ctx: UploadContext, segments: readonly string[], err: unknown): MemberStatus {
+  const status = storageFailure(err)?.status ?? STATUS.InternalServerError;
+  return { href: memberHref(ctx, segments), status };
+}
+
+/** Where a member is reported: its path, or the folder above its first hidden segment. */
+function memberHref(ctx: UploadContext, segments: readonly string[]): string {
   const hidden = segments.findIndex((s) =>
     isReservedName(s) || (!ctx.config.dotfiles && s.startsWith("."))
   );
   const shown = hidden < 0 ? segments : segments.slice(0, hidden);
-  const status = storageFailure(err)?.status ?? STATUS.InternalServerError;
-  return { href: segmentsUrl(UPLOAD_MOUNT, shown, false), status };
+  return segmentsUrl(UPLOAD_MOUNT, shown, false);
 }
