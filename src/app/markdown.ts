@@ -14,7 +14,8 @@
  * time must grow with its length only. marked took quadratic time on runs of emphasis openers
  * (24 KB of `*a ` held a worker 4–8 s, 300 KB over seven minutes) and overflowed its stack at
  * 4,000 nested `>`; markdown-it and the sanitiser take about 0.5 s on 300 KB of `*a `, and
- * markdown-it nests blocks at most `maxNesting` (100) deep (measured, docs/limits.md).
+ * markdown-it nests blocks at most `maxNesting` (100) deep (measured, docs/limits.md). Raw HTML
+ * can nest deeper, and the sanitiser's parser slows with depth: see `html_nesting.ts`.
  *
  * This module must not know HTTP or the file system.
  * @module
@@ -49,20 +50,28 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
     frame.tag === "input" && (frame.attribs.type !== "checkbox" || !("disabled" in frame.attribs)),
 };
 
+/**
+ * Most elements the sanitiser's parser holds open (`capOpenElements`): each tag costs it time
+ * in proportion. Markdown's own nesting stops at 100; past this many, raw HTML shows as text.
+ */
+const MAX_OPEN_ELEMENTS = 1_000;
+
 type Renderer = (source: string) => string;
 let renderer: Promise<Renderer> | null = null;
 
 async function loadRenderer(): Promise<Renderer> {
-  const [{ default: MarkdownIt }, { default: sanitize }] = await Promise.all([
+  const [{ default: MarkdownIt }, { default: sanitize }, { capOpenElements }] = await Promise.all([
     // @ts-types="@types/markdown-it"
     import("markdown-it"),
     import("sanitize-html"),
+    import("./html_nesting.ts"),
   ]);
   SANITIZE_OPTIONS.allowedTags = [...sanitize.defaults.allowedTags, ...EXTRA_TAGS];
   // html: raw HTML passes through to the sanitiser, as GitHub (and marked) let it.
   const md = new MarkdownIt({ html: true, linkify: true });
   useGfm(md);
-  return (source) => sanitize(md.render(source), SANITIZE_OPTIONS);
+  return (source) =>
+    sanitize(capOpenElements(md.render(source), MAX_OPEN_ELEMENTS), SANITIZE_OPTIONS);
 }
 
 /** The HTML for Markdown `source`, sanitised: safe to insert into a page as is. */

@@ -123,3 +123,36 @@ Deno.test("renderMarkdown renders 4,000 nested quotes, as deep as the renderer n
   const opened = html.split("<blockquote>").length - 1;
   assertEquals([opened, html.split("</blockquote>").length - 1], [100, 100]);
 });
+
+// linkify-it validated `www.` at every place it appears and matched each to the end of the
+// text: 50 KB of `www.a.b/` took 2.6 s, so 400 KB would take several minutes.
+Deno.test("renderMarkdown links 400 KB of www.a.b/ as one link", async () => {
+  const source = "www.a.b/".repeat(400_000 / 8);
+  assertEquals(await renderInWorker(source), `<p><a href="http://${source}">${source}</a></p>\n`);
+});
+
+Deno.test("renderMarkdown leaves 400 KB of www.a. and a dash unlinked", async () => {
+  // Each `www.` began a host of every label to the end of the text, then failed at the `-`.
+  const source = "www.a.".repeat(400_000 / 6) + "-";
+  assertEquals(await renderInWorker(source), `<p>${source}</p>\n`);
+});
+
+Deno.test("renderMarkdown links 600 KB of http://a.b/[ as links and brackets", async () => {
+  // Each `[` in a URL's path looked to the end of the text for its `]`: 40 KB took 0.9 s.
+  const source = "http://a.b/[".repeat(600_000 / 12);
+  const link = '<a href="http://a.b/">http://a.b/</a>[';
+  assertEquals(await renderInWorker(source), `<p>${link.repeat(600_000 / 12)}</p>\n`);
+});
+
+Deno.test("renderMarkdown renders 1.5 MB of unclosed tags, past 1,000 open as text", async () => {
+  // The sanitiser's parser took time in proportion to the elements open at each tag: 600 KB
+  // of `<b><i>` took 21.5 s, so 1.5 MB would take minutes.
+  const html = await renderInWorker("<b><i>".repeat(1_500_000 / 6));
+  // <p> and 999 tags open; the rest is text, and every element opened is closed.
+  assertEquals([html.split("<b>").length - 1, html.split("<i>").length - 1], [500, 499]);
+  assertEquals([html.split("</b>").length - 1, html.split("</i>").length - 1], [500, 499]);
+  assert(
+    html.endsWith("&lt;b&gt;&lt;i&gt;</b>" + "</i></b>".repeat(499) + "</p>\n"),
+    html.slice(-80),
+  );
+});
