@@ -17,7 +17,9 @@
  *
  * Bounds: ZIP_MAX_ENTRIES entries (the names are collected before the first byte goes out, so
  * the answer can still be a 413); a folder the listing truncates (past `--max-listing`, the same
- * cap the listing page reads with) is refused, rather than zipped with files silently missing.
+ * cap the listing page reads with) is refused, rather than zipped with files silently missing;
+ * the named entries of a selection are looked up by name, so a selection made in a folder too
+ * large to list whole is zipped (only the folders it holds are held to the cap).
  *
  * This module must not resolve request paths: it receives a checked folder.
  * @module
@@ -86,7 +88,10 @@ function zipLibraries() {
 interface ZipItem {
   /** The name inside the archive ("sub/a.txt"; folders without the final "/"). */
   zipPath: string;
-  /** Where to read it (a folder: nothing is read). */
+  /**
+   * Where to read it: its real path when it was collected (a file reached through a link: what
+   * the link led to then, as the listing checked it). A folder: nothing is read.
+   */
   path: string;
   folder: boolean;
   mtime: Date;
@@ -193,6 +198,27 @@ async function collect(
     items.push(item);
   };
   const walk = async (dir: string, prefix: string, only: readonly string[] | null) => {
+    const entries = only === null ? await listed(dir) : await named(dir, only);
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      const zipPath = prefix + e.name;
+      const mtime = e.mtime ?? new Date();
+      if (!isFolder(e)) {
+        // A plain file's path is real, as its folder's is; a link's is resolved now, once.
+        const real = e.type === "symlink" ? await Deno.realPath(path) : path;
+        add({ zipPath, path: real, folder: false, mtime });
+        continue;
+      }
+      // A folder reached again through a link (a loop, or two links to one place) goes in once.
+      const real = e.type === "symlink" ? await Deno.realPath(path) : path;
+      if (seen.has(real)) continue;
+      seen.add(real);
+      add({ zipPath, path: real, folder: true, mtime });
+      await walk(real, `${zipPath}/`, null);
+    }
+  };
+  // A folder's entries as its listing shows them, refused if the listing would be cut short.
+  const listed = async (dir: string): Promise<ListingEntry[]> => {
     // Read no more than the archive can still take (one more tells it is too many): a folder of
     // a million entries is not held in memory to learn that 50,000 are too many.
     const room = maxEntries - items.length;
@@ -205,32 +231,21 @@ async function collect(
           : `The folder holds more than ${maxEntries} entries: too many for one zip`,
       );
     }
-    let entries: ListingEntry[] = listing.entries;
-    if (only !== null) {
-      const byName = new Map(entries.map((e) => [e.name, e]));
-      entries = [];
-      for (const name of only) {
-        const found = byName.get(name);
-        // refuse: a name the listing does not show (missing, hidden, reserved) is not there
-        if (found === undefined) throw new ZipRefusal(STATUS.NotFound, "Not found");
-        if (!entries.includes(found)) entries.push(found);
-      }
+    return listing.entries;
+  };
+  // The named entries of a folder, each looked up by its name with the listing's rules: a
+  // selection is what the listing page showed, so however large the folder, only the folders
+  // inside the selection are held to the listing's cap.
+  const named = async (dir: string, only: readonly string[]): Promise<ListingEntry[]> => {
+    const entries = new Map<string, ListingEntry>();
+    for (const name of only) {
+      if (entries.has(name)) continue;
+      const found = await root.entry(dir, name);
+      // refuse: a name the listing does not show (missing, hidden, reserved) is not there
+      if (found === null) throw new ZipRefusal(STATUS.NotFound, "Not found");
+      entries.set(name, found);
     }
-    for (const e of entries) {
-      const path = join(dir, e.name);
-      const zipPath = prefix + e.name;
-      const mtime = e.mtime ?? new Date();
-      if (!isFolder(e)) {
-        add({ zipPath, path, folder: false, mtime });
-        continue;
-      }
-      // A folder reached again through a link (a loop, or two links to one place) goes in once.
-      const real = e.type === "symlink" ? await Deno.realPath(path) : path;
-      if (seen.has(real)) continue;
-      seen.add(real);
-      add({ zipPath, path: real, folder: true, mtime });
-      await walk(real, `${zipPath}/`, null);
-    }
+    return [...entries.values()];
   };
   await walk(realDir, "", names);
   return items;
@@ -241,6 +256,13 @@ async function collect(
  * turn comes; the output is read only as fast as the socket takes it (the writer awaits each
  * piece), and yazl's pipes hold the file reads back meanwhile. If the client goes away the
  * archive and the file being read are destroyed, so no file stays open.
+ *
+ * A file is read minutes after it was collected, at the socket's pace, and a client may swap it,
+ * or a folder above it, for a link meanwhile. So (refuse:) each is opened by the real path
+ * recorded when it was collected, and only if that path is still real (no link on the way):
+ * else — or if it is gone — the archive ends there with an error (the connection is cut, the
+ * client holds a broken archive, never another file's bytes under the name). This narrows the
+ * window to the one GET of a single file has (`file_cache.ts`).
  */
 async function* archiveOf(items: readonly ZipItem[]): AsyncGenerator<Uint8Array> {
   const { yazl, fs } = await zipLibraries();
@@ -255,19 +277,38 @@ async function* archiveOf(items: readonly ZipItem[]): AsyncGenerator<Uint8Array>
       item.zipPath,
       { mtime: item.mtime, compress: !storedInZip(item.zipPath) },
       (done: (err: Error | null, stream: NodeJS.ReadableStream) => void) => {
-        current = fs.createReadStream(item.path, { highWaterMark: ZIP_READ_BYTES });
-        done(null, current);
+        stillReal(item.path).then((real) => {
+          if (!real) return fail(new Error(`Changed or gone since it was listed: ${item.zipPath}`));
+          current = fs.createReadStream(item.path, { highWaterMark: ZIP_READ_BYTES });
+          current.on("error", fail); // a read that fails ends the archive, never the process
+          done(null, current);
+        }, (err) => fail(err as Error));
       },
     );
   }
   zip.end();
   const output = zip.outputStream;
+  // yazl reports a file it could not take on the ZipFile; the archive ends there, in error.
+  function fail(err: Error) {
+    (output as unknown as { destroy(err: Error): void }).destroy(err);
+  }
+  zip.on("error", fail);
   try {
     for await (const piece of output) yield piece as Uint8Array;
   } finally {
     // Normal end: both are finished already. Cut off: stop reading and close the file.
     (current as ReadStream | null)?.destroy();
     (output as unknown as { destroy(): void }).destroy();
+  }
+}
+
+/** Whether `path` is still its own real path: it exists and no link lies on the way to it. */
+async function stillReal(path: string): Promise<boolean> {
+  try {
+    return await Deno.realPath(path) === path;
+  } catch (err) {
+    throwIfOutOfDescriptors(err);
+    return false;
   }
 }
 

@@ -120,11 +120,39 @@ export async function readListing(realDir: string, opts: ListingOptions): Promis
   return { entries, truncated };
 }
 
+/**
+ * The entry `name` of the folder at `realDir` as its listing would show it, or null when the
+ * listing would not (missing, a dotfile, a reserved or unservable name, a `--hide` match, a link
+ * out): the same rules as {@link readListing}, without reading the folder, whatever its size.
+ * `name` is one entry: a path is null. Throws only when out of file descriptors.
+ */
+export async function readListingEntry(
+  realDir: string,
+  name: string,
+  opts: Pick<ListingOptions, "dotfiles" | "allowed">,
+): Promise<ListingEntry | null> {
+  if (!opts.dotfiles && name.startsWith(".")) return null;
+  if (isReservedName(name) || !servableName(name) || name.includes("/")) return null;
+  let st: Deno.FileInfo;
+  try {
+    st = await Deno.lstat(join(realDir, name));
+  } catch (err) {
+    throwIfOutOfDescriptors(err);
+    return null;
+  }
+  return describe(realDir, {
+    name,
+    isSymlink: st.isSymlink,
+    isFile: st.isFile,
+    isDirectory: st.isDirectory,
+  }, opts);
+}
+
 /** The entry as shown, or null when it is hidden (gone, unreadable, special, or a link out). */
 async function describe(
   dir: string,
   e: Deno.DirEntry,
-  opts: ListingOptions,
+  opts: Pick<ListingOptions, "dotfiles" | "allowed">,
 ): Promise<ListingEntry | null> {
   const path = join(dir, e.name);
   try {

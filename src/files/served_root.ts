@@ -16,7 +16,7 @@ import { FileCache, type FileFacts, type PathFacts } from "./file_cache.ts";
 import { serveFile } from "./file_response.ts";
 import type { FileServeContext } from "./file_serve_context.ts";
 import { wholeResponse } from "./whole_response.ts";
-import { type Listing, readListing } from "./listing.ts";
+import { type Listing, type ListingEntry, readListing, readListingEntry } from "./listing.ts";
 import { encodeSegment } from "./listing_text.ts";
 import type { ChangeBoard } from "../app/change_board.ts";
 import { textResponse } from "../app/router.ts";
@@ -103,6 +103,17 @@ export class ServedRoot {
       allowed: (real, isDir) => this.cache.allowed(real, isDir),
       maxEntries,
       hold,
+    });
+  }
+
+  /**
+   * The entry `name` of the folder whose real path is `realDir`, or null where `list` would not
+   * show it (see `readListingEntry`): for a few names of a folder too large to list.
+   */
+  entry(realDir: string, name: string): Promise<ListingEntry | null> {
+    return readListingEntry(realDir, name, {
+      dotfiles: this.dotfiles,
+      allowed: (real, isDir) => this.cache.allowed(real, isDir),
     });
   }
 

@@ -228,3 +228,46 @@ Deno.test("?zip of a folder the listing truncates (--max-listing), at any depth,
     }
   });
 });
+
+Deno.test({
+  name: "?zip&name= in a folder the listing truncates zips the named entries, each by its name",
+  ignore: !HAS_UNZIP,
+  fn: async () => {
+    await withUploadServer({ maxListingEntries: 10 }, async (s) => {
+      const many = join(s.root, "many");
+      await Deno.mkdir(join(many, "small"), { recursive: true });
+      await Deno.mkdir(join(many, "big"));
+      for (let i = 1; i <= 30; i++) await Deno.writeTextFile(join(many, `f${i}`), `${i}`);
+      for (let i = 1; i <= 11; i++) await Deno.writeTextFile(join(many, "big", `b${i}`), `${i}`);
+      await Deno.writeTextFile(join(many, "small/s"), "s");
+      await Deno.writeTextFile(join(many, ".secret"), "dotfile");
+      await Deno.writeTextFile(join(many, ".f1.wireserve-0123456789abcdef.tmp"), "partial");
+      await Deno.symlink(join(s.outside, "sentinel.txt"), join(many, "out.txt"));
+      const out = join(s.root, "..", "many.zip");
+      const query = "/files/many/?zip&name=f1&name=f30&name=small&name=f1";
+      const got = await curlRun(["-o", out, s.url(query)]);
+      assertEquals(got.status, 200);
+      assertEquals((await unzipList(out)).names, ["f1", "f30", "small/", "small/s"]);
+      const posted = await curlRun([
+        "-o",
+        out,
+        "--data",
+        "name=f2&name=small",
+        s.url("/files/many/?zip"),
+      ]);
+      assertEquals(posted.status, 200);
+      assertEquals((await unzipList(out)).names, ["f2", "small/", "small/s"]);
+      // Each name still passes the listing's rules, and a folder inside the selection its cap.
+      for (const name of [".secret", ".f1.wireserve-0123456789abcdef.tmp", "out.txt", "f31"]) {
+        const res = await request(
+          s.port,
+          "GET",
+          `/files/many/?zip&name=${encodeURIComponent(name)}`,
+        );
+        assertEquals(res.status, 404, name);
+      }
+      assertEquals((await request(s.port, "GET", "/files/many/?zip&name=big")).status, 413);
+      assertEquals((await request(s.port, "GET", "/files/many/?zip")).status, 413);
+    });
+  },
+});
