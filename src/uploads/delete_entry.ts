@@ -44,6 +44,7 @@ import {
   writeRefusal,
 } from "./upload_context.ts";
 import { existingValidators, failure, resolveWriteTarget } from "./write_target.ts";
+import { lstatOrNull, sameFolder } from "../app/walk_guard.ts";
 
 /** Removes the file, link or folder (with its contents) named by `req`. */
 export async function deleteEntry(ctx: UploadContext, req: HttpRequest): Promise<HttpResponse> {
@@ -225,21 +226,6 @@ async function removeMember(
     if (err instanceof Deno.errors.NotFound) return true;
     failed.push(memberStatus(ctx, segments, err));
     return false;
-  }
-}
-
-/** Whether `fsPath` still names the folder `listed` (not a link, not another folder moved in). */
-async function sameFolder(fsPath: string, listed: Deno.FileInfo): Promise<boolean> {
-  const now = await lstatOrNull(fsPath);
-  return now !== null && now.isDirectory && !now.isSymlink && now.dev === listed.dev &&
-    now.ino === listed.ino;
-}
-
-async function lstatOrNull(path: string): Promise<Deno.FileInfo | null> {
-  try {
-    return await Deno.lstat(path);
-  } catch {
-    return null;
   }
 }
 

@@ -40,7 +40,7 @@ import type { DavContext } from "./dav_context.ts";
 import { hrefOf } from "./dav_path.ts";
 import { copyDeadProps } from "./dead_props.ts";
 import { type Hider, hiderBelow, type Resource, statVisible } from "./resource.ts";
-import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
+import { lstatOrNull, sameFolder } from "../app/walk_guard.ts";
 
 /**
  * Copies the resource `src` to `dst` for a COPY (`depth` "0": a folder without its members,
@@ -178,22 +178,6 @@ class ChangedMeanwhile extends Error {}
 /** A folder that changed while it was being copied: 409 (RFC 9110 §15.5.10). */
 function conflict(segments: readonly string[]): MemberStatus {
   return { href: hrefOf(segments, true), status: STATUS.Conflict };
-}
-
-/** Whether `fsPath` still names the folder `listed` (not a link, not another folder moved in). */
-async function sameFolder(fsPath: string, listed: Deno.FileInfo): Promise<boolean> {
-  const now = await lstatOrNull(fsPath);
-  return now !== null && now.isDirectory && !now.isSymlink && now.dev === listed.dev &&
-    now.ino === listed.ino;
-}
-
-async function lstatOrNull(path: string): Promise<Deno.FileInfo | null> {
-  try {
-    return await Deno.lstat(path);
-  } catch (err) {
-    throwIfOutOfDescriptors(err);
-    return null;
-  }
 }
 
 const COPY_ALL: Hider = () => false;
