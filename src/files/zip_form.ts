@@ -17,11 +17,13 @@ import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { parseQuery } from "../app/query_params.ts";
 import { textResponse } from "../app/router.ts";
+import { readBodyBytes } from "../http/read_body_bytes.ts";
 
 /**
  * Largest body of a zip form: 2 MiB holds ZIP_MAX_ENTRIES (50,000) names of 36 encoded bytes
  * (`name=`, a 30-byte name, `&`), far past what one folder's listing (`--max-listing`) offers to
- * select, while a form never holds more than this in memory. Past it the answer is 413.
+ * select, while a form never holds more than this in memory (and counts against the budget for
+ * bodies held whole, as every whole-body read does). Past it the answer is 413.
  */
 export const ZIP_FORM_MAX_BYTES = 2 * 1024 * 1024;
 
@@ -59,36 +61,12 @@ export async function readZipForm(
     res.close = !req.body.done;
     return { refusal: res };
   }
-  const body = await readSmallBody(req, maxBytes);
-  if (body === null) {
-    const res = textResponse(STATUS.ContentTooLarge, `The form is larger than ${maxBytes} bytes\n`);
-    res.close = true;
-    return { refusal: res };
-  }
+  // Past `maxBytes`, or past the process-wide budget for bodies held whole, this throws and the
+  // engine answers (413 or 503) and closes.
+  const body = new TextDecoder().decode(await readBodyBytes(req.body, maxBytes));
   const pairs = parseQuery(body);
   if (pairs === null) return { refusal: textResponse(STATUS.BadRequest, "Malformed form\n") };
   const names = pairs.filter(([n]) => n === "name").map(([, v]) => v);
   const refusal = zipNamesRefusal(names);
   return refusal === null ? { names } : { refusal };
-}
-
-/** The body as text when it fits in `max` bytes, else null (the rest is left unread). */
-async function readSmallBody(req: HttpRequest, max: number): Promise<string | null> {
-  if (req.body.length !== null && req.body.length > max) return null;
-  const pieces: Uint8Array[] = [];
-  let used = 0;
-  for (;;) {
-    const piece = await req.body.read();
-    if (piece === null) break;
-    used += piece.length;
-    if (used > max) return null;
-    pieces.push(piece.slice()); // the view is only valid until the next read
-  }
-  const bytes = new Uint8Array(used);
-  let at = 0;
-  for (const p of pieces) {
-    bytes.set(p, at);
-    at += p.length;
-  }
-  return new TextDecoder().decode(bytes);
 }
