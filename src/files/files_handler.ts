@@ -30,6 +30,7 @@ import { parseQuery } from "../app/query_params.ts";
 import { textResponse } from "../app/router.ts";
 import { localCount, type SharedCount } from "../http/shared_count.ts";
 import { STATUS } from "../http/status.ts";
+import { closingUnread } from "../http/drain_body.ts";
 import { SEARCH_MAX_QUERY_CHARS } from "./folder_search.ts";
 import { readZipForm, zipNamesRefusal } from "./zip_form.ts";
 
@@ -133,7 +134,7 @@ export function zipFormHandler(
   const zipLimits = { folderEntries: config.maxListingEntries };
   return async (req: HttpRequest): Promise<HttpResponse> => {
     const path = root.resolve(req.path.slice(FILES_MOUNT.length));
-    if (!path.ok) return closing(refused(path.status), req);
+    if (!path.ok) return closingUnread(refused(path.status), req);
     const form = await readZipForm(req);
     if ("refusal" in form) return form.refusal;
     const facts = await root.lookup(path.fsPath);
@@ -142,12 +143,6 @@ export function zipFormHandler(
     const only = form.names.length > 0 ? form.names : null;
     return zipResponse(root, facts.realPath, name, only, zipsRunning, zipLimits);
   };
-}
-
-/** A refusal sent before the body was read: close rather than drain it. */
-function closing(res: HttpResponse, req: HttpRequest): HttpResponse {
-  res.close = !req.body.done;
-  return res;
 }
 
 /** What a folder URL's query asks for. */

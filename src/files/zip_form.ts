@@ -14,6 +14,7 @@
  */
 
 import { STATUS } from "../http/status.ts";
+import { closingUnread } from "../http/drain_body.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { parseQuery } from "../app/query_params.ts";
 import { textResponse } from "../app/router.ts";
@@ -58,8 +59,7 @@ export async function readZipForm(
       "A zip form is application/x-www-form-urlencoded (name=…&name=…)\n",
     );
     // The body is unread: close rather than drain what may be a large upload.
-    res.close = !req.body.done;
-    return { refusal: res };
+    return { refusal: closingUnread(res, req) };
   }
   // Past `maxBytes`, or past the process-wide budget for bodies held whole, this throws and the
   // engine answers (413 or 503) and closes.

@@ -6,7 +6,16 @@
  * @module
  */
 
-import type { RequestBody } from "./types.ts";
+import type { HttpRequest, HttpResponse, RequestBody } from "./types.ts";
+
+/**
+ * `res`, set to close the connection when `req`'s body was not read to its end: a refusal sent
+ * before the body (an upload refused, a form too large, a storage failure) is not worth draining.
+ */
+export function closingUnread(res: HttpResponse, req: HttpRequest): HttpResponse {
+  res.close = !req.body.done;
+  return res;
+}
 
 /** Reads and discards up to `maxBytes` of what is left of `body`; true when it reached the end. */
 export async function drainBody(body: RequestBody, maxBytes: number): Promise<boolean> {

@@ -13,6 +13,8 @@
  */
 
 import { STATUS } from "../http/status.ts";
+import { closingUnread } from "../http/drain_body.ts";
+import { readBodyBytes } from "../http/read_body_bytes.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { firstValue, parseQuery } from "../app/query_params.ts";
 import { encodeSegment } from "../files/mod.ts";
@@ -39,17 +41,14 @@ export async function formFolder(
   const refusal = writeRefusal(ctx, req);
   if (refusal !== null) return refusal;
   if (!ctx.config.allowMkdir) {
-    return closing(plain(STATUS.Forbidden, "Creating folders is off (--allow-mkdir)"), req);
+    return closingUnread(plain(STATUS.Forbidden, "Creating folders is off (--allow-mkdir)"), req);
   }
   if (!req.path.endsWith("/")) {
-    return closing(plain(STATUS.BadRequest, "A new folder is made inside a folder URL"), req);
+    return closingUnread(plain(STATUS.BadRequest, "A new folder is made inside a folder URL"), req);
   }
-  const body = await readSmallBody(req, FORM_FOLDER_MAX_BYTES);
-  if (body === null) {
-    const res = plain(STATUS.ContentTooLarge, "The form is too large");
-    res.close = true;
-    return res;
-  }
+  // Past the limit, or past the process-wide budget for bodies held whole, this throws and the
+  // engine answers (413 or 503) and closes.
+  const body = new TextDecoder().decode(await readBodyBytes(req.body, FORM_FOLDER_MAX_BYTES));
   const name = firstValue(parseQuery(body) ?? [], "mkdir")?.trim();
   if (name === undefined || name === "") {
     return plain(STATUS.BadRequest, "The form names no folder (field mkdir)");
@@ -65,25 +64,4 @@ export async function formFolder(
     headers: [["Location", req.path], ["Content-Type", "text/plain; charset=utf-8"]],
     body: "Folder created; see the folder\n",
   };
-}
-
-/** The body as text when it fits in `max` bytes, else null (the rest is left unread). */
-async function readSmallBody(req: HttpRequest, max: number): Promise<string | null> {
-  if (req.body.length !== null && req.body.length > max) return null;
-  const bytes = new Uint8Array(max);
-  let used = 0;
-  for (;;) {
-    const piece = await req.body.read();
-    if (piece === null) break;
-    if (used + piece.length > max) return null;
-    bytes.set(piece, used);
-    used += piece.length;
-  }
-  return new TextDecoder().decode(bytes.subarray(0, used));
-}
-
-/** A refusal sent before the body was read: close rather than drain it. */
-function closing(res: HttpResponse, req: HttpRequest): HttpResponse {
-  res.close = !req.body.done;
-  return res;
 }

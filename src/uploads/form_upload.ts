@@ -30,6 +30,7 @@
 import { join } from "node:path";
 import { HttpError } from "../http/errors.ts";
 import { STATUS } from "../http/status.ts";
+import { closingUnread } from "../http/drain_body.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { BodyDigests, expectedDigests } from "../app/digest.ts";
 import { encodeSegment } from "../files/mod.ts";
@@ -135,8 +136,7 @@ export async function formUpload(ctx: UploadContext, req: HttpRequest): Promise<
     else if (err instanceof MultipartError) res = plain(STATUS.BadRequest, err.message);
     else res = storageFailure(err);
     if (res === null) throw err;
-    res.close = !req.body.done; // the rest of a refused body is not worth reading
-    return res;
+    return closingUnread(res, req); // the rest of a refused body is not worth reading
   } finally {
     if (!published) {
       await form.discard();

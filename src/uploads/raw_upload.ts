@@ -31,6 +31,7 @@
 import { basename, dirname } from "node:path";
 import { HttpError } from "../http/errors.ts";
 import { STATUS } from "../http/status.ts";
+import { closingUnread } from "../http/drain_body.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import {
   BodyDigests,
@@ -202,8 +203,7 @@ async function storeBody(
     if (err instanceof HttpError) throw err;
     const res = storageFailure(err);
     if (res === null) throw err; // a bug, not the disk: the engine logs it and answers 500
-    res.close = !req.body.done; // never drain the rest of a body we could not store
-    return res;
+    return closingUnread(res, req); // never drain the rest of a body we could not store
   } finally {
     if (!published) {
       await temp?.discard();
