@@ -95,6 +95,21 @@ interface ZipItem {
   path: string;
   folder: boolean;
   mtime: Date;
+  /** Its permission bits (rwx), kept in the archive; where the platform has none, yazl's default. */
+  mode: number | undefined;
+}
+
+/** The file-type bits of a Unix mode in a zip's external attributes (`S_IFREG`, `S_IFDIR`). */
+const FILE_TYPE = 0o100000;
+const DIR_TYPE = 0o040000;
+
+/**
+ * The mode an entry is archived with: its own permission bits, so that unzipping gives a script
+ * back its execute bit and a 0600 file stays private (as `zip -r` keeps them). Without them
+ * (Windows), yazl's default (0664, folders 0775).
+ */
+function zipMode(item: ZipItem, type: number): { mode?: number } {
+  return item.mode === undefined ? {} : { mode: type | item.mode };
 }
 
 /** Why the archive cannot be made. */
@@ -203,17 +218,18 @@ async function collect(
       const path = join(dir, e.name);
       const zipPath = prefix + e.name;
       const mtime = e.mtime ?? new Date();
+      const mode = e.mode;
       if (!isFolder(e)) {
         // A plain file's path is real, as its folder's is; a link's is resolved now, once.
         const real = e.type === "symlink" ? await Deno.realPath(path) : path;
-        add({ zipPath, path: real, folder: false, mtime });
+        add({ zipPath, path: real, folder: false, mtime, mode });
         continue;
       }
       // A folder reached again through a link (a loop, or two links to one place) goes in once.
       const real = e.type === "symlink" ? await Deno.realPath(path) : path;
       if (seen.has(real)) continue;
       seen.add(real);
-      add({ zipPath, path: real, folder: true, mtime });
+      add({ zipPath, path: real, folder: true, mtime, mode });
       await walk(real, `${zipPath}/`, null);
     }
   };
@@ -270,12 +286,12 @@ async function* archiveOf(items: readonly ZipItem[]): AsyncGenerator<Uint8Array>
   let current: ReadStream | null = null;
   for (const item of items) {
     if (item.folder) {
-      zip.addEmptyDirectory(item.zipPath, { mtime: item.mtime });
+      zip.addEmptyDirectory(item.zipPath, { mtime: item.mtime, ...zipMode(item, DIR_TYPE) });
       continue;
     }
     zip.addReadStreamLazy(
       item.zipPath,
-      { mtime: item.mtime, compress: !storedInZip(item.zipPath) },
+      { mtime: item.mtime, compress: !storedInZip(item.zipPath), ...zipMode(item, FILE_TYPE) },
       (done: (err: Error | null, stream: NodeJS.ReadableStream) => void) => {
         stillReal(item.path).then((real) => {
           if (!real) return fail(new Error(`Changed or gone since it was listed: ${item.zipPath}`));

@@ -29,6 +29,8 @@ export const MAX_LISTING_ENTRIES = 10_000;
  * thousand keeps the worker answering its other connections meanwhile.
  */
 const STATS_PER_TURN = 1_000;
+/** The nine rwx bits of a mode. */
+const PERMISSION_BITS = 0o777;
 
 /** One visible entry of a folder. */
 export interface ListingEntry {
@@ -42,6 +44,8 @@ export interface ListingEntry {
   size: number;
   /** Last modification, or null when the platform has none. */
   mtime: Date | null;
+  /** The permission bits (`st_mode & 0o777`; a link's: its target's), where the platform has them. */
+  mode?: number;
 }
 
 /** A folder's visible entries. */
@@ -172,6 +176,7 @@ async function describe(
       ...(e.isSymlink ? { target: kind } : {}),
       size: st.isDirectory ? 0 : st.size,
       mtime: st.mtime,
+      ...(st.mode !== null ? { mode: st.mode & PERMISSION_BITS } : {}),
     };
   } catch (err) {
     throwIfOutOfDescriptors(err);

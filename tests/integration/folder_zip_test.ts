@@ -90,6 +90,33 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "?zip keeps each file's and folder's permission bits, so unzip restores them",
+  ignore: !HAS_UNZIP || Deno.build.os === "windows",
+  fn: async () => {
+    await withUploadServer({}, async (s) => {
+      await Deno.mkdir(join(s.root, "kit/private"), { recursive: true });
+      await Deno.writeTextFile(join(s.root, "kit/run.sh"), "#!/bin/sh\necho hi\n");
+      await Deno.writeTextFile(join(s.root, "kit/private/key.txt"), "secret");
+      await Deno.writeTextFile(join(s.root, "kit/plain.txt"), "text");
+      await Deno.chmod(join(s.root, "kit/run.sh"), 0o755);
+      await Deno.chmod(join(s.root, "kit/private/key.txt"), 0o600);
+      await Deno.chmod(join(s.root, "kit/plain.txt"), 0o644);
+      await Deno.chmod(join(s.root, "kit/private"), 0o750);
+      const out = join(s.root, "..", "modes.zip");
+      assertEquals((await curlRun(["-o", out, s.url("/files/kit/?zip")])).status, 200);
+      const into = join(s.root, "..", "unzipped");
+      const unzip = await new Deno.Command("unzip", { args: ["-q", out, "-d", into] }).output();
+      assert(unzip.success, new TextDecoder().decode(unzip.stderr));
+      const mode = async (name: string) => ((await Deno.stat(join(into, name))).mode ?? 0) & 0o777;
+      assertEquals(await mode("run.sh"), 0o755);
+      assertEquals(await mode("private/key.txt"), 0o600);
+      assertEquals(await mode("plain.txt"), 0o644);
+      assertEquals(await mode("private"), 0o750);
+    });
+  },
+});
+
 Deno.test("?zip&name= answers 404 for a missing, hidden or reserved name and 400 for a path", async () => {
   await withUploadServer({}, async (s) => {
     await fill(s.root, s.outside);
