@@ -61,6 +61,9 @@ export function decideFraming(head: RequestHead): BodyFraming | HttpError {
   if (lengthsDiffer) return new HttpError("badFraming", "differing Content-Length");
   if (length !== undefined) {
     const n = parseDecimal(length);
+    // A valid length we cannot count to exactly (2^53 bytes or more) is too large for any limit,
+    // not malformed (RFC 9110 §8.6: 1*DIGIT); either way the connection closes.
+    if (n === PAST_SAFE) return new HttpError("contentTooLarge", "Content-Length past 2^53 - 1");
     if (n < 0) return new HttpError("badFraming", "invalid Content-Length");
     // §6.3 step 6: a valid Content-Length is the body length.
     return n === 0 ? NONE : { kind: "length", length: n };
@@ -108,18 +111,22 @@ function isToken(s: string): boolean {
   return true;
 }
 
+/** What `parseDecimal` returns for digits past the largest safe integer. */
+const PAST_SAFE = -2;
+
 /**
- * `1*DIGIT` (RFC 9110 §8.6) parsed by hand, or -1 when it is not one or exceeds the largest
- * safe integer (a length we could not count to exactly).
+ * `1*DIGIT` (RFC 9110 §8.6) parsed by hand; -1 when it is not one, `PAST_SAFE` when it exceeds
+ * the largest safe integer (a length we could not count to exactly).
  */
 function parseDecimal(s: string): number {
   if (s === "") return -1;
   let n = 0;
+  let past = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < DIGIT_0 || c > DIGIT_9) return -1;
-    n = n * DECIMAL_BASE + (c - DIGIT_0);
-    if (n > Number.MAX_SAFE_INTEGER) return -1;
+    if (!past) n = n * DECIMAL_BASE + (c - DIGIT_0);
+    if (n > Number.MAX_SAFE_INTEGER) past = true;
   }
-  return n;
+  return past ? PAST_SAFE : n;
 }

@@ -26,6 +26,7 @@ const NONE: Outcome = { kind: "none" };
 const CHUNKED: Outcome = { kind: "chunked" };
 const length = (n: number): Outcome => ({ kind: "length", length: n });
 const BAD: Outcome = { error: "badFraming", status: 400 };
+const TOO_LARGE: Outcome = { error: "contentTooLarge", status: 413 };
 const NOT_IMPLEMENTED: Outcome = { error: "unsupportedTransferCoding", status: 501 };
 const BAD_HEADER: Outcome = { error: "badHeader", status: 400 };
 const CL = (v: string) => `Content-Length: ${v}`;
@@ -51,8 +52,10 @@ const CASES: FramingCase[] = [
   { name: "cl-space-inside", fields: [CL("1 2")], expect: BAD },
   { name: "cl-empty", fields: [CL("")], expect: BAD },
   { name: "cl-superscript-digit", fields: [CL("5\xb2")], expect: BAD },
-  { name: "cl-overflow", fields: [CL("9007199254740992")], expect: BAD },
-  { name: "cl-overflow-huge", fields: [CL("99999999999999999999999999")], expect: BAD },
+  // Valid digits past 2^53 - 1: too large for any limit (413), not malformed; both close.
+  { name: "cl-overflow", fields: [CL("9007199254740992")], expect: TOO_LARGE },
+  { name: "cl-overflow-huge", fields: [CL("99999999999999999999999999")], expect: TOO_LARGE },
+  { name: "cl-overflow-then-junk", fields: [CL("99999999999999999999x")], expect: BAD },
   { name: "cl-with-space-before-colon", fields: ["Content-Length : 5"], expect: BAD_HEADER },
   { name: "te-chunked", fields: [TE("chunked")], expect: CHUNKED },
   { name: "te-chunked-any-case", fields: [TE("ChUnKeD")], expect: CHUNKED },

@@ -73,7 +73,7 @@ const PROBES: Probe[] = [
   refused("cl-exponent", `${POST}Content-Length: 3e0\r\n\r\nabc`, "badFraming"),
   refused("cl-space-inside", `${POST}Content-Length: 3 3\r\n\r\nabc`, "badFraming"),
   refused("cl-empty", `${POST}Content-Length:\r\n\r\nabc`, "badFraming"),
-  refused("cl-past-2^53", `${POST}Content-Length: 9007199254740992\r\n\r\nabc`, "badFraming"),
+  refused("cl-past-2^53", `${POST}Content-Length: 9007199254740992\r\n\r\nabc`, "contentTooLarge"),
   // Transfer-Encoding (RFC 9112 §6.1, §6.3 steps 3–4).
   refused("cl-and-te", `${CHUNKED}Content-Length: 3\r\n\r\n3\r\nabc\r\n0\r\n\r\n`, "badFraming"),
   refused("te-and-cl-zero", `${CHUNKED}Content-Length: 0\r\n\r\n0\r\n\r\n`, "badFraming"),
