@@ -4,6 +4,13 @@
  * @module
  */
 
+import { discardBody } from "../http/discard_body.ts";
+
+/** A body holding a place; `cancel` is for a body that is never sent (the writer calls it). */
+export interface HeldStream extends AsyncIterable<Uint8Array> {
+  cancel(): Promise<void>;
+}
+
 /**
  * `source`, calling `release` once it ends, fails or is given up — also when it is given up
  * before its first piece (HEAD, an error, a client gone before the answer): an async generator's
@@ -12,8 +19,15 @@
 export function holdingPlace(
   source: AsyncIterable<Uint8Array>,
   release: () => void,
-): AsyncIterable<Uint8Array> {
+): HeldStream {
   let pieces: AsyncIterator<Uint8Array> | null = null;
+  const giveUp = async () => {
+    release();
+    // A source never started must be cancelled as a whole: it may hold a place of its own (a
+    // compressed stream's place in the isolate's cap), which only its `cancel` gives back.
+    if (pieces === null) await discardBody({ kind: "stream", stream: source });
+    else await pieces.return?.();
+  };
   return {
     [Symbol.asyncIterator]: () => ({
       async next() {
@@ -27,10 +41,10 @@ export function holdingPlace(
         }
       },
       async return() {
-        release();
-        await pieces?.return?.();
+        await giveUp();
         return { done: true, value: undefined };
       },
     }),
+    cancel: giveUp,
   };
 }

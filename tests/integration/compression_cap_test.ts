@@ -12,6 +12,7 @@ import {
   MAX_STREAMED_COMPRESSIONS,
   streamedCompressionsRunning,
 } from "../../src/app/streamed_compressions.ts";
+import { STREAM_FROM_ENTRIES } from "../../src/files/listing_response.ts";
 
 /**
  * Random base64 compresses to about 3/4: 12 MiB gives some 9 MB of gzip, far past what loopback
@@ -99,6 +100,52 @@ Deno.test("a large file goes out as identity while the compressed-stream cap is 
     assertEquals(again.headers.get("content-encoding"), "gzip");
   } finally {
     for (const d of open) d.conn.close();
+    await srv.close();
+    await Deno.remove(root, { recursive: true });
+  }
+  assertEquals(streamedCompressionsRunning(), 0);
+});
+
+/** The head of a HEAD request's answer: a HEAD has no body, so the head is all there is. */
+async function headOnly(port: number, path: string, coding: string): Promise<string> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    await conn.write(
+      new TextEncoder().encode(
+        `HEAD ${path} HTTP/1.1\r\nHost: t\r\nAccept-Encoding: ${coding}\r\nConnection: close\r\n\r\n`,
+      ),
+    );
+    let got = "";
+    const buf = new Uint8Array(4096);
+    for (let n = await conn.read(buf); n !== null; n = await conn.read(buf)) {
+      got += new TextDecoder("latin1").decode(buf.subarray(0, n));
+    }
+    return got;
+  } finally {
+    conn.close();
+  }
+}
+
+Deno.test("HEADs of a streamed listing give their compressed-stream places back", async () => {
+  const root = await Deno.makeTempDir({ prefix: "wireserve-cap-head-" });
+  await Deno.mkdir(`${root}/many`);
+  for (let i = 0; i < STREAM_FROM_ENTRIES; i++) {
+    await Deno.writeTextFile(`${root}/many/f${String(i).padStart(4, "0")}.txt`, "x");
+  }
+  const srv = await startApp(appConfig({ directory: root, statCacheMs: 0 }), {}, 1);
+  try {
+    // More HEADs than places: each one used to keep its place for good.
+    for (let i = 0; i <= MAX_STREAMED_COMPRESSIONS; i++) {
+      const html = await headOnly(srv.port, "/files/many/", "gzip");
+      assert(/^content-encoding: gzip\r$/im.test(html), `HEAD ${i + 1} is compressed`);
+      const json = await headOnly(srv.port, "/files/many/?format=json", "br");
+      assert(/^content-encoding: br\r$/im.test(json), `HEAD ${i + 1} of the JSON is compressed`);
+    }
+    assert(await until(() => streamedCompressionsRunning() === 0), "every place is back");
+    const listing = await openDownload(srv.port, "/files/many/");
+    assertEquals(listing.headers.get("content-encoding"), "gzip");
+    listing.conn.close();
+  } finally {
     await srv.close();
     await Deno.remove(root, { recursive: true });
   }
