@@ -12,6 +12,11 @@ const DIGIT_0 = 0x30;
 const DIGIT_1 = 0x31;
 const DIGIT_9 = 0x39;
 const DOT = 0x2e;
+const EQUALS = 0x3d;
+const SP = 0x20;
+const HTAB = 0x09;
+const LOWER_Q = 0x71;
+const UPPER_Q = 0x51;
 /** Where the decimals start in "0.xyz". */
 const DECIMALS_AT = 2;
 /** The longest qvalue, "0.xyz". */
@@ -55,13 +60,25 @@ export function parseQValueAt(text: string, start: number, end: number): number 
 /**
  * The q of one list member's parameters (`;q=0.5`, name case-insensitive, OWS around `;`):
  * 1 when there is none, 0 when it is malformed (so a bad weight never makes a member preferred).
+ * A parameter named q is a weight only as exactly `q=qvalue`: RFC 9110 §12.4.2 allows no
+ * whitespace around its "=", so `q = 0`, `q =0` and a bare `q` are malformed weights, not
+ * unknown parameters to skip (skipping would read `br;q = 0` as br at q 1).
  */
 export function memberWeight(params: readonly string[]): number {
   let q = 1;
   for (const raw of params) {
     const param = raw.trim();
-    if (param.length < 2 || param.slice(0, 2).toLowerCase() !== "q=") continue;
-    q = parseQValue(param.slice(2)) ?? 0;
+    if (!namedQ(param)) continue;
+    q = param.charCodeAt(1) === EQUALS ? parseQValueAt(param, 2, param.length) ?? 0 : 0;
   }
   return q;
+}
+
+/** Whether the parameter `param` (trimmed) is named q: `q` or `Q` before `=`, OWS or its end. */
+function namedQ(param: string): boolean {
+  const first = param.charCodeAt(0);
+  if (first !== LOWER_Q && first !== UPPER_Q) return false;
+  if (param.length === 1) return true;
+  const next = param.charCodeAt(1);
+  return next === EQUALS || next === SP || next === HTAB;
 }

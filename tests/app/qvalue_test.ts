@@ -34,6 +34,14 @@ Deno.test("memberWeight is 1 without q, the q when valid, and 0 when malformed",
   assertEquals(memberWeight(["q=7"]), 0);
 });
 
+Deno.test("memberWeight is 0 when a parameter named q is not exactly q=qvalue", () => {
+  assertEquals(memberWeight(["q = 0"]), 0);
+  assertEquals(memberWeight([" q =1"]), 0);
+  assertEquals(memberWeight(["Q\t=1"]), 0);
+  assertEquals(memberWeight(["q"]), 0);
+  assertEquals(memberWeight(["qs=0.5"]), 1);
+});
+
 Deno.test("parseQValueAt reads the qvalue between two offsets of a longer text", () => {
   const text = "a;q=0.25,b;q=1.0,c;q=1.5";
   assertEquals(parseQValueAt(text, 4, 8), 0.25);
