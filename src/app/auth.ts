@@ -17,8 +17,13 @@
  *   of `Basic`: browsers show their own login dialog only for schemes they know, and while it is
  *   open the page never sees the 401 (an upload looked stuck at 100 %). The credentials checked
  *   are the same; only the name of the scheme in the challenge changes.
- * - `OPTIONS` passes unauthenticated under `--auth-all`: CORS preflights never carry
- *   credentials (Fetch §4.8), and the answer reveals only which methods a path allows.
+ * - `OPTIONS` passes unauthenticated under `--auth-all` when it is answered as discovery: the
+ *   router's `Allow`, a CORS preflight (cors.ts, before this wrapper; preflights never carry
+ *   credentials, Fetch §4.8), or a route that names `OPTIONS` itself (WebDAV's `DAV:` and `Allow`,
+ *   tus discovery). An `OPTIONS` that reaches a route only because it takes any method (`/inspect`,
+ *   `/anything`) runs a full handler that captures the body, so it needs the credentials.
+ * - The credentials must be one token68 (RFC 9110 §11.2) after the scheme: base64 decoders skip
+ *   inner whitespace, so `Basic YWxp Y2U6…` would otherwise be accepted as if whole.
  *
  * This module must not touch the disk or know what the handlers do.
  * @module
@@ -28,6 +33,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { STATUS } from "../http/status.ts";
 import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "./app_config.ts";
+import { ANY_METHOD, type Route } from "./router.ts";
 
 /** What a request wants to do: reads are open unless `authAll`; writes need credentials. */
 export type Access = "read" | "write";
@@ -50,6 +56,8 @@ export const UI_BASIC_SCHEME = "WireserveBasic";
 const BASIC = "basic ";
 const BEARER = "bearer ";
 const decoder = new TextDecoder();
+/** RFC 9110 §11.2: `token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`. */
+const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /** The config fields the guard reads. */
 export type AuthConfig = Pick<AppConfig, "auth" | "token" | "authAll" | "readOnly">;
@@ -92,7 +100,8 @@ export function authGuard(config: AuthConfig): AuthGuard {
 
 /**
  * Wraps the whole app so that, under `authAll`, every request but OPTIONS needs credentials;
- * returns `handler` itself otherwise (writes are checked by the write handlers).
+ * returns `handler` itself otherwise (writes are checked by the write handlers). The routes that
+ * take any method guard their own OPTIONS: see {@link requireAuthForEchoedOptions}.
  */
 export function requireAuthForAll(config: AuthConfig, handler: Handler): Handler {
   if (!config.authAll || (config.auth === null && config.token === null)) return handler;
@@ -101,6 +110,25 @@ export function requireAuthForAll(config: AuthConfig, handler: Handler): Handler
     if (req.method === "OPTIONS") return handler(req);
     return guard(req, "read") ?? handler(req);
   };
+}
+
+/**
+ * `routes` where, under `authAll`, an `OPTIONS` reaching a route that does not name `OPTIONS`
+ * (one that takes any method and runs its full handler for it) needs the credentials too: the
+ * exemption in {@link requireAuthForAll} is for discovery answers only.
+ */
+export function requireAuthForEchoedOptions(config: AuthConfig, routes: Route[]): Route[] {
+  if (!config.authAll || (config.auth === null && config.token === null)) return routes;
+  const guard = authGuard(config);
+  return routes.map((route) => {
+    if (!route.methods.includes(ANY_METHOD) || route.methods.includes("OPTIONS")) return route;
+    const handler = route.handler;
+    return {
+      ...route,
+      handler: (req: HttpRequest) =>
+        req.method === "OPTIONS" ? guard(req, "read") ?? handler(req) : handler(req),
+    };
+  });
 }
 
 /** Whether an Authorization value carries a configured credential. */
@@ -112,11 +140,15 @@ function credentialsMatch(
   const v = value.trim();
   const lower = v.slice(0, BEARER.length).toLowerCase(); // auth-scheme is case-insensitive
   if (basic !== null && lower.startsWith(BASIC)) {
-    const userPass = decodeBasic(v.slice(BASIC.length).trim());
+    const token = v.slice(BASIC.length).trim();
+    // refuse: not one token68 (inner whitespace, a comma list) is not a Basic credential at all.
+    if (!TOKEN68.test(token)) return false;
+    const userPass = decodeBasic(token);
     return userPass !== null && timingSafeEqual(sha256(userPass), basic);
   }
   if (bearer !== null && lower.startsWith(BEARER)) {
-    return timingSafeEqual(sha256(v.slice(BEARER.length).trim()), bearer);
+    const token = v.slice(BEARER.length).trim();
+    return TOKEN68.test(token) && timingSafeEqual(sha256(token), bearer);
   }
   return false;
 }

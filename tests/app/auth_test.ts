@@ -1,7 +1,13 @@
 /** The auth guard: Basic and Bearer, writes versus reads, the --auth-all wrapper, the CLI helper. */
 
 import { appConfig } from "../../src/app/app_config.ts";
-import { authGuard, requireAuthForAll, writesOpenWithoutAuth } from "../../src/app/auth.ts";
+import {
+  authGuard,
+  requireAuthForAll,
+  requireAuthForEchoedOptions,
+  writesOpenWithoutAuth,
+} from "../../src/app/auth.ts";
+import { ANY_METHOD } from "../../src/app/router.ts";
 import { assertEquals } from "../support/assert.ts";
 import { buildRequest, header } from "../support/request_builder.ts";
 
@@ -122,4 +128,35 @@ Deno.test("authGuard keeps the Bearer challenge beside WireserveBasic for the we
     header(tokenOnly(uiReq(), "write")!, "www-authenticate"),
     'Bearer realm="wireserve"',
   );
+});
+
+Deno.test("authGuard refuses credentials that are not one token68 (whitespace inside)", () => {
+  const guard = authGuard(appConfig({ auth: "alice:s3cret", token: "tok123" }));
+  // `YWxpY2U6czNjcmV0` is alice:s3cret: a base64 decoder would skip the inner space.
+  assertEquals(guard(req("Basic YWxpY2U6czNjcmV0"), "write"), null);
+  for (
+    const split of ["Basic YWxp Y2U6czNjcmV0", "Basic YWxp\tY2U6czNjcmV0", "Bearer tok 123"]
+  ) {
+    assertEquals(guard(req(split), "write")?.status, 401, split);
+  }
+  assertEquals(guard(req("Bearer tok123"), "write"), null);
+});
+
+Deno.test("requireAuthForEchoedOptions guards OPTIONS on any-method routes under authAll", async () => {
+  const echo = { methods: [ANY_METHOD], path: "/inspect", handler: () => ({ status: 200 }) };
+  const dav = {
+    methods: ["OPTIONS", "PROPFIND"],
+    path: "/files/*",
+    handler: () => ({ status: 200 }),
+  };
+  const routes = [echo, dav];
+  assertEquals(requireAuthForEchoedOptions(appConfig({ token: "t" }), routes), routes);
+  const [guardedEcho, guardedDav] = requireAuthForEchoedOptions(
+    appConfig({ token: "t", authAll: true }),
+    routes,
+  );
+  assertEquals((await guardedEcho.handler(req(undefined, "OPTIONS"))).status, 401);
+  assertEquals((await guardedEcho.handler(req("Bearer t", "OPTIONS"))).status, 200);
+  assertEquals((await guardedEcho.handler(req(undefined, "POST"))).status, 200, "outer guard's");
+  assertEquals(guardedDav, dav, "a route that names OPTIONS answers it as discovery");
 });

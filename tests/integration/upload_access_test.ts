@@ -329,7 +329,8 @@ Deno.test("MOVE out of a folder that --follow-symlinks reaches outside the root 
 Deno.test("a write replaces a symlink at the final name instead of writing through it", async () => {
   await withUploadServer({}, async (s) => {
     await Deno.symlink(`${s.outside}/sentinel.txt`, `${s.root}/link.txt`);
-    assertEquals((await request(s.port, "PUT", "/files/link.txt", [], "mine")).status, 204);
+    // GET answers 404 for a link out: to a write it holds nothing either, so the PUT creates
+    assertEquals((await request(s.port, "PUT", "/files/link.txt", [], "mine")).status, 201);
     assertEquals(await Deno.readTextFile(`${s.outside}/sentinel.txt`), "outside");
     assertEquals((await Deno.lstat(`${s.root}/link.txt`)).isSymlink, false);
   });
@@ -373,4 +374,41 @@ Deno.test({
       }
     });
   },
+});
+
+Deno.test("--auth-all: OPTIONS that would run an echo handler needs credentials; discovery stays open", async () => {
+  await withUploadServer({ auth: "alice:s3cret", authAll: true }, async (s) => {
+    for (const path of ["/inspect", "/anything", "/dump/request"]) {
+      const res = await request(s.port, "OPTIONS", path, [], "unauthenticated body");
+      assertEquals(res.status, 401, path);
+      assert(!res.text.includes("unauthenticated body"), path);
+    }
+    const withCreds = await request(s.port, "OPTIONS", "/inspect", [
+      ["Authorization", basic("alice:s3cret")],
+    ], "mine");
+    assertEquals(withCreds.status, 200);
+    const dav = await request(s.port, "OPTIONS", "/files/");
+    assertEquals([dav.status, dav.header("dav")], [200, "1, 2"]); // WebDAV's discovery
+    const allow = await request(s.port, "OPTIONS", "/status/200");
+    assertEquals([allow.status, allow.text], [204, ""]); // the router's Allow
+  });
+});
+
+Deno.test("Basic credentials with whitespace inside the token get 401; two Authorization lines 400", async () => {
+  await withUploadServer({ auth: "alice:s3cret" }, async (s) => {
+    const split = await request(s.port, "PUT", "/files/t.txt", [
+      ["Authorization", "Basic YWxp Y2U6czNjcmV0"],
+    ], "x");
+    assertEquals(split.status, 401);
+    const twice = await request(s.port, "PUT", "/files/t.txt", [
+      ["Authorization", basic("alice:s3cret")],
+      ["Authorization", basic("alice:s3cret")],
+    ], "x");
+    assertEquals([twice.status, twice.header("connection")], [400, "close"]);
+    assertEquals(await filesBelow(s.root), []);
+    const once = await request(s.port, "PUT", "/files/t.txt", [
+      ["Authorization", basic("alice:s3cret")],
+    ], "x");
+    assertEquals(once.status, 201);
+  });
 });
