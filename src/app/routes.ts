@@ -27,8 +27,9 @@ import { webRootRoutes } from "../web_root/mod.ts";
 import { hideFinderMetadata, LOCK_SERVICE, type LockServiceHost, webdav } from "../webdav/mod.ts";
 import type { AppConfig } from "./app_config.ts";
 import { type AppHooks, NO_HOOKS } from "./app_hooks.ts";
-import { requireAuthForAll } from "./auth.ts";
+import { requireAuthForAll, requireAuthForEchoedOptions } from "./auth.ts";
 import { withCors } from "./cors.ts";
+import { withCrossOriginProtection } from "./cross_origin.ts";
 import { withHtmlErrors } from "./html_errors.ts";
 import { withOutOfDescriptors } from "./out_of_descriptors.ts";
 import { INFO_PATH, infoHandler } from "./info.ts";
@@ -60,14 +61,18 @@ export function appRoutes(config: AppConfig, shared: SharedState, hooks: AppHook
   // What people open in a browser answers its errors as a small page (html_errors.ts).
   return [
     ...withHtmlErrors(webRootRoutes(config, hooks, shared.changes)), // GET /… → www/ or --www, templates (src/web_root/)
-    ...withHtmlErrors(hideFinderMetadata(config, [ // `._*`, `.DS_Store` on /files/: 404 / 403 at once
-      // GET /files/<path>: file or listing (src/files/), with WebDAV's `If` header checked first
-      ...dav.guardFileReads(filesRoutes(config, filesRoot, shared.counter(ZIPS_RUNNING), listed)),
-      // tus and the IETF draft: POST/PUT /files/… that ask for it, /api/uploads/<id> (src/resumable/)
-      ...resumableRoutes(config, uploadHooks, shared.service<UploadUsage>(UPLOAD_USAGE_SERVICE)),
-      ...uploadRoutes(config, uploadHooks), // PUT/POST/DELETE/MKCOL /files/<path> (src/uploads/)
-      ...dav.routes, // OPTIONS, PROPFIND, PROPPATCH, COPY, MOVE, LOCK, UNLOCK (src/webdav/)
-    ])),
+    // Cross-site writes (a page elsewhere POSTing a form here) are refused first: 403.
+    ...withHtmlErrors(withCrossOriginProtection(
+      config,
+      hideFinderMetadata(config, [ // `._*`, `.DS_Store` on /files/: 404 / 403 at once
+        // GET /files/<path>: file or listing (src/files/), with WebDAV's `If` header checked first
+        ...dav.guardFileReads(filesRoutes(config, filesRoot, shared.counter(ZIPS_RUNNING), listed)),
+        // tus and the IETF draft: POST/PUT /files/… that ask for it, /api/uploads/<id> (src/resumable/)
+        ...resumableRoutes(config, uploadHooks, shared.service<UploadUsage>(UPLOAD_USAGE_SERVICE)),
+        ...uploadRoutes(config, uploadHooks), // PUT/POST/DELETE/MKCOL /files/<path> (src/uploads/)
+        ...dav.routes, // OPTIONS, PROPFIND, PROPPATCH, COPY, MOVE, LOCK, UNLOCK (src/webdav/)
+      ]),
+    )),
     { methods: ["GET"], path: INFO_PATH, handler: infoHandler(config, hooks) }, // /api/info for the UI
     { methods: ["GET"], path: QR_PATH, handler: qrHandler }, // /api/qr?text=<url>: the QR code as SVG
     ...echoRoutes(config), // /echo/<text>, /user-agent, /inspect (src/echo/)
@@ -85,9 +90,11 @@ export function createApp(
   hooks: AppHooks = NO_HOOKS,
   shared: SharedState = localSharedState(sharedServices(config)),
 ): Handler {
-  // --auth-all: every request needs credentials (writes are checked by their handlers anyway).
+  // --auth-all: every request needs credentials (writes are checked by their handlers anyway),
+  // OPTIONS too when a route that takes any method would run its full handler for it.
   // Out of descriptors, any route answers 503 rather than what its failure would otherwise mean.
-  const routed = withOutOfDescriptors(createRouter(appRoutes(config, shared, hooks)));
+  const routes = requireAuthForEchoedOptions(config, appRoutes(config, shared, hooks));
+  const routed = withOutOfDescriptors(createRouter(routes));
   const app = requireAuthForAll(config, routed);
   return config.cors ? withCors(app) : app;
 }
