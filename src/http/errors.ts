@@ -18,6 +18,7 @@ export const ERROR_KINDS = {
   },
   badHeader: { status: STATUS.BadRequest, text: "Malformed header field" },
   badHost: { status: STATUS.BadRequest, text: "Missing, repeated or invalid Host header" },
+  repeatedAuthorization: { status: STATUS.BadRequest, text: "Repeated Authorization header" },
   badFraming: { status: STATUS.BadRequest, text: "Invalid message framing" },
   badChunk: { status: STATUS.BadRequest, text: "Malformed chunked body" },
   badTarget: { status: STATUS.BadRequest, text: "Malformed request target" },

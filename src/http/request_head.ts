@@ -152,14 +152,24 @@ let lastValidHost = "";
 
 /**
  * Whole-head rules (RFC 9112 §3.2): an HTTP/1.1 request has exactly one Host, no request has
- * more than one, and its value is `uri-host [ ":" port ]` or empty. Returns the request's host:
- * the target's authority when it has one (§3.2.2: then Host is ignored), else the Host value.
+ * more than one, and its value is `uri-host [ ":" port ]` or empty; no request has more than one
+ * Authorization. Returns the request's host: the target's authority when it has one (§3.2.2: then
+ * Host is ignored), else the Host value.
  */
 export function checkHead(line: RequestLine, headers: HeaderFields): string | HttpError {
   const keys = headers.keys;
   let value: string | undefined;
+  let authorization = false;
   for (let i = 0; i < keys.length; i++) {
-    if (keys[i] !== "host") continue;
+    const key = keys[i];
+    if (key === "authorization") {
+      // refuse: Authorization is not a list field (RFC 9110 §5.3, §11.6.2), so two lines have no
+      // meaning; we would check the first while a proxy in front may have checked the last.
+      if (authorization) return new HttpError("repeatedAuthorization");
+      authorization = true;
+      continue;
+    }
+    if (key !== "host") continue;
     if (value !== undefined) return new HttpError("badHost", "more than one Host");
     value = headers.values[i];
   }

@@ -282,6 +282,14 @@ export const HEAD_CASES: HeadCase[] = [
   bad("host-obs-text", "GET / HTTP/1.1\r\nHost: \xe9\r\n\r\n", "badHost", 400),
   bad("absolute-form-missing-host-1.1", "GET http://h/ HTTP/1.1\r\n\r\n", "badHost", 400),
 
+  // Authorization is not a list field (RFC 9110 §5.3): a proxy may have checked the other line.
+  bad(
+    "two-authorizations",
+    `GET / HTTP/1.1\r\n${H}Authorization: Basic YQ==\r\nauthorization: Basic Yg==\r\n\r\n`,
+    "repeatedAuthorization",
+    400,
+  ),
+
   // The stream ends before the head does: the client left.
   { name: "empty-stream", input: "", expect: null },
   { name: "only-empty-lines", input: "\r\n\r\n", expect: null },
