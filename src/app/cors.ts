@@ -11,10 +11,13 @@
  *   with 204, the requested method and headers allowed, and a max-age, without reaching the app:
  *   preflights never carry credentials (Fetch §4.8), so under `--auth` they must not be refused.
  *
- * Security: `Access-Control-Allow-Credentials` is never sent. Reflecting any origin together
- * with credentials would let every web page a user visits act with the user's cookies or cached
- * Basic credentials; without it a page can still send an explicit `Authorization` header it
- * knows (the token), which is the point of `--cors` with `--token`. Reflecting the requested
+ * Security: `Access-Control-Allow-Credentials` is never sent. This layer owns the CORS answer: an
+ * `Access-Control-*` field a handler set (`/response-headers?Access-Control-Allow-Credentials=true`
+ * asks for any field) is dropped, but for `Access-Control-Expose-Headers`, which only lets a page
+ * read more of what it already got (the resumable uploads add their fields that way). Reflecting
+ * any origin together with credentials would let every web page a user visits act with the
+ * user's cookies or cached Basic credentials; without it a page can still send an explicit
+ * `Authorization` header it knows (the token), which is the point of `--cors` with `--token`. Reflecting the requested
  * method and headers is safe for the same reason: the page gets no more than any HTTP client.
  *
  * This module must not touch sockets or know the routes.
@@ -46,6 +49,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** A comma list of header names (RFC 9110 §5.6.1), as Access-Control-Request-Headers sends. */
 const TOKEN_LIST = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?:[ \t]*,[ \t]*[!#$%&'*+\-.^_`|~0-9A-Za-z]+)*$/;
 const VARY_PREFLIGHT = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
+/** The CORS fields only this layer sets: every `Access-Control-*` but `-Expose-Headers`. */
+const OWNED_BY_CORS = /^access-control-(?!expose-headers$)/i;
 
 /** Wraps `handler` with CORS as described in the module doc. */
 export function withCors(handler: Handler): Handler {
@@ -81,6 +86,8 @@ function decorate(res: HttpResponse, origin: string | undefined): HttpResponse {
   const headers: Array<[string, string]> = [];
   let varied = false;
   for (const [name, value] of res.headers ?? []) {
+    // refuse: a handler's Allow-Credentials (or its own Allow-Origin) would undo this layer's rules.
+    if (OWNED_BY_CORS.test(name)) continue;
     if (!varied && name.toLowerCase() === "vary") {
       varied = true;
       headers.push([name, mergeVary(value)]);

@@ -99,3 +99,28 @@ Deno.test("withCors passes a plain OPTIONS (no preflight) to the app", async () 
   assertEquals(seen.length, 1);
   assertEquals(headerValues(res, "access-control-allow-origin"), ["https://a.example"]);
 });
+
+Deno.test("withCors drops the CORS fields a handler set, but for Expose-Headers", async () => {
+  // `/response-headers?Access-Control-Allow-Credentials=true` sets whatever it is asked to.
+  const handler: Handler = () => ({
+    status: 200,
+    headers: [
+      ["Access-Control-Allow-Credentials", "true"],
+      ["access-control-allow-origin", "*"],
+      ["Access-Control-Allow-Methods", "PUT"],
+      ["Access-Control-Expose-Headers", "Upload-Offset"],
+      ["X-Kept", "1"],
+    ],
+  });
+  const res = await withCors(handler)(
+    buildRequest({ headers: [["Host", "t"], ["Origin", "https://a.example"]] }),
+  );
+  assertEquals(headerValues(res, "access-control-allow-credentials"), []);
+  assertEquals(headerValues(res, "access-control-allow-methods"), []);
+  assertEquals(headerValues(res, "access-control-allow-origin"), ["https://a.example"]);
+  assertEquals(headerValues(res, "access-control-expose-headers"), [
+    "Upload-Offset",
+    EXPOSED_HEADERS,
+  ]);
+  assertEquals(headerValues(res, "x-kept"), ["1"]);
+});
