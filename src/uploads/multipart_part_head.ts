@@ -33,18 +33,41 @@ const MAX_BOUNDARY_LENGTH = 70;
 const BCHARS = /^[0-9A-Za-z'()+_,\-./:=? ]+$/;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const latin1 = new TextDecoder("latin1");
+const SP = 0x20;
+const HTAB = 0x09;
 
-/** The boundary of a `multipart/form-data` Content-Type value, or null when it is not one. */
-export function formDataBoundary(contentType: string | undefined): string | null {
-  if (contentType === undefined) return null;
+/**
+ * What a request's Content-Type says of a form: `form` with its boundary; `badBoundary` when the
+ * type is `multipart/form-data` but its boundary is missing, empty, longer than 70 characters or
+ * not made of `bchars` (RFC 2046 §5.1.1) — the right type with a malformed parameter, which the
+ * caller answers 400, not 415 (RFC 9110 §15.5.1); `other` for any other type, or none.
+ */
+export type FormDataType =
+  | { kind: "form"; boundary: string }
+  | { kind: "badBoundary" }
+  | { kind: "other" };
+
+const OTHER: FormDataType = Object.freeze({ kind: "other" });
+const BAD_BOUNDARY: FormDataType = Object.freeze({ kind: "badBoundary" });
+
+/** Reads a Content-Type value as a form's type: see {@link FormDataType}. */
+export function formDataType(contentType: string | undefined): FormDataType {
+  if (contentType === undefined) return OTHER;
   const semicolon = contentType.indexOf(";");
-  if (semicolon === -1) return null;
-  if (contentType.slice(0, semicolon).trim().toLowerCase() !== "multipart/form-data") return null;
+  const type = semicolon === -1 ? contentType : contentType.slice(0, semicolon);
+  if (type.trim().toLowerCase() !== "multipart/form-data") return OTHER;
+  if (semicolon === -1) return BAD_BOUNDARY;
   const params = parseParams(contentType.slice(semicolon + 1));
   const boundary = params?.get("boundary");
-  if (boundary === undefined || boundary.length > MAX_BOUNDARY_LENGTH) return null;
-  if (!BCHARS.test(boundary) || boundary.endsWith(" ")) return null;
-  return boundary;
+  if (boundary === undefined || boundary.length > MAX_BOUNDARY_LENGTH) return BAD_BOUNDARY;
+  if (!BCHARS.test(boundary) || boundary.endsWith(" ")) return BAD_BOUNDARY;
+  return { kind: "form", boundary };
+}
+
+/** The boundary of a `multipart/form-data` Content-Type value, or null when it has none valid. */
+export function formDataBoundary(contentType: string | undefined): string | null {
+  const form = formDataType(contentType);
+  return form.kind === "form" ? form.boundary : null;
 }
 
 /** Parses a part's header block (field lines separated by CRLF), or null when malformed. */
@@ -55,15 +78,22 @@ export function parsePartHead(bytes: Uint8Array): PartHead | null {
   } catch {
     text = latin1.decode(bytes);
   }
+  const lines = unfoldedLines(text);
+  if (lines === null) return null;
   let disposition: string | null = null;
   let contentType: string | null = null;
-  for (const line of text === "" ? [] : text.split("\r\n")) {
+  for (const line of lines) {
     const colon = line.indexOf(":");
     if (colon <= 0) return null;
     const field = line.slice(0, colon).trim().toLowerCase();
     const value = line.slice(colon + 1).trim();
-    if (field === "content-disposition") disposition = value;
-    else if (field === "content-type") contentType = value;
+    if (field === "content-disposition") {
+      // refuse: with two, parsers disagree on the name (Go and Python take the first, a
+      // last-wins reader the second), so the file could land under a name nobody checked —
+      // ambiguous like two differing Content-Length fields
+      if (disposition !== null) return null;
+      disposition = value;
+    } else if (field === "content-type") contentType = value;
   }
   if (disposition === null) return { name: "", filename: null, contentType };
   const semicolon = disposition.indexOf(";");
@@ -78,6 +108,25 @@ export function parsePartHead(bytes: Uint8Array): PartHead | null {
     filename: (extended || null) ?? params.get("filename") ?? null,
     contentType,
   };
+}
+
+/**
+ * The field lines of a header block, each folded line joined to the one before it with one
+ * space: part headers follow RFC 5322 (RFC 7578 §4.8 leaves them to it), where folding — CRLF
+ * then SP or HTAB — is legal (§2.2.3), unlike in HTTP's own head; Go's mime/multipart unfolds
+ * the same way. Null when the block starts with a continuation (nothing to fold onto).
+ */
+function unfoldedLines(text: string): string[] | null {
+  const lines: string[] = [];
+  if (text === "") return lines;
+  for (const line of text.split("\r\n")) {
+    const first = line.charCodeAt(0);
+    if (first === SP || first === HTAB) {
+      if (lines.length === 0) return null;
+      lines[lines.length - 1] = `${lines[lines.length - 1].trimEnd()} ${line.trim()}`;
+    } else lines.push(line);
+  }
+  return lines;
 }
 
 /**

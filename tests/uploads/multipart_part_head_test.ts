@@ -1,6 +1,10 @@
 /** The boundary of a form's Content-Type and the names in each part's Content-Disposition. */
 
-import { formDataBoundary, parsePartHead } from "../../src/uploads/multipart_part_head.ts";
+import {
+  formDataBoundary,
+  formDataType,
+  parsePartHead,
+} from "../../src/uploads/multipart_part_head.ts";
 import { assertEquals } from "../support/assert.ts";
 
 const enc = new TextEncoder();
@@ -22,6 +26,22 @@ Deno.test("formDataBoundary reads plain and quoted boundaries of multipart/form-
     ['multipart/form-data; boundary=""', null],
   ];
   for (const [value, want] of cases) assertEquals(formDataBoundary(value), want, String(value));
+});
+
+Deno.test("formDataType tells a form with a bad boundary from a body that is no form", () => {
+  const cases: Array<[string | undefined, string]> = [
+    ["multipart/form-data; boundary=abc", "form"],
+    ["multipart/form-data", "badBoundary"],
+    ["multipart/form-data; charset=utf-8", "badBoundary"],
+    ["Multipart/Form-Data; boundary=" + "b".repeat(71), "badBoundary"],
+    ['multipart/form-data; boundary=""', "badBoundary"],
+    ["multipart/form-data; boundary=bad<char>", "badBoundary"],
+    ['multipart/form-data; boundary="unterminated', "badBoundary"],
+    ["multipart/mixed; boundary=x", "other"],
+    ["text/plain", "other"],
+    [undefined, "other"],
+  ];
+  for (const [value, want] of cases) assertEquals(formDataType(value).kind, want, String(value));
 });
 
 Deno.test("parsePartHead reads name, filename and type as browsers and curl send them", () => {
@@ -92,6 +112,33 @@ Deno.test("parsePartHead refuses malformed heads", () => {
     "Content-Disposition: form-data; name",
   ];
   for (const text of bad) assertEquals(head(text), null, text);
+});
+
+Deno.test("parsePartHead unfolds a folded field line (RFC 5322 §2.2.3) with one space", () => {
+  assertEquals(
+    head('Content-Disposition: form-data; name="file";\r\n filename="folded.txt"'),
+    { name: "file", filename: "folded.txt", contentType: null },
+  );
+  assertEquals(
+    head(
+      'Content-Disposition: form-data;\r\n\tname="f";\r\n  filename="a.txt"\r\nContent-Type:\r\n text/plain',
+    ),
+    { name: "f", filename: "a.txt", contentType: "text/plain" },
+  );
+});
+
+Deno.test("parsePartHead refuses a head that starts with a continuation line", () => {
+  assertEquals(head(' Content-Disposition: form-data; filename="a.txt"'), null);
+});
+
+Deno.test("parsePartHead refuses a part with two Content-Disposition fields", () => {
+  assertEquals(
+    head(
+      'Content-Disposition: form-data; name="file"; filename="first.txt"\r\n' +
+        'content-disposition: form-data; name="file"; filename="second.txt"',
+    ),
+    null,
+  );
 });
 
 Deno.test("parsePartHead ignores a filename* that is malformed or not UTF-8", () => {
