@@ -27,9 +27,9 @@ import type { FieldSource } from "../app/conditional.ts";
 import { type DigestAlgorithm, formatDigest } from "../app/digest.ts";
 import { jsonResponse } from "../app/json_response.ts";
 import { rememberReprDigest } from "../files/mod.ts";
-import { publishGuarded } from "./guarded_publish.ts";
+import { LockWaitTimedOut, publishGuarded } from "./guarded_publish.ts";
 import { publishFile } from "./temp_file.ts";
-import { plain, tooLarge, type UploadContext } from "./upload_context.ts";
+import { lockBusy, plain, tooLarge, type UploadContext } from "./upload_context.ts";
 import { decideWrite, type WriteDecision } from "./write_conditions.ts";
 import {
   existingValidators,
@@ -39,6 +39,7 @@ import {
   validatorsOf,
   type WriteTarget,
 } from "./write_target.ts";
+import { servedResourceLookup } from "./served_resource.ts";
 
 /** A write that may go ahead: where, and what to re-check when publishing. */
 export interface WritePlan {
@@ -106,13 +107,15 @@ export async function publishFinished(
   const folder = await prepareFolder(ctx, dir);
   if (!folder.ok) return folder.response;
   let published = false;
+  const lookup = servedResourceLookup(ctx);
   try {
     const outcome = await publishGuarded(
       target.fsPath,
       method,
       fields,
       decision.recheck,
-      () => publishFile(sourcePath, target.fsPath, decision.createOnly),
+      () => publishFile(sourcePath, target.fsPath, decision.createOnly, lookup),
+      { current: lookup },
     );
     if (outcome === null) {
       return plain(STATUS.PreconditionFailed, "Precondition failed: the file changed meanwhile");
@@ -127,6 +130,8 @@ export async function publishFinished(
     ctx.changed(dir);
     return storedAnswer(method, target, await namedStat(target.fsPath, stored), digest, outcome);
   } catch (err) {
+    // A 503 is the machine's moment: a resumable upload keeps its data for another try.
+    if (err instanceof LockWaitTimedOut) return lockBusy();
     return failure(err);
   } finally {
     if (!published) await folder.undo();

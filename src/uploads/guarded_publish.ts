@@ -32,6 +32,16 @@
  * `lock` is `LockFileEx`, which also excludes, but is mandatory: a read of the old file through
  * another handle fails during the few microseconds the lock is held.
  *
+ * The wait for the lock is bounded ({@link PUBLISH_LOCK_WAIT_MS}): another program may hold a
+ * flock on the file for as long as it likes (`flock f sleep 600`), and a request must not hang on
+ * it forever. Past the bound the publish gives up with {@link LockWaitTimedOut} (the handler
+ * answers 503 with `Retry-After`); the abandoned `flock` call cannot be cancelled, so when it
+ * eventually succeeds the lock is released and the descriptor closed at once.
+ *
+ * What the path names is looked up by `current` (the write target's rules: a link the read side
+ * does not follow is no file), so a link to a file outside the root is neither locked nor
+ * evaluated.
+ *
  * This module must not know about HTTP beyond the precondition fields.
  * @module
  */
@@ -46,6 +56,26 @@ import { existingValidators } from "./write_target.ts";
  */
 export const PUBLISH_LOCK_ATTEMPTS = 64;
 
+/** How long a conditional write waits for the lock on the file it replaces (see the module doc). */
+export const PUBLISH_LOCK_WAIT_MS = 10_000;
+
+/** Thrown when the lock on the file to replace was not had within the bound. */
+export class LockWaitTimedOut extends Error {
+  constructor() {
+    super("Cannot publish the file: another program holds its lock");
+  }
+}
+
+/** What a guarded publish may be told besides the defaults. */
+export interface GuardOptions {
+  /** What `fsPath` names now (null: nothing that counts); by default `stat`, links followed. */
+  current?: (fsPath: string) => Promise<Deno.FileInfo | null>;
+  /** The bound on the wait for the lock, in ms ({@link PUBLISH_LOCK_WAIT_MS}). */
+  lockWaitMs?: number;
+  /** Told of an abandoned lock attempt; `settled` resolves once it is released and closed. */
+  onAbandon?: (settled: Promise<void>) => void;
+}
+
 /**
  * Runs `publish` (the rename or link that puts the new file at `fsPath`) if the preconditions of
  * `method` in `fields` hold for what `fsPath` names, atomically with respect to every other
@@ -58,13 +88,15 @@ export async function publishGuarded<T>(
   fields: FieldSource,
   recheck: boolean,
   publish: () => Promise<T>,
+  options: GuardOptions = {},
 ): Promise<T | null> {
   if (!recheck) return await publish();
+  const look = options.current ?? statOrNull;
   const holds = (current: Deno.FileInfo | null) =>
     evaluatePreconditions(method, fields, current === null ? null : existingValidators(current)) ===
       "proceed";
   for (let attempt = 0; attempt < PUBLISH_LOCK_ATTEMPTS; attempt++) {
-    const current = await statOrNull(fsPath);
+    const current = await look(fsPath);
     if (current === null || !current.isFile) return holds(current) ? await publish() : null;
     let held: Deno.FsFile;
     try {
@@ -75,22 +107,57 @@ export async function publishGuarded<T>(
       if (!(err instanceof Deno.errors.PermissionDenied)) throw err;
       return holds(current) ? await publish() : null;
     }
+    let abandoned = false;
     try {
-      await held.lock(true);
+      const locking = held.lock(true);
+      if (!await settlesWithin(locking, options.lockWaitMs ?? PUBLISH_LOCK_WAIT_MS)) {
+        abandoned = true;
+        const settled = releaseOnceLocked(locking, held);
+        options.onAbandon?.(settled);
+        throw new LockWaitTimedOut();
+      }
       const locked = await held.stat();
-      const now = await statOrNull(fsPath);
+      const now = await look(fsPath);
       if (now === null || !sameFile(locked, now)) continue; // replaced while we waited
       if (!holds(now)) return null;
       return await publish();
     } finally {
-      // Closing the only descriptor of this open file description releases the flock.
-      held.close();
+      // Closing the only descriptor of this open file description releases the flock; an
+      // abandoned attempt closes it itself once its flock returns.
+      if (!abandoned) held.close();
     }
   }
   // Replaced at every look: the conditions are still what decides (RFC 9110 §13.2.2), evaluated
   // on the file there now — a condition true for every file must not become a 412 because others
   // kept winning. Only the atomicity is given up, under a storm of replacements.
-  return holds(await statOrNull(fsPath)) ? await publish() : null;
+  return holds(await look(fsPath)) ? await publish() : null;
+}
+
+/** Whether `work` settles within `waitMs` (true even if it rejected: awaiting it throws then). */
+async function settlesWithin(work: Promise<void>, waitMs: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), waitMs);
+  });
+  try {
+    const settled = await Promise.race([work.then(() => true, () => true), expired]);
+    if (settled) await work; // a failed lock call throws as before
+    return settled;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Once the abandoned lock call `locking` on `file` returns: unlock (if it got it) and close. */
+async function releaseOnceLocked(locking: Promise<void>, file: Deno.FsFile): Promise<void> {
+  try {
+    await locking;
+    await file.unlock();
+  } catch {
+    // the lock call failed: nothing is held
+  } finally {
+    file.close();
+  }
 }
 
 /** Whether `a` and `b` are the stats of one file (the inode where known, else its validators). */

@@ -42,16 +42,18 @@ import {
 } from "../app/digest.ts";
 import { TempFile } from "./temp_file.ts";
 import { namedStat, storedAnswer } from "./finished_file.ts";
-import { publishGuarded } from "./guarded_publish.ts";
+import { LockWaitTimedOut, publishGuarded } from "./guarded_publish.ts";
+import { createTempInFolder } from "./temp_in_folder.ts";
 import { pumpBody } from "./upload_pump.ts";
 import { namesWholeBody } from "./whole_content_range.ts";
 import { decideWrite, type WriteDecision } from "./write_conditions.ts";
 import {
+  lockBusy,
   pathBelowMount,
   plain,
-  storageFailure,
   tooLarge,
   type UploadContext,
+  uploadFailure,
   writeRefusal,
 } from "./upload_context.ts";
 import {
@@ -60,6 +62,7 @@ import {
   resolveWriteTarget,
   type WriteTarget,
 } from "./write_target.ts";
+import { servedResourceLookup } from "./served_resource.ts";
 
 /** Largest body answered with `Repr-Digest` without being asked (see the module doc). */
 export const UNASKED_DIGEST_MAX_BYTES = 1024 * 1024;
@@ -152,7 +155,9 @@ async function storeBody(
   let temp: TempFile | null = null;
   let published = false;
   try {
-    temp = await TempFile.create(dir, basename(target.fsPath));
+    const created = await createTempInFolder(ctx, dir, basename(target.fsPath), folder);
+    if (!(created instanceof TempFile)) return closingUnread(created, req);
+    temp = created;
     const file = temp;
     const hashes = new BodyDigests(plan.expected, plan.answerWith);
     let answer = plan.answerWith;
@@ -172,12 +177,14 @@ async function storeBody(
       return plain(STATUS.BadRequest, "The body does not match its Content-Digest or Repr-Digest");
     }
     const stored = await file.stat();
+    const lookup = servedResourceLookup(ctx);
     const outcome = await publishGuarded(
       target.fsPath,
       req.method,
       req.headers,
       decision.recheck,
-      () => file.commit(target.fsPath, decision.createOnly),
+      () => file.commit(target.fsPath, decision.createOnly, lookup),
+      { current: lookup },
     );
     if (outcome === null) {
       return plain(STATUS.PreconditionFailed, "Precondition failed: the file changed meanwhile");
@@ -201,7 +208,7 @@ async function storeBody(
   } catch (err) {
     // Body errors (too large, timeout, client gone) are the engine's to answer, then it closes.
     if (err instanceof HttpError) throw err;
-    const res = storageFailure(err);
+    const res = err instanceof LockWaitTimedOut ? lockBusy() : uploadFailure(err);
     if (res === null) throw err; // a bug, not the disk: the engine logs it and answers 500
     return closingUnread(res, req); // never drain the rest of a body we could not store
   } finally {

@@ -23,6 +23,13 @@
  *   lose its execute bit. Only the nine rwx bits: setuid/setgid/sticky are not carried, so an
  *   upload can never make a set-id program out of its own bytes. (Owner and group are the
  *   server's, as for any file it creates.)
+ * - The temp file stays open until the publish attempt is over (where the OS can rename an open
+ *   file: not Windows, which closes it first). A folder moved while the upload streams into it
+ *   (WebDAV MOVE, another program) takes the temp file along, out of reach of `discard`'s
+ *   remove by the old path; the open handle still reaches it, so `discard` truncates it to 0
+ *   bytes before closing: the leftover is an empty hidden name the start-up sweep removes later
+ *   (`temp_sweep.ts`), not a copy of the whole upload. Its name cannot be found again: the
+ *   descriptor knows no path, and searching the tree for it would cost a walk per failure.
  * - The temp name starts with "." so listings that hide dotfiles hide it, and embeds at most
  *   {@link TEMP_NAME_KEEP_BYTES} bytes (whole characters) of the final name so a leftover after a
  *   crash can be traced without ever exceeding the 255-byte name limit.
@@ -36,6 +43,16 @@ import { tempNameFor } from "../app/temp_name.ts";
 
 /** How a commit went. */
 export type CommitOutcome = "created" | "replaced" | "exists";
+
+/**
+ * What a name holds as a resource, for a commit's outcome and the permission bits it keeps (null:
+ * nothing). The default, {@link resourceAt}, follows links; a caller that knows the served root
+ * passes one that sees a link the read side does not follow as nothing.
+ */
+export type ResourceLookup = (path: string) => Promise<Deno.FileInfo | null>;
+
+/** Whether the OS renames an open file (Windows does not: there a commit closes it first). */
+const RENAMES_OPEN_FILES = Deno.build.os !== "windows";
 
 /** A temporary file open for writing in the folder of its final name. */
 export class TempFile {
@@ -73,14 +90,21 @@ export class TempFile {
    * Publishes the file as `finalPath`. With `createOnly`, an existing name is left alone and the
    * outcome is "exists" (the temp file is then discarded); otherwise it is replaced atomically.
    */
-  async commit(finalPath: string, createOnly: boolean): Promise<CommitOutcome> {
-    this.#close(); // Windows cannot rename an open file
+  async commit(
+    finalPath: string,
+    createOnly: boolean,
+    lookup: ResourceLookup = resourceAt,
+  ): Promise<CommitOutcome> {
+    // Kept open where possible until the attempt is over: a failed one may need the handle to
+    // empty a temp file that moved away with its folder (see the module doc).
+    if (!RENAMES_OPEN_FILES) this.#close();
     try {
-      const outcome = await publishFile(this.path, finalPath, createOnly);
+      const outcome = await publishFile(this.path, finalPath, createOnly, lookup);
       if (outcome !== "exists") this.#done = true;
       return outcome;
     } finally {
-      if (!this.#done) await this.discard();
+      if (this.#done) this.#close();
+      else await this.discard();
     }
   }
 
@@ -89,12 +113,27 @@ export class TempFile {
     this.#close();
   }
 
-  /** Closes and removes the temp file; safe to call at any time, more than once; never throws. */
+  /**
+   * Removes and closes the temp file; safe to call at any time, more than once; never throws.
+   * When nothing is left at its path but it is still open, it moved away with its folder: it is
+   * emptied through the handle (see the module doc).
+   */
   async discard(): Promise<void> {
-    this.#close();
-    if (this.#done) return;
+    if (this.#done) {
+      this.#close();
+      return;
+    }
     this.#done = true;
-    await Deno.remove(this.path).catch(() => {});
+    if (!RENAMES_OPEN_FILES) this.#close(); // Windows cannot remove an open file either
+    try {
+      await Deno.remove(this.path);
+    } catch (err) {
+      if (err instanceof Deno.errors.NotFound && this.#file !== null) {
+        await this.#file.truncate(0).catch(() => {});
+      }
+    } finally {
+      this.#close();
+    }
   }
 
   #open(): Deno.FsFile {
@@ -123,9 +162,10 @@ export async function publishFile(
   sourcePath: string,
   finalPath: string,
   createOnly: boolean,
+  lookup: ResourceLookup = resourceAt,
 ): Promise<CommitOutcome> {
   try {
-    return await publishOnSameFileSystem(sourcePath, finalPath, createOnly);
+    return await publishOnSameFileSystem(sourcePath, finalPath, createOnly, lookup);
   } catch (err) {
     if ((err as { code?: string }).code !== "EXDEV") throw err;
   }
@@ -134,7 +174,7 @@ export async function publishFile(
   const temp = join(dirname(finalPath), tempNameFor(basename(finalPath)));
   try {
     await Deno.copyFile(sourcePath, temp);
-    const outcome = await publishOnSameFileSystem(temp, finalPath, createOnly);
+    const outcome = await publishOnSameFileSystem(temp, finalPath, createOnly, lookup);
     if (outcome !== "exists") await Deno.remove(sourcePath).catch(() => {});
     return outcome;
   } finally {
@@ -146,6 +186,7 @@ async function publishOnSameFileSystem(
   sourcePath: string,
   finalPath: string,
   createOnly: boolean,
+  lookup: ResourceLookup,
 ): Promise<CommitOutcome> {
   // link(2) first, in both modes: it makes the name only if nobody holds it, so of two uploads
   // racing on one new name exactly one learns "created" (RFC 9110 §9.3.4: 201 for one, 204 for
@@ -156,13 +197,13 @@ async function publishOnSameFileSystem(
     if (err instanceof Deno.errors.AlreadyExists) {
       // A create-only commit never replaces what holds the name, a dangling link included.
       if (createOnly) return "exists";
-      return await replaceExisting(sourcePath, finalPath);
+      return await replaceExisting(sourcePath, finalPath, lookup);
     }
     if ((err as { code?: string }).code === "EXDEV") throw err; // publishFile copies across
     if (!linkUnsupported(err)) throw err;
     // No hard links here (FAT, some network shares): check-then-rename, racy by microseconds.
     if (createOnly && await lstatOrNull(finalPath) !== null) return "exists";
-    return await replaceExisting(sourcePath, finalPath);
+    return await replaceExisting(sourcePath, finalPath, lookup);
   }
   await Deno.remove(sourcePath).catch(() => {});
   return "created";
@@ -171,10 +212,14 @@ async function publishOnSameFileSystem(
 /**
  * Renames `sourcePath` over whatever `finalPath` names, keeping a replaced file's permission
  * bits; "created" when the name turned out to be free after all (removed in the meantime) or
- * held only by a dangling symlink.
+ * held only by a dangling symlink (or by what `lookup` sees as nothing).
  */
-async function replaceExisting(sourcePath: string, finalPath: string): Promise<CommitOutcome> {
-  const existing = await resourceAt(finalPath);
+async function replaceExisting(
+  sourcePath: string,
+  finalPath: string,
+  lookup: ResourceLookup,
+): Promise<CommitOutcome> {
+  const existing = await lookup(finalPath);
   if (existing?.isFile) await takePermissions(sourcePath, existing);
   await Deno.rename(sourcePath, finalPath);
   return existing !== null ? "replaced" : "created";
@@ -232,7 +277,7 @@ async function lstatOrNull(path: string): Promise<Deno.FileInfo | null> {
  * nothing does — a name held only by a dangling symlink (or a loop of them) included, which the
  * read side answers 404 and an upload replaces as a new file.
  */
-async function resourceAt(path: string): Promise<Deno.FileInfo | null> {
+export async function resourceAt(path: string): Promise<Deno.FileInfo | null> {
   const info = await lstatOrNull(path);
   if (info === null || !info.isSymlink) return info;
   try {

@@ -11,6 +11,13 @@
  *   §11.5); permission denied or a read-only file system → 403; a path segment that is a file,
  *   or a folder where a file should go → 409 Conflict; anything else → 500. The message names
  *   the problem, never the server's paths.
+ * - A folder that vanishes while an upload streams into it or publishes there (a DELETE, a MOVE,
+ *   another program; ENOENT on the temp file or the final name) → 409 Conflict
+ *   (`uploadFailure`): the tree changed under the request, as RFC 9110 §15.5.10 describes, not a
+ *   fault of the server. Only the upload handlers map it: elsewhere a missing name means other
+ *   things (a 404, a member that went away).
+ * - A conditional write that cannot get the lock on the file it replaces within its bound (another
+ *   program holds it) → 503 with `Retry-After` (`lockBusy`, `guarded_publish.ts`).
  *
  * This module must not touch sockets.
  * @module
@@ -162,6 +169,32 @@ const MACHINE_REFUSALS = new WeakSet<HttpResponse>();
 /** Whether `res` is a refusal by the machine's state (see {@link storageFailure}), not a rule. */
 export function refusedByMachine(res: HttpResponse): boolean {
   return MACHINE_REFUSALS.has(res);
+}
+
+/** Seconds a conditional write refused for a held lock (`lockBusy`) asks the client to wait. */
+export const LOCK_BUSY_RETRY_AFTER_SECONDS = 5;
+
+/** 503 for a conditional write whose target stayed locked by someone else past the bound. */
+export function lockBusy(): HttpResponse {
+  const res = plain(STATUS.ServiceUnavailable, "The file is locked by another program; try again");
+  res.headers!.push(["Retry-After", `${LOCK_BUSY_RETRY_AFTER_SECONDS}`]);
+  return res;
+}
+
+/**
+ * The answer for an error thrown while an upload stores or publishes its file: those of
+ * {@link storageFailure}, and 409 when the folder was removed or moved meanwhile (see the module
+ * doc); null if not one.
+ */
+export function uploadFailure(err: unknown): HttpResponse | null {
+  const known = storageFailure(err);
+  if (known !== null) return known;
+  if (
+    err instanceof Deno.errors.NotFound || (err as { code?: unknown } | null)?.code === "ENOENT"
+  ) {
+    return plain(STATUS.Conflict, "The folder was removed or moved during the upload");
+  }
+  return null;
 }
 
 /** The answer for an error thrown by a file-system call during a write, or null if not one. */

@@ -11,7 +11,9 @@
  *   somewhere the user never shared, so it is never followed out. The check runs on the deepest
  *   folder that exists (`realPath`), again after missing folders are created, and the file itself
  *   is published by rename(2), which replaces a symlink at the final name rather than writing
- *   through it.
+ *   through it. A dangling link on the way is judged by where it leads (`folder_place.ts`: 403
+ *   out, 409 inside), and a link at the final name that the read side does not follow holds
+ *   nothing for the write (`served_resource.ts`).
  * - The remaining window — a local user who can write inside the root swapping a checked folder
  *   for a symlink between the check and the rename — needs `openat2(RESOLVE_BENEATH)`, which
  *   Deno does not offer; it is narrowed, not closed.
@@ -27,7 +29,7 @@
  * @module
  */
 
-import { dirname, isAbsolute, join, relative, sep } from "node:path";
+import { dirname, join } from "node:path";
 import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
 import type { Validators } from "../app/conditional.ts";
@@ -37,6 +39,8 @@ import { isReservedName } from "../app/reserved_names.ts";
 import { realSegmentsInside } from "../app/real_path_inside.ts";
 import { uploadNameProblem } from "./upload_name.ts";
 import { plain, storageFailure, UPLOAD_MOUNT, type UploadContext } from "./upload_context.ts";
+import { brokenLinkRefusal, folderRefusal } from "./folder_place.ts";
+import { currentAt } from "./served_resource.ts";
 
 /** The content codings downloads are compressed with on the fly (their tags carry the name). */
 const DOWNLOAD_CODINGS = ["br", "gzip"] as const;
@@ -96,7 +100,7 @@ export async function resolveWriteTarget(
   let existing: Deno.FileInfo | null = null;
   try {
     // A deletion removes a symlink itself, never its target: look at the link, not through it.
-    existing = creating ? await Deno.stat(path.fsPath) : await Deno.lstat(path.fsPath);
+    existing = creating ? await currentAt(ctx, path.fsPath) : await Deno.lstat(path.fsPath);
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) return { ok: false, response: failure(err) };
   }
@@ -239,7 +243,8 @@ export function failure(err: unknown): HttpResponse {
 
 /**
  * A 403 when the deepest existing folder at or above `fsPath` really lies outside the root (or
- * in a dot-folder without `--dotfiles`), a 409 when it is a file, else null.
+ * in a dot-folder without `--dotfiles`), a 409 when it is a file or a broken link (403 when that
+ * link leads out: `folder_place.ts`), else null.
  */
 async function escapesRoot(ctx: UploadContext, fsPath: string): Promise<HttpResponse | null> {
   let realRoot: string;
@@ -254,30 +259,16 @@ async function escapesRoot(ctx: UploadContext, fsPath: string): Promise<HttpResp
       const real = await Deno.realPath(dir);
       const info = await Deno.stat(real);
       if (!info.isDirectory) return plain(STATUS.Conflict, "A folder in the path is a file");
-      const rel = relative(realRoot, real);
-      // refuse: the real folder is outside the root (a symlink on the way leads out)
-      if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return outside();
-      const realNames = rel === "" ? [] : rel.split(sep);
-      // refuse: a link into a dot-folder would let a write land in `.git` or `.ssh`
-      if (!ctx.config.dotfiles && realNames.some((s) => s.startsWith("."))) return outside();
-      // refuse: a link to the server's own folders (resumable state, dead properties) would let a
-      // client plant or remove the records they hold; 404, as the read side answers
-      if (realNames.some(isReservedName)) return plain(STATUS.NotFound, "Not found");
-      // refuse: a link into a private folder would let a write land there (404, as for reads)
-      if (realNames.length > 0 && ctx.hidden.hides(realNames, true)) {
-        return plain(STATUS.NotFound, "Not found");
-      }
-      return null;
+      return folderRefusal(ctx, realRoot, real);
     } catch (err) {
       if (!(err instanceof Deno.errors.NotFound)) return failure(err);
+      // A dangling link in a folder's place: answered by where it leads, never a 500.
+      const broken = await brokenLinkRefusal(ctx, realRoot, dir);
+      if (broken !== null) return broken;
       if (dir === ctx.root || !dir.startsWith(ctx.root)) return failure(err);
       dir = dirname(dir);
     }
   }
-}
-
-function outside(): HttpResponse {
-  return plain(STATUS.Forbidden, "Refused: the folder is outside the shared folder");
 }
 
 function refuse(text: string, status: number): TargetResult {

@@ -4,10 +4,10 @@
  * held between its check and its rename while another one tries.
  */
 
-import { publishGuarded } from "../../src/uploads/guarded_publish.ts";
+import { LockWaitTimedOut, publishGuarded } from "../../src/uploads/guarded_publish.ts";
 import { validatorsOf } from "../../src/uploads/write_target.ts";
 import { HeaderFields } from "../../src/http/header_fields.ts";
-import { assertEquals } from "../support/assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "wireserve-guard-" });
@@ -78,5 +78,38 @@ Deno.test("an If-Unmodified-Since publish fails when the file changed after that
       await publishGuarded(path, "PUT", fields, true, () => Promise.resolve("ok")),
       null,
     );
+  });
+});
+
+/** The bound on the lock wait in the test: short, the lock is held for far longer. */
+const SHORT_LOCK_WAIT_MS = 100;
+
+Deno.test("a publish gives up on a lock another holder keeps past the bound, and frees it later", async () => {
+  await withDir(async (dir) => {
+    const path = `${dir}/f.txt`;
+    await Deno.writeTextFile(path, "old");
+    const fields = ifMatch("*");
+    // Another program's flock: an open file description of its own, so it excludes ours.
+    const holder = await Deno.open(path, { read: true });
+    await holder.lock(true);
+    let abandoned: Promise<void> | null = null;
+    let published = false;
+    const started = Date.now();
+    let failed: unknown = null;
+    await publishGuarded(path, "PUT", fields, true, () => {
+      published = true;
+      return Promise.resolve("published");
+    }, { lockWaitMs: SHORT_LOCK_WAIT_MS, onAbandon: (settled) => abandoned = settled })
+      .catch((err) => failed = err);
+    const waited = Date.now() - started;
+    assert(failed instanceof LockWaitTimedOut, String(failed));
+    assert(waited >= SHORT_LOCK_WAIT_MS && waited < 5_000, `${waited} ms`);
+    assertEquals(published, false);
+    assert(abandoned !== null);
+    // Once the holder lets go, the abandoned attempt gets the lock and gives it back at once.
+    await holder.unlock();
+    holder.close();
+    await abandoned; // its descriptor is closed: the sanitizers see no open resource or op
+    assertEquals(await Deno.readTextFile(path), "old");
   });
 });

@@ -170,3 +170,38 @@ Deno.test("setAside keeps a file under a temp name and putBack restores it", asy
     assertEquals(await names(dir), ["f"]);
   });
 });
+
+Deno.test({
+  name: "a temp file that moved away with its folder is emptied when its commit fails",
+  ignore: Deno.build.os === "windows", // the handle is closed before the rename there
+  async fn() {
+    await withDir(async (dir) => {
+      await Deno.mkdir(`${dir}/sub`);
+      const temp = await TempFile.create(`${dir}/sub`, "x.bin");
+      await temp.write(new Uint8Array(100_000));
+      await Deno.rename(`${dir}/sub`, `${dir}/moved`); // a MOVE while the upload streams
+      let failed: unknown = null;
+      await temp.commit(`${dir}/sub/x.bin`, false).catch((err) => failed = err);
+      assert(failed instanceof Deno.errors.NotFound, String(failed));
+      // the name stays for the start-up sweep; its bytes do not
+      const [left] = await names(`${dir}/moved`);
+      assert(isTempFileName(left), left);
+      assertEquals((await Deno.stat(`${dir}/moved/${left}`)).size, 0);
+    });
+  },
+});
+
+Deno.test("a commit with a lookup that sees nothing at a link reports created", async () => {
+  await withDir(async (dir) => {
+    await Deno.writeTextFile(`${dir}/elsewhere`, "old");
+    await Deno.chmod(`${dir}/elsewhere`, 0o600);
+    await Deno.symlink(`${dir}/elsewhere`, `${dir}/f`);
+    const temp = await TempFile.create(dir, "f");
+    await temp.write(bytes("new"));
+    assertEquals(await temp.commit(`${dir}/f`, false, () => Promise.resolve(null)), "created");
+    assertEquals((await Deno.lstat(`${dir}/f`)).isSymlink, false);
+    assertEquals(await modeOf(`${dir}/elsewhere`), 0o600);
+    assert((await modeOf(`${dir}/f`)) !== 0o600); // the link's target lent no permission bits
+    assertEquals(await Deno.readTextFile(`${dir}/elsewhere`), "old");
+  });
+});

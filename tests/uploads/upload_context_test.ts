@@ -1,6 +1,11 @@
 /** How storage failures map to statuses, with real errors from the file system where possible. */
 
-import { storageFailure, tooLarge } from "../../src/uploads/upload_context.ts";
+import {
+  lockBusy,
+  storageFailure,
+  tooLarge,
+  uploadFailure,
+} from "../../src/uploads/upload_context.ts";
 import { assertEquals } from "../support/assert.ts";
 
 async function errorOf(fn: () => Promise<unknown>): Promise<unknown> {
@@ -49,4 +54,23 @@ Deno.test("storageFailure leaves unknown errors to the engine and never names pa
 Deno.test("tooLarge answers 413 and closes the connection", () => {
   const res = tooLarge(100);
   assertEquals([res.status, res.close], [413, true]);
+});
+
+Deno.test("uploadFailure answers 409 when the folder went away under the upload", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.remove(dir);
+  const err = await errorOf(() => Deno.link(`${dir}/.x.tmp`, `${dir}/x`));
+  const res = uploadFailure(err);
+  assertEquals(res?.status, 409);
+  assertEquals(res?.body, "The folder was removed or moved during the upload\n");
+  // elsewhere a missing name means something else: storageFailure leaves it to the caller
+  assertEquals(storageFailure(err), null);
+  assertEquals(uploadFailure(noSpace())?.status, 507);
+  assertEquals(uploadFailure(new Error("bug")), null);
+});
+
+Deno.test("lockBusy answers 503 with Retry-After", () => {
+  const res = lockBusy();
+  assertEquals(res.status, 503);
+  assertEquals(res.headers?.some(([name]) => name === "Retry-After"), true);
 });
