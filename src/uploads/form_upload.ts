@@ -34,10 +34,11 @@ import { closingUnread } from "../http/drain_body.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { BodyDigests, expectedDigests } from "../app/digest.ts";
 import { encodeSegment } from "../files/mod.ts";
-import { formDataBoundary, parsePartHead } from "./multipart_part_head.ts";
+import { formDataType, parsePartHead } from "./multipart_part_head.ts";
 import { MultipartError, type MultipartEvent, MultipartStreamParser } from "./multipart_stream.ts";
 import { isReservedName } from "../app/reserved_names.ts";
 import { TempFile } from "./temp_file.ts";
+import { createTempInFolder, type MadeFolders } from "./temp_in_folder.ts";
 import { placeAll } from "./form_place.ts";
 import { isBrowserForm } from "./browser_form.ts";
 import { baseName, uploadNameProblem } from "./upload_name.ts";
@@ -46,9 +47,9 @@ import { jsonResponse } from "../app/json_response.ts";
 import {
   pathBelowMount,
   plain,
-  storageFailure,
   tooLarge,
   type UploadContext,
+  uploadFailure,
   writeRefusal,
 } from "./upload_context.ts";
 import { preconditionsFail } from "./write_conditions.ts";
@@ -80,10 +81,16 @@ class FormRefusal extends Error {
 export async function formUpload(ctx: UploadContext, req: HttpRequest): Promise<HttpResponse> {
   const refusal = writeRefusal(ctx, req);
   if (refusal !== null) return refusal;
-  const boundary = formDataBoundary(req.headers.get("content-type"));
-  if (boundary === null) {
+  const formType = formDataType(req.headers.get("content-type"));
+  if (formType.kind === "other") {
     return plain(STATUS.UnsupportedMediaType, "Posting to a folder takes multipart/form-data");
   }
+  // The type is right and its boundary parameter is not: a malformed request (RFC 9110
+  // §15.5.1), not an unsupported type, whose body cannot be split without its boundary.
+  if (formType.kind === "badBoundary") {
+    return plain(STATUS.BadRequest, "The multipart/form-data boundary is missing or malformed");
+  }
+  const boundary = formType.boundary;
   const max = ctx.config.maxUploadBytes;
   if (req.body.length !== null && req.body.length > max) return tooLarge(max);
   const resolved = await resolveWriteTarget(ctx, pathBelowMount(req), true, true);
@@ -107,7 +114,7 @@ export async function formUpload(ctx: UploadContext, req: HttpRequest): Promise<
   const hiddenName = (name: string) =>
     ctx.hidden.hides([...target.segments, name], false) ||
     (realFolder !== null && ctx.hidden.hides([...realFolder, name], false));
-  const form = new FormWriter(ctx, req, target, hiddenName);
+  const form = new FormWriter(ctx, req, target, hiddenName, folder);
   let published = false;
   try {
     const hashes = digests.expected.length > 0 ? new BodyDigests(digests.expected, null) : null;
@@ -134,7 +141,7 @@ export async function formUpload(ctx: UploadContext, req: HttpRequest): Promise<
     let res: HttpResponse | null;
     if (err instanceof FormRefusal) res = err.response ?? plain(err.status, err.message);
     else if (err instanceof MultipartError) res = plain(STATUS.BadRequest, err.message);
-    else res = storageFailure(err);
+    else res = uploadFailure(err);
     if (res === null) throw err;
     return closingUnread(res, req); // the rest of a refused body is not worth reading
   } finally {
@@ -155,13 +162,16 @@ class FormWriter {
   #current: StoredPart | null = null;
   #names = new Set<string>();
   #hidden: (name: string) => boolean;
+  #made: MadeFolders;
 
   constructor(
     ctx: UploadContext,
     req: HttpRequest,
     target: WriteTarget,
     hidden: (name: string) => boolean,
+    made: MadeFolders,
   ) {
+    this.#made = made;
     this.#ctx = ctx;
     this.#req = req;
     this.#folder = target.fsPath;
@@ -223,7 +233,9 @@ class FormWriter {
     }
     this.#names.add(name);
     await this.#checkName(name);
-    const part = { name, temp: await TempFile.create(this.#folder, name), size: 0 };
+    const temp = await createTempInFolder(this.#ctx, this.#folder, name, this.#made);
+    if (!(temp instanceof TempFile)) throw new FormRefusal(temp.status, "", temp);
+    const part = { name, temp, size: 0 };
     this.parts.push(part);
     return part;
   }

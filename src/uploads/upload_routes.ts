@@ -24,7 +24,7 @@
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
-import { formDataBoundary } from "./multipart_part_head.ts";
+import { formDataType } from "./multipart_part_head.ts";
 import type { Route } from "../app/router.ts";
 import {
   plain,
@@ -89,7 +89,9 @@ function dispatch(
       // (a folder URL then gets the form handler's 415 explaining what it takes).
       // The listing page's new-folder form (no JavaScript: a form cannot send MKCOL).
       if (isUrlencodedForm(req) && req.path.endsWith("/")) return formFolder(ctx, req, allow);
-      if (formDataBoundary(req.headers.get("content-type")) !== null || req.path.endsWith("/")) {
+      if (
+        formDataType(req.headers.get("content-type")).kind !== "other" || req.path.endsWith("/")
+      ) {
         return formUpload(ctx, req);
       }
       return rawUpload(ctx, req);

@@ -216,3 +216,46 @@ Deno.test("POST to a folder without a form gets 415; a form onto a file path get
     assertEquals(await filesBelow(s.root), ["file"]);
   });
 });
+
+/** A one-part form body with `boundary` and the part's raw header block `headBlock`. */
+function rawForm(boundary: string, headBlock: string, content = "x"): string {
+  return `--${boundary}\r\n${headBlock}\r\n\r\n${content}\r\n--${boundary}--\r\n`;
+}
+
+Deno.test("a form whose boundary is missing, empty or too long gets 400, not 415", async () => {
+  await withUploadServer({}, async (s) => {
+    const part = 'Content-Disposition: form-data; name="file"; filename="h.txt"';
+    const cases: Array<[string, string]> = [
+      ["multipart/form-data", rawForm("XYZ", part)],
+      ["multipart/form-data; boundary=" + "x".repeat(71), rawForm("x".repeat(71), part)],
+      ['multipart/form-data; boundary=""', rawForm("", part)],
+    ];
+    for (const [type, body] of cases) {
+      for (const path of ["/files/dir/", "/files/file.txt"]) {
+        const res = await request(s.port, "POST", path, [["Content-Type", type]], body);
+        assertEquals(res.status, 400, `${type} to ${path}`);
+        assert(new TextDecoder().decode(res.body).includes("boundary"), "the message names it");
+      }
+    }
+    assertEquals(await filesBelow(s.root), []);
+  });
+});
+
+Deno.test("a folded part header is unfolded (RFC 5322 §2.2.3), as Go's mime/multipart does", async () => {
+  await withUploadServer({}, async (s) => {
+    const folded = 'Content-Disposition: form-data; name="file";\r\n filename="folded.txt"';
+    const res = await request(s.port, "POST", "/files/dir/", [FORM], rawForm(BOUNDARY, folded));
+    assertEquals(res.status, 201);
+    assertEquals(await filesBelow(s.root), ["dir/folded.txt"]);
+  });
+});
+
+Deno.test("a part with two Content-Disposition fields is refused 400 and stores nothing", async () => {
+  await withUploadServer({}, async (s) => {
+    const twice = 'Content-Disposition: form-data; name="file"; filename="first.txt"\r\n' +
+      'Content-Disposition: form-data; name="file"; filename="second.txt"';
+    const res = await request(s.port, "POST", "/files/dir/", [FORM], rawForm(BOUNDARY, twice));
+    assertEquals(res.status, 400);
+    assertEquals(await filesBelow(s.root), []);
+  });
+});
