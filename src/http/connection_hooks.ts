@@ -117,6 +117,9 @@ export class ConnectionHooks implements BodyHooks, WriteClock, InterimSender {
     } catch {
       // already closed by the peer or by a racing close
     }
+    // A handler or body stream waiting on a timer for this exchange stops: nothing will read its
+    // answer, and a shutdown past its timeout must not wait for the timer (`HttpRequest.signal`).
+    this.request?.connectionClosed();
   }
 
   /** Whether the socket is closed (by us, the peer's reset or a clock). */
@@ -292,9 +295,19 @@ export class ConnectionHooks implements BodyHooks, WriteClock, InterimSender {
     ));
   }
 
+  /**
+   * Half-closes, discards what the client still sends (bounded by `lingerTimeoutMs` and
+   * `maxLingerBytes`), then closes: for a WebSocket failed with a close frame while its client
+   * was still sending (RFC 6455 §7.1.7), as for an HTTP error answer.
+   */
+  linger(): Promise<void> {
+    if (this.isClosed) return Promise.resolve();
+    return lingerThenClose(this, this.reader, this.limits, this.timer);
+  }
+
   /** Closes after a final response, lingering first when request bytes may still arrive. */
   protected closeAfterResponse(inputLeft: boolean): Promise<void> | void {
     if (!inputLeft || this.isClosed) return this.close();
-    return lingerThenClose(this, this.reader, this.limits, this.timer);
+    return this.linger();
   }
 }

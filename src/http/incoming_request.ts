@@ -52,6 +52,9 @@ export class IncomingRequest implements HttpRequest {
   #pipelined: boolean;
   #facts: ConnectionFacts | null = null;
   #interim: InterimSender | null;
+  /** Made on the first read of `signal`: most handlers never wait on a timer. */
+  #abort: AbortController | null = null;
+  #closed = false;
 
   constructor(
     head: RequestHead,
@@ -91,6 +94,22 @@ export class IncomingRequest implements HttpRequest {
     return this.#interim.sendInterim(this, status, headers);
   }
 
+  /** Aborted when the connection closes (see `HttpRequest.signal`). */
+  get signal(): AbortSignal {
+    if (this.#abort === null) {
+      this.#abort = new AbortController();
+      if (this.#closed) this.#abort.abort(connectionClosed());
+    }
+    return this.#abort.signal;
+  }
+
+  /** Called by the connection when it closes: aborts `signal`. */
+  connectionClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#abort?.abort(connectionClosed());
+  }
+
   /** The head as received (copied out of the connection's buffer on first use). */
   get rawHead(): Uint8Array {
     return this.#head.rawHead;
@@ -111,4 +130,9 @@ export class IncomingRequest implements HttpRequest {
     }
     return this.#facts;
   }
+}
+
+/** The reason `signal` gives: a disconnect, which the connection logs as an exchange cut short. */
+function connectionClosed(): Error {
+  return new Deno.errors.ConnectionAborted("The connection closed before the answer was made");
 }

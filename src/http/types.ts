@@ -135,6 +135,13 @@ export interface HttpRequest {
   /** Facts about the connection. */
   readonly connection: ConnectionFacts;
   /**
+   * Aborted when the connection closes while the exchange lasts — the client gone, a clock, or a
+   * shutdown past its timeout — with a disconnect (`Deno.errors.ConnectionAborted`) as its
+   * reason. A handler or a body stream that waits on a timer stops waiting on it: nothing will
+   * read the answer, and the wait must not keep the process alive.
+   */
+  readonly signal: AbortSignal;
+  /**
    * Sends an interim (1xx) response now, ahead of the final one (RFC 9110 §15.2) — e.g. `104
    * Upload Resumption Supported` with the upload's `Location`. Any 1xx but 101 (a protocol switch
    * is not an interim answer). Sends nothing and resolves for an HTTP/1.0 client (§15.2: a server

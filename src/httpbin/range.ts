@@ -32,12 +32,18 @@ const NO_OVERLAP = "invalid range: failed to overlap\n";
 /**
  * The pattern bytes `[from, to)` of the body, in pieces of at most one generated piece; each
  * piece waits `msPerByte` per byte before it goes, so the whole body would take the duration.
+ * Ends (throws) when `signal` aborts.
  */
-async function* pattern(from: number, to: number, msPerByte: number): AsyncGenerator<Uint8Array> {
+async function* pattern(
+  from: number,
+  to: number,
+  msPerByte: number,
+  signal: AbortSignal,
+): AsyncGenerator<Uint8Array> {
   for (let at = from; at < to;) {
     const piece = patternBytes(at, Math.min(to, at + GENERATED_PIECE_BYTES));
     at += piece.length;
-    await sleep(msPerByte * piece.length);
+    await sleep(msPerByte * piece.length, signal);
     yield piece;
   }
 }
@@ -48,11 +54,11 @@ function patternBytes(from: number, to: number): Uint8Array {
   return out;
 }
 
-function slice(from: number, to: number, msPerByte: number): ResponseBody {
+function slice(from: number, to: number, msPerByte: number, signal: AbortSignal): ResponseBody {
   const n = to - from;
   return n <= GENERATED_PIECE_BYTES && msPerByte === 0
     ? patternBytes(from, to)
-    : { kind: "stream", stream: pattern(from, to, msPerByte), length: n };
+    : { kind: "stream", stream: pattern(from, to, msPerByte, signal), length: n };
 }
 
 /**
@@ -113,7 +119,7 @@ export function rangeHandler(prefix: string, config: AppConfig) {
     const ask = rangeApplies ? parseByteRanges(rangeValue, size) : { kind: "whole" as const };
     switch (ask.kind) {
       case "whole":
-        return { status: STATUS.OK, headers, body: slice(0, size, msPerByte) };
+        return { status: STATUS.OK, headers, body: slice(0, size, msPerByte, req.signal) };
       case "invalid":
         return refuse(INVALID_RANGE, headers);
       case "no-overlap":
@@ -122,9 +128,13 @@ export function rangeHandler(prefix: string, config: AppConfig) {
     if (ask.ranges.length === 1) {
       const [{ first, last }] = ask.ranges;
       headers.push(["Content-Range", `bytes ${first}-${last}/${size}`]);
-      return { status: STATUS.PartialContent, headers, body: slice(first, last + 1, msPerByte) };
+      return {
+        status: STATUS.PartialContent,
+        headers,
+        body: slice(first, last + 1, msPerByte, req.signal),
+      };
     }
-    const source = (r: ByteRange) => pattern(r.first, r.last + 1, msPerByte);
+    const source = (r: ByteRange) => pattern(r.first, r.last + 1, msPerByte, req.signal);
     const parts = byterangesBody(ask.ranges, size, CONTENT_TYPE, source);
     return {
       status: STATUS.PartialContent,

@@ -56,7 +56,7 @@ export function sseHandler(config: AppConfig) {
     if (delay + duration > config.maxDelaySeconds * MS_PER_SECOND) {
       return tooLong("stream events for", delay + duration, config);
     }
-    await sleep(delay);
+    await sleep(delay, req.signal);
     const pause = pausePerWriteMs(duration, count);
     const trailers = (): Array<[string, string]> => [[
       SERVER_TIMING,
@@ -78,7 +78,7 @@ export function sseHandler(config: AppConfig) {
       // No length: chunked, the only framing that carries the trailer section.
       body: {
         kind: "stream",
-        stream: events(count, pause, jitter, duration),
+        stream: events(count, pause, jitter, duration, req.signal),
         flush: true,
         trailers,
       },
@@ -89,12 +89,14 @@ export function sseHandler(config: AppConfig) {
 /**
  * `count` ping events, the first at once, then one every `pause` ms (± jitter), all within
  * `duration` ms: jitter moves an event, never the end, so the checked cap (maxDelaySeconds) holds.
+ * Ends (throws) when `signal` aborts.
  */
 async function* events(
   count: number,
   pause: number,
   jitter: number,
   duration: number,
+  signal: AbortSignal,
 ): AsyncGenerator<Uint8Array> {
   const encoder = new TextEncoder();
   // Each wait aims at a point on the schedule rather than sleeping a fixed pause, so the time
@@ -105,7 +107,7 @@ async function* events(
   for (let id = 0; id < count; id++) {
     if (id > 0) {
       due = Math.min(due + jittered(pause, jitter), end);
-      await sleep(due - Date.now());
+      await sleep(due - Date.now(), signal);
     }
     const data = JSON.stringify({ id, timestamp: Date.now() });
     yield encoder.encode(`event: ping\ndata: ${data}\n\n`);

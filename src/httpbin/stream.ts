@@ -37,12 +37,16 @@ function lineFields(req: HttpRequest, pairs: QueryPairs): Record<string, unknown
   };
 }
 
-/** `count` compact JSON lines `{"id": i, …fields}`, the i-th at `i * pauseMs` ± jitter. */
+/**
+ * `count` compact JSON lines `{"id": i, …fields}`, the i-th at `i * pauseMs` ± jitter; ends
+ * (throws) when `signal` aborts.
+ */
 async function* lines(
   fields: Record<string, unknown>,
   count: number,
   pauseMs: number,
   jitter: number,
+  signal: AbortSignal,
 ): AsyncGenerator<Uint8Array> {
   const encoder = new TextEncoder();
   const start = Date.now();
@@ -51,7 +55,7 @@ async function* lines(
       // Aim at the ideal time of line `id` so that waits do not add up; jitter moves it by up
       // to ±jitter of one pause.
       const shift = jitter === 0 ? 0 : (Math.random() * 2 - 1) * jitter * pauseMs;
-      await sleep(start + pauseMs * id + shift - Date.now());
+      await sleep(start + pauseMs * id + shift - Date.now(), signal);
     }
     yield encoder.encode(JSON.stringify({ id, ...fields }) + "\n");
   }
@@ -70,16 +74,20 @@ export function streamHandler(prefix: string) {
     return {
       status: STATUS.OK,
       headers: [["Content-Type", STREAM_CONTENT_TYPE]],
-      body: { kind: "stream", stream: lines(lineFields(req, pairs), count, 0, 0), flush: true },
+      body: {
+        kind: "stream",
+        stream: lines(lineFields(req, pairs), count, 0, 0, req.signal),
+        flush: true,
+      },
     };
   };
 }
 
 /**
  * `/jsonl?count=&duration=&delay=&jitter=`: waits `delay` seconds, then sends `count` lines
- * (default 10; any integer, clamped to 1 to {@link MAX_JSONL_LINES}) spread over `duration` seconds (default
- * 0: at once), each pause moved by up to ±`jitter` (0 to 1) of itself. delay + duration ≤
- * maxDelaySeconds, else 400.
+ * (default 10; any integer, clamped to 1 to {@link MAX_JSONL_LINES}) spread over `duration`
+ * seconds (default 0: at once), each pause moved by up to ±`jitter` (0 to 1) of itself.
+ * delay + duration ≤ maxDelaySeconds, else 400.
  */
 export function jsonlHandler(config: AppConfig) {
   return async (req: HttpRequest): Promise<HttpResponse> => {
@@ -102,7 +110,7 @@ export function jsonlHandler(config: AppConfig) {
     if (delay + duration > config.maxDelaySeconds * MS_PER_SECOND) {
       return tooLong("stream lines for", delay + duration, config);
     }
-    await sleep(delay);
+    await sleep(delay, req.signal);
     const count = Math.min(Math.max(n, 1), MAX_JSONL_LINES);
     const fields = lineFields(req, pairs);
     return {
@@ -110,7 +118,7 @@ export function jsonlHandler(config: AppConfig) {
       headers: [["Content-Type", JSONL_CONTENT_TYPE]],
       body: {
         kind: "stream",
-        stream: lines(fields, count, duration / count, jitterMs / MS_PER_SECOND),
+        stream: lines(fields, count, duration / count, jitterMs / MS_PER_SECOND, req.signal),
         flush: true,
       },
     };

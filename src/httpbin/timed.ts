@@ -33,9 +33,25 @@ const MAX_STATUS = 599;
 /** The byte `/drip` sends, as go-httpbin does. */
 const DRIP_BYTE = 0x2a; // "*"
 
-/** Resolves after `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Resolves after `ms` milliseconds, or rejects with the reason of `signal` (the request's: its
+ * connection closed) as soon as it aborts, clearing the timer: a wait nobody will see the end of
+ * must not hold the exchange, nor keep a stopping server's process alive until it fires.
+ */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const aborted = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", aborted);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", aborted, { once: true });
+  });
 }
 
 /** A message refusing a wait of `ms` that passes the cap. */
@@ -63,7 +79,7 @@ export function delayHandler(prefix: string, config: AppConfig) {
     if (ms > config.maxDelaySeconds * MS_PER_SECOND) return tooLong("delay", ms, config);
     const d = await describeFully(req, config, true);
     if ("error" in d) return d.error;
-    await sleep(ms);
+    await sleep(ms, req.signal);
     return jsonResponse(STATUS.OK, d.fields, [[
       SERVER_TIMING,
       encodeServerTimings([{ name: "initial_delay", ms, desc: "initial delay" }]),
@@ -114,7 +130,7 @@ export function dripHandler(config: AppConfig) {
     if (code < MIN_FINAL_STATUS || code > MAX_STATUS) {
       return badRequest(`Cannot answer with status ${code}: only 200 to 599 are allowed`);
     }
-    await sleep(delay);
+    await sleep(delay, req.signal);
     const pieces = Math.min(n, MAX_DRIP_PIECES);
     const pause = pausePerWriteMs(duration, pieces);
     const timing = encodeServerTimings([
@@ -126,20 +142,28 @@ export function dripHandler(config: AppConfig) {
     return {
       status: code,
       headers: [["Content-Type", "application/octet-stream"], [SERVER_TIMING, timing]],
-      body: { kind: "stream", stream: drip(n, pieces, pause), length: n, flush: true },
+      body: { kind: "stream", stream: drip(n, pieces, pause, req.signal), length: n, flush: true },
     };
   };
 }
 
-/** `n` bytes in `pieces` near-equal pieces, the first at once, then one every `pause` ms. */
-async function* drip(n: number, pieces: number, pause: number): AsyncGenerator<Uint8Array> {
+/**
+ * `n` bytes in `pieces` near-equal pieces, the first at once, then one every `pause` ms; ends
+ * (throws) when `signal` aborts.
+ */
+async function* drip(
+  n: number,
+  pieces: number,
+  pause: number,
+  signal: AbortSignal,
+): AsyncGenerator<Uint8Array> {
   const start = Date.now();
   let sent = 0;
   for (let i = 1; i <= pieces; i++) {
     // Piece i ends at byte round(n * i / pieces): sizes differ by at most one byte.
     const end = Math.round((n * i) / pieces);
     // Sleep to the ideal time of piece i rather than a fixed interval, so delays do not add up.
-    await sleep(start + pause * (i - 1) - Date.now());
+    await sleep(start + pause * (i - 1) - Date.now(), signal);
     yield new Uint8Array(end - sent).fill(DRIP_BYTE);
     sent = end;
   }

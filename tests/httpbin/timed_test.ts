@@ -150,3 +150,24 @@ Deno.test("/drip refuses sizes, times and codes past the caps", async () => {
     assertEquals((await call(`/drip?${q}`)).status, 400, q);
   }
 });
+
+Deno.test("/delay and /drip stop waiting when the request's signal aborts (its connection closed)", async () => {
+  const abort = new AbortController();
+  const start = performance.now();
+  const delayed = app(buildRequest({ target: "/delay/1", signal: abort.signal }));
+  setTimeout(() => abort.abort(new Deno.errors.ConnectionAborted("closed")), 50);
+  const failed = await Promise.resolve(delayed).then(() => null, (e) => e);
+  assert(failed instanceof Deno.errors.ConnectionAborted, String(failed));
+  assert(performance.now() - start < 500, `${performance.now() - start} ms`);
+  // A drip already answering: the wait between its pieces ends too.
+  const dripAbort = new AbortController();
+  const res = await app(
+    buildRequest({ target: "/drip?duration=1&numbytes=2", signal: dripAbort.signal }),
+  );
+  const pieces = (res.body as StreamBody).stream[Symbol.asyncIterator]();
+  assertEquals((await pieces.next()).value?.length, 1);
+  const next = pieces.next();
+  dripAbort.abort(new Deno.errors.ConnectionAborted("closed"));
+  const dripFailed = await next.then(() => null, (e) => e);
+  assert(dripFailed instanceof Deno.errors.ConnectionAborted, String(dripFailed));
+});

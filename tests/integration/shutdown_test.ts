@@ -107,6 +107,51 @@ Deno.test({
   },
 });
 
+/** A shutdown timeout short against the waits below, and how far past it the exit may come. */
+const CUT_TIMEOUT_MS = 1000;
+const CUT_SLACK_MS = 1500;
+
+for (const workers of ["1", "2"]) {
+  Deno.test({
+    name: `SIGTERM with /delay/10 and a slow /drip in flight exits right after the timeout ` +
+      `(${workers} worker(s)): their timers do not hold the process`,
+    ignore: !UNIX,
+    fn: async () => {
+      const p = spawnWireserve([
+        "--port",
+        "0",
+        "--workers",
+        workers,
+        "--shutdown-timeout",
+        `${CUT_TIMEOUT_MS}ms`,
+      ]);
+      const port = await p.port();
+      const delay = await connectedTo(port, "GET /delay/10 HTTP/1.1\r\nHost: t\r\n\r\n");
+      // Two bytes over 10 s: the first at once, then a 10 s wait inside the body stream.
+      const drip = await connectedTo(
+        port,
+        "GET /drip?duration=10&numbytes=2 HTTP/1.1\r\nHost: t\r\n\r\n",
+      );
+      try {
+        await sleep(SETTLE_MS);
+        const signalled = Date.now();
+        p.child.kill("SIGTERM");
+        assertEquals(await p.exit(), 0);
+        const waited = Date.now() - signalled;
+        assert(
+          waited >= CUT_TIMEOUT_MS - 100 && waited < CUT_TIMEOUT_MS + CUT_SLACK_MS,
+          `exited ${waited} ms after SIGTERM`,
+        );
+        assert(await delay.closedByServer(1000), "the /delay connection closed");
+        assert(await drip.closedByServer(1000), "the /drip connection closed");
+      } finally {
+        delay.close();
+        drip.close();
+      }
+    },
+  });
+}
+
 Deno.test({
   name: "a second signal forces the exit with 128 + its number",
   ignore: !UNIX,

@@ -42,6 +42,8 @@ export interface RequestSpec {
   connection?: Partial<ConnectionFacts>;
   /** Where `sendInterim` records what a handler sent (default: dropped). */
   interims?: InterimRecord[];
+  /** The request's `signal` (default: one never aborted). */
+  signal?: AbortSignal;
 }
 
 /** One interim response a handler sent through a built request. */
@@ -208,6 +210,7 @@ export function buildRequest(spec: RequestSpec = {}): HttpRequest {
       tls: false,
       ...spec.connection,
     },
+    signal: spec.signal ?? new AbortController().signal,
     sendInterim(status: number, headers: Array<[string, string]> = []) {
       if (version !== "HTTP/1.0") spec.interims?.push({ status, headers });
       return Promise.resolve();
