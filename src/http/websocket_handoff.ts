@@ -22,6 +22,8 @@ export interface SwitchingConnection {
   readonly closed: boolean;
   /** Closes the socket; safe to call more than once. */
   close(): void;
+  /** Half-closes, discards input for a bounded time and bytes, then closes (`lingerThenClose`). */
+  linger(): Promise<void>;
 }
 
 /**
@@ -44,6 +46,7 @@ export function handOffToWebSocket(
     read: (view) => conn.read(view),
     write: (bytes) => writer.writeDirect(bytes),
     close: () => owner.close(),
+    linger: () => owner.linger(),
   }, upgrade);
 }
 

@@ -76,7 +76,9 @@ export function acceptWebSocket(
       [["Upgrade", "websocket"]],
     );
   }
-  if (h.get("sec-websocket-version")?.trim() !== WEBSOCKET_VERSION) {
+  // §11.3.5: the field appears at most once; repeated lines are one list (RFC 9110 §5.3), so
+  // `13` then `8` is the list "13, 8" and is refused as the one-line form is.
+  if (h.list("sec-websocket-version")?.trim() !== WEBSOCKET_VERSION) {
     return text(STATUS.UpgradeRequired, "Unsupported Sec-WebSocket-Version", [
       ["Upgrade", "websocket"],
       ["Sec-WebSocket-Version", WEBSOCKET_VERSION],

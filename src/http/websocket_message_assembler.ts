@@ -26,8 +26,13 @@ export const MAX_FRAGMENTS = 65_536;
  * become the string directly — no decoder call for a short message.
  */
 const SMALL_TEXT_BYTES = 1024;
+/**
+ * Decoder options for message text: a leading U+FEFF is part of the message (RFC 6455 §5.6: the
+ * payload is the text), not a byte-order mark to strip, so an echo gives back what was sent.
+ */
+const KEEP_BOM: TextDecoderOptions = { fatal: true, ignoreBOM: true };
 /** Decodes a gathered text message already checked piece by piece. */
-const utf8 = new TextDecoder();
+const utf8 = new TextDecoder("utf-8", KEEP_BOM);
 /** No message yet: the next data frame must start one. */
 const NO_MESSAGE = -1;
 
@@ -61,7 +66,7 @@ export class WebSocketMessageAssembler {
    * each 1-byte fragment, so a 4 MiB message could take gigabytes (an attack probe).
    */
   #parts: ByteCollector | null = null;
-  #decoder = new TextDecoder("utf-8", { fatal: true });
+  #decoder = new TextDecoder("utf-8", KEEP_BOM);
   /**
    * Bytes of the message being received charged to `heldBodies`: a large frame's buffer and a
    * fragmented message's. Given back by `reset`.
@@ -140,7 +145,7 @@ export class WebSocketMessageAssembler {
     try {
       return this.#decoder.decode(bytes, { stream });
     } catch {
-      this.#decoder = new TextDecoder("utf-8", { fatal: true });
+      this.#decoder = new TextDecoder("utf-8", KEEP_BOM);
       return null;
     }
   }

@@ -5,9 +5,10 @@
  * joined into messages by `WebSocketMessageAssembler` and written by `WebSocketFrameWriter`;
  * this module owns the session's state (open → closing → closed) and the close timeout.
  *
- * Failing the connection (§7.1.7) sends a close frame with the code the fault earns and closes
- * the socket: 1002 for a protocol violation, 1007 for invalid UTF-8, 1009 for a message past the
- * limit. A session with no client frame for `WEBSOCKET_IDLE_TIMEOUT_MS` is closed with 1001.
+ * Failing the connection (§7.1.7) sends a close frame with the code the fault earns, then stops
+ * reading frames and lingers (discarding input for a bounded time) before it closes the socket:
+ * 1002 for a protocol violation, 1007 for invalid UTF-8, 1009 for a message past the limit. A
+ * session with no client frame for `WEBSOCKET_IDLE_TIMEOUT_MS` is closed with 1001.
  *
  * This module must not know routes: handlers see only `WebSocketSession`.
  * @module
@@ -41,6 +42,11 @@ export interface WebSocketTransport {
   write(bytes: Uint8Array): Promise<void>;
   /** Closes the socket now. */
   close(): void;
+  /**
+   * Half-closes the socket, reads and discards what the client still sends for a bounded time
+   * and number of bytes, then closes it (`lingerThenClose`). Optional: without it, `close`.
+   */
+  linger?(): Promise<void>;
 }
 
 /**
@@ -220,11 +226,28 @@ export class WebSocketConnection implements WebSocketSession {
     this.close(CLOSE.goingAway, "idle timeout").catch(() => {});
   };
 
-  /** Fails the connection (§7.1.7): a close frame with the fault's code, then the socket. */
+  /**
+   * Fails the connection (§7.1.7): a close frame with the fault's code, then the socket — after a
+   * linger. A client is usually still sending when it is failed (the rest of a message past the
+   * limit): closed at once with its data unread, the kernel would answer with a reset, which can
+   * destroy our close frame before the client reads it (it would see 1006 instead of the code).
+   */
   async #fail(error: FrameError): Promise<null> {
     if (this.#state === "open") this.#startClosing(error.code, error.reason);
     await this.#out.flush();
-    this.#shut();
+    const linger = this.#t.linger;
+    if (linger === undefined || this.#state === "closed") {
+      this.#shut();
+      return null;
+    }
+    // No frame is read any more: the clocks stop and the session counts as closed, so a
+    // shutdown or `finish` meanwhile has nothing left to do but wait for the linger.
+    this.#messages.reset();
+    clearTimeout(this.#closeTimer);
+    this.#frames.stop();
+    this.#out.stop();
+    this.#state = "closed";
+    await linger.call(this.#t);
     return null;
   }
 

@@ -82,3 +82,27 @@ Deno.test("reset forgets a message in progress, so the next frame starts a new o
     data: Uint8Array.of(7),
   });
 });
+
+Deno.test("a leading U+FEFF is part of the text, whole or fragmented, not a byte-order mark", () => {
+  const bom = Uint8Array.of(0xef, 0xbb, 0xbf);
+  const cases: Array<Array<[number, Uint8Array, boolean]>> = [
+    [[TEXT, bom, true]],
+    [[TEXT, bytes("\uFEFFhello"), true]],
+    [[TEXT, bytes("\uFEFF" + "a".repeat(2000)), true]],
+    [[TEXT, bom.subarray(0, 2), false], [CONTINUATION, bytes("\uFEFFhi").subarray(2), true]],
+    [[TEXT, bytes("\uFEFF\uFEFF"), true]],
+  ];
+  const expected = [
+    "\uFEFF",
+    "\uFEFFhello",
+    "\uFEFF" + "a".repeat(2000),
+    "\uFEFFhi",
+    "\uFEFF\uFEFF",
+  ];
+  cases.forEach((frames, i) => {
+    assertEquals(feed(new WebSocketMessageAssembler(4096), frames), {
+      type: "text",
+      data: expected[i],
+    });
+  });
+});

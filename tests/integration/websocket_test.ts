@@ -270,6 +270,13 @@ for (
       426,
       [...NEEDS_UPGRADE, /^sec-websocket-version: 13$/m],
     ],
+    // RFC 6455 §11.3.5 and RFC 9110 §5.3: two lines are the list "13, 8", as on one line.
+    [
+      "versions 13 and 8 on two lines",
+      HANDSHAKE.replace("Version: 13\r\n", "Version: 13\r\nSec-WebSocket-Version: 8\r\n"),
+      426,
+      [...NEEDS_UPGRADE, /^sec-websocket-version: 13$/m],
+    ],
     ["a short key", HANDSHAKE.replace(KEY, "c2hvcnQ="), 400, []],
     ["no key", HANDSHAKE.replace(`Sec-WebSocket-Key: ${KEY}\r\n`, ""), 400, []],
   ] as const
@@ -312,6 +319,27 @@ for (const [name, bytes, code] of FAULTS) {
     });
   });
 }
+
+Deno.test("a client still sending a message past max_message_size reads the 1009, not a reset", async () => {
+  await withServer(async (s) => {
+    // RFC 6455 §7.1.7: the server fails the session while most of the 1 MB is still on its way.
+    // Closed at once over that unread data, the socket would be reset and the close frame lost
+    // (the client sees 1006); the server lingers over it, so the client reads its 1009.
+    for (let i = 0; i < 3; i++) {
+      const closed = await new Promise<{ code: number; reason: string }>((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${s.port}/websocket/echo?max_message_size=1000`);
+        ws.onopen = () => ws.send("x".repeat(1_000_000));
+        const timer = setTimeout(() => reject(new Error("no close within 10 s")), 10_000);
+        ws.onclose = (e) => {
+          clearTimeout(timer);
+          resolve({ code: e.code, reason: e.reason });
+        };
+        ws.onerror = () => {}; // a reset is reported as a close with 1006 as well
+      });
+      assertEquals(closed, { code: 1009, reason: "message too big" });
+    }
+  });
+});
 
 Deno.test("a message past max_message_size gets close 1009; max_fragment_size cuts answers", async () => {
   await withServer(async (s) => {
