@@ -15,6 +15,12 @@ import { DeadlineClock, tickFor } from "./deadline_clock.ts";
 import { SlotList, type Slotted } from "./slot_list.ts";
 import { type Limits, makeLimits } from "./limits.ts";
 import { localCount, type SharedCount } from "./shared_count.ts";
+import {
+  honourRoomRequests,
+  MAX_ROOM_WAITERS,
+  type RoomRequests,
+  waitForRoom,
+} from "./room_requests.ts";
 import { TlsHandshake } from "./tls_handshake.ts";
 import type { Handler } from "./types.ts";
 
@@ -44,6 +50,11 @@ export interface ServerOptions {
    * the limit is the server's, not each worker's. Defaults to a count of this server's own.
    */
   openConnections?: SharedCount;
+  /**
+   * Requests for room between the servers sharing `openConnections` (see room_requests.ts): with
+   * them, a newcomer past the limit gets an idle connection of another server closed.
+   */
+  roomRequests?: RoomRequests;
 }
 
 /** An open connection and the task serving it, as the server keeps them. */
@@ -106,6 +117,8 @@ export class HttpServer {
   #activity = { requests: 0 };
   /** Connections refused past the limit, lingering over their unread request. */
   #refusals: ConnectionRefusals;
+  /** Newcomers past the limit waiting for room made by another server. */
+  #roomWaiters = 0;
 
   /** Binds and starts accepting. Throws when the address cannot be bound. */
   constructor(opts: ServerOptions) {
@@ -136,6 +149,16 @@ export class HttpServer {
       ]),
     );
     this.finished = this.#acceptLoop();
+    const requests = opts.roomRequests;
+    if (requests !== undefined) {
+      const stopped = () => this.#shuttingDown;
+      honourRoomRequests(
+        requests,
+        () => this.#oldestIdle() !== null,
+        () => this.#closeOneIdle(),
+        stopped,
+      );
+    }
   }
 
   /** Connections currently open (TLS ones still in their handshake included). */
@@ -187,6 +210,14 @@ export class HttpServer {
    * left alone: its client has only just arrived. False when no connection can go.
    */
   #closeOneIdle(): boolean {
+    const oldest = this.#oldestIdle();
+    if (oldest === null) return false;
+    oldest.close();
+    return true;
+  }
+
+  /** The earliest accepted kept-alive connection waiting for a request, or null. */
+  #oldestIdle(): Connection | null {
     // The list keeps no order: the earliest accepted is the one with the lowest id.
     let oldest: Connection | null = null;
     for (const { conn } of this.#served.values()) {
@@ -194,9 +225,35 @@ export class HttpServer {
         oldest = conn;
       }
     }
-    if (oldest === null) return false;
-    oldest.close();
-    return true;
+    return oldest;
+  }
+
+  /**
+   * A newcomer past the limit with no idle connection here to close: other servers sharing the
+   * limit are asked to close one of theirs, and it waits briefly for the slot (room_requests.ts);
+   * else, or with too many waiting already, it is refused.
+   */
+  async #admitWhenRoom(conn: Deno.Conn, options: ConnectionOptions): Promise<void> {
+    const requests = this.#opts.roomRequests;
+    if (requests === undefined || this.#roomWaiters >= MAX_ROOM_WAITERS) {
+      return this.#refusals.refuse(conn);
+    }
+    this.#roomWaiters++;
+    const stopped = () => this.#shuttingDown;
+    let room = false;
+    try {
+      room = await waitForRoom(requests, this.#open, this.#limits.maxConnections, stopped);
+    } finally {
+      this.#roomWaiters--;
+    }
+    if (this.#shuttingDown) {
+      // The accept loop has ended: nothing would wait for this connection.
+      if (room) this.#open.add(-1);
+      return closeQuietly(conn);
+    }
+    if (!room) return this.#refusals.refuse(conn);
+    if (options.tls) this.#handshake(conn as Deno.TlsConn, options);
+    else this.#serve(conn, options);
   }
 
   async #acceptLoop(): Promise<void> {
@@ -235,10 +292,11 @@ export class HttpServer {
       }
       failures = 0;
       // Past the server-wide limit an idle connection of ours makes room (its slot comes back
-      // when it ends: the count runs over by one meanwhile), else the newcomer is refused.
+      // when it ends: the count runs over by one meanwhile), else one of another server sharing
+      // the limit, else the newcomer is refused.
       if (!this.#open.tryAdd(1, this.#limits.maxConnections)) {
         if (!this.#closeOneIdle()) {
-          this.#refusals.refuse(conn);
+          this.#admitWhenRoom(conn, options).catch((err) => onError(err, "connection"));
           continue;
         }
         this.#open.add(1);
@@ -284,6 +342,14 @@ export class HttpServer {
       handshake.abandon();
       options.onError(err, "connection");
     });
+  }
+}
+
+function closeQuietly(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch {
+    // already closed
   }
 }
 

@@ -15,9 +15,20 @@
 
 import { CHANGE_BUCKETS, ChangeBoard } from "../app/change_board.ts";
 import { SharedCount } from "../http/shared_count.ts";
+import { RoomRequests } from "../http/room_requests.ts";
 
 const BYTES_PER_CELL = Int32Array.BYTES_PER_ELEMENT;
-const COUNTERS = { openConnections: 0, largeBufferBytes: 1, heldBodyBytes: 2 } as const;
+/**
+ * The server's cells in each row. `roomRequests` is a plain cell, not a counter with shares: a
+ * request is asked by one worker and taken by another (see http/room_requests.ts), so its share
+ * cells stay 0 and `releaseShares` leaves it alone.
+ */
+const COUNTERS = {
+  openConnections: 0,
+  largeBufferBytes: 1,
+  heldBodyBytes: 2,
+  roomRequests: 3,
+} as const;
 const SERVER_COUNTERS = Object.keys(COUNTERS).length;
 
 /** The buffers, as sent to each worker. */
@@ -34,6 +45,8 @@ export interface SharedViews {
   openConnections: SharedCount;
   largeBufferBytes: SharedCount;
   heldBodyBytes: SharedCount;
+  /** Requests, between workers, to close an idle connection to make room under the limit. */
+  roomRequests: RoomRequests;
   changes: ChangeBoard;
   /** The app's counter `name`; throws for a name that was not made. */
   counter(name: string): SharedCount;
@@ -67,6 +80,7 @@ export function viewSharedMemory(memory: SharedMemory, worker?: number): SharedV
     openConnections: count(COUNTERS.openConnections),
     largeBufferBytes: count(COUNTERS.largeBufferBytes),
     heldBodyBytes: count(COUNTERS.heldBodyBytes),
+    roomRequests: new RoomRequests(cells, COUNTERS.roomRequests),
     changes: new ChangeBoard(new Int32Array(memory.changes)),
     counter(name: string): SharedCount {
       const found = named.get(name);

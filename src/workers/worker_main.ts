@@ -64,6 +64,7 @@ function start(msg: Extract<ToWorker, { type: "start" }>): void {
       tls: config.tls ?? undefined,
       reusePort: true,
       openConnections: views.openConnections,
+      roomRequests: views.roomRequests,
       onError: (e, where) => err.line(`wireserve: ${where} failed: ${errorText(e)}`),
       onResponse: accessLogger(config.log, out),
     });

@@ -11,6 +11,8 @@ import { startApp } from "../support/app_server.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { RawClient, startServer, type TestServer } from "../support/server.ts";
 import { testHandler } from "../support/test_handler.ts";
+import { SharedCount } from "../../src/http/shared_count.ts";
+import { ROOM_WAIT_MS, RoomRequests } from "../../src/http/room_requests.ts";
 
 const REQUEST = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -196,3 +198,49 @@ async function drained(count: () => number): Promise<void> {
   for (let i = 0; i < 250 && count() > 0; i++) await sleep(20);
   assertEquals(count(), 0, "every connection has ended");
 }
+
+/** Two servers sharing one limit, as workers do: one count and one cell of requests for room. */
+function sharingServers(maxConnections: number): [TestServer, TestServer] {
+  const cells = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+  const shared = {
+    openConnections: new SharedCount(cells, 0),
+    roomRequests: new RoomRequests(cells, 1),
+  };
+  return [
+    startServer(testHandler, { maxConnections }, shared),
+    startServer(testHandler, { maxConnections }, shared),
+  ];
+}
+
+Deno.test("past a limit shared with another server, a kept-alive connection of the other makes room", async () => {
+  const [a, b] = sharingServers(2);
+  const clients: RawClient[] = [];
+  const open = async (srv: TestServer) => {
+    const c = await RawClient.connect(srv.port);
+    clients.push(c);
+    return c;
+  };
+  try {
+    // The limit is held by server a: one kept-alive connection, one busy with nothing sent.
+    const kept = await open(a);
+    assertEquals(await status(kept), 200);
+    await open(a);
+    await accepted(a, 2);
+    // A newcomer of server b, which has nothing idle: a's kept-alive connection is closed for it.
+    const started = Date.now();
+    const newcomer = await open(b);
+    assertEquals(await status(newcomer), 200, "served, not refused");
+    assert(Date.now() - started < ROOM_WAIT_MS + 500, `${Date.now() - started} ms`);
+    assertEquals(await kept.closedByServer(), true, "the kept-alive one went");
+    // With nothing idle anywhere (the newcomer is sending its next head), the next newcomer
+    // waits its bounded time, then gets 503.
+    await newcomer.send("GET / HTTP/1.1\r\n");
+    await sleep(50);
+    const refused = await open(b);
+    assertEquals((await refused.readResponse())?.status, 503);
+    assertEquals(a.server.connectionCount + b.server.connectionCount, 2);
+  } finally {
+    for (const c of clients) c.close();
+    await Promise.all([a.close(), b.close()]);
+  }
+});
