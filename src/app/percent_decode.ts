@@ -44,6 +44,23 @@ export function percentDecode(s: string, options: PercentDecodeOptions = {}): st
   const plus = options.plusAsSpace === true;
   // Fast path: most paths carry no escapes at all.
   if (s.indexOf("%") === -1 && (!plus || s.indexOf("+") === -1)) return s;
+  const bytes = percentDecodeBytes(s, plus);
+  if (bytes === null) return null;
+  if (options.lossyUtf8 === true) return LOSSY_UTF8.decode(bytes);
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Decodes `%XX` escapes in `s` into the bytes they stand for, whatever they are (RFC 3986 §2.1:
+ * `%FF` is a valid escape; whether the bytes are text is the caller's question), or null when an
+ * escape is malformed (`%`, `%4`, `%zz`). Characters that are not escaped become their UTF-8
+ * bytes; `+` becomes a space when `plusAsSpace`.
+ */
+export function percentDecodeBytes(s: string, plusAsSpace = false): Uint8Array | null {
   const src = ENCODER.encode(s);
   const out = new Uint8Array(src.length);
   let n = 0;
@@ -56,18 +73,13 @@ export function percentDecode(s: string, options: PercentDecodeOptions = {}): st
       if (hi === NOT_HEX || lo === NOT_HEX) return null;
       out[n++] = (hi << 4) | lo;
       i += ESCAPE_LENGTH - 1;
-    } else if (plus && b === PLUS) {
+    } else if (plusAsSpace && b === PLUS) {
       out[n++] = SPACE;
     } else {
       out[n++] = b;
     }
   }
-  if (options.lossyUtf8 === true) return LOSSY_UTF8.decode(out.subarray(0, n));
-  try {
-    return STRICT_UTF8.decode(out.subarray(0, n));
-  } catch {
-    return null;
-  }
+  return out.subarray(0, n);
 }
 
 /** The value of one ASCII hex digit, or NOT_HEX. */

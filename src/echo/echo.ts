@@ -12,7 +12,7 @@ import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { displayText, latin1Bytes } from "../app/byte_text.ts";
 import { type CompressOptions, compressResponse } from "../app/compress_response.ts";
 import type { ContentCoding } from "../app/content_coding.ts";
-import { percentDecode } from "../app/percent_decode.ts";
+import { percentDecodeBytes } from "../app/percent_decode.ts";
 import { prefersJson } from "../app/prefers_json.ts";
 import { textResponse } from "../app/router.ts";
 import { jsonResponse } from "../app/json_response.ts";
@@ -33,17 +33,20 @@ const ECHO_COMPRESSION: CompressOptions = { offered: ECHO_CODINGS, minBytes: 0 }
 const TEXT_PLAIN: [string, string] = ["Content-Type", "text/plain"];
 
 /**
- * `GET /echo/<text>`: 200 with the percent-decoded text. Gzipped whenever gzip is accepted, however
- * short the text (the tester checks that), with `Vary: Accept-Encoding` on every answer; no
- * Content-Encoding at all when no acceptable coding is listed. Invalid percent-encoding or
- * escapes that decode to bytes that are not UTF-8 → 400.
+ * `GET /echo/<text>`: 200 with the percent-decoded bytes. Gzipped whenever gzip is accepted,
+ * however short the text (the tester checks that), with `Vary: Accept-Encoding` on every answer;
+ * no Content-Encoding at all when no acceptable coding is listed. Escapes that decode to bytes
+ * that are not UTF-8 (`%FF`) are valid percent-encoding (RFC 3986 §2.1): those bytes are echoed
+ * as they are, under the same `text/plain` without a charset. A malformed escape (`%zz`) → 400.
  */
 export function echo(req: HttpRequest): HttpResponse {
-  const text = percentDecode(req.path.slice(ECHO_PREFIX.length));
-  if (text === null) {
+  const encoded = req.path.slice(ECHO_PREFIX.length);
+  // Fast path: without escapes the text is the path itself.
+  const body = encoded.indexOf("%") === -1 ? encoded : percentDecodeBytes(encoded);
+  if (body === null) {
     return textResponse(STATUS.BadRequest, "Cannot echo the path: invalid percent-encoding\n");
   }
-  const res: HttpResponse = { status: STATUS.OK, headers: [TEXT_PLAIN], body: text };
+  const res: HttpResponse = { status: STATUS.OK, headers: [TEXT_PLAIN], body };
   return compressResponse(req, res, ECHO_COMPRESSION);
 }
 
@@ -56,14 +59,16 @@ export function echo(req: HttpRequest): HttpResponse {
  * counts (the field is not a list).
  *
  * `?format=json` or `Accept: application/json` gives go-httpbin's `{"user-agent": "…"}` instead
- * (non-UTF-8 bytes as `\xHH`), uncompressed like every httpbin JSON route.
+ * (non-UTF-8 bytes as `\xHH`), compressed the same way: the route promises gzip when accepted,
+ * whichever form the client asked for.
  */
 export function userAgent(req: HttpRequest): HttpResponse {
   const value = req.headers.get("user-agent") ?? "";
   // The form depends on Accept (and ?format), so caches must key on it too.
   const vary: [string, string] = ["Vary", "Accept"];
   if (prefersJson(req)) {
-    return jsonResponse(STATUS.OK, { "user-agent": displayText(value) }, [vary]);
+    const json = jsonResponse(STATUS.OK, { "user-agent": displayText(value) }, [vary]);
+    return compressResponse(req, json, ECHO_COMPRESSION);
   }
   const res: HttpResponse = {
     status: STATUS.OK,

@@ -21,9 +21,18 @@ Deno.test("echo percent-decodes the text, slashes included", async () => {
   assertEquals(await bodyText(echo(get("/echo/hello%20w%C3%B6rld/x%2Fy")).body), "hello wörld/x/y");
 });
 
-Deno.test("echo answers 400 when the percent-encoding is invalid", () => {
-  assertEquals(echo(get("/echo/%zz")).status, 400);
-  assertEquals(echo(get("/echo/%ff")).status, 400);
+Deno.test("echo answers 400 when the percent-encoding is malformed", () => {
+  for (const target of ["/echo/%zz", "/echo/%f", "/echo/a%"]) {
+    assertEquals(echo(get(target)).status, 400, target);
+  }
+});
+
+Deno.test("echo gives back escaped bytes that are not UTF-8 as they are (RFC 3986 §2.1)", async () => {
+  const res = echo(get("/echo/%FF%fea%C3%A9"));
+  assertEquals([res.status, header(res, "content-type")], [200, "text/plain"]);
+  assertEquals(await bodyBytes(res.body), Uint8Array.of(0xff, 0xfe, 0x61, 0xc3, 0xa9));
+  const gzipped = echo(get("/echo/%FF", [["Accept-Encoding", "gzip"]]));
+  assertEquals(new Uint8Array(gunzipSync(await bodyBytes(gzipped.body))), Uint8Array.of(0xff));
 });
 
 Deno.test("echo of nothing is an empty 200", async () => {
@@ -81,6 +90,21 @@ Deno.test("userAgent is gzipped like echo when gzip is accepted", async () => {
   const res = userAgent(get("/user-agent", [["User-Agent", "x"], ["Accept-Encoding", "gzip"]]));
   assertEquals(header(res, "content-encoding"), "gzip");
   assertEquals(new TextDecoder().decode(gunzipSync(await bodyBytes(res.body))), "x");
+});
+
+Deno.test("userAgent's JSON form is gzipped too when gzip is accepted, varying by both", async () => {
+  const accepts: Array<[string, string]> = [["User-Agent", "x"], ["Accept-Encoding", "gzip"]];
+  for (
+    const res of [
+      userAgent(get("/user-agent?format=json", accepts)),
+      userAgent(get("/user-agent", [...accepts, ["Accept", "application/json"]])),
+    ]
+  ) {
+    assertEquals(header(res, "content-encoding"), "gzip");
+    assertEquals(header(res, "vary"), "Accept, Accept-Encoding");
+    const text = new TextDecoder().decode(gunzipSync(await bodyBytes(res.body)));
+    assertEquals(JSON.parse(text), { "user-agent": "x" });
+  }
 });
 
 Deno.test("echo answers built one after another never share their header lists", () => {
