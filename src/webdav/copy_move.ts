@@ -5,8 +5,9 @@
  * `tree_copy.ts`'s (`copyResource`) and `tree_move.ts`'s (`moveResource`).
  *
  * Order: auth → `--read-only` (403) → source (404; for a MOVE also DELETE's rules, so 403 through
- * a link out of the root) → `Destination` (400 missing or malformed,
- * 502 another host or outside `/files/`) → destination path rules (400/403, the uploads' own) →
+ * a link out of the root) → `Destination` (400 missing, sent twice or malformed,
+ * 502 another host or outside `/files/`) → destination path rules (400/403, the uploads' own;
+ * 400 for a file to a new URL ending in "/", as PUT) →
  * `Depth` and `Overwrite` (400 when malformed) → same or nested resource, either way round, by
  * URL and by real path (403) → the destination's folder exists (409, §9.8.5: no intermediate
  * collections are made) → a MOVE of a folder that changes what `--hide` covers below it (403) →
@@ -57,7 +58,7 @@ import {
   type WriteTarget,
 } from "../uploads/mod.ts";
 import { type DavContext, plainAnswer } from "./dav_context.ts";
-import { belowMount, parentPath, resourcePath, urlBelowMount } from "./dav_path.ts";
+import { belowMount, hrefOf, parentPath, resourcePath, urlBelowMount } from "./dav_path.ts";
 import type { LockedResource } from "./lock_table.ts";
 import { movesHiddenness, placementProblem } from "./placement.ts";
 import { findResource, type Resource } from "./resource.ts";
@@ -84,6 +85,10 @@ export async function copyMove(
   }
   const destination = req.headers.get("destination");
   if (destination === undefined) return plainAnswer(STATUS.BadRequest, "Destination required");
+  // One URL, not a list (RFC 4918 §10.3): of two lines, neither may be taken over the other.
+  if (req.headers.count("destination") > 1) {
+    return plainAnswer(STATUS.BadRequest, "Destination must be sent once");
+  }
   const url = urlBelowMount(destination, req.host);
   if (!url.ok) {
     return url.reason === "malformed"
@@ -93,6 +98,12 @@ export async function copyMove(
   const resolved = await resolveWriteTarget(ctx.uploads, url.raw);
   if (!resolved.ok) return resolved.response;
   const dst = resolved.target;
+  // A new Destination ending in "/" names a folder (RFC 4918 §5.2): a file made there would
+  // answer a Location that 404s. Refused as PUT refuses such a URL. (An existing folder there is
+  // replaced, or refused, by the rules below.)
+  if (dst.trailingSlash && !src.isDir && dst.existing === null && dst.segments.length > 0) {
+    return plainAnswer(STATUS.BadRequest, "The path names a folder: add a file name");
+  }
   const depth = req.headers.list("depth")?.trim().toLowerCase() ?? "infinity";
   // A file has no members: Depth 0 and infinity mean the same there (Apache takes both).
   if (depth !== "infinity" && (depth !== "0" || (move && src.isDir))) {
@@ -187,9 +198,10 @@ export async function copyMove(
   }
   ctx.uploads.changed(dst.fsPath);
   ctx.uploads.changed(dirname(dst.fsPath));
-  return replaced
-    ? { status: STATUS.NoContent }
-    : { ...plainAnswer(STATUS.Created, move ? "Moved" : "Copied"), headers: created(dst) };
+  return replaced ? { status: STATUS.NoContent } : {
+    ...plainAnswer(STATUS.Created, move ? "Moved" : "Copied"),
+    headers: created(dst, src.isDir),
+  };
 }
 
 /** The answer when the source or the destination's folder vanished during the change. */
@@ -221,6 +233,7 @@ function sourceResources(src: Resource): LockedResource[] {
   return out;
 }
 
-function created(dst: WriteTarget): Array<[string, string]> {
-  return [["Content-Type", "text/plain; charset=utf-8"], ["Location", dst.url]];
+/** The fields of a 201: `Location` is the new resource's URL, a folder's ending in "/" (§5.2). */
+function created(dst: WriteTarget, isDir: boolean): Array<[string, string]> {
+  return [["Content-Type", "text/plain; charset=utf-8"], ["Location", hrefOf(dst.segments, isDir)]];
 }

@@ -15,7 +15,11 @@
  *   is neither a resource nor free: 404, as for GET, and no lock is taken. The lock is taken
  *   before the file is made, and only the request holding it makes the file: a refused LOCK
  *   leaves nothing behind, and a file another request made meanwhile is locked as it is (200).
- * - A conflicting lock → 423 with `no-conflicting-lock` (§16); the table is full → 503.
+ * - A conflicting lock → 423 with `no-conflicting-lock` (§16), or 207 when it is on a member of
+ *   the collection a depth-infinity LOCK asks for (`lock_conflict.ts`); the table is full → 503.
+ * - The `DAV:owner` is kept with the lock and sent back in every `lockdiscovery`, so its markup
+ *   is bounded ({@link MAX_LOCK_OWNER_BYTES}; past it 400, nothing locked): without a bound,
+ *   `MAX_LOCKS` locks with a 1 MiB owner each would hold 10 GB.
  * - `UNLOCK` needs a `Lock-Token` naming a lock that covers the resource → 204; otherwise 409
  *   with `lock-token-matches-request-uri` (§9.11.1), and 400 when the field is malformed.
  * - Both are writes: auth, then `--read-only` (403).
@@ -40,6 +44,7 @@ import { conditionAnswer, type DavContext, plainAnswer, xmlAnswer } from "./dav_
 import { belowMount, resourcePath } from "./dav_path.ts";
 import { parseIfHeader } from "./if_header.ts";
 import { activeLock } from "./live_props.ts";
+import { lockConflictAnswer } from "./lock_conflict.ts";
 import type { LockDepth, LockInfo, LockScope } from "./lock_table.ts";
 import { readXmlBody } from "./request_xml.ts";
 import { findResource, resolveRead, statVisible } from "./resource.ts";
@@ -51,6 +56,11 @@ import { serializeChildren } from "./xml_writer.ts";
 export const DEFAULT_LOCK_TIMEOUT_SECONDS = 3600;
 /** Longest timeout granted (`Infinite` included): one day. */
 export const MAX_LOCK_TIMEOUT_SECONDS = 86_400;
+/**
+ * Most UTF-8 bytes of a lock's `DAV:owner` markup, as stored. Clients send a name or a URL
+ * (Windows and Office a user name, macOS and davfs2 a URL, under 200 bytes).
+ */
+export const MAX_LOCK_OWNER_BYTES = 4096;
 
 /** Answers a LOCK. */
 export async function lock(ctx: DavContext, req: HttpRequest): Promise<HttpResponse> {
@@ -66,6 +76,12 @@ export async function lock(ctx: DavContext, req: HttpRequest): Promise<HttpRespo
   if (body.root === null) return refresh(ctx, req, timeoutSeconds);
   const info = parseLockInfo(body.root);
   if (info === null) return plainAnswer(STATUS.BadRequest, "Not a DAV:lockinfo for a write lock");
+  if (new TextEncoder().encode(info.owner).length > MAX_LOCK_OWNER_BYTES) {
+    return plainAnswer(
+      STATUS.BadRequest,
+      `Cannot lock: the DAV:owner is longer than ${MAX_LOCK_OWNER_BYTES} bytes`,
+    );
+  }
 
   const raw = belowMount(req.path);
   let segments: string[];
@@ -107,7 +123,7 @@ export async function lock(ctx: DavContext, req: HttpRequest): Promise<HttpRespo
     if (result.reason === "full") {
       return plainAnswer(STATUS.ServiceUnavailable, "Too many locks are held; try again later");
     }
-    return conditionAnswer(STATUS.Locked, "no-conflicting-lock");
+    return await lockConflictAnswer(ctx, segments, isDir, result.root);
   }
   if (newFile === null) return lockAnswer(STATUS.OK, result.lock, true, isDir);
   const made = await createEmpty(ctx, newFile);

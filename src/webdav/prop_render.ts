@@ -8,7 +8,7 @@
 
 import { STATUS } from "../http/status.ts";
 import { statusLine } from "../app/multistatus.ts";
-import { escapeXml, propertyTag } from "./xml_writer.ts";
+import { escapeXml, escapeXmlAttribute, propertyTag } from "./xml_writer.ts";
 
 /** A property's expanded name. */
 export interface PropName {
@@ -23,7 +23,7 @@ export function propElement(name: PropName, value: string): string {
   const tag = propertyTag(name.ns, name.local);
   const open = name.lang === undefined
     ? tag.open
-    : `${tag.open} xml:lang="${escapeXml(name.lang)}"`;
+    : `${tag.open} xml:lang="${escapeXmlAttribute(name.lang)}"`;
   return value === "" ? `${open}/>` : `${open}>${value}${tag.close}`;
 }
 

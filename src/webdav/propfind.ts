@@ -33,6 +33,8 @@ import { propfindMembers, readEntries, singleResponse } from "./propfind_members
 import {
   ALLPROP,
   describeOne,
+  MAX_PROPFIND_NAMES,
+  namedCount,
   needsDeadProps,
   needsLocks,
   parsePropfindQuery,
@@ -54,6 +56,12 @@ export async function propfind(ctx: DavContext, req: HttpRequest): Promise<HttpR
   if (!body.ok) return body.response;
   const query = body.root === null ? ALLPROP : parsePropfindQuery(body.root);
   if (query === null) return plainAnswer(STATUS.BadRequest, "Not a DAV:propfind body");
+  if (namedCount(query) > MAX_PROPFIND_NAMES) {
+    return plainAnswer(
+      STATUS.BadRequest,
+      `Cannot answer a PROPFIND naming more than ${MAX_PROPFIND_NAMES} properties`,
+    );
+  }
   const found = await findResource(ctx, belowMount(req.path));
   if ("status" in found) return found;
   // §10.4.1: If is a precondition of any method; checked once the resource is known to exist.
@@ -84,7 +92,11 @@ export async function propfind(ctx: DavContext, req: HttpRequest): Promise<HttpR
     query,
     hrefOf(found.segments, found.isDir),
   );
-  if (depth !== "1" || !found.isDir) return multistatus(singleResponse(first));
+  // §5.2: a collection's URL ends in "/"; asked without it, the answer says which URL it is.
+  const fields: Array<[string, string]> = found.isDir && !req.path.endsWith("/")
+    ? [["Content-Location", hrefOf(found.segments, true)]]
+    : [];
+  if (depth !== "1" || !found.isDir) return multistatus(singleResponse(first), fields);
   const records = needsDead ? await recordNames(found.fsPath) : new Set<string>();
   // The folder is read before the 207 goes out: once the head is sent a failure can only cut the
   // document short, and out of descriptors must be a 503, not an empty folder. From here to the
@@ -98,7 +110,7 @@ export async function propfind(ctx: DavContext, req: HttpRequest): Promise<HttpR
     entries,
     records,
   };
-  const answer = () => multistatus(propfindMembers(ctx, found, query, first, opts));
+  const answer = () => multistatus(propfindMembers(ctx, found, query, first, opts), fields);
   // A large folder's names stay in memory until the client has read the answer: they count
   // against the server-wide cap that large listings share (503 past it).
   return entries.length < STREAM_FROM_ENTRIES
@@ -106,11 +118,14 @@ export async function propfind(ctx: DavContext, req: HttpRequest): Promise<HttpR
     : holdingEntries(ctx.listed, entries.length, answer);
 }
 
-/** A 207 whose document is `stream`. */
-function multistatus(stream: AsyncIterable<Uint8Array>): HttpResponse {
+/** A 207 whose document is `stream`, with `fields` besides its type. */
+function multistatus(
+  stream: AsyncIterable<Uint8Array>,
+  fields: Array<[string, string]>,
+): HttpResponse {
   return {
     status: STATUS.MultiStatus,
-    headers: [["Content-Type", XML_CONTENT_TYPE]],
+    headers: [["Content-Type", XML_CONTENT_TYPE], ...fields],
     body: { kind: "stream", stream },
   };
 }

@@ -16,6 +16,7 @@
  * - The new set is written with one atomic rename (`dead_props.ts`); past
  *   `MAX_DEAD_PROPS_BYTES` every instruction gets 507 and nothing is kept.
  * - A write: auth, `--read-only` (403), then locks and `If` (423 / 412) on the resource.
+ * - A property named twice is answered once (the last value set is kept).
  *
  * This module must not touch sockets.
  * @module
@@ -200,10 +201,20 @@ function langOf(el: XmlElement): string | undefined {
   return el.attributes.find((a) => a.ns === XML_NS && a.local === "lang")?.value;
 }
 
-/** A 207 with one propstat per status, in the order the statuses first appear. */
+/**
+ * A 207 with one propstat per status, in the order the statuses first appear. A property the body
+ * names twice is listed once (RFC 4918 §9.2: the answer reports each property), with the status
+ * that says why, where one instruction on it failed and another only depended on that.
+ */
 function answer(href: string, results: Array<[number, PropName]>): HttpResponse {
-  const groups = new Map<number, string>();
+  const byName = new Map<string, [number, PropName]>();
   for (const [status, name] of results) {
+    const key = `${name.ns}\u0000${name.local}`;
+    const seen = byName.get(key);
+    if (seen === undefined || seen[0] === STATUS.FailedDependency) byName.set(key, [status, name]);
+  }
+  const groups = new Map<number, string>();
+  for (const [status, name] of byName.values()) {
     groups.set(status, (groups.get(status) ?? "") + propElement(name, ""));
   }
   // §16: a protected property's 403 names the precondition it failed.

@@ -11,6 +11,8 @@
  *   LOCK as a refresh (§9.10.2).
  * - The bytes must be UTF-8 (400 otherwise): RFC 4918 §8.2 requires servers to accept UTF-8, and
  *   guessing another charset would let two byte strings mean one name.
+ * - A body with a `Content-Encoding` other than identity → 415 with `Accept-Encoding: identity`
+ *   (RFC 9110 §8.4, §15.5.16), before reading it, as PUT: the coded bytes are no XML to parse.
  *
  * This module must not touch the disk.
  * @module
@@ -41,6 +43,15 @@ export async function readXmlBody(
   const declared = req.body.length;
   if (declared !== null && declared > maxBytes) return refuse(tooLarge(maxBytes));
   if (declared === 0) return { ok: true, root: null };
+  const coding = req.headers.list("content-encoding")?.trim().toLowerCase();
+  if (coding !== undefined && coding !== "" && coding !== "identity") {
+    const res = textResponse(
+      STATUS.UnsupportedMediaType,
+      "Send the XML body without a Content-Encoding\n",
+    );
+    res.headers!.push(["Accept-Encoding", "identity"]);
+    return refuse(res);
+  }
   // One buffer however the body is cut (a piece kept per 1-byte chunk cost hundreds of bytes).
   const collected = new ByteCollector();
   for (;;) {

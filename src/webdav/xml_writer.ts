@@ -36,6 +36,18 @@ export function escapeXml(s: string): string {
   return wf.replace(SPECIAL, (c) => ESCAPES[c] ?? REPLACEMENT);
 }
 
+const ATTRIBUTE_WHITESPACE = /[\t\n]/g;
+const ATTRIBUTE_ESCAPES: Record<string, string> = { "\t": "&#9;", "\n": "&#10;" };
+
+/**
+ * `s` as a double-quoted attribute value: as {@link escapeXml}, and tab and line feed as
+ * references too. A parser normalizes them, written raw, to spaces (XML 1.0 §3.3.3), so a dead
+ * property's attribute would come back changed; RFC 4918 §4.3 asks for it to be kept.
+ */
+export function escapeXmlAttribute(s: string): string {
+  return escapeXml(s).replace(ATTRIBUTE_WHITESPACE, (c) => ATTRIBUTE_ESCAPES[c]);
+}
+
 /**
  * The children of `el` as markup that means the same wherever it is pasted: every element
  * declares the default namespace it needs (`xmlns=""` too, so an element in no namespace stays
@@ -52,13 +64,13 @@ function serializeNode(node: XmlNode, parentNs: string | null): string {
   let out = `<${node.local}`;
   if (node.ns !== parentNs) out += ` xmlns="${escapeXml(node.ns)}"`;
   node.attributes.forEach((attr, i) => {
-    if (attr.ns === "") out += ` ${attr.local}="${escapeXml(attr.value)}"`;
+    if (attr.ns === "") out += ` ${attr.local}="${escapeXmlAttribute(attr.value)}"`;
     // The xml: prefix is bound by definition and may not be declared again.
-    else if (attr.ns === XML_NS) out += ` xml:${attr.local}="${escapeXml(attr.value)}"`;
+    else if (attr.ns === XML_NS) out += ` xml:${attr.local}="${escapeXmlAttribute(attr.value)}"`;
     else {
       const prefix = `a${i}`;
       out += ` xmlns:${prefix}="${escapeXml(attr.ns)}" ${prefix}:${attr.local}="${
-        escapeXml(attr.value)
+        escapeXmlAttribute(attr.value)
       }"`;
     }
   });

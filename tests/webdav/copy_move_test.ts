@@ -275,3 +275,44 @@ Deno.test("DELETE of a folder with a Depth other than infinity is 400 and delete
     assertEquals((await app.call("DELETE", "/files/d/", [["Depth", "infinity"]])).status, 204);
   });
 });
+
+Deno.test("COPY or MOVE of a file to a Destination ending in / is 400 and writes nothing", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.writeTextFile(`${app.root}/a`, "A");
+    for (const method of ["COPY", "MOVE"]) {
+      const res = await app.call(method, "/files/a", [to("/files/x/")]);
+      assertEquals(res.status, 400, method);
+      assert(res.text.includes("names a folder"), res.text);
+    }
+    const names = [];
+    for await (const e of Deno.readDir(app.root)) names.push(e.name);
+    assertEquals(names, ["a"]);
+  });
+});
+
+Deno.test("COPY or MOVE of a folder to a Destination without / answers Location with /", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.mkdir(`${app.root}/d`);
+    const copied = await app.call("COPY", "/files/d", [to("/files/e")]);
+    assertEquals([copied.status, copied.header("location")], [201, "/files/e/"]);
+    const moved = await app.call("MOVE", "/files/d", [to("/files/f")]);
+    assertEquals([moved.status, moved.header("location")], [201, "/files/f/"]);
+    const file = await app.call("PUT", "/files/g", [], "x");
+    assertEquals(file.status, 201);
+    const fileCopy = await app.call("COPY", "/files/g", [to("/files/h")]);
+    assertEquals(fileCopy.header("location"), "/files/h");
+  });
+});
+
+Deno.test("COPY or MOVE with two Destination lines is 400 and writes nothing", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.writeTextFile(`${app.root}/a`, "A");
+    for (const method of ["COPY", "MOVE"]) {
+      const res = await app.call(method, "/files/a", [to("/files/b"), to("/files/c")]);
+      assertEquals(res.status, 400, method);
+    }
+    const names = [];
+    for await (const e of Deno.readDir(app.root)) names.push(e.name);
+    assertEquals(names, ["a"]);
+  });
+});

@@ -5,6 +5,7 @@
 
 import { assert, assertEquals } from "../support/assert.ts";
 import { MAX_LOCKS } from "../../src/webdav/lock_table.ts";
+import { MAX_LOCK_OWNER_BYTES } from "../../src/webdav/lock_handler.ts";
 import { lockBody, propfindBody, readMultistatus, textIn, withDav } from "./webdav_fixture.ts";
 import { exists } from "../support/paths.ts";
 
@@ -271,5 +272,52 @@ Deno.test("the 423 for a write under a locked folder names the folder's href, en
     const put = await app.call("PUT", "/files/ld/new.txt", [], "x");
     assertEquals(put.status, 423);
     assert(put.text.includes("<D:lock-token-submitted><D:href>/files/ld/</D:href>"), put.text);
+  });
+});
+
+Deno.test("a LOCK whose owner passes MAX_LOCK_OWNER_BYTES answers 400 and locks nothing", async () => {
+  await withDav(ALL, async (app) => {
+    const atLimit = await app.call(
+      "LOCK",
+      "/files/at",
+      [["Depth", "0"]],
+      lockBody("exclusive", "A".repeat(MAX_LOCK_OWNER_BYTES)),
+    );
+    assertEquals(atLimit.status, 201);
+    const past = await app.call(
+      "LOCK",
+      "/files/past",
+      [["Depth", "0"]],
+      lockBody("exclusive", "é".repeat(MAX_LOCK_OWNER_BYTES / 2) + "A"),
+    );
+    assertEquals(past.status, 400);
+    assert(past.text.includes(`${MAX_LOCK_OWNER_BYTES} bytes`), past.text);
+    assertEquals(await exists(`${app.root}/past`), false);
+    assertEquals((await app.call("PUT", "/files/past", [], "x")).status, 201, "no lock was taken");
+  });
+});
+
+Deno.test("a depth-infinity LOCK blocked by a locked member answers 207: the member 423, the folder 424", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.mkdir(`${app.root}/d`);
+    await Deno.mkdir(`${app.root}/d/sub`);
+    await Deno.writeTextFile(`${app.root}/d/sub/m.txt`, "m");
+    await app.call("LOCK", "/files/d/sub/m.txt", [["Depth", "0"]], lockBody());
+    const res = await app.call("LOCK", "/files/d/", [["Depth", "infinity"]], lockBody());
+    assertEquals(res.status, 207);
+    const answers = readMultistatus(res.text);
+    assertEquals([...answers.keys()].sort(), ["/files/d/", "/files/d/sub/m.txt"]);
+    assert(
+      /<D:href>\/files\/d\/sub\/m.txt<\/D:href><D:status>HTTP\/1.1 423 Locked<\/D:status><D:error><D:no-conflicting-lock><D:href>\/files\/d\/sub\/m.txt<\/D:href>/
+        .test(res.text),
+      res.text,
+    );
+    assert(
+      res.text.includes("<D:href>/files/d/</D:href><D:status>HTTP/1.1 424 Failed Dependency"),
+      res.text,
+    );
+    // A lock on the folder itself (or above it) is still a plain 423.
+    const again = await app.call("LOCK", "/files/d/sub/m.txt", [["Depth", "0"]], lockBody());
+    assertEquals(again.status, 423);
   });
 });

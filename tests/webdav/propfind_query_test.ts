@@ -7,6 +7,7 @@ import { assertEquals } from "../support/assert.ts";
 import type { Described } from "../../src/webdav/live_props.ts";
 import {
   describeOne,
+  namedCount,
   needsDeadProps,
   needsLocks,
   parsePropfindQuery,
@@ -51,4 +52,16 @@ Deno.test("allprop with include answers a repeated name once, in the 404 propsta
   const text = describeOne(d, [], q, "/files/a.txt");
   assertEquals(text.split("<D:getetag>").length - 1, 1);
   assertEquals(text.split('<missing xmlns="urn:x-test:"/>').length - 1, 1, text);
+});
+
+Deno.test("a prop query lists a repeated name once, so it is answered once", () => {
+  const q = query("<D:prop><T:a/><D:getetag/><T:a/><T:b/><D:getetag/><T:a/></D:prop>");
+  assertEquals(q, {
+    kind: "prop",
+    names: [{ ns: "urn:x-test:", local: "a" }, { ns: "DAV:", local: "getetag" }, {
+      ns: "urn:x-test:",
+      local: "b",
+    }],
+  });
+  assertEquals(namedCount(q), 3);
 });

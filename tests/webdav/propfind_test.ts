@@ -8,6 +8,7 @@ import { appConfig } from "../../src/app/app_config.ts";
 import { createApp } from "../../src/app/routes.ts";
 import { tempNameFor } from "../../src/app/temp_name.ts";
 import { buildRequest } from "../support/request_builder.ts";
+import { MAX_PROPFIND_NAMES } from "../../src/webdav/propfind_query.ts";
 import { propfindBody, readMultistatus, textIn, withDav } from "./webdav_fixture.ts";
 
 const D = (local: string) => `{DAV:}${local}`;
@@ -169,4 +170,56 @@ Deno.test("PROPFIND Depth 1 on 10,000 entries streams in bounded pieces", async 
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+});
+
+Deno.test("PROPFIND of a folder without its final / answers Content-Location with it (§5.2)", async () => {
+  await withDav({}, async (app) => {
+    await Deno.mkdir(`${app.root}/lc`);
+    await Deno.writeTextFile(`${app.root}/f`, "x");
+    for (const depth of ["0", "1"]) {
+      const bare = await app.call("PROPFIND", "/files/lc", [["Depth", depth]]);
+      assertEquals([bare.status, bare.header("content-location")], [207, "/files/lc/"]);
+    }
+    const share = await app.call("PROPFIND", "/files", [["Depth", "0"]]);
+    assertEquals(share.header("content-location"), "/files/");
+    const slash = await app.call("PROPFIND", "/files/lc/", [["Depth", "0"]]);
+    assertEquals(slash.header("content-location"), undefined);
+    const file = await app.call("PROPFIND", "/files/f", [["Depth", "0"]]);
+    assertEquals(file.header("content-location"), undefined);
+  });
+});
+
+Deno.test("PROPFIND naming more than MAX_PROPFIND_NAMES distinct properties is 400; repeats count once", async () => {
+  await withDav({}, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "x");
+    const body = (count: number, times = 1) => {
+      let names = "";
+      for (let t = 0; t < times; t++) {
+        for (let i = 0; i < count; i++) names += `<Q:x${i}/>`;
+      }
+      return `<D:propfind xmlns:D="DAV:" xmlns:Q="urn:q"><D:prop>${names}</D:prop></D:propfind>`;
+    };
+    const atLimit = await app.call(
+      "PROPFIND",
+      "/files/",
+      [["Depth", "1"]],
+      body(MAX_PROPFIND_NAMES, 3),
+    );
+    assertEquals(atLimit.status, 207);
+    // Each name once per resource, however often it was named.
+    assertEquals(atLimit.text.split("<x7 ").length - 1, 2);
+    const past = await app.call(
+      "PROPFIND",
+      "/files/",
+      [["Depth", "1"]],
+      body(MAX_PROPFIND_NAMES + 1),
+    );
+    assertEquals(past.status, 400);
+    assert(past.text.includes(`${MAX_PROPFIND_NAMES} properties`), past.text);
+    const include = `<D:propfind xmlns:D="DAV:" xmlns:Q="urn:q"><D:allprop/><D:include>${
+      "<Q:y/>".repeat(2) + Array.from({ length: MAX_PROPFIND_NAMES + 1 }, (_, i) =>
+        `<Q:i${i}/>`).join("")
+    }</D:include></D:propfind>`;
+    assertEquals((await app.call("PROPFIND", "/files/f", [["Depth", "0"]], include)).status, 400);
+  });
 });

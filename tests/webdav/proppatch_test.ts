@@ -329,3 +329,19 @@ Deno.test("PROPPATCH's 403 for a protected property names cannot-modify-protecte
     assertEquals(findChild(failed, "DAV:", "error"), null, "only the 403 names the precondition");
   });
 });
+
+Deno.test("PROPPATCH setting one property twice lists it once, with the last value kept", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "x");
+    const res = await app.call(
+      "PROPPATCH",
+      "/files/f",
+      [],
+      proppatchBody([["urn:t", "color", "red"], ["urn:t", "color", "blue"]]),
+    );
+    assertEquals(res.status, 207);
+    assertEquals(res.text.split("<color ").length - 1, 1, res.text);
+    const props = await readDeadProps(`${app.root}/f`, false);
+    assertEquals(props.map((p) => p.xml), ["blue"]);
+  });
+});

@@ -36,3 +36,18 @@ Deno.test("readXmlBody reads an empty or blank body as none, and refuses bad byt
   const dtd = await readXmlBody(buildRequest({ method: "PROPFIND", body: "<!DOCTYPE a><a/>" }));
   assert(!dtd.ok && dtd.response.status === 400);
 });
+
+Deno.test("readXmlBody refuses a Content-Encoding other than identity with 415 (RFC 9110 §8.4)", async () => {
+  for (const coding of ["gzip", "br", "identity, gzip"]) {
+    const r = await readXmlBody(
+      buildRequest({ method: "PROPFIND", body: "<a/>", headers: [["Content-Encoding", coding]] }),
+    );
+    assert(!r.ok, coding);
+    assertEquals(r.response.status, 415, coding);
+    assert(r.response.headers?.some(([k, v]) => k === "Accept-Encoding" && v === "identity"));
+  }
+  const identity = await readXmlBody(
+    buildRequest({ method: "LOCK", body: "<a/>", headers: [["Content-Encoding", "Identity"]] }),
+  );
+  assert(identity.ok && identity.root?.local === "a");
+});

@@ -4,7 +4,12 @@
 
 import { assertEquals } from "../support/assert.ts";
 import { parseXml } from "../../src/webdav/xml_tree.ts";
-import { escapeXml, propertyTag, serializeChildren } from "../../src/webdav/xml_writer.ts";
+import {
+  escapeXml,
+  escapeXmlAttribute,
+  propertyTag,
+  serializeChildren,
+} from "../../src/webdav/xml_writer.ts";
 
 Deno.test("escapeXml escapes markup and replaces what XML cannot carry", () => {
   assertEquals(escapeXml(`<a href="x">&</a>`), "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
@@ -36,4 +41,14 @@ Deno.test("propertyTag uses the D prefix for DAV: and a default namespace otherw
   assertEquals(propertyTag("DAV:", "getetag"), { open: "<D:getetag", close: "</D:getetag>" });
   assertEquals(propertyTag("", "x"), { open: '<x xmlns=""', close: "</x>" });
   assertEquals(propertyTag("urn:a&b", "x").open, '<x xmlns="urn:a&amp;b"');
+});
+
+Deno.test("attribute values keep tab, line feed and carriage return through a reparse (§4.3)", () => {
+  assertEquals(escapeXmlAttribute('a\tb\nc\r"d'), "a&#9;b&#10;c&#13;&quot;d");
+  const value = serializeChildren(
+    parseXml('<p><a xmlns="urn:z" v="x&#10;y&#9;z&#13;w" xml:lang="e&#10;n"/></p>'),
+  );
+  const again = parseXml(`<p>${value}</p>`);
+  const a = again.children[0] as { attributes: Array<{ local: string; value: string }> };
+  assertEquals(a.attributes.map((at) => at.value), ["x\ny\tz\rw", "e\nn"]);
 });
