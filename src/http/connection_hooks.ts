@@ -2,9 +2,10 @@
  * What a connection is to everything but its own loop: the server's view of it (idle, kept
  * alive, closed, close, going away), the hooks the parts of an exchange call back into it — the
  * write clock (`WriteClock`), the body's clocks and `100 Continue` (`BodyHooks`), interim
- * responses (`InterimSender`) — and the ways an exchange ends off the common path: a canned error
- * answer (with its HEAD rule), a clock running out, the hand-off to WebSocket, the access-log
- * line of an exchange cut short. `Connection` (`connection.ts`) extends it with the request loop.
+ * responses and a handler's own abort (`ExchangeHooks`) — and the ways an exchange ends off the
+ * common path: a canned error answer (with its HEAD rule), a clock running out, the hand-off to
+ * WebSocket, the access-log line of an exchange cut short. `Connection` (`connection.ts`) extends
+ * it with the request loop.
  *
  * A base class rather than parts the connection holds: the loop sets and reads this state for
  * every request, and one object keeps that free of an extra load or call per request.
@@ -20,7 +21,7 @@ import { cannedBodyBytes, cannedErrorResponse } from "./canned_response.ts";
 import type { ConnectionOptions } from "./connection_options.ts";
 import { ERROR_KINDS, type ErrorKind, HttpError } from "./errors.ts";
 import { HeadReader } from "./head_reader.ts";
-import type { IncomingRequest, InterimSender } from "./incoming_request.ts";
+import type { ExchangeHooks, IncomingRequest } from "./incoming_request.ts";
 import type { Limits } from "./limits.ts";
 import { lingerThenClose } from "./lingering_close.ts";
 import { type Phase, PhaseTimer } from "./phase_timer.ts";
@@ -33,7 +34,7 @@ import { handOffToWebSocket, runWebSocketSession } from "./websocket_handoff.ts"
 import type { WebSocketConnection } from "./websocket_session.ts";
 
 /** One accepted connection's state and hooks; `Connection` adds the loop that serves it. */
-export class ConnectionHooks implements BodyHooks, WriteClock, InterimSender {
+export class ConnectionHooks implements BodyHooks, WriteClock, ExchangeHooks {
   readonly id: number;
   protected conn: Deno.Conn;
   protected opts: ConnectionOptions;
@@ -210,6 +211,16 @@ export class ConnectionHooks implements BodyHooks, WriteClock, InterimSender {
     } catch (err) {
       if (err instanceof HttpError && err.kind === "internal") throw err;
     }
+  }
+
+  /**
+   * Closes the connection under `req`'s handler, at its own request (`HttpRequest.abort`): a body
+   * read in progress fails at once, and the rest of the body, unread, cannot be skipped to reach
+   * a next request. Nothing once the handler returned: the answer is then the loop's to end.
+   */
+  abortExchange(req: IncomingRequest): void {
+    if (this.isClosed || this.request !== req || !this.handling) return;
+    this.close();
   }
 
   /** Arms the body-idle clock. */

@@ -28,6 +28,12 @@ export interface InterimSender {
   ): Promise<void>;
 }
 
+/** How a request reaches its connection: interim responses, and ending the exchange early. */
+export interface ExchangeHooks extends InterimSender {
+  /** Closes the connection if `req` is still being handled (see `HttpRequest.abort`). */
+  abortExchange(req: IncomingRequest): void;
+}
+
 /** What stays the same for every request on a connection. */
 export type ConnectionPeer = Pick<ConnectionFacts, "id" | "remoteAddress" | "remotePort" | "tls">;
 
@@ -51,7 +57,7 @@ export class IncomingRequest implements HttpRequest {
   #requestIndex: number;
   #pipelined: boolean;
   #facts: ConnectionFacts | null = null;
-  #interim: InterimSender | null;
+  #interim: ExchangeHooks | null;
   /** Made on the first read of `signal`: most handlers never wait on a timer. */
   #abort: AbortController | null = null;
   #closed = false;
@@ -63,7 +69,7 @@ export class IncomingRequest implements HttpRequest {
     peer: ConnectionPeer,
     requestIndex: number,
     pipelined: boolean,
-    interim: InterimSender | null = null,
+    interim: ExchangeHooks | null = null,
   ) {
     this.method = head.method;
     this.target = head.target;
@@ -92,6 +98,11 @@ export class IncomingRequest implements HttpRequest {
     // RFC 9110 §15.2: a server must not send a 1xx response to an HTTP/1.0 client.
     if (this.version === "HTTP/1.0" || this.#interim === null) return DONE;
     return this.#interim.sendInterim(this, status, headers);
+  }
+
+  /** Ends the exchange now, unanswered (see `HttpRequest.abort`). */
+  abort(): void {
+    this.#interim?.abortExchange(this);
   }
 
   /** Aborted when the connection closes (see `HttpRequest.signal`). */

@@ -142,6 +142,15 @@ export interface HttpRequest {
    */
   readonly signal: AbortSignal;
   /**
+   * Ends this exchange now, unanswered: the connection closes, so a body read in progress fails
+   * at once (`clientGone`) and whatever the handler still returns is never written. For a handler
+   * that must give a request up mid-body for another's sake — a resumable upload whose newer
+   * request asks for the upload a stalled one holds (draft-ietf-httpbis-resumable-upload,
+   * "Concurrency"). Does nothing once the handler has returned. Optional: requests built by tests
+   * may lack it.
+   */
+  abort?(): void;
+  /**
    * Sends an interim (1xx) response now, ahead of the final one (RFC 9110 §15.2) — e.g. `104
    * Upload Resumption Supported` with the upload's `Location`. Any 1xx but 101 (a protocol switch
    * is not an interim answer). Sends nothing and resolves for an HTTP/1.0 client (§15.2: a server
