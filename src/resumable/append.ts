@@ -11,8 +11,9 @@
  *   the request content as possible"), unless the request carried a checksum: unverifiable
  *   bytes are cut off again (tus checksum extension: "the bytes MUST be discarded").
  * - Never past the length: a body that would run past the declared length, or `--max-upload`
- *   while the length is not known, is refused before a byte is read (a declared length) or
- *   stopped where it crosses (chunked), with the protocol's 413 either way.
+ *   while the length is not known, is refused before a byte is read (a declared length) or at
+ *   the size line of the chunk that would cross it (chunked; the chunks before it stay), with
+ *   the protocol's 413 either way, which says the offset the upload stays at.
  * - Never past the bytes cap: an upload of unknown length takes its room from the server-wide
  *   ledger before each append (`UploadStore.room`), up to `--resumable-max-bytes` for all
  *   unfinished uploads together, and gives back what it did not use; a body that would pass it
@@ -24,7 +25,8 @@
  *   - refused (a 4xx: write conditions, `--no-overwrite`, `Repr-Digest`, the name rules): the
  *     upload ends and its data goes — resuming cannot change the answer;
  *   - unpublished (a 5xx: the share full, out of descriptors, an I/O error; or the 403 of the
- *     disk's permissions or a read-only mount, `refusedByMachine`): the server's
+ *     disk's permissions or a read-only mount, `refusedByMachine`; or the 423 of a WebDAV lock
+ *     on the target, whose token a later try may send): the server's
  *     moment, not the client's fault, so the upload and every byte of it stay, at offset ==
  *     length, and publishing is tried again by the next completing request (an empty append, or
  *     the offset retrieval of clients that take offset == length for done: tus, draft interop
@@ -72,7 +74,8 @@ export type AppendResult =
   | { kind: "gone" }
   | { kind: "already-complete"; record: UploadRecord }
   | { kind: "checksum-mismatch"; offset: number }
-  | { kind: "too-large"; record: UploadRecord }
+  /** Data past the length or `--max-upload`; the upload stays at `offset`. */
+  | { kind: "too-large"; offset: number; record: UploadRecord }
   /** An upload of unknown length would pass `--resumable-max-bytes`; it stays at `offset`. */
   | { kind: "over-cap"; offset: number; maxBytes: number }
   | { kind: "inconsistent-length"; record: UploadRecord }
@@ -130,14 +133,16 @@ export async function appendBody(
     }
     const max = ctx.config.maxUploadBytes;
     if (length !== null && (length > max || length < start)) {
-      return length > max ? { kind: "too-large", record } : { kind: "inconsistent-length", record };
+      return length > max
+        ? { kind: "too-large", offset: start, record }
+        : { kind: "inconsistent-length", record };
     }
     if (length !== record.length) {
       record = { ...record, length };
       await store.update(record);
     }
     let room = (length ?? max) - start;
-    if (declared !== null && declared > room) return { kind: "too-large", record };
+    if (declared !== null && declared > room) return { kind: "too-large", offset: start, record };
     // An upload of unknown length reserves its bytes as they come, so it asks the bytes cap for
     // its room first: without it, it would grow past --resumable-max-bytes unchecked.
     let reserved: number | null = null;
@@ -157,6 +162,16 @@ export async function appendBody(
 
     const part = file;
     let end = start;
+    // A newer request for this upload (an offset retrieval, an append, a cancellation; in any
+    // worker) gives this one up: its client has most likely moved to another network and left
+    // this body stalled, and the newcomer would otherwise wait out the body clock (draft
+    // "Concurrency": the server SHOULD terminate the earlier request). The connection closes
+    // under the pending read; every byte that arrived is written first, as for any cut body.
+    let superseded = false;
+    const stopWatching = lease.watchWanted(() => {
+      superseded = true;
+      req.abort?.();
+    });
     try {
       const check = ask.checksum;
       // Reads that leave the buffer in place when they fail: every byte that arrived is kept.
@@ -168,6 +183,8 @@ export async function appendBody(
           check?.update(piece);
           await written;
           end += piece.length;
+          // A request that cannot be aborted (one built by a test) stops between reads.
+          if (superseded) throw new HttpError("clientGone");
         },
         PUMP_PIECE_BYTES,
         true,
@@ -186,10 +203,17 @@ export async function appendBody(
       // What it holds now, not what it was granted (an upload of unknown length).
       if (offset > start || reserved !== null) await store.received(record, offset);
       // A chunked body that runs past the length, --max-upload or the bytes cap: the protocol's
-      // 413 (with its fields), not the engine's; the bytes up to the limit stay.
+      // 413 (with its fields), not the engine's. The chunks before the one that crosses stay;
+      // that one is refused at its size line, unread (`RequestBody.limitTo`: a size line that
+      // announces a terabyte costs no reading). Neither tus nor the draft asks to keep part of
+      // an append that runs past the length (the draft's "as much as possible" is for an
+      // interrupted request, not one in error), and a Content-Length body past it is refused
+      // before a byte is read: no part of a refused piece is kept either way.
       if (err instanceof HttpError && err.kind === "contentTooLarge") {
         const maxBytes = ctx.config.resumableMaxBytes;
-        return capped ? { kind: "over-cap", offset, maxBytes } : { kind: "too-large", record };
+        return capped
+          ? { kind: "over-cap", offset, maxBytes }
+          : { kind: "too-large", offset, record };
       }
       // A full disk is the client's to know (507), with the offset it can resume from once
       // space is freed; a body error (HttpError) is the engine's to answer; the rest is a 500.
@@ -198,6 +222,7 @@ export async function appendBody(
       refused.close = true; // the rest of the body was not read
       return { kind: "storage", offset, response: refused };
     } finally {
+      stopWatching();
       part.close();
       file = null;
     }
@@ -210,7 +235,7 @@ export async function appendBody(
       record = { ...record, length: end };
       await store.update(record);
     } else if (end !== length) return { kind: "inconsistent-length", record };
-    return await completeReceived(ctx, record, end);
+    return await completeReceived(ctx, record, end, req);
   } finally {
     file?.close();
     lease.release();
@@ -221,16 +246,18 @@ export async function appendBody(
  * Publishes upload `record`, all `offset` bytes of which are in, and classifies the outcome (see
  * the module doc): published → the record says complete; refused (a 4xx) → the upload is
  * removed; a server-side failure (a 5xx, or an error thrown on the way) → "unpublished", the
- * upload left as it was. Hold the lease.
+ * upload left as it was. Hold the lease. `req` is the completing request: its `If` header carries
+ * the WebDAV lock tokens the publication is checked with.
  */
 export async function completeReceived(
   ctx: ResumableContext,
   record: UploadRecord,
   offset: number,
+  req: HttpRequest,
 ): Promise<CompletionResult> {
   let response: HttpResponse;
   try {
-    response = await finish(ctx, record);
+    response = await finish(ctx, record, req);
   } catch (err) {
     // Reading our own data file for the digests failed: nothing the client did or can change,
     // so never a 4xx. Anything but a storage error goes on to the engine (a logged 500); the
@@ -243,7 +270,12 @@ export async function completeReceived(
   }
   // The disk's permissions or a read-only mount refuse as a 403, but an administrator can undo
   // them: the machine's state, like a full disk, so the upload waits for them.
-  if (response.status >= STATUS.InternalServerError || refusedByMachine(response)) {
+  // A WebDAV lock on the target (423) is released or its token sent with a later try: the
+  // upload waits for that too rather than losing its data.
+  if (
+    response.status >= STATUS.InternalServerError || refusedByMachine(response) ||
+    response.status === STATUS.Locked
+  ) {
     return { kind: "unpublished", offset, record, response };
   }
   if (response.status >= STATUS.MultipleChoices) {
@@ -259,7 +291,11 @@ export async function completeReceived(
  * Publishes a fully received upload: verifies the creating request's `Repr-Digest`, computes
  * the one `Want-Repr-Digest` asked for, then `publishFinished`.
  */
-async function finish(ctx: ResumableContext, record: UploadRecord): Promise<HttpResponse> {
+async function finish(
+  ctx: ResumableContext,
+  record: UploadRecord,
+  req: HttpRequest,
+): Promise<HttpResponse> {
   const part = ctx.store.partPath(record.id);
   const fields = fieldSource(record.conditions);
   let digest = null;
@@ -282,7 +318,7 @@ async function finish(ctx: ResumableContext, record: UploadRecord): Promise<Http
     }
     digest = answer === null ? null : { algorithm: answer, value: hashes.result(answer)! };
   }
-  return await publishFinished(ctx.upload, record.method, record.path, fields, part, digest);
+  return await publishFinished(ctx.upload, record.method, record.path, fields, part, digest, req);
 }
 
 /**

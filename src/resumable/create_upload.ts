@@ -1,7 +1,8 @@
 /**
  * Creating an upload resource, for either protocol: auth and `--read-only` (`writeRefusal`),
  * the target's checks before any data (`planWrite`: names, folders, `--max-upload`,
- * preconditions, `--no-overwrite`), then a record in the store unless a cap refuses it.
+ * preconditions, `--no-overwrite`; then the write guard: WebDAV locks, 423), then a record in
+ * the store unless a cap refuses it.
  *
  * Status decisions past the caps: too many incomplete uploads → 429 Too Many Requests (the
  * client may retry once others finish or expire, RFC 6585 §4); their bytes over the cap → 413
@@ -14,7 +15,13 @@
 
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
-import { plain, planWrite, storageFailure, writeRefusal } from "../uploads/mod.ts";
+import {
+  guardPlannedWrite,
+  plain,
+  planWrite,
+  storageFailure,
+  writeRefusal,
+} from "../uploads/mod.ts";
 import type { ResumableContext } from "./resumable_context.ts";
 import { CONDITION_FIELDS, newUploadId, type UploadRecord } from "./upload_record.ts";
 import { StateFolderServed } from "./state_folder_guard.ts";
@@ -27,16 +34,23 @@ export type Created =
   | { ok: true; record: UploadRecord }
   | { ok: false; response: HttpResponse; capped?: true };
 
-/** Creates an upload of `length` (null: not known yet) to the raw path `rawPath`. */
+/**
+ * Creates an upload of `length` (null: not known yet) to the raw path `rawPath`; one that
+ * `completesAtCreation` (tus `Upload-Length: 0`) is not held to the caps of unfinished uploads.
+ */
 export async function createUpload(
   ctx: ResumableContext,
   req: HttpRequest,
   rawPath: string,
   length: number | null,
   metadata: string | null,
+  completesAtCreation = false,
 ): Promise<Created> {
   const plan = await planWrite(ctx.upload, req.method, rawPath, req.headers, length);
   if ("status" in plan) return { ok: false, response: plan };
+  // WebDAV locks on the target and its folder refuse the upload before any data, as a raw one.
+  const locked = await guardPlannedWrite(ctx.upload, req, plan.target);
+  if (locked !== null) return { ok: false, response: locked };
   const conditions: Array<[string, string]> = [];
   for (const name of CONDITION_FIELDS) {
     const value = req.headers.list(name);
@@ -57,7 +71,7 @@ export async function createUpload(
   };
   let refused;
   try {
-    refused = await ctx.store.create(record);
+    refused = await ctx.store.create(record, completesAtCreation);
   } catch (err) {
     // A misplaced --resumable-dir is the operator's to fix: a 500 with a fixed text that names
     // the flag, never the paths.

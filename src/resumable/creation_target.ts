@@ -51,10 +51,13 @@ export function creationTarget(
 
 /**
  * Uppy sends the string "null" for a file without a relative path. Only there: a `filename` of
- * "null" is a file named so.
+ * "null" is a file named so. Uppy 3 sends a dropped folder's paths with one leading "/"
+ * (`/photos/a.jpg`), relative to the drop all the same: that one slash goes, and every segment
+ * left is still held to the name rules (a second slash is an empty name, refused).
  */
 function relativePath(value: string | null): string | null {
-  return value === "null" ? null : nonEmpty(value);
+  if (value === "null") return null;
+  return nonEmpty(value?.startsWith("/") ? value.slice(1) : value);
 }
 
 function nonEmpty(value: string | null): string | null {

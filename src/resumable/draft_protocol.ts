@@ -82,7 +82,7 @@ import {
   PARTIAL_UPLOAD_MEDIA_TYPE,
 } from "./draft_fields.ts";
 import { mediaType, parseSfBoolean, parseUploadInteger, sfBoolean } from "./field_values.ts";
-import { type ResumableContext, UPLOADS_MOUNT } from "./resumable_context.ts";
+import { RESOURCE_METHODS, type ResumableContext, UPLOADS_MOUNT } from "./resumable_context.ts";
 import { missingLease } from "./upload_store.ts";
 import { resourceMethod } from "./method_override.ts";
 import { parseTusMetadata } from "./tus_metadata.ts";
@@ -119,13 +119,17 @@ export async function draftHandler(ctx: ResumableContext, req: HttpRequest): Pro
   switch (resourceMethod(req)) {
     case "HEAD":
     case "GET":
-      return withFields(await head(ctx, id, interop), echo);
+      return withFields(await head(ctx, id, req, interop), echo);
     case "PATCH":
       return withFields(await append(ctx, req, id, interop), echo);
     case "DELETE":
       return withFields(await cancelUpload(ctx, id), echo);
     default:
-      return withFields(plain(STATUS.MethodNotAllowed, "Method not allowed"), echo);
+      // RFC 9110 §15.5.6: a 405 carries Allow (never the method refused: POST is not one).
+      return withFields(plain(STATUS.MethodNotAllowed, "Method not allowed"), [
+        ["Allow", RESOURCE_METHODS.join(", ")],
+        ...echo,
+      ]);
   }
 }
 
@@ -163,7 +167,9 @@ async function create(
   const record = created.record;
   const location = UPLOADS_MOUNT + record.id;
   const limit = await uploadLimit(ctx, record);
-  if (interop !== null) {
+  // RFC 9110 §15.2: no 1xx to an HTTP/1.0 client, so it learns the URL from the final answer only.
+  const told = interop !== null && req.version !== "HTTP/1.0";
+  if (told) {
     await req.sendInterim(STATUS.UploadResumptionSupported, [
       ["Location", location],
       ["Upload-Limit", limit],
@@ -175,6 +181,12 @@ async function create(
     length,
     complete: draftCompletion(complete, interop),
     checksum: checksum.checksum,
+  }).catch(async (err) => {
+    // The body was cut or the append failed before any final answer: a client that had no 104
+    // never learns the URL, so the upload goes rather than hold a place of the caps until it
+    // expires. One the 104 named stays, to resume.
+    if (!told) await ctx.store.remove(record.id).catch(() => {});
+    throw err;
   });
   if (result.kind === "appended") {
     return {
@@ -196,6 +208,7 @@ async function create(
 async function head(
   ctx: ResumableContext,
   id: string,
+  req: HttpRequest,
   interop: number | null,
 ): Promise<HttpResponse> {
   const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(missingLease);
@@ -206,7 +219,7 @@ async function head(
     const offset = await ctx.store.offset(record);
     // Only for the clients that take offset == length for done (see the module doc).
     if (draftCompletion(false, interop) === "at-length" && awaitsPublication(record, offset)) {
-      const done = await completeReceived(ctx, record, offset);
+      const done = await completeReceived(ctx, record, offset, req);
       if (done.kind === "unpublished") return draftAppendFailure(done, offset);
       if (done.response.status >= STATUS.MultipleChoices) return draftCompletedAnswer(done);
       record = done.record;

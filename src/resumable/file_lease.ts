@@ -10,19 +10,36 @@
  * connection may arrive while the server still reads the dead request, which lets go as soon as
  * its read fails or times out.
  *
+ * A waiter need not wait for that: it leaves a mark beside the lock file (`<lock>.wanted`),
+ * renewed on every try, and a holder that can give way (an append, whose bytes so far stay)
+ * watches for it (`watchWanted`) and lets go — draft-ietf-httpbis-resumable-upload, "Concurrency",
+ * recommends that a new request for an upload terminate the earlier one. A mark on disk, because
+ * the holder may be in another worker isolate or process, as the lock's holder may; the holder
+ * removes a mark it acts on, and the waiter its own once it has the lock or gives up, so a mark
+ * a crash left behind costs at most one append.
+ *
  * This module must not know about HTTP.
  * @module
  */
 
-/** How often a waiting request tries the lock again. */
+/** How often a waiting request tries the lock again (and renews its mark). */
 export const LEASE_POLL_MS = 25;
+/** How often a holder that can give way looks for a waiter's mark. */
+export const WANTED_POLL_MS = 25;
+
+/** The mark a waiter leaves beside lock file `lockPath` (see the module doc). */
+export function wantedMarkPath(lockPath: string): string {
+  return `${lockPath}.wanted`;
+}
 
 /** A held lock; `release` lets it go (closing the file releases the lock). */
 export class FileLease {
   #file: Deno.FsFile | null;
+  #path: string;
 
-  private constructor(file: Deno.FsFile) {
+  private constructor(file: Deno.FsFile, path: string) {
     this.#file = file;
+    this.#path = path;
   }
 
   /**
@@ -37,18 +54,45 @@ export class FileLease {
     // LOCK_NB returns at once when another holds the lock.
     const file = Deno.openSync(path, { read: true, write: true, create });
     const deadline = Date.now() + waitMs;
+    const mark = wantedMarkPath(path);
+    let marked = false;
     try {
       for (;;) {
-        if (file.tryLockSync(true)) return new FileLease(file);
+        if (file.tryLockSync(true)) {
+          if (marked) removeMark(mark);
+          return new FileLease(file, path);
+        }
         if (Date.now() >= deadline) break;
+        // Renewed on every try: a holder removes the mark it acts on, and the next holder may
+        // be another request that took the lock first, which must give way too.
+        markWanted(mark);
+        marked = true;
         await new Promise((r) => setTimeout(r, LEASE_POLL_MS));
       }
     } catch (err) {
       file.close();
+      if (marked) removeMark(mark);
       throw err;
     }
     file.close();
+    if (marked) removeMark(mark);
     return null;
+  }
+
+  /**
+   * Calls `onWanted` once when a waiter asks for the lock (its mark appears), until the returned
+   * stop is called; the mark is removed. For a holder that can let go early: it must then stop
+   * and `release` soon, or the waiter gives up after its wait.
+   */
+  watchWanted(onWanted: () => void): () => void {
+    const mark = wantedMarkPath(this.#path);
+    const timer = setInterval(() => {
+      if (this.#file === null || !removeMark(mark)) return;
+      clearInterval(timer);
+      onWanted();
+    }, WANTED_POLL_MS);
+    Deno.unrefTimer(timer);
+    return () => clearInterval(timer);
   }
 
   /** Lets the lock go; safe to call more than once. */
@@ -60,5 +104,23 @@ export class FileLease {
       // already closed
     }
     this.#file = null;
+  }
+}
+
+function markWanted(mark: string): void {
+  try {
+    Deno.writeFileSync(mark, new Uint8Array(0));
+  } catch {
+    // the upload's folder is gone or full: the waiter still waits, it only cannot ask
+  }
+}
+
+/** Removes `mark`; whether it was there. */
+function removeMark(mark: string): boolean {
+  try {
+    Deno.removeSync(mark);
+    return true;
+  } catch {
+    return false;
   }
 }

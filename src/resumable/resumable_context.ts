@@ -25,8 +25,9 @@ export const UPLOADS_MOUNT = "/api/uploads/";
 export const RESOURCE_METHODS: readonly string[] = ["HEAD", "GET", "PATCH", "DELETE", "OPTIONS"];
 /**
  * How long a request waits for the lease of an upload another request holds. A client that
- * resumes after a dropped connection can arrive while the server still reads the dead request,
- * which ends as soon as the socket reports the drop; past this it gets 423 and retries.
+ * resumes after a dropped connection can arrive while the server still reads the dead request:
+ * the waiter asks it to let go (`file_lease.ts`), and an append in progress ends within tens of
+ * milliseconds (`append.ts`); past this — a holder that cannot let go — it gets 423 and retries.
  */
 export const LEASE_WAIT_MS = 3000;
 

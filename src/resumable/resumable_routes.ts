@@ -95,10 +95,15 @@ export function resumableRoutes(
 
 /**
  * What `OPTIONS /files/…` adds for resumable uploads: tus discovery and the draft's fields. The
- * answer itself is WebDAV's (it owns OPTIONS on the share), with these fields appended.
+ * answer itself is WebDAV's (it owns OPTIONS on the share), with these fields appended. Under
+ * `--read-only` every creation is refused: the extensions and the draft's `Accept-Patch` and
+ * `Upload-Limit` (offered to "a resource that can create uploads") are left out, so a client
+ * does not take the share for one it can upload to.
  */
 export function resumableOptionsFields(config: AppConfig): Array<[string, string]> {
-  return [...tusDiscoveryFields(config), ...draftDiscoveryFields(config)];
+  const tus = tusDiscoveryFields(config);
+  if (config.readOnly) return tus.filter(([name]) => name !== "Tus-Extension");
+  return [...tus, ...draftDiscoveryFields(config)];
 }
 
 /** `OPTIONS`: what the resource allows, tus discovery and the draft's fields. */

@@ -44,7 +44,8 @@ export function tusAppendFailure(result: AppendResult): HttpResponse {
     case "checksum-mismatch":
       return plain(TUS_CHECKSUM_MISMATCH, "Checksum mismatch: the data was not kept");
     case "too-large":
-      return appendTooLarge();
+      // Where the upload stays (docs/resumable.md): the client resumes from there, with less.
+      return withFields(appendTooLarge(), [["Upload-Offset", String(result.offset)]]);
     case "over-cap":
       return appendOverCap(result.maxBytes, result.offset);
     case "inconsistent-length":

@@ -25,17 +25,18 @@
  *   same.
  * - A creation with `Upload-Length: 0` is complete at once: the empty file is published by the
  *   creation itself (as tusd does), since tus-js-client sends nothing after the 201 for an empty
- *   file.
+ *   file. Never unfinished, it is not held to the caps of unfinished uploads.
  * - Creation-with-upload is the first PATCH ("creation-with-upload": "as if it was a PATCH"), so
  *   its `Upload-Checksum` is verified as a PATCH's is. A creation whose data is refused (460, 413)
  *   failed: no `Location` ("Creation" acknowledges a creation with 201 and `Location`), and the
- *   upload is removed, so no upload the client cannot name holds a place of the caps. A failure on
- *   the server's side (507, 5xx) keeps it and answers its `Location` and `Upload-Offset`.
+ *   upload is removed, so no upload the client cannot name holds a place of the caps; so is one
+ *   whose body is cut (no answer, so no `Location`). A failure on the server's side (507, 5xx)
+ *   keeps it and answers its `Location` and `Upload-Offset`.
  * - Data at the offset of a finished upload runs past its length: 413, as for an unfinished one
  *   (and tusd); another offset is a 409 naming the length; nothing at the length is a 204.
- * - `Tus-Resumable` on every answer, and `Allow` on every 405 (RFC 9110 §15.5.6): a `GET` or a
- *   plain `POST` on an upload resource lists the resource's methods, a `PUT` creation those of
- *   `/files/`.
+ * - `Tus-Resumable` on every answer, and `Allow` on every 405 (RFC 9110 §15.5.6), never naming
+ *   the method refused: a `GET` or a plain `POST` on an upload resource lists the resource's
+ *   methods but `GET` (the draft's), a `PUT` creation those of `/files/` but `PUT`.
  * - `Upload-Concat` (the concatenation extension, which `Tus-Extension` does not list) is refused
  *   at creation with 400 before anything exists, as tusd refuses it when concatenation is off:
  *   tus-js-client's `parallelUploads` would otherwise create each part as an upload of its own,
@@ -81,6 +82,8 @@ export const TUS_VERSION = "1.0.0";
 export const TUS_EXTENSIONS =
   "creation,creation-with-upload,creation-defer-length,termination,expiration,checksum";
 const OFFSET_MEDIA_TYPE = "application/offset+octet-stream";
+/** The methods of an upload resource to a tus request (GET is the draft's offset retrieval). */
+const TUS_RESOURCE_METHODS = RESOURCE_METHODS.filter((m) => m !== "GET").join(", ");
 
 /** Whether `req` speaks tus (every tus request but OPTIONS carries `Tus-Resumable`). */
 export function isTusRequest(req: HttpRequest): boolean {
@@ -111,14 +114,15 @@ export async function tusHandler(ctx: ResumableContext, req: HttpRequest): Promi
   const id = req.path.slice(UPLOADS_MOUNT.length);
   switch (resourceMethod(req)) {
     case "HEAD":
-      return tus(await head(ctx, id));
+      return tus(await head(ctx, id, req));
     case "PATCH":
       return tus(await patch(ctx, req, id));
     case "DELETE":
       return tus(await cancelUpload(ctx, id));
     default:
-      // GET (a draft request's offset retrieval) and a plain POST are not tus's
-      return tus(methodNotAllowed("Method not allowed", RESOURCE_METHODS.join(", ")));
+      // GET (a draft request's offset retrieval) and a plain POST are not tus's; `Allow` names
+      // what a tus request may use here, so never the method refused.
+      return tus(methodNotAllowed("Method not allowed", TUS_RESOURCE_METHODS));
   }
 }
 
@@ -130,7 +134,10 @@ function methodNotAllowed(text: string, allow: string): HttpResponse {
 }
 
 async function create(ctx: ResumableContext, req: HttpRequest): Promise<HttpResponse> {
-  if (req.method !== "POST") return methodNotAllowed("tus creates with POST", ctx.filesAllow);
+  if (req.method !== "POST") {
+    const allow = ctx.filesAllow.split(", ").filter((m) => m !== req.method).join(", ");
+    return methodNotAllowed("tus creates with POST", allow);
+  }
   if (req.headers.get("upload-concat") !== undefined) return concatenationRefused();
   const lengthField = req.headers.list("upload-length");
   const deferred = req.headers.list("upload-defer-length");
@@ -157,7 +164,8 @@ async function create(ctx: ResumableContext, req: HttpRequest): Promise<HttpResp
   }
   const target = creationTarget(pathBelowMount(req), meta, req.headers, ctx.config.dotfiles);
   if (!target.ok) return plain(STATUS.BadRequest, target.reason);
-  const created = await createUpload(ctx, req, target.rawPath, length, rawMeta);
+  // An empty upload is published by its creation (below): never unfinished, so no cap's business.
+  const created = await createUpload(ctx, req, target.rawPath, length, rawMeta, length === 0);
   if (!created.ok) return created.response;
   const record = created.record;
   const location = UPLOADS_MOUNT + record.id;
@@ -172,6 +180,12 @@ async function create(ctx: ResumableContext, req: HttpRequest): Promise<HttpResp
     length: null,
     complete: "at-length",
     checksum: withData ? checksum.checksum : null,
+  }).catch(async (err) => {
+    // The body was cut (a dropped connection, the body clock) or the append failed: the client
+    // gets no 201, so never the URL, and tus-js-client starts a new creation on its retry. The
+    // upload goes, or each try would hold a place of the caps, unreachable, until it expires.
+    await ctx.store.remove(record.id).catch(() => {});
+    throw err;
   });
   // The server's moment (the disk refused the bytes, the publication failed): the upload and its
   // bytes stay, and the answer says where, so the client can resume or terminate it.
@@ -194,7 +208,7 @@ async function create(ctx: ResumableContext, req: HttpRequest): Promise<HttpResp
   return tusAppendFailure(result);
 }
 
-async function head(ctx: ResumableContext, id: string): Promise<HttpResponse> {
+async function head(ctx: ResumableContext, id: string, req: HttpRequest): Promise<HttpResponse> {
   const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(missingLease);
   if (lease === null) return uploadLocked();
   try {
@@ -203,7 +217,7 @@ async function head(ctx: ResumableContext, id: string): Promise<HttpResponse> {
     const offset = await ctx.store.offset(record);
     if (awaitsPublication(record, offset)) {
       // The client will take offset == length for done: publish before saying so.
-      const done = await completeReceived(ctx, record, offset);
+      const done = await completeReceived(ctx, record, offset, req);
       if (done.kind === "unpublished") return tusAppendFailure(done);
       if (done.response.status >= STATUS.MultipleChoices) return done.response;
       record = done.record;

@@ -103,12 +103,14 @@ export class UploadStore {
   /**
    * Stores a new upload with no data yet, unless a cap refuses it. The place is reserved in the
    * ledger first (atomic for the whole server; it never reads the folder unless at a cap, see
-   * `upload_usage.ts`) and given back when the files cannot be written.
+   * `upload_usage.ts`) and given back when the files cannot be written. `uncapped`: an upload
+   * that is complete the moment it exists (tus `Upload-Length: 0`) takes no place: the caps
+   * bound unfinished uploads, and it never is one.
    */
-  async create(record: UploadRecord): Promise<CreateRefusal | null> {
+  async create(record: UploadRecord, uncapped = false): Promise<CreateRefusal | null> {
     await this.ready();
     const usage = this.#ledger();
-    const refused = await usage.reserve(record.id, record.length ?? 0);
+    const refused = uncapped ? null : await usage.reserve(record.id, record.length ?? 0);
     if (refused !== null) return refused;
     try {
       await Deno.writeFile(join(this.dir, `${record.id}.lock`), new Uint8Array(0));
@@ -203,7 +205,8 @@ export class UploadStore {
   /** Removes every file of `id` (hold its lease, or know nobody does). Never throws NotFound. */
   async remove(id: string): Promise<void> {
     // The record first: from then on the upload is not found, whatever is left behind.
-    for (const suffix of [".json", ".part", ".lock"]) {
+    // The last, a waiter's mark (file_lease.ts): a waiter may still leave one after the removal.
+    for (const suffix of [".json", ".part", ".lock", ".lock.wanted"]) {
       await Deno.remove(join(this.dir, `${id}${suffix}`)).catch((err) => {
         if (!(err instanceof Deno.errors.NotFound)) throw err;
       });

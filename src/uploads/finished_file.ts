@@ -13,6 +13,10 @@
  *   (`publishGuarded`), so two completions with one `If-Match` cannot both replace it. Then it tells
  *   the read side (`changed`) and answers as a raw upload would (201 with Location, or 204 for a
  *   PUT that replaced).
+ * - Both run the write guard (WebDAV's locks and `If`, as a raw upload does before its body) with
+ *   the fields of the request at hand — the creating one for `planWrite`'s caller, the completing
+ *   one here: a lock taken while the upload was under way must hold at its publication too
+ *   (RFC 4918 §7: every change to a locked resource needs its token).
  *
  * Auth and `--read-only` are the caller's to check on every request (`writeRefusal`).
  *
@@ -22,7 +26,7 @@
 
 import { dirname } from "node:path";
 import { STATUS } from "../http/status.ts";
-import type { HttpResponse } from "../http/types.ts";
+import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { FieldSource } from "../app/conditional.ts";
 import { type DigestAlgorithm, formatDigest } from "../app/digest.ts";
 import { jsonResponse } from "../app/json_response.ts";
@@ -81,10 +85,25 @@ export interface FinishedDigest {
   value: Uint8Array;
 }
 
+/** The write guard's verdict (WebDAV's locks, 423; its `If`, 412) on `req` writing `target`. */
+export async function guardPlannedWrite(
+  ctx: UploadContext,
+  req: HttpRequest,
+  target: WriteTarget,
+): Promise<HttpResponse | null> {
+  return await ctx.writeGuard(req, {
+    kind: target.existing === null ? "create" : "replace",
+    segments: target.segments,
+    fsPath: target.fsPath,
+    existing: target.existing,
+  });
+}
+
 /**
  * Publishes the finished file at `sourcePath` (on the same file system as the target, or the
- * move fails with a 500) as `rawPath`, re-checking everything `planWrite` checked. On a refusal
- * `sourcePath` is left where it is.
+ * move fails with a 500) as `rawPath`, re-checking everything `planWrite` checked and asking the
+ * write guard with `completing`'s tokens (the request that brought the upload to its end). On a
+ * refusal `sourcePath` is left where it is.
  */
 export async function publishFinished(
   ctx: UploadContext,
@@ -93,6 +112,7 @@ export async function publishFinished(
   fields: FieldSource,
   sourcePath: string,
   digest: FinishedDigest | null,
+  completing: HttpRequest,
 ): Promise<HttpResponse> {
   let stored: Deno.FileInfo;
   try {
@@ -103,6 +123,8 @@ export async function publishFinished(
   const plan = await planWrite(ctx, method, rawPath, fields, stored.size);
   if ("status" in plan) return plan;
   const { target, decision } = plan;
+  const guarded = await guardPlannedWrite(ctx, completing, target);
+  if (guarded !== null) return guarded;
   const dir = dirname(target.fsPath);
   const folder = await prepareFolder(ctx, dir);
   if (!folder.ok) return folder.response;

@@ -7,7 +7,7 @@
  * - `uploadContext` / `writeRefusal`: auth (401) and `--read-only` (403), in that order;
  * - `planWrite` / `publishFinished`: the path, name, size, precondition and `--no-overwrite`
  *   checks before data, the same again at the end, and the one atomic move into the final name
- *   (`finished_file.ts`);
+ *   (`finished_file.ts`); `guardPlannedWrite`: the write guard (WebDAV locks) on a planned write;
  * - `resolveWriteTarget`: the path inside the root, the name rules for new names (400), the
  *   server's reserved names (400), symlinks leading out (403), and what exists there now;
  * - `prepareFolder`: missing parent folders, re-checked against the root after creation;
@@ -42,6 +42,7 @@ export {
 } from "./upload_context.ts";
 export {
   type FinishedDigest,
+  guardPlannedWrite,
   planWrite,
   publishFinished,
   type WritePlan,

@@ -91,6 +91,16 @@ Deno.test("creationTarget keeps a file URL and names a folder's file from the re
   assertEquals(creationTarget("up/", null, none, false).ok, false);
 });
 
+Deno.test("creationTarget drops the one leading slash of Uppy 3's folder relativePath", () => {
+  const target = (relative: string) =>
+    creationTarget("up/", parseTusMetadata(`relativePath ${b64(relative)}`), none, false);
+  assertEquals(target("/folder/sub/a.jpg"), { ok: true, rawPath: "up/folder/sub/a.jpg" });
+  // One slash only, and the name rules still hold for what follows it.
+  for (const hostile of ["//a.jpg", "/../x", "/a/../../x", "/.git/config", "/"]) {
+    assertEquals(target(hostile).ok, false, hostile);
+  }
+});
+
 Deno.test("dispositionFilename prefers filename*, then the quoted or token form", () => {
   assertEquals(
     dispositionFilename(`inline; filename="a.txt"; filename*=UTF-8''%C3%A9.txt`),

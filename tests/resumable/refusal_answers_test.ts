@@ -212,3 +212,71 @@ Deno.test("tus: data at the offset of a finished upload is a 413, not a 409 nami
     assertEquals((await tusPatch(s.port, three, 3, "")).status, 204, "an empty one says done");
   });
 });
+
+Deno.test("tus: a 413 for data past the length says where the upload stays, chunked too", async () => {
+  await withUploadServer({}, async (s) => {
+    const location = (await tusCreate(s.port, "past.bin", ["Upload-Length: 10"])).header(
+      "location",
+    )!;
+    const declared = await tusPatch(s.port, location, 0, "x".repeat(11));
+    assertEquals(declared.status, 413);
+    assertEquals(declared.header("upload-offset"), "0");
+    // Two chunks: the first fits and stays; the second crosses the length, refused at its size.
+    const chunked = await final(s.port, [
+      `PATCH ${location} HTTP/1.1`,
+      TUS,
+      OCTETS,
+      "Upload-Offset: 0",
+      "Transfer-Encoding: chunked",
+    ], "5\r\nAAAAA\r\n6\r\nBBBBBB\r\n0\r\n\r\n");
+    assertEquals(chunked.status, 413);
+    assertEquals(chunked.header("upload-offset"), "5");
+    const head = await final(s.port, [`HEAD ${location} HTTP/1.1`, TUS, "Connection: close"]);
+    assertEquals(head.header("upload-offset"), "5");
+  });
+});
+
+Deno.test("tus: a 405's Allow never names the method it refuses", async () => {
+  await withUploadServer({}, async (s) => {
+    const location = (await tusCreate(s.port, "g.txt", ["Upload-Length: 5"])).header("location")!;
+    const refused = [
+      [`GET ${location} HTTP/1.1`, TUS],
+      [`POST ${location} HTTP/1.1`, TUS],
+      ["PUT /files/x.txt HTTP/1.1", TUS],
+    ];
+    for (const head of refused) {
+      const res = await final(s.port, [...head, "Content-Length: 0"]);
+      assertEquals(res.status, 405, head[0]);
+      const allow = (res.header("allow") ?? "").split(",").map((m) => m.trim());
+      assert(!allow.includes(head[0].split(" ")[0]), `${head[0]}: Allow: ${allow}`);
+      assert(allow.includes(head[0].startsWith("PUT") ? "POST" : "PATCH"), `Allow: ${allow}`);
+    }
+  });
+});
+
+Deno.test("tus: an empty upload is created (and published) with the caps full", async () => {
+  await withUploadServer({ resumableMaxUploads: 1, resumableMaxBytes: 10 }, async (s) => {
+    assertEquals((await tusCreate(s.port, "full.bin", ["Upload-Length: 10"])).status, 201);
+    assertEquals((await tusCreate(s.port, "one.bin", ["Upload-Length: 1"])).status, 429);
+    const empty = await tusCreate(s.port, "empty.bin", ["Upload-Length: 0"]);
+    assertEquals(empty.status, 201);
+    assertEquals(await Deno.readTextFile(`${s.root}/empty.bin`), "");
+    // It took no place: the caps still refuse what they refused.
+    assertEquals((await tusCreate(s.port, "two.bin", ["Upload-Length: 1"])).status, 429);
+  });
+});
+
+Deno.test("OPTIONS under --read-only offers no way to create an upload", async () => {
+  await withUploadServer({ readOnly: true }, async (s) => {
+    const res = await final(s.port, ["OPTIONS /files/ HTTP/1.1", "Connection: close"]);
+    assertEquals(res.header("tus-version"), "1.0.0");
+    assertEquals(res.header("tus-extension"), undefined);
+    assertEquals(res.header("accept-patch"), undefined);
+    assertEquals(res.header("upload-limit"), undefined);
+  });
+  await withUploadServer({}, async (s) => {
+    const res = await final(s.port, ["OPTIONS /files/ HTTP/1.1", "Connection: close"]);
+    assert(res.header("tus-extension")!.includes("creation"), "Tus-Extension");
+    assertEquals(res.header("accept-patch"), "application/partial-upload");
+  });
+});
