@@ -36,6 +36,7 @@ import type { Validators } from "../app/conditional.ts";
 import { fileEtag, withSuffix } from "../app/etag.ts";
 import { encodeSegment, resolveSafePath } from "../files/mod.ts";
 import { isReservedName } from "../app/reserved_names.ts";
+import { percentDecode } from "../app/percent_decode.ts";
 import { realSegmentsInside } from "../app/real_path_inside.ts";
 import { uploadNameProblem } from "./upload_name.ts";
 import { plain, storageFailure, UPLOAD_MOUNT, type UploadContext } from "./upload_context.ts";
@@ -84,16 +85,24 @@ export async function resolveWriteTarget(
   const dotfiles = creating || ctx.config.dotfiles;
   const path = resolveSafePath(ctx.root, rawPath, { dotfiles, hidden: ctx.hidden });
   if (!path.ok) {
+    // A name the server keeps for itself is refused as a name, as every other name a write may
+    // not create is: the read side's 404 would tell a MKCOL whose parent exists that there is
+    // nothing to create in (RFC 4918 §9.3.1). Checked only on this failure path: no cost to
+    // the writes that resolve.
+    if (creating && namesReserved(rawPath)) {
+      return refuse("Refused name: reserved", STATUS.BadRequest);
+    }
     return refuse(
       path.status === STATUS.BadRequest ? "Bad request path" : "Not found",
       path.status,
     );
   }
   for (const segment of path.segments) {
+    // refuse: a client must never address our temp files, even with --dotfiles (named first:
+    // "reserved" says more than "dotfile name")
+    if (isReservedName(segment)) return refuse("Refused name: reserved", STATUS.BadRequest);
     const problem = creating ? uploadNameProblem(segment, { dotfiles: ctx.config.dotfiles }) : null;
     if (problem !== null) return refuse(`Refused name: ${problem}`, STATUS.BadRequest);
-    // refuse: a client must never address our temp files, even with --dotfiles
-    if (isReservedName(segment)) return refuse("Refused name: reserved", STATUS.BadRequest);
   }
   const outside = await escapesRoot(ctx, path.segments.length === 0 ? ctx.root : path.fsPath);
   if (outside !== null) return { ok: false, response: outside };
@@ -119,6 +128,14 @@ export async function resolveWriteTarget(
       existing,
     },
   };
+}
+
+/** Whether a segment of the raw URL path, decoded, is one of the server's own names. */
+function namesReserved(rawPath: string): boolean {
+  return rawPath.split("/").some((encoded) => {
+    const segment = percentDecode(encoded);
+    return segment !== null && isReservedName(segment);
+  });
 }
 
 /**

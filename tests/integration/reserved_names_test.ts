@@ -98,3 +98,27 @@ Deno.test("with --dotfiles no write reaches a state folder through a symlink ins
     assertEquals(await Deno.readTextFile(`${s.root}/.wireserve-uploads/x.json`), "{}");
   });
 });
+
+Deno.test("a write that names a reserved name gets 400 naming why, never 404", async () => {
+  for (const dotfiles of [false, true]) {
+    await withUploadServer({ dotfiles, allowMkdir: true }, async (s) => {
+      await Deno.mkdir(`${s.root}/work`);
+      // The parent exists: a 404 would say there is nothing to create in (RFC 4918 §9.3.1).
+      for (const name of [".wireserve-uploads", ".wireserve-dav"]) {
+        for (
+          const [method, path] of [
+            ["MKCOL", `/files/work/${name}/`],
+            ["MKCOL", `/files/${name}/`],
+            ["PUT", `/files/work/${name}/a.txt`],
+          ]
+        ) {
+          const res = await request(s.port, method, path, [], method === "PUT" ? "w" : "");
+          const why = `${method} ${path} (dotfiles: ${dotfiles})`;
+          assertEquals(res.status, 400, why);
+          assertEquals(new TextDecoder().decode(res.body).trim(), "Refused name: reserved", why);
+        }
+      }
+      assertEquals(await Array.fromAsync(Deno.readDir(`${s.root}/work`)), []);
+    });
+  }
+});
