@@ -33,6 +33,7 @@ import { withCrossOriginProtection } from "./cross_origin.ts";
 import { withHtmlErrors } from "./html_errors.ts";
 import { withOutOfDescriptors } from "./out_of_descriptors.ts";
 import { INFO_PATH, infoHandler } from "./info.ts";
+import { CREDENTIALS_PATH, credentialsCheckHandler } from "./credentials_check.ts";
 import { QR_PATH, qrHandler } from "./qr_code.ts";
 import { createRouter, type Route } from "./router.ts";
 import { sharedServices } from "./services.ts";
@@ -74,6 +75,7 @@ export function appRoutes(config: AppConfig, shared: SharedState, hooks: AppHook
       ]),
     )),
     { methods: ["GET"], path: INFO_PATH, handler: infoHandler(config, hooks) }, // /api/info for the UI
+    { methods: ["GET"], path: CREDENTIALS_PATH, handler: credentialsCheckHandler(config) }, // 204 or 401: the UI's sign-in check
     { methods: ["GET"], path: QR_PATH, handler: qrHandler }, // /api/qr?text=<url>: the QR code as SVG
     ...echoRoutes(config), // /echo/<text>, /user-agent, /inspect (src/echo/)
     ...httpbinRoutes(config), // /anything, /status/<codes>, /bytes/<n>… (src/httpbin/)

@@ -2,7 +2,9 @@
  * Issue 16's defects in the web UI, each in Chromium against the real server: the new-folder
  * dialog that stays open with its reason (2), the upload rows' bars and retry (5), the
  * inspector with a value beyond Latin-1 (6), a missing folder deep-linked (7), and the page
- * without JavaScript (8). Defect 1 (sign-in) is in ui_upload_e2e.ts.
+ * without JavaScript (8). Defect 1 (sign-in) is in ui_upload_e2e.ts. Then two a later probe
+ * found: a UTF-16 text file previewed as garbage, and a search cut at its 1,000 matches that
+ * said neither so nor anything but the folder listing's own note.
  */
 
 import { Buffer } from "node:buffer";
@@ -171,5 +173,43 @@ contractTest("defect 8: without JavaScript the listing has a working upload form
     await page.locator("body", { hasText: "nojs.txt" }).waitFor();
     assertEquals(await Deno.readTextFile(`${s.dir}/docs/nojs.txt`), "no script\n");
     await page.close();
+  });
+});
+
+test("a UTF-16 text file with a byte order mark previews as its text", async () => {
+  const text = "hello utf16 ✓ ünï";
+  const units = [...text].map((c) => c.charCodeAt(0));
+  await withUi({}, async (dir) => {
+    await Deno.writeFile(
+      `${dir}/le.txt`,
+      new Uint8Array([0xff, 0xfe, ...units.flatMap((u) => [u & 0xff, u >> 8])]),
+    );
+    await Deno.writeFile(
+      `${dir}/be.txt`,
+      new Uint8Array([0xfe, 0xff, ...units.flatMap((u) => [u >> 8, u & 0xff])]),
+    );
+  }, async (s) => {
+    for (const name of ["le.txt", "be.txt"]) {
+      await openUi(s, `/#/${name}`);
+      const body = s.page.locator("#preview-body pre");
+      await body.waitFor();
+      assertEquals(await body.textContent(), text, name);
+      await s.page.keyboard.press("Escape");
+    }
+  });
+});
+
+test("a search cut at 1,000 matches says so, without the folder listing's note", async () => {
+  await withUi({}, async (dir) => {
+    await Deno.mkdir(`${dir}/many`);
+    for (let i = 0; i < 1005; i++) await Deno.writeTextFile(`${dir}/many/n${i}.txt`, "");
+  }, async (s) => {
+    await openUi(s, "/#/?search=txt");
+    const summary = s.page.locator("#search-summary-text");
+    await summary.filter({ hasText: "1,000 matches" }).or(summary.filter({ hasText: "1000" }))
+      .waitFor();
+    const said = String(await summary.textContent());
+    assert(said.includes("The search stopped at 1,000 matches"), said);
+    assert(await s.page.locator("#listing-truncated").isHidden(), "no folder note for a search");
   });
 });

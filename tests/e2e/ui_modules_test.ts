@@ -16,6 +16,7 @@ import { DEFAULT_VIEW, formatHash, parseHash } from "../../www/js/view_state.js"
 import { formatBytes, formatSpeed, plural } from "../../www/js/format.js";
 import { headingSlug } from "../../www/js/markdown.js";
 import { parseHeaderLines, wireValue } from "../../www/js/inspector.js";
+import { charsetOf, decodeText } from "../../www/js/text_decode.js";
 import {
   entryUrl,
   fileHash,
@@ -376,4 +377,32 @@ Deno.test("malformedHashPart finds the part of a link that is not valid percent-
   assertEquals(malformedHashPart("#/docs/?filter=%"), null); // the view's part is the view's
   assertEquals(malformedHashPart("#section"), null);
   assertEquals(malformedHashPart(""), null);
+});
+
+Deno.test("decodeText reads a text file as the browser does: the mark, then the charset, then UTF-8", () => {
+  const utf8 = "hello ✓";
+  const le = [
+    0xff,
+    0xfe,
+    ...[...utf8].flatMap((c) => [c.charCodeAt(0) & 0xff, c.charCodeAt(0) >> 8]),
+  ];
+  const be = [
+    0xfe,
+    0xff,
+    ...[...utf8].flatMap((c) => [c.charCodeAt(0) >> 8, c.charCodeAt(0) & 0xff]),
+  ];
+  const plain = "text/plain; charset=utf-8";
+  // A mark wins over the charset the server named.
+  assertEquals(decodeText(new Uint8Array(le), plain), utf8);
+  assertEquals(decodeText(new Uint8Array(be), plain), utf8);
+  assertEquals(decodeText(new Uint8Array([0xef, 0xbb, 0xbf, 0x68, 0x69]), "text/plain"), "hi");
+  // Without one, the charset; without that, UTF-8; an unknown label reads as UTF-8.
+  assertEquals(
+    decodeText(new Uint8Array([0x63, 0x61, 0x66, 0xe9]), 'text/plain; charset="ISO-8859-1"'),
+    "café",
+  );
+  assertEquals(decodeText(new TextEncoder().encode(utf8), null), utf8);
+  assertEquals(decodeText(new TextEncoder().encode(utf8), "text/plain; charset=nonsense"), utf8);
+  assertEquals(charsetOf("text/html;Charset=UTF-16LE"), "UTF-16LE");
+  assertEquals(charsetOf("text/plain"), null);
 });

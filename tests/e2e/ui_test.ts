@@ -22,6 +22,7 @@ const E2E_FILES = [
   "ui_manager_e2e.ts",
   "ui_views_e2e.ts",
   "ui_hardening_e2e.ts",
+  "ui_sign_in_e2e.ts",
   "deep_link_e2e.ts",
   "portfolio_e2e.ts",
   "httpbin_e2e.ts",

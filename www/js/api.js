@@ -102,6 +102,42 @@ async function send(url, init = {}, describe = describeFailure) {
   return res;
 }
 
+/** Where the server says whether credentials are accepted, without changing anything. */
+export const CREDENTIALS_URL = "/api/credentials";
+
+/**
+ * Whether the server takes the credentials the page holds (`GET /api/credentials`: 204, else
+ * 401). A reload of the listing cannot tell: under `--auth` reads pass with any credentials.
+ * Rejects with a RequestError when no answer (or another failure) came.
+ */
+export async function credentialsAccepted() {
+  try {
+    await send(CREDENTIALS_URL);
+    return true;
+  } catch (err) {
+    if (err instanceof RequestError && err.status === 401) return false;
+    throw err;
+  }
+}
+
+/**
+ * Whether the browser sends credentials of its own to this server (those it keeps from its
+ * login prompt, under `--auth-all`), which an `<img>` then carries too: asked with the page's
+ * mark (a 401 opens no prompt) and without the page's own `Authorization`.
+ */
+export async function browserSendsCredentials() {
+  try {
+    const res = await fetch(INFO_URL, {
+      method: "HEAD",
+      headers: { [UI_HEADER]: "1" },
+      cache: "no-store",
+    });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
 /** The server's info document (see src/app/handlers/info.ts). */
 export async function fetchInfo() {
   return (await send(INFO_URL, { headers: { Accept: JSON_ACCEPT } })).json();

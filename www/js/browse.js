@@ -25,14 +25,29 @@ import { filterEntries, sortEntries } from "./entry_order.js";
 
 export { filterEntries, sortEntries };
 
+/** The most matches a search answers (src/files/folder_search.ts, docs/endpoints.md). */
+const SEARCH_MAX_MATCHES = 1000;
+
+/**
+ * Why a search said `truncated`, in words: the JSON does not say which bound stopped it, but a
+ * full set of matches can only be the count (the folders and the time leave fewer).
+ */
+function searchCutShort(found) {
+  return found >= SEARCH_MAX_MATCHES
+    ? "The search stopped at 1,000 matches: there may be more (a longer text finds fewer)."
+    : "The search stopped early (it reads at most 10,000 folders, for 5 seconds): " +
+      "there may be more.";
+}
+
 /**
  * The folder view bound to the page's elements. `getInfo()` returns the server's info;
  * `announce(text)` speaks to screen readers; `onSignInNeeded(retry)` opens the sign-in form;
  * `onFolderChange(segments, ok)` runs after each load; `actions` holds the entry actions
- * (entry_actions.js) and `thumbnailSrc(entry)` the image source of a grid thumbnail.
+ * (entry_actions.js); `thumbnails()` says whether grid cards show images (an `<img>` carries only
+ * the browser's own credentials, never the page's).
  */
 export function createBrowser(
-  { getInfo, announce, onSignInNeeded, onFolderChange, actions, thumbnailSrc },
+  { getInfo, announce, onSignInNeeded, onFolderChange, actions, thumbnails },
 ) {
   const $ = (id) => document.getElementById(id);
   const body = $("listing-body");
@@ -48,6 +63,8 @@ export function createBrowser(
     failed: false,
     /** The status of the failed load (0: no answer), when `failed`. */
     failedStatus: 0,
+    /** The server cut the listing or the search short (`truncated` in its JSON). */
+    truncated: false,
     loading: 0,
   };
   const controls = createViewControls({
@@ -76,8 +93,8 @@ export function createBrowser(
     return {
       delete: info?.allowDelete === true,
       move: info?.allowDelete === true,
-      // Thumbnails depend on it (an <img> cannot carry credentials): part of what is drawn.
-      readsNeedAuth: info?.authRequired?.reads === true,
+      // Part of what is drawn: a change rebuilds the cards with or without their images.
+      thumbnails: thumbnails(),
     };
   }
 
@@ -93,7 +110,7 @@ export function createBrowser(
     drawer.draw(state.failed ? [] : state.shown, view, {
       can: capabilities(),
       on: { ...actions, select: selection.choose },
-      thumbnailSrc,
+      thumbnailSrc: (entry) => (thumbnails() ? entry.url : null),
       isSelected: selection.has,
     });
     // A search that found nothing says so in its summary: the folder itself is not empty.
@@ -102,9 +119,11 @@ export function createBrowser(
       state.shown.length !== 0;
     $("search-summary").hidden = search === "" || state.failed;
     const where = state.segments.length ? state.segments.join("/") : "Home";
-    $("search-summary-text").textContent = `${
-      plural(state.entries.length, "match", "matches")
-    } for “${search}” below ${where}.`;
+    $("search-summary-text").textContent =
+      `${plural(state.entries.length, "match", "matches")} for “${search}” below ${where}.` +
+      (state.truncated ? ` ${searchCutShort(state.entries.length)}` : "");
+    // The note about a folder too big for one listing is not about a search.
+    $("listing-truncated").hidden = state.failed || !state.truncated || search !== "";
     $("zip-link").href = `${folderUrl(state.segments)}?zip`;
     $("zip-link").download = `${state.segments.at(-1) ?? "files"}.zip`;
     selection.draw();
@@ -138,7 +157,7 @@ export function createBrowser(
       const spot = sameFolder ? listFocus.spot() : null;
       state.entries = listingEntries(listing.entries, state.segments, state.view);
       state.failed = false;
-      $("listing-truncated").hidden = !listing.truncated;
+      state.truncated = listing.truncated;
       showError("");
       render();
       if (spot) listFocus.restore(spot);
@@ -151,7 +170,7 @@ export function createBrowser(
       // says everything there is to say.
       state.failed = true;
       state.failedStatus = err instanceof RequestError ? err.status : 0;
-      $("listing-truncated").hidden = true;
+      state.truncated = false;
       showError(err.message);
       render();
       onFolderChange(segments, false);

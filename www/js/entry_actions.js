@@ -87,6 +87,14 @@ export function createEntryActions(
       ? `the ${entries[0].folder ? "folder" : "file"} “${entries[0].name}”`
       : plural(entries.length, "item", "items");
     if (!confirm(`Delete ${what}? This cannot be undone.`)) return;
+    await removeConfirmed(entries);
+  }
+
+  /**
+   * Deletes `entries`, already confirmed. Those refused for want of credentials go again by
+   * themselves once the user has signed in, without asking a second time.
+   */
+  async function removeConfirmed(entries) {
     const place = browser().indexOf(entries[0].name);
     const failures = [];
     for (const entry of entries) {
@@ -104,7 +112,12 @@ export function createEntryActions(
     const done = entries.length - failures.length;
     if (failures.length) {
       const [entry, err] = failures[0];
-      failed(`Could not delete “${entry.name}”`, err, () => remove(entries));
+      const unsigned = failures.filter(([, e]) => e instanceof RequestError && e.status === 401);
+      failed(
+        `Could not delete “${entry.name}”`,
+        err,
+        () => removeConfirmed(unsigned.map(([e]) => e)),
+      );
     }
     if (done) {
       announce(entries.length === 1 ? `Deleted ${entries[0].name}.` : `Deleted ${done} items.`);

@@ -4,7 +4,16 @@
  * @module
  */
 
-import { authorization, challengedSchemes, fetchInfo, makeFolder, signIn, signOut } from "./api.js";
+import {
+  authorization,
+  browserSendsCredentials,
+  challengedSchemes,
+  credentialsAccepted,
+  fetchInfo,
+  makeFolder,
+  signIn,
+  signOut,
+} from "./api.js";
 import { createBrowser } from "./browse.js";
 import { createLinkFollower } from "./deep_link.js";
 import { download, needsBlob } from "./download.js";
@@ -23,6 +32,11 @@ let info = null;
 let modeUnknown = false;
 /** What to do again once the user has signed in (the request that met the 401). */
 let afterSignIn = [];
+/**
+ * The browser sends credentials of its own (kept from its login prompt under `--auth-all`): an
+ * `<img>` carries them, so grid thumbnails load.
+ */
+let browserCredentials = false;
 
 /** Speaks `text` to screen readers through the polite live region. */
 function announce(text) {
@@ -36,9 +50,10 @@ function announce(text) {
 
 /**
  * Opens the page's own sign-in form; `retry` runs again after a successful sign-in. `asked`: the
- * user opened it (the Sign in button), rather than a request that met a 401.
+ * user opened it (the Sign in button), rather than a request that met a 401; `refused`: the
+ * server just turned down the credentials the form was given.
  */
-function openSignIn(retry, { asked = false } = {}) {
+function openSignIn(retry, { asked = false, refused: turnedDown = false } = {}) {
   if (typeof retry === "function") afterSignIn.push(retry);
   const dialog = $("sign-in-dialog");
   if (dialog.open) return;
@@ -47,7 +62,7 @@ function openSignIn(retry, { asked = false } = {}) {
   for (const id of ["sign-in-user", "sign-in-password"]) $(id).closest("label").hidden = !basic;
   $("sign-in-token").closest("label").hidden = !bearer;
   // A 401 although the page sent credentials: they were refused, not missing.
-  const refused = !asked && authorization() !== null
+  const refused = turnedDown || (!asked && authorization() !== null)
     ? "Those credentials were not accepted: check them and try again. "
     : "";
   $("sign-in-reason").textContent = refused +
@@ -99,8 +114,9 @@ const browser = createBrowser({
     if (ok && modeUnknown) loadInfo();
   },
   actions: actions.row,
-  // Under --auth-all an <img> cannot carry credentials: thumbnails would all be 401s.
-  thumbnailSrc: (entry) => (info?.authRequired?.reads ? null : entry.url),
+  // Under --auth-all an <img> carries only the browser's own credentials, never the page's:
+  // without those, thumbnails would all be 401s.
+  thumbnails: () => !info?.authRequired?.reads || browserCredentials,
 });
 const uploader = createUploader({
   getInfo: () => info,
@@ -120,7 +136,7 @@ const uploader = createUploader({
     }
   },
 });
-setUpNameDialog({ onSignInNeeded: () => openSignIn() });
+setUpNameDialog({ onSignInNeeded: (retry) => openSignIn(retry) });
 setUpShare({ getInfo: () => info, announce });
 const links = createLinkFollower({ browser, actions, showError, announce });
 
@@ -148,25 +164,43 @@ function showMode() {
 }
 
 $("sign-in-button").addEventListener("click", () => openSignIn(undefined, { asked: true }));
-$("sign-in-dialog").addEventListener("close", () => {
+$("sign-in-dialog").addEventListener("close", async () => {
   const dialog = $("sign-in-dialog");
   const form = $("sign-in-form");
   const retries = afterSignIn;
   afterSignIn = [];
-  if (dialog.returnValue === "sign-in") {
+  // Read now: the checks below wait, and the form may be open (and answered) again meanwhile.
+  const choice = dialog.returnValue;
+  if (choice === "sign-in") {
     signIn({
       user: $("sign-in-user").value,
       password: $("sign-in-password").value,
       token: $("sign-in-token").value.trim(),
     });
-    announce("Signed in.");
-  } else if (dialog.returnValue === "sign-out") {
+  } else if (choice === "sign-out") {
     signOut();
     announce("Signed out.");
   }
   form.reset(); // the password does not stay in the page
+  if (choice === "sign-in") {
+    // Checked before anything says "Signed in": a reload of the listing passes with any
+    // credentials when reads are open, so only a request that needs them can tell.
+    let accepted = null;
+    try {
+      accepted = await credentialsAccepted();
+    } catch { /* no answer: keep them, and let what goes again say what happened */ }
+    if (accepted === false) {
+      signOut();
+      if (info) showMode();
+      afterSignIn.push(...retries);
+      announce("Those credentials were not accepted.");
+      openSignIn(undefined, { refused: true });
+      return;
+    }
+    announce(accepted ? "Signed in." : "Could not check the credentials with the server.");
+  }
   if (info) showMode();
-  if (dialog.returnValue === "sign-in") {
+  if (choice === "sign-in") {
     // What met the 401 goes again: uploads first, then whatever else asked.
     uploader.retryAfterSignIn();
     for (const retry of retries) retry();
@@ -249,7 +283,8 @@ links.follow(location.hash, { focus: false });
 let infoLoading = null;
 /** Reads the server's info and shows its mode; once at start, again if it could not be read. */
 function loadInfo() {
-  infoLoading ??= fetchInfo().then((doc) => {
+  infoLoading ??= fetchInfo().then(async (doc) => {
+    if (doc.authRequired?.reads) browserCredentials = await browserSendsCredentials();
     info = doc;
     modeUnknown = false;
     showMode();

@@ -12,7 +12,8 @@ let current = null;
 /**
  * Opens the dialog. `validate(value)` returns a sentence when `value` cannot work (or null);
  * `action(value)` does the work and throws an Error whose message is shown when it fails. An
- * error with status 401 also calls `onSignInNeeded()`; the user then submits again.
+ * error with status 401 also calls `onSignInNeeded(retry)`: once signed in, the dialog is sent
+ * again by itself (as uploads are), its stale "Sign-in needed" cleared.
  * `afterClose(value)`, if given, runs once the dialog has closed after a success: closing hands
  * focus back to the button that opened it, and when the action redrew the list that button is
  * gone, so the caller says where focus goes instead.
@@ -44,7 +45,10 @@ function showError(text) {
   $("name-input").setAttribute("aria-invalid", text === "" ? "false" : "true");
 }
 
-/** Wires the dialog's buttons once; `onSignInNeeded()` opens the sign-in form. */
+/**
+ * Wires the dialog's buttons once; `onSignInNeeded(retry)` opens the sign-in form and runs `retry`
+ * after a successful sign-in.
+ */
 export function setUpNameDialog({ onSignInNeeded }) {
   const dialog = $("name-dialog");
   $("name-cancel").addEventListener("click", () => dialog.close("cancel"));
@@ -68,7 +72,16 @@ export function setUpNameDialog({ onSignInNeeded }) {
       afterClose?.(value);
     } catch (err) {
       showError(err.message);
-      if (err.status === 401) onSignInNeeded();
+      if (err.status === 401) {
+        const refused = current;
+        // Sent again only if this same request is still what the dialog asks (not cancelled,
+        // not another dialog opened since): the user gave no other answer.
+        onSignInNeeded(() => {
+          if (current !== refused || !dialog.open) return;
+          showError("");
+          $("name-form").requestSubmit();
+        });
+      }
     } finally {
       submitButton.disabled = false;
     }

@@ -5,7 +5,7 @@
  * Previous and Next (and the arrow keys) walk the files of the folder as shown: a gallery.
  *
  * Text is fetched with a Range of {@link MAX_TEXT_PREVIEW_BYTES}, so a huge log never lands
- * in the tab whole.
+ * in the tab whole, and decoded as the browser would (text_decode.js: a UTF-16 file too).
  * @module
  */
 
@@ -14,6 +14,7 @@ import { blobUrl, needsBlob } from "./download.js";
 import { element } from "./entry_view.js";
 import { formatBytes } from "./format.js";
 import { fitMarkdown, renderMarkdown } from "./markdown.js";
+import { decodeText } from "./text_decode.js";
 
 export { renderMarkdown };
 
@@ -49,7 +50,8 @@ export function createPreview({ getInfo }) {
     // A 206 whose range held the whole file is not partial: "bytes 0-20/21".
     const total = Number(res.headers.get("Content-Range")?.split("/")[1]);
     const partial = res.status === 206 && total > MAX_TEXT_PREVIEW_BYTES;
-    return { text: await res.text(), partial };
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    return { text: decodeText(bytes, res.headers.get("Content-Type")), partial };
   }
 
   async function content(entry) {
