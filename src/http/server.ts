@@ -7,6 +7,7 @@
  * @module
  */
 
+import { classifyAcceptFailure } from "./accept_failure.ts";
 import { Connection } from "./connection.ts";
 import { ConnectionRefusals } from "./connection_refusal.ts";
 import type { ConnectionOptions } from "./connection_options.ts";
@@ -67,7 +68,8 @@ interface Served extends Slotted {
 const DONE: Promise<void> = Promise.resolve();
 
 /**
- * Pause after a failed accept (e.g. out of file descriptors) before trying again; it doubles
+ * Pause after a failed accept (out of file descriptors, or a failure not known to be one
+ * connection's: accept_failure.ts) before trying again; it doubles
  * with each failure in a row, up to `ACCEPT_RETRY_MAX_MS`, so a server out of descriptors does
  * not spin on a listener whose backlog keeps the accept failing.
  */
@@ -279,6 +281,9 @@ export class HttpServer {
         conn = await this.#listener.accept();
       } catch (err) {
         if (this.#shuttingDown || err instanceof Deno.errors.BadResource) break;
+        // A client that reset before we accepted it is its own loss: the next one in the backlog
+        // is fine, so no pause (it would hold up every client queued behind) and no log line.
+        if (classifyAcceptFailure(err) === "connection-gone") continue;
         const now = Date.now();
         if (now >= quietUntil) {
           onError(new AcceptFailure(err, unlogged), "accept");
