@@ -105,7 +105,10 @@ export class IncomingRequest implements HttpRequest {
     this.#interim?.abortExchange(this);
   }
 
-  /** Aborted when the connection closes (see `HttpRequest.signal`). */
+  /**
+   * Aborted when the server closes the connection; a client that left is seen only at the next
+   * write (see `HttpRequest.signal`).
+   */
   get signal(): AbortSignal {
     if (this.#abort === null) {
       this.#abort = new AbortController();

@@ -135,10 +135,13 @@ export interface HttpRequest {
   /** Facts about the connection. */
   readonly connection: ConnectionFacts;
   /**
-   * Aborted when the connection closes while the exchange lasts — the client gone, a clock, or a
-   * shutdown past its timeout — with a disconnect (`Deno.errors.ConnectionAborted`) as its
+   * Aborted when the server closes the connection while the exchange lasts — a shutdown past its
+   * timeout, a clock, an `abort` — with a disconnect (`Deno.errors.ConnectionAborted`) as its
    * reason. A handler or a body stream that waits on a timer stops waiting on it: nothing will
-   * read the answer, and the wait must not keep the process alive.
+   * read the answer, and the wait must not keep the process alive. It does not tell of a client
+   * that left: nothing reads the socket while a handler waits, so a departed client is seen at
+   * the next write (the answer, or a streamed body's next piece), which closes the connection and
+   * only then aborts the signal; a body read sees it at once (`clientGone`).
    */
   readonly signal: AbortSignal;
   /**

@@ -34,9 +34,11 @@ const MAX_STATUS = 599;
 const DRIP_BYTE = 0x2a; // "*"
 
 /**
- * Resolves after `ms` milliseconds, or rejects with the reason of `signal` (the request's: its
- * connection closed) as soon as it aborts, clearing the timer: a wait nobody will see the end of
- * must not hold the exchange, nor keep a stopping server's process alive until it fires.
+ * Resolves after `ms` milliseconds, or rejects with the reason of `signal` (the request's: the
+ * server closed its connection — a shutdown past its timeout, a clock) as soon as it aborts,
+ * clearing the timer: a wait nobody will see the end of must not keep a stopping server's process
+ * alive until it fires. A client that leaves during the wait is not seen until the answer is
+ * written (`HttpRequest.signal`).
  */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.reject(signal.reason);

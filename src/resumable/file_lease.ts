@@ -12,8 +12,9 @@
  *
  * A waiter need not wait for that: it leaves a mark beside the lock file (`<lock>.wanted`),
  * renewed on every try, and a holder that can give way (an append, whose bytes so far stay)
- * watches for it (`watchWanted`) and lets go — draft-ietf-httpbis-resumable-upload, "Concurrency",
- * recommends that a new request for an upload terminate the earlier one. A mark on disk, because
+ * watches for it (`watchWanted`) and lets go when it decides to (an append: once its body has
+ * stalled) — draft-ietf-httpbis-resumable-upload, "Concurrency", recommends that a new request
+ * for an upload terminate the earlier one. A mark on disk, because
  * the holder may be in another worker isolate or process, as the lock's holder may; the holder
  * removes a mark it acts on, and the waiter its own once it has the lock or gives up, so a mark
  * a crash left behind costs at most one append.
@@ -80,16 +81,18 @@ export class FileLease {
   }
 
   /**
-   * Calls `onWanted` once when a waiter asks for the lock (its mark appears), until the returned
-   * stop is called; the mark is removed. For a holder that can let go early: it must then stop
-   * and `release` soon, or the waiter gives up after its wait.
+   * Watches for a waiter's mark until the returned stop is called: every `WANTED_POLL_MS`,
+   * `onPoll(wanted)` is told whether a waiter asks for the lock (called when none does too, so a
+   * holder can keep its own clock). When it returns true the holder gives way: the mark is
+   * removed and the watch ends, and the holder must then stop and `release` soon, or the waiter
+   * gives up after its wait. A holder that keeps the lock leaves the mark for a later poll.
    */
-  watchWanted(onWanted: () => void): () => void {
+  watchWanted(onPoll: (wanted: boolean) => boolean): () => void {
     const mark = wantedMarkPath(this.#path);
     const timer = setInterval(() => {
-      if (this.#file === null || !removeMark(mark)) return;
+      if (this.#file === null || !onPoll(markPresent(mark))) return;
       clearInterval(timer);
-      onWanted();
+      removeMark(mark);
     }, WANTED_POLL_MS);
     Deno.unrefTimer(timer);
     return () => clearInterval(timer);
@@ -112,6 +115,16 @@ function markWanted(mark: string): void {
     Deno.writeFileSync(mark, new Uint8Array(0));
   } catch {
     // the upload's folder is gone or full: the waiter still waits, it only cannot ask
+  }
+}
+
+/** Whether a waiter's `mark` is there. */
+function markPresent(mark: string): boolean {
+  try {
+    Deno.lstatSync(mark);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -4,7 +4,9 @@
  * networks leaves its PATCH open and silent; before, every HEAD, PATCH or DELETE on that upload
  * waited 3 s for the lease and got 423 until the body clock ended the stalled request (30 s), and
  * tus-js-client gave up after its retries (~24 s). Now the newcomer has the lease at once and
- * the true offset, with one worker or two (the holder may be in the other isolate).
+ * the true offset, with one worker or two (the holder may be in the other isolate). Only a
+ * stalled append gives way: one still receiving its body keeps the upload, or two clients that
+ * each resume (HEAD, then PATCH with a checksum) would cut each other forever.
  */
 
 import { Buffer } from "node:buffer";
@@ -12,6 +14,7 @@ import * as tus from "tus-js-client";
 import { assert, assertEquals } from "../support/assert.ts";
 import { appConfig } from "../../src/app/app_config.ts";
 import { type AppServer, startApp } from "../support/app_server.ts";
+import { RawClient } from "../support/server.ts";
 import { b64, exchange, headOf } from "./resumable_fixture.ts";
 
 /** The body clock: long, so that only the newcomer can end the stalled request in time. */
@@ -65,6 +68,16 @@ async function stalledPatch(port: number, root: string, location: string): Promi
     await new Promise((r) => setTimeout(r, 10));
   }
   return conn;
+}
+
+/** An active client's body: sent in pieces of this many bytes, one every `PIECE_GAP_MS`. */
+const PIECE_BYTES = 8192;
+const PIECE_GAP_MS = 25;
+
+/** The tus checksum field of `data` (sha1, the algorithm tus clients send). */
+async function checksumOf(data: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", data));
+  return `sha1 ${btoa(String.fromCharCode(...digest))}`;
 }
 
 /** Whether the server closed `conn` within `ms`. */
@@ -135,6 +148,39 @@ for (const protocol of ["tus-v1", "ietf-draft-05"] as const) {
         assertEquals(await Deno.readFile(`${root}/stale.bin`), new Uint8Array(data));
       } finally {
         conn.close();
+      }
+    });
+  });
+}
+
+for (const workers of [1, 2]) {
+  Deno.test(`resumable: a PATCH still receiving its body keeps the upload when a HEAD comes, and the HEAD answers after it (${workers} worker${workers > 1 ? "s" : ""})`, async () => {
+    await withServer(workers, async (srv, root) => {
+      const location = await createUpload(srv.port, "active.bin");
+      const data = new Uint8Array(LENGTH).map((_, i) => i % 251);
+      const client = await RawClient.connect(srv.port);
+      try {
+        // With a checksum, as in the fight of two resuming clients: a cut would keep nothing.
+        await client.send(
+          `PATCH ${location} HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\n` +
+            `Upload-Offset: 0\r\nContent-Type: application/offset+octet-stream\r\n` +
+            `Content-Length: ${LENGTH}\r\nUpload-Checksum: ${await checksumOf(data)}\r\n` +
+            `Connection: close\r\n\r\n`,
+        );
+        let head: ReturnType<typeof headOf> | null = null;
+        for (let at = 0, piece = 0; at < LENGTH; at += PIECE_BYTES, piece++) {
+          await client.send(data.subarray(at, at + PIECE_BYTES));
+          // A second client resumes meanwhile: its HEAD asks for the lease.
+          if (piece === 2) head = headOf(srv.port, location);
+          await new Promise((r) => setTimeout(r, PIECE_GAP_MS));
+        }
+        assertEquals((await client.readResponse())?.status, 204, "the active PATCH was cut");
+        const answer = await head!;
+        assertEquals(answer.status, 204);
+        assertEquals(answer.header("upload-offset"), String(LENGTH));
+        assertEquals(await Deno.readFile(`${root}/active.bin`), data);
+      } finally {
+        client.close();
       }
     });
   });
