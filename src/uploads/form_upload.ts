@@ -40,6 +40,7 @@ import { isReservedName } from "../app/reserved_names.ts";
 import { TempFile } from "./temp_file.ts";
 import { createTempInFolder, type MadeFolders } from "./temp_in_folder.ts";
 import { placeAll } from "./form_place.ts";
+import { folderStillChecked } from "./checked_folder.ts";
 import { isBrowserForm } from "./browser_form.ts";
 import { baseName, uploadNameProblem } from "./upload_name.ts";
 import { pumpBody } from "./upload_pump.ts";
@@ -203,6 +204,11 @@ class FormWriter {
    */
   async publish(): Promise<string | null> {
     for (const part of this.parts) await this.#checkName(part.name);
+    // refuse: the folder may have been swapped (for a link out of the root) after the temp files
+    // were made, and the temp files moved along into the new place; publish only into the folder
+    // checked (`checked_folder.ts`)
+    const swapped = await folderStillChecked(this.#ctx, this.#folder, this.#made.checked);
+    if (swapped !== null) throw new FormRefusal(swapped.status, "", swapped);
     try {
       const taken = await placeAll(this.#folder, this.parts, this.#ctx.config.noOverwrite);
       return taken === null ? null : "A file of the form was created by someone else meanwhile";

@@ -40,7 +40,8 @@ import {
   expectedDigests,
   preferredAlgorithm,
 } from "../app/digest.ts";
-import { TempFile } from "./temp_file.ts";
+import { type CommitOutcome, TempFile } from "./temp_file.ts";
+import { folderStillChecked } from "./checked_folder.ts";
 import { namedStat, storedAnswer } from "./finished_file.ts";
 import { LockWaitTimedOut, publishGuarded } from "./guarded_publish.ts";
 import { createTempInFolder } from "./temp_in_folder.ts";
@@ -178,14 +179,20 @@ async function storeBody(
     }
     const stored = await file.stat();
     const lookup = servedResourceLookup(ctx);
+    // refuse: the folder (and the temp file in it) may have been moved behind a link out of the
+    // root while the body streamed; publish only into the folder checked (`checked_folder.ts`)
+    const publish = async (): Promise<CommitOutcome | HttpResponse> =>
+      await folderStillChecked(ctx, dir, folder.checked) ??
+        await file.commit(target.fsPath, decision.createOnly, lookup);
     const outcome = await publishGuarded(
       target.fsPath,
       req.method,
       req.headers,
       decision.recheck,
-      () => file.commit(target.fsPath, decision.createOnly, lookup),
+      publish,
       { current: lookup },
     );
+    if (typeof outcome === "object" && outcome !== null) return outcome;
     if (outcome === null) {
       return plain(STATUS.PreconditionFailed, "Precondition failed: the file changed meanwhile");
     }

@@ -29,7 +29,9 @@
  *   remove by the old path; the open handle still reaches it, so `discard` truncates it to 0
  *   bytes before closing: the leftover is an empty hidden name the start-up sweep removes later
  *   (`temp_sweep.ts`), not a copy of the whole upload. Its name cannot be found again: the
- *   descriptor knows no path, and searching the tree for it would cost a walk per failure.
+ *   descriptor knows no path, and searching the tree for it would cost a walk per failure. A temp
+ *   file closed early (`close`: a form's finished part, to free its descriptor) has no handle
+ *   left, so one that moved away keeps its bytes until the start-up sweep.
  * - The temp name starts with "." so listings that hide dotfiles hide it, and embeds at most
  *   {@link TEMP_NAME_KEEP_BYTES} bytes (whole characters) of the final name so a leftover after a
  *   crash can be traced without ever exceeding the 255-byte name limit.

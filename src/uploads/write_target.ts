@@ -14,9 +14,11 @@
  *   through it. A dangling link on the way is judged by where it leads (`folder_place.ts`: 403
  *   out, 409 inside), and a link at the final name that the read side does not follow holds
  *   nothing for the write (`served_resource.ts`).
- * - The remaining window — a local user who can write inside the root swapping a checked folder
- *   for a symlink between the check and the rename — needs `openat2(RESOLVE_BENEATH)`, which
- *   Deno does not offer; it is narrowed, not closed.
+ * - A local user who can write inside the root may swap a checked folder for a symlink while the
+ *   body streams: `prepareFolder` records the real folder it checked, and the temp file is
+ *   verified to be in it right after it is created and again just before the publish
+ *   (`checked_folder.ts`). The remaining window — a swap between that last look and the rename —
+ *   needs `openat2(RESOLVE_BENEATH)`, which Deno does not offer; it is narrowed, not closed.
  * - Folders created for a write that then fails are removed again (only if still empty).
  * - refuse (404): a folder on the way that really is one of the server's own (`reserved_names.ts`),
  *   reached through a symlink under another name: the read side refuses it by its real path too.
@@ -39,9 +41,16 @@ import { isReservedName } from "../app/reserved_names.ts";
 import { percentDecode } from "../app/percent_decode.ts";
 import { realSegmentsInside } from "../app/real_path_inside.ts";
 import { uploadNameProblem } from "./upload_name.ts";
-import { plain, storageFailure, UPLOAD_MOUNT, type UploadContext } from "./upload_context.ts";
+import {
+  plain,
+  storageFailure,
+  UPLOAD_MOUNT,
+  type UploadContext,
+  uploadFailure,
+} from "./upload_context.ts";
 import { brokenLinkRefusal, folderRefusal } from "./folder_place.ts";
 import { currentAt } from "./served_resource.ts";
+import type { CheckedFolder } from "./checked_folder.ts";
 
 /** The content codings downloads are compressed with on the fly (their tags carry the name). */
 const DOWNLOAD_CODINGS = ["br", "gzip"] as const;
@@ -140,13 +149,19 @@ function namesReserved(rawPath: string): boolean {
 
 /**
  * Creates `folder` and the missing folders above it, then re-checks that the real folder is
- * inside the root. Returns a cleanup that removes the folders it created (if still empty), or a
+ * inside the root. Returns a cleanup that removes the folders it created (if still empty) and the
+ * real folder as checked (`checked_folder.ts`: the upload's temp files must land there), or a
  * refusal.
  */
 export async function prepareFolder(
   ctx: UploadContext,
   folder: string,
-): Promise<{ ok: true; undo: () => Promise<void> } | { ok: false; response: HttpResponse }> {
+): Promise<
+  { ok: true; undo: () => Promise<void>; checked: CheckedFolder } | {
+    ok: false;
+    response: HttpResponse;
+  }
+> {
   const created: string[] = [];
   for (let dir = folder; dir !== ctx.root && dir.startsWith(ctx.root); dir = dirname(dir)) {
     if (await pathExists(dir)) break;
@@ -177,13 +192,14 @@ export async function prepareFolder(
     await undo();
     return { ok: false, response: failure(err) };
   }
-  const outside = await escapesRoot(ctx, join(folder, FOLDER_PROBE));
-  if (outside !== null) {
+  const found = await checkFolder(ctx, join(folder, FOLDER_PROBE));
+  if (found === null || !("real" in found)) {
     await undo();
-    return { ok: false, response: outside };
+    // null: the folder went again between its mkdir and this look
+    return { ok: false, response: found ?? uploadFailure(new Deno.errors.NotFound())! };
   }
   for (const dir of made) ctx.changed(dir);
-  return { ok: true, undo };
+  return { ok: true, undo, checked: found };
 }
 
 /**
@@ -264,19 +280,34 @@ export function failure(err: unknown): HttpResponse {
  * link leads out: `folder_place.ts`), else null.
  */
 async function escapesRoot(ctx: UploadContext, fsPath: string): Promise<HttpResponse | null> {
+  const found = await checkFolder(ctx, fsPath);
+  return found === null || "real" in found ? null : found;
+}
+
+/**
+ * {@link escapesRoot}'s answer, except that when `fsPath`'s own folder exists and may be written,
+ * it is returned as checked (its real path and stat, for `checked_folder.ts`), not as null.
+ */
+async function checkFolder(
+  ctx: UploadContext,
+  fsPath: string,
+): Promise<HttpResponse | CheckedFolder | null> {
   let realRoot: string;
   try {
     realRoot = await Deno.realPath(ctx.root);
   } catch (err) {
     return failure(err);
   }
-  let dir = fsPath === ctx.root ? fsPath : dirname(fsPath);
+  const own = fsPath === ctx.root ? fsPath : dirname(fsPath);
+  let dir = own;
   for (;;) {
     try {
       const real = await Deno.realPath(dir);
       const info = await Deno.stat(real);
       if (!info.isDirectory) return plain(STATUS.Conflict, "A folder in the path is a file");
-      return folderRefusal(ctx, realRoot, real);
+      const refusal = folderRefusal(ctx, realRoot, real);
+      if (refusal !== null || dir !== own) return refusal;
+      return { realRoot, real, info };
     } catch (err) {
       if (!(err instanceof Deno.errors.NotFound)) return failure(err);
       // A dangling link in a folder's place: answered by where it leads, never a 500.

@@ -76,3 +76,26 @@ Deno.test("a folder that keeps vanishing is given up after a bounded number of t
     await folder.undo();
   });
 });
+
+Deno.test("a temp file made after its folder became a link out is discarded with a 403", async () => {
+  await withRoot(async (root) => {
+    const outside = await Deno.makeTempDir({ prefix: "wireserve-tempin-out-" });
+    try {
+      const ctx = uploadContext(appConfig({ directory: root }));
+      const dir = `${root}/race`;
+      const folder = await prepareFolder(ctx, dir);
+      assert(folder.ok);
+      const answer = await createTempInFolder(ctx, dir, "f.txt", folder, async (d, name) => {
+        // another local program swaps the checked folder for a link out of the root
+        await Deno.rename(dir, `${root}/race.real`);
+        await Deno.symlink(outside, dir);
+        return await TempFile.create(d, name);
+      });
+      assert(!(answer instanceof TempFile));
+      assertEquals(answer.status, 403);
+      assertEquals(await Array.fromAsync(Deno.readDir(outside)), []);
+    } finally {
+      await Deno.remove(outside, { recursive: true });
+    }
+  });
+});
