@@ -6,7 +6,7 @@
  * same `If-Match` both see the old tag and both replace it — one update lost. So check and
  * rename happen under an exclusive lock on the file being replaced:
  *
- * 1. open the file the path names now and take `flock(LOCK_EX)` on it (`FsFile.lock(true)`);
+ * 1. open the file the path names now and take `flock(LOCK_EX)` on it (`bounded_lock.ts`);
  * 2. holding it, make sure the path still names that very file (device and inode): a writer that
  *    published while we waited renamed another file over the path, so we look again (and the
  *    old tag no longer matches the new file: 412);
@@ -36,7 +36,10 @@
  * flock on the file for as long as it likes (`flock f sleep 600`), and a request must not hang on
  * it forever. Past the bound the publish gives up with {@link LockWaitTimedOut} (the handler
  * answers 503 with `Retry-After`); the abandoned `flock` call cannot be cancelled, so when it
- * eventually succeeds the lock is released and the descriptor closed at once.
+ * eventually succeeds the lock is released and the descriptor closed at once. Such calls hold
+ * threads of the blocking pool every file operation runs on, so how many may be pending is capped
+ * (`bounded_lock.ts`): past the cap a write waits by trying the lock without blocking, and once the
+ * cap is full of abandoned calls, a file locked by someone else is answered 503 at once.
  *
  * What the path names is looked up by `current` (the write target's rules: a link the read side
  * does not follow is no file), so a link to a file outside the root is neither locked nor
@@ -48,6 +51,7 @@
 
 import { evaluatePreconditions, type FieldSource } from "../app/conditional.ts";
 import { existingValidators } from "./write_target.ts";
+import { lockWithin } from "./bounded_lock.ts";
 
 /**
  * Locks taken before the conditions are evaluated without one, when the file keeps being replaced
@@ -72,6 +76,8 @@ export interface GuardOptions {
   current?: (fsPath: string) => Promise<Deno.FileInfo | null>;
   /** The bound on the wait for the lock, in ms ({@link PUBLISH_LOCK_WAIT_MS}). */
   lockWaitMs?: number;
+  /** The cap on blocking lock calls still pending (`MAX_PENDING_LOCK_CALLS`, `bounded_lock.ts`). */
+  maxPendingLocks?: number;
   /** Told of an abandoned lock attempt; `settled` resolves once it is released and closed. */
   onAbandon?: (settled: Promise<void>) => void;
 }
@@ -109,11 +115,13 @@ export async function publishGuarded<T>(
     }
     let abandoned = false;
     try {
-      const locking = held.lock(true);
-      if (!await settlesWithin(locking, options.lockWaitMs ?? PUBLISH_LOCK_WAIT_MS)) {
-        abandoned = true;
-        const settled = releaseOnceLocked(locking, held);
-        options.onAbandon?.(settled);
+      const got = await lockWithin(held, {
+        waitMs: options.lockWaitMs ?? PUBLISH_LOCK_WAIT_MS,
+        maxPending: options.maxPendingLocks,
+        onAbandon: options.onAbandon,
+      });
+      if (got !== "locked") {
+        abandoned = got === "abandoned";
         throw new LockWaitTimedOut();
       }
       const locked = await held.stat();
@@ -131,33 +139,6 @@ export async function publishGuarded<T>(
   // on the file there now — a condition true for every file must not become a 412 because others
   // kept winning. Only the atomicity is given up, under a storm of replacements.
   return holds(await look(fsPath)) ? await publish() : null;
-}
-
-/** Whether `work` settles within `waitMs` (true even if it rejected: awaiting it throws then). */
-async function settlesWithin(work: Promise<void>, waitMs: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), waitMs);
-  });
-  try {
-    const settled = await Promise.race([work.then(() => true, () => true), expired]);
-    if (settled) await work; // a failed lock call throws as before
-    return settled;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Once the abandoned lock call `locking` on `file` returns: unlock (if it got it) and close. */
-async function releaseOnceLocked(locking: Promise<void>, file: Deno.FsFile): Promise<void> {
-  try {
-    await locking;
-    await file.unlock();
-  } catch {
-    // the lock call failed: nothing is held
-  } finally {
-    file.close();
-  }
 }
 
 /** Whether `a` and `b` are the stats of one file (the inode where known, else its validators). */

@@ -83,6 +83,8 @@ Deno.test("an If-Unmodified-Since publish fails when the file changed after that
 
 /** The bound on the lock wait in the test: short, the lock is held for far longer. */
 const SHORT_LOCK_WAIT_MS = 100;
+/** A bound the test must never wait out. */
+const LONG_LOCK_WAIT_MS = 3_000;
 
 Deno.test("a publish gives up on a lock another holder keeps past the bound, and frees it later", async () => {
   await withDir(async (dir) => {
@@ -111,5 +113,81 @@ Deno.test("a publish gives up on a lock another holder keeps past the bound, and
     holder.close();
     await abandoned; // its descriptor is closed: the sanitizers see no open resource or op
     assertEquals(await Deno.readTextFile(path), "old");
+  });
+});
+
+Deno.test("once the cap is full of abandoned lock calls a locked file is refused at once", async () => {
+  await withDir(async (dir) => {
+    const path = `${dir}/f.txt`;
+    await Deno.writeTextFile(path, "old");
+    const fields = ifMatch("*");
+    const holder = await Deno.open(path, { read: true });
+    await holder.lock(true);
+    const abandoned: Promise<void>[] = [];
+    const publish = () => Promise.resolve("published");
+    const attempt = async (lockWaitMs: number) => {
+      const started = Date.now();
+      let failed: unknown = null;
+      await publishGuarded(path, "PUT", fields, true, publish, {
+        lockWaitMs,
+        maxPendingLocks: 1,
+        onAbandon: (settled) => abandoned.push(settled),
+      }).catch((err) => failed = err);
+      assert(failed instanceof LockWaitTimedOut, String(failed));
+      return Date.now() - started;
+    };
+    await attempt(SHORT_LOCK_WAIT_MS); // abandons one blocking call, still pending: the cap
+    // no second blocking call: refused without waiting out its (long) bound
+    const waited = await attempt(LONG_LOCK_WAIT_MS);
+    assert(waited < LONG_LOCK_WAIT_MS / 2, `${waited} ms`);
+    assertEquals(abandoned.length, 1);
+    await holder.unlock();
+    holder.close();
+    await Promise.all(abandoned);
+    // the abandoned call returned: the count is down again and the publish goes ahead
+    assertEquals(
+      await publishGuarded(path, "PUT", fields, true, publish, { maxPendingLocks: 1 }),
+      "published",
+    );
+  });
+});
+
+Deno.test("past the cap of pending lock calls a wait tries the lock without blocking", async () => {
+  await withDir(async (dir) => {
+    const path = `${dir}/f.txt`;
+    await Deno.writeTextFile(path, "old");
+    const fields = ifMatch("*");
+    const holder = await Deno.open(path, { read: true });
+    await holder.lock(true);
+    const publish = () => Promise.resolve("published");
+    const abandoned: Promise<void>[] = [];
+    const options = {
+      maxPendingLocks: 1,
+      onAbandon: (settled: Promise<void>) => abandoned.push(settled),
+    };
+    // one blocking call waiting within its (long) bound fills the cap
+    const waiting = publishGuarded(path, "PUT", fields, true, publish, {
+      ...options,
+      lockWaitMs: LONG_LOCK_WAIT_MS,
+    }).catch((err: unknown) => err);
+    await new Promise((r) => setTimeout(r, SHORT_LOCK_WAIT_MS));
+    let failed: unknown = null;
+    await publishGuarded(path, "PUT", fields, true, publish, {
+      ...options,
+      lockWaitMs: SHORT_LOCK_WAIT_MS,
+    }).catch((err) => failed = err);
+    assert(failed instanceof LockWaitTimedOut, String(failed));
+    assertEquals(abandoned.length, 0); // it started no blocking call that it had to give up
+    // a wait past the cap gets the lock once it is free
+    const polling = publishGuarded(path, "PUT", fields, true, publish, {
+      ...options,
+      lockWaitMs: LONG_LOCK_WAIT_MS,
+    });
+    await new Promise((r) => setTimeout(r, SHORT_LOCK_WAIT_MS));
+    await holder.unlock();
+    holder.close();
+    assertEquals(await waiting, "published");
+    assertEquals(await polling, "published");
+    assertEquals(abandoned.length, 0);
   });
 });
