@@ -72,11 +72,11 @@ function checkExtensions(line: Uint8Array, from: number, end: number): void {
     const name = i;
     while (i < end && (CLASS[line[i]] & TCHAR) !== 0) i++;
     if (i === name) throw new HttpError("badChunk", "Chunk extension without a name");
-    i = skipBws(line, i, end);
+    i = skipInnerBws(line, i, end);
     if (i < end && line[i] === EQUALS) {
       i = skipBws(line, i + 1, end);
       i = line[i] === DQUOTE ? quotedStringEnd(line, i, end) : tokenEnd(line, i, end);
-      i = skipBws(line, i, end);
+      i = skipInnerBws(line, i, end);
     }
   }
 }
@@ -85,6 +85,19 @@ function checkExtensions(line: Uint8Array, from: number, end: number): void {
 function skipBws(line: Uint8Array, i: number, end: number): number {
   while (i < end && (line[i] === SP || line[i] === HTAB)) i++;
   return i;
+}
+
+/**
+ * `skipBws` after an extension's name or value: the grammar has whitespace there only before a
+ * further `;` or `=`, so whitespace that runs to the end of the line is refused (as it is after a
+ * bare chunk-size).
+ */
+function skipInnerBws(line: Uint8Array, i: number, end: number): number {
+  const next = skipBws(line, i, end);
+  if (next === end && next !== i) {
+    throw new HttpError("badChunk", "Whitespace after the last chunk extension");
+  }
+  return next;
 }
 
 /** The index after the token at `i`; refuses an empty one. */

@@ -235,6 +235,11 @@ const REFUSED: Refused[] = [
   ["bytes after a quoted-string", '5;a="x"y\r\n' + TAIL, "badChunk"],
   ["obs-text outside a quoted-string", "5;x=\x80\xff\r\n" + TAIL, "badChunk"],
   ["separator in an extension name", "5;a/b\r\n" + TAIL, "badChunk"],
+  // BWS comes before a further ";" or "=" only: never after the last name or value.
+  ["space after the last extension value", "5;a=b \r\n" + TAIL, "badChunk"],
+  ["tab after the last extension name", "5;a\t\r\n" + TAIL, "badChunk"],
+  ["space after a quoted extension value", '5;a="b" \r\n' + TAIL, "badChunk"],
+  ["space after the last-chunk's extension", "5\r\nhello\r\n0;a \r\n\r\n", "badChunk", "hello"],
   ["chunk line one byte past", `${line(17)}\r\n${TAIL}`, "badChunk", "", LINE_16],
   [
     "last chunk line one byte past",
