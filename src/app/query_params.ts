@@ -15,16 +15,21 @@ export type QueryPairs = ReadonlyArray<readonly [string, string]>;
 
 /**
  * Parses `query` (without the "?") into pairs, or null when a part is not valid
- * percent-encoded UTF-8. Empty parts (`a=1&&b=2`) are skipped; `a` alone is `["a", ""]`.
+ * percent-encoded UTF-8 (with `lossyUtf8`, only a malformed escape is: decoded bytes that are
+ * not UTF-8 become U+FFFD). Empty parts (`a=1&&b=2`) are skipped; `a` alone is `["a", ""]`.
  */
-export function parseQuery(query: string): QueryPairs | null {
+export function parseQuery(
+  query: string,
+  options: { lossyUtf8?: boolean } = {},
+): QueryPairs | null {
   const pairs: Array<[string, string]> = [];
   if (query === "") return pairs;
   for (const part of query.split("&")) {
     if (part === "") continue;
     const eq = part.indexOf("=");
-    const name = percentDecode(eq === -1 ? part : part.slice(0, eq), { plusAsSpace: true });
-    const value = eq === -1 ? "" : percentDecode(part.slice(eq + 1), { plusAsSpace: true });
+    const decoding = { plusAsSpace: true, lossyUtf8: options.lossyUtf8 };
+    const name = percentDecode(eq === -1 ? part : part.slice(0, eq), decoding);
+    const value = eq === -1 ? "" : percentDecode(part.slice(eq + 1), decoding);
     if (name === null || value === null) return null;
     pairs.push([name, value]);
   }

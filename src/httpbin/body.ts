@@ -14,6 +14,17 @@ import { groupPairs, parseQuery } from "../app/query_params.ts";
 import { readBodyBytes } from "../http/read_body_bytes.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { badRequest } from "../app/json_response.ts";
+import { MAX_JSON_DEPTH, parseJsonBody } from "./json_body.ts";
+
+/** Decodes a form body as Go reads it: bytes that are not UTF-8 become U+FFFD, not an error. */
+const LOSSY_UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/** The 400 detail for each way a JSON body can be refused. */
+const JSON_REFUSALS = {
+  "syntax": "Cannot parse the request body: it is not valid JSON",
+  "too-deep": `Cannot parse the request body: it nests deeper than ${MAX_JSON_DEPTH} levels`,
+  "number-range": "Cannot parse the request body: a number is too large for a float64",
+} as const;
 
 /** Media type of a body that says nothing about itself (RFC 9110 §8.3). */
 const OCTET_STREAM = "application/octet-stream";
@@ -23,8 +34,9 @@ export type BodyFields = { fields: Record<string, unknown> } | { error: HttpResp
 
 /**
  * Reads the whole body (refusing more than `maxBytes` with 413, via the engine) and describes
- * it. A form that cannot be parsed is a 400, and so is a non-empty `application/json` body that
- * is not JSON (as go-httpbin); a `+json` body that does not parse is `json: null`.
+ * it. An empty body is empty whatever its type. A form that cannot be parsed is a 400, and so is
+ * an `application/json` body that is not JSON, nests past {@link MAX_JSON_DEPTH} or holds a
+ * number out of float64 range (as go-httpbin); a `+json` body refused so is `json: null`.
  */
 export async function readHttpbinBody(req: HttpRequest, maxBytes: number): Promise<BodyFields> {
   const body = await readBodyBytes(req.body, maxBytes);
@@ -34,9 +46,14 @@ export async function readHttpbinBody(req: HttpRequest, maxBytes: number): Promi
   const files: Record<string, string[]> = Object.create(null);
   let json: unknown = null;
 
-  if (type === "application/x-www-form-urlencoded") {
-    const text = utf8OrNull(body);
-    const pairs = text === null ? null : parseQuery(text);
+  // go-httpbin returns before looking at the type when the body is empty: any Content-Type,
+  // `multipart/form-data` without a boundary included, then gives empty form and files.
+  if (body.length === 0) {
+    // nothing to parse
+  } else if (type === "application/x-www-form-urlencoded") {
+    // As Go's ParseForm: a malformed escape is refused, bytes that are not UTF-8 (raw or
+    // escaped, `a=%E9`) are not; here they become U+FFFD, as in the query.
+    const pairs = parseQuery(LOSSY_UTF8.decode(body), { lossyUtf8: true });
     if (pairs === null) {
       return { error: badRequest("Cannot parse the form body: invalid encoding") };
     }
@@ -54,18 +71,12 @@ export async function readHttpbinBody(req: HttpRequest, maxBytes: number): Promi
     }
   } else if (type === "application/json" || type.endsWith("+json")) {
     const text = utf8OrNull(body);
-    let parsed = text !== null;
-    if (text !== null) {
-      try {
-        json = JSON.parse(text);
-      } catch {
-        parsed = false;
-      }
-    }
-    // go-httpbin answers 400 to a non-empty application/json body that does not parse; for the
+    const parsed = text === null ? { failure: "syntax" as const } : parseJsonBody(text);
+    if ("value" in parsed) json = parsed.value;
+    // go-httpbin answers 400 to an application/json body that its decoder refuses; for the
     // `+json` types, which it does not parse at all, `json` is just null.
-    if (!parsed && type === "application/json" && body.length > 0) {
-      return { error: badRequest("Cannot parse the request body: it is not valid JSON") };
+    else if (type === "application/json") {
+      return { error: badRequest(JSON_REFUSALS[parsed.failure]) };
     }
   }
   // A `+json` body stays text, as the JSON wireserve parses it from (go-httpbin: a data: URL).

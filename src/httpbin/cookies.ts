@@ -3,7 +3,8 @@
  * them and `/cookies/delete?name` expires them, both then redirecting (302) to `/cookies` so a
  * client with a cookie jar sees the result. `attr[Path]`, `attr[Domain]`, `attr[Secure]`,
  * `attr[HttpOnly]` and `attr[SameSite]` in the query override the defaults (`Path=/`,
- * `HttpOnly`, `Secure` over TLS), as in go-httpbin.
+ * `HttpOnly`, `Secure` over https, forwarded fields included: see `requestScheme`), as in
+ * go-httpbin.
  *
  * This module must not touch sockets.
  * @module
@@ -14,6 +15,7 @@ import { badRequest, jsonResponse } from "../app/json_response.ts";
 import { parseQueryAsGo, type QueryPairs } from "../app/query_params.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { requestScheme } from "./request.ts";
 
 /** Where set and delete send the client afterwards. */
 export const COOKIES_PATH = "/cookies";
@@ -115,7 +117,8 @@ function attributes(pairs: QueryPairs, tls: boolean): string[] | string {
  */
 function setCookieLines(req: HttpRequest, expire: boolean): Array<[string, string]> | HttpResponse {
   const pairs = firstOfEachName(parseQueryAsGo(req.query));
-  const attrs = attributes(pairs, req.connection.tls);
+  // go-httpbin's default for Secure: the scheme its getURL finds, forwarded fields included.
+  const attrs = attributes(pairs, requestScheme(req) === "https");
   if (typeof attrs === "string") return badRequest(attrs);
   const cookies = pairs.filter(([name]) => !ATTRIBUTE_PARAM.test(name));
   if (cookies.length > MAX_COOKIES_PER_REQUEST) {

@@ -15,8 +15,7 @@ import type { HttpRequest, HttpResponse, ResponseBody } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
 import { utf8OrNull } from "../app/byte_text.ts";
 import { compressBytes } from "../app/content_coding.ts";
-import { parseDigits } from "../app/parse_number.ts";
-import { parseGoInteger } from "./go_integer.ts";
+import { parseGoCount, parseGoInteger } from "./go_integer.ts";
 import { percentDecode } from "../app/percent_decode.ts";
 import { optionalValue, parseQueryAsGo, type QueryPairs } from "../app/query_params.ts";
 import { badRequest, JSON_CONTENT_TYPE, jsonResponse, jsonText } from "../app/json_response.ts";
@@ -43,8 +42,10 @@ function sizeAndFill(
 ): { n: number; pairs: QueryPairs; fill: Fill } | HttpResponse {
   const segments = pathSegments(req.path, prefix, 1);
   if (segments === null) return notFound();
-  const n = parseDigits(segments[0]);
-  if (n === null) return badRequest("Cannot generate bytes: the size must be digits");
+  const n = parseGoCount(segments[0]);
+  if (n === null) {
+    return badRequest("Cannot generate bytes: the size must be a non-negative integer");
+  }
   if (n > config.maxGeneratedBytes) {
     return badRequest(
       `Cannot generate ${n} bytes: the most is ${config.maxGeneratedBytes} (maxGeneratedBytes)`,

@@ -20,3 +20,14 @@ export function parseGoInteger(s: string): number | null {
   if (magnitude === null) return null;
   return negative ? 0 - magnitude : magnitude; // 0 - x: "-0" is plain 0, not -0
 }
+
+/**
+ * A count or size in a path (`/bytes/<n>`, `/redirect/<n>`, `/status/<code>`…) as go-httpbin
+ * reads it with `strconv.Atoi`, `+5` included: the value when it is a Go integer and not
+ * negative, else null (`-0` is 0). One reader for every count, so no route is stricter than
+ * another about the same text.
+ */
+export function parseGoCount(s: string): number | null {
+  const n = parseGoInteger(s);
+  return n === null || n < 0 ? null : n;
+}

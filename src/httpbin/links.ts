@@ -9,8 +9,7 @@
  */
 
 import { badRequest } from "../app/json_response.ts";
-import { parseDigits } from "../app/parse_number.ts";
-import { parseGoInteger } from "./go_integer.ts";
+import { parseGoCount, parseGoInteger } from "./go_integer.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { HTML_CONTENT_TYPE } from "./documents.ts";
@@ -25,14 +24,14 @@ export function linksHandler(prefix: string) {
     if (segments.length > 2) {
       return badRequest("Cannot list links: the path is /links/<n>[/<offset>]");
     }
-    const n = parseDigits(segments[0]);
+    const n = parseGoCount(segments[0]);
     if (n === null || n > MAX_LINKS) {
       return badRequest(`Cannot list links: the count must be 0 to ${MAX_LINKS}`);
     }
     if (segments.length === 1) {
       // The count was digits and the query passed the request-line checks: safe to send back.
       const query = req.query === "" ? "" : `?${req.query}`;
-      return { status: STATUS.Found, headers: [["Location", `${prefix}${segments[0]}/0${query}`]] };
+      return { status: STATUS.Found, headers: [["Location", `${prefix}${n}/0${query}`]] };
     }
     const offset = parseGoInteger(segments[1]);
     if (offset === null) return badRequest("Cannot list links: the offset must be an integer");

@@ -9,12 +9,16 @@
  */
 
 import { bytesToLatin1 } from "../app/byte_text.ts";
+import { percentDecode } from "../app/percent_decode.ts";
 
 /** One part of a multipart body. */
 export interface FormPart {
   /** The `name` parameter of Content-Disposition. */
   name: string;
-  /** The `filename` parameter, or null for a plain field. */
+  /**
+   * The file name (`filename*`, RFC 5987 / RFC 8187, before `filename`), or null for a plain
+   * field: an empty name is a plain field too, as Go's `Part.FileName()` makes it.
+   */
   filename: string | null;
   /** The part's Content-Type, or null when absent. */
   contentType: string | null;
@@ -33,8 +37,11 @@ const DASH_DASH = "--";
 
 /**
  * Splits `body` into its parts, or returns null when it is not well-formed multipart with this
- * `boundary` (no opening delimiter, no closing one, a part without a name, too many parts).
- * Bytes are handled as latin1 so that offsets are byte offsets and nothing is re-encoded.
+ * `boundary` (no opening delimiter, no closing one, a header line without a colon, too many
+ * parts). A part that is not a named `form-data` one (no Content-Disposition, `attachment`, no
+ * name, a disposition that does not parse) is skipped, as Go's `ReadForm` skips a part whose
+ * `FormName()` is empty. Bytes are handled as latin1 so that offsets are byte offsets and nothing
+ * is re-encoded.
  */
 export function parseMultipart(body: Uint8Array, boundary: string): FormPart[] | null {
   if (boundary.length === 0 || boundary.length > MAX_BOUNDARY_LENGTH) return null;
@@ -45,6 +52,7 @@ export function parseMultipart(body: Uint8Array, boundary: string): FormPart[] |
   if (at === -1) return null;
   if (at !== 0) at += CRLF.length;
   const parts: FormPart[] = [];
+  let seen = 0;
   for (;;) {
     at += delimiter.length;
     if (text.startsWith(DASH_DASH, at)) return parts; // close-delimiter
@@ -59,13 +67,17 @@ export function parseMultipart(body: Uint8Array, boundary: string): FormPart[] |
     const next = text.indexOf(CRLF + delimiter, dataStart);
     if (next === -1) return null;
     const part = partFromHead(head, body.subarray(dataStart, next));
-    if (part === null || parts.length >= MAX_FORM_PARTS) return null;
-    parts.push(part);
+    if (part === null || ++seen > MAX_FORM_PARTS) return null;
+    if (part !== SKIPPED) parts.push(part);
     at = next + CRLF.length;
   }
 }
 
-function partFromHead(head: string, data: Uint8Array): FormPart | null {
+/** What {@link partFromHead} gives for a part `ReadForm` would leave out. */
+const SKIPPED = "skipped";
+
+/** The part, {@link SKIPPED} when it is not a named form-data part, or null when malformed. */
+function partFromHead(head: string, data: Uint8Array): FormPart | typeof SKIPPED | null {
   let disposition: string | null = null;
   let contentType: string | null = null;
   for (const line of head === "" ? [] : head.split(CRLF)) {
@@ -76,12 +88,27 @@ function partFromHead(head: string, data: Uint8Array): FormPart | null {
     if (name === "content-disposition") disposition = value;
     else if (name === "content-type") contentType = value;
   }
-  if (disposition === null) return null;
-  const params = dispositionParams(disposition);
-  if (params === null) return null;
-  const name = params.get("name");
-  if (name === undefined) return null;
-  return { name, filename: params.get("filename") ?? null, contentType, data };
+  const params = disposition === null ? null : dispositionParams(disposition);
+  const name = params?.get("name");
+  if (params === null || name === undefined || name === "") return SKIPPED;
+  const extended = params.get("filename*");
+  const filename = (extended === undefined ? null : decodeExtValue(extended)) ??
+    params.get("filename") ?? "";
+  return { name, filename: filename === "" ? null : filename, contentType, data };
+}
+
+/**
+ * An RFC 8187 ext-value (`UTF-8''%E2%82%AC.txt`) as text, or null when it is malformed or in
+ * another charset (Go's `mime` decodes only UTF-8 and US-ASCII, and drops the parameter
+ * otherwise). Bytes that are not UTF-8 become U+FFFD.
+ */
+function decodeExtValue(value: string): string | null {
+  const quote = value.indexOf("'");
+  const langEnd = quote === -1 ? -1 : value.indexOf("'", quote + 1);
+  if (langEnd === -1) return null;
+  const charset = value.slice(0, quote).toLowerCase();
+  if (charset !== "utf-8" && charset !== "us-ascii") return null;
+  return percentDecode(value.slice(langEnd + 1), { lossyUtf8: true });
 }
 
 /**

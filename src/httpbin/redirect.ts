@@ -11,10 +11,10 @@ import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
 import { hasControl } from "../app/byte_text.ts";
-import { parseDigits } from "../app/parse_number.ts";
 import { firstValue, optionalValue, parseQueryAsGo } from "../app/query_params.ts";
 import { badRequest } from "../app/json_response.ts";
 import { notFound, pathSegments } from "./not_found.ts";
+import { parseGoCount } from "./go_integer.ts";
 
 /** Longest redirect chain `/redirect/<n>` builds: enough for any client's redirect limit. */
 export const MAX_REDIRECT_HOPS = 100;
@@ -46,7 +46,7 @@ export function redirectChain(prefix: string, kind: ChainKind) {
   return (req: HttpRequest): HttpResponse => {
     const segments = pathSegments(req.path, prefix, 1);
     if (segments === null) return notFound();
-    const n = parseDigits(segments[0]);
+    const n = parseGoCount(segments[0]);
     if (n === null || n < 1) return badRequest("Cannot redirect: the count must be 1 or more");
     if (n > MAX_REDIRECT_HOPS) {
       return badRequest(`Cannot redirect ${n} times: the most is ${MAX_REDIRECT_HOPS}`);
@@ -72,7 +72,8 @@ export function redirectChain(prefix: string, kind: ChainKind) {
  * this server (`/get`) unless the server runs with `allowExternalRedirects`, which also admits
  * absolute `http:`/`https:` URLs; anything else is 403 with go-httpbin's plain-text warning (see
  * {@link localRedirectTarget}). A missing url, one with control characters (which Go's URL
- * parser refuses) and a status outside 3xx are 400.
+ * parser refuses), one with a `%` not followed by two hex digits (an invalid escape, which it
+ * refuses too) and a status outside 3xx are 400.
  */
 export function redirectToHandler(config: AppConfig) {
   const forbidden = forbiddenRedirect(config.allowExternalRedirects);
@@ -83,11 +84,15 @@ export function redirectToHandler(config: AppConfig) {
       return badRequest("Cannot redirect: the url parameter is missing");
     }
     if (hasControl(url)) return badRequest("Cannot redirect: the url holds a control character");
+    // As Go's URL parser (RFC 3986 §2.1): a `%` must start an escape; `url=/x%25` is `/x%`.
+    if (BARE_PERCENT.test(url)) {
+      return badRequest("Cannot redirect: the url holds a % that does not start an escape");
+    }
     const target = localRedirectTarget(url) ??
       (config.allowExternalRedirects ? externalRedirectTarget(url) : null);
     if (target === null) return { ...forbidden, headers: [...forbidden.headers!] };
     const code = optionalValue(pairs, "status_code");
-    const status = code === undefined ? STATUS.Found : parseDigits(code);
+    const status = code === undefined ? STATUS.Found : parseGoCount(code);
     if (status === null || status < MIN_REDIRECT_STATUS || status > MAX_REDIRECT_STATUS) {
       return badRequest("Cannot redirect: status_code must be between 300 and 399");
     }
@@ -121,13 +126,14 @@ const NETWORK_PATH = /^[/\\][/\\]/;
  *   and leading C0/space, so `/\t/evil.com` and ` //evil.com` become network-path references);
  * - backslashes anywhere (WHATWG URL treats `\` as `/` in http URLs: `/\evil.com`);
  * - a leading `//` (a network-path reference, RFC 3986 §4.2).
- * Spaces and non-ASCII characters are percent-encoded (as UTF-8) so the value is plain ASCII.
+ * Characters RFC 3986 does not allow in a URI-reference are percent-encoded (see
+ * {@link encodeUriReference}), so the Location is one.
  */
 export function localRedirectTarget(url: string): string | null {
   if (!url.startsWith("/")) return null;
   if (hasControl(url) || url.includes("\\") || NETWORK_PATH.test(url)) return null;
   if (url.endsWith(" ")) return null;
-  return encodeLoose(url);
+  return encodeUriReference(url);
 }
 
 /** An absolute http(s) URL, normalized by the URL parser, or null. */
@@ -143,16 +149,27 @@ function externalRedirectTarget(url: string): string | null {
   return parsed.href;
 }
 
-/** Visible ASCII: kept as is in a Location; anything else is percent-encoded. */
-const FIRST_VISIBLE = 0x21;
-const LAST_VISIBLE = 0x7e;
+/** A `%` that does not start a `%HH` escape (RFC 3986 §2.1). */
+const BARE_PERCENT = /%(?![0-9A-Fa-f]{2})/;
+/**
+ * The characters a URI-reference holds as they are (RFC 3986 §2: unreserved, sub-delims, and
+ * the gen-delims a path, query or fragment may hold; `[` and `]` belong to IP literals only).
+ * `%` is left alone too: the caller has checked that each one starts an escape.
+ */
+const URI_CHAR = /[A-Za-z0-9\-._~!$&'()*+,;=:@/?#%]/;
 
-/** Percent-encodes spaces and non-ASCII characters (UTF-8), leaving every other byte as is. */
-function encodeLoose(url: string): string {
+/**
+ * `url` as a valid URI-reference for the Location field (RFC 9110 §10.2.2): every character
+ * RFC 3986 does not allow (space, `"`, `<`, `>`, `^`, `` ` ``, `{`, `|`, `}`, `[`, `]`, a second
+ * `#`, non-ASCII) percent-encoded as UTF-8, as Go's `url.URL.String()` writes the target.
+ */
+function encodeUriReference(url: string): string {
   let out = "";
+  let fragment = false;
   for (const ch of url) {
-    const c = ch.codePointAt(0)!;
-    out += c >= FIRST_VISIBLE && c <= LAST_VISIBLE ? ch : encodeURIComponent(ch);
+    const allowed = URI_CHAR.test(ch) && !(ch === "#" && fragment);
+    if (ch === "#") fragment = true;
+    out += allowed ? ch : encodeURIComponent(ch);
   }
   return out;
 }

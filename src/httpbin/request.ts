@@ -57,14 +57,27 @@ export function origin(req: HttpRequest): string {
 }
 
 /**
- * The URL the client asked for: the target itself when it is absolute-form, else
- * `http(s)://` + the request's host + target (RFC 9112 §3.2.2: the Host value then; it is shown
- * as sent, so it may be anything the client chose: it is data here).
+ * The scheme the client used, as go-httpbin's `getURL` finds it: `X-Forwarded-Proto`, else
+ * `X-Forwarded-Protocol`, else `https` for `X-Forwarded-Ssl: on`, else the connection's. Any
+ * client may send those fields, so this is trusted only where the client alone is affected: the
+ * echoed `url` (data, shown to the sender) and the default of the `Secure` cookie attribute. An
+ * absolute Location still takes the connection's scheme (see redirect.ts).
+ */
+export function requestScheme(req: HttpRequest): string {
+  const proto = req.headers.get("x-forwarded-proto") || req.headers.get("x-forwarded-protocol");
+  if (proto) return proto;
+  if (req.headers.get("x-forwarded-ssl") === "on") return "https";
+  return req.connection.tls ? "https" : "http";
+}
+
+/**
+ * The URL the client asked for: the target itself when it is absolute-form, else the
+ * {@link requestScheme} + `://` + the request's host + target (RFC 9112 §3.2.2: the Host value
+ * then; it is shown as sent, so it may be anything the client chose: it is data here).
  */
 export function requestUrl(req: HttpRequest): string {
   if (req.targetForm === "absolute") return displayText(req.target);
-  const scheme = req.connection.tls ? "https" : "http";
-  return `${scheme}://${displayText(req.host)}${displayText(req.target)}`;
+  return `${displayText(requestScheme(req))}://${displayText(req.host)}${displayText(req.target)}`;
 }
 
 /** The fields every request description has: go-httpbin's `/get` shape plus raw extras. */

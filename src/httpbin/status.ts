@@ -10,7 +10,8 @@
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { hasControl } from "../app/byte_text.ts";
-import { parseDigits, parseMillis } from "../app/parse_number.ts";
+import { parseMillis } from "../app/parse_number.ts";
+import { parseGoCount } from "./go_integer.ts";
 import { percentDecode } from "../app/percent_decode.ts";
 import { groupPairs, parseQueryAsGo } from "../app/query_params.ts";
 import { escapeHtml, isDangerousContentType } from "./html_escape.ts";
@@ -62,7 +63,7 @@ function parseChoices(list: string): Choice[] | string {
   const choices: Choice[] = [];
   for (const item of items) {
     const colon = item.indexOf(":");
-    const status = parseDigits(colon === -1 ? item : item.slice(0, colon));
+    const status = parseGoCount(colon === -1 ? item : item.slice(0, colon));
     if (status === null) return "Cannot parse the status list: each code must be digits";
     if (status < MIN_FINAL_STATUS || status > MAX_STATUS) {
       return `Cannot answer with status ${status}: only final statuses 200 to 599 are allowed`;
@@ -103,8 +104,8 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * `/response-headers?name=value…` (GET, POST): answers with those fields set (a repeated name
- * gives repeated lines) and a JSON body listing them, Content-Type included; a `Content-Type`
- * in the query replaces the JSON one. Values are sent as their UTF-8 bytes. Under a Content-Type
+ * gives repeated lines) and a JSON body listing them, Content-Type included; a non-empty
+ * `Content-Type` in the query replaces the JSON one. Values are sent as their UTF-8 bytes. Under a Content-Type
  * other than text/plain or JSON the body's names and values are HTML-escaped.
  *
  * Refused with 400: a name that is not a token, a value with a control character (CR/LF
@@ -129,8 +130,11 @@ export function responseHeadersHandler(req: HttpRequest): HttpResponse {
     if (WRITER_OWNED.has(name.toLowerCase())) {
       return badRequest("Cannot set a framing field: the server writes those itself");
     }
-    if (name.toLowerCase() === "content-type") contentType = [name, value];
-    else fields.push([name, value]);
+    if (name.toLowerCase() === "content-type") {
+      // An empty Content-Type would be an empty field line: it keeps the JSON type, as in
+      // go-httpbin, which sets its own when `args.Get("Content-Type")` is empty.
+      if (value !== "") contentType = [name, value];
+    } else fields.push([name, value]);
   }
   // refuse to reflect markup: under a type a browser renders (text/html, or one it cannot
   // parse and may sniff), names and values in the body are HTML-escaped, as go-httpbin does.

@@ -14,6 +14,7 @@ import { groupPairs, optionalValue, parseQueryAsGo, type QueryPairs } from "../a
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { parseGoInteger } from "./go_integer.ts";
+import { pausePerWriteMs } from "./pacing.ts";
 import { headerMap, origin, requestUrl } from "./request.ts";
 import { millisParam, MS_PER_SECOND, sleep, tooLong } from "./timed.ts";
 
@@ -86,7 +87,8 @@ export function streamHandler(prefix: string) {
 /**
  * `/jsonl?count=&duration=&delay=&jitter=`: waits `delay` seconds, then sends `count` lines
  * (default 10; any integer, clamped to 1 to {@link MAX_JSONL_LINES}) spread over `duration`
- * seconds (default 0: at once), each pause moved by up to ±`jitter` (0 to 1) of itself.
+ * seconds (default 0: at once; the first line at once, the last at `duration`), each pause moved
+ * by up to ±`jitter` (0 to 1) of itself.
  * delay + duration ≤ maxDelaySeconds, else 400.
  */
 export function jsonlHandler(config: AppConfig) {
@@ -112,13 +114,16 @@ export function jsonlHandler(config: AppConfig) {
     }
     await sleep(delay, req.signal);
     const count = Math.min(Math.max(n, 1), MAX_JSONL_LINES);
+    const jitter = jitterMs / MS_PER_SECOND;
     const fields = lineFields(req, pairs);
     return {
       status: STATUS.OK,
       headers: [["Content-Type", JSONL_CONTENT_TYPE]],
       body: {
         kind: "stream",
-        stream: lines(fields, count, duration / count, jitterMs / MS_PER_SECOND, req.signal),
+        // As go-httpbin's pacer: the first line at once, then count - 1 pauses that add up to
+        // the whole duration, so the answer takes at least `duration` (one line: no pause).
+        stream: lines(fields, count, pausePerWriteMs(duration, count), jitter, req.signal),
         flush: true,
       },
     };

@@ -12,9 +12,8 @@ import { percentDecode } from "../app/percent_decode.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
-import { parseDigits } from "../app/parse_number.ts";
 import { parseDurationMillis } from "./go_duration.ts";
-import { parseGoInteger } from "./go_integer.ts";
+import { parseGoCount, parseGoInteger } from "./go_integer.ts";
 import { pausePerWriteMs } from "./pacing.ts";
 import { encodeServerTimings, SERVER_TIMING } from "./server_timing.ts";
 import { optionalValue, parseQueryAsGo, type QueryPairs } from "../app/query_params.ts";
@@ -114,7 +113,7 @@ export function dripHandler(config: AppConfig) {
     const duration = millisParam(pairs, "duration", DRIP_DEFAULT_DURATION_MS);
     const delay = millisParam(pairs, "delay", 0);
     const codeText = optionalValue(pairs, "code");
-    const code = codeText === undefined ? STATUS.OK : parseDigits(codeText);
+    const code = codeText === undefined ? STATUS.OK : parseGoCount(codeText);
     if (n === null || duration === null || delay === null || code === null) {
       return badRequest(
         "Cannot drip: numbytes and code must be digits, times Go durations or seconds",

@@ -45,6 +45,24 @@ Deno.test("/cookies/set adds Secure over TLS and takes attr[…] overrides", asy
   assertEquals(setCookies(res), ["a=1; Path=/x; Domain=example.org; Secure; SameSite=Lax"]);
 });
 
+Deno.test("/cookies/set adds Secure when a forwarded field says https, as go-httpbin", async () => {
+  const forwarded: Array<[string, string]> = [
+    ["X-Forwarded-Proto", "https"],
+    ["X-Forwarded-Protocol", "https"],
+    ["X-Forwarded-Ssl", "on"],
+  ];
+  for (const field of forwarded) {
+    assertEquals(setCookies(await call("/cookies/set?a=1", [field])), [
+      "a=1; Path=/; HttpOnly; Secure",
+    ], field[0]);
+  }
+  for (const field of [["X-Forwarded-Proto", "http"], ["X-Forwarded-Ssl", "off"]]) {
+    assertEquals(setCookies(await call("/cookies/set?a=1", [field as [string, string]])), [
+      "a=1; Path=/; HttpOnly",
+    ], field[0]);
+  }
+});
+
 Deno.test("/cookies/set takes the first value of a repeated name, as go-httpbin's params.Get", async () => {
   const res = await call("/cookies/set?a=1&b=2&a=3&attr[Path]=/x&attr[Path]=/y");
   assertEquals(setCookies(res), ["a=1; Path=/x; HttpOnly", "b=2; Path=/x; HttpOnly"]);

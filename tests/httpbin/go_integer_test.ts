@@ -1,6 +1,6 @@
 /** Go's Atoi syntax: sign, digits, nothing else. */
 
-import { parseGoInteger } from "../../src/httpbin/go_integer.ts";
+import { parseGoCount, parseGoInteger } from "../../src/httpbin/go_integer.ts";
 import { assertEquals } from "../support/assert.ts";
 
 const CASES: Array<[string, number | null]> = [
@@ -24,4 +24,18 @@ const CASES: Array<[string, number | null]> = [
 
 Deno.test("parseGoInteger reads an optional sign and digits, as Go's Atoi", () => {
   for (const [text, want] of CASES) assertEquals(parseGoInteger(text), want, text);
+});
+
+Deno.test("parseGoCount reads a Go integer that is not negative, a leading + included", () => {
+  const cases: Array<[string, number | null]> = [
+    ["5", 5],
+    ["+5", 5],
+    ["-0", 0],
+    ["+0", 0],
+    ["-1", null],
+    ["++5", null],
+    ["", null],
+    ["99999999999999999999", Infinity],
+  ];
+  for (const [text, want] of cases) assertEquals(parseGoCount(text), want, text);
 });

@@ -123,3 +123,41 @@ Deno.test('an empty optional parameter means its default, as go-httpbin\'s q.Get
   const base64 = await app(buildRequest({ target: "/base64/aGk=?content-type=" }));
   assertEquals(header(base64, "content-type"), "text/plain; charset=utf-8");
 });
+
+/**
+ * Every count in a path, read as go-httpbin reads it (Go's Atoi): a leading `+` is accepted by
+ * each route alike, a `-` count is refused where a negative makes no sense.
+ */
+const PLUS_COUNTS: Array<[target: string, status: number, check?: [field: string, value: string]]> =
+  [
+    ["/bytes/+5", 200],
+    ["/stream-bytes/+5", 200],
+    ["/redirect/+1", 302, ["location", "/get"]],
+    ["/absolute-redirect/+1", 302],
+    ["/relative-redirect/+1", 302, ["location", "/get"]],
+    ["/links/+3", 302, ["location", "/links/3/0"]],
+    ["/cache/+5", 200, ["cache-control", "public, max-age=5"]],
+    ["/status/+200", 200],
+    ["/stream/+3", 200],
+    ["/range/+5", 200],
+    ["/drip?numbytes=1&duration=0&code=%2B201", 201],
+  ];
+
+for (const [target, status, check] of PLUS_COUNTS) {
+  Deno.test(`${target} accepts the leading + as go-httpbin`, async () => {
+    const res = await app(buildRequest({ target }));
+    assertEquals(res.status, status);
+    if (check !== undefined) assertEquals(header(res, check[0]), check[1]);
+    if (target.startsWith("/bytes") || target.startsWith("/stream-bytes")) {
+      assertEquals((await bodyBytes(res.body)).length, 5);
+    }
+  });
+}
+
+Deno.test("path counts refuse a negative value or a doubled sign", async () => {
+  for (
+    const target of ["/bytes/-5", "/stream-bytes/++5", "/links/-1", "/cache/-5", "/status/--200"]
+  ) {
+    assertEquals((await app(buildRequest({ target }))).status, 400, target);
+  }
+});

@@ -29,24 +29,50 @@ Deno.test("parseMultipart accepts a body that starts with the delimiter", () => 
 const BAD: Array<[string, string]> = [
   ["no delimiter at all", "just text"],
   ["no close delimiter", '--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n1'],
-  ["a part without Content-Disposition", "--b\r\nContent-Type: text/plain\r\n\r\n1\r\n--b--"],
-  [
-    "a part without a name",
-    '--b\r\nContent-Disposition: form-data; filename="f"\r\n\r\n1\r\n--b--',
-  ],
-  [
-    "a disposition other than form-data",
-    '--b\r\nContent-Disposition: attachment; name="x"\r\n\r\n1\r\n--b--',
-  ],
-  [
-    "an unterminated quoted name",
-    '--b\r\nContent-Disposition: form-data; name="x\r\n\r\n1\r\n--b--',
-  ],
+  ["a header line without a colon", "--b\r\nContent-Disposition\r\n\r\n1\r\n--b--"],
 ];
 
 for (const [why, body] of BAD) {
   Deno.test(`parseMultipart returns null for ${why}`, () => {
     assertEquals(parseMultipart(enc(body), "b"), null);
+  });
+}
+
+/** Parts Go's ReadForm leaves out (their FormName() is empty): skipped, the rest kept. */
+const SKIPPED: Array<[string, string]> = [
+  ["a part without Content-Disposition", "Content-Type: text/plain"],
+  ["a part without a name", 'Content-Disposition: form-data; filename="f"'],
+  ["a part with an empty name", 'Content-Disposition: form-data; name=""'],
+  ["a disposition other than form-data", 'Content-Disposition: attachment; name="x"'],
+  ["an unterminated quoted name", 'Content-Disposition: form-data; name="x'],
+];
+
+for (const [why, head] of SKIPPED) {
+  Deno.test(`parseMultipart skips ${why}`, () => {
+    const body = `--b\r\n${head}\r\n\r\n1\r\n` +
+      '--b\r\nContent-Disposition: form-data; name="kept"\r\n\r\n2\r\n--b--';
+    assertEquals(parseMultipart(enc(body), "b")?.map((p) => [p.name, dec(p.data)]), [
+      ["kept", "2"],
+    ]);
+  });
+}
+
+const FILENAMES: Array<[string, string, string | null]> = [
+  ["an empty filename makes a plain field", 'filename=""', null],
+  ["filename* gives the decoded name", "filename*=UTF-8''%E2%82%AC%20rates.txt", "€ rates.txt"],
+  [
+    "filename* wins over filename",
+    "filename=\"plain.txt\"; filename*=utf-8'en'n%C3%A9.txt",
+    "né.txt",
+  ],
+  ["filename* in another charset is ignored", "filename*=iso-8859-1''%E9.txt", null],
+  ["a malformed filename* is ignored", "filename*=n%C3%A9.txt; filename=f", "f"],
+];
+
+for (const [why, params, filename] of FILENAMES) {
+  Deno.test(`parseMultipart: ${why}`, () => {
+    const body = `--b\r\nContent-Disposition: form-data; name="f"; ${params}\r\n\r\n1\r\n--b--`;
+    assertEquals(parseMultipart(enc(body), "b")?.map((p) => p.filename), [filename]);
   });
 }
 

@@ -179,3 +179,50 @@ Deno.test("/redirect-to allows http(s) URLs only with allowExternalRedirects", a
   const slash = await open(buildRequest({ target: "/redirect-to?url=https%3A%2F%5Cevil.com" }));
   assertEquals(slash.status, 403);
 });
+
+/** Characters RFC 3986 does not allow in a URI-reference, percent-encoded in the Location. */
+const ENCODED: Array<[string, string]> = [
+  ["/x%3C", "/x%3C"],
+  ["/x%22", "/x%22"],
+  ["/x%7B%7D", "/x%7B%7D"],
+  ["/x%60", "/x%60"],
+  ["/x%5E%7C", "/x%5E%7C"],
+  ["/x%5B1%5D", "/x%5B1%5D"],
+  ["/x%2541", "/x%41"],
+  ["/a%3Fb%23c%23d", "/a?b#c%23d"],
+];
+
+for (const [query, location] of ENCODED) {
+  Deno.test(`/redirect-to?url=${query} sends a valid URI-reference, ${location}`, async () => {
+    const res = await call(`/redirect-to?url=${query}`);
+    assertEquals([res.status, header(res, "location")], [302, location]);
+  });
+}
+
+Deno.test("/redirect-to refuses a bare % in the url with 400, as Go's URL parser", async () => {
+  for (const query of ["/x%25", "/x%25zz", "/x%254", "x%25"]) {
+    const res = await call(`/redirect-to?url=${query}`);
+    assertEquals(res.status, 400, query);
+  }
+  // A whole escape in the decoded url is kept as it is.
+  assertEquals(header(await call("/redirect-to?url=/x%252F"), "location"), "/x%2F");
+});
+
+Deno.test("the redirect counts accept a leading + as Go's Atoi", async () => {
+  assertEquals(header(await call("/redirect/+2"), "location"), "/relative-redirect/1");
+  assertEquals(header(await call("/relative-redirect/+1"), "location"), "/get");
+  assertEquals(
+    header(await call("/absolute-redirect/+2"), "location"),
+    "http://me.test:8080/absolute-redirect/1",
+  );
+  assertEquals((await call("/redirect-to?url=/x&status_code=%2B307")).status, 307);
+  assertEquals((await call("/redirect/++1")).status, 400);
+});
+
+Deno.test("/absolute-redirect keeps the connection's scheme whatever X-Forwarded-Proto says", async () => {
+  const res = await call("/absolute-redirect/1", [["Host", "me.test"], [
+    "X-Forwarded-Proto",
+    "https",
+  ]]);
+  assertEquals(header(res, "location"), "http://me.test/get");
+});

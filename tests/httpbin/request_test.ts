@@ -205,6 +205,21 @@ Deno.test("/anything reports the absolute-form target as the url", async () => {
   assertEquals([json.url, json.path], ["http://elsewhere.test/anything?q=1", "/anything"]);
 });
 
+Deno.test("/get reports an https url when a forwarded field says so, as go-httpbin's getURL", async () => {
+  const cases: Array<[Array<[string, string]>, string]> = [
+    [[["X-Forwarded-Proto", "https"]], "https"],
+    [[["X-Forwarded-Protocol", "https"]], "https"],
+    [[["X-Forwarded-Ssl", "on"]], "https"],
+    [[["X-Forwarded-Proto", "http"], ["X-Forwarded-Ssl", "on"]], "http"],
+    [[["X-Forwarded-Ssl", "off"]], "http"],
+    [[], "http"],
+  ];
+  for (const [fields, scheme] of cases) {
+    const { json } = await call({ target: "/get?a=1", headers: [["Host", "h.test"], ...fields] });
+    assertEquals(json.url, `${scheme}://h.test/get?a=1`, JSON.stringify(fields));
+  }
+});
+
 Deno.test("/get describes without body fields; /post answers POST only", async () => {
   const { json } = await call({ target: "/get?x=1" });
   assertEquals(Object.keys(json).includes("data"), false);

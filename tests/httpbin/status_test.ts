@@ -110,6 +110,21 @@ Deno.test("/response-headers sets repeated fields and lists them in the body", a
   assertEquals(await bodyJson(res.body), { "Content-Type": ["text/x-test"], "X-A": ["1", "2"] });
 });
 
+Deno.test("/response-headers keeps the JSON type for an empty Content-Type, as go-httpbin", async () => {
+  const res = await call("/response-headers?Content-Type=&X-A=1");
+  assertEquals(header(res, "content-type"), "application/json; charset=utf-8");
+  assertEquals(await bodyJson(res.body), {
+    "Content-Type": ["application/json; charset=utf-8"],
+    "X-A": ["1"],
+  });
+});
+
+Deno.test("/status accepts a leading + on a code, as go-httpbin's Atoi", async () => {
+  assertEquals((await call("/status/+200")).status, 200);
+  assertEquals((await call("/status/+201,+201:1")).status, 201);
+  assertEquals((await call("/status/-200")).status, 400);
+});
+
 Deno.test("/response-headers sends a UTF-8 value as its bytes", async () => {
   const res = await call("/response-headers?X-U=%C3%A9");
   assertEquals(header(res, "x-u"), "\u00c3\u00a9");

@@ -59,6 +59,14 @@ Deno.test("/jsonl spreads the lines over duration", async () => {
   assert(Date.now() - start >= 150, "paced");
 });
 
+Deno.test("/jsonl takes at least duration: the first line at once, the last at duration", async () => {
+  const start = Date.now();
+  const res = await get("/jsonl?count=2&duration=200ms");
+  assertEquals((await bodyText(res.body)).split("\n").filter((l) => l !== "").length, 2);
+  const elapsed = Date.now() - start;
+  assert(elapsed >= 200, `${elapsed} ms`);
+});
+
 Deno.test("/jsonl takes Go durations for duration and delay", async () => {
   const start = Date.now();
   assertEquals((await lines("/jsonl?count=3&duration=300ms&delay=1ms")).length, 3);

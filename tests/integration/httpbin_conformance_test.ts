@@ -27,6 +27,9 @@ const JSON_TYPE = "application/json; charset=utf-8";
 const HTML_TYPE = "text/html; charset=utf-8";
 const TEXT_TYPE = "text/plain; charset=utf-8";
 
+/** A JSON body nested 9,000 deep: past the call stack of a recursive printer. */
+const DEEP_JSON = "[".repeat(9000) + "]".repeat(9000);
+
 const TABLE: Row[] = [
   // Sample documents (go-httpbin: static assets with these types).
   {
@@ -363,6 +366,36 @@ const TABLE: Row[] = [
     status: 200,
     body: (r) => json(r).data === "data:application/octet-stream;base64,aGk_Pg==",
   },
+  // go-httpbin: 200 for JSON nested up to 10,000 deep (its decoder's limit), 400 past it; the
+  // answer is written without recursion, so nothing throws (srv.errors stays empty).
+  {
+    req: ["POST", "/post", ["Content-Type: application/json", "Content-Length: 18000"], DEEP_JSON],
+    status: 200,
+    body: (r) => JSON.stringify(json(r).json) === DEEP_JSON,
+  },
+  {
+    req: ["POST", "/post", ["Content-Type: application/json", "Content-Length: 5"], "1e999"],
+    status: 400,
+  },
+  // go-httpbin returns early on an empty body, whatever its Content-Type.
+  {
+    req: ["POST", "/post", ["Content-Type: multipart/form-data; foo", "Content-Length: 0"]],
+    status: 200,
+    body: (r) => JSON.stringify([json(r).form, json(r).files]) === "[{},{}]",
+  },
+  {
+    req: ["GET", "/get", ["X-Forwarded-Proto: https"]],
+    status: 200,
+    body: (r) => json(r).url.startsWith("https://"),
+  },
+  {
+    req: ["GET", "/response-headers?Content-Type="],
+    status: 200,
+    fields: { "content-type": JSON_TYPE },
+  },
+  { req: ["GET", "/redirect-to?url=/x%3C%22"], status: 302, fields: { location: "/x%3C%22" } },
+  { req: ["GET", "/redirect-to?url=/x%25"], status: 400 },
+  { req: ["GET", "/bytes/+5"], status: 200, fields: { "content-length": "5" } },
   ...[
     "/status/200/foo",
     "/redirect/10/foo",
