@@ -19,6 +19,9 @@ import type { AppConfig } from "./app_config.ts";
 /** The state folder's name; it starts with "." so a listing of the folder hides it anyway. */
 export const STATE_FOLDER_NAME = ".wireserve-uploads";
 
+/** The state folder's mode when wireserve makes it: partial uploads are nobody else's to read. */
+export const STATE_FOLDER_MODE = 0o700;
+
 /** The state folder `config` asks for: `--resumable-dir`, else the reserved folder in the share. */
 export function stateFolderOf(config: AppConfig): string {
   return config.resumableDir ?? join(resolve(config.directory), STATE_FOLDER_NAME);

@@ -24,6 +24,7 @@ import { accessOptions } from "./access_options.ts";
 import { hidePatterns } from "./hide_patterns.ts";
 import { hostOption } from "./host_option.ts";
 import { BadValue, OptionReader } from "./option_reader.ts";
+import { envName } from "./options.ts";
 import { type SystemFacts, systemFacts, workerCount } from "./worker_count.ts";
 
 export { LOG_FORMATS, type LogFormat };
@@ -100,9 +101,11 @@ function build(r: OptionReader, cwd: string, system: SystemFacts): Config {
   const keyFile = r.string("tls-key", nonEmpty, A_PATH);
   if ((certFile === undefined) !== (keyFile === undefined)) {
     const [given, missing] = certFile === undefined
-      ? ["tls-key", "--tls-cert"]
-      : ["tls-cert", "--tls-key"];
-    throw new BadValue(`${r.source(given)}: needs ${missing} as well`);
+      ? ["tls-key", "tls-cert"]
+      : ["tls-cert", "tls-key"];
+    // name the missing one the way the given one was set: a .env user adds a variable, not a flag
+    const wanted = r.fromFlag(given) ? `--${missing}` : envName(missing);
+    throw new BadValue(`${r.source(given)}: needs ${wanted} as well`);
   }
   const log = r.string(
     "log",

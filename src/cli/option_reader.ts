@@ -31,6 +31,11 @@ export class OptionReader {
     return this.#values.get(name)?.source ?? `--${name}`;
   }
 
+  /** Whether the option was given on the command line (not in the environment or an env file). */
+  fromFlag(name: string): boolean {
+    return this.#values.get(name)?.fromFlag ?? false;
+  }
+
   /** The option's raw value as JSON, for an error message (never used for secrets). */
   quoted(name: string): string {
     return JSON.stringify(this.#values.get(name)?.value);

@@ -1,15 +1,17 @@
 /**
  * What must hold on disk before wireserve starts: the shared folder and the --www folder exist
- * and are folders, `--resumable-dir` does not lie inside the shared folder by its real path, the
- * TLS certificate and key can be read, look like PEM, and the key is not encrypted. Each failure
+ * and are folders, `--resumable-dir` does not lie inside the shared folder by its real path and is
+ * a folder (made, as the uploads would make it, when missing and not `--read-only`), the TLS certificate and key can be read, look like PEM, and the key is not encrypted. Each failure
  * is one line naming the option, and exit code 1 (the command line was fine; the machine is not).
  *
- * This module reads the disk; it must not start anything or exit.
+ * This module reads the disk (and makes only the `--resumable-dir` folder); it must not start
+ * anything or exit.
  * @module
  */
 
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { realPathOr, realSegmentsInside } from "../app/real_path_inside.ts";
+import { STATE_FOLDER_MODE } from "../app/state_folder.ts";
 import type { RawValue } from "./args.ts";
 import type { Config } from "./config.ts";
 
@@ -67,6 +69,10 @@ export async function checkStartup(
       `${name("resumable-dir")}: ${q(state)} is inside the shared folder by its real path ` +
         `(a symlink on the way leads there); expected a folder outside it`,
     );
+  }
+  if (state !== null) {
+    const made = await checkStateFolder(state, config.app.readOnly);
+    if (made !== null) return fail(`${name("resumable-dir")}: ${q(state)} ${made}`);
   }
   // Both exist (checked above), so they resolve; realPathOr only guards a race with a removal.
   const realFolders = {
@@ -126,6 +132,37 @@ async function checkFolder(path: string): Promise<string | null> {
     return info.isDirectory ? null : "is not a folder";
   } catch (err) {
     return problem(err);
+  }
+}
+
+/**
+ * Null when the `--resumable-dir` folder exists or could be made, else what is wrong with it.
+ * Checked at start because the uploads make it only at their first creation, and a file or an
+ * impossible path there would turn every creation into a 500 instead of refusing to start. Made
+ * with its parents and mode 0700, as the uploads make it (`prepareStateFolder`); not made with
+ * `--read-only`, which writes nothing and creates no upload.
+ */
+async function checkStateFolder(path: string, readOnly: boolean): Promise<string | null> {
+  try {
+    return (await Deno.stat(path)).isDirectory ? null : "is not a folder";
+  } catch (err) {
+    // a file on the way (`afile/state`) is found by mkdir below and named there
+    if (!(err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory)) {
+      return problem(err);
+    }
+  }
+  if (readOnly) return null;
+  try {
+    await Deno.mkdir(path, { recursive: true, mode: STATE_FOLDER_MODE });
+    return null;
+  } catch (err) {
+    if (err instanceof Deno.errors.PermissionDenied) return "cannot be made (permission denied)";
+    if (err instanceof Deno.errors.NotADirectory || err instanceof Deno.errors.AlreadyExists) {
+      return "cannot be made (a file stands on the way)";
+    }
+    // The system's reason without its "mkdir '<path>'" tail: the line names the path already.
+    const reason = err instanceof Error ? err.message.replace(/: mkdir '.*'$/s, "") : String(err);
+    return `cannot be made (${reason})`;
   }
 }
 

@@ -16,9 +16,7 @@
  */
 
 import { realSegmentsInside } from "../app/real_path_inside.ts";
-import { isStateFolderName } from "../app/state_folder.ts";
-
-const STATE_FOLDER_MODE = 0o700;
+import { isStateFolderName, STATE_FOLDER_MODE } from "../app/state_folder.ts";
 
 /** The state folder would be served: resumable uploads stay off rather than publish it. */
 export class StateFolderServed extends Error {

@@ -219,6 +219,9 @@ Deno.test("buildConfig refuses bad values with one line naming the option", () =
     ],
     [["--tls-cert", "c.pem"], {}, "--tls-cert: needs --tls-key as well"],
     [["--tls-key", "k.pem"], {}, "--tls-key: needs --tls-cert as well"],
+    // From the environment, the missing one is named as a variable: that is what the user adds.
+    [[], { WIRESERVE_TLS_CERT: "c.pem" }, "WIRESERVE_TLS_CERT: needs WIRESERVE_TLS_KEY as well"],
+    [[], { WIRESERVE_TLS_KEY: "k.pem" }, "WIRESERVE_TLS_KEY: needs WIRESERVE_TLS_CERT as well"],
     [["--auth-all"], {}, "--auth-all: needs --auth or --token to protect anything"],
   ];
   for (const [args, env, want] of cases) assertEquals(failure(args, env), want);

@@ -152,6 +152,37 @@ Deno.test("main exits 1 when --resumable-dir reaches into the shared folder thro
   }
 });
 
+Deno.test("main exits 1 with one line when --resumable-dir is a file or cannot be made", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-main-state-" });
+  try {
+    await Deno.mkdir(join(dir, "share"));
+    await Deno.writeTextFile(join(dir, "afile"), "x");
+    const cases: [string, string][] = [
+      [join(dir, "afile"), "is not a folder"],
+      [join(dir, "afile", "state"), "cannot be made (a file stands on the way)"],
+    ];
+    for (const [state, why] of cases) {
+      const run = start([join(dir, "share"), "--resumable-dir", state, "--port", "0"]);
+      const outcome = await Promise.race([run.result, run.port().then(() => "started")]);
+      if (outcome === "started") {
+        run.signal("SIGINT");
+        await run.result;
+      }
+      assertEquals(outcome, 1, state);
+      assertEquals(run.stderr(), `wireserve: --resumable-dir: ${JSON.stringify(state)} ${why}\n`);
+    }
+    // A missing folder is made at start (0700, with its parents), as the uploads would make it.
+    const state = join(dir, "new", "state");
+    const made = start([join(dir, "share"), "--resumable-dir", state, "--port", "0"]);
+    await made.port();
+    made.signal("SIGINT");
+    assertEquals(await made.result, 0);
+    assertEquals((await Deno.stat(state)).mode! & 0o777, 0o700);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("main exits 1 with one line when the port is taken", async () => {
   const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   try {
