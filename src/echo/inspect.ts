@@ -1,9 +1,10 @@
 /**
  * `/inspect[/…]` (any method): the request exactly as it arrived on the wire — request line and
- * header lines byte for byte (original case, order, duplicates, spacing), the chunk-size lines
- * and trailers of a chunked body, the body (captured up to `maxCaptureBytes`, counted to its
- * end, refused past `maxUploadBytes`), and the connection facts: request index on the
- * keep-alive connection, pipelining, how `Expect: 100-continue` went.
+ * header lines byte for byte (original case, order, duplicates, spacing), the empty lines before
+ * the request line (counted), the chunk-size lines and trailer section of a chunked body as sent,
+ * the body (captured up to `maxCaptureBytes`, counted to its end, refused past `maxUploadBytes`),
+ * and the connection facts: request index on the keep-alive connection, pipelining, how
+ * `Expect: 100-continue` went.
  *
  * Text by default; JSON for `Accept: application/json` or `?format=json`.
  * This module must not touch sockets.
@@ -24,6 +25,8 @@ import { JSON_CONTENT_TYPE, jsonText } from "../app/json_response.ts";
  */
 export function inspectHandler(config: AppConfig) {
   return async (req: HttpRequest): Promise<HttpResponse> => {
+    // Shown byte for byte like the head; the copy is asked for here so that no other route pays.
+    req.body.keepRawTrailers?.();
     const body = await captureBody(req.body, config.maxCaptureBytes, config.maxUploadBytes);
     const json = prefersJson(req);
     const headers: Array<[string, string]> = [

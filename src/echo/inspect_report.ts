@@ -49,12 +49,14 @@ export function inspectJson(
   const lines = headLines(req.rawHead);
   const chunks = req.body.chunks;
   const trailers = req.body.trailers;
+  const rawTrailers = req.body.rawTrailers ?? null;
   return {
     notation: NOTATION,
     request_line: lines.length > 0 ? escapeBytes(lines[0]) : "",
     method: displayText(req.method),
     target: displayText(req.target),
     version: req.rawVersion,
+    leading_empty_lines: req.leadingEmptyLines ?? 0,
     head: {
       bytes: req.rawHead.length,
       text: escapeBytes(req.rawHead),
@@ -79,6 +81,11 @@ export function inspectJson(
       trailers: trailers === null
         ? null
         : trailers.entries().map(([n, v]) => [displayText(n), displayText(v)]),
+      trailer_section: rawTrailers === null ? null : {
+        bytes: rawTrailers.length,
+        text: escapeBytes(rawTrailers),
+        base64: toBase64(rawTrailers),
+      },
     },
     connection: connectionFacts(req),
   };
@@ -112,6 +119,12 @@ export function inspectText(req: HttpRequest, body: CapturedBody, maxCaptureByte
   const out: string[] = [];
   out.push("wireserve /inspect: the request exactly as it arrived");
   out.push(NOTATION, "");
+  const leading = req.leadingEmptyLines ?? 0;
+  if (leading > 0) {
+    // Not part of the head: RFC 9112 §2.2 lets a server ignore them, and wireserve does.
+    out.push(`== Empty lines before the request line (${leading}, ignored) ==`);
+    for (let i = 0; i < leading; i++) out.push("\\r\\n");
+  }
   out.push(`== Head (${req.rawHead.length} bytes) ==`);
   out.push(escapeBytes(req.rawHead, true));
 
@@ -124,9 +137,16 @@ export function inspectText(req: HttpRequest, body: CapturedBody, maxCaptureByte
     out.push(`chunk-size lines (${req.body.chunkCount} received, ${chunks.length} recorded):`);
     for (const c of chunks) out.push(`  ${escapeLatin1(c.line)}\\r\\n  (${c.size} bytes)`);
     const trailers = req.body.trailers;
-    out.push(`trailer fields (${trailers?.size ?? 0}):`);
-    for (const [n, v] of trailers?.entries() ?? []) {
-      out.push(`  ${escapeLatin1(n)}: ${escapeLatin1(v)}`);
+    const raw = req.body.rawTrailers ?? null;
+    if (raw !== null) {
+      // As sent, like the head: the field lines with their spacing, then the body's final CRLF.
+      out.push(`trailer section (${trailers?.size ?? 0} fields, ${raw.length} bytes):`);
+      for (const line of escapeBytes(raw, true).split("\n").slice(0, -1)) out.push(`  ${line}`);
+    } else {
+      out.push(`trailer fields (${trailers?.size ?? 0}):`);
+      for (const [n, v] of trailers?.entries() ?? []) {
+        out.push(`  ${escapeLatin1(n)}: ${escapeLatin1(v)}`);
+      }
     }
   }
   out.push(

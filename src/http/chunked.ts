@@ -58,6 +58,9 @@ export class ChunkedDecoder {
   #chunkCount = 0;
   #trailers = new HeaderFields();
   #trailerBytes = 0;
+  /** The trailer section's lines as sent (each with its LF), once `keepRawTrailers` asked. */
+  #rawTrailerLines: Uint8Array[] | null = null;
+  #rawTrailers: Uint8Array | null = null;
   /** The first error `read` threw (wrapped so that any thrown value counts), or null. */
   #failure: { error: unknown } | null = null;
 
@@ -70,6 +73,33 @@ export class ChunkedDecoder {
   /** Trailer fields once the body is done, else null. */
   get trailers(): HeaderFields | null {
     return this.#state === "done" ? this.#trailers : null;
+  }
+
+  /**
+   * Keeps the trailer section's bytes as sent from now on (`rawTrailers`). The copy is made only
+   * on request: the trailer limits bound it, but most readers never look.
+   */
+  keepRawTrailers(): void {
+    this.#rawTrailerLines ??= [];
+  }
+
+  /**
+   * The trailer section as sent (field lines with their CRLF, then the final CRLF) once the body
+   * is done, if `keepRawTrailers` asked for it; else null.
+   */
+  get rawTrailers(): Uint8Array | null {
+    const lines = this.#rawTrailerLines;
+    if (this.#state !== "done" || lines === null) return null;
+    if (this.#rawTrailers === null) {
+      const out = new Uint8Array(lines.reduce((n, l) => n + l.length, 0));
+      let at = 0;
+      for (const l of lines) {
+        out.set(l, at);
+        at += l.length;
+      }
+      this.#rawTrailers = out;
+    }
+    return this.#rawTrailers;
   }
 
   /** The first `maxChunkRecords` chunk-size lines, as sent. */
@@ -165,6 +195,7 @@ export class ChunkedDecoder {
           if (line === LINE_TOO_LONG) {
             throw new HttpError("trailersTooLarge", "Trailer section longer than maxTrailerBytes");
           }
+          if (this.#rawTrailerLines !== null) this.#rawTrailerLines.push(withLf(line));
           // RFC 9112 §7.1.2: the trailer section ends with an empty line.
           if (line.length === EMPTY_LINE_LENGTH && line[0] === CR) {
             this.#state = "done";
@@ -249,6 +280,14 @@ export class ChunkedDecoder {
     }
     this.#trailers.add(latin1(line, 0, colon), latin1(line, start, stop));
   }
+}
+
+/** A copy of `line` (a view into the reader's buffer, its LF left off) with its LF. */
+function withLf(line: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(line.length + LF_LENGTH);
+  copy.set(line);
+  copy[line.length] = LF;
+  return copy;
 }
 
 /**

@@ -65,6 +65,16 @@ export class ChunkedBody implements RequestBody {
     return this.#decoder.trailers;
   }
 
+  /** See `RequestBody.keepRawTrailers`. */
+  keepRawTrailers(): void {
+    this.#decoder.keepRawTrailers();
+  }
+
+  /** See `RequestBody.rawTrailers`. */
+  get rawTrailers(): Uint8Array | null {
+    return this.#decoder.rawTrailers;
+  }
+
   /** Chunk-size lines seen so far (bounded by `maxChunkRecords`). */
   get chunks(): readonly ChunkInfo[] {
     return this.#decoder.chunks;

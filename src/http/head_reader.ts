@@ -41,10 +41,17 @@ class ReceivedHead implements RequestHead, LentBytesKeeper {
   readonly rawVersion: string;
   readonly headers: HeaderFields;
   readonly host: string;
+  readonly leadingEmptyLines: number;
   #raw: Uint8Array | null = null;
   #reader: BufferedReader | null;
 
-  constructor(line: RequestLine, headers: HeaderFields, host: string, reader: BufferedReader) {
+  constructor(
+    line: RequestLine,
+    headers: HeaderFields,
+    host: string,
+    leadingEmptyLines: number,
+    reader: BufferedReader,
+  ) {
     this.method = line.method;
     this.target = line.target;
     this.targetForm = line.targetForm;
@@ -54,6 +61,7 @@ class ReceivedHead implements RequestHead, LentBytesKeeper {
     this.rawVersion = line.rawVersion;
     this.headers = headers;
     this.host = host;
+    this.leadingEmptyLines = leadingEmptyLines;
     this.#reader = reader;
     reader.lendMarked(this);
   }
@@ -221,7 +229,7 @@ export class HeadReader {
     headers.seal();
     this.#previous = headers;
     lastAccepted = headers;
-    const head = new ReceivedHead(line, headers, host, reader);
+    const head = new ReceivedHead(line, headers, host, this.#skipped / CRLF_BYTES, reader);
     this.#current = head;
     return head;
   }

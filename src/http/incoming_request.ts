@@ -129,6 +129,11 @@ export class IncomingRequest implements HttpRequest {
     return this.#head.rawHead;
   }
 
+  /** See `HttpRequest.leadingEmptyLines`. */
+  get leadingEmptyLines(): number {
+    return this.#head.leadingEmptyLines;
+  }
+
   /** Facts about the connection (built on first use: few handlers ask). */
   get connection(): ConnectionFacts {
     if (this.#facts === null) {

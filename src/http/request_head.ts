@@ -42,6 +42,8 @@ export interface RequestHead extends Omit<RequestLine, "authority"> {
   host: string;
   /** The head exactly as received: request line through the empty line, leading empty lines excluded. */
   rawHead: Uint8Array;
+  /** How many empty lines (CRLF) came before the request line and were ignored (RFC 9112 §2.2). */
+  leadingEmptyLines: number;
 }
 
 /**

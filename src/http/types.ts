@@ -73,6 +73,18 @@ export interface RequestBody {
   release?(): void;
   /** Trailer fields of a chunked body once it is done, else null. */
   readonly trailers: HeaderFields | null;
+  /**
+   * Asks a chunked body to keep its trailer section exactly as sent, for `rawTrailers`; call it
+   * before the first read. Off by default, so only a caller that shows bytes pays for the copy,
+   * and bounded by the trailer limits (`maxTrailerBytes` plus the final CRLF). Optional: bodies
+   * that are not chunked (and bodies built by tests) lack it.
+   */
+  keepRawTrailers?(): void;
+  /**
+   * The trailer section as sent — every field line with its CRLF, then the CRLF that ends the
+   * body (RFC 9112 §7.1) — once a body asked by `keepRawTrailers` is done; else null or absent.
+   */
+  readonly rawTrailers?: Uint8Array | null;
   /** The chunk-size lines seen so far (bounded), or null for a body that is not chunked. */
   readonly chunks: readonly ChunkInfo[] | null;
   /** How many chunks arrived (the last, empty one included), recorded or not; 0 if not chunked. */
@@ -126,6 +138,11 @@ export interface HttpRequest {
    * exchange lasts (copied on first use): reading it after the response went out throws.
    */
   readonly rawHead: Uint8Array;
+  /**
+   * How many empty lines (CRLF) came before the request line: RFC 9112 §2.2 lets a server ignore
+   * them, and `rawHead` starts after them. Optional: requests built by tests may lack it (none).
+   */
+  readonly leadingEmptyLines?: number;
   /** The request body (an empty one when there is none). */
   readonly body: RequestBody;
   /** Whether the client sent `Expect: 100-continue` (HTTP/1.1 only). */

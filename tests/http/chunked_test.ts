@@ -311,6 +311,28 @@ Deno.test("ChunkedDecoder refuses a line when it outgrows the reader's maximum b
   }
 });
 
+Deno.test("ChunkedDecoder keeps the trailer section as sent only when asked, at every split", async () => {
+  const section = "x-t:tv  \r\nX-B:\t a \r\n\r\n";
+  const input = bytes(`3\r\nabc\r\n0;e\r\n${section}${NEXT_REQUEST}`);
+  for (const keep of [true, false]) {
+    for (const [how, pieces] of feeds(input)) {
+      const reader = new BufferedReader(
+        byobOver(pieces.filter((p) => p.length > 0)),
+        INITIAL_BUFFER_BYTES,
+        MAX_BUFFER_BYTES,
+      );
+      const decoder = new ChunkedDecoder(reader, LIMITS);
+      if (keep) decoder.keepRawTrailers();
+      while (await decoder.read() !== null) {
+        assert.equal(decoder.rawTrailers, null, `${how}: null until the body is done`);
+      }
+      const raw = decoder.rawTrailers;
+      assert.equal(raw === null ? null : text(raw), keep ? section : null, how);
+      assert.deepEqual(decoder.trailers?.entries(), [["x-t", "tv"], ["X-B", "a"]], how);
+    }
+  }
+});
+
 Deno.test("ChunkedDecoder returns views into the reader's buffer when data is buffered", async () => {
   const input = bytes("3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
   let reads = 0;

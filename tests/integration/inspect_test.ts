@@ -104,6 +104,70 @@ Deno.test("inspect shows chunk-size lines with extensions, the trailers and the 
   });
 });
 
+Deno.test("inspect shows the trailer section byte for byte in text and JSON", async () => {
+  await withServer(async (srv) => {
+    const trailerSection = "x-t:tv  \r\nX-B:\t a \r\n\r\n";
+    const req = (target: string) =>
+      `POST ${target} HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n` +
+      "3\r\nabc\r\n0\r\n" + trailerSection;
+    const j = await inspectJson(srv.port, req("/inspect?format=json"));
+    assertEquals(j.body.trailer_section, {
+      bytes: trailerSection.length,
+      text: "x-t:tv  \\r\\nX-B:\\t a \\r\\n\\r\\n",
+      base64: latin1(trailerSection).toBase64(),
+    });
+    assertEquals(j.body.trailers, [["x-t", "tv"], ["X-B", "a"]], "the parsed fields stay");
+    const c = await RawClient.connect(srv.port);
+    try {
+      await c.send(req("/inspect"));
+      const text = (await c.readResponse())!.text;
+      assert(
+        text.includes(
+          `trailer section (2 fields, ${trailerSection.length} bytes):\n` +
+            "  x-t:tv  \\r\\n\n  X-B:\\t a \\r\\n\n  \\r\\n\n",
+        ),
+        text,
+      );
+    } finally {
+      c.close();
+    }
+    // Without trailers the section is the body's final CRLF alone.
+    const bare = await inspectJson(
+      srv.port,
+      "POST /inspect?format=json HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n" +
+        "0\r\n\r\n",
+    );
+    assertEquals(bare.body.trailer_section.text, "\\r\\n");
+    const plain = await inspectJson(
+      srv.port,
+      "GET /inspect?format=json HTTP/1.1\r\nHost: t\r\n\r\n",
+    );
+    assertEquals(plain.body.trailer_section, null);
+  });
+});
+
+Deno.test("inspect shows the empty lines sent before the request line apart from the head", async () => {
+  await withServer(async (srv) => {
+    const head = "GET /inspect?format=json HTTP/1.1\r\nHost: t\r\n\r\n";
+    const j = await inspectJson(srv.port, "\r\n\r\n" + head);
+    assertEquals([j.leading_empty_lines, j.head.bytes], [2, head.length]);
+    assertEquals((await inspectJson(srv.port, head)).leading_empty_lines, 0);
+    const c = await RawClient.connect(srv.port);
+    try {
+      await c.send("\r\nGET /inspect HTTP/1.1\r\nHost: t\r\n\r\n");
+      const text = (await c.readResponse())!.text;
+      assert(
+        text.includes(
+          "== Empty lines before the request line (1, ignored) ==\n\\r\\n\n== Head (",
+        ),
+        text,
+      );
+    } finally {
+      c.close();
+    }
+  });
+});
+
 Deno.test("inspect marks the second of two pipelined requests and counts requests", async () => {
   await withServer(async (srv) => {
     const c = await RawClient.connect(srv.port);
