@@ -3,8 +3,10 @@
  * It walks the folders breadth-first (shallow matches come first, each folder in listing order)
  * through `ServedRoot.list`, so
  * it sees exactly what listings show: no dotfiles unless `--dotfiles`, no `--hide` matches, no
- * reserved names, symlinks only where a download would follow them, a folder reached twice
- * through links walked once.
+ * reserved names, symlinks only where a download would follow them. A folder is walked once,
+ * under its own name: a link to a folder inside the searched one is matched by its name but not
+ * walked (what it leads to is found under its real name), and of links to one place outside it
+ * the first walked wins (`WalkedTrees`).
  *
  * Bounds, each reported as `truncated` rather than an error (the matches found so far are still
  * useful): SEARCH_MAX_RESULTS matches, SEARCH_MAX_FOLDERS folders read, SEARCH_MAX_MS of walking.
@@ -18,6 +20,7 @@
 import { join } from "node:path";
 import { isFolder, type ListingEntry, sortListing } from "./listing.ts";
 import type { ServedRoot } from "./served_root.ts";
+import { WalkedTrees } from "./walked_trees.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
 /** Most matches one search answers. */
@@ -69,6 +72,8 @@ export async function searchFolder(
   const deadline = now() + bounds.maxMs;
   const needle = text.toLowerCase();
   const hits: SearchHit[] = [];
+  const trees = new WalkedTrees([realDir]);
+  // Every folder queued, by real path: even a link to a folder above a tree walks each once.
   const seen = new Set<string>([realDir]);
   const queue: Array<{ dir: string; segments: string[] }> = [{ dir: realDir, segments: [] }];
   let folders = 0;
@@ -101,16 +106,20 @@ export async function searchFolder(
       }
       if (!isFolder(e)) continue;
       const path = join(dir, e.name);
-      let real = path;
-      if (e.type === "symlink") {
-        try {
-          real = await Deno.realPath(path);
-        } catch (err) {
-          throwIfOutOfDescriptors(err);
-          continue;
-        }
+      // A real folder lies in the tree its parent is in: walked, under its own name.
+      if (e.type !== "symlink") {
+        if (!seen.has(path)) queue.push({ dir: path, segments: here });
+        seen.add(path);
+        continue;
       }
-      if (seen.has(real)) continue;
+      let real: string;
+      try {
+        real = await Deno.realPath(path);
+      } catch (err) {
+        throwIfOutOfDescriptors(err);
+        continue;
+      }
+      if (!trees.follow(real) || seen.has(real)) continue;
       seen.add(real);
       queue.push({ dir: real, segments: here });
     }

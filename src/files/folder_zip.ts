@@ -3,17 +3,15 @@
  * is built — no temp file, the whole archive never in memory — and `?zip&name=a&name=b` for only
  * some entries of the folder.
  *
- * The writer is npm `yazl`, chosen over fflate's `Zip` because it writes ZIP64 records by itself
- * when an entry or the archive passes 4 GiB (fflate has no ZIP64: a large folder would come out
- * as a broken archive), reads each file lazily (one file open at a time, opened when its turn
- * comes), and is driven by Node stream backpressure: nothing is read from disk faster than the
- * socket takes the archive, so memory stays at a few buffers whatever the folder's size.
+ * This module decides what goes in; the archive's bytes are made by `zip_archive.ts`.
  *
  * What goes in is what a listing shows (`ServedRoot.list`): no dotfiles unless `--dotfiles`, no
  * `--hide` matches, never the server's reserved names (temp files of uploads in progress, the
  * WebDAV and resumable state folders), and symlinks only where a download would follow them. A
- * folder reached twice through links is archived once. Already-compressed files (images, video,
- * audio, archives) are stored; the rest is deflated.
+ * folder goes in once, under its own name: a link to a folder inside what is zipped is left out
+ * (what it leads to is there under its real name), and of links to one place outside it the first
+ * in name order wins (`WalkedTrees`). Already-compressed files (images, video, audio, archives)
+ * are stored; the rest is deflated.
  *
  * Bounds: ZIP_MAX_ENTRIES entries (the names are collected before the first byte goes out, so
  * the answer can still be a 413); a folder the listing truncates (past `--max-listing`, the same
@@ -25,23 +23,20 @@
  * @module
  */
 
-import type { ReadStream } from "node:fs";
 import { join } from "node:path";
-// @ts-types="@types/yazl"
-import type yazlModule from "yazl";
 import type { SharedCount } from "../http/shared_count.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
 import { textResponse } from "../app/router.ts";
 import { holdingPlace } from "./held_place.ts";
-import { isFolder, type ListingEntry } from "./listing.ts";
+import { isFolder, type ListingEntry, sortListingInTurns } from "./listing.ts";
 import type { ServedRoot } from "./served_root.ts";
+import { WalkedTrees } from "./walked_trees.ts";
+import { archiveOf, type ZipItem } from "./zip_archive.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
 /** Most entries (files and folders) one archive holds; past it the answer is 413. */
 export const ZIP_MAX_ENTRIES = 50_000;
-/** Bytes read from a file at a time while it is archived. */
-const ZIP_READ_BYTES = 64 * 1024;
 /**
  * Archives being made at once by the whole server (all workers); past it a zip request gets 503
  * with Retry-After.
@@ -57,72 +52,11 @@ export const ZIP_CACHING: ReadonlyArray<[string, string]> = [
 /** The archive's name for the share itself (its folder has no name in URLs). */
 export const ROOT_ZIP_NAME = "files.zip";
 
-/**
- * Extensions of formats that are compressed already: deflating them again costs CPU for
- * nothing (often a few bytes more), so they are stored.
- */
-// deno-fmt-ignore
-const STORED_EXTENSIONS: ReadonlySet<string> = new Set([
-  "jpg", "jpeg", "png", "gif", "webp", "avif", "heic", "heif", "jxl",
-  "mp3", "m4a", "aac", "ogg", "oga", "opus", "flac",
-  "mp4", "m4v", "mov", "mkv", "webm", "avi", "ogv",
-  "zip", "gz", "tgz", "bz2", "xz", "zst", "7z", "rar", "br", "lz", "lzma",
-  "jar", "apk", "docx", "xlsx", "pptx", "odt", "ods", "odp", "epub", "pdf", "woff", "woff2",
-]); // deno-fmt-ignore
-
-/**
- * yazl and Node's `fs` streams, loaded on first use: most servers never make an archive, and
- * each worker would otherwise carry them from the start.
- */
-let libraries: Promise<{ yazl: typeof yazlModule; fs: typeof import("node:fs") }> | null = null;
-
-function zipLibraries() {
-  // @ts-types="@types/yazl"
-  return libraries ??= Promise.all([import("yazl"), import("node:fs")]).then(([y, fs]) => ({
-    yazl: y.default,
-    fs,
-  }));
-}
-
-/** One entry to archive. */
-interface ZipItem {
-  /** The name inside the archive ("sub/a.txt"; folders without the final "/"). */
-  zipPath: string;
-  /**
-   * Where to read it: its real path when it was collected (a file reached through a link: what
-   * the link led to then, as the listing checked it). A folder: nothing is read.
-   */
-  path: string;
-  folder: boolean;
-  mtime: Date;
-  /** Its permission bits (rwx), kept in the archive; where the platform has none, yazl's default. */
-  mode: number | undefined;
-}
-
-/** The file-type bits of a Unix mode in a zip's external attributes (`S_IFREG`, `S_IFDIR`). */
-const FILE_TYPE = 0o100000;
-const DIR_TYPE = 0o040000;
-
-/**
- * The mode an entry is archived with: its own permission bits, so that unzipping gives a script
- * back its execute bit and a 0600 file stays private (as `zip -r` keeps them). Without them
- * (Windows), yazl's default (0664, folders 0775).
- */
-function zipMode(item: ZipItem, type: number): { mode?: number } {
-  return item.mode === undefined ? {} : { mode: type | item.mode };
-}
-
 /** Why the archive cannot be made. */
 class ZipRefusal extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
   }
-}
-
-/** Whether `name` is stored rather than deflated in an archive. */
-export function storedInZip(name: string): boolean {
-  const dot = name.lastIndexOf(".");
-  return dot > 0 && STORED_EXTENSIONS.has(name.slice(dot + 1).toLowerCase());
 }
 
 /** How large an archive may be. */
@@ -202,6 +136,12 @@ async function collect(
   maxEntries: number,
 ): Promise<ZipItem[]> {
   const items: ZipItem[] = [];
+  // What is zipped whole: the folder, or the real folders of a selection (a selected link to a
+  // folder is followed like a link inside, in `walk`).
+  const trees = new WalkedTrees(
+    names === null ? [realDir] : await selectedFolders(root, realDir, names),
+  );
+  // Every folder archived, by real path: even a link to a folder above a tree archives each once.
   const seen = new Set<string>([realDir]);
   const add = (item: ZipItem) => {
     if (items.length === maxEntries) {
@@ -213,7 +153,12 @@ async function collect(
     items.push(item);
   };
   const walk = async (dir: string, prefix: string, only: readonly string[] | null) => {
-    const entries = only === null ? await listed(dir) : await named(dir, only);
+    // By name: which of two links to one place goes in is the same on every run.
+    const entries = await sortListingInTurns(
+      only === null ? await listed(dir) : await named(dir, only),
+      "name",
+      "asc",
+    );
     for (const e of entries) {
       const path = join(dir, e.name);
       const zipPath = prefix + e.name;
@@ -222,14 +167,16 @@ async function collect(
       if (!isFolder(e)) {
         // A plain file's path is real, as its folder's is; a link's is resolved now, once.
         const real = e.type === "symlink" ? await Deno.realPath(path) : path;
-        add({ zipPath, path: real, folder: false, mtime, mode });
+        add({ zipPath, path: real, folder: false, size: e.size, mtime, mode });
         continue;
       }
-      // A folder reached again through a link (a loop, or two links to one place) goes in once.
+      // A folder reached again through a link (a loop, a link to a folder zipped under its own
+      // name, two links to one place) goes in once.
       const real = e.type === "symlink" ? await Deno.realPath(path) : path;
+      if (e.type === "symlink" && !trees.follow(real)) continue;
       if (seen.has(real)) continue;
       seen.add(real);
-      add({ zipPath, path: real, folder: true, mtime, mode });
+      add({ zipPath, path: real, folder: true, size: 0, mtime, mode });
       await walk(real, `${zipPath}/`, null);
     }
   };
@@ -267,65 +214,18 @@ async function collect(
   return items;
 }
 
-/**
- * The archive's bytes as they are made. yazl pulls each file through a read stream when its
- * turn comes; the output is read only as fast as the socket takes it (the writer awaits each
- * piece), and yazl's pipes hold the file reads back meanwhile. If the client goes away the
- * archive and the file being read are destroyed, so no file stays open.
- *
- * A file is read minutes after it was collected, at the socket's pace, and a client may swap it,
- * or a folder above it, for a link meanwhile. So (refuse:) each is opened by the real path
- * recorded when it was collected, and only if that path is still real (no link on the way):
- * else — or if it is gone — the archive ends there with an error (the connection is cut, the
- * client holds a broken archive, never another file's bytes under the name). This narrows the
- * window to the one GET of a single file has (`file_cache.ts`).
- */
-async function* archiveOf(items: readonly ZipItem[]): AsyncGenerator<Uint8Array> {
-  const { yazl, fs } = await zipLibraries();
-  const zip = new yazl.ZipFile();
-  let current: ReadStream | null = null;
-  for (const item of items) {
-    if (item.folder) {
-      zip.addEmptyDirectory(item.zipPath, { mtime: item.mtime, ...zipMode(item, DIR_TYPE) });
-      continue;
-    }
-    zip.addReadStreamLazy(
-      item.zipPath,
-      { mtime: item.mtime, compress: !storedInZip(item.zipPath), ...zipMode(item, FILE_TYPE) },
-      (done: (err: Error | null, stream: NodeJS.ReadableStream) => void) => {
-        stillReal(item.path).then((real) => {
-          if (!real) return fail(new Error(`Changed or gone since it was listed: ${item.zipPath}`));
-          current = fs.createReadStream(item.path, { highWaterMark: ZIP_READ_BYTES });
-          current.on("error", fail); // a read that fails ends the archive, never the process
-          done(null, current);
-        }, (err) => fail(err as Error));
-      },
-    );
+/** The real paths of the selected entries of `realDir` that are folders themselves (not links). */
+async function selectedFolders(
+  root: ServedRoot,
+  realDir: string,
+  names: readonly string[],
+): Promise<string[]> {
+  const folders: string[] = [];
+  for (const name of new Set(names)) {
+    const e = await root.entry(realDir, name);
+    if (e !== null && e.type === "dir") folders.push(join(realDir, name));
   }
-  zip.end();
-  const output = zip.outputStream;
-  // yazl reports a file it could not take on the ZipFile; the archive ends there, in error.
-  function fail(err: Error) {
-    (output as unknown as { destroy(err: Error): void }).destroy(err);
-  }
-  zip.on("error", fail);
-  try {
-    for await (const piece of output) yield piece as Uint8Array;
-  } finally {
-    // Normal end: both are finished already. Cut off: stop reading and close the file.
-    (current as ReadStream | null)?.destroy();
-    (output as unknown as { destroy(): void }).destroy();
-  }
-}
-
-/** Whether `path` is still its own real path: it exists and no link lies on the way to it. */
-async function stillReal(path: string): Promise<boolean> {
-  try {
-    return await Deno.realPath(path) === path;
-  } catch (err) {
-    throwIfOutOfDescriptors(err);
-    return false;
-  }
+  return folders;
 }
 
 /**

@@ -9,9 +9,15 @@
 
 import type { Handler, HttpResponse } from "../http/types.ts";
 
-/** Media types a browser runs scripts in when it renders them. */
+/**
+ * Media types a browser renders as a document that may run script: HTML (and its variants),
+ * every XML type — `*\/xml`, `*\/*+xml` and `*\/xml-*` (an XML document can hold XHTML or SVG
+ * script elements, or load an XSLT sheet that makes HTML: `.rdf`, `.rss`, `.atom`, `.xul`,
+ * `.smil`, `.kml`, … are all rendered) — and XSLT or MathML sheets under their older names.
+ * Matched on the essence, so a parameter (`; charset=…`) changes nothing.
+ */
 const ACTIVE_TYPES =
-  /^(text\/html|application\/xhtml\+xml|image\/svg\+xml|text\/xml|application\/xml)\b/i;
+  /^\s*[a-z0-9!#$&^_.+-]+\/(html|x?html-[a-z0-9!#$&^_.+-]*|[a-z0-9!#$&^_.+-]*\+xml|xml|xml-[a-z0-9!#$&^_.+-]*|xslt?|mathml)\s*(;|$)/i;
 const NOSNIFF: [string, string] = ["X-Content-Type-Options", "nosniff"];
 // refuse: scripts, forms, plugins and same-origin access for uploaded active content; a sandboxed
 // document gets an opaque origin, so it cannot read the UI's storage or call its API.
@@ -23,7 +29,7 @@ const UPPER_A = 0x41;
 const UPPER_Z = 0x5a;
 const UPPER_TO_LOWER = 0x20;
 
-/** Adds `nosniff` to every answer, and a CSP sandbox to HTML, XHTML, SVG and XML ones. */
+/** Adds `nosniff` to every answer, and a CSP sandbox to HTML, XHTML, SVG and every XML one. */
 export function withUntrustedContentHeaders(handler: Handler): Handler {
   return (req) => {
     const res = handler(req);

@@ -45,6 +45,27 @@ Deno.test("searchFolder finds names case-insensitively, shallow first, listings'
   }
 });
 
+Deno.test("searchFolder walks a folder under its own name when a link to it sorts first", async () => {
+  const root = await Deno.makeTempDir({ prefix: "wireserve-search-" });
+  try {
+    for (const i of [1, 2]) {
+      await Deno.mkdir(join(root, `real${i}`));
+      await Deno.writeTextFile(join(root, `real${i}`, `f${i}.txt`), "x");
+      await Deno.symlink(`real${i}`, join(root, `link${i}`));
+    }
+    await Deno.mkdir(join(root, "a/b"), { recursive: true });
+    await Deno.writeTextFile(join(root, "a/b/f3.txt"), "x");
+    // A link met before (shallower than) the folder it leads to.
+    await Deno.symlink("a/b", join(root, "b-link"));
+    const { hits } = await searchFolder(served(root), root, "f");
+    assertEquals(hits.map((h) => h.name), ["real1/f1.txt", "real2/f2.txt", "a/b/f3.txt"]);
+    const links = await searchFolder(served(root), root, "link");
+    assertEquals(links.hits.map((h) => h.name), ["b-link", "link1", "link2"]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("searchFolder stops at each bound and says so", async () => {
   const root = await tree();
   try {

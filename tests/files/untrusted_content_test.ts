@@ -21,6 +21,23 @@ const SANDBOXED = [
   "text/xml; charset=utf-8",
   "application/xml",
   "TEXT/HTML",
+  // what mime-types gives .xsl, .xslt, .rss, .atom, .rdf/.owl, .xul, .smil, .mathml, .kml, .gpx,
+  // .wsdl, .dtd and .mml: each can hold or make a document with script
+  "application/xslt+xml",
+  "application/rss+xml",
+  "application/atom+xml",
+  "application/rdf+xml",
+  "application/vnd.mozilla.xul+xml",
+  "application/smil+xml",
+  "application/mathml+xml",
+  "application/vnd.google-earth.kml+xml",
+  "application/gpx+xml; charset=utf-8",
+  "application/wsdl+xml",
+  "application/xml-dtd",
+  "text/mathml",
+  "text/xsl",
+  "text/html-sandboxed",
+  "application/xhtml+xml ; charset=utf-8",
 ];
 for (const type of SANDBOXED) {
   Deno.test(`untrusted content sandboxes ${type}`, async () => {
@@ -32,7 +49,15 @@ for (const type of SANDBOXED) {
 }
 
 for (
-  const type of ["text/plain; charset=utf-8", "image/png", "application/pdf", "application/json"]
+  const type of [
+    "text/plain; charset=utf-8",
+    "image/png",
+    "application/pdf",
+    "application/json",
+    "text/plain; note=+xml",
+    "application/xmlish",
+    "text/htmlx",
+  ]
 ) {
   Deno.test(`untrusted content only marks ${type} nosniff`, async () => {
     assertEquals(await headersFor(type), [["X-Content-Type-Options", "nosniff"]]);

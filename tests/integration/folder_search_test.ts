@@ -46,6 +46,18 @@ Deno.test("?q= answers an escaped HTML page of links for a browser, with no scri
   });
 });
 
+Deno.test("?q= shows bidi controls in names as code points, each name isolated", async () => {
+  await withUploadServer({}, async (s) => {
+    await Deno.mkdir(join(s.root, "in\u202Ebox"));
+    await Deno.writeTextFile(join(s.root, "in\u202Ebox/invoice\u202Efdp.exe"), "MZ");
+    const page = await curlRun(["-H", "Accept: text/html", s.url("/files/in%E2%80%AEbox/?q=inv")]);
+    assertEquals(page.status, 200);
+    assert(!page.body.includes("\u202E"), "a raw U+202E in the page");
+    assert(page.body.includes("<bdi>invoice&lt;U+202E&gt;fdp.exe</bdi>"), page.body);
+    assert(page.body.includes("<bdi>/files/in&lt;U+202E&gt;box/</bdi>"), page.body);
+  });
+});
+
 Deno.test("?q= past the text limit is 400; an empty ?q= shows the folder", async () => {
   await withUploadServer({}, async (s) => {
     const long = await request(s.port, "GET", `/files/?q=${"a".repeat(257)}`);

@@ -13,6 +13,13 @@ import { MAX_ZIPS_RUNNING } from "../../src/files/folder_zip.ts";
 const HAS_UNZIP = await new Deno.Command("unzip", { args: ["-v"], stdout: "null", stderr: "null" })
   .output().then((o) => o.success, () => false);
 
+const HAS_JAR = await new Deno.Command("jar", {
+  args: ["--version"],
+  stdout: "null",
+  stderr: "null",
+})
+  .output().then((o) => o.success, () => false);
+
 /** Fills the share: files, a subfolder, hidden and reserved names, a link out and a link in. */
 async function fill(root: string, outside: string): Promise<void> {
   await Deno.mkdir(join(root, "photos/2024"), { recursive: true });
@@ -51,20 +58,21 @@ Deno.test({
       );
       assertEquals(headField(head, "transfer-encoding"), "chunked");
       const { names, verbose } = await unzipList(out);
-      // "again" links to photos: the same folder goes in once, under its first name.
+      // "again" links to photos, which is zipped under its own name: the link is left out,
+      // though it sorts (and may be listed by the disk) first.
       assertEquals(names, [
-        "again/",
-        "again/2024/",
-        "again/2024/trip.md",
-        "again/cat.jpg",
         "notes.txt",
+        "photos/",
+        "photos/2024/",
+        "photos/2024/trip.md",
+        "photos/cat.jpg",
       ]);
-      assert(/70000\s+Stored\s+70000\s.*again\/cat\.jpg/.test(verbose), verbose);
+      assert(/70000\s+Stored\s+70000\s.*photos\/cat\.jpg/.test(verbose), verbose);
       assert(/6000\s+Defl:N\s+\d+\s.*notes\.txt/.test(verbose), verbose);
       const test = await new Deno.Command("unzip", { args: ["-t", out] }).output();
       assert(test.success, new TextDecoder().decode(test.stdout));
       const extracted = await new Deno.Command("unzip", {
-        args: ["-p", out, "again/cat.jpg"],
+        args: ["-p", out, "photos/cat.jpg"],
         stdout: "piped",
       }).output();
       assertEquals(extracted.stdout, pattern(70_000));
@@ -86,6 +94,73 @@ Deno.test({
         `attachment; filename="photos.zip"; filename*=UTF-8''photos.zip`,
       );
       assertEquals((await unzipList(out)).names, ["2024/", "2024/trip.md", "cat.jpg"]);
+    });
+  },
+});
+
+Deno.test({
+  name: "?zip streams to a reader that reads from a pipe (jar x): stored entries included",
+  ignore: !HAS_JAR,
+  fn: async () => {
+    await withUploadServer({}, async (s) => {
+      await fill(s.root, s.outside);
+      await Deno.writeFile(join(s.root, "photos/empty.png"), new Uint8Array(0));
+      const into = await Deno.makeTempDir({ dir: join(s.root, ".."), prefix: "jar-" });
+      // `jar x` reads with ZipInputStream, which refuses a stored entry with a data descriptor.
+      const done = await new Deno.Command("sh", {
+        args: ["-c", `curl -sS --max-time 30 '${s.url("/files/photos/?zip")}' | jar xv`],
+        cwd: into,
+      }).output();
+      assert(done.success, new TextDecoder().decode(done.stderr));
+      assertEquals(await Deno.readFile(join(into, "cat.jpg")), pattern(70_000));
+      assertEquals(await Deno.readTextFile(join(into, "2024/trip.md")), "# trip\n");
+      assertEquals((await Deno.stat(join(into, "empty.png"))).size, 0);
+    });
+  },
+});
+
+Deno.test({
+  name: "?zip keeps a folder under its own name when a link to it sorts first, at any depth",
+  ignore: !HAS_UNZIP,
+  fn: async () => {
+    await withUploadServer({}, async (s) => {
+      const dd = join(s.root, "dd");
+      for (const i of [1, 2, 3]) {
+        await Deno.mkdir(join(dd, `real${i}`), { recursive: true });
+        await Deno.writeTextFile(join(dd, `real${i}`, `f${i}.txt`), `r${i}`);
+        await Deno.symlink(`real${i}`, join(dd, `link${i}`));
+      }
+      // A link deeper down to a folder that is zipped under its own name is left out too.
+      await Deno.symlink("../real1", join(dd, "real2/up1"));
+      const out = join(s.root, "..", "dd.zip");
+      assertEquals((await curlRun(["-o", out, s.url("/files/dd/?zip")])).status, 200);
+      assertEquals((await unzipList(out)).names, [
+        "real1/",
+        "real1/f1.txt",
+        "real2/",
+        "real2/f2.txt",
+        "real3/",
+        "real3/f3.txt",
+      ]);
+      // A selection: a link whose folder is selected too is left out; a link selected alone is
+      // followed, as what it leads to is not in the archive otherwise.
+      const sel = "/files/dd/?zip&name=link1&name=real1&name=link2";
+      assertEquals((await curlRun(["-o", out, s.url(sel)])).status, 200);
+      // (link2 leads to real2, whose link up1 leads to the selected real1: left out.)
+      assertEquals((await unzipList(out)).names, [
+        "link2/",
+        "link2/f2.txt",
+        "real1/",
+        "real1/f1.txt",
+      ]);
+      const alone = "/files/dd/?zip&name=link2";
+      assertEquals((await curlRun(["-o", out, s.url(alone)])).status, 200);
+      assertEquals((await unzipList(out)).names, [
+        "link2/",
+        "link2/f2.txt",
+        "link2/up1/",
+        "link2/up1/f1.txt",
+      ]);
     });
   },
 });

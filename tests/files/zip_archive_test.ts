@@ -1,0 +1,121 @@
+/**
+ * The archive's bytes: every entry readable by a streaming reader (a stored file's CRC and sizes
+ * in its local header, no data descriptor), and a file that shrank between the listing and its
+ * read ends the archive in error, while one that grew goes in as it was listed. The test pulls
+ * the stream itself, so each change falls after the 200 head and before the body.
+ */
+
+import { join } from "node:path";
+import { assert, assertEquals } from "../support/assert.ts";
+import { appConfig } from "../../src/app/app_config.ts";
+import { sharedFolderRoot } from "../../src/files/mod.ts";
+import { zipResponse } from "../../src/files/folder_zip.ts";
+import { localCount } from "../../src/http/shared_count.ts";
+
+const HAS_UNZIP = await new Deno.Command("unzip", { args: ["-v"], stdout: "null", stderr: "null" })
+  .output().then((o) => o.success, () => false);
+
+/** A deflated file, a stored one and an empty one. */
+const FILES: Record<string, string> = {
+  "notes.txt": "note ".repeat(2000),
+  "photo.jpg": "jpeg bytes, stored as they are ".repeat(300),
+  "empty.png": "",
+};
+
+/** What became of the archive: its bytes as far as they came, and whether it ended in error. */
+interface Pulled {
+  bytes: Uint8Array;
+  failed: boolean;
+  /** Each file's content as `unzip -p` gives it (only when the archive is whole). */
+  unzipped: Record<string, string>;
+}
+
+/** Zips a share holding FILES; `change` runs after the head, before the body is read. */
+async function zipWithChange(change: (share: string) => void): Promise<Pulled> {
+  const share = await Deno.realPath(await Deno.makeTempDir({ prefix: "wireserve-zip-bytes-" }));
+  try {
+    for (const [name, text] of Object.entries(FILES)) {
+      await Deno.writeTextFile(join(share, name), text);
+    }
+    const root = sharedFolderRoot(appConfig({ directory: share, statCacheMs: 0 }));
+    const res = await zipResponse(root, share, "", null, localCount(), { folderEntries: 100 });
+    assertEquals(res.status, 200);
+    const body = res.body as { kind: string; stream: AsyncIterable<Uint8Array> };
+    change(share);
+    const pieces: Uint8Array[] = [];
+    let failed = false;
+    try {
+      for await (const piece of body.stream) pieces.push(piece);
+    } catch {
+      failed = true;
+    }
+    const bytes = new Uint8Array(pieces.flatMap((p) => [...p]));
+    const unzipped: Record<string, string> = {};
+    if (!failed && HAS_UNZIP) {
+      const file = join(share, "got.zip");
+      await Deno.writeFile(file, bytes);
+      const test = await new Deno.Command("unzip", { args: ["-t", file] }).output();
+      assert(test.success, new TextDecoder().decode(test.stdout));
+      for (const name of Object.keys(FILES)) {
+        const out = await new Deno.Command("unzip", { args: ["-p", file, name] }).output();
+        unzipped[name] = new TextDecoder().decode(out.stdout);
+      }
+    }
+    return { bytes, failed, unzipped };
+  } finally {
+    await Deno.remove(share, { recursive: true });
+  }
+}
+
+/** The local file headers of an archive: name, general-purpose flags, method, CRC and sizes. */
+function localHeaders(bytes: Uint8Array) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const found = [];
+  for (let at = 0; at + 30 <= bytes.length; at++) {
+    if (view.getUint32(at, true) !== 0x04034b50) continue;
+    const nameLength = view.getUint16(at + 26, true);
+    found.push({
+      name: new TextDecoder().decode(bytes.subarray(at + 30, at + 30 + nameLength)),
+      flags: view.getUint16(at + 6, true),
+      method: view.getUint16(at + 8, true),
+      crc: view.getUint32(at + 14, true),
+      size: view.getUint32(at + 22, true),
+    });
+  }
+  return found;
+}
+
+const DATA_DESCRIPTOR_FLAG = 0x08;
+
+Deno.test("?zip gives a stored entry its CRC and sizes in its local header, no data descriptor", async () => {
+  const pulled = await zipWithChange(() => {});
+  assertEquals(pulled.failed, false);
+  const headers = new Map(localHeaders(pulled.bytes).map((h) => [h.name, h]));
+  for (const name of ["photo.jpg", "empty.png"]) {
+    const h = headers.get(name)!;
+    assertEquals([h.method, h.flags & DATA_DESCRIPTOR_FLAG, h.size], [
+      0,
+      0,
+      FILES[name].length,
+    ], name);
+  }
+  assert(headers.get("photo.jpg")!.crc !== 0);
+  // A deflated entry may still end with a descriptor: streaming readers find its end.
+  assertEquals(headers.get("notes.txt")!.method, 8);
+  if (HAS_UNZIP) assertEquals(pulled.unzipped, FILES);
+});
+
+for (const name of ["notes.txt", "photo.jpg"]) {
+  Deno.test(`?zip: ${name} shrunk after the listing ends the archive in error`, async () => {
+    const pulled = await zipWithChange((share) => Deno.truncateSync(join(share, name), 100));
+    assert(pulled.failed, "the archive ended as if whole");
+  });
+
+  Deno.test(`?zip: ${name} grown after the listing goes in as it was listed`, async () => {
+    const pulled = await zipWithChange((share) =>
+      Deno.writeTextFileSync(join(share, name), "more", { append: true })
+    );
+    assertEquals(pulled.failed, false);
+    if (HAS_UNZIP) assertEquals(pulled.unzipped, FILES);
+  });
+}
