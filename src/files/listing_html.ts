@@ -108,7 +108,7 @@ function pageHead(here: string, listing: HtmlListing): string {
 <title>Index of ${title}</title><style>${STYLE}</style></head>
 <body>
 <nav aria-label="Breadcrumbs">${breadcrumbs(mount, segments)}</nav>
-<h1>Index of ${title}</h1>
+<h1>Index of <bdi>${title}</bdi></h1>
 ${forms(here, listing)}<table>
 <thead><tr>${COLUMNS.map(([key, label]) => header(here, key, label, listing)).join("")}</tr></thead>
 <tbody>
@@ -147,7 +147,7 @@ function forms(here: string, listing: HtmlListing): string {
 function row(here: string, e: ListingEntry): string {
   const folder = isFolder(e);
   const href = escapeHtml(here + encodeSegment(e.name) + (folder ? "/" : ""));
-  const name = escapeHtml(visibleName(e.name)) + (folder ? "/" : "");
+  const name = `<bdi>${escapeHtml(visibleName(e.name))}</bdi>` + (folder ? "/" : "");
   const link = e.type === "symlink" ? `${name} <small>(link)</small>` : name;
   const size = folder ? "—" : `<span title="${e.size} bytes">${humanSize(e.size)}</span>`;
   const when = e.mtime === null
@@ -161,7 +161,7 @@ function breadcrumbs(mount: string, segments: readonly string[]): string {
   const parts = [`<a href="${escapeHtml(mount)}">${escapeHtml(mount.replaceAll("/", ""))}</a>`];
   for (let i = 0; i < segments.length; i++) {
     const href = escapeHtml(segmentsUrl(mount, segments.slice(0, i + 1), true));
-    const text = escapeHtml(visibleName(segments[i]));
+    const text = `<bdi>${escapeHtml(visibleName(segments[i]))}</bdi>`;
     parts.push(
       i === segments.length - 1
         ? `<span aria-current="page">${text}</span>`

@@ -25,6 +25,12 @@ const CONTROL = /[\u0000-\u001f\u007f]/g;
 const CONTROL_PICTURES = 0x2400;
 const DEL = 0x7f;
 const SYMBOL_FOR_DEL = 0x2421;
+/**
+ * The invisible characters that reorder text around them: the bidi embeddings and overrides
+ * (U+202A–U+202E), isolates (U+2066–U+2069) and marks (LRM, RLM, ALM). In a name they make
+ * `invoice\u202Efdp.exe` read as "invoiceexe.pdf", so they are shown as `<U+202E>`.
+ */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
 const SIZE_UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
 const BYTES_PER_UNIT = 1024;
 /** Below this many units, one decimal is shown (9.5 KiB); above, none (95 KiB). */
@@ -35,12 +41,20 @@ export function escapeHtml(s: string): string {
   return s.replace(HTML_SPECIAL, (c) => HTML_ESCAPES[c]);
 }
 
-/** A name for display: control characters become visible symbols (a newline shows as ␊). */
+/**
+ * A name for display: control characters become visible symbols (a newline shows as ␊), and
+ * bidi controls their code point (`<U+202E>`), so that a name cannot pass for another. (Where it
+ * is shown in HTML it is also isolated, in `<bdi>`, so right-to-left letters cannot reorder what
+ * follows it.)
+ */
 export function visibleName(name: string): string {
   return name.replace(CONTROL, (c) => {
     const code = c.charCodeAt(0);
     return String.fromCharCode(code === DEL ? SYMBOL_FOR_DEL : CONTROL_PICTURES + code);
-  });
+  }).replace(
+    BIDI_CONTROL,
+    (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}>`,
+  );
 }
 
 /**

@@ -74,6 +74,7 @@ export function renderSearchHtml(
   const here = segmentsUrl(mount, segments, true);
   const where = escapeHtml(visibleName(`${mount}${segments.map((s) => `${s}/`).join("")}`));
   const q = escapeHtml(query);
+  const shownQuery = escapeHtml(visibleName(query));
   const rows = hits.map((h) => {
     const folder = isFolder(h);
     const size = folder ? "—" : `<span title="${h.size} bytes">${humanSize(h.size)}</span>`;
@@ -81,7 +82,7 @@ export function renderSearchHtml(
       ? ""
       : `<time datetime="${h.mtime.toISOString()}">${shortDate(h.mtime)}</time>`;
     return `<tr><td><a href="${escapeHtml(hitUrl(here, h))}">` +
-      `${escapeHtml(visibleName(h.name))}${folder ? "/" : ""}</a></td>` +
+      `<bdi>${escapeHtml(visibleName(h.name))}</bdi>${folder ? "/" : ""}</a></td>` +
       `<td class="n">${size}</td><td class="d">${when}</td></tr>`;
   });
   const note = truncated
@@ -91,10 +92,10 @@ export function renderSearchHtml(
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Search for “${q}” in ${where}</title><style>${STYLE}</style></head>
+<title>Search for “${shownQuery}” in ${where}</title><style>${STYLE}</style></head>
 <body>
-<nav><a href="${escapeHtml(here)}">Back to ${where}</a></nav>
-<h1>Names containing “${q}” in ${where}</h1>
+<nav><a href="${escapeHtml(here)}">Back to <bdi>${where}</bdi></a></nav>
+<h1>Names containing “<bdi>${shownQuery}</bdi>” in <bdi>${where}</bdi></h1>
 <form method="get" action="${escapeHtml(here)}" role="search">
 <label>Search <input type="search" name="q" value="${q}"></label> <button>Search</button>
 </form>

@@ -521,3 +521,39 @@ test("hostile Markdown and SVG run nothing, in the preview or opened raw", async
     assertEquals(alerts, []);
   });
 });
+
+test("bidi controls in a name show as code points, each name isolated, so none reads as another", async () => {
+  const spoof = "invoice\u202Efdp.exe";
+  await withUi({}, async (dir) => {
+    await Deno.mkdir(`${dir}/in\u2067box`);
+    await Deno.writeTextFile(`${dir}/in\u2067box/${spoof}`, "MZ");
+  }, async (s) => {
+    await openUi(s, "/#/in%E2%81%A7box/");
+    await s.page.locator("#listing-body .name span").first().waitFor();
+    assertEquals(await listedNames(s.page), ["invoice<U+202E>fdp.exe"]);
+    const shown = await s.page.evaluate(`(() => {
+      const name = document.querySelector("#listing-body .name span");
+      const crumb = document.querySelector("#crumbs a[aria-current]");
+      return {
+        crumb: crumb.textContent,
+        title: document.title,
+        isolated: [name, crumb].map((el) => getComputedStyle(el).unicodeBidi),
+        // Any raw control left in the page's text, with what is around it.
+        raw: [...document.body.innerText.matchAll(/[\\u202a-\\u202e\\u2066-\\u2069\\u200e\\u200f\\u061c]/g)]
+          .map((m) => document.body.innerText.slice(m.index - 20, m.index + 10)),
+      };
+    })()`);
+    assertEquals(shown, {
+      crumb: "in<U+2067>box",
+      title: "in<U+2067>box — wireserve",
+      isolated: ["isolate", "isolate"],
+      raw: [],
+    });
+    // The grid shows the same name.
+    await openUi(s, "/#/in%E2%81%A7box/?view=grid");
+    assertEquals(
+      await s.page.locator("#listing-grid .card-name, .card-name").first().textContent(),
+      "invoice<U+202E>fdp.exe",
+    );
+  });
+});

@@ -13,7 +13,7 @@ import { fileKind, previewable } from "../../www/js/file_kinds.js";
 import { listingEntries } from "../../www/js/listing_entries.js";
 import { failureKind } from "../../www/js/upload_row.js";
 import { DEFAULT_VIEW, formatHash, parseHash } from "../../www/js/view_state.js";
-import { formatBytes, formatSpeed, plural } from "../../www/js/format.js";
+import { formatBytes, formatSpeed, plural, visibleName } from "../../www/js/format.js";
 import { headingSlug } from "../../www/js/markdown.js";
 import { parseHeaderLines, wireValue } from "../../www/js/inspector.js";
 import { charsetOf, decodeText } from "../../www/js/text_decode.js";
@@ -107,6 +107,16 @@ Deno.test("hashFromPath tells a folder path (trailing slash) from an item's", ()
   assertEquals(hashFromPath("/docs/.."), "#/docs/");
   assertEquals(hashFromPath("/"), "#/");
   assertEquals(hashFromPath(""), "#/");
+});
+
+Deno.test("visibleName shows control and bidi characters as the server's listing does", async () => {
+  const { visibleName: serverVisibleName } = await import("../../src/files/listing_text.ts");
+  for (
+    const name of ["invoice\u202Efdp.exe", "a\nb\x00c\x7f", "\u2066x\u2069\u200E\u061C", "שלום"]
+  ) {
+    assertEquals(visibleName(name), serverVisibleName(name), name);
+  }
+  assertEquals(visibleName("invoice\u202Efdp.exe"), "invoice<U+202E>fdp.exe");
 });
 
 Deno.test("formatBytes uses binary units with one decimal under ten", () => {

@@ -39,7 +39,10 @@ for (const [name, href, forbidden] of HOSTILE) {
       order: "asc",
     });
     assert(html.includes(`href="${escapeHtml(href)}"`), `link ${href} missing`);
-    assert(html.includes(`>${escapeHtml(visibleName(name))}</a>`), "escaped text missing");
+    assert(
+      html.includes(`><bdi>${escapeHtml(visibleName(name))}</bdi></a>`),
+      "escaped text missing",
+    );
     assert(!html.includes(forbidden), `raw ${JSON.stringify(forbidden)} in page`);
   });
 
@@ -54,6 +57,27 @@ Deno.test("HTML listing shows a newline in a name as a visible symbol", () => {
   assertEquals(visibleName("a\nb\x00c\x7f"), "a␊b␀c␡");
 });
 
+Deno.test("HTML listing shows bidi controls in a name as code points, each name isolated", () => {
+  const spoof = "invoice\u202Efdp.exe";
+  assertEquals(visibleName(spoof), "invoice<U+202E>fdp.exe");
+  assertEquals(
+    visibleName("\u202A\u202B\u202C\u202D\u2066\u2067\u2068\u2069\u200E\u200F\u061C"),
+    "<U+202A><U+202B><U+202C><U+202D><U+2066><U+2067><U+2068><U+2069><U+200E><U+200F><U+061C>",
+  );
+  assertEquals(visibleName("שלום.txt"), "שלום.txt", "right-to-left letters stay as they are");
+  const html = renderListingHtml({
+    mount: "/files/",
+    segments: ["a\u2067b"],
+    entries: [file(spoof)],
+    truncated: false,
+    sort: "name",
+    order: "asc",
+  });
+  assert(!/[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/.test(html), "a raw bidi control");
+  assert(html.includes("<bdi>invoice&lt;U+202E&gt;fdp.exe</bdi>"), "the row's name");
+  assert(html.includes("<bdi>a&lt;U+2067&gt;b</bdi>"), "the breadcrumb");
+});
+
 Deno.test("HTML listing escapes hostile folder names in the title and breadcrumbs", () => {
   const html = renderListingHtml({
     mount: "/files/",
@@ -64,7 +88,7 @@ Deno.test("HTML listing escapes hostile folder names in the title and breadcrumb
     order: "asc",
   });
   assert(!html.includes("<b>"));
-  assert(html.includes('<a href="/files/%3Cb%3E/">&lt;b&gt;</a>'));
+  assert(html.includes('<a href="/files/%3Cb%3E/"><bdi>&lt;b&gt;</bdi></a>'));
   assert(html.includes('<a href="/files/%3Cb%3E/">../</a>'), "parent link");
   assert(html.includes("<title>Index of /files/&lt;b&gt;/x y/</title>"));
 });
@@ -81,8 +105,8 @@ Deno.test("HTML listing links folders with a final slash and marks links", () =>
     sort: "name",
     order: "asc",
   });
-  assert(html.includes('<a href="/files/d/">d/</a>'));
-  assert(html.includes('<a href="/files/l/">l/ <small>(link)</small></a>'));
+  assert(html.includes('<a href="/files/d/"><bdi>d</bdi>/</a>'));
+  assert(html.includes('<a href="/files/l/"><bdi>l</bdi>/ <small>(link)</small></a>'));
   assert(!html.includes("../"), "no parent link at the mount");
 });
 

@@ -82,7 +82,7 @@ Deno.test("HTML listing escapes hostile names and links them percent-encoded", a
     assert(!html.includes("<tag>"), "raw tag from a file name");
     assert(html.includes("&lt;tag&gt;&amp;amp.txt"));
     assert(html.includes('href="/files/%3Ctag%3E%26amp.txt"'));
-    assert(html.includes('href="/files/q%22uote.txt">q&quot;uote.txt</a>'));
+    assert(html.includes('href="/files/q%22uote.txt"><bdi>q&quot;uote.txt</bdi></a>'));
     assert(!html.includes("new%0Aline.txt"), "a name no URL can reach is not linked");
     assert(
       html.includes('href="/files/h%23sh.txt"') && html.includes('href="/files/q%3Fmark.txt"'),

@@ -16,7 +16,7 @@ import { showFolderHeading } from "./folder_heading.js";
 import { createDrawer } from "./listing_draw.js";
 import { createListingFocus } from "./listing_focus.js";
 import { listingEntries } from "./listing_entries.js";
-import { plural } from "./format.js";
+import { plural, visibleName } from "./format.js";
 import { folderUrl } from "./paths.js";
 import { createSelection } from "./selection.js";
 import { createViewControls } from "./view_controls.js";
@@ -118,9 +118,11 @@ export function createBrowser(
     $("listing-no-match").hidden = state.failed || state.entries.length === 0 ||
       state.shown.length !== 0;
     $("search-summary").hidden = search === "" || state.failed;
-    const where = state.segments.length ? state.segments.join("/") : "Home";
+    const where = state.segments.length ? visibleName(state.segments.join("/")) : "Home";
     $("search-summary-text").textContent =
-      `${plural(state.entries.length, "match", "matches")} for “${search}” below ${where}.` +
+      `${plural(state.entries.length, "match", "matches")} for “${
+        visibleName(search)
+      }” below ${where}.` +
       (state.truncated ? ` ${searchCutShort(state.entries.length)}` : "");
     // The note about a folder too big for one listing is not about a search.
     $("listing-truncated").hidden = state.failed || !state.truncated || search !== "";
@@ -147,7 +149,7 @@ export function createBrowser(
     state.view = { ...view };
     if (!sameFolder) selection.clear();
     showFolderHeading(state.segments, state.view);
-    const where = segments.length ? segments[segments.length - 1] : "Home";
+    const where = segments.length ? visibleName(segments[segments.length - 1]) : "Home";
     table.setAttribute("aria-busy", "true");
     try {
       const url = folderUrl(segments);

@@ -9,7 +9,7 @@
 import { deleteEntry, RequestError, transferEntry } from "./api.js";
 import { copyText, downloadSelection, followWithCredentials } from "./download.js";
 import { previewable } from "./file_kinds.js";
-import { plural } from "./format.js";
+import { plural, visibleName } from "./format.js";
 import { askName } from "./name_dialog.js";
 import { encodeName, folderHash, folderUrl, nameProblem, segmentsFromPath } from "./paths.js";
 
@@ -65,7 +65,7 @@ export function createEntryActions(
 
   function onDownload(event, entry) {
     followWithCredentials(event, getInfo(), true);
-    if (entry.folder) announce(`Downloading ${entry.name} as a zip.`);
+    if (entry.folder) announce(`Downloading ${visibleName(entry.name)} as a zip.`);
   }
 
   /**
@@ -77,7 +77,9 @@ export function createEntryActions(
       ? location.origin + location.pathname + folderHash(entry.path)
       : new URL(entry.url, location.href).href;
     const ok = await copyText(href);
-    announce(ok ? `Copied the link to ${entry.name}.` : "The browser refused to copy.");
+    announce(
+      ok ? `Copied the link to ${visibleName(entry.name)}.` : "The browser refused to copy.",
+    );
   }
 
   /** Removes `entries` after one confirmation; reports those that could not be removed. */
@@ -114,7 +116,7 @@ export function createEntryActions(
       const [entry, err] = failures[0];
       const unsigned = failures.filter(([, e]) => e instanceof RequestError && e.status === 401);
       failed(
-        `Could not delete “${entry.name}”`,
+        `Could not delete “${visibleName(entry.name)}”`,
         err,
         () => removeConfirmed(unsigned.map(([e]) => e)),
       );

@@ -2,12 +2,13 @@
  * One entry of the folder as the page draws it: a table row (list view) or a card (grid view),
  * each with its selection box, its icon by file type, its link and, in the list, its actions.
  *
- * Names come from the disk and may hold anything (`<`, quotes, newlines, emoji): they are only
- * ever set with `textContent` or as encoded URL segments, never parsed as HTML.
+ * Names come from the disk and may hold anything (`<`, quotes, newlines, emoji, bidi overrides):
+ * they are only ever set with `textContent` or as encoded URL segments, never parsed as HTML, and
+ * shown through `visibleName` (controls made visible; isolated by the CSS).
  * @module
  */
 
-import { formatBytes, formatDate } from "./format.js";
+import { formatBytes, formatDate, visibleName } from "./format.js";
 import { ICON_PATHS } from "./file_kinds.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -36,7 +37,7 @@ function selectBox(entry, selected, onSelect) {
   const box = element("input", "select-box");
   box.type = "checkbox";
   box.checked = selected;
-  box.setAttribute("aria-label", `Select ${entry.name}`);
+  box.setAttribute("aria-label", `Select ${visibleName(entry.name)}`);
   box.addEventListener("change", () => onSelect(entry, box.checked));
   return box;
 }
@@ -76,16 +77,22 @@ function actions(entry, can, on) {
   const download = iconAction(
     element("a"),
     "download",
-    entry.folder ? `Download ${entry.name} as zip` : `Download ${entry.name}`,
+    entry.folder
+      ? `Download ${visibleName(entry.name)} as zip`
+      : `Download ${visibleName(entry.name)}`,
   );
   download.href = entry.downloadHref;
   download.download = entry.folder ? `${entry.parts.at(-1)}.zip` : entry.parts.at(-1);
   download.addEventListener("click", (event) => on.download(event, entry));
   box.append(download);
-  box.append(button("link", `Copy link to ${entry.name}`, () => on.copyLink(entry)));
-  if (can.move) box.append(button("rename", `Rename ${entry.name}`, () => on.rename(entry)));
+  box.append(button("link", `Copy link to ${visibleName(entry.name)}`, () => on.copyLink(entry)));
+  if (can.move) {
+    box.append(button("rename", `Rename ${visibleName(entry.name)}`, () => on.rename(entry)));
+  }
   if (can.delete) {
-    box.append(button("delete", `Delete ${entry.name}`, () => on.remove(entry), "delete"));
+    box.append(
+      button("delete", `Delete ${visibleName(entry.name)}`, () => on.remove(entry), "delete"),
+    );
   }
   return box;
 }
@@ -98,7 +105,7 @@ export function entryRow(entry, { selected, can, on }) {
   select.append(selectBox(entry, selected, on.select));
   const nameCell = element("td", "col-name");
   const link = entryLink(entry, "name", on.open);
-  link.append(icon(entry.kind), element("span", "", entry.name));
+  link.append(icon(entry.kind), element("span", "entry-name", visibleName(entry.name)));
   const line = element("div", "name-line");
   // Size and date again under the name, shown only on phones where their columns go.
   const meta = element(
@@ -136,7 +143,7 @@ export function entryCard(entry, { selected, on, thumbnailSrc }) {
   } else {
     thumb.append(icon(entry.kind));
   }
-  link.append(thumb, element("span", "card-name", entry.name));
+  link.append(thumb, element("span", "card-name", visibleName(entry.name)));
   const meta = element(
     "span",
     "card-meta muted",

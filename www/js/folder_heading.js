@@ -5,6 +5,7 @@
  * @module
  */
 
+import { visibleName } from "./format.js";
 import { folderView, formatHash } from "./view_state.js";
 
 /** Names the folder `segments` shown with `view` (its `search`: the caption says results). */
@@ -16,15 +17,15 @@ export function showFolderHeading(segments, view) {
   names.forEach((name, i) => {
     const li = document.createElement("li");
     const link = document.createElement("a");
-    link.textContent = name;
+    link.textContent = visibleName(name);
     link.href = formatHash(segments.slice(0, i), folderView(view));
     if (i === names.length - 1) link.setAttribute("aria-current", "page");
     li.append(link);
     list.append(li);
   });
-  const where = segments.length ? segments[segments.length - 1] : "Home";
+  const where = segments.length ? visibleName(segments[segments.length - 1]) : "Home";
   document.title = `${where} — wireserve`;
   $("listing-caption").textContent = view.search
-    ? `Search results for ${view.search} below ${where}`
+    ? `Search results for ${visibleName(view.search)} below ${where}`
     : `Contents of ${where}`;
 }

@@ -1,5 +1,5 @@
 /**
- * Human-readable sizes, speeds and dates. Pure functions, no DOM.
+ * Human-readable sizes, speeds, dates and names. Pure functions, no DOM.
  * @module
  */
 
@@ -45,4 +45,34 @@ export function formatDate(date) {
 /** `count` with the right noun: "1 file", "3 files". */
 export function plural(count, one, many) {
   return `${count} ${count === 1 ? one : many}`;
+}
+
+/** C0 controls and DEL, shown as their Control Pictures (U+2400 block), as the server's listing does. */
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+const CONTROL_PICTURES = 0x2400;
+const DEL = 0x7f;
+const SYMBOL_FOR_DEL = 0x2421;
+/**
+ * The invisible characters that reorder text around them: bidi embeddings and overrides
+ * (U+202A–U+202E), isolates (U+2066–U+2069) and marks (LRM, RLM, ALM). Left in a name they make
+ * `invoice\u202Efdp.exe` read as "invoiceexe.pdf".
+ */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
+
+/**
+ * A name as shown (never as used in a URL or a request): control characters become visible
+ * symbols (a newline shows as ␊) and bidi controls their code point (`<U+202E>`), so that no
+ * name can pass for another — the same as `visibleName` in the server's listing
+ * (src/files/listing_text.ts). Where a name is shown it is also isolated (`unicode-bidi:
+ * isolate`), so right-to-left letters in it cannot reorder the text around it.
+ */
+export function visibleName(name) {
+  return String(name).replace(CONTROL, (c) => {
+    const code = c.charCodeAt(0);
+    return String.fromCharCode(code === DEL ? SYMBOL_FOR_DEL : CONTROL_PICTURES + code);
+  }).replace(
+    BIDI_CONTROL,
+    (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}>`,
+  );
 }

@@ -18,7 +18,7 @@ import { createBrowser } from "./browse.js";
 import { createLinkFollower } from "./deep_link.js";
 import { download, needsBlob } from "./download.js";
 import { createEntryActions } from "./entry_actions.js";
-import { formatBytes } from "./format.js";
+import { formatBytes, visibleName } from "./format.js";
 import { askName, setUpNameDialog } from "./name_dialog.js";
 import { folderUrl, hashFromPath, itemFromHash, nameProblem } from "./paths.js";
 import { createPreview } from "./preview.js";
@@ -82,7 +82,7 @@ function showError(message) {
 
 /** Where uploads go, in words, and whether there is anywhere to go (a folder that loaded). */
 function showUploadTarget(segments, ok) {
-  const where = segments.length ? segments.join("/") : "Home";
+  const where = segments.length ? visibleName(segments.join("/")) : "Home";
   $("upload-target").textContent = ok ? `Into ${where}` : "";
   $("drop-overlay-target").textContent = ok ? where : "";
   const canUpload = ok && (info ? !info.readOnly : modeUnknown);

@@ -12,7 +12,7 @@
 import { describeFailure, uiHeaders } from "./api.js";
 import { blobUrl, needsBlob } from "./download.js";
 import { element } from "./entry_view.js";
-import { formatBytes } from "./format.js";
+import { formatBytes, visibleName } from "./format.js";
 import { fitMarkdown, renderMarkdown } from "./markdown.js";
 import { decodeText } from "./text_decode.js";
 
@@ -59,7 +59,7 @@ export function createPreview({ getInfo }) {
     switch (entry.kind) {
       case "image": {
         const img = sayWhenBroken(element("img", "preview-image"), entry);
-        img.alt = entry.name;
+        img.alt = visibleName(entry.name);
         img.src = await source(entry);
         return img;
       }
@@ -135,10 +135,10 @@ export function createPreview({ getInfo }) {
   async function show() {
     const entry = items[index];
     const mine = ++ticket;
-    $("preview-title").textContent = entry.name;
+    $("preview-title").textContent = visibleName(entry.name);
     $("preview-download").href = entry.url;
     $("preview-download").download = entry.parts.at(-1);
-    $("preview-download").setAttribute("aria-label", `Download ${entry.name}`);
+    $("preview-download").setAttribute("aria-label", `Download ${visibleName(entry.name)}`);
     $("preview-open").href = entry.url;
     $("preview-position").textContent = items.length > 1 ? `${index + 1} of ${items.length}` : "";
     $("preview-prev").disabled = index === 0;
