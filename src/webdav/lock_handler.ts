@@ -16,7 +16,11 @@
  *   before the file is made, and only the request holding it makes the file: a refused LOCK
  *   leaves nothing behind, and a file another request made meanwhile is locked as it is (200).
  * - A conflicting lock → 423 with `no-conflicting-lock` (§16), or 207 when it is on a member of
- *   the collection a depth-infinity LOCK asks for (`lock_conflict.ts`); the table is full → 503.
+ *   the collection a depth-infinity LOCK asks for (`lock_conflict.ts`).
+ * - A lock the table's caps refuse (`lock_table.ts`: locks held, shared locks on one resource,
+ *   the owners' bytes together) → 503: §9.10.6 names no status for a server out of room for
+ *   locks (507 is about storing a representation, and clients show it as a full disk), and each
+ *   cap frees up as locks are released or expire, so "try again later" is what it means.
  * - The `DAV:owner` is kept with the lock and sent back in every `lockdiscovery`, so its markup
  *   is bounded ({@link MAX_LOCK_OWNER_BYTES}; past it 400, nothing locked): without a bound,
  *   `MAX_LOCKS` locks with a 1 MiB owner each would hold 10 GB.
@@ -61,6 +65,13 @@ export const MAX_LOCK_TIMEOUT_SECONDS = 86_400;
  * (Windows and Office a user name, macOS and davfs2 a URL, under 200 bytes).
  */
 export const MAX_LOCK_OWNER_BYTES = 4096;
+
+/** The text of the 503 for each cap of the lock table. */
+const LOCK_REFUSALS = {
+  full: "Too many locks are held; try again later",
+  crowded: "Too many shared locks are held on this resource; try again later",
+  owners: "The locks held use up the room for lock owners; try again later",
+} as const;
 
 /** Answers a LOCK. */
 export async function lock(ctx: DavContext, req: HttpRequest): Promise<HttpResponse> {
@@ -120,10 +131,10 @@ export async function lock(ctx: DavContext, req: HttpRequest): Promise<HttpRespo
     timeoutSeconds,
   });
   if (!result.ok) {
-    if (result.reason === "full") {
-      return plainAnswer(STATUS.ServiceUnavailable, "Too many locks are held; try again later");
+    if (result.reason === "conflict") {
+      return await lockConflictAnswer(ctx, segments, isDir, result.root);
     }
-    return await lockConflictAnswer(ctx, segments, isDir, result.root);
+    return plainAnswer(STATUS.ServiceUnavailable, LOCK_REFUSALS[result.reason]);
   }
   if (newFile === null) return lockAnswer(STATUS.OK, result.lock, true, isDir);
   const made = await createEmpty(ctx, newFile);

@@ -27,7 +27,7 @@ export interface LockService {
   refresh(req: { token: string; path: string; timeoutSeconds: number }): Promise<LockInfo | null>;
   unlock(req: { token: string; path: string }): Promise<boolean>;
   covering(path: string): Promise<LockInfo[]>;
-  within(path: string): Promise<LockInfo[]>;
+  onMembers(path: string): Promise<LockInfo[]>;
   check(check: LockCheck): Promise<LockCheckResult>;
   release(path: string, keepRoot?: boolean): Promise<number>;
 }
@@ -39,7 +39,7 @@ export function localLockService(table: LockTable = new LockTable()): LockServic
     refresh: (r) => Promise.resolve(table.refresh(r.token, r.path, r.timeoutSeconds)),
     unlock: (r) => Promise.resolve(table.unlock(r.token, r.path)),
     covering: (path) => Promise.resolve(table.covering(path)),
-    within: (path) => Promise.resolve(table.within(path)),
+    onMembers: (path) => Promise.resolve(table.onMembers(path)),
     check: (check) => Promise.resolve(table.check(check)),
     release: (path, keepRoot) => Promise.resolve(table.release(path, keepRoot)),
   };
@@ -77,8 +77,8 @@ export class LockServiceHost {
     return this.#table.covering(path);
   }
 
-  within(path: string): LockInfo[] {
-    return this.#table.within(path);
+  onMembers(path: string): LockInfo[] {
+    return this.#table.onMembers(path);
   }
 
   check(check: LockCheck): LockCheckResult {

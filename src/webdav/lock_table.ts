@@ -18,6 +18,13 @@
  *   of a shared lock may write (§6.2).
  * - Expiry: a lock past its timeout is gone; expired locks are swept on every call, so the table
  *   never grows past the live ones, and it holds at most {@link MAX_LOCKS}.
+ * - What locks put into answers is bounded, not only what they hold: every `lockdiscovery` lists
+ *   each lock covering the resource with its owner, so 10,000 shared locks with 4 KiB owners on
+ *   one folder made each PROPFIND of it a 43 MB answer, built whole per request (30 clients that
+ *   never read took the process to 4.2 GB). Two caps, both the table's own, so both are the
+ *   server's and not a worker's: {@link MAX_SHARED_LOCKS_PER_RESOURCE} (a new lock that would
+ *   share a resource with that many others is refused) and {@link MAX_LOCK_OWNER_TOTAL_BYTES}
+ *   (the owners of all live locks together).
  *
  * This module must not know about HTTP, XML or the disk.
  * @module
@@ -25,6 +32,20 @@
 
 /** Most locks held at once; past it a new LOCK is refused (503). */
 export const MAX_LOCKS = 10_000;
+/**
+ * Most locks that may cover one resource at once; a new lock that would make one more is refused
+ * (503). Only shared locks ever stack (any other pair conflicts), and a real client holds one or
+ * a few: Office takes one per open document, davfs2 and macOS only exclusive ones. 16 owners of
+ * 4 KiB each keep the largest `lockdiscovery` near 70 KB (16 × ~4.4 KB of `activelock`).
+ */
+export const MAX_SHARED_LOCKS_PER_RESOURCE = 16;
+/**
+ * Most UTF-8 bytes of `DAV:owner` markup all live locks hold together; a LOCK whose owner would
+ * pass it is refused (503). Real owners are a name or a URL under 200 bytes, so 1 MiB holds
+ * thousands of them, yet bounds the owners a `PROPFIND Depth: 1` can gather from the locks on a
+ * folder's members (each such lock is listed once) and what the table holds (was up to 40 MB).
+ */
+export const MAX_LOCK_OWNER_TOTAL_BYTES = 1024 * 1024;
 const MS_PER_SECOND = 1000;
 
 /** Exclusive or shared (RFC 4918 §14.13). */
@@ -61,7 +82,12 @@ export interface LockRequest {
 export type LockResult =
   | { ok: true; lock: LockInfo }
   | { ok: false; reason: "conflict"; root: string }
-  | { ok: false; reason: "full" };
+  /** `MAX_LOCKS` reached. */
+  | { ok: false; reason: "full" }
+  /** The root would be covered by more than `MAX_SHARED_LOCKS_PER_RESOURCE` locks. */
+  | { ok: false; reason: "crowded" }
+  /** The owners together would pass `MAX_LOCK_OWNER_TOTAL_BYTES`. */
+  | { ok: false; reason: "owners" };
 
 /** A resource a request changes, and whether the change reaches everything below it. */
 export interface LockedResource {
@@ -83,6 +109,8 @@ export interface LockTableOptions {
   /** The clock, in ms since the epoch. */
   now?: () => number;
   maxLocks?: number;
+  maxSharedPerResource?: number;
+  maxOwnerTotalBytes?: number;
 }
 
 /** The lock table. Synchronous; see `lock_service.ts` for how the app reaches it. */
@@ -90,22 +118,40 @@ export class LockTable {
   #byToken = new Map<string, LockInfo>();
   #now: () => number;
   #max: number;
+  #maxShared: number;
+  #maxOwnerBytes: number;
+  /** UTF-8 bytes of the owners of the locks in `#byToken`. */
+  #ownerBytes = 0;
 
   constructor(opts: LockTableOptions = {}) {
     this.#now = opts.now ?? Date.now;
     this.#max = opts.maxLocks ?? MAX_LOCKS;
+    this.#maxShared = opts.maxSharedPerResource ?? MAX_SHARED_LOCKS_PER_RESOURCE;
+    this.#maxOwnerBytes = opts.maxOwnerTotalBytes ?? MAX_LOCK_OWNER_TOTAL_BYTES;
   }
 
-  /** Takes a new lock, unless another conflicts with it. */
+  /** Takes a new lock, unless another conflicts with it or a cap refuses it. */
   lock(req: LockRequest): LockResult {
     this.#sweep();
+    // Locks that overlap the new one: those covering its root and, for depth infinity, those
+    // rooted below it. Every two locks covering one resource overlap (the deeper root is covered
+    // by the other), so counting them at each LOCK bounds every resource's lockdiscovery.
+    let sharing = 0;
     for (const held of this.#byToken.values()) {
-      if (held.scope === "shared" && req.scope === "shared") continue;
       const overlaps = covers(held, req.root) ||
         (req.depth === "infinity" && isBelow(held.root, req.root));
-      if (overlaps) return { ok: false, reason: "conflict", root: held.root };
+      if (!overlaps) continue;
+      if (held.scope !== "shared" || req.scope !== "shared") {
+        return { ok: false, reason: "conflict", root: held.root };
+      }
+      sharing++;
     }
     if (this.#byToken.size >= this.#max) return { ok: false, reason: "full" };
+    if (sharing >= this.#maxShared) return { ok: false, reason: "crowded" };
+    const ownerBytes = utf8Length(req.owner);
+    if (this.#ownerBytes + ownerBytes > this.#maxOwnerBytes) {
+      return { ok: false, reason: "owners" };
+    }
     const lock: LockInfo = {
       token: `urn:uuid:${crypto.randomUUID()}`,
       root: req.root,
@@ -116,6 +162,7 @@ export class LockTable {
       expiresAtMs: this.#now() + req.timeoutSeconds * MS_PER_SECOND,
     };
     this.#byToken.set(lock.token, lock);
+    this.#ownerBytes += ownerBytes;
     return { ok: true, lock: { ...lock } };
   }
 
@@ -134,7 +181,7 @@ export class LockTable {
     this.#sweep();
     const lock = this.#byToken.get(token);
     if (lock === undefined || !covers(lock, path)) return false;
-    this.#byToken.delete(token);
+    this.#drop(token, lock);
     return true;
   }
 
@@ -146,12 +193,18 @@ export class LockTable {
     return out;
   }
 
-  /** The locks rooted at or below `path` (with `covering`, a folder listing's locks at once). */
-  within(path: string): LockInfo[] {
+  /**
+   * The locks rooted at a member of `path` (one segment below it): with `covering`, every lock a
+   * `Depth: 1` answer lists, each once. Locks deeper down cover no member, and those rooted at
+   * `path` itself are `covering`'s.
+   */
+  onMembers(path: string): LockInfo[] {
     this.#sweep();
     const out: LockInfo[] = [];
     for (const lock of this.#byToken.values()) {
-      if (lock.root === path || isBelow(lock.root, path)) out.push({ ...lock });
+      if (isBelow(lock.root, path) && lock.root.indexOf("/", path.length + 1) === -1) {
+        out.push({ ...lock });
+      }
     }
     return out;
   }
@@ -184,7 +237,7 @@ export class LockTable {
     let dropped = 0;
     for (const [token, lock] of this.#byToken) {
       if ((lock.root === path && !keepRoot) || isBelow(lock.root, path)) {
-        this.#byToken.delete(token);
+        this.#drop(token, lock);
         dropped++;
       }
     }
@@ -195,6 +248,17 @@ export class LockTable {
   size(): number {
     this.#sweep();
     return this.#byToken.size;
+  }
+
+  /** The UTF-8 bytes of the live locks' owners together. */
+  ownerBytes(): number {
+    this.#sweep();
+    return this.#ownerBytes;
+  }
+
+  #drop(token: string, lock: LockInfo): void {
+    this.#byToken.delete(token);
+    this.#ownerBytes -= utf8Length(lock.owner);
   }
 
   #anyCovering(path: string, tokens: Set<string>): boolean {
@@ -208,9 +272,15 @@ export class LockTable {
   #sweep(): void {
     const now = this.#now();
     for (const [token, lock] of this.#byToken) {
-      if (lock.expiresAtMs <= now) this.#byToken.delete(token);
+      if (lock.expiresAtMs <= now) this.#drop(token, lock);
     }
   }
+}
+
+const encoder = new TextEncoder();
+
+function utf8Length(s: string): number {
+  return s === "" ? 0 : encoder.encode(s).length;
 }
 
 /** Whether `lock` covers the resource at `path` (§6.1). */

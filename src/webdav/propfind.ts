@@ -73,9 +73,9 @@ export async function propfind(ctx: DavContext, req: HttpRequest): Promise<HttpR
   if (depth === "infinity" && found.isDir) {
     return conditionAnswer(STATUS.Forbidden, "propfind-finite-depth");
   }
-  const [covering, within] = await Promise.all([
+  const [covering, onMembers] = await Promise.all([
     ctx.locks.covering(resourcePath(found.segments)),
-    depth === "1" && found.isDir ? ctx.locks.within(resourcePath(found.segments)) : [],
+    depth === "1" && found.isDir ? ctx.locks.onMembers(resourcePath(found.segments)) : [],
   ]);
   const needsDead = needsDeadProps(query);
   const self: Described = {
@@ -106,7 +106,7 @@ export async function propfind(ctx: DavContext, req: HttpRequest): Promise<HttpR
   const entries = readEntries(found.fsPath);
   const opts = {
     needsDead,
-    locks: needsLocks(query) ? [...covering, ...within] : [],
+    locks: needsLocks(query) ? [...covering, ...onMembers] : [],
     entries,
     records,
   };

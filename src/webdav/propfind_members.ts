@@ -7,6 +7,10 @@
  * - Batches: the folder's names are read at once (`readEntries`), then described and written
  *   out a batch at a time, so a `Depth: 1` of 10,000 files holds the names and one batch of
  *   answers in memory, never the whole document (4 MB for 10,000 files).
+ * - A batch is bounded in bytes too ({@link membersPerBatch}): a depth-infinity lock on the
+ *   folder is in every member's `lockdiscovery`, so with 16 shared locks of 4 KiB owners each
+ *   member's answer is ~70 KB, and 64 of them (4.5 MB, twice: text and bytes) would be held by
+ *   every client that does not read.
  * - Members are stat'ed synchronously (see `describeMember`): on a slow network file system that
  *   blocks the loop for the time of one batch's stats. Dead properties are read only when the
  *   request needs them, and only for members that have a record (one directory read of the
@@ -36,6 +40,12 @@ import { type Hider, hiderBelow, type Resource, statVisible } from "./resource.t
 
 /** Members described (stat, properties) and written out at a time. */
 export const PROPFIND_BATCH = 64;
+/** The bytes a batch of members' answers should stay under (64 plain answers are ~40 KB). */
+export const PROPFIND_BATCH_BYTES = 256 * 1024;
+/** A member's answer without locks, at most (an allprop of a file with a long name). */
+const MEMBER_ANSWER_BYTES = 1024;
+/** An `activelock` besides its owner and its root (the tags, token and timeout). */
+const ACTIVE_LOCK_BYTES = 400;
 
 const encoder = new TextEncoder();
 
@@ -75,6 +85,7 @@ export async function* propfindMembers(
     folderHref: hrefOf(folder.segments, true),
     lockable: !ctx.config.readOnly,
   };
+  const batchSize = membersPerBatch(locks, resourcePath(folder.segments));
   let batch: Deno.DirEntry[] = [];
   const flush = async (): Promise<Uint8Array> => {
     const texts = batch.map((e) => describeMember(ctx, folder, e, query, member));
@@ -90,10 +101,25 @@ export async function* propfindMembers(
     // could only answer 400, and a syncing client fails on it (as in listings)
     if (!servableName(e.name)) continue;
     batch.push(e);
-    if (batch.length === PROPFIND_BATCH) yield await flush();
+    if (batch.length === batchSize) yield await flush();
   }
   if (batch.length > 0) yield await flush();
   yield encoder.encode(MULTISTATUS_TAIL);
+}
+
+/**
+ * How many members a batch holds so that it stays near {@link PROPFIND_BATCH_BYTES}: the locks
+ * covering the folder with depth infinity are listed in every member's answer (those rooted at
+ * one member are listed once, and the table bounds them all: `lock_table.ts`). Owners are
+ * counted in UTF-16 units, close enough for an estimate.
+ */
+export function membersPerBatch(locks: readonly LockInfo[], folderPath: string): number {
+  let perMember = MEMBER_ANSWER_BYTES;
+  for (const lock of locks) {
+    if (lock.depth !== "infinity" || !covers(lock, folderPath)) continue;
+    perMember += ACTIVE_LOCK_BYTES + lock.owner.length + lock.root.length;
+  }
+  return Math.max(1, Math.min(PROPFIND_BATCH, Math.floor(PROPFIND_BATCH_BYTES / perMember)));
 }
 
 /**

@@ -4,11 +4,19 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { covers, isBelow, type LockRequest, LockTable } from "../../src/webdav/lock_table.ts";
+import {
+  covers,
+  isBelow,
+  type LockRequest,
+  LockTable,
+  type LockTableOptions,
+  MAX_LOCK_OWNER_TOTAL_BYTES,
+  MAX_SHARED_LOCKS_PER_RESOURCE,
+} from "../../src/webdav/lock_table.ts";
 
-function table(maxLocks?: number) {
+function table(maxLocks?: number, more: LockTableOptions = {}) {
   const clock = { now: 1_000_000 };
-  return { t: new LockTable({ now: () => clock.now, maxLocks }), clock };
+  return { t: new LockTable({ now: () => clock.now, maxLocks, ...more }), clock };
 }
 
 const req = (root: string, over: Partial<LockRequest> = {}): LockRequest => ({
@@ -103,7 +111,7 @@ Deno.test("unlock needs a covering path; release drops the locks of a removed tr
   token(t.lock(req("/d/a")));
   token(t.lock(req("/d/b/c")));
   token(t.lock(req("/dd")));
-  assertEquals(t.within("/d").length, 2);
+  assertEquals(t.onMembers("/d").length, 1, "/d/a, not /d/b/c");
   assertEquals(t.release("/d"), 2);
   assertEquals(t.size(), 1);
 });
@@ -113,6 +121,60 @@ Deno.test("the table holds at most maxLocks", () => {
   token(t.lock(req("/a")));
   token(t.lock(req("/b")));
   assertEquals(t.lock(req("/c")), { ok: false, reason: "full" });
+});
+
+Deno.test("a resource holds at most maxSharedPerResource shared locks; one more is crowded", () => {
+  const { t } = table(undefined, { maxSharedPerResource: 3 });
+  const shared = { scope: "shared" as const };
+  token(t.lock(req("/d", { ...shared, depth: "infinity" })));
+  token(t.lock(req("/d/f", shared)));
+  const third = token(t.lock(req("/d/f", shared))); // at the cap: /d/f is covered by 3
+  assertEquals(t.covering("/d/f").length, 3);
+  assertEquals(t.lock(req("/d/f", shared)), { ok: false, reason: "crowded" });
+  // A depth-infinity lock on the folder would cover /d/f as well: crowded too.
+  assertEquals(t.lock(req("/d", { ...shared, depth: "infinity" })), {
+    ok: false,
+    reason: "crowded",
+  });
+  token(t.lock(req("/d/g", shared))); // another member has room (2 cover it)
+  assert(t.unlock(third, "/d/f"));
+  token(t.lock(req("/d/f", shared))); // an unlock makes room
+  assertEquals(t.lock(req("/d/f", shared)).ok, false);
+});
+
+Deno.test("the default cap keeps the locks covering one resource at MAX_SHARED_LOCKS_PER_RESOURCE", () => {
+  const { t } = table();
+  for (let i = 0; i < MAX_SHARED_LOCKS_PER_RESOURCE; i++) {
+    token(t.lock(req("/lk", { scope: "shared" })));
+  }
+  assertEquals(t.lock(req("/lk", { scope: "shared" })), { ok: false, reason: "crowded" });
+  assertEquals(t.covering("/lk").length, MAX_SHARED_LOCKS_PER_RESOURCE);
+});
+
+Deno.test("the owners of all locks stay within maxOwnerTotalBytes (UTF-8); freed locks give room", () => {
+  const { t, clock } = table(undefined, { maxOwnerTotalBytes: 10 });
+  const a = token(t.lock(req("/a", { owner: "12345" })));
+  token(t.lock(req("/b", { owner: "éé", timeoutSeconds: 1 }))); // 4 bytes: 9 in all
+  assertEquals(t.lock(req("/c", { owner: "é" })), { ok: false, reason: "owners" }, "11 > 10");
+  token(t.lock(req("/c", { owner: "x" }))); // exactly 10
+  assertEquals(t.ownerBytes(), 10);
+  assertEquals(t.lock(req("/e", { owner: "y" })).ok, false);
+  token(t.lock(req("/e", { owner: "" }))); // a lock without an owner costs no owner bytes
+  assert(t.unlock(a, "/a"));
+  assertEquals(t.ownerBytes(), 5);
+  clock.now += 1000; // /b expires
+  assertEquals(t.ownerBytes(), 1);
+  assertEquals(t.release("/c"), 1);
+  assertEquals(t.ownerBytes(), 0);
+  token(t.lock(req("/f", { owner: "0123456789" })));
+});
+
+Deno.test("the default owner budget is MAX_LOCK_OWNER_TOTAL_BYTES", () => {
+  const { t } = table();
+  const owner = "o".repeat(4096);
+  const fit = MAX_LOCK_OWNER_TOTAL_BYTES / owner.length;
+  for (let i = 0; i < fit; i++) token(t.lock(req(`/f${i}`, { owner })));
+  assertEquals(t.lock(req("/one-more", { owner: "o" })), { ok: false, reason: "owners" });
 });
 
 Deno.test("results are copies: changing one does not change the table", () => {

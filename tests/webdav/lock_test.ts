@@ -4,7 +4,11 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { MAX_LOCKS } from "../../src/webdav/lock_table.ts";
+import {
+  MAX_LOCK_OWNER_TOTAL_BYTES,
+  MAX_LOCKS,
+  MAX_SHARED_LOCKS_PER_RESOURCE,
+} from "../../src/webdav/lock_table.ts";
 import { MAX_LOCK_OWNER_BYTES } from "../../src/webdav/lock_handler.ts";
 import { lockBody, propfindBody, readMultistatus, textIn, withDav } from "./webdav_fixture.ts";
 import { exists } from "../support/paths.ts";
@@ -178,13 +182,71 @@ Deno.test("LOCK on a FIFO answers 404 as GET does, takes no lock and leaves the 
 
 Deno.test("a LOCK refused because the table is full leaves no file behind (503)", async () => {
   await withDav(ALL, async (app) => {
-    await Deno.writeTextFile(`${app.root}/s`, "x");
+    // Shared locks spread over files: one resource holds at most MAX_SHARED_LOCKS_PER_RESOURCE.
     for (let i = 0; i < MAX_LOCKS; i++) {
-      const res = await app.call("LOCK", "/files/s", [], lockBody("shared"));
+      const name = `s${Math.floor(i / MAX_SHARED_LOCKS_PER_RESOURCE)}`;
+      if (i % MAX_SHARED_LOCKS_PER_RESOURCE === 0) {
+        await Deno.writeTextFile(`${app.root}/${name}`, "x");
+      }
+      const res = await app.call("LOCK", `/files/${name}`, [], lockBody("shared"));
       if (res.status !== 200) throw new Error(`lock ${i}: ${res.status}`);
     }
     assertEquals((await app.call("LOCK", "/files/new.txt", [], lockBody())).status, 503);
     assertEquals(await exists(`${app.root}/new.txt`), false, "the file made for the lock is gone");
+  });
+});
+
+Deno.test("a shared LOCK past MAX_SHARED_LOCKS_PER_RESOURCE on one resource answers 503", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.mkdir(`${app.root}/lk`);
+    const owner = `<D:href>${"o".repeat(4000)}</D:href>`;
+    for (let i = 0; i < MAX_SHARED_LOCKS_PER_RESOURCE; i++) {
+      const res = await app.call("LOCK", "/files/lk/", [["Depth", "0"]], lockBody("shared", owner));
+      assertEquals(res.status, 200, `lock ${i}`);
+    }
+    const past = await app.call("LOCK", "/files/lk/", [["Depth", "0"]], lockBody("shared", owner));
+    assertEquals(past.status, 503);
+    assert(past.text.includes("shared locks"), past.text);
+    const found = await app.call("PROPFIND", "/files/lk/", [["Depth", "0"]]);
+    assertEquals(found.status, 207);
+    const disc = readMultistatus(found.text).get("/files/lk/")!.get("{DAV:}lockdiscovery")!;
+    const listed = disc.element.children.filter((c) => typeof c !== "string");
+    assertEquals(listed.length, MAX_SHARED_LOCKS_PER_RESOURCE);
+    assert(found.text.length < 100_000, `${found.text.length} bytes`);
+  });
+});
+
+Deno.test("a LOCK whose owner would pass MAX_LOCK_OWNER_TOTAL_BYTES of all owners answers 503", async () => {
+  await withDav(ALL, async (app) => {
+    // The owner is stored as `<href xmlns="DAV:">…</href>`: 26 bytes of markup around the text.
+    const owner = `<D:href>${"o".repeat(4096 - 26)}</D:href>`;
+    for (let i = 0; i < MAX_LOCK_OWNER_TOTAL_BYTES / 4096; i++) {
+      const res = await app.call("LOCK", `/files/f${i}`, [], lockBody("exclusive", owner));
+      if (res.status !== 201) throw new Error(`lock ${i}: ${res.status}`);
+    }
+    const past = await app.call("LOCK", "/files/past", [], lockBody("exclusive", "x"));
+    assertEquals(past.status, 503);
+    assertEquals(await exists(`${app.root}/past`), false, "a refused LOCK makes no file");
+    assertEquals(
+      (await app.call("LOCK", "/files/none", [], lockBody("exclusive", ""))).status,
+      201,
+    );
+  });
+});
+
+Deno.test("PROPFIND Depth 1 lists a folder's depth-infinity lock once in each member's lockdiscovery", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.mkdir(`${app.root}/d`);
+    await Deno.writeTextFile(`${app.root}/d/f`, "x");
+    const lockRes = await app.call("LOCK", "/files/d/", [["Depth", "infinity"]], lockBody());
+    assertEquals(lockRes.status, 200);
+    const found = await app.call("PROPFIND", "/files/d/", [["Depth", "1"]]);
+    const all = readMultistatus(found.text);
+    for (const href of ["/files/d/", "/files/d/f"]) {
+      const disc = all.get(href)!.get("{DAV:}lockdiscovery")!;
+      const listed = disc.element.children.filter((c) => typeof c !== "string");
+      assertEquals(listed.length, 1, href);
+    }
   });
 });
 

@@ -9,6 +9,12 @@ import { createApp } from "../../src/app/routes.ts";
 import { tempNameFor } from "../../src/app/temp_name.ts";
 import { buildRequest } from "../support/request_builder.ts";
 import { MAX_PROPFIND_NAMES } from "../../src/webdav/propfind_query.ts";
+import type { LockInfo } from "../../src/webdav/lock_table.ts";
+import {
+  membersPerBatch,
+  PROPFIND_BATCH,
+  PROPFIND_BATCH_BYTES,
+} from "../../src/webdav/propfind_members.ts";
 import { propfindBody, readMultistatus, textIn, withDav } from "./webdav_fixture.ts";
 
 const D = (local: string) => `{DAV:}${local}`;
@@ -222,4 +228,24 @@ Deno.test("PROPFIND naming more than MAX_PROPFIND_NAMES distinct properties is 4
     }</D:include></D:propfind>`;
     assertEquals((await app.call("PROPFIND", "/files/f", [["Depth", "0"]], include)).status, 400);
   });
+});
+
+Deno.test("membersPerBatch shrinks a Depth 1 batch when the folder's locks repeat in every member", () => {
+  const lock = (root: string, depth: "0" | "infinity", ownerBytes: number): LockInfo => ({
+    token: "urn:uuid:x",
+    root,
+    depth,
+    scope: "shared",
+    owner: "o".repeat(ownerBytes),
+    timeoutSeconds: 60,
+    expiresAtMs: 0,
+  });
+  assertEquals(membersPerBatch([], "/d"), PROPFIND_BATCH);
+  // Locks rooted at one member, or not covering its members, are listed once: no change.
+  assertEquals(membersPerBatch([lock("/d/f", "infinity", 4096), lock("/d", "0", 4096)], "/d"), 64);
+  const heavy = Array.from({ length: 16 }, () => lock("/", "infinity", 4096));
+  const n = membersPerBatch(heavy, "/d");
+  assert(n >= 1 && n < 8, `${n}`);
+  assert(n * 16 * (4096 + 400) <= PROPFIND_BATCH_BYTES, "a batch stays under its bytes");
+  assertEquals(membersPerBatch([lock("/d", "infinity", 10_000_000)], "/d"), 1);
 });
