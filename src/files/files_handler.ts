@@ -23,7 +23,9 @@ import {
   heldEntries,
   listingResponse,
   searchResponse,
+  STREAM_FROM_ENTRIES,
 } from "./listing_response.ts";
+import { SharedListings } from "./shared_listings.ts";
 import { ZIP_CACHING, zipResponse } from "./folder_zip.ts";
 import { evaluatePreconditions, type Validators } from "../app/conditional.ts";
 import { parseQuery } from "../app/query_params.ts";
@@ -72,6 +74,9 @@ export function filesHandler(
   const page = {
     maxEntries: config.maxListingEntries,
     held: listed,
+    // Concurrent listings of a folder share one read, unless a write came between (on any
+    // worker: the change board), and only within the age file facts are trusted anyway.
+    reads: new SharedListings(root.changes, config.statCacheMs, listed, STREAM_FROM_ENTRIES),
     // The listing page offers the forms the write routes will accept.
     forms: { upload: !config.readOnly, mkdir: config.allowMkdir && !config.readOnly },
   };
@@ -102,7 +107,8 @@ export function filesHandler(
       if (ask.kind === "search") {
         return searchResponse(req, root, FILES_MOUNT, segments, facts.realPath, ask.text);
       }
-      return listingResponse(req, root, FILES_MOUNT, segments, facts.realPath, page);
+      const folder = { fsPath: path.fsPath, realDir: facts.realPath };
+      return listingResponse(req, root, FILES_MOUNT, segments, folder, page);
     }
     // A file named as a folder (`a.txt/`) does not exist, as on every file system.
     if (path.trailingSlash) return notFound();

@@ -73,6 +73,11 @@ export interface ListingOptions {
    * its entries as surely as one being sent, so a caller that caps those counts them here.
    */
   hold?: (entries: number) => boolean;
+  /**
+   * Stops the read (it throws the signal's reason) once aborted: checked every HOLD_STEP entries
+   * read and every STATS_PER_TURN described, so a read nobody waits for any more stops.
+   */
+  signal?: AbortSignal;
 }
 
 /** Entries read between two `hold` calls. */
@@ -108,6 +113,7 @@ export async function readListing(realDir: string, opts: ListingOptions): Promis
       truncated = true;
       break;
     }
+    if (raw.length % HOLD_STEP === 0) opts.signal?.throwIfAborted();
     // refuse: concurrent reads of a large folder would each hold it whole before any cap on
     // held entries is asked (a thousand at once took one worker past 700 MB: an attack probe)
     if (opts.hold && raw.length > 0 && raw.length % HOLD_STEP === 0 && !opts.hold(HOLD_STEP)) {
@@ -117,7 +123,10 @@ export async function readListing(realDir: string, opts: ListingOptions): Promis
   }
   const entries: ListingEntry[] = [];
   for (let i = 0; i < raw.length; i++) {
-    if (i > 0 && i % STATS_PER_TURN === 0) await nextTurn();
+    if (i > 0 && i % STATS_PER_TURN === 0) {
+      await nextTurn();
+      opts.signal?.throwIfAborted();
+    }
     const entry = await describe(realDir, raw[i], opts);
     if (entry !== null) entries.push(entry);
   }
@@ -270,6 +279,6 @@ async function merge(
 }
 
 /** A turn of the event loop: a timer, so sockets are polled (a microtask would not let them). */
-function nextTurn(): Promise<void> {
+export function nextTurn(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -7,26 +7,30 @@
  * A folder is listed whole up to `--max-listing` entries (then marked truncated). A page of
  * STREAM_FROM_ENTRIES entries or more is streamed, STREAM_ROWS_PER_PIECE rows at a time, rather
  * than made as one string (100,000 entries make a 20 MB page); a smaller one keeps one body
- * with its length. A streamed page holds its entries until the client has read it, so such pages
- * — and WebDAV's `PROPFIND Depth: 1` of large folders, through the same `holdingEntries` — count
- * what they hold against one server-wide cap (MAX_HELD_ENTRIES, a counter shared by the workers).
+ * with its length. Concurrent listings of one folder share its read and each sort order
+ * (`shared_listings.ts`), and each renders its own page from those entries as its client reads.
+ * A streamed page holds its entries until the client has read it, so such pages — and WebDAV's
+ * `PROPFIND Depth: 1` of large folders, through `holdingEntries` — count what they hold against
+ * one server-wide cap (MAX_HELD_ENTRIES, a counter shared by the workers); a shared read counts
+ * once.
  *
  * This module must not resolve paths: it receives a checked folder.
  * @module
  */
 
-import { localCount, type SharedCount } from "../http/shared_count.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { folderPage } from "./folder_page.ts";
 import { holdingPlace } from "./held_place.ts";
+import { type HeldEntries, heldEntries, MAX_HELD_ENTRIES } from "./held_entries.ts";
+import { ListingBusy, nextTurn, type SortKey, type SortOrder } from "./listing.ts";
 import {
-  type Listing,
-  ListingBusy,
-  type SortKey,
-  sortListingInTurns,
-  type SortOrder,
-} from "./listing.ts";
+  type LentListing,
+  type ListedFolder,
+  ListingAbandoned,
+  SharedListings,
+} from "./shared_listings.ts";
+import { textResponse } from "../app/router.ts";
 import { listingHtmlPieces, renderListingHtml } from "./listing_html.ts";
 import { listingJsonPieces, renderListingJson } from "./listing_json.ts";
 import { acceptRanksJsonAbove } from "../app/prefers_json.ts";
@@ -36,38 +40,16 @@ import { searchFolder } from "./folder_search.ts";
 import { renderSearchHtml, renderSearchJson } from "./search_render.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
+export { type HeldEntries, heldEntries, MAX_HELD_ENTRIES };
+
 /** Listings of this many entries or more are streamed; smaller ones are one body. */
 export const STREAM_FROM_ENTRIES = 1_000;
 /** Rows (HTML) or entries (JSON) in each piece of a streamed listing. */
 export const STREAM_ROWS_PER_PIECE = 500;
-/**
- * Most listing entries held in memory at once, in the whole server, by answers still being sent
- * (streamed listings, large `PROPFIND Depth: 1`); past it such a request gets 503. A held listing
- * entry costs about 200 bytes of heap (measured: 50,000 entries, 10 MB), a `PROPFIND`'s raw
- * directory entry about 400 (measured: 200,000 entries, 81 MB), so this bounds them to 200–400 MB
- * however many clients read slowly. A listing counts its entries from the moment it reads them
- * (`readingPlaces`), so reads refused here hold nothing either.
- */
-export const MAX_HELD_ENTRIES = 1_000_000;
 /** Seconds a refused listing is told to wait (`Retry-After`). */
 const HELD_RETRY_AFTER_SECONDS = 5;
 
 const SORT_KEYS: readonly SortKey[] = ["name", "size", "date"];
-/** The server-wide count of entries held by answers being sent, and its cap. */
-export interface HeldEntries {
-  /** Shared by every worker (`LISTED_ENTRIES`); a local count in one isolate. */
-  count: SharedCount;
-  /** The cap (MAX_HELD_ENTRIES; tests pass a smaller one). */
-  max: number;
-}
-
-/** A count of held entries of its own, capped at `max` (a handler made without the app's). */
-export function heldEntries(
-  count: SharedCount = localCount(),
-  max: number = MAX_HELD_ENTRIES,
-): HeldEntries {
-  return { count, max };
-}
 
 /** How a listing page is made. */
 export interface ListingPage {
@@ -75,58 +57,67 @@ export interface ListingPage {
   maxEntries: number;
   /** Where a streamed page counts the entries it holds. */
   held: HeldEntries;
+  /**
+   * The folder reads concurrent listings share (the files handler's); without it each listing
+   * reads for itself.
+   */
+  reads?: SharedListings;
   /** The write forms the HTML page offers (none by default). */
   forms?: { upload: boolean; mkdir: boolean };
 }
 
-/** The listing of the folder `realDir`, named by `segments` below `mount`. */
+/** The listing of `folder` (its path and real path from a lookup), named by `segments` below `mount`. */
 export async function listingResponse(
   req: HttpRequest,
   root: ServedRoot,
   mount: string,
   segments: readonly string[],
-  realDir: string,
+  folder: ListedFolder,
   page: ListingPage,
 ): Promise<HttpResponse> {
-  // A large folder counts against the held-entries cap from its reading on, not only once its
-  // page is made: many concurrent reads would otherwise each hold it whole, uncounted.
-  const reading = readingPlaces(page.held);
-  let listing: Listing;
-  try {
-    listing = await root.list(realDir, page.maxEntries, reading.hold);
-  } catch (err) {
-    reading.release();
-    if (err instanceof ListingBusy) return tooManyHeld();
-    throwIfOutOfDescriptors(err);
-    return notFound(); // unreadable (permissions) or gone: nothing to show
-  }
   // An invalid query is ignored rather than refused: it only chooses a presentation.
   const query = parseQuery(req.query) ?? [];
   const sortParam = firstValue(query, "sort");
   const sort = SORT_KEYS.find((k) => k === sortParam) ?? "name";
   const order: SortOrder = firstValue(query, "order") === "desc" ? "desc" : "asc";
-  let entries: typeof listing.entries;
+  const reads = page.reads ?? new SharedListings(null, 0, page.held, STREAM_FROM_ENTRIES);
+  // A large folder counts against the held-entries cap from its reading on, once however many
+  // requests share the read, until the last answer made from it is sent.
+  let lent: LentListing;
   try {
-    entries = await sortListingInTurns(listing.entries, sort, order);
-  } finally {
-    // Handed over without a turn between: the answer below takes the places it holds itself.
-    reading.release();
+    lent = await reads.sorted(
+      folder,
+      sort,
+      order,
+      req.signal,
+      (realDir, hold, signal) => root.list(realDir, page.maxEntries, hold, signal),
+    );
+  } catch (err) {
+    if (err instanceof ListingBusy) return tooManyHeld();
+    // Nothing will read this answer: the connection closed while the folder was read.
+    if (err instanceof ListingAbandoned) return textResponse(STATUS.ServiceUnavailable, "Gone\n");
+    throwIfOutOfDescriptors(err);
+    return notFound(); // unreadable (permissions) or gone: nothing to show
   }
-  const truncated = listing.truncated;
+  const { entries, truncated } = lent;
   const json = wantsJson(req, firstValue(query, "format"));
   const html = { mount, segments, entries, truncated, sort, order, forms: page.forms };
   if (entries.length < STREAM_FROM_ENTRIES) {
-    const body = json
-      ? renderListingJson(mount, segments, entries, truncated)
-      : renderListingHtml(html);
-    return folderPage(req, json, body);
+    try {
+      const body = json
+        ? renderListingJson(mount, segments, entries, truncated)
+        : renderListingHtml(html);
+      return folderPage(req, json, body);
+    } finally {
+      lent.release();
+    }
   }
-  return holdingEntries(page.held, entries.length, () => {
+  return untilSent(() => {
     const pieces = json
       ? listingJsonPieces(mount, segments, entries, truncated, STREAM_ROWS_PER_PIECE)
       : listingHtmlPieces(html, STREAM_ROWS_PER_PIECE);
-    return folderPage(req, json, { kind: "stream", stream: encoded(pieces) });
-  });
+    return folderPage(req, json, { kind: "stream", stream: encoded(pieces, req.signal) });
+  }, lent.release);
 }
 
 /**
@@ -147,10 +138,18 @@ export function holdingEntries(
   // place is taken here, atomically, so two workers can never both take the last one.
   if (!held.count.tryAdd(places, held.max)) return tooManyHeld();
   let holding = true;
-  const release = () => {
+  return untilSent(answer, () => {
     if (holding) held.count.add(-places);
     holding = false;
-  };
+  });
+}
+
+/**
+ * The answer `answer()` makes, calling `release` once its streamed body is sent, ended, failed,
+ * cancelled or discarded unsent — at once when it has no streamed body, or `answer` throws.
+ * `release` must be safe to call twice.
+ */
+function untilSent(answer: () => HttpResponse, release: () => void): HttpResponse {
   let res: HttpResponse;
   try {
     res = answer();
@@ -183,35 +182,26 @@ function tooManyHeld(): HttpResponse {
   };
 }
 
-/**
- * Places of `held` taken while a folder is read (`ListingOptions.hold`), up to the whole cap for
- * one folder larger than it (as `holdingEntries` charges it), and given back by `release`.
- */
-function readingPlaces(held: HeldEntries): {
-  hold: (entries: number) => boolean;
-  release: () => void;
-} {
-  let taken = 0;
-  return {
-    hold(entries) {
-      const more = Math.min(entries, held.max - taken);
-      if (more <= 0) return true;
-      if (!held.count.tryAdd(more, held.max)) return false;
-      taken += more;
-      return true;
-    },
-    release() {
-      if (taken > 0) held.count.add(-taken);
-      taken = 0;
-    },
-  };
-}
-
 const encoder = new TextEncoder();
 
-/** Text pieces as UTF-8, made one at a time as the writer asks for them. */
-async function* encoded(pieces: Iterable<string>): AsyncGenerator<Uint8Array> {
-  for (const piece of pieces) yield encoder.encode(piece);
+/**
+ * Text pieces as UTF-8, made one at a time as the writer asks for them, with a turn of the event
+ * loop before each but the first: a socket with room takes a write at once, so without the turn
+ * a fast or well-buffered client had its whole page rendered in one go (50 listings of 20,000
+ * entries at once kept `/echo` waiting 2 s: the probe). None once `signal` aborted (the
+ * connection closed: nothing would read them).
+ */
+async function* encoded(
+  pieces: Iterable<string>,
+  signal: AbortSignal,
+): AsyncGenerator<Uint8Array> {
+  let first = true;
+  for (const piece of pieces) {
+    if (!first) await nextTurn();
+    first = false;
+    if (signal.aborted) return;
+    yield encoder.encode(piece);
+  }
 }
 
 /** The answer to `?q=<text>` on the folder `realDir`: its matches as JSON or HTML. */

@@ -51,12 +51,15 @@ export class ServedRoot {
   /** The `--hide` patterns of this folder. */
   readonly hidden: HiddenPaths;
   readonly cache: FileCache;
+  /** Where writes say what changed (null: only this isolate's `invalidate` and the age). */
+  readonly changes: ChangeBoard | null;
   readonly #ctx: FileServeContext;
 
   constructor(opts: ServedRootOptions) {
     this.root = resolve(opts.root);
     this.dotfiles = opts.dotfiles;
     this.hidden = opts.hidden ?? HiddenPaths.NONE;
+    this.changes = opts.changes ?? null;
     this.cache = new FileCache({
       root: this.root,
       dotfiles: opts.dotfiles,
@@ -90,19 +93,21 @@ export class ServedRoot {
   /**
    * The visible entries of the folder whose real path is `realDir` (from a lookup): the same
    * dotfile, symlink and `--hide` rules as requests; at most `maxEntries` (default
-   * MAX_LISTING_ENTRIES). `hold` as in `ListingOptions`. Throws when the folder cannot be read
-   * (`ListingBusy` when `hold` refused).
+   * MAX_LISTING_ENTRIES). `hold` and `signal` as in `ListingOptions`. Throws when the folder
+   * cannot be read (`ListingBusy` when `hold` refused, the signal's reason once it aborted).
    */
   list(
     realDir: string,
     maxEntries?: number,
     hold?: (entries: number) => boolean,
+    signal?: AbortSignal,
   ): Promise<Listing> {
     return readListing(realDir, {
       dotfiles: this.dotfiles,
       allowed: (real, isDir) => this.cache.allowed(real, isDir),
       maxEntries,
       hold,
+      signal,
     });
   }
 

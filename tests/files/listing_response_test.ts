@@ -1,13 +1,21 @@
 /**
  * `holdingEntries`: a large answer takes its places of the server-wide count of held entries
  * before it is made, is refused with 503 past the cap, and gives them back however its body
- * ends — read to the end, failed, cancelled midway, or discarded before its first piece.
+ * ends — read to the end, failed, cancelled midway, or discarded before its first piece; and a
+ * streamed listing leaves the event loop a turn between its pieces.
  */
 
-import { type HeldEntries, heldEntries, holdingEntries } from "../../src/files/listing_response.ts";
+import {
+  type HeldEntries,
+  heldEntries,
+  holdingEntries,
+  listingResponse,
+} from "../../src/files/listing_response.ts";
 import { localCount } from "../../src/http/shared_count.ts";
 import type { HttpResponse, StreamBody } from "../../src/http/types.ts";
-import { assertEquals } from "../support/assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+import { buildRequest } from "../support/request_builder.ts";
+import { plainServedRoot } from "./served_root_fixture.ts";
 
 /** An answer whose body yields `pieces` pieces, failing at `failAt` if given. */
 function answer(pieces: number, failAt = -1): () => HttpResponse {
@@ -86,4 +94,31 @@ Deno.test("holdingEntries lets one answer larger than the cap through alone", as
   assertEquals(holdingEntries(held, 1, answer(1)).status, 503);
   for await (const _ of streamOf(big));
   assertEquals(held.count.value, 0);
+});
+
+Deno.test("a streamed listing gives the event loop a turn between its pieces", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-turns-" });
+  try {
+    await Promise.all(
+      Array.from({ length: 1_500 }, (_, i) => Deno.writeTextFile(`${dir}/f${i}`, "x")),
+    );
+    const res = await listingResponse(
+      buildRequest({ target: "/files/?format=json" }),
+      plainServedRoot(dir, 0),
+      "/files/",
+      [],
+      { fsPath: dir, realDir: dir },
+      { maxEntries: 10_000, held: heldEntries() },
+    );
+    // A client that takes every piece at once (a socket with room): a timer set now must still
+    // run before the page ends, or every other connection of the worker waits for it.
+    let turned = false;
+    const timer = setTimeout(() => turned = true, 0);
+    let piecesBeforeTurn = 0;
+    for await (const _ of streamOf(res)) if (!turned) piecesBeforeTurn++;
+    clearTimeout(timer);
+    assert(turned && piecesBeforeTurn < 3, `${piecesBeforeTurn} pieces before a turn`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
