@@ -3,7 +3,13 @@
  * batches, one write after the other. Small frames are written straight into a reused cork
  * buffer, so an echo of many small messages costs one write per batch, not one per message;
  * a sender is held back only while too much of what it sent is still unwritten (backpressure
- * from a client that stops reading).
+ * from a client that stops reading). One write is on its way at a time: what is flushed meanwhile
+ * waits and goes out in the next write, all of it together.
+ *
+ * The unwritten output is counted as the memory it holds, not as frame bytes: a cork sealed with
+ * a few frames in it is held whole until it is written. Counted as frame bytes, a client that
+ * stopped reading made every flush (one per read of the echo) pin a 64 KiB cork for ~8 KiB of
+ * frames: ~8 MiB per session under a 1 MiB limit (docs/memory.md).
  *
  * This module decides when queued frames go out and which memory they reuse. It must not know
  * messages, session state or the close handshake: whether a frame may still be sent is the
@@ -12,6 +18,7 @@
  */
 
 import type { BufferedReader } from "./buffered_reader.ts";
+import { WEBSOCKET_MAX_FRAGMENT_BYTES } from "./limits.ts";
 import { encodeFrame, frameHeaderBytes, OPCODE, writeFrameHeader } from "./websocket_frame.ts";
 
 /** What the writer needs of the connection. */
@@ -34,16 +41,24 @@ const SPARE_CORKS = 2;
 const REUSED_FRAME_BYTES = 16 * 1024;
 /** Written large frames kept for reuse. */
 const SPARE_FRAMES = 4;
-/** A sender waits while this much of what it sent is not yet written. */
-const MAX_UNWRITTEN_BYTES = 1024 * 1024;
+/**
+ * Largest frame kept for reuse: a default fragment with its header. Frames of a larger
+ * `max_fragment_size` (up to 16 MiB) are left to the collector, so spares hold at most ~256 KiB.
+ */
+const MAX_SPARE_FRAME_BYTES = WEBSOCKET_MAX_FRAGMENT_BYTES +
+  frameHeaderBytes(WEBSOCKET_MAX_FRAGMENT_BYTES);
+/** A sender waits while unwritten output holds this much memory. */
+export const MAX_UNWRITTEN_BYTES = 1024 * 1024;
 const RESOLVED: Promise<void> = Promise.resolve();
 const ignore = () => {};
 
 /** Server frames on their way to one connection; see the module doc. */
 export class WebSocketFrameWriter {
   #out: FrameOutput;
-  /** The last write, so writes go out one after the other. */
-  #writes: Promise<void> = RESOLVED;
+  /** The write on its way (it settles once its pieces are out), or null. */
+  #writing: Promise<void> | null = null;
+  /** A write asked for while one is on its way: it takes everything queued once that one ends. */
+  #next: PromiseWithResolvers<void> | null = null;
   /** The cork buffer being filled with frames, and how far. */
   #cork: Uint8Array | null = null;
   #corkAt = 0;
@@ -52,9 +67,9 @@ export class WebSocketFrameWriter {
   /** Sealed pieces waiting to go out (filled corks, large frames), and the corks among them. */
   #queue: Uint8Array[] = [];
   #queuedCorks: Uint8Array[] = [];
-  /** Bytes waiting to go out: the queue's and the cork's. */
+  /** Memory waiting to go out: the queue's (a sealed cork counts whole) and the cork's frames. */
   #queued = 0;
-  /** Bytes handed to the connection and not yet written. */
+  /** Memory of the write on its way (its pieces, sealed corks counted whole). */
   #unwritten = 0;
   /** Written large frames kept for reuse (a busy echo would otherwise allocate one a message). */
   #spareFrames: Uint8Array[] = [];
@@ -127,14 +142,26 @@ export class WebSocketFrameWriter {
     return this.#corkAt;
   }
 
-  /** Moves what the cork holds to the queue (the cork is the queue's until it is written). */
+  /**
+   * Moves what the cork holds to the queue. The cork is the queue's until it is written, all of
+   * it, so its unused room is counted too.
+   */
   #seal(): void {
     const cork = this.#cork;
     if (cork === null || this.#corkAt === 0) return;
     this.#queue.push(cork.subarray(0, this.#corkAt));
     this.#queuedCorks.push(cork);
+    this.#queued += cork.length - this.#corkAt;
     this.#cork = null;
     this.#corkAt = 0;
+  }
+
+  /**
+   * Memory the unwritten output holds: what waits in the queue and the cork, and the write on its
+   * way. A sender waits once it reaches `MAX_UNWRITTEN_BYTES`.
+   */
+  get unwrittenBytes(): number {
+    return this.#queued + this.#unwritten;
   }
 
   /**
@@ -166,38 +193,69 @@ export class WebSocketFrameWriter {
     return this.#flush().catch(ignore);
   }
 
-  /** Writes everything queued, after every earlier write; resolves when it is out. */
+  /**
+   * Writes everything queued, after every earlier write; resolves when it is out. With a write on
+   * its way, the queue waits for it and then goes out whole in one write: a write per flush would
+   * pin a cork per flush while the client does not read.
+   */
   #flush(): Promise<void> {
+    const writing = this.#writing;
+    if (writing !== null) {
+      // The cork keeps filling (sealed now, it would go out a few frames in a 64 KiB cork).
+      if (this.#queued === 0) return writing;
+      return (this.#next ??= Promise.withResolvers<void>()).promise;
+    }
     this.#seal();
+    if (this.#queue.length === 0) return RESOLVED;
+    return this.#write();
+  }
+
+  /** Starts the write of everything queued (no write is on its way). */
+  #write(): Promise<void> {
     const q = this.#queue;
-    if (q.length === 0) return this.#writes;
     const corks = this.#queuedCorks;
-    const bytes = this.#queued;
     this.#queue = [];
     this.#queuedCorks = [];
+    this.#unwritten = this.#queued;
     this.#queued = 0;
-    this.#unwritten += bytes;
     const out = this.#out;
-    // With nothing on its way the write starts now (a ping-pong's every message), else in turn.
-    const idle = this.#unwritten === bytes;
-    const start = q.length === 1
-      ? (idle ? out.write(q[0]) : this.#writes.then(() => out.write(q[0])))
-      : (idle ? writeEach(out, q) : this.#writes.then(() => writeEach(out, q)));
-    const next = start.then(() => {
-      this.#unwritten -= bytes;
-      // The memory written goes back: corks for the next batch, a large frame for its size.
-      for (const cork of corks) {
-        if (this.#spareCorks.length < SPARE_CORKS) this.#spareCorks.push(cork);
-      }
-      if (corks.length === 0 && q.length === 1 && bytes >= REUSED_FRAME_BYTES) {
-        if (this.#spareFrames.length < SPARE_FRAMES) this.#spareFrames.push(q[0]);
-      }
+    const writing = (q.length === 1 ? out.write(q[0]) : writeEach(out, q)).then(() => {
+      this.#reuse(q, corks);
+      this.#written();
     }, (err) => {
-      this.#unwritten -= bytes;
+      this.#written();
       throw err;
     });
-    this.#writes = next.catch(ignore);
-    return next;
+    writing.catch(ignore);
+    this.#writing = writing;
+    return writing;
+  }
+
+  /** The memory written goes back: corks for the next batch, large frames for their size. */
+  #reuse(pieces: readonly Uint8Array[], corks: readonly Uint8Array[]): void {
+    for (const cork of corks) {
+      if (this.#spareCorks.length < SPARE_CORKS) this.#spareCorks.push(cork);
+    }
+    if (pieces.length === corks.length) return;
+    for (const piece of pieces) {
+      if (this.#spareFrames.length >= SPARE_FRAMES) return;
+      const size = piece.length;
+      if (size < REUSED_FRAME_BYTES || size > MAX_SPARE_FRAME_BYTES) continue;
+      if (corks.some((cork) => cork.buffer === piece.buffer)) continue;
+      this.#spareFrames.push(piece);
+    }
+  }
+
+  /** The write on its way has ended: the write asked for meanwhile starts. */
+  #written(): void {
+    this.#writing = null;
+    this.#unwritten = 0;
+    const next = this.#next;
+    if (next === null) return;
+    this.#next = null;
+    this.#seal();
+    if (this.#queue.length === 0) next.resolve();
+    else this.#write().then(next.resolve, next.reject);
   }
 
   /**
@@ -211,10 +269,20 @@ export class WebSocketFrameWriter {
     return RESOLVED;
   }
 
-  /** Drops the pending flush timer (the session has closed its socket). */
+  /**
+   * Drops the pending flush timer and what is queued, spares included: the session has closed its
+   * socket, and a handler may keep the session object long after.
+   */
   stop(): void {
     clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
+    this.#queue = [];
+    this.#queuedCorks = [];
+    this.#queued = 0;
+    this.#cork = null;
+    this.#corkAt = 0;
+    this.#spareCorks = [];
+    this.#spareFrames = [];
   }
 }
 

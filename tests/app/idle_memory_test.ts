@@ -4,6 +4,7 @@ import { getHeapSpaceStatistics } from "node:v8";
 import {
   fullCollection,
   GROWTH_BYTES,
+  heapAndBufferBytes,
   IdleReclaimer,
   reclaimWhenIdle,
 } from "../../src/app/idle_memory.ts";
@@ -97,4 +98,11 @@ Deno.test("fullCollection reaches V8's collector and shrinks a grown young gener
 Deno.test("reclaimWhenIdle stops when asked and leaves no timer behind", () => {
   const stop = reclaimWhenIdle(() => 0);
   stop(); // the test sanitizer fails this test if the interval is still armed
+});
+
+Deno.test("the reclaimer's measure grows with ArrayBuffers, which only a collection gives back", () => {
+  const before = heapAndBufferBytes();
+  const buffers = Array.from({ length: 8 }, () => new Uint8Array(MIB));
+  const grown = heapAndBufferBytes() - before;
+  assert(grown >= GROWTH_BYTES, `grew by ${grown} bytes with ${buffers.length} MiB of buffers`);
 });
