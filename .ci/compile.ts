@@ -34,6 +34,21 @@ export const TARGETS = [
 export type Target = typeof TARGETS[number];
 
 /**
+ * The V8 flags wireserve runs with, wherever it is started by us: the binary has them baked in,
+ * `deno task start` and `dev` pass them, and the benchmark starts the server with them.
+ *
+ * `--no-allocation-site-pretenuring`: V8 learns from object literals whose objects outlived a
+ * young-generation collection to allocate that site's later objects straight in the old
+ * generation. A server's per-connection objects (Deno's `conn.readable` stream and reader among
+ * them) trip that when connections come and go: under `Connection: close` load each young
+ * collection then moved ~3.3 MB to the old generation and took 5–20 ms instead of ~1, and old
+ * collections ran every few seconds. Without it (same run, alternating, `wrk -c64` echo): close
+ * +6–14 % requests/s, 8–20 % less CPU per connection, p99 18 → 11 ms; keep-alive echo
+ * +2–4 % (docs/memory.md). `setFlagsFromString` at run time does not take this flag.
+ */
+export const V8_FLAGS = "--v8-flags=--no-allocation-site-pretenuring";
+
+/**
  * Every flag the binary is compiled with, in one list: the permissions baked into it (tests run
  * wireserve with exactly these, see tests/support/wireserve_process.ts), the embedded web UI,
  * the worker module (loaded by URL, so `deno compile` must be told to embed it), SO_REUSEPORT
@@ -50,6 +65,7 @@ export const COMPILE_FLAGS: readonly string[] = [
   "--ignore-env",
   "--allow-sys=networkInterfaces",
   "--unstable-net",
+  V8_FLAGS,
   "--include",
   "www",
   "--include",

@@ -1,4 +1,5 @@
 import { parseCpuTicks } from "./proc.ts";
+import { V8_FLAGS } from "../.ci/compile.ts";
 import { wireserveSpec } from "./servers.ts";
 
 function assertEquals(actual: unknown, expected: unknown): void {
@@ -32,4 +33,6 @@ Deno.test("wireserveSpec passes --workers, and --unstable-net only when more tha
   assertEquals([two.includes("--unstable-net"), two[two.indexOf("--workers") + 1]], [true, "2"]);
   // Deno flags go before the script, or they reach wireserve as its own arguments.
   assertEquals(two.indexOf("--unstable-net") < two.indexOf("main.ts"), true);
+  // The V8 flags `deno task start` and the binary run with.
+  assertEquals(one.indexOf(V8_FLAGS) > 0 && one.indexOf(V8_FLAGS) < one.indexOf("main.ts"), true);
 });

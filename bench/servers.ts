@@ -7,6 +7,7 @@
  * @module
  */
 
+import { V8_FLAGS } from "../.ci/compile.ts";
 import { getOnce } from "./raw_http.ts";
 import { listeningPid } from "./proc.ts";
 
@@ -123,10 +124,11 @@ export async function startServer(spec: ServerSpec, cwd: string): Promise<Runnin
  * wireserve as the bench runs it: loopback, a free port, no access log (no baseline writes one
  * either), and `workers` JavaScript threads (default 1, said explicitly: the flag's own default is
  * `auto`). More than one needs `--unstable-net` for SO_REUSEPORT, as `deno task start` passes it.
+ * The V8 flags are the ones `deno task start` and the binary run with (`V8_FLAGS`).
  * `directory` is the shared folder, when the scenario needs one.
  */
 export function wireserveSpec(directory?: string, workers = 1): ServerSpec {
-  const args = ["run", "-A"];
+  const args = ["run", "-A", V8_FLAGS];
   if (workers > 1) args.push("--unstable-net");
   args.push("main.ts", "--port", "{port}", "--host", "127.0.0.1", "--log", "off");
   args.push("--workers", String(workers));

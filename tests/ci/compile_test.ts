@@ -13,6 +13,7 @@ import {
   ENTRY,
   explainFailure,
   TARGETS,
+  V8_FLAGS,
 } from "../../.ci/compile.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { WIRESERVE_PERMISSIONS } from "../support/wireserve_process.ts";
@@ -81,6 +82,17 @@ Deno.test("explainFailure never returns more than one line", () => {
       const line = explainFailure(stderr, LINUX, denortBin);
       assert(!line.includes("\n") && !line.includes("Caused by"), line);
     }
+  }
+});
+
+Deno.test("the binary, `deno task start` and `dev` run with the same V8 flags", async () => {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
+  assert(COMPILE_FLAGS.includes(V8_FLAGS), "compile flags lack the V8 flags");
+  for (const task of ["start", "dev"]) {
+    const words = (config.tasks[task] as string).split(" ");
+    // Before the script, or they would reach wireserve as its own arguments.
+    assert(words.indexOf(V8_FLAGS) > 0, `${task} lacks ${V8_FLAGS}`);
+    assert(words.indexOf(V8_FLAGS) < words.indexOf("main.ts"), `${task}: V8 flags after main.ts`);
   }
 });
 
