@@ -1,7 +1,8 @@
 /**
  * The 404 for a path that one of our prefix routes (`/status/*`) caught but go-httpbin's route
- * pattern (`/status/{code}`) would not match: a missing or extra path segment. It is the
- * router's own 404, so such a path answers as any unknown one does.
+ * pattern (`/status/{code}`) would not match: a missing or extra path segment. Its text is the one
+ * go-httpbin answers there (Go's `http.NotFound`), which go-httpbin's own tests look for
+ * (`BodyContains("not found")` on `/base64/`); other unknown paths get the web root's 404.
  *
  * This module must not touch sockets.
  * @module
@@ -11,9 +12,9 @@ import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
 import { textResponse } from "../app/router.ts";
 
-/** The router's 404 answer. */
+/** go-httpbin's 404 answer. */
 export function notFound(): HttpResponse {
-  return textResponse(STATUS.NotFound, "Not found\n");
+  return textResponse(STATUS.NotFound, "404 page not found\n");
 }
 
 /**

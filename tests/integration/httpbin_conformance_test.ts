@@ -405,6 +405,9 @@ const TABLE: Row[] = [
     "/basic-auth/user",
   ]
     .map((path): Row => ({ req: ["GET", path], status: 404 })),
+  // TestBase64's error table: go-httpbin's (Go's) 404 text, which its tests look for.
+  ...["/base64/", "/base64/decode/", "/base64/decode/x/extra", "/status/"]
+    .map((path): Row => ({ req: ["GET", path], status: 404, body: "404 page not found\n" })),
 ];
 
 /** The request bytes of a row. */
