@@ -1,7 +1,8 @@
 /**
  * What must hold on disk before wireserve starts: the shared folder and the --www folder exist
  * and are folders, `--resumable-dir` does not lie inside the shared folder by its real path and is
- * a folder (made, as the uploads would make it, when missing and not `--read-only`), the TLS certificate and key can be read, look like PEM, and the key is not encrypted. Each failure
+ * a folder (made, as the uploads would make it, when missing and not `--read-only`), without it
+ * no file stands at the default state folder's place, the TLS certificate and key can be read, look like PEM, and the key is not encrypted. Each failure
  * is one line naming the option, and exit code 1 (the command line was fine; the machine is not).
  *
  * This module reads the disk (and makes only the `--resumable-dir` folder); it must not start
@@ -10,8 +11,9 @@
  */
 
 import { createPrivateKey, X509Certificate } from "node:crypto";
+import { join } from "node:path";
 import { realPathOr, realSegmentsInside } from "../app/real_path_inside.ts";
-import { STATE_FOLDER_MODE } from "../app/state_folder.ts";
+import { STATE_FOLDER_MODE, STATE_FOLDER_NAME } from "../app/state_folder.ts";
 import type { RawValue } from "./args.ts";
 import type { Config } from "./config.ts";
 
@@ -73,6 +75,16 @@ export async function checkStartup(
   if (state !== null) {
     const made = await checkStateFolder(state, config.app.readOnly);
     if (made !== null) return fail(`${name("resumable-dir")}: ${q(state)} ${made}`);
+  } else if (!config.app.readOnly) {
+    // the default place is made at the first resumable creation; a file already standing there
+    // would turn every creation into a 500, so it is named now (nothing is made here)
+    const reserved = join(config.app.directory, STATE_FOLDER_NAME);
+    if (await standsAsNonFolder(reserved)) {
+      return fail(
+        `${name("directory")}: ${q(reserved)} is not a folder; resumable uploads keep their ` +
+          `state there: move it away, or name another place with --resumable-dir`,
+      );
+    }
   }
   // Both exist (checked above), so they resolve; realPathOr only guards a race with a removal.
   const realFolders = {
@@ -178,6 +190,19 @@ async function readPem(
     return { problem: `${q(path)} ${problem(err)}` };
   }
   return label.test(text) ? text : { problem: `${q(path)} does not contain ${what}` };
+}
+
+/** Whether something other than a folder (or a link to one) stands at `path`. */
+async function standsAsNonFolder(path: string): Promise<boolean> {
+  try {
+    return !(await Deno.stat(path)).isDirectory;
+  } catch (err) {
+    // a dangling link: the uploads' mkdir would fail on it as on a file
+    if (err instanceof Deno.errors.NotFound) {
+      return await Deno.lstat(path).then(() => true, () => false);
+    }
+    return false;
+  }
 }
 
 function q(path: string): string {

@@ -183,6 +183,39 @@ Deno.test("main exits 1 with one line when --resumable-dir is a file or cannot b
   }
 });
 
+Deno.test("main exits 1 when a file stands at the default state folder's place", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-main-state-" });
+  try {
+    const reserved = join(dir, ".wireserve-uploads");
+    await Deno.writeTextFile(reserved, "x");
+    const run = start([dir, "--port", "0"]);
+    const outcome = await Promise.race([run.result, run.port().then(() => "started")]);
+    if (outcome === "started") {
+      run.signal("SIGINT");
+      await run.result;
+    }
+    assertEquals(outcome, 1);
+    assertEquals(
+      run.stderr(),
+      `wireserve: DIR: ${JSON.stringify(reserved)} is not a folder; resumable uploads ` +
+        `keep their state there: move it away, or name another place with --resumable-dir\n`,
+    );
+    // --read-only makes no upload, so the file is no obstacle; nor is it once a folder stands there
+    const readOnly = start([dir, "--read-only", "--port", "0"]);
+    await readOnly.port();
+    readOnly.signal("SIGINT");
+    assertEquals(await readOnly.result, 0);
+    await Deno.remove(reserved);
+    await Deno.mkdir(reserved);
+    const folder = start([dir, "--port", "0"]);
+    await folder.port();
+    folder.signal("SIGINT");
+    assertEquals(await folder.result, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("main exits 1 with one line when the port is taken", async () => {
   const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   try {
