@@ -62,13 +62,7 @@ export interface TemplatePage {
   facts: FileFacts;
 }
 
-const TEMPLATE_NAME = /\.html?$/i;
 const encoder = new TextEncoder();
-
-/** Whether a file of this name is rendered as a template (`.html`, `.htm`). */
-export function isTemplateName(fsPath: string): boolean {
-  return TEMPLATE_NAME.test(fsPath);
-}
 
 /** The templated pages of one web root. */
 export class TemplatePages {

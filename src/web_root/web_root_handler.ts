@@ -36,7 +36,7 @@ import {
   type SafePathOk,
   ServedRoot,
 } from "../files/mod.ts";
-import { isTemplateName, TemplatePages } from "../templates/mod.ts";
+import { isTemplateName, templatePagesOnDemand } from "../templates/mod.ts";
 
 /** The embedded UI folder, next to `src/` in the repository (and in the compiled binary). */
 export const EMBEDDED_WWW: string = fileURLToPath(new URL("../../www/", import.meta.url));
@@ -79,7 +79,7 @@ export function webRootHandler(
   const notFoundPath = join(root.root, NOT_FOUND_PAGE);
   // Only a user's folder is ever rendered: the built-in UI is served byte for byte.
   const pages = config.templates && config.www !== null
-    ? new TemplatePages({
+    ? templatePagesOnDemand({
       root,
       version: config.version,
       statCacheMs: config.statCacheMs,
@@ -103,7 +103,11 @@ export function webRootHandler(
     if (pages === null || !isTemplateName(fsPath)) return root.serve(req, fsPath, facts, status);
     // The 404 page itself cannot ask for a 404 page: that would never end.
     const onMissing = () => status === STATUS_NOT_FOUND ? notFound() : missing(req);
-    return pages.serve(req, { fsPath, segments, facts }, status, onMissing);
+    const page = { fsPath, segments, facts };
+    const ready = pages();
+    return ready instanceof Promise
+      ? ready.then((p) => p.serve(req, page, status, onMissing))
+      : ready.serve(req, page, status, onMissing);
   };
 
   /** Runs `then` on the facts of `fsPath`, synchronously when they are cached. */
