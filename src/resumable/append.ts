@@ -177,11 +177,21 @@ export async function appendBody(
     // another network, and the newcomer would otherwise wait out the body clock (draft
     // "Concurrency": the server SHOULD terminate the earlier request). The connection closes
     // under the pending read; every byte that arrived is written first, as for any cut body.
-    // A body still arriving keeps the lease (see STALLED_APPEND_MS).
+    // A body still arriving keeps the lease (see STALLED_APPEND_MS) — unless the newcomer is a
+    // cancellation (draft "Upload Cancellation": the server SHOULD terminate in-flight requests
+    // on the upload first; tus "Termination": a 204 means the upload is gone): then this append
+    // ends at once, keeps nothing and never publishes, and the cancellation removes the upload.
     let superseded = false;
+    let cancelled = false;
     let bytesSeen = req.body.bytesRead;
     let lastProgressMs = Date.now();
-    const stopWatching = lease.watchWanted((wanted) => {
+    const stopWatching = lease.watchWanted((ask) => {
+      if (ask === "cancel") {
+        superseded = cancelled = true;
+        req.abort?.();
+        return true;
+      }
+      const wanted = ask === "wanted";
       // Bytes read from the socket, not pieces written: the pump hands on a piece only once
       // 64 KiB have gathered, and a slow client's piece may take longer than the bound.
       const now = Date.now();
@@ -212,17 +222,19 @@ export async function appendBody(
         PUMP_PIECE_BYTES,
         true,
       );
+      // The last bytes may have come in as the cancellation did: still nothing is published.
+      if (cancelled) throw new HttpError("clientGone");
       if (check !== null && !check.matches()) {
         await part.truncate(start);
         if (reserved !== null) await store.received(record, start);
         return { kind: "checksum-mismatch", offset: start };
       }
     } catch (err) {
-      // Unverifiable bytes go; the others stay for the client to resume after.
-      if (ask.checksum !== null) await part.truncate(start).catch(() => {});
-      const offset = ask.checksum !== null
-        ? start
-        : await part.stat().then((st) => st.size, () => end);
+      // Unverifiable bytes go, and a cancelled append's; the others stay for the client to
+      // resume after.
+      const dropped = ask.checksum !== null || cancelled;
+      if (dropped) await part.truncate(start).catch(() => {});
+      const offset = dropped ? start : await part.stat().then((st) => st.size, () => end);
       // What it holds now, not what it was granted (an upload of unknown length).
       if (offset > start || reserved !== null) await store.received(record, offset);
       // A chunked body that runs past the length, --max-upload or the bytes cap: the protocol's

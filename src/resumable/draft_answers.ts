@@ -10,6 +10,9 @@
  *   `provided-offset`, and the right offset in `Upload-Offset` ("Upload Append").
  * - Lengths that disagree → 400 "inconsistent-upload-length"; an empty append to a completed
  *   upload → 400 "completed-upload".
+ * - A cancellation of a completed upload removes nothing (its file is published): 400
+ *   "completed-upload", the problem type of a request that would change a completed upload,
+ *   not the 204 of a cancellation ("Upload Cancellation").
  * - A completed upload's answer is the upload's own (201/204 or its refusal) with
  *   `Upload-Complete: ?1`; a publication that failed on the server's side goes with `?0`, so the
  *   client does not take the 5xx for the resource's final answer (see `draft_protocol.ts`). Both
@@ -24,6 +27,7 @@ import type { HttpResponse } from "../http/types.ts";
 import { jsonResponse } from "../app/json_response.ts";
 import { plain } from "../uploads/mod.ts";
 import type { AppendResult } from "./append.ts";
+import type { CancelResult } from "./cancel_upload.ts";
 import { sfBoolean } from "./field_values.ts";
 import {
   appendOverCap,
@@ -77,7 +81,7 @@ export function draftAppendFailure(result: AppendResult, provided: number): Http
     case "inconsistent-length":
       return inconsistentLength();
     case "already-complete":
-      return problem(STATUS.BadRequest, "completed-upload", "upload is already completed", {});
+      return completedUpload();
     case "storage":
       result.response.headers!.push(["Upload-Offset", String(result.offset)]);
       return result.response;
@@ -90,6 +94,25 @@ export function draftAppendFailure(result: AppendResult, provided: number): Http
     default:
       return plain(STATUS.InternalServerError, "Unexpected upload state");
   }
+}
+
+/** The answer to a cancellation ("Upload Cancellation"): 204 once the upload is gone. */
+export function draftCancelAnswer(result: CancelResult): HttpResponse {
+  switch (result) {
+    case "cancelled":
+      return { status: STATUS.NoContent };
+    case "locked":
+      return uploadLocked();
+    case "gone":
+      return noSuchUpload();
+    case "complete":
+      return completedUpload();
+  }
+}
+
+/** 400 "completed-upload": the request would change an upload that is already complete. */
+function completedUpload(): HttpResponse {
+  return problem(STATUS.BadRequest, "completed-upload", "upload is already completed", {});
 }
 
 /** 400 "inconsistent-upload-length": the lengths of a request and of its upload disagree. */

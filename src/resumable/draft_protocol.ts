@@ -33,6 +33,11 @@
  *   the working group's text of June 2026), with no content.
  * - `Upload-Concat` (tus-js-client's `parallelUploads`, sent in its draft modes too) is refused
  *   at creation, as for tus.
+ * - What a creation's head already shows is refused before the 104, so no upload is named
+ *   ("Length"): `Content-Length` over `Upload-Length` → 400 "inconsistent-upload-length", over
+ *   `--max-upload` → 413. A creation whose content makes the upload useless after the 104 (a
+ *   `Content-Digest` mismatch, a chunked body past the length) failed as a whole, as a tus
+ *   creation does: no `Location`, and the upload is removed at once.
  * - Every final answer carries `Upload-Offset` too (not required by the draft): tus-js-client's
  *   draft modes read the new offset from it.
  * - Appending to a completed upload is refused and changes nothing ("Upload Append"): content →
@@ -67,13 +72,18 @@
 
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
-import { pathBelowMount, plain, rawUpload } from "../uploads/mod.ts";
-import { appendBody, awaitsPublication, completeReceived } from "./append.ts";
+import { pathBelowMount, plain, rawUpload, tooLarge } from "../uploads/mod.ts";
+import { appendBody, type AppendResult, awaitsPublication, completeReceived } from "./append.ts";
 import { cancelUpload } from "./cancel_upload.ts";
 import { contentDigestChecksum } from "./checksum.ts";
 import { createUpload, resumableRefusal } from "./create_upload.ts";
 import { creationTarget } from "./creation_target.ts";
-import { draftAppendFailure, draftCompletedAnswer, inconsistentLength } from "./draft_answers.ts";
+import {
+  draftAppendFailure,
+  draftCancelAnswer,
+  draftCompletedAnswer,
+  inconsistentLength,
+} from "./draft_answers.ts";
 import {
   declaredLength,
   draftCompletion,
@@ -90,6 +100,13 @@ import { concatenationRefused, noSuchUpload, uploadLocked, withFields } from "./
 import type { UploadRecord } from "./upload_record.ts";
 
 const MS_PER_SECOND = 1000;
+
+/** Outcomes of a creation's own content after which its upload is removed (see `create`). */
+const USELESS_AFTER_CREATION: ReadonlySet<AppendResult["kind"]> = new Set([
+  "checksum-mismatch",
+  "too-large",
+  "inconsistent-length",
+]);
 
 /** The `Upload-Limit` value of an upload (or of the server, without one). */
 export async function uploadLimit(
@@ -123,7 +140,7 @@ export async function draftHandler(ctx: ResumableContext, req: HttpRequest): Pro
     case "PATCH":
       return withFields(await append(ctx, req, id, interop), echo);
     case "DELETE":
-      return withFields(await cancelUpload(ctx, id), echo);
+      return withFields(draftCancelAnswer(await cancelUpload(ctx, id)), echo);
     default:
       // RFC 9110 §15.5.6: a 405 carries Allow (never the method refused: POST is not one).
       return withFields(plain(STATUS.MethodNotAllowed, "Method not allowed"), [
@@ -147,6 +164,14 @@ async function create(
   }
   const length = declaredLength(req, complete, 0);
   if (length === "inconsistent") return inconsistentLength();
+  // What the head already shows is refused before the 104 ("Length"): content longer than the
+  // declared length can never fit, and content over --max-upload never passes it; once a 104
+  // has named the upload, it would be left behind holding a place of the caps.
+  const sent = req.body.length;
+  if (length !== null && sent !== null && sent > length) return inconsistentLength();
+  if (sent !== null && sent > ctx.config.maxUploadBytes) {
+    return withLimit(tooLarge(ctx.config.maxUploadBytes), await uploadLimit(ctx, null));
+  }
   const rawMeta = req.headers.list("upload-metadata") ?? null;
   const meta = rawMeta === null ? null : parseTusMetadata(rawMeta);
   const target = creationTarget(pathBelowMount(req), meta, req.headers, ctx.config.dotfiles);
@@ -199,10 +224,17 @@ async function create(
       ],
     };
   }
-  const res = result.kind === "completed"
-    ? draftCompletedAnswer(result)
-    : withLimit(draftAppendFailure(result, 0), limit);
-  return result.kind === "completed" ? res : withFields(res, [["Location", location]]);
+  if (result.kind === "completed") return draftCompletedAnswer(result);
+  const res = withLimit(draftAppendFailure(result, 0), limit);
+  // The creating request's own content made the upload useless (it does not match its
+  // Content-Digest, or it runs past the length): it failed as a whole, as a tus creation does,
+  // and goes at once rather than hold a place of the caps until it expires — even if a 104
+  // named it. The server's moments (a full disk, a failed publication, the bytes cap) keep it.
+  if (USELESS_AFTER_CREATION.has(result.kind)) {
+    await ctx.store.remove(record.id);
+    return res;
+  }
+  return withFields(res, [["Location", location]]);
 }
 
 async function head(

@@ -14,7 +14,9 @@
  * renewed on every try, and a holder that can give way (an append, whose bytes so far stay)
  * watches for it (`watchWanted`) and lets go when it decides to (an append: once its body has
  * stalled) — draft-ietf-httpbis-resumable-upload, "Concurrency", recommends that a new request
- * for an upload terminate the earlier one. A mark on disk, because
+ * for an upload terminate the earlier one. A waiter that will remove the upload (a cancellation)
+ * leaves another mark (`<lock>.cancel`): the holder then ends what it does at once, whatever its
+ * progress, since nothing it would finish is wanted any more. A mark on disk, because
  * the holder may be in another worker isolate or process, as the lock's holder may; the holder
  * removes a mark it acts on, and the waiter its own once it has the lock or gives up, so a mark
  * a crash left behind costs at most one append.
@@ -33,6 +35,17 @@ export function wantedMarkPath(lockPath: string): string {
   return `${lockPath}.wanted`;
 }
 
+/** The mark a waiter that will remove the upload leaves beside lock file `lockPath`. */
+export function cancelMarkPath(lockPath: string): string {
+  return `${lockPath}.cancel`;
+}
+
+/**
+ * What a waiter asks of the holder: the lock ("wanted"), or that the holder stop for good since
+ * the waiter removes what it holds ("cancel"); "none" when nobody waits.
+ */
+export type WaiterAsk = "none" | "wanted" | "cancel";
+
 /** A held lock; `release` lets it go (closing the file releases the lock). */
 export class FileLease {
   #file: Deno.FsFile | null;
@@ -46,16 +59,22 @@ export class FileLease {
   /**
    * Takes the lock on `path`, waiting up to `waitMs`; null when another holder kept it that
    * long. With `create`, a missing lock file is made; without, its absence throws `NotFound` (an
-   * upload whose lock file is gone is gone: a look must not bring its file back).
+   * upload whose lock file is gone is gone: a look must not bring its file back). `ask` is the
+   * mark left while waiting (see {@link WaiterAsk}).
    */
-  static async acquire(path: string, waitMs: number, create = false): Promise<FileLease | null> {
+  static async acquire(
+    path: string,
+    waitMs: number,
+    create = false,
+    ask: Exclude<WaiterAsk, "none"> = "wanted",
+  ): Promise<FileLease | null> {
     // The first try is synchronous: open(2) and flock(2, LOCK_NB) on the local state folder
     // take microseconds, while each trip through the async file-system pool took ~0.1 ms, paid
     // on every PATCH of an upload sent in pieces (bench/resumable_bench.ts). Neither can block:
     // LOCK_NB returns at once when another holds the lock.
     const file = Deno.openSync(path, { read: true, write: true, create });
     const deadline = Date.now() + waitMs;
-    const mark = wantedMarkPath(path);
+    const mark = ask === "cancel" ? cancelMarkPath(path) : wantedMarkPath(path);
     let marked = false;
     try {
       for (;;) {
@@ -82,17 +101,21 @@ export class FileLease {
 
   /**
    * Watches for a waiter's mark until the returned stop is called: every `WANTED_POLL_MS`,
-   * `onPoll(wanted)` is told whether a waiter asks for the lock (called when none does too, so a
-   * holder can keep its own clock). When it returns true the holder gives way: the mark is
-   * removed and the watch ends, and the holder must then stop and `release` soon, or the waiter
-   * gives up after its wait. A holder that keeps the lock leaves the mark for a later poll.
+   * `onPoll(ask)` is told what a waiter asks — a cancellation before a plain wait, as it is the
+   * stronger — (called when none does too, so a holder can keep its own clock). When it returns
+   * true the holder gives way: the mark is removed and the watch ends, and the holder must then
+   * stop and `release` soon, or the waiter gives up after its wait. A holder that keeps the lock
+   * leaves the mark for a later poll.
    */
-  watchWanted(onPoll: (wanted: boolean) => boolean): () => void {
-    const mark = wantedMarkPath(this.#path);
+  watchWanted(onPoll: (ask: WaiterAsk) => boolean): () => void {
+    const wanted = wantedMarkPath(this.#path);
+    const cancel = cancelMarkPath(this.#path);
     const timer = setInterval(() => {
-      if (this.#file === null || !onPoll(markPresent(mark))) return;
+      if (this.#file === null) return;
+      const mark = markPresent(cancel) ? cancel : markPresent(wanted) ? wanted : null;
+      if (!onPoll(mark === cancel ? "cancel" : mark === wanted ? "wanted" : "none")) return;
       clearInterval(timer);
-      removeMark(mark);
+      if (mark !== null) removeMark(mark);
     }, WANTED_POLL_MS);
     Deno.unrefTimer(timer);
     return () => clearInterval(timer);

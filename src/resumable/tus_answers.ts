@@ -10,6 +10,9 @@
  *   wrong offset too, while data at its length runs past it: 413 (`tus_protocol.ts`).
  * - `Upload-Checksum` with an algorithm we lack, or malformed → 400; a mismatch → 460 and the
  *   bytes go ("Checksum").
+ * - A termination of a completed upload removes nothing (its file is published and stays):
+ *   409, not the 204 that says the upload is gone ("Termination"); tus clients take anything
+ *   but 204 for a failed termination.
  * - A failure on the server's side (the disk refused the bytes, or a publication failed) keeps
  *   the upload: its 5xx carries `Upload-Offset`, where the client resumes or retries.
  *
@@ -21,6 +24,7 @@ import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
 import { plain } from "../uploads/mod.ts";
 import type { AppendResult } from "./append.ts";
+import type { CancelResult } from "./cancel_upload.ts";
 import {
   appendOverCap,
   appendTooLarge,
@@ -31,6 +35,20 @@ import {
 
 /** tus's status for a checksum mismatch (tus 1.0.0 "Checksum"; not an IANA code). */
 export const TUS_CHECKSUM_MISMATCH = 460;
+
+/** The answer to a termination ("Termination"): 204 once the upload is gone. */
+export function tusTerminationAnswer(result: CancelResult): HttpResponse {
+  switch (result) {
+    case "cancelled":
+      return { status: STATUS.NoContent };
+    case "locked":
+      return uploadLocked();
+    case "gone":
+      return noSuchUpload();
+    case "complete":
+      return plain(STATUS.Conflict, "The upload is complete and its file stays; nothing to end");
+  }
+}
 
 /** The answers for append outcomes that are not a success. */
 export function tusAppendFailure(result: AppendResult): HttpResponse {

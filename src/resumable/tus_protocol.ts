@@ -65,7 +65,12 @@ import { mediaType, parseUploadInteger } from "./field_values.ts";
 import { RESOURCE_METHODS, type ResumableContext, UPLOADS_MOUNT } from "./resumable_context.ts";
 import { missingLease } from "./upload_store.ts";
 import { resourceMethod } from "./method_override.ts";
-import { tusAppendFailure, tusChecksumRefused, tusOffsetConflict } from "./tus_answers.ts";
+import {
+  tusAppendFailure,
+  tusChecksumRefused,
+  tusOffsetConflict,
+  tusTerminationAnswer,
+} from "./tus_answers.ts";
 import { parseTusMetadata } from "./tus_metadata.ts";
 import {
   appendTooLarge,
@@ -118,7 +123,7 @@ export async function tusHandler(ctx: ResumableContext, req: HttpRequest): Promi
     case "PATCH":
       return tus(await patch(ctx, req, id));
     case "DELETE":
-      return tus(await cancelUpload(ctx, id));
+      return tus(tusTerminationAnswer(await cancelUpload(ctx, id)));
     default:
       // GET (a draft request's offset retrieval) and a plain POST are not tus's; `Allow` names
       // what a tus request may use here, so never the method refused.

@@ -165,12 +165,20 @@ export class UploadStore {
     return await this.#expiresAt(record);
   }
 
-  /** Takes the lease of `id`, waiting up to `waitMs`; null when still held by another. */
-  async lease(id: string, waitMs: number): Promise<FileLease | null> {
+  /**
+   * Takes the lease of `id`, waiting up to `waitMs`; null when still held by another. `ask`
+   * "cancel" tells a holder that can give way that the upload is being removed, so it stops at
+   * once (`file_lease.ts`).
+   */
+  async lease(
+    id: string,
+    waitMs: number,
+    ask: "wanted" | "cancel" = "wanted",
+  ): Promise<FileLease | null> {
     // refuse: an id from the URL names a file in the state folder; anything but an id's shape
     // (a 2 KiB name is ENAMETOOLONG, a 500) is an upload that does not exist.
     if (!isUploadId(id)) throw new Deno.errors.NotFound("No such upload");
-    return await FileLease.acquire(join(this.dir, `${id}.lock`), waitMs);
+    return await FileLease.acquire(join(this.dir, `${id}.lock`), waitMs, false, ask);
   }
 
   /**
@@ -205,8 +213,8 @@ export class UploadStore {
   /** Removes every file of `id` (hold its lease, or know nobody does). Never throws NotFound. */
   async remove(id: string): Promise<void> {
     // The record first: from then on the upload is not found, whatever is left behind.
-    // The last, a waiter's mark (file_lease.ts): a waiter may still leave one after the removal.
-    for (const suffix of [".json", ".part", ".lock", ".lock.wanted"]) {
+    // The last, the waiters' marks (file_lease.ts): a waiter may still leave one after the removal.
+    for (const suffix of [".json", ".part", ".lock", ".lock.wanted", ".lock.cancel"]) {
       await Deno.remove(join(this.dir, `${id}${suffix}`)).catch((err) => {
         if (!(err instanceof Deno.errors.NotFound)) throw err;
       });
