@@ -101,14 +101,21 @@ export function authGuard(config: AuthConfig): AuthGuard {
 /**
  * Wraps the whole app so that, under `authAll`, every request but OPTIONS needs credentials;
  * returns `handler` itself otherwise (writes are checked by the write handlers). The routes that
- * take any method guard their own OPTIONS: see {@link requireAuthForEchoedOptions}.
+ * take any method guard their own OPTIONS: see {@link requireAuthForEchoedOptions}. `dress`
+ * gives the 401 the form the request's route gives its own errors (an HTML page for a browser on
+ * the files, `createApp`), since this answers before any route runs.
  */
-export function requireAuthForAll(config: AuthConfig, handler: Handler): Handler {
+export function requireAuthForAll(
+  config: AuthConfig,
+  handler: Handler,
+  dress: (req: HttpRequest, res: HttpResponse) => HttpResponse = (_req, res) => res,
+): Handler {
   if (!config.authAll || (config.auth === null && config.token === null)) return handler;
   const guard = authGuard(config);
   return (req) => {
     if (req.method === "OPTIONS") return handler(req);
-    return guard(req, "read") ?? handler(req);
+    const denied = guard(req, "read");
+    return denied === null ? handler(req) : dress(req, denied);
   };
 }
 

@@ -17,7 +17,7 @@ import { reasonPhrase } from "../http/status.ts";
 import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
 import { acceptRanksAbove } from "./accept_ranks.ts";
 import { UI_HEADER } from "./auth.ts";
-import type { Route } from "./router.ts";
+import { type Route, routeLookup } from "./router.ts";
 import { addVary } from "./vary.ts";
 
 /** Smallest status answered as an HTML page for a browser. */
@@ -40,7 +40,23 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
 
 /** The routes with their plain-text error answers turned into pages for browsers. */
 export function withHtmlErrors(routes: readonly Route[]): Route[] {
-  return routes.map((route) => ({ ...route, handler: htmlErrors(route.handler) }));
+  return routes.map((route) => ({
+    ...route,
+    handler: htmlErrors(route.handler),
+    errorPages: true,
+  }));
+}
+
+/**
+ * For an error answered before routing (the `--auth-all` 401, auth.ts): `asPage` when the path
+ * reaches routes of `routes` with error pages, so a browser gets the page those routes' own
+ * errors are (the write 401 among them); other paths (`/echo`, httpbin, `/api/…`) keep text.
+ */
+export function pagesOnPageRoutes(
+  routes: readonly Route[],
+): (req: HttpRequest, res: HttpResponse) => HttpResponse {
+  const lookup = routeLookup(routes);
+  return (req, res) => lookup(req.path).some((r) => r.errorPages === true) ? asPage(req, res) : res;
 }
 
 /** Wraps one handler (see the module doc). */

@@ -34,6 +34,11 @@ export interface Route {
    * 405 would mean something else to clients (WebDAV's MKCOL: 405 is "the name is in use").
    */
   unlisted?: boolean;
+  /**
+   * Its error answers are HTML pages for browsers (set by `withHtmlErrors`, html_errors.ts), and
+   * so must be an error given for its path before any route runs (the `--auth-all` 401).
+   */
+  errorPages?: boolean;
 }
 
 /**
@@ -65,8 +70,13 @@ export function textResponse(status: number, text: string): HttpResponse {
   return { status, headers: [...TEXT], body: text };
 }
 
-/** Builds the app's handler from a route table. */
-export function createRouter(routes: readonly Route[]): Handler {
+const NONE: readonly Route[] = [];
+
+/**
+ * The lines of `routes` that a path reaches, before methods are considered: the exact lines for
+ * the path, or those of its longest matching prefix; none for a path no line matches.
+ */
+export function routeLookup(routes: readonly Route[]): (path: string) => readonly Route[] {
   const exact = new Map<string, Route[]>();
   const byPrefix = new Map<string, Route[]>();
   for (const route of routes) {
@@ -85,22 +95,6 @@ export function createRouter(routes: readonly Route[]): Handler {
     if (segment === null) unsegmented.push(entry);
     else bySegment.set(segment, [...(bySegment.get(segment) ?? []), entry]);
   }
-  const NONE: Route[] = [];
-  const known = new Set(KNOWN_METHODS);
-  for (const route of routes) for (const m of route.methods) if (m !== ANY_METHOD) known.add(m);
-  const allMethods = [...known].join(", ");
-
-  // Requests on a connection often repeat their path (the parser even hands out the same string
-  // then): the last answer is kept, checked by identity first.
-  let lastPath = "";
-  let lastRoutes = NONE;
-  const match = (path: string): Route[] => {
-    if (path === lastPath) return lastRoutes;
-    const routes = lookup(path);
-    lastPath = path;
-    lastRoutes = routes;
-    return routes;
-  };
 
   // An exact line claims its path: a shorter prefix (the web root's catch-all `/`) does not
   // reach it, so the path's methods — what routes it, what a 405 and OPTIONS list in Allow — are
@@ -108,7 +102,7 @@ export function createRouter(routes: readonly Route[]): Handler {
   // GET on `/post` would list GET there and then answer it with a 404). A prefix that is the path
   // itself (`/*` at `/`) is the same resource: its lines follow the exact ones, so an exact line
   // adds methods there (OPTIONS / for WebDAV clients) without hiding the prefix's (GET /).
-  const lookup = (path: string): Route[] => {
+  const lookup = (path: string): readonly Route[] => {
     const found = exact.get(path);
     if (found === undefined) return longestPrefix(path);
     if (found.some((r) => r.methods.includes(ANY_METHOD))) return found;
@@ -116,7 +110,7 @@ export function createRouter(routes: readonly Route[]): Handler {
     return same === undefined ? found : [...found, ...same];
   };
 
-  const longestPrefix = (path: string): Route[] => {
+  const longestPrefix = (path: string): readonly Route[] => {
     const segment = firstSegment(path);
     const group = segment === null ? undefined : bySegment.get(segment);
     if (group !== undefined) {
@@ -128,6 +122,27 @@ export function createRouter(routes: readonly Route[]): Handler {
       if (path.startsWith(unsegmented[i][0])) return unsegmented[i][1];
     }
     return NONE;
+  };
+  return lookup;
+}
+
+/** Builds the app's handler from a route table. */
+export function createRouter(routes: readonly Route[]): Handler {
+  const lookup = routeLookup(routes);
+  const known = new Set(KNOWN_METHODS);
+  for (const route of routes) for (const m of route.methods) if (m !== ANY_METHOD) known.add(m);
+  const allMethods = [...known].join(", ");
+
+  // Requests on a connection often repeat their path (the parser even hands out the same string
+  // then): the last answer is kept, checked by identity first.
+  let lastPath = "";
+  let lastRoutes = NONE;
+  const match = (path: string): readonly Route[] => {
+    if (path === lastPath) return lastRoutes;
+    const routes = lookup(path);
+    lastPath = path;
+    lastRoutes = routes;
+    return routes;
   };
 
   return (req: HttpRequest) => {

@@ -30,7 +30,7 @@ import { type AppHooks, NO_HOOKS } from "./app_hooks.ts";
 import { requireAuthForAll, requireAuthForEchoedOptions } from "./auth.ts";
 import { withCors } from "./cors.ts";
 import { withCrossOriginProtection } from "./cross_origin.ts";
-import { withHtmlErrors } from "./html_errors.ts";
+import { pagesOnPageRoutes, withHtmlErrors } from "./html_errors.ts";
 import { withOutOfDescriptors } from "./out_of_descriptors.ts";
 import { INFO_PATH, infoHandler } from "./info.ts";
 import { CREDENTIALS_PATH, credentialsCheckHandler } from "./credentials_check.ts";
@@ -97,6 +97,8 @@ export function createApp(
   // Out of descriptors, any route answers 503 rather than what its failure would otherwise mean.
   const routes = requireAuthForEchoedOptions(config, appRoutes(config, shared, hooks));
   const routed = withOutOfDescriptors(createRouter(routes));
-  const app = requireAuthForAll(config, routed);
+  // Its 401 comes before the routes, so it takes their error form itself: an HTML page for a
+  // browser on the paths whose errors are pages, as the write 401 of those routes is.
+  const app = requireAuthForAll(config, routed, pagesOnPageRoutes(routes));
   return config.cors ? withCors(app) : app;
 }

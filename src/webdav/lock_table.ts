@@ -22,13 +22,15 @@
  *   each lock covering the resource with its owner, so 10,000 shared locks with 4 KiB owners on
  *   one folder made each PROPFIND of it a 43 MB answer, built whole per request (30 clients that
  *   never read took the process to 4.2 GB). Two caps, both the table's own, so both are the
- *   server's and not a worker's: {@link MAX_SHARED_LOCKS_PER_RESOURCE} (a new lock that would
- *   share a resource with that many others is refused) and {@link MAX_LOCK_OWNER_TOTAL_BYTES}
- *   (the owners of all live locks together).
+ *   server's and not a worker's: {@link MAX_SHARED_LOCKS_PER_RESOURCE} (a new lock after which
+ *   some resource would be covered by more locks is refused) and
+ *   {@link MAX_LOCK_OWNER_TOTAL_BYTES} (the owners of all live locks together).
  *
  * This module must not know about HTTP, XML or the disk.
  * @module
  */
+
+import { mostCovered } from "./lock_coverage.ts";
 
 /** Most locks held at once; past it a new LOCK is refused (503). */
 export const MAX_LOCKS = 10_000;
@@ -84,7 +86,7 @@ export type LockResult =
   | { ok: false; reason: "conflict"; root: string }
   /** `MAX_LOCKS` reached. */
   | { ok: false; reason: "full" }
-  /** The root would be covered by more than `MAX_SHARED_LOCKS_PER_RESOURCE` locks. */
+  /** Some resource would be covered by more than `MAX_SHARED_LOCKS_PER_RESOURCE` locks. */
   | { ok: false; reason: "crowded" }
   /** The owners together would pass `MAX_LOCK_OWNER_TOTAL_BYTES`. */
   | { ok: false; reason: "owners" };
@@ -116,6 +118,8 @@ export interface LockTableOptions {
 /** The lock table. Synchronous; see `lock_service.ts` for how the app reaches it. */
 export class LockTable {
   #byToken = new Map<string, LockInfo>();
+  /** The locks of `#byToken` by root: what covers a path is found by walking its ancestors. */
+  #byRoot = new Map<string, LockInfo[]>();
   #now: () => number;
   #max: number;
   #maxShared: number;
@@ -134,9 +138,8 @@ export class LockTable {
   lock(req: LockRequest): LockResult {
     this.#sweep();
     // Locks that overlap the new one: those covering its root and, for depth infinity, those
-    // rooted below it. Every two locks covering one resource overlap (the deeper root is covered
-    // by the other), so counting them at each LOCK bounds every resource's lockdiscovery.
-    let sharing = 0;
+    // rooted below it. Any of them not shared (or a new one not shared) is a conflict.
+    let overlapping = 0;
     for (const held of this.#byToken.values()) {
       const overlaps = covers(held, req.root) ||
         (req.depth === "infinity" && isBelow(held.root, req.root));
@@ -144,10 +147,15 @@ export class LockTable {
       if (held.scope !== "shared" || req.scope !== "shared") {
         return { ok: false, reason: "conflict", root: held.root };
       }
-      sharing++;
+      overlapping++;
     }
     if (this.#byToken.size >= this.#max) return { ok: false, reason: "full" };
-    if (sharing >= this.#maxShared) return { ok: false, reason: "crowded" };
+    // The cap counts the locks covering one resource, not those overlapping the new lock (17
+    // files locked once each leave room for a lock of their folder). Every lock covering a
+    // resource in the new scope overlaps it, so below the cap there is nothing to count.
+    if (overlapping >= this.#maxShared && this.#mostCovered(req) >= this.#maxShared) {
+      return { ok: false, reason: "crowded" };
+    }
     const ownerBytes = utf8Length(req.owner);
     if (this.#ownerBytes + ownerBytes > this.#maxOwnerBytes) {
       return { ok: false, reason: "owners" };
@@ -162,6 +170,9 @@ export class LockTable {
       expiresAtMs: this.#now() + req.timeoutSeconds * MS_PER_SECOND,
     };
     this.#byToken.set(lock.token, lock);
+    const atRoot = this.#byRoot.get(lock.root);
+    if (atRoot === undefined) this.#byRoot.set(lock.root, [lock]);
+    else atRoot.push(lock);
     this.#ownerBytes += ownerBytes;
     return { ok: true, lock: { ...lock } };
   }
@@ -258,7 +269,22 @@ export class LockTable {
 
   #drop(token: string, lock: LockInfo): void {
     this.#byToken.delete(token);
+    const atRoot = this.#byRoot.get(lock.root);
+    if (atRoot !== undefined) {
+      const rest = atRoot.filter((held) => held !== lock);
+      if (rest.length === 0) this.#byRoot.delete(lock.root);
+      else this.#byRoot.set(lock.root, rest);
+    }
     this.#ownerBytes -= utf8Length(lock.owner);
+  }
+
+  /** The coverage of the most-covered resource `req` would lock (`lock_coverage.ts`). */
+  #mostCovered(req: LockRequest): number {
+    const rootsBelow: string[] = [];
+    if (req.depth === "infinity") {
+      for (const root of this.#byRoot.keys()) if (isBelow(root, req.root)) rootsBelow.push(root);
+    }
+    return mostCovered(this.#byRoot, req.root, rootsBelow);
   }
 
   #anyCovering(path: string, tokens: Set<string>): boolean {

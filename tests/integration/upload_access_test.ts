@@ -276,6 +276,9 @@ const HOSTILE: Array<[string, string, number]> = [
   ["raw backslash", "a\\b", 400],
   ["colon stream", "a.txt:evil", 400],
   ["bidi override", "x%E2%80%AEtxt.exe", 400],
+  ["left-to-right mark", "x%E2%80%8Etxt.exe", 400],
+  ["right-to-left mark", "x%E2%80%8Ftxt.exe", 400],
+  ["Arabic letter mark", "x%D8%9Ctxt.exe", 400],
   ["dotfile", ".env", 400],
   ["dot-folder", ".git/config", 400],
   ["name too long", "a".repeat(256), 400],
@@ -294,6 +297,15 @@ Deno.test("hostile names are refused and nothing is written anywhere", async () 
     }
     assertEquals(await filesBelow(s.root), []);
     assertEquals(await Deno.readTextFile(`${s.outside}/sentinel.txt`), "outside");
+  });
+});
+
+Deno.test("MKCOL refuses a folder name with a bidi mark the listing would show as a code point", async () => {
+  await withUploadServer({ allowMkdir: true }, async (s) => {
+    for (const mark of ["%E2%80%8E", "%E2%80%8F", "%D8%9C", "%E2%80%AE"]) {
+      assertEquals((await request(s.port, "MKCOL", `/files/in${mark}box/`)).status, 400, mark);
+    }
+    assertEquals(await filesBelow(s.root), []);
   });
 });
 
@@ -391,6 +403,42 @@ Deno.test("--auth-all: OPTIONS that would run an echo handler needs credentials;
     assertEquals([dav.status, dav.header("dav")], [200, "1, 2"]); // WebDAV's discovery
     const allow = await request(s.port, "OPTIONS", "/status/200");
     assertEquals([allow.status, allow.text], [204, ""]); // the router's Allow
+  });
+});
+
+Deno.test("--auth-all: a browser's read 401 on the files and the web root is the HTML page a write 401 is", async () => {
+  await withUploadServer({ auth: "alice:s3cret", authAll: true, cors: true }, async (s) => {
+    const browser: Array<[string, string]> = [
+      ["Accept", "text/html,application/xhtml+xml,*/*;q=0.8"],
+      ["Origin", "http://elsewhere.example"],
+    ];
+    const form = (res: Awaited<ReturnType<typeof request>>) => [
+      res.status,
+      res.header("content-type"),
+      res.header("vary"),
+      res.header("www-authenticate"),
+      res.header("access-control-allow-origin") !== undefined,
+      res.text.startsWith("<!doctype html>"),
+    ];
+    const write = await request(s.port, "PUT", "/files/a.txt", browser, "x");
+    const page = [401, "text/html; charset=utf-8", "X-Wireserve-UI, Accept, Origin"];
+    const challenge = 'Basic realm="wireserve", charset="UTF-8"';
+    assertEquals(form(write), [...page, challenge, true, true]);
+    for (const [method, path] of [["GET", "/files/a.txt"], ["GET", "/"], ["PROPFIND", "/files/"]]) {
+      const read = await request(s.port, method, path, browser);
+      assertEquals(form(read), form(write), `${method} ${path}`);
+    }
+    // A script gets the text, varied as its write 401 is; /echo and httpbin keep text for all.
+    const script: Array<[string, string]> = [["Accept", "*/*"]];
+    const scriptWrite = await request(s.port, "PUT", "/files/a.txt", script, "x");
+    const scriptRead = await request(s.port, "GET", "/files/a.txt", script);
+    assertEquals(form(scriptRead), form(scriptWrite));
+    assertEquals(scriptRead.header("vary")?.includes("Accept"), true);
+    assertEquals(scriptRead.header("content-type"), "text/plain; charset=utf-8");
+    for (const path of ["/echo/hi", "/anything"]) {
+      const text = await request(s.port, "GET", path, browser);
+      assertEquals([text.status, text.header("content-type")], [401, "text/plain; charset=utf-8"]);
+    }
   });
 });
 

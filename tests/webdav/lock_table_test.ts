@@ -151,6 +151,44 @@ Deno.test("the default cap keeps the locks covering one resource at MAX_SHARED_L
   assertEquals(t.covering("/lk").length, MAX_SHARED_LOCKS_PER_RESOURCE);
 });
 
+Deno.test("a shared depth-infinity lock of a folder is granted when no member would pass the cap", () => {
+  const { t } = table();
+  const shared = { scope: "shared" as const };
+  // One lock on each of more files than the cap: every file is covered by one lock.
+  for (let i = 1; i <= MAX_SHARED_LOCKS_PER_RESOURCE + 1; i++) {
+    token(t.lock(req(`/q/f${i}`, shared)));
+  }
+  token(t.lock(req("/q", { ...shared, depth: "infinity" })));
+  assertEquals(t.covering("/q/f1").length, 2);
+  token(t.lock(req("/", { ...shared, depth: "infinity" })));
+  assertEquals(t.covering("/q/f17").length, 3);
+});
+
+Deno.test("the cap counts the locks rooted at a resource and the depth-infinity ones above it", () => {
+  const { t } = table();
+  const shared = { scope: "shared" as const };
+  const deep = { ...shared, depth: "infinity" as const };
+  // 16 cover /q/a/f: 5 from the share, 5 from /q, 6 on the file itself (a folder between).
+  for (let i = 0; i < 5; i++) token(t.lock(req("/", deep)));
+  for (let i = 0; i < 5; i++) token(t.lock(req("/q", deep)));
+  for (let i = 0; i < 6; i++) token(t.lock(req("/q/a/f", shared)));
+  assertEquals(t.covering("/q/a/f").length, MAX_SHARED_LOCKS_PER_RESOURCE);
+  const crowded = { ok: false, reason: "crowded" } as const;
+  assertEquals(t.lock(req("/q/a/f", shared)), crowded);
+  assertEquals(t.lock(req("/q/a/f", deep)), crowded);
+  assertEquals(t.lock(req("/q/a", deep)), crowded, "would cover /q/a/f below it");
+  assertEquals(t.lock(req("/q", deep)), crowded);
+  assertEquals(t.lock(req("/", deep)), crowded);
+  // Elsewhere there is room: /q/a and /q/g are covered by 10, /q/a/f is not in a depth-0 scope.
+  token(t.lock(req("/q/a", shared)));
+  token(t.lock(req("/q/g", deep)));
+  // 6 locks below /q/b, 3 on each of two files: a lock of /q/b makes each file 14, not 17.
+  for (let i = 0; i < 3; i++) token(t.lock(req("/q/b/x", shared)));
+  for (let i = 0; i < 3; i++) token(t.lock(req("/q/b/y", shared)));
+  token(t.lock(req("/q/b", deep)));
+  assertEquals(t.covering("/q/b/x").length, 14);
+});
+
 Deno.test("the owners of all locks stay within maxOwnerTotalBytes (UTF-8); freed locks give room", () => {
   const { t, clock } = table(undefined, { maxOwnerTotalBytes: 10 });
   const a = token(t.lock(req("/a", { owner: "12345" })));
