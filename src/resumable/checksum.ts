@@ -10,14 +10,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { expectedDigests } from "../app/digest.ts";
 import type { FieldSource } from "../app/conditional.ts";
-
-/** The tus checksum algorithms we verify, by their tus names (`Tus-Checksum-Algorithm`). */
-export const TUS_CHECKSUM_ALGORITHMS = {
-  sha1: "sha1",
-  sha256: "sha256",
-  sha512: "sha512",
-  md5: "md5",
-} as const;
+import { TUS_CHECKSUM_ALGORITHMS } from "./tus_discovery.ts";
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 

@@ -21,10 +21,10 @@
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
+import { onDemand } from "../app/on_demand.ts";
 import type { Route } from "../app/router.ts";
 import { UPLOAD_MOUNT, type UploadHooks } from "../uploads/mod.ts";
 import { draftDiscoveryFields, isDraftCreation } from "./draft_fields.ts";
-import { draftHandler } from "./draft_protocol.ts";
 import { hasMethodOverride } from "./method_override.ts";
 import {
   RESOURCE_METHODS,
@@ -32,7 +32,7 @@ import {
   resumableContext,
   UPLOADS_MOUNT,
 } from "./resumable_context.ts";
-import { isTusRequest, tusDiscoveryFields, tusHandler } from "./tus_protocol.ts";
+import { isTusRequest, tusDiscoveryFields } from "./tus_discovery.ts";
 import type { UsageLedger } from "./usage_ledger.ts";
 
 /**
@@ -66,8 +66,19 @@ export function resumableRoutes(
 ): Route[] {
   const ctx = resumableContext(config, hooks, Date.now, usage);
   const expose = exposer(config);
-  const answer = async (req: HttpRequest) =>
-    expose(req, await (isTusRequest(req) ? tusHandler(ctx, req) : draftHandler(ctx, req)));
+  // The two protocols' flows are loaded by the first resumable request (on_demand.ts): a worker
+  // that never sees one never holds them.
+  const flows = onDemand(async () => {
+    const [tus, draft] = await Promise.all([
+      import("./tus_protocol.ts"),
+      import("./draft_protocol.ts"),
+    ]);
+    return { tus: tus.tusHandler, draft: draft.draftHandler };
+  });
+  const answer = async (req: HttpRequest) => {
+    const { tus, draft } = await flows();
+    return expose(req, await (isTusRequest(req) ? tus(ctx, req) : draft(ctx, req)));
+  };
   const resource = (req: HttpRequest) =>
     req.method === "OPTIONS"
       ? Promise.resolve(expose(req, discovery(ctx, RESOURCE_METHODS.join(", "))))

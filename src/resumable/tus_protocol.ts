@@ -51,14 +51,13 @@
  * @module
  */
 
-import type { AppConfig } from "../app/app_config.ts";
 import { formatHttpDate } from "../http/http_date.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { pathBelowMount, plain } from "../uploads/mod.ts";
 import { appendBody, awaitsPublication, completeReceived } from "./append.ts";
 import { cancelUpload } from "./cancel_upload.ts";
-import { TUS_CHECKSUM_ALGORITHMS, tusChecksum } from "./checksum.ts";
+import { tusChecksum } from "./checksum.ts";
 import { createUpload, resumableRefusal } from "./create_upload.ts";
 import { creationTarget } from "./creation_target.ts";
 import { mediaType, parseUploadInteger } from "./field_values.ts";
@@ -71,6 +70,7 @@ import {
   tusOffsetConflict,
   tusTerminationAnswer,
 } from "./tus_answers.ts";
+import { TUS_VERSION } from "./tus_discovery.ts";
 import { parseTusMetadata } from "./tus_metadata.ts";
 import {
   appendTooLarge,
@@ -81,30 +81,9 @@ import {
 } from "./upload_answers.ts";
 import type { UploadRecord } from "./upload_record.ts";
 
-/** The protocol version we speak. */
-export const TUS_VERSION = "1.0.0";
-/** The extensions we implement (`Tus-Extension`). */
-export const TUS_EXTENSIONS =
-  "creation,creation-with-upload,creation-defer-length,termination,expiration,checksum";
 const OFFSET_MEDIA_TYPE = "application/offset+octet-stream";
 /** The methods of an upload resource to a tus request (GET is the draft's offset retrieval). */
 const TUS_RESOURCE_METHODS = RESOURCE_METHODS.filter((m) => m !== "GET").join(", ");
-
-/** Whether `req` speaks tus (every tus request but OPTIONS carries `Tus-Resumable`). */
-export function isTusRequest(req: HttpRequest): boolean {
-  return req.headers.get("tus-resumable") !== undefined;
-}
-
-/** The discovery fields of an `OPTIONS` answer. */
-export function tusDiscoveryFields(config: AppConfig): Array<[string, string]> {
-  return [
-    ["Tus-Resumable", TUS_VERSION],
-    ["Tus-Version", TUS_VERSION],
-    ["Tus-Extension", TUS_EXTENSIONS],
-    ["Tus-Max-Size", String(config.maxUploadBytes)],
-    ["Tus-Checksum-Algorithm", Object.keys(TUS_CHECKSUM_ALGORITHMS).join(",")],
-  ];
-}
 
 /** Answers a tus request (creation on `/files/`, or one on `/api/uploads/<id>`). */
 export async function tusHandler(ctx: ResumableContext, req: HttpRequest): Promise<HttpResponse> {

@@ -15,6 +15,9 @@ const ENTRY = new URL("workers/worker_main.ts", SRC).href;
 /** Modules a worker loads only when a request first needs them, relative to src/. */
 const ON_DEMAND = [
   "templates/template_pages.ts", // the renderer: only with --templates, at the first page
+  "resumable/tus_protocol.ts", // the resumable uploads' flows: at the first tus or draft request
+  "resumable/draft_protocol.ts",
+  "resumable/append.ts",
 ];
 
 interface InfoDependency {
