@@ -11,6 +11,8 @@
  * @module
  */
 
+import { bidiControlPattern } from "../app/bidi_control.ts";
+
 const HTML_ESCAPES: Record<string, string> = {
   "&": "&amp;",
   "<": "&lt;",
@@ -25,12 +27,8 @@ const CONTROL = /[\u0000-\u001f\u007f]/g;
 const CONTROL_PICTURES = 0x2400;
 const DEL = 0x7f;
 const SYMBOL_FOR_DEL = 0x2421;
-/**
- * The invisible characters that reorder text around them: the bidi embeddings and overrides
- * (U+202A–U+202E), isolates (U+2066–U+2069) and marks (LRM, RLM, ALM). In a name they make
- * `invoice\u202Efdp.exe` read as "invoiceexe.pdf", so they are shown as `<U+202E>`.
- */
-const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
+/** Bidi controls (app/bidi_control.ts, the same set a write refuses), shown as `<U+202E>`. */
+const BIDI_CONTROL = bidiControlPattern();
 const SIZE_UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
 const BYTES_PER_UNIT = 1024;
 /** Below this many units, one decimal is shown (9.5 KiB); above, none (95 KiB). */

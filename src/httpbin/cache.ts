@@ -12,7 +12,7 @@ import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
 import { type EntityTag, parseEntityTags, strongMatch, weakMatch } from "../app/etag.ts";
-import { parseGoCount } from "./go_integer.ts";
+import { parseGoCountSegment } from "./go_integer.ts";
 import { percentDecode } from "../app/percent_decode.ts";
 import { badRequest, jsonResponse } from "../app/json_response.ts";
 import { describeFully } from "./request.ts";
@@ -56,7 +56,7 @@ export function cacheForHandler(prefix: string, config: AppConfig) {
   return (req: HttpRequest): Promise<HttpResponse> | HttpResponse => {
     const segments = pathSegments(req.path, prefix, 1);
     if (segments === null) return notFound();
-    const seconds = parseGoCount(segments[0]);
+    const seconds = parseGoCountSegment(segments[0]);
     if (seconds === null) {
       return badRequest("Cannot set max-age: the seconds must be a non-negative integer");
     }

@@ -15,7 +15,7 @@ import type { HttpRequest, HttpResponse, ResponseBody } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
 import { utf8OrNull } from "../app/byte_text.ts";
 import { compressBytes } from "../app/content_coding.ts";
-import { parseGoCount, parseGoInteger } from "./go_integer.ts";
+import { parseGoCountSegment, parseGoInteger } from "./go_integer.ts";
 import { percentDecode } from "../app/percent_decode.ts";
 import { optionalValue, parseQueryAsGo, type QueryPairs } from "../app/query_params.ts";
 import { badRequest, JSON_CONTENT_TYPE, jsonResponse, jsonText } from "../app/json_response.ts";
@@ -42,7 +42,7 @@ function sizeAndFill(
 ): { n: number; pairs: QueryPairs; fill: Fill } | HttpResponse {
   const segments = pathSegments(req.path, prefix, 1);
   if (segments === null) return notFound();
-  const n = parseGoCount(segments[0]);
+  const n = parseGoCountSegment(segments[0]);
   if (n === null) {
     return badRequest("Cannot generate bytes: the size must be a non-negative integer");
   }

@@ -8,6 +8,7 @@
  */
 
 import { parseDigits } from "../app/parse_number.ts";
+import { percentDecode } from "../app/percent_decode.ts";
 
 /**
  * The value of `s` when it is `[+-]digits`, else null. Like {@link parseDigits}, a magnitude past
@@ -30,4 +31,21 @@ export function parseGoInteger(s: string): number | null {
 export function parseGoCount(s: string): number | null {
   const n = parseGoInteger(s);
   return n === null || n < 0 ? null : n;
+}
+
+/**
+ * {@link parseGoInteger} of a path segment as it came on the wire, decoded first: go-httpbin reads
+ * the decoded path (`r.PathValue`), so `/bytes/%2B5` is `/bytes/+5`. Null when the segment is not
+ * a Go integer once decoded, or its escapes are malformed. Every integer a route reads from its
+ * path goes through here, so no route reads `%2B` differently from another.
+ */
+export function parseGoIntegerSegment(segment: string): number | null {
+  const text = percentDecode(segment);
+  return text === null ? null : parseGoInteger(text);
+}
+
+/** {@link parseGoCount} of a path segment, decoded first (see {@link parseGoIntegerSegment}). */
+export function parseGoCountSegment(segment: string): number | null {
+  const text = percentDecode(segment);
+  return text === null ? null : parseGoCount(text);
 }

@@ -9,7 +9,7 @@
  */
 
 import { badRequest } from "../app/json_response.ts";
-import { parseGoCount, parseGoInteger } from "./go_integer.ts";
+import { parseGoCountSegment, parseGoIntegerSegment } from "./go_integer.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { HTML_CONTENT_TYPE } from "./documents.ts";
@@ -24,7 +24,7 @@ export function linksHandler(prefix: string) {
     if (segments.length > 2) {
       return badRequest("Cannot list links: the path is /links/<n>[/<offset>]");
     }
-    const n = parseGoCount(segments[0]);
+    const n = parseGoCountSegment(segments[0]);
     if (n === null || n > MAX_LINKS) {
       return badRequest(`Cannot list links: the count must be 0 to ${MAX_LINKS}`);
     }
@@ -33,7 +33,7 @@ export function linksHandler(prefix: string) {
       const query = req.query === "" ? "" : `?${req.query}`;
       return { status: STATUS.Found, headers: [["Location", `${prefix}${n}/0${query}`]] };
     }
-    const offset = parseGoInteger(segments[1]);
+    const offset = parseGoIntegerSegment(segments[1]);
     if (offset === null) return badRequest("Cannot list links: the offset must be an integer");
     let page = "<html><head><title>Links</title></head><body>";
     for (let i = 0; i < n; i++) {

@@ -19,7 +19,7 @@ import { textResponse } from "../app/router.ts";
 import { byterangesBody } from "./byteranges_body.ts";
 import { GENERATED_PIECE_BYTES } from "./data.ts";
 import { parseDurationMillis } from "./go_duration.ts";
-import { parseGoInteger } from "./go_integer.ts";
+import { parseGoIntegerSegment } from "./go_integer.ts";
 import { type ByteRange, parseByteRanges } from "./range_spec.ts";
 import { MS_PER_SECOND, sleep, tooLong } from "./timed.ts";
 
@@ -70,7 +70,7 @@ function slice(from: number, to: number, msPerByte: number, signal: AbortSignal)
  */
 export function rangeHandler(prefix: string, config: AppConfig) {
   return (req: HttpRequest): HttpResponse => {
-    const size = parseGoInteger(req.path.slice(prefix.length));
+    const size = parseGoIntegerSegment(req.path.slice(prefix.length));
     if (size === null) return badRequest("Cannot serve a range: the size must be digits");
     // go-httpbin: the count is in [1, max]; an empty body has no range to ask for.
     if (size < 1 || size > config.maxGeneratedBytes) {

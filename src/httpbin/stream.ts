@@ -13,7 +13,7 @@ import { parseMillis } from "../app/parse_number.ts";
 import { groupPairs, optionalValue, parseQueryAsGo, type QueryPairs } from "../app/query_params.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
-import { parseGoInteger } from "./go_integer.ts";
+import { parseGoInteger, parseGoIntegerSegment } from "./go_integer.ts";
 import { pausePerWriteMs } from "./pacing.ts";
 import { headerMap, origin, requestUrl } from "./request.ts";
 import { millisParam, MS_PER_SECOND, sleep, tooLong } from "./timed.ts";
@@ -68,7 +68,7 @@ async function* lines(
  */
 export function streamHandler(prefix: string) {
   return (req: HttpRequest): HttpResponse => {
-    const n = parseGoInteger(req.path.slice(prefix.length));
+    const n = parseGoIntegerSegment(req.path.slice(prefix.length));
     if (n === null) return badRequest("Cannot stream: the count must be an integer");
     const pairs = parseQueryAsGo(req.query);
     const count = Math.min(Math.max(n, 1), MAX_STREAM_LINES);

@@ -7,8 +7,9 @@
  * Security reasoning, one refusal (400) per rule:
  * - NUL and other control characters (C0, DEL, C1): NUL truncates paths in C libraries, a newline
  *   forges lines in logs and listings, ESC sequences repaint terminals that `ls` the folder.
- * - Bidirectional controls (U+202A–U+202E, U+2066–U+2069): `invoice‮fdp.exe` shows as
- *   `invoiceexe.pdf` in a listing — a spoofed extension.
+ * - Bidirectional controls (`isBidiControl`, app/bidi_control.ts: U+202A–U+202E, U+2066–U+2069,
+ *   U+200E, U+200F, U+061C): `invoice‮fdp.exe` shows as `invoiceexe.pdf` in a listing — a
+ *   spoofed extension. The same set the listings show as code points, so none gets in unrefused.
  * - `/` and `\`: a name is one segment; `\` is a separator on Windows, so `..\..\x` written on
  *   Linux becomes a climb out of the folder once the share is read from Windows.
  * - `.` and `..`: they name the folder itself and its parent, never a new file.
@@ -30,6 +31,8 @@
  * This module must not touch the disk or know about HTTP.
  * @module
  */
+
+import { isBidiControl } from "../app/bidi_control.ts";
 
 /** Longest name in UTF-8 bytes (NAME_MAX on Linux; ext4, APFS and NTFS stop near it). */
 export const MAX_NAME_BYTES = 255;
@@ -62,9 +65,7 @@ export function uploadNameProblem(name: string, opts: UploadNameOptions = {}): s
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return "control character in name";
-    if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
-      return "bidirectional control in name";
-    }
+    if (isBidiControl(c)) return "bidirectional control in name";
     if (c === 0x2f || c === 0x5c) return "slash or backslash in name";
     if (c === 0x3a) return "colon in name";
     if (windows && NTFS_FORBIDDEN.includes(name[i])) return "character Windows forbids in name";

@@ -557,3 +557,42 @@ test("bidi controls in a name show as code points, each name isolated, so none r
     );
   });
 });
+
+test("bidi controls in a name show as code points in messages, the delete question and dialogs", async () => {
+  const spoof = "invoice\u202Efdp.exe";
+  const shown = "invoice<U+202E>fdp.exe";
+  await withUi({ allowDelete: true }, async (dir) => {
+    await Deno.writeTextFile(`${dir}/${spoof}`, "MZ");
+  }, async (s) => {
+    // A deep link to a missing file names it over its folder.
+    await openUi(s, "/#/gone%E2%80%AEgpj.exe");
+    const missing =
+      "There is no file called “gone<U+202E>gpj.exe” in Home: it may have been moved, renamed or deleted.";
+    await s.page.locator("#listing-error", { hasText: "There is no file" }).waitFor();
+    assertEquals(await s.page.locator("#listing-error").textContent(), missing);
+    // A deep link to a file the page cannot show says so by its shown name.
+    await openUi(s, "/#/invoice%E2%80%AEfdp.exe");
+    await s.page.locator("#announcer", { hasText: "cannot be shown" }).waitFor();
+    assertEquals(
+      await s.page.locator("#announcer").textContent(),
+      `${shown} cannot be shown in the page: download it to open it.`,
+    );
+    // The rename dialog's title.
+    await s.page.getByRole("button", { name: `Rename ${shown}` }).click();
+    const rename = s.page.getByRole("dialog", { name: `Rename ${shown}` });
+    await rename.waitFor();
+    await s.page.keyboard.press("Escape");
+    await rename.waitFor({ state: "hidden" });
+    // The delete question: a plain-text confirm() isolates nothing, so the code point is all
+    // that keeps the name from reading "invoiceexe.pdf".
+    const asked: string[] = [];
+    s.page.once("dialog", (d) => {
+      asked.push(d.message());
+      d.accept();
+    });
+    await s.page.getByRole("button", { name: `Delete ${shown}` }).click();
+    await s.page.locator("#announcer", { hasText: "Deleted" }).waitFor();
+    assertEquals(asked, [`Delete the file “${shown}”? This cannot be undone.`]);
+    assertEquals(await s.page.locator("#announcer").textContent(), `Deleted ${shown}.`);
+  });
+});

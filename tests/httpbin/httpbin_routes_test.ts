@@ -154,6 +154,31 @@ for (const [target, status, check] of PLUS_COUNTS) {
   });
 }
 
+// The same counts with the `+` percent-encoded: go-httpbin reads the decoded path, so `%2B5` is
+// `+5` on every route, not only on /status.
+for (const [target, status, check] of PLUS_COUNTS.filter(([t]) => !t.includes("?"))) {
+  const encoded = target.replace("+", "%2B");
+  Deno.test(`${encoded} reads the count from the decoded segment as go-httpbin`, async () => {
+    const res = await app(buildRequest({ target: encoded }));
+    assertEquals(res.status, status);
+    if (check !== undefined) assertEquals(header(res, check[0]), check[1]);
+    await bodyBytes(res.body);
+  });
+}
+
+Deno.test("a link offset is read from the decoded segment too, and a malformed escape is refused", async () => {
+  const page = await app(buildRequest({ target: "/links/3/%2B1" }));
+  assertEquals(page.status, 200);
+  assert(
+    new TextDecoder().decode(await bodyBytes(page.body)).includes('<a href="/links/3/0">0</a> 1 '),
+  );
+  for (const target of ["/bytes/%2", "/redirect/%zz1", "/stream/%2B%", "/range/%"]) {
+    const res = await app(buildRequest({ target }));
+    await bodyBytes(res.body);
+    assertEquals([target, res.status], [target, 400]);
+  }
+});
+
 Deno.test("path counts refuse a negative value or a doubled sign", async () => {
   for (
     const target of ["/bytes/-5", "/stream-bytes/++5", "/links/-1", "/cache/-5", "/status/--200"]

@@ -13,6 +13,7 @@
  */
 
 import { RequestError, statEntry } from "./api.js";
+import { visibleName } from "./format.js";
 import { fileUrl, itemFromHash, malformedHashPart } from "./paths.js";
 import { formatHash, parseHash } from "./view_state.js";
 
@@ -34,7 +35,9 @@ export function createLinkFollower({ browser, actions, showError, announce }) {
       await browser.show(segments, view, { focus });
       if (mine !== navigation) return;
       showError(
-        `This link is broken: “${broken}” is not a valid name in a link (a “%” must be ` +
+        `This link is broken: “${
+          visibleName(broken)
+        }” is not a valid name in a link (a “%” must be ` +
           `followed by two hex digits). Home is shown instead.`,
       );
       return;
@@ -64,15 +67,16 @@ export function createLinkFollower({ browser, actions, showError, announce }) {
       if (stat) entry = browser.entryFrom({ name, folder: false, ...stat });
     }
     if (!entry) {
-      const where = folder.length ? folder.join("/") : "Home";
+      const where = folder.length ? visibleName(folder.join("/")) : "Home";
+      const shown = visibleName(name);
       showError(
-        `There is no file called “${name}” in ${where}: it may have been moved, renamed or deleted.`,
+        `There is no file called “${shown}” in ${where}: it may have been moved, renamed or deleted.`,
       );
       return;
     }
     browser.focusEntry(name);
     if (!actions.previewFile(entry)) {
-      announce(`${name} cannot be shown in the page: download it to open it.`);
+      announce(`${visibleName(name)} cannot be shown in the page: download it to open it.`);
     }
   }
 

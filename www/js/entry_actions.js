@@ -86,7 +86,7 @@ export function createEntryActions(
   async function remove(entries) {
     if (entries.length === 0) return;
     const what = entries.length === 1
-      ? `the ${entries[0].folder ? "folder" : "file"} “${entries[0].name}”`
+      ? `the ${entries[0].folder ? "folder" : "file"} “${visibleName(entries[0].name)}”`
       : plural(entries.length, "item", "items");
     if (!confirm(`Delete ${what}? This cannot be undone.`)) return;
     await removeConfirmed(entries);
@@ -122,14 +122,18 @@ export function createEntryActions(
       );
     }
     if (done) {
-      announce(entries.length === 1 ? `Deleted ${entries[0].name}.` : `Deleted ${done} items.`);
+      announce(
+        entries.length === 1
+          ? `Deleted ${visibleName(entries[0].name)}.`
+          : `Deleted ${done} items.`,
+      );
     }
   }
 
   function rename(entry) {
     const oldName = entry.parts.at(-1);
     askName({
-      title: `Rename ${oldName}`,
+      title: `Rename ${visibleName(oldName)}`,
       label: "New name",
       value: oldName,
       submit: "Rename",
@@ -140,7 +144,7 @@ export function createEntryActions(
         const parent = entry.url.replace(/[^/]*\/?$/, "");
         await transferEntry(entry.url, parent + encodeName(name) + (entry.folder ? "/" : ""));
         await browser().refresh({ quiet: true });
-        announce(`Renamed ${oldName} to ${name}.`);
+        announce(`Renamed ${visibleName(oldName)} to ${visibleName(name)}.`);
       },
       // The row was drawn anew under its new name: focus follows it there.
       afterClose: (name) => browser().focusEntry([...entry.parts.slice(0, -1), name].join("/")),
@@ -155,7 +159,9 @@ export function createEntryActions(
     const place = browser().indexOf(entries[0].name);
     askName({
       title: `${verb} ${
-        entries.length === 1 ? entries[0].name : plural(entries.length, "item", "items")
+        entries.length === 1
+          ? visibleName(entries[0].name)
+          : plural(entries.length, "item", "items")
       }`,
       label: "Into the folder",
       value: here,
@@ -172,7 +178,7 @@ export function createEntryActions(
             await transferEntry(entry.url, to, { copy }).catch((err) => {
               // Say which of several items stopped the rest.
               if (!(err instanceof RequestError) || entries.length === 1) throw err;
-              throw new RequestError(err.status, `“${name}”: ${err.message}`);
+              throw new RequestError(err.status, `“${visibleName(name)}”: ${err.message}`);
             });
             done += 1;
           }

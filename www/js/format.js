@@ -56,7 +56,8 @@ const SYMBOL_FOR_DEL = 0x2421;
 /**
  * The invisible characters that reorder text around them: bidi embeddings and overrides
  * (U+202A–U+202E), isolates (U+2066–U+2069) and marks (LRM, RLM, ALM). Left in a name they make
- * `invoice\u202Efdp.exe` read as "invoiceexe.pdf".
+ * `invoice\u202Efdp.exe` read as "invoiceexe.pdf". The server's set (src/app/bidi_control.ts,
+ * which this module cannot import), checked against it by tests/app/bidi_control_test.ts.
  */
 const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g;
 

@@ -218,7 +218,7 @@ $("new-folder-button").addEventListener("click", () => {
       const segments = [...browser.segments, name];
       await makeFolder(folderUrl(segments));
       location.hash = formatHash(segments, parseHash(location.hash).view);
-      announce(`Created the folder ${name}.`);
+      announce(`Created the folder ${visibleName(name)}.`);
     },
   });
 });

@@ -86,14 +86,14 @@ export function createPreview({ getInfo }) {
         // The preview scrolls: focusable, so the keyboard can scroll it (as the text's <pre>).
         article.tabIndex = 0;
         article.setAttribute("role", "region");
-        article.setAttribute("aria-label", `Contents of ${name}`);
+        article.setAttribute("aria-label", `Contents of ${visibleName(name)}`);
         return withNote(article, partial);
       }
       default: {
         const { text, partial } = await readText(entry);
         const pre = element("pre", "preview-text raw", text);
         pre.tabIndex = 0;
-        pre.setAttribute("aria-label", `Contents of ${name}`);
+        pre.setAttribute("aria-label", `Contents of ${visibleName(name)}`);
         return withNote(pre, partial);
       }
     }
@@ -110,7 +110,7 @@ export function createPreview({ getInfo }) {
       try {
         const res = await fetch(entry.url, { method: "HEAD", headers: uiHeaders() });
         why = res.ok
-          ? `This browser cannot show ${entry.parts.at(-1)}. Download it to open it.`
+          ? `This browser cannot show ${visibleName(entry.parts.at(-1))}. Download it to open it.`
           : `Could not show it: ${describeFailure(res.status, "")}`;
       } catch {
         why = "Could not show it: the server could not be reached.";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { formatBytes, plural } from "./format.js";
+import { formatBytes, plural, visibleName } from "./format.js";
 import { forget, terminate, unfinishedUploads } from "./resumable.js";
 
 /**
@@ -36,12 +36,14 @@ export function createResumeOffers(panel, restFocus) {
       const li = document.createElement("li");
       li.dataset.key = u.key;
       const text = document.createElement("span");
-      text.textContent = `${u.path} — ${formatBytes(u.sent ?? 0)} of ${formatBytes(u.size)} sent`;
+      text.textContent = `${visibleName(u.path)} — ${formatBytes(u.sent ?? 0)} of ${
+        formatBytes(u.size)
+      } sent`;
       const button = document.createElement("button");
       button.type = "button";
       button.className = "quiet small";
       button.textContent = "Forget";
-      button.setAttribute("aria-label", `Forget the unfinished upload of ${u.path}`);
+      button.setAttribute("aria-label", `Forget the unfinished upload of ${visibleName(u.path)}`);
       button.addEventListener("click", () => {
         const place = list.indexOf(u);
         forget(u.key);

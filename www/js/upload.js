@@ -11,7 +11,7 @@
 
 import { filesFromInput, watchDrops } from "./drop.js";
 import { digestAvailable, MAX_DIGEST_BYTES } from "./digest.js";
-import { formatBytes, plural } from "./format.js";
+import { formatBytes, plural, visibleName } from "./format.js";
 import { RESUMABLE_MIN_BYTES } from "./resumable.js";
 import { createResumeOffers } from "./resume_offers.js";
 import { sendUpload } from "./upload_send.js";
@@ -117,7 +117,9 @@ export function createUploader(
     if (succeededSinceIdle === 0 && failedSinceIdle.length === 0) return;
     const parts = [];
     if (succeededSinceIdle) parts.push(`Uploaded ${plural(succeededSinceIdle, "file", "files")}.`);
-    for (const job of failedSinceIdle) parts.push(`${job.path}: ${job.status.textContent}`);
+    for (const job of failedSinceIdle) {
+      parts.push(`${visibleName(job.path)}: ${job.status.textContent}`);
+    }
     announce(parts.join(" "));
     if (succeededSinceIdle) onUploaded();
     succeededSinceIdle = 0;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { formatBytes } from "./format.js";
+import { formatBytes, visibleName } from "./format.js";
 
 const PERCENT = 100;
 const ACTIVE_STATES = ["queued", "hashing", "sending", "paused", "waiting"];
@@ -50,7 +50,9 @@ export function makeJobRow(job, on) {
   head.className = "job-head";
   const name = document.createElement("span");
   name.className = "job-name";
-  name.textContent = job.path;
+  // The path as shown, never as sent: its controls made visible (format.js visibleName).
+  const shown = visibleName(job.path);
+  name.textContent = shown;
   const size = document.createElement("span");
   size.className = "job-size muted";
   size.textContent = formatBytes(job.file.size);
@@ -58,16 +60,16 @@ export function makeJobRow(job, on) {
   const bar = document.createElement("progress");
   bar.max = PERCENT;
   bar.value = 0;
-  bar.setAttribute("aria-label", `Upload of ${job.path}`);
+  bar.setAttribute("aria-label", `Upload of ${shown}`);
   const foot = document.createElement("div");
   foot.className = "job-foot";
   const status = document.createElement("span");
   status.className = "job-status";
-  const pause = smallButton("Pause", `Pause upload of ${job.path}`, on.pause);
-  const resume = smallButton("Resume", `Resume upload of ${job.path}`, on.resume);
-  const cancel = smallButton("Cancel", `Cancel upload of ${job.path}`, on.cancel);
-  const retry = smallButton("Retry", `Retry upload of ${job.path}`, on.retry);
-  const replace = smallButton("Replace", `Replace the existing ${job.path}`, on.replace);
+  const pause = smallButton("Pause", `Pause upload of ${shown}`, on.pause);
+  const resume = smallButton("Resume", `Resume upload of ${shown}`, on.resume);
+  const cancel = smallButton("Cancel", `Cancel upload of ${shown}`, on.cancel);
+  const retry = smallButton("Retry", `Retry upload of ${shown}`, on.retry);
+  const replace = smallButton("Replace", `Replace the existing ${shown}`, on.replace);
   foot.append(status, pause, resume, cancel, retry, replace);
   li.append(head, bar, foot);
   Object.assign(job, { li, bar, status, cancel, retry, replace, pause, resume });
