@@ -1,13 +1,13 @@
 /**
  * The program a person runs, as a function: `main(args, env, io)` parses and validates
- * everything before starting, starts the server, prints the banner, and on SIGINT/SIGTERM shuts
- * down gracefully; it resolves to the exit code (`exit_codes.ts`). Output and signals come
+ * everything before starting, starts the server, prints the banner, and on SIGINT/SIGTERM/SIGHUP
+ * shuts down gracefully; it resolves to the exit code (`exit_codes.ts`). Output and signals come
  * through `io` (`main_io.ts`), so tests run it in-process; `main.ts` at the root passes the real
  * ones and is the only `Deno.exit`.
  *
  * This module is the start-up sequence and what it prints; starting the server is
- * `start_serving.ts`, the wait for signals `serve_until_signal.ts`, and the wording of a failure
- * to listen `listen_error.ts`.
+ * `start_serving.ts`, watching the signals `stop_signals.ts`, the wait for them
+ * `serve_until_signal.ts`, and the wording of a failure to listen `listen_error.ts`.
  *
  * This module must not call Deno.exit.
  * @module
@@ -25,6 +25,7 @@ import { errorText, isLookupFailure, listenError } from "./listen_error.ts";
 import type { MainIo } from "./main_io.ts";
 import { serveUntilSignal } from "./serve_until_signal.ts";
 import { type Serving, startServing } from "./start_serving.ts";
+import { type StopSignals, watchStopSignals } from "./stop_signals.ts";
 import { checkStartup } from "./startup_checks.ts";
 import { templateVariables, templateVarReader } from "../app/template_vars.ts";
 import { usageText, versionText } from "./usage.ts";
@@ -97,6 +98,9 @@ async function run(
   // Interfaces are listed only when bound to all of them: that is when LAN URLs are shown. Read
   // once, here, so the banner and every worker's /api/info give the same URLs.
   const interfaces = isWildcard(config.hostname) ? safeInterfaces(io) : [];
+  // Watched before any worker starts: workers answer while the others are still starting, and a
+  // signal then, with no handler installed yet, would kill the process with requests in flight.
+  const signals = watchStopSignals(io);
   let server: Serving;
   try {
     const fileVars = templateVariables(envFile.vars);
@@ -107,12 +111,16 @@ async function run(
       fileVars,
       out,
       err,
+      signals.startAborted,
     ));
   } catch (e) {
+    signals.close();
     // A host name nothing resolves is a bad --host value (exit 2), like a malformed one.
     const code = isLookupFailure(e) ? EXIT.usage : EXIT.cannotStart;
     return failWith(code, listenError(config, e, values.get("host")?.source ?? "--host"));
   }
+  // A signal during the start stops it at once: no banner, no background walk.
+  if (signals.received) return await serveWatched(server, config, signals, out, () => {});
   const banner = { config, addr: server.addr, interfaces, realFolders: checked.realFolders };
   const host = withZone(server.addr.hostname, config.hostname);
   lan = lanUrls(host, server.addr.port, config.tls !== null, interfaces);
@@ -129,10 +137,22 @@ async function run(
     config.app,
     (e) => err.line(`wireserve: cleaning unfinished uploads failed: ${errorText(e)}`),
   );
+  return await serveWatched(server, config, signals, out, stopTasks);
+}
+
+/** Serves until a signal, then stops the background tasks and the signal watch. */
+async function serveWatched(
+  server: Serving,
+  config: Config,
+  signals: StopSignals,
+  out: LineSink,
+  stopTasks: () => void,
+): Promise<number> {
   try {
-    return await serveUntilSignal(server, config, io, out);
+    return await serveUntilSignal(server, config, signals, out);
   } finally {
     stopTasks();
+    signals.close();
   }
 }
 

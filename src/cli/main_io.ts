@@ -11,8 +11,11 @@ import type { InterfaceAddress } from "../app/lan_urls.ts";
 import { readProcessVar } from "../app/template_vars.ts";
 import type { ByteWriter } from "../log/line_sink.ts";
 
-/** The signals that stop wireserve. */
-export type StopSignal = "SIGINT" | "SIGTERM";
+/**
+ * The signals that stop wireserve. SIGHUP is what a closed terminal or SSH session sends: its
+ * default action would kill the process at once, cutting requests and leaving temp files.
+ */
+export type StopSignal = "SIGINT" | "SIGTERM" | "SIGHUP";
 
 /** Everything `main` touches outside itself. */
 export interface MainIo {
@@ -45,9 +48,10 @@ export function denoIo(): MainIo {
     readVar: readProcessVar,
     isTerminal: () => Deno.stdout.isTerminal(),
     onSignal(listener) {
+      // Windows has neither SIGTERM nor SIGHUP for Deno.addSignalListener (it throws).
       const signals: StopSignal[] = Deno.build.os === "windows"
         ? ["SIGINT"]
-        : ["SIGINT", "SIGTERM"];
+        : ["SIGINT", "SIGTERM", "SIGHUP"];
       const handlers = signals.map((s) => [s, () => listener(s)] as const);
       for (const [s, h] of handlers) Deno.addSignalListener(s, h);
       return () => {

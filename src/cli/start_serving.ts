@@ -39,7 +39,8 @@ const UNSTABLE_NET = "--unstable-net";
  * Starts serving `config`: in this thread with one worker, else a pool of worker isolates on one
  * port. Without `--unstable-net` (a plain `deno run`) SO_REUSEPORT is unavailable: it says so
  * and serves with one worker rather than not at all. Resolves to the server and the config it
- * really serves (its worker count lowered then).
+ * really serves (its worker count lowered then). Once `startAborted` is aborted (a stop signal),
+ * a pool starts no more workers and resolves with those it has, for the caller to shut down.
  */
 export async function startServing(
   config: Config,
@@ -48,6 +49,7 @@ export async function startServing(
   templateFileVars: Record<string, string>,
   out: LineSink,
   err: LineSink,
+  startAborted?: AbortSignal,
 ): Promise<{ server: Serving; config: Config }> {
   if (config.workers > 1 && !canSharePort()) {
     err.line(`wireserve: warning: --workers needs ${UNSTABLE_NET}; serving with 1 worker`);
@@ -66,10 +68,11 @@ export async function startServing(
         log: config.log,
         templateFileVars,
       },
-      services: sharedServices(config.app),
+      services: sharedServices(config.app, (line) => err.line(line)),
       counters: SHARED_COUNTERS,
       out,
       err,
+      startAborted,
     });
     // This thread serves nothing, but relays every worker's log lines.
     const stopReclaiming = reclaimWhenIdle(() => pool.messageCount);

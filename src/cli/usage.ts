@@ -39,8 +39,8 @@ Put secrets (--auth, --token) in the environment or .env rather than on the comm
 where other users of the machine can see them in the process list.
 
 Exit codes: 0 stopped cleanly; 1 could not start (port in use, folder missing, unreadable
-certificate); 2 bad option or value; 130 (SIGINT) or 143 (SIGTERM) when a second signal forced
-the exit before in-flight requests finished.
+certificate); 2 bad option or value; 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP) when a second
+signal forced the exit before in-flight requests finished.
 `;
 
 function flagNames(o: OptionSpec): string {

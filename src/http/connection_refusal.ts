@@ -12,11 +12,16 @@
  * write, which over TLS first waits for the client's handshake (Deno 2.9.6 then keeps that socket
  * until the client goes, as with any abandoned handshake; the refusal's own state is freed).
  *
+ * Each 503 gets its access-log entry through `onResponse`, like the protocol's other canned
+ * answers: every part of the request is "-", since it is never read.
+ *
  * This module must not know routes.
  * @module
  */
 
-import { cannedErrorResponse } from "./canned_response.ts";
+import { type AccessEntry, accessEntry } from "./access_entry.ts";
+import { cannedBodyBytes, cannedErrorResponse } from "./canned_response.ts";
+import { ERROR_KINDS } from "./errors.ts";
 import type { Limits } from "./limits.ts";
 
 /** Refused connections lingering at once, per server. */
@@ -28,17 +33,25 @@ const DISCARD = new Uint8Array(16 * 1024);
 /** The refused connections of one server still open. */
 export class ConnectionRefusals {
   #limits: Limits;
+  #onResponse: ((entry: AccessEntry) => void) | undefined;
   /** Refused connections still open: writing their 503 or lingering. */
   #conns = new Set<Deno.Conn>();
   #lingering = 0;
   #tasks = new Set<Promise<void>>();
 
-  constructor(limits: Limits) {
+  /** `onResponse` is the server's access-log hook. */
+  constructor(limits: Limits, onResponse?: (entry: AccessEntry) => void) {
     this.#limits = limits;
+    this.#onResponse = onResponse;
   }
 
-  /** Answers `conn` with 503 and closes it, lingering first while there is room. */
-  refuse(conn: Deno.Conn): void {
+  /**
+   * Answers `conn` with 503 and closes it, lingering first while there is room. `acceptedAt`
+   * (`performance.now()` at the accept) starts the logged duration: a newcomer may have waited
+   * for room first.
+   */
+  refuse(conn: Deno.Conn, acceptedAt = performance.now()): void {
+    this.#log(conn, acceptedAt);
     const task: Promise<void> = this.#refuse(conn).finally(() => this.#tasks.delete(task));
     this.#tasks.add(task);
   }
@@ -47,6 +60,24 @@ export class ConnectionRefusals {
   async closeAll(): Promise<void> {
     for (const conn of this.#conns) closeQuietly(conn);
     await Promise.all(this.#tasks);
+  }
+
+  /** The refusal's access-log entry: logged as it is answered, as the other canned errors are. */
+  #log(conn: Deno.Conn, acceptedAt: number): void {
+    if (this.#onResponse === undefined) return;
+    let remote = "-";
+    try {
+      remote = (conn.remoteAddr as Deno.NetAddr).hostname;
+    } catch {
+      // the peer is already gone: the line still counts the refusal
+    }
+    this.#onResponse(accessEntry(
+      remote,
+      null,
+      ERROR_KINDS.tooManyConnections.status,
+      cannedBodyBytes("tooManyConnections", false),
+      performance.now() - acceptedAt,
+    ));
   }
 
   async #refuse(conn: Deno.Conn): Promise<void> {

@@ -127,7 +127,7 @@ export class HttpServer {
     this.#opts = opts;
     this.#limits = makeLimits(opts.limits);
     this.#open = opts.openConnections ?? localCount();
-    this.#refusals = new ConnectionRefusals(this.#limits);
+    this.#refusals = new ConnectionRefusals(this.#limits, opts.onResponse);
     const hostname = opts.hostname ?? "127.0.0.1";
     this.#listener = opts.tls
       ? Deno.listenTls({
@@ -236,9 +236,10 @@ export class HttpServer {
    * else, or with too many waiting already, it is refused.
    */
   async #admitWhenRoom(conn: Deno.Conn, options: ConnectionOptions): Promise<void> {
+    const acceptedAt = performance.now();
     const requests = this.#opts.roomRequests;
     if (requests === undefined || this.#roomWaiters >= MAX_ROOM_WAITERS) {
-      return this.#refusals.refuse(conn);
+      return this.#refusals.refuse(conn, acceptedAt);
     }
     this.#roomWaiters++;
     const stopped = () => this.#shuttingDown;
@@ -253,7 +254,7 @@ export class HttpServer {
       if (room) this.#open.add(-1);
       return closeQuietly(conn);
     }
-    if (!room) return this.#refusals.refuse(conn);
+    if (!room) return this.#refusals.refuse(conn, acceptedAt);
     if (options.tls) this.#handshake(conn as Deno.TlsConn, options);
     else this.#serve(conn, options);
   }

@@ -29,6 +29,8 @@ export class LineSink {
   #maxPending: number;
   #pending: string[] = [];
   #pendingBytes = 0;
+  /** Lines in `#pending` (an entry of `lines()` holds several). */
+  #pendingLines = 0;
   #writing: Promise<void> | null = null;
   #dropped = 0;
   #unreported = 0;
@@ -50,14 +52,30 @@ export class LineSink {
 
   /** Queues `text` plus a newline; returns at once. */
   line(text: string): void {
+    this.#queue(text, 1);
+  }
+
+  /**
+   * Queues `block`, several whole lines joined by newlines (without the last one), as one entry
+   * that stays together and in order (a worker's batch); returns at once. Dropped, it counts as
+   * each of its lines: the "dropped" line tells lines lost, not batches.
+   */
+  lines(block: string): void {
+    let count = 1;
+    for (let at = block.indexOf("\n"); at !== -1; at = block.indexOf("\n", at + 1)) count++;
+    this.#queue(block, count);
+  }
+
+  #queue(text: string, lineCount: number): void {
     const size = text.length + 1;
     if (this.#broken || this.#pendingBytes + size > this.#maxPending) {
-      this.#dropped++;
-      this.#unreported++;
+      this.#dropped += lineCount;
+      this.#unreported += lineCount;
       return;
     }
     this.#pending.push(text);
     this.#pendingBytes += size;
+    this.#pendingLines += lineCount;
     this.#writing ??= this.#drain();
   }
 
@@ -76,20 +94,23 @@ export class LineSink {
       while (this.#pending.length > 0 || (this.#unreported > 0 && !this.#broken)) {
         if (this.#unreported > 0) {
           this.#pending.push(`wireserve: ${this.#unreported} log lines dropped (output too slow)`);
+          this.#pendingLines++;
           this.#unreported = 0;
         }
         const batch = this.#pending.join("\n") + "\n";
-        inFlight = this.#pending.length;
+        inFlight = this.#pendingLines;
         this.#pending = [];
         this.#pendingBytes = 0;
+        this.#pendingLines = 0;
         await this.#writeAll(encoder.encode(batch));
       }
     } catch {
       // A closed stdout (`wireserve | head`) must not take the server down: stop logging.
       this.#broken = true;
-      this.#dropped += inFlight + this.#pending.length;
+      this.#dropped += inFlight + this.#pendingLines;
       this.#pending = [];
       this.#pendingBytes = 0;
+      this.#pendingLines = 0;
     } finally {
       this.#writing = null;
     }

@@ -49,6 +49,11 @@ export interface PoolOptions {
   err: LineSink;
   /** Silence after which a worker is reported as stalled (default `STALLED_AFTER_MS`). */
   stalledAfterMs?: number;
+  /**
+   * Aborted by a stop signal: a start in progress then starts no more workers and resolves with
+   * those it has, still starting or not, for `shutdown` to stop like any others.
+   */
+  startAborted?: AbortSignal;
 }
 
 /**
@@ -89,18 +94,25 @@ export class WorkerPool {
     this.finished = new Promise((resolve) => this.#finish = resolve);
   }
 
-  /** Starts the workers; rejects (with nothing left running) when they cannot listen. */
+  /**
+   * Starts the workers; rejects (with nothing left running) when they cannot listen. Aborting
+   * `opts.startAborted` cuts the start short (see there): the first worker answers requests while
+   * the others start (up to seconds with many), and a stop signal then must drain it, not wait.
+   */
   static async start(opts: PoolOptions): Promise<WorkerPool> {
     const { hostname, port } = opts.config;
     if (port !== 0) Deno.listen({ hostname, port }).close(); // throws AddrInUse & co.
     const memory = createSharedMemory(opts.count, opts.counters);
     const pool = new WorkerPool(opts, memory, { transport: "tcp", hostname, port });
+    const aborted = whenAborted(opts.startAborted);
     try {
       const first = pool.#spawn(0, port);
-      const bound = await first.ready;
+      const bound = await Promise.race([first.ready, aborted]);
+      if (bound === null) return pool;
       (pool as { addr: Deno.NetAddr }).addr = { transport: "tcp", hostname, port: bound };
       for (let i = 1; i < opts.count; i++) pool.#spawn(i, bound);
-      await Promise.all(pool.#slots.map((s) => s.ready));
+      const all = await Promise.race([Promise.all(pool.#slots.map((s) => s.ready)), aborted]);
+      if (all === null) return pool;
       pool.#startWatch();
     } catch (e) {
       pool.terminate();
@@ -236,7 +248,16 @@ export class WorkerPool {
 
   #relay(stream: "out" | "err", bytes: Uint8Array): void {
     const text = this.#decoder.decode(bytes);
-    // Whole lines arrive: one entry for the batch keeps them together and in order.
-    (stream === "out" ? this.#opts.out : this.#opts.err).line(text.replace(/\n$/, ""));
+    // Whole lines arrive: one entry for the batch keeps them together and in order, and a
+    // dropped batch counts each of its lines.
+    (stream === "out" ? this.#opts.out : this.#opts.err).lines(text.replace(/\n$/, ""));
   }
+}
+
+/** Resolves to null once `signal` is aborted; never without one. */
+function whenAborted(signal: AbortSignal | undefined): Promise<null> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) resolve(null);
+    else signal?.addEventListener("abort", () => resolve(null), { once: true });
+  });
 }

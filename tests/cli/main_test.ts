@@ -445,3 +445,41 @@ Deno.test("main on every interface prints the LAN URL's QR code on a terminal an
   assert(piped.stdout().includes("(network)"), piped.stdout());
   assert(!piped.stdout().includes("scan to open"), piped.stdout());
 });
+
+Deno.test("main drains and exits 0 on a signal that comes while its workers are still starting", async () => {
+  // A fixed port: with workers the URL is printed only once all of them are up, and the first
+  // answers before that.
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = probe.addr.port;
+  probe.close();
+  const run = start(["--port", String(port), "--workers", "2"]);
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    const answer = await get(port, "/nope").catch(() => null);
+    if (answer !== null) break;
+    if (Date.now() > deadline) throw new Error(`never answered; stderr: ${run.stderr()}`);
+    await sleep(5);
+  }
+  const inFlight = get(port, "/delay/1");
+  await sleep(100); // for the request to reach its worker
+  run.signal("SIGTERM");
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const lost = new Promise<"still running">((r) =>
+    timer = setTimeout(() => r("still running"), 10_000)
+  );
+  const code = await Promise.race([run.result, lost]);
+  clearTimeout(timer);
+  if (code === "still running") run.signal("SIGTERM"); // the signal was lost: end it anyway
+  const res = await inFlight;
+  await run.result;
+  assertEquals(code, 0);
+  assert(res.startsWith("HTTP/1.1 200 "), res);
+  const out = run.stdout();
+  assert(out.includes("wireserve: SIGTERM: stopping"), out);
+  assert(out.includes('"GET /delay/1 HTTP/1.1" 200 '), out);
+  assert(out.endsWith("wireserve: stopped\n"), out);
+});
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -2,7 +2,8 @@
  * `maxConnections` on the real server over raw TCP: at the limit every connection is served;
  * past it a kept-alive connection makes room, and when none can, the newcomer gets 503 and a
  * lingering close (its request read and dropped, so a client still sending reads the 503).
- * After hostile churn on two workers the server-wide count comes back exactly.
+ * After hostile churn on two workers the server-wide count comes back exactly. Each 503 has its
+ * access-log line, as every other canned answer.
  */
 
 import { appConfig } from "../../src/app/app_config.ts";
@@ -13,6 +14,8 @@ import { RawClient, startServer, type TestServer } from "../support/server.ts";
 import { testHandler } from "../support/test_handler.ts";
 import { SharedCount } from "../../src/http/shared_count.ts";
 import { ROOM_WAIT_MS, RoomRequests } from "../../src/http/room_requests.ts";
+import type { AccessEntry } from "../../src/http/access_entry.ts";
+import { spawnWireserve } from "../support/wireserve_process.ts";
 
 const REQUEST = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -112,6 +115,66 @@ Deno.test("a refusal still lingering ends when the server stops", async () => {
     a.close();
   }
 });
+
+Deno.test("a 503 past maxConnections gets its access-log entry, its request unread", async () => {
+  const entries: AccessEntry[] = [];
+  const srv = startServer(testHandler, { maxConnections: 1 }, {
+    onResponse: (e) => entries.push(e),
+  });
+  const a = await RawClient.connect(srv.port);
+  const c = await RawClient.connect(srv.port);
+  try {
+    await accepted(srv, 1);
+    assertEquals((await c.readResponse())?.status, 503);
+    assertEquals(entries.length, 1);
+    const e = entries[0];
+    assertEquals(
+      [e.remoteAddress, e.method, e.target, e.version, e.status, e.bodyBytes > 0, e.ended],
+      ["127.0.0.1", "-", "-", "-", 503, true, undefined],
+    );
+  } finally {
+    a.close();
+    c.close();
+    await srv.close();
+  }
+});
+
+for (const workers of [1, 2]) {
+  Deno.test({
+    name: `wireserve logs the 503 it sends past --max-connections (${workers} worker(s))`,
+    ignore: Deno.build.os !== "linux", // SIGTERM, and SO_REUSEPORT for the workers
+    fn: async () => {
+      const p = spawnWireserve([
+        "--port",
+        "0",
+        "--max-connections",
+        "1",
+        "--log",
+        "common",
+        "--workers",
+        String(workers),
+      ]);
+      const port = await p.port();
+      // Connected without a request: it holds the one slot and may not be pushed out.
+      const a = await RawClient.connect(port);
+      const c = await RawClient.connect(port);
+      try {
+        await sleep(300); // for the server to accept `a` before `c`
+        await c.send(REQUEST);
+        assertEquals((await c.readResponse(5000))?.status, 503);
+      } finally {
+        a.close();
+        c.close();
+        p.child.kill("SIGTERM");
+      }
+      assertEquals(await p.exit(), 0);
+      assert(
+        /\n127\.0\.0\.1 - - \[[^\]]+\] "- - -" 503 \d+ [\d.]+ms\n/.test(p.stdout()),
+        p.stdout(),
+      );
+    },
+  });
+}
 
 /** Reads `conn` until the server ends its side (a refusal half-closes after its 503). */
 async function readAll(conn: Deno.Conn): Promise<string> {

@@ -1,5 +1,5 @@
 /**
- * Graceful shutdown of the real process: on SIGTERM/SIGINT it stops accepting, closes idle
+ * Graceful shutdown of the real process: on SIGTERM/SIGINT/SIGHUP it stops accepting, closes idle
  * connections at once, lets in-flight requests finish (a /delay/1 and a request still dripping
  * its head), exits 0; past --shutdown-timeout it closes what is left and still exits 0; a
  * second signal forces the exit with 128 + the signal number; an upload cut off by the timeout
@@ -151,6 +151,28 @@ for (const workers of ["1", "2"]) {
     },
   });
 }
+
+Deno.test({
+  name: "SIGHUP (a closed terminal) drains like SIGTERM: a /delay/1 in flight finishes, exit 0",
+  ignore: !UNIX,
+  fn: async () => {
+    const p = spawnWireserve(["--port", "0"]);
+    const port = await p.port();
+    const slow = await connectedTo(port, "GET /delay/1 HTTP/1.1\r\nHost: t\r\n\r\n");
+    try {
+      await sleep(SETTLE_MS);
+      p.child.kill("SIGHUP");
+      const res = await slow.readResponse(5000);
+      assertEquals(res?.status, 200);
+      assertEquals(res?.header("connection"), "close");
+      assertEquals(await p.exit(), 0);
+      assert(p.stdout().includes("wireserve: SIGHUP: stopping"), p.stdout());
+      assert(p.stdout().includes('"GET /delay/1 HTTP/1.1" 200 '), p.stdout());
+    } finally {
+      slow.close();
+    }
+  },
+});
 
 Deno.test({
   name: "a second signal forces the exit with 128 + its number",

@@ -1,7 +1,7 @@
 /**
  * The non-blocking line sink: lines from one turn leave in one write, a partial write is
  * completed, a slow output drops lines past the bound and says so, a broken one stops logging
- * without throwing.
+ * without throwing; a block of lines (a worker's batch) counts as its lines when dropped.
  */
 
 import { type ByteWriter, LineSink } from "../../src/log/line_sink.ts";
@@ -103,4 +103,30 @@ Deno.test("LineSink writes lines queued in separate turns within the batch delay
   sink.line("b");
   await sink.flush();
   assertEquals(writes, ["a\nb\n"]);
+});
+
+Deno.test("LineSink counts each line of a dropped block, not the block", async () => {
+  const w = new SlowWriter();
+  const sink = new LineSink(w, 10);
+  sink.line("first"); // taken by the first write, which is stuck
+  await new Promise((r) => setTimeout(r, 50)); // past the batch delay: the write has started
+  sink.lines("a\nb"); // 4 bytes: fits the bound, kept together
+  sink.lines("c\nd\ne\nf"); // 8 more: past it, four lines dropped
+  assertEquals(sink.dropped, 4);
+  w.release();
+  await sink.flush();
+  assertEquals(
+    w.writes.join(""),
+    "first\na\nb\nwireserve: 4 log lines dropped (output too slow)\n",
+  );
+});
+
+Deno.test("LineSink counts each line of the blocks lost when the output breaks", async () => {
+  const sink = new LineSink({ write: () => Promise.reject(new Deno.errors.BrokenPipe("closed")) });
+  sink.lines("a\nb\nc");
+  sink.line("d");
+  await sink.flush();
+  sink.lines("e\nf");
+  await sink.flush();
+  assertEquals(sink.dropped, 6);
 });
