@@ -7,6 +7,13 @@
  * stale second after a write. Buckets are shared by many paths: a collision only costs an extra
  * check of the disk, never a stale answer.
  *
+ * Keys: one file has as many lexical paths as there are links on the way to it (`share/big/a`,
+ * `share/biglink/a`), and a request names one of them. So a write bumps both the path it named
+ * and its real spelling (`real_spelling.ts`: its folder's real path and its name), and a reader
+ * whose path differs from the real path it found also checks that path's counter — one more
+ * atomic load, only on entries reached through a link. Either spelling then sees a write made
+ * under the other at once.
+ *
  * Race: the reader takes the stamp before it stats, the writer bumps after its rename. A reader
  * that stats the old file therefore holds a stamp older than the bump, and the next lookup
  * looks again.
@@ -16,6 +23,7 @@
  */
 
 import { dirname } from "node:path";
+import { realSpellingSync } from "./real_spelling.ts";
 
 /** Buckets on the board (a power of two): 256 KiB of shared memory. */
 export const CHANGE_BUCKETS = 65_536;
@@ -46,8 +54,17 @@ export class ChangeBoard {
     return Atomics.load(this.#cells, bucket);
   }
 
-  /** Records that `fsPath` changed (and so did its folder's listing). */
+  /**
+   * Records that `fsPath` changed (and so did its folder's listing), under the path as named and
+   * under its real spelling when that differs (a link on the way).
+   */
   changed(fsPath: string): void {
+    this.#bump(fsPath);
+    const real = realSpellingSync(fsPath);
+    if (real !== fsPath) this.#bump(real);
+  }
+
+  #bump(fsPath: string): void {
     Atomics.add(this.#cells, this.bucketOf(fsPath), 1);
     Atomics.add(this.#cells, this.bucketOf(dirname(fsPath)), 1);
   }

@@ -19,8 +19,9 @@
  * @module
  */
 
-import { posix, win32 } from "node:path";
+import { basename, dirname, join, posix, win32 } from "node:path";
 import type { ChangeBoard } from "../app/change_board.ts";
+import { realSpelling } from "../app/real_spelling.ts";
 import { contentTypeFor } from "./content_type.ts";
 import { fileEtag } from "../app/etag.ts";
 import { HiddenPaths } from "../app/hidden_paths.ts";
@@ -81,6 +82,15 @@ interface Entry {
   /** The path's bucket on the change board, and its counter before the disk was read. */
   bucket: number;
   stamp: number;
+  /** The same for its real path when that differs (a link on the way): -1 when it does not. */
+  realBucket: number;
+  realStamp: number;
+}
+
+/** The bucket and counter of a looked-up path's real path, noted before the disk is read. */
+interface RealStamp {
+  bucket: number;
+  stamp: number;
 }
 
 const MISSING: PathFacts = Object.freeze({ kind: "missing" });
@@ -112,10 +122,9 @@ export class FileCache {
    */
   lookup(fsPath: string, maxAgeMs: number = this.#opts.ttlMs): PathFacts | Promise<PathFacts> {
     const entry = this.#entries.get(fsPath);
-    if (
-      entry !== undefined && Date.now() - entry.checkedAt < maxAgeMs &&
-      (this.#changes === null || this.#changes.stamp(entry.bucket) === entry.stamp)
-    ) return entry.facts;
+    if (entry !== undefined && Date.now() - entry.checkedAt < maxAgeMs && this.#unchanged(entry)) {
+      return entry.facts;
+    }
     let pending = this.#pending.get(fsPath);
     if (pending === undefined) {
       pending = this.#refresh(fsPath, entry?.facts).finally(() => this.#pending.delete(fsPath));
@@ -214,11 +223,19 @@ export class FileCache {
     return this.#realRoot;
   }
 
+  /** Whether no write was marked on the board under the entry's path or its real path. */
+  #unchanged(entry: Entry): boolean {
+    const board = this.#changes;
+    return board === null || (board.stamp(entry.bucket) === entry.stamp &&
+      (entry.realBucket < 0 || board.stamp(entry.realBucket) === entry.realStamp));
+  }
+
   async #refresh(fsPath: string, previous: PathFacts | undefined): Promise<PathFacts> {
     // The stamp is read before the disk: a write that lands while we read moves it past ours.
     const bucket = this.#changes?.bucketOf(fsPath) ?? 0;
     const stamp = this.#changes?.stamp(bucket) ?? 0;
-    const facts = await this.#load(fsPath, previous);
+    const real: RealStamp = { bucket: -1, stamp: 0 };
+    const facts = await this.#load(fsPath, previous, real);
     const old = this.#entries.get(fsPath);
     if (old !== undefined) {
       this.#entries.delete(fsPath);
@@ -226,7 +243,15 @@ export class FileCache {
     }
     const bytes = ENTRY_OVERHEAD_BYTES + contentBytes(facts);
     // Re-inserting moves the path to the end: eviction takes the least recently checked first.
-    this.#entries.set(fsPath, { facts, checkedAt: Date.now(), bytes, bucket, stamp });
+    this.#entries.set(fsPath, {
+      facts,
+      checkedAt: Date.now(),
+      bytes,
+      bucket,
+      stamp,
+      realBucket: real.bucket,
+      realStamp: real.stamp,
+    });
     this.#bytes += bytes;
     this.#evict();
     return facts;
@@ -240,18 +265,22 @@ export class FileCache {
     }
   }
 
-  async #load(fsPath: string, previous: PathFacts | undefined): Promise<PathFacts> {
-    let real: string;
+  async #load(
+    fsPath: string,
+    previous: PathFacts | undefined,
+    noted: RealStamp,
+  ): Promise<PathFacts> {
+    const real = await this.#resolve(fsPath, noted);
+    if (real === null) return MISSING; // not found, permission denied, a loop of links
     let st: Deno.FileInfo;
     try {
-      real = await Deno.realPath(fsPath);
       st = await Deno.stat(real);
       // The stat comes first: whether `private/` matches depends on the path being a folder.
       if (!await this.allowed(real, st.isDirectory)) return MISSING;
     } catch (err) {
       // Out of descriptors is not "missing": it must not be cached as such (see out_of_descriptors.ts).
       throwIfOutOfDescriptors(err);
-      return MISSING; // not found, permission denied, a loop of links: all look missing
+      return MISSING; // gone since, or permission denied: all look missing
     }
     if (st.isDirectory) return { kind: "dir", realPath: real };
     // refuse: only regular files — a FIFO blocks the reader, a device never ends
@@ -288,6 +317,53 @@ export class FileCache {
   }
 
   /**
+   * The real path of `fsPath`, or null when nothing is there. When a link on the way makes the
+   * real path differ from `fsPath`, its bucket and counter go into `noted` before the caller
+   * reads the disk: a write made under another spelling bumps that real path (`changed` marks
+   * both), so the entry sees it at once.
+   */
+  async #resolve(fsPath: string, noted: RealStamp): Promise<string | null> {
+    const real = await realPathOrNull(fsPath);
+    if (real !== null || this.#changes === null) {
+      if (real !== null) this.#note(fsPath, real, noted);
+      return real;
+    }
+    // Nothing there: a file created under another spelling bumps this one's real spelling. Note
+    // it, then look again — the creation may have landed between the first look and the note.
+    const spelled = await this.#spelling(fsPath);
+    if (spelled === fsPath) return null; // no link on the way: the path's own stamp covers it
+    this.#note(fsPath, spelled, noted);
+    const now = await realPathOrNull(fsPath);
+    if (now !== null) this.#note(fsPath, now, noted);
+    return now;
+  }
+
+  /**
+   * The real spelling of `fsPath` (`real_spelling.ts`). A folder in the root is itself looked up
+   * here, so a run of misses in one folder (a scanner's 404s) resolves it once per TTL, not once
+   * each.
+   */
+  async #spelling(fsPath: string): Promise<string> {
+    const folder = dirname(fsPath);
+    const root = this.#opts.root;
+    const inRoot = folder === root ||
+      folder.startsWith(root.endsWith(this.#sep) ? root : root + this.#sep);
+    // Without a TTL the folder's facts would be read again each time: resolve it directly then.
+    if (inRoot && this.#opts.ttlMs > 0) {
+      const facts = await this.lookup(folder);
+      if (facts.kind === "dir") return join(facts.realPath, basename(fsPath));
+    }
+    return await realSpelling(fsPath);
+  }
+
+  #note(fsPath: string, real: string, noted: RealStamp): void {
+    const board = this.#changes;
+    if (board === null || real === fsPath) return;
+    noted.bucket = board.bucketOf(real);
+    noted.stamp = board.stamp(noted.bucket);
+  }
+
+  /**
    * The precompressed sibling at `path` (beside the file's real path), or null when absent or
    * when it could not be served by its own URL.
    */
@@ -304,6 +380,17 @@ export class FileCache {
     // the file's real folder) is the sibling's real path.
     if (!await this.allowed(path, false)) return null;
     return sibling(path, suffix, sourceMtimeMs, old, wantBytes, this.#salt);
+  }
+}
+
+/** The real path of `path`, or null when it cannot be resolved (missing, denied, a link loop). */
+async function realPathOrNull(path: string): Promise<string | null> {
+  try {
+    return await Deno.realPath(path);
+  } catch (err) {
+    // Out of descriptors is not "missing": it must not be cached as such (see out_of_descriptors.ts).
+    throwIfOutOfDescriptors(err);
+    return null;
   }
 }
 

@@ -44,3 +44,24 @@ Deno.test("a cache on another board holder reads the disk again after a write, w
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test({
+  name: "changed through a linked folder moves the stamps of the real path and its real folder",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    const base = await Deno.realPath(await Deno.makeTempDir({ prefix: "wireserve-board-" }));
+    try {
+      await Deno.mkdir(`${base}/big`);
+      await Deno.symlink("big", `${base}/biglink`);
+      const board = new ChangeBoard();
+      const file = board.bucketOf(`${base}/big/new.txt`);
+      const folder = board.bucketOf(`${base}/big`);
+      const [s1, s2] = [board.stamp(file), board.stamp(folder)];
+      board.changed(`${base}/biglink/new.txt`);
+      assert(board.stamp(file) !== s1, "the file's real path");
+      assert(board.stamp(folder) !== s2, "the real folder, whose listing changed");
+    } finally {
+      await Deno.remove(base, { recursive: true });
+    }
+  },
+});

@@ -6,9 +6,11 @@
 
 import { FileCache, type PathFacts, SMALL_FILE_MAX_BYTES } from "../../src/files/file_cache.ts";
 import { HiddenPaths } from "../../src/app/hidden_paths.ts";
+import { ChangeBoard } from "../../src/app/change_board.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
 const LONG_TTL_MS = 60_000;
+const CACHE_OPTIONS = { followSymlinks: false, dotfiles: false, ttlMs: LONG_TTL_MS };
 
 async function withTree(fn: (root: string, base: string) => Promise<void>) {
   const base = await Deno.realPath(await Deno.makeTempDir({ prefix: "wireserve-cache-" }));
@@ -225,4 +227,44 @@ Deno.test("FileCache sees a file renamed over another of the same size and mtime
     assertEquals(new TextDecoder().decode(second.bytes!), "new");
     assert(first.etag !== second.etag, "the ETag must change with the inode");
   });
+});
+
+Deno.test({
+  name: "FileCache sees a write under another spelling of a linked folder at once, within its TTL",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    await withTree(async (root) => {
+      await Deno.mkdir(`${root}/big`);
+      await Deno.symlink("big", `${root}/biglink`);
+      await Deno.writeTextFile(`${root}/big/a.txt`, "one");
+      const board = new ChangeBoard();
+      const c = new FileCache({ ...CACHE_OPTIONS, root, changes: board });
+      const size = async (path: string) => {
+        const facts = await c.lookup(path);
+        return facts.kind === "file" ? facts.size : facts.kind;
+      };
+      // Every spelling cached, including one that names nothing yet.
+      for (const name of ["big/a.txt", "biglink/a.txt", "big/b.txt", "biglink/b.txt"]) {
+        await c.lookup(`${root}/${name}`);
+      }
+      // Write under one spelling, read under the other, in both directions; each read's entry
+      // is current (read again after the write before) when the next write lands.
+      await Deno.writeTextFile(`${root}/big/a.txt`, "three");
+      board.changed(`${root}/big/a.txt`);
+      assertEquals(await size(`${root}/biglink/a.txt`), 5);
+      assertEquals(await size(`${root}/big/a.txt`), 5);
+      await Deno.writeTextFile(`${root}/big/a.txt`, "fourth");
+      board.changed(`${root}/biglink/a.txt`);
+      assertEquals(await size(`${root}/big/a.txt`), 6);
+      assertEquals(await size(`${root}/biglink/a.txt`), 6);
+      // A file created under one spelling, where the other had found nothing.
+      await Deno.writeTextFile(`${root}/big/b.txt`, "b");
+      board.changed(`${root}/big/b.txt`);
+      assertEquals(await size(`${root}/biglink/b.txt`), 1);
+      // And a delete.
+      await Deno.remove(`${root}/big/a.txt`);
+      board.changed(`${root}/big/a.txt`);
+      assertEquals(await size(`${root}/biglink/a.txt`), "missing");
+    });
+  },
 });
