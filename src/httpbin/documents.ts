@@ -9,6 +9,7 @@
 import { JSON_CONTENT_TYPE } from "../app/json_response.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
+import type { DocumentPath } from "./document_paths.ts";
 import {
   SAMPLE_DENY_TEXT,
   SAMPLE_FORM_HTML,
@@ -30,13 +31,13 @@ export function documentHandler(contentType: string, body: string): () => HttpRe
   return () => ({ status: STATUS.OK, headers: [["Content-Type", contentType]], body: bytes });
 }
 
-/** The sample documents by path, each with its handler. */
-export const DOCUMENTS: ReadonlyArray<readonly [string, () => HttpResponse]> = [
-  ["/json", documentHandler(JSON_CONTENT_TYPE, SAMPLE_JSON)],
-  ["/xml", documentHandler(XML_CONTENT_TYPE, SAMPLE_XML)],
-  ["/html", documentHandler(HTML_CONTENT_TYPE, SAMPLE_HTML)],
-  ["/encoding/utf8", documentHandler(HTML_CONTENT_TYPE, SAMPLE_UTF8_HTML)],
-  ["/forms/post", documentHandler(HTML_CONTENT_TYPE, SAMPLE_FORM_HTML)],
-  ["/robots.txt", documentHandler(TEXT_CONTENT_TYPE, SAMPLE_ROBOTS_TXT)],
-  ["/deny", documentHandler(TEXT_CONTENT_TYPE, SAMPLE_DENY_TEXT)],
-];
+/** The sample documents by path, each with its handler (one per path of `DOCUMENT_PATHS`). */
+export const DOCUMENTS: Readonly<Record<DocumentPath, () => HttpResponse>> = {
+  "/json": documentHandler(JSON_CONTENT_TYPE, SAMPLE_JSON),
+  "/xml": documentHandler(XML_CONTENT_TYPE, SAMPLE_XML),
+  "/html": documentHandler(HTML_CONTENT_TYPE, SAMPLE_HTML),
+  "/encoding/utf8": documentHandler(HTML_CONTENT_TYPE, SAMPLE_UTF8_HTML),
+  "/forms/post": documentHandler(HTML_CONTENT_TYPE, SAMPLE_FORM_HTML),
+  "/robots.txt": documentHandler(TEXT_CONTENT_TYPE, SAMPLE_ROBOTS_TXT),
+  "/deny": documentHandler(TEXT_CONTENT_TYPE, SAMPLE_DENY_TEXT),
+};

@@ -17,10 +17,9 @@ import { groupPairs, parseQueryAsGo } from "../app/query_params.ts";
 import { escapeHtml, isDangerousContentType } from "./html_escape.ts";
 import { notFound, pathSegments } from "./not_found.ts";
 import { statusExample } from "./status_examples.ts";
+import { STATUS_PREFIX } from "./status_prefix.ts";
 import { badRequest, JSON_CONTENT_TYPE, jsonResponse } from "../app/json_response.ts";
 
-/** Where the code list starts in `/status/…`. */
-export const STATUS_PREFIX = "/status/";
 /** Most codes one `/status` list may hold. */
 export const MAX_STATUS_CHOICES = 100;
 /** Most fields `/response-headers` sets in one answer. */

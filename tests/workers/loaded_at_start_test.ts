@@ -18,6 +18,9 @@ const ON_DEMAND = [
   "resumable/tus_protocol.ts", // the resumable uploads' flows: at the first tus or draft request
   "resumable/draft_protocol.ts",
   "resumable/append.ts",
+  "httpbin/httpbin_handlers.ts", // the go-httpbin handlers: at the first httpbin request
+  "httpbin/request.ts",
+  "httpbin/data.ts",
 ];
 
 interface InfoDependency {
