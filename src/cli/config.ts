@@ -56,7 +56,7 @@ export interface Config {
 export const DEFAULT_HOSTNAME = "127.0.0.1";
 /** The port when none is given. */
 export const DEFAULT_PORT = 8000;
-/** Time in-flight requests get to finish after SIGINT/SIGTERM. */
+/** Time in-flight requests get to finish after SIGINT/SIGTERM/SIGHUP. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 /** The access log format when none is given. */
 export const DEFAULT_LOG: LogFormat = "common";

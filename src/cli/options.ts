@@ -234,12 +234,17 @@ export const OPTIONS: readonly OptionSpec[] = [
     defaultText: "auto",
     example: "--workers 4",
   }),
-  opt("shutdown-timeout", "Network", "on SIGINT/SIGTERM, wait this long for requests to end", {
-    kind: "string",
-    placeholder: "<duration>",
-    defaultText: "10s",
-    example: "--shutdown-timeout 30s",
-  }),
+  opt(
+    "shutdown-timeout",
+    "Network",
+    "on SIGINT/SIGTERM/SIGHUP, wait this long for requests to end",
+    {
+      kind: "string",
+      placeholder: "<duration>",
+      defaultText: "10s",
+      example: "--shutdown-timeout 30s",
+    },
+  ),
   opt("log", "Output", "access log to stdout: common, combined, json or off", {
     kind: "string",
     placeholder: "<format>",

@@ -108,7 +108,7 @@ Network:
       --workers <n|auto>          JavaScript threads serving the port; auto = one per CPU (Linux)
                                   default: auto · env: WIRESERVE_WORKERS · e.g. --workers 4
       --shutdown-timeout <duration>
-                                  on SIGINT/SIGTERM, wait this long for requests to end
+                                  on SIGINT/SIGTERM/SIGHUP, wait this long for requests to end
                                   default: 10s · env: WIRESERVE_SHUTDOWN_TIMEOUT
                                   e.g. --shutdown-timeout 30s
 
