@@ -22,7 +22,8 @@
  * A body with `Content-Encoding` other than identity → 415: the coded bytes would be stored and
  * then served as if they were the file. A `Content-Range` → 400 (RFC 9110 §14.5): the piece would
  * be stored as the whole file — unless it names the whole body, as `curl -C - -T` sends
- * (`whole_content_range.ts`).
+ * (`whole_content_range.ts`). An `X-OC-Mtime` (ownCloud clients, rclone) sets the stored file's
+ * modification time before it is published, answered `X-OC-MTime: accepted` (`oc_mtime.ts`).
  *
  * This module must not touch sockets.
  * @module
@@ -47,6 +48,7 @@ import { LockWaitTimedOut, publishGuarded } from "./guarded_publish.ts";
 import { createTempInFolder } from "./temp_in_folder.ts";
 import { pumpBody } from "./upload_pump.ts";
 import { namesWholeBody } from "./whole_content_range.ts";
+import { OC_MTIME_ANSWER, ocMtimeOf } from "./oc_mtime.ts";
 import { decideWrite, type WriteDecision } from "./write_conditions.ts";
 import {
   lockBusy,
@@ -177,6 +179,9 @@ async function storeBody(
     if (hashes.finish() !== null) {
       return plain(STATUS.BadRequest, "The body does not match its Content-Digest or Repr-Digest");
     }
+    // Before the publish, so the file never shows under its name with the upload's time.
+    const wantedTime = ocMtimeOf(req.headers);
+    const timeKept = wantedTime !== null && await file.setModified(wantedTime);
     const stored = await file.stat();
     const lookup = servedResourceLookup(ctx);
     // refuse: the folder (and the temp file in it) may have been moved behind a link out of the
@@ -205,13 +210,15 @@ async function storeBody(
     ctx.changed(target.fsPath);
     ctx.changed(dir);
     const digest = answer === null ? null : { algorithm: answer, value: hashes.result(answer)! };
-    return storedAnswer(
+    const res = storedAnswer(
       req.method,
       target,
       await namedStat(target.fsPath, stored),
       digest,
       outcome,
     );
+    if (timeKept) res.headers!.push([...OC_MTIME_ANSWER]);
+    return res;
   } catch (err) {
     // Body errors (too large, timeout, client gone) are the engine's to answer, then it closes.
     if (err instanceof HttpError) throw err;

@@ -89,6 +89,29 @@ export class TempFile {
   }
 
   /**
+   * Sets the file's modification time, which the rename or link that publishes it keeps, so the
+   * file never appears under its name with another time. Whether the file system kept it to the
+   * second (ext4 holds 1901 to 2446, FAT 1980 to 2107); never throws: a time is a wish of the
+   * client, not a reason to fail the upload.
+   */
+  async setModified(mtime: Date): Promise<boolean> {
+    const file = this.#open();
+    const now = new Date();
+    try {
+      await file.utime(now, mtime);
+      const kept = (await file.stat()).mtime;
+      if (kept !== null && wholeSeconds(kept.getTime()) === wholeSeconds(mtime.getTime())) {
+        return true;
+      }
+      // A time clamped to the file system's range is neither the one asked for nor the upload's.
+      await file.utime(now, now);
+    } catch {
+      // the upload's own time stays
+    }
+    return false;
+  }
+
+  /**
    * Publishes the file as `finalPath`. With `createOnly`, an existing name is left alone and the
    * outcome is "exists" (the temp file is then discarded); otherwise it is replaced atomically.
    */
@@ -288,6 +311,13 @@ export async function resourceAt(path: string): Promise<Deno.FileInfo | null> {
   } catch {
     return null;
   }
+}
+
+const MS_PER_SECOND = 1000;
+
+/** `ms` since the epoch in whole seconds (rounded down). */
+function wholeSeconds(ms: number): number {
+  return Math.floor(ms / MS_PER_SECOND);
 }
 
 /** Errors a file system without hard links gives for link(2). */

@@ -205,3 +205,31 @@ Deno.test("a commit with a lookup that sees nothing at a link reports created", 
     assertEquals(await Deno.readTextFile(`${dir}/elsewhere`), "old");
   });
 });
+
+Deno.test("a temp file's modification time set before commit is the published file's", async () => {
+  await withDir(async (dir) => {
+    const temp = await TempFile.create(dir, "old.txt");
+    await temp.write(bytes("old"));
+    const then = new Date("2001-02-03T04:05:06Z");
+    assertEquals(await temp.setModified(then), true);
+    assertEquals(await temp.commit(`${dir}/old.txt`, false), "created");
+    assertEquals((await Deno.stat(`${dir}/old.txt`)).mtime, then);
+  });
+});
+
+Deno.test("a time the file system cannot hold is refused and the upload's own time stays", async () => {
+  await withDir(async (dir) => {
+    const temp = await TempFile.create(dir, "far.txt");
+    const before = Date.now();
+    // ext4 stops at 2446, FAT at 2107; a file system that holds 9999 keeps it and says so.
+    const far = new Date("9999-12-31T23:59:59Z");
+    const kept = await temp.setModified(far);
+    const mtime = (await temp.stat()).mtime!.getTime();
+    if (kept) assertEquals(mtime, far.getTime());
+    else {assert(
+        mtime >= before - 1000 && mtime <= Date.now() + 1000,
+        new Date(mtime).toISOString(),
+      );}
+    await temp.discard();
+  });
+});

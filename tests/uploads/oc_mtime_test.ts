@@ -1,0 +1,36 @@
+/** `X-OC-Mtime` read from request fields: whole or decimal seconds, anything else ignored. */
+
+import { MAX_OC_MTIME_SECONDS, ocMtimeOf } from "../../src/uploads/oc_mtime.ts";
+import { assertEquals } from "../support/assert.ts";
+
+/** A field source holding one `X-OC-Mtime` value (or none). */
+function fields(value: string | undefined) {
+  return { list: (key: string) => key === "x-oc-mtime" ? value : undefined };
+}
+
+const CASES: Array<[string | undefined, number | null]> = [
+  ["981173106", 981_173_106_000],
+  ["981173106.5", 981_173_106_500],
+  ["981173106.123456", 981_173_106_123], // past milliseconds: dropped
+  ["0", 0],
+  [`${MAX_OC_MTIME_SECONDS}`, MAX_OC_MTIME_SECONDS * 1000], // at the limit
+  [`${MAX_OC_MTIME_SECONDS + 1}`, null], // one second past it
+  ["99999999999999999999999", null],
+  [undefined, null],
+  ["", null],
+  ["-1", null],
+  ["+1", null],
+  ["1e9", null],
+  ["0x10", null],
+  ["1.", null],
+  [".5", null],
+  ["abc", null],
+  ["1, 2", null], // the field sent twice
+  ["Sat, 03 Feb 2001 04:05:06 GMT", null],
+];
+
+for (const [value, want] of CASES) {
+  Deno.test(`ocMtimeOf reads ${JSON.stringify(value)} as ${want}`, () => {
+    assertEquals(ocMtimeOf(fields(value))?.getTime() ?? null, want);
+  });
+}
