@@ -90,7 +90,7 @@ export function appRoutes(config: AppConfig, shared: SharedState, hooks: AppHook
 export function createApp(
   config: AppConfig,
   hooks: AppHooks = NO_HOOKS,
-  shared: SharedState = localSharedState(sharedServices(config)),
+  shared: SharedState = localSharedState(sharedServices(config, hooks.warn)),
 ): Handler {
   // --auth-all: every request needs credentials (writes are checked by their handlers anyway),
   // OPTIONS too when a route that takes any method would run its full handler for it.

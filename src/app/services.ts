@@ -12,17 +12,24 @@
 import { LISTED_ENTRIES, ZIPS_RUNNING } from "../files/services.ts";
 import { startSweeper, UPLOAD_USAGE_SERVICE, uploadUsage } from "../resumable/services.ts";
 import { startTempSweep } from "../uploads/services.ts";
-import { LOCK_SERVICE, LockServiceHost } from "../webdav/services.ts";
+import { LOCK_SERVICE, lockServiceHost } from "../webdav/services.ts";
 import type { AppConfig } from "./app_config.ts";
 import type { ServiceFactories } from "./shared_state.ts";
 
 /**
  * The services features keep server-wide state in (see shared_state.ts), by name. The main
- * thread hosts them when there are workers.
+ * thread hosts them when there are workers. `warn` takes their lines for the operator (a lock
+ * file that could not be read or written).
  */
-export function sharedServices(config: AppConfig): ServiceFactories {
+export function sharedServices(
+  config: AppConfig,
+  warn: (line: string) => void = () => {},
+): ServiceFactories {
+  // Made now, not on first call: the locks saved before a restart are put back (and a bad lock
+  // file told) at start, on the thread that keeps the server's state.
+  const locks = lockServiceHost(config, warn);
   return {
-    [LOCK_SERVICE]: () => new LockServiceHost(), // WebDAV's locks: one table for every worker
+    [LOCK_SERVICE]: () => locks, // WebDAV's locks: one table for every worker, saved on disk
     [UPLOAD_USAGE_SERVICE]: () => uploadUsage(config), // resumable uploads' caps, rebuilt from disk
   };
 }

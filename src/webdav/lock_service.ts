@@ -5,8 +5,10 @@
  * only ever see this interface.
  *
  * `LockServiceHost` is what the app registers as the shared service `LOCK_SERVICE`: the main
- * thread hosts it when there are workers (docs/architecture.md). `localLockService` wraps a
- * table in this isolate directly, for handler tests.
+ * thread hosts it when there are workers (docs/architecture.md). Given a saver (`lock_store.ts`),
+ * it answers a call that changed the table only once the change is saved, so a restart right
+ * after the answer keeps it. `localLockService` wraps a table in this isolate directly, for
+ * handler tests.
  *
  * This module must not know about HTTP or the disk.
  * @module
@@ -48,29 +50,45 @@ export function localLockService(table: LockTable = new LockTable()): LockServic
 /** The name the lock table is hosted under (see app/shared_state.ts). */
 export const LOCK_SERVICE = "webdav.locks";
 
+/** Saves the table after a change (`LockStore`); resolves once it is saved (or told it failed). */
+export interface LockSaver {
+  save(): Promise<void>;
+}
+
 /**
- * The lock table as a shared service: `LockService`'s calls, synchronous, against one table.
- * With workers the main thread hosts the one instance and every worker reaches it through an
+ * The lock table as a shared service: `LockService`'s calls against one table. Each call reads or
+ * changes the table synchronously (the host runs it whole, before any other call), then a change
+ * waits for its save. With workers the main thread hosts the one instance and every worker reaches it through an
  * async proxy — which is exactly a `LockService` — so a lock taken through one worker holds on
  * every other. With one worker the same proxy calls a local instance.
  */
 export class LockServiceHost {
   #table: LockTable;
+  #saver: LockSaver | null;
 
-  constructor(table: LockTable = new LockTable()) {
+  constructor(table: LockTable = new LockTable(), saver: LockSaver | null = null) {
     this.#table = table;
+    this.#saver = saver;
   }
 
-  lock(req: LockRequest): LockResult {
-    return this.#table.lock(req);
+  async lock(req: LockRequest): Promise<LockResult> {
+    const result = this.#table.lock(req);
+    if (result.ok) await this.#saved();
+    return result;
   }
 
-  refresh(req: { token: string; path: string; timeoutSeconds: number }): LockInfo | null {
-    return this.#table.refresh(req.token, req.path, req.timeoutSeconds);
+  async refresh(
+    req: { token: string; path: string; timeoutSeconds: number },
+  ): Promise<LockInfo | null> {
+    const lock = this.#table.refresh(req.token, req.path, req.timeoutSeconds);
+    if (lock !== null) await this.#saved();
+    return lock;
   }
 
-  unlock(req: { token: string; path: string }): boolean {
-    return this.#table.unlock(req.token, req.path);
+  async unlock(req: { token: string; path: string }): Promise<boolean> {
+    const removed = this.#table.unlock(req.token, req.path);
+    if (removed) await this.#saved();
+    return removed;
   }
 
   covering(path: string): LockInfo[] {
@@ -85,7 +103,13 @@ export class LockServiceHost {
     return this.#table.check(check);
   }
 
-  release(path: string, keepRoot?: boolean): number {
-    return this.#table.release(path, keepRoot);
+  async release(path: string, keepRoot?: boolean): Promise<number> {
+    const dropped = this.#table.release(path, keepRoot);
+    if (dropped > 0) await this.#saved();
+    return dropped;
+  }
+
+  #saved(): Promise<void> {
+    return this.#saver === null ? Promise.resolve() : this.#saver.save();
   }
 }

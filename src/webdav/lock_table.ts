@@ -8,9 +8,10 @@
  * below it (§6.1).
  *
  * Decisions:
- * - Locks live in memory: a restart releases them all. Clients already treat a lock as a lease
- *   (they refresh it before its timeout and re-lock on 412), and a stale lock surviving a crash
- *   would block the real owner's file until it expired.
+ * - The table itself is memory only; what survives a restart is the host's business
+ *   (`lock_service.ts` saves every change through `lock_store.ts`, and a restarted server puts the
+ *   saved locks back with `restore`, token and expiry unchanged). davfs2 goes on using a token it
+ *   got before the restart and, refused with 412, moves the user's edit to `lost+found`.
  * - Conflicts (§6.1, §9.10.3): a new lock conflicts with a lock covering its root, and, for depth
  *   infinity, with any lock rooted below it — unless both are shared.
  * - Submitting a lock token (§6.4, §7.5): a resource that a lock covers may be changed only when
@@ -137,6 +138,42 @@ export class LockTable {
   /** Takes a new lock, unless another conflicts with it or a cap refuses it. */
   lock(req: LockRequest): LockResult {
     this.#sweep();
+    const refusal = this.#refusal(req);
+    if (refusal !== null) return refusal;
+    const lock: LockInfo = {
+      token: `urn:uuid:${crypto.randomUUID()}`,
+      root: req.root,
+      depth: req.depth,
+      scope: req.scope,
+      owner: req.owner,
+      timeoutSeconds: req.timeoutSeconds,
+      expiresAtMs: this.#now() + req.timeoutSeconds * MS_PER_SECOND,
+    };
+    this.#insert(lock);
+    return { ok: true, lock: { ...lock } };
+  }
+
+  /**
+   * Puts back a lock saved before a restart, with its own token and expiry, under the same rules
+   * as a new one: an expired lock, a token already held, or a lock that a held one conflicts with
+   * or that a cap refuses is not put back (whether it was).
+   */
+  restore(saved: LockInfo): boolean {
+    this.#sweep();
+    if (saved.expiresAtMs <= this.#now() || this.#byToken.has(saved.token)) return false;
+    if (this.#refusal(saved) !== null) return false;
+    this.#insert({ ...saved });
+    return true;
+  }
+
+  /** The live locks, each a copy (what `lock_store.ts` saves). */
+  snapshot(): LockInfo[] {
+    this.#sweep();
+    return Array.from(this.#byToken.values(), (lock) => ({ ...lock }));
+  }
+
+  /** Why `req` cannot be taken now (a conflict or a cap), or null when it can. */
+  #refusal(req: LockRequest): Exclude<LockResult, { ok: true }> | null {
     // Locks that overlap the new one: those covering its root and, for depth infinity, those
     // rooted below it. Any of them not shared (or a new one not shared) is a conflict.
     let overlapping = 0;
@@ -156,25 +193,18 @@ export class LockTable {
     if (overlapping >= this.#maxShared && this.#mostCovered(req) >= this.#maxShared) {
       return { ok: false, reason: "crowded" };
     }
-    const ownerBytes = utf8Length(req.owner);
-    if (this.#ownerBytes + ownerBytes > this.#maxOwnerBytes) {
+    if (this.#ownerBytes + utf8Length(req.owner) > this.#maxOwnerBytes) {
       return { ok: false, reason: "owners" };
     }
-    const lock: LockInfo = {
-      token: `urn:uuid:${crypto.randomUUID()}`,
-      root: req.root,
-      depth: req.depth,
-      scope: req.scope,
-      owner: req.owner,
-      timeoutSeconds: req.timeoutSeconds,
-      expiresAtMs: this.#now() + req.timeoutSeconds * MS_PER_SECOND,
-    };
+    return null;
+  }
+
+  #insert(lock: LockInfo): void {
     this.#byToken.set(lock.token, lock);
     const atRoot = this.#byRoot.get(lock.root);
     if (atRoot === undefined) this.#byRoot.set(lock.root, [lock]);
     else atRoot.push(lock);
-    this.#ownerBytes += ownerBytes;
-    return { ok: true, lock: { ...lock } };
+    this.#ownerBytes += utf8Length(lock.owner);
   }
 
   /** Restarts the timeout of the lock `token` if it covers `path` (§9.10.2); else null. */

@@ -1,0 +1,260 @@
+/**
+ * The lock table on disk: a round trip keeps token, owner, depth, scope, root and expiry; expired
+ * and malformed locks are dropped on load; a corrupt file starts with no locks and one warning;
+ * a change is on disk once the service answers it; `--read-only` never touches the file.
+ */
+
+import { join } from "node:path";
+import { appConfig } from "../../src/app/app_config.ts";
+import { LockServiceHost } from "../../src/webdav/lock_service.ts";
+import {
+  encodeLocks,
+  LOCK_STORE_VERSION,
+  LockStore,
+  lockStorePath,
+  readLockStore,
+  restoreLocks,
+} from "../../src/webdav/lock_store.ts";
+import { type LockInfo, LockTable } from "../../src/webdav/lock_table.ts";
+import { lockServiceHost } from "../../src/webdav/services.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+
+const NOW = 1_700_000_000_000;
+const HOUR_MS = 3_600_000;
+
+async function withShare(fn: (root: string, path: string) => Promise<void>): Promise<void> {
+  const root = await Deno.makeTempDir({ prefix: "wireserve-lock-store-" });
+  try {
+    await fn(root, lockStorePath(root));
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+/** A table on a hand-driven clock, saved to `path` (warnings collected). */
+function savedTable(path: string, clock = { now: NOW }) {
+  const table = new LockTable({ now: () => clock.now });
+  const warnings: string[] = [];
+  const store = new LockStore(path, () => table.snapshot(), (l) => warnings.push(l));
+  return { table, host: new LockServiceHost(table, store), warnings, clock };
+}
+
+const lockOf = (over: Partial<LockInfo> = {}): LockInfo => ({
+  token: "urn:uuid:0b7e8a52-5f7c-4d1e-9a3b-2c4d5e6f7a8b",
+  root: "/doc.txt",
+  depth: "0",
+  scope: "exclusive",
+  owner: "<D:href>me</D:href>",
+  timeoutSeconds: 3600,
+  expiresAtMs: NOW + HOUR_MS,
+  ...over,
+});
+
+Deno.test("lock store keeps every field of a lock through a save and a load", async () => {
+  await withShare(async (_root, path) => {
+    const { host, warnings } = savedTable(path);
+    const a = await host.lock({
+      root: "/a",
+      depth: "infinity",
+      scope: "shared",
+      owner: '<D:href xmlns:D="DAV:">ann "quoted" é</D:href>',
+      timeoutSeconds: 600,
+    });
+    const b = await host.lock({
+      root: "/b.txt",
+      depth: "0",
+      scope: "exclusive",
+      owner: "",
+      timeoutSeconds: 60,
+    });
+    assert(a.ok && b.ok);
+    // The answer came after the save: the file holds both already.
+    const loaded = readLockStore(path, NOW);
+    assertEquals(loaded.problem, "");
+    const byRoot = (ls: LockInfo[]) => [...ls].sort((x, y) => x.root.localeCompare(y.root));
+    assertEquals(byRoot(loaded.locks), byRoot([a.lock, b.lock]));
+    assertEquals(warnings, []);
+    // A new table (a restarted server) gets them back, tokens working.
+    const restarted = new LockTable({ now: () => NOW });
+    assertEquals(restoreLocks(restarted, path, NOW), "");
+    assertEquals(restarted.check({ resources: [{ path: "/a/x", depth: "0" }], tokens: [] }), {
+      ok: false,
+      root: "/a",
+    });
+    assertEquals(
+      restarted.check({ resources: [{ path: "/b.txt", depth: "0" }], tokens: [b.lock.token] }),
+      { ok: true },
+    );
+    assertEquals(byRoot(restarted.snapshot()), byRoot([a.lock, b.lock]));
+  });
+});
+
+Deno.test("lock store saves unlock, refresh and release before answering them", async () => {
+  await withShare(async (_root, path) => {
+    const { host, clock } = savedTable(path);
+    const r = await host.lock({
+      root: "/f",
+      depth: "infinity",
+      scope: "exclusive",
+      owner: "",
+      timeoutSeconds: 60,
+    });
+    assert(r.ok);
+    clock.now += 30_000;
+    const refreshed = await host.refresh({ token: r.lock.token, path: "/f/x", timeoutSeconds: 90 });
+    assertEquals(readLockStore(path, clock.now).locks[0].expiresAtMs, refreshed?.expiresAtMs);
+    assertEquals(await host.unlock({ token: r.lock.token, path: "/f" }), true);
+    assertEquals(readLockStore(path, clock.now).locks, []);
+    await host.lock({
+      root: "/g/h",
+      depth: "0",
+      scope: "exclusive",
+      owner: "",
+      timeoutSeconds: 60,
+    });
+    assertEquals(readLockStore(path, clock.now).locks.length, 1);
+    assertEquals(await host.release("/g"), 1);
+    assertEquals(readLockStore(path, clock.now).locks, []);
+  });
+});
+
+Deno.test("lock store drops expired locks on load", async () => {
+  await withShare(async (_root, path) => {
+    const { host, clock } = savedTable(path);
+    await host.lock({
+      root: "/old",
+      depth: "0",
+      scope: "exclusive",
+      owner: "",
+      timeoutSeconds: 60,
+    });
+    await host.lock({
+      root: "/new",
+      depth: "0",
+      scope: "exclusive",
+      owner: "",
+      timeoutSeconds: 600,
+    });
+    // The server was stopped for two minutes: the 60 s lock is gone, the other is not.
+    const later = clock.now + 120_000;
+    const loaded = readLockStore(path, later);
+    assertEquals(loaded.problem, "");
+    assertEquals(loaded.locks.map((l) => l.root), ["/new"]);
+  });
+});
+
+Deno.test("lock store starts with no locks and one warning when the file is corrupt", async () => {
+  await withShare(async (root, path) => {
+    await Deno.mkdir(join(root, ".wireserve-dav"));
+    const config = appConfig({ directory: root });
+    for (
+      const bytes of [
+        "{not json",
+        '{"version":99,"locks":[]}',
+        '{"version":1,"locks":{}}',
+        "null",
+        "\u0000\u0001binary",
+      ]
+    ) {
+      await Deno.writeTextFile(path, bytes);
+      const warnings: string[] = [];
+      const host = lockServiceHost(config, (l) => warnings.push(l), () => NOW);
+      assertEquals(await host.covering("/doc.txt"), []);
+      assertEquals(warnings.length, 1, bytes);
+      assert(warnings[0].includes(path), warnings[0]);
+      // …and the server still locks, and saves over the bad file.
+      const r = await host.lock(lockOf());
+      assert(r.ok);
+      assertEquals(readLockStore(path, NOW).locks.map((l) => l.token), [r.lock.token]);
+    }
+  });
+});
+
+Deno.test("lock store drops malformed or conflicting locks and keeps the rest", async () => {
+  await withShare(async (root, path) => {
+    await Deno.mkdir(join(root, ".wireserve-dav"));
+    const good = lockOf();
+    const saved = [
+      good,
+      lockOf({ token: "opaquelocktoken:x", root: "/t1" }), // not a token we make
+      lockOf({ token: "urn:uuid:1b7e8a52-5f7c-4d1e-9a3b-2c4d5e6f7a8b", root: "/a/../b" }),
+      lockOf({
+        token: "urn:uuid:2b7e8a52-5f7c-4d1e-9a3b-2c4d5e6f7a8b",
+        root: "/t3",
+        depth: "1" as "0",
+      }),
+      lockOf({
+        token: "urn:uuid:3b7e8a52-5f7c-4d1e-9a3b-2c4d5e6f7a8b",
+        root: "/t4",
+        owner: 5 as unknown as string,
+      }),
+      // conflicts with `good` (both exclusive on one root)
+      lockOf({ token: "urn:uuid:4b7e8a52-5f7c-4d1e-9a3b-2c4d5e6f7a8b" }),
+      "a string",
+    ];
+    await Deno.writeTextFile(path, JSON.stringify({ version: LOCK_STORE_VERSION, locks: saved }));
+    const warnings: string[] = [];
+    const host = lockServiceHost(
+      appConfig({ directory: root }),
+      (l) => warnings.push(l),
+      () => NOW,
+    );
+    assertEquals((await host.covering("/doc.txt")).map((l) => l.token), [good.token]);
+    assertEquals(warnings.length, 1);
+    assert(warnings[0].includes("5 malformed") && warnings[0].includes("1 lock"), warnings[0]);
+  });
+});
+
+Deno.test("lock store never lets a saved lock outlive the timeout it was granted", async () => {
+  await withShare(async (root, path) => {
+    await Deno.mkdir(join(root, ".wireserve-dav"));
+    // Saved by a clock a day ahead of this one.
+    const lock = lockOf({ timeoutSeconds: 60, expiresAtMs: NOW + 86_400_000 });
+    await Deno.writeFile(path, encodeLocks([lock]));
+    assertEquals(readLockStore(path, NOW).locks[0].expiresAtMs, NOW + 60_000);
+  });
+});
+
+Deno.test("lock store is neither read nor written with --read-only", async () => {
+  await withShare(async (root, _path) => {
+    const config = appConfig({ directory: root, readOnly: true });
+    const host = lockServiceHost(config, () => {}, () => NOW);
+    assert((await host.lock(lockOf())).ok);
+    let exists = true;
+    await Deno.lstat(join(root, ".wireserve-dav")).catch(() => exists = false);
+    assertEquals(exists, false);
+  });
+});
+
+Deno.test("lock store tells a failed save once and still answers", async () => {
+  await withShare(async (root, path) => {
+    // A file where the folder must be: every save fails.
+    await Deno.writeTextFile(join(root, ".wireserve-dav"), "");
+    const { host, warnings } = savedTable(path);
+    assert((await host.lock(lockOf())).ok);
+    assert((await host.lock(lockOf({ root: "/other" }))).ok);
+    assertEquals(warnings.length, 1);
+    assert(warnings[0].includes("saving the WebDAV locks"), warnings[0]);
+  });
+});
+
+Deno.test("lock store keeps every change of a burst of concurrent ones", async () => {
+  await withShare(async (_root, path) => {
+    const { host } = savedTable(path);
+    const results = await Promise.all(
+      Array.from(
+        { length: 20 },
+        (_, i) =>
+          host.lock({
+            root: `/f${i}`,
+            depth: "0",
+            scope: "exclusive",
+            owner: "",
+            timeoutSeconds: 60,
+          }),
+      ),
+    );
+    assert(results.every((r) => r.ok));
+    assertEquals(readLockStore(path, NOW).locks.length, 20);
+  });
+});
