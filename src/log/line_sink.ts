@@ -71,6 +71,8 @@ export class LineSink {
     if (this.#broken || this.#pendingBytes + size > this.#maxPending) {
       this.#dropped += lineCount;
       this.#unreported += lineCount;
+      // the drop is told even when nothing else is queued (an entry larger than the bound)
+      if (!this.#broken) this.#writing ??= this.#drain();
       return;
     }
     this.#pending.push(text);

@@ -130,3 +130,18 @@ Deno.test("LineSink counts each line of the blocks lost when the output breaks",
   await sink.flush();
   assertEquals(sink.dropped, 6);
 });
+
+Deno.test("LineSink tells a drop even when every entry is larger than its bound", async () => {
+  let written = "";
+  const sink = new LineSink({
+    write: (p) => {
+      written += new TextDecoder().decode(p);
+      return Promise.resolve(p.length);
+    },
+  }, 100);
+  sink.lines(["a".repeat(60), "b".repeat(60)].join("\n")); // 122 bytes: never fits
+  await new Promise((r) => setTimeout(r, 50));
+  await sink.flush();
+  assertEquals(sink.dropped, 2);
+  assertEquals(written, "wireserve: 2 log lines dropped (output too slow)\n");
+});
