@@ -27,11 +27,9 @@ import type { AppConfig } from "../app/app_config.ts";
 import type { Route } from "../app/router.ts";
 import { FILES_BARE, FILES_MOUNT } from "../files/mod.ts";
 import { uploadMethods } from "../uploads/mod.ts";
-import { copyMove } from "./copy_move.ts";
+import { onDemand } from "../app/on_demand.ts";
 import type { DavContext } from "./dav_context.ts";
-import { lock, unlock } from "./lock_handler.ts";
-import { propfind } from "./propfind.ts";
-import { proppatch } from "./proppatch.ts";
+import type * as DavMethods from "./dav_methods.ts";
 
 /** The WebDAV methods `config` turns on for `/files/`. */
 export function davMethods(config: AppConfig): string[] {
@@ -83,23 +81,30 @@ export function davRoutes(ctx: DavContext): Route[] {
     ],
   });
   const options = optionsWith(allow);
-  const handler = (req: HttpRequest): HttpResponse | Promise<HttpResponse> => {
+  // The methods' modules (PROPFIND's renderer, the XML parser, COPY/MOVE's tree walks, LOCK)
+  // are imported by the first WebDAV request (on_demand.ts): a worker that only serves files and
+  // uploads never holds them. OPTIONS, which every client sends first, needs none of them.
+  const loadMethods = onDemand(() => import("./dav_methods.ts"));
+  const answer = (m: typeof DavMethods, req: HttpRequest): Promise<HttpResponse> => {
     switch (req.method) {
-      case "OPTIONS":
-        return options();
       case "PROPFIND":
-        return propfind(ctx, req);
+        return m.propfind(ctx, req);
       case "PROPPATCH":
-        return proppatch(ctx, req);
+        return m.proppatch(ctx, req);
       case "COPY":
-        return copyMove(ctx, req, false);
+        return m.copyMove(ctx, req, false);
       case "MOVE":
-        return copyMove(ctx, req, true);
+        return m.copyMove(ctx, req, true);
       case "LOCK":
-        return lock(ctx, req);
+        return m.lock(ctx, req);
       default:
-        return unlock(ctx, req);
+        return m.unlock(ctx, req);
     }
+  };
+  const handler = (req: HttpRequest): HttpResponse | Promise<HttpResponse> => {
+    if (req.method === "OPTIONS") return options();
+    const m = loadMethods();
+    return m instanceof Promise ? m.then((loaded) => answer(loaded, req)) : answer(m, req);
   };
   return [
     { methods, path: `${FILES_MOUNT}*`, handler },

@@ -21,6 +21,11 @@ const ON_DEMAND = [
   "httpbin/httpbin_handlers.ts", // the go-httpbin handlers: at the first httpbin request
   "httpbin/request.ts",
   "httpbin/data.ts",
+  "webdav/dav_methods.ts", // WebDAV's methods and XML: at the first PROPFIND, LOCK, COPY…
+  "webdav/propfind.ts",
+  "webdav/xml_tree.ts",
+  "webdav/lock_handler.ts",
+  "webdav/copy_move.ts",
 ];
 
 interface InfoDependency {
