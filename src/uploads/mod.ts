@@ -62,5 +62,6 @@ export {
 } from "./write_target.ts";
 export { preconditionsFail } from "./write_conditions.ts";
 export { type CommitOutcome, TempFile } from "./temp_file.ts";
+export { parseOcSeconds } from "./oc_mtime.ts";
 export { type RemoveOutcome, removeResource } from "./delete_entry.ts";
 export { hiddenTreeRefusal } from "./hidden_tree.ts";

@@ -38,7 +38,16 @@ const MS_PER_SECOND = 1000;
 export function ocMtimeOf(fields: FieldSource): Date | null {
   const value = fields.list(OC_MTIME_FIELD);
   if (value === undefined) return null;
-  const ms = parseMillis(value.trim());
-  if (ms === null || ms > MAX_OC_MTIME_SECONDS * MS_PER_SECOND) return null;
-  return new Date(ms);
+  const ms = parseOcSeconds(value);
+  return ms === null ? null : new Date(ms);
+}
+
+/**
+ * ownCloud's form of a time, `digits[.digits]` seconds since the epoch (surrounding whitespace
+ * ignored), in ms; null when it is not one or lies past {@link MAX_OC_MTIME_SECONDS}. Also the
+ * value of WebDAV's `{DAV:}lastmodified` as ownCloud clients set it.
+ */
+export function parseOcSeconds(text: string): number | null {
+  const ms = parseMillis(text.trim());
+  return ms === null || ms > MAX_OC_MTIME_SECONDS * MS_PER_SECOND ? null : ms;
 }

@@ -5,8 +5,8 @@
  * Decisions:
  * - Any namespace may hold a dead property, the empty one too; values are kept as markup with
  *   their namespaces (`xml_writer.ts`), so they come back as they were set (§4.3).
- * - Windows' `Win32LastModifiedTime` sets the file's modification time instead of being stored
- *   (`win32_times.ts`); a value that is not a date, or a time the file system cannot hold (read
+ * - Windows' `Win32LastModifiedTime` and ownCloud's `{DAV:}lastmodified` set the file's
+ *   modification time instead of being stored (`mtime_properties.ts`); a value that is not a date, or a time the file system cannot hold (read
  *   back after setting it, and put back) → 409 and 424 for the rest. The other `Win32*`
  *   properties are ordinary dead properties.
  * - A live property (`live_props.ts`) cannot be changed: 403 with
@@ -40,7 +40,7 @@ import { propElement, type PropName, renderPropstats } from "./prop_render.ts";
 import { readXmlBody } from "./request_xml.ts";
 import { findResource } from "./resource.ts";
 import { guardWrite } from "./write_guard.ts";
-import { isWin32Mtime, parseWin32Time } from "./win32_times.ts";
+import { isMtimeProperty, parseMtimeProperty } from "./mtime_properties.ts";
 import { childElements, DAV_NS, findChild, textOf, type XmlElement } from "./xml_tree.ts";
 import { serializeChildren, XML_NS } from "./xml_writer.ts";
 
@@ -98,8 +98,8 @@ export async function proppatch(ctx: DavContext, req: HttpRequest): Promise<Http
   let mtimeMs: number | null = null;
   let mtimeSet: Instruction | null = null;
   for (const i of instructions) {
-    if (i.op !== "set" || !isWin32Mtime(i.name)) continue;
-    mtimeMs = parseWin32Time(i.text);
+    if (i.op !== "set" || !isMtimeProperty(i.name)) continue;
+    mtimeMs = parseMtimeProperty(i.name, i.text);
     mtimeSet = i;
     if (mtimeMs === null) return conflictOn(i);
   }
@@ -160,7 +160,7 @@ function applyTo(props: DeadProp[], instructions: readonly Instruction[]): DeadP
   for (const i of instructions) {
     const at = props.findIndex((p) => p.ns === i.name.ns && p.name === i.name.local);
     // The time is the file's own: never kept as a copy (one stored before is dropped).
-    if (i.op === "remove" || isWin32Mtime(i.name)) {
+    if (i.op === "remove" || isMtimeProperty(i.name)) {
       if (at >= 0) props.splice(at, 1);
       continue;
     }

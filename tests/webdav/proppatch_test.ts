@@ -189,6 +189,39 @@ Deno.test("PROPPATCH Win32LastModifiedTime the file system cannot hold: 409, 424
   });
 });
 
+Deno.test("PROPPATCH {DAV:}lastmodified (ownCloud's, rclone's) sets the file's mtime from seconds", async () => {
+  // What rclone's owncloud vendor sends when a COPY did not keep the time, or in sync when the
+  // content matches and the time differs: a stored copy would be a 200 for a time never set.
+  await withDav({ statCacheMs: 60_000 }, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "x");
+    const body = '<?xml version="1.0"?><d:propertyupdate xmlns:d="DAV:"><d:set><d:prop>' +
+      "<d:lastmodified>981173106</d:lastmodified></d:prop></d:set></d:propertyupdate>";
+    const res = await app.call("PROPPATCH", "/files/f", [], body);
+    assertEquals(res.status, 207);
+    assert(res.text.includes("HTTP/1.1 200 OK") && !res.text.includes("409"), res.text);
+    assertEquals((await Deno.stat(`${app.root}/f`)).mtime?.getTime(), 981_173_106_000);
+    const props = await propsOf(app, "/files/f");
+    assertEquals(
+      textIn(props.get("{DAV:}getlastmodified")?.element),
+      "Sat, 03 Feb 2001 04:05:06 GMT",
+    );
+    assertEquals(props.has("{DAV:}lastmodified"), false); // the file's own time, not a copy
+    assertEquals(
+      (await app.call("GET", "/files/f")).header("last-modified"),
+      "Sat, 03 Feb 2001 04:05:06 GMT",
+    );
+    // Not seconds: 409, and the time stays.
+    const bad = await app.call(
+      "PROPPATCH",
+      "/files/f",
+      [],
+      body.replace("981173106", "yesterday"),
+    );
+    assert(bad.text.includes("HTTP/1.1 409"), bad.text);
+    assertEquals((await Deno.stat(`${app.root}/f`)).mtime?.getTime(), 981_173_106_000);
+  });
+});
+
 Deno.test("getlastmodified is GET's Last-Modified, now for a file dated in the future", async () => {
   await withDav({}, async (app) => {
     await Deno.writeTextFile(`${app.root}/f`, "x");
