@@ -7,6 +7,8 @@
  * @module
  */
 
+import { isBidiControl } from "./bidi_control.ts";
+
 const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 /** Bytes per `String.fromCharCode` call: far below engine argument-count limits. */
 const LATIN1_SLICE = 4096;
@@ -175,9 +177,9 @@ function isContinuation(b: number): boolean {
 /** Whether a decoded code point is worth printing (not a C1 control, not a BOM/invisible). */
 function isPrintableCodePoint(cp: number): boolean {
   if (cp >= C1_FIRST && cp <= C1_LAST) return false;
-  // Line/paragraph separators, BOM and bidi controls would reshape the surrounding text.
-  return !(cp === 0x2028 || cp === 0x2029 || cp === 0xfeff || cp === 0x200e || cp === 0x200f ||
-    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069));
+  // Line/paragraph separators, BOM and bidi controls (bidi_control.ts: the set names refuse and
+  // listings escape, ALM included) would reshape the surrounding text.
+  return !(cp === 0x2028 || cp === 0x2029 || cp === 0xfeff || isBidiControl(cp));
 }
 
 /**

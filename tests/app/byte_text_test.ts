@@ -25,6 +25,7 @@ const ESCAPES: Array<[Uint8Array, string, string]> = [
   [b(0xc0, 0xaf), "\\xC0\\xAF", "an overlong sequence"],
   [utf8("\u0085"), "\\xC2\\x85", "a C1 control encoded in UTF-8"],
   [utf8("\u202e"), "\\xE2\\x80\\xAE", "a bidi override"],
+  [utf8("\u061c"), "\\xD8\\x9C", "the Arabic letter mark (a bidi control)"],
   [utf8("\\x41"), "\\\\x41", "a literal \\x stays distinguishable"],
 ];
 

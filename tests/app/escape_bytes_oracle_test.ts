@@ -34,7 +34,7 @@ function oracleSequenceLength(bytes: Uint8Array, i: number): number {
 function oracleIsPrintable(ch: string): boolean {
   const cp = ch.codePointAt(0)!;
   if (cp >= 0x80 && cp <= 0x9f) return false;
-  return !/[\u2028\u2029\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(ch);
+  return !/[\u2028\u2029\ufeff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(ch);
 }
 
 function oracle(bytes: Uint8Array, breakAfterLf = false): string {
