@@ -4,9 +4,12 @@
  * `--allow-env=WIRESERVE_*` may read, so they are read by name when a template asks; the name
  * is checked first, so the prefix always stands in front of it.
  *
- * Precedence as for options: the environment over .env. An empty variable in the environment
- * counts as unset (as for options), so .env's value shows; with neither, an empty one shows as
- * empty rather than as an error.
+ * Precedence as for options: the environment over .env. An empty variable counts as unset, as
+ * for options and as templates.md tells users: one empty in the environment lets .env's value
+ * show, and with no value anywhere `${env.NAME}` is the "not set" error box. An empty variable
+ * is far more often a deployment's unfilled placeholder (`WIRESERVE_VAR_TAGLINE=${TAGLINE}` in a
+ * unit file) than a wish for blank text, and the box says so where a blank would hide it; a page
+ * that means "maybe none" writes `${if env.NAME}`.
  *
  * Shared by the program (src/cli) and each worker, which build the same reader.
  *
@@ -39,7 +42,8 @@ export function templateVarReader(
     const full = TEMPLATE_VAR_PREFIX + name;
     const fromProcess = readProcess(full);
     if (fromProcess !== undefined && fromProcess !== "") return fromProcess;
-    return fileVars[full] ?? fromProcess;
+    const fromFile = fileVars[full];
+    return fromFile === "" ? undefined : fromFile;
   };
 }
 

@@ -6,7 +6,8 @@
  * read up to `--max-listing`). The cap is met in the file system's order, before any sorting: a
  * truncated listing is the first entries read, sorted, not the first of the sorted folder (that
  * would need every entry in memory, which the cap is there to prevent). Whatever lists a folder — the listing page, a zip, a search,
- * the templates' folder data — reads it here, so each leaves out the same entries.
+ * the templates' folder data (`first_files.ts`, through `describeEntry`) — reads it here, so
+ * each leaves out the same entries.
  *
  * This module must not know about HTTP or HTML: the renderers take its entries.
  * @module
@@ -18,8 +19,9 @@ import { servableName } from "./safe_path.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
 /**
- * Most entries a search or the templates' folder data read of one folder; the rest is reported
- * as truncated. The listing page and zips read with `--max-listing` instead.
+ * Most entries a search reads of one folder; the rest is reported as truncated. The listing
+ * page and zips read with `--max-listing` instead; the templates' folder data looks at every
+ * name (`first_files.ts`).
  */
 export const MAX_LISTING_ENTRIES = 10_000;
 /**
@@ -127,7 +129,7 @@ export async function readListing(realDir: string, opts: ListingOptions): Promis
       await nextTurn();
       opts.signal?.throwIfAborted();
     }
-    const entry = await describe(realDir, raw[i], opts);
+    const entry = await describeEntry(realDir, raw[i], opts);
     if (entry !== null) entries.push(entry);
   }
   return { entries, truncated };
@@ -153,7 +155,7 @@ export async function readListingEntry(
     throwIfOutOfDescriptors(err);
     return null;
   }
-  return describe(realDir, {
+  return describeEntry(realDir, {
     name,
     isSymlink: st.isSymlink,
     isFile: st.isFile,
@@ -162,7 +164,7 @@ export async function readListingEntry(
 }
 
 /** The entry as shown, or null when it is hidden (gone, unreadable, special, or a link out). */
-async function describe(
+export async function describeEntry(
   dir: string,
   e: Deno.DirEntry,
   opts: Pick<ListingOptions, "dotfiles" | "allowed">,

@@ -18,6 +18,7 @@ import type { FileServeContext } from "./file_serve_context.ts";
 import { wholeResponse } from "./whole_response.ts";
 import { type Listing, type ListingEntry, readListing, readListingEntry } from "./listing.ts";
 import { encodeSegment } from "./listing_text.ts";
+import { type FirstFiles, type FirstFilesOptions, readFirstFiles } from "./first_files.ts";
 import type { ChangeBoard } from "../app/change_board.ts";
 import { textResponse } from "../app/router.ts";
 import { resolveSafePath, type SafePathResult } from "./safe_path.ts";
@@ -108,6 +109,21 @@ export class ServedRoot {
       maxEntries,
       hold,
       signal,
+    });
+  }
+
+  /**
+   * The first `count` visible files of the folder whose real path is `realDir`, by `compare`
+   * over every name (see `readFirstFiles`), with the same rules as `list`.
+   */
+  firstFiles(
+    realDir: string,
+    opts: Omit<FirstFilesOptions, "dotfiles" | "allowed">,
+  ): Promise<FirstFiles> {
+    return readFirstFiles(realDir, {
+      ...opts,
+      dotfiles: this.dotfiles,
+      allowed: (real, isDir) => this.cache.allowed(real, isDir),
     });
   }
 

@@ -4,18 +4,18 @@
  * extension (`slug`), its URL, and for Markdown its title and date from the front matter or
  * first heading — sorted and cut to the limit.
  *
- * Bounded: at most MAX_FOLDER_ENTRIES matching files (the first by name) are considered, so a
- * huge folder costs a bounded number of reads; their metadata is remembered between renders.
+ * Bounded: at most MAX_FOLDER_ENTRIES matching files (the first by name over the whole folder,
+ * `TemplateFiles.list`) are considered, then sorted and cut, so a huge folder costs a bounded
+ * number of reads and memory; their metadata is remembered between renders.
  *
  * This module must not know HTTP.
  * @module
  */
 
-import { encodeSegment, type ListingEntry } from "../files/mod.ts";
+import { encodeSegment } from "../files/mod.ts";
 import { formatDate } from "./front_matter.ts";
 import type { EntryField, FolderCall } from "./template_syntax.ts";
-import type { TemplateFiles } from "./template_files.ts";
-import { MAX_FOLDER_ENTRIES } from "./template_limits.ts";
+import { byName, type TemplateFiles } from "./template_files.ts";
 
 /** One entry as a loop variable sees it: every field as text. */
 export type FolderEntry = Readonly<Record<EntryField, string>>;
@@ -27,12 +27,13 @@ export type FolderEntriesResult =
     entries: FolderEntry[];
     fsPath: string;
     tag: string;
-    /** The work it took: entries listed, plus the files whose front matter was read. */
+    /** The work it took: names looked at, plus the files whose front matter was read. */
     read: number;
   }
-  | { ok: false; fsPath: string | null };
+  | { ok: false; problem: "missing" | "too many"; fsPath: string | null };
 
-const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
+/** Titles compare as names do, but equal ones (case aside) are a tie, ordered by name. */
+const titles = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
 
 interface Candidate {
   entry: FolderEntry;
@@ -45,12 +46,9 @@ export async function folderEntries(
   segments: readonly string[],
   call: FolderCall,
 ): Promise<FolderEntriesResult> {
-  const listed = await files.list(segments);
-  if (!listed.ok) return { ok: false, fsPath: listed.fsPath };
-  const matching = listed.entries
-    .filter((e) => !isFolder(e) && (call.ext === null || e.name.toLowerCase().endsWith(call.ext)))
-    .sort((a, b) => collator.compare(a.name, b.name))
-    .slice(0, MAX_FOLDER_ENTRIES);
+  const listed = await files.list(segments, call.ext);
+  if (!listed.ok) return { ok: false, problem: listed.problem, fsPath: listed.fsPath };
+  const matching = listed.entries; // files only, the first by name, in name order
   const base = "/" + segments.map((s) => `${encodeSegment(s)}/`).join("");
   const candidates: Candidate[] = [];
   for (const e of matching) {
@@ -71,24 +69,18 @@ export async function folderEntries(
   }
   const sign = call.descending ? -1 : 1;
   candidates.sort((a, b) => {
-    const byName = collator.compare(a.entry.name, b.entry.name);
-    if (call.sort === "date") return sign * (a.time - b.time) || byName;
-    if (call.sort === "title") {
-      return sign * collator.compare(a.entry.title, b.entry.title) || byName;
-    }
-    return sign * byName;
+    const names = byName(a.entry.name, b.entry.name);
+    if (call.sort === "date") return sign * (a.time - b.time) || names;
+    if (call.sort === "title") return sign * titles.compare(a.entry.title, b.entry.title) || names;
+    return sign * names;
   });
   return {
     ok: true,
     entries: candidates.slice(0, call.limit).map((c) => c.entry),
     fsPath: listed.fsPath,
     tag: listed.tag,
-    read: listed.entries.length + matching.length,
+    read: listed.namesRead + matching.length,
   };
-}
-
-function isFolder(e: ListingEntry): boolean {
-  return e.type === "dir" || e.target === "dir";
 }
 
 /** `hello.md` → `hello`; `.md` names and names without a dot stay whole. */

@@ -30,7 +30,11 @@ export interface PostMeta {
 const FENCE = /^---[ \t]*$/;
 const CLOSING_FENCE = /^(---|\.\.\.)[ \t]*$/;
 const FIELD = /^([A-Za-z_][A-Za-z0-9_-]*)[ \t]*:[ \t]*(.*)$/;
-const HEADING = /^#[ \t]+(.+?)[ \t#]*$/;
+/**
+ * A level-1 ATX heading's opening (CommonMark §4.2): up to three spaces in, one `#`, then a space,
+ * a tab or the end of the line (`#hashtag` and `## Sub` are not one).
+ */
+const HEADING_OPEN = /^ {0,3}#(?=[ \t]|$)/;
 /** A code fence: three or more backticks or tildes, up to three spaces in. */
 const FENCE_MARKER = /^ {0,3}(`{3,}|~{3,})/;
 /** `2024-05-01`, optionally with a time (`T` or a space) and a zone (`Z`, `+02:00`). */
@@ -81,18 +85,17 @@ export function parseDate(text: string): Date | null {
   const m = DATE.exec(text.trim());
   if (m === null) return null;
   const [, y, mo, d, h, mi, s, zone] = m;
-  const ms = Date.UTC(
-    Number(y),
-    Number(mo) - 1,
-    Number(d),
-    Number(h ?? 0),
-    Number(mi ?? 0),
-    Number(s ?? 0),
-  );
-  const date = new Date(ms - zoneOffsetMinutes(zone) * MS_PER_MINUTE);
-  // Date.UTC rolls 2024-02-31 over into March: such a date is not one.
-  if (Number.isNaN(date.getTime()) || new Date(ms).getUTCDate() !== Number(d)) return null;
-  return date;
+  const asWritten = new Date(0);
+  // Not Date.UTC: it reads years 0–99 as 1900–1999 (`0079-08-24` would list as 1979).
+  asWritten.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
+  asWritten.setUTCHours(Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0), 0);
+  const ms = asWritten.getTime();
+  // Both roll 2024-02-31 over into March (and month 13 into the next year): not a date.
+  if (
+    Number.isNaN(ms) || asWritten.getUTCDate() !== Number(d) ||
+    asWritten.getUTCMonth() !== Number(mo) - 1
+  ) return null;
+  return new Date(ms - zoneOffsetMinutes(zone) * MS_PER_MINUTE);
 }
 
 /** `2024-05-01` for a date (in UTC). */
@@ -118,10 +121,38 @@ function firstHeading(body: string): string | null {
       continue;
     }
     if (fence !== null) continue;
-    const m = HEADING.exec(line);
-    if (m !== null) return nonEmpty(headingText(m[1]));
+    const content = headingContent(line);
+    if (content !== null) return nonEmpty(headingText(content));
   }
   return null;
+}
+
+/**
+ * The inline source of a level-1 heading line, or null when the line is not one: spaces and
+ * tabs around it go, and so does a closing run of `#` — but only one that is preceded by a space
+ * or a tab, or is all there is (CommonMark §4.2): `# Learn C#` is "Learn C#", as markdown-it
+ * shows it, while `# Title ##` is "Title". Scanned by hand, not with a trailing `[ \t]+` pattern,
+ * which backtracks over every run of spaces in the line.
+ */
+export function headingContent(line: string): string | null {
+  const open = HEADING_OPEN.exec(line);
+  if (open === null) return null;
+  let start = open[0].length;
+  let end = line.length;
+  while (start < end && isBlank(line[start])) start++;
+  while (end > start && isBlank(line[end - 1])) end--;
+  let hashes = end;
+  while (hashes > start && line[hashes - 1] === "#") hashes--;
+  if (hashes === start) return "";
+  if (hashes < end && isBlank(line[hashes - 1])) {
+    end = hashes;
+    while (end > start && isBlank(line[end - 1])) end--;
+  }
+  return line.slice(start, end);
+}
+
+function isBlank(c: string): boolean {
+  return c === " " || c === "\t";
 }
 
 function unquote(value: string): string {

@@ -21,6 +21,8 @@ export interface Dependency {
   kind: "file" | "folder";
   fsPath: string;
   tag: string | null;
+  /** For a folder: the `ext` its files were chosen by (the tag is of those files only). */
+  ext?: string | null;
 }
 
 /** A rendered page and what it depended on. */
@@ -123,10 +125,18 @@ export class RenderOutput {
     this.#notFound = true;
   }
 
-  /** Notes that the render read `fsPath` (the first read's tag is kept). */
-  depend(kind: "file" | "folder", fsPath: string, tag: string | null): void {
-    const key = `${kind}:${fsPath}`;
-    if (!this.#dependencies.has(key)) this.#dependencies.set(key, { kind, fsPath, tag });
+  /**
+   * Notes that the render read `fsPath` (the first read's tag is kept); a folder once per `ext`,
+   * since each chooses its own first files.
+   */
+  depend(kind: "file" | "folder", fsPath: string, tag: string | null, ext?: string | null): void {
+    const key = kind === "folder" ? `${kind}:${ext ?? ""}\0${fsPath}` : `${kind}:${fsPath}`;
+    if (!this.#dependencies.has(key)) {
+      this.#dependencies.set(
+        key,
+        kind === "folder" ? { kind, fsPath, tag, ext } : { kind, fsPath, tag },
+      );
+    }
   }
 
   /** The result, with the request parts the render's values used. */

@@ -22,7 +22,13 @@ import {
   type ServedRoot,
 } from "../files/mod.ts";
 import { type PostMeta, readPostMeta } from "./front_matter.ts";
-import { MAX_META_CACHE_ENTRIES, MAX_SOURCE_BYTES, META_READ_BYTES } from "./template_limits.ts";
+import {
+  MAX_FOLDER_ENTRIES,
+  MAX_FOLDER_NAMES,
+  MAX_META_CACHE_ENTRIES,
+  MAX_SOURCE_BYTES,
+  META_READ_BYTES,
+} from "./template_limits.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
 /** A source file's text, or why there is none. */
@@ -30,10 +36,30 @@ export type SourceResult =
   | { ok: true; text: string; fsPath: string; tag: string }
   | { ok: false; problem: "missing" | "too large"; fsPath: string | null };
 
-/** A folder's visible entries, or why there are none. */
+/**
+ * A folder's first MAX_FOLDER_ENTRIES visible files by name (`byName`) whose names end with
+ * `ext` (any case), or why there are none. `namesRead`: every name the folder holds.
+ */
 export type FolderResult =
-  | { ok: true; fsPath: string; realDir: string; entries: ListingEntry[]; tag: string }
-  | { ok: false; problem: "missing"; fsPath: string | null };
+  | {
+    ok: true;
+    fsPath: string;
+    realDir: string;
+    entries: ListingEntry[];
+    namesRead: number;
+    tag: string;
+  }
+  | { ok: false; problem: "missing" | "too many"; fsPath: string | null };
+
+const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
+
+/**
+ * The order of names in a folder's data: as people read them (`post2` before `post10`, case
+ * aside), then by code units so that names the collator finds equal still have one order.
+ */
+export function byName(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
 
 const MARKDOWN = /\.(md|markdown)$/i;
 const decoder = new TextDecoder();
@@ -86,11 +112,11 @@ export class TemplateFiles {
     return { ok: true, text: decoder.decode(bytes), fsPath: path.fsPath, tag: facts.etag };
   }
 
-  /** The visible entries of the folder at `segments`, read now. */
-  async list(segments: readonly string[]): Promise<FolderResult> {
+  /** The first files of the folder at `segments` whose names end with `ext`, read now. */
+  async list(segments: readonly string[], ext: string | null): Promise<FolderResult> {
     const path = this.resolve(segments);
     if (path === null) return { ok: false, problem: "missing", fsPath: null };
-    return await this.#listAt(path.fsPath);
+    return await this.#listAt(path.fsPath, ext);
   }
 
   /** What a file dependency looks like now: its ETag, or null when it is not a readable file. */
@@ -99,9 +125,12 @@ export class TemplateFiles {
     return facts.kind === "file" ? facts.etag : null;
   }
 
-  /** What a folder dependency looks like now: a digest of its entries, or null. */
-  async folderTag(fsPath: string): Promise<string | null> {
-    const listed = await this.#listAt(fsPath);
+  /**
+   * What a folder dependency looks like now: a digest of the entries `list` gives for `ext`, or
+   * null. Files past the first MAX_FOLDER_ENTRIES cannot change the page, so they are not in it.
+   */
+  async folderTag(fsPath: string, ext: string | null): Promise<string | null> {
+    const listed = await this.#listAt(fsPath, ext);
     return listed.ok ? listed.tag : null;
   }
 
@@ -128,12 +157,20 @@ export class TemplateFiles {
     return meta;
   }
 
-  async #listAt(fsPath: string): Promise<FolderResult> {
+  async #listAt(fsPath: string, ext: string | null): Promise<FolderResult> {
     const facts = await this.#root.lookup(fsPath, 0);
     if (facts.kind !== "dir") return { ok: false, problem: "missing", fsPath };
     try {
-      const { entries } = await this.#root.list(facts.realPath);
-      return { ok: true, fsPath, realDir: facts.realPath, entries, tag: folderDigest(entries) };
+      const first = await this.#root.firstFiles(facts.realPath, {
+        count: MAX_FOLDER_ENTRIES,
+        maxNames: MAX_FOLDER_NAMES,
+        accept: ext === null ? () => true : (name) => name.toLowerCase().endsWith(ext),
+        compare: byName,
+      });
+      if (first.tooMany) return { ok: false, problem: "too many", fsPath };
+      const { entries, namesRead } = first;
+      const tag = folderDigest(entries);
+      return { ok: true, fsPath, realDir: facts.realPath, entries, namesRead, tag };
     } catch (err) {
       throwIfOutOfDescriptors(err);
       return { ok: false, problem: "missing", fsPath };

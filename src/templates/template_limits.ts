@@ -15,6 +15,12 @@ export const MAX_INCLUDE_DEPTH = 8;
 export const MAX_RENDERED_CHARS = 4 * 1024 * 1024;
 /** Most entries one `folder(...)` yields (its `limit` may ask for fewer). */
 export const MAX_FOLDER_ENTRIES = 1000;
+/**
+ * Most names one `folder(...)` looks at to find its first MAX_FOLDER_ENTRIES by name; a folder
+ * holding more is an error box. Every name is compared (and weighs one render step), and in the
+ * worst disk order each is stat'ed: 100,000 bounds that to a fraction of a second.
+ */
+export const MAX_FOLDER_NAMES = 100_000;
 /** Most loop iterations in one render, all loops together; past it, an error box. */
 export const MAX_LOOP_ITERATIONS = 10_000;
 /**

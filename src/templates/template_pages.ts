@@ -132,7 +132,7 @@ export class TemplatePages {
       const files = this.#sources.files;
       const now = await Promise.all(
         page.dependencies.map((d) =>
-          d.kind === "file" ? files.fileTag(d.fsPath) : files.folderTag(d.fsPath)
+          d.kind === "file" ? files.fileTag(d.fsPath) : files.folderTag(d.fsPath, d.ext ?? null)
         ),
       );
       const same = now.every((tag, i) => tag === page.dependencies[i].tag);

@@ -30,6 +30,7 @@ import { folderEntries } from "./folder_entries.ts";
 import type { TemplateFiles } from "./template_files.ts";
 import {
   MARKDOWN_BYTES_PER_STEP,
+  MAX_FOLDER_NAMES,
   MAX_INCLUDE_DEPTH,
   MAX_LOOP_ITERATIONS,
 } from "./template_limits.ts";
@@ -179,10 +180,14 @@ export class TemplateWalker {
     if (!filled.ok) return this.#out.refuse(filled, frame, node.line);
     const listed = await folderEntries(this.#files, filled.segments, node.folder);
     if (listed.fsPath !== null) {
-      this.#out.depend("folder", listed.fsPath, listed.ok ? listed.tag : null);
+      const tag = listed.ok ? listed.tag : null;
+      this.#out.depend("folder", listed.fsPath, tag, node.folder.ext);
     }
     if (!listed.ok) {
-      return this.#out.missing(filled, "missing", `folder("${filled.text}")`, frame, node.line);
+      const problem = listed.problem === "too many"
+        ? `more than ${MAX_FOLDER_NAMES} names`
+        : listed.problem;
+      return this.#out.missing(filled, problem, `folder("${filled.text}")`, frame, node.line);
     }
     // Weighed by its entries, each read and stat'ed, however few the loop then takes.
     if (!await this.#bulk(listed.read, frame)) return;

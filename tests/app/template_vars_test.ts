@@ -26,8 +26,15 @@ Deno.test("templateVarReader prefers the environment, then .env, and asks for no
     "WIRESERVE_VAR_EMPTY",
     "WIRESERVE_VAR_C",
   ]);
+});
+
+Deno.test("templateVarReader counts an empty variable as unset in the environment and in .env", () => {
   const onlyEmpty = templateVarReader(() => "", {});
-  assertEquals(onlyEmpty("X"), "", "set but empty shows as empty");
+  assertEquals(onlyEmpty("X"), undefined, "empty in the environment, nothing in .env");
+  const bothEmpty = templateVarReader(() => "", { WIRESERVE_VAR_X: "" });
+  assertEquals(bothEmpty("X"), undefined, "empty in both");
+  const fileEmpty = templateVarReader(() => undefined, { WIRESERVE_VAR_X: "" });
+  assertEquals(fileEmpty("X"), undefined, "empty in .env");
 });
 
 Deno.test("isTemplateVariable accepts the prefix and a plain name only", () => {

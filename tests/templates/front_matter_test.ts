@@ -3,8 +3,10 @@
  * title, dates with and without times and zones, and text that only looks like front matter.
  */
 
+import MarkdownIt from "markdown-it";
 import {
   formatDate,
+  headingContent,
   parseDate,
   readPostMeta,
   splitFrontMatter,
@@ -50,6 +52,53 @@ Deno.test("readPostMeta takes the title from the front matter, else the first he
   assertEquals(readPostMeta("no heading\n## not level one\n").title, null);
   assertEquals(readPostMeta("---\ntitle: ''\n---\n# Fallback\n").title, "Fallback");
   assertEquals(readPostMeta("---\nsummary: short\n---\n").description, "short");
+});
+
+/** A line, and the title it gives (null: the line is not a level-1 heading). */
+const HEADING_LINES: readonly [string, string | null][] = [
+  ["# Learn C#", "Learn C#"],
+  ["# Learn C# ", "Learn C#"],
+  ["# Title #", "Title"],
+  ["# Title ##   ", "Title"],
+  ["# Title\t#", "Title"],
+  ["# Title \\#", "Title #"],
+  ["# #hashtag", "#hashtag"],
+  ["# a#b #", "a#b"],
+  ["#\tTabbed", "Tabbed"],
+  [" # One space", "One space"],
+  ["   # Indented title", "Indented title"],
+  ["    # Four spaces is code", null],
+  ["\t# A tab is code", null],
+  ["#hashtag", null],
+  ["## Level two", null],
+  ["# ###", null], // an empty heading: no title, the slug is used
+  ["#", null],
+];
+
+Deno.test("a heading line's title is the text markdown-it shows for it", async (t) => {
+  const md = new MarkdownIt();
+  for (const [line, title] of HEADING_LINES) {
+    await t.step(JSON.stringify(line), () => {
+      assertEquals(readPostMeta(line + "\n").title, title);
+      // The oracle: what the post itself shows for the same line.
+      const h1 = /^<h1>(.*)<\/h1>\n$/.exec(md.render(line + "\n"));
+      const shown = h1 === null || h1[1] === "" ? null : h1[1];
+      assertEquals(title, shown);
+    });
+  }
+  assertEquals(headingContent("# Learn C#"), "Learn C#");
+  assertEquals(headingContent("plain text"), null);
+});
+
+Deno.test("parseDate keeps years 0000 to 0099 as written", () => {
+  assertEquals(parseDate("0079-08-24")?.toISOString(), "0079-08-24T00:00:00.000Z");
+  assertEquals(formatDate(parseDate("0079-08-24")!), "0079-08-24");
+  assertEquals(formatDate(parseDate("0000-01-01 12:00")!), "0000-01-01");
+  assertEquals(formatDate(parseDate("0099-12-31T23:30:00-01:00")!), "0100-01-01");
+  assertEquals(readPostMeta("---\ndate: 0079-08-24\n---\n").date?.getUTCFullYear(), 79);
+  assertEquals(parseDate("0079-02-29"), null, "79 was not a leap year (1979 neither; 0076 was)");
+  assertEquals(formatDate(parseDate("0076-02-29")!), "0076-02-29");
+  assertEquals(parseDate("2024-13-01"), null, "month 13 does not roll into the next year");
 });
 
 Deno.test("parseDate reads dates, times and zones, and refuses what is not a date", () => {
