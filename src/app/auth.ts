@@ -23,7 +23,9 @@
  *   tus discovery). An `OPTIONS` that reaches a route only because it takes any method (`/inspect`,
  *   `/anything`) runs a full handler that captures the body, so it needs the credentials.
  * - The credentials must be one token68 (RFC 9110 §11.2) after the scheme: base64 decoders skip
- *   inner whitespace, so `Basic YWxp Y2U6…` would otherwise be accepted as if whole.
+ *   inner whitespace, so `Basic YWxp Y2U6…` would otherwise be accepted as if whole. And the
+ *   base64 is RFC 4648 §4's, padded and with zero pad bits (RFC 7617 §2): anything else is
+ *   simply not the credentials.
  *
  * This module must not touch the disk or know what the handlers do.
  * @module
@@ -163,7 +165,9 @@ function credentialsMatch(
 /** `user:pass` from a Basic token68 (UTF-8, as our challenge's charset says), or null. */
 function decodeBasic(token: string): string | null {
   try {
-    return decoder.decode(Uint8Array.fromBase64(token));
+    // refuse: RFC 7617 §2 takes base64 from RFC 4648 §4, padded; the loose default would take
+    // `YWxpY2U6cGE6c3M` (no `=`) or non-zero pad bits, so many spellings would be one password.
+    return decoder.decode(Uint8Array.fromBase64(token, { lastChunkHandling: "strict" }));
   } catch {
     return null;
   }

@@ -19,6 +19,9 @@
  *    `Sec-Fetch-Site` is a trade-off its user made already.
  * 4. Neither: not a browser (curl, rclone, davfs2, cadaver, tus clients) — passes.
  *
+ * Before all of these, a write with two `Sec-Fetch-Site` or two `Origin` field lines is refused:
+ * no browser sends either twice, and reading only the first would let a second one hide.
+ *
  * With `--cors` the user allowed every web origin to call wireserve, so nothing is refused here
  * (credentials, when configured, still are the gate). The refusal closes the connection rather
  * than reading a body the server will never use.
@@ -52,11 +55,14 @@ export type CrossOriginConfig = Pick<AppConfig, "cors">;
  */
 export function isCrossOriginWrite(
   method: string,
-  headers: Pick<HeaderFields, "get">,
+  headers: Pick<HeaderFields, "get" | "count">,
   host: string,
   config: CrossOriginConfig,
 ): boolean {
   if (config.cors || SAFE_METHODS.has(method)) return false;
+  // refuse: a browser sends each of these once, so two field lines are no browser's request, and
+  // the first need not be the true one (`Origin: <this server>` then `Origin: http://evil`).
+  if (headers.count("sec-fetch-site") > 1 || headers.count("origin") > 1) return true;
   const site = headers.get("sec-fetch-site");
   if (site !== undefined) return !OWN_SITE.has(site);
   const origin = headers.get("origin");

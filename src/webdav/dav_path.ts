@@ -5,9 +5,13 @@
  *
  * Decisions:
  * - `Destination` (RFC 4918 §10.3) may be an absolute URI or an absolute path. An absolute URI
- *   whose authority is not the request's `Host`, or any path outside `/files/`, names a resource
- *   this server does not hold here → 502 Bad Gateway (§9.8.5, §9.9.4: "on another server,
- *   repository, or URL namespace"). A malformed one → 400.
+ *   whose authority is not the request's `Host`, whose scheme is neither `http` nor `https`, or
+ *   any path outside `/files/`, names a resource this server does not hold here → 502 Bad Gateway
+ *   (§9.8.5, §9.9.4: "on another server, repository, or URL namespace"). A malformed one → 400.
+ * - `http` and `https` are both taken for this server, whichever the connection is: behind a
+ *   proxy that ends TLS (README: nginx, Caddy) every client writes `https://` URLs for a server
+ *   that sees plain HTTP, and refusing them would break COPY and MOVE there (Apache needs a
+ *   `RequestHeader edit Destination` rule for the same reason).
  * - Only the path is kept; query and fragment are dropped. The path is then resolved by the same
  *   safe-path rules as a request path (the caller does that), never trusted as it came.
  * - Bytes above 0x7F written raw (not percent-encoded) are taken as the UTF-8 they are: the HTTP
@@ -77,7 +81,8 @@ export function urlBelowMount(url: string, host: string | undefined): UrlTarget 
     const authority = slash < 0 ? rest : rest.slice(0, slash);
     const defaultPort = DEFAULT_PORTS.get(scheme[0].slice(0, -"://".length).toLowerCase());
     if (
-      host === undefined ||
+      // refuse: only HTTP's schemes name this server (`ftp://` on the same host does not)
+      defaultPort === undefined || host === undefined ||
       normalAuthority(authority, defaultPort) !== normalAuthority(trimOws(host), defaultPort)
     ) {
       return { ok: false, reason: "elsewhere" };

@@ -142,6 +142,17 @@ Deno.test("authGuard refuses credentials that are not one token68 (whitespace in
   assertEquals(guard(req("Bearer tok123"), "write"), null);
 });
 
+Deno.test("authGuard refuses Basic credentials without their padding or with pad bits set", () => {
+  const guard = authGuard(appConfig({ auth: "alice:pa:ss" }));
+  // `YWxpY2U6cGE6c3M=` is alice:pa:ss, padded as RFC 7617 §2 (RFC 4648 §4) wants it.
+  assertEquals(guard(req("Basic YWxpY2U6cGE6c3M="), "write"), null);
+  for (
+    const loose of ["Basic YWxpY2U6cGE6c3M", "Basic YWxpY2U6cGE6c3N=", "Basic YWxpY2U6cGE6c3M=="]
+  ) {
+    assertEquals(guard(req(loose), "write")?.status, 401, loose);
+  }
+});
+
 Deno.test("requireAuthForEchoedOptions guards OPTIONS on any-method routes under authAll", async () => {
   const echo = { methods: [ANY_METHOD], path: "/inspect", handler: () => ({ status: 200 }) };
   const dav = {

@@ -48,6 +48,23 @@ const CASES: Array<[string, string, Array<[string, string]>, boolean]> = [
   ["an Origin with userinfo is refused", "POST", [["Origin", `http://u@${HOST}`]], true],
   ["a WebDAV method from another site is refused", "PROPPATCH", [["Origin", "http://x"]], true],
   ["no Sec-Fetch-Site, no Origin (curl, rclone, davfs2) passes", "PUT", [], false],
+  // No browser sends either field twice: the first line must not speak for a second one.
+  ["two Origin lines are refused, this host first", "PUT", [
+    ["Origin", `http://${HOST}`],
+    ["Origin", "http://evil.example"],
+  ], true],
+  ["two Origin lines are refused even when both name this host", "PUT", [
+    ["Origin", `http://${HOST}`],
+    ["Origin", `http://${HOST}`],
+  ], true],
+  ["two Sec-Fetch-Site lines are refused, same-origin first", "POST", [
+    ["Sec-Fetch-Site", "same-origin"],
+    ["Sec-Fetch-Site", "cross-site"],
+  ], true],
+  ["two Sec-Fetch-Site lines are refused even when both say none", "DELETE", [
+    ["Sec-Fetch-Site", "none"],
+    ["Sec-Fetch-Site", "none"],
+  ], true],
 ];
 
 for (const [name, method, pairs, refused] of CASES) {

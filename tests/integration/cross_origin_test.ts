@@ -45,6 +45,27 @@ Deno.test("a cross-site POST or PUT to /files/ is refused with 403 and nothing i
   );
 });
 
+Deno.test("a PUT with a second Origin or Sec-Fetch-Site line is refused, whatever the first says", async () => {
+  await withUploadServer({ statCacheMs: 0 }, async (s) => {
+    const own = "http://t"; // the fixture sends `Host: t`
+    for (
+      const twice of [
+        [["Origin", own], ["Origin", "http://evil.example"]],
+        [["Sec-Fetch-Site", "same-origin"], ["Sec-Fetch-Site", "cross-site"]],
+      ] as Array<Array<[string, string]>>
+    ) {
+      const res = await request(s.port, "PUT", "/files/two.txt", twice, "x");
+      assertEquals(res.status, 403, twice[0][0]);
+    }
+    assertEquals(await filesBelow(s.root), []);
+    // One line of the UI's own Origin still passes.
+    assertEquals(
+      (await request(s.port, "PUT", "/files/one.txt", [["Origin", own]], "x")).status,
+      201,
+    );
+  });
+});
+
 Deno.test("a cross-site HTML form POST (multipart) is refused before its body is read", async () => {
   await withUploadServer({}, async (s) => {
     const body = '--b\r\nContent-Disposition: form-data; name="file"; filename="x.html"\r\n' +

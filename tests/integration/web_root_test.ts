@@ -7,7 +7,7 @@
 import { startApp } from "../support/app_server.ts";
 import { appConfig } from "../../src/app/app_config.ts";
 import { assert, assertEquals } from "../support/assert.ts";
-import { curl, startFilesServer, text } from "./files_fixture.ts";
+import { curl, type CurlResult, startFilesServer, text } from "./files_fixture.ts";
 
 Deno.test("/ answers index.html and folders their index.html", async () => {
   const fs = await startFilesServer();
@@ -105,6 +105,40 @@ Deno.test("the embedded www/ UI is served at / by default", async () => {
     const version = appConfig().version.replace(/[^0-9A-Za-z.]/g, "");
     assert(res.headers.get("etag")?.endsWith(`-${version}"`), res.headers.get("etag"));
   } finally {
+    await srv.close();
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("every answer of the embedded UI forbids framing by other sites; a --www site's does not", async () => {
+  const tmp = await Deno.makeTempDir();
+  const srv = await startApp(appConfig({ directory: tmp }));
+  const fs = await startFilesServer();
+  const protections = (res: CurlResult) => [
+    res.headers.get("content-security-policy"),
+    res.headers.get("x-frame-options"),
+  ];
+  try {
+    const base = `http://127.0.0.1:${srv.port}`;
+    const home = await curl([`${base}/`]);
+    const etag = home.headers.get("etag")!;
+    for (
+      const [what, res, status] of [
+        ["the page", home, 200],
+        ["a script", await curl([`${base}/js/main.js`]), 200],
+        ["a miss", await curl([`${base}/no-such-page`]), 404],
+        ["a revalidation", await curl(["-H", `If-None-Match: ${etag}`, `${base}/`]), 304],
+        ["a HEAD", await curl(["-I", `${base}/`]), 200],
+      ] as const
+    ) {
+      assertEquals(res.status, status, what);
+      // RFC 7034 for browsers older than CSP's frame-ancestors, which a <meta> cannot carry.
+      assertEquals(protections(res), ["frame-ancestors 'self'", "SAMEORIGIN"], what);
+    }
+    // A user's site is theirs: whether it may be framed is not ours to decide.
+    assertEquals(protections(await curl([fs.url("/")])), [undefined, undefined]);
+  } finally {
+    await fs.close();
     await srv.close();
     await Deno.remove(tmp, { recursive: true });
   }

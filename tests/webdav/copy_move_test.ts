@@ -244,6 +244,35 @@ Deno.test("COPY through a link to an ancestor is 403, not a copy of the tree int
   });
 });
 
+Deno.test("COPY of a folder leaves out a broken or looping link silently: 201, no 207", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.mkdir(`${app.root}/dang`);
+    await Deno.writeTextFile(`${app.root}/dang/ok.txt`, "OK");
+    await Deno.symlink("./no-such-target", `${app.root}/dang/broken`);
+    await Deno.symlink("loop", `${app.root}/dang/loop`);
+    const res = await app.call("COPY", "/files/dang/", [to("/files/copy/")]);
+    // The listing and PROPFIND do not show these names; a 207 naming them would.
+    assertEquals([res.status, res.text.includes("broken") || res.text.includes("loop")], [
+      201,
+      false,
+    ]);
+    assertEquals([...Deno.readDirSync(`${app.root}/copy`)].map((e) => e.name), ["ok.txt"]);
+  });
+});
+
+Deno.test("COPY takes an https: Destination of this host (a TLS proxy in front), not an ftp: one", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.writeTextFile(`${app.root}/a`, "A");
+    // Behind nginx or Caddy ending TLS, clients name this plain-HTTP server with https:// URLs.
+    const https = await app.call("COPY", "/files/a", [["Destination", "https://dav.test/files/b"]]);
+    assertEquals(https.status, 201);
+    // Only HTTP's schemes name this server.
+    const ftp = await app.call("COPY", "/files/a", [["Destination", "ftp://dav.test/files/c"]]);
+    assertEquals(ftp.status, 502);
+    assertEquals([...Deno.readDirSync(app.root)].map((e) => e.name).sort(), ["a", "b"]);
+  });
+});
+
 Deno.test("without --allow-delete a COPY may replace a file but not a folder (403)", async () => {
   await withDav({ allowMkdir: true }, async (app) => {
     await Deno.writeTextFile(`${app.root}/top.txt`, "T");

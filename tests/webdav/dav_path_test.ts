@@ -18,6 +18,12 @@ const CASES: Array<[string, string, string | undefined, ReturnType<typeof urlBel
   ["default port written", "http://h:80/files/a", "h", { ok: true, raw: "a" }],
   ["default port in Host", "http://h/files/a", "h:80", { ok: true, raw: "a" }],
   ["https default port", "https://h:443/files/a", "h", { ok: true, raw: "a" }],
+  // Behind a proxy that ends TLS, clients name this plain-HTTP server with https:// URLs.
+  ["https on the same host", "https://h:8080/files/a", "h:8080", { ok: true, raw: "a" }],
+  ["a scheme that is not HTTP's", "ftp://h:8080/files/a", "h:8080", {
+    ok: false,
+    reason: "elsewhere",
+  }],
   ["another scheme's default", "http://h:443/files/a", "h", { ok: false, reason: "elsewhere" }],
   ["no Host to compare", "http://h/files/a", undefined, { ok: false, reason: "elsewhere" }],
   ["outside /files/", "/echo/x", "h", { ok: false, reason: "elsewhere" }],
