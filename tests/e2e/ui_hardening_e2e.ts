@@ -598,24 +598,22 @@ test("bidi controls in a name show as code points in messages, the delete questi
 });
 
 test("a page of another site cannot frame the UI; a page of this server still can", async () => {
-  // Another site: a server of its own on another port of the same address (Chromium lets no
-  // public page frame a local address at all, so the other site must be local too).
-  let uiOrigin = "";
-  const framing = () =>
-    new Response(`<!doctype html><iframe name="ui" src="${uiOrigin}/"></iframe>`, {
-      headers: { "content-type": "text/html" },
-    });
-  const elsewhere = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, framing);
+  // Another site: a wireserve of its own on another port of the same address, serving a --www
+  // folder (never frame-protected) whose page frames the UI (Chromium lets no public page frame a
+  // local address at all, so the other site must be local too).
+  const site = await Deno.makeTempDir({ prefix: "wireserve-framing-" });
+  const elsewhere = startServer(createApp(appConfig({ directory: site, www: site })));
+  const elsewhereUrl = `http://127.0.0.1:${elsewhere.port}/`;
   try {
     await withUi({}, async () => {}, async (s) => {
-      uiOrigin = s.origin;
+      await Deno.writeTextFile(
+        `${site}/index.html`,
+        `<!doctype html><iframe name="ui" src="${s.origin}/"></iframe>`,
+      );
       // This server's own page that frames the UI: made up here, only the frame reaches it.
       await s.page.route(
         `${s.origin}/framing-test.html`,
-        async (route) =>
-          route.fulfill({
-            response: await s.page.request.fetch(`http://127.0.0.1:${elsewhere.addr.port}/`),
-          }),
+        async (route) => route.fulfill({ response: await s.page.request.fetch(elsewhereUrl) }),
       );
       const uiShown = async () => {
         const frame = s.page.frame({ name: "ui" });
@@ -623,13 +621,14 @@ test("a page of another site cannot frame the UI; a page of this server still ca
       };
       // Clickjacking: a page elsewhere must not show the UI under its own buttons (CSP
       // frame-ancestors 'self', X-Frame-Options: SAMEORIGIN).
-      await s.page.goto(`http://127.0.0.1:${elsewhere.addr.port}/`, { waitUntil: "load" });
+      await s.page.goto(elsewhereUrl, { waitUntil: "load" });
       assertEquals(await uiShown(), false);
       await s.page.goto(`${s.origin}/framing-test.html`, { waitUntil: "load" });
       await s.page.frame({ name: "ui" })!.locator("#listing-body").waitFor({ state: "attached" });
       assertEquals(await uiShown(), true);
     });
   } finally {
-    await elsewhere.shutdown();
+    await elsewhere.close();
+    await Deno.remove(site, { recursive: true });
   }
 });
