@@ -10,6 +10,8 @@
  *   `src/files/` never serves, lists or writes that name, and on the shared folder's file system
  *   the finished file is published by rename — no copy. It is made 0700, and refused when the
  *   shared folder really reaches it (`state_folder_guard.ts`).
+ * - A state folder removed while the server runs (a temp cleaner) is made again by the next
+ *   creation, checked as at start; the uploads that were in it are gone (not found).
  * - A record is written to a temp name and renamed, so a crash leaves the old record or the new
  *   one, never half of one; it is written last at creation (a record means a complete set).
  * - Expiry: an incomplete upload expires `expiryMs` after its last byte arrived (the data file's
@@ -113,14 +115,29 @@ export class UploadStore {
     const refused = uncapped ? null : await usage.reserve(record.id, record.length ?? 0);
     if (refused !== null) return refused;
     try {
-      await Deno.writeFile(join(this.dir, `${record.id}.lock`), new Uint8Array(0));
-      await Deno.writeFile(this.partPath(record.id), new Uint8Array(0), { createNew: true });
-      await this.#writeRecord(record);
+      try {
+        await this.#writeNewUpload(record);
+      } catch (err) {
+        if (!(err instanceof Deno.errors.NotFound)) throw err;
+        // The folder went while we ran (a temp cleaner): make it again by the same rules as at
+        // start (0700, refused when served) rather than fail every creation until a restart.
+        // The uploads whose files went with it are simply gone.
+        this.#ready = null;
+        await this.ready();
+        await this.#writeNewUpload(record);
+      }
       return null;
     } catch (err) {
       await this.remove(record.id).catch(() => {});
       throw err;
     }
+  }
+
+  /** The files of a new upload, the record last (a record means a complete set). */
+  async #writeNewUpload(record: UploadRecord): Promise<void> {
+    await Deno.writeFile(join(this.dir, `${record.id}.lock`), new Uint8Array(0));
+    await Deno.writeFile(this.partPath(record.id), new Uint8Array(0), { createNew: true });
+    await this.#writeRecord(record);
   }
 
   /** The record of `id`, or null when there is none (never made, removed, expired, corrupt). */

@@ -234,6 +234,15 @@ test("a server that stops answering and comes back: the page says so and Refresh
     // Trying again is the one thing that can help: the button stays.
     assert(await refresh.isVisible(), "Refresh stays while the server is away");
     assertEquals(await axeProblems(page), []);
+    // Files dropped now get a visible answer too, after the reason, and once however many drops.
+    const dropped = "The server could not be reached. " +
+      "Nothing was uploaded: no folder is shown to upload into.";
+    for (let i = 0; i < 2; i++) {
+      await dropFile(page, "dropped.txt");
+      await page.getByRole("alert").filter({ hasText: "Nothing was uploaded" }).waitFor();
+      assertEquals(await page.locator("#listing-error").textContent(), dropped);
+    }
+    assertEquals(await axeProblems(page), []);
 
     const again = startServer(createApp(appConfig({ directory: s.dir })), {}, {
       port: s.server.port,

@@ -12,6 +12,7 @@ import { zipFormBody } from "../../www/js/download.js";
 import { fileKind, previewable } from "../../www/js/file_kinds.js";
 import { listingEntries } from "../../www/js/listing_entries.js";
 import { failureKind } from "../../www/js/upload_row.js";
+import { MAX_RETRY_AFTER_MS, retriesAfter, retryAfterMs } from "../../www/js/resumable.js";
 import { DEFAULT_VIEW, formatHash, parseHash } from "../../www/js/view_state.js";
 import { formatBytes, formatSpeed, plural, visibleName } from "../../www/js/format.js";
 import { headingSlug } from "../../www/js/markdown.js";
@@ -415,4 +416,24 @@ Deno.test("decodeText reads a text file as the browser does: the mark, then the 
   assertEquals(decodeText(new TextEncoder().encode(utf8), "text/plain; charset=nonsense"), utf8);
   assertEquals(charsetOf("text/html;Charset=UTF-16LE"), "UTF-16LE");
   assertEquals(charsetOf("text/plain"), null);
+});
+
+Deno.test("a resumable upload retries by itself only what waiting can fix", () => {
+  for (const status of [0, 409, 423, 502, 503, 504]) assert(retriesAfter(status), String(status));
+  // The server's own answer: shown, and retried only by hand.
+  for (const status of [400, 404, 429, 500, 501, 507]) {
+    assert(!retriesAfter(status), String(status));
+  }
+});
+
+Deno.test("a Retry-After is read as seconds or a date, and capped", () => {
+  const now = Date.parse("2026-01-01T00:00:00Z");
+  assertEquals(retryAfterMs("3", now), 3000);
+  assertEquals(retryAfterMs(" 0 ", now), 0);
+  assertEquals(retryAfterMs("Thu, 01 Jan 2026 00:00:10 GMT", now), 10_000);
+  assertEquals(retryAfterMs("Wed, 31 Dec 2025 23:59:00 GMT", now), 0, "a date gone by");
+  assertEquals(retryAfterMs("999999", now), MAX_RETRY_AFTER_MS);
+  for (const value of [null, "", "-5", "1.5", "2030-01-01", "soon"]) {
+    assertEquals(retryAfterMs(value, now), 0);
+  }
 });

@@ -8,7 +8,9 @@
 
 import { assert, assertEquals } from "../support/assert.ts";
 import { startDroppingProxy } from "../support/dropping_proxy.ts";
+import { axeProblems } from "./axe.ts";
 import { randomBytes, uiTest, withUi } from "./browser.ts";
+import { formatBytes } from "../../www/js/format.js";
 import { fileToPick, job, removePicked, throttleUplink } from "./upload_helpers.ts";
 
 const test = uiTest;
@@ -86,6 +88,20 @@ test("ui pauses, and after a reload resumes the same file from the server's offs
       await s.page.waitForSelector("body[data-ready=true]");
       const offer = s.page.locator("#resume-offers li", { hasText: name });
       await offer.waitFor();
+      // The offer says what the server holds, not the figure saved at the last whole slice:
+      // the pause cut a slice, and the server kept what of it had arrived.
+      const saved = await s.page.evaluate(
+        `Object.values(JSON.parse(localStorage.getItem("wireserve.resumable")))[0]`,
+      ) as { url: string; sent: number };
+      const head = await fetch(saved.url, {
+        method: "HEAD",
+        headers: { "Tus-Resumable": "1.0.0" },
+      });
+      await head.body?.cancel();
+      const held = Number(head.headers.get("upload-offset"));
+      assert(held > saved.sent, `the server holds ${held}, the page saved ${saved.sent}`);
+      await offer.filter({ hasText: `${formatBytes(held)} of ${formatBytes(SIZE)} sent` })
+        .waitFor();
       const patches: string[] = [];
       s.page.on("request", (r) => {
         if (r.method() === "PATCH") patches.push(r.headers()["upload-offset"]);
@@ -190,6 +206,76 @@ test("ui forgets an unfinished upload on the server too and keeps focus in the p
       });
       await gone.body?.cancel();
       assertEquals(gone.status, 404);
+    } finally {
+      await removePicked(source);
+    }
+  });
+});
+
+test("ui shows a server error on a resumable creation and stops, then a retry by hand works", async () => {
+  const data = randomBytes(9 * MIB);
+  await withUi({}, async () => {}, async (s) => {
+    // The state folder's place taken by a file: every creation answers 500 with a short text.
+    const state = `${s.dir}/.wireserve-uploads`;
+    await Deno.writeTextFile(state, "not a folder");
+    const source = await fileToPick("refused.bin", data);
+    const posts: number[] = [];
+    s.page.on("response", (r) => {
+      if (r.request().method() === "POST") posts.push(r.status());
+    });
+    try {
+      await s.page.goto(`${s.origin}/`);
+      await s.page.waitForSelector("body[data-ready=true]");
+      await s.page.locator("#file-input").setInputFiles(source);
+      const row = job(s.page, "refused.bin");
+      await row.and(s.page.locator("[data-state=failed]")).waitFor();
+      assertEquals(
+        await row.locator(".job-status").textContent(),
+        "The server answered 500 (Internal server error).",
+      );
+      // Past the first automatic retry's wait (RETRY_DELAYS_MS[0], 250 ms): none came.
+      await new Promise((r) => setTimeout(r, 1000));
+      assertEquals(posts, [500]);
+      assertEquals(await row.getAttribute("data-state"), "failed");
+      assertEquals(await axeProblems(s.page), []);
+
+      await Deno.remove(state);
+      await row.getByRole("button", { name: /^Retry upload/ }).click();
+      await row.and(s.page.locator("[data-state=done]")).waitFor({ timeout: 60_000 });
+      assertEquals(posts, [500, 201]);
+      assert(await sameBytes(`${s.dir}/refused.bin`, data), "the stored file differs");
+    } finally {
+      await removePicked(source);
+    }
+  });
+});
+
+test("ui waits out a 503 on a resumable creation as its Retry-After asks, then goes on", async () => {
+  const data = randomBytes(9 * MIB);
+  await withUi({}, async () => {}, async (s) => {
+    const source = await fileToPick("busy.bin", data);
+    let posts = 0;
+    await s.page.route("**/files/", (route) => {
+      if (route.request().method() !== "POST" || posts++ > 0) return route.continue();
+      return route.fulfill({
+        status: 503,
+        headers: { "Retry-After": "2", "Content-Type": "text/plain" },
+        body: "Busy",
+      });
+    });
+    try {
+      await s.page.goto(`${s.origin}/`);
+      await s.page.waitForSelector("body[data-ready=true]");
+      await s.page.locator("#file-input").setInputFiles(source);
+      const row = job(s.page, "busy.bin");
+      await row.and(s.page.locator("[data-state=waiting]")).waitFor();
+      assertEquals(
+        await row.locator(".job-status").textContent(),
+        "The server answered 503; trying again in 2 s…",
+      );
+      await row.and(s.page.locator("[data-state=done]")).waitFor({ timeout: 60_000 });
+      assertEquals(posts, 2);
+      assert(await sameBytes(`${s.dir}/busy.bin`, data), "the stored file differs");
     } finally {
       await removePicked(source);
     }

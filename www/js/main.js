@@ -74,6 +74,9 @@ function openSignIn(retry, { asked = false, refused: turnedDown = false } = {}) 
   dialog.showModal();
 }
 
+/** What a drop gets while no folder is shown (the server away, a folder that failed to load). */
+const NO_FOLDER_DROP = "Nothing was uploaded: no folder is shown to upload into.";
+
 function showError(message) {
   const box = $("listing-error");
   box.textContent = message;
@@ -127,13 +130,16 @@ const uploader = createUploader({
   canUpload: () => !$("upload").hidden,
   // Shown, not only spoken: files dropped on a page that takes none would otherwise vanish
   // without a word for whoever is looking at it.
-  // (A folder that could not be shown keeps its own error, which says why.)
   onDropRefused() {
     if (info?.readOnly && !browser.failed) {
       showError("This server is read-only: it does not accept uploads.");
-    } else {
-      announce("Nothing can be uploaded here: no folder is shown.");
+      return;
     }
+    // A folder that could not be shown keeps its own error, which says why ("The server could
+    // not be reached."): the refusal follows it, once however many drops.
+    const box = $("listing-error");
+    const why = box.hidden ? "" : box.textContent.replace(` ${NO_FOLDER_DROP}`, "");
+    showError(why ? `${why} ${NO_FOLDER_DROP}` : NO_FOLDER_DROP);
   },
 });
 setUpNameDialog({ onSignInNeeded: (retry) => openSignIn(retry) });

@@ -4,11 +4,13 @@
  * survives a dropped connection, a pause, and a reload of the page.
  *
  * - Slices of {@link SLICE_BYTES} per PATCH: progress and the work a drop can lose stay small.
- * - After a failure that is not the server refusing (no answer, 5xx, 409 offset, 423 busy) it
- *   waits (back-off: {@link RETRY_DELAYS_MS}), asks the server for its offset, and goes on from
- *   there. Progress (the server holding more bytes than before) starts the back-off over: it
- *   gives up only after every delay passed with no byte gained, not after as many drops spread
- *   over a long upload on a flaky link.
+ * - After a failure that trying again can fix — no answer, 409 (offset moved), 423 (busy), or
+ *   a gateway or an unavailable server (502, 503, 504; its `Retry-After` honoured) — it waits
+ *   (back-off: {@link RETRY_DELAYS_MS}), asks the server for its offset, and goes on from there.
+ *   Progress (the server holding more bytes than before) starts the back-off over: it gives up
+ *   only after every delay passed with no byte gained, not after as many drops spread over a
+ *   long upload on a flaky link. Any other answer (500, 501, 507, a 4xx) is the server's word:
+ *   the upload stops with it, and the user may retry by hand.
  * - The upload URL is kept in localStorage under the file's name, size and last-modified time
  *   and its destination, so the same file picked again after a reload resumes where the server
  *   is; {@link unfinishedUploads} lists them for the page to offer.
@@ -24,11 +26,38 @@ export const SLICE_BYTES = 8 * 1024 * 1024;
 /** Waits before each retry after a dropped connection or a busy server, in ms. */
 export const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000, 8000, 15000, 30000];
 const STORE_KEY = "wireserve.resumable";
-const TUS_VERSION = "1.0.0";
-const HTTP_CONFLICT = 409;
-const HTTP_LOCKED = 423;
-const HTTP_SERVER_ERROR = 500;
+/** The tus version every request names (`Tus-Resumable`). */
+export const TUS_VERSION = "1.0.0";
 const HTTP_NOT_FOUND = 404;
+const HTTP_SERVER_ERROR = 500;
+/**
+ * Answers worth waiting for: the offset moved (409), the upload is busy (423), or something
+ * between us and the server, or the server itself, is briefly unable to answer (502, 503, 504).
+ * A 500 or 507 would come back the same at once: retrying it only hides why.
+ */
+const RETRY_STATUSES = [409, 423, 502, 503, 504];
+/** The longest `Retry-After` honoured, in ms: past it the page gives up rather than hang. */
+export const MAX_RETRY_AFTER_MS = 5 * 60 * 1000;
+const MS_PER_SECOND = 1000;
+
+/** Whether an answer `status` (0: none) is worth an automatic retry. */
+export function retriesAfter(status) {
+  return status === 0 || RETRY_STATUSES.includes(status);
+}
+
+/**
+ * The wait a `Retry-After` value asks for (RFC 9110 §10.2.3: delay-seconds or an HTTP-date), in
+ * ms, at most {@link MAX_RETRY_AFTER_MS}; 0 for none or a value that is neither.
+ */
+export function retryAfterMs(value, now = Date.now()) {
+  const text = (value ?? "").trim();
+  let ms = 0;
+  if (/^[0-9]+$/.test(text)) ms = Number(text) * MS_PER_SECOND;
+  // An HTTP-date ends in GMT (IMF-fixdate, or the obsolete RFC 850 form); Date.parse alone
+  // would also take "2030-01-01" or "1.5" for a date.
+  else if (/ GMT$/.test(text)) ms = Math.max(0, (Date.parse(text) || now) - now);
+  return Math.min(ms, MAX_RETRY_AFTER_MS);
+}
 
 /** The key of `file` going to `destination` (a folder URL and relative path). */
 export function uploadKey(file, destination) {
@@ -85,8 +114,8 @@ export function unfinishedUploads() {
 
 /**
  * Starts (or resumes) the upload of `file` to the folder URL `folder` under `relativePath`.
- * `onProgress(sent, total)` reports bytes the server has or is receiving; `onWaiting(ms)` a retry
- * wait. Returns `{done, pause, resume, cancel}`; `done` resolves when the file is stored.
+ * `onProgress(sent, total)` reports bytes the server has or is receiving; `onWaiting(ms, status)`
+ * a retry wait and the answer that caused it (0: none came). Returns `{done, pause, resume, cancel}`; `done` resolves when the file is stored.
  */
 export function resumableUpload(
   { file, folder, relativePath, overwrite, limit, onProgress, onWaiting },
@@ -147,7 +176,7 @@ export function resumableUpload(
   async function serverOffset() {
     const r = await request("HEAD", url, {});
     if (r.status === HTTP_NOT_FOUND) return null;
-    if (r.status === HTTP_LOCKED || r.status >= HTTP_SERVER_ERROR) throw retryable(r);
+    if (retriesAfter(r.status)) throw retryable(r);
     if (r.status >= 300) throw refused(r);
     return Number(r.getResponseHeader("Upload-Offset"));
   }
@@ -158,7 +187,7 @@ export function resumableUpload(
     const headers = { "Upload-Length": String(file.size), "Upload-Metadata": meta.join(",") };
     if (!overwrite) headers["If-None-Match"] = "*";
     const r = await request("POST", folder, headers);
-    if (r.status !== 201) throw r.status >= HTTP_SERVER_ERROR ? retryable(r) : refused(r);
+    if (r.status !== 201) throw retriesAfter(r.status) ? retryable(r) : refused(r);
     url = new URL(r.getResponseHeader("Location"), location.href).href;
     remember(key, { name: file.name, size: file.size, path: relativePath, url, sent: 0 });
   }
@@ -179,9 +208,7 @@ export function resumableUpload(
         "Content-Type": "application/offset+octet-stream",
         "Upload-Offset": String(offset),
       }, slice);
-      if (r.status === HTTP_CONFLICT || r.status === HTTP_LOCKED || r.status >= HTTP_SERVER_ERROR) {
-        throw retryable(r);
-      }
+      if (retriesAfter(r.status)) throw retryable(r);
       if (r.status !== 204) throw refused(r);
       offset = Number(r.getResponseHeader("Upload-Offset"));
       reached(offset);
@@ -204,8 +231,8 @@ export function resumableUpload(
         if (paused && err.aborted) continue;
         if (!err.retry && err.status !== 0) throw err;
         if (failures >= RETRY_DELAYS_MS.length) throw err;
-        const delay = RETRY_DELAYS_MS[failures++];
-        onWaiting(delay);
+        const delay = Math.max(RETRY_DELAYS_MS[failures++], err.retryAfterMs ?? 0);
+        onWaiting(delay, err.status);
         await sleep(delay);
       }
     }
@@ -235,14 +262,14 @@ export function resumableUpload(
   function retryable(r) {
     return Object.assign(
       new RequestError(r.status, describeFailure(r.status, r.responseText, limit)),
-      {
-        retry: true,
-      },
+      { retry: true, retryAfterMs: retryAfterMs(r.getResponseHeader("Retry-After")) },
     );
   }
 
   function refused(r) {
-    if (url !== null && r.status !== 401) forget(key);
+    // A server error says nothing about the upload: it stays saved, so a retry by hand (or the
+    // offer after a reload) goes on from the server's offset instead of starting over.
+    if (url !== null && r.status !== 401 && r.status < HTTP_SERVER_ERROR) forget(key);
     return new RequestError(r.status, describeFailure(r.status, r.responseText, limit));
   }
 }

@@ -108,13 +108,10 @@ async function sendResumable(
         speed ? ` · ${speed}` : ""
       } · resumable`;
     },
-    onWaiting(ms) {
+    onWaiting(ms, status) {
       if (job.generation !== generation || job.state === "paused") return;
-      setStatus(
-        job,
-        "waiting",
-        `Connection lost; trying again in ${Math.ceil(ms / MS_PER_SECOND)} s…`,
-      );
+      const why = status === 0 ? "Connection lost" : `The server answered ${status}`;
+      setStatus(job, "waiting", `${why}; trying again in ${Math.ceil(ms / MS_PER_SECOND)} s…`);
     },
   });
   job.control = control;
