@@ -9,6 +9,7 @@
  */
 
 import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
+import { throwIfOutOfDescriptors } from "./out_of_descriptors.ts";
 
 /**
  * The segments of `path` below `folder` by their real paths (`[]` for the folder itself), or null
@@ -38,6 +39,20 @@ export async function realSegmentsInside(path: string, folder: string): Promise<
   if (rel === "") return [];
   if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return null;
   return rel.split(sep);
+}
+
+/**
+ * The real path of `path` (symlinks resolved), or null when it cannot be resolved (missing, a
+ * dangling link, denied, a loop of links). Out of descriptors is not "missing" and throws (see
+ * out_of_descriptors.ts), so no caller caches it or skips a member for it.
+ */
+export async function realPathOrNull(path: string): Promise<string | null> {
+  try {
+    return await Deno.realPath(path);
+  } catch (err) {
+    throwIfOutOfDescriptors(err);
+    return null;
+  }
 }
 
 /**

@@ -39,6 +39,7 @@ import {
   SMALL_FILE_MAX_BYTES,
 } from "./file_facts.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
+import { realPathOrNull } from "../app/real_path_inside.ts";
 
 export { SMALL_FILE_MAX_BYTES };
 export type { FileFacts, PathFacts, Sibling } from "./file_facts.ts";
@@ -380,17 +381,6 @@ export class FileCache {
     // the file's real folder) is the sibling's real path.
     if (!await this.allowed(path, false)) return null;
     return sibling(path, suffix, sourceMtimeMs, old, wantBytes, this.#salt);
-  }
-}
-
-/** The real path of `path`, or null when it cannot be resolved (missing, denied, a link loop). */
-async function realPathOrNull(path: string): Promise<string | null> {
-  try {
-    return await Deno.realPath(path);
-  } catch (err) {
-    // Out of descriptors is not "missing": it must not be cached as such (see out_of_descriptors.ts).
-    throwIfOutOfDescriptors(err);
-    return null;
   }
 }
 

@@ -41,7 +41,7 @@ import { hrefOf } from "./dav_path.ts";
 import { copyDeadProps } from "./dead_props.ts";
 import { type Hider, hiderBelow, type Resource, statVisible } from "./resource.ts";
 import { lstatOrNull, sameFolder } from "../app/walk_guard.ts";
-import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
+import { realPathOrNull } from "../app/real_path_inside.ts";
 
 /**
  * Copies the resource `src` to `dst` for a COPY (`depth` "0": a folder without its members,
@@ -174,19 +174,6 @@ export async function copyFolder(
   }
   // refuse: the folder is not a whole copy; it is what the 207 names, as it has no URL for them
   if (unnamed) failed.push({ href: hrefOf(segments, true), status: STATUS.Forbidden });
-}
-
-/**
- * The real path behind the link `path`, or null when it leads nowhere (missing target, a loop of
- * links); out of descriptors throws, so the copy answers 503 rather than skipping the member.
- */
-async function realPathOrNull(path: string): Promise<string | null> {
-  try {
-    return await Deno.realPath(path);
-  } catch (err) {
-    throwIfOutOfDescriptors(err);
-    return null;
-  }
 }
 
 /** A member that is no longer what the walk looked at when it comes to be read. */
