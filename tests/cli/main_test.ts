@@ -32,6 +32,19 @@ interface Run {
   port(): Promise<number>;
 }
 
+/**
+ * The exit code of a `main` that refuses to start, or "started" for one that serves (then stopped
+ * with SIGINT, so the test never leaves it running).
+ */
+async function exitCodeOrStarted(run: Run): Promise<number | "started"> {
+  const outcome = await Promise.race([run.result, run.port().then(() => "started" as const)]);
+  if (outcome === "started") {
+    run.signal("SIGINT");
+    await run.result;
+  }
+  return outcome;
+}
+
 function start(
   args: string[],
   opts: {
@@ -125,11 +138,7 @@ Deno.test("main exits 1 when --resumable-dir reaches into the shared folder thro
     await Deno.symlink(join(dir, "share", "docs"), join(dir, "alias"));
     const state = join(dir, "alias", "state"); // does not exist yet
     const run = start([join(dir, "share"), "--resumable-dir", state, "--port", "0"]);
-    const outcome = await Promise.race([run.result, run.port().then(() => "started")]);
-    if (outcome === "started") {
-      run.signal("SIGINT");
-      await run.result;
-    }
+    const outcome = await exitCodeOrStarted(run);
     assertEquals(outcome, 1);
     assertEquals(
       run.stderr(),
@@ -163,11 +172,7 @@ Deno.test("main exits 1 with one line when --resumable-dir is a file or cannot b
     ];
     for (const [state, why] of cases) {
       const run = start([join(dir, "share"), "--resumable-dir", state, "--port", "0"]);
-      const outcome = await Promise.race([run.result, run.port().then(() => "started")]);
-      if (outcome === "started") {
-        run.signal("SIGINT");
-        await run.result;
-      }
+      const outcome = await exitCodeOrStarted(run);
       assertEquals(outcome, 1, state);
       assertEquals(run.stderr(), `wireserve: --resumable-dir: ${JSON.stringify(state)} ${why}\n`);
     }
@@ -189,11 +194,7 @@ Deno.test("main exits 1 when a file stands at the default state folder's place",
     const reserved = join(dir, ".wireserve-uploads");
     await Deno.writeTextFile(reserved, "x");
     const run = start([dir, "--port", "0"]);
-    const outcome = await Promise.race([run.result, run.port().then(() => "started")]);
-    if (outcome === "started") {
-      run.signal("SIGINT");
-      await run.result;
-    }
+    const outcome = await exitCodeOrStarted(run);
     assertEquals(outcome, 1);
     assertEquals(
       run.stderr(),

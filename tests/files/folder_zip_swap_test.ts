@@ -11,6 +11,7 @@ import { appConfig } from "../../src/app/app_config.ts";
 import { sharedFolderRoot } from "../../src/files/mod.ts";
 import { zipResponse } from "../../src/files/folder_zip.ts";
 import { localCount } from "../../src/http/shared_count.ts";
+import { drainStream } from "../support/drain_stream.ts";
 
 const SECRET = "OUTSIDE-THE-SHARE-SECRET";
 const SHOWN = "inside-the-share-bytes";
@@ -43,16 +44,9 @@ async function zipWithSwap(swap: (share: string, outside: string) => void): Prom
     const body = res.body as { kind: string; stream: AsyncIterable<Uint8Array> };
     assertEquals(body.kind, "stream");
     swap(share, outside);
-    const pieces: Uint8Array[] = [];
-    let failed = false;
-    try {
-      for await (const piece of body.stream) pieces.push(piece);
-    } catch {
-      failed = true;
-    }
-    const bytes = new TextDecoder("latin1").decode(
-      new Uint8Array(pieces.flatMap((p) => [...p])),
-    );
+    const drained = await drainStream(body.stream);
+    const failed = drained.failed;
+    const bytes = new TextDecoder("latin1").decode(drained.bytes);
     assert(!bytes.includes(SECRET), "the archive holds bytes from outside the share");
     return { bytes, failed };
   } finally {

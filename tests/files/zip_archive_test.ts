@@ -11,6 +11,7 @@ import { appConfig } from "../../src/app/app_config.ts";
 import { sharedFolderRoot } from "../../src/files/mod.ts";
 import { zipResponse } from "../../src/files/folder_zip.ts";
 import { localCount } from "../../src/http/shared_count.ts";
+import { drainStream } from "../support/drain_stream.ts";
 
 const HAS_UNZIP = await new Deno.Command("unzip", { args: ["-v"], stdout: "null", stderr: "null" })
   .output().then((o) => o.success, () => false);
@@ -42,14 +43,7 @@ async function zipWithChange(change: (share: string) => void): Promise<Pulled> {
     assertEquals(res.status, 200);
     const body = res.body as { kind: string; stream: AsyncIterable<Uint8Array> };
     change(share);
-    const pieces: Uint8Array[] = [];
-    let failed = false;
-    try {
-      for await (const piece of body.stream) pieces.push(piece);
-    } catch {
-      failed = true;
-    }
-    const bytes = new Uint8Array(pieces.flatMap((p) => [...p]));
+    const { bytes, failed } = await drainStream(body.stream);
     const unzipped: Record<string, string> = {};
     if (!failed && HAS_UNZIP) {
       const file = join(share, "got.zip");

@@ -10,10 +10,9 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { appConfig } from "../../src/app/app_config.ts";
-import { type AppServer, startApp } from "../support/app_server.ts";
+import type { AppServer } from "../support/app_server.ts";
 import { RawClient } from "../support/server.ts";
-import { b64, exchange, headOf } from "./resumable_fixture.ts";
+import { b64, exchange, headOf, withTrickleServer } from "./resumable_fixture.ts";
 
 /** The body clock: long, so that only the cancellation can end the append in time. */
 const BODY_IDLE_MS = 30_000;
@@ -26,18 +25,8 @@ const PIECE_GAP_MS = 25;
 
 type Protocol = "tus" | "draft";
 
-async function withServer(workers: number, fn: (srv: AppServer, root: string) => Promise<void>) {
-  const root = await Deno.makeTempDir({ prefix: "wireserve-cancel-" });
-  const srv = await startApp(appConfig({ directory: root }), {
-    bodyIdleTimeoutMs: BODY_IDLE_MS,
-  }, workers);
-  try {
-    await fn(srv, root);
-  } finally {
-    await srv.close();
-    await Deno.remove(root, { recursive: true });
-  }
-  assertEquals(srv.errors, []);
+function withServer(workers: number, fn: (srv: AppServer, root: string) => Promise<void>) {
+  return withTrickleServer("wireserve-cancel-", workers, BODY_IDLE_MS, fn);
 }
 
 /** The fields that make a request speak `protocol`. */

@@ -6,6 +6,9 @@
 
 import { RawClient, type RawResponse } from "../support/server.ts";
 import type { UploadRecord } from "../../src/resumable/upload_record.ts";
+import { appConfig } from "../../src/app/app_config.ts";
+import { assertEquals } from "../support/assert.ts";
+import { type AppServer, startApp } from "../support/app_server.ts";
 
 export { filesBelow, withUploadServer } from "../integration/upload_fixture.ts";
 export { exists } from "../support/paths.ts";
@@ -76,4 +79,25 @@ export function newRecord(id: string, length: number | null, createdMs = Date.no
     completedMs: null,
     url: null,
   };
+}
+
+/**
+ * Runs `fn` against a server of `workers` isolates on a fresh share whose body clock is
+ * `bodyIdleTimeoutMs` (long: the tests trickle bodies), then checks the server logged no error.
+ */
+export async function withTrickleServer(
+  prefix: string,
+  workers: number,
+  bodyIdleTimeoutMs: number,
+  fn: (srv: AppServer, root: string) => Promise<void>,
+): Promise<void> {
+  const root = await Deno.makeTempDir({ prefix });
+  const srv = await startApp(appConfig({ directory: root }), { bodyIdleTimeoutMs }, workers);
+  try {
+    await fn(srv, root);
+  } finally {
+    await srv.close();
+    await Deno.remove(root, { recursive: true });
+  }
+  assertEquals(srv.errors, []);
 }

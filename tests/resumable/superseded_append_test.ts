@@ -12,10 +12,9 @@
 import { Buffer } from "node:buffer";
 import * as tus from "tus-js-client";
 import { assert, assertEquals } from "../support/assert.ts";
-import { appConfig } from "../../src/app/app_config.ts";
-import { type AppServer, startApp } from "../support/app_server.ts";
+import type { AppServer } from "../support/app_server.ts";
 import { RawClient } from "../support/server.ts";
-import { b64, exchange, headOf } from "./resumable_fixture.ts";
+import { b64, exchange, headOf, withTrickleServer } from "./resumable_fixture.ts";
 
 /** The body clock: long, so that only the newcomer can end the stalled request in time. */
 const BODY_IDLE_MS = 30_000;
@@ -27,18 +26,8 @@ const SENT = 40_000;
 /** The options, with `protocol`, which tus-js-client 4's typings leave out. */
 type Options = tus.UploadOptions & { protocol?: "tus-v1" | "ietf-draft-05" };
 
-async function withServer(workers: number, fn: (srv: AppServer, root: string) => Promise<void>) {
-  const root = await Deno.makeTempDir({ prefix: "wireserve-superseded-" });
-  const srv = await startApp(appConfig({ directory: root }), {
-    bodyIdleTimeoutMs: BODY_IDLE_MS,
-  }, workers);
-  try {
-    await fn(srv, root);
-  } finally {
-    await srv.close();
-    await Deno.remove(root, { recursive: true });
-  }
-  assertEquals(srv.errors, []);
+function withServer(workers: number, fn: (srv: AppServer, root: string) => Promise<void>) {
+  return withTrickleServer("wireserve-superseded-", workers, BODY_IDLE_MS, fn);
 }
 
 async function createUpload(port: number, name: string): Promise<string> {
