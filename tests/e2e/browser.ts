@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { type AppConfig, appConfig } from "../../src/app/app_config.ts";
 import { createApp } from "../../src/app/routes.ts";
 import { startServer, type TestServer } from "../support/server.ts";
@@ -75,6 +75,7 @@ export async function withUi(
     // run is seen rather than hidden.
     const why = err instanceof ChromiumGone ? err.message : String(err).split("\n")[0];
     console.error(`${RETRIED_MARK} ${runningTest}: ${why}`);
+    await dropBrowser();
     await withUiOnce(config, setup, fn);
   }
 }
@@ -126,9 +127,42 @@ async function within<T>(promise: Promise<T>, ms: number, onTimeout: () => Error
   }
 }
 
-/** Kills every Chromium process started with `profile` (one test's own profile folder). */
-async function killChromium(profile: string): Promise<void> {
-  await new Deno.Command("pkill", { args: ["-KILL", "-f", profile] }).output().catch(() => {});
+/**
+ * The one Chromium this test process shares between its browser tests (a launch costs ~1.4 s
+ * here, ~2 min over the suite); each test gets its own fresh context, so no cookie, storage,
+ * permission or credential passes from one test to the next. A browser that died, or the one a
+ * failed test used, is dropped and the next test launches another.
+ */
+let shared: { browser: Browser; marker: string } | null = null;
+
+async function sharedBrowser(): Promise<Browser> {
+  if (shared?.browser.isConnected()) return shared.browser;
+  await dropBrowser();
+  // Chromium ignores a switch it does not know: this one names its processes for `pkill`.
+  const marker = `--wireserve-e2e=${crypto.randomUUID()}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [...CHROMIUM_ARGS, marker],
+  });
+  shared = { browser, marker };
+  return browser;
+}
+
+/** Closes the shared browser (killed if it does not answer) so that the next test launches anew. */
+async function dropBrowser(): Promise<void> {
+  const gone = shared;
+  shared = null;
+  if (gone === null) return;
+  await within(gone.browser.close(), CLOSE_TIMEOUT_MS, () => new Error("close"))
+    .catch(() => {});
+  await killChromium(gone.marker);
+}
+
+/** Kills every Chromium process whose command line holds `marker`. */
+async function killChromium(marker: string): Promise<void> {
+  await new Deno.Command("pkill", { args: ["-KILL", "-f", "--", marker] }).output()
+    .catch(() => {});
 }
 
 async function withUiOnce(
@@ -137,7 +171,6 @@ async function withUiOnce(
   fn: (s: UiSession) => Promise<void>,
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "wireserve-ui-" });
-  const profile = await Deno.makeTempDir({ prefix: "wireserve-chromium-" });
   const server = startServer(createApp(appConfig({ directory: dir, ...config })));
   let context = null as BrowserContext | null;
   let hung = false;
@@ -147,26 +180,20 @@ async function withUiOnce(
       return new ChromiumGone(`the test made no end in ${TEST_WATCHDOG_MS / 1000} s`);
     });
   } finally {
-    if (hung) await killChromium(profile);
-    // A browser that died unseen never answers its close: killed instead, after a while.
+    if (hung) await dropBrowser();
+    // A browser that died unseen never answers its context's close: dropped instead, after a while.
     await within(context?.close() ?? Promise.resolve(), CLOSE_TIMEOUT_MS, () => new Error("close"))
-      .catch(() => killChromium(profile));
+      .catch(() => dropBrowser());
     await server.close();
-    await Deno.remove(profile, { recursive: true }).catch(() => {});
     await Deno.remove(dir, { recursive: true });
   }
 
   async function run(): Promise<void> {
     await setup(dir);
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: DESKTOP_VIEWPORT,
-      acceptDownloads: true,
-    });
+    const browser = await sharedBrowser();
+    context = await browser.newContext({ viewport: DESKTOP_VIEWPORT, acceptDownloads: true });
     context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-    const page = context.pages()[0] ?? await context.newPage();
+    const page = await context.newPage();
     let gone: string | null = null;
     page.on("crash", () => gone ??= "the tab crashed");
     page.on("close", () => gone ??= "the tab closed");
