@@ -14,6 +14,11 @@
  * atomic load, only on entries reached through a link. Either spelling then sees a write made
  * under the other at once.
  *
+ * A link on the way can itself be removed, moved or replaced (`DELETE /files/biglink`): no path
+ * below it is named by that write, so every write also moves one more counter, the board's write
+ * count, and an entry reached through a link inside the share checks it too (rare entries, rare
+ * writes: at worst such an entry is read from the disk again after any write).
+ *
  * Race: the reader takes the stamp before it stats, the writer bumps after its rename. A reader
  * that stats the old file therefore holds a stamp older than the bump, and the next lookup
  * looks again.
@@ -27,6 +32,9 @@ import { realSpellingSync } from "./real_spelling.ts";
 
 /** Buckets on the board (a power of two): 256 KiB of shared memory. */
 export const CHANGE_BUCKETS = 65_536;
+/** Cells on the board: the buckets, then the write count. */
+export const CHANGE_CELLS = CHANGE_BUCKETS + 1;
+const WRITES_CELL = CHANGE_BUCKETS;
 const BUCKET_MASK = CHANGE_BUCKETS - 1;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -36,8 +44,10 @@ export class ChangeBoard {
   #cells: Int32Array;
 
   /** A board over `cells` (a view of a SharedArrayBuffer to share it across isolates). */
-  constructor(cells: Int32Array = new Int32Array(CHANGE_BUCKETS)) {
-    if (cells.length !== CHANGE_BUCKETS) throw new RangeError("A change board needs 65536 cells");
+  constructor(cells: Int32Array = new Int32Array(CHANGE_CELLS)) {
+    if (cells.length !== CHANGE_CELLS) {
+      throw new RangeError(`A change board needs ${CHANGE_CELLS} cells`);
+    }
     this.#cells = cells;
   }
 
@@ -54,11 +64,17 @@ export class ChangeBoard {
     return Atomics.load(this.#cells, bucket);
   }
 
+  /** How many writes were recorded so far (any path). */
+  writes(): number {
+    return Atomics.load(this.#cells, WRITES_CELL);
+  }
+
   /**
    * Records that `fsPath` changed (and so did its folder's listing), under the path as named and
-   * under its real spelling when that differs (a link on the way).
+   * under its real spelling when that differs (a link on the way), and counts the write.
    */
   changed(fsPath: string): void {
+    Atomics.add(this.#cells, WRITES_CELL, 1);
     this.#bump(fsPath);
     const real = realSpellingSync(fsPath);
     if (real !== fsPath) this.#bump(real);

@@ -86,12 +86,19 @@ interface Entry {
   /** The same for its real path when that differs (a link on the way): -1 when it does not. */
   realBucket: number;
   realStamp: number;
+  /**
+   * The board's write count before the disk was read, when a link inside the share is on the
+   * way (removing or replacing that link names none of the paths below it): -1 otherwise.
+   */
+  linkStamp: number;
 }
 
 /** The bucket and counter of a looked-up path's real path, noted before the disk is read. */
 interface RealStamp {
   bucket: number;
   stamp: number;
+  /** Whether a link below the root (not only the root's own spelling) is on the way. */
+  linkInShare: boolean;
 }
 
 const MISSING: PathFacts = Object.freeze({ kind: "missing" });
@@ -228,14 +235,16 @@ export class FileCache {
   #unchanged(entry: Entry): boolean {
     const board = this.#changes;
     return board === null || (board.stamp(entry.bucket) === entry.stamp &&
-      (entry.realBucket < 0 || board.stamp(entry.realBucket) === entry.realStamp));
+      (entry.realBucket < 0 || (board.stamp(entry.realBucket) === entry.realStamp &&
+        (entry.linkStamp < 0 || board.writes() === entry.linkStamp))));
   }
 
   async #refresh(fsPath: string, previous: PathFacts | undefined): Promise<PathFacts> {
     // The stamp is read before the disk: a write that lands while we read moves it past ours.
     const bucket = this.#changes?.bucketOf(fsPath) ?? 0;
     const stamp = this.#changes?.stamp(bucket) ?? 0;
-    const real: RealStamp = { bucket: -1, stamp: 0 };
+    const writes = this.#changes?.writes() ?? 0;
+    const real: RealStamp = { bucket: -1, stamp: 0, linkInShare: false };
     const facts = await this.#load(fsPath, previous, real);
     const old = this.#entries.get(fsPath);
     if (old !== undefined) {
@@ -252,6 +261,7 @@ export class FileCache {
       stamp,
       realBucket: real.bucket,
       realStamp: real.stamp,
+      linkStamp: real.linkInShare ? writes : -1,
     });
     this.#bytes += bytes;
     this.#evict();
@@ -362,6 +372,22 @@ export class FileCache {
     if (board === null || real === fsPath) return;
     noted.bucket = board.bucketOf(real);
     noted.stamp = board.stamp(noted.bucket);
+    noted.linkInShare ||= this.#linkInShare(fsPath, real);
+  }
+
+  /**
+   * Whether `real` differs from `fsPath` below the root, not only in the root's own spelling (a
+   * share reached through a link makes every real path differ; only a link inside it can be
+   * removed by a request). Unsure (the real root not known yet): yes.
+   */
+  #linkInShare(fsPath: string, real: string): boolean {
+    const realRoot = this.#realRoot;
+    if (realRoot === null) return true;
+    const root = this.#opts.root.endsWith(this.#sep) && this.#opts.root.length > 1
+      ? this.#opts.root.slice(0, -1)
+      : this.#opts.root;
+    if (!fsPath.startsWith(root) || !real.startsWith(realRoot)) return true;
+    return fsPath.slice(root.length) !== real.slice(realRoot.length);
   }
 
   /**

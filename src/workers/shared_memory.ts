@@ -13,7 +13,7 @@
  * @module
  */
 
-import { CHANGE_BUCKETS, ChangeBoard } from "../app/change_board.ts";
+import { CHANGE_CELLS, ChangeBoard } from "../app/change_board.ts";
 import { SharedCount } from "../http/shared_count.ts";
 import { RoomRequests } from "../http/room_requests.ts";
 
@@ -58,7 +58,7 @@ export function createSharedMemory(workers: number, named: readonly string[] = [
   return {
     counters: new SharedArrayBuffer((1 + workers) * row * BYTES_PER_CELL),
     named: [...named],
-    changes: new SharedArrayBuffer(CHANGE_BUCKETS * BYTES_PER_CELL),
+    changes: new SharedArrayBuffer(CHANGE_CELLS * BYTES_PER_CELL),
   };
 }
 

@@ -1,6 +1,6 @@
 /** The change board: a write on one worker reaches every read cache at once. */
 
-import { CHANGE_BUCKETS, ChangeBoard } from "../../src/app/change_board.ts";
+import { CHANGE_BUCKETS, CHANGE_CELLS, ChangeBoard } from "../../src/app/change_board.ts";
 import { FileCache } from "../../src/files/file_cache.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
@@ -8,10 +8,11 @@ Deno.test("changed moves the stamp of the path and of its folder", () => {
   const board = new ChangeBoard();
   const file = board.bucketOf("/srv/a/b.txt");
   const folder = board.bucketOf("/srv/a");
-  const [s1, s2] = [board.stamp(file), board.stamp(folder)];
+  const [s1, s2, writes] = [board.stamp(file), board.stamp(folder), board.writes()];
   board.changed("/srv/a/b.txt");
   assert(board.stamp(file) !== s1);
   assert(board.stamp(folder) !== s2);
+  assertEquals(board.writes(), writes + 1, "every write is counted once");
 });
 
 Deno.test("bucketOf spreads the names of one folder over many buckets", () => {
@@ -26,7 +27,7 @@ Deno.test("a cache on another board holder reads the disk again after a write, w
   const dir = await Deno.makeTempDir({ prefix: "wireserve-board-" });
   try {
     // Two caches over one shared board stand for two workers.
-    const board = new ChangeBoard(new Int32Array(new SharedArrayBuffer(CHANGE_BUCKETS * 4)));
+    const board = new ChangeBoard(new Int32Array(new SharedArrayBuffer(CHANGE_CELLS * 4)));
     const opts = { root: dir, followSymlinks: false, dotfiles: false, ttlMs: 60_000 };
     const reader = new FileCache({ ...opts, changes: board });
     const path = `${dir}/a.txt`;

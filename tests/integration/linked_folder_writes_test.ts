@@ -75,6 +75,66 @@ for (const [shareName, spelling] of SHARES) {
 
   Deno.test({
     name:
+      `a linked folder deleted, moved or replaced is seen at once by reads through its name (${shareName})`,
+    ignore: !UNIX,
+    fn: async () => {
+      const srv = await startApp(
+        appConfig({ directory, statCacheMs: LONG_STAT_CACHE_MS, allowDelete: true }),
+      );
+      const files = `http://127.0.0.1:${srv.port}/files`;
+      const name = `kept-${spelling}.txt`;
+      // A fresh link for each case: one made behind the server's back is only seen after its
+      // TTL, like any change it did not make.
+      const [deleted, moving, moved, replaced] = ["deleted", "moving", "moved", "replaced"].map(
+        (what) => `${what}link-${spelling}`,
+      );
+      try {
+        assertEquals((await send(`${files}/big/${name}`, { method: "PUT", body: "v1" }))[0], 201);
+        await Deno.mkdir(join(share!.real, "other"), { recursive: true });
+        await Deno.writeTextFile(join(share!.real, "other", name), "other");
+        for (const link of [deleted, moving, replaced]) {
+          await Deno.symlink("big", join(share!.real, link));
+          // Cached through the link: a file, a missing name and the listing.
+          assertEquals(await send(`${files}/${link}/${name}`), [200, "v1"]);
+          assertEquals((await send(`${files}/${link}/nothing.txt`))[0], 404);
+          assertEquals((await send(`${files}/${link}/?format=json`))[0], 200);
+        }
+
+        assertEquals((await send(`${files}/${deleted}`, { method: "DELETE" }))[0], 204);
+        assertEquals((await send(`${files}/${deleted}/${name}`))[0], 404, "the link deleted");
+        assertEquals((await send(`${files}/${deleted}/?format=json`))[0], 404, "its listing");
+        assertEquals(await send(`${files}/big/${name}`), [200, "v1"], "its folder stays");
+
+        const move = await send(`${files}/${moving}`, {
+          method: "MOVE",
+          headers: { Destination: `${files}/${moved}` },
+        });
+        assertEquals(move[0], 201);
+        assertEquals((await send(`${files}/${moving}/${name}`))[0], 404, "the link moved away");
+        assertEquals(await send(`${files}/${moved}/${name}`), [200, "v1"], "under its new name");
+
+        // Pointed elsewhere behind the server's back, then a write it sees (any write counts):
+        // the old target's bytes are not served under the link any more.
+        await Deno.remove(join(share!.real, replaced));
+        await Deno.symlink("other", join(share!.real, replaced));
+        assertEquals((await send(`${files}/big/touch.txt`, { method: "PUT", body: "t" }))[0], 201);
+        assertEquals(await send(`${files}/${replaced}/${name}`), [200, "other"], "relinked");
+        assertEquals(await send(`${files}/big/${name}`), [200, "v1"], "the old target untouched");
+      } finally {
+        await srv.close();
+        for (const leftover of [deleted, moving, moved, replaced, "other"]) {
+          await Deno.remove(join(share!.real, leftover), { recursive: true }).catch(() => {});
+        }
+        for (const file of [name, "touch.txt"]) {
+          await Deno.remove(join(share!.real, "big", file)).catch(() => {});
+        }
+      }
+      assertEquals(srv.errors, []);
+    },
+  });
+
+  Deno.test({
+    name:
       `a listing after a write through the other folder spelling shows it, though a read is held (${shareName})`,
     ignore: !UNIX,
     fn: async () => {
