@@ -84,8 +84,11 @@ export type AppendResult =
   | { kind: "gone" }
   | { kind: "already-complete"; record: UploadRecord }
   | { kind: "checksum-mismatch"; offset: number }
-  /** Data past the length or `--max-upload`; the upload stays at `offset`. */
-  | { kind: "too-large"; offset: number; record: UploadRecord }
+  /**
+   * Data past the length or `--max-upload`; the upload stays at `offset`. `pastLength`: past
+   * the upload's own known length (the draft calls that an inconsistent length, tus a 413).
+   */
+  | { kind: "too-large"; offset: number; record: UploadRecord; pastLength: boolean }
   /** An upload of unknown length would pass `--resumable-max-bytes`; it stays at `offset`. */
   | { kind: "over-cap"; offset: number; maxBytes: number }
   | { kind: "inconsistent-length"; record: UploadRecord }
@@ -144,7 +147,7 @@ export async function appendBody(
     const max = ctx.config.maxUploadBytes;
     if (length !== null && (length > max || length < start)) {
       return length > max
-        ? { kind: "too-large", offset: start, record }
+        ? { kind: "too-large", offset: start, record, pastLength: false }
         : { kind: "inconsistent-length", record };
     }
     if (length !== record.length) {
@@ -152,7 +155,9 @@ export async function appendBody(
       await store.update(record);
     }
     let room = (length ?? max) - start;
-    if (declared !== null && declared > room) return { kind: "too-large", offset: start, record };
+    if (declared !== null && declared > room) {
+      return { kind: "too-large", offset: start, record, pastLength: length !== null };
+    }
     // An upload of unknown length reserves its bytes as they come, so it asks the bytes cap for
     // its room first: without it, it would grow past --resumable-max-bytes unchecked.
     let reserved: number | null = null;
@@ -248,7 +253,7 @@ export async function appendBody(
         const maxBytes = ctx.config.resumableMaxBytes;
         return capped
           ? { kind: "over-cap", offset, maxBytes }
-          : { kind: "too-large", offset, record };
+          : { kind: "too-large", offset, record, pastLength: length !== null };
       }
       // A full disk is the client's to know (507), with the offset it can resume from once
       // space is freed; a body error (HttpError) is the engine's to answer; the rest is a 500.

@@ -75,7 +75,8 @@ export function draftAppendFailure(result: AppendResult, provided: number): Http
       return res;
     }
     case "too-large":
-      return appendTooLarge();
+      // Past the upload's own length is the draft's inconsistent length ("Length"): a 400.
+      return result.pastLength ? inconsistentLength() : appendTooLarge();
     case "over-cap":
       return appendOverCap(result.maxBytes, result.offset);
     case "inconsistent-length":

@@ -41,7 +41,8 @@
  * - Every final answer carries `Upload-Offset` too (not required by the draft): tus-js-client's
  *   draft modes read the new offset from it.
  * - Appending to a completed upload is refused and changes nothing ("Upload Append"): content →
- *   400 "inconsistent-upload-length", an empty append → 400 "completed-upload".
+ *   400 "inconsistent-upload-length", an empty append → 400 "completed-upload". Content past the
+ *   upload's own length is that inconsistency too (400), not a 413 of the server's limits.
  * - `Upload-Limit: max-size` is `--max-upload`; `max-age` the seconds left before expiry. Every 413
  *   carries it ("Upload Limit": a 413 the server's limits cause MUST), chunked bodies included.
  * - A complete upload (`?1`) to a file URL that only the caps of unfinished uploads refuse is

@@ -94,7 +94,8 @@ Deno.test("draft creation: a chunked body past Upload-Length after the 104 remov
         "4\r\nabcd\r\n0\r\n\r\n",
       ),
     );
-    assertEquals(answers.map((a) => a.status), [104, 413]);
+    assertEquals(answers.map((a) => a.status), [104, 400]);
+    assert(answers[1].text.includes("inconsistent-upload-length"), answers[1].text);
     assertEquals(answers[1].header("location"), undefined);
     assertEquals((await headOf(s.port, answers[0].header("location")!)).status, 404);
     assertEquals(await uploadsIn(s.root), []);

@@ -159,14 +159,13 @@ Deno.test("a 413 carries the protocol's fields: draft Upload-Limit, tus Tus-Resu
     const over = await draftPatch(s.port, created.header("location")!, 10, "z".repeat(95));
     assertEquals(over.status, 413);
     assert(over.header("upload-limit")?.startsWith("max-size=100"), "Upload-Limit");
-    // A chunked creation that runs past the length it declared.
+    // A chunked creation of unknown length that runs past --max-upload.
     const chunked = await final(s.port, [
       "POST /files/y.bin HTTP/1.1",
       "Upload-Draft-Interop-Version: 8",
       "Upload-Complete: ?1",
-      "Upload-Length: 4",
       "Transfer-Encoding: chunked",
-    ], "8\r\n12345678\r\n0\r\n\r\n");
+    ], `40\r\n${"a".repeat(64)}\r\n40\r\n${"b".repeat(64)}\r\n0\r\n\r\n`);
     assertEquals(chunked.status, 413);
     assert(chunked.header("upload-limit")?.startsWith("max-size=100"), "Upload-Limit");
     assertEquals(chunked.header("upload-draft-interop-version"), "8");
@@ -174,6 +173,48 @@ Deno.test("a 413 carries the protocol's fields: draft Upload-Limit, tus Tus-Resu
     const past = await tusPatch(s.port, tus, 0, "12345678", true);
     assertEquals(past.status, 413);
     assertEquals(past.header("tus-resumable"), "1.0.0");
+  });
+});
+
+Deno.test("content past the upload's own length: the draft's 400 inconsistent-upload-length, tus's 413", async () => {
+  await withUploadServer({ maxUploadBytes: 100 }, async (s) => {
+    const created = await final(s.port, [
+      "POST /files/five.bin HTTP/1.1",
+      "Upload-Draft-Interop-Version: 8",
+      "Upload-Complete: ?0",
+      "Upload-Length: 5",
+      "Content-Length: 2",
+    ], "ab");
+    const location = created.header("location")!;
+    // Within --max-upload, but 2 + 8 bytes for an upload of 5.
+    const past = await draftPatch(s.port, location, 2, "12345678");
+    assertEquals(past.status, 400);
+    assert(past.text.includes("inconsistent-upload-length"), past.text);
+    assertEquals(past.header("upload-limit"), undefined, "not a 413 of the server's limits");
+    // A chunked append past the length is the same inconsistency.
+    const chunked = await final(s.port, [
+      `PATCH ${location} HTTP/1.1`,
+      "Upload-Draft-Interop-Version: 8",
+      "Upload-Offset: 2",
+      "Upload-Complete: ?1",
+      "Content-Type: application/partial-upload",
+      "Transfer-Encoding: chunked",
+    ], "8\r\n12345678\r\n0\r\n\r\n");
+    assertEquals(chunked.status, 400);
+    assert(chunked.text.includes("inconsistent-upload-length"), chunked.text);
+    // The upload is where it was, and takes its last 3 bytes.
+    const done = await final(s.port, [
+      `PATCH ${location} HTTP/1.1`,
+      "Upload-Draft-Interop-Version: 8",
+      "Upload-Offset: 2",
+      "Upload-Complete: ?1",
+      "Content-Type: application/partial-upload",
+      "Content-Length: 3",
+    ], "cde");
+    assertEquals(done.status, 201);
+    assertEquals(await Deno.readTextFile(`${s.root}/five.bin`), "abcde");
+    const tus = (await tusCreate(s.port, "t5.bin", ["Upload-Length: 5"])).header("location")!;
+    assertEquals((await tusPatch(s.port, tus, 0, "12345678")).status, 413, "tus");
   });
 });
 
