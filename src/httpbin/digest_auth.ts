@@ -98,8 +98,10 @@ export function digestAuthHandler(prefix: string, config: AppConfig) {
         "Cannot check credentials: the path must be /digest-auth/<qop>/<user>/<password>[/<algorithm>]",
       );
     }
-    const [qop, rawUser, rawPassword] = segments;
-    const algorithm = (segments[3] ?? "MD5").toUpperCase();
+    const [rawQop, rawUser, rawPassword] = segments;
+    // Every segment is read decoded, as go-httpbin (Go's decoded URL path) reads it.
+    const qop = percentDecode(rawQop) ?? "";
+    const algorithm = (percentDecode(segments[3] ?? "MD5") ?? "").toUpperCase();
     if (qop.toLowerCase() !== QOP_AUTH) {
       return badRequest('Cannot check credentials: the only qop is "auth"');
     }

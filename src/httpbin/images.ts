@@ -5,6 +5,7 @@
  * @module
  */
 
+import { percentDecode } from "../app/percent_decode.ts";
 import { jsonError } from "../app/json_response.ts";
 import { memberWeight } from "../app/qvalue.ts";
 import { STATUS } from "../http/status.ts";
@@ -73,7 +74,8 @@ export function imageAcceptHandler(req: HttpRequest): HttpResponse {
 /** `/image/<kind>`: that format (png, jpeg, webp, svg), else 404. */
 export function imageKindHandler(prefix: string) {
   return (req: HttpRequest): HttpResponse => {
-    const image = IMAGES.get(req.path.slice(prefix.length));
+    // Read decoded, as go-httpbin (Go's decoded URL path) reads it: /image/pn%67 is a PNG.
+    const image = IMAGES.get(percentDecode(req.path.slice(prefix.length)) ?? "");
     return image === undefined
       ? jsonError(STATUS.NotFound, "Cannot send an image: the kinds are png, jpeg, webp, svg")
       : imageResponse(image);

@@ -39,6 +39,13 @@ for (
   });
 }
 
+Deno.test("/image/<kind> reads the kind decoded, as go-httpbin does: /image/pn%67 is a PNG", async () => {
+  const res = await call("/image/pn%67");
+  assertEquals(res.status, 200);
+  assertEquals(header(res, "content-type"), "image/png");
+  assertEquals((await call("/image/pn%6")).status, 404, "a malformed escape names no kind");
+});
+
 Deno.test("/image/<unknown> answers 404", async () => {
   for (const kind of ["gif", "jpg", "", "png/x"]) {
     assertEquals((await call(`/image/${kind}`)).status, 404, kind);
