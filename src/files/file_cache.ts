@@ -88,9 +88,9 @@ interface Entry {
   realStamp: number;
   /**
    * The board's write count before the disk was read, when a link inside the share is on the
-   * way (removing or replacing that link names none of the paths below it): -1 otherwise.
+   * way (removing or replacing that link names none of the paths below it): null otherwise.
    */
-  linkStamp: number;
+  linkStamp: number | null;
 }
 
 /** The bucket and counter of a looked-up path's real path, noted before the disk is read. */
@@ -236,7 +236,7 @@ export class FileCache {
     const board = this.#changes;
     return board === null || (board.stamp(entry.bucket) === entry.stamp &&
       (entry.realBucket < 0 || (board.stamp(entry.realBucket) === entry.realStamp &&
-        (entry.linkStamp < 0 || board.writes() === entry.linkStamp))));
+        (entry.linkStamp === null || board.writes() === entry.linkStamp))));
   }
 
   async #refresh(fsPath: string, previous: PathFacts | undefined): Promise<PathFacts> {
@@ -261,7 +261,7 @@ export class FileCache {
       stamp,
       realBucket: real.bucket,
       realStamp: real.stamp,
-      linkStamp: real.linkInShare ? writes : -1,
+      linkStamp: real.linkInShare ? writes : null,
     });
     this.#bytes += bytes;
     this.#evict();
