@@ -50,9 +50,12 @@ export function localLockService(table: LockTable = new LockTable()): LockServic
 /** The name the lock table is hosted under (see app/shared_state.ts). */
 export const LOCK_SERVICE = "webdav.locks";
 
-/** Saves the table after a change (`LockStore`); resolves once it is saved (or told it failed). */
+/**
+ * Saves a change of the table (`LockStore`): a lock taken or refreshed, a token released, or null
+ * for the table whole; resolves once it is saved (or told it failed).
+ */
 export interface LockSaver {
-  save(): Promise<void>;
+  save(change: { put: LockInfo } | { drop: string } | null): Promise<void>;
 }
 
 /**
@@ -73,7 +76,7 @@ export class LockServiceHost {
 
   async lock(req: LockRequest): Promise<LockResult> {
     const result = this.#table.lock(req);
-    if (result.ok) await this.#saved();
+    if (result.ok) await this.#saved({ put: result.lock });
     return result;
   }
 
@@ -81,13 +84,13 @@ export class LockServiceHost {
     req: { token: string; path: string; timeoutSeconds: number },
   ): Promise<LockInfo | null> {
     const lock = this.#table.refresh(req.token, req.path, req.timeoutSeconds);
-    if (lock !== null) await this.#saved();
+    if (lock !== null) await this.#saved({ put: lock });
     return lock;
   }
 
   async unlock(req: { token: string; path: string }): Promise<boolean> {
     const removed = this.#table.unlock(req.token, req.path);
-    if (removed) await this.#saved();
+    if (removed) await this.#saved({ drop: req.token });
     return removed;
   }
 
@@ -105,11 +108,11 @@ export class LockServiceHost {
 
   async release(path: string, keepRoot?: boolean): Promise<number> {
     const dropped = this.#table.release(path, keepRoot);
-    if (dropped > 0) await this.#saved();
+    if (dropped > 0) await this.#saved(null); // locks dropped by path: the table whole
     return dropped;
   }
 
-  #saved(): Promise<void> {
-    return this.#saver === null ? Promise.resolve() : this.#saver.save();
+  #saved(change: Parameters<LockSaver["save"]>[0]): Promise<void> {
+    return this.#saver === null ? Promise.resolve() : this.#saver.save(change);
   }
 }

@@ -11,14 +11,25 @@
  *   neither reads nor writes the file.
  * - When: every change (a lock taken, refreshed, released) is written before it is answered, so
  *   a restart right after a 201 keeps that lock. Expiry is not written: an expired lock is dropped
- *   on load. Writes are whole snapshots, never concurrent: a change made while one is on its way
- *   waits for the next, which carries every change made meanwhile (a burst of LOCKs costs two
- *   writes, not one each).
- * - How: temp file + rename, so a reader (the next start) sees the old snapshot or the new one,
- *   never half. No fsync: the file must outlive the process, as a saved upload does.
+ *   on load. Writes are never concurrent: a change made while one is on its way waits for the
+ *   next, which carries every change made meanwhile (a burst of LOCKs costs two writes, not one
+ *   each).
+ * - What: a journal (JSON lines): the table whole — a header line, then one `put` line per lock
+ *   — followed by one line per change since (`{"put":…}` a lock taken or refreshed, `{"drop":…}`
+ *   a token released). A change appends its line; rewriting the whole table for each made filling
+ *   it quadratic (10,000 LOCKs took 82 s, 20 ms each at the cap). Once the lines appended weigh
+ *   as much as the table (256 KiB at least), the next change writes the table whole instead, so a
+ *   change costs O(1) amortised and the file stays under twice the table. So does the first
+ *   change after a start, a release (which drops locks by path), and any change after a failed
+ *   write (which may have left a torn line).
+ * - How: a whole write is a temp file + rename, so a reader (the next start) sees the old file or
+ *   the new one, never half; an append that a crash cuts leaves a last line without its newline,
+ *   which the load ignores (that change was never answered). No fsync: the file must outlive the
+ *   process, as a saved upload does. A version 1 file (the table as one JSON object, stop 36) is
+ *   still read.
  * - Bounded: the table holds at most 10,000 locks and 1 MiB of owners (`lock_table.ts`), and a
- *   root is a path the file system holds (4 KiB), so the file stays under about 45 MB; loading
- *   refuses a file past {@link MAX_LOCK_STORE_BYTES} without reading it.
+ *   root is a path the file system holds (4 KiB), so the table stays under about 45 MB and the file
+ *   under twice that; loading refuses a file past {@link MAX_LOCK_STORE_BYTES} without reading it.
  * - Tolerant: a file that is not ours (unreadable, not JSON, another version, too large) starts
  *   the server with no locks and one warning; a saved lock that is malformed, or that conflicts
  *   with one put back before it, is left out (counted in the same warning). Never a crash.
@@ -36,10 +47,14 @@ import type { LockInfo, LockTable } from "./lock_table.ts";
 
 /** The file's name inside the share root's `.wireserve-dav` (records there are `self`, `p-*`). */
 export const LOCK_STORE_NAME = "locks.json";
-/** The format written; a file of another version is not read. */
-export const LOCK_STORE_VERSION = 1;
-/** Largest file the start reads (see the module doc for why the table stays well under it). */
-export const MAX_LOCK_STORE_BYTES = 64 * 1024 * 1024;
+/** The format written (a journal); version 1 files are read too, others not. */
+export const LOCK_STORE_VERSION = 2;
+/** The whole-object format of stop 36, still read. */
+const WHOLE_OBJECT_VERSION = 1;
+/** Largest file the start reads (see the module doc for why the file stays well under it). */
+export const MAX_LOCK_STORE_BYTES = 128 * 1024 * 1024;
+/** The journal may grow by this much before it is compacted, however small the table. */
+export const MIN_JOURNAL_BYTES = 256 * 1024;
 /** The file's mode: lock owners (names, mail addresses) are nobody else's to read. */
 const LOCK_STORE_MODE = 0o600;
 const MS_PER_SECOND = 1000;
@@ -73,24 +88,48 @@ export function readLockStore(path: string, nowMs: number): LoadedLocks {
     if (err instanceof Deno.errors.NotFound) return { locks: [], problem: "" };
     return { locks: [], problem: `could not be read (${errorMessage(err)})` };
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { locks: [], problem: "is not valid JSON" };
+  const firstEnd = text.indexOf("\n");
+  const header = parseJson(firstEnd < 0 ? text : text.slice(0, firstEnd)) as
+    | { version?: unknown; locks?: unknown }
+    | null
+    | undefined;
+  if (header === undefined) return { locks: [], problem: "is not valid JSON" };
+  const entries: LockChangeLine[] = [];
+  if (header?.version === WHOLE_OBJECT_VERSION && Array.isArray(header.locks)) {
+    for (const lock of header.locks) entries.push({ put: lock });
+  } else if (header?.version === LOCK_STORE_VERSION && firstEnd >= 0) {
+    // A last line without its newline is an append a crash cut: its change was never answered.
+    const lines = text.slice(firstEnd + 1).split("\n");
+    lines.pop();
+    for (const line of lines) entries.push((parseJson(line) ?? null) as LockChangeLine);
+  } else {
+    return { locks: [], problem: `is not a lock file this server writes` };
   }
-  const file = parsed as { version?: unknown; locks?: unknown } | null;
-  if (file?.version !== LOCK_STORE_VERSION || !Array.isArray(file.locks)) {
-    return { locks: [], problem: `is not a version ${LOCK_STORE_VERSION} lock file` };
-  }
-  const locks: LockInfo[] = [];
+  const live = new Map<string, LockInfo>();
   let malformed = 0;
-  for (const entry of file.locks) {
-    const lock = savedLock(entry, nowMs);
+  for (const entry of entries) {
+    if (typeof entry?.drop === "string" && !("put" in entry)) {
+      live.delete(entry.drop);
+      continue;
+    }
+    const lock = entry !== null && typeof entry === "object" ? savedLock(entry.put, nowMs) : null;
     if (lock === null) malformed++;
-    else if (lock.expiresAtMs > nowMs) locks.push(lock);
+    else live.set(lock.token, lock);
   }
+  const locks = [...live.values()].filter((lock) => lock.expiresAtMs > nowMs);
   return { locks, problem: malformed === 0 ? "" : `held ${malformed} malformed locks` };
+}
+
+/** One line of the journal after its header. */
+type LockChangeLine = { put?: unknown; drop?: unknown } | null;
+
+/** `JSON.parse(text)`, or undefined when it is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -109,10 +148,15 @@ export function restoreLocks(table: LockTable, path: string, nowMs: number): str
   }; those locks were dropped`;
 }
 
-/** The bytes of the file for `locks`. */
+/** The bytes of a whole file for `locks`: the header line, then one `put` line each. */
 export function encodeLocks(locks: readonly LockInfo[]): Uint8Array {
-  return encoder.encode(JSON.stringify({ version: LOCK_STORE_VERSION, locks }));
+  const lines = [JSON.stringify({ version: LOCK_STORE_VERSION })];
+  for (const lock of locks) lines.push(JSON.stringify({ put: lock }));
+  return encoder.encode(lines.join("\n") + "\n");
 }
+
+/** A change to save: a lock taken or refreshed, a token released, or null (write it whole). */
+export type LockChange = { put: LockInfo } | { drop: string } | null;
 
 /** Replaces the file at `path` with `bytes`, atomically (temp file + rename). */
 export async function writeLockStore(path: string, bytes: Uint8Array): Promise<void> {
@@ -130,9 +174,15 @@ export async function writeLockStore(path: string, bytes: Uint8Array): Promise<v
   }
 }
 
+/** Appends `bytes` to the journal at `path`; NotFound when there is no file to append to. */
+async function appendLockStore(path: string, bytes: Uint8Array): Promise<void> {
+  await Deno.writeFile(path, bytes, { append: true, create: false });
+}
+
 /**
- * Saves snapshots of a lock table to one file, one write at a time (see the module doc). `save`
- * resolves once a snapshot taken after the call is on disk, or its write failed and was told.
+ * Saves the changes of a lock table to one file, one write at a time (see the module doc). `save`
+ * resolves once the change (and every change before it) is on disk, or its write failed and was
+ * told.
  */
 export class LockStore {
   readonly path: string;
@@ -142,6 +192,13 @@ export class LockStore {
   #tail: Promise<void> = Promise.resolve();
   /** A write asked for but not started: a change made now rides on it. */
   #queued: Promise<void> | null = null;
+  /** The lines of the changes that ride on the queued write. */
+  #lines: string[] = [];
+  /** Whether the next write must be the table whole (see the module doc for when). */
+  #whole = true;
+  /** Bytes appended since the last whole write, and how many that may grow to. */
+  #appended = 0;
+  #appendLimit = MIN_JOURNAL_BYTES;
   #failing = false;
 
   constructor(path: string, snapshot: () => readonly LockInfo[], warn: (line: string) => void) {
@@ -150,23 +207,55 @@ export class LockStore {
     this.#warn = warn;
   }
 
-  /** Writes the table as it is once the write in progress (if any) is done. Never rejects. */
-  save(): Promise<void> {
+  /** Saves `change` once the write in progress (if any) is done. Never rejects. */
+  save(change: LockChange): Promise<void> {
+    // Encoded now: a refreshed lock is saved as it is at this change, not as a later one leaves it.
+    if (change === null) this.#whole = true;
+    else this.#lines.push(JSON.stringify(change) + "\n");
     if (this.#queued !== null) return this.#queued;
     const queued = this.#tail.then(() => {
-      this.#queued = null; // from here on a change needs the next write: this snapshot is taken
-      return this.#write(encodeLocks(this.#snapshot()));
+      this.#queued = null; // from here on a change needs the next write: these lines are taken
+      const bytes = encoder.encode(this.#lines.join(""));
+      this.#lines = [];
+      if (this.#whole || this.#appended + bytes.length > this.#appendLimit) {
+        return this.#writeWhole();
+      }
+      return this.#write(async () => {
+        try {
+          await appendLockStore(this.path, bytes);
+          this.#appended += bytes.length;
+        } catch (err) {
+          // The file went (removed by hand): the table whole makes a new one.
+          if (!(err instanceof Deno.errors.NotFound)) throw err;
+          await this.#wholeNow();
+        }
+      });
     });
     this.#queued = queued;
     this.#tail = queued;
     return queued;
   }
 
-  async #write(bytes: Uint8Array): Promise<void> {
+  #writeWhole(): Promise<void> {
+    return this.#write(() => this.#wholeNow());
+  }
+
+  async #wholeNow(): Promise<void> {
+    const bytes = encodeLocks(this.#snapshot());
+    this.#whole = true; // until it is written
+    await writeLockStore(this.path, bytes);
+    this.#whole = false;
+    this.#appended = 0;
+    this.#appendLimit = Math.max(MIN_JOURNAL_BYTES, bytes.length);
+  }
+
+  async #write(op: () => Promise<void>): Promise<void> {
     try {
-      await writeLockStore(this.path, bytes);
+      await op();
       this.#failing = false;
     } catch (err) {
+      // An append may have left a torn line, a whole write nothing: the next change writes whole.
+      this.#whole = true;
       if (this.#failing) return; // told once per run of failures, not once per LOCK
       this.#failing = true;
       this.#warn(

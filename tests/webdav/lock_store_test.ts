@@ -12,6 +12,7 @@ import {
   LOCK_STORE_VERSION,
   LockStore,
   lockStorePath,
+  MIN_JOURNAL_BYTES,
   readLockStore,
   restoreLocks,
 } from "../../src/webdav/lock_store.ts";
@@ -192,7 +193,8 @@ Deno.test("lock store drops malformed or conflicting locks and keeps the rest", 
       lockOf({ token: "urn:uuid:4b7e8a52-5f7c-4d1e-9a3b-2c4d5e6f7a8b" }),
       "a string",
     ];
-    await Deno.writeTextFile(path, JSON.stringify({ version: LOCK_STORE_VERSION, locks: saved }));
+    // Stop 36's format (one JSON object) is still read.
+    await Deno.writeTextFile(path, JSON.stringify({ version: 1, locks: saved }));
     const warnings: string[] = [];
     const host = lockServiceHost(
       appConfig({ directory: root }),
@@ -256,5 +258,57 @@ Deno.test("lock store keeps every change of a burst of concurrent ones", async (
     );
     assert(results.every((r) => r.ok));
     assertEquals(readLockStore(path, NOW).locks.length, 20);
+  });
+});
+
+/** The lines of the file at `path`, parsed. */
+async function journal(path: string): Promise<Record<string, unknown>[]> {
+  const text = await Deno.readTextFile(path);
+  return text.split("\n").filter((l) => l !== "").map((l) => JSON.parse(l));
+}
+
+Deno.test("lock store appends a line per change and compacts once the lines weigh as much as the table", async () => {
+  await withShare(async (_root, path) => {
+    const { host, clock } = savedTable(path);
+    const take = (root: string) =>
+      host.lock({ root, depth: "0", scope: "exclusive", owner: "", timeoutSeconds: 600 });
+    const a = await take("/a");
+    const b = await take("/b");
+    assert(a.ok && b.ok);
+    // The first change after a start writes the table whole; the next ones append.
+    assertEquals(await journal(path), [
+      { version: LOCK_STORE_VERSION },
+      { put: a.lock },
+      { put: b.lock },
+    ]);
+    assertEquals(await host.unlock({ token: a.lock.token, path: "/a" }), true);
+    assertEquals((await journal(path)).at(-1), { drop: a.lock.token });
+    assertEquals(readLockStore(path, clock.now).locks, [b.lock]);
+    // Refreshes append too, until the lines appended pass the bound: then the file is the table
+    // whole again, never much more than the bound.
+    let largest = 0;
+    let last = null;
+    for (let i = 0; i < 3000; i++) {
+      clock.now += 1;
+      last = await host.refresh({ token: b.lock.token, path: "/b", timeoutSeconds: 600 });
+      largest = Math.max(largest, (await Deno.stat(path)).size);
+    }
+    assert(largest <= MIN_JOURNAL_BYTES + 1024, `${largest} bytes at most`);
+    assert(largest > MIN_JOURNAL_BYTES / 2, `${largest}: the refreshes were appended`);
+    assertEquals(readLockStore(path, clock.now).locks, [last]);
+  });
+});
+
+Deno.test("lock store ignores a last line a crash cut, and counts a malformed one", async () => {
+  await withShare(async (root, path) => {
+    await Deno.mkdir(join(root, ".wireserve-dav"));
+    const a = lockOf();
+    const b = lockOf({ token: "urn:uuid:5b7e8a52-5f7c-4d1e-9a3b-2c4d5e6f7a8b", root: "/b" });
+    const whole = new TextDecoder().decode(encodeLocks([a]));
+    const cut = JSON.stringify({ put: b }).slice(0, 40);
+    await Deno.writeTextFile(path, whole + cut);
+    assertEquals(readLockStore(path, NOW), { locks: [a], problem: "" });
+    await Deno.writeTextFile(path, `${whole}{"put":7}\n${JSON.stringify({ drop: a.token })}\n`);
+    assertEquals(readLockStore(path, NOW), { locks: [], problem: "held 1 malformed locks" });
   });
 });
