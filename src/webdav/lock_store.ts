@@ -214,12 +214,14 @@ export class LockStore {
     else this.#lines.push(JSON.stringify(change) + "\n");
     if (this.#queued !== null) return this.#queued;
     const queued = this.#tail.then(() => {
-      this.#queued = null; // from here on a change needs the next write: these lines are taken
+      // From here on a change needs the next write: these lines, and a wish for the table whole,
+      // are taken now (a release asked for while this write runs is the next write's).
+      this.#queued = null;
       const bytes = encoder.encode(this.#lines.join(""));
       this.#lines = [];
-      if (this.#whole || this.#appended + bytes.length > this.#appendLimit) {
-        return this.#writeWhole();
-      }
+      const whole = this.#whole || this.#appended + bytes.length > this.#appendLimit;
+      this.#whole = false;
+      if (whole) return this.#writeWhole();
       return this.#write(async () => {
         try {
           await appendLockStore(this.path, bytes);
@@ -240,11 +242,10 @@ export class LockStore {
     return this.#write(() => this.#wholeNow());
   }
 
+  /** Writes the table whole; its snapshot is taken before the first await. */
   async #wholeNow(): Promise<void> {
     const bytes = encodeLocks(this.#snapshot());
-    this.#whole = true; // until it is written
     await writeLockStore(this.path, bytes);
-    this.#whole = false;
     this.#appended = 0;
     this.#appendLimit = Math.max(MIN_JOURNAL_BYTES, bytes.length);
   }

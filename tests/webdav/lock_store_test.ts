@@ -312,3 +312,34 @@ Deno.test("lock store ignores a last line a crash cut, and counts a malformed on
     assertEquals(readLockStore(path, NOW), { locks: [], problem: "held 1 malformed locks" });
   });
 });
+
+Deno.test("lock store keeps a release asked for while the table is being written whole", async () => {
+  // The first change after a start writes the table whole; a release (DELETE or MOVE of a locked
+  // resource) asked for while that write runs must be saved by the next one, not lost with it.
+  const waits: Array<() => Promise<unknown>> = [
+    ...[1, 2, 3, 5, 8, 13].map((n) => async () => {
+      for (let i = 0; i < n; i++) await Promise.resolve();
+    }),
+    () => new Promise((r) => setTimeout(r, 0)),
+  ];
+  for (const [i, wait] of waits.entries()) {
+    await withShare(async (_root, path) => {
+      const table = new LockTable({ now: () => NOW });
+      const held = table.lock(lockOf({ root: "/y.txt" }));
+      assert(held.ok);
+      const store = new LockStore(path, () => table.snapshot(), () => {});
+      const host = new LockServiceHost(table, store);
+      const taken = host.lock({
+        root: "/a.txt",
+        depth: "0",
+        scope: "exclusive",
+        owner: "",
+        timeoutSeconds: 600,
+      });
+      await wait();
+      const released = host.release("/y.txt");
+      await Promise.all([taken, released]);
+      assertEquals(readLockStore(path, NOW).locks.map((l) => l.root), ["/a.txt"], `wait ${i}`);
+    });
+  }
+});
