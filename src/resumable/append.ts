@@ -73,6 +73,12 @@ export interface AppendRequest {
   complete: boolean | "at-length";
   /** A checksum of this request's body to verify before keeping it, or null. */
   checksum: PieceChecksum | null;
+  /**
+   * Whether a chunked body that runs past the upload's own length keeps nothing (the draft: the
+   * request is inconsistent, refused whole) rather than the chunks before the one that crosses
+   * (tus: a 413 that says where the upload stays).
+   */
+  pastLengthKeepsNothing?: boolean;
 }
 
 /** How an append went. */
@@ -235,9 +241,12 @@ export async function appendBody(
         return { kind: "checksum-mismatch", offset: start };
       }
     } catch (err) {
-      // Unverifiable bytes go, and a cancelled append's; the others stay for the client to
-      // resume after.
-      const dropped = ask.checksum !== null || cancelled;
+      // Unverifiable bytes go, and a cancelled append's, and an inconsistent one's (the draft);
+      // the others stay for the client to resume after.
+      const pastLength = err instanceof HttpError && err.kind === "contentTooLarge" && !capped &&
+        length !== null;
+      const dropped = ask.checksum !== null || cancelled ||
+        (pastLength && ask.pastLengthKeepsNothing === true);
       if (dropped) await part.truncate(start).catch(() => {});
       const offset = dropped ? start : await part.stat().then((st) => st.size, () => end);
       // What it holds now, not what it was granted (an upload of unknown length).
@@ -253,7 +262,7 @@ export async function appendBody(
         const maxBytes = ctx.config.resumableMaxBytes;
         return capped
           ? { kind: "over-cap", offset, maxBytes }
-          : { kind: "too-large", offset, record, pastLength: length !== null };
+          : { kind: "too-large", offset, record, pastLength };
       }
       // A full disk is the client's to know (507), with the offset it can resume from once
       // space is freed; a body error (HttpError) is the engine's to answer; the rest is a 500.

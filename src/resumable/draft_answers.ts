@@ -75,8 +75,10 @@ export function draftAppendFailure(result: AppendResult, provided: number): Http
       return res;
     }
     case "too-large":
-      // Past the upload's own length is the draft's inconsistent length ("Length"): a 400.
-      return result.pastLength ? inconsistentLength() : appendTooLarge();
+      // Past the upload's own length is the draft's inconsistent length ("Length"): a 400,
+      // with the offset the upload stays at, as every final answer here carries it.
+      if (!result.pastLength) return appendTooLarge();
+      return withFields(inconsistentLength(), [["Upload-Offset", String(result.offset)]]);
     case "over-cap":
       return appendOverCap(result.maxBytes, result.offset);
     case "inconsistent-length":

@@ -42,7 +42,9 @@
  *   draft modes read the new offset from it.
  * - Appending to a completed upload is refused and changes nothing ("Upload Append"): content →
  *   400 "inconsistent-upload-length", an empty append → 400 "completed-upload". Content past the
- *   upload's own length is that inconsistency too (400), not a 413 of the server's limits.
+ *   upload's own length is that inconsistency too (400, with `Upload-Offset`), not a 413 of the
+ *   server's limits, and nothing of it is kept (chunked too: tus keeps the chunks before the one
+ *   that crosses).
  * - `Upload-Limit: max-size` is `--max-upload`; `max-age` the seconds left before expiry. Every 413
  *   carries it ("Upload Limit": a 413 the server's limits cause MUST), chunked bodies included.
  * - A complete upload (`?1`) to a file URL that only the caps of unfinished uploads refuse is
@@ -294,6 +296,7 @@ async function append(
     length,
     complete: draftCompletion(complete, interop),
     checksum: checksum.checksum,
+    pastLengthKeepsNothing: true,
   });
   if (result.kind === "appended") {
     return {

@@ -191,17 +191,32 @@ Deno.test("content past the upload's own length: the draft's 400 inconsistent-up
     assertEquals(past.status, 400);
     assert(past.text.includes("inconsistent-upload-length"), past.text);
     assertEquals(past.header("upload-limit"), undefined, "not a 413 of the server's limits");
-    // A chunked append past the length is the same inconsistency.
-    const chunked = await final(s.port, [
-      `PATCH ${location} HTTP/1.1`,
-      "Upload-Draft-Interop-Version: 8",
-      "Upload-Offset: 2",
-      "Upload-Complete: ?1",
-      "Content-Type: application/partial-upload",
-      "Transfer-Encoding: chunked",
-    ], "8\r\n12345678\r\n0\r\n\r\n");
-    assertEquals(chunked.status, 400);
-    assert(chunked.text.includes("inconsistent-upload-length"), chunked.text);
+    assertEquals(past.header("upload-offset"), "2", "where the upload stays");
+    // A chunked append past the length is the same inconsistency, and keeps nothing of it — not
+    // even a first chunk that fits (which, under interop 6, would have completed the upload).
+    for (const interop of [8, 6]) {
+      for (
+        const body of ["8\r\n12345678\r\n0\r\n\r\n", "3\r\ncde\r\na\r\n0123456789\r\n0\r\n\r\n"]
+      ) {
+        const chunked = await final(s.port, [
+          `PATCH ${location} HTTP/1.1`,
+          `Upload-Draft-Interop-Version: ${interop}`,
+          "Upload-Offset: 2",
+          "Upload-Complete: ?1",
+          "Content-Type: application/partial-upload",
+          "Transfer-Encoding: chunked",
+        ], body);
+        assertEquals(chunked.status, 400, body);
+        assert(chunked.text.includes("inconsistent-upload-length"), chunked.text);
+        assertEquals(chunked.header("upload-offset"), "2", body);
+        const head = await final(s.port, [
+          `HEAD ${location} HTTP/1.1`,
+          `Upload-Draft-Interop-Version: ${interop}`,
+        ]);
+        assertEquals(head.header("upload-offset"), "2", `HEAD after ${body}`);
+        assertEquals(head.header("upload-complete"), "?0", `HEAD after ${body}`);
+      }
+    }
     // The upload is where it was, and takes its last 3 bytes.
     const done = await final(s.port, [
       `PATCH ${location} HTTP/1.1`,
