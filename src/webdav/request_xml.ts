@@ -7,6 +7,8 @@
  *   crosses it, with the connection closed so the rest is never drained. WebDAV bodies are small
  *   (a PROPPATCH of many properties is a few KiB); a megabyte leaves room for large values while
  *   keeping a parse, and the tree it builds, bounded.
+ * - What is read is charged to the server's budget for bodies held whole (`RequestBody.hold`, 64
+ *   MiB across every worker); past it → 503 with `Retry-After`, as `/anything`.
  * - An empty body is "no body" (`null`), which PROPFIND reads as allprop (RFC 4918 §9.1) and
  *   LOCK as a refresh (§9.10.2).
  * - The bytes must be UTF-8 (400 otherwise): RFC 4918 §8.2 requires servers to accept UTF-8, and
@@ -19,6 +21,7 @@
  */
 
 import { ByteCollector } from "../http/byte_collector.ts";
+import { HttpError } from "../http/errors.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { textResponse } from "../app/router.ts";
@@ -58,6 +61,11 @@ export async function readXmlBody(
     const piece = await req.body.read();
     if (piece === null) break;
     if (collected.length + piece.length > maxBytes) return refuse(tooLarge(maxBytes));
+    // Past the process-wide budget for bodies held whole: 503, try again (RFC 9110 §15.6.4).
+    // Without it each stalled body held its megabyte outside any cap (4,096 connections: 4 GiB).
+    if (req.body.hold !== undefined && !req.body.hold(piece.length)) {
+      throw new HttpError("bodiesBusy");
+    }
     collected.append(piece);
   }
   const bytes = collected.bytes();

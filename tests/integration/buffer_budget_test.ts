@@ -114,6 +114,15 @@ Deno.test({
       const busy = await fetch(url("/anything"), { method: "POST", body });
       assertEquals([busy.status, busy.headers.get("retry-after")], [503, "1"]);
       await busy.body?.cancel();
+      // WebDAV's XML bodies are held whole too (PROPFIND, PROPPATCH, LOCK).
+      const xml = `<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:x>${
+        "a".repeat(100_000)
+      }</D:x></D:prop></D:propfind>`;
+      for (const method of ["PROPFIND", "PROPPATCH", "LOCK"]) {
+        const dav = await fetch(url("/files/"), { method, body: xml });
+        assertEquals([dav.status, dav.headers.get("retry-after")], [503, "1"], method);
+        await dav.body?.cancel();
+      }
       const inspected = await fetch(url("/inspect?format=json"), { method: "POST", body });
       assertEquals(inspected.status, 200);
       const report = await inspected.json();
