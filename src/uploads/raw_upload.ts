@@ -114,6 +114,11 @@ async function planRawWrite(
   if (declared !== null && declared > ctx.config.maxUploadBytes) {
     return tooLarge(ctx.config.maxUploadBytes);
   }
+  // macOS Finder sends its PUTs chunked, announcing their length in `X-Expected-Entity-Length`
+  // (as ownCloud and reva read it): one past the limit is refused before its 100-continue too.
+  if (declared === null && expectedEntityLength(req) > ctx.config.maxUploadBytes) {
+    return tooLarge(ctx.config.maxUploadBytes);
+  }
   const resolved = await resolveWriteTarget(ctx, pathBelowMount(req));
   if (!resolved.ok) return resolved.response;
   const target = resolved.target;
@@ -231,4 +236,10 @@ async function storeBody(
       await folder.undo();
     }
   }
+}
+
+/** The length Finder announces for a chunked PUT (`X-Expected-Entity-Length`), or -1. */
+function expectedEntityLength(req: HttpRequest): number {
+  const value = req.headers.list("x-expected-entity-length")?.trim();
+  return value !== undefined && /^[0-9]{1,15}$/.test(value) ? Number(value) : -1;
 }

@@ -127,6 +127,36 @@ Deno.test("a refused Expect: 100-continue upload is answered before any body byt
   });
 });
 
+Deno.test("a chunked PUT whose X-Expected-Entity-Length (macOS Finder) passes --max-upload gets 413, not 100", async () => {
+  await withUploadServer({ maxUploadBytes: 1024 }, async (s) => {
+    const c = await RawClient.connect(s.port);
+    try {
+      await c.send(head("PUT", "/files/big.bin", [
+        ["Transfer-Encoding", "chunked"],
+        ["X-Expected-Entity-Length", "5000"],
+        ["Expect", "100-continue"],
+      ]));
+      assertEquals((await c.readResponse(3000))?.status, 413);
+    } finally {
+      c.close();
+    }
+    // Within the limit it is an ordinary chunked upload.
+    const ok = await RawClient.connect(s.port);
+    try {
+      await ok.send(
+        head("PUT", "/files/small.bin", [
+          ["Transfer-Encoding", "chunked"],
+          ["X-Expected-Entity-Length", "5"],
+        ]) + "5\r\nhello\r\n0\r\n\r\n",
+      );
+      assertEquals((await ok.readResponse(3000))?.status, 201);
+      assertEquals(await Deno.readTextFile(`${s.root}/small.bin`), "hello");
+    } finally {
+      ok.close();
+    }
+  });
+});
+
 Deno.test("an accepted Expect: 100-continue upload gets 100 first, then its answer", async () => {
   await withUploadServer({}, async (s) => {
     const c = await RawClient.connect(s.port);
