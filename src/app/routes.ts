@@ -58,7 +58,13 @@ export function appRoutes(config: AppConfig, shared: SharedState, hooks: AppHook
   const listed = heldEntries(shared.counter(LISTED_ENTRIES));
   const dav = webdav(config, { files: filesRoot, changed, locks, optionsFields, listed });
   // Uploads ask WebDAV's locks before writing, and drop a deleted file's properties and locks.
-  const uploadHooks = { changed, guard: dav.guard, removed: dav.removed, allow: dav.allow };
+  const uploadHooks = {
+    changed,
+    guard: dav.guard,
+    lockHeld: dav.lockHeld,
+    removed: dav.removed,
+    allow: dav.allow,
+  };
   // What people open in a browser answers its errors as a small page (html_errors.ts).
   return [
     ...withHtmlErrors(webRootRoutes(config, hooks, shared.changes)), // GET /… → www/ or --www, templates (src/web_root/)

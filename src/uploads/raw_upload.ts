@@ -129,7 +129,12 @@ async function planRawWrite(
   const digests = expectedDigests(req.headers);
   if (!digests.ok) return plain(STATUS.BadRequest, "Malformed Content-Digest or Repr-Digest");
   const current = target.existing === null ? null : existingValidators(target.existing);
-  const decision = decideWrite(req.method, req.headers, current, ctx.config.noOverwrite);
+  const decision = decideWrite(
+    req.method,
+    req.headers,
+    current,
+    ctx.config.noOverwrite && !await claimedEmpty(ctx, req, target),
+  );
   if (decision.kind === "refuse") return plain(decision.status, decision.text);
   const guarded = await ctx.writeGuard(req, {
     kind: target.existing === null ? "create" : "replace",
@@ -242,4 +247,20 @@ async function storeBody(
 function expectedEntityLength(req: HttpRequest): number {
   const value = req.headers.list("x-expected-entity-length")?.trim();
   return value !== undefined && /^[0-9]{1,15}$/.test(value) ? Number(value) : -1;
+}
+
+/**
+ * Whether `--no-overwrite` lets this PUT fill the file at `target`: an empty file the request
+ * holds a lock on. Windows Explorer claims a new name with an empty PUT, locks it, then sends the
+ * content; macOS Finder locks the unmapped name (an empty file, RFC 4918 §7.3), then PUTs. An
+ * empty file holds nothing to keep, and while the lock holds no other client may write it.
+ */
+async function claimedEmpty(
+  ctx: UploadContext,
+  req: HttpRequest,
+  target: { existing: Deno.FileInfo | null; segments: readonly string[] },
+): Promise<boolean> {
+  const existing = target.existing;
+  if (existing === null || !existing.isFile || existing.size !== 0) return false;
+  return await ctx.lockHeld(req, target.segments);
 }

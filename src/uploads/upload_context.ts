@@ -68,6 +68,11 @@ export interface UploadHooks {
   /** Asked before every write (see {@link WriteGuard}); none lets every write through. */
   guard?: WriteGuard;
   /**
+   * Whether `req` holds a lock on the resource at `segments` (WebDAV: a lock covers it and the
+   * request's `If` header submits its token). None: no request holds one.
+   */
+  lockHeld?: (req: HttpRequest, segments: readonly string[]) => Promise<boolean>;
+  /**
    * Called after a file or folder was deleted, with its segments, so what other features keep
    * about it (WebDAV's dead properties and locks) goes with it. `replacing`: the name is about to
    * hold a new resource (an overwriting COPY or MOVE), so what belongs to the name rather than to
@@ -97,6 +102,8 @@ export interface UploadContext {
   changed(fsPath: string): void;
   /** The write guard (a pass-through when no feature gave one). */
   writeGuard: WriteGuard;
+  /** Whether a request holds a lock on a resource (see {@link UploadHooks.lockHeld}). */
+  lockHeld(req: HttpRequest, segments: readonly string[]): Promise<boolean>;
   removed(
     segments: readonly string[],
     fsPath: string,
@@ -116,6 +123,7 @@ export function uploadContext(config: AppConfig, hooks: UploadHooks = {}): Uploa
     hidden: hiddenPathsFor(config, config.directory),
     changed: changedWithSiblings(hooks.changed ?? (() => {})),
     writeGuard: hooks.guard ?? PASS,
+    lockHeld: hooks.lockHeld ?? (() => Promise.resolve(false)),
     removed: hooks.removed ?? (() => Promise.resolve()),
   };
 }

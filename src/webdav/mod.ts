@@ -10,6 +10,7 @@
  */
 
 import type { AppConfig } from "../app/app_config.ts";
+import type { HttpRequest } from "../http/types.ts";
 import type { Route } from "../app/router.ts";
 import { type HeldEntries, heldEntries, type ServedRoot } from "../files/mod.ts";
 import { uploadContext, type WriteGuard } from "../uploads/mod.ts";
@@ -19,7 +20,7 @@ import { removeDeadProps } from "./dead_props.ts";
 import type { LockService } from "./lock_service.ts";
 import { davRoutes, filesAllow } from "./webdav_routes.ts";
 import { guardFileReads } from "./read_guard.ts";
-import { uploadWriteGuard } from "./write_guard.ts";
+import { lockHeldBy, uploadWriteGuard } from "./write_guard.ts";
 
 export {
   localLockService,
@@ -52,6 +53,8 @@ export interface Webdav {
   routes: Route[];
   /** The uploads' write guard: locks and `If` for PUT, POST, DELETE, MKCOL. */
   guard: WriteGuard;
+  /** Whether a request holds a lock on a resource (`--no-overwrite`'s lock-then-write). */
+  lockHeld: (req: HttpRequest, segments: readonly string[]) => Promise<boolean>;
   /** The uploads' `removed` hook: drops a deleted resource's dead properties and locks. */
   removed: (
     segments: readonly string[],
@@ -87,6 +90,7 @@ export function webdav(config: AppConfig, deps: WebdavDeps): Webdav {
   return {
     routes: davRoutes(ctx),
     guard: uploadWriteGuard(ctx),
+    lockHeld: lockHeldBy(ctx),
     removed,
     allow: filesAllow(config),
     guardFileReads: (routes) => guardFileReads(ctx, routes),

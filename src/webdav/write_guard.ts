@@ -134,6 +134,21 @@ export function uploadWriteGuard(ctx: DavContext): WriteGuard {
   };
 }
 
+/**
+ * Whether a request holds a lock on the resource at `segments`: a lock covers it and the
+ * request's `If` header, true as a whole, submits that lock's token.
+ */
+export function lockHeldBy(ctx: DavContext) {
+  return async (req: HttpRequest, segments: readonly string[]): Promise<boolean> => {
+    const covering = await ctx.locks.covering(resourcePath(segments));
+    if (covering.length === 0) return false;
+    const info = await statVisible(ctx, join(ctx.uploads.root, ...segments));
+    const etag = info === null ? null : validatorsOf(info).etag;
+    const { refusal, tokens } = await checkIf(ctx, req, segments, etag);
+    return refusal === null && covering.some((lock) => tokens.includes(lock.token));
+  };
+}
+
 /** Looks up the resource a tag names, records its state, and returns its path (or null). */
 async function tagState(
   ctx: DavContext,

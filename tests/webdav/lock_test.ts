@@ -383,3 +383,31 @@ Deno.test("a depth-infinity LOCK blocked by a locked member answers 207: the mem
     assertEquals(again.status, 423);
   });
 });
+
+Deno.test("--no-overwrite lets a lock holder fill the empty file it claimed (Windows, Finder), and nothing else", async () => {
+  await withDav({ ...ALL, noOverwrite: true }, async (app) => {
+    // Windows Explorer: an empty PUT claims the name, a LOCK, then the content.
+    assertEquals((await app.call("PUT", "/files/win.txt", [], "")).status, 201);
+    const win = (await app.call("LOCK", "/files/win.txt", [], lockBody())).header("lock-token")!;
+    // Another client, without the token: the name exists, and overwriting is off.
+    assertEquals((await app.call("PUT", "/files/win.txt", [], "someone else")).status, 409);
+    const filled = await app.call("PUT", "/files/win.txt", [["If", `(${win})`]], "content");
+    assertEquals(filled.status, 204);
+    assertEquals(await Deno.readTextFile(`${app.root}/win.txt`), "content");
+    // Filled, it is kept like any file, even from the lock holder.
+    const again = await app.call("PUT", "/files/win.txt", [["If", `(${win})`]], "other");
+    assertEquals(again.status, 409);
+    assertEquals(await Deno.readTextFile(`${app.root}/win.txt`), "content");
+    // macOS Finder: a LOCK of the unmapped name makes the empty file, then the PUT.
+    const made = await app.call("LOCK", "/files/mac.txt", [], lockBody());
+    assertEquals(made.status, 201);
+    const mac = made.header("lock-token")!;
+    const tagged = `<http://dav.test/files/mac.txt> (${mac})`;
+    assertEquals((await app.call("PUT", "/files/mac.txt", [["If", tagged]], "mac")).status, 204);
+    assertEquals(await Deno.readTextFile(`${app.root}/mac.txt`), "mac");
+    // An empty file nobody holds a lock on is kept too.
+    await Deno.writeTextFile(`${app.root}/empty.txt`, "");
+    assertEquals((await app.call("PUT", "/files/empty.txt", [], "x")).status, 409);
+    assertEquals(await Deno.readTextFile(`${app.root}/empty.txt`), "");
+  });
+});
