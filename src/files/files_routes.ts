@@ -39,6 +39,6 @@ export function filesRoutes(
     // POST /files/<dir>/?zip: the names in a form body. Before the upload routes, which would
     // take any POST there: a request asking for an archive is never an upload.
     { methods: ["POST"], path: `${FILES_MOUNT}*`, handler: zipForm, when: isZipPost },
-    { methods: ["GET"], path: FILES_BARE, handler: files }, // /files → 308 /files/
+    { methods: ["GET"], path: FILES_BARE, handler: withUntrustedContentHeaders(files) }, // /files → 308 /files/
   ];
 }

@@ -130,6 +130,7 @@ Deno.test("a folder without its slash redirects 308 to the slash form keeping th
     for (const [path, location] of cases) {
       const res = await curl([fs.url(path)]);
       assertEquals([res.status, res.headers.get("location")], [308, location], path);
+      assertEquals(res.headers.get("x-content-type-options"), "nosniff", path);
     }
     const followed = await curl(["-L", fs.url("/files/sub")]);
     assert(text(followed.body).includes("nested.txt"));
