@@ -77,7 +77,11 @@ export class OptionReader {
 
   /** A duration in milliseconds (`30`, `500ms`, `5m`); undefined when unset. */
   duration(name: string): number | undefined {
-    return this.#parsed(name, parseDurationMs, "a duration like 30, 1.5, 500ms, 30s, 5m or 1h");
+    return this.#parsed(
+      name,
+      parseDurationMs,
+      "a duration like 30, 1.5, 500ms, 30s, 5m or 1h, at most 596h (2147483647ms)",
+    );
   }
 
   #parsed(name: string, parse: (t: string) => number | null, expected: string) {

@@ -176,7 +176,7 @@ Deno.test("buildConfig refuses bad values with one line naming the option", () =
     [
       ["--header-timeout", "soon"],
       {},
-      '--header-timeout: expected a duration like 30, 1.5, 500ms, 30s, 5m or 1h, got "soon"',
+      '--header-timeout: expected a duration like 30, 1.5, 500ms, 30s, 5m or 1h, at most 596h (2147483647ms), got "soon"',
     ],
     [["--log", "xml"], {}, '--log: expected common, combined, json, off, got "xml"'],
     [
