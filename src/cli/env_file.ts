@@ -25,6 +25,7 @@ export type EnvFileResult =
 
 const KNOWN: ReadonlySet<string> = new Set(ENV_NAMES);
 const PREFIX = "WIRESERVE_";
+const ENV_FILE_VARIABLE = "WIRESERVE_ENV_FILE";
 
 /**
  * Reads `path` (the caller keeps it private: it holds credentials). A missing file is fine when `required` is false (the default ./.env is
@@ -46,6 +47,16 @@ export async function loadEnvFile(path: string, required: boolean): Promise<EnvF
       ok: false,
       exitCode: 2,
       message: `${unknown} in ${path}: unknown variable (see --help)`,
+    };
+  }
+  // The file to read is chosen before any file is read: named inside one, it could only be
+  // ignored (a typo's silence, as above).
+  if (ENV_FILE_VARIABLE in parsed) {
+    return {
+      ok: false,
+      exitCode: 2,
+      message:
+        `${ENV_FILE_VARIABLE} in ${path}: names the settings file, so it cannot be set inside one (use --env-file or the environment)`,
     };
   }
   const vars: Record<string, string> = {};

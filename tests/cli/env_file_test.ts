@@ -5,7 +5,7 @@
 
 import { join } from "node:path";
 import { loadEnvFile, unknownVariable } from "../../src/cli/env_file.ts";
-import { assertEquals } from "../support/assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 
 async function withFile(text: string, fn: (path: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "wireserve-env-" });
@@ -43,6 +43,15 @@ Deno.test("loadEnvFile refuses an unknown WIRESERVE_ variable with exit code 2",
       exitCode: 2,
       message: `WIRESERVE_READONLY in ${path}: unknown variable (see --help)`,
     });
+  });
+});
+
+Deno.test("loadEnvFile refuses WIRESERVE_ENV_FILE inside the file, which could only be ignored", async () => {
+  await withFile("WIRESERVE_ENV_FILE=other.env\n", async (path) => {
+    const loaded = await loadEnvFile(path, false);
+    assertEquals(loaded.ok, false);
+    assert(!loaded.ok && loaded.exitCode === 2, JSON.stringify(loaded));
+    assert(!loaded.ok && loaded.message.startsWith(`WIRESERVE_ENV_FILE in ${path}:`));
   });
 });
 
