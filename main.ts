@@ -8,7 +8,21 @@
 import { denoIo, main } from "./src/cli/main.ts";
 import { ENV_NAMES } from "./src/cli/options.ts";
 
-// Only wireserve's own variables are read: the binary is granted no other (see deno.json).
-const env = Object.fromEntries(ENV_NAMES.map((name) => [name, Deno.env.get(name)]));
+/** What to run instead, when Deno was not given a permission wireserve needs. */
+const HOW_TO_RUN =
+  "run it with `deno task start …`, or `deno run -A --unstable-net main.ts …` (see the README)";
 
-if (import.meta.main) Deno.exit(await main(Deno.args, env, denoIo()));
+/** Runs wireserve; a permission Deno was not given is one line and exit 1, not a stack trace. */
+async function run(): Promise<number> {
+  try {
+    // Only wireserve's own variables are read: the binary is granted no other (see deno.json).
+    const env = Object.fromEntries(ENV_NAMES.map((name) => [name, Deno.env.get(name)]));
+    return await main(Deno.args, env, denoIo());
+  } catch (err) {
+    if (!(err instanceof Deno.errors.NotCapable)) throw err;
+    console.error(`wireserve: ${err.message.split(", run again")[0]}: ${HOW_TO_RUN}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) Deno.exit(await run());
