@@ -32,6 +32,7 @@ import { sfBoolean } from "./field_values.ts";
 import {
   appendOverCap,
   appendTooLarge,
+  cancelAnswer,
   noSuchUpload,
   uploadLocked,
   withFields,
@@ -101,16 +102,7 @@ export function draftAppendFailure(result: AppendResult, provided: number): Http
 
 /** The answer to a cancellation ("Upload Cancellation"): 204 once the upload is gone. */
 export function draftCancelAnswer(result: CancelResult): HttpResponse {
-  switch (result) {
-    case "cancelled":
-      return { status: STATUS.NoContent };
-    case "locked":
-      return uploadLocked();
-    case "gone":
-      return noSuchUpload();
-    case "complete":
-      return completedUpload();
-  }
+  return cancelAnswer(result, completedUpload);
 }
 
 /** 400 "completed-upload": the request would change an upload that is already complete. */

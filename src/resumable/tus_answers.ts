@@ -28,6 +28,7 @@ import type { CancelResult } from "./cancel_upload.ts";
 import {
   appendOverCap,
   appendTooLarge,
+  cancelAnswer,
   noSuchUpload,
   uploadLocked,
   withFields,
@@ -38,16 +39,10 @@ export const TUS_CHECKSUM_MISMATCH = 460;
 
 /** The answer to a termination ("Termination"): 204 once the upload is gone. */
 export function tusTerminationAnswer(result: CancelResult): HttpResponse {
-  switch (result) {
-    case "cancelled":
-      return { status: STATUS.NoContent };
-    case "locked":
-      return uploadLocked();
-    case "gone":
-      return noSuchUpload();
-    case "complete":
-      return plain(STATUS.Conflict, "The upload is complete and its file stays; nothing to end");
-  }
+  return cancelAnswer(
+    result,
+    () => plain(STATUS.Conflict, "The upload is complete and its file stays; nothing to end"),
+  );
 }
 
 /** The answers for append outcomes that are not a success. */

@@ -12,6 +12,7 @@
 import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
 import { plain } from "../uploads/mod.ts";
+import type { CancelResult } from "./cancel_upload.ts";
 
 /**
  * 423 for an upload whose lease another request kept past the wait, which tus clients retry; no
@@ -76,4 +77,25 @@ export function concatenationRefused(): HttpResponse {
 export function withFields(res: HttpResponse, fields: Array<[string, string]>): HttpResponse {
   if (fields.length > 0) res.headers = [...(res.headers ?? []), ...fields];
   return res;
+}
+
+/**
+ * The answer to a cancellation (tus "Termination", the draft's "Upload Cancellation"): 204 once
+ * the upload is gone; a completed upload keeps its file, answered as its protocol says
+ * (`complete`).
+ */
+export function cancelAnswer(
+  result: CancelResult,
+  complete: () => HttpResponse,
+): HttpResponse {
+  switch (result) {
+    case "cancelled":
+      return { status: STATUS.NoContent };
+    case "locked":
+      return uploadLocked();
+    case "gone":
+      return noSuchUpload();
+    case "complete":
+      return complete();
+  }
 }
