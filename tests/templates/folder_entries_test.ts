@@ -4,8 +4,7 @@
  * call's own sort and limit; and the render cache's tag of the folder watches those files only.
  */
 
-import { HiddenPaths } from "../../src/app/hidden_paths.ts";
-import { ServedRoot } from "../../src/files/mod.ts";
+import { siteRoot } from "./site_root.ts";
 import { folderEntries } from "../../src/templates/folder_entries.ts";
 import { TemplateFiles } from "../../src/templates/template_files.ts";
 import { MAX_FOLDER_ENTRIES } from "../../src/templates/template_limits.ts";
@@ -48,14 +47,7 @@ Deno.test("folder() of a folder past 10,000 names yields its first 1,000 files b
     await Deno.writeTextFile(`${dir}/a1.secret.md`, "private");
     await Deno.writeTextFile(`${dir}/.a2.md`, "dotfile");
     await Deno.symlink(`${www}`, `${dir}/a3.md`);
-    const root = new ServedRoot({
-      root: www,
-      dotfiles: false,
-      followSymlinks: false,
-      statCacheMs: 1000,
-      cacheSeconds: null,
-      hidden: new HiddenPaths(["*.secret.md"], "exact"),
-    });
+    const root = siteRoot(www, ["*.secret.md"]);
     const files = new TemplateFiles(root);
     const slugs = async (c: FolderCall) => {
       const r = await folderEntries(files, ["many"], c);

@@ -5,8 +5,7 @@
  * and a block left open is reported where it opens.
  */
 
-import { HiddenPaths } from "../../src/app/hidden_paths.ts";
-import { ServedRoot } from "../../src/files/mod.ts";
+import { siteRoot } from "./site_root.ts";
 import { TemplateFiles } from "../../src/templates/template_files.ts";
 import {
   type RenderOptions,
@@ -24,14 +23,7 @@ interface Site {
 
 async function withSite(fn: (site: Site) => Promise<void>) {
   const www = await Deno.realPath(await Deno.makeTempDir({ prefix: "wireserve-steps-" }));
-  const root = new ServedRoot({
-    root: www,
-    dotfiles: false,
-    followSymlinks: false,
-    statCacheMs: 1000,
-    cacheSeconds: null,
-    hidden: new HiddenPaths([], "exact"),
-  });
+  const root = siteRoot(www);
   const files = new TemplateFiles(root);
   const site: Site = {
     async write(path, text) {

@@ -5,8 +5,7 @@
  * become error boxes, and every bound holds.
  */
 
-import { HiddenPaths } from "../../src/app/hidden_paths.ts";
-import { ServedRoot } from "../../src/files/mod.ts";
+import { siteRoot } from "./site_root.ts";
 import { TemplateFiles } from "../../src/templates/template_files.ts";
 import {
   renderPage,
@@ -44,14 +43,7 @@ async function withSite(fn: (site: Site) => Promise<void>) {
   await Deno.writeTextFile(`${www}/private/p.html`, SECRET);
   await Deno.writeTextFile(`${www}/.dot.html`, SECRET);
   await Deno.symlink(`${base}/outside.html`, `${www}/link-out.html`);
-  const root = new ServedRoot({
-    root: www,
-    dotfiles: false,
-    followSymlinks: false,
-    statCacheMs: 1000,
-    cacheSeconds: null,
-    hidden: new HiddenPaths(["private/", "*.secret.md"], "exact"),
-  });
+  const root = siteRoot(www, ["private/", "*.secret.md"]);
   const files = new TemplateFiles(root);
   const site: Site = {
     base,
