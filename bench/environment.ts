@@ -1,11 +1,12 @@
 /**
  * Facts that make a benchmark result reproducible: versions, CPUs, kernel, load, git revision,
- * and the open-file limits of the bench and of each server.
+ * which code a pool's workers run, and the open-file limits of the bench and of each server.
  *
  * This module must not start servers or judge results.
  * @module
  */
 
+import { BUNDLE_DIR, chooseWorkerModule } from "../src/workers/worker_module.ts";
 import { fdSoftLimit } from "./proc.ts";
 import { WRK_THREADS } from "./scenarios.ts";
 import type { RunningServer } from "./servers.ts";
@@ -29,9 +30,17 @@ export async function environment(facts: {
     `${navigator.hardwareConcurrency} CPUs, ${Deno.build.os} ${Deno.osRelease()}`,
     `load average (1/5/15 min) before: ${load(facts.loadAtStart)}, after: ${load(Deno.loadavg())}`,
     `git ${await gitRevision()}`,
+    `worker code: ${await workerCode()}`,
     `wrk: ${WRK_THREADS} threads, ${duration} per run, same run for both servers`,
     `open-file limit (ulimit -n): ${fds.join(", ")}`,
   ];
+}
+
+/** Which module a pool's workers run (src/workers/worker_module.ts). */
+async function workerCode(): Promise<string> {
+  const chosen = await chooseWorkerModule();
+  if (chosen.bundled) return `the bundle in ${BUNDLE_DIR}/, as \`deno task start\` runs it`;
+  return `src/ (${chosen.stale ?? "no bundle"})`;
 }
 
 function load(avg: number[]): string {

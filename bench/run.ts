@@ -9,6 +9,8 @@
  * @module
  */
 
+import { bundleWorker } from "../.ci/bundle_worker.ts";
+import { chooseWorkerModule } from "../src/workers/worker_module.ts";
 import { measureIdleConnections } from "./memory.ts";
 import { type BenchOptions, parseBenchArgs } from "./options.ts";
 import { environment } from "./environment.ts";
@@ -101,6 +103,13 @@ export async function main(args: string[], env: Record<string, string>): Promise
       "bench: wrk not found ($WRK, /usr/bin/wrk, PATH). Install it: apt-get install wrk",
     );
     return 1;
+  }
+  if (!(await chooseWorkerModule()).bundled) {
+    // What `deno task start` runs: the pool's workers on the bundle (src/workers/worker_module.ts).
+    progress("bundling the worker's code (deno task bundle), as deno task start does");
+    await bundleWorker().catch((e: Error) =>
+      progress(`bundle failed, workers load src/: ${e.message}`)
+    );
   }
   const servers: RunningServer[] = [];
   const tmp = await Deno.makeTempDir({ prefix: "wireserve-bench-" });

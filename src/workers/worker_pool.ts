@@ -27,7 +27,7 @@ import {
   type SharedMemory,
   viewSharedMemory,
 } from "./shared_memory.ts";
-import { type SlotEvents, spawnWorker, type WorkerSlot } from "./worker_slot.ts";
+import { type SlotEvents, SOURCE_WORKER_URL, spawnWorker, type WorkerSlot } from "./worker_slot.ts";
 
 /** How long a stopping worker may take past the shutdown timeout before it is terminated. */
 const STOP_GRACE_MS = 2000;
@@ -54,6 +54,8 @@ export interface PoolOptions {
    * those it has, still starting or not, for `shutdown` to stop like any others.
    */
   startAborted?: AbortSignal;
+  /** The module workers run (default `worker_main.ts` from the sources; ./worker_module.ts). */
+  module?: string;
 }
 
 /**
@@ -193,7 +195,8 @@ export class WorkerPool {
   }
 
   #spawn(index: number, port: number, generation = 1): WorkerSlot {
-    const start = { config: this.#opts.config, memory: this.#memory };
+    const module = this.#opts.module ?? SOURCE_WORKER_URL;
+    const start = { config: this.#opts.config, memory: this.#memory, module };
     return this.#slots[index] = spawnWorker(index, port, generation, start, this.#events);
   }
 

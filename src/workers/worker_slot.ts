@@ -15,7 +15,8 @@ import type { FromWorker, ToWorker, WorkerConfig } from "./messages.ts";
 import type { SharedMemory } from "./shared_memory.ts";
 import { freshWatch, heardFrom, type Watched } from "./stall_watch.ts";
 
-const WORKER_URL = new URL("./worker_main.ts", import.meta.url).href;
+/** `worker_main.ts` from the sources: what a pool starts on unless told another module. */
+export const SOURCE_WORKER_URL: string = new URL("./worker_main.ts", import.meta.url).href;
 const PING: ToWorker = { type: "ping" };
 
 /** A started worker. */
@@ -45,6 +46,8 @@ export interface SlotEvents {
 export interface SlotStart {
   config: WorkerConfig;
   memory: SharedMemory;
+  /** The module the worker runs: `worker_main.ts` or its bundle (./worker_module.ts). */
+  module: string;
 }
 
 /** Starts worker `index` (its `generation`th start) listening on `port` (0: any). */
@@ -55,7 +58,7 @@ export function spawnWorker(
   start: SlotStart,
   events: SlotEvents,
 ): WorkerSlot {
-  const worker = new Worker(WORKER_URL, { type: "module", name: `wireserve-worker-${index}` });
+  const worker = new Worker(start.module, { type: "module", name: `wireserve-worker-${index}` });
   let markStopped!: () => void;
   const stopped = new Promise<void>((r) => markStopped = r);
   let settleReady!: (port: number) => void;

@@ -45,12 +45,16 @@ export interface SpawnOptions {
   env?: Record<string, string>;
   /** A compiled binary to run instead of `deno run main.ts`. */
   binary?: string;
+  /** The main.ts to run (default this repository's). */
+  main?: string;
 }
 
 /** Starts wireserve with `args`. */
 export function spawnWireserve(args: string[], opts: SpawnOptions = {}): WireserveProcess {
   const command = opts.binary ?? Deno.execPath();
-  const fullArgs = opts.binary ? args : ["run", ...WIRESERVE_PERMISSIONS, MAIN_PATH, ...args];
+  const fullArgs = opts.binary
+    ? args
+    : ["run", ...WIRESERVE_PERMISSIONS, opts.main ?? MAIN_PATH, ...args];
   // By default an empty working folder: a developer's own ./.env must not change the test.
   const ownCwd = opts.cwd === undefined ? Deno.makeTempDirSync({ prefix: "wireserve-cwd-" }) : null;
   const child = new Deno.Command(command, {
