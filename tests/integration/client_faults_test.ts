@@ -267,8 +267,9 @@ Deno.test("a client half-closing before its body ends gets 400 from a handler re
   }
 });
 
-Deno.test("a client half-closing before a body its handler did not read ends still gets that answer, with close", async () => {
-  // The engine drains an unread body to keep the connection; the drain meets the end of stream.
+Deno.test("a client half-closing before a body its handler did not read ends still gets that answer, then the close", async () => {
+  // The engine writes the answer, then drains the unread body to keep the connection; the drain
+  // meets the end of stream and the connection closes.
   const srv = startServer(testHandler);
   const c = await RawClient.connect(srv.port);
   try {
@@ -276,7 +277,6 @@ Deno.test("a client half-closing before a body its handler did not read ends sti
     await c.closeWrite();
     const raw = await c.readAll(3000);
     assert(raw.startsWith("HTTP/1.1 200 OK\r\n"), JSON.stringify(raw));
-    assert(raw.includes("Connection: close\r\n"), raw);
     assert(raw.endsWith("\r\n\r\nnot reading your body"), raw);
     assertEquals(srv.errors, []);
   } finally {

@@ -209,6 +209,45 @@ Deno.test("an unread small body is drained and the connection kept", async () =>
   }
 });
 
+Deno.test("an answer to a body its handler did not read goes out before the rest of that body arrives", async () => {
+  // A client that sends part of a body and waits (an early 412, 401 or 413) must get the answer:
+  // the unread rest is drained after it is written, and the connection is kept once it ends.
+  const srv = startServer(testHandler);
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send("POST /noread HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc");
+    const res = await c.readResponse(2000);
+    assertEquals([res?.status, res?.header("connection")], [200, undefined]);
+    await c.send("defghij" + GET("/"));
+    assertEquals((await c.readResponse())?.text, "hello 2");
+
+    await c.send(
+      "POST /noread HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n",
+    );
+    assertEquals((await c.readResponse(2000))?.status, 200);
+    await c.send("0\r\n\r\n" + GET("/"));
+    assertEquals((await c.readResponse())?.text, "hello 4");
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
+Deno.test("an answered request whose unread body stops arriving is closed at the body clock, with no 408 after the answer", async () => {
+  const srv = startServer(testHandler, { bodyIdleTimeoutMs: 200 });
+  const c = await RawClient.connect(srv.port);
+  try {
+    await c.send("POST /noread HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc");
+    const raw = await c.readAll(3000);
+    assert(raw.startsWith("HTTP/1.1 200 OK\r\n"), JSON.stringify(raw));
+    assert(raw.endsWith("\r\n\r\nnot reading your body"), JSON.stringify(raw));
+    assertEquals(srv.errors, []);
+  } finally {
+    c.close();
+    await srv.close();
+  }
+});
+
 Deno.test("an unread body over the drain limit closes the connection", async () => {
   const srv = startServer(testHandler, { maxDrainBytes: 4 });
   const c = await RawClient.connect(srv.port);
