@@ -78,6 +78,15 @@ export class RawClient {
     return text;
   }
 
+  /** Waits until a whole response head is in (it stays buffered for the next read). */
+  async readHead(timeoutMs = 3000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!toLatin1(this.#buf).includes("\r\n\r\n")) {
+      if (this.#eof || Date.now() >= deadline) throw new Error("no response head came");
+      await this.#fill(deadline);
+    }
+  }
+
   /** Reads one complete response (head + Content-Length or chunked body); null at EOF. */
   async readResponse(timeoutMs = 3000): Promise<RawResponse | null> {
     const deadline = Date.now() + timeoutMs;
