@@ -132,11 +132,18 @@ function summarizeServer(runs: readonly RunFigures[]): ServerFigures {
 
 /**
  * Anonymous RSS each extra worker adds, from the medians: `fromTwo` is 2 workers − 1, `fromMost`
- * is (most − 1) ÷ (most − 1 workers); null when a count is missing.
+ * is (most − 1) ÷ (most − 1 workers), `twoToMost` is (most − 2) ÷ (most − 2 workers): a worker
+ * added to a pool, without the step from 1 to 2 where the main thread stops serving and starts
+ * coordinating; null when a count is missing.
  */
 export function perWorkerGrowthMiB(
   perWorker: readonly WorkerMemory[],
-): { fromTwo: number | null; fromMost: number | null; most: number | null } {
+): {
+  fromTwo: number | null;
+  fromMost: number | null;
+  twoToMost: number | null;
+  most: number | null;
+} {
   const at = (n: number) => median(perWorker.find((w) => w.workers === n)?.rssAnonKiB ?? []);
   const one = at(1);
   const two = at(2);
@@ -145,6 +152,7 @@ export function perWorkerGrowthMiB(
   return {
     fromTwo: one === null || two === null ? null : (two - one) / KIB_PER_MIB,
     fromMost: one === null || atMost === null ? null : (atMost - one) / KIB_PER_MIB / (most - 1),
+    twoToMost: two === null || atMost === null ? null : (atMost - two) / KIB_PER_MIB / (most - 2),
     most: atMost === null ? null : most,
   };
 }
@@ -257,7 +265,10 @@ function targetTable(r: WorkersReport): string[] {
   if (g.fromTwo !== null || g.fromMost !== null) {
     const worst = Math.max(...[g.fromTwo, g.fromMost].filter((v): v is number => v !== null));
     const parts = [`1→2: +${mibOrNa(g.fromTwo)}`];
-    if (g.most !== null) parts.push(`1→${g.most}: +${mibOrNa(g.fromMost)} each`);
+    if (g.most !== null) {
+      parts.push(`1→${g.most}: +${mibOrNa(g.fromMost)} each`);
+      parts.push(`2→${g.most}: +${mibOrNa(g.twoToMost)} each (not judged)`);
+    }
     rows.push(
       `| each extra worker ≤ +${r.targets.perWorkerMiB} MiB anonymous RSS idle | ` +
         `${parts.join("; ")} | ${verdict(worst, (v) => v <= r.targets.perWorkerMiB)} |`,

@@ -48,13 +48,19 @@ Deno.test("summarizePair leaves a failed run out of the ratios", () => {
   assertEquals(s.subject.value, 80_000);
 });
 
-Deno.test("perWorkerGrowthMiB: 2 − 1 workers, and (4 − 1) ÷ 3 per extra worker", () => {
+Deno.test("perWorkerGrowthMiB: 2 − 1 workers, (4 − 1) ÷ 3 and (4 − 2) ÷ 2 per extra worker", () => {
   const g = perWorkerGrowthMiB([
     { workers: 1, rssAnonKiB: [40 * 1024, 41 * 1024, 42 * 1024] },
     { workers: 2, rssAnonKiB: [51 * 1024] },
     { workers: 4, rssAnonKiB: [71 * 1024] },
   ]);
-  assertEquals(g, { fromTwo: 10, fromMost: 10, most: 4 });
+  assertEquals(g, { fromTwo: 10, fromMost: 10, twoToMost: 10, most: 4 });
+  const pool = perWorkerGrowthMiB([
+    { workers: 1, rssAnonKiB: [30 * 1024] },
+    { workers: 2, rssAnonKiB: [60 * 1024] },
+    { workers: 4, rssAnonKiB: [86 * 1024] },
+  ]);
+  assertEquals(pool, { fromTwo: 30, fromMost: 56 / 3, twoToMost: 13, most: 4 });
 });
 
 Deno.test("cpuPerRequest: ticks → µs over wrk's response count; null without a count", () => {
@@ -120,7 +126,9 @@ Deno.test("targets table: memory per worker and idle connections pass under the 
     },
   });
   assert(
-    text.includes("| 1→2: +12.0 MiB; 1→4: +12.0 MiB each | PASS |"),
+    text.includes(
+      "| 1→2: +12.0 MiB; 1→4: +12.0 MiB each; 2→4: +12.0 MiB each (not judged) | PASS |",
+    ),
     `per-worker row missing:\n${text}`,
   );
   assert(text.includes("over all 2 workers | +20.0 MiB | PASS |"), text);
