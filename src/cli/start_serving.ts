@@ -15,7 +15,7 @@ import { reclaimWhenIdle } from "../app/idle_memory.ts";
 import { HttpServer } from "../http/server.ts";
 import { accessLogger } from "../log/access_log.ts";
 import type { LineSink } from "../log/line_sink.ts";
-import { BUNDLE_DIR, chooseWorkerModule } from "../workers/worker_module.ts";
+import { chooseWorkerModule } from "../workers/worker_module.ts";
 import { canSharePort, WorkerPool } from "../workers/worker_pool.ts";
 import type { Config } from "./config.ts";
 import { errorText } from "./listen_error.ts";
@@ -57,15 +57,11 @@ export async function startServing(
     config = { ...config, workers: 1 };
   }
   if (config.workers > 1) {
-    const module = await chooseWorkerModule();
-    if (module.bundled === false && module.stale !== null) {
-      err.line(
-        `wireserve: note: ${BUNDLE_DIR} was built from other sources (${module.stale}); ` +
-          "workers load src/ (`deno task bundle` rebuilds it)",
-      );
-    }
+    // The bundle `deno task start` builds, while it matches the sources; else src/, silently:
+    // the code is the same, only its memory differs (../workers/worker_module.ts).
+    const { url: module } = await chooseWorkerModule();
     const pool = await WorkerPool.start({
-      module: module.url,
+      module,
       count: config.workers,
       config: {
         app: config.app,

@@ -1,7 +1,8 @@
 /**
  * Which module each worker starts on: `worker_main.ts` and its graph as they are in `src/`, or
- * the same graph bundled into `dist/worker/` by `deno task bundle` (tools/bundle_worker.ts), used
- * only while every source it was built from is as it was then.
+ * the same graph bundled into `dist/worker/` by `deno task bundle` (.ci/bundle_worker.ts), used
+ * only while every source it was built from is as it was then; otherwise `src/`, without a word
+ * (the code is the same, only its memory differs; the benchmark's report says which ran).
  *
  * Why a bundle: every worker is an isolate that loads the worker's ~340 modules itself, and Deno
  * keeps each TypeScript module's emitted JavaScript with an inline source map that carries the
