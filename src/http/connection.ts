@@ -18,6 +18,7 @@ import { internalErrorResponse } from "./canned_response.ts";
 import { waitsForContinue } from "./expectation.ts";
 import { HttpError, isDisconnect } from "./errors.ts";
 import { wantsPersistence } from "./persistence.ts";
+import { answersBeforeDrain, drainBody } from "./drain_body.ts";
 import { requestBody } from "./request_body.ts";
 import { INCOMPLETE } from "./head_reader.ts";
 import type { RequestHead } from "./request_head.ts";
@@ -174,15 +175,28 @@ export class Connection extends ConnectionHooks {
       let keepAlive = !res.close && !opts.shuttingDown() &&
         wantsPersistence(head.version, head.headers);
       let bodyLeft = !body.done;
-      // What the handler left of the body is drained after the answer is written, not before:
-      // a client that sends part of a body and waits (for an early 412, 401 or 413) gets it.
       let drainAfter = false;
       if (bodyLeft && keepAlive) {
-        // The client may still be holding the body back waiting for 100: it cannot be drained;
-        // a body declared longer than the bound is not worth draining.
-        keepAlive = !(this.expectContinue && !body.started) &&
-          !(body.length !== null && body.length - body.bytesRead > limits.maxDrainBytes);
-        drainAfter = keepAlive;
+        if (this.expectContinue && !body.started) {
+          // The client may still be holding the body back waiting for 100: it cannot be drained.
+          keepAlive = false;
+        } else if (answersBeforeDrain(res, head.method, body, reader.buffered, limits)) {
+          // A client that sent part of a body and waits (for an early 412, 401 or 413) gets the
+          // answer first; the rest of the body is drained after it.
+          drainAfter = true;
+        } else {
+          try {
+            bodyLeft = !(await drainBody(body, limits.maxDrainBytes));
+          } catch {
+            bodyLeft = true;
+          }
+          this.readAt = Date.now();
+          keepAlive = !bodyLeft;
+        }
+      }
+      if (this.isClosed) {
+        discardBody(res.body).catch(() => {}); // as above: never written
+        return this.logEnded(0);
       }
 
       this.sending = res.status;
@@ -210,7 +224,7 @@ export class Connection extends ConnectionHooks {
       }
       this.log(res.status, outcome.bodyBytes);
       body.release?.(); // the answer is made: what the handler held of the body goes back
-      if (drainAfter && !outcome.mustClose) {
+      if (drainAfter && keepAlive && !outcome.mustClose) {
         bodyLeft = !(await this.drainAfterAnswer(body));
         keepAlive = !bodyLeft;
       }

@@ -49,8 +49,6 @@ export class ConnectionHooks implements BodyHooks, WriteClock, ExchangeHooks {
   protected isClosed = false;
   /** The WebSocket session this connection switched to, while it runs. */
   #ws: WebSocketConnection | null = null;
-  /** Whether what is left of a body is being drained after its answer went out. */
-  #drainingAfterAnswer = false;
   /** Whether the current exchange reached its handler and has no access-log line yet. */
   protected unlogged = false;
   /** The status of the response being written for it, 0 before one is. */
@@ -145,29 +143,26 @@ export class ConnectionHooks implements BodyHooks, WriteClock, ExchangeHooks {
   }
 
   /**
-   * Reads and discards what the handler left of `body` (up to `maxDrainBytes`) after its answer
-   * was written, sending that answer first unless the rest is already buffered: a client that
-   * sends part of a body and waits for the answer gets it. True when the body ended, so the
+   * Sends the answer written so far, then reads and discards what the handler left of `body` (up
+   * to `maxDrainBytes`; `answersBeforeDrain` says when). True when the body ended, so the
    * connection can read the next request; a timeout meanwhile only closes (the answer went out).
    */
   protected async drainAfterAnswer(body: RequestBody): Promise<boolean> {
-    this.#drainingAfterAnswer = true;
     try {
-      const inHand = body.length !== null && body.length - body.bytesRead <= this.reader.buffered;
-      if (!inHand) await this.writer.flush();
+      await this.writer.flush();
       return await drainBody(body, this.limits.maxDrainBytes);
     } catch {
       return false;
     } finally {
-      this.#drainingAfterAnswer = false;
       this.readAt = Date.now();
     }
   }
 
   /** What the clock does when the current wait runs out. */
   #expired(phase: Phase): void {
-    if ((phase === "head" || phase === "body") && !this.#drainingAfterAnswer) {
-      // RFC 9110 §15.5.9: tell the client why before closing.
+    if (phase === "head" || (phase === "body" && this.sending === 0)) {
+      // RFC 9110 §15.5.9: tell the client why before closing — unless an answer has begun
+      // (a body drained after its answer, or read by the answer's own stream): then just close.
       const kind = phase === "head" ? "headerTimeout" : "bodyTimeout";
       const headOnly = this.#answersHead();
       this.#logCanned(kind, headOnly);
