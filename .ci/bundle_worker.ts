@@ -27,6 +27,7 @@ import {
   REPO_ROOT,
   SOURCE_ENTRY,
   SOURCES_FILE,
+  type SourceStamp,
   stampOf,
 } from "../src/workers/worker_module.ts";
 
@@ -85,6 +86,17 @@ export async function graphSources(root: URL): Promise<string[]> {
   return [...new Set(files)].sort();
 }
 
+/** The stamps of `sources` and of the config files there are; throws for a source that is gone. */
+async function stampAll(root: URL, sources: string[]): Promise<SourceStamp[]> {
+  const stamps: SourceStamp[] = [];
+  for (const path of [...sources, ...CONFIG_FILES]) {
+    const stamp = await stampOf(new URL(path, root), path);
+    if (stamp !== null) stamps.push(stamp);
+    else if (!CONFIG_FILES.includes(path)) throw new Error(`${path} cannot be read`);
+  }
+  return stamps;
+}
+
 /** Builds the bundle under `root`; the number of sources it was built from. */
 export async function bundleWorker(root: URL = REPO_ROOT): Promise<number> {
   const sources = await graphSources(root);
@@ -94,18 +106,18 @@ export async function bundleWorker(root: URL = REPO_ROOT): Promise<number> {
   const old = new URL(`${BUNDLE_DIR}.old-${Deno.pid}/`, root);
   await Deno.remove(building, { recursive: true }).catch(() => {});
   try {
-    // Stamped before bundling: a source edited while esbuild reads it makes the bundle stale.
-    const stamps = [];
-    for (const path of [...sources, ...CONFIG_FILES]) {
-      const stamp = await stampOf(new URL(path, root), path);
-      if (stamp !== null) stamps.push(stamp);
-      else if (!CONFIG_FILES.includes(path)) throw new Error(`${path} cannot be read`);
-    }
+    const stamps = await stampAll(root, sources);
     const flags = await bundleFlags(root);
     await deno(["bundle", "--outdir", fileURLToPath(building), ...flags, SOURCE_ENTRY], root);
     // `deno bundle` exits 0 having bundled nothing when its arguments name no entry it reads.
     if (await stampOf(new URL(BUNDLE_ENTRY, building), BUNDLE_ENTRY) === null) {
       throw new Error(`deno bundle wrote no ${BUNDLE_ENTRY}`);
+    }
+    // A source edited meanwhile (one that gained an import among them) would leave a bundle of
+    // sources the stamps do not describe: the graph and its stamps must be as they were.
+    const after = await stampAll(root, await graphSources(root));
+    if (JSON.stringify(after) !== JSON.stringify(stamps)) {
+      throw new Error("the sources changed while they were bundled; run it again");
     }
     const recorded: BundleSources = { version: 1, files: stamps };
     await Deno.writeTextFile(new URL(SOURCES_FILE, building), JSON.stringify(recorded) + "\n");

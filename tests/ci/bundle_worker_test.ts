@@ -152,11 +152,23 @@ Deno.test({
 });
 
 Deno.test({
-  name: "deno task bundle: a failed build is one line; exit 1, or 0 with --if-possible (start)",
+  name:
+    "deno task bundle: a failed or raced build is one line; exit 1, or 0 with --if-possible (start)",
   sanitizeResources: false,
   async fn() {
     const dir = await copyRepo();
     try {
+      // A source touched throughout the build: the bundle would be of sources the stamps miss.
+      let tick = 0;
+      const toucher = setInterval(() => {
+        const t = new Date(Date.UTC(2030, 0, 1) + ++tick * 1000);
+        Deno.utime(join(dir, WORKER_ONLY), t, t).catch(() => {});
+      }, 5);
+      const raced = await bundle(dir).finally(() => clearInterval(toucher));
+      assertEquals(raced.code, 1, raced.err);
+      assert(raced.err.includes("the sources changed while they were bundled"), raced.err);
+      assertEquals(await Deno.stat(join(dir, BUNDLE_DIR)).catch(() => null), null);
+
       await Deno.writeTextFile(join(dir, WORKER_ONLY), "export const = ;\n"); // not TypeScript
       const failed = await bundle(dir);
       assertEquals(failed.code, 1, failed.err);
