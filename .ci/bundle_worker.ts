@@ -2,7 +2,7 @@
  * `deno task bundle`: bundles the worker's module graph (`src/workers/worker_main.ts`) into
  * `dist/worker/` (see `bundleFlags`), and writes beside it `sources.json`: every source it was built from with its size and
  * modification time. A pool's workers start on the bundle while those still match
- * (src/workers/worker_module.ts says why: about 6 MiB less per worker).
+ * (src/workers/worker_module.ts says why: about 7 MiB less per worker).
  *
  *     deno run --allow-run --allow-read --allow-write --allow-env .ci/bundle_worker.ts
  *         [--if-possible]
