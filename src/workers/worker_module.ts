@@ -4,18 +4,18 @@
  * only while every source it was built from is as it was then; otherwise `src/`, without a word
  * (the code is the same, only its memory differs; the benchmark's report says which ran).
  *
- * Why a bundle: every worker is an isolate that loads the worker's ~340 modules itself, and Deno
+ * Why a bundle: every worker is an isolate that loads the worker's ~320 modules itself, and Deno
  * keeps each TypeScript module's emitted JavaScript with an inline source map that carries the
  * whole original source. Measured with 4 workers (anonymous RSS per worker, `deno run`): a bare
  * worker +5.9 MiB, `worker_main.ts` from `src/` +21.7 MiB, the same graph bundled and minified
- * (npm packages left to Deno, dynamic imports kept as chunks) +15.2 MiB.
+ * (npm packages left to Deno, dynamic imports kept as chunks) +14.6 MiB.
  *
  * The stamp is each source's size and modification time (`sources.json`, written with the
  * bundle): an edit, a `git checkout` or a `git pull` moves them, so a bundle of other sources
  * is never run. A binary built by `deno compile` embeds `src/` and no bundle, and so loads the
  * sources.
  *
- * This module must not build the bundle: tools/bundle_worker.ts does.
+ * This module must not build the bundle: .ci/bundle_worker.ts does.
  * @module
  */
 
@@ -49,6 +49,8 @@ export type WorkerModule =
 
 /** The repository root (the folder of `main.ts`). */
 export const REPO_ROOT: URL = new URL("../../", import.meta.url);
+/** `worker_main.ts` from the sources: what a pool starts on unless told the bundle. */
+export const SOURCE_WORKER_URL: string = new URL(SOURCE_ENTRY, REPO_ROOT).href;
 
 /** The stamp of the file at `url`, or null when it cannot be read. */
 export async function stampOf(url: URL, path: string): Promise<SourceStamp | null> {
@@ -61,7 +63,7 @@ export async function stampOf(url: URL, path: string): Promise<SourceStamp | nul
 }
 
 /** Why `recorded` no longer describes the sources under `root`, or null when it does. */
-export async function staleness(root: URL, recorded: BundleSources): Promise<string | null> {
+async function staleness(root: URL, recorded: BundleSources): Promise<string | null> {
   if (recorded.version !== 1 || !Array.isArray(recorded.files) || recorded.files.length === 0) {
     return `${SOURCES_FILE} is not one this version reads`;
   }

@@ -27,7 +27,8 @@ import {
   type SharedMemory,
   viewSharedMemory,
 } from "./shared_memory.ts";
-import { type SlotEvents, SOURCE_WORKER_URL, spawnWorker, type WorkerSlot } from "./worker_slot.ts";
+import { SOURCE_WORKER_URL } from "./worker_module.ts";
+import { type SlotEvents, spawnWorker, type WorkerSlot } from "./worker_slot.ts";
 
 /** How long a stopping worker may take past the shutdown timeout before it is terminated. */
 const STOP_GRACE_MS = 2000;
@@ -195,8 +196,11 @@ export class WorkerPool {
   }
 
   #spawn(index: number, port: number, generation = 1): WorkerSlot {
-    const module = this.#opts.module ?? SOURCE_WORKER_URL;
-    const start = { config: this.#opts.config, memory: this.#memory, module };
+    const start = {
+      config: this.#opts.config,
+      memory: this.#memory,
+      module: this.#opts.module ?? SOURCE_WORKER_URL,
+    };
     return this.#slots[index] = spawnWorker(index, port, generation, start, this.#events);
   }
 

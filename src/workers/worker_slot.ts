@@ -15,8 +15,6 @@ import type { FromWorker, ToWorker, WorkerConfig } from "./messages.ts";
 import type { SharedMemory } from "./shared_memory.ts";
 import { freshWatch, heardFrom, type Watched } from "./stall_watch.ts";
 
-/** `worker_main.ts` from the sources: what a pool starts on unless told another module. */
-export const SOURCE_WORKER_URL: string = new URL("./worker_main.ts", import.meta.url).href;
 const PING: ToWorker = { type: "ping" };
 
 /** A started worker. */
