@@ -1,8 +1,8 @@
 /**
  * `deno task bundle`: bundles the worker's module graph (`src/workers/worker_main.ts`) into
- * `dist/worker/` (see `bundleFlags`), and writes beside it `sources.json`: every source it was built from with its size and
- * modification time. A pool's workers start on the bundle while those still match
- * (src/workers/worker_module.ts says why: about 7 MiB less per worker).
+ * `dist/worker/` (see `bundleFlags`), and writes beside it `sources.json`: every source it was
+ * built from with its size and modification time. A pool's workers start on the bundle while
+ * those still match (src/workers/worker_module.ts says why: about 7 MiB less per worker).
  *
  *     deno run --allow-run --allow-read --allow-write --allow-env .ci/bundle_worker.ts
  *         [--if-possible]
@@ -130,16 +130,23 @@ export async function bundleWorker(root: URL = REPO_ROOT): Promise<number> {
   return sources.length;
 }
 
+/**
+ * Builds the bundle under `root` unless one there matches the sources (`deno task start` and the
+ * benchmark): the number of sources a new one was built from, or null when it was kept.
+ */
+export async function bundleIfStale(root: URL = REPO_ROOT): Promise<number | null> {
+  return (await chooseWorkerModule(root)).bundled ? null : await bundleWorker(root);
+}
+
 async function main(args: string[]): Promise<number> {
   const ifPossible = args.includes("--if-possible");
   if (args.some((a) => a !== "--if-possible")) {
     console.error(USAGE);
     return 2;
   }
-  if ((await chooseWorkerModule()).bundled) return 0;
   try {
-    const count = await bundleWorker();
-    console.error(`bundle: ${BUNDLE_DIR}/ built from ${count} modules`);
+    const count = await bundleIfStale();
+    if (count !== null) console.error(`bundle: ${BUNDLE_DIR}/ built from ${count} modules`);
     return 0;
   } catch (e) {
     const what = e instanceof Error ? e.message : String(e);

@@ -9,8 +9,7 @@
  * @module
  */
 
-import { bundleWorker } from "../.ci/bundle_worker.ts";
-import { chooseWorkerModule } from "../src/workers/worker_module.ts";
+import { bundleIfStale } from "../.ci/bundle_worker.ts";
 import { measureIdleConnections } from "./memory.ts";
 import { type BenchOptions, parseBenchArgs } from "./options.ts";
 import { environment } from "./environment.ts";
@@ -104,13 +103,11 @@ export async function main(args: string[], env: Record<string, string>): Promise
     );
     return 1;
   }
-  if (!(await chooseWorkerModule()).bundled) {
-    // What `deno task start` runs: the pool's workers on the bundle (src/workers/worker_module.ts).
-    progress("bundling the worker's code (deno task bundle), as deno task start does");
-    await bundleWorker().catch((e: Error) =>
-      progress(`bundle failed, workers load src/: ${e.message}`)
-    );
-  }
+  // What `deno task start` runs: the pool's workers on the bundle (src/workers/worker_module.ts).
+  await bundleIfStale().then(
+    (built) => built !== null && progress(`bundled the workers' code (${built} modules)`),
+    (e: Error) => progress(`bundle failed, workers load src/: ${e.message}`),
+  );
   const servers: RunningServer[] = [];
   const tmp = await Deno.makeTempDir({ prefix: "wireserve-bench-" });
   const cleanup = async () => {
