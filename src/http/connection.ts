@@ -18,7 +18,7 @@ import { internalErrorResponse } from "./canned_response.ts";
 import { waitsForContinue } from "./expectation.ts";
 import { HttpError, isDisconnect } from "./errors.ts";
 import { wantsPersistence } from "./persistence.ts";
-import { answersBeforeDrain, drainBody } from "./drain_body.ts";
+import { answersBeforeDrain } from "./drain_body.ts";
 import { requestBody } from "./request_body.ts";
 import { INCOMPLETE } from "./head_reader.ts";
 import type { RequestHead } from "./request_head.ts";
@@ -185,12 +185,7 @@ export class Connection extends ConnectionHooks {
           // answer first; the rest of the body is drained after it.
           drainAfter = true;
         } else {
-          try {
-            bodyLeft = !(await drainBody(body, limits.maxDrainBytes));
-          } catch {
-            bodyLeft = true;
-          }
-          this.readAt = Date.now();
+          bodyLeft = !(await this.drainRest(body, false));
           keepAlive = !bodyLeft;
         }
       }
@@ -225,7 +220,7 @@ export class Connection extends ConnectionHooks {
       this.log(res.status, outcome.bodyBytes);
       body.release?.(); // the answer is made: what the handler held of the body goes back
       if (drainAfter && keepAlive && !outcome.mustClose) {
-        bodyLeft = !(await this.drainAfterAnswer(body));
+        bodyLeft = !(await this.drainRest(body, true));
         keepAlive = !bodyLeft;
       }
       if (!keepAlive || outcome.mustClose) {

@@ -143,13 +143,14 @@ export class ConnectionHooks implements BodyHooks, WriteClock, ExchangeHooks {
   }
 
   /**
-   * Sends the answer written so far, then reads and discards what the handler left of `body` (up
-   * to `maxDrainBytes`; `answersBeforeDrain` says when). True when the body ended, so the
-   * connection can read the next request; a timeout meanwhile only closes (the answer went out).
+   * Reads and discards what the handler left of `body` (up to `maxDrainBytes`), after sending the
+   * answer written so far when `afterAnswer` (`answersBeforeDrain` says when). True when the body
+   * ended, so the connection can read the next request; false when it passed the bound or failed.
+   * Once an answer went out, a body clock that runs out only closes (`#expired`).
    */
-  protected async drainAfterAnswer(body: RequestBody): Promise<boolean> {
+  protected async drainRest(body: RequestBody, afterAnswer: boolean): Promise<boolean> {
     try {
-      await this.writer.flush();
+      if (afterAnswer) await this.writer.flush();
       return await drainBody(body, this.limits.maxDrainBytes);
     } catch {
       return false;
