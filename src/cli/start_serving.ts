@@ -12,7 +12,7 @@ import { SHARED_COUNTERS, sharedServices } from "../app/services.ts";
 import type { AppHooks } from "../app/app_hooks.ts";
 import type { InterfaceAddress } from "../app/lan_urls.ts";
 import { reclaimWhenIdle } from "../app/idle_memory.ts";
-import { HttpServer } from "../http/server.ts";
+import type { HttpServer } from "../http/server.ts";
 import { accessLogger } from "../log/access_log.ts";
 import type { LineSink } from "../log/line_sink.ts";
 import { chooseWorkerModule } from "../workers/worker_module.ts";
@@ -84,9 +84,13 @@ export async function startServing(
     pool.finished.finally(stopReclaiming);
     return { server: pool, config };
   }
-  // The app is loaded only here, where this thread serves: a pool's main thread serves nothing
-  // and keeps only the shared services (../app/services.ts), each worker loading the app itself.
-  const { createApp } = await import("../app/routes.ts");
+  // The app and the protocol are loaded only here, where this thread serves: a pool's main thread
+  // serves nothing and keeps only the shared services (../app/services.ts), each worker loading
+  // them itself (the main thread's own source: 583 → 311 KB, 133 → 77 modules).
+  const [{ createApp }, { HttpServer }] = await Promise.all([
+    import("../app/routes.ts"),
+    import("../http/server.ts"),
+  ]);
   const server = new HttpServer({
     hostname: config.hostname,
     port: config.port,
