@@ -68,12 +68,15 @@ export interface ReclaimDeps {
  * One step of the watch, kept apart from its timer: collects when `activity` has not moved for
  * `quietTicks` steps in a row, it moved at some point since the last collection, and the heap has
  * grown by `GROWTH_BYTES` since then (a trickle of requests that leaves the heap as it was costs
- * nothing).
+ * nothing). The start is the first work: compiling the app's modules leaves garbage that no
+ * collection would otherwise reach in a server that then sits idle (measured, 4 workers: 86 → 61
+ * MiB anonymous RSS once the first quiet spell's collection and trim ran), so the first quiet
+ * spell collects whatever the heap did.
  */
 export class IdleReclaimer {
   #deps: ReclaimDeps;
   #lastActivity: number;
-  #worked = false;
+  #worked = true;
   #heapAfterCollect: number;
   #quietTicks: number;
   #quiet = 0;
@@ -82,7 +85,7 @@ export class IdleReclaimer {
     this.#deps = deps;
     this.#quietTicks = quietTicks;
     this.#lastActivity = deps.activity();
-    this.#heapAfterCollect = deps.heapBytes();
+    this.#heapAfterCollect = -Infinity; // nothing collected yet: the start counts whatever it grew
   }
 
   /** Looks once; returns whether it collected. */

@@ -14,8 +14,13 @@ const MIB = 1024 * 1024;
 
 const QUIET = 3;
 
-/** A reclaimer over a settable request count and heap size, recording its collections. */
-function watched(heap = 10 * MIB) {
+/** `n` ticks; what each returned. */
+function ticks(reclaimer: IdleReclaimer, n: number): boolean[] {
+  return Array.from({ length: n }, () => reclaimer.tick());
+}
+
+/** A fresh reclaimer over a settable request count and heap size, recording its collections. */
+function started(heap = 10 * MIB) {
   const state = { requests: 0, heap, collections: 0 };
   const reclaimer = new IdleReclaimer({
     activity: () => state.requests,
@@ -28,10 +33,27 @@ function watched(heap = 10 * MIB) {
   return { state, reclaimer };
 }
 
-/** `n` ticks; what each returned. */
-function ticks(reclaimer: IdleReclaimer, n: number): boolean[] {
-  return Array.from({ length: n }, () => reclaimer.tick());
+/** A reclaimer past its start's collection, its count reset. */
+function watched(heap = 10 * MIB) {
+  const w = started(heap);
+  assertEquals(ticks(w.reclaimer, QUIET).at(-1), true, "the start's collection");
+  w.state.collections = 0;
+  w.state.heap = heap;
+  return w;
 }
+
+Deno.test("IdleReclaimer collects the start's garbage once, after the first quiet spell", () => {
+  const { state, reclaimer } = started(2 * MIB); // however little the heap holds
+  assertEquals(ticks(reclaimer, QUIET), [false, false, true]);
+  assertEquals(state.collections, 1);
+  assertEquals(ticks(reclaimer, 3 * QUIET).includes(true), false, "once: no work since");
+  const busy = started(64 * MIB); // a server busy from its first second
+  for (let i = 0; i < 10; i++) {
+    busy.state.requests++;
+    assertEquals(busy.reclaimer.tick(), false);
+  }
+  assertEquals(ticks(busy.reclaimer, QUIET).at(-1), true, "then quiet: collected");
+});
 
 Deno.test("IdleReclaimer collects once the count has stood still for its quiet ticks after work", () => {
   const { state, reclaimer } = watched();
