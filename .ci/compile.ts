@@ -64,6 +64,9 @@ export const COMPILE_FLAGS: readonly string[] = [
   // (picocolors, under sanitize-html, reads CI and TERM) and must get undefined, not a crash.
   "--ignore-env",
   "--allow-sys=networkInterfaces",
+  // glibc's malloc_trim after an idle collection: freed C-heap memory goes back to the system
+  // (src/app/malloc_trim.ts).
+  "--allow-ffi",
   "--unstable-net",
   V8_FLAGS,
   "--include",

@@ -110,16 +110,23 @@ export class IdleReclaimer {
 
 /**
  * Watches `activity` every `IDLE_TICK_MS` (an unref'd timer: it never keeps the process alive)
- * and collects when the server has been quiet for `QUIET_MS`. Returns the function that stops it; does nothing
- * where V8's collection cannot be reached.
+ * and collects when the server has been quiet for `QUIET_MS`, then calls `afterCollect` (which
+ * hands the C allocator's freed memory back: malloc_trim.ts). Returns the function that stops it;
+ * does nothing where V8's collection cannot be reached.
  */
-export function reclaimWhenIdle(activity: () => number): () => void {
+export function reclaimWhenIdle(
+  activity: () => number,
+  afterCollect: () => void = () => {},
+): () => void {
   const collect = fullCollection();
   if (collect === null) return () => {};
   const reclaimer = new IdleReclaimer({
     activity,
     heapBytes: heapAndBufferBytes,
-    collect,
+    collect: () => {
+      collect();
+      afterCollect();
+    },
   });
   const timer = setInterval(() => reclaimer.tick(), IDLE_TICK_MS);
   Deno.unrefTimer(timer);

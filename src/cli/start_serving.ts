@@ -12,6 +12,7 @@ import { SHARED_COUNTERS, sharedServices } from "../app/services.ts";
 import type { AppHooks } from "../app/app_hooks.ts";
 import type { InterfaceAddress } from "../app/lan_urls.ts";
 import { reclaimWhenIdle } from "../app/idle_memory.ts";
+import { openMallocTrim } from "../app/malloc_trim.ts";
 import type { HttpServer } from "../http/server.ts";
 import { accessLogger } from "../log/access_log.ts";
 import type { LineSink } from "../log/line_sink.ts";
@@ -56,6 +57,8 @@ export async function startServing(
     err.line(`wireserve: warning: --workers needs ${UNSTABLE_NET}; serving with 1 worker`);
     config = { ...config, workers: 1 };
   }
+  // Before any worker exists or any request is read: FFI is revoked once glibc is open.
+  const trim = openMallocTrim() ?? undefined;
   if (config.workers > 1) {
     // The bundle `deno task start` builds, while it matches the sources; else src/, silently:
     // the code is the same, only its memory differs (../workers/worker_module.ts).
@@ -78,9 +81,10 @@ export async function startServing(
       out,
       err,
       startAborted,
+      afterWorkerCollect: trim,
     });
     // This thread serves nothing, but relays every worker's log lines.
-    const stopReclaiming = reclaimWhenIdle(() => pool.messageCount);
+    const stopReclaiming = reclaimWhenIdle(() => pool.messageCount, trim);
     pool.finished.finally(stopReclaiming);
     return { server: pool, config };
   }
@@ -100,7 +104,7 @@ export async function startServing(
     onError: (e, where) => err.line(`wireserve: ${where} failed: ${errorText(e)}`),
     onResponse: accessLogger(config.log, out),
   });
-  const stopReclaiming = reclaimWhenIdle(() => server.requestCount);
+  const stopReclaiming = reclaimWhenIdle(() => server.requestCount, trim);
   server.finished.finally(stopReclaiming);
   return { server, config };
 }

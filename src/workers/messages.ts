@@ -55,4 +55,6 @@ export type FromWorker =
   /** Every connection has ended after a `stop`. */
   | { type: "stopped" }
   /** The answer to a `ping`. */
-  | { type: "pong" };
+  | { type: "pong" }
+  /** It ran its idle collection: the main thread may give the freed C heap back (malloc_trim). */
+  | { type: "collected" };

@@ -73,7 +73,10 @@ function start(msg: Extract<ToWorker, { type: "start" }>): void {
     post({ type: "failed", name: error.name, message: error.message });
     return;
   }
-  const stopReclaiming = reclaimWhenIdle(() => server!.requestCount);
+  const stopReclaiming = reclaimWhenIdle(
+    () => server!.requestCount,
+    () => post({ type: "collected" }),
+  );
   server.finished.finally(stopReclaiming);
   lan = lanUrls(server.addr.hostname, server.addr.port, config.tls !== null, config.interfaces);
   post({ type: "ready", port: server.addr.port });

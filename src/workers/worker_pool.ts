@@ -57,6 +57,11 @@ export interface PoolOptions {
   startAborted?: AbortSignal;
   /** The module workers run (default `worker_main.ts` from the sources; ./worker_module.ts). */
   module?: string;
+  /**
+   * Called when a worker has run its idle collection: gives the C heap's freed pages back, for
+   * the workers cannot (../app/malloc_trim.ts).
+   */
+  afterWorkerCollect?: () => void;
 }
 
 /**
@@ -87,6 +92,7 @@ export class WorkerPool {
     work: (worker, msg) => this.#work(worker, msg),
     report: (line) => this.#opts.err.line(line),
     died: (slot, reason) => this.#died(slot, reason),
+    collected: () => this.#opts.afterWorkerCollect?.(),
   };
 
   private constructor(opts: PoolOptions, memory: SharedMemory, addr: Deno.NetAddr) {

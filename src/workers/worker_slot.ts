@@ -32,8 +32,10 @@ export interface WorkerSlot extends Watched {
 
 /** What the pool does with what its workers say and do. */
 export interface SlotEvents {
-  /** Every message but a pong: the log lines and service calls are the pool's to handle. */
+  /** Every message but a pong or a collection: the log lines and service calls are the pool's. */
   work(worker: Worker, msg: FromWorker): void;
+  /** The worker ran its idle collection (not work either, for the same reason as a pong). */
+  collected(): void;
   /** A line for stderr (a stalled worker that answers again). */
   report(line: string): void;
   /** The worker died of an uncaught error (it may still have been starting). */
@@ -82,6 +84,9 @@ export function spawnWorker(
     switch (msg.type) {
       case "pong":
         // Not work: counted, pongs would keep the main thread's idle collection from running.
+        return;
+      case "collected":
+        events.collected();
         return;
       case "ready":
         slot.listening = true;

@@ -15,6 +15,7 @@ export const WIRESERVE_PERMISSIONS: readonly string[] = [
   "--allow-env=PORT,HOST,WIRESERVE_*",
   "--ignore-env",
   "--allow-sys=networkInterfaces",
+  "--allow-ffi",
   "--unstable-net",
 ];
 

@@ -5,6 +5,7 @@
  */
 
 import { appConfig } from "../../src/app/app_config.ts";
+import { IDLE_TICK_MS, QUIET_MS } from "../../src/app/idle_memory.ts";
 import { SHARED_COUNTERS, sharedServices } from "../../src/app/services.ts";
 import type { Limits } from "../../src/http/limits.ts";
 import { type PoolOptions, WorkerPool } from "../../src/workers/worker_pool.ts";
@@ -469,3 +470,37 @@ async function readUntil(
   }
   return text;
 }
+
+Deno.test({
+  name: "each worker's idle collection reaches the main thread, which trims for the process",
+  ignore,
+}, async () => {
+  /** The main thread's count of work as each collection arrived. */
+  const workSeen: number[] = [];
+  let workCount = () => -1;
+  const started = performance.now();
+  const onCollect = () => void workSeen.push(workCount());
+  await withPool(
+    {},
+    async (pool) => {
+      workCount = () => pool.messageCount;
+      const c = await RawClient.connect(pool.addr.port);
+      try {
+        assertEquals((await exchange(c, "GET /echo/hi HTTP/1.1"))[0], 200);
+      } finally {
+        c.close();
+      }
+      // Each worker collects once after its first quiet spell (its start's garbage, and the echo).
+      const deadline = started + QUIET_MS + 5 * IDLE_TICK_MS;
+      while (workSeen.length < WORKERS && performance.now() < deadline) {
+        await new Promise((r) => setTimeout(r, IDLE_TICK_MS / 4));
+      }
+      assertEquals(workSeen.length, WORKERS, "one collection from each worker");
+      assert(performance.now() - started >= QUIET_MS, "not before a quiet spell");
+      // Two readies and the echo's log line, long before: a collection is not work itself.
+      assertEquals(workSeen, [3, 3]);
+    },
+    {},
+    { afterWorkerCollect: onCollect },
+  );
+});
