@@ -64,9 +64,11 @@ export const COMPILE_FLAGS: readonly string[] = [
   // (picocolors, under sanitize-html, reads CI and TERM) and must get undefined, not a crash.
   "--ignore-env",
   "--allow-sys=networkInterfaces",
-  // glibc's malloc_trim after an idle collection: freed C-heap memory goes back to the system
-  // (src/app/malloc_trim.ts).
+  // glibc's malloc_trim after an idle collection: freed C-heap memory goes back to the system.
+  // Used once as serving starts, then revoked; with --no-prompt nothing can ask for it back
+  // (src/app/malloc_trim.ts). A server never prompts anyway: a missing permission is an error.
   "--allow-ffi",
+  "--no-prompt",
   "--unstable-net",
   V8_FLAGS,
   "--include",

@@ -7,46 +7,78 @@
  * and a full collection, megabytes that nothing uses stay resident in every worker's arena.
  * `malloc_trim(0)` walks all the arenas of the process, whichever thread calls it, and returns
  * their free pages (measured, four workers idle after load: 80.7 → 67.7 MiB anonymous RSS;
- * docs/memory.md). It takes well under a millisecond, and runs only after an idle collection
- * (idle_memory.ts), never on a request's path.
+ * docs/memory.md). It runs only after an idle collection (idle_memory.ts), never on a request's
+ * path, and off the JavaScript thread (a nonblocking FFI call): with many freed pages it takes tens
+ * of milliseconds (64 MiB of holes: ~20 ms), which the main thread, relaying the workers' log lines
+ * and service calls, must not spend blocked. Trims asked for while one runs become one more after it.
  *
  * It is reached through Deno's FFI, which needs `--allow-ffi` (the tasks and the binary grant it).
- * FFI can load any native code, so the permission is used once, here, at start — in the main
- * thread, before a worker exists or a request is read — and then revoked for the whole process:
- * no code that runs later, ours or a library's, can open a native library. Workers inherit the
- * revoked permission and ask the main thread to trim (a `collected` message). Elsewhere — not
- * Linux, a libc that is not glibc, FFI not granted — there is nothing to call and nothing else
- * changes. The permission is queried first, so a run without it never prompts.
+ * FFI can load any native code, so the permission is used once, here, as serving starts — in the
+ * main thread, before a worker exists or a request is read — and then revoked for the whole
+ * process, whether it was used or not: workers start without it, and with `--no-prompt` (the tasks
+ * and the binary run with it) no code that runs later, ours or a library's, can open a native
+ * library or ask for the permission back. Workers ask the main thread to trim (a `collected`
+ * message). Elsewhere — not Linux, a libc that is not glibc, FFI not granted — there is nothing to
+ * call and nothing else changes. The permission is queried first, so a run without it never
+ * prompts.
  * @module
  */
 
 /** glibc's shared library, by the name every glibc system resolves. */
 const GLIBC = "libc.so.6";
 
+/** Trims every malloc arena; resolves once a trim that began after the call has ended. */
+export type MallocTrim = () => Promise<void>;
+
 /**
- * Opens glibc's `malloc_trim` and revokes the FFI permission: a function that trims every malloc
- * arena of the process, or null where there is none to call. Call it once, at start.
+ * Opens glibc's `malloc_trim` where it can, then revokes the FFI permission: the trim, or null
+ * where there is none to call. Call it once, as serving starts.
  */
-export function openMallocTrim(): (() => void) | null {
-  if (Deno.build.os !== "linux") return null;
+export function openMallocTrim(): MallocTrim | null {
   try {
-    if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return null;
-  } catch {
-    return null;
+    return Deno.build.os === "linux" && ffiGranted() ? open() : null;
+  } finally {
+    try {
+      Deno.permissions.revokeSync({ name: "ffi" });
+    } catch {
+      // nothing to revoke
+    }
   }
+}
+
+function ffiGranted(): boolean {
   try {
-    const lib = Deno.dlopen(
+    return Deno.permissions.querySync({ name: "ffi" }).state === "granted";
+  } catch {
+    return false;
+  }
+}
+
+function open(): MallocTrim | null {
+  let lib;
+  try {
+    lib = Deno.dlopen(
       GLIBC,
       {
-        malloc_trim: { parameters: ["usize"], result: "i32" },
+        malloc_trim: { parameters: ["usize"], result: "i32", nonblocking: true },
       } as const,
     );
-    return () => {
-      lib.symbols.malloc_trim(0n);
-    };
   } catch {
     return null; // no glibc (musl has no libc.so.6)
-  } finally {
-    Deno.permissions.revokeSync({ name: "ffi" });
   }
+  const symbols = lib.symbols;
+  let running: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
+  const trim = (): Promise<void> => {
+    if (running === null) {
+      running = symbols.malloc_trim(0n).then(() => {}, () => {}).finally(() => running = null);
+      return running;
+    }
+    queued ??= running.then(() => {
+      queued = null;
+      return trim();
+    });
+    return queued;
+  };
+  return trim;
 }

@@ -58,7 +58,8 @@ export async function startServing(
     config = { ...config, workers: 1 };
   }
   // Before any worker exists or any request is read: FFI is revoked once glibc is open.
-  const trim = openMallocTrim() ?? undefined;
+  const mallocTrim = openMallocTrim();
+  const trim = mallocTrim === null ? undefined : () => void mallocTrim();
   if (config.workers > 1) {
     // The bundle `deno task start` builds, while it matches the sources; else src/, silently:
     // the code is the same, only its memory differs (../workers/worker_module.ts).

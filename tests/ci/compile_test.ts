@@ -116,7 +116,7 @@ Deno.test("every compile task runs .ci/compile.ts, and compile:all builds the fi
 
 Deno.test("the compile flags embed www/ and grant exactly the permissions the tests use", () => {
   const runtime = COMPILE_FLAGS.filter((f) =>
-    /^--(allow|ignore)-/.test(f) || f === "--unstable-net"
+    /^--(allow|ignore)-/.test(f) || f === "--no-prompt" || f === "--unstable-net"
   );
   assertEquals(runtime, [...WIRESERVE_PERMISSIONS]);
   const included = COMPILE_FLAGS.flatMap((f, i) => COMPILE_FLAGS[i - 1] === "--include" ? [f] : []);

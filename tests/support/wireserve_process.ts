@@ -16,6 +16,7 @@ export const WIRESERVE_PERMISSIONS: readonly string[] = [
   "--ignore-env",
   "--allow-sys=networkInterfaces",
   "--allow-ffi",
+  "--no-prompt",
   "--unstable-net",
 ];
 
