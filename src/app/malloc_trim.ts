@@ -17,7 +17,8 @@
  * main thread, before a worker exists or a request is read — and then revoked for the whole
  * process, whether it was used or not: workers start without it, and with `--no-prompt` (the tasks
  * and the binary run with it) no code that runs later, ours or a library's, can open a native
- * library or ask for the permission back. Workers ask the main thread to trim (a `collected`
+ * library or ask for the permission back. Not where the process may run programs anyway (`-A`):
+ * see `openMallocTrim`. Workers ask the main thread to trim (a `collected`
  * message). Elsewhere — not Linux, a libc that is not glibc, FFI not granted — there is nothing to
  * call and nothing else changes. The permission is queried first, so a run without it never
  * prompts.
@@ -35,20 +36,24 @@ export type MallocTrim = () => Promise<void>;
  * where there is none to call. Call it once, as serving starts.
  */
 export function openMallocTrim(): MallocTrim | null {
-  try {
-    return Deno.build.os === "linux" && ffiGranted() ? open() : null;
-  } finally {
+  const trim = Deno.build.os === "linux" && granted("ffi") ? open() : null;
+  // A process that may run any program (`-A`, `--allow-run`) gains no reach from FFI, and under
+  // `-A` revoking it would end Deno's "all access", which reading /dev and /proc paths needs (a
+  // shared folder in /dev/shm then answered 404 to everything): kept there.
+  if (!granted("run")) {
     try {
       Deno.permissions.revokeSync({ name: "ffi" });
     } catch {
       // nothing to revoke
     }
   }
+  return trim;
 }
 
-function ffiGranted(): boolean {
+/** Whether `name` is granted unscoped. */
+function granted(name: "ffi" | "run"): boolean {
   try {
-    return Deno.permissions.querySync({ name: "ffi" }).state === "granted";
+    return Deno.permissions.querySync({ name }).state === "granted";
   } catch {
     return false;
   }

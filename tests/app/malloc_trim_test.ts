@@ -16,6 +16,8 @@ interface Probe {
   ffiAfter: string;
   /** Whether a library could still be opened after it. */
   reopened: boolean;
+  /** Whether a /proc path could still be read after it (Deno wants every permission for one). */
+  allAccess: boolean;
   /** Whether two trims asked for while one ran were folded into one. */
   queuedOnce?: boolean;
   /** RSS (KiB) after a collection that left 60 MiB of holes in malloc's arenas, and trimmed. */
@@ -37,7 +39,13 @@ if (Deno.args[0] !== "no-reopen") {
     reopened = true;
   } catch { /* refused */ }
 }
-const probe = { trim: trim !== null, ffiAfter, reopened };
+let allAccess = true; // what Deno asks of a /proc (or /dev) path
+try {
+  Deno.readTextFileSync("/proc/self/status");
+} catch {
+  allAccess = false;
+}
+const probe = { trim: trim !== null, ffiAfter, reopened, allAccess };
 if (trim !== null) {
   // 64 MiB of ArrayBuffers small enough to come from malloc's arenas (under its 128 KiB mmap
   // threshold), one in 16 kept: the freed ones are holes that free() alone cannot give back.
@@ -65,6 +73,8 @@ console.log(JSON.stringify(probe));
 interface ProbeRun {
   /** Granted `--allow-ffi` (besides `--allow-read`). */
   ffi: boolean;
+  /** Every permission (`-A`) instead. */
+  all?: boolean;
   /**
    * On a terminal (util-linux `script`) and without `--no-prompt`, where Deno would prompt for
    * any permission asked for; else with `--no-prompt` and stdin closed, as the tasks run.
@@ -73,7 +83,7 @@ interface ProbeRun {
 }
 
 /** Runs the probe and returns what it printed, checking it printed nothing else. */
-async function probe({ ffi, tty = false }: ProbeRun): Promise<Probe> {
+async function probe({ ffi, all = false, tty = false }: ProbeRun): Promise<Probe> {
   const dir = await Deno.makeTempDir();
   try {
     const file = `${dir}/probe.js`;
@@ -82,7 +92,7 @@ async function probe({ ffi, tty = false }: ProbeRun): Promise<Probe> {
       file,
       PROBE(url("../../src/app/malloc_trim.ts"), url("../../src/app/idle_memory.ts")),
     );
-    const perms = ["--allow-read", ...(ffi ? ["--allow-ffi"] : [])];
+    const perms = all ? ["--allow-all"] : ["--allow-read", ...(ffi ? ["--allow-ffi"] : [])];
     const [cmd, ...args] = tty
       ? [
         "script",
@@ -129,5 +139,17 @@ Deno.test({
     const p = await probe({ ffi: false, tty: true });
     assertEquals(p.trim, false);
     assertEquals(p.ffiAfter, "prompt");
+  },
+});
+
+Deno.test({
+  name: "openMallocTrim keeps FFI under -A, where revoking it would lock /dev and /proc paths",
+  ignore: !LINUX,
+  async fn() {
+    // Under -A every program may run anyway; a revoke there once made a share in /dev/shm 404.
+    const p = await probe({ ffi: true, all: true });
+    assert(p.trim);
+    assertEquals(p.ffiAfter, "granted");
+    assertEquals(p.allAccess, true);
   },
 });

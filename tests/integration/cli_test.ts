@@ -4,6 +4,7 @@
  * (That the compiled binary gets the same permissions is tests/ci/compile_test.ts's check.)
  */
 
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { usageText } from "../../src/cli/usage.ts";
 import { assert, assertEquals } from "../support/assert.ts";
@@ -91,6 +92,45 @@ Deno.test({
       assertEquals(await p.exit(), 0);
       const line = p.stdout().split("\n").find((l) => l.startsWith("{"));
       assertEquals(JSON.parse(line!).status, 200);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "with -A and 2 workers, wireserve serves and stores files in a share under /dev/shm",
+  ignore: !HAS_CURL || !CAN_SIGTERM || Deno.build.os !== "linux" || !existsSync("/dev/shm"),
+  fn: async () => {
+    // Deno wants every permission for a /dev path: revoking FFI after malloc_trim once ended that
+    // under -A, and every file in the share answered 404, every upload 500 (the bench's tmpfs).
+    const dir = await Deno.makeTempDir({ dir: "/dev/shm", prefix: "wireserve-cli-" });
+    try {
+      await Deno.writeTextFile(join(dir, "hello.txt"), "hello from tmpfs\n");
+      const p = spawnWireserve([dir, "--port", "0", "--workers", "2", "--log", "off"], {
+        permissions: ["--allow-all", "--unstable-net", "--no-prompt"],
+      });
+      const port = await p.port();
+      const url = `http://127.0.0.1:${port}/files`;
+      assertEquals((await curl(["-sS", `${url}/hello.txt`])).out, "hello from tmpfs\n");
+      const local = await Deno.makeTempFile();
+      await Deno.writeTextFile(local, "up\n");
+      const put = await curl([
+        "-sS",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}",
+        "-T",
+        local,
+        `${url}/up.txt`,
+      ]);
+      await Deno.remove(local);
+      assertEquals(put.out, "201");
+      assertEquals(await Deno.readTextFile(join(dir, "up.txt")), "up\n");
+      p.child.kill("SIGTERM");
+      assertEquals(await p.exit(), 0);
+      assertEquals(p.stderr(), "");
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -49,6 +49,8 @@ export interface SpawnOptions {
   binary?: string;
   /** The main.ts to run (default this repository's). */
   main?: string;
+  /** `deno run`'s permission flags (default `WIRESERVE_PERMISSIONS`, the binary's). */
+  permissions?: readonly string[];
 }
 
 /** Starts wireserve with `args`. */
@@ -56,7 +58,7 @@ export function spawnWireserve(args: string[], opts: SpawnOptions = {}): Wireser
   const command = opts.binary ?? Deno.execPath();
   const fullArgs = opts.binary
     ? args
-    : ["run", ...WIRESERVE_PERMISSIONS, opts.main ?? MAIN_PATH, ...args];
+    : ["run", ...(opts.permissions ?? WIRESERVE_PERMISSIONS), opts.main ?? MAIN_PATH, ...args];
   // By default an empty working folder: a developer's own ./.env must not change the test.
   const ownCwd = opts.cwd === undefined ? Deno.makeTempDirSync({ prefix: "wireserve-cwd-" }) : null;
   const child = new Deno.Command(command, {
