@@ -17,11 +17,10 @@
  * main thread, before a worker exists or a request is read — and then revoked for the whole
  * process, whether it was used or not: workers start without it, and with `--no-prompt` (the tasks
  * and the binary run with it) no code that runs later, ours or a library's, can open a native
- * library or ask for the permission back. Not where the process may run programs anyway (`-A`):
- * see `openMallocTrim`. Workers ask the main thread to trim (a `collected`
- * message). Elsewhere — not Linux, a libc that is not glibc, FFI not granted — there is nothing to
- * call and nothing else changes. The permission is queried first, so a run without it never
- * prompts.
+ * library or ask for the permission back (not where the process may run any program anyway, as
+ * under `-A`: see `openMallocTrim`). Workers ask the main thread to trim (a `collected` message).
+ * Elsewhere — not Linux, a libc that is not glibc, FFI not granted — there is nothing to call and
+ * nothing else changes. The permission is queried first, so a run without it never prompts.
  * @module
  */
 
