@@ -14,7 +14,7 @@ import {
   withUploadServer,
 } from "./upload_fixture.ts";
 import { RawClient } from "../support/server.ts";
-import { assertEquals } from "../support/assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 
 const enc = new TextEncoder();
 /** Large enough that the part's temp file is made before the whole body is there. */
@@ -82,7 +82,7 @@ Deno.test("a form whose folder and temp file move behind a link out is not publi
       await Deno.rename(`${s.root}/race.real/${temp}`, `${s.outside}/${temp}`);
       await client.send(body.subarray(BIG_BYTES / 2));
       const res = await client.readResponse(10_000);
-      assertEquals(res?.status, 403);
+      assertRefused(res?.status);
     } finally {
       client.close();
     }
@@ -105,7 +105,7 @@ Deno.test("a PUT whose folder and temp file move behind a link out is not publis
       await swapForLinkOut(s);
       await Deno.rename(`${s.root}/race.real/${temp}`, `${s.outside}/${temp}`);
       await client.send(body.subarray(BIG_BYTES / 2));
-      assertEquals((await client.readResponse(10_000))?.status, 403);
+      assertRefused((await client.readResponse(10_000))?.status);
     } finally {
       client.close();
     }
@@ -113,6 +113,17 @@ Deno.test("a PUT whose folder and temp file move behind a link out is not publis
     assertEquals(left, ["sentinel.txt"]);
   });
 });
+
+/**
+ * The refusal of an upload whose folder was swapped while its body streamed: 403 when the server
+ * looks after the swap (the path leads out), or 409 when its look right after making the temp file
+ * falls between the swap's two steps (the folder renamed away, the link not yet made: "the tree
+ * changed under the request"). The test cannot order that look against the swap; seen in CI with
+ * two workers. Either way nothing may be published, which each test then checks.
+ */
+function assertRefused(status: number | undefined): void {
+  assert(status === 403 || status === 409, `expected 403 or 409, got ${status}`);
+}
 
 /** Waits until a temp file shows in `dir` and returns its name. */
 async function tempFileIn(dir: string): Promise<string> {
