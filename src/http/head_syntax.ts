@@ -6,6 +6,8 @@
  * @module
  */
 
+import { isIpLiteral } from "./ip_literal.ts";
+
 // Bytes the grammar names (RFC 9112 §2–5, RFC 3986 §3.2).
 export const CR = 0x0d, SP = 0x20, HTAB = 0x09, COLON = 0x3a, SLASH = 0x2f, QUESTION = 0x3f;
 export const HASH = 0x23, DOT = 0x2e, DIGIT_0 = 0x30;
@@ -64,17 +66,13 @@ export function latin1(bytes: Uint8Array, start: number, end: number): string {
 
 /**
  * Whether `s[start, end)` is `uri-host [ ":" port ]` (RFC 3986 §3.2.2–3.2.3): an IP-literal in
- * brackets or a non-empty reg-name/IPv4 (unreserved, pct-encoded, sub-delims), then digits.
+ * brackets (an IPv6 address or an IPvFuture, `ip_literal.ts`) or a non-empty reg-name/IPv4 (unreserved, pct-encoded, sub-delims), then digits.
  */
 export function isAuthority(s: string, start: number, end: number, requirePort: boolean): boolean {
   let i = start;
   if (s.charCodeAt(i) === OPEN_BRACKET) {
     const close = s.indexOf("]", i);
-    if (close < 0 || close >= end || close === i + 1) return false;
-    for (i++; i < close; i++) {
-      const c = s.charCodeAt(i);
-      if ((CLASS[c] & HOST) === 0 && c !== COLON) return false;
-    }
+    if (close < 0 || close >= end || !isIpLiteral(s, i + 1, close)) return false;
     i = close + 1;
   } else {
     for (; i < end; i++) {

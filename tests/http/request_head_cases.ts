@@ -159,6 +159,14 @@ export const HEAD_CASES: HeadCase[] = [
       headers: [["Host", "example.com:443"]],
     },
   ),
+  ok("host-ip-literal-ipv4-tail", "GET / HTTP/1.1\r\nHost: [::ffff:10.0.0.1]\r\n\r\n", {
+    host: "[::ffff:10.0.0.1]",
+    headers: [["Host", "[::ffff:10.0.0.1]"]],
+  }),
+  ok("host-ip-future", "GET / HTTP/1.1\r\nHost: [v1.a:b]\r\n\r\n", {
+    host: "[v1.a:b]",
+    headers: [["Host", "[v1.a:b]"]],
+  }),
   ok("host-empty-ok", "GET / HTTP/1.1\r\nHost:\r\n\r\n", { host: "", headers: [["Host", ""]] }),
   ok("host-ip-literal-port", "GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", {
     host: "[::1]:8080",
@@ -279,6 +287,14 @@ export const HEAD_CASES: HeadCase[] = [
   bad("host-only-port", "GET / HTTP/1.1\r\nHost: :80\r\n\r\n", "badHost", 400),
   bad("host-bad-pct-encoding", "GET / HTTP/1.1\r\nHost: a%4g\r\n\r\n", "badHost", 400),
   bad("host-unclosed-ip-literal", "GET / HTTP/1.1\r\nHost: [::1\r\n\r\n", "badHost", 400),
+  bad("host-ip-literal-not-an-address", "GET / HTTP/1.1\r\nHost: [zz]\r\n\r\n", "badHost", 400),
+  bad("host-ip-literal-only-colons", "GET / HTTP/1.1\r\nHost: [:::::]:80\r\n\r\n", "badHost", 400),
+  bad(
+    "absolute-form-ip-literal-not-an-address",
+    `GET http://[zz]/ HTTP/1.1\r\n${H}\r\n`,
+    "badTarget",
+    400,
+  ),
   bad("host-obs-text", "GET / HTTP/1.1\r\nHost: \xe9\r\n\r\n", "badHost", 400),
   bad("absolute-form-missing-host-1.1", "GET http://h/ HTTP/1.1\r\n\r\n", "badHost", 400),
 

@@ -259,6 +259,12 @@ const PROBES: Probe[] = [
   refused("host-userinfo", "GET /echo/a HTTP/1.1\r\nHost: u@a\r\n\r\n", "badHost"),
   accepted("host-empty", "GET /echo/a HTTP/1.1\r\nHost:\r\n\r\n", "a"),
   accepted("host-ip-literal-port", "GET /echo/a HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", "a"),
+  refused("host-ip-literal-not-ipv6", "GET /echo/a HTTP/1.1\r\nHost: [zz]\r\n\r\n", "badHost"),
+  refused(
+    "absolute-ip-literal-not-ipv6",
+    "GET http://[::g]/echo/a HTTP/1.1\r\nHost: t\r\n\r\n",
+    "badTarget",
+  ),
   // Field lines (RFC 9112 §5, RFC 9110 §5.5).
   refused("space-before-colon", "GET /echo/a HTTP/1.1\r\nHost : t\r\n\r\n", "badHeader"),
   refused("obs-fold", "GET /echo/a HTTP/1.1\r\nHost: t\r\nX: 1\r\n 2\r\n\r\n", "badHeader"),
