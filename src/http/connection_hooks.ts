@@ -259,10 +259,12 @@ export class ConnectionHooks implements BodyHooks, WriteClock, ExchangeHooks {
 
   /**
    * Sends the 101 and runs the WebSocket session over this connection until it ends; the
-   * connection never returns to HTTP (RFC 9110 §7.8).
+   * connection never returns to HTTP (RFC 9110 §7.8). A client that also sent
+   * `Expect: 100-continue` gets its 100 first, as §7.8 demands, though no body is read.
    */
   protected async switchProtocols(res: HttpResponse, upgrade: WebSocketUpgrade): Promise<void> {
     this.sending = res.status;
+    await this.beforeFirstRead();
     await this.writer.writeSwitch(res.headers ?? [], Date.now());
     this.log(res.status, 0);
     this.heads.release();

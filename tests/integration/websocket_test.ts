@@ -58,11 +58,16 @@ class RawSocket {
     const conn = await Deno.connect({ hostname: "127.0.0.1", port });
     const ws = new RawSocket(conn);
     await ws.write(new TextEncoder().encode(handshake));
+    return { ws, head: await ws.head() };
+  }
+
+  /** The next response head (without its blank line), or what came before the connection ended. */
+  async head(): Promise<string> {
     let end = -1;
-    while ((end = indexOfHeadEnd(ws.#buf)) < 0) if (!await ws.#fill()) break;
-    const head = new TextDecoder().decode(ws.#buf.subarray(0, Math.max(end, 0)));
-    ws.#buf = end < 0 ? ws.#buf : ws.#buf.slice(end + 4);
-    return { ws, head };
+    while ((end = indexOfHeadEnd(this.#buf)) < 0) if (!await this.#fill()) break;
+    const head = new TextDecoder().decode(this.#buf.subarray(0, Math.max(end, 0)));
+    this.#buf = end < 0 ? this.#buf : this.#buf.slice(end + 4);
+    return head;
   }
 
   async write(bytes: Uint8Array): Promise<void> {
@@ -242,6 +247,25 @@ Deno.test("the handshake answers 101 with the RFC's accept value and Connection:
       assertEquals([echo?.opcode, new TextDecoder().decode(echo?.payload)], [0x1, "añb"]);
       await ws.write(frame(0x8, new Uint8Array([0x03, 0xe8])));
       assertEquals(await ws.closeCode(), { code: 1000, ended: true });
+    } finally {
+      ws.close();
+    }
+  });
+});
+
+// RFC 9110 §7.8: "If a server receives both an Upgrade and an Expect header field with the
+// 100-continue expectation, the server MUST send a 100 (Continue) response before sending a 101."
+Deno.test("a handshake that also expects 100-continue gets the 100 before the 101", async () => {
+  await withServer(async (s) => {
+    const request = HANDSHAKE.replace("\r\n\r\n", "\r\nExpect: 100-continue\r\n\r\n");
+    const { ws, head } = await RawSocket.open(s.port, request);
+    try {
+      assertEquals(head, "HTTP/1.1 100 Continue");
+      const switched = await ws.head();
+      assert(switched.startsWith("HTTP/1.1 101 Switching Protocols\r\n"), switched);
+      await ws.write(frame(0x1, "after 100"));
+      const echo = await ws.next();
+      assertEquals([echo?.opcode, new TextDecoder().decode(echo?.payload)], [0x1, "after 100"]);
     } finally {
       ws.close();
     }
