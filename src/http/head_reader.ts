@@ -168,7 +168,7 @@ export class HeadReader {
         if (first !== -1 && !startsRequestLine(first)) return this.#failed(notHttp(first));
         return INCOMPLETE;
       }
-      if (lf === LINE_OVERLONG) return this.#failedLine(new HttpError("uriTooLong"));
+      if (lf === LINE_OVERLONG) return this.#failedLine(this.#overlongLine());
       const start = reader.lineStart;
       if (lf - start === CR_BYTES && bytes[start] === CR) {
         // RFC 9112 §2.2: ignore empty lines before the request line, but no more than a line's worth.
@@ -254,7 +254,7 @@ export class HeadReader {
       return null;
     }
     if (this.#line === null) {
-      return this.#failedLine(new HttpError("uriTooLong", "read buffer full"));
+      return this.#failedLine(this.#overlongLine());
     }
     this.#reader.unmark();
     return new HttpError("headersTooLarge", "read buffer full");
@@ -263,6 +263,21 @@ export class HeadReader {
   #failed(error: HttpError): HttpError {
     this.#reader.unmark();
     return error;
+  }
+
+  /**
+   * Why a request line past the limit is refused: 414 for a long target (RFC 9112 §3.2), but 501
+   * when the limit ran out inside the method token itself — a method longer than any the server
+   * implements (RFC 9112 §3).
+   */
+  #overlongLine(): HttpError {
+    const reader = this.#reader;
+    const limit = this.#limits.maxRequestLineBytes;
+    for (let i = 0; i < limit; i++) {
+      const c = reader.peekByteAt(i);
+      if (c === -1 || (CLASS[c] & TCHAR) === 0) return new HttpError("uriTooLong");
+    }
+    return new HttpError("methodNotImplemented", "method longer than the request-line limit");
   }
 
   /**

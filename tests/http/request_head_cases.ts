@@ -228,6 +228,16 @@ export const HEAD_CASES: HeadCase[] = [
   bad("bad-version-0.9", `GET / HTTP/0.9\r\n${H}\r\n`, "versionNotSupported", 505),
   bad("request-line-one-past", `${requestLineOf(LINE_MAX + 1)}\r\n${H}\r\n`, "uriTooLong", 414),
   bad("request-line-never-ends", requestLineOf(LINE_MAX * 2), "uriTooLong", 414),
+  // RFC 9112 §3: a method longer than any implemented gets 501, even past the line's limit.
+  bad(
+    "method-past-line-limit",
+    `${"M".repeat(LINE_MAX + 1)} / HTTP/1.1\r\n${H}\r\n`,
+    "methodNotImplemented",
+    501,
+  ),
+  bad("method-never-ends", "M".repeat(LINE_MAX * 2), "methodNotImplemented", 501),
+  // A non-token byte before the limit: the line is not a long method, and stays a 414.
+  bad("long-line-no-space", `G\x01${"a".repeat(LINE_MAX)}`, "uriTooLong", 414),
 
   // Request target.
   bad("nul-in-target", `GET /a\x00b HTTP/1.1\r\n${H}\r\n`, "badTarget", 400),
