@@ -127,6 +127,9 @@ export async function zipResponse(
   };
 }
 
+/** A name that starts like a Windows drive (`C:`, `a:b.txt`). */
+const DRIVE_LIKE = /^[A-Za-z]:/;
+
 /** Every entry to archive, in archive order (a folder before what it holds). */
 async function collect(
   root: ServedRoot,
@@ -160,6 +163,9 @@ async function collect(
       "asc",
     );
     for (const e of entries) {
+      // At the top of an archive `a:b.txt` reads as a Windows drive path (zip tools, yazl
+      // included, refuse it as absolute): such a name is served and listed, but not zipped there.
+      if (prefix === "" && DRIVE_LIKE.test(e.name)) continue;
       const path = join(dir, e.name);
       const zipPath = prefix + e.name;
       const mtime = e.mtime ?? new Date();

@@ -15,9 +15,10 @@
  *   the strict `percentDecode`: guessing would make two different byte strings name one file.
  * - refuse (400): NUL and other control characters (C0, DEL, C1). NUL truncates paths in C
  *   libraries; the others are never in a link we generate worth following and end up in logs.
- * - refuse (400): a segment that looks like a drive (`C:`), and on Windows any ":" at all: a
- *   drive-relative segment makes `path.win32.join` leave the root, and `name:stream` opens an
- *   NTFS alternate data stream.
+ * - refuse (400), on Windows only, any ":": a drive-relative segment (`C:x`) makes
+ *   `path.win32.join` leave the root, and `name:stream` opens an NTFS alternate data stream.
+ *   Elsewhere ":" is an ordinary character (`a:b.txt`, `C:` are names inside the root). Writes
+ *   refuse it everywhere (`uploads/upload_name.ts`): a share must survive a copy to Windows.
  * - `.` segments are dropped and `..` pops the previous segment — lexically, inside the list of
  *   segments only. refuse (404): a `..` with nothing left to pop would leave the root; 404 and not
  *   400 so a probe learns nothing about what lies outside.
@@ -241,10 +242,9 @@ function badSegment(segment: string, windows: boolean): SafePathRefused | null {
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return refuse(400, "control character in path");
     // refuse: an encoded "/" or "\" would be a separator once handed to the file system
     if (c === 0x2f || c === 0x5c) return refuse(400, "encoded separator in path");
-    // refuse: ":" makes a drive (C:) or an NTFS stream (a:b) on Windows
-    if (c === 0x3a && (windows || i === 1 && isAsciiLetter(segment.charCodeAt(0)))) {
-      return refuse(400, "drive or stream syntax in path");
-    }
+    // refuse: ":" makes a drive (C:) or an NTFS stream (a:b) on Windows; elsewhere it is a
+    // plain character, and `a:b.txt` is an ordinary file name
+    if (c === 0x3a && windows) return refuse(400, "drive or stream syntax in path");
   }
   if (segment.length >= SEGMENT_BYTES_CHECK_CHARS) {
     if (encoder.encode(segment).length > MAX_SEGMENT_BYTES) return refuse(400, "name too long");
@@ -266,8 +266,4 @@ function windowsUnsafeName(name: string): boolean {
     if ('<>"|?*'.includes(name[i])) return true;
   }
   return false;
-}
-
-function isAsciiLetter(c: number): boolean {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 }

@@ -24,6 +24,7 @@ export const HOSTILE_NAMES = [
   "h#sh.txt",
   "q?mark.txt",
   "<tag>&amp.txt",
+  "a:b.txt",
   "new\nline.txt",
 ];
 

@@ -81,6 +81,31 @@ Deno.test({
 });
 
 Deno.test({
+  name: "a drive-like name (a:b.txt) is served and listed, zipped inside a folder, not at the top",
+  ignore: !HAS_UNZIP,
+  fn: async () => {
+    await withUploadServer({}, async (s) => {
+      await Deno.mkdir(join(s.root, "sub"));
+      await Deno.writeTextFile(join(s.root, "a:b.txt"), "top");
+      await Deno.writeTextFile(join(s.root, "sub", "c:d.txt"), "nested");
+      await Deno.writeTextFile(join(s.root, "plain.txt"), "plain");
+      const served = await curlRun([s.url("/files/a%3Ab.txt")]);
+      assertEquals([served.status, served.body], [200, "top"]);
+      const listed = await curlRun([s.url("/files/?format=json")]);
+      const names = JSON.parse(listed.body).entries.map((e: { name: string }) => e.name);
+      assert(names.includes("a:b.txt"), names.join());
+      // yazl (and every unzip) takes a top-level "a:b.txt" for a path on drive A: left out.
+      const out = join(s.root, "..", "drive.zip");
+      const got = await curlRun(["-o", out, s.url("/files/?zip")]);
+      assertEquals(got.status, 200);
+      assertEquals((await unzipList(out)).names, ["plain.txt", "sub/", "sub/c:d.txt"]);
+      const test = await new Deno.Command("unzip", { args: ["-t", out] }).output();
+      assert(test.success, new TextDecoder().decode(test.stdout));
+    });
+  },
+});
+
+Deno.test({
   name: "?zip&name= zips only the named entries of the folder, named after the folder",
   ignore: !HAS_UNZIP,
   fn: async () => {
