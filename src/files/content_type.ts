@@ -35,6 +35,22 @@ export function contentTypeFor(name: string): string {
   return type;
 }
 
+/**
+ * Extensions whose files are stored compressed though their media type is not: an `.svgz` is a
+ * gzipped `image/svg+xml` (the database gives it that type). Such a file goes out with
+ * `Content-Encoding` naming the coding it already has, as Apache's `AddEncoding gzip svgz` does
+ * (RFC 9110 §8.4: codings beyond those inherent in the media type), and is never compressed
+ * again.
+ */
+const STORED_CODINGS: ReadonlyMap<string, string> = new Map([["svgz", "gzip"]]);
+
+/** The coding a file called `name` is stored in beyond its media type (`a.svgz`: gzip), or null. */
+export function storedCodingFor(name: string): string | null {
+  const dot = name.lastIndexOf(".");
+  if (dot <= 0 || dot === name.length - 1) return null;
+  return STORED_CODINGS.get(name.slice(dot + 1).toLowerCase()) ?? null;
+}
+
 /** `text/*` always carries the UTF-8 charset (the database leaves a few text types without). */
 function normalize(type: string): string {
   if (type.startsWith("text/") && !type.includes("charset=")) return `${type}; charset=utf-8`;

@@ -22,7 +22,7 @@
 import { basename, dirname, join, posix, win32 } from "node:path";
 import type { ChangeBoard } from "../app/change_board.ts";
 import { realSpelling } from "../app/real_spelling.ts";
-import { contentTypeFor } from "./content_type.ts";
+import { contentTypeFor, storedCodingFor } from "./content_type.ts";
 import { fileEtag } from "../app/etag.ts";
 import { HiddenPaths } from "../app/hidden_paths.ts";
 import { isReservedName } from "../app/reserved_names.ts";
@@ -166,7 +166,7 @@ export class FileCache {
     const current = (s: Sibling | null) =>
       s !== null && siblingIsCurrent(s.mtimeMs, mtimeMs) ? s : null;
     const fresh: FileFacts = {
-      ...describeFile(facts.realPath, st, facts.contentType, this.#salt),
+      ...describeFile(facts.realPath, st, facts.contentType, this.#salt, facts.storedCoding),
       br: current(facts.br),
       gzip: current(facts.gzip),
     };
@@ -305,7 +305,7 @@ export class FileCache {
       previous.contentType === contentType;
     const facts: FileFacts = same
       ? { ...(previous as FileFacts) }
-      : describeFile(real, st, contentType, this.#salt);
+      : describeFile(real, st, contentType, this.#salt, storedCodingFor(baseName(fsPath)));
     if (!same && st.size <= SMALL_FILE_MAX_BYTES) {
       const bytes = await readOrNull(real);
       if (bytes === null) return MISSING;

@@ -47,6 +47,11 @@ export interface FileFacts {
   lastModifiedMs: number;
   lastModified: string;
   contentType: string;
+  /**
+   * The coding the file is stored in beyond its media type (`.svgz`: gzip), sent as
+   * `Content-Encoding` with its bytes; null for nearly every file.
+   */
+  storedCoding: string | null;
   /** Whether the type is worth compressing (and so varies by Accept-Encoding). */
   compressible: boolean;
   /** The contents when size ≤ SMALL_FILE_MAX_BYTES, else null. */
@@ -72,6 +77,7 @@ export function describeFile(
   st: Deno.FileInfo,
   contentType: string,
   salt: string,
+  storedCoding: string | null = null,
 ): FileFacts {
   const mtimeMs = st.mtime?.getTime() ?? 0;
   const ino = st.ino ?? null;
@@ -91,7 +97,9 @@ export function describeFile(
     lastModifiedMs,
     lastModified: formatHttpDate(lastModifiedMs),
     contentType,
-    compressible: isCompressible(contentType),
+    storedCoding,
+    // Compressing it again would only wrap one gzip in another.
+    compressible: storedCoding === null && isCompressible(contentType),
     bytes: null,
     br: null,
     gzip: null,

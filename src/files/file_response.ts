@@ -45,7 +45,12 @@ export function serveFile(
 ): HttpResponse | Promise<HttpResponse> {
   // RFC 9110 §14.2: Range is defined for GET only; HEAD answers as a GET without Range would.
   const rangeValue = req.method === "GET" ? req.headers.list("range") : undefined;
-  const range = rangeValue === undefined ? NO_RANGE : parseRange(rangeValue, facts.size);
+  let range = rangeValue === undefined ? NO_RANGE : parseRange(rangeValue, facts.size);
+  // Parts of a file stored compressed (`.svgz`) would each be gzip bytes labelled with the media
+  // type: several ranges of one get the whole file instead (a server may ignore Range, §14.2).
+  if (range.kind === "ranges" && range.ranges.length > 1 && facts.storedCoding !== null) {
+    range = NO_RANGE;
+  }
   // Never compress a 206: a range is served from the identity bytes.
   let coding = facts.compressible && range.kind === "none" ? chooseCoding(req, facts) : "identity";
   let rep = representation(facts, coding);

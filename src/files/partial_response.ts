@@ -34,6 +34,8 @@ export function partialResponse(
     ACCEPT_RANGES,
   ];
   if (facts.compressible) headers.push(VARY);
+  // A range of a file stored compressed (`.svgz`) is a range of its encoded bytes (§14.1.2).
+  if (facts.storedCoding !== null) headers.push(["Content-Encoding", facts.storedCoding]);
   const status = STATUS.PartialContent;
   const bytes = facts.bytes;
   if (bytes !== null) file?.close();

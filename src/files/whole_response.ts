@@ -38,6 +38,7 @@ export function wholeResponse(
     ["Cache-Control", ctx.cacheControl],
     ACCEPT_RANGES,
     ...(facts.compressible ? [VARY] : []),
+    ...storedCodingField(facts),
   ];
   if (file === null || facts.bytes !== null || req.method === "HEAD") {
     file?.close();
@@ -45,6 +46,11 @@ export function wholeResponse(
     return { status, headers, contentLength: facts.size };
   }
   return { status, headers, body: { kind: "file", file, offset: 0, length: facts.size } };
+}
+
+/** `Content-Encoding` for a file stored compressed (`.svgz`), or nothing. */
+function storedCodingField(facts: FileFacts): Array<[string, string]> {
+  return facts.storedCoding === null ? [] : [["Content-Encoding", facts.storedCoding]];
 }
 
 /** The fields of a file sent with a status other than 200: its type, and revalidate always. */

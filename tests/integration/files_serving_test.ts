@@ -4,7 +4,7 @@
  * precompressed siblings, HEAD, methods, and a 20 MiB file streamed byte-exact.
  */
 
-import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { brotliDecompressSync, gunzipSync, gzipSync } from "node:zlib";
 import { assert, assertEquals } from "../support/assert.ts";
 import { RawClient } from "../support/server.ts";
 import { startApp } from "../support/app_server.ts";
@@ -284,6 +284,37 @@ Deno.test("gzip and br responses decompress to the file, with Vary", async () =>
       fs.url("/files/text.txt"),
     ]);
     assertEquals(again.status, 304);
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("an .svgz goes out as image/svg+xml with Content-Encoding: gzip, never gzipped again", async () => {
+  const fs = await startFilesServer();
+  try {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg">${"<g/>".repeat(2000)}</svg>`;
+    const stored = new Uint8Array(gzipSync(new TextEncoder().encode(svg)));
+    await Deno.writeFile(`${fs.tree.root}/drawing.svgz`, stored);
+    for (const accept of [["-H", "Accept-Encoding: gzip, br"], []]) {
+      const got = await curl([...accept, fs.url("/files/drawing.svgz")]);
+      assertEquals(got.status, 200);
+      assertEquals(got.headers.get("content-type"), "image/svg+xml");
+      assertEquals(got.headers.get("content-encoding"), "gzip");
+      assertEquals(got.headers.get("vary"), undefined, "nothing was negotiated");
+      assertEquals(got.body, stored, "the stored bytes, gzipped once");
+    }
+    const decoded = await curl(["--compressed", fs.url("/files/drawing.svgz")]);
+    assertEquals(text(decoded.body), svg);
+    const head = await curl(["-I", fs.url("/files/drawing.svgz")]);
+    assertEquals(head.headers.get("content-encoding"), "gzip");
+    assertEquals(head.headers.get("content-length"), String(stored.length));
+    // One range is a range of the encoded bytes; several get the whole file.
+    const one = await curl(["-H", "Range: bytes=0-9", fs.url("/files/drawing.svgz")]);
+    assertEquals([one.status, one.headers.get("content-encoding")], [206, "gzip"]);
+    assertEquals(one.headers.get("content-range"), `bytes 0-9/${stored.length}`);
+    assertEquals(one.body, stored.subarray(0, 10));
+    const two = await curl(["-H", "Range: bytes=0-1,5-6", fs.url("/files/drawing.svgz")]);
+    assertEquals([two.status, two.body], [200, stored]);
   } finally {
     await fs.close();
   }
