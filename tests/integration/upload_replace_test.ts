@@ -106,3 +106,26 @@ Deno.test("a part with an empty filename* is stored under its plain filename", a
     assertEquals(await Deno.readTextFile(`${s.root}/a.txt`), "content");
   });
 });
+
+/** Makes a FIFO at `path` (`mkfifo`), or says why not. */
+async function mkfifo(path: string): Promise<boolean> {
+  const made = await new Deno.Command("mkfifo", { args: [path] }).output().catch(() => null);
+  return made?.success === true;
+}
+
+// GET answers 404 for a FIFO (only files and folders are served): a write must see nothing there
+// too (RFC 9110 §13.1.1, §9.3.4), not an existing resource without a tag.
+Deno.test("a write sees no current resource at a FIFO: If-Match: * fails, a PUT creates (201)", async () => {
+  await withUploadServer({}, async (s) => {
+    if (Deno.build.os === "windows" || !(await mkfifo(`${s.root}/pipe`))) {
+      console.log("mkfifo is not available here: nothing to check");
+      return;
+    }
+    assertEquals((await request(s.port, "GET", "/files/pipe")).status, 404);
+    const refused = await request(s.port, "PUT", "/files/pipe", [["If-Match", "*"]], "a");
+    assertEquals(refused.status, 412);
+    assert((await Deno.lstat(`${s.root}/pipe`)).isFifo, "the FIFO is untouched");
+    assertEquals((await request(s.port, "PUT", "/files/pipe", [], "made")).status, 201);
+    assertEquals(await Deno.readTextFile(`${s.root}/pipe`), "made");
+  });
+});
