@@ -1,7 +1,7 @@
 /**
  * `DELETE /files/<path>`, only with `--allow-delete` (otherwise the method is not routed and the
  * router answers 405 with an `Allow` that omits it). A file or symlink is removed (the link, not
- * its target) → 204; a folder is removed with everything in it (RFC 4918 §9.6.1: DELETE on a
+ * its target, also when a link to a folder is named with its final "/") → 204; a folder is removed with everything in it (RFC 4918 §9.6.1: DELETE on a
  * collection acts as if `Depth: infinity`, which is what every WebDAV client — Finder, Explorer,
  * rclone's purge — relies on) → 204. `If-Match` guards it like a write (412), the write guard
  * (WebDAV locks) after it (423). The shared folder itself cannot be deleted (403), nor a folder
@@ -58,7 +58,11 @@ export async function deleteEntry(ctx: UploadContext, req: HttpRequest): Promise
   }
   const existing = target.existing;
   if (existing === null) return plain(STATUS.NotFound, "Not found");
-  if (target.trailingSlash && !existing.isDirectory) return plain(STATUS.NotFound, "Not found");
+  // A folder URL names a folder, or a link to one (its listing is served there): the link goes,
+  // as without the slash, and what it leads to stays.
+  if (target.trailingSlash && !existing.isDirectory && !(await linksToFolder(target.fsPath))) {
+    return plain(STATUS.NotFound, "Not found");
+  }
   // refuse: a folder is deleted whole (RFC 4918 §9.6.1: only `Depth: infinity`); a client asking
   // for less must not lose the rest (Apache: 400 too)
   const depth = req.headers.list("depth")?.trim().toLowerCase();
@@ -88,6 +92,13 @@ export async function deleteEntry(ctx: UploadContext, req: HttpRequest): Promise
   if (outcome.gone) return { status: STATUS.NoContent };
   if (outcome.failed.length > 0) return multiStatus(outcome.failed);
   return outcome.error ?? plain(STATUS.NotFound, "Not found");
+}
+
+/** Whether `fsPath` is a symlink whose target is a folder. */
+async function linksToFolder(fsPath: string): Promise<boolean> {
+  const info = await lstatOrNull(fsPath);
+  if (info === null || !info.isSymlink) return false;
+  return await Deno.stat(fsPath).then((st) => st.isDirectory, () => false);
 }
 
 /** How a removal went: gone, or the members that failed (a folder) or the answer (a file). */

@@ -248,6 +248,23 @@ Deno.test("DELETE of a symlink removes the link, never its target outside the ro
   });
 });
 
+Deno.test("DELETE of a link to a folder named with its final slash removes the link only", async () => {
+  await withUploadServer({ allowDelete: true }, async (s) => {
+    await Deno.mkdir(`${s.root}/real`);
+    await Deno.writeTextFile(`${s.root}/real/kept.txt`, "kept");
+    await Deno.symlink("real", `${s.root}/linked`);
+    // GET serves the folder's listing at the slash form: DELETE of that URL finds it too.
+    assertEquals((await request(s.port, "GET", "/files/linked/")).status, 200);
+    assertEquals((await request(s.port, "DELETE", "/files/linked/")).status, 204);
+    assertEquals(await Deno.lstat(`${s.root}/linked`).catch(() => null), null);
+    assertEquals(await Deno.readTextFile(`${s.root}/real/kept.txt`), "kept");
+    // A link to a file named as a folder is still not found.
+    await Deno.symlink("real/kept.txt", `${s.root}/file-link`);
+    assertEquals((await request(s.port, "DELETE", "/files/file-link/")).status, 404);
+    assert((await Deno.lstat(`${s.root}/file-link`)).isSymlink);
+  });
+});
+
 Deno.test("--allow-mkdir creates a folder (201), refuses a used name (405) and a missing parent (409)", async () => {
   await withUploadServer({ allowMkdir: true }, async (s) => {
     const made = await request(s.port, "MKCOL", "/files/new%20folder/");
