@@ -73,6 +73,26 @@ export function parseQueryAsGo(query: string): QueryPairs {
 }
 
 /**
+ * What Go's `url.ParseQuery` would report for `query` (which `Request.ParseForm` returns, and
+ * go-httpbin answers 400 for): a part holding a `;` (Go 1.17 and later) or a malformed escape; null
+ * when every part parses. Only the first problem is named, as Go keeps only the first error.
+ */
+export function goQueryError(query: string): string | null {
+  if (query === "") return null;
+  const strict = { plusAsSpace: true, lossyUtf8: true };
+  for (const part of query.split("&")) {
+    if (part.includes(";")) return "invalid semicolon separator in query";
+    const eq = part.indexOf("=");
+    const name = eq === -1 ? part : part.slice(0, eq);
+    if (percentDecode(name, strict) === null) return "invalid URL escape in a name";
+    if (eq !== -1 && percentDecode(part.slice(eq + 1), strict) === null) {
+      return "invalid URL escape in a value";
+    }
+  }
+  return null;
+}
+
+/**
  * An optional parameter as go-httpbin reads one: the first value of `name`, or undefined when it
  * is absent or empty (`q.Get(name) != ""`), so that `?count=` means the default, not an error.
  */

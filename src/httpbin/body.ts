@@ -10,7 +10,7 @@
 
 import { bytesToLatin1, displayText, utf8OrNull } from "../app/byte_text.ts";
 import { parseMultipart } from "./multipart_form.ts";
-import { groupPairs, parseQuery } from "../app/query_params.ts";
+import { goQueryError, groupPairs, parseQuery } from "../app/query_params.ts";
 import { readBodyBytes } from "../http/read_body_bytes.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { badRequest } from "../app/json_response.ts";
@@ -51,14 +51,20 @@ export async function readHttpbinBody(req: HttpRequest, maxBytes: number): Promi
   if (body.length === 0) {
     // nothing to parse
   } else if (type === "application/x-www-form-urlencoded") {
-    // As Go's ParseForm: a malformed escape is refused, bytes that are not UTF-8 (raw or
-    // escaped, `a=%E9`) are not; here they become U+FFFD, as in the query.
-    const pairs = parseQuery(LOSSY_UTF8.decode(body), { lossyUtf8: true });
+    // As Go's ParseForm: a malformed escape or a `;` is refused, in the body and then in the
+    // URL's query (ParseForm reads both); bytes that are not UTF-8 (raw or escaped, `a=%E9`) are
+    // not, and become U+FFFD here, as in the query.
+    const text = LOSSY_UTF8.decode(body);
+    const refused = goQueryError(text) ?? goQueryError(req.query);
+    const pairs = refused === null ? parseQuery(text, { lossyUtf8: true }) : null;
     if (pairs === null) {
-      return { error: badRequest("Cannot parse the form body: invalid encoding") };
+      return { error: badRequest(`Cannot parse the form body: ${refused ?? "invalid encoding"}`) };
     }
     Object.assign(form, groupPairs(pairs));
   } else if (type === "multipart/form-data") {
+    // Go's ParseMultipartForm runs ParseForm first, which refuses a malformed URL query.
+    const refused = goQueryError(req.query);
+    if (refused !== null) return { error: badRequest(`Cannot parse the query: ${refused}`) };
     const boundary = parameter(contentType, "boundary");
     const parts = boundary === null ? null : parseMultipart(body, boundary);
     if (parts === null) return { error: badRequest("Cannot parse the multipart form body") };

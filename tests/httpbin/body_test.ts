@@ -4,7 +4,7 @@ import { appConfig } from "../../src/app/app_config.ts";
 import { createRouter } from "../../src/app/router.ts";
 import { httpbinRoutes } from "../../src/httpbin/httpbin_routes.ts";
 import { MAX_JSON_DEPTH } from "../../src/httpbin/json_body.ts";
-import { assertEquals } from "../support/assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
 import { bodyJson, buildRequest } from "../support/request_builder.ts";
 
 const app = createRouter(httpbinRoutes(appConfig({ maxCaptureBytes: 1_000_000 })));
@@ -65,6 +65,32 @@ Deno.test("a urlencoded body with an escape that is not UTF-8 reads as U+FFFD, a
     (await send("POST", "/post", "application/x-www-form-urlencoded", "a=%zz")).status,
     400,
   );
+});
+
+// Go's ParseForm (go-httpbin's parseBody) refuses a ";" in a pair of the body or of the query,
+// and a malformed escape in the query too; ParseMultipartForm runs it first.
+Deno.test("a form body or its query with a ';' or a bad escape is 400, as Go's ParseForm", async () => {
+  const form = "application/x-www-form-urlencoded";
+  const refused = async (target: string, type: string, body: string) => {
+    const got = await send("POST", target, type, body);
+    assertEquals(got.status, 400, `${target} ${type} ${body}`);
+    return got;
+  };
+  const semi = await refused("/post", form, "a=1;b=2&c=3");
+  assert(JSON.stringify(semi.json).includes("semicolon"), JSON.stringify(semi.json));
+  await refused("/post?q=%zz", form, "a=1");
+  await refused("/post?a;b=1", form, "a=1");
+  const boundary = "b0undary";
+  const multipart = `multipart/form-data; boundary=${boundary}`;
+  const part = `--${boundary}\r\nContent-Disposition: form-data; name="f"\r\n\r\nv\r\n` +
+    `--${boundary}--\r\n`;
+  await refused("/post?q=%zz", multipart, part);
+  await refused("/anything?x;y", multipart, part);
+  // The same query with a JSON or raw body stays as it was: Go reads it through URL.Query().
+  const json = await send("POST", "/post?q=%zz&ok=1", "application/json", "{}");
+  assertEquals([json.status, json.json.args], [200, { ok: ["1"] }]);
+  const fine = await send("POST", "/post?x=1", multipart, part);
+  assertEquals([fine.status, fine.json.form], [200, { f: ["v"] }]);
 });
 
 Deno.test("a JSON body nested 9,000 deep is echoed; one past MAX_JSON_DEPTH is 400", async () => {
