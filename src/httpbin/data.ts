@@ -176,7 +176,7 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 /**
  * `/base64/<data>` and `/base64/<op>/<data>` (go-httpbin's `encode` and `decode`; another op →
  * 400, another number of segments → 404). Decoding takes standard or URL-safe base64
- * (RFC 4648 §4, §5), padding optional; encoding gives URL-safe base64 with padding (as
+ * (RFC 4648 §4, §5), padded, as Go decodes; encoding gives URL-safe base64 with padding (as
  * go-httpbin encodes). Invalid data → 400. Bounded by the request-line limit.
  *
  * The answer is text/plain when it is UTF-8, else application/octet-stream, unless
@@ -222,8 +222,12 @@ export function base64Handler(prefix: string) {
   };
 }
 
-/** Base64 in either alphabet (not mixed), or null. */
+/**
+ * Base64 in either alphabet (not mixed), or null. As Go's `DecodeString`: padding is required and
+ * only CR and LF are skipped (`fromBase64` alone would take a missing `=` and skip spaces too).
+ */
 function decodeBase64(s: string): Uint8Array | null {
+  if (/[ \t\f]/.test(s) || s.replace(/[\r\n]/g, "").length % 4 !== 0) return null;
   const urlSafe = /[-_]/.test(s);
   try {
     return Uint8Array.fromBase64(s, { alphabet: urlSafe ? "base64url" : "base64" });
