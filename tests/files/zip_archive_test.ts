@@ -10,6 +10,7 @@ import { assert, assertEquals } from "../support/assert.ts";
 import { appConfig } from "../../src/app/app_config.ts";
 import { sharedFolderRoot } from "../../src/files/mod.ts";
 import { zipResponse } from "../../src/files/folder_zip.ts";
+import { archiveOf, type ZipItem } from "../../src/files/zip_archive.ts";
 import { localCount } from "../../src/http/shared_count.ts";
 import { drainStream } from "../support/drain_stream.ts";
 
@@ -112,4 +113,80 @@ for (const name of ["notes.txt", "photo.jpg"]) {
     assertEquals(pulled.failed, false);
     if (HAS_UNZIP) assertEquals(pulled.unzipped, FILES);
   });
+}
+
+/** `count` empty files and folders, alternating, at the top of an archive. */
+function emptyItems(count: number): ZipItem[] {
+  const mtime = new Date(0);
+  return Array.from({ length: count }, (_, i) => ({
+    zipPath: i % 2 === 0 ? `f${i}.txt` : `d${i}`,
+    path: "/nonexistent",
+    folder: i % 2 === 1,
+    size: 0,
+    mtime,
+    mode: undefined,
+  }));
+}
+
+/** `items` with a count of how far into it the archive has read (an empty entry is added at once). */
+function countingReads(items: ZipItem[]): { items: ZipItem[]; read: () => number } {
+  let highest = -1;
+  const watched = new Proxy(items, {
+    get(target, key, receiver) {
+      if (typeof key === "string" && /^\d+$/.test(key)) highest = Math.max(highest, Number(key));
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  return { items: watched, read: () => highest + 1 };
+}
+
+// An empty file or folder is written in the call that adds it: without waiting for the reader, a
+// folder of 50,000 of them went into memory in one go (seconds of a blocked thread: an attack
+// probe), however slowly the client read.
+Deno.test("empty entries are added only as fast as the archive is read", async () => {
+  const total = 20_000;
+  const { items, read } = countingReads(emptyItems(total));
+  const archive = archiveOf(items);
+  const first = await archive.next();
+  assert(!first.done);
+  for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 5));
+  const added = read();
+  assert(added < total / 4, `${added} of ${total} entries added with one piece read`);
+  let bytes = first.value.length;
+  for await (const piece of { [Symbol.asyncIterator]: () => archive }) bytes += piece.length;
+  assertEquals(read(), total);
+  assert(bytes > total * 30, `${bytes} bytes for ${total} entries`);
+});
+
+Deno.test({
+  name: "an archive of thousands of empty entries lists every one, in order",
+  ignore: !HAS_UNZIP,
+  fn: async () => {
+    const total = 5_000;
+    const items = emptyItems(total);
+    const chunks: Uint8Array[] = [];
+    for await (const piece of archiveOf(items)) chunks.push(piece);
+    const dir = await Deno.makeTempDir({ prefix: "wireserve-zip-empty-" });
+    try {
+      const file = join(dir, "empty.zip");
+      await Deno.writeFile(file, concat(chunks));
+      const test = await new Deno.Command("unzip", { args: ["-t", file] }).output();
+      assert(test.success, new TextDecoder().decode(test.stdout));
+      const listed = await new Deno.Command("unzip", { args: ["-Z1", file] }).output();
+      const names = new TextDecoder().decode(listed.stdout).split("\n").filter((l) => l !== "");
+      assertEquals(names, items.map((i) => i.folder ? `${i.zipPath}/` : i.zipPath));
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
