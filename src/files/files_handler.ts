@@ -105,7 +105,7 @@ export function filesHandler(
         return zipResponse(root, facts.realPath, name, ask.only, zipsRunning, zipLimits);
       }
       if (ask.kind === "search") {
-        return searchResponse(req, root, FILES_MOUNT, segments, facts.realPath, ask.text);
+        return searchResponse(req, root, FILES_MOUNT, segments, facts.realPath, ask.text, listed);
       }
       const folder = { fsPath: path.fsPath, realDir: facts.realPath };
       return listingResponse(req, root, FILES_MOUNT, segments, folder, page);

@@ -18,7 +18,8 @@
  */
 
 import { join } from "node:path";
-import { isFolder, type ListingEntry, sortListing } from "./listing.ts";
+import { isFolder, ListingBusy, type ListingEntry, sortListing } from "./listing.ts";
+import { type HeldEntries, heldEntries } from "./held_entries.ts";
 import type { ServedRoot } from "./served_root.ts";
 import { WalkedTrees } from "./walked_trees.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
@@ -61,12 +62,19 @@ export const SEARCH_BOUNDS: Readonly<SearchBounds> = Object.freeze({
   maxMs: SEARCH_MAX_MS,
 });
 
-/** Searches below the folder whose real path is `realDir` for names containing `text`. */
+/**
+ * Searches below the folder whose real path is `realDir` for names containing `text`. A large
+ * folder's entries count against `held` (the server-wide cap listings and PROPFIND share) while
+ * the search reads them: past the cap it throws `ListingBusy` (503), so that a crowd of searches
+ * of large folders cannot hold any amount of memory at once (each is bounded, their number was
+ * not: 300 at once took a worker past 1.5 GB, an attack probe).
+ */
 export async function searchFolder(
   root: ServedRoot,
   realDir: string,
   text: string,
   bounds: SearchBounds = SEARCH_BOUNDS,
+  held: HeldEntries = heldEntries(),
 ): Promise<SearchResult> {
   const now = bounds.now ?? (() => performance.now());
   const deadline = now() + bounds.maxMs;
@@ -85,43 +93,55 @@ export async function searchFolder(
     }
     const { dir, segments } = queue.shift()!;
     folders++;
+    let holding = 0;
+    const hold = (entries: number) => {
+      if (!held.count.tryAdd(entries, held.max)) return false;
+      holding += entries;
+      return true;
+    };
     let listing;
     try {
-      listing = await root.list(dir);
+      listing = await root.list(dir, undefined, hold);
     } catch (err) {
+      held.count.add(-holding);
+      if (err instanceof ListingBusy) throw err;
       // Out of descriptors the search would silently miss folders: 503 instead.
       throwIfOutOfDescriptors(err);
       continue; // unreadable or gone meanwhile: nothing to find there
     }
-    if (listing.truncated) truncated = true;
-    // Folders first, then by name: the same order as a listing, and the same on every run.
-    sortListing(listing.entries, "name", "asc");
-    for (const e of listing.entries) {
-      const here = [...segments, e.name];
-      if (e.name.toLowerCase().includes(needle)) {
-        if (hits.length === bounds.maxResults) {
-          return { hits, truncated: true };
+    try {
+      if (listing.truncated) truncated = true;
+      // Folders first, then by name: the same order as a listing, and the same on every run.
+      sortListing(listing.entries, "name", "asc");
+      for (const e of listing.entries) {
+        const here = [...segments, e.name];
+        if (e.name.toLowerCase().includes(needle)) {
+          if (hits.length === bounds.maxResults) {
+            return { hits, truncated: true };
+          }
+          hits.push({ ...e, name: here.join("/"), segments: here });
         }
-        hits.push({ ...e, name: here.join("/"), segments: here });
+        if (!isFolder(e)) continue;
+        const path = join(dir, e.name);
+        // A real folder lies in the tree its parent is in: walked, under its own name.
+        if (e.type !== "symlink") {
+          if (!seen.has(path)) queue.push({ dir: path, segments: here });
+          seen.add(path);
+          continue;
+        }
+        let real: string;
+        try {
+          real = await Deno.realPath(path);
+        } catch (err) {
+          throwIfOutOfDescriptors(err);
+          continue;
+        }
+        if (!trees.follow(real) || seen.has(real)) continue;
+        seen.add(real);
+        queue.push({ dir: real, segments: here });
       }
-      if (!isFolder(e)) continue;
-      const path = join(dir, e.name);
-      // A real folder lies in the tree its parent is in: walked, under its own name.
-      if (e.type !== "symlink") {
-        if (!seen.has(path)) queue.push({ dir: path, segments: here });
-        seen.add(path);
-        continue;
-      }
-      let real: string;
-      try {
-        real = await Deno.realPath(path);
-      } catch (err) {
-        throwIfOutOfDescriptors(err);
-        continue;
-      }
-      if (!trees.follow(real) || seen.has(real)) continue;
-      seen.add(real);
-      queue.push({ dir: real, segments: here });
+    } finally {
+      held.count.add(-holding); // the folder's entries are done with
     }
   }
   return { hits, truncated };

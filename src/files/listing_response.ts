@@ -212,8 +212,16 @@ export async function searchResponse(
   segments: readonly string[],
   realDir: string,
   text: string,
+  held: HeldEntries = heldEntries(),
 ): Promise<HttpResponse> {
-  const { hits, truncated } = await searchFolder(root, realDir, text);
+  let found;
+  try {
+    found = await searchFolder(root, realDir, text, undefined, held);
+  } catch (err) {
+    if (err instanceof ListingBusy) return tooManyHeld();
+    throw err;
+  }
+  const { hits, truncated } = found;
   const json = wantsJson(req, firstValue(parseQuery(req.query) ?? [], "format"));
   const body = json
     ? renderSearchJson(mount, segments, text, hits, truncated)

@@ -6,7 +6,9 @@
 import { join } from "node:path";
 import { SEARCH_BOUNDS, searchFolder } from "../../src/files/folder_search.ts";
 import type { ServedRoot } from "../../src/files/served_root.ts";
-import { assertEquals } from "../support/assert.ts";
+import { assertEquals, assertRejects } from "../support/assert.ts";
+import { ListingBusy } from "../../src/files/listing.ts";
+import { localCount } from "../../src/http/shared_count.ts";
 import { plainServedRoot } from "./served_root_fixture.ts";
 
 async function tree(): Promise<string> {
@@ -87,6 +89,34 @@ Deno.test("searchFolder stops at each bound and says so", async () => {
       now: clock,
     });
     assertEquals(slow.truncated, true);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+// A crowd of searches of large folders must not hold any amount of memory at once: a folder's
+// entries count against the server-wide cap listings share while the search reads them.
+Deno.test("a search of a large folder holds its entries against the cap, and gives them back", async () => {
+  const root = await Deno.makeTempDir({ prefix: "wireserve-search-held-" });
+  try {
+    await Deno.mkdir(join(root, "big"));
+    for (let i = 0; i < 2_500; i++) await Deno.writeTextFile(join(root, "big", `f${i}`), "");
+    await Deno.writeTextFile(join(root, "big", "needle.txt"), "");
+    const count = localCount();
+    // Room for the whole folder: found, and every place given back.
+    const roomy = await searchFolder(served(root), root, "needle", SEARCH_BOUNDS, {
+      count,
+      max: 10_000,
+    });
+    assertEquals(roomy.hits.map((h) => h.name), ["big/needle.txt"]);
+    assertEquals(count.value, 0);
+    // Others hold most of the cap: the search is refused, holding nothing after.
+    count.add(9_000);
+    await assertRejects(
+      () => searchFolder(served(root), root, "needle", SEARCH_BOUNDS, { count, max: 10_000 }),
+      ListingBusy,
+    );
+    assertEquals(count.value, 9_000);
   } finally {
     await Deno.remove(root, { recursive: true });
   }
