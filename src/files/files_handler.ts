@@ -81,7 +81,7 @@ export function filesHandler(
     forms: { upload: !config.readOnly, mkdir: config.allowMkdir && !config.readOnly },
   };
   // A zip holds what the listing shows: a folder the listing truncates is refused (413).
-  const zipLimits = { folderEntries: config.maxListingEntries };
+  const zipLimits = { folderEntries: config.maxListingEntries, held: listed };
   const answer = (req: HttpRequest, path: SafePathOk, facts: PathFacts) => {
     if (facts.kind === "missing") return notFound();
     if (facts.kind === "dir") {
@@ -136,8 +136,9 @@ export function zipFormHandler(
   config: AppConfig,
   root: ServedRoot,
   zipsRunning: SharedCount = localCount(),
+  listed: HeldEntries = heldEntries(),
 ): Handler {
-  const zipLimits = { folderEntries: config.maxListingEntries };
+  const zipLimits = { folderEntries: config.maxListingEntries, held: listed };
   return async (req: HttpRequest): Promise<HttpResponse> => {
     const path = root.resolve(req.path.slice(FILES_MOUNT.length));
     if (!path.ok) return closingUnread(refused(path.status), req);

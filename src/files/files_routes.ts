@@ -33,7 +33,7 @@ export function filesRoutes(
   const digestOpts = { root: root.root, mount: FILES_MOUNT, dotfiles: config.dotfiles };
   // Uploaded HTML/SVG must not run as the UI's origin: nosniff everywhere, sandbox active types.
   const served = withUntrustedContentHeaders(withReprDigest(digestOpts, files));
-  const zipForm = withUntrustedContentHeaders(zipFormHandler(config, root, zipsRunning));
+  const zipForm = withUntrustedContentHeaders(zipFormHandler(config, root, zipsRunning, listed));
   return [
     { methods: ["GET"], path: `${FILES_MOUNT}*`, handler: served }, // /files/<path>: file or listing
     // POST /files/<dir>/?zip: the names in a form body. Before the upload routes, which would

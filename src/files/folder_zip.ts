@@ -29,7 +29,8 @@ import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
 import { textResponse } from "../app/router.ts";
 import { holdingPlace } from "./held_place.ts";
-import { isFolder, type ListingEntry, sortListingInTurns } from "./listing.ts";
+import { isFolder, ListingBusy, type ListingEntry, sortListingInTurns } from "./listing.ts";
+import { type HeldEntries, heldEntries } from "./held_entries.ts";
 import type { ServedRoot } from "./served_root.ts";
 import { WalkedTrees } from "./walked_trees.ts";
 import { archiveOf, type ZipItem } from "./zip_archive.ts";
@@ -68,7 +69,17 @@ export interface ZipLimits {
   folderEntries: number;
   /** Most entries in the whole archive (default ZIP_MAX_ENTRIES). */
   entries?: number;
+  /**
+   * The server-wide count of listing entries held in memory, and its cap (`held_entries.ts`): an
+   * archive holds its entry list (and yazl its records) until it ends, so its entries count there
+   * from their collection to the archive's end; past the cap, 503. Without it, 32 archives of
+   * 50,000 entries took a worker to 1.5 GB (an attack probe).
+   */
+  held?: HeldEntries;
 }
+
+/** Entries counted against `ZipLimits.held` at a time. */
+const HOLD_STEP = 1_000;
 
 /**
  * The answer for `?zip` on the folder whose real path is `realDir`, named `folderName` (empty
@@ -95,9 +106,19 @@ export async function zipResponse(
       body: `Too many zip downloads at once (${MAX_ZIPS_RUNNING}); try again shortly\n`,
     };
   }
+  const places = limits.held ?? heldEntries();
+  let holding = 0;
+  const hold = () => {
+    if (!places.count.tryAdd(HOLD_STEP, places.max)) return false;
+    holding += HOLD_STEP;
+    return true;
+  };
   let held = true;
   const release = () => {
-    if (held) running.add(-1);
+    if (held) {
+      running.add(-1);
+      places.count.add(-holding);
+    }
     held = false;
   };
   let items: ZipItem[];
@@ -108,10 +129,18 @@ export async function zipResponse(
       names,
       limits.folderEntries,
       limits.entries ?? ZIP_MAX_ENTRIES,
+      hold,
     );
   } catch (err) {
     release();
     if (err instanceof ZipRefusal) return textResponse(err.status, `${err.message}\n`);
+    if (err instanceof ListingBusy) {
+      return {
+        status: STATUS.ServiceUnavailable,
+        headers: [["Content-Type", "text/plain; charset=utf-8"], ["Retry-After", "5"]],
+        body: "Too many large folders are being zipped or listed at once; try again shortly\n",
+      };
+    }
     throwIfOutOfDescriptors(err);
     return textResponse(STATUS.NotFound, "Not found\n"); // the folder went away or is unreadable
   }
@@ -137,6 +166,7 @@ async function collect(
   names: readonly string[] | null,
   folderEntries: number,
   maxEntries: number,
+  hold: () => boolean,
 ): Promise<ZipItem[]> {
   const items: ZipItem[] = [];
   // What is zipped whole: the folder, or the real folders of a selection (a selected link to a
@@ -153,6 +183,8 @@ async function collect(
         `The folder holds more than ${maxEntries} entries: too many for one zip`,
       );
     }
+    // Places for the entries, a step at a time (the first step too: many small archives add up).
+    if (items.length % HOLD_STEP === 0 && !hold()) throw new ListingBusy();
     items.push(item);
   };
   const walk = async (dir: string, prefix: string, only: readonly string[] | null) => {

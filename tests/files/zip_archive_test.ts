@@ -190,3 +190,28 @@ function concat(chunks: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+// An archive holds its entry list until it ends: its entries count against the server-wide cap
+// listings share (32 archives of 50,000 entries took a worker to 1.5 GB: an attack probe).
+Deno.test("a zip holds places for its entries until it ends, and past the cap is 503", async () => {
+  const share = await Deno.realPath(await Deno.makeTempDir({ prefix: "wireserve-zip-held-" }));
+  try {
+    for (let i = 0; i < 1_500; i++) await Deno.writeTextFile(join(share, `f${i}.txt`), "");
+    const root = sharedFolderRoot(appConfig({ directory: share, statCacheMs: 0 }));
+    const count = localCount();
+    const limits = { folderEntries: 10_000, held: { count, max: 5_000 } };
+    const res = await zipResponse(root, share, "", null, localCount(), limits);
+    assertEquals(res.status, 200);
+    assertEquals(count.value, 2_000, "two steps of places for 1,500 entries");
+    // Held by the first, the cap has no room for a second archive of the folder.
+    count.add(2_000);
+    const refused = await zipResponse(root, share, "", null, localCount(), limits);
+    assertEquals([refused.status, count.value], [503, 4_000]);
+    count.add(-2_000);
+    const body = res.body as { kind: string; stream: AsyncIterable<Uint8Array> };
+    const { failed } = await drainStream(body.stream);
+    assertEquals([failed, count.value], [false, 0]);
+  } finally {
+    await Deno.remove(share, { recursive: true });
+  }
+});
