@@ -107,19 +107,22 @@ export async function zipResponse(
     };
   }
   const places = limits.held ?? heldEntries();
+  // Places taken so far, by the folder reads (a step at a time as they read) and by the entries
+  // kept beyond what the reads took (small folders read without taking any).
   let holding = 0;
-  const hold = () => {
-    if (!places.count.tryAdd(HOLD_STEP, places.max)) return false;
-    holding += HOLD_STEP;
+  const hold = (entries: number) => {
+    if (!places.count.tryAdd(entries, places.max)) return false;
+    holding += entries;
     return true;
   };
-  let held = true;
+  const held = { hold, holding: () => holding };
+  let placed = true;
   const release = () => {
-    if (held) {
+    if (placed) {
       running.add(-1);
       places.count.add(-holding);
     }
-    held = false;
+    placed = false;
   };
   let items: ZipItem[];
   try {
@@ -129,7 +132,7 @@ export async function zipResponse(
       names,
       limits.folderEntries,
       limits.entries ?? ZIP_MAX_ENTRIES,
-      hold,
+      held,
     );
   } catch (err) {
     release();
@@ -166,7 +169,7 @@ async function collect(
   names: readonly string[] | null,
   folderEntries: number,
   maxEntries: number,
-  hold: () => boolean,
+  held: { hold(entries: number): boolean; holding(): number },
 ): Promise<ZipItem[]> {
   const items: ZipItem[] = [];
   // What is zipped whole: the folder, or the real folders of a selection (a selected link to a
@@ -183,8 +186,9 @@ async function collect(
         `The folder holds more than ${maxEntries} entries: too many for one zip`,
       );
     }
-    // Places for the entries, a step at a time (the first step too: many small archives add up).
-    if (items.length % HOLD_STEP === 0 && !hold()) throw new ListingBusy();
+    // A place for each entry kept: taken by the read of its folder, else a step at a time here
+    // (the first step too: many small archives add up).
+    if (items.length >= held.holding() && !held.hold(HOLD_STEP)) throw new ListingBusy();
     items.push(item);
   };
   const walk = async (dir: string, prefix: string, only: readonly string[] | null) => {
@@ -223,7 +227,9 @@ async function collect(
     // Read no more than the archive can still take (one more tells it is too many): a folder of
     // a million entries is not held in memory to learn that 50,000 are too many.
     const room = maxEntries - items.length;
-    const listing = await root.list(dir, Math.min(folderEntries, room + 1));
+    // The read takes places as it goes (`held`): past the cap it stops, before a crowd of archives
+    // of large folders holds them all in memory at once.
+    const listing = await root.list(dir, Math.min(folderEntries, room + 1), held.hold);
     if (listing.truncated) {
       throw new ZipRefusal(
         STATUS.ContentTooLarge,
