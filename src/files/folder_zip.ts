@@ -72,8 +72,8 @@ export interface ZipLimits {
   /**
    * The server-wide count of listing entries held in memory, and its cap (`held_entries.ts`): an
    * archive holds its entry list (and yazl its records) until it ends, so its entries count there
-   * from their collection to the archive's end; past the cap, 503. Without it, 32 archives of
-   * 50,000 entries took a worker to 1.5 GB (an attack probe).
+   * from the reading of their folders to the archive's end; past the cap, 503. Without it, 32
+   * archives of 50,000 entries took a worker to 1.5–3 GB (an attack probe).
    */
   held?: HeldEntries;
 }
