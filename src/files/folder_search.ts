@@ -19,7 +19,7 @@
 
 import { join } from "node:path";
 import { isFolder, ListingBusy, type ListingEntry, sortListing } from "./listing.ts";
-import { type HeldEntries, heldEntries } from "./held_entries.ts";
+import { type HeldEntries, heldEntries, HeldPlaces } from "./held_entries.ts";
 import type { ServedRoot } from "./served_root.ts";
 import { WalkedTrees } from "./walked_trees.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
@@ -93,17 +93,12 @@ export async function searchFolder(
     }
     const { dir, segments } = queue.shift()!;
     folders++;
-    let holding = 0;
-    const hold = (entries: number) => {
-      if (!held.count.tryAdd(entries, held.max)) return false;
-      holding += entries;
-      return true;
-    };
+    const places = new HeldPlaces(held);
     let listing;
     try {
-      listing = await root.list(dir, undefined, hold);
+      listing = await root.list(dir, undefined, places.hold);
     } catch (err) {
-      held.count.add(-holding);
+      places.release();
       if (err instanceof ListingBusy) throw err;
       // Out of descriptors the search would silently miss folders: 503 instead.
       throwIfOutOfDescriptors(err);
@@ -141,7 +136,7 @@ export async function searchFolder(
         queue.push({ dir: real, segments: here });
       }
     } finally {
-      held.count.add(-holding); // the folder's entries are done with
+      places.release(); // the folder's entries are done with
     }
   }
   return { hits, truncated };

@@ -30,7 +30,7 @@ import type { HttpResponse } from "../http/types.ts";
 import { textResponse } from "../app/router.ts";
 import { holdingPlace } from "./held_place.ts";
 import { isFolder, ListingBusy, type ListingEntry, sortListingInTurns } from "./listing.ts";
-import { type HeldEntries, heldEntries } from "./held_entries.ts";
+import { type HeldEntries, heldEntries, HeldPlaces } from "./held_entries.ts";
 import type { ServedRoot } from "./served_root.ts";
 import { WalkedTrees } from "./walked_trees.ts";
 import { archiveOf, type ZipItem } from "./zip_archive.ts";
@@ -100,27 +100,16 @@ export async function zipResponse(
   // place is taken here, atomically, so two requests (in two workers, or one whose head went out
   // before its archive started) can never both take the last one.
   if (!running.tryAdd(1, MAX_ZIPS_RUNNING)) {
-    return {
-      status: STATUS.ServiceUnavailable,
-      headers: [["Content-Type", "text/plain; charset=utf-8"], ["Retry-After", "5"]],
-      body: `Too many zip downloads at once (${MAX_ZIPS_RUNNING}); try again shortly\n`,
-    };
+    return busy(`Too many zip downloads at once (${MAX_ZIPS_RUNNING}); try again shortly\n`);
   }
-  const places = limits.held ?? heldEntries();
-  // Places taken so far, by the folder reads (a step at a time as they read) and by the entries
-  // kept beyond what the reads took (small folders read without taking any).
-  let holding = 0;
-  const hold = (entries: number) => {
-    if (!places.count.tryAdd(entries, places.max)) return false;
-    holding += entries;
-    return true;
-  };
-  const held = { hold, holding: () => holding };
+  // Places taken by the folder reads (a step at a time as they read) and by the entries kept
+  // beyond what the reads took (small folders read without taking any).
+  const held = new HeldPlaces(limits.held ?? heldEntries());
   let placed = true;
   const release = () => {
     if (placed) {
       running.add(-1);
-      places.count.add(-holding);
+      held.release();
     }
     placed = false;
   };
@@ -138,11 +127,7 @@ export async function zipResponse(
     release();
     if (err instanceof ZipRefusal) return textResponse(err.status, `${err.message}\n`);
     if (err instanceof ListingBusy) {
-      return {
-        status: STATUS.ServiceUnavailable,
-        headers: [["Content-Type", "text/plain; charset=utf-8"], ["Retry-After", "5"]],
-        body: "Too many large folders are being zipped or listed at once; try again shortly\n",
-      };
+      return busy("Too many large folders are being zipped or listed at once; try again shortly\n");
     }
     throwIfOutOfDescriptors(err);
     return textResponse(STATUS.NotFound, "Not found\n"); // the folder went away or is unreadable
@@ -159,6 +144,15 @@ export async function zipResponse(
   };
 }
 
+/** A 503 that asks the client to come back in a few seconds. */
+function busy(text: string): HttpResponse {
+  return {
+    status: STATUS.ServiceUnavailable,
+    headers: [["Content-Type", "text/plain; charset=utf-8"], ["Retry-After", "5"]],
+    body: text,
+  };
+}
+
 /** A name that starts like a Windows drive (`C:`, `a:b.txt`). */
 const DRIVE_LIKE = /^[A-Za-z]:/;
 
@@ -169,7 +163,7 @@ async function collect(
   names: readonly string[] | null,
   folderEntries: number,
   maxEntries: number,
-  held: { hold(entries: number): boolean; holding(): number },
+  held: HeldPlaces,
 ): Promise<ZipItem[]> {
   const items: ZipItem[] = [];
   // What is zipped whole: the folder, or the real folders of a selection (a selected link to a
@@ -188,7 +182,7 @@ async function collect(
     }
     // A place for each entry kept: taken by the read of its folder, else a step at a time here
     // (the first step too: many small archives add up).
-    if (items.length >= held.holding() && !held.hold(HOLD_STEP)) throw new ListingBusy();
+    if (items.length >= held.places && !held.hold(HOLD_STEP)) throw new ListingBusy();
     items.push(item);
   };
   const walk = async (dir: string, prefix: string, only: readonly string[] | null) => {

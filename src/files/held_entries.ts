@@ -37,3 +37,34 @@ export function heldEntries(
 ): HeldEntries {
   return { count, max };
 }
+
+/**
+ * The places one answer holds of `held`, taken a step at a time as it reads (`hold`, the shape
+ * `ServedRoot.list` calls) and all given back at once (`release`).
+ */
+export class HeldPlaces {
+  readonly #held: HeldEntries;
+  #places = 0;
+
+  constructor(held: HeldEntries) {
+    this.#held = held;
+  }
+
+  /** Takes `entries` more places; false, taking none, past the cap. */
+  readonly hold = (entries: number): boolean => {
+    if (!this.#held.count.tryAdd(entries, this.#held.max)) return false;
+    this.#places += entries;
+    return true;
+  };
+
+  /** The places held now. */
+  get places(): number {
+    return this.#places;
+  }
+
+  /** Gives every place back (safe to call again). */
+  release(): void {
+    this.#held.count.add(-this.#places);
+    this.#places = 0;
+  }
+}

@@ -60,7 +60,10 @@ export async function deleteEntry(ctx: UploadContext, req: HttpRequest): Promise
   if (existing === null) return plain(STATUS.NotFound, "Not found");
   // A folder URL names a folder, or a link to one (its listing is served there): the link goes,
   // as without the slash, and what it leads to stays.
-  if (target.trailingSlash && !existing.isDirectory && !(await linksToFolder(target.fsPath))) {
+  if (
+    target.trailingSlash && !existing.isDirectory &&
+    !(existing.isSymlink && await leadsToFolder(target.fsPath))
+  ) {
     return plain(STATUS.NotFound, "Not found");
   }
   // refuse: a folder is deleted whole (RFC 4918 §9.6.1: only `Depth: infinity`); a client asking
@@ -94,11 +97,9 @@ export async function deleteEntry(ctx: UploadContext, req: HttpRequest): Promise
   return outcome.error ?? plain(STATUS.NotFound, "Not found");
 }
 
-/** Whether `fsPath` is a symlink whose target is a folder. */
-async function linksToFolder(fsPath: string): Promise<boolean> {
-  const info = await lstatOrNull(fsPath);
-  if (info === null || !info.isSymlink) return false;
-  return await Deno.stat(fsPath).then((st) => st.isDirectory, () => false);
+/** Whether what `fsPath` leads to (through its links) is a folder. */
+function leadsToFolder(fsPath: string): Promise<boolean> {
+  return Deno.stat(fsPath).then((st) => st.isDirectory, () => false);
 }
 
 /** How a removal went: gone, or the members that failed (a folder) or the answer (a file). */
