@@ -97,7 +97,8 @@ export type AppendResult =
   | { kind: "too-large"; offset: number; record: UploadRecord; pastLength: boolean }
   /** An upload of unknown length would pass `--resumable-max-bytes`; it stays at `offset`. */
   | { kind: "over-cap"; offset: number; maxBytes: number }
-  | { kind: "inconsistent-length"; record: UploadRecord }
+  /** The lengths disagree (the draft's inconsistent length): nothing is kept, it stays at `offset`. */
+  | { kind: "inconsistent-length"; record: UploadRecord; offset: number }
   /** The disk refused the bytes (full, read-only…): what was written stays, to resume after. */
   | { kind: "storage"; offset: number; response: HttpResponse }
   /** Every byte is in but publishing failed on the server's side (a 5xx): the upload stays. */
@@ -140,13 +141,15 @@ export async function appendBody(
     const declared = req.body.length;
     let length = record.length;
     if (ask.length !== null) {
-      if (length !== null && length !== ask.length) return { kind: "inconsistent-length", record };
+      if (length !== null && length !== ask.length) {
+        return { kind: "inconsistent-length", record, offset: start };
+      }
       length = ask.length;
     }
     // The draft §"Length": Upload-Complete ?1 with a Content-Length declares the length too.
     if (ask.complete === true && declared !== null) {
       if (length !== null && length !== start + declared) {
-        return { kind: "inconsistent-length", record };
+        return { kind: "inconsistent-length", record, offset: start };
       }
       length = start + declared;
     }
@@ -154,7 +157,7 @@ export async function appendBody(
     if (length !== null && (length > max || length < start)) {
       return length > max
         ? { kind: "too-large", offset: start, record, pastLength: false }
-        : { kind: "inconsistent-length", record };
+        : { kind: "inconsistent-length", record, offset: start };
     }
     if (length !== record.length) {
       record = { ...record, length };
@@ -240,6 +243,13 @@ export async function appendBody(
         if (reserved !== null) await store.received(record, start);
         return { kind: "checksum-mismatch", offset: start };
       }
+      // Upload-Complete ?1 on a body (chunked: its size was not known before) that ends short of
+      // the known length: an inconsistent length, and an append in error keeps nothing, as one
+      // that runs past the length does — the client, told 4xx, does not resume after it.
+      if (ask.complete === true && length !== null && end !== length) {
+        await part.truncate(start);
+        return { kind: "inconsistent-length", record, offset: start };
+      }
     } catch (err) {
       // Unverifiable bytes go, and a cancelled append's, and an inconsistent one's (the draft);
       // the others stay for the client to resume after.
@@ -280,10 +290,12 @@ export async function appendBody(
     if (end > start || (reserved !== null && reserved !== end)) await store.received(record, end);
     const finishing = ask.complete === true || (ask.complete === "at-length" && end === length);
     if (!finishing) return { kind: "appended", offset: end, record };
+    // A known length is met here: a body short of it with ?1 was refused above, and "at-length"
+    // finishes only at it.
     if (length === null) {
       record = { ...record, length: end };
       await store.update(record);
-    } else if (end !== length) return { kind: "inconsistent-length", record };
+    }
     return await completeReceived(ctx, record, end, req);
   } finally {
     file?.close();

@@ -83,7 +83,7 @@ export function draftAppendFailure(result: AppendResult, provided: number): Http
     case "over-cap":
       return appendOverCap(result.maxBytes, result.offset);
     case "inconsistent-length":
-      return inconsistentLength();
+      return withFields(inconsistentLength(), [["Upload-Offset", String(result.offset)]]);
     case "already-complete":
       return completedUpload();
     case "storage":

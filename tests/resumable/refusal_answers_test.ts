@@ -192,11 +192,27 @@ Deno.test("content past the upload's own length: the draft's 400 inconsistent-up
     assert(past.text.includes("inconsistent-upload-length"), past.text);
     assertEquals(past.header("upload-limit"), undefined, "not a 413 of the server's limits");
     assertEquals(past.header("upload-offset"), "2", "where the upload stays");
+    // Short of it with ?1 is inconsistent too, and refused before a byte is read.
+    const short = await final(s.port, [
+      `PATCH ${location} HTTP/1.1`,
+      "Upload-Draft-Interop-Version: 8",
+      "Upload-Offset: 2",
+      "Upload-Complete: ?1",
+      "Content-Type: application/partial-upload",
+      "Content-Length: 2",
+    ], "cd");
+    assertEquals(short.status, 400);
+    assertEquals(short.header("upload-offset"), "2", "where the upload stays");
     // A chunked append past the length is the same inconsistency, and keeps nothing of it — not
-    // even a first chunk that fits (which, under interop 6, would have completed the upload).
+    // even a first chunk that fits (which, under interop 6, would have completed the upload);
+    // nor does one that ends short of it (its bytes were read before its end was known).
     for (const interop of [8, 6]) {
       for (
-        const body of ["8\r\n12345678\r\n0\r\n\r\n", "3\r\ncde\r\na\r\n0123456789\r\n0\r\n\r\n"]
+        const body of [
+          "8\r\n12345678\r\n0\r\n\r\n",
+          "3\r\ncde\r\na\r\n0123456789\r\n0\r\n\r\n",
+          "2\r\ncd\r\n0\r\n\r\n",
+        ]
       ) {
         const chunked = await final(s.port, [
           `PATCH ${location} HTTP/1.1`,
