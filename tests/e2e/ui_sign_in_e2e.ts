@@ -123,3 +123,42 @@ test("grid view under --auth-all shows thumbnails when the browser sends its own
     );
   });
 });
+
+test("under --auth-all a signed-in click never opens a file that could run script as the UI (a blob URL has the UI's origin)", async () => {
+  await withUi({ ...AUTH, authAll: true }, async (dir) => {
+    // An XHTML page that would run as the UI from a blob: URL (the server sandboxes it, a blob
+    // carries no header), and a JPEG named .jpe, which the page does not preview but the browser
+    // shows inertly.
+    await Deno.writeTextFile(
+      `${dir}/page.xhtml`,
+      '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>page</p></body></html>',
+    );
+    await Deno.writeFile(`${dir}/scan.jpe`, new Uint8Array([0xff, 0xd8, 0xff, 0xd9]));
+  }, async (s) => {
+    await s.context.setHTTPCredentials({ username: USER, password: PASSWORD });
+    await openUi(s, "/#/");
+    await s.page.locator("#sign-in-button").click();
+    await signIn(s.page, PASSWORD);
+    await announced(s.page, "Signed in.");
+    const opened: string[] = [];
+    s.context.on("page", (p) => opened.push(p.url()));
+
+    const [download] = await Promise.all([
+      s.page.waitForEvent("download"),
+      s.page.locator("#listing-body a", { hasText: "page.xhtml" }).first().click(),
+    ]);
+    assertEquals(download.suggestedFilename(), "page.xhtml");
+    assertEquals(
+      await Deno.readTextFile(await download.path()),
+      '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>page</p></body></html>',
+    );
+
+    const [tab] = await Promise.all([
+      s.context.waitForEvent("page"),
+      s.page.locator("#listing-body a", { hasText: "scan.jpe" }).first().click(),
+    ]);
+    await tab.waitForURL(/^blob:/);
+    await tab.close();
+    assertEquals(opened.length, 1, `only the JPEG opened a tab: ${opened.join(", ")}`);
+  });
+});

@@ -16,13 +16,32 @@ export function needsBlob(info) {
   return info?.authRequired?.reads === true && "Authorization" in uiHeaders();
 }
 
+/**
+ * Media types a browser shows without running anything the file holds: only these open in a tab
+ * from a blob URL (see `followWithCredentials`). Not SVG, HTML or any XML: those can hold script.
+ */
+const PASSIVE_TYPE =
+  /^\s*(image\/(?!svg)|audio\/|video\/|text\/plain\s*(;|$)|application\/pdf\s*(;|$))/i;
+
 /** A blob URL of what `url` answers, fetched with the page's credentials. */
 export async function blobUrl(url) {
+  return (await fetchBlob(url)).href;
+}
+
+/**
+ * What `url` answers, fetched with the page's credentials, as a blob URL, and whether it is safe
+ * to open in a tab: a blob URL has this page's origin and none of the server's fields, so an
+ * uploaded XHTML file opened from one would run its scripts as the UI, outside the `sandbox` the
+ * server puts on it. Only passive types the server did not sandbox are.
+ */
+async function fetchBlob(url) {
   const res = await fetch(url, { headers: uiHeaders(), cache: "no-store" });
   if (!res.ok) throw new RequestError(res.status, `Could not open it (status ${res.status}).`);
+  const opensInTab = !res.headers.has("Content-Security-Policy") &&
+    PASSIVE_TYPE.test(res.headers.get("Content-Type") ?? "");
   const href = URL.createObjectURL(await res.blob());
   setTimeout(() => URL.revokeObjectURL(href), BLOB_URL_LIFETIME_MS);
-  return href;
+  return { href, opensInTab };
 }
 
 /** Starts the download of `url` as `filename` (empty: the server's name). */
@@ -122,17 +141,30 @@ function zipFrame() {
 
 /**
  * Follows a click on a file link itself when the link alone would fail for want of
- * credentials; otherwise lets the browser follow it.
+ * credentials; otherwise lets the browser follow it. A file that could run script (HTML, SVG,
+ * XML: what the server sandboxes) is downloaded rather than opened (see `fetchBlob`).
  */
 export async function followWithCredentials(event, info, asDownload) {
   if (!needsBlob(info)) return;
   event.preventDefault();
   const link = event.currentTarget;
   const a = document.createElement("a");
-  a.href = await blobUrl(link.href);
-  if (asDownload) a.download = link.download;
-  else a.target = "_blank";
+  const blob = await fetchBlob(link.href);
+  a.href = blob.href;
+  if (!asDownload && blob.opensInTab) a.target = "_blank";
+  else a.download = link.download || lastSegment(link.href);
   a.click();
+}
+
+/** The file name at the end of `url`, decoded. */
+function lastSegment(url) {
+  const path = new URL(url).pathname;
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
 }
 
 /** Copies `text` to the clipboard; resolves to whether it worked. */
