@@ -1,7 +1,7 @@
 /**
  * Serializes response descriptions onto a connection: status line with the standard reason,
  * validated header fields, Date, framing (Content-Length or chunked), and the body — no body for
- * HEAD, 1xx, 204 and 304 (RFC 9110 §6.4.1, RFC 9112 §6.3). Small responses leave in one write,
+ * HEAD, 1xx, 204, 205 and 304 (RFC 9110 §6.4.1, §15.3.6, RFC 9112 §6.3). Small responses leave in one write,
  * and pipelined ones are gathered until the connection flushes; a body too large for that, a file
  * or a stream goes out after its head through `BodySender` (`body_sender.ts`), and interim heads
  * are built by `interim_head.ts`.
@@ -44,9 +44,15 @@ function isAscii(s: string): boolean {
   return true;
 }
 
-/** Whether `status` forbids a body: 1xx, 204, 304 (RFC 9110 §15). */
+const RESET_CONTENT = 205;
+
+/**
+ * Whether `status` forbids content: 1xx, 204, 304 (RFC 9110 §15), and 205, which "MUST NOT
+ * generate content" (§15.3.6) but, unlike those, is framed like any response: it goes out with
+ * `Content-Length: 0`.
+ */
 function bodyless(status: number): boolean {
-  return status < 200 || status === 204 || status === 304;
+  return status < 200 || status === 204 || status === RESET_CONTENT || status === 304;
 }
 
 /** Writes responses to one connection, owning its output buffer. */
@@ -170,6 +176,7 @@ export class ResponseWriter {
     else if (!noBody && !(ctx.head && res.contentLength === null)) {
       length = res.contentLength ?? 0;
     }
+    if (status === RESET_CONTENT) length = 0;
 
     const chunked = !noBody && length === undefined && !ctx.http10 && !ctx.head;
     const mustClose = !noBody && length === undefined && !chunked && !ctx.head;

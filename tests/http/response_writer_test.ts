@@ -89,6 +89,21 @@ Deno.test("writer sends neither body nor Content-Length for 204 and 1xx", async 
   }
 });
 
+Deno.test("writer sends 205 with no content, framed as Content-Length: 0 (RFC 9110 §15.3.6)", async () => {
+  const stream = (async function* () {
+    yield new Uint8Array([0x61]);
+  })();
+  for (const body of ["ignored", new Uint8Array([1, 2, 3]), { kind: "stream" as const, stream }]) {
+    for (const ctx of [KEEP, { head: false, http10: true, keepAlive: true }]) {
+      const { text, outcome } = await render({ status: 205, body }, ctx);
+      assert(text.endsWith("\r\n\r\n") && !text.includes("ignored"), text);
+      assert(text.includes("Content-Length: 0\r\n") && !text.includes("chunked"), text);
+      assertEquals(outcome.mustClose, false);
+      assertEquals(outcome.bodyBytes, 0);
+    }
+  }
+});
+
 Deno.test("writer sends no body for 304", async () => {
   const { text } = await render({ status: 304, headers: [["ETag", '"a"']], body: "ignored" });
   assert(text.startsWith('HTTP/1.1 304 Not Modified\r\nETag: "a"\r\n'), text);
