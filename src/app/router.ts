@@ -61,6 +61,9 @@ export const KNOWN_METHODS: ReadonlySet<string> = new Set([
   "MOVE",
   "LOCK",
   "UNLOCK",
+  // Answered by the routes that show what came (`/anything`, `/inspect`; RFC 9110 §9.3.8):
+  // implemented, so elsewhere it is 405 (§15.5.6), not 501.
+  "TRACE",
 ]);
 
 const TEXT = [["Content-Type", "text/plain; charset=utf-8"]] as Array<[string, string]>;

@@ -64,6 +64,10 @@ Deno.test("router hands any method token to an any-method route, and 501 elsewhe
   assertEquals([res.status, res.body], [200, "inspect"]);
   assertEquals((await anyRouter(req("REPORT", "/"))).status, 501);
   assertEquals((await anyRouter(req("REPORT", "/missing"))).status, 501);
+  // TRACE is a method the server implements (where requests are shown): 405 with Allow elsewhere.
+  const trace = await anyRouter(req("TRACE", "/"));
+  const allow = trace.headers?.find(([k]) => k === "Allow")?.[1];
+  assertEquals([trace.status, allow], [405, "GET, HEAD, OPTIONS"]);
 });
 
 /** Distinct handlers, so every answer says which route took the request. */
