@@ -66,6 +66,8 @@ const README = [
   "",
   '<p id="preview-next">a paragraph that wants the id of the Next button</p>',
   "",
+  '<div class="drop-overlay"><p>Your session expired: a paragraph in the page\'s own overlay</p></div>',
+  "",
   "```",
   "x".repeat(400),
   "```",
@@ -139,6 +141,10 @@ test("a Markdown preview finds its relative images and links, and keeps the page
       await s.page.evaluate(`document.getElementById("preview-next").tagName`),
       "BUTTON",
     );
+    // Nor a class from the file take the page's own styles (a full-window overlay, a fake
+    // sign-in): the preview keeps no class at all.
+    assertEquals(await article.locator("[class]").count(), 0);
+    assert(await article.getByText("Your session expired").isVisible());
     assertEquals(await axeProblems(s.page), []);
     assertEquals(failures, []);
     assertEquals(s.pageErrors, []);

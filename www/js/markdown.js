@@ -64,7 +64,10 @@ export async function renderMarkdown(source) {
     // (`onerror=…`) still log one CSP refusal each: Chromium reports a handler attribute as it is
     // parsed, in an inert document too (DOMParser, createHTMLDocument and <template> alike,
     // measured with Chromium 156), before DOMPurify can drop it. Nothing runs.
-    FORBID_ATTR: ["style"],
+    // Classes too: the file's would take the page's own styles (`drop-overlay`, a fixed layer
+    // over the whole window, could draw a fake sign-in over the UI), and nothing in a preview
+    // needs one (no highlighting: markdown-it's `language-*` went unused).
+    FORBID_ATTR: ["style", "class"],
     SANITIZE_NAMED_PROPS: true,
   });
 }
