@@ -6,6 +6,7 @@
  * @module
  */
 
+import { withoutOwnCodeLoads } from "./own_scripts.ts";
 import type { Handler } from "../http/types.ts";
 import { echoRoutes } from "../echo/mod.ts";
 import {
@@ -68,23 +69,32 @@ export function appRoutes(config: AppConfig, shared: SharedState, hooks: AppHook
   // What people open in a browser answers its errors as a small page (html_errors.ts).
   return [
     ...withHtmlErrors(webRootRoutes(config, hooks, shared.changes)), // GET /… → www/ or --www, templates (src/web_root/)
-    // Cross-site writes (a page elsewhere POSTing a form here) are refused first: 403.
-    ...withHtmlErrors(withCrossOriginProtection(
-      config,
-      hideFinderMetadata(config, [ // `._*`, `.DS_Store` on /files/: 404 / 403 at once
-        // GET /files/<path>: file or listing (src/files/), with WebDAV's `If` header checked first
-        ...dav.guardFileReads(filesRoutes(config, filesRoot, shared.counter(ZIPS_RUNNING), listed)),
-        // tus and the IETF draft: POST/PUT /files/… that ask for it, /api/uploads/<id> (src/resumable/)
-        ...resumableRoutes(config, uploadHooks, shared.service<UploadUsage>(UPLOAD_USAGE_SERVICE)),
-        ...uploadRoutes(config, uploadHooks), // PUT/POST/DELETE/MKCOL /files/<path> (src/uploads/)
-        ...dav.routes, // OPTIONS, PROPFIND, PROPPATCH, COPY, MOVE, LOCK, UNLOCK (src/webdav/)
-      ]),
-    )),
-    { methods: ["GET"], path: INFO_PATH, handler: infoHandler(config, hooks) }, // /api/info for the UI
-    { methods: ["GET"], path: CREDENTIALS_PATH, handler: credentialsCheckHandler(config) }, // 204 or 401: the UI's sign-in check
-    { methods: ["GET"], path: QR_PATH, handler: qrHandler }, // /api/qr?text=<url>: the QR code as SVG
-    ...echoRoutes(config), // /echo/<text>, /user-agent, /inspect (src/echo/)
-    ...httpbinRoutes(config), // /anything, /status/<codes>, /bytes/<n>… (src/httpbin/)
+    // What clients chose is never a script to this origin's own pages (own_scripts.ts): 403.
+    ...withoutOwnCodeLoads([
+      // Cross-site writes (a page elsewhere POSTing a form here) are refused first: 403.
+      ...withHtmlErrors(withCrossOriginProtection(
+        config,
+        hideFinderMetadata(config, [ // `._*`, `.DS_Store` on /files/: 404 / 403 at once
+          // GET /files/<path>: file or listing (src/files/), with WebDAV's `If` header checked first
+          ...dav.guardFileReads(
+            filesRoutes(config, filesRoot, shared.counter(ZIPS_RUNNING), listed),
+          ),
+          // tus and the IETF draft: POST/PUT /files/… that ask for it, /api/uploads/<id> (src/resumable/)
+          ...resumableRoutes(
+            config,
+            uploadHooks,
+            shared.service<UploadUsage>(UPLOAD_USAGE_SERVICE),
+          ),
+          ...uploadRoutes(config, uploadHooks), // PUT/POST/DELETE/MKCOL /files/<path> (src/uploads/)
+          ...dav.routes, // OPTIONS, PROPFIND, PROPPATCH, COPY, MOVE, LOCK, UNLOCK (src/webdav/)
+        ]),
+      )),
+      { methods: ["GET"], path: INFO_PATH, handler: infoHandler(config, hooks) }, // /api/info for the UI
+      { methods: ["GET"], path: CREDENTIALS_PATH, handler: credentialsCheckHandler(config) }, // 204 or 401: the UI's sign-in check
+      { methods: ["GET"], path: QR_PATH, handler: qrHandler }, // /api/qr?text=<url>: the QR code as SVG
+      ...echoRoutes(config), // /echo/<text>, /user-agent, /inspect (src/echo/)
+      ...httpbinRoutes(config), // /anything, /status/<codes>, /bytes/<n>… (src/httpbin/)
+    ]),
   ];
 }
 

@@ -537,6 +537,28 @@ test("hostile Markdown and SVG run nothing, in the preview or opened raw", async
   });
 });
 
+test("markup slipped into the UI cannot load what clients chose as a script: uploads, /echo, /base64", async () => {
+  await withUi({}, async (dir) => {
+    await Deno.writeTextFile(`${dir}/payload.js`, "window.pwned = 'upload';\n");
+  }, async (s) => {
+    await openUi(s);
+    // As if markup had slipped into the page: the CSP's 'self' would let these run as the UI.
+    const outcomes = await s.page.evaluate(`Promise.all([
+      "/files/payload.js",
+      "/echo/window.pwned=location.origin",
+      "/base64/" + btoa("window.pwned='base64'") + "?content-type=text/javascript",
+    ].map((src) => new Promise((done) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = () => done("loaded " + src);
+      script.onerror = () => done("refused " + src);
+      document.head.append(script);
+    })))`) as string[];
+    assertEquals(outcomes.filter((o) => o.startsWith("loaded")), []);
+    assertEquals(await s.page.evaluate("window.pwned ?? null"), null);
+  });
+});
+
 test("bidi controls in a name show as code points, each name isolated, so none reads as another", async () => {
   const spoof = "invoice\u202Efdp.exe";
   await withUi({}, async (dir) => {
