@@ -99,16 +99,24 @@ const HEX_ESCAPES: readonly string[] = Array.from(
   (_, b) => "\\x" + b.toString(HEX_RADIX).toUpperCase().padStart(2, "0"),
 );
 
+/** Which decoded code points `escapeBytes` shows as themselves (the others go out as `\xHH`). */
+export type CodePointTest = (cp: number) => boolean;
+
 /**
  * Bytes as unambiguous, reversible text: printable ASCII as is, except that a backslash is
- * doubled; TAB, CR and LF as `\t`, `\r`, `\n`; well-formed UTF-8 sequences of printable
- * characters as those characters; every other byte as `\xHH`. With `breakAfterLf`, a real line
- * break follows each `\n` so that line structure stays visible.
+ * doubled; TAB, CR and LF as `\t`, `\r`, `\n`; well-formed UTF-8 sequences of characters that
+ * `shown` accepts as those characters; every other byte as `\xHH`. With `breakAfterLf`, a real
+ * line break follows each `\n` so that line structure stays visible. `shown` defaults to
+ * {@link isPrintableCodePoint}; a view for people passes {@link isVisibleCodePoint}.
  *
  * UTF-8 is decoded by hand: a strict TextDecoder per candidate sequence threw on every
  * malformed one, and 1 MiB of random bytes cost seconds of CPU on the server's thread.
  */
-export function escapeBytes(bytes: Uint8Array, breakAfterLf = false): string {
+export function escapeBytes(
+  bytes: Uint8Array,
+  breakAfterLf = false,
+  shown: CodePointTest = isPrintableCodePoint,
+): string {
   const parts: string[] = [];
   let i = 0;
   while (i < bytes.length) {
@@ -127,7 +135,7 @@ export function escapeBytes(bytes: Uint8Array, breakAfterLf = false): string {
       i++;
     } else {
       const cp = utf8CodePointAt(bytes, i);
-      if (cp >= 0 && isPrintableCodePoint(cp)) {
+      if (cp >= 0 && shown(cp)) {
         parts.push(String.fromCodePoint(cp));
         i += cp < FIRST_3_BYTE_CP ? 2 : cp < FIRST_4_BYTE_CP ? 3 : 4;
       } else {
@@ -175,11 +183,33 @@ function isContinuation(b: number): boolean {
 }
 
 /** Whether a decoded code point is worth printing (not a C1 control, not a BOM/invisible). */
-function isPrintableCodePoint(cp: number): boolean {
+export function isPrintableCodePoint(cp: number): boolean {
   if (cp >= C1_FIRST && cp <= C1_LAST) return false;
   // Line/paragraph separators, BOM and bidi controls (bidi_control.ts: the set names refuse and
   // listings escape, ALM included) would reshape the surrounding text.
   return !(cp === 0x2028 || cp === 0x2029 || cp === 0xfeff || isBidiControl(cp));
+}
+
+/**
+ * Characters that show as nothing or as a plain space: every format character (Cf: soft hyphen,
+ * zero-width space and joiners, word joiner, invisible operators, BOM, the bidi controls,
+ * Mongolian vowel separator, tags…), every space separator (Zs) but U+0020 itself (no-break
+ * space, en/em/thin spaces, ideographic space…), and the Hangul fillers, letters by category
+ * but drawn as blanks. By Unicode property rather than a hand list, so a new Unicode version
+ * is followed by the engine. Combining marks (Mn, Mc, Me) are not here: they are ordinary text in
+ * many scripts and show on the character they join.
+ */
+const INVISIBLE = /^[\p{Cf}\p{Zs}\u115f\u1160\u3164\uffa0]$/u;
+
+/**
+ * Stricter than {@link isPrintableCodePoint}, for a view meant to show people which bytes came
+ * (`/inspect`): also refuses what would look like a plain space or like nothing (the format
+ * characters, the space separators, the Hangul fillers), so two different byte strings never
+ * read the same. `displayText`, which the httpbin-compatible JSON uses, keeps such characters as
+ * they are, as go-httpbin's JSON encoder does.
+ */
+export function isVisibleCodePoint(cp: number): boolean {
+  return isPrintableCodePoint(cp) && !INVISIBLE.test(String.fromCodePoint(cp));
 }
 
 /**

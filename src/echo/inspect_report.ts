@@ -9,14 +9,30 @@
 
 import type { HttpRequest } from "../http/types.ts";
 import type { CapturedBody } from "./body_capture.ts";
-import { displayText, escapeBytes, toBase64, utf8OrNull } from "../app/byte_text.ts";
+import {
+  displayText,
+  escapeBytes,
+  isVisibleCodePoint,
+  toBase64,
+  utf8OrNull,
+} from "../app/byte_text.ts";
 
 const LF = 0x0a;
 const CR = 0x0d;
 
 /** The notation line both renderings explain themselves with. */
-export const NOTATION = "Bytes are shown as sent: printable ASCII and well-formed UTF-8 as is; " +
-  "CR, LF, TAB and backslash as \\r \\n \\t \\\\; every other byte as \\xHH.";
+export const NOTATION = "Bytes are shown as sent: printable ASCII and well-formed UTF-8 as is, " +
+  "but for invisible, space-like and control characters; CR, LF, TAB and backslash as " +
+  "\\r \\n \\t \\\\; every other byte as \\xHH.";
+
+/**
+ * The report's escaping: stricter than the default, since its point is to show which bytes came.
+ * A no-break space must not pass for a space, nor a zero-width space for nothing
+ * (`isVisibleCodePoint`). The `headers` lists stay `displayText`, the parsed values as text.
+ */
+function escapeShown(bytes: Uint8Array, breakAfterLf = false): string {
+  return escapeBytes(bytes, breakAfterLf, isVisibleCodePoint);
+}
 
 /** The raw head split into lines, each without its line ending. */
 function headLines(rawHead: Uint8Array): Uint8Array[] {
@@ -52,17 +68,17 @@ export function inspectJson(
   const rawTrailers = req.body.rawTrailers ?? null;
   return {
     notation: NOTATION,
-    request_line: lines.length > 0 ? escapeBytes(lines[0]) : "",
+    request_line: lines.length > 0 ? escapeShown(lines[0]) : "",
     method: displayText(req.method),
     target: displayText(req.target),
     version: req.rawVersion,
     leading_empty_lines: req.leadingEmptyLines ?? 0,
     head: {
       bytes: req.rawHead.length,
-      text: escapeBytes(req.rawHead),
+      text: escapeShown(req.rawHead),
       base64: toBase64(req.rawHead),
     },
-    header_lines: lines.slice(1).map((l) => escapeBytes(l)),
+    header_lines: lines.slice(1).map((l) => escapeShown(l)),
     headers: req.headers.entries().map(([n, v]) => [displayText(n), displayText(v)]),
     body: {
       framing: framing(req),
@@ -72,7 +88,7 @@ export function inspectJson(
       capture_limit_bytes: maxCaptureBytes,
       truncated: body.truncated,
       text: utf8OrNull(body.bytes),
-      escaped: escapeBytes(body.bytes),
+      escaped: escapeShown(body.bytes),
       base64: toBase64(body.bytes),
       chunks: chunks === null
         ? null
@@ -83,7 +99,7 @@ export function inspectJson(
         : trailers.entries().map(([n, v]) => [displayText(n), displayText(v)]),
       trailer_section: rawTrailers === null ? null : {
         bytes: rawTrailers.length,
-        text: escapeBytes(rawTrailers),
+        text: escapeShown(rawTrailers),
         base64: toBase64(rawTrailers),
       },
     },
@@ -109,7 +125,7 @@ function connectionFacts(req: HttpRequest): Record<string, unknown> {
 function escapeLatin1(s: string): string {
   const bytes = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
-  return escapeBytes(bytes);
+  return escapeShown(bytes);
 }
 
 const yesNo = (b: boolean) => (b ? "yes" : "no");
@@ -126,7 +142,7 @@ export function inspectText(req: HttpRequest, body: CapturedBody, maxCaptureByte
     for (let i = 0; i < leading; i++) out.push("\\r\\n");
   }
   out.push(`== Head (${req.rawHead.length} bytes) ==`);
-  out.push(escapeBytes(req.rawHead, true));
+  out.push(escapeShown(req.rawHead, true));
 
   out.push(`== Body (${framing(req)}) ==`);
   if (req.body.length !== null && req.body.chunked === false) {
@@ -141,7 +157,7 @@ export function inspectText(req: HttpRequest, body: CapturedBody, maxCaptureByte
     if (raw !== null) {
       // As sent, like the head: the field lines with their spacing, then the body's final CRLF.
       out.push(`trailer section (${trailers?.size ?? 0} fields, ${raw.length} bytes):`);
-      for (const line of escapeBytes(raw, true).split("\n").slice(0, -1)) out.push(`  ${line}`);
+      for (const line of escapeShown(raw, true).split("\n").slice(0, -1)) out.push(`  ${line}`);
     } else {
       out.push(`trailer fields (${trailers?.size ?? 0}):`);
       for (const [n, v] of trailers?.entries() ?? []) {
@@ -155,7 +171,7 @@ export function inspectText(req: HttpRequest, body: CapturedBody, maxCaptureByte
   );
   if (body.bytes.length > 0) {
     out.push("-- body bytes --");
-    out.push(escapeBytes(body.bytes, true));
+    out.push(escapeShown(body.bytes, true));
     out.push("-- end of body bytes --");
   }
   out.push("");

@@ -56,6 +56,26 @@ Deno.test("inspect JSON gives the raw head as escaped text and exact base64", as
   assertEquals(j.headers[1], ["X-Odd", "caf\\xE9\u0001"]);
 });
 
+Deno.test("inspect escapes a no-break and a zero-width space in the head, text and JSON", async () => {
+  // Headers arrive as latin1 strings: "\u00c2\u00a0" is the UTF-8 of U+00A0.
+  const headers: Array<[string, string]> = [["Host", "t"], [
+    "X-Sp",
+    "a\u00c2\u00a0b\u00e2\u0080\u008bc",
+  ]];
+  const text = await bodyText((await inspect(buildRequest({ target: "/inspect", headers }))).body);
+  assert(text.includes("X-Sp: a\\xC2\\xA0b\\xE2\\x80\\x8Bc\\r\\n\n"), text);
+  const j = await json({ target: "/inspect", headers });
+  assertEquals(j.header_lines[1], "X-Sp: a\\xC2\\xA0b\\xE2\\x80\\x8Bc");
+  // The parsed values are text, as in the httpbin echoes: the characters themselves.
+  assertEquals(j.headers[1], ["X-Sp", "a\u00a0b\u200bc"]);
+});
+
+Deno.test("inspect shows a body's combining marks and Hangul as they are, its fillers escaped", async () => {
+  const body = new TextEncoder().encode("e\u0301 한\u3164");
+  const j = await json({ method: "PUT", body });
+  assertEquals(j.body.escaped, "e\u0301 한\\xE3\\x85\\xA4");
+});
+
 Deno.test("inspect JSON shows a non-UTF-8 body as escapes and base64, text null", async () => {
   const j = await json({ method: "PUT", body: new Uint8Array([0xff, 0x41, 0x0a]) });
   assertEquals(

@@ -81,6 +81,36 @@ Deno.test("inspect shows obs-text bytes faithfully in text and exactly in base64
   });
 });
 
+Deno.test("inspect escapes characters that look like a space or like nothing; /headers keeps them", async () => {
+  await withServer(async (srv) => {
+    // UTF-8 of "a<NBSP>b<ZWSP>c" and, in the body, of a Hangul filler between two letters.
+    const value = "a\xc2\xa0b\xe2\x80\x8bc";
+    const body = "x\xe3\x85\xa4y";
+    const head = `POST /inspect HTTP/1.1\r\nHost: t\r\nX-Space: ${value}\r\n` +
+      `Content-Length: ${body.length}\r\n\r\n`;
+    const c = await RawClient.connect(srv.port);
+    try {
+      await c.send(latin1(head + body));
+      const text = (await c.readResponse())!.text;
+      assert(text.includes("X-Space: a\\xC2\\xA0b\\xE2\\x80\\x8Bc\\r\\n\n"), text);
+      assert(text.includes("-- body bytes --\nx\\xE3\\x85\\xA4y\n"), text);
+    } finally {
+      c.close();
+    }
+    const j = await inspectJson(
+      srv.port,
+      latin1(`GET /inspect?format=json HTTP/1.1\r\nHost: t\r\nX-Space: ${value}\r\n\r\n`),
+    );
+    assertEquals(j.header_lines[1], "X-Space: a\\xC2\\xA0b\\xE2\\x80\\x8Bc");
+    // The go-httpbin-compatible echo shows the characters themselves, as go-httpbin does.
+    const echoed = await inspectJson(
+      srv.port,
+      latin1(`GET /headers HTTP/1.1\r\nHost: t\r\nX-Space: ${value}\r\n\r\n`),
+    );
+    assertEquals(echoed.headers["X-Space"], ["a\u00a0b\u200bc"]);
+  });
+});
+
 Deno.test("inspect shows chunk-size lines with extensions, the trailers and the body", async () => {
   await withServer(async (srv) => {
     const req =
