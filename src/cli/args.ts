@@ -12,6 +12,7 @@
 
 import { parseArgs } from "node:util";
 import { OPTIONS, OPTIONS_BY_NAME, type OptionSpec } from "./options.ts";
+import { quoted, shownPath } from "./shown_path.ts";
 
 /** One option's value and where it was found. */
 export interface RawValue {
@@ -75,7 +76,7 @@ export function parseFlags(args: readonly string[]): ParsedFlags | CliError {
     if (token.kind !== "option") continue;
     const spec = OPTIONS_BY_NAME.get(token.name);
     if (spec === undefined) {
-      return fail(`${token.rawName}: unknown option (see --help)`);
+      return fail(`${shownPath(token.rawName)}: unknown option (see --help)`);
     }
     const value = optionValue(spec, token.rawName, token.value, token.inlineValue);
     if (typeof value === "object") return value;
@@ -104,7 +105,7 @@ function optionValue(
 ): string | true | CliError {
   if (spec.kind === "boolean") {
     if (value !== undefined) {
-      return fail(`${rawName}: takes no value, got ${JSON.stringify(value)}`);
+      return fail(`${rawName}: takes no value, got ${quoted(value)}`);
     }
     return true;
   }
@@ -155,5 +156,5 @@ function fail(message: string): CliError {
 }
 
 function quoteList(values: readonly string[]): string {
-  return values.map((v) => JSON.stringify(v)).join(", ");
+  return values.map(quoted).join(", ");
 }

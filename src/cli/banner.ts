@@ -1,7 +1,9 @@
 /**
  * The start-up banner (where to open wireserve, what it shares, in which mode, with which
  * limits) and the warnings printed when the configuration is risky. Pure: the bound address and
- * the machine's network interfaces are passed in.
+ * the machine's network interfaces are passed in. The paths a user gave are shown with
+ * `shownPath` (`shown_path.ts`): a folder named with an escape sequence or a line break must not
+ * recolour the terminal or forge a line here.
  *
  * This module must not open sockets, read the disk or write output.
  * @module
@@ -18,6 +20,7 @@ import {
 } from "../app/lan_urls.ts";
 import type { Config } from "./config.ts";
 import { formatDuration, formatSize } from "./parse_values.ts";
+import { shownPath } from "./shown_path.ts";
 import { VERSION } from "../version.ts";
 
 /** What the banner is built from. */
@@ -54,11 +57,13 @@ export function bannerLines(input: BannerInput): string[] {
   const [first, ...lan] = urls(input);
   const lines = [`wireserve ${VERSION}`, row("open", first)];
   for (const u of lan) lines.push(`${pad}${u}  (network)`);
-  lines.push(row("sharing", `${app.directory}  at /files/`));
+  lines.push(row("sharing", `${shownPath(app.directory)}  at /files/`));
   lines.push(row("mode", modeText(config)));
   lines.push(row("web root", webRootText(config)));
   // What is private is worth seeing at start: a pattern that hides nothing is a silent mistake.
-  if (app.hide.length > 0) lines.push(row("private", `${app.hide.join("  ")}  (--hide)`));
+  if (app.hide.length > 0) {
+    lines.push(row("private", `${app.hide.map(shownPath).join("  ")}  (--hide)`));
+  }
   lines.push(row("access", accessText(config)));
   // A read-only server takes no upload: an upload limit would suggest it does.
   const limits = app.readOnly ? [] : [`upload ${formatSize(app.maxUploadBytes)}`];
@@ -83,7 +88,7 @@ function modeText(config: Config): string {
 
 function webRootText(config: Config): string {
   const app = config.app;
-  const root = app.www === null ? "built-in UI" : app.www;
+  const root = app.www === null ? "built-in UI" : shownPath(app.www);
   const extras = [
     app.templates ? "templates" : "",
     app.spa ? "spa" : "",
@@ -123,7 +128,9 @@ export function warningLines(input: BannerInput): string[] {
     overlap(real.www, real.directory)
   ) {
     out.push(
-      `wireserve: warning: uploads to /files/ can land in --www ${app.www}, where .html files ` +
+      `wireserve: warning: uploads to /files/ can land in --www ${
+        shownPath(app.www)
+      }, where .html files ` +
         "are rendered as templates (add --read-only or keep the two folders apart)",
     );
   }
@@ -132,7 +139,7 @@ export function warningLines(input: BannerInput): string[] {
   if (writesOpenWithoutAuth(app)) {
     out.push(
       `wireserve: warning: listening on ${where} with writes open and no --auth or --token: ` +
-        `anyone who can connect can upload into ${app.directory} ` +
+        `anyone who can connect can upload into ${shownPath(app.directory)} ` +
         `(add --auth user:pass, --token <secret> or --read-only)`,
     );
   }

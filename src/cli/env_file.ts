@@ -11,6 +11,7 @@
 import dotenv from "dotenv";
 import { ENV_NAMES } from "./options.ts";
 import { isTemplateVariable } from "../app/template_vars.ts";
+import { shownPath } from "./shown_path.ts";
 
 /** The .env file read when none is named. */
 export const DEFAULT_ENV_FILE = ".env";
@@ -38,7 +39,11 @@ export async function loadEnvFile(path: string, required: boolean): Promise<EnvF
     text = await Deno.readTextFile(path);
   } catch (err) {
     if (!required && err instanceof Deno.errors.NotFound) return { ok: true, vars: {}, path: null };
-    return { ok: false, exitCode: 1, message: `${path}: cannot read: ${errorText(err)}` };
+    return {
+      ok: false,
+      exitCode: 1,
+      message: `${shownPath(path)}: cannot read: ${errorText(err)}`,
+    };
   }
   const parsed: Record<string, string> = dotenv.parse(text);
   const unknown = unknownVariable(parsed);
@@ -46,7 +51,7 @@ export async function loadEnvFile(path: string, required: boolean): Promise<EnvF
     return {
       ok: false,
       exitCode: 2,
-      message: `${unknown} in ${path}: unknown variable (see --help)`,
+      message: `${unknown} in ${shownPath(path)}: unknown variable (see --help)`,
     };
   }
   // The file to read is chosen before any file is read: named inside one, it could only be
@@ -55,8 +60,9 @@ export async function loadEnvFile(path: string, required: boolean): Promise<EnvF
     return {
       ok: false,
       exitCode: 2,
-      message:
-        `${ENV_FILE_VARIABLE} in ${path}: names the settings file, so it cannot be set inside one (use --env-file or the environment)`,
+      message: `${ENV_FILE_VARIABLE} in ${
+        shownPath(path)
+      }: names the settings file, so it cannot be set inside one (use --env-file or the environment)`,
     };
   }
   const vars: Record<string, string> = {};

@@ -11,6 +11,7 @@
 import { hidePatternProblem, MAX_HIDE_PATTERNS } from "../app/hidden_paths.ts";
 import { LIST_SEPARATOR } from "./args.ts";
 import { BadValue, type OptionReader } from "./option_reader.ts";
+import { quoted } from "./shown_path.ts";
 
 /** The `--hide` patterns, in the order given; [] when unset. */
 export function hidePatterns(r: OptionReader): string[] {
@@ -27,7 +28,7 @@ export function hidePatterns(r: OptionReader): string[] {
   for (const pattern of patterns) {
     const problem = hidePatternProblem(pattern);
     if (problem !== null) {
-      throw new BadValue(`${r.source("hide")}: cannot use ${JSON.stringify(pattern)}: ${problem}`);
+      throw new BadValue(`${r.source("hide")}: cannot use ${quoted(pattern)}: ${problem}`);
     }
   }
   return patterns;

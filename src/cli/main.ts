@@ -66,13 +66,19 @@ async function run(
   if (parsed.flags.has("help")) return print(out, usageText());
   if (parsed.flags.has("version")) return print(out, versionText());
 
+  const envFileFlag = parsed.flags.get("env-file");
+  // refuse: an empty path (`--env-file="$FILE"` with FILE unset) would resolve to the working
+  // folder; it is a bad value (exit 2), worded as `--directory ''` is, not an unreadable file
+  if (envFileFlag?.value === "") {
+    return failWith(EXIT.usage, `${envFileFlag.source}: expected a path, got ""`);
+  }
   // An empty WIRESERVE_ENV_FILE counts as unset, like every other variable.
-  const named = parsed.flags.get("env-file")?.value ?? (env.WIRESERVE_ENV_FILE || undefined);
+  const named = envFileFlag?.value ?? (env.WIRESERVE_ENV_FILE || undefined);
   const envFilePath = typeof named === "string" ? named : DEFAULT_ENV_FILE;
   const envFile = await loadEnvFile(resolve(io.cwd, envFilePath), named !== undefined);
   if (!envFile.ok) {
     // Name where the file came from: `--env-file` (as typed) or WIRESERVE_ENV_FILE.
-    const from = parsed.flags.get("env-file")?.source ??
+    const from = envFileFlag?.source ??
       (named === undefined ? null : "WIRESERVE_ENV_FILE");
     return failWith(
       envFile.exitCode,
@@ -120,7 +126,7 @@ async function run(
     return failWith(code, listenError(config, e, values.get("host")?.source ?? "--host"));
   }
   // A signal during the start stops it at once: no banner, no background walk.
-  if (signals.received) return await serveWatched(server, config, signals, out, () => {});
+  if (signals.received) return await serveWatched(server, config, signals, err, () => {});
   const banner = { config, addr: server.addr, interfaces, realFolders: checked.realFolders };
   const host = withZone(server.addr.hostname, config.hostname);
   lan = lanUrls(host, server.addr.port, config.tls !== null, interfaces);
@@ -137,7 +143,8 @@ async function run(
     config.app,
     (e) => err.line(`wireserve: cleaning unfinished uploads failed: ${errorText(e)}`),
   );
-  return await serveWatched(server, config, signals, out, stopTasks);
+  // The shutdown's status lines go to stderr: stdout is the access log's alone once it runs.
+  return await serveWatched(server, config, signals, err, stopTasks);
 }
 
 /** Serves until a signal, then stops the background tasks and the signal watch. */
@@ -145,11 +152,11 @@ async function serveWatched(
   server: Serving,
   config: Config,
   signals: StopSignals,
-  out: LineSink,
+  status: LineSink,
   stopTasks: () => void,
 ): Promise<number> {
   try {
-    return await serveUntilSignal(server, config, signals, out);
+    return await serveUntilSignal(server, config, signals, status);
   } finally {
     stopTasks();
     signals.close();

@@ -21,7 +21,7 @@ export type StopSignal = "SIGINT" | "SIGTERM" | "SIGHUP";
 export interface MainIo {
   /** Banner and access log. */
   stdout: ByteWriter;
-  /** Errors and warnings. */
+  /** Errors, warnings and the shutdown's status lines: everything but the banner and the log. */
   stderr: ByteWriter;
   /** Subscribes to the stop signals; returns the unsubscribe. */
   onSignal(listener: (signal: StopSignal) => void): () => void;

@@ -11,6 +11,7 @@
 
 import type { RawValue } from "./args.ts";
 import { parseCount, parseDurationMs, parsePort, parseSize, parseSwitch } from "./parse_values.ts";
+import { quoted } from "./shown_path.ts";
 
 /** Options whose values are never repeated in an error message. */
 const SECRET_OPTIONS: ReadonlySet<string> = new Set(["auth", "token"]);
@@ -36,9 +37,9 @@ export class OptionReader {
     return this.#values.get(name)?.fromFlag ?? false;
   }
 
-  /** The option's raw value as JSON, for an error message (never used for secrets). */
+  /** The option's raw value quoted (`shown_path.ts`), for an error message (never for secrets). */
   quoted(name: string): string {
-    return JSON.stringify(this.#values.get(name)?.value);
+    return quoted(String(this.#values.get(name)?.value));
   }
 
   /** The option's text, checked by `ok` when given; undefined when unset. */
@@ -94,7 +95,7 @@ export class OptionReader {
 
   #bad(name: string, raw: RawValue, expected: string): never {
     // Secrets stay out of error output: the line may end up in a shared terminal or a CI log.
-    const shown = SECRET_OPTIONS.has(name) ? "(hidden)" : JSON.stringify(String(raw.value));
+    const shown = SECRET_OPTIONS.has(name) ? "(hidden)" : quoted(String(raw.value));
     throw new BadValue(`${raw.source}: expected ${expected}, got ${shown}`);
   }
 }

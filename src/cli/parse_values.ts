@@ -7,6 +7,11 @@
  * and `500MiB` both mean 500 × 2^20). Durations are seconds unless a unit says otherwise:
  * `30`, `1.5`, `500ms`, `30s`, `5m`, `1h`.
  *
+ * Every parser here ignores surrounding whitespace and reads its words (switches, `auto`) in any
+ * case: `PORT=' 8000'` from a template or a systemd unit means 8000 as surely as
+ * `WIRESERVE_QUIET=' yes'` means on, and taking one while refusing the other would be a rule
+ * nobody can guess. Whitespace inside a value (`1 G`) is still refused.
+ *
  * This module must not read flags, the environment or the disk.
  * @module
  */
@@ -34,19 +39,27 @@ const SIZE = /^(\d{1,15}(?:\.\d{1,6})?)([KMGT]?)(?:i?B)?$/i;
 const DURATION = /^(\d{1,10}(?:\.\d{1,6})?)(ms|s|m|h)?$/;
 const PORT = /^\d{1,5}$/;
 const COUNT = /^\d{1,9}$/;
+const AUTO = "auto";
 
 /** A port number 0–65535 written in decimal digits only, or null. */
 export function parsePort(text: string): number | null {
-  if (!PORT.test(text)) return null;
-  const port = Number(text);
+  const digits = text.trim();
+  if (!PORT.test(digits)) return null;
+  const port = Number(digits);
   return port <= MAX_PORT ? port : null;
 }
 
 /** A whole number from 1 up, written in decimal digits only (`4096`), or null. */
 export function parseCount(text: string): number | null {
-  if (!COUNT.test(text)) return null;
-  const n = Number(text);
+  const digits = text.trim();
+  if (!COUNT.test(digits)) return null;
+  const n = Number(digits);
   return n >= 1 ? n : null;
+}
+
+/** Whether `text` is the word `auto` (any case), the value that lets wireserve pick. */
+export function isAuto(text: string): boolean {
+  return text.trim().toLowerCase() === AUTO;
 }
 
 /** A size in whole bytes (`500M` → 524288000), or null when malformed or too large. */

@@ -16,6 +16,7 @@ import { realPathOr, realSegmentsInside } from "../app/real_path_inside.ts";
 import { STATE_FOLDER_MODE, STATE_FOLDER_NAME } from "../app/state_folder.ts";
 import type { RawValue } from "./args.ts";
 import type { Config } from "./config.ts";
+import { quoted } from "./shown_path.ts";
 
 /** The PEM texts read for `--tls-cert` and `--tls-key`. */
 export interface TlsFiles {
@@ -206,7 +207,7 @@ async function standsAsNonFolder(path: string): Promise<boolean> {
 }
 
 function q(path: string): string {
-  return JSON.stringify(path);
+  return quoted(path);
 }
 
 function problem(err: unknown): string {

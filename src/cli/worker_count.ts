@@ -9,7 +9,7 @@
  */
 
 import { BadValue, type OptionReader } from "./option_reader.ts";
-import { parseCount } from "./parse_values.ts";
+import { isAuto, parseCount } from "./parse_values.ts";
 
 /** What the machine offers, for `--workers auto` (injectable for tests). */
 export interface SystemFacts {
@@ -35,7 +35,7 @@ export const MAX_WORKERS = 256;
 export function workerCount(r: OptionReader, system: SystemFacts): number {
   const text = r.string("workers");
   const balanced = system.os === "linux";
-  if (text === undefined || text === "auto") return balanced ? Math.max(1, system.cpus) : 1;
+  if (text === undefined || isAuto(text)) return balanced ? Math.max(1, system.cpus) : 1;
   const n = parseCount(text);
   if (n === null || n < 1 || n > MAX_WORKERS) {
     throw new BadValue(

@@ -47,6 +47,8 @@ Deno.test("parseFlags takes one DIR, also after --", () => {
 Deno.test("parseFlags names the argument when it cannot understand it", () => {
   assertEquals(failure(["--bogus"]), "--bogus: unknown option (see --help)");
   assertEquals(failure(["-z"]), "-z: unknown option (see --help)");
+  assertEquals(failure(["--x\x1b[2J"]), '"--x\\u001b[2J": unknown option (see --help)');
+  assertEquals(failure(["--cors=\u009b2J"]), '--cors: takes no value, got "\\u009b2J"');
   assertEquals(failure(["--port"]), "--port: expected a value (e.g. --port 0)");
   assertEquals(failure(["--port", "--host", "x"]), "--port: expected a value (e.g. --port 0)");
   assertEquals(failure(["--cors=yes"]), '--cors: takes no value, got "yes"');

@@ -118,6 +118,33 @@ Deno.test("bannerLines describes a locked-down configuration", () => {
   ]);
 });
 
+/** A folder named to attack the terminal: an escape sequence, a line break, a C1 CSI, an RLO. */
+const HOSTILE = "/tmp/x\x1b[31mRED\nfake line\u009b2J\u202e";
+/** What a terminal would act on, or what reorders a line: none may reach the output raw. */
+// deno-lint-ignore no-control-regex
+const RAW_CONTROL = /[\x00-\x1f\x7f-\x9f\u202e]/;
+const HOSTILE_SHOWN = '"/tmp/x\\u001b[31mRED\\nfake line\\u009b2J\\u202e"';
+
+Deno.test("bannerLines quotes and escapes a folder with control characters, one line each", () => {
+  const app = appConfig({ directory: HOSTILE, www: `${HOSTILE}/www` });
+  const lines = bannerLines(input({ app }));
+  assertEquals(lines[2], `  sharing    ${HOSTILE_SHOWN}  at /files/`);
+  assertEquals(
+    lines[4],
+    `  web root   ${HOSTILE_SHOWN.slice(0, -1)}/www" · dotfiles hidden`,
+  );
+  for (const line of lines) assert(!RAW_CONTROL.test(line), JSON.stringify(line));
+});
+
+Deno.test("warningLines quotes and escapes a folder with control characters", () => {
+  const app = appConfig({ directory: HOSTILE, www: `${HOSTILE}/www`, templates: true });
+  const lines = warningLines(input({ app }, "0.0.0.0"));
+  assertEquals(lines.length, 2);
+  assert(lines[0].includes(`--www ${HOSTILE_SHOWN.slice(0, -1)}/www", where`), lines[0]);
+  assert(lines[1].includes(`upload into ${HOSTILE_SHOWN} (add`), lines[1]);
+  for (const line of lines) assert(!RAW_CONTROL.test(line), JSON.stringify(line));
+});
+
 Deno.test("bannerLines lists the LAN URLs under the first", () => {
   const lines = bannerLines(input({}, "0.0.0.0"));
   assertEquals(lines[2], "             http://192.168.1.20:8123/  (network)");

@@ -155,6 +155,23 @@ Deno.test("buildConfig reads switches from the environment", () => {
   assertEquals(config([], { WIRESERVE_CORS: "0" }).app.cors, false);
 });
 
+Deno.test("buildConfig ignores spaces around every kind of value, and reads auto in any case", () => {
+  const c = config([], {
+    PORT: " 21301",
+    WIRESERVE_IDLE_TIMEOUT: " 5s ",
+    WIRESERVE_QUIET: " yes",
+    WIRESERVE_MAX_CONNECTIONS: "9 ",
+    WIRESERVE_MAX_UPLOAD: "\t64K",
+    WIRESERVE_WORKERS: "AUTO",
+  });
+  assertEquals(
+    [c.port, c.limits.idleTimeoutMs, c.quiet, c.limits.maxConnections, c.app.maxUploadBytes],
+    [21301, 5000, true, 9, 64 * 1024],
+  );
+  assertEquals(c.workers, config([], { WIRESERVE_WORKERS: "auto" }).workers);
+  assertEquals(config(["--workers", " Auto "]).workers, c.workers);
+});
+
 Deno.test("buildConfig turns the access log off with --quiet unless a format is given", () => {
   assertEquals(config(["--quiet"]).log, "off");
   assertEquals(config(["--quiet", "--log", "json"]).log, "json");

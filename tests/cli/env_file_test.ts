@@ -65,6 +65,13 @@ Deno.test("loadEnvFile accepts a missing file only when it was not named", async
   });
 });
 
+Deno.test("loadEnvFile quotes and escapes a named path with control characters", async () => {
+  const hostile = join(Deno.cwd(), "no-such-dir-wireserve", "x\x1b[31m\nfake.env");
+  const loaded = await loadEnvFile(hostile, true);
+  assert(!loaded.ok);
+  assertEquals(loaded.message, `${JSON.stringify(hostile)}: cannot read: no such file`);
+});
+
 Deno.test("unknownVariable ignores names outside the WIRESERVE_ prefix", () => {
   assertEquals(unknownVariable({ PATH: "/bin", WIRESERVE_PORT: "1" }), undefined);
   assertEquals(unknownVariable({ WIRESERVE_PROT: "1" }), "WIRESERVE_PROT");

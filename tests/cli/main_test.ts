@@ -264,9 +264,26 @@ Deno.test("main serves, logs each request and exits 0 on a signal", async () => 
   const out = run.stdout();
   assert(out.startsWith("wireserve "), out);
   assert(/\n127\.0\.0\.1 - - \[[^\]]+\] "GET \/nope HTTP\/1\.1" 404 \d+ [\d.]+ms\n/.test(out), out);
-  assert(out.includes("wireserve: SIGTERM: stopping"), out);
-  assert(out.endsWith("wireserve: stopped\n"), out);
-  assertEquals(run.stderr(), "");
+  // The shutdown's lines go to stderr: stdout holds the banner and the access log only.
+  assert(!out.includes("wireserve: SIGTERM"), out);
+  assert(/" 404 \d+ [\d.]+ms\n$/.test(out), out);
+  assert(
+    /^wireserve: SIGTERM: stopping; waiting up to 10s for \d+ open connection\(s\) \(signal again to force\)\nwireserve: stopped\n$/
+      .test(run.stderr()),
+    run.stderr(),
+  );
+});
+
+Deno.test("main with --log json keeps stdout all JSON after the banner through a shutdown", async () => {
+  const run = start(["--port", "0", "--log", "json"]);
+  const port = await run.port();
+  await get(port, "/nope");
+  run.signal("SIGINT");
+  assertEquals(await run.result, 0);
+  const lines = run.stdout().trimEnd().split("\n");
+  const log = lines.slice(lines.findIndex((l) => l.startsWith("{")));
+  assertEquals(log.map((l) => JSON.parse(l).target), ["/nope"]);
+  assert(run.stderr().endsWith("wireserve: stopped\n"), run.stderr());
 });
 
 Deno.test("main with --quiet prints only the URL of a port it picked", async () => {
@@ -306,6 +323,20 @@ Deno.test("main exits 1 when a named env file is missing", async () => {
     fromEnv.stderr(),
     `wireserve: WIRESERVE_ENV_FILE: ${missing}: cannot read: no such file\n`,
   );
+});
+
+Deno.test("main exits 2 for an empty --env-file, as for an empty --directory", async () => {
+  for (const args of [["--env-file="], ["--env-file", ""]]) {
+    const run = start(args);
+    assertEquals(await run.result, 2, args.join(" "));
+    assertEquals(run.stderr(), 'wireserve: --env-file: expected a path, got ""\n');
+  }
+  const directory = start(["--directory", ""]);
+  assertEquals(await directory.result, 2);
+  assertEquals(directory.stderr(), 'wireserve: --directory: expected a path, got ""\n');
+  // An empty variable still counts as unset: the optional ./.env is looked for, as always.
+  const fromEnv = start(["--port", "0"], { env: { WIRESERVE_ENV_FILE: "" } });
+  assertEquals(await exitCodeOrStarted(fromEnv), "started");
 });
 
 Deno.test("main exits 2 naming --host for an address that is not one", async () => {
@@ -482,9 +513,10 @@ Deno.test("main drains and exits 0 on a signal that comes while its workers are 
   assertEquals(code, 0);
   assert(rest.endsWith("\r\n\r\n****"), JSON.stringify(rest)); // the whole body, after the signal
   const out = run.stdout();
-  assert(out.includes("wireserve: SIGTERM: stopping"), out);
   assert(out.includes('"GET /drip?duration=1s&numbytes=4&delay=0 HTTP/1.1" 200 4 '), out);
-  assert(out.endsWith("wireserve: stopped\n"), out);
+  const status = run.stderr();
+  assert(status.includes("wireserve: SIGTERM: stopping"), status);
+  assert(status.endsWith("wireserve: stopped\n"), status);
 });
 
 function sleep(ms: number): Promise<void> {

@@ -6,6 +6,7 @@
 import {
   formatDuration,
   formatSize,
+  isAuto,
   MAX_DURATION_MS,
   parseCount,
   parseDurationMs,
@@ -25,8 +26,8 @@ Deno.test("parseCount accepts whole numbers from 1 written in digits", () => {
   assertEquals(parseCount("999999999"), 999_999_999);
 });
 
-Deno.test("parseCount refuses zero, signs, fractions, spaces and huge numbers", () => {
-  for (const bad of ["0", "-1", "+5", "1.5", " 5", "5 ", "1e3", "", "1000000000"]) {
+Deno.test("parseCount refuses zero, signs, fractions, inner spaces and huge numbers", () => {
+  for (const bad of ["0", "-1", "+5", "1.5", "1 0", " ", "1e3", "", "1000000000"]) {
     assertEquals(parseCount(bad), null, bad);
   }
 });
@@ -37,8 +38,8 @@ Deno.test("parsePort accepts 0 to 65535 written in digits", () => {
   assertEquals(parsePort("65535"), 65535);
 });
 
-Deno.test("parsePort refuses out-of-range, signed, spaced and non-decimal ports", () => {
-  for (const bad of ["65536", "99999", "-1", "+80", " 80", "80 ", "0x50", "8e3", "", "123456"]) {
+Deno.test("parsePort refuses out-of-range, signed, inner-spaced and non-decimal ports", () => {
+  for (const bad of ["65536", "99999", "-1", "+80", "8 0", " ", "0x50", "8e3", "", "123456"]) {
     assertEquals(parsePort(bad), null, bad);
   }
 });
@@ -86,6 +87,23 @@ Deno.test("parseDurationMs refuses fractions of a millisecond, negatives, junk a
   }
   assertEquals(parseDurationMs(`${MAX_DURATION_MS}ms`), MAX_DURATION_MS);
   assertEquals(parseDurationMs(`${MAX_DURATION_MS + 1}ms`), null);
+});
+
+Deno.test("every value kind ignores surrounding whitespace, as switches always did", () => {
+  for (const pad of [[" ", ""], ["", " "], ["\t", "\n"], ["  ", "  "]]) {
+    const padded = (text: string) => pad[0] + text + pad[1];
+    assertEquals(parsePort(padded("21301")), 21301, JSON.stringify(padded("21301")));
+    assertEquals(parseCount(padded("4")), 4);
+    assertEquals(parseSize(padded("64K")), 64 * KIB);
+    assertEquals(parseDurationMs(padded("5s")), 5000);
+    assertEquals(parseSwitch(padded("yes")), true);
+    assertEquals(isAuto(padded("auto")), true);
+  }
+});
+
+Deno.test("isAuto reads auto in any case and nothing else", () => {
+  for (const auto of ["auto", "AUTO", "Auto", " aUtO "]) assertEquals(isAuto(auto), true, auto);
+  for (const bad of ["", "au to", "automatic", "0", "1"]) assertEquals(isAuto(bad), false, bad);
 });
 
 Deno.test("parseSwitch reads the usual words for on and off in any case", () => {

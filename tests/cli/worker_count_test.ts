@@ -37,6 +37,13 @@ Deno.test("workerCount takes one per CPU for auto or unset only where the port i
   assertEquals(workerCount(reader("auto"), { os: "windows", cpus: 4 }), 1);
 });
 
+Deno.test("workerCount reads auto in any case and a count with spaces around it", () => {
+  for (const auto of ["AUTO", "Auto", " auto "]) {
+    assertEquals(workerCount(reader(auto), LINUX_8), 8);
+  }
+  assertEquals(workerCount(reader(" 3 "), LINUX_8), 3);
+});
+
 Deno.test("workerCount takes a count from 1 to MAX_WORKERS", () => {
   assertEquals(workerCount(reader("1"), LINUX_8), 1);
   assertEquals(workerCount(reader("3"), LINUX_8), 3);

@@ -63,9 +63,40 @@ Deno.test({
       const out = p.stdout();
       assert(out.includes(`sharing    ${dir}  at /files/`), out);
       assert(out.includes('"GET /files/hello.txt HTTP/1.1" 200 16 "-" "itest/1" '), out);
-      assertEquals(p.stderr(), "");
+      assert(!out.includes("wireserve: SIGTERM"), out);
+      // The shutdown's status lines, and nothing else, go to stderr.
+      assert(
+        /^wireserve: SIGTERM: stopping;[^\n]*\nwireserve: stopped\n$/.test(p.stderr()),
+        p.stderr(),
+      );
     } finally {
       await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "wireserve shows a folder named with an escape sequence and a line break quoted, one line",
+  ignore: !CAN_SIGTERM, // such names exist on Unix only
+  fn: async () => {
+    const base = await Deno.makeTempDir({ prefix: "wireserve-cli-" });
+    try {
+      const dir = join(base, "x\x1b[31mRED\nfake line");
+      await Deno.mkdir(dir);
+      // --templates with --www the shared folder: the overlap warning names the folder on stderr.
+      const p = spawnWireserve([dir, "--port", "0", "--www", dir, "--templates"]);
+      await p.port();
+      p.child.kill("SIGTERM");
+      assertEquals(await p.exit(), 0);
+      const shown = JSON.stringify(dir);
+      assert(p.stdout().includes(`\n  sharing    ${shown}  at /files/\n`), p.stdout());
+      assert(p.stdout().includes(`\n  web root   ${shown} · templates`), p.stdout());
+      assert(p.stderr().includes(`can land in --www ${shown}, where`), p.stderr());
+      for (const text of [p.stdout(), p.stderr()]) {
+        assert(!text.includes("\x1b") && !text.includes("\nfake line"), JSON.stringify(text));
+      }
+    } finally {
+      await Deno.remove(base, { recursive: true });
     }
   },
 });
@@ -140,7 +171,11 @@ Deno.test({
       assertEquals(await sh(`cat ${dir}/up.txt`), "up");
       p.child.kill("SIGTERM");
       assertEquals(await p.exit(), 0);
-      assertEquals(p.stderr(), "");
+      // Nothing but the shutdown's status lines: no warning, no failure.
+      assert(
+        /^wireserve: SIGTERM: stopping;[^\n]*\nwireserve: stopped\n$/.test(p.stderr()),
+        p.stderr(),
+      );
     } finally {
       await sh(`rm -rf ${dir}`);
     }

@@ -166,7 +166,10 @@ Deno.test({
       assertEquals(res?.status, 200);
       assertEquals(res?.header("connection"), "close");
       assertEquals(await p.exit(), 0);
-      assert(p.stdout().includes("wireserve: SIGHUP: stopping"), p.stdout());
+      assert(p.stderr().includes("wireserve: SIGHUP: stopping"), p.stderr());
+      assert(p.stderr().endsWith("wireserve: stopped\n"), p.stderr());
+      // stdout is the banner and the access log: no status line in between.
+      assert(!/wireserve: (?:SIGHUP|stopped)/.test(p.stdout()), p.stdout());
       assert(p.stdout().includes('"GET /delay/1 HTTP/1.1" 200 '), p.stdout());
     } finally {
       slow.close();
@@ -186,10 +189,10 @@ Deno.test({
       p.child.kill("SIGTERM");
       // The second signal only once the first was taken: a starved server that found both
       // pending could take them in either order (and exit 143).
-      assert(await eventually(() => p.stdout().includes(": stopping;")), p.stdout());
+      assert(await eventually(() => p.stderr().includes(": stopping;")), p.stderr());
       p.child.kill("SIGINT");
       assertEquals(await p.exit(), 130);
-      assert(p.stdout().includes("wireserve: forced exit"), p.stdout());
+      assert(p.stderr().includes("wireserve: forced exit"), p.stderr());
     } finally {
       c.close();
     }
@@ -374,7 +377,7 @@ for (const workers of ["1", "2"]) {
           `exited ${waited} ms after SIGTERM`,
         );
         for (const c of clients) assert(await c.closedByServer(5000), "every connection closed");
-        assert(p.stdout().includes("wireserve: stopped"), p.stdout());
+        assert(p.stderr().includes("wireserve: stopped"), p.stderr());
       } finally {
         for (const c of clients) c.close();
         await Deno.remove(dir, { recursive: true });
