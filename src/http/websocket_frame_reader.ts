@@ -31,6 +31,11 @@ export const HEADER_NEED_MORE = 0;
 const DIRECT_READ_BYTES = 16 * 1024;
 /** Payloads up to this size are read into one buffer the reader keeps and reuses. */
 const RETAINED_PAYLOAD_BYTES = 256 * 1024;
+/** The first buffer of a payload past RETAINED_PAYLOAD_BYTES (or what is here, if more). */
+const FIRST_OWN_BYTES = 512 * 1024;
+/** `readPayload`'s answer when its charge is refused (the budget for bodies is spent). */
+export const PAYLOAD_BUSY = Symbol("payload busy");
+const CHARGE_NOTHING = (_bytes: number): boolean => true;
 const EMPTY = new Uint8Array(0);
 
 /** A plain read into `view` that leaves its memory in place: the bytes read, or null at the end. */
@@ -104,7 +109,7 @@ export class WebSocketFrameReader {
 
   /**
    * Whether a payload of `length` bytes will get an array of its own (too large for the reused
-   * buffer and not all here): memory the session charges to its budget before the read.
+   * buffer and not all here): memory `readPayload` charges to the budget as it grows.
    */
   ownsBuffer(length: number): boolean {
     return length > RETAINED_PAYLOAD_BYTES && this.#reader.buffered < length;
@@ -155,26 +160,48 @@ export class WebSocketFrameReader {
    * The frame's payload, unmasked, or null when the client left. It is always lent: a view into
    * the reader, or into the reader's payload buffer (reused for the next frame, so memory stays
    * warm and the collector idle) — use it or copy it before the next read. Payloads past
-   * `RETAINED_PAYLOAD_BYTES` get a buffer of their own that is not kept.
+   * `RETAINED_PAYLOAD_BYTES` get a buffer of their own that is not kept. It grows as the bytes
+   * come (from {@link FIRST_OWN_BYTES}, doubling), each step asked of `charge` first:
+   * `PAYLOAD_BUSY` when it refuses. A header that announces megabytes and sends nothing so holds
+   * next to nothing — charged at once, four such headers held the server's whole budget for
+   * bodies until their sessions idled out, refusing everyone else's large messages and bodies.
    */
-  async readPayload(length: number): Promise<Uint8Array | null> {
+  async readPayload(
+    length: number,
+    charge: (bytes: number) => boolean = CHARGE_NOTHING,
+  ): Promise<Uint8Array | null | typeof PAYLOAD_BUSY> {
     if (length === 0) return EMPTY;
     const reader = this.#reader;
     if (reader.buffered >= length) return this.bufferedPayload(length)!;
     const keep = length <= RETAINED_PAYLOAD_BYTES;
-    let whole = keep && this.#payloadBuf.length >= length
-      ? this.#payloadBuf
-      : new Uint8Array(keep ? Math.max(length, this.#payloadBuf.length) : length);
-    let out = whole.subarray(0, length);
+    let whole: Uint8Array;
+    if (keep) {
+      whole = this.#payloadBuf.length >= length
+        ? this.#payloadBuf
+        : new Uint8Array(Math.max(length, this.#payloadBuf.length));
+    } else {
+      const first = Math.min(length, Math.max(FIRST_OWN_BYTES, reader.buffered));
+      if (!charge(first)) return PAYLOAD_BUSY;
+      whole = new Uint8Array(first);
+    }
     let at = 0;
     while (at < length) {
+      if (at === whole.length) {
+        // Only an own buffer fills before the payload ends: it doubles, charged first.
+        const size = Math.min(length, whole.length * 2);
+        if (!charge(size - whole.length)) return PAYLOAD_BUSY;
+        const grown = new Uint8Array(size);
+        grown.set(whole.subarray(0, at));
+        whole = grown;
+      }
+      const end = Math.min(whole.length, length);
       if (reader.buffered === 0) {
-        if (length - at >= DIRECT_READ_BYTES) {
+        if (end - at >= DIRECT_READ_BYTES) {
           // What is queued goes out while the payload comes in.
           this.#writer.sendQueued();
           let got: Uint8Array | null = null;
           try {
-            got = await reader.readInto(out.subarray(at));
+            got = await reader.readInto(whole.subarray(at, end));
           } catch {
             // the client reset the connection
           }
@@ -184,17 +211,17 @@ export class WebSocketFrameReader {
           }
           // The read may move the memory into a new buffer: keep the one it returned.
           whole = new Uint8Array(got.buffer as ArrayBuffer);
-          out = whole.subarray(0, length);
           at += got.length;
           continue;
         }
         if (!await this.#need(1)) return null;
       }
-      const piece = reader.take(length - at)!;
-      out.set(piece, at);
+      const piece = reader.take(end - at)!;
+      whole.set(piece, at);
       at += piece.length;
     }
     if (keep) this.#payloadBuf = whole;
+    const out = whole.subarray(0, length);
     unmask(out, this.#maskKey);
     return out;
   }

@@ -110,9 +110,11 @@ export class WebSocketMessageAssembler {
   /**
    * Adds the payload of the frame `begin` took: the message when `fin` ends it, null when more
    * frames are to come, or the violation (invalid UTF-8, the shared budget spent). A message of
-   * one frame hands over `payload` itself (lent, see `WebSocketSession.receive`).
+   * one frame hands over `payload` itself (lent, see `WebSocketSession.receive`). `charged`: the
+   * payload's bytes were charged to the budget as they were read (a buffer of its own), so its
+   * copy into the message is not charged again.
    */
-  add(payload: Uint8Array, fin: boolean): WebSocketMessage | FrameError | null {
+  add(payload: Uint8Array, fin: boolean, charged = false): WebSocketMessage | FrameError | null {
     const parts = this.#parts;
     if (this.#opcode === OPCODE.text) {
       if (fin && parts === null) {
@@ -122,12 +124,12 @@ export class WebSocketMessageAssembler {
       }
       // Checked piece by piece (a bad byte fails before the message ends), whole at the end.
       if (this.#decodeText(payload, !fin) === null) return INVALID_TEXT;
-      if (!this.hold(payload.length)) return BUSY;
+      if (!charged && !this.hold(payload.length)) return BUSY;
       (this.#parts ??= new ByteCollector()).append(payload);
       return fin ? { type: "text", data: utf8.decode(this.#parts.bytes()) } : null;
     }
     if (fin && parts === null) return { type: "binary", data: payload };
-    if (!this.hold(payload.length)) return BUSY;
+    if (!charged && !this.hold(payload.length)) return BUSY;
     (this.#parts ??= new ByteCollector()).append(payload);
     return fin ? { type: "binary", data: this.#parts.bytes() } : null;
   }

@@ -25,7 +25,12 @@ import {
   isControl,
   OPCODE,
 } from "./websocket_frame.ts";
-import { HEADER_NEED_MORE, HEADER_READ, WebSocketFrameReader } from "./websocket_frame_reader.ts";
+import {
+  HEADER_NEED_MORE,
+  HEADER_READ,
+  PAYLOAD_BUSY,
+  WebSocketFrameReader,
+} from "./websocket_frame_reader.ts";
 import { WebSocketFrameWriter } from "./websocket_frame_writer.ts";
 import { BUSY, WebSocketMessageAssembler } from "./websocket_message_assembler.ts";
 
@@ -75,6 +80,8 @@ export class WebSocketConnection implements WebSocketSession {
   #frames: WebSocketFrameReader;
   #messages: WebSocketMessageAssembler;
   #out: WebSocketFrameWriter;
+  /** Charges payload bytes read into a buffer of their own to the shared budget. */
+  readonly #charge = (bytes: number): boolean => this.#messages.hold(bytes);
   #maxFragmentBytes: number;
   /** open → closing (a close frame went out) → closed (the socket is closed). */
   #state: "open" | "closing" | "closed" = "open";
@@ -112,8 +119,9 @@ export class WebSocketConnection implements WebSocketSession {
       if (header !== HEADER_READ) return await this.#fail(header);
       const { fin, opcode, length } = frames;
       if (isControl(opcode)) {
+        // At most 125 bytes: read into the reused buffer, never charged, never busy.
         const payload = frames.bufferedPayload(length) ?? await frames.readPayload(length);
-        if (payload === null) return null;
+        if (payload === null || payload === PAYLOAD_BUSY) return null;
         if (opcode === OPCODE.ping && this.#state === "open") {
           this.#out.append(OPCODE.pong, payload, true);
           await this.#out.flush();
@@ -125,17 +133,20 @@ export class WebSocketConnection implements WebSocketSession {
       }
       const fault = messages.begin(opcode, length);
       if (fault !== null) return await this.#fail(fault);
-      // A frame too large for the reused buffer gets one of its own as soon as it starts: past the
-      // shared budget (many sessions each midway through a large frame) the session ends, 1013.
-      if (frames.ownsBuffer(length) && !messages.hold(length)) return await this.#fail(BUSY);
-      const payload = frames.bufferedPayload(length) ?? await frames.readPayload(length);
+      // A frame too large for the reused buffer gets one of its own, charged to the shared budget
+      // as it grows: past it (many sessions each midway through a large frame) the session ends,
+      // 1013. That charge then stands for the payload, and for its copy in a fragmented message.
+      const charged = frames.ownsBuffer(length);
+      const payload = frames.bufferedPayload(length) ??
+        await frames.readPayload(length, this.#charge);
+      if (payload === PAYLOAD_BUSY) return await this.#fail(BUSY);
       if (payload === null) return null;
       if (this.#state !== "open") {
         // After our close frame, data is dropped (§7.1.4), message after message.
         if (fin) messages.reset();
         continue;
       }
-      const message = messages.add(payload, fin);
+      const message = messages.add(payload, fin, charged);
       if (message === null) continue;
       if ("code" in message) return await this.#fail(message);
       return message;

@@ -5,6 +5,7 @@
 
 import { assertEquals } from "../support/assert.ts";
 import { WebSocketMessageAssembler } from "../../src/http/websocket_message_assembler.ts";
+import { heldBodies } from "../../src/http/buffer_budget.ts";
 
 const TEXT = 0x1;
 const BINARY = 0x2;
@@ -105,4 +106,21 @@ Deno.test("a leading U+FEFF is part of the text, whole or fragmented, not a byte
       data: expected[i],
     });
   });
+});
+
+Deno.test("a fragment charged as it was read is not charged again when joined; one read in place is", () => {
+  const before = heldBodies.left;
+  const assembler = new WebSocketMessageAssembler(1 << 20);
+  const piece = new Uint8Array(1000);
+  // As the session read it into a buffer of its own, charging the budget as it grew.
+  assertEquals(assembler.hold(piece.length), true);
+  assertEquals(assembler.begin(BINARY, piece.length), null);
+  assertEquals(assembler.add(piece, false, true), null);
+  assertEquals(before - heldBodies.left, 1000, "one charge for the bytes, not two");
+  // A fragment lent from the reader's own buffer is charged when copied.
+  assertEquals(assembler.begin(CONTINUATION, piece.length), null);
+  assertEquals(assembler.add(piece, true), { type: "binary", data: new Uint8Array(2000) });
+  assertEquals(before - heldBodies.left, 2000);
+  assembler.reset();
+  assertEquals(heldBodies.left, before);
 });

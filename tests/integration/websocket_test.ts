@@ -301,6 +301,13 @@ for (
       426,
       [...NEEDS_UPGRADE, /^sec-websocket-version: 13$/m],
     ],
+    // RFC 9110 §5.3: Upgrade on two lines is the list "h2c, websocket", as on one line.
+    [
+      "Upgrade on two lines",
+      HANDSHAKE.replace("Upgrade: websocket\r\n", "Upgrade: h2c\r\nUpgrade: websocket\r\n"),
+      101,
+      [/^upgrade: websocket$/m],
+    ],
     ["a short key", HANDSHAKE.replace(KEY, "c2hvcnQ="), 400, []],
     ["no key", HANDSHAKE.replace(`Sec-WebSocket-Key: ${KEY}\r\n`, ""), 400, []],
   ] as const
@@ -435,56 +442,86 @@ Deno.test("a text message of 3,000 one-byte fragments arrives whole", async () =
   });
 });
 
-Deno.test("large frames in flight share the held-body budget: past it a session ends with 1013", async () => {
-  // Each session announces a 16 MiB binary frame and sends its first 64 KiB: the server gives
-  // each its own buffer at once. HELD_BODY_BUDGET_BYTES (64 MiB for the whole server, however
-  // many workers share it) holds four of them: the fifth is refused.
+Deno.test("large frames in flight share the held-body budget as their bytes come: past it a session ends with 1013", async () => {
+  // Each session announces a 16 MiB binary frame. The server charges its buffer to
+  // HELD_BODY_BUDGET_BYTES (64 MiB for the whole server, however many workers share it) as the
+  // payload comes, not as announced: headers alone hold next to nothing (four of them, charged
+  // at once, once denied every other large message and body), four whole frames hold it all.
   const big = HANDSHAKE.replace("/websocket/echo", "/websocket/echo?max_message_size=16777216");
   const header = new Uint8Array(14);
   header[0] = 0x82; // FIN, binary
   header[1] = 0x80 | 127; // masked, 64-bit length
   new DataView(header.buffer).setBigUint64(2, 16n * 1024n * 1024n);
-  const start = new Uint8Array(14 + 64 * 1024);
-  start.set(header); // mask key 0: the payload goes as it is
+  /** The header and the first `bytes` of the payload (mask key 0: the payload goes as it is). */
+  const frameStart = (bytes: number) => {
+    const start = new Uint8Array(14 + bytes);
+    start.set(header);
+    return start;
+  };
+  const few = frameStart(64 * 1024);
+  const most = frameStart(16 * 1024 * 1024 - 1);
   let port = 0;
   /**
-   * Opens a session, starts its big frame; its close code, or null while it stays open for
-   * `openMs`. A session that must be refused is given long (a loaded CI machine can take more
-   * than a few hundred ms to answer); one that must stay open costs the whole wait, so short.
+   * Opens a session, sends `start`; its close code, or null while it stays open for `openMs`. A
+   * session that must be refused is given long (a loaded CI machine can take more than a few
+   * hundred ms to answer); one that must stay open costs the whole wait, so short.
    */
-  const begin = async (sessions: RawSocket[], openMs = 300) => {
+  const begin = async (sessions: RawSocket[], start: Uint8Array, openMs = 300) => {
     const { ws, head } = await RawSocket.open(port, big);
     sessions.push(ws);
     assert(head.startsWith("HTTP/1.1 101 "), head);
-    await ws.write(start);
-    let timer: ReturnType<typeof setTimeout> | undefined;
     const closed = ws.closeCode().catch(() => ({ code: null, ended: true }));
+    // A session refused mid-frame is closed under the write: its close frame says why.
+    await ws.write(start).catch(() => {});
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const open = new Promise<null>((r) => timer = setTimeout(() => r(null), openMs));
     const outcome = await Promise.race([closed, open]);
     clearTimeout(timer);
     return outcome;
   };
+  const closeAll = async (s: { connectionCount(): number }, sessions: RawSocket[]) => {
+    // The server learns of the closes when it reads them (with workers, on other threads): wait
+    // until it holds no connection rather than a fixed time.
+    for (const ws of sessions.splice(0)) ws.close();
+    for (let i = 0; i < 250 && s.connectionCount() > 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
   await withServer(async (s) => {
     port = s.port;
     const sessions: RawSocket[] = [];
     try {
+      // Eight headers and their first 64 KiB: all stay open, and a message still echoes.
+      for (let i = 0; i < 8; i++) assertEquals(await begin(sessions, few), null, `header ${i + 1}`);
+      const { ws: other } = await RawSocket.open(port, big);
+      sessions.push(other);
+      const message = new Uint8Array(14 + 1024 * 1024);
+      message[0] = 0x82;
+      message[1] = 0x80 | 127;
+      new DataView(message.buffer).setBigUint64(2, 1024n * 1024n);
+      await other.write(message);
+      let echoed = 0;
+      for (let f = await other.next(); f !== null; f = await other.next()) {
+        assertEquals(f.opcode === 0x8, false, "not closed (1013) for a budget held by headers");
+        echoed += f.payload.length;
+        if (f.fin) break;
+      }
+      assertEquals(echoed, 1024 * 1024);
+      await closeAll(s, sessions);
+
+      // Four frames sent all but whole hold the budget: the fifth is refused as it grows.
       let refused = -1;
       for (let i = 0; i <= 4 && refused < 0; i++) {
-        const closed = await begin(sessions, i === 4 ? 5000 : 300);
+        const closed = await begin(sessions, most, i === 4 ? 5000 : 300);
         if (closed !== null) {
           assertEquals(closed, { code: 1013, ended: true });
           refused = i;
         }
       }
       assertEquals(refused, 4, `refused at session ${refused + 1}`);
-      // Sessions that end give their shares back: a new one fits again. The server learns of
-      // the closes when it reads them (with workers, on other threads): wait until it holds no
-      // connection rather than a fixed time, then the new session must stay open.
-      for (const ws of sessions.splice(0)) ws.close();
-      for (let i = 0; i < 250 && s.connectionCount() > 0; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      assertEquals(await begin(sessions), null, "the budget was given back");
+      // Sessions that end give their shares back: a new one fits again.
+      await closeAll(s, sessions);
+      assertEquals(await begin(sessions, most), null, "the budget was given back");
     } finally {
       for (const ws of sessions) ws.close();
     }
