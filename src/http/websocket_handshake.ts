@@ -66,7 +66,7 @@ export function acceptWebSocket(
   // RFC 9110 §7.8: a server MUST ignore an Upgrade field in an HTTP/1.0 request. RFC 6455 §4.1:
   // the handshake is a GET, so a HEAD gets what a GET without the upgrade gets.
   const asked = !head && req.rawVersion !== "HTTP/1.0" &&
-    listsToken(h.get("upgrade"), "websocket") && listsToken(h.list("connection"), "upgrade");
+    listsToken(h.list("upgrade"), "websocket") && listsToken(h.list("connection"), "upgrade");
   if (!asked) {
     // §4.2.1 / RFC 9110 §15.5.22: say which protocol this resource needs (the writer adds the
     // `upgrade` connection option that goes with an Upgrade field).
