@@ -111,6 +111,24 @@ function zipMode(item: ZipItem, type: number): { mode?: number } {
   return item.mode === undefined ? {} : { mode: type | item.mode };
 }
 
+/** 1980-01-01T00:00:00Z: the earliest time a zip's DOS date can hold. */
+const ZIP_EARLIEST_MS = Date.UTC(1980, 0, 1);
+/** The latest second the unsigned 32-bit time of yazl's extended-timestamp field can hold. */
+const ZIP_LATEST_MS = (2 ** 32 - 1) * 1000;
+
+/**
+ * `mtime` within what a zip entry can record. A file dated before 1970 made yazl throw while
+ * writing the central directory (its extended timestamp is written unsigned), after every byte of
+ * data had gone out: the client got a cut, unreadable archive for one old file anywhere in the
+ * folder. The DOS date cannot go below 1980 anyway, so earlier times are given as 1980, as
+ * Info-ZIP's zip does.
+ */
+export function zipTime(mtime: Date): Date {
+  const ms = mtime.getTime();
+  if (ms >= ZIP_EARLIEST_MS && ms <= ZIP_LATEST_MS) return mtime;
+  return new Date(Number.isNaN(ms) || ms < ZIP_EARLIEST_MS ? ZIP_EARLIEST_MS : ZIP_LATEST_MS);
+}
+
 /**
  * The fields of a yazl 3 entry that `addBuffer` fills before the entry's local header is written:
  * set here for a stored file whose CRC was read first, so that its header holds them and no data
@@ -168,7 +186,7 @@ export async function* archiveOf(items: readonly ZipItem[]): AsyncGenerator<Uint
   /** Hands yazl one file and waits until its bytes are read (or the archive stopped). */
   const addFile = async (item: ZipItem) => {
     const { zipPath, size } = item;
-    const options = { mtime: item.mtime, ...zipMode(item, FILE_TYPE) };
+    const options = { mtime: zipTime(item.mtime), ...zipMode(item, FILE_TYPE) };
     if (size === 0) {
       // Nothing to read: its CRC and sizes are known, and nothing of a link can leak.
       zip.addBuffer(empty, zipPath, { ...options, compress: false });
@@ -230,7 +248,10 @@ export async function* archiveOf(items: readonly ZipItem[]): AsyncGenerator<Uint
       if (stopped) return;
       entries.setAside();
       if (item.folder) {
-        zip.addEmptyDirectory(item.zipPath, { mtime: item.mtime, ...zipMode(item, DIR_TYPE) });
+        zip.addEmptyDirectory(item.zipPath, {
+          mtime: zipTime(item.mtime),
+          ...zipMode(item, DIR_TYPE),
+        });
       } else await addFile(item);
       // An empty file or folder is written in the call that adds it, waiting for nothing: past
       // the output's high-water mark, wait for the client to read (a folder of 50,000 empty files

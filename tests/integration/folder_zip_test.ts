@@ -42,6 +42,37 @@ async function unzipList(file: string): Promise<{ names: string[]; verbose: stri
 }
 
 Deno.test({
+  name:
+    "?zip of a folder holding files dated before 1970 and 1980 is whole, their times given as 1980",
+  ignore: !HAS_UNZIP,
+  fn: async () => {
+    await withUploadServer({}, async (s) => {
+      await Deno.mkdir(join(s.root, "old"));
+      await Deno.writeTextFile(join(s.root, "old/1960.txt"), "sixties\n");
+      await Deno.writeTextFile(join(s.root, "old/1975.txt"), "seventies\n");
+      await Deno.utime(join(s.root, "old/1960.txt"), -302_443_200, -302_443_200);
+      await Deno.utime(join(s.root, "old/1975.txt"), 163_080_000, 163_080_000);
+      await Deno.utime(join(s.root, "old"), -302_443_200, -302_443_200);
+      const out = join(s.root, "..", "old.zip");
+      const got = await curlRun(["-o", out, s.url("/files/old/?zip")]);
+      assertEquals(got.status, 200);
+      const test = await new Deno.Command("unzip", { args: ["-t", out] }).output();
+      assert(test.success, new TextDecoder().decode(test.stdout));
+      const extracted = await new Deno.Command("unzip", {
+        args: ["-p", out, "1960.txt"],
+        stdout: "piped",
+      }).output();
+      assertEquals(new TextDecoder().decode(extracted.stdout), "sixties\n");
+      // The central directory's extended timestamps (unzip -Z -v shows them in UTC).
+      const details = new TextDecoder().decode(
+        (await new Deno.Command("unzip", { args: ["-Z", "-v", out] }).output()).stdout,
+      );
+      assert(/1980 Jan 1 00:00:00 UTC/.test(details), details);
+    });
+  },
+});
+
+Deno.test({
   name: "?zip streams the folder as a zip that unzip reads, with only what a listing shows",
   ignore: !HAS_UNZIP,
   fn: async () => {
