@@ -15,7 +15,7 @@ import { selfSignedCert } from "../../tools/soak/fixture.ts";
 import { hasProgram } from "../support/wireserve_process.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { testHandler } from "../support/test_handler.ts";
-import { CAN_COUNT_FDS, openFds } from "../support/open_fds.ts";
+import { CAN_COUNT_FDS, openSocketsOn } from "../support/open_fds.ts";
 
 const HAS_OPENSSL = await hasProgram("openssl", ["version"]);
 if (!HAS_OPENSSL) console.log("tls_handshake_test: skipped: openssl is needed");
@@ -31,8 +31,6 @@ const STALLED = 8;
 const RECORD_HEADER = new Uint8Array([0x16, 0x03, 0x01, 0x00, 0xc8]);
 const REQUEST = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
 
-/** Descriptors of the runtime's own that may come and go during the test. */
-const FD_SLACK = 4;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The status line of one request over a TLS connection (closed afterwards). */
@@ -75,7 +73,7 @@ Deno.test({
       const port = server.addr.port;
       assertEquals(await httpsGet(port, ca), "HTTP/1.1 200 OK", "before");
       assertEquals(await settle(server, 0, 2000), 0, "the first client has gone");
-      const fdsBefore = CAN_COUNT_FDS ? await openFds() : 0;
+      const fdsBefore = CAN_COUNT_FDS ? await openSocketsOn(port) : 0;
 
       for (let i = 0; i < SILENT + STALLED; i++) {
         const conn = await Deno.connect({ hostname: "127.0.0.1", port });
@@ -99,20 +97,19 @@ Deno.test({
       if (CAN_COUNT_FDS) {
         // Deno 2.9.6 keeps an abandoned handshake's socket until its client goes: our clients'
         // ends and the server's. Once the clients close, the server's are released too.
-        // Less the slack: a runtime descriptor open at the count before may have gone since; a
-        // server that had released its ends would still be `clients.length` short.
+        // Counted by socket, on the server's port alone: other test files running beside this
+        // one in the process (`--parallel`) open and close descriptors of their own.
         assert(
-          await openFds() >= fdsBefore + 2 * clients.length - FD_SLACK,
+          await openSocketsOn(port) >= fdsBefore + 2 * clients.length,
           "both ends are still open",
         );
         const held = clients.length;
         for (const conn of clients.splice(0)) conn.close();
-        // Both ends of every abandoned handshake go. The count is the whole process's, so a
-        // couple of descriptors of the runtime's own may come and go meanwhile (seen in CI).
-        const settled = () => openFds().then((n) => n <= fdsBefore + FD_SLACK);
+        // Both ends of every abandoned handshake go.
+        const settled = () => openSocketsOn(port).then((n) => n <= fdsBefore);
         for (let i = 0; i < 150 && !await settled(); i++) await sleep(20);
-        const after = await openFds();
-        assert(after <= fdsBefore + FD_SLACK, `${after} open, ${fdsBefore} before ${held} clients`);
+        const after = await openSocketsOn(port);
+        assert(after <= fdsBefore, `${after} open, ${fdsBefore} before ${held} clients`);
       }
     } finally {
       for (const conn of clients) conn.close();

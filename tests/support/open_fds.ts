@@ -41,3 +41,30 @@ async function longListing(dir: string): Promise<string> {
   }
   return new TextDecoder().decode(out.stdout);
 }
+
+/**
+ * How many of this process's descriptors are TCP sockets with `port` at either end (Linux only):
+ * a server's accepted connections and its own clients', never the listener. Unlike the total,
+ * this does not move with other tests' sockets when test files run side by side in one process
+ * (`deno test --parallel`), nor with the runtime's own descriptors.
+ */
+export async function openSocketsOn(port: number): Promise<number> {
+  const table = await new Deno.Command("cat", { args: ["/proc/net/tcp", "/proc/net/tcp6"] })
+    .output();
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  const inodes = new Set<string>();
+  for (const line of new TextDecoder().decode(table.stdout).split("\n")) {
+    // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10 || f[3] === LISTEN_STATE || f[9] === "0") continue;
+    if (f[1].endsWith(`:${hexPort}`) || f[2].endsWith(`:${hexPort}`)) inodes.add(f[9]);
+  }
+  const listing = await longListing(`/proc/${Deno.pid}/fd`);
+  return listing.split("\n").filter((l) => {
+    const m = / -> socket:\[(\d+)\]$/.exec(l);
+    return m !== null && inodes.has(m[1]);
+  }).length;
+}
+
+/** The `st` column of a listening socket in `/proc/net/tcp`. */
+const LISTEN_STATE = "0A";
