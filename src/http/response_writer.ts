@@ -1,10 +1,10 @@
 /**
  * Serializes response descriptions onto a connection: status line with the standard reason,
  * validated header fields, Date, framing (Content-Length or chunked), and the body — no body for
- * HEAD, 1xx, 204, 205 and 304 (RFC 9110 §6.4.1, §15.3.6, RFC 9112 §6.3). Small responses leave in one write,
- * and pipelined ones are gathered until the connection flushes; a body too large for that, a file
- * or a stream goes out after its head through `BodySender` (`body_sender.ts`), and interim heads
- * are built by `interim_head.ts`.
+ * HEAD, 1xx, 204, 205 and 304 (RFC 9110 §6.4.1, §15.3.6, RFC 9112 §6.3). Small responses leave in
+ * one write, and pipelined ones are gathered until the connection flushes; a body too large for
+ * that, a file or a stream goes out after its head through `BodySender` (`body_sender.ts`), and
+ * interim heads are built by `interim_head.ts`.
  *
  * This module must not know routes or how requests are read.
  * @module
