@@ -43,8 +43,12 @@ export function serveFile(
   facts: FileFacts,
   file: Deno.FsFile | null,
 ): HttpResponse | Promise<HttpResponse> {
-  // RFC 9110 §14.2: Range is defined for GET only; HEAD answers as a GET without Range would.
-  const rangeValue = req.method === "GET" ? req.headers.list("range") : undefined;
+  // RFC 9110 §14.2 defines Range for GET, and HEAD is GET without the content (§9.3.2): it gets
+  // the fields a GET with the same Range would (206, Content-Range, 416), as nginx, Apache and
+  // Go's ServeContent answer, and as httpbin's `/range` does here.
+  const rangeValue = req.method === "GET" || req.method === "HEAD"
+    ? req.headers.list("range")
+    : undefined;
   let range = rangeValue === undefined ? NO_RANGE : parseRange(rangeValue, facts.size);
   // Parts of a file stored compressed (`.svgz`) would each be gzip bytes labelled with the media
   // type: several ranges of one get the whole file instead (a server may ignore Range, §14.2).

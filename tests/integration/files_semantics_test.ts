@@ -271,3 +271,40 @@ Deno.test("a file's 412 and 416 vary by Accept-Encoding like its 200 and 206", a
     await fs.close();
   }
 });
+
+Deno.test("HEAD with Range answers as the GET would: 206, multipart 206, 416, and 200 past If-Range", async () => {
+  const fs = await startFilesServer();
+  try {
+    const etag = (await ask(fs.port, "GET", "/files/text.txt")).get("etag")!;
+    // [Range and other fields, the status the GET and the HEAD give]
+    const cases: Array<[Record<string, string>, number]> = [
+      [{ Range: "bytes=0-3" }, 206],
+      [{ Range: "bytes=-5", "Accept-Encoding": "gzip" }, 206],
+      [{ Range: "bytes=99999-" }, 416],
+      [{ Range: "bytes=0-3", "If-Range": etag }, 206],
+      [{ Range: "bytes=0-3", "If-Range": '"other"' }, 200],
+    ];
+    for (const [fields, status] of cases) {
+      const res = await getAndHead(fs.port, "/files/text.txt", fields);
+      assertEquals(res.status, status, JSON.stringify(fields));
+    }
+    // Several ranges: each answer has its own boundary, the rest is the same. From the cache and
+    // from a file read from disk.
+    await Deno.writeTextFile(`${fs.tree.root}/large.txt`, TEXT.repeat(200));
+    const size = TEXT.length * 200;
+    for (const target of ["/files/text.txt", "/files/large.txt"]) {
+      const fields = { Range: "bytes=0-1,4-6" };
+      const unbound = (
+        a: Answer,
+      ) => [a.status, a.fields.map(([n, v]) => [n, v.replace(/boundary=\S+/, "boundary=B")])];
+      const get = await ask(fs.port, "GET", target, fields);
+      const head = await ask(fs.port, "HEAD", target, fields);
+      assertEquals(unbound(head), unbound(get), target);
+      assertEquals([get.status, head.body.length], [206, 0], target);
+    }
+    const large = await getAndHead(fs.port, "/files/large.txt", { Range: "bytes=10-19" });
+    assertEquals([large.status, large.get("content-range")], [206, `bytes 10-19/${size}`]);
+  } finally {
+    await fs.close();
+  }
+});

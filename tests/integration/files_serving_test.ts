@@ -380,7 +380,7 @@ Deno.test("a 20 MiB file streams byte-exact, whole, by range and compressed", as
   }
 });
 
-Deno.test("a large file's descriptor is closed on HEAD, 304, 412, 416 and encoded HEAD", async () => {
+Deno.test("a large file's descriptor is closed on HEAD, 304, 412, 416, ranged and encoded HEAD", async () => {
   const fs = await startFilesServer();
   try {
     await Deno.writeTextFile(`${fs.tree.root}/large.txt`, "x".repeat(300 * 1024));
@@ -396,7 +396,10 @@ Deno.test("a large file's descriptor is closed on HEAD, 304, 412, 416 and encode
       [["-H", `If-None-Match: ${etag}`], 304],
       [["-H", 'If-Match: "nope"'], 412],
       [["-H", "Range: bytes=999999999-"], 416],
-      [["-I", "-H", "Range: bytes=0-1,5-6"], 200],
+      // A HEAD with Range is answered as the GET (206) and sends nothing: its window or
+      // multipart stream of the file is released unread.
+      [["-I", "-H", "Range: bytes=0-1,5-6"], 206],
+      [["-I", "-H", "Range: bytes=100-"], 206],
     ];
     for (const [args, status] of cases) {
       assertEquals((await curl([...args, url])).status, status, args.join(" "));
