@@ -104,16 +104,20 @@ export function resumableRoutes(
   ];
 }
 
+/** The tus discovery fields `OPTIONS` keeps under `--read-only`: the protocol's versions. */
+const READ_ONLY_TUS_FIELDS = new Set(["Tus-Resumable", "Tus-Version"]);
+
 /**
  * What `OPTIONS /files/…` adds for resumable uploads: tus discovery and the draft's fields. The
  * answer itself is WebDAV's (it owns OPTIONS on the share), with these fields appended. Under
  * `--read-only` every creation is refused: the extensions and the draft's `Accept-Patch` and
- * `Upload-Limit` (offered to "a resource that can create uploads") are left out, so a client
- * does not take the share for one it can upload to.
+ * `Upload-Limit` (offered to "a resource that can create uploads") are left out, and so are
+ * tus's `Tus-Max-Size` and `Tus-Checksum-Algorithm`, which describe uploads there can be none of:
+ * a client does not take the share for one it can upload to.
  */
 export function resumableOptionsFields(config: AppConfig): Array<[string, string]> {
   const tus = tusDiscoveryFields(config);
-  if (config.readOnly) return tus.filter(([name]) => name !== "Tus-Extension");
+  if (config.readOnly) return tus.filter(([name]) => READ_ONLY_TUS_FIELDS.has(name));
   return [...tus, ...draftDiscoveryFields(config)];
 }
 

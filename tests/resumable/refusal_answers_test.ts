@@ -343,12 +343,16 @@ Deno.test("OPTIONS under --read-only offers no way to create an upload", async (
     const res = await final(s.port, ["OPTIONS /files/ HTTP/1.1", "Connection: close"]);
     assertEquals(res.header("tus-version"), "1.0.0");
     assertEquals(res.header("tus-extension"), undefined);
+    assertEquals(res.header("tus-max-size"), undefined);
+    assertEquals(res.header("tus-checksum-algorithm"), undefined);
     assertEquals(res.header("accept-patch"), undefined);
     assertEquals(res.header("upload-limit"), undefined);
   });
   await withUploadServer({}, async (s) => {
     const res = await final(s.port, ["OPTIONS /files/ HTTP/1.1", "Connection: close"]);
     assert(res.header("tus-extension")!.includes("creation"), "Tus-Extension");
+    assert(Number(res.header("tus-max-size")) > 0, "Tus-Max-Size");
+    assert(res.header("tus-checksum-algorithm")!.includes("sha256"), "Tus-Checksum-Algorithm");
     assertEquals(res.header("accept-patch"), "application/partial-upload");
   });
 });
