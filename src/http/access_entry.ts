@@ -21,14 +21,15 @@ export interface AccessEntry {
   referer: string | undefined;
   /**
    * Why the exchange ended before its response was sent whole (absent when it was): the server
-   * shut down, the client went away, or a clock ran out. `status` is then the status that went
-   * out, or 0 when none did.
+   * shut down, the client went away, a clock ran out, or the body failed on the server's side
+   * (a stream that threw half-way). `status` is then the status that went out, or 0 when none
+   * did.
    */
   ended?: EndReason;
 }
 
 /** Why an exchange that reached its handler ended early. */
-export type EndReason = "shutdown" | "client-gone" | "timeout";
+export type EndReason = "shutdown" | "client-gone" | "timeout" | "error";
 
 /**
  * Why an exchange that reached its handler ended before its response went out whole: the server

@@ -215,7 +215,7 @@ export class Connection extends ConnectionHooks {
           res = internalErrorResponse();
           outcome = await writer.write(res, { ...ctx, keepAlive: false });
           keepAlive = false;
-        } else return;
+        } else return this.logEnded(res.status, "error"); // the body failed on our side
       }
       this.log(res.status, outcome.bodyBytes);
       body.release?.(); // the answer is made: what the handler held of the body goes back

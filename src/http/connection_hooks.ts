@@ -303,11 +303,12 @@ export class ConnectionHooks implements BodyHooks, WriteClock, ExchangeHooks {
   /**
    * The one access-log entry of an exchange that reached its handler but ended before its
    * response was sent whole: `status` is what went out (0: nothing), with the body bytes that
-   * went out before the cut, and the reason is told.
+   * went out before the cut, and the reason is told: `why` when the caller knows it, else read
+   * from the connection's state.
    */
-  protected logEnded(status: number): void {
+  protected logEnded(status: number, why?: EndReason): void {
     if (!this.unlogged) return; // told already (close() tells before the loop sees it)
-    const reason = endReason(this.opts.shuttingDown() && this.isClosed, this.timedOut());
+    const reason = why ?? endReason(this.opts.shuttingDown() && this.isClosed, this.timedOut());
     this.log(status, status === 0 ? 0 : this.writer.bodySent, reason);
   }
 

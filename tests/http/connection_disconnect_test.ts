@@ -129,3 +129,36 @@ Deno.test("a TLS client that closes without close_notify between requests is no 
   assertEquals(errors, []);
   assertEquals(log.map((e) => [e.method, e.status]), [["GET", 200]]);
 });
+
+Deno.test("a body that fails on the server's side half-way is logged as ended=error, not client-gone", async () => {
+  const log: AccessEntry[] = [];
+  let pulls = 0;
+  const srv = startServer(
+    () => ({
+      status: 200,
+      body: {
+        kind: "stream" as const,
+        stream: new ReadableStream<Uint8Array>({
+          pull: (c) => {
+            // One piece, then the producer fails (a zip whose file vanished, say).
+            if (pulls++ === 0) c.enqueue(new Uint8Array(100).fill(0x61));
+            else c.error(new Error("the producer failed"));
+          },
+        }),
+      },
+    }),
+    {},
+    { onResponse: (e) => log.push(e) },
+  );
+  const client = await RawClient.connect(srv.port);
+  try {
+    await client.send("GET /zip HTTP/1.1\r\nHost: t\r\n\r\n");
+    await client.readAll(); // the connection is closed: the chunked body never ends
+    while (log.length === 0) await new Promise((r) => setTimeout(r, 5));
+    assertEquals(log.map((e) => [e.status, e.ended]), [[200, "error"]]);
+    assertEquals(srv.errors.length, 1, "the failure is reported as an error too");
+  } finally {
+    client.close();
+    await srv.close();
+  }
+});
