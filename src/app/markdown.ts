@@ -15,7 +15,9 @@
  * (24 KB of `*a ` held a worker 4–8 s, 300 KB over seven minutes) and overflowed its stack at
  * 4,000 nested `>`; markdown-it and the sanitiser take about 0.5 s on 300 KB of `*a `, and
  * markdown-it nests blocks at most `maxNesting` (100) deep (measured, docs/limits.md). Raw HTML
- * can nest deeper, and the sanitiser's parser slows with depth: see `html_nesting.ts`.
+ * can nest deeper, and the sanitiser's parser slows with depth: see `html_nesting.ts`. What a
+ * document may expand to (table cells, repeated link references) is bounded in
+ * `markdown_bounds.ts`.
  *
  * This module must not know HTTP or the file system.
  * @module
@@ -23,6 +25,7 @@
 
 // @ts-types="npm:@types/sanitize-html@^2.16.0"
 import type sanitizeHtml from "sanitize-html";
+import { boundExpansion } from "./markdown_bounds.ts";
 import { useGfm } from "./markdown_gfm.ts";
 
 /** Tags kept besides sanitize-html's defaults (headings, lists, tables, code, quotes…). */
@@ -70,11 +73,15 @@ async function loadRenderer(): Promise<Renderer> {
   // html: raw HTML passes through to the sanitiser, as GitHub (and marked) let it.
   const md = new MarkdownIt({ html: true, linkify: true });
   useGfm(md);
+  boundExpansion(md);
   return (source) =>
     sanitize(capOpenElements(md.render(source), MAX_OPEN_ELEMENTS), SANITIZE_OPTIONS);
 }
 
-/** The HTML for Markdown `source`, sanitised: safe to insert into a page as is. */
+/**
+ * The HTML for Markdown `source`, sanitised: safe to insert into a page as is. Throws
+ * `MarkdownTooLarge` (markdown_bounds.ts) for a document that would expand past its bound.
+ */
 export async function renderMarkdown(source: string): Promise<string> {
   renderer ??= loadRenderer();
   return (await renderer)(source);

@@ -25,6 +25,7 @@
  * @module
  */
 
+import { MarkdownTooLarge } from "../app/markdown_bounds.ts";
 import { escapeHtml } from "../files/mod.ts";
 import { folderEntries } from "./folder_entries.ts";
 import type { TemplateFiles } from "./template_files.ts";
@@ -158,16 +159,25 @@ export class TemplateWalker {
     if (!source.ok) return this.#out.missing(filled, source.problem, what, frame, line);
     // Weighed by its size at each use: the rendering is synchronous, and though a file is
     // rendered once per render, each use of it writes all of its HTML again.
-    if (!await this.#bulk(Math.ceil(source.text.length / MARKDOWN_BYTES_PER_STEP), frame)) return;
+    const weighed = Math.ceil(source.text.length / MARKDOWN_BYTES_PER_STEP);
+    if (!await this.#bulk(weighed, frame)) return;
     let html: string;
     try {
       html = await this.#sources.markdown(source);
     } catch (err) {
       // A file the renderer cannot render (marked, before markdown-it, overflowed its stack at
       // 4,000 nested `>`) is the owner's file: a box in the page, not a 500 for the whole page.
-      const why = err instanceof RangeError ? "it nests too deeply" : "the renderer failed";
+      const why = err instanceof MarkdownTooLarge
+        ? err.message
+        : err instanceof RangeError
+        ? "it nests too deeply"
+        : "the renderer failed";
       return this.#out.fail(frame, line, `${what}: could not be rendered (${why})`);
     }
+    // And by its HTML where that is the larger: a few KB of tables can make 1 MB of cells, which
+    // take as long to render as 1 MB of source (markdown_bounds.ts).
+    const more = Math.ceil(html.length / MARKDOWN_BYTES_PER_STEP) - weighed;
+    if (more > 0 && !await this.#bulk(more, frame)) return;
     this.#out.write(html);
   }
 

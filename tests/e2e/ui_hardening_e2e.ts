@@ -669,3 +669,39 @@ test("a page of another site cannot frame the UI; a page of this server still ca
     await Deno.remove(site, { recursive: true });
   }
 });
+
+test("a Markdown file that would expand without bound is previewed in bounded time, as text past its bound", async () => {
+  // 40 tables of a 256-column header over 256 short rows (72 KB): 2.6 million cells unbounded
+  // (a tab frozen for tens of seconds). And a link reference with a 10 KB URL used 30,000 times
+  // (130 KB): 300 MB of HTML.
+  const wide = "|" + "a|".repeat(256) + "\n|" + "-|".repeat(256) + "\n" + "|x\n".repeat(256) + "\n";
+  const refs = `[a]: http://x.example/${"A".repeat(10_000)}\n\n` + "[a] ".repeat(30_000);
+  await withUi({}, async (dir) => {
+    await Deno.writeTextFile(`${dir}/tables.md`, `# Tables\n\n${wide.repeat(40)}`);
+    await Deno.writeTextFile(`${dir}/refs.md`, refs);
+  }, async (s) => {
+    await openUi(s, "/");
+    await s.page.getByRole("link", { name: "tables.md", exact: true }).click();
+    const article = s.page.locator("#preview-dialog .preview-markdown");
+    await article.locator("h1", { hasText: "Tables" }).waitFor();
+    // The first table is rendered; the cells stop at the document's bound (100,000), and the
+    // tables past it show as the text they are written as.
+    const cells = Number(
+      await s.page.evaluate(
+        `document.querySelectorAll("#preview-dialog .preview-markdown td, #preview-dialog .preview-markdown th").length`,
+      ),
+    );
+    assert(cells >= 256 * 257 && cells <= 100_000, `${cells} cells`);
+    assert(
+      Number(await s.page.evaluate(`document.querySelectorAll("#preview-dialog table").length`)) <
+        40,
+    );
+    await s.page.locator("#preview-close").click();
+
+    await s.page.getByRole("link", { name: "refs.md", exact: true }).click();
+    const dialog = s.page.locator("#preview-dialog");
+    await dialog.getByText("It would render too large: shown as text.").waitFor();
+    assertEquals(await dialog.locator(".preview-markdown").count(), 0);
+    assert((await dialog.locator("pre.preview-text").textContent())!.startsWith("[a]: http://x"));
+  });
+});

@@ -4,7 +4,7 @@
  * They need no Chromium, so they run everywhere.
  */
 
-import { assert, assertEquals } from "../support/assert.ts";
+import { assert, assertEquals, assertThrows } from "../support/assert.ts";
 import { describeFailure, describeNameFailure } from "../../www/js/api.js";
 import { filterEntries, sortEntries } from "../../www/js/browse.js";
 import { folderPathProblem } from "../../www/js/entry_actions.js";
@@ -377,6 +377,49 @@ Deno.test("the preview's GFM additions render exactly as the server's (two copie
   ];
   for (const source of cases) assertEquals(ui.render(source), server.render(source), source);
   assert(server.render(cases[0]).includes('type="checkbox"'));
+});
+
+Deno.test("the preview's expansion bounds act as the server's (two copies kept in step)", async () => {
+  // www/js/markdown_bounds.js repeats src/app/markdown_bounds.ts, as the GFM pair above.
+  const { default: MarkdownIt } = await import("markdown-it");
+  const server = await import("../../src/app/markdown_bounds.ts");
+  const ui = await import("../../www/js/markdown_bounds.js");
+  assertEquals(
+    [ui.MAX_TABLE_CELLS, ui.MAX_HTML_PER_SOURCE_BYTE, ui.HTML_ALLOWANCE],
+    [server.MAX_TABLE_CELLS, server.MAX_HTML_PER_SOURCE_BYTE, server.HTML_ALLOWANCE],
+  );
+  const make = (bound: (md: InstanceType<typeof MarkdownIt>) => void) => {
+    const md = new MarkdownIt({ html: true, linkify: true });
+    bound(md);
+    return md;
+  };
+  const [serverMd, uiMd] = [make(server.boundExpansion), make(ui.boundExpansion)];
+  // 100 × 600 cells written out: the second passes the cell bound, and it and the third stay text.
+  const full = "|" + "a|".repeat(100) + "\n|" + "-|".repeat(100) + "\n" +
+    ("|" + "x|".repeat(100) + "\n").repeat(599) + "\n";
+  const wide = "|" + "a|".repeat(256) + "\n|" + "-|".repeat(256) + "\n" + "|x\n".repeat(256) +
+    "\n";
+  const cases = [
+    full.repeat(3),
+    wide, // 65,792 cells from 1.8 KB: past the HTML bound
+    "| a \\| b | c |\n|---|---|\n| 1 | 2 |\n",
+    "> | q | r |\n> |---|---|\n> | 1 | 2 |\n",
+  ];
+  const render = (md: InstanceType<typeof MarkdownIt>, source: string) => {
+    try {
+      return md.render(source);
+    } catch (err) {
+      return (err as Error).name;
+    }
+  };
+  for (const source of cases) {
+    assertEquals(render(uiMd, source), render(serverMd, source), source.slice(0, 80));
+  }
+  assertEquals(render(serverMd, full.repeat(3)).split("<table>").length - 1, 1);
+  assertEquals(render(serverMd, wide), "MarkdownTooLarge");
+  const bomb = `[a]: http://x.example/${"A".repeat(10_000)}\n\n` + "[a] ".repeat(30_000);
+  assertThrows(() => serverMd.render(bomb), server.MarkdownTooLarge);
+  assertThrows(() => uiMd.render(bomb), ui.MarkdownTooLarge);
 });
 
 Deno.test("malformedHashPart finds the part of a link that is not valid percent-encoding", () => {

@@ -17,3 +17,6 @@ export function assertEquals<T>(actual: T, expected: T, message?: string): void 
 
 /** Fails unless `fn` throws (or rejects). */
 export const assertRejects = assertNode.rejects;
+
+/** Fails unless `fn` throws (synchronously). */
+export const assertThrows = assertNode.throws;

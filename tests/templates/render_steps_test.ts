@@ -127,6 +127,36 @@ Deno.test("renderPage renders each Markdown file once per render, however often 
   });
 });
 
+Deno.test("renderPage weighs a Markdown file by its HTML where that is larger than its source", async () => {
+  await withSite(async (site) => {
+    // A few KB of tables can render to 1 MB of cells, as slow as 1 MB of source: 1 MB of HTML
+    // from 4 bytes weighs as 1 MB of source would, so two uses pass the cap and one does not.
+    const markdown = () => Promise.resolve("<td></td>".repeat(111_112));
+    await site.write("cells.md", "|x|\n");
+    await site.write("twice.html", "${markdown /cells.md}${markdown /cells.md}");
+    const twice = await site.render("twice.html", { markdown });
+    assertEquals(twice.errors, [tooMany(MAX_RENDER_STEPS, "/twice.html")]);
+    await site.write("once.html", "${markdown /cells.md}");
+    assertEquals((await site.render("once.html", { markdown })).errors, []);
+  });
+});
+
+Deno.test("renderPage shows a Markdown file that would expand past its bound as an error box", async () => {
+  await withSite(async (site) => {
+    // 130 KB whose one link reference, used 30,000 times, would render to 300 MB of HTML.
+    await site.write(
+      "refs.md",
+      `[a]: http://x.example/${"A".repeat(10_000)}\n\n` + "[a] ".repeat(30_000),
+    );
+    await site.write("page.html", "before ${markdown /refs.md} after");
+    const r = await site.render("page.html");
+    assertEquals(r.errors, [
+      "/page.html line 1: markdown /refs.md: could not be rendered (it would render too large)",
+    ]);
+    assert(r.html.startsWith("before <div") && r.html.endsWith(" after"), r.html.slice(0, 200));
+  });
+});
+
 Deno.test("renderPage reports an unclosed ${for} at the line it opens, before its body", async () => {
   await withSite(async (site) => {
     for (const name of ["a", "b"]) await site.write(`posts/${name}.md`, "");

@@ -20,6 +20,7 @@
  * @module
  */
 
+import { boundExpansion, MarkdownTooLarge } from "./markdown_bounds.js";
 import { useGfm } from "./markdown_gfm.js";
 
 /** The prefix DOMPurify's SANITIZE_NAMED_PROPS puts on every id and name from the file. */
@@ -49,15 +50,26 @@ function loadTools() {
       // html: raw HTML reaches DOMPurify, as GitHub lets it through its own sanitiser.
       const md = globalThis.markdownit({ html: true, linkify: true });
       useGfm(md);
+      boundExpansion(md);
       return { md, purify };
     });
   return tools;
 }
 
-/** Markdown `source` as sanitised HTML: no script, no event handler, no javascript: URL. */
+/**
+ * Markdown `source` as sanitised HTML: no script, no event handler, no javascript: URL. Null for
+ * a document that would expand past its bound (markdown_bounds.js): it is shown as text instead.
+ */
 export async function renderMarkdown(source) {
   const { md, purify } = await loadTools();
-  return purify.sanitize(md.render(source), {
+  let html;
+  try {
+    html = md.render(source);
+  } catch (err) {
+    if (err instanceof MarkdownTooLarge) return null;
+    throw err;
+  }
+  return purify.sanitize(html, {
     FORBID_TAGS,
     // Inline styles are refused by the page's CSP anyway (style-src 'self'): dropping them here
     // keeps the console free of a refusal per styled element. Inline event handlers in the file

@@ -80,8 +80,16 @@ export function createPreview({ getInfo }) {
       }
       case "markdown": {
         const { text, partial } = await readText(entry);
+        const html = await renderMarkdown(text);
+        if (html === null) {
+          return withNote(
+            textPreview(text, name),
+            partial,
+            "It would render too large: shown as text.",
+          );
+        }
         const article = element("div", "preview-markdown");
-        article.innerHTML = await renderMarkdown(text); // sanitised by DOMPurify
+        article.innerHTML = html; // sanitised by DOMPurify
         fitMarkdown(article, entry.url);
         // The preview scrolls: focusable, so the keyboard can scroll it (as the text's <pre>).
         article.tabIndex = 0;
@@ -91,10 +99,7 @@ export function createPreview({ getInfo }) {
       }
       default: {
         const { text, partial } = await readText(entry);
-        const pre = element("pre", "preview-text raw", text);
-        pre.tabIndex = 0;
-        pre.setAttribute("aria-label", `Contents of ${visibleName(name)}`);
-        return withNote(pre, partial);
+        return withNote(textPreview(text, name), partial);
       }
     }
   }
@@ -120,15 +125,26 @@ export function createPreview({ getInfo }) {
     return el;
   }
 
-  function withNote(node, partial) {
-    if (!partial) return node;
+  /** The file's text as it is, scrollable by keyboard. */
+  function textPreview(text, name) {
+    const pre = element("pre", "preview-text raw", text);
+    pre.tabIndex = 0;
+    pre.setAttribute("aria-label", `Contents of ${visibleName(name)}`);
+    return pre;
+  }
+
+  /** `node` under a note: that only the start of the file is shown, and `why` it looks as it does. */
+  function withNote(node, partial, why = "") {
+    const notes = [];
+    if (partial) {
+      notes.push(
+        `Showing the first ${formatBytes(MAX_TEXT_PREVIEW_BYTES)}; download for the rest.`,
+      );
+    }
+    if (why !== "") notes.push(why);
+    if (notes.length === 0) return node;
     const box = element("div");
-    const note = element(
-      "p",
-      "muted",
-      `Showing the first ${formatBytes(MAX_TEXT_PREVIEW_BYTES)}; download for the rest.`,
-    );
-    box.append(note, node);
+    box.append(...notes.map((text) => element("p", "muted", text)), node);
     return box;
   }
 
