@@ -7,7 +7,10 @@
  * own requests (`X-Wireserve-UI`), which show the text themselves.
  *
  * Security: the page holds the handler's fixed message, HTML-escaped, and no script; its
- * Content-Security-Policy allows no script, no form and no frame at all.
+ * Content-Security-Policy allows no script, no form and no frame at all, and lets only pages of
+ * this server frame it (`frame-ancestors 'self'`, and `X-Frame-Options` for older browsers), as
+ * the built-in UI's own answers do (`frame_protection.ts`): it replaces their policy, and the
+ * `--auth-all` 401 is made before any route's protection.
  *
  * This module must not know what the handlers do: it rewrites their plain-text error answers.
  * @module
@@ -23,9 +26,9 @@ import { addVary } from "./vary.ts";
 /** Smallest status answered as an HTML page for a browser. */
 const FIRST_ERROR_STATUS = 400;
 const HTML_TYPE = "text/html; charset=utf-8";
-// refuse: the error page runs nothing and submits nothing; inline style only.
-const ERROR_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+// refuse: the error page runs nothing and submits nothing; inline style only; framed only by us.
+const ERROR_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; " +
+  "form-action 'none'; frame-ancestors 'self'";
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:40rem;` +
   `padding:0 1rem;color:#222;background:#fff}` +
   `@media (prefers-color-scheme:dark){body{color:#ddd;background:#161616}a{color:#8ab4f8}}` +
@@ -81,9 +84,14 @@ export function asPage(req: HttpRequest, res: HttpResponse): HttpResponse {
   for (const pair of varied) {
     const name = pair[0].toLowerCase();
     if (name === "content-type" || name === "content-security-policy") continue;
+    if (name === "x-frame-options") continue;
     out.push(pair);
   }
-  out.push(["Content-Type", HTML_TYPE], ["Content-Security-Policy", ERROR_CSP]);
+  out.push(
+    ["Content-Type", HTML_TYPE],
+    ["Content-Security-Policy", ERROR_CSP],
+    ["X-Frame-Options", "SAMEORIGIN"],
+  );
   return { ...res, headers: out, body: errorPage(res.status, res.body) };
 }
 

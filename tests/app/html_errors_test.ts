@@ -36,3 +36,37 @@ for (const [accept, page] of CASES) {
     assertEquals(out.headers?.find(([n]) => n === "Vary")?.[1], "Accept");
   });
 }
+
+Deno.test("an error page may be framed only by this server's pages, whatever the route's own policy said", () => {
+  const req = buildRequest({
+    target: "/nope",
+    headers: [["Host", "t"], ["Accept", "text/html,*/*;q=0.8"]],
+  });
+  // The built-in UI's 404 (frame_protection.ts), and an answer with no protection of its own
+  // (the --auth-all 401, made before any route).
+  const protectedAnswer: HttpResponse = {
+    status: 404,
+    headers: [
+      ["Content-Type", "text/plain; charset=utf-8"],
+      ["Content-Security-Policy", "frame-ancestors 'self'"],
+      ["X-Frame-Options", "SAMEORIGIN"],
+    ],
+    body: "Not found\n",
+  };
+  const bare: HttpResponse = {
+    status: 401,
+    headers: [["Content-Type", "text/plain; charset=utf-8"], [
+      "WWW-Authenticate",
+      'Basic realm="x"',
+    ]],
+    body: "Sign in\n",
+  };
+  for (const res of [protectedAnswer, bare]) {
+    const out = asPage(req, res).headers!;
+    const policies = out.filter(([n]) => n === "Content-Security-Policy").map(([, v]) => v);
+    assertEquals(policies.length, 1);
+    assertEquals(policies[0].split("; ").includes("frame-ancestors 'self'"), true, policies[0]);
+    assertEquals(policies[0].includes("default-src 'none'"), true);
+    assertEquals(out.filter(([n]) => n === "X-Frame-Options"), [["X-Frame-Options", "SAMEORIGIN"]]);
+  }
+});
