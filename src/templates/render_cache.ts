@@ -8,7 +8,10 @@
  * of exactly those. A variant is then correct for any request that agrees on them: the render
  * depended on nothing else of the request.
  *
- * Bounded by entries and bytes; the oldest stored go first.
+ * Bounded by entries and bytes; the oldest stored go first, variants before pages that are one
+ * for every request. A variant is what a request's own values make (a query value, a path that
+ * only it spells so, each URL an `--spa` fallback shows): any client can make as many as it
+ * likes, and they must not push out the pages every visitor gets.
  *
  * This module must not touch the disk or know HTTP.
  * @module
@@ -140,10 +143,20 @@ export class RenderCache {
   }
 
   #evict(): void {
+    if (!this.#over()) return;
     for (const key of this.#pages.keys()) {
-      if (this.#bytes <= this.#opts.maxBytes && this.#pages.size <= this.#opts.maxEntries) return;
+      if (!isVariant(key)) continue;
       this.#remove(key);
+      if (!this.#over()) return;
     }
+    for (const key of this.#pages.keys()) {
+      this.#remove(key);
+      if (!this.#over()) return;
+    }
+  }
+
+  #over(): boolean {
+    return this.#bytes > this.#opts.maxBytes || this.#pages.size > this.#opts.maxEntries;
   }
 }
 
@@ -155,6 +168,11 @@ function variantKey(fsPath: string, inputs: PageInputs, req: VariantRequest): st
   const pairs = templateQuery(req.query);
   const values = inputs.queryNames.map((n) => firstValue(pairs, n) ?? "");
   return JSON.stringify([fsPath, inputs.usesPath ? req.path : null, ...values]);
+}
+
+/** Whether `key` is a variant's (a JSON array) rather than a page's own path. */
+function isVariant(key: string): boolean {
+  return key.charCodeAt(0) === 0x5b; // "["
 }
 
 function sizeOf(page: CachedPage): number {

@@ -91,3 +91,33 @@ Deno.test("RenderCache stays within its entry and byte bounds, oldest first out"
   cache.grew(gone, 100);
   assertEquals(cache.bytes, 9);
 });
+
+Deno.test("RenderCache lets variants go before pages that are one for every request", () => {
+  const cache = new RenderCache({ maxEntries: 4, maxBytes: 1000 });
+  const plain = ["/w/a.html", "/w/b.html"].map((p) =>
+    cache.store(p, { path: p.slice(2), query: "" }, NONE, page(p))
+  );
+  // Made-up URLs of a page that shows the path (an --spa fallback, or `//b.html` spellings):
+  // many more than the cache holds.
+  const byPath = { usesPath: true, queryNames: [] };
+  const made = Array.from(
+    { length: 50 },
+    (_, i) =>
+      cache.store("/w/index.html", { path: `/made-up-${i}`, query: "" }, byPath, page(`m${i}`)),
+  );
+  assertEquals(cache.size, 4);
+  for (const key of plain) assert(cache.get(key) !== undefined, `${key} pushed out`);
+  // The newest variants are what is left of them.
+  assertEquals(cache.get(made[49])?.etag, '"m49"');
+  assertEquals(cache.get(made[47]), undefined);
+  // With no variant left, pages go oldest first.
+  const full = new RenderCache({ maxEntries: 2, maxBytes: 1000 });
+  const [x, y, z] = ["/w/x", "/w/y", "/w/z"].map((p) =>
+    full.store(p, { path: p, query: "" }, NONE, page(p))
+  );
+  assertEquals([full.get(x), full.get(y)?.etag, full.get(z)?.etag], [
+    undefined,
+    '"/w/y"',
+    '"/w/z"',
+  ]);
+});
