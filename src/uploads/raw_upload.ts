@@ -43,7 +43,7 @@ import {
 } from "../app/digest.ts";
 import { type CommitOutcome, TempFile } from "./temp_file.ts";
 import { folderStillChecked } from "./checked_folder.ts";
-import { namedStat, storedAnswer } from "./finished_file.ts";
+import { guardPlannedWrite, namedStat, storedAnswer } from "./finished_file.ts";
 import { LockWaitTimedOut, publishGuarded } from "./guarded_publish.ts";
 import { createTempInFolder } from "./temp_in_folder.ts";
 import { pumpBody } from "./upload_pump.ts";
@@ -136,12 +136,7 @@ async function planRawWrite(
     ctx.config.noOverwrite && !await claimedEmpty(ctx, req, target),
   );
   if (decision.kind === "refuse") return plain(decision.status, decision.text);
-  const guarded = await ctx.writeGuard(req, {
-    kind: target.existing === null ? "create" : "replace",
-    segments: target.segments,
-    fsPath: target.fsPath,
-    existing: target.existing,
-  });
+  const guarded = await guardPlannedWrite(ctx, req, target);
   if (guarded !== null) return guarded;
   const want = req.headers.list("want-repr-digest");
   const unasked = want === undefined && digests.expected.length === 0;
@@ -194,10 +189,14 @@ async function storeBody(
     const timeKept = wantedTime !== null && await file.setModified(wantedTime);
     const stored = await file.stat();
     const lookup = servedResourceLookup(ctx);
-    // refuse: the folder (and the temp file in it) may have been moved behind a link out of the
-    // root while the body streamed; publish only into the folder checked (`checked_folder.ts`)
+    // refuse: a WebDAV lock taken while the body streamed stops this PUT as it stops any write
+    // without its token (RFC 4918 §7), so the write guard is asked again, as a form's and a
+    // resumable upload's publish ask it; and the folder (and the temp file in it) may have been
+    // moved behind a link out of the root meanwhile: publish only into the folder checked
+    // (`checked_folder.ts`)
     const publish = async (): Promise<CommitOutcome | HttpResponse> =>
-      await folderStillChecked(ctx, dir, folder.checked) ??
+      await guardPlannedWrite(ctx, req, target) ??
+        await folderStillChecked(ctx, dir, folder.checked) ??
         await file.commit(target.fsPath, decision.createOnly, lookup);
     const outcome = await publishGuarded(
       target.fsPath,
