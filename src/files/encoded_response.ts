@@ -17,6 +17,7 @@ import type { FileFacts } from "./file_facts.ts";
 import type { FileServeContext } from "./file_serve_context.ts";
 import { type Coded, type Representation, VARY } from "./file_representation.ts";
 import { readFileRange } from "./file_stream.ts";
+import { openRegularFile } from "./open_regular.ts";
 import { wholeResponse } from "./whole_response.ts";
 
 const EMPTY_STREAM: AsyncIterable<Uint8Array> = { async *[Symbol.asyncIterator]() {} };
@@ -103,7 +104,7 @@ export function encodedResponse(
 async function openSame(path: string, size: number, mtimeMs: number): Promise<Deno.FsFile | null> {
   let file: Deno.FsFile;
   try {
-    file = await Deno.open(path, { read: true });
+    file = await openRegularFile(path);
   } catch {
     return null;
   }

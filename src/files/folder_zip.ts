@@ -185,13 +185,22 @@ async function collect(
     if (items.length >= held.places && !held.hold(HOLD_STEP)) throw new ListingBusy();
     items.push(item);
   };
-  const walk = async (dir: string, prefix: string, only: readonly string[] | null) => {
+  // Whether the folder `dir` was walked: false for a folder below the top that the server may not
+  // read, which is left out (as a search leaves it out; it made the whole archive a 404 before).
+  const walk = async (
+    dir: string,
+    prefix: string,
+    only: readonly string[] | null,
+  ): Promise<boolean> => {
+    let found: ListingEntry[];
+    try {
+      found = only === null ? await listed(dir) : await named(dir, only);
+    } catch (err) {
+      if (prefix !== "" && err instanceof Deno.errors.PermissionDenied) return false;
+      throw err;
+    }
     // By name: which of two links to one place goes in is the same on every run.
-    const entries = await sortListingInTurns(
-      only === null ? await listed(dir) : await named(dir, only),
-      "name",
-      "asc",
-    );
+    const entries = await sortListingInTurns(found, "name", "asc");
     for (const e of entries) {
       // At the top of an archive `a:b.txt` reads as a Windows drive path (zip tools, yazl
       // included, refuse it as absolute): such a name is served and listed, but not zipped there.
@@ -213,8 +222,9 @@ async function collect(
       if (seen.has(real)) continue;
       seen.add(real);
       add({ zipPath, path: real, folder: true, size: 0, mtime, mode });
-      await walk(real, `${zipPath}/`, null);
+      if (!(await walk(real, `${zipPath}/`, null))) items.pop(); // its entry, added just above
     }
+    return true;
   };
   // A folder's entries as its listing shows them, refused if the listing would be cut short.
   const listed = async (dir: string): Promise<ListingEntry[]> => {

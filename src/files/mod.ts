@@ -23,6 +23,7 @@ export {
 } from "./listing_response.ts";
 export { encodeSegment, escapeHtml, segmentsUrl } from "./listing_text.ts";
 export { isLossyName } from "./lossy_name.ts";
+export { NotRegularFile, openRegularFile } from "./open_regular.ts";
 export { rememberReprDigest } from "./repr_digest.ts";
 export {
   resolveSafePath,

@@ -25,6 +25,7 @@ import {
 } from "../app/digest.ts";
 import { fileEtag } from "../app/etag.ts";
 import { resolveSafePath } from "./safe_path.ts";
+import { openRegularFile } from "./open_regular.ts";
 
 /** Digests remembered (per algorithm, path and ETag). */
 export const MAX_REMEMBERED_DIGESTS = 1024;
@@ -101,7 +102,7 @@ async function hashFile(
 ): Promise<string | null> {
   let file: Deno.FsFile;
   try {
-    file = await Deno.open(fsPath, { read: true });
+    file = await openRegularFile(fsPath);
   } catch {
     return null;
   }

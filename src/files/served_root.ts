@@ -22,6 +22,7 @@ import { type FirstFiles, type FirstFilesOptions, readFirstFiles } from "./first
 import type { ChangeBoard } from "../app/change_board.ts";
 import { textResponse } from "../app/router.ts";
 import { resolveSafePath, type SafePathResult } from "./safe_path.ts";
+import { openRegularFile } from "./open_regular.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
 /** How a folder is served. */
@@ -164,7 +165,8 @@ export class ServedRoot {
   ): Promise<HttpResponse> {
     let file: Deno.FsFile;
     try {
-      file = await Deno.open(facts.realPath, { read: true });
+      // refuse: the path may name a FIFO since its facts were cached (its open would wait)
+      file = await openRegularFile(facts.realPath);
     } catch (err) {
       // Out of descriptors the file is still there: 503, and the cache keeps what it knows.
       throwIfOutOfDescriptors(err);

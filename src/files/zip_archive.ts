@@ -26,6 +26,7 @@ import type { ReadStream } from "node:fs";
 // @ts-types="@types/yazl"
 import type yazlModule from "yazl";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
+import { openRegularFile } from "./open_regular.ts";
 
 /** Bytes read from a file at a time while it is archived. */
 const ZIP_READ_BYTES = 64 * 1024;
@@ -170,7 +171,7 @@ export async function* archiveOf(items: readonly ZipItem[]): AsyncGenerator<Uint
 
   /** The CRC-32 of the first `size` bytes of `path`; throws if it holds fewer. */
   const crcOf = async (item: ZipItem): Promise<number> => {
-    using file = await Deno.open(item.path);
+    using file = await openRegularFile(item.path);
     const buffer = new Uint8Array(CRC_READ_BYTES);
     let crc = 0;
     let left = item.size;
@@ -187,17 +188,21 @@ export async function* archiveOf(items: readonly ZipItem[]): AsyncGenerator<Uint
   const addFile = async (item: ZipItem) => {
     const { zipPath, size } = item;
     const options = { mtime: zipTime(item.mtime), ...zipMode(item, FILE_TYPE) };
+    // A file the server may not read is left out, as a search leaves out a folder it may not
+    // read: found now, before its header is written (it was listed; its contents are another
+    // matter). It cut the archive off at that file before.
+    if (!(await readable(item.path))) return;
     if (size === 0) {
       // Nothing to read: its CRC and sizes are known, and nothing of a link can leak.
       zip.addBuffer(empty, zipPath, { ...options, compress: false });
       return;
     }
     const stored = storedInZip(zipPath) && size <= LOCAL_HEADER_MAX_SIZE;
-    if (stored && !(await stillReal(item.path))) throw changed(zipPath);
+    if (stored && !(await stillRealFile(item.path))) throw changed(zipPath);
     const crc = stored ? await crcOf(item) : null;
     // refuse: a link swapped in during the CRC read must not have its target's CRC sent in the
     // header (checked again, as the read itself is, when the bytes are read).
-    if (stored && !(await stillReal(item.path))) throw changed(zipPath);
+    if (stored && !(await stillRealFile(item.path))) throw changed(zipPath);
     if (stopped) return;
     await new Promise<void>((finished) => {
       const add = () =>
@@ -205,7 +210,7 @@ export async function* archiveOf(items: readonly ZipItem[]): AsyncGenerator<Uint
           zipPath,
           { ...options, compress: !stored, size },
           (done: (err: Error | null, stream: NodeJS.ReadableStream) => void) => {
-            stillReal(item.path).then((real) => {
+            stillRealFile(item.path).then((real) => {
               if (!real) {
                 finished();
                 return fail(changed(zipPath));
@@ -373,5 +378,33 @@ async function stillReal(path: string): Promise<boolean> {
   } catch (err) {
     throwIfOutOfDescriptors(err);
     return false;
+  }
+}
+
+/**
+ * `stillReal`, and a regular file: one swapped for a FIFO would hold the read (and the archive)
+ * until a writer came (see `open_regular.ts`).
+ */
+async function stillRealFile(path: string): Promise<boolean> {
+  if (!(await stillReal(path))) return false;
+  try {
+    return (await Deno.stat(path)).isFile;
+  } catch (err) {
+    throwIfOutOfDescriptors(err);
+    return false;
+  }
+}
+
+/**
+ * Whether the file at `path` opens for reading: false only when the server is not allowed to
+ * (anything else, gone or changed, is for the read itself to meet and end the archive on).
+ */
+async function readable(path: string): Promise<boolean> {
+  try {
+    (await openRegularFile(path)).close();
+    return true;
+  } catch (err) {
+    throwIfOutOfDescriptors(err);
+    return !(err instanceof Deno.errors.PermissionDenied);
   }
 }

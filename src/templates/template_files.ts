@@ -30,6 +30,7 @@ import {
   META_READ_BYTES,
 } from "./template_limits.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
+import { openRegularFile } from "../files/mod.ts";
 
 /** A source file's text, or why there is none. */
 export type SourceResult =
@@ -195,7 +196,7 @@ function folderDigest(entries: readonly ListingEntry[]): string {
 async function readHead(path: string): Promise<Uint8Array | null> {
   let file: Deno.FsFile;
   try {
-    file = await Deno.open(path, { read: true });
+    file = await openRegularFile(path);
   } catch (err) {
     throwIfOutOfDescriptors(err); // else "no title" would be remembered for this file
     return null;

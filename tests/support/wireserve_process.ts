@@ -51,14 +51,33 @@ export interface SpawnOptions {
   main?: string;
   /** `deno run`'s permission flags (default `WIRESERVE_PERMISSIONS`, the binary's). */
   permissions?: readonly string[];
+  /** A program (and its arguments) to run wireserve under, e.g. `withoutReadOverride()`'s. */
+  wrapper?: readonly string[];
+}
+
+/**
+ * What to run wireserve under so that file permissions hold for it: nothing when the tests do
+ * not run as root; as root, `setpriv` dropping the capabilities that let root read any file
+ * (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), the user staying root (so Deno's caches stay
+ * readable); null when neither is possible here.
+ */
+export async function withoutReadOverride(): Promise<string[] | null> {
+  if (Deno.uid() !== 0) return [];
+  if (!await hasProgram("setpriv", ["--version"])) return null;
+  return ["setpriv", "--bounding-set=-dac_override,-dac_read_search"];
 }
 
 /** Starts wireserve with `args`. */
 export function spawnWireserve(args: string[], opts: SpawnOptions = {}): WireserveProcess {
-  const command = opts.binary ?? Deno.execPath();
-  const fullArgs = opts.binary
+  const program = opts.binary ?? Deno.execPath();
+  const programArgs = opts.binary
     ? args
     : ["run", ...(opts.permissions ?? WIRESERVE_PERMISSIONS), opts.main ?? MAIN_PATH, ...args];
+  const wrapper = opts.wrapper ?? [];
+  const command = wrapper.length === 0 ? program : wrapper[0];
+  const fullArgs = wrapper.length === 0
+    ? programArgs
+    : [...wrapper.slice(1), program, ...programArgs];
   // By default an empty working folder: a developer's own ./.env must not change the test.
   const ownCwd = opts.cwd === undefined ? Deno.makeTempDirSync({ prefix: "wireserve-cwd-" }) : null;
   const child = new Deno.Command(command, {

@@ -1,0 +1,125 @@
+/**
+ * What the shared folder holds that the server may not read, or that is not a file any more:
+ * a `?zip` leaves out the files and folders it may not read (as a search does) instead of a 404
+ * for the whole folder or an archive cut at the first of them; and a file swapped for a FIFO
+ * after its facts were cached answers 404 at once instead of waiting forever on the FIFO's open.
+ *
+ * Unreadable files need file permissions to hold for the server: run as another user, or as
+ * root without the capabilities that read anything (`withoutReadOverride`).
+ * @module
+ */
+
+import { join } from "node:path";
+import { assert, assertEquals } from "../support/assert.ts";
+import { spawnWireserve, withoutReadOverride } from "../support/wireserve_process.ts";
+import { startFilesServer } from "./files_fixture.ts";
+
+const WRAPPER = await withoutReadOverride();
+const HAS_UNZIP = await new Deno.Command("unzip", { args: ["-v"], stdout: "null", stderr: "null" })
+  .output().then((o) => o.success, () => false);
+const HAS_MKFIFO = Deno.build.os !== "windows" &&
+  await new Deno.Command("mkfifo", { args: ["--version"], stdout: "null", stderr: "null" })
+    .output().then((o) => o.success, () => false);
+
+/** The names in a zip (`unzip -Z1`), sorted, and whether `unzip -t` finds it whole. */
+async function zipNames(bytes: Uint8Array): Promise<{ names: string[]; whole: boolean }> {
+  const file = await Deno.makeTempFile({ suffix: ".zip" });
+  try {
+    await Deno.writeFile(file, bytes);
+    const run = (args: string[]) => new Deno.Command("unzip", { args }).output();
+    const listed = new TextDecoder().decode((await run(["-Z1", file])).stdout);
+    return {
+      names: listed.split("\n").filter((l) => l !== "").sort(),
+      whole: (await run(["-t", file])).success,
+    };
+  } finally {
+    await Deno.remove(file);
+  }
+}
+
+Deno.test({
+  name: "?zip leaves out the files and folders the server may not read" +
+    (WRAPPER === null
+      ? " (skipped: running as root without setpriv to drop its read override)"
+      : ""),
+  ignore: WRAPPER === null || !HAS_UNZIP || Deno.build.os === "windows",
+  fn: async () => {
+    const root = await Deno.makeTempDir({ prefix: "wireserve-unreadable-" });
+    await Deno.chmod(root, 0o755);
+    await Deno.writeTextFile(join(root, "aaa.txt"), "readable\n");
+    await Deno.writeTextFile(join(root, "secret.txt"), "not for the server\n");
+    await Deno.mkdir(join(root, "locked"));
+    await Deno.writeTextFile(join(root, "locked/inner.txt"), "inside\n");
+    await Deno.mkdir(join(root, "sub"));
+    await Deno.writeFile(join(root, "sub/photo.jpg"), new Uint8Array(5000).fill(7)); // stored
+    await Deno.writeTextFile(join(root, "sub/hidden.jpg"), "stored, unreadable\n");
+    await Deno.chmod(join(root, "secret.txt"), 0o000);
+    await Deno.chmod(join(root, "sub/hidden.jpg"), 0o000);
+    await Deno.chmod(join(root, "locked"), 0o000);
+    const p = spawnWireserve([root, "--port", "0", "--log", "off", "--quiet"], {
+      wrapper: WRAPPER!,
+    });
+    try {
+      const base = `http://127.0.0.1:${await p.port()}`;
+      // The listing shows every name; the archive holds what can be read.
+      const listing = await (await fetch(`${base}/files/?format=json`)).json();
+      assertEquals(
+        listing.entries.map((e: { name: string }) => e.name).sort(),
+        ["aaa.txt", "locked", "secret.txt", "sub"],
+      );
+      const whole = await fetch(`${base}/files/?zip`);
+      assertEquals(whole.status, 200);
+      const all = await zipNames(new Uint8Array(await whole.arrayBuffer()));
+      assertEquals(all, { names: ["aaa.txt", "sub/", "sub/photo.jpg"], whole: true });
+      const picked = await fetch(`${base}/files/?zip&name=aaa.txt&name=secret.txt&name=locked`);
+      assertEquals(picked.status, 200);
+      const some = await zipNames(new Uint8Array(await picked.arrayBuffer()));
+      assertEquals(some, { names: ["aaa.txt"], whole: true });
+      // The unreadable folder itself: as its listing, a 404.
+      const top = await fetch(`${base}/files/locked/?zip`);
+      await top.body?.cancel();
+      assertEquals(top.status, 404);
+    } finally {
+      p.child.kill("SIGTERM");
+      await p.exit();
+      await Deno.chmod(join(root, "locked"), 0o755);
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "a file swapped for a FIFO after its facts were cached answers 404 at once",
+  ignore: !HAS_MKFIFO,
+  fn: async () => {
+    const fs = await startFilesServer({ statCacheMs: 60_000 });
+    const path = join(fs.tree.root, "big.bin");
+    try {
+      await Deno.writeFile(path, new Uint8Array(300 * 1024)); // too large to be held in memory
+      const first = await fetch(fs.url("/files/big.bin"));
+      assertEquals([first.status, (await first.arrayBuffer()).byteLength], [200, 300 * 1024]);
+      await Deno.remove(path);
+      const made = await new Deno.Command("mkfifo", { args: [path] }).output();
+      assert(made.success);
+      const asks: Array<Record<string, string>> = [{}, { Range: "bytes=0-9" }, {
+        "Accept-Encoding": "gzip",
+      }];
+      for (const fields of asks) {
+        const res = await fetch(fs.url("/files/big.bin"), {
+          headers: fields,
+          signal: AbortSignal.timeout(5_000),
+        });
+        await res.body?.cancel();
+        assertEquals(res.status, 404, JSON.stringify(fields));
+      }
+    } finally {
+      // Should a read be waiting on the FIFO, a writer lets it go (read and write: no wait here).
+      try {
+        (await Deno.open(path, { read: true, write: true })).close();
+      } catch {
+        // not a FIFO, or gone
+      }
+      await fs.close();
+    }
+  },
+});
