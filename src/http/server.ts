@@ -82,6 +82,15 @@ const ACCEPT_RETRY_MAX_MS = 1000;
  */
 const ACCEPT_LOG_QUIET_MS = 60_000;
 
+/**
+ * How long a shutdown past its timeout waits, once it has closed every connection, for their
+ * exchanges to end. A handler may wait on something closing cannot stop: a file swapped for a
+ * FIFO blocks its `open` until a writer comes, which may be never (a probe found the process
+ * alive a minute after SIGTERM). Past this the shutdown is over anyway; the process's exit ends
+ * what is left.
+ */
+const CLOSED_GRACE_MS = 1_000;
+
 /** A failed accept as one log line: the OS's reason and what the server does about it. */
 class AcceptFailure extends Error {
   constructor(cause: unknown, unlogged: number) {
@@ -175,7 +184,8 @@ export class HttpServer {
 
   /**
    * Stops accepting, closes idle connections, waits up to `timeoutMs` for in-flight exchanges,
-   * then closes whatever is left. Resolves when everything has ended.
+   * then closes whatever is left. Resolves when everything has ended, or `CLOSED_GRACE_MS` after
+   * the close when some handler does not (it is left to the process's exit).
    */
   async shutdown(timeoutMs = 10_000): Promise<void> {
     if (!this.#shuttingDown) {
@@ -200,7 +210,11 @@ export class HttpServer {
     clearTimeout(timer);
     if (result === "timeout") {
       for (const { conn } of this.#served.values()) conn.close();
-      await this.finished;
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, CLOSED_GRACE_MS);
+      });
+      await Promise.race([this.finished, grace]);
+      clearTimeout(timer);
     }
     this.#clock.stop();
   }

@@ -402,6 +402,25 @@ Deno.test("shutdown lets an in-flight request finish and closes idle connections
   }
 });
 
+Deno.test("a shutdown past its timeout ends though a handler never returns (a FIFO's open)", async () => {
+  // A handler stuck on what closing its connection cannot stop: the shutdown closes the
+  // connection at its timeout, waits a moment more, and is over.
+  const srv = startServer(() => new Promise<never>(() => {}));
+  const stuck = await RawClient.connect(srv.port);
+  try {
+    await stuck.send(GET("/stuck"));
+    while (srv.server.requestCount === 0) await new Promise((r) => setTimeout(r, 5));
+    const ended = await Promise.race([
+      srv.server.shutdown(50).then(() => "ended"),
+      new Promise((r) => setTimeout(() => r("still waiting"), 5_000)),
+    ]);
+    assertEquals(ended, "ended");
+    assert(await stuck.closedByServer(), "the stuck connection is closed");
+  } finally {
+    stuck.close();
+  }
+});
+
 Deno.test("canned error responses and timeouts reach the access log", async () => {
   const entries: Array<{ status: number; method: string; target: string }> = [];
   const srv = startServer(testHandler, { headerTimeoutMs: 100 }, {
