@@ -190,16 +190,19 @@ function resolveUncached(
 }
 
 /**
- * Whether a name read from the disk could be asked for by URL: what {@link resolveSafePath}
+ * Whether a name read from the disk could be asked for by URL: not what {@link resolveSafePath}
  * refuses by the name alone (control characters, `/` or `\`, drive or stream syntax, names too
- * long, on Windows the names it cannot hold) and names that were not valid UTF-8 (Deno reads them
- * with U+FFFD in place of the bytes, so no URL names the file). Listings leave such names out: a
- * link that can only answer 400 or 404 is a broken link, and clients that sync a folder (rclone)
- * fail on it.
+ * long, on Windows the names it cannot hold). Listings leave such names out: a link that can only
+ * answer 400 or 404 is a broken link, and clients that sync a folder (rclone) fail on it.
+ *
+ * A name that was not valid UTF-8 is read by Deno with U+FFFD in place of the bytes, so no URL
+ * names the file either; but a real U+FFFD is a valid name, uploaded and served like any. The two
+ * are told apart by the stat every lister makes of a name it shows (`isLossyName`): a lossy name
+ * names nothing.
  */
 export function servableName(name: string, platform?: "posix" | "win32"): boolean {
   const windows = (platform ?? (IS_WINDOWS ? "win32" : "posix")) === "win32";
-  if (name === "" || name === "." || name === ".." || name.includes("\uFFFD")) return false;
+  if (name === "" || name === "." || name === "..") return false;
   if (badSegment(name, windows) !== null) return false;
   return !(windows && windowsUnsafeName(name));
 }

@@ -123,3 +123,32 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a real U+FFFD in a name is listed, searched and zipped; a name that is not UTF-8 is not",
+  ignore: Deno.build.os === "windows" || !HAS_UNZIP,
+  fn: async () => {
+    const fs = await startFilesServer();
+    try {
+      const dir = join(fs.tree.root, "odd");
+      await Deno.mkdir(dir);
+      await Deno.writeTextFile(join(dir, "Caf\uFFFD menu.txt"), "real\n");
+      // "Caf\xE9 old.txt": Latin-1 bytes, not UTF-8 (Deno's API takes only strings).
+      const made = await new Deno.Command("sh", {
+        args: ["-c", `printf x > "$(printf '%s/Caf\\351 old.txt' "$1")"`, "sh", dir],
+      }).output();
+      assert(made.success, new TextDecoder().decode(made.stderr));
+      const listing = await (await fetch(fs.url("/files/odd/?format=json"))).json();
+      assertEquals(listing.entries.map((e: { name: string }) => e.name), ["Caf\uFFFD menu.txt"]);
+      const found = await (await fetch(fs.url("/files/odd/?q=menu&format=json"))).json();
+      assertEquals(found.entries.map((e: { name: string }) => e.name), ["Caf\uFFFD menu.txt"]);
+      const zip = await fetch(fs.url("/files/odd/?zip"));
+      const { names } = await zipNames(new Uint8Array(await zip.arrayBuffer()));
+      assertEquals(names.length, 1);
+      const file = await fetch(fs.url(`/files/odd/${encodeURIComponent("Caf\uFFFD menu.txt")}`));
+      assertEquals([file.status, await file.text()], [200, "real\n"]);
+    } finally {
+      await fs.close();
+    }
+  },
+});
