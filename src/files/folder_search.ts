@@ -63,6 +63,14 @@ export const SEARCH_BOUNDS: Readonly<SearchBounds> = Object.freeze({
 });
 
 /**
+ * A name or a query as searches compare them: lower case, and composed (NFC), so that `é` typed
+ * finds a name macOS wrote decomposed (`e` and U+0301), and the other way round.
+ */
+function searchForm(text: string): string {
+  return text.normalize("NFC").toLowerCase();
+}
+
+/**
  * Searches below the folder whose real path is `realDir` for names containing `text`. A large
  * folder's entries count against `held` (the server-wide cap listings and PROPFIND share) while
  * the search reads them: past the cap it throws `ListingBusy` (503), so that a crowd of searches
@@ -78,7 +86,7 @@ export async function searchFolder(
 ): Promise<SearchResult> {
   const now = bounds.now ?? (() => performance.now());
   const deadline = now() + bounds.maxMs;
-  const needle = text.toLowerCase();
+  const needle = searchForm(text);
   const hits: SearchHit[] = [];
   const trees = new WalkedTrees([realDir]);
   // Every folder queued, by real path: even a link to a folder above a tree walks each once.
@@ -110,7 +118,7 @@ export async function searchFolder(
       sortListing(listing.entries, "name", "asc");
       for (const e of listing.entries) {
         const here = [...segments, e.name];
-        if (e.name.toLowerCase().includes(needle)) {
+        if (searchForm(e.name).includes(needle)) {
           if (hits.length === bounds.maxResults) {
             return { hits, truncated: true };
           }

@@ -47,6 +47,20 @@ Deno.test("searchFolder finds names case-insensitively, shallow first, listings'
   }
 });
 
+Deno.test("searchFolder matches composed and decomposed accents alike (a name macOS wrote)", async () => {
+  const root = await Deno.makeTempDir({ prefix: "wireserve-search-" });
+  try {
+    await Deno.writeTextFile(join(root, "Cafe\u0301 menu.txt"), "x"); // decomposed (NFD)
+    await Deno.writeTextFile(join(root, "r\u00e9sum\u00e9.pdf"), "x"); // composed (NFC)
+    const byComposed = await searchFolder(served(root), root, "CAF\u00c9");
+    assertEquals(byComposed.hits.map((h) => h.name), ["Cafe\u0301 menu.txt"]);
+    const byDecomposed = await searchFolder(served(root), root, "re\u0301sume\u0301");
+    assertEquals(byDecomposed.hits.map((h) => h.name), ["r\u00e9sum\u00e9.pdf"]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("searchFolder walks a folder under its own name when a link to it sorts first", async () => {
   const root = await Deno.makeTempDir({ prefix: "wireserve-search-" });
   try {
