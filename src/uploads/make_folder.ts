@@ -5,6 +5,11 @@
  * intermediate folders are made, unlike uploads), a request body → 415. The folder name follows
  * the same rules as uploaded names (400).
  *
+ * A body of zero bytes is no body (RFC 9110 §6.4.1), however it is framed: `Content-Length: 0` or
+ * a chunked body whose first chunk is the last (`0\r\n\r\n`). A chunked body is read up to its
+ * first piece to tell which; one that holds bytes → 415, and the rest is the connection's to
+ * drain or close on, as for a declared length.
+ *
  * This module must not touch sockets.
  * @module
  */
@@ -17,17 +22,31 @@ import { preconditionsFail } from "./write_conditions.ts";
 import { failure, resolveWriteTarget } from "./write_target.ts";
 
 /** Creates the folder named by `req`; `allow` is the `Allow` value for a 405. */
-export function makeFolder(
+export async function makeFolder(
   ctx: UploadContext,
   req: HttpRequest,
   allow: string,
 ): Promise<HttpResponse> {
   const refusal = writeRefusal(ctx, req);
-  if (refusal !== null) return Promise.resolve(refusal);
-  if (req.body.chunked || (req.body.length ?? 0) > 0) {
-    return Promise.resolve(plain(STATUS.UnsupportedMediaType, "MKCOL takes no request body"));
+  if (refusal !== null) return refusal;
+  if (await hasBody(req)) {
+    return plain(STATUS.UnsupportedMediaType, "MKCOL takes no request body");
   }
   return createFolder(ctx, req, pathBelowMount(req), allow);
+}
+
+/**
+ * Whether `req` carries a body of at least one byte. A chunked body's length is known only by
+ * reading it: one piece is read (bounded by the reader's buffer), which is either the end — an
+ * empty body — or the first bytes of one.
+ */
+async function hasBody(req: HttpRequest): Promise<boolean> {
+  if (!req.body.chunked) return (req.body.length ?? 0) > 0;
+  for (;;) {
+    const piece = await req.body.read();
+    if (piece === null) return false;
+    if (piece.length > 0) return true;
+  }
 }
 
 /**

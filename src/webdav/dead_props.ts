@@ -34,14 +34,13 @@ import { DAV_PROPS_FOLDER } from "../app/reserved_names.ts";
 import { TempFile } from "../uploads/mod.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 import { withRecordLock } from "./record_lock.ts";
+import { isNcName } from "./xml_name.ts";
 
 /** Largest stored record of one resource's dead properties, in bytes of JSON. */
 export const MAX_DEAD_PROPS_BYTES = 1024 * 1024;
 /** Names longer than this (UTF-8 bytes) are stored under their hash: `p-` + 255 bytes won't fit. */
 const PREFIXED_NAME_MAX_BYTES = 240;
 const SELF = "self";
-/** An XML local name (NCName), loosely: what the parser gave us when the property was set. */
-const XML_NAME = /^[\p{L}_][\p{L}\p{N}_.\-\u00b7\u0300-\u036f\u203f\u2040]*$/u;
 const encoder = new TextEncoder();
 
 /** One dead property: its expanded name and its value as markup. */
@@ -80,6 +79,19 @@ export async function readDeadProps(fsPath: string, isDir: boolean): Promise<Dea
     return [];
   }
   return parseRecord(text);
+}
+
+/**
+ * The bytes of the record of the resource at `fsPath` (0 when it has none), by a synchronous
+ * stat: what reading its properties will hold, which a `PROPFIND Depth: 1` counts before it
+ * reads them (`propfind_members.ts`).
+ */
+export function recordBytes(fsPath: string, isDir: boolean): number {
+  try {
+    return Deno.statSync(recordPath(fsPath, isDir)).size;
+  } catch {
+    return 0; // no record (or none readable): nothing will be read
+  }
 }
 
 /** Replaces the dead properties of the resource at `fsPath` with `props` (atomically). */
@@ -172,9 +184,10 @@ function parseRecord(text: string): DeadProp[] {
   try {
     const parsed = JSON.parse(text) as { props?: unknown };
     if (!Array.isArray(parsed.props)) return [];
-    // A record is ours, but a name that is not an XML name would break every 207 it appears in.
+    // A record is ours, but a name that is not an XML name would break every 207 it appears in;
+    // exactly the names a request body may hold pass (`xml_name.ts`), so none set is lost here.
     return parsed.props.filter((p): p is DeadProp =>
-      typeof p?.ns === "string" && typeof p?.name === "string" && XML_NAME.test(p.name) &&
+      typeof p?.ns === "string" && typeof p?.name === "string" && isNcName(p.name) &&
       typeof p?.xml === "string" && (p.lang === undefined || typeof p.lang === "string")
     );
   } catch {

@@ -18,7 +18,9 @@
  * - An entity tag is compared strongly unless either side is weak (then by its opaque part): the
  *   tags we send are strong, and a client echoes them as received.
  * - Every state token the header names outside a `Not` counts as submitted (§7.5): it is how a
- *   client proves it holds a lock, wherever in the header it put it.
+ *   client proves it holds a lock, wherever in the header it put it. Those of the lists that
+ *   hold are told apart (`held`): a LOCK refresh renews a lock the header shows to be current,
+ *   never one named only in a list that is false (§9.10.2).
  * - A resource that does not exist has no entity tag and no locks but its covering ones.
  *
  * This module must not touch the disk or know about locks beyond their tokens.
@@ -56,6 +58,8 @@ export interface IfResourceState {
 export interface IfOutcome {
   ok: boolean;
   tokens: string[];
+  /** The tokens (outside `Not`) of the lists that hold: a subset of `tokens`. */
+  held: string[];
 }
 
 /** Most lists and conditions in one header: generous for any client, bounded for us. */
@@ -140,22 +144,28 @@ export function evaluateIf(
   state: (path: string | null) => IfResourceState,
 ): IfOutcome {
   const tokens: string[] = [];
+  const held: string[] = [];
   let ok = false;
   for (const list of lists) {
     const path = list.resource === null ? requestPath : resourceOf(list.resource);
     const current = state(path);
     let all = true;
+    const named: string[] = [];
     for (const c of list.conditions) {
-      if (c.kind === "token" && !c.not) tokens.push(c.value);
+      if (c.kind === "token" && !c.not) named.push(c.value);
       const holds = c.kind === "token"
         ? current.lockTokens.includes(c.value)
         : current.etag !== null && (etagsMatch(c.value, current.etag) ||
           (current.codingEtags ?? []).some((tag) => etagsMatch(c.value, tag)));
       if (holds === c.not) all = false;
     }
-    if (all) ok = true;
+    tokens.push(...named);
+    if (all) {
+      ok = true;
+      held.push(...named);
+    }
   }
-  return { ok, tokens };
+  return { ok, tokens, held };
 }
 
 /** The resource paths a header's tagged lists name (to look up before evaluating). */

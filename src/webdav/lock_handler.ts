@@ -7,8 +7,11 @@
  *   {@link DEFAULT_LOCK_TIMEOUT_SECONDS}; anything longer, `Infinite` included, is cut to
  *   {@link MAX_LOCK_TIMEOUT_SECONDS} — a client that vanished must not hold a file forever. The
  *   answer says what was granted.
- * - A LOCK without a body is a refresh (§9.10.2): the token comes in the `If` header and must
- *   name a lock covering the resource (else 412); its timeout restarts.
+ * - A LOCK without a body is a refresh (§9.10.2): the `If` header is evaluated as for any other
+ *   request (§10.4.1: malformed → 400, false → 412), and the lock renewed is one whose token a
+ *   list that holds names and that covers the request URI (none → 412
+ *   `lock-token-matches-request-uri`); its timeout restarts. A token named only in a false list,
+ *   or tagged with another resource it does not cover, renews nothing.
  * - Locking an unmapped URL creates an empty file there (§7.3, §9.10.4) → 201, under the write
  *   rules of a PUT: name rules, the folder must exist (409), the folder's locks (423). A name
  *   held by what the read side never shows (a FIFO, socket or device, a link it does not follow)
@@ -46,13 +49,12 @@ import {
 } from "../uploads/mod.ts";
 import { conditionAnswer, type DavContext, plainAnswer, xmlAnswer } from "./dav_context.ts";
 import { belowMount, resourcePath } from "./dav_path.ts";
-import { parseIfHeader } from "./if_header.ts";
 import { activeLock } from "./live_props.ts";
 import { lockConflictAnswer } from "./lock_conflict.ts";
 import type { LockDepth, LockInfo, LockScope } from "./lock_table.ts";
 import { readXmlBody } from "./request_xml.ts";
 import { findResource, resolveRead, statVisible } from "./resource.ts";
-import { changedResources, guardWrite } from "./write_guard.ts";
+import { changedResources, checkIf, guardWrite } from "./write_guard.ts";
 import { DAV_NS, findChild, type XmlElement } from "./xml_tree.ts";
 import { serializeChildren } from "./xml_writer.ts";
 
@@ -171,34 +173,29 @@ export async function unlock(ctx: DavContext, req: HttpRequest): Promise<HttpRes
   return { status: STATUS.NoContent };
 }
 
-/** A LOCK without a body: restart the timeout of the lock named in the `If` header. */
+/** A LOCK without a body: restart the timeout of the lock the `If` header submits. */
 async function refresh(
   ctx: DavContext,
   req: HttpRequest,
   timeoutSeconds: number,
 ): Promise<HttpResponse> {
-  const value = req.headers.list("if");
-  if (value === undefined) {
+  if (!req.headers.has("if")) {
     return plainAnswer(STATUS.BadRequest, "A lock refresh names its lock in the If header");
   }
-  const lists = parseIfHeader(value);
-  if (lists === null) return plainAnswer(STATUS.BadRequest, "Malformed If header");
   const path = resolveRead(ctx, belowMount(req.path));
   if ("status" in path) return path;
-  for (const list of lists) {
-    for (const c of list.conditions) {
-      if (c.kind !== "token" || c.not) continue;
-      const lock = await ctx.locks.refresh({
-        token: c.value,
-        path: resourcePath(path.segments),
-        timeoutSeconds,
-      });
-      if (lock === null) continue;
-      // A lock rooted above the request covers it, so its root is a collection (§6.1).
-      const rootIsDir = lock.root !== resourcePath(path.segments) ||
-        (await statOrNull(path.fsPath))?.isDirectory === true;
-      return lockAnswer(STATUS.OK, lock, false, rootIsDir);
-    }
+  const info = await statVisible(ctx, path.fsPath);
+  const etag = info === null ? null : validatorsOf(info).etag;
+  // §10.4.1: the header is a precondition here as on every method — a false one refreshes nothing.
+  const checked = await checkIf(ctx, req, path.segments, etag);
+  if (checked.refusal !== null) return checked.refusal;
+  const requestPath = resourcePath(path.segments);
+  for (const token of checked.held ?? []) {
+    const lock = await ctx.locks.refresh({ token, path: requestPath, timeoutSeconds });
+    if (lock === null) continue;
+    // A lock rooted above the request covers it, so its root is a collection (§6.1).
+    const rootIsDir = lock.root !== requestPath || info?.isDirectory === true;
+    return lockAnswer(STATUS.OK, lock, false, rootIsDir);
   }
   return conditionAnswer(STATUS.PreconditionFailed, "lock-token-matches-request-uri");
 }
@@ -300,12 +297,4 @@ function lockAnswer(
     `<D:prop xmlns:D="DAV:"><D:lockdiscovery>${activeLock(lock, Date.now(), rootIsDir)}` +
     "</D:lockdiscovery></D:prop>\n";
   return xmlAnswer(status, body, withToken ? [["Lock-Token", `<${lock.token}>`]] : []);
-}
-
-async function statOrNull(fsPath: string): Promise<Deno.FileInfo | null> {
-  try {
-    return await Deno.stat(fsPath);
-  } catch {
-    return null;
-  }
 }

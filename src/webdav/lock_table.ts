@@ -14,9 +14,12 @@
  *   got before the restart and, refused with 412, moves the user's edit to `lost+found`.
  * - Conflicts (§6.1, §9.10.3): a new lock conflicts with a lock covering its root, and, for depth
  *   infinity, with any lock rooted below it — unless both are shared.
- * - Submitting a lock token (§6.4, §7.5): a resource that a lock covers may be changed only when
- *   one of the tokens sent covers it. For an exclusive lock only its own token does; any holder
- *   of a shared lock may write (§6.2).
+ * - Submitting a lock token (§6.4, §7.5): a resource that locks cover may be changed only when
+ *   the request submits the token of one of the locks covering that very resource. For an
+ *   exclusive lock only its own token does (no other lock covers what it covers); of shared
+ *   locks any one does (§6.2: every holder of a shared lock on a resource may write it) — a
+ *   depth-0 shared lock on a file lets its holder write the file inside a folder that another
+ *   client holds a shared depth-infinity lock on, as Apache's mod_dav allows.
  * - Expiry: a lock past its timeout is gone; expired locks are swept on every call, so the table
  *   never grows past the live ones, and it holds at most {@link MAX_LOCKS}.
  * - What locks put into answers is bounded, not only what they hold: every `lockdiscovery` lists
@@ -31,7 +34,7 @@
  * @module
  */
 
-import { mostCovered } from "./lock_coverage.ts";
+import { mostCovered, parentPath } from "./lock_coverage.ts";
 
 /** Most locks held at once; past it a new LOCK is refused (503). */
 export const MAX_LOCKS = 10_000;
@@ -250,19 +253,25 @@ export class LockTable {
     return out;
   }
 
-  /** Whether `check.tokens` cover every lock on `check.resources` (see the module doc). */
+  /**
+   * Whether `check.tokens` hold every resource `check.resources` change (see the module doc):
+   * each resource itself, and for a depth-infinity change everything below it — the roots of the
+   * locks below, and what lies below each of them and below the resource, which the
+   * depth-infinity locks above cover.
+   */
   check(check: LockCheck): LockCheckResult {
     this.#sweep();
     if (this.#byToken.size === 0) return { ok: true };
     const tokens = new Set(check.tokens);
     for (const resource of check.resources) {
-      for (const lock of this.#byToken.values()) {
-        const matters = covers(lock, resource.path) ||
-          (resource.depth === "infinity" && isBelow(lock.root, resource.path));
-        if (!matters || tokens.has(lock.token)) continue;
-        // Any holder of a lock covering this one's root may write (shared locks, §6.2).
-        if (lock.scope === "shared" && this.#anyCovering(lock.root, tokens)) continue;
-        return { ok: false, root: lock.root };
+      const below = resource.depth === "infinity";
+      const points = [resource.path];
+      if (below) {
+        for (const root of this.#byRoot.keys()) if (isBelow(root, resource.path)) points.push(root);
+      }
+      for (const path of points) {
+        const missed = this.#unheld(path, tokens, below);
+        if (missed !== null) return { ok: false, root: missed };
       }
     }
     return { ok: true };
@@ -317,12 +326,37 @@ export class LockTable {
     return mostCovered(this.#byRoot, req.root, rootsBelow);
   }
 
-  #anyCovering(path: string, tokens: Set<string>): boolean {
-    for (const token of tokens) {
-      const lock = this.#byToken.get(token);
-      if (lock !== undefined && covers(lock, path)) return true;
+  /**
+   * The root of a lock the submitted `tokens` leave unheld at `path`: locks cover it and none of
+   * them was submitted. With `below`, the same for what lies below `path` (not itself a lock's
+   * root), which only the depth-infinity locks covering `path` cover. Null when they hold it.
+   */
+  #unheld(path: string, tokens: Set<string>, below: boolean): string | null {
+    const covering = this.#locksCovering(path);
+    if (covering.length > 0 && !covering.some((lock) => tokens.has(lock.token))) {
+      return covering[0].root;
     }
-    return false;
+    if (!below) return null;
+    const deep = covering.filter((lock) => lock.depth === "infinity");
+    if (deep.length > 0 && !deep.some((lock) => tokens.has(lock.token))) return deep[0].root;
+    return null;
+  }
+
+  /**
+   * The locks covering `path`, found by its ancestors (outermost first) rather than by a scan of
+   * the table: the depth-infinity locks rooted above it, then every lock rooted at it.
+   */
+  #locksCovering(path: string): LockInfo[] {
+    const ancestors: string[] = [];
+    for (let at = parentPath(path); at !== null; at = parentPath(at)) ancestors.push(at);
+    const out: LockInfo[] = [];
+    for (let i = ancestors.length - 1; i >= 0; i--) {
+      for (const lock of this.#byRoot.get(ancestors[i]) ?? []) {
+        if (lock.depth === "infinity") out.push(lock);
+      }
+    }
+    out.push(...(this.#byRoot.get(path) ?? []));
+    return out;
   }
 
   #sweep(): void {

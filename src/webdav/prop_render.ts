@@ -18,6 +18,14 @@ export interface PropName {
   lang?: string;
 }
 
+/**
+ * A key naming one property by its expanded name, for maps and sets: a namespace holds no NUL
+ * (XML 1.0 §2.2), so no two names share a key.
+ */
+export function propKey(ns: string, local: string): string {
+  return `${ns}\u0000${local}`;
+}
+
 /** A property element holding `value` (markup), or empty when `value` is "". */
 export function propElement(name: PropName, value: string): string {
   const tag = propertyTag(name.ns, name.local);

@@ -1,16 +1,19 @@
 /**
  * The 207 document of a `PROPFIND` (RFC 4918 §9.1, §13), as a stream: one resource's response,
  * or a folder's own and then its members' (`Depth: 1`), described and written out in batches of
- * {@link PROPFIND_BATCH}.
+ * at most {@link PROPFIND_BATCH} members and about {@link PROPFIND_BATCH_BYTES}.
  *
  * Decisions:
  * - Batches: the folder's names are read at once (`readEntries`), then described and written
  *   out a batch at a time, so a `Depth: 1` of 10,000 files holds the names and one batch of
  *   answers in memory, never the whole document (4 MB for 10,000 files).
- * - A batch is bounded in bytes too ({@link membersPerBatch}): a depth-infinity lock on the
- *   folder is in every member's `lockdiscovery`, so with 16 shared locks of 4 KiB owners each
- *   member's answer is ~70 KB, and 64 of them (4.5 MB, twice: text and bytes) would be held by
- *   every client that does not read.
+ * - A batch is bounded in bytes too: it closes before the member that would carry it past
+ *   {@link PROPFIND_BATCH_BYTES} (a member alone may pass it), counting for each member what its
+ *   answer will hold before it is made — its dead properties' record, sized by a stat before it
+ *   is read (records of 1 MiB on 64 members made a 64 MiB batch, and ten clients that did not
+ *   read took the process from 118 MB to 2.1 GB), the locks listed in it (a depth-infinity lock
+ *   on the folder is in every member's `lockdiscovery`: 16 shared locks of 4 KiB owners make
+ *   each answer ~70 KB), and the names the query asks for ({@link memberAnswerBytes}).
  * - Members are stat'ed synchronously (see `describeMember`): on a slow network file system that
  *   blocks the loop for the time of one batch's stats. Dead properties are read only when the
  *   request needs them, and only for members that have a record (one directory read of the
@@ -32,7 +35,7 @@ import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 import { MULTISTATUS_HEAD, MULTISTATUS_TAIL } from "../app/multistatus.ts";
 import type { DavContext } from "./dav_context.ts";
 import { hrefOf, resourcePath } from "./dav_path.ts";
-import { type DeadProp, memberRecordName, readDeadProps } from "./dead_props.ts";
+import { type DeadProp, memberRecordName, readDeadProps, recordBytes } from "./dead_props.ts";
 import type { Described } from "./live_props.ts";
 import { covers, type LockInfo } from "./lock_table.ts";
 import { describeOne, type PropfindQuery } from "./propfind_query.ts";
@@ -40,12 +43,14 @@ import { type Hider, hiderBelow, type Resource, statVisible } from "./resource.t
 
 /** Members described (stat, properties) and written out at a time. */
 export const PROPFIND_BATCH = 64;
-/** The bytes a batch of members' answers should stay under (64 plain answers are ~40 KB). */
+/** The bytes a batch of members' answers stays under, unless one member passes it alone. */
 export const PROPFIND_BATCH_BYTES = 256 * 1024;
 /** A member's answer without locks, at most (an allprop of a file with a long name). */
 const MEMBER_ANSWER_BYTES = 1024;
 /** An `activelock` besides its owner and its root (the tags, token and timeout). */
 const ACTIVE_LOCK_BYTES = 400;
+/** A property element besides its names, at most (the tags, `xmlns`, an `xml:lang`). */
+const PROPERTY_TAG_BYTES = 48;
 
 const encoder = new TextEncoder();
 
@@ -85,11 +90,15 @@ export async function* propfindMembers(
     folderHref: hrefOf(folder.segments, true),
     lockable: !ctx.config.readOnly,
   };
-  const batchSize = membersPerBatch(locks, resourcePath(folder.segments));
-  let batch: Deno.DirEntry[] = [];
+  const perMember = memberAnswerBytes(locks, resourcePath(folder.segments), query);
+  // Answers of the members taken so far (describing a member starts reading its records), and
+  // what they will hold.
+  let batch: Array<string | Promise<string>> = [];
+  let batchBytes = 0;
   const flush = async (): Promise<Uint8Array> => {
-    const texts = batch.map((e) => describeMember(ctx, folder, e, query, member));
+    const texts = batch;
     batch = [];
+    batchBytes = 0;
     // Most members answer synchronously; only symlinks and property records are awaited.
     const all = texts.some((t) => typeof t !== "string") ? await Promise.all(texts) : texts;
     return encoder.encode((all as string[]).join(""));
@@ -100,26 +109,54 @@ export async function* propfindMembers(
     // hidden: a name no URL can ask for (a newline, a backslash, bytes not UTF-8): its href
     // could only answer 400, and a syncing client fails on it (as in listings)
     if (!servableName(e.name)) continue;
-    batch.push(e);
-    if (batch.length === batchSize) yield await flush();
+    const bytes = perMember + (needsDead ? recordsBytes(folder, e, records) : 0);
+    if (
+      batch.length === PROPFIND_BATCH ||
+      (batch.length > 0 && batchBytes + bytes > PROPFIND_BATCH_BYTES)
+    ) {
+      yield await flush();
+    }
+    batch.push(describeMember(ctx, folder, e, query, member));
+    batchBytes += bytes;
   }
   if (batch.length > 0) yield await flush();
   yield encoder.encode(MULTISTATUS_TAIL);
 }
 
 /**
- * How many members a batch holds so that it stays near {@link PROPFIND_BATCH_BYTES}: the locks
- * covering the folder with depth infinity are listed in every member's answer (those rooted at
- * one member are listed once, and the table bounds them all: `lock_table.ts`). Owners are
- * counted in UTF-16 units, close enough for an estimate.
+ * What a member's answer holds besides its dead properties, at most: its live properties, the
+ * locks covering the folder with depth infinity, listed in every member's answer (those rooted
+ * at one member are listed once, and the table bounds them all: `lock_table.ts`), and a property
+ * element per name the query asks for (1,000 names of 1 KB would make each answer a megabyte).
+ * Counted in UTF-16 units, close enough for a bound.
  */
-export function membersPerBatch(locks: readonly LockInfo[], folderPath: string): number {
-  let perMember = MEMBER_ANSWER_BYTES;
+export function memberAnswerBytes(
+  locks: readonly LockInfo[],
+  folderPath: string,
+  query: PropfindQuery,
+): number {
+  let bytes = MEMBER_ANSWER_BYTES;
   for (const lock of locks) {
     if (lock.depth !== "infinity" || !covers(lock, folderPath)) continue;
-    perMember += ACTIVE_LOCK_BYTES + lock.owner.length + lock.root.length;
+    bytes += ACTIVE_LOCK_BYTES + lock.owner.length + lock.root.length;
   }
-  return Math.max(1, Math.min(PROPFIND_BATCH, Math.floor(PROPFIND_BATCH_BYTES / perMember)));
+  const named = query.kind === "prop" ? query.names : query.kind === "allprop" ? query.include : [];
+  // `<local xmlns="ns">` … `</local>`: the local name twice, the namespace once.
+  for (const name of named) bytes += PROPERTY_TAG_BYTES + name.ns.length + 2 * name.local.length;
+  return bytes;
+}
+
+/**
+ * The bytes of the records describing the member `e` will read: a file's own, a folder's own
+ * (which lives inside it), and for a symlink either one, as where it leads is not known yet (the
+ * stat looks through it; the size only sizes the batch and is never sent).
+ */
+function recordsBytes(folder: Resource, e: Deno.DirEntry, records: Set<string>): number {
+  const fsPath = folder.fsPath + SEP + e.name;
+  let bytes = 0;
+  if (!e.isDirectory && records.has(memberRecordName(e.name))) bytes += recordBytes(fsPath, false);
+  if (e.isDirectory || e.isSymlink) bytes += recordBytes(fsPath, true);
+  return bytes;
 }
 
 /**

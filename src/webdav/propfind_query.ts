@@ -24,7 +24,7 @@
 
 import type { DeadProp } from "./dead_props.ts";
 import { type Described, isLiveProp, LIVE_PROPS, liveValue } from "./live_props.ts";
-import { type PropName, renderResponse } from "./prop_render.ts";
+import { propKey, type PropName, renderResponse } from "./prop_render.ts";
 import { isWin32Mtime, win32TimeValue } from "./win32_times.ts";
 import { childElements, DAV_NS, findChild, type XmlElement } from "./xml_tree.ts";
 
@@ -77,8 +77,7 @@ function namesIn(el: XmlElement): PropName[] {
   const seen = new Set<string>();
   const names: PropName[] = [];
   for (const e of childElements(el)) {
-    // A namespace holds no NUL (XML 1.0 §2.2), so the key names one property only.
-    const key = `${e.ns}\u0000${e.local}`;
+    const key = propKey(e.ns, e.local);
     if (seen.has(key)) continue;
     seen.add(key);
     names.push({ ns: e.ns, local: e.local });
@@ -90,7 +89,12 @@ function isLive(n: PropName): boolean {
   return n.ns === DAV_NS && isLiveProp(n.local);
 }
 
-/** One `DAV:response` for the resource `d` with dead properties `dead`, at `href`. */
+/**
+ * One `DAV:response` for the resource `d` with dead properties `dead`, at `href`. Linear in the
+ * names asked and the properties stored: names are looked up in a map of the dead properties and
+ * a set of those answered, built once per resource — a scan per name made a `Depth: 1` naming
+ * 1,000 absent properties over 40 files of 20,000 dead properties each block the worker 5 s.
+ */
 export function describeOne(
   d: Described,
   dead: readonly DeadProp[],
@@ -100,7 +104,8 @@ export function describeOne(
   const found: Array<[PropName, string]> = [];
   const missing: PropName[] = [];
   if (query.kind === "prop") {
-    for (const name of query.names) lookUp(name, d, dead, found, missing);
+    const stored = deadByName(dead);
+    for (const name of query.names) lookUp(name, d, stored, found, missing);
     return renderResponse(href, found, missing);
   }
   const names = query.kind === "propname";
@@ -114,29 +119,41 @@ export function describeOne(
       : { ns: p.ns, local: p.name, lang: p.lang };
     found.push([name, names ? "" : p.xml]);
   }
-  if (query.kind === "allprop") {
+  if (query.kind === "allprop" && query.include.length > 0) {
     // Only what allprop left out: a name answers once, however often it is named.
+    const answered = new Set<string>();
+    for (const [n] of found) answered.add(propKey(n.ns, n.local));
+    const stored = deadByName(dead);
     for (const name of query.include) {
-      const seen = (n: PropName) => n.ns === name.ns && n.local === name.local;
-      if (found.some(([n]) => seen(n)) || missing.some(seen)) continue;
-      lookUp(name, d, dead, found, missing);
+      const key = propKey(name.ns, name.local);
+      if (answered.has(key)) continue;
+      answered.add(key);
+      lookUp(name, d, stored, found, missing);
     }
   }
   return renderResponse(href, found, missing);
+}
+
+/** The dead properties by expanded name (`propKey`); the first of a name wins. */
+function deadByName(dead: readonly DeadProp[]): Map<string, DeadProp> {
+  const byName = new Map<string, DeadProp>();
+  for (const p of dead) {
+    const key = propKey(p.ns, p.name);
+    if (!byName.has(key)) byName.set(key, p);
+  }
+  return byName;
 }
 
 /** Adds the property `name` of `d` to `found` with its value, or to `missing`. */
 function lookUp(
   name: PropName,
   d: Described,
-  dead: readonly DeadProp[],
+  dead: ReadonlyMap<string, DeadProp>,
   found: Array<[PropName, string]>,
   missing: PropName[],
 ): void {
   const live = name.ns === DAV_NS && isLiveProp(name.local);
-  const stored = live || isWin32Mtime(name)
-    ? undefined
-    : dead.find((p) => p.ns === name.ns && p.name === name.local);
+  const stored = live || isWin32Mtime(name) ? undefined : dead.get(propKey(name.ns, name.local));
   const value = live
     ? liveValue(name.local, d)
     : isWin32Mtime(name)

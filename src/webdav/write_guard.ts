@@ -44,6 +44,8 @@ export interface GuardRequest {
 export interface GuardOutcome {
   refusal: HttpResponse | null;
   tokens: string[];
+  /** Of `tokens`, those in the `If` lists that hold (`checkIf` only; see `if_header.ts`). */
+  held?: string[];
 }
 
 /** Checks the `If` header and the locks for a change; see the module doc. */
@@ -100,7 +102,7 @@ export async function checkIf(
   if (!outcome.ok) {
     return { refusal: plainAnswer(STATUS.PreconditionFailed, "Precondition failed"), tokens: [] };
   }
-  return { refusal: null, tokens: outcome.tokens };
+  return { refusal: null, tokens: outcome.tokens, held: outcome.held };
 }
 
 /** The 423 for a change that did not submit the token of the lock rooted at `root`. */

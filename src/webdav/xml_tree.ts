@@ -10,7 +10,9 @@
  *   and reports the DOCTYPE before any of its contents could matter; we stop at that event, so a
  *   billion-laughs body costs one pass over its bytes and nothing more.
  * - refuse (400): malformed XML, unbound prefixes and bad namespace declarations
- *   (`xmlns:a=""`), all reported by the parser; the first error ends the parse.
+ *   (`xmlns:a=""`), all reported by the parser; the first error ends the parse. Also a local name
+ *   after a prefix that is no NCName (`p:1a`), which the parser lets through (`xml_name.ts`): a
+ *   dead property of that name could only be written back as malformed XML.
  * - Bounded: the body is capped before it gets here (`request_xml.ts`), elements may nest at most
  *   {@link MAX_XML_DEPTH} deep and a document may hold at most {@link MAX_XML_NODES} elements and
  *   text nodes, so the tree stays within a small multiple of the body's size.
@@ -20,6 +22,7 @@
  */
 
 import { SaxesParser } from "saxes";
+import { isNcName } from "./xml_name.ts";
 
 /** The WebDAV namespace (RFC 4918 §21). */
 export const DAV_NS = "DAV:";
@@ -79,6 +82,7 @@ export function parseXml(text: string): XmlElement {
     for (const attr of Object.values(tag.attributes)) {
       // Namespace declarations are resolved into `ns` already; they are not data.
       if (attr.prefix === "xmlns" || (attr.prefix === "" && attr.local === "xmlns")) continue;
+      if (!isNcName(attr.local)) throw new XmlRefused(MALFORMED);
       attributes.push({ ns: attr.uri, local: attr.local, prefix: attr.prefix, value: attr.value });
     }
     const el: XmlElement = {
@@ -87,6 +91,7 @@ export function parseXml(text: string): XmlElement {
       attributes,
       children: [],
     };
+    if (!isNcName(el.local)) throw new XmlRefused(MALFORMED);
     if (stack.length > 0) stack[stack.length - 1].children.push(el);
     else root = el;
     stack.push(el);

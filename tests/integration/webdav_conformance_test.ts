@@ -1,8 +1,9 @@
 /**
  * RFC 4918 points pinned on the real server (port 0, fetch over TCP): the `If` header holds on
  * reads as on writes (§10.4.1: GET, HEAD and PROPFIND answer 412 when it is false, 400 when it
- * does not parse); a write through a loop of symlinks is a 409, not a 500; and `allprop` with
- * `include` answers the included properties too (§9.1).
+ * does not parse); a write through a loop of symlinks is a 409, not a 500; `allprop` with
+ * `include` answers the included properties too (§9.1); and an empty chunked MKCOL body is no body
+ * (RFC 9110 §6.4.1).
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
@@ -185,5 +186,52 @@ Deno.test("PROPFIND allprop with include answers the included properties, unknow
     assertEquals(props.get("{DAV:}getetag")?.status, 200);
     assertEquals(res.text.split("<D:getetag>").length - 1, 1, res.text);
     assertEquals(res.text.split("color").length - 1, 2, res.text); // one element: open + close
+  });
+});
+
+/** Sends `head` then `body` raw over one connection that closes after, and returns the status. */
+async function rawStatus(port: number, head: string, body: string): Promise<number> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    await conn.write(
+      new TextEncoder().encode(`${head}Host: t\r\nConnection: close\r\n\r\n${body}`),
+    );
+    const decoder = new TextDecoder();
+    const buf = new Uint8Array(4096);
+    let text = "";
+    for (;;) {
+      const n = await conn.read(buf);
+      if (n === null) break;
+      text += decoder.decode(buf.subarray(0, n), { stream: true });
+    }
+    const status = /^HTTP\/1\.1 (\d{3}) /.exec(text);
+    assert(status !== null, text);
+    return Number(status[1]);
+  } finally {
+    conn.close();
+  }
+}
+
+Deno.test("MKCOL with an empty chunked body makes the folder, as with Content-Length: 0 (RFC 9110 §6.4.1)", async () => {
+  await withShare(WRITES, async (s, root) => {
+    const chunked = "Transfer-Encoding: chunked\r\n";
+    assertEquals(
+      await rawStatus(s.port, `MKCOL /files/a/ HTTP/1.1\r\n${chunked}`, "0\r\n\r\n"),
+      201,
+    );
+    assertEquals(
+      await rawStatus(s.port, "MKCOL /files/b/ HTTP/1.1\r\nContent-Length: 0\r\n", ""),
+      201,
+    );
+    // A body that holds bytes is refused either way (RFC 4918 §9.3.1), and nothing is made.
+    const some = "3\r\nabc\r\n0\r\n\r\n";
+    assertEquals(await rawStatus(s.port, `MKCOL /files/c/ HTTP/1.1\r\n${chunked}`, some), 415);
+    assertEquals(
+      await rawStatus(s.port, "MKCOL /files/d/ HTTP/1.1\r\nContent-Length: 3\r\n", "abc"),
+      415,
+    );
+    const made: string[] = [];
+    for await (const e of Deno.readDir(root)) made.push(e.name);
+    assertEquals(made.sort(), ["a", "b"]);
   });
 });

@@ -101,3 +101,13 @@ Deno.test("evaluateIf submits every token outside a Not, wherever it appears", (
   assertEquals(run("(<urn:uuid:lockx>) (Not <DAV:no-lock>)").tokens, ["urn:uuid:lockx"]);
   assertEquals(run("</files/other> (<a>) (Not <b>)").tokens, ["a"]);
 });
+
+Deno.test("evaluateIf tells apart the tokens of the lists that hold (what a refresh renews)", () => {
+  const mixed = run('(<urn:uuid:lock> ["e9"]) (Not <DAV:no-lock>)');
+  assertEquals([mixed.ok, mixed.tokens, mixed.held], [true, ["urn:uuid:lock"], []]);
+  const both = run('</files/res> (<urn:uuid:lock>) </files/other> (<b> ["e1"])');
+  assertEquals([both.ok, both.tokens, both.held], [true, ["urn:uuid:lock", "b"], [
+    "urn:uuid:lock",
+  ]]);
+  assertEquals(run("</files/other> (Not <b>)").held, [], "a token under Not is never held");
+});

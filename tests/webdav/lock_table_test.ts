@@ -88,6 +88,28 @@ Deno.test("check: any holder of a shared lock may write", () => {
   assertEquals(t.check({ resources: [{ path: "/s", depth: "0" }], tokens: [] }).ok, false);
 });
 
+Deno.test("check: a shared lock on the resource itself lets its holder write it, whoever holds the folder's", () => {
+  const { t } = table();
+  const folder = token(t.lock(req("/sh", { scope: "shared", depth: "infinity" })));
+  const file = token(t.lock(req("/sh/f", { scope: "shared" })));
+  const change = (tokens: string[], path = "/sh/f", depth: "0" | "infinity" = "0") =>
+    t.check({ resources: [{ path, depth }], tokens });
+  // §6.2: each holder of a shared lock on /sh/f may write it, with either token.
+  assertEquals(change([file]), { ok: true });
+  assertEquals(change([folder]), { ok: true });
+  assertEquals(change([]), { ok: false, root: "/sh" });
+  // The file's lock does not reach the folder, nor the rest of what the folder's lock covers.
+  assertEquals(change([file], "/sh", "0"), { ok: false, root: "/sh" });
+  assertEquals(change([file], "/sh/g"), { ok: false, root: "/sh" });
+  assertEquals(change([file], "/sh", "infinity"), { ok: false, root: "/sh" });
+  assertEquals(change([folder], "/sh", "infinity"), { ok: true });
+  // A depth-0 shared lock on the folder holds the folder itself, not what lies below it.
+  const own = token(t.lock(req("/sh", { scope: "shared" })));
+  assertEquals(change([own], "/sh", "0"), { ok: true });
+  assertEquals(change([own], "/sh", "infinity"), { ok: false, root: "/sh" });
+  assertEquals(change([own], "/sh/f"), { ok: false, root: "/sh" });
+});
+
 Deno.test("locks expire; refresh restarts the timeout only through a covering path", () => {
   const { t, clock } = table();
   const tok = token(t.lock(req("/d", { depth: "infinity" })));

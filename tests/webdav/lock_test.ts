@@ -412,3 +412,57 @@ Deno.test("--no-overwrite lets a lock holder fill the empty file it claimed (Win
     assertEquals(await Deno.readTextFile(`${app.root}/empty.txt`), "");
   });
 });
+
+Deno.test("a file shared-locked inside a shared-locked folder takes a PUT with either lock's token (§6.2)", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.mkdir(`${app.root}/sh`);
+    await Deno.writeTextFile(`${app.root}/sh/f`, "v0");
+    const folder = await app.call("LOCK", "/files/sh/", [], lockBody("shared", "a"));
+    const file = await app.call("LOCK", "/files/sh/f", [["Depth", "0"]], lockBody("shared", "b"));
+    assertEquals([folder.status, file.status], [200, 200]);
+    const put = (token: string | undefined, body: string) =>
+      app.call("PUT", "/files/sh/f", token === undefined ? [] : [["If", `(${token})`]], body);
+    assertEquals((await put(undefined, "x")).status, 423);
+    assertEquals((await put(file.header("lock-token"), "v1")).status, 204);
+    assertEquals((await put(folder.header("lock-token"), "v2")).status, 204);
+    assertEquals(await Deno.readTextFile(`${app.root}/sh/f`), "v2");
+    // The file's lock holds the file only, not the folder's other members: a header that holds
+    // (tagged with the file) submits its token, and the new member is still the folder's.
+    const tagged = `<http://dav.test/files/sh/f> (${file.header("lock-token")})`;
+    const other = await app.call("PUT", "/files/sh/g", [["If", tagged]], "x");
+    assertEquals(other.status, 423);
+    assert(other.text.includes("<D:href>/files/sh/</D:href>"), other.text);
+  });
+});
+
+Deno.test("a lock refresh evaluates its If header: a false one is 412 and refreshes nothing", async () => {
+  await withDav(ALL, async (app) => {
+    await Deno.writeTextFile(`${app.root}/a.txt`, "a");
+    await Deno.writeTextFile(`${app.root}/r.txt`, "r");
+    const granted = await app.call("LOCK", "/files/r.txt", [["Timeout", "Second-600"]], lockBody());
+    const token = granted.header("lock-token")!;
+    const refresh = (path: string, value: string) =>
+      app.call("LOCK", path, [["If", value], ["Timeout", "Second-60"]]);
+    const timeoutOf = async () => {
+      const body = propfindBody("lockdiscovery");
+      const res = await app.call("PROPFIND", "/files/r.txt", [["Depth", "0"]], body);
+      return /<D:timeout>Second-(\d+)<\/D:timeout>/.exec(res.text)?.[1];
+    };
+    // A list whose entity tag does not match is false: the header does not hold (§10.4.1).
+    assertEquals((await refresh("/files/r.txt", `(${token} ["nope"])`)).status, 412);
+    // Tagged with another resource, which the token does not cover: false too.
+    assertEquals((await refresh("/files/r.txt", `</files/a.txt> (${token})`)).status, 412);
+    assertEquals((await refresh("/files/a.txt", `</files/a.txt> (${token})`)).status, 412);
+    // Named only in a false list, beside one that holds: not the lock the header proves.
+    const aside = await refresh("/files/r.txt", `(${token} ["nope"]) (Not <DAV:no-lock>)`);
+    assertEquals(aside.status, 412);
+    assert(aside.text.includes("lock-token-matches-request-uri"), aside.text);
+    assert(Number(await timeoutOf()) > 60, "none of these refreshed the lock");
+    assertEquals((await refresh("/files/r.txt", "(((")).status, 400);
+    const ok = await refresh("/files/r.txt", `(${token})`);
+    assertEquals(ok.status, 200);
+    assertEquals(await timeoutOf(), "60");
+    const tagged = await refresh("/files/r.txt", `</files/r.txt> (${token})`);
+    assertEquals(tagged.status, 200);
+  });
+});

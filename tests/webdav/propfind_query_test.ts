@@ -3,7 +3,8 @@
  * each query needs read, and a name `DAV:include` repeats answered once.
  */
 
-import { assertEquals } from "../support/assert.ts";
+import { assert, assertEquals } from "../support/assert.ts";
+import { countedList } from "./counted_list.ts";
 import type { Described } from "../../src/webdav/live_props.ts";
 import {
   describeOne,
@@ -64,4 +65,33 @@ Deno.test("a prop query lists a repeated name once, so it is answered once", () 
     }],
   });
   assertEquals(namedCount(q), 3);
+});
+
+Deno.test("describeOne reads each dead property a bounded number of times, however many names are asked", () => {
+  const d: Described = {
+    segments: ["a.txt"],
+    isDir: false,
+    info: Deno.statSync(import.meta.filename!),
+    locks: [],
+    nowMs: 0,
+    lockable: true,
+  };
+  const STORED = 2_000;
+  const ASKED = 1_000;
+  const stored = Array.from(
+    { length: STORED },
+    (_, i) => ({ ns: "urn:s", name: `p${i}`, xml: "" }),
+  );
+  const absent = Array.from({ length: ASKED }, (_, i) => ({ ns: "urn:a", local: `n${i}` }));
+  const queries: Array<[string, PropfindQuery]> = [
+    ["prop", { kind: "prop", names: [...absent, { ns: "urn:s", local: "p7" }] }],
+    ["allprop with include", { kind: "allprop", include: absent }],
+  ];
+  for (const [what, q] of queries) {
+    const dead = countedList(stored);
+    const text = describeOne(d, dead.list, q, "/files/a.txt");
+    assertEquals(text.split('xmlns="urn:a"/>').length - 1, ASKED, what);
+    // A scan of the stored properties per name asked read them 1,000 times each (2,000,000).
+    assert(dead.reads() <= 3 * STORED, `${what}: ${dead.reads()} reads`);
+  }
 });

@@ -8,13 +8,14 @@ import { appConfig } from "../../src/app/app_config.ts";
 import { createApp } from "../../src/app/routes.ts";
 import { tempNameFor } from "../../src/app/temp_name.ts";
 import { buildRequest } from "../support/request_builder.ts";
-import { MAX_PROPFIND_NAMES } from "../../src/webdav/propfind_query.ts";
 import type { LockInfo } from "../../src/webdav/lock_table.ts";
 import {
-  membersPerBatch,
+  memberAnswerBytes,
   PROPFIND_BATCH,
   PROPFIND_BATCH_BYTES,
 } from "../../src/webdav/propfind_members.ts";
+import { ALLPROP, MAX_PROPFIND_NAMES } from "../../src/webdav/propfind_query.ts";
+import { writeDeadProps } from "../../src/webdav/dead_props.ts";
 import { propfindBody, readMultistatus, textIn, withDav } from "./webdav_fixture.ts";
 
 const D = (local: string) => `{DAV:}${local}`;
@@ -230,7 +231,7 @@ Deno.test("PROPFIND naming more than MAX_PROPFIND_NAMES distinct properties is 4
   });
 });
 
-Deno.test("membersPerBatch shrinks a Depth 1 batch when the folder's locks repeat in every member", () => {
+Deno.test("memberAnswerBytes counts the folder's locks listed in every member and the names asked", () => {
   const lock = (root: string, depth: "0" | "infinity", ownerBytes: number): LockInfo => ({
     token: "urn:uuid:x",
     root,
@@ -240,12 +241,61 @@ Deno.test("membersPerBatch shrinks a Depth 1 batch when the folder's locks repea
     timeoutSeconds: 60,
     expiresAtMs: 0,
   });
-  assertEquals(membersPerBatch([], "/d"), PROPFIND_BATCH);
+  const plain = memberAnswerBytes([], "/d", ALLPROP);
+  assert(plain * PROPFIND_BATCH <= PROPFIND_BATCH_BYTES, "64 plain answers fill a batch");
   // Locks rooted at one member, or not covering its members, are listed once: no change.
-  assertEquals(membersPerBatch([lock("/d/f", "infinity", 4096), lock("/d", "0", 4096)], "/d"), 64);
+  const once = [lock("/d/f", "infinity", 4096), lock("/d", "0", 4096)];
+  assertEquals(memberAnswerBytes(once, "/d", ALLPROP), plain);
   const heavy = Array.from({ length: 16 }, () => lock("/", "infinity", 4096));
-  const n = membersPerBatch(heavy, "/d");
-  assert(n >= 1 && n < 8, `${n}`);
-  assert(n * 16 * (4096 + 400) <= PROPFIND_BATCH_BYTES, "a batch stays under its bytes");
-  assertEquals(membersPerBatch([lock("/d", "infinity", 10_000_000)], "/d"), 1);
+  assert(memberAnswerBytes(heavy, "/d", ALLPROP) >= plain + 16 * (4096 + 400));
+  // Each name asked is answered for every member.
+  const names = Array.from(
+    { length: 1000 },
+    (_, i) => ({ ns: "urn:n", local: `${i}`.padEnd(900) }),
+  );
+  const asked = memberAnswerBytes([], "/d", { kind: "prop", names });
+  assert(asked >= 1000 * 1800, `${asked}`);
+  assertEquals(memberAnswerBytes([], "/d", { kind: "allprop", include: names }), asked);
+});
+
+Deno.test("PROPFIND Depth 1 keeps a batch near PROPFIND_BATCH_BYTES when members carry large dead properties", async () => {
+  const root = await Deno.makeTempDir({ prefix: "wireserve-dav-heavy-" });
+  try {
+    const MEMBERS = 8;
+    const VALUE_BYTES = 200 * 1024;
+    for (let i = 0; i < MEMBERS; i++) {
+      const fsPath = `${root}/f${i}.txt`;
+      await Deno.writeTextFile(fsPath, "x");
+      await writeDeadProps(fsPath, false, [{
+        ns: "urn:x",
+        name: "big",
+        xml: "v".repeat(VALUE_BYTES),
+      }]);
+    }
+    await Deno.mkdir(`${root}/dir`);
+    await writeDeadProps(`${root}/dir`, true, [{
+      ns: "urn:x",
+      name: "big",
+      xml: "v".repeat(VALUE_BYTES),
+    }]);
+    const app = createApp(appConfig({ directory: root }));
+    const res = await app(
+      buildRequest({ method: "PROPFIND", target: "/files/", headers: [["Depth", "1"]] }),
+    );
+    assertEquals(res.status, 207);
+    const body = res.body as { kind: string; stream: AsyncIterable<Uint8Array> };
+    const decoder = new TextDecoder();
+    let responses = 0;
+    let largest = 0;
+    for await (const piece of body.stream) {
+      largest = Math.max(largest, piece.length);
+      responses += decoder.decode(piece).split("<D:response>").length - 1;
+    }
+    assertEquals(responses, MEMBERS + 2);
+    // Two such members would pass the bound together: each goes out on its own, never the 1.8 MB
+    // of all nine at once (a batch of 64 with 1 MiB records held 64 MiB per client).
+    assert(largest < 2 * VALUE_BYTES, `largest piece ${largest}`);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });
