@@ -278,10 +278,11 @@ async function selectedFolders(
 
 /**
  * `attachment` with the name as an ASCII fallback and as UTF-8 (RFC 6266 §4.3, RFC 8187), so
- * every browser saves it under its own name.
+ * every browser saves it under its own name. The fallback has no `%` either: some agents decode
+ * `%XX` in `filename=` (RFC 6266 Appendix D), and `dir%2Fx.zip` must not come out as `dir/x.zip`.
  */
 export function attachment(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\%]/g, "_");
   const encoded = encodeURIComponent(name).replace(
     /['()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
 import { appConfig } from "../../src/app/app_config.ts";
 import { sharedFolderRoot } from "../../src/files/mod.ts";
-import { zipResponse } from "../../src/files/folder_zip.ts";
+import { attachment, zipResponse } from "../../src/files/folder_zip.ts";
 import { archiveOf, type ZipItem } from "../../src/files/zip_archive.ts";
 import { localCount } from "../../src/http/shared_count.ts";
 import { drainStream } from "../support/drain_stream.ts";
@@ -230,4 +230,11 @@ Deno.test("a zip's folder read takes its places while it reads", async () => {
   } finally {
     await Deno.remove(share, { recursive: true });
   }
+});
+
+Deno.test("a zip's Content-Disposition falls back to an ASCII name without quotes, backslashes or %", () => {
+  assertEquals(
+    attachment('dir%2Fx "q" \\ é.zip'),
+    `attachment; filename="dir_2Fx _q_ _ _.zip"; filename*=UTF-8''dir%252Fx%20%22q%22%20%5C%20%C3%A9.zip`,
+  );
 });
