@@ -6,7 +6,12 @@
  *
  * Hashing a large file costs a full read, so results are remembered per path and ETag (bounded,
  * oldest first out) and uploads seed the memory with the digest they computed while streaming:
- * asking right after an upload costs nothing. A response with `Content-Encoding` gets no digest:
+ * asking right after an upload costs nothing. The hashing runs on the isolate's thread, a MiB at
+ * a time, so it is shared and bounded: requests for a digest being computed wait for that one
+ * (one hash per path, ETag and algorithm), and at most {@link MAX_HASHES_RUNNING} files are hashed
+ * at once, the others waiting their turn. Each request hashed the file itself before: 100 HEADs
+ * of a 200 MB file (1-byte ranges: no bandwidth needed) held the worker 1.6–4.3 s at a time, and
+ * the idle clock then closed connections whose requests had arrived unread (an attack probe). A response with `Content-Encoding` gets no digest:
  * its selected representation is the coded bytes, which are made as they are sent. And when the
  * file changes while it is hashed (its ETag moves), no digest is sent rather than a wrong one.
  *
@@ -32,7 +37,17 @@ export const MAX_REMEMBERED_DIGESTS = 1024;
 /** Read size while hashing a file. */
 const HASH_READ_BYTES = 1024 * 1024;
 
+/** Files hashed at once by this isolate; requests for others wait their turn. */
+export const MAX_HASHES_RUNNING = 2;
+
 const remembered = new Map<string, string>();
+/** Digests being computed, by `cacheKey`: every request for one waits on the same hash. */
+const computing = new Map<string, Promise<string | null>>();
+/** The turns taken and awaited (see MAX_HASHES_RUNNING). */
+const turns = { running: 0, waiting: [] as Array<() => void> };
+
+/** What the hashing has done in this isolate, for tests: files hashed, and most at once. */
+export const hashingSeen = { files: 0, mostAtOnce: 0 };
 
 /** Remembers the field value for `fsPath` at `etag` (uploads call this after storing). */
 export function rememberReprDigest(
@@ -89,7 +104,7 @@ async function addDigest(
   });
   if (!path.ok || path.trailingSlash) return res;
   const value = remembered.get(cacheKey(alg, path.fsPath, etag)) ??
-    await hashFile(path.fsPath, etag, alg);
+    await sharedDigest(path.fsPath, etag, alg);
   if (value !== null) res.headers = [...headers, ["Repr-Digest", value]];
   return res;
 }
@@ -106,6 +121,7 @@ async function hashFile(
   } catch {
     return null;
   }
+  hashingSeen.files++;
   try {
     const hash = createHash(DIGEST_ALGORITHMS[alg]);
     const buf = new Uint8Array(HASH_READ_BYTES);
@@ -123,6 +139,39 @@ async function hashFile(
   } finally {
     file.close();
   }
+}
+
+/** The digest of `fsPath` at `etag`, computed once for all who ask meanwhile, in its turn. */
+function sharedDigest(fsPath: string, etag: string, alg: DigestAlgorithm): Promise<string | null> {
+  const key = cacheKey(alg, fsPath, etag);
+  let digest = computing.get(key);
+  if (digest === undefined) {
+    digest = (async () => {
+      await takeTurn();
+      try {
+        // Computed (or seeded by an upload) while this one waited for its turn.
+        return remembered.get(key) ?? await hashFile(fsPath, etag, alg);
+      } finally {
+        giveTurn();
+        computing.delete(key);
+      }
+    })();
+    computing.set(key, digest);
+  }
+  return digest;
+}
+
+async function takeTurn(): Promise<void> {
+  while (turns.running >= MAX_HASHES_RUNNING) {
+    await new Promise<void>((resolve) => turns.waiting.push(resolve));
+  }
+  turns.running++;
+  hashingSeen.mostAtOnce = Math.max(hashingSeen.mostAtOnce, turns.running);
+}
+
+function giveTurn(): void {
+  turns.running--;
+  turns.waiting.shift()?.();
 }
 
 function cacheKey(alg: DigestAlgorithm, fsPath: string, etag: string): string {
