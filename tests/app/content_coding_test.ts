@@ -11,6 +11,7 @@ import {
   isCompressible,
   MIN_COMPRESS_BYTES,
   negotiateEncoding,
+  STREAM_BROTLI_LGWIN,
 } from "../../src/app/content_coding.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
@@ -121,6 +122,16 @@ for (const coding of ["gzip", "br"] as const) {
     assertEquals(new Uint8Array(back), big);
   });
 }
+
+Deno.test("a streamed brotli body uses a 1 MiB window (STREAM_BROTLI_LGWIN), not brotli's 4 MiB", async () => {
+  // RFC 7932 §9.1: the stream's first bits give the window: 1, then 3 bits n, WBITS = 17 + n.
+  const out = await collect(
+    compressStream(pieces(new Uint8Array(2_000_000).fill(97), 65536), "br"),
+  );
+  const windowBits = (out[0] & 1) === 0 ? 16 : 17 + ((out[0] >> 1) & 7);
+  assertEquals(windowBits, STREAM_BROTLI_LGWIN);
+  assertEquals(STREAM_BROTLI_LGWIN, 20);
+});
 
 Deno.test("compressStream pulls the source lazily and stops it when the consumer stops", async () => {
   let pulled = 0;
