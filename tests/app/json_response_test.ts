@@ -22,3 +22,15 @@ Deno.test("jsonText writes a value nested 10,000 deep without throwing, compact 
   // Indented to depth 100 only: the text grows with the depth, not with its square.
   assert(text.length < 100_000, `${text.length} characters`);
 });
+
+Deno.test("jsonText writes a long array of plain values one a line, as JSON.stringify(v, null, 2)", () => {
+  const values = Array.from(
+    { length: 5000 },
+    (_, i) => i % 3 === 0 ? `v"${i}` : i % 3 === 1 ? i : null,
+  );
+  const doc = { form: { a: values, b: ["short"] }, data: "x" };
+  assertEquals(
+    jsonText(doc),
+    JSON.stringify(doc, null, 2).replace('[\n      "short"\n    ]', '["short"]') + "\n",
+  );
+});
