@@ -14,7 +14,7 @@ import {
   type UploadHooks,
   uploadMethods,
 } from "../uploads/mod.ts";
-import { stateFolder } from "./store_location.ts";
+import { stateFolder, stateFolderInShare } from "./store_location.ts";
 import { UploadStore } from "./upload_store.ts";
 import { UploadUsage } from "./upload_usage.ts";
 import type { UsageLedger } from "./usage_ledger.ts";
@@ -63,8 +63,9 @@ export function resumableContext(
     maxUploads: config.resumableMaxUploads,
     maxBytes: config.resumableMaxBytes,
   };
-  const ledger = usage ?? new UploadUsage(dir, limits, now);
-  const store = new UploadStore(dir, limits, now, upload.root, ledger);
+  const inShare = stateFolderInShare(config);
+  const ledger = usage ?? new UploadUsage(dir, limits, now, inShare);
+  const store = new UploadStore(dir, limits, now, upload.root, ledger, inShare);
   const filesAllow = hooks.allow ?? ["GET", "HEAD", ...uploadMethods(config), "OPTIONS"].join(", ");
   return { upload, config, store, leaseWaitMs: LEASE_WAIT_MS, filesAllow, now };
 }

@@ -9,7 +9,7 @@
 
 import { resolve } from "node:path";
 import type { AppConfig } from "../app/app_config.ts";
-import { stateFolder } from "./store_location.ts";
+import { stateFolder, stateFolderInShare } from "./store_location.ts";
 import { UPLOAD_USAGE_SERVICE, UploadUsage } from "./upload_usage.ts";
 
 export { startSweeper } from "./sweeper.ts";
@@ -17,9 +17,11 @@ export { UPLOAD_USAGE_SERVICE, UploadUsage };
 
 /** The one ledger of the caps for `config` (made once, where the shared services live). */
 export function uploadUsage(config: AppConfig): UploadUsage {
-  return new UploadUsage(stateFolder(config, resolve(config.directory)), {
+  const limits = {
     expiryMs: config.resumableExpiryMs,
     maxUploads: config.resumableMaxUploads,
     maxBytes: config.resumableMaxBytes,
-  });
+  };
+  const dir = stateFolder(config, resolve(config.directory));
+  return new UploadUsage(dir, limits, Date.now, stateFolderInShare(config));
 }

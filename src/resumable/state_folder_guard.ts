@@ -10,13 +10,16 @@
  *   uploads, their metadata, and records a client could rewrite to redirect an upload.
  * - allow: the default place, `<shared folder>/.wireserve-uploads`, or anything below a folder of
  *   that reserved name: the read and write sides never serve, list or write it, at any depth.
+ * - refuse: the default place only while it is a real folder, looked at again at each use by the
+ *   store (`upload_store.ts`): a link there made every partial upload, record and lock file land
+ *   wherever it led, and their removal delete there.
  *
  * This module must not know about HTTP.
  * @module
  */
 
 import { realSegmentsInside } from "../app/real_path_inside.ts";
-import { isStateFolderName, STATE_FOLDER_MODE } from "../app/state_folder.ts";
+import { isStateFolderName, makeStateFolder, STATE_FOLDER_MODE } from "../app/state_folder.ts";
 
 /** The state folder would be served: resumable uploads stay off rather than publish it. */
 export class StateFolderServed extends Error {
@@ -38,10 +41,17 @@ export async function stateFolderServed(stateDir: string, root: string): Promise
 /**
  * Makes the state folder `stateDir` (0700, with its parents) and, given the shared folder `root`,
  * throws {@link StateFolderServed} when it really lies inside it; null `root` checks nothing (a
- * store that only sweeps).
+ * store that only sweeps). `inShare`: the reserved folder inside the share, made alone (the share
+ * exists) and refused when something else than a real folder stands there (`StateFolderNotReal`).
  */
-export async function prepareStateFolder(stateDir: string, root: string | null): Promise<void> {
-  await Deno.mkdir(stateDir, { recursive: true, mode: STATE_FOLDER_MODE });
+export async function prepareStateFolder(
+  stateDir: string,
+  root: string | null,
+  inShare = false,
+): Promise<void> {
+  // refuse: the share's own state folder is never reached through a link (src/app/state_folder.ts)
+  if (inShare) await makeStateFolder(stateDir, STATE_FOLDER_MODE);
+  else await Deno.mkdir(stateDir, { recursive: true, mode: STATE_FOLDER_MODE });
   // refuse: a state folder the shared folder reaches (through a symlink on the way) would
   // publish every partial upload and let a client rewrite its record
   if (root !== null && await stateFolderServed(stateDir, root)) {

@@ -18,7 +18,6 @@
  * @module
  */
 
-import { join } from "node:path";
 import { FileLease } from "./file_lease.ts";
 import { isUploadId } from "./upload_record.ts";
 import type { UploadStore } from "./upload_store.ts";
@@ -50,6 +49,7 @@ export class StoreSweep {
   async incomplete(): Promise<Array<[string, UploadStanding]>> {
     const out: Array<[string, UploadStanding]> = [];
     try {
+      this.store.checkFolder(); // refuse: never listed through a link (upload_store.ts)
       for await (const entry of Deno.readDir(this.store.dir)) {
         this.store.work.entriesRead++;
         if (!entry.name.endsWith(".json")) continue;
@@ -92,6 +92,7 @@ export class StoreSweep {
     const ids = new Set<string>();
     const withRecord = new Set<string>();
     try {
+      this.store.checkFolder(); // refuse: never listed nor swept through a link (upload_store.ts)
       for await (const entry of Deno.readDir(this.store.dir)) {
         this.store.work.entriesRead++;
         const dot = entry.name.indexOf(".");
@@ -126,8 +127,7 @@ export class StoreSweep {
       : (await this.#newestMtime(id)) + this.store.limits.expiryMs;
     if (expires > now) return false;
     // With create: a leftover without a lock file is nobody's (remove() takes the new one too).
-    const lock = join(this.store.dir, `${id}.lock`);
-    const lease = await FileLease.acquire(lock, 0, true).catch(() => null);
+    const lease = await FileLease.acquire(this.store.lockPath(id), 0, true).catch(() => null);
     if (lease === null) return false; // in use right now: not abandoned after all
     try {
       await this.store.remove(id);
@@ -143,7 +143,7 @@ export class StoreSweep {
       try {
         newest = Math.max(
           newest,
-          (await Deno.stat(join(this.store.dir, id + suffix))).mtime?.getTime() ?? 0,
+          (await Deno.stat(this.store.path(id + suffix))).mtime?.getTime() ?? 0,
         );
       } catch {
         // not there

@@ -11,7 +11,7 @@
 
 import { resolve } from "node:path";
 import type { AppConfig } from "../app/app_config.ts";
-import { stateFolder } from "./store_location.ts";
+import { stateFolder, stateFolderInShare } from "./store_location.ts";
 import { StoreSweep } from "./store_sweep.ts";
 import { UploadStore } from "./upload_store.ts";
 
@@ -32,11 +32,13 @@ export function startSweeper(
   onError: (err: unknown) => void,
   intervalMs: number = SWEEP_INTERVAL_MS,
 ): Sweeper {
-  const store = new UploadStore(stateFolder(config, resolve(config.directory)), {
+  const limits = {
     expiryMs: config.resumableExpiryMs,
     maxUploads: config.resumableMaxUploads,
     maxBytes: config.resumableMaxBytes,
-  });
+  };
+  const dir = stateFolder(config, resolve(config.directory));
+  const store = new UploadStore(dir, limits, Date.now, null, null, stateFolderInShare(config));
   const sweeping = new StoreSweep(store);
   const sweep = () =>
     sweeping.sweep().catch((err) => {

@@ -12,6 +12,13 @@
  *   shared folder really reaches it (`state_folder_guard.ts`).
  * - A state folder removed while the server runs (a temp cleaner) is made again by the next
  *   creation, checked as at start; the uploads that were in it are gone (not found).
+ * - refuse: the state folder inside the share is used only while it is a real folder, looked at
+ *   with lstat at every use — every path of an upload's files comes from `path`, which looks
+ *   first — not only when it is made: anyone who writes in the share can swap it for a link at any
+ *   time, and the uploads' files were then created, appended to, renamed and removed wherever the
+ *   link led (`src/app/state_folder.ts`). A link or a file there throws `StateFolderNotReal`, which
+ *   the handlers let through: a 500, the path in the server's log. `--resumable-dir` is the
+ *   operator's, taken as given (`store_location.ts`).
  * - A record is written to a temp name and renamed, so a crash leaves the old record or the new
  *   one, never half of one; it is written last at creation (a record means a complete set).
  * - Expiry: an incomplete upload expires `expiryMs` after its last byte arrived (the data file's
@@ -32,6 +39,7 @@
  */
 
 import { join } from "node:path";
+import { stateFolderExists } from "../app/state_folder.ts";
 import { FileLease } from "./file_lease.ts";
 import { decodeRecord, encodeRecord, isUploadId, type UploadRecord } from "./upload_record.ts";
 import { prepareStateFolder } from "./state_folder_guard.ts";
@@ -64,12 +72,14 @@ export class UploadStore {
   #now: () => number;
   #sharedRoot: string | null;
   #usage: UsageLedger | null;
+  #inShare: boolean;
   #ready: Promise<void> | null = null;
 
   /**
    * `sharedRoot`: the shared folder, when the store must refuse to work inside it (see
    * `state_folder_guard.ts`); null for a store that only sweeps. `usage`: the server-wide
-   * ledger of the caps, which a store that creates uploads must have.
+   * ledger of the caps, which a store that creates uploads must have. `inShare`: `dir` is the
+   * reserved folder inside the share (`stateFolderInShare`), used only while it is a real folder.
    */
   constructor(
     dir: string,
@@ -77,17 +87,38 @@ export class UploadStore {
     now: () => number = Date.now,
     sharedRoot: string | null = null,
     usage: UsageLedger | null = null,
+    inShare = false,
   ) {
     this.dir = dir;
     this.limits = limits;
     this.#now = now;
     this.#sharedRoot = sharedRoot;
     this.#usage = usage;
+    this.#inShare = inShare;
+  }
+
+  /**
+   * Throws `StateFolderNotReal` when the folder is the share's and something else than a real
+   * folder stands there (see the module doc); a missing folder passes (what is in it is gone).
+   */
+  checkFolder(): void {
+    if (this.#inShare) stateFolderExists(this.dir);
+  }
+
+  /** The path of `name` in the folder, once the folder is looked at (`checkFolder`). */
+  path(name: string): string {
+    this.checkFolder();
+    return join(this.dir, name);
   }
 
   /** The data file of `id`. */
   partPath(id: string): string {
-    return join(this.dir, `${id}.part`);
+    return this.path(`${id}.part`);
+  }
+
+  /** The lock file of `id` (its lease, `file_lease.ts`). */
+  lockPath(id: string): string {
+    return this.path(`${id}.lock`);
   }
 
   /**
@@ -95,7 +126,7 @@ export class UploadStore {
    * the shared folder (checked again on every later call).
    */
   ready(): Promise<void> {
-    this.#ready ??= prepareStateFolder(this.dir, this.#sharedRoot).catch((err) => {
+    this.#ready ??= prepareStateFolder(this.dir, this.#sharedRoot, this.#inShare).catch((err) => {
       this.#ready = null;
       throw err;
     });
@@ -128,14 +159,17 @@ export class UploadStore {
       }
       return null;
     } catch (err) {
-      await this.remove(record.id).catch(() => {});
+      // The place goes back even when the files cannot be removed (a state folder swapped for a
+      // link holds none of them).
+      await this.remove(record.id).catch(() => this.#usage?.release(record.id)).catch(() => {});
       throw err;
     }
   }
 
   /** The files of a new upload, the record last (a record means a complete set). */
   async #writeNewUpload(record: UploadRecord): Promise<void> {
-    await Deno.writeFile(join(this.dir, `${record.id}.lock`), new Uint8Array(0));
+    // createNew: a fresh id names no file yet, and a name made meanwhile is never opened through
+    await Deno.writeFile(this.lockPath(record.id), new Uint8Array(0), { createNew: true });
     await Deno.writeFile(this.partPath(record.id), new Uint8Array(0), { createNew: true });
     await this.#writeRecord(record);
   }
@@ -145,8 +179,9 @@ export class UploadStore {
     if (!isUploadId(id)) return null;
     let text: string;
     this.work.recordsRead++;
+    const path = this.path(`${id}.json`);
     try {
-      text = await Deno.readTextFile(join(this.dir, `${id}.json`));
+      text = await Deno.readTextFile(path);
     } catch (err) {
       if (err instanceof Deno.errors.NotFound) return null;
       throw err;
@@ -195,7 +230,7 @@ export class UploadStore {
     // refuse: an id from the URL names a file in the state folder; anything but an id's shape
     // (a 2 KiB name is ENAMETOOLONG, a 500) is an upload that does not exist.
     if (!isUploadId(id)) throw new Deno.errors.NotFound("No such upload");
-    return await FileLease.acquire(join(this.dir, `${id}.lock`), waitMs, false, ask);
+    return await FileLease.acquire(this.lockPath(id), waitMs, false, ask);
   }
 
   /**
@@ -232,7 +267,7 @@ export class UploadStore {
     // The record first: from then on the upload is not found, whatever is left behind.
     // The last, the waiters' marks (file_lease.ts): a waiter may still leave one after the removal.
     for (const suffix of [".json", ".part", ".lock", ".lock.wanted", ".lock.cancel"]) {
-      await Deno.remove(join(this.dir, `${id}${suffix}`)).catch((err) => {
+      await Deno.remove(this.path(`${id}${suffix}`)).catch((err) => {
         if (!(err instanceof Deno.errors.NotFound)) throw err;
       });
     }
@@ -256,7 +291,7 @@ export class UploadStore {
     try {
       // Synchronous: a record is a few hundred bytes in the local state folder, read on every
       // PATCH, and the async pool's round trip cost more than the read (see file_lease.ts).
-      const record = decodeRecord(Deno.readTextFileSync(join(this.dir, `${id}.json`)));
+      const record = decodeRecord(Deno.readTextFileSync(this.path(`${id}.json`)));
       return record?.id === id ? record : null;
     } catch {
       return null;
@@ -269,10 +304,11 @@ export class UploadStore {
   }
 
   async #writeRecord(record: UploadRecord): Promise<void> {
-    const path = join(this.dir, `${record.id}.json`);
+    const path = this.path(`${record.id}.json`);
     const temp = `${path}.${crypto.randomUUID()}.tmp`;
     try {
-      await Deno.writeTextFile(temp, encodeRecord(record));
+      // createNew: a temp name is new; one made meanwhile (a link) is never written through
+      await Deno.writeTextFile(temp, encodeRecord(record), { createNew: true });
       await Deno.rename(temp, path);
     } catch (err) {
       await Deno.remove(temp).catch(() => {});

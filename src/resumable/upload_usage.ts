@@ -64,9 +64,12 @@ export class UploadUsage implements UsageLedger {
   #loaded = false;
   #turn: Promise<unknown> = Promise.resolve();
 
-  /** The ledger of the state folder `dir`. */
-  constructor(dir: string, limits: StoreLimits, now: () => number = Date.now) {
-    this.#store = new UploadStore(dir, limits, now);
+  /**
+   * The ledger of the state folder `dir`; `inShare`: the share's reserved folder, used only while
+   * it is a real one (`upload_store.ts`).
+   */
+  constructor(dir: string, limits: StoreLimits, now: () => number = Date.now, inShare = false) {
+    this.#store = new UploadStore(dir, limits, now, null, null, inShare);
     this.#sweep = new StoreSweep(this.#store, now);
     this.#now = now;
   }

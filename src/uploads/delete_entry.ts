@@ -13,7 +13,9 @@
  *   atomic recursive delete. When some members cannot be removed, the rest are, and the answer is
  *   207 listing only the members that failed (§9.6.1: their parents' implied 424 is left out);
  *   a member the client cannot see (a dotfile without `--dotfiles`, the server's own names) is
- *   reported as its folder, so no hidden name leaks.
+ *   reported as its folder, so no hidden name leaks. When the only failure is the folder itself
+ *   (it cannot be read, or it stays once emptied: a read-only mount), the answer is that status
+ *   alone, as for a file (§9.6.1: a 207 reports members). A folder is named with its final "/".
  * - Symlinks inside are removed as links and never followed: the walk stays inside the tree, also
  *   when a member is swapped for a link or another folder while it runs (`removeTree`).
  * - A member whose name is not UTF-8 (which Deno cannot name, `isLossyName`) goes with its
@@ -93,9 +95,30 @@ export async function deleteEntry(ctx: UploadContext, req: HttpRequest): Promise
   const isDir = existing.isDirectory; // lstat: a link to a folder is a link
   const outcome = await removeResource(ctx, target.segments, target.fsPath, isDir);
   if (outcome.gone) return { status: STATUS.NoContent };
-  if (outcome.failed.length > 0) return multiStatus(outcome.failed);
+  if (outcome.failed.length > 0) return failedRemoval(ctx, target.segments, outcome.failed);
   return outcome.error ?? plain(STATUS.NotFound, "Not found");
 }
+
+/**
+ * The answer to a DELETE of the folder `segments` whose removal left `failed`: 207 naming the
+ * members that failed, or — when every failure names the folder itself (it could not be read,
+ * or it stayed once emptied; a member hidden from the client is reported as its folder) — that
+ * failure's status alone, as a file's DELETE answers. RFC 4918 §9.6.1: the 207 is for errors on
+ * members, "a resource other than the resource identified in the Request-URI".
+ */
+function failedRemoval(
+  ctx: UploadContext,
+  segments: readonly string[],
+  failed: readonly MemberStatus[],
+): HttpResponse {
+  const own = memberHref(ctx, segments, true);
+  if (failed.some((m) => m.href !== own)) return multiStatus([...failed]);
+  const status = failed[0].status;
+  return plain(status, status === STATUS.Conflict ? CHANGED_TEXT : "Cannot delete the folder");
+}
+
+/** The text of a 409 for a folder that changed while it was removed. */
+const CHANGED_TEXT = "The folder changed while it was deleted";
 
 /** Whether what `fsPath` leads to (through its links) is a folder. */
 function leadsToFolder(fsPath: string): Promise<boolean> {
@@ -173,7 +196,7 @@ async function removeTree(
     for await (const e of Deno.readDir(fsPath)) entries.push(e);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return true;
-    failed.push(memberStatus(ctx, segments, err));
+    failed.push(memberStatus(ctx, segments, true, err));
     return false;
   }
   let all = true;
@@ -190,7 +213,7 @@ async function removeTree(
     // refuse: a private path never goes, even one moved into the folder while it was walked
     if (!ctx.hidden.emptyBelow && ctx.hidden.hides(childSegments, e.isDirectory)) {
       all = false;
-      failed.push({ href: memberHref(ctx, segments), status: STATUS.Forbidden });
+      failed.push({ href: memberHref(ctx, segments, true), status: STATUS.Forbidden });
       continue;
     }
     if (await isLossyName(fsPath, e.name)) {
@@ -216,7 +239,7 @@ async function removeTree(
     if (err instanceof Deno.errors.NotFound) return true;
     // Something was put into the folder while it was emptied: a conflict, not a server fault.
     const filled = (err as { code?: string }).code === "ENOTEMPTY";
-    failed.push(filled ? conflict(ctx, segments) : memberStatus(ctx, segments, err));
+    failed.push(filled ? conflict(ctx, segments) : memberStatus(ctx, segments, true, err));
     return false;
   }
   ctx.changed(fsPath);
@@ -236,30 +259,38 @@ async function removeMember(
     return true;
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return true;
-    failed.push(memberStatus(ctx, segments, err));
+    failed.push(memberStatus(ctx, segments, false, err));
     return false;
   }
 }
 
 /** A folder that changed while it was being removed: 409 (RFC 9110 §15.5.10). */
 function conflict(ctx: UploadContext, segments: readonly string[]): MemberStatus {
-  return { href: memberHref(ctx, segments), status: STATUS.Conflict };
+  return { href: memberHref(ctx, segments, true), status: STATUS.Conflict };
 }
 
 /**
  * The answer for a member that could not be removed, reported under its path — or, when a
  * segment of it is hidden from the client, under the folder above the first hidden one.
  */
-function memberStatus(ctx: UploadContext, segments: readonly string[], err: unknown): MemberStatus {
+function memberStatus(
+  ctx: UploadContext,
+  segments: readonly string[],
+  isDir: boolean,
+  err: unknown,
+): MemberStatus {
   const status = storageFailure(err)?.status ?? STATUS.InternalServerError;
-  return { href: memberHref(ctx, segments), status };
+  return { href: memberHref(ctx, segments, isDir), status };
 }
 
-/** Where a member is reported: its path, or the folder above its first hidden segment. */
-function memberHref(ctx: UploadContext, segments: readonly string[]): string {
+/**
+ * Where a member is reported: its path (a folder's with its final "/", RFC 4918 §5.2, as PROPFIND
+ * names it), or the folder above its first hidden segment.
+ */
+function memberHref(ctx: UploadContext, segments: readonly string[], isDir: boolean): string {
   const hidden = segments.findIndex((s) =>
     isReservedName(s) || (!ctx.config.dotfiles && s.startsWith("."))
   );
   const shown = hidden < 0 ? segments : segments.slice(0, hidden);
-  return segmentsUrl(UPLOAD_MOUNT, shown, false);
+  return segmentsUrl(UPLOAD_MOUNT, shown, isDir || hidden >= 0);
 }

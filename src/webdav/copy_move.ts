@@ -46,6 +46,7 @@ import { dirname } from "node:path";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { multiStatus } from "../app/multistatus.ts";
+import { StateFolderNotReal } from "../app/state_folder.ts";
 import {
   existingValidators,
   failure,
@@ -58,11 +59,12 @@ import {
   type WriteTarget,
 } from "../uploads/mod.ts";
 import { type DavContext, plainAnswer } from "./dav_context.ts";
+import { checkRecordTarget } from "./dead_props.ts";
 import { belowMount, hrefOf, parentPath, resourcePath, urlBelowMount } from "./dav_path.ts";
 import type { LockedResource } from "./lock_table.ts";
 import { movesHiddenness, placementProblem } from "./placement.ts";
 import { findResource, type Resource } from "./resource.ts";
-import { copyResource } from "./tree_copy.ts";
+import { ChangedMeanwhile, copyResource } from "./tree_copy.ts";
 import { treeEntries } from "./tree_entries.ts";
 import { moveResource } from "./tree_move.ts";
 import { guardWrite } from "./write_guard.ts";
@@ -162,6 +164,10 @@ export async function copyMove(
     if (kept !== null) return kept;
   }
 
+  // refuse: a file whose record could only follow it through a .wireserve-dav that is a link is
+  // neither copied nor moved — asked before a destination is replaced, so nothing is lost (a 500,
+  // the path in the server's log: src/app/state_folder.ts)
+  checkRecordTarget(src.fsPath, dst.fsPath, src.isDir);
   const replaced = dst.existing !== null;
   if (replaced) {
     // replacing: the destination's own locks stay and cover what arrives (RFC 4918 §7.7).
@@ -194,6 +200,13 @@ export async function copyMove(
     ) {
       return plainAnswer(STATUS.Conflict, "Another request created the destination meanwhile");
     }
+    // The file was swapped (for a link elsewhere, a FIFO) between its look and its copy.
+    if (err instanceof ChangedMeanwhile) {
+      return plainAnswer(STATUS.Conflict, "The source changed while it was copied");
+    }
+    // refuse: a .wireserve-dav that is not a real folder: the server's fault to report (a 500
+    // with its path in the server's log), never written through (src/app/state_folder.ts)
+    if (err instanceof StateFolderNotReal) throw err;
     return failure(err);
   }
   ctx.uploads.changed(dst.fsPath);

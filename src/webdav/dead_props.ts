@@ -23,6 +23,13 @@
  *   cannot fill the disk through one file's metadata unnoticed.
  * - A record that cannot be read (corrupt, foreign) counts as no properties rather than failing
  *   every PROPFIND of the folder.
+ * - refuse: a `.wireserve-dav` that is not a real folder (a symlink, leading out of the share or
+ *   not; a file) is never written, read or removed through (`src/app/state_folder.ts`), looked at
+ *   with lstat where it is used: a write there (PROPPATCH, the record a COPY or MOVE brings) throws
+ *   `StateFolderNotReal`, which the handler lets through (a 500, and the path in the server's log);
+ *   a read finds no properties there and a removal nothing to remove, since nothing in it is the
+ *   server's. A record or lock file inside is read or opened only as a plain file
+ *   (`state_files.ts`).
  *
  * This module must not know about HTTP.
  * @module
@@ -31,9 +38,11 @@
 import { createHash } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { DAV_PROPS_FOLDER } from "../app/reserved_names.ts";
+import { makeStateFolder, stateFolderExists } from "../app/state_folder.ts";
 import { TempFile } from "../uploads/mod.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 import { withRecordLock } from "./record_lock.ts";
+import { plainFileInfo, readPlainFile } from "./state_files.ts";
 import { isNcName } from "./xml_name.ts";
 
 /** Largest stored record of one resource's dead properties, in bytes of JSON. */
@@ -70,25 +79,28 @@ export function memberRecordName(name: string): string {
 
 /** The dead properties of the resource at `fsPath` (none when there is no readable record). */
 export async function readDeadProps(fsPath: string, isDir: boolean): Promise<DeadProp[]> {
-  let text: string;
+  const path = recordPath(fsPath, isDir);
+  let text: string | null;
   try {
-    text = await Deno.readTextFile(recordPath(fsPath, isDir));
+    // refuse: read only from a real .wireserve-dav, and a plain file there (see the module doc)
+    text = propsFolderUsable(dirname(path)) ? await readPlainFile(path) : null;
   } catch (err) {
     // Out of descriptors the record is still there: answering "no properties" would lose them.
     throwIfOutOfDescriptors(err);
     return [];
   }
-  return parseRecord(text);
+  return text === null ? [] : parseRecord(text);
 }
 
 /**
  * The bytes of the record of the resource at `fsPath` (0 when it has none), by a synchronous
- * stat: what reading its properties will hold, which a `PROPFIND Depth: 1` counts before it
+ * lstat: what reading its properties will hold, which a `PROPFIND Depth: 1` counts before it
  * reads them (`propfind_members.ts`).
  */
 export function recordBytes(fsPath: string, isDir: boolean): number {
+  const path = recordPath(fsPath, isDir);
   try {
-    return Deno.statSync(recordPath(fsPath, isDir)).size;
+    return propsFolderUsable(dirname(path)) ? plainFileInfo(path)?.size ?? 0 : 0;
   } catch {
     return 0; // no record (or none readable): nothing will be read
   }
@@ -102,13 +114,15 @@ export async function writeDeadProps(
 ): Promise<void> {
   const path = recordPath(fsPath, isDir);
   if (props.length === 0) {
-    await removeFile(path);
+    await removeRecord(path);
     return;
   }
   const bytes = encoder.encode(JSON.stringify({ props }));
   if (bytes.length > MAX_DEAD_PROPS_BYTES) throw new DeadPropsTooLarge();
   const folder = dirname(path);
-  await Deno.mkdir(folder, { recursive: true });
+  // refuse: never write through a .wireserve-dav that is not a real folder (StateFolderNotReal)
+  await makeStateFolder(folder);
+  // createNew, then a rename that replaces whatever holds the name (a link as a link)
   const temp = await TempFile.create(folder, basename(path));
   try {
     await temp.write(bytes);
@@ -129,7 +143,8 @@ export async function updateDeadProps(
   change: (props: DeadProp[]) => DeadProp[],
 ): Promise<void> {
   const folder = dirname(recordPath(fsPath, isDir));
-  await Deno.mkdir(folder, { recursive: true });
+  // refuse: a .wireserve-dav that is not a real folder is neither locked in nor written through
+  await makeStateFolder(folder);
   await withRecordLock(folder, async () => {
     await writeDeadProps(fsPath, isDir, change(await readDeadProps(fsPath, isDir)));
   });
@@ -137,7 +152,17 @@ export async function updateDeadProps(
 
 /** Removes a file's record (a folder's goes with the folder). */
 export async function removeDeadProps(fsPath: string, isDir: boolean): Promise<void> {
-  if (!isDir) await removeFile(recordPath(fsPath, false));
+  if (!isDir) await removeRecord(recordPath(fsPath, false));
+}
+
+/**
+ * Throws `StateFolderNotReal` when the file at `from` has a record that the `.wireserve-dav` of
+ * `to` could not take (it is not a real folder): asked before a COPY or MOVE of a file, so the
+ * file does not go while its properties cannot follow.
+ */
+export function checkRecordTarget(from: string, to: string, isDir: boolean): void {
+  if (isDir || !hasRecord(from)) return; // a folder's record travels inside it
+  stateFolderExists(dirname(recordPath(to, false)));
 }
 
 /**
@@ -148,17 +173,17 @@ export async function moveDeadProps(from: string, to: string, isDir: boolean): P
   if (isDir) return;
   const source = recordPath(from, false);
   const target = recordPath(to, false);
+  if (!hasRecord(from)) {
+    await removeRecord(target); // no properties to carry: the destination keeps none either
+    return;
+  }
+  // refuse: a record moves only into a real .wireserve-dav (made here when the folder has none)
+  await makeStateFolder(dirname(target));
   try {
     await Deno.rename(source, target);
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
-    if (await exists(source)) {
-      // The target folder has no .wireserve-dav yet.
-      await Deno.mkdir(dirname(target), { recursive: true });
-      await Deno.rename(source, target);
-    } else {
-      await removeFile(target); // no properties to carry: the destination keeps none either
-    }
+    await removeRecord(target); // the record went meanwhile: nothing to carry
   }
 }
 
@@ -171,8 +196,11 @@ export async function copyDeadProps(from: string, to: string, isDir: boolean): P
 /** The record names present in `folder`'s `.wireserve-dav` (to skip lookups of absent ones). */
 export async function recordNames(folder: string): Promise<Set<string>> {
   const names = new Set<string>();
+  const props = join(folder, DAV_PROPS_FOLDER);
   try {
-    for await (const e of Deno.readDir(join(folder, DAV_PROPS_FOLDER))) names.add(e.name);
+    // refuse: a .wireserve-dav that is not a real folder is not listed (see the module doc)
+    if (!propsFolderUsable(props)) return names;
+    for await (const e of Deno.readDir(props)) names.add(e.name);
   } catch (err) {
     throwIfOutOfDescriptors(err);
     // no records in this folder
@@ -195,19 +223,35 @@ function parseRecord(text: string): DeadProp[] {
   }
 }
 
-async function removeFile(path: string): Promise<void> {
+/**
+ * Whether the `.wireserve-dav` folder `folder` is a real folder: false when nothing is there or
+ * something else is (nothing in it is the server's to read or remove), or it cannot be looked at.
+ */
+function propsFolderUsable(folder: string): boolean {
+  try {
+    return stateFolderExists(folder);
+  } catch (err) {
+    throwIfOutOfDescriptors(err);
+    return false;
+  }
+}
+
+/** Whether the file at `fsPath` has a record: a plain file in a real `.wireserve-dav`. */
+function hasRecord(fsPath: string): boolean {
+  const path = recordPath(fsPath, false);
+  try {
+    return propsFolderUsable(dirname(path)) && plainFileInfo(path) !== null;
+  } catch {
+    return false; // not a plain file: not the server's record
+  }
+}
+
+/** Removes the record at `path`, if it is in a real `.wireserve-dav` (unlink: a link as a link). */
+async function removeRecord(path: string): Promise<void> {
+  if (!propsFolderUsable(dirname(path))) return; // refuse: never remove through a link
   try {
     await Deno.remove(path);
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
   }
 }

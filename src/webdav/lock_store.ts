@@ -35,6 +35,12 @@
  *   with one put back before it, is left out (counted in the same warning). Never a crash.
  * - A write that fails (disk full, permissions) is told once on stderr until one succeeds; the
  *   request is still answered: the lock holds in memory, as it did before locks were saved.
+ * - refuse: the share root's `.wireserve-dav` is used only while it is a real folder, and the file
+ *   only as a plain file standing in it (`src/app/state_folder.ts`, `state_files.ts`): anyone who
+ *   writes in the share could put a link there, and the locks (owners' names and addresses) were
+ *   written, and appended, wherever it led. A link or a file in the folder's place is a failed save
+ *   (told once, as above) and, at start, a file not read (one warning); a link in the file's
+ *   place is replaced by the next whole write (a rename replaces the link, not what it leads to).
  *
  * This module must not know about HTTP or XML.
  * @module
@@ -42,7 +48,9 @@
 
 import { basename, dirname, join } from "node:path";
 import { DAV_PROPS_FOLDER } from "../app/reserved_names.ts";
+import { makeStateFolder, stateFolderExists, StateFolderNotReal } from "../app/state_folder.ts";
 import { tempNameFor } from "../app/temp_name.ts";
+import { openPlainFile, plainFileInfo } from "./state_files.ts";
 import type { LockInfo, LockTable } from "./lock_table.ts";
 
 /** The file's name inside the share root's `.wireserve-dav` (records there are `self`, `p-*`). */
@@ -80,12 +88,22 @@ export interface LoadedLocks {
 export function readLockStore(path: string, nowMs: number): LoadedLocks {
   let text: string;
   try {
-    if (Deno.statSync(path).size > MAX_LOCK_STORE_BYTES) {
+    // refuse: read only from a real folder, and a plain file there (see the module doc)
+    const info = stateFolderExists(dirname(path)) ? plainFileInfo(path) : null;
+    if (info === null) return { locks: [], problem: "" };
+    if (info.size > MAX_LOCK_STORE_BYTES) {
       return { locks: [], problem: `is larger than ${MAX_LOCK_STORE_BYTES} bytes` };
     }
     text = Deno.readTextFileSync(path);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return { locks: [], problem: "" };
+    if (err instanceof StateFolderNotReal) {
+      return {
+        locks: [],
+        problem: "was not read: a symbolic link or another kind of file stands where its folder, " +
+          "or the file, should be",
+      };
+    }
     return { locks: [], problem: `could not be read (${errorMessage(err)})` };
   }
   const firstEnd = text.indexOf("\n");
@@ -161,7 +179,9 @@ export type LockChange = { put: LockInfo } | { drop: string } | null;
 /** Replaces the file at `path` with `bytes`, atomically (temp file + rename). */
 export async function writeLockStore(path: string, bytes: Uint8Array): Promise<void> {
   const folder = dirname(path);
-  await Deno.mkdir(folder, { recursive: true });
+  // refuse: never through a folder that is not a real one (StateFolderNotReal); the share root
+  // exists, so the folder is made alone
+  await makeStateFolder(folder);
   // A temp name the uploads' start-up sweep removes should a crash leave it behind.
   const temp = join(folder, tempNameFor(basename(path)));
   try {
@@ -174,9 +194,26 @@ export async function writeLockStore(path: string, bytes: Uint8Array): Promise<v
   }
 }
 
-/** Appends `bytes` to the journal at `path`; NotFound when there is no file to append to. */
+/**
+ * Appends `bytes` to the journal at `path`; NotFound when there is no plain file to append to
+ * (the table written whole then replaces whatever holds the name).
+ */
 async function appendLockStore(path: string, bytes: Uint8Array): Promise<void> {
-  await Deno.writeFile(path, bytes, { append: true, create: false });
+  stateFolderExists(dirname(path)); // refuse: StateFolderNotReal (see the module doc)
+  let file: Deno.FsFile | null;
+  try {
+    file = await openPlainFile(path, { append: true });
+  } catch (err) {
+    // refuse: a link (or a FIFO) in the file's place is never appended through
+    if (!(err instanceof StateFolderNotReal)) throw err;
+    file = null;
+  }
+  if (file === null) throw new Deno.errors.NotFound(`No lock file to append to: "${path}"`);
+  try {
+    for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
+  } finally {
+    file.close();
+  }
 }
 
 /**

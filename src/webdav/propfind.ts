@@ -12,7 +12,8 @@
  * - The `If` header is a precondition here too (§10.4.1), checked once the resource is known to
  *   exist (`write_guard.ts`'s `checkIf`); a lock never refuses a read.
  * - The answer streams (`propfind_members.ts`); the folder is read before the 207 goes out, so
- *   running out of descriptors is a 503, not an empty folder.
+ *   running out of descriptors is a 503, and a folder the server may not read a 403 (Apache's
+ *   answer too), never an empty folder: a sync client would delete its copies of the members.
  * - A folder of STREAM_FROM_ENTRIES names or more holds them until its answer is sent, counted
  *   against the server-wide cap that large listings share (`holdingEntries`): 503 past it.
  * - Reads need credentials only under `--auth-all` (like GET).
@@ -104,6 +105,9 @@ export async function propfind(ctx: DavContext, req: HttpRequest): Promise<HttpR
   // a thousand concurrent PROPFINDs of a large folder never hold a thousand copies of it (they
   // did, while each awaited its property records: an attack probe took one worker to 2.7 GB).
   const entries = readEntries(found.fsPath);
+  // refuse: a folder the server may not read is not answered as an empty one (a sync client
+  // would delete its copies of what it holds): the request fails as the read did
+  if (typeof entries === "number") return plainAnswer(entries, FOLDER_READ_FAILURES[entries]);
   const opts = {
     needsDead,
     locks: needsLocks(query) ? [...covering, ...onMembers] : [],
@@ -117,6 +121,13 @@ export async function propfind(ctx: DavContext, req: HttpRequest): Promise<HttpR
     ? answer()
     : holdingEntries(ctx.listed, entries.length, answer);
 }
+
+/** The text of each status `readEntries` may answer instead of the members. */
+const FOLDER_READ_FAILURES: Readonly<Record<number, string>> = {
+  [STATUS.Forbidden]: "The server may not read this folder",
+  [STATUS.NotFound]: "Not found",
+  [STATUS.InternalServerError]: "Cannot read this folder",
+};
 
 /** A 207 whose document is `stream`, with `fields` besides its type. */
 function multistatus(

@@ -29,6 +29,7 @@
  */
 
 import { sep as SEP } from "node:path";
+import { STATUS } from "../http/status.ts";
 import { encodeSegment, servableName } from "../files/mod.ts";
 import { isReservedName } from "../app/reserved_names.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
@@ -162,14 +163,24 @@ function recordsBytes(folder: Resource, e: Deno.DirEntry, records: Set<string>):
 /**
  * The folder's entries, read in one call: the async iterator costs an op per entry (measured:
  * 7% of a 10,000-entry answer), and the names alone are small next to the answer they make.
- * None when the folder went away or became unreadable; throws when out of descriptors.
+ * When the folder cannot be read, the status that says why instead: 403 when the server may not
+ * read it, 404 when it went away (or is no folder any more), 500 for anything else; throws when
+ * out of descriptors (503).
+ *
+ * refuse: never an empty list for a folder that could not be read. A sync client (rclone sync,
+ * bisync) takes an empty folder for one whose files were deleted, and deletes its own copies;
+ * Apache (mod_dav_fs) answers 403 for such a folder too, or cuts the 207 short.
  */
-export function readEntries(fsPath: string): Deno.DirEntry[] {
+export function readEntries(fsPath: string): Deno.DirEntry[] | number {
   try {
     return [...Deno.readDirSync(fsPath)];
   } catch (err) {
     throwIfOutOfDescriptors(err);
-    return [];
+    if (err instanceof Deno.errors.PermissionDenied) return STATUS.Forbidden;
+    if (err instanceof Deno.errors.NotFound || err instanceof Deno.errors.NotADirectory) {
+      return STATUS.NotFound;
+    }
+    return STATUS.InternalServerError;
   }
 }
 

@@ -27,6 +27,7 @@
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { MULTISTATUS_HEAD, MULTISTATUS_TAIL, XML_CONTENT_TYPE } from "../app/multistatus.ts";
+import { StateFolderNotReal } from "../app/state_folder.ts";
 import {
   existingValidators,
   failure,
@@ -128,6 +129,9 @@ export async function proppatch(ctx: DavContext, req: HttpRequest): Promise<Http
     if (err instanceof DeadPropsTooLarge) {
       return answer(href, instructions.map((i) => [STATUS.InsufficientStorage, i.name]));
     }
+    // refuse: a .wireserve-dav that is not a real folder (or a lock file that is a link) is the
+    // server's fault to report — a 500, its path in the server's log — and nothing was written
+    if (err instanceof StateFolderNotReal) throw err;
     return failure(err);
   }
   return answer(href, instructions.map((i) => [STATUS.OK, i.name]));

@@ -11,11 +11,16 @@
  * Waiting is polling `tryLockSync` (a blocking `lock()` would hold a thread of the pool), for at
  * most {@link RECORD_LOCK_WAIT_MS}.
  *
+ * refuse: the lock file is opened only as a plain file standing in the folder (`state_files.ts`):
+ * an open with `create` follows a link, and `lock -> /anywhere` made the server create files
+ * outside the share.
+ *
  * This module must not know about HTTP.
  * @module
  */
 
 import { join } from "node:path";
+import { openPlainFile } from "./state_files.ts";
 
 /** The lock file's name inside a `.wireserve-dav` folder (records are `self`, `p-*`, `h-*`). */
 export const RECORD_LOCK_NAME = "lock";
@@ -27,13 +32,15 @@ export const RECORD_LOCK_WAIT_MS = 10_000;
 /** Thrown when the records' lock stayed held for {@link RECORD_LOCK_WAIT_MS}. */
 export class RecordLockTimeout extends Error {}
 
-/** Runs `fn` holding the lock of the records in `propsFolder` (which must exist). */
+/**
+ * Runs `fn` holding the lock of the records in `propsFolder` (which must exist, checked by the
+ * caller as a real folder: `makeStateFolder`). Throws `StateFileNotPlain` when the lock file is
+ * not a plain file.
+ */
 export async function withRecordLock<T>(propsFolder: string, fn: () => Promise<T>): Promise<T> {
-  const file = await Deno.open(join(propsFolder, RECORD_LOCK_NAME), {
-    read: true,
-    write: true,
-    create: true,
-  });
+  const path = join(propsFolder, RECORD_LOCK_NAME);
+  const file = await openPlainFile(path, { create: true });
+  if (file === null) throw new Deno.errors.NotFound(`The lock file "${path}" went away`);
   try {
     const deadline = Date.now() + RECORD_LOCK_WAIT_MS;
     while (!file.tryLockSync(true)) {

@@ -34,11 +34,12 @@ import { STATUS } from "../http/status.ts";
 import type { MemberStatus } from "../app/multistatus.ts";
 import { DAV_PROPS_FOLDER, isReservedName } from "../app/reserved_names.ts";
 import { tempNameFor } from "../app/temp_name.ts";
-import { isLossyName } from "../files/mod.ts";
+import { isLossyName, NotRegularFile, openRegularFile } from "../files/mod.ts";
+import { makeStateFolder } from "../app/state_folder.ts";
 import { storageFailure, type WriteTarget } from "../uploads/mod.ts";
 import type { DavContext } from "./dav_context.ts";
 import { hrefOf } from "./dav_path.ts";
-import { copyDeadProps } from "./dead_props.ts";
+import { checkRecordTarget, copyDeadProps } from "./dead_props.ts";
 import { type Hider, hiderBelow, type Resource, statVisible } from "./resource.ts";
 import { lstatOrNull, sameFolder } from "../app/walk_guard.ts";
 import { realPathOrNull } from "../app/real_path_inside.ts";
@@ -72,13 +73,19 @@ export async function copyResource(
       failed,
       leaveOut,
     );
-  } else await copyFile(src.fsPath, dst.fsPath);
+  } else await copyFile(src.fsPath, src.info, dst.fsPath);
   return failed;
 }
 
-/** Copies the file at `from` to `to` (replacing a file there) atomically, with its properties. */
-export async function copyFile(from: string, to: string): Promise<void> {
-  await copyBytes(from, to);
+/**
+ * Copies the file at `from` (which `looked`, a stat through its links, describes) to `to`
+ * (replacing a file there) atomically, with its properties; `ChangedMeanwhile` when what opens is
+ * not that file.
+ */
+export async function copyFile(from: string, looked: Deno.FileInfo, to: string): Promise<void> {
+  // refuse: a file whose record could only follow it through a link is not copied at all
+  checkRecordTarget(from, to, false);
+  await copyBytesOf(from, looked, to);
   await copyDeadProps(from, to, false);
 }
 
@@ -176,8 +183,8 @@ export async function copyFolder(
   if (unnamed) failed.push({ href: hrefOf(segments, true), status: STATUS.Forbidden });
 }
 
-/** A member that is no longer what the walk looked at when it comes to be read. */
-class ChangedMeanwhile extends Error {}
+/** A member that is no longer what the walk looked at when it comes to be read (409). */
+export class ChangedMeanwhile extends Error {}
 
 /** A folder that changed while it was being copied: 409 (RFC 9110 §15.5.10). */
 function conflict(segments: readonly string[]): MemberStatus {
@@ -193,35 +200,32 @@ const COPY_ALL: Hider = () => false;
  */
 const COPY_CHUNK_BYTES = 1024 * 1024;
 
-/** Copies a folder's property records (regular files only, no temp files). */
+/**
+ * Copies a folder's property records (plain files only, no temp files) into the `.wireserve-dav`
+ * `to` of a folder the copy made: each from the very file looked at, as a member's bytes are.
+ */
 async function copyRecords(from: string, to: string): Promise<void> {
-  await Deno.mkdir(to, { recursive: true });
+  await makeStateFolder(to);
   for await (const e of Deno.readDir(from)) {
     if (!e.isFile || isReservedName(e.name)) continue;
-    await copyBytes(join(from, e.name), join(to, e.name));
-  }
-}
-
-/** Copies the bytes of `from` to a temp file beside `to`, then renames it into place. */
-async function copyBytes(from: string, to: string): Promise<void> {
-  const temp = join(dirname(to), tempNameFor(basename(to)));
-  try {
-    await Deno.copyFile(from, temp);
-    await Deno.rename(temp, to);
-  } catch (err) {
-    await Deno.remove(temp).catch(() => {});
-    throw err;
+    const record = await lstatOrNull(join(from, e.name));
+    if (record === null || !record.isFile || record.isSymlink) continue; // swapped meanwhile
+    await copyBytesOf(join(from, e.name), record, join(to, e.name));
   }
 }
 
 /**
- * Copies the regular file at `from` as `copyBytes` does, but only if what opens is the file
- * `looked` describes (same device and inode): opening follows a link, so a file swapped for one
- * between the look and the copy would otherwise be read through it (refuse: `ChangedMeanwhile`).
- * Once open, the handle is that file whatever happens to the path.
+ * Copies the regular file at `from` to a temp file beside `to`, then renames it into place, but
+ * only if what opens is the file `looked` describes (same device and inode): opening follows a
+ * link, so a file swapped for one between the look and the copy would otherwise be read through
+ * it (refuse: `ChangedMeanwhile`). Once open, the handle is that file whatever happens to the
+ * path. Opened by `openRegularFile`: a FIFO swapped in is refused, not waited on forever.
  */
 async function copyBytesOf(from: string, looked: Deno.FileInfo, to: string): Promise<void> {
-  using source = await Deno.open(from, { read: true });
+  using source = await openRegularFile(from).catch((err) => {
+    if (err instanceof NotRegularFile) throw new ChangedMeanwhile(`No longer a file: "${from}"`);
+    throw err;
+  });
   const opened = await source.stat();
   if (!opened.isFile || opened.dev !== looked.dev || opened.ino !== looked.ino) {
     throw new ChangedMeanwhile(`Changed while it was copied: "${from}"`);

@@ -21,7 +21,7 @@ import type { MemberStatus } from "../app/multistatus.ts";
 import { removeResource, type WriteTarget } from "../uploads/mod.ts";
 import type { DavContext } from "./dav_context.ts";
 import { resourcePath } from "./dav_path.ts";
-import { moveDeadProps } from "./dead_props.ts";
+import { checkRecordTarget, moveDeadProps } from "./dead_props.ts";
 import type { Resource } from "./resource.ts";
 import { copyFile, copyFolder } from "./tree_copy.ts";
 import type { TreeEntry } from "./tree_entries.ts";
@@ -36,6 +36,8 @@ export async function moveResource(
   dst: WriteTarget,
   below: readonly TreeEntry[],
 ): Promise<MemberStatus[]> {
+  // refuse: a file whose record could only follow it through a link does not move at all
+  checkRecordTarget(src.fsPath, dst.fsPath, src.isDir);
   try {
     await Deno.rename(src.fsPath, dst.fsPath);
     await moveDeadProps(src.fsPath, dst.fsPath, src.isDir);
@@ -45,7 +47,7 @@ export async function moveResource(
     // properties and locks go with it).
     const failed: MemberStatus[] = [];
     if (src.isDir) await copyFolder(ctx, src.fsPath, dst.fsPath, dst.segments, true, failed);
-    else await copyFile(src.fsPath, dst.fsPath);
+    else await copyFile(src.fsPath, src.info, dst.fsPath);
     if (failed.length > 0) return failed;
     const gone = await removeResource(ctx.uploads, src.segments, src.fsPath, src.isDir);
     if (!gone.gone) return gone.failed;

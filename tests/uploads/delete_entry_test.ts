@@ -8,7 +8,8 @@
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
 import { appConfig } from "../../src/app/app_config.ts";
-import { removeResource } from "../../src/uploads/delete_entry.ts";
+import { deleteEntry, removeResource } from "../../src/uploads/delete_entry.ts";
+import { bodyText, buildRequest } from "../support/request_builder.ts";
 import { uploadContext } from "../../src/uploads/upload_context.ts";
 
 const NAMES = ["x1", "x2", "x3", "x4", "x5"];
@@ -83,5 +84,64 @@ Deno.test("a folder of private files moved into a folder being deleted is kept (
     assert(moved);
     assertEquals(outcome.gone, false);
     assertEquals(await Deno.readTextFile(join(share, "big", "d", "id.key")), "KEY");
+  });
+});
+
+/**
+ * Makes the folder `dir` impossible to remove (immutable with chattr as root, who ignores modes;
+ * else its parent read-only), leaving it readable; the undo, or null when neither works here.
+ */
+async function pinFolder(dir: string): Promise<(() => Promise<void>) | null> {
+  if (Deno.uid() !== 0) {
+    const parent = dir.slice(0, dir.lastIndexOf("/"));
+    await Deno.chmod(parent, 0o555);
+    return () => Deno.chmod(parent, 0o755);
+  }
+  const run = (flag: string) =>
+    new Deno.Command("chattr", { args: [flag, dir], stdout: "null", stderr: "null" }).output()
+      .then((r) => r.success, () => false);
+  if (!await run("+i")) return null;
+  return async () => {
+    await run("-i");
+  };
+}
+
+/** DELETE of `target` through the handler, over `share` with --allow-delete. */
+async function deleteThrough(share: string, target: string) {
+  const ctx = uploadContext(appConfig({ directory: share, allowDelete: true }));
+  const res = await deleteEntry(ctx, buildRequest({ method: "DELETE", target }));
+  return { status: res.status, text: await bodyText(res.body) };
+}
+
+Deno.test("DELETE of a folder whose only failure is the folder itself answers its status, not a 207", async () => {
+  await withShare(async (share) => {
+    await Deno.mkdir(join(share, "d1"));
+    const undo = await pinFolder(join(share, "d1"));
+    if (undo === null) return; // neither chattr (as root) nor folder modes can pin a folder here
+    try {
+      const res = await deleteThrough(share, "/files/d1/");
+      assertEquals(res.status, 403, res.text);
+      assert(!res.text.includes("multistatus"), res.text);
+    } finally {
+      await undo();
+    }
+    assertEquals((await Deno.stat(join(share, "d1"))).isDirectory, true);
+  });
+});
+
+Deno.test("a 207 of DELETE names a folder member that failed with its final slash", async () => {
+  await withShare(async (share) => {
+    await Deno.mkdir(join(share, "tree", "sub"), { recursive: true });
+    await Deno.writeTextFile(join(share, "tree", "gone.txt"), "x");
+    const undo = await pinFolder(join(share, "tree", "sub"));
+    if (undo === null) return;
+    try {
+      const res = await deleteThrough(share, "/files/tree/");
+      assertEquals(res.status, 207, res.text);
+      assert(res.text.includes("<D:href>/files/tree/sub/</D:href>"), res.text);
+      assert(!res.text.includes("<D:href>/files/tree/</D:href>"), "parents are not listed");
+    } finally {
+      await undo();
+    }
   });
 });

@@ -13,7 +13,7 @@ import { heldEntries, sharedFolderRoot } from "../../src/files/mod.ts";
 import { uploadContext } from "../../src/uploads/mod.ts";
 import type { DavContext } from "../../src/webdav/dav_context.ts";
 import { localLockService } from "../../src/webdav/lock_service.ts";
-import { copyResource } from "../../src/webdav/tree_copy.ts";
+import { ChangedMeanwhile, copyResource } from "../../src/webdav/tree_copy.ts";
 
 const NAMES = ["x1", "x2", "x3", "x4", "x5"];
 const SECRET = "precious outside bytes";
@@ -121,3 +121,53 @@ function exists(path: string): boolean {
     return false;
   }
 }
+
+Deno.test({
+  name: "COPY: a file swapped for a FIFO after it was looked at is refused at once, not waited on",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    const top = await Deno.makeTempDir({ prefix: "wireserve-copy-fifo-" });
+    const share = join(top, "share");
+    const file = join(share, "f.txt");
+    await Deno.mkdir(share);
+    await Deno.writeTextFile(file, "f");
+    try {
+      const config = appConfig({ directory: share, statCacheMs: 0 });
+      const ctx: DavContext = {
+        config,
+        uploads: uploadContext(config),
+        files: sharedFolderRoot(config),
+        locks: localLockService(),
+        listed: heldEntries(),
+      };
+      const info = Deno.statSync(file); // what the request found there
+      Deno.removeSync(file);
+      assert((await new Deno.Command("mkfifo", { args: [file] }).output()).success);
+      const copy = copyResource(
+        ctx,
+        { segments: ["f.txt"], fsPath: file, trailingSlash: false, isDir: false, info },
+        {
+          segments: ["c.txt"],
+          fsPath: join(share, "c.txt"),
+          url: "/files/c.txt",
+          trailingSlash: false,
+          existing: null,
+        },
+        "infinity",
+      ).then(() => "copied", (err) => err);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<"late">((r) => timer = setTimeout(() => r("late"), 3000));
+      const first = await Promise.race([copy, late]);
+      clearTimeout(timer);
+      if (first === "late") {
+        // Let the open waiting on the FIFO go (a writer comes and leaves) before failing.
+        (await Deno.open(file, { read: true, write: true })).close();
+        await copy;
+      }
+      assert(first instanceof ChangedMeanwhile, `not refused at once: ${first}`);
+      assertEquals([...Deno.readDirSync(share)].map((e) => e.name), ["f.txt"], "nothing made");
+    } finally {
+      await Deno.remove(top, { recursive: true });
+    }
+  },
+});

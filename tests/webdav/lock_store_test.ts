@@ -343,3 +343,53 @@ Deno.test("lock store keeps a release asked for while the table is being written
     });
   }
 });
+
+/** `fn` with a share and a folder outside it, both removed after. */
+async function withOutside(
+  fn: (root: string, path: string, outside: string) => Promise<void>,
+): Promise<void> {
+  const outside = await Deno.makeTempDir({ prefix: "wireserve-lock-outside-" });
+  try {
+    await withShare((root, path) => fn(root, path, outside));
+  } finally {
+    await Deno.remove(outside, { recursive: true });
+  }
+}
+
+Deno.test("lock store neither writes nor reads through a .wireserve-dav that is a link", async () => {
+  await withOutside(async (root, path, outside) => {
+    await Deno.symlink(outside, join(root, ".wireserve-dav"));
+    const { host, warnings } = savedTable(path);
+    assert((await host.lock(lockOf())).ok, "the lock still holds, in memory");
+    assert(
+      (await host.lock(
+        lockOf({ token: "urn:uuid:1b7e8a52-5f7c-4d1e-9a3b-2c4d5e6f7a8b", root: "/b" }),
+      )).ok,
+    );
+    assertEquals([...Deno.readDirSync(outside)], [], "no table, temp file or journal line there");
+    assertEquals(warnings.length, 1, "told once");
+    assert(warnings[0].includes("Refusing to use"), warnings[0]);
+    // A table waiting where the link leads is not read at start.
+    await Deno.writeFile(join(outside, "locks.json"), encodeLocks([lockOf()]));
+    const loaded = readLockStore(path, NOW);
+    assertEquals(loaded.locks, []);
+    assert(loaded.problem.includes("a symbolic link"), loaded.problem);
+  });
+});
+
+Deno.test("lock store never appends through a locks.json that is a link: the table written whole replaces it", async () => {
+  await withOutside(async (_root, path, outside) => {
+    const { host, warnings } = savedTable(path);
+    assert((await host.lock(lockOf())).ok); // the first save writes the table whole
+    const target = join(outside, "target");
+    await Deno.writeTextFile(target, "outside\n");
+    await Deno.remove(path);
+    await Deno.symlink(target, path);
+    const second = lockOf({ token: "urn:uuid:1b7e8a52-5f7c-4d1e-9a3b-2c4d5e6f7a8b", root: "/b" });
+    assert((await host.lock(second)).ok); // an append, were the file a plain one
+    assertEquals(await Deno.readTextFile(target), "outside\n");
+    assert(!(await Deno.lstat(path)).isSymlink, "the link was replaced");
+    assertEquals(readLockStore(path, NOW).locks.map((l) => l.root).sort(), ["/b", "/doc.txt"]);
+    assertEquals(warnings, []);
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * A folder the server may not read is not answered as an empty one: `PROPFIND Depth: 1` of it is
+ * 403, as the listing's read fails (Apache's mod_dav_fs answers 403 too, or cuts its 207 short).
+ * A 207 holding only the folder's own response told a sync client (rclone sync, bisync) that the
+ * folder was empty, and it deleted its copies of what the folder holds. `Depth: 0` (the folder's
+ * own properties, a stat) and the folder's members' own answers stay as they were.
+ *
+ * An unreadable folder needs file permissions to hold for the server: run as another user, or as
+ * root without the capabilities that read anything (`withoutReadOverride`).
+ * @module
+ */
+
+import { join } from "node:path";
+import { assert, assertEquals } from "../support/assert.ts";
+import { spawnWireserve, withoutReadOverride } from "../support/wireserve_process.ts";
+
+const WRAPPER = await withoutReadOverride();
+
+Deno.test({
+  name: "PROPFIND Depth 1 of a folder the server may not read answers 403, not an empty folder" +
+    (WRAPPER === null
+      ? " (skipped: running as root without setpriv to drop its read override)"
+      : ""),
+  ignore: WRAPPER === null || Deno.build.os === "windows",
+  fn: async () => {
+    const root = await Deno.makeTempDir({ prefix: "wireserve-dav-unreadable-" });
+    await Deno.chmod(root, 0o755);
+    await Deno.mkdir(join(root, "locked"));
+    await Deno.writeTextFile(join(root, "locked/keep.txt"), "the client's copy must stay\n");
+    await Deno.chmod(join(root, "locked"), 0o000);
+    const p = spawnWireserve([root, "--port", "0", "--log", "off", "--quiet"], {
+      wrapper: WRAPPER!,
+    });
+    try {
+      const base = `http://127.0.0.1:${await p.port()}`;
+      const propfind = (path: string, depth: string) =>
+        fetch(`${base}${path}`, { method: "PROPFIND", headers: { Depth: depth } });
+      for (const path of ["/files/locked/", "/files/locked"]) {
+        const members = await propfind(path, "1");
+        const text = await members.text();
+        assertEquals(members.status, 403, `${path}: ${text}`);
+        assert(!text.includes("multistatus"), text);
+      }
+      const own = await propfind("/files/locked/", "0");
+      await own.body?.cancel();
+      assertEquals(own.status, 207, "the folder's own properties are a stat");
+      const top = await propfind("/files/", "1");
+      const listed = await top.text();
+      assertEquals(top.status, 207);
+      assert(listed.includes("<D:href>/files/locked/</D:href>"), listed);
+    } finally {
+      p.child.kill("SIGTERM");
+      await p.exit();
+      await Deno.chmod(join(root, "locked"), 0o755);
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
