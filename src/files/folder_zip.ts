@@ -31,7 +31,7 @@ import { textResponse } from "../app/router.ts";
 import { holdingPlace } from "./held_place.ts";
 import { isFolder, ListingBusy, type ListingEntry, sortListingInTurns } from "./listing.ts";
 import { type HeldEntries, heldEntries, HeldPlaces } from "./held_entries.ts";
-import type { ServedRoot } from "./served_root.ts";
+import { type ServedRoot, unreadableFolder } from "./served_root.ts";
 import { WalkedTrees } from "./walked_trees.ts";
 import { archiveOf, type ZipItem } from "./zip_archive.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
@@ -130,7 +130,8 @@ export async function zipResponse(
       return busy("Too many large folders are being zipped or listed at once; try again shortly\n");
     }
     throwIfOutOfDescriptors(err);
-    return textResponse(STATUS.NotFound, "Not found\n"); // the folder went away or is unreadable
+    if (err instanceof Deno.errors.PermissionDenied) return unreadableFolder(); // as its listing
+    return textResponse(STATUS.NotFound, "Not found\n"); // the folder went away
   }
   const fileName = folderName === "" ? ROOT_ZIP_NAME : `${folderName}.zip`;
   return {

@@ -35,7 +35,7 @@ import { listingHtmlPieces, renderListingHtml } from "./listing_html.ts";
 import { listingJsonPieces, renderListingJson } from "./listing_json.ts";
 import { acceptRanksJsonAbove } from "../app/prefers_json.ts";
 import { firstValue, parseQuery } from "../app/query_params.ts";
-import { notFound, type ServedRoot } from "./served_root.ts";
+import { notFound, type ServedRoot, unreadableFolder } from "./served_root.ts";
 import { searchFolder } from "./folder_search.ts";
 import { renderSearchHtml, renderSearchJson } from "./search_render.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
@@ -97,7 +97,10 @@ export async function listingResponse(
     // Nothing will read this answer: the connection closed while the folder was read.
     if (err instanceof ListingAbandoned) return textResponse(STATUS.ServiceUnavailable, "Gone\n");
     throwIfOutOfDescriptors(err);
-    return notFound(); // unreadable (permissions) or gone: nothing to show
+    // A folder the server may not read is there: 403, as nginx answers and WebDAV's PROPFIND
+    // (an empty listing or a 404 would tell a syncing client it is empty or gone).
+    if (err instanceof Deno.errors.PermissionDenied) return unreadableFolder();
+    return notFound(); // gone meanwhile: nothing to show
   }
   const { entries, truncated } = lent;
   const json = wantsJson(req, firstValue(query, "format"));

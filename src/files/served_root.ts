@@ -191,6 +191,11 @@ export class ServedRoot {
   }
 }
 
+/** The 403 for a folder that is there but that the server is not allowed to read. */
+export function unreadableFolder(): HttpResponse {
+  return textResponse(STATUS.Forbidden, "Forbidden: the server may not read this folder\n");
+}
+
 /** The plain 404 every file route answers with. */
 export function notFound(): HttpResponse {
   return textResponse(STATUS.NotFound, "Not found\n");
