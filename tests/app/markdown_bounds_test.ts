@@ -57,3 +57,23 @@ Deno.test("a link reference repeated past the HTML bound is refused before anyth
   );
   assertEquals(count(fine, "<a href="), uses);
 });
+
+Deno.test("a table's rows are counted where the table ends, not at the next blank line", async () => {
+  // A 10-column table, a heading, then 10,000 list lines with no blank line between: the table
+  // has one row. Counting to the next blank line took it for 10,002 rows and made it text.
+  const header = "|" + " h |".repeat(10) + "\n|" + "---|".repeat(10) + "\n|" + " v |".repeat(10);
+  const changelog = `${header}\n## Changes\n` + "- fix something\n".repeat(10_000);
+  const html = await renderMarkdown(changelog);
+  assertEquals(count(html, "<table>"), 1);
+  assertEquals(count(html, "<td>"), 10);
+  assertEquals(count(html, "<li>"), 10_000);
+  // A table in the first item of a long tight list ends with its item.
+  const list = `- ${header.replaceAll("\n", "\n  ")}\n` + "- another item\n".repeat(25_000);
+  assertEquals(count(await renderMarkdown(list), "<table>"), 1);
+});
+
+Deno.test("the HTML bound weighs what escaping adds: a reference title of quotes used again", async () => {
+  // Each use renders its title's `"`s as `&quot;`: 570 bytes for 4 of source.
+  const source = `[a]: x (${'"'.repeat(90)})\n\n` + "[a] ".repeat(30_000);
+  await assertRejects(() => renderMarkdown(source), MarkdownTooLarge);
+});

@@ -404,6 +404,8 @@ Deno.test("the preview's expansion bounds act as the server's (two copies kept i
     wide, // 65,792 cells from 1.8 KB: past the HTML bound
     "| a \\| b | c |\n|---|---|\n| 1 | 2 |\n",
     "> | q | r |\n> |---|---|\n> | 1 | 2 |\n",
+    "| a | b |\n|---|---|\n| 1 | 2 |\n## Changes\n" + "- fix\n".repeat(3000),
+    `[a]: x (${'"'.repeat(90)})\n\n` + "[a] ".repeat(30_000),
   ];
   const render = (md: InstanceType<typeof MarkdownIt>, source: string) => {
     try {

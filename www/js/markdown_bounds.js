@@ -18,11 +18,13 @@
 export const MAX_TABLE_CELLS = 100_000;
 
 /**
- * Most HTML for each byte of the source. Ordinary Markdown stays under 20 (a cell `|a` of an
- * aligned column is `<td align="center">a</td>`, the most found); a link reference used again
- * and again is what passes it.
+ * Most HTML for each byte of the source, as {@link htmlEstimate} weighs it. Ordinary Markdown
+ * stays under it (an aligned 3-column table, `|x|y|z|`, weighs 16.6 a byte, the most found;
+ * a README-like mix 3–5; the estimate counts more than the renderer writes for these); a link
+ * reference used again and again is what passes it. At 32, 1 MiB of references to a 90-byte URL
+ * (27 a byte) rendered to 28 MB in 6.4 s and 564 MB (a probe).
  */
-export const MAX_HTML_PER_SOURCE_BYTE = 32;
+export const MAX_HTML_PER_SOURCE_BYTE = 16;
 
 /** HTML allowed on top of the per-byte bound, so that a short document is never refused. */
 export const HTML_ALLOWANCE = 1024 * 1024;
@@ -58,14 +60,22 @@ function boundTables(md) {
   md.block.ruler.at("table", (state, startLine, endLine, silent) => {
     const budget = left.get(state.tokens) ?? MAX_TABLE_CELLS;
     if (budget <= 0 || !table(state, startLine, endLine, true)) return false;
-    // At most the header's cells on each line up to a blank one.
+    // The header's cells on each of its rows, counted where markdown-it's own table rule stops
+    // (a blank line, a line less indented, the start of another block): counting to the next
+    // blank line made every table in a long list item or before a heading count the lines after
+    // it, again and again (quadratic: 1 MB took 12 s), and refused ordinary tables.
     const columns = cellsOn(state, startLine);
-    let rows = 0;
-    for (let line = startLine; line < endLine && !state.isEmpty(line); line++) {
-      if (++rows * columns > budget) {
-        left.set(state.tokens, 0); // this table and every later one stay text
-        return false;
-      }
+    const terminators = state.md.block.ruler.getRules("blockquote");
+    let rows = 1;
+    for (let line = startLine + 2; line < endLine; line++) {
+      if (state.sCount[line] < state.blkIndent || state.isEmpty(line)) break;
+      if (state.sCount[line] - state.blkIndent >= 4) break;
+      if (terminators.some((rule) => rule(state, line, endLine, true))) break;
+      rows++;
+    }
+    if (rows * columns > budget) {
+      left.set(state.tokens, 0); // this table and every later one stay text
+      return false;
     }
     if (silent) return true;
     const first = state.tokens.length;
@@ -111,19 +121,45 @@ function cellsOn(state, line) {
 }
 
 /**
- * About how much HTML `tokens` render to: each token's text and attribute values, and a tag's
- * worth. Stops counting once past `limit`.
+ * About how much HTML `tokens` render to: each token's text and attribute values as escaped
+ * (`&` is `&amp;`, `"` `&quot;`), and a tag's worth. Stops counting once past `limit`.
  */
 function htmlEstimate(tokens, limit) {
-  let bytes = 0;
-  for (let i = 0; i < tokens.length && bytes <= limit; i++) {
-    const token = tokens[i];
-    bytes += TOKEN_BYTES;
-    // An inline token's content is its source; what it renders is its children.
-    if (token.children !== null) bytes += htmlEstimate(token.children, limit - bytes);
-    else bytes += token.content.length;
-    const attrs = token.attrs;
-    if (attrs !== null) { for (let a = 0; a < attrs.length; a++) bytes += attrs[a][1].length; }
+  const escaped = new Map(); // a reference's URL is one string used again
+  const weigh = (text) => {
+    let n = escaped.get(text);
+    if (n === undefined) {
+      n = escapedLength(text);
+      if (text.length > SHORT_TEXT) escaped.set(text, n);
+    }
+    return n;
+  };
+  const walk = (list, bytes) => {
+    for (let i = 0; i < list.length && bytes <= limit; i++) {
+      const token = list[i];
+      bytes += TOKEN_BYTES;
+      // An inline token's content is its source; what it renders is its children.
+      if (token.children !== null) bytes = walk(token.children, bytes);
+      else bytes += weigh(token.content);
+      const attrs = token.attrs;
+      if (attrs !== null) { for (let a = 0; a < attrs.length; a++) bytes += weigh(attrs[a][1]); }
+    }
+    return bytes;
+  };
+  return walk(tokens, 0);
+}
+
+/** Texts up to this long are weighed each time rather than remembered. */
+const SHORT_TEXT = 64;
+
+/** The length of `text` with `&`, `<`, `>` and `"` written as the renderer escapes them. */
+function escapedLength(text) {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x26) n += 4; // &amp;
+    else if (c === 0x22) n += 5; // &quot;
+    else if (c === 0x3c || c === 0x3e) n += 3; // &lt; &gt;
   }
-  return bytes;
+  return n;
 }
