@@ -82,8 +82,9 @@ export async function checkStartup(
     const reserved = join(config.app.directory, STATE_FOLDER_NAME);
     if (await standsAsNonFolder(reserved)) {
       return fail(
-        `${name("directory")}: ${q(reserved)} is not a folder; resumable uploads keep their ` +
-          `state there: move it away, or name another place with --resumable-dir`,
+        `${name("directory")}: ${q(reserved)} is not a folder (a file or a link stands there); ` +
+          `resumable uploads keep their state there: move it away, or name another place with ` +
+          `--resumable-dir`,
       );
     }
   }
@@ -193,16 +194,17 @@ async function readPem(
   return label.test(text) ? text : { problem: `${q(path)} does not contain ${what}` };
 }
 
-/** Whether something other than a folder (or a link to one) stands at `path`. */
+/**
+ * Whether something other than a real folder stands at `path`: a file, or a symbolic link (to a
+ * folder or not, dangling or not), which the uploads never use as their state folder
+ * (`src/app/state_folder.ts`: a link could lead their writes out of the share).
+ */
 async function standsAsNonFolder(path: string): Promise<boolean> {
   try {
-    return !(await Deno.stat(path)).isDirectory;
-  } catch (err) {
-    // a dangling link: the uploads' mkdir would fail on it as on a file
-    if (err instanceof Deno.errors.NotFound) {
-      return await Deno.lstat(path).then(() => true, () => false);
-    }
-    return false;
+    const info = await Deno.lstat(path);
+    return !info.isDirectory || info.isSymlink;
+  } catch {
+    return false; // nothing there (made at the first upload), or not to be looked at
   }
 }
 

@@ -198,9 +198,20 @@ Deno.test("main exits 1 when a file stands at the default state folder's place",
     assertEquals(outcome, 1);
     assertEquals(
       run.stderr(),
-      `wireserve: DIR: ${JSON.stringify(reserved)} is not a folder; resumable uploads ` +
-        `keep their state there: move it away, or name another place with --resumable-dir\n`,
+      `wireserve: DIR: ${JSON.stringify(reserved)} is not a folder (a file or a link stands ` +
+        `there); resumable uploads keep their state there: move it away, or name another place ` +
+        `with --resumable-dir\n`,
     );
+    // A link to a folder is refused the same way: the uploads never follow one (it may lead out).
+    await Deno.remove(reserved);
+    const elsewhere = await Deno.makeTempDir({ prefix: "wireserve-main-elsewhere-" });
+    await Deno.symlink(elsewhere, reserved);
+    const linked = start([dir, "--port", "0"]);
+    assertEquals(await exitCodeOrStarted(linked), 1);
+    assert(linked.stderr().includes("is not a folder (a file or a link stands there)"));
+    await Deno.remove(reserved);
+    await Deno.remove(elsewhere);
+    await Deno.writeTextFile(reserved, "x");
     // --read-only makes no upload, so the file is no obstacle; nor is it once a folder stands there
     const readOnly = start([dir, "--read-only", "--port", "0"]);
     await readOnly.port();
