@@ -31,6 +31,14 @@ export const QUIET_MS = 10_000;
 export const QUIET_TICKS = Math.ceil(QUIET_MS / IDLE_TICK_MS);
 /** Heap growth since the last collection that makes one worth running. */
 export const GROWTH_BYTES = 4 * 1024 * 1024;
+/**
+ * Growth of the process's resident memory since the last collection that makes one (and the trim
+ * after it) worth running though the heap did not grow: buffers the young generation's own
+ * collections freed leave their pages with the C allocator until a trim. 200 `Want-Repr-Digest`
+ * HEADs of a 20 MB file, twice, left a worker at 210 MB resident against 76 idle, the heap back
+ * where it was, so no collection came (an attack probe).
+ */
+export const RSS_GROWTH_BYTES = 16 * 1024 * 1024;
 
 /**
  * The heap's size plus the memory of its ArrayBuffers (V8's external memory): a finished
@@ -60,6 +68,8 @@ export interface ReclaimDeps {
   activity: () => number;
   /** The heap's size in bytes, with what its ArrayBuffers hold outside it (`heapAndBufferBytes`). */
   heapBytes: () => number;
+  /** The process's resident memory in bytes (`Deno.memoryUsage().rss`); none: not looked at. */
+  rssBytes?: () => number;
   /** Runs a full collection. */
   collect: () => void;
 }
@@ -67,8 +77,8 @@ export interface ReclaimDeps {
 /**
  * One step of the watch, kept apart from its timer: collects when `activity` has not moved for
  * `quietTicks` steps in a row, it moved at some point since the last collection, and the heap has
- * grown by `GROWTH_BYTES` since then (a trickle of requests that leaves the heap as it was costs
- * nothing). The start is the first work: compiling the app's modules leaves garbage that no
+ * grown by `GROWTH_BYTES` since then, or the process's resident memory by `RSS_GROWTH_BYTES` (a
+ * trickle of requests that leaves both as they were costs nothing). The start is the first work: compiling the app's modules leaves garbage that no
  * collection would otherwise reach in a server that then sits idle (measured, 4 workers: 86 → 61
  * MiB anonymous RSS once the first quiet spell's collection and trim ran), so the first quiet
  * spell collects whatever the heap did.
@@ -78,6 +88,7 @@ export class IdleReclaimer {
   #lastActivity: number;
   #worked = true;
   #heapAfterCollect: number;
+  #rssAfterCollect = Infinity; // nothing collected yet: the heap's rule decides the first one
   #quietTicks: number;
   #quiet = 0;
 
@@ -97,13 +108,16 @@ export class IdleReclaimer {
       this.#quiet = 0;
       return false;
     }
-    if (++this.#quiet < this.#quietTicks) return false;
-    if (!this.#worked || this.#deps.heapBytes() < this.#heapAfterCollect + GROWTH_BYTES) {
+    if (++this.#quiet < this.#quietTicks || !this.#worked) return false;
+    const heapGrew = this.#deps.heapBytes() >= this.#heapAfterCollect + GROWTH_BYTES;
+    const rss = this.#deps.rssBytes;
+    if (!heapGrew && (rss === undefined || rss() < this.#rssAfterCollect + RSS_GROWTH_BYTES)) {
       return false;
     }
     this.#deps.collect();
     this.#worked = false;
     this.#heapAfterCollect = this.#deps.heapBytes();
+    if (rss !== undefined) this.#rssAfterCollect = rss();
     return true;
   }
 }
@@ -123,6 +137,7 @@ export function reclaimWhenIdle(
   const reclaimer = new IdleReclaimer({
     activity,
     heapBytes: heapAndBufferBytes,
+    rssBytes: () => Deno.memoryUsage().rss,
     collect: () => {
       collect();
       afterCollect();

@@ -7,6 +7,7 @@ import {
   heapAndBufferBytes,
   IdleReclaimer,
   reclaimWhenIdle,
+  RSS_GROWTH_BYTES,
 } from "../../src/app/idle_memory.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 
@@ -127,4 +128,26 @@ Deno.test("the reclaimer's measure grows with ArrayBuffers, which only a collect
   const buffers = Array.from({ length: 8 }, () => new Uint8Array(MIB));
   const grown = heapAndBufferBytes() - before;
   assert(grown >= GROWTH_BYTES, `grew by ${grown} bytes with ${buffers.length} MiB of buffers`);
+});
+
+Deno.test("IdleReclaimer collects when resident memory grew though the heap did not", () => {
+  const state = { requests: 0, heap: 10 * MIB, rss: 80 * MIB, collections: 0 };
+  const reclaimer = new IdleReclaimer({
+    activity: () => state.requests,
+    heapBytes: () => state.heap,
+    rssBytes: () => state.rss,
+    collect: () => {
+      state.collections++;
+      state.rss = 80 * MIB; // the trim gave the pages back
+    },
+  }, QUIET);
+  assertEquals(ticks(reclaimer, QUIET).at(-1), true, "the start's collection");
+  // A burst whose buffers the young generation freed: the heap as before, the pages kept.
+  state.requests = 200;
+  state.rss = 80 * MIB + RSS_GROWTH_BYTES - 1;
+  assertEquals(ticks(reclaimer, QUIET + 1).includes(true), false, "not grown enough");
+  state.requests = 400;
+  state.rss = 210 * MIB;
+  assertEquals(ticks(reclaimer, QUIET + 1).at(-1), true, "grown: collected and trimmed");
+  assertEquals(state.collections, 2);
 });
