@@ -52,9 +52,11 @@ export function resolveRead(ctx: DavContext, raw: string): ReadPath | HttpRespon
 export async function statVisible(ctx: DavContext, fsPath: string): Promise<Deno.FileInfo | null> {
   try {
     const real = await Deno.realPath(fsPath);
-    if (!await ctx.files.cache.allowed(real)) return null;
     const info = await Deno.stat(real);
-    return info.isFile || info.isDirectory ? info : null;
+    if (!info.isFile && !info.isDirectory) return null;
+    // Whether it is a folder decides folder-only patterns (`--hide private/`): a file named
+    // `private` stays visible, as in the listing and to GET.
+    return await ctx.files.cache.allowed(real, info.isDirectory) ? info : null;
   } catch (err) {
     throwIfOutOfDescriptors(err);
     return null; // missing, unreadable, a loop of links: all look missing
