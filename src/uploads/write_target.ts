@@ -231,8 +231,8 @@ export function validatorsOf(info: Deno.FileInfo): { etag: string; lastModifiedM
 
 /**
  * Whether a write to `fsPath` (named by `segments`) touches a private path: the segments as a
- * folder or file (`isDir`), and, when something exists there, its real path — a symlink to a
- * private file or folder is private.
+ * folder or file (`isDir`), and its real path — a symlink to a private file or folder is private,
+ * and so is a new name in a folder reached through a link, by the folder's real path.
  */
 async function hiddenTarget(
   ctx: UploadContext,
@@ -242,7 +242,13 @@ async function hiddenTarget(
 ): Promise<boolean> {
   if (ctx.hidden.emptyBelow) return false;
   if (ctx.hidden.hides(segments, isDir)) return true;
-  return await hiddenBehindLink(ctx, fsPath);
+  // refuse: private by its real path — a link to a private file or folder, and a name not made
+  // yet in a folder reached through a link (`alias -> docs`: `alias/secret.txt` would be made as
+  // the hidden `docs/secret.txt`), held to the patterns as what it is or is to be
+  const targetIsDir = await Deno.stat(fsPath).then((st) => st.isDirectory, () => null);
+  const real = await realSegments(ctx, fsPath);
+  if (real === null || real.length === 0) return false;
+  return ctx.hidden.hides(real, targetIsDir ?? isDir);
 }
 
 /**
