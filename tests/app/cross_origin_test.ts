@@ -122,11 +122,88 @@ Deno.test("withCrossOriginProtection answers 403 and closes before the handler r
   assertEquals([own.status, ran], [201, 1]);
 });
 
-Deno.test("withCrossOriginProtection leaves the routes as they are with --cors", () => {
+/** [name, method, fields, refused] under --cors, all from another site but where said. */
+const CORS_CASES: Array<[string, string, Array<[string, string]>, boolean]> = [
+  ["a form POST with remembered Basic credentials is refused", "POST", [
+    ["Sec-Fetch-Site", "cross-site"],
+    ["Sec-Fetch-Mode", "navigate"],
+    ["Content-Type", "text/plain"],
+    ["Authorization", "Basic YWxpY2U6cHc="],
+    ["Upgrade-Insecure-Requests", "1"],
+    ["Cache-Control", "max-age=0"],
+  ], true],
+  ["a urlencoded POST with Digest credentials is refused", "POST", [
+    ["Origin", "https://evil.example"],
+    ["Content-Type", "application/x-www-form-urlencoded; charset=UTF-8"],
+    ["Authorization", 'Digest username="alice"'],
+  ], true],
+  ["a POST with no body type and Basic credentials is refused", "POST", [
+    ["Sec-Fetch-Site", "same-site"],
+    ["Authorization", "basic YWxpY2U6cHc="],
+  ], true],
+  ["a POST without credentials passes (--auth answers it)", "POST", [
+    ["Sec-Fetch-Site", "cross-site"],
+    ["Content-Type", "text/plain"],
+  ], false],
+  ["a Bearer token passes: only a page sets one, after asking", "POST", [
+    ["Sec-Fetch-Site", "cross-site"],
+    ["Content-Type", "text/plain"],
+    ["Authorization", "Bearer t0ken"],
+  ], false],
+  ["a PUT passes: the browser asked first", "PUT", [
+    ["Sec-Fetch-Site", "cross-site"],
+    ["Authorization", "Basic YWxpY2U6cHc="],
+  ], false],
+  ["a JSON POST passes: the browser asked first", "POST", [
+    ["Sec-Fetch-Site", "cross-site"],
+    ["Content-Type", "application/json"],
+    ["Authorization", "Basic YWxpY2U6cHc="],
+  ], false],
+  ["a POST with a field of its own passes (tus): the browser asked first", "POST", [
+    ["Sec-Fetch-Site", "cross-site"],
+    ["Tus-Resumable", "1.0.0"],
+    ["Authorization", "Basic YWxpY2U6cHc="],
+  ], false],
+  ["the page's own POST passes", "POST", [
+    ["Sec-Fetch-Site", "same-origin"],
+    ["Content-Type", "text/plain"],
+    ["Authorization", "Basic YWxpY2U6cHc="],
+  ], false],
+  ["curl's POST passes (no browser said where it came from)", "POST", [
+    ["Content-Type", "application/x-www-form-urlencoded"],
+    ["Authorization", "Basic YWxpY2U6cHc="],
+  ], false],
+];
+
+for (const [name, method, pairs, refused] of CORS_CASES) {
+  Deno.test(`isCrossOriginWrite with --cors: ${name}`, () => {
+    assertEquals(isCrossOriginWrite(method, fields(pairs), HOST, { cors: true }), refused);
+  });
+}
+
+Deno.test("withCrossOriginProtection under --cors refuses a form POST with remembered credentials", async () => {
+  let ran = 0;
   const routes: Route[] = [{
-    methods: ["PUT"],
+    methods: ["POST", "PUT"],
     path: "/files/*",
-    handler: () => ({ status: 201 }),
+    handler: () => {
+      ran++;
+      return { status: 201 };
+    },
   }];
-  assertEquals(withCrossOriginProtection(appConfig({ cors: true }), routes), routes);
+  const [route] = withCrossOriginProtection(appConfig({ cors: true }), routes);
+  const ask = (method: string, type: string) =>
+    route.handler(buildRequest({
+      method,
+      target: "/files/pwned.txt",
+      headers: [
+        ["Host", HOST],
+        ["Sec-Fetch-Site", "cross-site"],
+        ["Content-Type", type],
+        ["Authorization", "Basic YWxpY2U6cHc="],
+      ],
+      body: "owned=by-evil-site",
+    }));
+  assertEquals([(await ask("POST", "text/plain")).status, ran], [403, 0]);
+  assertEquals([(await ask("PUT", "text/plain")).status, ran], [201, 1]);
 });
