@@ -19,6 +19,9 @@
  * user's cookies or cached Basic credentials; without it a page can still send an explicit
  * `Authorization` header it knows (the token), which is the point of `--cors` with `--token`. Reflecting the requested
  * method and headers is safe for the same reason: the page gets no more than any HTTP client.
+ * Leaving the field out hides answers, not requests: a simple request (a form POST) still goes
+ * out with the Basic credentials the browser remembers, so `cross_origin.ts` refuses that one
+ * kind of cross-site write even under `--cors`.
  *
  * This module must not touch sockets or know the routes.
  * @module
