@@ -19,6 +19,11 @@
  * Names are compared as the file system compares them, so a spelling the file system treats as
  * the same name cannot slip past (see {@link NameRules}).
  *
+ * The shared folder and `--www` share one list of patterns, each anchored at its own top. Where
+ * one folder lies inside the other (`--www site --directory site/dl`), a path of the two is
+ * private when either folder hides it, each matching from its own top (see
+ * {@link OverlappingRoot}): otherwise `/dl/drafts/` would serve what `/files/drafts/` hides.
+ *
  * Matching never backtracks more than once per wildcard: each pattern costs O(pattern × name),
  * so a hostile name cannot make a pattern with many `*` slow (a RegExp could be exponential).
  *
@@ -89,13 +94,45 @@ export function hidePatternProblem(pattern: string): string | null {
   return null;
 }
 
+/**
+ * Another served folder that overlaps this one or that a followed symlink reaches, by the real
+ * paths of both (absolute): the patterns, anchored at its top, hold for what of this folder
+ * lies in it.
+ */
+export interface OverlappingRoot {
+  /** The other folder's real path. */
+  realPath: string;
+  /** This folder's real path. */
+  ownRealPath: string;
+}
+
+/** Anchored patterns that apply below `below` (folded segments), matched from there. */
+interface AnchoredGroup {
+  below: readonly string[];
+  patterns: readonly Pattern[];
+}
+
+/** Another folder's patterns for real paths outside this folder that lie in that folder. */
+interface RealOverlap {
+  /** That folder's real path, folded. */
+  path: string;
+  /** This folder's real path, folded: below it `hides` judges by segments. */
+  own: string;
+  /** The patterns alone, anchored at that folder's top (no literal paths of this folder). */
+  patterns: HiddenPaths;
+}
+
 /** The set of `--hide` patterns of one served folder. */
 export class HiddenPaths {
   /** No pattern: nothing is hidden. */
   static readonly NONE: HiddenPaths = new HiddenPaths([]);
 
   readonly #names: Pattern[] = [];
+  /** This folder's anchored patterns, as written. */
   readonly #anchored: Pattern[] = [];
+  /** Every anchored rule: this folder's, then those an overlapping folder adds. */
+  readonly #groups: AnchoredGroup[] = [];
+  readonly #realOverlaps: RealOverlap[] = [];
   /** Literal paths (segments below the folder, folded), hidden with everything below them. */
   readonly #exact: string[][] = [];
   /** Absolute real paths (folded) hidden wherever they lie, inside the folder or outside it. */
@@ -112,6 +149,7 @@ export class HiddenPaths {
    * folder cannot name a file outside it, which a followed symlink still reaches. `realFolders`
    * are absolute real folders hidden by {@link hidesRealPath} with everything below them, except
    * what lies at or below a folder's `except` (the served folder, when it lies inside one).
+   * `overlaps` are the other served folders (see {@link OverlappingRoot}).
    */
   constructor(
     patterns: readonly string[],
@@ -119,6 +157,7 @@ export class HiddenPaths {
     exact: readonly (readonly string[])[] = [],
     realPaths: readonly string[] = [],
     realFolders: readonly RealFolder[] = [],
+    overlaps: readonly OverlappingRoot[] = [],
   ) {
     this.#rules = rules;
     this.#realPaths = new Set(realPaths.map((p) => fold(p, rules)));
@@ -144,11 +183,44 @@ export class HiddenPaths {
       } else if (anchored) this.#anchored.push({ parts, anchored, dirOnly });
       else this.#names.push({ parts, anchored, dirOnly });
     }
+    if (this.#anchored.length > 0) this.#groups.push({ below: [], patterns: this.#anchored });
+    if (patterns.length > 0) {
+      for (const overlap of overlaps) this.#addOverlap(overlap, patterns);
+    }
+  }
+
+  /**
+   * Adds what `overlap`'s patterns hide here. Name patterns are the same in both folders and
+   * already hold at every depth; only anchored ones differ, so paths below this folder pay for
+   * them alone, and a path outside the other folder nothing but a compared first segment.
+   */
+  #addOverlap(overlap: OverlappingRoot, patterns: readonly string[]): void {
+    const other = fold(overlap.realPath, this.#rules);
+    const own = fold(overlap.ownRealPath, this.#rules);
+    if (other === own) return;
+    // A followed link may reach the other folder from outside this one: judged by real path.
+    this.#realOverlaps.push({ path: other, own, patterns: new HiddenPaths(patterns, this.#rules) });
+    if (this.#anchored.length === 0) return;
+    const inside = segmentsBelow(other, own, this.#rules);
+    // The other folder inside this one: its paths are ours below its segments.
+    if (inside !== null) this.#groups.push({ below: inside, patterns: this.#anchored });
+    const around = segmentsBelow(own, other, this.#rules);
+    if (around === null) return;
+    // This folder inside the other. refuse: what the other hides below our top is hidden
+    // here too. But when it hides our top itself, this folder was chosen to be served as its
+    // own root (`--directory . --www build --hide build`): hiding all of it would serve
+    // nothing, so only our own patterns hold — as a share inside the state folder stays served.
+    if (this.#patternsHide(around, true, 1)) return; // group 0: our own anchored patterns
+    const rebased = this.#anchored.flatMap((p) =>
+      restsAfter(p.parts, around).map((parts) => ({ parts, anchored: true, dirOnly: p.dirOnly }))
+    );
+    if (rebased.length > 0) this.#groups.push({ below: [], patterns: rebased });
   }
 
   /** Whether there is no pattern (every check is then a constant false). */
   get empty(): boolean {
-    return this.emptyBelow && this.#realPaths.size === 0 && this.#realFolders.length === 0;
+    return this.emptyBelow && this.#realPaths.size === 0 && this.#realFolders.length === 0 &&
+      this.#realOverlaps.length === 0;
   }
 
   /**
@@ -159,21 +231,32 @@ export class HiddenPaths {
    * folder walks and WebDAV's lookups need not pay the per-path checks for it.
    */
   get emptyBelow(): boolean {
-    return this.#names.length === 0 && this.#anchored.length === 0 && this.#exact.length === 0;
+    return this.#names.length === 0 && this.#groups.length === 0 && this.#exact.length === 0;
   }
 
   /**
    * Whether `real` (an absolute real path, symlinks resolved) is one of the hidden real paths or
-   * lies in a hidden real folder: one Set lookup and a prefix test per folder, string work only.
+   * lies in a hidden real folder, or lies outside this folder in another served folder that
+   * hides it: one Set lookup and a prefix test per folder, string work only.
    */
   hidesRealPath(real: string): boolean {
-    if (this.#realPaths.size === 0 && this.#realFolders.length === 0) return false;
+    if (
+      this.#realPaths.size === 0 && this.#realFolders.length === 0 &&
+      this.#realOverlaps.length === 0
+    ) return false;
     const folded = this.#rules === "exact" ? real : fold(real, this.#rules);
     if (this.#realPaths.has(folded)) return true;
     for (const { path, except } of this.#realFolders) {
       if (isAtOrBelow(folded, path) && (except === undefined || !isAtOrBelow(folded, except))) {
         return true;
       }
+    }
+    for (const { path, own, patterns } of this.#realOverlaps) {
+      // Below this folder the caller asks `hides` with the segments, knowing what is a folder.
+      if (!isAtOrBelow(folded, path) || isAtOrBelow(folded, own)) continue;
+      const below = segmentsBelow(folded, path, this.#rules);
+      // Whether it is a folder is not known here: folder-only patterns hold too (the safe side).
+      if (below !== null && patterns.hides(below, null)) return true;
     }
     return false;
   }
@@ -186,18 +269,34 @@ export class HiddenPaths {
    */
   hides(segments: readonly string[], isDir: boolean | null): boolean {
     if (this.emptyBelow || segments.length === 0) return false;
-    const last = segments.length - 1;
     const folded = this.#rules === "exact" ? segments : segments.map((s) => fold(s, this.#rules));
     for (const path of this.#exact) {
       if (path.length <= folded.length && path.every((s, i) => s === folded[i])) return true;
     }
+    return this.#patternsHide(folded, isDir, this.#groups.length);
+  }
+
+  /**
+   * Whether the patterns hide the `folded` segments: the name patterns, and the first `groups`
+   * of the anchored groups (each only on the segments below its own top).
+   */
+  #patternsHide(folded: readonly string[], isDir: boolean | null, groups: number): boolean {
+    const last = folded.length - 1;
     for (let i = 0; i <= last; i++) {
       const dir = i < last || isDir !== false;
       for (const p of this.#names) {
         if ((dir || !p.dirOnly) && globMatch(p.parts[0], folded[i])) return true;
       }
-      for (const p of this.#anchored) {
-        if ((dir || !p.dirOnly) && pathMatch(p.parts, folded, i + 1)) return true;
+    }
+    for (let g = 0; g < groups; g++) {
+      const { below, patterns } = this.#groups[g];
+      const from = below.length;
+      if (from > last || !startsWithSegments(folded, below)) continue;
+      for (let i = from; i <= last; i++) {
+        const dir = i < last || isDir !== false;
+        for (const p of patterns) {
+          if ((dir || !p.dirOnly) && pathMatch(p.parts, folded, from, i + 1)) return true;
+        }
       }
     }
     return false;
@@ -254,11 +353,17 @@ export function globMatch(glob: string, name: string): boolean {
 }
 
 /**
- * Whether `parts` (segment globs and `**`) matches the first `count` segments exactly — the
- * same greedy algorithm one level up, with `**` as the star and a segment glob as a character.
+ * Whether `parts` (segment globs and `**`) matches the segments from `from` up to `count`
+ * exactly — the same greedy algorithm one level up, with `**` as the star and a segment glob as a
+ * character.
  */
-function pathMatch(parts: readonly string[], segments: readonly string[], count: number): boolean {
-  let p = 0, s = 0, starP = -1, starS = 0;
+function pathMatch(
+  parts: readonly string[],
+  segments: readonly string[],
+  from: number,
+  count: number,
+): boolean {
+  let p = 0, s = from, starP = -1, starS = from;
   while (s < count) {
     const part = p < parts.length ? parts[p] : null;
     if (part === GLOBSTAR) {
@@ -274,6 +379,49 @@ function pathMatch(parts: readonly string[], segments: readonly string[], count:
   }
   while (p < parts.length && parts[p] === GLOBSTAR) p++;
   return p === parts.length;
+}
+
+/**
+ * What is left of an anchored pattern once `prefix` (folded segments) has been matched: every
+ * tail of `parts` a match may go on with — more than one when a `**` may end at several places
+ * (`**` then `/a/x` after `a`: `x`, and `**` then `/a/x` still). Computed once at start, so a
+ * folder inside another matches the other's patterns as patterns of its own.
+ */
+function restsAfter(parts: readonly string[], prefix: readonly string[]): string[][] {
+  // `**` may match no folder: where one stands, the part after it may start too.
+  const withEmpty = (at: Set<number>) => {
+    for (let p = 0; p < parts.length; p++) if (at.has(p) && parts[p] === GLOBSTAR) at.add(p + 1);
+    return at;
+  };
+  let at = withEmpty(new Set([0]));
+  for (const segment of prefix) {
+    const next = new Set<number>();
+    for (const p of at) {
+      if (p >= parts.length) continue;
+      if (parts[p] === GLOBSTAR) next.add(p);
+      else if (globMatch(parts[p], segment)) next.add(p + 1);
+    }
+    at = withEmpty(next);
+  }
+  // A tail right after a `**` that is itself a tail adds nothing to it.
+  return [...at].filter((p) => p < parts.length && !(at.has(p - 1) && parts[p - 1] === GLOBSTAR))
+    .map((p) => parts.slice(p));
+}
+
+/** Whether `segments` begin with every segment of `prefix`. */
+function startsWithSegments(segments: readonly string[], prefix: readonly string[]): boolean {
+  for (let i = 0; i < prefix.length; i++) if (segments[i] !== prefix[i]) return false;
+  return true;
+}
+
+/**
+ * The segments of the absolute `path` below `folder` (both folded), or null when it is not
+ * strictly below it. Separators are the file system's: `\` too on Windows.
+ */
+function segmentsBelow(path: string, folder: string, rules: NameRules): string[] | null {
+  if (path === folder || !isAtOrBelow(path, folder)) return null;
+  const rest = path.slice(folder.length);
+  return rest.split(rules === "win32" ? /[\\/]/ : "/").filter((s) => s !== "");
 }
 
 /** UTF-16 units of the character at `i`: `?` matches one character, not half an emoji. */

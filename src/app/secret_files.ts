@@ -8,8 +8,10 @@
  * asks and whatever the flags.
  *
  * Every feature that serves or writes a folder builds its {@link HiddenPaths} here, so no copy of
- * the rule can forget the settings file, or the resumable uploads' state folder (hidden by its
- * real path: `stateFolderHidden`).
+ * the rule can forget the settings file, the resumable uploads' state folder (hidden by its
+ * real path: `stateFolderHidden`), or the other served folder (`--www` holding the share, or the
+ * share holding `--www`), whose anchored patterns hide from its own top what it shares with this
+ * one (`servedFolderOverlaps`).
  *
  * This module reads the disk (real paths, once per served folder at start); it must not know HTTP.
  * @module
@@ -17,7 +19,12 @@
 
 import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
 import type { AppConfig } from "./app_config.ts";
-import { HiddenPaths, nameRulesFor, type RealFolder } from "./hidden_paths.ts";
+import {
+  HiddenPaths,
+  nameRulesFor,
+  type OverlappingRoot,
+  type RealFolder,
+} from "./hidden_paths.ts";
 import { realPathOr, realPathThroughAncestors } from "./real_path_inside.ts";
 import { stateFolderOf } from "./state_folder.ts";
 
@@ -28,9 +35,28 @@ export function hiddenPathsFor(config: AppConfig, root: string): HiddenPaths {
   // outside it (or the target of a settings file that is itself a link), where no segment
   // below the root can name it.
   const reals = config.secretFiles.map(realPathOr);
-  return new HiddenPaths(config.hide, nameRulesFor(), secrets, reals, [
-    stateFolderHidden(config, root),
-  ]);
+  return new HiddenPaths(
+    config.hide,
+    nameRulesFor(),
+    secrets,
+    reals,
+    [stateFolderHidden(config, root)],
+    servedFolderOverlaps(config, root),
+  );
+}
+
+/**
+ * The served folders besides `root` (the shared folder; `--www` unless it is the built-in UI,
+ * which `--hide` does not touch), by real paths: `--www site --directory site/dl --hide /drafts`
+ * must hide `site/dl/drafts` at `/dl/drafts/` as at `/files/drafts/`, by every spelling and
+ * through links. Resolved once at start; with no `--hide` pattern there is nothing to add.
+ */
+function servedFolderOverlaps(config: AppConfig, root: string): OverlappingRoot[] {
+  if (config.hide.length === 0) return [];
+  const ownRealPath = realPathOr(root);
+  const served = config.www === null ? [config.directory] : [config.directory, config.www];
+  return served.map((folder) => ({ realPath: realPathOr(folder), ownRealPath }))
+    .filter((o) => o.realPath !== ownRealPath);
 }
 
 /**

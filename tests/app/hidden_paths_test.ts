@@ -137,3 +137,71 @@ Deno.test("an empty set hides nothing and says so", () => {
   assertEquals(HiddenPaths.NONE.hides(["anything"], null), false);
   assertEquals(new HiddenPaths(["**"]).hides([], true), false, "the root itself is never hidden");
 });
+
+Deno.test("hides holds the anchored patterns of a served folder inside this one from its top", () => {
+  // --www /s --directory /s/dl: the share's `/drafts` is the web root's `dl/drafts`.
+  const www = new HiddenPaths(["/drafts", "docs/private", "cache/"], "exact", [], [], [], [
+    { realPath: "/s/dl", ownRealPath: "/s" },
+  ]);
+  for (const path of ["dl/drafts", "dl/drafts/d.txt", "dl/docs/private/x.txt", "drafts/a.md"]) {
+    assert(www.hides(split(path), false), path);
+  }
+  assert(www.hides(split("dl/cache"), true), "a folder-only pattern on a folder");
+  assert(!www.hides(split("dl/cache"), false), "…and not on a file");
+  for (const path of ["dl", "dl/a/drafts/d.txt", "dlx/drafts/d.txt", "x/dl/drafts/d.txt"]) {
+    assert(!www.hides(split(path), false), path);
+  }
+  // The reverse, and names compared as the file system compares them.
+  const share = new HiddenPaths(["/drafts"], "darwin", [], [], [], [
+    { realPath: "/S/Web", ownRealPath: "/S" },
+  ]);
+  assert(share.hides(split("WEB/Drafts/x.txt"), false));
+  assert(!share.hides(split("web/posts/drafts"), true));
+});
+
+Deno.test("hides holds the anchored patterns of a served folder around this one, rebased", () => {
+  // --directory /s --www /s/web: the share's `/web/docs` is the web root's `/docs`.
+  const overlap = [{ realPath: "/s", ownRealPath: "/s/web" }];
+  const www = (hide: string[]) => new HiddenPaths(hide, "exact", [], [], [], overlap);
+  const cases: Array<[string[], string, boolean]> = [
+    [["/web/docs"], "docs/a.txt", true],
+    [["/web/docs"], "x/docs/a.txt", false],
+    [["/web/*/private/"], "a/private/x", true],
+    [["**/web/x/y"], "x/y", true],
+    [["**/web/x/y"], "web/x/y", true],
+    [["**/web/x/y"], "q/x/y", false],
+    [["/drafts"], "drafts/a.md", true],
+    [["/other/docs"], "docs/a.txt", false],
+  ];
+  for (const [hide, path, want] of cases) {
+    assertEquals(www(hide).hides(split(path), false), want, `${hide} ${path}`);
+  }
+  // A share that hides the web root itself leaves it served, by its own patterns alone.
+  for (const hide of [["web", "/web/docs"], ["/web/"], ["web/**"], ["/w*"]]) {
+    assert(!www(hide).hides(["index.html"], false), `${hide}`);
+    assert(!www(hide).hides(["docs", "a.txt"], false), `${hide}: none of the share's`);
+  }
+  assert(www(["/web/", "/drafts"]).hides(["drafts"], true), "its own patterns still hold");
+});
+
+Deno.test("hidesRealPath holds another served folder's patterns where a followed link reaches it", () => {
+  const www = new HiddenPaths(["/drafts", "cache/"], "exact", [], [], [], [
+    { realPath: "/share", ownRealPath: "/site" },
+  ]);
+  assert(www.hidesRealPath("/share/drafts/d.txt"));
+  assert(www.hidesRealPath("/share/drafts"));
+  assert(www.hidesRealPath("/share/cache"), "whether it is a folder is unknown: the safe side");
+  assert(!www.hidesRealPath("/share/posts/drafts/d.txt"));
+  assert(!www.hidesRealPath("/share"));
+  assert(!www.hidesRealPath("/sharex/drafts/d.txt"));
+  assert(!www.hidesRealPath("/site/drafts/d.txt"), "below its own top `hides` judges");
+  assert(!www.hides(["x"], false) && !www.empty);
+  // No pattern: nothing to hold, and nothing to pay.
+  const none = new HiddenPaths([], "exact", [], [], [], [{ realPath: "/s/dl", ownRealPath: "/s" }]);
+  assert(none.empty);
+  const same = new HiddenPaths(["/d"], "exact", [], [], [], [{
+    realPath: "/s",
+    ownRealPath: "/s",
+  }]);
+  assert(!same.hidesRealPath("/s/d/x"), "the same folder is no other folder");
+});

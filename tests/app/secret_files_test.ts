@@ -109,3 +109,37 @@ Deno.test("hiddenPathsFor hides the resumable state folder by real path, but not
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("hiddenPathsFor holds the other served folder's anchored patterns, by real paths", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-secret-" });
+  try {
+    await Deno.mkdir(join(dir, "site", "dl"), { recursive: true });
+    await Deno.symlink(join(dir, "site"), join(dir, "alias"));
+    const hide = ["/drafts", "docs/private", "*.key", "/dl/old"];
+    // --www holding the share, each named through a link: the share's paths from its own top.
+    const config = appConfig({
+      hide,
+      directory: join(dir, "alias", "dl"),
+      www: join(dir, "site"),
+    });
+    const www = hiddenPathsFor(config, join(dir, "alias"));
+    assert(www.hides(["dl", "drafts", "d.txt"], false));
+    assert(www.hides(["dl", "docs", "private", "x.txt"], false));
+    assert(!www.hides(["dl", "posts", "drafts", "d.txt"], false));
+    assert(!www.hides(["dl", "a.txt"], false));
+    // The share inside it: the web root's `/dl/old` is the share's `/old`.
+    const share = hiddenPathsFor(config, join(dir, "site", "dl"));
+    assert(share.hides(["old", "a.txt"], false));
+    assert(!share.hides(["drafts2", "old"], false));
+    // The share holding --www: the web root's paths from its own top.
+    const reverse = appConfig({ hide, directory: join(dir, "site"), www: join(dir, "site", "dl") });
+    assert(hiddenPathsFor(reverse, join(dir, "site")).hides(["dl", "drafts", "d.txt"], false));
+    // Without --hide, or with the built-in UI, the other folder adds nothing.
+    const noHide = appConfig({ www: join(dir, "site") });
+    assert(hiddenPathsFor(noHide, join(dir, "site", "dl")).emptyBelow);
+    const builtIn = appConfig({ hide, directory: join(dir, "site") });
+    assert(!hiddenPathsFor(builtIn, join(dir, "site")).hides(["dl", "drafts"], true));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
