@@ -32,6 +32,7 @@ import {
   type UploadContext,
   uploadContext,
   type UploadHooks,
+  writeRefusal,
 } from "./upload_context.ts";
 import { deleteEntry } from "./delete_entry.ts";
 import { makeFolder } from "./make_folder.ts";
@@ -62,12 +63,15 @@ export function uploadRoutes(config: AppConfig, hooks: UploadHooks = {}): Route[
     handler: (req) => dispatch(ctx, req, allow),
   }];
   // MKCOL turned off is 403, not 405: to a WebDAV client a 405 MKCOL means the folder exists
-  // (RFC 4918 §9.3.1), and rclone took it as made. It stays out of Allow.
+  // (RFC 4918 §9.3.1), and rclone took it as made. It stays out of Allow. A refusal like any
+  // write's, it comes after auth's 401, as every write's 403 does.
   if (!methods.includes("MKCOL")) {
     routes.push({
       methods: ["MKCOL"],
       path: `${UPLOAD_MOUNT}*`,
-      handler: () => plain(STATUS.Forbidden, "Creating folders is turned off (--allow-mkdir)"),
+      handler: (req) =>
+        writeRefusal(ctx, req) ??
+          plain(STATUS.Forbidden, "Creating folders is turned off (--allow-mkdir)"),
       unlisted: true,
     });
   }

@@ -4,7 +4,9 @@
  * `.fseventsd`, `.TemporaryItems` and `.metadata_never_index`. Without `--dotfiles` they are
  * dotfiles the share would refuse anyway; answering before any disk access keeps a mounted share
  * quick (Finder asks for them around every file it shows) and keeps them off the disk:
- * a change gets 403 (Finder then carries on without them), a read 404.
+ * a change gets 403 (Finder then carries on without them), a read 404. A change is asked for
+ * its credentials first (401), as every write is: 401 comes before 403, so a client without
+ * them learns nothing of the share's rules (docs/endpoints.md).
  *
  * With `--dotfiles` nothing is refused here: the user asked for dotfiles to be files.
  *
@@ -15,6 +17,7 @@
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
+import { authGuard } from "../app/auth.ts";
 import { percentDecode } from "../app/percent_decode.ts";
 import type { Route } from "../app/router.ts";
 import { FILES_MOUNT } from "../files/mod.ts";
@@ -48,6 +51,7 @@ export function isFinderMetadata(path: string): boolean {
  */
 export function hideFinderMetadata(config: AppConfig, routes: Route[]): Route[] {
   if (config.dotfiles) return routes;
+  const guard = authGuard(config);
   return routes.map((route) => {
     if (!route.path.startsWith(FILES_MOUNT)) return route;
     const inner = route.handler;
@@ -55,9 +59,10 @@ export function hideFinderMetadata(config: AppConfig, routes: Route[]): Route[] 
       ...route,
       handler: (req: HttpRequest) => {
         if (req.method === "OPTIONS" || !isFinderMetadata(req.path)) return inner(req);
-        return READS.has(req.method)
-          ? plainAnswer(STATUS.NotFound, "Not found")
-          : plainAnswer(STATUS.Forbidden, "Finder metadata is not stored on this share");
+        if (READS.has(req.method)) return plainAnswer(STATUS.NotFound, "Not found");
+        // refuse: without credentials a write learns nothing but that it needs them (401)
+        return guard(req, "write") ??
+          plainAnswer(STATUS.Forbidden, "Finder metadata is not stored on this share");
       },
     };
   });

@@ -137,6 +137,30 @@ Deno.test("Finder's ._ files and .DS_Store: 403 to writes, 404 to reads, nothing
   });
 });
 
+Deno.test("with --auth, a change to Finder's metadata gets 401 before its 403; a read stays 404", async () => {
+  const basic: [string, string] = ["Authorization", `Basic ${btoa("u:p")}`];
+  const wrong: [string, string] = ["Authorization", `Basic ${btoa("u:x")}`];
+  for (const readOnly of [false, true]) {
+    await withDav({ auth: "u:p", readOnly, allowDelete: !readOnly }, async (app) => {
+      await Deno.mkdir(`${app.root}/sub`);
+      for (const path of ["/files/._foo", "/files/.DS_Store", "/files/sub/._x", "/files/%2E_y"]) {
+        for (const method of ["PUT", "POST", "DELETE", "MKCOL", "LOCK", "PROPPATCH", "COPY"]) {
+          const what = `${method} ${path} read-only ${readOnly}`;
+          const args: Array<[string, string]> = [["Destination", "/files/z"]];
+          const none = await app.call(method, path, args, "junk");
+          assertEquals(none.status, 401, what);
+          assert(none.header("WWW-Authenticate")?.startsWith("Basic "), what);
+          assertEquals((await app.call(method, path, [...args, wrong], "junk")).status, 401, what);
+          assertEquals((await app.call(method, path, [...args, basic], "junk")).status, 403, what);
+        }
+        assertEquals((await app.call("GET", path)).status, 404, path);
+        assertEquals((await app.call("PROPFIND", path, [["Depth", "0"]])).status, 404, path);
+      }
+      assertEquals([...Deno.readDirSync(app.root)].map((e) => e.name), ["sub"]);
+    });
+  }
+});
+
 Deno.test("writes tell the read cache at once: a GET after each change sees it", async () => {
   await withDav({ allowDelete: true, allowMkdir: true, statCacheMs: 60_000 }, async (app) => {
     await Deno.writeTextFile(`${app.root}/a`, "A");
