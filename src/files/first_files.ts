@@ -15,7 +15,13 @@
  * @module
  */
 
-import { describeEntry, type ListingEntry, type ListingOptions, nextTurn } from "./listing.ts";
+import {
+  describeEntry,
+  type ListingEntry,
+  type ListingOptions,
+  nextTurn,
+  throwIfNotEnterable,
+} from "./listing.ts";
 import { isReservedName } from "../app/reserved_names.ts";
 import { servableName } from "./safe_path.ts";
 
@@ -56,6 +62,7 @@ export async function readFirstFiles(
   let names = 0;
   let described = 0;
   for await (const e of Deno.readDir(realDir)) {
+    if (names === 0) throwIfNotEnterable(realDir, e.name); // never an empty folder for it
     if (++names > opts.maxNames) return { entries: [], namesRead: names - 1, tooMany: true };
     if (names % NAMES_PER_TURN === 0) await nextTurn();
     // hidden: the same name rules as readListing (dotfiles, the server's own names, names no

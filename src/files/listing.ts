@@ -98,6 +98,21 @@ export type SortKey = "name" | "size" | "date";
 /** Sort directions. */
 export type SortOrder = "asc" | "desc";
 
+/**
+ * Throws `PermissionDenied` when the folder at `realDir`, whose names were read, may not be
+ * entered: its names can be read (`r`) but nothing in it looked at (no `x`), so every entry's
+ * stat fails and the folder would show as empty — a sync client (rclone sync) then deletes its
+ * copies of what it holds (a probe saw it). One entry, `name`, is looked at (lstat: only the
+ * folder's own permission counts, not where a link leads); gone meanwhile is no answer either way.
+ */
+export function throwIfNotEnterable(realDir: string, name: string): void {
+  try {
+    Deno.lstatSync(join(realDir, name));
+  } catch (err) {
+    if (err instanceof Deno.errors.PermissionDenied) throw err;
+  }
+}
+
 /** Reads the folder at `realDir`. Throws when the folder cannot be read. */
 export async function readListing(realDir: string, opts: ListingOptions): Promise<Listing> {
   const max = opts.maxEntries ?? MAX_LISTING_ENTRIES;
@@ -123,6 +138,7 @@ export async function readListing(realDir: string, opts: ListingOptions): Promis
     }
     raw.push(e);
   }
+  if (raw.length > 0) throwIfNotEnterable(realDir, raw[0].name);
   const entries: ListingEntry[] = [];
   for (let i = 0; i < raw.length; i++) {
     if (i > 0 && i % STATS_PER_TURN === 0) {

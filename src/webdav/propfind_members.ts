@@ -30,7 +30,7 @@
 
 import { sep as SEP } from "node:path";
 import { STATUS } from "../http/status.ts";
-import { encodeSegment, servableName } from "../files/mod.ts";
+import { encodeSegment, servableName, throwIfNotEnterable } from "../files/mod.ts";
 import { isReservedName } from "../app/reserved_names.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 import { MULTISTATUS_HEAD, MULTISTATUS_TAIL } from "../app/multistatus.ts";
@@ -173,7 +173,10 @@ function recordsBytes(folder: Resource, e: Deno.DirEntry, records: Set<string>):
  */
 export function readEntries(fsPath: string): Deno.DirEntry[] | number {
   try {
-    return [...Deno.readDirSync(fsPath)];
+    const entries = [...Deno.readDirSync(fsPath)];
+    // Names that can be read in a folder that may not be entered: every member's stat would fail
+    if (entries.length > 0) throwIfNotEnterable(fsPath, entries[0].name);
+    return entries;
   } catch (err) {
     throwIfOutOfDescriptors(err);
     if (err instanceof Deno.errors.PermissionDenied) return STATUS.Forbidden;

@@ -91,6 +91,49 @@ Deno.test({
 });
 
 Deno.test({
+  name: "a folder whose names can be read but that may not be entered is 403, never empty" +
+    (WRAPPER === null
+      ? " (skipped: running as root without setpriv to drop its read override)"
+      : ""),
+  ignore: WRAPPER === null || !HAS_UNZIP || Deno.build.os === "windows",
+  fn: async () => {
+    const root = await Deno.makeTempDir({ prefix: "wireserve-unenterable-" });
+    await Deno.chmod(root, 0o755);
+    await Deno.mkdir(join(root, "alice"));
+    await Deno.writeTextFile(join(root, "alice/report.txt"), "x\n");
+    await Deno.writeTextFile(join(root, "open.txt"), "o\n");
+    // r, no x: the names are read, nothing in the folder can be looked at (`chmod -R 644`)
+    await Deno.chmod(join(root, "alice"), 0o644);
+    const p = spawnWireserve([root, "--port", "0", "--log", "off", "--quiet"], {
+      wrapper: WRAPPER!,
+    });
+    try {
+      const base = `http://127.0.0.1:${await p.port()}`;
+      const asks: Array<[string, RequestInit]> = [
+        ["/files/alice/", {}],
+        ["/files/alice/?format=json", {}],
+        ["/files/alice/?zip", {}],
+        ["/files/alice/", { method: "PROPFIND", headers: { Depth: "1" } }],
+      ];
+      for (const [target, init] of asks) {
+        const res = await fetch(`${base}${target}`, init);
+        await res.body?.cancel();
+        assertEquals(res.status, 403, `${init.method ?? "GET"} ${target}`);
+      }
+      // Above it, the archive leaves it out, as any folder the server may not read.
+      const zip = await fetch(`${base}/files/?zip`);
+      const { names } = await zipNames(new Uint8Array(await zip.arrayBuffer()));
+      assertEquals(names, ["open.txt"]);
+    } finally {
+      p.child.kill("SIGTERM");
+      await p.exit();
+      await Deno.chmod(join(root, "alice"), 0o755);
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
   name: "a file swapped for a FIFO after its facts were cached answers 404 at once",
   ignore: !HAS_MKFIFO,
   fn: async () => {
