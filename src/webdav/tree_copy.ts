@@ -34,7 +34,7 @@ import { STATUS } from "../http/status.ts";
 import type { MemberStatus } from "../app/multistatus.ts";
 import { DAV_PROPS_FOLDER, isReservedName } from "../app/reserved_names.ts";
 import { tempNameFor } from "../app/temp_name.ts";
-import { isLossyName, NotRegularFile, openRegularFile } from "../files/mod.ts";
+import { isLossyName, NotRegularFile, openRegularFile, throwIfNotEnterable } from "../files/mod.ts";
 import { makeStateFolder } from "../app/state_folder.ts";
 import { storageFailure, type WriteTarget } from "../uploads/mod.ts";
 import type { DavContext } from "./dav_context.ts";
@@ -113,9 +113,9 @@ export async function copyFolder(
   leaveOut: Hider = COPY_ALL,
   rel: readonly string[] = [],
 ): Promise<void> {
-  await Deno.mkdir(to);
-  ctx.uploads.changed(to);
   if (!deep) {
+    await Deno.mkdir(to);
+    ctx.uploads.changed(to);
     await copyDeadProps(from, to, true);
     return;
   }
@@ -128,8 +128,13 @@ export async function copyFolder(
     failed.push(conflict(segments));
     return;
   }
+  // Read (and entered) before the copy is made: a folder the server may not read is what the 207
+  // names, with nothing made for it (an empty copy was left behind, RFC 4918 §9.8.8).
   const entries: Deno.DirEntry[] = [];
   for await (const e of Deno.readDir(from)) entries.push(e);
+  if (entries.length > 0) throwIfNotEnterable(from, entries[0].name);
+  await Deno.mkdir(to);
+  ctx.uploads.changed(to);
   let unnamed = false;
   for (const e of entries) {
     if (await isLossyName(from, e.name)) {

@@ -56,3 +56,44 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "COPY names an unreadable member folder in its 207 and makes nothing for it" +
+    (WRAPPER === null
+      ? " (skipped: running as root without setpriv to drop its read override)"
+      : ""),
+  ignore: WRAPPER === null || Deno.build.os === "windows",
+  fn: async () => {
+    const root = await Deno.makeTempDir({ prefix: "wireserve-dav-unreadable-" });
+    await Deno.chmod(root, 0o755);
+    await Deno.mkdir(join(root, "outer/locked"), { recursive: true });
+    await Deno.mkdir(join(root, "outer/unentered"));
+    await Deno.writeTextFile(join(root, "outer/a.txt"), "a\n");
+    await Deno.writeTextFile(join(root, "outer/locked/x.txt"), "x\n");
+    await Deno.writeTextFile(join(root, "outer/unentered/y.txt"), "y\n");
+    await Deno.chmod(join(root, "outer/locked"), 0o000);
+    await Deno.chmod(join(root, "outer/unentered"), 0o644); // names readable, not enterable
+    const p = spawnWireserve([root, "--port", "0", "--log", "off", "--quiet", "--allow-mkdir"], {
+      wrapper: WRAPPER!,
+    });
+    try {
+      const base = `http://127.0.0.1:${await p.port()}`;
+      const res = await fetch(`${base}/files/outer/`, {
+        method: "COPY",
+        headers: { Destination: `${base}/files/outer2/` },
+      });
+      const text = await res.text();
+      assertEquals(res.status, 207, text);
+      assert(text.includes("/files/outer2/locked/"), text);
+      assert(text.includes("/files/outer2/unentered/"), text);
+      const made = [...Deno.readDirSync(join(root, "outer2"))].map((e) => e.name).sort();
+      assertEquals(made, ["a.txt"], "nothing made for what could not be copied");
+    } finally {
+      p.child.kill("SIGTERM");
+      await p.exit();
+      await Deno.chmod(join(root, "outer/locked"), 0o755);
+      await Deno.chmod(join(root, "outer/unentered"), 0o755);
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
