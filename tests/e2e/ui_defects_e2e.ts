@@ -4,7 +4,8 @@
  * inspector with a value beyond Latin-1 (6), a missing folder deep-linked (7), and the page
  * without JavaScript (8). Defect 1 (sign-in) is in ui_upload_e2e.ts. Then two a later probe
  * found: a UTF-16 text file previewed as garbage, and a search cut at its 1,000 matches that
- * said neither so nor anything but the folder listing's own note.
+ * said neither so nor anything but the folder listing's own note. Last, a 207 Multi-Status to
+ * DELETE or COPY, which the page took for success.
  */
 
 import { Buffer } from "node:buffer";
@@ -211,5 +212,59 @@ test("a search cut at 1,000 matches says so, without the folder listing's note",
     const said = String(await summary.textContent());
     assert(said.includes("The search stopped at 1,000 matches"), said);
     assert(await s.page.locator("#listing-truncated").isHidden(), "no folder note for a search");
+  });
+});
+
+/** A 207 as the server writes it (src/app/multistatus.ts): `href` failed with 403. */
+function refusedMember(href: string): string {
+  return '<?xml version="1.0" encoding="utf-8"?>\n<D:multistatus xmlns:D="DAV:">\n' +
+    `<D:response><D:href>${href}</D:href><D:status>HTTP/1.1 403 Forbidden</D:status>` +
+    "</D:response>\n</D:multistatus>\n";
+}
+
+test("a 207 to DELETE or COPY is a failure naming what failed, and the listing is refreshed", async () => {
+  await withUi({ allowDelete: true, allowMkdir: true }, async (dir) => {
+    await Deno.mkdir(`${dir}/partdel/secret`, { recursive: true });
+    await Deno.mkdir(`${dir}/open`);
+  }, async (s) => {
+    // The server answers 207 where a member cannot be read (RFC 4918 §9.6.1, §9.8.8); as root
+    // (CI) no folder is unreadable, so the answer is the server's own document, sent here,
+    // after what a partial copy leaves on disk.
+    await s.page.route("**/files/partdel/", async (route) => {
+      const method = route.request().method();
+      if (method === "COPY") await Deno.mkdir(`${s.dir}/partdel-copy-left`);
+      if (method !== "DELETE" && method !== "COPY") return route.continue();
+      const body = refusedMember(
+        method === "COPY" ? "/files/open/partdel/caf%C3%A9/" : "/files/partdel/secret/",
+      );
+      await route.fulfill({ status: 207, contentType: "application/xml", body });
+    });
+    await openUi(s);
+    const listing = s.page.locator("#listing-body");
+    await listing.filter({ hasText: "partdel" }).waitFor();
+
+    s.page.once("dialog", (d) => d.accept());
+    await s.page.getByRole("button", { name: "Delete partdel" }).click();
+    const error = s.page.locator("#listing-error");
+    await error.filter({ hasText: "partdel" }).waitFor();
+    assertEquals(
+      await error.textContent(),
+      "Could not delete “partdel”: Part of it was not deleted: “secret” (not allowed).",
+    );
+    assert(!(await s.page.locator("#announcer").textContent())?.includes("Deleted"));
+
+    await s.page.getByLabel("Select partdel").check();
+    await s.page.getByRole("toolbar", { name: "Selected items" })
+      .getByRole("button", { name: "Copy…" }).click();
+    const dialog = s.page.getByRole("dialog", { name: "Copy partdel" });
+    await dialog.getByLabel("Into the folder").fill("/open/");
+    await dialog.getByRole("button", { name: "Copy" }).click();
+    const alert = dialog.getByRole("alert");
+    await alert.filter({ hasText: "café" }).waitFor();
+    assertEquals(await alert.textContent(), "Part of it was not copied: “café” (not allowed).");
+    assert(!(await s.page.locator("#announcer").textContent())?.includes("Copied"));
+    // The copy changed the tree before it failed: the listing shows it without a reload.
+    await listing.filter({ hasText: "partdel-copy-left" }).waitFor();
+    await s.page.keyboard.press("Escape");
   });
 });

@@ -5,7 +5,12 @@
  */
 
 import { assert, assertEquals, assertThrows } from "../support/assert.ts";
-import { describeFailure, describeNameFailure } from "../../www/js/api.js";
+import {
+  describeFailure,
+  describeNameFailure,
+  describePartialFailure,
+  multiStatusMembers,
+} from "../../www/js/api.js";
 import { filterEntries, sortEntries } from "../../www/js/browse.js";
 import { folderPathProblem } from "../../www/js/entry_actions.js";
 import { zipFormBody } from "../../www/js/download.js";
@@ -205,6 +210,73 @@ Deno.test("describeFailure names each refusal the UI can meet in the user's term
   assertEquals(describeFailure(500, "<html>oops</html>"), "The server answered 500.");
 });
 
+Deno.test("describeFailure says a 423 is another client's lock, naming what it holds", () => {
+  // The body the server sends (src/webdav/write_guard.ts): XML, which serverText drops.
+  const submitted = '<?xml version="1.0" encoding="utf-8"?>\n<D:error xmlns:D="DAV:">' +
+    "<D:lock-token-submitted><D:href>/files/partdel/caf%C3%A9%20%26%20b.txt</D:href>" +
+    "</D:lock-token-submitted></D:error>\n";
+  assertEquals(
+    describeFailure(423, submitted),
+    "Locked: another client (a mounted drive, an editor) is using “café & b.txt”; " +
+      "try again when it lets go.",
+  );
+  assertEquals(
+    describeFailure(423, '<D:error xmlns:D="DAV:"><D:no-conflicting-lock/></D:error>'),
+    "Locked: another client (a mounted drive, an editor) is using it; try again when it lets go.",
+  );
+  assertEquals(describeNameFailure(423, ""), describeFailure(423, ""));
+});
+
+/** A 207 as the server writes it (src/app/multistatus.ts) for `members`. */
+function multiStatusBody(members: [string, string][]): string {
+  return '<?xml version="1.0" encoding="utf-8"?>\n<D:multistatus xmlns:D="DAV:">\n' +
+    members.map(([href, status]) =>
+      `<D:response><D:href>${href}</D:href><D:status>${status}</D:status></D:response>\n`
+    ).join("") + "</D:multistatus>\n";
+}
+
+Deno.test("a 207 to DELETE, COPY or MOVE reads as a failure naming the members and why", () => {
+  const body = multiStatusBody([
+    ["/files/partdel/secret/", "HTTP/1.1 403 Forbidden"],
+    ["/files/partdel/Cafe%CC%81%20%26%20co.txt", "HTTP/1.1 423 Locked"],
+  ]);
+  assertEquals(multiStatusMembers(body), [
+    { href: "/files/partdel/secret/", status: 403 },
+    { href: "/files/partdel/Cafe%CC%81%20%26%20co.txt", status: 423 },
+  ]);
+  assertEquals(
+    describePartialFailure(body, "deleted"),
+    "Part of it was not deleted: “secret” (not allowed), “Cafe\u0301 & co.txt” (locked).",
+  );
+  // A LOCK-style member with its own DAV:error: the response's own href counts, not the error's.
+  const withError = '<d:multistatus xmlns:d="DAV:"><d:response><d:href>/files/a/b/</d:href>' +
+    "<d:status>HTTP/1.1 423 Locked</d:status><d:error><d:no-conflicting-lock>" +
+    "<d:href>/files/a/other/</d:href></d:no-conflicting-lock></d:error></d:response>" +
+    "<d:response><d:href>http://host/files/a/</d:href>" +
+    "<d:status>HTTP/1.1 424 Failed Dependency</d:status></d:response></d:multistatus>";
+  assertEquals(
+    describePartialFailure(withError, "moved"),
+    "Part of it was not moved: “b” (locked), “a” (depends on a failed one).",
+  );
+  // At most three names; a status without words and a malformed escape still read.
+  const many = multiStatusBody([
+    ["/files/x/1", "HTTP/1.1 500 Internal Server Error"],
+    ["/files/x/%E0%A4", "HTTP/1.1 409 Conflict"],
+    ["/files/x/3", "HTTP/1.1 507 Insufficient Storage"],
+    ["/files/x/4", "HTTP/1.1 403 Forbidden"],
+    ["/files/x/5", "HTTP/1.1 403 Forbidden"],
+  ]);
+  assertEquals(
+    describePartialFailure(many, "copied"),
+    "Part of it was not copied: “1” (the server answered 500), “%E0%A4” (changed meanwhile), " +
+      "“3” (disk full) and 2 more.",
+  );
+  assertEquals(
+    describePartialFailure("", "deleted"),
+    "Part of it was not deleted; the server did not say which.",
+  );
+});
+
 Deno.test("describeFailure hints at the limit when the connection drops mid-upload", () => {
   const dropped = "The connection failed before the server answered.";
   const hint = " If the file is larger than 1.0 MiB, the server may have refused it.";
@@ -347,6 +419,13 @@ Deno.test("filterEntries narrows by a case-insensitive part of the name", () => 
   ]);
   assertEquals(filterEntries(entries, "  ").length, 3);
   assertEquals(filterEntries(entries, "zzz"), []);
+  // A name stored decomposed (NFD, as macOS writes it) is found by a composed filter, and back.
+  const menus = ["Cafe\u0301 menu.txt", "Caf\u00e9 bar.txt", "cafe.txt"].map((name) => ({ name }));
+  assertEquals(filterEntries(menus, "CAF\u00c9").map((e: { name: string }) => e.name), [
+    "Cafe\u0301 menu.txt",
+    "Caf\u00e9 bar.txt",
+  ]);
+  assertEquals(filterEntries(menus, "cafe\u0301 ").length, 2);
 });
 
 Deno.test("headingSlug gives a heading the id GitHub gives it, for #section links", () => {

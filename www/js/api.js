@@ -6,7 +6,7 @@
  * @module
  */
 
-import { formatBytes } from "./format.js";
+import { formatBytes, visibleName } from "./format.js";
 
 /** Where the server describes its mode, limits and version. */
 export const INFO_URL = "/api/info";
@@ -194,9 +194,9 @@ export async function makeFolder(url) {
   await send(url, { method: "MKCOL" }, describeNameFailure);
 }
 
-/** Deletes a file or folder. */
+/** Deletes a file or folder; a 207 (part of a folder stayed) rejects as a failure. */
 export async function deleteEntry(url) {
-  await send(url, { method: "DELETE" });
+  await refusePartial(await send(url, { method: "DELETE" }), "deleted");
 }
 
 /**
@@ -205,10 +205,24 @@ export async function deleteEntry(url) {
  * existing name is never replaced (412 instead).
  */
 export async function transferEntry(from, to, { copy = false } = {}) {
-  await send(from, {
+  const res = await send(from, {
     method: copy ? "COPY" : "MOVE",
     headers: { Destination: new URL(to, location.origin).href, Overwrite: "F" },
   }, describeNameFailure);
+  await refusePartial(res, copy ? "copied" : "moved");
+}
+
+/** The status of an answer that changed part of a tree and failed on the rest. */
+export const MULTI_STATUS = 207;
+
+/**
+ * Rejects a 207 Multi-Status to DELETE, COPY or MOVE: it is 2xx, yet it says members failed
+ * (RFC 4918 §9.6.1, §9.8.8, §9.9.4), so for the user the request did not do what was asked —
+ * and part of the tree did change, so the caller refreshes the listing as after any failure.
+ */
+async function refusePartial(res, verb) {
+  if (res.status !== MULTI_STATUS) return;
+  throw new RequestError(MULTI_STATUS, describePartialFailure(await res.text(), verb));
 }
 
 /**
@@ -268,6 +282,80 @@ export function describeNameFailure(status, body) {
   return describeFailure(status, body);
 }
 
+/** A failed member's status in a few words, as it reads after its name in a list. */
+const MEMBER_STATUS_WORDS = {
+  403: "not allowed",
+  404: "not found",
+  409: "changed meanwhile",
+  423: "locked",
+  424: "depends on a failed one",
+  507: "disk full",
+};
+
+/** The most failed members named in one message: a long list would bury the sentence. */
+const MAX_NAMED_MEMBERS = 3;
+
+/** An element of any namespace prefix (the server writes `D:`, other servers may not). */
+const element = (name) =>
+  new RegExp(`<(?:[\\w.-]+:)?${name}\\b[^>]*>([\\s\\S]*?)</(?:[\\w.-]+:)?${name}\\s*>`, "g");
+
+/** XML text with its predefined entities and character references read. */
+function xmlText(text) {
+  return text.replace(
+    /&(?:#x([\da-f]+)|#(\d+)|(amp|lt|gt|quot|apos));/gi,
+    (whole, hex, dec, name) => {
+      if (name) return { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" }[name.toLowerCase()];
+      const code = parseInt(hex ?? dec, hex ? 16 : 10);
+      // Past Unicode's last code point fromCodePoint throws: a bad reference stays as written.
+      return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    },
+  );
+}
+
+/**
+ * The members a `DAV:multistatus` body names: `[{href, status}]`, `status` 0 when it has none.
+ * A regex rather than DOMParser: Deno has none, and the unit tests run this very code; the
+ * server's document is flat (a `DAV:response` holds no other), which a regex reads safely.
+ */
+export function multiStatusMembers(xml) {
+  const members = [];
+  for (const [, inner] of String(xml ?? "").matchAll(element("response"))) {
+    // The first href is the member's own; a DAV:error inside may name another (a lock's root).
+    const href = element("href").exec(inner)?.[1];
+    if (href === undefined) continue;
+    const status = element("status").exec(inner)?.[1].match(/^\s*HTTP\/[\d.]+\s+(\d{3})/)?.[1];
+    members.push({ href: xmlText(href).trim(), status: Number(status ?? 0) });
+  }
+  return members;
+}
+
+/** The name an href ends in, decoded (a folder's href ends in "/"). */
+function hrefName(href) {
+  const path = href.replace(/^[a-z][a-z\d+.-]*:\/\/[^/]*/i, "").replace(/\/+$/, "");
+  const last = path.slice(path.lastIndexOf("/") + 1);
+  try {
+    return decodeURIComponent(last) || "/";
+  } catch {
+    return last; // not valid percent-encoding: shown as it came
+  }
+}
+
+/**
+ * The failure a 207 to DELETE, COPY or MOVE (`verb`: "deleted", "copied", "moved") stands for:
+ * the first few members that failed, each with why.
+ */
+export function describePartialFailure(body, verb) {
+  const members = multiStatusMembers(body);
+  if (members.length === 0) return `Part of it was not ${verb}; the server did not say which.`;
+  const named = members.slice(0, MAX_NAMED_MEMBERS).map(({ href, status }) =>
+    `“${visibleName(hrefName(href))}” (${
+      MEMBER_STATUS_WORDS[status] ?? (status ? `the server answered ${status}` : "no reason given")
+    })`
+  );
+  const more = members.length - named.length;
+  return `Part of it was not ${verb}: ${named.join(", ")}${more ? ` and ${more} more` : ""}.`;
+}
+
 /** The longest piece of the server's own message shown to the user. */
 const MAX_SERVER_TEXT = 200;
 
@@ -320,6 +408,14 @@ export function describeFailure(status, body, limit, size) {
       return `Too large: the server accepts uploads up to ${
         limit ? formatBytes(limit) : "its limit"
       }.`;
+    case 423: {
+      // The body is XML (`DAV:lock-token-submitted`), which serverText drops; its href says
+      // which resource holds the lock: a member, when a whole folder was asked for.
+      const held = element("href").exec(String(body ?? ""))?.[1];
+      return `Locked: another client (a mounted drive, an editor) is using ${
+        held ? `“${visibleName(hrefName(xmlText(held).trim()))}”` : "it"
+      }; try again when it lets go.`;
+    }
     case 507:
       return "The server's disk is full.";
     default:

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { deleteEntry, RequestError, transferEntry } from "./api.js";
+import { deleteEntry, MULTI_STATUS, RequestError, transferEntry } from "./api.js";
 import { copyText, downloadSelection, followWithCredentials } from "./download.js";
 import { previewable } from "./file_kinds.js";
 import { plural, visibleName } from "./format.js";
@@ -22,6 +22,11 @@ export function folderPathProblem(path) {
     if (problem) return problem;
   }
   return null;
+}
+
+/** Whether `err` is a 207: the request changed part of the tree before it failed on the rest. */
+function isPartial(err) {
+  return err instanceof RequestError && err.status === MULTI_STATUS;
 }
 
 /**
@@ -142,7 +147,12 @@ export function createEntryActions(
         // The entry's own folder, from its URL: not the folder on screen, which Back or Forward
         // may have changed while the dialog was open.
         const parent = entry.url.replace(/[^/]*\/?$/, "");
-        await transferEntry(entry.url, parent + encodeName(name) + (entry.folder ? "/" : ""));
+        await transferEntry(entry.url, parent + encodeName(name) + (entry.folder ? "/" : ""))
+          .catch(async (err) => {
+            // A 207 moved part of the folder: the listing shows what is there now.
+            if (isPartial(err)) await browser().refresh({ quiet: true });
+            throw err;
+          });
         await browser().refresh({ quiet: true });
         announce(`Renamed ${visibleName(oldName)} to ${visibleName(name)}.`);
       },
@@ -171,11 +181,13 @@ export function createEntryActions(
       async action(path) {
         const target = segmentsFromPath(path);
         let done = 0;
+        let partial = false;
         try {
           for (const entry of entries) {
             const name = entry.parts.at(-1);
             const to = folderUrl(target) + encodeName(name) + (entry.folder ? "/" : "");
             await transferEntry(entry.url, to, { copy }).catch((err) => {
+              partial = isPartial(err);
               // Say which of several items stopped the rest.
               if (!(err instanceof RequestError) || entries.length === 1) throw err;
               throw new RequestError(err.status, `“${visibleName(name)}”: ${err.message}`);
@@ -183,10 +195,9 @@ export function createEntryActions(
             done += 1;
           }
         } finally {
-          if (done) {
-            browser().clearSelection();
-            await browser().refresh({ quiet: true });
-          }
+          if (done) browser().clearSelection();
+          // A 207 moved or copied part of an item: the listing shows what is there now.
+          if (done || partial) await browser().refresh({ quiet: true });
         }
         announce(`${copy ? "Copied" : "Moved"} ${plural(done, "item", "items")} to ${path}.`);
       },

@@ -1,6 +1,6 @@
 /**
  * The order and the filter of a listing: folders first, then by name, size or date; the filter
- * keeps names holding a text, ignoring case. Pure functions, no DOM.
+ * keeps names holding a text, ignoring case and Unicode composition. Pure functions, no DOM.
  * @module
  */
 
@@ -30,9 +30,21 @@ export function sortEntries(entries, key, order) {
   });
 }
 
-/** The entries whose name holds `filter`, ignoring case (all of them for an empty filter). */
+/**
+ * The entries whose name holds `filter`, ignoring case (all of them for an empty filter). Both
+ * sides are compared in NFC, as the server's search does: macOS stores names decomposed ("e" and
+ * U+0301), while what the user types is usually composed ("é").
+ */
 export function filterEntries(entries, filter) {
-  const needle = filter.trim().toLocaleLowerCase();
+  const needle = comparable(filter.trim());
   if (needle === "") return entries;
-  return entries.filter((e) => e.name.toLocaleLowerCase().includes(needle));
+  return entries.filter((e) => comparable(e.name).includes(needle));
+}
+
+/**
+ * `text` as the filter compares it: composed (NFC), then lower case — as the server's search
+ * (src/files/folder_search.ts), so the filter and the search find the same names.
+ */
+function comparable(text) {
+  return text.normalize("NFC").toLowerCase();
 }
