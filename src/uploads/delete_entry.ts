@@ -202,6 +202,8 @@ async function removeTree(
   let all = true;
   /** Whether some member has a name no string can name (bytes that are not UTF-8). */
   let unnamed = false;
+  /** Whether a private member was reported yet (as the folder, once: its name is not told). */
+  let privateTold = false;
   for (const e of entries) {
     // refuse: what was listed is acted on only while this path still names the listed folder
     if (!await sameFolder(fsPath, self)) {
@@ -213,7 +215,10 @@ async function removeTree(
     // refuse: a private path never goes, even one moved into the folder while it was walked
     if (!ctx.hidden.emptyBelow && ctx.hidden.hides(childSegments, e.isDirectory)) {
       all = false;
-      failed.push({ href: memberHref(ctx, segments, true), status: STATUS.Forbidden });
+      if (!privateTold) {
+        failed.push({ href: memberHref(ctx, segments, true), status: STATUS.Forbidden });
+      }
+      privateTold = true;
       continue;
     }
     if (await isLossyName(fsPath, e.name)) {

@@ -87,6 +87,30 @@ Deno.test("a folder of private files moved into a folder being deleted is kept (
   });
 });
 
+Deno.test("a folder keeping several private members is named once in the 207, not once each", async () => {
+  await withShare(async (share) => {
+    await Deno.mkdir(join(share, "keys"));
+    for (const n of ["a", "b", "c"]) await Deno.writeTextFile(join(share, "keys", `${n}.key`), "K");
+    let moved = false;
+    const ctx = uploadContext(
+      appConfig({ directory: share, allowDelete: true, hide: ["*.key"] }),
+      {
+        changed: () => {
+          if (moved) return;
+          moved = true;
+          Deno.removeSync(join(share, "big", "d"), { recursive: true });
+          Deno.renameSync(join(share, "keys"), join(share, "big", "d"));
+        },
+      },
+    );
+    const outcome = await removeResource(ctx, ["big"], join(share, "big"), true);
+    assert(moved);
+    const hrefs = outcome.failed.map((f) => f.href);
+    assertEquals(hrefs.length, new Set(hrefs).size, `named more than once: ${hrefs.join(", ")}`);
+    assertEquals(outcome.failed.filter((f) => f.status === 403).length, 1);
+  });
+});
+
 /**
  * Makes the folder `dir` impossible to remove (immutable with chattr as root, who ignores modes;
  * else its parent read-only), leaving it readable; the undo, or null when neither works here.
