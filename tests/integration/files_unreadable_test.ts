@@ -11,10 +11,9 @@
 
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
-import { spawnWireserve, withoutReadOverride } from "../support/wireserve_process.ts";
+import { unreadableTest, withUnreadableShare } from "../support/unreadable_share.ts";
 import { startFilesServer } from "./files_fixture.ts";
 
-const WRAPPER = await withoutReadOverride();
 const HAS_UNZIP = await new Deno.Command("unzip", { args: ["-v"], stdout: "null", stderr: "null" })
   .output().then((o) => o.success, () => false);
 const HAS_MKFIFO = Deno.build.os !== "windows" &&
@@ -37,101 +36,81 @@ async function zipNames(bytes: Uint8Array): Promise<{ names: string[]; whole: bo
   }
 }
 
-Deno.test({
-  name: "?zip leaves out the files and folders the server may not read; such a folder is 403" +
-    (WRAPPER === null
-      ? " (skipped: running as root without setpriv to drop its read override)"
-      : ""),
-  ignore: WRAPPER === null || !HAS_UNZIP || Deno.build.os === "windows",
-  fn: async () => {
-    const root = await Deno.makeTempDir({ prefix: "wireserve-unreadable-" });
-    await Deno.chmod(root, 0o755);
-    await Deno.writeTextFile(join(root, "aaa.txt"), "readable\n");
-    await Deno.writeTextFile(join(root, "secret.txt"), "not for the server\n");
-    await Deno.mkdir(join(root, "locked"));
-    await Deno.writeTextFile(join(root, "locked/inner.txt"), "inside\n");
-    await Deno.mkdir(join(root, "sub"));
-    await Deno.writeFile(join(root, "sub/photo.jpg"), new Uint8Array(5000).fill(7)); // stored
-    await Deno.writeTextFile(join(root, "sub/hidden.jpg"), "stored, unreadable\n");
-    await Deno.chmod(join(root, "secret.txt"), 0o000);
-    await Deno.chmod(join(root, "sub/hidden.jpg"), 0o000);
-    await Deno.chmod(join(root, "locked"), 0o000);
-    const p = spawnWireserve([root, "--port", "0", "--log", "off", "--quiet"], {
-      wrapper: WRAPPER!,
-    });
-    try {
-      const base = `http://127.0.0.1:${await p.port()}`;
-      // The listing shows every name; the archive holds what can be read.
-      const listing = await (await fetch(`${base}/files/?format=json`)).json();
-      assertEquals(
-        listing.entries.map((e: { name: string }) => e.name).sort(),
-        ["aaa.txt", "locked", "secret.txt", "sub"],
-      );
-      const whole = await fetch(`${base}/files/?zip`);
-      assertEquals(whole.status, 200);
-      const all = await zipNames(new Uint8Array(await whole.arrayBuffer()));
-      assertEquals(all, { names: ["aaa.txt", "sub/", "sub/photo.jpg"], whole: true });
-      const picked = await fetch(`${base}/files/?zip&name=aaa.txt&name=secret.txt&name=locked`);
-      assertEquals(picked.status, 200);
-      const some = await zipNames(new Uint8Array(await picked.arrayBuffer()));
-      assertEquals(some, { names: ["aaa.txt"], whole: true });
-      // The unreadable folder itself: there, but not to be read (403), its listing and its zip.
-      for (const target of ["/files/locked/", "/files/locked/?format=json", "/files/locked/?zip"]) {
-        const top = await fetch(`${base}${target}`);
-        await top.body?.cancel();
-        assertEquals(top.status, 403, target);
-      }
-    } finally {
-      p.child.kill("SIGTERM");
-      await p.exit();
-      await Deno.chmod(join(root, "locked"), 0o755);
-      await Deno.remove(root, { recursive: true });
-    }
-  },
-});
+unreadableTest(
+  "?zip leaves out the files and folders the server may not read; such a folder is 403",
+  () =>
+    withUnreadableShare(
+      async (root) => {
+        await Deno.writeTextFile(join(root, "aaa.txt"), "readable\n");
+        await Deno.writeTextFile(join(root, "secret.txt"), "not for the server\n");
+        await Deno.mkdir(join(root, "locked"));
+        await Deno.writeTextFile(join(root, "locked/inner.txt"), "inside\n");
+        await Deno.mkdir(join(root, "sub"));
+        await Deno.writeFile(join(root, "sub/photo.jpg"), new Uint8Array(5000).fill(7)); // stored
+        await Deno.writeTextFile(join(root, "sub/hidden.jpg"), "stored, unreadable\n");
+      },
+      { "secret.txt": 0o000, "sub/hidden.jpg": 0o000, "locked": 0o000 },
+      [],
+      async ({ base }) => {
+        // The listing shows every name; the archive holds what can be read.
+        const listing = await (await fetch(`${base}/files/?format=json`)).json();
+        assertEquals(
+          listing.entries.map((e: { name: string }) => e.name).sort(),
+          ["aaa.txt", "locked", "secret.txt", "sub"],
+        );
+        const whole = await fetch(`${base}/files/?zip`);
+        assertEquals(whole.status, 200);
+        const all = await zipNames(new Uint8Array(await whole.arrayBuffer()));
+        assertEquals(all, { names: ["aaa.txt", "sub/", "sub/photo.jpg"], whole: true });
+        const picked = await fetch(`${base}/files/?zip&name=aaa.txt&name=secret.txt&name=locked`);
+        assertEquals(picked.status, 200);
+        const some = await zipNames(new Uint8Array(await picked.arrayBuffer()));
+        assertEquals(some, { names: ["aaa.txt"], whole: true });
+        // The unreadable folder itself: there, but not to be read (403), its listing and its zip.
+        for (
+          const target of ["/files/locked/", "/files/locked/?format=json", "/files/locked/?zip"]
+        ) {
+          const top = await fetch(`${base}${target}`);
+          await top.body?.cancel();
+          assertEquals(top.status, 403, target);
+        }
+      },
+    ),
+  !HAS_UNZIP,
+);
 
-Deno.test({
-  name: "a folder whose names can be read but that may not be entered is 403, never empty" +
-    (WRAPPER === null
-      ? " (skipped: running as root without setpriv to drop its read override)"
-      : ""),
-  ignore: WRAPPER === null || !HAS_UNZIP || Deno.build.os === "windows",
-  fn: async () => {
-    const root = await Deno.makeTempDir({ prefix: "wireserve-unenterable-" });
-    await Deno.chmod(root, 0o755);
-    await Deno.mkdir(join(root, "alice"));
-    await Deno.writeTextFile(join(root, "alice/report.txt"), "x\n");
-    await Deno.writeTextFile(join(root, "open.txt"), "o\n");
-    // r, no x: the names are read, nothing in the folder can be looked at (`chmod -R 644`)
-    await Deno.chmod(join(root, "alice"), 0o644);
-    const p = spawnWireserve([root, "--port", "0", "--log", "off", "--quiet"], {
-      wrapper: WRAPPER!,
-    });
-    try {
-      const base = `http://127.0.0.1:${await p.port()}`;
-      const asks: Array<[string, RequestInit]> = [
-        ["/files/alice/", {}],
-        ["/files/alice/?format=json", {}],
-        ["/files/alice/?zip", {}],
-        ["/files/alice/", { method: "PROPFIND", headers: { Depth: "1" } }],
-      ];
-      for (const [target, init] of asks) {
-        const res = await fetch(`${base}${target}`, init);
-        await res.body?.cancel();
-        assertEquals(res.status, 403, `${init.method ?? "GET"} ${target}`);
-      }
-      // Above it, the archive leaves it out, as any folder the server may not read.
-      const zip = await fetch(`${base}/files/?zip`);
-      const { names } = await zipNames(new Uint8Array(await zip.arrayBuffer()));
-      assertEquals(names, ["open.txt"]);
-    } finally {
-      p.child.kill("SIGTERM");
-      await p.exit();
-      await Deno.chmod(join(root, "alice"), 0o755);
-      await Deno.remove(root, { recursive: true });
-    }
-  },
-});
+unreadableTest(
+  "a folder whose names can be read but that may not be entered is 403, never empty",
+  () =>
+    withUnreadableShare(
+      async (root) => {
+        await Deno.mkdir(join(root, "alice"));
+        await Deno.writeTextFile(join(root, "alice/report.txt"), "x\n");
+        await Deno.writeTextFile(join(root, "open.txt"), "o\n");
+        // r, no x: the names are read, nothing in the folder can be looked at (`chmod -R 644`)
+      },
+      { alice: 0o644 },
+      [],
+      async ({ base }) => {
+        const asks: Array<[string, RequestInit]> = [
+          ["/files/alice/", {}],
+          ["/files/alice/?format=json", {}],
+          ["/files/alice/?zip", {}],
+          ["/files/alice/", { method: "PROPFIND", headers: { Depth: "1" } }],
+        ];
+        for (const [target, init] of asks) {
+          const res = await fetch(`${base}${target}`, init);
+          await res.body?.cancel();
+          assertEquals(res.status, 403, `${init.method ?? "GET"} ${target}`);
+        }
+        // Above it, the archive leaves it out, as any folder the server may not read.
+        const zip = await fetch(`${base}/files/?zip`);
+        const { names } = await zipNames(new Uint8Array(await zip.arrayBuffer()));
+        assertEquals(names, ["open.txt"]);
+      },
+    ),
+  !HAS_UNZIP,
+);
 
 Deno.test({
   name: "a file swapped for a FIFO after its facts were cached answers 404 at once",

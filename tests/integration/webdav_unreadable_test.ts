@@ -12,88 +12,63 @@
 
 import { join } from "node:path";
 import { assert, assertEquals } from "../support/assert.ts";
-import { spawnWireserve, withoutReadOverride } from "../support/wireserve_process.ts";
+import { unreadableTest, withUnreadableShare } from "../support/unreadable_share.ts";
 
-const WRAPPER = await withoutReadOverride();
+unreadableTest(
+  "PROPFIND Depth 1 of a folder the server may not read answers 403, not an empty folder",
+  () =>
+    withUnreadableShare(
+      async (root) => {
+        await Deno.mkdir(join(root, "locked"));
+        await Deno.writeTextFile(join(root, "locked/keep.txt"), "the client's copy must stay\n");
+      },
+      { locked: 0o000 },
+      [],
+      async ({ base }) => {
+        const propfind = (path: string, depth: string) =>
+          fetch(`${base}${path}`, { method: "PROPFIND", headers: { Depth: depth } });
+        for (const path of ["/files/locked/", "/files/locked"]) {
+          const members = await propfind(path, "1");
+          const text = await members.text();
+          assertEquals(members.status, 403, `${path}: ${text}`);
+          assert(!text.includes("multistatus"), text);
+        }
+        const own = await propfind("/files/locked/", "0");
+        await own.body?.cancel();
+        assertEquals(own.status, 207, "the folder's own properties are a stat");
+        const top = await propfind("/files/", "1");
+        const listed = await top.text();
+        assertEquals(top.status, 207);
+        assert(listed.includes("<D:href>/files/locked/</D:href>"), listed);
+      },
+    ),
+);
 
-Deno.test({
-  name: "PROPFIND Depth 1 of a folder the server may not read answers 403, not an empty folder" +
-    (WRAPPER === null
-      ? " (skipped: running as root without setpriv to drop its read override)"
-      : ""),
-  ignore: WRAPPER === null || Deno.build.os === "windows",
-  fn: async () => {
-    const root = await Deno.makeTempDir({ prefix: "wireserve-dav-unreadable-" });
-    await Deno.chmod(root, 0o755);
-    await Deno.mkdir(join(root, "locked"));
-    await Deno.writeTextFile(join(root, "locked/keep.txt"), "the client's copy must stay\n");
-    await Deno.chmod(join(root, "locked"), 0o000);
-    const p = spawnWireserve([root, "--port", "0", "--log", "off", "--quiet"], {
-      wrapper: WRAPPER!,
-    });
-    try {
-      const base = `http://127.0.0.1:${await p.port()}`;
-      const propfind = (path: string, depth: string) =>
-        fetch(`${base}${path}`, { method: "PROPFIND", headers: { Depth: depth } });
-      for (const path of ["/files/locked/", "/files/locked"]) {
-        const members = await propfind(path, "1");
-        const text = await members.text();
-        assertEquals(members.status, 403, `${path}: ${text}`);
-        assert(!text.includes("multistatus"), text);
-      }
-      const own = await propfind("/files/locked/", "0");
-      await own.body?.cancel();
-      assertEquals(own.status, 207, "the folder's own properties are a stat");
-      const top = await propfind("/files/", "1");
-      const listed = await top.text();
-      assertEquals(top.status, 207);
-      assert(listed.includes("<D:href>/files/locked/</D:href>"), listed);
-    } finally {
-      p.child.kill("SIGTERM");
-      await p.exit();
-      await Deno.chmod(join(root, "locked"), 0o755);
-      await Deno.remove(root, { recursive: true });
-    }
-  },
-});
-
-Deno.test({
-  name: "COPY names an unreadable member folder in its 207 and makes nothing for it" +
-    (WRAPPER === null
-      ? " (skipped: running as root without setpriv to drop its read override)"
-      : ""),
-  ignore: WRAPPER === null || Deno.build.os === "windows",
-  fn: async () => {
-    const root = await Deno.makeTempDir({ prefix: "wireserve-dav-unreadable-" });
-    await Deno.chmod(root, 0o755);
-    await Deno.mkdir(join(root, "outer/locked"), { recursive: true });
-    await Deno.mkdir(join(root, "outer/unentered"));
-    await Deno.writeTextFile(join(root, "outer/a.txt"), "a\n");
-    await Deno.writeTextFile(join(root, "outer/locked/x.txt"), "x\n");
-    await Deno.writeTextFile(join(root, "outer/unentered/y.txt"), "y\n");
-    await Deno.chmod(join(root, "outer/locked"), 0o000);
-    await Deno.chmod(join(root, "outer/unentered"), 0o644); // names readable, not enterable
-    const p = spawnWireserve([root, "--port", "0", "--log", "off", "--quiet", "--allow-mkdir"], {
-      wrapper: WRAPPER!,
-    });
-    try {
-      const base = `http://127.0.0.1:${await p.port()}`;
-      const res = await fetch(`${base}/files/outer/`, {
-        method: "COPY",
-        headers: { Destination: `${base}/files/outer2/` },
-      });
-      const text = await res.text();
-      assertEquals(res.status, 207, text);
-      assert(text.includes("/files/outer2/locked/"), text);
-      assert(text.includes("/files/outer2/unentered/"), text);
-      const made = [...Deno.readDirSync(join(root, "outer2"))].map((e) => e.name).sort();
-      assertEquals(made, ["a.txt"], "nothing made for what could not be copied");
-    } finally {
-      p.child.kill("SIGTERM");
-      await p.exit();
-      await Deno.chmod(join(root, "outer/locked"), 0o755);
-      await Deno.chmod(join(root, "outer/unentered"), 0o755);
-      await Deno.remove(root, { recursive: true });
-    }
-  },
-});
+unreadableTest(
+  "COPY names an unreadable member folder in its 207 and makes nothing for it",
+  () =>
+    withUnreadableShare(
+      async (root) => {
+        await Deno.mkdir(join(root, "outer/locked"), { recursive: true });
+        await Deno.mkdir(join(root, "outer/unentered"));
+        await Deno.writeTextFile(join(root, "outer/a.txt"), "a\n");
+        await Deno.writeTextFile(join(root, "outer/locked/x.txt"), "x\n");
+        await Deno.writeTextFile(join(root, "outer/unentered/y.txt"), "y\n");
+        // names readable, not enterable: `outer/unentered`
+      },
+      { "outer/locked": 0o000, "outer/unentered": 0o644 },
+      ["--allow-mkdir"],
+      async ({ root, base }) => {
+        const res = await fetch(`${base}/files/outer/`, {
+          method: "COPY",
+          headers: { Destination: `${base}/files/outer2/` },
+        });
+        const text = await res.text();
+        assertEquals(res.status, 207, text);
+        assert(text.includes("/files/outer2/locked/"), text);
+        assert(text.includes("/files/outer2/unentered/"), text);
+        const made = [...Deno.readDirSync(join(root, "outer2"))].map((e) => e.name).sort();
+        assertEquals(made, ["a.txt"], "nothing made for what could not be copied");
+      },
+    ),
+);
