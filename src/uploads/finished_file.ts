@@ -33,7 +33,7 @@ import { jsonResponse } from "../app/json_response.ts";
 import { rememberReprDigest } from "../files/mod.ts";
 import { LockWaitTimedOut, publishGuarded } from "./guarded_publish.ts";
 import { publishFile } from "./temp_file.ts";
-import { lockBusy, plain, tooLarge, type UploadContext } from "./upload_context.ts";
+import { lockBusy, notPublished, plain, tooLarge, type UploadContext } from "./upload_context.ts";
 import { decideWrite, type WriteDecision } from "./write_conditions.ts";
 import {
   existingValidators,
@@ -139,13 +139,8 @@ export async function publishFinished(
       () => publishFile(sourcePath, target.fsPath, decision.createOnly, lookup),
       { current: lookup },
     );
-    if (outcome === null) {
-      return plain(STATUS.PreconditionFailed, "Precondition failed: the file changed meanwhile");
-    }
-    if (outcome === "exists") {
-      return ctx.config.noOverwrite
-        ? plain(STATUS.Conflict, "A file with this name exists and overwriting is disabled")
-        : plain(STATUS.PreconditionFailed, "Precondition failed: the file exists");
+    if (outcome === null || outcome === "exists") {
+      return notPublished(outcome, ctx.config.noOverwrite);
     }
     published = true;
     ctx.changed(target.fsPath);

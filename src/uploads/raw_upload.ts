@@ -52,6 +52,7 @@ import { OC_MTIME_ANSWER, ocMtimeOf } from "./oc_mtime.ts";
 import { decideWrite, type WriteDecision } from "./write_conditions.ts";
 import {
   lockBusy,
+  notPublished,
   pathBelowMount,
   plain,
   tooLarge,
@@ -207,13 +208,8 @@ async function storeBody(
       { current: lookup },
     );
     if (typeof outcome === "object" && outcome !== null) return outcome;
-    if (outcome === null) {
-      return plain(STATUS.PreconditionFailed, "Precondition failed: the file changed meanwhile");
-    }
-    if (outcome === "exists") {
-      return ctx.config.noOverwrite
-        ? plain(STATUS.Conflict, "A file with this name exists and overwriting is disabled")
-        : plain(STATUS.PreconditionFailed, "Precondition failed: the file exists");
+    if (outcome === null || outcome === "exists") {
+      return notPublished(outcome, ctx.config.noOverwrite);
     }
     published = true;
     ctx.changed(target.fsPath);

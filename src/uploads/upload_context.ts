@@ -168,6 +168,19 @@ export function plain(status: number, text: string): HttpResponse {
 }
 
 /**
+ * The answer to a guarded publish that did not happen: the file changed while the body came
+ * (`null`, 412), or a file took the name meanwhile (`"exists"`: 409 under --no-overwrite, else 412).
+ */
+export function notPublished(outcome: null | "exists", noOverwrite: boolean): HttpResponse {
+  if (outcome === null) {
+    return plain(STATUS.PreconditionFailed, "Precondition failed: the file changed meanwhile");
+  }
+  return noOverwrite
+    ? plain(STATUS.Conflict, "A file with this name exists and overwriting is disabled")
+    : plain(STATUS.PreconditionFailed, "Precondition failed: the file exists");
+}
+
+/**
  * The answers `storageFailure` gave for the machine's state rather than the request's: the
  * disk's permissions, a read-only mount. A 403 to the client, but one an administrator can undo,
  * so a finished resumable upload keeps its data rather than taking it for a refusal.
