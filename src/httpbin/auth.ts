@@ -42,7 +42,11 @@ export function basicAuthHandler(prefix: string, hidden: boolean) {
       return badRequest("Cannot check credentials: the user or password is not valid UTF-8");
     }
     const given = basicCredentials(req.headers.get("authorization"));
-    if (given !== null && sameSecret(given.pair, `${user}:${password}`)) {
+    // RFC 7617 §2: the first colon ends the user-id, so `us:er` as the path's user never matches
+    // (`-u us:er:pass` is user `us`, password `er:pass`). Both are compared, whatever the first gave.
+    const userMatches = given !== null && sameSecret(given.user, user);
+    const passwordMatches = given !== null && sameSecret(given.password, password);
+    if (userMatches && passwordMatches) {
       return jsonResponse(STATUS.OK, { authenticated: true, authorized: true, user });
     }
     // Hidden: look like a missing page, so that a browser shows no login prompt.
@@ -55,8 +59,10 @@ export function basicAuthHandler(prefix: string, hidden: boolean) {
   };
 }
 
-/** The decoded `user:password` of a Basic Authorization value (RFC 7617 §2), or null. */
-function basicCredentials(value: string | undefined): { pair: string; user: string } | null {
+/** The user-id and password of a Basic Authorization value (RFC 7617 §2), or null. */
+function basicCredentials(
+  value: string | undefined,
+): { user: string; password: string } | null {
   if (value === undefined) return null;
   const space = value.indexOf(" ");
   // RFC 9110 §11.1: the scheme name is case-insensitive.
@@ -72,7 +78,7 @@ function basicCredentials(value: string | undefined): { pair: string; user: stri
   if (pair === null) return null;
   const colon = pair.indexOf(":");
   if (colon === -1) return null;
-  return { pair, user: pair.slice(0, colon) };
+  return { user: pair.slice(0, colon), password: pair.slice(colon + 1) };
 }
 
 /**

@@ -37,6 +37,19 @@ Deno.test("/basic-auth accepts a lower-case scheme and UTF-8 credentials", async
   assertEquals(res.status, 200);
 });
 
+Deno.test("/basic-auth splits the credentials at the first colon (RFC 7617 §2)", async () => {
+  // `-u us:er:pass` is user `us` with password `er:pass`: never the path's user `us:er`.
+  for (const prefix of ["/basic-auth", "/hidden-basic-auth"]) {
+    const res = await call(`${prefix}/us:er/pass`, basic("us:er", "pass"));
+    assertEquals(res.status, prefix === "/basic-auth" ? 401 : 404, prefix);
+  }
+  const res = await call("/basic-auth/us:er/pass", basic("us:er", "pass"));
+  assertEquals(await bodyJson(res.body), { authenticated: false, authorized: false, user: "us" });
+  // A colon in the password is the password's.
+  const colon = await call("/basic-auth/us/er:pass", basic("us", "er:pass"));
+  assertEquals(colon.status, 200);
+});
+
 const WRONG: Array<[string, string | undefined]> = [
   ["no Authorization", undefined],
   ["a wrong password", basic("alice", "nope")],
