@@ -12,6 +12,7 @@ import { badRequest, JSON_CONTENT_TYPE, jsonText } from "../app/json_response.ts
 import { parseQueryAsGo } from "../app/query_params.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
+import { OWNED_FIELDS } from "../http/response_head.ts";
 import { canonicalHeaderName, describeFully } from "./request.ts";
 import { MAX_RESPONSE_HEADERS } from "./status.ts";
 
@@ -50,6 +51,10 @@ export function trailersHandler(config: AppConfig) {
       if (!TOKEN.test(name)) return badRequest("Cannot send a trailer: its name is not a token");
       if (FORBIDDEN_TRAILERS.has(name.toLowerCase())) {
         return badRequest("Cannot send a trailer: that field is not allowed in trailers");
+      }
+      // refuse: the writer owns Date and Server and would drop them, announced but never sent.
+      if (OWNED_FIELDS.has(name.toLowerCase())) {
+        return badRequest("Cannot send a trailer: the server writes that field itself");
       }
       // refuse: a CR or LF would end the trailer section early and start something else.
       if (!PRINTABLE_ASCII.test(value)) {

@@ -29,6 +29,8 @@ for (
   const [name, target] of [
     ["a forbidden field", "/trailers?Content-Length=1"],
     ["another forbidden field", "/trailers?set-cookie=a"],
+    ["a field the writer owns (it would be announced, never sent)", "/trailers?Date=x"],
+    ["the other field the writer owns", "/trailers?server=x"],
     ["a name that is not a token", "/trailers?a%20b=1"],
     ["a value with CR LF", "/trailers?a=1%0D%0AX:%201"],
     ["a non-ASCII value", "/trailers?a=%C3%A9"],
