@@ -8,12 +8,11 @@
  * @module
  */
 
-import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse, WebSocketSession } from "../http/types.ts";
 import { acceptWebSocket } from "../http/websocket_handshake.ts";
 import { WEBSOCKET_MAX_MESSAGE_CAP_BYTES } from "../http/limits.ts";
 import { optionalValue, parseQueryAsGo } from "../app/query_params.ts";
-import { textResponse } from "../app/router.ts";
+import { badRequest } from "../app/json_response.ts";
 
 /** The echo route's path. */
 export const WEBSOCKET_ECHO_PATH = "/websocket/echo";
@@ -30,12 +29,10 @@ async function echoSession(ws: WebSocketSession): Promise<void> {
 function sizeParam(query: string, name: string): number | undefined | HttpResponse {
   const raw = optionalValue(parseQueryAsGo(query), name);
   if (raw === undefined) return undefined;
-  const n = /^[0-9]{1,9}$/.test(raw) ? Number(raw) : NaN;
+  // Go's ParseInt: an optional sign (a "-" then fails the range).
+  const n = /^[+-]?[0-9]{1,9}$/.test(raw) ? Number(raw) : NaN;
   if (!(n >= 1 && n <= WEBSOCKET_MAX_MESSAGE_CAP_BYTES)) {
-    return textResponse(
-      STATUS.BadRequest,
-      `invalid ${name}: not in range [1, ${WEBSOCKET_MAX_MESSAGE_CAP_BYTES}]`,
-    );
+    return badRequest(`invalid ${name}: not in range [1, ${WEBSOCKET_MAX_MESSAGE_CAP_BYTES}]`);
   }
   return n;
 }
@@ -52,8 +49,7 @@ export function websocketEcho(req: HttpRequest): HttpResponse {
     maxFragmentBytes !== undefined && maxMessageBytes !== undefined &&
     maxFragmentBytes > maxMessageBytes
   ) {
-    return textResponse(
-      STATUS.BadRequest,
+    return badRequest(
       `max_fragment_size ${maxFragmentBytes} must be less than or equal to max_message_size ` +
         `${maxMessageBytes}`,
     );

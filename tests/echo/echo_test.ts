@@ -131,3 +131,17 @@ Deno.test("the WebSocket echo takes an empty size parameter as its default, as g
   assertEquals(websocketEcho(req).status, 426);
   assertEquals(websocketEcho(get("/websocket/echo?max_message_size=0")).status, 400);
 });
+
+Deno.test("the WebSocket echo's size errors are go-httpbin's JSON errors; a sign is Go's ParseInt's", async () => {
+  const res = websocketEcho(get("/websocket/echo?max_fragment_size=0"));
+  assertEquals(res.status, 400);
+  assertEquals(header(res, "content-type")?.startsWith("application/json"), true);
+  const body = await bodyJson(res.body) as { status_code: number; error: string; detail: string };
+  assertEquals([body.status_code, body.error], [400, "Bad Request"]);
+  assertEquals(body.detail.startsWith("invalid max_fragment_size: not in range [1, "), true);
+  const both = websocketEcho(get("/websocket/echo?max_fragment_size=8&max_message_size=4"));
+  assertEquals(header(both, "content-type")?.startsWith("application/json"), true);
+  // `+10` is 10 (the 426 of a valid query without Upgrade); `-10` is out of range.
+  assertEquals(websocketEcho(get("/websocket/echo?max_fragment_size=%2B10")).status, 426);
+  assertEquals(websocketEcho(get("/websocket/echo?max_fragment_size=-10")).status, 400);
+});
