@@ -61,8 +61,9 @@ export const KNOWN_METHODS: ReadonlySet<string> = new Set([
   "MOVE",
   "LOCK",
   "UNLOCK",
-  // Answered by the routes that show what came (`/anything`, `/inspect`; RFC 9110 §9.3.8):
-  // implemented, so elsewhere it is 405 (§15.5.6), not 501.
+  // Known, and refused everywhere with 405 (as nginx does): a TRACE echo would hand credentials
+  // and cookies back to a page (cross-site tracing; RFC 9110 §9.3.8 says to leave them out),
+  // and the routes that show what came (`/anything`, `/inspect`) show it raw.
   "TRACE",
 ]);
 
@@ -134,7 +135,8 @@ export function createRouter(routes: readonly Route[]): Handler {
   const lookup = routeLookup(routes);
   const known = new Set(KNOWN_METHODS);
   for (const route of routes) for (const m of route.methods) if (m !== ANY_METHOD) known.add(m);
-  const allMethods = [...known].join(", ");
+  // What `Allow` may list: every method but TRACE, which no route answers.
+  const allMethods = [...known].filter((m) => m !== "TRACE").join(", ");
 
   // Requests on a connection often repeat their path (the parser even hands out the same string
   // then): the last answer is kept, checked by identity first.
@@ -160,9 +162,12 @@ export function createRouter(routes: readonly Route[]): Handler {
         return route.handler(req);
       }
     }
-    // The parser already made sure the method is a token, so "any method" routes may take it.
-    for (const route of candidates) {
-      if (route.methods.includes(ANY_METHOD)) return route.handler(req);
+    // The parser already made sure the method is a token, so "any method" routes may take it —
+    // all but TRACE (see KNOWN_METHODS).
+    if (method !== "TRACE") {
+      for (const route of candidates) {
+        if (route.methods.includes(ANY_METHOD)) return route.handler(req);
+      }
     }
     if (!known.has(method)) {
       return textResponse(STATUS.NotImplemented, "Method not implemented\n");

@@ -64,10 +64,25 @@ Deno.test("router hands any method token to an any-method route, and 501 elsewhe
   assertEquals([res.status, res.body], [200, "inspect"]);
   assertEquals((await anyRouter(req("REPORT", "/"))).status, 501);
   assertEquals((await anyRouter(req("REPORT", "/missing"))).status, 501);
-  // TRACE is a method the server implements (where requests are shown): 405 with Allow elsewhere.
+  // TRACE is a method the server knows: 405 with Allow, not 501.
   const trace = await anyRouter(req("TRACE", "/"));
   const allow = trace.headers?.find(([k]) => k === "Allow")?.[1];
   assertEquals([trace.status, allow], [405, "GET, HEAD, OPTIONS"]);
+});
+
+Deno.test("router refuses TRACE even where any method is taken, and lists it nowhere", async () => {
+  // A TRACE echo would hand Authorization and Cookie back (RFC 9110 §9.3.8; cross-site tracing).
+  const anyRouter = createRouter([
+    { methods: ["*"], path: "/inspect", handler: ok("inspect") },
+    { methods: ["GET"], path: "/", handler: ok("root") },
+  ]);
+  const trace = await anyRouter(req("TRACE", "/inspect"));
+  const allow = trace.headers?.find(([k]) => k === "Allow")?.[1] ?? "";
+  assertEquals(trace.status, 405);
+  assertEquals([allow.includes("PROPFIND"), allow.includes("TRACE")], [true, false]);
+  const star = await anyRouter(req("OPTIONS", "*", "asterisk"));
+  const starAllow = star.headers?.find(([k]) => k === "Allow")?.[1] ?? "";
+  assertEquals([starAllow.includes("GET"), starAllow.includes("TRACE")], [true, false]);
 });
 
 /** Distinct handlers, so every answer says which route took the request. */
