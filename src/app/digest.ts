@@ -76,7 +76,8 @@ export function expectedDigests(fields: DigestFieldSource): DigestFieldsResult {
 /**
  * The algorithm a `Want-Repr-Digest` (or `Want-Content-Digest`) value prefers among ours
  * (§4: integer weights 1–10, 0 meaning "not acceptable"), `DEFAULT_DIGEST_ALGORITHM` when the
- * field is absent, malformed or names none of ours, and null only when it refuses all of ours.
+ * field is absent, malformed or names none of ours (another of ours if it refuses that one), and
+ * null only when it refuses all of ours.
  */
 export function preferredAlgorithm(value: string | undefined): DigestAlgorithm | null {
   if (value === undefined) return DEFAULT_DIGEST_ALGORITHM;
@@ -84,18 +85,23 @@ export function preferredAlgorithm(value: string | undefined): DigestAlgorithm |
   if (dict === null) return DEFAULT_DIGEST_ALGORITHM;
   let best: DigestAlgorithm | null = null;
   let bestWeight = 0;
-  let refused = 0;
+  const refused = new Set<DigestAlgorithm>();
   for (const alg of Object.keys(DIGEST_ALGORITHMS) as DigestAlgorithm[]) {
     const w = dict.get(alg);
     if (typeof w !== "number") continue;
-    if (w <= 0) refused++;
+    if (w <= 0) refused.add(alg);
     else if (w > bestWeight) {
       best = alg;
       bestWeight = w;
     }
   }
   if (best !== null) return best;
-  return refused === Object.keys(DIGEST_ALGORITHMS).length ? null : DEFAULT_DIGEST_ALGORITHM;
+  // None preferred: the default unless it was refused (`sha-256=0`), then any not refused.
+  if (!refused.has(DEFAULT_DIGEST_ALGORITHM)) return DEFAULT_DIGEST_ALGORITHM;
+  for (const alg of Object.keys(DIGEST_ALGORITHMS) as DigestAlgorithm[]) {
+    if (!refused.has(alg)) return alg;
+  }
+  return null;
 }
 
 /**

@@ -86,6 +86,9 @@ Deno.test("preferredAlgorithm follows Want-Repr-Digest weights and defaults to s
     ["sha-256=0, sha-512=2", "sha-512"],
     ["md5=10", "sha-256"],
     ["sha-256=0, sha-512=0", null],
+    // Refusing only the default leaves the other, not the refused default (RFC 9530 §4).
+    ["sha-256=0", "sha-512"],
+    ["sha-256=0, md5=5", "sha-512"],
     ["not a dictionary!", "sha-256"],
   ];
   for (const [want, alg] of cases) assertEquals(preferredAlgorithm(want), alg, String(want));
