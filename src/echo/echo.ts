@@ -64,8 +64,9 @@ export function echo(req: HttpRequest): HttpResponse {
  */
 export function userAgent(req: HttpRequest): HttpResponse {
   const value = req.headers.get("user-agent") ?? "";
-  // The form depends on Accept (and ?format), so caches must key on it too.
-  const vary: [string, string] = ["Vary", "Accept"];
+  // The body is User-Agent, and its form depends on Accept (and ?format): caches key on both
+  // (RFC 9110 §12.5.5).
+  const vary: [string, string] = ["Vary", "Accept, User-Agent"];
   if (prefersJson(req)) {
     const json = jsonResponse(STATUS.OK, { "user-agent": displayText(value) }, [vary]);
     return compressResponse(req, json, ECHO_COMPRESSION);
