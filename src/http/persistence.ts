@@ -7,6 +7,7 @@
  */
 
 import type { HeaderFields } from "./header_fields.ts";
+import { trimOws } from "./ows.ts";
 import type { HttpVersion } from "./types.ts";
 
 /** Whether the client wants the connection kept open after this exchange. */
@@ -19,7 +20,8 @@ export function wantsPersistence(version: HttpVersion, headers: HeaderFields): b
     if (keys[i] !== "connection") continue;
     // Connection is a comma list of case-insensitive tokens (RFC 9110 §7.6.1).
     for (const part of headers.values[i].split(",")) {
-      const token = part.trim().toLowerCase();
+      // OWS only: `keep-alive\xA0` is an unknown option, not keep-alive (RFC 9110 §5.6.3).
+      const token = trimOws(part).toLowerCase();
       if (token === "close") close = true;
       else if (token === "keep-alive") keepAlive = true;
     }

@@ -8,6 +8,7 @@
 
 import { createHash } from "node:crypto";
 import { STATUS } from "./status.ts";
+import { trimOws } from "./ows.ts";
 import type { HttpRequest, HttpResponse, WebSocketSession } from "./types.ts";
 import {
   WEBSOCKET_MAX_FRAGMENT_BYTES,
@@ -36,7 +37,8 @@ export function acceptKey(key: string): string {
 /** Whether a comma-separated field value lists `token` (case-insensitive). */
 function listsToken(value: string | undefined, token: string): boolean {
   if (value === undefined) return false;
-  return value.split(",").some((t) => t.trim().toLowerCase() === token);
+  // OWS only (RFC 9110 §5.6.3): `websocket\xA0` is another token.
+  return value.split(",").some((t) => trimOws(t).toLowerCase() === token);
 }
 
 /**
@@ -78,14 +80,15 @@ export function acceptWebSocket(
   }
   // §11.3.5: the field appears at most once; repeated lines are one list (RFC 9110 §5.3), so
   // `13` then `8` is the list "13, 8" and is refused as the one-line form is.
-  if (h.list("sec-websocket-version")?.trim() !== WEBSOCKET_VERSION) {
+  const version = h.list("sec-websocket-version");
+  if (version === undefined || trimOws(version) !== WEBSOCKET_VERSION) {
     return text(STATUS.UpgradeRequired, "Unsupported Sec-WebSocket-Version", [
       ["Upgrade", "websocket"],
       ["Sec-WebSocket-Version", WEBSOCKET_VERSION],
     ]);
   }
   const keys = h.list("sec-websocket-key");
-  const key = keys?.trim();
+  const key = keys === undefined ? undefined : trimOws(keys);
   if (key === undefined || keys!.includes(",") || !KEY_PATTERN.test(key)) {
     return text(STATUS.BadRequest, "Missing or malformed Sec-WebSocket-Key");
   }

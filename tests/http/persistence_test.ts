@@ -17,6 +17,10 @@ const CASES: Array<[string, HttpVersion, string[], boolean]> = [
   ["1.0 keep-alive persists", "HTTP/1.0", ["Keep-Alive"], true],
   ["1.0 keep-alive and close closes", "HTTP/1.0", ["keep-alive", "close"], false],
   ["1.1 close-ish token is not close", "HTTP/1.1", ["closed"], true],
+  // OWS is SP and HTAB only (RFC 9110 §5.6.3): a trailing NBSP makes another token.
+  ["1.0 keep-alive with NBSP is not keep-alive", "HTTP/1.0", ["keep-alive\xA0"], false],
+  ["1.1 close with NBSP is not close", "HTTP/1.1", ["\xA0close"], true],
+  ["1.0 keep-alive with OWS persists", "HTTP/1.0", [" \tkeep-alive\t, x"], true],
 ];
 
 for (const [name, version, values, expected] of CASES) {
