@@ -3,7 +3,9 @@
  * §9.1); unknown path → 404; a known
  * path with another method → 405 with `Allow` (RFC 9110 §15.5.6); OPTIONS → 204 with `Allow`;
  * HEAD is served by the GET handler when no HEAD route exists (the writer drops the body). The
- * 405's and OPTIONS's `Allow` come from one place, the lines that match the path.
+ * 405's and OPTIONS's `Allow` come from one place, the lines that match the path: an OPTIONS a
+ * route answers itself (WebDAV's, with its `DAV` field) gets the router's `Allow` too, and
+ * handlers that answer a 405 of their own take theirs from {@link allowAt}.
  *
  * This module must not know what the handlers do.
  * @module
@@ -26,12 +28,16 @@ export interface Route {
   /**
    * Takes only the requests this accepts (e.g. those with `Tus-Resumable`); the others go on to
    * the next route with the method, so a feature can claim part of another's path and method
-   * without either knowing the other. Must be cheap and synchronous.
+   * without either knowing the other. Must be cheap and synchronous. Such a line adds nothing to
+   * `Allow`: whether the method is offered on the path is the lines' that take it whole (a POST
+   * that only some requests may make is not one clients can plan on).
    */
   when?: (req: HttpRequest) => boolean;
   /**
-   * Answers its methods without advertising them in `Allow`: for a method a flag turns off whose
-   * 405 would mean something else to clients (WebDAV's MKCOL: 405 is "the name is in use").
+   * Answers its methods without advertising them in `Allow`: for methods a flag turns into a
+   * refusal (403) rather than removing them — every change under `--read-only`, and a method
+   * turned off whose 405 would mean something else to clients (WebDAV's MKCOL: 405 is "the name
+   * is in use"). The method is then neither listed nor answered 405 on the path.
    */
   unlisted?: boolean;
   /**
@@ -133,10 +139,8 @@ export function routeLookup(routes: readonly Route[]): (path: string) => readonl
 /** Builds the app's handler from a route table. */
 export function createRouter(routes: readonly Route[]): Handler {
   const lookup = routeLookup(routes);
-  const known = new Set(KNOWN_METHODS);
-  for (const route of routes) for (const m of route.methods) if (m !== ANY_METHOD) known.add(m);
-  // What `Allow` may list: every method but TRACE, which no route answers.
-  const allMethods = [...known].filter((m) => m !== "TRACE").join(", ");
+  const known = knownMethods(routes);
+  const allMethods = listableMethods(known);
 
   // Requests on a connection often repeat their path (the parser even hands out the same string
   // then): the last answer is kept, checked by identity first.
@@ -159,7 +163,8 @@ export function createRouter(routes: readonly Route[]): Handler {
     const candidates = match(req.path);
     for (const route of candidates) {
       if (route.methods.includes(method) && (route.when === undefined || route.when(req))) {
-        return route.handler(req);
+        if (method !== "OPTIONS") return route.handler(req);
+        return withAllow(route.handler(req), allowed(candidates, allMethods));
       }
     }
     // The parser already made sure the method is a token, so "any method" routes may take it —
@@ -184,17 +189,57 @@ export function createRouter(routes: readonly Route[]): Handler {
   };
 }
 
+/**
+ * The `Allow` a router made from `routes` gives `path`: for a handler that answers a 405 itself
+ * (MKCOL on a name in use), so that it lists what the router's 405 and OPTIONS list there.
+ */
+export function allowAt(routes: readonly Route[], path: string): string {
+  return allowed(routeLookup(routes)(path), listableMethods(knownMethods(routes)));
+}
+
+/** KNOWN_METHODS and every method a line of `routes` names. */
+function knownMethods(routes: readonly Route[]): Set<string> {
+  const known = new Set(KNOWN_METHODS);
+  for (const route of routes) for (const m of route.methods) if (m !== ANY_METHOD) known.add(m);
+  return known;
+}
+
+/** What `Allow` may list for an any-method line: every known method but TRACE (no route answers it). */
+function listableMethods(known: ReadonlySet<string>): string {
+  return [...known].filter((m) => m !== "TRACE").join(", ");
+}
+
+/**
+ * A route's answer to OPTIONS with the router's `Allow` (replacing any the handler gave), when it
+ * is a success: the path's methods are the router's to say, whoever adds the other fields.
+ */
+function withAllow(
+  answer: HttpResponse | Promise<HttpResponse>,
+  allow: string,
+): HttpResponse | Promise<HttpResponse> {
+  const stamp = (res: HttpResponse): HttpResponse => {
+    if (res.status < 200 || res.status > 299) return res;
+    const headers = (res.headers ?? []).filter(([name]) => name.toLowerCase() !== "allow");
+    headers.push(["Allow", allow]);
+    return { ...res, headers };
+  };
+  return answer instanceof Promise ? answer.then(stamp) : stamp(answer);
+}
+
 /** `/name/` for a path that has a second "/", else null. */
 function firstSegment(path: string): string | null {
   const slash = path.indexOf("/", 1);
   return slash < 0 ? null : path.slice(0, slash + 1);
 }
 
-/** The Allow value for a set of routes: their methods, plus HEAD with GET, plus OPTIONS. */
+/**
+ * The Allow value for a set of routes: their methods, plus HEAD with GET, plus OPTIONS — but not
+ * those of `unlisted` lines (refusals) or of `when` lines (claims on part of a method).
+ */
 function allowed(routes: readonly Route[], allMethods: string): string {
   const methods = new Set<string>();
   for (const r of routes) {
-    if (r.unlisted) continue;
+    if (r.unlisted || r.when !== undefined) continue;
     for (const m of r.methods) methods.add(m === ANY_METHOD ? allMethods : m);
   }
   if (methods.has("GET")) methods.add("HEAD");

@@ -10,6 +10,7 @@ import { withoutOwnCodeLoads } from "./own_scripts.ts";
 import type { Handler } from "../http/types.ts";
 import { echoRoutes } from "../echo/mod.ts";
 import {
+  FILES_MOUNT,
   filesRoutes,
   heldEntries,
   LISTED_ENTRIES,
@@ -17,7 +18,7 @@ import {
   ZIPS_RUNNING,
 } from "../files/mod.ts";
 import { httpbinRoutes } from "../httpbin/mod.ts";
-import { uploadRoutes } from "../uploads/mod.ts";
+import { type UploadHooks, uploadRoutes } from "../uploads/mod.ts";
 import {
   resumableOptionsFields,
   resumableRoutes,
@@ -36,7 +37,7 @@ import { withOutOfDescriptors } from "./out_of_descriptors.ts";
 import { INFO_PATH, infoHandler } from "./info.ts";
 import { CREDENTIALS_PATH, credentialsCheckHandler } from "./credentials_check.ts";
 import { QR_PATH, qrHandler } from "./qr_code.ts";
-import { createRouter, type Route } from "./router.ts";
+import { allowAt, createRouter, type Route } from "./router.ts";
 import { sharedServices } from "./services.ts";
 import { localSharedState, type SharedState } from "./shared_state.ts";
 
@@ -59,13 +60,22 @@ export function appRoutes(config: AppConfig, shared: SharedState, hooks: AppHook
   const listed = heldEntries(shared.counter(LISTED_ENTRIES));
   const dav = webdav(config, { files: filesRoot, changed, locks, optionsFields, listed });
   // Uploads ask WebDAV's locks before writing, and drop a deleted file's properties and locks.
-  const uploadHooks = {
+  // `allow` is set below, once the share's lines exist.
+  const uploadHooks: UploadHooks = {
     changed,
     guard: dav.guard,
     lockHeld: dav.lockHeld,
     removed: dav.removed,
-    allow: dav.allow,
   };
+  // GET /files/<path>: file or listing (src/files/), with WebDAV's `If` header checked first
+  const fileLines = dav.guardFileReads(
+    filesRoutes(config, filesRoot, shared.counter(ZIPS_RUNNING), listed),
+  );
+  const uploadLines = uploadRoutes(config, uploadHooks);
+  // The share's Allow, for the 405s its handlers answer themselves (MKCOL on a name in use, a
+  // tus PUT): the router's own for /files/<path>, from the lines that decide it — the
+  // resumable lines only claim part of POST and PUT (`when`) and add nothing to it.
+  uploadHooks.allow = allowAt([...fileLines, ...uploadLines, ...dav.routes], FILES_MOUNT);
   // What people open in a browser answers its errors as a small page (html_errors.ts).
   return [
     ...withHtmlErrors(webRootRoutes(config, hooks, shared.changes)), // GET /… → www/ or --www, templates (src/web_root/)
@@ -75,17 +85,14 @@ export function appRoutes(config: AppConfig, shared: SharedState, hooks: AppHook
       ...withHtmlErrors(withCrossOriginProtection(
         config,
         hideFinderMetadata(config, [ // `._*`, `.DS_Store` on /files/: 404 / 403 at once
-          // GET /files/<path>: file or listing (src/files/), with WebDAV's `If` header checked first
-          ...dav.guardFileReads(
-            filesRoutes(config, filesRoot, shared.counter(ZIPS_RUNNING), listed),
-          ),
+          ...fileLines, // GET /files/<path>: file or listing (src/files/)
           // tus and the IETF draft: POST/PUT /files/… that ask for it, /api/uploads/<id> (src/resumable/)
           ...resumableRoutes(
             config,
             uploadHooks,
             shared.service<UploadUsage>(UPLOAD_USAGE_SERVICE),
           ),
-          ...uploadRoutes(config, uploadHooks), // PUT/POST/DELETE/MKCOL /files/<path> (src/uploads/)
+          ...uploadLines, // PUT/POST/DELETE/MKCOL /files/<path> (src/uploads/)
           ...dav.routes, // OPTIONS, PROPFIND, PROPPATCH, COPY, MOVE, LOCK, UNLOCK (src/webdav/)
         ]),
       )),

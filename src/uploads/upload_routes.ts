@@ -15,7 +15,8 @@
  * supported on the resource, which is what 405 says (RFC 9110 §15.5.6), and `OPTIONS`/`Allow`
  * tell clients what they can do. `--read-only` is different: every change exists but is refused
  * (403, "the server understood the request but refuses to fulfill it"), DELETE and MKCOL too, so
- * a read-only share answers every write the same way whatever else is turned on.
+ * a read-only share answers every write the same way whatever else is turned on; the line is then
+ * `unlisted`, so `Allow` does not offer what can only be refused.
  *
  * This module must not touch sockets.
  * @module
@@ -55,12 +56,16 @@ export function uploadMethods(config: AppConfig): string[] {
 export function uploadRoutes(config: AppConfig, hooks: UploadHooks = {}): Route[] {
   const ctx = uploadContext(config, hooks);
   const methods = uploadMethods(config);
-  // What the router would list for /files/* (the read route's GET and HEAD, ours, OPTIONS).
-  const allow = hooks.allow ?? ["GET", "HEAD", ...methods, "OPTIONS"].join(", ");
+  // What the router would list for /files/* without WebDAV (the read route's GET and HEAD, ours
+  // unless --read-only refuses them all, OPTIONS). `hooks.allow` is read at each request: the app
+  // sets it from the finished route lines (routes.ts), after these are made.
+  const own = ["GET", ...(config.readOnly ? [] : methods), "HEAD", "OPTIONS"].join(", ");
   const routes: Route[] = [{
     methods,
     path: `${UPLOAD_MOUNT}*`,
-    handler: (req) => dispatch(ctx, req, allow),
+    handler: (req) => dispatch(ctx, req, hooks.allow ?? own),
+    // --read-only: every write is routed only to be refused (403), so none is offered in Allow.
+    unlisted: config.readOnly,
   }];
   // MKCOL turned off is 403, not 405: to a WebDAV client a 405 MKCOL means the folder exists
   // (RFC 4918 §9.3.1), and rclone took it as made. It stays out of Allow. A refusal like any

@@ -4,7 +4,7 @@
  *
  * | method | path | what |
  * |---|---|---|
- * | OPTIONS | `/files`, `/files/<path>` | `DAV: 1, 2` and the full `Allow`, no credentials |
+ * | OPTIONS | `/files`, `/files/<path>` | `DAV: 1, 2` and the router's `Allow`, no credentials |
  * | OPTIONS | `/` | `DAV: 1, 2` for Windows' probe, `Allow` of the web root (GET, HEAD) |
  * | PROPFIND | `/files[/<path>]` | properties, Depth 0 or 1, streamed (`propfind.ts`) |
  * | PROPPATCH | `/files[/<path>]` | dead properties, all or nothing (`proppatch.ts`) |
@@ -13,7 +13,11 @@
  * | LOCK, UNLOCK | `/files[/<path>]` | write locks (`lock_handler.ts`) |
  *
  * Turned-off methods are left out, as the uploads do: MOVE without `--allow-delete` is 405 and
- * absent from `Allow`; under `--read-only` every method is routed and every change refused (403).
+ * absent from `Allow`; under `--read-only` every method is routed and every change refused (403),
+ * and the changing methods' line is `unlisted`, so `Allow` offers reads only. `OPTIONS` answers
+ * the fields WebDAV adds; its `Allow` is the router's, made from every line on the path (RFC 9110
+ * §10.2.1), so it lists exactly what a 405 there lists: at `/files`, where no upload line reaches,
+ * WebDAV's methods and GET; at `/`, the web root's.
  * `OPTIONS /` answers at the server root because Windows' WebDAV client probes the root before
  * it maps any folder below it; `--auth-all` lets OPTIONS through (`src/app/auth.ts`).
  *
@@ -33,20 +37,27 @@ import type * as DavMethods from "./dav_methods.ts";
 
 /** The WebDAV methods `config` turns on for `/files/`. */
 export function davMethods(config: AppConfig): string[] {
-  const methods = ["PROPFIND", "PROPPATCH", "COPY", "LOCK", "UNLOCK"];
-  // Read-only: listed so that MOVE is answered 403 like every other change.
+  return ["PROPFIND", ...davChanges(config)];
+}
+
+/** The WebDAV methods that change the share (refused under `--read-only`). */
+function davChanges(config: AppConfig): string[] {
+  const methods = ["PROPPATCH", "COPY", "LOCK", "UNLOCK"];
+  // Read-only: routed so that MOVE is answered 403 like every other change.
   if (config.allowDelete || config.readOnly) methods.push("MOVE");
   return methods;
 }
 
 /**
- * The methods `/files/` advertises under `config`, for `Allow` (RFC 9110 §10.2.1). A read-only
- * share answers the write methods with 403, but does not advertise them: clients plan from this
- * list, and a mount offered PUT would offer editing that can only fail.
+ * The methods `/files/<path>` advertises under `config` (RFC 9110 §10.2.1), in the router's order,
+ * for `Webdav.allow`. The app does not read it: its `Allow` comes from the route lines themselves
+ * (the router, and `allowAt` in `src/app/routes.ts` for the handlers' own 405s). A read-only share
+ * answers the write methods with 403, but does not advertise them: clients plan from this list,
+ * and a mount offered PUT would offer editing that can only fail.
  */
 export function filesAllow(config: AppConfig): string {
-  if (config.readOnly) return "OPTIONS, GET, HEAD, PROPFIND";
-  return ["OPTIONS", "GET", "HEAD", ...uploadMethods(config), ...davMethods(config)].join(", ");
+  if (config.readOnly) return "GET, PROPFIND, HEAD, OPTIONS";
+  return ["GET", ...uploadMethods(config), ...davMethods(config), "HEAD", "OPTIONS"].join(", ");
 }
 
 /**
@@ -59,28 +70,20 @@ function davClasses(config: AppConfig): string {
 }
 
 /**
- * What `/` itself answers — the web root's page — for the `Allow` of `OPTIONS /`. Windows probes
- * `OPTIONS /` for the `DAV` field before it maps a folder below it, so the root says DAV too; but
- * `Allow` is about the resource asked (RFC 9110 §10.2.1), and `/` answers PROPFIND, PUT or LOCK
- * with 405: it lists what the 405 lists.
+ * The WebDAV route lines for `ctx`. Windows probes `OPTIONS /` for the `DAV` field before it maps
+ * a folder below it, so the root says DAV too; its `Allow`, as every OPTIONS answer's, is the
+ * router's: `/` answers PROPFIND, PUT or LOCK with 405, and lists what the 405 lists.
  */
-const WEB_ROOT_ALLOW = "OPTIONS, GET, HEAD";
-
-/** The WebDAV route lines for `ctx`. */
 export function davRoutes(ctx: DavContext): Route[] {
-  const methods = [...davMethods(ctx.config), "OPTIONS"];
-  const allow = filesAllow(ctx.config);
-  const optionsWith = (allow: string) => (): HttpResponse => ({
+  const options = (): HttpResponse => ({
     status: STATUS.OK,
     headers: [
       ["DAV", davClasses(ctx.config)],
-      ["Allow", allow],
       // Microsoft Office opens documents for editing only from servers that say this.
       ["MS-Author-Via", "DAV"],
       ...(ctx.optionsFields ?? []),
     ],
   });
-  const options = optionsWith(allow);
   // The methods' modules (PROPFIND's renderer, the XML parser, COPY/MOVE's tree walks, LOCK)
   // are imported by the first WebDAV request (on_demand.ts): a worker that only serves files and
   // uploads never holds them. OPTIONS, which every client sends first, needs none of them.
@@ -106,9 +109,15 @@ export function davRoutes(ctx: DavContext): Route[] {
     const m = loadMethods();
     return m instanceof Promise ? m.then((loaded) => answer(loaded, req)) : answer(m, req);
   };
+  // Under --read-only the changes are routed only to be refused (403): not offered in Allow.
+  const reads = ["PROPFIND", "OPTIONS"];
+  const changes = davChanges(ctx.config);
+  const unlisted = ctx.config.readOnly;
   return [
-    { methods, path: `${FILES_MOUNT}*`, handler },
-    { methods, path: FILES_BARE, handler },
-    { methods: ["OPTIONS"], path: "/", handler: optionsWith(WEB_ROOT_ALLOW) },
+    { methods: reads, path: `${FILES_MOUNT}*`, handler },
+    { methods: changes, path: `${FILES_MOUNT}*`, handler, unlisted },
+    { methods: reads, path: FILES_BARE, handler },
+    { methods: changes, path: FILES_BARE, handler, unlisted },
+    { methods: ["OPTIONS"], path: "/", handler: options },
   ];
 }

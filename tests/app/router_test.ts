@@ -3,7 +3,7 @@
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
-import { createRouter } from "../../src/app/router.ts";
+import { allowAt, createRouter, type Route } from "../../src/app/router.ts";
 import type { HttpRequest, HttpResponse } from "../../src/http/types.ts";
 
 const ok = (body: string) => () => ({ status: 200, body }) as HttpResponse;
@@ -221,4 +221,71 @@ Deno.test("an exact line hides a shorter prefix: its 405 and OPTIONS list the sa
   assertEquals([head.status, allow(head)], [405, "POST, OPTIONS"]);
   assertEquals([options.status, allow(options)], [204, "POST, OPTIONS"]);
   assertEquals((await table(req("GET", "/other"))).body, "web root");
+});
+
+/** A share as the app builds it under --read-only: reads, a `when` claim, refusals, DAV. */
+function readOnlyShare(optionsAnswer: () => HttpResponse | Promise<HttpResponse>): Route[] {
+  return [
+    { methods: ["GET"], path: "/files/*", handler: ok("read") },
+    // Part of POST (an archive of a selection) claimed before the uploads' line.
+    { methods: ["POST"], path: "/files/*", when: (r) => r.query === "zip", handler: ok("zip") },
+    // Routed only to be refused (403): not offered.
+    {
+      methods: ["POST", "PUT", "DELETE"],
+      path: "/files/*",
+      handler: ok("refused"),
+      unlisted: true,
+    },
+    { methods: ["PROPFIND", "OPTIONS"], path: "/files/*", handler: ok("dav") },
+    { methods: ["LOCK"], path: "/files/*", handler: ok("refused"), unlisted: true },
+    { methods: ["OPTIONS"], path: "/files/*", handler: optionsAnswer },
+  ];
+}
+
+Deno.test("unlisted and `when` lines answer, but Allow lists neither: 405 and OPTIONS agree", async () => {
+  const table = createRouter(
+    readOnlyShare(() => ({ status: 200, headers: [["DAV", "1"]] }) as HttpResponse),
+  );
+  const post = (query: string) =>
+    table({ method: "POST", path: "/files/a", query, targetForm: "origin" } as HttpRequest);
+  assertEquals((await post("zip")).body, "zip");
+  assertEquals((await post("")).body, "refused");
+  assertEquals((await table(req("PUT", "/files/a"))).body, "refused");
+  assertEquals((await table(req("LOCK", "/files/a"))).body, "refused");
+  const patch = await table(req("PATCH", "/files/a"));
+  const options = await table(req("OPTIONS", "/files/a"));
+  const allow = (res: HttpResponse) => res.headers?.find(([k]) => k === "Allow")?.[1];
+  assertEquals([patch.status, allow(patch)], [405, "GET, PROPFIND, HEAD, OPTIONS"]);
+  assertEquals(allow(options), allow(patch));
+});
+
+Deno.test("an OPTIONS a line answers carries the router's Allow, not the handler's", async () => {
+  for (const sync of [true, false]) {
+    const answer = (): HttpResponse => ({
+      status: 200,
+      headers: [["DAV", "1"], ["Allow", "OPTIONS, GET, PUT, DELETE"]],
+    });
+    const table = createRouter([
+      { methods: ["GET"], path: "/files/*", handler: ok("read") },
+      { methods: ["PUT"], path: "/files/*", handler: ok("refused"), unlisted: true },
+      {
+        methods: ["OPTIONS"],
+        path: "/files/*",
+        handler: sync ? answer : () => Promise.resolve(answer()),
+      },
+    ]);
+    const res = await table(req("OPTIONS", "/files/a"));
+    const allows = res.headers?.filter(([k]) => k.toLowerCase() === "allow");
+    assertEquals([res.status, allows], [200, [["Allow", "GET, HEAD, OPTIONS"]]], `sync ${sync}`);
+    assertEquals(res.headers?.find(([k]) => k === "DAV")?.[1], "1", "its own fields stay");
+  }
+});
+
+Deno.test("allowAt gives a path the Allow the router built from the same lines gives it", async () => {
+  const routes = readOnlyShare(() => ({ status: 200 }) as HttpResponse);
+  const table = createRouter(routes);
+  const patch = await table(req("PATCH", "/files/a"));
+  const allow = patch.headers?.find(([k]) => k === "Allow")?.[1];
+  assertEquals(allowAt(routes, "/files/"), allow);
+  assertEquals(allowAt(routes, "/files/a/b"), "GET, PROPFIND, HEAD, OPTIONS");
 });

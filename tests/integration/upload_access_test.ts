@@ -196,7 +196,7 @@ Deno.test("--allow-delete removes files and folders with their contents, refuses
     assertEquals((await request(s.port, "DELETE", "/files/")).status, 403);
     assertEquals(
       (await request(s.port, "OPTIONS", "/files/x")).header("allow"),
-      "OPTIONS, GET, HEAD, POST, PUT, DELETE, PROPFIND, PROPPATCH, COPY, LOCK, UNLOCK, MOVE",
+      "GET, POST, PUT, DELETE, PROPFIND, PROPPATCH, COPY, LOCK, UNLOCK, MOVE, HEAD, OPTIONS",
     );
   });
 });
