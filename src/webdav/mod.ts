@@ -18,7 +18,7 @@ import type { DavContext } from "./dav_context.ts";
 import { resourcePath } from "./dav_path.ts";
 import { removeDeadProps } from "./dead_props.ts";
 import type { LockService } from "./lock_service.ts";
-import { davRoutes, filesAllow } from "./webdav_routes.ts";
+import { davRoutes } from "./webdav_routes.ts";
 import { guardFileReads } from "./read_guard.ts";
 import { lockHeldBy, uploadWriteGuard } from "./write_guard.ts";
 
@@ -62,8 +62,6 @@ export interface Webdav {
     isDir: boolean,
     replacing?: boolean,
   ) => Promise<void>;
-  /** What `/files/` advertises in `Allow`, WebDAV's methods included (for the uploads' 405s). */
-  allow: string;
   /** The read side's `/files/` routes with the `If` header checked on GET and HEAD. */
   guardFileReads: (routes: Route[]) => Route[];
 }
@@ -92,7 +90,6 @@ export function webdav(config: AppConfig, deps: WebdavDeps): Webdav {
     guard: uploadWriteGuard(ctx),
     lockHeld: lockHeldBy(ctx),
     removed,
-    allow: filesAllow(config),
     guardFileReads: (routes) => guardFileReads(ctx, routes),
   };
 }

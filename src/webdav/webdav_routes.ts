@@ -30,7 +30,6 @@ import { STATUS } from "../http/status.ts";
 import type { AppConfig } from "../app/app_config.ts";
 import type { Route } from "../app/router.ts";
 import { FILES_BARE, FILES_MOUNT } from "../files/mod.ts";
-import { uploadMethods } from "../uploads/mod.ts";
 import { onDemand } from "../app/on_demand.ts";
 import type { DavContext } from "./dav_context.ts";
 import type * as DavMethods from "./dav_methods.ts";
@@ -46,18 +45,6 @@ function davChanges(config: AppConfig): string[] {
   // Read-only: routed so that MOVE is answered 403 like every other change.
   if (config.allowDelete || config.readOnly) methods.push("MOVE");
   return methods;
-}
-
-/**
- * The methods `/files/<path>` advertises under `config` (RFC 9110 §10.2.1), in the router's order,
- * for `Webdav.allow`. The app does not read it: its `Allow` comes from the route lines themselves
- * (the router, and `allowAt` in `src/app/routes.ts` for the handlers' own 405s). A read-only share
- * answers the write methods with 403, but does not advertise them: clients plan from this list,
- * and a mount offered PUT would offer editing that can only fail.
- */
-export function filesAllow(config: AppConfig): string {
-  if (config.readOnly) return "GET, PROPFIND, HEAD, OPTIONS";
-  return ["GET", ...uploadMethods(config), ...davMethods(config), "HEAD", "OPTIONS"].join(", ");
 }
 
 /**
