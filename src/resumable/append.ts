@@ -10,6 +10,16 @@
  * - An interrupted body keeps every byte that reached the disk (the draft: "append as much of
  *   the request content as possible"), unless the request carried a checksum: unverifiable
  *   bytes are cut off again (tus checksum extension: "the bytes MUST be discarded").
+ * - Unverified bytes never count, a crash included: a checksummed append marks in the record
+ *   where its bytes begin before writing the first (`UploadRecord.unverifiedFrom`) and clears
+ *   the mark with its verdict (in the record write of its success, or once its bytes are cut
+ *   off). A mark left behind (kill -9) is acted on by the next holder of the lease, this module
+ *   included, before it reads the offset (`UploadStore.settle`). Appends without a checksum
+ *   write no record: the data file alone is their state.
+ * - A refused append changes nothing (RFC 5789 §2): a length the request declares (tus
+ *   `Upload-Length` on a deferred length, the draft's `Upload-Length` or `?1` with a
+ *   `Content-Length`) is saved with the append's success only; meanwhile the ledger holds it
+ *   (`UploadStore.reserveLength`) and a refused or cut append gives it back.
  * - Never past the length: a body that would run past the declared length, or `--max-upload`
  *   while the length is not known, is refused before a byte is read (a declared length) or at
  *   the size line of the chunk that would cross it (chunked; the chunks before it stay), with
@@ -53,6 +63,7 @@ import type { ResumableContext } from "./resumable_context.ts";
 import { missingLease } from "./upload_store.ts";
 import type { UploadRecord } from "./upload_record.ts";
 import { type PieceChecksum } from "./checksum.ts";
+import { malformedDigest } from "./upload_answers.ts";
 
 /**
  * How long an append must have received no body byte before a newer request for its upload cuts
@@ -123,8 +134,9 @@ export async function appendBody(
   try {
     // One open and one fstat give the offset and the expiry: every file-system call counts when
     // an upload is many short PATCHes (bench/resumable_bench.ts).
-    let record = await store.readUnchecked(id);
-    if (record === null) return { kind: "gone" };
+    const found = await store.readUnchecked(id);
+    if (found === null) return { kind: "gone" };
+    let record: UploadRecord = found;
     if (record.completedMs !== null) {
       return store.expired(record, 0) ? { kind: "gone" } : { kind: "already-complete", record };
     }
@@ -136,7 +148,13 @@ export async function appendBody(
     }
     const info = file.statSync(); // synchronous, as the lease and the record (file_lease.ts)
     if (store.expired(record, info.mtime?.getTime() ?? 0)) return { kind: "gone" };
-    const start = info.size;
+    let start = info.size;
+    // Bytes a crash left unverified (a checksummed append that never ended) go before the offset
+    // is read: they never counted (UploadRecord.unverifiedFrom).
+    if (record.unverifiedFrom !== null) {
+      record = await store.settle(record);
+      start = file.statSync().size;
+    }
     if (ask.offset !== start) return { kind: "conflict", offset: start };
 
     const declared = req.body.length;
@@ -160,10 +178,9 @@ export async function appendBody(
         ? { kind: "too-large", offset: start, record, pastLength: false }
         : { kind: "inconsistent-length", record, offset: start };
     }
-    if (length !== record.length) {
-      record = { ...record, length };
-      await store.update(record);
-    }
+    // A length this request declares takes effect with its append only, saved with its success
+    // (RFC 5789 §2: a refused PATCH changes nothing): until then `record` is what is on disk.
+    const learnt = length !== null && record.length === null;
     let room = (length ?? max) - start;
     if (declared !== null && declared > room) {
       return { kind: "too-large", offset: start, record, pastLength: length !== null };
@@ -183,7 +200,11 @@ export async function appendBody(
         capped = true; // chunked: take what fits, then refuse where the room ends
       }
       room = reserved - start;
+    } else if (learnt) {
+      await store.reserveLength(record, length); // held for the bytes to come, as once saved
     }
+    // What a refused or failed append leaves the ledger: what the upload holds (`received`).
+    const givesBack = reserved !== null || learnt;
 
     const part = file;
     let end = start;
@@ -220,8 +241,19 @@ export async function appendBody(
       req.abort?.();
       return true;
     });
+    const check = ask.checksum;
+    /** Cuts this append's bytes off again (a refusal after reading the body). */
+    const dropAll = async () => {
+      await part.truncate(start);
+      record = await store.settle(record);
+      if (givesBack) await store.received(record, start);
+    };
     try {
-      const check = ask.checksum;
+      // The bytes of a checksummed append count only once verified: the record says where they
+      // begin before the first is written, so that a crash (kill -9) before the verdict cannot
+      // leave them counted (the next holder of the lease cuts them off, `UploadStore.settle`).
+      // Appends without a checksum write no record here: the data file alone is their state.
+      if (check !== null && declared !== 0) record = await store.markUnverified(record, start);
       // Reads that leave the buffer in place when they fail: every byte that arrived is kept.
       await pumpBody(
         req.body,
@@ -240,16 +272,21 @@ export async function appendBody(
       // The last bytes may have come in as the cancellation did: still nothing is published.
       if (cancelled) throw new HttpError("clientGone");
       if (check !== null && !check.matches()) {
-        await part.truncate(start);
-        if (reserved !== null) await store.received(record, start);
+        await dropAll();
         return { kind: "checksum-mismatch", offset: start };
       }
       // Upload-Complete ?1 on a body (chunked: its size was not known before) that ends short of
       // the known length: an inconsistent length, and an append in error keeps nothing, as one
       // that runs past the length does — the client, told 4xx, does not resume after it.
       if (ask.complete === true && length !== null && end !== length) {
-        await part.truncate(start);
+        await dropAll();
         return { kind: "inconsistent-length", record, offset: start };
+      }
+      // The append took effect: with it the length it declared, and its bytes are verified.
+      if (learnt || record.unverifiedFrom !== null) {
+        const done = { ...record, length, unverifiedFrom: null };
+        await store.update(done);
+        record = done;
       }
     } catch (err) {
       // Unverifiable bytes go, and a cancelled append's, and an inconsistent one's (the draft);
@@ -258,10 +295,14 @@ export async function appendBody(
         length !== null;
       const dropped = ask.checksum !== null || cancelled ||
         (pastLength && ask.pastLengthKeepsNothing === true);
-      if (dropped) await part.truncate(start).catch(() => {});
+      if (dropped) {
+        // The mark goes only once the bytes did: a failed cut leaves it to the next holder.
+        const cut = await part.truncate(start).then(() => true, () => false);
+        if (cut) record = await store.settle(record).catch(() => record);
+      }
       const offset = dropped ? start : await part.stat().then((st) => st.size, () => end);
       // What it holds now, not what it was granted (an upload of unknown length).
-      if (offset > start || reserved !== null) await store.received(record, offset);
+      if (offset > start || givesBack) await store.received(record, offset);
       // A chunked body that runs past the length, --max-upload or the bytes cap: the protocol's
       // 413 (with its fields), not the engine's. The chunks before the one that crosses stay;
       // that one is refused at its size line, unread (`RequestBody.limitTo`: a size line that
@@ -362,8 +403,13 @@ async function finish(
   const fields = fieldSource(record.conditions);
   let digest = null;
   if (record.reprDigest !== null || record.wantReprDigest !== null) {
-    const wanted = expectedDigests(fieldSource([["repr-digest", record.reprDigest ?? ""]]));
-    const expected = wanted.ok && record.reprDigest !== null ? wanted.expected : [];
+    const wanted = record.reprDigest === null
+      ? { ok: true as const, expected: [] }
+      : expectedDigests(fieldSource([["repr-digest", record.reprDigest]]));
+    // Creation refuses a malformed digest (create_upload.ts); one an earlier version stored is
+    // refused here rather than taken for "nothing to check".
+    if (!wanted.ok) return malformedDigest();
+    const expected = wanted.expected;
     const answer = record.wantReprDigest === null
       ? null
       : preferredAlgorithm(record.wantReprDigest);

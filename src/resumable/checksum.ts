@@ -58,6 +58,18 @@ export function tusChecksum(value: string | undefined): ChecksumAsk {
   return { ok: true, checksum: new PieceChecksum(node, bytes) };
 }
 
+/**
+ * Whether `Repr-Digest` (RFC 9530: the whole upload's digest, checked once its last byte is in)
+ * is there and malformed — not a dictionary, or a member of ours whose value is not bytes.
+ * Members of algorithms we do not support are ignored (RFC 9530 §3), as a plain upload ignores
+ * them.
+ */
+export function reprDigestMalformed(fields: FieldSource): boolean {
+  const value = fields.list("repr-digest");
+  if (value === undefined) return false;
+  return !expectedDigests({ list: (k) => (k === "repr-digest" ? value : undefined) }).ok;
+}
+
 /** Reads the draft's `Content-Digest` (the first supported member), or reports it malformed. */
 export function contentDigestChecksum(fields: FieldSource): ChecksumAsk {
   const value = fields.list("content-digest");

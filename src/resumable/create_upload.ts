@@ -24,6 +24,8 @@ import {
 } from "../uploads/mod.ts";
 import type { ResumableContext } from "./resumable_context.ts";
 import { CONDITION_FIELDS, newUploadId, type UploadRecord } from "./upload_record.ts";
+import { reprDigestMalformed } from "./checksum.ts";
+import { malformedDigest } from "./upload_answers.ts";
 import { StateFolderServed } from "./state_folder_guard.ts";
 
 /**
@@ -46,6 +48,10 @@ export async function createUpload(
   metadata: string | null,
   completesAtCreation = false,
 ): Promise<Created> {
+  // The whole file's digest is checked only at the end, so its syntax is checked now: a
+  // malformed one refused before anything exists (before the draft's 104), as a plain upload
+  // refuses it, never stored to be skipped at the end.
+  if (reprDigestMalformed(req.headers)) return { ok: false, response: malformedDigest() };
   const plan = await planWrite(ctx.upload, req.method, rawPath, req.headers, length);
   if ("status" in plan) return { ok: false, response: plan };
   // WebDAV locks on the target and its folder refuse the upload before any data, as a raw one.
@@ -68,6 +74,7 @@ export async function createUpload(
     wantReprDigest: req.headers.list("want-repr-digest") ?? null,
     completedMs: null,
     url: null,
+    unverifiedFrom: null,
   };
   let refused;
   try {

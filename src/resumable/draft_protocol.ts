@@ -78,7 +78,7 @@ import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { pathBelowMount, plain, rawUpload, tooLarge } from "../uploads/mod.ts";
 import { appendBody, type AppendResult, awaitsPublication, completeReceived } from "./append.ts";
 import { cancelUpload } from "./cancel_upload.ts";
-import { contentDigestChecksum } from "./checksum.ts";
+import { contentDigestChecksum, reprDigestMalformed } from "./checksum.ts";
 import { createUpload, resumableRefusal } from "./create_upload.ts";
 import { creationTarget } from "./creation_target.ts";
 import {
@@ -99,7 +99,13 @@ import { RESOURCE_METHODS, type ResumableContext, UPLOADS_MOUNT } from "./resuma
 import { missingLease } from "./upload_store.ts";
 import { resourceMethod } from "./method_override.ts";
 import { parseTusMetadata } from "./tus_metadata.ts";
-import { concatenationRefused, noSuchUpload, uploadLocked, withFields } from "./upload_answers.ts";
+import {
+  concatenationRefused,
+  malformedDigest,
+  noSuchUpload,
+  uploadLocked,
+  withFields,
+} from "./upload_answers.ts";
 import type { UploadRecord } from "./upload_record.ts";
 
 const MS_PER_SECOND = 1000;
@@ -249,7 +255,7 @@ async function head(
   const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(missingLease);
   if (lease === null) return uploadLocked();
   try {
-    let record = lease === undefined ? null : await ctx.store.read(id);
+    let record = lease === undefined ? null : await ctx.store.readHeld(id);
     if (record === null) return noSuchUpload();
     const offset = await ctx.store.offset(record);
     // Only for the clients that take offset == length for done (see the module doc).
@@ -291,6 +297,9 @@ async function append(
   if (length === "inconsistent") return inconsistentLength();
   const checksum = contentDigestChecksum(req.headers);
   if (!checksum.ok) return plain(STATUS.BadRequest, "Malformed Content-Digest");
+  // An append's Repr-Digest is not checked (the creation's is, at the end), but a malformed one
+  // is refused, as everywhere: a client that sent a digest must not think it was checked.
+  if (reprDigestMalformed(req.headers)) return malformedDigest();
   const result = await appendBody(ctx, id, req, {
     offset,
     length,

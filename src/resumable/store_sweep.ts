@@ -12,7 +12,11 @@
  *   their newest file is older than the expiry (a creation writes the record last, a removal
  *   removes it first, so a live upload always has one).
  * - The standing of an incomplete upload (what it reserves, when it expires) comes from its data
- *   file: its size and mtime, as its offset and expiry do everywhere else.
+ *   file: its size and mtime, as its offset and expiry do everywhere else — its size up to the
+ *   record's mark of unverified bytes, when a crash left one (`UploadRecord.unverifiedFrom`).
+ * - Start-up recovery: the sweep cuts off the unverified bytes a crash left in an unexpired
+ *   upload (`UploadStore.settle`), under its lease taken without waiting; one in use is left to
+ *   the request that holds it, which settles it as every holder does.
  *
  * This module must not know about HTTP.
  * @module
@@ -78,7 +82,9 @@ export class StoreSweep {
     const expiresMs = Math.max(record.createdMs, info.mtime?.getTime() ?? 0) +
       this.store.limits.expiryMs;
     if (expiresMs <= this.#now()) return null;
-    return { bytes: Math.max(record.length ?? 0, info.size), expiresMs };
+    // Bytes a crash left unverified never counted (UploadRecord.unverifiedFrom).
+    const held = Math.min(info.size, record.unverifiedFrom ?? info.size);
+    return { bytes: Math.max(record.length ?? 0, held), expiresMs };
   }
 
   /**
@@ -125,13 +131,32 @@ export class StoreSweep {
     const expires = record !== null
       ? await this.store.expiresAt(record)
       : (await this.#newestMtime(id)) + this.store.limits.expiryMs;
-    if (expires > now) return false;
+    if (expires > now) {
+      if (record?.unverifiedFrom != null) await this.#settle(id);
+      return false;
+    }
     // With create: a leftover without a lock file is nobody's (remove() takes the new one too).
     const lease = await FileLease.acquire(this.store.lockPath(id), 0, true).catch(() => null);
     if (lease === null) return false; // in use right now: not abandoned after all
     try {
       await this.store.remove(id);
       return record !== null;
+    } finally {
+      lease.release();
+    }
+  }
+
+  /**
+   * Cuts off what a crash left unverified in upload `id` (`UploadStore.settle`), unless someone
+   * holds its lease now: then it is that request's append in progress, or that request settles
+   * it itself. The record is read again under the lease.
+   */
+  async #settle(id: string): Promise<void> {
+    const lease = await FileLease.acquire(this.store.lockPath(id), 0).catch(() => null);
+    if (lease === null) return;
+    try {
+      const record = await this.store.readUnchecked(id);
+      if (record !== null) await this.store.settle(record);
     } finally {
       lease.release();
     }

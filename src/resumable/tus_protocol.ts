@@ -196,7 +196,7 @@ async function head(ctx: ResumableContext, id: string, req: HttpRequest): Promis
   const lease = await ctx.store.lease(id, ctx.leaseWaitMs).catch(missingLease);
   if (lease === null) return uploadLocked();
   try {
-    let record = lease === undefined ? null : await ctx.store.read(id);
+    let record = lease === undefined ? null : await ctx.store.readHeld(id);
     if (record === null) return noSuchUpload();
     const offset = await ctx.store.offset(record);
     if (awaitsPublication(record, offset)) {

@@ -1,8 +1,8 @@
 /**
  * The answers tus and the draft give alike, so their text is fixed once per kind (house rule 5):
  * an upload another request holds (423), an upload that does not exist (404), an append past the
- * length or `--max-upload` (413, closing), one past `--resumable-max-bytes` (413, closing), and
- * `Upload-Concat` refused at creation. Each protocol
+ * length or `--max-upload` (413, closing), one past `--resumable-max-bytes` (413, closing), a
+ * malformed digest field (400), and `Upload-Concat` refused at creation. Each protocol
  * keeps its own answers where the two differ (`tus_answers.ts`, `draft_answers.ts`).
  *
  * This module must not touch sockets or the store.
@@ -71,6 +71,15 @@ export function concatenationRefused(): HttpResponse {
     STATUS.BadRequest,
     "Upload-Concat is not supported: send the file as one upload (no parallelUploads)",
   );
+}
+
+/**
+ * 400 for a malformed `Repr-Digest` (or `Content-Digest`), in the words a plain upload refuses
+ * it with (`src/uploads/raw_upload.ts`): a digest the client sent is checked or refused, never
+ * skipped.
+ */
+export function malformedDigest(): HttpResponse {
+  return plain(STATUS.BadRequest, "Malformed Content-Digest or Repr-Digest");
 }
 
 /** `res` with `fields` appended (unchanged when there are none). */

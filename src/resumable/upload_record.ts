@@ -36,6 +36,15 @@ export interface UploadRecord {
   completedMs: number | null;
   /** The published file's URL once complete, else null. */
   url: string | null;
+  /**
+   * Where the bytes of an append not yet verified begin, while a checksummed append (tus
+   * `Upload-Checksum`, the draft's `Content-Digest`) is under way; else null. Written before the
+   * append's first byte and cleared once its checksum matched: a record that still says it after
+   * the appending request is over (a crash, `kill -9`) means the data file past this offset was
+   * never verified, and whoever holds the lease next cuts it back to here
+   * (`UploadStore.settle`). Records of earlier versions have no such field: null.
+   */
+  unverifiedFrom: number | null;
 }
 
 const ID = /^[0-9a-f]{32}$/;
@@ -71,6 +80,7 @@ export function decodeRecord(text: string): UploadRecord | null {
   }
   if (typeof v !== "object" || v === null) return null;
   const r = v as Record<string, unknown>;
+  r.unverifiedFrom ??= null; // a record of an earlier version: nothing unverified
   const nullableNumber = (x: unknown) => x === null || isCount(x);
   const nullableString = (x: unknown) => x === null || typeof x === "string";
   const ok = typeof r.id === "string" && isUploadId(r.id) &&
@@ -78,7 +88,7 @@ export function decodeRecord(text: string): UploadRecord | null {
     nullableNumber(r.length) && isCount(r.createdMs) && nullableString(r.metadata) &&
     Array.isArray(r.conditions) && r.conditions.every(isFieldPair) &&
     nullableString(r.reprDigest) && nullableString(r.wantReprDigest) &&
-    nullableNumber(r.completedMs) && nullableString(r.url);
+    nullableNumber(r.completedMs) && nullableString(r.url) && nullableNumber(r.unverifiedFrom);
   return ok ? r as unknown as UploadRecord : null;
 }
 

@@ -21,6 +21,10 @@
  *   operator's, taken as given (`store_location.ts`).
  * - A record is written to a temp name and renamed, so a crash leaves the old record or the new
  *   one, never half of one; it is written last at creation (a record means a complete set).
+ * - The offset counts verified bytes only: a checksummed append marks in the record where its
+ *   bytes begin (`markUnverified`) and clears the mark with its verdict; a mark found by the
+ *   next holder of the lease is a crash's, and `settle` cuts the data file back to it before the
+ *   offset is read (`readHeld` for offset retrieval, the append itself, the sweep).
  * - Expiry: an incomplete upload expires `expiryMs` after its last byte arrived (the data file's
  *   mtime) or its creation; a complete one `expiryMs` after it completed (its record is kept so
  *   a client that missed the last answer can still ask, as the draft recommends). Expired uploads
@@ -206,6 +210,61 @@ export class UploadStore {
     return last + this.limits.expiryMs <= this.#now();
   }
 
+  /**
+   * The record of `id` for a request that holds its lease: `read`, then `settle` (what a crash
+   * left unverified is cut off before anyone sees the offset); null as for `read`.
+   */
+  async readHeld(id: string): Promise<UploadRecord | null> {
+    const record = await this.read(id);
+    return record === null ? null : await this.settle(record);
+  }
+
+  /**
+   * Marks the bytes `record`'s data file gets from offset `from` on as not verified yet
+   * (`UploadRecord.unverifiedFrom`), in the record on disk, before a checksummed append writes
+   * them; returns the marked record. The append clears the mark with `update` once they are
+   * verified, or with `settle` once it cut them off. Hold the lease.
+   */
+  async markUnverified(record: UploadRecord, from: number): Promise<UploadRecord> {
+    const marked = { ...record, unverifiedFrom: from };
+    await this.#writeRecord(marked);
+    return marked;
+  }
+
+  /**
+   * `record` with no unverified bytes: when it still marks some (`UploadRecord.unverifiedFrom`:
+   * the append that wrote them never finished, a crash), the data file is cut back to the mark,
+   * then the record saved without it — in that order, so a crash in between leaves the mark to
+   * act on again — and the ledger told what the upload holds now. Unmarked, it comes back as it
+   * is (no file-system call). Hold the lease: only then is a mark surely nobody's work in
+   * progress.
+   */
+  async settle(record: UploadRecord): Promise<UploadRecord> {
+    const from = record.unverifiedFrom;
+    if (from === null) return record;
+    let held = from;
+    if (record.completedMs === null) {
+      let file: Deno.FsFile;
+      try {
+        file = await Deno.open(this.partPath(record.id), { write: true });
+      } catch (err) {
+        if (err instanceof Deno.errors.NotFound) return record; // the data is gone: so is the upload
+        throw err;
+      }
+      try {
+        const size = (await file.stat()).size;
+        if (size > from) await file.truncate(from);
+        held = Math.min(size, from);
+      } finally {
+        file.close();
+      }
+    }
+    const settled = { ...record, unverifiedFrom: null };
+    await this.#writeRecord(settled);
+    if (record.completedMs === null) await this.received(settled, held);
+    return settled;
+  }
+
   /** Bytes received so far (the data file's size); for a complete upload, its length. */
   async offset(record: UploadRecord): Promise<number> {
     if (record.completedMs !== null) return record.length ?? 0;
@@ -242,6 +301,16 @@ export class UploadStore {
     await this.#writeRecord(record);
     if (record.completedMs !== null) await this.#usage?.release(record.id);
     else if (record.length !== null) await this.#usage?.resize(record.id, record.length);
+  }
+
+  /**
+   * Upload `record`, of unknown length on disk, is about to receive bytes for a `length` its
+   * appending request declares, which it takes only if the append succeeds (`update`): the
+   * ledger reserves that length meanwhile, as it would once saved. A refused or failed append
+   * gives it back with {@link received}. Hold the lease.
+   */
+  async reserveLength(record: UploadRecord, length: number): Promise<void> {
+    if (record.length === null) await this.#usage?.resize(record.id, length);
   }
 
   /**

@@ -124,8 +124,13 @@ Deno.test("decodeRecord round-trips a record and refuses anything else", () => {
     wantReprDigest: null,
     completedMs: null,
     url: null,
+    unverifiedFrom: null,
   };
   assertEquals(decodeRecord(encodeRecord(record)), record);
+  assertEquals(decodeRecord(encodeRecord({ ...record, unverifiedFrom: 7 }))?.unverifiedFrom, 7);
+  // A record an earlier version wrote has no mark of unverified bytes: none.
+  const { unverifiedFrom: _, ...earlier } = record;
+  assertEquals(decodeRecord(JSON.stringify(earlier)), record);
   for (
     const bad of [
       "",
@@ -134,6 +139,8 @@ Deno.test("decodeRecord round-trips a record and refuses anything else", () => {
       "[]",
       encodeRecord({ ...record, id: "../x" }),
       encodeRecord({ ...record, length: -1 }),
+      JSON.stringify({ ...record, unverifiedFrom: -1 }),
+      JSON.stringify({ ...record, unverifiedFrom: "0" }),
     ]
   ) {
     assertEquals(decodeRecord(bad), null, bad);

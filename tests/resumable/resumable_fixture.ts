@@ -78,6 +78,7 @@ export function newRecord(id: string, length: number | null, createdMs = Date.no
     wantReprDigest: null,
     completedMs: null,
     url: null,
+    unverifiedFrom: null,
   };
 }
 
