@@ -57,13 +57,12 @@ export function chooseCoding(req: HttpRequest, facts: FileFacts): ContentCoding 
   return negotiateEncoding(accept, offered) ?? "identity";
 }
 
-/** Whether `coding` would be made by compressing the file as it streams (no sibling, not cached). */
-export function streamsCompressed(
-  facts: FileFacts,
-  coding: Coded,
-  file: Deno.FsFile | null,
-): boolean {
-  return facts[coding] === null && facts.bytes === null && file !== null;
+/**
+ * Whether `coding` would be made by compressing the file as it streams from its opened file (no
+ * sibling, not cached).
+ */
+export function streamsCompressed(facts: FileFacts, coding: Coded): boolean {
+  return facts[coding] === null && facts.bytes === null;
 }
 
 /** The file in `coding`, with the validators of that form. */

@@ -16,6 +16,7 @@ import { canCompressStream } from "../app/streamed_compressions.ts";
 import { textResponse } from "../app/router.ts";
 import type { FileFacts } from "./file_facts.ts";
 import type { FileServeContext } from "./file_serve_context.ts";
+import type { ContentCoding } from "../app/content_coding.ts";
 import {
   ACCEPT_RANGES,
   chooseCoding,
@@ -31,18 +32,22 @@ import { wholeResponse } from "./whole_response.ts";
 
 const NO_RANGE: RangeRequest = { kind: "none" };
 
+/** What RFC 9110's order decides for a file before its bytes are needed. */
+type Decision =
+  | { final: HttpResponse }
+  | { final: null; range: RangeRequest; coding: ContentCoding; rep: Representation };
+
 /**
- * Answers GET/HEAD for the file `facts` found at `fsPath`. `file` is null when `facts.bytes`
- * holds the contents; otherwise it is the file opened and checked against `facts` (same size,
- * time and inode), and this function owns it: it becomes the body or is closed.
+ * The Range asked for, the representation, and the preconditions against its validators: a
+ * final answer (304, 412, 416) or what to send. `opened` says whether the file's bytes will be
+ * read from it (its compressed forms then stream, under their cap), as for `streamsCompressed`.
  */
-export function serveFile(
+function decide(
   req: HttpRequest,
   ctx: FileServeContext,
-  fsPath: string,
   facts: FileFacts,
-  file: Deno.FsFile | null,
-): HttpResponse | Promise<HttpResponse> {
+  opened: boolean,
+): Decision {
   // RFC 9110 §14.2 defines Range for GET, and HEAD is GET without the content (§9.3.2): it gets
   // the fields a GET with the same Range would (206, Content-Range, 416), as nginx, Apache and
   // Go's ServeContent answer, and as httpbin's `/range` does here.
@@ -65,29 +70,71 @@ export function serveFile(
   // identity body because the server is busy (RFC 9110 §13.1.2, §15.4.5). No await until
   // encodedResponse() takes the place.
   if (
-    pre !== "not-modified" && coding !== "identity" && streamsCompressed(facts, coding, file) &&
-    !canCompressStream()
+    pre !== "not-modified" && coding !== "identity" && opened &&
+    streamsCompressed(facts, coding) && !canCompressStream()
   ) {
     coding = "identity";
     rep = representation(facts, coding);
     pre = evaluatePreconditions(req.method, req.headers, rep.validators);
   }
-  if (pre !== "proceed") {
+  if (pre === "not-modified") return { final: notModified(ctx, facts, rep) };
+  if (pre === "failed") {
+    return {
+      final: varied(facts, textResponse(STATUS.PreconditionFailed, "Precondition failed\n")),
+    };
+  }
+  if (range.kind !== "none" && !ifRangePasses(req.headers.list("if-range"), rep.validators)) {
+    range = NO_RANGE;
+  }
+  if (range.kind === "unsatisfiable") {
+    const res = textResponse(STATUS.RangeNotSatisfiable, "Range not satisfiable\n");
+    res.headers!.push(["Content-Range", `bytes */${facts.size}`], ACCEPT_RANGES);
+    return { final: varied(facts, res) };
+  }
+  return { final: null, range, coding, rep };
+}
+
+/**
+ * Answers GET/HEAD for the file `facts` found at `fsPath`. `file` is null when `facts.bytes`
+ * holds the contents; otherwise it is the file opened and checked against `facts` (same size,
+ * time and inode), and this function owns it: it becomes the body or is closed.
+ */
+export function serveFile(
+  req: HttpRequest,
+  ctx: FileServeContext,
+  fsPath: string,
+  facts: FileFacts,
+  file: Deno.FsFile | null,
+): HttpResponse | Promise<HttpResponse> {
+  const d = decide(req, ctx, facts, file !== null);
+  if (d.final !== null) {
     file?.close();
-    if (pre === "not-modified") return notModified(ctx, facts, rep);
-    return varied(facts, textResponse(STATUS.PreconditionFailed, "Precondition failed\n"));
+    return d.final;
   }
-  if (range.kind !== "none" && ifRangePasses(req.headers.list("if-range"), rep.validators)) {
-    if (range.kind === "unsatisfiable") {
-      file?.close();
-      const res = textResponse(STATUS.RangeNotSatisfiable, "Range not satisfiable\n");
-      res.headers!.push(["Content-Range", `bytes */${facts.size}`], ACCEPT_RANGES);
-      return varied(facts, res);
-    }
-    return partialResponse(ctx, facts, range.ranges, file);
-  }
-  if (coding === "identity") return wholeResponse(req, ctx, facts, STATUS.OK, file);
-  return encodedResponse(req, ctx, fsPath, facts, rep, coding, file);
+  if (d.range.kind === "ranges") return partialResponse(ctx, facts, d.range.ranges, file);
+  if (d.coding === "identity") return wholeResponse(req, ctx, facts, STATUS.OK, file);
+  return encodedResponse(req, ctx, fsPath, facts, d.rep, d.coding, file);
+}
+
+/**
+ * The answer `serveFile` would give a file not held in memory, when it needs none of its bytes:
+ * 304, 412 and 416, and a HEAD's whole 200 (the identity form, or a precompressed sibling's) —
+ * decided from `facts` alone, as a small file's answers are from the cache within its period,
+ * so that they cost no open. Null when the file must be opened (a body, a HEAD's 206, a form
+ * compressed as it streams).
+ */
+export function answerWithoutBytes(
+  req: HttpRequest,
+  ctx: FileServeContext,
+  fsPath: string,
+  facts: FileFacts,
+): HttpResponse | Promise<HttpResponse> | null {
+  const d = decide(req, ctx, facts, true);
+  if (d.final !== null) return d.final;
+  if (req.method !== "HEAD" || d.range.kind !== "none") return null;
+  if (d.coding === "identity") return wholeResponse(req, ctx, facts, STATUS.OK, null);
+  if (d.rep.sibling === null) return null;
+  return encodedResponse(req, ctx, fsPath, facts, d.rep, d.coding, null);
 }
 
 /**

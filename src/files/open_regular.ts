@@ -30,3 +30,10 @@ export async function openRegularFile(path: string): Promise<Deno.FsFile> {
   if (!st.isFile) throw new NotRegularFile(path);
   return await Deno.open(path, { read: true });
 }
+
+/** {@link openRegularFile} with synchronous calls: for opens on a request's path (`served_root.ts`). */
+export function openRegularFileSync(path: string): Deno.FsFile {
+  const st = Deno.statSync(path);
+  if (!st.isFile) throw new NotRegularFile(path);
+  return Deno.openSync(path, { read: true });
+}

@@ -13,7 +13,7 @@ import { HiddenPaths } from "../app/hidden_paths.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { FileCache, type FileFacts, type PathFacts } from "./file_cache.ts";
-import { serveFile } from "./file_response.ts";
+import { answerWithoutBytes, serveFile } from "./file_response.ts";
 import type { FileServeContext } from "./file_serve_context.ts";
 import { wholeResponse } from "./whole_response.ts";
 import { type Listing, type ListingEntry, readListing, readListingEntry } from "./listing.ts";
@@ -22,7 +22,7 @@ import { type FirstFiles, type FirstFilesOptions, readFirstFiles } from "./first
 import type { ChangeBoard } from "../app/change_board.ts";
 import { textResponse } from "../app/router.ts";
 import { resolveSafePath, type SafePathResult } from "./safe_path.ts";
-import { openRegularFile } from "./open_regular.ts";
+import { openRegularFileSync } from "./open_regular.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
 /** How a folder is served. */
@@ -154,19 +154,28 @@ export class ServedRoot {
         ? serveFile(req, this.#ctx, fsPath, facts, null)
         : wholeResponse(req, this.#ctx, facts, status, null);
     }
-    return this.#openAndServe(req, fsPath, facts, status);
+    // 304, 412, 416 and HEAD need no byte of the file: answered from its facts, as a small
+    // file's are, without an open.
+    const early = status === STATUS.OK ? answerWithoutBytes(req, this.#ctx, fsPath, facts) : null;
+    return early ?? this.#openAndServe(req, fsPath, facts, status);
   }
 
-  async #openAndServe(
+  /**
+   * Opens the file and checks it against `facts`, then answers. The open and its checks are
+   * synchronous, as nginx makes them: three short system calls, where each await would be a
+   * round trip to a runtime thread that cost more than the call (a 1 KB range of a 300 KB file
+   * ran at 0.15× nginx). The reads of the body stay asynchronous.
+   */
+  #openAndServe(
     req: HttpRequest,
     fsPath: string,
     facts: FileFacts,
     status: number,
-  ): Promise<HttpResponse> {
+  ): HttpResponse | Promise<HttpResponse> {
     let file: Deno.FsFile;
     try {
       // refuse: the path may name a FIFO since its facts were cached (its open would wait)
-      file = await openRegularFile(facts.realPath);
+      file = openRegularFileSync(facts.realPath);
     } catch (err) {
       // Out of descriptors the file is still there: 503, and the cache keeps what it knows.
       throwIfOutOfDescriptors(err);
@@ -175,7 +184,7 @@ export class ServedRoot {
     }
     let current: FileFacts;
     try {
-      const st = await file.stat();
+      const st = file.statSync();
       // refuse: the path now names something else than a regular file
       if (!st.isFile) throw new Error("Not a regular file");
       current = this.cache.confirm(fsPath, facts, st);
