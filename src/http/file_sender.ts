@@ -10,6 +10,12 @@
 import type { FileBody } from "./types.ts";
 
 /**
+ * The largest body read in one synchronous call rather than in overlapped asynchronous pieces:
+ * small enough that a read from the page cache holds the thread for microseconds.
+ */
+export const SYNC_READ_MAX_BYTES = 64 * 1024;
+
+/**
  * Sends `body.length` bytes of `body.file` from `body.offset` through `buffers`, then closes the
  * file (also on failure). Resolves to the bytes sent.
  */
@@ -29,6 +35,20 @@ export async function sendFileBody(
     return file.read(buf.subarray(0, asked));
   };
   try {
+    // A body one short read covers (a range, a file just past the cache's size) is read at once,
+    // synchronously, as nginx reads: two round trips to a runtime thread cost more than the
+    // calls (a 1 KB range of a 300 KB file ran at 0.15× nginx). Nothing would overlap anyway.
+    if (body.length <= SYNC_READ_MAX_BYTES && body.length <= buffers[0].length) {
+      if (body.offset > 0) file.seekSync(body.offset, Deno.SeekMode.Start);
+      const piece = buffers[0].subarray(0, body.length);
+      for (let got = 0; got < piece.length;) {
+        const n = file.readSync(piece.subarray(got));
+        if (n === null || n === 0) throw new Error("file ended before its announced length");
+        got += n;
+      }
+      await write(piece);
+      return body.length;
+    }
     if (body.offset > 0) await file.seek(body.offset, Deno.SeekMode.Start);
     let [current, next] = buffers;
     reading = left > 0 ? read(current) : null;
