@@ -22,6 +22,7 @@
 
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { dropSpareFileBuffers } from "../http/file_buffers.ts";
 
 /** How often the request count is read. */
 export const IDLE_TICK_MS = 1_000;
@@ -139,6 +140,7 @@ export function reclaimWhenIdle(
     heapBytes: heapAndBufferBytes,
     rssBytes: () => Deno.memoryUsage().rss,
     collect: () => {
+      dropSpareFileBuffers();
       collect();
       afterCollect();
     },

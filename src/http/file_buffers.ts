@@ -1,6 +1,6 @@
 /**
  * The pair of buffers a connection reads file pieces into (see `sendFileBody`), kept from one
- * file response to the next. Full-size buffers are drawn from a shared budget while it lasts;
+ * file response to the next, and one pair let go of kept for the isolate's next. Full-size buffers are drawn from a shared budget while it lasts;
  * past it, small ones still stream, so many concurrent downloads cannot pin unbounded memory.
  *
  * This module must not know about files, sockets or HTTP: it only sizes and holds buffers.
@@ -11,6 +11,28 @@ import { type BufferBudget, largeBuffers } from "./buffer_budget.ts";
 
 /** File piece size when the shared budget for large buffers is spent. */
 export const SMALL_FILE_CHUNK_BYTES = 64 * 1024;
+
+/** A pair some connection let go of, with what it holds of its budget. */
+interface Spare {
+  pair: [Uint8Array, Uint8Array];
+  budget: BufferBudget;
+  budgetBytes: number;
+}
+
+/**
+ * The last pair a connection let go of, for the next file response on any connection of this
+ * isolate: connections give theirs back each time they wait for a request, and allocating two
+ * zeroed buffers of up to 1 MiB for every response took 8% of the CPU of a 300 KB download
+ * (a load probe). At most one pair; an idle spell drops it ({@link dropSpareFileBuffers}).
+ */
+let spare: Spare | null = null;
+
+/** Lets go of the spare pair, and of what it holds of its budget (the isolate is idle). */
+export function dropSpareFileBuffers(): void {
+  if (spare === null) return;
+  spare.budget.release(spare.budgetBytes);
+  spare = null;
+}
 
 /** Two equal buffers for overlapped file reads and writes, charged to a budget while held. */
 export class FileBuffers {
@@ -31,6 +53,17 @@ export class FileBuffers {
   pair(sizeBytes: number): [Uint8Array, Uint8Array] {
     if (this.#pair === null || this.#pair[0].length < sizeBytes) {
       this.release();
+      // The spare, when it is large enough, and full-size (a small one may be all the budget
+      // allowed when it was made).
+      if (
+        spare !== null && spare.budget === this.#budget && spare.pair[0].length >= sizeBytes &&
+        (spare.budgetBytes > 0 || sizeBytes <= SMALL_FILE_CHUNK_BYTES)
+      ) {
+        this.#pair = spare.pair;
+        this.#budgetBytes = spare.budgetBytes;
+        spare = null;
+        return this.#pair;
+      }
       const big = this.#budget.acquire(2 * sizeBytes);
       const bytes = big ? sizeBytes : Math.min(sizeBytes, SMALL_FILE_CHUNK_BYTES);
       this.#pair = [new Uint8Array(bytes), new Uint8Array(bytes)];
@@ -39,9 +72,17 @@ export class FileBuffers {
     return this.#pair;
   }
 
-  /** Lets go of the pair and gives back what it took from the budget. */
+  /**
+   * Lets go of the pair: it becomes the isolate's spare when larger than the spare, else it and
+   * what it took from the budget are given back.
+   */
   release(): void {
-    this.#budget.release(this.#budgetBytes);
+    if (this.#pair !== null && (spare === null || spare.pair[0].length < this.#pair[0].length)) {
+      dropSpareFileBuffers();
+      spare = { pair: this.#pair, budget: this.#budget, budgetBytes: this.#budgetBytes };
+    } else {
+      this.#budget.release(this.#budgetBytes);
+    }
     this.#budgetBytes = 0;
     this.#pair = null;
   }

@@ -1,14 +1,20 @@
 /**
- * The file buffer pair: full-size while the budget lasts, small past it, reused, given back.
+ * The file buffer pair: full-size while the budget lasts, small past it, reused, given back —
+ * the last one let go of kept as the isolate's spare until an idle spell drops it.
  */
 
 import { assert, assertEquals } from "../support/assert.ts";
 import { BufferBudget } from "../../src/http/buffer_budget.ts";
-import { FileBuffers, SMALL_FILE_CHUNK_BYTES } from "../../src/http/file_buffers.ts";
+import {
+  dropSpareFileBuffers,
+  FileBuffers,
+  SMALL_FILE_CHUNK_BYTES,
+} from "../../src/http/file_buffers.ts";
 
 const BIG = 4 * SMALL_FILE_CHUNK_BYTES;
 
 Deno.test("file buffers are full-size and charged to the budget while it lasts", () => {
+  dropSpareFileBuffers();
   const budget = new BufferBudget(2 * BIG);
   const buffers = new FileBuffers(budget);
   const [a, b] = buffers.pair(BIG);
@@ -16,10 +22,13 @@ Deno.test("file buffers are full-size and charged to the budget while it lasts",
   assert(a !== b, "two distinct buffers");
   assertEquals(budget.left, 0);
   buffers.release();
+  assertEquals(budget.left, 0, "the spare keeps its charge");
+  dropSpareFileBuffers();
   assertEquals(budget.left, 2 * BIG);
 });
 
 Deno.test("file buffers fall back to small ones, charging nothing, when the budget is spent", () => {
+  dropSpareFileBuffers();
   const budget = new BufferBudget(2 * BIG - 1);
   const buffers = new FileBuffers(budget);
   const [a, b] = buffers.pair(BIG);
@@ -27,9 +36,11 @@ Deno.test("file buffers fall back to small ones, charging nothing, when the budg
   assertEquals(budget.left, 2 * BIG - 1);
   buffers.release();
   assertEquals(budget.left, 2 * BIG - 1);
+  dropSpareFileBuffers();
 });
 
 Deno.test("file buffers are reused for a size they cover and replaced for a larger one", () => {
+  dropSpareFileBuffers();
   const budget = new BufferBudget(10 * BIG);
   const buffers = new FileBuffers(budget);
   const first = buffers.pair(BIG / 2);
@@ -37,8 +48,28 @@ Deno.test("file buffers are reused for a size they cover and replaced for a larg
   assert(buffers.pair(BIG / 2) === first, "same pair for the same size");
   const larger = buffers.pair(BIG);
   assertEquals(larger[0].length, BIG);
-  // The smaller pair's charge went back when it was replaced.
+  // The smaller pair became the spare, with its charge.
+  assertEquals(budget.left, 10 * BIG - 2 * BIG - BIG);
+  buffers.release(); // the larger one replaces it as the spare; the smaller one's charge goes back
   assertEquals(budget.left, 10 * BIG - 2 * BIG);
-  buffers.release();
+  dropSpareFileBuffers();
   assertEquals(budget.left, 10 * BIG);
+});
+
+Deno.test("a pair let go of serves the next file response on another connection", () => {
+  dropSpareFileBuffers();
+  const budget = new BufferBudget(10 * BIG);
+  const one = new FileBuffers(budget);
+  const pair = one.pair(BIG);
+  one.release(); // the connection waits for its next request
+  const other = new FileBuffers(budget);
+  assert(other.pair(BIG / 2) === pair, "the spare, not a new allocation");
+  assertEquals(budget.left, 10 * BIG - 2 * BIG, "charged once");
+  // Taken, it is no longer spare: a third connection allocates its own.
+  const third = new FileBuffers(budget);
+  assert(third.pair(BIG) !== pair);
+  other.release();
+  third.release();
+  dropSpareFileBuffers();
+  assertEquals(budget.left, 10 * BIG, "everything given back");
 });
