@@ -267,6 +267,21 @@ export class HiddenPaths {
   }
 
   /**
+   * Whether a name pattern (one without a "/" but a final one: `*.key`, `private/`) hides a file
+   * or folder called `name` wherever it lies — what can be judged of a real path outside the
+   * folder (a followed link's target), where an anchored pattern (`/drafts`, `docs/private`) has
+   * no top to match from. `isDir` as for {@link hides}.
+   */
+  hidesName(name: string, isDir: boolean | null): boolean {
+    if (this.#names.length === 0) return false;
+    const folded = this.#rules === "exact" ? name : fold(name, this.#rules);
+    for (const p of this.#names) {
+      if ((isDir !== false || !p.dirOnly) && globMatch(p.parts[0], folded)) return true;
+    }
+    return false;
+  }
+
+  /**
    * Whether the patterns hide the `folded` segments: the name patterns, and the first `groups`
    * of the anchored groups (each only on the segments below its own top).
    */

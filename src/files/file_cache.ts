@@ -8,7 +8,11 @@
  * (`safe_path.ts`) can still leave it through a symlink, so the real path is computed
  * (`Deno.realPath`) and must lie below the real root, and — unless dotfiles are allowed — must
  * not pass through a dot-folder inside the root (a link `docs -> .git` would otherwise publish
- * it), and must not match a `--hide` pattern (a link to a private file is private). A precompressed
+ * it), and must not match a `--hide` pattern (a link to a private file is private). A path whose
+ * real path lies outside the root (a followed link on the way) is also only as visible as the
+ * folder its URL names it in: outside the root its real path holds the names of the link's target
+ * and below, not the folders it was reached through, so a private folder reached through a link
+ * (`notes -> ../ext/private`) hides everything below it too. A precompressed
  * sibling (`x.js.gz`) is held to the same rules as its own URL would be. Only regular files are
  * served: a FIFO would block a reader forever and a device never
  * ends. Files are later opened by their real path, which narrows (but, without `openat2`'s
@@ -91,6 +95,11 @@ interface Entry {
    * way (removing or replacing that link names none of the paths below it): null otherwise.
    */
   linkStamp: number | null;
+  /**
+   * Whether its real path lies outside the root (a followed link on the way): then it is shown
+   * only while the folder above it (by path, not real path) is, which each lookup asks the cache.
+   */
+  outside: boolean;
 }
 
 /** The bucket and counter of a looked-up path's real path, noted before the disk is read. */
@@ -107,13 +116,17 @@ const MISSING: PathFacts = Object.freeze({ kind: "missing" });
 export class FileCache {
   #opts: FileCacheOptions;
   #entries = new Map<string, Entry>();
-  #pending = new Map<string, Promise<PathFacts>>();
+  #pending = new Map<string, Promise<Entry>>();
   #bytes = 0;
   #realRoot: string | null = null;
   #sep: string;
   #salt: string;
   #changes: ChangeBoard | null;
   #hidden: HiddenPaths;
+  /** The root as given, without a final separator (unless it is the file-system root). */
+  #top: string;
+  /** `#top` with a final separator: what every path below the root starts with. */
+  #topPrefix: string;
 
   constructor(opts: FileCacheOptions) {
     this.#changes = opts.changes ?? null;
@@ -121,24 +134,63 @@ export class FileCache {
     this.#sep = Deno.build.os === "windows" ? win32.sep : posix.sep;
     this.#salt = opts.etagSalt ?? "";
     this.#hidden = opts.hidden ?? HiddenPaths.NONE;
+    const root = opts.root;
+    this.#top = root.length > 1 && root.endsWith(this.#sep) ? root.slice(0, -1) : root;
+    this.#topPrefix = this.#top.endsWith(this.#sep) ? this.#top : this.#top + this.#sep;
   }
 
   /**
-   * Facts about `fsPath` (a path below the root); synchronous when fresh in the cache. Facts
+   * Facts about `fsPath` (a path below the root); synchronous when fresh in the cache (and, for
+   * a path reached through a link out of the root, when the folders on its way are too). Facts
    * older than `maxAgeMs` (default: the cache's ttl) are checked against the disk first; 0 always
    * checks (templates read their sources that way, so a render never uses old bytes).
    */
   lookup(fsPath: string, maxAgeMs: number = this.#opts.ttlMs): PathFacts | Promise<PathFacts> {
     const entry = this.#entries.get(fsPath);
     if (entry !== undefined && Date.now() - entry.checkedAt < maxAgeMs && this.#unchanged(entry)) {
-      return entry.facts;
+      return entry.outside ? this.#ifFolderShown(fsPath, entry.facts, maxAgeMs) : entry.facts;
     }
     let pending = this.#pending.get(fsPath);
     if (pending === undefined) {
       pending = this.#refresh(fsPath, entry?.facts).finally(() => this.#pending.delete(fsPath));
       this.#pending.set(fsPath, pending);
     }
-    return pending;
+    return pending.then((e) =>
+      e.outside ? this.#ifFolderShown(fsPath, e.facts, maxAgeMs) : e.facts
+    );
+  }
+
+  /** `facts` (of `fsPath`) when {@link #folderShown}, else missing. */
+  #ifFolderShown(
+    fsPath: string,
+    facts: PathFacts,
+    maxAgeMs: number,
+  ): PathFacts | Promise<PathFacts> {
+    const shown = this.#folderShown(fsPath, maxAgeMs);
+    if (shown instanceof Promise) return shown.then((yes) => yes ? facts : MISSING);
+    return shown ? facts : MISSING;
+  }
+
+  /**
+   * Whether the folder above `fsPath` (a path whose real path lies outside the root) is shown.
+   * refuse: outside the root the real path holds only the names from the link's target down, so
+   * `notes/p.txt` with `notes -> ../ext/private` would be judged as `p.txt`, never as `notes`
+   * itself was — but a hidden folder hides everything below it, however deep, whatever the link
+   * is called. Asked of the cache, by path: one cached lookup per folder up to the first whose
+   * real path is inside the root (which judges its whole real path), so a retargeted link is seen
+   * as soon as that folder's entry is read again.
+   */
+  #folderShown(fsPath: string, maxAgeMs: number): boolean | Promise<boolean> {
+    const folder = dirname(fsPath);
+    // Not below the root by its spelling: no folder of the share is on its way to judge.
+    if (folder === fsPath || !this.#belowTop(folder)) return true;
+    const above = this.lookup(folder, maxAgeMs);
+    return above instanceof Promise ? above.then((f) => f.kind === "dir") : above.kind === "dir";
+  }
+
+  /** Whether `fsPath` is the root or below it, by its spelling (no disk access). */
+  #belowTop(fsPath: string): boolean {
+    return fsPath === this.#top || fsPath.startsWith(this.#topPrefix);
   }
 
   /** Forgets `fsPath` (its file changed under an open response). */
@@ -193,9 +245,12 @@ export class FileCache {
    * Whether `real` (a real path) may be served: inside the real root, not via a dot-folder, not
    * matched by a `--hide` pattern, not a hidden real path (the settings file, wherever it
    * lies). `isDir` says whether it is a folder; null when unknown, and then folder-only patterns
-   * (`private/`) apply too.
+   * (`private/`) apply too. `via`, when given, is the path (below the root, by its spelling) that
+   * led to `real`: when `real` lies outside the root, the folder above `via` must be shown as
+   * well, as for {@link lookup} (a file in a private folder reached through a link is private).
+   * Without it, a real path outside the root is judged by its own name alone.
    */
-  async allowed(real: string, isDir: boolean | null = null): Promise<boolean> {
+  async allowed(real: string, isDir: boolean | null = null, via?: string): Promise<boolean> {
     const root = await this.#root();
     if (root === null) return false;
     // refuse: a private file by its real path (the settings file), inside the root or outside it
@@ -206,8 +261,12 @@ export class FileCache {
     if (!real.startsWith(prefix)) {
       // refuse: a symlink leads outside the shared folder (unless the user allowed that)
       if (!this.#opts.followSymlinks) return false;
-      // Outside the root only the name itself can be held to the patterns.
-      return !this.#hidden.hides([real.slice(real.lastIndexOf(this.#sep) + 1)], isDir);
+      // Outside the root only the name itself can be held to the patterns (those that match a
+      // name wherever it lies: an anchored one has no top to match from out here)...
+      const name = real.slice(real.lastIndexOf(this.#sep) + 1);
+      if (this.#hidden.hidesName(name, isDir)) return false;
+      // ...and the folders it was reached through, by the cache (see #folderShown).
+      return via === undefined || await this.#folderShown(via, this.#opts.ttlMs);
     }
     const segments = real.slice(prefix.length).split(this.#sep);
     // refuse: the server's own names (upload temp files and state, WebDAV properties) are never
@@ -239,7 +298,7 @@ export class FileCache {
         (entry.linkStamp === null || board.writes() === entry.linkStamp))));
   }
 
-  async #refresh(fsPath: string, previous: PathFacts | undefined): Promise<PathFacts> {
+  async #refresh(fsPath: string, previous: PathFacts | undefined): Promise<Entry> {
     // The stamp is read before the disk: a write that lands while we read moves it past ours.
     const bucket = this.#changes?.bucketOf(fsPath) ?? 0;
     const stamp = this.#changes?.stamp(bucket) ?? 0;
@@ -252,8 +311,7 @@ export class FileCache {
       this.#bytes -= old.bytes;
     }
     const bytes = ENTRY_OVERHEAD_BYTES + contentBytes(facts);
-    // Re-inserting moves the path to the end: eviction takes the least recently checked first.
-    this.#entries.set(fsPath, {
+    const entry: Entry = {
       facts,
       checkedAt: Date.now(),
       bytes,
@@ -262,10 +320,20 @@ export class FileCache {
       realBucket: real.bucket,
       realStamp: real.stamp,
       linkStamp: real.linkInShare ? writes : null,
-    });
+      outside: facts.kind !== "missing" && !this.#insideRealRoot(facts.realPath),
+    };
+    // Re-inserting moves the path to the end: eviction takes the least recently checked first.
+    this.#entries.set(fsPath, entry);
     this.#bytes += bytes;
     this.#evict();
-    return facts;
+    return entry;
+  }
+
+  /** Whether `real` is the real root or lies below it (unsure, the root not known yet: no). */
+  #insideRealRoot(real: string): boolean {
+    const root = this.#realRoot;
+    if (root === null) return false;
+    return real === root || real.startsWith(root.endsWith(this.#sep) ? root : root + this.#sep);
   }
 
   #evict(): void {

@@ -56,7 +56,7 @@ export async function statVisible(ctx: DavContext, fsPath: string): Promise<Deno
     if (!info.isFile && !info.isDirectory) return null;
     // Whether it is a folder decides folder-only patterns (`--hide private/`): a file named
     // `private` stays visible, as in the listing and to GET.
-    return await ctx.files.cache.allowed(real, info.isDirectory) ? info : null;
+    return await ctx.files.cache.allowed(real, info.isDirectory, fsPath) ? info : null;
   } catch (err) {
     throwIfOutOfDescriptors(err);
     return null; // missing, unreadable, a loop of links: all look missing
