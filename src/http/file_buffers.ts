@@ -12,25 +12,18 @@ import { type BufferBudget, largeBuffers } from "./buffer_budget.ts";
 /** File piece size when the shared budget for large buffers is spent. */
 export const SMALL_FILE_CHUNK_BYTES = 64 * 1024;
 
-/** A pair some connection let go of, with what it holds of its budget. */
-interface Spare {
-  pair: [Uint8Array, Uint8Array];
-  budget: BufferBudget;
-  budgetBytes: number;
-}
-
 /**
  * The last pair a connection let go of, for the next file response on any connection of this
  * isolate: connections give theirs back each time they wait for a request, and allocating two
  * zeroed buffers of up to 1 MiB for every response took 8% of the CPU of a 300 KB download
- * (a load probe). At most one pair; an idle spell drops it ({@link dropSpareFileBuffers}).
+ * (a load probe). At most one pair, charged to no budget while spare (a budget counts what
+ * connections hold) and charged again when taken; an idle spell drops it
+ * ({@link dropSpareFileBuffers}).
  */
-let spare: Spare | null = null;
+let spare: [Uint8Array, Uint8Array] | null = null;
 
-/** Lets go of the spare pair, and of what it holds of its budget (the isolate is idle). */
+/** Lets go of the spare pair (the isolate is idle). */
 export function dropSpareFileBuffers(): void {
-  if (spare === null) return;
-  spare.budget.release(spare.budgetBytes);
   spare = null;
 }
 
@@ -53,16 +46,17 @@ export class FileBuffers {
   pair(sizeBytes: number): [Uint8Array, Uint8Array] {
     if (this.#pair === null || this.#pair[0].length < sizeBytes) {
       this.release();
-      // The spare, when it is large enough, and full-size (a small one may be all the budget
-      // allowed when it was made).
-      if (
-        spare !== null && spare.budget === this.#budget && spare.pair[0].length >= sizeBytes &&
-        (spare.budgetBytes > 0 || sizeBytes <= SMALL_FILE_CHUNK_BYTES)
-      ) {
-        this.#pair = spare.pair;
-        this.#budgetBytes = spare.budgetBytes;
-        spare = null;
-        return this.#pair;
+      // The spare, when it is large enough and the budget covers it as it would a new pair.
+      if (spare !== null && spare[0].length >= sizeBytes) {
+        const bytes = spare[0].length;
+        const charged = this.#budget.acquire(2 * bytes);
+        // Uncharged, as a new pair would be, only when it is no larger than a small one.
+        if (charged || bytes <= SMALL_FILE_CHUNK_BYTES) {
+          this.#pair = spare;
+          this.#budgetBytes = charged ? 2 * bytes : 0;
+          spare = null;
+          return this.#pair;
+        }
       }
       const big = this.#budget.acquire(2 * sizeBytes);
       const bytes = big ? sizeBytes : Math.min(sizeBytes, SMALL_FILE_CHUNK_BYTES);
@@ -73,16 +67,14 @@ export class FileBuffers {
   }
 
   /**
-   * Lets go of the pair: it becomes the isolate's spare when larger than the spare, else it and
-   * what it took from the budget are given back.
+   * Lets go of the pair, giving back what it took from the budget; it becomes the isolate's
+   * spare when larger than the spare.
    */
   release(): void {
-    if (this.#pair !== null && (spare === null || spare.pair[0].length < this.#pair[0].length)) {
-      dropSpareFileBuffers();
-      spare = { pair: this.#pair, budget: this.#budget, budgetBytes: this.#budgetBytes };
-    } else {
-      this.#budget.release(this.#budgetBytes);
+    if (this.#pair !== null && (spare === null || spare[0].length < this.#pair[0].length)) {
+      spare = this.#pair;
     }
+    this.#budget.release(this.#budgetBytes);
     this.#budgetBytes = 0;
     this.#pair = null;
   }

@@ -22,9 +22,8 @@ Deno.test("file buffers are full-size and charged to the budget while it lasts",
   assert(a !== b, "two distinct buffers");
   assertEquals(budget.left, 0);
   buffers.release();
-  assertEquals(budget.left, 0, "the spare keeps its charge");
+  assertEquals(budget.left, 2 * BIG, "a spare pair is charged to no budget");
   dropSpareFileBuffers();
-  assertEquals(budget.left, 2 * BIG);
 });
 
 Deno.test("file buffers fall back to small ones, charging nothing, when the budget is spent", () => {
@@ -48,12 +47,11 @@ Deno.test("file buffers are reused for a size they cover and replaced for a larg
   assert(buffers.pair(BIG / 2) === first, "same pair for the same size");
   const larger = buffers.pair(BIG);
   assertEquals(larger[0].length, BIG);
-  // The smaller pair became the spare, with its charge.
-  assertEquals(budget.left, 10 * BIG - 2 * BIG - BIG);
-  buffers.release(); // the larger one replaces it as the spare; the smaller one's charge goes back
+  // The smaller pair's charge went back when it was replaced (it is the spare now).
   assertEquals(budget.left, 10 * BIG - 2 * BIG);
-  dropSpareFileBuffers();
+  buffers.release();
   assertEquals(budget.left, 10 * BIG);
+  dropSpareFileBuffers();
 });
 
 Deno.test("a pair let go of serves the next file response on another connection", () => {
@@ -62,14 +60,27 @@ Deno.test("a pair let go of serves the next file response on another connection"
   const one = new FileBuffers(budget);
   const pair = one.pair(BIG);
   one.release(); // the connection waits for its next request
+  assertEquals(budget.left, 10 * BIG);
   const other = new FileBuffers(budget);
   assert(other.pair(BIG / 2) === pair, "the spare, not a new allocation");
-  assertEquals(budget.left, 10 * BIG - 2 * BIG, "charged once");
+  assertEquals(budget.left, 10 * BIG - 2 * BIG, "charged again when taken");
   // Taken, it is no longer spare: a third connection allocates its own.
   const third = new FileBuffers(budget);
   assert(third.pair(BIG) !== pair);
   other.release();
   third.release();
-  dropSpareFileBuffers();
   assertEquals(budget.left, 10 * BIG, "everything given back");
+  dropSpareFileBuffers();
+});
+
+Deno.test("a spare pair the budget cannot cover now is not taken", () => {
+  dropSpareFileBuffers();
+  const roomy = new FileBuffers(new BufferBudget(10 * BIG));
+  const pair = roomy.pair(BIG);
+  roomy.release();
+  const tight = new FileBuffers(new BufferBudget(BIG));
+  const got = tight.pair(BIG);
+  assert(got !== pair, "a small pair instead");
+  assertEquals(got[0].length, SMALL_FILE_CHUNK_BYTES);
+  dropSpareFileBuffers();
 });
