@@ -32,6 +32,7 @@
  */
 
 import { createHash, timingSafeEqual } from "node:crypto";
+import { trimOws } from "../http/ows.ts";
 import { STATUS } from "../http/status.ts";
 import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "./app_config.ts";
@@ -146,17 +147,19 @@ function credentialsMatch(
   basic: Uint8Array | null,
   bearer: Uint8Array | null,
 ): boolean {
-  const v = value.trim();
+  // OWS only (RFC 9110 §5.6.3): a NBSP before or after the token68 is part of it, which then is
+  // no token68 (`Basic \xA0dXNlcjpwYXNz` is refused).
+  const v = trimOws(value);
   const lower = v.slice(0, BEARER.length).toLowerCase(); // auth-scheme is case-insensitive
   if (basic !== null && lower.startsWith(BASIC)) {
-    const token = v.slice(BASIC.length).trim();
+    const token = trimOws(v.slice(BASIC.length));
     // refuse: not one token68 (inner whitespace, a comma list) is not a Basic credential at all.
     if (!TOKEN68.test(token)) return false;
     const userPass = decodeBasic(token);
     return userPass !== null && timingSafeEqual(sha256(userPass), basic);
   }
   if (bearer !== null && lower.startsWith(BEARER)) {
-    const token = v.slice(BEARER.length).trim();
+    const token = trimOws(v.slice(BEARER.length));
     return TOKEN68.test(token) && timingSafeEqual(sha256(token), bearer);
   }
   return false;

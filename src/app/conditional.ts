@@ -9,6 +9,7 @@
 
 import { type EntityTag, parseEntityTag, parseEntityTags, strongMatch, weakMatch } from "./etag.ts";
 import { parseHttpDate } from "./parse_http_date.ts";
+import { trimOws } from "../http/ows.ts";
 
 /** Validators of the selected representation (RFC 9110 §8.8). */
 export interface Validators {
@@ -95,7 +96,7 @@ export function evaluatePreconditions(
  */
 export function ifRangePasses(value: string | undefined, current: Validators): boolean {
   if (value === undefined) return true;
-  const v = value.trim();
+  const v = trimOws(value); // OWS only: a tag or date followed by NBSP is neither
   if (v.startsWith('"') || v.startsWith("W/")) {
     const tag = parseEntityTag(v);
     const mine = parseEntityTag(current.etag);

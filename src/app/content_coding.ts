@@ -29,6 +29,7 @@ import {
   gzipSync,
 } from "node:zlib";
 import { pipeline, Readable, type Transform } from "node:stream";
+import { trimOws } from "../http/ows.ts";
 import { memberWeight } from "./qvalue.ts";
 
 /** A content coding wireserve can produce (RFC 9110 §8.4.1); `identity` means none. */
@@ -117,7 +118,8 @@ function parseAcceptEncoding(value: string): Map<string, number> {
   const weights = new Map<string, number>();
   for (const member of value.split(",")) {
     const params = member.split(";");
-    let coding = params[0].trim().toLowerCase();
+    // OWS only (RFC 9110 §5.6.3): `gzip\xA0` is not a token, so not gzip.
+    let coding = trimOws(params[0]).toLowerCase();
     // RFC 9110 §5.6.1: empty list members are allowed and ignored; non-tokens are not codings.
     if (coding === "" || !TOKEN.test(coding)) continue;
     if (coding === "x-gzip") coding = "gzip";

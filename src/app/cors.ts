@@ -27,6 +27,7 @@
  * @module
  */
 
+import { trimOws } from "../http/ows.ts";
 import { STATUS } from "../http/status.ts";
 import type { Handler, HttpRequest, HttpResponse } from "../http/types.ts";
 
@@ -72,7 +73,9 @@ function preflight(req: HttpRequest, origin: string, method: string): HttpRespon
   const headers: Array<[string, string]> = [["Vary", VARY_PREFLIGHT]];
   // A malformed request method or header list gets no CORS headers: the browser then fails the
   // preflight, which is the right outcome for a request it could not send anyway.
-  const requested = req.headers.get("access-control-request-headers")?.trim() ?? "";
+  // OWS only (RFC 9110 §5.6.3): `x-a\xA0` is no token list, so it is not echoed as `x-a`.
+  const requestedField = req.headers.get("access-control-request-headers");
+  const requested = requestedField === undefined ? "" : trimOws(requestedField);
   if (TOKEN.test(method) && (requested === "" || TOKEN_LIST.test(requested))) {
     headers.push(
       ["Access-Control-Allow-Origin", origin],

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { trimOws } from "../http/ows.ts";
+
 /** Radix of the numbers inside a tag: short, and only characters allowed in etagc. */
 const TAG_RADIX = 36;
 const DQUOTE = 0x22;
@@ -54,7 +56,8 @@ export function withSuffix(tag: string, suffix: string): string {
  * tags for a list, or null when the value is malformed (callers decide what malformed means).
  */
 export function parseEntityTags(value: string): "*" | EntityTag[] | null {
-  const s = value.trim();
+  // OWS only (RFC 9110 §5.6.3): `"x"\xA0` is malformed, not the tag "x".
+  const s = trimOws(value);
   if (s === "*") return "*";
   const tags: EntityTag[] = [];
   let i = 0;

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { trimOws } from "../http/ows.ts";
+
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const SHORT_DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const LONG_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
@@ -20,9 +22,12 @@ const MAX_MINUTE = 59;
 /** A leap second (60) is allowed by the grammar. */
 const MAX_SECOND = 60;
 
-/** The time an HTTP-date names, in milliseconds since the epoch, or null when it is not one. */
+/**
+ * The time an HTTP-date names, in milliseconds since the epoch, or null when it is not one. Only
+ * OWS (SP, HTAB) around it is taken off: a date followed by NBSP is not a date.
+ */
 export function parseHttpDate(value: string, now: number = Date.now()): number | null {
-  const s = value.trim();
+  const s = trimOws(value);
   const comma = s.indexOf(",");
   if (comma === 3 && SHORT_DAYS.includes(s.slice(0, 3))) return imfFixdate(s.slice(4));
   if (comma > 3 && LONG_DAYS.includes(s.slice(0, comma))) return rfc850(s.slice(comma + 1), now);

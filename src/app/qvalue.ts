@@ -5,6 +5,8 @@
  * @module
  */
 
+import { trimOws } from "../http/ows.ts";
+
 /** Most digits after the point. */
 const MAX_Q_DECIMALS = 3;
 const THOUSANDTHS = 1000;
@@ -62,13 +64,18 @@ export function parseQValueAt(text: string, start: number, end: number): number 
  * 1 when there is none, 0 when it is malformed (so a bad weight never makes a member preferred).
  * A parameter named q is a weight only as exactly `q=qvalue`: RFC 9110 §12.4.2 allows no
  * whitespace around its "=", so `q = 0`, `q =0` and a bare `q` are malformed weights, not
- * unknown parameters to skip (skipping would read `br;q = 0` as br at q 1).
+ * unknown parameters to skip (skipping would read `br;q = 0` as br at q 1). Only OWS (SP, HTAB)
+ * surrounds a parameter: `q=1\xA0` is a malformed weight, and so is a q behind other white space
+ * (`\xA0q=0`), for the same reason as `q = 0`.
  */
 export function memberWeight(params: readonly string[]): number {
   let q = 1;
   for (const raw of params) {
-    const param = raw.trim();
-    if (!namedQ(param)) continue;
+    const param = trimOws(raw);
+    if (!namedQ(param)) {
+      if (namedQ(raw.trim())) q = 0; // a q behind NBSP and the like: malformed, not unknown
+      continue;
+    }
     q = param.charCodeAt(1) === EQUALS ? parseQValueAt(param, 2, param.length) ?? 0 : 0;
   }
   return q;

@@ -43,7 +43,9 @@ class SyntaxFail extends Error {}
  * A key without "=" has the value `true`.
  */
 export function parseDictionary(value: string): Map<string, BareItem | SfInnerList> | null {
-  const p = new Parser(value.trim());
+  // §4.2 steps 2 and 6: leading and trailing SP only are discarded — not HTAB, nor NBSP (a byte
+  // outside ASCII fails the field, step 1).
+  const p = new Parser(trimSp(value));
   try {
     const out = new Map<string, BareItem | SfInnerList>();
     if (p.end()) return out;
@@ -212,6 +214,15 @@ class Parser {
     while (!this.end() && TOKEN_CHAR.test(this.peek())) this.at++;
     return { token: this.s.slice(start, this.at) };
   }
+}
+
+/** `s` without leading and trailing SP (RFC 8941 §4.2). */
+function trimSp(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && s[start] === " ") start++;
+  while (end > start && s[end - 1] === " ") end--;
+  return s.slice(start, end);
 }
 
 function isDigit(c: string): boolean {

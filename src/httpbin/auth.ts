@@ -8,6 +8,7 @@
  */
 
 import { createHash, timingSafeEqual } from "node:crypto";
+import { trimOws } from "../http/ows.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { utf8OrNull } from "../app/byte_text.ts";
@@ -69,7 +70,8 @@ function basicCredentials(
   if (space === -1 || value.slice(0, space).toLowerCase() !== "basic") return null;
   let bytes: Uint8Array;
   try {
-    bytes = Uint8Array.fromBase64(value.slice(space + 1).trim());
+    // OWS only: a NBSP is no base64 character, so `Basic \xA0…` is not a credential.
+    bytes = Uint8Array.fromBase64(trimOws(value.slice(space + 1)));
   } catch {
     return null;
   }

@@ -11,6 +11,7 @@
 import { bytesToLatin1, displayText, utf8OrNull } from "../app/byte_text.ts";
 import { parseMultipart } from "./multipart_form.ts";
 import { goQueryError, groupPairs, parseQuery } from "../app/query_params.ts";
+import { trimOws } from "../http/ows.ts";
 import { readBodyBytes } from "../http/read_body_bytes.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { badRequest } from "../app/json_response.ts";
@@ -125,18 +126,21 @@ function displayBytes(bytes: Uint8Array): string {
   return displayText(bytesToLatin1(bytes));
 }
 
-/** The media type of a Content-Type value, lower case, without parameters. */
+/**
+ * The media type of a Content-Type value, lower case, without parameters. OWS (SP, HTAB) around
+ * it is dropped, NBSP is not (Go's textproto trims ASCII space only).
+ */
 export function mediaType(contentType: string): string {
   const semicolon = contentType.indexOf(";");
-  return (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+  return trimOws(semicolon === -1 ? contentType : contentType.slice(0, semicolon)).toLowerCase();
 }
 
-/** One parameter of a Content-Type value (token or quoted-string), or null. */
+/** One parameter of a Content-Type value (token or quoted-string; OWS around it), or null. */
 export function parameter(contentType: string, name: string): string | null {
   for (const raw of contentType.split(";").slice(1)) {
     const eq = raw.indexOf("=");
-    if (eq === -1 || raw.slice(0, eq).trim().toLowerCase() !== name) continue;
-    const value = raw.slice(eq + 1).trim();
+    if (eq === -1 || trimOws(raw.slice(0, eq)).toLowerCase() !== name) continue;
+    const value = trimOws(raw.slice(eq + 1));
     if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
       return value.slice(1, -1);
     }

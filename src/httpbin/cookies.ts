@@ -13,6 +13,7 @@
 import { displayText } from "../app/byte_text.ts";
 import { badRequest, jsonResponse } from "../app/json_response.ts";
 import { parseQueryAsGo, type QueryPairs } from "../app/query_params.ts";
+import { trimOws } from "../http/ows.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { requestScheme } from "./request.ts";
@@ -48,8 +49,9 @@ export function requestCookies(req: HttpRequest): Record<string, string> {
     for (const pair of line.split(";")) {
       const eq = pair.indexOf("=");
       if (eq === -1) continue;
-      const name = pair.slice(0, eq).trim();
-      let value = pair.slice(eq + 1).trim();
+      // RFC 6265 §5.2: WSP (SP, HTAB) around name and value goes; a NBSP is part of them.
+      const name = trimOws(pair.slice(0, eq));
+      let value = trimOws(pair.slice(eq + 1));
       if (name === "") continue;
       if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
         value = value.slice(1, -1);

@@ -8,6 +8,7 @@
 import { percentDecode } from "../app/percent_decode.ts";
 import { jsonError } from "../app/json_response.ts";
 import { memberWeight } from "../app/qvalue.ts";
+import { trimOws } from "../http/ows.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { SAMPLE_JPEG, SAMPLE_PNG, SAMPLE_SVG, SAMPLE_WEBP } from "./sample_images.ts";
@@ -39,10 +40,11 @@ function imageResponse(image: Image): HttpResponse {
  * broken by {@link IMAGES}' order; png when there is no Accept; null when none is acceptable.
  */
 export function chooseImage(accept: string | undefined): Image | null {
-  if (accept === undefined || accept.trim() === "") return IMAGES.get("png")!;
+  if (accept === undefined || trimOws(accept) === "") return IMAGES.get("png")!;
   const ranges = accept.split(",").map((member) => {
     const params = member.split(";");
-    return { range: params[0].trim().toLowerCase(), q: memberWeight(params.slice(1)) };
+    // OWS only (RFC 9110 §5.6.3): `image/png\xA0` is another range, matching no image.
+    return { range: trimOws(params[0]).toLowerCase(), q: memberWeight(params.slice(1)) };
   });
   let best: Image | null = null;
   let bestQ = 0;

@@ -9,6 +9,7 @@
  */
 
 import { bytesToLatin1 } from "../app/byte_text.ts";
+import { trimOws } from "../http/ows.ts";
 import { percentDecode } from "../app/percent_decode.ts";
 
 /** One part of a multipart body. */
@@ -83,8 +84,9 @@ function partFromHead(head: string, data: Uint8Array): FormPart | typeof SKIPPED
   for (const line of head === "" ? [] : head.split(CRLF)) {
     const colon = line.indexOf(":");
     if (colon <= 0) return null;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
+    // OWS only, as Go's textproto: `Content-Type: a/b\xA0` keeps its NBSP.
+    const name = trimOws(line.slice(0, colon)).toLowerCase();
+    const value = trimOws(line.slice(colon + 1));
     if (name === "content-disposition") disposition = value;
     else if (name === "content-type") contentType = value;
   }
@@ -118,7 +120,7 @@ function decodeExtValue(value: string): string | null {
  */
 function dispositionParams(value: string): Map<string, string> | null {
   const semicolon = value.indexOf(";");
-  const type = (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase();
+  const type = trimOws(semicolon === -1 ? value : value.slice(0, semicolon)).toLowerCase();
   if (type !== "form-data") return null;
   const params = new Map<string, string>();
   let i = semicolon === -1 ? value.length : semicolon + 1;
@@ -127,7 +129,7 @@ function dispositionParams(value: string): Map<string, string> | null {
     if (i >= value.length) break;
     const eq = value.indexOf("=", i);
     if (eq === -1) return null;
-    const name = value.slice(i, eq).trim().toLowerCase();
+    const name = trimOws(value.slice(i, eq)).toLowerCase();
     i = eq + 1;
     let v = "";
     if (value[i] === '"') {
@@ -140,7 +142,7 @@ function dispositionParams(value: string): Map<string, string> | null {
       i++;
     } else {
       const end = value.indexOf(";", i);
-      v = value.slice(i, end === -1 ? value.length : end).trim();
+      v = trimOws(value.slice(i, end === -1 ? value.length : end));
       i = end === -1 ? value.length : end;
     }
     if (!params.has(name)) params.set(name, v);

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { trimOws } from "../http/ows.ts";
 import { parseDigits } from "../app/parse_number.ts";
 
 /** The unit wireserve serves; other units are ignored (RFC 9110 §14.2), units are case-blind. */
@@ -45,13 +46,14 @@ export function parseByteRanges(value: string, size: number): RangeAsk {
   const ranges: ByteRange[] = [];
   let dropped = false;
   for (const raw of value.slice(RANGE_UNIT.length).split(",")) {
-    const spec = raw.trim();
+    // OWS only, as Go's textproto.TrimString: `0-1\xA0` is malformed, not bytes 0-1.
+    const spec = trimOws(raw);
     if (spec === "") continue; // empty list elements are allowed (RFC 9110 §5.6.1)
     if (ranges.length >= MAX_RANGES) return WHOLE;
     const dash = spec.indexOf("-");
     if (dash === -1) return INVALID;
-    const firstText = spec.slice(0, dash).trim();
-    const lastText = spec.slice(dash + 1).trim();
+    const firstText = trimOws(spec.slice(0, dash));
+    const lastText = trimOws(spec.slice(dash + 1));
     if (firstText === "") {
       // suffix-range: the last N bytes; "-0" asks for nothing (RFC 9110 §14.1.3).
       const suffix = parseDigits(lastText);

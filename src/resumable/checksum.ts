@@ -10,6 +10,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { expectedDigests } from "../app/digest.ts";
 import type { FieldSource } from "../app/conditional.ts";
+import { trimOws } from "../http/ows.ts";
 import { TUS_CHECKSUM_ALGORITHMS } from "./tus_discovery.ts";
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -47,7 +48,7 @@ export type ChecksumAsk =
 /** Reads tus `Upload-Checksum`. */
 export function tusChecksum(value: string | undefined): ChecksumAsk {
   if (value === undefined) return { ok: true, checksum: null };
-  const parts = value.trim().split(" ");
+  const parts = trimOws(value).split(" "); // OWS only: a NBSP makes the base64 malformed
   if (parts.length !== 2 || !BASE64.test(parts[1]) || parts[1] === "") {
     return { ok: false, reason: "malformed" };
   }

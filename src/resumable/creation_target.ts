@@ -66,14 +66,15 @@ function nonEmpty(value: string | null): string | null {
 
 /**
  * The filename of a `Content-Disposition` value (RFC 6266 §4.3): `filename*=UTF-8''…` preferred,
- * else `filename="…"` or a token. Null when there is none or it cannot be decoded.
+ * else `filename="…"` or a token. Null when there is none or it cannot be decoded. White space
+ * around the parameters is OWS (SP, HTAB; RFC 9110 §5.6.3) only: a NBSP is part of a value.
  */
 export function dispositionFilename(value: string | undefined): string | null {
   if (value === undefined) return null;
-  const star = /;\s*filename\*\s*=\s*utf-8'[^']*'([^;\s]+)/i.exec(value);
+  const star = /;[ \t]*filename\*[ \t]*=[ \t]*utf-8'[^']*'([^; \t]+)/i.exec(value);
   if (star !== null) return percentDecode(star[1]);
-  const quoted = /;\s*filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(value);
+  const quoted = /;[ \t]*filename[ \t]*=[ \t]*"((?:[^"\\]|\\.)*)"/i.exec(value);
   if (quoted !== null) return quoted[1].replace(/\\(.)/g, "$1");
-  const token = /;\s*filename\s*=\s*([^;\s"]+)/i.exec(value);
+  const token = /;[ \t]*filename[ \t]*=[ \t]*([^; \t"]+)/i.exec(value);
   return token === null ? null : token[1];
 }

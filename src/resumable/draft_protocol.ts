@@ -73,6 +73,7 @@
  * @module
  */
 
+import { trimOws } from "../http/ows.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { pathBelowMount, plain, rawUpload, tooLarge } from "../uploads/mod.ts";
@@ -167,7 +168,9 @@ async function create(
 ): Promise<HttpResponse> {
   const complete = parseSfBoolean(req.headers.list("upload-complete"))!;
   if (req.headers.get("upload-concat") !== undefined) return concatenationRefused();
-  const coding = req.headers.list("content-encoding")?.trim().toLowerCase();
+  // OWS only (RFC 9110 §5.6.3): `identity\xA0` is a coding we do not know, so 415.
+  const codingField = req.headers.list("content-encoding");
+  const coding = codingField === undefined ? undefined : trimOws(codingField).toLowerCase();
   if (coding !== undefined && coding !== "" && coding !== "identity") {
     return plain(STATUS.UnsupportedMediaType, "Send the file without a Content-Encoding");
   }

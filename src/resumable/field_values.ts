@@ -17,16 +17,21 @@
  * @module
  */
 
+import { trimOws } from "../http/ows.ts";
+
 /** Most digits of a Structured Field Integer (RFC 9651 §3.3.1). */
 const MAX_INTEGER_DIGITS = 15;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 const DECIMAL_RADIX = 10;
 
-/** The item part of a Structured Field Item: before any `;parameters`, trimmed. */
+/**
+ * The item part of a Structured Field Item: before any `;parameters`, without the OWS (SP, HTAB)
+ * around it — never NBSP: `1\xA0` is no integer, `?1\xA0` no boolean.
+ */
 function bareItem(value: string): string {
   const semi = value.indexOf(";");
-  return (semi === -1 ? value : value.slice(0, semi)).trim();
+  return trimOws(semi === -1 ? value : value.slice(0, semi));
 }
 
 /** A non-negative integer of at most 15 digits (parameters dropped), or null. */
@@ -57,7 +62,7 @@ export function sfBoolean(value: boolean): string {
   return value ? "?1" : "?0";
 }
 
-/** The media type of a `Content-Type` value, lower-cased, without parameters. */
+/** The media type of a `Content-Type` value, lower-cased, without parameters and OWS. */
 export function mediaType(contentType: string | undefined): string | undefined {
-  return contentType?.split(";")[0].trim().toLowerCase();
+  return contentType === undefined ? undefined : trimOws(contentType.split(";")[0]).toLowerCase();
 }

@@ -13,6 +13,7 @@
  * @module
  */
 
+import { trimOws } from "../http/ows.ts";
 import type { HttpRequest } from "../http/types.ts";
 
 /** The field tus clients send (lower case, as `HeaderFields` looks names up). */
@@ -28,7 +29,9 @@ export function hasMethodOverride(req: HttpRequest): boolean {
 /** The method `req` acts as on an upload resource: its own, or the one a `POST` names. */
 export function resourceMethod(req: HttpRequest): string {
   if (req.method !== "POST") return req.method;
-  // Methods are case-sensitive tokens (RFC 9110 §9.1): "patch" is not PATCH.
-  const named = req.headers.get(METHOD_OVERRIDE_FIELD)?.trim();
+  // Methods are case-sensitive tokens (RFC 9110 §9.1): "patch" is not PATCH, nor "PATCH\xA0"
+  // (OWS only around a field value, RFC 9110 §5.6.3).
+  const field = req.headers.get(METHOD_OVERRIDE_FIELD);
+  const named = field === undefined ? undefined : trimOws(field);
   return named !== undefined && OVERRIDABLE_METHODS.has(named) ? named : req.method;
 }

@@ -11,6 +11,8 @@
  * @module
  */
 
+import { trimOws } from "../http/ows.ts";
+
 /** Most pairs accepted (a client's metadata is a handful of keys). */
 export const MAX_METADATA_PAIRS = 64;
 /** Longest field accepted, in characters. */
@@ -27,11 +29,12 @@ export type TusMetadata = Map<string, Uint8Array>;
 export function parseTusMetadata(value: string): TusMetadata | null {
   const out: TusMetadata = new Map();
   if (value.length > MAX_METADATA_CHARS) return null;
-  if (value.trim() === "") return out;
+  // OWS only (RFC 9110 §5.6.3) around the field and each pair: a NBSP is a malformed key or value.
+  if (trimOws(value) === "") return out;
   const pairs = value.split(",");
   if (pairs.length > MAX_METADATA_PAIRS) return null;
   for (const pair of pairs) {
-    const parts = pair.trim().split(" ");
+    const parts = trimOws(pair).split(" ");
     if (parts.length > 2 || !KEY.test(parts[0]) || out.has(parts[0])) return null;
     const encoded = parts[1] ?? "";
     if (!BASE64.test(encoded)) return null;

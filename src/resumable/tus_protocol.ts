@@ -52,6 +52,7 @@
  */
 
 import { formatHttpDate } from "../http/http_date.ts";
+import { trimOws } from "../http/ows.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { pathBelowMount, plain } from "../uploads/mod.ts";
@@ -87,7 +88,9 @@ const TUS_RESOURCE_METHODS = RESOURCE_METHODS.filter((m) => m !== "GET").join(",
 
 /** Answers a tus request (creation on `/files/`, or one on `/api/uploads/<id>`). */
 export async function tusHandler(ctx: ResumableContext, req: HttpRequest): Promise<HttpResponse> {
-  if (req.headers.get("tus-resumable")?.trim() !== TUS_VERSION) {
+  // OWS only (RFC 9110 §5.6.3): `1.0.0\xA0` is another version, refused.
+  const version = req.headers.get("tus-resumable");
+  if (version === undefined || trimOws(version) !== TUS_VERSION) {
     return tus(plain(STATUS.PreconditionFailed, "Unsupported Tus-Resumable version"), [
       ["Tus-Version", TUS_VERSION],
     ]);
@@ -132,7 +135,7 @@ async function create(ctx: ResumableContext, req: HttpRequest): Promise<HttpResp
   if (lengthField !== undefined && length === null) {
     return plain(STATUS.BadRequest, "Malformed Upload-Length");
   }
-  if (deferred !== undefined && deferred.trim() !== "1") {
+  if (deferred !== undefined && trimOws(deferred) !== "1") {
     return plain(STATUS.BadRequest, "Malformed Upload-Defer-Length");
   }
   const withData = (req.body.length ?? 1) > 0;

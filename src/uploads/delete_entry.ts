@@ -30,6 +30,7 @@
  */
 
 import { dirname, join } from "node:path";
+import { trimOws } from "../http/ows.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { type MemberStatus, multiStatus } from "../app/multistatus.ts";
@@ -69,8 +70,9 @@ export async function deleteEntry(ctx: UploadContext, req: HttpRequest): Promise
     return plain(STATUS.NotFound, "Not found");
   }
   // refuse: a folder is deleted whole (RFC 4918 §9.6.1: only `Depth: infinity`); a client asking
-  // for less must not lose the rest (Apache: 400 too)
-  const depth = req.headers.list("depth")?.trim().toLowerCase();
+  // for less must not lose the rest (Apache: 400 too). OWS only: `infinity\xA0` is not infinity.
+  const depthField = req.headers.list("depth");
+  const depth = depthField === undefined ? undefined : trimOws(depthField).toLowerCase();
   if (existing.isDirectory && depth !== undefined && depth !== "infinity") {
     return plain(STATUS.BadRequest, "A folder is deleted with Depth: infinity only");
   }

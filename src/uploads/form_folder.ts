@@ -25,7 +25,8 @@ import { pathBelowMount, plain, type UploadContext, writeRefusal } from "./uploa
 /** Largest body of a new-folder form: a 255-byte name percent-encoded is under 800 bytes. */
 export const FORM_FOLDER_MAX_BYTES = 1024;
 
-const URLENCODED = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+/** The type, then OWS (SP, HTAB; not NBSP: RFC 9110 §5.6.3) before its parameters or the end. */
+const URLENCODED = /^application\/x-www-form-urlencoded[ \t]*(;|$)/i;
 
 /** Whether a POST carries an urlencoded form (the new-folder form). */
 export function isUrlencodedForm(req: HttpRequest): boolean {

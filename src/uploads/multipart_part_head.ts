@@ -14,9 +14,14 @@
  *   falls back to the plain `filename` (RFC 6266 §4.3).
  * - Header bytes that are not UTF-8 are read as Latin-1 rather than refused (old clients).
  *
+ * White space around field values, parameters and folded lines is SP and HTAB only (RFC 5322
+ * WSP, as HTTP's OWS): a NBSP (or any other Unicode space) is part of what it stands next to.
+ *
  * This module must not touch the disk or know about requests.
  * @module
  */
+
+import { trimOws } from "../http/ows.ts";
 
 /** What a part's header block says. */
 export interface PartHead {
@@ -55,7 +60,7 @@ export function formDataType(contentType: string | undefined): FormDataType {
   if (contentType === undefined) return OTHER;
   const semicolon = contentType.indexOf(";");
   const type = semicolon === -1 ? contentType : contentType.slice(0, semicolon);
-  if (type.trim().toLowerCase() !== "multipart/form-data") return OTHER;
+  if (trimOws(type).toLowerCase() !== "multipart/form-data") return OTHER;
   if (semicolon === -1) return BAD_BOUNDARY;
   const params = parseParams(contentType.slice(semicolon + 1));
   const boundary = params?.get("boundary");
@@ -85,8 +90,8 @@ export function parsePartHead(bytes: Uint8Array): PartHead | null {
   for (const line of lines) {
     const colon = line.indexOf(":");
     if (colon <= 0) return null;
-    const field = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
+    const field = trimOws(line.slice(0, colon)).toLowerCase();
+    const value = trimOws(line.slice(colon + 1));
     if (field === "content-disposition") {
       // refuse: with two, parsers disagree on the name (Go and Python take the first, a
       // last-wins reader the second), so the file could land under a name nobody checked —
@@ -97,7 +102,7 @@ export function parsePartHead(bytes: Uint8Array): PartHead | null {
   }
   if (disposition === null) return { name: "", filename: null, contentType };
   const semicolon = disposition.indexOf(";");
-  const type = (semicolon === -1 ? disposition : disposition.slice(0, semicolon)).trim();
+  const type = trimOws(semicolon === -1 ? disposition : disposition.slice(0, semicolon));
   if (type.toLowerCase() !== "form-data") return null;
   const params = semicolon === -1 ? new Map() : parseParams(disposition.slice(semicolon + 1));
   if (params === null) return null;
@@ -123,7 +128,7 @@ function unfoldedLines(text: string): string[] | null {
     const first = line.charCodeAt(0);
     if (first === SP || first === HTAB) {
       if (lines.length === 0) return null;
-      lines[lines.length - 1] = `${lines[lines.length - 1].trimEnd()} ${line.trim()}`;
+      lines[lines.length - 1] = `${trimOws(lines[lines.length - 1])} ${trimOws(line)}`;
     } else lines.push(line);
   }
   return lines;
@@ -141,7 +146,7 @@ function parseParams(s: string): Map<string, string> | null {
     if (i >= s.length) break;
     const eq = s.indexOf("=", i);
     if (eq === -1) return null;
-    const name = s.slice(i, eq).trim().toLowerCase();
+    const name = trimOws(s.slice(i, eq)).toLowerCase();
     i = eq + 1;
     while (s[i] === " " || s[i] === "\t") i++;
     let value = "";
@@ -156,7 +161,7 @@ function parseParams(s: string): Map<string, string> | null {
       i++;
     } else {
       const end = s.indexOf(";", i);
-      value = s.slice(i, end === -1 ? s.length : end).trim();
+      value = trimOws(s.slice(i, end === -1 ? s.length : end));
       i = end === -1 ? s.length : end;
     }
     if (!params.has(name)) params.set(name, value);

@@ -33,6 +33,11 @@ export const OC_MTIME_ANSWER: readonly [string, string] = ["X-OC-MTime", "accept
 export const MAX_OC_MTIME_SECONDS = 253_402_300_799;
 
 const MS_PER_SECOND = 1000;
+/**
+ * White space around the value: a field's OWS (SP, HTAB; RFC 9110 §5.6.3) and XML's `S` (SP,
+ * HTAB, CR, LF; XML 1.0 §2.3) of a `{DAV:}lastmodified`. Not `String.trim`: NBSP is neither.
+ */
+const SPACE_AROUND = /^[ \t\r\n]+|[ \t\r\n]+$/g;
 
 /** The time `X-OC-Mtime` in `fields` asks for, or null when absent or not a usable time. */
 export function ocMtimeOf(fields: FieldSource): Date | null {
@@ -43,11 +48,11 @@ export function ocMtimeOf(fields: FieldSource): Date | null {
 }
 
 /**
- * ownCloud's form of a time, `digits[.digits]` seconds since the epoch (surrounding whitespace
- * ignored), in ms; null when it is not one or lies past {@link MAX_OC_MTIME_SECONDS}. Also the
- * value of WebDAV's `{DAV:}lastmodified` as ownCloud clients set it.
+ * ownCloud's form of a time, `digits[.digits]` seconds since the epoch (SP, HTAB, CR, LF
+ * around it ignored), in ms; null when it is not one or lies past {@link MAX_OC_MTIME_SECONDS}.
+ * Also the value of WebDAV's `{DAV:}lastmodified` as ownCloud clients set it.
  */
 export function parseOcSeconds(text: string): number | null {
-  const ms = parseMillis(text.trim());
+  const ms = parseMillis(text.replace(SPACE_AROUND, ""));
   return ms === null || ms > MAX_OC_MTIME_SECONDS * MS_PER_SECOND ? null : ms;
 }

@@ -31,6 +31,7 @@
 
 import { basename, dirname } from "node:path";
 import { HttpError } from "../http/errors.ts";
+import { trimOws } from "../http/ows.ts";
 import { STATUS } from "../http/status.ts";
 import { closingUnread } from "../http/drain_body.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
@@ -95,7 +96,9 @@ async function planRawWrite(
 ): Promise<RawWritePlan | HttpResponse> {
   const refusal = writeRefusal(ctx, req);
   if (refusal !== null) return refusal;
-  const coding = req.headers.list("content-encoding")?.trim().toLowerCase();
+  // OWS only (RFC 9110 §5.6.3): `identity\xA0` is a coding we do not know, so 415.
+  const codingField = req.headers.list("content-encoding");
+  const coding = codingField === undefined ? undefined : trimOws(codingField).toLowerCase();
   if (coding !== undefined && coding !== "" && coding !== "identity") {
     const res = plain(STATUS.UnsupportedMediaType, "Send the file without a Content-Encoding");
     res.headers!.push(["Accept-Encoding", "identity"]); // RFC 9110 §12.5.3: what we do accept

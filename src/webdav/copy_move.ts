@@ -43,6 +43,7 @@
  */
 
 import { dirname } from "node:path";
+import { trimOws } from "../http/ows.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { multiStatus } from "../app/multistatus.ts";
@@ -106,12 +107,15 @@ export async function copyMove(
   if (dst.trailingSlash && !src.isDir && dst.existing === null && dst.segments.length > 0) {
     return plainAnswer(STATUS.BadRequest, "The path names a folder: add a file name");
   }
-  const depth = req.headers.list("depth")?.trim().toLowerCase() ?? "infinity";
+  // OWS only (RFC 9110 §5.6.3): `0\xA0` or `T\xA0` is no value of these fields, so 400.
+  const depthField = req.headers.list("depth");
+  const depth = depthField === undefined ? "infinity" : trimOws(depthField).toLowerCase();
   // A file has no members: Depth 0 and infinity mean the same there (Apache takes both).
   if (depth !== "infinity" && (depth !== "0" || (move && src.isDir))) {
     return plainAnswer(STATUS.BadRequest, move ? "MOVE takes Depth: infinity" : "Bad Depth");
   }
-  const overwrite = req.headers.list("overwrite")?.trim().toUpperCase() ?? "T";
+  const overwriteField = req.headers.list("overwrite");
+  const overwrite = overwriteField === undefined ? "T" : trimOws(overwriteField).toUpperCase();
   if (overwrite !== "T" && overwrite !== "F") {
     return plainAnswer(STATUS.BadRequest, "Overwrite must be T or F");
   }

@@ -36,6 +36,7 @@
  */
 
 import { dirname } from "node:path";
+import { trimOws } from "../http/ows.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { parseDigits } from "../app/parse_number.ts";
@@ -79,7 +80,9 @@ const LOCK_REFUSALS = {
 export async function lock(ctx: DavContext, req: HttpRequest): Promise<HttpResponse> {
   const refusal = writeRefusal(ctx.uploads, req);
   if (refusal !== null) return refusal;
-  const depth = req.headers.list("depth")?.trim().toLowerCase() ?? "infinity";
+  // OWS only (RFC 9110 §5.6.3): `0\xA0` is no Depth, so 400.
+  const depthField = req.headers.list("depth");
+  const depth = depthField === undefined ? "infinity" : trimOws(depthField).toLowerCase();
   if (depth !== "0" && depth !== "infinity") {
     return plainAnswer(STATUS.BadRequest, "Depth must be 0 or infinity");
   }
@@ -159,7 +162,8 @@ export async function lock(ctx: DavContext, req: HttpRequest): Promise<HttpRespo
 export async function unlock(ctx: DavContext, req: HttpRequest): Promise<HttpResponse> {
   const refusal = writeRefusal(ctx.uploads, req);
   if (refusal !== null) return refusal;
-  const field = req.headers.get("lock-token")?.trim();
+  const lockToken = req.headers.get("lock-token");
+  const field = lockToken === undefined ? undefined : trimOws(lockToken); // `<t>\xA0` is malformed
   if (field === undefined || !field.startsWith("<") || !field.endsWith(">") || field.length < 3) {
     return plainAnswer(STATUS.BadRequest, "Lock-Token must be <token>");
   }
@@ -277,7 +281,7 @@ function parseLockInfo(root: XmlElement): { scope: LockScope; owner: string } | 
 export function grantedTimeout(value: string | undefined): number {
   if (value === undefined) return DEFAULT_LOCK_TIMEOUT_SECONDS;
   for (const item of value.split(",")) {
-    const t = item.trim();
+    const t = trimOws(item); // `Second-60\xA0` is no timeout we know: the default applies
     if (t.toLowerCase() === "infinite") return MAX_LOCK_TIMEOUT_SECONDS;
     if (t.toLowerCase().startsWith("second-")) {
       const n = parseDigits(t.slice("second-".length));

@@ -22,6 +22,7 @@
  * @module
  */
 
+import { trimOws } from "../http/ows.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { XML_CONTENT_TYPE } from "../app/multistatus.ts";
@@ -49,7 +50,9 @@ import { findResource } from "./resource.ts";
 export async function propfind(ctx: DavContext, req: HttpRequest): Promise<HttpResponse> {
   const denied = ctx.uploads.guard(req, "read");
   if (denied !== null) return denied;
-  const depth = req.headers.list("depth")?.trim().toLowerCase() ?? "infinity";
+  // OWS only (RFC 9110 §5.6.3): `1\xA0` is no Depth, so 400.
+  const depthField = req.headers.list("depth");
+  const depth = depthField === undefined ? "infinity" : trimOws(depthField).toLowerCase();
   if (depth !== "0" && depth !== "1" && depth !== "infinity") {
     return plainAnswer(STATUS.BadRequest, "Depth must be 0, 1 or infinity");
   }

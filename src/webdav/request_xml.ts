@@ -22,6 +22,7 @@
 
 import { ByteCollector } from "../http/byte_collector.ts";
 import { HttpError } from "../http/errors.ts";
+import { trimOws } from "../http/ows.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { textResponse } from "../app/router.ts";
@@ -46,7 +47,9 @@ export async function readXmlBody(
   const declared = req.body.length;
   if (declared !== null && declared > maxBytes) return refuse(tooLarge(maxBytes));
   if (declared === 0) return { ok: true, root: null };
-  const coding = req.headers.list("content-encoding")?.trim().toLowerCase();
+  // OWS only (RFC 9110 §5.6.3): `identity\xA0` is a coding we do not know, so 415.
+  const codingField = req.headers.list("content-encoding");
+  const coding = codingField === undefined ? undefined : trimOws(codingField).toLowerCase();
   if (coding !== undefined && coding !== "" && coding !== "identity") {
     const res = textResponse(
       STATUS.UnsupportedMediaType,

@@ -35,9 +35,15 @@ export function isWin32Mtime(name: PropName): boolean {
   return name.ns === MS_NS && name.local === WIN32_MTIME;
 }
 
-/** The time (ms since the epoch) a `Win32LastModifiedTime` value names, or null. */
+/** XML's white space (XML 1.0 §2.3 `S`) around a property value. */
+const XML_SPACE_AROUND = /^[ \t\r\n]+|[ \t\r\n]+$/g;
+
+/**
+ * The time (ms since the epoch) a `Win32LastModifiedTime` value names, or null. XML's white
+ * space around the date (a pretty-printed body's line breaks) is not part of it; NBSP is.
+ */
 export function parseWin32Time(text: string): number | null {
-  return parseHttpDate(text); // it takes the whitespace around the date off
+  return parseHttpDate(text.replace(XML_SPACE_AROUND, ""));
 }
 
 /** The value of `Win32LastModifiedTime` for a resource with `info`. */

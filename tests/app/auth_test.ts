@@ -142,6 +142,25 @@ Deno.test("authGuard refuses credentials that are not one token68 (whitespace in
   assertEquals(guard(req("Bearer tok123"), "write"), null);
 });
 
+Deno.test("authGuard takes no no-break space (0xA0) for the OWS around credentials", () => {
+  const guard = authGuard(appConfig({ auth: "alice:s3cret", token: "tok123" }));
+  // OWS is SP and HTAB only (RFC 9110 §5.6.3): `String.trim` would also strip the NBSP.
+  for (
+    const nbsp of [
+      "Basic \xA0YWxpY2U6czNjcmV0",
+      "Basic YWxpY2U6czNjcmV0\xA0",
+      "\xA0Basic YWxpY2U6czNjcmV0",
+      "Basic\xA0YWxpY2U6czNjcmV0",
+      "Bearer \xA0tok123",
+      "Bearer tok123\xA0",
+    ]
+  ) {
+    assertEquals(guard(req(nbsp), "write")?.status, 401, JSON.stringify(nbsp));
+  }
+  assertEquals(guard(req("Basic  YWxpY2U6czNjcmV0 "), "write"), null);
+  assertEquals(guard(req("\tBearer tok123\t"), "write"), null);
+});
+
 Deno.test("authGuard refuses Basic credentials without their padding or with pad bits set", () => {
   const guard = authGuard(appConfig({ auth: "alice:pa:ss" }));
   // `YWxpY2U6cGE6c3M=` is alice:pa:ss, padded as RFC 7617 §2 (RFC 4648 §4) wants it.

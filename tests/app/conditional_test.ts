@@ -135,3 +135,22 @@ Deno.test("ifRangePasses takes a date only when the exact modification time is t
   assertEquals(ifRangePasses(AT, { ...CURRENT, mtimeMs: second + 900 }), false);
   assertEquals(ifRangePasses(AT, { ...CURRENT, mtimeMs: second }), true);
 });
+
+Deno.test("a tag or date followed by a no-break space (0xA0) is malformed, not the validator", () => {
+  // OWS is SP and HTAB only (RFC 9110 §5.6.3); a latin1 field value carries NBSP as a raw byte.
+  const check = (method: string, pairs: Array<[string, string]>) =>
+    evaluatePreconditions(method, fields(pairs), CURRENT);
+  assertEquals(check("GET", [["If-None-Match", '"abc"\xA0']]), "proceed");
+  assertEquals(check("GET", [["If-None-Match", '\xA0"abc"']]), "proceed");
+  assertEquals(check("GET", [["If-None-Match", "*\xA0"]]), "proceed");
+  assertEquals(check("PUT", [["If-Match", '"abc"\xA0']]), "failed");
+  assertEquals(check("PUT", [["If-Match", "*\xA0"]]), "failed");
+  assertEquals(check("GET", [["If-Modified-Since", `${AT}\xA0`]]), "proceed");
+  assertEquals(check("GET", [["If-Unmodified-Since", `${BEFORE}\xA0`]]), "proceed");
+  assertEquals(ifRangePasses('"abc"\xA0', CURRENT), false);
+  assertEquals(ifRangePasses(`${AT}\xA0`, CURRENT), false);
+  // SP and HTAB around them are OWS, as before.
+  assertEquals(check("GET", [["If-None-Match", ' \t"abc"\t ']]), "not-modified");
+  assertEquals(check("PUT", [["If-Match", '\t"abc" ']]), "proceed");
+  assertEquals(ifRangePasses(` ${AT}\t`, CURRENT), true);
+});

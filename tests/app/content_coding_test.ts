@@ -64,6 +64,13 @@ const CASES: Array<[string | undefined, readonly ContentCoding[], ContentCoding 
   ["identity", ALL, "identity", "only identity asked"],
   ["gzip;q=0, identity;q=0", GZIP_FIRST, null, "everything refused"],
   ["deflate", ALL, "identity", "deflate is not offered"],
+  // OWS is SP and HTAB only (RFC 9110 §5.6.3): a no-break space (0xA0) makes another token.
+  ["gzip\xA0", GZIP_FIRST, "identity", "gzip then NBSP is not gzip"],
+  ["\xA0gzip", GZIP_FIRST, "identity", "NBSP then gzip is not gzip"],
+  ["br\xA0, gzip;q=0.5", ALL, "gzip", "br with NBSP is not br"],
+  ["gzip;q=0.5\xA0", GZIP_FIRST, "identity", "a q followed by NBSP is malformed"],
+  ["br;\xA0q=0, gzip;q=0.5", ALL, "gzip", "a q behind NBSP is malformed, not skipped"],
+  ["\tgzip\t;\tq=0.5\t", GZIP_FIRST, "gzip", "HTAB is OWS"],
 ];
 
 for (const [header, offered, expected, why] of CASES) {

@@ -91,6 +91,23 @@ Deno.test("withCors allows nothing for a preflight with a malformed header list"
   assertEquals(headerValues(res, "access-control-allow-origin"), []);
 });
 
+Deno.test("withCors allows nothing for a header list followed by a no-break space", async () => {
+  // OWS is SP and HTAB only (RFC 9110 §5.6.3): `x-a\xA0` is no token list to echo as `x-a`.
+  for (const requested of ["x-a\xA0", "\xA0x-a", "\xA0"]) {
+    const res = await withCors(app().handler)(buildRequest({
+      method: "OPTIONS",
+      headers: [
+        ["Origin", "https://a.example"],
+        ["Access-Control-Request-Method", "PUT"],
+        ["Access-Control-Request-Headers", requested],
+      ],
+    }));
+    assertEquals(res.status, 204);
+    assertEquals(headerValues(res, "access-control-allow-origin"), [], JSON.stringify(requested));
+    assertEquals(headerValues(res, "access-control-allow-headers"), []);
+  }
+});
+
 Deno.test("withCors passes a plain OPTIONS (no preflight) to the app", async () => {
   const { handler, seen } = app();
   const res = await withCors(handler)(

@@ -41,6 +41,13 @@ const PARSE: Array<[string, ReturnType<typeof parseEntityTags>]> = [
   ['w/"a"', null],
   ['"a b"', null],
   ["", null],
+  // OWS is SP and HTAB only (RFC 9110 §5.6.3): a no-break space (0xA0) around a tag is no OWS.
+  [' \t"a"\t ', [{ weak: false, opaque: "a" }]],
+  ['"a"\xA0', null],
+  ['\xA0"a"', null],
+  ['"a"\xA0, "b"', null],
+  ["*\xA0", null],
+  ['"a\xA0"', [{ weak: false, opaque: "a\xA0" }]], // obs-text inside the quotes is etagc
 ];
 
 for (const [value, want] of PARSE) {

@@ -12,6 +12,10 @@ const CASES: Array<[string, string, number | null]> = [
   ["asctime, space-padded day", "Sun Nov  6 08:49:37 1994", NOV_6_1994],
   ["asctime, two-digit day", "Sun Nov 16 08:49:37 1994", Date.UTC(1994, 10, 16, 8, 49, 37)],
   ["surrounding whitespace", "  Sun, 06 Nov 1994 08:49:37 GMT ", NOV_6_1994],
+  ["surrounding HTAB", "\tSun, 06 Nov 1994 08:49:37 GMT\t", NOV_6_1994],
+  // OWS is SP and HTAB only (RFC 9110 §5.6.3): a no-break space (0xA0) is part of the value.
+  ["trailing no-break space", "Sun, 06 Nov 1994 08:49:37 GMT\xA0", null],
+  ["leading no-break space", "\xA0Sun, 06 Nov 1994 08:49:37 GMT", null],
   ["RFC 850 year within 50 years", "Tuesday, 01-Jan-30 00:00:00 GMT", Date.UTC(2030, 0, 1)],
   // Date.UTC reads years 0–99 as 1900–1999: a four-digit year must be taken as written.
   ["IMF-fixdate, year 0094", "Sun, 06 Nov 0094 08:49:37 GMT", Date.parse("0094-11-06T08:49:37Z")],

@@ -42,6 +42,16 @@ Deno.test("memberWeight is 0 when a parameter named q is not exactly q=qvalue", 
   assertEquals(memberWeight(["qs=0.5"]), 1);
 });
 
+Deno.test("memberWeight takes SP and HTAB around a parameter, never a no-break space (0xA0)", () => {
+  assertEquals(memberWeight(["\tq=0.3\t"]), 0.3);
+  assertEquals(memberWeight(["q=0.3\xA0"]), 0, "a q followed by NBSP is malformed");
+  assertEquals(memberWeight(["q=1\xA0"]), 0);
+  // A q behind NBSP is no unknown parameter to skip: malformed, so the member is not preferred.
+  assertEquals(memberWeight(["\xA0q=0"]), 0);
+  assertEquals(memberWeight(["\xA0q=1"]), 0);
+  assertEquals(memberWeight(["\xA0level=1"]), 1, "another parameter behind NBSP is skipped");
+});
+
 Deno.test("parseQValueAt reads the qvalue between two offsets of a longer text", () => {
   const text = "a;q=0.25,b;q=1.0,c;q=1.5";
   assertEquals(parseQValueAt(text, 4, 8), 0.25);

@@ -30,6 +30,15 @@ Deno.test("parseDictionary accepts an empty field and surrounding spaces", () =>
   assertEquals(parseDictionary("  a=1 ,\tb=2  ")?.get("b"), 2);
 });
 
+Deno.test("parseDictionary discards leading and trailing SP only (RFC 8941 §4.2)", () => {
+  // String.trim would also take a no-break space (0xA0, a raw byte of a field value) and HTAB.
+  for (const value of ["a=1\xA0", "\xA0a=1", "a=1,\xA0b=2", "\ta=1"]) {
+    assertEquals(parseDictionary(value), null, JSON.stringify(value));
+  }
+  assertEquals(parseDictionary("  a=1  ")?.get("a"), 1);
+  assertEquals(parseDictionary("a=1\t")?.get("a"), 1, "OWS after a member (§4.2.2)");
+});
+
 Deno.test("parseDictionary fails the whole field on any syntax error", () => {
   const bad = [
     "A=1", // upper-case key

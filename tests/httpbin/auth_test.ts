@@ -58,6 +58,9 @@ const WRONG: Array<[string, string | undefined]> = [
   ["another scheme", "Bearer abc"],
   ["invalid base64", "Basic !!!"],
   ["no colon in the credentials", `Basic ${btoa("alices3cret")}`],
+  // OWS is SP and HTAB only (RFC 9110 §5.6.3): a no-break space (0xA0) is no base64.
+  ["a no-break space before the credentials", `Basic \xA0${btoa("alice:s3cret")}`],
+  ["a no-break space after the credentials", `Basic ${btoa("alice:s3cret")}\xA0`],
 ];
 
 for (const [why, auth] of WRONG) {

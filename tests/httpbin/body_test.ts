@@ -120,3 +120,16 @@ Deno.test('a multipart part with filename="" is a form field; one with filename*
   assertEquals(status, 200);
   assertEquals([json.form, json.files], [{ f: ["v"] }, { g: ["w"] }]);
 });
+
+Deno.test("a Content-Type with a no-break space (0xA0) is not the form type it spells", async () => {
+  // OWS is SP and HTAB only (Go's textproto, RFC 9110 §5.6.3): the NBSP is part of the type.
+  const body = '--X\r\nContent-Disposition: form-data; name="f"\r\n\r\nv\r\n--X--\r\n';
+  const parsed = await send("POST", "/post", "multipart/form-data\t; boundary=X\t", body);
+  assertEquals([parsed.status, parsed.json.form], [200, { f: ["v"] }]);
+  const typed = await send("POST", "/post", "multipart/form-data\xA0; boundary=X", body);
+  assertEquals([typed.status, typed.json.form], [200, {}]);
+  const bounded = await send("POST", "/post", "multipart/form-data; boundary=X\xA0", body);
+  assertEquals(bounded.status, 400);
+  const urlencoded = await send("POST", "/post", "application/x-www-form-urlencoded\xA0", "a=1");
+  assertEquals([urlencoded.status, urlencoded.json.form], [200, {}]);
+});

@@ -19,6 +19,13 @@ Deno.test("/cookies lists the Cookie fields' pairs, unquoted, last one winning",
   assertEquals(await bodyJson(res.body), { cookies: { a: "3", b: "two", c: "" } });
 });
 
+Deno.test("/cookies takes SP and HTAB around a name and value off, never a no-break space", async () => {
+  // RFC 6265 §5.2: WSP (SP, HTAB) only; a NBSP (0xA0) is part of the name or value.
+  // The NBSP stays part of the name and value (shown escaped: it is no UTF-8 byte).
+  const res = await call("/cookies", [["Cookie", "a =\t1 ;\xA0b=2; c=3\xA0"]]);
+  assertEquals(await bodyJson(res.body), { cookies: { a: "1", "\\xA0b": "2", c: "3\\xA0" } });
+});
+
 Deno.test("/cookies answers an empty object when no cookie is sent", async () => {
   assertEquals(await bodyJson((await call("/cookies")).body), { cookies: {} });
 });

@@ -67,6 +67,11 @@ const NEGOTIATED: Array<[string | undefined, string | null]> = [
   ["image/gif", null],
   ["image/png;q=0", null],
   ["image/jpg", null],
+  // OWS is SP and HTAB only (RFC 9110 §5.6.3): a no-break space (0xA0) makes another range.
+  ["\timage/webp\t", "image/webp"],
+  ["image/webp\xA0", null],
+  ["image/webp\xA0, image/jpeg;q=0.5", "image/jpeg"],
+  ["image/webp;q=0.5\xA0, image/jpeg;q=0.1", "image/jpeg"],
 ];
 
 for (const [accept, type] of NEGOTIATED) {

@@ -26,6 +26,20 @@ Deno.test("parseMultipart accepts a body that starts with the delimiter", () => 
   assertEquals(parseMultipart(enc(body), "b")?.map((p) => [p.name, dec(p.data)]), [["x", "1"]]);
 });
 
+Deno.test("parseMultipart takes SP and HTAB around part fields off, never a no-break space", () => {
+  // Bytes as latin1: 0xA0 is one raw byte, as Go's textproto sees it (it trims ASCII space only).
+  const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+  const body = '--b\r\nContent-Disposition:\t form-data ; name="a"\t\r\n' +
+    "Content-Type: text/plain\t\r\n\r\n1\r\n" +
+    '--b\r\nContent-Disposition: form-data\xA0; name="b"\r\n\r\n2\r\n' +
+    "--b\r\nContent-Disposition: form-data; name=c\xA0\r\nContent-Type: text/plain\xA0\r\n\r\n" +
+    "3\r\n--b--";
+  assertEquals(parseMultipart(latin1(body), "b")?.map((p) => [p.name, p.contentType]), [
+    ["a", "text/plain"],
+    ["c\xA0", "text/plain\xA0"],
+  ]);
+});
+
 const BAD: Array<[string, string]> = [
   ["no delimiter at all", "just text"],
   ["no close delimiter", '--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n1'],

@@ -42,6 +42,11 @@ const RANGES: Array<[string, number, string | null, string]> = [
   ["bytes=", 200, null, WHOLE],
   // Overlaps adding up to more than the body: Go sends it whole.
   ["bytes=0-20,10-29", 200, null, WHOLE],
+  // Go's textproto.TrimString takes SP and HTAB off, never a no-break space (0xA0).
+  ["bytes= 2 -\t5\t", 206, "bytes 2-5/30", "cdef"],
+  ["bytes=2-5\xA0", 416, null, "invalid range\n"],
+  ["bytes=\xA02-5", 416, null, "invalid range\n"],
+  ["bytes=2\xA0-5", 416, null, "invalid range\n"],
 ];
 
 for (const [range, status, contentRange, body] of RANGES) {

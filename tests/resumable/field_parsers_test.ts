@@ -51,6 +51,31 @@ Deno.test("parseUploadInteger and parseSfBoolean accept only the Structured Fiel
   for (const bad of ["1", "true", "?2", "?", ""]) assertEquals(parseSfBoolean(bad), null, bad);
 });
 
+Deno.test("the field parsers take SP and HTAB around a value, never a no-break space (0xA0)", () => {
+  // OWS is SP and HTAB only (RFC 9110 §5.6.3); a latin1 field value carries NBSP as a raw byte.
+  assertEquals(parseUploadInteger("\t12\t"), 12);
+  assertEquals(parseUploadInteger("12\xA0"), null);
+  assertEquals(parseUploadInteger("\xA012"), null);
+  assertEquals(parseSfBoolean("?1\xA0"), null);
+  assertEquals(parseSfBoolean("\xA0?0"), null);
+  assertEquals(
+    mediaType("application/offset+octet-stream\xA0"),
+    "application/offset+octet-stream\xA0",
+  );
+  assertEquals(mediaType("\tapplication/partial-upload\t;a=b"), "application/partial-upload");
+  assertEquals(parseTusMetadata(`filename ${b64("a")}\xA0`), null);
+  assertEquals(parseTusMetadata(`\xA0filename ${b64("a")}`), null);
+  assertEquals(parseTusMetadata("\xA0"), null);
+  assertEquals(parseTusMetadata(`\tfilename ${b64("a")}\t,\tx\t`)?.size, 2);
+});
+
+Deno.test("dispositionFilename takes OWS (SP, HTAB) around parameters, never a no-break space", () => {
+  assertEquals(dispositionFilename("inline;\tfilename\t=\tplain.txt"), "plain.txt");
+  assertEquals(dispositionFilename("inline;\xA0filename=plain.txt"), null);
+  assertEquals(dispositionFilename("inline; filename\xA0=plain.txt"), null);
+  assertEquals(dispositionFilename("inline; filename=plain.txt\xA0"), "plain.txt\xA0");
+});
+
 Deno.test("creationTarget keeps a file URL and names a folder's file from the request", () => {
   const meta = (pairs: string) => parseTusMetadata(pairs);
   assertEquals(creationTarget("docs/a.bin", null, none, false), {

@@ -127,6 +127,43 @@ Deno.test("parsePartHead unfolds a folded field line (RFC 5322 §2.2.3) with one
   );
 });
 
+Deno.test("parsePartHead takes SP and HTAB around values and parameters, never other spaces", () => {
+  // RFC 5322 WSP (as HTTP's OWS) is SP and HTAB: a no-break space or an ideographic space,
+  // which String.trim would take off, is part of the value it stands next to.
+  assertEquals(
+    head(
+      'Content-Disposition:\t form-data\t; name=f\t;\tfilename="a.txt"\r\nContent-Type: text/plain\t',
+    ),
+    { name: "f", filename: "a.txt", contentType: "text/plain" },
+  );
+  assertEquals(head('Content-Disposition: form-data\u00A0; name="f"'), null);
+  assertEquals(
+    head("Content-Disposition: form-data; name=f\u00A0; filename=a.txt\u3000"),
+    { name: "f\u00A0", filename: "a.txt\u3000", contentType: null },
+  );
+  assertEquals(
+    head('Content-Disposition: form-data; name="f"; filename\u00A0="evil.txt"'),
+    { name: "f", filename: null, contentType: null },
+  );
+  assertEquals(head('Content-Disposition: form-data; name="f"\r\nContent-Type: text/plain\u00A0'), {
+    name: "f",
+    filename: null,
+    contentType: "text/plain\u00A0",
+  });
+  // Latin-1 heads (not UTF-8) carry the NBSP as the byte 0xA0.
+  assertEquals(
+    parsePartHead(
+      Uint8Array.from("Content-Disposition: form-data; name=f\xA0", (c) => c.charCodeAt(0)),
+    ),
+    { name: "f\xA0", filename: null, contentType: null },
+  );
+});
+
+Deno.test("formDataType reads a Content-Type with a no-break space as no form", () => {
+  assertEquals(formDataType("multipart/form-data\xA0; boundary=x").kind, "other");
+  assertEquals(formDataType("\tmultipart/form-data\t; boundary=x").kind, "form");
+});
+
 Deno.test("parsePartHead refuses a head that starts with a continuation line", () => {
   assertEquals(head(' Content-Disposition: form-data; filename="a.txt"'), null);
 });

@@ -27,6 +27,10 @@ const CASES: Array<[string | undefined, number | null]> = [
   ["abc", null],
   ["1, 2", null], // the field sent twice
   ["Sat, 03 Feb 2001 04:05:06 GMT", null],
+  // OWS is SP and HTAB only (RFC 9110 §5.6.3): a no-break space (0xA0) makes it no number.
+  ["\t981173106 ", 981_173_106_000],
+  ["981173106\xA0", null],
+  ["\xA0981173106", null],
 ];
 
 for (const [value, want] of CASES) {

@@ -64,6 +64,25 @@ Deno.test("COPY of a folder copies the tree, without temp files; Depth 0 only th
   });
 });
 
+Deno.test("COPY with a Depth or Overwrite followed by a no-break space (0xA0) is 400", async () => {
+  // OWS is SP and HTAB only (RFC 9110 §5.6.3): `0\xA0` and `T\xA0` are no values of these fields.
+  await withDav(ALL, async (app) => {
+    await Deno.mkdir(`${app.root}/t/sub`, { recursive: true });
+    await Deno.writeTextFile(`${app.root}/b`, "B");
+    await Deno.writeTextFile(`${app.root}/a`, "A");
+    const shallow = await app.call("COPY", "/files/t/", [to("/files/v/"), ["Depth", "0\xA0"]]);
+    assertEquals(shallow.status, 400);
+    const over = await app.call("COPY", "/files/a", [to("/files/b"), ["Overwrite", "T\xA0"]]);
+    assertEquals(over.status, 400);
+    assertEquals(await Deno.readTextFile(`${app.root}/b`), "B");
+    const moved = await app.call("MOVE", "/files/a", [to("/files/c"), ["Depth", "infinity\xA0"]]);
+    assertEquals(moved.status, 400);
+    assertEquals([...Deno.readDirSync(app.root)].map((e) => e.name).sort(), ["a", "b", "t"]);
+    const ows = await app.call("COPY", "/files/a", [to("/files/b"), ["Overwrite", "\tT "]]);
+    assertEquals(ows.status, 204);
+  });
+});
+
 Deno.test("MOVE renames files and folders: 201, 204 over an existing one, the source gone", async () => {
   await withDav(ALL, async (app) => {
     await Deno.mkdir(`${app.root}/d`);

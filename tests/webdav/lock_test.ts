@@ -117,6 +117,39 @@ Deno.test("exclusive conflicts 423; shared locks stack; UNLOCK with a wrong toke
   });
 });
 
+Deno.test("LOCK and UNLOCK take no no-break space (0xA0) for the OWS around Depth and Lock-Token", async () => {
+  // OWS is SP and HTAB only (RFC 9110 §5.6.3); String.trim would take the NBSP off.
+  await withDav(ALL, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f`, "x");
+    assertEquals(
+      (await app.call("LOCK", "/files/f", [["Depth", "0\xA0"]], lockBody())).status,
+      400,
+    );
+    const locked = await app.call(
+      "LOCK",
+      "/files/f",
+      [["Depth", "\t0 "], ["Timeout", "Second-100\xA0"]],
+      lockBody(),
+    );
+    assertEquals(locked.status, 200);
+    // A timeout the NBSP made unreadable is not honoured: the default is granted instead.
+    assert(!locked.text.includes("<D:timeout>Second-100</D:timeout>"), locked.text);
+    const token = locked.header("lock-token")!;
+    assertEquals(
+      (await app.call("UNLOCK", "/files/f", [["Lock-Token", `${token}\xA0`]])).status,
+      400,
+    );
+    assertEquals(
+      (await app.call("UNLOCK", "/files/f", [["Lock-Token", `\xA0${token}`]])).status,
+      400,
+    );
+    assertEquals(
+      (await app.call("UNLOCK", "/files/f", [["Lock-Token", `\t${token} `]])).status,
+      204,
+    );
+  });
+});
+
 Deno.test("LOCK on an unmapped URL makes an empty file (201); a refresh restarts the timeout", async () => {
   await withDav(ALL, async (app) => {
     const res = await app.call("LOCK", "/files/new.txt", [[

@@ -101,6 +101,18 @@ Deno.test("PROPFIND Depth infinity (or none) is 403 propfind-finite-depth; a bad
   });
 });
 
+Deno.test("PROPFIND with a Depth followed by a no-break space (0xA0) is 400, not that Depth", async () => {
+  // OWS is SP and HTAB only (RFC 9110 §5.6.3): `1\xA0` is no Depth (String.trim made it 1).
+  await withDav({}, async (app) => {
+    await Deno.mkdir(`${app.root}/d`);
+    for (const depth of ["1\xA0", "\xA01", "0\xA0", "infinity\xA0"]) {
+      const res = await app.call("PROPFIND", "/files/d/", [["Depth", depth]]);
+      assertEquals(res.status, 400, JSON.stringify(depth));
+    }
+    assertEquals((await app.call("PROPFIND", "/files/d/", [["Depth", "\t1 "]])).status, 207);
+  });
+});
+
 Deno.test("PROPFIND of a file with Depth infinity or none describes the file (it has no members)", async () => {
   await withDav({}, async (app) => {
     await Deno.writeTextFile(`${app.root}/f.txt`, "F");

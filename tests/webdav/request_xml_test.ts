@@ -51,3 +51,18 @@ Deno.test("readXmlBody refuses a Content-Encoding other than identity with 415 (
   );
   assert(identity.ok && identity.root?.local === "a");
 });
+
+Deno.test("readXmlBody takes a Content-Encoding of identity with a no-break space for another (415)", async () => {
+  // OWS is SP and HTAB only (RFC 9110 §5.6.3): the NBSP (0xA0) is part of the coding.
+  for (const coding of ["identity\xA0", "\xA0identity", "\xA0"]) {
+    const r = await readXmlBody(
+      buildRequest({ method: "PROPFIND", body: "<a/>", headers: [["Content-Encoding", coding]] }),
+    );
+    assert(!r.ok, JSON.stringify(coding));
+    assertEquals(r.response.status, 415, JSON.stringify(coding));
+  }
+  const ows = await readXmlBody(
+    buildRequest({ method: "LOCK", body: "<a/>", headers: [["Content-Encoding", "\tidentity "]] }),
+  );
+  assert(ows.ok && ows.root?.local === "a");
+});
