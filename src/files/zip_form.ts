@@ -28,7 +28,7 @@ import { readBodyBytes } from "../http/read_body_bytes.ts";
  */
 export const ZIP_FORM_MAX_BYTES = 2 * 1024 * 1024;
 
-const URLENCODED = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+const URLENCODED = /^application\/x-www-form-urlencoded[ \t]*(;|$)/i;
 /** A query that asks for an archive (`zip` as a name, with or without a value). */
 const ASKS_ZIP = /(?:^|&)zip(?:[=&]|$)/;
 

@@ -19,6 +19,7 @@
  * @module
  */
 
+import { trimOws } from "../http/ows.ts";
 import { STATUS } from "../http/status.ts";
 import { evaluatePreconditions, type FieldSource, type Validators } from "../app/conditional.ts";
 
@@ -52,7 +53,8 @@ export function decideWrite(
   if (evaluatePreconditions(method, fields, current) !== "proceed") {
     return { kind: "refuse", status: STATUS.PreconditionFailed, text: "Precondition failed" };
   }
-  const ifNoneMatch = fields.list("if-none-match")?.trim();
+  const listed = fields.list("if-none-match");
+  const ifNoneMatch = listed === undefined ? undefined : trimOws(listed); // OWS only (RFC 9110 §5.6.3)
   return {
     kind: "proceed",
     createOnly: noOverwrite || ifNoneMatch === "*",

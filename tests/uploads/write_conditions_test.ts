@@ -15,6 +15,21 @@ const CASES: Array<[string, Array<[string, string]>, boolean, boolean, Want]> = 
   ["no conditions, new file", [], false, false, "proceed"],
   ["no conditions, replacing", [], true, false, "proceed"],
   ["If-None-Match * on a new name", [["If-None-Match", "*"]], false, false, "proceed create-only"],
+  [
+    "If-None-Match * with OWS on a new name",
+    [["If-None-Match", " *\t"]],
+    false,
+    false,
+    "proceed create-only",
+  ],
+  // NBSP is not OWS (RFC 9110 §5.6.3): `*\xA0` is not `*`, so the write is not create-only.
+  [
+    "If-None-Match *\xA0 on a new name",
+    [["If-None-Match", "*\xA0"]],
+    false,
+    false,
+    "proceed recheck",
+  ],
   ["If-None-Match * on an existing file", [["If-None-Match", "*"]], true, false, 412],
   ["If-None-Match with the current tag", [["If-None-Match", '"5-abc-1"']], true, false, 412],
   [
