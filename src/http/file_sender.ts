@@ -16,6 +16,19 @@ import type { FileBody } from "./types.ts";
 export const SYNC_READ_MAX_BYTES = 64 * 1024;
 
 /**
+ * Reads the whole of `body` (`view.length` bytes from `body.offset`) into `view` with synchronous
+ * calls; throws when the file ends first. Does not close the file.
+ */
+export function readFileBodySync(body: FileBody, view: Uint8Array): void {
+  if (body.offset > 0) body.file.seekSync(body.offset, Deno.SeekMode.Start);
+  for (let got = 0; got < view.length;) {
+    const n = body.file.readSync(view.subarray(got));
+    if (n === null || n === 0) throw new Error("file ended before its announced length");
+    got += n;
+  }
+}
+
+/**
  * Sends `body.length` bytes of `body.file` from `body.offset` through `buffers`, then closes the
  * file (also on failure). Resolves to the bytes sent.
  */
@@ -39,13 +52,8 @@ export async function sendFileBody(
     // synchronously, as nginx reads: two round trips to a runtime thread cost more than the
     // calls (a 1 KB range of a 300 KB file ran at 0.15× nginx). Nothing would overlap anyway.
     if (body.length <= SYNC_READ_MAX_BYTES && body.length <= buffers[0].length) {
-      if (body.offset > 0) file.seekSync(body.offset, Deno.SeekMode.Start);
       const piece = buffers[0].subarray(0, body.length);
-      for (let got = 0; got < piece.length;) {
-        const n = file.readSync(piece.subarray(got));
-        if (n === null || n === 0) throw new Error("file ended before its announced length");
-        got += n;
-      }
+      readFileBodySync(body, piece);
       await write(piece);
       return body.length;
     }

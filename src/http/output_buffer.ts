@@ -87,6 +87,17 @@ export class OutputBuffer {
     this.#len = at + n;
   }
 
+  /**
+   * Appends `n` bytes that `fill` writes into the view of them it is given (a file piece read
+   * straight into the output); when `fill` throws, nothing is appended.
+   */
+  appendFilled(n: number, fill: (view: Uint8Array) => void): void {
+    this.#reserve(n);
+    const at = this.#len;
+    fill(this.#out.subarray(at, at + n));
+    this.#len = at + n;
+  }
+
   /** Appends a string known to be ASCII, one char code per byte. */
   appendAscii(s: string): void {
     this.#reserve(s.length);

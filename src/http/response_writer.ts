@@ -12,6 +12,8 @@
 
 import { BodySender } from "./body_sender.ts";
 import { discardBody } from "./discard_body.ts";
+import { readFileBodySync } from "./file_sender.ts";
+import { HttpError } from "./errors.ts";
 import { appendInterimHead, appendSwitchHead, CONTINUE_HEAD } from "./interim_head.ts";
 import { OutputBuffer } from "./output_buffer.ts";
 import type { ResponseContext, WriteOutcome } from "./response_context.ts";
@@ -219,6 +221,20 @@ export class ResponseWriter {
       this.#bodyApart = true;
       this.#apart ??= new BodySender(this, this.#sink, out, this.#limits);
       return this.#apart.sendBytes(bytes, mustClose);
+    }
+    // A short file range that fits the output joins its head too, read synchronously (as
+    // `sendFileBody` reads one): one write for both, none apart.
+    if ((body as FileBody).kind === "file" && out.fits(length!)) {
+      const file = body as FileBody;
+      try {
+        out.appendFilled(file.length, (view) => readFileBodySync(file, view));
+      } catch (err) {
+        out.truncate(start); // no head without its body: the caller answers 500 instead
+        throw new HttpError("internal", `The file could not be read: ${err}`);
+      } finally {
+        file.file.close();
+      }
+      return this.#outcome(file.length, mustClose);
     }
     this.#bodyApart = true;
     this.#apart ??= new BodySender(this, this.#sink, out, this.#limits);

@@ -2,7 +2,7 @@
  * The response writer against an in-memory sink: exact bytes for each framing decision.
  */
 
-import { assert, assertEquals } from "../support/assert.ts";
+import { assert, assertEquals, assertThrows } from "../support/assert.ts";
 import { makeLimits } from "../../src/http/limits.ts";
 import { type ResponseContext, ResponseWriter } from "../../src/http/response_writer.ts";
 import type { HttpResponse } from "../../src/http/types.ts";
@@ -203,18 +203,69 @@ Deno.test("writer streams a file range and closes the file", async () => {
 Deno.test("writer streams a file range larger than its buffers through both of them", async () => {
   const path = await Deno.makeTempFile();
   try {
-    const content = Array.from({ length: 100 }, (_, i) => String.fromCharCode(33 + (i % 90)))
+    // Larger than the output buffer (16 KiB), so it goes apart from its head.
+    const content = Array.from({ length: 40_000 }, (_, i) => String.fromCharCode(33 + (i % 90)))
       .join("");
     await Deno.writeTextFile(path, content);
     const file = await Deno.open(path);
     const sink = new MemorySink();
-    const w = new ResponseWriter(sink, makeLimits({ fileChunkBytes: 7 }));
+    const w = new ResponseWriter(sink, makeLimits({ fileChunkBytes: 7_000 }));
     const outcome = await w.write(
-      { status: 200, body: { kind: "file", file, offset: 3, length: 90 } },
+      { status: 200, body: { kind: "file", file, offset: 3, length: 39_990 } },
       KEEP,
     );
-    assertEquals(outcome.bodyBytes, 90);
-    assert(sink.text().endsWith("\r\n\r\n" + content.slice(3, 93)), sink.text());
+    assertEquals(outcome.bodyBytes, 39_990);
+    const sent = new Uint8Array(sink.writes.reduce((n, w) => n + w.length, 0));
+    sink.writes.reduce((at, w) => (sent.set(w, at), at + w.length), 0);
+    const tail = new TextDecoder().decode(sent.subarray(sent.length - 39_991));
+    assertEquals(tail, "\n" + content.slice(3, 39_993), "the range, whole");
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("writer gathers a short file range with its head, read at once, and closes the file", async () => {
+  const path = await Deno.makeTempFile();
+  try {
+    await Deno.writeTextFile(path, "0123456789abcdefghij");
+    const file = await Deno.open(path);
+    // No asynchronous read: the range is read synchronously into the output.
+    file.read = () => Promise.reject(new Error("async read used"));
+    const sink = new MemorySink();
+    const w = new ResponseWriter(sink, makeLimits());
+    const outcome = w.write(
+      { status: 206, body: { kind: "file", file, offset: 5, length: 10 } },
+      KEEP,
+    );
+    assert(!(outcome instanceof Promise), "nothing to await: gathered");
+    assertEquals(outcome.bodyBytes, 10);
+    assertEquals(sink.text(), "", "nothing written before the flush");
+    await w.flush();
+    assertEquals(sink.writes.length, 1, "head and body in one write");
+    assert(sink.text().endsWith("Content-Length: 10\r\n\r\n56789abcde"), sink.text());
+    assertThrows(() => file.readSync(new Uint8Array(1)), Deno.errors.BadResource);
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("writer gathers nothing for a short file range the file no longer holds", async () => {
+  const path = await Deno.makeTempFile();
+  try {
+    await Deno.writeTextFile(path, "short");
+    const file = await Deno.open(path);
+    const sink = new MemorySink();
+    const w = new ResponseWriter(sink, makeLimits());
+    const err = (() => {
+      try {
+        w.write({ status: 200, body: { kind: "file", file, offset: 0, length: 10 } }, KEEP);
+      } catch (e) {
+        return e;
+      }
+    })();
+    assert(err instanceof HttpError && err.kind === "internal", String(err));
+    assertEquals(w.pending, 0, "the head was dropped with its body");
+    assertThrows(() => file.readSync(new Uint8Array(1)), Deno.errors.BadResource);
   } finally {
     await Deno.remove(path);
   }
