@@ -18,8 +18,9 @@
  *   write no record: the data file alone is their state.
  * - A refused append changes nothing (RFC 5789 §2): a length the request declares (tus
  *   `Upload-Length` on a deferred length, the draft's `Upload-Length` or `?1` with a
- *   `Content-Length`) is saved with the append's success only; meanwhile the ledger holds it
- *   (`UploadStore.reserveLength`) and a refused or cut append gives it back.
+ *   `Content-Length`) is saved with the append's success, or with the bytes an append cut short
+ *   kept; meanwhile the ledger holds it (`UploadStore.reserveLength`) and an append that keeps
+ *   nothing gives it back.
  * - Never past the length: a body that would run past the declared length, or `--max-upload`
  *   while the length is not known, is refused before a byte is read (a declared length) or at
  *   the size line of the chunk that would cross it (chunked; the chunks before it stay), with
@@ -301,6 +302,14 @@ export async function appendBody(
         if (cut) record = await store.settle(record).catch(() => record);
       }
       const offset = dropped ? start : await part.stat().then((st) => st.size, () => end);
+      // Bytes kept from an append cut short (not one refused for running past a size): it took
+      // effect, and so does the length it declared (tus: once set it stays; a client resuming
+      // need not send it again).
+      const tooLarge = err instanceof HttpError && err.kind === "contentTooLarge";
+      if (learnt && offset > start && !tooLarge) {
+        const kept = { ...record, length };
+        await store.update(kept).then(() => record = kept, () => {});
+      }
       // What it holds now, not what it was granted (an upload of unknown length).
       if (offset > start || givesBack) await store.received(record, offset);
       // A chunked body that runs past the length, --max-upload or the bytes cap: the protocol's

@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import { assertEquals } from "../support/assert.ts";
 import { b64, exchange, headOf, withUploadServer } from "./resumable_fixture.ts";
+import { RawClient } from "../support/server.ts";
 
 const OCTETS = "application/offset+octet-stream";
 
@@ -84,6 +85,38 @@ Deno.test("tus: a PATCH refused with 413 or 460 leaves a deferred length deferre
       assertEquals(done.status, 204, String(i));
       assertEquals(await Deno.readTextFile(`${s.root}/f${i}.bin`), "wxyz");
     }
+  });
+});
+
+Deno.test("tus: a PATCH cut short keeps the length it declared with the bytes it kept", async () => {
+  await withUploadServer({}, async (s) => {
+    const location = await tusDeferred(s.port, "cut.bin");
+    const client = await RawClient.connect(s.port);
+    const fields = {
+      "Tus-Resumable": "1.0.0",
+      "Content-Type": OCTETS,
+      "Upload-Offset": "0",
+      "Upload-Length": "100",
+      "Content-Length": "100",
+    };
+    const head = Object.entries(fields).map(([k, v]) => `${k}: ${v}\r\n`).join("");
+    await client.send(`PATCH ${location} HTTP/1.1\r\nHost: x\r\n${head}\r\n${"a".repeat(60)}`);
+    // Let the 60 bytes arrive, then drop the connection mid-body (they are kept: pumped to disk
+    // as the append ends).
+    await new Promise((r) => setTimeout(r, 200));
+    const deadline = Date.now() + 10_000;
+    client.close();
+    let after = await tusHead(s.port, location);
+    while (after.header("upload-offset") !== "60" && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      after = await tusHead(s.port, location);
+    }
+    assertEquals(after.header("upload-offset"), "60");
+    assertEquals(after.header("upload-length"), "100", "the length came with the kept bytes");
+    // The rest, without the length again (tus: once set, it stays): published.
+    const done = await tusPatch(s.port, location, { "Upload-Offset": "60" }, "b".repeat(40));
+    assertEquals(done.status, 204);
+    assertEquals(await Deno.readTextFile(`${s.root}/cut.bin`), "a".repeat(60) + "b".repeat(40));
   });
 });
 
