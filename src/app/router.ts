@@ -158,7 +158,7 @@ export function createRouter(routes: readonly Route[]): Handler {
     const method = req.method;
     if (req.targetForm === "asterisk") {
       if (method !== "OPTIONS") return textResponse(STATUS.BadRequest, "Bad request\n");
-      return { status: STATUS.NoContent, headers: [["Allow", allMethods]] };
+      return { status: STATUS.NoContent, headers: [["Allow", allMethods.join(", ")]] };
     }
     const candidates = match(req.path);
     for (const route of candidates) {
@@ -205,8 +205,8 @@ function knownMethods(routes: readonly Route[]): Set<string> {
 }
 
 /** What `Allow` may list for an any-method line: every known method but TRACE (no route answers it). */
-function listableMethods(known: ReadonlySet<string>): string {
-  return [...known].filter((m) => m !== "TRACE").join(", ");
+function listableMethods(known: ReadonlySet<string>): readonly string[] {
+  return [...known].filter((m) => m !== "TRACE");
 }
 
 /**
@@ -236,11 +236,14 @@ function firstSegment(path: string): string | null {
  * The Allow value for a set of routes: their methods, plus HEAD with GET, plus OPTIONS — but not
  * those of `unlisted` lines (refusals) or of `when` lines (claims on part of a method).
  */
-function allowed(routes: readonly Route[], allMethods: string): string {
+function allowed(routes: readonly Route[], allMethods: readonly string[]): string {
   const methods = new Set<string>();
   for (const r of routes) {
     if (r.unlisted || r.when !== undefined) continue;
-    for (const m of r.methods) methods.add(m === ANY_METHOD ? allMethods : m);
+    for (const m of r.methods) {
+      if (m !== ANY_METHOD) methods.add(m);
+      else for (const any of allMethods) methods.add(any);
+    }
   }
   if (methods.has("GET")) methods.add("HEAD");
   methods.delete("OPTIONS"); // always last, whichever route listed it

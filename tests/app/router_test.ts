@@ -80,6 +80,10 @@ Deno.test("router refuses TRACE even where any method is taken, and lists it now
   const allow = trace.headers?.find(([k]) => k === "Allow")?.[1] ?? "";
   assertEquals(trace.status, 405);
   assertEquals([allow.includes("PROPFIND"), allow.includes("TRACE")], [true, false]);
+  // Each method once (RFC 9110 §10.2.1): OPTIONS and HEAD are not listed twice.
+  const listed = allow.split(", ");
+  assertEquals(listed.length, new Set(listed).size, allow);
+  assertEquals(listed.at(-1), "OPTIONS");
   const star = await anyRouter(req("OPTIONS", "*", "asterisk"));
   const starAllow = star.headers?.find(([k]) => k === "Allow")?.[1] ?? "";
   assertEquals([starAllow.includes("GET"), starAllow.includes("TRACE")], [true, false]);
