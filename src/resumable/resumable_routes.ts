@@ -55,6 +55,10 @@ export const RESUMABLE_EXPOSED_HEADERS = [
   "Tus-Checksum-Algorithm",
 ].join(", ");
 
+/** The methods of an upload resource that read it, and those that change it. */
+const READS = RESOURCE_METHODS.filter((m) => m !== "PATCH" && m !== "DELETE");
+const CHANGES = RESOURCE_METHODS.filter((m) => m === "PATCH" || m === "DELETE");
+
 /**
  * The route lines for resumable uploads under `config`; `usage` is the server-wide ledger of the
  * caps (the shared service `UPLOAD_USAGE_SERVICE`), this isolate's own without it.
@@ -90,7 +94,13 @@ export function resumableRoutes(
       when: (req) => isTusRequest(req) || isDraftCreation(req),
       handler: answer,
     },
-    { methods: [...RESOURCE_METHODS], path: `${UPLOADS_MOUNT}*`, handler: resource },
+    // --read-only: PATCH and DELETE are routed only to be refused (403), so not offered in Allow.
+    ...[READS, CHANGES].map((methods) => ({
+      methods,
+      path: `${UPLOADS_MOUNT}*`,
+      handler: resource,
+      unlisted: methods === CHANGES && config.readOnly,
+    })),
     // A POST standing for PATCH, DELETE, HEAD or GET; a plain POST stays a 405 listing the
     // real methods — tus's own (with Tus-Resumable, which tus puts on every answer) for a tus
     // request.

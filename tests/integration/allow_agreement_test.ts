@@ -115,6 +115,20 @@ Deno.test("Allow: --read-only offers reads only, and /files no upload method", a
   });
 });
 
+Deno.test("Allow: an upload resource under --read-only offers reads only", async () => {
+  const at = "/api/uploads/0123456789abcdef0123456789abcdef";
+  await withUploadServer({ readOnly: true }, async (s) => {
+    const options = await request(s.port, "OPTIONS", at);
+    assertEquals(options.header("allow"), "HEAD, GET, OPTIONS");
+    // Still routed, to be refused as every change is under --read-only.
+    assertEquals((await request(s.port, "DELETE", at, [["Tus-Resumable", "1.0.0"]])).status, 403);
+  });
+  await withUploadServer({}, async (s) => {
+    const options = await request(s.port, "OPTIONS", at);
+    assertEquals(options.header("allow"), "HEAD, GET, PATCH, DELETE, OPTIONS");
+  });
+});
+
 Deno.test("Allow: a tus PUT's 405 lists the router's methods there, less PUT", async () => {
   await withUploadServer({ allowDelete: true }, async (s) => {
     const options = await request(s.port, "OPTIONS", "/files/x.txt");
