@@ -245,7 +245,8 @@ async function storeBody(
 
 /** The length Finder announces for a chunked PUT (`X-Expected-Entity-Length`), or -1. */
 function expectedEntityLength(req: HttpRequest): number {
-  const value = req.headers.list("x-expected-entity-length")?.trim();
+  const listed = req.headers.list("x-expected-entity-length");
+  const value = listed === undefined ? undefined : trimOws(listed); // OWS only (RFC 9110 §5.6.3)
   return value !== undefined && /^[0-9]{1,15}$/.test(value) ? Number(value) : -1;
 }
 
