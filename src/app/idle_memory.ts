@@ -73,13 +73,18 @@ export interface ReclaimDeps {
   rssBytes?: () => number;
   /** Runs a full collection. */
   collect: () => void;
+  /**
+   * Lets go of what the server keeps for its next burst (the spare file buffers); true when it
+   * held something, which a collection then frees. Called on each quiet tick after work.
+   */
+  release?: () => boolean;
 }
 
 /**
  * One step of the watch, kept apart from its timer: collects when `activity` has not moved for
  * `quietTicks` steps in a row, it moved at some point since the last collection, and the heap has
- * grown by `GROWTH_BYTES` since then, or the process's resident memory by `RSS_GROWTH_BYTES` (a
- * trickle of requests that leaves both as they were costs nothing). The start is the first work: compiling the app's modules leaves garbage that no
+ * grown by `GROWTH_BYTES` since then, or the process's resident memory by `RSS_GROWTH_BYTES`, or
+ * `release` let go of something (a trickle of requests that leaves all as they were costs nothing). The start is the first work: compiling the app's modules leaves garbage that no
  * collection would otherwise reach in a server that then sits idle (measured, 4 workers: 86 → 61
  * MiB anonymous RSS once the first quiet spell's collection and trim ran), so the first quiet
  * spell collects whatever the heap did.
@@ -110,9 +115,13 @@ export class IdleReclaimer {
       return false;
     }
     if (++this.#quiet < this.#quietTicks || !this.#worked) return false;
+    const released = this.#deps.release?.() ?? false;
     const heapGrew = this.#deps.heapBytes() >= this.#heapAfterCollect + GROWTH_BYTES;
     const rss = this.#deps.rssBytes;
-    if (!heapGrew && (rss === undefined || rss() < this.#rssAfterCollect + RSS_GROWTH_BYTES)) {
+    if (
+      !released && !heapGrew &&
+      (rss === undefined || rss() < this.#rssAfterCollect + RSS_GROWTH_BYTES)
+    ) {
       return false;
     }
     this.#deps.collect();
@@ -140,10 +149,11 @@ export function reclaimWhenIdle(
     heapBytes: heapAndBufferBytes,
     rssBytes: () => Deno.memoryUsage().rss,
     collect: () => {
-      dropSpareFileBuffers();
       collect();
       afterCollect();
     },
+    // Up to 2 MiB of spare file buffers: dropped, then collected, whatever the heap's growth.
+    release: dropSpareFileBuffers,
   });
   const timer = setInterval(() => reclaimer.tick(), IDLE_TICK_MS);
   Deno.unrefTimer(timer);

@@ -22,9 +22,11 @@ export const SMALL_FILE_CHUNK_BYTES = 64 * 1024;
  */
 let spare: [Uint8Array, Uint8Array] | null = null;
 
-/** Lets go of the spare pair (the isolate is idle). */
-export function dropSpareFileBuffers(): void {
+/** Lets go of the spare pair (the isolate is idle); true when there was one. */
+export function dropSpareFileBuffers(): boolean {
+  const held = spare !== null;
   spare = null;
+  return held;
 }
 
 /** Two equal buffers for overlapped file reads and writes, charged to a budget while held. */

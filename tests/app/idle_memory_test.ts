@@ -151,3 +151,28 @@ Deno.test("IdleReclaimer collects when resident memory grew though the heap did 
   assertEquals(ticks(reclaimer, QUIET + 1).at(-1), true, "grown: collected and trimmed");
   assertEquals(state.collections, 2);
 });
+
+Deno.test("IdleReclaimer collects after a quiet spell that let go of kept buffers, whatever the heap", () => {
+  let spare = true;
+  const state = { requests: 0, collections: 0, releases: 0 };
+  const reclaimer = new IdleReclaimer({
+    activity: () => state.requests,
+    heapBytes: () => 10 * MIB, // never grows
+    collect: () => state.collections++,
+    release: () => {
+      state.releases++;
+      const held = spare;
+      spare = false;
+      return held;
+    },
+  }, QUIET);
+  ticks(reclaimer, QUIET); // the start's collection
+  state.collections = 0;
+  state.requests = 1; // a download kept a spare pair
+  spare = true;
+  assertEquals(ticks(reclaimer, QUIET + 1).at(-1), true, "dropped, then collected");
+  assertEquals(state.collections, 1);
+  state.requests = 2; // work that kept nothing: the heap's rule alone, which says no
+  assertEquals(ticks(reclaimer, QUIET + 2).includes(true), false);
+  assertEquals(state.collections, 1);
+});
