@@ -31,9 +31,15 @@ export async function openRegularFile(path: string): Promise<Deno.FsFile> {
   return await Deno.open(path, { read: true });
 }
 
-/** {@link openRegularFile} with synchronous calls: for opens on a request's path (`served_root.ts`). */
-export function openRegularFileSync(path: string): Deno.FsFile {
+/**
+ * {@link openRegularFile} with its look synchronous, for opens on a request's path
+ * (`served_root.ts`): a stat never waits on what it looks at, and its round trip to a runtime
+ * thread cost more than the call. The open stays asynchronous: a FIFO swapped in between the look
+ * and the open then holds a runtime thread, not the event loop (a synchronous open froze its
+ * worker for good in a review).
+ */
+export function openRegularFileQuick(path: string): Promise<Deno.FsFile> {
   const st = Deno.statSync(path);
   if (!st.isFile) throw new NotRegularFile(path);
-  return Deno.openSync(path, { read: true });
+  return Deno.open(path, { read: true });
 }

@@ -21,16 +21,16 @@ async function withBigFile(
 ): Promise<{ opens: number }> {
   const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "wireserve-nobytes-" }));
   const counted = { opens: 0 };
-  const openSync = Deno.openSync;
+  const open = Deno.open;
   try {
     await Deno.writeFile(`${root}/big.bin`, new Uint8Array(SIZE).fill(0x61));
     const served = plainServedRoot(root, TTL_MS);
     const fsPath = `${root}/big.bin`;
     const facts = await served.lookup(fsPath);
     assert(facts.kind === "file" && facts.bytes === null, "a large file is not held in memory");
-    (Deno as { openSync: typeof Deno.openSync }).openSync = (path, options) => {
+    (Deno as { open: typeof Deno.open }).open = (path, options) => {
       counted.opens++;
-      return openSync(path, options);
+      return open(path, options);
     };
     await fn(async (headers, method = "GET") => {
       const res = await served.serve(
@@ -45,7 +45,7 @@ async function withBigFile(
       return res;
     });
   } finally {
-    (Deno as { openSync: typeof Deno.openSync }).openSync = openSync;
+    (Deno as { open: typeof Deno.open }).open = open;
     await Deno.remove(root, { recursive: true });
   }
   return counted;

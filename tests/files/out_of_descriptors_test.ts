@@ -32,16 +32,16 @@ function emfile(what: string): Error {
   });
 }
 
-type Failing = "open" | "openSync" | "readFile" | "readTextFile" | "readDir" | "readDirSync";
+type Failing = "open" | "readFile" | "readTextFile" | "readDir" | "readDirSync";
 
 /** Runs `fn` with the named Deno calls failing as they do out of descriptors. */
 async function withoutDescriptors<T>(names: Failing[], fn: () => Promise<T>): Promise<T> {
   const deno = Deno as unknown as Record<string, unknown>;
   const saved = names.map((n) => [n, deno[n]] as const);
   for (const n of names) {
-    deno[n] = n === "readDirSync" || n === "openSync"
+    deno[n] = n === "readDirSync"
       ? () => {
-        throw emfile(n);
+        throw emfile("readdir");
       }
       : n === "readDir"
       ? () => ({
@@ -152,8 +152,7 @@ Deno.test("a large file that cannot be opened for want of descriptors answers 50
     const fsPath = `${root}/big.bin`;
     const facts = await served.lookup(fsPath);
     assert(facts.kind === "file" && facts.bytes === null, "a large file is opened per request");
-    // The open on a request's path is synchronous (served_root.ts): it throws, as a handler may.
-    const failure = await withoutDescriptors(["openSync"], async () => {
+    const failure = await withoutDescriptors(["open"], async () => {
       try {
         return await served.serve(buildRequest(), fsPath, facts);
       } catch (err) {
@@ -170,7 +169,7 @@ Deno.test("GET of a file answers 503 out of descriptors, never 404, and 200 once
     const handler = app(root);
     // big.bin is opened per request; small.txt is read into the cache on its first request.
     assertEquals((await ask(handler, { target: "/files/big.bin" })).status, 200);
-    await withoutDescriptors(["open", "openSync", "readFile"], async () => {
+    await withoutDescriptors(["open", "readFile"], async () => {
       assertBusy(await ask(handler, { target: "/files/big.bin" }), "large file");
       assertBusy(await ask(handler, { target: "/files/small.txt" }), "small file, first read");
       assertBusy(
