@@ -136,35 +136,6 @@ export function siblingIsCurrent(siblingMtimeMs: number, sourceMtimeMs: number):
   return wholeSeconds(siblingMtimeMs) >= wholeSeconds(sourceMtimeMs);
 }
 
-/** The precompressed siblings the read side looks for: the name's ending, the tag's suffix. */
-const SIBLING_FORMS: ReadonlyArray<readonly [ending: string, suffix: string]> = [
-  [".br", "br"],
-  [".gz", "gz"],
-];
-
-/**
- * The ETags of the current precompressed siblings of the file at `path` (last written at
- * `sourceMtimeMs`), as {@link sibling} makes them: what a download of it may have been sent.
- * Synchronous: two lstats, for a write's preconditions.
- */
-export function siblingEtagsSync(path: string, sourceMtimeMs: number, salt = ""): string[] {
-  const tags: string[] = [];
-  for (const [ending, suffix] of SIBLING_FORMS) {
-    let st: Deno.FileInfo;
-    try {
-      st = Deno.lstatSync(`${path}${ending}`);
-    } catch (err) {
-      throwIfOutOfDescriptors(err);
-      continue;
-    }
-    const mtimeMs = st.mtime?.getTime() ?? 0;
-    if (!st.isFile || !siblingIsCurrent(mtimeMs, sourceMtimeMs)) continue;
-    const ctimeMs = st.ctime?.getTime() ?? 0;
-    tags.push(withSuffix(fileEtag(st.size, mtimeMs, ctimeMs, st.ino ?? null, salt), suffix));
-  }
-  return tags;
-}
-
 /**
  * A precompressed sibling's facts, reusing `old` when unchanged; null when absent, or older
  * than its source (last written at `sourceMtimeMs`; see {@link siblingIsCurrent}).

@@ -12,7 +12,6 @@ export { contentTypeFor } from "./content_type.ts";
 export { FILES_BARE, FILES_MOUNT, sharedFolderRoot } from "./files_handler.ts";
 export { filesRoutes } from "./files_routes.ts";
 export type { FileFacts, PathFacts } from "./file_cache.ts";
-export { siblingEtagsSync } from "./file_facts.ts";
 export type { Listing, ListingEntry } from "./listing.ts";
 export { throwIfNotEnterable } from "./listing.ts";
 export type { FirstFiles } from "./first_files.ts";

@@ -73,9 +73,7 @@ export async function planWrite(
     return plain(STATUS.BadRequest, "The path names a folder: add a file name");
   }
   if (target.existing?.isDirectory) return plain(STATUS.Conflict, "A folder exists with this name");
-  const current = target.existing === null
-    ? null
-    : existingValidators(target.existing, target.fsPath);
+  const current = target.existing === null ? null : existingValidators(target.existing);
   const decision = decideWrite(method, fields, current, ctx.config.noOverwrite);
   if (decision.kind === "refuse") return plain(decision.status, decision.text);
   return { target, decision };

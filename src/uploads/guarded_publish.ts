@@ -99,11 +99,8 @@ export async function publishGuarded<T>(
   if (!recheck) return await publish();
   const look = options.current ?? statOrNull;
   const holds = (current: Deno.FileInfo | null) =>
-    evaluatePreconditions(
-      method,
-      fields,
-      current === null ? null : existingValidators(current, fsPath),
-    ) === "proceed";
+    evaluatePreconditions(method, fields, current === null ? null : existingValidators(current)) ===
+      "proceed";
   for (let attempt = 0; attempt < PUBLISH_LOCK_ATTEMPTS; attempt++) {
     const current = await look(fsPath);
     if (current === null || !current.isFile) return holds(current) ? await publish() : null;

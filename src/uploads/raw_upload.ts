@@ -132,9 +132,7 @@ async function planRawWrite(
   if (target.existing?.isDirectory) return plain(STATUS.Conflict, "A folder exists with this name");
   const digests = expectedDigests(req.headers);
   if (!digests.ok) return plain(STATUS.BadRequest, "Malformed Content-Digest or Repr-Digest");
-  const current = target.existing === null
-    ? null
-    : existingValidators(target.existing, target.fsPath);
+  const current = target.existing === null ? null : existingValidators(target.existing);
   const decision = decideWrite(
     req.method,
     req.headers,

@@ -36,7 +36,7 @@ import { STATUS } from "../http/status.ts";
 import type { HttpResponse } from "../http/types.ts";
 import type { Validators } from "../app/conditional.ts";
 import { fileEtag, withSuffix } from "../app/etag.ts";
-import { encodeSegment, resolveSafePath, siblingEtagsSync } from "../files/mod.ts";
+import { encodeSegment, resolveSafePath } from "../files/mod.ts";
 import { isReservedName } from "../app/reserved_names.ts";
 import { percentDecode } from "../app/percent_decode.ts";
 import { realSegmentsInside } from "../app/real_path_inside.ts";
@@ -204,21 +204,14 @@ export async function prepareFolder(
 
 /**
  * The validators a write's preconditions see for what exists at a path: a file's own
- * (`validatorsOf`), with the tags of its compressed downloads accepted by If-Match (and, given its
- * path, those of its precompressed siblings' downloads); a folder or
+ * (`validatorsOf`), with the tags of its compressed downloads accepted by If-Match; a folder or
  * anything else exists without a tag (`*` matches it, no listed tag does), so
  * `If-None-Match: *` cannot delete or replace a folder (RFC 9110 §13.1.1, §13.1.2).
  */
-export function existingValidators(info: Deno.FileInfo, fsPath?: string): Validators {
+export function existingValidators(info: Deno.FileInfo): Validators {
   if (!info.isFile) return { etag: "", lastModifiedMs: null };
   const own = validatorsOf(info);
-  const codingEtags = codingEtagsOf(own.etag);
-  // A download from a precompressed sibling (`x.txt.br`) carried the sibling's own tag: the same
-  // content, so If-Match takes it too (as docs/endpoints.md says of compressed downloads).
-  if (fsPath !== undefined) {
-    codingEtags.push(...siblingEtagsSync(fsPath, info.mtime?.getTime() ?? 0));
-  }
-  return { ...own, codingEtags };
+  return { ...own, codingEtags: codingEtagsOf(own.etag) };
 }
 
 /** The tags the compressed downloads of a file whose own tag is `etag` carry. */

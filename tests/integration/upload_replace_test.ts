@@ -129,26 +129,3 @@ Deno.test("a write sees no current resource at a FIFO: If-Match: * fails, a PUT 
     assertEquals(await Deno.readTextFile(`${s.root}/pipe`), "made");
   });
 });
-
-Deno.test("If-Match takes the tag of a download served from a precompressed sibling", async () => {
-  await withUploadServer({}, async (s) => {
-    await Deno.writeTextFile(`${s.root}/d.txt`, "text ".repeat(100));
-    // Siblings newer than their source are served as its compressed forms (their own tags).
-    const later = new Date(Date.now() + 5_000);
-    for (const [ending, coding] of [[".br", "br"], [".gz", "gzip"]]) {
-      await Deno.writeFile(`${s.root}/d.txt${ending}`, new Uint8Array([1, 2, 3]));
-      await Deno.utime(`${s.root}/d.txt${ending}`, later, later);
-      const got = await request(s.port, "GET", "/files/d.txt", [["Accept-Encoding", coding]]);
-      assertEquals(got.header("content-encoding"), coding);
-      const tag = got.header("etag")!;
-      const stale = await request(s.port, "PUT", "/files/d.txt", [[
-        "If-Match",
-        `"x${tag.slice(1)}`,
-      ]]);
-      assertEquals(stale.status, 412, "another tag still fails");
-      const put = await request(s.port, "PUT", "/files/d.txt", [["If-Match", tag]], "new text");
-      assertEquals(put.status, 204, `${coding}: the sibling's tag ${tag} names the same content`);
-      await Deno.remove(`${s.root}/d.txt${ending}`);
-    }
-  });
-});
