@@ -216,7 +216,7 @@ export class FileCache {
     ) return facts;
     // A sibling that was current may be older than the file rewritten since: drop it then.
     const current = (s: Sibling | null) =>
-      s !== null && siblingIsCurrent(s.mtimeMs, mtimeMs) ? s : null;
+      s !== null && siblingIsCurrent(s, { mtimeMs, ctimeMs }) ? s : null;
     const fresh: FileFacts = {
       ...describeFile(facts.realPath, st, facts.contentType, this.#salt, facts.storedCoding),
       br: current(facts.br),
@@ -387,7 +387,7 @@ export class FileCache {
     if (facts.compressible) {
       const old = previous?.kind === "file" ? previous : null;
       const small = facts.bytes !== null;
-      const at = facts.mtimeMs;
+      const at = { mtimeMs: facts.mtimeMs, ctimeMs: facts.ctimeMs };
       facts.br = await this.#sibling(`${real}.br`, "br", at, old?.br ?? null, small);
       facts.gzip = await this.#sibling(`${real}.gz`, "gz", at, old?.gzip ?? null, small);
       // A changed sibling makes on-demand forms irrelevant only if the file changed: keep them.
@@ -465,7 +465,7 @@ export class FileCache {
   async #sibling(
     path: string,
     suffix: string,
-    sourceMtimeMs: number,
+    source: { mtimeMs: number; ctimeMs: number },
     old: Sibling | null,
     wantBytes: boolean,
   ): Promise<Sibling | null> {
@@ -474,7 +474,7 @@ export class FileCache {
     // out as the gzip form of `x.js`. `sibling` lstats and ignores links, so `path` (a name in
     // the file's real folder) is the sibling's real path.
     if (!await this.allowed(path, false)) return null;
-    return sibling(path, suffix, sourceMtimeMs, old, wantBytes, this.#salt);
+    return sibling(path, suffix, source, old, wantBytes, this.#salt);
   }
 }
 

@@ -23,6 +23,8 @@ export interface Sibling {
   /** Strong ETag of the sibling's own bytes. */
   etag: string;
   mtimeMs: number;
+  /** When it was last written or changed (its ctime), which no client can set. */
+  ctimeMs: number;
   /** Its bytes when small, else null (opened per request). */
   bytes: Uint8Array | null;
 }
@@ -125,25 +127,34 @@ export function mayBeRacy(facts: FileFacts): boolean {
 }
 
 /**
- * Whether a sibling last written at `siblingMtimeMs` may stand for a source last written at
- * `sourceMtimeMs`. A sibling older than its source was made from an earlier version: serving it
+ * Whether a sibling may stand for its source, by their last-written (mtime) and last-changed
+ * (ctime) times. A sibling older than its source was made from an earlier version: serving it
  * would give gzip clients other content than everyone else, under Content-Encoding, which must
  * code the same representation (RFC 9110 §8.4). The times are compared in whole seconds: `brotli
  * -k` copies the source's time with utime(), which keeps only the seconds, so its output looks a
  * fraction of a second older than the file it was made from.
  */
-export function siblingIsCurrent(siblingMtimeMs: number, sourceMtimeMs: number): boolean {
-  return wholeSeconds(siblingMtimeMs) >= wholeSeconds(sourceMtimeMs);
+export function siblingIsCurrent(
+  sibling: { mtimeMs: number; ctimeMs: number },
+  source: { mtimeMs: number; ctimeMs: number },
+): boolean {
+  // The mtimes say which version the sibling was made from; but a client may set a file's mtime
+  // (X-OC-Mtime, `touch -d`), so a rewritten file can look older than its sibling. The ctimes,
+  // which only the kernel sets, say whether the sibling came after the file's last change: a
+  // sibling made before it is stale whatever the mtimes (a review: rclone's writes with
+  // X-OC-Mtime left the old `.gz` served, and the sync failed on the sizes).
+  return wholeSeconds(sibling.mtimeMs) >= wholeSeconds(source.mtimeMs) &&
+    wholeSeconds(sibling.ctimeMs) >= wholeSeconds(source.ctimeMs);
 }
 
 /**
  * A precompressed sibling's facts, reusing `old` when unchanged; null when absent, or older
- * than its source (last written at `sourceMtimeMs`; see {@link siblingIsCurrent}).
+ * than its source (see {@link siblingIsCurrent}).
  */
 export async function sibling(
   path: string,
   suffix: string,
-  sourceMtimeMs: number,
+  source: { mtimeMs: number; ctimeMs: number },
   old: Sibling | null,
   wantBytes: boolean,
   salt: string,
@@ -158,16 +169,18 @@ export async function sibling(
   }
   if (!st.isFile) return null;
   const mtimeMs = st.mtime?.getTime() ?? 0;
-  if (!siblingIsCurrent(mtimeMs, sourceMtimeMs)) return null;
-  if (old !== null && old.size === st.size && old.mtimeMs === mtimeMs) return old;
+  const ctimeMs = st.ctime?.getTime() ?? 0;
+  if (!siblingIsCurrent({ mtimeMs, ctimeMs }, source)) return null;
+  if (old !== null && old.size === st.size && old.mtimeMs === mtimeMs && old.ctimeMs === ctimeMs) {
+    return old;
+  }
   let bytes: Uint8Array | null = null;
   if (wantBytes && st.size <= SMALL_FILE_MAX_BYTES) {
     bytes = await readOrNull(path);
     if (bytes === null || bytes.length !== st.size) return null;
   }
-  const ctimeMs = st.ctime?.getTime() ?? 0;
   const etag = withSuffix(fileEtag(st.size, mtimeMs, ctimeMs, st.ino ?? null, salt), suffix);
-  return { path, size: st.size, etag, mtimeMs, bytes };
+  return { path, size: st.size, etag, mtimeMs, ctimeMs, bytes };
 }
 
 /**

@@ -192,6 +192,25 @@ Deno.test("FileCache ignores a sibling older than its file, and uses it again on
   });
 });
 
+Deno.test("FileCache ignores a sibling made before its file's last change, whatever the mtimes", async () => {
+  await withTree(async (root) => {
+    await Deno.writeTextFile(`${root}/b.js`, "old content");
+    await Deno.writeTextFile(`${root}/b.js.gz`, "gzip of the old content");
+    const c = cache(root, 0);
+    const first = await c.lookup(`${root}/b.js`);
+    assert(first.kind === "file" && first.gzip !== null, "made with the file: current");
+    // A later rewrite whose client sets an old mtime (X-OC-Mtime, `touch -d`): only the ctime
+    // says the sibling came before it. ctime is in whole seconds: wait into the next one.
+    await new Promise((r) => setTimeout(r, 1_100));
+    await Deno.writeTextFile(`${root}/b.js`, "new content");
+    const past = new Date(Date.UTC(2020, 0, 1));
+    await Deno.utime(`${root}/b.js`, past, past);
+    const again = await c.lookup(`${root}/b.js`);
+    assert(again.kind === "file");
+    assertEquals(again.gzip, null, "the old gzip is not the new content");
+  });
+});
+
 Deno.test("FileCache.confirm drops siblings a rewritten large file has outgrown", async () => {
   await withTree(async (root) => {
     const path = `${root}/big.js`;
