@@ -7,33 +7,24 @@
  * not match". The ledger of the caps gives the length's bytes back too.
  */
 
-import { createHash } from "node:crypto";
 import { assertEquals } from "../support/assert.ts";
-import { b64, exchange, headOf, withUploadServer } from "./resumable_fixture.ts";
+import {
+  b64,
+  exchange,
+  headOf,
+  rawRequest,
+  sha256Base64,
+  withUploadServer,
+} from "./resumable_fixture.ts";
 import { RawClient } from "../support/server.ts";
 
 const OCTETS = "application/offset+octet-stream";
-
-function request(
-  method: string,
-  path: string,
-  fields: Record<string, string>,
-  body = "",
-): string {
-  const head = Object.entries({ ...fields, "Content-Length": String(body.length) })
-    .map(([k, v]) => `${k}: ${v}\r\n`).join("");
-  return `${method} ${path} HTTP/1.1\r\nHost: x\r\n${head}Connection: close\r\n\r\n${body}`;
-}
-
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("base64");
-}
 
 /** A tus upload of deferred length to `/files/<name>`; its location. */
 async function tusDeferred(port: number, name: string): Promise<string> {
   const [created] = await exchange(
     port,
-    request("POST", "/files/", {
+    rawRequest("POST", "/files/", {
       "Tus-Resumable": "1.0.0",
       "Upload-Defer-Length": "1",
       "Upload-Metadata": `filename ${b64(name)}`,
@@ -51,7 +42,7 @@ async function tusPatch(
 ) {
   const [res] = await exchange(
     port,
-    request("PATCH", location, {
+    rawRequest("PATCH", location, {
       "Tus-Resumable": "1.0.0",
       "Content-Type": OCTETS,
       "Upload-Offset": "0",
@@ -62,7 +53,7 @@ async function tusPatch(
 }
 
 async function tusHead(port: number, location: string) {
-  const [res] = await exchange(port, request("HEAD", location, { "Tus-Resumable": "1.0.0" }));
+  const [res] = await exchange(port, rawRequest("HEAD", location, { "Tus-Resumable": "1.0.0" }));
   return res;
 }
 
@@ -70,8 +61,8 @@ Deno.test("tus: a PATCH refused with 413 or 460 leaves a deferred length deferre
   await withUploadServer({}, async (s) => {
     const refusals: Array<[Record<string, string>, string, number]> = [
       [{ "Upload-Length": "3" }, "abcde", 413],
-      [{ "Upload-Length": "3", "Upload-Checksum": `sha256 ${sha256("xyz")}` }, "abc", 460],
-      [{ "Upload-Length": "5", "Upload-Checksum": `sha256 ${sha256("xyz")}` }, "abcde", 460],
+      [{ "Upload-Length": "3", "Upload-Checksum": `sha256 ${sha256Base64("xyz")}` }, "abc", 460],
+      [{ "Upload-Length": "5", "Upload-Checksum": `sha256 ${sha256Base64("xyz")}` }, "abcde", 460],
     ];
     for (const [i, [fields, body, status]] of refusals.entries()) {
       const location = await tusDeferred(s.port, `f${i}.bin`);
@@ -125,13 +116,13 @@ Deno.test("tus: the bytes cap gets back the length a refused PATCH declared", as
     const location = await tusDeferred(s.port, "a.bin");
     const refused = await tusPatch(s.port, location, {
       "Upload-Length": "8",
-      "Upload-Checksum": `sha256 ${sha256("nope")}`,
+      "Upload-Checksum": `sha256 ${sha256Base64("nope")}`,
     }, "abcdefgh");
     assertEquals(refused.status, 460);
     // 8 more bytes fit only if the refused PATCH holds none of the cap.
     const [other] = await exchange(
       s.port,
-      request("POST", "/files/", {
+      rawRequest("POST", "/files/", {
         "Tus-Resumable": "1.0.0",
         "Upload-Length": "8",
         "Upload-Metadata": `filename ${b64("b.bin")}`,
@@ -143,7 +134,7 @@ Deno.test("tus: the bytes cap gets back the length a refused PATCH declared", as
 
 Deno.test("draft: an append refused for its Content-Digest or its length leaves the length unknown", async () => {
   await withUploadServer({}, async (s) => {
-    const wrong = `sha-256=:${sha256("nope")}:`;
+    const wrong = `sha-256=:${sha256Base64("nope")}:`;
     const refusals: Array<[Record<string, string>, string]> = [
       // Upload-Complete ?1 with Content-Length declares the length (3 + 2).
       [{ "Upload-Complete": "?1", "Content-Digest": wrong }, "de"],
@@ -153,7 +144,7 @@ Deno.test("draft: an append refused for its Content-Digest or its length leaves 
     for (const [i, [fields, body]] of refusals.entries()) {
       const [interim, created] = await exchange(
         s.port,
-        request("PUT", `/files/d${i}.bin`, {
+        rawRequest("PUT", `/files/d${i}.bin`, {
           "Upload-Complete": "?0",
           "Upload-Draft-Interop-Version": "8",
         }, "abc"),
@@ -162,7 +153,7 @@ Deno.test("draft: an append refused for its Content-Digest or its length leaves 
       const location = created.header("location")!;
       const [refused] = await exchange(
         s.port,
-        request("PATCH", location, {
+        rawRequest("PATCH", location, {
           "Upload-Offset": "3",
           "Content-Type": "application/partial-upload",
           ...fields,
@@ -174,7 +165,7 @@ Deno.test("draft: an append refused for its Content-Digest or its length leaves 
       assertEquals(head.header("upload-offset"), "3", String(i));
       const [done] = await exchange(
         s.port,
-        request("PATCH", location, {
+        rawRequest("PATCH", location, {
           "Upload-Offset": "3",
           "Upload-Complete": "?1",
           "Content-Type": "application/partial-upload",

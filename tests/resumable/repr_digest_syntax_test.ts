@@ -14,6 +14,7 @@ import {
   exists,
   filesBelow,
   headOf,
+  rawRequest,
   withUploadServer,
 } from "./resumable_fixture.ts";
 
@@ -21,17 +22,6 @@ const MALFORMED = ["sha-256=:garbage", "sha-256=:YWJj", "sha-256=abc, ("];
 const REFUSAL = "Malformed Content-Digest or Repr-Digest";
 /** sha-256 of "abc". */
 const ABC_SHA256 = "sha-256=:ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=:";
-
-function request(
-  method: string,
-  path: string,
-  fields: Record<string, string>,
-  body = "",
-): string {
-  const head = Object.entries({ ...fields, "Content-Length": String(body.length) })
-    .map(([k, v]) => `${k}: ${v}\r\n`).join("");
-  return `${method} ${path} HTTP/1.1\r\nHost: x\r\n${head}Connection: close\r\n\r\n${body}`;
-}
 
 /** The uploads the state folder holds (their records). */
 async function uploadsHeld(root: string): Promise<string[]> {
@@ -46,14 +36,14 @@ Deno.test("resumable: a malformed Repr-Digest gets the plain upload's 400, befor
       // The plain upload's answer, for comparison.
       const [plain] = await exchange(
         s.port,
-        request("PUT", "/files/plain.bin", { "Repr-Digest": digest }, "abc"),
+        rawRequest("PUT", "/files/plain.bin", { "Repr-Digest": digest }, "abc"),
       );
       assertEquals([plain.status, plain.text.trim()], [400, REFUSAL], digest);
 
       for (const complete of ["?1", "?0"]) {
         const answers = await exchange(
           s.port,
-          request("PUT", "/files/b.bin", {
+          rawRequest("PUT", "/files/b.bin", {
             "Upload-Complete": complete,
             "Upload-Draft-Interop-Version": "6",
             "Repr-Digest": digest,
@@ -68,7 +58,7 @@ Deno.test("resumable: a malformed Repr-Digest gets the plain upload's 400, befor
       for (const body of ["abc", ""]) {
         const [tus] = await exchange(
           s.port,
-          request("POST", "/files/", {
+          rawRequest("POST", "/files/", {
             "Tus-Resumable": "1.0.0",
             "Upload-Length": "3",
             "Upload-Metadata": `filename ${b64("t.bin")}`,
@@ -92,7 +82,7 @@ Deno.test("resumable: a well-formed Repr-Digest is still checked at the end, acr
     for (const [digest, status] of [[ABC_SHA256, 201], ["sha-256=:YWJj:", 400]] as const) {
       const [interim, created] = await exchange(
         s.port,
-        request("PUT", `/files/ok-${status}.bin`, {
+        rawRequest("PUT", `/files/ok-${status}.bin`, {
           "Upload-Complete": "?0",
           "Upload-Draft-Interop-Version": "6",
           "Repr-Digest": digest,
@@ -101,7 +91,7 @@ Deno.test("resumable: a well-formed Repr-Digest is still checked at the end, acr
       assertEquals([interim.status, created.status], [104, 201]);
       const [done] = await exchange(
         s.port,
-        request(`PATCH`, created.header("location")!, {
+        rawRequest(`PATCH`, created.header("location")!, {
           "Upload-Offset": "2",
           "Upload-Complete": "?1",
           "Content-Type": "application/partial-upload",
@@ -117,7 +107,7 @@ Deno.test("draft: an append's malformed Repr-Digest is refused and changes nothi
   await withUploadServer({}, async (s) => {
     const [, created] = await exchange(
       s.port,
-      request("PUT", "/files/a.bin", {
+      rawRequest("PUT", "/files/a.bin", {
         "Upload-Complete": "?0",
         "Upload-Draft-Interop-Version": "6",
       }, "ab"),
@@ -125,7 +115,7 @@ Deno.test("draft: an append's malformed Repr-Digest is refused and changes nothi
     const location = created.header("location")!;
     const [refused] = await exchange(
       s.port,
-      request("PATCH", location, {
+      rawRequest("PATCH", location, {
         "Upload-Offset": "2",
         "Upload-Complete": "?1",
         "Content-Type": "application/partial-upload",
@@ -143,7 +133,7 @@ Deno.test("resumable: a malformed Repr-Digest an earlier version stored refuses 
   await withUploadServer({}, async (s) => {
     const [, created] = await exchange(
       s.port,
-      request("PUT", "/files/old.bin", {
+      rawRequest("PUT", "/files/old.bin", {
         "Upload-Complete": "?0",
         "Upload-Draft-Interop-Version": "6",
       }, "ab"),
@@ -158,7 +148,7 @@ Deno.test("resumable: a malformed Repr-Digest an earlier version stored refuses 
     await Deno.writeTextFile(path, JSON.stringify(record));
     const [done] = await exchange(
       s.port,
-      request("PATCH", location, {
+      rawRequest("PATCH", location, {
         "Upload-Offset": "2",
         "Upload-Complete": "?1",
         "Content-Type": "application/partial-upload",

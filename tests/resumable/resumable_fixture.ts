@@ -4,6 +4,7 @@
  * @module
  */
 
+import { createHash } from "node:crypto";
 import { RawClient, type RawResponse } from "../support/server.ts";
 import type { UploadRecord } from "../../src/resumable/upload_record.ts";
 import { appConfig } from "../../src/app/app_config.ts";
@@ -101,4 +102,21 @@ export async function withTrickleServer(
     await Deno.remove(root, { recursive: true });
   }
   assertEquals(srv.errors, []);
+}
+
+/** A request's bytes with `fields`, its Content-Length and `Connection: close`, then `body`. */
+export function rawRequest(
+  method: string,
+  path: string,
+  fields: Record<string, string>,
+  body = "",
+): string {
+  const head = Object.entries({ ...fields, "Content-Length": String(body.length) })
+    .map(([k, v]) => `${k}: ${v}\r\n`).join("");
+  return `${method} ${path} HTTP/1.1\r\nHost: x\r\n${head}Connection: close\r\n\r\n${body}`;
+}
+
+/** The base64 sha-256 of `text` (as tus `Upload-Checksum` and digest fields carry it). */
+export function sha256Base64(text: string): string {
+  return createHash("sha256").update(text).digest("base64");
 }

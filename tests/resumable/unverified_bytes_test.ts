@@ -8,7 +8,6 @@
  * by hand; `tests/integration/resumable_crash_test.ts` kills a real server.
  */
 
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { assertEquals } from "../support/assert.ts";
 import { RawClient } from "../support/server.ts";
@@ -16,25 +15,18 @@ import { StoreSweep } from "../../src/resumable/store_sweep.ts";
 import { UploadStore } from "../../src/resumable/upload_store.ts";
 import { encodeRecord, newUploadId } from "../../src/resumable/upload_record.ts";
 import { UploadUsage } from "../../src/resumable/upload_usage.ts";
-import { b64, exchange, headOf, newRecord, withUploadServer } from "./resumable_fixture.ts";
+import {
+  b64,
+  exchange,
+  headOf,
+  newRecord,
+  rawRequest,
+  sha256Base64,
+  withUploadServer,
+} from "./resumable_fixture.ts";
 
 const OCTETS = "application/offset+octet-stream";
 const HOUR_MS = 60 * 60 * 1000;
-
-function request(
-  method: string,
-  path: string,
-  fields: Record<string, string>,
-  body = "",
-): string {
-  const head = Object.entries({ ...fields, "Content-Length": String(body.length) })
-    .map(([k, v]) => `${k}: ${v}\r\n`).join("");
-  return `${method} ${path} HTTP/1.1\r\nHost: x\r\n${head}Connection: close\r\n\r\n${body}`;
-}
-
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("base64");
-}
 
 function idOf(location: string): string {
   return location.slice(location.lastIndexOf("/") + 1);
@@ -59,7 +51,7 @@ async function crashMidAppend(dir: string, id: string, junk: string): Promise<nu
 async function tusCreate(port: number, name: string, length: number): Promise<string> {
   const [created] = await exchange(
     port,
-    request("POST", "/files/", {
+    rawRequest("POST", "/files/", {
       "Tus-Resumable": "1.0.0",
       "Upload-Length": String(length),
       "Upload-Metadata": `filename ${b64(name)}`,
@@ -81,8 +73,8 @@ async function tusPatch(
     "Content-Type": OCTETS,
     "Upload-Offset": String(offset),
   };
-  if (checked) fields["Upload-Checksum"] = `sha256 ${sha256(body)}`;
-  const [res] = await exchange(port, request("PATCH", location, fields, body));
+  if (checked) fields["Upload-Checksum"] = `sha256 ${sha256Base64(body)}`;
+  const [res] = await exchange(port, rawRequest("PATCH", location, fields, body));
   return res;
 }
 
@@ -101,7 +93,7 @@ Deno.test("tus: a checksummed PATCH marks its bytes unverified while it runs, an
       await client.send(
         `PATCH ${location} HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\n` +
           `Content-Type: ${OCTETS}\r\nUpload-Offset: 3\r\nUpload-Checksum: sha256 ${
-            sha256(body)
+            sha256Base64(body)
           }\r\n` +
           `Content-Length: ${body.length}\r\nConnection: close\r\n\r\nde`,
       );
@@ -122,11 +114,11 @@ Deno.test("tus: a checksummed PATCH marks its bytes unverified while it runs, an
     assertEquals(
       (await exchange(
         s.port,
-        request("PATCH", location, {
+        rawRequest("PATCH", location, {
           "Tus-Resumable": "1.0.0",
           "Content-Type": OCTETS,
           "Upload-Offset": "7",
-          "Upload-Checksum": `sha256 ${sha256("nope")}`,
+          "Upload-Checksum": `sha256 ${sha256Base64("nope")}`,
         }, "hij"),
       ))[0].status,
       460,
@@ -163,7 +155,7 @@ Deno.test("draft: unverified bytes a crash left are cut by offset retrieval", as
     const dir = `${s.root}/.wireserve-uploads`;
     const [, created] = await exchange(
       s.port,
-      request("PUT", "/files/d.bin", {
+      rawRequest("PUT", "/files/d.bin", {
         "Upload-Complete": "?0",
         "Upload-Draft-Interop-Version": "8",
       }, "ab"),
@@ -175,11 +167,11 @@ Deno.test("draft: unverified bytes a crash left are cut by offset retrieval", as
     assertEquals([head.header("upload-offset"), head.header("upload-complete")], ["2", "?0"]);
     const [done] = await exchange(
       s.port,
-      request("PATCH", location, {
+      rawRequest("PATCH", location, {
         "Upload-Offset": "2",
         "Upload-Complete": "?1",
         "Content-Type": "application/partial-upload",
-        "Content-Digest": `sha-256=:${sha256("c")}:`,
+        "Content-Digest": `sha-256=:${sha256Base64("c")}:`,
       }, "c"),
     );
     assertEquals(done.status, 201);
