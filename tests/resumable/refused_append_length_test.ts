@@ -14,25 +14,12 @@ import {
   headOf,
   rawRequest,
   sha256Base64,
+  tusCreateRaw,
   withUploadServer,
 } from "./resumable_fixture.ts";
 import { RawClient } from "../support/server.ts";
 
 const OCTETS = "application/offset+octet-stream";
-
-/** A tus upload of deferred length to `/files/<name>`; its location. */
-async function tusDeferred(port: number, name: string): Promise<string> {
-  const [created] = await exchange(
-    port,
-    rawRequest("POST", "/files/", {
-      "Tus-Resumable": "1.0.0",
-      "Upload-Defer-Length": "1",
-      "Upload-Metadata": `filename ${b64(name)}`,
-    }),
-  );
-  assertEquals(created.status, 201);
-  return created.header("location")!;
-}
 
 async function tusPatch(
   port: number,
@@ -65,7 +52,7 @@ Deno.test("tus: a PATCH refused with 413 or 460 leaves a deferred length deferre
       [{ "Upload-Length": "5", "Upload-Checksum": `sha256 ${sha256Base64("xyz")}` }, "abcde", 460],
     ];
     for (const [i, [fields, body, status]] of refusals.entries()) {
-      const location = await tusDeferred(s.port, `f${i}.bin`);
+      const location = await tusCreateRaw(s.port, `f${i}.bin`, null);
       assertEquals((await tusPatch(s.port, location, fields, body)).status, status, String(i));
       const head = await tusHead(s.port, location);
       assertEquals(head.header("upload-defer-length"), "1", `${i}: the length stays deferred`);
@@ -81,7 +68,7 @@ Deno.test("tus: a PATCH refused with 413 or 460 leaves a deferred length deferre
 
 Deno.test("tus: a PATCH cut short keeps the length it declared with the bytes it kept", async () => {
   await withUploadServer({}, async (s) => {
-    const location = await tusDeferred(s.port, "cut.bin");
+    const location = await tusCreateRaw(s.port, "cut.bin", null);
     const client = await RawClient.connect(s.port);
     const fields = {
       "Tus-Resumable": "1.0.0",
@@ -113,7 +100,7 @@ Deno.test("tus: a PATCH cut short keeps the length it declared with the bytes it
 
 Deno.test("tus: the bytes cap gets back the length a refused PATCH declared", async () => {
   await withUploadServer({ resumableMaxBytes: 10 }, async (s) => {
-    const location = await tusDeferred(s.port, "a.bin");
+    const location = await tusCreateRaw(s.port, "a.bin", null);
     const refused = await tusPatch(s.port, location, {
       "Upload-Length": "8",
       "Upload-Checksum": `sha256 ${sha256Base64("nope")}`,
@@ -179,7 +166,7 @@ Deno.test("draft: an append refused for its Content-Digest or its length leaves 
 
 Deno.test("tus: a PATCH that succeeds still fixes the deferred length it declares", async () => {
   await withUploadServer({}, async (s) => {
-    const location = await tusDeferred(s.port, "k.bin");
+    const location = await tusCreateRaw(s.port, "k.bin", null);
     assertEquals((await tusPatch(s.port, location, { "Upload-Length": "6" }, "abc")).status, 204);
     const head = await tusHead(s.port, location);
     assertEquals([head.header("upload-length"), head.header("upload-defer-length")], [

@@ -120,3 +120,24 @@ export function rawRequest(
 export function sha256Base64(text: string): string {
   return createHash("sha256").update(text).digest("base64");
 }
+
+/**
+ * A tus upload to `/files/<name>` created over raw TCP, of `length` bytes or of deferred length
+ * (null); its location.
+ */
+export async function tusCreateRaw(
+  port: number,
+  name: string,
+  length: number | null,
+): Promise<string> {
+  const [created] = await exchange(
+    port,
+    rawRequest("POST", "/files/", {
+      "Tus-Resumable": "1.0.0",
+      ...(length === null ? { "Upload-Defer-Length": "1" } : { "Upload-Length": String(length) }),
+      "Upload-Metadata": `filename ${b64(name)}`,
+    }),
+  );
+  assertEquals(created.status, 201);
+  return created.header("location")!;
+}

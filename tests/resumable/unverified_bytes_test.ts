@@ -22,6 +22,7 @@ import {
   newRecord,
   rawRequest,
   sha256Base64,
+  tusCreateRaw,
   withUploadServer,
 } from "./resumable_fixture.ts";
 
@@ -48,19 +49,6 @@ async function crashMidAppend(dir: string, id: string, junk: string): Promise<nu
   return from;
 }
 
-async function tusCreate(port: number, name: string, length: number): Promise<string> {
-  const [created] = await exchange(
-    port,
-    rawRequest("POST", "/files/", {
-      "Tus-Resumable": "1.0.0",
-      "Upload-Length": String(length),
-      "Upload-Metadata": `filename ${b64(name)}`,
-    }),
-  );
-  assertEquals(created.status, 201);
-  return created.header("location")!;
-}
-
 async function tusPatch(
   port: number,
   location: string,
@@ -81,7 +69,7 @@ async function tusPatch(
 Deno.test("tus: a checksummed PATCH marks its bytes unverified while it runs, and clears the mark", async () => {
   await withUploadServer({}, async (s) => {
     const dir = `${s.root}/.wireserve-uploads`;
-    const location = await tusCreate(s.port, "m.bin", 10);
+    const location = await tusCreateRaw(s.port, "m.bin", 10);
     const id = idOf(location);
     assertEquals((await tusPatch(s.port, location, 0, "abc")).status, 204);
     assertEquals((await readRecord(dir, id)).unverifiedFrom, null);
@@ -131,7 +119,7 @@ Deno.test("tus: a checksummed PATCH marks its bytes unverified while it runs, an
 Deno.test("tus: unverified bytes a crash left are cut by the next HEAD, and by the next PATCH", async () => {
   await withUploadServer({}, async (s) => {
     const dir = `${s.root}/.wireserve-uploads`;
-    const location = await tusCreate(s.port, "c.bin", 9);
+    const location = await tusCreateRaw(s.port, "c.bin", 9);
     const id = idOf(location);
     assertEquals((await tusPatch(s.port, location, 0, "abc")).status, 204);
 
