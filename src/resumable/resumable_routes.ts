@@ -84,9 +84,7 @@ export function resumableRoutes(
     return expose(req, await (isTusRequest(req) ? tus(ctx, req) : draft(ctx, req)));
   };
   const resource = (req: HttpRequest) =>
-    req.method === "OPTIONS"
-      ? Promise.resolve(expose(req, discovery(ctx, RESOURCE_METHODS.join(", "))))
-      : answer(req);
+    req.method === "OPTIONS" ? Promise.resolve(expose(req, discovery(ctx))) : answer(req);
   return [
     {
       methods: ["POST", "PUT"],
@@ -131,12 +129,9 @@ export function resumableOptionsFields(config: AppConfig): Array<[string, string
   return [...tus, ...draftDiscoveryFields(config)];
 }
 
-/** `OPTIONS`: what the resource allows, tus discovery and the draft's fields. */
-function discovery(ctx: ResumableContext, allow: string): HttpResponse {
-  return {
-    status: STATUS.NoContent,
-    headers: [["Allow", allow], ...resumableOptionsFields(ctx.config)],
-  };
+/** `OPTIONS`: tus discovery and the draft's fields (its `Allow` is the router's, from the lines). */
+function discovery(ctx: ResumableContext): HttpResponse {
+  return { status: STATUS.NoContent, headers: resumableOptionsFields(ctx.config) };
 }
 
 /** Adds the exposed fields to answers to cross-origin requests under `--cors`. */
