@@ -16,7 +16,6 @@ import { UploadStore } from "../../src/resumable/upload_store.ts";
 import { encodeRecord, newUploadId } from "../../src/resumable/upload_record.ts";
 import { UploadUsage } from "../../src/resumable/upload_usage.ts";
 import {
-  b64,
   exchange,
   headOf,
   newRecord,
