@@ -169,7 +169,10 @@ Deno.test("a nested include bomb answers its step-limit box, and its worker keep
       assert((await echoOver(echoConn)).startsWith("HTTP/1.1 200 "));
       const names = ["again1.html", "again2.html", "again3.html"];
       const bombs = names.map(async (name) => await (await fetch(`${base}/${name}`)).text());
-      await new Promise((r) => setTimeout(r, renderMs / 2));
+      // Soon after the pages' requests are in (at most 30 ms: a loaded machine fires this
+      // process's timers late, and at half a render's time CI once sent the echo after the first
+      // page had ended), well before the three interleaved renders can end.
+      await new Promise((r) => setTimeout(r, Math.min(renderMs / 2, 30)));
       assert((await echoOver(echoConn)).startsWith("HTTP/1.1 200 "));
       await Promise.all(bombs);
       const order = await answeredInOrder(p, ["/echo/x", ...names.map((n) => `/${n}`)]);
