@@ -4,7 +4,7 @@
  *
  * - `Upload-Offset`, `Upload-Length`: a non-negative integer. tus 1.0 says "non-negative
  *   integer"; the IETF draft makes them Structured Field Items (RFC 9651 §3.3.1: at most 15
- *   digits), whose parameters we ignore. Anything else → null, which the caller answers 400
+ *   digits), whose parameters we ignore; tus's take none. Anything else → null, which the caller answers 400
  *   (tus) or treats as absent (the draft: "other values MUST cause the entire header field to
  *   be ignored").
  * - `Upload-Complete`: a Structured Field Boolean `?0` / `?1` (RFC 9651 §3.3.6).
@@ -34,10 +34,22 @@ function bareItem(value: string): string {
   return trimOws(semi === -1 ? value : value.slice(0, semi));
 }
 
-/** A non-negative integer of at most 15 digits (parameters dropped), or null. */
+/** A non-negative integer of at most 15 digits (parameters dropped), or null: the draft's fields. */
 export function parseUploadInteger(value: string | undefined): number | null {
-  if (value === undefined) return null;
-  const s = bareItem(value);
+  return value === undefined ? null : digitsValue(bareItem(value));
+}
+
+/**
+ * A non-negative integer of at most 15 digits, nothing else but OWS around it, or null: tus 1.0's
+ * `Upload-Offset` and `Upload-Length` ("MUST be a non-negative integer"), which take no parameters
+ * (`5;a=1` is malformed there).
+ */
+export function parseTusInteger(value: string | undefined): number | null {
+  return value === undefined ? null : digitsValue(trimOws(value));
+}
+
+/** The value of `s` if it is 1–15 decimal digits, else null. */
+function digitsValue(s: string): number | null {
   if (s.length === 0 || s.length > MAX_INTEGER_DIGITS) return null;
   let v = 0;
   for (let i = 0; i < s.length; i++) {

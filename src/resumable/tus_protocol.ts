@@ -61,7 +61,7 @@ import { cancelUpload } from "./cancel_upload.ts";
 import { tusChecksum } from "./checksum.ts";
 import { createUpload, resumableRefusal } from "./create_upload.ts";
 import { creationTarget } from "./creation_target.ts";
-import { mediaType, parseUploadInteger } from "./field_values.ts";
+import { mediaType, parseTusInteger } from "./field_values.ts";
 import { RESOURCE_METHODS, type ResumableContext, UPLOADS_MOUNT } from "./resumable_context.ts";
 import { missingLease } from "./upload_store.ts";
 import { resourceMethod } from "./method_override.ts";
@@ -128,7 +128,7 @@ async function create(ctx: ResumableContext, req: HttpRequest): Promise<HttpResp
   if (req.headers.get("upload-concat") !== undefined) return concatenationRefused();
   const lengthField = req.headers.list("upload-length");
   const deferred = req.headers.list("upload-defer-length");
-  const length = parseUploadInteger(lengthField);
+  const length = parseTusInteger(lengthField);
   if ((lengthField !== undefined) === (deferred !== undefined)) {
     return plain(STATUS.BadRequest, "Send one of Upload-Length or Upload-Defer-Length: 1");
   }
@@ -229,10 +229,10 @@ async function patch(ctx: ResumableContext, req: HttpRequest, id: string): Promi
   if (mediaType(req.headers.get("content-type")) !== OFFSET_MEDIA_TYPE) {
     return plain(STATUS.UnsupportedMediaType, `PATCH takes ${OFFSET_MEDIA_TYPE}`);
   }
-  const offset = parseUploadInteger(req.headers.list("upload-offset"));
+  const offset = parseTusInteger(req.headers.list("upload-offset"));
   if (offset === null) return plain(STATUS.BadRequest, "Missing or malformed Upload-Offset");
   const lengthField = req.headers.list("upload-length");
-  const length = parseUploadInteger(lengthField);
+  const length = parseTusInteger(lengthField);
   if (lengthField !== undefined && length === null) {
     return plain(STATUS.BadRequest, "Malformed Upload-Length");
   }

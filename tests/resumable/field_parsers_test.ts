@@ -6,7 +6,12 @@
 
 import { assertEquals } from "../support/assert.ts";
 import { metadataText, parseTusMetadata } from "../../src/resumable/tus_metadata.ts";
-import { mediaType, parseSfBoolean, parseUploadInteger } from "../../src/resumable/field_values.ts";
+import {
+  mediaType,
+  parseSfBoolean,
+  parseTusInteger,
+  parseUploadInteger,
+} from "../../src/resumable/field_values.ts";
 import { creationTarget, dispositionFilename } from "../../src/resumable/creation_target.ts";
 import { decodeRecord, encodeRecord, newUploadId } from "../../src/resumable/upload_record.ts";
 
@@ -49,6 +54,17 @@ Deno.test("parseUploadInteger and parseSfBoolean accept only the Structured Fiel
     true,
   ]);
   for (const bad of ["1", "true", "?2", "?", ""]) assertEquals(parseSfBoolean(bad), null, bad);
+});
+
+Deno.test("parseTusInteger takes digits alone: tus fields carry no parameters", () => {
+  assertEquals([parseTusInteger("0"), parseTusInteger(" 12\t"), parseTusInteger(undefined)], [
+    0,
+    12,
+    null,
+  ]);
+  for (const bad of ["5;a=1", "5;", "", "-1", "1.0", "12\xA0", "1000000000000000"]) {
+    assertEquals(parseTusInteger(bad), null, bad);
+  }
 });
 
 Deno.test("the field parsers take SP and HTAB around a value, never a no-break space (0xA0)", () => {

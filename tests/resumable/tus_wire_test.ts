@@ -110,6 +110,16 @@ Deno.test("tus: a wrong offset is 409 with the right one; a bad media type 415",
   });
 });
 
+Deno.test("tus: Upload-Length and Upload-Offset with parameters are 400 (plain integers, not Structured Fields)", async () => {
+  await withUploadServer({}, async (s) => {
+    const created = await create(s.url, "/files/", "p.txt", 4, { "Upload-Length": "4;a=1" });
+    assertEquals(created.status, 400);
+    const url = s.url((await create(s.url, "/files/", "p.txt", 4)).headers.get("location")!);
+    assertEquals((await patch(url, 0, "ab", { "Upload-Offset": "0;a=1" })).status, 400);
+    assertEquals((await patch(url, 0, "ab")).status, 204);
+  });
+});
+
 Deno.test("tus: concurrent PATCHes at one offset never interleave: the later ends the earlier", async () => {
   await withUploadServer({}, async (s) => {
     const size = 8 * 1024 * 1024;
