@@ -34,14 +34,20 @@ async function describedOk(
 }
 
 /**
- * `/cache`: 304 when the request carries If-Modified-Since or If-None-Match (whatever their
- * values: go-httpbin's behaviour, handy for testing a client's cache), else 200 with a fresh
- * Last-Modified and ETag.
+ * `/cache`: a GET or HEAD carrying If-Modified-Since or If-None-Match is 304 whatever their values
+ * (go-httpbin's behaviour, handy for testing a client's cache); else 200 with a fresh
+ * Last-Modified and ETag. Other methods follow RFC 9110 §13.1 where go-httpbin answers 304 too: a
+ * 304 is for GET and HEAD only, If-Modified-Since is ignored, and an If-None-Match (taken to match,
+ * as for GET) is 412.
  */
 export function cacheHandler(config: AppConfig) {
   return (req: HttpRequest): Promise<HttpResponse> | HttpResponse => {
-    if (req.headers.has("if-modified-since") || req.headers.has("if-none-match")) {
-      return { status: STATUS.NotModified };
+    if (req.method === "GET" || req.method === "HEAD") {
+      if (req.headers.has("if-modified-since") || req.headers.has("if-none-match")) {
+        return { status: STATUS.NotModified };
+      }
+    } else if (req.headers.has("if-none-match")) {
+      return { status: STATUS.PreconditionFailed };
     }
     const tag = `"${crypto.randomUUID().replaceAll("-", "")}"`;
     return describedOk(req, config, [["Last-Modified", formatHttpDate(Date.now())], [

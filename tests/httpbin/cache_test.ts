@@ -27,6 +27,15 @@ Deno.test("/cache answers 304 to If-None-Match or If-Modified-Since", async () =
   );
 });
 
+Deno.test("/cache answers 304 to GET and HEAD only: another method ignores If-Modified-Since, and If-None-Match is 412", async () => {
+  const since: Array<[string, string]> = [["If-Modified-Since", "Sun, 06 Nov 1994 08:49:37 GMT"]];
+  assertEquals((await call("/cache", since, "HEAD")).status, 304);
+  for (const method of ["POST", "PUT", "DELETE", "PATCH"]) {
+    assertEquals((await call("/cache", since, method)).status, 200, method);
+    assertEquals((await call("/cache", [["If-None-Match", '"x"']], method)).status, 412, method);
+  }
+});
+
 Deno.test("/cache/<n> sets public max-age and refuses bad or huge values", async () => {
   assertEquals(header(await call("/cache/60"), "cache-control"), "public, max-age=60");
   assertEquals((await call(`/cache/${MAX_CACHE_SECONDS}`)).status, 200);
