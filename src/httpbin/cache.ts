@@ -12,7 +12,7 @@ import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
 import { type EntityTag, parseEntityTags, strongMatch, weakMatch } from "../app/etag.ts";
-import { parseGoCountSegment } from "./go_integer.ts";
+import { parseGoCountSegment, shownInteger } from "./go_integer.ts";
 import { percentDecode } from "../app/percent_decode.ts";
 import { badRequest, jsonResponse } from "../app/json_response.ts";
 import { describeFully } from "./request.ts";
@@ -67,7 +67,9 @@ export function cacheForHandler(prefix: string, config: AppConfig) {
       return badRequest("Cannot set max-age: the seconds must be a non-negative integer");
     }
     if (seconds > MAX_CACHE_SECONDS) {
-      return badRequest(`Cannot set max-age ${seconds}: the most is ${MAX_CACHE_SECONDS}`);
+      return badRequest(
+        `Cannot set max-age ${shownInteger(seconds)}: the most is ${MAX_CACHE_SECONDS}`,
+      );
     }
     return describedOk(req, config, [["Cache-Control", `public, max-age=${seconds}`]]);
   };

@@ -15,7 +15,7 @@ import type { HttpRequest, HttpResponse, ResponseBody } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
 import { utf8OrNull } from "../app/byte_text.ts";
 import { compressBytes } from "../app/content_coding.ts";
-import { parseGoCountSegment, parseGoInteger } from "./go_integer.ts";
+import { parseGoCountSegment, parseGoInteger, shownInteger } from "./go_integer.ts";
 import { percentDecode } from "../app/percent_decode.ts";
 import { optionalValue, parseQueryAsGo, type QueryPairs } from "../app/query_params.ts";
 import { badRequest, JSON_CONTENT_TYPE, jsonResponse, jsonText } from "../app/json_response.ts";
@@ -48,7 +48,9 @@ function sizeAndFill(
   }
   if (n > config.maxGeneratedBytes) {
     return badRequest(
-      `Cannot generate ${n} bytes: the most is ${config.maxGeneratedBytes} (maxGeneratedBytes)`,
+      `Cannot generate ${
+        shownInteger(n)
+      } bytes: the most is ${config.maxGeneratedBytes} (maxGeneratedBytes)`,
     );
   }
   const pairs = parseQueryAsGo(req.query);

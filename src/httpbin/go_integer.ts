@@ -49,3 +49,12 @@ export function parseGoCountSegment(segment: string): number | null {
   const text = percentDecode(segment);
   return text === null ? null : parseGoCount(text);
 }
+
+/**
+ * An integer as an error message shows it: a magnitude past `Number.MAX_SAFE_INTEGER` (read as
+ * ±Infinity) as that bound "or more" (or "or less"), never "Infinity".
+ */
+export function shownInteger(n: number): string {
+  if (Number.isFinite(n)) return String(n);
+  return n > 0 ? `${Number.MAX_SAFE_INTEGER} or more` : `-${Number.MAX_SAFE_INTEGER} or less`;
+}

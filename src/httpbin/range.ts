@@ -19,7 +19,7 @@ import { textResponse } from "../app/router.ts";
 import { byterangesBody } from "./byteranges_body.ts";
 import { GENERATED_PIECE_BYTES } from "./data.ts";
 import { parseDurationMillis } from "./go_duration.ts";
-import { parseGoIntegerSegment } from "./go_integer.ts";
+import { parseGoIntegerSegment, shownInteger } from "./go_integer.ts";
 import { type ByteRange, parseByteRanges } from "./range_spec.ts";
 import { MS_PER_SECOND, sleep, tooLong } from "./timed.ts";
 
@@ -75,7 +75,9 @@ export function rangeHandler(prefix: string, config: AppConfig) {
     // go-httpbin: the count is in [1, max]; an empty body has no range to ask for.
     if (size < 1 || size > config.maxGeneratedBytes) {
       return badRequest(
-        `Cannot serve ${size} bytes: the size must be 1 to ${config.maxGeneratedBytes}`,
+        `Cannot serve ${
+          shownInteger(size)
+        } bytes: the size must be 1 to ${config.maxGeneratedBytes}`,
       );
     }
     const pairs = parseQueryAsGo(req.query);

@@ -14,7 +14,7 @@ import { hasControl } from "../app/byte_text.ts";
 import { firstValue, optionalValue, parseQueryAsGo } from "../app/query_params.ts";
 import { badRequest } from "../app/json_response.ts";
 import { notFound, pathSegments } from "./not_found.ts";
-import { parseGoCount, parseGoCountSegment } from "./go_integer.ts";
+import { parseGoCount, parseGoCountSegment, shownInteger } from "./go_integer.ts";
 
 /** Longest redirect chain `/redirect/<n>` builds: enough for any client's redirect limit. */
 export const MAX_REDIRECT_HOPS = 100;
@@ -49,7 +49,9 @@ export function redirectChain(prefix: string, kind: ChainKind) {
     const n = parseGoCountSegment(segments[0]);
     if (n === null || n < 1) return badRequest("Cannot redirect: the count must be 1 or more");
     if (n > MAX_REDIRECT_HOPS) {
-      return badRequest(`Cannot redirect ${n} times: the most is ${MAX_REDIRECT_HOPS}`);
+      return badRequest(
+        `Cannot redirect ${shownInteger(n)} times: the most is ${MAX_REDIRECT_HOPS}`,
+      );
     }
     const absolute = kind === "absolute" ||
       (kind === "redirect" &&

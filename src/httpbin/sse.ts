@@ -11,7 +11,7 @@ import { badRequest } from "../app/json_response.ts";
 import { optionalValue, parseQueryAsGo } from "../app/query_params.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
-import { parseGoInteger } from "./go_integer.ts";
+import { parseGoInteger, shownInteger } from "./go_integer.ts";
 import { jittered, parseJitter, pausePerWriteMs } from "./pacing.ts";
 import { encodeServerTimings, SERVER_TIMING } from "./server_timing.ts";
 import { millisParam, MS_PER_SECOND, sleep, tooLong } from "./timed.ts";
@@ -46,7 +46,9 @@ export function sseHandler(config: AppConfig) {
       );
     }
     if (count < 1 || count > MAX_SSE_EVENTS) {
-      return badRequest(`Cannot send ${count} events: count must be 1 to ${MAX_SSE_EVENTS}`);
+      return badRequest(
+        `Cannot send ${shownInteger(count)} events: count must be 1 to ${MAX_SSE_EVENTS}`,
+      );
     }
     // go-httpbin bounds the duration below by 1 ns: a zero one would send a burst, not a stream.
     if (duration <= 0) return badRequest("Cannot stream events: the duration must be above 0");

@@ -11,7 +11,7 @@ import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { hasControl } from "../app/byte_text.ts";
 import { parseMillis } from "../app/parse_number.ts";
-import { parseGoCount } from "./go_integer.ts";
+import { parseGoCount, shownInteger } from "./go_integer.ts";
 import { percentDecode } from "../app/percent_decode.ts";
 import { groupPairs, parseQueryAsGo } from "../app/query_params.ts";
 import { escapeHtml, isDangerousContentType } from "./html_escape.ts";
@@ -65,7 +65,9 @@ function parseChoices(list: string): Choice[] | string {
     const status = parseGoCount(colon === -1 ? item : item.slice(0, colon));
     if (status === null) return "Cannot parse the status list: each code must be digits";
     if (status < MIN_FINAL_STATUS || status > MAX_STATUS) {
-      return `Cannot answer with status ${status}: only final statuses 200 to 599 are allowed`;
+      return `Cannot answer with status ${
+        shownInteger(status)
+      }: only final statuses 200 to 599 are allowed`;
     }
     const weight = colon === -1 ? DEFAULT_WEIGHT_MILLIS : parseMillis(item.slice(colon + 1));
     if (weight === null || weight === Infinity) {

@@ -13,7 +13,7 @@ import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
 import { parseDurationMillis } from "./go_duration.ts";
-import { parseGoCount, parseGoInteger } from "./go_integer.ts";
+import { parseGoCount, parseGoInteger, shownInteger } from "./go_integer.ts";
 import { pausePerWriteMs } from "./pacing.ts";
 import { encodeServerTimings, SERVER_TIMING } from "./server_timing.ts";
 import { optionalValue, parseQueryAsGo, type QueryPairs } from "../app/query_params.ts";
@@ -122,14 +122,16 @@ export function dripHandler(config: AppConfig) {
     // go-httpbin: numbytes in [1, max]; a drip of nothing has nothing to spread over the time.
     if (n < 1 || n > config.maxGeneratedBytes) {
       return badRequest(
-        `Cannot drip ${n} bytes: numbytes must be 1 to ${config.maxGeneratedBytes}`,
+        `Cannot drip ${shownInteger(n)} bytes: numbytes must be 1 to ${config.maxGeneratedBytes}`,
       );
     }
     if (delay + duration > config.maxDelaySeconds * MS_PER_SECOND) {
       return tooLong("drip for", delay + duration, config);
     }
     if (code < MIN_FINAL_STATUS || code > MAX_STATUS) {
-      return badRequest(`Cannot answer with status ${code}: only 200 to 599 are allowed`);
+      return badRequest(
+        `Cannot answer with status ${shownInteger(code)}: only 200 to 599 are allowed`,
+      );
     }
     await sleep(delay, req.signal);
     const pieces = Math.min(n, MAX_DRIP_PIECES);

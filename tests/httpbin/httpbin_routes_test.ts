@@ -186,3 +186,24 @@ Deno.test("path counts refuse a negative value or a doubled sign", async () => {
     assertEquals((await app(buildRequest({ target }))).status, 400, target);
   }
 });
+
+Deno.test("a count past 2^53 is refused with the bound in words, never 'Infinity'", async () => {
+  const huge = "9".repeat(25);
+  for (
+    const target of [
+      `/redirect/${huge}`,
+      `/sse?count=${huge}`,
+      `/drip?numbytes=${huge}`,
+      `/drip?code=${huge}`,
+      `/status/${huge}`,
+      `/range/${huge}`,
+      `/bytes/${huge}`,
+      `/cache/${huge}`,
+    ]
+  ) {
+    const res = await app(buildRequest({ target }));
+    const text = new TextDecoder().decode(await bodyBytes(res.body));
+    assertEquals(res.status, 400, target);
+    assert(!text.includes("Infinity") && text.includes("or more"), `${target}: ${text}`);
+  }
+});
