@@ -185,7 +185,8 @@ export class HttpServer {
   /**
    * Stops accepting, closes idle connections, waits up to `timeoutMs` for in-flight exchanges,
    * then closes whatever is left. Resolves when everything has ended, or `CLOSED_GRACE_MS` after
-   * the close when some handler does not (it is left to the process's exit).
+   * the close when some handler does not (it is left to the process's exit). Then the handler's
+   * `close`, if it has one.
    */
   async shutdown(timeoutMs = 10_000): Promise<void> {
     if (!this.#shuttingDown) {
@@ -217,6 +218,7 @@ export class HttpServer {
       clearTimeout(timer);
     }
     this.#clock.stop();
+    this.#opts.handler.close?.();
   }
 
   /**

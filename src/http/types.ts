@@ -274,5 +274,11 @@ export interface WebSocketSession {
   close(code?: number, reason?: string): Promise<void>;
 }
 
-/** A request handler: the app's whole interface to the engine. */
-export type Handler = (req: HttpRequest) => HttpResponse | Promise<HttpResponse>;
+/**
+ * A request handler: the app's whole interface to the engine. `close`, when present, releases
+ * what the handler keeps between requests (open files): the server calls it once it has shut
+ * down.
+ */
+export type Handler = ((req: HttpRequest) => HttpResponse | Promise<HttpResponse>) & {
+  close?: () => void;
+};
