@@ -14,6 +14,7 @@ import {
   filesRoutes,
   heldEntries,
   LISTED_ENTRIES,
+  type ServedRoot,
   sharedFolderRoot,
   ZIPS_RUNNING,
 } from "../files/mod.ts";
@@ -42,11 +43,16 @@ import { sharedServices } from "./services.ts";
 import { localSharedState, type SharedState } from "./shared_state.ts";
 
 /**
- * The app's routes for `config`, sharing `shared` with the other workers; `hooks` link it to
- * the program that runs it (warnings, template variables).
+ * The app's routes for `config`, sharing `shared` with the other workers, serving the shared
+ * folder through `filesRoot`; `hooks` link it to the program that runs it (warnings, template
+ * variables).
  */
-export function appRoutes(config: AppConfig, shared: SharedState, hooks: AppHooks): Route[] {
-  const filesRoot = sharedFolderRoot(config, shared.changes);
+export function appRoutes(
+  config: AppConfig,
+  shared: SharedState,
+  hooks: AppHooks,
+  filesRoot: ServedRoot,
+): Route[] {
   // Writes tell the read caches at once — this worker's, and through the change board every
   // other worker's — so a GET right after an upload sees it, wherever it lands.
   const changed = (fsPath: string) => {
@@ -118,10 +124,14 @@ export function createApp(
   // --auth-all: every request needs credentials (writes are checked by their handlers anyway),
   // OPTIONS too when a route that takes any method would run its full handler for it.
   // Out of descriptors, any route answers 503 rather than what its failure would otherwise mean.
-  const routes = requireAuthForEchoedOptions(config, appRoutes(config, shared, hooks));
+  const filesRoot = sharedFolderRoot(config, shared.changes);
+  const routes = requireAuthForEchoedOptions(config, appRoutes(config, shared, hooks, filesRoot));
   const routed = withOutOfDescriptors(createRouter(routes));
   // Its 401 comes before the routes, so it takes their error form itself: an HTML page for a
   // browser on the paths whose errors are pages, as the write 401 of those routes is.
   const app = requireAuthForAll(config, routed, pagesOnPageRoutes(routes));
-  return config.cors ? withCors(app) : app;
+  const outer: Handler = config.cors ? withCors(app) : app;
+  // Large files kept open for short reads are closed when the server has shut down.
+  outer.close = () => filesRoot.closeHeldFiles();
+  return outer;
 }

@@ -27,7 +27,7 @@ import {
 } from "./file_representation.ts";
 import { encodedResponse } from "./encoded_response.ts";
 import { partialResponse } from "./partial_response.ts";
-import { parseRange, type RangeRequest } from "./ranges.ts";
+import { type ByteRange, parseRange, type RangeRequest } from "./ranges.ts";
 import { wholeResponse } from "./whole_response.ts";
 
 const NO_RANGE: RangeRequest = { kind: "none" };
@@ -135,6 +135,24 @@ export function answerWithoutBytes(
   if (d.coding === "identity") return wholeResponse(req, ctx, facts, STATUS.OK, null);
   if (d.rep.sibling === null) return null;
   return encodedResponse(req, ctx, fsPath, facts, d.rep, d.coding, null);
+}
+
+/**
+ * The one range a GET asks of a file not held in memory, when the answer is that range's 206 and
+ * it is at most `max` bytes long (a player's seek, a download manager's piece): such a range can
+ * be read from a held descriptor (`held_files.ts`). Null for any other answer.
+ */
+export function smallRangeOf(
+  req: HttpRequest,
+  ctx: FileServeContext,
+  facts: FileFacts,
+  max: number,
+): ByteRange | null {
+  if (req.method !== "GET" || !req.headers.has("range")) return null;
+  const d = decide(req, ctx, facts, true);
+  if (d.final !== null || d.range.kind !== "ranges" || d.range.ranges.length !== 1) return null;
+  const range = d.range.ranges[0];
+  return range.end - range.start + 1 <= max ? range : null;
 }
 
 /**

@@ -46,7 +46,8 @@ export const FILES_BARE = "/files";
 
 /**
  * The shared folder as served for `config`. One per app: the upload routes tell its cache about
- * every write (`root.cache.invalidate`), so a GET right after an upload sees the new file.
+ * every write (`root.cache.invalidate`), so a GET right after an upload sees the new file. It
+ * keeps large files open for short reads: the app closes them (`closeHeldFiles`) at shutdown.
  */
 export function sharedFolderRoot(config: AppConfig, changes?: ChangeBoard): ServedRoot {
   return new ServedRoot({
@@ -57,6 +58,7 @@ export function sharedFolderRoot(config: AppConfig, changes?: ChangeBoard): Serv
     statCacheMs: config.statCacheMs,
     cacheSeconds: config.cacheSeconds,
     hidden: hiddenPathsFor(config, config.directory),
+    holdFiles: true,
   });
 }
 

@@ -27,25 +27,14 @@ export function partialResponse(
   ranges: ByteRange[],
   file: Deno.FsFile | null,
 ): HttpResponse {
-  const headers: Array<[string, string]> = [
-    ["ETag", facts.etag],
-    ["Last-Modified", facts.lastModified],
-    ["Cache-Control", ctx.cacheControl],
-    ACCEPT_RANGES,
-  ];
-  if (facts.compressible) headers.push(VARY);
-  // A range of a file stored compressed (`.svgz`) is a range of its encoded bytes (§14.1.2).
-  if (facts.storedCoding !== null) headers.push(["Content-Encoding", facts.storedCoding]);
+  const headers = partialHeaders(ctx, facts);
   const status = STATUS.PartialContent;
   const bytes = facts.bytes;
   if (bytes !== null) file?.close();
   else if (file === null) throw new Error("A file without cached bytes must come opened");
   if (ranges.length === 1) {
     const { start, end } = ranges[0];
-    headers.unshift(
-      ["Content-Type", facts.contentType],
-      ["Content-Range", `bytes ${start}-${end}/${facts.size}`],
-    );
+    singleRangeFields(headers, facts, ranges[0]);
     const length = end - start + 1;
     if (bytes !== null) return { status, headers, body: bytes.subarray(start, end + 1) };
     return { status, headers, body: { kind: "file", file: file!, offset: start, length } };
@@ -70,4 +59,42 @@ export function partialResponse(
   headers.unshift(["Content-Type", body.contentType]);
   const stream = closingStream(body.stream, () => opened.close());
   return { status, headers, body: { kind: "stream", stream, length: body.length } };
+}
+
+/** The 206 for the one range `range` of the file `facts`, whose bytes `bytes` are (read already). */
+export function rangeOfBytes(
+  ctx: FileServeContext,
+  facts: FileFacts,
+  range: ByteRange,
+  bytes: Uint8Array,
+): HttpResponse {
+  const headers = partialHeaders(ctx, facts);
+  singleRangeFields(headers, facts, range);
+  return { status: STATUS.PartialContent, headers, body: bytes };
+}
+
+/** The fields every 206 of the file carries, whatever its ranges. */
+function partialHeaders(ctx: FileServeContext, facts: FileFacts): Array<[string, string]> {
+  const headers: Array<[string, string]> = [
+    ["ETag", facts.etag],
+    ["Last-Modified", facts.lastModified],
+    ["Cache-Control", ctx.cacheControl],
+    ACCEPT_RANGES,
+  ];
+  if (facts.compressible) headers.push(VARY);
+  // A range of a file stored compressed (`.svgz`) is a range of its encoded bytes (§14.1.2).
+  if (facts.storedCoding !== null) headers.push(["Content-Encoding", facts.storedCoding]);
+  return headers;
+}
+
+/** Puts a single range's Content-Type and Content-Range first in `headers`. */
+function singleRangeFields(
+  headers: Array<[string, string]>,
+  facts: FileFacts,
+  { start, end }: ByteRange,
+): void {
+  headers.unshift(
+    ["Content-Type", facts.contentType],
+    ["Content-Range", `bytes ${start}-${end}/${facts.size}`],
+  );
 }

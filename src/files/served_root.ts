@@ -13,7 +13,11 @@ import { HiddenPaths } from "../app/hidden_paths.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { FileCache, type FileFacts, type PathFacts } from "./file_cache.ts";
-import { answerWithoutBytes, serveFile } from "./file_response.ts";
+import { answerWithoutBytes, serveFile, smallRangeOf } from "./file_response.ts";
+import { HeldFiles } from "./held_files.ts";
+import { rangeOfBytes } from "./partial_response.ts";
+import { SYNC_READ_MAX_BYTES } from "../http/file_sender.ts";
+import type { ByteRange } from "./ranges.ts";
 import type { FileServeContext } from "./file_serve_context.ts";
 import { wholeResponse } from "./whole_response.ts";
 import { type Listing, type ListingEntry, readListing, readListingEntry } from "./listing.ts";
@@ -43,6 +47,11 @@ export interface ServedRootOptions {
   changes?: ChangeBoard;
   /** `--hide` patterns: never resolved, looked up, listed or served (default: none). */
   hidden?: HiddenPaths;
+  /**
+   * Keep large files open for short reads (`held_files.ts`; default: no). Whoever sets it closes
+   * them at the end (`closeHeldFiles`).
+   */
+  holdFiles?: boolean;
 }
 
 /** A folder served over HTTP. */
@@ -56,12 +65,15 @@ export class ServedRoot {
   /** Where writes say what changed (null: only this isolate's `invalidate` and the age). */
   readonly changes: ChangeBoard | null;
   readonly #ctx: FileServeContext;
+  /** Large files kept open for short reads (null where files are not held: Windows). */
+  readonly #held: HeldFiles | null;
 
   constructor(opts: ServedRootOptions) {
     this.root = resolve(opts.root);
     this.dotfiles = opts.dotfiles;
     this.hidden = opts.hidden ?? HiddenPaths.NONE;
     this.changes = opts.changes ?? null;
+    this.#held = opts.holdFiles === true && HeldFiles.supported ? new HeldFiles() : null;
     this.cache = new FileCache({
       root: this.root,
       dotfiles: opts.dotfiles,
@@ -156,8 +168,39 @@ export class ServedRoot {
     }
     // 304, 412, 416 and HEAD need no byte of the file: answered from its facts, as a small
     // file's are, without an open.
-    const early = status === STATUS.OK ? answerWithoutBytes(req, this.#ctx, fsPath, facts) : null;
-    return early ?? this.#openAndServe(req, fsPath, facts, status);
+    if (status !== STATUS.OK) return this.#openAndServe(req, fsPath, facts, status);
+    const early = answerWithoutBytes(req, this.#ctx, fsPath, facts);
+    if (early !== null) return early;
+    // A short range is read from a file kept open (`held_files.ts`): no open per request.
+    const range = this.#held === null
+      ? null
+      : smallRangeOf(req, this.#ctx, facts, SYNC_READ_MAX_BYTES);
+    return range === null
+      ? this.#openAndServe(req, fsPath, facts, status)
+      : this.#serveHeldRange(req, fsPath, facts, range);
+  }
+
+  /** Closes the files kept open for short reads (at shutdown; they also close when idle). */
+  closeHeldFiles(): void {
+    this.#held?.closeAll();
+  }
+
+  /**
+   * The 206 for `range` read from the held descriptor of the file; when the file as held no
+   * longer matches `facts`, opened afresh as for any body (which updates the cache).
+   */
+  #serveHeldRange(
+    req: HttpRequest,
+    fsPath: string,
+    facts: FileFacts,
+    range: ByteRange,
+  ): HttpResponse | Promise<HttpResponse> {
+    const answer = (bytes: Uint8Array | null) =>
+      bytes === null
+        ? this.#openAndServe(req, fsPath, facts, STATUS.OK)
+        : rangeOfBytes(this.#ctx, facts, range, bytes);
+    const bytes = this.#held!.read(facts, range.start, range.end - range.start + 1);
+    return bytes instanceof Promise ? bytes.then(answer) : answer(bytes);
   }
 
   /**
