@@ -82,9 +82,10 @@ export function appRoutes(
   // tus PUT): the router's own for /files/<path>, from the lines that decide it — the
   // resumable lines only claim part of POST and PUT (`when`) and add nothing to it.
   uploadHooks.allow = allowAt([...fileLines, ...uploadLines, ...dav.routes], FILES_MOUNT);
+  const site = webRootRoutes(config, hooks, shared.changes);
   // What people open in a browser answers its errors as a small page (html_errors.ts).
   return [
-    ...withHtmlErrors(webRootRoutes(config, hooks, shared.changes)), // GET /… → www/ or --www, templates (src/web_root/)
+    ...withHtmlErrors(site.routes), // GET /… → www/ or --www, templates (src/web_root/)
     // What clients chose is never a script to this origin's own pages (own_scripts.ts): 403.
     ...withoutOwnCodeLoads([
       // Cross-site writes (a page elsewhere POSTing a form here) are refused first: 403.
@@ -105,9 +106,12 @@ export function appRoutes(
       { methods: ["GET"], path: INFO_PATH, handler: infoHandler(config, hooks) }, // /api/info for the UI
       { methods: ["GET"], path: CREDENTIALS_PATH, handler: credentialsCheckHandler(config) }, // 204 or 401: the UI's sign-in check
       { methods: ["GET"], path: QR_PATH, handler: qrHandler }, // /api/qr?text=<url>: the QR code as SVG
+    ]),
+    // A --www site's own files come first on these paths (`/robots.txt`, `/image/…`).
+    ...site.siteFirst(withoutOwnCodeLoads([
       ...echoRoutes(config), // /echo/<text>, /user-agent, /inspect (src/echo/)
       ...httpbinRoutes(config), // /anything, /status/<codes>, /bytes/<n>… (src/httpbin/)
-    ]),
+    ])),
   ];
 }
 

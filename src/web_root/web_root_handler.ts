@@ -56,12 +56,32 @@ function versionTag(version: string): string {
   return version.replace(VERSION_TAG_CHARS, "");
 }
 
+/** The web root: its handler, and what its folder holds. */
+export interface WebRoot {
+  /** The handler for every path not claimed by another route. */
+  handler: Handler;
+  /**
+   * Whether the folder holds something (a file, a folder) at the request's path, hidden and
+   * refused names aside: synchronous when the cache knows.
+   */
+  holds(req: HttpRequest): boolean | Promise<boolean>;
+}
+
 /** The handler for every path not claimed by another route. */
 export function webRootHandler(
   config: AppConfig,
   hooks: AppHooks = NO_HOOKS,
   changes?: ChangeBoard,
 ): Handler {
+  return webRoot(config, hooks, changes).handler;
+}
+
+/** The web root for `config` (see {@link WebRoot}). */
+export function webRoot(
+  config: AppConfig,
+  hooks: AppHooks = NO_HOOKS,
+  changes?: ChangeBoard,
+): WebRoot {
   const root = new ServedRoot({
     changes,
     root: config.www ?? EMBEDDED_WWW,
@@ -154,9 +174,18 @@ export function webRootHandler(
     return missing(req);
   };
 
-  return (req: HttpRequest): Reply => {
+  const handler = (req: HttpRequest): Reply => {
     const path = root.resolve(req.path.slice(MOUNT.length));
     if (!path.ok) return path.status === STATUS_NOT_FOUND ? missing(req) : refused(path.status);
     return withFacts(path.fsPath, (f) => answer(req, path, f));
   };
+  const holds = (req: HttpRequest): boolean | Promise<boolean> => {
+    const path = root.resolve(req.path.slice(MOUNT.length));
+    if (!path.ok) return false;
+    const facts = root.lookup(path.fsPath);
+    return facts instanceof Promise
+      ? facts.then((f) => f.kind !== "missing")
+      : facts.kind !== "missing";
+  };
+  return { handler, holds };
 }

@@ -194,3 +194,47 @@ Deno.test("every stylesheet and script the embedded index.html links is served",
     await Deno.remove(tmp, { recursive: true });
   }
 });
+
+Deno.test("a --www site's own files come before the built-in endpoints on their paths", async () => {
+  const fs = await startFilesServer();
+  try {
+    const www = fs.tree.www!;
+    await Deno.writeTextFile(`${www}/robots.txt`, "User-agent: *\nDisallow: /secret/\n");
+    await Deno.mkdir(`${www}/image`);
+    await Deno.writeTextFile(`${www}/image/logo.svg`, "<svg/>");
+    await Deno.mkdir(`${www}/status`);
+    await Deno.writeTextFile(`${www}/status/index.html`, "<h1>all good</h1>");
+    await Deno.mkdir(`${www}/files`);
+    await Deno.writeTextFile(`${www}/files/hello.txt`, "the site's, never served");
+
+    const robots = await curl([fs.url("/robots.txt")]);
+    assertEquals([robots.status, text(robots.body)], [200, "User-agent: *\nDisallow: /secret/\n"]);
+    const head = await curl(["-I", fs.url("/robots.txt")]);
+    assertEquals([head.status, head.headers.get("content-length")], [200, "33"]);
+    assertEquals(text((await curl([fs.url("/image/logo.svg")])).body), "<svg/>");
+    assertEquals(text((await curl([fs.url("/status/")])).body), "<h1>all good</h1>");
+    // What the site does not hold stays the endpoint's; other methods too.
+    const png = await curl([fs.url("/image/png")]);
+    assertEquals([png.status, png.headers.get("content-type")], [200, "image/png"]);
+    assertEquals((await curl([fs.url("/status/418")])).status, 418);
+    const posted = await curl(["-X", "POST", fs.url("/robots.txt")]);
+    assertEquals(text(posted.body), "User-agent: *\nDisallow: /deny\n", "a POST is the endpoint's");
+    assertEquals(text((await curl([fs.url("/echo/hi")])).body), "hi");
+    // The shared folder is never the site's.
+    assertEquals(text((await curl([fs.url("/files/hello.txt")])).body), "hello world\n");
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("the built-in UI leaves the endpoints' paths to them", async () => {
+  const dir = await Deno.makeTempDir();
+  const srv = await startApp(appConfig({ directory: dir }));
+  try {
+    const robots = await curl([`http://127.0.0.1:${srv.port}/robots.txt`]);
+    assertEquals([robots.status, text(robots.body)], [200, "User-agent: *\nDisallow: /deny\n"]);
+  } finally {
+    await srv.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
