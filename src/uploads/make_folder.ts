@@ -60,7 +60,15 @@ export async function createFolder(
   allow: string,
 ): Promise<HttpResponse> {
   const resolved = await resolveWriteTarget(ctx, rawPath, true, true);
-  if (!resolved.ok) return resolved.response;
+  if (!resolved.ok) {
+    // A name the server will not create is, for MKCOL, "the server does not allow the creation
+    // of collections at the given location" (RFC 4918 §9.3.1): 403. A 400 tells WebDAV clients
+    // MKCOL itself is unsupported (lftp then stops using it for the whole host, and a mirror of a
+    // tree holding `.git/` fails on every folder after it).
+    return resolved.refusedName === undefined
+      ? resolved.response
+      : plain(STATUS.Forbidden, resolved.refusedName);
+  }
   const target = resolved.target;
   if (target.segments.length === 0 || target.existing !== null) {
     const res = plain(STATUS.MethodNotAllowed, "The name is already in use");

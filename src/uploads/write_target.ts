@@ -77,6 +77,8 @@ export interface WriteTarget {
 export type TargetResult = { ok: true; target: WriteTarget } | {
   ok: false;
   response: HttpResponse;
+  /** Why a name was refused (`Refused name: …`, answered 400), when that is the refusal. */
+  refusedName?: string;
 };
 
 /**
@@ -99,7 +101,7 @@ export async function resolveWriteTarget(
     // nothing to create in (RFC 4918 §9.3.1). Checked only on this failure path: no cost to
     // the writes that resolve.
     if (creating && namesReserved(rawPath)) {
-      return refuse("Refused name: reserved", STATUS.BadRequest);
+      return refuseName("Refused name: reserved");
     }
     return refuse(
       path.status === STATUS.BadRequest ? "Bad request path" : "Not found",
@@ -109,9 +111,9 @@ export async function resolveWriteTarget(
   for (const segment of path.segments) {
     // refuse: a client must never address our temp files, even with --dotfiles (named first:
     // "reserved" says more than "dotfile name")
-    if (isReservedName(segment)) return refuse("Refused name: reserved", STATUS.BadRequest);
+    if (isReservedName(segment)) return refuseName("Refused name: reserved");
     const problem = creating ? uploadNameProblem(segment, { dotfiles: ctx.config.dotfiles }) : null;
-    if (problem !== null) return refuse(`Refused name: ${problem}`, STATUS.BadRequest);
+    if (problem !== null) return refuseName(`Refused name: ${problem}`);
   }
   const outside = await escapesRoot(ctx, path.segments.length === 0 ? ctx.root : path.fsPath);
   if (outside !== null) return { ok: false, response: outside };
@@ -327,6 +329,11 @@ async function checkFolder(
 
 function refuse(text: string, status: number): TargetResult {
   return { ok: false, response: plain(status, text) };
+}
+
+/** A name the rules refuse: 400 with why (see `TargetResult.refusedName`). */
+function refuseName(text: string): TargetResult {
+  return { ok: false, response: plain(STATUS.BadRequest, text), refusedName: text };
 }
 
 async function pathExists(path: string): Promise<boolean> {
