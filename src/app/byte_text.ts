@@ -66,6 +66,23 @@ export function utf8OrNull(bytes: Uint8Array): string | null {
   }
 }
 
+/**
+ * Decodes as a browser does (WHATWG Encoding §4.3 "decode"): each invalid sequence, a maximal
+ * subpart of one, becomes one U+FFFD; a leading BOM stays text.
+ */
+const LOSSY_UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/**
+ * A header value (latin1 string) read as UTF-8 the way the WHATWG decoder reads it: itself when
+ * ASCII, else its bytes decoded with each invalid sequence as one U+FFFD. What the
+ * httpbin-compatible JSON shows (go-httpbin's JSON encoder shows such bytes as U+FFFD too), so
+ * a header reads as a query or a form body with the same bytes does. Lossy: `/inspect`, which
+ * must show every byte, uses `displayText` and `escapeBytes` instead.
+ */
+export function replacedText(latin1: string): string {
+  return isAscii(latin1) ? latin1 : LOSSY_UTF8.decode(latin1Bytes(latin1));
+}
+
 /** Whether a latin1 string is plain ASCII (so it reads the same in any view). */
 function isAscii(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= ASCII_LIMIT) return false;
@@ -163,11 +180,13 @@ const HEX_DIGITS = new TextEncoder().encode("0123456789ABCDEF");
 const UTF8 = new TextDecoder();
 
 /**
- * The code point of the well-formed UTF-8 sequence starting at `i`, or -1 when none starts
- * there. Follows RFC 3629 §4's table, whose second-byte ranges exclude overlongs (E0 80–9F,
- * F0 80–8F), surrogates (ED A0–BF) and code points past U+10FFFF (F4 90–BF).
+ * The code point of the well-formed multi-byte UTF-8 sequence starting at `i`, or -1 when none
+ * starts there (an ASCII byte included: callers handle those first). Follows RFC 3629 §4's table,
+ * whose second-byte ranges exclude overlongs (E0 80–9F, F0 80–8F), surrogates (ED A0–BF) and
+ * code points past U+10FFFF (F4 90–BF). The sequence is 2 bytes long below U+0800, 3 below
+ * U+10000, else 4.
  */
-function utf8CodePointAt(bytes: Uint8Array, i: number): number {
+export function utf8CodePointAt(bytes: Uint8Array, i: number): number {
   const b0 = bytes[i];
   const end = bytes.length;
   if (b0 < LEAD_2 || b0 > LEAD_MAX || i + 1 >= end) return -1;
@@ -220,7 +239,7 @@ const INVISIBLE = /^[\p{Cf}\p{Zs}\u115f\u1160\u3164\uffa0]$/u;
  * Stricter than {@link isPrintableCodePoint}, for a view meant to show people which bytes came
  * (`/inspect`): also refuses what would look like a plain space or like nothing (the format
  * characters, the space separators, the Hangul fillers), so two different byte strings never
- * read the same. `displayText`, which the httpbin-compatible JSON uses, keeps such characters as
+ * read the same. `replacedText`, which the httpbin-compatible JSON uses, keeps such characters as
  * they are, as go-httpbin's JSON encoder does.
  */
 export function isVisibleCodePoint(cp: number): boolean {

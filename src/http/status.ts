@@ -74,6 +74,8 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
   205: "Reset Content",
   206: "Partial Content",
   207: "Multi-Status",
+  208: "Already Reported",
+  226: "IM Used",
   300: "Multiple Choices",
   301: "Moved Permanently",
   302: "Found",

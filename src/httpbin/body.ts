@@ -8,7 +8,7 @@
  * @module
  */
 
-import { bytesToLatin1, displayText, utf8OrNull } from "../app/byte_text.ts";
+import { replacedText, utf8OrNull } from "../app/byte_text.ts";
 import { parseMultipart } from "./multipart_form.ts";
 import { goQueryError, groupPairs, parseQuery } from "../app/query_params.ts";
 import { trimOws } from "../http/ows.ts";
@@ -17,7 +17,10 @@ import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { badRequest } from "../app/json_response.ts";
 import { MAX_JSON_DEPTH, parseJsonBody } from "./json_body.ts";
 
-/** Decodes a form body as Go reads it: bytes that are not UTF-8 become U+FFFD, not an error. */
+/**
+ * Decodes a form body or field as Go reads it: bytes that are not UTF-8 become U+FFFD (one per
+ * invalid sequence, the WHATWG rule the query follows), not an error.
+ */
 const LOSSY_UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /** The 400 detail for each way a JSON body can be refused. */
@@ -71,10 +74,12 @@ export async function readHttpbinBody(req: HttpRequest, maxBytes: number): Promi
     if (parts === null) return { error: badRequest("Cannot parse the multipart form body") };
     for (const part of parts) {
       const into = part.filename === null ? form : files;
+      // A field's bytes that are not UTF-8 show as U+FFFD, as in an urlencoded body; a file's
+      // become a data: URL instead (see dataText), since a file's bytes are its content.
       const value = part.filename === null
-        ? displayBytes(part.data)
+        ? LOSSY_UTF8.decode(part.data)
         : dataText(part.data, part.contentType ?? OCTET_STREAM);
-      (into[displayText(part.name)] ??= []).push(value);
+      (into[replacedText(part.name)] ??= []).push(value);
     }
   } else if (type === "application/json" || type.endsWith("+json")) {
     const text = utf8OrNull(body);
@@ -117,13 +122,6 @@ export function dataText(bytes: Uint8Array, contentType: string): string {
  */
 function dataUrl(bytes: Uint8Array, type: string): string {
   return `data:${type || OCTET_STREAM};base64,${bytes.toBase64({ alphabet: "base64url" })}`;
-}
-
-/** Field bytes as text, with `\xHH` for bytes that are not UTF-8. */
-function displayBytes(bytes: Uint8Array): string {
-  const text = utf8OrNull(bytes);
-  if (text !== null) return text;
-  return displayText(bytesToLatin1(bytes));
 }
 
 /**

@@ -35,18 +35,20 @@ async function describedOk(
 
 /**
  * `/cache`: a GET or HEAD carrying If-Modified-Since or If-None-Match is 304 whatever their values
- * (go-httpbin's behaviour, handy for testing a client's cache); else 200 with a fresh
+ * (go-httpbin's behaviour, handy for testing a client's cache), but an empty field counts as
+ * absent there, as in go-httpbin; else 200 with a fresh
  * Last-Modified and ETag. Other methods follow RFC 9110 §13.1 where go-httpbin answers 304 too: a
  * 304 is for GET and HEAD only, If-Modified-Since is ignored, and an If-None-Match (taken to match,
  * as for GET) is 412.
  */
 export function cacheHandler(config: AppConfig) {
   return (req: HttpRequest): Promise<HttpResponse> | HttpResponse => {
+    const ifNoneMatch = given(req, "if-none-match");
     if (req.method === "GET" || req.method === "HEAD") {
-      if (req.headers.has("if-modified-since") || req.headers.has("if-none-match")) {
+      if (ifNoneMatch || given(req, "if-modified-since")) {
         return { status: STATUS.NotModified };
       }
-    } else if (req.headers.has("if-none-match")) {
+    } else if (ifNoneMatch) {
       return { status: STATUS.PreconditionFailed };
     }
     const tag = `"${crypto.randomUUID().replaceAll("-", "")}"`;
@@ -55,6 +57,14 @@ export function cacheHandler(config: AppConfig) {
       tag,
     ]]);
   };
+}
+
+/**
+ * Whether the request carries the field `key` with a value, as go-httpbin asks
+ * (`Header.Get(…) != ""`, the first line's value): an empty `If-None-Match:` is no condition.
+ */
+function given(req: HttpRequest, key: string): boolean {
+  return (req.headers.get(key) ?? "") !== "";
 }
 
 /** `/cache/<seconds>`: 200 with `Cache-Control: public, max-age=<seconds>`. */

@@ -4,13 +4,13 @@
  * client with a cookie jar sees the result. `attr[Path]`, `attr[Domain]`, `attr[Secure]`,
  * `attr[HttpOnly]` and `attr[SameSite]` in the query override the defaults (`Path=/`,
  * `HttpOnly`, `Secure` over https, forwarded fields included: see `requestScheme`), as in
- * go-httpbin.
+ * go-httpbin; a Domain that is not a domain name or IPv4 address is dropped, as Go drops it.
  *
  * This module must not touch sockets.
  * @module
  */
 
-import { displayText } from "../app/byte_text.ts";
+import { replacedText } from "../app/byte_text.ts";
 import { badRequest, jsonResponse } from "../app/json_response.ts";
 import { parseQueryAsGo, type QueryPairs } from "../app/query_params.ts";
 import { trimOws } from "../http/ows.ts";
@@ -37,6 +37,12 @@ const QUOTABLE = /^[\x20-\x21\x23-\x2B\x2C-\x3A\x3C-\x5B\x5D-\x7E]*$/;
 const ATTRIBUTE_PARAM = /^attr\[(.+)\]$/;
 /** A Path or Domain attribute value: RFC 6265 §4.1.1 av-octet (no CTLs, no `;`). */
 const AV_OCTETS = /^[\x20-\x3A\x3C-\x7E]*$/;
+/** Longest Domain attribute and longest label in it, as Go's `isCookieDomainName` bounds them. */
+const MAX_DOMAIN_LENGTH = 255;
+const MAX_LABEL_LENGTH = 63;
+/** A dotted-quad IPv4 address as Go's `net.ParseIP` takes it: 0–255, no leading zeros. */
+const IPV4_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
+const IPV4 = new RegExp(`^${IPV4_OCTET}(?:\\.${IPV4_OCTET}){3}$`);
 const SAME_SITE: Readonly<Record<string, string>> = { strict: "Strict", lax: "Lax", none: "None" };
 
 /**
@@ -56,7 +62,7 @@ export function requestCookies(req: HttpRequest): Record<string, string> {
       if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
         value = value.slice(1, -1);
       }
-      out[displayText(name)] = displayText(value);
+      out[replacedText(name)] = replacedText(value);
     }
   }
   return out;
@@ -105,11 +111,45 @@ function attributes(pairs: QueryPairs, tls: boolean): string[] | string {
   }
   const out = [];
   if (path !== "") out.push(`Path=${path}`);
-  if (domain !== null && domain !== "") out.push(`Domain=${domain}`);
+  const host = domain === null ? null : cookieDomain(domain);
+  if (host !== null) out.push(`Domain=${host}`);
   if (httpOnly) out.push("HttpOnly");
   if (secure) out.push("Secure");
   if (sameSite !== null) out.push(`SameSite=${sameSite}`);
   return out;
+}
+
+/**
+ * The Domain attribute Go's `http.Cookie.String` writes for `value` (hence go-httpbin): a domain
+ * name (letters, digits, `-` and `.` in labels of 1 to 63, a letter somewhere, at most 255) with
+ * any leading dot dropped (RFC 6265 §4.1.2.3: it is ignored anyway, §5.2.3), or an IPv4 address;
+ * null for anything else (`localhost:80`, `ex ample`, `[::1]`, `a..b`, ""), which makes the cookie
+ * host-only rather than one a user agent would refuse whole.
+ */
+export function cookieDomain(value: string): string | null {
+  if (IPV4.test(value)) return value;
+  if (value.length === 0 || value.length > MAX_DOMAIN_LENGTH) return null;
+  const name = value.startsWith(".") ? value.slice(1) : value;
+  let last = ".";
+  let letter = false;
+  let label = 0;
+  for (const c of name) {
+    if ((c >= "a" && c <= "z") || (c >= "A" && c <= "Z")) {
+      letter = true;
+      label++;
+    } else if (c >= "0" && c <= "9") label++;
+    else if (c === "-") {
+      if (last === ".") return null; // a label does not start with a dash
+      label++;
+    } else if (c === ".") {
+      // No empty label, none ending with a dash, none too long.
+      if (last === "." || last === "-" || label > MAX_LABEL_LENGTH) return null;
+      label = 0;
+    } else return null;
+    last = c;
+  }
+  if (last === "-" || label > MAX_LABEL_LENGTH || !letter) return null;
+  return name;
 }
 
 /**

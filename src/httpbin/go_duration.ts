@@ -8,6 +8,7 @@
  */
 
 import { parseDigits, parseMillis } from "../app/parse_number.ts";
+import { goDecimalParts } from "./go_decimal.ts";
 
 /** Nanoseconds per unit, as Go's `time` package names them (both spellings of micro). */
 const NANOS_PER_UNIT: ReadonlyMap<string, number> = new Map([
@@ -78,17 +79,18 @@ function fractionNanos(digits: string, unitNanos: number): number {
 
 /**
  * A time parameter as go-httpbin reads it, in milliseconds: a Go duration, else decimal seconds
- * (`2`, `0.5`, `.5`, `5.`, optionally `+`) to whole milliseconds. Null when it is neither, or
- * negative (go-httpbin's bounds refuse those with the same 400). Exponents, hex floats and `inf`,
- * which Go's float parser would also take, are refused.
+ * (`2`, `0.5`, `.5`, `5.`, optionally signed) to whole milliseconds. Null when it is neither, or
+ * negative (go-httpbin's bounds refuse those with the same 400; `-0` is zero). Exponents, hex
+ * floats and `inf`, which Go's float parser would also take, are refused.
  */
 export function parseDurationMillis(s: string): number | null {
   const go = parseGoDuration(s);
   if (go !== null) return go < 0 ? null : go;
-  let decimal = s.startsWith("+") ? s.slice(1) : s;
-  // A lone dot has no digit on either side: not a number for Go's float parser either.
-  if (decimal === ".") return null;
-  if (decimal.startsWith(".")) decimal = "0" + decimal;
-  if (decimal.endsWith(".")) decimal = decimal.slice(0, -1);
-  return parseMillis(decimal);
+  // The decimals every other httpbin number takes (go_decimal.ts), to the millisecond by digits
+  // (go-httpbin's float product can land a hair under: 1.001 s would be 1000 ms there).
+  const parts = goDecimalParts(s);
+  if (parts === null) return null;
+  const millis = parseMillis(`${parts.whole || "0"}.${parts.fraction || "0"}`);
+  // `-0` and `-0.0` are zero, as for Go; any other negative time is refused.
+  return parts.negative && millis !== 0 ? null : millis;
 }

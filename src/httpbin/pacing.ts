@@ -7,11 +7,11 @@
  * @module
  */
 
-import { parseMillis } from "../app/parse_number.ts";
+import { parseGoDecimal } from "./go_decimal.ts";
 
 const NANOS_PER_MS = 1e6;
-/** `parseMillis` reads a decimal scaled by this: a jitter of 0.25 comes back as 250. */
-const MILLI = 1000;
+/** The largest jitter: a pause moved by up to all of itself. */
+const MAX_JITTER = 1;
 
 /**
  * The pause between `count` writes spread over `durationMs`: duration / (count - 1), rounded up
@@ -25,18 +25,12 @@ export function pausePerWriteMs(durationMs: number, count: number): number {
 }
 
 /**
- * A `jitter` query value: a decimal fraction from 0 to 1 (`0.5`, `.5`, `1`), or null otherwise
- * (go-httpbin refuses those with 400). Exponents, `inf` and `NaN` are refused; precision is to
- * the thousandth.
+ * A `jitter` query value (`/sse`, `/jsonl`): a decimal from 0 to 1 as {@link parseGoDecimal}
+ * reads it (`0.5`, `.5`, `+1`, `-0`), or null otherwise (go-httpbin refuses those with 400).
  */
 export function parseJitter(text: string): number | null {
-  let decimal = text.startsWith("+") ? text.slice(1) : text;
-  if (decimal === ".") return null;
-  if (decimal.startsWith(".")) decimal = "0" + decimal;
-  if (decimal.endsWith(".")) decimal = decimal.slice(0, -1);
-  const thousandths = parseMillis(decimal);
-  if (thousandths === null || thousandths > MILLI) return null;
-  return thousandths / MILLI;
+  const jitter = parseGoDecimal(text);
+  return jitter === null || jitter < 0 || jitter > MAX_JITTER ? null : jitter;
 }
 
 /** `pauseMs` moved at random by up to ±`jitter` of itself (0 leaves it as it is). */

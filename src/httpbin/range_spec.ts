@@ -1,8 +1,9 @@
 /**
  * The `Range` field of a `/range/<n>` request read as go-httpbin reads it (Go's `http.ServeContent`
  * and its `parseRange`): every range is kept, in the order asked, without merging; a malformed
- * range inside `bytes=` makes the whole field invalid (416), one past the end is dropped, and
- * none left is "no overlap" (416 with `Content-Range: bytes *\/<n>`).
+ * range inside `bytes=`, or `bytes` not followed at once by `=`, makes the whole field invalid
+ * (416), another unit is ignored, one past the end is dropped, and none left is "no overlap"
+ * (416 with `Content-Range: bytes *\/<n>`).
  *
  * This module must not know about requests or responses.
  * @module
@@ -13,6 +14,7 @@ import { parseDigits } from "../app/parse_number.ts";
 
 /** The unit wireserve serves; other units are ignored (RFC 9110 §14.2), units are case-blind. */
 const RANGE_UNIT = "bytes=";
+const BYTES_UNIT = "bytes";
 /**
  * Most ranges served in one answer. A longer list is served whole (200; RFC 9110 §14.2 lets a
  * server ignore a Range), so one request cannot ask for thousands of parts.
@@ -42,7 +44,13 @@ const NO_OVERLAP: RangeAsk = { kind: "no-overlap" };
 
 /** The ranges `value` asks of a body of `size` bytes (size ≥ 1), step by step as Go does. */
 export function parseByteRanges(value: string, size: number): RangeAsk {
-  if (value.slice(0, RANGE_UNIT.length).toLowerCase() !== RANGE_UNIT) return WHOLE;
+  if (value.slice(0, RANGE_UNIT.length).toLowerCase() !== RANGE_UNIT) {
+    // `bytes = 0-4` or a bare `bytes` names our unit but is no ranges-specifier (RFC 9110 §14.2:
+    // no whitespace around `=`): malformed, 416 as in Go. Another unit is ignored.
+    const eq = value.indexOf("=");
+    const unit = trimOws(eq === -1 ? value : value.slice(0, eq)).toLowerCase();
+    return unit === BYTES_UNIT ? INVALID : WHOLE;
+  }
   const ranges: ByteRange[] = [];
   let dropped = false;
   for (const raw of value.slice(RANGE_UNIT.length).split(",")) {

@@ -10,7 +10,8 @@
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
-import { hasControl } from "../app/byte_text.ts";
+import { hasControl, utf8CodePointAt } from "../app/byte_text.ts";
+import { percentDecode, percentDecodeBytes } from "../app/percent_decode.ts";
 import { firstValue, optionalValue, parseQueryAsGo } from "../app/query_params.ts";
 import { badRequest } from "../app/json_response.ts";
 import { notFound, pathSegments } from "./not_found.ts";
@@ -81,7 +82,8 @@ export function redirectToHandler(config: AppConfig) {
   const forbidden = forbiddenRedirect(config.allowExternalRedirects);
   return (req: HttpRequest): HttpResponse => {
     const pairs = parseQueryAsGo(req.query);
-    const url = optionalValue(pairs, "url");
+    const urlBytes = firstValueBytes(req.query, "url");
+    const url = urlBytes === undefined ? undefined : uriText(urlBytes);
     if (url === undefined || url === "") {
       return badRequest("Cannot redirect: the url parameter is missing");
     }
@@ -115,6 +117,54 @@ function forbiddenRedirect(allowExternal: boolean): HttpResponse {
     body: "Forbidden redirect URL. Please be careful with this link.\n\n" +
       `Allowed redirect destinations:\n${allowed.join("\n")}\n`,
   };
+}
+
+/**
+ * The bytes of the first value of `name` in `query`, found as `parseQueryAsGo` finds it (a part
+ * with a `;` or a malformed escape left out), or undefined. Bytes, not text: `url=/%FF` names
+ * the byte FF, and the redirect must point where the client asked, not at U+FFFD.
+ */
+function firstValueBytes(query: string, name: string): Uint8Array | undefined {
+  if (query === "") return undefined;
+  for (const part of query.split("&")) {
+    if (part === "" || part.includes(";")) continue;
+    const eq = part.indexOf("=");
+    const partName = percentDecode(eq === -1 ? part : part.slice(0, eq), LOSSY_PLUS);
+    const value = eq === -1 ? new Uint8Array(0) : percentDecodeBytes(part.slice(eq + 1), true);
+    if (partName === name && value !== null) return value;
+  }
+  return undefined;
+}
+
+/** How `parseQueryAsGo` decodes a name: `+` is a space, bytes that are not UTF-8 U+FFFD. */
+const LOSSY_PLUS = { plusAsSpace: true, lossyUtf8: true };
+const ASCII_LIMIT = 0x80;
+/** First code points whose UTF-8 form takes 3 and 4 bytes (see `utf8CodePointAt`). */
+const FIRST_3_BYTE_CP = 0x800;
+const FIRST_4_BYTE_CP = 0x10000;
+const HEX_RADIX = 16;
+
+/**
+ * Target bytes as text that keeps them: UTF-8 sequences as their characters, every byte that is
+ * not part of one as `%XX` (upper-case hex, RFC 3986 §2.1), so `/%FF` stays `/%FF` as in
+ * go-httpbin, where decoding would have sent the client to `/%EF%BF%BD`. The `%XX` added can
+ * never stand for `/`, `\` or a control (each is 80–FF), so the checks that follow see what
+ * they would have seen.
+ */
+function uriText(bytes: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i];
+    const cp = b < ASCII_LIMIT ? b : utf8CodePointAt(bytes, i);
+    if (cp < 0) {
+      out += "%" + b.toString(HEX_RADIX).toUpperCase();
+      i++;
+    } else {
+      out += String.fromCodePoint(cp);
+      i += cp < ASCII_LIMIT ? 1 : cp < FIRST_3_BYTE_CP ? 2 : cp < FIRST_4_BYTE_CP ? 3 : 4;
+    }
+  }
+  return out;
 }
 
 /** What a URL must not start with to stay on this host: `//host` and `\\host`/`/\host`. */
@@ -176,10 +226,10 @@ function encodeUriReference(url: string): string {
   return out;
 }
 
+/**
+ * A redirect with an empty body and so no Content-Type, as go-httpbin's (there is no
+ * representation to describe; on a 304, RFC 9110 §15.4.5 asks for no such metadata at all).
+ */
 function redirect(status: number, location: string): HttpResponse {
-  return {
-    status,
-    headers: [["Location", location], ["Content-Type", "text/plain; charset=utf-8"]],
-    body: "",
-  };
+  return { status, headers: [["Location", location]], body: "" };
 }

@@ -4,14 +4,14 @@
  * map each name to a list of values) plus what only a raw server can add: `raw_headers` (every
  * field line in original case and order, duplicates kept), the path as sent and the HTTP version.
  *
- * Header values are bytes; they are shown as UTF-8 text when they are valid UTF-8 and with
- * `\xHH` escapes otherwise (see `displayText`), so the JSON encoder never sees lone bytes.
+ * Header values are bytes; they are shown as UTF-8 text, each invalid sequence as one U+FFFD (see
+ * `replacedText`), as go-httpbin's JSON shows them and as the query and form rules read them.
  * This module must not touch sockets.
  * @module
  */
 
 import type { AppConfig } from "../app/app_config.ts";
-import { displayText } from "../app/byte_text.ts";
+import { replacedText } from "../app/byte_text.ts";
 import { firstValue, groupPairs, parseQueryAsGo, type QueryPairs } from "../app/query_params.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
@@ -37,7 +37,7 @@ export function headerMap(req: HttpRequest): Record<string, string[]> {
   const out: Record<string, string[]> = Object.create(null);
   const { names, values } = req.headers;
   for (let i = 0; i < names.length; i++) {
-    (out[canonicalHeaderName(names[i])] ??= []).push(displayText(values[i]));
+    (out[canonicalHeaderName(names[i])] ??= []).push(replacedText(values[i]));
   }
   return out;
 }
@@ -45,7 +45,7 @@ export function headerMap(req: HttpRequest): Record<string, string[]> {
 /** Every field line as `[name, value]`, original case and order, duplicates kept. */
 export function rawHeaderList(req: HttpRequest): Array<[string, string]> {
   const { names, values } = req.headers;
-  return names.map((n, i) => [displayText(n), displayText(values[i])]);
+  return names.map((n, i) => [replacedText(n), replacedText(values[i])]);
 }
 
 /**
@@ -76,8 +76,10 @@ export function requestScheme(req: HttpRequest): string {
  * then; it is shown as sent, so it may be anything the client chose: it is data here).
  */
 export function requestUrl(req: HttpRequest): string {
-  if (req.targetForm === "absolute") return displayText(req.target);
-  return `${displayText(requestScheme(req))}://${displayText(req.host)}${displayText(req.target)}`;
+  if (req.targetForm === "absolute") return replacedText(req.target);
+  return `${replacedText(requestScheme(req))}://${replacedText(req.host)}${
+    replacedText(req.target)
+  }`;
 }
 
 /** The fields every request description has: go-httpbin's `/get` shape plus raw extras. */
@@ -90,7 +92,7 @@ export function describeRequest(req: HttpRequest, args: QueryPairs): Record<stri
     method: req.method === "HEAD" ? "GET" : req.method,
     origin: origin(req),
     url: requestUrl(req),
-    path: displayText(req.path),
+    path: replacedText(req.path),
     http_version: req.rawVersion,
     raw_headers: rawHeaderList(req),
   };

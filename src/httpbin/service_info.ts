@@ -10,7 +10,6 @@
 import type { AppConfig } from "../app/app_config.ts";
 import { latin1Bytes } from "../app/byte_text.ts";
 import { badRequest, jsonResponse } from "../app/json_response.ts";
-import { parseMillis } from "../app/parse_number.ts";
 import { optionalValue, parseQueryAsGo } from "../app/query_params.ts";
 import { HttpError } from "../http/errors.ts";
 import { readBodyBytes } from "../http/read_body_bytes.ts";
@@ -19,13 +18,15 @@ import type { HeaderFields } from "../http/header_fields.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { BAD_SEED, type Fill, seededFill, seedParam } from "./data.ts";
 import { TEXT_CONTENT_TYPE } from "./documents.ts";
+import { parseGoDecimal } from "./go_decimal.ts";
 import { describeFully } from "./request.ts";
 
 /** The name `/hostname` and `/version` give: the machine's own name is not the client's business. */
 export const SERVICE_NAME = "wireserve";
 /** go-httpbin's default `/unstable` failure rate. */
-const DEFAULT_FAILURE_RATE_MILLI = 500;
-const MILLI = 1000;
+const DEFAULT_FAILURE_RATE = 0.5;
+/** A failure rate is a probability: at most every time. */
+const MAX_FAILURE_RATE = 1;
 /** Bytes of randomness one `/unstable` draw takes (a 32-bit fraction). */
 const DRAW_BYTES = 4;
 const UINT32_RANGE = 2 ** 32;
@@ -93,15 +94,14 @@ function rechunked(body: Uint8Array, trailers: HeaderFields | null): Uint8Array[
 }
 
 /**
- * `/unstable?failure_rate=&seed=`: 500 with probability failure_rate (0 to 1, default 0.5),
- * else 200; the same seed gives the same answer.
+ * `/unstable?failure_rate=&seed=`: 500 with probability failure_rate (a decimal from 0 to 1 as
+ * {@link parseGoDecimal} reads it, default 0.5), else 200; the same seed gives the same answer.
  */
 export function unstableHandler(req: HttpRequest): HttpResponse {
   const pairs = parseQueryAsGo(req.query);
   const rateText = optionalValue(pairs, "failure_rate");
-  // parseMillis reads a decimal fraction f as f * 1000.
-  const rate = rateText === undefined ? DEFAULT_FAILURE_RATE_MILLI : parseMillis(rateText);
-  if (rate === null || rate > MILLI) {
+  const rate = rateText === undefined ? DEFAULT_FAILURE_RATE : parseGoDecimal(rateText);
+  if (rate === null || rate < 0 || rate > MAX_FAILURE_RATE) {
     return badRequest("Cannot fail at that rate: failure_rate must be a decimal from 0 to 1");
   }
   const seed = seedParam(pairs);
@@ -110,7 +110,7 @@ export function unstableHandler(req: HttpRequest): HttpResponse {
   const draw = new Uint8Array(DRAW_BYTES);
   fill(draw);
   const fraction = new DataView(draw.buffer).getUint32(0) / UINT32_RANGE;
-  const status = fraction < rate / MILLI ? STATUS.InternalServerError : STATUS.OK;
+  const status = fraction < rate ? STATUS.InternalServerError : STATUS.OK;
   return { status, headers: [["Content-Type", TEXT_CONTENT_TYPE]] };
 }
 

@@ -10,7 +10,7 @@
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { hasControl } from "../app/byte_text.ts";
-import { parseMillis } from "../app/parse_number.ts";
+import { parseGoDecimal } from "./go_decimal.ts";
 import { parseGoCount, shownInteger } from "./go_integer.ts";
 import { percentDecode } from "../app/percent_decode.ts";
 import { groupPairs, parseQueryAsGo } from "../app/query_params.ts";
@@ -30,8 +30,10 @@ export const MAX_RESPONSE_HEADERS = 50;
  */
 const MIN_FINAL_STATUS = 200;
 const MAX_STATUS = 599;
-/** The weight of a code listed without one. */
-const DEFAULT_WEIGHT_MILLIS = 1000;
+/** The weight of a code listed without one (go-httpbin's). */
+const DEFAULT_WEIGHT = 1;
+/** What separates the codes of a list; a path without it is one code. */
+const LIST_SEPARATOR = ",";
 
 /**
  * `/status/<codes>` (any method): answers with one code, chosen at random (by weight) when
@@ -53,9 +55,19 @@ interface Choice {
   weight: number;
 }
 
-/** The weighted codes of `200`, `200,404` or `200:0.5,500:0.5`, or a message saying why not. */
+/**
+ * The weighted codes of `200`, `200,404` or `200:0.5,500:0.5`, or a message saying why not. As in
+ * go-httpbin, weights are read only in a list: without a comma the path is one plain code, so
+ * `200:1` is refused. Weights are decimals as {@link parseGoDecimal} reads them, not negative.
+ */
 function parseChoices(list: string): Choice[] | string {
-  const items = list.split(",");
+  if (!list.includes(LIST_SEPARATOR)) {
+    const status = parseGoCount(list);
+    return status === null ? "Cannot parse the status code: it must be digits" : checkedChoices([
+      { status, weight: DEFAULT_WEIGHT },
+    ]);
+  }
+  const items = list.split(LIST_SEPARATOR);
   if (items.length > MAX_STATUS_CHOICES) {
     return `Cannot choose among ${items.length} codes: the most is ${MAX_STATUS_CHOICES}`;
   }
@@ -64,16 +76,24 @@ function parseChoices(list: string): Choice[] | string {
     const colon = item.indexOf(":");
     const status = parseGoCount(colon === -1 ? item : item.slice(0, colon));
     if (status === null) return "Cannot parse the status list: each code must be digits";
+    const weight = colon === -1 ? DEFAULT_WEIGHT : parseGoDecimal(item.slice(colon + 1));
+    // refuse: a negative weight would skew the draw, an infinite one swallow every other.
+    if (weight === null || weight < 0 || weight === Infinity) {
+      return "Cannot parse the status list: each weight must be a decimal number";
+    }
+    choices.push({ status, weight });
+  }
+  return checkedChoices(choices);
+}
+
+/** The choices when every code is a final status and some weight is above zero, else why not. */
+function checkedChoices(choices: Choice[]): Choice[] | string {
+  for (const { status } of choices) {
     if (status < MIN_FINAL_STATUS || status > MAX_STATUS) {
       return `Cannot answer with status ${
         shownInteger(status)
       }: only final statuses 200 to 599 are allowed`;
     }
-    const weight = colon === -1 ? DEFAULT_WEIGHT_MILLIS : parseMillis(item.slice(colon + 1));
-    if (weight === null || weight === Infinity) {
-      return "Cannot parse the status list: each weight must be a decimal number";
-    }
-    choices.push({ status, weight });
   }
   if (choices.every((c) => c.weight === 0)) {
     return "Cannot choose a status: every weight is zero";
@@ -81,7 +101,7 @@ function parseChoices(list: string): Choice[] | string {
   return choices;
 }
 
-/** A weighted random choice (weights in thousandths, at least one positive). */
+/** A weighted random choice (at least one weight above zero). */
 function pick(choices: readonly Choice[]): number {
   const total = choices.reduce((sum, c) => sum + c.weight, 0);
   let r = Math.random() * total;

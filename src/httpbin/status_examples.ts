@@ -90,14 +90,16 @@ const EXAMPLES: ReadonlyMap<number, Example> = new Map<number, Example>([
 
 /**
  * The answer to `/status/<status>`: text/plain (as go-httpbin sets it before anything else,
- * even over the HTML bodies of 300 and 308), plus that status's example fields and body.
+ * even over the HTML bodies of 300 and 308), plus that status's example fields and body. A 304
+ * has no Content-Type: RFC 9110 §15.4.5 asks for no representation metadata there, and Go's
+ * server drops the one go-httpbin set.
  */
 export function statusExample(status: number): HttpResponse {
   const example = EXAMPLES.get(status);
   const extra = example?.headers ?? [];
   const ownType = extra.find(([n]) => n === "Content-Type");
   const headers: Array<[string, string]> = [
-    ownType ?? ["Content-Type", TEXT_PLAIN],
+    ...(status === STATUS.NotModified ? [] : [ownType ?? ["Content-Type", TEXT_PLAIN]]),
     ...extra.filter(([n]) => n !== "Content-Type"),
   ];
   return { status, headers, body: example?.body ?? "" };

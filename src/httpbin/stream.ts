@@ -9,12 +9,11 @@
 
 import type { AppConfig } from "../app/app_config.ts";
 import { badRequest } from "../app/json_response.ts";
-import { parseMillis } from "../app/parse_number.ts";
 import { groupPairs, optionalValue, parseQueryAsGo, type QueryPairs } from "../app/query_params.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { parseGoInteger, parseGoIntegerSegment } from "./go_integer.ts";
-import { pausePerWriteMs } from "./pacing.ts";
+import { parseJitter, pausePerWriteMs } from "./pacing.ts";
 import { headerMap, origin, requestUrl } from "./request.ts";
 import { millisParam, MS_PER_SECOND, sleep, tooLong } from "./timed.ts";
 
@@ -99,14 +98,13 @@ export function jsonlHandler(config: AppConfig) {
     const duration = millisParam(pairs, "duration", 0);
     const delay = millisParam(pairs, "delay", 0);
     const jitterText = optionalValue(pairs, "jitter");
-    // parseMillis reads decimal seconds as ms: a fraction f in [0, 1] comes back as f * 1000.
-    const jitterMs = jitterText === undefined ? 0 : parseMillis(jitterText);
+    const jitter = jitterText === undefined ? 0 : parseJitter(jitterText);
     if (n === null || duration === null || delay === null) {
       return badRequest(
         "Cannot stream lines: count must be an integer, times Go durations or seconds",
       );
     }
-    if (jitterMs === null || jitterMs > MS_PER_SECOND) {
+    if (jitter === null) {
       return badRequest("Cannot stream lines: jitter must be a decimal from 0 to 1");
     }
     if (delay + duration > config.maxDelaySeconds * MS_PER_SECOND) {
@@ -114,7 +112,6 @@ export function jsonlHandler(config: AppConfig) {
     }
     await sleep(delay, req.signal);
     const count = Math.min(Math.max(n, 1), MAX_JSONL_LINES);
-    const jitter = jitterMs / MS_PER_SECOND;
     const fields = lineFields(req, pairs);
     return {
       status: STATUS.OK,

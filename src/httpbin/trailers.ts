@@ -1,7 +1,8 @@
 /**
  * `/trailers?name=value&…`: answers like `/anything`, chunked, and sends each query pair as a
  * trailer field after the body (RFC 9112 §7.1.2), announced in a `Trailer` field (RFC 9110
- * §6.6.2). Names are canonicalised (`x-foo` → `X-Foo`), as go-httpbin does.
+ * §6.6.2). Names are canonicalised (`x-foo` → `X-Foo`) and a repeated one sends its last value
+ * only, as go-httpbin does.
  *
  * This module must not touch sockets.
  * @module
@@ -46,7 +47,9 @@ export function trailersHandler(config: AppConfig) {
     if (pairs.length > MAX_RESPONSE_HEADERS) {
       return badRequest(`Cannot send trailers: the most is ${MAX_RESPONSE_HEADERS}`);
     }
-    const trailers: Array<[string, string]> = [];
+    // By canonical name: go-httpbin sets each value in turn (`Header().Set`), so `?X=1&X=2`
+    // (or `x=1&X=2`) sends one field, the last value.
+    const trailers = new Map<string, string>();
     for (const [name, value] of pairs) {
       if (!TOKEN.test(name)) return badRequest("Cannot send a trailer: its name is not a token");
       if (FORBIDDEN_TRAILERS.has(name.toLowerCase())) {
@@ -60,12 +63,13 @@ export function trailersHandler(config: AppConfig) {
       if (!PRINTABLE_ASCII.test(value)) {
         return badRequest("Cannot send a trailer: its value must be printable ASCII");
       }
-      trailers.push([canonicalHeaderName(name), value.trim()]);
+      trailers.set(canonicalHeaderName(name), value.trim());
     }
     const d = await describeFully(req, config, true);
     if ("error" in d) return d.error;
     const json = new TextEncoder().encode(jsonText(d.fields));
-    const names = [...new Set(trailers.map(([n]) => n))];
+    const names = [...trailers.keys()];
+    const fields = [...trailers];
     return {
       status: STATUS.OK,
       headers: [
@@ -76,7 +80,7 @@ export function trailersHandler(config: AppConfig) {
           : []),
       ],
       // No length: the writer sends it chunked, the only framing with a trailer section.
-      body: { kind: "stream", stream: once(json), trailers: () => trailers },
+      body: { kind: "stream", stream: once(json), trailers: () => fields },
     };
   };
 }

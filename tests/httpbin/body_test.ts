@@ -133,3 +133,36 @@ Deno.test("a Content-Type with a no-break space (0xA0) is not the form type it s
   const urlencoded = await send("POST", "/post", "application/x-www-form-urlencoded\xA0", "a=1");
   assertEquals([urlencoded.status, urlencoded.json.form], [200, {}]);
 });
+
+Deno.test("a multipart field name and value that are not UTF-8 show U+FFFD, as go-httpbin", async () => {
+  // One U+FFFD per invalid sequence, as for a query or an urlencoded body (no `\xHH` text).
+  const body = new Uint8Array([
+    ...new TextEncoder().encode('--X\r\nContent-Disposition: form-data; name="n'),
+    0xff,
+    ...new TextEncoder().encode('"\r\n\r\nv'),
+    0xe2,
+    0x82,
+    0x21,
+    ...new TextEncoder().encode("\r\n--X--\r\n"),
+  ]);
+  const { status, json } = await send("POST", "/post", "multipart/form-data; boundary=X", body);
+  assertEquals(status, 200);
+  assertEquals(json.form, { "n\uFFFD": ["v\uFFFD!"] });
+});
+
+Deno.test("a lone surrogate escape in a JSON body is echoed as U+FFFD, well-formed (RFC 8259 §8.2)", async () => {
+  const { status, json } = await send(
+    "POST",
+    "/post",
+    "application/json",
+    '{"a":"\\ud800x","\\udc00":"\\ud83d\\ude00","b":"\\\\ud800","c":["\\ud800\\ud800"]}',
+  );
+  assertEquals(status, 200);
+  // A pair stays a pair; `\\ud800` is a backslash and text, not an escape.
+  assertEquals(json.json, {
+    a: "\uFFFDx",
+    "\uFFFD": "\u{1F600}",
+    b: "\\ud800",
+    c: ["\uFFFD\uFFFD"],
+  });
+});

@@ -86,3 +86,14 @@ Deno.test("/etag and /cache/<n> answer 404 for a missing or an extra path segmen
     assertEquals((await call(target)).status, 404, target);
   }
 });
+
+Deno.test("/cache takes an empty If-None-Match or If-Modified-Since as absent, as go-httpbin", async () => {
+  // go-httpbin asks `Header.Get(…) != ""`: an empty field is no condition, so 200.
+  assertEquals((await call("/cache", [["If-None-Match", ""]])).status, 200);
+  assertEquals((await call("/cache", [["If-Modified-Since", ""]])).status, 200);
+  assertEquals((await call("/cache", [["If-None-Match", ""]], "HEAD")).status, 200);
+  assertEquals((await call("/cache", [["If-None-Match", ""]], "POST")).status, 200);
+  // A value still counts, for GET (304) and for other methods (412).
+  assertEquals((await call("/cache", [["If-None-Match", '"x"']])).status, 304);
+  assertEquals((await call("/cache", [["If-None-Match", '"x"']], "POST")).status, 412);
+});

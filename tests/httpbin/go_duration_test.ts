@@ -28,6 +28,12 @@ const CASES: Array<[string, number | null, number | null]> = [
   [".5", null, 500],
   ["5.", null, 5000],
   ["+2", null, 2000],
+  // Signed as Go's ParseFloat takes them: a negative zero (or a value that truncates to 0 ms, as
+  // Go's Duration(n*1000) does) is zero; any other negative time is refused.
+  ["-0.0", null, 0],
+  ["-.0", null, 0],
+  ["-0.0001", null, 0],
+  ["-0.5", null, null],
   // Neither.
   ["", null, null],
   [".", null, null],

@@ -23,3 +23,10 @@ Deno.test("parseJsonBody reports a syntax error", () => {
   assertEquals(parseJsonBody("{"), { failure: "syntax" });
   assertEquals(parseJsonBody('{"a":1}'), { value: { a: 1 } });
 });
+
+Deno.test("parseJsonBody reads a lone surrogate escape as U+FFFD, as Go's decoder", () => {
+  assertEquals(parseJsonBody('["\\ud800x", "\\udfff", "\\ud800\\udc00"]'), {
+    value: ["\uFFFDx", "\uFFFD", "\u{10000}"],
+  });
+  assertEquals(parseJsonBody('"\\\\\\ud800"'), { value: "\\\uFFFD" });
+});

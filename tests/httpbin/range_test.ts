@@ -39,6 +39,11 @@ const RANGES: Array<[string, number, string | null, string]> = [
   ["bytes=x-1", 416, null, "invalid range\n"],
   ["bytes=0-1,7", 416, null, "invalid range\n"],
   ["items=0-1", 200, null, WHOLE],
+  // The bytes unit without `=` right after it is no ranges-specifier: malformed, 416 as Go.
+  ["bytes = 0-4", 416, null, "invalid range\n"],
+  ["BYTES\t=0-4", 416, null, "invalid range\n"],
+  ["bytes", 416, null, "invalid range\n"],
+  ["bytesx=0-4", 200, null, WHOLE],
   ["bytes=", 200, null, WHOLE],
   // Overlaps adding up to more than the body: Go sends it whole.
   ["bytes=0-20,10-29", 200, null, WHOLE],

@@ -226,3 +226,45 @@ Deno.test("/absolute-redirect keeps the connection's scheme whatever X-Forwarded
   ]]);
   assertEquals(header(res, "location"), "http://me.test/get");
 });
+
+/** Targets whose bytes are not UTF-8: kept as `%XX`, never turned into U+FFFD (`%EF%BF%BD`). */
+const NOT_UTF8: Array<[string, string]> = [
+  ["/%FF", "/%FF"],
+  ["/a%C3%28", "/a%C3("],
+  ["/x%3Fy%3D%FF", "/x?y=%FF"],
+  ["/x?y=%FF", "/x?y=%FF"], // `?y=…` is the url's own query: Go reads the value `/x?y=\xFF`
+  ["/%E2%82%AC%E2%82", "/%E2%82%AC%E2%82"], // a whole € and a cut-off one
+  ["/caf%C3%A9", "/caf%C3%A9"],
+];
+
+for (const [query, location] of NOT_UTF8) {
+  Deno.test(`/redirect-to?url=${query} keeps the target's bytes: ${location}`, async () => {
+    const res = await call(`/redirect-to?url=${query}`);
+    assertEquals([res.status, header(res, "location")], [302, location]);
+  });
+}
+
+Deno.test("/redirect-to keeps its checks on a target with bytes that are not UTF-8", async () => {
+  assertEquals((await call("/redirect-to?url=%2F%2F%FFevil.com")).status, 403);
+  assertEquals((await call("/redirect-to?url=/%FF%5Cx")).status, 403);
+  assertEquals((await call("/redirect-to?url=/%FF%0Ax")).status, 400);
+  assertEquals((await call("/redirect-to?url=/%FF%25")).status, 400);
+  assertEquals((await call("/redirect-to?url=%FF")).status, 403);
+  // The url is still the first pair Go's ParseQuery keeps: a malformed one is left out.
+  const second = await call("/redirect-to?url=%zz&url=/%FF");
+  assertEquals([second.status, header(second, "location")], [302, "/%FF"]);
+  const external = await open(
+    buildRequest({ target: "/redirect-to?url=https%3A%2F%2Fa.test%2F%FF" }),
+  );
+  assertEquals([external.status, header(external, "location")], [302, "https://a.test/%FF"]);
+});
+
+Deno.test("a redirect with an empty body carries no Content-Type, as go-httpbin's", async () => {
+  for (const target of ["/redirect-to?url=/get", "/redirect/2", "/relative-redirect/1"]) {
+    const res = await call(target);
+    assertEquals([res.status, header(res, "content-type")], [302, undefined], target);
+  }
+  // RFC 9110 §15.4.5: no representation metadata on a 304.
+  const notModified = await call("/redirect-to?url=/get&status_code=304");
+  assertEquals([notModified.status, header(notModified, "content-type")], [304, undefined]);
+});

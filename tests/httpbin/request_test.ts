@@ -170,13 +170,22 @@ Deno.test("/post keeps data empty for an empty body of any type", async () => {
   assertEquals(json.data, "");
 });
 
-Deno.test("/anything shows obs-text header bytes escaped, never as broken JSON", async () => {
+Deno.test("/anything shows header bytes that are not UTF-8 as U+FFFD, as go-httpbin and the query do", async () => {
   const { json } = await call({
     target: "/anything",
-    headers: [["Host", "t"], ["X-Latin", "caf\u00e9"], ["X-Utf8", "caf\u00c3\u00a9"]],
+    headers: [
+      ["Host", "t"],
+      ["X-Latin", "caf\u00e9"],
+      ["X-Utf8", "caf\u00c3\u00a9"],
+      // One U+FFFD per invalid sequence (WHATWG decode): a cut-off E2 82 is one, FF FE two.
+      ["X-Cut", "a\u00e2\u0082b\u00ff\u00fe"],
+    ],
   });
-  assertEquals((json.headers as Record<string, string[]>)["X-Latin"], ["caf\\xE9"]);
-  assertEquals((json.headers as Record<string, string[]>)["X-Utf8"], ["café"]);
+  const headers = json.headers as Record<string, string[]>;
+  assertEquals(headers["X-Latin"], ["caf\uFFFD"]);
+  assertEquals(headers["X-Utf8"], ["café"]);
+  assertEquals(headers["X-Cut"], ["a\uFFFDb\uFFFD\uFFFD"]);
+  assertEquals((json.raw_headers as string[][])[1], ["X-Latin", "caf\uFFFD"]);
 });
 
 Deno.test("/anything and /get read the query as Go does: bad pairs left out, %FF as U+FFFD", async () => {

@@ -109,3 +109,26 @@ Deno.test("/base64/encode and /base64/decode work both ways", async () => {
   // An empty data segment does not match go-httpbin's route: 404.
   assertEquals((await call({ target: "/base64/encode/" })).status, 404);
 });
+
+Deno.test("/unstable takes failure_rate as go-httpbin's ParseFloat: .5, 1., +1, -0", async () => {
+  // `%2B` is a plus sign; a bare `+` in a query is a space, for Go as for us.
+  for (const [rate, status] of [["1.", 500], ["%2B1", 500], ["-0", 200], ["%2B0.", 200]] as const) {
+    assertEquals((await call({ target: `/unstable?failure_rate=${rate}` })).status, status, rate);
+  }
+  for (const rate of [".5", "0.5"]) {
+    assertEquals((await call({ target: `/unstable?failure_rate=${rate}` })).status !== 400, true);
+  }
+  for (const rate of ["1e0", "inf", "-0.1", "1.0001", ".", "+1"]) {
+    assertEquals((await call({ target: `/unstable?failure_rate=${rate}` })).status, 400, rate);
+  }
+});
+
+Deno.test("/unstable reads failure_rate exactly, not to the thousandth", async () => {
+  // Cut to thousandths, 0.0009 was 0: never a failure. Read exactly, some seed draws under it.
+  let failures = 0;
+  for (let seed = 0; seed < 20000 && failures === 0; seed++) {
+    const res = await call({ target: `/unstable?seed=${seed}&failure_rate=0.0009` });
+    if (res.status === 500) failures++;
+  }
+  assertEquals(failures, 1);
+});

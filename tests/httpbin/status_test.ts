@@ -4,6 +4,7 @@ import { appConfig } from "../../src/app/app_config.ts";
 import { httpbinRoutes } from "../../src/httpbin/httpbin_routes.ts";
 import { MAX_RESPONSE_HEADERS, MAX_STATUS_CHOICES } from "../../src/httpbin/status.ts";
 import { createRouter } from "../../src/app/router.ts";
+import { reasonPhrase } from "../../src/http/status.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import { bodyJson, bodyText, buildRequest, header } from "../support/request_builder.ts";
 
@@ -185,3 +186,42 @@ for (const [type, escaped] of ESCAPING) {
     },
   );
 }
+
+Deno.test("/status weights take .5, 5., +0.5, +1 and -0, as go-httpbin's ParseFloat", async () => {
+  for (const list of ["200:.5,201:0", "200:5.,201:0", "200:+0.5,201:0", "200:+1,201:-0"]) {
+    assertEquals((await call(`/status/${list}`)).status, 200, list);
+  }
+  for (const list of ["200:1e0,201:0", "200:inf,201:0", "200:0x1,201:0", "200:-0.5,201:1"]) {
+    assertEquals((await call(`/status/${list}`)).status, 400, list);
+  }
+});
+
+Deno.test("/status weights are real decimals, not thousandths", async () => {
+  // Cut to thousandths, both weights were 0 ("every weight is zero").
+  for (let i = 0; i < 20; i++) {
+    const status = (await call("/status/200:0.0004,500:0.0006")).status;
+    assert(status === 200 || status === 500, String(status));
+  }
+  assertEquals((await call("/status/200:0.0009,500:0")).status, 200);
+});
+
+Deno.test("/status/200:1, one code with a weight but no comma, is 400 as in go-httpbin", async () => {
+  // go-httpbin reads weights only in a list; without a comma the path is one code.
+  assertEquals((await call("/status/200:1")).status, 400);
+  assertEquals((await call("/status/200:1,")).status, 400);
+  assertEquals((await call("/status/200:1,201:0")).status, 200);
+  assertEquals((await call("/status/%2B200")).status, 200);
+});
+
+Deno.test("/status/304 carries no Content-Type (RFC 9110 §15.4.5); other 3xx keep go-httpbin's", async () => {
+  const notModified = await call("/status/304");
+  assertEquals(notModified.status, 304);
+  assertEquals(header(notModified, "content-type"), undefined);
+  assertEquals(header(await call("/status/302"), "content-type"), "text/plain; charset=utf-8");
+});
+
+Deno.test("/status/208 and /status/226 carry their registered reason phrases", () => {
+  // RFC 5842 §7.1 and RFC 3229 §10.4.1: the status line is written from this table.
+  assertEquals(reasonPhrase(208), "Already Reported");
+  assertEquals(reasonPhrase(226), "IM Used");
+});

@@ -80,3 +80,13 @@ Deno.test("/jsonl refuses bad numbers, jitter past 1 and time past maxDelaySecon
   }
   assertEquals((await get("/jsonl?duration=1&delay=1&count=1&jitter=1")).status, 200);
 });
+
+Deno.test("/jsonl takes jitter as /sse does: .5, +0.5, +1, -0 (go-httpbin's ParseFloat)", async () => {
+  // `%2B` is a plus sign; a bare `+` in a query is a space, for Go as for us.
+  for (const j of [".5", "%2B0.5", "%2B1", "-0", "1.", "0.0009"]) {
+    assertEquals((await get(`/jsonl?count=2&jitter=${j}`)).status, 200, j);
+  }
+  for (const j of ["5.", "-0.1", "1e-1", "inf", "NaN", "0x1", "+1"]) {
+    assertEquals((await get(`/jsonl?count=2&jitter=${j}`)).status, 400, j);
+  }
+});

@@ -9,14 +9,15 @@ import { bodyJson, buildRequest, header } from "../support/request_builder.ts";
 const app = createRouter(httpbinRoutes(appConfig()));
 const call = async (target: string, method = "GET") => await app(buildRequest({ method, target }));
 
-Deno.test("/trailers announces the canonical names and sends them after an unsized body", async () => {
+Deno.test("/trailers announces the canonical names and sends them after an unsized body, a repeated one once with its last value", async () => {
   const res = await call("/trailers?x-foo=bar&x-foo=baz&etag=%221%22", "POST");
   assertEquals(res.status, 200);
   assertEquals(header(res, "trailer"), "X-Foo, Etag");
   const body = res.body;
   assert(typeof body === "object" && body !== null && "kind" in body && body.kind === "stream");
   assertEquals(body.length, undefined); // chunked: the only framing with trailers
-  assertEquals(body.trailers?.(), [["X-Foo", "bar"], ["X-Foo", "baz"], ["Etag", '"1"']]);
+  // go-httpbin sets each value in turn (Header().Set): `x-foo=bar&x-foo=baz` sends X-Foo: baz.
+  assertEquals(body.trailers?.(), [["X-Foo", "baz"], ["Etag", '"1"']]);
   assertEquals(((await bodyJson(res.body)) as { method: string }).method, "POST");
 });
 
