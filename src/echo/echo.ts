@@ -9,7 +9,7 @@
 
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
-import { displayText, latin1Bytes } from "../app/byte_text.ts";
+import { latin1Bytes, replacedText } from "../app/byte_text.ts";
 import { type CompressOptions, compressResponse } from "../app/compress_response.ts";
 import type { ContentCoding } from "../app/content_coding.ts";
 import { percentDecodeBytes } from "../app/percent_decode.ts";
@@ -59,7 +59,7 @@ export function echo(req: HttpRequest): HttpResponse {
  * counts (the field is not a list).
  *
  * `?format=json` or `Accept: application/json` gives go-httpbin's `{"user-agent": "…"}` instead
- * (non-UTF-8 bytes as `\xHH`), compressed the same way: the route promises gzip when accepted,
+ * (bytes that are not UTF-8 as U+FFFD, as go-httpbin and the httpbin routes show them), compressed the same way: the route promises gzip when accepted,
  * whichever form the client asked for.
  */
 export function userAgent(req: HttpRequest): HttpResponse {
@@ -68,7 +68,7 @@ export function userAgent(req: HttpRequest): HttpResponse {
   // (RFC 9110 §12.5.5).
   const vary: [string, string] = ["Vary", "Accept, User-Agent"];
   if (prefersJson(req)) {
-    const json = jsonResponse(STATUS.OK, { "user-agent": displayText(value) }, [vary]);
+    const json = jsonResponse(STATUS.OK, { "user-agent": replacedText(value) }, [vary]);
     return compressResponse(req, json, ECHO_COMPRESSION);
   }
   const res: HttpResponse = {

@@ -84,6 +84,9 @@ Deno.test("userAgent gives go-httpbin's JSON for ?format=json or Accept: applica
   });
   const res = userAgent(get("/user-agent", [ua, ["Accept", "application/json"]]));
   assertEquals(header(res, "content-type"), "application/json; charset=utf-8");
+  // A byte that is not UTF-8 (a latin1 é) shows as U+FFFD, as go-httpbin's JSON shows it.
+  const latin1 = userAgent(get("/user-agent?format=json", [["User-Agent", "caf\xE9"]]));
+  assertEquals(await bodyJson(latin1.body), { "user-agent": "caf\uFFFD" });
 });
 
 Deno.test("userAgent is gzipped like echo when gzip is accepted", async () => {
