@@ -44,6 +44,7 @@ export class HeldFiles {
   readonly #held = new Map<string, Held>();
   readonly #idleMs: number;
   #sweep: ReturnType<typeof setInterval> | null = null;
+  #closed = false;
 
   constructor(idleMs = HELD_FILE_IDLE_MS) {
     this.#idleMs = idleMs;
@@ -76,6 +77,12 @@ export class HeldFiles {
     );
   }
 
+  /** Closes every held file, and holds none from now on (at shutdown). */
+  close(): void {
+    this.#closed = true;
+    this.closeAll();
+  }
+
   /** Closes every held file. */
   closeAll(): void {
     for (const held of this.#held.values()) held.file.close();
@@ -89,6 +96,11 @@ export class HeldFiles {
       file = await openRegularFileQuick(facts.realPath);
     } catch (err) {
       if (isOutOfDescriptors(err)) this.closeAll();
+      return null;
+    }
+    // Closed meanwhile (the server shut down): hold nothing; the caller opens as for any body.
+    if (this.#closed) {
+      file.close();
       return null;
     }
     // Another request may have opened it meanwhile: keep one.

@@ -182,7 +182,7 @@ export class ServedRoot {
 
   /** Closes the files kept open for short reads (at shutdown; they also close when idle). */
   closeHeldFiles(): void {
-    this.#held?.closeAll();
+    this.#held?.close();
   }
 
   /**

@@ -123,3 +123,19 @@ Deno.test({
       }
     }),
 });
+
+Deno.test({
+  name: "once closed, a read still in its open holds nothing",
+  ignore: !HeldFiles.supported,
+  fn: () =>
+    withFolder(async (dir) => {
+      const path = `${dir}/big.bin`;
+      await Deno.writeFile(path, bytesOf(4));
+      const held = new HeldFiles();
+      const reading = held.read(factsOf(path), 0, 8);
+      held.close(); // the server shuts down while the open is under way
+      assertEquals(await reading, null, "the caller opens as for any body");
+      assertEquals(held.size, 0);
+      if (CAN_COUNT_FDS) assertEquals(await openFdsTo(path), 0, "nothing left open");
+    }),
+});
