@@ -84,8 +84,16 @@ export class Connection extends ConnectionHooks {
         if (opts.shuttingDown()) return;
         this.isIdle = true;
         this.answered = index > 0;
-        // No time worth a clock reading passed since the last wait (see `#readAt`).
-        timer.arm("idle", limits.idleTimeoutMs, this.readAt);
+        // No time worth a clock reading passed since the last wait (see `#readAt`). Before its
+        // first request a connection is not idle but a client about to send: it gets the head's
+        // time when that is longer. A busy server may not read a new socket for seconds, and a
+        // request that came with the connect is then in the socket already; closing it on the
+        // keep-alive clock left the client an empty reply it cannot safely retry (a probe: 250
+        // to 620 of 1,000 connections on one worker, each asking a large download at once).
+        const wait = index === 0
+          ? Math.max(limits.idleTimeoutMs, limits.headerTimeoutMs)
+          : limits.idleTimeoutMs;
+        timer.arm("idle", wait, this.readAt);
         // The BYOB reader is read directly here (no wrapper promise): this is once per request.
         const view = reader.fillTarget();
         const more = view !== null && reader.filled(await this.byob.read(view));

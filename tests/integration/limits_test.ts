@@ -206,6 +206,32 @@ Deno.test("a keep-alive connection idle past idleTimeoutMs is closed without a r
   }
 });
 
+Deno.test("a new connection waits for its first request the head's time when that is longer than idleTimeoutMs", async () => {
+  const srv = startServer(testHandler, { idleTimeoutMs: 150, headerTimeoutMs: 1200 });
+  const fresh = await RawClient.connect(srv.port);
+  try {
+    // Past the idle clock, within the head's: a client that has not sent yet is still waited for
+    // (a busy server may not read a new socket's request for seconds).
+    await sleep(500);
+    await fresh.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+    assertEquals((await fresh.readResponse())?.status, 200);
+    // Once it has had an answer, the keep-alive clock is the idle one again.
+    const started = Date.now();
+    assert(await fresh.closedByServer(2000));
+    assert(Date.now() - started < 1000, `${Date.now() - started} ms`);
+    // One that never sends is closed after the head's time, without an answer.
+    const silent = await RawClient.connect(srv.port);
+    const at = Date.now();
+    assert(await silent.closedByServer(4000));
+    assert(Date.now() - at >= 1000, `closed after ${Date.now() - at} ms`);
+    assertEquals(await silent.readAll(100), "");
+    silent.close();
+  } finally {
+    fresh.close();
+    await srv.close();
+  }
+});
+
 /**
  * The client of the test below, in a process of its own (the server's stall blocks this one): a
  * kept-alive connection and a fresh one, both waiting when the stall begins, send their requests
