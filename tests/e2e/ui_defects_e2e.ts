@@ -4,13 +4,17 @@
  * inspector with a value beyond Latin-1 (6), a missing folder deep-linked (7), and the page
  * without JavaScript (8). Defect 1 (sign-in) is in ui_upload_e2e.ts. Then two a later probe
  * found: a UTF-16 text file previewed as garbage, and a search cut at its 1,000 matches that
- * said neither so nor anything but the folder listing's own note. Last, a 207 Multi-Status to
- * DELETE or COPY, which the page took for success.
+ * said neither so nor anything but the folder listing's own note. Then a 207 Multi-Status to
+ * DELETE or COPY, which the page took for success. Last, three a probe with playwright found: a
+ * bulk move or copy that stopped at its first failure, said only that, and sent everything again
+ * on a second try; the upload queue hidden with its Cancel while the folder could not be shown;
+ * and the list jumping 46 px on a phone when New folder arrived with /api/info.
  */
 
 import { Buffer } from "node:buffer";
 import { assert, assertEquals } from "../support/assert.ts";
-import { openUi, randomBytes, uiTest, withUi } from "./browser.ts";
+import type { Page } from "playwright-core";
+import { listedNames, openUi, randomBytes, uiTest, withUi } from "./browser.ts";
 import { job } from "./upload_helpers.ts";
 
 const test = uiTest;
@@ -266,5 +270,208 @@ test("a 207 to DELETE or COPY is a failure naming what failed, and the listing i
     // The copy changed the tree before it failed: the listing shows it without a reload.
     await listing.filter({ hasText: "partdel-copy-left" }).waitFor();
     await s.page.keyboard.press("Escape");
+  });
+});
+
+/** The MOVE and COPY requests the page sends, as "MOVE /files/work/a/". */
+function recordTransfers(page: Page): string[] {
+  const sent: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "MOVE" || r.method() === "COPY") {
+      sent.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    }
+  });
+  return sent;
+}
+
+test("a bulk move that fails on one item moves the others, names it, and Move again sends it alone", async () => {
+  await withUi({ allowDelete: true }, async (dir) => {
+    await Deno.mkdir(`${dir}/work/a`, { recursive: true });
+    await Deno.mkdir(`${dir}/work/dest`);
+    await Deno.writeTextFile(`${dir}/work/drop A.txt`, "drop\n");
+  }, async (s) => {
+    const sent = recordTransfers(s.page);
+    await openUi(s, "/#/work/");
+    await s.page.locator("#listing-body", { hasText: "drop A.txt" }).waitFor();
+    await s.page.getByLabel("Select every item shown").check();
+    const bar = s.page.getByRole("toolbar", { name: "Selected items" });
+    await bar.getByRole("button", { name: "Move…" }).click();
+    await s.page.getByRole("dialog", { name: "Move 3 items" }).waitFor();
+    // Found by its id from here on: its title changes to say what is left.
+    const dialog = s.page.locator("#name-dialog");
+    await dialog.getByLabel("Into the folder").fill("/work/dest");
+    await dialog.getByRole("button", { name: "Move" }).click();
+    // `dest` cannot go into itself (403): the items after it go all the same.
+    const alert = dialog.getByRole("alert");
+    await alert.filter({ hasText: "Not moved" }).waitFor();
+    assertEquals(
+      await alert.textContent(),
+      "Moved 2 items to /work/dest. " +
+        "Not moved: “dest” (not allowed: A folder cannot be put inside itself).",
+    );
+    assert((await Deno.stat(`${s.dir}/work/dest/a`)).isDirectory, "a moved");
+    assertEquals(await Deno.readTextFile(`${s.dir}/work/dest/drop A.txt`), "drop\n");
+    // The dialog now asks about what is left, which alone stays selected; the listing shows
+    // what the moves did.
+    await s.page.getByRole("dialog", { name: "Move dest" }).waitFor();
+    assertEquals(await listedNames(s.page), ["dest"]);
+    assertEquals(await s.page.locator("#bulk-count").textContent(), "1 item selected");
+    assertEquals(sent, [
+      "MOVE /files/work/a/",
+      "MOVE /files/work/dest/",
+      "MOVE /files/work/drop%20A.txt",
+    ]);
+
+    // Sent again, only `dest` goes; into a folder that can take it, the dialog closes.
+    await dialog.getByRole("button", { name: "Move" }).click();
+    await alert.filter({ hasText: "Not moved: “dest”" }).waitFor();
+    assertEquals(sent.slice(3), ["MOVE /files/work/dest/"]);
+    await dialog.getByLabel("Into the folder").fill("/");
+    await dialog.getByRole("button", { name: "Move" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    await s.page.locator("#announcer", { hasText: "Moved 1 item to /." }).waitFor();
+    assertEquals(sent.slice(4), ["MOVE /files/work/dest/"]);
+    assert((await Deno.stat(`${s.dir}/dest/a`)).isDirectory, "dest moved with what it held");
+    assert(await bar.isHidden(), "nothing left selected");
+  });
+});
+
+test("a bulk copy that fails on one item copies the others, and Copy again sends it alone", async () => {
+  await withUi({}, async (dir) => {
+    await Deno.mkdir(`${dir}/src`);
+    await Deno.mkdir(`${dir}/dst`);
+    for (const name of ["x.txt", "y.txt", "z.txt"]) {
+      await Deno.writeTextFile(`${dir}/src/${name}`, `${name}\n`);
+    }
+    await Deno.writeTextFile(`${dir}/dst/y.txt`, "already\n");
+  }, async (s) => {
+    const sent = recordTransfers(s.page);
+    await openUi(s, "/#/src/");
+    await s.page.locator("#listing-body", { hasText: "z.txt" }).waitFor();
+    await s.page.getByLabel("Select every item shown").check();
+    await s.page.getByRole("toolbar", { name: "Selected items" })
+      .getByRole("button", { name: "Copy…" }).click();
+    await s.page.getByRole("dialog", { name: "Copy 3 items" }).waitFor();
+    const dialog = s.page.locator("#name-dialog");
+    await dialog.getByLabel("Into the folder").fill("/dst/");
+    await dialog.getByRole("button", { name: "Copy" }).click();
+    const alert = dialog.getByRole("alert");
+    await alert.filter({ hasText: "Not copied" }).waitFor();
+    assertEquals(
+      await alert.textContent(),
+      "Copied 2 items to /dst/. " +
+        "Not copied: “y.txt” (a file or folder with that name already exists there).",
+    );
+    assertEquals(await Deno.readTextFile(`${s.dir}/dst/z.txt`), "z.txt\n");
+    assertEquals(await Deno.readTextFile(`${s.dir}/dst/y.txt`), "already\n");
+    // The copied ones are unchecked; the one left stays checked for another try.
+    await s.page.getByRole("dialog", { name: "Copy y.txt" }).waitFor();
+    assert(await s.page.getByLabel("Select y.txt").isChecked(), "y.txt still selected");
+    assert(!(await s.page.getByLabel("Select x.txt").isChecked()), "x.txt done");
+    await dialog.getByRole("button", { name: "Copy" }).click();
+    await alert.filter({ hasText: "y.txt" }).waitFor();
+    assertEquals(sent.slice(3), ["COPY /files/src/y.txt"]);
+    await s.page.keyboard.press("Escape");
+  });
+});
+
+test("an upload going on stays in view with its controls while the folder cannot be shown", async () => {
+  await withUi({}, tree, async (s) => {
+    await openUi(s, "/#/docs/");
+    await s.page.locator("#listing-body", { hasText: "existing.txt" }).waitFor();
+    // The upload is held on its way, so that it is still going whatever happens to the folder.
+    let letGo = () => {};
+    const heldBack = new Promise<void>((resolve) => letGo = resolve);
+    await s.page.route("**/files/docs/held.txt", async (route) => {
+      await heldBack;
+      await route.abort("connectionreset").catch(() => {});
+    });
+    await s.page.locator("#file-input").setInputFiles({
+      name: "held.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("held\n"),
+    });
+    const row = job(s.page, "held.txt");
+    await row.and(s.page.locator("[data-state=sending]")).waitFor();
+    const cancel = row.getByRole("button", { name: "Cancel upload of held.txt" });
+    const panel = s.page.locator("#upload");
+    const startNew = [
+      s.page.locator("#drop-zone"),
+      s.page.locator(".upload-options"),
+      s.page.locator("#upload-fab"),
+    ];
+
+    // The server stops answering (its listing, here): Refresh shows the error, and the upload
+    // keeps its row and its Cancel; only what would start a new upload goes.
+    await s.page.route("**/files/docs/?format=json", (route) => route.abort("connectionrefused"));
+    await s.page.getByRole("button", { name: "Refresh" }).click();
+    await s.page.getByRole("alert").filter({ hasText: "could not be reached" }).waitFor();
+    assert(await panel.isVisible(), "the upload panel stays");
+    assert(await cancel.isVisible(), "the upload's Cancel stays");
+    for (const part of startNew) assert(await part.isHidden(), "no new uploads without a folder");
+    await s.page.unroute("**/files/docs/?format=json");
+
+    // A missing folder the same.
+    await s.page.evaluate(`location.hash = "#/gone/"`);
+    await s.page.getByRole("alert").filter({ hasText: "Not found" }).waitFor();
+    assert(await cancel.isVisible(), "the upload's Cancel stays on a missing folder");
+    for (const part of startNew) assert(await part.isHidden(), "nothing to upload into");
+    await cancel.click();
+    await row.and(s.page.locator("[data-state=cancelled]")).waitFor();
+    letGo();
+    // Once the queue is cleared, nothing is left to show there.
+    await s.page.getByRole("button", { name: "Clear finished" }).click();
+    await panel.waitFor({ state: "hidden" });
+
+    await s.page.evaluate(`location.hash = "#/docs/"`);
+    await s.page.locator("#listing-body", { hasText: "existing.txt" }).waitFor();
+    for (const part of startNew.slice(0, 2)) assert(await part.isVisible(), "uploads again");
+  });
+});
+
+/** Where the folder's controls and list sit on the page, by id: their top and left edges. */
+const PLACES = `Object.fromEntries(["refresh-button", "zip-link", "crumbs", "filter", "listing-box"]
+  .map((id) => [id, document.getElementById(id).getBoundingClientRect()])
+  .map(([id, box]) => [id, Math.round(box.top) + "," + Math.round(box.left)]))`;
+
+/**
+ * Starts recording what the page's layout shifts move, in `window.moved`: the id (or class) of
+ * each element a shift reported, with the shift's score.
+ */
+const WATCH_SHIFTS = `(() => {
+  window.moved = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      for (const { node } of e.sources) {
+        window.moved.push((node?.id || node?.className || node?.nodeName) + " " + e.value.toFixed(3));
+      }
+    }
+  }).observe({ type: "layout-shift" });
+})()`;
+
+test("on a phone, New folder arriving with /api/info moves neither the toolbar nor the list", async () => {
+  await withUi({ allowMkdir: true, allowDelete: true }, tree, async (s) => {
+    await s.page.setViewportSize({ width: 390, height: 844 });
+    // The info is held back until the folder is drawn, as on a slow link.
+    let letGo = () => {};
+    const heldBack = new Promise<void>((resolve) => letGo = resolve);
+    await s.page.route("**/api/info", async (route) => {
+      await heldBack;
+      await route.continue();
+    });
+    await s.page.goto(`${s.origin}/#/docs/`);
+    await s.page.locator("#listing-body", { hasText: "existing.txt" }).waitFor();
+    assert(await s.page.locator("#new-folder-button").isHidden(), "not before the info");
+    const before = await s.page.evaluate(PLACES);
+    await s.page.evaluate(WATCH_SHIFTS);
+    letGo();
+    await s.page.waitForSelector("body[data-ready=true]");
+    await s.page.locator("#new-folder-button").waitFor();
+    // Two frames: a shift is reported after the frame that laid it out.
+    await s.page.evaluate("new Promise((r) => requestAnimationFrame(() => setTimeout(r, 100)))");
+    assertEquals(await s.page.evaluate(PLACES), before);
+    // Only the footer may move (down): the upload panel arrives below the list, above it.
+    const moved = await s.page.evaluate("window.moved") as string[];
+    assertEquals(moved.filter((m) => !m.startsWith("site-footer ")), []);
   });
 });

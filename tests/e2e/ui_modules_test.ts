@@ -12,6 +12,7 @@ import {
   multiStatusMembers,
 } from "../../www/js/api.js";
 import { filterEntries, sortEntries } from "../../www/js/browse.js";
+import { describeBulkTransfer } from "../../www/js/bulk_transfer.js";
 import { folderPathProblem } from "../../www/js/entry_actions.js";
 import { zipFormBody } from "../../www/js/download.js";
 import { fileKind, previewable } from "../../www/js/file_kinds.js";
@@ -352,6 +353,44 @@ Deno.test("nameProblem refuses what cannot be one name and accepts the rest", ()
   assertEquals(folderPathProblem("/"), null);
   assertEquals(typeof folderPathProblem("docs/"), "string");
   assertEquals(typeof folderPathProblem("/docs/../x/"), "string");
+});
+
+Deno.test("describeBulkTransfer says what went, names up to three that did not, and what was not tried", () => {
+  const exists = "A file or folder with that name already exists there.";
+  assertEquals(
+    describeBulkTransfer({
+      copy: false,
+      path: "/work/dest",
+      done: 2,
+      failed: [["dest", "Not allowed: A folder cannot be put inside itself."]],
+      untried: [],
+    }),
+    "Moved 2 items to /work/dest. Not moved: “dest” (not allowed: A folder cannot be put inside itself).",
+  );
+  assertEquals(
+    describeBulkTransfer({
+      copy: true,
+      path: "/b/",
+      done: 0,
+      failed: ["a", "b", "c", "d"].map((name) => [name, exists]),
+      untried: [],
+    }),
+    "Not copied: “a” (a file or folder with that name already exists there), " +
+      "“b” (a file or folder with that name already exists there), " +
+      "“c” (a file or folder with that name already exists there) and 1 more.",
+  );
+  // No answer from the server: the items after it were not sent, and say so.
+  assertEquals(
+    describeBulkTransfer({
+      copy: false,
+      path: "/x/",
+      done: 1,
+      failed: [["b\u202e", "The server could not be reached."]],
+      untried: ["c", "d"],
+    }),
+    "Moved 1 item to /x/. Not moved: “b<U+202E>” (the server could not be reached). " +
+      "Not tried: “c”, “d”.",
+  );
 });
 
 Deno.test("entryUrl encodes every part as one segment; zipFormBody every name as one value", () => {

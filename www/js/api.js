@@ -292,8 +292,11 @@ const MEMBER_STATUS_WORDS = {
   507: "disk full",
 };
 
-/** The most failed members named in one message: a long list would bury the sentence. */
-const MAX_NAMED_MEMBERS = 3;
+/**
+ * The most failed members named in one message: a long list would bury the sentence. A bulk
+ * move or copy names the items it could not do by the same rule.
+ */
+export const MAX_NAMED_MEMBERS = 3;
 
 /** An element of any namespace prefix (the server writes `D:`, other servers may not). */
 const element = (name) =>

@@ -211,6 +211,11 @@ export function createBrowser(
       selection.clear();
       render();
     },
+    /** Unchecks the entries named `names`, leaving the rest of the selection as it is. */
+    deselect(names) {
+      selection.drop(names);
+      render();
+    },
     /** The selected entries, in display order. */
     get selection() {
       return selection.among(state.shown);

@@ -7,10 +7,11 @@
  */
 
 import { deleteEntry, MULTI_STATUS, RequestError, transferEntry } from "./api.js";
+import { describeBulkTransfer, transferEach } from "./bulk_transfer.js";
 import { copyText, downloadSelection, followWithCredentials } from "./download.js";
 import { previewable } from "./file_kinds.js";
 import { plural, visibleName } from "./format.js";
-import { askName } from "./name_dialog.js";
+import { askName, retitle } from "./name_dialog.js";
 import { encodeName, folderHash, folderUrl, nameProblem, segmentsFromPath } from "./paths.js";
 
 /** Why a folder path typed for a move or copy cannot work, or null. */
@@ -161,45 +162,59 @@ export function createEntryActions(
     });
   }
 
-  /** Moves or copies `entries` into a folder the user types ("/docs/old/"). */
+  /**
+   * Moves or copies `entries` into a folder the user types ("/docs/old/"). One item that fails
+   * does not stop the others; the dialog then stays open saying what was done and what was not,
+   * and sending it again (or the sign-in it asked for) covers only what is left to do.
+   */
   function transfer(entries, { copy }) {
     if (entries.length === 0) return;
     const verb = copy ? "Copy" : "Move";
     const here = "/" + browser().segments.map((s) => s + "/").join("");
     const place = browser().indexOf(entries[0].name);
+    const titleFor = (list) =>
+      `${verb} ${
+        list.length === 1 ? visibleName(list[0].name) : plural(list.length, "item", "items")
+      }`;
+    let pending = entries;
     askName({
-      title: `${verb} ${
-        entries.length === 1
-          ? visibleName(entries[0].name)
-          : plural(entries.length, "item", "items")
-      }`,
+      title: titleFor(entries),
       label: "Into the folder",
       value: here,
       submit: verb,
       note: "A path from the top of the share, like /docs/old/. Existing names are never replaced.",
       validate: folderPathProblem,
       async action(path) {
-        const target = segmentsFromPath(path);
-        let done = 0;
-        let partial = false;
-        try {
-          for (const entry of entries) {
-            const name = entry.parts.at(-1);
-            const to = folderUrl(target) + encodeName(name) + (entry.folder ? "/" : "");
-            await transferEntry(entry.url, to, { copy }).catch((err) => {
-              partial = isPartial(err);
-              // Say which of several items stopped the rest.
-              if (!(err instanceof RequestError) || entries.length === 1) throw err;
-              throw new RequestError(err.status, `“${visibleName(name)}”: ${err.message}`);
-            });
-            done += 1;
-          }
-        } finally {
-          if (done) browser().clearSelection();
-          // A 207 moved or copied part of an item: the listing shows what is there now.
-          if (done || partial) await browser().refresh({ quiet: true });
+        const { done, failed, untried } = await transferEach(pending, segmentsFromPath(path), copy);
+        pending = [...failed.map(([entry]) => entry), ...untried];
+        if (pending.length === 0) {
+          browser().clearSelection();
+          await browser().refresh({ quiet: true });
+          announce(
+            `${copy ? "Copied" : "Moved"} ${plural(done.length, "item", "items")} to ${path}.`,
+          );
+          return;
         }
-        announce(`${copy ? "Copied" : "Moved"} ${plural(done, "item", "items")} to ${path}.`);
+        // What is left stays selected, for another folder if this one will not do.
+        browser().deselect(done.map((e) => e.name));
+        // A 207 moved or copied part of an item: the listing shows what is there now.
+        if (done.length || failed.some(([, err]) => isPartial(err))) {
+          await browser().refresh({ quiet: true });
+        }
+        const [first] = failed;
+        if (entries.length === 1 && first) throw first[1];
+        retitle(titleFor(pending));
+        const signIn = failed.find(([, err]) => err.status === 401);
+        throw new RequestError(
+          (signIn ?? first)[1].status ?? 0,
+          describeBulkTransfer({
+            copy,
+            path,
+            done: done.length,
+            failed: failed.map(([entry, err]) => [entry.parts.at(-1), err.message]),
+            untried: untried.map((entry) => entry.parts.at(-1)),
+          }),
+        );
       },
       afterClose: () => browser().recoverFocus(place),
     });

@@ -83,19 +83,35 @@ function showError(message) {
   box.hidden = message === "";
 }
 
+/** Whether new uploads can start: a folder is shown and the server takes uploads. */
+let uploadsOpen = false;
+
 /** Where uploads go, in words, and whether there is anywhere to go (a folder that loaded). */
 function showUploadTarget(segments, ok) {
   const where = segments.length ? visibleName(segments.join("/")) : "Home";
   $("upload-target").textContent = ok ? `Into ${where}` : "";
   $("drop-overlay-target").textContent = ok ? where : "";
-  const canUpload = ok && (info ? !info.readOnly : modeUnknown);
-  $("upload").hidden = !canUpload;
-  $("upload-fab").hidden = !canUpload;
+  uploadsOpen = ok && (info ? !info.readOnly : modeUnknown);
+  showUploadPanel();
   $("zip-link").hidden = !ok;
   // Refresh stays when trying again can help: a server that stopped answering comes back.
   $("refresh-button").hidden = !ok && !browser.mayRecover;
   document.querySelector(".finders").hidden = !ok;
   $("new-folder-button").hidden = !ok || info?.allowMkdir !== true;
+}
+
+/**
+ * Without a folder to upload into, only the means to start new uploads go (the drop zone and its
+ * pickers, the options, the offers to resume, the floating button): uploads already queued,
+ * going, waiting or failed keep their rows and controls, and the panel with them — a server that
+ * stopped answering resumes them when it comes back, and they must not go on unseen.
+ */
+function showUploadPanel() {
+  for (const part of [$("drop-zone"), $("resume-offers"), $("upload-fab")]) {
+    part.hidden = !uploadsOpen;
+  }
+  document.querySelector(".upload-options").hidden = !uploadsOpen;
+  $("upload").hidden = !uploadsOpen && !uploader.holdsUploads;
 }
 
 const preview = createPreview({ getInfo: () => info });
@@ -127,7 +143,8 @@ const uploader = createUploader({
   onUploaded: () => browser.refresh({ quiet: true }),
   announce,
   onSignInNeeded: () => openSignIn(),
-  canUpload: () => !$("upload").hidden,
+  canUpload: () => uploadsOpen,
+  onQueueChange: showUploadPanel,
   // Shown, not only spoken: files dropped on a page that takes none would otherwise vanish
   // without a word for whoever is looking at it.
   onDropRefused() {

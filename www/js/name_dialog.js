@@ -38,6 +38,11 @@ export function askName(
   input.setSelectionRange(0, dot > 0 ? dot : value.length);
 }
 
+/** Renames the open dialog: a bulk move or copy that did part of its work asks about the rest. */
+export function retitle(title) {
+  $("name-dialog-title").textContent = title;
+}
+
 function showError(text) {
   const box = $("name-error");
   box.textContent = text;

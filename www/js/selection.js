@@ -61,6 +61,8 @@ export function createSelection({ shown, can, getInfo, searching, redraw }) {
     has: (entry) => names.has(entry.name),
     /** Unchecks everything (another folder, or the bulk bar's Clear). */
     clear: () => names.clear(),
+    /** Unchecks the entries named `done` (a bulk action did them; the rest stay checked). */
+    drop: (done) => done.forEach((name) => names.delete(name)),
     /** The checked entries among `entries`, in their order. */
     among: (entries) => entries.filter((e) => names.has(e.name)),
   };

@@ -24,11 +24,19 @@ const MAX_PARALLEL_UPLOADS = 3;
  * The upload panel bound to the page's elements. `getInfo()` returns the server's info,
  * `getSegments()` the folder on screen; `onUploaded()` runs when the queue drains after at least
  * one success; `announce(text)` speaks to screen readers; `onSignInNeeded()` opens sign-in;
- * `canUpload()` says whether drops are taken, and `onDropRefused()` runs for one that is not.
+ * `canUpload()` says whether drops are taken, and `onDropRefused()` runs for one that is not;
+ * `onQueueChange()` runs when rows were added to the queue or cleared from it.
  */
-export function createUploader(
-  { getInfo, getSegments, onUploaded, announce, onSignInNeeded, canUpload, onDropRefused },
-) {
+export function createUploader({
+  getInfo,
+  getSegments,
+  onUploaded,
+  announce,
+  onSignInNeeded,
+  canUpload,
+  onDropRefused,
+  onQueueChange,
+}) {
   const $ = (id) => document.getElementById(id);
   const queueList = $("queue");
   const jobs = [];
@@ -147,7 +155,10 @@ export function createUploader(
       queueList.append(job.li);
       setStatus(job, "queued", "Waiting…");
     }
-    if (files.length) announce(`${plural(files.length, "file", "files")} queued for upload.`);
+    if (files.length) {
+      announce(`${plural(files.length, "file", "files")} queued for upload.`);
+      onQueueChange();
+    }
     pump();
   }
 
@@ -183,8 +194,13 @@ export function createUploader(
       jobs.splice(jobs.indexOf(job), 1);
     }
     $("clear-finished-button").hidden = true;
-    // The button hid itself: focus goes to the next thing one does here, not to the page's top.
-    $("pick-files-button").focus();
+    onQueueChange();
+    // The button hid itself: focus goes to the next thing one does here, not to the page's top
+    // (with no folder to upload into, to an upload still in the queue).
+    const next = canUpload()
+      ? $("pick-files-button")
+      : queueList.querySelector("button:not([hidden])");
+    next?.focus();
   });
 
   watchDrops({
@@ -197,5 +213,13 @@ export function createUploader(
     onError: () => announce("The dropped items could not be read."),
   });
 
-  return { enqueue, describeTarget, retryAfterSignIn };
+  return {
+    enqueue,
+    describeTarget,
+    retryAfterSignIn,
+    /** Whether the queue shows any upload (queued, going, waiting, paused, failed or done). */
+    get holdsUploads() {
+      return jobs.length > 0;
+    },
+  };
 }
