@@ -14,7 +14,6 @@ import {
   filesRoutes,
   heldEntries,
   LISTED_ENTRIES,
-  type ServedRoot,
   sharedFolderRoot,
   ZIPS_RUNNING,
 } from "../files/mod.ts";
@@ -42,17 +41,19 @@ import { allowAt, createRouter, type Route } from "./router.ts";
 import { sharedServices } from "./services.ts";
 import { localSharedState, type SharedState } from "./shared_state.ts";
 
+/** The route table, and what closes what its handlers keep between requests. */
+export interface AppRoutes {
+  routes: Route[];
+  /** Closes the large files the shared folder and a `--www` site keep open for short reads. */
+  close(): void;
+}
+
 /**
- * The app's routes for `config`, sharing `shared` with the other workers, serving the shared
- * folder through `filesRoot`; `hooks` link it to the program that runs it (warnings, template
- * variables).
+ * The app's routes for `config`, sharing `shared` with the other workers; `hooks` link it to
+ * the program that runs it (warnings, template variables).
  */
-export function appRoutes(
-  config: AppConfig,
-  shared: SharedState,
-  hooks: AppHooks,
-  filesRoot: ServedRoot,
-): Route[] {
+export function appRoutes(config: AppConfig, shared: SharedState, hooks: AppHooks): AppRoutes {
+  const filesRoot = sharedFolderRoot(config, shared.changes);
   // Writes tell the read caches at once — this worker's, and through the change board every
   // other worker's — so a GET right after an upload sees it, wherever it lands.
   const changed = (fsPath: string) => {
@@ -84,7 +85,7 @@ export function appRoutes(
   uploadHooks.allow = allowAt([...fileLines, ...uploadLines, ...dav.routes], FILES_MOUNT);
   const site = webRootRoutes(config, hooks, shared.changes);
   // What people open in a browser answers its errors as a small page (html_errors.ts).
-  return [
+  const routes = [
     ...withHtmlErrors(site.routes), // GET /… → www/ or --www, templates (src/web_root/)
     // What clients chose is never a script to this origin's own pages (own_scripts.ts): 403.
     ...withoutOwnCodeLoads([
@@ -113,6 +114,13 @@ export function appRoutes(
       ...httpbinRoutes(config), // /anything, /status/<codes>, /bytes/<n>… (src/httpbin/)
     ])),
   ];
+  return {
+    routes,
+    close: () => {
+      filesRoot.closeHeldFiles();
+      site.close();
+    },
+  };
 }
 
 /**
@@ -128,14 +136,14 @@ export function createApp(
   // --auth-all: every request needs credentials (writes are checked by their handlers anyway),
   // OPTIONS too when a route that takes any method would run its full handler for it.
   // Out of descriptors, any route answers 503 rather than what its failure would otherwise mean.
-  const filesRoot = sharedFolderRoot(config, shared.changes);
-  const routes = requireAuthForEchoedOptions(config, appRoutes(config, shared, hooks, filesRoot));
+  const table = appRoutes(config, shared, hooks);
+  const routes = requireAuthForEchoedOptions(config, table.routes);
   const routed = withOutOfDescriptors(createRouter(routes));
   // Its 401 comes before the routes, so it takes their error form itself: an HTML page for a
   // browser on the paths whose errors are pages, as the write 401 of those routes is.
   const app = requireAuthForAll(config, routed, pagesOnPageRoutes(routes));
   const outer: Handler = config.cors ? withCors(app) : app;
   // Large files kept open for short reads are closed when the server has shut down.
-  outer.close = () => filesRoot.closeHeldFiles();
+  outer.close = table.close;
   return outer;
 }

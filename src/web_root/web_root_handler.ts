@@ -65,6 +65,8 @@ export interface WebRoot {
    * refused names aside: synchronous when the cache knows.
    */
   holds(req: HttpRequest): boolean | Promise<boolean>;
+  /** Closes the large files a `--www` folder keeps open for short reads (at shutdown). */
+  close(): void;
 }
 
 /** The handler for every path not claimed by another route. */
@@ -94,6 +96,8 @@ export function webRoot(
     // --hide is about the user's files: the built-in UI holds none, and hiding `*.js` there
     // would only break it. A user's folder hides the settings file too, when it holds it.
     hidden: config.www === null ? undefined : hiddenPathsFor(config, config.www),
+    // A user's site may hold videos a player seeks in; the built-in UI's files are small.
+    holdFiles: config.www !== null,
   });
   const rootIndex = join(root.root, INDEX);
   const notFoundPath = join(root.root, NOT_FOUND_PAGE);
@@ -187,5 +191,5 @@ export function webRoot(
       ? facts.then((f) => f.kind !== "missing")
       : facts.kind !== "missing";
   };
-  return { handler, holds };
+  return { handler, holds, close: () => root.closeHeldFiles() };
 }

@@ -27,6 +27,8 @@ export interface WebRootLines {
    * names never collide with an endpoint's.
    */
   siteFirst(lines: Route[]): Route[];
+  /** Closes what the web root keeps open between requests (at shutdown). */
+  close(): void;
 }
 
 /** The web root's lines for `config`. */
@@ -44,6 +46,7 @@ export function webRootRoutes(
       config.www === null
         ? lines
         : lines.map((line) => ({ ...line, handler: siteFirst(root.holds, served, line.handler) })),
+    close: root.close,
   };
 }
 

@@ -70,3 +70,28 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a --www site's large files are held for short ranges too, and closed at shutdown",
+  ignore: !HeldFiles.supported,
+  fn: async () => {
+    const fs = await startFilesServer({ statCacheMs: 60_000 });
+    const path = `${fs.tree.www}/video.bin`;
+    let closed = false;
+    try {
+      await Deno.writeFile(path, bytesOf(5));
+      const ranged = await curl(["-r", "5000-6023", fs.url("/video.bin")]);
+      assertEquals([ranged.status, ranged.body], [206, bytesOf(5).subarray(5000, 6024)]);
+      if (CAN_COUNT_FDS) {
+        const held = await openFdsTo(path);
+        assert(held >= 1 && held <= testWorkers(), `${held} held between requests`);
+      }
+      await fs.srv.close();
+      closed = true;
+      if (CAN_COUNT_FDS) assertEquals(await openFdsTo(path), 0, "closed at shutdown");
+    } finally {
+      if (closed) await Deno.remove(fs.tree.base, { recursive: true });
+      else await fs.close();
+    }
+  },
+});
