@@ -185,6 +185,15 @@ Deno.test("describeFailure names each refusal the UI can meet in the user's term
     describeFailure(413, "", 1024),
     "Too large: the server accepts uploads up to 1.0 KiB.",
   );
+  // One byte past 1 MiB reads "1.0 MiB" like the limit: both are told in bytes then.
+  assertEquals(
+    describeFailure(413, "", 1048576, 1048577),
+    "Too large: the server accepts uploads up to 1,048,576 bytes; this file has 1,048,577 bytes.",
+  );
+  assertEquals(
+    describeFailure(413, "", 1048576, 5 * 1048576),
+    "Too large: the server accepts uploads up to 1.0 MiB.",
+  );
   assertEquals(
     describeFailure(412, ""),
     "Already exists. Tick “Replace existing files” to overwrite it.",

@@ -259,7 +259,10 @@ export function uploadFile({ url, file, digest, overwrite, limit, onProgress }) 
       if (xhr.status >= 200 && xhr.status < 300) {
         resolve({ status: xhr.status, reprDigest: xhr.getResponseHeader("Repr-Digest") });
       } else {reject(
-          new RequestError(xhr.status, describeFailure(xhr.status, xhr.responseText, limit)),
+          new RequestError(
+            xhr.status,
+            describeFailure(xhr.status, xhr.responseText, limit, file.size),
+          ),
         );}
     };
     xhr.onerror = () => reject(new RequestError(0, describeFailure(0, "", limit, file.size)));
@@ -377,6 +380,21 @@ function serverText(body) {
 }
 
 /**
+ * The 413's sentence. When the file's size and the limit read alike rounded (1.0 MiB and 1.0 MiB,
+ * one byte apart), both are given in bytes: "up to 1.0 MiB" for a "1.0 MiB" file explains nothing.
+ */
+function tooLarge(limit, size) {
+  if (!limit) return "Too large: the server accepts uploads up to its limit.";
+  if (typeof size === "number" && size > limit && formatBytes(size) === formatBytes(limit)) {
+    const bytes = (n) => `${n.toLocaleString("en-US")} bytes`;
+    return `Too large: the server accepts uploads up to ${bytes(limit)}; this file has ${
+      bytes(size)
+    }.`;
+  }
+  return `Too large: the server accepts uploads up to ${formatBytes(limit)}.`;
+}
+
+/**
  * One sentence for a failed answer: what happened in the user's terms, then the server's own
  * words when it gave some. `limit` is the server's upload limit in bytes, when known; `size` the
  * size of the file being sent, when known: a dropped connection hints at the limit only for a
@@ -408,9 +426,7 @@ export function describeFailure(status, body, limit, size) {
     case 412:
       return "Already exists. Tick “Replace existing files” to overwrite it.";
     case 413:
-      return `Too large: the server accepts uploads up to ${
-        limit ? formatBytes(limit) : "its limit"
-      }.`;
+      return tooLarge(limit, size);
     case 423: {
       // The body is XML (`DAV:lock-token-submitted`), which serverText drops; its href says
       // which resource holds the lock: a member, when a whole folder was asked for.

@@ -261,7 +261,7 @@ export function resumableUpload(
 
   function retryable(r) {
     return Object.assign(
-      new RequestError(r.status, describeFailure(r.status, r.responseText, limit)),
+      new RequestError(r.status, describeFailure(r.status, r.responseText, limit, file.size)),
       { retry: true, retryAfterMs: retryAfterMs(r.getResponseHeader("Retry-After")) },
     );
   }
@@ -270,7 +270,7 @@ export function resumableUpload(
     // A server error says nothing about the upload: it stays saved, so a retry by hand (or the
     // offer after a reload) goes on from the server's offset instead of starting over.
     if (url !== null && r.status !== 401 && r.status < HTTP_SERVER_ERROR) forget(key);
-    return new RequestError(r.status, describeFailure(r.status, r.responseText, limit));
+    return new RequestError(r.status, describeFailure(r.status, r.responseText, limit, file.size));
   }
 }
 

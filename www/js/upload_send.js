@@ -36,7 +36,7 @@ export async function sendUpload(job, { limit, overwriteAll, setStatus, onResuma
   // wastes the link, and the server closing mid-body often reaches the browser as a reset
   // rather than as the 413.
   if (typeof limit === "number" && job.file.size > limit) {
-    throw new RequestError(413, describeFailure(413, "", limit));
+    throw new RequestError(413, describeFailure(413, "", limit, job.file.size));
   }
   if (job.resumable) {
     return await sendResumable(
