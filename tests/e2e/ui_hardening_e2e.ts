@@ -435,6 +435,23 @@ test("a preview the browser cannot decode says so instead of a broken icon or a 
   });
 });
 
+test("a grid card whose image does not decode shows the type icon, not an empty box", async () => {
+  await withUi({}, async (dir) => {
+    await Deno.writeFile(`${dir}/broken.png`, new Uint8Array([1, 2, 3]));
+    await Deno.writeFile(`${dir}/fine.png`, PNG);
+  }, async (s) => {
+    await openUi(s);
+    await s.page.getByRole("button", { name: "Grid" }).click();
+    const broken = s.page.locator('#grid .card[data-name="broken.png"] .thumb');
+    await broken.locator("svg").waitFor();
+    assertEquals(await broken.locator("img").count(), 0);
+    // The image that decodes keeps its thumbnail.
+    await s.page.waitForFunction(
+      `document.querySelector('#grid .card[data-name="fine.png"] .thumb img')?.naturalWidth > 0`,
+    );
+  });
+});
+
 test("an upload row's buttons keep the keyboard: Pause to Resume, Cancel to Retry", async () => {
   await withUi({}, async () => {}, async (s) => {
     const { page } = s;

@@ -125,7 +125,7 @@ export function entryRow(entry, { selected, can, on }) {
 
 /**
  * The grid card of `entry`: a thumbnail for images (the image itself, loaded lazily — the
- * server makes no thumbnails), the type icon otherwise.
+ * server makes no thumbnails), the type icon otherwise and for an image that does not decode.
  */
 export function entryCard(entry, { selected, on, thumbnailSrc }) {
   const li = element("li", `card ${entry.folder ? "is-folder" : "is-file"}`);
@@ -139,6 +139,8 @@ export function entryCard(entry, { selected, on, thumbnailSrc }) {
     img.alt = "";
     img.loading = "lazy";
     img.decoding = "async";
+    // An image the browser cannot decode shows its type icon, not an empty box.
+    img.addEventListener("error", () => img.replaceWith(icon(entry.kind)), { once: true });
     thumb.append(img);
   } else {
     thumb.append(icon(entry.kind));
