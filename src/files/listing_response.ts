@@ -37,6 +37,7 @@ import { acceptRanksJsonAbove } from "../app/prefers_json.ts";
 import { firstValue, parseQuery } from "../app/query_params.ts";
 import { notFound, type ServedRoot, unreadableFolder } from "./served_root.ts";
 import { searchFolder } from "./folder_search.ts";
+import { SearchTurns } from "./search_turns.ts";
 import { renderSearchHtml, renderSearchJson } from "./search_render.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 
@@ -174,6 +175,18 @@ function untilSent(answer: () => HttpResponse, release: () => void): HttpRespons
 }
 
 /** The 503 for an answer that would take the held entries past their cap. */
+/** The 503 for a search past the waiting ones a worker keeps. */
+function tooManySearches(): HttpResponse {
+  return {
+    status: STATUS.ServiceUnavailable,
+    headers: [
+      ["Content-Type", "text/plain; charset=utf-8"],
+      ["Retry-After", String(HELD_RETRY_AFTER_SECONDS)],
+    ],
+    body: "Too many searches at once; try again shortly\n",
+  };
+}
+
 function tooManyHeld(): HttpResponse {
   return {
     status: STATUS.ServiceUnavailable,
@@ -207,7 +220,13 @@ async function* encoded(
   }
 }
 
-/** The answer to `?q=<text>` on the folder `realDir`: its matches as JSON or HTML. */
+/** This worker's search turns (see `search_turns.ts`). */
+const SEARCH_TURNS = new SearchTurns();
+
+/**
+ * The answer to `?q=<text>` on the folder `realDir`: its matches as JSON or HTML, once the search
+ * has a turn (`turns`); 503 when too many searches are waiting already.
+ */
 export async function searchResponse(
   req: HttpRequest,
   root: ServedRoot,
@@ -216,13 +235,19 @@ export async function searchResponse(
   realDir: string,
   text: string,
   held: HeldEntries = heldEntries(),
+  turns: SearchTurns = SEARCH_TURNS,
 ): Promise<HttpResponse> {
+  if (!await turns.take()) return tooManySearches();
   let found;
   try {
+    // A client that went away while its search waited is not searched for.
+    if (req.signal.aborted) return tooManySearches();
     found = await searchFolder(root, realDir, text, undefined, held);
   } catch (err) {
     if (err instanceof ListingBusy) return tooManyHeld();
     throw err;
+  } finally {
+    turns.release();
   }
   const { hits, truncated } = found;
   const json = wantsJson(req, firstValue(parseQuery(req.query) ?? [], "format"));
