@@ -36,7 +36,7 @@ import { listingJsonPieces, renderListingJson } from "./listing_json.ts";
 import { acceptRanksJsonAbove } from "../app/prefers_json.ts";
 import { firstValue, parseQuery } from "../app/query_params.ts";
 import { notFound, type ServedRoot, unreadableFolder } from "./served_root.ts";
-import { searchFolder } from "./folder_search.ts";
+import { SEARCH_BOUNDS, searchFolder } from "./folder_search.ts";
 import { SearchTurns } from "./search_turns.ts";
 import { renderSearchHtml, renderSearchJson } from "./search_render.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
@@ -220,6 +220,9 @@ async function* encoded(
   }
 }
 
+/** The least a search walks once it has its turn, however long it waited for it, in ms. */
+const SEARCH_MIN_WALK_MS = 250;
+
 /** This worker's search turns (see `search_turns.ts`). */
 const SEARCH_TURNS = new SearchTurns();
 
@@ -237,12 +240,18 @@ export async function searchResponse(
   held: HeldEntries = heldEntries(),
   turns: SearchTurns = SEARCH_TURNS,
 ): Promise<HttpResponse> {
+  const arrived = performance.now();
   if (!await turns.take()) return tooManySearches();
   let found;
   try {
     // A client that went away while its search waited is not searched for.
     if (req.signal.aborted) return tooManySearches();
-    found = await searchFolder(root, realDir, text, undefined, held);
+    // The time bound counts from the request's arrival, so waiting for a turn does not add a
+    // whole walk to the answer's time (40 at once would take minutes); a search that waited
+    // long still walks for a short while, and says it was cut short.
+    const waited = performance.now() - arrived;
+    const maxMs = Math.max(SEARCH_MIN_WALK_MS, SEARCH_BOUNDS.maxMs - waited);
+    found = await searchFolder(root, realDir, text, { ...SEARCH_BOUNDS, maxMs }, held);
   } catch (err) {
     if (err instanceof ListingBusy) return tooManyHeld();
     throw err;
