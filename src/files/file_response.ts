@@ -120,39 +120,35 @@ export function serveFile(
  * The answer `serveFile` would give a file not held in memory, when it needs none of its bytes:
  * 304, 412 and 416, and a HEAD's whole 200 (the identity form, or a precompressed sibling's) —
  * decided from `facts` alone, as a small file's answers are from the cache within its period,
- * so that they cost no open. Null when the file must be opened (a body, a HEAD's 206, a form
- * compressed as it streams).
+ * so that they cost no open. A GET of one range of at most `short.max` bytes (a player's seek, a
+ * download manager's piece) is handed to `short.read`, which reads it from a held descriptor
+ * (`held_files.ts`). Null when the file must be opened (a body, a HEAD's 206, a form compressed
+ * as it streams).
  */
-export function answerWithoutBytes(
+export function answerWithoutOpen(
   req: HttpRequest,
   ctx: FileServeContext,
   fsPath: string,
   facts: FileFacts,
+  short: ShortRanges | null,
 ): HttpResponse | Promise<HttpResponse> | null {
   const d = decide(req, ctx, facts, true);
   if (d.final !== null) return d.final;
-  if (req.method !== "HEAD" || d.range.kind !== "none") return null;
+  if (d.range.kind === "ranges") {
+    if (short === null || req.method !== "GET" || d.range.ranges.length !== 1) return null;
+    const range = d.range.ranges[0];
+    return range.end - range.start + 1 <= short.max ? short.read(range) : null;
+  }
+  if (req.method !== "HEAD") return null;
   if (d.coding === "identity") return wholeResponse(req, ctx, facts, STATUS.OK, null);
   if (d.rep.sibling === null) return null;
   return encodedResponse(req, ctx, fsPath, facts, d.rep, d.coding, null);
 }
 
-/**
- * The one range a GET asks of a file not held in memory, when the answer is that range's 206 and
- * it is at most `max` bytes long (a player's seek, a download manager's piece): such a range can
- * be read from a held descriptor (`held_files.ts`). Null for any other answer.
- */
-export function smallRangeOf(
-  req: HttpRequest,
-  ctx: FileServeContext,
-  facts: FileFacts,
-  max: number,
-): ByteRange | null {
-  if (req.method !== "GET" || !req.headers.has("range")) return null;
-  const d = decide(req, ctx, facts, true);
-  if (d.final !== null || d.range.kind !== "ranges" || d.range.ranges.length !== 1) return null;
-  const range = d.range.ranges[0];
-  return range.end - range.start + 1 <= max ? range : null;
+/** Who reads a short range of a file without an open, and up to how many bytes. */
+export interface ShortRanges {
+  readonly max: number;
+  read(range: ByteRange): HttpResponse | Promise<HttpResponse>;
 }
 
 /**

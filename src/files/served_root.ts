@@ -13,7 +13,7 @@ import { HiddenPaths } from "../app/hidden_paths.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import { FileCache, type FileFacts, type PathFacts } from "./file_cache.ts";
-import { answerWithoutBytes, serveFile, smallRangeOf } from "./file_response.ts";
+import { answerWithoutOpen, serveFile, type ShortRanges } from "./file_response.ts";
 import { HeldFiles } from "./held_files.ts";
 import { rangeOfBytes } from "./partial_response.ts";
 import { SYNC_READ_MAX_BYTES } from "../http/file_sender.ts";
@@ -166,18 +166,15 @@ export class ServedRoot {
         ? serveFile(req, this.#ctx, fsPath, facts, null)
         : wholeResponse(req, this.#ctx, facts, status, null);
     }
-    // 304, 412, 416 and HEAD need no byte of the file: answered from its facts, as a small
-    // file's are, without an open.
     if (status !== STATUS.OK) return this.#openAndServe(req, fsPath, facts, status);
-    const early = answerWithoutBytes(req, this.#ctx, fsPath, facts);
-    if (early !== null) return early;
-    // A short range is read from a file kept open (`held_files.ts`): no open per request.
-    const range = this.#held === null
-      ? null
-      : smallRangeOf(req, this.#ctx, facts, SYNC_READ_MAX_BYTES);
-    return range === null
-      ? this.#openAndServe(req, fsPath, facts, status)
-      : this.#serveHeldRange(req, fsPath, facts, range);
+    // 304, 412, 416 and HEAD need no byte of the file: answered from its facts, as a small
+    // file's are, without an open; a short range is read from a file kept open (`held_files.ts`).
+    const short: ShortRanges | null = this.#held === null ? null : {
+      max: SYNC_READ_MAX_BYTES,
+      read: (range) => this.#serveHeldRange(req, fsPath, facts, range),
+    };
+    return answerWithoutOpen(req, this.#ctx, fsPath, facts, short) ??
+      this.#openAndServe(req, fsPath, facts, status);
   }
 
   /** Closes the files kept open for short reads (at shutdown; they also close when idle). */
