@@ -174,27 +174,25 @@ function untilSent(answer: () => HttpResponse, release: () => void): HttpRespons
   return res;
 }
 
-/** The 503 for an answer that would take the held entries past their cap. */
 /** The 503 for a search past the waiting ones a worker keeps. */
 function tooManySearches(): HttpResponse {
-  return {
-    status: STATUS.ServiceUnavailable,
-    headers: [
-      ["Content-Type", "text/plain; charset=utf-8"],
-      ["Retry-After", String(HELD_RETRY_AFTER_SECONDS)],
-    ],
-    body: "Too many searches at once; try again shortly\n",
-  };
+  return busy("Too many searches at once; try again shortly\n");
 }
 
+/** The 503 for an answer that would take the held entries past their cap. */
 function tooManyHeld(): HttpResponse {
+  return busy("Too many large folder listings are being sent at once; try again shortly\n");
+}
+
+/** A 503 saying `text`, with the `Retry-After` of a server busy with large folders. */
+function busy(text: string): HttpResponse {
   return {
     status: STATUS.ServiceUnavailable,
     headers: [
       ["Content-Type", "text/plain; charset=utf-8"],
       ["Retry-After", String(HELD_RETRY_AFTER_SECONDS)],
     ],
-    body: "Too many large folder listings are being sent at once; try again shortly\n",
+    body: text,
   };
 }
 
