@@ -155,7 +155,7 @@ export function escapeBytes(
     } else {
       const cp = utf8CodePointAt(bytes, i);
       if (cp >= 0 && shown(cp)) {
-        const length = cp < FIRST_3_BYTE_CP ? 2 : cp < FIRST_4_BYTE_CP ? 3 : 4;
+        const length = utf8Length(cp);
         for (let k = 0; k < length; k++) out[o++] = bytes[i + k];
         i += length;
       } else {
@@ -209,6 +209,11 @@ export function utf8CodePointAt(bytes: Uint8Array, i: number): number {
   if (i + 3 >= end || !isContinuation(bytes[i + 2]) || !isContinuation(bytes[i + 3])) return -1;
   return ((b0 & 0x07) << 18) | ((b1 & 0x3f) << 12) | ((bytes[i + 2] & 0x3f) << 6) |
     (bytes[i + 3] & 0x3f);
+}
+
+/** How many bytes the UTF-8 form of the code point `cp` takes (RFC 3629 §3). */
+export function utf8Length(cp: number): number {
+  return cp < ASCII_LIMIT ? 1 : cp < FIRST_3_BYTE_CP ? 2 : cp < FIRST_4_BYTE_CP ? 3 : 4;
 }
 
 /** Whether `b` is a UTF-8 continuation byte (10xxxxxx). */

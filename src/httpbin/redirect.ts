@@ -10,7 +10,7 @@
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
 import type { AppConfig } from "../app/app_config.ts";
-import { hasControl, utf8CodePointAt } from "../app/byte_text.ts";
+import { hasControl, utf8CodePointAt, utf8Length } from "../app/byte_text.ts";
 import { percentDecode, percentDecodeBytes } from "../app/percent_decode.ts";
 import { firstValue, optionalValue, parseQueryAsGo } from "../app/query_params.ts";
 import { badRequest } from "../app/json_response.ts";
@@ -139,9 +139,6 @@ function firstValueBytes(query: string, name: string): Uint8Array | undefined {
 /** How `parseQueryAsGo` decodes a name: `+` is a space, bytes that are not UTF-8 U+FFFD. */
 const LOSSY_PLUS = { plusAsSpace: true, lossyUtf8: true };
 const ASCII_LIMIT = 0x80;
-/** First code points whose UTF-8 form takes 3 and 4 bytes (see `utf8CodePointAt`). */
-const FIRST_3_BYTE_CP = 0x800;
-const FIRST_4_BYTE_CP = 0x10000;
 const HEX_RADIX = 16;
 
 /**
@@ -161,7 +158,7 @@ function uriText(bytes: Uint8Array): string {
       i++;
     } else {
       out += String.fromCodePoint(cp);
-      i += cp < ASCII_LIMIT ? 1 : cp < FIRST_3_BYTE_CP ? 2 : cp < FIRST_4_BYTE_CP ? 3 : 4;
+      i += utf8Length(cp);
     }
   }
   return out;
