@@ -123,15 +123,14 @@ export function warningLines(input: BannerInput): string[] {
   const out: string[] = [];
   // Compared by real paths: `--www site` with `site -> share/site` is inside the share all the same.
   const real = input.realFolders ?? app;
-  if (
-    app.templates && app.www !== null && real.www !== null && !app.readOnly &&
-    overlap(real.www, real.directory)
-  ) {
+  // An upload that lands in the site is served as the site's own page, at its own origin: its
+  // scripts run beside the write API (the sandbox `/files/` gives HTML does not apply at `/`).
+  if (app.www !== null && real.www !== null && !app.readOnly && overlap(real.www, real.directory)) {
     out.push(
-      `wireserve: warning: uploads to /files/ can land in --www ${
-        shownPath(app.www)
-      }, where .html files ` +
-        "are rendered as templates (add --read-only or keep the two folders apart)",
+      `wireserve: warning: uploads to /files/ can land in --www ${shownPath(app.www)}, where ` +
+        (app.templates ? ".html files are rendered as templates and " : "") +
+        "pages and scripts are served as the site's own, without the sandbox of /files/ " +
+        "(add --read-only or keep the two folders apart)",
     );
   }
   if (isLoopback(addr.hostname)) return out;

@@ -178,7 +178,7 @@ Deno.test("isLoopback knows the loopback names and ranges", () => {
   for (const h of ["0.0.0.0", "::", "192.168.1.2", "10.0.0.1"]) assert(!isLoopback(h), h);
 });
 
-Deno.test("warningLines warns when uploads can land in a templated --www", () => {
+Deno.test("warningLines warns when uploads can land in --www, templated or not", () => {
   const warn = (app: Partial<Parameters<typeof appConfig>[0]>) =>
     warningLines(input({ app: appConfig({ templates: true, ...app }) }));
   const inside = warn({ directory: "/srv/site", www: "/srv/site/public" });
@@ -189,7 +189,11 @@ Deno.test("warningLines warns when uploads can land in a templated --www", () =>
   assertEquals(warn({ directory: "/srv/share", www: "/srv/site" }), [], "apart");
   assertEquals(warn({ directory: "/srv/sitex", www: "/srv/site" }), [], "a prefix is not a parent");
   assertEquals(warn({ directory: "/srv", www: "/srv/site", readOnly: true }), [], "read-only");
-  assertEquals(warn({ directory: "/srv", www: "/srv/site", templates: false }), []);
+  assert(inside[0].includes("rendered as templates"), inside[0]);
+  const plain = warn({ directory: "/srv", www: "/srv/site", templates: false });
+  assertEquals(plain.length, 1, "a plain site serves uploaded pages as its own too");
+  assert(!plain[0].includes("templates") && plain[0].includes("without the sandbox"), plain[0]);
+  assertEquals(warn({ directory: "/srv", www: "/srv/site", templates: false, readOnly: true }), []);
 });
 
 Deno.test("warningLines compares real paths: a symlinked --www inside the share still warns", async () => {
