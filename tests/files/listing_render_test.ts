@@ -150,6 +150,20 @@ Deno.test("HTML listing pieces join into the same page however many rows each ho
   }
 });
 
+Deno.test("HTML listing gives each size in bytes as a tooltip, one byte in the singular", () => {
+  const html = renderListingHtml({
+    mount: "/files/",
+    segments: [],
+    entries: [file("one.txt", 1), file("two.txt", 2), file("none.txt", 0)],
+    truncated: false,
+    sort: "name",
+    order: "asc",
+  });
+  assert(html.includes('title="1 byte"'), html);
+  assert(html.includes('title="2 bytes"') && html.includes('title="0 bytes"'), html);
+  assert(!html.includes('"1 bytes"'), html);
+});
+
 Deno.test("HTML listing says when it was truncated", () => {
   const page = (truncated: boolean) =>
     renderListingHtml({

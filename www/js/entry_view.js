@@ -8,7 +8,7 @@
  * @module
  */
 
-import { formatBytes, formatDate, visibleName } from "./format.js";
+import { formatBytes, formatDate, plural, visibleName } from "./format.js";
 import { ICON_PATHS } from "./file_kinds.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -117,7 +117,7 @@ export function entryRow(entry, { selected, can, on }) {
   line.append(link, meta, actions(entry, can, on));
   nameCell.append(line);
   const size = element("td", "col-size", entry.folder ? "—" : formatBytes(entry.size));
-  if (!entry.folder) size.title = `${entry.size} bytes`;
+  if (!entry.folder) size.title = plural(entry.size, "byte", "bytes");
   const date = element("td", "col-date", formatDate(entry.mtime));
   tr.append(select, nameCell, size, date);
   return tr;
