@@ -1,7 +1,7 @@
 /**
- * The Content-Type of a file from its name, via the `mime-types` database: `text/*` (and JSON,
- * JavaScript) with `; charset=utf-8`, and exactly `application/octet-stream` when the extension
- * is unknown or missing.
+ * The Content-Type of a file from its name, via the `mime-types` database (source code as plain
+ * text where the database says otherwise): `text/*` (and JSON, JavaScript) with `; charset=utf-8`,
+ * and exactly `application/octet-stream` when the extension is unknown or missing.
  *
  * This module must not touch the disk: the name alone decides.
  * @module
@@ -17,6 +17,26 @@ const byExtension = new Map<string, string>();
 /** Bound on the memo, since extensions come from names on disk. */
 const MAX_MEMO_ENTRIES = 1024;
 
+/** Plain text, as source code is served when the database gives it no text type. */
+const SOURCE_TEXT = "text/plain; charset=utf-8";
+
+/**
+ * Extensions whose database type is missing or wrong for what such files nearly always are:
+ * source code, which a browser should show as text. Without this `.py` and `.go` would download as
+ * octet-stream, `.rs` would be `application/rls-services+xml` (a browser shows an XML parse error,
+ * and the XML sandbox applies), `.sh` `application/x-sh` and `.toml` `application/toml` (both
+ * downloaded). `.ts` stays `video/mp2t` (and `.mts`, `.m2ts` theirs): HLS video segments use it,
+ * and a player must get that type; TypeScript's `.tsx` has no such clash.
+ */
+// deno-fmt-ignore
+const SOURCE_EXTENSIONS: ReadonlyMap<string, string> = new Map([
+  "rs", "py", "pyi", "go", "rb", "tsx", "sh", "bash", "zsh", "fish", "toml", "kt", "kts", "swift",
+  "scala", "sc", "sbt", "ex", "exs", "erl", "hrl", "hs", "ml", "mli", "cs", "fs", "fsx", "hpp",
+  "hh", "pl", "pm", "php", "r", "jl", "sql", "cfg", "gradle", "groovy", "ps1", "psm1",
+  "cmake", "mk", "diff", "patch", "vue", "svelte", "zig", "nim", "clj", "cljs", "edn", "elm",
+  "dart", "proto", "graphql", "gql", "tf", "tfvars", "properties",
+].map((ext) => [ext, SOURCE_TEXT]));
+
 /**
  * The Content-Type for a file called `name` (a base name). Only the text after the last dot
  * counts, and a leading dot does not start an extension: `json` and `.json` are not JSON
@@ -28,7 +48,7 @@ export function contentTypeFor(name: string): string {
   const ext = name.slice(dot + 1).toLowerCase();
   let type = byExtension.get(ext);
   if (type === undefined) {
-    const found = mime.contentType(ext);
+    const found = SOURCE_EXTENSIONS.get(ext) ?? mime.contentType(ext);
     type = typeof found === "string" ? normalize(found) : OCTET_STREAM;
     if (byExtension.size < MAX_MEMO_ENTRIES) byExtension.set(ext, type);
   }

@@ -17,6 +17,15 @@ const CASES: Array<[string, string]> = [
   ["json", OCTET_STREAM],
   [".json", OCTET_STREAM],
   ["trailing.", OCTET_STREAM],
+  // Source code shows as text, whatever the database says (or does not) of its extension.
+  ["main.rs", "text/plain; charset=utf-8"],
+  ["tool.py", "text/plain; charset=utf-8"],
+  ["server.go", "text/plain; charset=utf-8"],
+  ["App.TSX", "text/plain; charset=utf-8"],
+  ["build.sh", "text/plain; charset=utf-8"],
+  ["Cargo.toml", "text/plain; charset=utf-8"],
+  // ...but `.ts` is an MPEG transport stream (HLS segments) for a player.
+  ["segment0.ts", "video/mp2t"],
 ];
 
 for (const [name, want] of CASES) {
