@@ -44,6 +44,7 @@ import {
 } from "./file_facts.ts";
 import { throwIfOutOfDescriptors } from "../app/out_of_descriptors.ts";
 import { realPathOrNull } from "../app/real_path_inside.ts";
+import { holdsDotfile } from "./safe_path.ts";
 
 export { SMALL_FILE_MAX_BYTES };
 export type { FileFacts, PathFacts, Sibling } from "./file_facts.ts";
@@ -63,6 +64,8 @@ export interface FileCacheOptions {
   followSymlinks: boolean;
   /** Serve paths through dot-folders. */
   dotfiles: boolean;
+  /** Serve a first folder `.well-known` without `dotfiles` (see `holdsDotfile`). */
+  wellKnown?: boolean;
   /** How long facts are trusted, in ms (0: check every time). */
   ttlMs: number;
   /** `--hide` patterns, checked on the real path below the real root (default: none). */
@@ -273,7 +276,7 @@ export class FileCache {
     // served, whatever the flags — a half-written upload or another client's metadata is not a file
     if (segments.some(isReservedName)) return false;
     // refuse: a link inside the root pointing into a dot-folder would publish it
-    if (!this.#opts.dotfiles && segments.some((s) => s.startsWith("."))) return false;
+    if (!this.#opts.dotfiles && holdsDotfile(segments, this.#opts.wellKnown === true)) return false;
     // refuse: a private path, reached by its real name (a link to it is as private as it is)
     return !this.#hidden.hides(segments, isDir);
   }

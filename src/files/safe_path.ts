@@ -27,7 +27,8 @@
  * - refuse (404): the resumable uploads' state folder (`.wireserve-uploads`), at any depth and
  *   whatever the options: its partial files are not files anyone finished sending.
  * - refuse (404): dotfiles (any remaining segment starting with "."), unless `dotfiles` is set:
- *   `.git`, `.env`, `.ssh` are the classic leaks of a shared folder.
+ *   `.git`, `.env`, `.ssh` are the classic leaks of a shared folder. With `wellKnown`, a first
+ *   segment `.well-known` is not one (RFC 8615: ACME challenges, `security.txt` live there).
  * - refuse (404): paths the `--hide` patterns match (`hidden`), checked on the decoded segments
  *   after `.` and `..` are resolved, so `%2e%2e`, `a/../private` and `//private` all name the
  *   same `private`. The last segment counts as a folder only when the URL ends with "/": whether
@@ -60,6 +61,8 @@ export const MAX_SEGMENT_BYTES = 255;
 export interface SafePathOptions {
   /** Allow segments starting with "." (default false: 404). */
   dotfiles?: boolean;
+  /** Allow a first segment `.well-known` without `dotfiles` (default false). */
+  wellKnown?: boolean;
   /** Path rules and separators to use; defaults to the platform the process runs on. */
   platform?: "posix" | "win32";
   /** `--hide` patterns: a match is refused with 404, like a missing file. */
@@ -118,16 +121,19 @@ export function resolveSafePath(
 ): SafePathResult {
   const windows = (opts.platform ?? (IS_WINDOWS ? "win32" : "posix")) === "win32";
   const dotfiles = opts.dotfiles === true;
+  const wellKnown = opts.wellKnown === true;
   const hidden = opts.hidden;
   if (
     urlPath === lastUrlPath && root === lastRoot && windows === lastWindows &&
-    dotfiles === lastDotfiles && hidden === lastHidden && lastResult !== null
+    dotfiles === lastDotfiles && wellKnown === lastWellKnown && hidden === lastHidden &&
+    lastResult !== null
   ) return lastResult;
-  const result = resolveUncached(root, urlPath, windows, dotfiles, hidden);
+  const result = resolveUncached(root, urlPath, windows, dotfiles, wellKnown, hidden);
   lastRoot = root;
   lastUrlPath = urlPath;
   lastWindows = windows;
   lastDotfiles = dotfiles;
+  lastWellKnown = wellKnown;
   lastHidden = hidden;
   lastResult = Object.freeze(result);
   return result;
@@ -144,6 +150,7 @@ let lastRoot = "";
 let lastUrlPath = "";
 let lastWindows = false;
 let lastDotfiles = false;
+let lastWellKnown = false;
 let lastHidden: HiddenPaths | undefined;
 let lastResult: SafePathResult | null = null;
 
@@ -152,6 +159,7 @@ function resolveUncached(
   urlPath: string,
   windows: boolean,
   dotfiles: boolean,
+  wellKnown: boolean,
   hidden: HiddenPaths | undefined,
 ): SafePathResult {
   if (urlPath.length > MAX_PATH_CHARS) return refuse(400, "path too long");
@@ -178,15 +186,30 @@ function resolveUncached(
     // refuse: partial uploads live in the state folder; they are never served or written to,
     // even with --dotfiles (a 404, as for anything else that is not there to be had)
     if (isStateFolderName(segment)) return refuse(404, "upload state folder");
-    if (!dotfiles && segment.charCodeAt(0) === 0x2e) return refuse(404, "dotfile");
     if (windows && windowsUnsafeName(segment)) return refuse(404, "name Windows cannot hold");
   }
+  if (!dotfiles && holdsDotfile(segments, wellKnown)) return refuse(404, "dotfile");
   const last = raw[raw.length - 1];
   const trailingSlash = urlPath === "" || last === "" || isDots(last);
   // refuse: a private path looks exactly like a missing one, whoever asks
   if (hidden?.hides(segments, trailingSlash) === true) return refuse(404, "hidden");
   Object.freeze(segments);
   return { ok: true, fsPath: joinBelow(root, segments, windows), segments, trailingSlash };
+}
+
+/** The well-known URIs' folder (RFC 8615), allowed first below a root that says `wellKnown`. */
+const WELL_KNOWN = ".well-known";
+
+/**
+ * Whether `segments` (below a root) hold a dotfile: a name starting with "." — but with
+ * `wellKnown`, not a first segment `.well-known`.
+ */
+export function holdsDotfile(segments: readonly string[], wellKnown: boolean): boolean {
+  for (let i = 0; i < segments.length; i++) {
+    if (segments[i].charCodeAt(0) !== 0x2e) continue;
+    if (!(wellKnown && i === 0 && segments[i] === WELL_KNOWN)) return true;
+  }
+  return false;
 }
 
 /**

@@ -35,6 +35,11 @@ export interface ServedRootOptions {
   root: string;
   /** Serve and list names starting with ".". */
   dotfiles: boolean;
+  /**
+   * Serve a first folder `.well-known` (RFC 8615) without `dotfiles`: a site's ACME challenges
+   * and `security.txt` (default: no; listings still leave it out).
+   */
+  wellKnown?: boolean;
   /** Follow symlinks whose target is outside the folder. */
   followSymlinks: boolean;
   /** How long file facts are trusted, in ms. */
@@ -59,6 +64,7 @@ export class ServedRoot {
   /** The folder as an absolute path. */
   readonly root: string;
   readonly dotfiles: boolean;
+  readonly #wellKnown: boolean;
   /** The `--hide` patterns of this folder. */
   readonly hidden: HiddenPaths;
   readonly cache: FileCache;
@@ -71,12 +77,14 @@ export class ServedRoot {
   constructor(opts: ServedRootOptions) {
     this.root = resolve(opts.root);
     this.dotfiles = opts.dotfiles;
+    this.#wellKnown = opts.wellKnown === true;
     this.hidden = opts.hidden ?? HiddenPaths.NONE;
     this.changes = opts.changes ?? null;
     this.#held = opts.holdFiles === true && HeldFiles.supported ? new HeldFiles() : null;
     this.cache = new FileCache({
       root: this.root,
       dotfiles: opts.dotfiles,
+      wellKnown: this.#wellKnown,
       followSymlinks: opts.followSymlinks,
       ttlMs: opts.statCacheMs,
       etagSalt: opts.etagSalt,
@@ -93,7 +101,11 @@ export class ServedRoot {
 
   /** Resolves a raw URL path below the mount (see `resolveSafePath`). */
   resolve(urlPath: string): SafePathResult {
-    return resolveSafePath(this.root, urlPath, { dotfiles: this.dotfiles, hidden: this.hidden });
+    return resolveSafePath(this.root, urlPath, {
+      dotfiles: this.dotfiles,
+      wellKnown: this.#wellKnown,
+      hidden: this.hidden,
+    });
   }
 
   /**

@@ -88,6 +88,8 @@ export function webRoot(
     changes,
     root: config.www ?? EMBEDDED_WWW,
     dotfiles: config.dotfiles,
+    // A site's /.well-known/ (ACME challenges, security.txt) is served as nginx would.
+    wellKnown: config.www !== null,
     followSymlinks: config.followSymlinks,
     statCacheMs: config.statCacheMs,
     cacheSeconds: config.cacheSeconds,

@@ -269,3 +269,16 @@ Deno.test("a path asked again gets the same frozen answer, and only against the 
   const win = resolveSafePath(WIN_ROOT, "a/.b.txt", { dotfiles: true, platform: "win32" });
   assertEquals(win.ok && win.fsPath, win32.join(WIN_ROOT, "a", ".b.txt"));
 });
+
+Deno.test("resolveSafePath with wellKnown allows a first .well-known and nothing else with a dot", () => {
+  const opts = { platform: "posix" as const, wellKnown: true };
+  const got = resolveSafePath(ROOT, ".well-known/acme-challenge/t", opts);
+  assert(got.ok);
+  assertEquals(got.fsPath, "/srv/share/.well-known/acme-challenge/t");
+  for (const raw of ["a/.well-known/x", ".well-known/.git/x", ".env", "%2ewell-known/../.git"]) {
+    const refused = resolveSafePath(ROOT, raw, opts);
+    assertEquals(refused.ok ? "ok" : refused.status, 404, raw);
+  }
+  const without = resolveSafePath(ROOT, ".well-known/x", { platform: "posix" });
+  assertEquals(without.ok ? "ok" : without.status, 404, "not without the option");
+});

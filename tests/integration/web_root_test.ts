@@ -75,6 +75,46 @@ Deno.test("the 404 page carries neither its own validators nor a max-age", async
   }
 });
 
+Deno.test("a --www site serves its /.well-known/ without --dotfiles; other dot names stay hidden", async () => {
+  const fs = await startFilesServer();
+  try {
+    const www = fs.tree.www;
+    await Deno.mkdir(`${www}/.well-known/acme-challenge`, { recursive: true });
+    await Deno.writeTextFile(`${www}/.well-known/acme-challenge/tok3n`, "tok3n.key");
+    await Deno.writeTextFile(`${www}/.well-known/security.txt`, "Contact: mailto:a@b.c\n");
+    await Deno.mkdir(`${www}/docs/.well-known`, { recursive: true });
+    await Deno.writeTextFile(`${www}/docs/.well-known/x`, "nested");
+    await Deno.writeTextFile(`${www}/.well-known/.secret`, "hidden");
+    await Deno.writeTextFile(`${www}/.env`, "SECRET=1");
+    const acme = await curl([fs.url("/.well-known/acme-challenge/tok3n")]);
+    assertEquals([acme.status, text(acme.body)], [200, "tok3n.key"]);
+    const security = await curl([fs.url("/.well-known/security.txt")]);
+    assertEquals(security.status, 200);
+    assertEquals(security.headers.get("content-type"), "text/plain; charset=utf-8");
+    for (const path of ["/.env", "/.well-known/.secret", "/docs/.well-known/x", "/.Well-Known/x"]) {
+      assertEquals((await curl([fs.url(path)])).status, 404, path);
+    }
+    // A link into a dot-folder beside it publishes nothing either.
+    await Deno.mkdir(`${www}/.private`);
+    await Deno.writeTextFile(`${www}/.private/k`, "k");
+    await Deno.symlink(`${www}/.private`, `${www}/.well-known/p`);
+    assertEquals((await curl([fs.url("/.well-known/p/k")])).status, 404, "a link to .private");
+  } finally {
+    await fs.close();
+  }
+});
+
+Deno.test("the shared folder keeps its .well-known hidden without --dotfiles", async () => {
+  const fs = await startFilesServer();
+  try {
+    await Deno.mkdir(`${fs.tree.root}/.well-known`, { recursive: true });
+    await Deno.writeTextFile(`${fs.tree.root}/.well-known/x`, "x");
+    assertEquals((await curl([fs.url("/files/.well-known/x")])).status, 404);
+  } finally {
+    await fs.close();
+  }
+});
+
 Deno.test("spa answers unknown extensionless paths with index.html and 200", async () => {
   const fs = await startFilesServer({ spa: true });
   try {
