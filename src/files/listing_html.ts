@@ -149,7 +149,9 @@ function row(here: string, e: ListingEntry): string {
   const href = escapeHtml(here + encodeSegment(e.name) + (folder ? "/" : ""));
   const name = `<bdi>${escapeHtml(visibleName(e.name))}</bdi>` + (folder ? "/" : "");
   const link = e.type === "symlink" ? `${name} <small>(link)</small>` : name;
-  const size = folder ? "—" : `<span title="${e.size} ${e.size === 1 ? "byte" : "bytes"}">${humanSize(e.size)}</span>`;
+  const size = folder
+    ? "—"
+    : `<span title="${e.size} ${e.size === 1 ? "byte" : "bytes"}">${humanSize(e.size)}</span>`;
   const when = e.mtime === null
     ? ""
     : `<time datetime="${e.mtime.toISOString()}">${shortDate(e.mtime)}</time>`;
