@@ -89,7 +89,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     defaultText: "the built-in UI",
     example: "--www ./site",
   }),
-  opt("spa", "Files", "answer unknown extensionless paths under / with /index.html"),
+  opt("spa", "Files", "answer unknown app routes under / with /index.html"),
   opt("templates", "Files", "render ${…} placeholders in the .html files of --www"),
   opt("dotfiles", "Files", "serve and list names starting with a dot (.env, .git)"),
   opt("hide", "Files", "never list, serve or write paths matching this glob; repeatable", {

@@ -1,8 +1,8 @@
 /**
  * `GET`/`HEAD /…`: the web root. By default the embedded `www/` UI; with `--www <dir>` a folder
  * of the user's (a static site). A folder answers with its `index.html` (never a listing: that
- * is `/files/`'s job), `--spa` answers unknown extensionless paths with `/index.html` and 200
- * (never a path `--hide` holds: every spelling of one is a 404), and a `404.html` at the root is
+ * is `/files/`'s job), `--spa` answers unknown extensionless paths — and any unknown path a
+ * browser navigates to (see {@link isNavigation}) — with `/index.html` and 200 (never a path `--hide` holds: every spelling of one is a 404), and a `404.html` at the root is
  * the body of every 404 when present. With `--templates`, the `.html` files of `--www` (index
  * pages and `404.html` included) are rendered by `src/templates/`; the
  * embedded UI and every other file are served as they are.
@@ -27,6 +27,7 @@ import type { AppConfig } from "../app/app_config.ts";
 import type { ChangeBoard } from "../app/change_board.ts";
 import { type AppHooks, NO_HOOKS } from "../app/app_hooks.ts";
 import { hiddenPathsFor } from "../app/secret_files.ts";
+import { acceptRanksAbove } from "../app/accept_ranks.ts";
 import {
   type FileFacts,
   folderRedirect,
@@ -44,6 +45,9 @@ export const EMBEDDED_WWW: string = fileURLToPath(new URL("../../www/", import.m
 const MOUNT = "/";
 const INDEX = "index.html";
 const NOT_FOUND_PAGE = "404.html";
+/** What a browser's navigation asks for first, and a type no page is: see isNavigation. */
+const HTML_TYPE = "text/html";
+const OCTET_STREAM = "application/octet-stream";
 const STATUS_NOT_FOUND = 404;
 const STATUS_OK = STATUS.OK;
 
@@ -67,6 +71,17 @@ export interface WebRoot {
   holds(req: HttpRequest): boolean | Promise<boolean>;
   /** Closes the large files a `--www` folder keeps open for short reads (at shutdown). */
   close(): void;
+}
+
+/**
+ * Whether `req` asks for a page rather than a file: its `Accept` ranks HTML above an arbitrary type
+ * (`text/html,…,*\/*;q=0.8`, a browser's navigation), as a script's, a stylesheet's or an image's
+ * fetch (`*\/*`, `image/avif,…,*\/*;q=0.8`) does not. So a `--spa` route whose last segment holds
+ * a dot (`/users/john.doe`, `/docs/v1.2`) opens the app, while a missing `app.js` stays a 404.
+ */
+function isNavigation(req: HttpRequest): boolean {
+  const accept = req.headers.list("accept");
+  return accept !== undefined && acceptRanksAbove(accept, HTML_TYPE, OCTET_STREAM);
 }
 
 /** The handler for every path not claimed by another route. */
@@ -172,7 +187,7 @@ export function webRoot(
     // a hidden folder that exists and one that does not answer alike.
     const last = path.segments[path.segments.length - 1] ?? "";
     if (
-      config.spa && facts.kind === "missing" && !last.includes(".") &&
+      config.spa && facts.kind === "missing" && (!last.includes(".") || isNavigation(req)) &&
       !root.hidden.hides(path.segments, null)
     ) {
       return fileOr404(req, rootIndex, [INDEX]);

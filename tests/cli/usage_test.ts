@@ -25,7 +25,7 @@ Files:
                                   e.g. --directory ~/Downloads
       --www <dir>                 serve this folder at / instead of the built-in web UI
                                   default: the built-in UI · env: WIRESERVE_WWW · e.g. --www ./site
-      --spa                       answer unknown extensionless paths under / with /index.html
+      --spa                       answer unknown app routes under / with /index.html
                                   default: off · env: WIRESERVE_SPA
       --templates                 render \${…} placeholders in the .html files of --www
                                   default: off · env: WIRESERVE_TEMPLATES

@@ -124,6 +124,17 @@ Deno.test("spa answers unknown extensionless paths with index.html and 200", asy
     }
     const asset = await curl([fs.url("/missing.js")]);
     assertEquals(asset.status, 404, "a missing file with an extension stays 404");
+    // A browser navigating to a route with a dot in its last segment gets the app...
+    const navigate = ["-H", "Accept: text/html,application/xhtml+xml,*/*;q=0.8"];
+    for (const path of ["/users/john.doe", "/docs/v1.2"]) {
+      const res = await curl([...navigate, fs.url(path)]);
+      assertEquals([res.status, text(res.body)], [200, "<h1>home</h1>"], path);
+    }
+    // ...while its fetches of missing scripts, styles and images stay 404.
+    for (const accept of ["*/*", "text/css,*/*;q=0.1", "image/avif,image/webp,*/*;q=0.8"]) {
+      const res = await curl(["-H", `Accept: ${accept}`, fs.url("/users/john.doe")]);
+      assertEquals(res.status, 404, accept);
+    }
     const real = await curl([fs.url("/style.css")]);
     assertEquals(text(real.body), "body{}");
   } finally {
