@@ -12,6 +12,7 @@
 
 import type { AppConfig } from "../app/app_config.ts";
 import type { HttpRequest } from "../http/types.ts";
+import { plainOnlyField } from "../uploads/mod.ts";
 import { parseSfBoolean, parseUploadInteger } from "./field_values.ts";
 
 /** The media type of an append ("Media Type application/partial-upload"). */
@@ -23,9 +24,18 @@ export const INTEROP_WITHOUT_MEDIA_TYPE = 5;
 /** The last interop version served as tusd serves it: complete once the length is reached. */
 const INTEROP_COMPLETES_AT_LENGTH = 6;
 
-/** Whether `req` creates a draft upload: a valid `Upload-Complete` ("Upload Creation"). */
+/**
+ * Whether `req` creates a draft upload: a valid `Upload-Complete` ("Upload Creation"), except an
+ * `Upload-Complete: ?1` on a request that asks what only a plain upload does (a form,
+ * `Content-Range`, `X-OC-Mtime`: `plainOnlyField`). That one is a client inviting an upgrade of
+ * its ordinary request ("Upgrading To Resumable Uploads"), which we decline: the field is
+ * ignored and the request is the plain upload it is, as the draft lets a resource that will not
+ * upgrade do. With `?0` the client made a resumable upload on purpose; `create` refuses it.
+ */
 export function isDraftCreation(req: HttpRequest): boolean {
-  return parseSfBoolean(req.headers.list("upload-complete")) !== null;
+  const complete = parseSfBoolean(req.headers.list("upload-complete"));
+  if (complete === null) return false;
+  return !complete || plainOnlyField(req) === null;
 }
 
 /** The draft's fields for `OPTIONS` on a resource that can create uploads ("Limits"). */

@@ -14,6 +14,11 @@
  * Decisions:
  * - A creation is recognised by a valid `Upload-Complete` ("Upload Creation"); with an invalid
  *   value the field is ignored, as the draft requires, and the request stays a plain upload.
+ *   So is `Upload-Complete: ?1` on a request a resumable upload cannot process "according to
+ *   the method and header fields in the initial request" ("Upgrading To Resumable Uploads"): a
+ *   form, `Content-Range`, `X-OC-Mtime` (`plainOnlyField`, `src/uploads/`) — the upgrade is
+ *   declined and the plain upload answers. With `?0` such a request is refused (400): a plain
+ *   upload would publish its first piece as the whole file.
  * - `Upload-Draft-Interop-Version` is echoed when the client sent one of the versions we follow
  *   (tus-js-client's `ietf-draft-03` mode sends 5, `ietf-draft-05` sends 6; later drafts 7, 8):
  *   clients such as URLSession check it on the 104. Version 5 clients send no
@@ -76,7 +81,7 @@
 import { trimOws } from "../http/ows.ts";
 import { STATUS } from "../http/status.ts";
 import type { HttpRequest, HttpResponse } from "../http/types.ts";
-import { pathBelowMount, plain, rawUpload, tooLarge } from "../uploads/mod.ts";
+import { pathBelowMount, plain, plainOnlyField, rawUpload, tooLarge } from "../uploads/mod.ts";
 import { appendBody, type AppendResult, awaitsPublication, completeReceived } from "./append.ts";
 import { cancelUpload } from "./cancel_upload.ts";
 import { contentDigestChecksum, reprDigestMalformed } from "./checksum.ts";
@@ -168,6 +173,14 @@ async function create(
 ): Promise<HttpResponse> {
   const complete = parseSfBoolean(req.headers.list("upload-complete"))!;
   if (req.headers.get("upload-concat") !== undefined) return concatenationRefused();
+  // An unfinished upload (`?0`) that asks what only a plain upload does (a form, a range, a
+  // modification time): neither can do it. As a resumable upload the field would be dropped
+  // (a range's bytes stored at offset 0); as a plain one this first piece would be published
+  // as the whole file. (With `?1` it never gets here: isDraftCreation leaves it plain.)
+  const plainOnly = plainOnlyField(req);
+  if (plainOnly !== null) {
+    return plain(STATUS.BadRequest, `A resumable upload cannot honour ${plainOnly}`);
+  }
   // OWS only (RFC 9110 §5.6.3): `identity\xA0` is a coding we do not know, so 415.
   const codingField = req.headers.list("content-encoding");
   const coding = codingField === undefined ? undefined : trimOws(codingField).toLowerCase();

@@ -14,6 +14,8 @@
  * - `TempFile`: the temp-file-then-rename that makes every write atomic for readers;
  * - `pumpBody`: a request body to disk with two overlapping buffers and the size limit;
  * - `uploadNameProblem` / `baseName`: the rules for names a write creates;
+ * - `plainOnlyField`: what a request asks that only a plain upload does (a form, a range, a
+ *   modification time), so a resumable upload must not take it over;
  * - `validatorsOf`: the ETag the read side sends for a stat;
  * - `plain`, `tooLarge`, `storageFailure` / `failure`: the answers every write handler gives
  *   (disk errors → 507, 403, 409, 400 or 500);
@@ -49,6 +51,7 @@ export {
 } from "./finished_file.ts";
 export { type PieceConsumer, PUMP_PIECE_BYTES, pumpBody } from "./upload_pump.ts";
 export { rawUpload } from "./raw_upload.ts";
+export { plainOnlyField } from "./plain_only_field.ts";
 export { baseName, uploadNameProblem } from "./upload_name.ts";
 export {
   codingEtagsOf,

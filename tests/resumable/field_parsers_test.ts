@@ -187,3 +187,22 @@ Deno.test("decodeRecord round-trips a record and refuses anything else", () => {
     assertEquals(decodeRecord(bad), null, bad);
   }
 });
+
+Deno.test("creationTarget refuses the server's own names as reserved, before the dotfile rule", () => {
+  for (const dotfiles of [false, true]) {
+    for (const name of [".wireserve-uploads", ".wireserve-dav"]) {
+      const byName = creationTarget(
+        "up/",
+        parseTusMetadata(`filename ${b64(name)}`),
+        none,
+        dotfiles,
+      );
+      assertEquals(byName, { ok: false, reason: "Refused name: reserved" }, name);
+      const relative = parseTusMetadata(`relativePath ${b64(`a/${name}/b.txt`)}`);
+      assertEquals(creationTarget("up/", relative, none, dotfiles), {
+        ok: false,
+        reason: "Refused name: reserved",
+      });
+    }
+  }
+});
