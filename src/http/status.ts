@@ -113,6 +113,8 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
   429: "Too Many Requests",
   431: "Request Header Fields Too Large",
   451: "Unavailable For Legal Reasons",
+  /** tus 1.0.0, checksum extension ("460 Checksum Mismatch"; not an IANA code). */
+  460: "Checksum Mismatch",
   500: "Internal Server Error",
   501: "Not Implemented",
   502: "Bad Gateway",

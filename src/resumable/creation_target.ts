@@ -16,6 +16,7 @@
 
 import type { FieldSource } from "../app/conditional.ts";
 import { percentDecode } from "../app/percent_decode.ts";
+import { isReservedName } from "../app/reserved_names.ts";
 import { encodeSegment } from "../files/mod.ts";
 import { uploadNameProblem } from "../uploads/mod.ts";
 import { metadataText, type TusMetadata } from "./tus_metadata.ts";
@@ -43,7 +44,8 @@ export function creationTarget(
   const segments = relative !== null ? name.split("/") : [name];
   if (segments.length > MAX_RELATIVE_SEGMENTS) return { ok: false, reason: "Path too deep" };
   for (const segment of segments) {
-    const problem = uploadNameProblem(segment, { dotfiles });
+    // "reserved" first: it says more than "dotfile name" (as a PUT's path is told)
+    const problem = isReservedName(segment) ? "reserved" : uploadNameProblem(segment, { dotfiles });
     if (problem !== null) return { ok: false, reason: `Refused name: ${problem}` };
   }
   return { ok: true, rawPath: rawUrlPath + segments.map(encodeSegment).join("/") };

@@ -13,7 +13,9 @@
  * - A part's filename is reduced to its base name (`C:\x\a.txt`, `../a.txt` → `a.txt`) and must
  *   then pass the write name rules (400 otherwise); two files of the same name in one form → 400,
  *   since one would silently replace the other; a part without a filename (a text field), or with
- *   an empty one (a file input left empty), is skipped.
+ *   an empty one (a file input left empty), is skipped. A part whose file name cannot be read (a
+ *   `filename*` not in UTF-8, and no `filename`) refuses the form (400): it is a file all the
+ *   same (RFC 7578 §4.2), and skipping it stored the form without it.
  * - Existing names are replaced unless `--no-overwrite` (409 before the body continues).
  * - A form without any file part (only fields, or a file input left empty) is 400 and changes
  *   nothing — no folder is left behind for it.
@@ -62,6 +64,10 @@ import {
   resolveWriteTarget,
   type WriteTarget,
 } from "./write_target.ts";
+
+/** The refusal of a file part whose `filename*` is malformed or not UTF-8, with no `filename`. */
+export const UNREADABLE_FILENAME =
+  "Refused name: cannot be read (a filename* not in UTF-8, and no filename)";
 
 /** One file of the form, written to its temp file. */
 interface StoredPart {
@@ -227,10 +233,16 @@ class FormWriter {
   async #open(head: Uint8Array): Promise<StoredPart | null> {
     const parsed = parsePartHead(head);
     if (parsed === null) throw new FormRefusal(STATUS.BadRequest, "Malformed part header");
+    // refuse: a file whose name cannot be read is a file all the same (RFC 7578 §4.2); skipped,
+    // the form would be stored without it and the client told it all went in
+    if (parsed.filenameUnreadable) {
+      throw new FormRefusal(STATUS.BadRequest, UNREADABLE_FILENAME);
+    }
     if (parsed.filename === null || parsed.filename === "") return null;
     const name = baseName(parsed.filename);
-    const problem = uploadNameProblem(name, { dotfiles: this.#ctx.config.dotfiles }) ??
-      (isReservedName(name) ? "reserved" : null);
+    // "reserved" first: it says more than "dotfile name" (as resolveWriteTarget orders them)
+    const problem = (isReservedName(name) ? "reserved" : null) ??
+      uploadNameProblem(name, { dotfiles: this.#ctx.config.dotfiles });
     if (problem !== null) throw new FormRefusal(STATUS.BadRequest, `Refused name: ${problem}`);
     // refuse: a private name is not writable; 404 as for any other request to it
     if (this.#hidden(name)) throw new FormRefusal(STATUS.NotFound, "Not found");

@@ -11,7 +11,10 @@
  *   kept literally, so an old browser's `C:\Users\me\a.txt` keeps its separators for `baseName`.
  * - `filename*=UTF-8''…` (RFC 8187) is honoured when present, although RFC 7578 says senders
  *   should not use it: some do, and it is unambiguous. An empty, malformed or non-UTF-8 one
- *   falls back to the plain `filename` (RFC 6266 §4.3).
+ *   falls back to the plain `filename` (RFC 6266 §4.3). A malformed or non-UTF-8 one without a
+ *   `filename` beside it still makes the part a file part (RFC 7578 §4.2: a part with a file
+ *   name parameter is a file), whose name cannot be read: `filenameUnreadable`, for the caller
+ *   to refuse — taken for a plain field, the file was silently left out of the upload.
  * - Header bytes that are not UTF-8 are read as Latin-1 rather than refused (old clients).
  *
  * White space around field values, parameters and folded lines is SP and HTAB only (RFC 5322
@@ -31,6 +34,11 @@ export interface PartHead {
   filename: string | null;
   /** The part's Content-Type, or null. */
   contentType: string | null;
+  /**
+   * Set when the part has a file name that cannot be read — a `filename*` malformed or in
+   * another charset than UTF-8, and no `filename` — so `filename` is null but the part is a file.
+   */
+  filenameUnreadable?: true;
 }
 
 /** RFC 2046 §5.1.1: a boundary is 1 to 70 characters of `bchars`, not ending in a space. */
@@ -107,12 +115,13 @@ export function parsePartHead(bytes: Uint8Array): PartHead | null {
   const params = semicolon === -1 ? new Map() : parseParams(disposition.slice(semicolon + 1));
   if (params === null) return null;
   const extended = params.has("filename*") ? decodeExtValue(params.get("filename*")!) : null;
-  return {
-    name: params.get("name") ?? "",
-    // RFC 6266 §4.3 fallback: an empty filename* says nothing, so it does not hide `filename`
-    filename: (extended || null) ?? params.get("filename") ?? null,
-    contentType,
-  };
+  // RFC 6266 §4.3 fallback: an empty filename* says nothing, so it does not hide `filename`
+  const filename = (extended || null) ?? params.get("filename") ?? null;
+  const part: PartHead = { name: params.get("name") ?? "", filename, contentType };
+  if (filename === null && params.has("filename*") && extended === null) {
+    part.filenameUnreadable = true;
+  }
+  return part;
 }
 
 /**

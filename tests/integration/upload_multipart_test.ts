@@ -259,3 +259,66 @@ Deno.test("a part with two Content-Disposition fields is refused 400 and stores 
     assertEquals(await filesBelow(s.root), []);
   });
 });
+
+Deno.test("a file part whose filename* cannot be read refuses the form; a filename beside it is used", async () => {
+  await withUploadServer({}, async (s) => {
+    const good = 'Content-Disposition: form-data; name="file"; filename="good.txt"';
+    for (const star of ["ISO-8859-1''caf%E9.txt", "FOO''x.txt", "UTF-8''%zz.txt"]) {
+      const unreadable = `Content-Disposition: form-data; name="file"; filename*=${star}`;
+      // alone, and beside a good file: all or nothing, never the good one only
+      for (const body of [rawForm(BOUNDARY, unreadable), twoParts(good, unreadable)]) {
+        const res = await request(s.port, "POST", "/files/dir/", [FORM], body);
+        assertEquals(res.status, 400, star);
+        assertEquals(
+          res.text,
+          "Refused name: cannot be read (a filename* not in UTF-8, and no filename)\n",
+        );
+      }
+    }
+    assertEquals(await filesBelow(s.root), []);
+    const withPlain = 'Content-Disposition: form-data; name="file"; ' +
+      "filename*=ISO-8859-1''caf%E9.txt; filename=\"cafe.txt\"";
+    const res = await request(s.port, "POST", "/files/dir/", [FORM], rawForm(BOUNDARY, withPlain));
+    assertEquals(res.status, 201, res.text);
+    assertEquals(await filesBelow(s.root), ["dir/cafe.txt"]);
+  });
+});
+
+/** A two-part form body: `first` and `second` are the parts' raw header blocks. */
+function twoParts(first: string, second: string): string {
+  return `--${BOUNDARY}\r\n${first}\r\n\r\none\r\n--${BOUNDARY}\r\n${second}\r\n\r\ntwo\r\n` +
+    `--${BOUNDARY}--\r\n`;
+}
+
+Deno.test("a form part named like the server's own is refused as reserved (not dotfile), as a PUT is", async () => {
+  await withUploadServer({}, async (s) => {
+    for (const name of [".wireserve-uploads", ".wireserve-dav"]) {
+      const res = await request(s.port, "POST", "/files/dir/", [FORM], form([[name, "x"]]));
+      assertEquals([res.status, res.text], [400, "Refused name: reserved\n"], name);
+      const put = await request(s.port, "PUT", `/files/dir/${name}`, [], "x");
+      assertEquals([put.status, put.text], [400, "Refused name: reserved\n"], name);
+    }
+    assertEquals(await filesBelow(s.root), []);
+  });
+});
+
+Deno.test("--max-upload bounds a form's whole body: one file of exactly the limit is 413", async () => {
+  const limit = 10_000;
+  await withUploadServer({ maxUploadBytes: limit }, async (s) => {
+    const atLimit = await request(
+      s.port,
+      "POST",
+      "/files/",
+      [FORM],
+      form([["a.bin", pattern(limit)]]),
+    );
+    assertEquals(atLimit.status, 413);
+    // The body itself at the limit passes: what is counted is the request body (docs/limits.md).
+    const overhead = form([["a.bin", ""]]).length;
+    const fits = form([["a.bin", pattern(limit - overhead)]]);
+    assertEquals(fits.length, limit);
+    const res = await request(s.port, "POST", "/files/", [FORM], fits);
+    assertEquals(res.status, 201, res.text);
+    assertEquals(await filesBelow(s.root), ["a.bin"]);
+  });
+});

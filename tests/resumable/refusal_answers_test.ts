@@ -356,3 +356,18 @@ Deno.test("OPTIONS under --read-only offers no way to create an upload", async (
     assertEquals(res.header("accept-patch"), "application/partial-upload");
   });
 });
+
+Deno.test("tus: a checksum mismatch's status line is 460 Checksum Mismatch", async () => {
+  await withUploadServer({}, async (s) => {
+    const created = await tusCreate(s.port, "c.txt", ["Upload-Length: 3"]);
+    const res = await final(s.port, [
+      `PATCH ${created.header("location")} HTTP/1.1`,
+      TUS,
+      OCTETS,
+      "Upload-Offset: 0",
+      `Upload-Checksum: sha1 ${sha1("zzz")}`,
+      "Content-Length: 3",
+    ], "xyz");
+    assertEquals(res.statusLine, "HTTP/1.1 460 Checksum Mismatch");
+  });
+});

@@ -200,3 +200,24 @@ Deno.test("parsePartHead falls back to filename when filename* is empty (RFC 626
     "a.txt",
   );
 });
+
+Deno.test("parsePartHead marks a file part whose filename* cannot be read and has no filename", () => {
+  for (const star of ["ISO-8859-1''caf%E9.txt", "FOO''x.txt", "UTF-8''%zz", "no-quotes"]) {
+    assertEquals(head(`Content-Disposition: form-data; name="f"; filename*=${star}`), {
+      name: "f",
+      filename: null,
+      contentType: null,
+      filenameUnreadable: true,
+    }, star);
+  }
+  // with a filename beside it, that one is the name; an empty filename* says nothing
+  assertEquals(
+    head("Content-Disposition: form-data; filename*=FOO''x.txt; filename=\"a.txt\"")
+      ?.filenameUnreadable,
+    undefined,
+  );
+  assertEquals(
+    head("Content-Disposition: form-data; filename*=UTF-8''")?.filenameUnreadable,
+    undefined,
+  );
+});
