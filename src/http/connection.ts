@@ -180,7 +180,9 @@ export class Connection extends ConnectionHooks {
         return await this.switchProtocols(res, res.upgrade);
       }
 
-      let keepAlive = !res.close && !opts.shuttingDown() &&
+      // A CONNECT is never kept: what follows its head is the client's tunnel, sent before it knew
+      // the answer (RFC 9110 §9.3.6), and must not be read as the next request.
+      let keepAlive = !res.close && !opts.shuttingDown() && head.method !== "CONNECT" &&
         wantsPersistence(head.version, head.headers);
       let bodyLeft = !body.done;
       let drainAfter = false;
@@ -193,7 +195,12 @@ export class Connection extends ConnectionHooks {
           // answer first; the rest of the body is drained after it.
           drainAfter = true;
         } else {
-          bodyLeft = !(await this.drainRest(body, false));
+          const drained = await this.drainRest(body, false);
+          if (drained instanceof HttpError) {
+            discardBody(res.body).catch(() => {}); // never written: the error goes instead
+            return await this.fail(drained);
+          }
+          bodyLeft = !drained;
           keepAlive = !bodyLeft;
         }
       }
@@ -228,13 +235,15 @@ export class Connection extends ConnectionHooks {
       this.log(res.status, outcome.bodyBytes);
       body.release?.(); // the answer is made: what the handler held of the body goes back
       if (drainAfter && keepAlive && !outcome.mustClose) {
-        bodyLeft = !(await this.drainRest(body, true));
+        bodyLeft = (await this.drainRest(body, true)) !== true;
         keepAlive = !bodyLeft;
       }
       if (!keepAlive || outcome.mustClose) {
         this.lastWrite = true;
         await writer.flush();
-        return await this.closeAfterResponse(bodyLeft);
+        // Pipelined bytes already read are input left too: a close over unread input resets the
+        // connection, and the reset can erase the answer still in flight (RFC 9112 §9.6).
+        return await this.closeAfterResponse(bodyLeft || reader.buffered > 0);
       }
       if (writer.pending >= limits.maxCoalesceBytes) {
         await writer.flush();

@@ -34,6 +34,17 @@ import type { HttpResponse, RequestBody, WebSocketUpgrade } from "./types.ts";
 import { handOffToWebSocket, runWebSocketSession } from "./websocket_handoff.ts";
 import type { WebSocketConnection } from "./websocket_session.ts";
 
+/**
+ * The errors of a request body that break the message grammar (RFC 9112 §7.1): met while draining
+ * a rest the handler left unread, they answer the request in place of the handler. A limit passed
+ * while draining (413) is not one: the message may be well formed, only longer than we take.
+ */
+const GRAMMAR_ERRORS: ReadonlySet<ErrorKind> = new Set([
+  "badChunk",
+  "badHeader",
+  "trailersTooLarge",
+]);
+
 /** One accepted connection's state and hooks; `Connection` adds the loop that serves it. */
 export class ConnectionHooks implements BodyHooks, WriteClock, ExchangeHooks {
   readonly id: number;
@@ -146,14 +157,20 @@ export class ConnectionHooks implements BodyHooks, WriteClock, ExchangeHooks {
    * Reads and discards what the handler left of `body` (up to `maxDrainBytes`), after sending the
    * answer written so far when `afterAnswer` (`answersBeforeDrain` says when). True when the body
    * ended, so the connection can read the next request; false when it passed the bound or failed.
-   * Once an answer went out, a body clock that runs out only closes (`#expired`).
+   * Before the answer, a rest that breaks the grammar (a malformed chunk) is its error instead:
+   * the request was not a valid message, and the answer to it is the error's (RFC 9112 §2.2),
+   * not the handler's. Once an answer went out, a body clock that runs out only closes
+   * (`#expired`).
    */
-  protected async drainRest(body: RequestBody, afterAnswer: boolean): Promise<boolean> {
+  protected async drainRest(body: RequestBody, afterAnswer: boolean): Promise<boolean | HttpError> {
     try {
       if (afterAnswer) await this.writer.flush();
       return await drainBody(body, this.limits.maxDrainBytes);
-    } catch {
-      return false;
+    } catch (err) {
+      return !afterAnswer && err instanceof HttpError && GRAMMAR_ERRORS.has(err.kind) &&
+          !this.isClosed
+        ? err
+        : false;
     } finally {
       this.readAt = Date.now();
     }

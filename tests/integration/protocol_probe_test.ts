@@ -239,7 +239,8 @@ const PROBES: Probe[] = [
     name: "connect-authority-form-is-501",
     request: "CONNECT a.test:443 HTTP/1.1\r\nHost: a.test:443\r\n\r\n",
     expect: [{ status: 501 }],
-    closes: false,
+    // What follows a CONNECT's head is its client's tunnel (RFC 9110 §9.3.6), never a request.
+    closes: true,
   },
   refused("connect-origin-form", "CONNECT /x HTTP/1.1\r\nHost: t\r\n\r\n", "badTarget"),
   refused("authority-form-not-connect", "GET a.test:443 HTTP/1.1\r\nHost: t\r\n\r\n", "badTarget"),
