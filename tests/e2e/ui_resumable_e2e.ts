@@ -281,3 +281,88 @@ test("ui waits out a 503 on a resumable creation as its Retry-After asks, then g
     }
   });
 });
+
+test("ui stops a resumable creation's 409 at once and says why (--no-overwrite)", async () => {
+  const data = randomBytes(9 * MIB);
+  await withUi({ noOverwrite: true }, async (dir) => {
+    await Deno.writeTextFile(`${dir}/kept.bin`, "the file already here");
+  }, async (s) => {
+    const source = await fileToPick("kept.bin", data);
+    const posts: number[] = [];
+    s.page.on("response", (r) => {
+      if (r.request().method() === "POST") posts.push(r.status());
+    });
+    try {
+      await s.page.goto(`${s.origin}/`);
+      await s.page.waitForSelector("body[data-ready=true]");
+      await s.page.locator("#file-input").setInputFiles(source);
+      const row = job(s.page, "kept.bin");
+      // No "trying again in …" wait first: the row fails straight from "sending".
+      await row.and(s.page.locator("[data-state=failed], [data-state=waiting]")).waitFor();
+      assertEquals(await row.getAttribute("data-state"), "failed");
+      assert(
+        (await row.locator(".job-status").textContent())?.startsWith("Cannot store it: "),
+        await row.textContent() ?? "",
+      );
+      // Past the first automatic retry's wait (RETRY_DELAYS_MS[0], 250 ms): none came.
+      await new Promise((r) => setTimeout(r, 1000));
+      assertEquals(posts, [409]);
+      assertEquals(await row.getAttribute("data-state"), "failed");
+      // Trying again fails the same way: no Retry offered.
+      assertEquals(await row.getByRole("button", { name: /^Retry upload/ }).isVisible(), false);
+      assertEquals(await Deno.readTextFile(`${s.dir}/kept.bin`), "the file already here");
+    } finally {
+      await removePicked(source);
+    }
+  });
+});
+
+test("ui stops a resumable creation a WebDAV lock refuses, and a retry by hand works after it", async () => {
+  const data = randomBytes(9 * MIB);
+  await withUi({}, async () => {}, async (s) => {
+    const lockinfo = '<?xml version="1.0"?><D:lockinfo xmlns:D="DAV:"><D:lockscope>' +
+      "<D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype></D:lockinfo>";
+    const locked = await fetch(`${s.origin}/files/held.bin`, {
+      method: "LOCK",
+      headers: { Depth: "0", "Content-Type": "application/xml" },
+      body: lockinfo,
+    });
+    await locked.body?.cancel();
+    assert(locked.ok, `LOCK answered ${locked.status}`);
+    const token = locked.headers.get("lock-token") ?? "";
+    const source = await fileToPick("held.bin", data);
+    const posts: number[] = [];
+    s.page.on("response", (r) => {
+      if (r.request().method() === "POST") posts.push(r.status());
+    });
+    try {
+      await s.page.goto(`${s.origin}/`);
+      await s.page.waitForSelector("body[data-ready=true]");
+      // The LOCK made held.bin (empty, RFC 4918 §7.3): the upload is to replace it.
+      await s.page.locator("#overwrite").check();
+      await s.page.locator("#file-input").setInputFiles(source);
+      const row = job(s.page, "held.bin");
+      await row.and(s.page.locator("[data-state=failed], [data-state=waiting]")).waitFor();
+      assertEquals(await row.getAttribute("data-state"), "failed");
+      assert(
+        (await row.locator(".job-status").textContent())?.startsWith("Locked: "),
+        await row.textContent() ?? "",
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+      assertEquals(posts, [423]);
+
+      const unlocked = await fetch(`${s.origin}/files/held.bin`, {
+        method: "UNLOCK",
+        headers: { "Lock-Token": token },
+      });
+      await unlocked.body?.cancel();
+      assertEquals(unlocked.status, 204);
+      await row.getByRole("button", { name: /^Retry upload/ }).click();
+      await row.and(s.page.locator("[data-state=done]")).waitFor({ timeout: 60_000 });
+      assertEquals(posts, [423, 201]);
+      assert(await sameBytes(`${s.dir}/held.bin`, data), "the stored file differs");
+    } finally {
+      await removePicked(source);
+    }
+  });
+});

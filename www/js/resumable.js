@@ -7,6 +7,10 @@
  * - After a failure that trying again can fix — no answer, 409 (offset moved), 423 (busy), or
  *   a gateway or an unavailable server (502, 503, 504; its `Retry-After` honoured) — it waits
  *   (back-off: {@link RETRY_DELAYS_MS}), asks the server for its offset, and goes on from there.
+ *   The creation (`POST`) retries only no answer and 502, 503, 504: its 409 (the name exists
+ *   under `--no-overwrite`, a folder holds it, a parent is a file) comes back the same however
+ *   long it waits, and its 423 is a WebDAV lock another client holds for as long as it works
+ *   on the file, so both stop it at once with the reason (the 423 with a Retry by hand).
  *   Progress (the server holding more bytes than before) starts the back-off over: it gives up
  *   only after every delay passed with no byte gained, not after as many drops spread over a
  *   long upload on a flaky link. Any other answer (500, 501, 507, a 4xx) is the server's word:
@@ -36,6 +40,12 @@ const HTTP_SERVER_ERROR = 500;
  * A 500 or 507 would come back the same at once: retrying it only hides why.
  */
 const RETRY_STATUSES = [409, 423, 502, 503, 504];
+/**
+ * Answers to a creation worth waiting for: only those of something between us and the server, or
+ * of the server itself (502, 503, 504). A creation's 409 names a conflict on disk that no wait
+ * undoes, and its 423 a WebDAV lock held by another client, not the short lease of an upload.
+ */
+const CREATION_RETRY_STATUSES = [502, 503, 504];
 /** The longest `Retry-After` honoured, in ms: past it the page gives up rather than hang. */
 export const MAX_RETRY_AFTER_MS = 5 * 60 * 1000;
 const MS_PER_SECOND = 1000;
@@ -43,6 +53,11 @@ const MS_PER_SECOND = 1000;
 /** Whether an answer `status` (0: none) is worth an automatic retry. */
 export function retriesAfter(status) {
   return status === 0 || RETRY_STATUSES.includes(status);
+}
+
+/** Whether an answer `status` (0: none) to a creation (`POST`) is worth an automatic retry. */
+export function creationRetriesAfter(status) {
+  return status === 0 || CREATION_RETRY_STATUSES.includes(status);
 }
 
 /**
@@ -187,7 +202,7 @@ export function resumableUpload(
     const headers = { "Upload-Length": String(file.size), "Upload-Metadata": meta.join(",") };
     if (!overwrite) headers["If-None-Match"] = "*";
     const r = await request("POST", folder, headers);
-    if (r.status !== 201) throw retriesAfter(r.status) ? retryable(r) : refused(r);
+    if (r.status !== 201) throw creationRetriesAfter(r.status) ? retryable(r) : refused(r);
     url = new URL(r.getResponseHeader("Location"), location.href).href;
     remember(key, { name: file.name, size: file.size, path: relativePath, url, sent: 0 });
   }
