@@ -18,10 +18,16 @@ import { zipFormBody } from "../../www/js/download.js";
 import { fileKind, previewable } from "../../www/js/file_kinds.js";
 import { listingEntries } from "../../www/js/listing_entries.js";
 import { failureKind } from "../../www/js/upload_row.js";
-import { MAX_RETRY_AFTER_MS, retriesAfter, retryAfterMs } from "../../www/js/resumable.js";
+import {
+  creationRetriesAfter,
+  MAX_RETRY_AFTER_MS,
+  retriesAfter,
+  retryAfterMs,
+} from "../../www/js/resumable.js";
 import { DEFAULT_VIEW, formatHash, parseHash } from "../../www/js/view_state.js";
 import { formatBytes, formatSpeed, plural, visibleName } from "../../www/js/format.js";
-import { headingSlug } from "../../www/js/markdown.js";
+import { headingSlug, splitFrontMatter } from "../../www/js/markdown.js";
+import { splitFrontMatter as serverSplitFrontMatter } from "../../src/templates/front_matter.ts";
 import { parseHeaderLines, wireValue } from "../../www/js/inspector.js";
 import { charsetOf, decodeText } from "../../www/js/text_decode.js";
 import {
@@ -506,6 +512,26 @@ Deno.test("the preview's GFM additions render exactly as the server's (two copie
   assert(server.render(cases[0]).includes('type="checkbox"'));
 });
 
+Deno.test("the preview splits front matter off by the server's fences (two copies kept in step)", () => {
+  const cases: Array<[string, string | null]> = [
+    ["---\ntitle: Hello\ndate: 2024-05-01\n---\n# Body\n", "title: Hello\ndate: 2024-05-01"],
+    ["---\r\ntitle: CRLF\r\n...\r\nText\r\n", "title: CRLF"],
+    ["\ufeff---  \ntags:\n  - a\n  - b\n---\t\nText", "tags:\n  - a\n  - b"],
+    ["---\n---\nOnly fences\n", ""],
+    ["---\ntitle: no closing fence\n\nText\n", null],
+    ["Text\n---\ntitle: not at the top\n---\n", null],
+    [" ---\ntitle: indented\n---\n", null],
+    ["----\ntitle: four dashes\n---\n", null],
+    ["---", null],
+    ["", null],
+  ];
+  for (const [text, frontMatter] of cases) {
+    const ui = splitFrontMatter(text);
+    assertEquals(ui.frontMatter, frontMatter, JSON.stringify(text));
+    assertEquals(ui.body, serverSplitFrontMatter(text).body, JSON.stringify(text));
+  }
+});
+
 Deno.test("the preview's expansion bounds act as the server's (two copies kept in step)", async () => {
   // www/js/markdown_bounds.js repeats src/app/markdown_bounds.ts, as the GFM pair above.
   const { default: MarkdownIt } = await import("markdown-it");
@@ -595,6 +621,17 @@ Deno.test("a resumable upload retries by itself only what waiting can fix", () =
   // The server's own answer: shown, and retried only by hand.
   for (const status of [400, 404, 429, 500, 501, 507]) {
     assert(!retriesAfter(status), String(status));
+  }
+});
+
+Deno.test("a resumable creation retries by itself only a lost answer or a busy gateway", () => {
+  for (const status of [0, 502, 503, 504]) {
+    assert(creationRetriesAfter(status), String(status));
+  }
+  // 409: the name exists under --no-overwrite, a folder holds it, a parent is a file; 423: a
+  // WebDAV lock another client holds. Waiting a minute changes neither: the row says why.
+  for (const status of [400, 404, 409, 412, 423, 429, 500, 507]) {
+    assert(!creationRetriesAfter(status), String(status));
   }
 });
 

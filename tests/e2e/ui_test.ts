@@ -21,6 +21,7 @@ const E2E_FILES = [
   "ui_defects_e2e.ts",
   "ui_manager_e2e.ts",
   "ui_views_e2e.ts",
+  "ui_front_matter_e2e.ts",
   "ui_hardening_e2e.ts",
   "ui_sign_in_e2e.ts",
   "deep_link_e2e.ts",

@@ -26,7 +26,10 @@ async function tree(dir: string): Promise<void> {
   await Deno.mkdir(`${dir}/photos`);
   await Deno.mkdir(`${dir}/many`);
   await Deno.writeTextFile(`${dir}/${LONG_NAME}`, "%PDF-1.4\n");
-  await Deno.writeTextFile(`${dir}/notes.md`, "# Notes\n\n- one\n- two\n");
+  await Deno.writeTextFile(
+    `${dir}/notes.md`,
+    "---\ntitle: Notes\ndate: 2024-05-01\n---\n# Notes\n\n- one\n- two\n",
+  );
   await Deno.writeTextFile(`${dir}/readme.txt`, "hello\n");
   for (let i = 0; i < LONG_FOLDER_FILES; i++) {
     await Deno.writeTextFile(`${dir}/many/file-${String(i).padStart(3, "0")}.txt`, `${i}\n`);
@@ -73,6 +76,7 @@ for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as cons
 
       await s.page.getByRole("link", { name: "notes.md", exact: true }).click();
       await s.page.locator(".preview-markdown h1").waitFor();
+      await s.page.locator(".preview-markdown .preview-front-matter").waitFor();
       await checkView(s, `${label}-preview-markdown`);
       await s.page.keyboard.press("Escape");
 

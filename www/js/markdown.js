@@ -17,6 +17,11 @@
  *   GitHub-style ids (`## Two words` → `two-words`) for those `#section` links to find.
  * - Images without alt text get an empty one (decorative: the file gave no words for them) and
  *   code blocks, which scroll sideways, are focusable, so the keyboard can scroll them.
+ * - Front matter (a block fenced by `---` lines at the very top, as Jekyll and Hugo posts have) is
+ *   not Markdown: rendered, its fences would be rules and its last line a heading
+ *   ("title: … date: …" as an `<h2>`). It is split off by the server's rules
+ *   (src/templates/front_matter.ts) and shown as it is written, a preformatted block captioned
+ *   "Front matter" above the document, built as text: nothing in it is parsed as HTML.
  * @module
  */
 
@@ -38,6 +43,12 @@ const URL_ATTRIBUTES = [
   ["audio[src]", "src"],
   ["source[src]", "src"],
 ];
+
+/** Front matter's opening fence, its first line (src/templates/front_matter.ts: `FENCE`). */
+const FRONT_MATTER_FENCE = /^---[ \t]*$/;
+/** Its closing fence: `---`, or YAML's end of document `...`. */
+const FRONT_MATTER_CLOSING_FENCE = /^(---|\.\.\.)[ \t]*$/;
+const BOM = "\ufeff";
 
 let tools = null;
 
@@ -82,6 +93,52 @@ export async function renderMarkdown(source) {
     FORBID_ATTR: ["style", "class"],
     SANITIZE_NAMED_PROPS: true,
   });
+}
+
+/**
+ * `text` split into its front matter — the lines between a first line `---` and the next `---` or
+ * `...` line, as written — and the Markdown after it; `frontMatter` is null, and `body` the whole
+ * text, when the first line is no fence or no closing fence follows (as the server decides:
+ * src/templates/front_matter.ts).
+ */
+export function splitFrontMatter(text) {
+  const source = text.startsWith(BOM) ? text.slice(BOM.length) : text;
+  const firstEnd = source.indexOf("\n");
+  if (firstEnd === -1 || !FRONT_MATTER_FENCE.test(source.slice(0, firstEnd).replace(/\r$/, ""))) {
+    return { frontMatter: null, body: source };
+  }
+  const lines = [];
+  let at = firstEnd + 1;
+  while (at < source.length) {
+    const end = source.indexOf("\n", at);
+    const line = source.slice(at, end === -1 ? source.length : end).replace(/\r$/, "");
+    const next = end === -1 ? source.length : end + 1;
+    if (FRONT_MATTER_CLOSING_FENCE.test(line)) {
+      return { frontMatter: lines.join("\n"), body: source.slice(next) };
+    }
+    lines.push(line);
+    at = next;
+  }
+  return { frontMatter: null, body: source };
+}
+
+/**
+ * The front matter `text` as the preview shows it: a figure captioned "Front matter" holding it
+ * preformatted (YAML, TOML or whatever the file wrote), focusable so the keyboard can scroll it.
+ * Made with `textContent`, never `innerHTML`: the file's text stays text.
+ */
+export function frontMatterBlock(text) {
+  const figure = document.createElement("figure");
+  figure.className = "preview-front-matter";
+  const caption = document.createElement("figcaption");
+  caption.textContent = "Front matter";
+  const pre = document.createElement("pre");
+  pre.tabIndex = 0;
+  const code = document.createElement("code");
+  code.textContent = text;
+  pre.append(code);
+  figure.append(caption, pre);
+  return figure;
 }
 
 /**

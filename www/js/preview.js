@@ -1,7 +1,7 @@
 /**
  * Previews without leaving the page, in one dialog: images, audio and video in the browser's own
  * players, PDF in a frame (the browser's viewer), text and code as text, and Markdown rendered
- * by markdown-it and sanitised by DOMPurify (markdown.js).
+ * by markdown-it and sanitised by DOMPurify (markdown.js), under its front matter as written.
  * Previous and Next (and the arrow keys) walk the files of the folder as shown: a gallery.
  *
  * Text is fetched with a Range of {@link MAX_TEXT_PREVIEW_BYTES}, so a huge log never lands
@@ -13,7 +13,7 @@ import { describeFailure, uiHeaders } from "./api.js";
 import { blobUrl, needsBlob } from "./download.js";
 import { element } from "./entry_view.js";
 import { formatBytes, visibleName } from "./format.js";
-import { fitMarkdown, renderMarkdown } from "./markdown.js";
+import { fitMarkdown, frontMatterBlock, renderMarkdown, splitFrontMatter } from "./markdown.js";
 import { decodeText } from "./text_decode.js";
 
 export { renderMarkdown };
@@ -80,7 +80,8 @@ export function createPreview({ getInfo }) {
       }
       case "markdown": {
         const { text, partial } = await readText(entry);
-        const html = await renderMarkdown(text);
+        const { frontMatter, body: markdown } = splitFrontMatter(text);
+        const html = await renderMarkdown(markdown);
         if (html === null) {
           return withNote(
             textPreview(text, name),
@@ -91,6 +92,10 @@ export function createPreview({ getInfo }) {
         const article = element("div", "preview-markdown");
         article.innerHTML = html; // sanitised by DOMPurify
         fitMarkdown(article, entry.url);
+        // Above the document as written, not rendered: its fences are no rules, its keys no heading.
+        if (frontMatter !== null && frontMatter.trim() !== "") {
+          article.prepend(frontMatterBlock(frontMatter));
+        }
         // The preview scrolls: focusable, so the keyboard can scroll it (as the text's <pre>).
         article.tabIndex = 0;
         article.setAttribute("role", "region");
