@@ -118,7 +118,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     defaultText: "100000",
     example: "--max-listing 500000",
   }),
-  opt("max-upload", "Uploads and changes", "largest accepted upload", {
+  opt("max-upload", "Uploads and changes", "largest accepted upload (a form: its whole body)", {
     kind: "string",
     placeholder: "<size>",
     defaultText: "1G",

@@ -45,7 +45,7 @@ Files:
                                   e.g. --max-listing 500000
 
 Uploads and changes:
-      --max-upload <size>         largest accepted upload
+      --max-upload <size>         largest accepted upload (a form: its whole body)
                                   default: 1G · env: WIRESERVE_MAX_UPLOAD · e.g. --max-upload 500M
       --resumable-dir <dir>       where unfinished resumable uploads are kept
                                   default: DIR/.wireserve-uploads · env: WIRESERVE_RESUMABLE_DIR
