@@ -19,6 +19,12 @@
  *   `CONOUT$`, any case, with or without extension, and the superscript-digit forms): opening
  *   `nul.txt` on Windows opens the device, not a file.
  * - Trailing dots and spaces: Win32 strips them, so `report.txt.` would overwrite `report.txt`.
+ * - The three rules above (`:`, device names, trailing dots and spaces) are for portability
+ *   alone: such a name is legal on Linux and macOS, where it may already exist, put there by
+ *   other means (`backup-2024-01-01T10:00:00.log`). A write to a name that exists is not a new
+ *   name, so the write side lets it through there (`portabilityOnly`): otherwise a file the share
+ *   lists, serves and locks could never be saved again, and a mounted drive (davfs2) lost every
+ *   edit to it.
  * - Names over {@link MAX_NAME_BYTES} bytes of UTF-8: no common file system stores them, and the
  *   write would fail late, after the body was read.
  * - On Windows only, `< > " | ? *`: NTFS refuses them (and `*`/`?` reach wildcard APIs).
@@ -78,6 +84,23 @@ export function uploadNameProblem(name: string, opts: UploadNameOptions = {}): s
   }
   if (!opts.dotfiles && name.charCodeAt(0) === 0x2e) return "dotfile name";
   return null;
+}
+
+/** The problems of {@link uploadNameProblem} that are about other platforms only. */
+const PORTABILITY_PROBLEMS: ReadonlySet<string> = new Set([
+  "colon in name",
+  "trailing dot or space in name",
+  "Windows device name",
+]);
+
+/**
+ * Whether `problem` (from {@link uploadNameProblem}) is about portability alone: a name the host
+ * can hold — off Windows, where such a name may already exist — but that a copy to Windows could
+ * not. A write to such a name that exists already may go ahead.
+ */
+export function portabilityOnly(problem: string, platform?: "posix" | "win32"): boolean {
+  const windows = (platform ?? (IS_WINDOWS ? "win32" : "posix")) === "win32";
+  return !windows && PORTABILITY_PROBLEMS.has(problem);
 }
 
 /**

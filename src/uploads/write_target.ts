@@ -40,7 +40,7 @@ import { encodeSegment, resolveSafePath } from "../files/mod.ts";
 import { isReservedName } from "../app/reserved_names.ts";
 import { percentDecode } from "../app/percent_decode.ts";
 import { realSegmentsInside } from "../app/real_path_inside.ts";
-import { uploadNameProblem } from "./upload_name.ts";
+import { portabilityOnly, uploadNameProblem } from "./upload_name.ts";
 import {
   plain,
   storageFailure,
@@ -108,12 +108,20 @@ export async function resolveWriteTarget(
       path.status,
     );
   }
-  for (const segment of path.segments) {
+  for (let i = 0; i < path.segments.length; i++) {
+    const segment = path.segments[i];
     // refuse: a client must never address our temp files, even with --dotfiles (named first:
     // "reserved" says more than "dotfile name")
     if (isReservedName(segment)) return refuseName("Refused name: reserved");
     const problem = creating ? uploadNameProblem(segment, { dotfiles: ctx.config.dotfiles }) : null;
-    if (problem !== null) return refuseName(`Refused name: ${problem}`);
+    if (problem === null) continue;
+    // A name refused only for Windows' sake that exists already is not created by this write.
+    if (
+      portabilityOnly(problem) && await pathExists(join(ctx.root, ...path.segments.slice(0, i + 1)))
+    ) {
+      continue;
+    }
+    return refuseName(`Refused name: ${problem}`);
   }
   const outside = await escapesRoot(ctx, path.segments.length === 0 ? ctx.root : path.fsPath);
   if (outside !== null) return { ok: false, response: outside };

@@ -3,7 +3,12 @@
  * on Windows, and the base name taken from form filenames.
  */
 
-import { baseName, MAX_NAME_BYTES, uploadNameProblem } from "../../src/uploads/upload_name.ts";
+import {
+  baseName,
+  MAX_NAME_BYTES,
+  portabilityOnly,
+  uploadNameProblem,
+} from "../../src/uploads/upload_name.ts";
 import { assertEquals } from "../support/assert.ts";
 
 type Verdict = "ok" | "refused";
@@ -100,4 +105,16 @@ Deno.test("baseName keeps what follows the last slash or backslash", () => {
     ["..", ".."],
   ];
   for (const [input, want] of cases) assertEquals(baseName(input), want, input);
+});
+
+Deno.test("portabilityOnly names the rules kept for Windows' sake, off Windows only", () => {
+  for (const name of ["a:b", "con.txt", "x.", "y "]) {
+    const problem = uploadNameProblem(name, { platform: "posix" })!;
+    assertEquals(portabilityOnly(problem, "posix"), true, name);
+    assertEquals(portabilityOnly(problem, "win32"), false, name);
+  }
+  for (const name of ["a\nb", "a\u202eb", "..", "a/b", ".env", "x".repeat(MAX_NAME_BYTES + 1)]) {
+    const problem = uploadNameProblem(name, { platform: "posix" })!;
+    assertEquals(portabilityOnly(problem, "posix"), false, JSON.stringify(name));
+  }
 });
