@@ -11,7 +11,8 @@
  *   time as stored (`win32_times.ts`).
  * - `creationdate` is the birth time where the file system records one, else the modification
  *   time (Linux filesystems without statx birth times).
- * - `displayname` is the decoded last segment (the share itself: empty).
+ * - `displayname` is the decoded last segment (the share itself: its URL's, "files"; an empty
+ *   name left clients showing a blank where the share's name goes).
  * - `getcontenttype` uses the read side's extension table, so it matches GET.
  * - `supportedlock` lists the exclusive and shared write locks, and no lock entry on a
  *   `--read-only` share (§15.10: an empty one says no lock can be had), which says `DAV: 1` and
@@ -22,7 +23,7 @@
  */
 
 import { formatHttpDate } from "../http/http_date.ts";
-import { contentTypeFor } from "../files/mod.ts";
+import { contentTypeFor, FILES_BARE } from "../files/mod.ts";
 import { validatorsOf } from "../uploads/mod.ts";
 import { hrefOf, resourcePath } from "./dav_path.ts";
 import type { LockInfo } from "./lock_table.ts";
@@ -41,6 +42,8 @@ export const LIVE_PROPS: readonly string[] = [
   "lockdiscovery",
 ];
 const LIVE = new Set(LIVE_PROPS);
+/** The share's own display name: the last segment of its URL (`/files/`). */
+const SHARE_NAME = FILES_BARE.slice(FILES_BARE.lastIndexOf("/") + 1);
 const MS_PER_SECOND = 1000;
 
 /** What the live properties are computed from. */
@@ -67,7 +70,7 @@ export function liveValue(name: string, d: Described): string | null {
     case "resourcetype":
       return d.isDir ? "<D:collection/>" : "";
     case "displayname":
-      return escapeXml(d.segments.length === 0 ? "" : d.segments[d.segments.length - 1]);
+      return escapeXml(d.segments.length === 0 ? SHARE_NAME : d.segments[d.segments.length - 1]);
     case "getcontentlength":
       return d.isDir ? null : String(d.info.size);
     case "getlastmodified":

@@ -33,6 +33,10 @@ Deno.test("PROPFIND Depth 0 gives a file's live properties, with the ETag GET se
     assertEquals(textIn(props.get(D("getcontenttype"))!.element), get.header("content-type"));
     assertEquals(textIn(props.get(D("getlastmodified"))!.element), get.header("last-modified"));
     assertEquals(textIn(props.get(D("displayname"))!.element), "notes.txt");
+    const share = readMultistatus(
+      (await app.call("PROPFIND", "/files/", [["Depth", "0"]])).text,
+    ).get("/files/")!;
+    assertEquals(textIn(share.get(D("displayname"))!.element), "files", "the share's own name");
     assert(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(textIn(props.get(D("creationdate"))!.element)));
     assertEquals(props.get(D("resourcetype"))!.element.children, []);
     assertEquals(props.get(D("supportedlock"))!.status, 200);
