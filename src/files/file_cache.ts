@@ -352,6 +352,14 @@ export class FileCache {
     previous: PathFacts | undefined,
     noted: RealStamp,
   ): Promise<PathFacts> {
+    // A file last seen at its own spelling (no link on the way) that one lstat shows unchanged
+    // needs neither its real path nor a stat again: the same inode at the same path, of the same
+    // size and times, is the file these facts describe. A file under load is checked once per
+    // TTL, so this halves or more the operations that cost (the others are its siblings').
+    if (previous?.kind === "file" && previous.realPath === fsPath && !mayBeRacy(previous)) {
+      const same = await unchangedAt(fsPath, previous);
+      if (same !== null) return await this.#withSiblings(same, previous);
+    }
     const real = await this.#resolve(fsPath, noted);
     if (real === null) return MISSING; // not found, permission denied, a loop of links
     let st: Deno.FileInfo;
@@ -387,10 +395,16 @@ export class FileCache {
       }
       if (bytes.length <= SMALL_FILE_MAX_BYTES) facts.bytes = bytes;
     }
+    return await this.#withSiblings(facts, previous);
+  }
+
+  /** `facts` with its precompressed siblings looked up (when its type is worth compressing). */
+  async #withSiblings(facts: FileFacts, previous: PathFacts | undefined): Promise<FileFacts> {
     if (facts.compressible) {
       const old = previous?.kind === "file" ? previous : null;
       const small = facts.bytes !== null;
       const at = { mtimeMs: facts.mtimeMs, ctimeMs: facts.ctimeMs };
+      const real = facts.realPath;
       facts.br = await this.#sibling(`${real}.br`, "br", at, old?.br ?? null, small);
       facts.gzip = await this.#sibling(`${real}.gz`, "gz", at, old?.gzip ?? null, small);
       // A changed sibling makes on-demand forms irrelevant only if the file changed: keep them.
@@ -479,6 +493,24 @@ export class FileCache {
     if (!await this.allowed(path, false)) return null;
     return sibling(path, suffix, source, old, wantBytes, this.#salt);
   }
+}
+
+/**
+ * A copy of `previous` when an lstat of `fsPath` shows the same regular file (inode, size, mtime,
+ * ctime), else null (changed, gone, a link now, or the lstat failed: the full check decides).
+ */
+async function unchangedAt(fsPath: string, previous: FileFacts): Promise<FileFacts | null> {
+  let st: Deno.FileInfo;
+  try {
+    st = await Deno.lstat(fsPath);
+  } catch {
+    return null;
+  }
+  if (
+    !st.isFile || st.size !== previous.size || (st.mtime?.getTime() ?? 0) !== previous.mtimeMs ||
+    (st.ino ?? null) !== previous.ino || (st.ctime?.getTime() ?? 0) !== previous.ctimeMs
+  ) return null;
+  return { ...previous };
 }
 
 function contentBytes(facts: PathFacts): number {
