@@ -96,7 +96,9 @@ export function liveValue(name: string, d: Described): string | null {
  * of it — and only a collection has members a lock can cover (§6.1).
  */
 function lockRootIsDir(lock: LockInfo, d: Described): boolean {
-  return lock.root === resourcePath(d.segments) ? d.isDir : true;
+  const path = resourcePath(d.segments);
+  // A lock taken through a symlink lists its URL root, the same resource as `d` (lock_paths.ts).
+  return lock.root === path || lock.realRoot === path ? d.isDir : true;
 }
 
 /**

@@ -20,6 +20,10 @@
  *   leaves nothing behind, and a file another request made meanwhile is locked as it is (200).
  * - A conflicting lock → 423 with `no-conflicting-lock` (§16), or 207 when it is on a member of
  *   the collection a depth-infinity LOCK asks for (`lock_conflict.ts`).
+ * - A lock is on the resource, not on the URL it was asked through (§6.1): it keeps the real
+ *   spelling of its root too (`real_resource.ts`), so a lock through a symlink inside the share
+ *   conflicts with one on the file or folder behind it (one exclusive lock at most), protects
+ *   that resource under every URL, and UNLOCK or a refresh may name it under any of them.
  * - A lock the table's caps refuse (`lock_table.ts`: locks held, shared locks on one resource,
  *   the owners' bytes together) → 503: §9.10.6 names no status for a server out of room for
  *   locks (507 is about storing a representation, and clients show it as a full disk), and each
@@ -53,6 +57,8 @@ import { belowMount, resourcePath } from "./dav_path.ts";
 import { activeLock } from "./live_props.ts";
 import { lockConflictAnswer } from "./lock_conflict.ts";
 import type { LockDepth, LockInfo, LockScope } from "./lock_table.ts";
+import { rootsOf, spellingsOf } from "./lock_paths.ts";
+import { RealResources } from "./real_resource.ts";
 import { readXmlBody } from "./request_xml.ts";
 import { findResource, resolveRead, statVisible } from "./resource.ts";
 import { changedResources, checkIf, guardWrite } from "./write_guard.ts";
@@ -130,6 +136,7 @@ export async function lock(ctx: DavContext, req: HttpRequest): Promise<HttpRespo
   const root = resourcePath(segments);
   const result = await ctx.locks.lock({
     root,
+    realRoot: await new RealResources(ctx).of(segments),
     depth: depth as LockDepth,
     scope: info.scope,
     owner: info.owner,
@@ -172,6 +179,7 @@ export async function unlock(ctx: DavContext, req: HttpRequest): Promise<HttpRes
   const done = await ctx.locks.unlock({
     token: field.slice(1, -1),
     path: resourcePath(path.segments),
+    real: await new RealResources(ctx).of(path.segments),
   });
   if (!done) return conditionAnswer(STATUS.Conflict, "lock-token-matches-request-uri");
   return { status: STATUS.NoContent };
@@ -191,14 +199,18 @@ async function refresh(
   const info = await statVisible(ctx, path.fsPath);
   const etag = info === null ? null : validatorsOf(info).etag;
   // §10.4.1: the header is a precondition here as on every method — a false one refreshes nothing.
-  const checked = await checkIf(ctx, req, path.segments, etag);
+  const reals = new RealResources(ctx);
+  const checked = await checkIf(ctx, req, path.segments, etag, reals);
   if (checked.refusal !== null) return checked.refusal;
   const requestPath = resourcePath(path.segments);
+  const real = await reals.of(path.segments);
+  const spellings = spellingsOf(requestPath, real);
   for (const token of checked.held ?? []) {
-    const lock = await ctx.locks.refresh({ token, path: requestPath, timeoutSeconds });
+    const lock = await ctx.locks.refresh({ token, path: requestPath, real, timeoutSeconds });
     if (lock === null) continue;
     // A lock rooted above the request covers it, so its root is a collection (§6.1).
-    const rootIsDir = lock.root !== requestPath || info?.isDirectory === true;
+    const atRequest = rootsOf(lock).some((root) => spellings.includes(root));
+    const rootIsDir = !atRequest || info?.isDirectory === true;
     return lockAnswer(STATUS.OK, lock, false, rootIsDir);
   }
   return conditionAnswer(STATUS.PreconditionFailed, "lock-token-matches-request-uri");

@@ -26,24 +26,41 @@ import {
 /** The lock table as the app reaches it (see `LockTable` for what each call means). */
 export interface LockService {
   lock(req: LockRequest): Promise<LockResult>;
-  refresh(req: { token: string; path: string; timeoutSeconds: number }): Promise<LockInfo | null>;
-  unlock(req: { token: string; path: string }): Promise<boolean>;
-  covering(path: string): Promise<LockInfo[]>;
+  refresh(req: RefreshRequest): Promise<LockInfo | null>;
+  unlock(req: UnlockRequest): Promise<boolean>;
+  /** The locks covering `path`, or its real spelling `real` when given. */
+  covering(path: string, real?: string): Promise<LockInfo[]>;
   onMembers(path: string): Promise<LockInfo[]>;
   check(check: LockCheck): Promise<LockCheckResult>;
-  release(path: string, keepRoot?: boolean): Promise<number>;
+  /** Drops the locks rooted at or below `path` or its real spelling `real` (see `LockTable`). */
+  release(path: string, keepRoot?: boolean, real?: string): Promise<number>;
+}
+
+/** A refresh of the lock `token` through the resource `path` (`real`: its real spelling). */
+export interface RefreshRequest {
+  token: string;
+  path: string;
+  real?: string;
+  timeoutSeconds: number;
+}
+
+/** The removal of the lock `token` through the resource `path` (`real`: its real spelling). */
+export interface UnlockRequest {
+  token: string;
+  path: string;
+  real?: string;
 }
 
 /** A service over a table in this process (a new, empty one unless given). */
 export function localLockService(table: LockTable = new LockTable()): LockService {
   return {
     lock: (req) => Promise.resolve(table.lock(req)),
-    refresh: (r) => Promise.resolve(table.refresh(r.token, r.path, r.timeoutSeconds)),
-    unlock: (r) => Promise.resolve(table.unlock(r.token, r.path)),
-    covering: (path) => Promise.resolve(table.covering(path)),
+    refresh: (r) => Promise.resolve(table.refresh(r.token, r.path, r.timeoutSeconds, r.real)),
+    unlock: (r) => Promise.resolve(table.unlock(r.token, r.path, r.real)),
+    covering: (path, real) => Promise.resolve(table.covering(path, real)),
     onMembers: (path) => Promise.resolve(table.onMembers(path)),
     check: (check) => Promise.resolve(table.check(check)),
-    release: (path, keepRoot) => Promise.resolve(table.release(path, keepRoot)),
+    release: (path, keepRoot, real) => Promise.resolve(table.release(path, keepRoot, real)),
   };
 }
 
@@ -80,22 +97,20 @@ export class LockServiceHost {
     return result;
   }
 
-  async refresh(
-    req: { token: string; path: string; timeoutSeconds: number },
-  ): Promise<LockInfo | null> {
-    const lock = this.#table.refresh(req.token, req.path, req.timeoutSeconds);
+  async refresh(req: RefreshRequest): Promise<LockInfo | null> {
+    const lock = this.#table.refresh(req.token, req.path, req.timeoutSeconds, req.real);
     if (lock !== null) await this.#saved({ put: lock });
     return lock;
   }
 
-  async unlock(req: { token: string; path: string }): Promise<boolean> {
-    const removed = this.#table.unlock(req.token, req.path);
+  async unlock(req: UnlockRequest): Promise<boolean> {
+    const removed = this.#table.unlock(req.token, req.path, req.real);
     if (removed) await this.#saved({ drop: req.token });
     return removed;
   }
 
-  covering(path: string): LockInfo[] {
-    return this.#table.covering(path);
+  covering(path: string, real?: string): LockInfo[] {
+    return this.#table.covering(path, real);
   }
 
   onMembers(path: string): LockInfo[] {
@@ -106,8 +121,8 @@ export class LockServiceHost {
     return this.#table.check(check);
   }
 
-  async release(path: string, keepRoot?: boolean): Promise<number> {
-    const dropped = this.#table.release(path, keepRoot);
+  async release(path: string, keepRoot?: boolean, real?: string): Promise<number> {
+    const dropped = this.#table.release(path, keepRoot, real);
     if (dropped > 0) await this.#saved(null); // locks dropped by path: the table whole
     return dropped;
   }

@@ -311,6 +311,10 @@ function savedLock(entry: unknown, nowMs: number): LockInfo | null {
   if (typeof e !== "object" || e === null) return null;
   if (typeof e.token !== "string" || !TOKEN.test(e.token)) return null;
   if (typeof e.root !== "string" || !isResourcePath(e.root)) return null;
+  const realRoot = e.realRoot;
+  if (realRoot !== undefined && (typeof realRoot !== "string" || !isResourcePath(realRoot))) {
+    return null;
+  }
   if (e.depth !== "0" && e.depth !== "infinity") return null;
   if (e.scope !== "exclusive" && e.scope !== "shared") return null;
   if (typeof e.owner !== "string") return null;
@@ -320,6 +324,7 @@ function savedLock(entry: unknown, nowMs: number): LockInfo | null {
   return {
     token: e.token,
     root: e.root,
+    ...(realRoot === undefined || realRoot === e.root ? {} : { realRoot }),
     depth: e.depth,
     scope: e.scope,
     owner: e.owner,

@@ -5,7 +5,10 @@
  *
  * Paths are resource paths below the share: "/" for the share itself, "/a/b" for a member,
  * decoded, without a final slash. A lock covers its root, and with depth infinity everything
- * below it (§6.1).
+ * below it (§6.1). A lock and a changed resource may each carry a second spelling, their real
+ * one (`realRoot`, `real`): a lock covers a resource when a spelling of its root covers a
+ * spelling of the resource (`lock_paths.ts`), so a symlink inside the share neither bypasses a
+ * lock nor lets a second exclusive lock be taken on the file behind it.
  *
  * Decisions:
  * - The table itself is memory only; what survives a restart is the host's business
@@ -35,6 +38,9 @@
  */
 
 import { mostCovered, parentPath } from "./lock_coverage.ts";
+import { coversAny, isBelow, rootBelowAny, rootsOf, spellingsOf } from "./lock_paths.ts";
+
+export { covers, isBelow } from "./lock_paths.ts";
 
 /** Most locks held at once; past it a new LOCK is refused (503). */
 export const MAX_LOCKS = 10_000;
@@ -65,6 +71,11 @@ export interface LockInfo {
   token: string;
   /** The resource path the lock was taken on. */
   root: string;
+  /**
+   * The real spelling of `root` (symlinks inside the share resolved), only when it differs; the
+   * lock covers what lies at either (`lock_paths.ts`).
+   */
+  realRoot?: string;
   depth: LockDepth;
   scope: LockScope;
   /** The `DAV:owner` contents as the client sent them (markup), "" for none. */
@@ -78,6 +89,8 @@ export interface LockInfo {
 /** What a LOCK asks for. */
 export interface LockRequest {
   root: string;
+  /** The real spelling of `root`, when it differs (see `LockInfo`). */
+  realRoot?: string;
   depth: LockDepth;
   scope: LockScope;
   owner: string;
@@ -98,6 +111,8 @@ export type LockResult =
 /** A resource a request changes, and whether the change reaches everything below it. */
 export interface LockedResource {
   path: string;
+  /** Its real spelling, when it differs from `path`: the locks on either hold it. */
+  real?: string;
   depth: LockDepth;
 }
 
@@ -146,6 +161,9 @@ export class LockTable {
     const lock: LockInfo = {
       token: `urn:uuid:${crypto.randomUUID()}`,
       root: req.root,
+      ...(req.realRoot === undefined || req.realRoot === req.root
+        ? {}
+        : { realRoot: req.realRoot }),
       depth: req.depth,
       scope: req.scope,
       owner: req.owner,
@@ -178,11 +196,13 @@ export class LockTable {
   /** Why `req` cannot be taken now (a conflict or a cap), or null when it can. */
   #refusal(req: LockRequest): Exclude<LockResult, { ok: true }> | null {
     // Locks that overlap the new one: those covering its root and, for depth infinity, those
-    // rooted below it. Any of them not shared (or a new one not shared) is a conflict.
+    // rooted below it — by any spelling of either. Any of them not shared (or a new one not
+    // shared) is a conflict.
+    const spellings = rootsOf(req);
     let overlapping = 0;
     for (const held of this.#byToken.values()) {
-      const overlaps = covers(held, req.root) ||
-        (req.depth === "infinity" && isBelow(held.root, req.root));
+      const overlaps = coversAny(held, spellings) ||
+        (req.depth === "infinity" && rootBelowAny(held, spellings));
       if (!overlaps) continue;
       if (held.scope !== "shared" || req.scope !== "shared") {
         return { ok: false, reason: "conflict", root: held.root };
@@ -204,36 +224,47 @@ export class LockTable {
 
   #insert(lock: LockInfo): void {
     this.#byToken.set(lock.token, lock);
-    const atRoot = this.#byRoot.get(lock.root);
-    if (atRoot === undefined) this.#byRoot.set(lock.root, [lock]);
-    else atRoot.push(lock);
+    for (const root of rootsOf(lock)) {
+      const atRoot = this.#byRoot.get(root);
+      if (atRoot === undefined) this.#byRoot.set(root, [lock]);
+      else atRoot.push(lock);
+    }
     this.#ownerBytes += utf8Length(lock.owner);
   }
 
-  /** Restarts the timeout of the lock `token` if it covers `path` (§9.10.2); else null. */
-  refresh(token: string, path: string, timeoutSeconds: number): LockInfo | null {
+  /**
+   * Restarts the timeout of the lock `token` if it covers `path` (or its real spelling `real`)
+   * (§9.10.2); else null.
+   */
+  refresh(token: string, path: string, timeoutSeconds: number, real?: string): LockInfo | null {
     this.#sweep();
     const lock = this.#byToken.get(token);
-    if (lock === undefined || !covers(lock, path)) return null;
+    if (lock === undefined || !coversAny(lock, spellingsOf(path, real))) return null;
     lock.timeoutSeconds = timeoutSeconds;
     lock.expiresAtMs = this.#now() + timeoutSeconds * MS_PER_SECOND;
     return { ...lock };
   }
 
-  /** Removes the lock `token` if it covers `path` (§9.11.1); whether it did. */
-  unlock(token: string, path: string): boolean {
+  /** Removes the lock `token` if it covers `path` or `real` (§9.11.1); whether it did. */
+  unlock(token: string, path: string, real?: string): boolean {
     this.#sweep();
     const lock = this.#byToken.get(token);
-    if (lock === undefined || !covers(lock, path)) return false;
+    if (lock === undefined || !coversAny(lock, spellingsOf(path, real))) return false;
     this.#drop(token, lock);
     return true;
   }
 
-  /** The locks covering `path` (its `DAV:lockdiscovery`, §15.8). */
-  covering(path: string): LockInfo[] {
+  /**
+   * The locks covering `path`, or its real spelling `real` when given (its `DAV:lockdiscovery`,
+   * §15.8).
+   */
+  covering(path: string, real?: string): LockInfo[] {
     this.#sweep();
+    const paths = spellingsOf(path, real);
     const out: LockInfo[] = [];
-    for (const lock of this.#byToken.values()) if (covers(lock, path)) out.push({ ...lock });
+    for (const lock of this.#byToken.values()) {
+      if (coversAny(lock, paths)) out.push({ ...lock });
+    }
     return out;
   }
 
@@ -246,9 +277,9 @@ export class LockTable {
     this.#sweep();
     const out: LockInfo[] = [];
     for (const lock of this.#byToken.values()) {
-      if (isBelow(lock.root, path) && lock.root.indexOf("/", path.length + 1) === -1) {
-        out.push({ ...lock });
-      }
+      const onMember = (root: string) =>
+        isBelow(root, path) && root.indexOf("/", path.length + 1) === -1;
+      if (rootsOf(lock).some(onMember)) out.push({ ...lock });
     }
     return out;
   }
@@ -257,7 +288,8 @@ export class LockTable {
    * Whether `check.tokens` hold every resource `check.resources` change (see the module doc):
    * each resource itself, and for a depth-infinity change everything below it — the roots of the
    * locks below, and what lies below each of them and below the resource, which the
-   * depth-infinity locks above cover.
+   * depth-infinity locks above cover. A resource with two spellings is one resource: the locks
+   * on either count together.
    */
   check(check: LockCheck): LockCheckResult {
     this.#sweep();
@@ -265,13 +297,18 @@ export class LockTable {
     const tokens = new Set(check.tokens);
     for (const resource of check.resources) {
       const below = resource.depth === "infinity";
-      const points = [resource.path];
-      if (below) {
-        for (const root of this.#byRoot.keys()) if (isBelow(root, resource.path)) points.push(root);
-      }
-      for (const path of points) {
-        const missed = this.#unheld(path, tokens, below);
-        if (missed !== null) return { ok: false, root: missed };
+      const spellings = spellingsOf(resource.path, resource.real);
+      const covering = this.#locksCovering(spellings);
+      const missed = unheld(covering, tokens, below);
+      if (missed !== null) return { ok: false, root: missed };
+      if (!below) continue;
+      // What lies below a lock rooted below the resource is also covered by the depth-infinity
+      // locks on the resource, whichever spelling they were found by.
+      const deep = covering.filter((lock) => lock.depth === "infinity");
+      for (const root of this.#byRoot.keys()) {
+        if (!spellings.some((path) => isBelow(root, path))) continue;
+        const at = unheld(this.#locksCovering([root], deep), tokens, true);
+        if (at !== null) return { ok: false, root: at };
       }
     }
     return { ok: true };
@@ -283,10 +320,13 @@ export class LockTable {
    * resource there, and RFC 4918 §7.7 adds it to the scope of the destination's lock (clients
    * such as davfs2 go on using that lock's token for the new file).
    */
-  release(path: string, keepRoot = false): number {
+  release(path: string, keepRoot = false, real?: string): number {
+    const paths = spellingsOf(path, real);
+    const gone = (root: string) =>
+      paths.some((at) => (root === at && !keepRoot) || isBelow(root, at));
     let dropped = 0;
     for (const [token, lock] of this.#byToken) {
-      if ((lock.root === path && !keepRoot) || isBelow(lock.root, path)) {
+      if (rootsOf(lock).some(gone)) {
         this.#drop(token, lock);
         dropped++;
       }
@@ -308,55 +348,51 @@ export class LockTable {
 
   #drop(token: string, lock: LockInfo): void {
     this.#byToken.delete(token);
-    const atRoot = this.#byRoot.get(lock.root);
-    if (atRoot !== undefined) {
+    for (const root of rootsOf(lock)) {
+      const atRoot = this.#byRoot.get(root);
+      if (atRoot === undefined) continue;
       const rest = atRoot.filter((held) => held !== lock);
-      if (rest.length === 0) this.#byRoot.delete(lock.root);
-      else this.#byRoot.set(lock.root, rest);
+      if (rest.length === 0) this.#byRoot.delete(root);
+      else this.#byRoot.set(root, rest);
     }
     this.#ownerBytes -= utf8Length(lock.owner);
   }
 
-  /** The coverage of the most-covered resource `req` would lock (`lock_coverage.ts`). */
+  /**
+   * The coverage of the most-covered resource `req` would lock (`lock_coverage.ts`), the larger
+   * under either spelling of its root.
+   */
   #mostCovered(req: LockRequest): number {
-    const rootsBelow: string[] = [];
-    if (req.depth === "infinity") {
-      for (const root of this.#byRoot.keys()) if (isBelow(root, req.root)) rootsBelow.push(root);
-    }
-    return mostCovered(this.#byRoot, req.root, rootsBelow);
-  }
-
-  /**
-   * The root of a lock the submitted `tokens` leave unheld at `path`: locks cover it and none of
-   * them was submitted. With `below`, the same for what lies below `path` (not itself a lock's
-   * root), which only the depth-infinity locks covering `path` cover. Null when they hold it.
-   */
-  #unheld(path: string, tokens: Set<string>, below: boolean): string | null {
-    const covering = this.#locksCovering(path);
-    if (covering.length > 0 && !covering.some((lock) => tokens.has(lock.token))) {
-      return covering[0].root;
-    }
-    if (!below) return null;
-    const deep = covering.filter((lock) => lock.depth === "infinity");
-    if (deep.length > 0 && !deep.some((lock) => tokens.has(lock.token))) return deep[0].root;
-    return null;
-  }
-
-  /**
-   * The locks covering `path`, found by its ancestors (outermost first) rather than by a scan of
-   * the table: the depth-infinity locks rooted above it, then every lock rooted at it.
-   */
-  #locksCovering(path: string): LockInfo[] {
-    const ancestors: string[] = [];
-    for (let at = parentPath(path); at !== null; at = parentPath(at)) ancestors.push(at);
-    const out: LockInfo[] = [];
-    for (let i = ancestors.length - 1; i >= 0; i--) {
-      for (const lock of this.#byRoot.get(ancestors[i]) ?? []) {
-        if (lock.depth === "infinity") out.push(lock);
+    let most = 0;
+    for (const spelling of rootsOf(req)) {
+      const rootsBelow: string[] = [];
+      if (req.depth === "infinity") {
+        for (const root of this.#byRoot.keys()) if (isBelow(root, spelling)) rootsBelow.push(root);
       }
+      most = Math.max(most, mostCovered(this.#byRoot, spelling, rootsBelow));
     }
-    out.push(...(this.#byRoot.get(path) ?? []));
-    return out;
+    return most;
+  }
+
+  /**
+   * The locks covering a resource spelled `paths`, found by their ancestors (outermost first)
+   * rather than by a scan of the table: the depth-infinity locks rooted above each spelling, then
+   * every lock rooted at it; `extra` joins them. Each lock once.
+   */
+  #locksCovering(paths: readonly string[], extra: readonly LockInfo[] = []): LockInfo[] {
+    const out = new Set<LockInfo>();
+    for (const path of paths) {
+      const ancestors: string[] = [];
+      for (let at = parentPath(path); at !== null; at = parentPath(at)) ancestors.push(at);
+      for (let i = ancestors.length - 1; i >= 0; i--) {
+        for (const lock of this.#byRoot.get(ancestors[i]) ?? []) {
+          if (lock.depth === "infinity") out.add(lock);
+        }
+      }
+      for (const lock of this.#byRoot.get(path) ?? []) out.add(lock);
+    }
+    for (const lock of extra) out.add(lock);
+    return [...out];
   }
 
   #sweep(): void {
@@ -373,14 +409,18 @@ function utf8Length(s: string): number {
   return s === "" ? 0 : encoder.encode(s).length;
 }
 
-/** Whether `lock` covers the resource at `path` (§6.1). */
-export function covers(lock: Pick<LockInfo, "root" | "depth">, path: string): boolean {
-  return lock.root === path || (lock.depth === "infinity" && isBelow(path, lock.root));
-}
-
-/** Whether `path` lies strictly below `ancestor`. */
-export function isBelow(path: string, ancestor: string): boolean {
-  if (ancestor === "/") return path !== "/";
-  return path.length > ancestor.length && path.startsWith(ancestor) &&
-    path.charCodeAt(ancestor.length) === 0x2f;
+/**
+ * The root of a lock the submitted `tokens` leave unheld among `covering`, the locks covering a
+ * resource: locks cover it and none of them was submitted. With `below`, the same for what lies
+ * below it (not itself a lock's root), which only the depth-infinity locks cover. Null when they
+ * hold it.
+ */
+function unheld(covering: LockInfo[], tokens: Set<string>, below: boolean): string | null {
+  if (covering.length > 0 && !covering.some((lock) => tokens.has(lock.token))) {
+    return covering[0].root;
+  }
+  if (!below) return null;
+  const deep = covering.filter((lock) => lock.depth === "infinity");
+  if (deep.length > 0 && !deep.some((lock) => tokens.has(lock.token))) return deep[0].root;
+  return null;
 }

@@ -20,6 +20,7 @@ import { removeDeadProps } from "./dead_props.ts";
 import type { LockService } from "./lock_service.ts";
 import { davRoutes } from "./webdav_routes.ts";
 import { guardFileReads } from "./read_guard.ts";
+import { RealResources } from "./real_resource.ts";
 import { lockHeldBy, uploadWriteGuard } from "./write_guard.ts";
 
 export {
@@ -75,7 +76,10 @@ export function webdav(config: AppConfig, deps: WebdavDeps): Webdav {
     replacing = false,
   ) => {
     await removeDeadProps(fsPath, isDir).catch(() => {}); // a leftover record is harmless
-    await deps.locks.release(resourcePath(segments), replacing);
+    // The locks on the name by its real spelling go too (a file removed through a link to its
+    // folder); the name itself is not followed: a removed link leaves its target and its locks.
+    const real = await new RealResources(ctx).of(segments, false);
+    await deps.locks.release(resourcePath(segments), replacing, real);
   };
   const ctx: DavContext = {
     config,

@@ -22,6 +22,7 @@ import { removeResource, type WriteTarget } from "../uploads/mod.ts";
 import type { DavContext } from "./dav_context.ts";
 import { resourcePath } from "./dav_path.ts";
 import { checkRecordTarget, moveDeadProps } from "./dead_props.ts";
+import { RealResources } from "./real_resource.ts";
 import type { Resource } from "./resource.ts";
 import { copyFile, copyFolder } from "./tree_copy.ts";
 import type { TreeEntry } from "./tree_entries.ts";
@@ -56,8 +57,13 @@ export async function moveResource(
     ctx.uploads.changed(join(src.fsPath, ...e.rel));
     ctx.uploads.changed(join(dst.fsPath, ...e.rel));
   }
-  // Locks stay with their URL, which no longer names anything (§7.7, §9.9.1).
-  await ctx.locks.release(resourcePath(src.segments));
+  // Locks stay with their URL, which no longer names anything (§7.7, §9.9.1) — nor does its real
+  // spelling; the name itself is not followed: a moved link leaves its target's locks.
+  await ctx.locks.release(
+    resourcePath(src.segments),
+    false,
+    await new RealResources(ctx).of(src.segments, false),
+  );
   ctx.uploads.changed(src.fsPath);
   ctx.uploads.changed(dirname(src.fsPath));
   return [];

@@ -15,6 +15,11 @@
  * folder's locks count (§7.4: a depth-0 lock on a collection protects its member list); a
  * removal changes the folder and everything below the removed name (§9.6.1).
  *
+ * One resource has a URL per symlink on the way to it: each changed resource is checked under its
+ * URL and under its real spelling (`real_resource.ts`), so a link inside the share does not
+ * bypass a lock on the file or folder it leads to, and the `If` header's state tokens are those
+ * of the locks on either spelling (resolved only when the header is sent).
+ *
  * This module must not touch sockets.
  * @module
  */
@@ -28,6 +33,7 @@ import { conditionAnswer, type DavContext, plainAnswer } from "./dav_context.ts"
 import { hrefOf, parentPath, resourcePath, urlBelowMount } from "./dav_path.ts";
 import { evaluateIf, type IfResourceState, parseIfHeader, taggedResources } from "./if_header.ts";
 import type { LockedResource } from "./lock_table.ts";
+import { RealResources } from "./real_resource.ts";
 import { resolveRead, statVisible } from "./resource.ts";
 
 /** What a guarded request is about. */
@@ -54,10 +60,11 @@ export async function guardWrite(
   req: HttpRequest,
   g: GuardRequest,
 ): Promise<GuardOutcome> {
-  const checked = await checkIf(ctx, req, g.segments, g.etag);
+  const reals = new RealResources(ctx);
+  const checked = await checkIf(ctx, req, g.segments, g.etag, reals);
   if (checked.refusal !== null) return checked;
   const tokens = checked.tokens;
-  const check = await ctx.locks.check({ resources: g.resources, tokens });
+  const check = await ctx.locks.check({ resources: await reals.with(g.resources), tokens });
   if (check.ok) return { refusal: null, tokens };
   return { refusal: await lockedAnswer(ctx, check.root), tokens };
 }
@@ -66,13 +73,15 @@ export async function guardWrite(
  * Evaluates the request's `If` header (RFC 4918 §10.4) for a request on `segments`, whose
  * current ETag is `etag` (null when it does not exist): 400 when it does not parse, 412 when it
  * is false, else no refusal and the lock tokens it submits (none without the header). Any
- * method's: the header is a precondition on reads as on writes (§10.4.1).
+ * method's: the header is a precondition on reads as on writes (§10.4.1). A resource's locks are
+ * those on its URL and on its real spelling (`reals` resolves them, one made when not given).
  */
 export async function checkIf(
   ctx: DavContext,
   req: HttpRequest,
   segments: readonly string[],
   etag: string | null,
+  reals: RealResources = new RealResources(ctx),
 ): Promise<GuardOutcome> {
   const value = req.headers.list("if");
   if (value === undefined) return { refusal: null, tokens: [] };
@@ -86,11 +95,12 @@ export async function checkIf(
   states.set(requestPath, {
     etag,
     codingEtags: etag === null ? [] : codingEtagsOf(etag),
-    lockTokens: (await ctx.locks.covering(requestPath)).map((l) => l.token),
+    lockTokens: (await ctx.locks.covering(requestPath, await reals.of(segments)))
+      .map((l) => l.token),
   });
   const tagPaths = new Map<string, string | null>();
   for (const tag of taggedResources(lists)) {
-    const path = await tagState(ctx, req, tag, states);
+    const path = await tagState(ctx, req, tag, states, reals);
     tagPaths.set(tag, path);
   }
   const outcome = evaluateIf(
@@ -142,11 +152,12 @@ export function uploadWriteGuard(ctx: DavContext): WriteGuard {
  */
 export function lockHeldBy(ctx: DavContext) {
   return async (req: HttpRequest, segments: readonly string[]): Promise<boolean> => {
-    const covering = await ctx.locks.covering(resourcePath(segments));
+    const reals = new RealResources(ctx);
+    const covering = await ctx.locks.covering(resourcePath(segments), await reals.of(segments));
     if (covering.length === 0) return false;
     const info = await statVisible(ctx, join(ctx.uploads.root, ...segments));
     const etag = info === null ? null : validatorsOf(info).etag;
-    const { refusal, tokens } = await checkIf(ctx, req, segments, etag);
+    const { refusal, tokens } = await checkIf(ctx, req, segments, etag, reals);
     return refusal === null && covering.some((lock) => tokens.includes(lock.token));
   };
 }
@@ -157,6 +168,7 @@ async function tagState(
   req: HttpRequest,
   tag: string,
   states: Map<string | null, IfResourceState>,
+  reals: RealResources,
 ): Promise<string | null> {
   const url = urlBelowMount(tag, req.host);
   if (!url.ok) return null; // another server's resource: no state of ours matches it
@@ -169,7 +181,8 @@ async function tagState(
     states.set(key, {
       etag,
       codingEtags: etag === null ? [] : codingEtagsOf(etag),
-      lockTokens: (await ctx.locks.covering(key)).map((l) => l.token),
+      lockTokens: (await ctx.locks.covering(key, await reals.of(path.segments)))
+        .map((l) => l.token),
     });
   }
   return key;

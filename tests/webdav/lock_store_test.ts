@@ -393,3 +393,30 @@ Deno.test("lock store never appends through a locks.json that is a link: the tab
     assertEquals(warnings, []);
   });
 });
+
+Deno.test("lock store keeps the real spelling of a lock taken through a link", async () => {
+  await withShare(async (_root, path) => {
+    const { host } = savedTable(path);
+    const r = await host.lock({
+      root: "/alias.txt",
+      realRoot: "/real.txt",
+      depth: "0",
+      scope: "exclusive",
+      owner: "",
+      timeoutSeconds: 60,
+    });
+    assert(r.ok);
+    assertEquals(readLockStore(path, NOW).locks, [r.lock]);
+    const restarted = new LockTable({ now: () => NOW });
+    assertEquals(restoreLocks(restarted, path, NOW), "");
+    // After the restart the lock still holds the file under its real name.
+    assertEquals(restarted.check({ resources: [{ path: "/real.txt", depth: "0" }], tokens: [] }), {
+      ok: false,
+      root: "/alias.txt",
+    });
+    // A saved real spelling that is no table path drops the lock, as any malformed field does.
+    const bad = readLockStore(path, NOW);
+    await Deno.writeFile(path, encodeLocks([{ ...bad.locks[0], realRoot: "../x" }]));
+    assertEquals(readLockStore(path, NOW).locks, []);
+  });
+});

@@ -245,3 +245,74 @@ Deno.test("results are copies: changing one does not change the table", () => {
   assertEquals(t.covering("/a").length, 1);
   assertEquals(structuredClone(t.covering("/a")), t.covering("/a"), "plain data");
 });
+
+Deno.test("a lock taken through a link conflicts with one on its real spelling, either way round", () => {
+  const { t } = table();
+  token(t.lock(req("/real.txt")));
+  assertEquals(t.lock(req("/alias.txt", { realRoot: "/real.txt" })), {
+    ok: false,
+    reason: "conflict",
+    root: "/real.txt",
+  });
+  token(t.lock(req("/lndir", { realRoot: "/realdir", depth: "infinity" })));
+  assertEquals(t.lock(req("/realdir/in.txt")), { ok: false, reason: "conflict", root: "/lndir" });
+  assertEquals(t.lock(req("/realdir", { depth: "0" })).ok, false);
+  // A depth-infinity lock whose real spelling holds a lock below it conflicts with that one.
+  const { t: u } = table();
+  token(u.lock(req("/realdir/in.txt")));
+  assertEquals(u.lock(req("/lndir", { realRoot: "/realdir", depth: "infinity" })), {
+    ok: false,
+    reason: "conflict",
+    root: "/realdir/in.txt",
+  });
+});
+
+Deno.test("check holds a change under either spelling to the locks on both", () => {
+  const { t } = table();
+  const dir = token(t.lock(req("/sl/realdir", { depth: "infinity" })));
+  const change = (path: string, real: string | undefined, tokens: string[], depth = "0") =>
+    t.check({ resources: [{ path, real, depth: depth as "0" | "infinity" }], tokens });
+  assertEquals(change("/sl/lndir/in.txt", "/sl/realdir/in.txt", []), {
+    ok: false,
+    root: "/sl/realdir",
+  });
+  assertEquals(change("/sl/lndir/in.txt", "/sl/realdir/in.txt", [dir]), { ok: true });
+  assertEquals(change("/sl/lndir/in.txt", undefined, []), { ok: true }, "no real spelling given");
+  // Below a removed tree: a lock rooted below the real spelling counts.
+  const { t: u } = table();
+  const file = token(u.lock(req("/sl/realdir/in.txt")));
+  const remove = (tokens: string[]) =>
+    u.check({
+      resources: [{ path: "/sl/lndir", real: "/sl/realdir", depth: "infinity" }],
+      tokens,
+    });
+  assertEquals(remove([]), { ok: false, root: "/sl/realdir/in.txt" });
+  assertEquals(remove([file]), { ok: true });
+  // A lock taken through the link holds the real spelling too.
+  const { t: v } = table();
+  const viaLink = token(v.lock(req("/alias.txt", { realRoot: "/real.txt" })));
+  assertEquals(v.check({ resources: [{ path: "/real.txt", depth: "0" }], tokens: [] }), {
+    ok: false,
+    root: "/alias.txt",
+  });
+  assertEquals(v.check({ resources: [{ path: "/real.txt", depth: "0" }], tokens: [viaLink] }), {
+    ok: true,
+  });
+  assertEquals(v.covering("/real.txt").length, 1);
+  assertEquals(v.onMembers("/").length, 1);
+});
+
+Deno.test("refresh, unlock and release reach a lock through either spelling", () => {
+  const { t } = table();
+  const real = token(t.lock(req("/real.txt")));
+  assertEquals(t.refresh(real, "/alias.txt", 60), null, "no real spelling given");
+  assertEquals(t.refresh(real, "/alias.txt", 60, "/real.txt")?.root, "/real.txt");
+  assertEquals(t.covering("/alias.txt", "/real.txt").length, 1);
+  assertEquals(t.unlock(real, "/alias.txt", "/real.txt"), true);
+  token(t.lock(req("/d/f", { realRoot: "/e/f" })));
+  token(t.lock(req("/e/g")));
+  assertEquals(t.release("/e"), 2, "the tree behind the link went: its locks by real spelling");
+  assertEquals(t.size(), 0);
+  token(t.lock(req("/d/f", { realRoot: "/e/f" })));
+  assertEquals(t.release("/x", false, "/e"), 1);
+});
