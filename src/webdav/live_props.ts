@@ -1,7 +1,7 @@
 /**
  * The live properties (RFC 4918 §15) of a file or folder, computed from its stat and its locks,
- * as the inner markup of each `DAV:` property element. All of them are protected: PROPPATCH
- * cannot set or remove them (§15, "protected").
+ * as the inner markup of each `DAV:` property element. All of them but `displayname` are
+ * protected: PROPPATCH cannot set or remove them (§15, "protected").
  *
  * - `getetag` is the ETag a GET of the file sends (same stat fields, same function), so a client
  *   can use a tag from PROPFIND in `If-Match` or an `If` header; folders have none (their GET is a
@@ -12,7 +12,10 @@
  * - `creationdate` is the birth time where the file system records one, else the modification
  *   time (Linux filesystems without statx birth times).
  * - `displayname` is the decoded last segment (the share itself: its URL's, "files"; an empty
- *   name left clients showing a blank where the share's name goes).
+ *   name left clients showing a blank where the share's name goes). It is not protected (§15.2:
+ *   it "SHOULD NOT be protected"): PROPPATCH stores a name set as a dead property, which PROPFIND
+ *   answers in place of the computed one until it is removed, as Apache does
+ *   ({@link isSettableLiveProp}).
  * - `getcontenttype` uses the read side's extension table, so it matches GET.
  * - `supportedlock` lists the exclusive and shared write locks, and no lock entry on a
  *   `--read-only` share (§15.10: an empty one says no lock can be had), which says `DAV: 1` and
@@ -59,9 +62,22 @@ export interface Described {
   lockable: boolean;
 }
 
-/** Whether `DAV:<name>` is a live (and so protected) property. */
+/** Whether `DAV:<name>` is a property computed here (a stored one may stand in: see below). */
 export function isLiveProp(name: string): boolean {
   return LIVE.has(name);
+}
+
+/**
+ * Whether `DAV:<name>` is a computed property that PROPPATCH may still set and remove: stored as
+ * a dead property, which then stands in for the computed value (§15.2, `displayname`).
+ */
+export function isSettableLiveProp(name: string): boolean {
+  return name === "displayname";
+}
+
+/** Whether `DAV:<name>` is protected: PROPPATCH answers 403 for it (§15, §16). */
+export function isProtectedProp(name: string): boolean {
+  return LIVE.has(name) && !isSettableLiveProp(name);
 }
 
 /** The inner markup of the live property `DAV:<name>`, or null when `d` has none. */

@@ -12,6 +12,8 @@
  *   known ones in the 200 propstat, unknown ones in a 404 propstat. A name answers once, however
  *   often it is named.
  * - A dead property comes back with the `xml:lang` it was set with (§4.3), except in `propname`.
+ * - A stored `DAV:displayname` (PROPPATCH may set it: §15.2) stands in for the computed one, in
+ *   its place: `allprop` and `propname` list the name once.
  * - A name listed twice is asked once, and one PROPFIND may name at most
  *   {@link MAX_PROPFIND_NAMES} distinct properties (the caller answers 400 past it): each one
  *   named is answered for every member of a `Depth: 1` answer, so a 0.5 MB body naming 19,000
@@ -23,7 +25,13 @@
  */
 
 import type { DeadProp } from "./dead_props.ts";
-import { type Described, isLiveProp, LIVE_PROPS, liveValue } from "./live_props.ts";
+import {
+  type Described,
+  isLiveProp,
+  isSettableLiveProp,
+  LIVE_PROPS,
+  liveValue,
+} from "./live_props.ts";
 import { propKey, type PropName, renderResponse } from "./prop_render.ts";
 import { isWin32Mtime, win32TimeValue } from "./win32_times.ts";
 import { childElements, DAV_NS, findChild, type XmlElement } from "./xml_tree.ts";
@@ -64,7 +72,8 @@ export function namedCount(query: PropfindQuery): number {
 
 /** Whether answering `query` needs the resources' dead properties (read from disk). */
 export function needsDeadProps(query: PropfindQuery): boolean {
-  return query.kind !== "prop" || query.names.some((n) => !isLive(n));
+  return query.kind !== "prop" ||
+    query.names.some((n) => !isLive(n) || isSettableLiveProp(n.local));
 }
 
 /** Whether answering `query` needs the locks covering the resources (for `lockdiscovery`). */
@@ -109,15 +118,22 @@ export function describeOne(
     return renderResponse(href, found, missing);
   }
   const names = query.kind === "propname";
+  const withLang = (p: DeadProp): PropName =>
+    p.lang === undefined || names
+      ? { ns: p.ns, local: p.name }
+      : { ns: p.ns, local: p.name, lang: p.lang };
   for (const local of LIVE_PROPS) {
+    const stored = isSettableLiveProp(local) ? storedLive(dead, local) : undefined;
+    if (stored !== undefined) {
+      found.push([withLang(stored), names ? "" : stored.xml]);
+      continue;
+    }
     const value = liveValue(local, d);
     if (value !== null) found.push([{ ns: DAV_NS, local }, names ? "" : value]);
   }
   for (const p of dead) {
-    const name: PropName = p.lang === undefined || names
-      ? { ns: p.ns, local: p.name }
-      : { ns: p.ns, local: p.name, lang: p.lang };
-    found.push([name, names ? "" : p.xml]);
+    if (p.ns === DAV_NS && isSettableLiveProp(p.name)) continue; // listed in its live place
+    found.push([withLang(p), names ? "" : p.xml]);
   }
   if (query.kind === "allprop" && query.include.length > 0) {
     // Only what allprop left out: a name answers once, however often it is named.
@@ -132,6 +148,11 @@ export function describeOne(
     }
   }
   return renderResponse(href, found, missing);
+}
+
+/** The stored value of the settable live property `DAV:<local>`, if one is stored (the first). */
+function storedLive(dead: readonly DeadProp[], local: string): DeadProp | undefined {
+  return dead.find((p) => p.ns === DAV_NS && p.name === local);
 }
 
 /** The dead properties by expanded name (`propKey`); the first of a name wins. */
@@ -153,12 +174,17 @@ function lookUp(
   missing: PropName[],
 ): void {
   const live = name.ns === DAV_NS && isLiveProp(name.local);
-  const stored = live || isWin32Mtime(name) ? undefined : dead.get(propKey(name.ns, name.local));
-  const value = live
+  const settable = live && isSettableLiveProp(name.local);
+  const stored = (live && !settable) || isWin32Mtime(name)
+    ? undefined
+    : dead.get(propKey(name.ns, name.local));
+  const value = stored !== undefined
+    ? stored.xml
+    : live
     ? liveValue(name.local, d)
     : isWin32Mtime(name)
     ? win32TimeValue(d.info)
-    : stored?.xml ?? null;
+    : null;
   if (value === null) missing.push(name);
   // A dead property comes back with the xml:lang it was set with (RFC 4918 §4.3).
   else found.push([stored?.lang === undefined ? name : { ...name, lang: stored.lang }, value]);

@@ -9,9 +9,11 @@
  *   modification time instead of being stored (`mtime_properties.ts`); a value that is not a date, or a time the file system cannot hold (read
  *   back after setting it, and put back) → 409 and 424 for the rest. The other `Win32*`
  *   properties are ordinary dead properties.
- * - A live property (`live_props.ts`) cannot be changed: 403 with
+ * - A protected live property (`live_props.ts`) cannot be changed: 403 with
  *   `cannot-modify-protected-property` (§16), and every other instruction of the request 424
- *   Failed Dependency (§9.2) — nothing is written.
+ *   Failed Dependency (§9.2) — nothing is written. `DAV:displayname` is not protected (§15.2):
+ *   it is stored as a dead property, which PROPFIND answers in place of the computed name, and
+ *   removing it brings that back.
  * - Removing a property that does not exist is a success (§14.23).
  * - The new set is written with one atomic rename (`dead_props.ts`); past
  *   `MAX_DEAD_PROPS_BYTES` every instruction gets 507 and nothing is kept.
@@ -38,7 +40,7 @@ import {
 import { type DavContext, plainAnswer } from "./dav_context.ts";
 import { belowMount, hrefOf, resourcePath } from "./dav_path.ts";
 import { type DeadProp, DeadPropsTooLarge, updateDeadProps } from "./dead_props.ts";
-import { isLiveProp } from "./live_props.ts";
+import { isProtectedProp } from "./live_props.ts";
 import { propElement, propKey, type PropName, renderPropstats } from "./prop_render.ts";
 import { readXmlBody } from "./request_xml.ts";
 import { guardWrite } from "./write_guard.ts";
@@ -80,7 +82,7 @@ export async function proppatch(ctx: DavContext, req: HttpRequest): Promise<Http
   if (instructions === null) return plainAnswer(STATUS.BadRequest, "Not a DAV:propertyupdate body");
 
   const href = hrefOf(found.segments, found.isDir);
-  const isProtected = (i: Instruction) => i.name.ns === DAV_NS && isLiveProp(i.name.local);
+  const isProtected = (i: Instruction) => i.name.ns === DAV_NS && isProtectedProp(i.name.local);
   if (instructions.some(isProtected)) {
     return answer(
       href,

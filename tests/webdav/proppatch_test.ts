@@ -479,3 +479,51 @@ Deno.test("dead properties named in any script (combining marks too) come back a
     assertEquals(kept, [...names, "other"]);
   });
 });
+
+Deno.test("PROPPATCH sets DAV:displayname, which PROPFIND answers once until it is removed", async () => {
+  await withDav({}, async (app) => {
+    await Deno.writeTextFile(`${app.root}/f.txt`, "x");
+    const set = await app.call(
+      "PROPPATCH",
+      "/files/f.txt",
+      [],
+      proppatchBody([["DAV:", "displayname", "My notes"]]),
+    );
+    assertEquals(set.status, 207);
+    assertEquals(
+      readMultistatus(set.text).get("/files/f.txt")!.get("{DAV:}displayname")!.status,
+      200,
+    );
+    const named = async (body: string, depth = "0") => {
+      const res = await app.call("PROPFIND", "/files/", [["Depth", depth]], body);
+      assertEquals(res.status, 207);
+      return res.text;
+    };
+    const asked = readMultistatus(
+      (await app.call("PROPFIND", "/files/f.txt", [["Depth", "0"]], propfindBody("displayname")))
+        .text,
+    ).get("/files/f.txt")!;
+    assertEquals(textIn(asked.get("{DAV:}displayname")!.element), "My notes");
+    // allprop and propname list it once, with the name set, also for a member of a Depth: 1.
+    for (const body of ["", propnameBody()]) {
+      const text = await named(body, "1");
+      const member = text.split("<D:response>").find((r) => r.includes("/files/f.txt"))!;
+      assertEquals(member.match(/<[^/>][^>]*displayname/g)?.length, 1, member);
+      if (body === "") assert(member.includes("My notes"), member);
+    }
+    // Removing it brings back the computed name.
+    const removed = await app.call(
+      "PROPPATCH",
+      "/files/f.txt",
+      [],
+      proppatchBody([], [["DAV:", "displayname"]]),
+    );
+    assertEquals(removed.status, 207);
+    const back = (await propsOf(app, "/files/f.txt")).get("{DAV:}displayname")!;
+    assertEquals(textIn(back.element), "f.txt");
+  });
+});
+
+function propnameBody(): string {
+  return '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:propname/></D:propfind>';
+}
