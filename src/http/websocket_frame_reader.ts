@@ -92,7 +92,9 @@ export class WebSocketFrameReader {
 
   /**
    * Notes a frame from the client. The idle clock is one timer for the whole session that, when
-   * it rings, looks at when the last frame came (no timer churn per message).
+   * it rings, looks at when the last frame came (no timer churn per message). The bytes of a
+   * large frame's payload count as they come too (`readPayload`): a 4 MiB message over a slow
+   * link takes minutes, and the clock must not cut it midway.
    */
   #armIdle(): void {
     this.#lastFrameAt = Date.now();
@@ -212,9 +214,11 @@ export class WebSocketFrameReader {
           // The read may move the memory into a new buffer: keep the one it returned.
           whole = new Uint8Array(got.buffer as ArrayBuffer);
           at += got.length;
+          this.#lastFrameAt = Date.now(); // a frame still arriving is no idle client
           continue;
         }
         if (!await this.#need(1)) return null;
+        this.#lastFrameAt = Date.now();
       }
       const piece = reader.take(end - at)!;
       whole.set(piece, at);

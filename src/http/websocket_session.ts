@@ -122,7 +122,9 @@ export class WebSocketConnection implements WebSocketSession {
         // At most 125 bytes: read into the reused buffer, never charged, never busy.
         const payload = frames.bufferedPayload(length) ?? await frames.readPayload(length);
         if (payload === null || payload === PAYLOAD_BUSY) return null;
-        if (opcode === OPCODE.ping && this.#state === "open") {
+        // A ping is answered until the client's close came (RFC 6455 §5.5.2), after ours too:
+        // a pong is no data frame (§5.5.1).
+        if (opcode === OPCODE.ping) {
           this.#out.append(OPCODE.pong, payload, true);
           await this.#out.flush();
         } else if (opcode === OPCODE.close) {

@@ -156,3 +156,91 @@ Deno.test("after its close frame the server drops message after message until th
   assertEquals(closes, [1001]);
   assertEquals(incoming.length, 0, "the client's close was not read");
 });
+
+/** A source handing out `pieces` one per read, `delayMs` apart; then the end. */
+function pacedSource(pieces: Uint8Array[], delayMs: number, gate?: Promise<void>): ByteSource {
+  return {
+    async read<T extends ArrayBufferView>(view: T): Promise<ReadableStreamReadResult<T>> {
+      await gate;
+      await new Promise((r) => setTimeout(r, delayMs));
+      const next = pieces.shift();
+      if (next === undefined) return { done: true, value: view };
+      const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+      bytes.set(next);
+      return { done: false, value: bytes.subarray(0, next.length) as unknown as T };
+    },
+    cancel: () => Promise.resolve(),
+    releaseLock: () => {},
+  };
+}
+
+/** A masked (zero key) client frame with a 16-bit length. */
+function clientFrame16(opcode: number, payload: Uint8Array): Uint8Array {
+  const frame = new Uint8Array(8 + payload.length);
+  frame[0] = 0x80 | opcode;
+  frame[1] = 0x80 | 126;
+  frame[2] = payload.length >> 8;
+  frame[3] = payload.length & 0xff;
+  frame.set(payload, 8);
+  return frame;
+}
+
+Deno.test("a frame still arriving keeps the session from the idle clock", async () => {
+  // 1,000 bytes of payload in ten pieces 40 ms apart: 400 ms of arrival against a 150 ms clock.
+  const frame = clientFrame16(0x2, new Uint8Array(1000).fill(7));
+  const pieces = [frame.subarray(0, 8)];
+  for (let at = 8; at < frame.length; at += 100) pieces.push(frame.subarray(at, at + 100));
+  const written: Uint8Array[] = [];
+  const ws = new WebSocketConnection(
+    {
+      reader: new BufferedReader(pacedSource(pieces, 40), 1024, 1024),
+      write: (bytes) => {
+        written.push(bytes.slice());
+        return Promise.resolve();
+      },
+      close: () => {},
+    },
+    { maxMessageBytes: 4096, maxFragmentBytes: 4096 },
+    150,
+  );
+  const message = await ws.receive();
+  assertEquals(message !== null && "data" in message ? message.data.length : message, 1000);
+  assertEquals(written.filter((f) => (f[0] & 0x0f) === 0x8).length, 0, "no close frame");
+  await ws.close();
+  await ws.finish();
+});
+
+Deno.test("a ping after the server's close frame is still answered with a pong", async () => {
+  const ping = new TextEncoder().encode("still there?");
+  let gate = () => {};
+  const opened = new Promise<void>((r) => gate = r);
+  const source = pacedSource(
+    [
+      clientFrame(0x9, ping),
+      clientFrame(0x8, Uint8Array.of(1000 >> 8, 1000 & 0xff)),
+    ],
+    1,
+    opened,
+  );
+  const written: Uint8Array[] = [];
+  const ws = new WebSocketConnection(
+    {
+      reader: new BufferedReader(source, 1024, 1024),
+      write: (bytes) => {
+        written.push(bytes.slice());
+        return Promise.resolve();
+      },
+      close: () => {},
+    },
+    { maxMessageBytes: 1024, maxFragmentBytes: 1024 },
+    60_000,
+  );
+  const receiving = ws.receive();
+  await ws.close(1001, "server shutting down");
+  gate();
+  assertEquals(await receiving, null);
+  await ws.finish();
+  const opcodes = written.map((f) => f[0] & 0x0f);
+  assertEquals(opcodes, [0x8, 0xa], "our close, then the pong");
+  assertEquals(new TextDecoder().decode(written[1].subarray(2)), "still there?");
+});
