@@ -6,7 +6,11 @@
  *
  * Port 0 is bound by the first worker, which picks the port the others then share. A fixed port
  * is first bound once without SO_REUSEPORT and released: otherwise a second wireserve started on
- * the same port would silently share it with the first instead of being told it is in use.
+ * the same port would silently share it with the first instead of being told it is in use. Then,
+ * until every worker listens, this thread holds a listener of its own on the port (with
+ * SO_REUSEPORT, so the workers join it): a second wireserve's check meets it and fails, where in
+ * the gap before the workers bound it passed, and the two then shared the port (a probe: started
+ * 0.2 s apart, 4 times out of 4). It accepts nothing; it is closed before the port is announced.
  *
  * Each worker is started and heard through its slot (`worker_slot.ts`); the services run here
  * (`service_host.ts`). A worker whose event loop stops turning is reported, not replaced
@@ -110,7 +114,11 @@ export class WorkerPool {
    */
   static async start(opts: PoolOptions): Promise<WorkerPool> {
     const { hostname, port } = opts.config;
-    if (port !== 0) Deno.listen({ hostname, port }).close(); // throws AddrInUse & co.
+    let guard: Deno.Listener | null = null;
+    if (port !== 0) {
+      Deno.listen({ hostname, port }).close(); // throws AddrInUse & co.
+      guard = Deno.listen({ hostname, port, reusePort: true });
+    }
     const memory = createSharedMemory(opts.count, opts.counters);
     const pool = new WorkerPool(opts, memory, { transport: "tcp", hostname, port });
     const aborted = whenAborted(opts.startAborted);
@@ -126,6 +134,8 @@ export class WorkerPool {
     } catch (e) {
       pool.terminate();
       throw e;
+    } finally {
+      guard?.close();
     }
     return pool;
   }

@@ -451,6 +451,56 @@ Deno.test(
   },
 );
 
+Deno.test(
+  {
+    name: "two pools started at once on one free port: one serves it, the other is refused",
+    ignore,
+  },
+  async () => {
+    const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (probe.addr as Deno.NetAddr).port;
+    probe.close();
+    const roots = [await Deno.makeTempDir(), await Deno.makeTempDir()];
+    const sink = collectingSink().sink;
+    const start = (root: string) =>
+      WorkerPool.start({
+        count: WORKERS,
+        config: {
+          app: appConfig({ directory: root }),
+          hostname: "127.0.0.1",
+          port,
+          tls: null,
+          limits: {},
+          log: "off",
+          templateFileVars: {},
+          interfaces: [],
+        },
+        services: {},
+        counters: SHARED_COUNTERS,
+        out: sink,
+        err: sink,
+      });
+    // The second starts while the first's workers are still coming up (they take ~100 ms each).
+    const first = start(roots[0]);
+    await sleep(20);
+    const outcomes = await Promise.allSettled([first, start(roots[1])]);
+    try {
+      const started = outcomes.filter((o) => o.status === "fulfilled");
+      const refused = outcomes.filter((o) => o.status === "rejected");
+      assertEquals(
+        [started.length, refused.length],
+        [1, 1],
+        JSON.stringify(outcomes.map((o) => o.status)),
+      );
+      const reason = (refused[0] as PromiseRejectedResult).reason;
+      assert(reason instanceof Deno.errors.AddrInUse, String(reason));
+    } finally {
+      for (const o of outcomes) if (o.status === "fulfilled") await o.value.shutdown(500);
+      for (const root of roots) await Deno.remove(root, { recursive: true });
+    }
+  },
+);
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
