@@ -139,11 +139,17 @@ function fail(message: string): StartupCheck {
   return { ok: false, message };
 }
 
-/** Null when `path` is a folder, else what is wrong with it. */
+/**
+ * Null when `path` is a folder this process can list, else what is wrong with it. A folder it
+ * cannot list started a server that answered every request 403 and printed the stack traces of
+ * its background tasks: it is one line and exit 1, as a missing folder is.
+ */
 async function checkFolder(path: string): Promise<string | null> {
   try {
     const info = await Deno.stat(path);
-    return info.isDirectory ? null : "is not a folder";
+    if (!info.isDirectory) return "is not a folder";
+    for await (const _ of Deno.readDir(path)) break;
+    return null;
   } catch (err) {
     return problem(err);
   }

@@ -7,7 +7,12 @@
 import { join } from "node:path";
 import { usageText } from "../../src/cli/usage.ts";
 import { assert, assertEquals } from "../support/assert.ts";
-import { curl, hasProgram, spawnWireserve } from "../support/wireserve_process.ts";
+import {
+  curl,
+  hasProgram,
+  spawnWireserve,
+  withoutReadOverride,
+} from "../support/wireserve_process.ts";
 
 const HAS_CURL = await hasProgram("curl");
 /** SIGTERM cannot be sent to a process on Windows. */
@@ -32,6 +37,33 @@ Deno.test("wireserve exits 2 on a bad environment variable, naming it", async ()
   const p = spawnWireserve([], { env: { PORT: "eighty" } });
   assertEquals(await p.exit(), 2);
   assertEquals(p.stderr(), 'wireserve: PORT: expected a port from 0 to 65535, got "eighty"\n');
+});
+
+const READ_WRAPPER = await withoutReadOverride();
+
+Deno.test({
+  name: "wireserve exits 1 with one line when it cannot list the shared folder" +
+    (READ_WRAPPER === null ? " (skipped: root without setpriv to drop its read override)" : ""),
+  ignore: READ_WRAPPER === null || Deno.build.os === "windows",
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "wireserve-cli-" });
+    try {
+      await Deno.mkdir(join(dir, "closed"));
+      await Deno.chmod(join(dir, "closed"), 0o000);
+      const p = spawnWireserve([join(dir, "closed"), "--port", "0"], { wrapper: READ_WRAPPER! });
+      // A server that starts over it would never exit: stopped after a while, it fails the test.
+      const stop = setTimeout(() => p.child.kill("SIGKILL"), 10_000);
+      const code = await p.exit();
+      clearTimeout(stop);
+      assertEquals(code, 1, p.stderr());
+      assertEquals(p.stderr().split("\n").length, 2, p.stderr());
+      assert(p.stderr().includes("cannot be read (permission denied)"), p.stderr());
+      assert(!p.stderr().includes("    at "), "no stack trace");
+    } finally {
+      await Deno.chmod(join(dir, "closed"), 0o755);
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
 
 Deno.test("wireserve exits 1 with one line when the port is in use", async () => {
