@@ -32,6 +32,9 @@ export function startSweeper(
   onError: (err: unknown) => void,
   intervalMs: number = SWEEP_INTERVAL_MS,
 ): Sweeper {
+  // refuse: a --read-only server promises not to change the disk — nor another instance's uploads
+  // in a state folder they share (the temp sweep holds back the same way)
+  if (config.readOnly) return { first: Promise.resolve(0), stop: () => {} };
   const limits = {
     expiryMs: config.resumableExpiryMs,
     maxUploads: config.resumableMaxUploads,

@@ -66,3 +66,32 @@ Deno.test("startSweeper removes expired uploads at start, keeps fresh and busy o
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("startSweeper removes nothing for a --read-only server", async () => {
+  const root = await Deno.makeTempDir({ prefix: "wireserve-sweep-" });
+  try {
+    const dir = join(root, ".wireserve-uploads");
+    const limits = { expiryMs: HOUR_MS, maxUploads: 10, maxBytes: 1000 };
+    const past = creatingStore(dir, limits, () => Date.now() - 2 * HOUR_MS);
+    const old = newUploadId();
+    await past.create(record(old, Date.now() - 2 * HOUR_MS));
+    const then = new Date(Date.now() - 2 * HOUR_MS);
+    await Deno.utime(join(dir, `${old}.part`), then, then);
+    const errors: unknown[] = [];
+    const sweeper = startSweeper(
+      appConfig({ directory: root, resumableExpiryMs: HOUR_MS, readOnly: true }),
+      (e) => errors.push(e),
+    );
+    try {
+      assertEquals(await sweeper.first, 0);
+    } finally {
+      sweeper.stop();
+    }
+    const left = new Set<string>();
+    for await (const e of Deno.readDir(dir)) left.add(e.name.split(".")[0]);
+    assertEquals(left.has(old), true, "an expired upload stays: read-only changes nothing");
+    assertEquals(errors, []);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
