@@ -41,8 +41,9 @@ const FINAL_FLUSH_MS = 2000;
 
 /** Runs wireserve with `args`; resolves to the exit code. */
 export async function main(args: readonly string[], env: EnvVars, io: MainIo): Promise<number> {
-  const out = new LineSink(io.stdout);
   const err = new LineSink(io.stderr);
+  // stdout after the banner is the access log alone: its "lines dropped" notice goes to stderr.
+  const out = new LineSink(io.stdout, undefined, (line) => err.line(line));
   try {
     return await run(args, env, io, out, err);
   } finally {

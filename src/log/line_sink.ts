@@ -35,14 +35,24 @@ export class LineSink {
   #dropped = 0;
   #unreported = 0;
   #broken = false;
+  /**
+   * Where the "lines dropped" notice goes, when not into this output: stdout is the access log
+   * alone, whose parsers (GoAccess, AWStats) refuse a line of another shape.
+   */
+  #notices: ((line: string) => void) | null;
 
   /**
    * Lines are expected to be ASCII (the log formats escape everything else), so a string's
    * length is its size in bytes for the bound.
    */
-  constructor(writer: ByteWriter, maxPendingBytes = DEFAULT_MAX_PENDING_BYTES) {
+  constructor(
+    writer: ByteWriter,
+    maxPendingBytes = DEFAULT_MAX_PENDING_BYTES,
+    notices?: (line: string) => void,
+  ) {
     this.#writer = writer;
     this.#maxPending = maxPendingBytes;
+    this.#notices = notices ?? null;
   }
 
   /** Lines dropped so far because the output was too slow or broken. */
@@ -95,9 +105,16 @@ export class LineSink {
     try {
       while (this.#pending.length > 0 || (this.#unreported > 0 && !this.#broken)) {
         if (this.#unreported > 0) {
-          this.#pending.push(`wireserve: ${this.#unreported} log lines dropped (output too slow)`);
-          this.#pendingLines++;
+          const n = this.#unreported;
+          const notice = `wireserve: ${n} log ${
+            n === 1 ? "line" : "lines"
+          } dropped (output too slow)`;
           this.#unreported = 0;
+          if (this.#notices !== null) this.#notices(notice);
+          else {
+            this.#pending.push(notice);
+            this.#pendingLines++;
+          }
         }
         const batch = this.#pending.join("\n") + "\n";
         inFlight = this.#pendingLines;

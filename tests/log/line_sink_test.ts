@@ -73,6 +73,20 @@ Deno.test("LineSink drops lines past its bound while the output is stuck, then s
   );
 });
 
+Deno.test("LineSink with a notices channel tells its drops there, not in its own output", async () => {
+  const w = new SlowWriter();
+  const notices: string[] = [];
+  const sink = new LineSink(w, 10, (line) => notices.push(line));
+  sink.line("first");
+  await new Promise((r) => setTimeout(r, 50));
+  sink.line("12345678");
+  sink.line("x");
+  w.release();
+  await sink.flush();
+  assertEquals(w.writes.join(""), "first\n12345678\n", "the access log holds log lines only");
+  assertEquals(notices, ["wireserve: 1 log line dropped (output too slow)"]);
+});
+
 Deno.test("LineSink stops logging without throwing when the output breaks", async () => {
   let calls = 0;
   const sink = new LineSink({
