@@ -56,7 +56,41 @@ export async function qrSvg(text: string): Promise<string> {
  */
 export async function qrTerminal(text: string): Promise<string[]> {
   const drawn = await (await qrLibrary()).toString(text, { type: "terminal", small: true });
-  return drawn.split("\n").filter((line) => line !== "");
+  return withQuietZone(drawn.split("\n").filter((line) => line !== ""));
+}
+
+/** The colours every line of the library's small terminal drawing starts with, and its end. */
+const LINE_START = "\x1b[47m\x1b[30m";
+const LINE_END = "\x1b[0m";
+const ANSI = /\x1b\[[0-9;]*m/g;
+/** White modules the library's small drawing leaves around the code (it has no margin option). */
+const DRAWN_MARGIN_MODULES = 1;
+/** Lines of white added above and below: each holds two modules. */
+const QUIET_LINES = Math.ceil((QR_MARGIN_MODULES - DRAWN_MARGIN_MODULES) / 2);
+
+/**
+ * `lines` (the library's small drawing) with the quiet zone QR_MARGIN_MODULES asks for: the
+ * library draws one module of white around the code, and ISO/IEC 18004 wants four, without which
+ * a phone struggles on a dark terminal. White cells (spaces on the white background) are added on
+ * each side, and white lines above and below.
+ */
+function withQuietZone(drawn: string[]): string[] {
+  const side = " ".repeat(QR_MARGIN_MODULES - DRAWN_MARGIN_MODULES);
+  // A line of colour codes alone draws nothing; a last line of upper halves alone is the white
+  // edge over the terminal's own background (the size is odd), whose dark lower half would cut
+  // the quiet zone: it becomes a white line like those added.
+  const lines = drawn.filter((line) => line.replace(ANSI, "") !== "");
+  const last = lines.at(-1)?.replace(ANSI, "");
+  if (last !== undefined && /^[▀ ]+$/.test(last)) lines[lines.length - 1] = " ".repeat(last.length);
+  const body = lines.map((line) => {
+    const start = line.startsWith(LINE_START) ? LINE_START.length : 0;
+    const end = line.endsWith(LINE_END) ? line.length - LINE_END.length : line.length;
+    return LINE_START + side + line.slice(start, end) + side + LINE_END;
+  });
+  const width = body.length === 0 ? 0 : body[0].replace(ANSI, "").length;
+  const blank = LINE_START + " ".repeat(width) + LINE_END;
+  const pad = Array.from({ length: QUIET_LINES }, () => blank);
+  return [...pad, ...body, ...pad];
 }
 
 /** `GET /api/qr?text=<text>`: the code as `image/svg+xml`; 400 without text, 414 past the cap. */

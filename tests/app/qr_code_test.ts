@@ -40,6 +40,20 @@ Deno.test("qrHandler answers 400 without text or with a malformed query", async 
 
 Deno.test("qrTerminal draws the code black on white, two modules per line", async () => {
   const lines = await qrTerminal("http://192.168.1.20:8000/");
-  assert(lines.length >= 12 && lines.length <= 20, String(lines.length));
+  assert(lines.length >= 12 && lines.length <= 24, String(lines.length));
   assert(lines[0].startsWith("\x1b[47m\x1b[30m"), JSON.stringify(lines[0]));
+});
+
+Deno.test("qrTerminal leaves a quiet zone of four white modules around the code", async () => {
+  const lines = await qrTerminal("http://192.168.1.20:8000/");
+  const visible = lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""));
+  const width = visible[0].length;
+  assert(visible.every((l) => l.length === width), JSON.stringify(visible));
+  // Two modules per line: two blank lines and the drawing's own white edge make five on top.
+  assertEquals(visible.slice(0, 2), [" ".repeat(width), " ".repeat(width)]);
+  assertEquals(visible.slice(-2), [" ".repeat(width), " ".repeat(width)]);
+  // Sideways one module per cell: three added and the drawing's own edge.
+  const code = visible.slice(2, -2);
+  assert(code.every((l) => l.startsWith("    ") && l.endsWith("    ")), JSON.stringify(code));
+  assert(code.some((l) => l[4] !== " "), "the code starts right after the quiet zone");
 });
