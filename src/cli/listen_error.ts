@@ -21,7 +21,9 @@ export function isLookupFailure(e: unknown): boolean {
 
 /** The line for a failure to listen as `config` asks; `hostSource` names where --host came from. */
 export function listenError(config: Config, e: unknown, hostSource: string): string {
-  const where = `${config.hostname}:${config.port}`;
+  // An IPv6 address is bracketed before its port (RFC 3986 §3.2.2): `[::]:8000`, not `:::8000`.
+  const host = config.hostname.includes(":") ? `[${config.hostname}]` : config.hostname;
+  const where = `${host}:${config.port}`;
   if (isLookupFailure(e)) {
     return `${hostSource}: ${
       JSON.stringify(config.hostname)
@@ -37,6 +39,10 @@ export function listenError(config: Config, e: unknown, hostSource: string): str
     return `cannot listen on ${where}: no such address on this machine (--host)`;
   }
   const message = e instanceof Error ? e.message : String(e);
+  // A link-local IPv6 address names no interface by itself: the kernel answers EINVAL.
+  if (/^fe[89ab]/i.test(config.hostname) && !config.hostname.includes("%")) {
+    return `cannot listen on ${where}: a link-local address needs its interface (--host ${config.hostname}%<interface>)`;
+  }
   // Deno reports a certificate/key problem (mismatch, bad key type) only when listening; the
   // start-up check catches a mismatch first, this is the backstop for what it cannot parse.
   if (config.tls !== null && KEY_MISMATCH.test(message)) {
