@@ -13,6 +13,7 @@ import type { Config } from "./config.ts";
 const LOOKUP_FAILED = /failed to lookup address/i;
 /** The TLS layer's word for a key that does not belong to the certificate. */
 const KEY_MISMATCH = /KeyMismatch/;
+const CERT_V1 = /UnsupportedCertVersion/;
 
 /** Whether `e` is the resolver not knowing the host name: a bad `--host` value (exit 2). */
 export function isLookupFailure(e: unknown): boolean {
@@ -47,6 +48,12 @@ export function listenError(config: Config, e: unknown, hostSource: string): str
   // start-up check catches a mismatch first, this is the backstop for what it cannot parse.
   if (config.tls !== null && KEY_MISMATCH.test(message)) {
     return "--tls-key: the private key does not match the certificate in --tls-cert";
+  }
+  // `openssl x509 -req … -signkey` without `-extfile` makes a v1 certificate, which rustls refuses
+  // (as "invalid peer certificate", though it is ours).
+  if (config.tls !== null && CERT_V1.test(message)) {
+    return "--tls-cert: the certificate is X.509 version 1, which TLS here does not take; make a " +
+      "v3 one (openssl req -x509 …, or openssl x509 -req … with -extfile)";
   }
   if (config.tls !== null) return `cannot use --tls-cert and --tls-key: ${message}`;
   return `cannot listen on ${where}: ${message}`;

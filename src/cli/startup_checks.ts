@@ -193,7 +193,9 @@ async function readPem(
 ): Promise<string | { problem: string }> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    // A byte order mark before the PEM (Windows Notepad writes one) is no part of it: the TLS
+    // layer found "no certificates" in such a file.
+    text = (await Deno.readTextFile(path)).replace(/^\uFEFF/, "");
   } catch (err) {
     return { problem: `${q(path)} ${problem(err)}` };
   }

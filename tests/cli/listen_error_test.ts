@@ -29,3 +29,13 @@ Deno.test("listenError says a link-local address needs its interface", () => {
       "(--host fe80::fc:ff:fe00:1%<interface>)",
   );
 });
+
+Deno.test("listenError names a version 1 certificate as such", () => {
+  const tls = { ...config("127.0.0.1"), tls: { cert: "c", key: "k" } } as unknown as Config;
+  const line = listenError(
+    tls,
+    new Error("invalid peer certificate: Other(OtherError(UnsupportedCertVersion))"),
+    "--host",
+  );
+  assertEquals(line.startsWith("--tls-cert: the certificate is X.509 version 1"), true, line);
+});

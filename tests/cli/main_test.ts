@@ -454,6 +454,31 @@ Deno.test("main exits 1 with a sentence when the TLS key is encrypted", async ()
   }
 });
 
+Deno.test("main serves HTTPS with a certificate and key saved with a byte order mark", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "wireserve-main-" });
+  const openssl = (args: string[]) =>
+    new Deno.Command("openssl", { args, cwd: dir, stdout: "null", stderr: "null" }).output()
+      .catch(() => null);
+  try {
+    const made = await openssl(["genrsa", "-out", "plain.key", "2048"]);
+    if (made === null) return; // no openssl: no certificate to make
+    await openssl(["req", "-x509", "-new", "-key", "plain.key", "-out", "a.crt", "-subj", "/CN=t"]);
+    for (const name of ["a.crt", "plain.key"]) {
+      const text = await Deno.readTextFile(join(dir, name));
+      await Deno.writeTextFile(join(dir, `bom-${name}`), "\uFEFF" + text);
+    }
+    const run = start(["--tls-cert", "bom-a.crt", "--tls-key", "bom-plain.key", "--port", "0"], {
+      cwd: dir,
+    });
+    const port = await run.port();
+    assert(port > 0, run.stderr());
+    run.signal("SIGINT");
+    assertEquals(await run.result, 0, run.stderr());
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("main with --cors reflects the Origin", async () => {
   const run = start(["--cors", "--port", "0", "--log", "off"]);
   const port = await run.port();
