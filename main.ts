@@ -6,7 +6,7 @@
  */
 
 import { denoIo, main } from "./src/cli/main.ts";
-import { ENV_NAMES } from "./src/cli/options.ts";
+import { ENV_NAMES, LIKELY_TYPOS } from "./src/cli/options.ts";
 
 /** What to run instead, when Deno was not given a permission wireserve needs. */
 const HOW_TO_RUN =
@@ -15,8 +15,10 @@ const HOW_TO_RUN =
 /** Runs wireserve; a permission Deno was not given is one line and exit 1, not a stack trace. */
 async function run(): Promise<number> {
   try {
-    // Only wireserve's own variables are read: the binary is granted no other (see deno.json).
-    const env = Object.fromEntries(ENV_NAMES.map((name) => [name, Deno.env.get(name)]));
+    // Only wireserve's own variables are read: the binary is granted no other (see deno.json) —
+    // and their likeliest misspellings, which `main` refuses.
+    const names = [...ENV_NAMES, ...LIKELY_TYPOS.keys()];
+    const env = Object.fromEntries(names.map((name) => [name, Deno.env.get(name)]));
     return await main(Deno.args, env, denoIo());
   } catch (err) {
     if (!(err instanceof Deno.errors.NotCapable)) throw err;

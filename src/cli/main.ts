@@ -19,7 +19,8 @@ import { bannerLines, type InterfaceAddress, isWildcard, urls, warningLines } fr
 import { LineSink } from "../log/line_sink.ts";
 import { collectValues, type EnvVars, parseFlags } from "./args.ts";
 import { buildConfig, type Config } from "./config.ts";
-import { DEFAULT_ENV_FILE, loadEnvFile } from "./env_file.ts";
+import { DEFAULT_ENV_FILE, loadEnvFile, unknownVariable } from "./env_file.ts";
+import { LIKELY_TYPOS } from "./options.ts";
 import { EXIT } from "./exit_codes.ts";
 import { errorText, isLookupFailure, listenError } from "./listen_error.ts";
 import type { MainIo } from "./main_io.ts";
@@ -67,6 +68,18 @@ async function run(
   if (parsed.flags.has("help")) return print(out, usageText());
   if (parsed.flags.has("version")) return print(out, versionText());
 
+  // refuse: a misspelt variable would be ignored, and `WIRESERVE_READONLY=1` leave writes open
+  const unknown = unknownVariable(Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  ));
+  if (unknown !== undefined) {
+    const meant = LIKELY_TYPOS.get(unknown);
+    return failWith(
+      EXIT.usage,
+      `${unknown}: unknown variable${meant === undefined ? "" : `; did you mean ${meant}?`} ` +
+        "(see --help)",
+    );
+  }
   const envFileFlag = parsed.flags.get("env-file");
   // refuse: an empty path (`--env-file="$FILE"` with FILE unset) would resolve to the working
   // folder; it is a bad value (exit 2), worded as `--directory ''` is, not an unreadable file

@@ -53,8 +53,11 @@ export type OptionGroup = typeof OPTION_GROUPS[number];
 
 /** `WIRESERVE_` + the long name in upper snake case: `max-upload` → `WIRESERVE_MAX_UPLOAD`. */
 export function envName(name: string): string {
-  return `WIRESERVE_${name.toUpperCase().replaceAll("-", "_")}`;
+  return `${ENV_PREFIX}${name.toUpperCase().replaceAll("-", "_")}`;
 }
+
+/** What every variable of wireserve's own starts with. */
+const ENV_PREFIX = "WIRESERVE_";
 
 function opt(
   name: string,
@@ -293,3 +296,16 @@ export const OPTIONS_BY_SHORT: ReadonlyMap<string, OptionSpec> = new Map(
 
 /** Every environment variable wireserve reads (the .env file may set only these). */
 export const ENV_NAMES: readonly string[] = OPTIONS.flatMap((o) => o.env);
+
+/**
+ * Misspellings of the variables, by the one meant: each `WIRESERVE_` name without the underscores
+ * after its prefix (`WIRESERVE_READONLY` for `WIRESERVE_READ_ONLY`). Deno lets wireserve read only
+ * the names it asks for, not list the environment, so the likeliest typos are asked for by name
+ * (`main.ts`): set, they stop the start, as any unknown name in a .env file does — ignored, such a
+ * typo left writes open under a systemd `Environment=` line.
+ */
+export const LIKELY_TYPOS: ReadonlyMap<string, string> = new Map(
+  ENV_NAMES.filter((name) => name.startsWith(ENV_PREFIX))
+    .map((name) => [ENV_PREFIX + name.slice(ENV_PREFIX.length).replaceAll("_", ""), name] as const)
+    .filter(([typo, name]) => typo !== name && !ENV_NAMES.includes(typo)),
+);

@@ -39,6 +39,20 @@ Deno.test("wireserve exits 2 on a bad environment variable, naming it", async ()
   assertEquals(p.stderr(), 'wireserve: PORT: expected a port from 0 to 65535, got "eighty"\n');
 });
 
+Deno.test("wireserve exits 2 on a misspelt variable in its environment, naming the one meant", async () => {
+  const p = spawnWireserve(["--port", "0"], { env: { WIRESERVE_READONLY: "1" } });
+  // A server that starts over it would never exit: stopped after a while, it fails the test.
+  const stop = setTimeout(() => p.child.kill("SIGKILL"), 10_000);
+  const code = await p.exit();
+  clearTimeout(stop);
+  assertEquals(code, 2, p.stderr());
+  assertEquals(
+    p.stderr(),
+    "wireserve: WIRESERVE_READONLY: unknown variable; did you mean WIRESERVE_READ_ONLY? " +
+      "(see --help)\n",
+  );
+});
+
 const READ_WRAPPER = await withoutReadOverride();
 
 Deno.test({
