@@ -8,6 +8,7 @@
  * @module
  */
 
+import { FileTooLarge, readSmallText } from "./read_small_text.ts";
 import dotenv from "dotenv";
 import { ENV_NAMES } from "./options.ts";
 import { isTemplateVariable } from "../app/template_vars.ts";
@@ -36,7 +37,7 @@ const ENV_FILE_VARIABLE = "WIRESERVE_ENV_FILE";
 export async function loadEnvFile(path: string, required: boolean): Promise<EnvFileResult> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await readSmallText(path);
   } catch (err) {
     if (!required && err instanceof Deno.errors.NotFound) return { ok: true, vars: {}, path: null };
     return {
@@ -83,6 +84,7 @@ export function unknownVariable(vars: Readonly<Record<string, unknown>>): string
 }
 
 function errorText(err: unknown): string {
+  if (err instanceof FileTooLarge) return err.message;
   if (err instanceof Deno.errors.NotFound) return "no such file";
   if (err instanceof Deno.errors.PermissionDenied) return "permission denied";
   if (err instanceof Deno.errors.IsADirectory) return "is a folder";

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { FileTooLarge, readSmallText } from "./read_small_text.ts";
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { join } from "node:path";
 import { realPathOr, realSegmentsInside } from "../app/real_path_inside.ts";
@@ -195,7 +196,7 @@ async function readPem(
   try {
     // A byte order mark before the PEM (Windows Notepad writes one) is no part of it: the TLS
     // layer found "no certificates" in such a file.
-    text = (await Deno.readTextFile(path)).replace(/^\uFEFF/, "");
+    text = (await readSmallText(path)).replace(/^\uFEFF/, "");
   } catch (err) {
     return { problem: `${q(path)} ${problem(err)}` };
   }
@@ -221,6 +222,7 @@ function q(path: string): string {
 }
 
 function problem(err: unknown): string {
+  if (err instanceof FileTooLarge) return `is ${err.message}: not a certificate or key`;
   if (err instanceof Deno.errors.NotFound) return "does not exist";
   if (err instanceof Deno.errors.PermissionDenied) return "cannot be read (permission denied)";
   if (err instanceof Deno.errors.IsADirectory) return "is a folder, not a file";

@@ -53,6 +53,31 @@ Deno.test("wireserve exits 2 on a misspelt variable in its environment, naming t
   );
 });
 
+Deno.test({
+  name: "wireserve refuses an endless env file or certificate with one line, not all of memory",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    for (
+      const [args, want] of [
+        [
+          ["--env-file", "/dev/zero"],
+          "wireserve: --env-file: /dev/zero: cannot read: larger than 1 MiB\n",
+        ],
+        [
+          ["--tls-cert", "/dev/zero", "--tls-key", "/dev/zero"],
+          "wireserve: --tls-cert: \"/dev/zero\" is larger than 1 MiB: not a certificate or key\n",
+        ],
+      ] as const
+    ) {
+      const p = spawnWireserve([...args, "--port", "0"]);
+      const stop = setTimeout(() => p.child.kill("SIGKILL"), 10_000);
+      const code = await p.exit();
+      clearTimeout(stop);
+      assertEquals([code, p.stderr()], [1, want]);
+    }
+  },
+});
+
 const READ_WRAPPER = await withoutReadOverride();
 
 Deno.test({
