@@ -11,6 +11,7 @@
  * @module
  */
 
+import { clientAddress } from "./client_address.ts";
 import { decideFraming } from "./body_framing.ts";
 import { ConnectionHooks } from "./connection_hooks.ts";
 import { discardBody } from "./discard_body.ts";
@@ -56,7 +57,7 @@ export class Connection extends ConnectionHooks {
     const addr = this.conn.remoteAddr as Deno.NetAddr;
     const peer: ConnectionPeer = {
       id: this.id,
-      remoteAddress: addr.hostname,
+      remoteAddress: clientAddress(addr.hostname),
       remotePort: addr.port,
       tls: opts.tls,
     };

@@ -15,6 +15,7 @@
  * @module
  */
 
+import { clientAddress } from "./client_address.ts";
 import { accessEntry, type EndReason, endReason } from "./access_entry.ts";
 import { BufferedReader } from "./buffered_reader.ts";
 import { cannedBodyBytes, cannedErrorResponse } from "./canned_response.ts";
@@ -336,7 +337,7 @@ export class ConnectionHooks implements BodyHooks, WriteClock, ExchangeHooks {
     if (onResponse === undefined) return;
     const started = this.headStarted;
     onResponse(accessEntry(
-      (this.conn.remoteAddr as Deno.NetAddr).hostname,
+      clientAddress((this.conn.remoteAddr as Deno.NetAddr).hostname),
       this.head,
       status,
       bodyBytes,

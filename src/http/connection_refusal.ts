@@ -19,6 +19,7 @@
  * @module
  */
 
+import { clientAddress } from "./client_address.ts";
 import { type AccessEntry, accessEntry } from "./access_entry.ts";
 import { cannedBodyBytes, cannedErrorResponse } from "./canned_response.ts";
 import { ERROR_KINDS } from "./errors.ts";
@@ -67,7 +68,7 @@ export class ConnectionRefusals {
     if (this.#onResponse === undefined) return;
     let remote = "-";
     try {
-      remote = (conn.remoteAddr as Deno.NetAddr).hostname;
+      remote = clientAddress((conn.remoteAddr as Deno.NetAddr).hostname);
     } catch {
       // the peer is already gone: the line still counts the refusal
     }
