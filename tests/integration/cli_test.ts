@@ -65,7 +65,7 @@ Deno.test({
         ],
         [
           ["--tls-cert", "/dev/zero", "--tls-key", "/dev/zero"],
-          "wireserve: --tls-cert: \"/dev/zero\" is larger than 1 MiB: not a certificate or key\n",
+          'wireserve: --tls-cert: "/dev/zero" is larger than 1 MiB: not a certificate or key\n',
         ],
       ] as const
     ) {
