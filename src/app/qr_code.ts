@@ -62,6 +62,7 @@ export async function qrTerminal(text: string): Promise<string[]> {
 /** The colours every line of the library's small terminal drawing starts with, and its end. */
 const LINE_START = "\x1b[47m\x1b[30m";
 const LINE_END = "\x1b[0m";
+// deno-lint-ignore no-control-regex -- ESC starts the colour codes the drawing holds
 const ANSI = /\x1b\[[0-9;]*m/g;
 /** White modules the library's small drawing leaves around the code (it has no margin option). */
 const DRAWN_MARGIN_MODULES = 1;

@@ -46,6 +46,7 @@ Deno.test("qrTerminal draws the code black on white, two modules per line", asyn
 
 Deno.test("qrTerminal leaves a quiet zone of four white modules around the code", async () => {
   const lines = await qrTerminal("http://192.168.1.20:8000/");
+  // deno-lint-ignore no-control-regex -- ESC starts the colour codes
   const visible = lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""));
   const width = visible[0].length;
   assert(visible.every((l) => l.length === width), JSON.stringify(visible));
