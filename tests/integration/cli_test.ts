@@ -9,6 +9,7 @@ import { usageText } from "../../src/cli/usage.ts";
 import { assert, assertEquals } from "../support/assert.ts";
 import {
   curl,
+  exitWithin,
   hasProgram,
   spawnWireserve,
   withoutReadOverride,
@@ -41,10 +42,7 @@ Deno.test("wireserve exits 2 on a bad environment variable, naming it", async ()
 
 Deno.test("wireserve exits 2 on a misspelt variable in its environment, naming the one meant", async () => {
   const p = spawnWireserve(["--port", "0"], { env: { WIRESERVE_READONLY: "1" } });
-  // A server that starts over it would never exit: stopped after a while, it fails the test.
-  const stop = setTimeout(() => p.child.kill("SIGKILL"), 10_000);
-  const code = await p.exit();
-  clearTimeout(stop);
+  const code = await exitWithin(p);
   assertEquals(code, 2, p.stderr());
   assertEquals(
     p.stderr(),
@@ -70,9 +68,7 @@ Deno.test({
       ] as const
     ) {
       const p = spawnWireserve([...args, "--port", "0"]);
-      const stop = setTimeout(() => p.child.kill("SIGKILL"), 10_000);
-      const code = await p.exit();
-      clearTimeout(stop);
+      const code = await exitWithin(p);
       assertEquals([code, p.stderr()], [1, want]);
     }
   },
@@ -91,9 +87,7 @@ Deno.test({
       await Deno.chmod(join(dir, "closed"), 0o000);
       const p = spawnWireserve([join(dir, "closed"), "--port", "0"], { wrapper: READ_WRAPPER! });
       // A server that starts over it would never exit: stopped after a while, it fails the test.
-      const stop = setTimeout(() => p.child.kill("SIGKILL"), 10_000);
-      const code = await p.exit();
-      clearTimeout(stop);
+      const code = await exitWithin(p);
       assertEquals(code, 1, p.stderr());
       assertEquals(p.stderr().split("\n").length, 2, p.stderr());
       assert(p.stderr().includes("cannot be read (permission denied)"), p.stderr());

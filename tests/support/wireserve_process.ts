@@ -122,6 +122,19 @@ export function spawnWireserve(args: string[], opts: SpawnOptions = {}): Wireser
   };
 }
 
+/**
+ * `p`'s exit code, for a run expected to end by itself: one that serves instead (a check that did
+ * not refuse the start) is killed after `ms`, and its code (from SIGKILL) fails the test.
+ */
+export async function exitWithin(p: WireserveProcess, ms = 10_000): Promise<number> {
+  const stop = setTimeout(() => p.child.kill("SIGKILL"), ms);
+  try {
+    return await p.exit();
+  } finally {
+    clearTimeout(stop);
+  }
+}
+
 /** The test's environment without the variables wireserve reads, so they cannot leak in. */
 function inheritedEnv(): Record<string, string> {
   const env = Deno.env.toObject();
