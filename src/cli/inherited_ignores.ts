@@ -14,13 +14,15 @@
  * @module
  */
 
+import type { StopSignal } from "./main_io.ts";
+
 /** SIGHUP's number, the bit `1 << (n - 1)` of the mask. */
 const SIGHUP_NUMBER = 1;
 const SIG_IGN_LINE = /^SigIgn:\s*([0-9a-fA-F]+)\s*$/m;
 
 /** The stop signals `status` (the text of /proc/self/status) says are ignored. */
-export function ignoredStopSignals(status: string): Set<string> {
-  const ignored = new Set<string>();
+export function ignoredStopSignals(status: string): Set<StopSignal> {
+  const ignored = new Set<StopSignal>();
   const m = SIG_IGN_LINE.exec(status);
   if (m === null) return ignored;
   // The mask is 64 bits of hex; SIGHUP is in its last digit.
@@ -30,7 +32,7 @@ export function ignoredStopSignals(status: string): Set<string> {
 }
 
 /** The stop signals this process inherited as ignored (Linux); none where it cannot tell. */
-export function stopSignalsIgnoredAtStart(): Set<string> {
+export function stopSignalsIgnoredAtStart(): Set<StopSignal> {
   if (Deno.build.os !== "linux") return new Set();
   const hup = sighupIgnoredByLibc();
   if (hup !== null) return new Set(hup ? ["SIGHUP"] : []);
