@@ -10,7 +10,6 @@
 import type { InterfaceAddress } from "../app/lan_urls.ts";
 import { readProcessVar } from "../app/template_vars.ts";
 import type { ByteWriter } from "../log/line_sink.ts";
-import { stopSignalsIgnoredAtStart } from "./inherited_ignores.ts";
 
 /**
  * The signals that stop wireserve. SIGHUP is what a closed terminal or SSH session sends: its
@@ -53,11 +52,7 @@ export function denoIo(): MainIo {
       const signals: StopSignal[] = Deno.build.os === "windows"
         ? ["SIGINT"]
         : ["SIGINT", "SIGTERM", "SIGHUP"];
-      // A SIGHUP inherited as ignored (`nohup`) stays ignored. Not listening is not enough: Deno's
-      // first signal listener, whichever signal it is for, resets that disposition (measured,
-      // Deno 2.9.6), so the signal is heard and let go.
-      const ignored = stopSignalsIgnoredAtStart();
-      const handlers = signals.map((s) => [s, () => ignored.has(s) || listener(s)] as const);
+      const handlers = signals.map((s) => [s, () => listener(s)] as const);
       for (const [s, h] of handlers) Deno.addSignalListener(s, h);
       return () => {
         for (const [s, h] of handlers) Deno.removeSignalListener(s, h);

@@ -112,30 +112,6 @@ Deno.test("wireserve exits 1 with one line when the port is in use", async () =>
   }
 });
 
-const HAS_NOHUP = Deno.build.os === "linux" && await hasProgram("nohup");
-
-Deno.test({
-  name: "wireserve run under nohup keeps serving through a SIGHUP, and stops on SIGTERM",
-  ignore: !HAS_CURL || !HAS_NOHUP,
-  fn: async () => {
-    const dir = await Deno.makeTempDir({ prefix: "wireserve-cli-" });
-    try {
-      await Deno.writeTextFile(join(dir, "hello.txt"), "still here\n");
-      const p = spawnWireserve([dir, "--port", "0"], { wrapper: ["nohup"] });
-      const port = await p.port();
-      p.child.kill("SIGHUP");
-      await new Promise((r) => setTimeout(r, 300));
-      const r = await curl(["-sS", `http://127.0.0.1:${port}/files/hello.txt`]);
-      assertEquals(r.out, "still here\n", r.err);
-      assert(!p.stderr().includes("SIGHUP"), p.stderr());
-      p.child.kill("SIGTERM");
-      assertEquals(await p.exit(), 0);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
-});
-
 Deno.test({
   name: "wireserve serves a folder to curl, logs the request and exits 0 on SIGTERM",
   ignore: !HAS_CURL || !CAN_SIGTERM,
